@@ -1,0 +1,56 @@
+import type { StreamGraph } from '../graph/stream-graph';
+import type { JobGraph } from '../graph/job-graph';
+
+/** What `execute()` returns (Flink's JobExecutionResult). */
+export interface JobExecutionResult {
+  readonly jobId: string;
+  readonly jobName: string;
+  /** Milliseconds between the job switching to RUNNING and reaching FINISHED. */
+  readonly netRuntimeMs: number;
+  readonly accumulators: Readonly<Record<string, unknown>>;
+}
+
+export interface ExecuteOptions {
+  /** Collect sinks in the graph (by their id) whose records the client wants back. */
+  readonly collectSinkIds?: readonly string[];
+  /** Stop (cancel) the job once this many records were collected in total. */
+  readonly collectLimit?: number;
+}
+
+export interface CollectingJobExecutionResult extends JobExecutionResult {
+  /** Collected records per collect sink id, in the order each sink's subtasks delivered them. */
+  readonly collected: ReadonlyMap<string, unknown[]>;
+}
+
+/**
+ * How the job's main runs (DESIGN.md §5):
+ * - `client`: `execute()` submits the graph to a cluster (the embedded MiniCluster by default) and
+ *   resolves with the result;
+ * - `plan`: `execute()` hands the graph to the planner (`flott info`, plan extraction) and never returns;
+ * - `task`: a slot re-runs main to rebuild the graph; `execute()` hands it to the task loader and never returns.
+ */
+export interface ExecutionContext {
+  readonly mode: 'client' | 'plan' | 'task';
+  /** Program arguments of the job (what follows the job file on the `flott run` command line). */
+  readonly args: readonly string[];
+  execute(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobExecutionResult>;
+}
+
+const CONTEXT_KEY = Symbol.for('flott.ExecutionContext');
+type GlobalWithContext = typeof globalThis & { [CONTEXT_KEY]?: ExecutionContext };
+
+/** Installed by the CLI, the task loader or a test before the job's main runs. */
+export function setExecutionContext(ctx: ExecutionContext | undefined): void {
+  (globalThis as GlobalWithContext)[CONTEXT_KEY] = ctx;
+}
+
+export function getExecutionContext(): ExecutionContext | undefined {
+  return (globalThis as GlobalWithContext)[CONTEXT_KEY];
+}
+
+/** A promise that never settles: what `execute()` returns in plan and task mode (main must not go on). */
+export function never<T>(): Promise<T> {
+  return new Promise<T>(() => {});
+}
+
+export type { JobGraph };

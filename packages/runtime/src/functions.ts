@@ -1,0 +1,108 @@
+/**
+ * User function contracts (what job authors implement). The DataStream API re-exports them.
+ * Plain functions and objects with the method both work; rich functions also get open/close and a
+ * runtime context. All calls happen on the task's mailbox thread, one at a time.
+ */
+export interface Accumulator<V> {
+  add(value: V): void;
+  getLocalValue(): V;
+  merge(other: V): void;
+}
+
+/** Information about the parallel instance that runs a function (Flink's RuntimeContext). */
+export interface RuntimeContext {
+  getJobId(): string;
+  getTaskName(): string;
+  getIndexOfThisSubtask(): number;
+  getNumberOfParallelSubtasks(): number;
+  getMaxNumberOfParallelSubtasks(): number;
+  getAttemptNumber(): number;
+  /** Registers an accumulator; its merged value is in the job result under `name`. */
+  addAccumulator<V>(name: string, accumulator: Accumulator<V>): void;
+  getAccumulator<V>(name: string): Accumulator<V> | undefined;
+}
+
+/** Functions with a life cycle. `open` runs before the first record, `close` after the last. */
+export interface RichFunction {
+  setRuntimeContext(ctx: RuntimeContext): void;
+  getRuntimeContext(): RuntimeContext;
+  open(): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
+export abstract class AbstractRichFunction implements RichFunction {
+  private runtimeContext?: RuntimeContext;
+  setRuntimeContext(ctx: RuntimeContext): void {
+    this.runtimeContext = ctx;
+  }
+  getRuntimeContext(): RuntimeContext {
+    if (!this.runtimeContext) throw new Error('The runtime context is only available once the function runs in a task');
+    return this.runtimeContext;
+  }
+  open(): void | Promise<void> {}
+  close(): void | Promise<void> {}
+}
+
+export function isRichFunction(f: unknown): f is RichFunction {
+  return typeof f === 'object' && f !== null && typeof (f as RichFunction).setRuntimeContext === 'function';
+}
+
+export interface Collector<T> {
+  collect(value: T): void;
+}
+
+export interface MapFunction<IN, OUT> {
+  map(value: IN): OUT;
+}
+export interface FlatMapFunction<IN, OUT> {
+  flatMap(value: IN, out: Collector<OUT>): void;
+}
+export interface FilterFunction<T> {
+  filter(value: T): boolean;
+}
+export interface ReduceFunction<T> {
+  reduce(a: T, b: T): T;
+}
+export interface KeySelector<T, K> {
+  getKey(value: T): K;
+}
+export interface SinkFunction<T> {
+  invoke(value: T, context: SinkContext): void;
+}
+export interface SinkContext {
+  timestamp(): number | undefined;
+  currentWatermark(): number;
+}
+
+/** A typed side-output identifier; equal ids mean the same side output. */
+export class OutputTag<T> {
+  declare readonly __type?: T;
+  constructor(readonly id: string) {
+    if (!id) throw new Error('OutputTag id must not be empty');
+  }
+}
+
+export abstract class RichMapFunction<IN, OUT> extends AbstractRichFunction implements MapFunction<IN, OUT> {
+  abstract map(value: IN): OUT;
+}
+export abstract class RichFlatMapFunction<IN, OUT> extends AbstractRichFunction implements FlatMapFunction<IN, OUT> {
+  abstract flatMap(value: IN, out: Collector<OUT>): void;
+}
+export abstract class RichFilterFunction<T> extends AbstractRichFunction implements FilterFunction<T> {
+  abstract filter(value: T): boolean;
+}
+export abstract class RichSinkFunction<T> extends AbstractRichFunction implements SinkFunction<T> {
+  abstract invoke(value: T, context: SinkContext): void;
+}
+
+/** Context of ProcessFunction#processElement. */
+export interface ProcessContext {
+  timestamp(): number | undefined;
+  output<X>(tag: OutputTag<X>, value: X): void;
+  currentWatermark(): number;
+  currentProcessingTime(): number;
+}
+
+export abstract class ProcessFunction<IN, OUT> extends AbstractRichFunction {
+  abstract processElement(value: IN, ctx: ProcessContext, out: Collector<OUT>): void;
+}

@@ -1,0 +1,108 @@
+import type { StreamOperator } from '../operators/stream-operator';
+
+/** How records are routed from a producer subtask to consumer subtasks (Flink's partitioners). */
+export type PartitionerKind = 'forward' | 'rebalance' | 'rescale' | 'shuffle' | 'broadcast' | 'global' | 'hash';
+
+/**
+ * A partitioner as the API built it. `keySelector` (hash only) is a closure: it exists in the
+ * client and in the task that re-ran the job's main, never in the serialised JobGraph.
+ */
+export interface StreamPartitioner {
+  readonly kind: PartitionerKind;
+  readonly keySelector?: (value: unknown) => unknown;
+}
+
+/** Flink's chaining strategies: ALWAYS chains to its predecessor; HEAD starts a new chain; NEVER stands alone. */
+export type ChainingStrategy = 'ALWAYS' | 'HEAD' | 'NEVER';
+
+export const DEFAULT_SLOT_SHARING_GROUP = 'default';
+
+export interface StreamNode {
+  readonly id: number;
+  /** Operator name for display ("Map", "Source: fromElements", or what `.name()` set). */
+  name: string;
+  /** Kind of operator ("Map", "Filter", "Source", "Sink", "KeyedReduce", ...); part of the identity check. */
+  readonly kind: string;
+  uid?: string;
+  /** Parallelism set by the user or -1 for the environment default. */
+  parallelism: number;
+  /** Sources that cannot run in parallel (fromElements, socket) are pinned to 1. */
+  readonly nonParallel: boolean;
+  maxParallelism: number;
+  slotSharingGroup?: string;
+  chainingStrategy: ChainingStrategy;
+  bufferTimeoutMs?: number;
+  readonly isSource: boolean;
+  /**
+   * Set on keyed operators (after keyBy): extracts the key of an input record. The task then gives the
+   * operator a keyed state backend for the subtask's key-group range and sets the current key per record.
+   */
+  readonly stateKeySelector?: (value: unknown) => unknown;
+  /** Creates a fresh operator instance (called in the task, once per subtask). */
+  readonly operatorFactory: () => StreamOperator<unknown>;
+  readonly inEdges: StreamEdge[];
+  readonly outEdges: StreamEdge[];
+}
+
+export interface StreamEdge {
+  readonly id: string;
+  readonly sourceId: number;
+  readonly targetId: number;
+  partitioner: StreamPartitioner;
+  /** 0 for one-input operators; 1 or 2 for the inputs of a two-input operator. */
+  readonly typeNumber: number;
+  /** Set when this edge carries a side output of the source node. */
+  readonly sideOutputTag?: string;
+}
+
+export interface ExecutionConfigSnapshot {
+  parallelism: number;
+  maxParallelism: number;
+  bufferTimeoutMs: number;
+  /** 'STREAMING' uses pipelined exchanges; 'BATCH' blocking ones (later issue). */
+  runtimeMode: 'STREAMING' | 'BATCH';
+  chainingEnabled: boolean;
+}
+
+/** What the DataStream API builds: operators and the edges between them, closures included. */
+export class StreamGraph {
+  readonly nodes = new Map<number, StreamNode>();
+  private nextNodeId = 1;
+  private nextEdgeId = 1;
+
+  constructor(
+    public jobName: string,
+    readonly config: ExecutionConfigSnapshot,
+  ) {}
+
+  addNode(spec: Omit<StreamNode, 'id' | 'inEdges' | 'outEdges'>): StreamNode {
+    const node: StreamNode = { ...spec, id: this.nextNodeId++, inEdges: [], outEdges: [] };
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
+  addEdge(sourceId: number, targetId: number, partitioner: StreamPartitioner, typeNumber = 0, sideOutputTag?: string): StreamEdge {
+    const source = this.getNode(sourceId);
+    const target = this.getNode(targetId);
+    const edge: StreamEdge = { id: `e${this.nextEdgeId++}`, sourceId, targetId, partitioner, typeNumber, sideOutputTag };
+    source.outEdges.push(edge);
+    target.inEdges.push(edge);
+    return edge;
+  }
+
+  getNode(id: number): StreamNode {
+    const n = this.nodes.get(id);
+    if (!n) throw new Error(`Assertion failed: no stream node ${id}`);
+    return n;
+  }
+
+  sourceNodes(): StreamNode[] {
+    return [...this.nodes.values()].filter((n) => n.isSource);
+  }
+
+  /** Effective parallelism of a node after applying the environment default. */
+  parallelismOf(node: StreamNode): number {
+    if (node.nonParallel) return 1;
+    return node.parallelism > 0 ? node.parallelism : this.config.parallelism;
+  }
+}

@@ -1,0 +1,106 @@
+import type { Clock, Scheduler } from '../time/clock';
+import type { RuntimeContext } from '../functions';
+import type { KeyedStateBackend } from '../spi/state-backend';
+
+/** Timestamp of a record that has none. */
+export const NO_TIMESTAMP = Number.MIN_SAFE_INTEGER;
+/** Watermark that ends event time (sent when an input finishes). */
+export const MAX_WATERMARK = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Where an operator emits. Chained outputs call the next operator directly; network outputs
+ * serialise into buffers. Called only on the task's mailbox thread.
+ */
+export interface Output<T> {
+  collect(value: T, timestamp: number): void;
+  /** Emits to the side output with this tag id (dropped when nobody consumes it). */
+  collectSide(tagId: string, value: unknown, timestamp: number): void;
+  emitWatermark(watermark: number): void;
+}
+
+/** What the task hands an operator before `open`. */
+export interface OperatorEnvironment<OUT> {
+  readonly output: Output<OUT>;
+  readonly runtimeContext: RuntimeContext;
+  readonly operatorId: string;
+  readonly operatorName: string;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  /** Current watermark of the task's input (MIN for sources). */
+  currentWatermark(): number;
+  /** Lines a print sink writes go here (the TaskManager's stdout by default). */
+  stdout(line: string): void;
+  stderr(line: string): void;
+  /** Sends a message to this operator's coordinator in the JobMaster (e.g. the collect sink). */
+  sendOperatorEvent(event: unknown): Promise<unknown>;
+  /**
+   * Keyed operators only (the StreamNode has a stateKeySelector): state of this subtask's key groups.
+   * The task sets the current key from the record before each processElement call.
+   */
+  readonly keyedStateBackend?: KeyedStateBackend;
+  /**
+   * An operator that can be back-pressured by something other than its network outputs (e.g. the collect
+   * sink waiting for the client) registers here; the task processes no further input while it is unavailable.
+   */
+  registerAvailabilityProvider(provider: AvailabilityProvider): void;
+}
+
+export interface AvailabilityProvider {
+  isAvailable(): boolean;
+  whenAvailable(): Promise<void>;
+}
+
+/**
+ * Life cycle, on the task's mailbox thread: setup → open → (process*) → finish → close.
+ * `finish` runs when all input is consumed (bounded input) and may still emit; `close` releases
+ * resources and runs also after failure or cancellation.
+ */
+export interface StreamOperator<OUT> {
+  setup(env: OperatorEnvironment<OUT>): void;
+  open(): void | Promise<void>;
+  finish(): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
+export interface OneInputStreamOperator<IN, OUT> extends StreamOperator<OUT> {
+  processElement(value: IN, timestamp: number): void;
+  processWatermark(watermark: number): void;
+}
+
+export interface TwoInputStreamOperator<IN1, IN2, OUT> extends StreamOperator<OUT> {
+  processElement1(value: IN1, timestamp: number): void;
+  processElement2(value: IN2, timestamp: number): void;
+  processWatermark1(watermark: number): void;
+  processWatermark2(watermark: number): void;
+}
+
+export enum InputStatus {
+  /** More records can be polled right away. */
+  MORE_AVAILABLE = 0,
+  /** Nothing now; wait for `available()`. */
+  NOTHING_AVAILABLE = 1,
+  /** The source is exhausted (bounded). */
+  END_OF_INPUT = 2,
+}
+
+/**
+ * A source in the mailbox model (as FLIP-27's SourceReader): the task polls it for at most
+ * `maxRecords` records at a time, so a source never blocks the thread and back-pressure is honoured
+ * between polls.
+ */
+export interface SourceOperator<OUT> extends StreamOperator<OUT> {
+  readonly isSourceOperator: true;
+  pollNext(maxRecords: number): InputStatus;
+  /** Resolves when `pollNext` may have data again (after NOTHING_AVAILABLE). */
+  available(): Promise<void>;
+  /** Called on cancellation: stop producing and release resources (sockets, files). */
+  cancel(): void;
+}
+
+export function isSourceOperator(op: StreamOperator<unknown>): op is SourceOperator<unknown> {
+  return (op as SourceOperator<unknown>).isSourceOperator === true;
+}
+
+export function isTwoInputOperator(op: StreamOperator<unknown>): op is TwoInputStreamOperator<unknown, unknown, unknown> {
+  return typeof (op as TwoInputStreamOperator<unknown, unknown, unknown>).processElement1 === 'function';
+}

@@ -1,0 +1,31 @@
+import type { ExecutionState } from '../executiongraph/execution-state';
+import type { ResultPartitionType } from '../graph/job-graph';
+
+/** `${jobVertexId}_${subtaskIndex}`: stable across attempts. */
+export type ExecutionVertexId = string;
+/** `${dataSetId}_${producerSubtaskIndex}`. */
+export type ResultPartitionId = string;
+
+/** The view of the ExecutionGraph that scheduling and failover strategies see (read-only). */
+export interface SchedulingExecutionVertex {
+  readonly id: ExecutionVertexId;
+  readonly jobVertexId: string;
+  readonly subtaskIndex: number;
+  readonly state: ExecutionState;
+  readonly consumedResults: readonly ResultPartitionId[];
+  readonly producedResults: readonly ResultPartitionId[];
+}
+
+export interface SchedulingResultPartition {
+  readonly id: ResultPartitionId;
+  readonly resultType: ResultPartitionType;
+  readonly producer: ExecutionVertexId;
+  readonly consumers: readonly ExecutionVertexId[];
+}
+
+export interface SchedulingTopology {
+  /** Topological order: producers before consumers. */
+  getVertices(): Iterable<SchedulingExecutionVertex>;
+  getVertex(id: ExecutionVertexId): SchedulingExecutionVertex;
+  getResultPartition(id: ResultPartitionId): SchedulingResultPartition;
+}

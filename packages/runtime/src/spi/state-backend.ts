@@ -1,0 +1,59 @@
+import type { Configuration } from '../config/configuration';
+
+/** Contiguous range of key groups [start, end] owned by one subtask (DESIGN.md §7). */
+export interface KeyGroupRange {
+  readonly startKeyGroup: number;
+  readonly endKeyGroup: number;
+}
+
+/** Describes one named state of an operator; `kind` selects the handle type. */
+export interface StateDescriptor<S = unknown> {
+  readonly name: string;
+  readonly kind: 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
+  /** For reducing/aggregating state: how values combine. */
+  readonly combine?: (acc: S, value: S) => S;
+  readonly defaultValue?: S;
+}
+
+/**
+ * Working keyed state of one operator subtask, partitioned by key group. Contract: used only on the
+ * task's mailbox thread; `setCurrentKey` scopes every state access that follows; `dispose` frees it.
+ */
+export interface KeyedStateBackend {
+  readonly keyGroupRange: KeyGroupRange;
+  setCurrentKey(key: unknown): void;
+  getCurrentKey(): unknown;
+  /** Raw value of `descriptor` under the current key and namespace (undefined when empty). */
+  get(descriptor: StateDescriptor, namespace?: string): unknown;
+  put(descriptor: StateDescriptor, value: unknown, namespace?: string): void;
+  clear(descriptor: StateDescriptor, namespace?: string): void;
+  /** Number of entries held (for metrics and tests). */
+  numEntries(): number;
+  dispose(): void;
+}
+
+export interface KeyedStateBackendParameters {
+  readonly jobId: string;
+  readonly operatorId: string;
+  readonly keyGroupRange: KeyGroupRange;
+  readonly maxParallelism: number;
+  /** Maps a key to its key group (murmur3 of the key's hash modulo max parallelism). */
+  readonly keyGroupOf: (key: unknown) => number;
+}
+
+/**
+ * Where working state lives (`state.backend.type`: hashmap, lmdb). Separate from CheckpointStorage,
+ * which decides where snapshots go. Contract: created once per TaskManager slot; creates one keyed
+ * backend per keyed operator subtask.
+ */
+export interface StateBackend {
+  readonly name: string;
+  createKeyedStateBackend(params: KeyedStateBackendParameters): KeyedStateBackend;
+}
+
+export interface StateBackendFactory {
+  /** Config name (`state.backend.type`). */
+  readonly name: string;
+  create(config: Configuration): StateBackend;
+}
+export const StateBackendFactory = Symbol.for('flott.StateBackendFactory');
