@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { formatMemorySize, parseDurationMs, parseMemoryBytes } from './units';
+
+// Kept here too: the public index exported them from this module first.
+export { parseDurationMs, parseMemoryBytes } from './units';
 
 /**
  * A typed configuration option with Flink's key name, default and description. `schema` parses the
@@ -15,6 +19,8 @@ export interface ConfigOption<T> {
   readonly schema: z.ZodType<T>;
   /** Older names still accepted (Flink's deprecated keys). */
   readonly deprecatedKeys: readonly string[];
+  /** The closed set of values (enums) or the built-in names (implementation names), for the docs. */
+  readonly possibleValues?: readonly string[];
 }
 
 interface OptionSpec<T> {
@@ -23,8 +29,16 @@ interface OptionSpec<T> {
   deprecatedKeys?: string[];
 }
 
-function option<T>(key: string, typeName: string, allowed: string, schema: z.ZodType<T>, spec: OptionSpec<T>): ConfigOption<T> {
-  return { key, typeName, allowed, schema, deprecatedKeys: spec.deprecatedKeys ?? [], ...spec };
+function option<T>(
+  key: string,
+  typeName: string,
+  allowed: string,
+  schema: z.ZodType<T>,
+  spec: OptionSpec<T>,
+  possibleValues?: readonly string[],
+): ConfigOption<T> {
+  const { defaultValue, description, deprecatedKeys = [] } = spec;
+  return { key, typeName, allowed, schema, defaultValue, description, deprecatedKeys, ...(possibleValues ? { possibleValues } : {}) };
 }
 
 const intFromString = (min: number, max: number) =>
@@ -38,40 +52,6 @@ const boolFromString = z.preprocess(
   z.boolean(),
 );
 
-const DURATION_UNITS: Record<string, number> = {
-  ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
-  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
-  min: 60_000, m: 60_000, minute: 60_000, minutes: 60_000,
-  h: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
-};
-
-/** Parses Flink durations: "100 ms", "1s", "5 min", or a bare number of milliseconds. */
-export function parseDurationMs(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
-  if (typeof v !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v);
-  if (!m) return undefined;
-  const unit = m[2].toLowerCase() || 'ms';
-  const factor = DURATION_UNITS[unit];
-  return factor === undefined ? undefined : Math.round(Number(m[1]) * factor);
-}
-
-const MEMORY_UNITS: Record<string, number> = {
-  b: 1, bytes: 1, k: 1024, kb: 1024, kibibytes: 1024, m: 1024 ** 2, mb: 1024 ** 2, mebibytes: 1024 ** 2,
-  g: 1024 ** 3, gb: 1024 ** 3, gibibytes: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4,
-};
-
-/** Parses Flink memory sizes: "32kb", "1 gb", "64m", or a bare number of bytes. */
-export function parseMemoryBytes(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : undefined;
-  if (typeof v !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v);
-  if (!m) return undefined;
-  const factor = MEMORY_UNITS[m[2].toLowerCase() || 'b'];
-  return factor === undefined ? undefined : Math.round(Number(m[1]) * factor);
-}
-
 export const ConfigOptions = {
   int(key: string, spec: OptionSpec<number> & { min?: number; max?: number }): ConfigOption<number> {
     const min = spec.min ?? Number.MIN_SAFE_INTEGER;
@@ -81,7 +61,9 @@ export const ConfigOptions = {
         ? `an integer from ${min} to ${max}`
         : spec.min !== undefined
           ? `an integer >= ${min}`
-          : 'an integer';
+          : spec.max !== undefined
+            ? `an integer <= ${max}`
+            : 'an integer';
     return option(key, 'Integer', allowed, intFromString(min, max), spec);
   },
   bool(key: string, spec: OptionSpec<boolean>): ConfigOption<boolean> {
@@ -95,19 +77,24 @@ export const ConfigOptions = {
   },
   stringList(key: string, spec: OptionSpec<string[]>): ConfigOption<string[]> {
     const schema = z.preprocess(
-      (v) => (typeof v === 'string' ? v.split(/[;,]/).map((s) => s.trim()).filter(Boolean) : v),
+      (v) =>
+        typeof v === 'string'
+          ? v.split(/[;,]/).map((s) => s.trim()).filter(Boolean)
+          : Array.isArray(v)
+            ? v.map((x: unknown) => (typeof x === 'number' || typeof x === 'boolean' ? String(x) : x))
+            : v,
       z.array(z.string()),
     );
     return option(key, 'List<String>', 'a list of strings (YAML list, or separated by ; or ,)', schema, spec);
   },
   enumOf<const E extends readonly [string, ...string[]]>(key: string, values: E, spec: OptionSpec<E[number]>): ConfigOption<E[number]> {
     const schema = z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(values));
-    return option(key, 'Enum', `one of: ${values.join(', ')}`, schema as z.ZodType<E[number]>, spec);
+    return option(key, 'Enum', `one of: ${values.join(', ')}`, schema as z.ZodType<E[number]>, spec, values);
   },
   /** A name resolved later by an SPI loader (plugins may add names), so any non-empty string. */
   implementationName(key: string, builtIn: readonly string[], spec: OptionSpec<string>): ConfigOption<string> {
     const schema = z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.string().min(1));
-    return option(key, 'String', `a registered name (built in: ${builtIn.join(', ')})`, schema, spec);
+    return option(key, 'String', `a registered name (built in: ${builtIn.join(', ')})`, schema, spec, builtIn);
   },
   durationMs(key: string, spec: OptionSpec<number>): ConfigOption<number> {
     const schema = z.preprocess((v) => parseDurationMs(v) ?? v, z.number().nonnegative());
@@ -115,6 +102,6 @@ export const ConfigOptions = {
   },
   memoryBytes(key: string, spec: OptionSpec<number> & { min?: number }): ConfigOption<number> {
     const schema = z.preprocess((v) => parseMemoryBytes(v) ?? v, z.number().int().min(spec.min ?? 0));
-    return option(key, 'MemorySize', `a memory size such as "32 kb", "64 mb"${spec.min ? ` (at least ${spec.min} bytes)` : ''}`, schema, spec);
+    return option(key, 'MemorySize', `a memory size such as "32 kb", "64 mb" (bare numbers are bytes)${spec.min ? `, at least ${formatMemorySize(spec.min)}` : ''}`, schema, spec);
   },
 };

@@ -11,32 +11,32 @@ export const CoreOptions = {
   }),
   MAX_PARALLELISM: O.int('pipeline.max-parallelism', {
     defaultValue: -1, min: -1, max: 32768,
-    description: 'Default maximum parallelism (number of key groups); -1 derives it from the parallelism as Flink does (at least 128).',
+    description: 'Maximum parallelism (number of key groups, the upper limit for rescaling keyed state) of operators that set none; -1 derives it as Flink does: 1.5 × parallelism rounded up to a power of two, from 128 to 32768.',
   }),
   BUFFER_TIMEOUT: O.durationMs('execution.buffer-timeout.interval', {
     defaultValue: 100,
     deprecatedKeys: ['execution.buffer-timeout'],
-    description: 'Longest time a partly filled network buffer waits before it is flushed; 0 flushes after every record.',
+    description: 'Longest time a partly filled output buffer waits before it is flushed to the network; 0 flushes after every record (lowest latency, lowest throughput).',
   }),
   OPERATOR_CHAINING: O.bool('pipeline.operator-chaining.enabled', {
     defaultValue: true,
     deprecatedKeys: ['pipeline.operator-chaining'],
-    description: 'Whether operators are chained into tasks when Flink\'s chaining rules allow.',
+    description: 'Whether operators are chained into one task (direct calls, no serialisation) where Flink\'s chaining rules allow.',
   }),
   RUNTIME_MODE: O.enumOf('execution.runtime-mode', ['streaming', 'batch'] as const, {
     defaultValue: 'streaming',
-    description: 'STREAMING runs pipelined exchanges; BATCH (bounded jobs) blocking exchanges.',
+    description: 'Runtime execution mode of DataStream programs: streaming runs pipelined exchanges and processes records continuously; batch (bounded sources only) uses blocking exchanges, so stages run one after another.',
   }),
   PLUGINS: O.stringList('plugins', {
     defaultValue: [],
-    description: 'Extra plugin packages loaded by dynamic import; each exports a ContainerModule.',
+    description: 'Extra plugin packages loaded by dynamic import, in order; each package\'s index exports its ContainerModule(s).',
   }),
 };
 
 export const TaskManagerOptions = {
   NUM_TASK_SLOTS: O.int('taskmanager.numberOfTaskSlots', {
     defaultValue: 1, min: 1, max: 1024,
-    description: 'Number of task slots (worker threads) of a TaskManager.',
+    description: 'Number of task slots of a TaskManager, each one worker thread; a slot may run one pipeline of every slot-sharing group.',
   }),
   TASK_HEAP_SIZE: O.memoryBytes('taskmanager.memory.task.heap.size', {
     defaultValue: 1024 * 1024 * 1024, min: 16 * 1024 * 1024,
@@ -44,7 +44,7 @@ export const TaskManagerOptions = {
   }),
   SLOT_REQUEST_TIMEOUT: O.durationMs('slot.request.timeout', {
     defaultValue: 300_000,
-    description: 'How long a JobMaster waits for the slots it requested before failing the job.',
+    description: 'How long a JobMaster waits for a requested slot before the request fails (and with it the job\'s current attempt).',
   }),
   TASK_CANCELLATION_TIMEOUT: O.durationMs('task.cancellation.timeout', {
     defaultValue: 180_000,
@@ -73,20 +73,28 @@ export const NetworkOptions = {
     defaultValue: 5, min: 0, max: 65536,
     description: 'Extra buffers a task may take while it finishes one record although the pool is exhausted.',
   }),
+  PARTITION_REQUEST_TIMEOUT: O.durationMs('taskmanager.network.partition-request-timeout', {
+    defaultValue: 10_000,
+    description: 'How long a consumer waits for its producer\'s result partition to appear before the task fails (PartitionNotFound).',
+  }),
 };
 
 export const JobManagerOptions = {
   SCHEDULER: O.implementationName('jobmanager.scheduler', ['eager', 'lazy-from-sources', 'pipelined-region'], {
     defaultValue: 'eager',
-    description: 'Scheduling strategy, by plugin name.',
+    description: 'Scheduling strategy, by plugin name: eager deploys all tasks at once, lazy-from-sources deploys consumers when their inputs produce data, pipelined-region deploys region by region (Flink\'s current default).',
   }),
   FAILOVER_STRATEGY: O.implementationName('jobmanager.execution.failover-strategy', ['full', 'individual', 'region'], {
     defaultValue: 'full',
-    description: 'Which tasks restart when one fails, by plugin name (full restarts all).',
+    description: 'Which tasks restart when one fails, by plugin name: full restarts all tasks, region restarts the pipelined region of the failed task and what consumes it (Flink\'s default), individual only the failed task.',
   }),
   RESOURCE_MANAGER_TYPE: O.implementationName('resourcemanager.type', ['standalone', 'local-processes', 'kubernetes', 'yarn'], {
     defaultValue: 'standalone',
     description: 'Resource manager driver, by plugin name; standalone uses the TaskManagers that register.',
+  }),
+  EXECUTION_ATTEMPTS_HISTORY_SIZE: O.int('jobmanager.execution.attempts-history-size', {
+    defaultValue: 16, min: 1, max: 1024,
+    description: 'Number of prior execution attempts of each subtask the JobManager keeps for display and diagnosis.',
   }),
 };
 
@@ -94,11 +102,11 @@ export const RestartStrategyOptions = {
   TYPE: O.implementationName('restart-strategy.type', ['none', 'fixed-delay'], {
     defaultValue: 'fixed-delay',
     deprecatedKeys: ['restart-strategy'],
-    description: 'Restart strategy, by plugin name (none, fixed-delay; aliases: off, disable, fixeddelay).',
+    description: 'Restart strategy, by plugin name: none (aliases off, disable) fails the job on the first failure; fixed-delay (alias fixeddelay) restarts a limited number of times with a fixed delay.',
   }),
   FIXED_DELAY_ATTEMPTS: O.int('restart-strategy.fixed-delay.attempts', {
     defaultValue: 1, min: 0,
-    description: 'Restarts the fixed-delay strategy allows before the job fails.',
+    description: 'Number of restarts the fixed-delay strategy allows before the job fails.',
   }),
   FIXED_DELAY_DELAY: O.durationMs('restart-strategy.fixed-delay.delay', {
     defaultValue: 1000,
@@ -110,12 +118,16 @@ export const StateOptions = {
   STATE_BACKEND: O.implementationName('state.backend.type', ['hashmap', 'lmdb'], {
     defaultValue: 'hashmap',
     deprecatedKeys: ['state.backend'],
-    description: 'Where working state lives, by plugin name.',
+    description: 'Where working state lives, by plugin name: hashmap keeps it as objects on the heap, lmdb on local disk for state larger than memory.',
   }),
   CHECKPOINT_STORAGE: O.implementationName('execution.checkpointing.storage', ['jobmanager', 'filesystem', 's3'], {
     defaultValue: 'jobmanager',
     deprecatedKeys: ['state.checkpoint-storage'],
-    description: 'Where checkpoint snapshots go, by plugin name.',
+    description: 'Where checkpoint snapshots go, by plugin name: jobmanager keeps them in the JobManager\'s memory (small state, tests), filesystem and s3 write files.',
+  }),
+  JOBMANAGER_STORAGE_MAX_STATE_SIZE: O.memoryBytes('execution.checkpointing.jobmanager.max-state-size', {
+    defaultValue: 5 * 1024 * 1024, min: 1,
+    description: 'Largest single piece of state the jobmanager checkpoint storage accepts; it travels inline to the JobManager and lives on its heap (Flink\'s 5 MiB default).',
   }),
 };
 
@@ -127,10 +139,50 @@ export const HighAvailabilityOptions = {
   }),
 };
 
+export const BlobOptions = {
+  STORAGE_DIRECTORY: O.optionalString('blob.storage.directory', {
+    description: 'Where TaskManagers and the client keep job bundles (default: the system temp directory).',
+  }),
+  MAX_BLOB_SIZE: O.memoryBytes('blob.server.max-size', {
+    defaultValue: 256 * 1024 * 1024, min: 1024,
+    description: 'Largest job bundle the blob server accepts.',
+  }),
+};
+
+export const RpcOptions = {
+  ASK_TIMEOUT: O.durationMs('rpc.ask-timeout', {
+    defaultValue: 30_000,
+    description: 'Timeout of one RPC call between JobManager roles and TaskManagers.',
+  }),
+};
+
 export const ClientOptions = {
   COLLECT_MAX_BUFFERED_RECORDS: O.int('collect-sink.max-buffered-records', {
     defaultValue: 100_000, min: 1,
     description: 'Records of executeAndCollect() the JobMaster holds for the client before the collect sink back-pressures.',
+  }),
+  COLLECT_BATCH_MAX_RECORDS: O.int('collect-sink.batch-size.max-records', {
+    defaultValue: 1000, min: 1, max: 1_000_000,
+    description: 'Most records one collect sink subtask sends to the JobMaster in one batch (a batch also goes out when the sink finishes).',
+  }),
+  COLLECT_MAX_PENDING_BATCHES: O.int('collect-sink.max-pending-batches', {
+    defaultValue: 2, min: 1, max: 1024,
+    description: 'Batches a collect sink subtask may have sent but not yet acknowledged; at this many it back-pressures its input.',
+  }),
+};
+
+export const ConnectorOptions = {
+  SOCKET_SOURCE_MAX_QUEUED_RECORDS: O.int('source.socket.max-queued-records', {
+    defaultValue: 1024, min: 1, max: 1_000_000,
+    description: 'Records socketTextStream() queues before it pauses the socket (TCP then back-pressures the sender).',
+  }),
+  FILE_SOURCE_READ_BUFFER_SIZE: O.memoryBytes('source.file.read-buffer-size', {
+    defaultValue: 64 * 1024, min: 1,
+    description: 'Bytes readTextFile() reads per I/O call; bounds the lines a file source subtask holds at once.',
+  }),
+  FILE_SINK_WRITE_BUFFER_SIZE: O.memoryBytes('sink.file.write-buffer-size', {
+    defaultValue: 64 * 1024, min: 1,
+    description: 'Bytes writeAsText() buffers per subtask before it back-pressures its input until the file system catches up.',
   }),
 };
 
@@ -142,5 +194,8 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   RestartStrategy: RestartStrategyOptions as Record<string, ConfigOption<unknown>>,
   State: StateOptions as Record<string, ConfigOption<unknown>>,
   HighAvailability: HighAvailabilityOptions as Record<string, ConfigOption<unknown>>,
+  Blob: BlobOptions as Record<string, ConfigOption<unknown>>,
+  Rpc: RpcOptions as Record<string, ConfigOption<unknown>>,
   Client: ClientOptions as Record<string, ConfigOption<unknown>>,
+  Connector: ConnectorOptions as Record<string, ConfigOption<unknown>>,
 };

@@ -1,0 +1,24 @@
+// Configuration: typed options, loading and validation, generated reference docs.
+export { ConfigOptions } from './config-option';
+export type { ConfigOption } from './config-option';
+export { Configuration } from './configuration';
+export {
+  CoreOptions,
+  TaskManagerOptions,
+  NetworkOptions,
+  JobManagerOptions,
+  RestartStrategyOptions,
+  StateOptions,
+  HighAvailabilityOptions,
+  ClientOptions,
+  ALL_OPTION_GROUPS,
+} from './options';
+export { OptionRegistry } from './option-registry';
+export type { OptionGroup } from './option-registry';
+export { loadConfiguration, parseDynamicProperties, CONFIG_DIR_ENV } from './loader';
+export type { LoadConfigurationOptions } from './loader';
+export { CONFIG_FILE_NAMES, parseConfigYaml } from './yaml-source';
+export type { ConfigurationProblem, RawConfigEntry } from './yaml-source';
+export { generateConfigurationDocs, formatDefault } from './docs';
+export { parseDurationMs, parseMemoryBytes, formatDuration, formatMemorySize } from './units';
+export { editDistance, suggestKeys } from './suggest';
