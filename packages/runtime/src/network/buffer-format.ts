@@ -1,0 +1,123 @@
+import { CorruptNetworkBufferError } from './network-errors';
+
+/**
+ * Network buffer format (all numbers little endian).
+ *
+ * A buffer is `length` bytes of entries back to back; `length` travels beside the buffer, the rest of
+ * the segment is garbage. Every entry starts with a tag byte:
+ *
+ *   0x01 RECORD            u32 payloadLength, payload
+ *   0x02 RECORD_TS         f64 timestamp, u32 payloadLength, payload
+ *   0x10 WATERMARK         f64 timestamp
+ *   0x11 END_OF_PARTITION
+ *   0x12 BARRIER           f64 checkpointId, f64 timestamp
+ *   0x13 LATENCY_MARKER    f64 markedTime, u32 subtaskIndex, u16 idLength, utf8 operatorId
+ *
+ * Headers (tag and fixed fields) never cross a buffer boundary: a writer that lacks room for one
+ * finishes the buffer early. A record payload may: when payloadLength exceeds the bytes left in the
+ * buffer, the payload continues at offset 0 of the channel's next buffer(s), and nothing else is
+ * written into a buffer before the spanning payload ends. Payload bytes belong to the channel's
+ * RecordSerializer. Records without a timestamp (NO_TIMESTAMP) use the shorter RECORD entry.
+ */
+export const TAG_RECORD = 0x01;
+export const TAG_RECORD_TS = 0x02;
+export const TAG_WATERMARK = 0x10;
+export const TAG_END_OF_PARTITION = 0x11;
+export const TAG_BARRIER = 0x12;
+export const TAG_LATENCY_MARKER = 0x13;
+
+export const RECORD_HEADER = 5;
+export const RECORD_TS_HEADER = 13;
+/** Room a writer wants for a record header plus at least one payload byte. */
+export const MIN_RECORD_ROOM = RECORD_TS_HEADER + 1;
+
+/** Network events travel in-band with the records of a channel, flushing the current buffer. */
+export type NetworkEvent =
+  | { kind: 'watermark'; timestamp: number }
+  | { kind: 'end-of-partition' }
+  | { kind: 'barrier'; checkpointId: number; timestamp: number }
+  | { kind: 'latency-marker'; markedTime: number; operatorId: string; subtaskIndex: number };
+
+export function writeU32(buf: Buffer, pos: number, v: number): void {
+  buf[pos] = v;
+  buf[pos + 1] = v >>> 8;
+  buf[pos + 2] = v >>> 16;
+  buf[pos + 3] = v >>> 24;
+}
+
+export function readU32(buf: Buffer, pos: number): number {
+  return (buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16)) + buf[pos + 3] * 0x1000000;
+}
+
+export function encodedEventSize(event: NetworkEvent): number {
+  switch (event.kind) {
+    case 'watermark':
+      return 9;
+    case 'end-of-partition':
+      return 1;
+    case 'barrier':
+      return 17;
+    case 'latency-marker':
+      return 15 + Buffer.byteLength(event.operatorId, 'utf8');
+  }
+}
+
+/** Writes `event` at `pos` (the caller made sure `encodedEventSize` bytes are free); returns the end. */
+export function writeEvent(buf: Buffer, pos: number, event: NetworkEvent): number {
+  switch (event.kind) {
+    case 'watermark':
+      buf[pos] = TAG_WATERMARK;
+      buf.writeDoubleLE(event.timestamp, pos + 1);
+      return pos + 9;
+    case 'end-of-partition':
+      buf[pos] = TAG_END_OF_PARTITION;
+      return pos + 1;
+    case 'barrier':
+      buf[pos] = TAG_BARRIER;
+      buf.writeDoubleLE(event.checkpointId, pos + 1);
+      buf.writeDoubleLE(event.timestamp, pos + 9);
+      return pos + 17;
+    case 'latency-marker': {
+      buf[pos] = TAG_LATENCY_MARKER;
+      buf.writeDoubleLE(event.markedTime, pos + 1);
+      writeU32(buf, pos + 9, event.subtaskIndex);
+      const n = buf.write(event.operatorId, pos + 15, 'utf8');
+      buf.writeUInt16LE(n, pos + 13);
+      return pos + 15 + n;
+    }
+  }
+}
+
+/** Reads the non-watermark event whose tag is at `pos`; `end` bounds the buffer. */
+export function readEvent(buf: Buffer, pos: number, end: number): { event: NetworkEvent; next: number } {
+  const tag = buf[pos];
+  const need = (n: number): void => {
+    if (pos + n > end) throw new CorruptNetworkBufferError(`Event with tag ${tag} is cut off at the buffer end`, { pos, end });
+  };
+  switch (tag) {
+    case TAG_END_OF_PARTITION:
+      return { event: { kind: 'end-of-partition' }, next: pos + 1 };
+    case TAG_BARRIER:
+      need(17);
+      return {
+        event: { kind: 'barrier', checkpointId: buf.readDoubleLE(pos + 1), timestamp: buf.readDoubleLE(pos + 9) },
+        next: pos + 17,
+      };
+    case TAG_LATENCY_MARKER: {
+      need(15);
+      const n = buf.readUInt16LE(pos + 13);
+      need(15 + n);
+      return {
+        event: {
+          kind: 'latency-marker',
+          markedTime: buf.readDoubleLE(pos + 1),
+          subtaskIndex: readU32(buf, pos + 9),
+          operatorId: buf.toString('utf8', pos + 15, pos + 15 + n),
+        },
+        next: pos + 15 + n,
+      };
+    }
+    default:
+      throw new CorruptNetworkBufferError(`Unknown entry tag 0x${tag.toString(16)} at offset ${pos}`, { tag, pos });
+  }
+}

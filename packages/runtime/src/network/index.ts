@@ -1,0 +1,20 @@
+// Public names of the network stack (DESIGN.md §6).
+export { networkConfigFrom, defaultNetworkConfig, initialCreditsPerChannel } from './network-config';
+export type { NetworkConfig } from './network-config';
+export { msgpackSerializer, binaryCodecSerializer } from './serializer';
+export type { RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec } from './serializer';
+export type { NetworkEvent } from './buffer-format';
+export { createLocalChannel, producerEndpointFromPort, consumerEndpointFromPort } from './transport';
+export type { ProducerEndpoint, ConsumerEndpoint } from './transport';
+export { ResultPartition } from './result-partition';
+export type { ResultPartitionStats } from './result-partition';
+export type { SubpartitionStats } from './subpartition';
+export { InputGate } from './input-gate';
+export type { InputGateStats } from './input-gate';
+export { ElementKind } from './input-element';
+export type { InputElement } from './input-element';
+export { createChannelSelector } from './partitioners';
+export type { ChannelSelector, ChannelSelectorOptions } from './partitioners';
+export { assignToKeyGroup, computeKeyGroupForKeyHash, computeOperatorIndexForKeyGroup, computeKeyGroupRangeForOperatorIndex,
+  assignKeyToParallelOperator, hashKey, murmurHashInt, murmur3x86_32, defaultMaxParallelism } from './key-groups';
+export { BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, CorruptNetworkBufferError } from './network-errors';

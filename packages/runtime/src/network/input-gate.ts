@@ -1,0 +1,147 @@
+import { NO_TIMESTAMP } from '../operators/stream-operator';
+import { InputChannel, type InputChannelOwner } from './input-channel';
+import { ElementKind, type InputElement } from './input-element';
+import { initialCreditsPerChannel, type NetworkConfig } from './network-config';
+import { NetworkReleasedError } from './network-errors';
+import type { RecordSerializer } from './serializer';
+import type { ConsumerEndpoint } from './transport';
+
+export interface InputGateStats {
+  buffersQueued: number;
+  maxBuffersQueued: number;
+}
+
+/**
+ * Consumer side of one task input (a JobEdge): one input channel per upstream producer subpartition.
+ * Used on the consuming task's event loop only. Each channel grants buffersPerChannel credits plus
+ * an equal share of floatingBuffersPerGate when it connects, so the gate never holds more than
+ * numChannels x buffersPerChannel + floatingBuffersPerGate buffers.
+ *
+ * Order: elements of one channel come out in the order they were written (records, watermarks and
+ * events in-band); the gate moves to another channel after finishing a buffer, so channels with data
+ * take turns buffer by buffer.
+ */
+export class InputGate implements InputChannelOwner {
+  readonly gateIndex: number;
+  private readonly channels: InputChannel[];
+  private readonly channelsWithData: InputChannel[] = [];
+  private current: InputChannel | undefined;
+  /** Reused for every element pollNext returns (see pollNext). */
+  private readonly element: InputElement = { kind: ElementKind.RECORD, value: undefined, timestamp: NO_TIMESTAMP, channel: 0, event: undefined };
+  private endedChannels = 0;
+  private buffersQueued = 0;
+  private maxBuffersQueued = 0;
+  private waiter: { promise: Promise<void>; resolve: () => void } | undefined;
+  private released = false;
+
+  constructor(opts: { gateIndex: number; numChannels: number; config: NetworkConfig; serializer: RecordSerializer<unknown> }) {
+    if (!Number.isInteger(opts.numChannels) || opts.numChannels < 1) {
+      throw new Error(`Assertion failed: numChannels must be a positive integer, got ${opts.numChannels}`);
+    }
+    this.gateIndex = opts.gateIndex;
+    const credits = initialCreditsPerChannel(opts.config, opts.numChannels);
+    this.channels = [];
+    for (let i = 0; i < opts.numChannels; i++) {
+      this.channels.push(new InputChannel(i, opts.serializer.createDecoder(), credits, this));
+    }
+  }
+
+  get numChannels(): number {
+    return this.channels.length;
+  }
+
+  /** Connects channel `channel` to its producer and grants the initial credits. */
+  connectChannel(channel: number, endpoint: ConsumerEndpoint): void {
+    const ch = this.channels[channel];
+    if (ch === undefined) throw new Error(`Assertion failed: gate ${this.gateIndex} has no channel ${channel}`);
+    if (this.released) {
+      endpoint.close();
+      return;
+    }
+    ch.connect(endpoint);
+  }
+
+  /**
+   * The next decoded element if one is ready now, else undefined. The returned object is REUSED: it
+   * is only valid until the next call (copy the fields you keep). end-of-partition comes out once per
+   * channel as an EVENT; after the last one isFinished() is true.
+   */
+  pollNext(): InputElement | undefined {
+    if (this.released) throw new NetworkReleasedError(`Input gate ${this.gateIndex}`);
+    const el = this.element;
+    for (;;) {
+      let ch = this.current;
+      if (ch === undefined) {
+        ch = this.channelsWithData.shift();
+        if (ch === undefined) return undefined;
+        ch.enqueued = false;
+        this.current = ch;
+      }
+      if (ch.next(el)) {
+        el.channel = ch.index;
+        if (el.kind === ElementKind.EVENT && el.event?.kind === 'end-of-partition') this.endedChannels++;
+        if (!ch.isInsideBuffer()) {
+          // Finished a buffer: let the other channels have a turn.
+          this.current = undefined;
+          if (ch.hasData() && !ch.ended) this.enqueue(ch);
+        }
+        return el;
+      }
+      this.current = undefined;
+    }
+  }
+
+  /** Resolves when pollNext may return something (or the gate is finished or released). */
+  whenAvailable(): Promise<void> {
+    if (this.current !== undefined || this.channelsWithData.length > 0 || this.isFinished() || this.released) {
+      return Promise.resolve();
+    }
+    if (!this.waiter) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.waiter = { promise, resolve };
+    }
+    return this.waiter.promise;
+  }
+
+  isFinished(): boolean {
+    return this.endedChannels === this.channels.length;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (const ch of this.channels) ch.release();
+    this.channelsWithData.length = 0;
+    this.current = undefined;
+    this.wake();
+  }
+
+  stats(): InputGateStats {
+    return { buffersQueued: this.buffersQueued, maxBuffersQueued: this.maxBuffersQueued };
+  }
+
+  channelHasData(channel: InputChannel): void {
+    if (channel === this.current || channel.enqueued || channel.ended) return;
+    this.enqueue(channel);
+    this.wake();
+  }
+
+  bufferCountChanged(delta: number): void {
+    this.buffersQueued += delta;
+    if (this.buffersQueued > this.maxBuffersQueued) this.maxBuffersQueued = this.buffersQueued;
+  }
+
+  private enqueue(channel: InputChannel): void {
+    channel.enqueued = true;
+    this.channelsWithData.push(channel);
+  }
+
+  private wake(): void {
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = undefined;
+      waiter.resolve();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { Configuration } from '../config/configuration';
+import { ConfigurationError } from '../errors';
+import { defaultNetworkConfig, initialCreditsPerChannel, networkConfigFrom } from './network-config';
+
+describe('networkConfigFrom', () => {
+  it('reads the defaults', () => {
+    expect(networkConfigFrom(new Configuration())).toEqual({
+      segmentSize: 32768, buffersPerChannel: 2, floatingBuffersPerGate: 8, maxBuffersPerChannel: 10, maxOverdraftBuffers: 5,
+    });
+    expect(defaultNetworkConfig()).toEqual(networkConfigFrom(new Configuration()));
+  });
+
+  it("reads Flink's keys, parsing sizes", () => {
+    const config = Configuration.fromRecord({
+      'taskmanager.memory.segment-size': '64 kb',
+      'taskmanager.network.memory.buffers-per-channel': '4',
+      'taskmanager.network.memory.floating-buffers-per-gate': 0,
+      'taskmanager.network.memory.max-buffers-per-channel': 3,
+      'taskmanager.network.memory.max-overdraft-buffers-per-gate': 1,
+    });
+    expect(networkConfigFrom(config)).toEqual({
+      segmentSize: 65536, buffersPerChannel: 4, floatingBuffersPerGate: 0, maxBuffersPerChannel: 3, maxOverdraftBuffers: 1,
+    });
+  });
+
+  it('rejects a segment too small for the buffer format', () => {
+    expect(() => networkConfigFrom(Configuration.fromRecord({ 'taskmanager.memory.segment-size': '16b' }))).toThrow(ConfigurationError);
+  });
+
+  it('splits floating buffers evenly over the channels of a gate', () => {
+    expect(initialCreditsPerChannel(defaultNetworkConfig(), 1)).toBe(10);
+    expect(initialCreditsPerChannel(defaultNetworkConfig(), 3)).toBe(4);
+    expect(initialCreditsPerChannel(defaultNetworkConfig(), 100)).toBe(2);
+  });
+});

@@ -1,0 +1,40 @@
+import { FlottError } from '../errors';
+
+/** A record needed more buffers than `max-overdraft-buffers` allows beyond the per-channel bound. */
+export class BufferOverdraftError extends FlottError {
+  constructor(partitionId: string, subpartition: number, maxBuffersPerChannel: number, maxOverdraftBuffers: number) {
+    super(
+      'NETWORK_BUFFER_OVERDRAFT',
+      `Result partition ${partitionId} subpartition ${subpartition} needs more than ${maxBuffersPerChannel} queued + ` +
+        `${maxOverdraftBuffers} overdraft buffers: a task emitted too much without waiting for isAvailable(), or a single ` +
+        `record is too large. Raise 'taskmanager.network.memory.max-overdraft-buffers-per-gate' ` +
+        `(or 'taskmanager.network.memory.max-buffers-per-channel' / 'taskmanager.memory.segment-size').`,
+      { partitionId, subpartition, maxBuffersPerChannel, maxOverdraftBuffers },
+    );
+  }
+}
+
+/** Data was written to or read from a partition or gate after release(). */
+export class NetworkReleasedError extends FlottError {
+  constructor(what: string) {
+    super('NETWORK_RELEASED', `${what} was already released`, { what });
+  }
+}
+
+/** A key the hash partitioner cannot hash stably across processes (functions, symbols, cycles). */
+export class UnsupportedKeyError extends FlottError {
+  constructor(type: string) {
+    super(
+      'UNSUPPORTED_KEY',
+      `Cannot hash a key of type ${type}: keys must be strings, numbers, bigints, booleans, null, dates, arrays or plain objects of these`,
+      { type },
+    );
+  }
+}
+
+/** The bytes of a buffer do not follow the buffer format (a bug or foreign data; never ignored). */
+export class CorruptNetworkBufferError extends FlottError {
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super('CORRUPT_NETWORK_BUFFER', message, data);
+  }
+}

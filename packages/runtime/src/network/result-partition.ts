@@ -1,0 +1,162 @@
+import type { NetworkEvent } from './buffer-format';
+import type { NetworkConfig } from './network-config';
+import { NetworkReleasedError } from './network-errors';
+import type { RecordSerializer } from './serializer';
+import { PipelinedSubpartition, type SubpartitionOwner, type SubpartitionStats } from './subpartition';
+import type { ProducerEndpoint } from './transport';
+
+export interface ResultPartitionStats {
+  perSubpartition: SubpartitionStats[];
+  buffersAllocated: number;
+  maxBuffersAllocated: number;
+}
+
+/**
+ * Producer side of one intermediate result partition of a task: one subpartition per consumer
+ * channel. Used on the producing task's event loop only. The task checks `isAvailable()` before it
+ * processes the next input record (waiting on `whenAvailable()` otherwise); one record may still
+ * overdraw a subpartition by `maxOverdraftBuffers`.
+ *
+ * Memory bound: buffers are pooled per partition and a new one is allocated only when the pool is
+ * empty, so `buffersAllocated` never exceeds numSubpartitions x (credits granted per channel +
+ * maxBuffersPerChannel + maxOverdraftBuffers + 1).
+ */
+export class ResultPartition<T> implements SubpartitionOwner {
+  readonly partitionId: string;
+  private readonly subpartitions: PipelinedSubpartition<T>[];
+  private readonly freeBuffers: ArrayBuffer[] = [];
+  private readonly segmentSize: number;
+  private unavailableSubpartitions = 0;
+  private availabilityWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
+  private allocated = 0;
+  private maxAllocated = 0;
+  private finished = false;
+  private released = false;
+  /** Neither finished nor released (one field for the per-record check). */
+  private writable = true;
+
+  constructor(opts: { partitionId: string; numSubpartitions: number; config: NetworkConfig; serializer: RecordSerializer<T> }) {
+    if (!Number.isInteger(opts.numSubpartitions) || opts.numSubpartitions < 1) {
+      throw new Error(`Assertion failed: numSubpartitions must be a positive integer, got ${opts.numSubpartitions}`);
+    }
+    this.partitionId = opts.partitionId;
+    this.segmentSize = opts.config.segmentSize;
+    this.subpartitions = [];
+    for (let i = 0; i < opts.numSubpartitions; i++) {
+      this.subpartitions.push(new PipelinedSubpartition<T>(i, opts.config, opts.serializer.createEncoder(), this));
+    }
+  }
+
+  get numSubpartitions(): number {
+    return this.subpartitions.length;
+  }
+
+  /** Serialises `value` into `subpartition`'s current buffer. */
+  emit(value: T, timestamp: number, subpartition: number): void {
+    const sp = this.subpartitions[subpartition];
+    if (sp === undefined || !this.writable) this.failWrite(subpartition);
+    sp.writeRecord(value, timestamp);
+  }
+
+  broadcastEmit(value: T, timestamp: number): void {
+    if (!this.writable) this.failWrite(0);
+    const sps = this.subpartitions;
+    for (let i = 0; i < sps.length; i++) sps[i].writeRecord(value, timestamp);
+  }
+
+  /** Appends `event` to every subpartition after the records written so far, and flushes them. */
+  broadcastEvent(event: NetworkEvent): void {
+    if (!this.writable) this.failWrite(0);
+    for (const sp of this.subpartitions) sp.writeEvent(event);
+  }
+
+  /** Sends every partly filled buffer (buffer timeout or explicit flush); empty ones send nothing. */
+  flushAll(): void {
+    if (this.released) return;
+    for (const sp of this.subpartitions) sp.flush();
+  }
+
+  isAvailable(): boolean {
+    return this.unavailableSubpartitions === 0;
+  }
+
+  whenAvailable(): Promise<void> {
+    if (this.unavailableSubpartitions === 0 || this.released) return Promise.resolve();
+    if (!this.availabilityWaiter) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.availabilityWaiter = { promise, resolve };
+    }
+    return this.availabilityWaiter.promise;
+  }
+
+  /** Connects the consumer of `subpartition`; data written before is queued (bounded) and sent on credit. */
+  attachConsumer(subpartition: number, endpoint: ProducerEndpoint): void {
+    const sp = this.subpartitions[subpartition];
+    if (sp === undefined) throw new Error(`Assertion failed: no subpartition ${subpartition} in ${this.partitionId}`);
+    if (this.released) {
+      endpoint.close();
+      return;
+    }
+    sp.attach(endpoint);
+  }
+
+  /** Flushes and sends end-of-partition on every subpartition; no record may follow. */
+  finish(): void {
+    if (this.finished) return;
+    this.broadcastEvent({ kind: 'end-of-partition' });
+    this.finished = true;
+    this.writable = false;
+  }
+
+  isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Drops all buffers and closes every channel (cancel/fail). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.writable = false;
+    for (const sp of this.subpartitions) sp.release();
+    this.freeBuffers.length = 0;
+    const waiter = this.availabilityWaiter;
+    this.availabilityWaiter = undefined;
+    waiter?.resolve();
+  }
+
+  stats(): ResultPartitionStats {
+    return {
+      perSubpartition: this.subpartitions.map((sp) => sp.stats()),
+      buffersAllocated: this.allocated,
+      maxBuffersAllocated: this.maxAllocated,
+    };
+  }
+
+  takeBuffer(): ArrayBuffer {
+    const pooled = this.freeBuffers.pop();
+    if (pooled !== undefined) return pooled;
+    this.allocated++;
+    if (this.allocated > this.maxAllocated) this.maxAllocated = this.allocated;
+    return new ArrayBuffer(this.segmentSize);
+  }
+
+  recycleBuffer(buffer: ArrayBuffer): void {
+    if (!this.released) this.freeBuffers.push(buffer);
+  }
+
+  subpartitionAvailabilityChanged(available: boolean): void {
+    this.unavailableSubpartitions += available ? -1 : 1;
+    if (this.unavailableSubpartitions === 0 && this.availabilityWaiter) {
+      const waiter = this.availabilityWaiter;
+      this.availabilityWaiter = undefined;
+      waiter.resolve();
+    }
+  }
+
+  private failWrite(subpartition: number): never {
+    if (this.released) throw new NetworkReleasedError(`Result partition ${this.partitionId}`);
+    if (this.finished) throw new Error(`Assertion failed: result partition ${this.partitionId} was written after finish()`);
+    throw new Error(`Assertion failed: no subpartition ${subpartition} in ${this.partitionId} (${this.subpartitions.length})`);
+  }
+}

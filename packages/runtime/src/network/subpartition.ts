@@ -1,0 +1,210 @@
+import { NO_TIMESTAMP } from '../operators/stream-operator';
+import {
+  MIN_RECORD_ROOM, RECORD_HEADER, RECORD_TS_HEADER, TAG_RECORD, TAG_RECORD_TS, encodedEventSize, writeEvent, writeU32,
+  type NetworkEvent,
+} from './buffer-format';
+import type { NetworkConfig } from './network-config';
+import { BufferOverdraftError } from './network-errors';
+import { copyBytes, type RecordEncoder } from './serializer';
+import type { ProducerEndpoint } from './transport';
+
+/** What a subpartition needs from its ResultPartition: the shared buffer pool and availability tracking. */
+export interface SubpartitionOwner {
+  readonly partitionId: string;
+  takeBuffer(): ArrayBuffer;
+  recycleBuffer(buffer: ArrayBuffer): void;
+  subpartitionAvailabilityChanged(available: boolean): void;
+}
+
+export interface SubpartitionStats {
+  queuedBuffers: number;
+  inFlightBuffers: number;
+  maxQueuedBuffers: number;
+  maxInFlightBuffers: number;
+  credits: number;
+}
+
+/**
+ * Producer side of one channel: serialises into the current buffer, queues finished buffers and sends
+ * them while it holds credit. Bounds: in flight <= credits granted by the consumer; queued <=
+ * maxBuffersPerChannel (+ maxOverdraftBuffers while one record finishes; beyond that it throws);
+ * plus the one buffer being written. Reaching maxBuffersPerChannel queued makes it unavailable.
+ * Runs on the producing task's event loop only.
+ */
+export class PipelinedSubpartition<T> {
+  private ab: ArrayBuffer | undefined;
+  private buf: Buffer | undefined;
+  private pos = 0;
+  private readonly limit: number;
+  private readonly queuedBuffers: ArrayBuffer[] = [];
+  private readonly queuedLengths: number[] = [];
+  private credits = 0;
+  private inFlight = 0;
+  private maxQueued = 0;
+  private maxInFlight = 0;
+  /** A flush found no credit: the current buffer goes out as soon as credit arrives, filling up meanwhile. */
+  private flushRequested = false;
+  private available = true;
+  private endpoint: ProducerEndpoint | undefined;
+  private released = false;
+
+  constructor(
+    readonly index: number,
+    private readonly config: NetworkConfig,
+    private readonly encoder: RecordEncoder<T>,
+    private readonly owner: SubpartitionOwner,
+  ) {
+    this.limit = config.segmentSize;
+  }
+
+  writeRecord(value: T, timestamp: number): void {
+    let buf = this.buf;
+    if (buf === undefined || this.limit - this.pos < MIN_RECORD_ROOM) buf = this.nextBuffer();
+    const pos = this.pos;
+    let payloadStart: number;
+    if (timestamp === NO_TIMESTAMP) {
+      buf[pos] = TAG_RECORD;
+      payloadStart = pos + RECORD_HEADER;
+    } else {
+      buf[pos] = TAG_RECORD_TS;
+      buf.writeDoubleLE(timestamp, pos + 1);
+      payloadStart = pos + RECORD_TS_HEADER;
+    }
+    const end = this.encoder.encodeInto(value, buf, payloadStart, this.limit);
+    if (end >= 0) {
+      writeU32(buf, payloadStart - 4, end - payloadStart);
+      this.pos = end;
+      if (this.limit - end < MIN_RECORD_ROOM) this.finishCurrent();
+    } else {
+      this.writeSpanning(buf, payloadStart, this.encoder.overflow());
+    }
+  }
+
+  private writeSpanning(first: Buffer, payloadStart: number, bytes: Uint8Array): void {
+    writeU32(first, payloadStart - 4, bytes.length);
+    let written = this.limit - payloadStart;
+    copyBytes(bytes, 0, written, first, payloadStart);
+    this.pos = this.limit;
+    while (written < bytes.length) {
+      const buf = this.nextBuffer();
+      const n = Math.min(this.limit, bytes.length - written);
+      copyBytes(bytes, written, written + n, buf, 0);
+      written += n;
+      this.pos = n;
+    }
+    if (this.limit - this.pos < MIN_RECORD_ROOM) this.finishCurrent();
+  }
+
+  /** Appends `event` after everything written so far and flushes. */
+  writeEvent(event: NetworkEvent): void {
+    const size = encodedEventSize(event);
+    if (size > this.limit) throw new Error(`Assertion failed: event of ${size} bytes exceeds the segment size ${this.limit}`);
+    if (this.buf === undefined || this.limit - this.pos < size) this.nextBuffer();
+    this.pos = writeEvent(this.buf as Buffer, this.pos, event);
+    this.flush();
+  }
+
+  /** Sends what was written as soon as credit allows; an empty flush sends nothing. */
+  flush(): void {
+    if (this.pos === 0) return;
+    if (this.credits > this.queuedBuffers.length) {
+      this.finishCurrent();
+    } else {
+      // No credit left for it: keep appending to this buffer instead of queueing a mostly empty one.
+      this.flushRequested = true;
+    }
+  }
+
+  attach(endpoint: ProducerEndpoint): void {
+    if (this.endpoint) throw new Error(`Assertion failed: subpartition ${this.index} already has a consumer`);
+    this.endpoint = endpoint;
+    endpoint.onCredit((credits, returned) => this.onCredit(credits, returned));
+  }
+
+  isAvailable(): boolean {
+    return this.available;
+  }
+
+  stats(): SubpartitionStats {
+    return {
+      queuedBuffers: this.queuedBuffers.length,
+      inFlightBuffers: this.inFlight,
+      maxQueuedBuffers: this.maxQueued,
+      maxInFlightBuffers: this.maxInFlight,
+      credits: this.credits,
+    };
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.queuedBuffers.length = 0;
+    this.queuedLengths.length = 0;
+    this.ab = undefined;
+    this.buf = undefined;
+    this.pos = 0;
+    this.endpoint?.close();
+  }
+
+  private onCredit(credits: number, returned: ArrayBuffer[]): void {
+    if (this.released) return;
+    this.credits += credits;
+    this.inFlight -= returned.length;
+    for (let i = 0; i < returned.length; i++) this.owner.recycleBuffer(returned[i]);
+    this.trySend();
+    if (this.flushRequested && this.credits > 0 && this.pos > 0) this.finishCurrent();
+    this.updateAvailability();
+  }
+
+  /** Finishes the current buffer (if it holds data) and starts an empty one. */
+  private nextBuffer(): Buffer {
+    if (this.pos > 0) this.finishCurrent();
+    if (this.buf === undefined) {
+      const ab = this.owner.takeBuffer();
+      this.ab = ab;
+      this.buf = Buffer.from(ab);
+    }
+    this.pos = 0;
+    return this.buf;
+  }
+
+  private finishCurrent(): void {
+    const ab = this.ab;
+    if (ab === undefined || this.pos === 0) return;
+    const cannotSendNow = this.endpoint === undefined || this.credits === 0;
+    if (cannotSendNow && this.queuedBuffers.length >= this.config.maxBuffersPerChannel + this.config.maxOverdraftBuffers) {
+      throw new BufferOverdraftError(this.owner.partitionId, this.index, this.config.maxBuffersPerChannel,
+        this.config.maxOverdraftBuffers);
+    }
+    this.queuedBuffers.push(ab);
+    this.queuedLengths.push(this.pos);
+    this.ab = undefined;
+    this.buf = undefined;
+    this.pos = 0;
+    this.flushRequested = false;
+    this.trySend();
+    if (this.queuedBuffers.length > this.maxQueued) this.maxQueued = this.queuedBuffers.length;
+    this.updateAvailability();
+  }
+
+  private trySend(): void {
+    const endpoint = this.endpoint;
+    if (endpoint === undefined) return;
+    while (this.credits > 0 && this.queuedBuffers.length > 0) {
+      const ab = this.queuedBuffers.shift() as ArrayBuffer;
+      const length = this.queuedLengths.shift() as number;
+      this.credits--;
+      this.inFlight++;
+      if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+      endpoint.sendBuffer(ab, length);
+    }
+  }
+
+  private updateAvailability(): void {
+    const available = this.queuedBuffers.length < this.config.maxBuffersPerChannel;
+    if (available !== this.available) {
+      this.available = available;
+      this.owner.subpartitionAvailabilityChanged(available);
+    }
+  }
+}

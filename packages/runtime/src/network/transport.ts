@@ -1,0 +1,154 @@
+import type { MessagePort } from 'worker_threads';
+
+/**
+ * Producer side of one channel (one producer subpartition -> one consumer input channel).
+ * Contract: `sendBuffer` is called only while the producer holds an unused credit, on the producer's
+ * event loop. The endpoint hands every sent buffer back exactly once through the credit listener's
+ * `returnedBuffers` (after the consumer decoded it, or as soon as a copying transport such as TCP wrote
+ * it) and reports newly granted credits as `credits`; the two counts are independent. Credits and
+ * buffers that arrive before `onCredit` is registered are kept and delivered on registration.
+ */
+export interface ProducerEndpoint {
+  sendBuffer(buffer: ArrayBuffer, length: number): void;
+  onCredit(listener: (credits: number, returnedBuffers: ArrayBuffer[]) => void): void;
+  close(): void;
+}
+
+/**
+ * Consumer side of one channel. Buffers arrive in send order; buffers that arrive before `onBuffer`
+ * is registered are kept (at most the credits granted). `sendCredit` grants `credits` more sends and
+ * returns consumed buffers for reuse (transferred, never copied, where the transport allows).
+ */
+export interface ConsumerEndpoint {
+  onBuffer(listener: (buffer: ArrayBuffer, length: number) => void): void;
+  sendCredit(credits: number, returnedBuffers: ArrayBuffer[]): void;
+  close(): void;
+}
+
+type CreditListener = (credits: number, returnedBuffers: ArrayBuffer[]) => void;
+type BufferListener = (buffer: ArrayBuffer, length: number) => void;
+
+/**
+ * Both ends on one event loop: calls go straight through (no copy, no message), so a buffer the
+ * producer sends is in the consumer's queue when `sendBuffer` returns.
+ */
+class LocalChannel {
+  closed = false;
+  creditListener?: CreditListener;
+  bufferListener?: BufferListener;
+  private pendingCredits = 0;
+  private pendingReturned: ArrayBuffer[] = [];
+  private pendingBuffers: Array<{ buffer: ArrayBuffer; length: number }> = [];
+
+  readonly producer: ProducerEndpoint = {
+    sendBuffer: (buffer, length) => {
+      if (this.closed) return;
+      if (this.bufferListener) this.bufferListener(buffer, length);
+      else this.pendingBuffers.push({ buffer, length });
+    },
+    onCredit: (listener) => {
+      this.creditListener = listener;
+      if (this.pendingCredits > 0 || this.pendingReturned.length > 0) {
+        const credits = this.pendingCredits;
+        const returned = this.pendingReturned;
+        this.pendingCredits = 0;
+        this.pendingReturned = [];
+        listener(credits, returned);
+      }
+    },
+    close: () => this.close(),
+  };
+
+  readonly consumer: ConsumerEndpoint = {
+    onBuffer: (listener) => {
+      this.bufferListener = listener;
+      const pending = this.pendingBuffers;
+      this.pendingBuffers = [];
+      for (const p of pending) listener(p.buffer, p.length);
+    },
+    sendCredit: (credits, returnedBuffers) => {
+      if (this.closed) return;
+      if (this.creditListener) this.creditListener(credits, returnedBuffers);
+      else {
+        this.pendingCredits += credits;
+        for (const b of returnedBuffers) this.pendingReturned.push(b);
+      }
+    },
+    close: () => this.close(),
+  };
+
+  private close(): void {
+    this.closed = true;
+    this.pendingBuffers = [];
+    this.pendingReturned = [];
+  }
+}
+
+/** A channel whose producer and consumer run on the same thread. */
+export function createLocalChannel(): { producer: ProducerEndpoint; consumer: ConsumerEndpoint } {
+  const channel = new LocalChannel();
+  return { producer: channel.producer, consumer: channel.consumer };
+}
+
+/*
+ * MessagePort protocol (worker_threads): producer -> consumer posts `[buffer, length]` transferring
+ * `buffer`; consumer -> producer posts `[credits, returnedBuffers]` transferring the buffers back, so a
+ * steady stream reuses the same few ArrayBuffers and allocates nothing. MessagePort queues messages
+ * until a listener is attached, so either side may start first.
+ */
+type BufferMessage = [ArrayBuffer, number];
+type CreditMessage = [number, ArrayBuffer[]];
+
+class PortProducerEndpoint implements ProducerEndpoint {
+  private closed = false;
+  constructor(private readonly port: MessagePort) {
+    port.once('close', () => {
+      this.closed = true;
+    });
+  }
+  sendBuffer(buffer: ArrayBuffer, length: number): void {
+    if (this.closed) return;
+    const msg: BufferMessage = [buffer, length];
+    this.port.postMessage(msg, [buffer]);
+  }
+  onCredit(listener: CreditListener): void {
+    this.port.on('message', (msg: CreditMessage) => listener(msg[0], msg[1]));
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.port.close();
+  }
+}
+
+class PortConsumerEndpoint implements ConsumerEndpoint {
+  private closed = false;
+  constructor(private readonly port: MessagePort) {
+    port.once('close', () => {
+      this.closed = true;
+    });
+  }
+  onBuffer(listener: BufferListener): void {
+    this.port.on('message', (msg: BufferMessage) => listener(msg[0], msg[1]));
+  }
+  sendCredit(credits: number, returnedBuffers: ArrayBuffer[]): void {
+    if (this.closed) return;
+    const msg: CreditMessage = [credits, returnedBuffers];
+    this.port.postMessage(msg, returnedBuffers);
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.port.close();
+  }
+}
+
+/** Producer end of a channel over a worker_threads MessagePort (the consumer holds the other port). */
+export function producerEndpointFromPort(port: MessagePort): ProducerEndpoint {
+  return new PortProducerEndpoint(port);
+}
+
+/** Consumer end of a channel over a worker_threads MessagePort (the producer holds the other port). */
+export function consumerEndpointFromPort(port: MessagePort): ConsumerEndpoint {
+  return new PortConsumerEndpoint(port);
+}
