@@ -1,1 +1,10 @@
-export {};
+// Public entry point of @flott/rm-standalone (named exports only).
+export { standaloneModule } from './standalone-module';
+export { StandaloneHighAvailabilityServices, StandaloneHighAvailabilityServicesFactory } from './standalone-high-availability-services';
+export type { StandaloneHighAvailabilityServicesOptions } from './standalone-high-availability-services';
+export {
+  StandaloneLeaderElectionService,
+  StandaloneLeaderRetrievalService,
+  LeaderContenderAlreadyRegisteredError,
+} from './standalone-leader-election';
+export { InMemoryJobGraphStore, StandaloneCompletedCheckpointStore, StandaloneCheckpointIdCounter } from './standalone-stores';

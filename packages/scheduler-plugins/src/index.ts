@@ -1,1 +1,6 @@
-export {};
+// Public entry point of @flott/scheduler-plugins (named exports only).
+export { schedulerPluginsModule } from './scheduler-plugins-module';
+export { EagerSchedulingStrategy, EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
+export { RestartAllFailoverStrategy, RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
+export { FixedDelayRestartBackoffStrategy, FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
+export { NoRestartBackoffStrategy, NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';

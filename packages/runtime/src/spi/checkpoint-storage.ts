@@ -11,7 +11,8 @@ export interface CheckpointLocation {
  * Where snapshots go (`execution.checkpointing.storage`: jobmanager, filesystem, s3).
  * Contract: `initializeLocation` is called by the CheckpointCoordinator before barriers are injected;
  * `write`/`read` may be called from any task thread concurrently for different keys; writes are
- * durable when the promise resolves; reading missing or corrupt data rejects with a clear error.
+ * durable when the promise resolves (later changes to the written array do not matter); reading
+ * missing or corrupt data rejects with CheckpointDataNotFoundError.
  */
 export interface CheckpointStorageAccess {
   initializeLocation(checkpointId: number): Promise<CheckpointLocation>;

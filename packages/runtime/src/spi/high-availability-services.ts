@@ -46,7 +46,11 @@ export interface CompletedCheckpointMetadata {
   readonly externalPointer: string;
 }
 
-/** Completed checkpoints of one job, newest last, bounded by `state.checkpoints.num-retained`. */
+/**
+ * Completed checkpoints of one job, newest last, bounded by `state.checkpoints.num-retained`.
+ * `addCheckpoint` resolves with the checkpoints it dropped to keep the bound (oldest first), so the
+ * caller discards their data; `shutdown` with a globally terminal job status drops all of them.
+ */
 export interface CompletedCheckpointStore {
   addCheckpoint(checkpoint: CompletedCheckpointMetadata): Promise<CompletedCheckpointMetadata[]>;
   getLatestCheckpoint(): Promise<CompletedCheckpointMetadata | undefined>;

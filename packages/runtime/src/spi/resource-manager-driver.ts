@@ -29,7 +29,8 @@ export interface ResourceEventHandler {
 /**
  * Talks to the platform that runs TaskManagers (Kubernetes, YARN, local processes). The RM calls
  * down; the platform's answers come back through the ResourceEventHandler.
- * Contract: `initialize` once before anything else; `requestResource` resolves when the worker has
+ * Contract: `initialize` once before anything else, reporting `onPreviousAttemptWorkersRecovered`
+ * exactly once (possibly with none) before it resolves; `requestResource` resolves when the worker has
  * been started (not when it registered); `releaseResource` stops it; `terminate` on RM shutdown.
  */
 export interface ResourceManagerDriver {

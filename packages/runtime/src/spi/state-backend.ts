@@ -17,7 +17,9 @@ export interface StateDescriptor<S = unknown> {
 
 /**
  * Working keyed state of one operator subtask, partitioned by key group. Contract: used only on the
- * task's mailbox thread; `setCurrentKey` scopes every state access that follows; `dispose` frees it.
+ * task's mailbox thread; `setCurrentKey` scopes every state access that follows and throws
+ * KeyGroupOutOfRangeError when `keyGroupOf(key)` lies outside `keyGroupRange`; keys equal by value
+ * (fresh tuple or object instances) are the same key; `dispose` frees it.
  */
 export interface KeyedStateBackend {
   readonly keyGroupRange: KeyGroupRange;
@@ -27,6 +29,8 @@ export interface KeyedStateBackend {
   get(descriptor: StateDescriptor, namespace?: string): unknown;
   put(descriptor: StateDescriptor, value: unknown, namespace?: string): void;
   clear(descriptor: StateDescriptor, namespace?: string): void;
+  /** Keys that hold a value of `descriptor` in `namespace` (Flink's getKeys), e.g. to emit final results. */
+  getKeys(descriptor: StateDescriptor, namespace?: string): unknown[];
   /** Number of entries held (for metrics and tests). */
   numEntries(): number;
   dispose(): void;

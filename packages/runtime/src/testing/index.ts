@@ -1,1 +1,26 @@
-export {};
+// Testing entry point of @flott/runtime (`@flott/runtime/testing`): the shared contract suites every
+// SPI implementation runs, and hand-written Testing* fakes. Suites register jest `describe`/`it`, so
+// call them only from a spec file.
+export { schedulingStrategyContractTests, failoverStrategyContractTests, contractTopologies } from './scheduling-contract';
+export { SchedulingSimulation } from './scheduling-simulation';
+export type { SimulationOptions, SimulationResult } from './scheduling-simulation';
+export { restartBackoffStrategyContractTests } from './restart-backoff-contract';
+export type { RestartBackoffContractCase } from './restart-backoff-contract';
+export { stateBackendContractTests, checkpointStorageContractTests, testKeyGroupOf } from './state-contract';
+export { highAvailabilityServicesContractTests, testJobGraph } from './high-availability-contract';
+export type { HighAvailabilityContractOptions } from './high-availability-contract';
+export { resourceManagerDriverContractTests } from './resource-manager-driver-contract';
+export type { ResourceManagerDriverTestContext } from './resource-manager-driver-contract';
+export { TestingSchedulingTopology } from './testing-scheduling-topology';
+export type { ConnectOptions } from './testing-scheduling-topology';
+export { TestingSchedulerOperations } from './testing-scheduler-operations';
+export { TestingResourceEventHandler } from './testing-resource-event-handler';
+export type { WorkerTermination } from './testing-resource-event-handler';
+export { TestingResourceManagerDriver, TestingResourcePlatform } from './testing-resource-manager-driver';
+export { TestingLeaderContender, TestingLeaderRetrievalListener } from './testing-leader-contender';
+export type { LeaderInformation } from './testing-leader-contender';
+
+// Operator test harnesses (Flink's OneInputStreamOperatorTestHarness and friends).
+export { OneInputOperatorTestHarness, SourceOperatorTestHarness, InMemoryKeyedStateBackend, RecordingOutput,
+  TestingRuntimeContext } from '../operators/testing';
+export type { OperatorTestHarnessOptions, RecordedElement, RecordedSideElement, TestingRuntimeContextOptions } from '../operators/testing';

@@ -1,0 +1,163 @@
+import { Container, ContainerModule } from 'inversify';
+import { Configuration } from '../config/configuration';
+import { HighAvailabilityOptions, JobManagerOptions, RestartStrategyOptions, StateOptions } from '../config/options';
+import { ConfigurationError, UnknownImplementationError } from '../errors';
+import type { Clock } from '../time/clock';
+import type { CheckpointStorage } from './checkpoint-storage';
+import { CheckpointStorageFactory } from './checkpoint-storage';
+import type { FailoverStrategy } from './failover-strategy';
+import { FailoverStrategyFactory } from './failover-strategy';
+import type { HighAvailabilityServices } from './high-availability-services';
+import { HighAvailabilityServicesFactory } from './high-availability-services';
+import {
+  loadCheckpointStorageFactory,
+  loadFailoverStrategyFactory,
+  loadHighAvailabilityServicesFactory,
+  loadResourceManagerDriverFactory,
+  loadRestartBackoffStrategyFactory,
+  loadSchedulingStrategyFactory,
+  loadStateBackendFactory,
+} from './loaders';
+import type { ResourceManagerDriver } from './resource-manager-driver';
+import { ResourceManagerDriverFactory } from './resource-manager-driver';
+import type { RestartBackoffStrategy } from './restart-backoff-strategy';
+import { RestartBackoffStrategyFactory } from './restart-backoff-strategy';
+import type { SchedulingStrategy } from './scheduling-strategy';
+import { SchedulingStrategyFactory } from './scheduling-strategy';
+import type { StateBackend } from './state-backend';
+import { StateBackendFactory } from './state-backend';
+
+// Factories whose create methods must never run here: the loaders only pick, they never instantiate.
+const notCalled = (): never => {
+  throw new Error('the loader must not instantiate the implementation');
+};
+
+class NamedRestartFactory implements RestartBackoffStrategyFactory {
+  constructor(readonly name: string, readonly aliases: readonly string[] = []) {}
+  create(_config: Configuration, _clock: Clock): RestartBackoffStrategy {
+    return notCalled();
+  }
+}
+
+function containerWith(load: (bind: <T>(token: symbol, value: T) => void) => void): Container {
+  const container = new Container();
+  container.loadSync(
+    new ContainerModule((options) => {
+      load((token, value) => {
+        options.bind(token).toConstantValue(value);
+      });
+    }),
+  );
+  return container;
+}
+
+describe('restart strategy loader', () => {
+  const fixed = new NamedRestartFactory('fixed-delay', ['fixeddelay', 'fixed_delay']);
+  const none = new NamedRestartFactory('none', ['off', 'disable']);
+  const container = containerWith((bind) => {
+    bind(RestartBackoffStrategyFactory, fixed);
+    bind(RestartBackoffStrategyFactory, none);
+  });
+
+  it('picks the factory by its name', () => {
+    const config = new Configuration().set(RestartStrategyOptions.TYPE, 'none');
+    expect(loadRestartBackoffStrategyFactory(container, config)).toBe(none);
+  });
+
+  it('picks the factory by an alias, whatever the case and surrounding blanks', () => {
+    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'fixeddelay' }))).toBe(fixed);
+    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': ' OFF ' }))).toBe(none);
+    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'fixed_delay' }))).toBe(fixed);
+  });
+
+  it('honours the deprecated key `restart-strategy`', () => {
+    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy': 'disable' }))).toBe(none);
+  });
+
+  it('uses the default name (fixed-delay) when nothing is configured', () => {
+    expect(loadRestartBackoffStrategyFactory(container, new Configuration())).toBe(fixed);
+  });
+
+  it('fails on an unknown name with an error listing the known names', () => {
+    const config = Configuration.fromRecord({ 'restart-strategy.type': 'exponential-delay' });
+    let error: unknown;
+    try {
+      loadRestartBackoffStrategyFactory(container, config);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnknownImplementationError);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const e = error as UnknownImplementationError;
+    expect(e.code).toBe('CONFIGURATION_ERROR');
+    expect(e.message).toBe("Unknown restart strategy 'exponential-delay' for 'restart-strategy.type'. Known: fixed-delay, none");
+    expect(e.data).toEqual({ spi: 'restart strategy', key: 'restart-strategy.type', name: 'exponential-delay', known: ['fixed-delay', 'none'] });
+  });
+});
+
+describe('loaders of the other SPIs', () => {
+  const scheduling = { name: 'eager', createInstance: (): SchedulingStrategy => notCalled() };
+  const lazy = { name: 'lazy-from-sources', createInstance: (): SchedulingStrategy => notCalled() };
+  const failover = { name: 'full', create: (): FailoverStrategy => notCalled() };
+  const region = { name: 'region', create: (): FailoverStrategy => notCalled() };
+  const backend = { name: 'hashmap', create: (): StateBackend => notCalled() };
+  const storage = { name: 'jobmanager', create: (): CheckpointStorage => notCalled() };
+  const ha = { name: 'none', create: (): HighAvailabilityServices => notCalled() };
+  const rm = { name: 'standalone', create: (): ResourceManagerDriver => notCalled() };
+  const container = containerWith((bind) => {
+    bind(SchedulingStrategyFactory, scheduling);
+    bind(SchedulingStrategyFactory, lazy);
+    bind(FailoverStrategyFactory, failover);
+    bind(FailoverStrategyFactory, region);
+    bind(StateBackendFactory, backend);
+    bind(CheckpointStorageFactory, storage);
+    bind(HighAvailabilityServicesFactory, ha);
+    bind(ResourceManagerDriverFactory, rm);
+  });
+
+  it('pick the defaults when nothing is configured', () => {
+    const config = new Configuration();
+    expect(loadSchedulingStrategyFactory(container, config)).toBe(scheduling);
+    expect(loadFailoverStrategyFactory(container, config)).toBe(failover);
+    expect(loadStateBackendFactory(container, config)).toBe(backend);
+    expect(loadCheckpointStorageFactory(container, config)).toBe(storage);
+    expect(loadHighAvailabilityServicesFactory(container, config)).toBe(ha);
+    expect(loadResourceManagerDriverFactory(container, config)).toBe(rm);
+  });
+
+  it('pick by the configured name among several bound factories', () => {
+    const config = new Configuration()
+      .set(JobManagerOptions.SCHEDULER, 'lazy-from-sources')
+      .set(JobManagerOptions.FAILOVER_STRATEGY, 'Region');
+    expect(loadSchedulingStrategyFactory(container, config)).toBe(lazy);
+    expect(loadFailoverStrategyFactory(container, config)).toBe(region);
+  });
+
+  it('read each SPI from its own key', () => {
+    const cases: Array<[(c: Container, cfg: Configuration) => unknown, string, string]> = [
+      [loadSchedulingStrategyFactory, JobManagerOptions.SCHEDULER.key, 'scheduling strategy'],
+      [loadFailoverStrategyFactory, JobManagerOptions.FAILOVER_STRATEGY.key, 'failover strategy'],
+      [loadStateBackendFactory, StateOptions.STATE_BACKEND.key, 'state backend'],
+      [loadCheckpointStorageFactory, StateOptions.CHECKPOINT_STORAGE.key, 'checkpoint storage'],
+      [loadHighAvailabilityServicesFactory, HighAvailabilityOptions.TYPE.key, 'high-availability services'],
+      [loadResourceManagerDriverFactory, JobManagerOptions.RESOURCE_MANAGER_TYPE.key, 'resource manager driver'],
+    ];
+    for (const [loader, key, spi] of cases) {
+      expect(() => loader(container, Configuration.fromRecord({ [key]: 'nope' }))).toThrow(
+        new RegExp(`^Unknown ${spi} 'nope' for '${key.replace(/\./g, '\\.')}'\\. Known: `),
+      );
+    }
+  });
+
+  it('say that nothing is registered when no plugin bound the SPI', () => {
+    expect(() => loadStateBackendFactory(new Container(), new Configuration())).toThrow(
+      "Unknown state backend 'hashmap' for 'state.backend.type'. Known: (none registered)",
+    );
+  });
+
+  it('list all known names, sorted, in the error', () => {
+    expect(() => loadSchedulingStrategyFactory(container, Configuration.fromRecord({ 'jobmanager.scheduler': 'adaptive' }))).toThrow(
+      "Unknown scheduling strategy 'adaptive' for 'jobmanager.scheduler'. Known: eager, lazy-from-sources",
+    );
+  });
+});

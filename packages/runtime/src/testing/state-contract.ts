@@ -1,0 +1,257 @@
+/// <reference types="jest" />
+import { Configuration } from '../config/configuration';
+import { CheckpointDataNotFoundError, FlottError, KeyGroupOutOfRangeError } from '../errors';
+import type { CheckpointStorageFactory } from '../spi/checkpoint-storage';
+import type { KeyedStateBackend, KeyedStateBackendParameters, StateBackend, StateBackendFactory, StateDescriptor } from '../spi/state-backend';
+
+const MAX_PARALLELISM = 128;
+
+/** A deterministic stand-in for the runtime's murmur3 key-group assignment (any function will do). */
+export function testKeyGroupOf(key: unknown): number {
+  const text = typeof key === 'string' ? `s${key}` : JSON.stringify(key) ?? String(key);
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  return Math.abs(h) % MAX_PARALLELISM;
+}
+
+function parameters(overrides: Partial<KeyedStateBackendParameters> = {}): KeyedStateBackendParameters {
+  return {
+    jobId: 'job-1',
+    operatorId: 'op-1',
+    keyGroupRange: { startKeyGroup: 0, endKeyGroup: MAX_PARALLELISM - 1 },
+    maxParallelism: MAX_PARALLELISM,
+    keyGroupOf: testKeyGroupOf,
+    ...overrides,
+  };
+}
+
+const COUNT: StateDescriptor = { name: 'count', kind: 'value' };
+const SUM: StateDescriptor = { name: 'sum', kind: 'value' };
+const EVENTS: StateDescriptor = { name: 'events', kind: 'list' };
+
+/**
+ * Contract of StateBackend / KeyedStateBackend (spi/state-backend.ts): values are isolated per key,
+ * per state name and per namespace; keys equal by value are one key; the key-group range is
+ * enforced at `setCurrentKey` through `params.keyGroupOf`; clear and numEntries are exact.
+ */
+export function stateBackendContractTests(factory: StateBackendFactory, config: Configuration = new Configuration()): void {
+  describe(`StateBackend contract: ${factory.name}`, () => {
+    let stateBackend: StateBackend;
+    let backend: KeyedStateBackend;
+    beforeEach(() => {
+      stateBackend = factory.create(config);
+      backend = stateBackend.createKeyedStateBackend(parameters());
+    });
+    afterEach(() => backend.dispose());
+
+    it('has a lowercase config name matching its backend', () => {
+      expect(factory.name).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(stateBackend.name).toBe(factory.name);
+      expect(backend.keyGroupRange).toEqual({ startKeyGroup: 0, endKeyGroup: MAX_PARALLELISM - 1 });
+    });
+
+    it('returns undefined for state never written, and the current key', () => {
+      backend.setCurrentKey('alice');
+      expect(backend.getCurrentKey()).toBe('alice');
+      expect(backend.get(COUNT)).toBeUndefined();
+      expect(backend.numEntries()).toBe(0);
+    });
+
+    it('keeps values apart per key', () => {
+      backend.setCurrentKey('alice');
+      backend.put(COUNT, 1);
+      backend.setCurrentKey('bob');
+      expect(backend.get(COUNT)).toBeUndefined();
+      backend.put(COUNT, 2);
+      backend.setCurrentKey('alice');
+      expect(backend.get(COUNT)).toBe(1);
+      backend.setCurrentKey('bob');
+      expect(backend.get(COUNT)).toBe(2);
+    });
+
+    it('lists exactly the keys that hold a value of a state in a namespace', () => {
+      for (const k of ['alice', 'bob', 'carol']) {
+        backend.setCurrentKey(k);
+        backend.put(COUNT, k.length);
+      }
+      backend.setCurrentKey('dave');
+      backend.put(COUNT, 4, 'window-1');
+      backend.setCurrentKey('bob');
+      backend.clear(COUNT);
+      expect([...backend.getKeys(COUNT)].sort()).toEqual(['alice', 'carol']);
+      expect(backend.getKeys(COUNT, 'window-1')).toEqual(['dave']);
+    });
+
+    it('keeps values apart per state name and per namespace', () => {
+      backend.setCurrentKey(42);
+      backend.put(COUNT, 'no namespace');
+      backend.put(COUNT, 'window 1', 'w1');
+      backend.put(COUNT, 'window 2', 'w2');
+      backend.put(SUM, 'sum');
+      expect([backend.get(COUNT), backend.get(COUNT, 'w1'), backend.get(COUNT, 'w2'), backend.get(SUM), backend.get(SUM, 'w1')])
+        .toEqual(['no namespace', 'window 1', 'window 2', 'sum', undefined]);
+      expect(backend.numEntries()).toBe(4);
+    });
+
+    it('treats keys equal by value as one key and keys of different types as different keys', () => {
+      backend.setCurrentKey(['user', 7]);
+      backend.put(COUNT, 10);
+      backend.setCurrentKey(['user', 7]);
+      expect(backend.get(COUNT)).toBe(10);
+      backend.setCurrentKey({ region: 'eu', id: 3 });
+      backend.put(COUNT, 20);
+      backend.setCurrentKey({ region: 'eu', id: 3 });
+      expect(backend.get(COUNT)).toBe(20);
+      backend.setCurrentKey(1);
+      backend.put(COUNT, 'number');
+      backend.setCurrentKey('1');
+      expect(backend.get(COUNT)).toBeUndefined();
+      expect(backend.numEntries()).toBe(3);
+    });
+
+    it('round-trips structured values', () => {
+      backend.setCurrentKey('k');
+      const events = [{ id: 1, tags: ['a', 'b'] }, { id: 2, tags: [] }];
+      backend.put(EVENTS, events);
+      expect(backend.get(EVENTS)).toEqual([{ id: 1, tags: ['a', 'b'] }, { id: 2, tags: [] }]);
+    });
+
+    it('overwrites in place and clears only the addressed entry', () => {
+      backend.setCurrentKey('alice');
+      backend.put(COUNT, 1);
+      backend.put(COUNT, 2);
+      backend.put(COUNT, 3, 'w1');
+      backend.put(SUM, 4);
+      expect(backend.numEntries()).toBe(3);
+      backend.clear(COUNT);
+      expect([backend.get(COUNT), backend.get(COUNT, 'w1'), backend.get(SUM)]).toEqual([undefined, 3, 4]);
+      expect(backend.numEntries()).toBe(2);
+      backend.setCurrentKey('bob');
+      backend.clear(SUM);
+      backend.setCurrentKey('alice');
+      expect(backend.get(SUM)).toBe(4);
+      backend.clear(COUNT, 'w1');
+      backend.clear(SUM);
+      backend.clear(SUM);
+      expect(backend.numEntries()).toBe(0);
+    });
+
+    it('rejects keys outside its key-group range, computed with params.keyGroupOf', () => {
+      const asked: unknown[] = [];
+      const ranged = stateBackend.createKeyedStateBackend(
+        parameters({
+          keyGroupRange: { startKeyGroup: 32, endKeyGroup: 63 },
+          keyGroupOf: (key) => {
+            asked.push(key);
+            return Number(key) % MAX_PARALLELISM;
+          },
+        }),
+      );
+      try {
+        ranged.setCurrentKey(32);
+        ranged.put(COUNT, 'first group');
+        ranged.setCurrentKey(63 + MAX_PARALLELISM);
+        ranged.put(COUNT, 'last group');
+        expect(ranged.get(COUNT)).toBe('last group');
+        expect(asked).toEqual([32, 63 + MAX_PARALLELISM]);
+        for (const outside of [31, 64, 200]) {
+          expect(() => ranged.setCurrentKey(outside)).toThrow(KeyGroupOutOfRangeError);
+        }
+        let error: unknown;
+        try {
+          ranged.setCurrentKey(64);
+        } catch (e) {
+          error = e;
+        }
+        expect((error as FlottError).data).toEqual({ keyGroup: 64, startKeyGroup: 32, endKeyGroup: 63, operatorId: 'op-1' });
+        expect(ranged.numEntries()).toBe(2);
+      } finally {
+        ranged.dispose();
+      }
+    });
+
+    it('fails state access before any key was set', () => {
+      expect(() => backend.get(COUNT)).toThrow();
+      expect(() => backend.put(COUNT, 1)).toThrow();
+    });
+
+    it('keeps the backends of two operators apart, and disposing one leaves the other', () => {
+      const other = stateBackend.createKeyedStateBackend(parameters({ operatorId: 'op-2' }));
+      backend.setCurrentKey('k');
+      backend.put(COUNT, 'op-1');
+      other.setCurrentKey('k');
+      expect(other.get(COUNT)).toBeUndefined();
+      other.put(COUNT, 'op-2');
+      other.dispose();
+      expect(backend.get(COUNT)).toBe('op-1');
+      expect(backend.numEntries()).toBe(1);
+    });
+  });
+}
+
+const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
+
+/**
+ * Contract of CheckpointStorage (spi/checkpoint-storage.ts): written bytes read back exactly (a copy
+ * taken at write time), locations of different checkpoints and jobs never collide, unknown or
+ * damaged handles reject with CheckpointDataNotFoundError, and discarding one location keeps others.
+ */
+export function checkpointStorageContractTests(factory: CheckpointStorageFactory, config: Configuration = new Configuration()): void {
+  describe(`CheckpointStorage contract: ${factory.name}`, () => {
+    it('has a lowercase config name matching its storage', () => {
+      expect(factory.name).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(factory.create(config).name).toBe(factory.name);
+    });
+
+    it('initializes a distinct location per checkpoint and per job', async () => {
+      const storage = factory.create(config);
+      const a = storage.createCheckpointStorageAccess('job-a');
+      const b = storage.createCheckpointStorageAccess('job-b');
+      const locations = await Promise.all([a.initializeLocation(1), a.initializeLocation(2), b.initializeLocation(1)]);
+      expect(locations.map((l) => l.checkpointId)).toEqual([1, 2, 1]);
+      expect(new Set(locations.map((l) => l.pointer)).size).toBe(3);
+    });
+
+    it('reads back exactly what was written, as of the write', async () => {
+      const access = factory.create(config).createCheckpointStorageAccess('job-a');
+      const location = await access.initializeLocation(7);
+      const data = bytes(0, 1, 2, 255, 128, 0);
+      const handle = await access.write(location, 'op-1/subtask-0', data);
+      data[0] = 99;
+      expect(Buffer.from(await access.read(handle)).equals(Buffer.from(bytes(0, 1, 2, 255, 128, 0)))).toBe(true);
+      const empty = await access.write(location, 'op-1/subtask-1', new Uint8Array(0));
+      expect((await access.read(empty)).length).toBe(0);
+    });
+
+    it('keeps concurrent writes of different names and checkpoints apart', async () => {
+      const access = factory.create(config).createCheckpointStorageAccess('job-a');
+      const [l1, l2] = await Promise.all([access.initializeLocation(1), access.initializeLocation(2)]);
+      const writes = await Promise.all([
+        access.write(l1, 'op/0', bytes(1)),
+        access.write(l1, 'op/1', bytes(2, 2)),
+        access.write(l2, 'op/0', bytes(3, 3, 3)),
+      ]);
+      expect(new Set(writes).size).toBe(3);
+      const read = await Promise.all(writes.map((h) => access.read(h)));
+      expect(read.map((r) => [...r])).toEqual([[1], [2, 2], [3, 3, 3]]);
+    });
+
+    it('rejects unknown and damaged handles with CheckpointDataNotFoundError', async () => {
+      const access = factory.create(config).createCheckpointStorageAccess('job-a');
+      await expect(access.read('no-such-handle')).rejects.toBeInstanceOf(CheckpointDataNotFoundError);
+      const handle = await access.write(await access.initializeLocation(3), 'op/0', bytes(1, 2, 3, 4, 5, 6, 7, 8));
+      const damaged = handle.slice(0, -4) + (handle.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+      await expect(access.read(damaged)).rejects.toBeInstanceOf(CheckpointDataNotFoundError);
+      await expect(access.read(handle.slice(0, Math.floor(handle.length / 2)))).rejects.toBeInstanceOf(CheckpointDataNotFoundError);
+    });
+
+    it('discards a location without touching the data of other checkpoints', async () => {
+      const access = factory.create(config).createCheckpointStorageAccess('job-a');
+      const [l1, l2] = await Promise.all([access.initializeLocation(1), access.initializeLocation(2)]);
+      await access.write(l1, 'op/0', bytes(1));
+      const kept = await access.write(l2, 'op/0', bytes(2));
+      await access.discard(l1);
+      expect([...(await access.read(kept))]).toEqual([2]);
+    });
+  });
+}

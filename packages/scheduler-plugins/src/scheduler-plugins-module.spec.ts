@@ -1,0 +1,36 @@
+import { Container } from 'inversify';
+import {
+  Configuration,
+  loadFailoverStrategyFactory,
+  loadRestartBackoffStrategyFactory,
+  loadSchedulingStrategyFactory,
+} from '@flott/runtime';
+import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
+import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
+import { NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';
+import { RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
+import { schedulerPluginsModule } from './scheduler-plugins-module';
+
+describe('schedulerPluginsModule', () => {
+  const container = new Container();
+  container.loadSync(schedulerPluginsModule);
+
+  it('makes the default configuration resolve to eager, full and fixed-delay', () => {
+    const config = new Configuration();
+    expect(loadSchedulingStrategyFactory(container, config)).toBeInstanceOf(EagerSchedulingStrategyFactory);
+    expect(loadFailoverStrategyFactory(container, config)).toBeInstanceOf(RestartAllFailoverStrategyFactory);
+    expect(loadRestartBackoffStrategyFactory(container, config)).toBeInstanceOf(FixedDelayRestartBackoffStrategyFactory);
+  });
+
+  it('resolves restart strategies by Flink aliases', () => {
+    const pick = (name: string): unknown => loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': name }));
+    expect(pick('off')).toBeInstanceOf(NoRestartBackoffStrategyFactory);
+    expect(pick('fixeddelay')).toBeInstanceOf(FixedDelayRestartBackoffStrategyFactory);
+  });
+
+  it('names the bound strategies when an unknown one is configured', () => {
+    expect(() => loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'failure-rate' }))).toThrow(
+      "Unknown restart strategy 'failure-rate' for 'restart-strategy.type'. Known: fixed-delay, none",
+    );
+  });
+});

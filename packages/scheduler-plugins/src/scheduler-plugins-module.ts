@@ -1,0 +1,14 @@
+import { ContainerModule } from 'inversify';
+import { FailoverStrategyFactory, RestartBackoffStrategyFactory, SchedulingStrategyFactory } from '@flott/runtime';
+import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
+import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
+import { NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';
+import { RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
+
+/** Binds the stock scheduling, failover and restart factories; the loaders pick one by config name. */
+export const schedulerPluginsModule = new ContainerModule((options) => {
+  options.bind(SchedulingStrategyFactory).toConstantValue(new EagerSchedulingStrategyFactory());
+  options.bind(FailoverStrategyFactory).toConstantValue(new RestartAllFailoverStrategyFactory());
+  options.bind(RestartBackoffStrategyFactory).toConstantValue(new FixedDelayRestartBackoffStrategyFactory());
+  options.bind(RestartBackoffStrategyFactory).toConstantValue(new NoRestartBackoffStrategyFactory());
+});

@@ -1,0 +1,24 @@
+import { Container } from 'inversify';
+import { Configuration, loadCheckpointStorageFactory, loadStateBackendFactory } from '@flott/runtime';
+import { HashMapStateBackendFactory } from './hashmap-state-backend';
+import { JobManagerCheckpointStorageFactory } from './jobmanager-checkpoint-storage';
+import { stateBackendsModule } from './state-backends-module';
+
+describe('stateBackendsModule', () => {
+  const container = new Container();
+  container.loadSync(stateBackendsModule);
+
+  it('makes the default configuration resolve to hashmap and jobmanager', () => {
+    expect(loadStateBackendFactory(container, new Configuration())).toBeInstanceOf(HashMapStateBackendFactory);
+    expect(loadCheckpointStorageFactory(container, new Configuration())).toBeInstanceOf(JobManagerCheckpointStorageFactory);
+  });
+
+  it('names the bound implementations when an unknown one is configured', () => {
+    expect(() => loadStateBackendFactory(container, Configuration.fromRecord({ 'state.backend.type': 'rocksdb' }))).toThrow(
+      "Unknown state backend 'rocksdb' for 'state.backend.type'. Known: hashmap",
+    );
+    expect(() => loadCheckpointStorageFactory(container, Configuration.fromRecord({ 'execution.checkpointing.storage': 's3' }))).toThrow(
+      "Unknown checkpoint storage 's3' for 'execution.checkpointing.storage'. Known: jobmanager",
+    );
+  });
+});
