@@ -1,0 +1,314 @@
+import {
+  ClientOptions,
+  CollectSink,
+  ConnectorOptions,
+  JobBuildError,
+  PrintSink,
+  ProcessOperator,
+  StreamFilter,
+  StreamFlatMap,
+  StreamMap,
+  StreamSink,
+  TextFileSink,
+  collectSinkId,
+  type FilterFunctionLike,
+  type FlatMapFunctionLike,
+  type KeySelector,
+  type MapFunctionLike,
+  type OneInputStreamOperator,
+  type OutputTag,
+  type PartitionerKind,
+  type ProcessFunctionLike,
+  type SinkFunctionLike,
+  type StreamNode,
+  type StreamOperator,
+  type WriteMode,
+} from '@flott/runtime';
+import type { OperatorSpec, StreamInput } from './graph-builder';
+import type { KeyedStream } from './keyed-stream';
+import { nodeSettings } from './node-settings';
+import type { StreamContext } from './stream-context';
+import type { StreamExecutionEnvironment } from './stream-execution-environment';
+
+/**
+ * A stream of records of type T (Flink's DataStream). Every call adds operators to the job's
+ * StreamGraph; nothing runs until `execute()`. Partitioning, `union` and side outputs are virtual:
+ * they shape the edge to the next operator.
+ */
+export class DataStream<T> {
+  /** Type-level only (never set): keeps streams of different element types apart, also in the emitted .d.ts. */
+  declare readonly __type?: T;
+
+  /** @internal Streams are created by the environment and by other streams. */
+  constructor(
+    protected readonly context: StreamContext,
+    protected readonly inputs: readonly StreamInput[],
+  ) {
+    if (inputs.length === 0) throw new Error('Assertion failed: a stream needs at least one input');
+  }
+
+  getExecutionEnvironment(): StreamExecutionEnvironment {
+    return this.context.environment;
+  }
+
+  /** Id of the stream node that produces this stream (the first one for a union). */
+  getId(): number {
+    return this.inputs[0].nodeId;
+  }
+
+  /** Parallelism of the producing operator (-1: the environment default). */
+  getParallelism(): number {
+    return this.context.builder.getNode(this.getId()).parallelism;
+  }
+
+  map<R>(mapper: MapFunctionLike<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Map', () => new StreamMap(mapper), 'Map');
+  }
+
+  /** With a plain function, give the output type: `flatMap<string>((line, out) => ...)`. */
+  flatMap<R>(flatMapper: FlatMapFunctionLike<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Flat Map', () => new StreamFlatMap(flatMapper), 'FlatMap');
+  }
+
+  filter(filter: FilterFunctionLike<T>): SingleOutputStreamOperator<T> {
+    return this.transform('Filter', () => new StreamFilter(filter), 'Filter');
+  }
+
+  /** Runs a ProcessFunction; side outputs it emits are read with `getSideOutput(tag)` on the result. */
+  process<R>(fn: ProcessFunctionLike<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('Process', () => new ProcessOperator(fn), 'Process');
+  }
+
+  /** Partitions by key: records with equal keys go to the same subtask, and keyed operators keep state per key. */
+  keyBy<K>(key: KeySelector<T, K> | ((value: T) => K)): KeyedStream<T, K> {
+    const selector: (value: T) => K = typeof key === 'function' ? key : (v) => key.getKey(v);
+    return this.context.keyedStream(this.inputs, selector);
+  }
+
+  /** Merges streams of the same type (Flink's union: no deduplication, no order between inputs). */
+  union(...streams: DataStream<T>[]): DataStream<T> {
+    for (const s of streams) {
+      if (s.context !== this.context) throw new JobBuildError('union(): all streams must come from the same StreamExecutionEnvironment');
+    }
+    return new DataStream<T>(this.context, [...this.inputs, ...streams.flatMap((s) => s.inputs)]);
+  }
+
+  /** Round-robin to all downstream subtasks. */
+  rebalance(): DataStream<T> {
+    return this.partitioned('rebalance');
+  }
+  /** Round-robin to a local subset of downstream subtasks. */
+  rescale(): DataStream<T> {
+    return this.partitioned('rescale');
+  }
+  /** Uniformly random downstream subtask. */
+  shuffle(): DataStream<T> {
+    return this.partitioned('shuffle');
+  }
+  /** Every record to every downstream subtask. */
+  broadcast(): DataStream<T> {
+    return this.partitioned('broadcast');
+  }
+  /** To the downstream subtask with the same index; needs equal parallelism. */
+  forward(): DataStream<T> {
+    return this.partitioned('forward');
+  }
+  /** Everything to the first downstream subtask. */
+  global(): DataStream<T> {
+    return this.partitioned('global');
+  }
+
+  /** Writes each record to the TaskManager's stdout, prefixed as Flink's print sink does. */
+  print(sinkIdentifier = ''): DataStreamSink<T> {
+    return this.sink('Print to Std. Out', 'PrintSink', () => new PrintSink<T>(sinkIdentifier, 'stdout'));
+  }
+
+  printToErr(sinkIdentifier = ''): DataStreamSink<T> {
+    return this.sink('Print to Std. Err', 'PrintSink', () => new PrintSink<T>(sinkIdentifier, 'stderr'));
+  }
+
+  /** One line per record; at parallelism > 1 `path` becomes a directory with files "1".."n". */
+  writeAsText(path: string, writeMode: WriteMode = 'NO_OVERWRITE'): DataStreamSink<T> {
+    const bufferSize = this.context.configuration.get(ConnectorOptions.FILE_SINK_WRITE_BUFFER_SIZE);
+    return this.sink('Unnamed', 'TextFileSink', () => new TextFileSink<T>(path, writeMode, bufferSize));
+  }
+
+  addSink(sinkFunction: SinkFunctionLike<T>): DataStreamSink<T> {
+    return this.sink('Unnamed', 'Sink', () => new StreamSink(sinkFunction));
+  }
+
+  sinkTo(sinkFunction: SinkFunctionLike<T>): DataStreamSink<T> {
+    return this.addSink(sinkFunction);
+  }
+
+  /**
+   * Runs the job and returns what reached this stream (at most `limit` records; the job is cancelled
+   * once that many arrived). The records come through a collect sink with parallelism 1.
+   */
+  executeAndCollect(limit: number): Promise<T[]>;
+  executeAndCollect(jobName?: string, limit?: number): Promise<T[]>;
+  async executeAndCollect(jobNameOrLimit?: string | number, maybeLimit?: number): Promise<T[]> {
+    const jobName = typeof jobNameOrLimit === 'string' ? jobNameOrLimit : undefined;
+    const limit = typeof jobNameOrLimit === 'number' ? jobNameOrLimit : maybeLimit;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+      throw new JobBuildError(`executeAndCollect(): limit must be an integer >= 0, got ${limit}`);
+    }
+    const config = this.context.configuration;
+    const options = {
+      batchSize: config.get(ClientOptions.COLLECT_BATCH_MAX_RECORDS),
+      maxPendingBatches: config.get(ClientOptions.COLLECT_MAX_PENDING_BATCHES),
+    };
+    let sinkId = '';
+    const sink = this.sink('Data stream collect sink', 'CollectSink', () => new CollectSink<T>(sinkId, options));
+    sink.setParallelism(1);
+    sinkId = collectSinkId(sink.getId());
+    const result = await this.context.execute(jobName, { collectSinkIds: [sinkId], collectLimit: limit });
+    const records = (result.collected.get(sinkId) ?? []) as T[];
+    return limit !== undefined && records.length > limit ? records.slice(0, limit) : records;
+  }
+
+  /** Adds a custom one-input operator (Flink's `transform`); `kind` identifies the operator class. */
+  transform<R>(operatorName: string, operatorFactory: () => OneInputStreamOperator<T, R>, kind = operatorName): SingleOutputStreamOperator<R> {
+    const node = this.context.builder.addNode(this.operatorSpec(operatorName, kind, operatorFactory), this.inputs);
+    return new SingleOutputStreamOperator<R>(this.context, node, '');
+  }
+
+  /** Keyed streams return their key selector: operators after keyBy get keyed state. */
+  protected stateKeySelector(): ((value: unknown) => unknown) | undefined {
+    return undefined;
+  }
+
+  private operatorSpec(name: string, kind: string, factory: () => StreamOperator<unknown>): OperatorSpec {
+    return { name, kind, operatorFactory: factory, stateKeySelector: this.stateKeySelector() };
+  }
+
+  private sink(name: string, kind: string, factory: () => OneInputStreamOperator<T, unknown>): DataStreamSink<T> {
+    const node = this.context.builder.addNode(this.operatorSpec(`Sink: ${name}`, kind, factory), this.inputs);
+    return new DataStreamSink<T>(node, name);
+  }
+
+  private partitioned(kind: Exclude<PartitionerKind, 'hash'>): DataStream<T> {
+    return new DataStream<T>(this.context, this.inputs.map((i) => ({ ...i, partitioner: { kind } })));
+  }
+}
+
+/** A stream produced by one operator, whose settings can be changed (Flink's SingleOutputStreamOperator). */
+export class SingleOutputStreamOperator<T> extends DataStream<T> {
+  /** @internal */
+  constructor(
+    context: StreamContext,
+    protected readonly node: StreamNode,
+    /** "Source: " / "" — kept in front of names set with `name()`, as Flink's graph shows them. */
+    private readonly namePrefix: string,
+  ) {
+    super(context, [{ nodeId: node.id }]);
+  }
+
+  getName(): string {
+    return this.node.name.slice(this.namePrefix.length);
+  }
+
+  name(name: string): this {
+    this.node.name = this.namePrefix + name;
+    return this;
+  }
+
+  /** Stable operator id for state across job versions (must be unique in the job). */
+  uid(uid: string): this {
+    nodeSettings.setUid(this.node, uid);
+    return this;
+  }
+
+  setParallelism(parallelism: number): this {
+    nodeSettings.setParallelism(this.node, parallelism);
+    return this;
+  }
+
+  setMaxParallelism(maxParallelism: number): this {
+    nodeSettings.setMaxParallelism(this.node, maxParallelism);
+    return this;
+  }
+
+  slotSharingGroup(group: string): this {
+    nodeSettings.setSlotSharingGroup(this.node, group);
+    return this;
+  }
+
+  /** Begins a new chain at this operator (it may still chain to its successors). */
+  startNewChain(): this {
+    this.node.chainingStrategy = 'HEAD';
+    return this;
+  }
+
+  /** Never chains this operator to its predecessor or successors. */
+  disableChaining(): this {
+    this.node.chainingStrategy = 'NEVER';
+    return this;
+  }
+
+  setBufferTimeout(timeoutMs: number): this {
+    nodeSettings.setBufferTimeout(this.node, timeoutMs);
+    return this;
+  }
+
+  /** The records this operator emitted to the side output `tag`. */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    return new DataStream<X>(this.context, [{ nodeId: this.node.id, sideOutputTag: tag.id }]);
+  }
+}
+
+/** The end of a stream (Flink's DataStreamSink): a sink operator whose settings can be changed. */
+export class DataStreamSink<T> {
+  /** Type-level only (never set). */
+  declare readonly __type?: T;
+
+  /** @internal */
+  constructor(
+    private readonly node: StreamNode,
+    private sinkName: string,
+  ) {}
+
+  getId(): number {
+    return this.node.id;
+  }
+
+  getName(): string {
+    return this.sinkName;
+  }
+
+  name(name: string): this {
+    this.sinkName = name;
+    this.node.name = `Sink: ${name}`;
+    return this;
+  }
+
+  uid(uid: string): this {
+    nodeSettings.setUid(this.node, uid);
+    return this;
+  }
+
+  setParallelism(parallelism: number): this {
+    nodeSettings.setParallelism(this.node, parallelism);
+    return this;
+  }
+
+  setMaxParallelism(maxParallelism: number): this {
+    nodeSettings.setMaxParallelism(this.node, maxParallelism);
+    return this;
+  }
+
+  slotSharingGroup(group: string): this {
+    nodeSettings.setSlotSharingGroup(this.node, group);
+    return this;
+  }
+
+  startNewChain(): this {
+    this.node.chainingStrategy = 'HEAD';
+    return this;
+  }
+
+  disableChaining(): this {
+    this.node.chainingStrategy = 'NEVER';
+    return this;
+  }
+}

@@ -1,0 +1,95 @@
+import {
+  KeyedAggregationOperator,
+  byAggregation,
+  fieldAggregation,
+  fieldSelector,
+  reduceAggregation,
+  selectorAggregation,
+  type AggregationKind,
+  type Comparable,
+  type ReduceFunctionLike,
+  type RollingAggregation,
+} from '@flott/runtime';
+import { DataStream, SingleOutputStreamOperator } from './data-stream';
+import type { ComparableField, NumericField } from './field-types';
+import type { StreamInput } from './graph-builder';
+import type { StreamContext } from './stream-context';
+
+/**
+ * A stream partitioned by key (Flink's KeyedStream). Operators applied to it run keyed: the task
+ * sets the current key per record and their state lives per key in the keyed state backend.
+ *
+ * Rolling aggregations emit the updated aggregate for every record. By field name, `sum`, `min`
+ * and `max` keep the other fields of the key's first record and update only that field;
+ * `minBy`/`maxBy` emit the whole record with the extreme value (the earlier one on ties unless
+ * `first` is false). With a selector function, `sum`/`min`/`max` emit the aggregated value itself.
+ */
+export class KeyedStream<T, K> extends DataStream<T> {
+  /** @internal */
+  constructor(
+    context: StreamContext,
+    inputs: readonly StreamInput[],
+    private readonly keySelector: (value: T) => K,
+  ) {
+    super(
+      context,
+      inputs.map((i) => ({ ...i, partitioner: { kind: 'hash', keySelector: (v: unknown) => keySelector(v as T) } })),
+    );
+  }
+
+  getKeySelector(): (value: T) => K {
+    return this.keySelector;
+  }
+
+  reduce(reducer: ReduceFunctionLike<T>): SingleOutputStreamOperator<T> {
+    return this.aggregate('Keyed Reduce', 'KeyedReduce', reduceAggregation(reducer), reducer);
+  }
+
+  sum(field: NumericField<T>): SingleOutputStreamOperator<T>;
+  sum(selector: (value: T) => number): SingleOutputStreamOperator<number>;
+  sum(field: NumericField<T> | ((value: T) => number)): SingleOutputStreamOperator<T> | SingleOutputStreamOperator<number> {
+    return this.byFieldOrSelector('sum', field);
+  }
+
+  min(field: ComparableField<T>): SingleOutputStreamOperator<T>;
+  min<V extends Comparable>(selector: (value: T) => V): SingleOutputStreamOperator<V>;
+  min<V extends Comparable>(field: ComparableField<T> | ((value: T) => V)): SingleOutputStreamOperator<T> | SingleOutputStreamOperator<V> {
+    return this.byFieldOrSelector('min', field);
+  }
+
+  max(field: ComparableField<T>): SingleOutputStreamOperator<T>;
+  max<V extends Comparable>(selector: (value: T) => V): SingleOutputStreamOperator<V>;
+  max<V extends Comparable>(field: ComparableField<T> | ((value: T) => V)): SingleOutputStreamOperator<T> | SingleOutputStreamOperator<V> {
+    return this.byFieldOrSelector('max', field);
+  }
+
+  minBy(field: ComparableField<T> | ((value: T) => Comparable), first = true): SingleOutputStreamOperator<T> {
+    return this.aggregate('Keyed Aggregation', 'KeyedAggregation', byAggregation('min', this.selectorOf(field), first));
+  }
+
+  maxBy(field: ComparableField<T> | ((value: T) => Comparable), first = true): SingleOutputStreamOperator<T> {
+    return this.aggregate('Keyed Aggregation', 'KeyedAggregation', byAggregation('max', this.selectorOf(field), first));
+  }
+
+  protected override stateKeySelector(): (value: unknown) => unknown {
+    const selector = this.keySelector;
+    return (v) => selector(v as T);
+  }
+
+  private byFieldOrSelector<V extends Comparable>(kind: AggregationKind, field: PropertyKey | ((value: T) => V)): SingleOutputStreamOperator<T> | SingleOutputStreamOperator<V> {
+    if (typeof field === 'function') {
+      return this.aggregate('Keyed Aggregation', 'KeyedAggregation', selectorAggregation(kind, field));
+    }
+    return this.aggregate('Keyed Aggregation', 'KeyedAggregation', fieldAggregation<T>(kind, field));
+  }
+
+  private selectorOf(field: PropertyKey | ((value: T) => Comparable)): (value: T) => Comparable {
+    return typeof field === 'function' ? field : fieldSelector<T>(field);
+  }
+
+  private aggregate<R>(name: string, kind: string, aggregation: RollingAggregation<T, R>, userFunction?: unknown): SingleOutputStreamOperator<R> {
+    // Read when the task creates the operator: main has configured the environment by then.
+    const env = this.getExecutionEnvironment();
+    return this.transform(name, () => new KeyedAggregationOperator<T, R>(aggregation, userFunction, env.getRuntimeMode() === 'BATCH'), kind);
+  }
+}

@@ -1,0 +1,236 @@
+import {
+  CollectionSource,
+  Configuration,
+  ConnectorOptions,
+  CoreOptions,
+  GeneratorSource,
+  JobBuildError,
+  SocketTextSource,
+  TextFileSource,
+  getExecutionContext,
+  type CollectingJobExecutionResult,
+  type ExecuteOptions,
+  type ExecutionConfigSnapshot,
+  type JobExecutionResult,
+  type SourceOperator,
+  type StreamGraph,
+} from '@flott/runtime';
+import { MissingExecutionContextError } from './api-errors';
+import { SingleOutputStreamOperator } from './data-stream';
+import { GraphBuilder, type StreamInput } from './graph-builder';
+import { KeyedStream } from './keyed-stream';
+import { MAX_PARALLELISM_LIMIT } from './node-settings';
+import type { StreamContext } from './stream-context';
+
+export const DEFAULT_JOB_NAME = 'Flott Streaming Job';
+
+export type RuntimeMode = 'STREAMING' | 'BATCH';
+
+export interface AddSourceOptions {
+  /** Pins the source to one subtask (like fromElements). */
+  readonly nonParallel?: boolean;
+  /** Identifies the source class in the graph ("Source" unless given). */
+  readonly kind?: string;
+}
+
+export interface GeneratorOptions {
+  /** Total records per second over all subtasks (unlimited if not given). */
+  readonly recordsPerSecond?: number;
+}
+
+/**
+ * Entry point of a job (Flink's StreamExecutionEnvironment): creates sources, holds job-wide
+ * settings and runs the job with `execute()`. Building the pipeline never starts I/O, and the same
+ * calls always build the same graph, because each task re-runs the job's main to rebuild it.
+ */
+export class StreamExecutionEnvironment {
+  private parallelism: number;
+  private maxParallelism: number;
+  private bufferTimeoutMs: number;
+  private chainingEnabled: boolean;
+  private runtimeMode: RuntimeMode;
+  private readonly context: StreamContext;
+
+  private constructor(readonly configuration: Configuration) {
+    const ctx = getExecutionContext();
+    this.parallelism = ctx?.defaultParallelism ?? configuration.get(CoreOptions.DEFAULT_PARALLELISM);
+    this.maxParallelism = configuration.get(CoreOptions.MAX_PARALLELISM);
+    this.bufferTimeoutMs = configuration.get(CoreOptions.BUFFER_TIMEOUT);
+    this.chainingEnabled = configuration.get(CoreOptions.OPERATOR_CHAINING);
+    this.runtimeMode = configuration.get(CoreOptions.RUNTIME_MODE) === 'batch' ? 'BATCH' : 'STREAMING';
+    const builder = new GraphBuilder(() => this.snapshot());
+    this.context = {
+      environment: this,
+      builder,
+      configuration,
+      keyedStream: <T, K>(inputs: readonly StreamInput[], keySelector: (value: T) => K) =>
+        new KeyedStream<T, K>(this.context, inputs, keySelector),
+      execute: (jobName, options) => this.run(jobName, options),
+    };
+  }
+
+  /**
+   * A new environment. Settings come from the execution context the CLI installed (`-p`, the
+   * configuration file, `-D`), layered under `configuration` when given.
+   */
+  static getExecutionEnvironment(configuration?: Configuration): StreamExecutionEnvironment {
+    const fromContext = getExecutionContext()?.configuration ?? new Configuration();
+    return new StreamExecutionEnvironment(configuration ? fromContext.merge(configuration) : fromContext);
+  }
+
+  /** Program arguments: the context's, or this process's when run without the CLI. */
+  getArgs(): string[] {
+    const ctx = getExecutionContext();
+    return ctx ? [...ctx.args] : process.argv.slice(2);
+  }
+
+  setParallelism(parallelism: number): this {
+    if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > MAX_PARALLELISM_LIMIT) {
+      throw new JobBuildError(`The parallelism must be an integer from 1 to ${MAX_PARALLELISM_LIMIT}, got ${parallelism}`);
+    }
+    this.parallelism = parallelism;
+    return this;
+  }
+
+  getParallelism(): number {
+    return this.parallelism;
+  }
+
+  setMaxParallelism(maxParallelism: number): this {
+    if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > MAX_PARALLELISM_LIMIT) {
+      throw new JobBuildError(`The max parallelism must be an integer from 1 to ${MAX_PARALLELISM_LIMIT}, got ${maxParallelism}`);
+    }
+    this.maxParallelism = maxParallelism;
+    return this;
+  }
+
+  /** -1 when derived from the parallelism (Flink's default). */
+  getMaxParallelism(): number {
+    return this.maxParallelism;
+  }
+
+  /** Longest wait before a partly filled network buffer is sent; 0 sends after every record. */
+  setBufferTimeout(timeoutMs: number): this {
+    if (!(timeoutMs >= 0)) throw new JobBuildError(`The buffer timeout must be >= 0 ms, got ${timeoutMs}`);
+    this.bufferTimeoutMs = timeoutMs;
+    return this;
+  }
+
+  getBufferTimeout(): number {
+    return this.bufferTimeoutMs;
+  }
+
+  disableOperatorChaining(): this {
+    this.chainingEnabled = false;
+    return this;
+  }
+
+  isChainingEnabled(): boolean {
+    return this.chainingEnabled;
+  }
+
+  setRuntimeMode(mode: RuntimeMode): this {
+    this.runtimeMode = mode;
+    return this;
+  }
+
+  getRuntimeMode(): RuntimeMode {
+    return this.runtimeMode;
+  }
+
+  /** The given elements in order, from one subtask. */
+  fromElements<T>(...elements: T[]): SingleOutputStreamOperator<T> {
+    if (elements.length === 0) throw new JobBuildError('fromElements() needs at least one element');
+    return this.addSource(() => new CollectionSource<T>(elements), 'Collection Source', { nonParallel: true, kind: 'CollectionSource' });
+  }
+
+  /** The elements of an iterable in order, from one subtask. It is iterated in the task, not while building. */
+  fromCollection<T>(elements: Iterable<T>): SingleOutputStreamOperator<T> {
+    return this.addSource(() => new CollectionSource<T>(elements), 'Collection Source', { nonParallel: true, kind: 'CollectionSource' });
+  }
+
+  /** The numbers from..to (inclusive); each subtask emits a contiguous part of the range. */
+  fromSequence(from: number, to: number): SingleOutputStreamOperator<number> {
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from > to) {
+      throw new JobBuildError(`fromSequence(): needs safe integers with from <= to, got ${from}..${to}`);
+    }
+    return this.addSource(() => new GeneratorSource(to - from + 1, (i) => from + i), 'Sequence Source', {
+      kind: 'SequenceSource',
+    });
+  }
+
+  /**
+   * `generator(i)` for every index in [0, count), split into contiguous ranges across subtasks
+   * (Flink's DataGeneratorSource); `count` = Infinity for an unbounded source.
+   */
+  fromGenerator<T>(count: number, generator: (index: number) => T, options: GeneratorOptions = {}): SingleOutputStreamOperator<T> {
+    if (!(count >= 0) || (Number.isFinite(count) && !Number.isInteger(count))) {
+      throw new JobBuildError(`fromGenerator(): count must be an integer >= 0 or Infinity, got ${count}`);
+    }
+    const rate = options.recordsPerSecond;
+    if (rate !== undefined && !(rate > 0)) throw new JobBuildError(`fromGenerator(): recordsPerSecond must be > 0, got ${rate}`);
+    return this.addSource(() => new GeneratorSource(count, generator, { recordsPerSecond: rate }), 'Data Generator', {
+      kind: 'GeneratorSource',
+    });
+  }
+
+  /** The lines of a text file; subtasks read byte ranges of it, each line exactly once. */
+  readTextFile(path: string): SingleOutputStreamOperator<string> {
+    const bufferSize = this.configuration.get(ConnectorOptions.FILE_SOURCE_READ_BUFFER_SIZE);
+    return this.addSource(() => new TextFileSource(path, bufferSize), 'Custom File Source', { kind: 'TextFileSource' });
+  }
+
+  /**
+   * Lines (records separated by `delimiter`) read from a TCP server, from one subtask. When the
+   * connection closes the source reconnects up to `maxRetry` times, 500 ms apart (negative: forever),
+   * then ends.
+   */
+  socketTextStream(hostname: string, port: number, delimiter = '\n', maxRetry = 0): SingleOutputStreamOperator<string> {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new JobBuildError(`socketTextStream(): invalid port ${port}`);
+    if (delimiter.length === 0) throw new JobBuildError('socketTextStream(): the delimiter must not be empty');
+    const queueCapacity = this.configuration.get(ConnectorOptions.SOCKET_SOURCE_MAX_QUEUED_RECORDS);
+    return this.addSource(() => new SocketTextSource(hostname, port, delimiter, maxRetry, { queueCapacity }), 'Socket Stream', {
+      nonParallel: true,
+      kind: 'SocketSource',
+    });
+  }
+
+  /** A custom source operator; `factory` runs in the task, once per subtask. */
+  addSource<T>(factory: () => SourceOperator<T>, name: string, options: AddSourceOptions = {}): SingleOutputStreamOperator<T> {
+    const node = this.context.builder.addNode({
+      name: `Source: ${name}`,
+      kind: options.kind ?? 'Source',
+      operatorFactory: factory,
+      isSource: true,
+      nonParallel: options.nonParallel,
+    });
+    return new SingleOutputStreamOperator<T>(this.context, node, 'Source: ');
+  }
+
+  /** Runs the job built so far and resolves when it finished; afterwards the environment starts a new, empty job. */
+  async execute(jobName = DEFAULT_JOB_NAME): Promise<JobExecutionResult> {
+    return this.run(jobName, {});
+  }
+
+  /** The StreamGraph built so far, with partitioners resolved; the environment starts a new, empty job. */
+  getStreamGraph(jobName = DEFAULT_JOB_NAME): StreamGraph {
+    return this.context.builder.finish(jobName);
+  }
+
+  private async run(jobName: string | undefined, options: ExecuteOptions): Promise<CollectingJobExecutionResult> {
+    const ctx = getExecutionContext();
+    if (!ctx) throw new MissingExecutionContextError();
+    const graph = this.context.builder.finish(jobName ?? DEFAULT_JOB_NAME);
+    return ctx.execute(graph, options);
+  }
+
+  private snapshot(): ExecutionConfigSnapshot {
+    return {
+      parallelism: this.parallelism,
+      maxParallelism: this.maxParallelism,
+      bufferTimeoutMs: this.bufferTimeoutMs,
+      runtimeMode: this.runtimeMode,
+      chainingEnabled: this.chainingEnabled,
+    };
+  }
+}

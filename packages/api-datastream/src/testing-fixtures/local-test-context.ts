@@ -1,0 +1,242 @@
+import { InMemoryKeyedStateBackend } from '@flott/runtime/testing';
+import {
+  InputStatus,
+  isCollectBatchEvent,
+  ManualClock,
+  type Accumulator,
+  type AvailabilityProvider,
+  type CollectingJobExecutionResult,
+  type Configuration,
+  type ExecuteOptions,
+  type ExecutionContext,
+  type KeyedStateBackend,
+  type OneInputStreamOperator,
+  type RuntimeContext,
+  type SourceOperator,
+  type StateDescriptor,
+  type StreamEdge,
+  type StreamGraph,
+  type StreamNode,
+  type StreamOperator,
+} from '@flott/runtime';
+
+/**
+ * Test fixture: an ExecutionContext that runs a StreamGraph in this thread, every subtask of every
+ * node, routing records by the edges' partitioners with direct calls. It stands in for the
+ * MiniCluster so API tests can check end-to-end results. Simplifications: user function objects are
+ * shared by the subtasks of a node (the real runtime runs one subtask per slot thread); shuffle is
+ * round-robin; watermarks go to every downstream subtask unaligned.
+ */
+export class LocalTestContext implements ExecutionContext {
+  readonly mode = 'client' as const;
+  readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
+  readonly graphs: StreamGraph[] = [];
+  readonly options: ExecuteOptions[] = [];
+  readonly clock = new ManualClock(0);
+
+  constructor(
+    readonly args: readonly string[] = [],
+    readonly defaultParallelism?: number,
+    readonly configuration?: Configuration,
+  ) {}
+
+  async execute(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobExecutionResult> {
+    this.graphs.push(graph);
+    this.options.push(options);
+    const collected = await new LocalRun(graph, options, this).run();
+    return { jobId: `local-${this.graphs.length}`, jobName: graph.jobName, netRuntimeMs: 0, accumulators: {}, collected };
+  }
+}
+
+interface Subtask {
+  readonly node: StreamNode;
+  readonly index: number;
+  readonly operator: StreamOperator<unknown>;
+  readonly backend?: InMemoryKeyedStateBackend;
+}
+
+const MAX_PARALLELISM = 128;
+
+class LocalRun {
+  private readonly subtasks = new Map<number, Subtask[]>();
+  private readonly providers: AvailabilityProvider[] = [];
+  private readonly collected = new Map<string, unknown[]>();
+  private readonly roundRobin = new Map<string, number>();
+  private collectedCount = 0;
+
+  constructor(
+    private readonly graph: StreamGraph,
+    private readonly options: ExecuteOptions,
+    private readonly ctx: LocalTestContext,
+  ) {
+    for (const id of options.collectSinkIds ?? []) this.collected.set(id, []);
+  }
+
+  async run(): Promise<Map<string, unknown[]>> {
+    const nodes = [...this.graph.nodes.values()].sort((a, b) => a.id - b.id);
+    for (const node of nodes) {
+      const p = this.graph.parallelismOf(node);
+      this.subtasks.set(node.id, Array.from({ length: p }, (_, i) => this.createSubtask(node, i, p)));
+    }
+    const all = nodes.flatMap((n) => this.subtasks.get(n.id) ?? []);
+    try {
+      for (const s of [...all].reverse()) await s.operator.open();
+      await this.pollSources(all.filter((s) => s.node.isSource));
+      if (!this.limitReached()) for (const s of all) await s.operator.finish();
+    } finally {
+      for (const s of all) {
+        await s.operator.close();
+        s.backend?.dispose();
+      }
+    }
+    return this.collected;
+  }
+
+  private limitReached(): boolean {
+    return this.options.collectLimit !== undefined && this.collectedCount >= this.options.collectLimit;
+  }
+
+  private async pollSources(sources: Subtask[]): Promise<void> {
+    let active = sources.map((s) => s.operator as SourceOperator<unknown>);
+    while (active.length > 0 && !this.limitReached()) {
+      const blocked = this.providers.find((p) => !p.isAvailable());
+      if (blocked) {
+        await blocked.whenAvailable();
+        continue;
+      }
+      const stillActive: SourceOperator<unknown>[] = [];
+      const waiting: SourceOperator<unknown>[] = [];
+      let progressed = false;
+      for (const source of active) {
+        const status = source.pollNext(100);
+        if (status !== InputStatus.END_OF_INPUT) stillActive.push(source);
+        if (status === InputStatus.NOTHING_AVAILABLE) waiting.push(source);
+        else progressed = true;
+      }
+      active = stillActive;
+      if (!progressed && waiting.length > 0) await Promise.race(waiting.map((s) => s.available()));
+    }
+    // As the JobMaster does once enough records were collected: cancel instead of finishing.
+    for (const s of active) s.cancel();
+  }
+
+  private createSubtask(node: StreamNode, index: number, parallelism: number): Subtask {
+    const operator = node.operatorFactory();
+    const backend = node.stateKeySelector ? new InMemoryKeyedStateBackend({ startKeyGroup: 0, endKeyGroup: MAX_PARALLELISM - 1 }) : undefined;
+    const subtask: Subtask = { node, index, operator, backend };
+    operator.setup({
+      output: {
+        collect: (value, timestamp) => this.emit(node, index, undefined, value, timestamp),
+        collectSide: (tag, value, timestamp) => this.emit(node, index, tag, value, timestamp),
+        emitWatermark: (wm) => this.emitWatermark(node, wm),
+      },
+      runtimeContext: new LocalRuntimeContext(node.name, index, parallelism),
+      operatorId: String(node.id),
+      operatorName: node.name,
+      clock: this.ctx.clock,
+      scheduler: this.ctx.clock,
+      currentWatermark: () => Number.MIN_SAFE_INTEGER,
+      stdout: (line) => this.ctx.stdout.push(line),
+      stderr: (line) => this.ctx.stderr.push(line),
+      sendOperatorEvent: async (event) => {
+        if (!isCollectBatchEvent(event)) throw new Error(`unexpected operator event ${JSON.stringify(event)}`);
+        this.collected.get(event.sinkId)?.push(...event.records);
+        this.collectedCount += event.records.length;
+        return undefined;
+      },
+      keyedStateBackend: backend,
+      registerAvailabilityProvider: (p) => this.providers.push(p),
+    });
+    return subtask;
+  }
+
+  private emit(node: StreamNode, index: number, tag: string | undefined, value: unknown, timestamp: number): void {
+    for (const edge of node.outEdges) {
+      if (edge.sideOutputTag !== tag) continue;
+      const targets = this.subtasks.get(edge.targetId) ?? [];
+      for (const t of this.targetsOf(edge, index, this.graph.parallelismOf(node), targets.length, value)) {
+        const target = targets[t];
+        if (target.backend && target.node.stateKeySelector) target.backend.setCurrentKey(target.node.stateKeySelector(value));
+        (target.operator as OneInputStreamOperator<unknown, unknown>).processElement(value, timestamp);
+      }
+    }
+  }
+
+  private emitWatermark(node: StreamNode, watermark: number): void {
+    for (const edge of node.outEdges) {
+      for (const t of this.subtasks.get(edge.targetId) ?? []) (t.operator as OneInputStreamOperator<unknown, unknown>).processWatermark(watermark);
+    }
+  }
+
+  private targetsOf(edge: StreamEdge, source: number, sourceP: number, targetP: number, value: unknown): number[] {
+    const next = (candidates: number[]): number[] => {
+      const key = `${edge.id}/${source}`;
+      const n = this.roundRobin.get(key) ?? source;
+      this.roundRobin.set(key, n + 1);
+      return [candidates[n % candidates.length]];
+    };
+    switch (edge.partitioner.kind) {
+      case 'forward':
+        return [source];
+      case 'global':
+        return [0];
+      case 'broadcast':
+        return Array.from({ length: targetP }, (_, i) => i);
+      case 'rebalance':
+      case 'shuffle':
+        return next(Array.from({ length: targetP }, (_, i) => i));
+      case 'rescale': {
+        const mine = Array.from({ length: targetP }, (_, i) => i).filter((t) => Math.floor((t * sourceP) / targetP) === source);
+        return mine.length > 0 ? next(mine) : [Math.floor((source * targetP) / sourceP)];
+      }
+      case 'hash': {
+        const selector = edge.partitioner.keySelector;
+        if (!selector) throw new Error('hash partitioner without key selector');
+        const keyGroup = stringHash(JSON.stringify(selector(value)) ?? 'undefined') % MAX_PARALLELISM;
+        return [Math.floor((keyGroup * targetP) / MAX_PARALLELISM)];
+      }
+    }
+  }
+}
+
+function stringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h >>> 0;
+}
+
+class LocalRuntimeContext implements RuntimeContext {
+  private readonly accumulators = new Map<string, Accumulator<unknown>>();
+  constructor(
+    private readonly taskName: string,
+    private readonly index: number,
+    private readonly parallelism: number,
+  ) {}
+  getJobId(): string {
+    return 'local';
+  }
+  getTaskName(): string {
+    return this.taskName;
+  }
+  getIndexOfThisSubtask(): number {
+    return this.index;
+  }
+  getNumberOfParallelSubtasks(): number {
+    return this.parallelism;
+  }
+  getMaxNumberOfParallelSubtasks(): number {
+    return MAX_PARALLELISM;
+  }
+  getAttemptNumber(): number {
+    return 0;
+  }
+  addAccumulator<V>(name: string, accumulator: Accumulator<V>): void {
+    this.accumulators.set(name, accumulator as Accumulator<unknown>);
+  }
+  getAccumulator<V>(name: string): Accumulator<V> | undefined {
+    return this.accumulators.get(name) as Accumulator<V> | undefined;
+  }
+}
+
+

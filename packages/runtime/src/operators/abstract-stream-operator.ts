@@ -1,0 +1,50 @@
+import { isRichFunction } from '../functions';
+import type { OperatorEnvironment, Output, StreamOperator } from './stream-operator';
+
+/**
+ * Base of the built-in operators: keeps the environment the task hands over in `setup` and gives
+ * subclasses empty life-cycle steps to override. Runs on the task's mailbox thread only.
+ */
+export abstract class AbstractStreamOperator<OUT> implements StreamOperator<OUT> {
+  private environment?: OperatorEnvironment<OUT>;
+
+  setup(env: OperatorEnvironment<OUT>): void {
+    this.environment = env;
+  }
+
+  protected get env(): OperatorEnvironment<OUT> {
+    if (!this.environment) throw new Error('Assertion failed: operator used before setup()');
+    return this.environment;
+  }
+
+  protected get output(): Output<OUT> {
+    return this.env.output;
+  }
+
+  open(): void | Promise<void> {}
+  finish(): void | Promise<void> {}
+  close(): void | Promise<void> {}
+}
+
+/**
+ * An operator that wraps a user function. Rich functions get the runtime context and `open()` when
+ * the operator opens and `close()` when it closes (also after failure), as in Flink.
+ */
+export abstract class AbstractUdfStreamOperator<OUT, F> extends AbstractStreamOperator<OUT> {
+  constructor(protected readonly userFunction: F) {
+    super();
+  }
+
+  override open(): void | Promise<void> {
+    const f = this.userFunction;
+    if (isRichFunction(f)) {
+      f.setRuntimeContext(this.env.runtimeContext);
+      return f.open();
+    }
+  }
+
+  override close(): void | Promise<void> {
+    const f = this.userFunction;
+    if (isRichFunction(f)) return f.close();
+  }
+}

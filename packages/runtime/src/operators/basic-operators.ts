@@ -1,0 +1,92 @@
+import type { Collector, FilterFunction, FlatMapFunction, MapFunction, SinkContext, SinkFunction } from '../functions';
+import { AbstractUdfStreamOperator } from './abstract-stream-operator';
+import { NO_TIMESTAMP, type OneInputStreamOperator, type Output } from './stream-operator';
+
+/** What the API accepts for each user function: a plain function or an object with the method. */
+export type MapFunctionLike<IN, OUT> = MapFunction<IN, OUT> | ((value: IN) => OUT);
+export type FlatMapFunctionLike<IN, OUT> = FlatMapFunction<IN, OUT> | ((value: IN, out: Collector<OUT>) => void);
+export type FilterFunctionLike<T> = FilterFunction<T> | ((value: T) => boolean);
+export type SinkFunctionLike<T> = SinkFunction<T> | ((value: T, context: SinkContext) => void);
+
+/** Emits with the timestamp of the input record being processed (Flink's TimestampedCollector). */
+export class TimestampedCollector<T> implements Collector<T> {
+  timestamp = NO_TIMESTAMP;
+  constructor(private readonly output: Output<T>) {}
+  collect(value: T): void {
+    this.output.collect(value, this.timestamp);
+  }
+}
+
+export class StreamMap<IN, OUT> extends AbstractUdfStreamOperator<OUT, MapFunctionLike<IN, OUT>> implements OneInputStreamOperator<IN, OUT> {
+  private readonly fn: (value: IN) => OUT;
+  constructor(f: MapFunctionLike<IN, OUT>) {
+    super(f);
+    this.fn = typeof f === 'function' ? f : (v) => f.map(v);
+  }
+  processElement(value: IN, timestamp: number): void {
+    this.output.collect(this.fn(value), timestamp);
+  }
+  processWatermark(watermark: number): void {
+    this.output.emitWatermark(watermark);
+  }
+}
+
+export class StreamFlatMap<IN, OUT>
+  extends AbstractUdfStreamOperator<OUT, FlatMapFunctionLike<IN, OUT>>
+  implements OneInputStreamOperator<IN, OUT>
+{
+  private readonly fn: (value: IN, out: Collector<OUT>) => void;
+  private collector?: TimestampedCollector<OUT>;
+  constructor(f: FlatMapFunctionLike<IN, OUT>) {
+    super(f);
+    this.fn = typeof f === 'function' ? f : (v, out) => f.flatMap(v, out);
+  }
+  override open(): void | Promise<void> {
+    this.collector = new TimestampedCollector(this.output);
+    return super.open();
+  }
+  processElement(value: IN, timestamp: number): void {
+    const c = this.collector ?? (this.collector = new TimestampedCollector(this.output));
+    c.timestamp = timestamp;
+    this.fn(value, c);
+  }
+  processWatermark(watermark: number): void {
+    this.output.emitWatermark(watermark);
+  }
+}
+
+export class StreamFilter<T> extends AbstractUdfStreamOperator<T, FilterFunctionLike<T>> implements OneInputStreamOperator<T, T> {
+  private readonly fn: (value: T) => boolean;
+  constructor(f: FilterFunctionLike<T>) {
+    super(f);
+    this.fn = typeof f === 'function' ? f : (v) => f.filter(v);
+  }
+  processElement(value: T, timestamp: number): void {
+    if (this.fn(value)) this.output.collect(value, timestamp);
+  }
+  processWatermark(watermark: number): void {
+    this.output.emitWatermark(watermark);
+  }
+}
+
+/** Calls a SinkFunction per record (Flink's StreamSink). */
+export class StreamSink<T> extends AbstractUdfStreamOperator<unknown, SinkFunctionLike<T>> implements OneInputStreamOperator<T, unknown> {
+  private readonly fn: (value: T, context: SinkContext) => void;
+  private currentTimestamp = NO_TIMESTAMP;
+  private watermark = Number.MIN_SAFE_INTEGER;
+  private readonly context: SinkContext = {
+    timestamp: () => (this.currentTimestamp === NO_TIMESTAMP ? undefined : this.currentTimestamp),
+    currentWatermark: () => this.watermark,
+  };
+  constructor(f: SinkFunctionLike<T>) {
+    super(f);
+    this.fn = typeof f === 'function' ? f : (v, ctx) => f.invoke(v, ctx);
+  }
+  processElement(value: T, timestamp: number): void {
+    this.currentTimestamp = timestamp;
+    this.fn(value, this.context);
+  }
+  processWatermark(watermark: number): void {
+    this.watermark = watermark;
+  }
+}

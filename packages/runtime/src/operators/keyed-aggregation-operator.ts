@@ -1,0 +1,73 @@
+import type { ReduceFunction } from '../functions';
+import type { KeyedStateBackend, StateDescriptor } from '../spi/state-backend';
+import { AbstractUdfStreamOperator } from './abstract-stream-operator';
+import { NO_TIMESTAMP, type OneInputStreamOperator } from './stream-operator';
+
+export type ReduceFunctionLike<T> = ReduceFunction<T> | ((a: T, b: T) => T);
+
+/** How a rolling aggregation starts from a key's first record and folds in each later one. */
+export interface RollingAggregation<IN, ACC> {
+  first(value: IN): ACC;
+  combine(accumulator: ACC, value: IN): ACC;
+}
+
+/** State name Flink's StreamGroupedReduceOperator uses, so snapshots read alike. */
+const STATE: StateDescriptor = { name: '_op_state', kind: 'value' };
+
+/**
+ * Keyed rolling aggregation (reduce, sum, min, max, minBy, maxBy): emits the updated aggregate for
+ * every input record — or, in BATCH mode (`emitOnlyFinal`), each key's final aggregate once all
+ * input is consumed, as Flink does for bounded jobs. The aggregate of each key lives in the keyed state backend, never in the
+ * operator, so it is checkpointed and rescaled with the key groups. The task sets the current key.
+ */
+export class KeyedAggregationOperator<IN, ACC>
+  extends AbstractUdfStreamOperator<ACC, unknown>
+  implements OneInputStreamOperator<IN, ACC>
+{
+  private backend?: KeyedStateBackend;
+
+  /** `userFunction` is the ReduceFunction (for its rich life cycle), if a user gave one. */
+  constructor(
+    private readonly aggregation: RollingAggregation<IN, ACC>,
+    userFunction?: unknown,
+    private readonly emitOnlyFinal = false,
+  ) {
+    super(userFunction);
+  }
+
+  override open(): void | Promise<void> {
+    const backend = this.env.keyedStateBackend;
+    if (!backend) throw new Error(`Assertion failed: keyed operator ${this.env.operatorName} got no keyed state backend`);
+    this.backend = backend;
+    return super.open();
+  }
+
+  processElement(value: IN, timestamp: number): void {
+    const backend = this.backend;
+    if (!backend) throw new Error('Assertion failed: processElement before open()');
+    const current = backend.get(STATE) as ACC | undefined;
+    const next = current === undefined ? this.aggregation.first(value) : this.aggregation.combine(current, value);
+    backend.put(STATE, next);
+    if (!this.emitOnlyFinal) this.output.collect(next, timestamp);
+  }
+
+  override finish(): void | Promise<void> {
+    const backend = this.backend;
+    if (this.emitOnlyFinal && backend) {
+      for (const key of backend.getKeys(STATE)) {
+        backend.setCurrentKey(key);
+        this.output.collect(backend.get(STATE) as ACC, NO_TIMESTAMP);
+      }
+    }
+    return super.finish();
+  }
+
+  processWatermark(watermark: number): void {
+    this.output.emitWatermark(watermark);
+  }
+}
+
+export function reduceAggregation<T>(f: ReduceFunctionLike<T>): RollingAggregation<T, T> {
+  const reduce = typeof f === 'function' ? f : (a: T, b: T) => f.reduce(a, b);
+  return { first: (v) => v, combine: reduce };
+}

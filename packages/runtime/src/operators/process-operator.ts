@@ -1,0 +1,46 @@
+import type { Collector, OutputTag, ProcessContext, ProcessFunction } from '../functions';
+import { AbstractUdfStreamOperator } from './abstract-stream-operator';
+import { TimestampedCollector } from './basic-operators';
+import { NO_TIMESTAMP, type OneInputStreamOperator } from './stream-operator';
+
+export type ProcessElementFn<IN, OUT> = (value: IN, ctx: ProcessContext, out: Collector<OUT>) => void;
+
+/** A ProcessFunction subclass, any object with `processElement`, or a plain function. */
+export type ProcessFunctionLike<IN, OUT> =
+  | ProcessFunction<IN, OUT>
+  | { processElement(value: IN, ctx: ProcessContext, out: Collector<OUT>): void }
+  | ProcessElementFn<IN, OUT>;
+
+/** Runs a ProcessFunction: main output with the input's timestamp, side outputs by tag. */
+export class ProcessOperator<IN, OUT>
+  extends AbstractUdfStreamOperator<OUT, ProcessFunctionLike<IN, OUT>>
+  implements OneInputStreamOperator<IN, OUT>
+{
+  private readonly fn: ProcessElementFn<IN, OUT>;
+  private collector?: TimestampedCollector<OUT>;
+  private currentTimestamp = NO_TIMESTAMP;
+  private readonly context: ProcessContext = {
+    timestamp: () => (this.currentTimestamp === NO_TIMESTAMP ? undefined : this.currentTimestamp),
+    output: <X>(tag: OutputTag<X>, value: X): void => {
+      this.output.collectSide(tag.id, value, this.currentTimestamp);
+    },
+    currentWatermark: () => this.env.currentWatermark(),
+    currentProcessingTime: () => this.env.clock.currentTimeMillis(),
+  };
+
+  constructor(f: ProcessFunctionLike<IN, OUT>) {
+    super(f);
+    this.fn = typeof f === 'function' ? f : (v, ctx, out) => f.processElement(v, ctx, out);
+  }
+
+  processElement(value: IN, timestamp: number): void {
+    const c = this.collector ?? (this.collector = new TimestampedCollector(this.output));
+    c.timestamp = timestamp;
+    this.currentTimestamp = timestamp;
+    this.fn(value, this.context, c);
+  }
+
+  processWatermark(watermark: number): void {
+    this.output.emitWatermark(watermark);
+  }
+}

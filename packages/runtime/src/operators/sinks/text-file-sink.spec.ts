@@ -1,0 +1,69 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SinkFileExistsError } from '../operator-errors';
+import { OneInputOperatorTestHarness } from '../testing';
+import { TextFileSink } from './text-file-sink';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'flott-text-sink-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('TextFileSink', () => {
+  it('at parallelism 1 writes one line per record to the file (creating parent directories)', async () => {
+    const path = join(dir, 'out', 'result.txt');
+    await new OneInputOperatorTestHarness(new TextFileSink<unknown>(path)).run(['a', 2, { k: 'v' }]);
+    expect(readFileSync(path, 'utf8')).toBe('a\n2\n{"k":"v"}\n');
+  });
+
+  it('at parallelism > 1 writes a directory with one file per subtask named 1..n', async () => {
+    const path = join(dir, 'out');
+    for (const i of [0, 1, 2]) {
+      await new OneInputOperatorTestHarness(new TextFileSink<string>(path), { subtaskIndex: i, parallelism: 3 }).run([`from ${i}`]);
+    }
+    expect(readdirSync(path).sort()).toEqual(['1', '2', '3']);
+    expect(readFileSync(join(path, '2'), 'utf8')).toBe('from 1\n');
+  });
+
+  it('NO_OVERWRITE refuses an existing file on the first attempt', async () => {
+    const path = join(dir, 'exists.txt');
+    writeFileSync(path, 'old\n');
+    const h = new OneInputOperatorTestHarness(new TextFileSink<string>(path));
+    await expect(h.open()).rejects.toThrow(SinkFileExistsError);
+    expect(readFileSync(path, 'utf8')).toBe('old\n');
+  });
+
+  it('OVERWRITE, and any restarted attempt, replace the file', async () => {
+    const path = join(dir, 'exists.txt');
+    writeFileSync(path, 'old old old\n');
+    await new OneInputOperatorTestHarness(new TextFileSink<string>(path, 'OVERWRITE')).run(['new']);
+    expect(readFileSync(path, 'utf8')).toBe('new\n');
+    await new OneInputOperatorTestHarness(new TextFileSink<string>(path), { attemptNumber: 1 }).run(['retry']);
+    expect(readFileSync(path, 'utf8')).toBe('retry\n');
+  });
+
+  it('reports itself unavailable while its bounded write buffer is full, and available after draining', async () => {
+    const path = join(dir, 'big.txt');
+    const h = new OneInputOperatorTestHarness(new TextFileSink<string>(path, 'NO_OVERWRITE', 16));
+    await h.open();
+    expect(h.availabilityProviders.length).toBe(1);
+    expect(h.isAvailable()).toBe(true);
+    h.processElement('more than sixteen bytes of text');
+    expect(h.isAvailable()).toBe(false);
+    await h.availabilityProviders[0].whenAvailable();
+    expect(h.isAvailable()).toBe(true);
+    await h.finish();
+    await h.close();
+    expect(readFileSync(path, 'utf8')).toBe('more than sixteen bytes of text\n');
+  });
+
+  it('close without finish (failure/cancel) does not create anything more than the opened file', async () => {
+    const path = join(dir, 'cancelled.txt');
+    const h = new OneInputOperatorTestHarness(new TextFileSink<string>(path));
+    await h.open();
+    await h.close();
+    expect(existsSync(path)).toBe(true);
+  });
+});

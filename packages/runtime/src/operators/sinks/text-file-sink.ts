@@ -1,0 +1,93 @@
+import { promises as fsp, type WriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { AbstractStreamOperator } from '../abstract-stream-operator';
+import { AVAILABLE } from '../availability';
+import { formatRecord } from '../format';
+import { FileIoError, SinkFileExistsError } from '../operator-errors';
+import type { AvailabilityProvider, OneInputStreamOperator } from '../stream-operator';
+
+export type WriteMode = 'NO_OVERWRITE' | 'OVERWRITE';
+
+/**
+ * writeAsText: one line per record (formatted like print). At parallelism 1 `path` is the file; at
+ * higher parallelism it is a directory holding one file per subtask named "1".."n" (Flink's
+ * FileOutputFormat). NO_OVERWRITE refuses an existing file on the first attempt; a restarted
+ * attempt replaces what its failed predecessor wrote. Writes go through a stream whose buffer
+ * (`highWaterMark` bytes) bounds memory: while it is full the sink reports itself unavailable.
+ */
+export class TextFileSink<T> extends AbstractStreamOperator<unknown> implements OneInputStreamOperator<T, unknown>, AvailabilityProvider {
+  private stream?: WriteStream;
+  private needsDrain = false;
+  private failure?: unknown;
+  private filePath = '';
+
+  constructor(
+    readonly path: string,
+    private readonly writeMode: WriteMode = 'NO_OVERWRITE',
+    private readonly highWaterMark = 64 * 1024,
+  ) {
+    super();
+  }
+
+  override async open(): Promise<void> {
+    const ctx = this.env.runtimeContext;
+    const parallel = ctx.getNumberOfParallelSubtasks() > 1;
+    this.filePath = parallel ? join(this.path, String(ctx.getIndexOfThisSubtask() + 1)) : this.path;
+    const overwrite = this.writeMode === 'OVERWRITE' || ctx.getAttemptNumber() > 0;
+    try {
+      await fsp.mkdir(parallel ? this.path : dirname(this.path), { recursive: true });
+      const handle = await fsp.open(this.filePath, overwrite ? 'w' : 'wx');
+      this.stream = handle.createWriteStream({ highWaterMark: this.highWaterMark });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new SinkFileExistsError(this.filePath);
+      throw new FileIoError('Opening', this.filePath, e);
+    }
+    this.stream.on('error', (e) => {
+      this.failure ??= new FileIoError('Writing', this.filePath, e);
+    });
+    this.env.registerAvailabilityProvider(this);
+  }
+
+  processElement(value: T): void {
+    if (this.failure !== undefined) throw this.failure;
+    const stream = this.stream;
+    if (!stream) throw new Error('Assertion failed: processElement before open()');
+    if (!stream.write(formatRecord(value) + '\n')) this.needsDrain = true;
+  }
+
+  processWatermark(): void {}
+
+  isAvailable(): boolean {
+    return !this.needsDrain || this.failure !== undefined;
+  }
+
+  whenAvailable(): Promise<void> {
+    const stream = this.stream;
+    if (this.isAvailable() || !stream) return AVAILABLE;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        stream.off('drain', done);
+        stream.off('error', done);
+        this.needsDrain = false;
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('error', done);
+    });
+  }
+
+  override async finish(): Promise<void> {
+    const stream = this.stream;
+    if (!stream) return;
+    await new Promise<void>((resolve, reject) => {
+      stream.end((e?: Error | null) => (e ? reject(new FileIoError('Writing', this.filePath, e)) : resolve()));
+    });
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  override close(): void {
+    const stream = this.stream;
+    this.stream = undefined;
+    if (stream && !stream.destroyed) stream.destroy();
+  }
+}

@@ -1,0 +1,109 @@
+import type { Cancellable } from '../../time/clock';
+import { AbstractStreamOperator } from '../abstract-stream-operator';
+import { AVAILABLE, AvailabilityNotifier } from '../availability';
+import { InputStatus, NO_TIMESTAMP, type SourceOperator } from '../stream-operator';
+import { splitRange } from './split';
+
+/** Largest index count an unbounded generator uses (it will not be reached). */
+export const UNBOUNDED_COUNT = Number.MAX_SAFE_INTEGER;
+
+export interface GeneratorSourceOptions {
+  /** Total rate over all subtasks; each subtask gets an equal share (Flink's RateLimiterStrategy.perSecond). */
+  readonly recordsPerSecond?: number;
+}
+
+/**
+ * Flink's DataGeneratorSource (and NumberSequenceSource): indexes [0, count) are split into
+ * contiguous ranges, one per subtask, and each index i becomes `generate(i)`. Rate limiting is
+ * smooth: record k of a subtask is due k / rate seconds after open, timed by the injected
+ * clock and scheduler.
+ */
+export class GeneratorSource<T> extends AbstractStreamOperator<T> implements SourceOperator<T> {
+  readonly isSourceOperator = true;
+  private next = 0;
+  private end = 0;
+  private emitted = 0;
+  private startedAt = 0;
+  /** Records per second of this subtask (0: unlimited). */
+  private rate = 0;
+  private timer?: Cancellable;
+  private cancelled = false;
+  private readonly notifier = new AvailabilityNotifier();
+
+  constructor(
+    private readonly count: number,
+    private readonly generate: (index: number) => T,
+    private readonly options: GeneratorSourceOptions = {},
+  ) {
+    super();
+    if (!(count >= 0)) throw new RangeError(`Generator count must be >= 0, got ${count}`);
+    const rate = options.recordsPerSecond;
+    if (rate !== undefined && !(rate > 0)) throw new RangeError(`recordsPerSecond must be > 0, got ${rate}`);
+  }
+
+  override open(): void {
+    const ctx = this.env.runtimeContext;
+    const p = ctx.getNumberOfParallelSubtasks();
+    const total = Number.isFinite(this.count) ? this.count : UNBOUNDED_COUNT;
+    const range = splitRange(total, ctx.getIndexOfThisSubtask(), p);
+    this.next = range.start;
+    this.end = range.end;
+    if (this.options.recordsPerSecond !== undefined) {
+      this.rate = this.options.recordsPerSecond / p;
+      this.startedAt = this.env.clock.relativeTimeMillis();
+    }
+  }
+
+  pollNext(maxRecords: number): InputStatus {
+    if (this.cancelled || this.next >= this.end) return InputStatus.END_OF_INPUT;
+    let n = Math.min(maxRecords, this.end - this.next);
+    if (this.rate > 0) n = Math.min(n, this.permitted());
+    if (n <= 0) {
+      this.scheduleWakeUp();
+      return InputStatus.NOTHING_AVAILABLE;
+    }
+    for (let i = 0; i < n; i++) this.output.collect(this.generate(this.next++), NO_TIMESTAMP);
+    this.emitted += n;
+    if (this.next >= this.end) return InputStatus.END_OF_INPUT;
+    if (this.rate > 0 && this.permitted() <= 0) {
+      this.scheduleWakeUp();
+      return InputStatus.NOTHING_AVAILABLE;
+    }
+    return InputStatus.MORE_AVAILABLE;
+  }
+
+  available(): Promise<void> {
+    if (this.cancelled || this.next >= this.end || this.rate === 0 || this.permitted() > 0) return AVAILABLE;
+    this.scheduleWakeUp();
+    return this.notifier.next();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.notifier.notify();
+  }
+
+  override close(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  /** Records that are due now and not yet emitted (the first one is due at once). */
+  private permitted(): number {
+    const elapsed = this.env.clock.relativeTimeMillis() - this.startedAt;
+    // Multiply before dividing so whole seconds give exact counts.
+    return Math.floor((elapsed * this.rate) / 1000) + 1 - this.emitted;
+  }
+
+  private scheduleWakeUp(): void {
+    if (this.timer) return;
+    const dueAt = this.startedAt + (this.emitted * 1000) / this.rate;
+    const delay = Math.max(0, Math.ceil(dueAt - this.env.clock.relativeTimeMillis()));
+    this.timer = this.env.scheduler.schedule(delay, () => {
+      this.timer = undefined;
+      this.notifier.notify();
+    });
+  }
+}

@@ -1,0 +1,8 @@
+// Test utilities for operators (Flink's operator test harnesses). Not part of the runtime's main entry.
+export { OneInputOperatorTestHarness, SourceOperatorTestHarness } from './operator-test-harness';
+export type { OperatorTestHarnessOptions } from './operator-test-harness';
+export { InMemoryKeyedStateBackend } from './in-memory-keyed-state-backend';
+export { RecordingOutput } from './recording-output';
+export type { RecordedElement, RecordedSideElement } from './recording-output';
+export { TestingRuntimeContext } from './testing-runtime-context';
+export type { TestingRuntimeContextOptions } from './testing-runtime-context';
