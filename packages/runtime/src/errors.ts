@@ -115,6 +115,28 @@ export class JobExecutionError extends FlottError {
   }
 }
 
+/**
+ * A key whose key group lies outside the subtask's KeyGroupRange: the key reached the wrong subtask,
+ * most often because the key's hash is not deterministic across processes.
+ */
+export class KeyGroupOutOfRangeError extends FlottError {
+  constructor(keyGroup: number, range: { readonly startKeyGroup: number; readonly endKeyGroup: number }, operatorId: string) {
+    super(
+      'KEY_GROUP_OUT_OF_RANGE',
+      `Key group ${keyGroup} is not in KeyGroupRange [${range.startKeyGroup}, ${range.endKeyGroup}] of operator ${operatorId}. ` +
+        'Unless low-level state access is used directly, this is most likely a key selector whose result is not deterministic.',
+      { keyGroup, startKeyGroup: range.startKeyGroup, endKeyGroup: range.endKeyGroup, operatorId },
+    );
+  }
+}
+
+/** Checkpoint data that a handle points to is missing, corrupt, or the handle is foreign. */
+export class CheckpointDataNotFoundError extends FlottError {
+  constructor(handle: string, reason: string) {
+    super('CHECKPOINT_DATA_NOT_FOUND', `Cannot read checkpoint data '${handle}': ${reason}`, { handle, reason });
+  }
+}
+
 /** A broken invariant: a bug, never an operating error. Fails loudly. */
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`Assertion failed: ${message}`);

@@ -22,7 +22,7 @@ export { Configuration } from './config/configuration';
 export { ConfigOptions, parseDurationMs, parseMemoryBytes } from './config/config-option';
 export type { ConfigOption } from './config/config-option';
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
-  HighAvailabilityOptions, ClientOptions, ALL_OPTION_GROUPS } from './config/options';
+  HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, ALL_OPTION_GROUPS } from './config/options';
 export { SpiLoader } from './spi/loader';
 export type { SchedulingTopology, SchedulingExecutionVertex, SchedulingResultPartition, ExecutionVertexId,
   ResultPartitionId } from './spi/scheduling-topology';
@@ -46,8 +46,58 @@ export { setExecutionContext, getExecutionContext, never } from './client/execut
 export type { ExecutionContext, ExecuteOptions, JobExecutionResult, CollectingJobExecutionResult } from './client/execution-context';
 
 // --- graph translation & execution graph (graph helper appends below) ---
+export { createJobGraph, distributionPatternOf, isChainable, checkForwardEdges, slotSharingGroupOf, assignOperatorIds,
+  operatorIdForUid, OPERATOR_ID_HEX_LENGTH, defaultMaxParallelism, MIN_DEFAULT_MAX_PARALLELISM, UPPER_BOUND_MAX_PARALLELISM,
+  describeJobGraph, jobGraphToJson } from './graph/index';
+export type { CreateJobGraphOptions, OperatorIdAssignment } from './graph/index';
+export { Execution, ExecutionVertex, ExecutionJobVertex, IntermediateResult, IntermediateResultPartition, ExecutionGraph,
+  DEFAULT_ATTEMPTS_HISTORY_SIZE, wireEdge, ExecutionGraphSchedulingTopology } from './executiongraph/index';
+export type { SlotAssignment, ExecutionStateListener, ExecutionSnapshot, ExecutionVertexContext, ExecutionGraphOptions,
+  JobStatusListener, ListenerRegistration, InputChannelDescriptor, InputGateDescriptor, EdgeWiring,
+  SubtaskChannel } from './executiongraph/index';
 // --- network stack (network helper appends below) ---
+export { networkConfigFrom, defaultNetworkConfig, initialCreditsPerChannel, msgpackSerializer, binaryCodecSerializer,
+  createLocalChannel, producerEndpointFromPort, consumerEndpointFromPort, ResultPartition, InputGate, ElementKind,
+  createChannelSelector, assignToKeyGroup, computeKeyGroupForKeyHash, computeOperatorIndexForKeyGroup,
+  computeKeyGroupRangeForOperatorIndex, assignKeyToParallelOperator, hashKey, murmurHashInt, murmur3x86_32,
+  BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, CorruptNetworkBufferError } from './network';
+export type { NetworkConfig, RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec, NetworkEvent, ProducerEndpoint,
+  ConsumerEndpoint, ResultPartitionStats, SubpartitionStats, InputGateStats, InputElement, ChannelSelector,
+  ChannelSelectorOptions } from './network';
 // --- configuration loading (config helper appends below) ---
+export { OptionRegistry, loadConfiguration, parseDynamicProperties, CONFIG_DIR_ENV, CONFIG_FILE_NAMES, parseConfigYaml,
+  generateConfigurationDocs, formatDefault, formatDuration, formatMemorySize, editDistance, suggestKeys } from './config/index';
+export type { OptionGroup, LoadConfigurationOptions, ConfigurationProblem, RawConfigEntry } from './config/index';
 // --- SPI loaders (plugins helper appends below) ---
+export { loadSchedulingStrategyFactory, loadFailoverStrategyFactory, loadRestartBackoffStrategyFactory, loadStateBackendFactory,
+  loadCheckpointStorageFactory, loadHighAvailabilityServicesFactory, loadResourceManagerDriverFactory } from './spi/loaders';
+export { KeyGroupOutOfRangeError, CheckpointDataNotFoundError } from './errors';
 // --- stream operators (api helper appends below) ---
+export { AbstractStreamOperator, AbstractUdfStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord, SourceFileNotFoundError,
+  FileIoError, SinkFileExistsError, SocketSourceError, CollectSinkError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
+  TimestampedCollector, ProcessOperator, KeyedAggregationOperator, reduceAggregation, fieldAggregation, selectorAggregation,
+  byAggregation, fieldSelector, withField, splitRange, CollectionSource, GeneratorSource, UNBOUNDED_COUNT, TextFileSource,
+  SocketTextSource, PrintSink, printPrefix, TextFileSink, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
+export type { MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike, SinkFunctionLike, ProcessFunctionLike, ProcessElementFn,
+  RollingAggregation, ReduceFunctionLike, Comparable, AggregationKind, GeneratorSourceOptions, SocketTextSourceOptions, WriteMode,
+  CollectBatchEvent, CollectSinkOptions } from './operators/index';
+export { ConnectorOptions } from './config/options';
 // --- cluster: task executor, job master, minicluster (lead appends below) ---
+export { MiniCluster } from './minicluster/mini-cluster';
+export type { MiniClusterOptions } from './minicluster/mini-cluster';
+export { Dispatcher, InvalidJobSubmissionError } from './dispatcher/dispatcher';
+export { ResourceManager } from './resourcemanager/resource-manager';
+export { JobMaster, NotEnoughSlotsError } from './jobmaster/job-master';
+export { TaskExecutor, PartitionNotFoundError } from './taskexecutor/task-executor';
+export { LocalRpcService, RpcTimeoutError, RpcEndpointNotFoundError } from './rpc/rpc-service';
+export type { RpcService } from './rpc/rpc-service';
+export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway, JobSubmission,
+  JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview } from './rpc/gateways';
+export type { TaskDeploymentDescriptor } from './taskexecutor/deployment';
+export type { SlotStats } from './taskexecutor/slot-protocol';
+export { bundleJob, ArtifactCache, JobFileNotFoundError } from './client/job-artifact';
+export type { JobArtifact } from './client/job-artifact';
+export { extractStreamGraph, runJobMain, PlanCapturedSignal } from './client/job-loader';
+export { createClientExecutionContext } from './client/cluster-client';
+export type { ClientContextOptions } from './client/cluster-client';
+export { loadPlugins, createPluginContainer, isContainerModule } from './plugins/plugin-loader';

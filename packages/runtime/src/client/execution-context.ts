@@ -1,5 +1,6 @@
 import type { StreamGraph } from '../graph/stream-graph';
 import type { JobGraph } from '../graph/job-graph';
+import type { Configuration } from '../config/configuration';
 
 /** What `execute()` returns (Flink's JobExecutionResult). */
 export interface JobExecutionResult {
@@ -33,6 +34,13 @@ export interface ExecutionContext {
   readonly mode: 'client' | 'plan' | 'task';
   /** Program arguments of the job (what follows the job file on the `flott run` command line). */
   readonly args: readonly string[];
+  /** Default parallelism for operators that set none (`-p` / `parallelism.default`). */
+  readonly defaultParallelism?: number;
+  /**
+   * The job's configuration (file + `-D`), as the client resolved it. Task mode gets the same values,
+   * so the rebuilt graph equals the submitted one.
+   */
+  readonly configuration?: Configuration;
   execute(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobExecutionResult>;
 }
 

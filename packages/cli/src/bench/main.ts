@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: every engine figure beside a hand-written baseline doing the same work in the
+ * same process run, so the ratio means something on a noisy machine. Prints a table and writes
+ * bench-results/latest.json.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  ArtifactCache,
+  bundleJob,
+  Configuration,
+  createClientExecutionContext,
+  MiniCluster,
+  runJobMain,
+  SystemScheduler,
+  TaskManagerOptions,
+  type CollectingJobExecutionResult,
+  type ExecutionContext,
+} from '@flott/runtime';
+import { createDistributionContainer, pluginModulesFor } from '../distribution';
+
+const repoRoot = path.resolve(__dirname, '../../../..');
+const RECORDS = Number(process.env.FLOTT_BENCH_RECORDS ?? 5_000_000);
+const REPEATS = Number(process.env.FLOTT_BENCH_REPEATS ?? 3);
+
+interface Row {
+  readonly name: string;
+  readonly engineRate: number;
+  readonly baselineRate: number;
+  readonly unit: string;
+  readonly target: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** The same work as the pipeline job, in one loop: generate, map, filter, discard (count). */
+function baselineLoop(n: number): number {
+  const started = performance.now();
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    const v = i * 2;
+    if (v % 3 !== 0) continue;
+    kept++;
+  }
+  const ms = performance.now() - started;
+  if (kept !== Math.floor((n - 1) / 3) + 1) throw new Error(`baseline kept ${kept}`);
+  return n / (ms / 1000);
+}
+
+async function runPipeline(slots: number, parallelism: number, rebalance: boolean): Promise<number> {
+  const config = new Configuration().set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+  const cluster = await MiniCluster.start({ configuration: config, container: createDistributionContainer(config), pluginModules: pluginModulesFor(config) });
+  try {
+    const artifact = await bundleJob(path.join(repoRoot, 'packages/cli/bench-jobs/pipeline.ts'));
+    const file = new ArtifactCache(path.join(repoRoot, 'node_modules/.cache/flott-bench')).put(artifact.sha256, artifact.code);
+    const args = ['--records', String(RECORDS), ...(rebalance ? ['--rebalance'] : [])];
+    const rates: number[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      let result: CollectingJobExecutionResult | undefined;
+      const inner = createClientExecutionContext({
+        dispatcher: cluster.dispatcher,
+        artifact,
+        args,
+        configuration: new Configuration().set(TaskManagerOptions.NUM_TASK_SLOTS, slots),
+        jobConfiguration: { 'parallelism.default': parallelism },
+        scheduler: new SystemScheduler(),
+      });
+      const ctx: ExecutionContext = {
+        ...inner,
+        defaultParallelism: parallelism,
+        execute: async (graph, options) => (result = await inner.execute(graph, options)),
+      };
+      await runJobMain(file, ctx);
+      const seen = result?.accumulators.records;
+      const expected = Math.floor((RECORDS - 1) / 3) + 1;
+      if (seen !== expected) throw new Error(`pipeline counted ${String(seen)} records, expected ${expected}`);
+      rates.push(RECORDS / (result!.netRuntimeMs / 1000));
+    }
+    return median(rates);
+  } finally {
+    await cluster.close();
+  }
+}
+
+async function idleMiniClusterRssMb(): Promise<{ rss: number; baseline: number }> {
+  const script = `
+    const { Configuration, MiniCluster, TaskManagerOptions } = require('@flott/runtime');
+    const { createDistributionContainer, pluginModulesFor } = require('@flott/cli');
+    const before = process.memoryUsage().rss;
+    (async () => {
+      const config = new Configuration().set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
+      const c = await MiniCluster.start({ configuration: config, container: createDistributionContainer(config), pluginModules: pluginModulesFor(config) });
+      await new Promise((r) => setTimeout(r, 500));
+      global.gc && global.gc();
+      process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, before }));
+      await c.close();
+    })();`;
+  const out = spawnSync(process.execPath, ['-e', script], { cwd: repoRoot, encoding: 'utf8' });
+  const { rss, before } = JSON.parse(out.stdout) as { rss: number; before: number };
+  return { rss: rss / 2 ** 20, baseline: before / 2 ** 20 };
+}
+
+function wordCountWallMs(): { flott: number; node: number } {
+  const bin = path.join(repoRoot, 'packages/cli/bin/flott.js');
+  const times: number[] = [];
+  const nodeTimes: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    let t = performance.now();
+    const r = spawnSync(process.execPath, [bin, 'run', '-q', 'examples/word-count/word-count.ts', '--input', 'README.md'], { cwd: repoRoot, encoding: 'utf8' });
+    times.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`word count failed: ${r.stderr}`);
+    t = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { cwd: repoRoot });
+    nodeTimes.push(performance.now() - t);
+  }
+  return { flott: median(times), node: median(nodeTimes) };
+}
+
+function fmtRate(r: number): string {
+  return r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : `${(r / 1e3).toFixed(0)} K/s`;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  process.stderr.write(`bench: ${RECORDS} records per run, median of ${REPEATS}\n`);
+  const base = () => median(Array.from({ length: REPEATS }, () => baselineLoop(RECORDS)));
+  rows.push({ name: 'chained map→filter, p=1', engineRate: await runPipeline(1, 1, false), baselineRate: base(), unit: 'rec/s', target: '≥ 60 % of loop' });
+  rows.push({ name: 'rebalance map→filter, p=1', engineRate: await runPipeline(2, 1, true), baselineRate: base(), unit: 'rec/s', target: '' });
+  rows.push({ name: 'rebalance map→filter, p=2', engineRate: await runPipeline(2, 2, true), baselineRate: base(), unit: 'rec/s', target: '≥ 1 M rec/s' });
+
+  const header = '| benchmark | Flott | hand-written loop | ratio | target |\n|---|---|---|---|---|';
+  const lines = rows.map((r) => `| ${r.name} | ${fmtRate(r.engineRate)} | ${fmtRate(r.baselineRate)} | ${((r.engineRate / r.baselineRate) * 100).toFixed(1)} % | ${r.target} |`);
+  const rss = await idleMiniClusterRssMb();
+  const wc = wordCountWallMs();
+  process.stdout.write(`${header}\n${lines.join('\n')}\n\n`);
+  process.stdout.write(`| measurement | Flott | baseline | target |\n|---|---|---|---|\n`);
+  process.stdout.write(`| MiniCluster with 2 idle slots, RSS | ${rss.rss.toFixed(0)} MB | ${rss.baseline.toFixed(0)} MB (process before start) | ≤ 150 MB |\n`);
+  process.stdout.write(`| word count run command, wall | ${wc.flott.toFixed(0)} ms | ${wc.node.toFixed(0)} ms (node -e 0) | ≤ 1500 ms |\n`);
+  const out = path.join(repoRoot, 'bench-results');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), records: RECORDS, rows, rss, wordCountWallMs: wc }, null, 2));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});

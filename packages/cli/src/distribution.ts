@@ -1,0 +1,28 @@
+import type { Container } from 'inversify';
+import { Configuration, CoreOptions, createPluginContainer, loadConfiguration } from '@flott/runtime';
+
+/**
+ * The default distribution (DESIGN.md §1): the runtime with the stock plugins. Extra plugin
+ * packages come from the `plugins` option.
+ */
+export const STOCK_PLUGINS: readonly string[] = ['@flott/scheduler-plugins', '@flott/state-backends', '@flott/rm-standalone'];
+
+export interface CommonOptions {
+  readonly config?: string;
+  readonly D?: string[];
+  readonly parallelism?: string;
+}
+
+export function resolveConfiguration(opts: CommonOptions): Configuration {
+  const dynamic = [...(opts.D ?? [])];
+  if (opts.parallelism !== undefined) dynamic.push(`${CoreOptions.DEFAULT_PARALLELISM.key}=${opts.parallelism}`);
+  return loadConfiguration({ configDir: opts.config, dynamicProperties: dynamic, env: process.env });
+}
+
+export function pluginModulesFor(config: Configuration): string[] {
+  return [...STOCK_PLUGINS, ...config.get(CoreOptions.PLUGINS)];
+}
+
+export function createDistributionContainer(config: Configuration): Container {
+  return createPluginContainer(pluginModulesFor(config));
+}

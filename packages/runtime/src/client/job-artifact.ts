@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { build, type Message } from 'esbuild';
+import { FlottError, JobBuildError } from '../errors';
+
+/** A bundled job (DESIGN.md §5): one ESM file, `@flott/*` left external so tasks share the runtime. */
+export interface JobArtifact {
+  readonly sha256: string;
+  readonly code: Uint8Array;
+}
+
+export class JobFileNotFoundError extends FlottError {
+  constructor(file: string) {
+    super('JOB_FILE_NOT_FOUND', `Job file not found: ${file}`, { file });
+  }
+}
+
+function formatEsbuildMessage(m: Message): string {
+  const loc = m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ` : '';
+  return `${loc}${m.text}`;
+}
+
+/** Bundles the job's entry file with esbuild (TypeScript or JavaScript). */
+export async function bundleJob(entry: string): Promise<JobArtifact> {
+  const file = path.resolve(entry);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new JobFileNotFoundError(entry);
+  try {
+    const result = await build({
+      entryPoints: [file],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      sourcemap: 'inline',
+      sourcesContent: false,
+      // The bundle runs from the blob cache: sources are named by absolute path so traces find them.
+      sourceRoot: `${path.dirname(file)}${path.sep}`,
+      absWorkingDir: path.dirname(file),
+      external: ['@flott/*'],
+      logLevel: 'silent',
+      // Bundled CommonJS dependencies may call require(); give the ESM bundle one.
+      banner: { js: "import { createRequire as __flottCreateRequire } from 'node:module'; const require = __flottCreateRequire(import.meta.url);" },
+    });
+    const code = result.outputFiles[0].contents;
+    return { sha256: createHash('sha256').update(code).digest('hex'), code };
+  } catch (e) {
+    const errors = (e as { errors?: Message[] }).errors;
+    if (errors && errors.length > 0) {
+      throw new JobBuildError(`Could not bundle ${entry}:\n${errors.map(formatEsbuildMessage).join('\n')}`);
+    }
+    throw new JobBuildError(`Could not bundle ${entry}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** The node_modules folder that holds this installation's `@flott/*` packages. */
+export function findFlottNodeModules(start = __dirname): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules');
+    if (fs.existsSync(path.join(candidate, '@flott', 'runtime'))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`Assertion failed: no node_modules/@flott/runtime above ${start}`);
+  }
+}
+
+/**
+ * Job bundles on local disk, by SHA-256. The folder gets a `node_modules` link to this installation's
+ * packages, so the bundle's `@flott/*` imports resolve to the very modules the runtime uses.
+ */
+export class ArtifactCache {
+  constructor(readonly directory: string) {
+    fs.mkdirSync(directory, { recursive: true });
+    const link = path.join(directory, 'node_modules');
+    if (!fs.existsSync(link)) {
+      try {
+        fs.symlinkSync(findFlottNodeModules(), link, 'dir');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+  }
+
+  has(sha256: string): boolean {
+    return fs.existsSync(this.pathOf(sha256));
+  }
+
+  pathOf(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new FlottError('BAD_BLOB_KEY', `Not a SHA-256 blob key: ${sha256}`, { sha256 });
+    return path.join(this.directory, `${sha256}.mjs`);
+  }
+
+  /** Stores the bundle (verifying its hash) and returns its path. */
+  put(sha256: string, code: Uint8Array): string {
+    const actual = createHash('sha256').update(code).digest('hex');
+    if (actual !== sha256) throw new FlottError('BLOB_CORRUPT', `Job bundle hash mismatch: expected ${sha256}, got ${actual}`, { sha256, actual });
+    const target = this.pathOf(sha256);
+    if (!fs.existsSync(target)) {
+      const tmp = `${target}.${process.pid}.${Math.floor(performance.now())}.tmp`;
+      fs.writeFileSync(tmp, code);
+      fs.renameSync(tmp, target);
+    }
+    return target;
+  }
+
+  read(sha256: string): Uint8Array {
+    return fs.readFileSync(this.pathOf(sha256));
+  }
+}

@@ -1,0 +1,73 @@
+import { pathToFileURL } from 'node:url';
+import { FlottError, JobBuildError } from '../errors';
+import type { StreamGraph } from '../graph/stream-graph';
+import type { Configuration } from '../config/configuration';
+import { setExecutionContext, type CollectingJobExecutionResult, type ExecuteOptions, type ExecutionContext } from './execution-context';
+
+/** Thrown by `execute()` in plan and task mode, once the graph was captured (as Flink's ProgramAbortException). */
+export class PlanCapturedSignal extends FlottError {
+  constructor() {
+    super('PLAN_CAPTURED', 'The job graph was captured; the rest of main does not run in plan or task mode.');
+  }
+}
+
+/** A real ESM `import()`: TypeScript's CommonJS output would turn a plain one into require(). */
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+let runCounter = 0;
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a bundled job's main with `ctx` installed. Runs are serialised per thread: the context is
+ * process-global while main runs (main may await before it calls execute()).
+ */
+export function runJobMain(file: string, ctx: ExecutionContext): Promise<void> {
+  const run = queue.then(async () => {
+    setExecutionContext(ctx);
+    try {
+      // A query string gives every run a fresh module instance (fresh closures and user objects).
+      const mod = (await importModule(`${pathToFileURL(file).href}?run=${++runCounter}`)) as { default?: unknown };
+      if (typeof mod.default === 'function') await (mod.default as (args: readonly string[]) => unknown)(ctx.args);
+    } finally {
+      setExecutionContext(undefined);
+    }
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+export interface ExtractOptions {
+  readonly mode: 'plan' | 'task';
+  readonly args: readonly string[];
+  readonly defaultParallelism?: number;
+  readonly configuration?: Configuration;
+}
+
+export interface ExtractedPlan {
+  readonly graph: StreamGraph;
+  readonly options: ExecuteOptions;
+}
+
+/** Runs main until it calls execute() and returns the graph it built. */
+export async function extractStreamGraph(file: string, opts: ExtractOptions): Promise<ExtractedPlan> {
+  let captured: ExtractedPlan | undefined;
+  const ctx: ExecutionContext = {
+    mode: opts.mode,
+    args: opts.args,
+    defaultParallelism: opts.defaultParallelism,
+    configuration: opts.configuration,
+    execute(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobExecutionResult> {
+      if (!captured) captured = { graph, options };
+      return Promise.reject(new PlanCapturedSignal());
+    },
+  };
+  try {
+    await runJobMain(file, ctx);
+  } catch (e) {
+    if (captured) return captured;
+    if (e instanceof PlanCapturedSignal) throw e;
+    throw new JobBuildError(`The job's main threw while building its graph: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+  if (captured) return captured;
+  throw new JobBuildError("The job's main finished without calling execute() (or executeAndCollect()): there is no job to run.");
+}

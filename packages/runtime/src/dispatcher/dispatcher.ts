@@ -1,0 +1,139 @@
+import { Container } from 'inversify';
+import { BlobOptions } from '../config/options';
+import { FlottError, JobNotFoundError } from '../errors';
+import { JobStatus, isGloballyTerminal } from '../executiongraph/execution-state';
+import { JobMaster } from '../jobmaster/job-master';
+import type {
+  CollectedBatch,
+  DispatcherGateway,
+  JobDetailsInfo,
+  JobResultInfo,
+  JobSubmission,
+} from '../rpc/gateways';
+import type { RpcService } from '../rpc/rpc-service';
+import { loadFailoverStrategyFactory, loadRestartBackoffStrategyFactory, loadSchedulingStrategyFactory } from '../spi/loaders';
+import type { Clock, Scheduler } from '../time/clock';
+import { Configuration } from '../config/configuration';
+
+export class InvalidJobSubmissionError extends FlottError {
+  constructor(message: string) {
+    super('INVALID_JOB_SUBMISSION', message);
+  }
+}
+
+export interface DispatcherOptions {
+  readonly rpc: RpcService;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly configuration: Configuration;
+  readonly resourceManagerAddress: string;
+  /** Root container holding the plugin modules; each job gets a child container. */
+  readonly container: Container;
+}
+
+interface JobEntry {
+  readonly jobName: string;
+  readonly master: JobMaster;
+  result?: JobResultInfo;
+}
+
+/**
+ * Entry point for jobs (Flink's Dispatcher): accepts submissions with their bundle, starts one
+ * JobMaster per job in a child container, and answers status and result queries.
+ */
+export class Dispatcher implements DispatcherGateway {
+  readonly address: string;
+  private readonly jobs = new Map<string, JobEntry>();
+  private readonly blobs = new Map<string, Uint8Array>();
+
+  constructor(private readonly opts: DispatcherOptions) {
+    this.address = opts.rpc.register('dispatcher', this as DispatcherGateway);
+  }
+
+  async putBlob(sha256: string, data: Uint8Array): Promise<void> {
+    const max = this.opts.configuration.get(BlobOptions.MAX_BLOB_SIZE);
+    if (data.byteLength > max) {
+      throw new FlottError('BLOB_TOO_LARGE', `Job bundle of ${data.byteLength} bytes exceeds blob.server.max-size (${max} bytes)`, { size: data.byteLength, max });
+    }
+    this.blobs.set(sha256, data);
+  }
+
+  async getBlob(sha256: string): Promise<Uint8Array> {
+    const b = this.blobs.get(sha256);
+    if (!b) throw new FlottError('BLOB_NOT_FOUND', `No job bundle ${sha256} on the blob server`, { sha256 });
+    return b;
+  }
+
+  async submitJob(submission: JobSubmission): Promise<string> {
+    const { jobGraph } = submission;
+    if (!jobGraph || !Array.isArray(jobGraph.vertices) || jobGraph.vertices.length === 0) {
+      throw new InvalidJobSubmissionError('The job graph has no vertices');
+    }
+    if (this.jobs.has(jobGraph.jobId)) throw new InvalidJobSubmissionError(`Job ${jobGraph.jobId} was already submitted`);
+    if (!this.blobs.has(submission.artifact.sha256)) {
+      throw new InvalidJobSubmissionError(`The job's bundle ${submission.artifact.sha256} was not uploaded`);
+    }
+    // Per-job objects live in a child container (DESIGN.md §2): the job's configuration overrides the cluster's.
+    const jobContainer = new Container({ parent: this.opts.container });
+    const config = this.opts.configuration.merge(Configuration.fromRecord(submission.configuration));
+    const master = new JobMaster({
+      submission,
+      configuration: config,
+      rpc: this.opts.rpc,
+      clock: this.opts.clock,
+      scheduler: this.opts.scheduler,
+      resourceManagerAddress: this.opts.resourceManagerAddress,
+      schedulingStrategyFactory: loadSchedulingStrategyFactory(jobContainer, config),
+      failoverStrategyFactory: loadFailoverStrategyFactory(jobContainer, config),
+      restartBackoffStrategy: loadRestartBackoffStrategyFactory(jobContainer, config).create(config, this.opts.clock),
+      onTerminal: (result) => {
+        const entry = this.jobs.get(jobGraph.jobId);
+        if (entry) entry.result = result;
+      },
+    });
+    this.jobs.set(jobGraph.jobId, { jobName: jobGraph.jobName, master });
+    master.start();
+    return jobGraph.jobId;
+  }
+
+  private entry(jobId: string): JobEntry {
+    const e = this.jobs.get(jobId);
+    if (!e) throw new JobNotFoundError(jobId);
+    return e;
+  }
+
+  async requestJobStatus(jobId: string): Promise<JobStatus> {
+    return this.entry(jobId).master.graph.state;
+  }
+
+  /** The job's result; `status` is not terminal while it still runs (clients poll). */
+  async requestJobResult(jobId: string): Promise<JobResultInfo> {
+    const e = this.entry(jobId);
+    return e.result ?? e.master.result();
+  }
+
+  async requestJobDetails(jobId: string): Promise<JobDetailsInfo> {
+    return this.entry(jobId).master.details();
+  }
+
+  async listJobs(): Promise<Array<{ jobId: string; jobName: string; status: JobStatus }>> {
+    return [...this.jobs].map(([jobId, e]) => ({ jobId, jobName: e.jobName, status: e.master.graph.state }));
+  }
+
+  async cancelJob(jobId: string): Promise<void> {
+    this.entry(jobId).master.cancel();
+  }
+
+  async pollCollected(jobId: string): Promise<CollectedBatch> {
+    return this.entry(jobId).master.pollCollected();
+  }
+
+  /** Cancels all running jobs (cluster shutdown). */
+  async cancelAll(): Promise<void> {
+    for (const e of this.jobs.values()) if (!isGloballyTerminal(e.master.graph.state)) e.master.cancel();
+  }
+
+  async close(): Promise<void> {
+    this.opts.rpc.unregister(this.address);
+  }
+}

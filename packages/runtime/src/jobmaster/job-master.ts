@@ -1,0 +1,390 @@
+import type { Configuration } from '../config/configuration';
+import { ClientOptions } from '../config/options';
+import { deserializeError, FlottError, serializeError, type SerializedError } from '../errors';
+import { ExecutionGraph, ExecutionGraphSchedulingTopology, type ExecutionVertex } from '../executiongraph';
+import { ExecutionState, JobStatus, canTransitionExecution, isGloballyTerminal, isTerminalExecutionState } from '../executiongraph/execution-state';
+import { DEFAULT_SLOT_SHARING_GROUP } from '../graph/stream-graph';
+import type {
+  JobDetailsInfo,
+  JobMasterGateway,
+  JobResultInfo,
+  JobSubmission,
+  OperatorEventEnvelope,
+  ResourceManagerGateway,
+  SlotOffer,
+  TaskExecutionStateUpdate,
+  TaskExecutorGateway,
+  CollectedBatch,
+} from '../rpc/gateways';
+import type { RpcService } from '../rpc/rpc-service';
+import type { FailoverStrategy, FailoverStrategyFactory } from '../spi/failover-strategy';
+import type { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
+import type { SchedulingStrategy, SchedulingStrategyFactory } from '../spi/scheduling-strategy';
+import type { ExecutionVertexId } from '../spi/scheduling-topology';
+import type { Clock, Scheduler } from '../time/clock';
+import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
+import { mergeAccumulatorValues } from '../taskexecutor/task-runtime-context';
+import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
+import { SlotPool, type PhysicalSlot } from './slot-pool';
+
+export class NotEnoughSlotsError extends FlottError {
+  constructor(jobId: string, needed: number, total: number) {
+    super(
+      'NOT_ENOUGH_SLOTS',
+      `Job ${jobId} needs ${needed} slot(s) but the cluster has ${total} and cannot start more TaskManagers. ` +
+        `Lower the parallelism (-p) or raise taskmanager.numberOfTaskSlots.`,
+      { jobId, needed, total },
+    );
+  }
+}
+
+export interface JobMasterOptions {
+  readonly submission: JobSubmission;
+  readonly configuration: Configuration;
+  readonly rpc: RpcService;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly resourceManagerAddress: string;
+  readonly schedulingStrategyFactory: SchedulingStrategyFactory;
+  readonly failoverStrategyFactory: FailoverStrategyFactory;
+  readonly restartBackoffStrategy: RestartBackoffStrategy;
+  readonly onTerminal: (result: JobResultInfo) => void;
+}
+
+/**
+ * Runs one job (Flink's JobMaster with its scheduler): builds the ExecutionGraph, gets slots,
+ * deploys subtasks as the scheduling strategy says, tracks their states, restarts what the failover
+ * strategy picks while the restart strategy allows, and ends the job. Everything runs on the
+ * JobManager's event loop; RPCs are the only way out.
+ */
+export class JobMaster implements JobMasterGateway {
+  readonly address: string;
+  readonly graph: ExecutionGraph;
+  private readonly topology: ExecutionGraphSchedulingTopology;
+  private readonly strategy: SchedulingStrategy;
+  private readonly failover: FailoverStrategy;
+  private readonly slotPool: SlotPool;
+  private readonly collect: CollectCoordinator;
+  private readonly accumulators = new Map<string, unknown>();
+  private readonly rm: ResourceManagerGateway;
+  /** Vertices being canceled for a restart, and what to do once they all are terminal. */
+  private pendingRestart?: { vertices: Set<ExecutionVertexId>; then: () => void };
+  private terminalResult?: JobResultInfo;
+  private runningSince = 0;
+
+  constructor(private readonly opts: JobMasterOptions) {
+    const jobGraph = opts.submission.jobGraph;
+    this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
+    this.graph = new ExecutionGraph(jobGraph, { clock: opts.clock });
+    this.topology = new ExecutionGraphSchedulingTopology(this.graph);
+    this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
+    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm);
+    this.collect = new CollectCoordinator(opts.configuration.get(ClientOptions.COLLECT_MAX_BUFFERED_RECORDS));
+    this.failover = opts.failoverStrategyFactory.create(this.topology);
+    this.strategy = opts.schedulingStrategyFactory.createInstance(
+      { allocateSlotsAndDeploy: (ids) => void this.allocateSlotsAndDeploy(ids) },
+      this.topology,
+    );
+  }
+
+  get jobId(): string {
+    return this.graph.jobId;
+  }
+
+  start(): void {
+    this.graph.transitionJobStatus(JobStatus.RUNNING);
+    this.runningSince = this.opts.clock.currentTimeMillis();
+    this.strategy.startScheduling();
+  }
+
+  // ---- JobMasterGateway ----
+
+  async offerSlots(taskExecutorId: string, taskExecutorAddress: string, offers: readonly SlotOffer[]): Promise<SlotOffer[]> {
+    return this.slotPool.offerSlots(taskExecutorId, taskExecutorAddress, offers);
+  }
+
+  async updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean> {
+    const execution = this.graph.findCurrentExecution(update.attemptId);
+    if (!execution || execution.isTerminal()) return false;
+    const vertex = this.graph.getExecutionVertex(execution.vertexId);
+    if (execution.state === update.state) return true;
+    const cause = update.error ? deserializeError(update.error) : undefined;
+    let reported = update.state;
+    if (!canTransitionExecution(execution.state, reported)) {
+      // As Flink: progress reports of an attempt being canceled are ignored; its end counts as canceled.
+      if (execution.state !== ExecutionState.CANCELING || !isTerminalExecutionState(reported)) return false;
+      reported = ExecutionState.CANCELED;
+    }
+    execution.transitionState(reported, cause);
+    if (reported === ExecutionState.FINISHED && update.accumulators) {
+      for (const [k, v] of Object.entries(update.accumulators)) {
+        this.accumulators.set(k, this.accumulators.has(k) ? mergeAccumulatorValues(this.accumulators.get(k), v) : v);
+      }
+    }
+    this.strategy.onExecutionStateChange(vertex.id, reported);
+    if (reported === ExecutionState.FAILED) this.onTaskFailed(vertex, cause ?? new Error('unknown failure'), update.error);
+    this.checkProgress();
+    return true;
+  }
+
+  async sendOperatorEvent(envelope: OperatorEventEnvelope): Promise<unknown> {
+    const execution = this.graph.findCurrentExecution(envelope.attemptId);
+    if (!execution) return { accepted: false };
+    if (isCollectEvent(envelope.event)) return this.collect.accept(envelope.event);
+    throw new FlottError('UNKNOWN_OPERATOR_EVENT', `No coordinator for the event of operator ${envelope.operatorId}`, { operatorId: envelope.operatorId });
+  }
+
+  async notifySlotLost(allocationId: string, cause: SerializedError): Promise<void> {
+    this.slotPool.slotLost(allocationId);
+    for (const v of this.graph.getAllExecutionVertices()) {
+      const e = v.currentExecution;
+      if (e.assignedSlot?.allocationId === allocationId && !e.isTerminal()) {
+        await this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: cause });
+      }
+    }
+  }
+
+  // ---- client-facing (through the Dispatcher) ----
+
+  pollCollected(): CollectedBatch {
+    return this.collect.poll();
+  }
+
+  cancel(): void {
+    const s = this.graph.state;
+    if (isGloballyTerminal(s) || s === JobStatus.CANCELLING) return;
+    if (s === JobStatus.FAILING) return;
+    this.pendingRestart = undefined;
+    this.graph.transitionJobStatus(JobStatus.CANCELLING);
+    this.cancelVertices(this.graph.getAllExecutionVertices());
+    this.checkProgress();
+  }
+
+  result(): JobResultInfo {
+    return this.terminalResult ?? this.makeResult();
+  }
+
+  details(): JobDetailsInfo {
+    const jobGraph = this.opts.submission.jobGraph;
+    return {
+      jobId: this.jobId,
+      jobName: jobGraph.jobName,
+      status: this.graph.state,
+      startTime: this.graph.getStatusTimestamp(JobStatus.CREATED) ?? 0,
+      endTime: isGloballyTerminal(this.graph.state) ? (this.graph.getStatusTimestamp(this.graph.state) ?? -1) : -1,
+      vertices: this.graph.getJobVertices().map((jv) => {
+        const states: Record<string, number> = {};
+        for (const v of jv.taskVertices) states[v.executionState] = (states[v.executionState] ?? 0) + 1;
+        return { id: jv.id, name: jv.name, parallelism: jv.parallelism, states };
+      }),
+    };
+  }
+
+  // ---- scheduling ----
+
+  private sharingKey(v: ExecutionVertex): string {
+    return `${v.jobVertex.slotSharingGroup || DEFAULT_SLOT_SHARING_GROUP}#${v.subtaskIndex}`;
+  }
+
+  private async allocateSlotsAndDeploy(ids: readonly ExecutionVertexId[]): Promise<void> {
+    const vertices = ids.map((id) => this.graph.getExecutionVertex(id));
+    const executions = vertices.map((v) => v.currentExecution);
+    for (const e of executions) if (e.state === ExecutionState.CREATED) e.transitionState(ExecutionState.SCHEDULED);
+    const keys = [...new Set(vertices.map((v) => this.sharingKey(v)))];
+    try {
+      const overview = await this.rm.getOverview();
+      const have = this.slotPool.allSlots().length;
+      if (!overview.canStartWorkers && keys.length > overview.slotsTotal && have < keys.length) {
+        throw new NotEnoughSlotsError(this.jobId, keys.length, overview.slotsTotal);
+      }
+      const slots = new Map<string, PhysicalSlot>();
+      await Promise.all(keys.map(async (k) => slots.set(k, await this.slotPool.slotFor(k))));
+      // Deploy in the order given (topological): producers register partitions before consumers ask.
+      for (let i = 0; i < vertices.length; i++) {
+        const e = executions[i];
+        if (e.state !== ExecutionState.SCHEDULED || e !== vertices[i].currentExecution) continue;
+        const slot = slots.get(this.sharingKey(vertices[i]))!;
+        e.assignSlot({ allocationId: slot.allocationId, taskManagerId: slot.taskManagerId, slotIndex: slot.slotIndex });
+      }
+      for (let i = 0; i < vertices.length; i++) {
+        const e = executions[i];
+        if (e.state !== ExecutionState.SCHEDULED || e !== vertices[i].currentExecution) continue;
+        const slot = slots.get(this.sharingKey(vertices[i]))!;
+        e.transitionState(ExecutionState.DEPLOYING);
+        const tdd = this.deploymentDescriptor(vertices[i], slot);
+        this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).submitTask(tdd).catch((err: unknown) => {
+          void this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
+        });
+      }
+    } catch (err) {
+      // Not getting slots fails the attempt like a task failure (the restart strategy decides).
+      const first = executions.find((e) => !e.isTerminal());
+      if (first) {
+        await this.updateTaskExecutionState({ jobId: this.jobId, attemptId: first.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
+      }
+    }
+  }
+
+  private deploymentDescriptor(vertex: ExecutionVertex, slot: PhysicalSlot): TaskDeploymentDescriptor {
+    const { submission } = this.opts;
+    const execution = vertex.currentExecution;
+    const partitionKeyOf = (partitionId: string, producerVertexId: string) =>
+      `${partitionId}@${this.graph.getExecutionVertex(producerVertexId).currentExecution.attemptId}`;
+    return {
+      jobId: this.jobId,
+      jobName: submission.jobGraph.jobName,
+      attemptId: execution.attemptId,
+      attemptNumber: execution.attemptNumber,
+      allocationId: slot.allocationId,
+      subtaskIndex: vertex.subtaskIndex,
+      vertex: vertex.jobVertex,
+      executeIndex: submission.jobGraph.executeIndex,
+      artifactSha256: submission.artifact.sha256,
+      args: submission.args,
+      jobConfiguration: submission.configuration,
+      jobMasterAddress: this.address,
+      inputs: this.graph.getInputChannels(vertex.id).map((gate) => {
+        const edge = vertex.jobVertex.inputs.find((e) => e.dataSetId === gate.dataSetId)!;
+        return {
+          dataSetId: gate.dataSetId,
+          streamEdgeId: edge.streamEdgeId,
+          typeNumber: gate.typeNumber,
+          channels: gate.channels.map((c) => ({
+            partitionKey: partitionKeyOf(c.partitionId, c.producerVertexId),
+            subpartitionIndex: c.subpartitionIndex,
+            producerResourceId: this.graph.getExecutionVertex(c.producerVertexId).currentExecution.assignedSlot?.taskManagerId ?? '',
+          })),
+        };
+      }),
+      outputs: this.graph.getProducedPartitions(vertex.id).map((p) => {
+        const result = this.graph.getIntermediateResult(p.dataSetId);
+        const consumer = this.graph.getJobVertex(result.consumerJobVertexId);
+        return {
+          dataSetId: p.dataSetId,
+          partitionKey: `${p.id}@${execution.attemptId}`,
+          streamEdgeId: result.descriptor.streamEdgeId,
+          partitioner: result.consumerEdge.partitioner,
+          numSubpartitions: p.numberOfSubpartitions,
+          consumerMaxParallelism: consumer.maxParallelism,
+        };
+      }),
+    };
+  }
+
+  // ---- failures, restarts, termination ----
+
+  private onTaskFailed(vertex: ExecutionVertex, cause: Error, serialized?: SerializedError): void {
+    const status = this.graph.state;
+    if (status !== JobStatus.RUNNING) return; // already restarting, failing or canceling
+    const backoff = this.opts.restartBackoffStrategy;
+    backoff.notifyFailure(cause);
+    if (!backoff.canRestart()) {
+      this.graph.transitionJobStatus(JobStatus.FAILING, this.rootCause(cause, serialized, backoff.describe()));
+      this.cancelVertices(this.graph.getAllExecutionVertices());
+      return;
+    }
+    const toRestart = this.failover.getTasksNeedingRestart(vertex.id, cause);
+    const restartingAll = toRestart.size === this.graph.getAllExecutionVertices().length;
+    if (restartingAll) this.graph.transitionJobStatus(JobStatus.RESTARTING);
+    const vertices = [...toRestart].map((id) => this.graph.getExecutionVertex(id));
+    this.cancelVertices(vertices);
+    this.pendingRestart = {
+      vertices: toRestart,
+      then: () => {
+        this.opts.scheduler.schedule(backoff.getBackoffTimeMs(), () => this.restart(vertices, restartingAll));
+      },
+    };
+  }
+
+  private rootCause(cause: Error, serialized: SerializedError | undefined, strategy: string): Error {
+    return new FlottError('JOB_FAILED', `Job failed (restart strategy ${strategy} allows no more restarts): ${cause.message}`, {
+      jobId: this.jobId,
+    }, { cause: serialized ? deserializeError(serialized) : cause });
+  }
+
+  private restart(vertices: ExecutionVertex[], restartingAll: boolean): void {
+    if (this.graph.state !== JobStatus.RESTARTING && this.graph.state !== JobStatus.RUNNING) return;
+    const oldPartitions = new Map<string, string[]>();
+    for (const v of vertices) {
+      const old = v.currentExecution;
+      const slot = old.assignedSlot;
+      if (slot) {
+        const keys = this.graph.getProducedPartitions(v.id).map((p) => `${p.id}@${old.attemptId}`);
+        const addr = this.slotPool.allSlots().find((s) => s.allocationId === slot.allocationId)?.taskExecutorAddress;
+        if (addr) oldPartitions.set(addr, [...(oldPartitions.get(addr) ?? []), ...keys]);
+      }
+      v.resetForNewExecution();
+    }
+    for (const [addr, keys] of oldPartitions) {
+      this.opts.rpc.connect<TaskExecutorGateway>(addr).releasePartitions(this.jobId, keys).catch(() => undefined);
+    }
+    this.collect.reset();
+    this.accumulators.clear();
+    if (restartingAll) this.graph.transitionJobStatus(JobStatus.RUNNING);
+    this.strategy.restartTasks(new Set(vertices.map((v) => v.id)));
+  }
+
+  private cancelVertices(vertices: readonly ExecutionVertex[]): void {
+    for (const v of vertices) {
+      const e = v.currentExecution;
+      if (e.isTerminal()) continue;
+      if (e.state === ExecutionState.CREATED || e.state === ExecutionState.SCHEDULED) {
+        e.transitionState(ExecutionState.CANCELED);
+        continue;
+      }
+      if (e.state !== ExecutionState.CANCELING) e.transitionState(ExecutionState.CANCELING);
+      const slot = e.assignedSlot;
+      const addr = slot && this.slotPool.allSlots().find((s) => s.allocationId === slot.allocationId)?.taskExecutorAddress;
+      if (addr) this.opts.rpc.connect<TaskExecutorGateway>(addr).cancelTask(e.attemptId).catch(() => undefined);
+      else e.transitionState(ExecutionState.CANCELED);
+    }
+  }
+
+  /** Moves the job on once the executions it waits for are terminal. */
+  private checkProgress(): void {
+    const status = this.graph.state;
+    const all = this.graph.getAllExecutionVertices();
+    const allTerminal = () => all.every((v) => isTerminalExecutionState(v.executionState));
+    if (this.pendingRestart) {
+      const waiting = [...this.pendingRestart.vertices].some((id) => !this.graph.getExecutionVertex(id).currentExecution.isTerminal());
+      if (!waiting) {
+        const { then } = this.pendingRestart;
+        this.pendingRestart = undefined;
+        then();
+      }
+      return;
+    }
+    if (status === JobStatus.RUNNING && all.every((v) => v.executionState === ExecutionState.FINISHED)) {
+      this.graph.transitionJobStatus(JobStatus.FINISHED);
+      this.terminate();
+    } else if (status === JobStatus.FAILING && allTerminal()) {
+      this.graph.transitionJobStatus(JobStatus.FAILED, this.graph.failureCause);
+      this.terminate();
+    } else if (status === JobStatus.CANCELLING && allTerminal()) {
+      this.graph.transitionJobStatus(JobStatus.CANCELED);
+      this.terminate();
+    }
+  }
+
+  private makeResult(): JobResultInfo {
+    const status = this.graph.state;
+    const end = isGloballyTerminal(status) ? (this.graph.getStatusTimestamp(status) ?? this.opts.clock.currentTimeMillis()) : this.opts.clock.currentTimeMillis();
+    return {
+      jobId: this.jobId,
+      jobName: this.opts.submission.jobGraph.jobName,
+      status,
+      netRuntimeMs: Math.max(0, end - this.runningSince),
+      accumulators: Object.fromEntries(this.accumulators),
+      error: status === JobStatus.FAILED && this.graph.failureCause ? serializeError(this.graph.failureCause) : undefined,
+    };
+  }
+
+  private terminate(): void {
+    this.terminalResult = this.makeResult();
+    for (const slot of this.slotPool.releaseAll()) {
+      this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).freeSlot(slot.allocationId, `job ${this.graph.state}`).catch(() => undefined);
+    }
+    this.opts.rpc.unregister(this.address);
+    this.opts.onTerminal(this.terminalResult);
+  }
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { FlottError } from '../errors';
+import type { ResourceManagerGateway, SlotOffer } from '../rpc/gateways';
+
+export interface PhysicalSlot {
+  readonly allocationId: string;
+  readonly taskManagerId: string;
+  readonly taskExecutorAddress: string;
+  readonly slotIndex: number;
+}
+
+/**
+ * The slots a job holds (Flink's SlotPool + slot sharing): one physical slot per shared slot key
+ * (`${slotSharingGroup}#${subtaskIndex}`), so by default one slot runs one whole pipeline. Slots are
+ * kept across restarts and returned when the job ends.
+ */
+export class SlotPool {
+  private readonly byKey = new Map<string, PhysicalSlot>();
+  private readonly pending = new Map<string, { key: string; resolve: (s: PhysicalSlot) => void; reject: (e: Error) => void }>();
+  private readonly requested = new Map<string, Promise<PhysicalSlot>>();
+
+  constructor(
+    private readonly jobId: string,
+    private readonly jobMasterAddress: string,
+    private readonly rm: ResourceManagerGateway,
+  ) {}
+
+  slotFor(key: string): Promise<PhysicalSlot> {
+    const have = this.byKey.get(key);
+    if (have) return Promise.resolve(have);
+    const inFlight = this.requested.get(key);
+    if (inFlight) return inFlight;
+    const allocationId = randomUUID().replace(/-/g, '');
+    const p = new Promise<PhysicalSlot>((resolve, reject) => {
+      this.pending.set(allocationId, { key, resolve, reject });
+      this.rm.requestSlot(this.jobId, allocationId, this.jobMasterAddress).catch((e: Error) => {
+        this.pending.delete(allocationId);
+        this.requested.delete(key);
+        reject(e);
+      });
+    });
+    this.requested.set(key, p);
+    return p;
+  }
+
+  /** TaskExecutors offer the slots the ResourceManager assigned to this job. */
+  offerSlots(taskManagerId: string, taskExecutorAddress: string, offers: readonly SlotOffer[]): SlotOffer[] {
+    const accepted: SlotOffer[] = [];
+    for (const offer of offers) {
+      const waiting = this.pending.get(offer.allocationId);
+      if (!waiting) continue;
+      this.pending.delete(offer.allocationId);
+      this.requested.delete(waiting.key);
+      const slot: PhysicalSlot = { allocationId: offer.allocationId, taskManagerId, taskExecutorAddress, slotIndex: offer.slotIndex };
+      this.byKey.set(waiting.key, slot);
+      waiting.resolve(slot);
+      accepted.push(offer);
+    }
+    return accepted;
+  }
+
+  /** A slot went away (TaskManager lost): forget it so a restart asks for a new one. */
+  slotLost(allocationId: string): void {
+    for (const [k, s] of this.byKey) if (s.allocationId === allocationId) this.byKey.delete(k);
+  }
+
+  allSlots(): PhysicalSlot[] {
+    return [...this.byKey.values()];
+  }
+
+  /** Cancels outstanding requests and returns every slot. */
+  releaseAll(): PhysicalSlot[] {
+    for (const [allocationId, p] of this.pending) {
+      this.rm.cancelSlotRequest(allocationId).catch(() => undefined);
+      p.reject(new FlottError('SLOT_POOL_CLOSED', `Job ${this.jobId} no longer needs slots`));
+    }
+    this.pending.clear();
+    this.requested.clear();
+    const slots = this.allSlots();
+    this.byKey.clear();
+    return slots;
+  }
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { Container } from 'inversify';
+import type { Configuration } from '../config/configuration';
+import { RpcOptions, TaskManagerOptions } from '../config/options';
+import { Dispatcher } from '../dispatcher/dispatcher';
+import { ResourceManager } from '../resourcemanager/resource-manager';
+import type { DispatcherGateway } from '../rpc/gateways';
+import { LocalRpcService } from '../rpc/rpc-service';
+import { loadHighAvailabilityServicesFactory } from '../spi/loaders';
+import type { HighAvailabilityServices, LeaderElectionService } from '../spi/high-availability-services';
+import { TaskExecutor } from '../taskexecutor/task-executor';
+import { SystemClock, SystemScheduler, type Clock, type Scheduler } from '../time/clock';
+
+export interface MiniClusterOptions {
+  readonly configuration: Configuration;
+  /** Root container with the plugin modules loaded (the distribution composes it). */
+  readonly container: Container;
+  /** The same plugins by package name, for the slot threads. */
+  readonly pluginModules: readonly string[];
+  readonly clock?: Clock;
+  readonly scheduler?: Scheduler;
+  readonly stdout?: (text: string) => void;
+  readonly stderr?: (text: string) => void;
+}
+
+/** Waits until the HA service makes `address` the leader of `component` and confirms it. */
+async function becomeLeader(election: LeaderElectionService, address: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    void election.start({
+      grantLeadership: (sessionId) => void election.confirmLeadership(sessionId, address).then(resolve, reject),
+      revokeLeadership: () => undefined,
+      handleError: reject,
+    });
+  });
+}
+
+/**
+ * JobManager roles and one TaskManager in one process (DESIGN.md §4): the embedded default for
+ * `flott run`. The roles talk only through their gateways over the in-process RPC transport.
+ */
+export class MiniCluster {
+  private constructor(
+    readonly rpc: LocalRpcService,
+    readonly ha: HighAvailabilityServices,
+    readonly resourceManager: ResourceManager,
+    readonly dispatcherEndpoint: Dispatcher,
+    readonly taskExecutor: TaskExecutor,
+    readonly elections: LeaderElectionService[],
+  ) {}
+
+  static async start(opts: MiniClusterOptions): Promise<MiniCluster> {
+    const config = opts.configuration;
+    const clock = opts.clock ?? new SystemClock();
+    const scheduler = opts.scheduler ?? new SystemScheduler();
+    const rpc = new LocalRpcService(config.get(RpcOptions.ASK_TIMEOUT));
+    const ha = loadHighAvailabilityServicesFactory(opts.container, config).create(config);
+    const resourceManager = new ResourceManager({
+      rpc,
+      scheduler,
+      slotRequestTimeoutMs: config.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT),
+      canStartWorkers: false,
+    });
+    const dispatcher = new Dispatcher({ rpc, clock, scheduler, configuration: config, resourceManagerAddress: resourceManager.address, container: opts.container });
+    const elections = [ha.getLeaderElectionService('resource_manager'), ha.getLeaderElectionService('dispatcher')];
+    await becomeLeader(elections[0], resourceManager.address);
+    await becomeLeader(elections[1], dispatcher.address);
+    const taskExecutor = new TaskExecutor({
+      resourceId: `taskmanager-${randomUUID().slice(0, 8)}`,
+      configuration: config,
+      rpc,
+      scheduler,
+      resourceManagerAddress: resourceManager.address,
+      dispatcherAddress: dispatcher.address,
+      pluginModules: opts.pluginModules,
+      stdout: opts.stdout,
+      stderr: opts.stderr,
+    });
+    await taskExecutor.start();
+    return new MiniCluster(rpc, ha, resourceManager, dispatcher, taskExecutor, elections);
+  }
+
+  /** The Dispatcher's gateway, as a client sees it. */
+  get dispatcher(): DispatcherGateway {
+    return this.rpc.connect<DispatcherGateway>(this.dispatcherEndpoint.address);
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcherEndpoint.cancelAll();
+    await this.taskExecutor.close();
+    await this.resourceManager.close();
+    await this.dispatcherEndpoint.close();
+    for (const e of this.elections) await e.stop();
+    await this.ha.close();
+    await this.rpc.close();
+  }
+}

@@ -1,0 +1,31 @@
+import { Container, ContainerModule } from 'inversify';
+import { ConfigurationError } from '../errors';
+
+/** A ContainerModule from any copy of inversify (plugins may bring their own). */
+export function isContainerModule(v: unknown): v is ContainerModule {
+  return v instanceof ContainerModule || (typeof v === 'object' && v !== null && typeof (v as ContainerModule).load === 'function' && typeof (v as ContainerModule).id === 'number');
+}
+
+/**
+ * Loads plugin packages by name (DESIGN.md §2): every exported ContainerModule is loaded into the
+ * container. A package that cannot be found or exports no module fails with a clear error.
+ */
+export function loadPlugins(container: Container, specifiers: readonly string[], requireFn: (id: string) => unknown = require): void {
+  for (const spec of specifiers) {
+    let mod: Record<string, unknown>;
+    try {
+      mod = requireFn(spec) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigurationError(`Cannot load plugin '${spec}' (from 'plugins'): ${(e as Error).message}`, { plugin: spec });
+    }
+    const modules = Object.values(mod).filter(isContainerModule);
+    if (modules.length === 0) throw new ConfigurationError(`Plugin '${spec}' exports no InversifyJS ContainerModule`, { plugin: spec });
+    container.loadSync(...modules);
+  }
+}
+
+export function createPluginContainer(specifiers: readonly string[]): Container {
+  const container = new Container();
+  loadPlugins(container, specifiers);
+  return container;
+}

@@ -1,0 +1,135 @@
+import type { JobGraph } from '../graph/job-graph';
+import type { ExecutionState, JobStatus } from '../executiongraph/execution-state';
+import type { SerializedError } from '../errors';
+import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
+
+/**
+ * The gateways the JobManager roles and TaskExecutors talk through (as Flink's *Gateway interfaces).
+ * Every argument and result is plain, structured-cloneable data: the in-process transport clones it
+ * and a network transport serialises it, without the callers noticing.
+ */
+
+export interface SlotOffer {
+  readonly allocationId: string;
+  readonly slotIndex: number;
+}
+
+export interface TaskExecutionStateUpdate {
+  readonly jobId: string;
+  readonly attemptId: string;
+  readonly state: ExecutionState;
+  readonly error?: SerializedError;
+  /** Accumulator values of the attempt, reported with FINISHED. */
+  readonly accumulators?: Record<string, unknown>;
+}
+
+export interface OperatorEventEnvelope {
+  readonly jobId: string;
+  readonly attemptId: string;
+  readonly operatorId: string;
+  readonly event: unknown;
+}
+
+export interface JobMasterGateway {
+  offerSlots(taskExecutorId: string, taskExecutorAddress: string, offers: readonly SlotOffer[]): Promise<SlotOffer[]>;
+  updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean>;
+  /** Operator → coordinator messages (the collect sink); resolves with the coordinator's answer. */
+  sendOperatorEvent(envelope: OperatorEventEnvelope): Promise<unknown>;
+  /** The TaskExecutor lost or freed a slot the job held. */
+  notifySlotLost(allocationId: string, cause: SerializedError): Promise<void>;
+}
+
+export interface SlotReportEntry {
+  readonly slotIndex: number;
+  readonly allocationId?: string;
+  readonly jobId?: string;
+}
+
+export interface TaskExecutorRegistration {
+  readonly resourceId: string;
+  readonly address: string;
+  readonly dataPort?: number;
+  readonly slots: readonly SlotReportEntry[];
+}
+
+export interface ResourceManagerGateway {
+  registerTaskExecutor(registration: TaskExecutorRegistration): Promise<{ resourceManagerId: string }>;
+  disconnectTaskExecutor(resourceId: string, cause: string): Promise<void>;
+  /** Asks for one slot for the job; resolves once a TaskExecutor was told to offer it to the JobMaster. */
+  requestSlot(jobId: string, allocationId: string, jobMasterAddress: string): Promise<void>;
+  cancelSlotRequest(allocationId: string): Promise<void>;
+  /** The TaskExecutor freed a slot (after the job released it). */
+  notifySlotAvailable(resourceId: string, slotIndex: number, allocationId: string): Promise<void>;
+  getOverview(): Promise<ResourceOverview>;
+}
+
+export interface ResourceOverview {
+  readonly taskManagers: number;
+  readonly slotsTotal: number;
+  readonly slotsAvailable: number;
+  /** Whether the ResourceManager can start more TaskManagers (active drivers) or only uses registered ones. */
+  readonly canStartWorkers: boolean;
+}
+
+export interface TaskExecutorGateway {
+  requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMasterAddress: string): Promise<void>;
+  submitTask(tdd: TaskDeploymentDescriptor): Promise<void>;
+  cancelTask(attemptId: string): Promise<void>;
+  freeSlot(allocationId: string, cause: string): Promise<void>;
+  /** Drops result partitions of attempts that were restarted. */
+  releasePartitions(jobId: string, partitionKeys: readonly string[]): Promise<void>;
+  getBlobAddress(): Promise<string>;
+}
+
+export interface JobArtifactRef {
+  /** SHA-256 of the bundle (hex); the blob key. */
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface JobSubmission {
+  readonly jobGraph: JobGraph;
+  readonly artifact: JobArtifactRef;
+  /** The job's main arguments, so task mode rebuilds the same graph. */
+  readonly args: readonly string[];
+  /** Job-level configuration (the client's file + -D), plain values. */
+  readonly configuration: Record<string, unknown>;
+}
+
+export interface JobResultInfo {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly status: JobStatus;
+  readonly netRuntimeMs: number;
+  readonly accumulators: Record<string, unknown>;
+  readonly error?: SerializedError;
+}
+
+export interface JobDetailsInfo {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly status: JobStatus;
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly vertices: ReadonlyArray<{ id: string; name: string; parallelism: number; states: Record<string, number> }>;
+}
+
+export interface CollectedBatch {
+  /** Increments when the job restarts: the client discards what it collected before. */
+  readonly version: number;
+  readonly records: ReadonlyArray<{ sinkId: string; records: unknown[] }>;
+}
+
+export interface DispatcherGateway {
+  submitJob(submission: JobSubmission): Promise<string>;
+  /** Upload of a job's bundle (bounded by blob.server.max-size). */
+  putBlob(sha256: string, data: Uint8Array): Promise<void>;
+  getBlob(sha256: string): Promise<Uint8Array>;
+  requestJobStatus(jobId: string): Promise<JobStatus>;
+  requestJobResult(jobId: string): Promise<JobResultInfo>;
+  requestJobDetails(jobId: string): Promise<JobDetailsInfo>;
+  listJobs(): Promise<Array<{ jobId: string; jobName: string; status: JobStatus }>>;
+  cancelJob(jobId: string): Promise<void>;
+  /** Takes the records the job's collect sinks delivered since the last call. */
+  pollCollected(jobId: string): Promise<CollectedBatch>;
+}

@@ -1,0 +1,49 @@
+import type { PartitionerKind } from '../graph/stream-graph';
+import type { JobVertexDescriptor } from '../graph/job-graph';
+
+/**
+ * Where a consumer finds one of its input channels: the producing attempt's result partition and
+ * the subpartition index meant for this consumer.
+ */
+export interface InputChannelDescriptor {
+  /** `${dataSetId}_${producerSubtask}@${producerAttemptId}`: unique per producing attempt. */
+  readonly partitionKey: string;
+  readonly subpartitionIndex: number;
+  /** TaskExecutor that runs the producer (its resource id); same as ours → local connection. */
+  readonly producerResourceId: string;
+}
+
+export interface InputGateDescriptor {
+  readonly dataSetId: string;
+  readonly streamEdgeId: string;
+  readonly typeNumber: number;
+  readonly channels: readonly InputChannelDescriptor[];
+}
+
+export interface ResultPartitionDescriptor {
+  readonly dataSetId: string;
+  readonly partitionKey: string;
+  readonly streamEdgeId: string;
+  readonly partitioner: PartitionerKind;
+  readonly numSubpartitions: number;
+  /** Key groups of a hash partitioner are those of the consuming vertex. */
+  readonly consumerMaxParallelism: number;
+}
+
+/** Everything a TaskExecutor needs to run one subtask attempt (Flink's TaskDeploymentDescriptor). */
+export interface TaskDeploymentDescriptor {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly attemptId: string;
+  readonly attemptNumber: number;
+  readonly allocationId: string;
+  readonly subtaskIndex: number;
+  readonly vertex: JobVertexDescriptor;
+  readonly executeIndex: number;
+  readonly artifactSha256: string;
+  readonly args: readonly string[];
+  readonly jobConfiguration: Record<string, unknown>;
+  readonly inputs: readonly InputGateDescriptor[];
+  readonly outputs: readonly ResultPartitionDescriptor[];
+  readonly jobMasterAddress: string;
+}

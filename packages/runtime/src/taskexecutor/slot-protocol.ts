@@ -1,0 +1,41 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { SerializedError } from '../errors';
+import type { OperatorEventEnvelope, TaskExecutionStateUpdate } from '../rpc/gateways';
+import type { TaskDeploymentDescriptor } from './deployment';
+
+/** Messages between a TaskExecutor (main thread) and one of its slot threads. */
+export type ToSlot =
+  | { type: 'deploy'; tdd: TaskDeploymentDescriptor; artifactPath: string }
+  | { type: 'cancel'; attemptId: string }
+  | { type: 'attach-consumer'; partitionKey: string; subpartition: number; port: MessagePort }
+  | { type: 'connect-channel'; requestId: number; port: MessagePort }
+  | { type: 'connect-local'; requestId: number }
+  | { type: 'connect-failed'; requestId: number; error: SerializedError }
+  | { type: 'operator-event-reply'; requestId: number; result?: unknown; error?: SerializedError }
+  | { type: 'release-job'; jobId: string }
+  | { type: 'release-partitions'; partitionKeys: readonly string[] }
+  | { type: 'stats'; requestId: number }
+  | { type: 'shutdown' };
+
+export type FromSlot =
+  | { type: 'ready' }
+  | { type: 'task-state'; update: TaskExecutionStateUpdate }
+  | { type: 'partition-registered'; partitionKey: string; jobId: string }
+  | { type: 'request-partition'; requestId: number; partitionKey: string; subpartition: number }
+  | { type: 'operator-event'; requestId: number; envelope: OperatorEventEnvelope }
+  | { type: 'stdout'; text: string }
+  | { type: 'stderr'; text: string }
+  | { type: 'stats-reply'; requestId: number; stats: SlotStats };
+
+export interface SlotStats {
+  readonly runningTasks: number;
+  readonly heapUsedBytes: number;
+  readonly partitions: Record<string, unknown>;
+}
+
+export interface SlotWorkerData {
+  readonly slotIndex: number;
+  readonly resourceId: string;
+  readonly configuration: Record<string, unknown>;
+  readonly pluginModules: readonly string[];
+}

@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
+import type { MessagePort } from 'node:worker_threads';
+
+/** The built slot entry point (`dist/taskexecutor/slot-worker.js`), also when this code runs from sources. */
+export function slotWorkerEntry(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === '@flott/runtime') {
+      const entry = path.join(dir, 'dist', 'taskexecutor', 'slot-worker.js');
+      if (!fs.existsSync(entry)) throw new Error(`Assertion failed: ${entry} is missing; build the runtime first (npm run build)`);
+      return entry;
+    }
+    if (path.dirname(dir) === dir) throw new Error('Assertion failed: @flott/runtime package root not found');
+  }
+}
+
+/** One task slot: a worker thread with its own V8 heap limit (DESIGN.md §4). */
+export class SlotThread {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  private exited = false;
+
+  constructor(
+    readonly slotIndex: number,
+    workerData: SlotWorkerData,
+    heapLimitMb: number,
+    onMessage: (slot: SlotThread, msg: FromSlot) => void,
+    onExit: (slot: SlotThread, code: number, error?: Error) => void,
+  ) {
+    this.worker = new Worker(slotWorkerEntry(), {
+      workerData,
+      resourceLimits: { maxOldGenerationSizeMb: heapLimitMb },
+      name: `flott-slot-${slotIndex}`,
+    });
+    let lastError: Error | undefined;
+    this.ready = new Promise((resolve, reject) => {
+      const onFirst = (msg: FromSlot) => {
+        if (msg.type === 'ready') {
+          this.worker.off('message', onFirst);
+          resolve();
+        }
+      };
+      this.worker.on('message', onFirst);
+      this.worker.once('error', reject);
+    });
+    this.worker.on('message', (msg: FromSlot) => onMessage(this, msg));
+    this.worker.on('error', (e) => (lastError = e));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      onExit(this, code, lastError);
+    });
+  }
+
+  post(msg: ToSlot, transfer?: MessagePort[]): void {
+    if (!this.exited) this.worker.postMessage(msg, transfer);
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  async shutdown(graceMs = 2000): Promise<void> {
+    if (this.exited) return;
+    this.post({ type: 'shutdown' });
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    const timer = setTimeout(() => void this.worker.terminate(), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,339 @@
+import { FlottError, serializeError } from '../errors';
+import { ExecutionState } from '../executiongraph/execution-state';
+import type { StreamGraph } from '../graph/stream-graph';
+import { ElementKind, InputGate, ResultPartition, msgpackSerializer, type InputElement, type NetworkConfig } from '../network';
+import {
+  InputStatus,
+  MAX_WATERMARK,
+  isSourceOperator,
+  type AvailabilityProvider,
+  type OneInputStreamOperator,
+  type SourceOperator,
+  type TwoInputStreamOperator,
+} from '../operators/stream-operator';
+import type { TaskExecutionStateUpdate } from '../rpc/gateways';
+import type { StateBackend } from '../spi/state-backend';
+import type { Cancellable, Clock, Scheduler } from '../time/clock';
+import type { TaskDeploymentDescriptor } from './deployment';
+import { OperatorChain } from './operator-chain';
+import { WatermarkValve } from './watermark-valve';
+
+/** What a task needs from its slot. */
+export interface TaskEnvironment {
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly network: NetworkConfig;
+  readonly stateBackend?: StateBackend;
+  stdout(line: string): void;
+  stderr(line: string): void;
+  sendOperatorEvent(attemptId: string, operatorId: string, event: unknown): Promise<unknown>;
+  reportState(update: TaskExecutionStateUpdate): void;
+  /** Makes a produced partition reachable for consumers (same slot or others). */
+  registerPartition(partitionKey: string, partition: ResultPartition<unknown>): void;
+  /** Connects one input channel to its producer's subpartition (asynchronously). */
+  connectInputChannel(partitionKey: string, subpartition: number, gate: InputGate, channel: number): Promise<void>;
+}
+
+/** Records a task processes before it lets the thread's event loop run (credits, timers, other tasks). */
+const RECORDS_PER_SLICE = 4096;
+/** Records a source may emit per poll; back-pressure is checked between polls. */
+const SOURCE_BATCH = 256;
+
+class TaskCanceledSignal extends FlottError {
+  constructor() {
+    super('TASK_CANCELED', 'Task canceled');
+  }
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+interface GateBinding {
+  readonly gate: InputGate;
+  readonly process: (value: unknown, timestamp: number) => void;
+  readonly valve: WatermarkValve;
+  readonly channelOffset: number;
+  readonly onWatermark: (watermark: number) => void;
+}
+
+/**
+ * One subtask attempt running as a cooperative mailbox task on its slot's thread (Flink's
+ * StreamTask). Processing happens in slices; between slices the event loop delivers network
+ * buffers and credits, fires timers and runs the other tasks of the slot.
+ */
+export class StreamTask {
+  private canceled = false;
+  private cancelWaiters: Array<() => void> = [];
+  private readonly partitions = new Map<string, { partition: ResultPartition<unknown>; descriptor: TaskDeploymentDescriptor['outputs'][number] }>();
+  private readonly gates: GateBinding[] = [];
+  private readonly availabilityProviders: AvailabilityProvider[] = [];
+  private chain?: OperatorChain;
+  private flushTimer?: Cancellable;
+  private inputWatermark = Number.NEGATIVE_INFINITY;
+  readonly name: string;
+
+  constructor(
+    private readonly tdd: TaskDeploymentDescriptor,
+    private readonly graph: StreamGraph,
+    private readonly env: TaskEnvironment,
+  ) {
+    this.name = `${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber}`;
+  }
+
+  get attemptId(): string {
+    return this.tdd.attemptId;
+  }
+
+  cancel(): void {
+    if (this.canceled) return;
+    this.canceled = true;
+    const head = this.chain?.head.operator;
+    if (head && isSourceOperator(head)) {
+      try {
+        head.cancel();
+      } catch {
+        // cancellation is best effort; close() still runs
+      }
+    }
+    for (const w of this.cancelWaiters.splice(0)) w();
+  }
+
+  /** Runs the task to a terminal state and reports every transition. Never rejects. */
+  async run(): Promise<ExecutionState> {
+    const { tdd, env } = this;
+    const report = (state: ExecutionState, extra: Partial<TaskExecutionStateUpdate> = {}) =>
+      env.reportState({ jobId: tdd.jobId, attemptId: tdd.attemptId, state, ...extra });
+    let opened = false;
+    try {
+      report(ExecutionState.INITIALIZING);
+      this.createPartitions();
+      this.chain = new OperatorChain(
+        this.graph,
+        tdd.vertex.operators,
+        {
+          jobId: tdd.jobId,
+          taskName: tdd.vertex.name,
+          subtaskIndex: tdd.subtaskIndex,
+          parallelism: tdd.vertex.parallelism,
+          maxParallelism: tdd.vertex.maxParallelism,
+          attemptNumber: tdd.attemptNumber,
+        },
+        this.partitions,
+        tdd.vertex.bufferTimeoutMs,
+        {
+          clock: env.clock,
+          scheduler: env.scheduler,
+          stateBackend: env.stateBackend,
+          stdout: (l) => env.stdout(l),
+          stderr: (l) => env.stderr(l),
+          sendOperatorEvent: (operatorId, event) => env.sendOperatorEvent(tdd.attemptId, operatorId, event),
+          currentWatermark: () => this.inputWatermark,
+          registerAvailabilityProvider: (p) => this.availabilityProviders.push(p),
+        },
+      );
+      this.createInputGates();
+      // Open tail first, so every operator's downstream is ready when it opens (as Flink).
+      for (const m of [...this.chain.members].reverse()) await m.operator.open();
+      opened = true;
+      if (tdd.vertex.bufferTimeoutMs > 0) {
+        this.flushTimer = env.scheduler.scheduleAtFixedRate(tdd.vertex.bufferTimeoutMs, () => this.flushPartitions());
+      }
+      this.throwIfCanceled();
+      report(ExecutionState.RUNNING);
+      const head = this.chain.head.operator;
+      if (isSourceOperator(head)) await this.runSource(head);
+      else await this.runInputs();
+      this.throwIfCanceled();
+      for (const m of this.chain.members) await m.operator.finish();
+      this.throwIfCanceled();
+      for (const { partition } of this.partitions.values()) partition.finish();
+      this.flushTimer?.cancel();
+      await this.closeOperators();
+      report(ExecutionState.FINISHED, { accumulators: this.chain.accumulatorValues() });
+      return ExecutionState.FINISHED;
+    } catch (e) {
+      this.flushTimer?.cancel();
+      for (const { partition } of this.partitions.values()) partition.release();
+      for (const g of this.gates) g.gate.release();
+      if (opened || this.chain) await this.closeOperators().catch(() => undefined);
+      if (this.canceled || e instanceof TaskCanceledSignal) {
+        report(ExecutionState.CANCELED);
+        return ExecutionState.CANCELED;
+      }
+      const error = new FlottError('TASK_FAILED', `Task ${this.name} failed: ${(e as Error)?.message ?? String(e)}`, {
+        task: tdd.vertex.name,
+        subtaskIndex: tdd.subtaskIndex,
+        attemptNumber: tdd.attemptNumber,
+      }, { cause: e });
+      report(ExecutionState.FAILED, { error: serializeError(error) });
+      return ExecutionState.FAILED;
+    } finally {
+      for (const m of this.chain?.members ?? []) m.keyedBackend?.dispose();
+    }
+  }
+
+  private async closeOperators(): Promise<void> {
+    let first: unknown;
+    for (const m of this.chain?.members ?? []) {
+      try {
+        await m.operator.close();
+      } catch (e) {
+        first ??= e;
+      }
+    }
+    if (first !== undefined) throw first;
+  }
+
+  private throwIfCanceled(): void {
+    if (this.canceled) throw new TaskCanceledSignal();
+  }
+
+  private whenCanceled(): Promise<void> {
+    return new Promise((resolve) => (this.canceled ? resolve() : this.cancelWaiters.push(resolve)));
+  }
+
+  private createPartitions(): void {
+    for (const d of this.tdd.outputs) {
+      const partition = new ResultPartition<unknown>({
+        partitionId: d.partitionKey,
+        numSubpartitions: d.numSubpartitions,
+        config: this.env.network,
+        serializer: msgpackSerializer<unknown>(),
+      });
+      this.partitions.set(d.streamEdgeId, { partition, descriptor: d });
+      this.env.registerPartition(d.partitionKey, partition);
+    }
+  }
+
+  private createInputGates(): void {
+    const chain = this.chain!;
+    const head = chain.head;
+    const offsets = new Map<number, number>();
+    const valves = new Map<number, WatermarkValve>();
+    for (const d of this.tdd.inputs) offsets.set(d.typeNumber, (offsets.get(d.typeNumber) ?? 0) + d.channels.length);
+    for (const [typeNumber, count] of offsets) valves.set(typeNumber, new WatermarkValve(count));
+    const used = new Map<number, number>();
+    this.tdd.inputs.forEach((d, gateIndex) => {
+      const gate = new InputGate({ gateIndex, numChannels: d.channels.length, config: this.env.network, serializer: msgpackSerializer<unknown>() });
+      const keySelector = head.node.stateKeySelector;
+      const backend = head.keyedBackend;
+      let process: (v: unknown, ts: number) => void;
+      let onWatermark: (wm: number) => void;
+      if (d.typeNumber === 0) {
+        const op = head.operator as OneInputStreamOperator<unknown, unknown>;
+        process = (v, ts) => op.processElement(v, ts);
+        onWatermark = (wm) => {
+          this.inputWatermark = wm;
+          op.processWatermark(wm);
+        };
+      } else {
+        const op = head.operator as TwoInputStreamOperator<unknown, unknown, unknown>;
+        process = d.typeNumber === 1 ? (v, ts) => op.processElement1(v, ts) : (v, ts) => op.processElement2(v, ts);
+        onWatermark = d.typeNumber === 1 ? (wm) => op.processWatermark1(wm) : (wm) => op.processWatermark2(wm);
+      }
+      if (keySelector && backend) {
+        const inner = process;
+        process = (v, ts) => {
+          backend.setCurrentKey(keySelector(v));
+          inner(v, ts);
+        };
+      }
+      const channelOffset = used.get(d.typeNumber) ?? 0;
+      used.set(d.typeNumber, channelOffset + d.channels.length);
+      this.gates.push({ gate, process, valve: valves.get(d.typeNumber)!, channelOffset, onWatermark });
+      d.channels.forEach((c, i) => {
+        this.env.connectInputChannel(c.partitionKey, c.subpartitionIndex, gate, i).catch((e: unknown) => {
+          this.connectionError ??= e;
+          for (const w of this.cancelWaiters.splice(0)) w();
+        });
+      });
+    });
+  }
+
+  private connectionError: unknown;
+
+  private outputsAvailable(): boolean {
+    for (const p of this.partitions.values()) if (!p.partition.isAvailable()) return false;
+    for (const a of this.availabilityProviders) if (!a.isAvailable()) return false;
+    return true;
+  }
+
+  private async whenOutputsAvailable(): Promise<void> {
+    for (const p of this.partitions.values()) {
+      if (!p.partition.isAvailable()) return Promise.race([p.partition.whenAvailable(), this.whenCanceled()]);
+    }
+    for (const a of this.availabilityProviders) {
+      if (!a.isAvailable()) return Promise.race([a.whenAvailable(), this.whenCanceled()]);
+    }
+  }
+
+  private flushPartitions(): void {
+    for (const { partition } of this.partitions.values()) partition.flushAll();
+  }
+
+  private async runSource(source: SourceOperator<unknown>): Promise<void> {
+    let polls = 0;
+    for (;;) {
+      this.throwIfCanceled();
+      if (!this.outputsAvailable()) {
+        await this.whenOutputsAvailable();
+        continue;
+      }
+      const status = source.pollNext(SOURCE_BATCH);
+      if (status === InputStatus.END_OF_INPUT) break;
+      if (status === InputStatus.NOTHING_AVAILABLE) {
+        await Promise.race([source.available(), this.whenCanceled()]);
+        continue;
+      }
+      if (++polls % (RECORDS_PER_SLICE / SOURCE_BATCH) === 0) await yieldToEventLoop();
+    }
+    // A bounded source ends event time (as Flink's sources do at end of input).
+    this.chain!.head.output?.emitWatermark(MAX_WATERMARK);
+  }
+
+  private async runInputs(): Promise<void> {
+    const gates = this.gates;
+    if (gates.length === 0) return;
+    let next = 0;
+    for (;;) {
+      if (this.connectionError !== undefined) throw this.connectionError;
+      this.throwIfCanceled();
+      let budget = RECORDS_PER_SLICE;
+      let idle = false;
+      while (budget-- > 0) {
+        if (!this.outputsAvailable()) break;
+        let element: InputElement | undefined;
+        let binding: GateBinding | undefined;
+        for (let i = 0; i < gates.length; i++) {
+          const b = gates[(next + i) % gates.length];
+          element = b.gate.pollNext();
+          if (element) {
+            binding = b;
+            break;
+          }
+        }
+        if (!element || !binding) {
+          idle = true;
+          break;
+        }
+        if (gates.length > 1) next = (next + 1) % gates.length;
+        this.handle(binding, element);
+      }
+      if (gates.every((g) => g.gate.isFinished())) return;
+      if (!this.outputsAvailable()) await this.whenOutputsAvailable();
+      else if (idle) await Promise.race([...gates.filter((g) => !g.gate.isFinished()).map((g) => g.gate.whenAvailable()), this.whenCanceled()]);
+      else await yieldToEventLoop();
+    }
+  }
+
+  private handle(b: GateBinding, e: InputElement): void {
+    if (e.kind === ElementKind.RECORD) {
+      b.process(e.value, e.timestamp);
+    } else if (e.kind === ElementKind.WATERMARK) {
+      const wm = b.valve.inputWatermark(b.channelOffset + e.channel, e.timestamp);
+      if (wm !== undefined) b.onWatermark(wm);
+    } else if (e.event?.kind === 'end-of-partition') {
+      const wm = b.valve.channelEnded(b.channelOffset + e.channel);
+      if (wm !== undefined) b.onWatermark(wm);
+    }
+  }
+}

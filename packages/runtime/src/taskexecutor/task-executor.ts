@@ -1,0 +1,271 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { ArtifactCache } from '../client/job-artifact';
+import type { Configuration } from '../config/configuration';
+import { BlobOptions, NetworkOptions, TaskManagerOptions } from '../config/options';
+import { FlottError, serializeError } from '../errors';
+import { ExecutionState, isTerminalExecutionState } from '../executiongraph/execution-state';
+import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway } from '../rpc/gateways';
+import type { RpcService } from '../rpc/rpc-service';
+import type { Cancellable, Scheduler } from '../time/clock';
+import type { TaskDeploymentDescriptor } from './deployment';
+import type { FromSlot, SlotStats } from './slot-protocol';
+import { SlotThread } from './slot-thread';
+
+export class PartitionNotFoundError extends FlottError {
+  constructor(partitionKey: string, timeoutMs: number) {
+    super('PARTITION_NOT_FOUND', `Result partition ${partitionKey} did not appear within ${timeoutMs} ms (taskmanager.network.partition-request-timeout)`, { partitionKey, timeoutMs });
+  }
+}
+
+interface SlotState {
+  allocationId?: string;
+  jobId?: string;
+  jobMasterAddress?: string;
+}
+
+interface ParkedRequest {
+  readonly slot: SlotThread;
+  readonly requestId: number;
+  readonly subpartition: number;
+  readonly timer: Cancellable;
+}
+
+export interface TaskExecutorOptions {
+  readonly resourceId: string;
+  readonly configuration: Configuration;
+  readonly rpc: RpcService;
+  readonly scheduler: Scheduler;
+  readonly resourceManagerAddress: string;
+  readonly dispatcherAddress: string;
+  /** Plugin packages the slot threads load (state backends). */
+  readonly pluginModules: readonly string[];
+  readonly stdout?: (text: string) => void;
+  readonly stderr?: (text: string) => void;
+}
+
+/**
+ * A TaskManager's TaskExecutor (Flink's): offers its slots through the ResourceManager to
+ * JobMasters, runs deployed subtasks in its slot threads, brokers data connections between slots,
+ * and reports task states to the JobMaster. All calls arrive on the process's main event loop.
+ */
+export class TaskExecutor implements TaskExecutorGateway {
+  readonly address: string;
+  private readonly slots: SlotThread[] = [];
+  private readonly slotStates: SlotState[] = [];
+  private readonly attempts = new Map<string, { slot: SlotThread; tdd: TaskDeploymentDescriptor; state: ExecutionState }>();
+  private readonly partitionLocations = new Map<string, { slot: SlotThread; jobId: string }>();
+  private readonly parked = new Map<string, ParkedRequest[]>();
+  private readonly artifacts: ArtifactCache;
+  private readonly statsWaiters = new Map<number, (s: SlotStats) => void>();
+  private statsSeq = 0;
+  private closed = false;
+
+  constructor(private readonly opts: TaskExecutorOptions) {
+    this.address = opts.rpc.register(`taskmanager-${opts.resourceId}`, this as TaskExecutorGateway);
+    const dir = opts.configuration.get(BlobOptions.STORAGE_DIRECTORY) ?? path.join(os.tmpdir(), `flott-blobs-${os.userInfo().uid}`);
+    this.artifacts = new ArtifactCache(dir);
+  }
+
+  get numberOfSlots(): number {
+    return this.slots.length;
+  }
+
+  async start(): Promise<void> {
+    const config = this.opts.configuration;
+    const n = config.get(TaskManagerOptions.NUM_TASK_SLOTS);
+    const heapMb = Math.max(16, Math.floor(config.get(TaskManagerOptions.TASK_HEAP_SIZE) / n / (1024 * 1024)));
+    for (let i = 0; i < n; i++) {
+      const slot = new SlotThread(
+        i,
+        { slotIndex: i, resourceId: this.opts.resourceId, configuration: config.toRecord(), pluginModules: this.opts.pluginModules },
+        heapMb,
+        (s, msg) => this.onSlotMessage(s, msg),
+        (s, code, error) => this.onSlotExit(s, code, error),
+      );
+      this.slots.push(slot);
+      this.slotStates.push({});
+    }
+    await Promise.all(this.slots.map((s) => s.ready));
+    const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
+    await rm.registerTaskExecutor({
+      resourceId: this.opts.resourceId,
+      address: this.address,
+      slots: this.slots.map((s) => ({ slotIndex: s.slotIndex })),
+    });
+  }
+
+  // ---- TaskExecutorGateway ----
+
+  async requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMasterAddress: string): Promise<void> {
+    const state = this.slotStates[slotIndex];
+    if (!state) throw new FlottError('SLOT_NOT_FOUND', `TaskExecutor ${this.opts.resourceId} has no slot ${slotIndex}`, { slotIndex });
+    if (state.allocationId && state.allocationId !== allocationId) {
+      throw new FlottError('SLOT_OCCUPIED', `Slot ${slotIndex} is allocated to ${state.allocationId}`, { slotIndex });
+    }
+    Object.assign(state, { allocationId, jobId, jobMasterAddress });
+    const jm = this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress);
+    const accepted = await jm.offerSlots(this.opts.resourceId, this.address, [{ allocationId, slotIndex }]);
+    if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
+  }
+
+  async submitTask(tdd: TaskDeploymentDescriptor): Promise<void> {
+    const index = this.slotStates.findIndex((s) => s.allocationId === tdd.allocationId);
+    if (index < 0) throw new FlottError('SLOT_NOT_ALLOCATED', `No slot with allocation ${tdd.allocationId} on ${this.opts.resourceId}`, { allocationId: tdd.allocationId });
+    const slot = this.slots[index];
+    if (!slot.alive) throw new FlottError('SLOT_DEAD', `Slot ${index} of ${this.opts.resourceId} has died`, { slotIndex: index });
+    if (!this.artifacts.has(tdd.artifactSha256)) {
+      const dispatcher = this.opts.rpc.connect<DispatcherGateway>(this.opts.dispatcherAddress);
+      this.artifacts.put(tdd.artifactSha256, await dispatcher.getBlob(tdd.artifactSha256));
+    }
+    this.attempts.set(tdd.attemptId, { slot, tdd, state: ExecutionState.DEPLOYING });
+    slot.post({ type: 'deploy', tdd, artifactPath: this.artifacts.pathOf(tdd.artifactSha256) });
+  }
+
+  async cancelTask(attemptId: string): Promise<void> {
+    const a = this.attempts.get(attemptId);
+    if (a) a.slot.post({ type: 'cancel', attemptId });
+  }
+
+  async freeSlot(allocationId: string, _cause: string): Promise<void> {
+    const index = this.slotStates.findIndex((s) => s.allocationId === allocationId);
+    if (index < 0) return;
+    const state = this.slotStates[index];
+    const slot = this.slots[index];
+    for (const [id, a] of this.attempts) if (a.tdd.allocationId === allocationId) slot.post({ type: 'cancel', attemptId: id });
+    if (state.jobId) slot.post({ type: 'release-job', jobId: state.jobId });
+    for (const [key, loc] of this.partitionLocations) if (loc.slot === slot && loc.jobId === state.jobId) this.partitionLocations.delete(key);
+    this.slotStates[index] = {};
+    if (!this.closed) {
+      const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
+      await rm.notifySlotAvailable(this.opts.resourceId, index, allocationId).catch(() => undefined);
+    }
+  }
+
+  async releasePartitions(_jobId: string, partitionKeys: readonly string[]): Promise<void> {
+    for (const key of partitionKeys) {
+      const loc = this.partitionLocations.get(key);
+      if (!loc) continue;
+      this.partitionLocations.delete(key);
+      loc.slot.post({ type: 'release-partitions', partitionKeys: [key] });
+    }
+  }
+
+  async getBlobAddress(): Promise<string> {
+    return this.opts.dispatcherAddress;
+  }
+
+  /** Network statistics of every slot (buffers queued/in flight per partition), for tests and metrics. */
+  async slotStats(): Promise<SlotStats[]> {
+    return Promise.all(
+      this.slots.filter((s) => s.alive).map(
+        (slot) =>
+          new Promise<SlotStats>((resolve) => {
+            const requestId = ++this.statsSeq;
+            this.statsWaiters.set(requestId, resolve);
+            slot.post({ type: 'stats', requestId });
+          }),
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const list of this.parked.values()) for (const p of list) p.timer.cancel();
+    this.parked.clear();
+    await Promise.all(this.slots.map((s) => s.shutdown()));
+    this.opts.rpc.unregister(this.address);
+  }
+
+  // ---- slot thread events ----
+
+  private onSlotMessage(slot: SlotThread, msg: FromSlot): void {
+    switch (msg.type) {
+      case 'task-state': {
+        const a = this.attempts.get(msg.update.attemptId);
+        if (!a) return;
+        a.state = msg.update.state;
+        if (isTerminalExecutionState(msg.update.state)) this.attempts.delete(msg.update.attemptId);
+        const jm = this.opts.rpc.connect<JobMasterGateway>(a.tdd.jobMasterAddress);
+        jm.updateTaskExecutionState(msg.update).catch(() => undefined);
+        break;
+      }
+      case 'partition-registered':
+        this.partitionLocations.set(msg.partitionKey, { slot, jobId: msg.jobId });
+        for (const p of this.parked.get(msg.partitionKey) ?? []) {
+          p.timer.cancel();
+          this.connect(p.slot, p.requestId, msg.partitionKey, p.subpartition, slot);
+        }
+        this.parked.delete(msg.partitionKey);
+        break;
+      case 'request-partition': {
+        const producer = this.partitionLocations.get(msg.partitionKey);
+        if (producer) {
+          this.connect(slot, msg.requestId, msg.partitionKey, msg.subpartition, producer.slot);
+        } else {
+          const timeoutMs = this.opts.configuration.get(NetworkOptions.PARTITION_REQUEST_TIMEOUT);
+          const timer = this.opts.scheduler.schedule(timeoutMs, () => {
+            const list = this.parked.get(msg.partitionKey)?.filter((p) => p.requestId !== msg.requestId || p.slot !== slot) ?? [];
+            if (list.length) this.parked.set(msg.partitionKey, list);
+            else this.parked.delete(msg.partitionKey);
+            slot.post({ type: 'connect-failed', requestId: msg.requestId, error: serializeError(new PartitionNotFoundError(msg.partitionKey, timeoutMs)) });
+          });
+          const list = this.parked.get(msg.partitionKey) ?? [];
+          list.push({ slot, requestId: msg.requestId, subpartition: msg.subpartition, timer });
+          this.parked.set(msg.partitionKey, list);
+        }
+        break;
+      }
+      case 'operator-event': {
+        const a = this.attempts.get(msg.envelope.attemptId);
+        if (!a) {
+          slot.post({ type: 'operator-event-reply', requestId: msg.requestId, error: serializeError(new FlottError('UNKNOWN_ATTEMPT', 'Task attempt is gone')) });
+          return;
+        }
+        const jm = this.opts.rpc.connect<JobMasterGateway>(a.tdd.jobMasterAddress);
+        jm.sendOperatorEvent(msg.envelope).then(
+          (result) => slot.post({ type: 'operator-event-reply', requestId: msg.requestId, result }),
+          (e: unknown) => slot.post({ type: 'operator-event-reply', requestId: msg.requestId, error: serializeError(e) }),
+        );
+        break;
+      }
+      case 'stdout':
+        (this.opts.stdout ?? ((t: string) => process.stdout.write(t)))(msg.text);
+        break;
+      case 'stderr':
+        (this.opts.stderr ?? ((t: string) => process.stderr.write(t)))(msg.text);
+        break;
+      case 'stats-reply': {
+        const w = this.statsWaiters.get(msg.requestId);
+        this.statsWaiters.delete(msg.requestId);
+        w?.(msg.stats);
+        break;
+      }
+      case 'ready':
+        break;
+    }
+  }
+
+  private connect(consumer: SlotThread, requestId: number, partitionKey: string, subpartition: number, producer: SlotThread): void {
+    if (consumer === producer) {
+      consumer.post({ type: 'connect-local', requestId });
+      return;
+    }
+    const { port1, port2 } = new MessageChannel();
+    producer.post({ type: 'attach-consumer', partitionKey, subpartition, port: port1 }, [port1]);
+    consumer.post({ type: 'connect-channel', requestId, port: port2 }, [port2]);
+  }
+
+  /** A slot thread died (e.g. out of memory): its tasks fail, the TaskManager stays up. */
+  private onSlotExit(slot: SlotThread, code: number, error?: Error): void {
+    if (this.closed) return;
+    const cause = new FlottError('SLOT_THREAD_DIED', `Slot ${slot.slotIndex} of TaskManager ${this.opts.resourceId} died (exit code ${code})${error ? `: ${error.message}` : ''}`, { slotIndex: slot.slotIndex, code }, { cause: error });
+    for (const [id, a] of this.attempts) {
+      if (a.slot !== slot) continue;
+      this.attempts.delete(id);
+      const jm = this.opts.rpc.connect<JobMasterGateway>(a.tdd.jobMasterAddress);
+      jm.updateTaskExecutionState({ jobId: a.tdd.jobId, attemptId: id, state: ExecutionState.FAILED, error: serializeError(cause) }).catch(() => undefined);
+    }
+  }
+}
