@@ -1,4 +1,4 @@
-// Shared Jest setup: SWC transpiles TypeScript (type checking runs in the lint target).
+// Shared Jest setup: ts-jest transpiles TypeScript (type checking runs in the lint target).
 // `@flott/*` imports resolve to the packages' sources, so unit tests need no build; code that runs
 // in worker threads or child processes (slots, TaskManagers, the CLI) runs from the built `dist/`,
 // which the Nx `test` target builds first.
@@ -14,18 +14,9 @@ module.exports = (rootDir) => ({
     '^@flott/([a-z-]+)$': path.join(packages, '$1/src/index.ts'),
   },
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      {
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true },
-          target: 'es2022',
-        },
-        module: { type: 'commonjs' },
-        sourceMaps: 'inline',
-      },
-    ],
+    // Transpile only (isolatedModules): type checking is the lint target's job, and ts-jest has no
+    // native binaries, so `npm ci` works wherever the registry lacks other platforms' builds.
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
   },
   testTimeout: 30000,
 });
