@@ -8,7 +8,7 @@ export { ParameterTool } from './parameter-tool';
 export { MissingExecutionContextError, ProgramArgumentsError } from './api-errors';
 
 // User function contracts and helpers, re-exported so jobs need no other import.
-export { AbstractRichFunction, RichMapFunction, RichFlatMapFunction, RichFilterFunction, RichSinkFunction, ProcessFunction,
+export { NumberCounter, IntCounter, LongCounter, DoubleCounter, AbstractRichFunction, RichMapFunction, RichFlatMapFunction, RichFilterFunction, RichSinkFunction, ProcessFunction,
   OutputTag, FlottError, JobBuildError } from '@flott/runtime';
 export type { Accumulator, RuntimeContext, RichFunction, Collector, MapFunction, FlatMapFunction, FilterFunction, ReduceFunction,
   KeySelector, SinkFunction, SinkContext, ProcessContext, JobExecutionResult, MapFunctionLike, FlatMapFunctionLike,

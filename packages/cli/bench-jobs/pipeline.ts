@@ -4,25 +4,12 @@
  * parallelism. The sink sums a field into the `sum` accumulator so the bench can check the result.
  * The functions are in src/bench/pipeline-functions.ts, shared with the hand-written baseline.
  */
-import { RichSinkFunction, StreamExecutionEnvironment, type Accumulator } from '@flott/api-datastream';
+import { LongCounter, RichSinkFunction, StreamExecutionEnvironment } from '@flott/api-datastream';
 import { generate, keep, transform, type BenchRecord } from '../src/bench/pipeline-functions';
-
-class Sum implements Accumulator<number> {
-  private n = 0;
-  add(v: number): void {
-    this.n += v;
-  }
-  getLocalValue(): number {
-    return this.n;
-  }
-  merge(other: number): void {
-    this.n += other;
-  }
-}
 
 class SummingSink extends RichSinkFunction<BenchRecord> {
   private sum = 0;
-  private readonly acc = new Sum();
+  private readonly acc = new LongCounter();
   override open(): void {
     this.getRuntimeContext().addAccumulator('sum', this.acc);
   }

@@ -2,27 +2,14 @@
  * Back-pressure fixture: a fast sequence source feeds a slow sink in another slot (its own slot
  * sharing group, so records cross threads). The sink spins a little per record and counts them.
  */
-import { ParameterTool, RichSinkFunction, StreamExecutionEnvironment, type Accumulator } from '@flott/api-datastream';
-
-class Count implements Accumulator<number> {
-  n = 0;
-  add(v: number): void {
-    this.n += v;
-  }
-  getLocalValue(): number {
-    return this.n;
-  }
-  merge(o: number): void {
-    this.n += o;
-  }
-}
+import { IntCounter, LongCounter, ParameterTool, RichSinkFunction, StreamExecutionEnvironment } from '@flott/api-datastream';
 
 class SlowSink extends RichSinkFunction<number> {
-  private readonly count = new Count();
-  private sum = 0;
+  private readonly count = new IntCounter();
+  private readonly total = new LongCounter();
   override open(): void {
     this.getRuntimeContext().addAccumulator('records', this.count);
-    this.getRuntimeContext().addAccumulator('sum', { add: () => undefined, getLocalValue: () => this.sum, merge: () => undefined });
+    this.getRuntimeContext().addAccumulator('sum', this.total);
   }
   invoke(value: number): void {
     const until = performance.now() + 0.02;
@@ -30,7 +17,7 @@ class SlowSink extends RichSinkFunction<number> {
       // a slow consumer
     }
     this.count.add(1);
-    this.sum += value;
+    this.total.add(value);
   }
 }
 

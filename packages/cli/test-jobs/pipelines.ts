@@ -3,12 +3,12 @@
  * with executeAndCollect() and printing it as one JSON line, so tests assert exact output.
  */
 import {
+  IntCounter,
   OutputTag,
   ParameterTool,
   ProcessFunction,
   RichMapFunction,
   StreamExecutionEnvironment,
-  type Accumulator,
   type Collector,
   type ProcessContext,
 } from '@flott/api-datastream';
@@ -31,21 +31,8 @@ class EvenOddSplitter extends ProcessFunction<number, string> {
   }
 }
 
-class Sum implements Accumulator<number> {
-  private n = 0;
-  add(v: number): void {
-    this.n += v;
-  }
-  getLocalValue(): number {
-    return this.n;
-  }
-  merge(o: number): void {
-    this.n += o;
-  }
-}
-
 class CountingMap extends RichMapFunction<number, number> {
-  private readonly sum = new Sum();
+  private readonly sum = new IntCounter();
   override open(): void {
     this.getRuntimeContext().addAccumulator('seen', this.sum);
   }

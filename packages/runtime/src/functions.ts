@@ -9,6 +9,24 @@ export interface Accumulator<V> {
   merge(other: V): void;
 }
 
+/** Sums numbers (Flink's IntCounter/LongCounter/DoubleCounter: one class, as JS has one number type). */
+export class NumberCounter implements Accumulator<number> {
+  private value: number;
+  constructor(initial = 0) {
+    this.value = initial;
+  }
+  add(value: number): void {
+    this.value += value;
+  }
+  getLocalValue(): number {
+    return this.value;
+  }
+  merge(other: number): void {
+    this.value += other;
+  }
+}
+export { NumberCounter as IntCounter, NumberCounter as LongCounter, NumberCounter as DoubleCounter };
+
 /** Information about the parallel instance that runs a function (Flink's RuntimeContext). */
 export interface RuntimeContext {
   getJobId(): string;
