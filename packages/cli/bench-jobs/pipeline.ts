@@ -1,7 +1,7 @@
 /**
  * Benchmark job: generator → map → filter → discarding sink over object records. `--records N`,
- * `--rebalance` puts a rebalance between map and filter (records cross threads), `-p` sets the
- * parallelism. The sink sums a field into the `sum` accumulator so the bench can check the result.
+ * `--rebalance` puts a rebalance between map and filter, `--split-slots` runs the filter in its own
+ * slots (records cross threads), `-p` sets the parallelism. The sink sums a field into the `sum` accumulator so the bench can check the result.
  * The functions are in src/bench/pipeline-functions.ts, shared with the hand-written baseline.
  */
 import { LongCounter, RichSinkFunction, StreamExecutionEnvironment } from '@flott/api-datastream';
@@ -26,6 +26,8 @@ export default async function main(args: readonly string[]): Promise<void> {
   const records = Number(args[args.indexOf('--records') + 1] ?? 1_000_000);
   const mapped = env.fromGenerator(records, generate).map(transform);
   const filtered = (args.includes('--rebalance') ? mapped.rebalance() : mapped).filter(keep);
+  // --split-slots: the filter runs in its own slots, so even at parallelism 1 records cross threads.
+  if (args.includes('--split-slots')) filtered.slotSharingGroup('downstream');
   filtered.addSink(new SummingSink());
   await env.execute('bench-pipeline');
 }

@@ -12,6 +12,7 @@ import {
   type Collector,
   type ProcessContext,
 } from '@flott/api-datastream';
+import { isMainThread } from 'node:worker_threads';
 
 type Env = StreamExecutionEnvironment;
 
@@ -95,6 +96,12 @@ const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
         return x;
       })
       .executeAndCollect(),
+  // The client (main thread) builds one more operator than the slot threads do.
+  nondeterministic: (env, n) => {
+    const base = env.fromSequence(1, n);
+    const maybeMapped = isMainThread ? base.map((x) => x + 1).name('only-in-the-client') : base;
+    return maybeMapped.filter((x) => x > 0).executeAndCollect();
+  },
   'build-throws': () => {
     throw new Error('the pipeline cannot be built');
   },

@@ -130,6 +130,27 @@ describe('limits and failures', () => {
     expect(r.stderr).toMatch(/pipelines\.ts:\d+/);
   });
 
+  it('a main that builds a different graph in the task fails naming the operator', async () => {
+    const r = await runCase('nondeterministic', 1, 10, ['-D', 'restart-strategy.type=none']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("operator 'only-in-the-client'");
+    expect(r.stderr).toContain('must build the same pipeline on every run');
+  });
+
+  it('reads config.yaml from --config, with -D on top', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-conf-'));
+    fs.writeFileSync(path.join(dir, 'config.yaml'), 'taskmanager:\n  numberOfTaskSlots: 3\nparallelism.default: 3\n');
+    const r = await runFlott(['run', '-q', '--config', dir, PIPELINES, '--case', 'shuffle', '--n', '300']);
+    expect(r.code).toBe(0);
+    const got = lastJsonLine<Array<[number, number, number]>>(r);
+    expect(got.map(([v]) => v).sort(numeric)).toEqual(range(1, 300));
+    expect(new Set(got.map(([, , par]) => par))).toEqual(new Set([3]));
+    const over = await runFlott(['run', '-q', '--config', dir, '-D', 'parallelism.default=4', PIPELINES, '--case', 'shuffle', '--n', '10']);
+    expect(over.code).toBe(1);
+    expect(over.stderr).toContain('needs 4 slot(s) but the cluster has 3');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('a missing job file is a clear error', async () => {
     const r = await runFlott(['run', 'no/such/job.ts']);
     expect(r.code).toBe(1);

@@ -7,18 +7,17 @@ import type { OperatorEnvironment, Output, StreamOperator } from './stream-opera
  */
 export abstract class AbstractStreamOperator<OUT> implements StreamOperator<OUT> {
   private environment?: OperatorEnvironment<OUT>;
+  /** A plain field, not a getter: every record goes through it. */
+  protected output!: Output<OUT>;
 
   setup(env: OperatorEnvironment<OUT>): void {
     this.environment = env;
+    this.output = env.output;
   }
 
   protected get env(): OperatorEnvironment<OUT> {
     if (!this.environment) throw new Error('Assertion failed: operator used before setup()');
     return this.environment;
-  }
-
-  protected get output(): Output<OUT> {
-    return this.env.output;
   }
 
   open(): void | Promise<void> {}

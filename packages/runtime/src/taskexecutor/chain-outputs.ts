@@ -2,51 +2,71 @@ import type { OneInputStreamOperator, Output, StreamOperator, TwoInputStreamOper
 import type { KeyedStateBackend } from '../spi/state-backend';
 import type { ChannelSelector, ResultPartition } from '../network';
 
-/** Something an operator emits into: the next chained operator or a network partition. */
-export interface EdgeOutput {
-  collect(value: unknown, timestamp: number): void;
-  emitWatermark(watermark: number): void;
+/**
+ * Where an operator's records go: the next operator of the chain (a direct call — no copy, no
+ * serialisation, DESIGN.md §6) or a network partition. Each is a complete Output, so an operator
+ * with a single downstream emits straight into it; OperatorOutput fans out to several.
+ */
+export type EdgeOutput = Output<unknown>;
+
+class OneInputChainingOutput implements EdgeOutput {
+  constructor(private readonly op: OneInputStreamOperator<unknown, unknown>) {}
+  collect(value: unknown, timestamp: number): void {
+    this.op.processElement(value, timestamp);
+  }
+  collectSide(): void {}
+  emitWatermark(watermark: number): void {
+    this.op.processWatermark(watermark);
+  }
 }
 
-/** Calls the next operator of the chain directly: no copy, no serialisation (DESIGN.md §6). */
-export class ChainingOutput implements EdgeOutput {
-  private readonly process: (value: unknown, timestamp: number) => void;
-  private readonly watermark: (watermark: number) => void;
-
+/** Sets the key of the record before a keyed operator sees it. */
+class KeyedChainingOutput implements EdgeOutput {
   constructor(
-    target: StreamOperator<unknown>,
-    typeNumber: number,
-    keySelector: ((value: unknown) => unknown) | undefined,
-    keyedBackend: KeyedStateBackend | undefined,
-  ) {
-    if (typeNumber === 2) {
-      const op = target as TwoInputStreamOperator<unknown, unknown, unknown>;
-      this.process = (v, ts) => op.processElement2(v, ts);
-      this.watermark = (wm) => op.processWatermark2(wm);
-    } else if (typeNumber === 1) {
-      const op = target as TwoInputStreamOperator<unknown, unknown, unknown>;
-      this.process = (v, ts) => op.processElement1(v, ts);
-      this.watermark = (wm) => op.processWatermark1(wm);
-    } else {
-      const op = target as OneInputStreamOperator<unknown, unknown>;
-      this.process = op.processElement.bind(op);
-      this.watermark = op.processWatermark.bind(op);
-    }
-    if (keySelector && keyedBackend) {
-      const inner = this.process;
-      this.process = (v, ts) => {
-        keyedBackend.setCurrentKey(keySelector(v));
-        inner(v, ts);
-      };
-    }
-  }
-
+    private readonly op: OneInputStreamOperator<unknown, unknown>,
+    private readonly keySelector: (value: unknown) => unknown,
+    private readonly backend: KeyedStateBackend,
+  ) {}
   collect(value: unknown, timestamp: number): void {
-    this.process(value, timestamp);
+    this.backend.setCurrentKey(this.keySelector(value));
+    this.op.processElement(value, timestamp);
   }
+  collectSide(): void {}
   emitWatermark(watermark: number): void {
-    this.watermark(watermark);
+    this.op.processWatermark(watermark);
   }
+}
+
+class SecondInputChainingOutput implements EdgeOutput {
+  constructor(
+    private readonly op: TwoInputStreamOperator<unknown, unknown, unknown>,
+    private readonly input: 1 | 2,
+    private readonly keySelector?: (value: unknown) => unknown,
+    private readonly backend?: KeyedStateBackend,
+  ) {}
+  collect(value: unknown, timestamp: number): void {
+    if (this.keySelector && this.backend) this.backend.setCurrentKey(this.keySelector(value));
+    if (this.input === 1) this.op.processElement1(value, timestamp);
+    else this.op.processElement2(value, timestamp);
+  }
+  collectSide(): void {}
+  emitWatermark(watermark: number): void {
+    if (this.input === 1) this.op.processWatermark1(watermark);
+    else this.op.processWatermark2(watermark);
+  }
+}
+
+export function chainingOutput(
+  target: StreamOperator<unknown>,
+  typeNumber: number,
+  keySelector: ((value: unknown) => unknown) | undefined,
+  keyedBackend: KeyedStateBackend | undefined,
+): EdgeOutput {
+  if (typeNumber === 1 || typeNumber === 2) {
+    return new SecondInputChainingOutput(target as TwoInputStreamOperator<unknown, unknown, unknown>, typeNumber, keySelector, keyedBackend);
+  }
+  const op = target as OneInputStreamOperator<unknown, unknown>;
+  return keySelector && keyedBackend ? new KeyedChainingOutput(op, keySelector, keyedBackend) : new OneInputChainingOutput(op);
 }
 
 /** Serialises into a result partition, choosing subpartitions with the edge's partitioner. */
@@ -62,27 +82,23 @@ export class RecordWriterOutput implements EdgeOutput {
     else this.partition.emit(value, timestamp, this.selector.selectChannel(value));
     if (this.flushEveryRecord) this.partition.flushAll();
   }
+  collectSide(): void {}
   emitWatermark(watermark: number): void {
     this.partition.broadcastEvent({ kind: 'watermark', timestamp: watermark });
   }
 }
 
-/** The Output an operator sees: fans out to its main outputs; side outputs go by tag. */
-export class OperatorOutput implements Output<unknown> {
-  private readonly single: EdgeOutput | undefined;
+/** Records dropped: an operator whose output nobody consumes (a sink). */
+const DISCARDING: EdgeOutput = { collect() {}, collectSide() {}, emitWatermark() {} };
 
+/** Fans out to several main outputs; side outputs go by tag. */
+class OperatorOutput implements Output<unknown> {
   constructor(
     private readonly main: readonly EdgeOutput[],
     private readonly side: ReadonlyMap<string, readonly EdgeOutput[]>,
-  ) {
-    this.single = main.length === 1 ? main[0] : undefined;
-  }
+  ) {}
 
   collect(value: unknown, timestamp: number): void {
-    if (this.single) {
-      this.single.collect(value, timestamp);
-      return;
-    }
     for (let i = 0; i < this.main.length; i++) this.main[i].collect(value, timestamp);
   }
 
@@ -95,4 +111,11 @@ export class OperatorOutput implements Output<unknown> {
     for (const o of this.main) o.emitWatermark(watermark);
     for (const outs of this.side.values()) for (const o of outs) o.emitWatermark(watermark);
   }
+}
+
+/** The Output an operator gets: its single downstream itself when it has one and no side outputs. */
+export function operatorOutput(main: readonly EdgeOutput[], side: ReadonlyMap<string, readonly EdgeOutput[]>): Output<unknown> {
+  if (side.size === 0 && main.length === 1) return main[0];
+  if (side.size === 0 && main.length === 0) return DISCARDING;
+  return new OperatorOutput(main, side);
 }

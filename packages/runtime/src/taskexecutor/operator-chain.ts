@@ -1,6 +1,6 @@
 import type { StreamGraph, StreamNode } from '../graph/stream-graph';
 import type { Accumulator } from '../functions';
-import type { AvailabilityProvider, OperatorEnvironment, StreamOperator } from '../operators/stream-operator';
+import type { AvailabilityProvider, OperatorEnvironment, Output, StreamOperator } from '../operators/stream-operator';
 import type { KeyedStateBackend, StateBackend } from '../spi/state-backend';
 import type { Clock, Scheduler } from '../time/clock';
 import {
@@ -9,7 +9,7 @@ import {
   createChannelSelector,
   type ResultPartition,
 } from '../network';
-import { ChainingOutput, OperatorOutput, RecordWriterOutput, type EdgeOutput } from './chain-outputs';
+import { chainingOutput, operatorOutput, RecordWriterOutput, type EdgeOutput } from './chain-outputs';
 import { TaskRuntimeContext, type TaskInfo } from './task-runtime-context';
 import type { ResultPartitionDescriptor } from './deployment';
 
@@ -30,7 +30,7 @@ export interface ChainMember {
   readonly operator: StreamOperator<unknown>;
   readonly keyedBackend?: KeyedStateBackend;
   /** The output the operator emits into (set while wiring). */
-  output?: OperatorOutput;
+  output?: Output<unknown>;
 }
 
 /**
@@ -77,7 +77,7 @@ export class OperatorChain {
         const target = inChain.get(edge.targetId);
         let out: EdgeOutput;
         if (target) {
-          out = new ChainingOutput(target.operator, edge.typeNumber, target.node.stateKeySelector, target.keyedBackend);
+          out = chainingOutput(target.operator, edge.typeNumber, target.node.stateKeySelector, target.keyedBackend);
         } else {
           const p = partitions.get(edge.id);
           if (!p) throw new Error(`Assertion failed: no result partition for stream edge ${edge.id} of ${member.node.name}`);
@@ -98,7 +98,7 @@ export class OperatorChain {
           main.push(out);
         }
       }
-      member.output = new OperatorOutput(main, side);
+      member.output = operatorOutput(main, side);
       const env: OperatorEnvironment<unknown> = {
         output: member.output,
         runtimeContext,
