@@ -1,6 +1,7 @@
 import type { ReduceFunction } from '../functions';
 import type { KeyedStateBackend, StateDescriptor } from '../spi/state-backend';
 import { AbstractUdfStreamOperator } from './abstract-stream-operator';
+import { specializeHotMethods } from './specialize';
 import { NO_TIMESTAMP, type OneInputStreamOperator } from './stream-operator';
 
 export type ReduceFunctionLike<T> = ReduceFunction<T> | ((a: T, b: T) => T);
@@ -24,7 +25,8 @@ export class KeyedAggregationOperator<IN, ACC>
   extends AbstractUdfStreamOperator<ACC, unknown>
   implements OneInputStreamOperator<IN, ACC>
 {
-  private backend?: KeyedStateBackend;
+  private backend!: KeyedStateBackend;
+  private readonly state = STATE;
 
   /** `userFunction` is the ReduceFunction (for its rich life cycle), if a user gave one. */
   constructor(
@@ -33,6 +35,7 @@ export class KeyedAggregationOperator<IN, ACC>
     private readonly emitOnlyFinal = false,
   ) {
     super(userFunction);
+    specializeHotMethods(this, ['processElement']);
   }
 
   override open(): void | Promise<void> {
@@ -44,10 +47,9 @@ export class KeyedAggregationOperator<IN, ACC>
 
   processElement(value: IN, timestamp: number): void {
     const backend = this.backend;
-    if (!backend) throw new Error('Assertion failed: processElement before open()');
-    const current = backend.get(STATE) as ACC | undefined;
+    const current = backend.get(this.state) as ACC | undefined;
     const next = current === undefined ? this.aggregation.first(value) : this.aggregation.combine(current, value);
-    backend.put(STATE, next);
+    backend.put(this.state, next);
     if (!this.emitOnlyFinal) this.output.collect(next, timestamp);
   }
 
@@ -68,6 +70,6 @@ export class KeyedAggregationOperator<IN, ACC>
 }
 
 export function reduceAggregation<T>(f: ReduceFunctionLike<T>): RollingAggregation<T, T> {
-  const reduce = typeof f === 'function' ? f : (a: T, b: T) => f.reduce(a, b);
+  const reduce = typeof f === 'function' ? f : f.reduce.bind(f);
   return { first: (v) => v, combine: reduce };
 }

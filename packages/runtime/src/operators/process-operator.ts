@@ -1,7 +1,8 @@
 import type { Collector, OutputTag, ProcessContext, ProcessFunction } from '../functions';
 import { AbstractUdfStreamOperator } from './abstract-stream-operator';
+import { specializeHotMethods } from './specialize';
 import { TimestampedCollector } from './basic-operators';
-import { NO_TIMESTAMP, type OneInputStreamOperator } from './stream-operator';
+import { NO_TIMESTAMP, type OneInputStreamOperator, type OperatorEnvironment } from './stream-operator';
 
 export type ProcessElementFn<IN, OUT> = (value: IN, ctx: ProcessContext, out: Collector<OUT>) => void;
 
@@ -17,7 +18,7 @@ export class ProcessOperator<IN, OUT>
   implements OneInputStreamOperator<IN, OUT>
 {
   private readonly fn: ProcessElementFn<IN, OUT>;
-  private collector?: TimestampedCollector<OUT>;
+  private collector!: TimestampedCollector<OUT>;
   private currentTimestamp = NO_TIMESTAMP;
   private readonly context: ProcessContext = {
     timestamp: () => (this.currentTimestamp === NO_TIMESTAMP ? undefined : this.currentTimestamp),
@@ -30,11 +31,17 @@ export class ProcessOperator<IN, OUT>
 
   constructor(f: ProcessFunctionLike<IN, OUT>) {
     super(f);
-    this.fn = typeof f === 'function' ? f : (v, ctx, out) => f.processElement(v, ctx, out);
+    this.fn = typeof f === 'function' ? f : f.processElement.bind(f);
+    specializeHotMethods(this, ['processElement']);
+  }
+
+  override setup(env: OperatorEnvironment<OUT>): void {
+    super.setup(env);
+    this.collector = new TimestampedCollector(this.output);
   }
 
   processElement(value: IN, timestamp: number): void {
-    const c = this.collector ?? (this.collector = new TimestampedCollector(this.output));
+    const c = this.collector;
     c.timestamp = timestamp;
     this.currentTimestamp = timestamp;
     this.fn(value, this.context, c);

@@ -1,6 +1,7 @@
 import type { OneInputStreamOperator, Output, StreamOperator, TwoInputStreamOperator } from '../operators/stream-operator';
 import type { KeyedStateBackend } from '../spi/state-backend';
 import type { ChannelSelector, ResultPartition } from '../network';
+import { specializeHotMethods } from '../operators/specialize';
 
 /**
  * Where an operator's records go: the next operator of the chain (a direct call — no copy, no
@@ -10,7 +11,9 @@ import type { ChannelSelector, ResultPartition } from '../network';
 export type EdgeOutput = Output<unknown>;
 
 class OneInputChainingOutput implements EdgeOutput {
-  constructor(private readonly op: OneInputStreamOperator<unknown, unknown>) {}
+  constructor(private readonly op: OneInputStreamOperator<unknown, unknown>) {
+    specializeHotMethods(this, ['collect']);
+  }
   collect(value: unknown, timestamp: number): void {
     this.op.processElement(value, timestamp);
   }
@@ -26,7 +29,9 @@ class KeyedChainingOutput implements EdgeOutput {
     private readonly op: OneInputStreamOperator<unknown, unknown>,
     private readonly keySelector: (value: unknown) => unknown,
     private readonly backend: KeyedStateBackend,
-  ) {}
+  ) {
+    specializeHotMethods(this, ['collect']);
+  }
   collect(value: unknown, timestamp: number): void {
     this.backend.setCurrentKey(this.keySelector(value));
     this.op.processElement(value, timestamp);
@@ -75,7 +80,9 @@ export class RecordWriterOutput implements EdgeOutput {
     private readonly partition: ResultPartition<unknown>,
     private readonly selector: ChannelSelector<unknown>,
     private readonly flushEveryRecord: boolean,
-  ) {}
+  ) {
+    specializeHotMethods(this, ['collect']);
+  }
 
   collect(value: unknown, timestamp: number): void {
     if (this.selector.isBroadcast) this.partition.broadcastEmit(value, timestamp);

@@ -1,3 +1,4 @@
+import { specializeHotMethods } from '../specialize';
 import type { Cancellable } from '../../time/clock';
 import { AbstractStreamOperator } from '../abstract-stream-operator';
 import { AVAILABLE, AvailabilityNotifier } from '../availability';
@@ -29,6 +30,7 @@ export class GeneratorSource<T> extends AbstractStreamOperator<T> implements Sou
   private timer?: Cancellable;
   private cancelled = false;
   private readonly notifier = new AvailabilityNotifier();
+  private readonly noTimestamp = NO_TIMESTAMP;
 
   constructor(
     private readonly count: number,
@@ -36,6 +38,7 @@ export class GeneratorSource<T> extends AbstractStreamOperator<T> implements Sou
     private readonly options: GeneratorSourceOptions = {},
   ) {
     super();
+    specializeHotMethods(this, ['emitRecords']);
     if (!(count >= 0)) throw new RangeError(`Generator count must be >= 0, got ${count}`);
     const rate = options.recordsPerSecond;
     if (rate !== undefined && !(rate > 0)) throw new RangeError(`recordsPerSecond must be > 0, got ${rate}`);
@@ -62,7 +65,7 @@ export class GeneratorSource<T> extends AbstractStreamOperator<T> implements Sou
       this.scheduleWakeUp();
       return InputStatus.NOTHING_AVAILABLE;
     }
-    for (let i = 0; i < n; i++) this.output.collect(this.generate(this.next++), NO_TIMESTAMP);
+    this.emitRecords(n);
     this.emitted += n;
     if (this.next >= this.end) return InputStatus.END_OF_INPUT;
     if (this.rate > 0 && this.permitted() <= 0) {
@@ -70,6 +73,17 @@ export class GeneratorSource<T> extends AbstractStreamOperator<T> implements Sou
       return InputStatus.NOTHING_AVAILABLE;
     }
     return InputStatus.MORE_AVAILABLE;
+  }
+
+  /** The per-record loop, compiled per instance (see specializeHotMethods). */
+  private emitRecords(n: number): void {
+    const output = this.output;
+    const generate = this.generate;
+    const timestamp = this.noTimestamp;
+    const first = this.next;
+    const end = first + n;
+    this.next = end;
+    for (let i = first; i < end; i++) output.collect(generate(i), timestamp);
   }
 
   available(): Promise<void> {
