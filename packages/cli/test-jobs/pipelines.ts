@@ -102,6 +102,17 @@ const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
     const maybeMapped = isMainThread ? base.map((x) => x + 1).name('only-in-the-client') : base;
     return maybeMapped.filter((x) => x > 0).executeAndCollect();
   },
+  // Holds on to memory until the slot thread's heap limit ends it.
+  'out-of-memory': (env) => {
+    const hog: number[][] = [];
+    return env
+      .fromSequence(1, 1_000_000_000)
+      .map((x) => {
+        hog.push(new Array<number>(100_000).fill(x));
+        return x;
+      })
+      .executeAndCollect();
+  },
   'build-throws': () => {
     throw new Error('the pipeline cannot be built');
   },

@@ -151,6 +151,19 @@ describe('limits and failures', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a slot thread that runs out of memory fails its task, is replaced, and the restart runs in it', async () => {
+    const r = await runCase('out-of-memory', 1, 10, [
+      '-D', 'taskmanager.memory.task.heap.size=64mb',
+      '-D', 'restart-strategy.fixed-delay.attempts=1',
+      '-D', 'restart-strategy.fixed-delay.delay=10 ms',
+    ]);
+    expect(r.code).toBe(1);
+    // The second attempt ran (in the replacement thread) and died the same way.
+    expect(r.stderr).toMatch(/Task Source: Sequence Source -> Map[^\n]*\(1\/1\)#1 failed/);
+    expect(r.stderr).toMatch(/Slot 0 of TaskManager \S+ died/);
+    expect(r.stderr).toMatch(/memory limit/i);
+  });
+
   it('a missing job file is a clear error', async () => {
     const r = await runFlott(['run', 'no/such/job.ts']);
     expect(r.code).toBe(1);

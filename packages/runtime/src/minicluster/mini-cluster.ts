@@ -52,7 +52,7 @@ export class MiniCluster {
     const config = opts.configuration;
     const clock = opts.clock ?? new SystemClock();
     const scheduler = opts.scheduler ?? new SystemScheduler();
-    const rpc = new LocalRpcService(config.get(RpcOptions.ASK_TIMEOUT));
+    const rpc = new LocalRpcService(config.get(RpcOptions.ASK_TIMEOUT), scheduler);
     const ha = loadHighAvailabilityServicesFactory(opts.container, config).create(config);
     const resourceManager = new ResourceManager({
       rpc,

@@ -1,4 +1,5 @@
 import { FlottError } from '../errors';
+import { SystemScheduler, type Cancellable, type Scheduler } from '../time/clock';
 
 /**
  * Connects gateways by address. The in-process transport below clones arguments and results so
@@ -33,7 +34,10 @@ export class LocalRpcService implements RpcService {
   private readonly prefix: string;
   private readonly owned = new Set<string>();
 
-  constructor(private readonly askTimeoutMs = 30_000) {
+  constructor(
+    private readonly askTimeoutMs = 30_000,
+    private readonly scheduler: Scheduler = new SystemScheduler(),
+  ) {
     this.prefix = `local://${process.pid}-${++localServiceSeq}`;
   }
 
@@ -52,6 +56,7 @@ export class LocalRpcService implements RpcService {
 
   connect<T extends object>(address: string): T {
     const timeout = this.askTimeoutMs;
+    const scheduler = this.scheduler;
     return new Proxy({} as T, {
       get(_target, prop) {
         if (typeof prop !== 'string' || prop === 'then') return undefined;
@@ -62,17 +67,16 @@ export class LocalRpcService implements RpcService {
           if (typeof method !== 'function') throw new FlottError('RPC_NO_SUCH_METHOD', `${address} has no method ${prop}`, { address, method: prop });
           const cloned = structuredClone(args);
           await Promise.resolve();
-          let timer: NodeJS.Timeout | undefined;
+          let timer: Cancellable | undefined;
           const call = Promise.resolve(method.apply(endpoint, cloned));
           const timed = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new RpcTimeoutError(address, prop, timeout)), timeout);
-            timer.unref();
+            timer = scheduler.schedule(timeout, () => reject(new RpcTimeoutError(address, prop, timeout)));
           });
           try {
             const result = await Promise.race([call, timed]);
             return result === undefined ? undefined : structuredClone(result);
           } finally {
-            clearTimeout(timer);
+            timer?.cancel();
           }
         };
       },

@@ -77,14 +77,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     const n = config.get(TaskManagerOptions.NUM_TASK_SLOTS);
     const heapMb = Math.max(16, Math.floor(config.get(TaskManagerOptions.TASK_HEAP_SIZE) / n / (1024 * 1024)));
     for (let i = 0; i < n; i++) {
-      const slot = new SlotThread(
-        i,
-        { slotIndex: i, resourceId: this.opts.resourceId, configuration: config.toRecord(), pluginModules: this.opts.pluginModules },
-        heapMb,
-        (s, msg) => this.onSlotMessage(s, msg),
-        (s, code, error) => this.onSlotExit(s, code, error),
-      );
-      this.slots.push(slot);
+      this.slots.push(this.startSlotThread(i, heapMb));
       this.slotStates.push({});
     }
     await Promise.all(this.slots.map((s) => s.ready));
@@ -94,6 +87,17 @@ export class TaskExecutor implements TaskExecutorGateway {
       address: this.address,
       slots: this.slots.map((s) => ({ slotIndex: s.slotIndex })),
     });
+  }
+
+  private startSlotThread(index: number, heapMb: number): SlotThread {
+    const config = this.opts.configuration;
+    return new SlotThread(
+      index,
+      { slotIndex: index, resourceId: this.opts.resourceId, configuration: config.toRecord(), pluginModules: this.opts.pluginModules },
+      heapMb,
+      (s, msg) => this.onSlotMessage(s, msg),
+      (s, code, error) => this.onSlotExit(s, code, error, heapMb),
+    );
   }
 
   // ---- TaskExecutorGateway ----
@@ -257,15 +261,38 @@ export class TaskExecutor implements TaskExecutorGateway {
     consumer.post({ type: 'connect-channel', requestId, port: port2 }, [port2]);
   }
 
-  /** A slot thread died (e.g. out of memory): its tasks fail, the TaskManager stays up. */
-  private onSlotExit(slot: SlotThread, code: number, error?: Error): void {
+  /**
+   * A slot thread died (e.g. out of memory): its tasks fail with the reason, its partitions are gone,
+   * and a fresh thread takes the slot over, so the TaskManager stays up and the slot usable.
+   */
+  private onSlotExit(slot: SlotThread, code: number, error: Error | undefined, heapMb: number): void {
     if (this.closed) return;
-    const cause = new FlottError('SLOT_THREAD_DIED', `Slot ${slot.slotIndex} of TaskManager ${this.opts.resourceId} died (exit code ${code})${error ? `: ${error.message}` : ''}`, { slotIndex: slot.slotIndex, code }, { cause: error });
+    const reason = error ? `: ${error.message}` : '';
+    const cause = new FlottError(
+      'SLOT_THREAD_DIED',
+      `Slot ${slot.slotIndex} of TaskManager ${this.opts.resourceId} died (exit code ${code})${reason}`,
+      { slotIndex: slot.slotIndex, code },
+      { cause: error },
+    );
+    for (const [key, loc] of this.partitionLocations) if (loc.slot === slot) this.partitionLocations.delete(key);
+    const replacement = this.startSlotThread(slot.slotIndex, heapMb);
+    this.slots[slot.slotIndex] = replacement;
     for (const [id, a] of this.attempts) {
       if (a.slot !== slot) continue;
       this.attempts.delete(id);
       const jm = this.opts.rpc.connect<JobMasterGateway>(a.tdd.jobMasterAddress);
-      jm.updateTaskExecutionState({ jobId: a.tdd.jobId, attemptId: id, state: ExecutionState.FAILED, error: serializeError(cause) }).catch(() => undefined);
+      // Report only once the new thread is ready, so a restart finds the slot usable.
+      const { vertex, subtaskIndex, attemptNumber } = a.tdd;
+      const taskError = new FlottError(
+        'TASK_FAILED',
+        `Task ${vertex.name} (${subtaskIndex + 1}/${vertex.parallelism})#${attemptNumber} failed: ${cause.message}`,
+        { task: vertex.name, subtaskIndex, attemptNumber },
+        { cause },
+      );
+      replacement.ready.then(
+        () => jm.updateTaskExecutionState({ jobId: a.tdd.jobId, attemptId: id, state: ExecutionState.FAILED, error: serializeError(taskError) }),
+        () => undefined,
+      ).catch(() => undefined);
     }
   }
 }
