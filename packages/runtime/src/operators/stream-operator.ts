@@ -1,6 +1,7 @@
 import type { Clock, Scheduler } from '../time/clock';
 import type { RuntimeContext } from '../functions';
 import type { KeyedStateBackend } from '../spi/state-backend';
+import type { InternalTimeServiceManager } from './timers/timer-service';
 
 /** Timestamp of a record that has none. */
 export const NO_TIMESTAMP = Number.MIN_SAFE_INTEGER;
@@ -38,6 +39,12 @@ export interface OperatorEnvironment<OUT> {
    * The task sets the current key from the record before each processElement call.
    */
   readonly keyedStateBackend?: KeyedStateBackend;
+  /**
+   * Keyed operators only: timer services of this operator (see timers/timer-service.ts). Operators
+   * that use timers call `timeServiceManager.advanceWatermark(wm)` in processWatermark before
+   * emitting the watermark.
+   */
+  readonly timeServiceManager?: InternalTimeServiceManager;
   /**
    * An operator that can be back-pressured by something other than its network outputs (e.g. the collect
    * sink waiting for the client) registers here; the task processes no further input while it is unavailable.

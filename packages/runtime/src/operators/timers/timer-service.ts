@@ -1,0 +1,42 @@
+/**
+ * Timers of keyed operators (Flink's InternalTimerService). A timer belongs to a key and a namespace
+ * (a window, or a constant for KeyedProcessFunction); registering the same (key, namespace, time)
+ * twice keeps one timer. Event-time timers fire when the operator's watermark reaches their time,
+ * processing-time timers when the injected clock does. When a timer fires, the keyed state backend's
+ * current key is the timer's key. Used on the task's mailbox thread only.
+ */
+export interface InternalTimer<N> {
+  readonly key: unknown;
+  readonly namespace: N;
+  readonly timestamp: number;
+}
+
+/** Receives the timers of one timer service (the operator). */
+export interface Triggerable<N> {
+  onEventTime(timer: InternalTimer<N>): void;
+  onProcessingTime(timer: InternalTimer<N>): void;
+}
+
+export interface InternalTimerService<N> {
+  currentProcessingTime(): number;
+  currentWatermark(): number;
+  /** For the current key. */
+  registerEventTimeTimer(namespace: N, time: number): void;
+  deleteEventTimeTimer(namespace: N, time: number): void;
+  registerProcessingTimeTimer(namespace: N, time: number): void;
+  deleteProcessingTimeTimer(namespace: N, time: number): void;
+}
+
+/**
+ * One per operator. `advanceWatermark` fires, in timestamp order, every event-time timer of every
+ * service with timestamp <= watermark; the operator emits the watermark downstream afterwards (as
+ * Flink's AbstractStreamOperator#processWatermark).
+ */
+export interface InternalTimeServiceManager {
+  getInternalTimerService<N>(name: string, triggerable: Triggerable<N>): InternalTimerService<N>;
+  advanceWatermark(watermark: number): void;
+  currentWatermark(): number;
+  /** Number of registered timers (metrics and tests). */
+  numTimers(): number;
+  dispose(): void;
+}
