@@ -1,17 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import {
-  ArtifactCache,
-  BlobOptions,
-  bundleJob,
-  createClientExecutionContext,
-  MiniCluster,
-  runJobMain,
-  SystemScheduler,
-} from '@flott/runtime';
+import type { MiniCluster } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor, resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
+import { runJob } from '../run-job';
 
 /**
  * Samples the network statistics of every result partition while the job runs (peaks are kept by
@@ -37,36 +28,22 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
   const log = (line: string) => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
-  let cluster: MiniCluster | undefined;
   try {
     const config = resolveConfiguration(opts);
-    const artifact = await bundleJob(job);
-    const container = createDistributionContainer(config);
-    cluster = await MiniCluster.start({ configuration: config, container, pluginModules: pluginModulesFor(config) });
-    const cacheDir = config.get(BlobOptions.STORAGE_DIRECTORY) ?? path.join(os.tmpdir(), `flott-blobs-${os.userInfo().uid}`);
-    const file = new ArtifactCache(cacheDir).put(artifact.sha256, artifact.code);
-    const ctx = createClientExecutionContext({
-      dispatcher: cluster.dispatcher,
-      artifact,
+    const started = performance.now();
+    await runJob({
+      job,
       args: jobArgs,
       configuration: config,
-      jobConfiguration: config.toRecord(),
-      scheduler: new SystemScheduler(),
+      container: createDistributionContainer(config),
+      pluginModules: pluginModulesFor(config),
       onJobSubmitted: (jobId) => log(`Job has been submitted with JobID ${jobId}`),
+      whileRunning: opts.networkStats ? (cluster) => sampleNetworkStats(cluster, opts.networkStats!) : undefined,
     });
-    const started = performance.now();
-    const sampler = opts.networkStats ? sampleNetworkStats(cluster, opts.networkStats) : undefined;
-    try {
-      await runJobMain(file, ctx);
-    } finally {
-      await sampler?.stop();
-    }
     log(`Program execution finished in ${Math.round(performance.now() - started)} ms`);
     return 0;
   } catch (e) {
     process.stderr.write(`${formatError(e)}\n`);
     return 1;
-  } finally {
-    await cluster?.close();
   }
 }

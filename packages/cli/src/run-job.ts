@@ -1,0 +1,58 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Container } from 'inversify';
+import {
+  ArtifactCache,
+  BlobOptions,
+  bundleJob,
+  createClientExecutionContext,
+  MiniCluster,
+  runJobMain,
+  SystemScheduler,
+  type Configuration,
+} from '@flott/runtime';
+
+export interface RunJobOptions {
+  /** The job file (.ts or .js). */
+  readonly job: string;
+  readonly args?: readonly string[];
+  readonly configuration: Configuration;
+  /** Root container with the distribution's plugin modules. */
+  readonly container: Container;
+  /** Plugin packages the slot threads load (state backends). */
+  readonly pluginModules: readonly string[];
+  readonly onJobSubmitted?: (jobId: string) => void;
+  /** Called with the running cluster (e.g. to sample statistics); awaited before the cluster closes. */
+  readonly whileRunning?: (cluster: MiniCluster) => { stop(): Promise<void> };
+}
+
+/**
+ * Runs a job's main on a fresh embedded MiniCluster in client mode (DESIGN.md §5) and closes the
+ * cluster afterwards. What `flott run` does; custom distributions call it with their own container.
+ */
+export async function runJob(opts: RunJobOptions): Promise<void> {
+  const { configuration: config } = opts;
+  const artifact = await bundleJob(opts.job);
+  const cluster = await MiniCluster.start({ configuration: config, container: opts.container, pluginModules: opts.pluginModules });
+  try {
+    const cacheDir = config.get(BlobOptions.STORAGE_DIRECTORY) ?? path.join(os.tmpdir(), `flott-blobs-${os.userInfo().uid}`);
+    const file = new ArtifactCache(cacheDir).put(artifact.sha256, artifact.code);
+    const ctx = createClientExecutionContext({
+      dispatcher: cluster.dispatcher,
+      artifact,
+      args: opts.args ?? [],
+      configuration: config,
+      jobConfiguration: config.toRecord(),
+      scheduler: new SystemScheduler(),
+      onJobSubmitted: opts.onJobSubmitted,
+    });
+    const sampler = opts.whileRunning?.(cluster);
+    try {
+      await runJobMain(file, ctx);
+    } finally {
+      await sampler?.stop();
+    }
+  } finally {
+    await cluster.close();
+  }
+}
