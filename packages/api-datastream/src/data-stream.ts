@@ -2,7 +2,10 @@ import {
   ClientOptions,
   CollectSink,
   ConnectorOptions,
+  CoreOptions,
   JobBuildError,
+  TimestampsAndWatermarksOperator,
+  type WatermarkStrategyLike,
   PrintSink,
   ProcessOperator,
   StreamFilter,
@@ -12,6 +15,7 @@ import {
   TextFileSink,
   collectSinkId,
   type FilterFunctionLike,
+  type MapStateDescriptor,
   type FlatMapFunctionLike,
   type KeySelector,
   type MapFunctionLike,
@@ -22,8 +26,14 @@ import {
   type SinkFunctionLike,
   type StreamNode,
   type StreamOperator,
+  type Window,
+  type WindowAssigner,
   type WriteMode,
 } from '@flott/runtime';
+import { BroadcastConnectedStream, BroadcastStream } from './broadcast-stream';
+import { ConnectedStreams } from './connected-streams';
+import { AllWindowedStream } from './windowing/all-windowed-stream';
+import { CoGroupedStreams } from './windowing/joined-streams';
 import type { OperatorSpec, StreamInput } from './graph-builder';
 import type { KeyedStream } from './keyed-stream';
 import { nodeSettings } from './node-settings';
@@ -79,6 +89,35 @@ export class DataStream<T> {
     return this.transform('Process', () => new ProcessOperator(fn), 'Process');
   }
 
+  /**
+   * Assigns event timestamps and generates watermarks with `strategy` (usually a WatermarkStrategy);
+   * chained to its input. Periodic watermarks follow `pipeline.auto-watermark-interval` (default 200 ms).
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategyLike<T>): SingleOutputStreamOperator<T> {
+    // Read when the task creates the operator: main has configured the environment by then.
+    const env = this.getExecutionEnvironment();
+    return this.transform(
+      'Timestamps/Watermarks',
+      () => new TimestampsAndWatermarksOperator<T>(strategy, env.configuration.get(CoreOptions.AUTO_WATERMARK_INTERVAL)),
+      'TimestampsAndWatermarks',
+    );
+  }
+
+  /** Windows over the whole stream (Flink's windowAll): the window operator runs with parallelism 1. */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return new AllWindowedStream<T, W>(this, assigner);
+  }
+
+  /** Window join: `a.join(b).where(ka).equalTo(kb).window(assigner).apply(joinFunction)`. */
+  join<T2>(other: DataStream<T2>): CoGroupedStreams<T, T2> {
+    return new CoGroupedStreams<T, T2>(this, other, 'Join');
+  }
+
+  /** Window co-group: `a.coGroup(b).where(ka).equalTo(kb).window(assigner).apply(coGroupFunction)`. */
+  coGroup<T2>(other: DataStream<T2>): CoGroupedStreams<T, T2> {
+    return new CoGroupedStreams<T, T2>(this, other, 'CoGroup');
+  }
+
   /** Partitions by key: records with equal keys go to the same subtask, and keyed operators keep state per key. */
   keyBy<K>(key: KeySelector<T, K> | ((value: T) => K)): KeyedStream<T, K> {
     const selector: (value: T) => K = typeof key === 'function' ? key : (v) => key.getKey(v);
@@ -105,9 +144,37 @@ export class DataStream<T> {
   shuffle(): DataStream<T> {
     return this.partitioned('shuffle');
   }
-  /** Every record to every downstream subtask. */
-  broadcast(): DataStream<T> {
-    return this.partitioned('broadcast');
+  /**
+   * Every record to every downstream subtask. With MapStateDescriptors: a BroadcastStream for the
+   * broadcast state pattern (`events.connect(rules.broadcast(descriptor)).process(...)`).
+   */
+  broadcast(): DataStream<T>;
+  broadcast(...descriptors: [MapStateDescriptor<unknown, unknown>, ...MapStateDescriptor<unknown, unknown>[]]): BroadcastStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<unknown, unknown>[]): DataStream<T> | BroadcastStream<T> {
+    if (descriptors.length === 0) return this.partitioned('broadcast');
+    return new BroadcastStream<T>(this.context, this.inputs.map((i) => ({ ...i, partitioner: { kind: 'broadcast' } })), descriptors);
+  }
+
+  /**
+   * Connects two streams for a two-input function (CoMap, CoFlatMap, CoProcess; keyed when both are
+   * keyed), or this stream with a BroadcastStream for the broadcast state pattern.
+   */
+  connect<R>(other: DataStream<R>): ConnectedStreams<T, R>;
+  connect<R>(other: BroadcastStream<R>): BroadcastConnectedStream<T, R>;
+  connect<R>(other: DataStream<R> | BroadcastStream<R>): ConnectedStreams<T, R> | BroadcastConnectedStream<T, R> {
+    const otherContext = other instanceof BroadcastStream ? other.context : other.context;
+    if (otherContext !== this.context) throw new JobBuildError('connect(): both streams must come from the same StreamExecutionEnvironment');
+    if (other instanceof BroadcastStream) {
+      const wiring = { context: this.context, inputs1: this.inputs, inputs2: other.inputs, keySelector1: this.stateKeySelector() };
+      return new BroadcastConnectedStream<T, R>(wiring, other.descriptors);
+    }
+    return new ConnectedStreams<T, R>(this, other, {
+      context: this.context,
+      inputs1: this.inputs,
+      inputs2: other.inputs,
+      keySelector1: this.stateKeySelector(),
+      keySelector2: other.stateKeySelector(),
+    });
   }
   /** To the downstream subtask with the same index; needs equal parallelism. */
   forward(): DataStream<T> {

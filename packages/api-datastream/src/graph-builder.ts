@@ -18,6 +18,8 @@ export interface StreamInput {
   readonly nodeId: number;
   readonly sideOutputTag?: string;
   readonly partitioner?: StreamPartitioner;
+  /** 1 or 2 for the inputs of a two-input operator (connect); 0 otherwise. */
+  readonly typeNumber?: number;
 }
 
 export interface OperatorSpec {
@@ -29,6 +31,8 @@ export interface OperatorSpec {
   readonly parallelism?: number;
   readonly chainingStrategy?: ChainingStrategy;
   readonly stateKeySelector?: (value: unknown) => unknown;
+  /** Two-input keyed operators: the key of input 2 (`stateKeySelector` keys input 1). */
+  readonly stateKeySelector2?: (value: unknown) => unknown;
 }
 
 /**
@@ -54,10 +58,11 @@ export class GraphBuilder {
       chainingStrategy: spec.chainingStrategy ?? (spec.isSource ? 'HEAD' : 'ALWAYS'),
       isSource: spec.isSource ?? false,
       stateKeySelector: spec.stateKeySelector,
+      stateKeySelector2: spec.stateKeySelector2,
       operatorFactory: spec.operatorFactory,
     });
     for (const input of inputs) {
-      const edge = this.graph.addEdge(input.nodeId, node.id, input.partitioner ?? { kind: 'forward' }, 0, input.sideOutputTag);
+      const edge = this.graph.addEdge(input.nodeId, node.id, input.partitioner ?? { kind: 'forward' }, input.typeNumber ?? 0, input.sideOutputTag);
       if (!input.partitioner) this.defaultedEdges.add(edge);
     }
     return node;

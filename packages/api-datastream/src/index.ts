@@ -3,6 +3,19 @@ export { StreamExecutionEnvironment, DEFAULT_JOB_NAME } from './stream-execution
 export type { RuntimeMode, AddSourceOptions, GeneratorOptions } from './stream-execution-environment';
 export { DataStream, SingleOutputStreamOperator, DataStreamSink } from './data-stream';
 export { KeyedStream } from './keyed-stream';
+export { ConnectedStreams } from './connected-streams';
+export { BroadcastStream, BroadcastConnectedStream } from './broadcast-stream';
+// Keyed state, broadcast state and two-input functions (issue 3, state).
+export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, AggregatingStateDescriptor,
+  StateTtlConfig, UpdateType, StateVisibility, TtlTimeCharacteristic, KeyedStateUnavailableError, RichCoMapFunction,
+  RichCoFlatMapFunction, CoProcessFunction, KeyedCoProcessFunction, BroadcastProcessFunction,
+  KeyedBroadcastProcessFunction } from '@flott/runtime';
+export type { ValueState, ListState, MapState, ReducingState, AggregatingState, AppendingState, BroadcastState, ReadOnlyBroadcastState,
+  AggregateFunction, OperatorStateStore, CoMapFunction, CoFlatMapFunction, CoProcessFunctionLike, KeyedCoProcessFunctionLike,
+  BroadcastReadOnlyContext, BroadcastContext, KeyedBroadcastReadOnlyContext, KeyedBroadcastContext, KeyedBroadcastOnTimerContext,
+  BroadcastProcessFunctionLike, KeyedBroadcastProcessFunctionLike } from '@flott/runtime';
+export { WatermarkStrategy } from './watermark-strategy';
+export type { WatermarkGeneratorSupplier } from './watermark-strategy';
 export type { NumericField, ComparableField } from './field-types';
 export { ParameterTool } from './parameter-tool';
 export { MissingExecutionContextError, ProgramArgumentsError } from './api-errors';
@@ -14,3 +27,22 @@ export type { Accumulator, RuntimeContext, RichFunction, Collector, MapFunction,
   KeySelector, SinkFunction, SinkContext, ProcessContext, JobExecutionResult, MapFunctionLike, FlatMapFunctionLike,
   FilterFunctionLike, SinkFunctionLike, ProcessFunctionLike, ReduceFunctionLike, WriteMode, Comparable,
   SourceOperator } from '@flott/runtime';
+// Event time and timers (issue 3, time).
+export { KeyedProcessFunction, TimeDomain, BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,
+  WatermarksWithIdleness } from '@flott/runtime';
+export type { TimerService, KeyedProcessContext, OnTimerContext, KeyedProcessFunctionLike, WatermarkOutput, WatermarkGenerator,
+  TimestampAssigner, WatermarkGeneratorContext, WatermarkStrategyLike } from '@flott/runtime';
+// Windows and joins (issue 3, windows).
+export { WindowedStream } from './windowing/windowed-stream';
+export { AllWindowedStream } from './windowing/all-windowed-stream';
+export { CoGroupedStreams, CoGroupWhereEqualTo, WithWindow } from './windowing/joined-streams';
+export { IntervalJoin, IntervalJoined } from './windowing/interval-join';
+export { TimeWindow, GlobalWindow, WindowAssigner, MergingWindowAssigner, TumblingEventTimeWindows, TumblingProcessingTimeWindows,
+  SlidingEventTimeWindows, SlidingProcessingTimeWindows, EventTimeSessionWindows, ProcessingTimeSessionWindows, GlobalWindows, Trigger,
+  TriggerResult, EventTimeTrigger, ProcessingTimeTrigger, CountTrigger, PurgingTrigger, ContinuousEventTimeTrigger,
+  ContinuousProcessingTimeTrigger, NeverTrigger, CountEvictor, TimeEvictor, DeltaEvictor, ProcessWindowFunction, ProcessAllWindowFunction,
+  ProcessJoinFunction, InvalidWindowParameterError, MissingTimestampError } from '@flott/runtime';
+export type { Window, TimestampedValue, WindowAssignerContext, SessionGapExtractor, TriggerContext, OnMergeContext, TriggerState, Evictor,
+  EvictorContext, DeltaFunction, ProcessWindowContext, ProcessWindowFunctionLike, ProcessAllWindowFunctionLike, WindowFunction,
+  WindowFunctionLike, AllWindowFunction, AllWindowFunctionLike, WindowReduceFunctionLike, JoinFunction, JoinFunctionLike,
+  FlatJoinFunction, CoGroupFunction, CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike } from '@flott/runtime';

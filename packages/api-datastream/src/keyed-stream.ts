@@ -1,5 +1,7 @@
 import {
   KeyedAggregationOperator,
+  KeyedProcessOperator,
+  type KeyedProcessFunctionLike,
   byAggregation,
   fieldAggregation,
   fieldSelector,
@@ -9,11 +11,15 @@ import {
   type Comparable,
   type ReduceFunctionLike,
   type RollingAggregation,
+  type Window,
+  type WindowAssigner,
 } from '@flott/runtime';
 import { DataStream, SingleOutputStreamOperator } from './data-stream';
 import type { ComparableField, NumericField } from './field-types';
 import type { StreamInput } from './graph-builder';
 import type { StreamContext } from './stream-context';
+import { IntervalJoin } from './windowing/interval-join';
+import { WindowedStream } from './windowing/windowed-stream';
 
 /**
  * A stream partitioned by key (Flink's KeyedStream). Operators applied to it run keyed: the task
@@ -39,6 +45,24 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   getKeySelector(): (value: T) => K {
     return this.keySelector;
+  }
+
+  /**
+   * Applies a KeyedProcessFunction (or an object/function with `processElement`) with keyed state and
+   * timers; `ctx.getCurrentKey()` is the record's (or the firing timer's) key.
+   */
+  override process<R>(fn: KeyedProcessFunctionLike<K, T, R>): SingleOutputStreamOperator<R> {
+    return this.transform('KeyedProcess', () => new KeyedProcessOperator<K, T, R>(fn), 'KeyedProcess');
+  }
+
+  /** Cuts each key's elements into windows (Flink's KeyedStream#window). */
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /** Joins with another keyed stream by time interval: `.between(lower, upper).process(fn)` (event time). */
+  intervalJoin<T2>(other: KeyedStream<T2, K>): IntervalJoin<T, T2, K> {
+    return new IntervalJoin<T, T2, K>(this, other);
   }
 
   reduce(reducer: ReduceFunctionLike<T>): SingleOutputStreamOperator<T> {

@@ -1,3 +1,12 @@
+import type {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+} from './state/state-descriptors';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from './state/state-handles';
+
 /**
  * User function contracts (what job authors implement). The DataStream API re-exports them.
  * Plain functions and objects with the method both work; rich functions also get open/close and a
@@ -38,6 +47,27 @@ export interface RuntimeContext {
   /** Registers an accumulator; its merged value is in the job result under `name`. */
   addAccumulator<V>(name: string, accumulator: Accumulator<V>): void;
   getAccumulator<V>(name: string): Accumulator<V> | undefined;
+  /**
+   * Keyed state of the current key (Flink's getState etc.). Only in functions of keyed operators
+   * (after keyBy); elsewhere they throw KeyedStateUnavailableError. Call them in `open()` and keep
+   * the handle: it follows the current key.
+   */
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T>;
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T>;
+  getMapState<K, V>(descriptor: MapStateDescriptor<K, V>): MapState<K, V>;
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T>;
+  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
+}
+
+/**
+ * Incremental aggregation (Flink's AggregateFunction): used by AggregatingState and window
+ * aggregations. `add` and `merge` may mutate and return the accumulator they were given.
+ */
+export interface AggregateFunction<IN, ACC, OUT> {
+  createAccumulator(): ACC;
+  add(value: IN, accumulator: ACC): ACC;
+  getResult(accumulator: ACC): OUT;
+  merge(a: ACC, b: ACC): ACC;
 }
 
 /** Functions with a life cycle. `open` runs before the first record, `close` after the last. */
@@ -119,8 +149,50 @@ export interface ProcessContext {
   output<X>(tag: OutputTag<X>, value: X): void;
   currentWatermark(): number;
   currentProcessingTime(): number;
+  /** Timers (Flink's TimerService); registering or deleting one throws unless the stream is keyed. */
+  timerService(): TimerService;
 }
 
 export abstract class ProcessFunction<IN, OUT> extends AbstractRichFunction {
   abstract processElement(value: IN, ctx: ProcessContext, out: Collector<OUT>): void;
+}
+
+/** Which clock a timer follows (Flink's TimeDomain). */
+export enum TimeDomain {
+  EVENT_TIME = 'EVENT_TIME',
+  PROCESSING_TIME = 'PROCESSING_TIME',
+}
+
+/**
+ * Timers of the current key (Flink's TimerService). One timer per (key, timestamp): registering it
+ * again is a no-op. Event-time timers fire when the watermark reaches their time, processing-time
+ * timers when the (injected) clock does; `onTimer` runs with the timer's key as the current key.
+ */
+export interface TimerService {
+  currentProcessingTime(): number;
+  currentWatermark(): number;
+  registerEventTimeTimer(time: number): void;
+  registerProcessingTimeTimer(time: number): void;
+  deleteEventTimeTimer(time: number): void;
+  deleteProcessingTimeTimer(time: number): void;
+}
+
+/** Context of KeyedProcessFunction#processElement. */
+export interface KeyedProcessContext<K> extends ProcessContext {
+  getCurrentKey(): K;
+}
+
+/** Context of KeyedProcessFunction#onTimer: `timestamp()` is the timer's time. */
+export interface OnTimerContext<K> extends KeyedProcessContext<K> {
+  timeDomain(): TimeDomain;
+}
+
+/**
+ * A function on a keyed stream with access to keyed state and timers (Flink's KeyedProcessFunction).
+ * Records emitted from `onTimer` carry the timer's timestamp for event-time timers and none for
+ * processing-time timers, as in Flink.
+ */
+export abstract class KeyedProcessFunction<K, IN, OUT> extends AbstractRichFunction {
+  abstract processElement(value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
+  onTimer(_timestamp: number, _ctx: OnTimerContext<K>, _out: Collector<OUT>): void {}
 }

@@ -73,6 +73,31 @@ export { loadSchedulingStrategyFactory, loadFailoverStrategyFactory, loadRestart
   loadCheckpointStorageFactory, loadHighAvailabilityServicesFactory, loadResourceManagerDriverFactory } from './spi/loaders';
 export { KeyGroupOutOfRangeError, CheckpointDataNotFoundError } from './errors';
 // --- stream operators (api helper appends below) ---
+export { TimeWindow, GlobalWindow, getWindowStartWithOffset, WindowAssigner, MergingWindowAssigner, TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows, SlidingEventTimeWindows, SlidingProcessingTimeWindows, EventTimeSessionWindows,
+  ProcessingTimeSessionWindows, GlobalWindows, mergeTimeWindows, Trigger, TriggerResult, EventTimeTrigger, ProcessingTimeTrigger,
+  CountTrigger, PurgingTrigger, ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger, NeverTrigger, CountEvictor, TimeEvictor,
+  DeltaEvictor, InvalidWindowParameterError, MissingTimestampError, MergingWindowSet, ProcessWindowFunction, ProcessAllWindowFunction,
+  passThroughWindowFunction, internalProcessWindowFunction, internalProcessAllWindowFunction, internalWindowFunction,
+  internalAllWindowFunction, reduceFn, reducingContents, aggregatingContents, listContents, evictingContents, reduceFold,
+  aggregateFold, identityFold, WindowOperator, SlicingWindowOperator, createWindowOperator, slicingGeometry, ProcessJoinFunction,
+  coGroupWindowFunction, joinCoGroup, flatJoinCoGroup, IntervalJoinOperator } from './operators/windowing/index';
+export type { Window, TimestampedValue, WindowAssignerContext, MergeCallback, SessionGapExtractor, TriggerContext, OnMergeContext,
+  TriggerState, Evictor, EvictorContext, DeltaFunction, ProcessWindowContext, ProcessWindowFunctionLike, ProcessAllWindowFunctionLike,
+  WindowFunction, WindowFunctionLike, AllWindowFunction, AllWindowFunctionLike, InternalWindowFunction, WindowReduceFunctionLike,
+  WindowContents, WindowOperatorOptions, WindowOperatorChoice, JoinFunction, JoinFunctionLike, FlatJoinFunction, CoGroupFunction,
+  CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike, IntervalJoinOptions } from './operators/windowing/index';
+export { HeapInternalTimeServiceManager, HeapInternalTimerService, TimerHeap, USER_TIMERS, valueId, UnsupportedTimerKeyError } from './operators/timers/index';
+export type { InternalTimer, Triggerable, InternalTimerService, InternalTimeServiceManager, TimerFiringControl,
+  HeapInternalTimeServiceManagerOptions, TimerEntry } from './operators/timers/index';
+export { TimersNotSupportedError, nonKeyedTimerService } from './operators/timers/index';
+export { KeyedProcessOperator } from './operators/keyed-process-operator';
+export type { KeyedProcessFunctionLike } from './operators/keyed-process-operator';
+export { TimeDomain, KeyedProcessFunction } from './functions';
+export type { TimerService, KeyedProcessContext, OnTimerContext } from './functions';
+export { BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator, WatermarksWithIdleness,
+  TimestampsAndWatermarksOperator } from './operators/watermarks/index';
+export type { WatermarkOutput, WatermarkGenerator, TimestampAssigner, WatermarkGeneratorContext, WatermarkStrategyLike } from './operators/watermarks/index';
 export { AbstractStreamOperator, AbstractUdfStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord, SourceFileNotFoundError,
   FileIoError, SinkFileExistsError, SocketSourceError, CollectSinkError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
   TimestampedCollector, ProcessOperator, KeyedAggregationOperator, reduceAggregation, fieldAggregation, selectorAggregation,
@@ -82,6 +107,24 @@ export type { MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike, SinkFunc
   RollingAggregation, ReduceFunctionLike, Comparable, AggregationKind, GeneratorSourceOptions, SocketTextSourceOptions, WriteMode,
   CollectBatchEvent, CollectSinkOptions } from './operators/index';
 export { ConnectorOptions } from './config/options';
+// --- keyed state, operator state, broadcast state, two-input operators (state helper appends below) ---
+export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, AggregatingStateDescriptor,
+  AbstractStateDescriptor, StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility, TtlTimeCharacteristic, TtlPolicy,
+  DefaultKeyedStateStore, NON_KEYED_STATE_STORE, KeyedValueState, KeyedListState, KeyedReducingState, KeyedAggregatingState,
+  KeyedMapState, DefaultOperatorStateStore, KeyedStateUnavailableError, StateDescriptorConflictError, NullStateValueError,
+  InvalidStateConfigurationError } from './state/index';
+export type { StateKind, ReduceFunctionOrLambda, TtlValue, State, ValueState, AppendingState, ListState, ReducingState, AggregatingState,
+  MapState, ReadOnlyBroadcastState, BroadcastState, InternalMergingState, KeyedStateStore, NamespaceScope, OperatorStateStore,
+  OperatorStateMode, OperatorStateSnapshot } from './state/index';
+export type { AggregateFunction } from './functions';
+export { AbstractTwoInputUdfOperator, CoStreamMap, CoStreamFlatMap, CoProcessOperator, KeyedCoProcessOperator } from './operators/co-operators';
+export { RichCoMapFunction, RichCoFlatMapFunction, CoProcessFunction, KeyedCoProcessFunction } from './operators/co-functions';
+export type { CoMapFunction, CoFlatMapFunction, CoMapFunctionLike, CoFlatMapFunctionLike, CoProcessFunctionLike,
+  KeyedCoProcessFunctionLike } from './operators/co-functions';
+export { CoBroadcastWithNonKeyedOperator, CoBroadcastWithKeyedOperator } from './operators/broadcast-operators';
+export { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from './operators/broadcast-functions';
+export type { BaseBroadcastContext, BroadcastReadOnlyContext, BroadcastContext, KeyedBroadcastReadOnlyContext, KeyedBroadcastContext,
+  KeyedBroadcastOnTimerContext, BroadcastProcessFunctionLike, KeyedBroadcastProcessFunctionLike } from './operators/broadcast-functions';
 // --- cluster: task executor, job master, minicluster (lead appends below) ---
 export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';

@@ -1,5 +1,7 @@
 import { InMemoryKeyedStateBackend } from '@flott/runtime/testing';
 import {
+  DefaultKeyedStateStore,
+  NON_KEYED_STATE_STORE,
   InputStatus,
   isCollectBatchEvent,
   ManualClock,
@@ -10,6 +12,17 @@ import {
   type ExecuteOptions,
   type ExecutionContext,
   type KeyedStateBackend,
+  type KeyedStateStore,
+  type ValueStateDescriptor,
+  type ValueState,
+  type ListStateDescriptor,
+  type ListState,
+  type MapStateDescriptor,
+  type MapState,
+  type ReducingStateDescriptor,
+  type ReducingState,
+  type AggregatingStateDescriptor,
+  type AggregatingState,
   type OneInputStreamOperator,
   type RuntimeContext,
   type SourceOperator,
@@ -131,7 +144,12 @@ class LocalRun {
         collectSide: (tag, value, timestamp) => this.emit(node, index, tag, value, timestamp),
         emitWatermark: (wm) => this.emitWatermark(node, wm),
       },
-      runtimeContext: new LocalRuntimeContext(node.name, index, parallelism),
+      runtimeContext: new LocalRuntimeContext(
+        node.name,
+        index,
+        parallelism,
+        backend ? new DefaultKeyedStateStore(backend, this.ctx.clock) : NON_KEYED_STATE_STORE,
+      ),
       operatorId: String(node.id),
       operatorName: node.name,
       clock: this.ctx.clock,
@@ -212,7 +230,23 @@ class LocalRuntimeContext implements RuntimeContext {
     private readonly taskName: string,
     private readonly index: number,
     private readonly parallelism: number,
+    private readonly keyedState: KeyedStateStore,
   ) {}
+  getState<T>(d: ValueStateDescriptor<T>): ValueState<T> {
+    return this.keyedState.getState(d);
+  }
+  getListState<T>(d: ListStateDescriptor<T>): ListState<T> {
+    return this.keyedState.getListState(d);
+  }
+  getMapState<K, V>(d: MapStateDescriptor<K, V>): MapState<K, V> {
+    return this.keyedState.getMapState(d);
+  }
+  getReducingState<T>(d: ReducingStateDescriptor<T>): ReducingState<T> {
+    return this.keyedState.getReducingState(d);
+  }
+  getAggregatingState<IN, ACC, OUT>(d: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT> {
+    return this.keyedState.getAggregatingState(d);
+  }
   getJobId(): string {
     return 'local';
   }

@@ -27,6 +27,10 @@ export const CoreOptions = {
     defaultValue: 'streaming',
     description: 'Runtime execution mode of DataStream programs: streaming runs pipelined exchanges and processes records continuously; batch (bounded sources only) uses blocking exchanges, so stages run one after another.',
   }),
+  AUTO_WATERMARK_INTERVAL: O.durationMs('pipeline.auto-watermark-interval', {
+    defaultValue: 200,
+    description: 'Interval of periodic watermark emission of timestamp/watermark assigners (their generator\'s onPeriodicEmit); 0 disables periodic watermarks.',
+  }),
   PLUGINS: O.stringList('plugins', {
     defaultValue: [],
     description: 'Extra plugin packages loaded by dynamic import, in order; each package\'s index exports its ContainerModule(s).',

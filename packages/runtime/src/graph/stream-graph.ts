@@ -38,6 +38,11 @@ export interface StreamNode {
    * operator a keyed state backend for the subtask's key-group range and sets the current key per record.
    */
   readonly stateKeySelector?: (value: unknown) => unknown;
+  /**
+   * Two-input keyed operators: the key of a record of input 2 (`stateKeySelector` keys input 1). Unset
+   * on the broadcast input of a keyed broadcast operator, whose records have no key.
+   */
+  readonly stateKeySelector2?: (value: unknown) => unknown;
   /** Creates a fresh operator instance (called in the task, once per subtask). */
   readonly operatorFactory: () => StreamOperator<unknown>;
   readonly inEdges: StreamEdge[];

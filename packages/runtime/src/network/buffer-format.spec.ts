@@ -6,6 +6,8 @@ describe('buffer format', () => {
     { kind: 'end-of-partition' },
     { kind: 'barrier', checkpointId: 123456789012, timestamp: 1_700_000_000_123 },
     { kind: 'latency-marker', markedTime: 5, operatorId: 'ö-operator', subtaskIndex: 4_000_000_000 },
+    { kind: 'watermark-status', idle: true },
+    { kind: 'watermark-status', idle: false },
   ])('writes and reads %j in exactly encodedEventSize bytes', (event) => {
     const buf = Buffer.alloc(64);
     const end = writeEvent(buf, 3, event);
@@ -31,5 +33,7 @@ describe('buffer format', () => {
     const buf = Buffer.from([0x7f, 0x12, 1, 2]);
     expect(() => readEvent(buf, 0, 4)).toThrow(CorruptNetworkBufferError);
     expect(() => readEvent(buf, 1, 4)).toThrow(/cut off/);
+    expect(() => readEvent(Buffer.from([0x14]), 0, 1)).toThrow(/cut off/);
+    expect(() => readEvent(Buffer.from([0x14, 2]), 0, 2)).toThrow(/neither 0 nor 1/);
   });
 });

@@ -12,6 +12,7 @@ import { CorruptNetworkBufferError } from './network-errors';
  *   0x11 END_OF_PARTITION
  *   0x12 BARRIER           f64 checkpointId, f64 timestamp
  *   0x13 LATENCY_MARKER    f64 markedTime, u32 subtaskIndex, u16 idLength, utf8 operatorId
+ *   0x14 WATERMARK_STATUS  u8 idle (1) or active (0)
  *
  * Headers (tag and fixed fields) never cross a buffer boundary: a writer that lacks room for one
  * finishes the buffer early. A record payload may: when payloadLength exceeds the bytes left in the
@@ -25,6 +26,7 @@ export const TAG_WATERMARK = 0x10;
 export const TAG_END_OF_PARTITION = 0x11;
 export const TAG_BARRIER = 0x12;
 export const TAG_LATENCY_MARKER = 0x13;
+export const TAG_WATERMARK_STATUS = 0x14;
 
 export const RECORD_HEADER = 5;
 export const RECORD_TS_HEADER = 13;
@@ -36,7 +38,9 @@ export type NetworkEvent =
   | { kind: 'watermark'; timestamp: number }
   | { kind: 'end-of-partition' }
   | { kind: 'barrier'; checkpointId: number; timestamp: number }
-  | { kind: 'latency-marker'; markedTime: number; operatorId: string; subtaskIndex: number };
+  | { kind: 'latency-marker'; markedTime: number; operatorId: string; subtaskIndex: number }
+  /** Flink's WatermarkStatus: an idle channel is left out of the consumer's watermark minimum. */
+  | { kind: 'watermark-status'; idle: boolean };
 
 export function writeU32(buf: Buffer, pos: number, v: number): void {
   buf[pos] = v;
@@ -59,6 +63,8 @@ export function encodedEventSize(event: NetworkEvent): number {
       return 17;
     case 'latency-marker':
       return 15 + Buffer.byteLength(event.operatorId, 'utf8');
+    case 'watermark-status':
+      return 2;
   }
 }
 
@@ -85,6 +91,10 @@ export function writeEvent(buf: Buffer, pos: number, event: NetworkEvent): numbe
       buf.writeUInt16LE(n, pos + 13);
       return pos + 15 + n;
     }
+    case 'watermark-status':
+      buf[pos] = TAG_WATERMARK_STATUS;
+      buf[pos + 1] = event.idle ? 1 : 0;
+      return pos + 2;
   }
 }
 
@@ -116,6 +126,12 @@ export function readEvent(buf: Buffer, pos: number, end: number): { event: Netwo
         },
         next: pos + 15 + n,
       };
+    }
+    case TAG_WATERMARK_STATUS: {
+      need(2);
+      const flag = buf[pos + 1];
+      if (flag > 1) throw new CorruptNetworkBufferError(`Watermark status byte ${flag} at offset ${pos + 1} is neither 0 nor 1`, { pos });
+      return { event: { kind: 'watermark-status', idle: flag === 1 }, next: pos + 2 };
     }
     default:
       throw new CorruptNetworkBufferError(`Unknown entry tag 0x${tag.toString(16)} at offset ${pos}`, { tag, pos });

@@ -23,6 +23,11 @@ export abstract class AbstractStreamOperator<OUT> implements StreamOperator<OUT>
   open(): void | Promise<void> {}
   finish(): void | Promise<void> {}
   close(): void | Promise<void> {}
+
+  /** Forwards the input's watermark status (Flink's default); operators that combine inputs override. */
+  processWatermarkStatus(idle: boolean): void {
+    this.output.emitWatermarkStatus?.(idle);
+  }
 }
 
 /**

@@ -23,3 +23,5 @@ export { TextFileSink } from './sinks/text-file-sink';
 export type { WriteMode } from './sinks/text-file-sink';
 export { CollectSink, collectSinkId, isCollectBatchEvent } from './sinks/collect-sink';
 export type { CollectBatchEvent, CollectSinkOptions } from './sinks/collect-sink';
+export { KeyedProcessOperator } from './keyed-process-operator';
+export type { KeyedProcessFunctionLike } from './keyed-process-operator';

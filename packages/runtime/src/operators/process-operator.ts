@@ -3,6 +3,7 @@ import { AbstractUdfStreamOperator } from './abstract-stream-operator';
 import { specializeHotMethods } from './specialize';
 import { TimestampedCollector } from './basic-operators';
 import { NO_TIMESTAMP, type OneInputStreamOperator, type OperatorEnvironment } from './stream-operator';
+import { nonKeyedTimerService } from './timers/timer-errors';
 
 export type ProcessElementFn<IN, OUT> = (value: IN, ctx: ProcessContext, out: Collector<OUT>) => void;
 
@@ -27,7 +28,12 @@ export class ProcessOperator<IN, OUT>
     },
     currentWatermark: () => this.env.currentWatermark(),
     currentProcessingTime: () => this.env.clock.currentTimeMillis(),
+    timerService: () => this.timers,
   };
+  private readonly timers = nonKeyedTimerService(
+    () => this.env.clock.currentTimeMillis(),
+    () => this.env.currentWatermark(),
+  );
 
   constructor(f: ProcessFunctionLike<IN, OUT>) {
     super(f);

@@ -2,6 +2,7 @@ import type { Clock, Scheduler } from '../time/clock';
 import type { RuntimeContext } from '../functions';
 import type { KeyedStateBackend } from '../spi/state-backend';
 import type { InternalTimeServiceManager } from './timers/timer-service';
+import type { OperatorStateStore } from '../state/operator-state-store';
 
 /** Timestamp of a record that has none. */
 export const NO_TIMESTAMP = Number.MIN_SAFE_INTEGER;
@@ -17,6 +18,12 @@ export interface Output<T> {
   /** Emits to the side output with this tag id (dropped when nobody consumes it). */
   collectSide(tagId: string, value: unknown, timestamp: number): void;
   emitWatermark(watermark: number): void;
+  /**
+   * Watermark status (Flink's WatermarkStatus): idle = this stream sends no watermarks for now, so
+   * downstream leaves it out of its watermark minimum until it is active again. Optional: outputs that
+   * do not implement it drop statuses.
+   */
+  emitWatermarkStatus?(idle: boolean): void;
 }
 
 /** What the task hands an operator before `open`. */
@@ -46,10 +53,20 @@ export interface OperatorEnvironment<OUT> {
    */
   readonly timeServiceManager?: InternalTimeServiceManager;
   /**
+   * Non-keyed (operator) state of this subtask: list, union list and broadcast state. Set by the task
+   * and the test harness; in memory until the checkpoint issue snapshots it.
+   */
+  readonly operatorStateStore?: OperatorStateStore;
+  /**
    * An operator that can be back-pressured by something other than its network outputs (e.g. the collect
    * sink waiting for the client) registers here; the task processes no further input while it is unavailable.
    */
   registerAvailabilityProvider(provider: AvailabilityProvider): void;
+  /**
+   * Whether the task's outputs take more data now. Work an operator starts by itself (periodic
+   * watermarks) skips a turn when they do not, rather than overdrawing network buffers. Absent = always.
+   */
+  readonly isOutputAvailable?: () => boolean;
 }
 
 export interface AvailabilityProvider {
@@ -72,6 +89,8 @@ export interface StreamOperator<OUT> {
 export interface OneInputStreamOperator<IN, OUT> extends StreamOperator<OUT> {
   processElement(value: IN, timestamp: number): void;
   processWatermark(watermark: number): void;
+  /** The input became idle or active again; operators without it forward the status unchanged. */
+  processWatermarkStatus?(idle: boolean): void;
 }
 
 export interface TwoInputStreamOperator<IN1, IN2, OUT> extends StreamOperator<OUT> {
@@ -79,6 +98,9 @@ export interface TwoInputStreamOperator<IN1, IN2, OUT> extends StreamOperator<OU
   processElement2(value: IN2, timestamp: number): void;
   processWatermark1(watermark: number): void;
   processWatermark2(watermark: number): void;
+  /** Input 1 or 2 became idle or active again (idle inputs leave the operator's watermark minimum). */
+  processWatermarkStatus1?(idle: boolean): void;
+  processWatermarkStatus2?(idle: boolean): void;
 }
 
 export enum InputStatus {

@@ -21,6 +21,9 @@ class OneInputChainingOutput implements EdgeOutput {
   emitWatermark(watermark: number): void {
     this.op.processWatermark(watermark);
   }
+  emitWatermarkStatus(idle: boolean): void {
+    this.op.processWatermarkStatus?.(idle);
+  }
 }
 
 /** Sets the key of the record before a keyed operator sees it. */
@@ -40,6 +43,9 @@ class KeyedChainingOutput implements EdgeOutput {
   emitWatermark(watermark: number): void {
     this.op.processWatermark(watermark);
   }
+  emitWatermarkStatus(idle: boolean): void {
+    this.op.processWatermarkStatus?.(idle);
+  }
 }
 
 class SecondInputChainingOutput implements EdgeOutput {
@@ -58,6 +64,10 @@ class SecondInputChainingOutput implements EdgeOutput {
   emitWatermark(watermark: number): void {
     if (this.input === 1) this.op.processWatermark1(watermark);
     else this.op.processWatermark2(watermark);
+  }
+  emitWatermarkStatus(idle: boolean): void {
+    if (this.input === 1) this.op.processWatermarkStatus1?.(idle);
+    else this.op.processWatermarkStatus2?.(idle);
   }
 }
 
@@ -93,6 +103,9 @@ export class RecordWriterOutput implements EdgeOutput {
   emitWatermark(watermark: number): void {
     this.partition.broadcastEvent({ kind: 'watermark', timestamp: watermark });
   }
+  emitWatermarkStatus(idle: boolean): void {
+    this.partition.broadcastEvent({ kind: 'watermark-status', idle });
+  }
 }
 
 /** Records dropped: an operator whose output nobody consumes (a sink). */
@@ -117,6 +130,11 @@ class OperatorOutput implements Output<unknown> {
   emitWatermark(watermark: number): void {
     for (const o of this.main) o.emitWatermark(watermark);
     for (const outs of this.side.values()) for (const o of outs) o.emitWatermark(watermark);
+  }
+
+  emitWatermarkStatus(idle: boolean): void {
+    for (const o of this.main) o.emitWatermarkStatus?.(idle);
+    for (const outs of this.side.values()) for (const o of outs) o.emitWatermarkStatus?.(idle);
   }
 }
 

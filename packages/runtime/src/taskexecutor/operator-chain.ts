@@ -11,7 +11,11 @@ import {
 } from '../network';
 import { chainingOutput, operatorOutput, RecordWriterOutput, type EdgeOutput } from './chain-outputs';
 import { TaskRuntimeContext, type TaskInfo } from './task-runtime-context';
+import { DefaultKeyedStateStore } from '../state/keyed-state-store';
+import { DefaultOperatorStateStore } from '../state/operator-state-store';
 import type { ResultPartitionDescriptor } from './deployment';
+import { HeapInternalTimeServiceManager } from '../operators/timers/heap-internal-time-service-manager';
+import type { TimerFiringControl } from '../operators/timers/timer-service';
 
 export interface ChainServices {
   readonly clock: Clock;
@@ -22,6 +26,8 @@ export interface ChainServices {
   readonly sendOperatorEvent: (operatorId: string, event: unknown) => Promise<unknown>;
   readonly currentWatermark: () => number;
   readonly registerAvailabilityProvider: (p: AvailabilityProvider) => void;
+  /** Back-pressure hooks for timer firing (the task's); without them firing never yields. */
+  readonly timerControl?: TimerFiringControl;
 }
 
 export interface ChainMember {
@@ -29,6 +35,8 @@ export interface ChainMember {
   readonly operatorId: string;
   readonly operator: StreamOperator<unknown>;
   readonly keyedBackend?: KeyedStateBackend;
+  /** Keyed operators only: their timers. */
+  readonly timeServiceManager?: HeapInternalTimeServiceManager;
   /** The output the operator emits into (set while wiring). */
   output?: Output<unknown>;
 }
@@ -66,10 +74,21 @@ export class OperatorChain {
           keyGroupOf: (key) => assignToKeyGroup(key, info.maxParallelism),
         });
       }
-      const member: ChainMember = { node, operatorId, operator, keyedBackend };
+      const timeServiceManager = keyedBackend
+        ? new HeapInternalTimeServiceManager({
+            keyedStateBackend: keyedBackend,
+            clock: services.clock,
+            scheduler: services.scheduler,
+            keyGroupOf: (key) => assignToKeyGroup(key, info.maxParallelism),
+            control: services.timerControl,
+          })
+        : undefined;
+      const member: ChainMember = { node, operatorId, operator, keyedBackend, timeServiceManager };
       inChain.set(node.id, member);
       this.members.push(member);
     }
+    const control = services.timerControl;
+    const outputAvailable = control ? () => !control.shouldYield() : undefined;
     for (const member of [...this.members].reverse()) {
       const main: EdgeOutput[] = [];
       const side = new Map<string, EdgeOutput[]>();
@@ -77,7 +96,8 @@ export class OperatorChain {
         const target = inChain.get(edge.targetId);
         let out: EdgeOutput;
         if (target) {
-          out = chainingOutput(target.operator, edge.typeNumber, target.node.stateKeySelector, target.keyedBackend);
+          const keySelector = edge.typeNumber === 2 ? target.node.stateKeySelector2 : target.node.stateKeySelector;
+          out = chainingOutput(target.operator, edge.typeNumber, keySelector, target.keyedBackend);
         } else {
           const p = partitions.get(edge.id);
           if (!p) throw new Error(`Assertion failed: no result partition for stream edge ${edge.id} of ${member.node.name}`);
@@ -100,8 +120,12 @@ export class OperatorChain {
       }
       member.output = operatorOutput(main, side);
       const env: OperatorEnvironment<unknown> = {
-        output: member.output,
-        runtimeContext,
+        output: member.timeServiceManager ? member.timeServiceManager.gateOutput(member.output) : member.output,
+        // A keyed operator's functions get state on its keyed backend through their runtime context.
+        runtimeContext: member.keyedBackend
+          ? runtimeContext.withKeyedStateStore(new DefaultKeyedStateStore(member.keyedBackend, services.clock))
+          : runtimeContext,
+        operatorStateStore: new DefaultOperatorStateStore(),
         operatorId: member.operatorId,
         operatorName: member.node.name,
         clock: services.clock,
@@ -111,9 +135,37 @@ export class OperatorChain {
         stderr: services.stderr,
         sendOperatorEvent: (event) => services.sendOperatorEvent(member.operatorId, event),
         keyedStateBackend: member.keyedBackend,
+        timeServiceManager: member.timeServiceManager,
         registerAvailabilityProvider: services.registerAvailabilityProvider,
+        isOutputAvailable: outputAvailable,
       };
       member.operator.setup(env);
+    }
+  }
+
+  /** Whether some operator's timer firing stopped for back-pressure and waits for `continueTimers`. */
+  hasPendingTimers(): boolean {
+    for (const m of this.members) if (m.timeServiceManager?.hasPendingWork()) return true;
+    return false;
+  }
+
+  /** Continues pending timer firing, upstream operators first; true when none is left. */
+  continueTimers(): boolean {
+    for (const m of this.members) {
+      if (m.timeServiceManager?.hasPendingWork() && !m.timeServiceManager.continueFiring()) return false;
+    }
+    return !this.hasPendingTimers();
+  }
+
+  /** No processing-time timers fire after the input ended (as Flink's finished tasks). */
+  quiesceProcessingTime(): void {
+    for (const m of this.members) m.timeServiceManager?.quiesce();
+  }
+
+  dispose(): void {
+    for (const m of this.members) {
+      m.timeServiceManager?.dispose();
+      m.keyedBackend?.dispose();
     }
   }
 

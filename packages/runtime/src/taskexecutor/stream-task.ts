@@ -16,7 +16,8 @@ import type { StateBackend } from '../spi/state-backend';
 import type { Cancellable, Clock, Scheduler } from '../time/clock';
 import type { TaskDeploymentDescriptor } from './deployment';
 import { OperatorChain } from './operator-chain';
-import { WatermarkValve } from './watermark-valve';
+import { Wakeup } from './wakeup';
+import { WatermarkValve, type ValveOutput } from './watermark-valve';
 
 /** What a task needs from its slot. */
 export interface TaskEnvironment {
@@ -52,7 +53,6 @@ interface GateBinding {
   readonly process: (value: unknown, timestamp: number) => void;
   readonly valve: WatermarkValve;
   readonly channelOffset: number;
-  readonly onWatermark: (watermark: number) => void;
 }
 
 /**
@@ -62,13 +62,15 @@ interface GateBinding {
  */
 export class StreamTask {
   private canceled = false;
-  private cancelWaiters: Array<() => void> = [];
+  /** What the mailbox loop waits on (see Wakeup: no listeners pile up on shared promises). */
+  private readonly wakeup = new Wakeup();
   private readonly partitions = new Map<string, { partition: ResultPartition<unknown>; descriptor: TaskDeploymentDescriptor['outputs'][number] }>();
   private readonly gates: GateBinding[] = [];
   private readonly availabilityProviders: AvailabilityProvider[] = [];
   private chain?: OperatorChain;
   private flushTimer?: Cancellable;
   private inputWatermark = Number.NEGATIVE_INFINITY;
+  /** Wakes the task loop when timer firing left work pending (processing-time wake-ups, back-pressure). */
   readonly name: string;
 
   constructor(
@@ -94,7 +96,7 @@ export class StreamTask {
         // cancellation is best effort; close() still runs
       }
     }
-    for (const w of this.cancelWaiters.splice(0)) w();
+    this.wakeup.wake();
   }
 
   /** Runs the task to a terminal state and reports every transition. Never rejects. */
@@ -128,6 +130,10 @@ export class StreamTask {
           sendOperatorEvent: (operatorId, event) => env.sendOperatorEvent(tdd.attemptId, operatorId, event),
           currentWatermark: () => this.inputWatermark,
           registerAvailabilityProvider: (p) => this.availabilityProviders.push(p),
+          timerControl: {
+            shouldYield: () => !this.outputsAvailable(),
+            onPendingWork: this.wakeup.wake,
+          },
         },
       );
       this.createInputGates();
@@ -142,6 +148,8 @@ export class StreamTask {
       const head = this.chain.head.operator;
       if (isSourceOperator(head)) await this.runSource(head);
       else await this.runInputs();
+      this.chain.quiesceProcessingTime();
+      await this.drainTimers();
       this.throwIfCanceled();
       for (const m of this.chain.members) await m.operator.finish();
       this.throwIfCanceled();
@@ -167,7 +175,7 @@ export class StreamTask {
       report(ExecutionState.FAILED, { error: serializeError(error) });
       return ExecutionState.FAILED;
     } finally {
-      for (const m of this.chain?.members ?? []) m.keyedBackend?.dispose();
+      this.chain?.dispose();
     }
   }
 
@@ -187,9 +195,6 @@ export class StreamTask {
     if (this.canceled) throw new TaskCanceledSignal();
   }
 
-  private whenCanceled(): Promise<void> {
-    return new Promise((resolve) => (this.canceled ? resolve() : this.cancelWaiters.push(resolve)));
-  }
 
   private createPartitions(): void {
     for (const d of this.tdd.outputs) {
@@ -210,25 +215,20 @@ export class StreamTask {
     const offsets = new Map<number, number>();
     const valves = new Map<number, WatermarkValve>();
     for (const d of this.tdd.inputs) offsets.set(d.typeNumber, (offsets.get(d.typeNumber) ?? 0) + d.channels.length);
-    for (const [typeNumber, count] of offsets) valves.set(typeNumber, new WatermarkValve(count));
+    for (const [typeNumber, count] of offsets) valves.set(typeNumber, new WatermarkValve(count, this.valveOutput(typeNumber)));
     const used = new Map<number, number>();
     this.tdd.inputs.forEach((d, gateIndex) => {
       const gate = new InputGate({ gateIndex, numChannels: d.channels.length, config: this.env.network, serializer: msgpackSerializer<unknown>() });
-      const keySelector = head.node.stateKeySelector;
+      // Input 2 of a two-input operator has its own key selector (none on a broadcast input).
+      const keySelector = d.typeNumber === 2 ? head.node.stateKeySelector2 : head.node.stateKeySelector;
       const backend = head.keyedBackend;
       let process: (v: unknown, ts: number) => void;
-      let onWatermark: (wm: number) => void;
       if (d.typeNumber === 0) {
         const op = head.operator as OneInputStreamOperator<unknown, unknown>;
         process = (v, ts) => op.processElement(v, ts);
-        onWatermark = (wm) => {
-          this.inputWatermark = wm;
-          op.processWatermark(wm);
-        };
       } else {
         const op = head.operator as TwoInputStreamOperator<unknown, unknown, unknown>;
         process = d.typeNumber === 1 ? (v, ts) => op.processElement1(v, ts) : (v, ts) => op.processElement2(v, ts);
-        onWatermark = d.typeNumber === 1 ? (wm) => op.processWatermark1(wm) : (wm) => op.processWatermark2(wm);
       }
       if (keySelector && backend) {
         const inner = process;
@@ -239,17 +239,39 @@ export class StreamTask {
       }
       const channelOffset = used.get(d.typeNumber) ?? 0;
       used.set(d.typeNumber, channelOffset + d.channels.length);
-      this.gates.push({ gate, process, valve: valves.get(d.typeNumber)!, channelOffset, onWatermark });
+      this.gates.push({ gate, process, valve: valves.get(d.typeNumber)!, channelOffset });
       d.channels.forEach((c, i) => {
         this.env.connectInputChannel(c.partitionKey, c.subpartitionIndex, gate, i).catch((e: unknown) => {
           this.connectionError ??= e;
-          for (const w of this.cancelWaiters.splice(0)) w();
+          this.wakeup.wake();
         });
       });
     });
   }
 
   private connectionError: unknown;
+
+  /** Where the valve of input `typeNumber` (0 = the single input, 1/2 = two-input sides) delivers. */
+  private valveOutput(typeNumber: number): ValveOutput {
+    const head = this.chain!.head;
+    if (typeNumber === 0) {
+      const op = head.operator as OneInputStreamOperator<unknown, unknown>;
+      return {
+        emitWatermark: (wm) => {
+          this.inputWatermark = wm;
+          op.processWatermark(wm);
+        },
+        emitWatermarkStatus: (idle) => {
+          if (op.processWatermarkStatus) op.processWatermarkStatus(idle);
+          else head.output?.emitWatermarkStatus?.(idle);
+        },
+      };
+    }
+    const op = head.operator as TwoInputStreamOperator<unknown, unknown, unknown>;
+    return typeNumber === 1
+      ? { emitWatermark: (wm) => op.processWatermark1(wm), emitWatermarkStatus: (idle) => op.processWatermarkStatus1?.(idle) }
+      : { emitWatermark: (wm) => op.processWatermark2(wm), emitWatermarkStatus: (idle) => op.processWatermarkStatus2?.(idle) };
+  }
 
   private outputsAvailable(): boolean {
     for (const p of this.partitions.values()) if (!p.partition.isAvailable()) return false;
@@ -259,10 +281,25 @@ export class StreamTask {
 
   private async whenOutputsAvailable(): Promise<void> {
     for (const p of this.partitions.values()) {
-      if (!p.partition.isAvailable()) return Promise.race([p.partition.whenAvailable(), this.whenCanceled()]);
+      if (!p.partition.isAvailable()) return this.wakeup.wait([p.partition.whenAvailable()]);
     }
     for (const a of this.availabilityProviders) {
-      if (!a.isAvailable()) return Promise.race([a.whenAvailable(), this.whenCanceled()]);
+      if (!a.isAvailable()) return this.wakeup.wait([a.whenAvailable()]);
+    }
+  }
+
+  /** Runs pending timer firing while the outputs take it; false when it had to stop. */
+  private continueTimers(): boolean {
+    const chain = this.chain!;
+    if (!chain.hasPendingTimers()) return true;
+    return this.outputsAvailable() && chain.continueTimers();
+  }
+
+  /** Fires what timers still wait (e.g. released by the last watermark) before the operators finish. */
+  private async drainTimers(): Promise<void> {
+    while (!this.continueTimers()) {
+      this.throwIfCanceled();
+      await this.whenOutputsAvailable();
     }
   }
 
@@ -274,14 +311,14 @@ export class StreamTask {
     let polls = 0;
     for (;;) {
       this.throwIfCanceled();
-      if (!this.outputsAvailable()) {
+      if (!this.continueTimers() || !this.outputsAvailable()) {
         await this.whenOutputsAvailable();
         continue;
       }
       const status = source.pollNext(SOURCE_BATCH);
       if (status === InputStatus.END_OF_INPUT) break;
       if (status === InputStatus.NOTHING_AVAILABLE) {
-        await Promise.race([source.available(), this.whenCanceled()]);
+        await this.wakeup.wait([source.available()]);
         continue;
       }
       if (++polls % (RECORDS_PER_SLICE / SOURCE_BATCH) === 0) await yieldToEventLoop();
@@ -300,7 +337,8 @@ export class StreamTask {
       let budget = RECORDS_PER_SLICE;
       let idle = false;
       while (budget-- > 0) {
-        if (!this.outputsAvailable()) break;
+        // Timers released by an earlier watermark fire before any later input (Flink's ordering).
+        if (!this.continueTimers() || !this.outputsAvailable()) break;
         let element: InputElement | undefined;
         let binding: GateBinding | undefined;
         for (let i = 0; i < gates.length; i++) {
@@ -320,7 +358,9 @@ export class StreamTask {
       }
       if (gates.every((g) => g.gate.isFinished())) return;
       if (!this.outputsAvailable()) await this.whenOutputsAvailable();
-      else if (idle) await Promise.race([...gates.filter((g) => !g.gate.isFinished()).map((g) => g.gate.whenAvailable()), this.whenCanceled()]);
+      else if (idle) {
+        await this.wakeup.wait(gates.filter((g) => !g.gate.isFinished()).map((g) => g.gate.whenAvailable()));
+      }
       else await yieldToEventLoop();
     }
   }
@@ -329,11 +369,11 @@ export class StreamTask {
     if (e.kind === ElementKind.RECORD) {
       b.process(e.value, e.timestamp);
     } else if (e.kind === ElementKind.WATERMARK) {
-      const wm = b.valve.inputWatermark(b.channelOffset + e.channel, e.timestamp);
-      if (wm !== undefined) b.onWatermark(wm);
+      b.valve.inputWatermark(b.channelOffset + e.channel, e.timestamp);
+    } else if (e.event?.kind === 'watermark-status') {
+      b.valve.inputWatermarkStatus(b.channelOffset + e.channel, e.event.idle);
     } else if (e.event?.kind === 'end-of-partition') {
-      const wm = b.valve.channelEnded(b.channelOffset + e.channel);
-      if (wm !== undefined) b.onWatermark(wm);
+      b.valve.channelEnded(b.channelOffset + e.channel);
     }
   }
 }

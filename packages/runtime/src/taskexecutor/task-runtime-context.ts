@@ -1,4 +1,13 @@
 import type { Accumulator, RuntimeContext } from '../functions';
+import { NON_KEYED_STATE_STORE, type KeyedStateStore } from '../state/keyed-state-store';
+import type {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+} from '../state/state-descriptors';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state/state-handles';
 
 export interface TaskInfo {
   readonly jobId: string;
@@ -9,12 +18,22 @@ export interface TaskInfo {
   readonly attemptNumber: number;
 }
 
-/** The RuntimeContext of every function in one task; accumulators are shared by the task's operators. */
+/**
+ * The RuntimeContext of the functions in one task; accumulators are shared by the task's operators.
+ * A keyed operator gets its own copy bound to its keyed state (`withKeyedStateStore`); elsewhere the
+ * state getters throw Flink's "keyed stream" error.
+ */
 export class TaskRuntimeContext implements RuntimeContext {
   constructor(
     private readonly info: TaskInfo,
     private readonly accumulators: Map<string, Accumulator<unknown>>,
+    private readonly keyedStateStore: KeyedStateStore = NON_KEYED_STATE_STORE,
   ) {}
+
+  /** The same task context, with state getters on one operator's keyed state. */
+  withKeyedStateStore(store: KeyedStateStore): TaskRuntimeContext {
+    return new TaskRuntimeContext(this.info, this.accumulators, store);
+  }
   getJobId(): string {
     return this.info.jobId;
   }
@@ -39,6 +58,21 @@ export class TaskRuntimeContext implements RuntimeContext {
   }
   getAccumulator<V>(name: string): Accumulator<V> | undefined {
     return this.accumulators.get(name) as Accumulator<V> | undefined;
+  }
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T> {
+    return this.keyedStateStore.getState(descriptor);
+  }
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T> {
+    return this.keyedStateStore.getListState(descriptor);
+  }
+  getMapState<K, V>(descriptor: MapStateDescriptor<K, V>): MapState<K, V> {
+    return this.keyedStateStore.getMapState(descriptor);
+  }
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T> {
+    return this.keyedStateStore.getReducingState(descriptor);
+  }
+  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT> {
+    return this.keyedStateStore.getAggregatingState(descriptor);
   }
 }
 

@@ -1,5 +1,6 @@
 // Test utilities for operators (Flink's operator test harnesses). Not part of the runtime's main entry.
-export { OneInputOperatorTestHarness, SourceOperatorTestHarness } from './operator-test-harness';
+export { OneInputOperatorTestHarness, KeyedOneInputOperatorTestHarness, SourceOperatorTestHarness } from './operator-test-harness';
+export { TwoInputOperatorTestHarness } from './operator-test-harness';
 export type { OperatorTestHarnessOptions } from './operator-test-harness';
 export { InMemoryKeyedStateBackend } from './in-memory-keyed-state-backend';
 export { RecordingOutput } from './recording-output';

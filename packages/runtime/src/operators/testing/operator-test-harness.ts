@@ -1,9 +1,13 @@
 import { ManualClock, type Clock, type Scheduler } from '../../time/clock';
+import { DefaultKeyedStateStore } from '../../state/keyed-state-store';
+import { DefaultOperatorStateStore } from '../../state/operator-state-store';
+import { HeapInternalTimeServiceManager } from '../timers/heap-internal-time-service-manager';
 import {
   InputStatus,
   NO_TIMESTAMP,
   type AvailabilityProvider,
   type OneInputStreamOperator,
+  type TwoInputStreamOperator,
   type OperatorEnvironment,
   type SourceOperator,
   type StreamOperator,
@@ -15,6 +19,8 @@ import { TestingRuntimeContext, type TestingRuntimeContextOptions } from './test
 export interface OperatorTestHarnessOptions extends TestingRuntimeContextOptions {
   /** Makes the operator keyed: the harness sets the current key from each record, as the task does. */
   readonly keySelector?: (value: never) => unknown;
+  /** Two-input harness: the key of input 2's records (input 1 uses `keySelector`); unset for a broadcast input. */
+  readonly keySelector2?: (value: never) => unknown;
   /** Time source; a ManualClock (at 0) unless given. */
   readonly clock?: Clock & Scheduler;
   /** Answers sendOperatorEvent; acknowledges at once unless given. */
@@ -35,6 +41,10 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
   readonly operatorEvents: unknown[] = [];
   readonly availabilityProviders: AvailabilityProvider[] = [];
   readonly keyedStateBackend?: InMemoryKeyedStateBackend;
+  /** Keyed harnesses only: the operator's timers, on the harness clock. */
+  readonly timeServiceManager?: HeapInternalTimeServiceManager;
+  /** Non-keyed state of the operator (list, union list, broadcast). */
+  readonly operatorStateStore = new DefaultOperatorStateStore();
   currentWatermark = Number.MIN_SAFE_INTEGER;
   private isSetUp = false;
 
@@ -42,9 +52,18 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
     readonly operator: OP,
     protected readonly options: OperatorTestHarnessOptions = {},
   ) {
-    this.runtimeContext = new TestingRuntimeContext(options);
     this.clock = options.clock ?? new ManualClock(0);
-    if (options.keySelector) this.keyedStateBackend = new InMemoryKeyedStateBackend();
+    if (options.keySelector) {
+      this.keyedStateBackend = new InMemoryKeyedStateBackend();
+      this.timeServiceManager = new HeapInternalTimeServiceManager({
+        keyedStateBackend: this.keyedStateBackend,
+        clock: this.clock,
+        scheduler: this.clock,
+      });
+    }
+    // As the task does: functions of a keyed operator reach its keyed state through the context.
+    const keyedStateStore = this.keyedStateBackend ? new DefaultKeyedStateStore(this.keyedStateBackend, this.clock) : undefined;
+    this.runtimeContext = new TestingRuntimeContext({ keyedStateStore, ...options });
   }
 
   /** setup + open. */
@@ -71,6 +90,8 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
         return this.options.onOperatorEvent ? this.options.onOperatorEvent(event) : Promise.resolve(undefined);
       },
       keyedStateBackend: this.keyedStateBackend,
+      operatorStateStore: this.operatorStateStore,
+      timeServiceManager: this.timeServiceManager,
       registerAvailabilityProvider: (p) => this.availabilityProviders.push(p),
     };
     this.operator.setup(env);
@@ -82,7 +103,29 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
 
   async close(): Promise<void> {
     await this.operator.close();
+    this.timeServiceManager?.dispose();
     this.keyedStateBackend?.dispose();
+  }
+
+  /**
+   * Moves processing time forward (Flink's setProcessingTime), firing due processing-time timers and
+   * scheduled callbacks in time order. Needs the default ManualClock (or a ManualClock passed in).
+   */
+  advanceProcessingTime(ms: number): void {
+    if (!(this.clock instanceof ManualClock)) throw new Error('advanceProcessingTime needs a ManualClock');
+    this.clock.advance(ms);
+  }
+
+  /** Sets processing time to `time` (not backwards). */
+  setProcessingTime(time: number): void {
+    const now = this.clock.currentTimeMillis();
+    if (time < now) throw new Error(`Processing time cannot go back from ${now} to ${time}`);
+    this.advanceProcessingTime(time - now);
+  }
+
+  /** Registered timers of all timer services (0 when not keyed). */
+  numTimers(): number {
+    return this.timeServiceManager?.numTimers() ?? 0;
   }
 
   /** Whether every registered availability provider is available. */
@@ -105,6 +148,17 @@ export class OneInputOperatorTestHarness<IN, OUT> extends HarnessBase<OUT, OneIn
   processWatermark(watermark: number): void {
     this.currentWatermark = watermark;
     this.operator.processWatermark(watermark);
+  }
+
+  /** Delivers an input watermark status (true = idle), as the task's valve would. */
+  processWatermarkStatus(idle: boolean): void {
+    this.operator.processWatermarkStatus?.(idle);
+  }
+
+  /** Keyed harnesses: sets the current key by hand (e.g. before touching state from the test). */
+  setCurrentKey(key: unknown): void {
+    if (!this.keyedStateBackend) throw new Error('setCurrentKey needs a keyed harness (options.keySelector)');
+    this.keyedStateBackend.setCurrentKey(key);
   }
 
   /** open, feed all values, finish, close; returns the main output's values. */
@@ -149,5 +203,39 @@ export class SourceOperatorTestHarness<OUT> extends HarnessBase<OUT, SourceOpera
       await this.close();
     }
     return this.output.values();
+  }
+}
+
+/** A OneInputOperatorTestHarness whose operator is keyed by `keySelector` (state and timers per key). */
+export class KeyedOneInputOperatorTestHarness<IN, OUT, K> extends OneInputOperatorTestHarness<IN, OUT> {
+  constructor(operator: OneInputStreamOperator<IN, OUT>, keySelector: (value: IN) => K, options: Omit<OperatorTestHarnessOptions, 'keySelector'> = {}) {
+    super(operator, { ...options, keySelector: keySelector as (value: never) => unknown });
+  }
+}
+
+/**
+ * Runs a two-input operator (Flink's TwoInputStreamOperatorTestHarness). Keyed when `keySelector` is
+ * given: the key of input 1 comes from it, the key of input 2 from `keySelector2` (none: the current
+ * key stays as it was, as for a broadcast input).
+ */
+export class TwoInputOperatorTestHarness<IN1, IN2, OUT> extends HarnessBase<OUT, TwoInputStreamOperator<IN1, IN2, OUT>> {
+  processElement1(value: IN1, timestamp = NO_TIMESTAMP): void {
+    const selector = this.options.keySelector as ((value: IN1) => unknown) | undefined;
+    if (selector && this.keyedStateBackend) this.keyedStateBackend.setCurrentKey(selector(value));
+    this.operator.processElement1(value, timestamp);
+  }
+
+  processElement2(value: IN2, timestamp = NO_TIMESTAMP): void {
+    const selector = this.options.keySelector2 as ((value: IN2) => unknown) | undefined;
+    if (selector && this.keyedStateBackend) this.keyedStateBackend.setCurrentKey(selector(value));
+    this.operator.processElement2(value, timestamp);
+  }
+
+  processWatermark1(watermark: number): void {
+    this.operator.processWatermark1(watermark);
+  }
+
+  processWatermark2(watermark: number): void {
+    this.operator.processWatermark2(watermark);
   }
 }

@@ -16,6 +16,8 @@ export class RecordingOutput<T> implements Output<T> {
   readonly records: RecordedElement<T>[] = [];
   readonly sideRecords: RecordedSideElement[] = [];
   readonly watermarks: number[] = [];
+  /** Watermark statuses in order: true = idle, false = active. */
+  readonly watermarkStatuses: boolean[] = [];
 
   collect(value: T, timestamp: number): void {
     this.records.push({ value, timestamp });
@@ -25,6 +27,9 @@ export class RecordingOutput<T> implements Output<T> {
   }
   emitWatermark(watermark: number): void {
     this.watermarks.push(watermark);
+  }
+  emitWatermarkStatus(idle: boolean): void {
+    this.watermarkStatuses.push(idle);
   }
 
   values(): T[] {
@@ -37,5 +42,6 @@ export class RecordingOutput<T> implements Output<T> {
     this.records.length = 0;
     this.sideRecords.length = 0;
     this.watermarks.length = 0;
+    this.watermarkStatuses.length = 0;
   }
 }

@@ -1,4 +1,13 @@
 import type { Accumulator, RuntimeContext } from '../../functions';
+import { NON_KEYED_STATE_STORE, type KeyedStateStore } from '../../state/keyed-state-store';
+import type {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+} from '../../state/state-descriptors';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../state/state-handles';
 
 export interface TestingRuntimeContextOptions {
   readonly jobId?: string;
@@ -7,12 +16,15 @@ export interface TestingRuntimeContextOptions {
   readonly parallelism?: number;
   readonly maxParallelism?: number;
   readonly attemptNumber?: number;
+  /** Keyed state for the state getters; without it they throw as in a non-keyed function. */
+  readonly keyedStateStore?: KeyedStateStore;
 }
 
 /** A RuntimeContext with fixed values (defaults: subtask 0 of 1, attempt 0). */
 export class TestingRuntimeContext implements RuntimeContext {
   readonly accumulators = new Map<string, Accumulator<unknown>>();
-  private readonly o: Required<TestingRuntimeContextOptions>;
+  private readonly o: Required<Omit<TestingRuntimeContextOptions, 'keyedStateStore'>>;
+  keyedStateStore: KeyedStateStore;
 
   constructor(options: TestingRuntimeContextOptions = {}) {
     this.o = {
@@ -24,6 +36,7 @@ export class TestingRuntimeContext implements RuntimeContext {
       attemptNumber: 0,
       ...options,
     };
+    this.keyedStateStore = options.keyedStateStore ?? NON_KEYED_STATE_STORE;
   }
 
   getJobId(): string {
@@ -50,5 +63,20 @@ export class TestingRuntimeContext implements RuntimeContext {
   }
   getAccumulator<V>(name: string): Accumulator<V> | undefined {
     return this.accumulators.get(name) as Accumulator<V> | undefined;
+  }
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T> {
+    return this.keyedStateStore.getState(descriptor);
+  }
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T> {
+    return this.keyedStateStore.getListState(descriptor);
+  }
+  getMapState<K, V>(descriptor: MapStateDescriptor<K, V>): MapState<K, V> {
+    return this.keyedStateStore.getMapState(descriptor);
+  }
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T> {
+    return this.keyedStateStore.getReducingState(descriptor);
+  }
+  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT> {
+    return this.keyedStateStore.getAggregatingState(descriptor);
   }
 }

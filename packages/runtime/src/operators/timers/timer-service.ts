@@ -33,10 +33,31 @@ export interface InternalTimerService<N> {
  * Flink's AbstractStreamOperator#processWatermark).
  */
 export interface InternalTimeServiceManager {
-  getInternalTimerService<N>(name: string, triggerable: Triggerable<N>): InternalTimerService<N>;
+  /**
+   * The service `name` of this operator (created on first use; later calls return the same service and
+   * replace its triggerable). `namespaceId` turns a namespace into a string equal for equal namespaces
+   * (dedup); without it namespaces are compared by value through a generic encoding, so a window
+   * operator on a hot path should pass a cheap one (e.g. `w => w.start + ':' + w.end`).
+   */
+  getInternalTimerService<N>(name: string, triggerable: Triggerable<N>, namespaceId?: (namespace: N) => string): InternalTimerService<N>;
   advanceWatermark(watermark: number): void;
   currentWatermark(): number;
   /** Number of registered timers (metrics and tests). */
   numTimers(): number;
   dispose(): void;
 }
+
+/**
+ * How the task keeps timer firing from outrunning its outputs (back-pressure). Firing stops between two
+ * timers when `shouldYield()` says so; the manager then reports `onPendingWork()` and the task calls
+ * `continueFiring()` once its outputs are available again. A watermark the operator emits while the
+ * timers it released are still pending is held back and emitted when they have all fired, so
+ * downstream never sees a watermark before the records it released.
+ */
+export interface TimerFiringControl {
+  shouldYield(): boolean;
+  onPendingWork(): void;
+}
+
+/** Timer names Flink's KeyedProcessOperator uses (kept for snapshot compatibility later). */
+export const USER_TIMERS = 'user-timers';

@@ -1,0 +1,72 @@
+import {
+  AscendingTimestampsWatermarks,
+  BoundedOutOfOrdernessWatermarks,
+  NoWatermarksGenerator,
+  WatermarksWithIdleness,
+  type TimestampAssigner,
+  type WatermarkGenerator,
+  type WatermarkGeneratorContext,
+  type WatermarkStrategyLike,
+} from '@flott/runtime';
+
+export type WatermarkGeneratorSupplier<T> = (context: WatermarkGeneratorContext) => WatermarkGenerator<T>;
+
+/**
+ * How a stream gets event timestamps and watermarks (Flink's WatermarkStrategy); immutable, every
+ * `with*` returns a new strategy. Used with `stream.assignTimestampsAndWatermarks(strategy)`.
+ *
+ *   WatermarkStrategy.forBoundedOutOfOrderness<Event>(5000)
+ *     .withTimestampAssigner((e) => e.time)
+ *     .withIdleness(60_000)
+ */
+export class WatermarkStrategy<T> implements WatermarkStrategyLike<T> {
+  private constructor(
+    private readonly supplier: WatermarkGeneratorSupplier<T>,
+    private readonly assigner?: TimestampAssigner<T>,
+    private readonly idleTimeoutMs?: number,
+  ) {}
+
+  /** Timestamps never decrease: watermark = highest timestamp − 1. */
+  static forMonotonousTimestamps<T>(): WatermarkStrategy<T> {
+    return new WatermarkStrategy<T>(() => new AscendingTimestampsWatermarks<T>());
+  }
+
+  /** Records arrive at most `maxOutOfOrdernessMs` late: watermark = highest timestamp − maxOutOfOrdernessMs − 1. */
+  static forBoundedOutOfOrderness<T>(maxOutOfOrdernessMs: number): WatermarkStrategy<T> {
+    if (!(maxOutOfOrdernessMs >= 0)) throw new RangeError(`maxOutOfOrderness must be >= 0 ms, got ${maxOutOfOrdernessMs}`);
+    return new WatermarkStrategy<T>(() => new BoundedOutOfOrdernessWatermarks<T>(maxOutOfOrdernessMs));
+  }
+
+  /** A custom WatermarkGenerator, created once per parallel instance. */
+  static forGenerator<T>(supplier: WatermarkGeneratorSupplier<T>): WatermarkStrategy<T> {
+    return new WatermarkStrategy<T>(supplier);
+  }
+
+  /** No watermarks (event time only ends with bounded input). */
+  static noWatermarks<T>(): WatermarkStrategy<T> {
+    return new WatermarkStrategy<T>(() => new NoWatermarksGenerator<T>());
+  }
+
+  /** Takes each record's event time from the record; `recordTimestamp` is the one it had (NO_TIMESTAMP when none). */
+  withTimestampAssigner(assigner: (element: T, recordTimestamp: number) => number): WatermarkStrategy<T> {
+    return new WatermarkStrategy<T>(this.supplier, assigner, this.idleTimeoutMs);
+  }
+
+  /**
+   * Marks the stream idle when no record arrived for `idleTimeoutMs` of processing time, so downstream
+   * operators do not wait for its watermark; the next record makes it active again.
+   */
+  withIdleness(idleTimeoutMs: number): WatermarkStrategy<T> {
+    if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeout must be > 0 ms, got ${idleTimeoutMs}`);
+    return new WatermarkStrategy<T>(this.supplier, this.assigner, idleTimeoutMs);
+  }
+
+  createWatermarkGenerator(context: WatermarkGeneratorContext): WatermarkGenerator<T> {
+    const generator = this.supplier(context);
+    return this.idleTimeoutMs === undefined ? generator : new WatermarksWithIdleness(generator, this.idleTimeoutMs, context.clock);
+  }
+
+  createTimestampAssigner(): TimestampAssigner<T> | undefined {
+    return this.assigner;
+  }
+}

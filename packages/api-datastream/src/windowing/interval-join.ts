@@ -1,0 +1,66 @@
+import { IntervalJoinOperator, JobBuildError, type OutputTag, type ProcessJoinFunctionLike } from '@flott/runtime';
+import type { SingleOutputStreamOperator } from '../data-stream';
+import type { KeyedStream } from '../keyed-stream';
+
+/** `left.intervalJoin(right)` before `between` (Flink's KeyedStream.IntervalJoin). */
+export class IntervalJoin<T1, T2, K> {
+  /** @internal */
+  constructor(
+    private readonly left: KeyedStream<T1, K>,
+    private readonly right: KeyedStream<T2, K>,
+  ) {}
+
+  /** Joins a left element at time t with right elements of the same key in [t + lower, t + upper] (ms). */
+  between(lowerBound: number, upperBound: number): IntervalJoined<T1, T2, K> {
+    if (!(lowerBound <= upperBound)) throw new JobBuildError(`intervalJoin: lowerBound <= upperBound must be fulfilled, got [${lowerBound}, ${upperBound}]`);
+    return new IntervalJoined<T1, T2, K>(this.left, this.right, lowerBound, upperBound);
+  }
+}
+
+/** An interval join with its bounds (Flink's IntervalJoined); `process` adds the operator. */
+export class IntervalJoined<T1, T2, K> {
+  private lowerInclusive = true;
+  private upperInclusive = true;
+  private leftLateTag?: string;
+  private rightLateTag?: string;
+
+  /** @internal */
+  constructor(
+    private readonly left: KeyedStream<T1, K>,
+    private readonly right: KeyedStream<T2, K>,
+    private readonly lowerBound: number,
+    private readonly upperBound: number,
+  ) {}
+
+  lowerBoundExclusive(): this {
+    this.lowerInclusive = false;
+    return this;
+  }
+  upperBoundExclusive(): this {
+    this.upperInclusive = false;
+    return this;
+  }
+  sideOutputLeftLateData(tag: OutputTag<T1>): this {
+    this.leftLateTag = tag.id;
+    return this;
+  }
+  sideOutputRightLateData(tag: OutputTag<T2>): this {
+    this.rightLateTag = tag.id;
+    return this;
+  }
+
+  process<R>(f: ProcessJoinFunctionLike<T1, T2, R>): SingleOutputStreamOperator<R> {
+    const options = {
+      lowerBound: this.lowerBound,
+      upperBound: this.upperBound,
+      lowerBoundInclusive: this.lowerInclusive,
+      upperBoundInclusive: this.upperInclusive,
+      leftLateDataOutputTag: this.leftLateTag,
+      rightLateDataOutputTag: this.rightLateTag,
+    };
+    const lower = this.lowerInclusive ? this.lowerBound : this.lowerBound + 1;
+    const upper = this.upperInclusive ? this.upperBound : this.upperBound - 1;
+    if (lower > upper) throw new JobBuildError(`intervalJoin: the exclusive bounds leave no interval ([${lower}, ${upper}])`);
+    return this.left.connect(this.right).transform('IntervalJoin', () => new IntervalJoinOperator<K, T1, T2, R>(options, f), 'IntervalJoin');
+  }
+}

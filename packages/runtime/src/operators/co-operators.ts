@@ -1,0 +1,232 @@
+import { TimeDomain, type Collector, type OnTimerContext, type OutputTag, type ProcessContext, type TimerService } from '../functions';
+import type { KeyedStateBackend } from '../spi/state-backend';
+import { AbstractUdfStreamOperator } from './abstract-stream-operator';
+import { TimestampedCollector } from './basic-operators';
+import type { CoFlatMapFunctionLike, CoMapFunctionLike, CoProcessFunctionLike, KeyedCoProcessFunctionLike } from './co-functions';
+import { specializeHotMethods } from './specialize';
+import { NO_TIMESTAMP, type OperatorEnvironment, type TwoInputStreamOperator } from './stream-operator';
+import { nonKeyedTimerService } from './timers/timer-errors';
+import { USER_TIMERS, type InternalTimer, type InternalTimerService, type InternalTimeServiceManager, type Triggerable } from './timers/timer-service';
+
+/**
+ * Base of two-input operators: the operator's watermark is the minimum of its two inputs' watermarks
+ * (Flink's AbstractStreamOperator#processWatermark1/2), emitted only when it advances.
+ */
+export abstract class AbstractTwoInputUdfOperator<IN1, IN2, OUT, F>
+  extends AbstractUdfStreamOperator<OUT, F>
+  implements TwoInputStreamOperator<IN1, IN2, OUT>
+{
+  private input1Watermark = Number.NEGATIVE_INFINITY;
+  private input2Watermark = Number.NEGATIVE_INFINITY;
+  protected combinedWatermark = Number.MIN_SAFE_INTEGER;
+
+  abstract processElement1(value: IN1, timestamp: number): void;
+  abstract processElement2(value: IN2, timestamp: number): void;
+
+  processWatermark1(watermark: number): void {
+    this.input1Watermark = watermark;
+    this.advanceWatermark();
+  }
+
+  processWatermark2(watermark: number): void {
+    this.input2Watermark = watermark;
+    this.advanceWatermark();
+  }
+
+  /** Fires due event-time timers (keyed operators) before the watermark goes downstream. */
+  protected onWatermark(watermark: number): void {
+    this.output.emitWatermark(watermark);
+  }
+
+  private advanceWatermark(): void {
+    const min = Math.min(this.input1Watermark, this.input2Watermark);
+    if (min > this.combinedWatermark) {
+      this.combinedWatermark = min;
+      this.onWatermark(min);
+    }
+  }
+}
+
+/** Flink's CoStreamMap. */
+export class CoStreamMap<IN1, IN2, OUT> extends AbstractTwoInputUdfOperator<IN1, IN2, OUT, CoMapFunctionLike<IN1, IN2, OUT>> {
+  private readonly map1: (value: IN1) => OUT;
+  private readonly map2: (value: IN2) => OUT;
+  constructor(f: CoMapFunctionLike<IN1, IN2, OUT>) {
+    super(f);
+    this.map1 = f.map1.bind(f);
+    this.map2 = f.map2.bind(f);
+    specializeHotMethods(this, ['processElement1', 'processElement2']);
+  }
+  processElement1(value: IN1, timestamp: number): void {
+    this.output.collect(this.map1(value), timestamp);
+  }
+  processElement2(value: IN2, timestamp: number): void {
+    this.output.collect(this.map2(value), timestamp);
+  }
+}
+
+/** Flink's CoStreamFlatMap. */
+export class CoStreamFlatMap<IN1, IN2, OUT> extends AbstractTwoInputUdfOperator<IN1, IN2, OUT, CoFlatMapFunctionLike<IN1, IN2, OUT>> {
+  private readonly flatMap1: (value: IN1, out: Collector<OUT>) => void;
+  private readonly flatMap2: (value: IN2, out: Collector<OUT>) => void;
+  private collector!: TimestampedCollector<OUT>;
+  constructor(f: CoFlatMapFunctionLike<IN1, IN2, OUT>) {
+    super(f);
+    this.flatMap1 = f.flatMap1.bind(f);
+    this.flatMap2 = f.flatMap2.bind(f);
+    specializeHotMethods(this, ['processElement1', 'processElement2']);
+  }
+  override setup(env: OperatorEnvironment<OUT>): void {
+    super.setup(env);
+    this.collector = new TimestampedCollector(this.output);
+  }
+  processElement1(value: IN1, timestamp: number): void {
+    const c = this.collector;
+    c.timestamp = timestamp;
+    this.flatMap1(value, c);
+  }
+  processElement2(value: IN2, timestamp: number): void {
+    const c = this.collector;
+    c.timestamp = timestamp;
+    this.flatMap2(value, c);
+  }
+}
+
+/** Flink's CoProcessOperator (non-keyed). */
+export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputUdfOperator<IN1, IN2, OUT, CoProcessFunctionLike<IN1, IN2, OUT>> {
+  private readonly fn1: (value: IN1, ctx: ProcessContext, out: Collector<OUT>) => void;
+  private readonly fn2: (value: IN2, ctx: ProcessContext, out: Collector<OUT>) => void;
+  private collector!: TimestampedCollector<OUT>;
+  private readonly timers = nonKeyedTimerService(
+    () => this.env.clock.currentTimeMillis(),
+    () => this.combinedWatermark,
+  );
+  private readonly context: ProcessContext = {
+    timestamp: () => (this.collector.timestamp === NO_TIMESTAMP ? undefined : this.collector.timestamp),
+    output: <X>(tag: OutputTag<X>, value: X): void => this.output.collectSide(tag.id, value, this.collector.timestamp),
+    currentWatermark: () => this.combinedWatermark,
+    currentProcessingTime: () => this.env.clock.currentTimeMillis(),
+    timerService: () => this.timers,
+  };
+  constructor(f: CoProcessFunctionLike<IN1, IN2, OUT>) {
+    super(f);
+    this.fn1 = f.processElement1.bind(f);
+    this.fn2 = f.processElement2.bind(f);
+    specializeHotMethods(this, ['processElement1', 'processElement2']);
+  }
+  override setup(env: OperatorEnvironment<OUT>): void {
+    super.setup(env);
+    this.collector = new TimestampedCollector(this.output);
+  }
+  processElement1(value: IN1, timestamp: number): void {
+    const c = this.collector;
+    c.timestamp = timestamp;
+    this.fn1(value, this.context, c);
+  }
+  processElement2(value: IN2, timestamp: number): void {
+    const c = this.collector;
+    c.timestamp = timestamp;
+    this.fn2(value, this.context, c);
+  }
+}
+
+/** KeyedCoProcessFunction timers have no namespace (Flink's VoidNamespace). */
+type VoidNamespace = null;
+const voidId = (): string => 'v';
+
+/**
+ * Flink's KeyedCoProcessOperator: the task sets the current key from either input's key selector;
+ * keyed state comes from the runtime context, timers from the operator's 'user-timers' service.
+ * Output carries the input's timestamp, an event-time timer's time, or none for processing time.
+ */
+export class KeyedCoProcessOperator<K, IN1, IN2, OUT>
+  extends AbstractTwoInputUdfOperator<IN1, IN2, OUT, KeyedCoProcessFunctionLike<K, IN1, IN2, OUT>>
+  implements Triggerable<VoidNamespace>
+{
+  private readonly fn1: (value: IN1, ctx: OnTimerContext<K>, out: Collector<OUT>) => void;
+  private readonly fn2: (value: IN2, ctx: OnTimerContext<K>, out: Collector<OUT>) => void;
+  private readonly onTimerFn?: (timestamp: number, ctx: OnTimerContext<K>, out: Collector<OUT>) => void;
+  private collector!: TimestampedCollector<OUT>;
+  private backend!: KeyedStateBackend;
+  private manager!: InternalTimeServiceManager;
+  private internalTimers!: InternalTimerService<VoidNamespace>;
+  private timerTimestamp = NO_TIMESTAMP;
+  private domain = TimeDomain.EVENT_TIME;
+  private readonly timers: TimerService = {
+    currentProcessingTime: () => this.internalTimers.currentProcessingTime(),
+    currentWatermark: () => this.combinedWatermark,
+    registerEventTimeTimer: (time) => this.internalTimers.registerEventTimeTimer(null, time),
+    registerProcessingTimeTimer: (time) => this.internalTimers.registerProcessingTimeTimer(null, time),
+    deleteEventTimeTimer: (time) => this.internalTimers.deleteEventTimeTimer(null, time),
+    deleteProcessingTimeTimer: (time) => this.internalTimers.deleteProcessingTimeTimer(null, time),
+  };
+  private readonly context: OnTimerContext<K> = {
+    timestamp: () => {
+      const ts = this.timerTimestamp !== NO_TIMESTAMP ? this.timerTimestamp : this.collector.timestamp;
+      return ts === NO_TIMESTAMP ? undefined : ts;
+    },
+    output: <X>(tag: OutputTag<X>, value: X): void => this.output.collectSide(tag.id, value, this.collector.timestamp),
+    currentWatermark: () => this.combinedWatermark,
+    currentProcessingTime: () => this.env.clock.currentTimeMillis(),
+    timerService: () => this.timers,
+    getCurrentKey: () => this.backend.getCurrentKey() as K,
+    timeDomain: () => this.domain,
+  };
+
+  constructor(f: KeyedCoProcessFunctionLike<K, IN1, IN2, OUT>) {
+    super(f);
+    this.fn1 = f.processElement1.bind(f);
+    this.fn2 = f.processElement2.bind(f);
+    if (typeof f.onTimer === 'function') this.onTimerFn = f.onTimer.bind(f);
+    specializeHotMethods(this, ['processElement1', 'processElement2']);
+  }
+
+  override open(): void | Promise<void> {
+    const { keyedStateBackend, timeServiceManager, operatorName } = this.env;
+    if (!keyedStateBackend || !timeServiceManager) {
+      throw new Error(`Assertion failed: keyed operator ${operatorName} got no keyed state backend or timer service`);
+    }
+    this.backend = keyedStateBackend;
+    this.manager = timeServiceManager;
+    this.collector = new TimestampedCollector(this.output);
+    this.internalTimers = timeServiceManager.getInternalTimerService<VoidNamespace>(USER_TIMERS, this, voidId);
+    return super.open();
+  }
+
+  processElement1(value: IN1, timestamp: number): void {
+    const c = this.collector;
+    c.timestamp = timestamp;
+    this.fn1(value, this.context, c);
+  }
+
+  processElement2(value: IN2, timestamp: number): void {
+    const c = this.collector;
+    c.timestamp = timestamp;
+    this.fn2(value, this.context, c);
+  }
+
+  protected override onWatermark(watermark: number): void {
+    this.manager.advanceWatermark(watermark);
+    this.output.emitWatermark(watermark);
+  }
+
+  onEventTime(timer: InternalTimer<VoidNamespace>): void {
+    this.fire(timer, TimeDomain.EVENT_TIME, timer.timestamp);
+  }
+
+  onProcessingTime(timer: InternalTimer<VoidNamespace>): void {
+    this.fire(timer, TimeDomain.PROCESSING_TIME, NO_TIMESTAMP);
+  }
+
+  private fire(timer: InternalTimer<VoidNamespace>, domain: TimeDomain, outputTimestamp: number): void {
+    if (!this.onTimerFn) return;
+    this.collector.timestamp = outputTimestamp;
+    this.timerTimestamp = timer.timestamp;
+    this.domain = domain;
+    try {
+      this.onTimerFn(timer.timestamp, this.context, this.collector);
+    } finally {
+      this.timerTimestamp = NO_TIMESTAMP;
+    }
+  }
+}

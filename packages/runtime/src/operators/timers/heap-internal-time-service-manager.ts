@@ -1,0 +1,254 @@
+import type { KeyedStateBackend } from '../../spi/state-backend';
+import type { Cancellable, Clock, Scheduler } from '../../time/clock';
+import type { Output } from '../stream-operator';
+import { specializeHotMethods } from '../specialize';
+import { HeapInternalTimerService, type TimerServiceHost } from './heap-internal-timer-service';
+import type { TimerEntry, TimerHeap } from './timer-heap';
+import type { InternalTimeServiceManager, InternalTimerService, TimerFiringControl, Triggerable } from './timer-service';
+
+export interface HeapInternalTimeServiceManagerOptions {
+  readonly keyedStateBackend: KeyedStateBackend;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  /** Key group of a key (kept with each timer for per-key-group snapshots); 0 for all keys unless given. */
+  readonly keyGroupOf?: (key: unknown) => number;
+  /** Back-pressure hooks of the task; without them every firing runs to completion (tests). */
+  readonly control?: TimerFiringControl;
+}
+
+const NEVER_YIELD: TimerFiringControl = { shouldYield: () => false, onPendingWork: () => undefined };
+
+type AnyService = HeapInternalTimerService<unknown>;
+
+/**
+ * The timer services of one keyed operator, on the JS heap (Flink's InternalTimeServiceManagerImpl
+ * with heap priority queues). Event-time timers fire from `advanceWatermark`, processing-time timers
+ * from one scheduled wake-up for the earliest timer of all services. Both loops stop between two
+ * timers when the task's outputs are full and continue from `continueFiring` (see TimerFiringControl).
+ * Mailbox thread only: the scheduler runs its callbacks on the same event loop.
+ */
+export class HeapInternalTimeServiceManager implements InternalTimeServiceManager {
+  private readonly services = new Map<string, AnyService>();
+  private readonly serviceList: AnyService[] = [];
+  private readonly host: TimerServiceHost;
+  private readonly control: TimerFiringControl;
+  private watermark = Number.MIN_SAFE_INTEGER;
+  /** Highest watermark asked for; `watermark` equals it except between two firing slices. */
+  private targetWatermark = Number.MIN_SAFE_INTEGER;
+  private eventTimePending = false;
+  private processingTimePending = false;
+  private deferredWatermark: number | undefined;
+  private deferredOutput: Output<unknown> | undefined;
+  private wakeUp: Cancellable | undefined;
+  private wakeUpAt = Number.POSITIVE_INFINITY;
+  private disposed = false;
+  private quiesced = false;
+
+  constructor(private readonly options: HeapInternalTimeServiceManagerOptions) {
+    this.control = options.control ?? NEVER_YIELD;
+    const keyGroupOf = options.keyGroupOf ?? (() => 0);
+    this.host = {
+      backend: options.keyedStateBackend,
+      clock: options.clock,
+      keyGroupOf,
+      currentWatermark: () => this.watermark,
+      processingTimerAdded: (ts) => this.scheduleWakeUp(ts),
+    };
+  }
+
+  getInternalTimerService<N>(name: string, triggerable: Triggerable<N>, namespaceId?: (namespace: N) => string): InternalTimerService<N> {
+    const existing = this.services.get(name);
+    if (existing) {
+      existing.triggerable = triggerable as Triggerable<unknown>;
+      return existing as unknown as InternalTimerService<N>;
+    }
+    const service = new HeapInternalTimerService<N>(name, triggerable, this.host, namespaceId);
+    this.services.set(name, service as unknown as AnyService);
+    this.serviceList.push(service as unknown as AnyService);
+    return service;
+  }
+
+  advanceWatermark(watermark: number): void {
+    if (watermark > this.targetWatermark) this.targetWatermark = watermark;
+    this.fireEventTimeTimers();
+  }
+
+  currentWatermark(): number {
+    return this.watermark;
+  }
+
+  numTimers(): number {
+    let n = 0;
+    for (const s of this.serviceList) n += s.numTimers();
+    return n;
+  }
+
+  /** Whether firing stopped for back-pressure (or processing-time timers are due) and awaits `continueFiring`. */
+  hasPendingWork(): boolean {
+    return this.eventTimePending || this.processingTimePending || this.deferredWatermark !== undefined;
+  }
+
+  /** Continues pending firing; true when nothing is left. Emits a held-back watermark once its timers fired. */
+  continueFiring(): boolean {
+    if (this.eventTimePending && !this.fireEventTimeTimers()) return false;
+    if (this.deferredWatermark !== undefined && this.deferredOutput) {
+      const wm = this.deferredWatermark;
+      this.deferredWatermark = undefined;
+      this.deferredOutput.emitWatermark(wm);
+    }
+    if (this.processingTimePending && !this.fireProcessingTimeTimers()) return false;
+    return !this.hasPendingWork();
+  }
+
+  /**
+   * The operator's output, with watermarks held back while timers released by an earlier
+   * `advanceWatermark` still wait to fire. The task hands this to keyed operators as their output.
+   */
+  gateOutput<T>(output: Output<T>): Output<T> {
+    const gated = new WatermarkGatingOutput<T>(output, this);
+    this.deferredOutput = output as Output<unknown>;
+    return gated;
+  }
+
+  /** @internal Called by the gating output. */
+  holdBackWatermark(watermark: number): boolean {
+    if (!this.eventTimePending) return false;
+    this.deferredWatermark = watermark;
+    return true;
+  }
+
+  /** Stops processing-time timers (end of input or shutdown); event-time firing still works. */
+  quiesce(): void {
+    this.quiesced = true;
+    this.processingTimePending = false;
+    this.wakeUp?.cancel();
+    this.wakeUp = undefined;
+    this.wakeUpAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** Timers of one key group, for snapshots by key-group range: [service name, event time?, timer]. */
+  *timersOfKeyGroup(keyGroup: number): Iterable<{ service: string; domain: 'event' | 'processing'; timer: TimerEntry<unknown> }> {
+    for (const s of this.serviceList) {
+      for (const timer of s.eventTimeTimers.ofKeyGroup(keyGroup)) yield { service: s.name, domain: 'event', timer };
+      for (const timer of s.processingTimeTimers.ofKeyGroup(keyGroup)) yield { service: s.name, domain: 'processing', timer };
+    }
+  }
+
+  dispose(): void {
+    this.quiesce();
+    this.disposed = true;
+    for (const s of this.serviceList) {
+      s.eventTimeTimers.clear();
+      s.processingTimeTimers.clear();
+    }
+  }
+
+  /** Fires due event-time timers of all services in timestamp order; false when it stopped early. */
+  private fireEventTimeTimers(): boolean {
+    // As Flink: timers firing for watermark W already see W as the current watermark.
+    this.watermark = this.targetWatermark;
+    const target = this.targetWatermark;
+    let fired = 0;
+    for (;;) {
+      const service = this.earliestDue((s) => s.eventTimeTimers, target);
+      if (!service) {
+        this.eventTimePending = false;
+        return true;
+      }
+      if (fired > 0 && this.control.shouldYield()) {
+        this.eventTimePending = true;
+        this.control.onPendingWork();
+        return false;
+      }
+      const timer = service.eventTimeTimers.poll() as TimerEntry<unknown>;
+      this.options.keyedStateBackend.setCurrentKey(timer.key);
+      fired++;
+      service.triggerable.onEventTime(timer);
+    }
+  }
+
+  private fireProcessingTimeTimers(): boolean {
+    if (this.disposed || this.quiesced) return true;
+    const now = this.options.clock.currentTimeMillis();
+    let fired = 0;
+    for (;;) {
+      const service = this.earliestDue((s) => s.processingTimeTimers, now);
+      if (!service) {
+        this.processingTimePending = false;
+        this.scheduleNextWakeUp();
+        return true;
+      }
+      if (fired > 0 && this.control.shouldYield()) {
+        this.processingTimePending = true;
+        this.control.onPendingWork();
+        return false;
+      }
+      const timer = service.processingTimeTimers.poll() as TimerEntry<unknown>;
+      this.options.keyedStateBackend.setCurrentKey(timer.key);
+      fired++;
+      service.triggerable.onProcessingTime(timer);
+    }
+  }
+
+  private earliestDue(heapOf: (s: AnyService) => TimerHeap<unknown>, upTo: number): AnyService | undefined {
+    let best: AnyService | undefined;
+    let bestTs = upTo;
+    for (const s of this.serviceList) {
+      const head = heapOf(s).peek();
+      if (head && head.timestamp <= bestTs && (!best || head.timestamp < bestTs)) {
+        best = s;
+        bestTs = head.timestamp;
+      }
+    }
+    return best;
+  }
+
+  private scheduleNextWakeUp(): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const s of this.serviceList) {
+      const head = s.processingTimeTimers.peek();
+      if (head && head.timestamp < earliest) earliest = head.timestamp;
+    }
+    if (earliest !== Number.POSITIVE_INFINITY) this.scheduleWakeUp(earliest);
+  }
+
+  /** Keeps one wake-up, for the earliest processing-time timer. */
+  private scheduleWakeUp(timestamp: number): void {
+    if (this.disposed || this.quiesced || timestamp >= this.wakeUpAt) return;
+    this.wakeUp?.cancel();
+    this.wakeUpAt = timestamp;
+    const delay = Math.max(0, timestamp - this.options.clock.currentTimeMillis());
+    this.wakeUp = this.options.scheduler.schedule(delay, () => {
+      this.wakeUp = undefined;
+      this.wakeUpAt = Number.POSITIVE_INFINITY;
+      if (this.control.shouldYield()) {
+        this.processingTimePending = true;
+        this.control.onPendingWork();
+      } else {
+        this.fireProcessingTimeTimers();
+      }
+    });
+  }
+}
+
+/** Forwards everything; holds back a watermark while the timers it follows are still to fire. */
+class WatermarkGatingOutput<T> implements Output<T> {
+  constructor(
+    private readonly inner: Output<T>,
+    private readonly manager: HeapInternalTimeServiceManager,
+  ) {
+    specializeHotMethods(this, ['collect']);
+  }
+  collect(value: T, timestamp: number): void {
+    this.inner.collect(value, timestamp);
+  }
+  collectSide(tagId: string, value: unknown, timestamp: number): void {
+    this.inner.collectSide(tagId, value, timestamp);
+  }
+  emitWatermark(watermark: number): void {
+    if (!this.manager.holdBackWatermark(watermark)) this.inner.emitWatermark(watermark);
+  }
+  emitWatermarkStatus(idle: boolean): void {
+    this.inner.emitWatermarkStatus?.(idle);
+  }
+}

@@ -1,0 +1,79 @@
+import type { KeyedStateBackend } from '../../spi/state-backend';
+import type { Clock } from '../../time/clock';
+import { TimerHeap } from './timer-heap';
+import { valueId } from './timer-ids';
+import type { InternalTimerService, Triggerable } from './timer-service';
+
+/** What a timer service needs from its manager. */
+export interface TimerServiceHost {
+  readonly backend: KeyedStateBackend;
+  readonly clock: Clock;
+  readonly keyGroupOf: (key: unknown) => number;
+  currentWatermark(): number;
+  /** A processing-time timer was added: the manager may need an earlier wake-up. */
+  processingTimerAdded(timestamp: number): void;
+}
+
+/**
+ * One named timer service of an operator (Flink's InternalTimerServiceImpl): an event-time and a
+ * processing-time heap. Firing is the manager's job, which merges the services' heaps in time order.
+ * Mailbox thread only.
+ */
+export class HeapInternalTimerService<N> implements InternalTimerService<N> {
+  readonly eventTimeTimers = new TimerHeap<N>();
+  readonly processingTimeTimers = new TimerHeap<N>();
+
+  constructor(
+    readonly name: string,
+    public triggerable: Triggerable<N>,
+    private readonly host: TimerServiceHost,
+    private readonly namespaceId: (namespace: N) => string = valueId,
+  ) {}
+
+  currentProcessingTime(): number {
+    return this.host.clock.currentTimeMillis();
+  }
+
+  currentWatermark(): number {
+    return this.host.currentWatermark();
+  }
+
+  registerEventTimeTimer(namespace: N, time: number): void {
+    const key = this.currentKey();
+    this.eventTimeTimers.add(key, namespace, time, this.timerId(key, namespace, time), this.host.keyGroupOf);
+  }
+
+  deleteEventTimeTimer(namespace: N, time: number): void {
+    const key = this.currentKey();
+    this.eventTimeTimers.remove(this.timerId(key, namespace, time));
+  }
+
+  registerProcessingTimeTimer(namespace: N, time: number): void {
+    const key = this.currentKey();
+    if (this.processingTimeTimers.add(key, namespace, time, this.timerId(key, namespace, time), this.host.keyGroupOf)) {
+      this.host.processingTimerAdded(time);
+    }
+  }
+
+  deleteProcessingTimeTimer(namespace: N, time: number): void {
+    // The wake-up stays scheduled (as in Flink): a spurious wake-up finds nothing due and reschedules.
+    const key = this.currentKey();
+    this.processingTimeTimers.remove(this.timerId(key, namespace, time));
+  }
+
+  numTimers(): number {
+    return this.eventTimeTimers.size + this.processingTimeTimers.size;
+  }
+
+  private currentKey(): unknown {
+    const key = this.host.backend.getCurrentKey();
+    if (key === undefined || key === null) {
+      throw new Error(`Assertion failed: timer service '${this.name}' used without a current key`);
+    }
+    return key;
+  }
+
+  private timerId(key: unknown, namespace: N, time: number): string {
+    return `${time}\u0000${valueId(key)}\u0000${this.namespaceId(namespace)}`;
+  }
+}

@@ -1,0 +1,135 @@
+import { NO_TIMESTAMP } from '../stream-operator';
+import {
+  EventTimeSessionWindows,
+  GlobalWindows,
+  ProcessingTimeSessionWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  mergeTimeWindows,
+} from './assigners';
+import { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger } from './triggers';
+import { InvalidWindowParameterError, MissingTimestampError } from './window-errors';
+import { GlobalWindow, TimeWindow, getWindowStartWithOffset } from './windows';
+
+const spans = (ws: TimeWindow[]): [number, number][] => ws.map((w) => [w.start, w.end]);
+
+/** Every window [offset + k*slide, +size) that contains ts, by enumeration (independent of the assigner's arithmetic). */
+function bruteForce(ts: number, size: number, slide: number, offset: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let k = -2000; k <= 2000; k++) {
+    const start = offset + k * slide;
+    if (start <= ts && ts < start + size) out.push([start, start + size]);
+  }
+  return out.sort((a, b) => b[0] - a[0]);
+}
+
+describe('getWindowStartWithOffset', () => {
+  it.each([
+    [0, 0, 10, 0],
+    [9, 0, 10, 0],
+    [10, 0, 10, 10],
+    [-1, 0, 10, -10],
+    [-10, 0, 10, -10],
+    [-11, 0, 10, -20],
+    [3, 2, 10, 2],
+    [1, 2, 10, -8],
+    [-7, -3, 10, -13],
+  ])('ts %d offset %d size %d -> %d', (ts, offset, size, start) => {
+    expect(getWindowStartWithOffset(ts, offset, size)).toBe(start);
+  });
+});
+
+describe('TumblingEventTimeWindows', () => {
+  it('assigns the one window containing the timestamp, also for negative timestamps and offsets', () => {
+    for (const offset of [0, 3, -4]) {
+      const a = TumblingEventTimeWindows.of(10, offset);
+      for (let ts = -35; ts <= 35; ts++) expect(spans(a.assignWindows(null, ts))).toEqual(bruteForce(ts, 10, 10, offset));
+    }
+  });
+  it('uses the event-time trigger and rejects bad parameters and records without timestamps', () => {
+    expect(TumblingEventTimeWindows.of(5).getDefaultTrigger()).toBeInstanceOf(EventTimeTrigger);
+    expect(TumblingEventTimeWindows.of(5).isEventTime()).toBe(true);
+    expect(() => TumblingEventTimeWindows.of(0)).toThrow(InvalidWindowParameterError);
+    expect(() => TumblingEventTimeWindows.of(10, 10)).toThrow(InvalidWindowParameterError);
+    expect(() => TumblingEventTimeWindows.of(10).assignWindows(null, NO_TIMESTAMP)).toThrow(MissingTimestampError);
+  });
+});
+
+describe('SlidingEventTimeWindows', () => {
+  it.each([
+    [10, 2, 0],
+    [10, 3, 1],
+    [10, 5, -2],
+    [6, 4, 0],
+    [3, 5, 0],
+  ])('size %d slide %d offset %d: every window that contains ts, newest first', (size, slide, offset) => {
+    const a = SlidingEventTimeWindows.of(size, slide, offset);
+    for (let ts = -23; ts <= 23; ts++) expect(spans(a.assignWindows(null, ts))).toEqual(bruteForce(ts, size, slide, offset));
+  });
+  it('rejects abs(offset) >= slide', () => {
+    expect(() => SlidingEventTimeWindows.of(10, 2, 2)).toThrow(InvalidWindowParameterError);
+    expect(() => SlidingEventTimeWindows.of(10, 0)).toThrow(InvalidWindowParameterError);
+  });
+});
+
+describe('processing-time assigners', () => {
+  it('assign by the current processing time, not the record timestamp', () => {
+    const ctx = { currentProcessingTime: () => 1234 };
+    expect(spans(TumblingProcessingTimeWindows.of(100).assignWindows(null, 5, ctx))).toEqual([[1200, 1300]]);
+    expect(spans(SlidingProcessingTimeWindows.of(100, 50).assignWindows(null, 5, ctx))).toEqual([
+      [1200, 1300],
+      [1150, 1250],
+    ]);
+    expect(spans(ProcessingTimeSessionWindows.withGap(10).assignWindows(null, 5, ctx))).toEqual([[1234, 1244]]);
+    expect(TumblingProcessingTimeWindows.of(100).getDefaultTrigger()).toBeInstanceOf(ProcessingTimeTrigger);
+    expect(TumblingProcessingTimeWindows.of(100).isEventTime()).toBe(false);
+  });
+});
+
+describe('session windows', () => {
+  it('assign [ts, ts + gap), with a static or dynamic gap', () => {
+    expect(spans(EventTimeSessionWindows.withGap(5).assignWindows(null, -3))).toEqual([[-3, 2]]);
+    const dyn = EventTimeSessionWindows.withDynamicGap<{ gap: number }>((e) => e.gap);
+    expect(spans(dyn.assignWindows({ gap: 7 }, 10))).toEqual([[10, 17]]);
+    expect(() => dyn.assignWindows({ gap: 0 }, 10)).toThrow(InvalidWindowParameterError);
+    expect(() => EventTimeSessionWindows.withGap(0)).toThrow(InvalidWindowParameterError);
+  });
+
+  it('merge overlapping and touching windows into their cover', () => {
+    const merges: [number, number][][] = [];
+    const results: [number, number][] = [];
+    const ws = [new TimeWindow(20, 25), new TimeWindow(0, 5), new TimeWindow(4, 9), new TimeWindow(9, 12), new TimeWindow(30, 31)];
+    mergeTimeWindows(ws, (group, r) => {
+      merges.push(spans([...group]));
+      results.push([r.start, r.end]);
+    });
+    expect(results).toEqual([[0, 12]]);
+    expect(merges).toEqual([
+      [
+        [0, 5],
+        [4, 9],
+        [9, 12],
+      ],
+    ]);
+  });
+});
+
+describe('GlobalWindows', () => {
+  it('puts everything into the one global window that never fires by default', () => {
+    const a = GlobalWindows.create();
+    expect(a.assignWindows()).toEqual([GlobalWindow.INSTANCE]);
+    expect(a.getDefaultTrigger()).toBeInstanceOf(NeverTrigger);
+    expect(GlobalWindow.INSTANCE.maxTimestamp()).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe('TimeWindow', () => {
+  it('has maxTimestamp end - 1 and a namespace that round-trips, negative bounds included', () => {
+    const w = new TimeWindow(-20, -10);
+    expect(w.maxTimestamp()).toBe(-11);
+    const back = TimeWindow.fromNamespace(w.namespace);
+    expect([back.start, back.end]).toEqual([-20, -10]);
+  });
+});

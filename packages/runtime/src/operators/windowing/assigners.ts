@@ -1,0 +1,281 @@
+import { NO_TIMESTAMP } from '../stream-operator';
+import { InvalidWindowParameterError, MissingTimestampError } from './window-errors';
+import { GlobalWindow, TimeWindow, getWindowStartWithOffset, type Window } from './windows';
+import { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger, type Trigger } from './triggers';
+
+export interface WindowAssignerContext {
+  currentProcessingTime(): number;
+}
+
+/** Assigns each element to zero or more windows (Flink's WindowAssigner). */
+export abstract class WindowAssigner<T, W extends Window> {
+  abstract assignWindows(element: T, timestamp: number, context: WindowAssignerContext): W[];
+  abstract getDefaultTrigger(): Trigger<T, W>;
+  abstract isEventTime(): boolean;
+  /** Rebuilds a window from its namespace (timers carry windows as namespaces). */
+  abstract windowOf(namespace: string): W;
+}
+
+/** Called once per group of windows that merge into `result` (Flink's MergeCallback). */
+export type MergeCallback<W> = (toBeMerged: readonly W[], result: W) => void;
+
+/** Assigners whose windows merge (sessions). */
+export abstract class MergingWindowAssigner<T, W extends Window> extends WindowAssigner<T, W> {
+  abstract mergeWindows(windows: readonly W[], callback: MergeCallback<W>): void;
+}
+
+export function isMergingAssigner<T, W extends Window>(a: WindowAssigner<T, W>): a is MergingWindowAssigner<T, W> {
+  return a instanceof MergingWindowAssigner;
+}
+
+/** Merges overlapping time windows into their cover (Flink's TimeWindow.mergeWindows). */
+export function mergeTimeWindows(windows: readonly TimeWindow[], callback: MergeCallback<TimeWindow>): void {
+  const sorted = [...windows].sort((a, b) => a.start - b.start);
+  let current: TimeWindow | undefined;
+  let group: TimeWindow[] = [];
+  const flush = (): void => {
+    if (current && group.length > 1) callback(group, current);
+  };
+  for (const w of sorted) {
+    if (current && current.intersects(w)) {
+      current = current.cover(w);
+      group.push(w);
+    } else {
+      flush();
+      current = w;
+      group = [w];
+    }
+  }
+  flush();
+}
+
+function eventTimestamp(timestamp: number, assigner: string): number {
+  if (timestamp === NO_TIMESTAMP) throw new MissingTimestampError(assigner);
+  return timestamp;
+}
+
+function checkTumbling(name: string, size: number, offset: number): void {
+  if (!(size > 0) || !(Math.abs(offset) < size)) {
+    throw new InvalidWindowParameterError(name, `parameters must satisfy abs(offset) < size and size > 0 (size ${size}, offset ${offset})`);
+  }
+}
+
+function checkSliding(name: string, size: number, slide: number, offset: number): void {
+  if (!(size > 0) || !(slide > 0) || !(Math.abs(offset) < slide)) {
+    throw new InvalidWindowParameterError(name, `parameters must satisfy abs(offset) < slide, size > 0 and slide > 0 (size ${size}, slide ${slide}, offset ${offset})`);
+  }
+}
+
+function slidingWindows(timestamp: number, size: number, slide: number, offset: number): TimeWindow[] {
+  const windows: TimeWindow[] = [];
+  const lastStart = getWindowStartWithOffset(timestamp, offset, slide);
+  for (let start = lastStart; start > timestamp - size; start -= slide) windows.push(new TimeWindow(start, start + size));
+  return windows;
+}
+
+abstract class TimeWindowAssigner<T> extends WindowAssigner<T, TimeWindow> {
+  windowOf(namespace: string): TimeWindow {
+    return TimeWindow.fromNamespace(namespace);
+  }
+}
+
+abstract class MergingTimeWindowAssigner<T> extends MergingWindowAssigner<T, TimeWindow> {
+  windowOf(namespace: string): TimeWindow {
+    return TimeWindow.fromNamespace(namespace);
+  }
+  mergeWindows(windows: readonly TimeWindow[], callback: MergeCallback<TimeWindow>): void {
+    mergeTimeWindows(windows, callback);
+  }
+}
+
+export class TumblingEventTimeWindows<T = unknown> extends TimeWindowAssigner<T> {
+  private constructor(
+    readonly size: number,
+    readonly offset: number,
+  ) {
+    super();
+    checkTumbling('TumblingEventTimeWindows', size, offset);
+  }
+  static of<T = unknown>(size: number, offset = 0): TumblingEventTimeWindows<T> {
+    return new TumblingEventTimeWindows<T>(size, offset);
+  }
+  assignWindows(_element: T, timestamp: number): TimeWindow[] {
+    const start = getWindowStartWithOffset(eventTimestamp(timestamp, 'TumblingEventTimeWindows'), this.offset, this.size);
+    return [new TimeWindow(start, start + this.size)];
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return EventTimeTrigger.create<T>();
+  }
+  isEventTime(): boolean {
+    return true;
+  }
+  override toString(): string {
+    return `TumblingEventTimeWindows(${this.size})`;
+  }
+}
+
+export class TumblingProcessingTimeWindows<T = unknown> extends TimeWindowAssigner<T> {
+  private constructor(
+    readonly size: number,
+    readonly offset: number,
+  ) {
+    super();
+    checkTumbling('TumblingProcessingTimeWindows', size, offset);
+  }
+  static of<T = unknown>(size: number, offset = 0): TumblingProcessingTimeWindows<T> {
+    return new TumblingProcessingTimeWindows<T>(size, offset);
+  }
+  assignWindows(_element: T, _timestamp: number, context: WindowAssignerContext): TimeWindow[] {
+    const start = getWindowStartWithOffset(context.currentProcessingTime(), this.offset, this.size);
+    return [new TimeWindow(start, start + this.size)];
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return ProcessingTimeTrigger.create<T>();
+  }
+  isEventTime(): boolean {
+    return false;
+  }
+  override toString(): string {
+    return `TumblingProcessingTimeWindows(${this.size})`;
+  }
+}
+
+export class SlidingEventTimeWindows<T = unknown> extends TimeWindowAssigner<T> {
+  private constructor(
+    readonly size: number,
+    readonly slide: number,
+    readonly offset: number,
+  ) {
+    super();
+    checkSliding('SlidingEventTimeWindows', size, slide, offset);
+  }
+  static of<T = unknown>(size: number, slide: number, offset = 0): SlidingEventTimeWindows<T> {
+    return new SlidingEventTimeWindows<T>(size, slide, offset);
+  }
+  assignWindows(_element: T, timestamp: number): TimeWindow[] {
+    return slidingWindows(eventTimestamp(timestamp, 'SlidingEventTimeWindows'), this.size, this.slide, this.offset);
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return EventTimeTrigger.create<T>();
+  }
+  isEventTime(): boolean {
+    return true;
+  }
+  override toString(): string {
+    return `SlidingEventTimeWindows(${this.size}, ${this.slide})`;
+  }
+}
+
+export class SlidingProcessingTimeWindows<T = unknown> extends TimeWindowAssigner<T> {
+  private constructor(
+    readonly size: number,
+    readonly slide: number,
+    readonly offset: number,
+  ) {
+    super();
+    checkSliding('SlidingProcessingTimeWindows', size, slide, offset);
+  }
+  static of<T = unknown>(size: number, slide: number, offset = 0): SlidingProcessingTimeWindows<T> {
+    return new SlidingProcessingTimeWindows<T>(size, slide, offset);
+  }
+  assignWindows(_element: T, _timestamp: number, context: WindowAssignerContext): TimeWindow[] {
+    return slidingWindows(context.currentProcessingTime(), this.size, this.slide, this.offset);
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return ProcessingTimeTrigger.create<T>();
+  }
+  isEventTime(): boolean {
+    return false;
+  }
+  override toString(): string {
+    return `SlidingProcessingTimeWindows(${this.size}, ${this.slide})`;
+  }
+}
+
+/** Extracts the session gap from an element (Flink's SessionWindowTimeGapExtractor). */
+export type SessionGapExtractor<T> = (element: T) => number;
+
+function sessionWindow(start: number, gap: number, name: string): TimeWindow[] {
+  if (!(gap > 0)) throw new InvalidWindowParameterError(name, `dynamic session gap must be > 0, got ${gap}`);
+  return [new TimeWindow(start, start + gap)];
+}
+
+function checkGap(name: string, gap: number): void {
+  if (!(gap > 0)) throw new InvalidWindowParameterError(name, `session gap must be > 0, got ${gap}`);
+}
+
+export class EventTimeSessionWindows<T = unknown> extends MergingTimeWindowAssigner<T> {
+  private constructor(private readonly gapOf: SessionGapExtractor<T>) {
+    super();
+  }
+  static withGap<T = unknown>(gap: number): EventTimeSessionWindows<T> {
+    checkGap('EventTimeSessionWindows', gap);
+    return new EventTimeSessionWindows<T>(() => gap);
+  }
+  static withDynamicGap<T>(extractor: SessionGapExtractor<T>): EventTimeSessionWindows<T> {
+    return new EventTimeSessionWindows<T>(extractor);
+  }
+  assignWindows(element: T, timestamp: number): TimeWindow[] {
+    return sessionWindow(eventTimestamp(timestamp, 'EventTimeSessionWindows'), this.gapOf(element), 'EventTimeSessionWindows');
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return EventTimeTrigger.create<T>();
+  }
+  isEventTime(): boolean {
+    return true;
+  }
+  override toString(): string {
+    return 'EventTimeSessionWindows';
+  }
+}
+
+export class ProcessingTimeSessionWindows<T = unknown> extends MergingTimeWindowAssigner<T> {
+  private constructor(private readonly gapOf: SessionGapExtractor<T>) {
+    super();
+  }
+  static withGap<T = unknown>(gap: number): ProcessingTimeSessionWindows<T> {
+    checkGap('ProcessingTimeSessionWindows', gap);
+    return new ProcessingTimeSessionWindows<T>(() => gap);
+  }
+  static withDynamicGap<T>(extractor: SessionGapExtractor<T>): ProcessingTimeSessionWindows<T> {
+    return new ProcessingTimeSessionWindows<T>(extractor);
+  }
+  assignWindows(element: T, _timestamp: number, context: WindowAssignerContext): TimeWindow[] {
+    return sessionWindow(context.currentProcessingTime(), this.gapOf(element), 'ProcessingTimeSessionWindows');
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return ProcessingTimeTrigger.create<T>();
+  }
+  isEventTime(): boolean {
+    return false;
+  }
+  override toString(): string {
+    return 'ProcessingTimeSessionWindows';
+  }
+}
+
+/** One window for all elements; fires only with a custom trigger (Flink's GlobalWindows). */
+export class GlobalWindows<T = unknown> extends WindowAssigner<T, GlobalWindow> {
+  private static readonly WINDOWS: GlobalWindow[] = [GlobalWindow.INSTANCE];
+  private constructor() {
+    super();
+  }
+  static create<T = unknown>(): GlobalWindows<T> {
+    return new GlobalWindows<T>();
+  }
+  assignWindows(): GlobalWindow[] {
+    return GlobalWindows.WINDOWS;
+  }
+  getDefaultTrigger(): Trigger<T, GlobalWindow> {
+    return NeverTrigger.create<T>();
+  }
+  isEventTime(): boolean {
+    return false;
+  }
+  windowOf(): GlobalWindow {
+    return GlobalWindow.INSTANCE;
+  }
+  override toString(): string {
+    return 'GlobalWindows()';
+  }
+}

@@ -1,0 +1,82 @@
+import { AbstractRichFunction, type Collector, type OutputTag } from '../../functions';
+import type { InternalWindowFunction } from './window-functions';
+import type { Window } from './windows';
+
+/** Flink's JoinFunction: one result per matching pair. */
+export interface JoinFunction<IN1, IN2, OUT> {
+  join(first: IN1, second: IN2): OUT;
+}
+export type JoinFunctionLike<IN1, IN2, OUT> = JoinFunction<IN1, IN2, OUT> | ((first: IN1, second: IN2) => OUT);
+
+/** Flink's FlatJoinFunction: any number of results per matching pair. */
+export interface FlatJoinFunction<IN1, IN2, OUT> {
+  join(first: IN1, second: IN2, out: Collector<OUT>): void;
+}
+
+/** Flink's CoGroupFunction: both sides' elements of one key and window. */
+export interface CoGroupFunction<IN1, IN2, OUT> {
+  coGroup(first: Iterable<IN1>, second: Iterable<IN2>, out: Collector<OUT>): void;
+}
+export type CoGroupFunctionLike<IN1, IN2, OUT> = CoGroupFunction<IN1, IN2, OUT> | ((first: Iterable<IN1>, second: Iterable<IN2>, out: Collector<OUT>) => void);
+
+/** An element of either input of a window join, tagged with its side (Flink's TaggedUnion). */
+export interface TaggedUnion<IN1, IN2> {
+  /** 1: first input, 2: second input. */
+  readonly t: 1 | 2;
+  readonly v: IN1 | IN2;
+}
+
+/** Splits a window's tagged elements by side and runs the co-group function (Flink's CoGroupWindowFunction). */
+export function coGroupWindowFunction<IN1, IN2, OUT>(f: CoGroupFunctionLike<IN1, IN2, OUT>): InternalWindowFunction<TaggedUnion<IN1, IN2>, OUT, unknown, Window> {
+  const coGroup = typeof f === 'function' ? f : f.coGroup.bind(f);
+  return {
+    process: (_key, _window, _ctx, input, out) => {
+      const first: IN1[] = [];
+      const second: IN2[] = [];
+      for (const e of input) {
+        if (e.t === 1) first.push(e.v as IN1);
+        else second.push(e.v as IN2);
+      }
+      coGroup(first, second, out);
+    },
+    clear: () => {},
+    userFunctions: [f],
+  };
+}
+
+/** A join as a co-group: every pair of the window's first × second elements (Flink's JoinCoGroupFunction). */
+export function joinCoGroup<IN1, IN2, OUT>(f: JoinFunctionLike<IN1, IN2, OUT>): CoGroupFunction<IN1, IN2, OUT> {
+  const join = typeof f === 'function' ? f : f.join.bind(f);
+  return {
+    coGroup(first, second, out) {
+      for (const a of first) for (const b of second) out.collect(join(a, b));
+    },
+  };
+}
+
+export function flatJoinCoGroup<IN1, IN2, OUT>(f: FlatJoinFunction<IN1, IN2, OUT>): CoGroupFunction<IN1, IN2, OUT> {
+  return {
+    coGroup(first, second, out) {
+      for (const a of first) for (const b of second) f.join(a, b, out);
+    },
+  };
+}
+
+/** What a ProcessJoinFunction sees besides the pair (Flink's ProcessJoinFunction.Context). */
+export interface ProcessJoinContext {
+  getLeftTimestamp(): number;
+  getRightTimestamp(): number;
+  /** The result's timestamp: the larger of the two. */
+  getTimestamp(): number;
+  output<X>(tag: OutputTag<X>, value: X): void;
+}
+
+/** Flink's ProcessJoinFunction (interval join). */
+export abstract class ProcessJoinFunction<IN1, IN2, OUT> extends AbstractRichFunction {
+  abstract processElement(left: IN1, right: IN2, ctx: ProcessJoinContext, out: Collector<OUT>): void;
+}
+export type ProcessJoinFn<IN1, IN2, OUT> = (left: IN1, right: IN2, ctx: ProcessJoinContext, out: Collector<OUT>) => void;
+export type ProcessJoinFunctionLike<IN1, IN2, OUT> =
+  | ProcessJoinFunction<IN1, IN2, OUT>
+  | { processElement: ProcessJoinFn<IN1, IN2, OUT> }
+  | ProcessJoinFn<IN1, IN2, OUT>;

@@ -1,0 +1,180 @@
+import { isRichFunction } from '../../functions';
+import type { KeyedStateBackend, StateDescriptor } from '../../spi/state-backend';
+import { AbstractStreamOperator } from '../abstract-stream-operator';
+import { TimestampedCollector } from '../basic-operators';
+import { specializeHotMethods } from '../specialize';
+import { NO_TIMESTAMP, type OneInputStreamOperator } from '../stream-operator';
+import type { InternalTimer, InternalTimerService, Triggerable } from '../timers/timer-service';
+import { MissingTimestampError } from './window-errors';
+import type { WindowContents } from './window-contents';
+import { WindowProcessContext } from './window-contexts';
+import type { InternalWindowFunction } from './window-functions';
+import { TimeWindow, gcd } from './windows';
+
+/**
+ * The slices of one key: slice start → accumulator, in one entry so an element costs one state
+ * lookup and a firing reads its slices without further lookups.
+ */
+const SLICES: StateDescriptor = { name: 'window-slices', kind: 'map' };
+type Slices<ACC> = Map<number, ACC>;
+const TIMER_NAMESPACE = 'slices';
+
+export interface SlicingWindowOperatorOptions<IN, ACC, V, OUT> {
+  readonly size: number;
+  readonly slide: number;
+  readonly offset: number;
+  /** Must support `combineSlices` (reduce or aggregate). */
+  readonly contents: WindowContents<IN, ACC, V>;
+  readonly windowFunction: InternalWindowFunction<V, OUT, unknown, TimeWindow>;
+  readonly lateDataOutputTag?: string;
+}
+
+/**
+ * Sliding (or tumbling) event-time windows with an incremental aggregate, computed by window
+ * slicing: each element updates the one slice (pane of gcd(size, slide)) it falls into, and a
+ * window's result is combined from its size/pane slices when it fires. Per element this costs one
+ * state update however many windows overlap; the naive WindowOperator costs one per window.
+ *
+ * Same results as WindowOperator with the default EventTimeTrigger, no evictor and no allowed
+ * lateness: a window fires once, when the watermark reaches its max timestamp, if it holds an
+ * element; elements whose windows have all fired are late (dropped or side output). Per key, one
+ * timer is pending per window end that has data. Mailbox thread only.
+ */
+export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperator<OUT> implements OneInputStreamOperator<IN, OUT>, Triggerable<string> {
+  private readonly size: number;
+  private readonly slide: number;
+  private readonly offset: number;
+  private readonly pane: number;
+  private readonly contents: WindowContents<IN, ACC, V>;
+  private readonly combine: (target: ACC | undefined, slice: ACC) => ACC;
+  private readonly fn: InternalWindowFunction<V, OUT, unknown, TimeWindow>;
+  private readonly lateTag?: string;
+  private readonly slices = SLICES;
+  /** A field, not the import: processElement is compiled per instance and sees only `this`. */
+  private readonly noTimestamp = NO_TIMESTAMP;
+  private backend!: KeyedStateBackend;
+  private timers!: InternalTimerService<string>;
+  private processContext!: WindowProcessContext<TimeWindow>;
+  private collector!: TimestampedCollector<OUT>;
+  numLateRecordsDropped = 0;
+
+  constructor(options: SlicingWindowOperatorOptions<IN, ACC, V, OUT>) {
+    super();
+    const { size, slide, offset, contents } = options;
+    if (!contents.combineSlices) throw new Error('Assertion failed: window slicing needs contents that combine slices');
+    this.size = size;
+    this.slide = slide;
+    this.offset = offset;
+    this.pane = gcd(size, slide);
+    this.contents = contents;
+    this.combine = contents.combineSlices;
+    this.fn = options.windowFunction;
+    this.lateTag = options.lateDataOutputTag;
+    specializeHotMethods(this, ['processElement']);
+  }
+
+  override open(): void | Promise<void> {
+    const env = this.env;
+    if (!env.keyedStateBackend || !env.timeServiceManager) {
+      throw new Error(`Assertion failed: window operator ${env.operatorName} runs without keyed state or timers (not after keyBy?)`);
+    }
+    this.backend = env.keyedStateBackend;
+    this.timers = env.timeServiceManager.getInternalTimerService<string>('window-timers', this, (ns) => ns);
+    this.processContext = new WindowProcessContext(this.backend, env.clock, this.timers as never, this.output as never);
+    this.collector = new TimestampedCollector(this.output);
+    return this.openUserFunctions();
+  }
+
+  override async close(): Promise<void> {
+    for (const f of this.fn.userFunctions) if (isRichFunction(f)) await f.close();
+  }
+
+  processElement(value: IN, timestamp: number): void {
+    if (timestamp === this.noTimestamp) this.missingTimestamp();
+    const watermark = this.timers.currentWatermark();
+    const slideRem = (timestamp - this.offset) % this.slide;
+    const lastWindowStart = timestamp - (slideRem < 0 ? slideRem + this.slide : slideRem);
+    if (lastWindowStart + this.size - 1 <= watermark || timestamp - lastWindowStart >= this.size) {
+      // In no window (slide > size leaves gaps): late only by its own timestamp, as Flink's WindowOperator.
+      if (timestamp - lastWindowStart < this.size || timestamp <= watermark) this.late(value, timestamp);
+      return;
+    }
+    const paneRem = (timestamp - this.offset) % this.pane;
+    const sliceStart = timestamp - (paneRem < 0 ? paneRem + this.pane : paneRem);
+    const backend = this.backend;
+    let slices = backend.get(this.slices) as Slices<ACC> | undefined;
+    if (slices === undefined) slices = new Map<number, ACC>();
+    const acc = slices.get(sliceStart);
+    slices.set(sliceStart, this.contents.add(acc, value, timestamp));
+    backend.put(this.slices, slices);
+    if (acc === undefined) this.registerFirstWindow(sliceStart, watermark);
+  }
+
+  processWatermark(watermark: number): void {
+    this.env.timeServiceManager!.advanceWatermark(watermark);
+    this.output.emitWatermark(watermark);
+  }
+
+  onEventTime(timer: InternalTimer<string>): void {
+    const windowEnd = timer.timestamp + 1;
+    const windowStart = windowEnd - this.size;
+    const backend = this.backend;
+    const slices = backend.get(this.slices) as Slices<ACC> | undefined;
+    if (!slices) return;
+    let acc: ACC | undefined;
+    for (const [start, slice] of slices) if (start >= windowStart && start < windowEnd) acc = this.combine(acc, slice);
+    if (acc !== undefined) {
+      const window = new TimeWindow(windowStart, windowEnd);
+      this.collector.timestamp = timer.timestamp;
+      this.processContext.current = window;
+      this.fn.process(backend.getCurrentKey(), window, this.processContext, this.contents.values(acc), this.collector);
+      // No allowed lateness: the window is done for good.
+      this.fn.clear(window, this.processContext);
+    }
+    // Slices that end before the next window starts belong to no later window.
+    const nextWindowStart = windowStart + this.slide;
+    let inNextWindow = false;
+    for (const start of [...slices.keys()]) {
+      if (start + this.pane <= nextWindowStart) slices.delete(start);
+      else if (start < windowEnd + this.slide) inNextWindow = true;
+    }
+    if (slices.size === 0) {
+      backend.clear(this.slices);
+      return;
+    }
+    backend.put(this.slices, slices);
+    if (inNextWindow) this.timers.registerEventTimeTimer(TIMER_NAMESPACE, windowEnd + this.slide - 1);
+  }
+
+  onProcessingTime(): void {}
+
+  /** A new slice: a timer for its first window that has not fired yet (one ending after the watermark). */
+  private registerFirstWindow(sliceStart: number, watermark: number): void {
+    const end = this.windowEndAtOrAfter(Math.max(sliceStart + this.pane, watermark + 2));
+    this.timers.registerEventTimeTimer(TIMER_NAMESPACE, end - 1);
+  }
+
+  /** The smallest window end >= t (window ends are offset + size + k * slide). */
+  private windowEndAtOrAfter(t: number): number {
+    const rem = (((this.offset + this.size - t) % this.slide) + this.slide) % this.slide;
+    return t + rem;
+  }
+
+  private late(value: IN, timestamp: number): void {
+    if (this.lateTag !== undefined) this.output.collectSide(this.lateTag, value, timestamp);
+    else this.numLateRecordsDropped++;
+  }
+
+  private missingTimestamp(): never {
+    throw new MissingTimestampError(`SlidingEventTimeWindows(${this.size}, ${this.slide})`);
+  }
+
+  private async openUserFunctions(): Promise<void> {
+    for (const f of this.fn.userFunctions) {
+      if (isRichFunction(f)) {
+        f.setRuntimeContext(this.env.runtimeContext);
+        await f.open();
+      }
+    }
+  }
+}

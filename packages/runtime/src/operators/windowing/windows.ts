@@ -1,0 +1,86 @@
+/**
+ * Windows (Flink's Window, TimeWindow, GlobalWindow). A window's `namespace` is its canonical
+ * string form: window contents, trigger state and timers are stored under it in the keyed state
+ * backend, so equal windows built from different objects meet.
+ */
+export interface Window {
+  /** The largest timestamp that still belongs to this window. */
+  maxTimestamp(): number;
+  readonly namespace: string;
+}
+
+/** The half-open time interval [start, end). */
+export class TimeWindow implements Window {
+  readonly namespace: string;
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {
+    this.namespace = `${start}:${end}`;
+  }
+
+  maxTimestamp(): number {
+    return this.end - 1;
+  }
+
+  intersects(other: TimeWindow): boolean {
+    return this.start <= other.end && this.end >= other.start;
+  }
+
+  /** The smallest window that covers both. */
+  cover(other: TimeWindow): TimeWindow {
+    return new TimeWindow(Math.min(this.start, other.start), Math.max(this.end, other.end));
+  }
+
+  equals(other: Window): boolean {
+    return other instanceof TimeWindow && other.start === this.start && other.end === this.end;
+  }
+
+  toString(): string {
+    return `TimeWindow{start=${this.start}, end=${this.end}}`;
+  }
+
+  static fromNamespace(namespace: string): TimeWindow {
+    const sep = namespace.indexOf(':', 1);
+    return new TimeWindow(Number(namespace.slice(0, sep)), Number(namespace.slice(sep + 1)));
+  }
+}
+
+/** The single window of GlobalWindows: everything, forever. */
+export class GlobalWindow implements Window {
+  static readonly INSTANCE = new GlobalWindow();
+  readonly namespace = 'global';
+
+  private constructor() {}
+
+  maxTimestamp(): number {
+    return Number.MAX_SAFE_INTEGER;
+  }
+
+  toString(): string {
+    return 'GlobalWindow';
+  }
+}
+
+/**
+ * Start of the window of size `windowSize` that contains `timestamp` (Flink's
+ * TimeWindow.getWindowStartWithOffset); correct for negative timestamps and offsets.
+ */
+export function getWindowStartWithOffset(timestamp: number, offset: number, windowSize: number): number {
+  const remainder = (timestamp - offset) % windowSize;
+  return remainder < 0 ? timestamp - (remainder + windowSize) : timestamp - remainder;
+}
+
+/** A value with its event timestamp (what evictors see). */
+export interface TimestampedValue<T> {
+  readonly value: T;
+  readonly timestamp: number;
+}
+
+export function gcd(a: number, b: number): number {
+  let x = Math.abs(a);
+  let y = Math.abs(b);
+  while (y !== 0) [x, y] = [y, x % y];
+  return x;
+}

@@ -1,0 +1,37 @@
+import { FlottError } from '../errors';
+
+/** Keyed state was requested where there is no key: the function does not run after keyBy(). */
+export class KeyedStateUnavailableError extends FlottError {
+  constructor(stateName: string) {
+    super(
+      'KEYED_STATE_UNAVAILABLE',
+      "Keyed state can only be used on a 'keyed stream', i.e., after a 'keyBy()' operation.",
+      { stateName },
+    );
+  }
+}
+
+/** Two descriptors of one operator share a name but not a state kind. */
+export class StateDescriptorConflictError extends FlottError {
+  constructor(stateName: string, registeredKind: string, requestedKind: string) {
+    super(
+      'STATE_DESCRIPTOR_CONFLICT',
+      `State '${stateName}' is already registered as ${registeredKind} state and cannot be used as ${requestedKind} state.`,
+      { stateName, registeredKind, requestedKind },
+    );
+  }
+}
+
+/** null/undefined where Flink's state handles reject null (list elements, add/addAll/update). */
+export class NullStateValueError extends FlottError {
+  constructor(stateName: string, operation: string) {
+    super('NULL_STATE_VALUE', `You cannot ${operation} null to state '${stateName}'.`, { stateName, operation });
+  }
+}
+
+/** An invalid state descriptor or TTL configuration, found when the job is built. */
+export class InvalidStateConfigurationError extends FlottError {
+  constructor(message: string) {
+    super('INVALID_STATE_CONFIGURATION', message);
+  }
+}

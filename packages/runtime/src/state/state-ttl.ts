@@ -1,0 +1,131 @@
+import type { Clock } from '../time/clock';
+import { InvalidStateConfigurationError } from './state-errors';
+
+/** When the last-access timestamp of a value is refreshed (Flink's StateTtlConfig.UpdateType). */
+export enum UpdateType {
+  /** TTL is disabled for the state. */
+  Disabled = 'Disabled',
+  /** Refreshed when the value is created or written. */
+  OnCreateAndWrite = 'OnCreateAndWrite',
+  /** Refreshed also when the value is read. */
+  OnReadAndWrite = 'OnReadAndWrite',
+}
+
+/** Whether an expired value that was not yet removed may still be returned (Flink's StateVisibility). */
+export enum StateVisibility {
+  ReturnExpiredIfNotCleanedUp = 'ReturnExpiredIfNotCleanedUp',
+  NeverReturnExpired = 'NeverReturnExpired',
+}
+
+/** Flink supports only processing time for TTL; the time comes from the injected Clock. */
+export enum TtlTimeCharacteristic {
+  ProcessingTime = 'ProcessingTime',
+}
+
+/**
+ * Time-to-live of a state's values (Flink's StateTtlConfig). Expired values are removed lazily when
+ * they are read (the only cleanup strategy of Flott's heap state for now; `cleanupFullSnapshot` is
+ * recorded for the checkpoint issue).
+ */
+export class StateTtlConfig {
+  /** @internal Use `StateTtlConfig.newBuilder(ttlMs)...build()`. */
+  constructor(
+    readonly ttlMs: number,
+    readonly updateType: UpdateType,
+    readonly stateVisibility: StateVisibility,
+    readonly ttlTimeCharacteristic: TtlTimeCharacteristic,
+    readonly cleanupFullSnapshot: boolean,
+  ) {}
+
+  static newBuilder(ttlMs: number): StateTtlConfigBuilder {
+    return new StateTtlConfigBuilder(ttlMs);
+  }
+
+  isEnabled(): boolean {
+    return this.updateType !== UpdateType.Disabled;
+  }
+
+}
+
+export class StateTtlConfigBuilder {
+  private updateType = UpdateType.OnCreateAndWrite;
+  private visibility = StateVisibility.NeverReturnExpired;
+  private characteristic = TtlTimeCharacteristic.ProcessingTime;
+  private fullSnapshot = false;
+
+  constructor(private ttlMs: number) {}
+
+  setUpdateType(updateType: UpdateType): this {
+    this.updateType = updateType;
+    return this;
+  }
+  updateTtlOnCreateAndWrite(): this {
+    return this.setUpdateType(UpdateType.OnCreateAndWrite);
+  }
+  updateTtlOnReadAndWrite(): this {
+    return this.setUpdateType(UpdateType.OnReadAndWrite);
+  }
+  setStateVisibility(visibility: StateVisibility): this {
+    this.visibility = visibility;
+    return this;
+  }
+  returnExpiredIfNotCleanedUp(): this {
+    return this.setStateVisibility(StateVisibility.ReturnExpiredIfNotCleanedUp);
+  }
+  neverReturnExpired(): this {
+    return this.setStateVisibility(StateVisibility.NeverReturnExpired);
+  }
+  setTtlTimeCharacteristic(characteristic: TtlTimeCharacteristic): this {
+    this.characteristic = characteristic;
+    return this;
+  }
+  setTtl(ttlMs: number): this {
+    this.ttlMs = ttlMs;
+    return this;
+  }
+  cleanupFullSnapshot(): this {
+    this.fullSnapshot = true;
+    return this;
+  }
+  build(): StateTtlConfig {
+    if (!(Number.isFinite(this.ttlMs) && this.ttlMs > 0)) {
+      throw new InvalidStateConfigurationError(`TTL must be a positive number of milliseconds, got ${this.ttlMs}`);
+    }
+    return new StateTtlConfig(this.ttlMs, this.updateType, this.visibility, this.characteristic, this.fullSnapshot);
+  }
+}
+
+/** A user value with the time it was last written (or read, with OnReadAndWrite): Flink's TtlValue. */
+export interface TtlValue<V> {
+  readonly v: V;
+  readonly t: number;
+}
+
+/** The TTL rules of one state handle, applied with time from the injected clock. */
+export class TtlPolicy {
+  readonly updateOnRead: boolean;
+  readonly returnExpired: boolean;
+
+  constructor(
+    private readonly config: StateTtlConfig,
+    private readonly clock: Clock,
+  ) {
+    this.updateOnRead = config.updateType === UpdateType.OnReadAndWrite;
+    this.returnExpired = config.stateVisibility === StateVisibility.ReturnExpiredIfNotCleanedUp;
+  }
+
+  wrap<V>(v: V): TtlValue<V> {
+    return { v, t: this.clock.currentTimeMillis() };
+  }
+
+  isExpired(value: TtlValue<unknown>): boolean {
+    // Saturating add, as Flink's TtlUtils: a huge TTL must not overflow into the past.
+    const expiresAt = value.t + this.config.ttlMs;
+    const at = Number.isSafeInteger(expiresAt) ? expiresAt : Number.MAX_SAFE_INTEGER;
+    return at <= this.clock.currentTimeMillis();
+  }
+}
+
+export function ttlPolicyOf(config: StateTtlConfig | undefined, clock: Clock): TtlPolicy | undefined {
+  return config && config.isEnabled() ? new TtlPolicy(config, clock) : undefined;
+}
