@@ -20,6 +20,7 @@ import {
 } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor } from '../distribution';
 import { expectedSum, generate, keep, transform, type BenchRecord } from './pipeline-functions';
+import { baselineWindowCount } from './window-functions';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 const RECORDS = Number(process.env.FLOTT_BENCH_RECORDS ?? 20_000_000);
@@ -76,13 +77,20 @@ function materialisedLoop(n: number): number {
 }
 const SOURCE_BATCH = 256;
 
-async function runPipeline(slots: number, parallelism: number, flags: readonly string[]): Promise<number> {
+/** Runs a bench job REPEATS times on one warm MiniCluster; returns the median rate (records / net runtime). */
+async function runBenchJob(
+  jobFile: string,
+  slots: number,
+  parallelism: number,
+  args: readonly string[],
+  records: number,
+  check: (accumulators: Readonly<Record<string, unknown>>) => void,
+): Promise<number> {
   const config = new Configuration().set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
   const cluster = await MiniCluster.start({ configuration: config, container: createDistributionContainer(config), pluginModules: pluginModulesFor(config) });
   try {
-    const artifact = await bundleJob(path.join(repoRoot, 'packages/cli/bench-jobs/pipeline.ts'));
+    const artifact = await bundleJob(path.join(repoRoot, 'packages/cli/bench-jobs', jobFile));
     const file = new ArtifactCache(path.join(repoRoot, 'node_modules/.cache/flott-bench')).put(artifact.sha256, artifact.code);
-    const args = ['--records', String(RECORDS), ...flags];
     const rates: number[] = [];
     for (let r = 0; r < REPEATS; r++) {
       let result: CollectingJobExecutionResult | undefined;
@@ -90,7 +98,7 @@ async function runPipeline(slots: number, parallelism: number, flags: readonly s
         dispatcher: cluster.dispatcher,
         artifact,
         args,
-        configuration: new Configuration().set(TaskManagerOptions.NUM_TASK_SLOTS, slots),
+        configuration: config,
         jobConfiguration: { 'parallelism.default': parallelism },
         scheduler: new SystemScheduler(),
       });
@@ -100,14 +108,47 @@ async function runPipeline(slots: number, parallelism: number, flags: readonly s
         execute: async (graph, options) => (result = await inner.execute(graph, options)),
       };
       await runJobMain(file, ctx);
-      const seen = result?.accumulators.sum;
-      if (seen !== expectedSum(RECORDS)) throw new Error(`pipeline summed ${String(seen)}, expected ${expectedSum(RECORDS)}`);
-      rates.push(RECORDS / (result!.netRuntimeMs / 1000));
+      check(result!.accumulators);
+      rates.push(records / (result!.netRuntimeMs / 1000));
     }
     return median(rates);
   } finally {
     await cluster.close();
   }
+}
+
+function runPipeline(slots: number, parallelism: number, flags: readonly string[]): Promise<number> {
+  return runBenchJob('pipeline.ts', slots, parallelism, ['--records', String(RECORDS), ...flags], RECORDS, (acc) => {
+    if (acc.sum !== expectedSum(RECORDS)) throw new Error(`pipeline summed ${String(acc.sum)}, expected ${expectedSum(RECORDS)}`);
+  });
+}
+
+const WINDOW_EVENTS = Number(process.env.FLOTT_BENCH_WINDOW_EVENTS ?? 2_000_000);
+
+/** Keyed window count: engine rate and, for the same aggregation, the hand-written baseline's rate. */
+async function windowRow(name: string, parallelism: number, size: number, slide: number): Promise<{ name: string; engineRate: number; baselineRate: number }> {
+  const expected = baselineWindowCount(WINDOW_EVENTS, size, slide);
+  const engineRate = await runBenchJob(
+    'window-count.ts',
+    2,
+    parallelism,
+    ['--events', String(WINDOW_EVENTS), '--size', String(size), '--slide', String(slide)],
+    WINDOW_EVENTS,
+    (acc) => {
+      if (acc.results !== expected.results || acc.sum !== expected.sum) {
+        throw new Error(`${name}: engine gave ${String(acc.results)} results summing to ${String(acc.sum)}, expected ${expected.results} / ${expected.sum}`);
+      }
+    },
+  );
+  baselineWindowCount(WINDOW_EVENTS, size, slide);
+  const baselineRate = median(
+    Array.from({ length: 3 }, () => {
+      const t = performance.now();
+      baselineWindowCount(WINDOW_EVENTS, size, slide);
+      return WINDOW_EVENTS / ((performance.now() - t) / 1000);
+    }),
+  );
+  return { name, engineRate, baselineRate };
 }
 
 async function idleMiniClusterRssMb(): Promise<{ rss: number; baseline: number }> {
@@ -172,15 +213,26 @@ async function main(): Promise<void> {
       `| ${r.name} | ${fmtRate(r.engineRate)} | ${fmtRate(r.materialisedRate)} | ${pct(r.engineRate, r.materialisedRate)} | ` +
       `${fmtRate(r.fusedRate)} | ${pct(r.engineRate, r.fusedRate)} | ${r.target} |`,
   );
+  const windowRows = [];
+  for (const p of [1, 2]) {
+    windowRows.push(await windowRow(`keyed tumbling 10 s count, p=${p}`, p, 10_000, 10_000));
+    windowRows.push(await windowRow(`keyed sliding 10 s / 2 s count, p=${p}`, p, 10_000, 2_000));
+    windowRows.push(await windowRow(`keyed sliding 10 s / 100 ms count, p=${p}`, p, 10_000, 100));
+  }
+  const windowLines = windowRows.map(
+    (r) => `| ${r.name} | ${fmtRate(r.engineRate)} | ${fmtRate(r.baselineRate)} | ${pct(r.engineRate, r.baselineRate)} |`,
+  );
   const rss = await idleMiniClusterRssMb();
   const wc = wordCountWallMs();
   process.stdout.write(`${header}\n${lines.join('\n')}\n\n`);
+  process.stdout.write(`| windowed count (${WINDOW_EVENTS / 1e6} M events, ${100} keys) | Flott | hand-written sliced loop | ratio |\n|---|---|---|---|\n`);
+  process.stdout.write(`${windowLines.join('\n')}\n\n`);
   process.stdout.write(`| measurement | Flott | baseline | target |\n|---|---|---|---|\n`);
   process.stdout.write(`| MiniCluster with 2 idle slots, RSS | ${rss.rss.toFixed(0)} MB | ${rss.baseline.toFixed(0)} MB (process before start) | ≤ 150 MB |\n`);
   process.stdout.write(`| word count run command, wall | ${wc.flott.toFixed(0)} ms | ${wc.node.toFixed(0)} ms (node -e 0) | ≤ 1500 ms |\n`);
   const out = path.join(repoRoot, 'bench-results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), records: RECORDS, rows, rss, wordCountWallMs: wc }, null, 2));
+  fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), records: RECORDS, rows, windowRows, rss, wordCountWallMs: wc }, null, 2));
 }
 
 main().catch((e: unknown) => {

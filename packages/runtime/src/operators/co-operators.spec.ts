@@ -34,6 +34,24 @@ describe('two-input operators', () => {
     expect(h.output.watermarks).toEqual([3, 5, 6, 8, 9]);
   });
 
+  it('an idle input does not hold the watermark back; both idle makes the operator idle', async () => {
+    const op = new CoStreamMap({ map1: (n: number) => n, map2: (n: number) => n });
+    const h = new TwoInputOperatorTestHarness<number, number, number>(op);
+    await h.open();
+    h.processWatermark1(5);
+    op.processWatermarkStatus2(true);
+    expect(h.output.watermarks).toEqual([5]);
+    h.processWatermark1(7);
+    op.processWatermarkStatus1(true);
+    expect(h.output.watermarkStatuses).toEqual([true]);
+    // Input 2 comes back behind: the operator's watermark never goes back.
+    op.processWatermarkStatus2(false);
+    h.processWatermark2(6);
+    h.processWatermark2(9);
+    expect(h.output.watermarkStatuses).toEqual([true, false]);
+    expect(h.output.watermarks).toEqual([5, 7, 9]);
+  });
+
   it('CoStreamFlatMap emits any number of records per input', async () => {
     const splitter: CoFlatMapFunction<string, number, string> = {
       flatMap1: (line, out) => line.split(' ').forEach((w) => out.collect(w)),

@@ -10,7 +10,8 @@ import { USER_TIMERS, type InternalTimer, type InternalTimerService, type Intern
 
 /**
  * Base of two-input operators: the operator's watermark is the minimum of its two inputs' watermarks
- * (Flink's AbstractStreamOperator#processWatermark1/2), emitted only when it advances.
+ * (Flink's AbstractStreamOperator#processWatermark1/2), emitted only when it advances. An idle input
+ * (WatermarkStatus IDLE) does not hold the other back; the operator is idle only when both are.
  */
 export abstract class AbstractTwoInputUdfOperator<IN1, IN2, OUT, F>
   extends AbstractUdfStreamOperator<OUT, F>
@@ -18,6 +19,8 @@ export abstract class AbstractTwoInputUdfOperator<IN1, IN2, OUT, F>
 {
   private input1Watermark = Number.NEGATIVE_INFINITY;
   private input2Watermark = Number.NEGATIVE_INFINITY;
+  private input1Idle = false;
+  private input2Idle = false;
   protected combinedWatermark = Number.MIN_SAFE_INTEGER;
 
   abstract processElement1(value: IN1, timestamp: number): void;
@@ -33,13 +36,34 @@ export abstract class AbstractTwoInputUdfOperator<IN1, IN2, OUT, F>
     this.advanceWatermark();
   }
 
+  processWatermarkStatus1(idle: boolean): void {
+    this.setIdle(idle, this.input2Idle, () => (this.input1Idle = idle));
+  }
+
+  processWatermarkStatus2(idle: boolean): void {
+    this.setIdle(this.input1Idle, idle, () => (this.input2Idle = idle));
+  }
+
   /** Fires due event-time timers (keyed operators) before the watermark goes downstream. */
   protected onWatermark(watermark: number): void {
     this.output.emitWatermark(watermark);
   }
 
+  private setIdle(idle1: boolean, idle2: boolean, apply: () => void): void {
+    const wasIdle = this.input1Idle && this.input2Idle;
+    apply();
+    const nowIdle = idle1 && idle2;
+    if (wasIdle && !nowIdle) this.output.emitWatermarkStatus?.(false);
+    this.advanceWatermark();
+    if (!wasIdle && nowIdle) this.output.emitWatermarkStatus?.(true);
+  }
+
   private advanceWatermark(): void {
-    const min = Math.min(this.input1Watermark, this.input2Watermark);
+    let min: number;
+    if (this.input1Idle && this.input2Idle) min = Math.max(this.input1Watermark, this.input2Watermark);
+    else if (this.input1Idle) min = this.input2Watermark;
+    else if (this.input2Idle) min = this.input1Watermark;
+    else min = Math.min(this.input1Watermark, this.input2Watermark);
     if (min > this.combinedWatermark) {
       this.combinedWatermark = min;
       this.onWatermark(min);
