@@ -14,9 +14,9 @@ module.exports = (rootDir) => ({
     '^@flott/([a-z-]+)$': path.join(packages, '$1/src/index.ts'),
   },
   transform: {
-    // Transpile only (isolatedModules): type checking is the lint target's job, and ts-jest has no
+    // Transpile only (isolatedModules in tsconfig.jest.json): type checking is the lint target's job, and ts-jest has no
     // native binaries, so `npm ci` works wherever the registry lacks other platforms' builds.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
   },
   testTimeout: 30000,
 });

@@ -13,6 +13,7 @@ import {
   type ProcessContext,
 } from '@flott/api-datastream';
 import { isMainThread } from 'node:worker_threads';
+import { runCase } from './run-case';
 
 type Env = StreamExecutionEnvironment;
 
@@ -118,12 +119,6 @@ const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
   },
 };
 
-export default async function main(args: readonly string[]): Promise<void> {
-  const params = ParameterTool.fromArgs(args);
-  const env = StreamExecutionEnvironment.getExecutionEnvironment();
-  const name = params.getRequired('case');
-  const run = cases[name];
-  if (!run) throw new Error(`unknown case ${name}`);
-  const result = await run(env, params.getInt('n', 1000));
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+export default function main(args: readonly string[]): Promise<void> {
+  return runCase(cases, args);
 }

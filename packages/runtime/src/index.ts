@@ -144,3 +144,5 @@ export { extractStreamGraph, runJobMain, PlanCapturedSignal } from './client/job
 export { createClientExecutionContext } from './client/cluster-client';
 export type { ClientContextOptions } from './client/cluster-client';
 export { loadPlugins, createPluginContainer, isContainerModule } from './plugins/plugin-loader';
+export { canonicalKey, isPrimitiveKey } from './util/canonical-key';
+export type { PrimitiveKey } from './util/canonical-key';
