@@ -21,8 +21,10 @@ export default [
             { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:runtime'] },
             // The DataStream API depends on no plugin.
             { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:runtime'] },
-            { sourceTag: 'type:distribution', onlyDependOnLibsWithTags: ['type:runtime', 'type:plugin', 'type:api'] },
-            { sourceTag: 'type:examples', onlyDependOnLibsWithTags: ['type:api', 'type:runtime', 'type:plugin', 'type:distribution'] },
+            { sourceTag: 'type:distribution', onlyDependOnLibsWithTags: ['type:runtime', 'type:plugin', 'type:api', 'type:library'] },
+            // Libraries for job authors (the Nexmark generator) build on the API.
+            { sourceTag: 'type:library', onlyDependOnLibsWithTags: ['type:api', 'type:runtime'] },
+            { sourceTag: 'type:examples', onlyDependOnLibsWithTags: ['type:api', 'type:runtime', 'type:plugin', 'type:distribution', 'type:library'] },
           ],
         },
       ],

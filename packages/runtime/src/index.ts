@@ -146,3 +146,5 @@ export type { ClientContextOptions } from './client/cluster-client';
 export { loadPlugins, createPluginContainer, isContainerModule } from './plugins/plugin-loader';
 export { canonicalKey, isPrimitiveKey } from './util/canonical-key';
 export type { PrimitiveKey } from './util/canonical-key';
+// --- used by @flott/nexmark (generator helper): per-instance hot loops for sources outside the runtime ---
+export { specializeHotMethods } from './operators/specialize';

@@ -1,0 +1,94 @@
+/**
+ * Nexmark q5, hot items: bids counted per auction in sliding event-time windows of 10 s every
+ * 2 s; per window, the auctions with the most bids (all of them on a tie).
+ *
+ * Two steps, both parallel: a keyed sliding window counts per auction (incrementally), then the
+ * counts are keyed by window end, and a timer at the window's end-of-time emits the leaders once
+ * every count of that window has arrived (the watermark passes that time only after all upstream
+ * windows fired).
+ *
+ *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/nexmark/q5.ts --events 200000 --output q5.jsonl
+ */
+import {
+  KeyedProcessFunction,
+  ProcessWindowFunction,
+  SlidingEventTimeWindows,
+  StreamExecutionEnvironment,
+  ValueStateDescriptor,
+  type AggregateFunction,
+  type Collector,
+  type KeyedProcessContext,
+  type OnTimerContext,
+  type ProcessWindowContext,
+  type TimeWindow,
+  type ValueState,
+} from '@flott/api-datastream';
+import { nexmarkArgs, nexmarkConfig, nexmarkSource, sinkResults, type Bid } from '@flott/nexmark';
+
+export interface Q5Result {
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  readonly auction: number;
+  readonly count: number;
+}
+
+const countBids: AggregateFunction<Bid, number, number> = {
+  createAccumulator: () => 0,
+  add: (_bid, acc) => acc + 1,
+  getResult: (acc) => acc,
+  merge: (x, y) => x + y,
+};
+
+class WithWindow extends ProcessWindowFunction<number, Q5Result, number, TimeWindow> {
+  process(auction: number, ctx: ProcessWindowContext<TimeWindow>, counts: Iterable<number>, out: Collector<Q5Result>): void {
+    const { start, end } = ctx.window();
+    for (const count of counts) out.collect({ windowStart: start, windowEnd: end, auction, count });
+  }
+}
+
+/** Keyed by window end: keeps the window's leaders, emits them when the window is complete. */
+class HottestPerWindow extends KeyedProcessFunction<number, Q5Result, Q5Result> {
+  private leaders!: ValueState<Q5Result[]>;
+
+  override open(): void {
+    this.leaders = this.getRuntimeContext().getState(new ValueStateDescriptor<Q5Result[]>('leaders'));
+  }
+
+  processElement(c: Q5Result, ctx: KeyedProcessContext<number>): void {
+    const leaders = this.leaders.value();
+    if (leaders === undefined) {
+      this.leaders.update([c]);
+      // The window's results carry its last instant as their timestamp.
+      ctx.timerService().registerEventTimeTimer(c.windowEnd - 1);
+    } else if (c.count > leaders[0].count) {
+      this.leaders.update([c]);
+    } else if (c.count === leaders[0].count) {
+      this.leaders.update([...leaders, c]);
+    }
+  }
+
+  override onTimer(_timestamp: number, _ctx: OnTimerContext<number>, out: Collector<Q5Result>): void {
+    for (const c of this.leaders.value() ?? []) out.collect(c);
+    this.leaders.clear();
+  }
+}
+
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+const a = nexmarkArgs(env.getArgs());
+const src = nexmarkSource(env, nexmarkConfig({ events: a.events, targetRate: a.rate }));
+
+const result = src
+  .flatMap<Bid>((e, out) => {
+    if (e.type === 'bid') out.collect(e.bid);
+  })
+  .name('bids')
+  .keyBy((bid) => bid.auction)
+  .window(SlidingEventTimeWindows.of(10_000, 2_000))
+  .aggregate(countBids, new WithWindow())
+  .name('bids per auction')
+  .keyBy((c) => c.windowEnd)
+  .process(new HottestPerWindow())
+  .name('hottest per window');
+
+sinkResults(result, a.output);
+await env.execute('Nexmark q5');
