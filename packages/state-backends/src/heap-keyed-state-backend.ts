@@ -57,6 +57,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   }
 
   setCurrentKey(key: unknown): void {
+    // Consecutive records of one primitive key (hot keys) skip the key-group work; the resolved entry
+    // stays valid because clear() drops it when it removes the entry.
+    if (this.hasKey && this.currentComposite === undefined && Object.is(key, this.currentKey) && !this.disposed) return;
     this.checkOpen();
     if (key === null || key === undefined) throw new UnsupportedStateKeyError('keys must not be null or undefined');
     const keyGroup = this.params.keyGroupOf(key);
@@ -172,6 +175,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   }
 
   private checkOpen(): void {
-    assert(!this.disposed, `keyed state backend of operator ${this.params.operatorId} used after dispose`);
+    // Per state access: the message is built only when the check fails.
+    if (this.disposed) assert(false, `keyed state backend of operator ${this.params.operatorId} used after dispose`);
   }
 }

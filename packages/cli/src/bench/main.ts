@@ -5,26 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  ArtifactCache,
-  bundleJob,
-  Configuration,
-  createClientExecutionContext,
-  MiniCluster,
-  runJobMain,
-  SystemScheduler,
-  TaskManagerOptions,
-  type CollectingJobExecutionResult,
-  type ExecutionContext,
-} from '@flott/runtime';
-import { createDistributionContainer, pluginModulesFor } from '../distribution';
+import { runNexmarkSuite } from './nexmark';
 import { expectedSum, generate, keep, transform, type BenchRecord } from './pipeline-functions';
+import { fmtRate, median, REPEATS, REPO_ROOT as repoRoot, runBenchJob as runJob } from './run-job';
 import { baselineWindowCount } from './window-functions';
 
-const repoRoot = path.resolve(__dirname, '../../../..');
 const RECORDS = Number(process.env.FLOTT_BENCH_RECORDS ?? 20_000_000);
-const REPEATS = Number(process.env.FLOTT_BENCH_REPEATS ?? 3);
 
 interface Row {
   readonly name: string;
@@ -32,11 +20,6 @@ interface Row {
   readonly fusedRate: number;
   readonly materialisedRate: number;
   readonly target: string;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 function timed(n: number, work: (n: number) => number): number {
@@ -77,7 +60,6 @@ function materialisedLoop(n: number): number {
 }
 const SOURCE_BATCH = 256;
 
-/** Runs a bench job REPEATS times on one warm MiniCluster; returns the median rate (records / net runtime). */
 async function runBenchJob(
   jobFile: string,
   slots: number,
@@ -86,35 +68,7 @@ async function runBenchJob(
   records: number,
   check: (accumulators: Readonly<Record<string, unknown>>) => void,
 ): Promise<number> {
-  const config = new Configuration().set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
-  const cluster = await MiniCluster.start({ configuration: config, container: createDistributionContainer(config), pluginModules: pluginModulesFor(config) });
-  try {
-    const artifact = await bundleJob(path.join(repoRoot, 'packages/cli/bench-jobs', jobFile));
-    const file = new ArtifactCache(path.join(repoRoot, 'node_modules/.cache/flott-bench')).put(artifact.sha256, artifact.code);
-    const rates: number[] = [];
-    for (let r = 0; r < REPEATS; r++) {
-      let result: CollectingJobExecutionResult | undefined;
-      const inner = createClientExecutionContext({
-        dispatcher: cluster.dispatcher,
-        artifact,
-        args,
-        configuration: config,
-        jobConfiguration: { 'parallelism.default': parallelism },
-        scheduler: new SystemScheduler(),
-      });
-      const ctx: ExecutionContext = {
-        ...inner,
-        defaultParallelism: parallelism,
-        execute: async (graph, options) => (result = await inner.execute(graph, options)),
-      };
-      await runJobMain(file, ctx);
-      check(result!.accumulators);
-      rates.push(records / (result!.netRuntimeMs / 1000));
-    }
-    return median(rates);
-  } finally {
-    await cluster.close();
-  }
+  return (await runJob({ jobFile: path.join('packages/cli/bench-jobs', jobFile), slots, parallelism, args, records, check })).rate;
 }
 
 function runPipeline(slots: number, parallelism: number, flags: readonly string[]): Promise<number> {
@@ -185,11 +139,8 @@ function wordCountWallMs(): { flott: number; node: number } {
   return { flott: median(times), node: median(nodeTimes) };
 }
 
-function fmtRate(r: number): string {
-  return r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : `${(r / 1e3).toFixed(0)} K/s`;
-}
-
-async function main(): Promise<void> {
+/** The earlier micro-benchmarks: chained and rebalanced pipelines, windowed counts, idle RSS, run command wall time. */
+async function microBenchmarks(): Promise<Record<string, unknown>> {
   const rows: Row[] = [];
   process.stderr.write(`bench: ${RECORDS} records per run, median of ${REPEATS}\n`);
   // Baselines: warmed up once (so the JIT has optimised them), then the median of five runs.
@@ -230,9 +181,23 @@ async function main(): Promise<void> {
   process.stdout.write(`| measurement | Flott | baseline | target |\n|---|---|---|---|\n`);
   process.stdout.write(`| MiniCluster with 2 idle slots, RSS | ${rss.rss.toFixed(0)} MB | ${rss.baseline.toFixed(0)} MB (process before start) | ≤ 150 MB |\n`);
   process.stdout.write(`| word count run command, wall | ${wc.flott.toFixed(0)} ms | ${wc.node.toFixed(0)} ms (node -e 0) | ≤ 1500 ms |\n`);
+  return { records: RECORDS, rows, windowRows, rss, wordCountWallMs: wc };
+}
+
+/** Where the figures come from, for the JSON and the README (ratios only compare within one machine). */
+function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+}
+
+/** FLOTT_BENCH_ONLY=micro or =nexmark runs one part (the JSON then holds only that part). */
+async function main(): Promise<void> {
+  const only = process.env.FLOTT_BENCH_ONLY;
+  const micro = only === 'nexmark' ? undefined : await microBenchmarks();
+  const nexmark = only === 'micro' ? undefined : await runNexmarkSuite();
   const out = path.join(repoRoot, 'bench-results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), records: RECORDS, rows, windowRows, rss, wordCountWallMs: wc }, null, 2));
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...micro, nexmark }, null, 2)}\n`);
 }
 
 main().catch((e: unknown) => {

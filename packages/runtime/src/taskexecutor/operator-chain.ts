@@ -6,6 +6,8 @@ import type { Clock, Scheduler } from '../time/clock';
 import {
   computeKeyGroupRangeForOperatorIndex,
   assignToKeyGroup,
+  computeKeyGroupForKeyHash,
+  hashKey,
   createChannelSelector,
   type ResultPartition,
 } from '../network';
@@ -61,6 +63,10 @@ export class OperatorChain {
     const inChain = new Map<number, ChainMember>();
     const nodes = memberIds.map((m) => ({ node: graph.getNode(m.streamNodeId), operatorId: m.operatorId }));
     // Create operators first (all of them), then wire outputs tail-first so targets exist.
+    // Validates maxParallelism once; the per-record function then skips assignToKeyGroup's checks.
+    assignToKeyGroup(0, info.maxParallelism);
+    const maxParallelism = info.maxParallelism;
+    const keyGroupOf = (key: unknown): number => computeKeyGroupForKeyHash(hashKey(key), maxParallelism);
     for (const { node, operatorId } of nodes) {
       const operator = node.operatorFactory();
       let keyedBackend: KeyedStateBackend | undefined;
@@ -71,7 +77,7 @@ export class OperatorChain {
           operatorId,
           maxParallelism: info.maxParallelism,
           keyGroupRange: computeKeyGroupRangeForOperatorIndex(info.maxParallelism, info.parallelism, info.subtaskIndex),
-          keyGroupOf: (key) => assignToKeyGroup(key, info.maxParallelism),
+          keyGroupOf,
         });
       }
       const timeServiceManager = keyedBackend
@@ -79,7 +85,7 @@ export class OperatorChain {
             keyedStateBackend: keyedBackend,
             clock: services.clock,
             scheduler: services.scheduler,
-            keyGroupOf: (key) => assignToKeyGroup(key, info.maxParallelism),
+            keyGroupOf,
             control: services.timerControl,
           })
         : undefined;

@@ -15,6 +15,7 @@ import type { TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { StateBackend } from '../spi/state-backend';
 import type { Cancellable, Clock, Scheduler } from '../time/clock';
 import type { TaskDeploymentDescriptor } from './deployment';
+import { chainingOutput, type EdgeOutput } from './chain-outputs';
 import { OperatorChain } from './operator-chain';
 import { Wakeup } from './wakeup';
 import { WatermarkValve, type ValveOutput } from './watermark-valve';
@@ -50,7 +51,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 interface GateBinding {
   readonly gate: InputGate;
-  readonly process: (value: unknown, timestamp: number) => void;
+  readonly input: EdgeOutput;
   readonly valve: WatermarkValve;
   readonly channelOffset: number;
 }
@@ -221,25 +222,12 @@ export class StreamTask {
       const gate = new InputGate({ gateIndex, numChannels: d.channels.length, config: this.env.network, serializer: msgpackSerializer<unknown>() });
       // Input 2 of a two-input operator has its own key selector (none on a broadcast input).
       const keySelector = d.typeNumber === 2 ? head.node.stateKeySelector2 : head.node.stateKeySelector;
-      const backend = head.keyedBackend;
-      let process: (v: unknown, ts: number) => void;
-      if (d.typeNumber === 0) {
-        const op = head.operator as OneInputStreamOperator<unknown, unknown>;
-        process = (v, ts) => op.processElement(v, ts);
-      } else {
-        const op = head.operator as TwoInputStreamOperator<unknown, unknown, unknown>;
-        process = d.typeNumber === 1 ? (v, ts) => op.processElement1(v, ts) : (v, ts) => op.processElement2(v, ts);
-      }
-      if (keySelector && backend) {
-        const inner = process;
-        process = (v, ts) => {
-          backend.setCurrentKey(keySelector(v));
-          inner(v, ts);
-        };
-      }
+      // The same per-instance specialised outputs the chain uses: the key is set and the operator
+      // called from a method whose call sites see this task's operator only.
+      const input = chainingOutput(head.operator, d.typeNumber, keySelector, head.keyedBackend);
       const channelOffset = used.get(d.typeNumber) ?? 0;
       used.set(d.typeNumber, channelOffset + d.channels.length);
-      this.gates.push({ gate, process, valve: valves.get(d.typeNumber)!, channelOffset });
+      this.gates.push({ gate, input, valve: valves.get(d.typeNumber)!, channelOffset });
       d.channels.forEach((c, i) => {
         this.env.connectInputChannel(c.partitionKey, c.subpartitionIndex, gate, i).catch((e: unknown) => {
           this.connectionError ??= e;
@@ -367,7 +355,7 @@ export class StreamTask {
 
   private handle(b: GateBinding, e: InputElement): void {
     if (e.kind === ElementKind.RECORD) {
-      b.process(e.value, e.timestamp);
+      b.input.collect(e.value, e.timestamp);
     } else if (e.kind === ElementKind.WATERMARK) {
       b.valve.inputWatermark(b.channelOffset + e.channel, e.timestamp);
     } else if (e.event?.kind === 'watermark-status') {

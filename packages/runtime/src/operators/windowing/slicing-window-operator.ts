@@ -134,7 +134,8 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
     // Slices that end before the next window starts belong to no later window.
     const nextWindowStart = windowStart + this.slide;
     let inNextWindow = false;
-    for (const start of [...slices.keys()]) {
+    // Deleting the entry being visited is safe in a Map iteration (no copy of the keys needed).
+    for (const start of slices.keys()) {
       if (start + this.pane <= nextWindowStart) slices.delete(start);
       else if (start < windowEnd + this.slide) inNextWindow = true;
     }

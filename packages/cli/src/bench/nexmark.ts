@@ -1,0 +1,149 @@
+/**
+ * The Nexmark part of `npm run bench`: each query job of examples/nexmark at parallelism 1 and 2
+ * (a fresh process per run, so peak RSS belongs to that run), beside a hand-written single loop of the
+ * same query over the same generated events, in this process. Prints the table, writes the chart.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { NexmarkEvent } from '@flott/nexmark';
+import { ArtifactCache, bundleJob } from '@flott/runtime';
+import { loopBaselines, referenceBaseline } from './nexmark-baselines';
+import { fmtRate, median, REPEATS, REPO_ROOT } from './run-job';
+import { renderBarChart } from './svg-chart';
+
+export const NEXMARK_QUERIES = ['q0', 'q1', 'q2', 'q3', 'q4', 'q5', 'q7', 'q8', 'q9', 'q11', 'q12'] as const;
+
+const TARGETS: Readonly<Record<string, string>> = {
+  q0: '≥ 2 M/s at p=1',
+  q1: '≥ 2 M/s at p=1',
+  q2: '≥ 2 M/s at p=1',
+  q5: '≥ 300 K/s at p=1; p=2 ≥ 1.6× p=1',
+};
+
+export interface EngineRun {
+  readonly rate: number;
+  readonly rates: readonly number[];
+  readonly peakRssMb: number;
+}
+
+export interface NexmarkRow {
+  readonly query: string;
+  readonly events: number;
+  readonly p1?: EngineRun;
+  readonly p2?: EngineRun;
+  readonly baselineRate?: number;
+  /** Results the baseline produced (a sanity figure: 0 would mean the loop did nothing). */
+  readonly baselineResults?: number;
+  readonly note?: string;
+}
+
+type Baseline = (events: number) => number;
+
+/** Events per run: FLOTT_BENCH_NEXMARK_EVENTS, else 1 M (a few seconds per run for the stateful queries). */
+const EVENTS = Number(process.env.FLOTT_BENCH_NEXMARK_EVENTS ?? 1_000_000);
+
+function selectedQueries(): string[] {
+  const only = process.env.FLOTT_BENCH_QUERIES;
+  return only ? only.split(',').map((q) => q.trim()) : [...NEXMARK_QUERIES];
+}
+
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+/** Exported name of each query's batch reference in examples/nexmark/reference/<query>.ts. */
+const REFERENCE_EXPORTS: Readonly<Record<string, string>> = {
+  q4: 'q4Reference',
+  q5: 'q5Reference',
+  q7: 'q7Reference',
+  q8: 'q8Reference',
+  q9: 'q9Reference',
+  q11: 'q11Reference',
+  q12: 'q12BidsPerBidder',
+};
+
+/**
+ * The batch references sit beside the job files (examples/, outside this package), so they are
+ * bundled like a job and imported; a missing one leaves its query without a baseline.
+ */
+async function loadBaseline(query: string): Promise<Baseline | undefined> {
+  const loop = loopBaselines[query] as Baseline | undefined;
+  if (loop) return loop;
+  const exportName = REFERENCE_EXPORTS[query] as string | undefined;
+  const file = path.join(REPO_ROOT, 'examples/nexmark/reference', `${query}.ts`);
+  if (!exportName || !fs.existsSync(file)) return undefined;
+  const artifact = await bundleJob(file);
+  const bundled = new ArtifactCache(path.join(REPO_ROOT, 'node_modules/.cache/flott-bench')).put(artifact.sha256, artifact.code);
+  const mod = (await importModule(pathToFileURL(bundled).href)) as Record<string, unknown>;
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') throw new Error(`${file} does not export a function ${exportName}`);
+  return referenceBaseline(fn as (events: Iterable<NexmarkEvent>) => unknown);
+}
+
+function runEngine(jobFile: string, parallelism: number, events: number): EngineRun {
+  const child = path.join(__dirname, 'nexmark-child.js');
+  const r = spawnSync(process.execPath, [child, jobFile, String(parallelism), String(events)], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`${jobFile} at p=${parallelism} failed (${r.status ?? r.signal}):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as EngineRun;
+}
+
+function runBaseline(baseline: Baseline, events: number): { rate: number; results: number } {
+  const results = baseline(events); // warm-up: the JIT optimises the loop before it is timed
+  const rates = Array.from({ length: REPEATS }, () => {
+    const t = performance.now();
+    baseline(events);
+    return events / ((performance.now() - t) / 1000);
+  });
+  return { rate: median(rates), results };
+}
+
+export async function runNexmarkSuite(): Promise<{ events: number; rows: NexmarkRow[] }> {
+  const rows: NexmarkRow[] = [];
+  for (const query of selectedQueries()) {
+    const jobFile = `examples/nexmark/${query}.ts`;
+    if (!fs.existsSync(path.join(REPO_ROOT, jobFile))) {
+      rows.push({ query, events: EVENTS, note: `${jobFile} missing` });
+      continue;
+    }
+    process.stderr.write(`bench: nexmark ${query} (${EVENTS} events)\n`);
+    const p1 = runEngine(jobFile, 1, EVENTS);
+    const p2 = runEngine(jobFile, 2, EVENTS);
+    const baseline = await loadBaseline(query);
+    const b = baseline ? runBaseline(baseline, EVENTS) : undefined;
+    rows.push({ query, events: EVENTS, p1, p2, baselineRate: b?.rate, baselineResults: b?.results, note: baseline ? undefined : 'no baseline' });
+  }
+  process.stdout.write(`\n${nexmarkTable(rows)}\n`);
+  fs.mkdirSync(path.join(REPO_ROOT, 'bench'), { recursive: true });
+  fs.writeFileSync(path.join(REPO_ROOT, 'bench/nexmark.svg'), nexmarkChart(rows));
+  return { events: EVENTS, rows };
+}
+
+const pct = (a: number | undefined, b: number | undefined): string => (a && b ? `${((a / b) * 100).toFixed(1)} %` : '–');
+const rate = (r: number | undefined): string => (r ? fmtRate(r) : '–');
+const mb = (r: EngineRun | undefined): string => (r ? `${r.peakRssMb.toFixed(0)} MB` : '–');
+
+export function nexmarkTable(rows: readonly NexmarkRow[]): string {
+  const head =
+    '| query | Flott p=1 | Flott p=2 | p=2 / p=1 | single-loop baseline | p=1 / baseline | peak RSS p=1 | peak RSS p=2 | target |\n' +
+    '|---|---|---|---|---|---|---|---|---|';
+  const lines = rows.map((r) => {
+    const scale = r.p1 && r.p2 ? `${(r.p2.rate / r.p1.rate).toFixed(2)}×` : '–';
+    const target = [TARGETS[r.query], r.note].filter((x) => x).join('; ');
+    return `| ${r.query} | ${rate(r.p1?.rate)} | ${rate(r.p2?.rate)} | ${scale} | ${rate(r.baselineRate)} | ${pct(r.p1?.rate, r.baselineRate)} | ${mb(r.p1)} | ${mb(r.p2)} | ${target} |`;
+  });
+  return `${head}\n${lines.join('\n')}`;
+}
+
+export function nexmarkChart(rows: readonly NexmarkRow[]): string {
+  return renderBarChart({
+    title: 'Flott Nexmark throughput (events/s, log scale)',
+    subtitle: `${rows[0]?.events ?? 0} events per run, median of ${REPEATS}; baseline = hand-written single loop, same machine and run`,
+    series: [
+      { name: 'Flott p=1 (1 slot)', color: '#2b6cb0' },
+      { name: 'Flott p=2 (2 slots)', color: '#dd6b20' },
+      { name: 'single-loop baseline', color: '#a0aec0' },
+    ],
+    groups: rows.map((r) => ({ label: r.query, values: [r.p1?.rate, r.p2?.rate, r.baselineRate] })),
+    format: (v) => (v >= 1e6 ? `${v / 1e6} M` : `${v / 1e3} K`),
+  });
+}
