@@ -46,3 +46,7 @@ export type { Window, TimestampedValue, WindowAssignerContext, SessionGapExtract
   EvictorContext, DeltaFunction, ProcessWindowContext, ProcessWindowFunctionLike, ProcessAllWindowFunctionLike, WindowFunction,
   WindowFunctionLike, AllWindowFunction, AllWindowFunctionLike, WindowReduceFunctionLike, JoinFunction, JoinFunctionLike,
   FlatJoinFunction, CoGroupFunction, CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike } from '@flott/runtime';
+
+// Custom operators for `transform()` (Flink's AbstractStreamOperator / OneInputStreamOperator).
+export { AbstractStreamOperator } from '@flott/runtime';
+export type { OneInputStreamOperator, Output, OperatorEnvironment } from '@flott/runtime';
