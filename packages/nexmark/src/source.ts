@@ -1,6 +1,6 @@
 import { WatermarkStrategy, type DataStream, type StreamExecutionEnvironment } from '@flott/api-datastream';
 import {
-  AbstractStreamOperator, AVAILABLE, AvailabilityNotifier, InputStatus, UNBOUNDED_COUNT, specializeHotMethods, type Cancellable,
+  AbstractStreamOperator, AVAILABLE, AvailabilityNotifier, InputStatus, UNBOUNDED_COUNT, specializeHotMethods, SourceRateLimiter,
   type SourceOperator,
 } from '@flott/runtime';
 import { NexmarkGenerator } from './generator';
@@ -39,11 +39,7 @@ export class NexmarkSourceOperator extends AbstractStreamOperator<NexmarkEvent> 
   /** Event numbers to skip at a block's end: the other subtasks' blocks. */
   private skip = 0;
   private readonly block: number;
-  private emitted = 0;
-  private startedAt = 0;
-  /** Events per second of this subtask (0: unlimited). */
-  private rate = 0;
-  private timer?: Cancellable;
+  private limiter?: SourceRateLimiter;
   private cancelled = false;
   private readonly notifier = new AvailabilityNotifier();
 
@@ -64,23 +60,24 @@ export class NexmarkSourceOperator extends AbstractStreamOperator<NexmarkEvent> 
     this.blockEnd = this.next + this.block;
     this.skip = (p - 1) * this.block;
     if (this.config.targetRate > 0) {
-      this.rate = this.config.targetRate / p;
-      this.startedAt = this.env.clock.relativeTimeMillis();
+      const { clock, scheduler } = this.env;
+      this.limiter = new SourceRateLimiter(this.config.targetRate / p, clock, scheduler, () => this.notifier.notify());
     }
   }
 
   pollNext(maxRecords: number): InputStatus {
     if (this.cancelled || this.next >= this.total) return InputStatus.END_OF_INPUT;
     let n = maxRecords;
-    if (this.rate > 0) n = Math.min(n, this.permitted());
+    if (this.limiter) n = Math.min(n, this.limiter.permitted());
     if (n <= 0) {
-      this.scheduleWakeUp();
+      this.limiter?.scheduleWakeUp();
       return InputStatus.NOTHING_AVAILABLE;
     }
-    this.emitted += this.emitRecords(n);
+    const emitted = this.emitRecords(n);
+    this.limiter?.recordEmitted(emitted);
     if (this.next >= this.total) return InputStatus.END_OF_INPUT;
-    if (this.rate > 0 && this.permitted() <= 0) {
-      this.scheduleWakeUp();
+    if (this.limiter && this.limiter.permitted() <= 0) {
+      this.limiter.scheduleWakeUp();
       return InputStatus.NOTHING_AVAILABLE;
     }
     return InputStatus.MORE_AVAILABLE;
@@ -110,38 +107,22 @@ export class NexmarkSourceOperator extends AbstractStreamOperator<NexmarkEvent> 
   }
 
   available(): Promise<void> {
-    if (this.cancelled || this.next >= this.total || this.rate === 0 || this.permitted() > 0) return AVAILABLE;
-    this.scheduleWakeUp();
+    if (this.cancelled || this.next >= this.total || !this.limiter || this.limiter.permitted() > 0) return AVAILABLE;
+    this.limiter.scheduleWakeUp();
     return this.notifier.next();
   }
 
   cancel(): void {
     this.cancelled = true;
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.limiter?.cancel();
     this.notifier.notify();
   }
 
   override close(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.limiter?.cancel();
   }
 
-  /** Events due now and not yet emitted (the first one is due at once). */
-  private permitted(): number {
-    const elapsed = this.env.clock.relativeTimeMillis() - this.startedAt;
-    return Math.floor((elapsed * this.rate) / 1000) + 1 - this.emitted;
-  }
 
-  private scheduleWakeUp(): void {
-    if (this.timer) return;
-    const dueAt = this.startedAt + (this.emitted * 1000) / this.rate;
-    const delay = Math.max(0, Math.ceil(dueAt - this.env.clock.relativeTimeMillis()));
-    this.timer = this.env.scheduler.schedule(delay, () => {
-      this.timer = undefined;
-      this.notifier.notify();
-    });
-  }
 }
 
 /**

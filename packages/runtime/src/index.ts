@@ -148,3 +148,4 @@ export { canonicalKey, isPrimitiveKey } from './util/canonical-key';
 export type { PrimitiveKey } from './util/canonical-key';
 // --- used by @flott/nexmark (generator helper): per-instance hot loops for sources outside the runtime ---
 export { specializeHotMethods } from './operators/specialize';
+export { SourceRateLimiter } from './operators/sources/rate-limiter';

@@ -25,3 +25,4 @@ export { CollectSink, collectSinkId, isCollectBatchEvent } from './sinks/collect
 export type { CollectBatchEvent, CollectSinkOptions } from './sinks/collect-sink';
 export { KeyedProcessOperator } from './keyed-process-operator';
 export type { KeyedProcessFunctionLike } from './keyed-process-operator';
+export { SourceRateLimiter } from './sources/rate-limiter';

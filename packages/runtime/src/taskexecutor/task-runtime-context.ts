@@ -26,7 +26,7 @@ export interface TaskInfo {
 export class TaskRuntimeContext implements RuntimeContext {
   constructor(
     private readonly info: TaskInfo,
-    private readonly accumulators: Map<string, Accumulator<unknown>>,
+    readonly accumulators: Map<string, Accumulator<unknown>>,
     private readonly keyedStateStore: KeyedStateStore = NON_KEYED_STATE_STORE,
   ) {}
 

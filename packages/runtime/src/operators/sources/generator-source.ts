@@ -1,8 +1,8 @@
 import { specializeHotMethods } from '../specialize';
-import type { Cancellable } from '../../time/clock';
 import { AbstractStreamOperator } from '../abstract-stream-operator';
 import { AVAILABLE, AvailabilityNotifier } from '../availability';
 import { InputStatus, NO_TIMESTAMP, type SourceOperator } from '../stream-operator';
+import { SourceRateLimiter } from './rate-limiter';
 import { splitRange } from './split';
 
 /** Largest index count an unbounded generator uses (it will not be reached). */
@@ -23,11 +23,7 @@ export class GeneratorSource<T> extends AbstractStreamOperator<T> implements Sou
   readonly isSourceOperator = true;
   private next = 0;
   private end = 0;
-  private emitted = 0;
-  private startedAt = 0;
-  /** Records per second of this subtask (0: unlimited). */
-  private rate = 0;
-  private timer?: Cancellable;
+  private limiter?: SourceRateLimiter;
   private cancelled = false;
   private readonly notifier = new AvailabilityNotifier();
   private readonly noTimestamp = NO_TIMESTAMP;
@@ -52,24 +48,24 @@ export class GeneratorSource<T> extends AbstractStreamOperator<T> implements Sou
     this.next = range.start;
     this.end = range.end;
     if (this.options.recordsPerSecond !== undefined) {
-      this.rate = this.options.recordsPerSecond / p;
-      this.startedAt = this.env.clock.relativeTimeMillis();
+      const { clock, scheduler } = this.env;
+      this.limiter = new SourceRateLimiter(this.options.recordsPerSecond / p, clock, scheduler, () => this.notifier.notify());
     }
   }
 
   pollNext(maxRecords: number): InputStatus {
     if (this.cancelled || this.next >= this.end) return InputStatus.END_OF_INPUT;
     let n = Math.min(maxRecords, this.end - this.next);
-    if (this.rate > 0) n = Math.min(n, this.permitted());
+    if (this.limiter) n = Math.min(n, this.limiter.permitted());
     if (n <= 0) {
-      this.scheduleWakeUp();
+      this.limiter?.scheduleWakeUp();
       return InputStatus.NOTHING_AVAILABLE;
     }
     this.emitRecords(n);
-    this.emitted += n;
+    this.limiter?.recordEmitted(n);
     if (this.next >= this.end) return InputStatus.END_OF_INPUT;
-    if (this.rate > 0 && this.permitted() <= 0) {
-      this.scheduleWakeUp();
+    if (this.limiter && this.limiter.permitted() <= 0) {
+      this.limiter.scheduleWakeUp();
       return InputStatus.NOTHING_AVAILABLE;
     }
     return InputStatus.MORE_AVAILABLE;
@@ -87,37 +83,20 @@ export class GeneratorSource<T> extends AbstractStreamOperator<T> implements Sou
   }
 
   available(): Promise<void> {
-    if (this.cancelled || this.next >= this.end || this.rate === 0 || this.permitted() > 0) return AVAILABLE;
-    this.scheduleWakeUp();
+    if (this.cancelled || this.next >= this.end || !this.limiter || this.limiter.permitted() > 0) return AVAILABLE;
+    this.limiter.scheduleWakeUp();
     return this.notifier.next();
   }
 
   cancel(): void {
     this.cancelled = true;
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.limiter?.cancel();
     this.notifier.notify();
   }
 
   override close(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.limiter?.cancel();
   }
 
-  /** Records that are due now and not yet emitted (the first one is due at once). */
-  private permitted(): number {
-    const elapsed = this.env.clock.relativeTimeMillis() - this.startedAt;
-    // Multiply before dividing so whole seconds give exact counts.
-    return Math.floor((elapsed * this.rate) / 1000) + 1 - this.emitted;
-  }
 
-  private scheduleWakeUp(): void {
-    if (this.timer) return;
-    const dueAt = this.startedAt + (this.emitted * 1000) / this.rate;
-    const delay = Math.max(0, Math.ceil(dueAt - this.env.clock.relativeTimeMillis()));
-    this.timer = this.env.scheduler.schedule(delay, () => {
-      this.timer = undefined;
-      this.notifier.notify();
-    });
-  }
 }

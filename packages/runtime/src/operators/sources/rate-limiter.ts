@@ -1,0 +1,47 @@
+import type { Cancellable, Clock, Scheduler } from '../../time/clock';
+
+/**
+ * Paces one source subtask at `ratePerSecond` records per second on the injected clock (Flink's
+ * RateLimiterStrategy.perSecond): record k is due k / rate seconds after the start, so emission is
+ * smooth, and `scheduleWakeUp` calls `onDue` once the next record is due.
+ */
+export class SourceRateLimiter {
+  private emitted = 0;
+  private readonly startedAt: number;
+  private timer?: Cancellable;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly clock: Clock,
+    private readonly scheduler: Scheduler,
+    private readonly onDue: () => void,
+  ) {
+    this.startedAt = clock.relativeTimeMillis();
+  }
+
+  /** Records that are due now and not yet emitted (the first one is due at once). */
+  permitted(): number {
+    const elapsed = this.clock.relativeTimeMillis() - this.startedAt;
+    // Multiply before dividing so whole seconds give exact counts.
+    return Math.floor((elapsed * this.ratePerSecond) / 1000) + 1 - this.emitted;
+  }
+
+  recordEmitted(n: number): void {
+    this.emitted += n;
+  }
+
+  scheduleWakeUp(): void {
+    if (this.timer) return;
+    const dueAt = this.startedAt + (this.emitted * 1000) / this.ratePerSecond;
+    const delay = Math.max(0, Math.ceil(dueAt - this.clock.relativeTimeMillis()));
+    this.timer = this.scheduler.schedule(delay, () => {
+      this.timer = undefined;
+      this.onDue();
+    });
+  }
+
+  cancel(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+}
