@@ -67,20 +67,11 @@ export class NexmarkSourceOperator extends AbstractStreamOperator<NexmarkEvent> 
 
   pollNext(maxRecords: number): InputStatus {
     if (this.cancelled || this.next >= this.total) return InputStatus.END_OF_INPUT;
-    let n = maxRecords;
-    if (this.limiter) n = Math.min(n, this.limiter.permitted());
-    if (n <= 0) {
-      this.limiter?.scheduleWakeUp();
-      return InputStatus.NOTHING_AVAILABLE;
-    }
+    const n = this.limiter ? this.limiter.admit(maxRecords) : maxRecords;
+    if (n <= 0) return InputStatus.NOTHING_AVAILABLE;
     const emitted = this.emitRecords(n);
-    this.limiter?.recordEmitted(emitted);
     if (this.next >= this.total) return InputStatus.END_OF_INPUT;
-    if (this.limiter && this.limiter.permitted() <= 0) {
-      this.limiter.scheduleWakeUp();
-      return InputStatus.NOTHING_AVAILABLE;
-    }
-    return InputStatus.MORE_AVAILABLE;
+    return !this.limiter || this.limiter.emitted(emitted) ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
   }
 
   /** The per-record loop, compiled per instance (specializeHotMethods); returns the records emitted. */

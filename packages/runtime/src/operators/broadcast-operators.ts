@@ -5,7 +5,6 @@ import type { OperatorStateStore } from '../state/operator-state-store';
 import type { AbstractStateDescriptor, MapStateDescriptor } from '../state/state-descriptors';
 import { InvalidStateConfigurationError } from '../state/state-errors';
 import type { BroadcastState, ReadOnlyBroadcastState, State } from '../state/state-handles';
-import { TimestampedCollector } from './basic-operators';
 import type {
   BroadcastContext,
   BroadcastProcessFunctionLike,
@@ -17,7 +16,7 @@ import type {
 import { AbstractTwoInputUdfOperator } from './co-operators';
 import { specializeHotMethods } from './specialize';
 import { NO_TIMESTAMP, type OperatorEnvironment } from './stream-operator';
-import { USER_TIMERS, type InternalTimer, type InternalTimerService, type Triggerable } from './timers/timer-service';
+import { USER_TIMERS, voidNamespaceId, type InternalTimer, type InternalTimerService, type Triggerable, type VoidNamespace } from './timers/timer-service';
 
 /** Broadcast state read through the non-broadcast side: writing is not possible (Flink's ReadOnlyBroadcastState). */
 function readOnly<K, V>(state: BroadcastState<K, V>): ReadOnlyBroadcastState<K, V> {
@@ -30,7 +29,6 @@ function readOnly<K, V>(state: BroadcastState<K, V>): ReadOnlyBroadcastState<K, 
  * `broadcast(...)`, and asking for another one fails as in Flink.
  */
 abstract class AbstractBroadcastOperator<IN1, IN2, OUT, F> extends AbstractTwoInputUdfOperator<IN1, IN2, OUT, F> {
-  protected collector!: TimestampedCollector<OUT>;
   private store!: OperatorStateStore;
   private readonly registered: ReadonlySet<string>;
 
@@ -43,7 +41,6 @@ abstract class AbstractBroadcastOperator<IN1, IN2, OUT, F> extends AbstractTwoIn
     super.setup(env);
     if (!env.operatorStateStore) throw new Error(`Assertion failed: broadcast operator ${env.operatorName} got no operator state store`);
     this.store = env.operatorStateStore;
-    this.collector = new TimestampedCollector(this.output);
   }
 
   protected broadcastState<K, V>(descriptor: MapStateDescriptor<K, V>): BroadcastState<K, V> {
@@ -101,8 +98,6 @@ export class CoBroadcastWithNonKeyedOperator<IN1, IN2, OUT> extends AbstractBroa
   }
 }
 
-type VoidNamespace = null;
-const voidId = (): string => 'v';
 
 /**
  * Flink's CoBroadcastWithKeyedOperator: input 1 is keyed (the task sets its key), input 2 is the
@@ -156,7 +151,7 @@ export class CoBroadcastWithKeyedOperator<K, IN1, IN2, OUT>
     if (!keyedStateBackend) throw new Error(`Assertion failed: keyed operator ${operatorName} got no keyed state backend`);
     this.backend = keyedStateBackend;
     this.keyedStore = new DefaultKeyedStateStore(keyedStateBackend, clock);
-    if (timeServiceManager) this.internalTimers = timeServiceManager.getInternalTimerService<VoidNamespace>(USER_TIMERS, this, voidId);
+    if (timeServiceManager) this.internalTimers = timeServiceManager.getInternalTimerService<VoidNamespace>(USER_TIMERS, this, voidNamespaceId);
     return super.open();
   }
 

@@ -6,7 +6,7 @@ import type { CoFlatMapFunctionLike, CoMapFunctionLike, CoProcessFunctionLike, K
 import { specializeHotMethods } from './specialize';
 import { NO_TIMESTAMP, type OperatorEnvironment, type TwoInputStreamOperator } from './stream-operator';
 import { nonKeyedTimerService } from './timers/timer-errors';
-import { USER_TIMERS, type InternalTimer, type InternalTimerService, type InternalTimeServiceManager, type Triggerable } from './timers/timer-service';
+import { USER_TIMERS, voidNamespaceId, type VoidNamespace, type InternalTimer, type InternalTimerService, type InternalTimeServiceManager, type Triggerable } from './timers/timer-service';
 
 /**
  * Base of two-input operators: the operator's watermark is the minimum of its two inputs' watermarks
@@ -22,6 +22,13 @@ export abstract class AbstractTwoInputUdfOperator<IN1, IN2, OUT, F>
   private input1Idle = false;
   private input2Idle = false;
   protected combinedWatermark = Number.MIN_SAFE_INTEGER;
+  /** Emits with the timestamp of the record (or timer) being processed. */
+  protected collector!: TimestampedCollector<OUT>;
+
+  override setup(env: OperatorEnvironment<OUT>): void {
+    super.setup(env);
+    this.collector = new TimestampedCollector(this.output);
+  }
 
   abstract processElement1(value: IN1, timestamp: number): void;
   abstract processElement2(value: IN2, timestamp: number): void;
@@ -93,16 +100,11 @@ export class CoStreamMap<IN1, IN2, OUT> extends AbstractTwoInputUdfOperator<IN1,
 export class CoStreamFlatMap<IN1, IN2, OUT> extends AbstractTwoInputUdfOperator<IN1, IN2, OUT, CoFlatMapFunctionLike<IN1, IN2, OUT>> {
   private readonly flatMap1: (value: IN1, out: Collector<OUT>) => void;
   private readonly flatMap2: (value: IN2, out: Collector<OUT>) => void;
-  private collector!: TimestampedCollector<OUT>;
   constructor(f: CoFlatMapFunctionLike<IN1, IN2, OUT>) {
     super(f);
     this.flatMap1 = f.flatMap1.bind(f);
     this.flatMap2 = f.flatMap2.bind(f);
     specializeHotMethods(this, ['processElement1', 'processElement2']);
-  }
-  override setup(env: OperatorEnvironment<OUT>): void {
-    super.setup(env);
-    this.collector = new TimestampedCollector(this.output);
   }
   processElement1(value: IN1, timestamp: number): void {
     const c = this.collector;
@@ -120,7 +122,6 @@ export class CoStreamFlatMap<IN1, IN2, OUT> extends AbstractTwoInputUdfOperator<
 export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputUdfOperator<IN1, IN2, OUT, CoProcessFunctionLike<IN1, IN2, OUT>> {
   private readonly fn1: (value: IN1, ctx: ProcessContext, out: Collector<OUT>) => void;
   private readonly fn2: (value: IN2, ctx: ProcessContext, out: Collector<OUT>) => void;
-  private collector!: TimestampedCollector<OUT>;
   private readonly timers = nonKeyedTimerService(
     () => this.env.clock.currentTimeMillis(),
     () => this.combinedWatermark,
@@ -138,10 +139,6 @@ export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputUdfOperato
     this.fn2 = f.processElement2.bind(f);
     specializeHotMethods(this, ['processElement1', 'processElement2']);
   }
-  override setup(env: OperatorEnvironment<OUT>): void {
-    super.setup(env);
-    this.collector = new TimestampedCollector(this.output);
-  }
   processElement1(value: IN1, timestamp: number): void {
     const c = this.collector;
     c.timestamp = timestamp;
@@ -155,8 +152,6 @@ export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputUdfOperato
 }
 
 /** KeyedCoProcessFunction timers have no namespace (Flink's VoidNamespace). */
-type VoidNamespace = null;
-const voidId = (): string => 'v';
 
 /**
  * Flink's KeyedCoProcessOperator: the task sets the current key from either input's key selector;
@@ -170,7 +165,6 @@ export class KeyedCoProcessOperator<K, IN1, IN2, OUT>
   private readonly fn1: (value: IN1, ctx: OnTimerContext<K>, out: Collector<OUT>) => void;
   private readonly fn2: (value: IN2, ctx: OnTimerContext<K>, out: Collector<OUT>) => void;
   private readonly onTimerFn?: (timestamp: number, ctx: OnTimerContext<K>, out: Collector<OUT>) => void;
-  private collector!: TimestampedCollector<OUT>;
   private backend!: KeyedStateBackend;
   private manager!: InternalTimeServiceManager;
   private internalTimers!: InternalTimerService<VoidNamespace>;
@@ -212,8 +206,7 @@ export class KeyedCoProcessOperator<K, IN1, IN2, OUT>
     }
     this.backend = keyedStateBackend;
     this.manager = timeServiceManager;
-    this.collector = new TimestampedCollector(this.output);
-    this.internalTimers = timeServiceManager.getInternalTimerService<VoidNamespace>(USER_TIMERS, this, voidId);
+    this.internalTimers = timeServiceManager.getInternalTimerService<VoidNamespace>(USER_TIMERS, this, voidNamespaceId);
     return super.open();
   }
 

@@ -12,7 +12,7 @@ import { AbstractUdfStreamOperator } from './abstract-stream-operator';
 import { TimestampedCollector } from './basic-operators';
 import { specializeHotMethods } from './specialize';
 import { NO_TIMESTAMP, type OneInputStreamOperator } from './stream-operator';
-import { USER_TIMERS, type InternalTimer, type InternalTimerService, type InternalTimeServiceManager, type Triggerable } from './timers/timer-service';
+import { USER_TIMERS, VOID_NAMESPACE, voidNamespaceId, type InternalTimer, type InternalTimerService, type InternalTimeServiceManager, type Triggerable, type VoidNamespace } from './timers/timer-service';
 
 /** A KeyedProcessFunction subclass or any object with `processElement` (and optionally `onTimer`). */
 export type KeyedProcessFunctionLike<K, IN, OUT> =
@@ -24,9 +24,6 @@ export type KeyedProcessFunctionLike<K, IN, OUT> =
   | ((value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>) => void);
 
 /** KeyedProcessFunction timers have no namespace (Flink's VoidNamespace). */
-type VoidNamespace = null;
-const VOID: VoidNamespace = null;
-const voidId = (): string => 'v';
 
 /**
  * Runs a KeyedProcessFunction (Flink's KeyedProcessOperator). The task sets the current key per record;
@@ -50,10 +47,10 @@ export class KeyedProcessOperator<K, IN, OUT>
   private readonly timers: TimerService = {
     currentProcessingTime: () => this.internalTimers.currentProcessingTime(),
     currentWatermark: () => this.internalTimers.currentWatermark(),
-    registerEventTimeTimer: (time) => this.internalTimers.registerEventTimeTimer(VOID, time),
-    registerProcessingTimeTimer: (time) => this.internalTimers.registerProcessingTimeTimer(VOID, time),
-    deleteEventTimeTimer: (time) => this.internalTimers.deleteEventTimeTimer(VOID, time),
-    deleteProcessingTimeTimer: (time) => this.internalTimers.deleteProcessingTimeTimer(VOID, time),
+    registerEventTimeTimer: (time) => this.internalTimers.registerEventTimeTimer(VOID_NAMESPACE, time),
+    registerProcessingTimeTimer: (time) => this.internalTimers.registerProcessingTimeTimer(VOID_NAMESPACE, time),
+    deleteEventTimeTimer: (time) => this.internalTimers.deleteEventTimeTimer(VOID_NAMESPACE, time),
+    deleteProcessingTimeTimer: (time) => this.internalTimers.deleteProcessingTimeTimer(VOID_NAMESPACE, time),
   };
 
   /** One object serves processElement and onTimer: `timeDomain()` only matters in onTimer. */
@@ -88,7 +85,7 @@ export class KeyedProcessOperator<K, IN, OUT>
     this.backend = keyedStateBackend;
     this.manager = timeServiceManager;
     this.collector = new TimestampedCollector(this.output);
-    this.internalTimers = timeServiceManager.getInternalTimerService<VoidNamespace>(USER_TIMERS, this, voidId);
+    this.internalTimers = timeServiceManager.getInternalTimerService<VoidNamespace>(USER_TIMERS, this, voidNamespaceId);
     return super.open();
   }
 

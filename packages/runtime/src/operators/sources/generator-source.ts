@@ -55,20 +55,11 @@ export class GeneratorSource<T> extends AbstractStreamOperator<T> implements Sou
 
   pollNext(maxRecords: number): InputStatus {
     if (this.cancelled || this.next >= this.end) return InputStatus.END_OF_INPUT;
-    let n = Math.min(maxRecords, this.end - this.next);
-    if (this.limiter) n = Math.min(n, this.limiter.permitted());
-    if (n <= 0) {
-      this.limiter?.scheduleWakeUp();
-      return InputStatus.NOTHING_AVAILABLE;
-    }
+    const n = this.limiter ? this.limiter.admit(Math.min(maxRecords, this.end - this.next)) : Math.min(maxRecords, this.end - this.next);
+    if (n <= 0) return InputStatus.NOTHING_AVAILABLE;
     this.emitRecords(n);
-    this.limiter?.recordEmitted(n);
     if (this.next >= this.end) return InputStatus.END_OF_INPUT;
-    if (this.limiter && this.limiter.permitted() <= 0) {
-      this.limiter.scheduleWakeUp();
-      return InputStatus.NOTHING_AVAILABLE;
-    }
-    return InputStatus.MORE_AVAILABLE;
+    return !this.limiter || this.limiter.emitted(n) ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
   }
 
   /** The per-record loop, compiled per instance (see specializeHotMethods). */

@@ -6,7 +6,7 @@ import type { Cancellable, Clock, Scheduler } from '../../time/clock';
  * smooth, and `scheduleWakeUp` calls `onDue` once the next record is due.
  */
 export class SourceRateLimiter {
-  private emitted = 0;
+  private emittedCount = 0;
   private readonly startedAt: number;
   private timer?: Cancellable;
 
@@ -23,16 +23,27 @@ export class SourceRateLimiter {
   permitted(): number {
     const elapsed = this.clock.relativeTimeMillis() - this.startedAt;
     // Multiply before dividing so whole seconds give exact counts.
-    return Math.floor((elapsed * this.ratePerSecond) / 1000) + 1 - this.emitted;
+    return Math.floor((elapsed * this.ratePerSecond) / 1000) + 1 - this.emittedCount;
   }
 
-  recordEmitted(n: number): void {
-    this.emitted += n;
+  /** How many of `wanted` records may go out now; when none, the wake-up is scheduled. */
+  admit(wanted: number): number {
+    const n = Math.min(wanted, this.permitted());
+    if (n <= 0) this.scheduleWakeUp();
+    return n;
+  }
+
+  /** Records `n` emitted; false (wake-up scheduled) when the next record is not due yet. */
+  emitted(n: number): boolean {
+    this.emittedCount += n;
+    if (this.permitted() > 0) return true;
+    this.scheduleWakeUp();
+    return false;
   }
 
   scheduleWakeUp(): void {
     if (this.timer) return;
-    const dueAt = this.startedAt + (this.emitted * 1000) / this.ratePerSecond;
+    const dueAt = this.startedAt + (this.emittedCount * 1000) / this.ratePerSecond;
     const delay = Math.max(0, Math.ceil(dueAt - this.clock.relativeTimeMillis()));
     this.timer = this.scheduler.schedule(delay, () => {
       this.timer = undefined;

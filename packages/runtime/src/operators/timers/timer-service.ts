@@ -11,6 +11,12 @@ export interface InternalTimer<N> {
   readonly timestamp: number;
 }
 
+/** The namespace of timers that have none (Flink's VoidNamespace): KeyedProcessFunction and friends. */
+export type VoidNamespace = null;
+export const VOID_NAMESPACE: VoidNamespace = null;
+/** Timer id of the void namespace (cheap: one constant). */
+export const voidNamespaceId = (): string => 'v';
+
 /** Receives the timers of one timer service (the operator). */
 export interface Triggerable<N> {
   onEventTime(timer: InternalTimer<N>): void;

@@ -1,6 +1,5 @@
 import type { Collector, OutputTag } from '../../functions';
 import type { KeyedStateBackend, StateDescriptor } from '../../spi/state-backend';
-import { TimestampedCollector } from '../basic-operators';
 import { AbstractTwoInputUdfOperator } from '../co-operators';
 import { specializeHotMethods } from '../specialize';
 import { NO_TIMESTAMP } from '../stream-operator';
@@ -42,7 +41,6 @@ export class IntervalJoinOperator<K, IN1, IN2, OUT>
   private backend!: KeyedStateBackend;
   private manager!: InternalTimeServiceManager;
   private timers!: InternalTimerService<string>;
-  private collector!: TimestampedCollector<OUT>;
   private leftTs = NO_TIMESTAMP;
   private rightTs = NO_TIMESTAMP;
   private readonly context: ProcessJoinContext = {
@@ -75,7 +73,6 @@ export class IntervalJoinOperator<K, IN1, IN2, OUT>
     this.backend = keyedStateBackend;
     this.manager = timeServiceManager;
     this.timers = timeServiceManager.getInternalTimerService<string>('interval-join-timers', this, (ns) => ns);
-    this.collector = new TimestampedCollector(this.output);
     return super.open();
   }
 

@@ -208,12 +208,60 @@ function checkInterval(name: string, interval: number): void {
   if (!(interval > 0)) throw new InvalidWindowParameterError(name, `interval must be > 0, got ${interval}`);
 }
 
-/** Fires every `interval` of event time and at the window's end. */
-export class ContinuousEventTimeTrigger<T = unknown> extends Trigger<T, Window> {
+/**
+ * What the continuous triggers share: a periodic timer every `interval` in one time domain, kept in
+ * reducing "fire-time" state so merged windows keep the earliest, and a firing at the window's end.
+ */
+abstract class ContinuousTrigger<T> extends Trigger<T, Window> {
   private readonly fireTime: StateDescriptor<number> = { name: 'fire-time', kind: 'reducing', combine: min };
-  private constructor(readonly interval: number) {
+  protected constructor(readonly interval: number) {
     super();
   }
+  protected abstract registerTimer(ctx: TriggerContext, time: number): void;
+  protected abstract deleteTimer(ctx: TriggerContext, time: number): void;
+
+  /** Starts the periodic timer, aligned to the interval, unless it runs already. */
+  protected startPeriodic(alignTo: number, window: Window, ctx: TriggerContext): void {
+    const state = ctx.getPartitionedState(this.fireTime);
+    if (state.get() === undefined) this.registerNext(alignTo - (alignTo % this.interval), window, ctx, state);
+  }
+
+  /** A timer of this trigger's time domain fired. */
+  protected onTimer(time: number, window: Window, ctx: TriggerContext): TriggerResult {
+    if (time === window.maxTimestamp()) return TriggerResult.FIRE;
+    const state = ctx.getPartitionedState(this.fireTime);
+    if (state.get() === time) {
+      state.clear();
+      this.registerNext(time, window, ctx, state);
+      return TriggerResult.FIRE;
+    }
+    return TriggerResult.CONTINUE;
+  }
+  clear(_w: Window, ctx: TriggerContext): void {
+    const state = ctx.getPartitionedState(this.fireTime);
+    const next = state.get();
+    if (next !== undefined) {
+      this.deleteTimer(ctx, next);
+      state.clear();
+    }
+  }
+  override canMerge(): boolean {
+    return true;
+  }
+  override onMerge(_w: Window, ctx: OnMergeContext): void {
+    ctx.mergePartitionedState(this.fireTime);
+    const next = ctx.getPartitionedState(this.fireTime).get();
+    if (next !== undefined) this.registerTimer(ctx, next);
+  }
+  private registerNext(time: number, window: Window, ctx: TriggerContext, state: TriggerState<number>): void {
+    const next = Math.min(time + this.interval, window.maxTimestamp());
+    state.add(next);
+    this.registerTimer(ctx, next);
+  }
+}
+
+/** Fires every `interval` of event time and at the window's end. */
+export class ContinuousEventTimeTrigger<T = unknown> extends ContinuousTrigger<T> {
   static of<T = unknown>(interval: number): ContinuousEventTimeTrigger<T> {
     checkInterval('ContinuousEventTimeTrigger', interval);
     return new ContinuousEventTimeTrigger<T>(interval);
@@ -221,43 +269,20 @@ export class ContinuousEventTimeTrigger<T = unknown> extends Trigger<T, Window> 
   onElement(_e: T, timestamp: number, window: Window, ctx: TriggerContext): TriggerResult {
     if (window.maxTimestamp() <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
     ctx.registerEventTimeTimer(window.maxTimestamp());
-    const state = ctx.getPartitionedState(this.fireTime);
-    if (state.get() === undefined) this.registerNext(timestamp - (timestamp % this.interval), window, ctx, state);
+    this.startPeriodic(timestamp, window, ctx);
     return TriggerResult.CONTINUE;
   }
   onEventTime(time: number, window: Window, ctx: TriggerContext): TriggerResult {
-    if (time === window.maxTimestamp()) return TriggerResult.FIRE;
-    const state = ctx.getPartitionedState(this.fireTime);
-    if (state.get() === time) {
-      state.clear();
-      this.registerNext(time, window, ctx, state);
-      return TriggerResult.FIRE;
-    }
-    return TriggerResult.CONTINUE;
+    return this.onTimer(time, window, ctx);
   }
   onProcessingTime(_time: number, _window: Window, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
-  clear(_w: Window, ctx: TriggerContext): void {
-    const state = ctx.getPartitionedState(this.fireTime);
-    const next = state.get();
-    if (next !== undefined) {
-      ctx.deleteEventTimeTimer(next);
-      state.clear();
-    }
+  protected registerTimer(ctx: TriggerContext, time: number): void {
+    ctx.registerEventTimeTimer(time);
   }
-  override canMerge(): boolean {
-    return true;
-  }
-  override onMerge(_w: Window, ctx: OnMergeContext): void {
-    ctx.mergePartitionedState(this.fireTime);
-    const next = ctx.getPartitionedState(this.fireTime).get();
-    if (next !== undefined) ctx.registerEventTimeTimer(next);
-  }
-  private registerNext(time: number, window: Window, ctx: TriggerContext, state: TriggerState<number>): void {
-    const next = Math.min(time + this.interval, window.maxTimestamp());
-    state.add(next);
-    ctx.registerEventTimeTimer(next);
+  protected deleteTimer(ctx: TriggerContext, time: number): void {
+    ctx.deleteEventTimeTimer(time);
   }
   override toString(): string {
     return `ContinuousEventTimeTrigger(${this.interval})`;
@@ -265,54 +290,26 @@ export class ContinuousEventTimeTrigger<T = unknown> extends Trigger<T, Window> 
 }
 
 /** Fires every `interval` of processing time and at the window's end. */
-export class ContinuousProcessingTimeTrigger<T = unknown> extends Trigger<T, Window> {
-  private readonly fireTime: StateDescriptor<number> = { name: 'fire-time', kind: 'reducing', combine: min };
-  private constructor(readonly interval: number) {
-    super();
-  }
+export class ContinuousProcessingTimeTrigger<T = unknown> extends ContinuousTrigger<T> {
   static of<T = unknown>(interval: number): ContinuousProcessingTimeTrigger<T> {
     checkInterval('ContinuousProcessingTimeTrigger', interval);
     return new ContinuousProcessingTimeTrigger<T>(interval);
   }
   onElement(_e: T, _ts: number, window: Window, ctx: TriggerContext): TriggerResult {
-    const state = ctx.getPartitionedState(this.fireTime);
-    const now = ctx.getCurrentProcessingTime();
-    if (state.get() === undefined) this.registerNext(now - (now % this.interval), window, ctx, state);
+    this.startPeriodic(ctx.getCurrentProcessingTime(), window, ctx);
     return TriggerResult.CONTINUE;
   }
   onEventTime(_time: number, _window: Window, _ctx: TriggerContext): TriggerResult {
     return TriggerResult.CONTINUE;
   }
   onProcessingTime(time: number, window: Window, ctx: TriggerContext): TriggerResult {
-    if (time === window.maxTimestamp()) return TriggerResult.FIRE;
-    const state = ctx.getPartitionedState(this.fireTime);
-    if (state.get() === time) {
-      state.clear();
-      this.registerNext(time, window, ctx, state);
-      return TriggerResult.FIRE;
-    }
-    return TriggerResult.CONTINUE;
+    return this.onTimer(time, window, ctx);
   }
-  clear(_w: Window, ctx: TriggerContext): void {
-    const state = ctx.getPartitionedState(this.fireTime);
-    const next = state.get();
-    if (next !== undefined) {
-      ctx.deleteProcessingTimeTimer(next);
-      state.clear();
-    }
+  protected registerTimer(ctx: TriggerContext, time: number): void {
+    ctx.registerProcessingTimeTimer(time);
   }
-  override canMerge(): boolean {
-    return true;
-  }
-  override onMerge(_w: Window, ctx: OnMergeContext): void {
-    ctx.mergePartitionedState(this.fireTime);
-    const next = ctx.getPartitionedState(this.fireTime).get();
-    if (next !== undefined) ctx.registerProcessingTimeTimer(next);
-  }
-  private registerNext(time: number, window: Window, ctx: TriggerContext, state: TriggerState<number>): void {
-    const next = Math.min(time + this.interval, window.maxTimestamp());
-    state.add(next);
-    ctx.registerProcessingTimeTimer(next);
+  protected deleteTimer(ctx: TriggerContext, time: number): void {
+    ctx.deleteProcessingTimeTimer(time);
   }
   override toString(): string {
     return `ContinuousProcessingTimeTrigger(${this.interval})`;
