@@ -3,13 +3,18 @@
  * as one JSON line. Event data is a pure function of the index, so tests recompute it independently.
  */
 import {
+  AbstractStreamOperator,
+  IntCounter,
   KeyedProcessFunction,
+  LongCounter,
   ParameterTool,
   RichFilterFunction,
+  RichSinkFunction,
   StreamExecutionEnvironment,
   WatermarkStrategy,
   type Collector,
   type KeyedProcessContext,
+  type OneInputStreamOperator,
   type OnTimerContext,
 } from '@flott/api-datastream';
 import { runCase } from './run-case';
@@ -40,7 +45,65 @@ class OnlySubtaskZero extends RichFilterFunction<number> {
   }
 }
 
+/** Holds every record back until the watermark passes it, then emits all of them in one call. */
+class ReleaseOnWatermark extends AbstractStreamOperator<string> implements OneInputStreamOperator<number, string> {
+  private held: number[] = [];
+  processElement(value: number): void {
+    this.held.push(value);
+  }
+  processWatermark(watermark: number): void {
+    const keep: number[] = [];
+    for (const v of this.held) {
+      if (v <= watermark) this.output.collect(`released record number ${v}`, v);
+      else keep.push(v);
+    }
+    this.held = keep;
+    this.output.emitWatermark(watermark);
+  }
+}
+
+/** Counts the released records and sums their numbers. */
+class CountingSink extends RichSinkFunction<string> {
+  private readonly count = new IntCounter();
+  private readonly sum = new LongCounter();
+  override open(): void {
+    this.getRuntimeContext().addAccumulator('records', this.count);
+    this.getRuntimeContext().addAccumulator('sum', this.sum);
+  }
+  invoke(value: string): void {
+    this.count.add(1);
+    this.sum.add(Number(value.slice(value.lastIndexOf(' ') + 1)));
+  }
+}
+
+/** A processing-time timer whose callback throws. */
+class ThrowingTimer extends KeyedProcessFunction<number, number, number> {
+  processElement(x: number, ctx: KeyedProcessContext<number>): void {
+    if (x === 0) ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 20);
+  }
+  override onTimer(): void {
+    throw new Error('the timer failed on purpose');
+  }
+}
+
 const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
+  // One watermark releases (nearly) everything at once: one operator call emits far more than a
+  // channel's queued buffers, into a consumer in another thread.
+  'watermark-burst': async (env, n) => {
+    env
+      .fromSequence(0, n - 1)
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((i) => i))
+      .transform('release on watermark', () => new ReleaseOnWatermark())
+      .addSink(new CountingSink())
+      .slotSharingGroup('sink');
+    return (await env.execute('watermark burst')).accumulators;
+  },
+  'throwing-timer': (env) =>
+    env
+      .fromGenerator(Number.POSITIVE_INFINITY, (i) => i, { recordsPerSecond: 1000 })
+      .keyBy((i) => i % 2)
+      .process(new ThrowingTimer())
+      .executeAndCollect(),
   'bucket-timers': (env, n) =>
     env
       .fromSequence(0, n - 1)

@@ -9,10 +9,10 @@ import { lastJsonLine, runFlott } from './run-cli';
 const JOB = 'packages/cli/test-jobs/event-time.ts';
 type TimerOutput = [string, number, number | null, boolean];
 
-function runCase(name: string, parallelism: number, n: number) {
+function runCase(name: string, parallelism: number, n: number, extra: readonly string[] = []) {
   return runFlott([
     'run', '-q', '-p', String(parallelism), '-D', 'taskmanager.numberOfTaskSlots=4', '-D', 'pipeline.auto-watermark-interval=5',
-    JOB, '--case', name, '--n', String(n),
+    ...extra, JOB, '--case', name, '--n', String(n),
   ]);
 }
 
@@ -59,5 +59,23 @@ describe('idleness', () => {
       for (const k of keys) expected.push([k, b * BUCKET + BUCKET - 1, b * BUCKET + BUCKET - 1, true]);
     }
     expect(lastJsonLine<TimerOutput[]>(r)).toEqual(expected.slice(0, n));
+  });
+});
+
+describe('what one call emits, and what a callback throws', () => {
+  it('a watermark that releases 200,000 held records at once reaches the consumer whole', async () => {
+    const n = 200_000;
+    const r = await runCase('watermark-burst', 1, n);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(lastJsonLine<Record<string, number>>(r)).toEqual({ records: n, sum: (n * (n - 1)) / 2 });
+  });
+
+  it('a processing-time timer that throws fails its task with the error; the slot thread lives on', async () => {
+    const r = await runCase('throwing-timer', 1, 0, ['-D', 'restart-strategy.type=none']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the timer failed on purpose');
+    expect(r.stderr).toMatch(/Task KeyedProcess -> Sink: Data stream collect sink \(1\/1\)#0 failed/);
+    expect(r.stderr).not.toMatch(/died/);
   });
 });

@@ -74,8 +74,11 @@ export const NetworkOptions = {
     description: 'Most buffers one output subpartition may hold queued at the producer; bounds in-flight data under skew.',
   }),
   MAX_OVERDRAFT_BUFFERS: O.int('taskmanager.network.memory.max-overdraft-buffers-per-gate', {
-    defaultValue: 5, min: 0, max: 65536,
-    description: 'Extra buffers a task may take while it finishes one record although the pool is exhausted.',
+    defaultValue: 1024, min: 0, max: 65536,
+    description: 'Buffers one operator call may queue on an output subpartition beyond max-buffers-per-channel. ' +
+      'A Flink task blocks mid-call when its buffers run out; a Flott task cannot, so what one call emits ' +
+      '(a window firing, a watermark that releases many results, one record flat-mapped into many) is queued ' +
+      'here and the task takes no further input until it drains. Beyond this bound the task fails naming this option.',
   }),
   PARTITION_REQUEST_TIMEOUT: O.durationMs('taskmanager.network.partition-request-timeout', {
     defaultValue: 10_000,

@@ -5,7 +5,7 @@ import { defaultNetworkConfig, initialCreditsPerChannel, networkConfigFrom } fro
 describe('networkConfigFrom', () => {
   it('reads the defaults', () => {
     expect(networkConfigFrom(new Configuration())).toEqual({
-      segmentSize: 32768, buffersPerChannel: 2, floatingBuffersPerGate: 8, maxBuffersPerChannel: 10, maxOverdraftBuffers: 5,
+      segmentSize: 32768, buffersPerChannel: 2, floatingBuffersPerGate: 8, maxBuffersPerChannel: 10, maxOverdraftBuffers: 1024,
     });
     expect(defaultNetworkConfig()).toEqual(networkConfigFrom(new Configuration()));
   });

@@ -1,13 +1,13 @@
 import { FlottError } from '../errors';
 
-/** A record needed more buffers than `max-overdraft-buffers` allows beyond the per-channel bound. */
+/** One operator call emitted more than `max-overdraft-buffers` allows beyond the per-channel bound. */
 export class BufferOverdraftError extends FlottError {
   constructor(partitionId: string, subpartition: number, maxBuffersPerChannel: number, maxOverdraftBuffers: number) {
     super(
       'NETWORK_BUFFER_OVERDRAFT',
       `Result partition ${partitionId} subpartition ${subpartition} needs more than ${maxBuffersPerChannel} queued + ` +
-        `${maxOverdraftBuffers} overdraft buffers: a task emitted too much without waiting for isAvailable(), or a single ` +
-        `record is too large. Raise 'taskmanager.network.memory.max-overdraft-buffers-per-gate' ` +
+        `${maxOverdraftBuffers} overdraft buffers: one operator call emitted that much while the consumer took nothing ` +
+        `(or a single record is that large). Raise 'taskmanager.network.memory.max-overdraft-buffers-per-gate' ` +
         `(or 'taskmanager.network.memory.max-buffers-per-channel' / 'taskmanager.memory.segment-size').`,
       { partitionId, subpartition, maxBuffersPerChannel, maxOverdraftBuffers },
     );

@@ -14,8 +14,8 @@ export interface ResultPartitionStats {
 /**
  * Producer side of one intermediate result partition of a task: one subpartition per consumer
  * channel. Used on the producing task's event loop only. The task checks `isAvailable()` before it
- * processes the next input record (waiting on `whenAvailable()` otherwise); one record may still
- * overdraw a subpartition by `maxOverdraftBuffers`.
+ * processes the next input record (waiting on `whenAvailable()` otherwise); one operator call (which
+ * cannot block mid-way, unlike a Flink task) may still overdraw a subpartition by `maxOverdraftBuffers`.
  *
  * Memory bound: buffers are pooled per partition and a new one is allocated only when the pool is
  * empty, so `buffersAllocated` never exceeds numSubpartitions x (credits granted per channel +

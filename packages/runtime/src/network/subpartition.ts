@@ -27,7 +27,7 @@ export interface SubpartitionStats {
 /**
  * Producer side of one channel: serialises into the current buffer, queues finished buffers and sends
  * them while it holds credit. Bounds: in flight <= credits granted by the consumer; queued <=
- * maxBuffersPerChannel (+ maxOverdraftBuffers while one record finishes; beyond that it throws);
+ * maxBuffersPerChannel (+ maxOverdraftBuffers while one operator call finishes; beyond that it throws);
  * plus the one buffer being written. Reaching maxBuffersPerChannel queued makes it unavailable.
  * Runs on the producing task's event loop only.
  */

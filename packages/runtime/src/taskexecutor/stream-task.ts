@@ -71,6 +71,18 @@ export class StreamTask {
   private chain?: OperatorChain;
   private flushTimer?: Cancellable;
   private inputWatermark = Number.NEGATIVE_INFINITY;
+  /**
+   * A failure that happened outside the mailbox loop's own calls (a scheduled callback such as a
+   * processing-time timer or periodic watermark, or a channel that could not connect). The loop
+   * throws it at its next turn, so the task fails with it instead of the slot thread dying.
+   */
+  private asyncError: unknown;
+  private failed = false;
+  /** The slot's scheduler, with every callback run as a task action: errors fail this task. */
+  private readonly taskScheduler: Scheduler = {
+    schedule: (delayMs, fn) => this.env.scheduler.schedule(delayMs, () => this.runAction(fn)),
+    scheduleAtFixedRate: (periodMs, fn) => this.env.scheduler.scheduleAtFixedRate(periodMs, () => this.runAction(fn)),
+  };
   /** Wakes the task loop when timer firing left work pending (processing-time wake-ups, back-pressure). */
   readonly name: string;
 
@@ -124,7 +136,7 @@ export class StreamTask {
         tdd.vertex.bufferTimeoutMs,
         {
           clock: env.clock,
-          scheduler: env.scheduler,
+          scheduler: this.taskScheduler,
           stateBackend: env.stateBackend,
           stdout: (l) => env.stdout(l),
           stderr: (l) => env.stderr(l),
@@ -142,7 +154,7 @@ export class StreamTask {
       for (const m of [...this.chain.members].reverse()) await m.operator.open();
       opened = true;
       if (tdd.vertex.bufferTimeoutMs > 0) {
-        this.flushTimer = env.scheduler.scheduleAtFixedRate(tdd.vertex.bufferTimeoutMs, () => this.flushPartitions());
+        this.flushTimer = this.taskScheduler.scheduleAtFixedRate(tdd.vertex.bufferTimeoutMs, () => this.flushPartitions());
       }
       this.throwIfCanceled();
       report(ExecutionState.RUNNING);
@@ -160,6 +172,7 @@ export class StreamTask {
       report(ExecutionState.FINISHED, { accumulators: this.chain.accumulatorValues() });
       return ExecutionState.FINISHED;
     } catch (e) {
+      this.failed = true;
       this.flushTimer?.cancel();
       for (const { partition } of this.partitions.values()) partition.release();
       for (const g of this.gates) g.gate.release();
@@ -192,8 +205,26 @@ export class StreamTask {
     if (first !== undefined) throw first;
   }
 
+  /** The mailbox loop's check between turns: cancellation, then a failure from outside the loop. */
   private throwIfCanceled(): void {
     if (this.canceled) throw new TaskCanceledSignal();
+    if (this.asyncError !== undefined) throw this.asyncError;
+  }
+
+  /** Records `error` for the loop to throw at its next turn, and wakes the loop. */
+  private failAsync(error: unknown): void {
+    this.asyncError ??= error ?? new Error(String(error));
+    this.wakeup.wake();
+  }
+
+  /** Runs a scheduled callback unless the task already ended or failed; what it throws fails the task. */
+  private runAction(fn: () => void): void {
+    if (this.failed || this.canceled || this.asyncError !== undefined) return;
+    try {
+      fn();
+    } catch (e) {
+      this.failAsync(e);
+    }
   }
 
 
@@ -229,15 +260,10 @@ export class StreamTask {
       used.set(d.typeNumber, channelOffset + d.channels.length);
       this.gates.push({ gate, input, valve: valves.get(d.typeNumber)!, channelOffset });
       d.channels.forEach((c, i) => {
-        this.env.connectInputChannel(c.partitionKey, c.subpartitionIndex, gate, i).catch((e: unknown) => {
-          this.connectionError ??= e;
-          this.wakeup.wake();
-        });
+        this.env.connectInputChannel(c.partitionKey, c.subpartitionIndex, gate, i).catch((e: unknown) => this.failAsync(e));
       });
     });
   }
-
-  private connectionError: unknown;
 
   /** Where the valve of input `typeNumber` (0 = the single input, 1/2 = two-input sides) delivers. */
   private valveOutput(typeNumber: number): ValveOutput {
@@ -320,7 +346,6 @@ export class StreamTask {
     if (gates.length === 0) return;
     let next = 0;
     for (;;) {
-      if (this.connectionError !== undefined) throw this.connectionError;
       this.throwIfCanceled();
       let budget = RECORDS_PER_SLICE;
       let idle = false;
