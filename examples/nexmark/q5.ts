@@ -2,13 +2,17 @@
  * Nexmark q5, hot items: bids counted per auction in sliding event-time windows of 10 s every
  * 2 s; per window, the auctions with the most bids (all of them on a tie).
  *
- * Three steps, all parallel: each source subtask first counts its bids per (auction, 2 s slice)
- * and sends the partial counts on when the watermark passes the slice (two-phase aggregation, as
- * Flink SQL does for skewed keys: about half of all bids go to one hot auction, which would otherwise
- * load one window subtask with most of the stream); a keyed sliding window sums the partial counts
- * per auction; then the counts are keyed by window end, and a timer at the window's end-of-time emits
- * the leaders once every count of that window has arrived (the watermark passes that time only after
- * all upstream windows fired).
+ * Both aggregations run in two phases (local, then global), as Flink SQL does for skewed keys:
+ * 1. each source subtask counts its bids per (auction, 2 s slice) and sends the partial counts on
+ *    when the watermark passes the slice: about half of all bids go to one hot auction, which would
+ *    otherwise load one window subtask with most of the stream;
+ * 2. a keyed sliding window sums the partial counts per auction;
+ * 3. each window subtask keeps, per window, its own leaders and sends them on when the watermark
+ *    passes the window's end (every window there has fired by then): a window holds thousands of
+ *    auctions but only a handful of leaders, and all of a window's results share one key;
+ * 4. keyed by window end, the local leaders are merged, and a timer at the window's end emits the
+ *    window's leaders once every subtask's leaders have arrived (the watermark passes that time only
+ *    after all upstream subtasks sent theirs).
  *
  *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/nexmark/q5.ts --events 200000 --output q5.jsonl
  */
@@ -76,6 +80,16 @@ const sumCounts: AggregateFunction<PartialCount, number, number> = {
   merge: (x, y) => x + y,
 };
 
+/** The leaders of one window so far: the highest count and every auction that has it. */
+type Leaders = Q5Result[];
+
+/** Adds `c` to the leaders of its window: it replaces them with a higher count, joins them on a tie. */
+function lead(leaders: Leaders | undefined, c: Q5Result): Leaders {
+  if (leaders === undefined || c.count > leaders[0].count) return [c];
+  if (c.count === leaders[0].count) leaders.push(c);
+  return leaders;
+}
+
 class WithWindow extends ProcessWindowFunction<number, Q5Result, number, TimeWindow> {
   process(auction: number, ctx: ProcessWindowContext<TimeWindow>, counts: Iterable<number>, out: Collector<Q5Result>): void {
     const { start, end } = ctx.window();
@@ -83,25 +97,40 @@ class WithWindow extends ProcessWindowFunction<number, Q5Result, number, TimeWin
   }
 }
 
-/** Keyed by window end: keeps the window's leaders, emits them when the window is complete. */
+/**
+ * The local phase of the leaders: per window end, the leaders among this subtask's window results,
+ * emitted once the watermark passes the window's last instant, before the watermark goes on.
+ */
+class LocalLeaders extends AbstractStreamOperator<Q5Result> implements OneInputStreamOperator<Q5Result, Q5Result> {
+  private readonly windows = new Map<number, Leaders>();
+
+  processElement(c: Q5Result): void {
+    this.windows.set(c.windowEnd, lead(this.windows.get(c.windowEnd), c));
+  }
+
+  processWatermark(watermark: number): void {
+    for (const [end, leaders] of this.windows) {
+      if (end - 1 > watermark) continue;
+      for (const c of leaders) this.output.collect(c, end - 1);
+      this.windows.delete(end);
+    }
+    this.output.emitWatermark(watermark);
+  }
+}
+
+/** Keyed by window end: merges the subtasks' leaders, emits the window's when it is complete. */
 class HottestPerWindow extends KeyedProcessFunction<number, Q5Result, Q5Result> {
-  private leaders!: ValueState<Q5Result[]>;
+  private leaders!: ValueState<Leaders>;
 
   override open(): void {
-    this.leaders = this.getRuntimeContext().getState(new ValueStateDescriptor<Q5Result[]>('leaders'));
+    this.leaders = this.getRuntimeContext().getState(new ValueStateDescriptor<Leaders>('leaders'));
   }
 
   processElement(c: Q5Result, ctx: KeyedProcessContext<number>): void {
     const leaders = this.leaders.value();
-    if (leaders === undefined) {
-      this.leaders.update([c]);
-      // The window's results carry its last instant as their timestamp.
-      ctx.timerService().registerEventTimeTimer(c.windowEnd - 1);
-    } else if (c.count > leaders[0].count) {
-      this.leaders.update([c]);
-    } else if (c.count === leaders[0].count) {
-      this.leaders.update([...leaders, c]);
-    }
+    // The window's results carry its last instant as their timestamp.
+    if (leaders === undefined) ctx.timerService().registerEventTimeTimer(c.windowEnd - 1);
+    this.leaders.update(lead(leaders, c));
   }
 
   override onTimer(_timestamp: number, _ctx: OnTimerContext<number>, out: Collector<Q5Result>): void {
@@ -124,6 +153,7 @@ const result = src
   .window(SlidingEventTimeWindows.of(10_000, SLIDE_MS))
   .aggregate(sumCounts, new WithWindow())
   .name('bids per auction')
+  .transform('local leaders', () => new LocalLeaders())
   .keyBy((c) => c.windowEnd)
   .process(new HottestPerWindow())
   .name('hottest per window');

@@ -87,7 +87,7 @@ export type { Window, TimestampedValue, WindowAssignerContext, MergeCallback, Se
   WindowFunction, WindowFunctionLike, AllWindowFunction, AllWindowFunctionLike, InternalWindowFunction, WindowReduceFunctionLike,
   WindowContents, WindowOperatorOptions, WindowOperatorChoice, JoinFunction, JoinFunctionLike, FlatJoinFunction, CoGroupFunction,
   CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike, IntervalJoinOptions } from './operators/windowing/index';
-export { HeapInternalTimeServiceManager, HeapInternalTimerService, TimerHeap, USER_TIMERS, valueId, UnsupportedTimerKeyError } from './operators/timers/index';
+export { HeapInternalTimeServiceManager, HeapInternalTimerService, TimerQueue, USER_TIMERS, valueId, UnsupportedTimerKeyError } from './operators/timers/index';
 export type { InternalTimer, Triggerable, InternalTimerService, InternalTimeServiceManager, TimerFiringControl,
   HeapInternalTimeServiceManagerOptions, TimerEntry } from './operators/timers/index';
 export { TimersNotSupportedError, nonKeyedTimerService } from './operators/timers/index';

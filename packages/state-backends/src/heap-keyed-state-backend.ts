@@ -2,22 +2,26 @@ import { assert, KeyGroupOutOfRangeError } from '@flott/runtime';
 import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateDescriptor } from '@flott/runtime';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
 
-/** All state of one key: state name → namespace → value (undefined namespace = no namespace). */
-interface KeyEntry {
-  readonly key: unknown;
-  readonly states: Map<string, Map<string | undefined, unknown>>;
+/**
+ * One state's values in one key group. Values without a namespace sit directly under their key, so
+ * a key costs no object of its own (Flink's heap state table, one per state); namespaced values
+ * (windows) under key → namespace. Primitive keys index the maps directly (the hot path); composite
+ * keys by their canonical form, in maps of their own so a string key never collides with an encoding.
+ */
+class KeyGroupTable {
+  readonly plain = new Map<unknown, unknown>();
+  plainComposite: Map<string, unknown> | undefined;
+  namespaced: Map<unknown, Map<string, unknown>> | undefined;
+  namespacedComposite: Map<string, Map<string, unknown>> | undefined;
+  /** For composite keys: canonical form → the key as first seen (getKeys, snapshots). */
+  compositeKeys: Map<string, unknown> | undefined;
 }
 
-/**
- * The keys of one key group. Primitive keys index the map directly (the hot path); composite keys by
- * their canonical form, in a separate map so a string key can never collide with an encoding.
- */
-class KeyGroupState {
-  readonly primitives = new Map<unknown, KeyEntry>();
-  readonly composites = new Map<string, KeyEntry>();
-
-  get size(): number {
-    return this.primitives.size + this.composites.size;
+/** The key groups of one state (by name). */
+class StateTable {
+  readonly groups: Array<KeyGroupTable | undefined>;
+  constructor(readonly name: string, numGroups: number) {
+    this.groups = new Array<KeyGroupTable | undefined>(numGroups);
   }
 }
 
@@ -34,7 +38,12 @@ export interface StateEntry {
  */
 export class HeapKeyedStateBackend implements KeyedStateBackend {
   readonly keyGroupRange: KeyGroupRange;
-  private readonly groups: Array<KeyGroupState | undefined>;
+  private readonly numGroups: number;
+  private readonly tables = new Map<string, StateTable>();
+  /** The last table used, with its name: consecutive accesses to one state skip the lookup by name. */
+  private lastTable: StateTable | undefined;
+  /** Entries per key group (index = key group − start), so empty groups are known without a scan. */
+  private readonly groupEntries: Int32Array;
   private entries = 0;
   private disposed = false;
   private hasKey = false;
@@ -42,8 +51,6 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   private currentGroupIndex = 0;
   /** Canonical form of a composite current key; undefined for a primitive key. */
   private currentComposite: string | undefined;
-  /** Resolved lazily on the first access after setCurrentKey. */
-  private currentEntry: KeyEntry | undefined;
 
   constructor(private readonly params: KeyedStateBackendParameters) {
     const { startKeyGroup, endKeyGroup } = params.keyGroupRange;
@@ -53,12 +60,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
       `invalid key-group range [${startKeyGroup}, ${endKeyGroup}] for max parallelism ${params.maxParallelism}`,
     );
     this.keyGroupRange = { startKeyGroup, endKeyGroup };
-    this.groups = new Array<KeyGroupState | undefined>(endKeyGroup - startKeyGroup + 1);
+    this.numGroups = endKeyGroup - startKeyGroup + 1;
+    this.groupEntries = new Int32Array(this.numGroups);
   }
 
   setCurrentKey(key: unknown): void {
-    // Consecutive records of one primitive key (hot keys) skip the key-group work; the resolved entry
-    // stays valid because clear() drops it when it removes the entry.
+    // Consecutive records of one primitive key (hot keys) skip the key-group work.
     if (this.hasKey && this.currentComposite === undefined && Object.is(key, this.currentKey) && !this.disposed) return;
     this.checkOpen();
     if (key === null || key === undefined) throw new UnsupportedStateKeyError('keys must not be null or undefined');
@@ -70,7 +77,6 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     this.currentComposite = isPrimitiveKey(key) ? undefined : canonicalKey(key);
     this.currentKey = key;
     this.currentGroupIndex = keyGroup - startKeyGroup;
-    this.currentEntry = undefined;
     this.hasKey = true;
   }
 
@@ -79,42 +85,87 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   }
 
   get(descriptor: StateDescriptor, namespace?: string): unknown {
-    return this.entry(false)?.states.get(descriptor.name)?.get(namespace);
+    const group = this.group(descriptor, false);
+    if (group === undefined) return undefined;
+    const composite = this.currentComposite;
+    if (namespace === undefined) {
+      return composite === undefined ? group.plain.get(this.currentKey) : group.plainComposite?.get(composite);
+    }
+    const byNamespace = composite === undefined ? group.namespaced?.get(this.currentKey) : group.namespacedComposite?.get(composite);
+    return byNamespace?.get(namespace);
   }
 
   put(descriptor: StateDescriptor, value: unknown, namespace?: string): void {
     // Flink's value state treats update(null) as clear; an undefined value is never stored.
     if (value === undefined) return this.clear(descriptor, namespace);
-    const entry = this.entry(true) as KeyEntry;
-    let byNamespace = entry.states.get(descriptor.name);
-    if (!byNamespace) entry.states.set(descriptor.name, (byNamespace = new Map()));
-    if (!byNamespace.has(namespace)) this.entries++;
-    byNamespace.set(namespace, value);
+    const group = this.group(descriptor, true) as KeyGroupTable;
+    const composite = this.currentComposite;
+    let added: boolean;
+    if (namespace === undefined) {
+      if (composite === undefined) {
+        const plain = group.plain;
+        added = plain.size !== plain.set(this.currentKey, value).size;
+      } else {
+        const plain = (group.plainComposite ??= new Map());
+        added = plain.size !== plain.set(composite, value).size;
+        if (added) this.rememberCompositeKey(group, composite);
+      }
+    } else {
+      let byNamespace: Map<string, unknown> | undefined;
+      if (composite === undefined) {
+        const namespaced = (group.namespaced ??= new Map());
+        byNamespace = namespaced.get(this.currentKey);
+        if (byNamespace === undefined) namespaced.set(this.currentKey, (byNamespace = new Map()));
+      } else {
+        const namespaced = (group.namespacedComposite ??= new Map());
+        byNamespace = namespaced.get(composite);
+        if (byNamespace === undefined) {
+          namespaced.set(composite, (byNamespace = new Map()));
+          this.rememberCompositeKey(group, composite);
+        }
+      }
+      added = byNamespace.size !== byNamespace.set(namespace, value).size;
+    }
+    if (added) {
+      this.entries++;
+      this.groupEntries[this.currentGroupIndex]++;
+    }
   }
 
   clear(descriptor: StateDescriptor, namespace?: string): void {
-    const entry = this.entry(false);
-    const byNamespace = entry?.states.get(descriptor.name);
-    if (!entry || !byNamespace || !byNamespace.delete(namespace)) return;
+    const group = this.group(descriptor, false);
+    if (group === undefined) return;
+    const composite = this.currentComposite;
+    let removed: boolean;
+    if (namespace === undefined) {
+      removed = composite === undefined ? group.plain.delete(this.currentKey) : group.plainComposite?.delete(composite) === true;
+    } else {
+      const namespaced = composite === undefined ? group.namespaced : group.namespacedComposite;
+      const k = composite === undefined ? this.currentKey : composite;
+      const byNamespace = (namespaced as Map<unknown, Map<string, unknown>> | undefined)?.get(k);
+      removed = byNamespace?.delete(namespace) === true;
+      // Dropping emptied keys keeps memory proportional to live state, as Flink's heap backend does.
+      if (removed && byNamespace!.size === 0) (namespaced as Map<unknown, unknown>).delete(k);
+    }
+    if (!removed) return;
     this.entries--;
-    if (byNamespace.size > 0) return;
-    entry.states.delete(descriptor.name);
-    if (entry.states.size > 0) return;
-    // Dropping empty keys keeps memory proportional to live state, as Flink's heap backend does.
-    const group = this.groups[this.currentGroupIndex] as KeyGroupState;
-    if (this.currentComposite === undefined) group.primitives.delete(this.currentKey);
-    else group.composites.delete(this.currentComposite);
-    if (group.size === 0) this.groups[this.currentGroupIndex] = undefined;
-    this.currentEntry = undefined;
+    this.groupEntries[this.currentGroupIndex]--;
+    if (composite !== undefined) this.forgetCompositeKeyIfUnused(group, composite);
   }
 
   getKeys(descriptor: StateDescriptor, namespace?: string): unknown[] {
     this.checkOpen();
     const keys: unknown[] = [];
-    for (const group of this.groups) {
+    const table = this.tables.get(descriptor.name);
+    if (!table) return keys;
+    for (const group of table.groups) {
       if (!group) continue;
-      for (const entry of [...group.primitives.values(), ...group.composites.values()]) {
-        if (entry.states.get(descriptor.name)?.has(namespace)) keys.push(entry.key);
+      if (namespace === undefined) {
+        for (const key of group.plain.keys()) keys.push(key);
+        for (const c of group.plainComposite?.keys() ?? []) keys.push(group.compositeKeys!.get(c));
+      } else {
+        for (const [key, byNamespace] of group.namespaced ?? []) if (byNamespace.has(namespace)) keys.push(key);
+        for (const [c, byNamespace] of group.namespacedComposite ?? []) if (byNamespace.has(namespace)) keys.push(group.compositeKeys!.get(c));
       }
     }
     return keys;
@@ -124,16 +175,23 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     return this.entries;
   }
 
-  /** Every entry of one key group, for snapshots and rescaling by key-group range. */
+  /** Every entry of one key group, by state, for snapshots and rescaling by key-group range. */
   *entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry> {
     this.checkOpen();
     const { startKeyGroup, endKeyGroup } = this.keyGroupRange;
     if (keyGroup < startKeyGroup || keyGroup > endKeyGroup) throw new KeyGroupOutOfRangeError(keyGroup, this.keyGroupRange, this.params.operatorId);
-    const group = this.groups[keyGroup - startKeyGroup];
-    if (!group) return;
-    for (const entry of [...group.primitives.values(), ...group.composites.values()]) {
-      for (const [stateName, byNamespace] of entry.states) {
-        for (const [namespace, value] of byNamespace) yield { key: entry.key, stateName, namespace, value };
+    for (const table of this.tables.values()) {
+      const group = table.groups[keyGroup - startKeyGroup];
+      if (!group) continue;
+      const stateName = table.name;
+      for (const [key, value] of group.plain) yield { key, stateName, namespace: undefined, value };
+      for (const [c, value] of group.plainComposite ?? []) yield { key: group.compositeKeys!.get(c), stateName, namespace: undefined, value };
+      for (const [key, byNamespace] of group.namespaced ?? []) {
+        for (const [namespace, value] of byNamespace) yield { key, stateName, namespace, value };
+      }
+      for (const [c, byNamespace] of group.namespacedComposite ?? []) {
+        const key = group.compositeKeys!.get(c);
+        for (const [namespace, value] of byNamespace) yield { key, stateName, namespace, value };
       }
     }
   }
@@ -141,37 +199,51 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   /** Key groups that hold at least one entry, ascending. */
   nonEmptyKeyGroups(): number[] {
     const result: number[] = [];
-    this.groups.forEach((g, i) => {
-      if (g) result.push(this.keyGroupRange.startKeyGroup + i);
+    this.groupEntries.forEach((n, i) => {
+      if (n > 0) result.push(this.keyGroupRange.startKeyGroup + i);
     });
     return result;
   }
 
   dispose(): void {
-    this.groups.fill(undefined);
+    this.tables.clear();
+    this.lastTable = undefined;
+    this.groupEntries.fill(0);
     this.entries = 0;
-    this.currentEntry = undefined;
     this.disposed = true;
   }
 
-  private entry(create: boolean): KeyEntry | undefined {
+  /** The current key's key group in `descriptor`'s table; created on demand when `create`. */
+  private group(descriptor: StateDescriptor, create: boolean): KeyGroupTable | undefined {
     this.checkOpen();
-    assert(this.hasKey, 'keyed state accessed before setCurrentKey (state is only available in keyed contexts)');
-    if (this.currentEntry) return this.currentEntry;
-    let group = this.groups[this.currentGroupIndex];
-    if (!group) {
-      if (!create) return undefined;
-      this.groups[this.currentGroupIndex] = group = new KeyGroupState();
+    if (!this.hasKey) this.noCurrentKey();
+    let table = this.lastTable;
+    if (table === undefined || table.name !== descriptor.name) {
+      table = this.tables.get(descriptor.name);
+      if (table === undefined) {
+        if (!create) return undefined;
+        this.tables.set(descriptor.name, (table = new StateTable(descriptor.name, this.numGroups)));
+      }
+      this.lastTable = table;
     }
-    const composite = this.currentComposite;
-    let entry = composite === undefined ? group.primitives.get(this.currentKey) : group.composites.get(composite);
-    if (!entry && create) {
-      entry = { key: this.currentKey, states: new Map() };
-      if (composite === undefined) group.primitives.set(this.currentKey, entry);
-      else group.composites.set(composite, entry);
-    }
-    this.currentEntry = entry;
-    return entry;
+    const group = table.groups[this.currentGroupIndex];
+    if (group !== undefined || !create) return group;
+    return (table.groups[this.currentGroupIndex] = new KeyGroupTable());
+  }
+
+  private rememberCompositeKey(group: KeyGroupTable, composite: string): void {
+    const keys = (group.compositeKeys ??= new Map());
+    if (!keys.has(composite)) keys.set(composite, this.currentKey);
+  }
+
+  private forgetCompositeKeyIfUnused(group: KeyGroupTable, composite: string): void {
+    if (group.plainComposite?.has(composite) || group.namespacedComposite?.has(composite)) return;
+    group.compositeKeys?.delete(composite);
+  }
+
+  private noCurrentKey(): never {
+    assert(false, 'keyed state accessed before setCurrentKey (state is only available in keyed contexts)');
+    throw new Error('unreachable');
   }
 
   private checkOpen(): void {

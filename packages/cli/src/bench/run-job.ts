@@ -15,6 +15,8 @@ import { createDistributionContainer, pluginModulesFor } from '../distribution';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 export const REPEATS = Number(process.env.FLOTT_BENCH_REPEATS ?? 3);
+/** Extra configuration for every bench cluster and job (experiments): FLOTT_BENCH_CONFIG='{"key": value}'. */
+const EXTRA_CONFIG = JSON.parse(process.env.FLOTT_BENCH_CONFIG ?? '{}') as Record<string, unknown>;
 
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -38,7 +40,7 @@ export interface BenchJobOptions {
  * RUNNING → FINISHED, so deployment counts) and their median.
  */
 export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number; rates: number[] }> {
-  const config = new Configuration().set(TaskManagerOptions.NUM_TASK_SLOTS, opts.slots);
+  const config = Configuration.fromRecord(EXTRA_CONFIG).set(TaskManagerOptions.NUM_TASK_SLOTS, opts.slots);
   const cluster = await MiniCluster.start({ configuration: config, container: createDistributionContainer(config), pluginModules: pluginModulesFor(config) });
   try {
     const artifact = await bundleJob(path.resolve(REPO_ROOT, opts.jobFile));
@@ -51,7 +53,7 @@ export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number
         artifact,
         args: opts.args,
         configuration: config,
-        jobConfiguration: { 'parallelism.default': opts.parallelism },
+        jobConfiguration: { ...EXTRA_CONFIG, 'parallelism.default': opts.parallelism },
         scheduler: new SystemScheduler(),
       });
       const ctx: ExecutionContext = {

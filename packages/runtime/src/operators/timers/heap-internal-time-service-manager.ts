@@ -3,7 +3,7 @@ import type { Cancellable, Clock, Scheduler } from '../../time/clock';
 import type { Output } from '../stream-operator';
 import { specializeHotMethods } from '../specialize';
 import { HeapInternalTimerService, type TimerServiceHost } from './heap-internal-timer-service';
-import type { TimerEntry, TimerHeap } from './timer-heap';
+import type { TimerEntry, TimerQueue } from './timer-queue';
 import type { InternalTimeServiceManager, InternalTimerService, TimerFiringControl, Triggerable } from './timer-service';
 
 export interface HeapInternalTimeServiceManagerOptions {
@@ -150,7 +150,7 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
     const target = this.targetWatermark;
     let fired = 0;
     for (;;) {
-      const service = this.earliestDue((s) => s.eventTimeTimers, target);
+      const service = this.earliestDue(true, target);
       if (!service) {
         this.eventTimePending = false;
         return true;
@@ -172,7 +172,7 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
     const now = this.options.clock.currentTimeMillis();
     let fired = 0;
     for (;;) {
-      const service = this.earliestDue((s) => s.processingTimeTimers, now);
+      const service = this.earliestDue(false, now);
       if (!service) {
         this.processingTimePending = false;
         this.scheduleNextWakeUp();
@@ -190,14 +190,17 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
     }
   }
 
-  private earliestDue(heapOf: (s: AnyService) => TimerHeap<unknown>, upTo: number): AnyService | undefined {
+  /** The service whose next timer of the domain is due by `upTo` and earliest (first service on a tie). */
+  private earliestDue(eventTime: boolean, upTo: number): AnyService | undefined {
+    const list = this.serviceList;
     let best: AnyService | undefined;
     let bestTs = upTo;
-    for (const s of this.serviceList) {
-      const head = heapOf(s).peek();
-      if (head && head.timestamp <= bestTs && (!best || head.timestamp < bestTs)) {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i];
+      const ts = (eventTime ? s.eventTimeTimers : s.processingTimeTimers).peekTimestamp();
+      if (ts <= bestTs && (best === undefined || ts < bestTs)) {
         best = s;
-        bestTs = head.timestamp;
+        bestTs = ts;
       }
     }
     return best;
@@ -206,8 +209,8 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
   private scheduleNextWakeUp(): void {
     let earliest = Number.POSITIVE_INFINITY;
     for (const s of this.serviceList) {
-      const head = s.processingTimeTimers.peek();
-      if (head && head.timestamp < earliest) earliest = head.timestamp;
+      const head = s.processingTimeTimers.peekTimestamp();
+      if (head < earliest) earliest = head;
     }
     if (earliest !== Number.POSITIVE_INFINITY) this.scheduleWakeUp(earliest);
   }

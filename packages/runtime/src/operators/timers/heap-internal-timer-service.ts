@@ -1,6 +1,6 @@
 import type { KeyedStateBackend } from '../../spi/state-backend';
 import type { Clock } from '../../time/clock';
-import { TimerHeap } from './timer-heap';
+import { TimerQueue } from './timer-queue';
 import { valueId } from './timer-ids';
 import type { InternalTimerService, Triggerable } from './timer-service';
 
@@ -16,12 +16,12 @@ export interface TimerServiceHost {
 
 /**
  * One named timer service of an operator (Flink's InternalTimerServiceImpl): an event-time and a
- * processing-time heap. Firing is the manager's job, which merges the services' heaps in time order.
+ * processing-time queue. Firing is the manager's job, which merges the services' heaps in time order.
  * Mailbox thread only.
  */
 export class HeapInternalTimerService<N> implements InternalTimerService<N> {
-  readonly eventTimeTimers = new TimerHeap<N>();
-  readonly processingTimeTimers = new TimerHeap<N>();
+  readonly eventTimeTimers = new TimerQueue<N>();
+  readonly processingTimeTimers = new TimerQueue<N>();
 
   constructor(
     readonly name: string,
@@ -39,26 +39,22 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
   }
 
   registerEventTimeTimer(namespace: N, time: number): void {
-    const key = this.currentKey();
-    this.eventTimeTimers.add(key, namespace, time, this.timerId(key, namespace, time), this.host.keyGroupOf);
+    this.eventTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace), time, this.host.keyGroupOf);
   }
 
   deleteEventTimeTimer(namespace: N, time: number): void {
-    const key = this.currentKey();
-    this.eventTimeTimers.remove(this.timerId(key, namespace, time));
+    this.eventTimeTimers.remove(this.currentKey(), this.namespaceId(namespace), time);
   }
 
   registerProcessingTimeTimer(namespace: N, time: number): void {
-    const key = this.currentKey();
-    if (this.processingTimeTimers.add(key, namespace, time, this.timerId(key, namespace, time), this.host.keyGroupOf)) {
+    if (this.processingTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace), time, this.host.keyGroupOf)) {
       this.host.processingTimerAdded(time);
     }
   }
 
   deleteProcessingTimeTimer(namespace: N, time: number): void {
     // The wake-up stays scheduled (as in Flink): a spurious wake-up finds nothing due and reschedules.
-    const key = this.currentKey();
-    this.processingTimeTimers.remove(this.timerId(key, namespace, time));
+    this.processingTimeTimers.remove(this.currentKey(), this.namespaceId(namespace), time);
   }
 
   numTimers(): number {
@@ -71,9 +67,5 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
       throw new Error(`Assertion failed: timer service '${this.name}' used without a current key`);
     }
     return key;
-  }
-
-  private timerId(key: unknown, namespace: N, time: number): string {
-    return `${time}\u0000${valueId(key)}\u0000${this.namespaceId(namespace)}`;
   }
 }

@@ -5,7 +5,7 @@ export { HeapInternalTimeServiceManager } from './heap-internal-time-service-man
 export type { HeapInternalTimeServiceManagerOptions } from './heap-internal-time-service-manager';
 export { HeapInternalTimerService } from './heap-internal-timer-service';
 export type { TimerServiceHost } from './heap-internal-timer-service';
-export { TimerHeap } from './timer-heap';
-export type { TimerEntry } from './timer-heap';
+export { TimerQueue } from './timer-queue';
+export type { TimerEntry } from './timer-queue';
 export { valueId, UnsupportedTimerKeyError } from './timer-ids';
 export { TimersNotSupportedError, nonKeyedTimerService } from './timer-errors';

@@ -12,11 +12,13 @@ import type { InternalWindowFunction } from './window-functions';
 import { TimeWindow, gcd } from './windows';
 
 /**
- * The slices of one key: slice start → accumulator, in one entry so an element costs one state
- * lookup and a firing reads its slices without further lookups.
+ * The slices of one key, in one entry so an element costs one state lookup and a firing reads its
+ * slices without further lookups: a flat array [start0, acc0, start1, acc1, ...] by ascending start
+ * (a key holds size/pane slices at most; one array instead of a Map per key keeps long-lived state
+ * small for the garbage collector).
  */
-const SLICES: StateDescriptor = { name: 'window-slices', kind: 'map' };
-type Slices<ACC> = Map<number, ACC>;
+const SLICES: StateDescriptor = { name: 'window-slices', kind: 'value' };
+type Slices = unknown[];
 const TIMER_NAMESPACE = 'slices';
 
 export interface SlicingWindowOperatorOptions<IN, ACC, V, OUT> {
@@ -102,12 +104,24 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
     const paneRem = (timestamp - this.offset) % this.pane;
     const sliceStart = timestamp - (paneRem < 0 ? paneRem + this.pane : paneRem);
     const backend = this.backend;
-    let slices = backend.get(this.slices) as Slices<ACC> | undefined;
-    if (slices === undefined) slices = new Map<number, ACC>();
-    const acc = slices.get(sliceStart);
-    slices.set(sliceStart, this.contents.add(acc, value, timestamp));
+    let slices = backend.get(this.slices) as Slices | undefined;
+    if (slices === undefined) {
+      backend.put(this.slices, [sliceStart, this.contents.add(undefined, value, timestamp)]);
+      this.registerFirstWindow(sliceStart, watermark);
+      return;
+    }
+    // Elements mostly arrive in time order: their slice is the last one, or a new one after it.
+    let i = slices.length - 2;
+    while (i >= 0 && (slices[i] as number) > sliceStart) i -= 2;
+    if (i >= 0 && slices[i] === sliceStart) {
+      slices[i + 1] = this.contents.add(slices[i + 1] as ACC, value, timestamp);
+      backend.put(this.slices, slices);
+      return;
+    }
+    if (i === slices.length - 2) slices.push(sliceStart, this.contents.add(undefined, value, timestamp));
+    else slices.splice(i + 2, 0, sliceStart, this.contents.add(undefined, value, timestamp));
     backend.put(this.slices, slices);
-    if (acc === undefined) this.registerFirstWindow(sliceStart, watermark);
+    this.registerFirstWindow(sliceStart, watermark);
   }
 
   processWatermark(watermark: number): void {
@@ -119,10 +133,13 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
     const windowEnd = timer.timestamp + 1;
     const windowStart = windowEnd - this.size;
     const backend = this.backend;
-    const slices = backend.get(this.slices) as Slices<ACC> | undefined;
+    const slices = backend.get(this.slices) as Slices | undefined;
     if (!slices) return;
     let acc: ACC | undefined;
-    for (const [start, slice] of slices) if (start >= windowStart && start < windowEnd) acc = this.combine(acc, slice);
+    for (let i = 0; i < slices.length; i += 2) {
+      const start = slices[i] as number;
+      if (start >= windowStart && start < windowEnd) acc = this.combine(acc, slices[i + 1] as ACC);
+    }
     if (acc !== undefined) {
       const window = new TimeWindow(windowStart, windowEnd);
       this.collector.timestamp = timer.timestamp;
@@ -131,20 +148,17 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
       // No allowed lateness: the window is done for good.
       this.fn.clear(window, this.processContext);
     }
-    // Slices that end before the next window starts belong to no later window.
+    // Slices that end before the next window starts belong to no later window (a prefix: sorted).
     const nextWindowStart = windowStart + this.slide;
-    let inNextWindow = false;
-    // Deleting the entry being visited is safe in a Map iteration (no copy of the keys needed).
-    for (const start of slices.keys()) {
-      if (start + this.pane <= nextWindowStart) slices.delete(start);
-      else if (start < windowEnd + this.slide) inNextWindow = true;
-    }
-    if (slices.size === 0) {
+    let expired = 0;
+    while (expired < slices.length && (slices[expired] as number) + this.pane <= nextWindowStart) expired += 2;
+    if (expired === slices.length) {
       backend.clear(this.slices);
       return;
     }
+    if (expired > 0) slices.splice(0, expired);
     backend.put(this.slices, slices);
-    if (inNextWindow) this.timers.registerEventTimeTimer(TIMER_NAMESPACE, windowEnd + this.slide - 1);
+    if ((slices[0] as number) < windowEnd + this.slide) this.timers.registerEventTimeTimer(TIMER_NAMESPACE, windowEnd + this.slide - 1);
   }
 
   onProcessingTime(): void {}

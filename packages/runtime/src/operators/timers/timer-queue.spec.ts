@@ -1,0 +1,107 @@
+import { TimerQueue } from './timer-queue';
+import { UnsupportedTimerKeyError } from './timer-ids';
+
+/** Deterministic pseudo-random numbers for the model tests. */
+function lcg(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+}
+
+const KEYS: unknown[] = [1, 2, '1', 'two', -0, [1, 'a'], { b: 2, a: 1 }, true];
+/** Equal by value (fresh objects each time, as after deserialisation): the model's identity of a key. */
+const keyOf = (i: number): unknown => JSON.parse(JSON.stringify(KEYS[i])) as unknown;
+const modelId = (keyIndex: number, ns: string, ts: number): string => `${ts}|${keyIndex}|${ns}`;
+
+describe('TimerQueue', () => {
+  it.each([7, 42, 1234])('polls in (timestamp, registration) order after random adds, removes and polls (seed %i)', (seed) => {
+    const rand = lcg(seed);
+    const queue = new TimerQueue<string>();
+    // The model: live timers with their registration order.
+    const live = new Map<string, { ts: number; order: number }>();
+    let order = 0;
+    const polled: string[] = [];
+    const expectedPolled: string[] = [];
+    const idOf = (e: { key: unknown; namespaceId: string; timestamp: number }): string =>
+      modelId(KEYS.findIndex((k) => JSON.stringify(k) === JSON.stringify(e.key)), e.namespaceId, e.timestamp);
+    for (let i = 0; i < 5000; i++) {
+      const ts = rand(60);
+      const k = rand(KEYS.length);
+      const ns = rand(5) === 0 ? 'other' : 'main';
+      const id = modelId(k, ns, ts);
+      const op = rand(10);
+      if (op < 2 && live.size > 0) {
+        const victim = [...live.keys()][rand(live.size)];
+        const [vts, vk, vns] = victim.split('|');
+        expect(queue.remove(keyOf(Number(vk)), vns, Number(vts))).toBe(true);
+        live.delete(victim);
+      } else if (op === 2) {
+        expect(queue.remove(keyOf(k), ns, ts)).toBe(live.delete(id));
+      } else if (op === 3 && live.size > 0) {
+        const next = [...live.entries()].sort((a, b) => a[1].ts - b[1].ts || a[1].order - b[1].order)[0][0];
+        expect(queue.peekTimestamp()).toBe(live.get(next)!.ts);
+        const e = queue.poll()!;
+        polled.push(idOf(e));
+        expectedPolled.push(next);
+        live.delete(next);
+      } else {
+        const added = queue.add(keyOf(k), ns, ns, ts, () => 3);
+        expect(added).toBe(!live.has(id));
+        if (added) live.set(id, { ts, order: order++ });
+      }
+      expect(queue.size).toBe(live.size);
+    }
+    const rest = [...live.entries()].sort((a, b) => a[1].ts - b[1].ts || a[1].order - b[1].order).map(([id]) => id);
+    for (let e = queue.poll(); e; e = queue.poll()) polled.push(idOf(e));
+    expect(polled).toEqual([...expectedPolled, ...rest]);
+    expect(queue.size).toBe(0);
+    expect(queue.peek()).toBeUndefined();
+    expect(queue.peekTimestamp()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('keeps the key group and namespace of each timer and lists them per key group', () => {
+    const queue = new TimerQueue<{ w: number }>();
+    queue.add('a', { w: 1 }, 'w1', 10, () => 5);
+    queue.add('b', { w: 1 }, 'w1', 10, () => 6);
+    queue.add('a', { w: 2 }, 'w2', 10, () => 5);
+    queue.add('a', { w: 2 }, 'w2', 20, () => 5);
+    expect([...queue.ofKeyGroup(5)].map((e) => [e.key, e.namespace.w, e.timestamp])).toEqual([['a', 1, 10], ['a', 2, 10], ['a', 2, 20]]);
+    expect([...queue.ofKeyGroup(6)].map((e) => e.keyGroup)).toEqual([6]);
+    expect(queue.remove('a', 'w1', 10)).toBe(true);
+    expect([...queue.ofKeyGroup(5)]).toHaveLength(2);
+    queue.clear();
+    expect(queue.size).toBe(0);
+    expect([...queue.ofKeyGroup(5)]).toEqual([]);
+  });
+
+  it('a timer registered again while its timestamp fires is a new timer, fired after the others of that time', () => {
+    const queue = new TimerQueue<null>();
+    for (const k of [1, 2, 3]) queue.add(k, null, 'v', 100, () => 0);
+    const first = queue.poll()!;
+    expect(first.key).toBe(1);
+    expect(queue.add(1, null, 'v', 100, () => 0)).toBe(true);
+    expect(queue.add(2, null, 'v', 100, () => 0)).toBe(false);
+    expect([queue.poll()!.key, queue.poll()!.key, queue.poll()!.key]).toEqual([2, 3, 1]);
+    expect(queue.poll()).toBeUndefined();
+  });
+
+  it('stays compact when timers are registered and deleted over and over before they are due', () => {
+    const queue = new TimerQueue<null>();
+    queue.add('keep', null, 'v', 1000, () => 0);
+    for (let i = 0; i < 100_000; i++) {
+      queue.add(i % 10, null, 'v', 1000, () => 0);
+      queue.remove(i % 10, 'v', 1000);
+    }
+    expect(queue.size).toBe(1);
+    // The bucket's registration list was compacted: its dead entries never outnumber the live ones by much.
+    const bucket = (queue as unknown as { buckets: Map<number, { entries: unknown[] }> }).buckets.get(1000)!;
+    expect(bucket.entries.length).toBeLessThanOrEqual(66);
+    expect(queue.poll()!.key).toBe('keep');
+  });
+
+  it('rejects a key that cannot be compared by value', () => {
+    const queue = new TimerQueue<null>();
+    expect(() => queue.add(new Set([1]), null, 'v', 1, () => 0)).toThrow(UnsupportedTimerKeyError);
+  });
+});
