@@ -8,15 +8,24 @@ export const HOT_CHANNELS = ['Google', 'Facebook', 'Baidu', 'Apple'] as const;
 export const CHANNELS = 10_000;
 
 /** Every "first last" combination, built once: a person's name costs no concatenation. */
-export const FULL_NAMES: readonly string[] = FIRST_NAMES.flatMap((first) => LAST_NAMES.map((last) => `${first} ${last}`));
+export const FULL_NAMES: readonly string[] = FIRST_NAMES.flatMap((first) => LAST_NAMES.map((last) => flat(`${first} ${last}`)));
 
-const HOT_URLS = HOT_CHANNELS.map((c) => `https://www.nexmark.com/${c.toLowerCase()}/item.htm?query=1`);
+const HOT_URLS = HOT_CHANNELS.map((c) => flat(`https://www.nexmark.com/${c.toLowerCase()}/item.htm?query=1`));
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * A flat (sequential) copy of an ASCII string. Strings built by concatenation are chains of cons
+ * strings, one heap object per `+`: the pools below would otherwise hold ~200 000 objects per thread,
+ * which every major garbage collection marks again, and serialisers would flatten on every read.
+ */
+function flat(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
+}
 
 function randomWord(random: EventRandom, length: number): string {
   let s = '';
   for (let i = 0; i < length; i++) s += LETTERS[random.nextInt(26)];
-  return s;
+  return flat(s);
 }
 
 /**
@@ -48,12 +57,12 @@ export function descriptionPool(): readonly string[] {
 }
 
 export function emailPool(): readonly string[] {
-  return (emails ??= pool(-3, (r) => `${randomWord(r, 7)}@${randomWord(r, 5)}.com`));
+  return (emails ??= pool(-3, (r) => flat(`${randomWord(r, 7)}@${randomWord(r, 5)}.com`)));
 }
 
 export function creditCardPool(): readonly string[] {
   const digits = (r: EventRandom): string => String(1000 + r.nextInt(9000));
-  return (creditCards ??= pool(-4, (r) => `${digits(r)} ${digits(r)} ${digits(r)} ${digits(r)}`));
+  return (creditCards ??= pool(-4, (r) => flat(`${digits(r)} ${digits(r)} ${digits(r)} ${digits(r)}`)));
 }
 
 const channelNames: string[] = [];
@@ -79,8 +88,8 @@ export function channelUrl(i: number): string {
 function fillChannel(i: number): { name: string; url: string } {
   const random = new EventRandom();
   random.seed(-1000 - i);
-  const name = `channel-${i}`;
-  const url = `https://www.nexmark.com/${randomWord(random, 5)}/${randomWord(random, 5)}/${randomWord(random, 5)}/item.htm?query=1&channel_id=${i}`;
+  const name = flat(`channel-${i}`);
+  const url = flat(`https://www.nexmark.com/${randomWord(random, 5)}/${randomWord(random, 5)}/${randomWord(random, 5)}/item.htm?query=1&channel_id=${i}`);
   channelNames[i] = name;
   channelUrls[i] = url;
   return { name, url };
@@ -99,7 +108,7 @@ export function padding(length: number): string {
     paddingSource = randomWord(random, Math.max(1024, length * 2));
   }
   // A flat copy, not a slice of the source string: serialisers then see a plain sequential string.
-  const made = Buffer.from(paddingSource.slice(0, length), 'latin1').toString('latin1');
+  const made = flat(paddingSource.slice(0, length));
   paddings[length] = made;
   return made;
 }

@@ -2,54 +2,84 @@ import { canonicalKey, isPrimitiveKey } from '../../util/canonical-key';
 import type { InternalTimer } from './timer-service';
 import { UnsupportedTimerKeyError } from './timer-ids';
 
-/** One registered timer, with what the queue and (later) per-key-group snapshots need. */
+/** One registered timer, as the queue hands it out (poll) or lists it for snapshots (ofKeyGroup). */
 export interface TimerEntry<N> extends InternalTimer<N> {
   readonly keyGroup: number;
   /** The namespace's dedup id (see getInternalTimerService's `namespaceId`). */
   readonly namespaceId: string;
-  /** False once polled or removed. */
-  live: boolean;
 }
 
-/** Per key: the timer of its one namespace, or (rarely) a map by namespace id when it has several. */
-type KeySlot<N> = TimerEntry<N> | Map<string, TimerEntry<N>>;
+/** Per key: the index of the timer of its one namespace, or (rarely) indexes by namespace id. */
+type KeySlot = number | Map<string, number>;
 
-/** Entries of one bucket that may be dead before it compacts its registration list. */
+/** Marks a removed or fired timer's key in its bucket. */
+const DEAD: unique symbol = Symbol('dead timer');
+
+/** Dead entries a bucket tolerates before it compacts (when they also outnumber the live ones). */
 const MIN_COMPACTION = 64;
 
 /**
- * The timers of one timestamp, in registration order. Primitive keys index the dedup map as they
- * are (a Map compares numbers and strings by value); composite keys (tuples, objects) by their
- * canonical form, in a map of their own so a string key can never collide with an encoding.
+ * The timers of one timestamp, in registration order, as parallel arrays: a timer is four array
+ * slots and a Map entry, no object of its own (timers live until their time comes, long enough to
+ * reach the old generation, where every object costs the garbage collector's marking again).
+ * Primitive keys index the dedup map as they are (a Map compares numbers and strings by value);
+ * composite keys (tuples, objects) by their canonical form, in a map of their own so a string key
+ * can never collide with an encoding.
  */
 class TimerBucket<N> {
-  /** Registration order; dead entries are skipped and dropped by compaction. */
-  entries: Array<TimerEntry<N>> = [];
-  /** Firing position in `entries`: everything before it is dead. */
+  keys: unknown[] = [];
+  namespaces: N[] = [];
+  namespaceIds: string[] = [];
+  keyGroups: number[] = [];
+  /** Firing position: every entry before it is dead. */
   cursor = 0;
   live = 0;
   heapIndex = -1;
-  readonly byKey = new Map<unknown, KeySlot<N>>();
-  byComposite: Map<string, KeySlot<N>> | undefined;
+  readonly byKey = new Map<unknown, KeySlot>();
+  byComposite: Map<string, KeySlot> | undefined;
 
   constructor(readonly timestamp: number) {}
 
-  /** The first live entry from the cursor on (the next to fire). */
-  first(): TimerEntry<N> | undefined {
-    const entries = this.entries;
+  /** Index of the first live entry from the cursor on (the next to fire); the cursor moves there. */
+  first(): number {
+    const keys = this.keys;
     let i = this.cursor;
-    while (i < entries.length && !entries[i].live) i++;
+    while (i < keys.length && keys[i] === DEAD) i++;
     this.cursor = i;
-    return entries[i];
+    return i;
+  }
+
+  entry(i: number): TimerEntry<N> {
+    return { key: this.keys[i], namespace: this.namespaces[i], timestamp: this.timestamp, keyGroup: this.keyGroups[i], namespaceId: this.namespaceIds[i] };
   }
 
   /** Drops dead entries once they outnumber the live ones (removals of not-yet-due timers). */
   compactIfSparse(): void {
-    const dead = this.entries.length - this.cursor - this.live;
+    const dead = this.keys.length - this.cursor - this.live;
     if (dead < MIN_COMPACTION || dead <= this.live) return;
-    const kept: Array<TimerEntry<N>> = [];
-    for (let i = this.cursor; i < this.entries.length; i++) if (this.entries[i].live) kept.push(this.entries[i]);
-    this.entries = kept;
+    const keys: unknown[] = [];
+    const namespaces: N[] = [];
+    const namespaceIds: string[] = [];
+    const keyGroups: number[] = [];
+    for (let i = this.cursor; i < this.keys.length; i++) {
+      const key = this.keys[i];
+      if (key === DEAD) continue;
+      const at = keys.length;
+      keys.push(key);
+      namespaces.push(this.namespaces[i]);
+      namespaceIds.push(this.namespaceIds[i]);
+      keyGroups.push(this.keyGroups[i]);
+      const primitive = isPrimitiveKey(key);
+      const index = (primitive ? this.byKey : this.byComposite) as Map<unknown, KeySlot>;
+      const lookup = primitive ? key : compositeId(key);
+      const slot = index.get(lookup)!;
+      if (typeof slot === 'number') index.set(lookup, at);
+      else slot.set(this.namespaceIds[i], at);
+    }
+    this.keys = keys;
+    this.namespaces = namespaces;
+    this.namespaceIds = namespaceIds;
+    this.keyGroups = keyGroups;
     this.cursor = 0;
   }
 }
@@ -74,7 +104,7 @@ export class TimerQueue<N> {
   /** The next timer to fire, without removing it. */
   peek(): TimerEntry<N> | undefined {
     const top = this.heap[0];
-    return top === undefined ? undefined : top.first();
+    return top === undefined ? undefined : top.entry(top.first());
   }
 
   /** Timestamp of the next timer to fire; +Infinity when there is none. */
@@ -96,23 +126,23 @@ export class TimerQueue<N> {
     }
     const primitive = isPrimitiveKey(key);
     const index = primitive ? bucket.byKey : (bucket.byComposite ??= new Map());
-    const dedupKey = primitive ? key : compositeId(key);
-    const slot = index.get(dedupKey);
-    let byNamespace: Map<string, TimerEntry<N>> | undefined;
-    if (slot !== undefined) {
-      if (slot instanceof Map) {
-        if (slot.has(namespaceId)) return false;
-        byNamespace = slot;
-      } else {
-        if (slot.namespaceId === namespaceId) return false;
-        byNamespace = new Map([[slot.namespaceId, slot]]);
-        index.set(dedupKey, byNamespace);
-      }
+    const lookup = primitive ? key : compositeId(key);
+    const slot = index.get(lookup);
+    const at = bucket.keys.length;
+    if (slot === undefined) {
+      index.set(lookup, at);
+    } else if (typeof slot === 'number') {
+      const existingId = bucket.namespaceIds[slot];
+      if (existingId === namespaceId) return false;
+      index.set(lookup, new Map([[existingId, slot], [namespaceId, at]]));
+    } else {
+      if (slot.has(namespaceId)) return false;
+      slot.set(namespaceId, at);
     }
-    const entry: TimerEntry<N> = { key, namespace, timestamp, keyGroup: keyGroupOf(key), namespaceId, live: true };
-    if (byNamespace) byNamespace.set(namespaceId, entry);
-    else index.set(dedupKey, entry);
-    bucket.entries.push(entry);
+    bucket.keys.push(key);
+    bucket.namespaces.push(namespace);
+    bucket.namespaceIds.push(namespaceId);
+    bucket.keyGroups.push(keyGroupOf(key));
     bucket.live++;
     this.count++;
     return true;
@@ -124,21 +154,13 @@ export class TimerQueue<N> {
     if (bucket === undefined) return false;
     const primitive = isPrimitiveKey(key);
     const index = primitive ? bucket.byKey : bucket.byComposite;
-    if (index === undefined) return false;
-    const dedupKey = primitive ? key : compositeId(key);
-    const slot = index.get(dedupKey);
-    let entry: TimerEntry<N> | undefined;
-    if (slot instanceof Map) {
-      entry = slot.get(namespaceId);
-      if (entry === undefined) return false;
-      slot.delete(namespaceId);
-      if (slot.size === 0) index.delete(dedupKey);
-    } else {
-      if (slot === undefined || slot.namespaceId !== namespaceId) return false;
-      entry = slot;
-      index.delete(dedupKey);
-    }
-    this.kill(bucket, entry);
+    const lookup = primitive ? key : compositeId(key);
+    const slot = index?.get(lookup);
+    if (slot === undefined) return false;
+    const at = typeof slot === 'number' ? (bucket.namespaceIds[slot] === namespaceId ? slot : -1) : (slot.get(namespaceId) ?? -1);
+    if (at < 0) return false;
+    this.forget(index!, lookup, slot, namespaceId);
+    this.kill(bucket, at);
     if (bucket.live > 0) bucket.compactIfSparse();
     return true;
   }
@@ -147,41 +169,45 @@ export class TimerQueue<N> {
   poll(): TimerEntry<N> | undefined {
     const bucket = this.heap[0];
     if (bucket === undefined) return undefined;
-    const entry = bucket.first() as TimerEntry<N>;
-    bucket.cursor++;
+    const at = bucket.first();
+    const entry = bucket.entry(at);
+    bucket.cursor = at + 1;
     const primitive = isPrimitiveKey(entry.key);
-    const index = (primitive ? bucket.byKey : bucket.byComposite) as Map<unknown, KeySlot<N>>;
-    const dedupKey = primitive ? entry.key : compositeId(entry.key);
-    const slot = index.get(dedupKey);
-    if (slot instanceof Map) {
-      slot.delete(entry.namespaceId);
-      if (slot.size === 0) index.delete(dedupKey);
-    } else {
-      index.delete(dedupKey);
-    }
-    this.kill(bucket, entry);
+    const index = (primitive ? bucket.byKey : bucket.byComposite) as Map<unknown, KeySlot>;
+    const lookup = primitive ? entry.key : compositeId(entry.key);
+    this.forget(index, lookup, index.get(lookup) as KeySlot, entry.namespaceId);
+    this.kill(bucket, at);
     return entry;
   }
 
   /** Live timers of one key group (unordered), for snapshots by key-group range. */
   *ofKeyGroup(keyGroup: number): Iterable<TimerEntry<N>> {
     for (const bucket of this.heap) {
-      for (let i = bucket.cursor; i < bucket.entries.length; i++) {
-        const e = bucket.entries[i];
-        if (e.live && e.keyGroup === keyGroup) yield e;
+      for (let i = bucket.cursor; i < bucket.keys.length; i++) {
+        if (bucket.keys[i] !== DEAD && bucket.keyGroups[i] === keyGroup) yield bucket.entry(i);
       }
     }
   }
 
   clear(): void {
-    for (const bucket of this.heap) for (const e of bucket.entries) e.live = false;
     this.heap.length = 0;
     this.buckets.clear();
     this.count = 0;
   }
 
-  private kill(bucket: TimerBucket<N>, entry: TimerEntry<N>): void {
-    entry.live = false;
+  /** Drops (key, namespace) from the bucket's dedup index. */
+  private forget(index: Map<unknown, KeySlot>, lookup: unknown, slot: KeySlot, namespaceId: string): void {
+    if (typeof slot === 'number') {
+      index.delete(lookup);
+    } else {
+      slot.delete(namespaceId);
+      if (slot.size === 0) index.delete(lookup);
+    }
+  }
+
+  private kill(bucket: TimerBucket<N>, at: number): void {
+    bucket.keys[at] = DEAD;
+    bucket.namespaces[at] = undefined as N;
     bucket.live--;
     this.count--;
     if (bucket.live === 0) {

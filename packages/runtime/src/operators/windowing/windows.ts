@@ -11,13 +11,16 @@ export interface Window {
 
 /** The half-open time interval [start, end). */
 export class TimeWindow implements Window {
-  readonly namespace: string;
+  /** Built on first use: operators that keep no per-window state (window slicing) never need it. */
+  private ns: string | undefined = undefined;
 
   constructor(
     readonly start: number,
     readonly end: number,
-  ) {
-    this.namespace = `${start}:${end}`;
+  ) {}
+
+  get namespace(): string {
+    return (this.ns ??= `${this.start}:${this.end}`);
   }
 
   maxTimestamp(): number {
