@@ -1,21 +1,50 @@
 /**
  * One Nexmark query at one parallelism, in a process of its own so its peak RSS is its own:
- * `node nexmark-child.js <job file> <parallelism> <events>` prints one JSON line
- * `{ rate, rates, peakRssMb }`. The MiniCluster has as many slots as the parallelism.
+ * `node nexmark-child.js <job file> <parallelism> <events | auto:SECONDS>` prints one JSON line
+ * `{ rate, rates, peakRssMb, events }`. The MiniCluster has as many slots as the parallelism. A
+ * warm-up run of WARMUP_EVENTS comes first, unmeasured; with `auto:SECONDS` its rate sizes the
+ * measured runs to about SECONDS each (steady-state throughput, as Nexmark means it: Flink's runs
+ * are 100 M events long), rounded to 100 000 events. A warm-up that took less than a quarter of
+ * that (its rate is mostly the JIT's) is followed by one of the size it suggests, sized from again.
  */
 import { runBenchJob } from './run-job';
 
-async function main(): Promise<void> {
-  const [jobFile, p, events] = process.argv.slice(2);
-  const parallelism = Number(p);
-  const records = Number(events);
-  const { rate, rates } = await runBenchJob({ jobFile, slots: parallelism, parallelism, args: ['--events', String(records)], records });
-  // maxRSS covers the whole process: JobManager roles, TaskManager and every slot thread's heap.
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ rate, rates, peakRssMb })}\n`);
+const WARMUP_EVENTS = Number(process.env.FLOTT_BENCH_WARMUP_EVENTS ?? 300_000);
+/** Bounds of the auto-sized runs (memory of the stateful queries grows with the stream). */
+const MIN_EVENTS = 500_000;
+const MAX_EVENTS = 30_000_000;
+
+export function eventsFor(rate: number, seconds: number): number {
+  return Math.min(MAX_EVENTS, Math.max(MIN_EVENTS, Math.round((rate * seconds) / 100_000) * 100_000));
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-  process.exitCode = 1;
-});
+async function main(): Promise<void> {
+  const [jobFile, p, size] = process.argv.slice(2);
+  const parallelism = Number(p);
+  const argsFor = (events: number) => ['--events', String(events)];
+  const auto = size.startsWith('auto:') ? Number(size.slice('auto:'.length)) : undefined;
+  const fixed = auto === undefined ? Number(size) : MIN_EVENTS;
+  const { rate, rates, records } = await runBenchJob({
+    jobFile,
+    slots: parallelism,
+    parallelism,
+    args: argsFor(fixed),
+    records: fixed,
+    warmup: { args: argsFor(WARMUP_EVENTS), records: WARMUP_EVENTS },
+    sizeFromWarmup: auto === undefined ? undefined : (warmupRate, warmupEvents) => {
+      const events = eventsFor(warmupRate, auto);
+      const warmAgain = warmupEvents / warmupRate < auto / 4 && events > warmupEvents;
+      return { args: argsFor(events), records: events, warmAgain };
+    },
+  });
+  // maxRSS covers the whole process: JobManager roles, TaskManager and every slot thread's heap.
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ rate, rates, peakRssMb, events: records })}\n`);
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  });
+}

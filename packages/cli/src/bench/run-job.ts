@@ -23,6 +23,11 @@ export function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+export interface RunSize {
+  readonly args: readonly string[];
+  readonly records: number;
+}
+
 export interface BenchJobOptions {
   /** Job file (absolute, or relative to the repository root). */
   readonly jobFile: string;
@@ -33,25 +38,35 @@ export interface BenchJobOptions {
   readonly records: number;
   readonly repeats?: number;
   readonly check?: (accumulators: Readonly<Record<string, unknown>>) => void;
+  /**
+   * A first, unmeasured run on the same cluster (the slot threads' shared runtime code gets
+   * optimised; the job's own code is compiled again each run, as each run is a new job).
+   */
+  readonly warmup?: RunSize;
+  /**
+   * Sizes the measured runs from a warm-up run's rate and records (instead of `records`/`args`);
+   * `warmAgain` makes that size one more warm-up run first, to be sized from in turn (at most 3 times).
+   */
+  readonly sizeFromWarmup?: (warmupRate: number, warmupRecords: number) => RunSize & { readonly warmAgain?: boolean };
 }
 
 /**
- * Runs a job `repeats` times on one warm MiniCluster; returns every run's rate (records / net runtime:
- * RUNNING → FINISHED, so deployment counts) and their median.
+ * Runs a job `repeats` times on one MiniCluster (after an optional warm-up run); returns every
+ * measured run's rate (records / net runtime: RUNNING → FINISHED, so deployment counts), their
+ * median and the records per measured run.
  */
-export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number; rates: number[] }> {
+export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number; rates: number[]; records: number }> {
   const config = Configuration.fromRecord(EXTRA_CONFIG).set(TaskManagerOptions.NUM_TASK_SLOTS, opts.slots);
   const cluster = await MiniCluster.start({ configuration: config, container: createDistributionContainer(config), pluginModules: pluginModulesFor(config) });
   try {
     const artifact = await bundleJob(path.resolve(REPO_ROOT, opts.jobFile));
     const file = new ArtifactCache(path.join(REPO_ROOT, 'node_modules/.cache/flott-bench')).put(artifact.sha256, artifact.code);
-    const rates: number[] = [];
-    for (let r = 0; r < (opts.repeats ?? REPEATS); r++) {
+    const runOnce = async (args: readonly string[], records: number): Promise<number> => {
       let result: CollectingJobExecutionResult | undefined;
       const inner = createClientExecutionContext({
         dispatcher: cluster.dispatcher,
         artifact,
-        args: opts.args,
+        args,
         configuration: config,
         jobConfiguration: { ...EXTRA_CONFIG, 'parallelism.default': opts.parallelism },
         scheduler: new SystemScheduler(),
@@ -64,9 +79,17 @@ export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number
       await runJobMain(file, ctx);
       if (!result) throw new Error(`${opts.jobFile} did not call execute()`);
       opts.check?.(result.accumulators);
-      rates.push(opts.records / (result.netRuntimeMs / 1000));
+      return records / (result.netRuntimeMs / 1000);
+    };
+    let { args, records } = opts;
+    for (let warm = opts.warmup, i = 0; warm && i < 4; i++) {
+      const size = opts.sizeFromWarmup?.(await runOnce(warm.args, warm.records), warm.records);
+      if (size) ({ args, records } = size);
+      warm = size?.warmAgain && i < 3 ? size : undefined;
     }
-    return { rate: median(rates), rates };
+    const rates: number[] = [];
+    for (let r = 0; r < (opts.repeats ?? REPEATS); r++) rates.push(await runOnce(args, records));
+    return { rate: median(rates), rates, records };
   } finally {
     await cluster.close();
   }
