@@ -42,6 +42,10 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
     this.eventTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace), time, this.host.keyGroupOf);
   }
 
+  registerUniqueEventTimeTimer(namespace: N, time: number): void {
+    this.eventTimeTimers.addUnique(this.currentKey(), namespace, this.namespaceId(namespace), time, this.host.keyGroupOf);
+  }
+
   deleteEventTimeTimer(namespace: N, time: number): void {
     this.eventTimeTimers.remove(this.currentKey(), this.namespaceId(namespace), time);
   }

@@ -100,6 +100,22 @@ describe('TimerQueue', () => {
     expect(queue.poll()!.key).toBe('keep');
   });
 
+  it('fires unique (unindexed) timers in order with the others, without touching the dedup index', () => {
+    const queue = new TimerQueue<null>();
+    queue.addUnique('a', null, 'v', 20, () => 0);
+    expect(queue.add('a', null, 'v', 20, () => 0)).toBe(true);
+    queue.addUnique('b', null, 'v', 10, () => 0);
+    queue.addUnique('b', null, 'v', 10, () => 0);
+    expect(queue.size).toBe(4);
+    expect(queue.remove('b', 'v', 10)).toBe(false);
+    expect([queue.poll()!.key, queue.poll()!.key]).toEqual(['b', 'b']);
+    // Polling the unique 'a' leaves the indexed 'a' findable: it is still a duplicate, and removable.
+    expect(queue.poll()!.key).toBe('a');
+    expect(queue.add('a', null, 'v', 20, () => 0)).toBe(false);
+    expect(queue.remove('a', 'v', 20)).toBe(true);
+    expect(queue.size).toBe(0);
+  });
+
   it('rejects a key that cannot be compared by value', () => {
     const queue = new TimerQueue<null>();
     expect(() => queue.add(new Set([1]), null, 'v', 1, () => 0)).toThrow(UnsupportedTimerKeyError);

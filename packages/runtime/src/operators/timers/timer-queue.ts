@@ -69,12 +69,17 @@ class TimerBucket<N> {
       namespaces.push(this.namespaces[i]);
       namespaceIds.push(this.namespaceIds[i]);
       keyGroups.push(this.keyGroups[i]);
+      if (this.byKey.size === 0 && (this.byComposite === undefined || this.byComposite.size === 0)) continue;
       const primitive = isPrimitiveKey(key);
-      const index = (primitive ? this.byKey : this.byComposite) as Map<unknown, KeySlot>;
+      const index = primitive ? this.byKey : this.byComposite;
       const lookup = primitive ? key : compositeId(key);
-      const slot = index.get(lookup)!;
-      if (typeof slot === 'number') index.set(lookup, at);
-      else slot.set(this.namespaceIds[i], at);
+      const slot = index?.get(lookup);
+      // Timers added by addUnique are not indexed.
+      if (typeof slot === 'number') {
+        if (slot === i) index!.set(lookup, at);
+      } else if (slot !== undefined && slot.get(this.namespaceIds[i]) === i) {
+        slot.set(this.namespaceIds[i], at);
+      }
     }
     this.keys = keys;
     this.namespaces = namespaces;
@@ -148,6 +153,25 @@ export class TimerQueue<N> {
     return true;
   }
 
+  /**
+   * Adds a timer the caller knows is not pending (an operator that tracks its own timers per key, as
+   * window slicing does): no dedup index entry, so no hash-map work. `remove` cannot find it.
+   */
+  addUnique(key: unknown, namespace: N, namespaceId: string, timestamp: number, keyGroupOf: (key: unknown) => number): void {
+    let bucket = this.buckets.get(timestamp);
+    if (bucket === undefined) {
+      bucket = new TimerBucket<N>(timestamp);
+      this.buckets.set(timestamp, bucket);
+      this.heapPush(bucket);
+    }
+    bucket.keys.push(key);
+    bucket.namespaces.push(namespace);
+    bucket.namespaceIds.push(namespaceId);
+    bucket.keyGroups.push(keyGroupOf(key));
+    bucket.live++;
+    this.count++;
+  }
+
   /** Removes the timer (key, namespace, timestamp); false when there was none. */
   remove(key: unknown, namespaceId: string, timestamp: number): boolean {
     const bucket = this.buckets.get(timestamp);
@@ -172,10 +196,16 @@ export class TimerQueue<N> {
     const at = bucket.first();
     const entry = bucket.entry(at);
     bucket.cursor = at + 1;
-    const primitive = isPrimitiveKey(entry.key);
-    const index = (primitive ? bucket.byKey : bucket.byComposite) as Map<unknown, KeySlot>;
-    const lookup = primitive ? entry.key : compositeId(entry.key);
-    this.forget(index, lookup, index.get(lookup) as KeySlot, entry.namespaceId);
+    // Only timers added by `add` are in the dedup index (and only if it points at this entry).
+    if (bucket.byKey.size > 0 || (bucket.byComposite !== undefined && bucket.byComposite.size > 0)) {
+      const primitive = isPrimitiveKey(entry.key);
+      const index = primitive ? bucket.byKey : bucket.byComposite;
+      const lookup = primitive ? entry.key : compositeId(entry.key);
+      const slot = index?.get(lookup);
+      if (slot !== undefined && (typeof slot === 'number' ? slot === at : slot.get(entry.namespaceId) === at)) {
+        this.forget(index!, lookup, slot, entry.namespaceId);
+      }
+    }
     this.kill(bucket, at);
     return entry;
   }

@@ -28,6 +28,12 @@ export interface InternalTimerService<N> {
   currentWatermark(): number;
   /** For the current key. */
   registerEventTimeTimer(namespace: N, time: number): void;
+  /**
+   * For the current key, when the caller knows no timer (key, namespace, time) is pending (it tracks
+   * its timers itself): skips the dedup work. Such a timer cannot be deleted; the caller ignores it
+   * when it fires and is no longer wanted.
+   */
+  registerUniqueEventTimeTimer(namespace: N, time: number): void;
   deleteEventTimeTimer(namespace: N, time: number): void;
   registerProcessingTimeTimer(namespace: N, time: number): void;
   deleteProcessingTimeTimer(namespace: N, time: number): void;

@@ -13,9 +13,10 @@ import { TimeWindow, gcd } from './windows';
 
 /**
  * The slices of one key, in one entry so an element costs one state lookup and a firing reads its
- * slices without further lookups: a flat array [start0, acc0, start1, acc1, ...] by ascending start
- * (a key holds size/pane slices at most; one array instead of a Map per key keeps long-lived state
- * small for the garbage collector).
+ * slices without further lookups: a flat array [timer, start0, acc0, start1, acc1, ...] with the
+ * slices by ascending start (a key holds size/pane slices at most; one array instead of a Map per
+ * key keeps long-lived state small for the garbage collector). `timer` is the key's one pending
+ * timer (a window's max timestamp): the operator tracks it itself, so registering needs no dedup.
  */
 const SLICES: StateDescriptor = { name: 'window-slices', kind: 'value' };
 type Slices = unknown[];
@@ -40,7 +41,7 @@ export interface SlicingWindowOperatorOptions<IN, ACC, V, OUT> {
  * Same results as WindowOperator with the default EventTimeTrigger, no evictor and no allowed
  * lateness: a window fires once, when the watermark reaches its max timestamp, if it holds an
  * element; elements whose windows have all fired are late (dropped or side output). Per key, one
- * timer is pending per window end that has data. Mailbox thread only.
+ * timer is pending: the next window end that has data. Mailbox thread only.
  */
 export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperator<OUT> implements OneInputStreamOperator<IN, OUT>, Triggerable<string> {
   private readonly size: number;
@@ -54,6 +55,7 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
   private readonly slices = SLICES;
   /** A field, not the import: processElement is compiled per instance and sees only `this`. */
   private readonly noTimestamp = NO_TIMESTAMP;
+  private readonly timerNamespace = TIMER_NAMESPACE;
   private backend!: KeyedStateBackend;
   private timers!: InternalTimerService<string>;
   private processContext!: WindowProcessContext<TimeWindow>;
@@ -104,24 +106,31 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
     const paneRem = (timestamp - this.offset) % this.pane;
     const sliceStart = timestamp - (paneRem < 0 ? paneRem + this.pane : paneRem);
     const backend = this.backend;
-    let slices = backend.get(this.slices) as Slices | undefined;
+    const slices = backend.get(this.slices) as Slices | undefined;
     if (slices === undefined) {
-      backend.put(this.slices, [sliceStart, this.contents.add(undefined, value, timestamp)]);
-      this.registerFirstWindow(sliceStart, watermark);
+      const timer = this.firstTimer(sliceStart, watermark);
+      backend.put(this.slices, [timer, sliceStart, this.contents.add(undefined, value, timestamp)]);
+      this.timers.registerUniqueEventTimeTimer(this.timerNamespace, timer);
       return;
     }
     // Elements mostly arrive in time order: their slice is the last one, or a new one after it.
     let i = slices.length - 2;
-    while (i >= 0 && (slices[i] as number) > sliceStart) i -= 2;
-    if (i >= 0 && slices[i] === sliceStart) {
+    while (i >= 1 && (slices[i] as number) > sliceStart) i -= 2;
+    if (i >= 1 && slices[i] === sliceStart) {
       slices[i + 1] = this.contents.add(slices[i + 1] as ACC, value, timestamp);
       backend.put(this.slices, slices);
       return;
     }
     if (i === slices.length - 2) slices.push(sliceStart, this.contents.add(undefined, value, timestamp));
     else slices.splice(i + 2, 0, sliceStart, this.contents.add(undefined, value, timestamp));
+    // A new slice needs an earlier timer only if it arrived out of order; a later one is reached by
+    // the chain of timers (each firing registers the next window that holds data).
+    const timer = this.firstTimer(sliceStart, watermark);
+    if (timer < (slices[0] as number)) {
+      slices[0] = timer;
+      this.timers.registerUniqueEventTimeTimer(this.timerNamespace, timer);
+    }
     backend.put(this.slices, slices);
-    this.registerFirstWindow(sliceStart, watermark);
   }
 
   processWatermark(watermark: number): void {
@@ -130,13 +139,14 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
   }
 
   onEventTime(timer: InternalTimer<string>): void {
-    const windowEnd = timer.timestamp + 1;
-    const windowStart = windowEnd - this.size;
     const backend = this.backend;
     const slices = backend.get(this.slices) as Slices | undefined;
-    if (!slices) return;
+    // A timer that an out-of-order slice's earlier one replaced: nothing to do.
+    if (!slices || slices[0] !== timer.timestamp) return;
+    const windowEnd = timer.timestamp + 1;
+    const windowStart = windowEnd - this.size;
     let acc: ACC | undefined;
-    for (let i = 0; i < slices.length; i += 2) {
+    for (let i = 1; i < slices.length; i += 2) {
       const start = slices[i] as number;
       if (start >= windowStart && start < windowEnd) acc = this.combine(acc, slices[i + 1] as ACC);
     }
@@ -150,23 +160,25 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
     }
     // Slices that end before the next window starts belong to no later window (a prefix: sorted).
     const nextWindowStart = windowStart + this.slide;
-    let expired = 0;
+    let expired = 1;
     while (expired < slices.length && (slices[expired] as number) + this.pane <= nextWindowStart) expired += 2;
     if (expired === slices.length) {
       backend.clear(this.slices);
       return;
     }
-    if (expired > 0) slices.splice(0, expired);
+    if (expired > 1) slices.splice(1, expired - 1);
+    // The next window that holds one of the remaining slices.
+    const next = this.windowEndAtOrAfter(Math.max((slices[1] as number) + this.pane, windowEnd + this.slide)) - 1;
+    slices[0] = next;
     backend.put(this.slices, slices);
-    if ((slices[0] as number) < windowEnd + this.slide) this.timers.registerEventTimeTimer(TIMER_NAMESPACE, windowEnd + this.slide - 1);
+    this.timers.registerUniqueEventTimeTimer(this.timerNamespace, next);
   }
 
   onProcessingTime(): void {}
 
-  /** A new slice: a timer for its first window that has not fired yet (one ending after the watermark). */
-  private registerFirstWindow(sliceStart: number, watermark: number): void {
-    const end = this.windowEndAtOrAfter(Math.max(sliceStart + this.pane, watermark + 2));
-    this.timers.registerEventTimeTimer(TIMER_NAMESPACE, end - 1);
+  /** The timer (max timestamp) of a new slice's first window that has not fired yet (one ending after the watermark). */
+  private firstTimer(sliceStart: number, watermark: number): number {
+    return this.windowEndAtOrAfter(Math.max(sliceStart + this.pane, watermark + 2)) - 1;
   }
 
   /** The smallest window end >= t (window ends are offset + size + k * slide). */
