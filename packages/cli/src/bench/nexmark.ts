@@ -12,6 +12,7 @@ import { ArtifactCache, bundleJob } from '@flott/runtime';
 import { loopBaselines, referenceBaseline } from './nexmark-baselines';
 import { fmtRate, median, REPEATS, REPO_ROOT } from './run-job';
 import { renderBarChart } from './svg-chart';
+import { measureThreadScaling, type ThreadScaling } from './thread-scaling';
 
 export const NEXMARK_QUERIES = ['q0', 'q1', 'q2', 'q3', 'q4', 'q5', 'q7', 'q8', 'q9', 'q11', 'q12'] as const;
 
@@ -105,7 +106,7 @@ function runBaseline(baseline: Baseline, events: number): { rate: number; result
   return { rate: median(rates), results };
 }
 
-export async function runNexmarkSuite(): Promise<{ runSeconds?: number; fixedEvents?: number; rows: NexmarkRow[] }> {
+export async function runNexmarkSuite(): Promise<{ runSeconds?: number; fixedEvents?: number; rows: NexmarkRow[]; threadScaling: ThreadScaling }> {
   const rows: NexmarkRow[] = [];
   const queries = selectedQueries();
   for (const query of queries) {
@@ -123,12 +124,22 @@ export async function runNexmarkSuite(): Promise<{ runSeconds?: number; fixedEve
     rows.push({ query, events, p1, p2, baselineRate: b?.rate, baselineResults: b?.results, note: baseline ? undefined : 'no baseline' });
   }
   process.stdout.write(`\n${nexmarkTable(rows)}\n`);
+  process.stderr.write('bench: two-thread ceiling (q5 local phase by hand, 1 vs 2 worker threads)\n');
+  const threadScaling = await measureThreadScaling(8_000_000, REPEATS);
+  process.stdout.write(`\n${threadScalingLine(threadScaling)}\n`);
   // The chart in the README shows the whole suite; a subset run leaves it alone.
   if (queries.length === NEXMARK_QUERIES.length) {
     fs.mkdirSync(path.join(REPO_ROOT, 'bench'), { recursive: true });
     fs.writeFileSync(path.join(REPO_ROOT, 'bench/nexmark.svg'), nexmarkChart(rows));
   }
-  return { runSeconds: FIXED_EVENTS ? undefined : RUN_SECONDS, fixedEvents: FIXED_EVENTS, rows };
+  return { runSeconds: FIXED_EVENTS ? undefined : RUN_SECONDS, fixedEvents: FIXED_EVENTS, rows, threadScaling };
+}
+
+export function threadScalingLine(t: ThreadScaling): string {
+  return (
+    `Two-thread ceiling on this machine (no engine: q5's local phase by hand, generator + Map counts, ${t.events / 1e6} M events per thread): ` +
+    `1 thread ${fmtRate(t.oneThread)}, 2 threads ${fmtRate(t.twoThreads)} in total = ${(t.twoThreads / t.oneThread).toFixed(2)}×.`
+  );
 }
 
 const pct = (a: number | undefined, b: number | undefined): string => (a && b ? `${((a / b) * 100).toFixed(1)} %` : '–');
