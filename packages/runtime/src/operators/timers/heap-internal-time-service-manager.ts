@@ -3,7 +3,7 @@ import type { Cancellable, Clock, Scheduler } from '../../time/clock';
 import type { Output } from '../stream-operator';
 import { specializeHotMethods } from '../specialize';
 import { HeapInternalTimerService, type TimerServiceHost } from './heap-internal-timer-service';
-import type { TimerEntry, TimerQueue } from './timer-queue';
+import type { KeyGroupTimer, TimerEntry } from './timer-queue';
 import type { InternalTimeServiceManager, InternalTimerService, TimerFiringControl, Triggerable } from './timer-service';
 
 export interface HeapInternalTimeServiceManagerOptions {
@@ -127,7 +127,7 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
   }
 
   /** Timers of one key group, for snapshots by key-group range: [service name, event time?, timer]. */
-  *timersOfKeyGroup(keyGroup: number): Iterable<{ service: string; domain: 'event' | 'processing'; timer: TimerEntry<unknown> }> {
+  *timersOfKeyGroup(keyGroup: number): Iterable<{ service: string; domain: 'event' | 'processing'; timer: KeyGroupTimer<unknown> }> {
     for (const s of this.serviceList) {
       for (const timer of s.eventTimeTimers.ofKeyGroup(keyGroup)) yield { service: s.name, domain: 'event', timer };
       for (const timer of s.processingTimeTimers.ofKeyGroup(keyGroup)) yield { service: s.name, domain: 'processing', timer };

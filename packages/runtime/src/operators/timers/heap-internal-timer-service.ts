@@ -20,15 +20,18 @@ export interface TimerServiceHost {
  * Mailbox thread only.
  */
 export class HeapInternalTimerService<N> implements InternalTimerService<N> {
-  readonly eventTimeTimers = new TimerQueue<N>();
-  readonly processingTimeTimers = new TimerQueue<N>();
+  readonly eventTimeTimers: TimerQueue<N>;
+  readonly processingTimeTimers: TimerQueue<N>;
 
   constructor(
     readonly name: string,
     public triggerable: Triggerable<N>,
     private readonly host: TimerServiceHost,
     private readonly namespaceId: (namespace: N) => string = valueId,
-  ) {}
+  ) {
+    this.eventTimeTimers = new TimerQueue<N>(host.keyGroupOf);
+    this.processingTimeTimers = new TimerQueue<N>(host.keyGroupOf);
+  }
 
   currentProcessingTime(): number {
     return this.host.clock.currentTimeMillis();
@@ -39,11 +42,11 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
   }
 
   registerEventTimeTimer(namespace: N, time: number): void {
-    this.eventTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace), time, this.host.keyGroupOf);
+    this.eventTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace), time);
   }
 
   registerUniqueEventTimeTimer(namespace: N, time: number): void {
-    this.eventTimeTimers.addUnique(this.currentKey(), namespace, this.namespaceId(namespace), time, this.host.keyGroupOf);
+    this.eventTimeTimers.addUnique(this.currentKey(), namespace, this.namespaceId(namespace), time);
   }
 
   deleteEventTimeTimer(namespace: N, time: number): void {
@@ -51,7 +54,7 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
   }
 
   registerProcessingTimeTimer(namespace: N, time: number): void {
-    if (this.processingTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace), time, this.host.keyGroupOf)) {
+    if (this.processingTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace), time)) {
       this.host.processingTimerAdded(time);
     }
   }

@@ -6,6 +6,6 @@ export type { HeapInternalTimeServiceManagerOptions } from './heap-internal-time
 export { HeapInternalTimerService } from './heap-internal-timer-service';
 export type { TimerServiceHost } from './heap-internal-timer-service';
 export { TimerQueue } from './timer-queue';
-export type { TimerEntry } from './timer-queue';
+export type { KeyGroupTimer, TimerEntry } from './timer-queue';
 export { valueId, UnsupportedTimerKeyError } from './timer-ids';
 export { TimersNotSupportedError, nonKeyedTimerService } from './timer-errors';

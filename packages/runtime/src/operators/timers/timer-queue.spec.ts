@@ -46,7 +46,7 @@ describe('TimerQueue', () => {
         expectedPolled.push(next);
         live.delete(next);
       } else {
-        const added = queue.add(keyOf(k), ns, ns, ts, () => 3);
+        const added = queue.add(keyOf(k), ns, ns, ts);
         expect(added).toBe(!live.has(id));
         if (added) live.set(id, { ts, order: order++ });
       }
@@ -61,11 +61,11 @@ describe('TimerQueue', () => {
   });
 
   it('keeps the key group and namespace of each timer and lists them per key group', () => {
-    const queue = new TimerQueue<{ w: number }>();
-    queue.add('a', { w: 1 }, 'w1', 10, () => 5);
-    queue.add('b', { w: 1 }, 'w1', 10, () => 6);
-    queue.add('a', { w: 2 }, 'w2', 10, () => 5);
-    queue.add('a', { w: 2 }, 'w2', 20, () => 5);
+    const queue = new TimerQueue<{ w: number }>((key) => (key === 'a' ? 5 : 6));
+    queue.add('a', { w: 1 }, 'w1', 10);
+    queue.add('b', { w: 1 }, 'w1', 10);
+    queue.add('a', { w: 2 }, 'w2', 10);
+    queue.add('a', { w: 2 }, 'w2', 20);
     expect([...queue.ofKeyGroup(5)].map((e) => [e.key, e.namespace.w, e.timestamp]).sort()).toEqual([['a', 1, 10], ['a', 2, 10], ['a', 2, 20]]);
     expect([...queue.ofKeyGroup(6)].map((e) => e.keyGroup)).toEqual([6]);
     expect(queue.remove('a', 'w1', 10)).toBe(true);
@@ -77,20 +77,20 @@ describe('TimerQueue', () => {
 
   it('a timer registered again while its timestamp fires is a new timer, fired after the others of that time', () => {
     const queue = new TimerQueue<null>();
-    for (const k of [1, 2, 3]) queue.add(k, null, 'v', 100, () => 0);
+    for (const k of [1, 2, 3]) queue.add(k, null, 'v', 100);
     const first = queue.poll()!;
     expect(first.key).toBe(1);
-    expect(queue.add(1, null, 'v', 100, () => 0)).toBe(true);
-    expect(queue.add(2, null, 'v', 100, () => 0)).toBe(false);
+    expect(queue.add(1, null, 'v', 100)).toBe(true);
+    expect(queue.add(2, null, 'v', 100)).toBe(false);
     expect([queue.poll()!.key, queue.poll()!.key, queue.poll()!.key]).toEqual([2, 3, 1]);
     expect(queue.poll()).toBeUndefined();
   });
 
   it('stays compact when timers are registered and deleted over and over before they are due', () => {
     const queue = new TimerQueue<null>();
-    queue.add('keep', null, 'v', 1000, () => 0);
+    queue.add('keep', null, 'v', 1000);
     for (let i = 0; i < 100_000; i++) {
-      queue.add(i % 10, null, 'v', 1000, () => 0);
+      queue.add(i % 10, null, 'v', 1000);
       queue.remove(i % 10, 'v', 1000);
     }
     expect(queue.size).toBe(1);
@@ -102,22 +102,22 @@ describe('TimerQueue', () => {
 
   it('fires unique (unindexed) timers in order with the others, without touching the dedup index', () => {
     const queue = new TimerQueue<null>();
-    queue.addUnique('a', null, 'v', 20, () => 0);
-    expect(queue.add('a', null, 'v', 20, () => 0)).toBe(true);
-    queue.addUnique('b', null, 'v', 10, () => 0);
-    queue.addUnique('b', null, 'v', 10, () => 0);
+    queue.addUnique('a', null, 'v', 20);
+    expect(queue.add('a', null, 'v', 20)).toBe(true);
+    queue.addUnique('b', null, 'v', 10);
+    queue.addUnique('b', null, 'v', 10);
     expect(queue.size).toBe(4);
     expect(queue.remove('b', 'v', 10)).toBe(false);
     expect([queue.poll()!.key, queue.poll()!.key]).toEqual(['b', 'b']);
     // Polling the unique 'a' leaves the indexed 'a' findable: it is still a duplicate, and removable.
     expect(queue.poll()!.key).toBe('a');
-    expect(queue.add('a', null, 'v', 20, () => 0)).toBe(false);
+    expect(queue.add('a', null, 'v', 20)).toBe(false);
     expect(queue.remove('a', 'v', 20)).toBe(true);
     expect(queue.size).toBe(0);
   });
 
   it('rejects a key that cannot be compared by value', () => {
     const queue = new TimerQueue<null>();
-    expect(() => queue.add(new Set([1]), null, 'v', 1, () => 0)).toThrow(UnsupportedTimerKeyError);
+    expect(() => queue.add(new Set([1]), null, 'v', 1)).toThrow(UnsupportedTimerKeyError);
   });
 });

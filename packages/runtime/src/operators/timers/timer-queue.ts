@@ -4,9 +4,13 @@ import { UnsupportedTimerKeyError } from './timer-ids';
 
 /** One registered timer, as the queue hands it out (poll) or lists it for snapshots (ofKeyGroup). */
 export interface TimerEntry<N> extends InternalTimer<N> {
-  readonly keyGroup: number;
   /** The namespace's dedup id (see getInternalTimerService's `namespaceId`). */
   readonly namespaceId: string;
+}
+
+/** A timer with its key group, for snapshots by key-group range. */
+export interface KeyGroupTimer<N> extends TimerEntry<N> {
+  readonly keyGroup: number;
 }
 
 /** Per key: the index of the timer of its one namespace, or (rarely) indexes by namespace id. */
@@ -19,18 +23,19 @@ const DEAD: unique symbol = Symbol('dead timer');
 const MIN_COMPACTION = 64;
 
 /**
- * The timers of one timestamp, in registration order, as parallel arrays: a timer is four array
- * slots and a Map entry, no object of its own (timers live until their time comes, long enough to
- * reach the old generation, where every object costs the garbage collector's marking again).
- * Primitive keys index the dedup map as they are (a Map compares numbers and strings by value);
- * composite keys (tuples, objects) by their canonical form, in a map of their own so a string key
- * can never collide with an encoding.
+ * The timers of one timestamp, in registration order: a timer is one array slot (its key) and, when
+ * deduplicated, a Map entry, no object of its own (timers live until their time comes, long enough
+ * to reach the old generation, where every object costs the garbage collector's marking again).
+ * The namespace is kept once per bucket until a second one appears (an operator's timers share
+ * one: a window's end is the timestamp). Primitive keys index the dedup map as they are (a Map
+ * compares numbers and strings by value); composite keys (tuples, objects) by their canonical form,
+ * in a map of their own so a string key can never collide with an encoding.
  */
 class TimerBucket<N> {
   keys: unknown[] = [];
-  namespaces: N[] = [];
-  namespaceIds: string[] = [];
-  keyGroups: number[] = [];
+  /** Per entry, once entries differ in namespace; until then every entry has `namespace`. */
+  namespaces: N[] | undefined;
+  namespaceIds: string[] | undefined;
   /** Firing position: every entry before it is dead. */
   cursor = 0;
   live = 0;
@@ -38,7 +43,31 @@ class TimerBucket<N> {
   readonly byKey = new Map<unknown, KeySlot>();
   byComposite: Map<string, KeySlot> | undefined;
 
-  constructor(readonly timestamp: number) {}
+  constructor(
+    readonly timestamp: number,
+    readonly namespace: N,
+    readonly namespaceId: string,
+  ) {}
+
+  push(key: unknown, namespace: N, namespaceId: string): number {
+    const at = this.keys.length;
+    this.keys.push(key);
+    if (this.namespaceIds !== undefined) {
+      this.namespaces!.push(namespace);
+      this.namespaceIds.push(namespaceId);
+    } else if (namespaceId !== this.namespaceId) {
+      this.namespaces = new Array<N>(at).fill(this.namespace);
+      this.namespaceIds = new Array<string>(at).fill(this.namespaceId);
+      this.namespaces.push(namespace);
+      this.namespaceIds.push(namespaceId);
+    }
+    this.live++;
+    return at;
+  }
+
+  namespaceIdAt(i: number): string {
+    return this.namespaceIds === undefined ? this.namespaceId : this.namespaceIds[i];
+  }
 
   /** Index of the first live entry from the cursor on (the next to fire); the cursor moves there. */
   first(): number {
@@ -50,7 +79,19 @@ class TimerBucket<N> {
   }
 
   entry(i: number): TimerEntry<N> {
-    return { key: this.keys[i], namespace: this.namespaces[i], timestamp: this.timestamp, keyGroup: this.keyGroups[i], namespaceId: this.namespaceIds[i] };
+    return this.namespaceIds === undefined
+      ? { key: this.keys[i], namespace: this.namespace, timestamp: this.timestamp, namespaceId: this.namespaceId }
+      : { key: this.keys[i], namespace: this.namespaces![i], timestamp: this.timestamp, namespaceId: this.namespaceIds[i] };
+  }
+
+  kill(i: number): void {
+    this.keys[i] = DEAD;
+    if (this.namespaces !== undefined) this.namespaces[i] = undefined as N;
+    this.live--;
+  }
+
+  hasIndexed(): boolean {
+    return this.byKey.size > 0 || (this.byComposite !== undefined && this.byComposite.size > 0);
   }
 
   /** Drops dead entries once they outnumber the live ones (removals of not-yet-due timers). */
@@ -58,18 +99,17 @@ class TimerBucket<N> {
     const dead = this.keys.length - this.cursor - this.live;
     if (dead < MIN_COMPACTION || dead <= this.live) return;
     const keys: unknown[] = [];
-    const namespaces: N[] = [];
-    const namespaceIds: string[] = [];
-    const keyGroups: number[] = [];
+    const namespaces: N[] | undefined = this.namespaces && [];
+    const namespaceIds: string[] | undefined = this.namespaceIds && [];
+    const indexed = this.hasIndexed();
     for (let i = this.cursor; i < this.keys.length; i++) {
       const key = this.keys[i];
       if (key === DEAD) continue;
       const at = keys.length;
       keys.push(key);
-      namespaces.push(this.namespaces[i]);
-      namespaceIds.push(this.namespaceIds[i]);
-      keyGroups.push(this.keyGroups[i]);
-      if (this.byKey.size === 0 && (this.byComposite === undefined || this.byComposite.size === 0)) continue;
+      namespaces?.push(this.namespaces![i]);
+      namespaceIds?.push(this.namespaceIds![i]);
+      if (!indexed) continue;
       const primitive = isPrimitiveKey(key);
       const index = primitive ? this.byKey : this.byComposite;
       const lookup = primitive ? key : compositeId(key);
@@ -77,14 +117,13 @@ class TimerBucket<N> {
       // Timers added by addUnique are not indexed.
       if (typeof slot === 'number') {
         if (slot === i) index!.set(lookup, at);
-      } else if (slot !== undefined && slot.get(this.namespaceIds[i]) === i) {
-        slot.set(this.namespaceIds[i], at);
+      } else if (slot !== undefined && slot.get(this.namespaceIdAt(i)) === i) {
+        slot.set(this.namespaceIdAt(i), at);
       }
     }
     this.keys = keys;
     this.namespaces = namespaces;
     this.namespaceIds = namespaceIds;
-    this.keyGroups = keyGroups;
     this.cursor = 0;
   }
 }
@@ -95,12 +134,14 @@ class TimerBucket<N> {
  * bucket per timestamp (windows, slices and rounded deadlines share few timestamps), and a binary
  * heap orders the buckets; so registering, deleting and polling a timer costs a Map lookup or two
  * plus, only for a new timestamp, O(log #timestamps). No string is built per timer for primitive
- * keys. Mailbox thread only.
+ * keys; key groups are computed only for snapshots. Mailbox thread only.
  */
 export class TimerQueue<N> {
   private readonly buckets = new Map<number, TimerBucket<N>>();
   private readonly heap: Array<TimerBucket<N>> = [];
   private count = 0;
+
+  constructor(private readonly keyGroupOf: (key: unknown) => number = () => 0) {}
 
   get size(): number {
     return this.count;
@@ -118,17 +159,9 @@ export class TimerQueue<N> {
     return top === undefined ? Number.POSITIVE_INFINITY : top.timestamp;
   }
 
-  /**
-   * Adds a timer for `key` (the current key), unless (key, namespace, timestamp) is there already:
-   * then returns false. The key group is computed only for a new timer.
-   */
-  add(key: unknown, namespace: N, namespaceId: string, timestamp: number, keyGroupOf: (key: unknown) => number): boolean {
-    let bucket = this.buckets.get(timestamp);
-    if (bucket === undefined) {
-      bucket = new TimerBucket<N>(timestamp);
-      this.buckets.set(timestamp, bucket);
-      this.heapPush(bucket);
-    }
+  /** Adds a timer for `key` unless (key, namespace, timestamp) is there already: then returns false. */
+  add(key: unknown, namespace: N, namespaceId: string, timestamp: number): boolean {
+    const bucket = this.bucketFor(timestamp, namespace, namespaceId);
     const primitive = isPrimitiveKey(key);
     const index = primitive ? bucket.byKey : (bucket.byComposite ??= new Map());
     const lookup = primitive ? key : compositeId(key);
@@ -137,18 +170,14 @@ export class TimerQueue<N> {
     if (slot === undefined) {
       index.set(lookup, at);
     } else if (typeof slot === 'number') {
-      const existingId = bucket.namespaceIds[slot];
+      const existingId = bucket.namespaceIdAt(slot);
       if (existingId === namespaceId) return false;
       index.set(lookup, new Map([[existingId, slot], [namespaceId, at]]));
     } else {
       if (slot.has(namespaceId)) return false;
       slot.set(namespaceId, at);
     }
-    bucket.keys.push(key);
-    bucket.namespaces.push(namespace);
-    bucket.namespaceIds.push(namespaceId);
-    bucket.keyGroups.push(keyGroupOf(key));
-    bucket.live++;
+    bucket.push(key, namespace, namespaceId);
     this.count++;
     return true;
   }
@@ -157,18 +186,9 @@ export class TimerQueue<N> {
    * Adds a timer the caller knows is not pending (an operator that tracks its own timers per key, as
    * window slicing does): no dedup index entry, so no hash-map work. `remove` cannot find it.
    */
-  addUnique(key: unknown, namespace: N, namespaceId: string, timestamp: number, keyGroupOf: (key: unknown) => number): void {
-    let bucket = this.buckets.get(timestamp);
-    if (bucket === undefined) {
-      bucket = new TimerBucket<N>(timestamp);
-      this.buckets.set(timestamp, bucket);
-      this.heapPush(bucket);
-    }
-    bucket.keys.push(key);
-    bucket.namespaces.push(namespace);
-    bucket.namespaceIds.push(namespaceId);
-    bucket.keyGroups.push(keyGroupOf(key));
-    bucket.live++;
+  addUnique(key: unknown, namespace: N, namespaceId: string, timestamp: number): void {
+    if (!isPrimitiveKey(key)) compositeId(key); // the same check of the key as add's
+    this.bucketFor(timestamp, namespace, namespaceId).push(key, namespace, namespaceId);
     this.count++;
   }
 
@@ -181,7 +201,7 @@ export class TimerQueue<N> {
     const lookup = primitive ? key : compositeId(key);
     const slot = index?.get(lookup);
     if (slot === undefined) return false;
-    const at = typeof slot === 'number' ? (bucket.namespaceIds[slot] === namespaceId ? slot : -1) : (slot.get(namespaceId) ?? -1);
+    const at = typeof slot === 'number' ? (bucket.namespaceIdAt(slot) === namespaceId ? slot : -1) : (slot.get(namespaceId) ?? -1);
     if (at < 0) return false;
     this.forget(index!, lookup, slot, namespaceId);
     this.kill(bucket, at);
@@ -197,7 +217,7 @@ export class TimerQueue<N> {
     const entry = bucket.entry(at);
     bucket.cursor = at + 1;
     // Only timers added by `add` are in the dedup index (and only if it points at this entry).
-    if (bucket.byKey.size > 0 || (bucket.byComposite !== undefined && bucket.byComposite.size > 0)) {
+    if (bucket.hasIndexed()) {
       const primitive = isPrimitiveKey(entry.key);
       const index = primitive ? bucket.byKey : bucket.byComposite;
       const lookup = primitive ? entry.key : compositeId(entry.key);
@@ -211,10 +231,11 @@ export class TimerQueue<N> {
   }
 
   /** Live timers of one key group (unordered), for snapshots by key-group range. */
-  *ofKeyGroup(keyGroup: number): Iterable<TimerEntry<N>> {
+  *ofKeyGroup(keyGroup: number): Iterable<KeyGroupTimer<N>> {
     for (const bucket of this.heap) {
       for (let i = bucket.cursor; i < bucket.keys.length; i++) {
-        if (bucket.keys[i] !== DEAD && bucket.keyGroups[i] === keyGroup) yield bucket.entry(i);
+        const key = bucket.keys[i];
+        if (key !== DEAD && this.keyGroupOf(key) === keyGroup) yield { ...bucket.entry(i), keyGroup };
       }
     }
   }
@@ -223,6 +244,16 @@ export class TimerQueue<N> {
     this.heap.length = 0;
     this.buckets.clear();
     this.count = 0;
+  }
+
+  private bucketFor(timestamp: number, namespace: N, namespaceId: string): TimerBucket<N> {
+    let bucket = this.buckets.get(timestamp);
+    if (bucket === undefined) {
+      bucket = new TimerBucket<N>(timestamp, namespace, namespaceId);
+      this.buckets.set(timestamp, bucket);
+      this.heapPush(bucket);
+    }
+    return bucket;
   }
 
   /** Drops (key, namespace) from the bucket's dedup index. */
@@ -236,9 +267,7 @@ export class TimerQueue<N> {
   }
 
   private kill(bucket: TimerBucket<N>, at: number): void {
-    bucket.keys[at] = DEAD;
-    bucket.namespaces[at] = undefined as N;
-    bucket.live--;
+    bucket.kill(at);
     this.count--;
     if (bucket.live === 0) {
       this.buckets.delete(bucket.timestamp);
