@@ -40,14 +40,19 @@ class WinningBidFunction extends KeyedCoProcessFunction<number, Auction, Bid, Wi
   /**
    * Bids that came before their auction (the source's subtasks interleave freely). Dropped once the
    * watermark passes their time: an auction they belong to starts no later, so it would be here.
+   * One cleanup timer per auction at a time (at the earliest held bid), not one per bid: the hot
+   * auction can hold thousands of early bids, and each cleanup reads the whole list.
    */
   private early!: ListState<Bid>;
+  /** Time of the pending cleanup timer of `early`, if any. */
+  private cleanupAt!: ValueState<number>;
 
   override open(): void {
     const ctx = this.getRuntimeContext();
     this.auction = ctx.getState(new ValueStateDescriptor<Auction>('auction'));
     this.best = ctx.getState(new ValueStateDescriptor<Bid>('best-bid'));
     this.early = ctx.getListState(new ListStateDescriptor<Bid>('early-bids'));
+    this.cleanupAt = ctx.getState(new ValueStateDescriptor<number>('early-bids-cleanup'));
   }
 
   processElement1(auction: Auction, ctx: KeyedProcessContext<number>): void {
@@ -66,16 +71,30 @@ class WinningBidFunction extends KeyedCoProcessFunction<number, Auction, Bid, Wi
       return;
     }
     this.early.add(bid);
-    ctx.timerService().registerEventTimeTimer(bid.dateTime);
+    if (this.cleanupAt.value() === undefined) {
+      ctx.timerService().registerEventTimeTimer(bid.dateTime);
+      this.cleanupAt.update(bid.dateTime);
+    }
   }
 
-  override onTimer(timestamp: number, _ctx: OnTimerContext<number>, out: Collector<WinningBid>): void {
+  override onTimer(timestamp: number, ctx: OnTimerContext<number>, out: Collector<WinningBid>): void {
     const auction = this.auction.value();
-    if (auction === undefined) {
-      const early = this.early.get();
-      this.early.update(early.filter((bid) => bid.dateTime > timestamp));
-      return;
+    if (timestamp === this.cleanupAt.value()) {
+      this.cleanupAt.clear();
+      if (auction === undefined) {
+        // Everything the watermark has passed can no longer meet its auction.
+        const watermark = ctx.timerService().currentWatermark();
+        const kept = this.early.get().filter((bid) => bid.dateTime > watermark);
+        this.early.update(kept);
+        if (kept.length > 0) {
+          let next = kept[0].dateTime;
+          for (const bid of kept) if (bid.dateTime < next) next = bid.dateTime;
+          ctx.timerService().registerEventTimeTimer(next);
+          this.cleanupAt.update(next);
+        }
+      }
     }
+    if (auction === undefined) return;
     if (timestamp !== auction.expires) return;
     const best = this.best.value();
     if (best !== undefined) out.collect({ auction, bid: best });
