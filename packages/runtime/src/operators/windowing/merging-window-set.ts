@@ -21,13 +21,15 @@ export class MergingWindowSet<W extends Window> {
   private readonly mapping = new Map<string, { window: W; stateWindow: W }>();
   private changed = false;
 
+  /** `windowOf` decodes a stored namespace (the assigner's, or a cache in front of it). */
   constructor(
     private readonly assigner: MergingWindowAssigner<unknown, W>,
     private readonly backend: KeyedStateBackend,
+    windowOf: (namespace: string) => W = (ns) => assigner.windowOf(ns),
   ) {
     const stored = backend.get(MERGING_WINDOW_SET) as [string, string][] | undefined;
     if (stored) {
-      for (const [w, s] of stored) this.mapping.set(w, { window: assigner.windowOf(w), stateWindow: assigner.windowOf(s) });
+      for (const [w, s] of stored) this.mapping.set(w, { window: windowOf(w), stateWindow: windowOf(s) });
     }
   }
 

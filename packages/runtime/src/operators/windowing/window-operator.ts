@@ -39,6 +39,9 @@ export const WINDOW_TIMERS = 'window-timers';
  * when to fire and purge, and cleans a window up at its end plus the allowed lateness. Event-time
  * windows fire from the timer service as watermarks advance. Mailbox thread only.
  */
+/** Bound of the decoded-window cache of a merging window operator. */
+const WINDOW_CACHE_SIZE = 4096;
+
 export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   extends AbstractStreamOperator<OUT>
   implements OneInputStreamOperator<IN, OUT>, Triggerable<W>
@@ -64,6 +67,20 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   };
   /** Elements dropped as late (Flink's numLateRecordsDropped metric). */
   numLateRecordsDropped = 0;
+  /**
+   * Merging windows are stored by namespace and read back for every element of their key: decoded
+   * windows (immutable, so shareable) are kept here, at most WINDOW_CACHE_SIZE, then the cache starts over.
+   */
+  private readonly windowCache = new Map<string, W>();
+  private readonly decodeWindow = (namespace: string): W => {
+    let w = this.windowCache.get(namespace);
+    if (w === undefined) {
+      if (this.windowCache.size >= WINDOW_CACHE_SIZE) this.windowCache.clear();
+      w = (this.merging as MergingWindowAssigner<IN, W>).windowOf(namespace);
+      this.windowCache.set(namespace, w);
+    }
+    return w;
+  };
 
   constructor(options: WindowOperatorOptions<IN, ACC, V, OUT, W>) {
     super();
@@ -134,7 +151,7 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
 
   private addToMergingWindows(value: IN, timestamp: number, windows: readonly W[]): boolean {
     let skipped = true;
-    const set = new MergingWindowSet<W>(this.merging as MergingWindowAssigner<unknown, W>, this.backend);
+    const set = new MergingWindowSet<W>(this.merging as MergingWindowAssigner<unknown, W>, this.backend, this.decodeWindow);
     for (const window of windows) {
       const actual = set.addWindow(window, (result, mergedWindows, stateWindowResult, mergedStateWindows) =>
         this.mergeWindows(result, mergedWindows, stateWindowResult, mergedStateWindows),
@@ -193,7 +210,7 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
     let set: MergingWindowSet<W> | undefined;
     let stateWindow: W = window;
     if (this.merging) {
-      set = new MergingWindowSet<W>(this.merging as MergingWindowAssigner<unknown, W>, this.backend);
+      set = new MergingWindowSet<W>(this.merging as MergingWindowAssigner<unknown, W>, this.backend, this.decodeWindow);
       const s = set.getStateWindow(window);
       // A timer of a window that merged away: the merge already cleared its trigger state.
       if (s === undefined) return;
