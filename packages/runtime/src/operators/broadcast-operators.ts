@@ -16,7 +16,9 @@ import type {
 import { AbstractTwoInputUdfOperator } from './co-operators';
 import { specializeHotMethods } from './specialize';
 import { NO_TIMESTAMP, type OperatorEnvironment } from './stream-operator';
-import { USER_TIMERS, voidNamespaceId, type InternalTimer, type InternalTimerService, type Triggerable, type VoidNamespace } from './timers/timer-service';
+import { nonKeyedTimerService } from './timers/timer-errors';
+import type { InternalTimer, Triggerable, VoidNamespace } from './timers/timer-service';
+import { userTimers } from './timers/user-timers';
 
 /** Broadcast state read through the non-broadcast side: writing is not possible (Flink's ReadOnlyBroadcastState). */
 function readOnly<K, V>(state: BroadcastState<K, V>): ReadOnlyBroadcastState<K, V> {
@@ -112,16 +114,8 @@ export class CoBroadcastWithKeyedOperator<K, IN1, IN2, OUT>
   private readonly onTimerFn?: (timestamp: number, ctx: KeyedBroadcastOnTimerContext<K>, out: Collector<OUT>) => void;
   private backend!: KeyedStateBackend;
   private keyedStore!: DefaultKeyedStateStore;
-  private internalTimers!: InternalTimerService<VoidNamespace>;
   private domain = TimeDomain.EVENT_TIME;
-  private readonly timers: TimerService = {
-    currentProcessingTime: () => this.env.clock.currentTimeMillis(),
-    currentWatermark: () => this.combinedWatermark,
-    registerEventTimeTimer: (time) => this.internalTimers.registerEventTimeTimer(null, time),
-    registerProcessingTimeTimer: (time) => this.internalTimers.registerProcessingTimeTimer(null, time),
-    deleteEventTimeTimer: (time) => this.internalTimers.deleteEventTimeTimer(null, time),
-    deleteProcessingTimeTimer: (time) => this.internalTimers.deleteProcessingTimeTimer(null, time),
-  };
+  private timers!: TimerService;
   private readonly readOnlyContext: KeyedBroadcastOnTimerContext<K> = {
     ...this.baseContext(),
     getBroadcastState: (d) => readOnly(this.broadcastState(d)),
@@ -151,7 +145,9 @@ export class CoBroadcastWithKeyedOperator<K, IN1, IN2, OUT>
     if (!keyedStateBackend) throw new Error(`Assertion failed: keyed operator ${operatorName} got no keyed state backend`);
     this.backend = keyedStateBackend;
     this.keyedStore = new DefaultKeyedStateStore(keyedStateBackend, clock);
-    if (timeServiceManager) this.internalTimers = timeServiceManager.getInternalTimerService<VoidNamespace>(USER_TIMERS, this, voidNamespaceId);
+    this.timers = timeServiceManager
+      ? userTimers(timeServiceManager, this, () => this.combinedWatermark)
+      : nonKeyedTimerService(() => clock.currentTimeMillis(), () => this.combinedWatermark);
     return super.open();
   }
 

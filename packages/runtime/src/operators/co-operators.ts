@@ -6,7 +6,8 @@ import type { CoFlatMapFunctionLike, CoMapFunctionLike, CoProcessFunctionLike, K
 import { specializeHotMethods } from './specialize';
 import { NO_TIMESTAMP, type OperatorEnvironment, type TwoInputStreamOperator } from './stream-operator';
 import { nonKeyedTimerService } from './timers/timer-errors';
-import { USER_TIMERS, voidNamespaceId, type VoidNamespace, type InternalTimer, type InternalTimerService, type InternalTimeServiceManager, type Triggerable } from './timers/timer-service';
+import type { VoidNamespace, InternalTimer, InternalTimeServiceManager, Triggerable } from './timers/timer-service';
+import { userTimers } from './timers/user-timers';
 
 /**
  * Base of two-input operators: the operator's watermark is the minimum of its two inputs' watermarks
@@ -151,8 +152,6 @@ export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputUdfOperato
   }
 }
 
-/** KeyedCoProcessFunction timers have no namespace (Flink's VoidNamespace). */
-
 /**
  * Flink's KeyedCoProcessOperator: the task sets the current key from either input's key selector;
  * keyed state comes from the runtime context, timers from the operator's 'user-timers' service.
@@ -167,17 +166,9 @@ export class KeyedCoProcessOperator<K, IN1, IN2, OUT>
   private readonly onTimerFn?: (timestamp: number, ctx: OnTimerContext<K>, out: Collector<OUT>) => void;
   private backend!: KeyedStateBackend;
   private manager!: InternalTimeServiceManager;
-  private internalTimers!: InternalTimerService<VoidNamespace>;
+  private timers!: TimerService;
   private timerTimestamp = NO_TIMESTAMP;
   private domain = TimeDomain.EVENT_TIME;
-  private readonly timers: TimerService = {
-    currentProcessingTime: () => this.internalTimers.currentProcessingTime(),
-    currentWatermark: () => this.combinedWatermark,
-    registerEventTimeTimer: (time) => this.internalTimers.registerEventTimeTimer(null, time),
-    registerProcessingTimeTimer: (time) => this.internalTimers.registerProcessingTimeTimer(null, time),
-    deleteEventTimeTimer: (time) => this.internalTimers.deleteEventTimeTimer(null, time),
-    deleteProcessingTimeTimer: (time) => this.internalTimers.deleteProcessingTimeTimer(null, time),
-  };
   private readonly context: OnTimerContext<K> = {
     timestamp: () => {
       const ts = this.timerTimestamp !== NO_TIMESTAMP ? this.timerTimestamp : this.collector.timestamp;
@@ -206,7 +197,7 @@ export class KeyedCoProcessOperator<K, IN1, IN2, OUT>
     }
     this.backend = keyedStateBackend;
     this.manager = timeServiceManager;
-    this.internalTimers = timeServiceManager.getInternalTimerService<VoidNamespace>(USER_TIMERS, this, voidNamespaceId);
+    this.timers = userTimers(timeServiceManager, this, () => this.combinedWatermark);
     return super.open();
   }
 

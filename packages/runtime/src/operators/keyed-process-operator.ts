@@ -12,7 +12,8 @@ import { AbstractUdfStreamOperator } from './abstract-stream-operator';
 import { TimestampedCollector } from './basic-operators';
 import { specializeHotMethods } from './specialize';
 import { NO_TIMESTAMP, type OneInputStreamOperator } from './stream-operator';
-import { USER_TIMERS, VOID_NAMESPACE, voidNamespaceId, type InternalTimer, type InternalTimerService, type InternalTimeServiceManager, type Triggerable, type VoidNamespace } from './timers/timer-service';
+import type { InternalTimer, InternalTimeServiceManager, Triggerable, VoidNamespace } from './timers/timer-service';
+import { userTimers } from './timers/user-timers';
 
 /** A KeyedProcessFunction subclass or any object with `processElement` (and optionally `onTimer`). */
 export type KeyedProcessFunctionLike<K, IN, OUT> =
@@ -40,18 +41,9 @@ export class KeyedProcessOperator<K, IN, OUT>
   private collector!: TimestampedCollector<OUT>;
   private backend!: KeyedStateBackend;
   private manager!: InternalTimeServiceManager;
-  private internalTimers!: InternalTimerService<VoidNamespace>;
+  private timers!: TimerService;
   private currentTimestamp = NO_TIMESTAMP;
   private currentDomain = TimeDomain.EVENT_TIME;
-
-  private readonly timers: TimerService = {
-    currentProcessingTime: () => this.internalTimers.currentProcessingTime(),
-    currentWatermark: () => this.internalTimers.currentWatermark(),
-    registerEventTimeTimer: (time) => this.internalTimers.registerEventTimeTimer(VOID_NAMESPACE, time),
-    registerProcessingTimeTimer: (time) => this.internalTimers.registerProcessingTimeTimer(VOID_NAMESPACE, time),
-    deleteEventTimeTimer: (time) => this.internalTimers.deleteEventTimeTimer(VOID_NAMESPACE, time),
-    deleteProcessingTimeTimer: (time) => this.internalTimers.deleteProcessingTimeTimer(VOID_NAMESPACE, time),
-  };
 
   /** One object serves processElement and onTimer: `timeDomain()` only matters in onTimer. */
   private readonly context: OnTimerContext<K> = {
@@ -59,8 +51,8 @@ export class KeyedProcessOperator<K, IN, OUT>
     output: <X>(tag: OutputTag<X>, value: X): void => {
       this.output.collectSide(tag.id, value, this.collector.timestamp);
     },
-    currentWatermark: () => this.internalTimers.currentWatermark(),
-    currentProcessingTime: () => this.internalTimers.currentProcessingTime(),
+    currentWatermark: () => this.timers.currentWatermark(),
+    currentProcessingTime: () => this.timers.currentProcessingTime(),
     timerService: () => this.timers,
     getCurrentKey: () => this.backend.getCurrentKey() as K,
     timeDomain: () => this.currentDomain,
@@ -85,7 +77,7 @@ export class KeyedProcessOperator<K, IN, OUT>
     this.backend = keyedStateBackend;
     this.manager = timeServiceManager;
     this.collector = new TimestampedCollector(this.output);
-    this.internalTimers = timeServiceManager.getInternalTimerService<VoidNamespace>(USER_TIMERS, this, voidNamespaceId);
+    this.timers = userTimers(timeServiceManager, this, () => timeServiceManager.currentWatermark());
     return super.open();
   }
 
