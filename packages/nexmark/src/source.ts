@@ -1,8 +1,5 @@
 import { WatermarkStrategy, type DataStream, type StreamExecutionEnvironment } from '@flott/api-datastream';
-import {
-  AbstractStreamOperator, AVAILABLE, AvailabilityNotifier, InputStatus, UNBOUNDED_COUNT, specializeHotMethods, SourceRateLimiter,
-  type SourceOperator,
-} from '@flott/runtime';
+import { PacedSourceOperator, UNBOUNDED_COUNT, specializeHotMethods } from '@flott/runtime';
 import { NexmarkGenerator } from './generator';
 import type { GeneratorConfig, NexmarkEvent } from './model';
 
@@ -30,8 +27,7 @@ export function nexmarkSubtaskCount(total: number, index: number, parallelism: n
  * is stamped with its dateTime. Rate limiting shares `targetRate` equally among subtasks and is
  * timed by the injected clock and scheduler.
  */
-export class NexmarkSourceOperator extends AbstractStreamOperator<NexmarkEvent> implements SourceOperator<NexmarkEvent> {
-  readonly isSourceOperator = true;
+export class NexmarkSourceOperator extends PacedSourceOperator<NexmarkEvent> {
   private readonly generator: NexmarkGenerator;
   private total = 0;
   private next = 0;
@@ -39,9 +35,6 @@ export class NexmarkSourceOperator extends AbstractStreamOperator<NexmarkEvent> 
   /** Event numbers to skip at a block's end: the other subtasks' blocks. */
   private skip = 0;
   private readonly block: number;
-  private limiter?: SourceRateLimiter;
-  private cancelled = false;
-  private readonly notifier = new AvailabilityNotifier();
 
   constructor(private readonly config: GeneratorConfig, block = NEXMARK_SPLIT_BLOCK) {
     super();
@@ -59,23 +52,15 @@ export class NexmarkSourceOperator extends AbstractStreamOperator<NexmarkEvent> 
     this.next = index * this.block;
     this.blockEnd = this.next + this.block;
     this.skip = (p - 1) * this.block;
-    if (this.config.targetRate > 0) {
-      const { clock, scheduler } = this.env;
-      this.limiter = new SourceRateLimiter(this.config.targetRate / p, clock, scheduler, () => this.notifier.notify());
-    }
+    if (this.config.targetRate > 0) this.pace(this.config.targetRate / p);
   }
 
-  pollNext(maxRecords: number): InputStatus {
-    if (this.cancelled || this.next >= this.total) return InputStatus.END_OF_INPUT;
-    const n = this.limiter ? this.limiter.admit(maxRecords) : maxRecords;
-    if (n <= 0) return InputStatus.NOTHING_AVAILABLE;
-    const emitted = this.emitRecords(n);
-    if (this.next >= this.total) return InputStatus.END_OF_INPUT;
-    return !this.limiter || this.limiter.emitted(emitted) ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+  protected exhausted(): boolean {
+    return this.next >= this.total;
   }
 
   /** The per-record loop, compiled per instance (specializeHotMethods); returns the records emitted. */
-  private emitRecords(max: number): number {
+  protected emitRecords(max: number): number {
     const output = this.output;
     const generator = this.generator;
     const total = this.total;
@@ -96,33 +81,8 @@ export class NexmarkSourceOperator extends AbstractStreamOperator<NexmarkEvent> 
     this.blockEnd = blockEnd;
     return done;
   }
-
-  available(): Promise<void> {
-    if (this.cancelled || this.next >= this.total || !this.limiter || this.limiter.permitted() > 0) return AVAILABLE;
-    this.limiter.scheduleWakeUp();
-    return this.notifier.next();
-  }
-
-  cancel(): void {
-    this.cancelled = true;
-    this.limiter?.cancel();
-    this.notifier.notify();
-  }
-
-  override close(): void {
-    this.limiter?.cancel();
-  }
-
-
 }
 
-/**
- * The event stream as a Flott source: parallel (split as NEXMARK_SPLIT_BLOCK describes), bounded
- * (config.events) or unbounded (Infinity), optionally rate-limited (config.targetRate), with
- * timestamps = dateTime and watermarks from forBoundedOutOfOrderness(4 s), chained to the source.
- * Flink's bounded-out-of-orderness watermark is max dateTime − 4000 − 1: a record exactly 4 s late is
- * still on time.
- */
 export function nexmarkSource(env: StreamExecutionEnvironment, config: GeneratorConfig): DataStream<NexmarkEvent> {
   return env
     .addSource(() => new NexmarkSourceOperator(config), 'Nexmark', { kind: 'NexmarkSource' })

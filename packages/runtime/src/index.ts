@@ -149,3 +149,4 @@ export type { PrimitiveKey } from './util/canonical-key';
 // --- used by @flott/nexmark (generator helper): per-instance hot loops for sources outside the runtime ---
 export { specializeHotMethods } from './operators/specialize';
 export { SourceRateLimiter } from './operators/sources/rate-limiter';
+export { PacedSourceOperator } from './operators/sources/paced-source';

@@ -26,3 +26,4 @@ export type { CollectBatchEvent, CollectSinkOptions } from './sinks/collect-sink
 export { KeyedProcessOperator } from './keyed-process-operator';
 export type { KeyedProcessFunctionLike } from './keyed-process-operator';
 export { SourceRateLimiter } from './sources/rate-limiter';
+export { PacedSourceOperator } from './sources/paced-source';

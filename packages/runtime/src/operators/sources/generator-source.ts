@@ -1,8 +1,6 @@
 import { specializeHotMethods } from '../specialize';
-import { AbstractStreamOperator } from '../abstract-stream-operator';
-import { AVAILABLE, AvailabilityNotifier } from '../availability';
-import { InputStatus, NO_TIMESTAMP, type SourceOperator } from '../stream-operator';
-import { SourceRateLimiter } from './rate-limiter';
+import { NO_TIMESTAMP } from '../stream-operator';
+import { PacedSourceOperator } from './paced-source';
 import { splitRange } from './split';
 
 /** Largest index count an unbounded generator uses (it will not be reached). */
@@ -19,13 +17,9 @@ export interface GeneratorSourceOptions {
  * smooth: record k of a subtask is due k / rate seconds after open, timed by the injected
  * clock and scheduler.
  */
-export class GeneratorSource<T> extends AbstractStreamOperator<T> implements SourceOperator<T> {
-  readonly isSourceOperator = true;
+export class GeneratorSource<T> extends PacedSourceOperator<T> {
   private next = 0;
   private end = 0;
-  private limiter?: SourceRateLimiter;
-  private cancelled = false;
-  private readonly notifier = new AvailabilityNotifier();
   private readonly noTimestamp = NO_TIMESTAMP;
 
   constructor(
@@ -47,47 +41,22 @@ export class GeneratorSource<T> extends AbstractStreamOperator<T> implements Sou
     const range = splitRange(total, ctx.getIndexOfThisSubtask(), p);
     this.next = range.start;
     this.end = range.end;
-    if (this.options.recordsPerSecond !== undefined) {
-      const { clock, scheduler } = this.env;
-      this.limiter = new SourceRateLimiter(this.options.recordsPerSecond / p, clock, scheduler, () => this.notifier.notify());
-    }
+    if (this.options.recordsPerSecond !== undefined) this.pace(this.options.recordsPerSecond / p);
   }
 
-  pollNext(maxRecords: number): InputStatus {
-    if (this.cancelled || this.next >= this.end) return InputStatus.END_OF_INPUT;
-    const n = this.limiter ? this.limiter.admit(Math.min(maxRecords, this.end - this.next)) : Math.min(maxRecords, this.end - this.next);
-    if (n <= 0) return InputStatus.NOTHING_AVAILABLE;
-    this.emitRecords(n);
-    if (this.next >= this.end) return InputStatus.END_OF_INPUT;
-    return !this.limiter || this.limiter.emitted(n) ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+  protected exhausted(): boolean {
+    return this.next >= this.end;
   }
 
   /** The per-record loop, compiled per instance (see specializeHotMethods). */
-  private emitRecords(n: number): void {
+  protected emitRecords(max: number): number {
     const output = this.output;
     const generate = this.generate;
     const timestamp = this.noTimestamp;
     const first = this.next;
-    const end = first + n;
+    const end = Math.min(first + max, this.end);
     this.next = end;
     for (let i = first; i < end; i++) output.collect(generate(i), timestamp);
+    return end - first;
   }
-
-  available(): Promise<void> {
-    if (this.cancelled || this.next >= this.end || !this.limiter || this.limiter.permitted() > 0) return AVAILABLE;
-    this.limiter.scheduleWakeUp();
-    return this.notifier.next();
-  }
-
-  cancel(): void {
-    this.cancelled = true;
-    this.limiter?.cancel();
-    this.notifier.notify();
-  }
-
-  override close(): void {
-    this.limiter?.cancel();
-  }
-
-
 }
