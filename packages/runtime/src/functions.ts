@@ -95,6 +95,21 @@ export function isRichFunction(f: unknown): f is RichFunction {
   return typeof f === 'object' && f !== null && typeof (f as RichFunction).setRuntimeContext === 'function';
 }
 
+/** Gives each rich function among `functions` the runtime context and opens it, in order. */
+export async function openRichFunctions(functions: readonly unknown[], ctx: RuntimeContext): Promise<void> {
+  for (const f of functions) {
+    if (isRichFunction(f)) {
+      f.setRuntimeContext(ctx);
+      await f.open();
+    }
+  }
+}
+
+/** Closes each rich function among `functions`, in order. */
+export async function closeRichFunctions(functions: readonly unknown[]): Promise<void> {
+  for (const f of functions) if (isRichFunction(f)) await f.close();
+}
+
 export interface Collector<T> {
   collect(value: T): void;
 }

@@ -1,4 +1,4 @@
-import { isRichFunction } from '../../functions';
+import { closeRichFunctions, openRichFunctions } from '../../functions';
 import type { KeyedStateBackend, StateDescriptor } from '../../spi/state-backend';
 import { AbstractStreamOperator } from '../abstract-stream-operator';
 import { TimestampedCollector } from '../basic-operators';
@@ -86,11 +86,11 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
     this.timers = env.timeServiceManager.getInternalTimerService<string>('window-timers', this, (ns) => ns);
     this.processContext = new WindowProcessContext(this.backend, env.clock, this.timers as never, this.output as never);
     this.collector = new TimestampedCollector(this.output);
-    return this.openUserFunctions();
+    return openRichFunctions(this.fn.userFunctions, env.runtimeContext);
   }
 
-  override async close(): Promise<void> {
-    for (const f of this.fn.userFunctions) if (isRichFunction(f)) await f.close();
+  override close(): Promise<void> {
+    return closeRichFunctions(this.fn.userFunctions);
   }
 
   processElement(value: IN, timestamp: number): void {
@@ -194,14 +194,5 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
 
   private missingTimestamp(): never {
     throw new MissingTimestampError(`SlidingEventTimeWindows(${this.size}, ${this.slide})`);
-  }
-
-  private async openUserFunctions(): Promise<void> {
-    for (const f of this.fn.userFunctions) {
-      if (isRichFunction(f)) {
-        f.setRuntimeContext(this.env.runtimeContext);
-        await f.open();
-      }
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { isRichFunction } from '../../functions';
+import { closeRichFunctions, openRichFunctions } from '../../functions';
 import type { KeyedStateBackend } from '../../spi/state-backend';
 import { AbstractStreamOperator } from '../abstract-stream-operator';
 import { TimestampedCollector } from '../basic-operators';
@@ -109,11 +109,11 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
     this.triggerContext = new WindowTriggerContext(this.backend, this.timers);
     this.processContext = new WindowProcessContext(this.backend, env.clock, this.timers, this.output as never);
     this.collector = new TimestampedCollector(this.output);
-    return this.openUserFunctions();
+    return openRichFunctions(this.fn.userFunctions, env.runtimeContext);
   }
 
-  override async close(): Promise<void> {
-    for (const f of this.fn.userFunctions) if (isRichFunction(f)) await f.close();
+  override close(): Promise<void> {
+    return closeRichFunctions(this.fn.userFunctions);
   }
 
   processElement(value: IN, timestamp: number): void {
@@ -284,14 +284,5 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
 
   private isElementLate(timestamp: number): boolean {
     return this.eventTime && timestamp + this.allowedLateness <= this.timers.currentWatermark();
-  }
-
-  private async openUserFunctions(): Promise<void> {
-    for (const f of this.fn.userFunctions) {
-      if (isRichFunction(f)) {
-        f.setRuntimeContext(this.env.runtimeContext);
-        await f.open();
-      }
-    }
   }
 }
