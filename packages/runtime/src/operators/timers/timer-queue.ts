@@ -184,10 +184,10 @@ export class TimerQueue<N> {
 
   /**
    * Adds a timer the caller knows is not pending (an operator that tracks its own timers per key, as
-   * window slicing does): no dedup index entry, so no hash-map work. `remove` cannot find it.
+   * window slicing does): no dedup index entry, so no hash-map work. `remove` cannot find it. The
+   * key is the state backend's current key, which setCurrentKey has checked already.
    */
   addUnique(key: unknown, namespace: N, namespaceId: string, timestamp: number): void {
-    if (!isPrimitiveKey(key)) compositeId(key); // the same check of the key as add's
     this.bucketFor(timestamp, namespace, namespaceId).push(key, namespace, namespaceId);
     this.count++;
   }
