@@ -30,23 +30,37 @@ export function isMergingAssigner<T, W extends Window>(a: WindowAssigner<T, W>):
 
 /** Merges overlapping time windows into their cover (Flink's TimeWindow.mergeWindows). */
 export function mergeTimeWindows(windows: readonly TimeWindow[], callback: MergeCallback<TimeWindow>): void {
-  const sorted = [...windows].sort((a, b) => a.start - b.start);
+  const sorted = sortedByStart(windows);
   let current: TimeWindow | undefined;
   let group: TimeWindow[] = [];
-  const flush = (): void => {
-    if (current && group.length > 1) callback(group, current);
-  };
   for (const w of sorted) {
     if (current && current.intersects(w)) {
       current = current.cover(w);
       group.push(w);
     } else {
-      flush();
+      if (current && group.length > 1) callback(group, current);
       current = w;
       group = [w];
     }
   }
-  flush();
+  if (current && group.length > 1) callback(group, current);
+}
+
+/** A copy sorted by start: insertion sort for the few windows a key usually has, else Array#sort. */
+function sortedByStart(windows: readonly TimeWindow[]): TimeWindow[] {
+  const n = windows.length;
+  if (n > 16) return [...windows].sort((a, b) => a.start - b.start);
+  const out = new Array<TimeWindow>(n);
+  for (let i = 0; i < n; i++) {
+    const w = windows[i];
+    let j = i;
+    while (j > 0 && out[j - 1].start > w.start) {
+      out[j] = out[j - 1];
+      j--;
+    }
+    out[j] = w;
+  }
+  return out;
 }
 
 function eventTimestamp(timestamp: number, assigner: string): number {

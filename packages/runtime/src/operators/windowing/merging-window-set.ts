@@ -2,8 +2,12 @@ import type { KeyedStateBackend, StateDescriptor } from '../../spi/state-backend
 import type { MergingWindowAssigner } from './assigners';
 import type { Window } from './windows';
 
-/** Flink's MergingWindowSet state name; value: [window namespace, state window namespace][]. */
-export const MERGING_WINDOW_SET: StateDescriptor = { name: 'merging-window-set', kind: 'list' };
+/**
+ * Flink's MergingWindowSet state: per key, one array [window, state window, window, state window, …]
+ * (Flink's list of (window, state window) tuples, flattened), kept live in the keyed state backend
+ * and changed in place, so an element costs no decoding and no rewriting of the set.
+ */
+export const MERGING_WINDOW_SET: StateDescriptor = { name: 'merging-window-set', kind: 'value' };
 
 /**
  * Called when windows merge: `mergeResult` replaces `mergedWindows`; the contents of
@@ -11,47 +15,67 @@ export const MERGING_WINDOW_SET: StateDescriptor = { name: 'merging-window-set',
  */
 export type MergeFunction<W> = (mergeResult: W, mergedWindows: readonly W[], stateWindowResult: W, mergedStateWindows: readonly W[]) => void;
 
+/** Equal windows: the same object, or equal by value (`equals`, else the namespace). */
+export function sameWindow(a: Window, b: Window): boolean {
+  return a === b || (a.equals !== undefined ? a.equals(b) : a.namespace === b.namespace);
+}
+
 /**
- * The session windows of one key (Flink's MergingWindowSet). A merged window keeps the state
- * window (namespace) of one of the windows it absorbed, so merging moves the contents of the
- * others only, never re-keys all state. Loaded from and persisted to the keyed state backend.
+ * The merging (session) windows of the current key (Flink's MergingWindowSet). A merged window
+ * keeps the state window (namespace) of one of the windows it absorbed, so merging moves the
+ * contents of the others only, never re-keys all state. One instance serves every key of an
+ * operator: `load()` reads the current key's windows, `persist()` stores a new or emptied set.
  */
 export class MergingWindowSet<W extends Window> {
-  /** window namespace → [window, state window]. */
-  private readonly mapping = new Map<string, { window: W; stateWindow: W }>();
+  /** [window, state window, …] of the loaded key; the backend's own array once stored. */
+  private pairs: W[] = [];
+  private stored = false;
   private changed = false;
+  /** Reused for the windows handed to the assigner. */
+  private readonly candidates: W[] = [];
 
-  /** `windowOf` decodes a stored namespace (the assigner's, or a cache in front of it). */
   constructor(
     private readonly assigner: MergingWindowAssigner<unknown, W>,
     private readonly backend: KeyedStateBackend,
-    windowOf: (namespace: string) => W = (ns) => assigner.windowOf(ns),
-  ) {
-    const stored = backend.get(MERGING_WINDOW_SET) as [string, string][] | undefined;
-    if (stored) {
-      for (const [w, s] of stored) this.mapping.set(w, { window: windowOf(w), stateWindow: windowOf(s) });
+  ) {}
+
+  /** Reads the set of the backend's current key. */
+  load(): this {
+    const stored = this.backend.get(MERGING_WINDOW_SET) as W[] | undefined;
+    this.stored = stored !== undefined;
+    this.pairs = stored ?? [];
+    this.changed = false;
+    return this;
+  }
+
+  /** Stores the set under the current key (the key it was loaded for) if it was created or emptied. */
+  persist(): void {
+    if (!this.changed) return;
+    this.changed = false;
+    if (this.pairs.length === 0) {
+      if (this.stored) this.backend.clear(MERGING_WINDOW_SET);
+      this.stored = false;
+    } else if (!this.stored) {
+      this.backend.put(MERGING_WINDOW_SET, this.pairs);
+      this.stored = true;
     }
   }
 
-  /** Writes the set back under the current key (the key it was loaded for). */
-  persist(): void {
-    if (!this.changed) return;
-    if (this.mapping.size === 0) this.backend.clear(MERGING_WINDOW_SET);
-    else this.backend.put(MERGING_WINDOW_SET, [...this.mapping.entries()].map(([w, e]) => [w, e.stateWindow.namespace]));
-    this.changed = false;
-  }
-
   getStateWindow(window: W): W | undefined {
-    return this.mapping.get(window.namespace)?.stateWindow;
+    const i = this.indexOf(window);
+    return i < 0 ? undefined : this.pairs[i + 1];
   }
 
   retireWindow(window: W): void {
-    if (!this.mapping.delete(window.namespace)) throw new Error(`Assertion failed: window ${String(window)} is not in the merging window set`);
-    this.changed = true;
+    const i = this.indexOf(window);
+    if (i < 0) throw new Error(`Assertion failed: window ${String(window)} is not in the merging window set`);
+    this.removeAt(i);
   }
 
   windows(): W[] {
-    return [...this.mapping.values()].map((e) => e.window);
+    const out: W[] = [];
+    for (let i = 0; i < this.pairs.length; i += 2) out.push(this.pairs[i]);
+    return out;
   }
 
   /**
@@ -59,37 +83,65 @@ export class MergingWindowSet<W extends Window> {
    * `mergeFunction` runs before the set changes its mapping of the absorbed windows' state.
    */
   addWindow(newWindow: W, mergeFunction: MergeFunction<W>): W {
-    const windows = [...this.windows(), newWindow];
-    const mergeResults: { result: W; merged: W[] }[] = [];
-    this.assigner.mergeWindows(windows, (toBeMerged, result) => mergeResults.push({ result, merged: [...toBeMerged] }));
+    const pairs = this.pairs;
+    const candidates = this.candidates;
+    candidates.length = 0;
+    for (let i = 0; i < pairs.length; i += 2) candidates.push(pairs[i]);
+    candidates.push(newWindow);
     let resultWindow = newWindow;
     let mergedNewWindow = false;
-    for (const { result, merged } of mergeResults) {
+    let merges = 0;
+    this.assigner.mergeWindows(candidates, (toBeMerged, result) => {
+      merges++;
       // By identity: a pre-existing window equal to the new one stays among the absorbed windows.
-      const idx = merged.indexOf(newWindow);
-      if (idx >= 0) {
-        merged.splice(idx, 1);
+      const merged = toBeMerged.filter((w) => w !== newWindow);
+      if (merged.length < toBeMerged.length) {
         mergedNewWindow = true;
         resultWindow = result;
       }
       // The result keeps the state window of one absorbed pre-existing window.
-      const stateWindowResult = (this.mapping.get(merged[0].namespace) as { stateWindow: W }).stateWindow;
+      const stateWindowResult = this.pairs[this.indexOf(merged[0]) + 1];
       const mergedStateWindows: W[] = [];
       for (const w of merged) {
-        const entry = this.mapping.get(w.namespace);
-        if (entry && this.mapping.delete(w.namespace)) mergedStateWindows.push(entry.stateWindow);
+        const i = this.indexOf(w);
+        if (i < 0) continue;
+        const s = this.pairs[i + 1];
+        if (!sameWindow(s, stateWindowResult)) mergedStateWindows.push(s);
+        this.removeAt(i);
       }
-      this.mapping.set(result.namespace, { window: result, stateWindow: stateWindowResult });
-      this.changed = true;
-      const others = mergedStateWindows.filter((s) => s.namespace !== stateWindowResult.namespace);
+      this.add(result, stateWindowResult);
       // Merging one pre-existing window into itself (the new window lies inside it) changes nothing.
-      const selfOnly = merged.length === 1 && merged[0].namespace === result.namespace;
-      if (!selfOnly) mergeFunction(result, merged, stateWindowResult, others);
-    }
-    if (mergeResults.length === 0 || (resultWindow.namespace === newWindow.namespace && !mergedNewWindow)) {
-      this.mapping.set(resultWindow.namespace, { window: resultWindow, stateWindow: resultWindow });
-      this.changed = true;
-    }
+      const selfOnly = merged.length === 1 && sameWindow(merged[0], result);
+      if (!selfOnly) mergeFunction(result, merged, stateWindowResult, mergedStateWindows);
+    });
+    candidates.length = 0;
+    if (merges === 0 || (sameWindow(resultWindow, newWindow) && !mergedNewWindow)) this.add(resultWindow, resultWindow);
     return resultWindow;
+  }
+
+  private indexOf(window: W): number {
+    const pairs = this.pairs;
+    for (let i = 0; i < pairs.length; i += 2) if (sameWindow(pairs[i], window)) return i;
+    return -1;
+  }
+
+  /** Sets the state window of `window` (added, or replacing its entry). */
+  private add(window: W, stateWindow: W): void {
+    const i = this.indexOf(window);
+    if (i >= 0) this.pairs[i + 1] = stateWindow;
+    else this.pairs.push(window, stateWindow);
+    this.changed = true;
+  }
+
+  /** Removes the pair at `i` (order does not matter: the assigner sorts what it merges). */
+  private removeAt(i: number): void {
+    const pairs = this.pairs;
+    const last = pairs.length - 2;
+    if (i !== last) {
+      pairs[i] = pairs[last];
+      pairs[i + 1] = pairs[last + 1];
+    }
+    pairs.length = last;
+    this.changed = true;
   }
 }

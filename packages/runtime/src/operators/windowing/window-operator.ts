@@ -39,9 +39,6 @@ export const WINDOW_TIMERS = 'window-timers';
  * when to fire and purge, and cleans a window up at its end plus the allowed lateness. Event-time
  * windows fire from the timer service as watermarks advance. Mailbox thread only.
  */
-/** Bound of the decoded-window cache of a merging window operator. */
-const WINDOW_CACHE_SIZE = 4096;
-
 export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   extends AbstractStreamOperator<OUT>
   implements OneInputStreamOperator<IN, OUT>, Triggerable<W>
@@ -67,20 +64,8 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   };
   /** Elements dropped as late (Flink's numLateRecordsDropped metric). */
   numLateRecordsDropped = 0;
-  /**
-   * Merging windows are stored by namespace and read back for every element of their key: decoded
-   * windows (immutable, so shareable) are kept here, at most WINDOW_CACHE_SIZE, then the cache starts over.
-   */
-  private readonly windowCache = new Map<string, W>();
-  private readonly decodeWindow = (namespace: string): W => {
-    let w = this.windowCache.get(namespace);
-    if (w === undefined) {
-      if (this.windowCache.size >= WINDOW_CACHE_SIZE) this.windowCache.clear();
-      w = (this.merging as MergingWindowAssigner<IN, W>).windowOf(namespace);
-      this.windowCache.set(namespace, w);
-    }
-    return w;
-  };
+  /** The merging window set of the current key (merging assigners only). */
+  private mergingSet: MergingWindowSet<W> | undefined;
 
   constructor(options: WindowOperatorOptions<IN, ACC, V, OUT, W>) {
     super();
@@ -109,6 +94,7 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
     this.triggerContext = new WindowTriggerContext(this.backend, this.timers);
     this.processContext = new WindowProcessContext(this.backend, env.clock, this.timers, this.output as never);
     this.collector = new TimestampedCollector(this.output);
+    if (this.merging) this.mergingSet = new MergingWindowSet<W>(this.merging as MergingWindowAssigner<unknown, W>, this.backend);
     return openRichFunctions(this.fn.userFunctions, env.runtimeContext);
   }
 
@@ -151,7 +137,7 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
 
   private addToMergingWindows(value: IN, timestamp: number, windows: readonly W[]): boolean {
     let skipped = true;
-    const set = new MergingWindowSet<W>(this.merging as MergingWindowAssigner<unknown, W>, this.backend, this.decodeWindow);
+    const set = (this.mergingSet as MergingWindowSet<W>).load();
     for (const window of windows) {
       const actual = set.addWindow(window, (result, mergedWindows, stateWindowResult, mergedStateWindows) =>
         this.mergeWindows(result, mergedWindows, stateWindowResult, mergedStateWindows),
@@ -210,7 +196,7 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
     let set: MergingWindowSet<W> | undefined;
     let stateWindow: W = window;
     if (this.merging) {
-      set = new MergingWindowSet<W>(this.merging as MergingWindowAssigner<unknown, W>, this.backend, this.decodeWindow);
+      set = (this.mergingSet as MergingWindowSet<W>).load();
       const s = set.getStateWindow(window);
       // A timer of a window that merged away: the merge already cleared its trigger state.
       if (s === undefined) return;

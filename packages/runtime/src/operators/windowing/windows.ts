@@ -7,6 +7,8 @@ export interface Window {
   /** The largest timestamp that still belongs to this window. */
   maxTimestamp(): number;
   readonly namespace: string;
+  /** Equality by value, when cheaper than comparing namespaces. */
+  equals?(other: Window): boolean;
 }
 
 /** The half-open time interval [start, end). */
