@@ -23,7 +23,7 @@ import {
   type TimeWindow,
   type TriggerContext,
 } from '@flott/api-datastream';
-import { nexmarkArgs, nexmarkConfig, nexmarkSource, sinkResults, type Bid } from '@flott/nexmark';
+import { nexmarkArgs, nexmarkConfig, nexmarkSerializers, nexmarkSource, sinkResults, type Bid } from '@flott/nexmark';
 
 export interface Q12Result {
   readonly bidder: number;
@@ -80,6 +80,8 @@ const result = src
     if (e.type === 'bid') out.collect(e.bid);
   })
   .name('bids')
+  // Bids cross to the keyed subtasks: a binary codec of their shape beats msgpack ~2x.
+  .returns(nexmarkSerializers.bid)
   .keyBy((bid) => bid.bidder)
   .window(TumblingProcessingTimeWindows.of(windowMs))
   .trigger(new ProcessingTimeOrEndOfInput())

@@ -10,7 +10,7 @@ import {
   KeyedCoProcessFunction, ListStateDescriptor, StreamExecutionEnvironment, ValueStateDescriptor, type Collector, type KeyedProcessContext,
   type ListState, type ValueState,
 } from '@flott/api-datastream';
-import { nexmarkArgs, nexmarkConfig, nexmarkSource, sinkResults, type Auction, type Person } from '@flott/nexmark';
+import { nexmarkArgs, nexmarkConfig, nexmarkSerializers, nexmarkSource, sinkResults, type Auction, type Person } from '@flott/nexmark';
 
 export interface Q3Result {
   readonly name: string;
@@ -57,10 +57,10 @@ const src = nexmarkSource(env, nexmarkConfig({ events: a.events, targetRate: a.r
 
 const auctions = src.flatMap<Auction>((e, out) => {
   if (e.type === 'auction' && e.auction.category === 10) out.collect(e.auction);
-}).name('auctions of category 10');
+}).name('auctions of category 10').returns(nexmarkSerializers.auction);
 const sellers = src.flatMap<Person>((e, out) => {
   if (e.type === 'person' && STATES.has(e.person.state)) out.collect(e.person);
-}).name('people in OR, ID, CA');
+}).name('people in OR, ID, CA').returns(nexmarkSerializers.person);
 
 const result = auctions
   .connect(sellers)

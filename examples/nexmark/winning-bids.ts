@@ -17,7 +17,7 @@ import {
   type OnTimerContext,
   type ValueState,
 } from '@flott/api-datastream';
-import type { Auction, Bid, NexmarkEvent } from '@flott/nexmark';
+import { nexmarkSerializers, type Auction, type Bid, type NexmarkEvent } from '@flott/nexmark';
 
 export interface WinningBid {
   readonly auction: Auction;
@@ -114,10 +114,10 @@ class WinningBidFunction extends KeyedCoProcessFunction<number, Auction, Bid, Wi
 export function winningBids(events: DataStream<NexmarkEvent>): DataStream<WinningBid> {
   const auctions = events.flatMap<Auction>((e, out) => {
     if (e.type === 'auction') out.collect(e.auction);
-  }).name('auctions');
+  }).name('auctions').returns(nexmarkSerializers.auction);
   const bids = events.flatMap<Bid>((e, out) => {
     if (e.type === 'bid') out.collect(e.bid);
-  }).name('bids');
+  }).name('bids').returns(nexmarkSerializers.bid);
   return auctions
     .connect(bids)
     .keyBy((a) => a.id, (b) => b.auction)

@@ -4,6 +4,7 @@ import {
   ConnectorOptions,
   CoreOptions,
   JobBuildError,
+  type RecordSerializer,
   TimestampsAndWatermarksOperator,
   type WatermarkStrategyLike,
   PrintSink,
@@ -315,6 +316,20 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
 
   setBufferTimeout(timeoutMs: number): this {
     nodeSettings.setBufferTimeout(this.node, timeoutMs);
+    return this;
+  }
+
+  /**
+   * How this operator's records are serialised where they leave its task (Flink's
+   * `returns(TypeInformation)`, whose type brings its serializer): e.g. `binaryCodecSerializer(codec)`
+   * for a known record shape, ~2x faster than the default msgpack. Records passed on inside a chain
+   * are never serialised; side outputs keep msgpack.
+   */
+  returns(serializer: RecordSerializer<T>): this {
+    if (typeof serializer?.createEncoder !== 'function' || typeof serializer.createDecoder !== 'function') {
+      throw new JobBuildError(`The serializer of '${this.node.name}' must have createEncoder() and createDecoder()`);
+    }
+    this.node.outputSerializer = serializer as RecordSerializer<unknown>;
     return this;
   }
 

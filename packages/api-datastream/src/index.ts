@@ -47,6 +47,10 @@ export type { Window, TimestampedValue, WindowAssignerContext, SessionGapExtract
   WindowFunctionLike, AllWindowFunction, AllWindowFunctionLike, WindowReduceFunctionLike, JoinFunction, JoinFunctionLike,
   FlatJoinFunction, CoGroupFunction, CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike } from '@flott/runtime';
 
+// Serializers for `returns()`: how records cross between tasks.
+export { msgpackSerializer, binaryCodecSerializer } from '@flott/runtime';
+export type { RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec } from '@flott/runtime';
+
 // Custom operators for `transform()` (Flink's AbstractStreamOperator / OneInputStreamOperator).
 export { AbstractStreamOperator } from '@flott/runtime';
 export type { OneInputStreamOperator, Output, OperatorEnvironment } from '@flott/runtime';

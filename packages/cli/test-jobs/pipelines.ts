@@ -9,6 +9,8 @@ import {
   ProcessFunction,
   RichMapFunction,
   StreamExecutionEnvironment,
+  binaryCodecSerializer,
+  type BinaryCodec,
   type Collector,
   type ProcessContext,
 } from '@flott/api-datastream';
@@ -44,6 +46,21 @@ class CountingMap extends RichMapFunction<number, number> {
   }
 }
 
+/** A codec that marks what it decoded (+0.5), so results show which records crossed between tasks with it. */
+const marking: BinaryCodec<number> = {
+  maxEncodedLength: () => 8,
+  write: (v, t, o) => t.writeDoubleLE(v, o),
+  read: (s, o) => s.readDoubleLE(o) + 0.5,
+};
+
+class SmallToSide extends ProcessFunction<number, number> {
+  processElement(value: number, ctx: ProcessContext, out: Collector<number>): void {
+    if (value <= 2) ctx.output(small, value);
+    else out.collect(value);
+  }
+}
+const small = new OutputTag<number>('small');
+
 const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
   chain: (env, n) =>
     env
@@ -78,6 +95,14 @@ const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
     const split = env.fromSequence(1, n).process(new EvenOddSplitter());
     const odds = split.getSideOutput(odd).map((v) => `odd:${v}`);
     return split.union(odds).executeAndCollect();
+  },
+  // The main output crosses with the serializer set by returns(); chained records and side outputs do not use it.
+  serializer: async (env, n) => {
+    const split = env.fromSequence(1, n).process(new SmallToSide()).returns(binaryCodecSerializer(marking));
+    const crossed = split.rebalance().map((v) => v * 10);
+    const chained = split.map((v) => v * 100);
+    const side = split.getSideOutput(small).rebalance().map((v) => v * 1000);
+    return crossed.union(chained, side).executeAndCollect();
   },
   broadcast: (env) => env.fromElements(1, 2, 3).broadcast().map(new SubtaskTagger()).executeAndCollect(),
   global: (env, n) => env.fromSequence(1, n).global().map(new SubtaskTagger()).setParallelism(2).executeAndCollect(),

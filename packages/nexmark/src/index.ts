@@ -3,6 +3,7 @@ export type { Person, Auction, Bid, NexmarkEvent, GeneratorConfig } from './mode
 export { NEXMARK_DEFAULTS, nexmarkConfig, eventAt, events, eventTimestamp, eventTime, NexmarkGenerator, AVG_PERSON_BYTES,
   AVG_AUCTION_BYTES, AVG_BID_BYTES } from './generator';
 export { nexmarkSource, NexmarkSourceOperator, nexmarkSubtaskCount, NEXMARK_SPLIT_BLOCK, NEXMARK_OUT_OF_ORDERNESS_MS } from './source';
+export { nexmarkSerializers, bidCodec, auctionCodec, personCodec, eventCodec } from './codecs';
 export { nexmarkArgs, sinkResults, flattenEvent, DEFAULT_NEXMARK_EVENTS } from './job-support';
 export type { NexmarkArgs, FlatNexmarkEvent } from './job-support';
 export { lastPersonId, lastAuctionId, kindOf, FIRST_PERSON_ID, FIRST_AUCTION_ID, FIRST_CATEGORY_ID, HOT_GROUP, ID_LEAD } from './ids';

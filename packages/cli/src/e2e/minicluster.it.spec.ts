@@ -57,6 +57,17 @@ describe.each([1, 2])('pipelines at parallelism %i (4 slots)', (p) => {
     expect(lastJsonLine<string[]>(r).sort()).toEqual(expected.sort());
   });
 
+  it('serialises records leaving a task with the serializer set by returns(), not chained records or side outputs', async () => {
+    const r = await runCase('serializer', p, 100);
+    expect(r.code).toBe(0);
+    const expected = [
+      ...range(3, 100).map((v) => (v + 0.5) * 10),
+      ...range(3, 100).map((v) => v * 100),
+      ...[1, 2].map((v) => v * 1000),
+    ];
+    expect(lastJsonLine<number[]>(r).sort(numeric)).toEqual(expected.sort(numeric));
+  });
+
   it('sums accumulators over subtasks', async () => {
     const r = await runCase('accumulators', p, 777);
     expect(r.code).toBe(0);

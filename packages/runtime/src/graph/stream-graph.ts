@@ -1,3 +1,4 @@
+import { msgpackSerializer, type RecordSerializer } from '../network/serializer';
 import type { StreamOperator } from '../operators/stream-operator';
 
 /** How records are routed from a producer subtask to consumer subtasks (Flink's partitioners). */
@@ -43,6 +44,11 @@ export interface StreamNode {
    * on the broadcast input of a keyed broadcast operator, whose records have no key.
    */
   readonly stateKeySelector2?: (value: unknown) => unknown;
+  /**
+   * Serializes this operator's main output where it leaves the chain (Flink's output type serializer);
+   * msgpack when unset. Side outputs always use msgpack.
+   */
+  outputSerializer?: RecordSerializer<unknown>;
   /** Creates a fresh operator instance (called in the task, once per subtask). */
   readonly operatorFactory: () => StreamOperator<unknown>;
   readonly inEdges: StreamEdge[];
@@ -94,6 +100,16 @@ export class StreamGraph {
     target.inEdges.push(edge);
     return edge;
   }
+  /** The serializer of the records on edge `edgeId`: its source's output serializer, msgpack by default. */
+  serializerOf(edgeId: string): RecordSerializer<unknown> {
+    for (const node of this.nodes.values()) {
+      const edge = node.outEdges.find((e) => e.id === edgeId);
+      if (edge === undefined) continue;
+      return (edge.sideOutputTag === undefined ? node.outputSerializer : undefined) ?? msgpackSerializer<unknown>();
+    }
+    throw new Error(`Assertion failed: stream edge ${edgeId} is not in the stream graph`);
+  }
+
 
   getNode(id: number): StreamNode {
     const n = this.nodes.get(id);

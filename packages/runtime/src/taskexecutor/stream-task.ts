@@ -1,7 +1,7 @@
 import { FlottError, serializeError } from '../errors';
 import { ExecutionState } from '../executiongraph/execution-state';
 import type { StreamGraph } from '../graph/stream-graph';
-import { ElementKind, InputGate, ResultPartition, msgpackSerializer, type InputElement, type NetworkConfig } from '../network';
+import { ElementKind, InputGate, ResultPartition, type InputElement, type NetworkConfig } from '../network';
 import {
   InputStatus,
   MAX_WATERMARK,
@@ -234,7 +234,7 @@ export class StreamTask {
         partitionId: d.partitionKey,
         numSubpartitions: d.numSubpartitions,
         config: this.env.network,
-        serializer: msgpackSerializer<unknown>(),
+        serializer: this.graph.serializerOf(d.streamEdgeId),
       });
       this.partitions.set(d.streamEdgeId, { partition, descriptor: d });
       this.env.registerPartition(d.partitionKey, partition);
@@ -250,7 +250,7 @@ export class StreamTask {
     for (const [typeNumber, count] of offsets) valves.set(typeNumber, new WatermarkValve(count, this.valveOutput(typeNumber)));
     const used = new Map<number, number>();
     this.tdd.inputs.forEach((d, gateIndex) => {
-      const gate = new InputGate({ gateIndex, numChannels: d.channels.length, config: this.env.network, serializer: msgpackSerializer<unknown>() });
+      const gate = new InputGate({ gateIndex, numChannels: d.channels.length, config: this.env.network, serializer: this.graph.serializerOf(d.streamEdgeId) });
       // Input 2 of a two-input operator has its own key selector (none on a broadcast input).
       const keySelector = d.typeNumber === 2 ? head.node.stateKeySelector2 : head.node.stateKeySelector;
       // The same per-instance specialised outputs the chain uses: the key is set and the operator
