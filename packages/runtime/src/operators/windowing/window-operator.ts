@@ -8,7 +8,7 @@ import type { InternalTimer, InternalTimerService, Triggerable } from '../timers
 import { isMergingAssigner, type MergingWindowAssigner, type WindowAssigner, type WindowAssignerContext } from './assigners';
 import type { Evictor, EvictorContext } from './evictors';
 import { MergingWindowSet } from './merging-window-set';
-import { isFire, isPurge, type Trigger } from './triggers';
+import { EventTimeTrigger, ProcessingTimeTrigger, isFire, isPurge, type Trigger } from './triggers';
 import { WINDOW_CONTENTS, type WindowContents } from './window-contents';
 import { WindowProcessContext, WindowTriggerContext } from './window-contexts';
 import type { InternalWindowFunction } from './window-functions';
@@ -52,6 +52,11 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   private readonly lateTag?: string;
   private readonly eventTime: boolean;
   private readonly merging: MergingWindowAssigner<IN, W> | undefined;
+  /**
+   * The default trigger's timer is the cleanup timer (at the window's max timestamp, no allowed
+   * lateness): the trigger registers and deletes it, so the operator need not do it a second time.
+   */
+  private readonly triggerTimerCleansUp: boolean;
   private backend!: KeyedStateBackend;
   private timers!: InternalTimerService<W>;
   private triggerContext!: WindowTriggerContext<W>;
@@ -64,6 +69,8 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   };
   /** Elements dropped as late (Flink's numLateRecordsDropped metric). */
   numLateRecordsDropped = 0;
+  private readonly onMerge = (result: W, mergedWindows: readonly W[], stateWindowResult: W, mergedStateWindows: readonly W[]): void =>
+    this.mergeWindows(result, mergedWindows, stateWindowResult, mergedStateWindows);
   /** The merging window set of the current key (merging assigners only). */
   private mergingSet: MergingWindowSet<W> | undefined;
 
@@ -78,6 +85,8 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
     this.lateTag = options.lateDataOutputTag;
     this.eventTime = this.assigner.isEventTime();
     this.merging = isMergingAssigner(this.assigner) ? this.assigner : undefined;
+    this.triggerTimerCleansUp = this.allowedLateness === 0 &&
+      (this.eventTime ? this.trigger instanceof EventTimeTrigger : this.trigger instanceof ProcessingTimeTrigger);
     if (this.allowedLateness < 0) throw new Error(`Assertion failed: allowed lateness must be >= 0, got ${this.allowedLateness}`);
     if (this.merging && !this.trigger.canMerge()) throw new Error(`Assertion failed: trigger ${String(this.trigger)} cannot be used with merging windows`);
     if (this.evictor && !this.contents.evicting) throw new Error('Assertion failed: an evictor needs evicting window contents');
@@ -139,9 +148,7 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
     let skipped = true;
     const set = (this.mergingSet as MergingWindowSet<W>).load();
     for (const window of windows) {
-      const actual = set.addWindow(window, (result, mergedWindows, stateWindowResult, mergedStateWindows) =>
-        this.mergeWindows(result, mergedWindows, stateWindowResult, mergedStateWindows),
-      );
+      const actual = set.addWindow(window, this.onMerge);
       if (this.isWindowLate(actual)) {
         set.retireWindow(actual);
         continue;
@@ -251,6 +258,7 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   }
 
   private registerCleanupTimer(window: W): void {
+    if (this.triggerTimerCleansUp) return;
     const t = this.cleanupTime(window);
     if (t === MAX_TIME) return;
     if (this.eventTime) this.timers.registerEventTimeTimer(window, t);
@@ -258,6 +266,7 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   }
 
   private deleteCleanupTimer(window: W): void {
+    if (this.triggerTimerCleansUp) return;
     const t = this.cleanupTime(window);
     if (t === MAX_TIME) return;
     if (this.eventTime) this.timers.deleteEventTimeTimer(window, t);
