@@ -66,8 +66,11 @@ export const NetworkOptions = {
     description: 'Exclusive buffers (credits) per input channel.',
   }),
   FLOATING_BUFFERS_PER_GATE: O.int('taskmanager.network.memory.floating-buffers-per-gate', {
-    defaultValue: 8, min: 0, max: 65536,
-    description: 'Buffers an input gate may lend to its busiest channels on top of the exclusive ones.',
+    defaultValue: 32, min: 0, max: 65536,
+    description: 'Buffers an input gate may lend to its channels on top of the exclusive ones (Flink: 8). A credit ' +
+      'comes back to a producer in another thread or process only when both event loops get to it, between ' +
+      'task slices (milliseconds, not the microseconds of Flink\'s network threads), so a channel needs more ' +
+      'buffers in flight to stay busy; per gate, so the memory does not grow with the parallelism.',
   }),
   MAX_BUFFERS_PER_CHANNEL: O.int('taskmanager.network.memory.max-buffers-per-channel', {
     defaultValue: 10, min: 1, max: 65536,

@@ -5,7 +5,7 @@ import { defaultNetworkConfig, initialCreditsPerChannel, networkConfigFrom } fro
 describe('networkConfigFrom', () => {
   it('reads the defaults', () => {
     expect(networkConfigFrom(new Configuration())).toEqual({
-      segmentSize: 32768, buffersPerChannel: 2, floatingBuffersPerGate: 8, maxBuffersPerChannel: 10, maxOverdraftBuffers: 1024,
+      segmentSize: 32768, buffersPerChannel: 2, floatingBuffersPerGate: 32, maxBuffersPerChannel: 10, maxOverdraftBuffers: 1024,
     });
     expect(defaultNetworkConfig()).toEqual(networkConfigFrom(new Configuration()));
   });
@@ -28,8 +28,9 @@ describe('networkConfigFrom', () => {
   });
 
   it('splits floating buffers evenly over the channels of a gate', () => {
-    expect(initialCreditsPerChannel(defaultNetworkConfig(), 1)).toBe(10);
-    expect(initialCreditsPerChannel(defaultNetworkConfig(), 3)).toBe(4);
+    // 2 exclusive + 32 floating per gate.
+    expect(initialCreditsPerChannel(defaultNetworkConfig(), 1)).toBe(34);
+    expect(initialCreditsPerChannel(defaultNetworkConfig(), 3)).toBe(12);
     expect(initialCreditsPerChannel(defaultNetworkConfig(), 100)).toBe(2);
   });
 });

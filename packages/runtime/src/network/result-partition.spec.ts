@@ -2,7 +2,7 @@ import { NO_TIMESTAMP } from '../operators/stream-operator';
 import { ResultPartition } from './result-partition';
 import { InputGate } from './input-gate';
 import { createLocalChannel } from './transport';
-import { defaultNetworkConfig, type NetworkConfig } from './network-config';
+import { defaultNetworkConfig, initialCreditsPerChannel, type NetworkConfig } from './network-config';
 import { msgpackSerializer } from './serializer';
 import { BufferOverdraftError, NetworkReleasedError } from './network-errors';
 import type { NetworkEvent } from './buffer-format';
@@ -135,7 +135,7 @@ describe('ResultPartition -> InputGate over a local channel', () => {
     expect(gates[0].stats()).toEqual({ buffersQueued: 0, maxBuffersQueued: 1 });
     expect(partition.stats().perSubpartition[0]).toEqual({
       // The flushed buffer went out at once (credit available), so it never waited in the queue.
-      queuedBuffers: 0, inFlightBuffers: 0, maxQueuedBuffers: 0, maxInFlightBuffers: 1, credits: 10,
+      queuedBuffers: 0, inFlightBuffers: 0, maxQueuedBuffers: 0, maxInFlightBuffers: 1, credits: initialCreditsPerChannel(defaultNetworkConfig(), 1),
     });
   });
 

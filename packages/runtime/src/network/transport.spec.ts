@@ -93,7 +93,8 @@ describe('MessagePort channel to a real Worker', () => {
   afterAll(() => fs.rmSync(workerFile, { force: true }));
 
   it('receives 20,000 records and watermarks from a producer thread, in order, under back-pressure', async () => {
-    const config = defaultNetworkConfig();
+    // Flink's 8 floating buffers: 10 credits for the one channel, so the producer runs out of credit.
+    const config = defaultNetworkConfig({ floatingBuffersPerGate: 8 });
     const { port1, port2 } = new MessageChannel();
     const count = 20_000;
     const worker = new Worker(workerFile, { workerData: { port: port1, count, config }, transferList: [port1] });
