@@ -2,27 +2,28 @@
  * Nexmark q7, highest bid: per 10 s tumbling event-time window, the bids with the window's highest
  * price (all of them on a tie). A window covers [start, start + 10 s).
  *
- * Two steps, both parallel: a keyed tumbling window keeps, per auction, only its highest bids
- * (incrementally), then those are keyed by window end and merged; a timer at the window's last
- * instant emits the winners once every auction's part of that window has arrived.
+ * Two phases (local, then global), as Flink SQL aggregates skewed or global groups:
+ * 1. each source subtask keeps, per window, only its own highest bids, and sends them on when the
+ *    watermark passes the window's end (before it forwards the watermark, so nothing arrives late):
+ *    a window's bids never cross threads, only its few local winners do;
+ * 2. keyed by window end, the local winners are merged, and a timer at the window's last instant
+ *    emits the window's winners once every subtask's have arrived (the watermark passes that time
+ *    only after all upstream subtasks sent theirs).
  *
  *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/nexmark/q7.ts --events 200000 --output q7.jsonl
  */
 import {
+  AbstractStreamOperator,
   KeyedProcessFunction,
-  ProcessWindowFunction,
   StreamExecutionEnvironment,
-  TumblingEventTimeWindows,
   ValueStateDescriptor,
-  type AggregateFunction,
   type Collector,
   type KeyedProcessContext,
+  type OneInputStreamOperator,
   type OnTimerContext,
-  type ProcessWindowContext,
-  type TimeWindow,
   type ValueState,
 } from '@flott/api-datastream';
-import { nexmarkArgs, nexmarkConfig, nexmarkSerializers, nexmarkSource, sinkResults, type Bid } from '@flott/nexmark';
+import { nexmarkArgs, nexmarkConfig, nexmarkSource, sinkResults, type Bid } from '@flott/nexmark';
 
 /** Flink's q7 columns. */
 export interface Q7Result {
@@ -46,16 +47,30 @@ function keepHighest(acc: Bid[], bids: readonly Bid[]): Bid[] {
   return acc;
 }
 
-const highestBids: AggregateFunction<Bid, Bid[], Bid[]> = {
-  createAccumulator: () => [],
-  add: (bid, acc) => keepHighest(acc, [bid]),
-  getResult: (acc) => acc,
-  merge: (x, y) => keepHighest(x, y),
-};
+const WINDOW_MS = 10_000;
 
-class WithWindowEnd extends ProcessWindowFunction<Bid[], HighestBids, number, TimeWindow> {
-  process(_auction: number, ctx: ProcessWindowContext<TimeWindow>, results: Iterable<Bid[]>, out: Collector<HighestBids>): void {
-    for (const bids of results) out.collect({ windowEnd: ctx.window().end, bids });
+/**
+ * The local phase: per tumbling window, this subtask's highest bids so far; a window's are emitted
+ * (stamped with its last instant) once the watermark has passed it, before the watermark goes on.
+ */
+class LocalHighestBids extends AbstractStreamOperator<HighestBids> implements OneInputStreamOperator<Bid, HighestBids> {
+  private readonly windows = new Map<number, Bid[]>();
+
+  processElement(bid: Bid, timestamp: number): void {
+    const end = timestamp - (timestamp % WINDOW_MS) + WINDOW_MS;
+    const highest = this.windows.get(end);
+    if (highest === undefined) this.windows.set(end, [bid]);
+    else if (bid.price > highest[0].price) this.windows.set(end, [bid]);
+    else if (bid.price === highest[0].price) highest.push(bid);
+  }
+
+  processWatermark(watermark: number): void {
+    for (const [end, bids] of this.windows) {
+      if (end - 1 > watermark) continue;
+      this.output.collect({ windowEnd: end, bids }, end - 1);
+      this.windows.delete(end);
+    }
+    this.output.emitWatermark(watermark);
   }
 }
 
@@ -89,12 +104,7 @@ const result = src
     if (e.type === 'bid') out.collect(e.bid);
   })
   .name('bids')
-  // Bids cross to the keyed subtasks: a binary codec of their shape beats msgpack ~2x.
-  .returns(nexmarkSerializers.bid)
-  .keyBy((bid) => bid.auction)
-  .window(TumblingEventTimeWindows.of(10_000))
-  .aggregate(highestBids, new WithWindowEnd())
-  .name('highest bids per auction')
+  .transform('local highest bids', () => new LocalHighestBids())
   .keyBy((part) => part.windowEnd)
   .process(new HighestPerWindow())
   .name('highest bids per window');
