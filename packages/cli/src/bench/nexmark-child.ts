@@ -6,6 +6,8 @@
  * measured runs to about SECONDS each (steady-state throughput, as Nexmark means it: Flink's runs
  * are 100 M events long), rounded to 100 000 events. A warm-up that took less than a quarter of
  * that (its rate is mostly the JIT's) is followed by one of the size it suggests, sized from again.
+ * With a fixed size, the warm-up is followed by one unmeasured run of that size, so a fixed-size
+ * child (p=2, sized by p=1's child) warms up as an auto-sized one does.
  */
 import { runBenchJob } from './run-job';
 
@@ -31,7 +33,12 @@ async function main(): Promise<void> {
     args: argsFor(fixed),
     records: fixed,
     warmup: { args: argsFor(WARMUP_EVENTS), records: WARMUP_EVENTS },
-    sizeFromWarmup: auto === undefined ? undefined : (warmupRate, warmupEvents) => {
+    sizeFromWarmup: (warmupRate, warmupEvents) => {
+      if (auto === undefined) {
+        // A fixed size (p=2 runs the size p=1 chose): one unmeasured run of that size too, so both
+        // parallelisms are measured after the same warm-up (else p=2's first measured run is its warm-up).
+        return { args: argsFor(fixed), records: fixed, warmAgain: warmupEvents !== fixed };
+      }
       const events = eventsFor(warmupRate, auto);
       const warmAgain = warmupEvents / warmupRate < auto / 4 && events > warmupEvents;
       return { args: argsFor(events), records: events, warmAgain };
