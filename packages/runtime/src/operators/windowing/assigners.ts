@@ -12,8 +12,6 @@ export abstract class WindowAssigner<T, W extends Window> {
   abstract assignWindows(element: T, timestamp: number, context: WindowAssignerContext): W[];
   abstract getDefaultTrigger(): Trigger<T, W>;
   abstract isEventTime(): boolean;
-  /** Rebuilds a window from its namespace (timers carry windows as namespaces). */
-  abstract windowOf(namespace: string): W;
 }
 
 /** Called once per group of windows that merge into `result` (Flink's MergeCallback). */
@@ -87,22 +85,13 @@ function slidingWindows(timestamp: number, size: number, slide: number, offset: 
   return windows;
 }
 
-abstract class TimeWindowAssigner<T> extends WindowAssigner<T, TimeWindow> {
-  windowOf(namespace: string): TimeWindow {
-    return TimeWindow.fromNamespace(namespace);
-  }
-}
-
 abstract class MergingTimeWindowAssigner<T> extends MergingWindowAssigner<T, TimeWindow> {
-  windowOf(namespace: string): TimeWindow {
-    return TimeWindow.fromNamespace(namespace);
-  }
   mergeWindows(windows: readonly TimeWindow[], callback: MergeCallback<TimeWindow>): void {
     mergeTimeWindows(windows, callback);
   }
 }
 
-export class TumblingEventTimeWindows<T = unknown> extends TimeWindowAssigner<T> {
+export class TumblingEventTimeWindows<T = unknown> extends WindowAssigner<T, TimeWindow> {
   private constructor(
     readonly size: number,
     readonly offset: number,
@@ -128,7 +117,7 @@ export class TumblingEventTimeWindows<T = unknown> extends TimeWindowAssigner<T>
   }
 }
 
-export class TumblingProcessingTimeWindows<T = unknown> extends TimeWindowAssigner<T> {
+export class TumblingProcessingTimeWindows<T = unknown> extends WindowAssigner<T, TimeWindow> {
   private constructor(
     readonly size: number,
     readonly offset: number,
@@ -154,7 +143,7 @@ export class TumblingProcessingTimeWindows<T = unknown> extends TimeWindowAssign
   }
 }
 
-export class SlidingEventTimeWindows<T = unknown> extends TimeWindowAssigner<T> {
+export class SlidingEventTimeWindows<T = unknown> extends WindowAssigner<T, TimeWindow> {
   private constructor(
     readonly size: number,
     readonly slide: number,
@@ -180,7 +169,7 @@ export class SlidingEventTimeWindows<T = unknown> extends TimeWindowAssigner<T> 
   }
 }
 
-export class SlidingProcessingTimeWindows<T = unknown> extends TimeWindowAssigner<T> {
+export class SlidingProcessingTimeWindows<T = unknown> extends WindowAssigner<T, TimeWindow> {
   private constructor(
     readonly size: number,
     readonly slide: number,
@@ -285,9 +274,6 @@ export class GlobalWindows<T = unknown> extends WindowAssigner<T, GlobalWindow> 
   }
   isEventTime(): boolean {
     return false;
-  }
-  windowOf(): GlobalWindow {
-    return GlobalWindow.INSTANCE;
   }
   override toString(): string {
     return 'GlobalWindows()';

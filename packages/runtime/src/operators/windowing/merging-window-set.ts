@@ -72,12 +72,6 @@ export class MergingWindowSet<W extends Window> {
     this.removeAt(i);
   }
 
-  windows(): W[] {
-    const out: W[] = [];
-    for (let i = 0; i < this.pairs.length; i += 2) out.push(this.pairs[i]);
-    return out;
-  }
-
   /**
    * Adds `newWindow`, merging it with the windows it overlaps; returns the window it ended up in.
    * `mergeFunction` runs before the set changes its mapping of the absorbed windows' state.
