@@ -8,7 +8,7 @@ import type { InternalTimer, InternalTimerService, Triggerable } from '../timers
 import { isMergingAssigner, type MergingWindowAssigner, type WindowAssigner, type WindowAssignerContext } from './assigners';
 import type { Evictor, EvictorContext } from './evictors';
 import { MergingWindowSet } from './merging-window-set';
-import { EventTimeTrigger, ProcessingTimeTrigger, isFire, isPurge, type Trigger } from './triggers';
+import { isFire, isPurge, type Trigger } from './triggers';
 import { WINDOW_CONTENTS, type WindowContents } from './window-contents';
 import { WindowProcessContext, WindowTriggerContext } from './window-contexts';
 import type { InternalWindowFunction } from './window-functions';
@@ -52,11 +52,6 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   private readonly lateTag?: string;
   private readonly eventTime: boolean;
   private readonly merging: MergingWindowAssigner<IN, W> | undefined;
-  /**
-   * The default trigger's timer is the cleanup timer (at the window's max timestamp, no allowed
-   * lateness): the trigger registers and deletes it, so the operator need not do it a second time.
-   */
-  private readonly triggerTimerCleansUp: boolean;
   private backend!: KeyedStateBackend;
   private timers!: InternalTimerService<W>;
   private triggerContext!: WindowTriggerContext<W>;
@@ -85,8 +80,6 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
     this.lateTag = options.lateDataOutputTag;
     this.eventTime = this.assigner.isEventTime();
     this.merging = isMergingAssigner(this.assigner) ? this.assigner : undefined;
-    this.triggerTimerCleansUp = this.allowedLateness === 0 &&
-      (this.eventTime ? this.trigger instanceof EventTimeTrigger : this.trigger instanceof ProcessingTimeTrigger);
     if (this.allowedLateness < 0) throw new Error(`Assertion failed: allowed lateness must be >= 0, got ${this.allowedLateness}`);
     if (this.merging && !this.trigger.canMerge()) throw new Error(`Assertion failed: trigger ${String(this.trigger)} cannot be used with merging windows`);
     if (this.evictor && !this.contents.evicting) throw new Error('Assertion failed: an evictor needs evicting window contents');
@@ -258,7 +251,6 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   }
 
   private registerCleanupTimer(window: W): void {
-    if (this.triggerTimerCleansUp) return;
     const t = this.cleanupTime(window);
     if (t === MAX_TIME) return;
     if (this.eventTime) this.timers.registerEventTimeTimer(window, t);
@@ -266,7 +258,6 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   }
 
   private deleteCleanupTimer(window: W): void {
-    if (this.triggerTimerCleansUp) return;
     const t = this.cleanupTime(window);
     if (t === MAX_TIME) return;
     if (this.eventTime) this.timers.deleteEventTimeTimer(window, t);
