@@ -53,13 +53,14 @@ const marking: BinaryCodec<number> = {
   read: (s, o) => s.readDoubleLE(o) + 0.5,
 };
 
+const small = new OutputTag<number>('small');
+
 class SmallToSide extends ProcessFunction<number, number> {
   processElement(value: number, ctx: ProcessContext, out: Collector<number>): void {
     if (value <= 2) ctx.output(small, value);
     else out.collect(value);
   }
 }
-const small = new OutputTag<number>('small');
 
 const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
   chain: (env, n) =>

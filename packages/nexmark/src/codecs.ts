@@ -1,7 +1,8 @@
 /**
- * Binary codecs of the Nexmark records, for `stream.returns(...)`: numbers as a tag and an int32 or a
- * double (exact for every JS number), strings as a 4-byte UTF-8 length (with an all-ASCII flag) and the bytes. Decoded records have the
- * generator's field order, so they share its hidden classes and print the same JSON.
+ * Binary codecs of the Nexmark records, for `stream.returns(...)`: numbers as a tag and an int32 or
+ * a double (exact for every JS number), strings as a 4-byte UTF-8 length (with an all-ASCII flag)
+ * and the bytes. Decoded records have the generator's field order, so they share its hidden
+ * classes and print the same JSON.
  */
 import { binaryCodecSerializer, type BinaryCodec, type RecordSerializer } from '@flott/runtime';
 import type { Auction, Bid, NexmarkEvent, Person } from './model';
@@ -65,7 +66,7 @@ function writeNumber(v: number, target: Buffer, offset: number): number {
   return offset + 9;
 }
 
-
+/** Decodes a short ASCII string without a native call. */
 function asciiInJs(b: Buffer, start: number, end: number): string {
   const n = end - start;
   const c = String.fromCharCode;

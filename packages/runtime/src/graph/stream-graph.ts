@@ -100,6 +100,7 @@ export class StreamGraph {
     target.inEdges.push(edge);
     return edge;
   }
+
   /** The serializer of the records on edge `edgeId`: its source's output serializer, msgpack by default. */
   serializerOf(edgeId: string): RecordSerializer<unknown> {
     for (const node of this.nodes.values()) {
@@ -109,7 +110,6 @@ export class StreamGraph {
     }
     throw new Error(`Assertion failed: stream edge ${edgeId} is not in the stream graph`);
   }
-
 
   getNode(id: number): StreamNode {
     const n = this.nodes.get(id);
