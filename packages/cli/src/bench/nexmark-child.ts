@@ -1,7 +1,8 @@
 /**
  * One Nexmark query at one parallelism, in a process of its own so its peak RSS is its own:
- * `node nexmark-child.js <job file> <parallelism> <events | auto:SECONDS>` prints one JSON line
- * `{ rate, rates, peakRssMb, events }`. The MiniCluster has as many slots as the parallelism. A
+ * `node nexmark-child.js <job file> <parallelism> <events | auto:SECONDS> [copies]` prints one JSON
+ * line `{ rate, rates, peakRssMb, events }`. The MiniCluster has as many slots as the parallelism
+ * (times `copies`: that many copies of the job run side by side, the rate counts all their events). A
  * warm-up run of WARMUP_EVENTS comes first, unmeasured; with `auto:SECONDS` its rate sizes the
  * measured runs to about SECONDS each (steady-state throughput, as Nexmark means it: Flink's runs
  * are 100 M events long), rounded to 100 000 events. A warm-up that took less than a quarter of
@@ -21,15 +22,17 @@ export function eventsFor(rate: number, seconds: number): number {
 }
 
 async function main(): Promise<void> {
-  const [jobFile, p, size] = process.argv.slice(2);
+  const [jobFile, p, size, c] = process.argv.slice(2);
   const parallelism = Number(p);
+  const copies = Number(c ?? 1);
   const argsFor = (events: number) => ['--events', String(events)];
   const auto = size.startsWith('auto:') ? Number(size.slice('auto:'.length)) : undefined;
   const fixed = auto === undefined ? Number(size) : MIN_EVENTS;
   const { rate, rates, records } = await runBenchJob({
     jobFile,
-    slots: parallelism,
+    slots: parallelism * copies,
     parallelism,
+    copies,
     args: argsFor(fixed),
     records: fixed,
     warmup: { args: argsFor(WARMUP_EVENTS), records: WARMUP_EVENTS },
