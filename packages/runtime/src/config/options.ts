@@ -46,6 +46,14 @@ export const TaskManagerOptions = {
     defaultValue: 1024 * 1024 * 1024, min: 16 * 1024 * 1024,
     description: 'Heap for user code of all slots together; each slot thread gets an equal V8 old-generation limit.',
   }),
+  TASK_HEAP_INITIAL_SIZE: O.memoryBytes('taskmanager.memory.task.heap.initial-size', {
+    defaultValue: 256 * 1024 * 1024, min: 0,
+    description:
+      'Old-generation size the slot threads\' V8 heaps start with, all slots together (split equally, each share at most half ' +
+      'its slot\'s limit): V8 runs no full collection before a heap outgrows it, as a JVM started with -Xms (Flink sets -Xms = -Xmx). ' +
+      'Full collections mark on V8\'s helper threads, which with every core running a slot take time from the slots: larger means ' +
+      'fewer of them for more resident memory. 0 = V8\'s own sizing.',
+  }),
   SLOT_REQUEST_TIMEOUT: O.durationMs('slot.request.timeout', {
     defaultValue: 300_000,
     description: 'How long a JobMaster waits for a requested slot before the request fails (and with it the job\'s current attempt).',

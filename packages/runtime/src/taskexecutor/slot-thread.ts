@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { TaskManagerOptions } from '../config/options';
+import type { Configuration } from '../config/configuration';
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import type { MessagePort } from 'node:worker_threads';
 
@@ -17,6 +20,30 @@ export function slotWorkerEntry(): string {
   }
 }
 
+/** A slot thread's V8 heap: the old generation's limit and the size it starts with (0 = V8's own sizing). */
+export interface SlotHeap {
+  readonly limitMb: number;
+  readonly initialMb: number;
+}
+
+const MIB = 1024 * 1024;
+
+/** The heap of each of a TaskManager's `slots` slot threads: equal shares of the task heap options. */
+export function slotHeapOf(config: Configuration, slots: number): SlotHeap {
+  const limitMb = Math.max(16, Math.floor(config.get(TaskManagerOptions.TASK_HEAP_SIZE) / slots / MIB));
+  const initialMb = Math.min(Math.floor(config.get(TaskManagerOptions.TASK_HEAP_INITIAL_SIZE) / slots / MIB), Math.floor(limitMb / 2));
+  return { limitMb, initialMb };
+}
+
+/**
+ * Worker threads take only limits from `resourceLimits`; V8 reads the initial old-generation size from
+ * its flags when the worker's isolate is created, so it is set (process-wide) just before. Slots of one
+ * TaskExecutor share one value; a value set here applies to worker threads created after it.
+ */
+export function setInitialOldGeneration(mb: number): void {
+  setFlagsFromString(`--initial-old-space-size=${Math.max(0, Math.floor(mb))}`);
+}
+
 /** One task slot: a worker thread with its own V8 heap limit (DESIGN.md §4). */
 export class SlotThread {
   readonly worker: Worker;
@@ -26,13 +53,14 @@ export class SlotThread {
   constructor(
     readonly slotIndex: number,
     workerData: SlotWorkerData,
-    heapLimitMb: number,
+    heap: SlotHeap,
     onMessage: (slot: SlotThread, msg: FromSlot) => void,
     onExit: (slot: SlotThread, code: number, error?: Error) => void,
   ) {
+    setInitialOldGeneration(heap.initialMb);
     this.worker = new Worker(slotWorkerEntry(), {
       workerData,
-      resourceLimits: { maxOldGenerationSizeMb: heapLimitMb },
+      resourceLimits: { maxOldGenerationSizeMb: heap.limitMb },
       name: `flott-slot-${slotIndex}`,
     });
     let lastError: Error | undefined;

@@ -11,7 +11,7 @@ import type { RpcService } from '../rpc/rpc-service';
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { TaskDeploymentDescriptor } from './deployment';
 import type { FromSlot, SlotStats } from './slot-protocol';
-import { SlotThread } from './slot-thread';
+import { SlotThread, slotHeapOf, type SlotHeap } from './slot-thread';
 
 export class PartitionNotFoundError extends FlottError {
   constructor(partitionKey: string, timeoutMs: number) {
@@ -75,9 +75,9 @@ export class TaskExecutor implements TaskExecutorGateway {
   async start(): Promise<void> {
     const config = this.opts.configuration;
     const n = config.get(TaskManagerOptions.NUM_TASK_SLOTS);
-    const heapMb = Math.max(16, Math.floor(config.get(TaskManagerOptions.TASK_HEAP_SIZE) / n / (1024 * 1024)));
+    const heap = slotHeapOf(config, n);
     for (let i = 0; i < n; i++) {
-      this.slots.push(this.startSlotThread(i, heapMb));
+      this.slots.push(this.startSlotThread(i, heap));
       this.slotStates.push({});
     }
     await Promise.all(this.slots.map((s) => s.ready));
@@ -89,14 +89,14 @@ export class TaskExecutor implements TaskExecutorGateway {
     });
   }
 
-  private startSlotThread(index: number, heapMb: number): SlotThread {
+  private startSlotThread(index: number, heap: SlotHeap): SlotThread {
     const config = this.opts.configuration;
     return new SlotThread(
       index,
       { slotIndex: index, resourceId: this.opts.resourceId, configuration: config.toRecord(), pluginModules: this.opts.pluginModules },
-      heapMb,
+      heap,
       (s, msg) => this.onSlotMessage(s, msg),
-      (s, code, error) => this.onSlotExit(s, code, error, heapMb),
+      (s, code, error) => this.onSlotExit(s, code, error, heap),
     );
   }
 
@@ -265,7 +265,7 @@ export class TaskExecutor implements TaskExecutorGateway {
    * A slot thread died (e.g. out of memory): its tasks fail with the reason, its partitions are gone,
    * and a fresh thread takes the slot over, so the TaskManager stays up and the slot usable.
    */
-  private onSlotExit(slot: SlotThread, code: number, error: Error | undefined, heapMb: number): void {
+  private onSlotExit(slot: SlotThread, code: number, error: Error | undefined, heap: SlotHeap): void {
     if (this.closed) return;
     const reason = error ? `: ${error.message}` : '';
     const cause = new FlottError(
@@ -275,7 +275,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       { cause: error },
     );
     for (const [key, loc] of this.partitionLocations) if (loc.slot === slot) this.partitionLocations.delete(key);
-    const replacement = this.startSlotThread(slot.slotIndex, heapMb);
+    const replacement = this.startSlotThread(slot.slotIndex, heap);
     this.slots[slot.slotIndex] = replacement;
     for (const [id, a] of this.attempts) {
       if (a.slot !== slot) continue;
