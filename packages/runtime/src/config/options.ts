@@ -46,12 +46,12 @@ export const TaskManagerOptions = {
     defaultValue: 1024 * 1024 * 1024, min: 16 * 1024 * 1024,
     description: 'Heap for user code of all slots together; each slot thread gets an equal V8 old-generation limit.',
   }),
-  TASK_HEAP_INITIAL_SIZE: O.memoryBytes('taskmanager.memory.task.heap.initial-size', {
-    defaultValue: 256 * 1024 * 1024, min: 0,
+  SLOT_HEAP_INITIAL_SIZE: O.memoryBytes('taskmanager.memory.slot.heap.initial-size', {
+    defaultValue: 128 * 1024 * 1024, min: 0,
     description:
-      'Old-generation size the slot threads\' V8 heaps start with, all slots together (split equally, each share at most half ' +
-      'its slot\'s limit): V8 runs no full collection before a heap outgrows it, as a JVM started with -Xms (Flink sets -Xms = -Xmx). ' +
-      'Full collections mark on V8\'s helper threads, which with every core running a slot take time from the slots: larger means ' +
+      'Old-generation size each slot thread\'s V8 heap starts with (at most half its share of taskmanager.memory.task.heap.size): ' +
+      'V8 runs no full collection before the heap outgrows it, as a JVM started with -Xms (Flink sets -Xms = -Xmx). Full ' +
+      'collections mark on V8\'s helper threads, which take time from the slots when every core runs one: larger means ' +
       'fewer of them for more resident memory. 0 = V8\'s own sizing.',
   }),
   SLOT_REQUEST_TIMEOUT: O.durationMs('slot.request.timeout', {

@@ -4,20 +4,20 @@ import { TaskManagerOptions } from '../config/options';
 import { setInitialOldGeneration, slotHeapOf } from './slot-thread';
 
 describe('slot thread heap', () => {
-  it('splits the task heap and its initial size equally over the slots', () => {
+  it('splits the task heap equally over the slots, each starting at the initial size', () => {
     const config = new Configuration();
-    expect(slotHeapOf(config, 1)).toEqual({ limitMb: 1024, initialMb: 256 });
+    expect(slotHeapOf(config, 1)).toEqual({ limitMb: 1024, initialMb: 128 });
     expect(slotHeapOf(config, 2)).toEqual({ limitMb: 512, initialMb: 128 });
     const sized = new Configuration()
       .set(TaskManagerOptions.TASK_HEAP_SIZE, 2048 * 1024 * 1024)
-      .set(TaskManagerOptions.TASK_HEAP_INITIAL_SIZE, 600 * 1024 * 1024);
+      .set(TaskManagerOptions.SLOT_HEAP_INITIAL_SIZE, 150 * 1024 * 1024);
     expect(slotHeapOf(sized, 4)).toEqual({ limitMb: 512, initialMb: 150 });
   });
 
   it('gives a slot at most half its limit to start with, and 0 leaves the sizing to V8', () => {
     const small = new Configuration().set(TaskManagerOptions.TASK_HEAP_SIZE, 64 * 1024 * 1024);
     expect(slotHeapOf(small, 2)).toEqual({ limitMb: 32, initialMb: 16 });
-    const off = new Configuration().set(TaskManagerOptions.TASK_HEAP_INITIAL_SIZE, 0);
+    const off = new Configuration().set(TaskManagerOptions.SLOT_HEAP_INITIAL_SIZE, 0);
     expect(slotHeapOf(off, 2)).toEqual({ limitMb: 512, initialMb: 0 });
   });
 

@@ -28,10 +28,10 @@ export interface SlotHeap {
 
 const MIB = 1024 * 1024;
 
-/** The heap of each of a TaskManager's `slots` slot threads: equal shares of the task heap options. */
+/** The heap of each of a TaskManager's `slots` slot threads: an equal share of the task heap, and the initial size. */
 export function slotHeapOf(config: Configuration, slots: number): SlotHeap {
   const limitMb = Math.max(16, Math.floor(config.get(TaskManagerOptions.TASK_HEAP_SIZE) / slots / MIB));
-  const initialMb = Math.min(Math.floor(config.get(TaskManagerOptions.TASK_HEAP_INITIAL_SIZE) / slots / MIB), Math.floor(limitMb / 2));
+  const initialMb = Math.min(Math.floor(config.get(TaskManagerOptions.SLOT_HEAP_INITIAL_SIZE) / MIB), Math.floor(limitMb / 2));
   return { limitMb, initialMb };
 }
 
