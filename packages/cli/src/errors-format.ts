@@ -1,3 +1,5 @@
+import { ConfigurationError } from '@flott/runtime';
+
 interface ErrorLike {
   message?: string;
   stack?: string;
@@ -7,7 +9,8 @@ interface ErrorLike {
 /**
  * Formats an error with its cause chain for the terminal: each cause on its own line (without
  * repeating what the next cause says), and the stack trace of the root cause only, which is
- * where the user's code failed.
+ * where the user's code failed. An invalid configuration is the user's input, not code: its
+ * message names the option and what it expects, and no stack trace follows.
  */
 export function formatError(e: unknown): string {
   const chain: ErrorLike[] = [];
@@ -23,6 +26,7 @@ export function formatError(e: unknown): string {
     lines.push(`${i === 0 ? 'Error' : 'Caused by'}: ${message}`);
   });
   const root = chain[chain.length - 1];
+  if (root instanceof ConfigurationError) return lines.join('\n');
   const frames = (root?.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
   lines.push(...frames.slice(0, 15));
   return lines.join('\n');
