@@ -6,11 +6,8 @@ import {
   createClientExecutionContext,
   extractStreamGraph,
   MiniCluster,
-  runJobMain,
   SystemScheduler,
   TaskManagerOptions,
-  type CollectingJobExecutionResult,
-  type ExecutionContext,
 } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor } from '../distribution';
 
@@ -76,27 +73,15 @@ export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number
         jobConfiguration: { ...EXTRA_CONFIG, 'parallelism.default': opts.parallelism },
         scheduler: new SystemScheduler(),
       });
-    const runOne = async (args: readonly string[]): Promise<CollectingJobExecutionResult> => {
-      let result: CollectingJobExecutionResult | undefined;
-      const inner = clientContext(args);
-      const ctx: ExecutionContext = {
-        ...inner,
-        defaultParallelism: opts.parallelism,
-        execute: async (graph, options) => (result = await inner.execute(graph, options)),
-      };
-      await runJobMain(file, ctx);
-      if (!result) throw new Error(`${opts.jobFile} did not call execute()`);
-      return result;
-    };
-    /** Copies side by side: each copy's graph is built first (mains run one at a time), then all are submitted at once. */
-    const runCopies = async (args: readonly string[], copies: number): Promise<CollectingJobExecutionResult[]> => {
-      const plans = [];
-      for (let i = 0; i < copies; i++) plans.push(await extractStreamGraph(file, { mode: 'plan', args, defaultParallelism: opts.parallelism, configuration: config }));
-      return Promise.all(plans.map((plan) => clientContext(args).execute(plan.graph, plan.options)));
-    };
+    /**
+     * One measured run: each copy's graph is built by running the job's main in plan mode (mains run
+     * one at a time), then all copies are submitted together.
+     */
     const runOnce = async (args: readonly string[], records: number): Promise<number> => {
       const copies = opts.copies ?? 1;
-      const results = copies === 1 ? [await runOne(args)] : await runCopies(args, copies);
+      const plans = [];
+      for (let i = 0; i < copies; i++) plans.push(await extractStreamGraph(file, { mode: 'plan', args, defaultParallelism: opts.parallelism, configuration: config }));
+      const results = await Promise.all(plans.map((plan) => clientContext(args).execute(plan.graph, plan.options)));
       for (const result of results) opts.check?.(result.accumulators);
       return (copies * records) / (Math.max(...results.map((r) => r.netRuntimeMs)) / 1000);
     };
