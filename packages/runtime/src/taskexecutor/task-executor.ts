@@ -54,6 +54,8 @@ export class TaskExecutor implements TaskExecutorGateway {
   readonly address: string;
   private readonly slots: SlotThread[] = [];
   private readonly slotStates: SlotState[] = [];
+  /** Every slot thread's heap (set in start; a replacement thread gets the same). */
+  private slotHeap!: SlotHeap;
   private readonly attempts = new Map<string, { slot: SlotThread; tdd: TaskDeploymentDescriptor; state: ExecutionState }>();
   private readonly partitionLocations = new Map<string, { slot: SlotThread; jobId: string }>();
   private readonly parked = new Map<string, ParkedRequest[]>();
@@ -75,9 +77,9 @@ export class TaskExecutor implements TaskExecutorGateway {
   async start(): Promise<void> {
     const config = this.opts.configuration;
     const n = config.get(TaskManagerOptions.NUM_TASK_SLOTS);
-    const heap = slotHeapOf(config, n);
+    this.slotHeap = slotHeapOf(config, n);
     for (let i = 0; i < n; i++) {
-      this.slots.push(this.startSlotThread(i, heap));
+      this.slots.push(this.startSlotThread(i));
       this.slotStates.push({});
     }
     await Promise.all(this.slots.map((s) => s.ready));
@@ -89,14 +91,14 @@ export class TaskExecutor implements TaskExecutorGateway {
     });
   }
 
-  private startSlotThread(index: number, heap: SlotHeap): SlotThread {
+  private startSlotThread(index: number): SlotThread {
     const config = this.opts.configuration;
     return new SlotThread(
       index,
       { slotIndex: index, resourceId: this.opts.resourceId, configuration: config.toRecord(), pluginModules: this.opts.pluginModules },
-      heap,
+      this.slotHeap,
       (s, msg) => this.onSlotMessage(s, msg),
-      (s, code, error) => this.onSlotExit(s, code, error, heap),
+      (s, code, error) => this.onSlotExit(s, code, error),
     );
   }
 
@@ -265,7 +267,7 @@ export class TaskExecutor implements TaskExecutorGateway {
    * A slot thread died (e.g. out of memory): its tasks fail with the reason, its partitions are gone,
    * and a fresh thread takes the slot over, so the TaskManager stays up and the slot usable.
    */
-  private onSlotExit(slot: SlotThread, code: number, error: Error | undefined, heap: SlotHeap): void {
+  private onSlotExit(slot: SlotThread, code: number, error: Error | undefined): void {
     if (this.closed) return;
     const reason = error ? `: ${error.message}` : '';
     const cause = new FlottError(
@@ -275,7 +277,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       { cause: error },
     );
     for (const [key, loc] of this.partitionLocations) if (loc.slot === slot) this.partitionLocations.delete(key);
-    const replacement = this.startSlotThread(slot.slotIndex, heap);
+    const replacement = this.startSlotThread(slot.slotIndex);
     this.slots[slot.slotIndex] = replacement;
     for (const [id, a] of this.attempts) {
       if (a.slot !== slot) continue;
