@@ -4,8 +4,8 @@ import type { Window } from './windows';
 
 /**
  * Flink's MergingWindowSet state: per key, one array [window, state window, window, state window, …]
- * (Flink's list of (window, state window) tuples, flattened), kept live in the keyed state backend
- * and changed in place, so an element costs no decoding and no rewriting of the set.
+ * (Flink's list of (window, state window) tuples, flattened), changed in place and written back when
+ * it changed, so an element costs no decoding and no rebuilding of the set.
  */
 export const MERGING_WINDOW_SET: StateDescriptor = { name: 'merging-window-set', kind: 'value' };
 
@@ -24,10 +24,11 @@ export function sameWindow(a: Window, b: Window): boolean {
  * The merging (session) windows of the current key (Flink's MergingWindowSet). A merged window
  * keeps the state window (namespace) of one of the windows it absorbed, so merging moves the
  * contents of the others only, never re-keys all state. One instance serves every key of an
- * operator: `load()` reads the current key's windows, `persist()` stores a new or emptied set.
+ * operator: `load()` reads the current key's windows, `persist()` writes them back if they changed
+ * (the backend's get need not hand out a live object: a serialising backend sees every change).
  */
 export class MergingWindowSet<W extends Window> {
-  /** [window, state window, …] of the loaded key; the backend's own array once stored. */
+  /** [window, state window, …] of the loaded key. */
   private pairs: W[] = [];
   private stored = false;
   private changed = false;
@@ -48,16 +49,16 @@ export class MergingWindowSet<W extends Window> {
     return this;
   }
 
-  /** Stores the set under the current key (the key it was loaded for) if it was created or emptied. */
+  /** Writes the set back under the current key (the key it was loaded for) if it changed; an empty set is cleared. */
   persist(): void {
     if (!this.changed) return;
     this.changed = false;
-    if (this.pairs.length === 0) {
-      if (this.stored) this.backend.clear(MERGING_WINDOW_SET);
-      this.stored = false;
-    } else if (!this.stored) {
+    if (this.pairs.length > 0) {
       this.backend.put(MERGING_WINDOW_SET, this.pairs);
       this.stored = true;
+    } else if (this.stored) {
+      this.backend.clear(MERGING_WINDOW_SET);
+      this.stored = false;
     }
   }
 
