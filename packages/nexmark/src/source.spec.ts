@@ -3,7 +3,7 @@ import { InputStatus, ManualClock, type OneInputStreamOperator } from '@flott/ru
 import { OneInputOperatorTestHarness, SourceOperatorTestHarness, type RecordedElement } from '@flott/runtime/testing';
 import { events, eventTime, nexmarkConfig } from './generator';
 import type { NexmarkEvent } from './model';
-import { NexmarkSourceOperator, nexmarkSource, nexmarkSubtaskCount } from './source';
+import { NEXMARK_SPLIT_BLOCK, NexmarkSourceOperator, nexmarkSource, nexmarkSubtaskCount } from './source';
 
 const config = nexmarkConfig({ events: 5_500 });
 const expected = [...events(config)];
@@ -16,8 +16,9 @@ async function runSubtask(index: number, parallelism: number, block?: number): P
 
 describe('NexmarkSourceOperator', () => {
   it.each([1, 2, 3])('subtasks of parallelism %i together emit every event exactly once, each stamped with its dateTime', async (p) => {
-    const parts = await Promise.all(Array.from({ length: p }, (_, i) => runSubtask(i, p)));
-    parts.forEach((part, i) => expect(part.length).toBe(nexmarkSubtaskCount(config.events, i, p)));
+    // Blocks of 1 000 so that every subtask gets several of the 5 500 events' blocks.
+    const parts = await Promise.all(Array.from({ length: p }, (_, i) => runSubtask(i, p, 1000)));
+    parts.forEach((part, i) => expect(part.length).toBe(nexmarkSubtaskCount(config.events, i, p, 1000)));
     const merged = parts.flat();
     expect(merged.filter((r) => r.timestamp !== eventTime(r.value))).toEqual([]);
     // Same multiset as the sequential stream: sort by (dateTime, position in the expected stream).
@@ -39,9 +40,22 @@ describe('NexmarkSourceOperator', () => {
   });
 
   it('counts each subtask share exactly, including a partial last block and empty shares', () => {
-    expect([0, 1, 2].map((i) => nexmarkSubtaskCount(5_500, i, 3))).toEqual([2000, 2000, 1500]);
-    expect([0, 1, 2].map((i) => nexmarkSubtaskCount(2_500, i, 3))).toEqual([1000, 1000, 500]);
-    expect([0, 1].map((i) => nexmarkSubtaskCount(700, i, 2))).toEqual([700, 0]);
+    expect([0, 1, 2].map((i) => nexmarkSubtaskCount(55_000, i, 3))).toEqual([20_000, 20_000, 15_000]);
+    expect([0, 1, 2].map((i) => nexmarkSubtaskCount(25_000, i, 3))).toEqual([10_000, 10_000, 5_000]);
+    expect([0, 1].map((i) => nexmarkSubtaskCount(7_000, i, 2))).toEqual([7_000, 0]);
+    expect([0, 1, 2].map((i) => nexmarkSubtaskCount(5_500, i, 3, 1000))).toEqual([2000, 2000, 1500]);
+  });
+
+  it('keeps recent ids mostly within one subtask: per-subtask counts of (2 s slice, auction) barely grow with p', () => {
+    // What a per-subtask pre-aggregation (q5's local phase) sends on: one count per distinct
+    // (subtask, slice, auction) among the bids.
+    const bids = [...events(nexmarkConfig({ events: 400_000 }))].flatMap((e, n) => (e.type === 'bid' ? [{ n, auction: e.bid.auction, slice: Math.floor(e.bid.dateTime / 2000) }] : []));
+    const partials = (p: number, block: number) => new Set(bids.map((b) => `${Math.floor(b.n / block) % p}/${b.slice}/${b.auction}`)).size;
+    const one = partials(1, NEXMARK_SPLIT_BLOCK);
+    expect(one).toBeGreaterThan(20_000);
+    expect(partials(2, NEXMARK_SPLIT_BLOCK) / one).toBeLessThan(1.1);
+    // Blocks of 1 000 events would deal each subtask nearly every recent auction.
+    expect(partials(2, 1000) / one).toBeGreaterThan(1.8);
   });
 
   it('a subtask with no block ends at once', async () => {
@@ -54,11 +68,12 @@ describe('NexmarkSourceOperator', () => {
   it('is endless with events = Infinity, at the same event numbers as a bounded stream', async () => {
     const h = new SourceOperatorTestHarness(new NexmarkSourceOperator(nexmarkConfig({ events: Infinity })), { subtaskIndex: 1, parallelism: 2 });
     await h.open();
-    for (let i = 0; i < 5; i++) expect(h.pollNext(1000)).toBe(InputStatus.MORE_AVAILABLE);
+    for (let i = 0; i < 12; i++) expect(h.pollNext(1000)).toBe(InputStatus.MORE_AVAILABLE);
     const got = h.output.values();
-    expect(got.length).toBe(5000);
-    // Subtask 1 of 2 owns blocks 1, 3, 5, ... of 1000 events.
-    expect(got.slice(1000, 1010)).toEqual([...events(config, 3000, 3010)]);
+    expect(got.length).toBe(12_000);
+    // Subtask 1 of 2 owns blocks 1, 3, 5, ... of 10 000 events.
+    expect(got.slice(0, 10)).toEqual([...events(config, 10_000, 10_010)]);
+    expect(got.slice(10_000, 10_010)).toEqual([...events(config, 30_000, 30_010)]);
   });
 
   it('limits the rate through the injected clock, sharing targetRate among the subtasks', async () => {
