@@ -46,16 +46,24 @@ describe('NexmarkSourceOperator', () => {
     expect([0, 1, 2].map((i) => nexmarkSubtaskCount(5_500, i, 3, 1000))).toEqual([2000, 2000, 1500]);
   });
 
-  it('keeps recent ids mostly within one subtask: per-subtask counts of (2 s slice, auction) barely grow with p', () => {
+  it('keeps recent ids mostly within one subtask: per-subtask counts of (2 s slice, auction) barely grow with p', async () => {
     // What a per-subtask pre-aggregation (q5's local phase) sends on: one count per distinct
-    // (subtask, slice, auction) among the bids.
-    const bids = [...events(nexmarkConfig({ events: 400_000 }))].flatMap((e, n) => (e.type === 'bid' ? [{ n, auction: e.bid.auction, slice: Math.floor(e.bid.dateTime / 2000) }] : []));
-    const partials = (p: number, block: number) => new Set(bids.map((b) => `${Math.floor(b.n / block) % p}/${b.slice}/${b.auction}`)).size;
-    const one = partials(1, NEXMARK_SPLIT_BLOCK);
-    expect(one).toBeGreaterThan(20_000);
-    expect(partials(2, NEXMARK_SPLIT_BLOCK) / one).toBeLessThan(1.1);
+    // (subtask, slice, auction) among the bids each subtask of the source emits.
+    const source = nexmarkConfig({ events: 200_000 });
+    const partials = async (p: number, block: number) => {
+      const seen = new Set<string>();
+      for (let i = 0; i < p; i++) {
+        const h = new SourceOperatorTestHarness(new NexmarkSourceOperator(source, block), { subtaskIndex: i, parallelism: p });
+        await h.run(10_000);
+        for (const e of h.output.values()) if (e.type === 'bid') seen.add(`${i}/${Math.floor(e.bid.dateTime / 2000)}/${e.bid.auction}`);
+      }
+      return seen.size;
+    };
+    const one = await partials(1, NEXMARK_SPLIT_BLOCK);
+    expect(one).toBeGreaterThan(10_000);
+    expect((await partials(2, NEXMARK_SPLIT_BLOCK)) / one).toBeLessThan(1.1);
     // Blocks of 1 000 events would deal each subtask nearly every recent auction.
-    expect(partials(2, 1000) / one).toBeGreaterThan(1.8);
+    expect((await partials(2, 1000)) / one).toBeGreaterThan(1.8);
   });
 
   it('a subtask with no block ends at once', async () => {
