@@ -13,7 +13,7 @@ import type { GeneratorConfig, NexmarkEvent } from './model';
  * newest (≈ 1 850 events back), a new person or auction refers to recent ids too, so a block of
  * 10 000 events (1 s of event time at the default rate) mostly refers to its own ids, as a Beam or
  * Flink generator's contiguous range does. With blocks of 1 000 every subtask met nearly every recent
- * auction: q5's per-subtask pre-aggregation sent 87 % more partial counts at p=2 than at p=1 (6.5 %
+ * auction: q5's per-subtask pre-aggregation sent 87 % more partial counts at p=2 than at p=1 (6.4 %
  * more with 10 000; counted over 6 M events; source.spec.ts counts the source's own output).
  */
 export const NEXMARK_SPLIT_BLOCK = 10_000;
