@@ -1,14 +1,14 @@
 /**
  * One Nexmark query at one parallelism, in a process of its own so its peak RSS is its own:
- * `node nexmark-child.js <job file> <parallelism> <events | auto:SECONDS> [copies]` prints one JSON
+ * `node nexmark-child.js <job file> <parallelism> <events | auto:SECONDS> [copies] [warm events]` prints one JSON
  * line `{ rate, rates, peakRssMb, events }`. The MiniCluster has as many slots as the parallelism
  * (times `copies`: that many copies of the job run side by side, the rate counts all their events). A
  * warm-up run of WARMUP_EVENTS comes first, unmeasured; with `auto:SECONDS` its rate sizes the
  * measured runs to about SECONDS each (steady-state throughput, as Nexmark means it: Flink's runs
  * are 100 M events long), rounded to 100 000 events. A warm-up that took less than a quarter of
  * that (its rate is mostly the JIT's) is followed by one of the size it suggests, sized from again.
- * With a fixed size, the warm-up is followed by one unmeasured run of that size, so a fixed-size
- * child (p=2, sized by p=1's child) warms up as an auto-sized one does.
+ * With a fixed size, the warm-up is followed by one unmeasured run of that size (or of `warm events`),
+ * so a fixed-size child (p=2, sized by p=1's child) warms up as an auto-sized one does.
  */
 import { runBenchJob } from './run-job';
 
@@ -22,12 +22,13 @@ export function eventsFor(rate: number, seconds: number): number {
 }
 
 async function main(): Promise<void> {
-  const [jobFile, p, size, c] = process.argv.slice(2);
+  const [jobFile, p, size, c, w] = process.argv.slice(2);
   const parallelism = Number(p);
   const copies = Number(c ?? 1);
   const argsFor = (events: number) => ['--events', String(events)];
   const auto = size.startsWith('auto:') ? Number(size.slice('auto:'.length)) : undefined;
   const fixed = auto === undefined ? Number(size) : MIN_EVENTS;
+  const warmSize = w === undefined ? fixed : Number(w);
   const { rate, rates, records } = await runBenchJob({
     jobFile,
     slots: parallelism * copies,
@@ -38,9 +39,10 @@ async function main(): Promise<void> {
     warmup: { args: argsFor(WARMUP_EVENTS), records: WARMUP_EVENTS },
     sizeFromWarmup: (warmupRate, warmupEvents) => {
       if (auto === undefined) {
-        // A fixed size (p=2 runs the size p=1 chose): one unmeasured run of that size too, so both
+        // A fixed size (p=2 runs the size p=1 chose): one unmeasured run of the warm size too, so both
         // parallelisms are measured after the same warm-up (else p=2's first measured run is its warm-up).
-        return { args: argsFor(fixed), records: fixed, warmAgain: warmupEvents !== fixed };
+        if (warmupEvents === WARMUP_EVENTS && warmSize !== WARMUP_EVENTS) return { args: argsFor(warmSize), records: warmSize, warmAgain: true };
+        return { args: argsFor(fixed), records: fixed };
       }
       const events = eventsFor(warmupRate, auto);
       const warmAgain = warmupEvents / warmupRate < auto / 4 && events > warmupEvents;

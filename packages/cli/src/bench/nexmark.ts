@@ -89,10 +89,19 @@ async function loadBaseline(query: string): Promise<Baseline | undefined> {
   return referenceBaseline(fn as (events: Iterable<NexmarkEvent>) => unknown);
 }
 
-function runEngine(jobFile: string, parallelism: number, events: number | string, copies = 1, repeats = REPEATS): EngineRun {
+interface ChildOptions {
+  readonly copies?: number;
+  /** Measured runs (median). */
+  readonly repeats?: number;
+  /** Events of the unmeasured run before a fixed-size child's measured runs (default: the measured size). */
+  readonly warmEvents?: number;
+}
+
+function runEngine(jobFile: string, parallelism: number, events: number | string, { copies = 1, repeats = REPEATS, warmEvents }: ChildOptions = {}): EngineRun {
   const child = path.join(__dirname, 'nexmark-child.js');
   const env = { ...process.env, FLOTT_BENCH_REPEATS: String(repeats) };
-  const r = spawnSync(process.execPath, [child, jobFile, String(parallelism), String(events), String(copies)], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000, env });
+  const args = [child, jobFile, String(parallelism), String(events), String(copies), ...(warmEvents === undefined ? [] : [String(warmEvents)])];
+  const r = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000, env });
   if (r.status !== 0) throw new Error(`${jobFile} at p=${parallelism} × ${copies} failed (${r.status ?? r.signal}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as EngineRun;
 }
@@ -112,12 +121,13 @@ const SCALING_QUERY = 'q5';
 /** Interleaved pairs of children (p=1, then p=2) for the scaling query. */
 const SCALING_PAIRS = 3;
 /**
- * The scaling pairs run this many times the table's events (one measured run per child, after its
- * warm-ups). Each run is a new job whose code V8 compiles again in every slot thread; at p=2 that
- * compiling shares both cores with the slots, so a short run measures part warm-up. Nexmark reports
- * steady throughput (Flink's nexmark waits minutes before it measures).
+ * The scaling pairs' measured run is this many times the table's events: one per child, after the
+ * warm-ups and one unmeasured run of the table's size. Each run is a new job whose code V8 compiles
+ * again in every slot thread; at p=2 that compiling shares both cores with the slots, so a short run
+ * measures part warm-up. Nexmark reports steady throughput (Flink's nexmark waits minutes before it
+ * measures).
  */
-const SCALING_LENGTH = Number(process.env.FLOTT_BENCH_SCALING_LENGTH ?? 3);
+const SCALING_LENGTH = Number(process.env.FLOTT_BENCH_SCALING_LENGTH ?? 5);
 
 /**
  * p=2 / p=1 of one query over interleaved pairs of children (the host's load drifts over minutes, so
@@ -139,9 +149,10 @@ export interface ScalingRun {
 function measureScaling(row: NexmarkRow & { p1: EngineRun; p2: EngineRun }, jobFile: string): ScalingRun {
   const events = row.events * SCALING_LENGTH;
   const pairs: Array<[EngineRun, EngineRun]> = [];
-  while (pairs.length < SCALING_PAIRS) pairs.push([runEngine(jobFile, 1, events, 1, 1), runEngine(jobFile, 2, events, 1, 1)]);
+  const long = { repeats: 1, warmEvents: row.events };
+  while (pairs.length < SCALING_PAIRS) pairs.push([runEngine(jobFile, 1, events, long), runEngine(jobFile, 2, events, long)]);
   const pairRatios = pairs.map(([one, two]) => two.rate / one.rate);
-  const sideBySide = runEngine(jobFile, 1, events, 2, 1);
+  const sideBySide = runEngine(jobFile, 1, events, { ...long, copies: 2 });
   return {
     query: row.query,
     events,
