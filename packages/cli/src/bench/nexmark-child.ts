@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       if (auto === undefined) {
         // A fixed size (p=2 runs the size p=1 chose): one unmeasured run of the warm size too, so both
         // parallelisms are measured after the same warm-up (else p=2's first measured run is its warm-up).
-        if (warmupEvents === WARMUP_EVENTS && warmSize !== WARMUP_EVENTS) return { args: argsFor(warmSize), records: warmSize, warmAgain: true };
+        if (warmupEvents !== warmSize) return { args: argsFor(warmSize), records: warmSize, warmAgain: true };
         return { args: argsFor(fixed), records: fixed };
       }
       const events = eventsFor(warmupRate, auto);
