@@ -1,10 +1,9 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Container } from 'inversify';
 import {
   ArtifactCache,
   BlobOptions,
   bundleJob,
+  defaultBlobStorageDirectory,
   createClientExecutionContext,
   MiniCluster,
   runJobMain,
@@ -35,7 +34,7 @@ export async function runJob(opts: RunJobOptions): Promise<void> {
   const artifact = await bundleJob(opts.job);
   const cluster = await MiniCluster.start({ configuration: config, container: opts.container, pluginModules: opts.pluginModules });
   try {
-    const cacheDir = config.get(BlobOptions.STORAGE_DIRECTORY) ?? path.join(os.tmpdir(), `flott-blobs-${os.userInfo().uid}`);
+    const cacheDir = defaultBlobStorageDirectory(config.get(BlobOptions.STORAGE_DIRECTORY));
     const file = new ArtifactCache(cacheDir).put(artifact.sha256, artifact.code);
     const ctx = createClientExecutionContext({
       dispatcher: cluster.dispatcher,

@@ -138,7 +138,7 @@ export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskE
   JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview } from './rpc/gateways';
 export type { TaskDeploymentDescriptor } from './taskexecutor/deployment';
 export type { SlotStats } from './taskexecutor/slot-protocol';
-export { bundleJob, ArtifactCache, JobFileNotFoundError } from './client/job-artifact';
+export { bundleJob, ArtifactCache, defaultBlobStorageDirectory, JobFileNotFoundError, type ArtifactCacheOptions } from './client/job-artifact';
 export type { JobArtifact } from './client/job-artifact';
 export { extractStreamGraph, runJobMain, PlanCapturedSignal } from './client/job-loader';
 export { createClientExecutionContext } from './client/cluster-client';

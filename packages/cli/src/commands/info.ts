@@ -1,9 +1,8 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   ArtifactCache,
   BlobOptions,
   bundleJob,
+  defaultBlobStorageDirectory,
   CoreOptions,
   createJobGraph,
   describeJobGraph,
@@ -18,7 +17,7 @@ export async function infoCommand(job: string, jobArgs: string[], opts: CommonOp
   try {
     const config = resolveConfiguration(opts);
     const artifact = await bundleJob(job);
-    const cacheDir = config.get(BlobOptions.STORAGE_DIRECTORY) ?? path.join(os.tmpdir(), `flott-blobs-${os.userInfo().uid}`);
+    const cacheDir = defaultBlobStorageDirectory(config.get(BlobOptions.STORAGE_DIRECTORY));
     const file = new ArtifactCache(cacheDir).put(artifact.sha256, artifact.code);
     const { graph } = await extractStreamGraph(file, {
       mode: 'plan',

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { build, type Message } from 'esbuild';
 import { FlottError, JobBuildError } from '../errors';
 
@@ -63,21 +65,37 @@ export function findFlottNodeModules(start = __dirname): string {
   }
 }
 
+/** Where job bundles go when `blob.storage.directory` is not set: one folder per user in the temp directory. */
+export function defaultBlobStorageDirectory(configured: string | undefined): string {
+  return configured ?? path.join(os.tmpdir(), `flott-blobs-${os.userInfo().uid}`);
+}
+
+export interface ArtifactCacheOptions {
+  /** The node_modules folder whose `@flott/*` packages the bundles import (default: this installation's). */
+  readonly installation?: string;
+}
+
 /**
- * Job bundles on local disk, by SHA-256. The folder gets a `node_modules` link to this installation's
- * packages, so the bundle's `@flott/*` imports resolve to the very modules the runtime uses.
+ * Job bundles on local disk, by SHA-256. Bundles leave `@flott/*` external, so they must import the
+ * very packages of the installation that loads them: each installation gets its own subfolder of
+ * `directory` (named by a hash of its node_modules path) with a `node_modules` link to that
+ * installation. Two checkouts (or versions) sharing one blob directory therefore never run each
+ * other's code, and a link that points elsewhere is renewed.
  */
 export class ArtifactCache {
-  constructor(readonly directory: string) {
-    fs.mkdirSync(directory, { recursive: true });
-    const link = path.join(directory, 'node_modules');
-    if (!fs.existsSync(link)) {
-      try {
-        fs.symlinkSync(findFlottNodeModules(), link, 'dir');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-    }
+  /** The installation's own subfolder: bundles and the `node_modules` link live here. */
+  readonly directory: string;
+
+  constructor(
+    readonly root: string,
+    opts: ArtifactCacheOptions = {},
+  ) {
+    const installation = path.resolve(opts.installation ?? findFlottNodeModules());
+    const real = fs.existsSync(installation) ? fs.realpathSync(installation) : installation;
+    const key = createHash('sha256').update(real).digest('hex').slice(0, 16);
+    this.directory = path.join(root, `installation-${key}`);
+    fs.mkdirSync(this.directory, { recursive: true });
+    linkInstallation(path.join(this.directory, 'node_modules'), real);
   }
 
   has(sha256: string): boolean {
@@ -95,7 +113,7 @@ export class ArtifactCache {
     if (actual !== sha256) throw new FlottError('BLOB_CORRUPT', `Job bundle hash mismatch: expected ${sha256}, got ${actual}`, { sha256, actual });
     const target = this.pathOf(sha256);
     if (!fs.existsSync(target)) {
-      const tmp = `${target}.${process.pid}.${Math.floor(performance.now())}.tmp`;
+      const tmp = `${target}.${uniqueSuffix()}.tmp`;
       fs.writeFileSync(tmp, code);
       fs.renameSync(tmp, target);
     }
@@ -105,4 +123,26 @@ export class ArtifactCache {
   read(sha256: string): Uint8Array {
     return fs.readFileSync(this.pathOf(sha256));
   }
+}
+
+/** Makes `link` point at `target`, replacing a link to anything else atomically (rename over it). */
+function linkInstallation(link: string, target: string): void {
+  let current: string | undefined;
+  try {
+    current = fs.readlinkSync(link);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (current === target) return;
+  const tmp = `${link}.${uniqueSuffix()}.tmp`;
+  fs.rmSync(tmp, { force: true });
+  fs.symlinkSync(target, tmp, 'dir');
+  fs.renameSync(tmp, link);
+}
+
+let tmpCounter = 0;
+
+/** A temp-file suffix no other thread or process writing the same folder uses at the same time. */
+function uniqueSuffix(): string {
+  return `${process.pid}.${threadId}.${++tmpCounter}`;
 }

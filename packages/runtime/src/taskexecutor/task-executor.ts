@@ -1,7 +1,5 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
-import { ArtifactCache } from '../client/job-artifact';
+import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifact';
 import type { Configuration } from '../config/configuration';
 import { BlobOptions, NetworkOptions, TaskManagerOptions } from '../config/options';
 import { FlottError, serializeError } from '../errors';
@@ -66,7 +64,7 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   constructor(private readonly opts: TaskExecutorOptions) {
     this.address = opts.rpc.register(`taskmanager-${opts.resourceId}`, this as TaskExecutorGateway);
-    const dir = opts.configuration.get(BlobOptions.STORAGE_DIRECTORY) ?? path.join(os.tmpdir(), `flott-blobs-${os.userInfo().uid}`);
+    const dir = defaultBlobStorageDirectory(opts.configuration.get(BlobOptions.STORAGE_DIRECTORY));
     this.artifacts = new ArtifactCache(dir);
   }
 
