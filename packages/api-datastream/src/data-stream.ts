@@ -37,6 +37,7 @@ import { AllWindowedStream } from './windowing/all-windowed-stream';
 import { CoGroupedStreams } from './windowing/joined-streams';
 import type { OperatorSpec, StreamInput } from './graph-builder';
 import type { KeyedStream } from './keyed-stream';
+import { markHandled } from './mark-handled';
 import { nodeSettings } from './node-settings';
 import type { StreamContext } from './stream-context';
 import type { StreamExecutionEnvironment } from './stream-execution-environment';
@@ -215,7 +216,11 @@ export class DataStream<T> {
    */
   executeAndCollect(limit: number): Promise<T[]>;
   executeAndCollect(jobName?: string, limit?: number): Promise<T[]>;
-  async executeAndCollect(jobNameOrLimit?: string | number, maybeLimit?: number): Promise<T[]> {
+  executeAndCollect(jobNameOrLimit?: string | number, maybeLimit?: number): Promise<T[]> {
+    return markHandled(this.collect(jobNameOrLimit, maybeLimit));
+  }
+
+  private async collect(jobNameOrLimit?: string | number, maybeLimit?: number): Promise<T[]> {
     const jobName = typeof jobNameOrLimit === 'string' ? jobNameOrLimit : undefined;
     const limit = typeof jobNameOrLimit === 'number' ? jobNameOrLimit : maybeLimit;
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {

@@ -19,6 +19,7 @@ import { MissingExecutionContextError } from './api-errors';
 import { SingleOutputStreamOperator } from './data-stream';
 import { GraphBuilder, type StreamInput } from './graph-builder';
 import { KeyedStream } from './keyed-stream';
+import { markHandled } from './mark-handled';
 import { MAX_PARALLELISM_LIMIT } from './node-settings';
 import type { StreamContext } from './stream-context';
 
@@ -208,7 +209,7 @@ export class StreamExecutionEnvironment {
   }
 
   /** Runs the job built so far and resolves when it finished; afterwards the environment starts a new, empty job. */
-  async execute(jobName = DEFAULT_JOB_NAME): Promise<JobExecutionResult> {
+  execute(jobName = DEFAULT_JOB_NAME): Promise<JobExecutionResult> {
     return this.run(jobName, {});
   }
 
@@ -217,11 +218,21 @@ export class StreamExecutionEnvironment {
     return this.context.builder.finish(jobName);
   }
 
-  private async run(jobName: string | undefined, options: ExecuteOptions): Promise<CollectingJobExecutionResult> {
+  /**
+   * The execution's promise is marked handled: a main that does not await execute() must not crash
+   * the thread with an unhandled rejection (in plan and task mode execute() always rejects); the
+   * context reports the outcome instead (runJobMain).
+   */
+  private run(jobName: string | undefined, options: ExecuteOptions): Promise<CollectingJobExecutionResult> {
     const ctx = getExecutionContext();
-    if (!ctx) throw new MissingExecutionContextError();
-    const graph = this.context.builder.finish(jobName ?? DEFAULT_JOB_NAME);
-    return ctx.execute(graph, options);
+    if (!ctx) return Promise.reject(new MissingExecutionContextError());
+    let graph: StreamGraph;
+    try {
+      graph = this.context.builder.finish(jobName ?? DEFAULT_JOB_NAME);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return markHandled(ctx.execute(graph, options));
   }
 
   private snapshot(): ExecutionConfigSnapshot {

@@ -21,6 +21,8 @@ export interface RunJobOptions {
   /** Plugin packages the slot threads load (state backends). */
   readonly pluginModules: readonly string[];
   readonly onJobSubmitted?: (jobId: string) => void;
+  /** Told what the user should fix but that does not stop the job (e.g. an execute() that was not awaited). */
+  readonly onWarning?: (message: string) => void;
   /** Called with the running cluster (e.g. to sample statistics); awaited before the cluster closes. */
   readonly whileRunning?: (cluster: MiniCluster) => { stop(): Promise<void> };
 }
@@ -44,6 +46,7 @@ export async function runJob(opts: RunJobOptions): Promise<void> {
       jobConfiguration: config.toRecord(),
       scheduler: new SystemScheduler(),
       onJobSubmitted: opts.onJobSubmitted,
+      onWarning: opts.onWarning,
     });
     const sampler = opts.whileRunning?.(cluster);
     try {

@@ -99,6 +99,17 @@ export class JobBuildError extends FlottError {
   }
 }
 
+/** The job's main finished without calling execute() (Flink's ProgramMissingJobException). */
+export class ProgramMissingJobError extends FlottError {
+  constructor() {
+    super(
+      'PROGRAM_MISSING_JOB',
+      "No job was executed: the job's main finished without calling env.execute() (or executeAndCollect()). " +
+        'Perhaps you forgot to call execute() on the execution environment.',
+    );
+  }
+}
+
 export class SlotRequestTimeoutError extends FlottError {
   constructor(jobId: string, requested: number, timeoutMs: number) {
     super(

@@ -1,6 +1,6 @@
 // Public entry point of @flott/runtime (named exports only).
 export { FlottError, ConfigurationError, UnknownImplementationError, IllegalStateTransitionError, JobNotFoundError,
-  JobGraphMismatchError, JobBuildError, SlotRequestTimeoutError, JobExecutionError, RemoteError,
+  JobGraphMismatchError, JobBuildError, ProgramMissingJobError, SlotRequestTimeoutError, JobExecutionError, RemoteError,
   serializeError, deserializeError, assert } from './errors';
 export type { SerializedError } from './errors';
 export { Clock, Scheduler, SystemClock, SystemScheduler, ManualClock } from './time/clock';

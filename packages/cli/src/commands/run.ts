@@ -38,6 +38,7 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
       container: createDistributionContainer(config),
       pluginModules: pluginModulesFor(config),
       onJobSubmitted: (jobId) => log(`Job has been submitted with JobID ${jobId}`),
+      onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
       whileRunning: opts.networkStats ? (cluster) => sampleNetworkStats(cluster, opts.networkStats!) : undefined,
     });
     log(`Program execution finished in ${Math.round(performance.now() - started)} ms`);

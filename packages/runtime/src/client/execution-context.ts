@@ -42,6 +42,11 @@ export interface ExecutionContext {
    */
   readonly configuration?: Configuration;
   execute(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobExecutionResult>;
+  /**
+   * Called by the job loader once main has returned (client mode): fails when main executed no job,
+   * and waits for an execution that main started but did not await.
+   */
+  mainReturned?(): Promise<void>;
 }
 
 const CONTEXT_KEY = Symbol.for('flott.ExecutionContext');

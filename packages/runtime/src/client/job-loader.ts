@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { FlottError, JobBuildError } from '../errors';
+import { FlottError, JobBuildError, ProgramMissingJobError } from '../errors';
 import type { StreamGraph } from '../graph/stream-graph';
 import type { Configuration } from '../config/configuration';
 import { setExecutionContext, type CollectingJobExecutionResult, type ExecuteOptions, type ExecutionContext } from './execution-context';
@@ -18,17 +18,23 @@ let runCounter = 0;
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * Runs a bundled job's main with `ctx` installed. Runs are serialised per thread: the context is
- * process-global while main runs (main may await before it calls execute()).
+ * Runs a bundled job's main with `ctx` installed, as `node job.js <args>` would run it: while main
+ * runs, `process.argv` is `[node, <bundle>, ...ctx.args]` in this thread (client, plan and task
+ * mode alike), so `process.argv.slice(2)` are the job arguments everywhere. Runs are serialised per
+ * thread: the context and argv are thread-global while main runs (main may await before execute()).
  */
 export function runJobMain(file: string, ctx: ExecutionContext): Promise<void> {
   const run = queue.then(async () => {
     setExecutionContext(ctx);
+    const argv = process.argv;
+    process.argv = [argv[0], file, ...ctx.args];
     try {
       // A query string gives every run a fresh module instance (fresh closures and user objects).
       const mod = (await importModule(`${pathToFileURL(file).href}?run=${++runCounter}`)) as { default?: unknown };
       if (typeof mod.default === 'function') await (mod.default as (args: readonly string[]) => unknown)(ctx.args);
+      await ctx.mainReturned?.();
     } finally {
+      process.argv = argv;
       setExecutionContext(undefined);
     }
   });
@@ -69,5 +75,5 @@ export async function extractStreamGraph(file: string, opts: ExtractOptions): Pr
     throw new JobBuildError(`The job's main threw while building its graph: ${(e as Error)?.message ?? String(e)}`, { cause: e });
   }
   if (captured) return captured;
-  throw new JobBuildError("The job's main finished without calling execute() (or executeAndCollect()): there is no job to run.");
+  throw new ProgramMissingJobError();
 }

@@ -1,0 +1,55 @@
+/**
+ * What a Flink user trips over in the first hour, through the real `flott` binary: job arguments,
+ * a main without execute(), an execute() that is not awaited.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { lastJsonLine, runFlott } from './run-cli';
+
+const JOBS = 'packages/cli/test-jobs/first-hour';
+
+describe('a job main run by flott', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-first-hour-'));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('sees its arguments in process.argv.slice(2) and env.getArgs(), in the client and in every slot thread', async () => {
+    const args = ['--input', 'in put.txt', '-x', '42'];
+    const r = await runFlott(['run', '-q', '-p', '2', '-D', 'taskmanager.numberOfTaskSlots=2', `${JOBS}/argv.ts`, ...args]);
+    expect(r.code).toBe(0);
+    const result = lastJsonLine<{ client: { argv: string[]; getArgs: string[] }; tasks: Array<{ i: number; argv: string[]; getArgs: string[] }> }>(r);
+    expect(result.client).toEqual({ argv: args, getArgs: args });
+    expect(result.tasks).toEqual([0, 1, 2, 3].map((i) => ({ i, argv: args, getArgs: args })));
+  });
+
+  it('fails with a clear message and a non-zero exit when main never calls execute()', async () => {
+    const r = await runFlott(['run', `${JOBS}/no-execute.ts`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('No job was executed');
+    expect(r.stderr).toContain('forgot to call execute()');
+    expect(r.stdout).toBe('');
+  });
+
+  it('waits for a job whose execute() was not awaited and says so', async () => {
+    const output = path.join(tmp, 'out');
+    const r = await runFlott(['run', `${JOBS}/not-awaited.ts`, '--output', output]);
+    expect(r.stderr).not.toMatch(/Unhandled|UnhandledPromiseRejection|at .*node:internal/);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('env.execute() was not awaited');
+    // Main's code after an unawaited execute() runs in the client (and in the slot that re-runs main, DESIGN.md §5).
+    expect(r.stdout).toContain('main returned\n');
+    const written = fs.readFileSync(output, 'utf8').trim().split('\n').map(Number);
+    expect(written.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => (i + 1) * 2));
+  });
+
+  it("reports the failure of a job whose execute() was not awaited as the job's error, without an unhandled rejection", async () => {
+    const r = await runFlott(['run', `${JOBS}/not-awaited.ts`, '--output', path.join(tmp, 'out'), '--fail']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('env.execute() was not awaited');
+    expect(r.stderr).toContain('record 50 is bad');
+    expect(r.stderr).not.toMatch(/Unhandled|UnhandledPromiseRejection/);
+  });
+});
