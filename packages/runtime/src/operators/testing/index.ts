@@ -3,7 +3,7 @@ export { OneInputOperatorTestHarness, KeyedOneInputOperatorTestHarness, SourceOp
 export { TwoInputOperatorTestHarness } from './operator-test-harness';
 export type { OperatorTestHarnessOptions } from './operator-test-harness';
 export { InMemoryKeyedStateBackend } from './in-memory-keyed-state-backend';
-export { RecordingOutput } from './recording-output';
+export { RecordingOutput, OutputEvent } from './recording-output';
 export type { RecordedElement, RecordedSideElement } from './recording-output';
 export { TestingRuntimeContext } from './testing-runtime-context';
 export type { TestingRuntimeContextOptions } from './testing-runtime-context';

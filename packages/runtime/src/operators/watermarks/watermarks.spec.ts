@@ -136,4 +136,16 @@ describe('TimestampsAndWatermarksOperator', () => {
     harness.advanceProcessingTime(1000); // closed: periodic emission stopped
     expect(harness.output.watermarks).toEqual([99, 199]);
   });
+
+  it('marks itself active before the watermark that ends event time, since a valve drops watermarks of an idle channel', async () => {
+    const harness = new OneInputOperatorTestHarness<Ev, Ev>(
+      new TimestampsAndWatermarksOperator(strategy((clock) => new WatermarksWithIdleness(new AscendingTimestampsWatermarks<Ev>(), 50, clock)), 20),
+    );
+    await harness.open();
+    harness.processElement({ id: 'a', ts: 100 });
+    harness.advanceProcessingTime(100);
+    harness.processWatermark(MAX_WATERMARK);
+    expect(harness.output.logLines()).toEqual(['{"id":"a","ts":100} @100', 'wm 99', 'IDLE', 'ACTIVE', `wm ${MAX_WATERMARK}`]);
+    await harness.close();
+  });
 });
