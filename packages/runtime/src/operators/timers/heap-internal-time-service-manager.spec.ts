@@ -189,6 +189,36 @@ describe('HeapInternalTimeServiceManager', () => {
     expect(out.watermarks).toEqual([4, 5]);
   });
 
+  it('holds back a watermark status behind a held-back watermark, so IDLE never overtakes it', () => {
+    // The valve flushes a watermark and then IDLE in one call; a downstream valve ignores a
+    // watermark that arrives after IDLE, so the gated output has to keep their order.
+    let full = false;
+    const control: TimerFiringControl = { shouldYield: () => full, onPendingWork: () => undefined };
+    const { backend, manager } = setup({ control });
+    const out = new RecordingOutput<string>();
+    const gated = manager.gateOutput(out);
+    const svc = manager.getInternalTimerService<string>('t', {
+      onEventTime: (timer) => {
+        gated.collect(`fired@${timer.timestamp}`, timer.timestamp);
+        full = true;
+      },
+      onProcessingTime: () => undefined,
+    });
+    for (const ts of [1, 2]) {
+      backend.setCurrentKey(`k${ts}`);
+      svc.registerEventTimeTimer('n', ts);
+    }
+    manager.advanceWatermark(2);
+    gated.emitWatermark(2);
+    gated.emitWatermarkStatus(true);
+    expect(out.logLines()).toEqual(['fired@1 @1']);
+    full = false;
+    expect(manager.continueFiring()).toBe(true);
+    expect(out.logLines()).toEqual(['fired@1 @1', 'fired@2 @2', 'wm 2', 'IDLE']);
+    gated.emitWatermarkStatus(false);
+    expect(out.logLines().at(-1)).toBe('ACTIVE');
+  });
+
   it('keeps the key group of each timer for per-key-group snapshots', () => {
     const { backend, manager, triggerable } = setup();
     const t = manager.getInternalTimerService<string>('t', triggerable());

@@ -38,6 +38,8 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
   private eventTimePending = false;
   private processingTimePending = false;
   private deferredWatermark: number | undefined;
+  /** A watermark status that came after the held-back watermark and must not overtake it. */
+  private deferredStatus: boolean | undefined;
   private deferredOutput: Output<unknown> | undefined;
   private wakeUp: Cancellable | undefined;
   private wakeUpAt = Number.POSITIVE_INFINITY;
@@ -95,6 +97,9 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
       const wm = this.deferredWatermark;
       this.deferredWatermark = undefined;
       this.deferredOutput.emitWatermark(wm);
+      const status = this.deferredStatus;
+      this.deferredStatus = undefined;
+      if (status !== undefined) this.deferredOutput.emitWatermarkStatus?.(status);
     }
     if (this.processingTimePending && !this.fireProcessingTimeTimers()) return false;
     return !this.hasPendingWork();
@@ -114,6 +119,17 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
   holdBackWatermark(watermark: number): boolean {
     if (!this.eventTimePending) return false;
     this.deferredWatermark = watermark;
+    return true;
+  }
+
+  /**
+   * @internal Called by the gating output: a status waits behind a held-back watermark, since a
+   * downstream valve ignores watermarks that arrive after IDLE. A status that undoes the waiting one
+   * cancels it.
+   */
+  holdBackWatermarkStatus(idle: boolean): boolean {
+    if (this.deferredWatermark === undefined) return false;
+    this.deferredStatus = this.deferredStatus !== undefined && this.deferredStatus !== idle ? undefined : idle;
     return true;
   }
 
@@ -234,7 +250,7 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
   }
 }
 
-/** Forwards everything; holds back a watermark while the timers it follows are still to fire. */
+/** Forwards everything; holds back a watermark (and any status after it) while the timers it follows are still to fire. */
 class WatermarkGatingOutput<T> implements Output<T> {
   constructor(
     private readonly inner: Output<T>,
@@ -252,6 +268,6 @@ class WatermarkGatingOutput<T> implements Output<T> {
     if (!this.manager.holdBackWatermark(watermark)) this.inner.emitWatermark(watermark);
   }
   emitWatermarkStatus(idle: boolean): void {
-    this.inner.emitWatermarkStatus?.(idle);
+    if (!this.manager.holdBackWatermarkStatus(idle)) this.inner.emitWatermarkStatus?.(idle);
   }
 }
