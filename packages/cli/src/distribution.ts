@@ -14,9 +14,8 @@ export interface CommonOptions {
 }
 
 export function resolveConfiguration(opts: CommonOptions): Configuration {
-  const dynamic = [...(opts.D ?? [])];
-  if (opts.parallelism !== undefined) dynamic.push(`${CoreOptions.DEFAULT_PARALLELISM.key}=${opts.parallelism}`);
-  return loadConfiguration({ configDir: opts.config, dynamicProperties: dynamic, env: process.env });
+  const flags = opts.parallelism === undefined ? [] : [{ flag: '-p', key: CoreOptions.DEFAULT_PARALLELISM.key, value: opts.parallelism }];
+  return loadConfiguration({ configDir: opts.config, dynamicProperties: opts.D ?? [], commandLineOptions: flags, env: process.env });
 }
 
 export function pluginModulesFor(config: Configuration): string[] {

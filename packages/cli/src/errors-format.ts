@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@flott/runtime';
+import { ConfigurationError, JobBundleError, JobFileNotFoundError } from '@flott/runtime';
 
 interface ErrorLike {
   message?: string;
@@ -9,8 +9,9 @@ interface ErrorLike {
 /**
  * Formats an error with its cause chain for the terminal: each cause on its own line (without
  * repeating what the next cause says), and the stack trace of the root cause only, which is
- * where the user's code failed. An invalid configuration is the user's input, not code: its
- * message names the option and what it expects, and no stack trace follows.
+ * where the user's code failed. An invalid configuration, a job file that does not exist or does
+ * not compile are the user's input, not code: their message says what and where (option, file:line:column),
+ * and no stack trace of the CLI follows.
  */
 export function formatError(e: unknown): string {
   const chain: ErrorLike[] = [];
@@ -26,8 +27,12 @@ export function formatError(e: unknown): string {
     lines.push(`${i === 0 ? 'Error' : 'Caused by'}: ${message}`);
   });
   const root = chain[chain.length - 1];
-  if (root instanceof ConfigurationError) return lines.join('\n');
+  if (chain.some(isInputError)) return lines.join('\n');
   const frames = (root?.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
   lines.push(...frames.slice(0, 15));
   return lines.join('\n');
+}
+
+function isInputError(e: unknown): boolean {
+  return e instanceof ConfigurationError || e instanceof JobBundleError || e instanceof JobFileNotFoundError;
 }

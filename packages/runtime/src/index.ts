@@ -99,7 +99,7 @@ export { BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWater
   TimestampsAndWatermarksOperator } from './operators/watermarks/index';
 export type { WatermarkOutput, WatermarkGenerator, TimestampAssigner, WatermarkGeneratorContext, WatermarkStrategyLike } from './operators/watermarks/index';
 export { AbstractStreamOperator, AbstractUdfStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord, SourceFileNotFoundError,
-  FileIoError, SinkFileExistsError, SocketSourceError, CollectSinkError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
+  FileIoError, SinkFileExistsError, SinkPathNotDirectoryError, SocketSourceError, CollectSinkError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
   TimestampedCollector, ProcessOperator, KeyedAggregationOperator, reduceAggregation, fieldAggregation, selectorAggregation,
   byAggregation, fieldSelector, withField, splitRange, CollectionSource, GeneratorSource, UNBOUNDED_COUNT, TextFileSource,
   SocketTextSource, PrintSink, printPrefix, TextFileSink, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
@@ -138,7 +138,7 @@ export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskE
   JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview } from './rpc/gateways';
 export type { TaskDeploymentDescriptor } from './taskexecutor/deployment';
 export type { SlotStats } from './taskexecutor/slot-protocol';
-export { bundleJob, ArtifactCache, defaultBlobStorageDirectory, JobFileNotFoundError, type ArtifactCacheOptions } from './client/job-artifact';
+export { bundleJob, ArtifactCache, defaultBlobStorageDirectory, JobFileNotFoundError, JobBundleError, type ArtifactCacheOptions } from './client/job-artifact';
 export type { JobArtifact } from './client/job-artifact';
 export { extractStreamGraph, runJobMain, PlanCapturedSignal } from './client/job-loader';
 export { createClientExecutionContext } from './client/cluster-client';

@@ -52,4 +52,21 @@ describe('a job main run by flott', () => {
     expect(r.stderr).toContain('record 50 is bad');
     expect(r.stderr).not.toMatch(/Unhandled|UnhandledPromiseRejection/);
   });
+
+  it("prints a syntax error in the job as the bundler's file:line:column message, without the CLI's stack frames", async () => {
+    const job = path.join(tmp, 'broken.ts');
+    fs.writeFileSync(job, 'const x = 1;\nconst doubled = [x].map((v) => v *);\n');
+    const r = await runFlott(['run', job]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${job}:2:35: error: Unexpected ")"`);
+    expect(r.stderr).toContain('const doubled = [x].map((v) => v *);');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('reports a bad -p value under -p', async () => {
+    const r = await runFlott(['run', '-p', 'abc', `${JOBS}/no-execute.ts`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Invalid value "abc" for 'parallelism.default' (-p)`);
+    expect(r.stderr).not.toContain('(-D)');
+  });
 });

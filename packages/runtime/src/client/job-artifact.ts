@@ -18,9 +18,21 @@ export class JobFileNotFoundError extends FlottError {
   }
 }
 
-function formatEsbuildMessage(m: Message): string {
-  const loc = m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ` : '';
-  return `${loc}${m.text}`;
+/** The job file could not be bundled (a syntax error, an import that does not resolve): the user's input, not our code. */
+export class JobBundleError extends JobBuildError {
+  override readonly code = 'JOB_BUNDLE_FAILED';
+}
+
+/** `file:line:column: error: text`, then the source line and a caret, as compilers print it. */
+function formatEsbuildMessage(m: Message, workingDir: string): string {
+  if (!m.location) return `error: ${m.text}`;
+  const { file, line, column, lineText, length } = m.location;
+  const absolute = path.resolve(workingDir, file);
+  const relative = path.relative(process.cwd(), absolute);
+  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
+  const lines = [`${shown}:${line}:${column + 1}: error: ${m.text}`];
+  if (lineText) lines.push(`    ${lineText}`, `    ${' '.repeat(column)}${'^'.repeat(Math.max(1, length))}`);
+  return lines.join('\n');
 }
 
 /** Bundles the job's entry file with esbuild (TypeScript or JavaScript). */
@@ -50,9 +62,9 @@ export async function bundleJob(entry: string): Promise<JobArtifact> {
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (errors && errors.length > 0) {
-      throw new JobBuildError(`Could not bundle ${entry}:\n${errors.map(formatEsbuildMessage).join('\n')}`);
+      throw new JobBundleError(`Could not bundle ${entry}:\n${errors.map((m) => formatEsbuildMessage(m, path.dirname(file))).join('\n')}`);
     }
-    throw new JobBuildError(`Could not bundle ${entry}: ${(e as Error).message}`, { cause: e });
+    throw new JobBundleError(`Could not bundle ${entry}: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -154,6 +154,15 @@ describe('loadConfiguration: plugin options', () => {
     );
   });
 
+  it('reports a bad value of a command-line flag under the flag, and applies the flag after -D', () => {
+    const flag = (value: string) => [{ flag: '-p', key: 'parallelism.default', value }];
+    expect(() => loadConfiguration({ env: noEnv, commandLineOptions: flag('abc') })).toThrow(
+      "Invalid configuration (1 problem):\n  - Invalid value \"abc\" for 'parallelism.default' (-p): expected an integer from 1 to 32768",
+    );
+    const config = loadConfiguration({ env: noEnv, dynamicProperties: ['parallelism.default=3'], commandLineOptions: flag('2') });
+    expect(config.get(CoreOptions.DEFAULT_PARALLELISM)).toBe(2);
+  });
+
   it('rejects a plugin key when the plugin was not registered', () => {
     const err = configError(() => loadConfiguration({ env: noEnv, dynamicProperties: ['acme.queue.capacity=64'] }));
     expect(err.data.key).toBe('acme.queue.capacity');

@@ -13,6 +13,11 @@ export interface LoadConfigurationOptions {
   configDir?: string;
   /** `-D key=value` strings; they override the file. */
   dynamicProperties?: readonly string[];
+  /**
+   * Command-line flags that set one option (`-p 2` sets `parallelism.default`), applied after `-D`;
+   * a bad value is reported under the flag's name.
+   */
+  commandLineOptions?: ReadonlyArray<{ readonly flag: string; readonly key: string; readonly value: string }>;
   /** Where FLOTT_CONF_DIR is looked up; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   /** Known options; defaults to a registry holding the runtime's own options. */
@@ -51,6 +56,9 @@ export function loadConfiguration(opts: LoadConfigurationOptions = {}): Configur
   }
   const dynamic = splitDynamicProperties(opts.dynamicProperties ?? []);
   sources.push({ entries: dynamic.entries.map(([key, value]) => ({ key, value, source: DYNAMIC_SOURCE })), problems: dynamic.problems });
+  if (opts.commandLineOptions?.length) {
+    sources.push({ entries: opts.commandLineOptions.map(({ flag, key, value }) => ({ key, value, source: flag })), problems: [] });
+  }
 
   const values = new Map<string, unknown>();
   for (const { entries, problems } of sources) {

@@ -2,7 +2,7 @@
 export { AbstractStreamOperator, AbstractUdfStreamOperator } from './abstract-stream-operator';
 export { AvailabilityNotifier, AVAILABLE } from './availability';
 export { formatRecord } from './format';
-export { SourceFileNotFoundError, FileIoError, SinkFileExistsError, SocketSourceError, CollectSinkError } from './operator-errors';
+export { SourceFileNotFoundError, FileIoError, SinkFileExistsError, SinkPathNotDirectoryError, SocketSourceError, CollectSinkError } from './operator-errors';
 export { StreamMap, StreamFlatMap, StreamFilter, StreamSink, TimestampedCollector } from './basic-operators';
 export type { MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike, SinkFunctionLike } from './basic-operators';
 export { ProcessOperator } from './process-operator';

@@ -22,6 +22,13 @@ export class SinkFileExistsError extends FlottError {
   }
 }
 
+/** A sink's path lies under something that is not a directory (e.g. `out.txt/part-1` where `out.txt` is a file). */
+export class SinkPathNotDirectoryError extends FlottError {
+  constructor(path: string, blocking: string) {
+    super('SINK_PATH_NOT_DIRECTORY', `Text file sink: cannot create '${path}': '${blocking}' is a file, not a directory`, { path, blocking });
+  }
+}
+
 /** The socket text source could not connect, or lost its connection with no retries left. */
 export class SocketSourceError extends FlottError {
   constructor(host: string, port: number, reason: string, cause?: unknown) {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SinkFileExistsError } from '../operator-errors';
+import { SinkFileExistsError, SinkPathNotDirectoryError } from '../operator-errors';
 import { OneInputOperatorTestHarness } from '../testing';
 import { TextFileSink } from './text-file-sink';
 
@@ -33,6 +33,18 @@ describe('TextFileSink', () => {
     const h = new OneInputOperatorTestHarness(new TextFileSink<string>(path));
     await expect(h.open()).rejects.toThrow(SinkFileExistsError);
     expect(readFileSync(path, 'utf8')).toBe('old\n');
+  });
+
+  it('names the regular file that stands where a directory of the path should be', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'keep\n');
+    for (const [path, parallelism] of [[join(file, 'out.txt'), 1], [join(file, 'deeper', 'out.txt'), 1], [join(file, 'out'), 2]] as const) {
+      const h = new OneInputOperatorTestHarness(new TextFileSink<string>(path), { parallelism });
+      const error = await h.open().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(SinkPathNotDirectoryError);
+      expect((error as Error).message).toContain(`'${file}' is a file, not a directory`);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('keep\n');
   });
 
   it('OVERWRITE, and any restarted attempt, replace the file', async () => {

@@ -1,9 +1,9 @@
 import { promises as fsp, type WriteStream } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, parse } from 'node:path';
 import { AbstractStreamOperator } from '../abstract-stream-operator';
 import { AVAILABLE } from '../availability';
 import { formatRecord } from '../format';
-import { FileIoError, SinkFileExistsError } from '../operator-errors';
+import { FileIoError, SinkFileExistsError, SinkPathNotDirectoryError } from '../operator-errors';
 import type { AvailabilityProvider, OneInputStreamOperator } from '../stream-operator';
 
 export type WriteMode = 'NO_OVERWRITE' | 'OVERWRITE';
@@ -34,8 +34,16 @@ export class TextFileSink<T> extends AbstractStreamOperator<unknown> implements 
     const parallel = ctx.getNumberOfParallelSubtasks() > 1;
     this.filePath = parallel ? join(this.path, String(ctx.getIndexOfThisSubtask() + 1)) : this.path;
     const overwrite = this.writeMode === 'OVERWRITE' || ctx.getAttemptNumber() > 0;
+    const directory = parallel ? this.path : dirname(this.path);
     try {
-      await fsp.mkdir(parallel ? this.path : dirname(this.path), { recursive: true });
+      await fsp.mkdir(directory, { recursive: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const blocking = code === 'EEXIST' || code === 'ENOTDIR' ? await firstNonDirectory(directory) : undefined;
+      if (blocking !== undefined) throw new SinkPathNotDirectoryError(this.filePath, blocking);
+      throw new FileIoError('Creating the directory of', this.filePath, e);
+    }
+    try {
       const handle = await fsp.open(this.filePath, overwrite ? 'w' : 'wx');
       this.stream = handle.createWriteStream({ highWaterMark: this.highWaterMark });
     } catch (e) {
@@ -90,4 +98,17 @@ export class TextFileSink<T> extends AbstractStreamOperator<unknown> implements 
     this.stream = undefined;
     if (stream && !stream.destroyed) stream.destroy();
   }
+}
+
+/** The first existing path on the way down to `directory` that is not a directory, if any. */
+async function firstNonDirectory(directory: string): Promise<string | undefined> {
+  const { root } = parse(directory);
+  const parts: string[] = [];
+  for (let p = directory; p !== root && p !== '.'; p = dirname(p)) parts.unshift(p);
+  for (const p of parts) {
+    const stat = await fsp.stat(p).catch(() => undefined);
+    if (stat === undefined) return undefined;
+    if (!stat.isDirectory()) return p;
+  }
+  return undefined;
 }
