@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import type { MiniCluster } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor, resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
+import { JobInterrupts } from '../job-interrupts';
 import { runJob } from '../run-job';
 
 /**
@@ -23,28 +24,48 @@ function sampleNetworkStats(cluster: MiniCluster, file: string): { stop(): Promi
   };
 }
 
-/** `flott run`: bundles the job, starts the embedded MiniCluster, runs main in client mode. */
+/**
+ * `flott run`: bundles the job, starts the embedded MiniCluster, runs main in client mode. Ctrl-C or
+ * SIGTERM cancels the job (JobInterrupts) and exits 130 / 143.
+ */
 export async function runCommand(job: string, jobArgs: string[], opts: CommonOptions & { quiet?: boolean; networkStats?: string }): Promise<number> {
   const log = (line: string) => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
+  const interrupts = new JobInterrupts((line) => process.stderr.write(`${line}\n`)).install();
   try {
     const config = resolveConfiguration(opts);
     const started = performance.now();
-    await runJob({
-      job,
-      args: jobArgs,
-      configuration: config,
-      container: createDistributionContainer(config),
-      pluginModules: pluginModulesFor(config),
-      onJobSubmitted: (jobId) => log(`Job has been submitted with JobID ${jobId}`),
-      onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
-      whileRunning: opts.networkStats ? (cluster) => sampleNetworkStats(cluster, opts.networkStats!) : undefined,
-    });
+    try {
+      await runJob({
+        job,
+        args: jobArgs,
+        configuration: config,
+        container: createDistributionContainer(config),
+        pluginModules: pluginModulesFor(config),
+        onJobSubmitted: (jobId) => {
+          log(`Job has been submitted with JobID ${jobId}`);
+          interrupts.jobSubmitted(jobId);
+        },
+        onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
+        whileRunning: (cluster) => {
+          const watchers = [interrupts.watch(cluster), ...(opts.networkStats ? [sampleNetworkStats(cluster, opts.networkStats)] : [])];
+          return { stop: async () => void (await Promise.all(watchers.map((w) => w.stop()))) };
+        },
+      });
+    } catch (e) {
+      const interrupted = interrupts.finish();
+      if (interrupted !== undefined) return interrupted;
+      throw e;
+    }
+    const interrupted = interrupts.finish();
+    if (interrupted !== undefined) return interrupted;
     log(`Program execution finished in ${Math.round(performance.now() - started)} ms`);
     return 0;
   } catch (e) {
     process.stderr.write(`${formatError(e)}\n`);
     return 1;
+  } finally {
+    interrupts.dispose();
   }
 }

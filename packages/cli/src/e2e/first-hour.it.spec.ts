@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lastJsonLine, runFlott } from './run-cli';
+import { lastJsonLine, runFlott, startFlott, waitFor } from './run-cli';
 
 const JOBS = 'packages/cli/test-jobs/first-hour';
 
@@ -68,5 +68,37 @@ describe('a job main run by flott', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Invalid value "abc" for 'parallelism.default' (-p)`);
     expect(r.stderr).not.toContain('(-D)');
+  });
+
+  describe.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s on an attached run', (signal, exitCode) => {
+    it(`cancels the job, flushes and closes its sink, prints the final state and exits ${exitCode}`, async () => {
+      const output = path.join(tmp, 'numbers.txt');
+      const run = startFlott(['run', `${JOBS}/unbounded.ts`, '--output', output]);
+      await waitFor(() => fs.existsSync(output) && fs.statSync(output).size > 1000, 'the job to write records');
+      run.child.kill(signal);
+      const r = await run.result;
+      expect(r.code).toBe(exitCode);
+      expect(r.stderr).toMatch(new RegExp(`Received ${signal}: cancelling job [0-9a-f]{32}`));
+      expect(r.stderr).toMatch(/Job [0-9a-f]{32} has been CANCELED\./);
+      // Whole lines, 0..n-1 in order: what the sink had taken was flushed before its file was closed.
+      const text = fs.readFileSync(output, 'utf8');
+      expect(text.endsWith('\n')).toBe(true);
+      const numbers = text.trimEnd().split('\n').map(Number);
+      expect(numbers).toEqual(numbers.map((_, i) => i));
+    });
+  });
+
+  it('exits at once on a second Ctrl-C when the job cannot be cancelled', async () => {
+    const run = startFlott(['run', `${JOBS}/unbounded.ts`, '--output', path.join(tmp, 'out'), '--block']);
+    await waitFor(() => run.output().stderr.includes('Job has been submitted'), 'the job to be submitted');
+    run.child.kill('SIGINT');
+    await waitFor(() => run.output().stderr.includes('cancelling job'), 'the CLI to start cancelling');
+    run.child.kill('SIGINT');
+    const r = await run.result;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('Received SIGINT again: exiting without waiting');
   });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -12,12 +12,24 @@ export interface CliResult {
 
 /** Runs the real `flott` binary (built dist) in a child process, bounded in time. */
 export function runFlott(args: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return startFlott(args, timeoutMs).result;
+}
+
+export interface RunningFlott {
+  readonly child: ChildProcess;
+  /** What the process wrote so far. */
+  output(): { stdout: string; stderr: string };
+  readonly result: Promise<CliResult>;
+}
+
+/** Starts the real `flott` binary; the process is killed if it has not ended within `timeoutMs`. */
+export function startFlott(args: readonly string[], timeoutMs = 60_000): RunningFlott {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const result = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`flott ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
@@ -27,6 +39,16 @@ export function runFlott(args: readonly string[], timeoutMs = 60_000): Promise<C
       resolve({ code, stdout, stderr });
     });
   });
+  return { child, output: () => ({ stdout, stderr }), result };
+}
+
+/** Polls `condition` every 20 ms until it holds; fails after `timeoutMs` with `what`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** The JSON line a fixture job printed last. */

@@ -78,4 +78,13 @@ describe('TextFileSink', () => {
     await h.close();
     expect(existsSync(path)).toBe(true);
   });
+
+  it('close without finish (cancel) flushes the lines written so far and closes the file', async () => {
+    const path = join(dir, 'cancelled.txt');
+    const h = new OneInputOperatorTestHarness(new TextFileSink<number>(path, 'NO_OVERWRITE', 1024 * 1024));
+    await h.open();
+    for (let i = 0; i < 1000; i++) h.processElement(i);
+    await h.close();
+    expect(readFileSync(path, 'utf8')).toBe(Array.from({ length: 1000 }, (_, i) => `${i}\n`).join(''));
+  });
 });

@@ -93,10 +93,22 @@ export class TextFileSink<T> extends AbstractStreamOperator<unknown> implements 
     if (this.failure !== undefined) throw this.failure;
   }
 
-  override close(): void {
+  /**
+   * Also runs when the task is cancelled or failed (finish() did not run): what was written so far is
+   * flushed and the file closed, so a cancelled job leaves whole lines behind.
+   */
+  override async close(): Promise<void> {
     const stream = this.stream;
     this.stream = undefined;
-    if (stream && !stream.destroyed) stream.destroy();
+    if (!stream || stream.destroyed) return;
+    if (this.failure !== undefined) {
+      stream.destroy();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      stream.once('error', () => resolve());
+      stream.end(() => resolve());
+    });
   }
 }
 

@@ -1,0 +1,19 @@
+/**
+ * An unbounded job writing consecutive numbers to `--output` until it is cancelled. With `--block`
+ * its map spins forever on the first record, so the slot thread cannot process a cancellation.
+ */
+import { ParameterTool, StreamExecutionEnvironment } from '@flott/api-datastream';
+
+const params = ParameterTool.fromArgs(process.argv.slice(2));
+const block = params.has('block');
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+env
+  .fromGenerator(Infinity, (i) => i, { recordsPerSecond: 5000 })
+  .map((i) => {
+    while (block) {
+      // spin: a user function that never returns
+    }
+    return i;
+  })
+  .writeAsText(params.getRequired('output'));
+await env.execute('unbounded');
