@@ -210,12 +210,12 @@ describe('HeapInternalTimeServiceManager', () => {
     }
     manager.advanceWatermark(2);
     gated.emitWatermark(2);
-    gated.emitWatermarkStatus(true);
+    gated.emitWatermarkStatus?.(true);
     expect(out.logLines()).toEqual(['fired@1 @1']);
     full = false;
     expect(manager.continueFiring()).toBe(true);
     expect(out.logLines()).toEqual(['fired@1 @1', 'fired@2 @2', 'wm 2', 'IDLE']);
-    gated.emitWatermarkStatus(false);
+    gated.emitWatermarkStatus?.(false);
     expect(out.logLines().at(-1)).toBe('ACTIVE');
   });
 
