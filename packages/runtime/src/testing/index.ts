@@ -21,6 +21,6 @@ export { TestingLeaderContender, TestingLeaderRetrievalListener } from './testin
 export type { LeaderInformation } from './testing-leader-contender';
 
 // Operator test harnesses (Flink's OneInputStreamOperatorTestHarness and friends).
-export { OneInputOperatorTestHarness, KeyedOneInputOperatorTestHarness, SourceOperatorTestHarness, InMemoryKeyedStateBackend, RecordingOutput,
-  TestingRuntimeContext } from '../operators/testing';
+export { OneInputOperatorTestHarness, KeyedOneInputOperatorTestHarness, TwoInputOperatorTestHarness, SourceOperatorTestHarness,
+  InMemoryKeyedStateBackend, RecordingOutput, OutputEvent, TestingRuntimeContext } from '../operators/testing';
 export type { OperatorTestHarnessOptions, RecordedElement, RecordedSideElement, TestingRuntimeContextOptions } from '../operators/testing';

@@ -31,6 +31,8 @@ export interface OperatorTestHarnessOptions extends TestingRuntimeContextOptions
 /**
  * Flink's operator test harness: runs one operator outside a task with a recording output, a
  * testing runtime context, an in-memory keyed state backend (when keyed) and captured stdout/stderr.
+ * `output.log` keeps everything the operator emitted in one ordered log (Flink's harness output
+ * queue): records, side-output records with their tag, watermarks and watermark statuses.
  */
 abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
   readonly output = new RecordingOutput<OUT>();
@@ -237,5 +239,14 @@ export class TwoInputOperatorTestHarness<IN1, IN2, OUT> extends HarnessBase<OUT,
 
   processWatermark2(watermark: number): void {
     this.operator.processWatermark2(watermark);
+  }
+
+  /** Delivers input 1's watermark status (true = idle), as the task's valve of that input would. */
+  processWatermarkStatus1(idle: boolean): void {
+    this.operator.processWatermarkStatus1?.(idle);
+  }
+
+  processWatermarkStatus2(idle: boolean): void {
+    this.operator.processWatermarkStatus2?.(idle);
   }
 }
