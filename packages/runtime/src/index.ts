@@ -5,6 +5,7 @@ export { FlottError, ConfigurationError, UnknownImplementationError, IllegalStat
 export type { SerializedError } from './errors';
 export { Clock, Scheduler, SystemClock, SystemScheduler, ManualClock } from './time/clock';
 export type { Cancellable } from './time/clock';
+export { Random, SystemRandom, SeededRandom } from './time/random';
 export { NumberCounter, IntCounter, LongCounter, DoubleCounter, AbstractRichFunction, RichMapFunction, RichFlatMapFunction, RichFilterFunction, RichSinkFunction, ProcessFunction,
   OutputTag, isRichFunction } from './functions';
 export type { Accumulator, RuntimeContext, RichFunction, Collector, MapFunction, FlatMapFunction, FilterFunction,
