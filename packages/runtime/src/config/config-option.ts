@@ -96,9 +96,42 @@ export const ConfigOptions = {
     const schema = z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.string().min(1));
     return option(key, 'String', `a registered name (built in: ${builtIn.join(', ')})`, schema, spec, builtIn);
   },
+  /** An implementation name without a default: when unset, the code reading it decides (Flink's `noDefaultValue`). */
+  optionalImplementationName(
+    key: string,
+    builtIn: readonly string[],
+    spec: Omit<OptionSpec<string | undefined>, 'defaultValue'>,
+  ): ConfigOption<string | undefined> {
+    const schema = z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.string().min(1)).optional();
+    return option(key, 'String', `a registered name (built in: ${builtIn.join(', ')})`, schema, { ...spec, defaultValue: undefined }, builtIn);
+  },
+  /** A floating-point number; `greaterThan` is an exclusive lower bound (Flink's multipliers must exceed 1). */
+  double(key: string, spec: OptionSpec<number> & { min?: number; max?: number; greaterThan?: number }): ConfigOption<number> {
+    let number = z.number().finite();
+    const bounds: string[] = [];
+    if (spec.greaterThan !== undefined) {
+      number = number.gt(spec.greaterThan);
+      bounds.push(`> ${spec.greaterThan}`);
+    }
+    if (spec.min !== undefined) {
+      number = number.min(spec.min);
+      bounds.push(`>= ${spec.min}`);
+    }
+    if (spec.max !== undefined) {
+      number = number.max(spec.max);
+      bounds.push(`<= ${spec.max}`);
+    }
+    const schema = z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v), number);
+    return option(key, 'Double', bounds.length > 0 ? `a number ${bounds.join(' and ')}` : 'a number', schema, spec);
+  },
   durationMs(key: string, spec: OptionSpec<number>): ConfigOption<number> {
     const schema = z.preprocess((v) => parseDurationMs(v) ?? v, z.number().nonnegative());
     return option(key, 'Duration', 'a duration such as "100 ms", "5 s", "1 min" (bare numbers are milliseconds)', schema, spec);
+  },
+  /** A duration without a default: unset means the feature it configures is off (Flink's `noDefaultValue`). */
+  optionalDurationMs(key: string, spec: Omit<OptionSpec<number | undefined>, 'defaultValue'>): ConfigOption<number | undefined> {
+    const schema = z.preprocess((v) => parseDurationMs(v) ?? v, z.number().nonnegative()).optional();
+    return option(key, 'Duration', 'a duration such as "100 ms", "5 s", "1 min" (bare numbers are milliseconds)', schema, { ...spec, defaultValue: undefined });
   },
   memoryBytes(key: string, spec: OptionSpec<number> & { min?: number }): ConfigOption<number> {
     const schema = z.preprocess((v) => parseMemoryBytes(v) ?? v, z.number().int().min(spec.min ?? 0));

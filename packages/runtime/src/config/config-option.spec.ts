@@ -1,0 +1,45 @@
+import { ConfigOptions } from './config-option';
+import { Configuration } from './configuration';
+
+describe('ConfigOptions.double', () => {
+  const factor = ConfigOptions.double('acme.factor', { defaultValue: 1.5, greaterThan: 1, max: 10, description: 'A factor.' });
+
+  it('parses numbers from strings and YAML numbers', () => {
+    expect(Configuration.fromRecord({ 'acme.factor': ' 2.25 ' }).get(factor)).toBe(2.25);
+    expect(Configuration.fromRecord({ 'acme.factor': 3 }).get(factor)).toBe(3);
+    expect(new Configuration().get(factor)).toBe(1.5);
+    expect(factor.typeName).toBe('Double');
+  });
+
+  it.each(['1', '0.5', '11', 'fast', '', 'Infinity'])('rejects %j, naming the bounds', (value) => {
+    expect(() => Configuration.fromRecord({ 'acme.factor': value }).get(factor)).toThrow(
+      `Invalid value ${JSON.stringify(value)} for 'acme.factor': expected a number > 1 and <= 10`,
+    );
+  });
+
+  it('accepts an inclusive range', () => {
+    const share = ConfigOptions.double('acme.share', { defaultValue: 0.1, min: 0, max: 1, description: '' });
+    expect(Configuration.fromRecord({ 'acme.share': '0' }).get(share)).toBe(0);
+    expect(Configuration.fromRecord({ 'acme.share': '1' }).get(share)).toBe(1);
+    expect(share.allowed).toBe('a number >= 0 and <= 1');
+  });
+});
+
+describe('options without a default', () => {
+  it('optionalImplementationName reads as undefined when unset and normalises a set name', () => {
+    const type = ConfigOptions.optionalImplementationName('acme.type', ['a', 'b'], { description: '', deprecatedKeys: ['acme'] });
+    expect(type.defaultValue).toBeUndefined();
+    expect(type.possibleValues).toEqual(['a', 'b']);
+    expect(new Configuration().get(type)).toBeUndefined();
+    expect(new Configuration().contains(type)).toBe(false);
+    expect(Configuration.fromRecord({ acme: ' B ' }).get(type)).toBe('b');
+    expect(() => Configuration.fromRecord({ 'acme.type': '' }).get(type)).toThrow("for 'acme.type'");
+  });
+
+  it('optionalDurationMs reads as undefined when unset and parses durations', () => {
+    const interval = ConfigOptions.optionalDurationMs('acme.interval', { description: '' });
+    expect(new Configuration().get(interval)).toBeUndefined();
+    expect(Configuration.fromRecord({ 'acme.interval': '10 s' }).get(interval)).toBe(10_000);
+    expect(() => Configuration.fromRecord({ 'acme.interval': 'soon' }).get(interval)).toThrow("for 'acme.interval'");
+  });
+});
