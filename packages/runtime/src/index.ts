@@ -24,6 +24,7 @@ export { ConfigOptions, parseDurationMs, parseMemoryBytes } from './config/confi
 export type { ConfigOption } from './config/config-option';
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
   HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, ALL_OPTION_GROUPS } from './config/options';
+export { CheckpointingOptions } from './config/options';
 export { SpiLoader } from './spi/loader';
 export type { SchedulingTopology, SchedulingExecutionVertex, SchedulingResultPartition, ExecutionVertexId,
   ResultPartitionId } from './spi/scheduling-topology';
@@ -72,6 +73,9 @@ export type { OptionGroup, LoadConfigurationOptions, ConfigurationProblem, RawCo
 // --- SPI loaders (plugins helper appends below) ---
 export { loadSchedulingStrategyFactory, loadFailoverStrategyFactory, loadRestartBackoffStrategyFactory, loadStateBackendFactory,
   loadCheckpointStorageFactory, loadHighAvailabilityServicesFactory, loadResourceManagerDriverFactory } from './spi/loaders';
+export { chooseRestartBackoffStrategyFactory } from './spi/loaders';
+export type { RestartStrategyChoice } from './spi/loaders';
+export { isCheckpointingEnabled } from './jobmaster/checkpointing-settings';
 export { KeyGroupOutOfRangeError, CheckpointDataNotFoundError } from './errors';
 // --- stream operators (api helper appends below) ---
 export { TimeWindow, GlobalWindow, getWindowStartWithOffset, WindowAssigner, MergingWindowAssigner, TumblingEventTimeWindows,

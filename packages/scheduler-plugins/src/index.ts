@@ -4,3 +4,5 @@ export { EagerSchedulingStrategy, EagerSchedulingStrategyFactory } from './eager
 export { RestartAllFailoverStrategy, RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
 export { FixedDelayRestartBackoffStrategy, FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
 export { NoRestartBackoffStrategy, NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';
+export { ExponentialDelayRestartBackoffStrategy, ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
+export type { ExponentialDelaySettings } from './exponential-delay-restart-backoff-strategy';

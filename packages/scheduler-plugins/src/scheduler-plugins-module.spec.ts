@@ -6,6 +6,7 @@ import {
   loadSchedulingStrategyFactory,
 } from '@flott/runtime';
 import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
+import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
 import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
 import { NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';
 import { RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
@@ -15,22 +16,28 @@ describe('schedulerPluginsModule', () => {
   const container = new Container();
   container.loadSync(schedulerPluginsModule);
 
-  it('makes the default configuration resolve to eager, full and fixed-delay', () => {
+  it('makes the default configuration resolve to eager, full and, as in Flink, none without checkpointing', () => {
     const config = new Configuration();
     expect(loadSchedulingStrategyFactory(container, config)).toBeInstanceOf(EagerSchedulingStrategyFactory);
     expect(loadFailoverStrategyFactory(container, config)).toBeInstanceOf(RestartAllFailoverStrategyFactory);
-    expect(loadRestartBackoffStrategyFactory(container, config)).toBeInstanceOf(FixedDelayRestartBackoffStrategyFactory);
+    expect(loadRestartBackoffStrategyFactory(container, config, false)).toBeInstanceOf(NoRestartBackoffStrategyFactory);
+  });
+
+  it('binds exponential-delay, the default restart strategy when checkpointing is enabled', () => {
+    expect(loadRestartBackoffStrategyFactory(container, new Configuration(), true)).toBeInstanceOf(ExponentialDelayRestartBackoffStrategyFactory);
   });
 
   it('resolves restart strategies by Flink aliases', () => {
-    const pick = (name: string): unknown => loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': name }));
+    const pick = (name: string): unknown =>
+      loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': name }), false);
     expect(pick('off')).toBeInstanceOf(NoRestartBackoffStrategyFactory);
     expect(pick('fixeddelay')).toBeInstanceOf(FixedDelayRestartBackoffStrategyFactory);
+    expect(pick('exponentialdelay')).toBeInstanceOf(ExponentialDelayRestartBackoffStrategyFactory);
   });
 
   it('names the bound strategies when an unknown one is configured', () => {
-    expect(() => loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'failure-rate' }))).toThrow(
-      "Unknown restart strategy 'failure-rate' for 'restart-strategy.type'. Known: fixed-delay, none",
+    expect(() => loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'failure-rate' }), false)).toThrow(
+      "Unknown restart strategy 'failure-rate' for 'restart-strategy.type'. Known: exponential-delay, fixed-delay, none",
     );
   });
 });

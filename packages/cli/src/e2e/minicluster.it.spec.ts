@@ -128,10 +128,38 @@ describe('limits and failures', () => {
   });
 
   it('restarts with the fixed-delay strategy before failing', async () => {
-    const r = await runCase('throws', 1, 100, ['-D', 'restart-strategy.fixed-delay.attempts=2', '-D', 'restart-strategy.fixed-delay.delay=10 ms']);
+    const r = await runCase('throws', 1, 100, [
+      '-D', 'restart-strategy.type=fixed-delay',
+      '-D', 'restart-strategy.fixed-delay.attempts=2',
+      '-D', 'restart-strategy.fixed-delay.delay=10 ms',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('FixedDelay(attempts=2');
     expect(r.stderr).toMatch(/\(1\/1\)#2 failed/);
+  });
+
+  it('without checkpointing a failing job is not restarted: the default restart strategy is none, as in Flink', async () => {
+    const r = await runCase('throws', 1, 100);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('boom at 42');
+    // One attempt only: the first (#0) failed and no second one ran.
+    expect(r.stderr).toMatch(/\(1\/1\)#0 failed/);
+    expect(r.stderr).not.toMatch(/\(1\/1\)#[1-9]/);
+    expect(r.stderr).toContain('restart strategy NoRestart, the default when checkpointing is disabled');
+  });
+
+  it('with checkpointing enabled (execution.checkpointing.interval) a failing job restarts with exponential-delay', async () => {
+    const r = await runCase('throws', 1, 100, [
+      '-D', 'execution.checkpointing.interval=10 s',
+      '-D', 'restart-strategy.exponential-delay.initial-backoff=1 ms',
+      '-D', 'restart-strategy.exponential-delay.max-backoff=10 ms',
+      '-D', 'restart-strategy.exponential-delay.attempts-before-reset-backoff=3',
+    ]);
+    expect(r.code).toBe(1);
+    // Three restarts: attempts #0..#3 ran and the fourth failure failed the job.
+    expect(r.stderr).toMatch(/\(1\/1\)#3 failed/);
+    expect(r.stderr).toContain('ExponentialDelay(');
+    expect(r.stderr).toContain('the default when checkpointing is enabled');
   });
 
   it("a main that throws while building the graph fails with the user's stack trace", async () => {
@@ -165,6 +193,7 @@ describe('limits and failures', () => {
   it('a slot thread that runs out of memory fails its task, is replaced, and the restart runs in it', async () => {
     const r = await runCase('out-of-memory', 1, 10, [
       '-D', 'taskmanager.memory.task.heap.size=64mb',
+      '-D', 'restart-strategy.type=fixed-delay',
       '-D', 'restart-strategy.fixed-delay.attempts=1',
       '-D', 'restart-strategy.fixed-delay.delay=10 ms',
     ]);

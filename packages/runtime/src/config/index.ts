@@ -8,6 +8,7 @@ export {
   NetworkOptions,
   JobManagerOptions,
   RestartStrategyOptions,
+  CheckpointingOptions,
   StateOptions,
   HighAvailabilityOptions,
   ClientOptions,

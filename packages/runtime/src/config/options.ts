@@ -117,10 +117,15 @@ export const JobManagerOptions = {
 };
 
 export const RestartStrategyOptions = {
-  TYPE: O.implementationName('restart-strategy.type', ['none', 'fixed-delay'], {
-    defaultValue: 'fixed-delay',
+  TYPE: O.optionalImplementationName('restart-strategy.type', ['none', 'fixed-delay', 'exponential-delay'], {
     deprecatedKeys: ['restart-strategy'],
-    description: 'Restart strategy, by plugin name: none (aliases off, disable) fails the job on the first failure; fixed-delay (alias fixeddelay) restarts a limited number of times with a fixed delay.',
+    description:
+      'Restart strategy, by plugin name: none (aliases off, disable) fails the job on the first failure; fixed-delay ' +
+      '(alias fixeddelay) restarts a limited number of times with a fixed delay; exponential-delay (alias exponentialdelay) ' +
+      'restarts with a growing delay. Unset, Flink\'s default applies: none when checkpointing is disabled ' +
+      '(execution.checkpointing.interval unset or 0, or a batch job), so a deterministic failure is not retried; ' +
+      'exponential-delay when checkpointing is enabled. The job\'s configuration takes precedence over the cluster\'s. ' +
+      'Unlike Flink, which then uses the exponential-delay defaults, configured restart-strategy.exponential-delay.* values apply.',
   }),
   FIXED_DELAY_ATTEMPTS: O.int('restart-strategy.fixed-delay.attempts', {
     defaultValue: 1, min: 0,
@@ -129,6 +134,30 @@ export const RestartStrategyOptions = {
   FIXED_DELAY_DELAY: O.durationMs('restart-strategy.fixed-delay.delay', {
     defaultValue: 1000,
     description: 'Delay between two restarts of the fixed-delay strategy.',
+  }),
+  EXPONENTIAL_DELAY_INITIAL_BACKOFF: O.durationMs('restart-strategy.exponential-delay.initial-backoff', {
+    defaultValue: 1000,
+    description: 'Delay before the first restart of the exponential-delay strategy (at least 1 ms).',
+  }),
+  EXPONENTIAL_DELAY_MAX_BACKOFF: O.durationMs('restart-strategy.exponential-delay.max-backoff', {
+    defaultValue: 60_000,
+    description: 'Longest delay between two restarts of the exponential-delay strategy (at least initial-backoff).',
+  }),
+  EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER: O.double('restart-strategy.exponential-delay.backoff-multiplier', {
+    defaultValue: 1.5, greaterThan: 1,
+    description: 'Factor the exponential-delay strategy multiplies its delay by after every restart, up to max-backoff.',
+  }),
+  EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD: O.durationMs('restart-strategy.exponential-delay.reset-backoff-threshold', {
+    defaultValue: 3_600_000,
+    description: 'How long a job must run without failure after a restart for the exponential-delay strategy to start over from initial-backoff with a fresh attempts-before-reset-backoff budget.',
+  }),
+  EXPONENTIAL_DELAY_JITTER_FACTOR: O.double('restart-strategy.exponential-delay.jitter-factor', {
+    defaultValue: 0.1, min: 0, max: 1,
+    description: 'Share of the exponential-delay strategy\'s delay added or subtracted at random, so that jobs failing together do not all restart at the same moment.',
+  }),
+  EXPONENTIAL_DELAY_ATTEMPTS: O.int('restart-strategy.exponential-delay.attempts-before-reset-backoff', {
+    defaultValue: 2_147_483_647, min: 1,
+    description: 'Restarts the exponential-delay strategy allows before the job fails; the count starts over when the delay is reset (see reset-backoff-threshold). The default (Flink\'s Integer.MAX_VALUE) means no limit.',
   }),
 };
 
@@ -146,6 +175,14 @@ export const StateOptions = {
   JOBMANAGER_STORAGE_MAX_STATE_SIZE: O.memoryBytes('execution.checkpointing.jobmanager.max-state-size', {
     defaultValue: 5 * 1024 * 1024, min: 1,
     description: 'Largest single piece of state the jobmanager checkpoint storage accepts; it travels inline to the JobManager and lives on its heap (Flink\'s 5 MiB default).',
+  }),
+};
+
+export const CheckpointingOptions = {
+  INTERVAL: O.optionalDurationMs('execution.checkpointing.interval', {
+    description:
+      'Interval of periodic checkpoints; unset or 0 means checkpointing is disabled. Flott does not take checkpoints ' +
+      'yet: for now this setting only decides the default restart strategy (see restart-strategy.type). Batch jobs never checkpoint.',
   }),
 };
 
@@ -211,6 +248,7 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   JobManager: JobManagerOptions as Record<string, ConfigOption<unknown>>,
   RestartStrategy: RestartStrategyOptions as Record<string, ConfigOption<unknown>>,
   State: StateOptions as Record<string, ConfigOption<unknown>>,
+  Checkpointing: CheckpointingOptions as Record<string, ConfigOption<unknown>>,
   HighAvailability: HighAvailabilityOptions as Record<string, ConfigOption<unknown>>,
   Blob: BlobOptions as Record<string, ConfigOption<unknown>>,
   Rpc: RpcOptions as Record<string, ConfigOption<unknown>>,

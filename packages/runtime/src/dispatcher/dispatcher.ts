@@ -11,8 +11,10 @@ import type {
   JobSubmission,
 } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
-import { loadFailoverStrategyFactory, loadRestartBackoffStrategyFactory, loadSchedulingStrategyFactory } from '../spi/loaders';
+import { isCheckpointingEnabled } from '../jobmaster/checkpointing-settings';
+import { chooseRestartBackoffStrategyFactory, loadFailoverStrategyFactory, loadSchedulingStrategyFactory } from '../spi/loaders';
 import type { Clock, Scheduler } from '../time/clock';
+import { SystemRandom, type Random } from '../time/random';
 import { Configuration } from '../config/configuration';
 
 export class InvalidJobSubmissionError extends FlottError {
@@ -25,6 +27,8 @@ export interface DispatcherOptions {
   readonly rpc: RpcService;
   readonly clock: Clock;
   readonly scheduler: Scheduler;
+  /** Randomness of per-job strategies (restart jitter); the process's own when not given. */
+  readonly random?: Random;
   readonly configuration: Configuration;
   readonly resourceManagerAddress: string;
   /** Root container holding the plugin modules; each job gets a child container. */
@@ -76,6 +80,7 @@ export class Dispatcher implements DispatcherGateway {
     // Per-job objects live in a child container (DESIGN.md §2): the job's configuration overrides the cluster's.
     const jobContainer = new Container({ parent: this.opts.container });
     const config = this.opts.configuration.merge(Configuration.fromRecord(submission.configuration));
+    const restart = chooseRestartBackoffStrategyFactory(jobContainer, config, isCheckpointingEnabled(config, jobGraph.jobType));
     const master = new JobMaster({
       submission,
       configuration: config,
@@ -85,7 +90,8 @@ export class Dispatcher implements DispatcherGateway {
       resourceManagerAddress: this.opts.resourceManagerAddress,
       schedulingStrategyFactory: loadSchedulingStrategyFactory(jobContainer, config),
       failoverStrategyFactory: loadFailoverStrategyFactory(jobContainer, config),
-      restartBackoffStrategy: loadRestartBackoffStrategyFactory(jobContainer, config).create(config, this.opts.clock),
+      restartBackoffStrategy: restart.factory.create(config, this.opts.clock, this.opts.random ?? new SystemRandom()),
+      restartStrategyDefaultReason: restart.defaultReason,
       onTerminal: (result) => {
         const entry = this.jobs.get(jobGraph.jobId);
         if (entry) entry.result = result;

@@ -48,6 +48,8 @@ export interface JobMasterOptions {
   readonly schedulingStrategyFactory: SchedulingStrategyFactory;
   readonly failoverStrategyFactory: FailoverStrategyFactory;
   readonly restartBackoffStrategy: RestartBackoffStrategy;
+  /** Why the job has this restart strategy when `restart-strategy.type` did not name it (for the failure message). */
+  readonly restartStrategyDefaultReason?: string;
   readonly onTerminal: (result: JobResultInfo) => void;
 }
 
@@ -297,7 +299,11 @@ export class JobMaster implements JobMasterGateway {
   }
 
   private rootCause(cause: Error, serialized: SerializedError | undefined, strategy: string): Error {
-    return new FlottError('JOB_FAILED', `Job failed (restart strategy ${strategy} allows no more restarts): ${cause.message}`, {
+    const reason = this.opts.restartStrategyDefaultReason;
+    const restart = reason
+      ? `restart strategy ${strategy}, ${reason}, allows no more restarts; set restart-strategy.type to choose another`
+      : `restart strategy ${strategy} allows no more restarts`;
+    return new FlottError('JOB_FAILED', `Job failed (${restart}): ${cause.message}`, {
       jobId: this.jobId,
     }, { cause: serialized ? deserializeError(serialized) : cause });
   }

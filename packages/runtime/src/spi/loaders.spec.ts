@@ -10,6 +10,7 @@ import { FailoverStrategyFactory } from './failover-strategy';
 import type { HighAvailabilityServices } from './high-availability-services';
 import { HighAvailabilityServicesFactory } from './high-availability-services';
 import {
+  chooseRestartBackoffStrategyFactory,
   loadCheckpointStorageFactory,
   loadFailoverStrategyFactory,
   loadHighAvailabilityServicesFactory,
@@ -54,35 +55,58 @@ function containerWith(load: (bind: <T>(token: symbol, value: T) => void) => voi
 describe('restart strategy loader', () => {
   const fixed = new NamedRestartFactory('fixed-delay', ['fixeddelay', 'fixed_delay']);
   const none = new NamedRestartFactory('none', ['off', 'disable']);
+  const exponential = new NamedRestartFactory('exponential-delay', ['exponentialdelay']);
   const container = containerWith((bind) => {
     bind(RestartBackoffStrategyFactory, fixed);
     bind(RestartBackoffStrategyFactory, none);
+    bind(RestartBackoffStrategyFactory, exponential);
   });
 
   it('picks the factory by its name', () => {
     const config = new Configuration().set(RestartStrategyOptions.TYPE, 'none');
-    expect(loadRestartBackoffStrategyFactory(container, config)).toBe(none);
+    expect(loadRestartBackoffStrategyFactory(container, config, true)).toBe(none);
   });
 
   it('picks the factory by an alias, whatever the case and surrounding blanks', () => {
-    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'fixeddelay' }))).toBe(fixed);
-    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': ' OFF ' }))).toBe(none);
-    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'fixed_delay' }))).toBe(fixed);
+    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'fixeddelay' }), false)).toBe(fixed);
+    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': ' OFF ' }), false)).toBe(none);
+    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'fixed_delay' }), false)).toBe(fixed);
   });
 
   it('honours the deprecated key `restart-strategy`', () => {
-    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy': 'disable' }))).toBe(none);
+    expect(loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy': 'disable' }), true)).toBe(none);
   });
 
-  it('uses the default name (fixed-delay) when nothing is configured', () => {
-    expect(loadRestartBackoffStrategyFactory(container, new Configuration())).toBe(fixed);
+  it("has no default name: unset, Flink's rule picks none without checkpointing and exponential-delay with it", () => {
+    expect(RestartStrategyOptions.TYPE.defaultValue).toBeUndefined();
+    expect(chooseRestartBackoffStrategyFactory(container, new Configuration(), false)).toEqual({
+      factory: none,
+      defaultReason: 'the default when checkpointing is disabled',
+    });
+    expect(chooseRestartBackoffStrategyFactory(container, new Configuration(), true)).toEqual({
+      factory: exponential,
+      defaultReason: 'the default when checkpointing is enabled',
+    });
+  });
+
+  it('a configured type wins over the default, with or without checkpointing, and gives no default reason', () => {
+    const config = Configuration.fromRecord({ 'restart-strategy.type': 'fixed-delay' });
+    expect(chooseRestartBackoffStrategyFactory(container, config, false)).toEqual({ factory: fixed });
+    expect(chooseRestartBackoffStrategyFactory(container, config, true)).toEqual({ factory: fixed });
+  });
+
+  it("the job's type wins over the cluster's (the dispatcher layers the job's configuration on top)", () => {
+    const cluster = Configuration.fromRecord({ 'restart-strategy.type': 'fixed-delay' });
+    const job = Configuration.fromRecord({ 'restart-strategy.type': 'none' });
+    expect(loadRestartBackoffStrategyFactory(container, cluster.merge(job), true)).toBe(none);
+    expect(loadRestartBackoffStrategyFactory(container, cluster.merge(new Configuration()), false)).toBe(fixed);
   });
 
   it('fails on an unknown name with an error listing the known names', () => {
-    const config = Configuration.fromRecord({ 'restart-strategy.type': 'exponential-delay' });
+    const config = Configuration.fromRecord({ 'restart-strategy.type': 'failure-rate' });
     let error: unknown;
     try {
-      loadRestartBackoffStrategyFactory(container, config);
+      loadRestartBackoffStrategyFactory(container, config, false);
     } catch (e) {
       error = e;
     }
@@ -90,8 +114,10 @@ describe('restart strategy loader', () => {
     expect(error).toBeInstanceOf(ConfigurationError);
     const e = error as UnknownImplementationError;
     expect(e.code).toBe('CONFIGURATION_ERROR');
-    expect(e.message).toBe("Unknown restart strategy 'exponential-delay' for 'restart-strategy.type'. Known: fixed-delay, none");
-    expect(e.data).toEqual({ spi: 'restart strategy', key: 'restart-strategy.type', name: 'exponential-delay', known: ['fixed-delay', 'none'] });
+    expect(e.message).toBe("Unknown restart strategy 'failure-rate' for 'restart-strategy.type'. Known: exponential-delay, fixed-delay, none");
+    expect(e.data).toEqual({
+      spi: 'restart strategy', key: 'restart-strategy.type', name: 'failure-rate', known: ['exponential-delay', 'fixed-delay', 'none'],
+    });
   });
 });
 

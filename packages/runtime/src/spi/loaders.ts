@@ -33,9 +33,41 @@ export function loadFailoverStrategyFactory(container: Container, config: Config
   return load<FailoverStrategyFactory>(container, config, FailoverStrategyFactory, 'failover strategy', JobManagerOptions.FAILOVER_STRATEGY);
 }
 
-/** `restart-strategy.type` → the bound RestartBackoffStrategyFactory of that name or alias. */
-export function loadRestartBackoffStrategyFactory(container: Container, config: Configuration): RestartBackoffStrategyFactory {
-  return load<RestartBackoffStrategyFactory>(container, config, RestartBackoffStrategyFactory, 'restart strategy', RestartStrategyOptions.TYPE);
+/** The restart strategy a job gets, and why when `restart-strategy.type` did not name it. */
+export interface RestartStrategyChoice {
+  readonly factory: RestartBackoffStrategyFactory;
+  /** Set when the option is unset: "the default when checkpointing is disabled", for the job's failure message. */
+  readonly defaultReason?: string;
+}
+
+/**
+ * `restart-strategy.type` → the bound RestartBackoffStrategyFactory of that name or alias. The option
+ * has no default; unset, Flink's rule picks (RestartBackoffTimeStrategyFactoryLoader): `none` when
+ * the job does not checkpoint, so a deterministic failure fails it at once, and `exponential-delay`
+ * when it does. `config` is the job's configuration layered over the cluster's, so a type set for the
+ * job wins over the cluster's, which wins over the default.
+ */
+export function chooseRestartBackoffStrategyFactory(
+  container: Container,
+  config: Configuration,
+  checkpointingEnabled: boolean,
+): RestartStrategyChoice {
+  const key = RestartStrategyOptions.TYPE.key;
+  const loader = SpiLoader.fromContainer<RestartBackoffStrategyFactory>(container, RestartBackoffStrategyFactory, 'restart strategy', key);
+  const configured = config.get(RestartStrategyOptions.TYPE);
+  if (configured !== undefined) return { factory: loader.load(configured) };
+  return checkpointingEnabled
+    ? { factory: loader.load('exponential-delay'), defaultReason: 'the default when checkpointing is enabled' }
+    : { factory: loader.load('none'), defaultReason: 'the default when checkpointing is disabled' };
+}
+
+/** The factory {@link chooseRestartBackoffStrategyFactory} picks. */
+export function loadRestartBackoffStrategyFactory(
+  container: Container,
+  config: Configuration,
+  checkpointingEnabled: boolean,
+): RestartBackoffStrategyFactory {
+  return chooseRestartBackoffStrategyFactory(container, config, checkpointingEnabled).factory;
 }
 
 /** `state.backend.type` → the bound StateBackendFactory of that name. */

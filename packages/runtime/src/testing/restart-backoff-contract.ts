@@ -2,18 +2,28 @@
 import type { Configuration } from '../config/configuration';
 import type { RestartBackoffStrategy, RestartBackoffStrategyFactory } from '../spi/restart-backoff-strategy';
 import { ManualClock } from '../time/clock';
+import { SeededRandom } from '../time/random';
 
 export interface RestartBackoffContractCase {
   readonly description: string;
   readonly config: Configuration;
-  /** Failures after which `canRestart()` is still true while time stands still; the next one is refused. */
+  /**
+   * Failures after which `canRestart()` is still true when the job fails again right after each
+   * restart; the next one is refused. `Infinity` for a strategy that never gives up on such a job.
+   */
   readonly allowedRestarts: number;
 }
 
 type Step = { canRestart: boolean; backoffMs: number };
 
-/** Runs `failures` failures without letting time pass; wall-clock reads fail the test. */
-function failRepeatedly(strategy: RestartBackoffStrategy, failures: number): Step[] {
+/** How many failures an unbounded case is checked for. */
+const UNBOUNDED_PROBE = 30;
+
+/**
+ * Runs `failures` failures of a job that fails again 1 ms after each restart: the clock moves on by
+ * the backoff the strategy asked for, as the JobMaster's wait would. Wall-clock reads fail the test.
+ */
+function failRepeatedly(strategy: RestartBackoffStrategy, clock: ManualClock, failures: number): Step[] {
   const steps: Step[] = [];
   const realNow = Date.now;
   const realPerformanceNow = performance.now;
@@ -25,7 +35,10 @@ function failRepeatedly(strategy: RestartBackoffStrategy, failures: number): Ste
   try {
     for (let i = 0; i < failures; i++) {
       strategy.notifyFailure(new Error(`failure ${i + 1}`));
-      steps.push({ canRestart: strategy.canRestart(), backoffMs: strategy.getBackoffTimeMs() });
+      const step = { canRestart: strategy.canRestart(), backoffMs: strategy.getBackoffTimeMs() };
+      steps.push(step);
+      if (!step.canRestart) continue;
+      clock.advance(step.backoffMs + 1);
     }
   } finally {
     Date.now = realNow;
@@ -36,8 +49,9 @@ function failRepeatedly(strategy: RestartBackoffStrategy, failures: number): Ste
 
 /**
  * Contract of RestartBackoffStrategy (spi/restart-backoff-strategy.ts): for each configured case,
- * exactly `allowedRestarts` failures may restart and later ones may not while time stands still;
- * backoff times are finite and non-negative; results depend only on config and the injected clock.
+ * exactly `allowedRestarts` failures may restart and later ones may not when the job fails again right
+ * after every restart; backoff times are finite and non-negative; results depend only on config, the
+ * injected clock and the injected random source (same seed, same answers).
  */
 export function restartBackoffStrategyContractTests(
   factory: RestartBackoffStrategyFactory,
@@ -51,30 +65,38 @@ export function restartBackoffStrategyContractTests(
     });
 
     for (const c of cases) {
-      it(`${c.description}: allows exactly ${c.allowedRestarts} restart(s), then refuses`, () => {
-        const strategy = factory.create(c.config, new ManualClock(1_000_000));
-        const steps = failRepeatedly(strategy, c.allowedRestarts + 3);
-        expect(steps.map((s) => s.canRestart)).toEqual([
-          ...new Array<boolean>(c.allowedRestarts).fill(true),
-          false, false, false,
-        ]);
-      });
+      const bounded = Number.isFinite(c.allowedRestarts);
+      const run = (failures: number, start = 1_000_000, seed = 7): Step[] => {
+        const clock = new ManualClock(start);
+        return failRepeatedly(factory.create(c.config, clock, new SeededRandom(seed)), clock, failures);
+      };
+
+      if (bounded) {
+        it(`${c.description}: allows exactly ${c.allowedRestarts} restart(s), then refuses`, () => {
+          expect(run(c.allowedRestarts + 3).map((s) => s.canRestart)).toEqual([
+            ...new Array<boolean>(c.allowedRestarts).fill(true),
+            false, false, false,
+          ]);
+        });
+      } else {
+        it(`${c.description}: keeps allowing restarts`, () => {
+          expect(run(UNBOUNDED_PROBE).every((s) => s.canRestart)).toBe(true);
+        });
+      }
 
       it(`${c.description}: backoff times are finite and non-negative`, () => {
-        const strategy = factory.create(c.config, new ManualClock(0));
-        for (const step of failRepeatedly(strategy, c.allowedRestarts + 1)) {
+        for (const step of run(bounded ? c.allowedRestarts + 1 : UNBOUNDED_PROBE, 0)) {
           expect(Number.isFinite(step.backoffMs) && step.backoffMs >= 0).toBe(true);
         }
       });
 
-      it(`${c.description}: depends only on config and clock`, () => {
-        const a = failRepeatedly(factory.create(c.config, new ManualClock(5_000)), c.allowedRestarts + 2);
-        const b = failRepeatedly(factory.create(c.config, new ManualClock(5_000)), c.allowedRestarts + 2);
-        expect(a).toEqual(b);
+      it(`${c.description}: depends only on config, clock and random source`, () => {
+        const failures = bounded ? c.allowedRestarts + 2 : UNBOUNDED_PROBE;
+        expect(run(failures, 5_000, 11)).toEqual(run(failures, 5_000, 11));
       });
 
       it(`${c.description}: describes itself`, () => {
-        const description = factory.create(c.config, new ManualClock(0)).describe();
+        const description = factory.create(c.config, new ManualClock(0), new SeededRandom(1)).describe();
         expect(description.trim().length).toBeGreaterThan(0);
       });
     }
