@@ -2,7 +2,7 @@
 // @ts-check
 /**
  * A custom Flott distribution: the runtime, the stock plugins the platform team picked, and a plugin
- * of its own — an `exponential-delay` restart strategy (Flink's semantics) — bound with InversifyJS.
+ * of its own — a `linear-delay` restart strategy — bound with InversifyJS.
  *
  *   node examples/custom-distribution/flott-custom.js <job.ts> [job args...]
  */
@@ -20,64 +20,64 @@ const { stateBackendsModule } = require('@flott/state-backends');
 const { standaloneModule } = require('@flott/rm-standalone');
 const { formatError, runJob } = require('@flott/cli');
 
-/** This distribution's own options, with Flink's keys. */
-const ExponentialDelayOptions = {
-  INITIAL_BACKOFF: ConfigOptions.durationMs('restart-strategy.exponential-delay.initial-backoff', {
+/** This distribution's own options, with keys in Flink's style. */
+const LinearDelayOptions = {
+  INITIAL_DELAY: ConfigOptions.durationMs('restart-strategy.linear-delay.initial-delay', {
     defaultValue: 1000,
     description: 'Delay before the first restart.',
   }),
-  MAX_BACKOFF: ConfigOptions.durationMs('restart-strategy.exponential-delay.max-backoff', {
+  INCREMENT: ConfigOptions.durationMs('restart-strategy.linear-delay.increment', {
+    defaultValue: 1000,
+    description: 'How much longer each further restart waits.',
+  }),
+  MAX_DELAY: ConfigOptions.durationMs('restart-strategy.linear-delay.max-delay', {
     defaultValue: 60_000,
     description: 'Longest delay between two restarts.',
   }),
-  MULTIPLIER: ConfigOptions.int('restart-strategy.exponential-delay.backoff-multiplier', {
-    defaultValue: 2, min: 1,
-    description: 'Factor the delay grows by after each restart.',
-  }),
-  ATTEMPTS: ConfigOptions.int('restart-strategy.exponential-delay.attempts-before-reset-backoff', {
+  ATTEMPTS: ConfigOptions.int('restart-strategy.linear-delay.attempts', {
     defaultValue: 10, min: 0,
     description: 'Restarts allowed before the job fails.',
   }),
 };
 
 /** The strategy; `create` below returns it typed as the SPI's RestartBackoffStrategy. */
-class ExponentialDelayRestartBackoffStrategy {
+class LinearDelayRestartBackoffStrategy {
   /** @param {Configuration} config */
   constructor(config) {
-    this.initial = config.get(ExponentialDelayOptions.INITIAL_BACKOFF);
-    this.max = config.get(ExponentialDelayOptions.MAX_BACKOFF);
-    this.multiplier = config.get(ExponentialDelayOptions.MULTIPLIER);
-    this.attempts = config.get(ExponentialDelayOptions.ATTEMPTS);
+    this.initial = config.get(LinearDelayOptions.INITIAL_DELAY);
+    this.increment = config.get(LinearDelayOptions.INCREMENT);
+    this.max = config.get(LinearDelayOptions.MAX_DELAY);
+    this.attempts = config.get(LinearDelayOptions.ATTEMPTS);
     this.failures = 0;
   }
   /** @param {Error} cause */
   notifyFailure(cause) {
     this.failures++;
     if (this.canRestart()) {
-      process.stderr.write(`exponential-delay: restart ${this.failures} after ${this.getBackoffTimeMs()} ms (${cause.message})\n`);
+      process.stderr.write(`linear-delay: restart ${this.failures} after ${this.getBackoffTimeMs()} ms (${cause.message})\n`);
     }
   }
   canRestart() {
     return this.failures <= this.attempts;
   }
   getBackoffTimeMs() {
-    return Math.min(this.max, this.initial * this.multiplier ** (this.failures - 1));
+    return Math.min(this.max, this.initial + this.increment * (this.failures - 1));
   }
   describe() {
-    return `ExponentialDelay(attempts=${this.attempts}, initial=${this.initial}ms, max=${this.max}ms)`;
+    return `LinearDelay(attempts=${this.attempts}, initial=${this.initial}ms, increment=${this.increment}ms, max=${this.max}ms)`;
   }
 }
 
 /** The plugin: a ContainerModule binding the factory under its config name. */
-const exponentialDelayModule = new ContainerModule((options) => {
+const linearDelayModule = new ContainerModule((options) => {
   options.bind(RestartBackoffStrategyFactory).toConstantValue({
-    name: 'exponential-delay',
-    aliases: ['exponentialdelay'],
+    name: 'linear-delay',
+    aliases: ['lineardelay'],
     /**
      * @param {Configuration} config
      * @returns {import('@flott/runtime').RestartBackoffStrategy}
      */
-    create: (config) => new ExponentialDelayRestartBackoffStrategy(config),
+    create: (config) => new LinearDelayRestartBackoffStrategy(config),
   });
 });
 
@@ -88,12 +88,13 @@ async function main() {
     return 2;
   }
   const container = new Container();
-  container.loadSync(schedulerPluginsModule, stateBackendsModule, standaloneModule, exponentialDelayModule);
+  container.loadSync(schedulerPluginsModule, stateBackendsModule, standaloneModule, linearDelayModule);
   const configuration = new Configuration()
     .set(TaskManagerOptions.NUM_TASK_SLOTS, 2)
-    .set(RestartStrategyOptions.TYPE, 'exponential-delay')
-    .set(ExponentialDelayOptions.INITIAL_BACKOFF, '20 ms')
-    .set(ExponentialDelayOptions.ATTEMPTS, 3);
+    .set(RestartStrategyOptions.TYPE, 'linear-delay')
+    .set(LinearDelayOptions.INITIAL_DELAY, '20 ms')
+    .set(LinearDelayOptions.INCREMENT, '20 ms')
+    .set(LinearDelayOptions.ATTEMPTS, 3);
   try {
     await runJob({ job, args, configuration, container, pluginModules: ['@flott/state-backends'] });
     return 0;
