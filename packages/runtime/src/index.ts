@@ -73,6 +73,7 @@ export type { OptionGroup, LoadConfigurationOptions, ConfigurationProblem, RawCo
 // --- SPI loaders (plugins helper appends below) ---
 export { loadSchedulingStrategyFactory, loadFailoverStrategyFactory, loadRestartBackoffStrategyFactory, loadStateBackendFactory,
   loadCheckpointStorageFactory, loadHighAvailabilityServicesFactory, loadResourceManagerDriverFactory } from './spi/loaders';
+export { checkImplementationChoices, IMPLEMENTATION_CHOICES, LOCAL_RESOURCE_MANAGER_TYPES } from './spi/implementation-check';
 export { chooseRestartBackoffStrategyFactory } from './spi/loaders';
 export type { RestartStrategyChoice } from './spi/loaders';
 export { isCheckpointingEnabled } from './jobmaster/checkpointing-settings';

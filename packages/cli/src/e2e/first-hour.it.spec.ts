@@ -63,6 +63,17 @@ describe('a job main run by flott', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it.each([
+    ['state.backend.type=lmdb', "Unknown state backend 'lmdb' for 'state.backend.type'. Known: hashmap"],
+    ['resourcemanager.type=kubernetes', "'kubernetes' for 'resourcemanager.type'. Known: standalone"],
+  ])('refuses -D %s at start, naming the known implementations, and runs nothing', async (setting, message) => {
+    const r = await runFlott(['run', '-D', setting, `${JOBS}/argv.ts`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toContain('Job has been submitted');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('reports a bad -p value under -p', async () => {
     const r = await runFlott(['run', '-p', 'abc', `${JOBS}/no-execute.ts`]);
     expect(r.code).toBe(1);

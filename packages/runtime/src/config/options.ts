@@ -98,17 +98,17 @@ export const NetworkOptions = {
 };
 
 export const JobManagerOptions = {
-  SCHEDULER: O.implementationName('jobmanager.scheduler', ['eager', 'lazy-from-sources', 'pipelined-region'], {
+  SCHEDULER: O.implementationName('jobmanager.scheduler', ['eager'], {
     defaultValue: 'eager',
-    description: 'Scheduling strategy, by plugin name: eager deploys all tasks at once, lazy-from-sources deploys consumers when their inputs produce data, pipelined-region deploys region by region (Flink\'s current default).',
+    description: 'Scheduling strategy, by plugin name: eager deploys all tasks at once. Plugins may add others.',
   }),
-  FAILOVER_STRATEGY: O.implementationName('jobmanager.execution.failover-strategy', ['full', 'individual', 'region'], {
+  FAILOVER_STRATEGY: O.implementationName('jobmanager.execution.failover-strategy', ['full'], {
     defaultValue: 'full',
-    description: 'Which tasks restart when one fails, by plugin name: full restarts all tasks, region restarts the pipelined region of the failed task and what consumes it (Flink\'s default), individual only the failed task.',
+    description: 'Which tasks restart when one fails, by plugin name: full restarts all tasks. Plugins may add others.',
   }),
-  RESOURCE_MANAGER_TYPE: O.implementationName('resourcemanager.type', ['standalone', 'local-processes', 'kubernetes', 'yarn'], {
+  RESOURCE_MANAGER_TYPE: O.implementationName('resourcemanager.type', ['standalone'], {
     defaultValue: 'standalone',
-    description: 'Resource manager driver, by plugin name; standalone uses the TaskManagers that register.',
+    description: 'Resource manager, by plugin name: standalone uses the TaskManagers that register (the embedded local cluster\'s own TaskManager in local mode, which accepts no other type).',
   }),
   EXECUTION_ATTEMPTS_HISTORY_SIZE: O.int('jobmanager.execution.attempts-history-size', {
     defaultValue: 16, min: 1, max: 1024,
@@ -162,15 +162,15 @@ export const RestartStrategyOptions = {
 };
 
 export const StateOptions = {
-  STATE_BACKEND: O.implementationName('state.backend.type', ['hashmap', 'lmdb'], {
+  STATE_BACKEND: O.implementationName('state.backend.type', ['hashmap'], {
     defaultValue: 'hashmap',
     deprecatedKeys: ['state.backend'],
-    description: 'Where working state lives, by plugin name: hashmap keeps it as objects on the heap, lmdb on local disk for state larger than memory.',
+    description: 'Where working state lives, by plugin name: hashmap keeps it as objects on the heap. Plugins may add others.',
   }),
-  CHECKPOINT_STORAGE: O.implementationName('execution.checkpointing.storage', ['jobmanager', 'filesystem', 's3'], {
+  CHECKPOINT_STORAGE: O.implementationName('execution.checkpointing.storage', ['jobmanager'], {
     defaultValue: 'jobmanager',
     deprecatedKeys: ['state.checkpoint-storage'],
-    description: 'Where checkpoint snapshots go, by plugin name: jobmanager keeps them in the JobManager\'s memory (small state, tests), filesystem and s3 write files.',
+    description: 'Where checkpoint snapshots go, by plugin name: jobmanager keeps them in the JobManager\'s memory (small state, tests). Plugins may add others.',
   }),
   JOBMANAGER_STORAGE_MAX_STATE_SIZE: O.memoryBytes('execution.checkpointing.jobmanager.max-state-size', {
     defaultValue: 5 * 1024 * 1024, min: 1,
@@ -187,10 +187,10 @@ export const CheckpointingOptions = {
 };
 
 export const HighAvailabilityOptions = {
-  TYPE: O.implementationName('high-availability.type', ['none', 'zookeeper', 'kubernetes'], {
+  TYPE: O.implementationName('high-availability.type', ['none'], {
     defaultValue: 'none',
     deprecatedKeys: ['high-availability'],
-    description: 'High-availability services, by plugin name; none keeps leaders and stores in memory.',
+    description: 'High-availability services, by plugin name: none keeps leaders and stores in memory. Plugins may add others.',
   }),
 };
 

@@ -6,6 +6,7 @@ import { Dispatcher } from '../dispatcher/dispatcher';
 import { ResourceManager } from '../resourcemanager/resource-manager';
 import type { DispatcherGateway } from '../rpc/gateways';
 import { LocalRpcService } from '../rpc/rpc-service';
+import { checkImplementationChoices } from '../spi/implementation-check';
 import { loadHighAvailabilityServicesFactory } from '../spi/loaders';
 import type { HighAvailabilityServices, LeaderElectionService } from '../spi/high-availability-services';
 import { TaskExecutor } from '../taskexecutor/task-executor';
@@ -50,6 +51,7 @@ export class MiniCluster {
 
   static async start(opts: MiniClusterOptions): Promise<MiniCluster> {
     const config = opts.configuration;
+    checkImplementationChoices(opts.container, config, 'local');
     const clock = opts.clock ?? new SystemClock();
     const scheduler = opts.scheduler ?? new SystemScheduler();
     const rpc = new LocalRpcService(config.get(RpcOptions.ASK_TIMEOUT), scheduler);

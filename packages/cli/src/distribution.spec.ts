@@ -1,0 +1,39 @@
+import { Configuration, checkImplementationChoices, IMPLEMENTATION_CHOICES, JobManagerOptions, SpiLoader } from '@flott/runtime';
+import { createDistributionContainer } from './distribution';
+
+describe('the default distribution', () => {
+  const container = createDistributionContainer(new Configuration());
+
+  it.each(IMPLEMENTATION_CHOICES.map((c) => [c.option.key, c] as const))('documents as built in exactly the %s names it has', (_key, choice) => {
+    const bound = SpiLoader.fromContainer(container, choice.token, choice.spi, choice.option.key).knownNames();
+    expect([...(choice.option.possibleValues ?? [])].sort()).toEqual(bound);
+  });
+
+  it('documents the one resource manager type of local mode', () => {
+    expect(JobManagerOptions.RESOURCE_MANAGER_TYPE.possibleValues).toEqual(['standalone']);
+  });
+
+  it('accepts its defaults', () => {
+    expect(() => checkImplementationChoices(container, new Configuration(), 'local')).not.toThrow();
+  });
+
+  it('refuses an implementation it does not have, naming the known ones', () => {
+    const config = Configuration.fromRecord({ 'state.backend.type': 'lmdb' });
+    expect(() => checkImplementationChoices(container, config, 'local')).toThrow("Unknown state backend 'lmdb' for 'state.backend.type'. Known: hashmap");
+  });
+
+  it('refuses a resource manager driver in local mode', () => {
+    const config = Configuration.fromRecord({ 'resourcemanager.type': 'kubernetes' });
+    expect(() => checkImplementationChoices(container, config, 'local')).toThrow(/'kubernetes' for 'resourcemanager.type'. Known: standalone/);
+  });
+
+  it('reports every unknown implementation at once', () => {
+    const config = Configuration.fromRecord({ 'jobmanager.scheduler': 'lazy-from-sources', 'execution.checkpointing.storage': 's3', 'restart-strategy.type': 'failure-rate' });
+    expect(() => checkImplementationChoices(container, config, 'local')).toThrow(
+      'Invalid configuration (3 problems):\n' +
+        "  - Unknown scheduling strategy 'lazy-from-sources' for 'jobmanager.scheduler'. Known: eager\n" +
+        "  - Unknown restart strategy 'failure-rate' for 'restart-strategy.type'. Known: exponential-delay, fixed-delay, none\n" +
+        "  - Unknown checkpoint storage 's3' for 'execution.checkpointing.storage'. Known: jobmanager",
+    );
+  });
+});
