@@ -1,4 +1,16 @@
-import { Configuration, checkImplementationChoices, IMPLEMENTATION_CHOICES, JobManagerOptions, SpiLoader } from '@flott/runtime';
+import { createHash } from 'node:crypto';
+import {
+  Configuration,
+  checkImplementationChoices,
+  Dispatcher,
+  IMPLEMENTATION_CHOICES,
+  JobManagerOptions,
+  JobNotFoundError,
+  LocalRpcService,
+  ManualClock,
+  SpiLoader,
+  type JobGraph,
+} from '@flott/runtime';
 import { createDistributionContainer } from './distribution';
 
 describe('the default distribution', () => {
@@ -35,5 +47,28 @@ describe('the default distribution', () => {
         "  - Unknown restart strategy 'failure-rate' for 'restart-strategy.type'. Known: exponential-delay, fixed-delay, none\n" +
         "  - Unknown checkpoint storage 's3' for 'execution.checkpointing.storage'. Known: jobmanager",
     );
+  });
+});
+
+describe('a job submitted to the default distribution', () => {
+  it('is refused when its own configuration names an implementation the distribution does not have', async () => {
+    const configuration = new Configuration();
+    const clock = new ManualClock();
+    const dispatcher = new Dispatcher({
+      rpc: new LocalRpcService(1000, clock),
+      clock,
+      scheduler: clock,
+      configuration,
+      resourceManagerAddress: 'no-resource-manager',
+      container: createDistributionContainer(configuration),
+    });
+    const code = new Uint8Array([1, 2, 3]);
+    const sha256 = createHash('sha256').update(code).digest('hex');
+    await dispatcher.putBlob(sha256, code);
+    const jobGraph = { jobId: 'a'.repeat(32), jobName: 'job', vertices: [{}] } as unknown as JobGraph;
+    await expect(
+      dispatcher.submitJob({ jobGraph, artifact: { sha256, size: code.byteLength }, args: [], configuration: { 'jobmanager.scheduler': 'pipelined-region' } }),
+    ).rejects.toThrow("Unknown scheduling strategy 'pipelined-region' for 'jobmanager.scheduler'. Known: eager");
+    await expect(dispatcher.requestJobStatus(jobGraph.jobId)).rejects.toThrow(JobNotFoundError);
   });
 });

@@ -4,16 +4,18 @@
  */
 import { ParameterTool, StreamExecutionEnvironment } from '@flott/api-datastream';
 
-const params = ParameterTool.fromArgs(process.argv.slice(2));
-const block = params.has('block');
-const env = StreamExecutionEnvironment.getExecutionEnvironment();
-env
-  .fromGenerator(Infinity, (i) => i, { recordsPerSecond: 5000 })
-  .map((i) => {
-    while (block) {
-      // spin: a user function that never returns
-    }
-    return i;
-  })
-  .writeAsText(params.getRequired('output'));
-await env.execute('unbounded');
+export default async function main(): Promise<void> {
+  const params = ParameterTool.fromArgs(process.argv.slice(2));
+  const block = params.has('block');
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  env
+    .fromGenerator(Infinity, (i) => i, { recordsPerSecond: 5000 })
+    .map((i) => {
+      while (block) {
+        // spin: a user function that never returns
+      }
+      return i;
+    })
+    .writeAsText(params.getRequired('output'));
+  await env.execute('unbounded');
+}

@@ -12,6 +12,7 @@ import type {
 } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
 import { isCheckpointingEnabled } from '../jobmaster/checkpointing-settings';
+import { checkImplementationChoices } from '../spi/implementation-check';
 import { chooseRestartBackoffStrategyFactory, loadFailoverStrategyFactory, loadSchedulingStrategyFactory } from '../spi/loaders';
 import type { Clock, Scheduler } from '../time/clock';
 import { SystemRandom, type Random } from '../time/random';
@@ -80,6 +81,7 @@ export class Dispatcher implements DispatcherGateway {
     // Per-job objects live in a child container (DESIGN.md §2): the job's configuration overrides the cluster's.
     const jobContainer = new Container({ parent: this.opts.container });
     const config = this.opts.configuration.merge(Configuration.fromRecord(submission.configuration));
+    checkImplementationChoices(jobContainer, config, 'cluster');
     const restart = chooseRestartBackoffStrategyFactory(jobContainer, config, isCheckpointingEnabled(config, jobGraph.jobType));
     const master = new JobMaster({
       submission,
