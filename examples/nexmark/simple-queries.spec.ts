@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { events, nexmarkConfig, type NexmarkEvent } from '@flott/nexmark';
 import { runExample } from '../run-example';
 import { q0Reference } from './reference/q0';
-import { q1Reference, toEuroCents } from './reference/q1';
+import { euroCentsDecimal, q1Reference, toEuroCents } from './reference/q1';
 import { q2Reference } from './reference/q2';
 import { q3Reference } from './reference/q3';
 
@@ -30,6 +30,13 @@ function runQuery(query: string, parallelism: number): string[] {
 /** Results as a sorted list of their JSON forms: a multiset comparison independent of arrival order. */
 const canonical = (rows: readonly unknown[]): string[] => rows.map((r) => JSON.stringify(r)).sort();
 
+/** The first few lines where two equally long lists differ: a short failure message, not a diff of every line. */
+function firstDifferences(got: readonly string[], want: readonly string[], limit = 5): Array<{ got: string; want: string }> {
+  const out: Array<{ got: string; want: string }> = [];
+  for (let i = 0; i < want.length && out.length < limit; i++) if (got[i] !== want[i]) out.push({ got: got[i], want: want[i] });
+  return out;
+}
+
 describe.each([1, 2])('Nexmark q0–q3 at parallelism %i equal their batch references', (p) => {
   it('q0: every bid passes through', () => {
     const got = runQuery('q0', p);
@@ -39,9 +46,13 @@ describe.each([1, 2])('Nexmark q0–q3 at parallelism %i equal their batch refer
     else expect(got.sort()).toEqual(canonical(expected));
   });
 
-  it('q1: prices in euro cents', () => {
+  it('q1: prices in euro cents, exact to 3 decimals', () => {
     const expected = q1Reference(stream);
-    expect(runQuery('q1', p).sort()).toEqual(canonical(expected));
+    // Most conversions have decimals (only multiples of 250 cents give whole euro cents).
+    expect(expected.filter((r) => !Number.isInteger(r.price)).length).toBeGreaterThan(expected.length * 0.9);
+    const got = runQuery('q1', p).sort();
+    expect(got.length).toBe(expected.length);
+    expect(firstDifferences(got, canonical(expected))).toEqual([]);
   });
 
   it('q2: bids on auctions that are multiples of 123', () => {
@@ -62,10 +73,24 @@ describe.each([1, 2])('Nexmark q0–q3 at parallelism %i equal their batch refer
   });
 });
 
-describe('q1 rounding', () => {
-  it('rounds half a cent up and keeps whole cents exact', () => {
-    expect([100, 1000, 125, 1, 0].map(toEuroCents)).toEqual([91, 908, 114, 1, 0]);
-    // 625 × 0.908 = 567.5 → 568.
-    expect(toEuroCents(625)).toBe(568);
+describe('q1 conversion (DECIMAL(23,3): exact, not rounded)', () => {
+  it('keeps all 3 decimals of price × 0.908', () => {
+    expect([100, 1000, 125, 625, 1, 0, 100_000_000].map(toEuroCents)).toEqual([90.8, 908, 113.5, 567.5, 0.908, 0, 90_800_000]);
+    expect(toEuroCents(123_456_789)).toBe(112_098_764.412);
+    expect(euroCentsDecimal(625)).toBe('567.500');
+    // Multiplying by the double 0.908 is off in the last bit here; the exact value prints as 13.62.
+    expect(15 * 0.908).not.toBe(13.62);
+    expect(String(toEuroCents(15))).toBe('13.62');
+  });
+
+  it('prints every bid of the stream as its exact decimal', () => {
+    const trimmed = (decimal: string): string => decimal.replace(/\.?0+$/, '');
+    const wrong = stream.flatMap((e) => {
+      if (e.type !== 'bid') return [];
+      const printed = JSON.stringify(toEuroCents(e.bid.price));
+      return printed === trimmed(euroCentsDecimal(e.bid.price)) ? [] : [`${e.bid.price} → ${printed}`];
+    });
+    expect(wrong.length).toBe(0);
+    expect(wrong.slice(0, 5)).toEqual([]);
   });
 });

@@ -1,11 +1,21 @@
 import type { NexmarkEvent } from '@flott/nexmark';
 import type { Q1Result } from '../q1';
 
-/** Dollar cents to euro cents at 0.908, to the nearest cent with halves rounded up (integer arithmetic). */
+/**
+ * Dollar cents to euro cents at 0.908, exact to 3 decimals (DECIMAL(23,3)): the exact decimal is
+ * written out from integer thousandths and parsed, so its value is the number nearest to it.
+ */
 export function toEuroCents(dollarCents: number): number {
-  const scaled = dollarCents * 908;
-  const whole = Math.floor(scaled / 1000);
-  return scaled - whole * 1000 >= 500 ? whole + 1 : whole;
+  if (!Number.isSafeInteger(dollarCents) || dollarCents < 0) {
+    throw new Error(`Assertion failed: a Nexmark price is a whole number of cents >= 0, got ${dollarCents}`);
+  }
+  return Number(euroCentsDecimal(dollarCents));
+}
+
+/** The exact decimal of dollar cents × 0.908, with 3 decimals: 625 → "567.500". */
+export function euroCentsDecimal(dollarCents: number): string {
+  const thousandths = BigInt(dollarCents) * 908n;
+  return `${thousandths / 1000n}.${String(thousandths % 1000n).padStart(3, '0')}`;
 }
 
 /** q1 by definition: every bid with its price in euros, in stream order. */

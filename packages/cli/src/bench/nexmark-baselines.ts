@@ -30,7 +30,8 @@ function q1(n: number): number {
   for (const e of events(configOf(n))) {
     if (e.type !== 'bid') continue;
     const b = e.bid;
-    const out = { auction: b.auction, bidder: b.bidder, price: b.price * 0.908, dateTime: b.dateTime, extra: b.extra };
+    // As examples/nexmark/q1.ts: euro cents exact to 3 decimals (an exact integer product, one division).
+    const out = { auction: b.auction, bidder: b.bidder, price: (b.price * 908) / 1000, dateTime: b.dateTime, extra: b.extra };
     sink += out.price;
     results++;
   }
