@@ -2,7 +2,8 @@
  * Batch reference for q4 (average winning price per category): the winning price of an auction is
  * the highest price among its bids with `auction.dateTime <= bid.dateTime <= auction.expires`
  * (auctions without one do not count); the result is, per category, the average of those prices
- * over all auctions of the stream (the job's final value per category).
+ * over all auctions of the stream (the job's final value per category), as Flink's AVG over BIGINT
+ * computes it: a whole number, sum / count truncated toward zero (here by BigInt division).
  */
 import type { NexmarkEvent } from '@flott/nexmark';
 import type { Q4Result } from '../q4';
@@ -17,5 +18,5 @@ export function q4Reference(events: Iterable<NexmarkEvent>): Q4Result[] {
   }
   return [...totals.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([category, { sum, count }]) => ({ category, avg: sum / count }));
+    .map(([category, { sum, count }]) => ({ category, avg: Number(BigInt(sum) / BigInt(count)) }));
 }
