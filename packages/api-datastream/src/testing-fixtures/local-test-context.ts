@@ -1,9 +1,12 @@
 import { InMemoryKeyedStateBackend } from '@flott/runtime/testing';
 import {
   DefaultKeyedStateStore,
+  HeapInternalTimeServiceManager,
+  MAX_WATERMARK,
   NON_KEYED_STATE_STORE,
   InputStatus,
   isCollectBatchEvent,
+  isTwoInputOperator,
   ManualClock,
   type Accumulator,
   type AvailabilityProvider,
@@ -38,7 +41,9 @@ import {
  * node, routing records by the edges' partitioners with direct calls. It stands in for the
  * MiniCluster so API tests can check end-to-end results. Simplifications: user function objects are
  * shared by the subtasks of a node (the real runtime runs one subtask per slot thread); shuffle is
- * round-robin; watermarks go to every downstream subtask unaligned.
+ * round-robin; watermarks go to every downstream subtask unaligned. Keyed operators get timers on the
+ * context's ManualClock, two-input operators get each input's records and watermarks, and bounded
+ * sources end event time with MAX_WATERMARK, as tasks do.
  */
 export class LocalTestContext implements ExecutionContext {
   readonly mode = 'client' as const;
@@ -67,6 +72,7 @@ interface Subtask {
   readonly index: number;
   readonly operator: StreamOperator<unknown>;
   readonly backend?: InMemoryKeyedStateBackend;
+  readonly timers?: HeapInternalTimeServiceManager;
 }
 
 const MAX_PARALLELISM = 128;
@@ -95,11 +101,17 @@ class LocalRun {
     const all = nodes.flatMap((n) => this.subtasks.get(n.id) ?? []);
     try {
       for (const s of [...all].reverse()) await s.operator.open();
-      await this.pollSources(all.filter((s) => s.node.isSource));
-      if (!this.limitReached()) for (const s of all) await s.operator.finish();
+      const sources = all.filter((s) => s.node.isSource);
+      await this.pollSources(sources);
+      if (!this.limitReached()) {
+        // As a source task does at the end of its input: event time ends.
+        for (const s of sources) this.emitWatermark(s.node, MAX_WATERMARK);
+        for (const s of all) await s.operator.finish();
+      }
     } finally {
       for (const s of all) {
         await s.operator.close();
+        s.timers?.dispose();
         s.backend?.dispose();
       }
     }
@@ -137,7 +149,8 @@ class LocalRun {
   private createSubtask(node: StreamNode, index: number, parallelism: number): Subtask {
     const operator = node.operatorFactory();
     const backend = node.stateKeySelector ? new InMemoryKeyedStateBackend({ startKeyGroup: 0, endKeyGroup: MAX_PARALLELISM - 1 }) : undefined;
-    const subtask: Subtask = { node, index, operator, backend };
+    const timers = backend ? new HeapInternalTimeServiceManager({ keyedStateBackend: backend, clock: this.ctx.clock, scheduler: this.ctx.clock }) : undefined;
+    const subtask: Subtask = { node, index, operator, backend, timers };
     operator.setup({
       output: {
         collect: (value, timestamp) => this.emit(node, index, undefined, value, timestamp),
@@ -164,6 +177,7 @@ class LocalRun {
         return undefined;
       },
       keyedStateBackend: backend,
+      timeServiceManager: timers,
       registerAvailabilityProvider: (p) => this.providers.push(p),
     });
     return subtask;
@@ -175,15 +189,24 @@ class LocalRun {
       const targets = this.subtasks.get(edge.targetId) ?? [];
       for (const t of this.targetsOf(edge, index, this.graph.parallelismOf(node), targets.length, value)) {
         const target = targets[t];
-        if (target.backend && target.node.stateKeySelector) target.backend.setCurrentKey(target.node.stateKeySelector(value));
-        (target.operator as OneInputStreamOperator<unknown, unknown>).processElement(value, timestamp);
+        const op = target.operator;
+        const second = edge.typeNumber === 2;
+        const selector = second ? target.node.stateKeySelector2 : target.node.stateKeySelector;
+        if (target.backend && selector) target.backend.setCurrentKey(selector(value));
+        if (!isTwoInputOperator(op)) (op as OneInputStreamOperator<unknown, unknown>).processElement(value, timestamp);
+        else if (second) op.processElement2(value, timestamp);
+        else op.processElement1(value, timestamp);
       }
     }
   }
 
   private emitWatermark(node: StreamNode, watermark: number): void {
     for (const edge of node.outEdges) {
-      for (const t of this.subtasks.get(edge.targetId) ?? []) (t.operator as OneInputStreamOperator<unknown, unknown>).processWatermark(watermark);
+      for (const { operator: op } of this.subtasks.get(edge.targetId) ?? []) {
+        if (!isTwoInputOperator(op)) (op as OneInputStreamOperator<unknown, unknown>).processWatermark(watermark);
+        else if (edge.typeNumber === 2) op.processWatermark2(watermark);
+        else op.processWatermark1(watermark);
+      }
     }
   }
 
