@@ -34,7 +34,7 @@ import {
 import { BroadcastConnectedStream, BroadcastStream } from './broadcast-stream';
 import { ConnectedStreams } from './connected-streams';
 import { AllWindowedStream } from './windowing/all-windowed-stream';
-import { CoGroupedStreams } from './windowing/joined-streams';
+import { CoGroupedStreams, JoinedStreams } from './windowing/joined-streams';
 import type { OperatorSpec, StreamInput } from './graph-builder';
 import type { KeyedStream } from './keyed-stream';
 import { markHandled } from './mark-handled';
@@ -111,13 +111,13 @@ export class DataStream<T> {
   }
 
   /** Window join: `a.join(b).where(ka).equalTo(kb).window(assigner).apply(joinFunction)`. */
-  join<T2>(other: DataStream<T2>): CoGroupedStreams<T, T2> {
-    return new CoGroupedStreams<T, T2>(this, other, 'Join');
+  join<T2>(other: DataStream<T2>): JoinedStreams<T, T2> {
+    return new JoinedStreams<T, T2>(this, other);
   }
 
   /** Window co-group: `a.coGroup(b).where(ka).equalTo(kb).window(assigner).apply(coGroupFunction)`. */
   coGroup<T2>(other: DataStream<T2>): CoGroupedStreams<T, T2> {
-    return new CoGroupedStreams<T, T2>(this, other, 'CoGroup');
+    return new CoGroupedStreams<T, T2>(this, other);
   }
 
   /** Partitions by key: records with equal keys go to the same subtask, and keyed operators keep state per key. */

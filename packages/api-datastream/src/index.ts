@@ -35,7 +35,8 @@ export type { TimerService, KeyedProcessContext, OnTimerContext, KeyedProcessFun
 // Windows and joins (issue 3, windows).
 export { WindowedStream } from './windowing/windowed-stream';
 export { AllWindowedStream } from './windowing/all-windowed-stream';
-export { CoGroupedStreams, CoGroupWhereEqualTo, WithWindow } from './windowing/joined-streams';
+export { CoGroupedStreams, CoGroupWhereEqualTo, WithWindow, JoinedStreams, JoinWhereEqualTo, JoinedWithWindow } from './windowing/joined-streams';
+export type { JoinFunctionShape, JoinResultOf } from './windowing/joined-streams';
 export { IntervalJoin, IntervalJoined } from './windowing/interval-join';
 export { TimeWindow, GlobalWindow, WindowAssigner, MergingWindowAssigner, TumblingEventTimeWindows, TumblingProcessingTimeWindows,
   SlidingEventTimeWindows, SlidingProcessingTimeWindows, EventTimeSessionWindows, ProcessingTimeSessionWindows, GlobalWindows, Trigger,
@@ -43,9 +44,11 @@ export { TimeWindow, GlobalWindow, WindowAssigner, MergingWindowAssigner, Tumbli
   ContinuousProcessingTimeTrigger, NeverTrigger, CountEvictor, TimeEvictor, DeltaEvictor, ProcessWindowFunction, ProcessAllWindowFunction,
   ProcessJoinFunction, InvalidWindowParameterError, MissingTimestampError } from '@flott/runtime';
 export type { Window, TimestampedValue, WindowAssignerContext, SessionGapExtractor, TriggerContext, OnMergeContext, TriggerState, Evictor,
-  EvictorContext, DeltaFunction, ProcessWindowContext, ProcessWindowFunctionLike, ProcessAllWindowFunctionLike, WindowFunction,
-  WindowFunctionLike, AllWindowFunction, AllWindowFunctionLike, WindowReduceFunctionLike, JoinFunction, JoinFunctionLike,
-  FlatJoinFunction, CoGroupFunction, CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike } from '@flott/runtime';
+  EvictorContext, DeltaFunction, ProcessWindowContext, ProcessWindowFn, ProcessAllWindowFn, ProcessWindowFunctionObject,
+  ProcessAllWindowFunctionObject, ProcessWindowFunctionLike, ProcessAllWindowFunctionLike, WindowFunction, WindowFn, WindowFunctionObject,
+  WindowFunctionLike, AllWindowFunction, AllWindowFn, AllWindowFunctionObject, AllWindowFunctionLike, WindowOrProcessWindowFunction,
+  AllWindowOrProcessAllWindowFunction, WindowReduceFunctionLike, JoinFunction, JoinFunctionLike, FlatJoinFunction, CoGroupFunction,
+  CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike } from '@flott/runtime';
 
 // Serializers for `returns()`: how records cross between tasks.
 export { msgpackSerializer, binaryCodecSerializer } from '@flott/runtime';

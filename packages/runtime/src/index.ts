@@ -82,15 +82,18 @@ export { KeyGroupOutOfRangeError, CheckpointDataNotFoundError } from './errors';
 export { TimeWindow, GlobalWindow, getWindowStartWithOffset, WindowAssigner, MergingWindowAssigner, TumblingEventTimeWindows,
   TumblingProcessingTimeWindows, SlidingEventTimeWindows, SlidingProcessingTimeWindows, EventTimeSessionWindows,
   ProcessingTimeSessionWindows, GlobalWindows, mergeTimeWindows, Trigger, TriggerResult, EventTimeTrigger, ProcessingTimeTrigger,
-  CountTrigger, PurgingTrigger, ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger, NeverTrigger, CountEvictor, TimeEvictor,
-  DeltaEvictor, InvalidWindowParameterError, MissingTimestampError, MergingWindowSet, ProcessWindowFunction, ProcessAllWindowFunction,
-  passThroughWindowFunction, internalProcessWindowFunction, internalProcessAllWindowFunction, internalWindowFunction,
-  internalAllWindowFunction, reduceFn, reducingContents, aggregatingContents, listContents, evictingContents, reduceFold,
-  aggregateFold, identityFold, WindowOperator, SlicingWindowOperator, createWindowOperator, slicingGeometry, ProcessJoinFunction,
-  coGroupWindowFunction, joinCoGroup, flatJoinCoGroup, IntervalJoinOperator } from './operators/windowing/index';
+  CountTrigger, PurgingTrigger, ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger, NeverTrigger, CountEvictor,
+  TimeEvictor, DeltaEvictor, InvalidWindowParameterError, MissingTimestampError, MergingWindowSet, ProcessWindowFunction,
+  ProcessAllWindowFunction, passThroughWindowFunction, internalProcessWindowFunction, internalProcessAllWindowFunction,
+  internalWindowFunction, internalAllWindowFunction, internalWindowOrProcessFunction, internalAllWindowOrProcessFunction, reduceFn,
+  reducingContents, aggregatingContents, listContents, evictingContents, reduceFold, aggregateFold, identityFold, WindowOperator,
+  SlicingWindowOperator, createWindowOperator, slicingGeometry, ProcessJoinFunction, coGroupWindowFunction, joinCoGroup, flatJoinCoGroup,
+  IntervalJoinOperator } from './operators/windowing/index';
 export type { Window, TimestampedValue, WindowAssignerContext, MergeCallback, SessionGapExtractor, TriggerContext, OnMergeContext,
-  TriggerState, Evictor, EvictorContext, DeltaFunction, ProcessWindowContext, ProcessWindowFunctionLike, ProcessAllWindowFunctionLike,
-  WindowFunction, WindowFunctionLike, AllWindowFunction, AllWindowFunctionLike, InternalWindowFunction, WindowReduceFunctionLike,
+  TriggerState, Evictor, EvictorContext, DeltaFunction, ProcessWindowContext, ProcessWindowFn, ProcessAllWindowFn,
+  ProcessWindowFunctionObject, ProcessAllWindowFunctionObject, ProcessWindowFunctionLike, ProcessAllWindowFunctionLike, WindowFunction,
+  WindowFn, WindowFunctionObject, WindowFunctionLike, AllWindowFunction, AllWindowFn, AllWindowFunctionObject, AllWindowFunctionLike,
+  WindowOrProcessWindowFunction, AllWindowOrProcessAllWindowFunction, NotAFunction, InternalWindowFunction, WindowReduceFunctionLike,
   WindowContents, WindowOperatorOptions, WindowOperatorChoice, JoinFunction, JoinFunctionLike, FlatJoinFunction, CoGroupFunction,
   CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike, IntervalJoinOptions } from './operators/windowing/index';
 export { HeapInternalTimeServiceManager, HeapInternalTimerService, TimerQueue, USER_TIMERS, valueId, UnsupportedTimerKeyError } from './operators/timers/index';

@@ -7,6 +7,7 @@ import {
   identityFold,
   internalProcessWindowFunction,
   internalWindowFunction,
+  internalWindowOrProcessFunction,
   listContents,
   passThroughWindowFunction,
   reduceFn,
@@ -17,25 +18,31 @@ import {
   type InternalWindowFunction,
   type OutputTag,
   type ProcessWindowFunctionLike,
+  type ProcessWindowFunctionObject,
   type Trigger,
   type Window,
   type WindowAssigner,
   type WindowContents,
-  type WindowFunction,
+  type WindowFn,
   type WindowFunctionLike,
+  type WindowFunctionObject,
+  type WindowOrProcessWindowFunction,
   type WindowReduceFunctionLike,
 } from '@flott/runtime';
 import type { SingleOutputStreamOperator } from '../data-stream';
 import type { KeyedStream } from '../keyed-stream';
-
-/** A ProcessWindowFunction (object with `process`, or a plain function) or a WindowFunction (object with `apply`). */
-export type WindowFunctionArg<IN, OUT, K, W extends Window> = ProcessWindowFunctionLike<IN, OUT, K, W> | WindowFunction<IN, OUT, K, W>;
 
 /**
  * A keyed stream cut into windows (Flink's WindowedStream): set trigger, evictor, allowed lateness
  * and the late-data side output, then apply reduce, aggregate, process or apply. Reduce and
  * aggregate on tumbling/sliding event-time windows with the default trigger, no evictor and no
  * allowed lateness run on the slicing operator (one state update per element, whatever size/slide).
+ *
+ * Window functions, as in Flink: `apply(f)` takes a WindowFunction `(key, window, input, out)`,
+ * `process(f)` a ProcessWindowFunction `(key, context, elements, out)`; `reduce(r, f)` and
+ * `aggregate(a, f)` take either, and there a plain function is a WindowFunction (the only kind a
+ * lambda can be in Flink). For a ProcessWindowFunction there, pass a subclass or an object with
+ * `process`. A lambda annotated for the other kind does not compile.
  */
 export class WindowedStream<T, K, W extends Window> {
   private windowTrigger?: Trigger<T, W>;
@@ -75,27 +82,47 @@ export class WindowedStream<T, K, W extends Window> {
     return this;
   }
 
+  /** Reduces each window's elements incrementally; with a window function, that gets the one reduced value. */
   reduce(reducer: WindowReduceFunctionLike<T>): SingleOutputStreamOperator<T>;
-  reduce<R>(reducer: WindowReduceFunctionLike<T>, windowFunction: WindowFunctionArg<T, R, K, W>): SingleOutputStreamOperator<R>;
-  reduce<R>(reducer: WindowReduceFunctionLike<T>, windowFunction?: WindowFunctionArg<T, R, K, W>): SingleOutputStreamOperator<R> {
+  /** A plain function is a WindowFunction: `(key, window, input, out)`. */
+  reduce<R>(reducer: WindowReduceFunctionLike<T>, windowFunction: WindowFn<T, R, K, W>): SingleOutputStreamOperator<R>;
+  /** An object with `apply` (WindowFunction) or with `process` (ProcessWindowFunction). */
+  reduce<R>(
+    reducer: WindowReduceFunctionLike<T>,
+    windowFunction: WindowFunctionObject<T, R, K, W> | ProcessWindowFunctionObject<T, R, K, W>,
+  ): SingleOutputStreamOperator<R>;
+  reduce<R>(reducer: WindowReduceFunctionLike<T>, windowFunction?: WindowOrProcessWindowFunction<T, R, K, W>): SingleOutputStreamOperator<R> {
     const reduce = reduceFn(reducer);
-    const fn = windowFunction ? toInternal(windowFunction) : (passThroughWindowFunction<T>() as unknown as InternalWindowFunction<T, R, K, W>);
+    const fn = windowFunction ? internalWindowOrProcessFunction(windowFunction, 'reduce()') : (passThroughWindowFunction<T>() as unknown as InternalWindowFunction<T, R, K, W>);
     return this.build('Reduce', reducingContents(reduce), reduceFold(reduce), fn, [reducer]);
   }
 
+  /** Aggregates each window's elements incrementally; with a window function, that gets the one result. */
   aggregate<ACC, V>(f: AggregateFunction<T, ACC, V>): SingleOutputStreamOperator<V>;
-  aggregate<ACC, V, R>(f: AggregateFunction<T, ACC, V>, windowFunction: WindowFunctionArg<V, R, K, W>): SingleOutputStreamOperator<R>;
-  aggregate<ACC, V, R>(f: AggregateFunction<T, ACC, V>, windowFunction?: WindowFunctionArg<V, R, K, W>): SingleOutputStreamOperator<R> {
-    const fn = windowFunction ? toInternal(windowFunction) : (passThroughWindowFunction<V>() as unknown as InternalWindowFunction<V, R, K, W>);
+  /** A plain function is a WindowFunction: `(key, window, input, out)`. */
+  aggregate<ACC, V, R>(f: AggregateFunction<T, ACC, V>, windowFunction: WindowFn<V, R, K, W>): SingleOutputStreamOperator<R>;
+  /** An object with `apply` (WindowFunction) or with `process` (ProcessWindowFunction). */
+  aggregate<ACC, V, R>(
+    f: AggregateFunction<T, ACC, V>,
+    windowFunction: WindowFunctionObject<V, R, K, W> | ProcessWindowFunctionObject<V, R, K, W>,
+  ): SingleOutputStreamOperator<R>;
+  aggregate<ACC, V, R>(f: AggregateFunction<T, ACC, V>, windowFunction?: WindowOrProcessWindowFunction<V, R, K, W>): SingleOutputStreamOperator<R> {
+    const fn = windowFunction ? internalWindowOrProcessFunction(windowFunction, 'aggregate()') : (passThroughWindowFunction<V>() as unknown as InternalWindowFunction<V, R, K, W>);
     return this.build('Aggregate', aggregatingContents(f), aggregateFold(f), fn, [f]);
   }
 
-  /** All elements of a window, with window metadata and per-window state. */
+  /**
+   * All elements of a window, with window metadata and per-window state: a ProcessWindowFunction
+   * (subclass or object with `process`) or a plain function `(key, context, elements, out)`.
+   */
   process<R>(f: ProcessWindowFunctionLike<T, R, K, W>): SingleOutputStreamOperator<R> {
     return this.build('Process', listContents<T>(), identityFold<T>(), internalProcessWindowFunction(f), []);
   }
 
-  /** Flink's legacy WindowFunction: `apply(key, window, elements, out)`. */
+  /** All elements of a window: a WindowFunction (object with `apply`) or a plain function `(key, window, input, out)`. */
+  apply<R>(f: WindowFn<T, R, K, W>): SingleOutputStreamOperator<R>;
+  // Two overloads, not a union: in a union with a function type, an object literal's `apply` loses its parameter types.
+  apply<R>(f: WindowFunctionObject<T, R, K, W>): SingleOutputStreamOperator<R>;
   apply<R>(f: WindowFunctionLike<T, R, K, W>): SingleOutputStreamOperator<R> {
     return this.build('Apply', listContents<T>(), identityFold<T>(), internalWindowFunction(f), []);
   }
@@ -132,11 +159,4 @@ export class WindowedStream<T, K, W extends Window> {
 
 function isMerging(assigner: WindowAssigner<unknown, Window>): boolean {
   return typeof (assigner as { mergeWindows?: unknown }).mergeWindows === 'function';
-}
-
-function toInternal<IN, OUT, K, W extends Window>(f: WindowFunctionArg<IN, OUT, K, W>): InternalWindowFunction<IN, OUT, K, W> {
-  if (typeof f === 'object' && f !== null && 'apply' in f && typeof f.apply === 'function' && !('process' in f)) {
-    return internalWindowFunction(f as WindowFunctionLike<IN, OUT, K, W>);
-  }
-  return internalProcessWindowFunction(f as ProcessWindowFunctionLike<IN, OUT, K, W>);
 }
