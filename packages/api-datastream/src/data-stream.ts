@@ -2,11 +2,11 @@ import {
   ClientOptions,
   CollectSink,
   ConnectorOptions,
-  CoreOptions,
   JobBuildError,
   type RecordSerializer,
   TimestampsAndWatermarksOperator,
   type WatermarkStrategyLike,
+  type DurationLike,
   PrintSink,
   ProcessOperator,
   StreamFilter,
@@ -93,14 +93,15 @@ export class DataStream<T> {
 
   /**
    * Assigns event timestamps and generates watermarks with `strategy` (usually a WatermarkStrategy);
-   * chained to its input. Periodic watermarks follow `pipeline.auto-watermark-interval` (default 200 ms).
+   * chained to its input. Periodic watermarks follow `env.getConfig().setAutoWatermarkInterval(...)`,
+   * by default `pipeline.auto-watermark-interval` (200 ms).
    */
   assignTimestampsAndWatermarks(strategy: WatermarkStrategyLike<T>): SingleOutputStreamOperator<T> {
     // Read when the task creates the operator: main has configured the environment by then.
     const env = this.getExecutionEnvironment();
     return this.transform(
       'Timestamps/Watermarks',
-      () => new TimestampsAndWatermarksOperator<T>(strategy, env.configuration.get(CoreOptions.AUTO_WATERMARK_INTERVAL)),
+      () => new TimestampsAndWatermarksOperator<T>(strategy, env.getConfig().getAutoWatermarkInterval()),
       'TimestampsAndWatermarks',
     );
   }
@@ -319,8 +320,9 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
     return this;
   }
 
-  setBufferTimeout(timeoutMs: number): this {
-    nodeSettings.setBufferTimeout(this.node, timeoutMs);
+  /** Longest wait before a partly filled network buffer of this operator is sent (milliseconds or a Duration); 0 sends after every record. */
+  setBufferTimeout(timeout: DurationLike): this {
+    nodeSettings.setBufferTimeout(this.node, timeout);
     return this;
   }
 

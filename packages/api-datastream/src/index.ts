@@ -17,6 +17,7 @@ export type { ValueState, ListState, MapState, ReducingState, AggregatingState, 
 export { WatermarkStrategy } from './watermark-strategy';
 export type { WatermarkGeneratorSupplier } from './watermark-strategy';
 export type { NumericField, ComparableField } from './field-types';
+export { ExecutionConfig } from './execution-config';
 export { ParameterTool } from './parameter-tool';
 export { MissingExecutionContextError, ProgramArgumentsError } from './api-errors';
 
@@ -49,6 +50,9 @@ export type { Window, TimestampedValue, WindowAssignerContext, SessionGapExtract
   WindowFunctionLike, AllWindowFunction, AllWindowFn, AllWindowFunctionObject, AllWindowFunctionLike, WindowOrProcessWindowFunction,
   AllWindowOrProcessAllWindowFunction, WindowReduceFunctionLike, JoinFunction, JoinFunctionLike, FlatJoinFunction, CoGroupFunction,
   CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike } from '@flott/runtime';
+// Durations wherever the API takes one: milliseconds, Duration (Flink 2.x) or Time (Flink 1.x).
+export { Duration, Time, InvalidDurationError } from '@flott/runtime';
+export type { DurationLike } from '@flott/runtime';
 
 // Serializers for `returns()`: how records cross between tasks.
 export { msgpackSerializer, binaryCodecSerializer } from '@flott/runtime';

@@ -1,4 +1,4 @@
-import { JobBuildError, type StreamNode } from '@flott/runtime';
+import { JobBuildError, toMillis, type DurationLike, type StreamNode } from '@flott/runtime';
 
 /** Flink's upper bound for (max) parallelism. */
 export const MAX_PARALLELISM_LIMIT = 32768;
@@ -38,10 +38,7 @@ export const nodeSettings = {
     node.slotSharingGroup = group;
   },
 
-  setBufferTimeout(node: StreamNode, timeoutMs: number): void {
-    if (!(timeoutMs >= 0)) {
-      throw new JobBuildError(`The buffer timeout of '${node.name}' must be >= 0 ms, got ${timeoutMs}`);
-    }
-    node.bufferTimeoutMs = timeoutMs;
+  setBufferTimeout(node: StreamNode, timeout: DurationLike): void {
+    node.bufferTimeoutMs = toMillis(timeout, `The buffer timeout of '${node.name}'`);
   },
 };

@@ -8,7 +8,9 @@ import {
   SocketTextSource,
   TextFileSource,
   getExecutionContext,
+  toMillis,
   type CollectingJobExecutionResult,
+  type DurationLike,
   type ExecuteOptions,
   type ExecutionConfigSnapshot,
   type JobExecutionResult,
@@ -17,6 +19,7 @@ import {
 } from '@flott/runtime';
 import { MissingExecutionContextError } from './api-errors';
 import { SingleOutputStreamOperator } from './data-stream';
+import { ExecutionConfig } from './execution-config';
 import { GraphBuilder, type StreamInput } from './graph-builder';
 import { KeyedStream } from './keyed-stream';
 import { markHandled } from './mark-handled';
@@ -50,6 +53,7 @@ export class StreamExecutionEnvironment {
   private bufferTimeoutMs: number;
   private chainingEnabled: boolean;
   private runtimeMode: RuntimeMode;
+  private readonly executionConfig: ExecutionConfig;
   private readonly context: StreamContext;
 
   private constructor(readonly configuration: Configuration) {
@@ -59,6 +63,7 @@ export class StreamExecutionEnvironment {
     this.bufferTimeoutMs = configuration.get(CoreOptions.BUFFER_TIMEOUT);
     this.chainingEnabled = configuration.get(CoreOptions.OPERATOR_CHAINING);
     this.runtimeMode = configuration.get(CoreOptions.RUNTIME_MODE) === 'batch' ? 'BATCH' : 'STREAMING';
+    this.executionConfig = new ExecutionConfig(configuration.get(CoreOptions.AUTO_WATERMARK_INTERVAL));
     const builder = new GraphBuilder(() => this.snapshot());
     this.context = {
       environment: this,
@@ -110,15 +115,19 @@ export class StreamExecutionEnvironment {
     return this.maxParallelism;
   }
 
-  /** Longest wait before a partly filled network buffer is sent; 0 sends after every record. */
-  setBufferTimeout(timeoutMs: number): this {
-    if (!(timeoutMs >= 0)) throw new JobBuildError(`The buffer timeout must be >= 0 ms, got ${timeoutMs}`);
-    this.bufferTimeoutMs = timeoutMs;
+  /** Longest wait before a partly filled network buffer is sent (milliseconds or a Duration); 0 sends after every record. */
+  setBufferTimeout(timeout: DurationLike): this {
+    this.bufferTimeoutMs = toMillis(timeout, 'The buffer timeout');
     return this;
   }
 
   getBufferTimeout(): number {
     return this.bufferTimeoutMs;
+  }
+
+  /** Flink's ExecutionConfig of this job (the auto-watermark interval). */
+  getConfig(): ExecutionConfig {
+    return this.executionConfig;
   }
 
   disableOperatorChaining(): this {

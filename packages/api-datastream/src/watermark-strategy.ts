@@ -1,8 +1,11 @@
 import {
   AscendingTimestampsWatermarks,
   BoundedOutOfOrdernessWatermarks,
+  InvalidDurationError,
   NoWatermarksGenerator,
   WatermarksWithIdleness,
+  toMillis,
+  type DurationLike,
   type TimestampAssigner,
   type WatermarkGenerator,
   type WatermarkGeneratorContext,
@@ -15,9 +18,11 @@ export type WatermarkGeneratorSupplier<T> = (context: WatermarkGeneratorContext)
  * How a stream gets event timestamps and watermarks (Flink's WatermarkStrategy); immutable, every
  * `with*` returns a new strategy. Used with `stream.assignTimestampsAndWatermarks(strategy)`.
  *
- *   WatermarkStrategy.forBoundedOutOfOrderness<Event>(5000)
+ *   WatermarkStrategy.forBoundedOutOfOrderness<Event>(Duration.ofSeconds(5))
  *     .withTimestampAssigner((e) => e.time)
- *     .withIdleness(60_000)
+ *     .withIdleness(Duration.ofMinutes(1))
+ *
+ * Durations are milliseconds, Durations or legacy Times.
  */
 export class WatermarkStrategy<T> implements WatermarkStrategyLike<T> {
   private constructor(
@@ -31,10 +36,10 @@ export class WatermarkStrategy<T> implements WatermarkStrategyLike<T> {
     return new WatermarkStrategy<T>(() => new AscendingTimestampsWatermarks<T>());
   }
 
-  /** Records arrive at most `maxOutOfOrdernessMs` late: watermark = highest timestamp − maxOutOfOrdernessMs − 1. */
-  static forBoundedOutOfOrderness<T>(maxOutOfOrdernessMs: number): WatermarkStrategy<T> {
-    if (!(maxOutOfOrdernessMs >= 0)) throw new RangeError(`maxOutOfOrderness must be >= 0 ms, got ${maxOutOfOrdernessMs}`);
-    return new WatermarkStrategy<T>(() => new BoundedOutOfOrdernessWatermarks<T>(maxOutOfOrdernessMs));
+  /** Records arrive at most `maxOutOfOrderness` late: watermark = highest timestamp − maxOutOfOrderness − 1 ms. */
+  static forBoundedOutOfOrderness<T>(maxOutOfOrderness: DurationLike): WatermarkStrategy<T> {
+    const millis = toMillis(maxOutOfOrderness, 'WatermarkStrategy.forBoundedOutOfOrderness: maxOutOfOrderness');
+    return new WatermarkStrategy<T>(() => new BoundedOutOfOrdernessWatermarks<T>(millis));
   }
 
   /** A custom WatermarkGenerator, created once per parallel instance. */
@@ -53,12 +58,13 @@ export class WatermarkStrategy<T> implements WatermarkStrategyLike<T> {
   }
 
   /**
-   * Marks the stream idle when no record arrived for `idleTimeoutMs` of processing time, so downstream
+   * Marks the stream idle when no record arrived for `idleTimeout` of processing time, so downstream
    * operators do not wait for its watermark; the next record makes it active again.
    */
-  withIdleness(idleTimeoutMs: number): WatermarkStrategy<T> {
-    if (!(idleTimeoutMs > 0)) throw new RangeError(`idleTimeout must be > 0 ms, got ${idleTimeoutMs}`);
-    return new WatermarkStrategy<T>(this.supplier, this.assigner, idleTimeoutMs);
+  withIdleness(idleTimeout: DurationLike): WatermarkStrategy<T> {
+    const millis = toMillis(idleTimeout, 'WatermarkStrategy.withIdleness: idleTimeout');
+    if (millis === 0) throw new InvalidDurationError('WatermarkStrategy.withIdleness: idleTimeout', 'must be > 0', '0 ms');
+    return new WatermarkStrategy<T>(this.supplier, this.assigner, millis);
   }
 
   createWatermarkGenerator(context: WatermarkGeneratorContext): WatermarkGenerator<T> {

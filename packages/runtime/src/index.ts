@@ -79,6 +79,8 @@ export type { RestartStrategyChoice } from './spi/loaders';
 export { isCheckpointingEnabled } from './jobmaster/checkpointing-settings';
 export { KeyGroupOutOfRangeError, CheckpointDataNotFoundError } from './errors';
 // --- stream operators (api helper appends below) ---
+export { Duration, Time, InvalidDurationError, toMillis, toSignedMillis } from './duration';
+export type { DurationLike } from './duration';
 export { TimeWindow, GlobalWindow, getWindowStartWithOffset, WindowAssigner, MergingWindowAssigner, TumblingEventTimeWindows,
   TumblingProcessingTimeWindows, SlidingEventTimeWindows, SlidingProcessingTimeWindows, EventTimeSessionWindows,
   ProcessingTimeSessionWindows, GlobalWindows, mergeTimeWindows, Trigger, TriggerResult, EventTimeTrigger, ProcessingTimeTrigger,

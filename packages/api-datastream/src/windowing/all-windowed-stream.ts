@@ -15,6 +15,7 @@ import {
   type AllWindowFunctionLike,
   type AllWindowFunctionObject,
   type AllWindowOrProcessAllWindowFunction,
+  type DurationLike,
   type Evictor,
   type InternalWindowFunction,
   type OutputTag,
@@ -53,7 +54,8 @@ export class AllWindowedStream<T, W extends Window> {
     this.windowed.evictor(evictor);
     return this;
   }
-  allowedLateness(lateness: number): this {
+  /** Event time: elements up to `lateness` (milliseconds or a Duration) behind a window's end still update it. */
+  allowedLateness(lateness: DurationLike): this {
     this.windowed.allowedLateness(lateness);
     return this;
   }

@@ -1,4 +1,4 @@
-import { IntervalJoinOperator, JobBuildError, type OutputTag, type ProcessJoinFunctionLike } from '@flott/runtime';
+import { IntervalJoinOperator, JobBuildError, toSignedMillis, type DurationLike, type OutputTag, type ProcessJoinFunctionLike } from '@flott/runtime';
 import type { SingleOutputStreamOperator } from '../data-stream';
 import type { KeyedStream } from '../keyed-stream';
 
@@ -10,10 +10,15 @@ export class IntervalJoin<T1, T2, K> {
     private readonly right: KeyedStream<T2, K>,
   ) {}
 
-  /** Joins a left element at time t with right elements of the same key in [t + lower, t + upper] (ms). */
-  between(lowerBound: number, upperBound: number): IntervalJoined<T1, T2, K> {
-    if (!(lowerBound <= upperBound)) throw new JobBuildError(`intervalJoin: lowerBound <= upperBound must be fulfilled, got [${lowerBound}, ${upperBound}]`);
-    return new IntervalJoined<T1, T2, K>(this.left, this.right, lowerBound, upperBound);
+  /**
+   * Joins a left element at time t with right elements of the same key in [t + lower, t + upper];
+   * bounds in milliseconds or as Durations, either may be negative (`between(Duration.ofSeconds(-2), Duration.ofSeconds(1))`).
+   */
+  between(lowerBound: DurationLike, upperBound: DurationLike): IntervalJoined<T1, T2, K> {
+    const lower = toSignedMillis(lowerBound, 'intervalJoin.between: lowerBound');
+    const upper = toSignedMillis(upperBound, 'intervalJoin.between: upperBound');
+    if (!(lower <= upper)) throw new JobBuildError(`intervalJoin: lowerBound <= upperBound must be fulfilled, got [${lower}, ${upper}]`);
+    return new IntervalJoined<T1, T2, K>(this.left, this.right, lower, upper);
   }
 }
 

@@ -5,8 +5,10 @@ import {
   identityFold,
   joinCoGroup,
   listContents,
+  toMillis,
   type CoGroupFunctionLike,
   type Collector,
+  type DurationLike,
   type Evictor,
   type FlatJoinFunction,
   type InternalWindowFunction,
@@ -108,8 +110,9 @@ export abstract class WindowedTwoInputs<T1, T2, K, W extends Window> {
     this.windowEvictor = evictor;
     return this;
   }
-  allowedLateness(lateness: number): this {
-    this.lateness = lateness;
+  /** Event time: elements up to `lateness` (milliseconds or a Duration) behind a window's end still update it. */
+  allowedLateness(lateness: DurationLike): this {
+    this.lateness = toMillis(lateness, 'allowedLateness');
     return this;
   }
 

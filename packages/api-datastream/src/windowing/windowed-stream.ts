@@ -13,7 +13,9 @@ import {
   reduceFn,
   reduceFold,
   reducingContents,
+  toMillis,
   type AggregateFunction,
+  type DurationLike,
   type Evictor,
   type InternalWindowFunction,
   type OutputTag,
@@ -69,10 +71,9 @@ export class WindowedStream<T, K, W extends Window> {
     return this;
   }
 
-  /** Event time: elements up to `lateness` ms behind a window's end still update it and fire it again. */
-  allowedLateness(lateness: number): this {
-    if (!(lateness >= 0)) throw new JobBuildError(`The allowed lateness cannot be negative, got ${lateness}`);
-    this.lateness = lateness;
+  /** Event time: elements up to `lateness` (milliseconds or a Duration) behind a window's end still update it and fire it again. */
+  allowedLateness(lateness: DurationLike): this {
+    this.lateness = toMillis(lateness, 'allowedLateness');
     return this;
   }
 

@@ -1,3 +1,4 @@
+import { Duration, InvalidDurationError, Time } from '../duration';
 import { InMemoryKeyedStateBackend } from '../operators/testing/in-memory-keyed-state-backend';
 import { ManualClock } from '../time/clock';
 import { DefaultKeyedStateStore } from './keyed-state-store';
@@ -111,6 +112,12 @@ describe('state TTL (time from the injected clock)', () => {
     clock.advance(100);
     s.add(10);
     expect(s.get()).toBe(10);
+  });
+
+  it('takes its ttl as milliseconds, Duration or Time (newBuilder and setTtl)', () => {
+    expect(StateTtlConfig.newBuilder(Duration.ofHours(1)).build().ttlMs).toBe(3_600_000);
+    expect(StateTtlConfig.newBuilder(5).setTtl(Time.seconds(2)).build().ttlMs).toBe(2_000);
+    expect(() => StateTtlConfig.newBuilder(Duration.ofSeconds(-1))).toThrow(InvalidDurationError);
   });
 
   it('rejects a non-positive ttl', () => {

@@ -1,3 +1,4 @@
+import { toMillis, type DurationLike } from '../duration';
 import type { Clock } from '../time/clock';
 import { InvalidStateConfigurationError } from './state-errors';
 
@@ -28,7 +29,7 @@ export enum TtlTimeCharacteristic {
  * recorded for the checkpoint issue).
  */
 export class StateTtlConfig {
-  /** @internal Use `StateTtlConfig.newBuilder(ttlMs)...build()`. */
+  /** @internal Use `StateTtlConfig.newBuilder(ttl)...build()`. */
   constructor(
     readonly ttlMs: number,
     readonly updateType: UpdateType,
@@ -37,8 +38,9 @@ export class StateTtlConfig {
     readonly cleanupFullSnapshot: boolean,
   ) {}
 
-  static newBuilder(ttlMs: number): StateTtlConfigBuilder {
-    return new StateTtlConfigBuilder(ttlMs);
+  /** `ttl`: how long a value lives after its last refresh (`Duration.ofHours(1)` or milliseconds). */
+  static newBuilder(ttl: DurationLike): StateTtlConfigBuilder {
+    return new StateTtlConfigBuilder(ttl);
   }
 
   isEnabled(): boolean {
@@ -53,7 +55,11 @@ export class StateTtlConfigBuilder {
   private characteristic = TtlTimeCharacteristic.ProcessingTime;
   private fullSnapshot = false;
 
-  constructor(private ttlMs: number) {}
+  private ttlMs: number;
+
+  constructor(ttl: DurationLike) {
+    this.ttlMs = toMillis(ttl, 'StateTtlConfig: ttl');
+  }
 
   setUpdateType(updateType: UpdateType): this {
     this.updateType = updateType;
@@ -79,8 +85,8 @@ export class StateTtlConfigBuilder {
     this.characteristic = characteristic;
     return this;
   }
-  setTtl(ttlMs: number): this {
-    this.ttlMs = ttlMs;
+  setTtl(ttl: DurationLike): this {
+    this.ttlMs = toMillis(ttl, 'StateTtlConfig: ttl');
     return this;
   }
   cleanupFullSnapshot(): this {

@@ -1,3 +1,4 @@
+import { InvalidDurationError, toMillis, type DurationLike } from '../../duration';
 import type { Clock } from '../../time/clock';
 
 /** Where a WatermarkGenerator emits (Flink's WatermarkOutput). */
@@ -41,11 +42,12 @@ export interface WatermarkStrategyLike<T> {
  */
 export class BoundedOutOfOrdernessWatermarks<T> implements WatermarkGenerator<T> {
   private maxTimestamp: number;
+  private readonly outOfOrdernessMillis: number;
 
-  constructor(private readonly outOfOrdernessMillis: number) {
-    if (!(outOfOrdernessMillis >= 0)) throw new RangeError(`maxOutOfOrderness must be >= 0, got ${outOfOrdernessMillis}`);
+  constructor(maxOutOfOrderness: DurationLike) {
+    this.outOfOrdernessMillis = toMillis(maxOutOfOrderness, 'BoundedOutOfOrdernessWatermarks: maxOutOfOrderness');
     // Starts so that the first periodic watermark is the lowest possible one.
-    this.maxTimestamp = Number.MIN_SAFE_INTEGER + outOfOrdernessMillis + 1;
+    this.maxTimestamp = Number.MIN_SAFE_INTEGER + this.outOfOrdernessMillis + 1;
   }
 
   onEvent(_event: T, eventTimestamp: number, _output?: WatermarkOutput): void {
@@ -80,12 +82,15 @@ export class WatermarksWithIdleness<T> implements WatermarkGenerator<T> {
   /** Processing time since which no event arrived; undefined while events keep coming. */
   private inactiveSince: number | undefined;
 
+  private readonly idleTimeoutMillis: number;
+
   constructor(
     private readonly watermarks: WatermarkGenerator<T>,
-    private readonly idleTimeoutMillis: number,
+    idleTimeout: DurationLike,
     private readonly clock: Clock,
   ) {
-    if (!(idleTimeoutMillis > 0)) throw new RangeError(`idleTimeout must be > 0, got ${idleTimeoutMillis}`);
+    this.idleTimeoutMillis = toMillis(idleTimeout, 'WatermarksWithIdleness: idleTimeout');
+    if (this.idleTimeoutMillis === 0) throw new InvalidDurationError('WatermarksWithIdleness: idleTimeout', 'must be > 0', '0 ms');
   }
 
   onEvent(event: T, eventTimestamp: number, output: WatermarkOutput): void {

@@ -1,3 +1,4 @@
+import { Duration, Time } from '../../duration';
 import { ManualClock } from '../../time/clock';
 import { MAX_WATERMARK } from '../stream-operator';
 import { OneInputOperatorTestHarness } from '../testing/operator-test-harness';
@@ -34,8 +35,8 @@ function strategy(generator: (clock: ManualClock) => WatermarkGenerator<Ev>, wit
 }
 
 describe('watermark generators', () => {
-  it('bounded out-of-orderness emits max timestamp - bound - 1 on periodic emission', () => {
-    const g = new BoundedOutOfOrdernessWatermarks<string>(50);
+  it.each([50, Duration.ofMillis(50), Time.milliseconds(50)])('bounded out-of-orderness (%s) emits max timestamp - bound - 1 on periodic emission', (bound) => {
+    const g = new BoundedOutOfOrdernessWatermarks<string>(bound);
     const out = new CollectingWatermarkOutput();
     const timestamps = [100, 300, 120, 250];
     g.onPeriodicEmit(out);
@@ -53,9 +54,9 @@ describe('watermark generators', () => {
     expect(out.events).toEqual([19]);
   });
 
-  it('with idleness marks idle once no event came for longer than the timeout', () => {
+  it.each([100, Duration.ofMillis(100), Time.milliseconds(100)])('with idleness (%s) marks idle once no event came for longer than the timeout', (timeout) => {
     const clock = new ManualClock(0);
-    const g = new WatermarksWithIdleness(new AscendingTimestampsWatermarks<string>(), 100, clock);
+    const g = new WatermarksWithIdleness(new AscendingTimestampsWatermarks<string>(), timeout, clock);
     const out = new CollectingWatermarkOutput();
     g.onEvent('a', 5, out);
     g.onPeriodicEmit(out); // events since last check: active

@@ -1,3 +1,4 @@
+import { Duration, InvalidDurationError, Time } from '../../duration';
 import { NO_TIMESTAMP } from '../stream-operator';
 import {
   EventTimeSessionWindows,
@@ -122,6 +123,33 @@ describe('GlobalWindows', () => {
     expect(a.assignWindows()).toEqual([GlobalWindow.INSTANCE]);
     expect(a.getDefaultTrigger()).toBeInstanceOf(NeverTrigger);
     expect(GlobalWindow.INSTANCE.maxTimestamp()).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe('assigners take durations as milliseconds, Duration or Time', () => {
+  const at = (now: number) => ({ currentProcessingTime: () => now });
+  it('processing-time assigners: the same windows for every form', () => {
+    for (const [size, slide, offset] of [
+      [1_000, 500, -200],
+      [Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(-200)],
+      [Time.seconds(1), Time.milliseconds(500), Time.milliseconds(-200)],
+    ] as const) {
+      expect(spans(TumblingProcessingTimeWindows.of(size, offset).assignWindows(null, NO_TIMESTAMP, at(1_234)))).toEqual([[800, 1_800]]);
+      expect(spans(SlidingProcessingTimeWindows.of(size, slide, offset).assignWindows(null, NO_TIMESTAMP, at(1_234)))).toEqual([
+        [800, 1_800],
+        [300, 1_300],
+      ]);
+      expect(spans(ProcessingTimeSessionWindows.withGap(slide).assignWindows(null, NO_TIMESTAMP, at(1_234)))).toEqual([[1_234, 1_734]]);
+    }
+  });
+  it('event-time assigners keep their sizes in milliseconds', () => {
+    expect(TumblingEventTimeWindows.of(Duration.ofMinutes(1), Time.seconds(-5))).toMatchObject({ size: 60_000, offset: -5_000 });
+    expect(SlidingEventTimeWindows.of(Time.hours(1), Duration.ofMinutes(5))).toMatchObject({ size: 3_600_000, slide: 300_000, offset: 0 });
+  });
+  it('reject negative sizes with a duration error and keep their own checks', () => {
+    expect(() => TumblingProcessingTimeWindows.of(Duration.ofSeconds(-1))).toThrow(InvalidDurationError);
+    expect(() => SlidingEventTimeWindows.of(10, Duration.ZERO)).toThrow(InvalidWindowParameterError);
+    expect(() => ProcessingTimeSessionWindows.withGap(Time.milliseconds(0))).toThrow(InvalidWindowParameterError);
   });
 });
 

@@ -1,3 +1,4 @@
+import { toMillis, toSignedMillis, type DurationLike } from '../../duration';
 import { NO_TIMESTAMP } from '../stream-operator';
 import { InvalidWindowParameterError, MissingTimestampError } from './window-errors';
 import { GlobalWindow, TimeWindow, getWindowStartWithOffset, type Window } from './windows';
@@ -99,8 +100,10 @@ export class TumblingEventTimeWindows<T = unknown> extends WindowAssigner<T, Tim
     super();
     checkTumbling('TumblingEventTimeWindows', size, offset);
   }
-  static of<T = unknown>(size: number, offset = 0): TumblingEventTimeWindows<T> {
-    return new TumblingEventTimeWindows<T>(size, offset);
+  /** Windows of `size`, shifted by `offset` from the epoch (e.g. `Duration.ofHours(-8)` for days in UTC+8). */
+  static of<T = unknown>(size: DurationLike, offset: DurationLike = 0): TumblingEventTimeWindows<T> {
+    const what = 'TumblingEventTimeWindows.of';
+    return new TumblingEventTimeWindows<T>(toMillis(size, `${what}: size`), toSignedMillis(offset, `${what}: offset`));
   }
   assignWindows(_element: T, timestamp: number): TimeWindow[] {
     const start = getWindowStartWithOffset(eventTimestamp(timestamp, 'TumblingEventTimeWindows'), this.offset, this.size);
@@ -125,8 +128,10 @@ export class TumblingProcessingTimeWindows<T = unknown> extends WindowAssigner<T
     super();
     checkTumbling('TumblingProcessingTimeWindows', size, offset);
   }
-  static of<T = unknown>(size: number, offset = 0): TumblingProcessingTimeWindows<T> {
-    return new TumblingProcessingTimeWindows<T>(size, offset);
+  /** Windows of `size`, shifted by `offset` from the epoch (e.g. `Duration.ofHours(-8)` for days in UTC+8). */
+  static of<T = unknown>(size: DurationLike, offset: DurationLike = 0): TumblingProcessingTimeWindows<T> {
+    const what = 'TumblingProcessingTimeWindows.of';
+    return new TumblingProcessingTimeWindows<T>(toMillis(size, `${what}: size`), toSignedMillis(offset, `${what}: offset`));
   }
   assignWindows(_element: T, _timestamp: number, context: WindowAssignerContext): TimeWindow[] {
     const start = getWindowStartWithOffset(context.currentProcessingTime(), this.offset, this.size);
@@ -152,8 +157,10 @@ export class SlidingEventTimeWindows<T = unknown> extends WindowAssigner<T, Time
     super();
     checkSliding('SlidingEventTimeWindows', size, slide, offset);
   }
-  static of<T = unknown>(size: number, slide: number, offset = 0): SlidingEventTimeWindows<T> {
-    return new SlidingEventTimeWindows<T>(size, slide, offset);
+  /** Windows of `size` starting every `slide`, shifted by `offset` from the epoch. */
+  static of<T = unknown>(size: DurationLike, slide: DurationLike, offset: DurationLike = 0): SlidingEventTimeWindows<T> {
+    const what = 'SlidingEventTimeWindows.of';
+    return new SlidingEventTimeWindows<T>(toMillis(size, `${what}: size`), toMillis(slide, `${what}: slide`), toSignedMillis(offset, `${what}: offset`));
   }
   assignWindows(_element: T, timestamp: number): TimeWindow[] {
     return slidingWindows(eventTimestamp(timestamp, 'SlidingEventTimeWindows'), this.size, this.slide, this.offset);
@@ -178,8 +185,10 @@ export class SlidingProcessingTimeWindows<T = unknown> extends WindowAssigner<T,
     super();
     checkSliding('SlidingProcessingTimeWindows', size, slide, offset);
   }
-  static of<T = unknown>(size: number, slide: number, offset = 0): SlidingProcessingTimeWindows<T> {
-    return new SlidingProcessingTimeWindows<T>(size, slide, offset);
+  /** Windows of `size` starting every `slide`, shifted by `offset` from the epoch. */
+  static of<T = unknown>(size: DurationLike, slide: DurationLike, offset: DurationLike = 0): SlidingProcessingTimeWindows<T> {
+    const what = 'SlidingProcessingTimeWindows.of';
+    return new SlidingProcessingTimeWindows<T>(toMillis(size, `${what}: size`), toMillis(slide, `${what}: slide`), toSignedMillis(offset, `${what}: offset`));
   }
   assignWindows(_element: T, _timestamp: number, context: WindowAssignerContext): TimeWindow[] {
     return slidingWindows(context.currentProcessingTime(), this.size, this.slide, this.offset);
@@ -211,9 +220,10 @@ export class EventTimeSessionWindows<T = unknown> extends MergingTimeWindowAssig
   private constructor(private readonly gapOf: SessionGapExtractor<T>) {
     super();
   }
-  static withGap<T = unknown>(gap: number): EventTimeSessionWindows<T> {
-    checkGap('EventTimeSessionWindows', gap);
-    return new EventTimeSessionWindows<T>(() => gap);
+  static withGap<T = unknown>(gap: DurationLike): EventTimeSessionWindows<T> {
+    const millis = toMillis(gap, 'EventTimeSessionWindows.withGap: gap');
+    checkGap('EventTimeSessionWindows', millis);
+    return new EventTimeSessionWindows<T>(() => millis);
   }
   static withDynamicGap<T>(extractor: SessionGapExtractor<T>): EventTimeSessionWindows<T> {
     return new EventTimeSessionWindows<T>(extractor);
@@ -236,9 +246,10 @@ export class ProcessingTimeSessionWindows<T = unknown> extends MergingTimeWindow
   private constructor(private readonly gapOf: SessionGapExtractor<T>) {
     super();
   }
-  static withGap<T = unknown>(gap: number): ProcessingTimeSessionWindows<T> {
-    checkGap('ProcessingTimeSessionWindows', gap);
-    return new ProcessingTimeSessionWindows<T>(() => gap);
+  static withGap<T = unknown>(gap: DurationLike): ProcessingTimeSessionWindows<T> {
+    const millis = toMillis(gap, 'ProcessingTimeSessionWindows.withGap: gap');
+    checkGap('ProcessingTimeSessionWindows', millis);
+    return new ProcessingTimeSessionWindows<T>(() => millis);
   }
   static withDynamicGap<T>(extractor: SessionGapExtractor<T>): ProcessingTimeSessionWindows<T> {
     return new ProcessingTimeSessionWindows<T>(extractor);

@@ -1,3 +1,4 @@
+import { Duration, Time } from '../../duration';
 import { NO_TIMESTAMP } from '../stream-operator';
 import { CountEvictor, DeltaEvictor, TimeEvictor } from './evictors';
 import { TimeWindow, type TimestampedValue } from './windows';
@@ -26,6 +27,14 @@ describe('TimeEvictor', () => {
     TimeEvictor.of(20).evictBefore(list, list.length, w, ctx);
     // newest 60, cutoff 40: 10 and 40 go.
     expect(list.map((e) => e.timestamp)).toEqual([50, 41, 60, 45]);
+  });
+  it('takes its size as milliseconds, Duration or Time', () => {
+    for (const size of [20, Duration.ofMillis(20), Time.milliseconds(20)]) {
+      const list = elems([10, 50, 41, 40, 60, 45]);
+      TimeEvictor.of(size).evictBefore(list, list.length, w, ctx);
+      expect(list.map((e) => e.timestamp)).toEqual([50, 41, 60, 45]);
+    }
+    expect(() => TimeEvictor.of(Duration.ofMillis(-1))).toThrow('TimeEvictor.of: windowSize: must not be negative, got PT-0.001S');
   });
   it('keeps elements without timestamps', () => {
     const list = [{ value: 'a', timestamp: NO_TIMESTAMP }, { value: 'b', timestamp: NO_TIMESTAMP }];

@@ -1,3 +1,4 @@
+import { toMillis, type DurationLike } from '../../duration';
 import { NO_TIMESTAMP } from '../stream-operator';
 import { InvalidWindowParameterError } from './window-errors';
 import type { TimestampedValue, Window } from './windows';
@@ -43,9 +44,8 @@ export class TimeEvictor<T = unknown> implements Evictor<T, Window> {
     readonly windowSize: number,
     private readonly doEvictAfter: boolean,
   ) {}
-  static of<T = unknown>(windowSize: number, doEvictAfter = false): TimeEvictor<T> {
-    if (!(windowSize >= 0)) throw new InvalidWindowParameterError('TimeEvictor', `window size must be >= 0, got ${windowSize}`);
-    return new TimeEvictor<T>(windowSize, doEvictAfter);
+  static of<T = unknown>(windowSize: DurationLike, doEvictAfter = false): TimeEvictor<T> {
+    return new TimeEvictor<T>(toMillis(windowSize, 'TimeEvictor.of: windowSize'), doEvictAfter);
   }
   evictBefore(elements: TimestampedValue<T>[], _size: number, _window: Window, _ctx: EvictorContext): void {
     if (!this.doEvictAfter) this.evict(elements);

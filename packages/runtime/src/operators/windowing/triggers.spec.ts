@@ -1,3 +1,4 @@
+import { Duration, Time } from '../../duration';
 import type { StateDescriptor } from '../../spi/state-backend';
 import {
   ContinuousEventTimeTrigger,
@@ -182,5 +183,13 @@ describe('NeverTrigger', () => {
     const t = NeverTrigger.create();
     const ctx = new TestingTriggerContext();
     expect([t.onElement(1, 0, GlobalWindow.INSTANCE, ctx), t.onEventTime(0, GlobalWindow.INSTANCE, ctx), t.onProcessingTime(0, GlobalWindow.INSTANCE, ctx)]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('continuous triggers take durations', () => {
+  it('as milliseconds, Duration or Time', () => {
+    expect([10, Duration.ofMillis(10), Time.milliseconds(10)].map((d) => ContinuousEventTimeTrigger.of(d).interval)).toEqual([10, 10, 10]);
+    expect(ContinuousProcessingTimeTrigger.of(Duration.ofSeconds(1)).interval).toBe(1_000);
+    expect(() => ContinuousProcessingTimeTrigger.of(Duration.ZERO)).toThrow('interval must be > 0');
   });
 });

@@ -1,3 +1,4 @@
+import { toMillis, type DurationLike } from '../../duration';
 import type { StateDescriptor } from '../../spi/state-backend';
 import { InvalidWindowParameterError } from './window-errors';
 import type { Window } from './windows';
@@ -262,9 +263,10 @@ abstract class ContinuousTrigger<T> extends Trigger<T, Window> {
 
 /** Fires every `interval` of event time and at the window's end. */
 export class ContinuousEventTimeTrigger<T = unknown> extends ContinuousTrigger<T> {
-  static of<T = unknown>(interval: number): ContinuousEventTimeTrigger<T> {
-    checkInterval('ContinuousEventTimeTrigger', interval);
-    return new ContinuousEventTimeTrigger<T>(interval);
+  static of<T = unknown>(interval: DurationLike): ContinuousEventTimeTrigger<T> {
+    const millis = toMillis(interval, 'ContinuousEventTimeTrigger.of: interval');
+    checkInterval('ContinuousEventTimeTrigger', millis);
+    return new ContinuousEventTimeTrigger<T>(millis);
   }
   onElement(_e: T, timestamp: number, window: Window, ctx: TriggerContext): TriggerResult {
     if (window.maxTimestamp() <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
@@ -291,9 +293,10 @@ export class ContinuousEventTimeTrigger<T = unknown> extends ContinuousTrigger<T
 
 /** Fires every `interval` of processing time and at the window's end. */
 export class ContinuousProcessingTimeTrigger<T = unknown> extends ContinuousTrigger<T> {
-  static of<T = unknown>(interval: number): ContinuousProcessingTimeTrigger<T> {
-    checkInterval('ContinuousProcessingTimeTrigger', interval);
-    return new ContinuousProcessingTimeTrigger<T>(interval);
+  static of<T = unknown>(interval: DurationLike): ContinuousProcessingTimeTrigger<T> {
+    const millis = toMillis(interval, 'ContinuousProcessingTimeTrigger.of: interval');
+    checkInterval('ContinuousProcessingTimeTrigger', millis);
+    return new ContinuousProcessingTimeTrigger<T>(millis);
   }
   onElement(_e: T, _ts: number, window: Window, ctx: TriggerContext): TriggerResult {
     this.startPeriodic(ctx.getCurrentProcessingTime(), window, ctx);
@@ -342,3 +345,4 @@ export class NeverTrigger<T = unknown> extends Trigger<T, Window> {
     return 'NeverTrigger()';
   }
 }
+
