@@ -42,7 +42,7 @@ export { IntervalJoin, IntervalJoined } from './windowing/interval-join';
 export { TimeWindow, GlobalWindow, WindowAssigner, MergingWindowAssigner, TumblingEventTimeWindows, TumblingProcessingTimeWindows,
   SlidingEventTimeWindows, SlidingProcessingTimeWindows, EventTimeSessionWindows, ProcessingTimeSessionWindows, GlobalWindows, Trigger,
   TriggerResult, EventTimeTrigger, ProcessingTimeTrigger, CountTrigger, PurgingTrigger, ContinuousEventTimeTrigger,
-  ContinuousProcessingTimeTrigger, NeverTrigger, CountEvictor, TimeEvictor, DeltaEvictor, ProcessWindowFunction, ProcessAllWindowFunction,
+  ContinuousProcessingTimeTrigger, NeverTrigger, EndOfStreamTrigger, CountEvictor, TimeEvictor, DeltaEvictor, ProcessWindowFunction, ProcessAllWindowFunction,
   ProcessJoinFunction, InvalidWindowParameterError, MissingTimestampError } from '@flott/runtime';
 export type { Window, TimestampedValue, WindowAssignerContext, SessionGapExtractor, TriggerContext, OnMergeContext, TriggerState, Evictor,
   EvictorContext, DeltaFunction, ProcessWindowContext, ProcessWindowFn, ProcessAllWindowFn, ProcessWindowFunctionObject,

@@ -84,7 +84,7 @@ export type { DurationLike } from './duration';
 export { TimeWindow, GlobalWindow, getWindowStartWithOffset, WindowAssigner, MergingWindowAssigner, TumblingEventTimeWindows,
   TumblingProcessingTimeWindows, SlidingEventTimeWindows, SlidingProcessingTimeWindows, EventTimeSessionWindows,
   ProcessingTimeSessionWindows, GlobalWindows, mergeTimeWindows, Trigger, TriggerResult, EventTimeTrigger, ProcessingTimeTrigger,
-  CountTrigger, PurgingTrigger, ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger, NeverTrigger, CountEvictor,
+  CountTrigger, PurgingTrigger, ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger, NeverTrigger, EndOfStreamTrigger, CountEvictor,
   TimeEvictor, DeltaEvictor, InvalidWindowParameterError, MissingTimestampError, MergingWindowSet, ProcessWindowFunction,
   ProcessAllWindowFunction, passThroughWindowFunction, internalProcessWindowFunction, internalProcessAllWindowFunction,
   internalWindowFunction, internalAllWindowFunction, internalWindowOrProcessFunction, internalAllWindowOrProcessFunction, reduceFn,

@@ -10,7 +10,7 @@ import {
   TumblingProcessingTimeWindows,
   mergeTimeWindows,
 } from './assigners';
-import { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger } from './triggers';
+import { EndOfStreamTrigger, EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger } from './triggers';
 import { InvalidWindowParameterError, MissingTimestampError } from './window-errors';
 import { GlobalWindow, TimeWindow, getWindowStartWithOffset } from './windows';
 
@@ -123,6 +123,12 @@ describe('GlobalWindows', () => {
     expect(a.assignWindows()).toEqual([GlobalWindow.INSTANCE]);
     expect(a.getDefaultTrigger()).toBeInstanceOf(NeverTrigger);
     expect(GlobalWindow.INSTANCE.maxTimestamp()).toBe(Number.MAX_SAFE_INTEGER);
+  });
+  it('createWithEndOfStreamTrigger: the same window, fired at the end of input', () => {
+    const a = GlobalWindows.createWithEndOfStreamTrigger();
+    expect(a.assignWindows()).toEqual([GlobalWindow.INSTANCE]);
+    expect(a.getDefaultTrigger()).toBeInstanceOf(EndOfStreamTrigger);
+    expect(a.isEventTime()).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@ import { toMillis, toSignedMillis, type DurationLike } from '../../duration';
 import { NO_TIMESTAMP } from '../stream-operator';
 import { InvalidWindowParameterError, MissingTimestampError } from './window-errors';
 import { GlobalWindow, TimeWindow, getWindowStartWithOffset, type Window } from './windows';
-import { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger, type Trigger } from './triggers';
+import { EndOfStreamTrigger, EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger, type Trigger } from './triggers';
 
 export interface WindowAssignerContext {
   currentProcessingTime(): number;
@@ -268,20 +268,30 @@ export class ProcessingTimeSessionWindows<T = unknown> extends MergingTimeWindow
   }
 }
 
-/** One window for all elements; fires only with a custom trigger (Flink's GlobalWindows). */
+/**
+ * One window for all elements of a key (Flink's GlobalWindows). `create()` never fires by itself
+ * (give it a trigger, e.g. `CountTrigger`); `createWithEndOfStreamTrigger()` fires once, when the
+ * input ends (the watermark reaches MAX_WATERMARK, Flink's Long.MAX_VALUE): one result per key over
+ * all its data, as in a batch group-by. Its results carry timestamp MAX_WATERMARK.
+ */
 export class GlobalWindows<T = unknown> extends WindowAssigner<T, GlobalWindow> {
   private static readonly WINDOWS: GlobalWindow[] = [GlobalWindow.INSTANCE];
-  private constructor() {
+  private constructor(private readonly endOfStream: boolean) {
     super();
   }
+  /** The global window with a trigger that never fires. */
   static create<T = unknown>(): GlobalWindows<T> {
-    return new GlobalWindows<T>();
+    return new GlobalWindows<T>(false);
+  }
+  /** The global window with a trigger that fires once at the end of the input (Flink 1.19+). */
+  static createWithEndOfStreamTrigger<T = unknown>(): GlobalWindows<T> {
+    return new GlobalWindows<T>(true);
   }
   assignWindows(): GlobalWindow[] {
     return GlobalWindows.WINDOWS;
   }
   getDefaultTrigger(): Trigger<T, GlobalWindow> {
-    return NeverTrigger.create<T>();
+    return this.endOfStream ? EndOfStreamTrigger.create<T>() : NeverTrigger.create<T>();
   }
   isEventTime(): boolean {
     return false;

@@ -24,6 +24,7 @@ export {
   ContinuousEventTimeTrigger,
   ContinuousProcessingTimeTrigger,
   NeverTrigger,
+  EndOfStreamTrigger,
 } from './triggers';
 export type { TriggerContext, OnMergeContext, TriggerState } from './triggers';
 export { CountEvictor, TimeEvictor, DeltaEvictor } from './evictors';

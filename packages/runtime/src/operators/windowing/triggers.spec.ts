@@ -4,6 +4,7 @@ import {
   ContinuousEventTimeTrigger,
   ContinuousProcessingTimeTrigger,
   CountTrigger,
+  EndOfStreamTrigger,
   EventTimeTrigger,
   NeverTrigger,
   ProcessingTimeTrigger,
@@ -183,6 +184,22 @@ describe('NeverTrigger', () => {
     const t = NeverTrigger.create();
     const ctx = new TestingTriggerContext();
     expect([t.onElement(1, 0, GlobalWindow.INSTANCE, ctx), t.onEventTime(0, GlobalWindow.INSTANCE, ctx), t.onProcessingTime(0, GlobalWindow.INSTANCE, ctx)]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('EndOfStreamTrigger', () => {
+  it('registers an event-time timer at the window end (MAX_WATERMARK for the global window) and fires only there', () => {
+    const t = EndOfStreamTrigger.create();
+    const ctx = new TestingTriggerContext();
+    const w = GlobalWindow.INSTANCE;
+    ctx.window = w;
+    expect(t.onElement(1, 0, w, ctx)).toBe(TriggerResult.CONTINUE);
+    expect([...ctx.eventTimers]).toEqual([`global@${Number.MAX_SAFE_INTEGER}`]);
+    expect(t.onEventTime(1_000, w, ctx)).toBe(TriggerResult.CONTINUE);
+    expect(t.onProcessingTime(Number.MAX_SAFE_INTEGER, w, ctx)).toBe(TriggerResult.CONTINUE);
+    expect(t.onEventTime(Number.MAX_SAFE_INTEGER, w, ctx)).toBe(TriggerResult.FIRE);
+    t.clear(w, ctx);
+    expect(ctx.eventTimers.size).toBe(0);
   });
 });
 

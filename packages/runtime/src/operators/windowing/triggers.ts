@@ -346,3 +346,31 @@ export class NeverTrigger<T = unknown> extends Trigger<T, Window> {
   }
 }
 
+/**
+ * Fires once when the input ends: the watermark reaches the window's max timestamp, which for the
+ * GlobalWindow is MAX_WATERMARK (default trigger of `GlobalWindows.createWithEndOfStreamTrigger()`).
+ */
+export class EndOfStreamTrigger<T = unknown> extends Trigger<T, Window> {
+  private constructor() {
+    super();
+  }
+  static create<T = unknown>(): EndOfStreamTrigger<T> {
+    return new EndOfStreamTrigger<T>();
+  }
+  onElement(_e: T, _ts: number, window: Window, ctx: TriggerContext): TriggerResult {
+    ctx.registerEventTimeTimer(window.maxTimestamp());
+    return TriggerResult.CONTINUE;
+  }
+  onEventTime(time: number, window: Window, _ctx: TriggerContext): TriggerResult {
+    return time === window.maxTimestamp() ? TriggerResult.FIRE : TriggerResult.CONTINUE;
+  }
+  onProcessingTime(_time: number, _window: Window, _ctx: TriggerContext): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  clear(window: Window, ctx: TriggerContext): void {
+    ctx.deleteEventTimeTimer(window.maxTimestamp());
+  }
+  override toString(): string {
+    return 'EndOfStreamTrigger()';
+  }
+}

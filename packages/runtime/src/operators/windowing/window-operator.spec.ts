@@ -239,6 +239,24 @@ describe('WindowOperator (event time)', () => {
 });
 
 describe('WindowOperator (global windows, processing time, evictors)', () => {
+  it('global windows with the end-of-stream trigger emit one result per key when the input ends', async () => {
+    const { h, feed } = await harnessFor({ assigner: GlobalWindows.createWithEndOfStreamTrigger<Ev>(), contents: reducingContents(sumReduce), windowFunction: passThroughWindowFunction<Ev>() });
+    feed(INPUT);
+    h.processWatermark(1_000_000);
+    expect(h.output.records).toHaveLength(0);
+    h.processWatermark(MAX_WATERMARK);
+    const sums = new Map<string, number>();
+    for (const e of INPUT) sums.set(e.key, (sums.get(e.key) ?? 0) + e.v);
+    expect(h.output.records.map((r) => [r.value.key, r.value.v, r.timestamp]).sort()).toEqual([...sums].sort().map(([k, v]) => [k, v, MAX_WATERMARK]));
+  });
+
+  it('global windows without a trigger never fire, not even at the end of input', async () => {
+    const { h, feed } = await harnessFor({ assigner: GlobalWindows.create<Ev>(), contents: reducingContents(sumReduce), windowFunction: passThroughWindowFunction<Ev>() });
+    feed(INPUT);
+    h.processWatermark(MAX_WATERMARK);
+    expect(h.output.records).toHaveLength(0);
+  });
+
   it('global window with a purging count trigger emits every n elements per key', async () => {
     const { h, feed } = await harnessFor({
       assigner: GlobalWindows.create<Ev>(),
