@@ -48,10 +48,11 @@ const countSum: AggregateFunction<Event, [number, number], [number, number]> = {
   merge: (a, b) => [a[0] + b[0], a[1] + b[1]],
 };
 
+/** A WindowFunction (what a lambda given to reduce/aggregate is, as in Flink): the window itself. */
 const rowOf =
   (tag: string) =>
-  (key: string, ctx: ProcessWindowContext<TimeWindow>, results: Iterable<[number, number]>, out: Collector<Row>): void => {
-    for (const [count, sum] of results) out.collect([tag, key, ctx.window().start, ctx.window().end, count, sum]);
+  (key: string, window: TimeWindow, results: Iterable<[number, number]>, out: Collector<Row>): void => {
+    for (const [count, sum] of results) out.collect([tag, key, window.start, window.end, count, sum]);
   };
 
 const allElements =
@@ -92,8 +93,8 @@ const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
     const naive = keyed.window(SlidingEventTimeWindows.of<Event>(100, 20)).process(allElements('sliding-naive'));
     const all = events
       .windowAll(TumblingEventTimeWindows.of<Event>(200))
-      .aggregate(countSum, (ctx: ProcessWindowContext<TimeWindow>, rs: Iterable<[number, number]>, out: Collector<Row>) => {
-        for (const [c, s] of rs) out.collect(['all', '*', ctx.window().start, ctx.window().end, c, s]);
+      .aggregate(countSum, (window: TimeWindow, rs: Iterable<[number, number]>, out: Collector<Row>) => {
+        for (const [c, s] of rs) out.collect(['all', '*', window.start, window.end, c, s]);
       });
     const sessions = timed(env, n, sessionEvent)
       .keyBy((e) => e.key)
