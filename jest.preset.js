@@ -2,8 +2,17 @@
 // `@flott/*` imports resolve to the packages' sources, so unit tests need no build; code that runs
 // in worker threads or child processes (slots, TaskManagers, the CLI) runs from the built `dist/`,
 // which the Nx `test` target builds first.
+//
+// Coverage (FLOTT_COVERAGE=true, as `npm run coverage` and CI set it, or jest --coverage): each package
+// counts only its own `src/**/*.ts`, not other packages' sources reached through moduleNameMapper,
+// and writes coverage/<package dir>/coverage-summary.json for scripts/coverage.js. Code in worker
+// threads and child processes runs from dist/ and is not counted. Hot-method specialisation is
+// switched off for the instrumented code (operators/specialize.ts): copies of instrumented methods
+// cannot reach their counters.
+const fs = require('fs');
 const path = require('path');
 const packages = path.join(__dirname, 'packages');
+const coverage = process.env.FLOTT_COVERAGE === 'true' || process.argv.includes('--coverage');
 module.exports = (rootDir) => ({
   rootDir,
   testEnvironment: 'node',
@@ -19,4 +28,17 @@ module.exports = (rootDir) => ({
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
   },
   testTimeout: 30000,
+  setupFiles: coverage ? [path.join(__dirname, 'scripts/coverage-jest-setup.js')] : [],
+  // Only packages with sources (not examples/) report coverage.
+  collectCoverage: coverage && fs.existsSync(path.join(rootDir, 'src')),
+  collectCoverageFrom: [
+    'src/**/*.ts',
+    '!src/**/*.spec.ts',
+    '!src/**/testing/**',
+    '!src/**/testing-fixtures/**',
+    '!src/**/bench/**',
+    '!src/**/bench-*.ts',
+  ],
+  coverageDirectory: path.join(__dirname, 'coverage', path.relative(__dirname, rootDir)),
+  coverageReporters: ['json-summary'],
 });

@@ -1,21 +1,40 @@
+import { KeyGroupOutOfRangeError } from '../../errors';
 import type { KeyGroupRange, KeyedStateBackend, StateDescriptor } from '../../spi/state-backend';
+
+export interface InMemoryKeyedStateBackendOptions {
+  /** Maps a key to its key group, checked against the range at setCurrentKey; without it every key is in range. */
+  readonly keyGroupOf?: (key: unknown) => number;
+  /** Named in KeyGroupOutOfRangeError. */
+  readonly operatorId?: string;
+}
 
 /**
  * A keyed state backend for operator tests: one Map per (state, namespace), keyed by the current
  * key. Keys are compared by their JSON form so that equal composite keys (arrays, objects) meet,
- * as they would after serialisation in a real backend.
+ * as they would after serialisation in a real backend. Runs the StateBackend contract suite
+ * (in-memory-keyed-state-backend.spec.ts), given the parameters' `keyGroupOf` and `operatorId`.
  */
 export class InMemoryKeyedStateBackend implements KeyedStateBackend {
   private readonly tables = new Map<string, Map<string, unknown>>();
   private readonly keysById = new Map<string, unknown>();
   private currentKey: unknown;
-  private currentKeyId = '';
+  private currentKeyId: string | undefined;
   private disposed = false;
 
-  constructor(readonly keyGroupRange: KeyGroupRange = { startKeyGroup: 0, endKeyGroup: 127 }) {}
+  constructor(
+    readonly keyGroupRange: KeyGroupRange = { startKeyGroup: 0, endKeyGroup: 127 },
+    private readonly options: InMemoryKeyedStateBackendOptions = {},
+  ) {}
 
   setCurrentKey(key: unknown): void {
     this.checkOpen();
+    if (this.options.keyGroupOf) {
+      const keyGroup = this.options.keyGroupOf(key);
+      const { startKeyGroup, endKeyGroup } = this.keyGroupRange;
+      if (!Number.isInteger(keyGroup) || keyGroup < startKeyGroup || keyGroup > endKeyGroup) {
+        throw new KeyGroupOutOfRangeError(keyGroup, this.keyGroupRange, this.options.operatorId ?? 'under test');
+      }
+    }
     this.currentKey = key;
     this.currentKeyId = keyId(key);
     this.keysById.set(this.currentKeyId, key);
@@ -26,21 +45,21 @@ export class InMemoryKeyedStateBackend implements KeyedStateBackend {
   }
 
   get(descriptor: StateDescriptor, namespace = ''): unknown {
-    this.checkOpen();
-    return this.tables.get(tableId(descriptor, namespace))?.get(this.currentKeyId);
+    const current = this.keyInUse();
+    return this.tables.get(tableId(descriptor, namespace))?.get(current);
   }
 
   put(descriptor: StateDescriptor, value: unknown, namespace = ''): void {
-    this.checkOpen();
+    const current = this.keyInUse();
     const id = tableId(descriptor, namespace);
     let table = this.tables.get(id);
     if (!table) this.tables.set(id, (table = new Map()));
-    table.set(this.currentKeyId, value);
+    table.set(current, value);
   }
 
   clear(descriptor: StateDescriptor, namespace = ''): void {
-    this.checkOpen();
-    this.tables.get(tableId(descriptor, namespace))?.delete(this.currentKeyId);
+    const current = this.keyInUse();
+    this.tables.get(tableId(descriptor, namespace))?.delete(current);
   }
 
   getKeys(descriptor: StateDescriptor, namespace = ''): unknown[] {
@@ -66,6 +85,13 @@ export class InMemoryKeyedStateBackend implements KeyedStateBackend {
 
   private checkOpen(): void {
     if (this.disposed) throw new Error('Assertion failed: keyed state backend used after dispose()');
+  }
+
+  /** The current key's id; state access before any setCurrentKey is a broken invariant. */
+  private keyInUse(): string {
+    this.checkOpen();
+    if (this.currentKeyId === undefined) throw new Error('Assertion failed: keyed state accessed before setCurrentKey()');
+    return this.currentKeyId;
   }
 }
 
