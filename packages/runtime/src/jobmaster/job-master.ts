@@ -136,8 +136,9 @@ export class JobMaster implements JobMasterGateway {
     throw new FlottError('UNKNOWN_OPERATOR_EVENT', `No coordinator for the event of operator ${envelope.operatorId}`, { operatorId: envelope.operatorId });
   }
 
-  async notifySlotLost(allocationId: string, cause: SerializedError): Promise<void> {
-    this.slotPool.slotLost(allocationId);
+  async notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void> {
+    // A pending request fails its slotFor() promise, which fails the attempt in allocateSlotsAndDeploy.
+    if (!this.slotPool.failAllocation(allocationId, deserializeError(cause))) return;
     for (const v of this.graph.getAllExecutionVertices()) {
       const e = v.currentExecution;
       if (e.assignedSlot?.allocationId === allocationId && !e.isTerminal()) {
