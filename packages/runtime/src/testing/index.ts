@@ -18,6 +18,14 @@ export { TestingResourceEventHandler } from './testing-resource-event-handler';
 export type { WorkerTermination } from './testing-resource-event-handler';
 export { TestingResourceManagerDriver, TestingResourcePlatform } from './testing-resource-manager-driver';
 export { TestingLeaderContender, TestingLeaderRetrievalListener } from './testing-leader-contender';
+// Control-plane fakes: a JobManager role or TaskExecutor served on an in-process RpcService, recording its calls.
+export { TestingTaskExecutorGateway } from './testing-task-executor-gateway';
+export type { SlotRequestCall, TestingTaskExecutorOptions } from './testing-task-executor-gateway';
+export { TestingJobMasterGateway } from './testing-job-master-gateway';
+export type { SlotOfferCall } from './testing-job-master-gateway';
+export { TestingResourceManagerGateway } from './testing-resource-manager-gateway';
+export type { SlotRequest } from './testing-resource-manager-gateway';
+export { settle } from './settle';
 export type { LeaderInformation } from './testing-leader-contender';
 
 // Operator test harnesses (Flink's OneInputStreamOperatorTestHarness and friends).
