@@ -26,6 +26,16 @@ export type { SlotOfferCall } from './testing-job-master-gateway';
 export { TestingResourceManagerGateway } from './testing-resource-manager-gateway';
 export type { SlotRequest } from './testing-resource-manager-gateway';
 export { settle } from './settle';
+export { TestingControlPlane } from './testing-control-plane';
+export type { TestingControlPlaneOptions } from './testing-control-plane';
+export { TestingJobMasterRun } from './testing-job-master';
+export type { TestingJobMasterOptions } from './testing-job-master';
+export { testingJobGraph, testingJobSubmission } from './testing-job-submission';
+export type { TestingJobGraphOptions } from './testing-job-submission';
+export { TestingSchedulingStrategy, TestingSchedulingStrategyFactory } from './testing-scheduling-strategy';
+export { TestingFailoverStrategy, TestingFailoverStrategyFactory } from './testing-failover-strategy';
+export type { TasksNeedingRestart } from './testing-failover-strategy';
+export { TestingRestartBackoffStrategy, TestingRestartBackoffStrategyFactory } from './testing-restart-backoff-strategy';
 export type { LeaderInformation } from './testing-leader-contender';
 
 // Operator test harnesses (Flink's OneInputStreamOperatorTestHarness and friends).
