@@ -112,10 +112,13 @@ export class JobMaster implements JobMasterGateway {
     if (execution.state === update.state) return true;
     const cause = update.error ? deserializeError(update.error) : undefined;
     let reported = update.state;
-    if (!canTransitionExecution(execution.state, reported)) {
-      // As Flink: progress reports of an attempt being canceled are ignored; its end counts as canceled.
-      if (execution.state !== ExecutionState.CANCELING || !isTerminalExecutionState(reported)) return false;
+    if (execution.state === ExecutionState.CANCELING && isTerminalExecutionState(reported)) {
+      // As Flink (Execution#processFail): however an attempt being canceled ends, even failing, it is
+      // canceled, so it is not counted as another failure by the restart strategy.
       reported = ExecutionState.CANCELED;
+    } else if (!canTransitionExecution(execution.state, reported)) {
+      // Progress reports of an attempt being canceled, or that move an attempt backwards, are ignored.
+      return false;
     }
     execution.transitionState(reported, cause);
     if (reported === ExecutionState.FINISHED && update.accumulators) {
