@@ -76,17 +76,18 @@ export class JobMaster implements JobMasterGateway {
 
   constructor(private readonly opts: JobMasterOptions) {
     const jobGraph = opts.submission.jobGraph;
-    this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
     this.graph = new ExecutionGraph(jobGraph, { clock: opts.clock });
     this.topology = new ExecutionGraphSchedulingTopology(this.graph);
-    this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
-    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm);
     this.collect = new CollectCoordinator(opts.configuration.get(ClientOptions.COLLECT_MAX_BUFFERED_RECORDS));
     this.failover = opts.failoverStrategyFactory.create(this.topology);
     this.strategy = opts.schedulingStrategyFactory.createInstance(
       { allocateSlotsAndDeploy: (ids) => void this.allocateSlotsAndDeploy(ids) },
       this.topology,
     );
+    // Registered last: a job that cannot be built (invalid graph or configuration) must not keep its address taken.
+    this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
+    this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
+    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm);
   }
 
   get jobId(): string {
