@@ -22,9 +22,9 @@ import type { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
 import type { SchedulingStrategy, SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
 import type { Clock, Scheduler } from '../time/clock';
-import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
 import { mergeAccumulatorValues } from '../taskexecutor/task-runtime-context';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
+import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 
 export class NotEnoughSlotsError extends FlottError {
@@ -218,7 +218,7 @@ export class JobMaster implements JobMasterGateway {
         if (e.state !== ExecutionState.SCHEDULED || e !== vertices[i].currentExecution) continue;
         const slot = slots.get(this.sharingKey(vertices[i]))!;
         e.transitionState(ExecutionState.DEPLOYING);
-        const tdd = this.deploymentDescriptor(vertices[i], slot);
+        const tdd = createDeploymentDescriptor(this.graph, vertices[i], this.opts.submission, slot.allocationId, this.address);
         this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).submitTask(tdd).catch((err: unknown) => {
           void this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
         });
@@ -230,52 +230,6 @@ export class JobMaster implements JobMasterGateway {
         await this.updateTaskExecutionState({ jobId: this.jobId, attemptId: first.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
       }
     }
-  }
-
-  private deploymentDescriptor(vertex: ExecutionVertex, slot: PhysicalSlot): TaskDeploymentDescriptor {
-    const { submission } = this.opts;
-    const execution = vertex.currentExecution;
-    const partitionKeyOf = (partitionId: string, producerVertexId: string) =>
-      `${partitionId}@${this.graph.getExecutionVertex(producerVertexId).currentExecution.attemptId}`;
-    return {
-      jobId: this.jobId,
-      jobName: submission.jobGraph.jobName,
-      attemptId: execution.attemptId,
-      attemptNumber: execution.attemptNumber,
-      allocationId: slot.allocationId,
-      subtaskIndex: vertex.subtaskIndex,
-      vertex: vertex.jobVertex,
-      executeIndex: submission.jobGraph.executeIndex,
-      artifactSha256: submission.artifact.sha256,
-      args: submission.args,
-      jobConfiguration: submission.configuration,
-      jobMasterAddress: this.address,
-      inputs: this.graph.getInputChannels(vertex.id).map((gate) => {
-        const edge = vertex.jobVertex.inputs.find((e) => e.dataSetId === gate.dataSetId)!;
-        return {
-          dataSetId: gate.dataSetId,
-          streamEdgeId: edge.streamEdgeId,
-          typeNumber: gate.typeNumber,
-          channels: gate.channels.map((c) => ({
-            partitionKey: partitionKeyOf(c.partitionId, c.producerVertexId),
-            subpartitionIndex: c.subpartitionIndex,
-            producerResourceId: this.graph.getExecutionVertex(c.producerVertexId).currentExecution.assignedSlot?.taskManagerId ?? '',
-          })),
-        };
-      }),
-      outputs: this.graph.getProducedPartitions(vertex.id).map((p) => {
-        const result = this.graph.getIntermediateResult(p.dataSetId);
-        const consumer = this.graph.getJobVertex(result.consumerJobVertexId);
-        return {
-          dataSetId: p.dataSetId,
-          partitionKey: `${p.id}@${execution.attemptId}`,
-          streamEdgeId: result.descriptor.streamEdgeId,
-          partitioner: result.consumerEdge.partitioner,
-          numSubpartitions: p.numberOfSubpartitions,
-          consumerMaxParallelism: consumer.maxParallelism,
-        };
-      }),
-    };
   }
 
   // ---- failures, restarts, termination ----
