@@ -36,6 +36,11 @@ export { TestingSchedulingStrategy, TestingSchedulingStrategyFactory } from './t
 export { TestingFailoverStrategy, TestingFailoverStrategyFactory } from './testing-failover-strategy';
 export type { TasksNeedingRestart } from './testing-failover-strategy';
 export { TestingRestartBackoffStrategy, TestingRestartBackoffStrategyFactory } from './testing-restart-backoff-strategy';
+// StreamTasks in-process: an in-memory slot environment, real deployment descriptors, recording operators.
+export { TestingTaskEnvironment } from './testing-task-environment';
+export { testingDeploymentDescriptors } from './testing-deployment';
+export { TestingSourceOperator, TestingOneInputOperator } from './testing-stream-operators';
+export type { OpenHook } from './testing-stream-operators';
 export type { LeaderInformation } from './testing-leader-contender';
 
 // Operator test harnesses (Flink's OneInputStreamOperatorTestHarness and friends).
