@@ -41,6 +41,7 @@ export { TestingTaskEnvironment } from './testing-task-environment';
 export { testingDeploymentDescriptors } from './testing-deployment';
 export { TestingSourceOperator, TestingOneInputOperator } from './testing-stream-operators';
 export type { OpenHook } from './testing-stream-operators';
+export { TestingTaskSlot, TestingTaskSlots } from './testing-task-slot';
 export type { LeaderInformation } from './testing-leader-contender';
 
 // Operator test harnesses (Flink's OneInputStreamOperatorTestHarness and friends).
