@@ -22,9 +22,9 @@ import type { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
 import type { SchedulingStrategy, SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
 import type { Clock, Scheduler } from '../time/clock';
-import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
 import { mergeAccumulatorValues } from '../taskexecutor/task-runtime-context';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
+import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 
 export class NotEnoughSlotsError extends FlottError {
@@ -76,17 +76,18 @@ export class JobMaster implements JobMasterGateway {
 
   constructor(private readonly opts: JobMasterOptions) {
     const jobGraph = opts.submission.jobGraph;
-    this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
     this.graph = new ExecutionGraph(jobGraph, { clock: opts.clock });
     this.topology = new ExecutionGraphSchedulingTopology(this.graph);
-    this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
-    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm);
     this.collect = new CollectCoordinator(opts.configuration.get(ClientOptions.COLLECT_MAX_BUFFERED_RECORDS));
     this.failover = opts.failoverStrategyFactory.create(this.topology);
     this.strategy = opts.schedulingStrategyFactory.createInstance(
       { allocateSlotsAndDeploy: (ids) => void this.allocateSlotsAndDeploy(ids) },
       this.topology,
     );
+    // Registered last: a job that cannot be built (invalid graph or configuration) must not keep its address taken.
+    this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
+    this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
+    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm);
   }
 
   get jobId(): string {
@@ -112,10 +113,13 @@ export class JobMaster implements JobMasterGateway {
     if (execution.state === update.state) return true;
     const cause = update.error ? deserializeError(update.error) : undefined;
     let reported = update.state;
-    if (!canTransitionExecution(execution.state, reported)) {
-      // As Flink: progress reports of an attempt being canceled are ignored; its end counts as canceled.
-      if (execution.state !== ExecutionState.CANCELING || !isTerminalExecutionState(reported)) return false;
+    if (execution.state === ExecutionState.CANCELING && isTerminalExecutionState(reported)) {
+      // As Flink (Execution#processFail): however an attempt being canceled ends, even failing, it is
+      // canceled, so it is not counted as another failure by the restart strategy.
       reported = ExecutionState.CANCELED;
+    } else if (!canTransitionExecution(execution.state, reported)) {
+      // Progress reports of an attempt being canceled, or that move an attempt backwards, are ignored.
+      return false;
     }
     execution.transitionState(reported, cause);
     if (reported === ExecutionState.FINISHED && update.accumulators) {
@@ -136,8 +140,9 @@ export class JobMaster implements JobMasterGateway {
     throw new FlottError('UNKNOWN_OPERATOR_EVENT', `No coordinator for the event of operator ${envelope.operatorId}`, { operatorId: envelope.operatorId });
   }
 
-  async notifySlotLost(allocationId: string, cause: SerializedError): Promise<void> {
-    this.slotPool.slotLost(allocationId);
+  async notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void> {
+    // A pending request fails its slotFor() promise, which fails the attempt in allocateSlotsAndDeploy.
+    if (!this.slotPool.failAllocation(allocationId, deserializeError(cause))) return;
     for (const v of this.graph.getAllExecutionVertices()) {
       const e = v.currentExecution;
       if (e.assignedSlot?.allocationId === allocationId && !e.isTerminal()) {
@@ -213,7 +218,7 @@ export class JobMaster implements JobMasterGateway {
         if (e.state !== ExecutionState.SCHEDULED || e !== vertices[i].currentExecution) continue;
         const slot = slots.get(this.sharingKey(vertices[i]))!;
         e.transitionState(ExecutionState.DEPLOYING);
-        const tdd = this.deploymentDescriptor(vertices[i], slot);
+        const tdd = createDeploymentDescriptor(this.graph, vertices[i], this.opts.submission, slot.allocationId, this.address);
         this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).submitTask(tdd).catch((err: unknown) => {
           void this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
         });
@@ -225,52 +230,6 @@ export class JobMaster implements JobMasterGateway {
         await this.updateTaskExecutionState({ jobId: this.jobId, attemptId: first.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
       }
     }
-  }
-
-  private deploymentDescriptor(vertex: ExecutionVertex, slot: PhysicalSlot): TaskDeploymentDescriptor {
-    const { submission } = this.opts;
-    const execution = vertex.currentExecution;
-    const partitionKeyOf = (partitionId: string, producerVertexId: string) =>
-      `${partitionId}@${this.graph.getExecutionVertex(producerVertexId).currentExecution.attemptId}`;
-    return {
-      jobId: this.jobId,
-      jobName: submission.jobGraph.jobName,
-      attemptId: execution.attemptId,
-      attemptNumber: execution.attemptNumber,
-      allocationId: slot.allocationId,
-      subtaskIndex: vertex.subtaskIndex,
-      vertex: vertex.jobVertex,
-      executeIndex: submission.jobGraph.executeIndex,
-      artifactSha256: submission.artifact.sha256,
-      args: submission.args,
-      jobConfiguration: submission.configuration,
-      jobMasterAddress: this.address,
-      inputs: this.graph.getInputChannels(vertex.id).map((gate) => {
-        const edge = vertex.jobVertex.inputs.find((e) => e.dataSetId === gate.dataSetId)!;
-        return {
-          dataSetId: gate.dataSetId,
-          streamEdgeId: edge.streamEdgeId,
-          typeNumber: gate.typeNumber,
-          channels: gate.channels.map((c) => ({
-            partitionKey: partitionKeyOf(c.partitionId, c.producerVertexId),
-            subpartitionIndex: c.subpartitionIndex,
-            producerResourceId: this.graph.getExecutionVertex(c.producerVertexId).currentExecution.assignedSlot?.taskManagerId ?? '',
-          })),
-        };
-      }),
-      outputs: this.graph.getProducedPartitions(vertex.id).map((p) => {
-        const result = this.graph.getIntermediateResult(p.dataSetId);
-        const consumer = this.graph.getJobVertex(result.consumerJobVertexId);
-        return {
-          dataSetId: p.dataSetId,
-          partitionKey: `${p.id}@${execution.attemptId}`,
-          streamEdgeId: result.descriptor.streamEdgeId,
-          partitioner: result.consumerEdge.partitioner,
-          numSubpartitions: p.numberOfSubpartitions,
-          consumerMaxParallelism: consumer.maxParallelism,
-        };
-      }),
-    };
   }
 
   // ---- failures, restarts, termination ----

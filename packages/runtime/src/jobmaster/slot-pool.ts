@@ -12,7 +12,10 @@ export interface PhysicalSlot {
 /**
  * The slots a job holds (Flink's SlotPool + slot sharing): one physical slot per shared slot key
  * (`${slotSharingGroup}#${subtaskIndex}`), so by default one slot runs one whole pipeline. Slots are
- * kept across restarts and returned when the job ends.
+ * kept across restarts and returned when the job ends. A request is acknowledged by the
+ * ResourceManager and completes when a TaskExecutor offers the slot, or fails when the
+ * ResourceManager reports the allocation failed (slot.request.timeout is the ResourceManager's).
+ * Used on the JobMaster's event loop only.
  */
 export class SlotPool {
   private readonly byKey = new Map<string, PhysicalSlot>();
@@ -59,9 +62,26 @@ export class SlotPool {
     return accepted;
   }
 
-  /** A slot went away (TaskManager lost): forget it so a restart asks for a new one. */
-  slotLost(allocationId: string): void {
-    for (const [k, s] of this.byKey) if (s.allocationId === allocationId) this.byKey.delete(k);
+  /**
+   * The ResourceManager reports that an allocation failed: a pending request fails with `cause`; a
+   * held slot is forgotten (its TaskManager is gone), so a restart asks for a new one. Returns
+   * whether the job held the slot (its tasks then fail too).
+   */
+  failAllocation(allocationId: string, cause: Error): boolean {
+    const waiting = this.pending.get(allocationId);
+    if (waiting) {
+      this.pending.delete(allocationId);
+      this.requested.delete(waiting.key);
+      waiting.reject(cause);
+      return false;
+    }
+    for (const [k, s] of this.byKey) {
+      if (s.allocationId === allocationId) {
+        this.byKey.delete(k);
+        return true;
+      }
+    }
+    return false;
   }
 
   allSlots(): PhysicalSlot[] {

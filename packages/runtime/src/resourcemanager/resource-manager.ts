@@ -1,5 +1,6 @@
-import { FlottError } from '../errors';
+import { FlottError, serializeError, SlotRequestTimeoutError } from '../errors';
 import type {
+  JobMasterGateway,
   ResourceManagerGateway,
   ResourceOverview,
   TaskExecutorGateway,
@@ -8,19 +9,26 @@ import type {
 import type { RpcService } from '../rpc/rpc-service';
 import type { Cancellable, Scheduler } from '../time/clock';
 
+/** The TaskManager holding a slot of the job left the cluster (its tasks are gone with it). */
+export class TaskManagerLostError extends FlottError {
+  constructor(resourceId: string, cause: string, allocationId: string, jobId: string | undefined) {
+    super('TASK_MANAGER_LOST', `TaskManager ${resourceId} disconnected (${cause}); slot ${allocationId} is lost`, { resourceId, cause, allocationId, jobId });
+  }
+}
+
 interface RegisteredSlot {
   readonly resourceId: string;
   readonly slotIndex: number;
   allocationId?: string;
   jobId?: string;
+  /** Known for slots this ResourceManager assigned (not for allocations a registering TaskExecutor reports). */
+  jobMasterAddress?: string;
 }
 
 interface PendingRequest {
   readonly jobId: string;
   readonly allocationId: string;
   readonly jobMasterAddress: string;
-  readonly resolve: () => void;
-  readonly reject: (e: Error) => void;
   readonly timer: Cancellable;
 }
 
@@ -35,8 +43,11 @@ export interface ResourceManagerOptions {
 
 /**
  * The ResourceManager with its slot manager (Flink's): TaskExecutors register their slots; a
- * JobMaster's slot request is matched to a free slot, whose TaskExecutor is told to offer it to that
- * JobMaster. Requests that find no free slot wait (bounded by slot.request.timeout).
+ * JobMaster's slot request is acknowledged at once and matched to a free slot, whose TaskExecutor
+ * is told to offer it to that JobMaster. Requests that find no free slot wait, in arrival order,
+ * bounded by slot.request.timeout. Every failure of a request, and the loss of an assigned slot when
+ * its TaskExecutor disconnects, is reported to the JobMaster (notifyAllocationFailure). All calls
+ * run on the JobManager's event loop.
  */
 export class ResourceManager implements ResourceManagerGateway {
   readonly address: string;
@@ -50,52 +61,52 @@ export class ResourceManager implements ResourceManagerGateway {
   }
 
   async registerTaskExecutor(registration: TaskExecutorRegistration): Promise<{ resourceManagerId: string }> {
-    if (this.taskExecutors.has(registration.resourceId)) await this.disconnectTaskExecutor(registration.resourceId, 're-registration');
+    const jobMasters = new Map<string, string>();
+    if (this.taskExecutors.has(registration.resourceId)) {
+      // A TaskExecutor that comes back keeps the allocations it still reports; the others are lost.
+      for (const s of this.slots) {
+        if (s.resourceId === registration.resourceId && s.allocationId && s.jobMasterAddress) jobMasters.set(s.allocationId, s.jobMasterAddress);
+      }
+      const reported = new Set(registration.slots.map((s) => s.allocationId).filter((a): a is string => a !== undefined));
+      this.removeTaskExecutor(registration.resourceId, 're-registration', reported);
+    }
     this.taskExecutors.set(registration.resourceId, {
       address: registration.address,
       gateway: this.opts.rpc.connect<TaskExecutorGateway>(registration.address),
     });
     for (const s of registration.slots) {
-      this.slots.push({ resourceId: registration.resourceId, slotIndex: s.slotIndex, allocationId: s.allocationId, jobId: s.jobId });
+      const jobMasterAddress = s.allocationId ? jobMasters.get(s.allocationId) : undefined;
+      this.slots.push({ resourceId: registration.resourceId, slotIndex: s.slotIndex, allocationId: s.allocationId, jobId: s.jobId, jobMasterAddress });
     }
     this.matchPending();
     return { resourceManagerId: this.resourceManagerId };
   }
 
-  async disconnectTaskExecutor(resourceId: string, _cause: string): Promise<void> {
-    this.taskExecutors.delete(resourceId);
-    for (let i = this.slots.length - 1; i >= 0; i--) if (this.slots[i].resourceId === resourceId) this.slots.splice(i, 1);
+  async disconnectTaskExecutor(resourceId: string, cause: string): Promise<void> {
+    this.removeTaskExecutor(resourceId, cause, new Set());
   }
 
-  requestSlot(jobId: string, allocationId: string, jobMasterAddress: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const timeoutMs = this.opts.slotRequestTimeoutMs;
-      const timer = this.opts.scheduler.schedule(timeoutMs, () => {
-        const i = this.pending.findIndex((p) => p.allocationId === allocationId);
-        if (i >= 0) {
-          this.pending.splice(i, 1);
-          reject(new FlottError('SLOT_REQUEST_TIMEOUT', `No slot became free within ${timeoutMs} ms (slot.request.timeout)`, { jobId, allocationId, timeoutMs }));
-        }
-      });
-      this.pending.push({ jobId, allocationId, jobMasterAddress, resolve, reject, timer });
-      this.matchPending();
+  async requestSlot(jobId: string, allocationId: string, jobMasterAddress: string): Promise<void> {
+    const timeoutMs = this.opts.slotRequestTimeoutMs;
+    const timer = this.opts.scheduler.schedule(timeoutMs, () => {
+      const i = this.pending.findIndex((p) => p.allocationId === allocationId);
+      if (i < 0) return;
+      this.pending.splice(i, 1);
+      this.notifyAllocationFailure(jobMasterAddress, allocationId, new SlotRequestTimeoutError(jobId, 1, timeoutMs));
     });
+    this.pending.push({ jobId, allocationId, jobMasterAddress, timer });
+    this.matchPending();
   }
 
   async cancelSlotRequest(allocationId: string): Promise<void> {
     const i = this.pending.findIndex((p) => p.allocationId === allocationId);
-    if (i >= 0) {
-      const [p] = this.pending.splice(i, 1);
-      p.timer.cancel();
-      p.reject(new FlottError('SLOT_REQUEST_CANCELED', `Slot request ${allocationId} canceled`, { allocationId }));
-    }
+    if (i >= 0) this.pending.splice(i, 1)[0].timer.cancel();
   }
 
   async notifySlotAvailable(resourceId: string, slotIndex: number, allocationId: string): Promise<void> {
     const slot = this.slots.find((s) => s.resourceId === resourceId && s.slotIndex === slotIndex);
     if (slot && slot.allocationId === allocationId) {
-      slot.allocationId = undefined;
-      slot.jobId = undefined;
+      this.freeSlot(slot);
       this.matchPending();
     }
   }
@@ -112,9 +123,35 @@ export class ResourceManager implements ResourceManagerGateway {
   async close(): Promise<void> {
     for (const p of this.pending.splice(0)) {
       p.timer.cancel();
-      p.reject(new FlottError('RESOURCE_MANAGER_CLOSED', 'The ResourceManager shut down'));
+      this.notifyAllocationFailure(p.jobMasterAddress, p.allocationId, new FlottError('RESOURCE_MANAGER_CLOSED', 'The ResourceManager shut down'));
     }
     this.opts.rpc.unregister(this.address);
+  }
+
+  /** Forgets the TaskExecutor's slots; the JobMasters of assigned ones (except `keep`) hear they are lost. */
+  private removeTaskExecutor(resourceId: string, cause: string, keep: ReadonlySet<string>): void {
+    this.taskExecutors.delete(resourceId);
+    for (let i = this.slots.length - 1; i >= 0; i--) {
+      const slot = this.slots[i];
+      if (slot.resourceId !== resourceId) continue;
+      this.slots.splice(i, 1);
+      const { allocationId, jobId, jobMasterAddress } = slot;
+      if (allocationId && jobMasterAddress && !keep.has(allocationId)) {
+        this.notifyAllocationFailure(jobMasterAddress, allocationId, new TaskManagerLostError(resourceId, cause, allocationId, jobId));
+      }
+      this.freeSlot(slot);
+    }
+  }
+
+  private freeSlot(slot: RegisteredSlot): void {
+    slot.allocationId = undefined;
+    slot.jobId = undefined;
+    slot.jobMasterAddress = undefined;
+  }
+
+  /** Best effort: a JobMaster that is gone needs no answer. */
+  private notifyAllocationFailure(jobMasterAddress: string, allocationId: string, cause: Error): void {
+    this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress).notifyAllocationFailure(allocationId, serializeError(cause)).catch(() => undefined);
   }
 
   private matchPending(): void {
@@ -123,13 +160,13 @@ export class ResourceManager implements ResourceManagerGateway {
       if (!free) return;
       const request = this.pending.shift()!;
       request.timer.cancel();
-      free.allocationId = request.allocationId;
-      free.jobId = request.jobId;
+      Object.assign(free, { allocationId: request.allocationId, jobId: request.jobId, jobMasterAddress: request.jobMasterAddress });
       const te = this.taskExecutors.get(free.resourceId)!;
-      te.gateway.requestSlot(free.slotIndex, request.jobId, request.allocationId, request.jobMasterAddress).then(request.resolve, (e: Error) => {
-        free.allocationId = undefined;
-        free.jobId = undefined;
-        request.reject(e);
+      te.gateway.requestSlot(free.slotIndex, request.jobId, request.allocationId, request.jobMasterAddress).catch((e: unknown) => {
+        if (free.allocationId !== request.allocationId) return; // freed meanwhile, or reported lost with its TaskExecutor
+        this.freeSlot(free);
+        this.notifyAllocationFailure(request.jobMasterAddress, request.allocationId, e instanceof Error ? e : new Error(String(e)));
+        this.matchPending();
       });
     }
   }

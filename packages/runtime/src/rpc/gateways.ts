@@ -35,8 +35,13 @@ export interface JobMasterGateway {
   updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean>;
   /** Operator → coordinator messages (the collect sink); resolves with the coordinator's answer. */
   sendOperatorEvent(envelope: OperatorEventEnvelope): Promise<unknown>;
-  /** The TaskExecutor lost or freed a slot the job held. */
-  notifySlotLost(allocationId: string, cause: SerializedError): Promise<void>;
+  /**
+   * A slot of the job is gone (Flink's notifyAllocationFailure), called by the ResourceManager: the
+   * request for it failed (slot.request.timeout passed, the TaskExecutor refused it, the
+   * ResourceManager shut down) or the TaskExecutor that held it disappeared. A pending request fails
+   * with `cause`; the tasks running in a held slot fail with it.
+   */
+  notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void>;
 }
 
 export interface SlotReportEntry {
@@ -55,8 +60,14 @@ export interface TaskExecutorRegistration {
 export interface ResourceManagerGateway {
   registerTaskExecutor(registration: TaskExecutorRegistration): Promise<{ resourceManagerId: string }>;
   disconnectTaskExecutor(resourceId: string, cause: string): Promise<void>;
-  /** Asks for one slot for the job; resolves once a TaskExecutor was told to offer it to the JobMaster. */
+  /**
+   * Registers a request for one slot for the job and resolves at once (an acknowledgement, so the
+   * wait for a slot is bounded by slot.request.timeout, not by rpc.ask-timeout). The slot arrives as
+   * a TaskExecutor's offer to the JobMaster; a failed request is reported through
+   * JobMasterGateway.notifyAllocationFailure.
+   */
   requestSlot(jobId: string, allocationId: string, jobMasterAddress: string): Promise<void>;
+  /** Withdraws a request the JobMaster no longer needs; nothing is reported back. */
   cancelSlotRequest(allocationId: string): Promise<void>;
   /** The TaskExecutor freed a slot (after the job released it). */
   notifySlotAvailable(resourceId: string, slotIndex: number, allocationId: string): Promise<void>;

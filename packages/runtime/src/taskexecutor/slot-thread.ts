@@ -44,8 +44,35 @@ export function setInitialOldGeneration(mb: number): void {
   setFlagsFromString(`--initial-old-space-size=${Math.max(0, Math.floor(mb))}`);
 }
 
+/**
+ * One task slot as its TaskExecutor sees it: messages in (`post`), messages and the exit out (the
+ * callbacks given to the factory), on the TaskExecutor's event loop. A SlotThread in production; a
+ * fake in in-process tests.
+ */
+export interface TaskSlot {
+  readonly slotIndex: number;
+  /** Resolves once the slot takes deployments. */
+  readonly ready: Promise<void>;
+  readonly alive: boolean;
+  post(msg: ToSlot, transfer?: MessagePort[]): void;
+  shutdown(): Promise<void>;
+}
+
+/** Starts the slot `slotIndex` of a TaskExecutor (again, after the previous one died). */
+export type TaskSlotFactory = (
+  slotIndex: number,
+  workerData: SlotWorkerData,
+  heap: SlotHeap,
+  onMessage: (slot: TaskSlot, msg: FromSlot) => void,
+  onExit: (slot: TaskSlot, code: number, error?: Error) => void,
+) => TaskSlot;
+
+/** The production TaskSlotFactory: a worker thread per slot. */
+export const slotThreadFactory: TaskSlotFactory = (slotIndex, workerData, heap, onMessage, onExit) =>
+  new SlotThread(slotIndex, workerData, heap, onMessage, onExit);
+
 /** One task slot: a worker thread with its own V8 heap limit (DESIGN.md §4). */
-export class SlotThread {
+export class SlotThread implements TaskSlot {
   readonly worker: Worker;
   readonly ready: Promise<void>;
   private exited = false;
@@ -54,8 +81,8 @@ export class SlotThread {
     readonly slotIndex: number,
     workerData: SlotWorkerData,
     heap: SlotHeap,
-    onMessage: (slot: SlotThread, msg: FromSlot) => void,
-    onExit: (slot: SlotThread, code: number, error?: Error) => void,
+    onMessage: (slot: TaskSlot, msg: FromSlot) => void,
+    onExit: (slot: TaskSlot, code: number, error?: Error) => void,
   ) {
     setInitialOldGeneration(heap.initialMb);
     this.worker = new Worker(slotWorkerEntry(), {

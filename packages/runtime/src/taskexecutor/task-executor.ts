@@ -9,7 +9,7 @@ import type { RpcService } from '../rpc/rpc-service';
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { TaskDeploymentDescriptor } from './deployment';
 import type { FromSlot, SlotStats } from './slot-protocol';
-import { SlotThread, slotHeapOf, type SlotHeap } from './slot-thread';
+import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlot, type TaskSlotFactory } from './slot-thread';
 
 export class PartitionNotFoundError extends FlottError {
   constructor(partitionKey: string, timeoutMs: number) {
@@ -24,7 +24,7 @@ interface SlotState {
 }
 
 interface ParkedRequest {
-  readonly slot: SlotThread;
+  readonly slot: TaskSlot;
   readonly requestId: number;
   readonly subpartition: number;
   readonly timer: Cancellable;
@@ -41,6 +41,8 @@ export interface TaskExecutorOptions {
   readonly pluginModules: readonly string[];
   readonly stdout?: (text: string) => void;
   readonly stderr?: (text: string) => void;
+  /** Starts the slots (default: a worker thread each); in-process tests give fakes. */
+  readonly slotFactory?: TaskSlotFactory;
 }
 
 /**
@@ -50,12 +52,12 @@ export interface TaskExecutorOptions {
  */
 export class TaskExecutor implements TaskExecutorGateway {
   readonly address: string;
-  private readonly slots: SlotThread[] = [];
+  private readonly slots: TaskSlot[] = [];
   private readonly slotStates: SlotState[] = [];
   /** Every slot thread's heap (set in start; a replacement thread gets the same). */
   private slotHeap!: SlotHeap;
-  private readonly attempts = new Map<string, { slot: SlotThread; tdd: TaskDeploymentDescriptor; state: ExecutionState }>();
-  private readonly partitionLocations = new Map<string, { slot: SlotThread; jobId: string }>();
+  private readonly attempts = new Map<string, { slot: TaskSlot; tdd: TaskDeploymentDescriptor; state: ExecutionState }>();
+  private readonly partitionLocations = new Map<string, { slot: TaskSlot; jobId: string }>();
   private readonly parked = new Map<string, ParkedRequest[]>();
   private readonly artifacts: ArtifactCache;
   private readonly statsWaiters = new Map<number, (s: SlotStats) => void>();
@@ -77,7 +79,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     const n = config.get(TaskManagerOptions.NUM_TASK_SLOTS);
     this.slotHeap = slotHeapOf(config, n);
     for (let i = 0; i < n; i++) {
-      this.slots.push(this.startSlotThread(i));
+      this.slots.push(this.startSlot(i));
       this.slotStates.push({});
     }
     await Promise.all(this.slots.map((s) => s.ready));
@@ -89,9 +91,9 @@ export class TaskExecutor implements TaskExecutorGateway {
     });
   }
 
-  private startSlotThread(index: number): SlotThread {
+  private startSlot(index: number): TaskSlot {
     const config = this.opts.configuration;
-    return new SlotThread(
+    return (this.opts.slotFactory ?? slotThreadFactory)(
       index,
       { slotIndex: index, resourceId: this.opts.resourceId, configuration: config.toRecord(), pluginModules: this.opts.pluginModules },
       this.slotHeap,
@@ -184,7 +186,7 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   // ---- slot thread events ----
 
-  private onSlotMessage(slot: SlotThread, msg: FromSlot): void {
+  private onSlotMessage(slot: TaskSlot, msg: FromSlot): void {
     switch (msg.type) {
       case 'task-state': {
         const a = this.attempts.get(msg.update.attemptId);
@@ -251,7 +253,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     }
   }
 
-  private connect(consumer: SlotThread, requestId: number, partitionKey: string, subpartition: number, producer: SlotThread): void {
+  private connect(consumer: TaskSlot, requestId: number, partitionKey: string, subpartition: number, producer: TaskSlot): void {
     if (consumer === producer) {
       consumer.post({ type: 'connect-local', requestId });
       return;
@@ -265,7 +267,7 @@ export class TaskExecutor implements TaskExecutorGateway {
    * A slot thread died (e.g. out of memory): its tasks fail with the reason, its partitions are gone,
    * and a fresh thread takes the slot over, so the TaskManager stays up and the slot usable.
    */
-  private onSlotExit(slot: SlotThread, code: number, error: Error | undefined): void {
+  private onSlotExit(slot: TaskSlot, code: number, error: Error | undefined): void {
     if (this.closed) return;
     const reason = error ? `: ${error.message}` : '';
     const cause = new FlottError(
@@ -275,7 +277,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       { cause: error },
     );
     for (const [key, loc] of this.partitionLocations) if (loc.slot === slot) this.partitionLocations.delete(key);
-    const replacement = this.startSlotThread(slot.slotIndex);
+    const replacement = this.startSlot(slot.slotIndex);
     this.slots[slot.slotIndex] = replacement;
     for (const [id, a] of this.attempts) {
       if (a.slot !== slot) continue;

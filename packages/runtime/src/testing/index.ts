@@ -18,6 +18,30 @@ export { TestingResourceEventHandler } from './testing-resource-event-handler';
 export type { WorkerTermination } from './testing-resource-event-handler';
 export { TestingResourceManagerDriver, TestingResourcePlatform } from './testing-resource-manager-driver';
 export { TestingLeaderContender, TestingLeaderRetrievalListener } from './testing-leader-contender';
+// Control-plane fakes: a JobManager role or TaskExecutor served on an in-process RpcService, recording its calls.
+export { TestingTaskExecutorGateway } from './testing-task-executor-gateway';
+export type { SlotRequestCall, TestingTaskExecutorOptions } from './testing-task-executor-gateway';
+export { TestingJobMasterGateway } from './testing-job-master-gateway';
+export type { SlotOfferCall } from './testing-job-master-gateway';
+export { TestingResourceManagerGateway } from './testing-resource-manager-gateway';
+export type { SlotRequest } from './testing-resource-manager-gateway';
+export { settle } from './settle';
+export { TestingControlPlane } from './testing-control-plane';
+export type { TestingControlPlaneOptions } from './testing-control-plane';
+export { TestingJobMasterRun } from './testing-job-master';
+export type { TestingJobMasterOptions } from './testing-job-master';
+export { testingJobGraph, testingJobSubmission } from './testing-job-submission';
+export type { TestingJobGraphOptions } from './testing-job-submission';
+export { TestingSchedulingStrategy, TestingSchedulingStrategyFactory } from './testing-scheduling-strategy';
+export { TestingFailoverStrategy, TestingFailoverStrategyFactory } from './testing-failover-strategy';
+export type { TasksNeedingRestart } from './testing-failover-strategy';
+export { TestingRestartBackoffStrategy, TestingRestartBackoffStrategyFactory } from './testing-restart-backoff-strategy';
+// StreamTasks in-process: an in-memory slot environment, real deployment descriptors, recording operators.
+export { TestingTaskEnvironment } from './testing-task-environment';
+export { testingDeploymentDescriptors } from './testing-deployment';
+export { TestingSourceOperator, TestingOneInputOperator } from './testing-stream-operators';
+export type { OpenHook } from './testing-stream-operators';
+export { TestingTaskSlot, TestingTaskSlots } from './testing-task-slot';
 export type { LeaderInformation } from './testing-leader-contender';
 
 // Operator test harnesses (Flink's OneInputStreamOperatorTestHarness and friends).

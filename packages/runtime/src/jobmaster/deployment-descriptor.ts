@@ -1,0 +1,59 @@
+import type { ExecutionGraph, ExecutionVertex } from '../executiongraph';
+import type { JobSubmission } from '../rpc/gateways';
+import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
+
+/**
+ * What a TaskExecutor needs to run the current attempt of `vertex` in the slot `allocationId`
+ * (Flink's TaskDeploymentDescriptorFactory): its chain, the partitions it writes (keyed by its own
+ * attempt) and, per input gate, the partitions of the producers' current attempts it reads.
+ */
+export function createDeploymentDescriptor(
+  graph: ExecutionGraph,
+  vertex: ExecutionVertex,
+  submission: JobSubmission,
+  allocationId: string,
+  jobMasterAddress: string,
+): TaskDeploymentDescriptor {
+  const execution = vertex.currentExecution;
+  const partitionKeyOf = (partitionId: string, producerVertexId: string) =>
+    `${partitionId}@${graph.getExecutionVertex(producerVertexId).currentExecution.attemptId}`;
+  return {
+    jobId: graph.jobId,
+    jobName: submission.jobGraph.jobName,
+    attemptId: execution.attemptId,
+    attemptNumber: execution.attemptNumber,
+    allocationId,
+    subtaskIndex: vertex.subtaskIndex,
+    vertex: vertex.jobVertex,
+    executeIndex: submission.jobGraph.executeIndex,
+    artifactSha256: submission.artifact.sha256,
+    args: submission.args,
+    jobConfiguration: submission.configuration,
+    jobMasterAddress,
+    inputs: graph.getInputChannels(vertex.id).map((gate) => {
+      const edge = vertex.jobVertex.inputs.find((e) => e.dataSetId === gate.dataSetId)!;
+      return {
+        dataSetId: gate.dataSetId,
+        streamEdgeId: edge.streamEdgeId,
+        typeNumber: gate.typeNumber,
+        channels: gate.channels.map((c) => ({
+          partitionKey: partitionKeyOf(c.partitionId, c.producerVertexId),
+          subpartitionIndex: c.subpartitionIndex,
+          producerResourceId: graph.getExecutionVertex(c.producerVertexId).currentExecution.assignedSlot?.taskManagerId ?? '',
+        })),
+      };
+    }),
+    outputs: graph.getProducedPartitions(vertex.id).map((p) => {
+      const result = graph.getIntermediateResult(p.dataSetId);
+      const consumer = graph.getJobVertex(result.consumerJobVertexId);
+      return {
+        dataSetId: p.dataSetId,
+        partitionKey: `${p.id}@${execution.attemptId}`,
+        streamEdgeId: result.descriptor.streamEdgeId,
+        partitioner: result.consumerEdge.partitioner,
+        numSubpartitions: p.numberOfSubpartitions,
+        consumerMaxParallelism: consumer.maxParallelism,
+      };
+    }),
+  };
+}

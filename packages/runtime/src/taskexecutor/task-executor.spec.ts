@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Configuration } from '../config/configuration';
+import { ExecutionState as E } from '../executiongraph/execution-state';
+import type { DispatcherGateway } from '../rpc/gateways';
+import { LocalRpcService } from '../rpc/rpc-service';
+import { settle } from '../testing/settle';
+import { testingJobGraph, testingJobSubmission } from '../testing/testing-job-submission';
+import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
+import { TestingResourceManagerGateway } from '../testing/testing-resource-manager-gateway';
+import { TestingTaskSlots } from '../testing/testing-task-slot';
+import { ManualClock } from '../time/clock';
+import type { TaskDeploymentDescriptor } from './deployment';
+import { TaskExecutor } from './task-executor';
+
+const PARTITION_REQUEST_TIMEOUT_MS = 5_000;
+const BUNDLE = new TextEncoder().encode('export default 1;\n');
+const BUNDLE_SHA = createHash('sha256').update(BUNDLE).digest('hex');
+
+describe('TaskExecutor (in-process, testing slots)', () => {
+  let clock: ManualClock;
+  let rpc: LocalRpcService;
+  let rm: TestingResourceManagerGateway;
+  let jm: TestingJobMasterGateway;
+  let blobFetches: string[];
+  let slots: TestingTaskSlots;
+  let blobDir: string;
+  let te: TaskExecutor;
+
+  beforeEach(async () => {
+    clock = new ManualClock();
+    rpc = new LocalRpcService(10_000, clock);
+    rm = new TestingResourceManagerGateway();
+    const rmAddress = rpc.register('resourcemanager', rm);
+    jm = new TestingJobMasterGateway(rpc, 'job-1');
+    blobFetches = [];
+    const dispatcherAddress = rpc.register('dispatcher', {
+      getBlob: async (sha256: string) => {
+        blobFetches.push(sha256);
+        return sha256 === BUNDLE_SHA ? BUNDLE : new Uint8Array([1, 2, 3]);
+      },
+    } as Partial<DispatcherGateway>);
+    slots = new TestingTaskSlots();
+    blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-te-spec-'));
+    te = new TaskExecutor({
+      resourceId: 'tm-1',
+      configuration: Configuration.fromRecord({
+        'taskmanager.numberOfTaskSlots': 2,
+        'blob.storage.directory': blobDir,
+        'taskmanager.network.partition-request-timeout': PARTITION_REQUEST_TIMEOUT_MS,
+      }),
+      rpc,
+      scheduler: clock,
+      resourceManagerAddress: rmAddress,
+      dispatcherAddress,
+      pluginModules: [],
+      slotFactory: slots.factory,
+    });
+    await te.start();
+  });
+
+  afterEach(async () => {
+    await te.close();
+    await rpc.close();
+    fs.rmSync(blobDir, { recursive: true, force: true });
+  });
+
+  /** Allocates slot `slotIndex` to job-1 through the JobMaster's accepted offer. */
+  const allocate = async (slotIndex: number, allocationId: string): Promise<void> => {
+    await te.requestSlot(slotIndex, 'job-1', allocationId, jm.address);
+  };
+
+  /** A deployment of the first subtask of the testing job's source into `allocationId`. */
+  const deployment = (allocationId: string, overrides: Partial<TaskDeploymentDescriptor> = {}): TaskDeploymentDescriptor => {
+    const jobGraph = testingJobGraph({ parallelism: 1 });
+    const submission = testingJobSubmission(jobGraph);
+    return {
+      jobId: 'job-1',
+      jobName: jobGraph.jobName,
+      attemptId: 'attempt-1',
+      attemptNumber: 0,
+      allocationId,
+      subtaskIndex: 0,
+      vertex: jobGraph.vertices[0],
+      executeIndex: 0,
+      artifactSha256: BUNDLE_SHA,
+      args: submission.args,
+      jobConfiguration: {},
+      inputs: [],
+      outputs: [],
+      jobMasterAddress: jm.address,
+      ...overrides,
+    };
+  };
+
+  describe('slots', () => {
+    it('registers its slots at the ResourceManager once they are ready', () => {
+      expect(slots.created.map((s) => s.slotIndex)).toEqual([0, 1]);
+      expect(rm.registrations).toEqual([{ resourceId: 'tm-1', address: te.address, slots: [{ slotIndex: 0 }, { slotIndex: 1 }] }]);
+    });
+
+    it('offers a requested slot to the JobMaster and frees it when the offer is refused', async () => {
+      await allocate(1, 'alloc-a');
+      expect(jm.slotOffers).toEqual([{ taskExecutorId: 'tm-1', taskExecutorAddress: te.address, offers: [{ allocationId: 'alloc-a', slotIndex: 1 }] }]);
+      expect(rm.availableSlots).toEqual([]);
+
+      jm.withOfferSlots(async () => []);
+      await allocate(0, 'alloc-b');
+      expect(rm.availableSlots).toEqual([{ resourceId: 'tm-1', slotIndex: 0, allocationId: 'alloc-b' }]);
+      expect(slots.slot(0).posted).toEqual([{ type: 'release-job', jobId: 'job-1' }]);
+      // The slot is free again.
+      jm.withOfferSlots(async (call) => [...call.offers]);
+      await allocate(0, 'alloc-c');
+    });
+
+    it('refuses a slot it does not have and a slot allocated to another allocation', async () => {
+      await expect(te.requestSlot(2, 'job-1', 'alloc-a', jm.address)).rejects.toMatchObject({ code: 'SLOT_NOT_FOUND', message: 'TaskExecutor tm-1 has no slot 2' });
+      await allocate(0, 'alloc-a');
+      await allocate(0, 'alloc-a');
+      await expect(te.requestSlot(0, 'job-1', 'alloc-b', jm.address)).rejects.toMatchObject({ code: 'SLOT_OCCUPIED', message: 'Slot 0 is allocated to alloc-a' });
+    });
+  });
+
+  describe('tasks', () => {
+    it('deploys into an allocated slot with the bundle fetched once, forwards task states and cancels', async () => {
+      await expect(te.submitTask(deployment('alloc-a'))).rejects.toMatchObject({ code: 'SLOT_NOT_ALLOCATED', message: 'No slot with allocation alloc-a on tm-1' });
+      await allocate(1, 'alloc-a');
+
+      await te.submitTask(deployment('alloc-a'));
+      await te.submitTask(deployment('alloc-a', { attemptId: 'attempt-2', subtaskIndex: 1 }));
+      expect(blobFetches).toEqual([BUNDLE_SHA]);
+      const deploys = slots.slot(1).postedOf('deploy');
+      expect(deploys.map((d) => d.tdd.attemptId)).toEqual(['attempt-1', 'attempt-2']);
+      expect(fs.readFileSync(deploys[0].artifactPath)).toEqual(Buffer.from(BUNDLE));
+      expect(deploys[0].artifactPath.startsWith(blobDir)).toBe(true);
+      expect(slots.slot(0).posted).toEqual([]);
+
+      slots.slot(1).emit({ type: 'task-state', update: { jobId: 'job-1', attemptId: 'attempt-1', state: E.RUNNING } });
+      slots.slot(1).emit({ type: 'task-state', update: { jobId: 'job-1', attemptId: 'attempt-1', state: E.FINISHED, accumulators: { n: 3 } } });
+      slots.slot(1).emit({ type: 'task-state', update: { jobId: 'job-1', attemptId: 'unknown', state: E.RUNNING } });
+      await settle();
+      expect(jm.stateUpdates).toEqual([
+        { jobId: 'job-1', attemptId: 'attempt-1', state: E.RUNNING },
+        { jobId: 'job-1', attemptId: 'attempt-1', state: E.FINISHED, accumulators: { n: 3 } },
+      ]);
+
+      await te.cancelTask('attempt-1');
+      await te.cancelTask('attempt-2');
+      expect(slots.slot(1).postedOf('cancel')).toEqual([{ type: 'cancel', attemptId: 'attempt-2' }]);
+    });
+
+    it('rejects a deployment whose bundle does not match its hash', async () => {
+      await allocate(0, 'alloc-a');
+      const sha = 'ef'.repeat(32);
+      await expect(te.submitTask(deployment('alloc-a', { artifactSha256: sha }))).rejects.toMatchObject({ code: 'BLOB_CORRUPT', data: { sha256: sha } });
+      expect(slots.slot(0).posted).toEqual([]);
+    });
+
+    it('cancels the tasks of a freed slot, drops the job there and tells the ResourceManager', async () => {
+      await allocate(0, 'alloc-a');
+      await te.submitTask(deployment('alloc-a'));
+      await te.freeSlot('alloc-a', 'job CANCELED');
+      expect(slots.slot(0).posted.slice(1)).toEqual([
+        { type: 'cancel', attemptId: 'attempt-1' },
+        { type: 'release-job', jobId: 'job-1' },
+      ]);
+      expect(rm.availableSlots).toEqual([{ resourceId: 'tm-1', slotIndex: 0, allocationId: 'alloc-a' }]);
+      await te.freeSlot('alloc-a', 'twice');
+      expect(rm.availableSlots).toHaveLength(1);
+    });
+
+    it('fails the tasks of a slot whose thread died, once its replacement is ready', async () => {
+      await allocate(0, 'alloc-a');
+      await te.submitTask(deployment('alloc-a'));
+      const dead = slots.slot(0);
+      dead.exit(134, new Error('out of memory'));
+      expect(slots.created).toHaveLength(3);
+      expect(slots.slot(0)).not.toBe(dead);
+      await settle();
+
+      expect(jm.stateUpdates).toHaveLength(1);
+      const [update] = jm.stateUpdates;
+      expect(update).toMatchObject({ jobId: 'job-1', attemptId: 'attempt-1', state: E.FAILED });
+      expect(update.error).toMatchObject({
+        code: 'TASK_FAILED',
+        message: 'Task Source: numbers (1/1)#0 failed: Slot 0 of TaskManager tm-1 died (exit code 134): out of memory',
+        cause: { code: 'SLOT_THREAD_DIED', data: { slotIndex: 0, code: 134 } },
+      });
+      // The replacement takes the next deployment of the same allocation.
+      await te.submitTask(deployment('alloc-a', { attemptId: 'attempt-2', attemptNumber: 1 }));
+      expect(slots.slot(0).postedOf('deploy').map((d) => d.tdd.attemptId)).toEqual(['attempt-2']);
+    });
+  });
+
+  describe('partitions and operator events', () => {
+    it('connects a consumer to a partition of its own slot locally and to another slot through a channel', () => {
+      const [producer, consumer] = [slots.slot(0), slots.slot(1)];
+      producer.emit({ type: 'partition-registered', partitionKey: 'p@1', jobId: 'job-1' });
+      producer.emit({ type: 'request-partition', requestId: 7, partitionKey: 'p@1', subpartition: 0 });
+      expect(producer.posted).toEqual([{ type: 'connect-local', requestId: 7 }]);
+
+      consumer.emit({ type: 'request-partition', requestId: 8, partitionKey: 'p@1', subpartition: 1 });
+      expect(producer.posted.slice(1)).toEqual([{ type: 'attach-consumer', partitionKey: 'p@1', subpartition: 1, port: expect.anything() }]);
+      expect(consumer.posted).toEqual([{ type: 'connect-channel', requestId: 8, port: expect.anything() }]);
+    });
+
+    it('lets a request wait for its partition, up to taskmanager.network.partition-request-timeout', async () => {
+      const [producer, consumer] = [slots.slot(0), slots.slot(1)];
+      consumer.emit({ type: 'request-partition', requestId: 1, partitionKey: 'early@1', subpartition: 0 });
+      consumer.emit({ type: 'request-partition', requestId: 2, partitionKey: 'never@1', subpartition: 0 });
+      clock.advance(PARTITION_REQUEST_TIMEOUT_MS - 1);
+      producer.emit({ type: 'partition-registered', partitionKey: 'early@1', jobId: 'job-1' });
+      expect(consumer.posted).toEqual([{ type: 'connect-channel', requestId: 1, port: expect.anything() }]);
+
+      clock.advance(1);
+      expect(consumer.posted.slice(1)).toEqual([
+        {
+          type: 'connect-failed',
+          requestId: 2,
+          error: expect.objectContaining({
+            code: 'PARTITION_NOT_FOUND',
+            message: `Result partition never@1 did not appear within ${PARTITION_REQUEST_TIMEOUT_MS} ms (taskmanager.network.partition-request-timeout)`,
+          }),
+        },
+      ]);
+      clock.advance(PARTITION_REQUEST_TIMEOUT_MS);
+      expect(consumer.posted).toHaveLength(2);
+    });
+
+    it('forwards operator events of a known attempt to its JobMaster and answers the others with an error', async () => {
+      await allocate(0, 'alloc-a');
+      await te.submitTask(deployment('alloc-a'));
+      const slot = slots.slot(0);
+      const envelope = { jobId: 'job-1', attemptId: 'attempt-1', operatorId: 'op', event: { kind: 'batch', n: 1 } };
+      slot.emit({ type: 'operator-event', requestId: 1, envelope });
+      slot.emit({ type: 'operator-event', requestId: 2, envelope: { ...envelope, attemptId: 'gone' } });
+      await settle();
+      expect(jm.operatorEvents).toEqual([envelope]);
+      expect(slot.postedOf('operator-event-reply')).toEqual([
+        { type: 'operator-event-reply', requestId: 2, error: expect.objectContaining({ code: 'UNKNOWN_ATTEMPT', message: 'Task attempt is gone' }) },
+        { type: 'operator-event-reply', requestId: 1, result: undefined },
+      ]);
+    });
+  });
+});

@@ -1,0 +1,65 @@
+import type { SerializedError } from '../errors';
+import type { JobMasterGateway, OperatorEventEnvelope, SlotOffer, TaskExecutionStateUpdate } from '../rpc/gateways';
+import type { RpcService } from '../rpc/rpc-service';
+
+export interface SlotOfferCall {
+  readonly taskExecutorId: string;
+  readonly taskExecutorAddress: string;
+  readonly offers: readonly SlotOffer[];
+}
+
+/**
+ * A JobMaster for ResourceManager and TaskExecutor tests: serves JobMasterGateway on the given
+ * RpcService under `jobmaster-${jobId}` and records every call. By default it accepts every slot
+ * offer and every state update; `with*` overrides replace that after the call was recorded.
+ */
+export class TestingJobMasterGateway implements JobMasterGateway {
+  readonly address: string;
+  readonly slotOffers: SlotOfferCall[] = [];
+  readonly stateUpdates: TaskExecutionStateUpdate[] = [];
+  readonly operatorEvents: OperatorEventEnvelope[] = [];
+  readonly allocationFailures: Array<{ readonly allocationId: string; readonly cause: SerializedError }> = [];
+  private offerSlotsHook: (call: SlotOfferCall) => Promise<SlotOffer[]> = async (call) => [...call.offers];
+
+  constructor(
+    private readonly rpc: RpcService,
+    readonly jobId: string,
+  ) {
+    this.address = rpc.register(`jobmaster-${jobId}`, this as JobMasterGateway);
+  }
+
+  /** Replaces which offers are accepted, e.g. `async () => []` to refuse them all. */
+  withOfferSlots(hook: (call: SlotOfferCall) => Promise<SlotOffer[]>): this {
+    this.offerSlotsHook = hook;
+    return this;
+  }
+
+  /** Allocation ids of every accepted-or-not offer, in arrival order. */
+  offeredAllocations(): string[] {
+    return this.slotOffers.flatMap((c) => c.offers.map((o) => o.allocationId));
+  }
+
+  close(): void {
+    this.rpc.unregister(this.address);
+  }
+
+  async offerSlots(taskExecutorId: string, taskExecutorAddress: string, offers: readonly SlotOffer[]): Promise<SlotOffer[]> {
+    const call = { taskExecutorId, taskExecutorAddress, offers: [...offers] };
+    this.slotOffers.push(call);
+    return this.offerSlotsHook(call);
+  }
+
+  async updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean> {
+    this.stateUpdates.push(update);
+    return true;
+  }
+
+  async sendOperatorEvent(envelope: OperatorEventEnvelope): Promise<unknown> {
+    this.operatorEvents.push(envelope);
+    return undefined;
+  }
+
+  async notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void> {
+    this.allocationFailures.push({ allocationId, cause });
+  }
+}

@@ -1,0 +1,154 @@
+import { FlottError, serializeError } from '../errors';
+import type { ExecutionState } from '../executiongraph/execution-state';
+import type { JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway } from '../rpc/gateways';
+import type { RpcService } from '../rpc/rpc-service';
+import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
+
+export interface SlotRequestCall {
+  readonly slotIndex: number;
+  readonly jobId: string;
+  readonly allocationId: string;
+  readonly jobMasterAddress: string;
+}
+
+export interface TestingTaskExecutorOptions {
+  readonly rpc: RpcService;
+  readonly resourceId: string;
+  /** Slots it reports when it registers (default 1). */
+  readonly numberOfSlots?: number;
+}
+
+/**
+ * A TaskExecutor without slot threads, for in-process JobMaster and ResourceManager tests. It serves
+ * TaskExecutorGateway on the given RpcService, records every call, and by default behaves like the
+ * real TaskExecutor's control plane: `requestSlot` offers the slot to the JobMaster (and frees it
+ * when the offer is refused), `submitTask` accepts a task for an allocated slot, `cancelTask` only
+ * records (the test reports the task's end with `reportTaskState`), `freeSlot` tells the
+ * ResourceManager. Builder-style `with*` overrides replace one call's behaviour, after the call was
+ * recorded. All calls arrive through the RPC service, on the test's event loop.
+ */
+export class TestingTaskExecutorGateway implements TaskExecutorGateway {
+  readonly address: string;
+  readonly resourceId: string;
+  readonly slotRequests: SlotRequestCall[] = [];
+  readonly submittedTasks: TaskDeploymentDescriptor[] = [];
+  readonly canceledAttempts: string[] = [];
+  readonly freedSlots: Array<{ readonly allocationId: string; readonly cause: string }> = [];
+  readonly releasedPartitions: Array<{ readonly jobId: string; readonly partitionKeys: readonly string[] }> = [];
+  private readonly rpc: RpcService;
+  private readonly slots: Array<{ allocationId?: string; jobId?: string; jobMasterAddress?: string }>;
+  private resourceManagerAddress?: string;
+  private requestSlotHook?: (call: SlotRequestCall) => Promise<void>;
+  private submitTaskHook?: (tdd: TaskDeploymentDescriptor) => Promise<void>;
+  private cancelTaskHook?: (attemptId: string) => Promise<void>;
+
+  constructor(options: TestingTaskExecutorOptions) {
+    this.rpc = options.rpc;
+    this.resourceId = options.resourceId;
+    this.slots = Array.from({ length: options.numberOfSlots ?? 1 }, () => ({}));
+    this.address = options.rpc.register(`taskmanager-${options.resourceId}`, this as TaskExecutorGateway);
+  }
+
+  /** Replaces how a slot request is served (e.g. reject it, or never offer the slot). */
+  withRequestSlot(hook: (call: SlotRequestCall) => Promise<void>): this {
+    this.requestSlotHook = hook;
+    return this;
+  }
+
+  /** Replaces how a deployment is served, e.g. `() => Promise.reject(new Error('boom'))`. */
+  withSubmitTask(hook: (tdd: TaskDeploymentDescriptor) => Promise<void>): this {
+    this.submitTaskHook = hook;
+    return this;
+  }
+
+  /** Replaces how a cancellation is served, e.g. report CANCELED at once. */
+  withCancelTask(hook: (attemptId: string) => Promise<void>): this {
+    this.cancelTaskHook = hook;
+    return this;
+  }
+
+  /** Registers its slots at the ResourceManager, as a TaskExecutor does when it starts. */
+  async registerAt(resourceManagerAddress: string): Promise<void> {
+    this.resourceManagerAddress = resourceManagerAddress;
+    await this.rpc.connect<ResourceManagerGateway>(resourceManagerAddress).registerTaskExecutor({
+      resourceId: this.resourceId,
+      address: this.address,
+      slots: this.slots.map((s, slotIndex) => ({ slotIndex, allocationId: s.allocationId, jobId: s.jobId })),
+    });
+  }
+
+  /** The process is gone: calls to it fail with RpcEndpointNotFoundError from now on. */
+  disappear(): void {
+    this.rpc.unregister(this.address);
+  }
+
+  /** Attempt ids of the deployed tasks, in deployment order. */
+  deployedAttempts(): string[] {
+    return this.submittedTasks.map((t) => t.attemptId);
+  }
+
+  /** The allocation each slot holds (undefined when free), by slot index. */
+  allocations(): Array<string | undefined> {
+    return this.slots.map((s) => s.allocationId);
+  }
+
+  /** Plays a state update of a deployed task to its JobMaster; resolves with the JobMaster's answer. */
+  reportTaskState(attemptId: string, state: ExecutionState, error?: unknown): Promise<boolean> {
+    const tdd = this.submittedTasks.find((t) => t.attemptId === attemptId);
+    if (!tdd) throw new Error(`Assertion failed: attempt ${attemptId} was never deployed to ${this.resourceId}`);
+    return this.rpc.connect<JobMasterGateway>(tdd.jobMasterAddress).updateTaskExecutionState({
+      jobId: tdd.jobId,
+      attemptId,
+      state,
+      ...(error !== undefined ? { error: serializeError(error) } : {}),
+    });
+  }
+
+  // ---- TaskExecutorGateway ----
+
+  async requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMasterAddress: string): Promise<void> {
+    const call = { slotIndex, jobId, allocationId, jobMasterAddress };
+    this.slotRequests.push(call);
+    if (this.requestSlotHook) return this.requestSlotHook(call);
+    const slot = this.slots[slotIndex];
+    if (!slot) throw new FlottError('SLOT_NOT_FOUND', `TaskExecutor ${this.resourceId} has no slot ${slotIndex}`, { slotIndex });
+    if (slot.allocationId && slot.allocationId !== allocationId) {
+      throw new FlottError('SLOT_OCCUPIED', `Slot ${slotIndex} is allocated to ${slot.allocationId}`, { slotIndex });
+    }
+    Object.assign(slot, { allocationId, jobId, jobMasterAddress });
+    const jm = this.rpc.connect<JobMasterGateway>(jobMasterAddress);
+    const accepted = await jm.offerSlots(this.resourceId, this.address, [{ allocationId, slotIndex }]);
+    if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
+  }
+
+  async submitTask(tdd: TaskDeploymentDescriptor): Promise<void> {
+    this.submittedTasks.push(tdd);
+    if (this.submitTaskHook) return this.submitTaskHook(tdd);
+    if (!this.slots.some((s) => s.allocationId === tdd.allocationId)) {
+      throw new FlottError('SLOT_NOT_ALLOCATED', `No slot with allocation ${tdd.allocationId} on ${this.resourceId}`, { allocationId: tdd.allocationId });
+    }
+  }
+
+  async cancelTask(attemptId: string): Promise<void> {
+    this.canceledAttempts.push(attemptId);
+    if (this.cancelTaskHook) return this.cancelTaskHook(attemptId);
+  }
+
+  async freeSlot(allocationId: string, cause: string): Promise<void> {
+    this.freedSlots.push({ allocationId, cause });
+    const slotIndex = this.slots.findIndex((s) => s.allocationId === allocationId);
+    if (slotIndex < 0) return;
+    this.slots[slotIndex] = {};
+    if (this.resourceManagerAddress) {
+      await this.rpc.connect<ResourceManagerGateway>(this.resourceManagerAddress).notifySlotAvailable(this.resourceId, slotIndex, allocationId);
+    }
+  }
+
+  async releasePartitions(jobId: string, partitionKeys: readonly string[]): Promise<void> {
+    this.releasedPartitions.push({ jobId, partitionKeys: [...partitionKeys] });
+  }
+
+  async getBlobAddress(): Promise<string> {
+    return '';
+  }
+}

@@ -1,0 +1,72 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { FromSlot, ToSlot } from '../taskexecutor/slot-protocol';
+import type { TaskSlot, TaskSlotFactory } from '../taskexecutor/slot-thread';
+
+/**
+ * A task slot without a thread, for in-process TaskExecutor tests: it records what the TaskExecutor
+ * posts, and the test plays the slot's side: its messages (`emit`, e.g. a task's state) and its
+ * death (`exit`). MessagePorts posted to it are closed, as nobody reads them.
+ */
+export class TestingTaskSlot implements TaskSlot {
+  readonly posted: ToSlot[] = [];
+  readonly ready: Promise<void>;
+  private exited = false;
+
+  constructor(
+    readonly slotIndex: number,
+    private readonly onMessage: (slot: TaskSlot, msg: FromSlot) => void,
+    private readonly onExit: (slot: TaskSlot, code: number, error?: Error) => void,
+  ) {
+    this.ready = Promise.resolve();
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** The messages of one type the TaskExecutor posted, in order. */
+  postedOf<T extends ToSlot['type']>(type: T): Array<Extract<ToSlot, { type: T }>> {
+    return this.posted.filter((m): m is Extract<ToSlot, { type: T }> => m.type === type);
+  }
+
+  /** The slot sends `msg` to its TaskExecutor. */
+  emit(msg: FromSlot): void {
+    this.onMessage(this, msg);
+  }
+
+  /** The slot's thread ends (e.g. out of memory). */
+  exit(code = 1, error?: Error): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.onExit(this, code, error);
+  }
+
+  post(msg: ToSlot, transfer?: MessagePort[]): void {
+    if (this.exited) return;
+    this.posted.push(msg);
+    for (const port of transfer ?? []) port.close();
+  }
+
+  async shutdown(): Promise<void> {
+    this.post({ type: 'shutdown' });
+    this.exit(0);
+  }
+}
+
+/** A TaskSlotFactory of TestingTaskSlots that keeps every slot it made, replacements included. */
+export class TestingTaskSlots {
+  readonly created: TestingTaskSlot[] = [];
+
+  readonly factory: TaskSlotFactory = (slotIndex, _workerData, _heap, onMessage, onExit) => {
+    const slot = new TestingTaskSlot(slotIndex, onMessage, onExit);
+    this.created.push(slot);
+    return slot;
+  };
+
+  /** The newest slot with this index (the replacement, after one died). */
+  slot(slotIndex: number): TestingTaskSlot {
+    const slot = [...this.created].reverse().find((s) => s.slotIndex === slotIndex);
+    if (!slot) throw new Error(`Assertion failed: no slot ${slotIndex} was started`);
+    return slot;
+  }
+}
