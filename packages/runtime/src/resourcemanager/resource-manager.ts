@@ -1,4 +1,4 @@
-import { FlottError } from '../errors';
+import { FlottError } from '@flott/core';
 import type {
   ResourceManagerGateway,
   ResourceOverview,

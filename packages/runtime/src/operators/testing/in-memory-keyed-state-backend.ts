@@ -1,4 +1,5 @@
-import type { KeyGroupRange, KeyedStateBackend, StateDescriptor } from '../../spi/state-backend';
+import type { StateDescriptor } from '@flott/core';
+import type { KeyGroupRange, KeyedStateBackend } from '../../spi/state-backend';
 
 /**
  * A keyed state backend for operator tests: one Map per (state, namespace), keyed by the current
