@@ -37,6 +37,11 @@ export default [
       ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'off',
+      // A package is imported through its entry points (package.json `exports`), never by a deep path into another package.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^@flott/[^/]+/(?!testing$)', message: 'Import a Flott package through its entry point, not a deep path.' }] },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportAllDeclaration', message: 'Use named exports (CONVENTIONS.md: no export * barrels).' },
