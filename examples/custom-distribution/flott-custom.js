@@ -8,13 +8,8 @@
  */
 'use strict';
 const { Container, ContainerModule } = require('inversify');
-const {
-  ConfigOptions,
-  Configuration,
-  RestartBackoffStrategyFactory,
-  RestartStrategyOptions,
-  TaskManagerOptions,
-} = require('@flott/runtime');
+const { ConfigOptions, Configuration } = require('@flott/core');
+const { RestartBackoffStrategyFactory, RestartStrategyOptions, TaskManagerOptions } = require('@flott/runtime');
 const { schedulerPluginsModule } = require('@flott/scheduler-plugins');
 const { stateBackendsModule } = require('@flott/state-backends');
 const { standaloneModule } = require('@flott/rm-standalone');

@@ -1,4 +1,4 @@
-import { FlottError } from '@flott/runtime';
+import { FlottError } from '@flott/core';
 
 /** `execute()` ran outside `flott run` (no execution context installed). */
 export class MissingExecutionContextError extends FlottError {

@@ -1,12 +1,11 @@
 import {
-  CoBroadcastWithKeyedOperator,
-  CoBroadcastWithNonKeyedOperator,
   JobBuildError,
   KeyedBroadcastProcessFunction,
   type BroadcastProcessFunctionLike,
   type KeyedBroadcastProcessFunctionLike,
   type MapStateDescriptor,
-} from '@flott/runtime';
+} from '@flott/core';
+import { CoBroadcastWithKeyedOperator, CoBroadcastWithNonKeyedOperator } from '@flott/runtime';
 import { addTwoInputOperator, type TwoInputWiring } from './connected-streams';
 import type { SingleOutputStreamOperator } from './data-stream';
 import type { StreamInput } from './graph-builder';

@@ -1,15 +1,17 @@
 import {
-  CoProcessOperator,
-  CoStreamFlatMap,
-  CoStreamMap,
   JobBuildError,
   KeyedCoProcessFunction,
-  KeyedCoProcessOperator,
   type CoFlatMapFunctionLike,
   type CoMapFunctionLike,
   type CoProcessFunctionLike,
   type KeyedCoProcessFunctionLike,
   type KeySelector,
+} from '@flott/core';
+import {
+  CoProcessOperator,
+  CoStreamFlatMap,
+  CoStreamMap,
+  KeyedCoProcessOperator,
   type StreamOperator,
   type TwoInputStreamOperator,
 } from '@flott/runtime';

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutputTag, RichMapFunction, setExecutionContext, type Collector } from '@flott/runtime';
+import { OutputTag, RichMapFunction, type Collector } from '@flott/core';
+import { setExecutionContext } from '@flott/runtime';
 import { StreamExecutionEnvironment } from './stream-execution-environment';
 import { LocalTestContext } from './testing-fixtures/local-test-context';
 

@@ -1,4 +1,4 @@
-import { toMillis, type DurationLike } from '@flott/runtime';
+import { toMillis, type DurationLike } from '@flott/core';
 
 /**
  * Job settings that Flink keeps in its ExecutionConfig (`env.getConfig()`), so Flink code such as

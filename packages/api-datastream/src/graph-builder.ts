@@ -1,5 +1,5 @@
+import { JobBuildError } from '@flott/core';
 import {
-  JobBuildError,
   StreamGraph,
   type ChainingStrategy,
   type ExecutionConfigSnapshot,

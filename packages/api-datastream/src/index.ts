@@ -9,11 +9,11 @@ export { BroadcastStream, BroadcastConnectedStream } from './broadcast-stream';
 export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, AggregatingStateDescriptor,
   StateTtlConfig, UpdateType, StateVisibility, TtlTimeCharacteristic, KeyedStateUnavailableError, RichCoMapFunction,
   RichCoFlatMapFunction, CoProcessFunction, KeyedCoProcessFunction, BroadcastProcessFunction,
-  KeyedBroadcastProcessFunction } from '@flott/runtime';
+  KeyedBroadcastProcessFunction } from '@flott/core';
 export type { ValueState, ListState, MapState, ReducingState, AggregatingState, AppendingState, BroadcastState, ReadOnlyBroadcastState,
   AggregateFunction, OperatorStateStore, CoMapFunction, CoFlatMapFunction, CoProcessFunctionLike, KeyedCoProcessFunctionLike,
   BroadcastReadOnlyContext, BroadcastContext, KeyedBroadcastReadOnlyContext, KeyedBroadcastContext, KeyedBroadcastOnTimerContext,
-  BroadcastProcessFunctionLike, KeyedBroadcastProcessFunctionLike } from '@flott/runtime';
+  BroadcastProcessFunctionLike, KeyedBroadcastProcessFunctionLike } from '@flott/core';
 export { WatermarkStrategy } from './watermark-strategy';
 export type { WatermarkGeneratorSupplier } from './watermark-strategy';
 export type { NumericField, ComparableField } from './field-types';
@@ -23,40 +23,48 @@ export { MissingExecutionContextError, ProgramArgumentsError } from './api-error
 
 // User function contracts and helpers, re-exported so jobs need no other import.
 export { NumberCounter, IntCounter, LongCounter, DoubleCounter, AbstractRichFunction, RichMapFunction, RichFlatMapFunction, RichFilterFunction, RichSinkFunction, ProcessFunction,
-  OutputTag, FlottError, JobBuildError } from '@flott/runtime';
+  OutputTag, FlottError, JobBuildError } from '@flott/core';
 export type { Accumulator, RuntimeContext, RichFunction, Collector, MapFunction, FlatMapFunction, FilterFunction, ReduceFunction,
-  KeySelector, SinkFunction, SinkContext, ProcessContext, JobExecutionResult, MapFunctionLike, FlatMapFunctionLike,
-  FilterFunctionLike, SinkFunctionLike, ProcessFunctionLike, ReduceFunctionLike, WriteMode, Comparable,
-  SourceOperator } from '@flott/runtime';
+  KeySelector, SinkFunction, SinkContext, ProcessContext, MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike,
+  SinkFunctionLike, ProcessFunctionLike, ReduceFunctionLike } from '@flott/core';
+export type { JobExecutionResult, WriteMode, Comparable, SourceOperator } from '@flott/runtime';
 // Event time and timers (issue 3, time).
 export { KeyedProcessFunction, TimeDomain, BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,
-  WatermarksWithIdleness } from '@flott/runtime';
+  WatermarksWithIdleness } from '@flott/core';
 export type { TimerService, KeyedProcessContext, OnTimerContext, KeyedProcessFunctionLike, WatermarkOutput, WatermarkGenerator,
-  TimestampAssigner, WatermarkGeneratorContext, WatermarkStrategyLike } from '@flott/runtime';
+  TimestampAssigner, WatermarkGeneratorContext, WatermarkStrategyLike } from '@flott/core';
 // Windows and joins (issue 3, windows).
 export { WindowedStream } from './windowing/windowed-stream';
 export { AllWindowedStream } from './windowing/all-windowed-stream';
-export { CoGroupedStreams, CoGroupWhereEqualTo, WithWindow, JoinedStreams, JoinWhereEqualTo, JoinedWithWindow } from './windowing/joined-streams';
+export {
+  CoGroupedStreams,
+  CoGroupWhereEqualTo,
+  WithWindow,
+  JoinedStreams,
+  JoinWhereEqualTo,
+  JoinedWithWindow,
+} from './windowing/joined-streams';
 export type { JoinFunctionShape, JoinResultOf } from './windowing/joined-streams';
 export { IntervalJoin, IntervalJoined } from './windowing/interval-join';
 export { TimeWindow, GlobalWindow, WindowAssigner, MergingWindowAssigner, TumblingEventTimeWindows, TumblingProcessingTimeWindows,
   SlidingEventTimeWindows, SlidingProcessingTimeWindows, EventTimeSessionWindows, ProcessingTimeSessionWindows, GlobalWindows, Trigger,
   TriggerResult, EventTimeTrigger, ProcessingTimeTrigger, CountTrigger, PurgingTrigger, ContinuousEventTimeTrigger,
   ContinuousProcessingTimeTrigger, NeverTrigger, EndOfStreamTrigger, CountEvictor, TimeEvictor, DeltaEvictor, ProcessWindowFunction, ProcessAllWindowFunction,
-  ProcessJoinFunction, InvalidWindowParameterError, MissingTimestampError } from '@flott/runtime';
+  ProcessJoinFunction, InvalidWindowParameterError, MissingTimestampError } from '@flott/core';
 export type { Window, TimestampedValue, WindowAssignerContext, SessionGapExtractor, TriggerContext, OnMergeContext, TriggerState, Evictor,
   EvictorContext, DeltaFunction, ProcessWindowContext, ProcessWindowFn, ProcessAllWindowFn, ProcessWindowFunctionObject,
   ProcessAllWindowFunctionObject, ProcessWindowFunctionLike, ProcessAllWindowFunctionLike, WindowFunction, WindowFn, WindowFunctionObject,
   WindowFunctionLike, AllWindowFunction, AllWindowFn, AllWindowFunctionObject, AllWindowFunctionLike, WindowOrProcessWindowFunction,
   AllWindowOrProcessAllWindowFunction, WindowReduceFunctionLike, JoinFunction, JoinFunctionLike, FlatJoinFunction, CoGroupFunction,
-  CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike } from '@flott/runtime';
+  CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike } from '@flott/core';
 // Durations wherever the API takes one: milliseconds, Duration (Flink 2.x) or Time (Flink 1.x).
-export { Duration, Time, InvalidDurationError } from '@flott/runtime';
-export type { DurationLike } from '@flott/runtime';
+export { Duration, Time, InvalidDurationError } from '@flott/core';
+export type { DurationLike } from '@flott/core';
 
-// Serializers for `returns()`: how records cross between tasks.
-export { msgpackSerializer, binaryCodecSerializer } from '@flott/runtime';
-export type { RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec } from '@flott/runtime';
+// Serializers for `returns()`: how records cross between tasks (msgpack, the default, is the runtime's network format).
+export { binaryCodecSerializer } from '@flott/core';
+export type { RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec } from '@flott/core';
+export { msgpackSerializer } from '@flott/runtime';
 
 // Custom operators for `transform()` (Flink's AbstractStreamOperator / OneInputStreamOperator).
 export { AbstractStreamOperator } from '@flott/runtime';

@@ -1,7 +1,7 @@
+import type { KeyedProcessFunctionLike, ReduceFunctionLike, Window, WindowAssigner } from '@flott/core';
 import {
   KeyedAggregationOperator,
   KeyedProcessOperator,
-  type KeyedProcessFunctionLike,
   byAggregation,
   fieldAggregation,
   fieldSelector,
@@ -9,10 +9,7 @@ import {
   selectorAggregation,
   type AggregationKind,
   type Comparable,
-  type ReduceFunctionLike,
   type RollingAggregation,
-  type Window,
-  type WindowAssigner,
 } from '@flott/runtime';
 import { DataStream, SingleOutputStreamOperator } from './data-stream';
 import type { ComparableField, NumericField } from './field-types';

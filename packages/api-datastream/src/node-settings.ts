@@ -1,4 +1,5 @@
-import { JobBuildError, toMillis, type DurationLike, type StreamNode } from '@flott/runtime';
+import { JobBuildError, toMillis, type DurationLike } from '@flott/core';
+import type { StreamNode } from '@flott/runtime';
 
 /** Flink's upper bound for (max) parallelism. */
 export const MAX_PARALLELISM_LIMIT = 32768;

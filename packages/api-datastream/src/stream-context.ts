@@ -1,4 +1,5 @@
-import type { CollectingJobExecutionResult, Configuration, ExecuteOptions } from '@flott/runtime';
+import type { Configuration } from '@flott/core';
+import type { CollectingJobExecutionResult, ExecuteOptions } from '@flott/runtime';
 import type { GraphBuilder, StreamInput } from './graph-builder';
 import type { KeyedStream } from './keyed-stream';
 import type { StreamExecutionEnvironment } from './stream-execution-environment';

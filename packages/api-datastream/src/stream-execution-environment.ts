@@ -1,16 +1,13 @@
+import { Configuration, JobBuildError, toMillis, type DurationLike } from '@flott/core';
 import {
   CollectionSource,
-  Configuration,
   ConnectorOptions,
   CoreOptions,
   GeneratorSource,
-  JobBuildError,
   SocketTextSource,
   TextFileSource,
   getExecutionContext,
-  toMillis,
   type CollectingJobExecutionResult,
-  type DurationLike,
   type ExecuteOptions,
   type ExecutionConfigSnapshot,
   type JobExecutionResult,

@@ -1,4 +1,5 @@
-import { Configuration, CoreOptions, JobBuildError, OutputTag, setExecutionContext, type Collector, type StreamGraph, type StreamNode } from '@flott/runtime';
+import { Configuration, JobBuildError, OutputTag, type Collector } from '@flott/core';
+import { CoreOptions, setExecutionContext, type StreamGraph, type StreamNode } from '@flott/runtime';
 import { MissingExecutionContextError } from './api-errors';
 import { StreamExecutionEnvironment } from './stream-execution-environment';
 import { LocalTestContext } from './testing-fixtures/local-test-context';

@@ -1,6 +1,6 @@
 // Compile-time checks: `tsc -p tsconfig.spec.json` (the lint target) fails if an inferred type is
 // wrong or an `@ts-expect-error` line stops being an error. The runtime assertions keep Jest honest.
-import type { Collector, KeySelector, MapFunction } from '@flott/runtime';
+import type { Collector, KeySelector, MapFunction } from '@flott/core';
 import { DataStream, KeyedStream, SingleOutputStreamOperator, StreamExecutionEnvironment } from './index';
 
 interface Trade {

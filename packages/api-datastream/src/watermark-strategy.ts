@@ -10,7 +10,7 @@ import {
   type WatermarkGenerator,
   type WatermarkGeneratorContext,
   type WatermarkStrategyLike,
-} from '@flott/runtime';
+} from '@flott/core';
 
 export type WatermarkGeneratorSupplier<T> = (context: WatermarkGeneratorContext) => WatermarkGenerator<T>;
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { Configuration } from '@flott/core';
 import {
-  Configuration,
   checkImplementationChoices,
   Dispatcher,
   IMPLEMENTATION_CHOICES,

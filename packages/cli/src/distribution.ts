@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
-import { Configuration, CoreOptions, createPluginContainer, loadConfiguration } from '@flott/runtime';
+import { Configuration } from '@flott/core';
+import { CoreOptions, createPluginContainer, loadConfiguration } from '@flott/runtime';
 
 /**
  * The default distribution (DESIGN.md §1): the runtime with the stock plugins. Extra plugin

@@ -1,4 +1,4 @@
-import { ConfigurationError, FlottError } from '@flott/runtime';
+import { ConfigurationError, FlottError } from '@flott/core';
 import { formatError } from './errors-format';
 
 describe('formatError', () => {

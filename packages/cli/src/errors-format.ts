@@ -1,4 +1,5 @@
-import { ConfigurationError, JobBundleError, JobFileNotFoundError } from '@flott/runtime';
+import { ConfigurationError } from '@flott/core';
+import { JobBundleError, JobFileNotFoundError } from '@flott/runtime';
 
 interface ErrorLike {
   message?: string;

@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import type { Configuration } from '@flott/core';
 import {
   ArtifactCache,
   BlobOptions,
@@ -8,7 +9,6 @@ import {
   MiniCluster,
   runJobMain,
   SystemScheduler,
-  type Configuration,
 } from '@flott/runtime';
 
 export interface RunJobOptions {

@@ -4,7 +4,7 @@
  * and the bytes. Decoded records have the generator's field order, so they share its hidden
  * classes and print the same JSON.
  */
-import { binaryCodecSerializer, type BinaryCodec, type RecordSerializer } from '@flott/runtime';
+import { binaryCodecSerializer, type BinaryCodec, type RecordSerializer } from '@flott/api-datastream';
 import type { Auction, Bid, NexmarkEvent, Person } from './model';
 
 /** Buffer's own UTF-8 methods (no encoding argument to parse): the fastest string path on Node 20. */

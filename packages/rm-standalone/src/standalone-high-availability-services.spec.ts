@@ -1,5 +1,6 @@
 import { Container } from 'inversify';
-import { Configuration, loadHighAvailabilityServicesFactory } from '@flott/runtime';
+import { Configuration } from '@flott/core';
+import { loadHighAvailabilityServicesFactory } from '@flott/runtime';
 import type { CompletedCheckpointMetadata, LeaderElectionService } from '@flott/runtime';
 import { highAvailabilityServicesContractTests, TestingLeaderContender, TestingLeaderRetrievalListener } from '@flott/runtime/testing';
 import { StandaloneHighAvailabilityServices, StandaloneHighAvailabilityServicesFactory } from './standalone-high-availability-services';

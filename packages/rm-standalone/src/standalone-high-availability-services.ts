@@ -1,9 +1,8 @@
 import { randomUUID } from 'crypto';
-import { assert } from '@flott/runtime';
+import { assert, type Configuration } from '@flott/core';
 import type {
   CheckpointIdCounter,
   CompletedCheckpointStore,
-  Configuration,
   HighAvailabilityServices,
   HighAvailabilityServicesFactory,
   JobGraphStore,

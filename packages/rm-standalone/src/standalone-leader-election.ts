@@ -1,4 +1,4 @@
-import { assert, FlottError } from '@flott/runtime';
+import { assert, FlottError } from '@flott/core';
 import type { LeaderContender, LeaderElectionService, LeaderRetrievalListener, LeaderRetrievalService } from '@flott/runtime';
 
 /** A second contender for a component that already has a leader: `none` HA knows one process only. */

@@ -1,4 +1,5 @@
-import { assert, isGloballyTerminal, JobStatus } from '@flott/runtime';
+import { assert } from '@flott/core';
+import { isGloballyTerminal, JobStatus } from '@flott/runtime';
 import type { CheckpointIdCounter, CompletedCheckpointMetadata, CompletedCheckpointStore, JobGraph, JobGraphStore } from '@flott/runtime';
 
 /** Job graphs in this process's memory: a JobMaster restarted in the same process recovers its job. */

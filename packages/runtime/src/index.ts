@@ -1,27 +1,27 @@
 // Public entry point of @flott/runtime (named exports only).
-export { FlottError, ConfigurationError, UnknownImplementationError, IllegalStateTransitionError, JobNotFoundError,
-  JobGraphMismatchError, JobBuildError, ProgramMissingJobError, SlotRequestTimeoutError, JobExecutionError, RemoteError,
-  serializeError, deserializeError, assert } from './errors';
-export type { SerializedError } from './errors';
-export { Clock, Scheduler, SystemClock, SystemScheduler, ManualClock } from './time/clock';
+// The contracts job and plugin authors touch (errors base, durations, configuration types, functions,
+// state descriptors, windows, serializers) are in @flott/core; import them from there.
+export { IllegalStateTransitionError, JobNotFoundError, JobGraphMismatchError, ProgramMissingJobError, SlotRequestTimeoutError,
+  JobExecutionError } from './errors';
+export { Scheduler, SystemClock, SystemScheduler, ManualClock } from './time/clock';
 export type { Cancellable } from './time/clock';
 export { Random, SystemRandom, SeededRandom } from './time/random';
-export { NumberCounter, IntCounter, LongCounter, DoubleCounter, AbstractRichFunction, RichMapFunction, RichFlatMapFunction, RichFilterFunction, RichSinkFunction, ProcessFunction,
-  OutputTag, isRichFunction } from './functions';
-export type { Accumulator, RuntimeContext, RichFunction, Collector, MapFunction, FlatMapFunction, FilterFunction,
-  ReduceFunction, KeySelector, SinkFunction, SinkContext, ProcessContext } from './functions';
-export { NO_TIMESTAMP, MAX_WATERMARK, InputStatus, isSourceOperator, isTwoInputOperator } from './operators/stream-operator';
+export { InputStatus, isSourceOperator, isTwoInputOperator } from './operators/stream-operator';
 export type { Output, OperatorEnvironment, AvailabilityProvider, StreamOperator, OneInputStreamOperator, TwoInputStreamOperator,
   SourceOperator } from './operators/stream-operator';
 export { StreamGraph, DEFAULT_SLOT_SHARING_GROUP } from './graph/stream-graph';
-export type { PartitionerKind, StreamPartitioner, ChainingStrategy, StreamNode, StreamEdge, ExecutionConfigSnapshot } from './graph/stream-graph';
+export type {
+  PartitionerKind,
+  StreamPartitioner,
+  ChainingStrategy,
+  StreamNode,
+  StreamEdge,
+  ExecutionConfigSnapshot,
+} from './graph/stream-graph';
 export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateDataSetDescriptor, ChainedOperatorDescriptor,
   DistributionPattern, ResultPartitionType } from './graph/job-graph';
 export { ExecutionState, JobStatus, checkExecutionTransition, checkJobTransition, canTransitionExecution,
   isTerminalExecutionState, isGloballyTerminal } from './executiongraph/execution-state';
-export { Configuration } from './config/configuration';
-export { ConfigOptions, parseDurationMs, parseMemoryBytes } from './config/config-option';
-export type { ConfigOption } from './config/config-option';
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
   HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, ALL_OPTION_GROUPS } from './config/options';
 export { CheckpointingOptions } from './config/options';
@@ -35,7 +35,7 @@ export type { FailoverStrategy } from './spi/failover-strategy';
 export { RestartBackoffStrategyFactory } from './spi/restart-backoff-strategy';
 export type { RestartBackoffStrategy } from './spi/restart-backoff-strategy';
 export { StateBackendFactory } from './spi/state-backend';
-export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateDescriptor } from './spi/state-backend';
+export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange } from './spi/state-backend';
 export { CheckpointStorageFactory } from './spi/checkpoint-storage';
 export type { CheckpointStorage, CheckpointStorageAccess, CheckpointLocation } from './spi/checkpoint-storage';
 export { HighAvailabilityServicesFactory } from './spi/high-availability-services';
@@ -58,17 +58,16 @@ export type { SlotAssignment, ExecutionStateListener, ExecutionSnapshot, Executi
   JobStatusListener, ListenerRegistration, InputChannelDescriptor, InputGateDescriptor, EdgeWiring,
   SubtaskChannel } from './executiongraph/index';
 // --- network stack (network helper appends below) ---
-export { networkConfigFrom, defaultNetworkConfig, initialCreditsPerChannel, msgpackSerializer, binaryCodecSerializer,
+export { networkConfigFrom, defaultNetworkConfig, initialCreditsPerChannel, msgpackSerializer,
   createLocalChannel, producerEndpointFromPort, consumerEndpointFromPort, ResultPartition, InputGate, ElementKind,
   createChannelSelector, assignToKeyGroup, computeKeyGroupForKeyHash, computeOperatorIndexForKeyGroup,
   computeKeyGroupRangeForOperatorIndex, assignKeyToParallelOperator, hashKey, murmurHashInt, murmur3x86_32,
   BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, CorruptNetworkBufferError } from './network';
-export type { NetworkConfig, RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec, NetworkEvent, ProducerEndpoint,
-  ConsumerEndpoint, ResultPartitionStats, SubpartitionStats, InputGateStats, InputElement, ChannelSelector,
-  ChannelSelectorOptions } from './network';
+export type { NetworkConfig, NetworkEvent, ProducerEndpoint, ConsumerEndpoint, ResultPartitionStats, SubpartitionStats,
+  InputGateStats, InputElement, ChannelSelector, ChannelSelectorOptions } from './network';
 // --- configuration loading (config helper appends below) ---
 export { OptionRegistry, loadConfiguration, parseDynamicProperties, CONFIG_DIR_ENV, CONFIG_FILE_NAMES, parseConfigYaml,
-  generateConfigurationDocs, formatDefault, formatDuration, formatMemorySize, editDistance, suggestKeys } from './config/index';
+  generateConfigurationDocs, formatDefault, editDistance, suggestKeys } from './config/index';
 export type { OptionGroup, LoadConfigurationOptions, ConfigurationProblem, RawConfigEntry } from './config/index';
 // --- SPI loaders (plugins helper appends below) ---
 export { loadSchedulingStrategyFactory, loadFailoverStrategyFactory, loadRestartBackoffStrategyFactory, loadStateBackendFactory,
@@ -79,63 +78,46 @@ export type { RestartStrategyChoice } from './spi/loaders';
 export { isCheckpointingEnabled } from './jobmaster/checkpointing-settings';
 export { KeyGroupOutOfRangeError, CheckpointDataNotFoundError } from './errors';
 // --- stream operators (api helper appends below) ---
-export { Duration, Time, InvalidDurationError, toMillis, toSignedMillis } from './duration';
-export type { DurationLike } from './duration';
-export { TimeWindow, GlobalWindow, getWindowStartWithOffset, WindowAssigner, MergingWindowAssigner, TumblingEventTimeWindows,
-  TumblingProcessingTimeWindows, SlidingEventTimeWindows, SlidingProcessingTimeWindows, EventTimeSessionWindows,
-  ProcessingTimeSessionWindows, GlobalWindows, mergeTimeWindows, Trigger, TriggerResult, EventTimeTrigger, ProcessingTimeTrigger,
-  CountTrigger, PurgingTrigger, ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger, NeverTrigger, EndOfStreamTrigger, CountEvictor,
-  TimeEvictor, DeltaEvictor, InvalidWindowParameterError, MissingTimestampError, MergingWindowSet, ProcessWindowFunction,
-  ProcessAllWindowFunction, passThroughWindowFunction, internalProcessWindowFunction, internalProcessAllWindowFunction,
+export { MergingWindowSet, passThroughWindowFunction, internalProcessWindowFunction, internalProcessAllWindowFunction,
   internalWindowFunction, internalAllWindowFunction, internalWindowOrProcessFunction, internalAllWindowOrProcessFunction, reduceFn,
   reducingContents, aggregatingContents, listContents, evictingContents, reduceFold, aggregateFold, identityFold, WindowOperator,
-  SlicingWindowOperator, createWindowOperator, slicingGeometry, ProcessJoinFunction, coGroupWindowFunction, joinCoGroup, flatJoinCoGroup,
+  SlicingWindowOperator, createWindowOperator, slicingGeometry, coGroupWindowFunction, joinCoGroup, flatJoinCoGroup,
   IntervalJoinOperator } from './operators/windowing/index';
-export type { Window, TimestampedValue, WindowAssignerContext, MergeCallback, SessionGapExtractor, TriggerContext, OnMergeContext,
-  TriggerState, Evictor, EvictorContext, DeltaFunction, ProcessWindowContext, ProcessWindowFn, ProcessAllWindowFn,
-  ProcessWindowFunctionObject, ProcessAllWindowFunctionObject, ProcessWindowFunctionLike, ProcessAllWindowFunctionLike, WindowFunction,
-  WindowFn, WindowFunctionObject, WindowFunctionLike, AllWindowFunction, AllWindowFn, AllWindowFunctionObject, AllWindowFunctionLike,
-  WindowOrProcessWindowFunction, AllWindowOrProcessAllWindowFunction, NotAFunction, InternalWindowFunction, WindowReduceFunctionLike,
-  WindowContents, WindowOperatorOptions, WindowOperatorChoice, JoinFunction, JoinFunctionLike, FlatJoinFunction, CoGroupFunction,
-  CoGroupFunctionLike, TaggedUnion, ProcessJoinContext, ProcessJoinFunctionLike, IntervalJoinOptions } from './operators/windowing/index';
-export { HeapInternalTimeServiceManager, HeapInternalTimerService, TimerQueue, USER_TIMERS, valueId, UnsupportedTimerKeyError } from './operators/timers/index';
+export type { InternalWindowFunction, WindowContents, WindowOperatorOptions, WindowOperatorChoice,
+  IntervalJoinOptions } from './operators/windowing/index';
+export {
+  HeapInternalTimeServiceManager,
+  HeapInternalTimerService,
+  TimerQueue,
+  USER_TIMERS,
+  valueId,
+  UnsupportedTimerKeyError,
+} from './operators/timers/index';
 export type { InternalTimer, Triggerable, InternalTimerService, InternalTimeServiceManager, TimerFiringControl,
   HeapInternalTimeServiceManagerOptions, TimerEntry } from './operators/timers/index';
 export { TimersNotSupportedError, nonKeyedTimerService } from './operators/timers/index';
 export { KeyedProcessOperator } from './operators/keyed-process-operator';
-export type { KeyedProcessFunctionLike } from './operators/keyed-process-operator';
-export { TimeDomain, KeyedProcessFunction } from './functions';
-export type { TimerService, KeyedProcessContext, OnTimerContext } from './functions';
-export { BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator, WatermarksWithIdleness,
-  TimestampsAndWatermarksOperator } from './operators/watermarks/index';
-export type { WatermarkOutput, WatermarkGenerator, TimestampAssigner, WatermarkGeneratorContext, WatermarkStrategyLike } from './operators/watermarks/index';
+export { TimestampsAndWatermarksOperator } from './operators/watermarks/index';
 export { AbstractStreamOperator, AbstractUdfStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord, SourceFileNotFoundError,
   FileIoError, SinkFileExistsError, SinkPathNotDirectoryError, SocketSourceError, CollectSinkError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
   TimestampedCollector, ProcessOperator, KeyedAggregationOperator, reduceAggregation, fieldAggregation, selectorAggregation,
   byAggregation, fieldSelector, withField, splitRange, CollectionSource, GeneratorSource, UNBOUNDED_COUNT, TextFileSource,
   SocketTextSource, PrintSink, printPrefix, TextFileSink, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
-export type { MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike, SinkFunctionLike, ProcessFunctionLike, ProcessElementFn,
-  RollingAggregation, ReduceFunctionLike, Comparable, AggregationKind, GeneratorSourceOptions, SocketTextSourceOptions, WriteMode,
+export type { RollingAggregation, Comparable, AggregationKind, GeneratorSourceOptions, SocketTextSourceOptions, WriteMode,
   CollectBatchEvent, CollectSinkOptions } from './operators/index';
 export { ConnectorOptions } from './config/options';
 // --- keyed state, operator state, broadcast state, two-input operators (state helper appends below) ---
-export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, AggregatingStateDescriptor,
-  AbstractStateDescriptor, StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility, TtlTimeCharacteristic, TtlPolicy,
-  DefaultKeyedStateStore, NON_KEYED_STATE_STORE, KeyedValueState, KeyedListState, KeyedReducingState, KeyedAggregatingState,
-  KeyedMapState, DefaultOperatorStateStore, KeyedStateUnavailableError, StateDescriptorConflictError, NullStateValueError,
-  InvalidStateConfigurationError } from './state/index';
-export type { StateKind, ReduceFunctionOrLambda, TtlValue, State, ValueState, AppendingState, ListState, ReducingState, AggregatingState,
-  MapState, ReadOnlyBroadcastState, BroadcastState, InternalMergingState, KeyedStateStore, NamespaceScope, OperatorStateStore,
-  OperatorStateMode, OperatorStateSnapshot } from './state/index';
-export type { AggregateFunction } from './functions';
-export { AbstractTwoInputUdfOperator, CoStreamMap, CoStreamFlatMap, CoProcessOperator, KeyedCoProcessOperator } from './operators/co-operators';
-export { RichCoMapFunction, RichCoFlatMapFunction, CoProcessFunction, KeyedCoProcessFunction } from './operators/co-functions';
-export type { CoMapFunction, CoFlatMapFunction, CoMapFunctionLike, CoFlatMapFunctionLike, CoProcessFunctionLike,
-  KeyedCoProcessFunctionLike } from './operators/co-functions';
+export { TtlPolicy, DefaultKeyedStateStore, NON_KEYED_STATE_STORE, KeyedValueState, KeyedListState, KeyedReducingState,
+  KeyedAggregatingState, KeyedMapState, DefaultOperatorStateStore } from './state/index';
+export type { TtlValue, InternalMergingState, NamespaceScope, OperatorStateMode, OperatorStateSnapshot } from './state/index';
+export {
+  AbstractTwoInputUdfOperator,
+  CoStreamMap,
+  CoStreamFlatMap,
+  CoProcessOperator,
+  KeyedCoProcessOperator,
+} from './operators/co-operators';
 export { CoBroadcastWithNonKeyedOperator, CoBroadcastWithKeyedOperator } from './operators/broadcast-operators';
-export { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from './operators/broadcast-functions';
-export type { BaseBroadcastContext, BroadcastReadOnlyContext, BroadcastContext, KeyedBroadcastReadOnlyContext, KeyedBroadcastContext,
-  KeyedBroadcastOnTimerContext, BroadcastProcessFunctionLike, KeyedBroadcastProcessFunctionLike } from './operators/broadcast-functions';
 // --- cluster: task executor, job master, minicluster (lead appends below) ---
 export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';
@@ -149,7 +131,14 @@ export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskE
   JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview } from './rpc/gateways';
 export type { TaskDeploymentDescriptor } from './taskexecutor/deployment';
 export type { SlotStats } from './taskexecutor/slot-protocol';
-export { bundleJob, ArtifactCache, defaultBlobStorageDirectory, JobFileNotFoundError, JobBundleError, type ArtifactCacheOptions } from './client/job-artifact';
+export {
+  bundleJob,
+  ArtifactCache,
+  defaultBlobStorageDirectory,
+  JobFileNotFoundError,
+  JobBundleError,
+  type ArtifactCacheOptions,
+} from './client/job-artifact';
 export type { JobArtifact } from './client/job-artifact';
 export { extractStreamGraph, runJobMain, PlanCapturedSignal } from './client/job-loader';
 export { createClientExecutionContext } from './client/cluster-client';

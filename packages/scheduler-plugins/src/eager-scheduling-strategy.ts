@@ -1,4 +1,4 @@
-import { assert } from '@flott/runtime';
+import { assert } from '@flott/core';
 import type {
   ExecutionState,
   ExecutionVertexId,

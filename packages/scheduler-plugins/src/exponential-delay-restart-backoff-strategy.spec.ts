@@ -1,4 +1,5 @@
-import { Configuration, ConfigurationError, ManualClock, SeededRandom } from '@flott/runtime';
+import { Configuration, ConfigurationError } from '@flott/core';
+import { ManualClock, SeededRandom } from '@flott/runtime';
 import type { Random, RestartBackoffStrategy } from '@flott/runtime';
 import { restartBackoffStrategyContractTests } from '@flott/runtime/testing';
 import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';

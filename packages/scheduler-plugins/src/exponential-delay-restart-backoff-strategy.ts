@@ -1,5 +1,6 @@
-import { ConfigurationError, RestartStrategyOptions } from '@flott/runtime';
-import type { Clock, Configuration, ConfigOption, Random, RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime';
+import { ConfigurationError, type Clock, type ConfigOption, type Configuration } from '@flott/core';
+import { RestartStrategyOptions } from '@flott/runtime';
+import type { Random, RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime';
 
 export interface ExponentialDelaySettings {
   readonly initialBackoffMs: number;

@@ -1,4 +1,5 @@
-import type { Clock, Configuration, RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime';
+import type { Clock, Configuration } from '@flott/core';
+import type { RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime';
 
 /** `none`: the first failure fails the job (Flink's NoRestartBackoffTimeStrategy). */
 export class NoRestartBackoffStrategy implements RestartBackoffStrategy {

@@ -1,4 +1,5 @@
-import { Configuration, ConfigurationError, ManualClock, RestartStrategyOptions } from '@flott/runtime';
+import { Configuration, ConfigurationError } from '@flott/core';
+import { ManualClock, RestartStrategyOptions } from '@flott/runtime';
 import { restartBackoffStrategyContractTests } from '@flott/runtime/testing';
 import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
 import { NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';

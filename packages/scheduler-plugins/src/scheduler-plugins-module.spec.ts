@@ -1,10 +1,6 @@
 import { Container } from 'inversify';
-import {
-  Configuration,
-  loadFailoverStrategyFactory,
-  loadRestartBackoffStrategyFactory,
-  loadSchedulingStrategyFactory,
-} from '@flott/runtime';
+import { Configuration } from '@flott/core';
+import { loadFailoverStrategyFactory, loadRestartBackoffStrategyFactory, loadSchedulingStrategyFactory } from '@flott/runtime';
 import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
 import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
 import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';

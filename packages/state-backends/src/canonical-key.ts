@@ -1,4 +1,5 @@
-import { canonicalKey as canonical, FlottError } from '@flott/runtime';
+import { FlottError } from '@flott/core';
+import { canonicalKey as canonical } from '@flott/runtime';
 
 /** A key the heap backend cannot compare by value (functions, symbols, cycles, Sets...). */
 export class UnsupportedStateKeyError extends FlottError {

@@ -1,5 +1,5 @@
+import type { StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '@flott/runtime';
-import type { StateDescriptor } from '@flott/runtime';
 import { stateBackendContractTests } from '@flott/runtime/testing';
 import { HashMapStateBackendFactory } from './hashmap-state-backend';
 import { HeapKeyedStateBackend } from './heap-keyed-state-backend';

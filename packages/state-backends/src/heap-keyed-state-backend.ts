@@ -1,5 +1,6 @@
-import { assert, KeyGroupOutOfRangeError } from '@flott/runtime';
-import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateDescriptor } from '@flott/runtime';
+import { assert, type StateDescriptor } from '@flott/core';
+import { KeyGroupOutOfRangeError } from '@flott/runtime';
+import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange } from '@flott/runtime';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
 
 /**

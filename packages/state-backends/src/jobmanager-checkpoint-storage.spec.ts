@@ -1,4 +1,5 @@
-import { CheckpointDataNotFoundError, Configuration, ConfigurationError, StateOptions } from '@flott/runtime';
+import { Configuration, ConfigurationError } from '@flott/core';
+import { CheckpointDataNotFoundError, StateOptions } from '@flott/runtime';
 import { checkpointStorageContractTests } from '@flott/runtime/testing';
 import {
   decodeJobManagerHandle,

@@ -1,12 +1,7 @@
 import { crc32 } from 'zlib';
-import { assert, CheckpointDataNotFoundError, FlottError, StateOptions } from '@flott/runtime';
-import type {
-  CheckpointLocation,
-  CheckpointStorage,
-  CheckpointStorageAccess,
-  CheckpointStorageFactory,
-  Configuration,
-} from '@flott/runtime';
+import { FlottError, assert, type Configuration } from '@flott/core';
+import { CheckpointDataNotFoundError, StateOptions } from '@flott/runtime';
+import type { CheckpointLocation, CheckpointStorage, CheckpointStorageAccess, CheckpointStorageFactory } from '@flott/runtime';
 
 const SCHEME = 'jobmanager';
 const VERSION = 'v1';

@@ -1,5 +1,6 @@
 import { Container } from 'inversify';
-import { Configuration, loadCheckpointStorageFactory, loadStateBackendFactory } from '@flott/runtime';
+import { Configuration } from '@flott/core';
+import { loadCheckpointStorageFactory, loadStateBackendFactory } from '@flott/runtime';
 import { HashMapStateBackendFactory } from './hashmap-state-backend';
 import { JobManagerCheckpointStorageFactory } from './jobmanager-checkpoint-storage';
 import { stateBackendsModule } from './state-backends-module';

@@ -1,3 +1,19 @@
+import type {
+  AggregateFunction,
+  AllWindowFn,
+  AllWindowFunctionLike,
+  AllWindowFunctionObject,
+  AllWindowOrProcessAllWindowFunction,
+  DurationLike,
+  Evictor,
+  OutputTag,
+  ProcessAllWindowFunctionLike,
+  ProcessAllWindowFunctionObject,
+  Trigger,
+  Window,
+  WindowAssigner,
+  WindowReduceFunctionLike,
+} from '@flott/core';
 import {
   aggregateFold,
   aggregatingContents,
@@ -10,21 +26,7 @@ import {
   reduceFn,
   reduceFold,
   reducingContents,
-  type AggregateFunction,
-  type AllWindowFn,
-  type AllWindowFunctionLike,
-  type AllWindowFunctionObject,
-  type AllWindowOrProcessAllWindowFunction,
-  type DurationLike,
-  type Evictor,
   type InternalWindowFunction,
-  type OutputTag,
-  type ProcessAllWindowFunctionLike,
-  type ProcessAllWindowFunctionObject,
-  type Trigger,
-  type Window,
-  type WindowAssigner,
-  type WindowReduceFunctionLike,
 } from '@flott/runtime';
 import type { DataStream, SingleOutputStreamOperator } from '../data-stream';
 import { WindowedStream } from './windowed-stream';

@@ -1,4 +1,5 @@
-import { IntervalJoinOperator, JobBuildError, toSignedMillis, type DurationLike, type OutputTag, type ProcessJoinFunctionLike } from '@flott/runtime';
+import { JobBuildError, toSignedMillis, type DurationLike, type OutputTag, type ProcessJoinFunctionLike } from '@flott/core';
+import { IntervalJoinOperator } from '@flott/runtime';
 import type { SingleOutputStreamOperator } from '../data-stream';
 import type { KeyedStream } from '../keyed-stream';
 

@@ -1,22 +1,24 @@
 import {
   JobBuildError,
-  coGroupWindowFunction,
-  flatJoinCoGroup,
-  identityFold,
-  joinCoGroup,
-  listContents,
   toMillis,
   type CoGroupFunctionLike,
   type Collector,
   type DurationLike,
   type Evictor,
   type FlatJoinFunction,
-  type InternalWindowFunction,
   type JoinFunctionLike,
   type TaggedUnion,
   type Trigger,
   type Window,
   type WindowAssigner,
+} from '@flott/core';
+import {
+  coGroupWindowFunction,
+  flatJoinCoGroup,
+  identityFold,
+  joinCoGroup,
+  listContents,
+  type InternalWindowFunction,
 } from '@flott/runtime';
 import type { DataStream, SingleOutputStreamOperator } from '../data-stream';
 import { WindowedStream } from './windowed-stream';

@@ -6,12 +6,12 @@ import {
   ProcessAllWindowFunction,
   ProcessWindowFunction,
   TumblingEventTimeWindows,
-  setExecutionContext,
   type AggregateFunction,
   type Collector,
   type ProcessWindowContext,
   type TimeWindow,
-} from '@flott/runtime';
+} from '@flott/core';
+import { setExecutionContext } from '@flott/runtime';
 import { StreamExecutionEnvironment } from '../stream-execution-environment';
 import { LocalTestContext } from '../testing-fixtures/local-test-context';
 import { WatermarkStrategy } from '../watermark-strategy';

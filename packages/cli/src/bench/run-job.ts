@@ -1,8 +1,8 @@
 import * as path from 'node:path';
+import { Configuration } from '@flott/core';
 import {
   ArtifactCache,
   bundleJob,
-  Configuration,
   createClientExecutionContext,
   extractStreamGraph,
   MiniCluster,

@@ -1,6 +1,6 @@
-import type { Configuration } from '../config/configuration';
+import { FlottError, deserializeError, type Configuration } from '@flott/core';
 import { CoreOptions } from '../config/options';
-import { deserializeError, FlottError, JobExecutionError, ProgramMissingJobError } from '../errors';
+import { JobExecutionError, ProgramMissingJobError } from '../errors';
 import { JobStatus, isGloballyTerminal } from '../executiongraph/execution-state';
 import { createJobGraph } from '../graph';
 import type { StreamGraph } from '../graph/stream-graph';

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { build, type Message } from 'esbuild';
-import { FlottError, JobBuildError } from '../errors';
+import { FlottError, JobBuildError } from '@flott/core';
 
 /** A bundled job (DESIGN.md §5): one ESM file, `@flott/*` left external so tasks share the runtime. */
 export interface JobArtifact {

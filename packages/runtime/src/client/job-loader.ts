@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { FlottError, JobBuildError, ProgramMissingJobError } from '../errors';
+import { FlottError, JobBuildError, type Configuration } from '@flott/core';
+import { ProgramMissingJobError } from '../errors';
 import type { StreamGraph } from '../graph/stream-graph';
-import type { Configuration } from '../config/configuration';
 import { setExecutionContext, type CollectingJobExecutionResult, type ExecuteOptions, type ExecutionContext } from './execution-context';
 
 /** Thrown by `execute()` in plan and task mode, once the graph was captured (as Flink's ProgramAbortException). */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigOptions } from './config-option';
+import { ConfigOptions } from '@flott/core';
 import { formatDefault, generateConfigurationDocs } from './docs';
 import { CONFIGURATION_DOCS_PATH, writeConfigurationDocs } from './generate-docs';
 import { OptionRegistry } from './option-registry';

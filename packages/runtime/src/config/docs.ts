@@ -1,6 +1,5 @@
-import type { ConfigOption } from './config-option';
+import { formatDuration, formatMemorySize, type ConfigOption } from '@flott/core';
 import { OptionRegistry } from './option-registry';
-import { formatDuration, formatMemorySize } from './units';
 
 const HEADER = `# Configuration
 

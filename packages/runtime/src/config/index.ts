@@ -1,7 +1,4 @@
 // Configuration: typed options, loading and validation, generated reference docs.
-export { ConfigOptions } from './config-option';
-export type { ConfigOption } from './config-option';
-export { Configuration } from './configuration';
 export {
   CoreOptions,
   TaskManagerOptions,
@@ -21,5 +18,4 @@ export type { LoadConfigurationOptions } from './loader';
 export { CONFIG_FILE_NAMES, parseConfigYaml } from './yaml-source';
 export type { ConfigurationProblem, RawConfigEntry } from './yaml-source';
 export { generateConfigurationDocs, formatDefault } from './docs';
-export { parseDurationMs, parseMemoryBytes, formatDuration, formatMemorySize } from './units';
 export { editDistance, suggestKeys } from './suggest';

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConfigurationError } from '../errors';
-import { ConfigOptions } from './config-option';
+import { ConfigurationError, ConfigOptions } from '@flott/core';
 import { loadConfiguration, parseDynamicProperties } from './loader';
 import { OptionRegistry } from './option-registry';
 import { CoreOptions, JobManagerOptions, NetworkOptions, StateOptions, TaskManagerOptions } from './options';

@@ -1,6 +1,4 @@
-import { ConfigurationError } from '../errors';
-import type { ConfigOption } from './config-option';
-import { Configuration } from './configuration';
+import { Configuration, ConfigurationError, type ConfigOption } from '@flott/core';
 import { OptionRegistry } from './option-registry';
 import { suggestKeys } from './suggest';
 import { locateConfigFile, readConfigFile, type ConfigurationProblem, type RawConfigEntry } from './yaml-source';

@@ -1,5 +1,4 @@
-import { ConfigurationError } from '../errors';
-import { ConfigOptions } from './config-option';
+import { ConfigurationError, ConfigOptions } from '@flott/core';
 import { OptionRegistry } from './option-registry';
 import { ALL_OPTION_GROUPS, CoreOptions, StateOptions } from './options';
 

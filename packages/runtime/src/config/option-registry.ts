@@ -1,5 +1,4 @@
-import { ConfigurationError } from '../errors';
-import type { ConfigOption } from './config-option';
+import { ConfigurationError, type ConfigOption } from '@flott/core';
 import { ALL_OPTION_GROUPS } from './options';
 
 export type OptionGroup = Readonly<Record<string, ConfigOption<unknown>>> | readonly ConfigOption<unknown>[];

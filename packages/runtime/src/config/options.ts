@@ -1,4 +1,4 @@
-import { ConfigOptions as O, type ConfigOption } from './config-option';
+import { ConfigOptions as O, type ConfigOption } from '@flott/core';
 
 /**
  * Every option of the runtime, with Flink's key names. `docs/configuration.md` is generated from

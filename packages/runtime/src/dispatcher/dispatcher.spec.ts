@@ -1,6 +1,6 @@
 import { Container, ContainerModule } from 'inversify';
-import { Configuration } from '../config/configuration';
-import { FlottError, JobBuildError, JobNotFoundError, UnknownImplementationError } from '../errors';
+import { Configuration, FlottError, JobBuildError, UnknownImplementationError } from '@flott/core';
+import { JobNotFoundError } from '../errors';
 import { ExecutionState as E, JobStatus } from '../executiongraph/execution-state';
 import type { DispatcherGateway, JobSubmission } from '../rpc/gateways';
 import { CheckpointStorageFactory } from '../spi/checkpoint-storage';

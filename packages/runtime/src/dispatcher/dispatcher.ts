@@ -1,6 +1,7 @@
 import { Container } from 'inversify';
+import { Configuration, FlottError, type Clock } from '@flott/core';
 import { BlobOptions } from '../config/options';
-import { FlottError, JobNotFoundError } from '../errors';
+import { JobNotFoundError } from '../errors';
 import { JobStatus, isGloballyTerminal } from '../executiongraph/execution-state';
 import { JobMaster } from '../jobmaster/job-master';
 import type {
@@ -14,9 +15,8 @@ import type { RpcService } from '../rpc/rpc-service';
 import { isCheckpointingEnabled } from '../jobmaster/checkpointing-settings';
 import { checkImplementationChoices } from '../spi/implementation-check';
 import { chooseRestartBackoffStrategyFactory, loadFailoverStrategyFactory, loadSchedulingStrategyFactory } from '../spi/loaders';
-import type { Clock, Scheduler } from '../time/clock';
+import type { Scheduler } from '../time/clock';
 import { SystemRandom, type Random } from '../time/random';
-import { Configuration } from '../config/configuration';
 
 export class InvalidJobSubmissionError extends FlottError {
   constructor(message: string) {

@@ -1,4 +1,5 @@
-import { IllegalStateTransitionError, JobBuildError } from '../errors';
+import { JobBuildError } from '@flott/core';
+import { IllegalStateTransitionError } from '../errors';
 import { createJobGraph } from '../graph/job-graph-generator';
 import type { JobGraph } from '../graph/job-graph';
 import type { PartitionerKind } from '../graph/stream-graph';

@@ -1,8 +1,7 @@
-import { assert, JobBuildError } from '../errors';
+import { JobBuildError, assert, type Clock } from '@flott/core';
 import type { JobEdgeDescriptor, JobGraph, JobVertexDescriptor } from '../graph/job-graph';
 import type { PartitionerKind } from '../graph/stream-graph';
 import type { ExecutionVertexId, ResultPartitionId } from '../spi/scheduling-topology';
-import type { Clock } from '../time/clock';
 import { wireEdge, type EdgeWiring } from './edge-wiring';
 import type { Execution, ExecutionStateListener } from './execution';
 import { ExecutionJobVertex } from './execution-job-vertex';

@@ -1,7 +1,7 @@
+import type { Clock } from '@flott/core';
 import { IllegalStateTransitionError } from '../errors';
 import type { JobVertexDescriptor } from '../graph/job-graph';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
-import type { Clock } from '../time/clock';
 import { Execution, type ExecutionStateListener } from './execution';
 import type { ExecutionState } from './execution-state';
 

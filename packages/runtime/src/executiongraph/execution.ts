@@ -1,6 +1,5 @@
-import { assert, serializeError, type SerializedError } from '../errors';
+import { assert, serializeError, type Clock, type SerializedError } from '@flott/core';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
-import type { Clock } from '../time/clock';
 import { checkExecutionTransition, ExecutionState, isTerminalExecutionState } from './execution-state';
 
 /** Where an attempt runs, as plain data (it is shown over REST and put into deployment descriptors). */

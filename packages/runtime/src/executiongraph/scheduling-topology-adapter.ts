@@ -1,4 +1,4 @@
-import { assert } from '../errors';
+import { assert } from '@flott/core';
 import type { ResultPartitionType } from '../graph/job-graph';
 import type {
   ExecutionVertexId,

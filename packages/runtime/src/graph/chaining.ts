@@ -1,4 +1,4 @@
-import { JobBuildError } from '../errors';
+import { JobBuildError } from '@flott/core';
 import { DEFAULT_SLOT_SHARING_GROUP, type StreamEdge, type StreamGraph, type StreamNode } from './stream-graph';
 
 export function slotSharingGroupOf(node: StreamNode): string {

@@ -1,4 +1,4 @@
-import { JobBuildError } from '../errors';
+import { JobBuildError } from '@flott/core';
 import { createJobGraph, distributionPatternOf } from './job-graph-generator';
 import type { JobGraph, JobVertexDescriptor } from './job-graph';
 import { defaultMaxParallelism } from './max-parallelism';

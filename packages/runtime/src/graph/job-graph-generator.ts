@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { JobBuildError } from '../errors';
+import { JobBuildError } from '@flott/core';
 import { checkForwardEdges, isChainable, slotSharingGroupOf } from './chaining';
 import type {
   ChainedOperatorDescriptor,

@@ -1,4 +1,4 @@
-import { JobBuildError } from '../errors';
+import { JobBuildError } from '@flott/core';
 import { createJobGraph } from './job-graph-generator';
 import { assignOperatorIds, operatorIdForUid } from './operator-ids';
 import type { StreamNode } from './stream-graph';

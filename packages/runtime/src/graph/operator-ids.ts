@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { JobBuildError } from '../errors';
+import { JobBuildError } from '@flott/core';
 import { isChainable } from './chaining';
 import type { StreamGraph, StreamNode } from './stream-graph';
 

@@ -1,4 +1,5 @@
-import { msgpackSerializer, type RecordSerializer } from '../network/serializer';
+import type { RecordSerializer } from '@flott/core';
+import { msgpackSerializer } from '../network/msgpack-serializer';
 import type { StreamOperator } from '../operators/stream-operator';
 
 /** How records are routed from a producer subtask to consumer subtasks (Flink's partitioners). */

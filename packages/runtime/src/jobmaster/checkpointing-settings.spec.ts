@@ -1,4 +1,4 @@
-import { Configuration } from '../config/configuration';
+import { Configuration } from '@flott/core';
 import { isCheckpointingEnabled } from './checkpointing-settings';
 
 describe('isCheckpointingEnabled', () => {

@@ -1,4 +1,4 @@
-import type { Configuration } from '../config/configuration';
+import type { Configuration } from '@flott/core';
 import { CheckpointingOptions } from '../config/options';
 import type { JobGraph } from '../graph/job-graph';
 

@@ -1,4 +1,4 @@
-import { FlottError } from '../errors';
+import { FlottError } from '@flott/core';
 import { ExecutionState as E, JobStatus } from '../executiongraph/execution-state';
 import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
 import { TestingControlPlane } from '../testing/testing-control-plane';

@@ -1,8 +1,13 @@
-import type { Configuration } from '../config/configuration';
+import { FlottError, deserializeError, serializeError, type Clock, type Configuration, type SerializedError } from '@flott/core';
 import { ClientOptions } from '../config/options';
-import { deserializeError, FlottError, serializeError, type SerializedError } from '../errors';
 import { ExecutionGraph, ExecutionGraphSchedulingTopology, type ExecutionVertex } from '../executiongraph';
-import { ExecutionState, JobStatus, canTransitionExecution, isGloballyTerminal, isTerminalExecutionState } from '../executiongraph/execution-state';
+import {
+  ExecutionState,
+  JobStatus,
+  canTransitionExecution,
+  isGloballyTerminal,
+  isTerminalExecutionState,
+} from '../executiongraph/execution-state';
 import { DEFAULT_SLOT_SHARING_GROUP } from '../graph/stream-graph';
 import type {
   JobDetailsInfo,
@@ -21,7 +26,7 @@ import type { FailoverStrategy, FailoverStrategyFactory } from '../spi/failover-
 import type { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
 import type { SchedulingStrategy, SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
-import type { Clock, Scheduler } from '../time/clock';
+import type { Scheduler } from '../time/clock';
 import { mergeAccumulatorValues } from '../taskexecutor/task-runtime-context';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
 import { createDeploymentDescriptor } from './deployment-descriptor';

@@ -1,4 +1,5 @@
-import { FlottError, SlotRequestTimeoutError } from '../errors';
+import { FlottError } from '@flott/core';
+import { SlotRequestTimeoutError } from '../errors';
 import { settle } from '../testing/settle';
 import { TestingResourceManagerGateway } from '../testing/testing-resource-manager-gateway';
 import { SlotPool, type PhysicalSlot } from './slot-pool';

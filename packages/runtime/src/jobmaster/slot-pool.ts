@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FlottError } from '../errors';
+import { FlottError } from '@flott/core';
 import type { ResourceManagerGateway, SlotOffer } from '../rpc/gateways';
 
 export interface PhysicalSlot {

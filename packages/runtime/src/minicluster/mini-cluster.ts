@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from 'inversify';
-import type { Configuration } from '../config/configuration';
+import type { Clock, Configuration } from '@flott/core';
 import { RpcOptions, TaskManagerOptions } from '../config/options';
 import { Dispatcher } from '../dispatcher/dispatcher';
 import { ResourceManager } from '../resourcemanager/resource-manager';
@@ -10,7 +10,7 @@ import { checkImplementationChoices } from '../spi/implementation-check';
 import { loadHighAvailabilityServicesFactory } from '../spi/loaders';
 import type { HighAvailabilityServices, LeaderElectionService } from '../spi/high-availability-services';
 import { TaskExecutor } from '../taskexecutor/task-executor';
-import { SystemClock, SystemScheduler, type Clock, type Scheduler } from '../time/clock';
+import { SystemClock, SystemScheduler, type Scheduler } from '../time/clock';
 
 export interface MiniClusterOptions {
   readonly configuration: Configuration;

@@ -6,11 +6,12 @@
  */
 import { MessageChannel, Worker, isMainThread, parentPort, workerData, type MessagePort } from 'worker_threads';
 import { Packr, Unpackr, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
+import { binaryCodecSerializer, type BinaryCodec, type RecordSerializer } from '@flott/core';
 import { ResultPartition } from './result-partition';
 import { InputGate } from './input-gate';
 import { ElementKind } from './input-element';
 import { defaultNetworkConfig } from './network-config';
-import { binaryCodecSerializer, msgpackSerializer, type BinaryCodec, type RecordSerializer } from './serializer';
+import { msgpackSerializer } from './msgpack-serializer';
 import { consumerEndpointFromPort, createLocalChannel, producerEndpointFromPort } from './transport';
 
 interface Bid {

@@ -1,8 +1,7 @@
 // Public names of the network stack (DESIGN.md §6).
 export { networkConfigFrom, defaultNetworkConfig, initialCreditsPerChannel } from './network-config';
 export type { NetworkConfig } from './network-config';
-export { msgpackSerializer, binaryCodecSerializer } from './serializer';
-export type { RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec } from './serializer';
+export { msgpackSerializer } from './msgpack-serializer';
 export type { NetworkEvent } from './buffer-format';
 export { createLocalChannel, producerEndpointFromPort, consumerEndpointFromPort } from './transport';
 export type { ProducerEndpoint, ConsumerEndpoint } from './transport';

@@ -1,10 +1,9 @@
-import { NO_TIMESTAMP } from '../operators/stream-operator';
+import { NO_TIMESTAMP, copyBytes, type RecordDecoder } from '@flott/core';
 import {
   TAG_END_OF_PARTITION, TAG_RECORD, TAG_RECORD_TS, TAG_WATERMARK, readEvent, readU32,
 } from './buffer-format';
 import { ElementKind, type InputElement } from './input-element';
 import { CorruptNetworkBufferError } from './network-errors';
-import { copyBytes, type RecordDecoder } from './serializer';
 import type { ConsumerEndpoint } from './transport';
 
 /** What a channel tells its gate. */

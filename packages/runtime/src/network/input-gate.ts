@@ -1,9 +1,8 @@
-import { NO_TIMESTAMP } from '../operators/stream-operator';
+import { NO_TIMESTAMP, type RecordSerializer } from '@flott/core';
 import { InputChannel, type InputChannelOwner } from './input-channel';
 import { ElementKind, type InputElement } from './input-element';
 import { initialCreditsPerChannel, type NetworkConfig } from './network-config';
 import { NetworkReleasedError } from './network-errors';
-import type { RecordSerializer } from './serializer';
 import type { ConsumerEndpoint } from './transport';
 
 export interface InputGateStats {

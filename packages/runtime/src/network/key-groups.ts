@@ -1,4 +1,4 @@
-import { assert } from '../errors';
+import { assert } from '@flott/core';
 import type { KeyGroupRange } from '../spi/state-backend';
 import { UPPER_BOUND_MAX_PARALLELISM, defaultMaxParallelism } from '../graph/max-parallelism';
 import { UnsupportedKeyError } from './network-errors';

@@ -1,5 +1,4 @@
-import { Configuration } from '../config/configuration';
-import { ConfigurationError } from '../errors';
+import { Configuration, ConfigurationError } from '@flott/core';
 import { defaultNetworkConfig, initialCreditsPerChannel, networkConfigFrom } from './network-config';
 
 describe('networkConfigFrom', () => {

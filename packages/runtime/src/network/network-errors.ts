@@ -1,4 +1,4 @@
-import { FlottError } from '../errors';
+import { FlottError } from '@flott/core';
 
 /** One operator call emitted more than `max-overdraft-buffers` allows beyond the per-channel bound. */
 export class BufferOverdraftError extends FlottError {

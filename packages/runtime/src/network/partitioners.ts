@@ -1,4 +1,4 @@
-import { assert } from '../errors';
+import { assert } from '@flott/core';
 import type { PartitionerKind } from '../graph/stream-graph';
 import { computeKeyGroupForKeyHash, defaultMaxParallelism, hashKey } from './key-groups';
 

@@ -1,9 +1,9 @@
-import { NO_TIMESTAMP } from '../operators/stream-operator';
+import { NO_TIMESTAMP } from '@flott/core';
 import { ResultPartition } from './result-partition';
 import { InputGate } from './input-gate';
 import { createLocalChannel } from './transport';
 import { defaultNetworkConfig, initialCreditsPerChannel, type NetworkConfig } from './network-config';
-import { msgpackSerializer } from './serializer';
+import { msgpackSerializer } from './msgpack-serializer';
 import { BufferOverdraftError, NetworkReleasedError } from './network-errors';
 import type { NetworkEvent } from './buffer-format';
 import { consumeAll, drainReady, produceAll, type Received } from './testing-fixtures/network-harness';

@@ -1,7 +1,7 @@
+import type { RecordSerializer } from '@flott/core';
 import type { NetworkEvent } from './buffer-format';
 import type { NetworkConfig } from './network-config';
 import { NetworkReleasedError } from './network-errors';
-import type { RecordSerializer } from './serializer';
 import { PipelinedSubpartition, type SubpartitionOwner, type SubpartitionStats } from './subpartition';
 import type { ProducerEndpoint } from './transport';
 

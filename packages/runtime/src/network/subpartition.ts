@@ -1,11 +1,10 @@
-import { NO_TIMESTAMP } from '../operators/stream-operator';
+import { NO_TIMESTAMP, copyBytes, type RecordEncoder } from '@flott/core';
 import {
   MIN_RECORD_ROOM, RECORD_HEADER, RECORD_TS_HEADER, TAG_RECORD, TAG_RECORD_TS, encodedEventSize, writeEvent, writeU32,
   type NetworkEvent,
 } from './buffer-format';
 import type { NetworkConfig } from './network-config';
 import { BufferOverdraftError } from './network-errors';
-import { copyBytes, type RecordEncoder } from './serializer';
 import type { ProducerEndpoint } from './transport';
 
 /** What a subpartition needs from its ResultPartition: the shared buffer pool and availability tracking. */

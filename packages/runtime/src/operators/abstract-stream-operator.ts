@@ -1,4 +1,4 @@
-import { isRichFunction } from '../functions';
+import { isRichFunction, type RuntimeContext } from '@flott/core';
 import type { OperatorEnvironment, Output, StreamOperator } from './stream-operator';
 
 /**
@@ -51,4 +51,19 @@ export abstract class AbstractUdfStreamOperator<OUT, F> extends AbstractStreamOp
     const f = this.userFunction;
     if (isRichFunction(f)) return f.close();
   }
+}
+
+/** Gives each rich function among `functions` the runtime context and opens it, in order. */
+export async function openRichFunctions(functions: readonly unknown[], ctx: RuntimeContext): Promise<void> {
+  for (const f of functions) {
+    if (isRichFunction(f)) {
+      f.setRuntimeContext(ctx);
+      await f.open();
+    }
+  }
+}
+
+/** Closes each rich function among `functions`, in order. */
+export async function closeRichFunctions(functions: readonly unknown[]): Promise<void> {
+  for (const f of functions) if (isRichFunction(f)) await f.close();
 }

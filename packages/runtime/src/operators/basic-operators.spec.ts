@@ -1,6 +1,5 @@
-import { RichFlatMapFunction, RichMapFunction, type Collector, type SinkContext } from '../functions';
+import { RichFlatMapFunction, RichMapFunction, type Collector, type SinkContext, NO_TIMESTAMP } from '@flott/core';
 import { StreamFilter, StreamFlatMap, StreamMap, StreamSink } from './basic-operators';
-import { NO_TIMESTAMP } from './stream-operator';
 import { OneInputOperatorTestHarness } from './testing';
 
 describe('StreamMap', () => {

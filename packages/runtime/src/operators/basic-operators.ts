@@ -1,17 +1,19 @@
-import type { Collector, FilterFunction, FlatMapFunction, MapFunction, SinkContext, SinkFunction } from '../functions';
+import {
+  NO_TIMESTAMP,
+  type Collector,
+  type FilterFunction,
+  type FilterFunctionLike,
+  type FlatMapFunction,
+  type FlatMapFunctionLike,
+  type MapFunction,
+  type MapFunctionLike,
+  type SinkContext,
+  type SinkFunction,
+  type SinkFunctionLike,
+} from '@flott/core';
 import { AbstractUdfStreamOperator } from './abstract-stream-operator';
 import { specializeHotMethods } from './specialize';
-import type { OperatorEnvironment } from './stream-operator';
-import { NO_TIMESTAMP, type OneInputStreamOperator, type Output } from './stream-operator';
-
-/**
- * What the API accepts for each user function: a plain function or an object with the method.
- * Objects are called through their bound method: V8 inlines a bound call, not a wrapping arrow.
- */
-export type MapFunctionLike<IN, OUT> = MapFunction<IN, OUT> | ((value: IN) => OUT);
-export type FlatMapFunctionLike<IN, OUT> = FlatMapFunction<IN, OUT> | ((value: IN, out: Collector<OUT>) => void);
-export type FilterFunctionLike<T> = FilterFunction<T> | ((value: T) => boolean);
-export type SinkFunctionLike<T> = SinkFunction<T> | ((value: T, context: SinkContext) => void);
+import type { OperatorEnvironment, OneInputStreamOperator, Output } from './stream-operator';
 
 /** Emits with the timestamp of the input record being processed (Flink's TimestampedCollector). */
 export class TimestampedCollector<T> implements Collector<T> {

@@ -1,14 +1,15 @@
-import type { Collector } from '../functions';
-import { MapStateDescriptor, ValueStateDescriptor } from '../state/state-descriptors';
-import { InvalidStateConfigurationError } from '../state/state-errors';
-import type { ValueState } from '../state/state-handles';
 import {
+  InvalidStateConfigurationError,
   KeyedBroadcastProcessFunction,
+  MapStateDescriptor,
+  ValueStateDescriptor,
   type BroadcastContext,
   type BroadcastReadOnlyContext,
+  type Collector,
   type KeyedBroadcastContext,
   type KeyedBroadcastReadOnlyContext,
-} from './broadcast-functions';
+  type ValueState,
+} from '@flott/core';
 import { CoBroadcastWithKeyedOperator, CoBroadcastWithNonKeyedOperator } from './broadcast-operators';
 import { TwoInputOperatorTestHarness } from './testing/operator-test-harness';
 

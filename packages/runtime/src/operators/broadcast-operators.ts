@@ -1,21 +1,28 @@
-import { TimeDomain, type Collector, type OutputTag, type TimerService } from '../functions';
+import {
+  InvalidStateConfigurationError,
+  NO_TIMESTAMP,
+  TimeDomain,
+  type AbstractStateDescriptor,
+  type BroadcastContext,
+  type BroadcastProcessFunctionLike,
+  type BroadcastReadOnlyContext,
+  type BroadcastState,
+  type Collector,
+  type KeyedBroadcastContext,
+  type KeyedBroadcastOnTimerContext,
+  type KeyedBroadcastProcessFunctionLike,
+  type MapStateDescriptor,
+  type OperatorStateStore,
+  type OutputTag,
+  type ReadOnlyBroadcastState,
+  type State,
+  type TimerService,
+} from '@flott/core';
 import type { KeyedStateBackend } from '../spi/state-backend';
 import { DefaultKeyedStateStore } from '../state/keyed-state-store';
-import type { OperatorStateStore } from '../state/operator-state-store';
-import type { AbstractStateDescriptor, MapStateDescriptor } from '../state/state-descriptors';
-import { InvalidStateConfigurationError } from '../state/state-errors';
-import type { BroadcastState, ReadOnlyBroadcastState, State } from '../state/state-handles';
-import type {
-  BroadcastContext,
-  BroadcastProcessFunctionLike,
-  BroadcastReadOnlyContext,
-  KeyedBroadcastContext,
-  KeyedBroadcastOnTimerContext,
-  KeyedBroadcastProcessFunctionLike,
-} from './broadcast-functions';
 import { AbstractTwoInputUdfOperator } from './co-operators';
 import { specializeHotMethods } from './specialize';
-import { NO_TIMESTAMP, type OperatorEnvironment } from './stream-operator';
+import type { OperatorEnvironment } from './stream-operator';
 import { nonKeyedTimerService } from './timers/timer-errors';
 import type { InternalTimer, Triggerable, VoidNamespace } from './timers/timer-service';
 import { userTimers } from './timers/user-timers';

@@ -1,9 +1,14 @@
-import type { Collector, KeyedProcessContext, OnTimerContext } from '../functions';
-import { ValueStateDescriptor } from '../state/state-descriptors';
-import type { ValueState } from '../state/state-handles';
-import { KeyedCoProcessFunction, type CoFlatMapFunction } from './co-functions';
+import {
+  KeyedCoProcessFunction,
+  NO_TIMESTAMP,
+  ValueStateDescriptor,
+  type CoFlatMapFunction,
+  type Collector,
+  type KeyedProcessContext,
+  type OnTimerContext,
+  type ValueState,
+} from '@flott/core';
 import { CoProcessOperator, CoStreamFlatMap, CoStreamMap, KeyedCoProcessOperator } from './co-operators';
-import { NO_TIMESTAMP } from './stream-operator';
 import { TwoInputOperatorTestHarness } from './testing/operator-test-harness';
 import { TimersNotSupportedError } from './timers/timer-errors';
 

@@ -1,10 +1,21 @@
-import { TimeDomain, type Collector, type OnTimerContext, type OutputTag, type ProcessContext, type TimerService } from '../functions';
+import {
+  NO_TIMESTAMP,
+  TimeDomain,
+  type CoFlatMapFunctionLike,
+  type CoMapFunctionLike,
+  type CoProcessFunctionLike,
+  type Collector,
+  type KeyedCoProcessFunctionLike,
+  type OnTimerContext,
+  type OutputTag,
+  type ProcessContext,
+  type TimerService,
+} from '@flott/core';
 import type { KeyedStateBackend } from '../spi/state-backend';
 import { AbstractUdfStreamOperator } from './abstract-stream-operator';
 import { TimestampedCollector } from './basic-operators';
-import type { CoFlatMapFunctionLike, CoMapFunctionLike, CoProcessFunctionLike, KeyedCoProcessFunctionLike } from './co-functions';
 import { specializeHotMethods } from './specialize';
-import { NO_TIMESTAMP, type OperatorEnvironment, type TwoInputStreamOperator } from './stream-operator';
+import type { OperatorEnvironment, TwoInputStreamOperator } from './stream-operator';
 import { nonKeyedTimerService } from './timers/timer-errors';
 import type { VoidNamespace, InternalTimer, InternalTimeServiceManager, Triggerable } from './timers/timer-service';
 import { userTimers } from './timers/user-timers';

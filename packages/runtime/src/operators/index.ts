@@ -2,13 +2,18 @@
 export { AbstractStreamOperator, AbstractUdfStreamOperator } from './abstract-stream-operator';
 export { AvailabilityNotifier, AVAILABLE } from './availability';
 export { formatRecord } from './format';
-export { SourceFileNotFoundError, FileIoError, SinkFileExistsError, SinkPathNotDirectoryError, SocketSourceError, CollectSinkError } from './operator-errors';
+export {
+  SourceFileNotFoundError,
+  FileIoError,
+  SinkFileExistsError,
+  SinkPathNotDirectoryError,
+  SocketSourceError,
+  CollectSinkError,
+} from './operator-errors';
 export { StreamMap, StreamFlatMap, StreamFilter, StreamSink, TimestampedCollector } from './basic-operators';
-export type { MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike, SinkFunctionLike } from './basic-operators';
 export { ProcessOperator } from './process-operator';
-export type { ProcessFunctionLike, ProcessElementFn } from './process-operator';
 export { KeyedAggregationOperator, reduceAggregation } from './keyed-aggregation-operator';
-export type { RollingAggregation, ReduceFunctionLike } from './keyed-aggregation-operator';
+export type { RollingAggregation } from './keyed-aggregation-operator';
 export { fieldAggregation, selectorAggregation, byAggregation, fieldSelector, withField } from './aggregations';
 export type { Comparable, AggregationKind } from './aggregations';
 export { splitRange } from './sources/split';
@@ -24,6 +29,5 @@ export type { WriteMode } from './sinks/text-file-sink';
 export { CollectSink, collectSinkId, isCollectBatchEvent } from './sinks/collect-sink';
 export type { CollectBatchEvent, CollectSinkOptions } from './sinks/collect-sink';
 export { KeyedProcessOperator } from './keyed-process-operator';
-export type { KeyedProcessFunctionLike } from './keyed-process-operator';
 export { SourceRateLimiter } from './sources/rate-limiter';
 export { PacedSourceOperator } from './sources/paced-source';

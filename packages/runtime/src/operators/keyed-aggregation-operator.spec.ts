@@ -1,4 +1,4 @@
-import { AbstractRichFunction, type ReduceFunction } from '../functions';
+import { AbstractRichFunction, type ReduceFunction } from '@flott/core';
 import { byAggregation, fieldAggregation, fieldSelector, selectorAggregation } from './aggregations';
 import { KeyedAggregationOperator, reduceAggregation, type RollingAggregation } from './keyed-aggregation-operator';
 import { OneInputOperatorTestHarness } from './testing';

@@ -1,10 +1,8 @@
-import type { ReduceFunction } from '../functions';
-import type { KeyedStateBackend, StateDescriptor } from '../spi/state-backend';
+import { NO_TIMESTAMP, type ReduceFunction, type ReduceFunctionLike, type StateDescriptor } from '@flott/core';
+import type { KeyedStateBackend } from '../spi/state-backend';
 import { AbstractUdfStreamOperator } from './abstract-stream-operator';
 import { specializeHotMethods } from './specialize';
-import { NO_TIMESTAMP, type OneInputStreamOperator } from './stream-operator';
-
-export type ReduceFunctionLike<T> = ReduceFunction<T> | ((a: T, b: T) => T);
+import type { OneInputStreamOperator } from './stream-operator';
 
 /** How a rolling aggregation starts from a key's first record and folds in each later one. */
 export interface RollingAggregation<IN, ACC> {

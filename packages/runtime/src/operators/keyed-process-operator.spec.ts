@@ -1,7 +1,14 @@
-import { KeyedProcessFunction, OutputTag, TimeDomain, type Collector, type KeyedProcessContext, type OnTimerContext } from '../functions';
+import {
+  KeyedProcessFunction,
+  OutputTag,
+  TimeDomain,
+  type Collector,
+  type KeyedProcessContext,
+  type OnTimerContext,
+  NO_TIMESTAMP,
+} from '@flott/core';
 import { KeyedProcessOperator } from './keyed-process-operator';
 import { ProcessOperator } from './process-operator';
-import { NO_TIMESTAMP } from './stream-operator';
 import { KeyedOneInputOperatorTestHarness, OneInputOperatorTestHarness } from './testing/operator-test-harness';
 import { TimersNotSupportedError } from './timers/timer-errors';
 

@@ -1,28 +1,21 @@
 import {
+  NO_TIMESTAMP,
   TimeDomain,
   type Collector,
   type KeyedProcessContext,
   type KeyedProcessFunction,
+  type KeyedProcessFunctionLike,
   type OnTimerContext,
   type OutputTag,
   type TimerService,
-} from '../functions';
+} from '@flott/core';
 import type { KeyedStateBackend } from '../spi/state-backend';
 import { AbstractUdfStreamOperator } from './abstract-stream-operator';
 import { TimestampedCollector } from './basic-operators';
 import { specializeHotMethods } from './specialize';
-import { NO_TIMESTAMP, type OneInputStreamOperator } from './stream-operator';
+import type { OneInputStreamOperator } from './stream-operator';
 import type { InternalTimer, InternalTimeServiceManager, Triggerable, VoidNamespace } from './timers/timer-service';
 import { userTimers } from './timers/user-timers';
-
-/** A KeyedProcessFunction subclass or any object with `processElement` (and optionally `onTimer`). */
-export type KeyedProcessFunctionLike<K, IN, OUT> =
-  | KeyedProcessFunction<K, IN, OUT>
-  | {
-      processElement(value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
-      onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<OUT>): void;
-    }
-  | ((value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>) => void);
 
 /** KeyedProcessFunction timers have no namespace (Flink's VoidNamespace). */
 

@@ -1,4 +1,4 @@
-import { FlottError } from '../errors';
+import { FlottError } from '@flott/core';
 
 /** A file source was pointed at a path that does not exist (fails the task). */
 export class SourceFileNotFoundError extends FlottError {

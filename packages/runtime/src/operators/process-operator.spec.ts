@@ -1,7 +1,6 @@
+import { NO_TIMESTAMP, OutputTag, ProcessFunction, type Collector, type ProcessContext } from '@flott/core';
 import { ManualClock } from '../time/clock';
-import { OutputTag, ProcessFunction, type Collector, type ProcessContext } from '../functions';
 import { ProcessOperator } from './process-operator';
-import { NO_TIMESTAMP } from './stream-operator';
 import { OneInputOperatorTestHarness } from './testing';
 
 const odd = new OutputTag<number>('odd');

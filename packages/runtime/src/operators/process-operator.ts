@@ -1,17 +1,17 @@
-import type { Collector, OutputTag, ProcessContext, ProcessFunction } from '../functions';
+import {
+  NO_TIMESTAMP,
+  type Collector,
+  type OutputTag,
+  type ProcessContext,
+  type ProcessElementFn,
+  type ProcessFunction,
+  type ProcessFunctionLike,
+} from '@flott/core';
 import { AbstractUdfStreamOperator } from './abstract-stream-operator';
 import { specializeHotMethods } from './specialize';
 import { TimestampedCollector } from './basic-operators';
-import { NO_TIMESTAMP, type OneInputStreamOperator, type OperatorEnvironment } from './stream-operator';
+import type { OneInputStreamOperator, OperatorEnvironment } from './stream-operator';
 import { nonKeyedTimerService } from './timers/timer-errors';
-
-export type ProcessElementFn<IN, OUT> = (value: IN, ctx: ProcessContext, out: Collector<OUT>) => void;
-
-/** A ProcessFunction subclass, any object with `processElement`, or a plain function. */
-export type ProcessFunctionLike<IN, OUT> =
-  | ProcessFunction<IN, OUT>
-  | { processElement(value: IN, ctx: ProcessContext, out: Collector<OUT>): void }
-  | ProcessElementFn<IN, OUT>;
 
 /** Runs a ProcessFunction: main output with the input's timestamp, side outputs by tag. */
 export class ProcessOperator<IN, OUT>

@@ -1,13 +1,7 @@
-import type { Clock, Scheduler } from '../time/clock';
-import type { RuntimeContext } from '../functions';
+import type { Clock, OperatorStateStore, RuntimeContext } from '@flott/core';
+import type { Scheduler } from '../time/clock';
 import type { KeyedStateBackend } from '../spi/state-backend';
 import type { InternalTimeServiceManager } from './timers/timer-service';
-import type { OperatorStateStore } from '../state/operator-state-store';
-
-/** Timestamp of a record that has none. */
-export const NO_TIMESTAMP = Number.MIN_SAFE_INTEGER;
-/** Watermark that ends event time (sent when an input finishes). */
-export const MAX_WATERMARK = Number.MAX_SAFE_INTEGER;
 
 /**
  * Where an operator emits. Chained outputs call the next operator directly; network outputs

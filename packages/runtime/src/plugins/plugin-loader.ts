@@ -1,5 +1,5 @@
 import { Container, ContainerModule } from 'inversify';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError } from '@flott/core';
 
 /** A ContainerModule from any copy of inversify (plugins may bring their own). */
 export function isContainerModule(v: unknown): v is ContainerModule {

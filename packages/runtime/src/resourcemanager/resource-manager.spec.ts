@@ -1,4 +1,4 @@
-import { FlottError } from '../errors';
+import { FlottError } from '@flott/core';
 import type { ResourceManagerGateway } from '../rpc/gateways';
 import { LocalRpcService } from '../rpc/rpc-service';
 import { settle } from '../testing/settle';

@@ -1,4 +1,5 @@
-import { FlottError, serializeError, SlotRequestTimeoutError } from '../errors';
+import { FlottError, serializeError } from '@flott/core';
+import { SlotRequestTimeoutError } from '../errors';
 import type {
   JobMasterGateway,
   ResourceManagerGateway,

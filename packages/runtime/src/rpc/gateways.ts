@@ -1,6 +1,6 @@
+import type { SerializedError } from '@flott/core';
 import type { JobGraph } from '../graph/job-graph';
 import type { ExecutionState, JobStatus } from '../executiongraph/execution-state';
-import type { SerializedError } from '../errors';
 import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
 
 /**

@@ -1,4 +1,4 @@
-import { FlottError } from '../errors';
+import { FlottError } from '@flott/core';
 import { SystemScheduler, type Cancellable, type Scheduler } from '../time/clock';
 
 /**

@@ -1,4 +1,4 @@
-import type { Configuration } from '../config/configuration';
+import type { Configuration } from '@flott/core';
 
 /** Where a checkpoint's data went, as recorded in the completed checkpoint's metadata. */
 export interface CheckpointLocation {

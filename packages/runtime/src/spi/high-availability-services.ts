@@ -1,4 +1,4 @@
-import type { Configuration } from '../config/configuration';
+import type { Configuration } from '@flott/core';
 import type { JobGraph } from '../graph/job-graph';
 
 /** Receives leadership grants for one component (Dispatcher, ResourceManager, a JobMaster). */

@@ -1,8 +1,6 @@
 import type { Container } from 'inversify';
-import type { Configuration } from '../config/configuration';
-import type { ConfigOption } from '../config/config-option';
+import { ConfigurationError, UnknownImplementationError, type ConfigOption, type Configuration } from '@flott/core';
 import { HighAvailabilityOptions, JobManagerOptions, RestartStrategyOptions, StateOptions } from '../config/options';
-import { ConfigurationError, UnknownImplementationError } from '../errors';
 import { CheckpointStorageFactory } from './checkpoint-storage';
 import { FailoverStrategyFactory } from './failover-strategy';
 import { HighAvailabilityServicesFactory } from './high-availability-services';

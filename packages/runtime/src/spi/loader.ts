@@ -1,5 +1,5 @@
 import type { Container } from 'inversify';
-import { UnknownImplementationError } from '../errors';
+import { UnknownImplementationError } from '@flott/core';
 
 interface NamedFactory {
   readonly name: string;

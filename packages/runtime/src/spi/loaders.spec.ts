@@ -1,8 +1,6 @@
 import { Container, ContainerModule } from 'inversify';
-import { Configuration } from '../config/configuration';
+import { Configuration, ConfigurationError, UnknownImplementationError, type Clock } from '@flott/core';
 import { HighAvailabilityOptions, JobManagerOptions, RestartStrategyOptions, StateOptions } from '../config/options';
-import { ConfigurationError, UnknownImplementationError } from '../errors';
-import type { Clock } from '../time/clock';
 import type { CheckpointStorage } from './checkpoint-storage';
 import { CheckpointStorageFactory } from './checkpoint-storage';
 import type { FailoverStrategy } from './failover-strategy';

@@ -1,6 +1,5 @@
 import type { Container } from 'inversify';
-import type { Configuration } from '../config/configuration';
-import type { ConfigOption } from '../config/config-option';
+import type { Configuration, ConfigOption } from '@flott/core';
 import { HighAvailabilityOptions, JobManagerOptions, RestartStrategyOptions, StateOptions } from '../config/options';
 import { CheckpointStorageFactory } from './checkpoint-storage';
 import { FailoverStrategyFactory } from './failover-strategy';

@@ -1,4 +1,4 @@
-import type { Configuration } from '../config/configuration';
+import type { Configuration } from '@flott/core';
 
 /** Resources of one TaskManager worker to start (Flink's TaskExecutorProcessSpec, simplified). */
 export interface WorkerResourceSpec {

@@ -1,5 +1,4 @@
-import type { Configuration } from '../config/configuration';
-import type { Clock } from '../time/clock';
+import type { Configuration, Clock } from '@flott/core';
 import type { Random } from '../time/random';
 
 /**

@@ -1,18 +1,9 @@
-import type { Configuration } from '../config/configuration';
+import type { Configuration, StateDescriptor } from '@flott/core';
 
 /** Contiguous range of key groups [start, end] owned by one subtask (DESIGN.md §7). */
 export interface KeyGroupRange {
   readonly startKeyGroup: number;
   readonly endKeyGroup: number;
-}
-
-/** Describes one named state of an operator; `kind` selects the handle type. */
-export interface StateDescriptor<S = unknown> {
-  readonly name: string;
-  readonly kind: 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
-  /** For reducing/aggregating state: how values combine. */
-  readonly combine?: (acc: S, value: S) => S;
-  readonly defaultValue?: S;
 }
 
 /**

@@ -1,9 +1,8 @@
+import type { MapState, MapStateDescriptor } from '@flott/core';
 import type { KeyedStateBackend } from '../spi/state-backend';
 import type { NamespaceScope } from './keyed-state-handles';
 import { entriesOf, mapKeyOf, type EntryTable, type MapEntry } from './map-keys';
-import type { MapStateDescriptor } from './state-descriptors';
-import type { MapState } from './state-handles';
-import type { TtlPolicy } from './state-ttl';
+import type { TtlPolicy } from './ttl-policy';
 
 /**
  * MapState of the current key: the backend holds one table per (key, namespace); with TTL each

@@ -1,15 +1,26 @@
-import type { AggregateFunction } from '../functions';
+import {
+  NullStateValueError,
+  type AbstractStateDescriptor,
+  type AggregateFunction,
+  type AggregatingState,
+  type AggregatingStateDescriptor,
+  type ListState,
+  type ListStateDescriptor,
+  type ReducingState,
+  type ReducingStateDescriptor,
+  type ValueState,
+  type ValueStateDescriptor,
+} from '@flott/core';
 import type { KeyedStateBackend } from '../spi/state-backend';
-import type {
-  AbstractStateDescriptor,
-  AggregatingStateDescriptor,
-  ListStateDescriptor,
-  ReducingStateDescriptor,
-  ValueStateDescriptor,
-} from './state-descriptors';
-import { NullStateValueError } from './state-errors';
-import type { AggregatingState, InternalMergingState, ListState, ReducingState, ValueState } from './state-handles';
-import type { TtlPolicy, TtlValue } from './state-ttl';
+import type { TtlPolicy, TtlValue } from './ttl-policy';
+
+/**
+ * A keyed handle's internal side (Flink's InternalMergingState): merges the values of several
+ * namespaces into one, for merging (session) windows.
+ */
+export interface InternalMergingState {
+  mergeNamespaces(target: string | undefined, sources: ReadonlyArray<string | undefined>): void;
+}
 
 /** Where a handle finds its namespace: the store it came from (windows switch it per window). */
 export interface NamespaceScope {

@@ -1,16 +1,18 @@
-import type { AggregateFunction } from '../functions';
+import {
+  AggregatingStateDescriptor,
+  KeyedStateUnavailableError,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  NullStateValueError,
+  ReducingStateDescriptor,
+  StateDescriptorConflictError,
+  ValueStateDescriptor,
+  type AggregateFunction,
+} from '@flott/core';
 import { InMemoryKeyedStateBackend } from '../operators/testing/in-memory-keyed-state-backend';
 import { TestingRuntimeContext } from '../operators/testing/testing-runtime-context';
 import { ManualClock } from '../time/clock';
 import { DefaultKeyedStateStore } from './keyed-state-store';
-import {
-  AggregatingStateDescriptor,
-  ListStateDescriptor,
-  MapStateDescriptor,
-  ReducingStateDescriptor,
-  ValueStateDescriptor,
-} from './state-descriptors';
-import { KeyedStateUnavailableError, NullStateValueError, StateDescriptorConflictError } from './state-errors';
 
 const average: AggregateFunction<number, { sum: number; n: number }, number> = {
   createAccumulator: () => ({ sum: 0, n: 0 }),

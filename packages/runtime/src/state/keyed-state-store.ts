@@ -1,28 +1,26 @@
+import {
+  KeyedStateUnavailableError,
+  StateDescriptorConflictError,
+  type AbstractStateDescriptor,
+  type AggregatingState,
+  type AggregatingStateDescriptor,
+  type Clock,
+  type KeyedStateStore,
+  type ListState,
+  type ListStateDescriptor,
+  type MapState,
+  type MapStateDescriptor,
+  type ReducingState,
+  type ReducingStateDescriptor,
+  type State,
+  type StateKind,
+  type ValueState,
+  type ValueStateDescriptor,
+} from '@flott/core';
 import type { KeyedStateBackend } from '../spi/state-backend';
-import type { Clock } from '../time/clock';
 import { KeyedMapState } from './keyed-map-state';
 import { KeyedAggregatingState, KeyedListState, KeyedReducingState, KeyedValueState, type NamespaceScope } from './keyed-state-handles';
-import type {
-  AbstractStateDescriptor,
-  AggregatingStateDescriptor,
-  ListStateDescriptor,
-  MapStateDescriptor,
-  ReducingStateDescriptor,
-  StateKind,
-  ValueStateDescriptor,
-} from './state-descriptors';
-import { KeyedStateUnavailableError, StateDescriptorConflictError } from './state-errors';
-import type { AggregatingState, ListState, MapState, ReducingState, State, ValueState } from './state-handles';
-import { ttlPolicyOf } from './state-ttl';
-
-/** The keyed-state getters of a RuntimeContext (Flink's KeyedStateStore). */
-export interface KeyedStateStore {
-  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T>;
-  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T>;
-  getMapState<K, V>(descriptor: MapStateDescriptor<K, V>): MapState<K, V>;
-  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T>;
-  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
-}
+import { ttlPolicyOf } from './ttl-policy';
 
 /**
  * Creates state handles on one operator's KeyedStateBackend. Handles act on the backend's current

@@ -1,7 +1,13 @@
+import {
+  NullStateValueError,
+  StateDescriptorConflictError,
+  type BroadcastState,
+  type ListState,
+  type ListStateDescriptor,
+  type MapStateDescriptor,
+  type OperatorStateStore,
+} from '@flott/core';
 import { entriesOf, mapKeyOf, type EntryTable } from './map-keys';
-import type { ListStateDescriptor, MapStateDescriptor } from './state-descriptors';
-import { NullStateValueError, StateDescriptorConflictError } from './state-errors';
-import type { BroadcastState, ListState } from './state-handles';
 
 /**
  * How operator list state is redistributed on restore at another parallelism (Flink's
@@ -9,19 +15,6 @@ import type { BroadcastState, ListState } from './state-handles';
  * every subtask everything, BROADCAST keeps one copy per subtask.
  */
 export type OperatorStateMode = 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
-
-/**
- * Non-keyed state of one operator subtask (Flink's OperatorStateStore), for sources, sinks and
- * broadcast state. In memory for now: the checkpoint issue snapshots `snapshotState()` and
- * redistributes it by mode. Mailbox thread only.
- */
-export interface OperatorStateStore {
-  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T>;
-  getUnionListState<T>(descriptor: ListStateDescriptor<T>): ListState<T>;
-  getBroadcastState<K, V>(descriptor: MapStateDescriptor<K, V>): BroadcastState<K, V>;
-  getRegisteredStateNames(): string[];
-  getRegisteredBroadcastStateNames(): string[];
-}
 
 export interface OperatorStateSnapshot {
   readonly name: string;

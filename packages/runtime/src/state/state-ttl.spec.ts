@@ -1,10 +1,19 @@
-import { Duration, InvalidDurationError, Time } from '../duration';
+import {
+  Duration,
+  InvalidDurationError,
+  Time,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+  InvalidStateConfigurationError,
+  StateTtlConfig,
+  StateVisibility,
+  UpdateType,
+} from '@flott/core';
 import { InMemoryKeyedStateBackend } from '../operators/testing/in-memory-keyed-state-backend';
 import { ManualClock } from '../time/clock';
 import { DefaultKeyedStateStore } from './keyed-state-store';
-import { ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from './state-descriptors';
-import { InvalidStateConfigurationError } from './state-errors';
-import { StateTtlConfig, StateVisibility, UpdateType } from './state-ttl';
 
 function setup(update: UpdateType, visibility: StateVisibility) {
   const clock = new ManualClock(1_000);

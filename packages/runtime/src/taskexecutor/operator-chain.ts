@@ -1,8 +1,8 @@
+import type { Accumulator, Clock } from '@flott/core';
 import type { StreamGraph, StreamNode } from '../graph/stream-graph';
-import type { Accumulator } from '../functions';
 import type { AvailabilityProvider, OperatorEnvironment, Output, StreamOperator } from '../operators/stream-operator';
 import type { KeyedStateBackend, StateBackend } from '../spi/state-backend';
-import type { Clock, Scheduler } from '../time/clock';
+import type { Scheduler } from '../time/clock';
 import {
   computeKeyGroupRangeForOperatorIndex,
   assignToKeyGroup,

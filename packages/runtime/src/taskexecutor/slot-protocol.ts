@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { SerializedError } from '../errors';
+import type { SerializedError } from '@flott/core';
 import type { OperatorEventEnvelope, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { TaskDeploymentDescriptor } from './deployment';
 

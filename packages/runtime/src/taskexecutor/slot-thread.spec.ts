@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { Configuration } from '../config/configuration';
+import { Configuration } from '@flott/core';
 import { TaskManagerOptions } from '../config/options';
 import { setInitialOldGeneration, slotHeapOf } from './slot-thread';
 

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import type { Configuration } from '@flott/core';
 import { TaskManagerOptions } from '../config/options';
-import type { Configuration } from '../config/configuration';
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import type { MessagePort } from 'node:worker_threads';
 

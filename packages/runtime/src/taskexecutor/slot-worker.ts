@@ -4,9 +4,9 @@
  * mailbox tasks on this thread.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { Configuration } from '../config/configuration';
+import { Configuration, deserializeError, serializeError } from '@flott/core';
 import { CoreOptions } from '../config/options';
-import { deserializeError, JobGraphMismatchError, serializeError } from '../errors';
+import { JobGraphMismatchError } from '../errors';
 import { ExecutionState } from '../executiongraph/execution-state';
 import { createJobGraph } from '../graph';
 import type { StreamGraph } from '../graph/stream-graph';

@@ -1,6 +1,7 @@
 import { ExecutionState as E } from '../executiongraph/execution-state';
 import { StreamGraph, type PartitionerKind } from '../graph/stream-graph';
-import { MAX_WATERMARK, type StreamOperator } from '../operators/stream-operator';
+import { MAX_WATERMARK } from '@flott/core';
+import type { StreamOperator } from '../operators/stream-operator';
 import { settle } from '../testing/settle';
 import { testingDeploymentDescriptors } from '../testing/testing-deployment';
 import { TestingOneInputOperator, TestingSourceOperator } from '../testing/testing-stream-operators';

@@ -1,10 +1,9 @@
-import { FlottError, serializeError } from '../errors';
+import { FlottError, MAX_WATERMARK, serializeError, type Clock } from '@flott/core';
 import { ExecutionState } from '../executiongraph/execution-state';
 import type { StreamGraph } from '../graph/stream-graph';
 import { ElementKind, InputGate, ResultPartition, type InputElement, type NetworkConfig } from '../network';
 import {
   InputStatus,
-  MAX_WATERMARK,
   isSourceOperator,
   type AvailabilityProvider,
   type OneInputStreamOperator,
@@ -13,7 +12,7 @@ import {
 } from '../operators/stream-operator';
 import type { TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { StateBackend } from '../spi/state-backend';
-import type { Cancellable, Clock, Scheduler } from '../time/clock';
+import type { Cancellable, Scheduler } from '../time/clock';
 import type { TaskDeploymentDescriptor } from './deployment';
 import { chainingOutput, type EdgeOutput } from './chain-outputs';
 import { OperatorChain } from './operator-chain';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Configuration } from '../config/configuration';
+import { Configuration } from '@flott/core';
 import { ExecutionState as E } from '../executiongraph/execution-state';
 import type { DispatcherGateway } from '../rpc/gateways';
 import { LocalRpcService } from '../rpc/rpc-service';

@@ -1,8 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
+import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifact';
-import type { Configuration } from '../config/configuration';
 import { BlobOptions, NetworkOptions, TaskManagerOptions } from '../config/options';
-import { FlottError, serializeError } from '../errors';
 import { ExecutionState, isTerminalExecutionState } from '../executiongraph/execution-state';
 import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';

@@ -1,13 +1,19 @@
-import type { Accumulator, RuntimeContext } from '../functions';
-import { NON_KEYED_STATE_STORE, type KeyedStateStore } from '../state/keyed-state-store';
 import type {
+  Accumulator,
+  AggregatingState,
   AggregatingStateDescriptor,
+  KeyedStateStore,
+  ListState,
   ListStateDescriptor,
+  MapState,
   MapStateDescriptor,
+  ReducingState,
   ReducingStateDescriptor,
+  RuntimeContext,
+  ValueState,
   ValueStateDescriptor,
-} from '../state/state-descriptors';
-import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state/state-handles';
+} from '@flott/core';
+import { NON_KEYED_STATE_STORE } from '../state/keyed-state-store';
 
 export interface TaskInfo {
   readonly jobId: string;

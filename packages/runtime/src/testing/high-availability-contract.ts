@@ -1,5 +1,5 @@
 /// <reference types="jest" />
-import { Configuration } from '../config/configuration';
+import { Configuration } from '@flott/core';
 import type { JobGraph } from '../graph/job-graph';
 import type {
   CompletedCheckpointMetadata,

@@ -1,4 +1,4 @@
-import { OutputTag, type Collector, type ProcessContext } from '../functions';
+import { OutputTag, type Collector, type ProcessContext } from '@flott/core';
 import { StreamMap } from '../operators/basic-operators';
 import { CoProcessOperator } from '../operators/co-operators';
 // './index' is `@flott/runtime/testing` (jest maps the package name to this file). Inside the runtime

@@ -1,5 +1,5 @@
 /// <reference types="jest" />
-import type { Configuration } from '../config/configuration';
+import type { Configuration } from '@flott/core';
 import type { RestartBackoffStrategy, RestartBackoffStrategyFactory } from '../spi/restart-backoff-strategy';
 import { ManualClock } from '../time/clock';
 import { SeededRandom } from '../time/random';

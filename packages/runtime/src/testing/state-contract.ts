@@ -1,8 +1,8 @@
 /// <reference types="jest" />
-import { Configuration } from '../config/configuration';
-import { CheckpointDataNotFoundError, FlottError, KeyGroupOutOfRangeError } from '../errors';
+import { Configuration, FlottError, type StateDescriptor } from '@flott/core';
+import { CheckpointDataNotFoundError, KeyGroupOutOfRangeError } from '../errors';
 import type { CheckpointStorageFactory } from '../spi/checkpoint-storage';
-import type { KeyedStateBackend, KeyedStateBackendParameters, StateBackend, StateBackendFactory, StateDescriptor } from '../spi/state-backend';
+import type { KeyedStateBackend, KeyedStateBackendParameters, StateBackend, StateBackendFactory } from '../spi/state-backend';
 
 const MAX_PARALLELISM = 128;
 

@@ -1,4 +1,4 @@
-import type { SerializedError } from '../errors';
+import type { SerializedError } from '@flott/core';
 import type { JobMasterGateway, OperatorEventEnvelope, SlotOffer, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
 

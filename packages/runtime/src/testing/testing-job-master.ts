@@ -1,4 +1,4 @@
-import { Configuration } from '../config/configuration';
+import { Configuration } from '@flott/core';
 import type { JobStatus } from '../executiongraph/execution-state';
 import type { ExecutionState } from '../executiongraph/execution-state';
 import type { JobGraph } from '../graph/job-graph';

@@ -1,4 +1,4 @@
-import { assert } from '../errors';
+import { assert } from '@flott/core';
 import type { ResourceEventHandler, ResourceManagerDriver, WorkerNode, WorkerResourceSpec } from '../spi/resource-manager-driver';
 
 /**

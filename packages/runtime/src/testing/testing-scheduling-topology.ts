@@ -1,4 +1,4 @@
-import { assert } from '../errors';
+import { assert } from '@flott/core';
 import { ExecutionState } from '../executiongraph/execution-state';
 import type { DistributionPattern, ResultPartitionType } from '../graph/job-graph';
 import type {

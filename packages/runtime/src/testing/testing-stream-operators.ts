@@ -1,5 +1,6 @@
 import { AbstractStreamOperator } from '../operators/abstract-stream-operator';
-import { InputStatus, NO_TIMESTAMP, type OneInputStreamOperator, type OperatorEnvironment, type SourceOperator } from '../operators/stream-operator';
+import { NO_TIMESTAMP } from '@flott/core';
+import { InputStatus, type OneInputStreamOperator, type OperatorEnvironment, type SourceOperator } from '../operators/stream-operator';
 
 /** What a testing operator runs in `open()`, with its environment (e.g. to schedule a timer or throw). */
 export type OpenHook<OUT> = (env: OperatorEnvironment<OUT>) => void | Promise<void>;

@@ -1,4 +1,4 @@
-import { FlottError, serializeError } from '../errors';
+import { FlottError, serializeError } from '@flott/core';
 import type { ExecutionState } from '../executiongraph/execution-state';
 import type { JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';

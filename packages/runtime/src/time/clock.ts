@@ -1,14 +1,8 @@
-/**
- * Time and timers come from these injected services in core code (DESIGN.md §9), never from
- * `Date.now` or `setTimeout` directly, so tests can drive time by hand.
- */
-export interface Clock {
-  /** Wall-clock epoch milliseconds. */
-  currentTimeMillis(): number;
-  /** Monotonic milliseconds for measuring durations. */
-  relativeTimeMillis(): number;
-}
-export const Clock = Symbol.for('flott.Clock');
+import { Clock } from '@flott/core';
+
+// Time and timers come from these injected services in core code (DESIGN.md §9), never from
+// `Date.now` or `setTimeout` directly, so tests can drive time by hand. The Clock contract itself is
+// in @flott/core (watermark generators take one); its implementations and the Scheduler are here.
 
 export interface Cancellable {
   cancel(): void;

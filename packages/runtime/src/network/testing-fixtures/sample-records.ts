@@ -1,4 +1,4 @@
-import { NO_TIMESTAMP } from '../../operators/stream-operator';
+import { NO_TIMESTAMP } from '@flott/core';
 
 /** A deterministic mix of record types, shapes and sizes (every 550th is a ~100 KB string that spans buffers). */
 export function sampleRecords(count: number): Array<{ value: unknown; timestamp: number }> {

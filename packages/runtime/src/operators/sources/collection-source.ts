@@ -1,6 +1,7 @@
+import { NO_TIMESTAMP } from '@flott/core';
 import { AbstractStreamOperator } from '../abstract-stream-operator';
 import { AVAILABLE } from '../availability';
-import { InputStatus, NO_TIMESTAMP, type SourceOperator } from '../stream-operator';
+import { InputStatus, type SourceOperator } from '../stream-operator';
 
 /**
  * Emits the elements of an iterable in order (fromElements, fromCollection). Non-parallel: the

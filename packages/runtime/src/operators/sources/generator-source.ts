@@ -1,5 +1,5 @@
+import { NO_TIMESTAMP } from '@flott/core';
 import { specializeHotMethods } from '../specialize';
-import { NO_TIMESTAMP } from '../stream-operator';
 import { PacedSourceOperator } from './paced-source';
 import { splitRange } from './split';
 

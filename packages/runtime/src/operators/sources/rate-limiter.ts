@@ -1,4 +1,5 @@
-import type { Cancellable, Clock, Scheduler } from '../../time/clock';
+import type { Clock } from '@flott/core';
+import type { Cancellable, Scheduler } from '../../time/clock';
 
 /**
  * Paces one source subtask at `ratePerSecond` records per second on the injected clock (Flink's

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { SystemClock, SystemScheduler, type Cancellable, type Clock, type Scheduler } from '../../time/clock';
+import type { Clock } from '@flott/core';
+import { SystemClock, SystemScheduler, type Cancellable, type Scheduler } from '../../time/clock';
 import { SocketSourceError } from '../operator-errors';
 import { InputStatus } from '../stream-operator';
 import { SourceOperatorTestHarness } from '../testing';

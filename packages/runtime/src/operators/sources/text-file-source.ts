@@ -1,9 +1,10 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { NO_TIMESTAMP } from '@flott/core';
 import { AbstractStreamOperator } from '../abstract-stream-operator';
 import { AVAILABLE, AvailabilityNotifier } from '../availability';
 import { FileIoError, SourceFileNotFoundError } from '../operator-errors';
-import { InputStatus, NO_TIMESTAMP, type SourceOperator } from '../stream-operator';
+import { InputStatus, type SourceOperator } from '../stream-operator';
 import { splitRange } from './split';
 
 const NEWLINE = 0x0a;

@@ -1,5 +1,6 @@
+import type { StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '../../errors';
-import type { KeyGroupRange, KeyedStateBackend, StateDescriptor } from '../../spi/state-backend';
+import type { KeyGroupRange, KeyedStateBackend } from '../../spi/state-backend';
 
 export interface InMemoryKeyedStateBackendOptions {
   /** Maps a key to its key group, checked against the range at setCurrentKey; without it every key is in range. */

@@ -1,6 +1,12 @@
-import { KeyedProcessFunction, OutputTag, type Collector, type KeyedProcessContext, type OnTimerContext } from '../../functions';
+import {
+  KeyedProcessFunction,
+  OutputTag,
+  type Collector,
+  type KeyedProcessContext,
+  type OnTimerContext,
+  NO_TIMESTAMP,
+} from '@flott/core';
 import { KeyedProcessOperator } from '../keyed-process-operator';
-import { NO_TIMESTAMP } from '../stream-operator';
 import { KeyedOneInputOperatorTestHarness } from './operator-test-harness';
 import { OutputEvent, RecordingOutput } from './recording-output';
 

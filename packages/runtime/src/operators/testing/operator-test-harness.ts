@@ -1,10 +1,10 @@
-import { ManualClock, type Clock, type Scheduler } from '../../time/clock';
+import { NO_TIMESTAMP, type Clock } from '@flott/core';
+import { ManualClock, type Scheduler } from '../../time/clock';
 import { DefaultKeyedStateStore } from '../../state/keyed-state-store';
 import { DefaultOperatorStateStore } from '../../state/operator-state-store';
 import { HeapInternalTimeServiceManager } from '../timers/heap-internal-time-service-manager';
 import {
   InputStatus,
-  NO_TIMESTAMP,
   type AvailabilityProvider,
   type OneInputStreamOperator,
   type TwoInputStreamOperator,

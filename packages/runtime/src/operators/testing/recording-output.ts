@@ -1,4 +1,5 @@
-import { NO_TIMESTAMP, type Output } from '../stream-operator';
+import { NO_TIMESTAMP } from '@flott/core';
+import type { Output } from '../stream-operator';
 
 export interface RecordedElement<T> {
   readonly value: T;

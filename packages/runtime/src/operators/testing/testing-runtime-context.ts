@@ -1,5 +1,5 @@
-import type { Accumulator } from '../../functions';
-import { NON_KEYED_STATE_STORE, type KeyedStateStore } from '../../state/keyed-state-store';
+import type { Accumulator, KeyedStateStore } from '@flott/core';
+import { NON_KEYED_STATE_STORE } from '../../state/keyed-state-store';
 import { TaskRuntimeContext } from '../../taskexecutor/task-runtime-context';
 
 export interface TestingRuntimeContextOptions {

@@ -1,5 +1,6 @@
+import type { Clock } from '@flott/core';
 import type { KeyedStateBackend } from '../../spi/state-backend';
-import type { Cancellable, Clock, Scheduler } from '../../time/clock';
+import type { Cancellable, Scheduler } from '../../time/clock';
 import type { Output } from '../stream-operator';
 import { specializeHotMethods } from '../specialize';
 import { HeapInternalTimerService, type TimerServiceHost } from './heap-internal-timer-service';

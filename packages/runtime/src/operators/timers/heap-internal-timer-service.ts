@@ -1,5 +1,5 @@
+import type { Clock } from '@flott/core';
 import type { KeyedStateBackend } from '../../spi/state-backend';
-import type { Clock } from '../../time/clock';
 import { TimerQueue } from './timer-queue';
 import { valueId } from './timer-ids';
 import type { InternalTimerService, Triggerable } from './timer-service';

@@ -1,5 +1,4 @@
-import { FlottError } from '../../errors';
-import type { TimerService } from '../../functions';
+import { FlottError, type TimerService } from '@flott/core';
 
 /** A timer was set or deleted on a non-keyed stream (Flink throws UnsupportedOperationException). */
 export class TimersNotSupportedError extends FlottError {

@@ -1,4 +1,4 @@
-import { FlottError } from '../../errors';
+import { FlottError } from '@flott/core';
 import { canonicalKey } from '../../util/canonical-key';
 
 /** A timer key or namespace that cannot be compared by value (functions, symbols, cycles, Sets...). */

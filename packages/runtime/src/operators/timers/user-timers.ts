@@ -1,5 +1,12 @@
-import type { TimerService } from '../../functions';
-import { USER_TIMERS, VOID_NAMESPACE, voidNamespaceId, type InternalTimeServiceManager, type Triggerable, type VoidNamespace } from './timer-service';
+import type { TimerService } from '@flott/core';
+import {
+  USER_TIMERS,
+  VOID_NAMESPACE,
+  voidNamespaceId,
+  type InternalTimeServiceManager,
+  type Triggerable,
+  type VoidNamespace,
+} from './timer-service';
 
 /**
  * The TimerService a keyed user function sees (KeyedProcessFunction, KeyedCoProcessFunction,

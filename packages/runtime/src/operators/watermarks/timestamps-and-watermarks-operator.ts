@@ -1,8 +1,14 @@
+import {
+  MAX_WATERMARK,
+  type TimestampAssigner,
+  type WatermarkGenerator,
+  type WatermarkOutput,
+  type WatermarkStrategyLike,
+} from '@flott/core';
 import type { Cancellable } from '../../time/clock';
 import { AbstractStreamOperator } from '../abstract-stream-operator';
 import { specializeHotMethods } from '../specialize';
-import { MAX_WATERMARK, type OneInputStreamOperator } from '../stream-operator';
-import type { TimestampAssigner, WatermarkGenerator, WatermarkOutput, WatermarkStrategyLike } from './watermark-generator';
+import type { OneInputStreamOperator } from '../stream-operator';
 
 /**
  * Assigns timestamps and generates watermarks (Flink's TimestampsAndWatermarksOperator, added by

@@ -1,16 +1,17 @@
-import { Duration, Time } from '../../duration';
-import { ManualClock } from '../../time/clock';
-import { MAX_WATERMARK } from '../stream-operator';
-import { OneInputOperatorTestHarness } from '../testing/operator-test-harness';
-import { TimestampsAndWatermarksOperator } from './timestamps-and-watermarks-operator';
 import {
+  Duration,
+  Time,
+  MAX_WATERMARK,
   AscendingTimestampsWatermarks,
   BoundedOutOfOrdernessWatermarks,
   WatermarksWithIdleness,
   type WatermarkGenerator,
   type WatermarkOutput,
   type WatermarkStrategyLike,
-} from './watermark-generator';
+} from '@flott/core';
+import { ManualClock } from '../../time/clock';
+import { OneInputOperatorTestHarness } from '../testing/operator-test-harness';
+import { TimestampsAndWatermarksOperator } from './timestamps-and-watermarks-operator';
 
 class CollectingWatermarkOutput implements WatermarkOutput {
   readonly events: Array<number | 'idle' | 'active'> = [];

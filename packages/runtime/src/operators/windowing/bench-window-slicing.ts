@@ -3,13 +3,12 @@
  * hand-written baseline doing the same aggregation in a Map), on the operator test harness.
  * Run after a build: `node packages/runtime/dist/operators/windowing/bench-window-slicing.js`.
  */
+import { SlidingEventTimeWindows, type TimeWindow, type WindowAssigner } from '@flott/core';
 import { OneInputOperatorTestHarness } from '../testing/operator-test-harness';
 import type { OneInputStreamOperator } from '../stream-operator';
-import { SlidingEventTimeWindows, type WindowAssigner } from './assigners';
 import { aggregatingContents } from './window-contents';
-import { passThroughWindowFunction } from './window-functions';
+import { passThroughWindowFunction } from './internal-window-functions';
 import { createWindowOperator } from './window-operator-factory';
-import type { TimeWindow } from './windows';
 
 type Rec = { key: number; ts: number };
 const count = { createAccumulator: () => 0, add: (_e: Rec, acc: number) => acc + 1, getResult: (acc: number) => acc, merge: (a: number, b: number) => a + b };

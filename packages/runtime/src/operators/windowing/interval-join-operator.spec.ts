@@ -1,3 +1,4 @@
+import { InvalidWindowParameterError } from '@flott/core';
 import { ManualClock } from '../../time/clock';
 import { InMemoryKeyedStateBackend } from '../testing/in-memory-keyed-state-backend';
 import { RecordingOutput } from '../testing/recording-output';
@@ -5,7 +6,6 @@ import { TestingRuntimeContext } from '../testing/testing-runtime-context';
 import { HeapInternalTimeServiceManager } from '../timers/heap-internal-time-service-manager';
 import type { OperatorEnvironment } from '../stream-operator';
 import { IntervalJoinOperator, type IntervalJoinOptions } from './interval-join-operator';
-import { InvalidWindowParameterError } from './window-errors';
 
 type E = { k: string; ts: number };
 

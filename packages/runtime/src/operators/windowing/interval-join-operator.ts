@@ -1,11 +1,17 @@
-import type { Collector, OutputTag } from '../../functions';
-import type { KeyedStateBackend, StateDescriptor } from '../../spi/state-backend';
+import {
+  InvalidWindowParameterError,
+  MissingTimestampError,
+  NO_TIMESTAMP,
+  type Collector,
+  type OutputTag,
+  type ProcessJoinContext,
+  type ProcessJoinFunctionLike,
+  type StateDescriptor,
+} from '@flott/core';
+import type { KeyedStateBackend } from '../../spi/state-backend';
 import { AbstractTwoInputUdfOperator } from '../co-operators';
 import { specializeHotMethods } from '../specialize';
-import { NO_TIMESTAMP } from '../stream-operator';
 import type { InternalTimer, InternalTimerService, InternalTimeServiceManager, Triggerable } from '../timers/timer-service';
-import type { ProcessJoinContext, ProcessJoinFunctionLike } from './join-functions';
-import { InvalidWindowParameterError, MissingTimestampError } from './window-errors';
 
 /** Buffered elements of one side and key, by timestamp (Flink keeps a MapState<Long, List<...>>). */
 type Buffer = Map<number, unknown[]>;

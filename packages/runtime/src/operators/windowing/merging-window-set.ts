@@ -1,6 +1,5 @@
-import type { KeyedStateBackend, StateDescriptor } from '../../spi/state-backend';
-import type { MergingWindowAssigner } from './assigners';
-import type { Window } from './windows';
+import type { MergingWindowAssigner, StateDescriptor, Window } from '@flott/core';
+import type { KeyedStateBackend } from '../../spi/state-backend';
 
 /**
  * Flink's MergingWindowSet state: per key, one array [window, state window, window, state window, …]

@@ -1,14 +1,23 @@
-import type { AggregateFunction } from '../../functions';
+import {
+  CountTrigger,
+  MAX_WATERMARK,
+  SlidingEventTimeWindows,
+  TumblingEventTimeWindows,
+  type AggregateFunction,
+  type TimeWindow,
+  type WindowAssigner,
+} from '@flott/core';
 import { OneInputOperatorTestHarness } from '../testing/operator-test-harness';
-import { MAX_WATERMARK, type OneInputStreamOperator } from '../stream-operator';
-import { SlidingEventTimeWindows, TumblingEventTimeWindows, type WindowAssigner } from './assigners';
+import type { OneInputStreamOperator } from '../stream-operator';
 import { aggregatingContents, reducingContents } from './window-contents';
-import { internalProcessWindowFunction, passThroughWindowFunction, type InternalWindowFunction } from './window-functions';
+import {
+  internalProcessWindowFunction,
+  passThroughWindowFunction,
+  type InternalWindowFunction,
+} from './internal-window-functions';
 import { createWindowOperator, slicingGeometry } from './window-operator-factory';
 import { SlicingWindowOperator } from './slicing-window-operator';
 import { WindowOperator } from './window-operator';
-import { CountTrigger } from './triggers';
-import type { TimeWindow } from './windows';
 
 type Ev = { key: number; v: number };
 type Step = { kind: 'e'; e: Ev; ts: number } | { kind: 'w'; wm: number };

@@ -1,15 +1,13 @@
-import { closeRichFunctions, openRichFunctions } from '../../functions';
-import type { KeyedStateBackend, StateDescriptor } from '../../spi/state-backend';
-import { AbstractStreamOperator } from '../abstract-stream-operator';
+import { MissingTimestampError, NO_TIMESTAMP, TimeWindow, type StateDescriptor } from '@flott/core';
+import type { KeyedStateBackend } from '../../spi/state-backend';
+import { AbstractStreamOperator, closeRichFunctions, openRichFunctions } from '../abstract-stream-operator';
 import { TimestampedCollector } from '../basic-operators';
 import { specializeHotMethods } from '../specialize';
-import { NO_TIMESTAMP, type OneInputStreamOperator } from '../stream-operator';
+import type { OneInputStreamOperator } from '../stream-operator';
 import type { InternalTimer, InternalTimerService, Triggerable } from '../timers/timer-service';
-import { MissingTimestampError } from './window-errors';
 import type { WindowContents } from './window-contents';
 import { WindowProcessContext } from './window-contexts';
-import type { InternalWindowFunction } from './window-functions';
-import { TimeWindow, gcd } from './windows';
+import type { InternalWindowFunction } from './internal-window-functions';
 
 /**
  * The slices of one key, in one entry so an element costs one state lookup and a firing reads its
@@ -195,4 +193,11 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
   private missingTimestamp(): never {
     throw new MissingTimestampError(`SlidingEventTimeWindows(${this.size}, ${this.slide})`);
   }
+}
+
+function gcd(a: number, b: number): number {
+  let x = Math.abs(a);
+  let y = Math.abs(b);
+  while (y !== 0) [x, y] = [y, x % y];
+  return x;
 }

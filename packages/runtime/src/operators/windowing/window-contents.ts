@@ -1,6 +1,4 @@
-import type { AggregateFunction } from '../../functions';
-import type { StateDescriptor } from '../../spi/state-backend';
-import type { TimestampedValue } from './windows';
+import type { AggregateFunction, StateDescriptor, TimestampedValue } from '@flott/core';
 
 /** State name of window contents (Flink's WindowOperator uses "window-contents"). */
 export const WINDOW_CONTENTS: StateDescriptor = { name: 'window-contents', kind: 'value' };

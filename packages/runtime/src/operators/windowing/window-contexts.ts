@@ -1,12 +1,17 @@
-import type { OutputTag } from '../../functions';
-import type { KeyedStateBackend, StateDescriptor } from '../../spi/state-backend';
-import { DefaultKeyedStateStore, type KeyedStateStore } from '../../state/keyed-state-store';
-import type { Clock } from '../../time/clock';
+import type {
+  Clock,
+  KeyedStateStore,
+  OnMergeContext,
+  OutputTag,
+  ProcessWindowContext,
+  StateDescriptor,
+  TriggerState,
+  Window,
+} from '@flott/core';
+import type { KeyedStateBackend } from '../../spi/state-backend';
+import { DefaultKeyedStateStore } from '../../state/keyed-state-store';
 import type { Output } from '../stream-operator';
 import type { InternalTimerService } from '../timers/timer-service';
-import type { OnMergeContext, TriggerState } from './triggers';
-import type { ProcessWindowContext } from './window-functions';
-import type { Window } from './windows';
 
 /** How two values of a trigger's partitioned state combine (reducing or aggregating descriptors). */
 function combinerOf<S>(descriptor: StateDescriptor<S>): (a: S, b: S) => S {

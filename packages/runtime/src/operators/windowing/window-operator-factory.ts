@@ -1,10 +1,8 @@
+import { EventTimeTrigger, SlidingEventTimeWindows, TumblingEventTimeWindows, type TimeWindow, type Window } from '@flott/core';
 import type { OneInputStreamOperator } from '../stream-operator';
-import { SlidingEventTimeWindows, TumblingEventTimeWindows } from './assigners';
 import { SlicingWindowOperator } from './slicing-window-operator';
-import { EventTimeTrigger } from './triggers';
-import type { InternalWindowFunction } from './window-functions';
+import type { InternalWindowFunction } from './internal-window-functions';
 import { WindowOperator, type WindowOperatorOptions } from './window-operator';
-import type { TimeWindow, Window } from './windows';
 
 export interface WindowOperatorChoice {
   /** Use window slicing where it gives the same results (default true); false forces the naive operator. */

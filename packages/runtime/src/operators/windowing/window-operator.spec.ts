@@ -1,25 +1,37 @@
-import { OutputTag, type AggregateFunction } from '../../functions';
-import { OneInputOperatorTestHarness } from '../testing/operator-test-harness';
-import { MAX_WATERMARK } from '../stream-operator';
 import {
+  CountEvictor,
+  CountTrigger,
   EventTimeSessionWindows,
   GlobalWindows,
+  MAX_WATERMARK,
+  OutputTag,
+  PurgingTrigger,
   SlidingEventTimeWindows,
   TumblingEventTimeWindows,
   TumblingProcessingTimeWindows,
+  ValueStateDescriptor,
+  type AggregateFunction,
+  type ProcessWindowContext,
+  type TimeWindow,
+  type Trigger,
+  type Window,
   type WindowAssigner,
-} from './assigners';
-import { CountEvictor } from './evictors';
-import { CountTrigger, PurgingTrigger, type Trigger } from './triggers';
-import { aggregatingContents, evictingContents, identityFold, listContents, reducingContents, type WindowContents } from './window-contents';
+} from '@flott/core';
+import { OneInputOperatorTestHarness } from '../testing/operator-test-harness';
+import {
+  aggregatingContents,
+  evictingContents,
+  identityFold,
+  listContents,
+  reducingContents,
+  type WindowContents,
+} from './window-contents';
 import {
   internalProcessWindowFunction,
   passThroughWindowFunction,
   type InternalWindowFunction,
-  type ProcessWindowContext,
-} from './window-functions';
+} from './internal-window-functions';
 import { WindowOperator, type WindowOperatorOptions } from './window-operator';
-import type { TimeWindow, Window } from './windows';
 
 type Ev = { key: string; v: number; ts: number };
 const ev = (key: string, v: number, ts: number): Ev => ({ key, v, ts });
@@ -128,7 +140,6 @@ describe('WindowOperator (event time)', () => {
   });
 
   it('per-window state is scoped to the window and cleared by the function', async () => {
-    const { ValueStateDescriptor } = await import('../../state/state-descriptors');
     const firings = new ValueStateDescriptor<number>('firings');
     const f = {
       process(key: string, ctx: ProcessWindowContext<TimeWindow>, elements: Iterable<Ev>, out: { collect(v: string): void }) {

@@ -1,18 +1,26 @@
-import { closeRichFunctions, openRichFunctions } from '../../functions';
+import {
+  isFire,
+  isMergingAssigner,
+  isPurge,
+  type Evictor,
+  type EvictorContext,
+  type MergingWindowAssigner,
+  type TimestampedValue,
+  type Trigger,
+  type Window,
+  type WindowAssigner,
+  type WindowAssignerContext,
+} from '@flott/core';
 import type { KeyedStateBackend } from '../../spi/state-backend';
-import { AbstractStreamOperator } from '../abstract-stream-operator';
+import { AbstractStreamOperator, closeRichFunctions, openRichFunctions } from '../abstract-stream-operator';
 import { TimestampedCollector } from '../basic-operators';
 import { specializeHotMethods } from '../specialize';
 import type { OneInputStreamOperator } from '../stream-operator';
 import type { InternalTimer, InternalTimerService, Triggerable } from '../timers/timer-service';
-import { isMergingAssigner, type MergingWindowAssigner, type WindowAssigner, type WindowAssignerContext } from './assigners';
-import type { Evictor, EvictorContext } from './evictors';
 import { MergingWindowSet } from './merging-window-set';
-import { isFire, isPurge, type Trigger } from './triggers';
 import { WINDOW_CONTENTS, type WindowContents } from './window-contents';
 import { WindowProcessContext, WindowTriggerContext } from './window-contexts';
-import type { InternalWindowFunction } from './window-functions';
-import type { TimestampedValue, Window } from './windows';
+import type { InternalWindowFunction } from './internal-window-functions';
 
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
 

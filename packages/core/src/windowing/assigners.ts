@@ -1,5 +1,5 @@
-import { toMillis, toSignedMillis, type DurationLike } from '../../duration';
-import { NO_TIMESTAMP } from '../stream-operator';
+import { toMillis, toSignedMillis, type DurationLike } from '../duration';
+import { NO_TIMESTAMP } from '../time/timestamps';
 import { InvalidWindowParameterError, MissingTimestampError } from './window-errors';
 import { GlobalWindow, TimeWindow, getWindowStartWithOffset, type Window } from './windows';
 import { EndOfStreamTrigger, EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger, type Trigger } from './triggers';

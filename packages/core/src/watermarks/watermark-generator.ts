@@ -1,5 +1,5 @@
-import { InvalidDurationError, toMillis, type DurationLike } from '../../duration';
-import type { Clock } from '../../time/clock';
+import { InvalidDurationError, toMillis, type DurationLike } from '../duration';
+import type { Clock } from '../time/clock';
 
 /** Where a WatermarkGenerator emits (Flink's WatermarkOutput). */
 export interface WatermarkOutput {

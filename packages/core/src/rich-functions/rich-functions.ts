@@ -1,16 +1,17 @@
+import type { Collector, OutputTag, FilterFunction, FlatMapFunction, MapFunction, SinkContext, SinkFunction } from '../functions/functions';
 import type {
   AggregatingStateDescriptor,
   ListStateDescriptor,
   MapStateDescriptor,
   ReducingStateDescriptor,
   ValueStateDescriptor,
-} from './state/state-descriptors';
-import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from './state/state-handles';
+} from '../state/state-descriptors';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state/state-handles';
 
 /**
- * User function contracts (what job authors implement). The DataStream API re-exports them.
- * Plain functions and objects with the method both work; rich functions also get open/close and a
- * runtime context. All calls happen on the task's mailbox thread, one at a time.
+ * Rich user functions (what job authors extend): besides the plain function contracts
+ * (../functions) they get open/close and a runtime context with state, accumulators and timers. The
+ * DataStream API re-exports them. All calls happen on the task's mailbox thread, one at a time.
  */
 export interface Accumulator<V> {
   add(value: V): void;
@@ -59,17 +60,6 @@ export interface RuntimeContext {
   getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
 }
 
-/**
- * Incremental aggregation (Flink's AggregateFunction): used by AggregatingState and window
- * aggregations. `add` and `merge` may mutate and return the accumulator they were given.
- */
-export interface AggregateFunction<IN, ACC, OUT> {
-  createAccumulator(): ACC;
-  add(value: IN, accumulator: ACC): ACC;
-  getResult(accumulator: ACC): OUT;
-  merge(a: ACC, b: ACC): ACC;
-}
-
 /** Functions with a life cycle. `open` runs before the first record, `close` after the last. */
 export interface RichFunction {
   setRuntimeContext(ctx: RuntimeContext): void;
@@ -93,56 +83,6 @@ export abstract class AbstractRichFunction implements RichFunction {
 
 export function isRichFunction(f: unknown): f is RichFunction {
   return typeof f === 'object' && f !== null && typeof (f as RichFunction).setRuntimeContext === 'function';
-}
-
-/** Gives each rich function among `functions` the runtime context and opens it, in order. */
-export async function openRichFunctions(functions: readonly unknown[], ctx: RuntimeContext): Promise<void> {
-  for (const f of functions) {
-    if (isRichFunction(f)) {
-      f.setRuntimeContext(ctx);
-      await f.open();
-    }
-  }
-}
-
-/** Closes each rich function among `functions`, in order. */
-export async function closeRichFunctions(functions: readonly unknown[]): Promise<void> {
-  for (const f of functions) if (isRichFunction(f)) await f.close();
-}
-
-export interface Collector<T> {
-  collect(value: T): void;
-}
-
-export interface MapFunction<IN, OUT> {
-  map(value: IN): OUT;
-}
-export interface FlatMapFunction<IN, OUT> {
-  flatMap(value: IN, out: Collector<OUT>): void;
-}
-export interface FilterFunction<T> {
-  filter(value: T): boolean;
-}
-export interface ReduceFunction<T> {
-  reduce(a: T, b: T): T;
-}
-export interface KeySelector<T, K> {
-  getKey(value: T): K;
-}
-export interface SinkFunction<T> {
-  invoke(value: T, context: SinkContext): void;
-}
-export interface SinkContext {
-  timestamp(): number | undefined;
-  currentWatermark(): number;
-}
-
-/** A typed side-output identifier; equal ids mean the same side output. */
-export class OutputTag<T> {
-  declare readonly __type?: T;
-  constructor(readonly id: string) {
-    if (!id) throw new Error('OutputTag id must not be empty');
-  }
 }
 
 export abstract class RichMapFunction<IN, OUT> extends AbstractRichFunction implements MapFunction<IN, OUT> {
@@ -211,3 +151,20 @@ export abstract class KeyedProcessFunction<K, IN, OUT> extends AbstractRichFunct
   abstract processElement(value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
   onTimer(_timestamp: number, _ctx: OnTimerContext<K>, _out: Collector<OUT>): void {}
 }
+
+export type ProcessElementFn<IN, OUT> = (value: IN, ctx: ProcessContext, out: Collector<OUT>) => void;
+
+/** A ProcessFunction subclass, any object with `processElement`, or a plain function. */
+export type ProcessFunctionLike<IN, OUT> =
+  | ProcessFunction<IN, OUT>
+  | { processElement(value: IN, ctx: ProcessContext, out: Collector<OUT>): void }
+  | ProcessElementFn<IN, OUT>;
+
+/** A KeyedProcessFunction subclass or any object with `processElement` (and optionally `onTimer`). */
+export type KeyedProcessFunctionLike<K, IN, OUT> =
+  | KeyedProcessFunction<K, IN, OUT>
+  | {
+      processElement(value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
+      onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<OUT>): void;
+    }
+  | ((value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>) => void);

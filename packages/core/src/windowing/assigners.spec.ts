@@ -1,5 +1,5 @@
-import { Duration, InvalidDurationError, Time } from '../../duration';
-import { NO_TIMESTAMP } from '../stream-operator';
+import { Duration, InvalidDurationError, Time } from '../duration';
+import { NO_TIMESTAMP } from '../time/timestamps';
 import {
   EventTimeSessionWindows,
   GlobalWindows,

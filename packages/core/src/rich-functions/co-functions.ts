@@ -1,4 +1,5 @@
-import { AbstractRichFunction, type Collector, type KeyedProcessContext, type OnTimerContext, type ProcessContext } from '../functions';
+import { AbstractRichFunction, type KeyedProcessContext, type OnTimerContext, type ProcessContext } from './rich-functions';
+import type { Collector } from '../functions/functions';
 
 /**
  * Functions on two connected streams (Flink's CoMapFunction, CoFlatMapFunction, CoProcessFunction,

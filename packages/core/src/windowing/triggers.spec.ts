@@ -1,5 +1,5 @@
-import { Duration, Time } from '../../duration';
-import type { StateDescriptor } from '../../spi/state-backend';
+import { Duration, Time } from '../duration';
+import type { StateDescriptor } from '../state/state-descriptors';
 import {
   ContinuousEventTimeTrigger,
   ContinuousProcessingTimeTrigger,

@@ -1,5 +1,3 @@
-import { Packr, Unpackr, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
-
 /**
  * Writes records of one type for ONE subpartition. Stateful codecs (msgpackr's `sequential` record
  * structures define a shape the first time they write it) rely on every byte they produce reaching
@@ -21,7 +19,10 @@ export interface RecordDecoder<T> {
   decode(source: Buffer, offset: number, end: number): T;
 }
 
-/** Serializer SPI: a factory of per-channel encoders and decoders for one record type. */
+/**
+ * Serializer SPI: a factory of per-channel encoders and decoders for one record type. The default,
+ * msgpack with record structures, is the runtime's `msgpackSerializer`.
+ */
 export interface RecordSerializer<T> {
   createEncoder(): RecordEncoder<T>;
   createDecoder(): RecordDecoder<T>;
@@ -38,53 +39,6 @@ export function copyBytes(src: Uint8Array, srcStart: number, srcEnd: number, dst
   } else {
     dst.set(src.subarray(srcStart, srcEnd), dstOffset);
   }
-}
-
-type ReusedPackOutput = Buffer & { start: number; end: number };
-
-class MsgpackRecordEncoder<T> implements RecordEncoder<T> {
-  private readonly packr = new Packr({ sequential: true });
-  private pending: Uint8Array = EMPTY;
-
-  encodeInto(value: T, target: Buffer, offset: number, limit: number): number {
-    // REUSE returns msgpackr's own (module-wide) scratch buffer with start/end and RESET rewinds it, so
-    // packing allocates nothing; the bytes stay valid until the next pack call of any Packr.
-    const out = this.packr.pack(value, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as ReusedPackOutput;
-    const start = out.start;
-    const end = out.end;
-    if (end - start > limit - offset) {
-      this.pending = out.subarray(start, end);
-      return -1;
-    }
-    copyBytes(out, start, end, target, offset);
-    return offset + (end - start);
-  }
-
-  overflow(): Uint8Array {
-    const p = this.pending;
-    this.pending = EMPTY;
-    return p;
-  }
-}
-
-class MsgpackRecordDecoder<T> implements RecordDecoder<T> {
-  // copyBuffers: binary values must not be views of a network buffer that goes back to its producer.
-  private readonly unpackr = new Unpackr({ sequential: true, copyBuffers: true });
-  private readonly range = { start: 0, end: 0 };
-
-  decode(source: Buffer, offset: number, end: number): T {
-    this.range.start = offset;
-    this.range.end = end;
-    return this.unpackr.unpack(source, this.range) as T;
-  }
-}
-
-/** The default serializer: msgpackr with record structures (a shape's keys travel once per channel). */
-export function msgpackSerializer<T>(): RecordSerializer<T> {
-  return {
-    createEncoder: () => new MsgpackRecordEncoder<T>(),
-    createDecoder: () => new MsgpackRecordDecoder<T>(),
-  };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { AbstractRichFunction, type Collector, type OnTimerContext, type OutputTag, type TimerService } from '../functions';
+import { AbstractRichFunction, type OnTimerContext, type TimerService } from './rich-functions';
+import type { Collector, OutputTag } from '../functions/functions';
 import type { AbstractStateDescriptor, MapStateDescriptor } from '../state/state-descriptors';
 import type { BroadcastState, ReadOnlyBroadcastState, State } from '../state/state-handles';
 

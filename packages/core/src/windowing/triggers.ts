@@ -1,5 +1,5 @@
-import { toMillis, type DurationLike } from '../../duration';
-import type { StateDescriptor } from '../../spi/state-backend';
+import { toMillis, type DurationLike } from '../duration';
+import type { StateDescriptor } from '../state/state-descriptors';
 import { InvalidWindowParameterError } from './window-errors';
 import type { Window } from './windows';
 

@@ -1,5 +1,5 @@
-import { toMillis, type DurationLike } from '../../duration';
-import { NO_TIMESTAMP } from '../stream-operator';
+import { toMillis, type DurationLike } from '../duration';
+import { NO_TIMESTAMP } from '../time/timestamps';
 import { InvalidWindowParameterError } from './window-errors';
 import type { TimestampedValue, Window } from './windows';
 

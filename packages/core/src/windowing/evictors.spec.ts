@@ -1,5 +1,5 @@
-import { Duration, Time } from '../../duration';
-import { NO_TIMESTAMP } from '../stream-operator';
+import { Duration, Time } from '../duration';
+import { NO_TIMESTAMP } from '../time/timestamps';
 import { CountEvictor, DeltaEvictor, TimeEvictor } from './evictors';
 import { TimeWindow, type TimestampedValue } from './windows';
 

@@ -1,4 +1,4 @@
-import { FlottError } from '../../errors';
+import { FlottError } from '../errors';
 
 /** A window assigner, trigger or evictor built with parameters Flink rejects (fails job building). */
 export class InvalidWindowParameterError extends FlottError {

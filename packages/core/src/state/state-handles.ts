@@ -68,11 +68,3 @@ export interface BroadcastState<K, V> extends ReadOnlyBroadcastState<K, V> {
   isEmpty(): boolean;
   clear(): void;
 }
-
-/**
- * A keyed handle's internal side (Flink's InternalMergingState): merges the values of several
- * namespaces into one, for merging (session) windows.
- */
-export interface InternalMergingState {
-  mergeNamespaces(target: string | undefined, sources: ReadonlyArray<string | undefined>): void;
-}

@@ -82,10 +82,3 @@ export interface TimestampedValue<T> {
   readonly value: T;
   readonly timestamp: number;
 }
-
-export function gcd(a: number, b: number): number {
-  let x = Math.abs(a);
-  let y = Math.abs(b);
-  while (y !== 0) [x, y] = [y, x % y];
-  return x;
-}

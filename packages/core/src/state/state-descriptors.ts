@@ -1,7 +1,15 @@
-import type { AggregateFunction, ReduceFunction } from '../functions';
-import type { StateDescriptor } from '../spi/state-backend';
+import type { AggregateFunction, ReduceFunction } from '../functions/functions';
 import { InvalidStateConfigurationError } from './state-errors';
 import type { StateTtlConfig } from './state-ttl';
+
+/** Describes one named state of an operator as a KeyedStateBackend sees it; `kind` selects the handle type. */
+export interface StateDescriptor<S = unknown> {
+  readonly name: string;
+  readonly kind: 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
+  /** For reducing/aggregating state: how values combine. */
+  readonly combine?: (acc: S, value: S) => S;
+  readonly defaultValue?: S;
+}
 
 export type StateKind = StateDescriptor['kind'];
 

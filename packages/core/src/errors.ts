@@ -1,0 +1,87 @@
+/**
+ * Typed errors. Every error that crosses a process, thread or REST boundary is a FlottError with a
+ * stable `code`; `toJSON()`/`fromJSON()` carry it across and keep `instanceof` working for the base
+ * class (subclasses are matched by `code`, so two copies of the library still agree).
+ */
+export interface SerializedError {
+  readonly code: string;
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly data?: Record<string, unknown>;
+  readonly cause?: SerializedError;
+}
+
+export class FlottError extends Error {
+  readonly code: string;
+  readonly data: Record<string, unknown>;
+
+  constructor(code: string, message: string, data: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.data = data;
+    this.name = new.target.name;
+  }
+
+  static isFlottError(e: unknown): e is FlottError {
+    return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && 'data' in e;
+  }
+
+  toJSON(): SerializedError {
+    return serializeError(this);
+  }
+}
+
+/** Any thrown value to a plain, cloneable description (keeps user stack traces). */
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof Error) {
+    const code = FlottError.isFlottError(e) ? e.code : 'USER_ERROR';
+    const data = FlottError.isFlottError(e) ? e.data : undefined;
+    const cause = e.cause !== undefined ? serializeError(e.cause) : undefined;
+    return { code, name: e.name, message: e.message, stack: e.stack, data, cause };
+  }
+  return { code: 'USER_ERROR', name: 'Error', message: String(e) };
+}
+
+/** Rebuilds an error on the receiving side; the original stack trace is preserved. */
+export class RemoteError extends FlottError {
+  readonly remoteName: string;
+  constructor(s: SerializedError) {
+    super(s.code, s.message, s.data ?? {}, s.cause ? { cause: new RemoteError(s.cause) } : undefined);
+    this.remoteName = s.name;
+    this.name = s.name;
+    if (s.stack) this.stack = s.stack;
+  }
+}
+
+export function deserializeError(s: SerializedError): Error {
+  return new RemoteError(s);
+}
+
+export class ConfigurationError extends FlottError {
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super('CONFIGURATION_ERROR', message, data);
+  }
+}
+
+export class UnknownImplementationError extends ConfigurationError {
+  constructor(spi: string, key: string, name: string, known: readonly string[]) {
+    super(`Unknown ${spi} '${name}' for '${key}'. Known: ${known.join(', ') || '(none registered)'}`, {
+      spi,
+      key,
+      name,
+      known: [...known],
+    });
+  }
+}
+
+export class JobBuildError extends FlottError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('JOB_BUILD_FAILED', message, {}, options);
+  }
+}
+
+/** A broken invariant: a bug, never an operating error. Fails loudly. */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`Assertion failed: ${message}`);
+}

@@ -1,0 +1,51 @@
+import { Packr, Unpackr, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
+import { copyBytes, type RecordDecoder, type RecordEncoder, type RecordSerializer } from '@flott/core';
+
+const EMPTY = new Uint8Array(0);
+
+type ReusedPackOutput = Buffer & { start: number; end: number };
+
+class MsgpackRecordEncoder<T> implements RecordEncoder<T> {
+  private readonly packr = new Packr({ sequential: true });
+  private pending: Uint8Array = EMPTY;
+
+  encodeInto(value: T, target: Buffer, offset: number, limit: number): number {
+    // REUSE returns msgpackr's own (module-wide) scratch buffer with start/end and RESET rewinds it, so
+    // packing allocates nothing; the bytes stay valid until the next pack call of any Packr.
+    const out = this.packr.pack(value, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as ReusedPackOutput;
+    const start = out.start;
+    const end = out.end;
+    if (end - start > limit - offset) {
+      this.pending = out.subarray(start, end);
+      return -1;
+    }
+    copyBytes(out, start, end, target, offset);
+    return offset + (end - start);
+  }
+
+  overflow(): Uint8Array {
+    const p = this.pending;
+    this.pending = EMPTY;
+    return p;
+  }
+}
+
+class MsgpackRecordDecoder<T> implements RecordDecoder<T> {
+  // copyBuffers: binary values must not be views of a network buffer that goes back to its producer.
+  private readonly unpackr = new Unpackr({ sequential: true, copyBuffers: true });
+  private readonly range = { start: 0, end: 0 };
+
+  decode(source: Buffer, offset: number, end: number): T {
+    this.range.start = offset;
+    this.range.end = end;
+    return this.unpackr.unpack(source, this.range) as T;
+  }
+}
+
+/** The default serializer: msgpackr with record structures (a shape's keys travel once per channel). */
+export function msgpackSerializer<T>(): RecordSerializer<T> {
+  return {
+    createEncoder: () => new MsgpackRecordEncoder<T>(),
+    createDecoder: () => new MsgpackRecordDecoder<T>(),
+  };
+}
