@@ -2,6 +2,40 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const noExportAll = { selector: 'ExportAllDeclaration', message: 'Use named exports (CONVENTIONS.md: no export * barrels).' };
+const noDeepImports = { regex: '^@flott/[^/]+/(?!testing$)', message: 'Import a Flott package through its entry point, not a deep path.' };
+
+// Determinism (DESIGN.md §9): core and runtime code take time, timers and randomness from the injected
+// Clock, Scheduler, Random and IdGenerator (packages/runtime/src/time/, core's time/), never directly.
+const DETERMINISM = 'DESIGN.md §9: take time, timers and randomness from the injected Clock / Scheduler / Random / IdGenerator';
+const RANDOM_FNS = ['randomUUID', 'randomBytes', 'randomInt', 'randomFill', 'randomFillSync', 'getRandomValues'];
+const determinismRules = {
+  'no-restricted-globals': ['error', ...['setTimeout', 'setInterval', 'setImmediate'].map((name) => ({ name, message: DETERMINISM }))],
+  'no-restricted-properties': [
+    'error',
+    ...[['Date', 'now'], ['Math', 'random'], ['performance', 'now'], ['process', 'hrtime']].map(([object, property]) => ({ object, property, message: DETERMINISM })),
+    ...['setTimeout', 'setInterval', 'setImmediate'].map((property) => ({ object: 'globalThis', property, message: DETERMINISM })),
+    ...RANDOM_FNS.map((property) => ({ object: 'crypto', property, message: DETERMINISM })),
+  ],
+  'no-restricted-syntax': [
+    'error',
+    noExportAll,
+    // `new Date(ms)` formats a given time and is fine; without arguments (or `Date()`) it reads the clock.
+    { selector: 'NewExpression[callee.name="Date"][arguments.length=0]', message: DETERMINISM },
+    { selector: 'CallExpression[callee.name="Date"]', message: DETERMINISM },
+  ],
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [noDeepImports],
+      paths: [
+        ...['crypto', 'node:crypto'].map((name) => ({ name, importNames: RANDOM_FNS, message: DETERMINISM })),
+        ...['timers', 'node:timers', 'timers/promises', 'node:timers/promises', 'perf_hooks', 'node:perf_hooks'].map((name) => ({ name, message: DETERMINISM })),
+      ],
+    },
+  ],
+};
+
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   {
@@ -38,15 +72,28 @@ export default [
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'off',
       // A package is imported through its entry points (package.json `exports`), never by a deep path into another package.
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ regex: '^@flott/[^/]+/(?!testing$)', message: 'Import a Flott package through its entry point, not a deep path.' }] },
-      ],
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'ExportAllDeclaration', message: 'Use named exports (CONVENTIONS.md: no export * barrels).' },
-      ],
+      'no-restricted-imports': ['error', { patterns: [noDeepImports] }],
+      'no-restricted-syntax': ['error', noExportAll],
     },
+  },
+  {
+    // Core and runtime sources; specs drive time with a ManualClock or measure real time on purpose.
+    files: ['packages/core/src/**/*.ts', 'packages/runtime/src/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      // The services themselves: SystemClock, SystemScheduler, SystemRandom, SystemIdGenerator, the event-loop yield.
+      'packages/core/src/time/**',
+      'packages/runtime/src/time/**',
+      // Real edges, each for the reason given:
+      // - benchmarks measure real elapsed time; that is their output, not part of a run's logic.
+      'packages/runtime/src/network/bench-channel.ts',
+      'packages/runtime/src/operators/windowing/bench-window-slicing.ts',
+      // - test helpers whose point is the real thing: settle() drains the real event loop; the restart-backoff
+      //   contract swaps out Date.now/performance.now to prove strategies never call them.
+      'packages/runtime/src/testing/settle.ts',
+      'packages/runtime/src/testing/restart-backoff-contract.ts',
+    ],
+    rules: determinismRules,
   },
   {
     // Tests may use `any` for deliberately malformed input.

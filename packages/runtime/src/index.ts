@@ -6,6 +6,7 @@ export { IllegalStateTransitionError, JobNotFoundError, JobGraphMismatchError, P
 export { Scheduler, SystemClock, SystemScheduler, ManualClock } from './time/clock';
 export type { Cancellable } from './time/clock';
 export { Random, SystemRandom, SeededRandom } from './time/random';
+export { IdGenerator, SystemIdGenerator, RandomIdGenerator } from './time/ids';
 export { InputStatus, isSourceOperator, isTwoInputOperator } from './operators/stream-operator';
 export type { Output, OperatorEnvironment, AvailabilityProvider, StreamOperator, OneInputStreamOperator, TwoInputStreamOperator,
   SourceOperator } from './operators/stream-operator';

@@ -3,6 +3,8 @@ import { createJobGraph, distributionPatternOf } from './job-graph-generator';
 import type { JobGraph, JobVertexDescriptor } from './job-graph';
 import { defaultMaxParallelism } from './max-parallelism';
 import { TestingStreamGraphBuilder } from './testing-fixtures/stream-graph-builder';
+import { RandomIdGenerator } from '../time/ids';
+import { SeededRandom } from '../time/random';
 
 const names = (jg: JobGraph): string[] => jg.vertices.map((v) => v.name);
 const vertex = (jg: JobGraph, name: string): JobVertexDescriptor => {
@@ -245,6 +247,14 @@ describe('createJobGraph vertices and edges', () => {
     const c = createJobGraph(b.graph).jobId;
     expect(a).toMatch(/^[0-9a-f]{32}$/);
     expect(a).not.toBe(c);
+  });
+
+  it('takes the job id from the injected generator when one is given', () => {
+    const b = new TestingStreamGraphBuilder();
+    b.source('a');
+    const seeded = () => createJobGraph(b.graph, { ids: new RandomIdGenerator(new SeededRandom(9)) }).jobId;
+    expect(seeded()).toBe(seeded());
+    expect(seeded()).toBe(new RandomIdGenerator(new SeededRandom(9)).nextId());
   });
 
   it('maps partitioners to distribution patterns', () => {

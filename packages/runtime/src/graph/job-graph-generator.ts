@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { JobBuildError } from '@flott/core';
 import { checkForwardEdges, isChainable, slotSharingGroupOf } from './chaining';
 import type {
@@ -19,6 +20,8 @@ export interface CreateJobGraphOptions {
   readonly jobId?: string;
   /** Which `execute()` call of the job's main built this graph (default 0). */
   readonly executeIndex?: number;
+  /** Where a random job id comes from; the process's own randomness when not given. */
+  readonly ids?: IdGenerator;
 }
 
 /** Forward and rescale connect each consumer to a subset of producers; every other partitioner to all of them. */
@@ -110,7 +113,7 @@ export function createJobGraph(streamGraph: StreamGraph, opts: CreateJobGraphOpt
 
   const configuredMax = streamGraph.config.maxParallelism;
   return {
-    jobId: opts.jobId ?? randomBytes(16).toString('hex'),
+    jobId: opts.jobId ?? (opts.ids ?? new SystemIdGenerator()).nextId(),
     jobName: streamGraph.jobName,
     jobType: streamGraph.config.runtimeMode,
     vertices,

@@ -2,6 +2,8 @@ import { FlottError } from '@flott/core';
 import { SlotRequestTimeoutError } from '../errors';
 import { settle } from '../testing/settle';
 import { TestingResourceManagerGateway } from '../testing/testing-resource-manager-gateway';
+import { RandomIdGenerator } from '../time/ids';
+import { SeededRandom } from '../time/random';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 
 const JM_ADDRESS = 'local://test/jobmaster-job-1';
@@ -35,6 +37,18 @@ describe('SlotPool', () => {
       const [a, b] = rm.requestedAllocations();
       expect(a).toMatch(/^[0-9a-f]{32}$/);
       expect(b).not.toBe(a);
+    });
+
+    it('takes allocation ids from the injected generator: the same seed requests the same ids', () => {
+      const idsOf = (seed: number): string[] => {
+        const gateway = new TestingResourceManagerGateway();
+        const seeded = new SlotPool('job-1', JM_ADDRESS, gateway, new RandomIdGenerator(new SeededRandom(seed)));
+        for (const key of ['default#0', 'default#1']) seeded.slotFor(key).catch(() => undefined);
+        return gateway.requestedAllocations();
+      };
+      expect(idsOf(5)).toEqual(idsOf(5));
+      expect(idsOf(5)).not.toEqual(idsOf(6));
+      expect(idsOf(5)[0]).toMatch(/^[0-9a-f]{32}$/);
     });
 
     it('completes a request with the offered slot, which it then keeps for its key', async () => {

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { FlottError } from '@flott/core';
 import type { ResourceManagerGateway, SlotOffer } from '../rpc/gateways';
+import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 
 export interface PhysicalSlot {
   readonly allocationId: string;
@@ -26,6 +26,8 @@ export class SlotPool {
     private readonly jobId: string,
     private readonly jobMasterAddress: string,
     private readonly rm: ResourceManagerGateway,
+    /** Allocation ids; the process's own randomness when not given. */
+    private readonly ids: IdGenerator = new SystemIdGenerator(),
   ) {}
 
   slotFor(key: string): Promise<PhysicalSlot> {
@@ -33,7 +35,7 @@ export class SlotPool {
     if (have) return Promise.resolve(have);
     const inFlight = this.requested.get(key);
     if (inFlight) return inFlight;
-    const allocationId = randomUUID().replace(/-/g, '');
+    const allocationId = this.ids.nextId();
     const p = new Promise<PhysicalSlot>((resolve, reject) => {
       this.pending.set(allocationId, { key, resolve, reject });
       this.rm.requestSlot(this.jobId, allocationId, this.jobMasterAddress).catch((e: Error) => {

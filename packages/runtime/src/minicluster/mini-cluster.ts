@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Container } from 'inversify';
 import type { Clock, Configuration } from '@flott/core';
 import { RpcOptions, TaskManagerOptions } from '../config/options';
@@ -11,6 +10,7 @@ import { loadHighAvailabilityServicesFactory } from '../spi/loaders';
 import type { HighAvailabilityServices, LeaderElectionService } from '../spi/high-availability-services';
 import { TaskExecutor } from '../taskexecutor/task-executor';
 import { SystemClock, SystemScheduler, type Scheduler } from '../time/clock';
+import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 
 export interface MiniClusterOptions {
   readonly configuration: Configuration;
@@ -20,6 +20,8 @@ export interface MiniClusterOptions {
   readonly pluginModules: readonly string[];
   readonly clock?: Clock;
   readonly scheduler?: Scheduler;
+  /** The TaskManager's resource id; the process's own randomness when not given. */
+  readonly ids?: IdGenerator;
   readonly stdout?: (text: string) => void;
   readonly stderr?: (text: string) => void;
 }
@@ -67,7 +69,7 @@ export class MiniCluster {
     await becomeLeader(elections[0], resourceManager.address);
     await becomeLeader(elections[1], dispatcher.address);
     const taskExecutor = new TaskExecutor({
-      resourceId: `taskmanager-${randomUUID().slice(0, 8)}`,
+      resourceId: `taskmanager-${(opts.ids ?? new SystemIdGenerator()).nextId().slice(0, 8)}`,
       configuration: config,
       rpc,
       scheduler,

@@ -3,6 +3,7 @@ import type { StreamGraph, StreamNode } from '../graph/stream-graph';
 import type { AvailabilityProvider, OperatorEnvironment, Output, StreamOperator } from '../operators/stream-operator';
 import type { KeyedStateBackend, StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
+import { SystemRandom, type Random } from '../time/random';
 import {
   computeKeyGroupRangeForOperatorIndex,
   assignToKeyGroup,
@@ -22,6 +23,8 @@ import type { TimerFiringControl } from '../operators/timers/timer-service';
 export interface ChainServices {
   readonly clock: Clock;
   readonly scheduler: Scheduler;
+  /** Randomness of the channel selectors (shuffle, round-robin start); the process's own when not given. */
+  readonly random?: Random;
   readonly stateBackend?: StateBackend;
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
@@ -93,6 +96,7 @@ export class OperatorChain {
       inChain.set(node.id, member);
       this.members.push(member);
     }
+    const random = services.random ?? new SystemRandom();
     const control = services.timerControl;
     const outputAvailable = control ? () => !control.shouldYield() : undefined;
     for (const member of [...this.members].reverse()) {
@@ -112,7 +116,7 @@ export class OperatorChain {
             producerSubtask: info.subtaskIndex,
             keySelector: edge.partitioner.keySelector,
             maxParallelism: p.descriptor.consumerMaxParallelism,
-            random: Math.random,
+            random: () => random.nextDouble(),
           });
           out = new RecordWriterOutput(p.partition, selector, bufferTimeoutMs === 0);
         }

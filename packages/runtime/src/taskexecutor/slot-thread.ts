@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Configuration } from '@flott/core';
 import { TaskManagerOptions } from '../config/options';
+import { SystemScheduler, type Scheduler } from '../time/clock';
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import type { MessagePort } from 'node:worker_threads';
 
@@ -83,6 +84,8 @@ export class SlotThread implements TaskSlot {
     heap: SlotHeap,
     onMessage: (slot: TaskSlot, msg: FromSlot) => void,
     onExit: (slot: TaskSlot, code: number, error?: Error) => void,
+    /** Times the grace period of `shutdown`. */
+    private readonly scheduler: Scheduler = new SystemScheduler(),
   ) {
     setInitialOldGeneration(heap.initialMb);
     this.worker = new Worker(slotWorkerEntry(), {
@@ -121,8 +124,8 @@ export class SlotThread implements TaskSlot {
     if (this.exited) return;
     this.post({ type: 'shutdown' });
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    const timer = setTimeout(() => void this.worker.terminate(), graceMs);
+    const timer = this.scheduler.schedule(graceMs, () => void this.worker.terminate());
     await exited;
-    clearTimeout(timer);
+    timer.cancel();
   }
 }

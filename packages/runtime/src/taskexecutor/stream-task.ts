@@ -13,6 +13,8 @@ import {
 import type { TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { StateBackend } from '../spi/state-backend';
 import type { Cancellable, Scheduler } from '../time/clock';
+import { yieldToEventLoop } from '../time/event-loop';
+import type { Random } from '../time/random';
 import type { TaskDeploymentDescriptor } from './deployment';
 import { chainingOutput, type EdgeOutput } from './chain-outputs';
 import { OperatorChain } from './operator-chain';
@@ -23,6 +25,8 @@ import { WatermarkValve, type ValveOutput } from './watermark-valve';
 export interface TaskEnvironment {
   readonly clock: Clock;
   readonly scheduler: Scheduler;
+  /** Picks the first channel of round-robin and shuffle partitioners; the process's own randomness when not given. */
+  readonly random?: Random;
   readonly network: NetworkConfig;
   readonly stateBackend?: StateBackend;
   stdout(line: string): void;
@@ -45,8 +49,6 @@ class TaskCanceledSignal extends FlottError {
     super('TASK_CANCELED', 'Task canceled');
   }
 }
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface GateBinding {
   readonly gate: InputGate;
@@ -136,6 +138,7 @@ export class StreamTask {
         {
           clock: env.clock,
           scheduler: this.taskScheduler,
+          random: env.random,
           stateBackend: env.stateBackend,
           stdout: (l) => env.stdout(l),
           stderr: (l) => env.stderr(l),

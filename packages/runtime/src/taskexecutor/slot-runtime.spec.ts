@@ -1,0 +1,232 @@
+import { ExecutionState as E } from '../executiongraph/execution-state';
+import { StreamGraph } from '../graph/stream-graph';
+import type { StreamOperator } from '../operators/stream-operator';
+import type { StateBackend } from '../spi/state-backend';
+import { settle } from '../testing/settle';
+import { testingDeploymentDescriptors } from '../testing/testing-deployment';
+import { TestingOneInputOperator, TestingSourceOperator } from '../testing/testing-stream-operators';
+import { ManualClock } from '../time/clock';
+import { SeededRandom } from '../time/random';
+import type { TaskDeploymentDescriptor } from './deployment';
+import type { FromSlot } from './slot-protocol';
+import { SlotRuntime, type SlotPort, type StreamGraphRequest } from './slot-runtime';
+
+/** The TaskExecutor's end of the slot channel: records what the slot sends. */
+class TestingSlotPort implements SlotPort {
+  readonly sent: FromSlot[] = [];
+  closed = false;
+  postMessage(msg: FromSlot): void {
+    this.sent.push(msg);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  states(): Array<{ attemptId: string; state: E }> {
+    return this.sent.flatMap((m) => (m.type === 'task-state' ? [{ attemptId: m.update.attemptId, state: m.update.state }] : []));
+  }
+}
+
+/** Source -> Sink chained into one task at parallelism 1. */
+function job(source: TestingSourceOperator<number>, sink: TestingOneInputOperator<number>): { graph: StreamGraph; tdd: TaskDeploymentDescriptor } {
+  const graph = new StreamGraph('slot runtime test', { parallelism: 1, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true });
+  const node = (name: string, operator: StreamOperator<unknown>, isSource: boolean) =>
+    graph.addNode({ name, kind: name, parallelism: 1, nonParallel: false, maxParallelism: -1, chainingStrategy: isSource ? 'HEAD' : 'ALWAYS', isSource, operatorFactory: () => operator });
+  const s = node('Source', source as StreamOperator<unknown>, true);
+  const k = node('Sink', sink as StreamOperator<unknown>, false);
+  graph.addEdge(s.id, k.id, { kind: 'forward' });
+  const [tdd] = testingDeploymentDescriptors(graph);
+  return { graph, tdd };
+}
+
+describe('SlotRuntime', () => {
+  let clock: ManualClock;
+  let port: TestingSlotPort;
+  let nextTurn: Array<() => void>;
+  let loads: Array<{ artifactPath: string; request: StreamGraphRequest }>;
+  let graphFor: () => Promise<StreamGraph>;
+  let backendsCreated: number;
+
+  const runtime = (): SlotRuntime =>
+    new SlotRuntime({
+      port,
+      workerData: { slotIndex: 0, resourceId: 'tm-1', configuration: { 'parallelism.default': 3 }, pluginModules: [] },
+      clock,
+      scheduler: clock,
+      random: new SeededRandom(1),
+      loadStreamGraph: (artifactPath, request) => {
+        loads.push({ artifactPath, request });
+        return graphFor();
+      },
+      createStateBackend: () => {
+        backendsCreated++;
+        return {} as StateBackend;
+      },
+      onNextTurn: (fn) => nextTurn.push(fn),
+      heapUsedBytes: () => 1234,
+    });
+
+  beforeEach(() => {
+    clock = new ManualClock(1_000);
+    port = new TestingSlotPort();
+    nextTurn = [];
+    loads = [];
+    backendsCreated = 0;
+  });
+
+  it('says it is ready when started', () => {
+    runtime().start();
+    expect(port.sent).toEqual([{ type: 'ready' }]);
+  });
+
+  it('deploys: re-runs main with the job configuration over the slot configuration and runs the task to FINISHED', async () => {
+    const sink = new TestingOneInputOperator<number>('sink');
+    const { graph, tdd } = job(new TestingSourceOperator('source', [1, 2, 3]), sink);
+    graphFor = async () => graph;
+    const slot = runtime();
+
+    slot.handle({ type: 'deploy', tdd: { ...tdd, args: ['--x', '1'], jobConfiguration: { 'parallelism.default': 5 } }, artifactPath: '/blobs/job.js' });
+    await settle();
+
+    expect(loads).toHaveLength(1);
+    expect(loads[0].artifactPath).toBe('/blobs/job.js');
+    expect(loads[0].request.args).toEqual(['--x', '1']);
+    expect(loads[0].request.defaultParallelism).toBe(5);
+    expect(loads[0].request.configuration.toRecord()).toMatchObject({ 'parallelism.default': 5 });
+    expect(port.states()).toEqual([
+      { attemptId: tdd.attemptId, state: E.INITIALIZING },
+      { attemptId: tdd.attemptId, state: E.RUNNING },
+      { attemptId: tdd.attemptId, state: E.FINISHED },
+    ]);
+    expect(sink.received).toEqual([1, 2, 3]);
+    // No keyed operator: no state backend.
+    expect(backendsCreated).toBe(0);
+  });
+
+  it('runs the tasks on the injected clock and scheduler, and sends print output in batches on the next turn', async () => {
+    const source = new TestingSourceOperator<number>('source', [], { bounded: false }).withOpen((env) => {
+      expect(env.clock.currentTimeMillis()).toBe(1_000);
+      env.scheduler.schedule(500, () => {
+        env.stdout(`tick at ${env.clock.currentTimeMillis()}`);
+        env.stdout('second line');
+      });
+    });
+    const { graph, tdd } = job(source, new TestingOneInputOperator<number>('sink'));
+    graphFor = async () => graph;
+    const slot = runtime();
+    slot.handle({ type: 'deploy', tdd, artifactPath: 'a.js' });
+    await settle();
+    expect(port.sent.filter((m) => m.type === 'stdout')).toEqual([]);
+
+    clock.advance(499);
+    expect(nextTurn).toHaveLength(0);
+    clock.advance(1);
+    expect(port.sent.filter((m) => m.type === 'stdout')).toEqual([]);
+    expect(nextTurn).toHaveLength(1);
+    nextTurn.shift()!();
+    expect(port.sent.filter((m) => m.type === 'stdout')).toEqual([{ type: 'stdout', text: 'tick at 1500\nsecond line\n' }]);
+
+    source.endInput();
+    await settle();
+    expect(port.states().at(-1)).toEqual({ attemptId: tdd.attemptId, state: E.FINISHED });
+  });
+
+  it('flushes pending print output ahead of a state update', async () => {
+    const source = new TestingSourceOperator<number>('source', [1]).withOpen((env) => env.stdout('opening'));
+    const { graph, tdd } = job(source, new TestingOneInputOperator<number>('sink'));
+    graphFor = async () => graph;
+    runtime().handle({ type: 'deploy', tdd, artifactPath: 'a.js' });
+    await settle();
+
+    const kinds = port.sent.map((m) => (m.type === 'task-state' ? m.update.state : m.type));
+    expect(kinds).toEqual([E.INITIALIZING, 'stdout', E.RUNNING, E.FINISHED]);
+  });
+
+  it('cancels a running task', async () => {
+    const source = new TestingSourceOperator<number>('source', [], { bounded: false });
+    const { graph, tdd } = job(source, new TestingOneInputOperator<number>('sink'));
+    graphFor = async () => graph;
+    const slot = runtime();
+    slot.handle({ type: 'deploy', tdd, artifactPath: 'a.js' });
+    await settle();
+    expect(port.states().at(-1)?.state).toBe(E.RUNNING);
+
+    slot.handle({ type: 'cancel', attemptId: tdd.attemptId });
+    await settle();
+    expect(port.states().at(-1)).toEqual({ attemptId: tdd.attemptId, state: E.CANCELED });
+  });
+
+  it('cancels an attempt whose main is still being re-run: CANCELED once the graph is there, and no task runs', async () => {
+    const source = new TestingSourceOperator<number>('source', [1]);
+    const { graph, tdd } = job(source, new TestingOneInputOperator<number>('sink'));
+    let release!: () => void;
+    graphFor = () => new Promise((resolve) => (release = () => resolve(graph)));
+    const slot = runtime();
+    slot.handle({ type: 'deploy', tdd, artifactPath: 'a.js' });
+    slot.handle({ type: 'cancel', attemptId: tdd.attemptId });
+    await settle();
+    expect(port.states()).toEqual([]);
+
+    release();
+    await settle();
+    expect(port.states()).toEqual([{ attemptId: tdd.attemptId, state: E.CANCELED }]);
+    expect(source.log).toEqual([]);
+  });
+
+  it('ignores a cancel for an attempt it does not know', async () => {
+    runtime().handle({ type: 'cancel', attemptId: 'nobody' });
+    await settle();
+    expect(port.sent).toEqual([]);
+  });
+
+  it('fails the attempt when main fails or builds a different graph', async () => {
+    const { tdd } = job(new TestingSourceOperator('source', [1]), new TestingOneInputOperator<number>('sink'));
+    const slot = runtime();
+    graphFor = () => Promise.reject(new Error('main threw'));
+    slot.handle({ type: 'deploy', tdd, artifactPath: 'a.js' });
+    await settle();
+    const first = port.sent.at(-1);
+    expect(first?.type === 'task-state' && first.update.state === E.FAILED && first.update.error?.message).toBe('main threw');
+
+    const other = new StreamGraph('other', { parallelism: 1, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true });
+    other.addNode({ name: 'Else', kind: 'Else', parallelism: 1, nonParallel: false, maxParallelism: -1, chainingStrategy: 'HEAD', isSource: true, operatorFactory: () => new TestingSourceOperator('else', []) as StreamOperator<unknown> });
+    graphFor = async () => other;
+    slot.handle({ type: 'deploy', tdd: { ...tdd, attemptId: `${tdd.attemptId}-2` }, artifactPath: 'a.js' });
+    await settle();
+    const second = port.sent.at(-1);
+    expect(second?.type === 'task-state' && second.update.state === E.FAILED && second.update.error?.code).toBe('JOB_GRAPH_MISMATCH');
+  });
+
+  it('answers stats with its running tasks, heap and partitions', async () => {
+    const source = new TestingSourceOperator<number>('source', [], { bounded: false });
+    const { graph, tdd } = job(source, new TestingOneInputOperator<number>('sink'));
+    graphFor = async () => graph;
+    const slot = runtime();
+    slot.handle({ type: 'stats', requestId: 7 });
+    slot.handle({ type: 'deploy', tdd, artifactPath: 'a.js' });
+    await settle();
+    slot.handle({ type: 'stats', requestId: 8 });
+
+    const replies = port.sent.filter((m) => m.type === 'stats-reply');
+    expect(replies).toEqual([
+      { type: 'stats-reply', requestId: 7, stats: { runningTasks: 0, heapUsedBytes: 1234, partitions: {} } },
+      { type: 'stats-reply', requestId: 8, stats: { runningTasks: 1, heapUsedBytes: 1234, partitions: {} } },
+    ]);
+    slot.handle({ type: 'cancel', attemptId: tdd.attemptId });
+    await settle();
+  });
+
+  it('on shutdown cancels its tasks, flushes output and closes the port', async () => {
+    const source = new TestingSourceOperator<number>('source', [], { bounded: false });
+    const { graph, tdd } = job(source, new TestingOneInputOperator<number>('sink'));
+    graphFor = async () => graph;
+    const slot = runtime();
+    slot.handle({ type: 'deploy', tdd, artifactPath: 'a.js' });
+    await settle();
+
+    slot.handle({ type: 'shutdown' });
+    expect(port.closed).toBe(true);
+    expect(source.log).toContain('source.cancel');
+    await settle();
+    expect(port.states().at(-1)?.state).toBe(E.CANCELED);
+  });
+});

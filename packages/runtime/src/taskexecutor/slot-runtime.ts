@@ -1,0 +1,276 @@
+import type { MessagePort } from 'node:worker_threads';
+import { Configuration, deserializeError, serializeError, type Clock } from '@flott/core';
+import { CoreOptions } from '../config/options';
+import { JobGraphMismatchError } from '../errors';
+import { ExecutionState } from '../executiongraph/execution-state';
+import { createJobGraph } from '../graph';
+import type { StreamGraph } from '../graph/stream-graph';
+import {
+  consumerEndpointFromPort,
+  createLocalChannel,
+  networkConfigFrom,
+  producerEndpointFromPort,
+  type InputGate,
+  type ResultPartition,
+} from '../network';
+import type { StateBackend } from '../spi/state-backend';
+import type { Scheduler } from '../time/clock';
+import type { Random } from '../time/random';
+import type { TaskDeploymentDescriptor } from './deployment';
+import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
+import { StreamTask, type TaskEnvironment } from './stream-task';
+
+/** The slot's end of the channel to its TaskExecutor (the worker's parentPort in production). */
+export interface SlotPort {
+  postMessage(msg: FromSlot, transfer?: MessagePort[]): void;
+  close(): void;
+}
+
+/** What a deployment needs to rebuild the job's graph: the job's main, re-run in task mode. */
+export interface StreamGraphRequest {
+  readonly args: readonly string[];
+  readonly defaultParallelism: number;
+  readonly configuration: Configuration;
+}
+
+export interface SlotRuntimeOptions {
+  readonly port: SlotPort;
+  readonly workerData: SlotWorkerData;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  /** Randomness of the tasks' channel selectors. */
+  readonly random: Random;
+  /** Re-runs the job's main from its artifact in task mode and returns the graph it built (DESIGN.md §5). */
+  readonly loadStreamGraph: (artifactPath: string, request: StreamGraphRequest) => Promise<StreamGraph>;
+  /** Creates the slot's state backend; called once, on the first deployment with keyed state. */
+  readonly createStateBackend: (config: Configuration) => StateBackend;
+  /** Runs `fn` on the event loop's next turn: print output is sent in batches. */
+  readonly onNextTurn: (fn: () => void) => void;
+  /** The slot thread's heap in use, for stats. */
+  readonly heapUsedBytes: () => number;
+}
+
+type PendingConnect = { partitionKey: string; subpartition: number; gate: InputGate; channel: number; resolve: () => void; reject: (e: Error) => void };
+
+/**
+ * One task slot's runtime (DESIGN.md §4): takes the TaskExecutor's messages (slot-protocol.ts), re-runs
+ * the job's main to rebuild the graph of each deployment, and runs the deployed subtasks as mailbox
+ * tasks. Everything happens on the slot thread's event loop, in the order messages arrive; replies go
+ * out through the port in the order they are produced, print output always ahead of the state update
+ * that follows it.
+ */
+export class SlotRuntime {
+  private readonly tasks = new Map<string, StreamTask>();
+  /** Attempts canceled before their task existed (while main was being re-run). */
+  private readonly canceledEarly = new Set<string>();
+  private readonly deploying = new Set<string>();
+  private readonly partitions = new Map<string, { jobId: string; partition: ResultPartition<unknown> }>();
+  private readonly pendingConnects = new Map<number, PendingConnect>();
+  private readonly pendingEvents = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private requestSeq = 0;
+  private stateBackend: StateBackend | undefined;
+  private stdoutBuffer: string[] = [];
+  private stderrBuffer: string[] = [];
+  private flushScheduled = false;
+
+  constructor(private readonly opts: SlotRuntimeOptions) {}
+
+  /** Tells the TaskExecutor the slot takes deployments. */
+  start(): void {
+    this.send({ type: 'ready' });
+  }
+
+  /** Handles one message from the TaskExecutor. */
+  handle(msg: ToSlot): void {
+    switch (msg.type) {
+      case 'deploy':
+        this.deploying.add(msg.tdd.attemptId);
+        void this.deploy(msg.tdd, msg.artifactPath);
+        break;
+      case 'cancel': {
+        const task = this.tasks.get(msg.attemptId);
+        if (task) task.cancel();
+        else if (this.deploying.has(msg.attemptId)) this.canceledEarly.add(msg.attemptId);
+        break;
+      }
+      case 'attach-consumer': {
+        const p = this.partitions.get(msg.partitionKey);
+        if (p) p.partition.attachConsumer(msg.subpartition, producerEndpointFromPort(msg.port));
+        else msg.port.close();
+        break;
+      }
+      case 'connect-channel':
+      case 'connect-local':
+      case 'connect-failed': {
+        const req = this.pendingConnects.get(msg.requestId);
+        if (!req) break;
+        this.pendingConnects.delete(msg.requestId);
+        try {
+          if (msg.type === 'connect-failed') throw deserializeError(msg.error);
+          if (msg.type === 'connect-channel') req.gate.connectChannel(req.channel, consumerEndpointFromPort(msg.port));
+          else this.connectLocally(req.partitionKey, req.subpartition, req.gate, req.channel);
+          req.resolve();
+        } catch (e) {
+          req.reject(e as Error);
+        }
+        break;
+      }
+      case 'operator-event-reply': {
+        const req = this.pendingEvents.get(msg.requestId);
+        if (!req) break;
+        this.pendingEvents.delete(msg.requestId);
+        if (msg.error) req.reject(deserializeError(msg.error));
+        else req.resolve(msg.result);
+        break;
+      }
+      case 'release-job':
+        for (const [key, p] of this.partitions) {
+          if (p.jobId === msg.jobId) {
+            p.partition.release();
+            this.partitions.delete(key);
+          }
+        }
+        break;
+      case 'release-partitions':
+        for (const key of msg.partitionKeys) {
+          this.partitions.get(key)?.partition.release();
+          this.partitions.delete(key);
+        }
+        break;
+      case 'stats': {
+        const stats: Record<string, unknown> = {};
+        for (const [key, p] of this.partitions) stats[key] = p.partition.stats();
+        this.send({
+          type: 'stats-reply',
+          requestId: msg.requestId,
+          stats: { runningTasks: this.tasks.size, heapUsedBytes: this.opts.heapUsedBytes(), partitions: stats },
+        });
+        break;
+      }
+      case 'shutdown':
+        for (const t of this.tasks.values()) t.cancel();
+        this.flushOutput();
+        this.opts.port.close();
+        break;
+    }
+  }
+
+  private send(msg: FromSlot): void {
+    this.opts.port.postMessage(msg);
+  }
+
+  /** Print output goes to the TaskExecutor in batches, ahead of the state updates that follow it. */
+  private flushOutput(): void {
+    this.flushScheduled = false;
+    if (this.stdoutBuffer.length) this.send({ type: 'stdout', text: this.stdoutBuffer.join('') });
+    if (this.stderrBuffer.length) this.send({ type: 'stderr', text: this.stderrBuffer.join('') });
+    this.stdoutBuffer = [];
+    this.stderrBuffer = [];
+  }
+
+  private scheduleFlush(): void {
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.opts.onNextTurn(() => this.flushOutput());
+    }
+  }
+
+  private getStateBackend(config: Configuration): StateBackend {
+    this.stateBackend ??= this.opts.createStateBackend(config);
+    return this.stateBackend;
+  }
+
+  private connectLocally(partitionKey: string, subpartition: number, gate: InputGate, channel: number): void {
+    const p = this.partitions.get(partitionKey);
+    if (!p) throw new Error(`Assertion failed: partition ${partitionKey} reported local but not registered`);
+    const { producer, consumer } = createLocalChannel();
+    gate.connectChannel(channel, consumer);
+    p.partition.attachConsumer(subpartition, producer);
+  }
+
+  private environmentFor(tdd: TaskDeploymentDescriptor, config: Configuration, needsState: boolean): TaskEnvironment {
+    return {
+      clock: this.opts.clock,
+      scheduler: this.opts.scheduler,
+      random: this.opts.random,
+      network: networkConfigFrom(config),
+      stateBackend: needsState ? this.getStateBackend(config) : undefined,
+      stdout: (line) => {
+        this.stdoutBuffer.push(line, '\n');
+        if (this.stdoutBuffer.length > 2048) this.flushOutput();
+        else this.scheduleFlush();
+      },
+      stderr: (line) => {
+        this.stderrBuffer.push(line, '\n');
+        this.scheduleFlush();
+      },
+      sendOperatorEvent: (attemptId, operatorId, event) => {
+        const requestId = ++this.requestSeq;
+        return new Promise((resolve, reject) => {
+          this.pendingEvents.set(requestId, { resolve, reject });
+          this.send({ type: 'operator-event', requestId, envelope: { jobId: tdd.jobId, attemptId, operatorId, event } });
+        });
+      },
+      reportState: (update) => {
+        this.flushOutput();
+        this.send({ type: 'task-state', update });
+      },
+      registerPartition: (partitionKey, partition) => {
+        this.partitions.set(partitionKey, { jobId: tdd.jobId, partition });
+        this.send({ type: 'partition-registered', partitionKey, jobId: tdd.jobId });
+      },
+      connectInputChannel: (partitionKey, subpartition, gate, channel) => {
+        const requestId = ++this.requestSeq;
+        return new Promise<void>((resolve, reject) => {
+          this.pendingConnects.set(requestId, { partitionKey, subpartition, gate, channel, resolve, reject });
+          this.send({ type: 'request-partition', requestId, partitionKey, subpartition });
+        });
+      },
+    };
+  }
+
+  private async deploy(tdd: TaskDeploymentDescriptor, artifactPath: string): Promise<void> {
+    const config = Configuration.fromRecord({ ...this.opts.workerData.configuration, ...tdd.jobConfiguration });
+    try {
+      const graph = await this.opts.loadStreamGraph(artifactPath, {
+        args: tdd.args,
+        defaultParallelism: config.get(CoreOptions.DEFAULT_PARALLELISM),
+        configuration: config,
+      });
+      verifyChain(tdd, graph);
+      this.deploying.delete(tdd.attemptId);
+      if (this.canceledEarly.delete(tdd.attemptId)) {
+        this.send({ type: 'task-state', update: { jobId: tdd.jobId, attemptId: tdd.attemptId, state: ExecutionState.CANCELED } });
+        return;
+      }
+      const needsState = tdd.vertex.operators.some((o) => graph.getNode(o.streamNodeId).stateKeySelector !== undefined);
+      const task = new StreamTask(tdd, graph, this.environmentFor(tdd, config, needsState));
+      this.tasks.set(tdd.attemptId, task);
+      await task.run();
+      this.tasks.delete(tdd.attemptId);
+    } catch (e) {
+      this.tasks.delete(tdd.attemptId);
+      this.deploying.delete(tdd.attemptId);
+      this.canceledEarly.delete(tdd.attemptId);
+      this.flushOutput();
+      this.send({ type: 'task-state', update: { jobId: tdd.jobId, attemptId: tdd.attemptId, state: ExecutionState.FAILED, error: serializeError(e) } });
+    }
+  }
+}
+
+/** The rebuilt graph must contain the deployed chain, operator by operator (DESIGN.md §5). */
+function verifyChain(tdd: TaskDeploymentDescriptor, graph: StreamGraph): void {
+  const rebuilt = createJobGraph(graph, { jobId: tdd.jobId, executeIndex: tdd.executeIndex });
+  const vertex = rebuilt.vertices.find((v) => v.id === tdd.vertex.id);
+  for (const op of tdd.vertex.operators) {
+    const found = vertex?.operators.find((o) => o.operatorId === op.operatorId);
+    if (!found || found.kind !== op.kind || found.streamNodeId !== op.streamNodeId) {
+      throw new JobGraphMismatchError(
+        `The job's main built a different graph in the task than in the client: operator '${op.name}' (${op.kind}, id ${op.operatorId}) ` +
+          `of '${tdd.vertex.name}' is missing or changed. The main must build the same pipeline on every run (no randomness or ` +
+          `time-dependent branching while building the graph).`,
+        { operatorId: op.operatorId, operatorName: op.name, vertex: tdd.vertex.name },
+      );
+    }
+  }
+}
