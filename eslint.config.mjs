@@ -25,7 +25,10 @@ export default [
             // building the runtime's StreamGraph with its operators, sources, sinks and window operators (and
             // env.execute() runs through the runtime's execution context). It depends on no plugin.
             { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:core', 'type:runtime'] },
-            { sourceTag: 'type:distribution', onlyDependOnLibsWithTags: ['type:core', 'type:runtime', 'type:plugin', 'type:api', 'type:library'] },
+            // The client bundles job files (esbuild) and submits them: a package of its own so that TaskManagers, which
+            // only store and run artifacts, never load the bundler.
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:core', 'type:runtime'] },
+            { sourceTag: 'type:distribution', onlyDependOnLibsWithTags: ['type:core', 'type:runtime', 'type:client', 'type:plugin', 'type:api', 'type:library'] },
             // Libraries for job authors (the Nexmark generator) build on the API; the runtime only for the paced
             // source operator they plug in (until sources have their own package).
             { sourceTag: 'type:library', onlyDependOnLibsWithTags: ['type:api', 'type:runtime'] },

@@ -131,18 +131,11 @@ export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskE
   JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview } from './rpc/gateways';
 export type { TaskDeploymentDescriptor } from './taskexecutor/deployment';
 export type { SlotStats } from './taskexecutor/slot-protocol';
-export {
-  bundleJob,
-  ArtifactCache,
-  defaultBlobStorageDirectory,
-  JobFileNotFoundError,
-  JobBundleError,
-  type ArtifactCacheOptions,
-} from './client/job-artifact';
+// Job artifacts as TaskManagers see them: stored by hash, loaded and run in task mode. Bundling and submitting
+// jobs is @flott/client's (it brings esbuild, which a TaskManager never loads).
+export { ArtifactCache, defaultBlobStorageDirectory, type ArtifactCacheOptions } from './client/job-artifact';
 export type { JobArtifact } from './client/job-artifact';
 export { extractStreamGraph, runJobMain, PlanCapturedSignal } from './client/job-loader';
-export { createClientExecutionContext } from './client/cluster-client';
-export type { ClientContextOptions } from './client/cluster-client';
 export { loadPlugins, createPluginContainer, isContainerModule } from './plugins/plugin-loader';
 export { canonicalKey, isPrimitiveKey } from './util/canonical-key';
 export type { PrimitiveKey } from './util/canonical-key';
