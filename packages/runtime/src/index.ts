@@ -98,12 +98,13 @@ export type { InternalTimer, Triggerable, InternalTimerService, InternalTimeServ
 export { TimersNotSupportedError, nonKeyedTimerService } from './operators/timers/index';
 export { KeyedProcessOperator } from './operators/keyed-process-operator';
 export { TimestampsAndWatermarksOperator } from './operators/watermarks/index';
-export { AbstractStreamOperator, AbstractUdfStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord, SourceFileNotFoundError,
-  FileIoError, SinkFileExistsError, SinkPathNotDirectoryError, SocketSourceError, CollectSinkError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
+// The file and socket sources and sinks live in @flott/connector-files; these are the generic operators.
+export { AbstractStreamOperator, AbstractUdfStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord,
+  CollectSinkError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
   TimestampedCollector, ProcessOperator, KeyedAggregationOperator, reduceAggregation, fieldAggregation, selectorAggregation,
-  byAggregation, fieldSelector, withField, splitRange, CollectionSource, GeneratorSource, UNBOUNDED_COUNT, TextFileSource,
-  SocketTextSource, PrintSink, printPrefix, TextFileSink, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
-export type { RollingAggregation, Comparable, AggregationKind, GeneratorSourceOptions, SocketTextSourceOptions, WriteMode,
+  byAggregation, fieldSelector, withField, splitRange, CollectionSource, GeneratorSource, UNBOUNDED_COUNT,
+  PrintSink, printPrefix, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
+export type { RollingAggregation, Comparable, AggregationKind, GeneratorSourceOptions,
   CollectBatchEvent, CollectSinkOptions } from './operators/index';
 export { ConnectorOptions } from './config/options';
 // --- keyed state, operator state, broadcast state, two-input operators (state helper appends below) ---
