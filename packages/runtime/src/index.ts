@@ -21,7 +21,7 @@ export type {
 export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateDataSetDescriptor, ChainedOperatorDescriptor,
   DistributionPattern, ResultPartitionType } from './graph/job-graph';
 export { ExecutionState, JobStatus, checkExecutionTransition, checkJobTransition, canTransitionExecution,
-  isTerminalExecutionState, isGloballyTerminal } from './executiongraph/execution-state';
+  isTerminalExecutionState, isGloballyTerminal } from './execution/execution-state';
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
   HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, ALL_OPTION_GROUPS } from './config/options';
 export { CheckpointingOptions } from './config/options';
@@ -58,7 +58,8 @@ export type { SlotAssignment, ExecutionStateListener, ExecutionSnapshot, Executi
   JobStatusListener, ListenerRegistration, InputChannelDescriptor, InputGateDescriptor, EdgeWiring,
   SubtaskChannel } from './executiongraph/index';
 // --- network stack (network helper appends below) ---
-export { networkConfigFrom, defaultNetworkConfig, initialCreditsPerChannel, msgpackSerializer,
+export { msgpackSerializer } from './serialization/msgpack-serializer';
+export { networkConfigFrom, defaultNetworkConfig, initialCreditsPerChannel,
   createLocalChannel, producerEndpointFromPort, consumerEndpointFromPort, ResultPartition, InputGate, ElementKind,
   createChannelSelector, assignToKeyGroup, computeKeyGroupForKeyHash, computeOperatorIndexForKeyGroup,
   computeKeyGroupRangeForOperatorIndex, assignKeyToParallelOperator, hashKey, murmurHashInt, murmur3x86_32,
@@ -130,7 +131,7 @@ export { LocalRpcService, RpcTimeoutError, RpcEndpointNotFoundError } from './rp
 export type { RpcService } from './rpc/rpc-service';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway, JobSubmission,
   JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview } from './rpc/gateways';
-export type { TaskDeploymentDescriptor } from './taskexecutor/deployment';
+export type { TaskDeploymentDescriptor } from './deployment/task-deployment-descriptor';
 export type { SlotStats } from './taskexecutor/slot-protocol';
 // Job artifacts as TaskManagers see them: stored by hash, loaded and run in task mode. Bundling and submitting
 // jobs is @flott/client's (it brings esbuild, which a TaskManager never loads).

@@ -7,7 +7,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Configuration, deserializeError, serializeError } from '@flott/core';
 import { CoreOptions } from '../config/options';
 import { JobGraphMismatchError } from '../errors';
-import { ExecutionState } from '../executiongraph/execution-state';
+import { ExecutionState } from '../execution/execution-state';
 import { createJobGraph } from '../graph';
 import type { StreamGraph } from '../graph/stream-graph';
 import { extractStreamGraph } from '../client/job-loader';
@@ -23,7 +23,7 @@ import { createPluginContainer } from '../plugins/plugin-loader';
 import { loadStateBackendFactory } from '../spi/loaders';
 import type { StateBackend } from '../spi/state-backend';
 import { SystemClock, SystemScheduler } from '../time/clock';
-import type { TaskDeploymentDescriptor } from './deployment';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import { StreamTask, type TaskEnvironment } from './stream-task';
 
