@@ -25,14 +25,13 @@ import {
   StreamFlatMap,
   StreamMap,
   StreamSink,
-  TextFileSink,
   collectSinkId,
   type OneInputStreamOperator,
   type PartitionerKind,
   type StreamNode,
   type StreamOperator,
-  type WriteMode,
 } from '@flott/runtime';
+import { TextFileSink, type WriteMode } from '@flott/connector-files';
 import { BroadcastConnectedStream, BroadcastStream } from './broadcast-stream';
 import { ConnectedStreams } from './connected-streams';
 import { AllWindowedStream } from './windowing/all-windowed-stream';

@@ -4,8 +4,6 @@ import {
   ConnectorOptions,
   CoreOptions,
   GeneratorSource,
-  SocketTextSource,
-  TextFileSource,
   getExecutionContext,
   type CollectingJobExecutionResult,
   type ExecuteOptions,
@@ -14,6 +12,7 @@ import {
   type SourceOperator,
   type StreamGraph,
 } from '@flott/runtime';
+import { SocketTextSource, TextFileSource } from '@flott/connector-files';
 import { MissingExecutionContextError } from './api-errors';
 import { SingleOutputStreamOperator } from './data-stream';
 import { ExecutionConfig } from './execution-config';

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@flott/core';
-import { JobBundleError, JobFileNotFoundError } from '@flott/runtime';
+import { JobBundleError, JobFileNotFoundError } from '@flott/client';
 
 interface ErrorLike {
   message?: string;

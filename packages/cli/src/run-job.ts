@@ -1,11 +1,10 @@
 import type { Container } from 'inversify';
 import type { Configuration } from '@flott/core';
+import { bundleJob, createClientExecutionContext } from '@flott/client';
 import {
   ArtifactCache,
   BlobOptions,
-  bundleJob,
   defaultBlobStorageDirectory,
-  createClientExecutionContext,
   MiniCluster,
   runJobMain,
   SystemScheduler,

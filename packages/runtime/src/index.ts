@@ -22,7 +22,7 @@ export type {
 export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateDataSetDescriptor, ChainedOperatorDescriptor,
   DistributionPattern, ResultPartitionType } from './graph/job-graph';
 export { ExecutionState, JobStatus, checkExecutionTransition, checkJobTransition, canTransitionExecution,
-  isTerminalExecutionState, isGloballyTerminal } from './executiongraph/execution-state';
+  isTerminalExecutionState, isGloballyTerminal } from './execution/execution-state';
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
   HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, ALL_OPTION_GROUPS } from './config/options';
 export { CheckpointingOptions } from './config/options';
@@ -59,7 +59,8 @@ export type { SlotAssignment, ExecutionStateListener, ExecutionSnapshot, Executi
   JobStatusListener, ListenerRegistration, InputChannelDescriptor, InputGateDescriptor, EdgeWiring,
   SubtaskChannel } from './executiongraph/index';
 // --- network stack (network helper appends below) ---
-export { networkConfigFrom, defaultNetworkConfig, initialCreditsPerChannel, msgpackSerializer,
+export { msgpackSerializer } from './serialization/msgpack-serializer';
+export { networkConfigFrom, defaultNetworkConfig, initialCreditsPerChannel,
   createLocalChannel, producerEndpointFromPort, consumerEndpointFromPort, ResultPartition, InputGate, ElementKind,
   createChannelSelector, assignToKeyGroup, computeKeyGroupForKeyHash, computeOperatorIndexForKeyGroup,
   computeKeyGroupRangeForOperatorIndex, assignKeyToParallelOperator, hashKey, murmurHashInt, murmur3x86_32,
@@ -99,12 +100,13 @@ export type { InternalTimer, Triggerable, InternalTimerService, InternalTimeServ
 export { TimersNotSupportedError, nonKeyedTimerService } from './operators/timers/index';
 export { KeyedProcessOperator } from './operators/keyed-process-operator';
 export { TimestampsAndWatermarksOperator } from './operators/watermarks/index';
-export { AbstractStreamOperator, AbstractUdfStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord, SourceFileNotFoundError,
-  FileIoError, SinkFileExistsError, SinkPathNotDirectoryError, SocketSourceError, CollectSinkError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
+// The file and socket sources and sinks live in @flott/connector-files; these are the generic operators.
+export { AbstractStreamOperator, AbstractUdfStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord,
+  CollectSinkError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
   TimestampedCollector, ProcessOperator, KeyedAggregationOperator, reduceAggregation, fieldAggregation, selectorAggregation,
-  byAggregation, fieldSelector, withField, splitRange, CollectionSource, GeneratorSource, UNBOUNDED_COUNT, TextFileSource,
-  SocketTextSource, PrintSink, printPrefix, TextFileSink, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
-export type { RollingAggregation, Comparable, AggregationKind, GeneratorSourceOptions, SocketTextSourceOptions, WriteMode,
+  byAggregation, fieldSelector, withField, splitRange, CollectionSource, GeneratorSource, UNBOUNDED_COUNT,
+  PrintSink, printPrefix, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
+export type { RollingAggregation, Comparable, AggregationKind, GeneratorSourceOptions,
   CollectBatchEvent, CollectSinkOptions } from './operators/index';
 export { ConnectorOptions } from './config/options';
 // --- keyed state, operator state, broadcast state, two-input operators (state helper appends below) ---
@@ -130,20 +132,13 @@ export { LocalRpcService, RpcTimeoutError, RpcEndpointNotFoundError } from './rp
 export type { RpcService } from './rpc/rpc-service';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway, JobSubmission,
   JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview } from './rpc/gateways';
-export type { TaskDeploymentDescriptor } from './taskexecutor/deployment';
+export type { TaskDeploymentDescriptor } from './deployment/task-deployment-descriptor';
 export type { SlotStats } from './taskexecutor/slot-protocol';
-export {
-  bundleJob,
-  ArtifactCache,
-  defaultBlobStorageDirectory,
-  JobFileNotFoundError,
-  JobBundleError,
-  type ArtifactCacheOptions,
-} from './client/job-artifact';
+// Job artifacts as TaskManagers see them: stored by hash, loaded and run in task mode. Bundling and submitting
+// jobs is @flott/client's (it brings esbuild, which a TaskManager never loads).
+export { ArtifactCache, defaultBlobStorageDirectory, type ArtifactCacheOptions } from './client/job-artifact';
 export type { JobArtifact } from './client/job-artifact';
 export { extractStreamGraph, runJobMain, PlanCapturedSignal } from './client/job-loader';
-export { createClientExecutionContext } from './client/cluster-client';
-export type { ClientContextOptions } from './client/cluster-client';
 export { loadPlugins, createPluginContainer, isContainerModule } from './plugins/plugin-loader';
 export { canonicalKey, isPrimitiveKey } from './util/canonical-key';
 export type { PrimitiveKey } from './util/canonical-key';

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import { Configuration } from '@flott/core';
+import { bundleJob, createClientExecutionContext } from '@flott/client';
 import {
   ArtifactCache,
-  bundleJob,
-  createClientExecutionContext,
   extractStreamGraph,
   MiniCluster,
   SystemScheduler,

@@ -1,7 +1,7 @@
+import { bundleJob } from '@flott/client';
 import {
   ArtifactCache,
   BlobOptions,
-  bundleJob,
   defaultBlobStorageDirectory,
   CoreOptions,
   createJobGraph,

@@ -1,7 +1,7 @@
 import { Container, ContainerModule } from 'inversify';
 import { Configuration, FlottError, JobBuildError, UnknownImplementationError } from '@flott/core';
 import { JobNotFoundError } from '../errors';
-import { ExecutionState as E, JobStatus } from '../executiongraph/execution-state';
+import { ExecutionState as E, JobStatus } from '../execution/execution-state';
 import type { DispatcherGateway, JobSubmission } from '../rpc/gateways';
 import { CheckpointStorageFactory } from '../spi/checkpoint-storage';
 import { FailoverStrategyFactory } from '../spi/failover-strategy';

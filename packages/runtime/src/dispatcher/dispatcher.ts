@@ -2,7 +2,7 @@ import { Container } from 'inversify';
 import { Configuration, FlottError, type Clock } from '@flott/core';
 import { BlobOptions } from '../config/options';
 import { JobNotFoundError } from '../errors';
-import { JobStatus, isGloballyTerminal } from '../executiongraph/execution-state';
+import { JobStatus, isGloballyTerminal } from '../execution/execution-state';
 import { JobMaster } from '../jobmaster/job-master';
 import type {
   CollectedBatch,

@@ -6,7 +6,7 @@ import type { PartitionerKind } from '../graph/stream-graph';
 import { TestingStreamGraphBuilder } from '../graph/testing-fixtures/stream-graph-builder';
 import { ManualClock } from '../time/clock';
 import { ExecutionGraph } from './execution-graph';
-import { ExecutionState as E, JobStatus as J } from './execution-state';
+import { ExecutionState as E, JobStatus as J } from '../execution/execution-state';
 
 /** Source (parallelism p) -> kind -> Sink (parallelism c), never chained. */
 function twoVertexJob(kind: PartitionerKind, p: number, c: number): JobGraph {

@@ -5,7 +5,7 @@ import type { ExecutionVertexId, ResultPartitionId } from '../spi/scheduling-top
 import { wireEdge, type EdgeWiring } from './edge-wiring';
 import type { Execution, ExecutionStateListener } from './execution';
 import { ExecutionJobVertex } from './execution-job-vertex';
-import { checkJobTransition, JobStatus } from './execution-state';
+import { checkJobTransition, JobStatus } from '../execution/execution-state';
 import { ExecutionVertex, type ExecutionVertexContext } from './execution-vertex';
 import { IntermediateResult, IntermediateResultPartition } from './intermediate-result';
 

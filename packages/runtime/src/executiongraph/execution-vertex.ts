@@ -3,7 +3,7 @@ import { IllegalStateTransitionError } from '../errors';
 import type { JobVertexDescriptor } from '../graph/job-graph';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
 import { Execution, type ExecutionStateListener } from './execution';
-import type { ExecutionState } from './execution-state';
+import type { ExecutionState } from '../execution/execution-state';
 
 /** What an ExecutionVertex needs from its graph. */
 export interface ExecutionVertexContext {

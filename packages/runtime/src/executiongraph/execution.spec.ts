@@ -1,7 +1,7 @@
 import { IllegalStateTransitionError } from '../errors';
 import { ManualClock } from '../time/clock';
 import { Execution } from './execution';
-import { ExecutionState as E } from './execution-state';
+import { ExecutionState as E } from '../execution/execution-state';
 import { ExecutionVertex, type ExecutionVertexContext } from './execution-vertex';
 import type { JobVertexDescriptor } from '../graph/job-graph';
 

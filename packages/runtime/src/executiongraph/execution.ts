@@ -1,6 +1,6 @@
 import { assert, serializeError, type Clock, type SerializedError } from '@flott/core';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
-import { checkExecutionTransition, ExecutionState, isTerminalExecutionState } from './execution-state';
+import { checkExecutionTransition, ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
 
 /** Where an attempt runs, as plain data (it is shown over REST and put into deployment descriptors). */
 export interface SlotAssignment {

@@ -1,5 +1,5 @@
 export { ExecutionState, JobStatus, checkExecutionTransition, checkJobTransition, canTransitionExecution,
-  isTerminalExecutionState, isGloballyTerminal } from './execution-state';
+  isTerminalExecutionState, isGloballyTerminal } from '../execution/execution-state';
 export { Execution } from './execution';
 export type { SlotAssignment, ExecutionStateListener, ExecutionSnapshot } from './execution';
 export { ExecutionVertex } from './execution-vertex';

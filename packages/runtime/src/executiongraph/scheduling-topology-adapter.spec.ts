@@ -2,7 +2,7 @@ import { createJobGraph } from '../graph/job-graph-generator';
 import { TestingStreamGraphBuilder } from '../graph/testing-fixtures/stream-graph-builder';
 import { ManualClock } from '../time/clock';
 import { ExecutionGraph } from './execution-graph';
-import { ExecutionState as E } from './execution-state';
+import { ExecutionState as E } from '../execution/execution-state';
 import { ExecutionGraphSchedulingTopology } from './scheduling-topology-adapter';
 
 function build(runtimeMode: 'STREAMING' | 'BATCH' = 'STREAMING') {

@@ -8,7 +8,7 @@ import type {
   SchedulingTopology,
 } from '../spi/scheduling-topology';
 import type { ExecutionGraph } from './execution-graph';
-import type { ExecutionState } from './execution-state';
+import type { ExecutionState } from '../execution/execution-state';
 import type { ExecutionVertex } from './execution-vertex';
 
 /** Read-only view of a subtask; `state` is always the current attempt's. */

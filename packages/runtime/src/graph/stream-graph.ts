@@ -1,5 +1,5 @@
 import type { RecordSerializer } from '@flott/core';
-import { msgpackSerializer } from '../network/msgpack-serializer';
+import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import type { StreamOperator } from '../operators/stream-operator';
 
 /** How records are routed from a producer subtask to consumer subtasks (Flink's partitioners). */

@@ -1,6 +1,6 @@
 import type { ExecutionGraph, ExecutionVertex } from '../executiongraph';
 import type { JobSubmission } from '../rpc/gateways';
-import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
+import { resultPartitionKey, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 
 /**
  * What a TaskExecutor needs to run the current attempt of `vertex` in the slot `allocationId`
@@ -16,7 +16,7 @@ export function createDeploymentDescriptor(
 ): TaskDeploymentDescriptor {
   const execution = vertex.currentExecution;
   const partitionKeyOf = (partitionId: string, producerVertexId: string) =>
-    `${partitionId}@${graph.getExecutionVertex(producerVertexId).currentExecution.attemptId}`;
+    resultPartitionKey(partitionId, graph.getExecutionVertex(producerVertexId).currentExecution.attemptId);
   return {
     jobId: graph.jobId,
     jobName: submission.jobGraph.jobName,
@@ -48,7 +48,7 @@ export function createDeploymentDescriptor(
       const consumer = graph.getJobVertex(result.consumerJobVertexId);
       return {
         dataSetId: p.dataSetId,
-        partitionKey: `${p.id}@${execution.attemptId}`,
+        partitionKey: resultPartitionKey(p.id, execution.attemptId),
         streamEdgeId: result.descriptor.streamEdgeId,
         partitioner: result.consumerEdge.partitioner,
         numSubpartitions: p.numberOfSubpartitions,

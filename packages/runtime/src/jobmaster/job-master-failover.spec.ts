@@ -1,5 +1,5 @@
 import { FlottError } from '@flott/core';
-import { ExecutionState as E, JobStatus } from '../executiongraph/execution-state';
+import { ExecutionState as E, JobStatus } from '../execution/execution-state';
 import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
 import { TestingControlPlane } from '../testing/testing-control-plane';
 import { TestingFailoverStrategyFactory } from '../testing/testing-failover-strategy';

@@ -1,5 +1,5 @@
 import { IllegalStateTransitionError } from '../errors';
-import { ExecutionState as E, JobStatus } from '../executiongraph/execution-state';
+import { ExecutionState as E, JobStatus } from '../execution/execution-state';
 import { TestingControlPlane } from '../testing/testing-control-plane';
 import { TestingJobMasterRun } from '../testing/testing-job-master';
 import type { TestingTaskExecutorGateway } from '../testing/testing-task-executor-gateway';

@@ -7,7 +7,7 @@ import {
   canTransitionExecution,
   isGloballyTerminal,
   isTerminalExecutionState,
-} from '../executiongraph/execution-state';
+} from '../execution/execution-state';
 import { DEFAULT_SLOT_SHARING_GROUP } from '../graph/stream-graph';
 import type {
   JobDetailsInfo,
@@ -27,7 +27,8 @@ import type { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
 import type { SchedulingStrategy, SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
 import type { Scheduler } from '../time/clock';
-import { mergeAccumulatorValues } from '../taskexecutor/task-runtime-context';
+import { mergeAccumulatorValues } from '../execution/accumulators';
+import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
 import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
@@ -279,7 +280,7 @@ export class JobMaster implements JobMasterGateway {
       const old = v.currentExecution;
       const slot = old.assignedSlot;
       if (slot) {
-        const keys = this.graph.getProducedPartitions(v.id).map((p) => `${p.id}@${old.attemptId}`);
+        const keys = this.graph.getProducedPartitions(v.id).map((p) => resultPartitionKey(p.id, old.attemptId));
         const addr = this.slotPool.allSlots().find((s) => s.allocationId === slot.allocationId)?.taskExecutorAddress;
         if (addr) oldPartitions.set(addr, [...(oldPartitions.get(addr) ?? []), ...keys]);
       }

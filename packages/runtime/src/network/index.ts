@@ -1,7 +1,6 @@
 // Public names of the network stack (DESIGN.md §6).
 export { networkConfigFrom, defaultNetworkConfig, initialCreditsPerChannel } from './network-config';
 export type { NetworkConfig } from './network-config';
-export { msgpackSerializer } from './msgpack-serializer';
 export type { NetworkEvent } from './buffer-format';
 export { createLocalChannel, producerEndpointFromPort, consumerEndpointFromPort } from './transport';
 export type { ProducerEndpoint, ConsumerEndpoint } from './transport';

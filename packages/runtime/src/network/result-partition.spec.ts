@@ -3,7 +3,7 @@ import { ResultPartition } from './result-partition';
 import { InputGate } from './input-gate';
 import { createLocalChannel } from './transport';
 import { defaultNetworkConfig, initialCreditsPerChannel, type NetworkConfig } from './network-config';
-import { msgpackSerializer } from './msgpack-serializer';
+import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import { BufferOverdraftError, NetworkReleasedError } from './network-errors';
 import type { NetworkEvent } from './buffer-format';
 import { consumeAll, drainReady, produceAll, type Received } from './testing-fixtures/network-harness';

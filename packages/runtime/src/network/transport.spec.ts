@@ -7,7 +7,7 @@ import { ResultPartition } from './result-partition';
 import { InputGate } from './input-gate';
 import { consumerEndpointFromPort, createLocalChannel, producerEndpointFromPort } from './transport';
 import { defaultNetworkConfig } from './network-config';
-import { msgpackSerializer } from './msgpack-serializer';
+import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import { consumeAll, produceAll, type Received } from './testing-fixtures/network-harness';
 import { sampleRecords } from './testing-fixtures/sample-records';
 

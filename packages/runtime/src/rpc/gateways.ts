@@ -1,7 +1,7 @@
 import type { SerializedError } from '@flott/core';
 import type { JobGraph } from '../graph/job-graph';
-import type { ExecutionState, JobStatus } from '../executiongraph/execution-state';
-import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
+import type { ExecutionState, JobStatus } from '../execution/execution-state';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 
 /**
  * The gateways the JobManager roles and TaskExecutors talk through (as Flink's *Gateway interfaces).

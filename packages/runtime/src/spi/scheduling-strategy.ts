@@ -1,4 +1,4 @@
-import type { ExecutionState } from '../executiongraph/execution-state';
+import type { ExecutionState } from '../execution/execution-state';
 import type { ExecutionVertexId, ResultPartitionId, SchedulingTopology } from './scheduling-topology';
 
 /** What a scheduling strategy may ask the scheduler to do. */

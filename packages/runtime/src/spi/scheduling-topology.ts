@@ -1,4 +1,4 @@
-import type { ExecutionState } from '../executiongraph/execution-state';
+import type { ExecutionState } from '../execution/execution-state';
 import type { ResultPartitionType } from '../graph/job-graph';
 
 /** `${jobVertexId}_${subtaskIndex}`: stable across attempts. */

@@ -13,10 +13,10 @@ import {
   type ResultPartition,
 } from '../network';
 import { chainingOutput, operatorOutput, RecordWriterOutput, type EdgeOutput } from './chain-outputs';
-import { TaskRuntimeContext, type TaskInfo } from './task-runtime-context';
+import { TaskRuntimeContext, type TaskInfo } from '../operators/task-runtime-context';
 import { DefaultKeyedStateStore } from '../state/keyed-state-store';
 import { DefaultOperatorStateStore } from '../state/operator-state-store';
-import type { ResultPartitionDescriptor } from './deployment';
+import type { ResultPartitionDescriptor } from '../deployment/task-deployment-descriptor';
 import { HeapInternalTimeServiceManager } from '../operators/timers/heap-internal-time-service-manager';
 import type { TimerFiringControl } from '../operators/timers/timer-service';
 

@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from '@flott/core';
 import type { OperatorEventEnvelope, TaskExecutionStateUpdate } from '../rpc/gateways';
-import type { TaskDeploymentDescriptor } from './deployment';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 
 /** Messages between a TaskExecutor (main thread) and one of its slot threads. */
 export type ToSlot =

@@ -1,4 +1,4 @@
-import { ExecutionState as E } from '../executiongraph/execution-state';
+import { ExecutionState as E } from '../execution/execution-state';
 import { StreamGraph } from '../graph/stream-graph';
 import type { StreamOperator } from '../operators/stream-operator';
 import type { StateBackend } from '../spi/state-backend';
@@ -7,7 +7,7 @@ import { testingDeploymentDescriptors } from '../testing/testing-deployment';
 import { TestingOneInputOperator, TestingSourceOperator } from '../testing/testing-stream-operators';
 import { ManualClock } from '../time/clock';
 import { SeededRandom } from '../time/random';
-import type { TaskDeploymentDescriptor } from './deployment';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { FromSlot } from './slot-protocol';
 import { SlotRuntime, type SlotPort, type StreamGraphRequest } from './slot-runtime';
 

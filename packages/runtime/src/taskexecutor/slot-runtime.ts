@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { Configuration, deserializeError, serializeError, type Clock } from '@flott/core';
 import { CoreOptions } from '../config/options';
 import { JobGraphMismatchError } from '../errors';
-import { ExecutionState } from '../executiongraph/execution-state';
+import { ExecutionState } from '../execution/execution-state';
 import { createJobGraph } from '../graph';
 import type { StreamGraph } from '../graph/stream-graph';
 import {
@@ -16,7 +16,7 @@ import {
 import type { StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
 import type { Random } from '../time/random';
-import type { TaskDeploymentDescriptor } from './deployment';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import { StreamTask, type TaskEnvironment } from './stream-task';
 

@@ -1,4 +1,4 @@
-import { ExecutionState as E } from '../executiongraph/execution-state';
+import { ExecutionState as E } from '../execution/execution-state';
 import { StreamGraph, type PartitionerKind } from '../graph/stream-graph';
 import { MAX_WATERMARK } from '@flott/core';
 import type { StreamOperator } from '../operators/stream-operator';
@@ -6,7 +6,7 @@ import { settle } from '../testing/settle';
 import { testingDeploymentDescriptors } from '../testing/testing-deployment';
 import { TestingOneInputOperator, TestingSourceOperator } from '../testing/testing-stream-operators';
 import { TestingTaskEnvironment } from '../testing/testing-task-environment';
-import type { TaskDeploymentDescriptor } from './deployment';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { StreamTask } from './stream-task';
 
 const BUFFER_TIMEOUT_MS = 100;

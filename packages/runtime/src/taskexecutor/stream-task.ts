@@ -1,5 +1,5 @@
 import { FlottError, MAX_WATERMARK, serializeError, type Clock } from '@flott/core';
-import { ExecutionState } from '../executiongraph/execution-state';
+import { ExecutionState } from '../execution/execution-state';
 import type { StreamGraph } from '../graph/stream-graph';
 import { ElementKind, InputGate, ResultPartition, type InputElement, type NetworkConfig } from '../network';
 import {
@@ -15,7 +15,7 @@ import type { StateBackend } from '../spi/state-backend';
 import type { Cancellable, Scheduler } from '../time/clock';
 import { yieldToEventLoop } from '../time/event-loop';
 import type { Random } from '../time/random';
-import type { TaskDeploymentDescriptor } from './deployment';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { chainingOutput, type EdgeOutput } from './chain-outputs';
 import { OperatorChain } from './operator-chain';
 import { Wakeup } from './wakeup';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Configuration } from '@flott/core';
-import { ExecutionState as E } from '../executiongraph/execution-state';
+import { ExecutionState as E } from '../execution/execution-state';
 import type { DispatcherGateway } from '../rpc/gateways';
 import { LocalRpcService } from '../rpc/rpc-service';
 import { settle } from '../testing/settle';
@@ -12,7 +12,7 @@ import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
 import { TestingResourceManagerGateway } from '../testing/testing-resource-manager-gateway';
 import { TestingTaskSlots } from '../testing/testing-task-slot';
 import { ManualClock } from '../time/clock';
-import type { TaskDeploymentDescriptor } from './deployment';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { TaskExecutor } from './task-executor';
 
 const PARTITION_REQUEST_TIMEOUT_MS = 5_000;

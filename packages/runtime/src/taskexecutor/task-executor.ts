@@ -2,11 +2,11 @@ import { MessageChannel } from 'node:worker_threads';
 import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifact';
 import { BlobOptions, NetworkOptions, TaskManagerOptions } from '../config/options';
-import { ExecutionState, isTerminalExecutionState } from '../executiongraph/execution-state';
+import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
 import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
 import type { Cancellable, Scheduler } from '../time/clock';
-import type { TaskDeploymentDescriptor } from './deployment';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { FromSlot, SlotStats } from './slot-protocol';
 import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlot, type TaskSlotFactory } from './slot-thread';
 

@@ -1,4 +1,4 @@
-import { ExecutionState } from '../executiongraph/execution-state';
+import { ExecutionState } from '../execution/execution-state';
 import type { FailoverStrategy, FailoverStrategyFactory } from '../spi/failover-strategy';
 import type { SchedulerOperations, SchedulingStrategy, SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId, ResultPartitionId, SchedulingTopology } from '../spi/scheduling-topology';

@@ -1,5 +1,5 @@
 /// <reference types="jest" />
-import { ExecutionState } from '../executiongraph/execution-state';
+import { ExecutionState } from '../execution/execution-state';
 import type { FailoverStrategyFactory } from '../spi/failover-strategy';
 import type { SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';

@@ -1,4 +1,4 @@
-import { ExecutionState } from '../executiongraph/execution-state';
+import { ExecutionState } from '../execution/execution-state';
 import type { SchedulingStrategy } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId, ResultPartitionId } from '../spi/scheduling-topology';
 import type { TestingSchedulerOperations } from './testing-scheduler-operations';

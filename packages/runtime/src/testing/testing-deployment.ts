@@ -2,7 +2,7 @@ import { ExecutionGraph } from '../executiongraph';
 import { createJobGraph } from '../graph/job-graph-generator';
 import type { StreamGraph } from '../graph/stream-graph';
 import { createDeploymentDescriptor } from '../jobmaster/deployment-descriptor';
-import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { ManualClock } from '../time/clock';
 import { testingJobSubmission } from './testing-job-submission';
 

@@ -1,6 +1,6 @@
 import { Configuration } from '@flott/core';
-import type { JobStatus } from '../executiongraph/execution-state';
-import type { ExecutionState } from '../executiongraph/execution-state';
+import type { JobStatus } from '../execution/execution-state';
+import type { ExecutionState } from '../execution/execution-state';
 import type { JobGraph } from '../graph/job-graph';
 import { JobMaster } from '../jobmaster/job-master';
 import type { JobResultInfo } from '../rpc/gateways';

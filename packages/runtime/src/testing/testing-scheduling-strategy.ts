@@ -1,4 +1,4 @@
-import type { ExecutionState } from '../executiongraph/execution-state';
+import type { ExecutionState } from '../execution/execution-state';
 import type { SchedulerOperations, SchedulingStrategy, SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId, ResultPartitionId, SchedulingTopology } from '../spi/scheduling-topology';
 

@@ -1,4 +1,4 @@
-import { ExecutionState } from '../executiongraph/execution-state';
+import { ExecutionState } from '../execution/execution-state';
 import { TestingSchedulingTopology } from './testing-scheduling-topology';
 
 describe('TestingSchedulingTopology', () => {

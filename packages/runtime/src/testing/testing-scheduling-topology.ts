@@ -1,5 +1,5 @@
 import { assert } from '@flott/core';
-import { ExecutionState } from '../executiongraph/execution-state';
+import { ExecutionState } from '../execution/execution-state';
 import type { DistributionPattern, ResultPartitionType } from '../graph/job-graph';
 import type {
   ExecutionVertexId,

@@ -1,4 +1,4 @@
-import type { ExecutionState } from '../executiongraph/execution-state';
+import type { ExecutionState } from '../execution/execution-state';
 import { createLocalChannel, defaultNetworkConfig, type InputGate, type NetworkConfig, type ResultPartition } from '../network';
 import type { TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { StateBackend } from '../spi/state-backend';

@@ -1,8 +1,8 @@
 import { FlottError, serializeError } from '@flott/core';
-import type { ExecutionState } from '../executiongraph/execution-state';
+import type { ExecutionState } from '../execution/execution-state';
 import type { JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
-import type { TaskDeploymentDescriptor } from '../taskexecutor/deployment';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 
 export interface SlotRequestCall {
   readonly slotIndex: number;

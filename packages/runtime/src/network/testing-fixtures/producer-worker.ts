@@ -2,7 +2,7 @@
 import { parentPort, workerData, type MessagePort } from 'worker_threads';
 import { ResultPartition } from '../result-partition';
 import { defaultNetworkConfig, type NetworkConfig } from '../network-config';
-import { msgpackSerializer } from '../msgpack-serializer';
+import { msgpackSerializer } from '../../serialization/msgpack-serializer';
 import { producerEndpointFromPort } from '../transport';
 import { sampleRecords } from './sample-records';
 

@@ -1,6 +1,6 @@
 import type { Accumulator, KeyedStateStore } from '@flott/core';
 import { NON_KEYED_STATE_STORE } from '../../state/keyed-state-store';
-import { TaskRuntimeContext } from '../../taskexecutor/task-runtime-context';
+import { TaskRuntimeContext } from '../task-runtime-context';
 
 export interface TestingRuntimeContextOptions {
   readonly jobId?: string;

@@ -1,11 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { NO_TIMESTAMP } from '@flott/core';
-import { AbstractStreamOperator } from '../abstract-stream-operator';
-import { AVAILABLE, AvailabilityNotifier } from '../availability';
-import { FileIoError, SourceFileNotFoundError } from '../operator-errors';
-import { InputStatus, type SourceOperator } from '../stream-operator';
-import { splitRange } from './split';
+import { AbstractStreamOperator, AVAILABLE, AvailabilityNotifier, InputStatus, splitRange, type SourceOperator } from '@flott/runtime';
+import { FileIoError, SourceFileNotFoundError } from './connector-errors';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;

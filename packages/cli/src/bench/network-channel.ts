@@ -1,18 +1,22 @@
 /**
  * Micro benchmark of the data plane (not a test). After `tsc -b`, run
- *   node packages/runtime/dist/network/bench-channel.js [records]
+ *   node packages/cli/dist/bench/network-channel.js [records]
  * It prints records/s for: a baseline loop (msgpackr encode + decode, no channel), the same-thread
  * channel, and a MessagePort channel between two worker threads (msgpack and a hand-written codec).
  */
 import { MessageChannel, Worker, isMainThread, parentPort, workerData, type MessagePort } from 'worker_threads';
 import { Packr, Unpackr, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
 import { binaryCodecSerializer, type BinaryCodec, type RecordSerializer } from '@flott/core';
-import { ResultPartition } from './result-partition';
-import { InputGate } from './input-gate';
-import { ElementKind } from './input-element';
-import { defaultNetworkConfig } from './network-config';
-import { msgpackSerializer } from './msgpack-serializer';
-import { consumerEndpointFromPort, createLocalChannel, producerEndpointFromPort } from './transport';
+import {
+  ResultPartition,
+  InputGate,
+  ElementKind,
+  defaultNetworkConfig,
+  msgpackSerializer,
+  consumerEndpointFromPort,
+  createLocalChannel,
+  producerEndpointFromPort,
+} from '@flott/runtime';
 
 interface Bid {
   auction: number;

@@ -1,11 +1,8 @@
 import { createConnection, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { NO_TIMESTAMP } from '@flott/core';
-import type { Cancellable } from '../../time/clock';
-import { AbstractStreamOperator } from '../abstract-stream-operator';
-import { AVAILABLE, AvailabilityNotifier } from '../availability';
-import { SocketSourceError } from '../operator-errors';
-import { InputStatus, type SourceOperator } from '../stream-operator';
+import { AbstractStreamOperator, AVAILABLE, AvailabilityNotifier, InputStatus, type Cancellable, type SourceOperator } from '@flott/runtime';
+import { SocketSourceError } from './connector-errors';
 
 export interface SocketTextSourceOptions {
   /** Most records queued before the socket is paused (TCP then back-pressures the sender). */

@@ -1,13 +1,20 @@
 import { FlottError, deserializeError, type Configuration } from '@flott/core';
-import { CoreOptions } from '../config/options';
-import { JobExecutionError, ProgramMissingJobError } from '../errors';
-import { JobStatus, isGloballyTerminal } from '../executiongraph/execution-state';
-import { createJobGraph } from '../graph';
-import type { StreamGraph } from '../graph/stream-graph';
-import type { DispatcherGateway, JobResultInfo } from '../rpc/gateways';
-import type { Scheduler } from '../time/clock';
-import type { CollectingJobExecutionResult, ExecuteOptions, ExecutionContext } from './execution-context';
-import type { JobArtifact } from './job-artifact';
+import {
+  CoreOptions,
+  JobExecutionError,
+  ProgramMissingJobError,
+  JobStatus,
+  isGloballyTerminal,
+  createJobGraph,
+  type StreamGraph,
+  type DispatcherGateway,
+  type JobResultInfo,
+  type Scheduler,
+  type CollectingJobExecutionResult,
+  type ExecuteOptions,
+  type ExecutionContext,
+  type JobArtifact,
+} from '@flott/runtime';
 
 export interface ClientContextOptions {
   readonly dispatcher: DispatcherGateway;

@@ -30,6 +30,14 @@ export interface ResultPartitionDescriptor {
   readonly consumerMaxParallelism: number;
 }
 
+/**
+ * The key of a result partition as one producing attempt writes it (Flink's ResultPartitionID:
+ * partition id + attempt id), so a restarted producer's partition never mixes with its predecessor's.
+ */
+export function resultPartitionKey(partitionId: string, attemptId: string): string {
+  return `${partitionId}@${attemptId}`;
+}
+
 /** Everything a TaskExecutor needs to run one subtask attempt (Flink's TaskDeploymentDescriptor). */
 export interface TaskDeploymentDescriptor {
   readonly jobId: string;

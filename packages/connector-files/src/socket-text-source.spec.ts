@@ -1,9 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Clock } from '@flott/core';
-import { SystemClock, SystemScheduler, type Cancellable, type Scheduler } from '../../time/clock';
-import { SocketSourceError } from '../operator-errors';
-import { InputStatus } from '../stream-operator';
-import { SourceOperatorTestHarness } from '../testing';
+import { InputStatus, SystemClock, SystemScheduler, type Cancellable, type Scheduler } from '@flott/runtime';
+import { SourceOperatorTestHarness } from '@flott/runtime/testing';
+import { SocketSourceError } from './connector-errors';
 import { SocketTextSource } from './socket-text-source';
 
 /** Real time for sockets; timers run at once so reconnection tests do not wait 500 ms. */

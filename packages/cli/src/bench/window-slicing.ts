@@ -1,14 +1,11 @@
 /**
  * Measures sliding-window count with window slicing against the naive window operator (and a
  * hand-written baseline doing the same aggregation in a Map), on the operator test harness.
- * Run after a build: `node packages/runtime/dist/operators/windowing/bench-window-slicing.js`.
+ * Run after a build: `node packages/cli/dist/bench/window-slicing.js`.
  */
 import { SlidingEventTimeWindows, type TimeWindow, type WindowAssigner } from '@flott/core';
-import { OneInputOperatorTestHarness } from '../testing/operator-test-harness';
-import type { OneInputStreamOperator } from '../stream-operator';
-import { aggregatingContents } from './window-contents';
-import { passThroughWindowFunction } from './internal-window-functions';
-import { createWindowOperator } from './window-operator-factory';
+import { aggregatingContents, createWindowOperator, passThroughWindowFunction, type OneInputStreamOperator } from '@flott/runtime';
+import { OneInputOperatorTestHarness } from '@flott/runtime/testing';
 
 type Rec = { key: number; ts: number };
 const count = { createAccumulator: () => 0, add: (_e: Rec, acc: number) => acc + 1, getResult: (acc: number) => acc, merge: (a: number, b: number) => a + b };

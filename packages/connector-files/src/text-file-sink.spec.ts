@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SinkFileExistsError, SinkPathNotDirectoryError } from '../operator-errors';
-import { OneInputOperatorTestHarness } from '../testing';
+import { OneInputOperatorTestHarness } from '@flott/runtime/testing';
+import { SinkFileExistsError, SinkPathNotDirectoryError } from './connector-errors';
 import { TextFileSink } from './text-file-sink';
 
 let dir: string;

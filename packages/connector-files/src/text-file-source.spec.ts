@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SourceFileNotFoundError } from '../operator-errors';
-import { SourceOperatorTestHarness } from '../testing';
+import { SourceOperatorTestHarness } from '@flott/runtime/testing';
+import { SourceFileNotFoundError } from './connector-errors';
 import { TextFileSource } from './text-file-source';
 
 let dir: string;

@@ -1,10 +1,7 @@
 import { promises as fsp, type WriteStream } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
-import { AbstractStreamOperator } from '../abstract-stream-operator';
-import { AVAILABLE } from '../availability';
-import { formatRecord } from '../format';
-import { FileIoError, SinkFileExistsError, SinkPathNotDirectoryError } from '../operator-errors';
-import type { AvailabilityProvider, OneInputStreamOperator } from '../stream-operator';
+import { AbstractStreamOperator, AVAILABLE, formatRecord, type AvailabilityProvider, type OneInputStreamOperator } from '@flott/runtime';
+import { FileIoError, SinkFileExistsError, SinkPathNotDirectoryError } from './connector-errors';
 
 export type WriteMode = 'NO_OVERWRITE' | 'OVERWRITE';
 

@@ -1,0 +1,155 @@
+import { Configuration, FlottError, serializeError } from '@flott/core';
+import {
+  JobExecutionError,
+  JobStatus,
+  ProgramMissingJobError,
+  StreamGraph,
+  SystemScheduler,
+  type CollectedBatch,
+  type DispatcherGateway,
+  type JobArtifact,
+  type JobResultInfo,
+  type JobSubmission,
+} from '@flott/runtime';
+import { createClientExecutionContext, type ClientContextOptions } from './cluster-client';
+
+const notInstantiated = (): never => {
+  throw new Error('Assertion failed: the client does not instantiate operators');
+};
+
+function streamGraph(): StreamGraph {
+  const graph = new StreamGraph('client test', { parallelism: 1, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true });
+  const source = graph.addNode({ name: 'Source: numbers', kind: 'Source', parallelism: 1, nonParallel: false, maxParallelism: -1, chainingStrategy: 'HEAD', isSource: true, operatorFactory: notInstantiated });
+  const sink = graph.addNode({ name: 'Sink', kind: 'Sink', parallelism: 1, nonParallel: false, maxParallelism: -1, chainingStrategy: 'ALWAYS', isSource: false, operatorFactory: notInstantiated });
+  graph.addEdge(source.id, sink.id, { kind: 'forward' });
+  return graph;
+}
+
+/** A Dispatcher that reports RUNNING `runningPolls` times, then `finalStatus`, and hands out `batches` in order. */
+class TestingDispatcherGateway implements DispatcherGateway {
+  readonly blobs = new Map<string, Uint8Array>();
+  readonly submissions: JobSubmission[] = [];
+  readonly canceled: string[] = [];
+  runningPolls = 2;
+  finalStatus: JobStatus = JobStatus.FINISHED;
+  error?: Error;
+  batches: CollectedBatch[] = [];
+
+  constructor(overrides: Partial<Pick<TestingDispatcherGateway, 'runningPolls' | 'finalStatus' | 'error' | 'batches'>> = {}) {
+    Object.assign(this, overrides);
+  }
+
+  async submitJob(submission: JobSubmission): Promise<string> {
+    this.submissions.push(submission);
+    return 'job-1';
+  }
+  async putBlob(sha256: string, data: Uint8Array): Promise<void> {
+    this.blobs.set(sha256, data);
+  }
+  async getBlob(sha256: string): Promise<Uint8Array> {
+    return this.blobs.get(sha256)!;
+  }
+  async requestJobStatus(): Promise<JobStatus> {
+    return JobStatus.RUNNING;
+  }
+  async requestJobResult(jobId: string): Promise<JobResultInfo> {
+    const canceled = this.canceled.includes(jobId);
+    const status = canceled ? JobStatus.CANCELED : this.runningPolls-- > 0 ? JobStatus.RUNNING : this.finalStatus;
+    return { jobId, jobName: 'client test', status, netRuntimeMs: 7, accumulators: { count: 3 }, error: this.error && status === JobStatus.FAILED ? serializeError(this.error) : undefined };
+  }
+  requestJobDetails(): never {
+    throw new Error('not used');
+  }
+  async listJobs(): Promise<[]> {
+    return [];
+  }
+  async cancelJob(jobId: string): Promise<void> {
+    this.canceled.push(jobId);
+  }
+  private version = 0;
+  async pollCollected(): Promise<CollectedBatch> {
+    const batch = this.batches.shift() ?? { version: this.version, records: [] };
+    this.version = batch.version;
+    return batch;
+  }
+}
+
+const artifact: JobArtifact = { sha256: 'ab'.repeat(32), code: new TextEncoder().encode('export {}') };
+
+function options(dispatcher: DispatcherGateway, overrides: Partial<ClientContextOptions> = {}): ClientContextOptions {
+  return {
+    dispatcher,
+    artifact,
+    args: ['--input', 'x'],
+    configuration: new Configuration(),
+    scheduler: new SystemScheduler(),
+    jobConfiguration: { 'pipeline.name': 'client test' },
+    pollIntervalMs: 1,
+    ...overrides,
+  };
+}
+
+describe('createClientExecutionContext', () => {
+  it('uploads the bundle, submits the job graph and waits for the result', async () => {
+    const dispatcher = new TestingDispatcherGateway();
+    const submitted: string[] = [];
+    const ctx = createClientExecutionContext(options(dispatcher, { onJobSubmitted: (id, name) => submitted.push(`${id} ${name}`) }));
+    expect(ctx.mode).toBe('client');
+    const result = await ctx.execute(streamGraph(), {});
+    expect(dispatcher.blobs.get(artifact.sha256)).toBe(artifact.code);
+    expect(dispatcher.submissions).toHaveLength(1);
+    expect(dispatcher.submissions[0]).toMatchObject({ artifact: { sha256: artifact.sha256, size: artifact.code.byteLength }, args: ['--input', 'x'], configuration: { 'pipeline.name': 'client test' } });
+    expect(dispatcher.submissions[0].jobGraph.jobName).toBe('client test');
+    expect(submitted).toEqual(['job-1 client test']);
+    expect(result).toMatchObject({ jobId: 'job-1', jobName: 'client test', netRuntimeMs: 7, accumulators: { count: 3 } });
+    await ctx.mainReturned!();
+  });
+
+  it("gathers what collect sinks deliver, starting over when the job restarts (a new batch version)", async () => {
+    const dispatcher = new TestingDispatcherGateway({
+      batches: [
+        { version: 0, records: [{ sinkId: 's', records: [1, 2] }, { sinkId: 'other', records: [9] }] },
+        { version: 1, records: [{ sinkId: 's', records: [1] }] },
+        { version: 1, records: [{ sinkId: 's', records: [2, 3] }] },
+      ],
+    });
+    const result = await createClientExecutionContext(options(dispatcher)).execute(streamGraph(), { collectSinkIds: ['s'] });
+    expect(result.collected.get('s')).toEqual([1, 2, 3]);
+    expect(result.collected.has('other')).toBe(false);
+  });
+
+  it('cancels the job once the collect limit is reached and counts that as done', async () => {
+    const dispatcher = new TestingDispatcherGateway({ runningPolls: 1000, batches: [{ version: 0, records: [{ sinkId: 's', records: [1, 2, 3, 4] }] }] });
+    const result = await createClientExecutionContext(options(dispatcher)).execute(streamGraph(), { collectSinkIds: ['s'], collectLimit: 2 });
+    expect(result.collected.get('s')).toEqual([1, 2]);
+    expect(dispatcher.canceled).toEqual(['job-1']);
+  });
+
+  it("fails with a JobExecutionError carrying the job's cause when the job fails", async () => {
+    const dispatcher = new TestingDispatcherGateway({ finalStatus: JobStatus.FAILED, error: new FlottError('BOOM', 'the operator failed') });
+    const error = await createClientExecutionContext(options(dispatcher)).execute(streamGraph(), {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobExecutionError);
+    expect((error as Error).message).toMatch(/FAILED: the operator failed/);
+    expect((error as Error).cause).toMatchObject({ code: 'BOOM' });
+  });
+
+  it('allows one execute() per main', async () => {
+    const ctx = createClientExecutionContext(options(new TestingDispatcherGateway()));
+    const first = ctx.execute(streamGraph(), {});
+    await expect(ctx.execute(streamGraph(), {})).rejects.toMatchObject({ code: 'MULTIPLE_EXECUTE' });
+    await first;
+  });
+
+  it('reports a main that never called execute()', async () => {
+    await expect(createClientExecutionContext(options(new TestingDispatcherGateway())).mainReturned!()).rejects.toThrow(ProgramMissingJobError);
+  });
+
+  it('warns and waits for the job when main returned without awaiting execute()', async () => {
+    const warnings: string[] = [];
+    const ctx = createClientExecutionContext(options(new TestingDispatcherGateway(), { onWarning: (m) => warnings.push(m) }));
+    const execution = ctx.execute(streamGraph(), {});
+    await ctx.mainReturned!();
+    expect(warnings).toEqual([expect.stringContaining('await env.execute()')]);
+    await execution;
+  });
+});
