@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FlottError } from '@flott/core';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { ResourceManagerGateway, SlotOffer } from '../rpc/gateways';
 
 export interface PhysicalSlot {
@@ -26,6 +27,7 @@ export class SlotPool {
     private readonly jobId: string,
     private readonly jobMasterAddress: string,
     private readonly rm: ResourceManagerGateway,
+    private readonly log: Logger = SILENT_LOGGER,
   ) {}
 
   slotFor(key: string): Promise<PhysicalSlot> {
@@ -91,7 +93,10 @@ export class SlotPool {
   /** Cancels outstanding requests and returns every slot. */
   releaseAll(): PhysicalSlot[] {
     for (const [allocationId, p] of this.pending) {
-      this.rm.cancelSlotRequest(allocationId).catch(() => undefined);
+      // A request the ResourceManager still holds is matched later, offered, and rejected by the gone JobMaster.
+      this.rm.cancelSlotRequest(allocationId).catch((err: unknown) => {
+        this.log.warn({ err, allocationId }, `Could not cancel slot request ${allocationId} of job ${this.jobId}.`);
+      });
       p.reject(new FlottError('SLOT_POOL_CLOSED', `Job ${this.jobId} no longer needs slots`));
     }
     this.pending.clear();

@@ -19,6 +19,7 @@ import {
   type InputGate,
   type ResultPartition,
 } from '../network';
+import { createThreadLogger } from '../logging/thread-logger';
 import { createPluginContainer } from '../plugins/plugin-loader';
 import { loadStateBackendFactory } from '../spi/loaders';
 import type { StateBackend } from '../spi/state-backend';
@@ -48,6 +49,9 @@ let flushScheduled = false;
 function send(msg: FromSlot, transfer?: MessagePort[]): void {
   port.postMessage(msg, transfer);
 }
+
+/** This thread's logger: lines go to the TaskExecutor's destination, in order with the messages above. */
+const log = createThreadLogger(data.logLevel ?? 'off', { resourceId: data.resourceId, slot: data.slotIndex }, (line) => send({ type: 'log', line }));
 
 /** Print output goes to the TaskExecutor in batches, ahead of the state updates that follow it. */
 function flushOutput(): void {
@@ -83,6 +87,7 @@ function connectLocally(partitionKey: string, subpartition: number, gate: InputG
 
 function environmentFor(tdd: TaskDeploymentDescriptor, config: Configuration, needsState: boolean): TaskEnvironment {
   return {
+    logger: taskLogger(tdd),
     clock,
     scheduler,
     network: networkConfigFrom(config),
@@ -119,6 +124,10 @@ function environmentFor(tdd: TaskDeploymentDescriptor, config: Configuration, ne
       });
     },
   };
+}
+
+function taskLogger(tdd: TaskDeploymentDescriptor) {
+  return log.child({ jobId: tdd.jobId, task: tdd.vertex.name, subtask: tdd.subtaskIndex, attempt: tdd.attemptNumber, attemptId: tdd.attemptId });
 }
 
 /** The rebuilt graph must contain the deployed chain, operator by operator (DESIGN.md §5). */
@@ -163,6 +172,7 @@ async function deploy(tdd: TaskDeploymentDescriptor, artifactPath: string): Prom
     deploying.delete(tdd.attemptId);
     canceledEarly.delete(tdd.attemptId);
     flushOutput();
+    taskLogger(tdd).warn({ err: e }, `Deploying ${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber} failed.`);
     send({ type: 'task-state', update: { jobId: tdd.jobId, attemptId: tdd.attemptId, state: ExecutionState.FAILED, error: serializeError(e) } });
   }
 }
