@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { createProcessLogging, type MiniCluster, type ProcessLogging } from '@flott/runtime';
+import { createProcessLogging, LogOptions, type MiniCluster, type ProcessLogging } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor, resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
 import { JobInterrupts } from '../job-interrupts';
@@ -37,8 +37,10 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
   try {
     const config = resolveConfiguration(opts);
     // The operator log; the lines above and below are the user's output. Unless log.level says
-    // otherwise only warnings and errors show, so a local run does not flood the terminal.
-    logging = createProcessLogging(config, { processName: 'client', defaultLevel: 'warn' });
+    // otherwise only warnings and errors reach the terminal, so a local run does not flood it (a
+    // log.file gets log.level's default).
+    const toTerminal = !config.contains(LogOptions.FILE);
+    logging = createProcessLogging(config, { processName: 'client', defaultLevel: toTerminal ? 'warn' : undefined });
     const started = performance.now();
     try {
       await runJob({

@@ -246,7 +246,7 @@ export const LogOptions = {
     defaultValue: 'info',
     description:
       'Level of the operator log of every Flott process and its slot threads (Flink\'s rootLogger.level; case does not matter). ' +
-      '`flott run` logs at warn unless this is set, so the embedded cluster does not flood the terminal; its job ' +
+      '`flott run` logs to the terminal at warn unless this is set, so the embedded cluster does not flood it (with log.file set it uses this default); its job ' +
       'submitted / finished lines on stderr are user output and do not depend on it.',
   }),
   FILE: O.optionalString('log.file', {

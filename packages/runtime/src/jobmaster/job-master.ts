@@ -101,13 +101,15 @@ export class JobMaster implements JobMasterGateway {
     this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, this.log);
   }
 
-  /** Job and task state changes at INFO, as Flink's JobMaster logs them; failures with their cause. */
+  /**
+   * Job and task state changes at INFO with the failure cause, as Flink's JobMaster logs them: a job
+   * or task that fails is the job's business, reported to its client; WARN and ERROR are for the
+   * machinery (lost TaskManagers, dead slot threads, RPCs that failed).
+   */
   private logStateChanges(jobName: string): void {
     this.graph.addJobStatusListener((from, to, _timestamp, cause) => {
       const msg = `Job ${jobName} (${this.jobId}) switched from state ${from} to ${to}.`;
-      if (cause && to === JobStatus.FAILED) this.log.error({ err: cause }, msg);
-      else if (cause) this.log.warn({ err: cause }, msg);
-      else this.log.info(msg);
+      this.log.info(cause ? { err: cause } : {}, msg);
     });
     this.graph.addExecutionStateListener((execution, from, to) => {
       const vertex = this.graph.getExecutionVertex(execution.vertexId);
@@ -122,8 +124,7 @@ export class JobMaster implements JobMasterGateway {
       const msg =
         `${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism})#${execution.attemptNumber} ` +
         `(${execution.attemptId}) switched from ${from} to ${to}${to === ExecutionState.DEPLOYING && slot ? ` on ${slot.taskManagerId} slot ${slot.slotIndex}` : ''}.`;
-      if (to === ExecutionState.FAILED) this.log.warn({ ...fields, err: execution.failureCause }, msg);
-      else this.log.info(fields, msg);
+      this.log.info(to === ExecutionState.FAILED ? { ...fields, err: execution.failureCause } : fields, msg);
     });
   }
 
@@ -277,7 +278,7 @@ export class JobMaster implements JobMasterGateway {
     const backoff = this.opts.restartBackoffStrategy;
     backoff.notifyFailure(cause);
     if (!backoff.canRestart()) {
-      this.log.warn(
+      this.log.info(
         { task: vertex.jobVertex.name, subtask: vertex.subtaskIndex, restartStrategy: backoff.describe() },
         `Restart strategy ${backoff.describe()} allows no more restarts; failing job ${this.jobId}.`,
       );

@@ -172,7 +172,7 @@ async function deploy(tdd: TaskDeploymentDescriptor, artifactPath: string): Prom
     deploying.delete(tdd.attemptId);
     canceledEarly.delete(tdd.attemptId);
     flushOutput();
-    taskLogger(tdd).warn({ err: e }, `Deploying ${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber} failed.`);
+    taskLogger(tdd).info({ err: e }, `Deploying ${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber} failed.`);
     send({ type: 'task-state', update: { jobId: tdd.jobId, attemptId: tdd.attemptId, state: ExecutionState.FAILED, error: serializeError(e) } });
   }
 }

@@ -123,8 +123,8 @@ export class StreamTask {
     let previous = ExecutionState.DEPLOYING;
     const report = (state: ExecutionState, extra: Partial<TaskExecutionStateUpdate> = {}) => {
       const msg = `${this.name} (${tdd.attemptId}) switched from ${previous} to ${state}.`;
-      if (extra.error) this.log.warn({ err: extra.error }, msg);
-      else this.log.info(msg);
+      // INFO even when failing (as Flink's Task): the failure goes to the JobMaster and the job's client.
+      this.log.info(extra.error ? { err: extra.error } : {}, msg);
       previous = state;
       env.reportState({ jobId: tdd.jobId, attemptId: tdd.attemptId, state, ...extra });
     };
