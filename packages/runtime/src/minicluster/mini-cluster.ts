@@ -64,7 +64,16 @@ export class MiniCluster {
     const ownLogging = opts.logging === undefined && (config.contains(LogOptions.LEVEL) || config.contains(LogOptions.FILE))
       ? createProcessLogging(config, { processName: 'minicluster' })
       : undefined;
-    const logging = opts.logging ?? ownLogging ?? SILENT_PROCESS_LOGGING;
+    try {
+      return await MiniCluster.startWith(opts, opts.logging ?? ownLogging ?? SILENT_PROCESS_LOGGING, ownLogging);
+    } catch (e) {
+      await ownLogging?.close();
+      throw e;
+    }
+  }
+
+  private static async startWith(opts: MiniClusterOptions, logging: ProcessLogging, ownLogging: ProcessLogging | undefined): Promise<MiniCluster> {
+    const config = opts.configuration;
     const logger = logging.logger;
     const clock = opts.clock ?? new SystemClock();
     const scheduler = opts.scheduler ?? new SystemScheduler();
