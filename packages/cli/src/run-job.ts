@@ -8,6 +8,7 @@ import {
   MiniCluster,
   runJobMain,
   SystemScheduler,
+  type ProcessLogging,
 } from '@flott/runtime';
 
 export interface RunJobOptions {
@@ -24,6 +25,8 @@ export interface RunJobOptions {
   readonly onWarning?: (message: string) => void;
   /** Called with the running cluster (e.g. to sample statistics); awaited before the cluster closes. */
   readonly whileRunning?: (cluster: MiniCluster) => { stop(): Promise<void> };
+  /** The process's logging for the cluster (see MiniClusterOptions.logging); the caller closes it. */
+  readonly logging?: ProcessLogging;
 }
 
 /**
@@ -33,7 +36,7 @@ export interface RunJobOptions {
 export async function runJob(opts: RunJobOptions): Promise<void> {
   const { configuration: config } = opts;
   const artifact = await bundleJob(opts.job);
-  const cluster = await MiniCluster.start({ configuration: config, container: opts.container, pluginModules: opts.pluginModules });
+  const cluster = await MiniCluster.start({ configuration: config, container: opts.container, pluginModules: opts.pluginModules, logging: opts.logging });
   try {
     const cacheDir = defaultBlobStorageDirectory(config.get(BlobOptions.STORAGE_DIRECTORY));
     const file = new ArtifactCache(cacheDir).put(artifact.sha256, artifact.code);

@@ -115,6 +115,7 @@ async function firstNonDirectory(directory: string): Promise<string | undefined>
   const parts: string[] = [];
   for (let p = directory; p !== root && p !== '.'; p = dirname(p)) parts.unshift(p);
   for (const p of parts) {
+    // Only refines the message of a mkdir that already failed: a path that cannot be stat'ed leaves mkdir's own error to be reported.
     const stat = await fsp.stat(p).catch(() => undefined);
     if (stat === undefined) return undefined;
     if (!stat.isDirectory()) return p;

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { MiniCluster } from '@flott/runtime';
+import { createProcessLogging, LogOptions, type MiniCluster, type ProcessLogging } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor, resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
 import { JobInterrupts } from '../job-interrupts';
@@ -33,8 +33,14 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
   const interrupts = new JobInterrupts((line) => process.stderr.write(`${line}\n`)).install();
+  let logging: ProcessLogging | undefined;
   try {
     const config = resolveConfiguration(opts);
+    // The operator log; the lines above and below are the user's output. Unless log.level says
+    // otherwise only warnings and errors reach the terminal, so a local run does not flood it (a
+    // log.file gets log.level's default).
+    const toTerminal = !config.contains(LogOptions.FILE);
+    logging = createProcessLogging(config, { processName: 'client', defaultLevel: toTerminal ? 'warn' : undefined });
     const started = performance.now();
     try {
       await runJob({
@@ -43,6 +49,7 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
         configuration: config,
         container: createDistributionContainer(config),
         pluginModules: pluginModulesFor(config),
+        logging,
         onJobSubmitted: (jobId) => {
           log(`Job has been submitted with JobID ${jobId}`);
           interrupts.jobSubmitted(jobId);
@@ -67,5 +74,6 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
     return 1;
   } finally {
     interrupts.dispose();
+    await logging?.close();
   }
 }

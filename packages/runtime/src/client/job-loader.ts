@@ -38,6 +38,7 @@ export function runJobMain(file: string, ctx: ExecutionContext): Promise<void> {
       setExecutionContext(undefined);
     }
   });
+  // Not swallowed: the caller gets `run` and its rejection; the queue only orders the next main after this one.
   queue = run.catch(() => undefined);
   return run;
 }

@@ -241,6 +241,22 @@ export const ConnectorOptions = {
   }),
 };
 
+export const LogOptions = {
+  LEVEL: O.enumOf('log.level', ['trace', 'debug', 'info', 'warn', 'error', 'off'] as const, {
+    defaultValue: 'info',
+    description:
+      'Level of the operator log of every Flott process and its slot threads (Flink\'s rootLogger.level; case does not matter). ' +
+      '`flott run` logs to the terminal at warn unless this is set, so the embedded cluster does not flood it (with log.file set it uses this default); its job ' +
+      'submitted / finished lines on stderr are user output and do not depend on it.',
+  }),
+  FILE: O.optionalString('log.file', {
+    description:
+      'File the log goes to, as JSON lines (one object per line with time, level, msg and the context: jobId, task, ' +
+      'subtask, attempt, attemptId), appended to; the process\'s slot threads write through the same file. Unset: ' +
+      'human-readable lines on stderr. Flink writes flink-*-taskexecutor-*.log; one file per process is the equivalent.',
+  }),
+};
+
 export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, ConfigOption<unknown>>>>> = {
   Core: CoreOptions as Record<string, ConfigOption<unknown>>,
   TaskManager: TaskManagerOptions as Record<string, ConfigOption<unknown>>,
@@ -254,4 +270,5 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   Rpc: RpcOptions as Record<string, ConfigOption<unknown>>,
   Client: ClientOptions as Record<string, ConfigOption<unknown>>,
   Connector: ConnectorOptions as Record<string, ConfigOption<unknown>>,
+  Log: LogOptions as Record<string, ConfigOption<unknown>>,
 };

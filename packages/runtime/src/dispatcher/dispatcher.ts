@@ -11,6 +11,7 @@ import type {
   JobResultInfo,
   JobSubmission,
 } from '../rpc/gateways';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { RpcService } from '../rpc/rpc-service';
 import { isCheckpointingEnabled } from '../jobmaster/checkpointing-settings';
 import { checkImplementationChoices } from '../spi/implementation-check';
@@ -34,6 +35,8 @@ export interface DispatcherOptions {
   readonly resourceManagerAddress: string;
   /** Root container holding the plugin modules; each job gets a child container. */
   readonly container: Container;
+  /** Silent by default; each JobMaster gets a child bound to its jobId. */
+  readonly logger?: Logger;
 }
 
 interface JobEntry {
@@ -50,9 +53,11 @@ export class Dispatcher implements DispatcherGateway {
   readonly address: string;
   private readonly jobs = new Map<string, JobEntry>();
   private readonly blobs = new Map<string, Uint8Array>();
+  private readonly log: Logger;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.address = opts.rpc.register('dispatcher', this as DispatcherGateway);
+    this.log = opts.logger ?? SILENT_LOGGER;
   }
 
   async putBlob(sha256: string, data: Uint8Array): Promise<void> {
@@ -79,6 +84,7 @@ export class Dispatcher implements DispatcherGateway {
       throw new InvalidJobSubmissionError(`The job's bundle ${submission.artifact.sha256} was not uploaded`);
     }
     // Per-job objects live in a child container (DESIGN.md §2): the job's configuration overrides the cluster's.
+    this.log.info({ jobId: jobGraph.jobId }, `Received JobGraph submission '${jobGraph.jobName}' (${jobGraph.jobId}).`);
     const jobContainer = new Container({ parent: this.opts.container });
     const config = this.opts.configuration.merge(Configuration.fromRecord(submission.configuration));
     checkImplementationChoices(jobContainer, config, 'cluster');
@@ -94,6 +100,7 @@ export class Dispatcher implements DispatcherGateway {
       failoverStrategyFactory: loadFailoverStrategyFactory(jobContainer, config),
       restartBackoffStrategy: restart.factory.create(config, this.opts.clock, this.opts.random ?? new SystemRandom()),
       restartStrategyDefaultReason: restart.defaultReason,
+      logger: this.opts.logger,
       onTerminal: (result) => {
         const entry = this.jobs.get(jobGraph.jobId);
         if (entry) entry.result = result;

@@ -9,6 +9,7 @@ import {
   isTerminalExecutionState,
 } from '../execution/execution-state';
 import { DEFAULT_SLOT_SHARING_GROUP } from '../graph/stream-graph';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type {
   JobDetailsInfo,
   JobMasterGateway,
@@ -57,6 +58,8 @@ export interface JobMasterOptions {
   /** Why the job has this restart strategy when `restart-strategy.type` did not name it (for the failure message). */
   readonly restartStrategyDefaultReason?: string;
   readonly onTerminal: (result: JobResultInfo) => void;
+  /** The job's log (the Dispatcher passes one bound to the jobId); silent by default. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -79,10 +82,13 @@ export class JobMaster implements JobMasterGateway {
   private pendingRestart?: { vertices: Set<ExecutionVertexId>; then: () => void };
   private terminalResult?: JobResultInfo;
   private runningSince = 0;
+  private readonly log: Logger;
 
   constructor(private readonly opts: JobMasterOptions) {
     const jobGraph = opts.submission.jobGraph;
+    this.log = (opts.logger ?? SILENT_LOGGER).child({ jobId: jobGraph.jobId });
     this.graph = new ExecutionGraph(jobGraph, { clock: opts.clock });
+    this.logStateChanges(jobGraph.jobName);
     this.topology = new ExecutionGraphSchedulingTopology(this.graph);
     this.collect = new CollectCoordinator(opts.configuration.get(ClientOptions.COLLECT_MAX_BUFFERED_RECORDS));
     this.failover = opts.failoverStrategyFactory.create(this.topology);
@@ -93,7 +99,34 @@ export class JobMaster implements JobMasterGateway {
     // Registered last: a job that cannot be built (invalid graph or configuration) must not keep its address taken.
     this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
     this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
-    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm);
+    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, { log: this.log });
+  }
+
+  /**
+   * Job and task state changes at INFO with the failure cause, as Flink's JobMaster logs them: a job
+   * or task that fails is the job's business, reported to its client; WARN and ERROR are for the
+   * machinery (lost TaskManagers, dead slot threads, RPCs that failed).
+   */
+  private logStateChanges(jobName: string): void {
+    this.graph.addJobStatusListener((from, to, _timestamp, cause) => {
+      const msg = `Job ${jobName} (${this.jobId}) switched from state ${from} to ${to}.`;
+      this.log.info(cause ? { err: cause } : {}, msg);
+    });
+    this.graph.addExecutionStateListener((execution, from, to) => {
+      const vertex = this.graph.getExecutionVertex(execution.vertexId);
+      const slot = execution.assignedSlot;
+      const fields = {
+        task: vertex.jobVertex.name,
+        subtask: vertex.subtaskIndex,
+        attempt: execution.attemptNumber,
+        attemptId: execution.attemptId,
+        ...(slot ? { taskManagerId: slot.taskManagerId, slotIndex: slot.slotIndex } : {}),
+      };
+      const msg =
+        `${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism})#${execution.attemptNumber} ` +
+        `(${execution.attemptId}) switched from ${from} to ${to}${to === ExecutionState.DEPLOYING && slot ? ` on ${slot.taskManagerId} slot ${slot.slotIndex}` : ''}.`;
+      this.log.info(to === ExecutionState.FAILED ? { ...fields, err: execution.failureCause } : fields, msg);
+    });
   }
 
   get jobId(): string {
@@ -246,6 +279,10 @@ export class JobMaster implements JobMasterGateway {
     const backoff = this.opts.restartBackoffStrategy;
     backoff.notifyFailure(cause);
     if (!backoff.canRestart()) {
+      this.log.info(
+        { task: vertex.jobVertex.name, subtask: vertex.subtaskIndex, restartStrategy: backoff.describe() },
+        `Restart strategy ${backoff.describe()} allows no more restarts; failing job ${this.jobId}.`,
+      );
       this.graph.transitionJobStatus(JobStatus.FAILING, this.rootCause(cause, serialized, backoff.describe()));
       this.cancelVertices(this.graph.getAllExecutionVertices());
       return;
@@ -254,11 +291,16 @@ export class JobMaster implements JobMasterGateway {
     const restartingAll = toRestart.size === this.graph.getAllExecutionVertices().length;
     if (restartingAll) this.graph.transitionJobStatus(JobStatus.RESTARTING);
     const vertices = [...toRestart].map((id) => this.graph.getExecutionVertex(id));
+    const backoffMs = backoff.getBackoffTimeMs();
+    this.log.info(
+      { task: vertex.jobVertex.name, subtask: vertex.subtaskIndex, restartStrategy: backoff.describe(), tasksToRestart: toRestart.size, backoffMs },
+      `Restart strategy ${backoff.describe()} allows a restart: ${restartingAll ? 'all' : toRestart.size} task(s) restart in ${backoffMs} ms.`,
+    );
     this.cancelVertices(vertices);
     this.pendingRestart = {
       vertices: toRestart,
       then: () => {
-        this.opts.scheduler.schedule(backoff.getBackoffTimeMs(), () => this.restart(vertices, restartingAll));
+        this.opts.scheduler.schedule(backoffMs, () => this.restart(vertices, restartingAll));
       },
     };
   }
@@ -287,7 +329,10 @@ export class JobMaster implements JobMasterGateway {
       v.resetForNewExecution();
     }
     for (const [addr, keys] of oldPartitions) {
-      this.opts.rpc.connect<TaskExecutorGateway>(addr).releasePartitions(this.jobId, keys).catch(() => undefined);
+      // The old attempts' partitions are garbage: a TaskExecutor that cannot be told keeps them until the job's slots are freed.
+      this.opts.rpc.connect<TaskExecutorGateway>(addr).releasePartitions(this.jobId, keys).catch((err: unknown) => {
+        this.log.warn({ err, taskExecutor: addr, partitions: keys.length }, `Could not release ${keys.length} partition(s) of replaced attempts on ${addr}.`);
+      });
     }
     this.collect.reset();
     this.accumulators.clear();
@@ -306,7 +351,12 @@ export class JobMaster implements JobMasterGateway {
       if (e.state !== ExecutionState.CANCELING) e.transitionState(ExecutionState.CANCELING);
       const slot = e.assignedSlot;
       const addr = slot && this.slotPool.allSlots().find((s) => s.allocationId === slot.allocationId)?.taskExecutorAddress;
-      if (addr) this.opts.rpc.connect<TaskExecutorGateway>(addr).cancelTask(e.attemptId).catch(() => undefined);
+      if (addr) {
+        // If the TaskExecutor cannot be reached, its task ends with it: its loss reaches the job as an allocation failure.
+        this.opts.rpc.connect<TaskExecutorGateway>(addr).cancelTask(e.attemptId).catch((err: unknown) => {
+          this.log.warn({ err, task: v.jobVertex.name, subtask: v.subtaskIndex, attemptId: e.attemptId }, `Could not cancel attempt ${e.attemptId} on ${addr}.`);
+        });
+      }
       else e.transitionState(ExecutionState.CANCELED);
     }
   }
@@ -353,7 +403,10 @@ export class JobMaster implements JobMasterGateway {
   private terminate(): void {
     this.terminalResult = this.makeResult();
     for (const slot of this.slotPool.releaseAll()) {
-      this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).freeSlot(slot.allocationId, `job ${this.graph.state}`).catch(() => undefined);
+      // The job is over either way; a TaskExecutor that did not hear it frees the slot when it re-registers or dies.
+      this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).freeSlot(slot.allocationId, `job ${this.graph.state}`).catch((err: unknown) => {
+        this.log.warn({ err, allocationId: slot.allocationId }, `Could not free slot ${slot.allocationId} on ${slot.taskExecutorAddress}.`);
+      });
     }
     this.opts.rpc.unregister(this.address);
     this.opts.onTerminal(this.terminalResult);

@@ -42,7 +42,7 @@ describe('SlotPool', () => {
     it('takes allocation ids from the injected generator: the same seed requests the same ids', () => {
       const idsOf = (seed: number): string[] => {
         const gateway = new TestingResourceManagerGateway();
-        const seeded = new SlotPool('job-1', JM_ADDRESS, gateway, new RandomIdGenerator(new SeededRandom(seed)));
+        const seeded = new SlotPool('job-1', JM_ADDRESS, gateway, { ids: new RandomIdGenerator(new SeededRandom(seed)) });
         for (const key of ['default#0', 'default#1']) seeded.slotFor(key).catch(() => undefined);
         return gateway.requestedAllocations();
       };

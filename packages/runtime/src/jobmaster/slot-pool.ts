@@ -1,4 +1,5 @@
 import { FlottError } from '@flott/core';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { ResourceManagerGateway, SlotOffer } from '../rpc/gateways';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 
@@ -7,6 +8,12 @@ export interface PhysicalSlot {
   readonly taskManagerId: string;
   readonly taskExecutorAddress: string;
   readonly slotIndex: number;
+}
+
+export interface SlotPoolOptions {
+  /** Allocation ids; the process's own randomness when not given. */
+  readonly ids?: IdGenerator;
+  readonly log?: Logger;
 }
 
 /**
@@ -22,13 +29,18 @@ export class SlotPool {
   private readonly pending = new Map<string, { key: string; resolve: (s: PhysicalSlot) => void; reject: (e: Error) => void }>();
   private readonly requested = new Map<string, Promise<PhysicalSlot>>();
 
+  private readonly ids: IdGenerator;
+  private readonly log: Logger;
+
   constructor(
     private readonly jobId: string,
     private readonly jobMasterAddress: string,
     private readonly rm: ResourceManagerGateway,
-    /** Allocation ids; the process's own randomness when not given. */
-    private readonly ids: IdGenerator = new SystemIdGenerator(),
-  ) {}
+    opts: SlotPoolOptions = {},
+  ) {
+    this.ids = opts.ids ?? new SystemIdGenerator();
+    this.log = opts.log ?? SILENT_LOGGER;
+  }
 
   slotFor(key: string): Promise<PhysicalSlot> {
     const have = this.byKey.get(key);
@@ -93,7 +105,10 @@ export class SlotPool {
   /** Cancels outstanding requests and returns every slot. */
   releaseAll(): PhysicalSlot[] {
     for (const [allocationId, p] of this.pending) {
-      this.rm.cancelSlotRequest(allocationId).catch(() => undefined);
+      // A request the ResourceManager still holds is matched later, offered, and rejected by the gone JobMaster.
+      this.rm.cancelSlotRequest(allocationId).catch((err: unknown) => {
+        this.log.warn({ err, allocationId }, `Could not cancel slot request ${allocationId} of job ${this.jobId}.`);
+      });
       p.reject(new FlottError('SLOT_POOL_CLOSED', `Job ${this.jobId} no longer needs slots`));
     }
     this.pending.clear();

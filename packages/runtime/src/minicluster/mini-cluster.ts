@@ -1,7 +1,8 @@
 import type { Container } from 'inversify';
 import type { Clock, Configuration } from '@flott/core';
-import { RpcOptions, TaskManagerOptions } from '../config/options';
+import { LogOptions, RpcOptions, TaskManagerOptions } from '../config/options';
 import { Dispatcher } from '../dispatcher/dispatcher';
+import { createProcessLogging, SILENT_PROCESS_LOGGING, type ProcessLogging } from '../logging/process-logging';
 import { ResourceManager } from '../resourcemanager/resource-manager';
 import type { DispatcherGateway } from '../rpc/gateways';
 import { LocalRpcService } from '../rpc/rpc-service';
@@ -24,6 +25,13 @@ export interface MiniClusterOptions {
   readonly ids?: IdGenerator;
   readonly stdout?: (text: string) => void;
   readonly stderr?: (text: string) => void;
+  /**
+   * The process's logging, which the cluster's roles and slot threads write to (the caller closes it).
+   * Without it the cluster creates its own from the configuration if that sets log.level or log.file,
+   * and is silent otherwise: embedded in a test or an application, it does not write to a stderr
+   * that is not its own unless asked to.
+   */
+  readonly logging?: ProcessLogging;
 }
 
 /** Waits until the HA service makes `address` the leader of `component` and confirms it. */
@@ -49,11 +57,26 @@ export class MiniCluster {
     readonly dispatcherEndpoint: Dispatcher,
     readonly taskExecutor: TaskExecutor,
     readonly elections: LeaderElectionService[],
+    private readonly ownLogging: ProcessLogging | undefined,
   ) {}
 
   static async start(opts: MiniClusterOptions): Promise<MiniCluster> {
     const config = opts.configuration;
     checkImplementationChoices(opts.container, config, 'local');
+    const ownLogging = opts.logging === undefined && (config.contains(LogOptions.LEVEL) || config.contains(LogOptions.FILE))
+      ? createProcessLogging(config, { processName: 'minicluster' })
+      : undefined;
+    try {
+      return await MiniCluster.startWith(opts, opts.logging ?? ownLogging ?? SILENT_PROCESS_LOGGING, ownLogging);
+    } catch (e) {
+      await ownLogging?.close();
+      throw e;
+    }
+  }
+
+  private static async startWith(opts: MiniClusterOptions, logging: ProcessLogging, ownLogging: ProcessLogging | undefined): Promise<MiniCluster> {
+    const config = opts.configuration;
+    const logger = logging.logger;
     const clock = opts.clock ?? new SystemClock();
     const scheduler = opts.scheduler ?? new SystemScheduler();
     const rpc = new LocalRpcService(config.get(RpcOptions.ASK_TIMEOUT), scheduler);
@@ -63,8 +86,9 @@ export class MiniCluster {
       scheduler,
       slotRequestTimeoutMs: config.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT),
       canStartWorkers: false,
+      logger,
     });
-    const dispatcher = new Dispatcher({ rpc, clock, scheduler, configuration: config, resourceManagerAddress: resourceManager.address, container: opts.container });
+    const dispatcher = new Dispatcher({ rpc, clock, scheduler, configuration: config, resourceManagerAddress: resourceManager.address, container: opts.container, logger });
     const elections = [ha.getLeaderElectionService('resource_manager'), ha.getLeaderElectionService('dispatcher')];
     await becomeLeader(elections[0], resourceManager.address);
     await becomeLeader(elections[1], dispatcher.address);
@@ -78,9 +102,11 @@ export class MiniCluster {
       pluginModules: opts.pluginModules,
       stdout: opts.stdout,
       stderr: opts.stderr,
+      logger,
+      threadLogSink: logging.threadSink,
     });
     await taskExecutor.start();
-    return new MiniCluster(rpc, ha, resourceManager, dispatcher, taskExecutor, elections);
+    return new MiniCluster(rpc, ha, resourceManager, dispatcher, taskExecutor, elections, ownLogging);
   }
 
   /** The Dispatcher's gateway, as a client sees it. */
@@ -96,5 +122,6 @@ export class MiniCluster {
     for (const e of this.elections) await e.stop();
     await this.ha.close();
     await this.rpc.close();
+    await this.ownLogging?.close();
   }
 }

@@ -7,6 +7,7 @@ import type {
   TaskExecutorGateway,
   TaskExecutorRegistration,
 } from '../rpc/gateways';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { RpcService } from '../rpc/rpc-service';
 import type { Cancellable, Scheduler } from '../time/clock';
 
@@ -40,6 +41,8 @@ export interface ResourceManagerOptions {
   readonly slotRequestTimeoutMs: number;
   /** False for standalone/MiniCluster: no driver can start more TaskManagers. */
   readonly canStartWorkers: boolean;
+  /** Silent by default. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -56,9 +59,11 @@ export class ResourceManager implements ResourceManagerGateway {
   private readonly taskExecutors = new Map<string, { address: string; gateway: TaskExecutorGateway }>();
   private readonly slots: RegisteredSlot[] = [];
   private readonly pending: PendingRequest[] = [];
+  private readonly log: Logger;
 
   constructor(private readonly opts: ResourceManagerOptions) {
     this.address = opts.rpc.register('resourcemanager', this as ResourceManagerGateway);
+    this.log = (opts.logger ?? SILENT_LOGGER).child({ component: 'ResourceManager' });
   }
 
   async registerTaskExecutor(registration: TaskExecutorRegistration): Promise<{ resourceManagerId: string }> {
@@ -79,11 +84,16 @@ export class ResourceManager implements ResourceManagerGateway {
       const jobMasterAddress = s.allocationId ? jobMasters.get(s.allocationId) : undefined;
       this.slots.push({ resourceId: registration.resourceId, slotIndex: s.slotIndex, allocationId: s.allocationId, jobId: s.jobId, jobMasterAddress });
     }
+    this.log.info(
+      { resourceId: registration.resourceId, slots: registration.slots.length },
+      `Registering TaskManager ${registration.resourceId} at ${registration.address} with ${registration.slots.length} slot(s).`,
+    );
     this.matchPending();
     return { resourceManagerId: this.resourceManagerId };
   }
 
   async disconnectTaskExecutor(resourceId: string, cause: string): Promise<void> {
+    this.log.warn({ resourceId, cause }, `TaskManager ${resourceId} disconnected: ${cause}.`);
     this.removeTaskExecutor(resourceId, cause, new Set());
   }
 
@@ -93,6 +103,7 @@ export class ResourceManager implements ResourceManagerGateway {
       const i = this.pending.findIndex((p) => p.allocationId === allocationId);
       if (i < 0) return;
       this.pending.splice(i, 1);
+      this.log.warn({ jobId, allocationId, timeoutMs }, `Slot request ${allocationId} of job ${jobId} timed out after ${timeoutMs} ms.`);
       this.notifyAllocationFailure(jobMasterAddress, allocationId, new SlotRequestTimeoutError(jobId, 1, timeoutMs));
     });
     this.pending.push({ jobId, allocationId, jobMasterAddress, timer });
@@ -150,9 +161,11 @@ export class ResourceManager implements ResourceManagerGateway {
     slot.jobMasterAddress = undefined;
   }
 
-  /** Best effort: a JobMaster that is gone needs no answer. */
+  /** Best effort: a JobMaster that is gone needs no answer (logged, as one that is there but failed to hear it). */
   private notifyAllocationFailure(jobMasterAddress: string, allocationId: string, cause: Error): void {
-    this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress).notifyAllocationFailure(allocationId, serializeError(cause)).catch(() => undefined);
+    this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress).notifyAllocationFailure(allocationId, serializeError(cause)).catch((err: unknown) => {
+      this.log.warn({ err, allocationId, cause: cause.message }, `Could not tell JobMaster ${jobMasterAddress} that allocation ${allocationId} failed.`);
+    });
   }
 
   private matchPending(): void {
@@ -165,6 +178,7 @@ export class ResourceManager implements ResourceManagerGateway {
       const te = this.taskExecutors.get(free.resourceId)!;
       te.gateway.requestSlot(free.slotIndex, request.jobId, request.allocationId, request.jobMasterAddress).catch((e: unknown) => {
         if (free.allocationId !== request.allocationId) return; // freed meanwhile, or reported lost with its TaskExecutor
+        this.log.warn({ err: e, jobId: request.jobId, allocationId: request.allocationId, resourceId: free.resourceId }, `TaskManager ${free.resourceId} did not take slot request ${request.allocationId}.`);
         this.freeSlot(free);
         this.notifyAllocationFailure(request.jobMasterAddress, request.allocationId, e instanceof Error ? e : new Error(String(e)));
         this.matchPending();

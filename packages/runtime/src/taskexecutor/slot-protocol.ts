@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from '@flott/core';
+import type { LogLevel } from '../logging/logger';
 import type { OperatorEventEnvelope, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 
@@ -25,6 +26,8 @@ export type FromSlot =
   | { type: 'operator-event'; requestId: number; envelope: OperatorEventEnvelope }
   | { type: 'stdout'; text: string }
   | { type: 'stderr'; text: string }
+  /** One finished JSON log line of the slot's logger, for the TaskExecutor's ThreadLogSink. */
+  | { type: 'log'; line: string }
   | { type: 'stats-reply'; requestId: number; stats: SlotStats };
 
 export interface SlotStats {
@@ -38,4 +41,6 @@ export interface SlotWorkerData {
   readonly resourceId: string;
   readonly configuration: Record<string, unknown>;
   readonly pluginModules: readonly string[];
+  /** Level of the slot thread's logger (its TaskExecutor's ThreadLogSink level); absent: off. */
+  readonly logLevel?: LogLevel;
 }

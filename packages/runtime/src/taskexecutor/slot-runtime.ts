@@ -13,6 +13,7 @@ import {
   type InputGate,
   type ResultPartition,
 } from '../network';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
 import type { Random } from '../time/random';
@@ -48,6 +49,8 @@ export interface SlotRuntimeOptions {
   readonly onNextTurn: (fn: () => void) => void;
   /** The slot thread's heap in use, for stats. */
   readonly heapUsedBytes: () => number;
+  /** The slot thread's logger (tasks log through children with their job, task, subtask and attempt); silent when not given. */
+  readonly logger?: Logger;
 }
 
 type PendingConnect = { partitionKey: string; subpartition: number; gate: InputGate; channel: number; resolve: () => void; reject: (e: Error) => void };
@@ -188,8 +191,15 @@ export class SlotRuntime {
     p.partition.attachConsumer(subpartition, producer);
   }
 
+  private taskLogger(tdd: TaskDeploymentDescriptor): Logger {
+    return (this.opts.logger ?? SILENT_LOGGER).child({
+      jobId: tdd.jobId, task: tdd.vertex.name, subtask: tdd.subtaskIndex, attempt: tdd.attemptNumber, attemptId: tdd.attemptId,
+    });
+  }
+
   private environmentFor(tdd: TaskDeploymentDescriptor, config: Configuration, needsState: boolean): TaskEnvironment {
     return {
+      logger: this.taskLogger(tdd),
       clock: this.opts.clock,
       scheduler: this.opts.scheduler,
       random: this.opts.random,
@@ -253,6 +263,7 @@ export class SlotRuntime {
       this.deploying.delete(tdd.attemptId);
       this.canceledEarly.delete(tdd.attemptId);
       this.flushOutput();
+      this.taskLogger(tdd).info({ err: e }, `Deploying ${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber} failed.`);
       this.send({ type: 'task-state', update: { jobId: tdd.jobId, attemptId: tdd.attemptId, state: ExecutionState.FAILED, error: serializeError(e) } });
     }
   }

@@ -5,19 +5,26 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { extractStreamGraph } from '../client/job-loader';
+import { createThreadLogger } from '../logging/thread-logger';
 import { createPluginContainer } from '../plugins/plugin-loader';
 import { loadStateBackendFactory } from '../spi/loaders';
 import { SystemClock, SystemScheduler } from '../time/clock';
 import { onNextTurn } from '../time/event-loop';
 import { SystemRandom } from '../time/random';
-import type { SlotWorkerData, ToSlot } from './slot-protocol';
+import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import { SlotRuntime } from './slot-runtime';
 
 const port = parentPort!;
 const data = workerData as SlotWorkerData;
 
+/** This thread's logger: lines go to the TaskExecutor's destination, in order with the slot's other messages. */
+const logger = createThreadLogger(data.logLevel ?? 'off', { resourceId: data.resourceId, slot: data.slotIndex }, (line) =>
+  port.postMessage({ type: 'log', line } satisfies FromSlot),
+);
+
 const runtime = new SlotRuntime({
   port,
+  logger,
   workerData: data,
   clock: new SystemClock(),
   scheduler: new SystemScheduler(),

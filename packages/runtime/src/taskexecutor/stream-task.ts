@@ -10,6 +10,7 @@ import {
   type SourceOperator,
   type TwoInputStreamOperator,
 } from '../operators/stream-operator';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { StateBackend } from '../spi/state-backend';
 import type { Cancellable, Scheduler } from '../time/clock';
@@ -29,6 +30,8 @@ export interface TaskEnvironment {
   readonly random?: Random;
   readonly network: NetworkConfig;
   readonly stateBackend?: StateBackend;
+  /** The task's log, bound to its job, task, subtask and attempt; silent when absent. */
+  readonly logger?: Logger;
   stdout(line: string): void;
   stderr(line: string): void;
   sendOperatorEvent(attemptId: string, operatorId: string, event: unknown): Promise<unknown>;
@@ -86,6 +89,7 @@ export class StreamTask {
   };
   /** Wakes the task loop when timer firing left work pending (processing-time wake-ups, back-pressure). */
   readonly name: string;
+  private readonly log: Logger;
 
   constructor(
     private readonly tdd: TaskDeploymentDescriptor,
@@ -93,6 +97,7 @@ export class StreamTask {
     private readonly env: TaskEnvironment,
   ) {
     this.name = `${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber}`;
+    this.log = env.logger ?? SILENT_LOGGER;
   }
 
   get attemptId(): string {
@@ -106,8 +111,9 @@ export class StreamTask {
     if (head && isSourceOperator(head)) {
       try {
         head.cancel();
-      } catch {
-        // cancellation is best effort; close() still runs
+      } catch (e) {
+        // Cancellation is best effort: the task ends as CANCELED at its next turn and close() still runs.
+        this.log.warn({ err: e }, `Source of ${this.name} threw while being canceled.`);
       }
     }
     this.wakeup.wake();
@@ -116,8 +122,14 @@ export class StreamTask {
   /** Runs the task to a terminal state and reports every transition. Never rejects. */
   async run(): Promise<ExecutionState> {
     const { tdd, env } = this;
-    const report = (state: ExecutionState, extra: Partial<TaskExecutionStateUpdate> = {}) =>
+    let previous = ExecutionState.DEPLOYING;
+    const report = (state: ExecutionState, extra: Partial<TaskExecutionStateUpdate> = {}) => {
+      const msg = `${this.name} (${tdd.attemptId}) switched from ${previous} to ${state}.`;
+      // INFO even when failing (as Flink's Task): the failure goes to the JobMaster and the job's client.
+      this.log.info(extra.error ? { err: extra.error } : {}, msg);
+      previous = state;
       env.reportState({ jobId: tdd.jobId, attemptId: tdd.attemptId, state, ...extra });
+    };
     let opened = false;
     try {
       report(ExecutionState.INITIALIZING);
@@ -178,7 +190,10 @@ export class StreamTask {
       this.flushTimer?.cancel();
       for (const { partition } of this.partitions.values()) partition.release();
       for (const g of this.gates) g.gate.release();
-      if (opened || this.chain) await this.closeOperators().catch(() => undefined);
+      if (opened || this.chain) {
+        // The task fails or cancels with the first error; what closing then throws is secondary, so it is logged only.
+        await this.closeOperators().catch((closeError: unknown) => this.log.warn({ err: closeError }, `Closing the operators of ${this.name} failed too.`));
+      }
       if (this.canceled || e instanceof TaskCanceledSignal) {
         report(ExecutionState.CANCELED);
         return ExecutionState.CANCELED;

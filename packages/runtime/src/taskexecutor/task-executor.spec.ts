@@ -10,6 +10,7 @@ import { settle } from '../testing/settle';
 import { testingJobGraph, testingJobSubmission } from '../testing/testing-job-submission';
 import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
 import { TestingResourceManagerGateway } from '../testing/testing-resource-manager-gateway';
+import { TestingLogger } from '../testing/testing-logger';
 import { TestingTaskSlots } from '../testing/testing-task-slot';
 import { ManualClock } from '../time/clock';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
@@ -28,6 +29,8 @@ describe('TaskExecutor (in-process, testing slots)', () => {
   let slots: TestingTaskSlots;
   let blobDir: string;
   let te: TaskExecutor;
+  let log: TestingLogger;
+  let threadLines: string[];
 
   beforeEach(async () => {
     clock = new ManualClock();
@@ -44,7 +47,11 @@ describe('TaskExecutor (in-process, testing slots)', () => {
     } as Partial<DispatcherGateway>);
     slots = new TestingTaskSlots();
     blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-te-spec-'));
+    log = new TestingLogger('info');
+    threadLines = [];
     te = new TaskExecutor({
+      logger: log,
+      threadLogSink: { level: 'debug', write: (line) => threadLines.push(line) },
       resourceId: 'tm-1',
       configuration: Configuration.fromRecord({
         'taskmanager.numberOfTaskSlots': 2,
@@ -149,6 +156,30 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       await te.cancelTask('attempt-1');
       await te.cancelTask('attempt-2');
       expect(slots.slot(1).postedOf('cancel')).toEqual([{ type: 'cancel', attemptId: 'attempt-2' }]);
+    });
+
+    it('logs a task state report the JobMaster did not take at WARN with the job and attempt, and goes on', async () => {
+      jm.withUpdateTaskExecutionState(async (u) => {
+        if (u.state === E.RUNNING) throw new Error('JobMaster unreachable');
+        return true;
+      });
+      await allocate(1, 'alloc-a');
+      await te.submitTask(deployment('alloc-a'));
+      slots.slot(1).emit({ type: 'task-state', update: { jobId: 'job-1', attemptId: 'attempt-1', state: E.RUNNING } });
+      slots.slot(1).emit({ type: 'task-state', update: { jobId: 'job-1', attemptId: 'attempt-1', state: E.FINISHED } });
+      await settle();
+
+      expect(jm.stateUpdates.map((u) => u.state)).toEqual([E.RUNNING, E.FINISHED]);
+      const warnings = log.at('warn', 'Could not report state RUNNING');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0].fields).toMatchObject({ resourceId: 'tm-1', jobId: 'job-1', attemptId: 'attempt-1', attempt: 0, subtask: 0, state: E.RUNNING });
+      expect((warnings[0].fields.err as Error).message).toBe('JobMaster unreachable');
+    });
+
+    it('writes the log lines its slot threads send to the thread log sink', () => {
+      expect(slots.created.map((s) => s.slotIndex)).toEqual([0, 1]);
+      slots.slot(0).emit({ type: 'log', line: '{"msg":"from slot 0"}\n' });
+      expect(threadLines).toEqual(['{"msg":"from slot 0"}\n']);
     });
 
     it('rejects a deployment whose bundle does not match its hash', async () => {

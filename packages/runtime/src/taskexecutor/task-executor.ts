@@ -3,7 +3,9 @@ import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifact';
 import { BlobOptions, NetworkOptions, TaskManagerOptions } from '../config/options';
 import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
-import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway } from '../rpc/gateways';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
+import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-logging';
+import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutionStateUpdate, TaskExecutorGateway } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
@@ -42,6 +44,10 @@ export interface TaskExecutorOptions {
   readonly stderr?: (text: string) => void;
   /** Starts the slots (default: a worker thread each); in-process tests give fakes. */
   readonly slotFactory?: TaskSlotFactory;
+  /** The TaskExecutor's log; silent by default. */
+  readonly logger?: Logger;
+  /** Where the slot threads' log lines go and at what level they log; nowhere by default. */
+  readonly threadLogSink?: ThreadLogSink;
 }
 
 /**
@@ -62,9 +68,13 @@ export class TaskExecutor implements TaskExecutorGateway {
   private readonly statsWaiters = new Map<number, (s: SlotStats) => void>();
   private statsSeq = 0;
   private closed = false;
+  private readonly log: Logger;
+  private readonly threadLogSink: ThreadLogSink;
 
   constructor(private readonly opts: TaskExecutorOptions) {
     this.address = opts.rpc.register(`taskmanager-${opts.resourceId}`, this as TaskExecutorGateway);
+    this.log = (opts.logger ?? SILENT_LOGGER).child({ resourceId: opts.resourceId });
+    this.threadLogSink = opts.threadLogSink ?? SILENT_THREAD_LOG_SINK;
     const dir = defaultBlobStorageDirectory(opts.configuration.get(BlobOptions.STORAGE_DIRECTORY));
     this.artifacts = new ArtifactCache(dir);
   }
@@ -82,6 +92,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       this.slotStates.push({});
     }
     await Promise.all(this.slots.map((s) => s.ready));
+    this.log.info({ slots: n, slotHeapMb: this.slotHeap.limitMb }, `TaskExecutor ${this.opts.resourceId} started ${n} slot thread(s) of ${this.slotHeap.limitMb} MiB heap each.`);
     const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
     await rm.registerTaskExecutor({
       resourceId: this.opts.resourceId,
@@ -94,7 +105,13 @@ export class TaskExecutor implements TaskExecutorGateway {
     const config = this.opts.configuration;
     return (this.opts.slotFactory ?? slotThreadFactory)(
       index,
-      { slotIndex: index, resourceId: this.opts.resourceId, configuration: config.toRecord(), pluginModules: this.opts.pluginModules },
+      {
+        slotIndex: index,
+        resourceId: this.opts.resourceId,
+        configuration: config.toRecord(),
+        pluginModules: this.opts.pluginModules,
+        logLevel: this.threadLogSink.level,
+      },
       this.slotHeap,
       (s, msg) => this.onSlotMessage(s, msg),
       (s, code, error) => this.onSlotExit(s, code, error),
@@ -110,6 +127,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       throw new FlottError('SLOT_OCCUPIED', `Slot ${slotIndex} is allocated to ${state.allocationId}`, { slotIndex });
     }
     Object.assign(state, { allocationId, jobId, jobMasterAddress });
+    this.log.info({ jobId, allocationId, slotIndex }, `Allocated slot ${slotIndex} (${allocationId}) for job ${jobId}; offering it to ${jobMasterAddress}.`);
     const jm = this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress);
     const accepted = await jm.offerSlots(this.opts.resourceId, this.address, [{ allocationId, slotIndex }]);
     if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
@@ -125,6 +143,10 @@ export class TaskExecutor implements TaskExecutorGateway {
       this.artifacts.put(tdd.artifactSha256, await dispatcher.getBlob(tdd.artifactSha256));
     }
     this.attempts.set(tdd.attemptId, { slot, tdd, state: ExecutionState.DEPLOYING });
+    this.log.info(
+      { jobId: tdd.jobId, task: tdd.vertex.name, subtask: tdd.subtaskIndex, attempt: tdd.attemptNumber, attemptId: tdd.attemptId, slotIndex: index },
+      `Received task ${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber} (${tdd.attemptId}) for slot ${index}.`,
+    );
     slot.post({ type: 'deploy', tdd, artifactPath: this.artifacts.pathOf(tdd.artifactSha256) });
   }
 
@@ -133,9 +155,10 @@ export class TaskExecutor implements TaskExecutorGateway {
     if (a) a.slot.post({ type: 'cancel', attemptId });
   }
 
-  async freeSlot(allocationId: string, _cause: string): Promise<void> {
+  async freeSlot(allocationId: string, cause: string): Promise<void> {
     const index = this.slotStates.findIndex((s) => s.allocationId === allocationId);
     if (index < 0) return;
+    this.log.info({ jobId: this.slotStates[index].jobId, allocationId, slotIndex: index }, `Freeing slot ${index} (${allocationId}): ${cause}.`);
     const state = this.slotStates[index];
     const slot = this.slots[index];
     for (const [id, a] of this.attempts) if (a.tdd.allocationId === allocationId) slot.post({ type: 'cancel', attemptId: id });
@@ -144,7 +167,10 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.slotStates[index] = {};
     if (!this.closed) {
       const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
-      await rm.notifySlotAvailable(this.opts.resourceId, index, allocationId).catch(() => undefined);
+      // The slot is free here either way; a ResourceManager that missed it learns the slot's state when this TaskExecutor re-registers.
+      await rm.notifySlotAvailable(this.opts.resourceId, index, allocationId).catch((err: unknown) => {
+        this.log.warn({ err, allocationId, slotIndex: index }, `Could not tell the ResourceManager that slot ${index} (${allocationId}) is free.`);
+      });
     }
   }
 
@@ -192,8 +218,7 @@ export class TaskExecutor implements TaskExecutorGateway {
         if (!a) return;
         a.state = msg.update.state;
         if (isTerminalExecutionState(msg.update.state)) this.attempts.delete(msg.update.attemptId);
-        const jm = this.opts.rpc.connect<JobMasterGateway>(a.tdd.jobMasterAddress);
-        jm.updateTaskExecutionState(msg.update).catch(() => undefined);
+        this.reportTaskState(a.tdd, msg.update);
         break;
       }
       case 'partition-registered':
@@ -241,6 +266,9 @@ export class TaskExecutor implements TaskExecutorGateway {
       case 'stderr':
         (this.opts.stderr ?? ((t: string) => process.stderr.write(t)))(msg.text);
         break;
+      case 'log':
+        this.threadLogSink.write(msg.line);
+        break;
       case 'stats-reply': {
         const w = this.statsWaiters.get(msg.requestId);
         this.statsWaiters.delete(msg.requestId);
@@ -250,6 +278,21 @@ export class TaskExecutor implements TaskExecutorGateway {
       case 'ready':
         break;
     }
+  }
+
+  /**
+   * Tells the attempt's JobMaster its new state. There is no retry (none existed before logging came):
+   * a report fails when the JobMaster is gone or the RPC timed out, so a report that fails is never
+   * dropped silently but logged at WARN with the job and attempt.
+   */
+  private reportTaskState(tdd: TaskDeploymentDescriptor, update: TaskExecutionStateUpdate): void {
+    const jm = this.opts.rpc.connect<JobMasterGateway>(tdd.jobMasterAddress);
+    jm.updateTaskExecutionState(update).catch((err: unknown) => {
+      this.log.warn(
+        { err, jobId: update.jobId, task: tdd.vertex.name, subtask: tdd.subtaskIndex, attempt: tdd.attemptNumber, attemptId: update.attemptId, state: update.state },
+        `Could not report state ${update.state} of ${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber} (${update.attemptId}) to the JobMaster.`,
+      );
+    });
   }
 
   private connect(consumer: TaskSlot, requestId: number, partitionKey: string, subpartition: number, producer: TaskSlot): void {
@@ -275,13 +318,13 @@ export class TaskExecutor implements TaskExecutorGateway {
       { slotIndex: slot.slotIndex, code },
       { cause: error },
     );
+    this.log.error({ err: error, slotIndex: slot.slotIndex, exitCode: code }, `${cause.message}; starting a new slot thread.`);
     for (const [key, loc] of this.partitionLocations) if (loc.slot === slot) this.partitionLocations.delete(key);
     const replacement = this.startSlot(slot.slotIndex);
     this.slots[slot.slotIndex] = replacement;
     for (const [id, a] of this.attempts) {
       if (a.slot !== slot) continue;
       this.attempts.delete(id);
-      const jm = this.opts.rpc.connect<JobMasterGateway>(a.tdd.jobMasterAddress);
       // Report only once the new thread is ready, so a restart finds the slot usable.
       const { vertex, subtaskIndex, attemptNumber } = a.tdd;
       const taskError = new FlottError(
@@ -290,10 +333,15 @@ export class TaskExecutor implements TaskExecutorGateway {
         { task: vertex.name, subtaskIndex, attemptNumber },
         { cause },
       );
+      const update = { jobId: a.tdd.jobId, attemptId: id, state: ExecutionState.FAILED, error: serializeError(taskError) };
       replacement.ready.then(
-        () => jm.updateTaskExecutionState({ jobId: a.tdd.jobId, attemptId: id, state: ExecutionState.FAILED, error: serializeError(taskError) }),
-        () => undefined,
-      ).catch(() => undefined);
+        () => this.reportTaskState(a.tdd, update),
+        (err: unknown) => {
+          // The replacement thread failed to start (its own exit is handled by onSlotExit); the failure is still reported.
+          this.log.error({ err, slotIndex: slot.slotIndex }, `Replacement thread of slot ${slot.slotIndex} did not start.`);
+          this.reportTaskState(a.tdd, update);
+        },
+      );
     }
   }
 }

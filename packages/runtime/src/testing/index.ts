@@ -48,3 +48,5 @@ export type { LeaderInformation } from './testing-leader-contender';
 export { OneInputOperatorTestHarness, KeyedOneInputOperatorTestHarness, TwoInputOperatorTestHarness, SourceOperatorTestHarness,
   InMemoryKeyedStateBackend, RecordingOutput, OutputEvent, TestingRuntimeContext } from '../operators/testing';
 export type { OperatorTestHarnessOptions, RecordedElement, RecordedSideElement, TestingRuntimeContextOptions } from '../operators/testing';
+export { TestingLogger } from './testing-logger';
+export type { LogRecord } from './testing-logger';

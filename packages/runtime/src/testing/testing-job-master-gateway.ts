@@ -20,6 +20,7 @@ export class TestingJobMasterGateway implements JobMasterGateway {
   readonly operatorEvents: OperatorEventEnvelope[] = [];
   readonly allocationFailures: Array<{ readonly allocationId: string; readonly cause: SerializedError }> = [];
   private offerSlotsHook: (call: SlotOfferCall) => Promise<SlotOffer[]> = async (call) => [...call.offers];
+  private updateTaskExecutionStateHook: (update: TaskExecutionStateUpdate) => Promise<boolean> = async () => true;
 
   constructor(
     private readonly rpc: RpcService,
@@ -31,6 +32,12 @@ export class TestingJobMasterGateway implements JobMasterGateway {
   /** Replaces which offers are accepted, e.g. `async () => []` to refuse them all. */
   withOfferSlots(hook: (call: SlotOfferCall) => Promise<SlotOffer[]>): this {
     this.offerSlotsHook = hook;
+    return this;
+  }
+
+  /** Replaces the answer to task state reports (recorded either way), e.g. one that rejects. */
+  withUpdateTaskExecutionState(hook: (update: TaskExecutionStateUpdate) => Promise<boolean>): this {
+    this.updateTaskExecutionStateHook = hook;
     return this;
   }
 
@@ -51,7 +58,7 @@ export class TestingJobMasterGateway implements JobMasterGateway {
 
   async updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean> {
     this.stateUpdates.push(update);
-    return true;
+    return this.updateTaskExecutionStateHook(update);
   }
 
   async sendOperatorEvent(envelope: OperatorEventEnvelope): Promise<unknown> {
