@@ -107,7 +107,8 @@ async function windowRow(name: string, parallelism: number, size: number, slide:
 
 async function idleMiniClusterRssMb(): Promise<{ rss: number; baseline: number }> {
   const script = `
-    const { Configuration, MiniCluster, TaskManagerOptions } = require('@flott/runtime');
+    const { Configuration } = require('@flott/core');
+    const { MiniCluster, TaskManagerOptions } = require('@flott/runtime');
     const { createDistributionContainer, pluginModulesFor } = require('@flott/cli');
     const before = process.memoryUsage().rss;
     (async () => {
@@ -119,6 +120,7 @@ async function idleMiniClusterRssMb(): Promise<{ rss: number; baseline: number }
       await c.close();
     })();`;
   const out = spawnSync(process.execPath, ['-e', script], { cwd: repoRoot, encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`The idle MiniCluster probe failed (exit ${out.status}):\n${out.stderr}`);
   const { rss, before } = JSON.parse(out.stdout) as { rss: number; before: number };
   return { rss: rss / 2 ** 20, baseline: before / 2 ** 20 };
 }
