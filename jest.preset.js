@@ -20,6 +20,7 @@ module.exports = (rootDir) => ({
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: {
     '^@flott/runtime/testing$': path.join(packages, 'runtime/src/testing/index.ts'),
+    '^@flott/runtime/spi$': path.join(packages, 'runtime/src/spi/index.ts'),
     '^@flott/([a-z-]+)$': path.join(packages, '$1/src/index.ts'),
   },
   transform: {

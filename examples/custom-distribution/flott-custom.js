@@ -9,7 +9,8 @@
 'use strict';
 const { Container, ContainerModule } = require('inversify');
 const { ConfigOptions, Configuration } = require('@flott/core');
-const { RestartBackoffStrategyFactory, RestartStrategyOptions, TaskManagerOptions } = require('@flott/runtime');
+const { RestartStrategyOptions, TaskManagerOptions } = require('@flott/runtime');
+const { RestartBackoffStrategyFactory } = require('@flott/runtime/spi');
 const { schedulerPluginsModule } = require('@flott/scheduler-plugins');
 const { stateBackendsModule } = require('@flott/state-backends');
 const { standaloneModule } = require('@flott/rm-standalone');
@@ -70,7 +71,7 @@ const linearDelayModule = new ContainerModule((options) => {
     aliases: ['lineardelay'],
     /**
      * @param {Configuration} config
-     * @returns {import('@flott/runtime').RestartBackoffStrategy}
+     * @returns {import('@flott/runtime/spi').RestartBackoffStrategy}
      */
     create: (config) => new LinearDelayRestartBackoffStrategy(config),
   });

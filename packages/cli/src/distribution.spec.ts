@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Configuration } from '@flott/core';
-import {
-  checkImplementationChoices,
-  Dispatcher,
-  IMPLEMENTATION_CHOICES,
-  JobManagerOptions,
-  JobNotFoundError,
-  LocalRpcService,
-  ManualClock,
-  SpiLoader,
-  type JobGraph,
-} from '@flott/runtime';
+import { checkImplementationChoices, Dispatcher, IMPLEMENTATION_CHOICES, JobManagerOptions, JobNotFoundError, LocalRpcService, ManualClock, type JobGraph } from '@flott/runtime';
+import { SpiLoader } from '@flott/runtime/spi';
 import { createDistributionContainer } from './distribution';
 
 describe('the default distribution', () => {

@@ -1,7 +1,7 @@
 import { Container } from 'inversify';
 import { Configuration } from '@flott/core';
 import { loadHighAvailabilityServicesFactory } from '@flott/runtime';
-import type { CompletedCheckpointMetadata, LeaderElectionService } from '@flott/runtime';
+import type { CompletedCheckpointMetadata, LeaderElectionService } from '@flott/runtime/spi';
 import { highAvailabilityServicesContractTests, TestingLeaderContender, TestingLeaderRetrievalListener } from '@flott/runtime/testing';
 import { StandaloneHighAvailabilityServices, StandaloneHighAvailabilityServicesFactory } from './standalone-high-availability-services';
 import { LeaderContenderAlreadyRegisteredError } from './standalone-leader-election';

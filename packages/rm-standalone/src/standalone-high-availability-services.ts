@@ -1,14 +1,6 @@
 import { randomUUID } from 'crypto';
 import { assert, type Configuration } from '@flott/core';
-import type {
-  CheckpointIdCounter,
-  CompletedCheckpointStore,
-  HighAvailabilityServices,
-  HighAvailabilityServicesFactory,
-  JobGraphStore,
-  LeaderElectionService,
-  LeaderRetrievalService,
-} from '@flott/runtime';
+import type { CheckpointIdCounter, CompletedCheckpointStore, HighAvailabilityServices, HighAvailabilityServicesFactory, JobGraphStore, LeaderElectionService, LeaderRetrievalService } from '@flott/runtime/spi';
 import { ComponentLeadership, StandaloneLeaderElectionService, StandaloneLeaderRetrievalService } from './standalone-leader-election';
 import {
   InMemoryJobGraphStore,

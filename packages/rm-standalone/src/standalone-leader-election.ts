@@ -1,5 +1,5 @@
 import { assert, FlottError } from '@flott/core';
-import type { LeaderContender, LeaderElectionService, LeaderRetrievalListener, LeaderRetrievalService } from '@flott/runtime';
+import type { LeaderContender, LeaderElectionService, LeaderRetrievalListener, LeaderRetrievalService } from '@flott/runtime/spi';
 
 /** A second contender for a component that already has a leader: `none` HA knows one process only. */
 export class LeaderContenderAlreadyRegisteredError extends FlottError {

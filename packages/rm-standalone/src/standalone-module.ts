@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { HighAvailabilityServicesFactory } from '@flott/runtime';
+import { HighAvailabilityServicesFactory } from '@flott/runtime/spi';
 import { StandaloneHighAvailabilityServicesFactory } from './standalone-high-availability-services';
 
 /** Binds the `none` high-availability services. The standalone ResourceManager driver comes later. */

@@ -1,6 +1,7 @@
 import { assert } from '@flott/core';
 import { isGloballyTerminal, JobStatus } from '@flott/runtime';
-import type { CheckpointIdCounter, CompletedCheckpointMetadata, CompletedCheckpointStore, JobGraph, JobGraphStore } from '@flott/runtime';
+import type { JobGraph } from '@flott/runtime';
+import type { CheckpointIdCounter, CompletedCheckpointMetadata, CompletedCheckpointStore, JobGraphStore } from '@flott/runtime/spi';
 
 /** Job graphs in this process's memory: a JobMaster restarted in the same process recovers its job. */
 export class InMemoryJobGraphStore implements JobGraphStore {

@@ -29,25 +29,6 @@ export { CheckpointingOptions, LogOptions } from './config/options';
 export { LOG_LEVELS, SILENT_LOGGER, createProcessLogging, configuredLogLevel, createThreadLogger, SILENT_PROCESS_LOGGING,
   SILENT_THREAD_LOG_SINK } from './logging/index';
 export type { LogLevel, LogFields, LogMethod, Logger, ProcessLogging, ProcessLoggingOptions, ThreadLogSink } from './logging/index';
-export { SpiLoader } from './spi/loader';
-export type { SchedulingTopology, SchedulingExecutionVertex, SchedulingResultPartition, ExecutionVertexId,
-  ResultPartitionId } from './spi/scheduling-topology';
-export { SchedulingStrategyFactory } from './spi/scheduling-strategy';
-export type { SchedulingStrategy, SchedulerOperations } from './spi/scheduling-strategy';
-export { FailoverStrategyFactory } from './spi/failover-strategy';
-export type { FailoverStrategy } from './spi/failover-strategy';
-export { RestartBackoffStrategyFactory } from './spi/restart-backoff-strategy';
-export type { RestartBackoffStrategy } from './spi/restart-backoff-strategy';
-export { StateBackendFactory } from './spi/state-backend';
-export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange } from './spi/state-backend';
-export { CheckpointStorageFactory } from './spi/checkpoint-storage';
-export type { CheckpointStorage, CheckpointStorageAccess, CheckpointLocation } from './spi/checkpoint-storage';
-export { HighAvailabilityServicesFactory } from './spi/high-availability-services';
-export type { HighAvailabilityServices, LeaderElectionService, LeaderRetrievalService, LeaderContender,
-  LeaderRetrievalListener, JobGraphStore, CompletedCheckpointStore, CompletedCheckpointMetadata,
-  CheckpointIdCounter } from './spi/high-availability-services';
-export { ResourceManagerDriverFactory } from './spi/resource-manager-driver';
-export type { ResourceManagerDriver, ResourceEventHandler, WorkerNode, WorkerResourceSpec } from './spi/resource-manager-driver';
 export { setExecutionContext, getExecutionContext, never } from './client/execution-context';
 export type { ExecutionContext, ExecuteOptions, JobExecutionResult, CollectingJobExecutionResult } from './client/execution-context';
 

@@ -1,13 +1,6 @@
 import { assert } from '@flott/core';
-import type {
-  ExecutionState,
-  ExecutionVertexId,
-  ResultPartitionId,
-  SchedulerOperations,
-  SchedulingStrategy,
-  SchedulingStrategyFactory,
-  SchedulingTopology,
-} from '@flott/runtime';
+import type { ExecutionState } from '@flott/runtime';
+import type { ExecutionVertexId, ResultPartitionId, SchedulerOperations, SchedulingStrategy, SchedulingStrategyFactory, SchedulingTopology } from '@flott/runtime/spi';
 
 /**
  * `eager`: deploys every vertex at once (Flink's streaming default before pipelined regions). Slots

@@ -1,6 +1,7 @@
 import { Configuration, ConfigurationError } from '@flott/core';
 import { ManualClock, SeededRandom } from '@flott/runtime';
-import type { Random, RestartBackoffStrategy } from '@flott/runtime';
+import type { Random } from '@flott/runtime';
+import type { RestartBackoffStrategy } from '@flott/runtime/spi';
 import { restartBackoffStrategyContractTests } from '@flott/runtime/testing';
 import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
 

@@ -1,6 +1,7 @@
 import { ConfigurationError, type Clock, type ConfigOption, type Configuration } from '@flott/core';
 import { RestartStrategyOptions } from '@flott/runtime';
-import type { Random, RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime';
+import type { Random } from '@flott/runtime';
+import type { RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime/spi';
 
 export interface ExponentialDelaySettings {
   readonly initialBackoffMs: number;

@@ -1,6 +1,6 @@
 import type { Clock, Configuration } from '@flott/core';
 import { RestartStrategyOptions } from '@flott/runtime';
-import type { RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime';
+import type { RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime/spi';
 
 /**
  * `fixed-delay`: restarts up to `restart-strategy.fixed-delay.attempts` times, waiting

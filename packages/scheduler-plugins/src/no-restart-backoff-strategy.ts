@@ -1,5 +1,5 @@
 import type { Clock, Configuration } from '@flott/core';
-import type { RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime';
+import type { RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime/spi';
 
 /** `none`: the first failure fails the job (Flink's NoRestartBackoffTimeStrategy). */
 export class NoRestartBackoffStrategy implements RestartBackoffStrategy {

@@ -1,4 +1,4 @@
-import type { ExecutionVertexId, FailoverStrategy, FailoverStrategyFactory, SchedulingTopology } from '@flott/runtime';
+import type { ExecutionVertexId, FailoverStrategy, FailoverStrategyFactory, SchedulingTopology } from '@flott/runtime/spi';
 
 /** `full`: any failure restarts every vertex of the job (Flink's RestartAllFailoverStrategy). */
 export class RestartAllFailoverStrategy implements FailoverStrategy {

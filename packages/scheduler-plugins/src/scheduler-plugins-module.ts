@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { FailoverStrategyFactory, RestartBackoffStrategyFactory, SchedulingStrategyFactory } from '@flott/runtime';
+import { FailoverStrategyFactory, RestartBackoffStrategyFactory, SchedulingStrategyFactory } from '@flott/runtime/spi';
 import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
 import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
 import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';

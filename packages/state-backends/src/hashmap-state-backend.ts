@@ -1,5 +1,5 @@
 import type { Configuration } from '@flott/core';
-import type { KeyedStateBackend, KeyedStateBackendParameters, StateBackend, StateBackendFactory } from '@flott/runtime';
+import type { KeyedStateBackend, KeyedStateBackendParameters, StateBackend, StateBackendFactory } from '@flott/runtime/spi';
 import { HeapKeyedStateBackend } from './heap-keyed-state-backend';
 
 /** `hashmap`: working state as objects on the slot thread's heap (Flink's HashMapStateBackend). */

@@ -1,6 +1,6 @@
 import { assert, type StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '@flott/runtime';
-import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange } from '@flott/runtime';
+import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange } from '@flott/runtime/spi';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
 
 /**

@@ -1,7 +1,7 @@
 import { crc32 } from 'zlib';
 import { FlottError, assert, type Configuration } from '@flott/core';
 import { CheckpointDataNotFoundError, StateOptions } from '@flott/runtime';
-import type { CheckpointLocation, CheckpointStorage, CheckpointStorageAccess, CheckpointStorageFactory } from '@flott/runtime';
+import type { CheckpointLocation, CheckpointStorage, CheckpointStorageAccess, CheckpointStorageFactory } from '@flott/runtime/spi';
 
 const SCHEME = 'jobmanager';
 const VERSION = 'v1';

@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { CheckpointStorageFactory, StateBackendFactory } from '@flott/runtime';
+import { CheckpointStorageFactory, StateBackendFactory } from '@flott/runtime/spi';
 import { HashMapStateBackendFactory } from './hashmap-state-backend';
 import { JobManagerCheckpointStorageFactory } from './jobmanager-checkpoint-storage';
 

@@ -17,26 +17,8 @@ import {
   type StateDescriptor,
 } from '@flott/core';
 import { InMemoryKeyedStateBackend } from '@flott/runtime/testing';
-import {
-  DefaultKeyedStateStore,
-  HeapInternalTimeServiceManager,
-  NON_KEYED_STATE_STORE,
-  InputStatus,
-  isCollectBatchEvent,
-  isTwoInputOperator,
-  ManualClock,
-  type AvailabilityProvider,
-  type CollectingJobExecutionResult,
-  type ExecuteOptions,
-  type ExecutionContext,
-  type KeyedStateBackend,
-  type OneInputStreamOperator,
-  type SourceOperator,
-  type StreamEdge,
-  type StreamGraph,
-  type StreamNode,
-  type StreamOperator,
-} from '@flott/runtime';
+import { DefaultKeyedStateStore, HeapInternalTimeServiceManager, NON_KEYED_STATE_STORE, InputStatus, isCollectBatchEvent, isTwoInputOperator, ManualClock, type AvailabilityProvider, type CollectingJobExecutionResult, type ExecuteOptions, type ExecutionContext, type OneInputStreamOperator, type SourceOperator, type StreamEdge, type StreamGraph, type StreamNode, type StreamOperator } from '@flott/runtime';
+import { type KeyedStateBackend } from '@flott/runtime/spi';
 
 /**
  * Test fixture: an ExecutionContext that runs a StreamGraph in this thread, every subtask of every

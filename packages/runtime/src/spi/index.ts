@@ -1,0 +1,21 @@
+// The runtime's SPIs (`@flott/runtime/spi`): what plugin authors implement, each an interface plus a
+// same-named Symbol (CONVENTIONS.md), and the loader that picks an implementation by name.
+export { SpiLoader } from './loader';
+export type { SchedulingTopology, SchedulingExecutionVertex, SchedulingResultPartition, ExecutionVertexId,
+  ResultPartitionId } from './scheduling-topology';
+export { SchedulingStrategyFactory } from './scheduling-strategy';
+export type { SchedulingStrategy, SchedulerOperations } from './scheduling-strategy';
+export { FailoverStrategyFactory } from './failover-strategy';
+export type { FailoverStrategy } from './failover-strategy';
+export { RestartBackoffStrategyFactory } from './restart-backoff-strategy';
+export type { RestartBackoffStrategy } from './restart-backoff-strategy';
+export { StateBackendFactory } from './state-backend';
+export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange } from './state-backend';
+export { CheckpointStorageFactory } from './checkpoint-storage';
+export type { CheckpointStorage, CheckpointStorageAccess, CheckpointLocation } from './checkpoint-storage';
+export { HighAvailabilityServicesFactory } from './high-availability-services';
+export type { HighAvailabilityServices, LeaderElectionService, LeaderRetrievalService, LeaderContender,
+  LeaderRetrievalListener, JobGraphStore, CompletedCheckpointStore, CompletedCheckpointMetadata,
+  CheckpointIdCounter } from './high-availability-services';
+export { ResourceManagerDriverFactory } from './resource-manager-driver';
+export type { ResourceManagerDriver, ResourceEventHandler, WorkerNode, WorkerResourceSpec } from './resource-manager-driver';
