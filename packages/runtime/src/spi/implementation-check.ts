@@ -1,22 +1,16 @@
 import type { Container } from 'inversify';
-import { ConfigurationError, UnknownImplementationError, type ConfigOption, type Configuration } from '@flott/core';
-import { HighAvailabilityOptions, JobManagerOptions, RestartStrategyOptions, StateOptions } from '../config/options';
-import { CheckpointStorageFactory } from './checkpoint-storage';
-import { FailoverStrategyFactory } from './failover-strategy';
-import { HighAvailabilityServicesFactory } from './high-availability-services';
-import { SpiLoader } from './loader';
-import { RestartBackoffStrategyFactory } from './restart-backoff-strategy';
-import { SchedulingStrategyFactory } from './scheduling-strategy';
-import { StateBackendFactory } from './state-backend';
+import { ConfigurationError, UnknownImplementationError, type Configuration } from '@flott/core';
+import { JobManagerOptions } from '../config/options';
+import { SPI_CHOICES, spiLoader, type SpiChoice } from './loaders';
 
-/** The implementation-name options a JobManager resolves through the container, with the SPI each picks from. */
-export const IMPLEMENTATION_CHOICES: ReadonlyArray<{ readonly option: ConfigOption<string | undefined>; readonly token: symbol; readonly spi: string }> = [
-  { option: JobManagerOptions.SCHEDULER, token: SchedulingStrategyFactory, spi: 'scheduling strategy' },
-  { option: JobManagerOptions.FAILOVER_STRATEGY, token: FailoverStrategyFactory, spi: 'failover strategy' },
-  { option: RestartStrategyOptions.TYPE, token: RestartBackoffStrategyFactory, spi: 'restart strategy' },
-  { option: StateOptions.STATE_BACKEND, token: StateBackendFactory, spi: 'state backend' },
-  { option: StateOptions.CHECKPOINT_STORAGE, token: CheckpointStorageFactory, spi: 'checkpoint storage' },
-  { option: HighAvailabilityOptions.TYPE, token: HighAvailabilityServicesFactory, spi: 'high-availability services' },
+/** The implementation-name options a JobManager resolves through its container (the resource manager driver is checked by mode). */
+export const IMPLEMENTATION_CHOICES: readonly SpiChoice[] = [
+  SPI_CHOICES.scheduler,
+  SPI_CHOICES.failover,
+  SPI_CHOICES.restart,
+  SPI_CHOICES.stateBackend,
+  SPI_CHOICES.checkpointStorage,
+  SPI_CHOICES.highAvailability,
 ];
 
 /** The resource manager of the embedded MiniCluster: its own TaskManager registers as a standalone one would. */
@@ -32,11 +26,11 @@ export const LOCAL_RESOURCE_MANAGER_TYPES: readonly string[] = ['standalone'];
  */
 export function checkImplementationChoices(container: Container, config: Configuration, mode: 'local' | 'cluster'): void {
   const problems: UnknownImplementationError[] = [];
-  for (const { option, token, spi } of IMPLEMENTATION_CHOICES) {
-    const name = config.get(option);
+  for (const choice of IMPLEMENTATION_CHOICES) {
+    const name = config.get(choice.option);
     if (name === undefined) continue;
     try {
-      SpiLoader.fromContainer(container, token, spi, option.key).load(name);
+      spiLoader(container, choice).load(name);
     } catch (e) {
       if (!(e instanceof UnknownImplementationError)) throw e;
       problems.push(e);

@@ -10,26 +10,47 @@ import { RestartBackoffStrategyFactory } from './restart-backoff-strategy';
 import { SchedulingStrategyFactory } from './scheduling-strategy';
 import { StateBackendFactory } from './state-backend';
 
+/** An implementation-name option: its key, the token its factories are bound to, and the SPI's name in errors. */
+export interface SpiChoice {
+  readonly option: ConfigOption<string | undefined>;
+  readonly token: symbol;
+  readonly spi: string;
+}
+
+/** Every SPI chosen by name from configuration (DESIGN.md §2): the one table the loaders and the start-up check use. */
+export const SPI_CHOICES = {
+  scheduler: { option: JobManagerOptions.SCHEDULER, token: SchedulingStrategyFactory, spi: 'scheduling strategy' },
+  failover: { option: JobManagerOptions.FAILOVER_STRATEGY, token: FailoverStrategyFactory, spi: 'failover strategy' },
+  restart: { option: RestartStrategyOptions.TYPE, token: RestartBackoffStrategyFactory, spi: 'restart strategy' },
+  stateBackend: { option: StateOptions.STATE_BACKEND, token: StateBackendFactory, spi: 'state backend' },
+  checkpointStorage: { option: StateOptions.CHECKPOINT_STORAGE, token: CheckpointStorageFactory, spi: 'checkpoint storage' },
+  highAvailability: { option: HighAvailabilityOptions.TYPE, token: HighAvailabilityServicesFactory, spi: 'high-availability services' },
+  resourceManagerDriver: { option: JobManagerOptions.RESOURCE_MANAGER_TYPE, token: ResourceManagerDriverFactory, spi: 'resource manager driver' },
+} as const satisfies Record<string, SpiChoice>;
+
+/** The loader of one SPI, over the factories plugin modules bound in `container`. */
+export function spiLoader<F extends { readonly name: string; readonly aliases?: readonly string[] }>(container: Container, choice: SpiChoice): SpiLoader<F> {
+  return SpiLoader.fromContainer<F>(container, choice.token, choice.spi, choice.option.key);
+}
+
 // The factory interfaces carry no aliases except the restart strategy's; SpiLoader's optional
 // `aliases` field still type-checks for all of them structurally.
 function load<F extends { readonly name: string; readonly aliases?: readonly string[] }>(
   container: Container,
   config: Configuration,
-  token: symbol,
-  spi: string,
-  option: ConfigOption<string>,
+  choice: SpiChoice & { readonly option: ConfigOption<string> },
 ): F {
-  return SpiLoader.fromContainer<F>(container, token, spi, option.key).load(config.get(option));
+  return spiLoader<F>(container, choice).load(config.get(choice.option));
 }
 
 /** `jobmanager.scheduler` → the bound SchedulingStrategyFactory of that name. */
 export function loadSchedulingStrategyFactory(container: Container, config: Configuration): SchedulingStrategyFactory {
-  return load<SchedulingStrategyFactory>(container, config, SchedulingStrategyFactory, 'scheduling strategy', JobManagerOptions.SCHEDULER);
+  return load<SchedulingStrategyFactory>(container, config, SPI_CHOICES.scheduler);
 }
 
 /** `jobmanager.execution.failover-strategy` → the bound FailoverStrategyFactory of that name. */
 export function loadFailoverStrategyFactory(container: Container, config: Configuration): FailoverStrategyFactory {
-  return load<FailoverStrategyFactory>(container, config, FailoverStrategyFactory, 'failover strategy', JobManagerOptions.FAILOVER_STRATEGY);
+  return load<FailoverStrategyFactory>(container, config, SPI_CHOICES.failover);
 }
 
 /** The restart strategy a job gets, and why when `restart-strategy.type` did not name it. */
@@ -51,8 +72,7 @@ export function chooseRestartBackoffStrategyFactory(
   config: Configuration,
   checkpointingEnabled: boolean,
 ): RestartStrategyChoice {
-  const key = RestartStrategyOptions.TYPE.key;
-  const loader = SpiLoader.fromContainer<RestartBackoffStrategyFactory>(container, RestartBackoffStrategyFactory, 'restart strategy', key);
+  const loader = spiLoader<RestartBackoffStrategyFactory>(container, SPI_CHOICES.restart);
   const configured = config.get(RestartStrategyOptions.TYPE);
   if (configured !== undefined) return { factory: loader.load(configured) };
   return checkpointingEnabled
@@ -71,24 +91,20 @@ export function loadRestartBackoffStrategyFactory(
 
 /** `state.backend.type` → the bound StateBackendFactory of that name. */
 export function loadStateBackendFactory(container: Container, config: Configuration): StateBackendFactory {
-  return load<StateBackendFactory>(container, config, StateBackendFactory, 'state backend', StateOptions.STATE_BACKEND);
+  return load<StateBackendFactory>(container, config, SPI_CHOICES.stateBackend);
 }
 
 /** `execution.checkpointing.storage` → the bound CheckpointStorageFactory of that name. */
 export function loadCheckpointStorageFactory(container: Container, config: Configuration): CheckpointStorageFactory {
-  return load<CheckpointStorageFactory>(container, config, CheckpointStorageFactory, 'checkpoint storage', StateOptions.CHECKPOINT_STORAGE);
+  return load<CheckpointStorageFactory>(container, config, SPI_CHOICES.checkpointStorage);
 }
 
 /** `high-availability.type` → the bound HighAvailabilityServicesFactory of that name. */
 export function loadHighAvailabilityServicesFactory(container: Container, config: Configuration): HighAvailabilityServicesFactory {
-  return load<HighAvailabilityServicesFactory>(
-    container, config, HighAvailabilityServicesFactory, 'high-availability services', HighAvailabilityOptions.TYPE,
-  );
+  return load<HighAvailabilityServicesFactory>(container, config, SPI_CHOICES.highAvailability);
 }
 
 /** `resourcemanager.type` → the bound ResourceManagerDriverFactory of that name. */
 export function loadResourceManagerDriverFactory(container: Container, config: Configuration): ResourceManagerDriverFactory {
-  return load<ResourceManagerDriverFactory>(
-    container, config, ResourceManagerDriverFactory, 'resource manager driver', JobManagerOptions.RESOURCE_MANAGER_TYPE,
-  );
+  return load<ResourceManagerDriverFactory>(container, config, SPI_CHOICES.resourceManagerDriver);
 }
