@@ -63,7 +63,7 @@ export abstract class Trigger<T, W extends Window> {
 
 /** Fires once the watermark passes the window's end (default for event-time assigners). */
 export class EventTimeTrigger<T = unknown> extends Trigger<T, Window> {
-  private constructor() {
+  protected constructor() {
     super();
   }
   static create<T = unknown>(): EventTimeTrigger<T> {
@@ -350,25 +350,14 @@ export class NeverTrigger<T = unknown> extends Trigger<T, Window> {
  * Fires once when the input ends: the watermark reaches the window's max timestamp, which for the
  * GlobalWindow is MAX_WATERMARK (default trigger of `GlobalWindows.createWithEndOfStreamTrigger()`).
  */
-export class EndOfStreamTrigger<T = unknown> extends Trigger<T, Window> {
-  private constructor() {
-    super();
-  }
-  static create<T = unknown>(): EndOfStreamTrigger<T> {
+export class EndOfStreamTrigger<T = unknown> extends EventTimeTrigger<T> {
+  static override create<T = unknown>(): EndOfStreamTrigger<T> {
     return new EndOfStreamTrigger<T>();
   }
-  onElement(_e: T, _ts: number, window: Window, ctx: TriggerContext): TriggerResult {
-    ctx.registerEventTimeTimer(window.maxTimestamp());
-    return TriggerResult.CONTINUE;
-  }
-  onEventTime(time: number, window: Window, _ctx: TriggerContext): TriggerResult {
-    return time === window.maxTimestamp() ? TriggerResult.FIRE : TriggerResult.CONTINUE;
-  }
-  onProcessingTime(_time: number, _window: Window, _ctx: TriggerContext): TriggerResult {
-    return TriggerResult.CONTINUE;
-  }
-  clear(window: Window, ctx: TriggerContext): void {
-    ctx.deleteEventTimeTimer(window.maxTimestamp());
+  // The GlobalWindow's end is MAX_WATERMARK, so EventTimeTrigger's timer at the window's end is the end
+  // of the stream; unlike the event-time trigger, as in Flink, this one does not merge.
+  override canMerge(): boolean {
+    return false;
   }
   override toString(): string {
     return 'EndOfStreamTrigger()';
