@@ -55,3 +55,13 @@ export interface TaskDeploymentDescriptor {
   readonly outputs: readonly ResultPartitionDescriptor[];
   readonly jobMasterAddress: string;
 }
+
+/** "name (subtask/parallelism)#attempt", as Flink names a task in its logs and errors. */
+export function taskNameWithSubtaskAndAttempt(tdd: TaskDeploymentDescriptor): string {
+  return `${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber}`;
+}
+
+/** The log context of one task attempt: job, task, subtask, attempt and attempt id. */
+export function taskLogFields(tdd: TaskDeploymentDescriptor): { jobId: string; task: string; subtask: number; attempt: number; attemptId: string } {
+  return { jobId: tdd.jobId, task: tdd.vertex.name, subtask: tdd.subtaskIndex, attempt: tdd.attemptNumber, attemptId: tdd.attemptId };
+}

@@ -17,7 +17,7 @@ import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
 import type { Random } from '../time/random';
-import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import { StreamTask, type TaskEnvironment } from './stream-task';
 
@@ -192,9 +192,7 @@ export class SlotRuntime {
   }
 
   private taskLogger(tdd: TaskDeploymentDescriptor): Logger {
-    return (this.opts.logger ?? SILENT_LOGGER).child({
-      jobId: tdd.jobId, task: tdd.vertex.name, subtask: tdd.subtaskIndex, attempt: tdd.attemptNumber, attemptId: tdd.attemptId,
-    });
+    return (this.opts.logger ?? SILENT_LOGGER).child(taskLogFields(tdd));
   }
 
   private environmentFor(tdd: TaskDeploymentDescriptor, config: Configuration, needsState: boolean): TaskEnvironment {
@@ -263,7 +261,7 @@ export class SlotRuntime {
       this.deploying.delete(tdd.attemptId);
       this.canceledEarly.delete(tdd.attemptId);
       this.flushOutput();
-      this.taskLogger(tdd).info({ err: e }, `Deploying ${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber} failed.`);
+      this.taskLogger(tdd).info({ err: e }, `Deploying ${taskNameWithSubtaskAndAttempt(tdd)} failed.`);
       this.send({ type: 'task-state', update: { jobId: tdd.jobId, attemptId: tdd.attemptId, state: ExecutionState.FAILED, error: serializeError(e) } });
     }
   }

@@ -16,7 +16,7 @@ import type { StateBackend } from '../spi/state-backend';
 import type { Cancellable, Scheduler } from '../time/clock';
 import { yieldToEventLoop } from '../time/event-loop';
 import type { Random } from '../time/random';
-import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import { taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { chainingOutput, type EdgeOutput } from './chain-outputs';
 import { OperatorChain } from './operator-chain';
 import { Wakeup } from './wakeup';
@@ -96,7 +96,7 @@ export class StreamTask {
     private readonly graph: StreamGraph,
     private readonly env: TaskEnvironment,
   ) {
-    this.name = `${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber}`;
+    this.name = taskNameWithSubtaskAndAttempt(tdd);
     this.log = env.logger ?? SILENT_LOGGER;
   }
 

@@ -8,7 +8,7 @@ import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-l
 import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutionStateUpdate, TaskExecutorGateway } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
 import type { Cancellable, Scheduler } from '../time/clock';
-import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { FromSlot, SlotStats } from './slot-protocol';
 import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlot, type TaskSlotFactory } from './slot-thread';
 
@@ -144,8 +144,8 @@ export class TaskExecutor implements TaskExecutorGateway {
     }
     this.attempts.set(tdd.attemptId, { slot, tdd, state: ExecutionState.DEPLOYING });
     this.log.info(
-      { jobId: tdd.jobId, task: tdd.vertex.name, subtask: tdd.subtaskIndex, attempt: tdd.attemptNumber, attemptId: tdd.attemptId, slotIndex: index },
-      `Received task ${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber} (${tdd.attemptId}) for slot ${index}.`,
+      { ...taskLogFields(tdd), slotIndex: index },
+      `Received task ${taskNameWithSubtaskAndAttempt(tdd)} (${tdd.attemptId}) for slot ${index}.`,
     );
     slot.post({ type: 'deploy', tdd, artifactPath: this.artifacts.pathOf(tdd.artifactSha256) });
   }
@@ -289,8 +289,8 @@ export class TaskExecutor implements TaskExecutorGateway {
     const jm = this.opts.rpc.connect<JobMasterGateway>(tdd.jobMasterAddress);
     jm.updateTaskExecutionState(update).catch((err: unknown) => {
       this.log.warn(
-        { err, jobId: update.jobId, task: tdd.vertex.name, subtask: tdd.subtaskIndex, attempt: tdd.attemptNumber, attemptId: update.attemptId, state: update.state },
-        `Could not report state ${update.state} of ${tdd.vertex.name} (${tdd.subtaskIndex + 1}/${tdd.vertex.parallelism})#${tdd.attemptNumber} (${update.attemptId}) to the JobMaster.`,
+        { err, ...taskLogFields(tdd), state: update.state },
+        `Could not report state ${update.state} of ${taskNameWithSubtaskAndAttempt(tdd)} (${update.attemptId}) to the JobMaster.`,
       );
     });
   }
@@ -329,7 +329,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       const { vertex, subtaskIndex, attemptNumber } = a.tdd;
       const taskError = new FlottError(
         'TASK_FAILED',
-        `Task ${vertex.name} (${subtaskIndex + 1}/${vertex.parallelism})#${attemptNumber} failed: ${cause.message}`,
+        `Task ${taskNameWithSubtaskAndAttempt(a.tdd)} failed: ${cause.message}`,
         { task: vertex.name, subtaskIndex, attemptNumber },
         { cause },
       );
