@@ -42,31 +42,30 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
     const toTerminal = !config.contains(LogOptions.FILE);
     logging = createProcessLogging(config, { processName: 'client', defaultLevel: toTerminal ? 'warn' : undefined });
     const started = performance.now();
-    try {
-      await runJob({
-        job,
-        args: jobArgs,
-        configuration: config,
-        container: createDistributionContainer(config),
-        pluginModules: pluginModulesFor(config),
-        logging,
-        onJobSubmitted: (jobId) => {
-          log(`Job has been submitted with JobID ${jobId}`);
-          interrupts.jobSubmitted(jobId);
-        },
-        onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
-        whileRunning: (cluster) => {
-          const watchers = [interrupts.watch(cluster), ...(opts.networkStats ? [sampleNetworkStats(cluster, opts.networkStats)] : [])];
-          return { stop: async () => void (await Promise.all(watchers.map((w) => w.stop()))) };
-        },
-      });
-    } catch (e) {
-      const interrupted = interrupts.finish();
-      if (interrupted !== undefined) return interrupted;
-      throw e;
-    }
+    // A job cancelled by Ctrl-C ends in an error from execute(); the signal's exit code and message win over it.
+    const failed = await runJob({
+      job,
+      args: jobArgs,
+      configuration: config,
+      container: createDistributionContainer(config),
+      pluginModules: pluginModulesFor(config),
+      logging,
+      onJobSubmitted: (jobId) => {
+        log(`Job has been submitted with JobID ${jobId}`);
+        interrupts.jobSubmitted(jobId);
+      },
+      onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
+      whileRunning: (cluster) => {
+        const watchers = [interrupts.watch(cluster), ...(opts.networkStats ? [sampleNetworkStats(cluster, opts.networkStats)] : [])];
+        return { stop: async () => void (await Promise.all(watchers.map((w) => w.stop()))) };
+      },
+    }).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
     const interrupted = interrupts.finish();
     if (interrupted !== undefined) return interrupted;
+    if (failed) throw failed.error;
     log(`Program execution finished in ${Math.round(performance.now() - started)} ms`);
     return 0;
   } catch (e) {
