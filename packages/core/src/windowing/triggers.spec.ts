@@ -200,6 +200,8 @@ describe('EndOfStreamTrigger', () => {
     expect(t.onEventTime(Number.MAX_SAFE_INTEGER, w, ctx)).toBe(TriggerResult.FIRE);
     t.clear(w, ctx);
     expect(ctx.eventTimers.size).toBe(0);
+    expect(t.canMerge()).toBe(false);
+    expect(String(t)).toBe('EndOfStreamTrigger()');
   });
 });
 
