@@ -11,6 +11,7 @@ import { SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import { StateBackendFactory } from '../spi/state-backend';
 import { TestingControlPlane } from '../testing/testing-control-plane';
 import { TestingFailoverStrategyFactory } from '../testing/testing-failover-strategy';
+import { namedOnlyFactory } from '../testing/testing-named-factory';
 import { testingJobGraph, testingJobSubmission } from '../testing/testing-job-submission';
 import { TestingRestartBackoffStrategyFactory } from '../testing/testing-restart-backoff-strategy';
 import { TestingSchedulingStrategyFactory } from '../testing/testing-scheduling-strategy';
@@ -18,13 +19,6 @@ import type { TestingTaskExecutorGateway } from '../testing/testing-task-executo
 import { SeededRandom } from '../time/random';
 import { Dispatcher, InvalidJobSubmissionError } from './dispatcher';
 
-/** Implementations the Dispatcher only looks up by name (the job never creates them here). */
-const namedOnly = (name: string) => ({
-  name,
-  create: (): never => {
-    throw new Error(`Assertion failed: ${name} is not created in Dispatcher tests`);
-  },
-});
 
 const JOB_A = `${'a'.repeat(31)}1`;
 const JOB_B = `${'b'.repeat(31)}2`;
@@ -48,9 +42,9 @@ describe('Dispatcher', () => {
         bind(FailoverStrategyFactory).toConstantValue(new TestingFailoverStrategyFactory());
         bind(RestartBackoffStrategyFactory).toConstantValue(restarts);
         bind(RestartBackoffStrategyFactory).toConstantValue(fixedDelay);
-        bind(StateBackendFactory).toConstantValue(namedOnly('hashmap'));
-        bind(CheckpointStorageFactory).toConstantValue(namedOnly('jobmanager'));
-        bind(HighAvailabilityServicesFactory).toConstantValue(namedOnly('none'));
+        bind(StateBackendFactory).toConstantValue(namedOnlyFactory('hashmap'));
+        bind(CheckpointStorageFactory).toConstantValue(namedOnlyFactory('jobmanager'));
+        bind(HighAvailabilityServicesFactory).toConstantValue(namedOnlyFactory('none'));
       }),
     );
     dispatcher = new Dispatcher({

@@ -1,4 +1,5 @@
-import { Container } from 'inversify';
+import 'reflect-metadata';
+import { inject, injectable, type Container } from 'inversify';
 import { Configuration, FlottError, type Clock } from '@flott/core';
 import { BlobOptions } from '../config/options';
 import { JobNotFoundError } from '../errors';
@@ -13,10 +14,10 @@ import type {
 } from '../rpc/gateways';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { RpcService } from '../rpc/rpc-service';
-import { isCheckpointingEnabled } from '../jobmaster/checkpointing-settings';
+import { createJobContainer } from '../jobmaster/job-container';
 import { checkImplementationChoices } from '../spi/implementation-check';
-import { chooseRestartBackoffStrategyFactory, loadFailoverStrategyFactory, loadSchedulingStrategyFactory } from '../spi/loaders';
 import type { Scheduler } from '../time/clock';
+import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { SystemRandom, type Random } from '../time/random';
 
 export class InvalidJobSubmissionError extends FlottError {
@@ -31,6 +32,8 @@ export interface DispatcherOptions {
   readonly scheduler: Scheduler;
   /** Randomness of per-job strategies (restart jitter); the process's own when not given. */
   readonly random?: Random;
+  /** Ids the jobs hand out (slot allocations); the process's own randomness when not given. */
+  readonly ids?: IdGenerator;
   readonly configuration: Configuration;
   readonly resourceManagerAddress: string;
   /** Root container holding the plugin modules; each job gets a child container. */
@@ -38,6 +41,8 @@ export interface DispatcherOptions {
   /** Silent by default; each JobMaster gets a child bound to its jobId. */
   readonly logger?: Logger;
 }
+/** The Dispatcher's collaborators, as the cluster's container resolves them (wiring/cluster-container.ts). */
+export const DispatcherOptions = Symbol.for('flott.DispatcherOptions');
 
 interface JobEntry {
   readonly jobName: string;
@@ -47,17 +52,23 @@ interface JobEntry {
 
 /**
  * Entry point for jobs (Flink's Dispatcher): accepts submissions with their bundle, starts one
- * JobMaster per job in a child container, and answers status and result queries.
+ * JobMaster per job from the job's own child container (jobmaster/job-container.ts), and answers
+ * status and result queries.
  */
+@injectable()
 export class Dispatcher implements DispatcherGateway {
   readonly address: string;
   private readonly jobs = new Map<string, JobEntry>();
   private readonly blobs = new Map<string, Uint8Array>();
   private readonly log: Logger;
+  private readonly random: Random;
+  private readonly ids: IdGenerator;
 
-  constructor(private readonly opts: DispatcherOptions) {
+  constructor(@inject(DispatcherOptions) private readonly opts: DispatcherOptions) {
     this.address = opts.rpc.register('dispatcher', this as DispatcherGateway);
     this.log = opts.logger ?? SILENT_LOGGER;
+    this.random = opts.random ?? new SystemRandom();
+    this.ids = opts.ids ?? new SystemIdGenerator();
   }
 
   async putBlob(sha256: string, data: Uint8Array): Promise<void> {
@@ -85,27 +96,27 @@ export class Dispatcher implements DispatcherGateway {
     }
     // Per-job objects live in a child container (DESIGN.md §2): the job's configuration overrides the cluster's.
     this.log.info({ jobId: jobGraph.jobId }, `Received JobGraph submission '${jobGraph.jobName}' (${jobGraph.jobId}).`);
-    const jobContainer = new Container({ parent: this.opts.container });
     const config = this.opts.configuration.merge(Configuration.fromRecord(submission.configuration));
-    checkImplementationChoices(jobContainer, config, 'cluster');
-    const restart = chooseRestartBackoffStrategyFactory(jobContainer, config, isCheckpointingEnabled(config, jobGraph.jobType));
-    const master = new JobMaster({
+    const jobContainer = createJobContainer({
+      parent: this.opts.container,
       submission,
       configuration: config,
-      rpc: this.opts.rpc,
-      clock: this.opts.clock,
-      scheduler: this.opts.scheduler,
-      resourceManagerAddress: this.opts.resourceManagerAddress,
-      schedulingStrategyFactory: loadSchedulingStrategyFactory(jobContainer, config),
-      failoverStrategyFactory: loadFailoverStrategyFactory(jobContainer, config),
-      restartBackoffStrategy: restart.factory.create(config, this.opts.clock, this.opts.random ?? new SystemRandom()),
-      restartStrategyDefaultReason: restart.defaultReason,
-      logger: this.opts.logger,
+      services: {
+        rpc: this.opts.rpc,
+        clock: this.opts.clock,
+        scheduler: this.opts.scheduler,
+        random: this.random,
+        ids: this.ids,
+        logger: this.log,
+        resourceManagerAddress: this.opts.resourceManagerAddress,
+      },
       onTerminal: (result) => {
         const entry = this.jobs.get(jobGraph.jobId);
         if (entry) entry.result = result;
       },
     });
+    checkImplementationChoices(jobContainer, config, 'cluster');
+    const master = jobContainer.get(JobMaster);
     this.jobs.set(jobGraph.jobId, { jobName: jobGraph.jobName, master });
     master.start();
     return jobGraph.jobId;

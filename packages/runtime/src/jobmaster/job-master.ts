@@ -1,3 +1,5 @@
+import 'reflect-metadata';
+import { inject, injectable } from 'inversify';
 import { FlottError, deserializeError, serializeError, type Clock, type Configuration, type SerializedError } from '@flott/core';
 import { ClientOptions } from '../config/options';
 import { ExecutionGraph, ExecutionGraphSchedulingTopology, type ExecutionVertex } from '../executiongraph';
@@ -28,6 +30,7 @@ import type { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
 import type { SchedulingStrategy, SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
 import type { Scheduler } from '../time/clock';
+import type { IdGenerator } from '../time/ids';
 import { mergeAccumulatorValues } from '../execution/accumulators';
 import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
@@ -60,7 +63,11 @@ export interface JobMasterOptions {
   readonly onTerminal: (result: JobResultInfo) => void;
   /** The job's log (the Dispatcher passes one bound to the jobId); silent by default. */
   readonly logger?: Logger;
+  /** Slot allocation ids; the process's own randomness when not given (a simulator passes seeded ones). */
+  readonly ids?: IdGenerator;
 }
+/** The JobMaster's collaborators, as the job's container resolves them (jobmaster/job-container.ts). */
+export const JobMasterOptions = Symbol.for('flott.JobMasterOptions');
 
 /**
  * Runs one job (Flink's JobMaster with its scheduler): builds the ExecutionGraph, gets slots,
@@ -68,6 +75,7 @@ export interface JobMasterOptions {
  * strategy picks while the restart strategy allows, and ends the job. Everything runs on the
  * JobManager's event loop; RPCs are the only way out.
  */
+@injectable()
 export class JobMaster implements JobMasterGateway {
   readonly address: string;
   readonly graph: ExecutionGraph;
@@ -84,7 +92,7 @@ export class JobMaster implements JobMasterGateway {
   private runningSince = 0;
   private readonly log: Logger;
 
-  constructor(private readonly opts: JobMasterOptions) {
+  constructor(@inject(JobMasterOptions) private readonly opts: JobMasterOptions) {
     const jobGraph = opts.submission.jobGraph;
     this.log = (opts.logger ?? SILENT_LOGGER).child({ jobId: jobGraph.jobId });
     this.graph = new ExecutionGraph(jobGraph, { clock: opts.clock });
@@ -99,7 +107,7 @@ export class JobMaster implements JobMasterGateway {
     // Registered last: a job that cannot be built (invalid graph or configuration) must not keep its address taken.
     this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
     this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
-    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, { log: this.log });
+    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, { log: this.log, ids: opts.ids });
   }
 
   /**

@@ -26,6 +26,7 @@ export interface Logger {
   child(bindings: LogFields): Logger;
   isLevelEnabled(level: string): boolean;
 }
+export const Logger = Symbol.for('flott.Logger');
 
 const ignore: LogMethod = () => undefined;
 

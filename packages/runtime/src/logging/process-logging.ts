@@ -16,6 +16,7 @@ export interface ThreadLogSink {
   write(line: string): void;
 }
 
+export const ThreadLogSink = Symbol.for('flott.ThreadLogSink');
 export const SILENT_THREAD_LOG_SINK: ThreadLogSink = { level: 'off', write: () => undefined };
 
 /**

@@ -1,17 +1,18 @@
 import type { Container } from 'inversify';
 import type { Clock, Configuration } from '@flott/core';
-import { LogOptions, RpcOptions, TaskManagerOptions } from '../config/options';
+import { LogOptions } from '../config/options';
 import { Dispatcher } from '../dispatcher/dispatcher';
+import { bindJobManagerRoles, bindTaskManager, createClusterContainer } from '../entrypoint/cluster-container';
 import { createProcessLogging, SILENT_PROCESS_LOGGING, type ProcessLogging } from '../logging/process-logging';
 import { ResourceManager } from '../resourcemanager/resource-manager';
 import type { DispatcherGateway } from '../rpc/gateways';
-import { LocalRpcService } from '../rpc/rpc-service';
+import { RpcService, type LocalRpcService } from '../rpc/rpc-service';
 import { checkImplementationChoices } from '../spi/implementation-check';
-import { loadHighAvailabilityServicesFactory } from '../spi/loaders';
-import type { HighAvailabilityServices, LeaderElectionService } from '../spi/high-availability-services';
+import { HighAvailabilityServices, type LeaderElectionService } from '../spi/high-availability-services';
 import { TaskExecutor } from '../taskexecutor/task-executor';
-import { SystemClock, SystemScheduler, type Scheduler } from '../time/clock';
-import { SystemIdGenerator, type IdGenerator } from '../time/ids';
+import type { Scheduler } from '../time/clock';
+import type { IdGenerator } from '../time/ids';
+import type { Random } from '../time/random';
 
 export interface MiniClusterOptions {
   readonly configuration: Configuration;
@@ -23,6 +24,8 @@ export interface MiniClusterOptions {
   readonly scheduler?: Scheduler;
   /** The TaskManager's resource id; the process's own randomness when not given. */
   readonly ids?: IdGenerator;
+  /** Randomness of per-job strategies (restart jitter); the process's own when not given. */
+  readonly random?: Random;
   readonly stdout?: (text: string) => void;
   readonly stderr?: (text: string) => void;
   /**
@@ -51,6 +54,8 @@ async function becomeLeader(election: LeaderElectionService, address: string): P
  */
 export class MiniCluster {
   private constructor(
+    /** The cluster's container (entrypoint/cluster-container.ts); each job's container is its child. */
+    readonly container: Container,
     readonly rpc: LocalRpcService,
     readonly ha: HighAvailabilityServices,
     readonly resourceManager: ResourceManager,
@@ -75,38 +80,26 @@ export class MiniCluster {
   }
 
   private static async startWith(opts: MiniClusterOptions, logging: ProcessLogging, ownLogging: ProcessLogging | undefined): Promise<MiniCluster> {
-    const config = opts.configuration;
-    const logger = logging.logger;
-    const clock = opts.clock ?? new SystemClock();
-    const scheduler = opts.scheduler ?? new SystemScheduler();
-    const rpc = new LocalRpcService(config.get(RpcOptions.ASK_TIMEOUT), scheduler);
-    const ha = loadHighAvailabilityServicesFactory(opts.container, config).create(config);
-    const resourceManager = new ResourceManager({
-      rpc,
-      scheduler,
-      slotRequestTimeoutMs: config.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT),
-      canStartWorkers: false,
-      logger,
+    const container = createClusterContainer(opts.container, {
+      configuration: opts.configuration,
+      logging,
+      pluginModules: opts.pluginModules,
+      clock: opts.clock,
+      scheduler: opts.scheduler,
+      random: opts.random,
+      ids: opts.ids,
     });
-    const dispatcher = new Dispatcher({ rpc, clock, scheduler, configuration: config, resourceManagerAddress: resourceManager.address, container: opts.container, logger });
+    bindJobManagerRoles(container);
+    bindTaskManager(container, { stdout: opts.stdout, stderr: opts.stderr });
+    const ha = container.get<HighAvailabilityServices>(HighAvailabilityServices);
+    const resourceManager = container.get(ResourceManager);
+    const dispatcher = container.get(Dispatcher);
     const elections = [ha.getLeaderElectionService('resource_manager'), ha.getLeaderElectionService('dispatcher')];
     await becomeLeader(elections[0], resourceManager.address);
     await becomeLeader(elections[1], dispatcher.address);
-    const taskExecutor = new TaskExecutor({
-      resourceId: `taskmanager-${(opts.ids ?? new SystemIdGenerator()).nextId().slice(0, 8)}`,
-      configuration: config,
-      rpc,
-      scheduler,
-      resourceManagerAddress: resourceManager.address,
-      dispatcherAddress: dispatcher.address,
-      pluginModules: opts.pluginModules,
-      stdout: opts.stdout,
-      stderr: opts.stderr,
-      logger,
-      threadLogSink: logging.threadSink,
-    });
+    const taskExecutor = container.get(TaskExecutor);
     await taskExecutor.start();
-    return new MiniCluster(rpc, ha, resourceManager, dispatcher, taskExecutor, elections, ownLogging);
+    return new MiniCluster(container, container.get<LocalRpcService>(RpcService), ha, resourceManager, dispatcher, taskExecutor, elections, ownLogging);
   }
 
   /** The Dispatcher's gateway, as a client sees it. */

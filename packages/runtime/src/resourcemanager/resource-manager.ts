@@ -1,3 +1,5 @@
+import 'reflect-metadata';
+import { inject, injectable } from 'inversify';
 import { FlottError, serializeError } from '@flott/core';
 import { SlotRequestTimeoutError } from '../errors';
 import type {
@@ -44,6 +46,8 @@ export interface ResourceManagerOptions {
   /** Silent by default. */
   readonly logger?: Logger;
 }
+/** The ResourceManager's collaborators, as the cluster's container resolves them (wiring/cluster-container.ts). */
+export const ResourceManagerOptions = Symbol.for('flott.ResourceManagerOptions');
 
 /**
  * The ResourceManager with its slot manager (Flink's): TaskExecutors register their slots; a
@@ -53,6 +57,7 @@ export interface ResourceManagerOptions {
  * its TaskExecutor disconnects, is reported to the JobMaster (notifyAllocationFailure). All calls
  * run on the JobManager's event loop.
  */
+@injectable()
 export class ResourceManager implements ResourceManagerGateway {
   readonly address: string;
   readonly resourceManagerId = `rm-${process.pid}`;
@@ -61,7 +66,7 @@ export class ResourceManager implements ResourceManagerGateway {
   private readonly pending: PendingRequest[] = [];
   private readonly log: Logger;
 
-  constructor(private readonly opts: ResourceManagerOptions) {
+  constructor(@inject(ResourceManagerOptions) private readonly opts: ResourceManagerOptions) {
     this.address = opts.rpc.register('resourcemanager', this as ResourceManagerGateway);
     this.log = (opts.logger ?? SILENT_LOGGER).child({ component: 'ResourceManager' });
   }

@@ -106,6 +106,8 @@ export interface JobSubmission {
   /** Job-level configuration (the client's file + -D), plain values. */
   readonly configuration: Record<string, unknown>;
 }
+/** The submission a job's container was made for. */
+export const JobSubmission = Symbol.for('flott.JobSubmission');
 
 export interface JobResultInfo {
   readonly jobId: string;

@@ -13,6 +13,7 @@ export interface RpcService {
   connect<T extends object>(address: string): T;
   close(): Promise<void>;
 }
+export const RpcService = Symbol.for('flott.RpcService');
 
 export class RpcTimeoutError extends FlottError {
   constructor(address: string, method: string, timeoutMs: number) {

@@ -81,6 +81,8 @@ export interface HighAvailabilityServices {
   cleanupJobData(jobId: string): Promise<void>;
   close(): Promise<void>;
 }
+/** The process's services, bound in its cluster container (the factory below makes them). */
+export const HighAvailabilityServices = Symbol.for('flott.HighAvailabilityServices');
 
 export interface HighAvailabilityServicesFactory {
   /** Config name (`high-availability.type`). */

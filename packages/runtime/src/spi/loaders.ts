@@ -59,6 +59,8 @@ export interface RestartStrategyChoice {
   /** Set when the option is unset: "the default when checkpointing is disabled", for the job's failure message. */
   readonly defaultReason?: string;
 }
+/** A job's choice, bound in its container. */
+export const RestartStrategyChoice = Symbol.for('flott.RestartStrategyChoice');
 
 /**
  * `restart-strategy.type` → the bound RestartBackoffStrategyFactory of that name or alias. The option

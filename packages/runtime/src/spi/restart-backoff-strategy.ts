@@ -15,6 +15,8 @@ export interface RestartBackoffStrategy {
   /** Human-readable description for error messages ("FixedDelay(attempts=3, delay=1000ms)"). */
   describe(): string;
 }
+/** A job's own strategy, bound in its container (the factory below makes it). */
+export const RestartBackoffStrategy = Symbol.for('flott.RestartBackoffStrategy');
 
 export interface RestartBackoffStrategyFactory {
   /** Config name (`restart-strategy.type`). */

@@ -1,4 +1,6 @@
+import 'reflect-metadata';
 import { MessageChannel } from 'node:worker_threads';
+import { inject, injectable } from 'inversify';
 import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifact';
 import { BlobOptions, NetworkOptions, TaskManagerOptions } from '../config/options';
@@ -49,12 +51,15 @@ export interface TaskExecutorOptions {
   /** Where the slot threads' log lines go and at what level they log; nowhere by default. */
   readonly threadLogSink?: ThreadLogSink;
 }
+/** The TaskExecutor's collaborators, as the cluster's container resolves them (wiring/cluster-container.ts). */
+export const TaskExecutorOptions = Symbol.for('flott.TaskExecutorOptions');
 
 /**
  * A TaskManager's TaskExecutor (Flink's): offers its slots through the ResourceManager to
  * JobMasters, runs deployed subtasks in its slot threads, brokers data connections between slots,
  * and reports task states to the JobMaster. All calls arrive on the process's main event loop.
  */
+@injectable()
 export class TaskExecutor implements TaskExecutorGateway {
   readonly address: string;
   private readonly slots: TaskSlot[] = [];
@@ -71,7 +76,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   private readonly log: Logger;
   private readonly threadLogSink: ThreadLogSink;
 
-  constructor(private readonly opts: TaskExecutorOptions) {
+  constructor(@inject(TaskExecutorOptions) private readonly opts: TaskExecutorOptions) {
     this.address = opts.rpc.register(`taskmanager-${opts.resourceId}`, this as TaskExecutorGateway);
     this.log = (opts.logger ?? SILENT_LOGGER).child({ resourceId: opts.resourceId });
     this.threadLogSink = opts.threadLogSink ?? SILENT_THREAD_LOG_SINK;

@@ -1,0 +1,119 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import { Clock, Configuration } from '@flott/core';
+import { RpcOptions, TaskManagerOptions } from '../config/options';
+import { Dispatcher, DispatcherOptions } from '../dispatcher/dispatcher';
+import { ResourceManagerAddress } from '../jobmaster/job-container';
+import { Logger } from '../logging/logger';
+import { ThreadLogSink, type ProcessLogging } from '../logging/process-logging';
+import { ResourceManager, ResourceManagerOptions } from '../resourcemanager/resource-manager';
+import { LocalRpcService, RpcService } from '../rpc/rpc-service';
+import { HighAvailabilityServices } from '../spi/high-availability-services';
+import { loadHighAvailabilityServicesFactory } from '../spi/loaders';
+import { TaskExecutor, TaskExecutorOptions } from '../taskexecutor/task-executor';
+import { Scheduler, SystemClock, SystemScheduler } from '../time/clock';
+import { IdGenerator, SystemIdGenerator } from '../time/ids';
+import { Random, SystemRandom } from '../time/random';
+
+/** The Dispatcher's address, for TaskExecutors (job bundles) and clients. */
+export const DispatcherAddress = Symbol.for('flott.DispatcherAddress');
+/** Plugin packages by name, for the slot threads to load (they cannot share the process's container). */
+export const PluginModules = Symbol.for('flott.PluginModules');
+
+export interface ClusterServices {
+  readonly configuration: Configuration;
+  /** The process's logging: its logger for the roles, its thread sink for the slot threads. */
+  readonly logging: ProcessLogging;
+  readonly pluginModules: readonly string[];
+  /** The system's when not given; tests and the simulator pass manual or seeded ones. */
+  readonly clock?: Clock;
+  readonly scheduler?: Scheduler;
+  readonly random?: Random;
+  readonly ids?: IdGenerator;
+}
+
+/**
+ * The cluster's container (DESIGN.md §2), a child of the distribution's plugin container: binds the
+ * process-wide services once (configuration, time, randomness, ids, logging, the RPC service and the
+ * high-availability services chosen by `high-availability.type`). The roles are bound by
+ * {@link bindJobManagerRoles} and {@link bindTaskManager}, so a JobManager process, a TaskManager
+ * process and the MiniCluster (both) compose the same bindings. Jobs get children of this container.
+ */
+export function createClusterContainer(plugins: Container, services: ClusterServices): Container {
+  const config = services.configuration;
+  const cluster = new Container({ parent: plugins });
+  cluster.bind(Configuration).toConstantValue(config);
+  cluster.bind(Clock).toConstantValue(services.clock ?? new SystemClock());
+  cluster.bind(Scheduler).toConstantValue(services.scheduler ?? new SystemScheduler());
+  cluster.bind(Random).toConstantValue(services.random ?? new SystemRandom());
+  cluster.bind(IdGenerator).toConstantValue(services.ids ?? new SystemIdGenerator());
+  cluster.bind(Logger).toConstantValue(services.logging.logger);
+  cluster.bind(ThreadLogSink).toConstantValue(services.logging.threadSink);
+  cluster.bind(PluginModules).toConstantValue(services.pluginModules);
+  // The in-process transport; the distributed cluster binds a network one here.
+  cluster
+    .bind(RpcService)
+    .toResolvedValue((scheduler: Scheduler) => new LocalRpcService(config.get(RpcOptions.ASK_TIMEOUT), scheduler), [Scheduler])
+    .inSingletonScope();
+  cluster
+    .bind(HighAvailabilityServices)
+    .toDynamicValue(() => loadHighAvailabilityServicesFactory(cluster, config).create(config))
+    .inSingletonScope();
+  return cluster;
+}
+
+/** The JobManager's roles: the ResourceManager and the Dispatcher, which makes each job's container a child of `cluster`. */
+export function bindJobManagerRoles(cluster: Container): void {
+  cluster
+    .bind(ResourceManagerOptions)
+    .toResolvedValue(
+      (rpc: RpcService, scheduler: Scheduler, config: Configuration, logger: Logger): ResourceManagerOptions => ({
+        rpc,
+        scheduler,
+        slotRequestTimeoutMs: config.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT),
+        // No driver starts TaskManagers yet: standalone TaskManagers register themselves.
+        canStartWorkers: false,
+        logger,
+      }),
+      [RpcService, Scheduler, Configuration, Logger],
+    )
+    .inSingletonScope();
+  cluster.bind(ResourceManager).toSelf().inSingletonScope();
+  cluster.bind(ResourceManagerAddress).toResolvedValue((rm: ResourceManager) => rm.address, [ResourceManager]);
+  cluster
+    .bind(DispatcherOptions)
+    .toResolvedValue(
+      (rpc: RpcService, clock: Clock, scheduler: Scheduler, random: Random, ids: IdGenerator, configuration: Configuration,
+        resourceManagerAddress: string, logger: Logger): DispatcherOptions => ({
+        rpc, clock, scheduler, random, ids, configuration, resourceManagerAddress, logger, container: cluster,
+      }),
+      [RpcService, Clock, Scheduler, Random, IdGenerator, Configuration, ResourceManagerAddress, Logger],
+    )
+    .inSingletonScope();
+  cluster.bind(Dispatcher).toSelf().inSingletonScope();
+  cluster.bind(DispatcherAddress).toResolvedValue((d: Dispatcher) => d.address, [Dispatcher]);
+}
+
+export interface TaskManagerParameters {
+  /** Where the slots' `print()` output goes; the process's stdout and stderr when not given. */
+  readonly stdout?: (text: string) => void;
+  readonly stderr?: (text: string) => void;
+}
+
+/** A TaskManager: its TaskExecutor, named `taskmanager-<8 hex digits from the IdGenerator>`. */
+export function bindTaskManager(cluster: Container, params: TaskManagerParameters = {}): void {
+  cluster
+    .bind(TaskExecutorOptions)
+    .toResolvedValue(
+      (configuration: Configuration, rpc: RpcService, scheduler: Scheduler, ids: IdGenerator, resourceManagerAddress: string,
+        dispatcherAddress: string, pluginModules: readonly string[], logger: Logger, threadLogSink: ThreadLogSink): TaskExecutorOptions => ({
+        resourceId: `taskmanager-${ids.nextId().slice(0, 8)}`,
+        configuration, rpc, scheduler, resourceManagerAddress, dispatcherAddress, pluginModules, logger, threadLogSink,
+        stdout: params.stdout,
+        stderr: params.stderr,
+      }),
+      [Configuration, RpcService, Scheduler, IdGenerator, ResourceManagerAddress, DispatcherAddress, PluginModules, Logger, ThreadLogSink],
+    )
+    .inSingletonScope();
+  cluster.bind(TaskExecutor).toSelf().inSingletonScope();
+}

@@ -1,0 +1,102 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import { Clock, Configuration } from '@flott/core';
+import { Logger } from '../logging/logger';
+import { JobSubmission, type JobResultInfo } from '../rpc/gateways';
+import { RpcService } from '../rpc/rpc-service';
+import { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
+import { RestartStrategyChoice, chooseRestartBackoffStrategyFactory, loadFailoverStrategyFactory, loadSchedulingStrategyFactory } from '../spi/loaders';
+import { Scheduler } from '../time/clock';
+import { IdGenerator } from '../time/ids';
+import { Random } from '../time/random';
+import { isCheckpointingEnabled } from './checkpointing-settings';
+import { JobMaster, JobMasterOptions } from './job-master';
+
+/** The address of the ResourceManager the JobManager's roles talk to. */
+export const ResourceManagerAddress = Symbol.for('flott.ResourceManagerAddress');
+
+/** Called once with the job's result when it reaches a globally terminal state (the Dispatcher records it). */
+export type JobTerminationListener = (result: JobResultInfo) => void;
+export const JobTerminationListener = Symbol.for('flott.JobTerminationListener');
+
+
+/** The JobManager-wide services a job's objects use, handed down by the Dispatcher. */
+export interface JobManagerServices {
+  readonly rpc: RpcService;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly random: Random;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  readonly resourceManagerAddress: string;
+}
+
+export interface JobContainerParameters {
+  /** Holds the plugin factories the job's strategies are chosen from (the cluster's container). */
+  readonly parent: Container;
+  readonly submission: JobSubmission;
+  /** The job's configuration: the cluster's with the submission's on top. */
+  readonly configuration: Configuration;
+  readonly services: JobManagerServices;
+  readonly onTerminal: JobTerminationListener;
+}
+
+/**
+ * The per-job child container (DESIGN.md §2): binds the job's submission and configuration, the
+ * JobManager services it uses, its strategies (scheduling and failover factories chosen by name,
+ * its own restart backoff strategy) and the JobMaster built from them, each once per job. Resolving
+ * `JobMaster` builds the job's object graph; the checkpoint coordinator joins it here.
+ *
+ * The services are bound in the job's container, not looked up in the parent, so a Dispatcher wired
+ * by hand over a container that holds only plugins still runs jobs. The job's `Configuration`
+ * shadows the cluster's for everything resolved from this container.
+ */
+export function createJobContainer(params: JobContainerParameters): Container {
+  const { submission, configuration, services } = params;
+  const job = new Container({ parent: params.parent });
+  job.bind(JobSubmission).toConstantValue(submission);
+  job.bind(Configuration).toConstantValue(configuration);
+  job.bind(RpcService).toConstantValue(services.rpc);
+  job.bind(Clock).toConstantValue(services.clock);
+  job.bind(Scheduler).toConstantValue(services.scheduler);
+  job.bind(Random).toConstantValue(services.random);
+  job.bind(IdGenerator).toConstantValue(services.ids);
+  job.bind(Logger).toConstantValue(services.logger);
+  job.bind(ResourceManagerAddress).toConstantValue(services.resourceManagerAddress);
+  job.bind(JobTerminationListener).toConstantValue(params.onTerminal);
+
+  // Loaders read the plugin factories through `job`, which sees the parent's bindings.
+  job
+    .bind(RestartStrategyChoice)
+    .toDynamicValue(() => chooseRestartBackoffStrategyFactory(job, configuration, isCheckpointingEnabled(configuration, submission.jobGraph.jobType)))
+    .inSingletonScope();
+  job
+    .bind(RestartBackoffStrategy)
+    .toResolvedValue(
+      (choice: RestartStrategyChoice, clock: Clock, random: Random) => choice.factory.create(configuration, clock, random),
+      [RestartStrategyChoice, Clock, Random],
+    )
+    .inSingletonScope();
+  job
+    .bind(JobMasterOptions)
+    .toDynamicValue(
+      (ctx): JobMasterOptions => ({
+        submission: ctx.get<JobSubmission>(JobSubmission),
+        configuration: ctx.get(Configuration),
+        rpc: ctx.get<RpcService>(RpcService),
+        clock: ctx.get<Clock>(Clock),
+        scheduler: ctx.get<Scheduler>(Scheduler),
+        ids: ctx.get<IdGenerator>(IdGenerator),
+        logger: ctx.get<Logger>(Logger),
+        resourceManagerAddress: ctx.get<string>(ResourceManagerAddress),
+        schedulingStrategyFactory: loadSchedulingStrategyFactory(job, configuration),
+        failoverStrategyFactory: loadFailoverStrategyFactory(job, configuration),
+        restartBackoffStrategy: ctx.get<RestartBackoffStrategy>(RestartBackoffStrategy),
+        restartStrategyDefaultReason: ctx.get<RestartStrategyChoice>(RestartStrategyChoice).defaultReason,
+        onTerminal: ctx.get<JobTerminationListener>(JobTerminationListener),
+      }),
+    )
+    .inSingletonScope();
+  job.bind(JobMaster).toSelf().inSingletonScope();
+  return job;
+}
