@@ -25,7 +25,7 @@ export { ExecutionState, JobStatus, checkExecutionTransition, checkJobTransition
   isTerminalExecutionState, isGloballyTerminal } from './execution/execution-state';
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
   HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, ALL_OPTION_GROUPS } from './config/options';
-export { CheckpointingOptions, LogOptions } from './config/options';
+export { CheckpointingOptions, StateRecoveryOptions, LogOptions } from './config/options';
 export { LOG_LEVELS, SILENT_LOGGER, createProcessLogging, configuredLogLevel, createThreadLogger, SILENT_PROCESS_LOGGING,
   SILENT_THREAD_LOG_SINK } from './logging/index';
 export type { LogLevel, LogFields, LogMethod, Logger, ProcessLogging, ProcessLoggingOptions, ThreadLogSink } from './logging/index';

@@ -181,8 +181,72 @@ export const StateOptions = {
 export const CheckpointingOptions = {
   INTERVAL: O.optionalDurationMs('execution.checkpointing.interval', {
     description:
-      'Interval of periodic checkpoints; unset or 0 means checkpointing is disabled. Flott does not take checkpoints ' +
-      'yet: for now this setting only decides the default restart strategy (see restart-strategy.type). Batch jobs never checkpoint.',
+      'Interval of periodic checkpoints; unset or 0 means checkpointing is disabled (and decides the default restart ' +
+      'strategy, see restart-strategy.type). Batch jobs never checkpoint.',
+  }),
+  CHECKPOINTING_MODE: O.enumOf('execution.checkpointing.mode', ['EXACTLY_ONCE', 'AT_LEAST_ONCE'] as const, {
+    defaultValue: 'EXACTLY_ONCE',
+    description:
+      'EXACTLY_ONCE aligns barriers (an input that delivered the barrier waits until all inputs have); AT_LEAST_ONCE does not ' +
+      'block inputs, so records after the barrier on one input may be in the snapshot and replayed after a restore.',
+  }),
+  CHECKPOINTING_TIMEOUT: O.durationMs('execution.checkpointing.timeout', {
+    defaultValue: 10 * 60_000,
+    description: 'A checkpoint not completed within this time is aborted (counted as a failed checkpoint).',
+  }),
+  MIN_PAUSE_BETWEEN_CHECKPOINTS: O.durationMs('execution.checkpointing.min-pause', {
+    defaultValue: 0,
+    description: 'Least time between the end of one checkpoint and the start of the next, so a slow checkpoint does not leave no time for processing.',
+  }),
+  MAX_CONCURRENT_CHECKPOINTS: O.int('execution.checkpointing.max-concurrent-checkpoints', {
+    defaultValue: 1, min: 1,
+    description: 'Checkpoints that may be in progress at the same time; a periodic trigger waits while this many are pending.',
+  }),
+  TOLERABLE_FAILURE_NUMBER: O.int('execution.checkpointing.tolerable-failed-checkpoints', {
+    defaultValue: 0, min: 0,
+    description: 'Consecutive failed (declined, expired) checkpoints tolerated before the job fails over; 0 fails it at the first.',
+  }),
+  MAX_RETAINED_CHECKPOINTS: O.int('execution.checkpointing.num-retained', {
+    defaultValue: 1, min: 1,
+    deprecatedKeys: ['state.checkpoints.num-retained'],
+    description: 'Completed checkpoints kept; older ones are subsumed and discarded.',
+  }),
+  EXTERNALIZED_CHECKPOINT_RETENTION: O.enumOf(
+    'execution.checkpointing.externalized-checkpoint-retention',
+    ['NO_EXTERNALIZED_CHECKPOINTS', 'DELETE_ON_CANCELLATION', 'RETAIN_ON_CANCELLATION'] as const,
+    {
+      defaultValue: 'NO_EXTERNALIZED_CHECKPOINTS',
+      description:
+        'What happens to the retained checkpoints when the job ends: NO_EXTERNALIZED_CHECKPOINTS and DELETE_ON_CANCELLATION ' +
+        'delete them when the job is canceled or finishes (kept when it fails); RETAIN_ON_CANCELLATION keeps them, for a restore with -s.',
+    },
+  ),
+  INCREMENTAL_CHECKPOINTS: O.bool('execution.checkpointing.incremental', {
+    defaultValue: false,
+    deprecatedKeys: ['state.backend.incremental'],
+    description: 'Checkpoints upload only what changed since the previous one, where the state backend supports it (lmdb).',
+  }),
+  ENABLE_UNALIGNED: O.bool('execution.checkpointing.unaligned.enabled', {
+    defaultValue: false,
+    deprecatedKeys: ['execution.checkpointing.unaligned'],
+    description: 'Barriers overtake in-flight buffers, which are stored with the snapshot and replayed on restore (exactly-once mode only).',
+  }),
+  ALIGNED_CHECKPOINT_TIMEOUT: O.durationMs('execution.checkpointing.aligned-checkpoint-timeout', {
+    defaultValue: 0,
+    deprecatedKeys: ['execution.checkpointing.alignment-timeout'],
+    description: 'With unaligned checkpoints enabled: a checkpoint starts aligned and switches to unaligned when alignment takes longer than this; 0 starts unaligned.',
+  }),
+};
+
+export const StateRecoveryOptions = {
+  SAVEPOINT_PATH: O.optionalString('execution.state-recovery.path', {
+    deprecatedKeys: ['execution.savepoint.path'],
+    description: 'A savepoint or retained checkpoint (its directory or _metadata file) the job starts from (flott run -s).',
+  }),
+  SAVEPOINT_IGNORE_UNCLAIMED_STATE: O.bool('execution.state-recovery.ignore-unclaimed-state', {
+    defaultValue: false,
+    deprecatedKeys: ['execution.savepoint.ignore-unclaimed-state'],
+    description: 'Start even when the savepoint has state of an operator the job no longer has (flott run -n / --allowNonRestoredState); by default such a restore fails.',
   }),
 };
 
@@ -265,6 +329,7 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   RestartStrategy: RestartStrategyOptions as Record<string, ConfigOption<unknown>>,
   State: StateOptions as Record<string, ConfigOption<unknown>>,
   Checkpointing: CheckpointingOptions as Record<string, ConfigOption<unknown>>,
+  StateRecovery: StateRecoveryOptions as Record<string, ConfigOption<unknown>>,
   HighAvailability: HighAvailabilityOptions as Record<string, ConfigOption<unknown>>,
   Blob: BlobOptions as Record<string, ConfigOption<unknown>>,
   Rpc: RpcOptions as Record<string, ConfigOption<unknown>>,

@@ -1,4 +1,4 @@
-import type { Clock, OperatorStateStore, RuntimeContext } from '@flott/core';
+import type { Clock, KeyedStateStore, OperatorStateStore, RuntimeContext } from '@flott/core';
 import type { Scheduler } from '../time/clock';
 import type { KeyedStateBackend } from '../spi/state-backend';
 import type { InternalTimeServiceManager } from './timers/timer-service';
@@ -68,14 +68,46 @@ export interface AvailabilityProvider {
   whenAvailable(): Promise<void>;
 }
 
+/** What an operator sees when its state is initialised (Flink's StateInitializationContext). */
+export interface StateInitializationContext {
+  /** True when the task was started from a checkpoint or savepoint that had state for this task. */
+  isRestored(): boolean;
+  /** The checkpoint it was restored from, when restored. */
+  readonly restoredCheckpointId?: number;
+  /** The operator (non-keyed) state, already holding what was restored. */
+  readonly operatorStateStore: OperatorStateStore;
+  /** Keyed operators only: the keyed state, already holding what was restored. */
+  readonly keyedStateStore?: KeyedStateStore;
+}
+
+/** What an operator sees when it takes part in a checkpoint (Flink's StateSnapshotContext). */
+export interface StateSnapshotContext {
+  readonly checkpointId: number;
+  /** When the checkpoint was triggered (the JobManager's clock, ms). */
+  readonly checkpointTimestamp: number;
+}
+
 /**
- * Life cycle, on the task's mailbox thread: setup → open → (process*) → finish → close.
- * `finish` runs when all input is consumed (bounded input) and may still emit; `close` releases
- * resources and runs also after failure or cancellation.
+ * Life cycle, on the task's mailbox thread: setup → initializeState → open → (process* and
+ * snapshotState at checkpoints) → finish → close. `finish` runs when all input is consumed (bounded
+ * input) and may still emit; `close` releases resources and runs also after failure or cancellation.
+ *
+ * Checkpoints (all optional, on the mailbox thread): `initializeState` runs once before `open`, after
+ * the task restored the operator's keyed state, timers and operator state into its stores.
+ * `snapshotState` runs when the checkpoint's barrier has reached the operator (all inputs aligned in
+ * exactly-once mode), before the barrier goes downstream; it moves what the operator keeps outside its
+ * state stores (source positions, buffered records) into them and must not emit records. The task
+ * then snapshots the stores. `notifyCheckpointComplete` runs once the JobManager completed the
+ * checkpoint (all tasks acknowledged), `notifyCheckpointAborted` when it was aborted; neither is
+ * guaranteed for every checkpoint (a newer completion subsumes older ones).
  */
 export interface StreamOperator<OUT> {
   setup(env: OperatorEnvironment<OUT>): void;
+  initializeState?(context: StateInitializationContext): void | Promise<void>;
   open(): void | Promise<void>;
+  snapshotState?(context: StateSnapshotContext): void;
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  notifyCheckpointAborted?(checkpointId: number): void | Promise<void>;
   finish(): void | Promise<void>;
   close(): void | Promise<void>;
 }
