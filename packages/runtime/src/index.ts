@@ -12,7 +12,6 @@ export type { Output, OperatorEnvironment, AvailabilityProvider, StreamOperator,
   SourceOperator } from './operators/stream-operator';
 export { StreamGraph, DEFAULT_SLOT_SHARING_GROUP } from './graph/stream-graph';
 export type {
-  PartitionerKind,
   StreamPartitioner,
   ChainingStrategy,
   StreamNode,
@@ -20,7 +19,7 @@ export type {
   ExecutionConfigSnapshot,
 } from './graph/stream-graph';
 export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateDataSetDescriptor, ChainedOperatorDescriptor,
-  DistributionPattern, ResultPartitionType } from './graph/job-graph';
+  DistributionPattern, ResultPartitionType, PartitionerKind } from './deployment/job-graph';
 export { ExecutionState, JobStatus, checkExecutionTransition, checkJobTransition, canTransitionExecution,
   isTerminalExecutionState, isGloballyTerminal } from './execution/execution-state';
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
