@@ -3,7 +3,7 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const noExportAll = { selector: 'ExportAllDeclaration', message: 'Use named exports (CONVENTIONS.md: no export * barrels).' };
-const noDeepImports = { regex: '^@flott/[^/]+/(?!(testing|spi)$)', message: 'Import a Flott package through its entry point, not a deep path.' };
+const noDeepImports = { regex: '^@flott/[^/]+/(?!(testing|spi|internal)$)', message: 'Import a Flott package through its entry point, not a deep path.' };
 
 // Determinism (DESIGN.md §9): core and runtime code take time, timers and randomness from the injected
 // Clock, Scheduler, Random and IdGenerator (packages/runtime/src/time/, core's time/), never directly.

@@ -27,7 +27,8 @@ export { NumberCounter, IntCounter, LongCounter, DoubleCounter, AbstractRichFunc
 export type { Accumulator, RuntimeContext, RichFunction, Collector, MapFunction, FlatMapFunction, FilterFunction, ReduceFunction,
   KeySelector, SinkFunction, SinkContext, ProcessContext, MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike,
   SinkFunctionLike, ProcessFunctionLike, ReduceFunctionLike } from '@flott/core';
-export type { JobExecutionResult, Comparable, SourceOperator } from '@flott/runtime';
+export type { JobExecutionResult } from '@flott/runtime';
+export type { Comparable, SourceOperator } from '@flott/runtime/internal';
 export type { WriteMode } from '@flott/connector-files';
 // Event time and timers (issue 3, time).
 export { KeyedProcessFunction, TimeDomain, BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,
@@ -65,8 +66,8 @@ export type { DurationLike } from '@flott/core';
 // Serializers for `returns()`: how records cross between tasks (msgpack, the default, is the runtime's network format).
 export { binaryCodecSerializer } from '@flott/core';
 export type { RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec } from '@flott/core';
-export { msgpackSerializer } from '@flott/runtime';
+export { msgpackSerializer } from '@flott/runtime/internal';
 
 // Custom operators for `transform()` (Flink's AbstractStreamOperator / OneInputStreamOperator).
-export { AbstractStreamOperator } from '@flott/runtime';
-export type { OneInputStreamOperator, Output, OperatorEnvironment } from '@flott/runtime';
+export { AbstractStreamOperator } from '@flott/runtime/internal';
+export type { OneInputStreamOperator, Output, OperatorEnvironment } from '@flott/runtime/internal';

@@ -1,17 +1,19 @@
 import { Configuration, JobBuildError, toMillis, type DurationLike } from '@flott/core';
 import {
-  CollectionSource,
   ConnectorOptions,
   CoreOptions,
-  GeneratorSource,
-  getExecutionContext,
   type CollectingJobExecutionResult,
   type ExecuteOptions,
-  type ExecutionConfigSnapshot,
   type JobExecutionResult,
+} from '@flott/runtime';
+import {
+  CollectionSource,
+  GeneratorSource,
+  getExecutionContext,
+  type ExecutionConfigSnapshot,
   type SourceOperator,
   type StreamGraph,
-} from '@flott/runtime';
+} from '@flott/runtime/internal';
 import { SocketTextSource, TextFileSource } from '@flott/connector-files';
 import { MissingExecutionContextError } from './api-errors';
 import { SingleOutputStreamOperator } from './data-stream';

@@ -3,7 +3,6 @@ import {
   JobExecutionError,
   JobStatus,
   ProgramMissingJobError,
-  StreamGraph,
   SystemScheduler,
   type CollectedBatch,
   type DispatcherGateway,
@@ -11,6 +10,7 @@ import {
   type JobResultInfo,
   type JobSubmission,
 } from '@flott/runtime';
+import { StreamGraph } from '@flott/runtime/internal';
 import { createClientExecutionContext, type ClientContextOptions } from './cluster-client';
 
 const notInstantiated = (): never => {

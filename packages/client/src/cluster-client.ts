@@ -5,8 +5,6 @@ import {
   ProgramMissingJobError,
   JobStatus,
   isGloballyTerminal,
-  createJobGraph,
-  type StreamGraph,
   type DispatcherGateway,
   type JobResultInfo,
   type Scheduler,
@@ -15,6 +13,7 @@ import {
   type ExecutionContext,
   type JobArtifact,
 } from '@flott/runtime';
+import { createJobGraph, type StreamGraph } from '@flott/runtime/internal';
 
 export interface ClientContextOptions {
   readonly dispatcher: DispatcherGateway;
