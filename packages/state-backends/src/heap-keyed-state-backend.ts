@@ -1,6 +1,6 @@
 import { assert, type StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '@flott/runtime';
-import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange } from '@flott/runtime/spi';
+import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
 
 /**
@@ -24,13 +24,6 @@ class StateTable {
   constructor(readonly name: string, numGroups: number) {
     this.groups = new Array<KeyGroupTable | undefined>(numGroups);
   }
-}
-
-export interface StateEntry {
-  readonly key: unknown;
-  readonly stateName: string;
-  readonly namespace: string | undefined;
-  readonly value: unknown;
 }
 
 /**

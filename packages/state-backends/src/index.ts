@@ -2,7 +2,6 @@
 export { stateBackendsModule } from './state-backends-module';
 export { HashMapStateBackend, HashMapStateBackendFactory } from './hashmap-state-backend';
 export { HeapKeyedStateBackend } from './heap-keyed-state-backend';
-export type { StateEntry } from './heap-keyed-state-backend';
 export { canonicalKey, UnsupportedStateKeyError } from './canonical-key';
 export {
   JobManagerCheckpointStorage,

@@ -21,6 +21,8 @@ export class InputChannel {
   /** Set by the gate while the channel sits in its queue of channels with data. */
   enqueued = false;
   ended = false;
+  /** Set by the gate while checkpoint alignment holds this channel back (its data waits, its credits too). */
+  blocked = false;
   private readonly queuedBuffers: ArrayBuffer[] = [];
   private readonly queuedLengths: number[] = [];
   private ab: ArrayBuffer | undefined;

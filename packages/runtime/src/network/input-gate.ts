@@ -82,7 +82,7 @@ export class InputGate implements InputChannelOwner {
         if (!ch.isInsideBuffer()) {
           // Finished a buffer: let the other channels have a turn.
           this.current = undefined;
-          if (ch.hasData() && !ch.ended) this.enqueue(ch);
+          if (ch.hasData() && !ch.ended && !ch.blocked) this.enqueue(ch);
         }
         return el;
       }
@@ -120,8 +120,38 @@ export class InputGate implements InputChannelOwner {
     return { buffersQueued: this.buffersQueued, maxBuffersQueued: this.maxBuffersQueued };
   }
 
+  /**
+   * Holds channel `channel` back (checkpoint alignment, after it delivered a barrier): pollNext returns
+   * nothing more of it until `resumeChannels`. Its buffers stay queued and unacknowledged, so its
+   * producer runs out of credit instead of this gate buffering without bound.
+   */
+  blockChannel(channel: number): void {
+    const ch = this.channels[channel];
+    if (ch === undefined) throw new Error(`Assertion failed: gate ${this.gateIndex} has no channel ${channel}`);
+    ch.blocked = true;
+    if (this.current === ch) this.current = undefined;
+    if (ch.enqueued) {
+      ch.enqueued = false;
+      this.channelsWithData.splice(this.channelsWithData.indexOf(ch), 1);
+    }
+  }
+
+  /** Releases every blocked channel; those with data take their turn again. */
+  resumeChannels(): void {
+    let woke = false;
+    for (const ch of this.channels) {
+      if (!ch.blocked) continue;
+      ch.blocked = false;
+      if (!ch.ended && !ch.enqueued && ch.hasData()) {
+        this.enqueue(ch);
+        woke = true;
+      }
+    }
+    if (woke) this.wake();
+  }
+
   channelHasData(channel: InputChannel): void {
-    if (channel === this.current || channel.enqueued || channel.ended) return;
+    if (channel === this.current || channel.enqueued || channel.ended || channel.blocked) return;
     this.enqueue(channel);
     this.wake();
   }

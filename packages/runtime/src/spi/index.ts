@@ -10,7 +10,7 @@ export type { FailoverStrategy } from './failover-strategy';
 export { RestartBackoffStrategyFactory } from './restart-backoff-strategy';
 export type { RestartBackoffStrategy } from './restart-backoff-strategy';
 export { StateBackendFactory } from './state-backend';
-export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange } from './state-backend';
+export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry } from './state-backend';
 export { CheckpointStorageFactory } from './checkpoint-storage';
 export type { CheckpointStorage, CheckpointStorageAccess, CheckpointLocation } from './checkpoint-storage';
 export { HighAvailabilityServicesFactory } from './high-availability-services';

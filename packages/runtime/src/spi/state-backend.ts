@@ -24,7 +24,23 @@ export interface KeyedStateBackend {
   getKeys(descriptor: StateDescriptor, namespace?: string): unknown[];
   /** Number of entries held (for metrics and tests). */
   numEntries(): number;
+  /** Key groups that hold at least one entry, ascending (snapshots). */
+  nonEmptyKeyGroups(): number[];
+  /**
+   * Every entry of one key group of the range, for the synchronous part of a snapshot. Values may be
+   * the backend's live objects: the caller serialises them before the next state access. A restore
+   * writes entries back with setCurrentKey and put (namespace as given here).
+   */
+  entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry>;
   dispose(): void;
+}
+
+/** One entry of a keyed state backend: the value of state `stateName` under `key` and `namespace`. */
+export interface StateEntry {
+  readonly key: unknown;
+  readonly stateName: string;
+  readonly namespace: string | undefined;
+  readonly value: unknown;
 }
 
 export interface KeyedStateBackendParameters {

@@ -118,6 +118,24 @@ export class DefaultOperatorStateStore implements OperatorStateStore {
     return [...lists, ...broadcasts];
   }
 
+  /**
+   * Puts restored state in place before the operator initialises (its share after redistribution):
+   * lists keep their mode, so asking for one with another mode fails as it would have before.
+   */
+  restoreState(states: readonly OperatorStateSnapshot[]): void {
+    for (const s of states) {
+      if (s.mode === 'BROADCAST') {
+        const state = new HeapBroadcastState<unknown, unknown>(s.name);
+        for (const [k, v] of s.values as Array<[unknown, unknown]>) state.put(k, v);
+        this.broadcasts.set(s.name, state);
+      } else {
+        const state = new OperatorListState<unknown>(s.name, s.mode);
+        state.update(s.values);
+        this.lists.set(s.name, state);
+      }
+    }
+  }
+
   private list<T>(descriptor: ListStateDescriptor<T>, mode: OperatorStateMode): ListState<T> {
     const existing = this.lists.get(descriptor.name);
     if (existing) {

@@ -1,6 +1,6 @@
 import type { StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '../../errors';
-import type { KeyGroupRange, KeyedStateBackend } from '../../spi/state-backend';
+import type { KeyGroupRange, KeyedStateBackend, StateEntry } from '../../spi/state-backend';
 
 export interface InMemoryKeyedStateBackendOptions {
   /** Maps a key to its key group, checked against the range at setCurrentKey; without it every key is in range. */
@@ -74,6 +74,26 @@ export class InMemoryKeyedStateBackend implements KeyedStateBackend {
     return n;
   }
 
+  nonEmptyKeyGroups(): number[] {
+    this.checkOpen();
+    const groups = new Set<number>();
+    for (const table of this.tables.values()) for (const id of table.keys()) groups.add(this.keyGroupOf(this.keysById.get(id)));
+    return [...groups].sort((a, b) => a - b);
+  }
+
+  *entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry> {
+    this.checkOpen();
+    for (const [tid, table] of this.tables) {
+      const sep = tid.indexOf('\u0000');
+      const stateName = tid.slice(0, sep);
+      const namespace = tid.slice(sep + 1);
+      for (const [id, value] of table) {
+        const key = this.keysById.get(id);
+        if (this.keyGroupOf(key) === keyGroup) yield { key, stateName, namespace: namespace === '' ? undefined : namespace, value };
+      }
+    }
+  }
+
   /** Every stored value of one state, by key (JSON form), for assertions. */
   entries(descriptorName: string, namespace = ''): Map<string, unknown> {
     return new Map(this.tables.get(`${descriptorName}\u0000${namespace}`) ?? []);
@@ -82,6 +102,11 @@ export class InMemoryKeyedStateBackend implements KeyedStateBackend {
   dispose(): void {
     this.disposed = true;
     this.tables.clear();
+  }
+
+  /** Without the options' keyGroupOf every key is in the range's first group. */
+  private keyGroupOf(key: unknown): number {
+    return this.options.keyGroupOf ? this.options.keyGroupOf(key) : this.keyGroupRange.startKeyGroup;
   }
 
   private checkOpen(): void {

@@ -4,8 +4,8 @@ import type { Cancellable, Scheduler } from '../../time/clock';
 import type { Output } from '../stream-operator';
 import { specializeHotMethods } from '../specialize';
 import { HeapInternalTimerService, type TimerServiceHost } from './heap-internal-timer-service';
-import type { KeyGroupTimer, TimerEntry } from './timer-queue';
-import type { InternalTimeServiceManager, InternalTimerService, TimerFiringControl, Triggerable } from './timer-service';
+import type { TimerEntry } from './timer-queue';
+import type { InternalTimeServiceManager, InternalTimer, InternalTimerService, TimerFiringControl, Triggerable } from './timer-service';
 
 export interface HeapInternalTimeServiceManagerOptions {
   readonly keyedStateBackend: KeyedStateBackend;
@@ -46,6 +46,11 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
   private wakeUpAt = Number.POSITIVE_INFINITY;
   private disposed = false;
   private quiesced = false;
+  /**
+   * Timers restored from a snapshot whose service the operator has not asked for yet: they join it
+   * when it does (the namespace id function comes with that call), and snapshots include them meanwhile.
+   */
+  private readonly restored = new Map<string, Array<{ domain: 'event' | 'processing'; timer: InternalTimer<unknown> }>>();
 
   constructor(private readonly options: HeapInternalTimeServiceManagerOptions) {
     this.control = options.control ?? NEVER_YIELD;
@@ -68,7 +73,28 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
     const service = new HeapInternalTimerService<N>(name, triggerable, this.host, namespaceId);
     this.services.set(name, service as unknown as AnyService);
     this.serviceList.push(service as unknown as AnyService);
+    const restored = this.restored.get(name);
+    if (restored) {
+      this.restored.delete(name);
+      for (const { domain, timer } of restored) service.restoreTimer(domain, timer as InternalTimer<N>);
+    }
     return service;
+  }
+
+  /**
+   * Adds timers from a snapshot (before the operator opens): they join the service `name` when the
+   * operator asks for it. Event-time timers fire once the watermark passes them again; processing-time
+   * timers that are already due fire at the first wake-up.
+   */
+  restoreTimers(name: string, domain: 'event' | 'processing', timers: Iterable<InternalTimer<unknown>>): void {
+    const existing = this.services.get(name);
+    if (existing) {
+      for (const timer of timers) existing.restoreTimer(domain, timer);
+      return;
+    }
+    let pending = this.restored.get(name);
+    if (!pending) this.restored.set(name, (pending = []));
+    for (const timer of timers) pending.push({ domain, timer });
   }
 
   advanceWatermark(watermark: number): void {
@@ -144,11 +170,33 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
   }
 
   /** Timers of one key group, for snapshots by key-group range: [service name, event time?, timer]. */
-  *timersOfKeyGroup(keyGroup: number): Iterable<{ service: string; domain: 'event' | 'processing'; timer: KeyGroupTimer<unknown> }> {
+  *timersOfKeyGroup(keyGroup: number): Iterable<{ service: string; domain: 'event' | 'processing'; timer: InternalTimer<unknown> }> {
     for (const s of this.serviceList) {
       for (const timer of s.eventTimeTimers.ofKeyGroup(keyGroup)) yield { service: s.name, domain: 'event', timer };
       for (const timer of s.processingTimeTimers.ofKeyGroup(keyGroup)) yield { service: s.name, domain: 'processing', timer };
     }
+    const keyGroupOf = this.host.keyGroupOf;
+    for (const [service, timers] of this.restored) {
+      for (const { domain, timer } of timers) if (keyGroupOf(timer.key) === keyGroup) yield { service, domain, timer };
+    }
+  }
+
+  /** Every timer by key group, in one pass (the synchronous part of a snapshot). */
+  timersByKeyGroup(): Map<number, Array<{ service: string; domain: 'event' | 'processing'; timer: InternalTimer<unknown> }>> {
+    const out = new Map<number, Array<{ service: string; domain: 'event' | 'processing'; timer: InternalTimer<unknown> }>>();
+    const add = (keyGroup: number, service: string, domain: 'event' | 'processing', timer: InternalTimer<unknown>) => {
+      let list = out.get(keyGroup);
+      if (!list) out.set(keyGroup, (list = []));
+      list.push({ service, domain, timer: { key: timer.key, namespace: timer.namespace, timestamp: timer.timestamp } });
+    };
+    for (const s of this.serviceList) {
+      for (const t of s.eventTimeTimers.all()) add(t.keyGroup, s.name, 'event', t);
+      for (const t of s.processingTimeTimers.all()) add(t.keyGroup, s.name, 'processing', t);
+    }
+    for (const [service, timers] of this.restored) {
+      for (const { domain, timer } of timers) add(this.host.keyGroupOf(timer.key), service, domain, timer);
+    }
+    return out;
   }
 
   dispose(): void {

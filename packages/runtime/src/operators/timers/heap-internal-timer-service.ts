@@ -2,7 +2,7 @@ import type { Clock } from '@flott/core';
 import type { KeyedStateBackend } from '../../spi/state-backend';
 import { TimerQueue } from './timer-queue';
 import { valueId } from './timer-ids';
-import type { InternalTimerService, Triggerable } from './timer-service';
+import type { InternalTimer, InternalTimerService, Triggerable } from './timer-service';
 
 /** What a timer service needs from its manager. */
 export interface TimerServiceHost {
@@ -62,6 +62,16 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
   deleteProcessingTimeTimer(namespace: N, time: number): void {
     // The wake-up stays scheduled (as in Flink): a spurious wake-up finds nothing due and reschedules.
     this.processingTimeTimers.remove(this.currentKey(), this.namespaceId(namespace), time);
+  }
+
+  /** A timer from a snapshot, for its own key (not the current one). */
+  restoreTimer(domain: 'event' | 'processing', timer: InternalTimer<N>): void {
+    const id = this.namespaceId(timer.namespace);
+    if (domain === 'event') {
+      this.eventTimeTimers.add(timer.key, timer.namespace, id, timer.timestamp);
+    } else if (this.processingTimeTimers.add(timer.key, timer.namespace, id, timer.timestamp)) {
+      this.host.processingTimerAdded(timer.timestamp);
+    }
   }
 
   numTimers(): number {

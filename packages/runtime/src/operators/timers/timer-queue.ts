@@ -230,6 +230,16 @@ export class TimerQueue<N> {
     return entry;
   }
 
+  /** Every live timer with its key group (unordered), for snapshots: one pass over the queue. */
+  *all(): Iterable<KeyGroupTimer<N>> {
+    for (const bucket of this.heap) {
+      for (let i = bucket.cursor; i < bucket.keys.length; i++) {
+        const key = bucket.keys[i];
+        if (key !== DEAD) yield { ...bucket.entry(i), keyGroup: this.keyGroupOf(key) };
+      }
+    }
+  }
+
   /** Live timers of one key group (unordered), for snapshots by key-group range. */
   *ofKeyGroup(keyGroup: number): Iterable<KeyGroupTimer<N>> {
     for (const bucket of this.heap) {
