@@ -7,14 +7,19 @@
 // --- the cluster: JobManager roles, TaskExecutor and the embedded MiniCluster, talking over RPC gateways ---
 export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';
-export { Dispatcher, InvalidJobSubmissionError } from './dispatcher/dispatcher';
-export { ResourceManager } from './resourcemanager/resource-manager';
-export { JobMaster, NotEnoughSlotsError } from './jobmaster/job-master';
-export { TaskExecutor, PartitionNotFoundError } from './taskexecutor/task-executor';
-export { LocalRpcService, RpcTimeoutError, RpcEndpointNotFoundError } from './rpc/rpc-service';
-export type { RpcService } from './rpc/rpc-service';
-export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway, JobSubmission,
-  JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview } from './rpc/gateways';
+export { Dispatcher, DispatcherOptions, InvalidJobSubmissionError } from './dispatcher/dispatcher';
+export { ResourceManager, ResourceManagerOptions } from './resourcemanager/resource-manager';
+export { JobMaster, JobMasterOptions, NotEnoughSlotsError } from './jobmaster/job-master';
+export { TaskExecutor, TaskExecutorOptions, PartitionNotFoundError } from './taskexecutor/task-executor';
+export { LocalRpcService, RpcService, RpcTimeoutError, RpcEndpointNotFoundError } from './rpc/rpc-service';
+export { JobSubmission } from './rpc/gateways';
+export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway,
+  JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
+// --- wiring (docs/architecture.md, "Wiring"): the cluster's container and the per-job child container ---
+export { createClusterContainer, bindJobManagerRoles, bindTaskManager, DispatcherAddress, PluginModules } from './entrypoint/cluster-container';
+export type { ClusterServices, TaskManagerParameters } from './entrypoint/cluster-container';
+export { createJobContainer, ResourceManagerAddress, JobTerminationListener } from './jobmaster/job-container';
+export type { JobContainerParameters, JobManagerServices } from './jobmaster/job-container';
 // What crosses the gateways: the submitted JobGraph, what is deployed to a slot, what a slot reports.
 export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateDataSetDescriptor, ChainedOperatorDescriptor,
   DistributionPattern, ResultPartitionType, PartitionerKind } from './deployment/job-graph';

@@ -1,3 +1,4 @@
+import type { KeyedStateHandle, StreamStateHandle } from '../snapshot/snapshot-data';
 import type { JobVertexDescriptor, PartitionerKind } from './job-graph';
 
 /**
@@ -37,6 +38,24 @@ export function resultPartitionKey(partitionId: string, attemptId: string): stri
   return `${partitionId}@${attemptId}`;
 }
 
+/** The state one operator of a task starts from (Flink's OperatorSubtaskState after redistribution). */
+export interface OperatorRestore {
+  /** Keyed state files of the old subtasks whose key groups overlap this subtask's range. */
+  readonly keyed: readonly KeyedStateHandle[];
+  /**
+   * Operator state of every subtask of the run that took the snapshot, by its subtask index (undefined:
+   * that subtask had none). The task takes its share: its own lists at the same parallelism, an even
+   * split of all lists at another, every union list, one copy of broadcast state.
+   */
+  readonly operator: ReadonlyArray<StreamStateHandle | undefined>;
+}
+
+/** The checkpoint or savepoint a task restores from: per operator id of its chain that has state there. */
+export interface TaskRestore {
+  readonly checkpointId: number;
+  readonly operators: Readonly<Record<string, OperatorRestore>>;
+}
+
 /** Everything a TaskExecutor needs to run one subtask attempt (Flink's TaskDeploymentDescriptor). */
 export interface TaskDeploymentDescriptor {
   readonly jobId: string;
@@ -53,6 +72,8 @@ export interface TaskDeploymentDescriptor {
   readonly inputs: readonly InputGateDescriptor[];
   readonly outputs: readonly ResultPartitionDescriptor[];
   readonly jobMasterAddress: string;
+  /** Absent when the task starts without state (no checkpoint yet, or none with state of its operators). */
+  readonly restore?: TaskRestore;
 }
 
 /** "name (subtask/parallelism)#attempt", as Flink names a task in its logs and errors. */

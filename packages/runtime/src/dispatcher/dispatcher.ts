@@ -16,6 +16,7 @@ import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { RpcService } from '../rpc/rpc-service';
 import { createJobContainer } from '../jobmaster/job-container';
 import { checkImplementationChoices } from '../spi/implementation-check';
+import type { HighAvailabilityServices } from '../spi/high-availability-services';
 import type { Scheduler } from '../time/clock';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { SystemRandom, type Random } from '../time/random';
@@ -40,6 +41,8 @@ export interface DispatcherOptions {
   readonly container: Container;
   /** Silent by default; each JobMaster gets a child bound to its jobId. */
   readonly logger?: Logger;
+  /** Completed-checkpoint stores and checkpoint id counters of the jobs; jobs that checkpoint need it. */
+  readonly highAvailability?: () => HighAvailabilityServices;
 }
 /** The Dispatcher's collaborators, as the cluster's container resolves them (wiring/cluster-container.ts). */
 export const DispatcherOptions = Symbol.for('flott.DispatcherOptions');
@@ -109,6 +112,7 @@ export class Dispatcher implements DispatcherGateway {
         ids: this.ids,
         logger: this.log,
         resourceManagerAddress: this.opts.resourceManagerAddress,
+        highAvailability: this.opts.highAvailability,
       },
       onTerminal: (result) => {
         const entry = this.jobs.get(jobGraph.jobId);

@@ -86,6 +86,8 @@ export function bindJobManagerRoles(cluster: Container): void {
       (rpc: RpcService, clock: Clock, scheduler: Scheduler, random: Random, ids: IdGenerator, configuration: Configuration,
         resourceManagerAddress: string, logger: Logger): DispatcherOptions => ({
         rpc, clock, scheduler, random, ids, configuration, resourceManagerAddress, logger, container: cluster,
+        // Resolved when a job that checkpoints asks: the cluster's one instance (a singleton binding).
+        highAvailability: () => cluster.get<HighAvailabilityServices>(HighAvailabilityServices),
       }),
       [RpcService, Clock, Scheduler, Random, IdGenerator, Configuration, ResourceManagerAddress, Logger],
     )

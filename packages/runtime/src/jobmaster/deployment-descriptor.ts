@@ -1,6 +1,6 @@
 import type { ExecutionGraph, ExecutionVertex } from '../executiongraph';
 import type { JobSubmission } from '../rpc/gateways';
-import { resultPartitionKey, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import { resultPartitionKey, type TaskDeploymentDescriptor, type TaskRestore } from '../deployment/task-deployment-descriptor';
 
 /**
  * What a TaskExecutor needs to run the current attempt of `vertex` in the slot `allocationId`
@@ -13,6 +13,7 @@ export function createDeploymentDescriptor(
   submission: JobSubmission,
   allocationId: string,
   jobMasterAddress: string,
+  restore?: TaskRestore,
 ): TaskDeploymentDescriptor {
   const execution = vertex.currentExecution;
   const partitionKeyOf = (partitionId: string, producerVertexId: string) =>
@@ -30,6 +31,7 @@ export function createDeploymentDescriptor(
     args: submission.args,
     jobConfiguration: submission.configuration,
     jobMasterAddress,
+    restore,
     inputs: graph.getInputChannels(vertex.id).map((gate) => {
       const edge = vertex.jobVertex.inputs.find((e) => e.dataSetId === gate.dataSetId)!;
       return {

@@ -5,11 +5,14 @@ import { Logger } from '../logging/logger';
 import { JobSubmission, type JobResultInfo } from '../rpc/gateways';
 import { RpcService } from '../rpc/rpc-service';
 import { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
-import { RestartStrategyChoice, chooseRestartBackoffStrategyFactory, loadFailoverStrategyFactory, loadSchedulingStrategyFactory } from '../spi/loaders';
+import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
+import type { HighAvailabilityServices } from '../spi/high-availability-services';
+import { StateRecoveryOptions } from '../config/options';
+import { RestartStrategyChoice, chooseRestartBackoffStrategyFactory, loadCheckpointStorageFactory, loadFailoverStrategyFactory, loadSchedulingStrategyFactory } from '../spi/loaders';
 import { Scheduler } from '../time/clock';
 import { IdGenerator } from '../time/ids';
 import { Random } from '../time/random';
-import { isCheckpointingEnabled } from './checkpointing-settings';
+import { isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
 import { JobMaster, JobMasterOptions } from './job-master';
 
 /** The address of the ResourceManager the JobManager's roles talk to. */
@@ -29,6 +32,8 @@ export interface JobManagerServices {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly resourceManagerAddress: string;
+  /** Where completed checkpoints and checkpoint ids are kept; asked for only by jobs that checkpoint. */
+  readonly highAvailability?: () => HighAvailabilityServices;
 }
 
 export interface JobContainerParameters {
@@ -64,6 +69,12 @@ export function createJobContainer(params: JobContainerParameters): Container {
   job.bind(Logger).toConstantValue(services.logger);
   job.bind(ResourceManagerAddress).toConstantValue(services.resourceManagerAddress);
   job.bind(JobTerminationListener).toConstantValue(params.onTerminal);
+  // The storage is made only for jobs that checkpoint or restore, so a storage that needs settings
+  // (a directory) fails only those, at submission, with an error naming the key.
+  const checkpointStorage = (): CheckpointStorageAccess | undefined =>
+    isCheckpointingEnabled(configuration, submission.jobGraph.jobType) || configuration.get(StateRecoveryOptions.SAVEPOINT_PATH) !== undefined
+      ? loadCheckpointStorageFactory(job, configuration).create(configuration).createCheckpointStorageAccess(submission.jobGraph.jobId)
+      : undefined;
 
   // Loaders read the plugin factories through `job`, which sees the parent's bindings.
   job
@@ -94,6 +105,8 @@ export function createJobContainer(params: JobContainerParameters): Container {
         restartBackoffStrategy: ctx.get<RestartBackoffStrategy>(RestartBackoffStrategy),
         restartStrategyDefaultReason: ctx.get<RestartStrategyChoice>(RestartStrategyChoice).defaultReason,
         onTerminal: ctx.get<JobTerminationListener>(JobTerminationListener),
+        checkpointStorage: checkpointStorage(),
+        highAvailability: isCheckpointingEnabled(configuration, submission.jobGraph.jobType) ? services.highAvailability?.() : undefined,
       }),
     )
     .inSingletonScope();

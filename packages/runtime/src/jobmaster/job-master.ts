@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { inject, injectable } from 'inversify';
 import { FlottError, deserializeError, serializeError, type Clock, type Configuration, type SerializedError } from '@flott/core';
-import { ClientOptions } from '../config/options';
+import { CheckpointCoordinator, type CheckpointTask } from '../checkpoint/checkpoint-coordinator';
+import { checkpointSettingsOf, isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
+import { decodeCheckpointMetadata } from '../checkpoint/format';
+import { ClientOptions, StateRecoveryOptions } from '../config/options';
+import type { CheckpointMetadata } from '../snapshot/snapshot-data';
+import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
+import type { HighAvailabilityServices } from '../spi/high-availability-services';
 import { ExecutionGraph, ExecutionGraphSchedulingTopology, type ExecutionVertex } from '../executiongraph';
 import {
   ExecutionState,
@@ -13,6 +19,8 @@ import {
 import { DEFAULT_SLOT_SHARING_GROUP } from '../graph/stream-graph';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type {
+  CheckpointAcknowledgement,
+  CheckpointDecline,
   JobDetailsInfo,
   JobMasterGateway,
   JobResultInfo,
@@ -36,6 +44,7 @@ import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
 import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
+import { checkStateFitsJob, taskRestoreFor } from './state-assignment';
 
 export class NotEnoughSlotsError extends FlottError {
   constructor(jobId: string, needed: number, total: number) {
@@ -65,6 +74,10 @@ export interface JobMasterOptions {
   readonly logger?: Logger;
   /** Slot allocation ids; the process's own randomness when not given (a simulator passes seeded ones). */
   readonly ids?: IdGenerator;
+  /** The job's checkpoint storage: required when it checkpoints or restores (execution.state-recovery.path). */
+  readonly checkpointStorage?: CheckpointStorageAccess;
+  /** Where completed checkpoints and checkpoint ids are kept: required when the job checkpoints. */
+  readonly highAvailability?: HighAvailabilityServices;
 }
 /** The JobMaster's collaborators, as the job's container resolves them (jobmaster/job-container.ts). */
 export const JobMasterOptions = Symbol.for('flott.JobMasterOptions');
@@ -91,6 +104,10 @@ export class JobMaster implements JobMasterGateway {
   private terminalResult?: JobResultInfo;
   private runningSince = 0;
   private readonly log: Logger;
+  /** Present when the job checkpoints. */
+  readonly checkpoints?: CheckpointCoordinator;
+  /** The checkpoint or savepoint that tasks deployed from now on start from. */
+  private restoreFrom?: CheckpointMetadata;
 
   constructor(@inject(JobMasterOptions) private readonly opts: JobMasterOptions) {
     const jobGraph = opts.submission.jobGraph;
@@ -108,6 +125,57 @@ export class JobMaster implements JobMasterGateway {
     this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
     this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
     this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, { log: this.log, ids: opts.ids });
+    if (isCheckpointingEnabled(opts.configuration, jobGraph.jobType)) this.checkpoints = this.createCheckpointCoordinator();
+  }
+
+  private createCheckpointCoordinator(): CheckpointCoordinator {
+    const { opts } = this;
+    const storage = opts.checkpointStorage;
+    const ha = opts.highAvailability;
+    if (!storage || !ha) throw new Error('Assertion failed: a checkpointing job needs checkpoint storage and high-availability services');
+    const settings = checkpointSettingsOf(opts.configuration);
+    const jobGraph = opts.submission.jobGraph;
+    return new CheckpointCoordinator({
+      jobId: this.jobId,
+      settings,
+      storage,
+      completedStore: ha.createCompletedCheckpointStore(this.jobId, settings.numRetained),
+      idCounter: ha.createCheckpointIdCounter(this.jobId),
+      clock: opts.clock,
+      scheduler: opts.scheduler,
+      log: this.log,
+      context: {
+        runningTasks: () => this.runningTasks(),
+        operators: jobGraph.vertices.flatMap((v) =>
+          v.operators.map((op) => ({ operatorId: op.operatorId, vertexId: v.id, name: op.name, uid: op.uid, parallelism: v.parallelism, maxParallelism: v.maxParallelism })),
+        ),
+        failJob: (cause) => this.onGlobalFailure(cause),
+      },
+    });
+  }
+
+  /** Every task's running attempt, or why a checkpoint cannot start now. */
+  private runningTasks(): CheckpointTask[] | string {
+    if (this.graph.state !== JobStatus.RUNNING) return `the job is ${this.graph.state}`;
+    const tasks: CheckpointTask[] = [];
+    for (const v of this.graph.getAllExecutionVertices()) {
+      const e = v.currentExecution;
+      if (e.state !== ExecutionState.RUNNING) return `task ${v.jobVertex.name} (${v.subtaskIndex + 1}/${v.jobVertex.parallelism}) is ${e.state}`;
+      const slot = e.assignedSlot;
+      const address = slot && this.slotPool.allSlots().find((s) => s.allocationId === slot.allocationId)?.taskExecutorAddress;
+      if (!address) return `task ${v.jobVertex.name} (${v.subtaskIndex + 1}/${v.jobVertex.parallelism}) has no slot`;
+      const gateway = this.opts.rpc.connect<TaskExecutorGateway>(address);
+      const attemptId = e.attemptId;
+      tasks.push({
+        attemptId,
+        vertexId: v.jobVertex.id,
+        subtaskIndex: v.subtaskIndex,
+        isSource: v.jobVertex.inputs.length === 0,
+        trigger: (id, ts) => gateway.triggerCheckpoint(attemptId, id, ts),
+        notify: (id, completed) => gateway.notifyCheckpoint(attemptId, id, completed),
+      });
+    }
+    return tasks;
   }
 
   /**
@@ -144,7 +212,37 @@ export class JobMaster implements JobMasterGateway {
   start(): void {
     this.graph.transitionJobStatus(JobStatus.RUNNING);
     this.runningSince = this.opts.clock.currentTimeMillis();
+    const path = this.opts.configuration.get(StateRecoveryOptions.SAVEPOINT_PATH);
+    if (path === undefined) {
+      this.startScheduling();
+      return;
+    }
+    // A savepoint that cannot be read or does not fit the job fails it before anything is deployed.
+    this.loadSavepoint(path).then(
+      () => this.startScheduling(),
+      (e: unknown) => {
+        if (this.graph.state !== JobStatus.RUNNING) return;
+        this.graph.transitionJobStatus(JobStatus.FAILING, e instanceof Error ? e : new Error(String(e)));
+        this.cancelVertices(this.graph.getAllExecutionVertices());
+        this.checkProgress();
+      },
+    );
+  }
+
+  private startScheduling(): void {
+    if (this.graph.state !== JobStatus.RUNNING) return;
     this.strategy.startScheduling();
+    this.checkpoints?.startCheckpointScheduler();
+  }
+
+  private async loadSavepoint(path: string): Promise<void> {
+    const storage = this.opts.checkpointStorage;
+    if (!storage) throw new Error('Assertion failed: restoring a savepoint needs checkpoint storage');
+    const metadata = decodeCheckpointMetadata(await storage.readMetadata(path), path);
+    const allowUnclaimed = this.opts.configuration.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE);
+    checkStateFitsJob(metadata, this.opts.submission.jobGraph, allowUnclaimed, path);
+    this.restoreFrom = metadata;
+    this.log.info({ checkpointId: metadata.checkpointId }, `Restoring job ${this.jobId} from ${metadata.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${metadata.checkpointId} at ${path}.`);
   }
 
   // ---- JobMasterGateway ----
@@ -185,6 +283,14 @@ export class JobMaster implements JobMasterGateway {
     if (!execution) return { accepted: false };
     if (isCollectEvent(envelope.event)) return this.collect.accept(envelope.event);
     throw new FlottError('UNKNOWN_OPERATOR_EVENT', `No coordinator for the event of operator ${envelope.operatorId}`, { operatorId: envelope.operatorId });
+  }
+
+  async acknowledgeCheckpoint(ack: CheckpointAcknowledgement): Promise<void> {
+    this.checkpoints?.receiveAcknowledge(ack);
+  }
+
+  async declineCheckpoint(decline: CheckpointDecline): Promise<void> {
+    this.checkpoints?.receiveDecline(decline);
   }
 
   async notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void> {
@@ -265,7 +371,8 @@ export class JobMaster implements JobMasterGateway {
         if (e.state !== ExecutionState.SCHEDULED || e !== vertices[i].currentExecution) continue;
         const slot = slots.get(this.sharingKey(vertices[i]))!;
         e.transitionState(ExecutionState.DEPLOYING);
-        const tdd = createDeploymentDescriptor(this.graph, vertices[i], this.opts.submission, slot.allocationId, this.address);
+        const restore = this.restoreFrom && taskRestoreFor(this.restoreFrom, vertices[i].jobVertex, vertices[i].subtaskIndex);
+        const tdd = createDeploymentDescriptor(this.graph, vertices[i], this.opts.submission, slot.allocationId, this.address, restore);
         this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).submitTask(tdd).catch((err: unknown) => {
           void this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
         });
@@ -281,9 +388,16 @@ export class JobMaster implements JobMasterGateway {
 
   // ---- failures, restarts, termination ----
 
-  private onTaskFailed(vertex: ExecutionVertex, cause: Error, serialized?: SerializedError): void {
+  /** A failure of the whole job (too many failed checkpoints): every task restarts, as the restart strategy allows. */
+  private onGlobalFailure(cause: Error): void {
+    const first = this.graph.getAllExecutionVertices()[0];
+    if (first) this.onTaskFailed(first, cause, undefined, true);
+  }
+
+  private onTaskFailed(vertex: ExecutionVertex, cause: Error, serialized?: SerializedError, global = false): void {
     const status = this.graph.state;
     if (status !== JobStatus.RUNNING) return; // already restarting, failing or canceling
+    this.checkpoints?.abortPendingCheckpoints(global ? cause.message : `task ${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism}) failed`);
     const backoff = this.opts.restartBackoffStrategy;
     backoff.notifyFailure(cause);
     if (!backoff.canRestart()) {
@@ -295,7 +409,7 @@ export class JobMaster implements JobMasterGateway {
       this.cancelVertices(this.graph.getAllExecutionVertices());
       return;
     }
-    const toRestart = this.failover.getTasksNeedingRestart(vertex.id, cause);
+    const toRestart = global ? new Set(this.graph.getAllExecutionVertices().map((v) => v.id)) : this.failover.getTasksNeedingRestart(vertex.id, cause);
     const restartingAll = toRestart.size === this.graph.getAllExecutionVertices().length;
     if (restartingAll) this.graph.transitionJobStatus(JobStatus.RESTARTING);
     const vertices = [...toRestart].map((id) => this.graph.getExecutionVertex(id));
@@ -342,6 +456,8 @@ export class JobMaster implements JobMasterGateway {
         this.log.warn({ err, taskExecutor: addr, partitions: keys.length }, `Could not release ${keys.length} partition(s) of replaced attempts on ${addr}.`);
       });
     }
+    // Restarted tasks start from the latest completed checkpoint (or the savepoint the job started from).
+    this.restoreFrom = this.checkpoints?.latestCompleted()?.metadata ?? this.restoreFrom;
     this.collect.reset();
     this.accumulators.clear();
     if (restartingAll) this.graph.transitionJobStatus(JobStatus.RUNNING);
@@ -410,6 +526,9 @@ export class JobMaster implements JobMasterGateway {
 
   private terminate(): void {
     this.terminalResult = this.makeResult();
+    this.checkpoints?.shutdown(this.graph.state).catch((err: unknown) => {
+      this.log.warn({ err }, `Shutting down the checkpoint coordinator of job ${this.jobId} failed; some checkpoint files may be left behind.`);
+    });
     for (const slot of this.slotPool.releaseAll()) {
       // The job is over either way; a TaskExecutor that did not hear it frees the slot when it re-registers or dies.
       this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).freeSlot(slot.allocationId, `job ${this.graph.state}`).catch((err: unknown) => {

@@ -1,4 +1,5 @@
 import type { SerializedError } from '@flott/core';
+import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
 import type { JobGraph } from '../deployment/job-graph';
 import type { ExecutionState, JobStatus } from '../execution/execution-state';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
@@ -42,6 +43,26 @@ export interface JobMasterGateway {
    * with `cause`; the tasks running in a held slot fail with it.
    */
   notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void>;
+  /** A task's snapshot for checkpoint `checkpointId` is written: its state handles per operator. */
+  acknowledgeCheckpoint(ack: CheckpointAcknowledgement): Promise<void>;
+  /** A task could not take part in checkpoint `checkpointId`; the coordinator aborts it. */
+  declineCheckpoint(decline: CheckpointDecline): Promise<void>;
+}
+
+export interface CheckpointAcknowledgement {
+  readonly jobId: string;
+  readonly attemptId: string;
+  readonly checkpointId: number;
+  readonly state: TaskStateSnapshot;
+}
+
+export interface CheckpointDecline {
+  readonly jobId: string;
+  readonly attemptId: string;
+  readonly checkpointId: number;
+  readonly error: SerializedError;
+  /** False when the task could not take part (not running yet, finished, a newer checkpoint overtook it): not a failed checkpoint. */
+  readonly countsAsFailure: boolean;
 }
 
 export interface SlotReportEntry {
@@ -90,6 +111,10 @@ export interface TaskExecutorGateway {
   /** Drops result partitions of attempts that were restarted. */
   releasePartitions(jobId: string, partitionKeys: readonly string[]): Promise<void>;
   getBlobAddress(): Promise<string>;
+  /** Starts checkpoint `checkpointId` at a source task (the barrier flows from there). */
+  triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number): Promise<void>;
+  /** The checkpoint completed (`completed`) or was aborted: the task's operators are told. */
+  notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void>;
 }
 
 export interface JobArtifactRef {

@@ -1,5 +1,5 @@
 import type { Configuration } from '@flott/core';
-import type { StreamStateHandle } from '../checkpoint/snapshot-data';
+import type { StreamStateHandle } from '../snapshot/snapshot-data';
 
 /**
  * Where one checkpoint's (or savepoint's) files go: for the filesystem storage the directory

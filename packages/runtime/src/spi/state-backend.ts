@@ -1,10 +1,7 @@
 import type { Configuration, StateDescriptor } from '@flott/core';
+import type { KeyGroupRange } from '../snapshot/snapshot-data';
 
-/** Contiguous range of key groups [start, end] owned by one subtask (DESIGN.md §7). */
-export interface KeyGroupRange {
-  readonly startKeyGroup: number;
-  readonly endKeyGroup: number;
-}
+export type { KeyGroupRange };
 
 /**
  * Working keyed state of one operator subtask, partitioned by key group. Contract: used only on the

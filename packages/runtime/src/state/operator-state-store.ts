@@ -7,14 +7,10 @@ import {
   type MapStateDescriptor,
   type OperatorStateStore,
 } from '@flott/core';
+import type { OperatorStateMode } from '../snapshot/snapshot-data';
 import { entriesOf, mapKeyOf, type EntryTable } from './map-keys';
 
-/**
- * How operator list state is redistributed on restore at another parallelism (Flink's
- * OperatorStateHandle.Mode): SPLIT_DISTRIBUTE splits the union of all lists round-robin, UNION gives
- * every subtask everything, BROADCAST keeps one copy per subtask.
- */
-export type OperatorStateMode = 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
+export type { OperatorStateMode };
 
 export interface OperatorStateSnapshot {
   readonly name: string;

@@ -42,6 +42,10 @@ export interface ChainMember {
   readonly keyedBackend?: KeyedStateBackend;
   /** Keyed operators only: their timers. */
   readonly timeServiceManager?: HeapInternalTimeServiceManager;
+  /** Keyed operators only: the state store their functions use (over keyedBackend). */
+  readonly keyedStateStore?: DefaultKeyedStateStore;
+  /** The operator's list, union and broadcast state. */
+  readonly operatorStateStore: DefaultOperatorStateStore;
   /** The output the operator emits into (set while wiring). */
   output?: Output<unknown>;
 }
@@ -92,7 +96,15 @@ export class OperatorChain {
             control: services.timerControl,
           })
         : undefined;
-      const member: ChainMember = { node, operatorId, operator, keyedBackend, timeServiceManager };
+      const member: ChainMember = {
+        node,
+        operatorId,
+        operator,
+        keyedBackend,
+        timeServiceManager,
+        keyedStateStore: keyedBackend ? new DefaultKeyedStateStore(keyedBackend, services.clock) : undefined,
+        operatorStateStore: new DefaultOperatorStateStore(),
+      };
       inChain.set(node.id, member);
       this.members.push(member);
     }
@@ -132,10 +144,8 @@ export class OperatorChain {
       const env: OperatorEnvironment<unknown> = {
         output: member.timeServiceManager ? member.timeServiceManager.gateOutput(member.output) : member.output,
         // A keyed operator's functions get state on its keyed backend through their runtime context.
-        runtimeContext: member.keyedBackend
-          ? runtimeContext.withKeyedStateStore(new DefaultKeyedStateStore(member.keyedBackend, services.clock))
-          : runtimeContext,
-        operatorStateStore: new DefaultOperatorStateStore(),
+        runtimeContext: member.keyedStateStore ? runtimeContext.withKeyedStateStore(member.keyedStateStore) : runtimeContext,
+        operatorStateStore: member.operatorStateStore,
         operatorId: member.operatorId,
         operatorName: member.node.name,
         clock: services.clock,

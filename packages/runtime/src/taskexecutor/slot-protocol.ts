@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from '@flott/core';
 import type { LogLevel } from '../logging/logger';
-import type { OperatorEventEnvelope, TaskExecutionStateUpdate } from '../rpc/gateways';
+import type { CheckpointAcknowledgement, CheckpointDecline, OperatorEventEnvelope, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 
 /** Messages between a TaskExecutor (main thread) and one of its slot threads. */
@@ -16,6 +16,8 @@ export type ToSlot =
   | { type: 'release-job'; jobId: string }
   | { type: 'release-partitions'; partitionKeys: readonly string[] }
   | { type: 'stats'; requestId: number }
+  | { type: 'trigger-checkpoint'; attemptId: string; checkpointId: number; timestamp: number }
+  | { type: 'notify-checkpoint'; attemptId: string; checkpointId: number; completed: boolean }
   | { type: 'shutdown' };
 
 export type FromSlot =
@@ -28,7 +30,9 @@ export type FromSlot =
   | { type: 'stderr'; text: string }
   /** One finished JSON log line of the slot's logger, for the TaskExecutor's ThreadLogSink. */
   | { type: 'log'; line: string }
-  | { type: 'stats-reply'; requestId: number; stats: SlotStats };
+  | { type: 'stats-reply'; requestId: number; stats: SlotStats }
+  | { type: 'checkpoint-ack'; ack: CheckpointAcknowledgement }
+  | { type: 'checkpoint-decline'; decline: CheckpointDecline };
 
 export interface SlotStats {
   readonly runningTasks: number;

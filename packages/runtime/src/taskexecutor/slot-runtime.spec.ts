@@ -61,6 +61,9 @@ describe('SlotRuntime', () => {
         backendsCreated++;
         return {} as StateBackend;
       },
+      createCheckpointStorage: () => {
+        throw new Error('Assertion failed: these jobs do not checkpoint');
+      },
       onNextTurn: (fn) => nextTurn.push(fn),
       heapUsedBytes: () => 1234,
     });

@@ -14,12 +14,14 @@ import {
   type ResultPartition,
 } from '../network';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
+import { checkpointSettingsOf, isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
+import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
 import type { Random } from '../time/random';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
-import { StreamTask, type TaskEnvironment } from './stream-task';
+import { StreamTask, type TaskCheckpointing, type TaskEnvironment } from './stream-task';
 
 /** The slot's end of the channel to its TaskExecutor (the worker's parentPort in production). */
 export interface SlotPort {
@@ -45,6 +47,8 @@ export interface SlotRuntimeOptions {
   readonly loadStreamGraph: (artifactPath: string, request: StreamGraphRequest) => Promise<StreamGraph>;
   /** Creates the slot's state backend; called once, on the first deployment with keyed state. */
   readonly createStateBackend: (config: Configuration) => StateBackend;
+  /** The checkpoint storage of a job (`execution.checkpointing.storage`), once per job in this slot. */
+  readonly createCheckpointStorage: (config: Configuration, jobId: string) => CheckpointStorageAccess;
   /** Runs `fn` on the event loop's next turn: print output is sent in batches. */
   readonly onNextTurn: (fn: () => void) => void;
   /** The slot thread's heap in use, for stats. */
@@ -72,6 +76,7 @@ export class SlotRuntime {
   private readonly pendingEvents = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private requestSeq = 0;
   private stateBackend: StateBackend | undefined;
+  private readonly checkpointStorages = new Map<string, CheckpointStorageAccess>();
   private stdoutBuffer: string[] = [];
   private stderrBuffer: string[] = [];
   private flushScheduled = false;
@@ -127,6 +132,7 @@ export class SlotRuntime {
         break;
       }
       case 'release-job':
+        this.checkpointStorages.delete(msg.jobId);
         for (const [key, p] of this.partitions) {
           if (p.jobId === msg.jobId) {
             p.partition.release();
@@ -148,6 +154,15 @@ export class SlotRuntime {
           requestId: msg.requestId,
           stats: { runningTasks: this.tasks.size, heapUsedBytes: this.opts.heapUsedBytes(), partitions: stats },
         });
+        break;
+      }
+      case 'trigger-checkpoint':
+        this.tasks.get(msg.attemptId)?.triggerCheckpoint(msg.checkpointId, msg.timestamp);
+        break;
+      case 'notify-checkpoint': {
+        const task = this.tasks.get(msg.attemptId);
+        if (msg.completed) task?.notifyCheckpointComplete(msg.checkpointId);
+        else task?.notifyCheckpointAborted(msg.checkpointId);
         break;
       }
       case 'shutdown':
@@ -227,6 +242,7 @@ export class SlotRuntime {
         this.partitions.set(partitionKey, { jobId: tdd.jobId, partition });
         this.send({ type: 'partition-registered', partitionKey, jobId: tdd.jobId });
       },
+      checkpointing: this.checkpointingFor(tdd, config),
       connectInputChannel: (partitionKey, subpartition, gate, channel) => {
         const requestId = ++this.requestSeq;
         return new Promise<void>((resolve, reject) => {
@@ -234,6 +250,20 @@ export class SlotRuntime {
           this.send({ type: 'request-partition', requestId, partitionKey, subpartition });
         });
       },
+    };
+  }
+
+  /** A task takes part in checkpoints when its job checkpoints; it needs the storage also to restore. */
+  private checkpointingFor(tdd: TaskDeploymentDescriptor, config: Configuration): TaskCheckpointing | undefined {
+    if (!isCheckpointingEnabled(config, 'STREAMING') && !tdd.restore) return undefined;
+    let storage = this.checkpointStorages.get(tdd.jobId);
+    if (!storage) this.checkpointStorages.set(tdd.jobId, (storage = this.opts.createCheckpointStorage(config, tdd.jobId)));
+    return {
+      storage,
+      aligned: checkpointSettingsOf(config).mode === 'EXACTLY_ONCE',
+      acknowledge: (attemptId, checkpointId, state) => this.send({ type: 'checkpoint-ack', ack: { jobId: tdd.jobId, attemptId, checkpointId, state } }),
+      decline: (attemptId, checkpointId, cause, countsAsFailure) =>
+        this.send({ type: 'checkpoint-decline', decline: { jobId: tdd.jobId, attemptId, checkpointId, error: serializeError(cause), countsAsFailure } }),
     };
   }
 

@@ -7,7 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { extractStreamGraph } from '../client/job-loader';
 import { createThreadLogger } from '../logging/thread-logger';
 import { createPluginContainer } from '../plugins/plugin-loader';
-import { loadStateBackendFactory } from '../spi/loaders';
+import type { Container } from 'inversify';
+import { loadCheckpointStorageFactory, loadStateBackendFactory } from '../spi/loaders';
 import { SystemClock, SystemScheduler } from '../time/clock';
 import { onNextTurn } from '../time/event-loop';
 import { SystemRandom } from '../time/random';
@@ -22,6 +23,10 @@ const logger = createThreadLogger(data.logLevel ?? 'off', { resourceId: data.res
   port.postMessage({ type: 'log', line } satisfies FromSlot),
 );
 
+/** The slot's plugins (state backends, checkpoint storages), loaded on first use. */
+let plugins: Container | undefined;
+const pluginContainer = (): Container => (plugins ??= createPluginContainer(data.pluginModules));
+
 const runtime = new SlotRuntime({
   port,
   logger,
@@ -30,7 +35,8 @@ const runtime = new SlotRuntime({
   scheduler: new SystemScheduler(),
   random: new SystemRandom(),
   loadStreamGraph: async (artifactPath, request) => (await extractStreamGraph(artifactPath, { mode: 'task', ...request })).graph,
-  createStateBackend: (config) => loadStateBackendFactory(createPluginContainer(data.pluginModules), config).create(config),
+  createStateBackend: (config) => loadStateBackendFactory(pluginContainer(), config).create(config),
+  createCheckpointStorage: (config, jobId) => loadCheckpointStorageFactory(pluginContainer(), config).create(config).createCheckpointStorageAccess(jobId),
   onNextTurn,
   heapUsedBytes: () => process.memoryUsage().heapUsed,
 });

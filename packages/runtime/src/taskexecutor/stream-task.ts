@@ -12,12 +12,17 @@ import {
 } from '../operators/stream-operator';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { TaskExecutionStateUpdate } from '../rpc/gateways';
+import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
+import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { StateBackend } from '../spi/state-backend';
 import type { Cancellable, Scheduler } from '../time/clock';
 import { yieldToEventLoop } from '../time/event-loop';
 import type { Random } from '../time/random';
 import { taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { chainingOutput, type EdgeOutput } from './chain-outputs';
+import { CheckpointAbortedError, CheckpointBarrierHandler, type CheckpointBarrier } from './checkpoint-barrier-handler';
+import { SubtaskCheckpointer } from './subtask-checkpointer';
+import { restoreTaskState } from './task-state-restore';
 import { OperatorChain } from './operator-chain';
 import { Wakeup } from './wakeup';
 import { WatermarkValve, type ValveOutput } from './watermark-valve';
@@ -40,6 +45,18 @@ export interface TaskEnvironment {
   registerPartition(partitionKey: string, partition: ResultPartition<unknown>): void;
   /** Connects one input channel to its producer's subpartition (asynchronously). */
   connectInputChannel(partitionKey: string, subpartition: number, gate: InputGate, channel: number): Promise<void>;
+  /** Present when the job checkpoints or the task restores state: the job's checkpoint storage and mode. */
+  readonly checkpointing?: TaskCheckpointing;
+}
+
+/** The checkpoint services of a task. */
+export interface TaskCheckpointing {
+  readonly storage: CheckpointStorageAccess;
+  /** EXACTLY_ONCE aligns barriers; AT_LEAST_ONCE does not block inputs. */
+  readonly aligned: boolean;
+  acknowledge(attemptId: string, checkpointId: number, state: TaskStateSnapshot): void;
+  /** `countsAsFailure` false: the task could not take part (not running yet, finished, overtaken by a newer checkpoint). */
+  decline(attemptId: string, checkpointId: number, cause: Error, countsAsFailure: boolean): void;
 }
 
 /** Records a task processes before it lets the thread's event loop run (credits, timers, other tasks). */
@@ -58,6 +75,8 @@ interface GateBinding {
   readonly input: EdgeOutput;
   readonly valve: WatermarkValve;
   readonly channelOffset: number;
+  /** Index of this gate's first channel among all the task's channels (barrier alignment). */
+  readonly barrierOffset: number;
 }
 
 /**
@@ -87,7 +106,12 @@ export class StreamTask {
     schedule: (delayMs, fn) => this.env.scheduler.schedule(delayMs, () => this.runAction(fn)),
     scheduleAtFixedRate: (periodMs, fn) => this.env.scheduler.scheduleAtFixedRate(periodMs, () => this.runAction(fn)),
   };
-  /** Wakes the task loop when timer firing left work pending (processing-time wake-ups, back-pressure). */
+  /** Actions from outside the loop (checkpoint triggers and notifications), run by the loop between slices. */
+  private readonly mail: Array<() => void> = [];
+  /** True while the task processes input: only then does it take part in checkpoints. */
+  private processing = false;
+  private barriers?: CheckpointBarrierHandler;
+  private checkpointer?: SubtaskCheckpointer;
   readonly name: string;
   private readonly log: Logger;
 
@@ -117,6 +141,59 @@ export class StreamTask {
       }
     }
     this.wakeup.wake();
+  }
+
+  /**
+   * A checkpoint the JobManager triggers at this source task: the loop snapshots the chain and sends
+   * the barrier downstream at its next turn. A task that is not processing (yet, or any more) declines.
+   */
+  triggerCheckpoint(checkpointId: number, timestamp: number): void {
+    this.enqueueMail(() => this.performCheckpoint({ checkpointId, timestamp }));
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.enqueueMail(() => this.notifyOperators(checkpointId, true));
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.enqueueMail(() => {
+      this.barriers?.abortPending(checkpointId);
+      this.notifyOperators(checkpointId, false);
+    });
+  }
+
+  private enqueueMail(action: () => void): void {
+    this.mail.push(action);
+    this.wakeup.wake();
+  }
+
+  /** Runs the queued actions; what they throw fails the task. */
+  private processMail(): void {
+    while (this.mail.length > 0) this.mail.shift()!();
+  }
+
+  private performCheckpoint(barrier: CheckpointBarrier): void {
+    const checkpointing = this.env.checkpointing;
+    const { checkpointId } = barrier;
+    if (!checkpointing || !this.checkpointer) {
+      checkpointing?.decline(this.tdd.attemptId, checkpointId, new CheckpointAbortedError(checkpointId, `${this.name} has no checkpoint storage`), true);
+      return;
+    }
+    if (!this.processing) {
+      checkpointing.decline(this.tdd.attemptId, checkpointId, new CheckpointAbortedError(checkpointId, `${this.name} is not processing`), false);
+      return;
+    }
+    // Flink's order: the barrier goes downstream first, then the state is taken, in the same turn.
+    for (const { partition } of this.partitions.values()) partition.broadcastEvent({ kind: 'barrier', checkpointId, timestamp: barrier.timestamp });
+    void this.checkpointer.checkpoint(barrier);
+  }
+
+  private notifyOperators(checkpointId: number, completed: boolean): void {
+    for (const m of this.chain?.members ?? []) {
+      const op = m.operator;
+      const result = completed ? op.notifyCheckpointComplete?.(checkpointId) : op.notifyCheckpointAborted?.(checkpointId);
+      if (result instanceof Promise) result.catch((e: unknown) => this.failAsync(e));
+    }
   }
 
   /** Runs the task to a terminal state and reports every transition. Never rejects. */
@@ -164,8 +241,18 @@ export class StreamTask {
         },
       );
       this.createInputGates();
-      // Open tail first, so every operator's downstream is ready when it opens (as Flink).
-      for (const m of [...this.chain.members].reverse()) await m.operator.open();
+      await this.initializeCheckpointing();
+      // Initialise and open tail first, so every operator's downstream is ready when it opens (as Flink).
+      const restoredCheckpointId = tdd.restore?.checkpointId;
+      for (const m of [...this.chain.members].reverse()) {
+        await m.operator.initializeState?.({
+          isRestored: () => restoredCheckpointId !== undefined,
+          restoredCheckpointId,
+          operatorStateStore: m.operatorStateStore,
+          keyedStateStore: m.keyedStateStore,
+        });
+        await m.operator.open();
+      }
       opened = true;
       if (tdd.vertex.bufferTimeoutMs > 0) {
         this.flushTimer = this.taskScheduler.scheduleAtFixedRate(tdd.vertex.bufferTimeoutMs, () => this.flushPartitions());
@@ -173,8 +260,11 @@ export class StreamTask {
       this.throwIfCanceled();
       report(ExecutionState.RUNNING);
       const head = this.chain.head.operator;
+      this.processing = true;
       if (isSourceOperator(head)) await this.runSource(head);
       else await this.runInputs();
+      this.processing = false;
+      this.declinePendingTriggers();
       this.chain.quiesceProcessingTime();
       await this.drainTimers();
       this.throwIfCanceled();
@@ -187,6 +277,7 @@ export class StreamTask {
       return ExecutionState.FINISHED;
     } catch (e) {
       this.failed = true;
+      this.processing = false;
       this.flushTimer?.cancel();
       for (const { partition } of this.partitions.values()) partition.release();
       for (const g of this.gates) g.gate.release();
@@ -208,6 +299,39 @@ export class StreamTask {
     } finally {
       this.chain?.dispose();
     }
+  }
+
+  /** Restores the task's state (when deployed with some) and sets up its part in checkpoints. */
+  private async initializeCheckpointing(): Promise<void> {
+    const checkpointing = this.env.checkpointing;
+    const { tdd } = this;
+    const chain = this.chain!;
+    if (tdd.restore) {
+      if (!checkpointing) throw new Error(`Assertion failed: ${this.name} restores state without checkpoint storage`);
+      await restoreTaskState(chain.members, tdd.restore, checkpointing.storage, tdd.subtaskIndex, tdd.vertex.parallelism);
+    }
+    if (!checkpointing) return;
+    this.checkpointer = new SubtaskCheckpointer(chain.members, {
+      subtaskIndex: tdd.subtaskIndex,
+      attemptNumber: tdd.attemptNumber,
+      maxParallelism: tdd.vertex.maxParallelism,
+      storage: checkpointing.storage,
+      acknowledge: (id, state) => checkpointing.acknowledge(tdd.attemptId, id, state),
+      decline: (id, cause) => checkpointing.decline(tdd.attemptId, id, cause, true),
+      log: this.log,
+    });
+    const channels = this.gates.flatMap((b) => Array.from({ length: b.gate.numChannels }, (_, channel) => ({ input: b.gate, channel })));
+    if (channels.length > 0) {
+      this.barriers = new CheckpointBarrierHandler(channels, checkpointing.aligned, {
+        triggerCheckpoint: (barrier) => this.performCheckpoint(barrier),
+        abortCheckpoint: (id, cause) => checkpointing.decline(tdd.attemptId, id, cause, false),
+      });
+    }
+  }
+
+  /** Triggers that arrived after the input ended are declined (the task no longer takes part). */
+  private declinePendingTriggers(): void {
+    this.processMail();
   }
 
   private async closeOperators(): Promise<void> {
@@ -266,6 +390,7 @@ export class StreamTask {
     for (const d of this.tdd.inputs) offsets.set(d.typeNumber, (offsets.get(d.typeNumber) ?? 0) + d.channels.length);
     for (const [typeNumber, count] of offsets) valves.set(typeNumber, new WatermarkValve(count, this.valveOutput(typeNumber)));
     const used = new Map<number, number>();
+    let barrierOffset = 0;
     this.tdd.inputs.forEach((d, gateIndex) => {
       const gate = new InputGate({ gateIndex, numChannels: d.channels.length, config: this.env.network, serializer: this.graph.serializerOf(d.streamEdgeId) });
       // Input 2 of a two-input operator has its own key selector (none on a broadcast input).
@@ -275,7 +400,8 @@ export class StreamTask {
       const input = chainingOutput(head.operator, d.typeNumber, keySelector, head.keyedBackend);
       const channelOffset = used.get(d.typeNumber) ?? 0;
       used.set(d.typeNumber, channelOffset + d.channels.length);
-      this.gates.push({ gate, input, valve: valves.get(d.typeNumber)!, channelOffset });
+      this.gates.push({ gate, input, valve: valves.get(d.typeNumber)!, channelOffset, barrierOffset });
+      barrierOffset += d.channels.length;
       d.channels.forEach((c, i) => {
         this.env.connectInputChannel(c.partitionKey, c.subpartitionIndex, gate, i).catch((e: unknown) => this.failAsync(e));
       });
@@ -342,6 +468,7 @@ export class StreamTask {
     let polls = 0;
     for (;;) {
       this.throwIfCanceled();
+      this.processMail();
       if (!this.continueTimers() || !this.outputsAvailable()) {
         await this.whenOutputsAvailable();
         continue;
@@ -364,6 +491,7 @@ export class StreamTask {
     let next = 0;
     for (;;) {
       this.throwIfCanceled();
+      this.processMail();
       let budget = RECORDS_PER_SLICE;
       let idle = false;
       while (budget-- > 0) {
@@ -402,8 +530,11 @@ export class StreamTask {
       b.valve.inputWatermark(b.channelOffset + e.channel, e.timestamp);
     } else if (e.event?.kind === 'watermark-status') {
       b.valve.inputWatermarkStatus(b.channelOffset + e.channel, e.event.idle);
+    } else if (e.event?.kind === 'barrier') {
+      this.barriers?.processBarrier(b.barrierOffset + e.channel, e.event);
     } else if (e.event?.kind === 'end-of-partition') {
       b.valve.channelEnded(b.channelOffset + e.channel);
+      this.barriers?.processEndOfPartition(b.barrierOffset + e.channel);
     }
   }
 }

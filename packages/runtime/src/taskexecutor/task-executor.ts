@@ -192,6 +192,16 @@ export class TaskExecutor implements TaskExecutorGateway {
     return this.opts.dispatcherAddress;
   }
 
+  async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number): Promise<void> {
+    const a = this.attempts.get(attemptId);
+    if (!a) throw new FlottError('UNKNOWN_ATTEMPT', `Task attempt ${attemptId} does not run on ${this.opts.resourceId}`, { attemptId });
+    a.slot.post({ type: 'trigger-checkpoint', attemptId, checkpointId, timestamp });
+  }
+
+  async notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void> {
+    this.attempts.get(attemptId)?.slot.post({ type: 'notify-checkpoint', attemptId, checkpointId, completed });
+  }
+
   /** Network statistics of every slot (buffers queued/in flight per partition), for tests and metrics. */
   async slotStats(): Promise<SlotStats[]> {
     return Promise.all(
@@ -278,6 +288,17 @@ export class TaskExecutor implements TaskExecutorGateway {
         const w = this.statsWaiters.get(msg.requestId);
         this.statsWaiters.delete(msg.requestId);
         w?.(msg.stats);
+        break;
+      }
+      case 'checkpoint-ack':
+      case 'checkpoint-decline': {
+        const attemptId = msg.type === 'checkpoint-ack' ? msg.ack.attemptId : msg.decline.attemptId;
+        const a = this.attempts.get(attemptId);
+        if (!a) return;
+        const jm = this.opts.rpc.connect<JobMasterGateway>(a.tdd.jobMasterAddress);
+        const sent = msg.type === 'checkpoint-ack' ? jm.acknowledgeCheckpoint(msg.ack) : jm.declineCheckpoint(msg.decline);
+        // Not retried: the coordinator's timeout aborts a checkpoint whose acknowledgement was lost.
+        sent.catch((err: unknown) => this.log.warn({ err, ...taskLogFields(a.tdd) }, `Could not send a checkpoint ${msg.type === 'checkpoint-ack' ? 'acknowledgement' : 'decline'} to the JobMaster.`));
         break;
       }
       case 'ready':

@@ -1,5 +1,5 @@
 import type { SerializedError } from '@flott/core';
-import type { JobMasterGateway, OperatorEventEnvelope, SlotOffer, TaskExecutionStateUpdate } from '../rpc/gateways';
+import type { CheckpointAcknowledgement, CheckpointDecline, JobMasterGateway, OperatorEventEnvelope, SlotOffer, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
 
 export interface SlotOfferCall {
@@ -19,6 +19,8 @@ export class TestingJobMasterGateway implements JobMasterGateway {
   readonly stateUpdates: TaskExecutionStateUpdate[] = [];
   readonly operatorEvents: OperatorEventEnvelope[] = [];
   readonly allocationFailures: Array<{ readonly allocationId: string; readonly cause: SerializedError }> = [];
+  readonly checkpointAcks: CheckpointAcknowledgement[] = [];
+  readonly checkpointDeclines: CheckpointDecline[] = [];
   private offerSlotsHook: (call: SlotOfferCall) => Promise<SlotOffer[]> = async (call) => [...call.offers];
   private updateTaskExecutionStateHook: (update: TaskExecutionStateUpdate) => Promise<boolean> = async () => true;
 
@@ -68,5 +70,13 @@ export class TestingJobMasterGateway implements JobMasterGateway {
 
   async notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void> {
     this.allocationFailures.push({ allocationId, cause });
+  }
+
+  async acknowledgeCheckpoint(ack: CheckpointAcknowledgement): Promise<void> {
+    this.checkpointAcks.push(ack);
+  }
+
+  async declineCheckpoint(decline: CheckpointDecline): Promise<void> {
+    this.checkpointDeclines.push(decline);
   }
 }

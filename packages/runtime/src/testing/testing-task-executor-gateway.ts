@@ -35,6 +35,8 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   readonly canceledAttempts: string[] = [];
   readonly freedSlots: Array<{ readonly allocationId: string; readonly cause: string }> = [];
   readonly releasedPartitions: Array<{ readonly jobId: string; readonly partitionKeys: readonly string[] }> = [];
+  readonly checkpointTriggers: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly timestamp: number }> = [];
+  readonly checkpointNotifications: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly completed: boolean }> = [];
   private readonly rpc: RpcService;
   private readonly slots: Array<{ allocationId?: string; jobId?: string; jobMasterAddress?: string }>;
   private resourceManagerAddress?: string;
@@ -146,6 +148,14 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
 
   async releasePartitions(jobId: string, partitionKeys: readonly string[]): Promise<void> {
     this.releasedPartitions.push({ jobId, partitionKeys: [...partitionKeys] });
+  }
+
+  async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number): Promise<void> {
+    this.checkpointTriggers.push({ attemptId, checkpointId, timestamp });
+  }
+
+  async notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void> {
+    this.checkpointNotifications.push({ attemptId, checkpointId, completed });
   }
 
   async getBlobAddress(): Promise<string> {

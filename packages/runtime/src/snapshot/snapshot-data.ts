@@ -1,9 +1,23 @@
-import type { KeyGroupRange } from '../spi/state-backend';
-import type { OperatorStateMode } from '../state/operator-state-store';
 
 // What a checkpoint holds, independent of the state backend that produced it and of the storage it
 // went to (the canonical form: a savepoint taken on one backend restores on another). The codecs in
 // checkpoint/format/ turn these into the versioned files docs/checkpoint-format.md describes.
+
+// This module imports nothing of the runtime: the SPIs, the state stores and the deployment
+// descriptors all use it, so it sits below them.
+
+/** Contiguous range of key groups [start, end] owned by one subtask (DESIGN.md §7). */
+export interface KeyGroupRange {
+  readonly startKeyGroup: number;
+  readonly endKeyGroup: number;
+}
+
+/**
+ * How operator list state is redistributed on restore at another parallelism (Flink's
+ * OperatorStateHandle.Mode): SPLIT_DISTRIBUTE splits the union of all lists evenly, UNION gives
+ * every subtask everything, BROADCAST keeps one copy per subtask.
+ */
+export type OperatorStateMode = 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
 
 /** One keyed-state entry: a state's value under a key and namespace (JS values; the codec serialises them). */
 export interface KeyedStateEntry {

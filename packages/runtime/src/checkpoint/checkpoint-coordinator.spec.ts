@@ -1,0 +1,227 @@
+import { serializeError } from '@flott/core';
+import { SILENT_LOGGER } from '../logging/logger';
+import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
+import { settle } from '../testing/settle';
+import { TestingCheckpointStorage, TestingCompletedCheckpointStore } from '../testing/testing-checkpoint-services';
+import { ManualClock } from '../time/clock';
+import { CheckpointCoordinator, type CheckpointTask } from './checkpoint-coordinator';
+import type { CheckpointSettings } from './checkpointing-settings';
+import { decodeCheckpointMetadata } from './format';
+
+const SETTINGS: CheckpointSettings = {
+  intervalMs: 1_000,
+  mode: 'EXACTLY_ONCE',
+  timeoutMs: 10_000,
+  minPauseMs: 0,
+  maxConcurrent: 1,
+  tolerableFailures: 0,
+  numRetained: 1,
+  retention: 'NO_EXTERNALIZED_CHECKPOINTS',
+};
+
+interface Calls {
+  triggers: Array<[string, number, number]>;
+  notifications: Array<[string, number, boolean]>;
+}
+
+/** Source (2 subtasks) → sink (1 subtask): three running attempts that record what they are told. */
+function tasks(calls: Calls): CheckpointTask[] {
+  const task = (attemptId: string, vertexId: string, subtaskIndex: number, isSource: boolean): CheckpointTask => ({
+    attemptId,
+    vertexId,
+    subtaskIndex,
+    isSource,
+    trigger: async (id, ts) => void calls.triggers.push([attemptId, id, ts]),
+    notify: async (id, completed) => void calls.notifications.push([attemptId, id, completed]),
+  });
+  return [task('src-0', 'v-src', 0, true), task('src-1', 'v-src', 1, true), task('sink-0', 'v-sink', 0, false)];
+}
+
+const inline = (n: number) => ({ kind: 'inline' as const, data: Uint8Array.of(n) });
+
+describe('CheckpointCoordinator', () => {
+  let clock: ManualClock;
+  let storage: TestingCheckpointStorage;
+  let store: TestingCompletedCheckpointStore;
+  let calls: Calls;
+  let running: CheckpointTask[] | string;
+  let failures: Error[];
+
+  const coordinator = (settings: Partial<CheckpointSettings> = {}) =>
+    new CheckpointCoordinator({
+      jobId: 'job-1',
+      settings: { ...SETTINGS, ...settings },
+      storage,
+      completedStore: store,
+      idCounter: store,
+      clock,
+      scheduler: clock,
+      log: SILENT_LOGGER,
+      context: {
+        runningTasks: () => running,
+        operators: [
+          { operatorId: 'op-src', vertexId: 'v-src', name: 'Source', parallelism: 2, maxParallelism: 128 },
+          { operatorId: 'op-sum', vertexId: 'v-sink', name: 'Sum', uid: 'sum', parallelism: 1, maxParallelism: 128 },
+        ],
+        failJob: (cause) => failures.push(cause),
+      },
+    });
+
+  const ackAll = (c: CheckpointCoordinator, checkpointId: number) => {
+    const states: Record<string, TaskStateSnapshot> = {
+      'src-0': { 'op-src': { operator: inline(1) } },
+      'src-1': { 'op-src': { operator: inline(2) } },
+      'sink-0': { 'op-sum': { keyed: { keyGroupRange: { startKeyGroup: 0, endKeyGroup: 127 }, handle: inline(3) } } },
+    };
+    for (const [attemptId, state] of Object.entries(states)) c.receiveAcknowledge({ attemptId, checkpointId, state });
+  };
+
+  beforeEach(() => {
+    clock = new ManualClock(5_000);
+    storage = new TestingCheckpointStorage('job-1');
+    store = new TestingCompletedCheckpointStore(1);
+    calls = { triggers: [], notifications: [] };
+    running = tasks(calls);
+    failures = [];
+  });
+
+  it('triggers periodically at the sources only, completes when every task acknowledged, writes the metadata and notifies all', async () => {
+    const c = coordinator();
+    c.startCheckpointScheduler();
+    clock.advance(999);
+    await settle();
+    expect(calls.triggers).toEqual([]);
+    clock.advance(1);
+    await settle();
+    expect(calls.triggers).toEqual([['src-0', 1, 6_000], ['src-1', 1, 6_000]]);
+    ackAll(c, 1);
+    await settle();
+    expect(store.checkpoints).toEqual([{ checkpointId: 1, jobId: 'job-1', timestamp: 6_000, externalPointer: 'mem://job-1/chk-1/_metadata' }]);
+    const metadata = decodeCheckpointMetadata(storage.metadata.get('mem://job-1/chk-1/_metadata')!, '_metadata');
+    expect(metadata).toEqual({
+      checkpointId: 1,
+      jobId: 'job-1',
+      type: 'CHECKPOINT',
+      timestamp: 6_000,
+      operators: [
+        { operatorId: 'op-src', name: 'Source', parallelism: 2, maxParallelism: 128, subtasks: [{ operator: inline(1) }, { operator: inline(2) }] },
+        { operatorId: 'op-sum', uid: 'sum', name: 'Sum', parallelism: 1, maxParallelism: 128, subtasks: [{ keyed: { keyGroupRange: { startKeyGroup: 0, endKeyGroup: 127 }, handle: inline(3) } }] },
+      ],
+    });
+    expect(calls.notifications).toEqual([['src-0', 1, true], ['src-1', 1, true], ['sink-0', 1, true]]);
+    expect(c.latestCompleted()?.metadata.checkpointId).toBe(1);
+    c.stopCheckpointScheduler();
+  });
+
+  it('does not start while a task is not running, and says why when asked directly', async () => {
+    running = 'task Sum (1/1) is DEPLOYING';
+    const c = coordinator();
+    await expect(c.triggerCheckpoint('CHECKPOINT')).rejects.toThrow('Checkpoint not triggered: task Sum (1/1) is DEPLOYING');
+    c.startCheckpointScheduler();
+    clock.advance(3_000);
+    await settle();
+    expect(calls.triggers).toEqual([]);
+    expect(storage.initialized).toEqual([]);
+    c.stopCheckpointScheduler();
+  });
+
+  it('keeps at most max-concurrent checkpoints pending and waits min-pause after a completion', async () => {
+    const c = coordinator({ minPauseMs: 2_500 });
+    c.startCheckpointScheduler();
+    clock.advance(1_000);
+    await settle();
+    clock.advance(1_000);
+    await settle();
+    expect(c.numberOfPendingCheckpoints()).toBe(1);
+    expect(calls.triggers.map(([, id]) => id)).toEqual([1, 1]);
+    ackAll(c, 1);
+    await settle();
+    // Completed at 7 000: the triggers at 8 000 and 9 000 fall into the pause, 10 000 does not.
+    for (let i = 0; i < 3; i++) {
+      clock.advance(1_000);
+      await settle();
+    }
+    expect(calls.triggers.map(([, id]) => id)).toEqual([1, 1, 2, 2]);
+    c.stopCheckpointScheduler();
+  });
+
+  it('aborts a declined checkpoint, discards its location, tells the tasks, and fails the job beyond the tolerable failures', async () => {
+    const c = coordinator({ tolerableFailures: 1 });
+    const first = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    c.receiveDecline({ attemptId: 'sink-0', checkpointId: 1, error: serializeError(new Error('disk full')), countsAsFailure: true });
+    await expect(first).rejects.toThrow('Checkpoint 1 was declined: disk full');
+    await settle();
+    expect(storage.discarded).toEqual([1]);
+    expect(calls.notifications).toEqual([['src-0', 1, false], ['src-1', 1, false], ['sink-0', 1, false]]);
+    expect(failures).toEqual([]);
+
+    // A task that could not take part does not count; a second counted failure in a row exceeds 1.
+    const second = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    c.receiveDecline({ attemptId: 'src-0', checkpointId: 2, error: serializeError(new Error('finished')), countsAsFailure: false });
+    await expect(second).rejects.toThrow('finished');
+    expect(failures).toEqual([]);
+    const third = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    c.receiveDecline({ attemptId: 'src-1', checkpointId: 3, error: serializeError(new Error('disk full')), countsAsFailure: true });
+    await expect(third).rejects.toThrow();
+    expect(failures.map((f) => f.message)).toEqual([
+      'Exceeded checkpoint tolerable failure threshold: 2 checkpoint(s) failed in a row, execution.checkpointing.tolerable-failed-checkpoints is 1. Last failure: Checkpoint 3 was declined: disk full',
+    ]);
+  });
+
+  it('expires a checkpoint that is not acknowledged within the timeout', async () => {
+    const c = coordinator({ timeoutMs: 4_000, tolerableFailures: 5 });
+    const pending = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    c.receiveAcknowledge({ attemptId: 'src-0', checkpointId: 1, state: {} });
+    clock.advance(4_000);
+    await expect(pending).rejects.toThrow('Checkpoint 1 was declined: it expired before completing (execution.checkpointing.timeout 4000 ms)');
+    expect(c.numberOfPendingCheckpoints()).toBe(0);
+    expect(storage.discarded).toEqual([1]);
+  });
+
+  it('subsumes checkpoints beyond num-retained and discards their data; discards the retained ones when the job is canceled', async () => {
+    const c = coordinator({ numRetained: 1 });
+    for (const id of [1, 2]) {
+      const p = c.triggerCheckpoint('CHECKPOINT');
+      await settle();
+      ackAll(c, id);
+      await p;
+      await settle();
+    }
+    expect(store.checkpoints.map((cp) => cp.checkpointId)).toEqual([2]);
+    expect(storage.discarded).toEqual([1]);
+    await c.shutdown('CANCELED');
+    expect(storage.discarded).toEqual([1, 2]);
+    expect(store.shutdownWith).toBe('CANCELED');
+  });
+
+  it('keeps the retained checkpoints of a failed job, and of any job with RETAIN_ON_CANCELLATION', async () => {
+    for (const [status, retention] of [['FAILED', 'NO_EXTERNALIZED_CHECKPOINTS'], ['CANCELED', 'RETAIN_ON_CANCELLATION']] as const) {
+      storage = new TestingCheckpointStorage('job-1');
+      store = new TestingCompletedCheckpointStore(1);
+      const c = coordinator({ retention });
+      const p = c.triggerCheckpoint('CHECKPOINT');
+      await settle();
+      ackAll(c, 1);
+      await p;
+      await c.shutdown(status);
+      expect(storage.discarded).toEqual([]);
+      expect(storage.metadata.has('mem://job-1/chk-1/_metadata')).toBe(true);
+    }
+  });
+
+  it('takes a savepoint into the target directory, outside the retained checkpoints', async () => {
+    const c = coordinator();
+    const p = c.triggerCheckpoint('SAVEPOINT', '/tmp/savepoints');
+    await settle();
+    ackAll(c, 1);
+    const savepoint = await p;
+    expect(savepoint.externalPointer).toBe('mem:///tmp/savepoints/savepoint-1/_metadata');
+    expect(savepoint.metadata.type).toBe('SAVEPOINT');
+    expect(store.checkpoints).toEqual([]);
+    expect(c.latestCompleted()).toBeUndefined();
+  });
+});

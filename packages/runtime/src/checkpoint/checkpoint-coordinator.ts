@@ -1,0 +1,305 @@
+import { FlottError, deserializeError, type Clock, type SerializedError } from '@flott/core';
+import type { Logger } from '../logging/logger';
+import type { CheckpointLocation, CheckpointStorageAccess } from '../spi/checkpoint-storage';
+import type { CheckpointIdCounter, CompletedCheckpointStore } from '../spi/high-availability-services';
+import type { Cancellable, Scheduler } from '../time/clock';
+import type { CheckpointSettings } from './checkpointing-settings';
+import { encodeCheckpointMetadata } from './format';
+import type { CheckpointMetadata, OperatorSubtaskState, SnapshotType, TaskStateSnapshot } from '../snapshot/snapshot-data';
+
+/** A running task attempt as the coordinator addresses it. */
+export interface CheckpointTask {
+  readonly attemptId: string;
+  readonly vertexId: string;
+  readonly subtaskIndex: number;
+  /** Sources get the trigger; the others get the barrier in-band. */
+  readonly isSource: boolean;
+  trigger(checkpointId: number, timestamp: number): Promise<void>;
+  notify(checkpointId: number, completed: boolean): Promise<void>;
+}
+
+/** One operator of the job, for the checkpoint's metadata. */
+export interface CheckpointOperator {
+  readonly operatorId: string;
+  readonly vertexId: string;
+  readonly name: string;
+  readonly uid?: string;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+}
+
+/** What the coordinator needs from its JobMaster. */
+export interface CheckpointCoordinatorContext {
+  /** Every task's current attempt when all are running; otherwise why a checkpoint cannot start now. */
+  runningTasks(): readonly CheckpointTask[] | string;
+  readonly operators: readonly CheckpointOperator[];
+  /** More checkpoints failed in a row than `tolerable-failed-checkpoints` allows: the job fails over. */
+  failJob(cause: Error): void;
+}
+
+export interface CheckpointCoordinatorOptions {
+  readonly jobId: string;
+  readonly settings: CheckpointSettings;
+  readonly storage: CheckpointStorageAccess;
+  readonly completedStore: CompletedCheckpointStore;
+  readonly idCounter: CheckpointIdCounter;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly context: CheckpointCoordinatorContext;
+  readonly log: Logger;
+}
+
+export class CheckpointDeclinedError extends FlottError {
+  constructor(checkpointId: number, reason: string, cause?: unknown) {
+    super('CHECKPOINT_DECLINED', `Checkpoint ${checkpointId} was declined: ${reason}`, { checkpointId }, cause === undefined ? undefined : { cause });
+  }
+}
+
+export class CheckpointFailuresExceededError extends FlottError {
+  constructor(failures: number, tolerable: number, last: Error) {
+    super(
+      'CHECKPOINT_FAILURES_EXCEEDED',
+      `Exceeded checkpoint tolerable failure threshold: ${failures} checkpoint(s) failed in a row, ` +
+        `execution.checkpointing.tolerable-failed-checkpoints is ${tolerable}. Last failure: ${last.message}`,
+      { failures, tolerable },
+      { cause: last },
+    );
+  }
+}
+
+interface PendingCheckpoint {
+  readonly checkpointId: number;
+  readonly timestamp: number;
+  readonly type: SnapshotType;
+  readonly location: CheckpointLocation;
+  readonly tasks: ReadonlyMap<string, CheckpointTask>;
+  readonly acks: Map<string, TaskStateSnapshot>;
+  readonly timeout: Cancellable;
+  readonly completion: { resolve: (c: CompletedCheckpoint) => void; reject: (e: Error) => void };
+}
+
+/** A completed checkpoint as this JobManager keeps it: its metadata and where it lives. */
+export interface CompletedCheckpoint {
+  readonly metadata: CheckpointMetadata;
+  readonly location: CheckpointLocation;
+  readonly externalPointer: string;
+}
+
+/**
+ * Coordinates a job's checkpoints (Flink's CheckpointCoordinator), on the JobMaster's event loop:
+ * triggers them periodically (`execution.checkpointing.interval`, respecting min-pause and
+ * max-concurrent-checkpoints) or on request, with ids from the CheckpointIdCounter; sends the trigger
+ * to the source tasks (the barrier flows from there), collects every task's acknowledgement with its
+ * state handles, writes the metadata last, records the checkpoint in the CompletedCheckpointStore
+ * (subsuming older ones beyond `num-retained`, whose data is discarded) and notifies every task.
+ * A decline or the timeout aborts a checkpoint: its location is discarded, the tasks are told, and
+ * failed checkpoints in a row beyond `tolerable-failed-checkpoints` fail the job over.
+ */
+export class CheckpointCoordinator {
+  private readonly pending = new Map<number, PendingCheckpoint>();
+  private readonly completed: CompletedCheckpoint[] = [];
+  private periodic: Cancellable | undefined;
+  private lastCompletionTime = Number.NEGATIVE_INFINITY;
+  private consecutiveFailures = 0;
+  private triggering = false;
+  private stopped = false;
+
+  constructor(private readonly opts: CheckpointCoordinatorOptions) {}
+
+  /** Starts periodic checkpoints (the first one interval after now). */
+  startCheckpointScheduler(): void {
+    if (this.opts.settings.intervalMs <= 0 || this.periodic || this.stopped) return;
+    this.periodic = this.opts.scheduler.scheduleAtFixedRate(this.opts.settings.intervalMs, () => void this.triggerPeriodic());
+  }
+
+  stopCheckpointScheduler(): void {
+    this.periodic?.cancel();
+    this.periodic = undefined;
+  }
+
+  /** The newest completed checkpoint, if any: what a failover restores. */
+  latestCompleted(): CompletedCheckpoint | undefined {
+    return this.completed[this.completed.length - 1];
+  }
+
+  numberOfPendingCheckpoints(): number {
+    return this.pending.size;
+  }
+
+  private async triggerPeriodic(): Promise<void> {
+    const { settings } = this.opts;
+    if (this.triggering || this.pending.size >= settings.maxConcurrent) return;
+    if (this.opts.clock.currentTimeMillis() - this.lastCompletionTime < settings.minPauseMs) return;
+    try {
+      await this.triggerCheckpoint('CHECKPOINT');
+    } catch (e) {
+      // Not all tasks running (starting, restarting, finishing) is normal; the next period tries again.
+      this.opts.log.debug({ err: e }, `Periodic checkpoint not triggered: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * Starts a checkpoint now; resolves when it completed, rejects when it could not start or was
+   * aborted. Savepoints (`type` SAVEPOINT) go to `targetDirectory` and are never subsumed or discarded.
+   */
+  async triggerCheckpoint(type: SnapshotType, targetDirectory?: string): Promise<CompletedCheckpoint> {
+    if (this.stopped) throw new FlottError('CHECKPOINT_COORDINATOR_SHUT_DOWN', 'The checkpoint coordinator is shut down');
+    const tasks = this.opts.context.runningTasks();
+    if (typeof tasks === 'string') throw new FlottError('CHECKPOINT_NOT_TRIGGERED', `Checkpoint not triggered: ${tasks}`);
+    this.triggering = true;
+    let checkpointId: number;
+    let location: CheckpointLocation;
+    try {
+      checkpointId = await this.opts.idCounter.getAndIncrement();
+      location = type === 'SAVEPOINT'
+        ? await this.opts.storage.initializeSavepointLocation(checkpointId, targetDirectory)
+        : await this.opts.storage.initializeLocation(checkpointId);
+    } finally {
+      this.triggering = false;
+    }
+    const timestamp = this.opts.clock.currentTimeMillis();
+    const result = new Promise<CompletedCheckpoint>((resolve, reject) => {
+      const timeout = this.opts.scheduler.schedule(this.opts.settings.timeoutMs, () => {
+        this.abort(checkpointId, new CheckpointDeclinedError(checkpointId, `it expired before completing (execution.checkpointing.timeout ${this.opts.settings.timeoutMs} ms)`), true);
+      });
+      this.pending.set(checkpointId, {
+        checkpointId,
+        timestamp,
+        type,
+        location,
+        tasks: new Map(tasks.map((t) => [t.attemptId, t])),
+        acks: new Map(),
+        timeout,
+        completion: { resolve, reject },
+      });
+    });
+    this.opts.log.info({ checkpointId }, `Triggering ${type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${checkpointId} (type=${type}) @ ${timestamp} for job ${this.opts.jobId}.`);
+    for (const t of tasks) {
+      if (!t.isSource) continue;
+      t.trigger(checkpointId, timestamp).catch((e: unknown) => {
+        this.abort(checkpointId, new CheckpointDeclinedError(checkpointId, `the trigger did not reach a source task`, e), false);
+      });
+    }
+    return result;
+  }
+
+  receiveAcknowledge(ack: { readonly attemptId: string; readonly checkpointId: number; readonly state: TaskStateSnapshot }): void {
+    const p = this.pending.get(ack.checkpointId);
+    if (!p || !p.tasks.has(ack.attemptId)) return;
+    p.acks.set(ack.attemptId, ack.state);
+    if (p.acks.size === p.tasks.size) void this.complete(p);
+  }
+
+  receiveDecline(decline: { readonly attemptId: string; readonly checkpointId: number; readonly error: SerializedError; readonly countsAsFailure: boolean }): void {
+    const p = this.pending.get(decline.checkpointId);
+    if (!p || !p.tasks.has(decline.attemptId)) return;
+    const cause = deserializeError(decline.error);
+    this.abort(decline.checkpointId, new CheckpointDeclinedError(decline.checkpointId, cause.message, cause), decline.countsAsFailure);
+  }
+
+  /** Aborts every pending checkpoint (the job fails over or ends); not counted as checkpoint failures. */
+  abortPendingCheckpoints(reason: string): void {
+    for (const id of [...this.pending.keys()]) this.abort(id, new CheckpointDeclinedError(id, reason), false);
+  }
+
+  /**
+   * Stops for good (the job reached `jobStatus`): pending checkpoints are aborted; retained ones are
+   * discarded when the job finished or was canceled, unless `externalized-checkpoint-retention` is
+   * RETAIN_ON_CANCELLATION; a failed job keeps them (as Flink) for a restore with -s.
+   */
+  async shutdown(jobStatus: string): Promise<void> {
+    this.stopCheckpointScheduler();
+    this.abortPendingCheckpoints(`the job is ${jobStatus}`);
+    this.stopped = true;
+    const keep = jobStatus === 'FAILED' || this.opts.settings.retention === 'RETAIN_ON_CANCELLATION';
+    if (!keep) {
+      for (const c of this.completed) await this.discard(c.location);
+      await this.opts.completedStore.shutdown(jobStatus);
+    }
+    await this.opts.idCounter.shutdown(jobStatus);
+  }
+
+  private async complete(p: PendingCheckpoint): Promise<void> {
+    const metadata = this.metadataOf(p);
+    let externalPointer: string;
+    try {
+      externalPointer = await this.opts.storage.writeMetadata(p.location, encodeCheckpointMetadata(metadata));
+    } catch (e) {
+      this.abort(p.checkpointId, new CheckpointDeclinedError(p.checkpointId, `writing its metadata failed: ${(e as Error).message}`, e), true);
+      return;
+    }
+    if (!this.pending.has(p.checkpointId)) return; // aborted while the metadata was written
+    this.pending.delete(p.checkpointId);
+    p.timeout.cancel();
+    const completed: CompletedCheckpoint = { metadata, location: p.location, externalPointer };
+    this.consecutiveFailures = 0;
+    this.lastCompletionTime = this.opts.clock.currentTimeMillis();
+    if (p.type === 'CHECKPOINT') {
+      this.completed.push(completed);
+      const subsumed = await this.opts.completedStore.addCheckpoint({ checkpointId: p.checkpointId, jobId: this.opts.jobId, timestamp: p.timestamp, externalPointer });
+      for (const s of subsumed) {
+        const i = this.completed.findIndex((c) => c.metadata.checkpointId === s.checkpointId);
+        if (i >= 0) {
+          const [old] = this.completed.splice(i, 1);
+          await this.discard(old.location);
+        }
+      }
+      // Older pending checkpoints are subsumed by this one (Flink aborts them).
+      for (const id of [...this.pending.keys()]) if (id < p.checkpointId) this.abort(id, new CheckpointDeclinedError(id, `subsumed by checkpoint ${p.checkpointId}`), false);
+    }
+    this.opts.log.info({ checkpointId: p.checkpointId }, `Completed ${p.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${p.checkpointId} for job ${this.opts.jobId} at ${externalPointer}.`);
+    for (const t of p.tasks.values()) {
+      t.notify(p.checkpointId, true).catch((e: unknown) => this.opts.log.warn({ err: e, attemptId: t.attemptId }, `Could not notify attempt ${t.attemptId} of checkpoint ${p.checkpointId}.`));
+    }
+    p.completion.resolve(completed);
+  }
+
+  private metadataOf(p: PendingCheckpoint): CheckpointMetadata {
+    const byVertexSubtask = new Map<string, TaskStateSnapshot>();
+    for (const [attemptId, state] of p.acks) {
+      const t = p.tasks.get(attemptId)!;
+      byVertexSubtask.set(`${t.vertexId}#${t.subtaskIndex}`, state);
+    }
+    return {
+      checkpointId: p.checkpointId,
+      jobId: this.opts.jobId,
+      type: p.type,
+      timestamp: p.timestamp,
+      operators: this.opts.context.operators.map((op) => {
+        const subtasks: OperatorSubtaskState[] = [];
+        for (let i = 0; i < op.parallelism; i++) subtasks.push(byVertexSubtask.get(`${op.vertexId}#${i}`)?.[op.operatorId] ?? {});
+        return { operatorId: op.operatorId, uid: op.uid, name: op.name, parallelism: op.parallelism, maxParallelism: op.maxParallelism, subtasks };
+      }),
+    };
+  }
+
+  private abort(checkpointId: number, cause: Error, countsAsFailure: boolean): void {
+    const p = this.pending.get(checkpointId);
+    if (!p) return;
+    this.pending.delete(checkpointId);
+    p.timeout.cancel();
+    this.opts.log.info({ checkpointId, err: cause }, `Checkpoint ${checkpointId} of job ${this.opts.jobId} aborted: ${cause.message}`);
+    for (const t of p.tasks.values()) {
+      t.notify(checkpointId, false).catch((e: unknown) => this.opts.log.debug({ err: e, attemptId: t.attemptId }, `Could not tell attempt ${t.attemptId} that checkpoint ${checkpointId} was aborted.`));
+    }
+    void this.discard(p.location);
+    p.completion.reject(cause);
+    if (!countsAsFailure) return;
+    this.consecutiveFailures++;
+    const tolerable = this.opts.settings.tolerableFailures;
+    if (this.consecutiveFailures > tolerable) {
+      const failures = this.consecutiveFailures;
+      this.consecutiveFailures = 0;
+      this.opts.context.failJob(new CheckpointFailuresExceededError(failures, tolerable, cause));
+    }
+  }
+
+  private async discard(location: CheckpointLocation): Promise<void> {
+    try {
+      await this.opts.storage.discard(location);
+    } catch (e) {
+      // Left-over files cost space, not correctness: the metadata of a discarded checkpoint is never read again.
+      this.opts.log.warn({ err: e, checkpointId: location.checkpointId }, `Could not discard checkpoint ${location.checkpointId} at ${location.pointer}.`);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type { JobVertexDescriptor } from '../deployment/job-graph';
+import type { CheckpointMetadata, KeyedStateHandle } from '../snapshot/snapshot-data';
+import { testingJobGraph } from '../testing/testing-job-submission';
+import { StateRestoreError, checkStateFitsJob, taskRestoreFor } from './state-assignment';
+
+const keyed = (start: number, end: number, tag: number): KeyedStateHandle => ({
+  keyGroupRange: { startKeyGroup: start, endKeyGroup: end },
+  handle: { kind: 'inline', data: Uint8Array.of(tag) },
+});
+
+/** A checkpoint of a keyed operator that ran at parallelism 4 over 128 key groups, with source positions beside it. */
+function checkpointOf(vertex: JobVertexDescriptor, otherOperatorId = 'f'.repeat(32)): CheckpointMetadata {
+  return {
+    checkpointId: 7,
+    jobId: 'j',
+    type: 'CHECKPOINT',
+    timestamp: 1,
+    operators: [
+      {
+        operatorId: vertex.operators[0].operatorId,
+        name: vertex.operators[0].name,
+        parallelism: 4,
+        maxParallelism: vertex.maxParallelism,
+        subtasks: [
+          { keyed: keyed(0, 31, 0), operator: { kind: 'inline', data: Uint8Array.of(10) } },
+          { keyed: keyed(32, 63, 1) },
+          { keyed: keyed(64, 95, 2), operator: { kind: 'inline', data: Uint8Array.of(12) } },
+          { keyed: keyed(96, 127, 3) },
+        ],
+      },
+      { operatorId: otherOperatorId, name: 'Gone', parallelism: 1, maxParallelism: 128, subtasks: [{}] },
+    ],
+  };
+}
+
+describe('state assignment on restore', () => {
+  const graph = testingJobGraph({ parallelism: 2 });
+  const vertex = { ...graph.vertices[0], maxParallelism: 128 };
+
+  it('gives each new subtask the keyed files that overlap its key-group range, and every old operator state handle', () => {
+    const metadata = checkpointOf(vertex);
+    const first = taskRestoreFor(metadata, { ...vertex, parallelism: 2 }, 0)!;
+    const op = vertex.operators[0].operatorId;
+    expect(first.checkpointId).toBe(7);
+    expect(first.operators[op].keyed.map((k) => k.keyGroupRange.startKeyGroup)).toEqual([0, 32]);
+    expect(first.operators[op].operator.map((h) => (h ? h.kind : undefined))).toEqual(['inline', undefined, 'inline', undefined]);
+    const second = taskRestoreFor(metadata, { ...vertex, parallelism: 2 }, 1)!;
+    expect(second.operators[op].keyed.map((k) => k.keyGroupRange.startKeyGroup)).toEqual([64, 96]);
+    // At parallelism 3 the middle subtask (key groups 43..85) reads the two old files that overlap it.
+    const middle = taskRestoreFor(metadata, { ...vertex, parallelism: 3 }, 1)!;
+    expect(middle.operators[op].keyed.map((k) => k.keyGroupRange.startKeyGroup)).toEqual([32, 64]);
+    const single = taskRestoreFor(metadata, { ...vertex, parallelism: 1 }, 0)!;
+    expect(single.operators[op].keyed).toHaveLength(4);
+  });
+
+  it('gives nothing to operators without state in the checkpoint', () => {
+    const metadata: CheckpointMetadata = { ...checkpointOf(vertex), operators: [] };
+    expect(taskRestoreFor(metadata, vertex, 0)).toBeUndefined();
+  });
+
+  it('refuses state of an operator the job no longer has unless unclaimed state is allowed', () => {
+    const base = checkpointOf(vertex);
+    const metadata: CheckpointMetadata = {
+      ...base,
+      operators: [base.operators[0], { ...base.operators[1], subtasks: [{ operator: { kind: 'inline', data: Uint8Array.of(1) } }] }],
+    };
+    const fit = () => checkStateFitsJob(metadata, graph, false, '/savepoints/sp-1');
+    expect(fit).toThrow(StateRestoreError);
+    expect(fit).toThrow(
+      `Failed to restore from /savepoints/sp-1: it has state of operator 'Gone' (id ${'f'.repeat(32)}) that the job does not contain. ` +
+        'Start with --allowNonRestoredState (-n, execution.state-recovery.ignore-unclaimed-state) to skip it.',
+    );
+    expect(() => checkStateFitsJob(metadata, graph, true, '/savepoints/sp-1')).not.toThrow();
+  });
+
+  it('refuses keyed state whose max parallelism differs from the operator\'s', () => {
+    const metadata = checkpointOf({ ...graph.vertices[0], maxParallelism: 256 });
+    expect(() => checkStateFitsJob(metadata, graph, false, 'chk-7')).toThrow(/had max parallelism 256 and now has 128; keyed state cannot change its number of key groups/);
+  });
+});

@@ -1,0 +1,66 @@
+import { FlottError } from '@flott/core';
+import type { JobGraph, JobVertexDescriptor } from '../deployment/job-graph';
+import type { OperatorRestore, TaskRestore } from '../deployment/task-deployment-descriptor';
+import { computeKeyGroupRangeForOperatorIndex } from '../network';
+import type { CheckpointMetadata, OperatorStateMetadata } from '../snapshot/snapshot-data';
+
+export class StateRestoreError extends FlottError {
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super('STATE_RESTORE_FAILED', message, data);
+  }
+}
+
+function hasState(op: OperatorStateMetadata): boolean {
+  return op.subtasks.some((s) => s.keyed !== undefined || s.operator !== undefined);
+}
+
+/**
+ * Checks that a checkpoint or savepoint fits the job before anything is deployed (Flink's
+ * StateAssignmentOperation#checkStateMappingCompleteness): every operator with state in it must exist
+ * in the job (matched by operator id, which a uid determines), unless unclaimed state is allowed
+ * (`execution.state-recovery.ignore-unclaimed-state`, `flott run -n`); keyed state must keep its max
+ * parallelism (its key groups).
+ */
+export function checkStateFitsJob(metadata: CheckpointMetadata, jobGraph: JobGraph, allowUnclaimed: boolean, source: string): void {
+  const operators = new Map<string, JobVertexDescriptor>();
+  for (const v of jobGraph.vertices) for (const op of v.operators) operators.set(op.operatorId, v);
+  for (const op of metadata.operators) {
+    if (!hasState(op)) continue;
+    const vertex = operators.get(op.operatorId);
+    if (!vertex) {
+      if (allowUnclaimed) continue;
+      throw new StateRestoreError(
+        `Failed to restore from ${source}: it has state of operator '${op.name}' (id ${op.operatorId}${op.uid ? `, uid '${op.uid}'` : ''}) ` +
+          `that the job does not contain. Start with --allowNonRestoredState (-n, execution.state-recovery.ignore-unclaimed-state) to skip it.`,
+        { operatorId: op.operatorId, source },
+      );
+    }
+    const keyed = op.subtasks.some((s) => s.keyed !== undefined);
+    if (keyed && vertex.maxParallelism !== op.maxParallelism) {
+      throw new StateRestoreError(
+        `Failed to restore from ${source}: operator '${op.name}' had max parallelism ${op.maxParallelism} and now has ${vertex.maxParallelism}; ` +
+          `keyed state cannot change its number of key groups. Set the operator's max parallelism (or pipeline.max-parallelism) back to ${op.maxParallelism}.`,
+        { operatorId: op.operatorId, source },
+      );
+    }
+  }
+}
+
+/**
+ * The state subtask `subtaskIndex` of `vertex` starts from (Flink's StateAssignmentOperation): per
+ * operator of its chain, the keyed state files of the old subtasks whose key groups overlap its new
+ * range, and every old subtask's operator state (the task takes its share). Undefined when none of
+ * its operators has state in the checkpoint.
+ */
+export function taskRestoreFor(metadata: CheckpointMetadata, vertex: JobVertexDescriptor, subtaskIndex: number): TaskRestore | undefined {
+  const range = computeKeyGroupRangeForOperatorIndex(vertex.maxParallelism, vertex.parallelism, subtaskIndex);
+  const operators: Record<string, OperatorRestore> = {};
+  for (const { operatorId } of vertex.operators) {
+    const op = metadata.operators.find((o) => o.operatorId === operatorId);
+    if (!op || !hasState(op)) continue;
+    const keyed = op.subtasks.flatMap((s) => (s.keyed && s.keyed.keyGroupRange.startKeyGroup <= range.endKeyGroup && s.keyed.keyGroupRange.endKeyGroup >= range.startKeyGroup ? [s.keyed] : []));
+    const operator = op.subtasks.map((s) => s.operator);
+    operators[operatorId] = { keyed, operator };
+  }
+  return Object.keys(operators).length > 0 ? { checkpointId: metadata.checkpointId, operators } : undefined;
+}
