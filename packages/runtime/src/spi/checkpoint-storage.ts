@@ -1,23 +1,49 @@
 import type { Configuration } from '@flott/core';
+import type { StreamStateHandle } from '../checkpoint/snapshot-data';
 
-/** Where a checkpoint's data went, as recorded in the completed checkpoint's metadata. */
+/**
+ * Where one checkpoint's (or savepoint's) files go: for the filesystem storage the directory
+ * `<execution.checkpointing.dir>/<jobId>/chk-<id>/` (a savepoint: `<dir>/savepoint-<jobId prefix>-<random>/`),
+ * as Flink lays them out.
+ */
 export interface CheckpointLocation {
   readonly checkpointId: number;
-  /** Opaque pointer (a path, an s3:// URI, or an in-memory handle name). */
+  /** Opaque pointer to the location (a path, an s3:// URI, or an in-memory name); also what users pass to `-s`. */
   readonly pointer: string;
 }
 
 /**
- * Where snapshots go (`execution.checkpointing.storage`: jobmanager, filesystem, s3).
- * Contract: `initializeLocation` is called by the CheckpointCoordinator before barriers are injected;
- * `write`/`read` may be called from any task thread concurrently for different keys; writes are
- * durable when the promise resolves (later changes to the written array do not matter); reading
- * missing or corrupt data rejects with CheckpointDataNotFoundError.
+ * Access to the checkpoint storage of one job (`execution.checkpointing.storage`: jobmanager,
+ * filesystem; s3 paths later). Contract:
+ * - The CheckpointCoordinator (JobManager event loop) calls `initializeLocation` before it triggers
+ *   the checkpoint, `writeMetadata` once every task acknowledged, `discard` for aborted and subsumed
+ *   checkpoints, `resolveCheckpoint` and `readMetadata` on restore.
+ * - Tasks (slot threads; each has its own instance for the same job) call `writeState` during the
+ *   asynchronous part of a snapshot and `readState` on restore; calls for different names may run
+ *   concurrently.
+ * - `writeState` and `writeMetadata` are durable when their promise resolves; later changes to the
+ *   written array do not matter. `writeMetadata` is atomic (a temporary file renamed into place): a
+ *   location without metadata is never a completed checkpoint.
+ * - Reads of missing, truncated or corrupt data reject with a CheckpointDataNotFoundError or
+ *   CorruptCheckpointError that names the file.
+ * - Every upload and read is bounded (`execution.checkpointing.jobmanager.max-state-size` for inline
+ *   state; the file storage's size limits).
  */
 export interface CheckpointStorageAccess {
   initializeLocation(checkpointId: number): Promise<CheckpointLocation>;
-  write(location: CheckpointLocation, name: string, data: Uint8Array): Promise<string>;
-  read(handle: string): Promise<Uint8Array>;
+  /** A savepoint's location under `targetDirectory` (or `execution.checkpointing.savepoint-dir` when undefined). */
+  initializeSavepointLocation(checkpointId: number, targetDirectory?: string): Promise<CheckpointLocation>;
+  /** Stores one state file of a snapshot in `location`; `name` is unique within the location. */
+  writeState(location: CheckpointLocation, name: string, data: Uint8Array): Promise<StreamStateHandle>;
+  readState(handle: StreamStateHandle): Promise<Uint8Array>;
+  /** Writes the location's `_metadata` last and atomically; resolves with the external pointer. */
+  writeMetadata(location: CheckpointLocation, data: Uint8Array): Promise<string>;
+  /**
+   * A pointer a user gives (`flott run -s <path>`: a checkpoint or savepoint directory, or its `_metadata`
+   * file) resolved to the metadata's bytes; rejects with CheckpointDataNotFoundError when there is none.
+   */
+  readMetadata(pointer: string): Promise<Uint8Array>;
+  /** Deletes the location and everything in it (aborted or subsumed checkpoints). */
   discard(location: CheckpointLocation): Promise<void>;
 }
 

@@ -1,0 +1,95 @@
+import type { KeyGroupRange } from '../spi/state-backend';
+import type { OperatorStateMode } from '../state/operator-state-store';
+
+// What a checkpoint holds, independent of the state backend that produced it and of the storage it
+// went to (the canonical form: a savepoint taken on one backend restores on another). The codecs in
+// checkpoint/format/ turn these into the versioned files docs/checkpoint-format.md describes.
+
+/** One keyed-state entry: a state's value under a key and namespace (JS values; the codec serialises them). */
+export interface KeyedStateEntry {
+  readonly key: unknown;
+  /** undefined for states without namespace; a window or another namespace value otherwise. */
+  readonly namespace: unknown;
+  readonly value: unknown;
+}
+
+/** A timer of one timer service: fires for `key` and `namespace` at `timestamp`. */
+export interface TimerEntry {
+  readonly key: unknown;
+  readonly namespace: unknown;
+  readonly timestamp: number;
+}
+
+/** One key group's keyed state and timers. */
+export interface KeyGroupSnapshot {
+  readonly keyGroup: number;
+  /** Per state name (ascending), its entries. States without entries in this group are left out. */
+  readonly states: ReadonlyArray<{ readonly name: string; readonly entries: readonly KeyedStateEntry[] }>;
+  /** Per timer service name (ascending), its pending timers. Services without timers here are left out. */
+  readonly timers: ReadonlyArray<{
+    readonly service: string;
+    readonly eventTime: readonly TimerEntry[];
+    readonly processingTime: readonly TimerEntry[];
+  }>;
+}
+
+/** The keyed state and timers of one operator subtask: its key-group range, non-empty groups ascending. */
+export interface KeyedStateSnapshot {
+  readonly keyGroupRange: KeyGroupRange;
+  readonly maxParallelism: number;
+  readonly groups: readonly KeyGroupSnapshot[];
+}
+
+/** The operator (non-keyed) state of one operator subtask: list, union list and broadcast states. */
+export interface OperatorStateSnapshotData {
+  readonly states: ReadonlyArray<{
+    readonly name: string;
+    readonly mode: OperatorStateMode;
+    /** List elements (SPLIT_DISTRIBUTE, UNION) or `[key, value]` pairs (BROADCAST). */
+    readonly values: readonly unknown[];
+  }>;
+}
+
+/** A stored blob: bytes carried inline (the jobmanager storage) or a file or object the storage wrote. */
+export type StreamStateHandle =
+  | { readonly kind: 'inline'; readonly data: Uint8Array }
+  | { readonly kind: 'file'; readonly uri: string; readonly size: number };
+
+/** Where one subtask's keyed state of one operator is stored, and which key groups it covers. */
+export interface KeyedStateHandle {
+  readonly keyGroupRange: KeyGroupRange;
+  readonly handle: StreamStateHandle;
+}
+
+/** The state one subtask of one operator acknowledged for a checkpoint. */
+export interface OperatorSubtaskState {
+  readonly keyed?: KeyedStateHandle;
+  readonly operator?: StreamStateHandle;
+}
+
+/** A task's acknowledgement: the state of each operator in its chain, by operator id. */
+export type TaskStateSnapshot = Readonly<Record<string, OperatorSubtaskState>>;
+
+export type SnapshotType = 'CHECKPOINT' | 'SAVEPOINT';
+
+/** One operator's state in a completed checkpoint, per subtask of the parallelism it ran at. */
+export interface OperatorStateMetadata {
+  readonly operatorId: string;
+  /** The user's uid when set (restores match by it first), and the operator's name for messages. */
+  readonly uid?: string;
+  readonly name: string;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  /** Index = subtask index; an entry is empty when that subtask had no state of this operator. */
+  readonly subtasks: readonly OperatorSubtaskState[];
+}
+
+/** The `_metadata` of a completed checkpoint or savepoint: written last, so its presence means complete. */
+export interface CheckpointMetadata {
+  readonly checkpointId: number;
+  readonly jobId: string;
+  readonly type: SnapshotType;
+  /** When the checkpoint was triggered (the JobManager's clock, ms). */
+  readonly timestamp: number;
+  readonly operators: readonly OperatorStateMetadata[];
+}
