@@ -130,3 +130,13 @@ export type { PrimitiveKey } from './util/canonical-key';
 export { specializeHotMethods } from './operators/specialize';
 export { SourceRateLimiter } from './operators/sources/rate-limiter';
 export { PacedSourceOperator } from './operators/sources/paced-source';
+// --- checkpoint format ---
+export {
+  encodeKeyedStateFile,
+  decodeKeyedStateFile,
+  encodeOperatorStateFile,
+  decodeOperatorStateFile,
+  encodeCheckpointMetadata,
+  decodeCheckpointMetadata,
+} from './checkpoint/format/index';
+export { CorruptCheckpointError, StateSerializationError } from './errors';
