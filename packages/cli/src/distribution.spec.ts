@@ -36,7 +36,7 @@ describe('the default distribution', () => {
       'Invalid configuration (3 problems):\n' +
         "  - Unknown scheduling strategy 'lazy-from-sources' for 'jobmanager.scheduler'. Known: eager\n" +
         "  - Unknown restart strategy 'failure-rate' for 'restart-strategy.type'. Known: exponential-delay, fixed-delay, none\n" +
-        "  - Unknown checkpoint storage 's3' for 'execution.checkpointing.storage'. Known: jobmanager",
+        "  - Unknown checkpoint storage 's3' for 'execution.checkpointing.storage'. Known: filesystem, jobmanager",
     );
   });
 });

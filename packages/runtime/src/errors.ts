@@ -69,3 +69,20 @@ export class CheckpointDataNotFoundError extends FlottError {
     super('CHECKPOINT_DATA_NOT_FOUND', `Cannot read checkpoint data '${handle}': ${reason}`, { handle, reason });
   }
 }
+
+/**
+ * A checkpoint or savepoint file that cannot be used: truncated, altered (checksum mismatch), foreign
+ * (wrong magic), written by a newer format version, or malformed. `file` names it; `reason` says what is wrong.
+ */
+export class CorruptCheckpointError extends FlottError {
+  constructor(file: string, reason: string) {
+    super('CORRUPT_CHECKPOINT', `Corrupt or unreadable checkpoint file '${file}': ${reason}`, { file, reason });
+  }
+}
+
+/** A state value the checkpoint format cannot encode (a cyclic structure, for instance). */
+export class StateSerializationError extends FlottError {
+  constructor(state: string, reason: string) {
+    super('STATE_SERIALIZATION_FAILED', `Cannot write the value of state '${state}' into a checkpoint: ${reason}`, { state, reason });
+  }
+}

@@ -29,7 +29,9 @@ export { ExecutionState, JobStatus, isTerminalExecutionState, isGloballyTerminal
 
 // --- errors a cluster or a job can fail with (each a FlottError with a stable code) ---
 export { IllegalStateTransitionError, JobNotFoundError, JobGraphMismatchError, ProgramMissingJobError, SlotRequestTimeoutError,
-  JobExecutionError, KeyGroupOutOfRangeError, CheckpointDataNotFoundError } from './errors';
+  JobExecutionError, KeyGroupOutOfRangeError, CheckpointDataNotFoundError, CorruptCheckpointError, StateSerializationError } from './errors';
+export { StateRestoreError } from './jobmaster/state-assignment';
+export { CheckpointDeclinedError, CheckpointFailuresExceededError } from './checkpoint/checkpoint-coordinator';
 export { BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, CorruptNetworkBufferError } from './network/network-errors';
 export { CollectSinkError } from './operators/operator-errors';
 export { TimersNotSupportedError } from './operators/timers/timer-errors';

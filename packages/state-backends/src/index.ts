@@ -8,6 +8,12 @@ export {
   JobManagerCheckpointStorageAccess,
   JobManagerCheckpointStorageFactory,
   MaxStateSizeExceededError,
-  encodeJobManagerHandle,
-  decodeJobManagerHandle,
 } from './jobmanager-checkpoint-storage';
+export type { JobManagerCheckpointStorageOptions } from './jobmanager-checkpoint-storage';
+export {
+  FileSystemCheckpointStorage,
+  FileSystemCheckpointStorageAccess,
+  FileSystemCheckpointStorageFactory,
+} from './filesystem-checkpoint-storage';
+export type { FileSystemCheckpointStorageOptions } from './filesystem-checkpoint-storage';
+export { CheckpointLocationInUseError } from './file-checkpoint-locations';

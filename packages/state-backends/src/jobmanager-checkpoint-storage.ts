@@ -1,10 +1,15 @@
-import { crc32 } from 'zlib';
 import { FlottError, assert, type Configuration } from '@flott/core';
 import { CheckpointDataNotFoundError, StateOptions } from '@flott/runtime';
-import type { CheckpointLocation, CheckpointStorage, CheckpointStorageAccess, CheckpointStorageFactory } from '@flott/runtime/spi';
+import type {
+  CheckpointLocation,
+  CheckpointStorage,
+  CheckpointStorageAccess,
+  CheckpointStorageFactory,
+  StreamStateHandle,
+} from '@flott/runtime/spi';
+import { configuredDirectories, cryptoRandomHex, FileCheckpointLocations } from './file-checkpoint-locations';
 
-const SCHEME = 'jobmanager';
-const VERSION = 'v1';
+const MEMORY_SCHEME = 'jobmanager://';
 
 /** One piece of state too large to travel inline to the JobManager. */
 export class MaxStateSizeExceededError extends FlottError {
@@ -19,75 +24,96 @@ export class MaxStateSizeExceededError extends FlottError {
   }
 }
 
-function checksum(header: string, data: Uint8Array): string {
-  return crc32(data, crc32(header)).toString(16).padStart(8, '0');
+export interface JobManagerCheckpointStorageOptions {
+  /** Largest piece of state accepted inline (`execution.checkpointing.jobmanager.max-state-size`). */
+  readonly maxStateSize: number;
+  /** When set, checkpoint metadata is written to `<dir>/<job id>/chk-<n>/_metadata` instead of kept in memory. */
+  readonly checkpointsDirectory?: string;
+  readonly savepointDirectory?: string;
+  readonly randomHex?: (bytes: number) => string;
 }
 
 /**
- * Handle layout: `jobmanager:v1:<jobId>:<checkpointId>:<name>:<crc32>:<base64 data>`, ids and name
- * URI-encoded so they never contain ':'. The checksum covers header and data, so a truncated or
- * altered handle is detected instead of restoring wrong bytes.
- */
-export function encodeJobManagerHandle(jobId: string, checkpointId: number, name: string, data: Uint8Array): string {
-  const header = `${SCHEME}:${VERSION}:${encodeURIComponent(jobId)}:${checkpointId}:${encodeURIComponent(name)}`;
-  return `${header}:${checksum(header, data)}:${Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')}`;
-}
-
-export function decodeJobManagerHandle(handle: string): Uint8Array {
-  const parts = handle.split(':');
-  if (parts.length !== 7 || parts[0] !== SCHEME) {
-    throw new CheckpointDataNotFoundError(handle.slice(0, 120), 'not a jobmanager checkpoint storage handle');
-  }
-  const header = parts.slice(0, 5).join(':');
-  if (parts[1] !== VERSION) throw new CheckpointDataNotFoundError(header, `unsupported handle version '${parts[1]}' (this build reads ${VERSION})`);
-  const data = Buffer.from(parts[6], 'base64');
-  if (data.toString('base64') !== parts[6] || checksum(header, data) !== parts[5]) {
-    throw new CheckpointDataNotFoundError(header, 'checksum mismatch: the handle was truncated or altered');
-  }
-  return new Uint8Array(data);
-}
-
-/**
- * Writes turn the bytes into a self-contained handle: the state travels with the task's
- * acknowledgement to the JobManager and lives in its heap with the checkpoint metadata (Flink's
- * JobManagerCheckpointStorage). This works from any slot thread or TaskManager process without a
- * shared file system; the size bound keeps the JobManager's heap safe.
+ * State travels inline in its handle: with the task's acknowledgement to the JobManager, into the
+ * checkpoint's metadata, and back to the tasks on restore, so no shared file system is needed
+ * (Flink's JobManagerCheckpointStorage). Without `execution.checkpointing.dir` the metadata stays in
+ * the JobManager's memory under a `jobmanager://<job>/chk-<n>` pointer (gone when the process ends);
+ * with it, it is written to that directory and a restart can restore from it. Savepoints always go
+ * to a directory. Each piece of state is bounded by `maxStateSize`, which keeps the JobManager's heap safe.
  */
 export class JobManagerCheckpointStorageAccess implements CheckpointStorageAccess {
+  private readonly files: FileCheckpointLocations;
+
   constructor(
     readonly jobId: string,
-    readonly maxStateSize: number,
-  ) {}
+    private readonly options: JobManagerCheckpointStorageOptions,
+    /** Metadata of in-memory checkpoints by pointer, shared by the storage's accesses. */
+    private readonly memory: Map<string, Uint8Array>,
+  ) {
+    this.files = new FileCheckpointLocations({
+      jobId,
+      checkpointsDirectory: options.checkpointsDirectory,
+      savepointDirectory: options.savepointDirectory,
+      randomHex: options.randomHex ?? cryptoRandomHex,
+    });
+  }
 
   async initializeLocation(checkpointId: number): Promise<CheckpointLocation> {
+    if (this.files.hasCheckpointsDirectory) return this.files.initializeCheckpointLocation(checkpointId);
     assert(Number.isSafeInteger(checkpointId) && checkpointId >= 0, `invalid checkpoint id ${checkpointId}`);
-    return { checkpointId, pointer: `${SCHEME}://${encodeURIComponent(this.jobId)}/chk-${checkpointId}` };
+    return { checkpointId, pointer: `${MEMORY_SCHEME}${encodeURIComponent(this.jobId)}/chk-${checkpointId}` };
   }
 
-  async write(location: CheckpointLocation, name: string, data: Uint8Array): Promise<string> {
-    assert(location.pointer === `${SCHEME}://${encodeURIComponent(this.jobId)}/chk-${location.checkpointId}`,
-      `location ${location.pointer} does not belong to job ${this.jobId}`);
-    if (data.byteLength > this.maxStateSize) throw new MaxStateSizeExceededError(name, data.byteLength, this.maxStateSize);
-    return encodeJobManagerHandle(this.jobId, location.checkpointId, name, data);
+  initializeSavepointLocation(checkpointId: number, targetDirectory?: string): Promise<CheckpointLocation> {
+    return this.files.initializeSavepointLocation(checkpointId, targetDirectory);
   }
 
-  async read(handle: string): Promise<Uint8Array> {
-    return decodeJobManagerHandle(handle);
+  async writeState(_location: CheckpointLocation, name: string, data: Uint8Array): Promise<StreamStateHandle> {
+    if (data.byteLength > this.options.maxStateSize) throw new MaxStateSizeExceededError(name, data.byteLength, this.options.maxStateSize);
+    return { kind: 'inline', data: data.slice() };
   }
 
-  async discard(_location: CheckpointLocation): Promise<void> {
-    // The bytes live only in the handles; dropping the checkpoint's metadata frees them.
+  readState(handle: StreamStateHandle): Promise<Uint8Array> {
+    // File handles too: a savepoint taken with the filesystem storage restores under this one.
+    return this.files.readState(handle);
+  }
+
+  async writeMetadata(location: CheckpointLocation, data: Uint8Array): Promise<string> {
+    if (!location.pointer.startsWith(MEMORY_SCHEME)) return this.files.writeMetadata(location, data);
+    this.memory.set(location.pointer, data.slice());
+    return location.pointer;
+  }
+
+  async readMetadata(pointer: string): Promise<Uint8Array> {
+    if (!pointer.startsWith(MEMORY_SCHEME)) return this.files.readMetadata(pointer);
+    const data = this.memory.get(pointer);
+    if (data === undefined) {
+      throw new CheckpointDataNotFoundError(pointer,
+        'no such completed checkpoint in this JobManager\'s memory (it did not complete, was discarded, or was taken by another ' +
+        `JobManager process; set ${StateOptions.CHECKPOINTS_DIRECTORY.key} to keep checkpoint metadata on disk)`);
+    }
+    return data;
+  }
+
+  async discard(location: CheckpointLocation): Promise<void> {
+    if (!location.pointer.startsWith(MEMORY_SCHEME)) return this.files.discard(location);
+    this.memory.delete(location.pointer);
   }
 }
 
-/** `jobmanager`: checkpoint data kept in the JobManager's memory, bounded per piece of state. */
+/** `jobmanager`: checkpoint state inline, metadata in the JobManager's memory or its checkpoint directory. */
 export class JobManagerCheckpointStorage implements CheckpointStorage {
   readonly name = 'jobmanager';
+  private readonly memory = new Map<string, Uint8Array>();
 
-  constructor(readonly maxStateSize: number) {}
+  constructor(readonly options: JobManagerCheckpointStorageOptions) {}
+
+  get maxStateSize(): number {
+    return this.options.maxStateSize;
+  }
 
   createCheckpointStorageAccess(jobId: string): CheckpointStorageAccess {
-    return new JobManagerCheckpointStorageAccess(jobId, this.maxStateSize);
+    return new JobManagerCheckpointStorageAccess(jobId, this.options, this.memory);
   }
 }
 
@@ -95,6 +121,9 @@ export class JobManagerCheckpointStorageFactory implements CheckpointStorageFact
   readonly name = 'jobmanager';
 
   create(config: Configuration): CheckpointStorage {
-    return new JobManagerCheckpointStorage(config.get(StateOptions.JOBMANAGER_STORAGE_MAX_STATE_SIZE));
+    return new JobManagerCheckpointStorage({
+      maxStateSize: config.get(StateOptions.JOBMANAGER_STORAGE_MAX_STATE_SIZE),
+      ...configuredDirectories(config),
+    });
   }
 }

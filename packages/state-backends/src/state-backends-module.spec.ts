@@ -1,6 +1,7 @@
 import { Container } from 'inversify';
 import { Configuration } from '@flott/core';
 import { loadCheckpointStorageFactory, loadStateBackendFactory } from '@flott/runtime';
+import { FileSystemCheckpointStorageFactory } from './filesystem-checkpoint-storage';
 import { HashMapStateBackendFactory } from './hashmap-state-backend';
 import { JobManagerCheckpointStorageFactory } from './jobmanager-checkpoint-storage';
 import { stateBackendsModule } from './state-backends-module';
@@ -14,12 +15,17 @@ describe('stateBackendsModule', () => {
     expect(loadCheckpointStorageFactory(container, new Configuration())).toBeInstanceOf(JobManagerCheckpointStorageFactory);
   });
 
+  it('resolves execution.checkpointing.storage: filesystem', () => {
+    const config = Configuration.fromRecord({ 'execution.checkpointing.storage': 'filesystem' });
+    expect(loadCheckpointStorageFactory(container, config)).toBeInstanceOf(FileSystemCheckpointStorageFactory);
+  });
+
   it('names the bound implementations when an unknown one is configured', () => {
     expect(() => loadStateBackendFactory(container, Configuration.fromRecord({ 'state.backend.type': 'rocksdb' }))).toThrow(
       "Unknown state backend 'rocksdb' for 'state.backend.type'. Known: hashmap",
     );
     expect(() => loadCheckpointStorageFactory(container, Configuration.fromRecord({ 'execution.checkpointing.storage': 's3' }))).toThrow(
-      "Unknown checkpoint storage 's3' for 'execution.checkpointing.storage'. Known: jobmanager",
+      "Unknown checkpoint storage 's3' for 'execution.checkpointing.storage'. Known: filesystem, jobmanager",
     );
   });
 });

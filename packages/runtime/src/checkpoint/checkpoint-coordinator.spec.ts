@@ -20,7 +20,7 @@ const SETTINGS: CheckpointSettings = {
 };
 
 interface Calls {
-  triggers: Array<[string, number, number]>;
+  triggers: Array<[string, number, number, string]>;
   notifications: Array<[string, number, boolean]>;
 }
 
@@ -31,7 +31,7 @@ function tasks(calls: Calls): CheckpointTask[] {
     vertexId,
     subtaskIndex,
     isSource,
-    trigger: async (id, ts) => void calls.triggers.push([attemptId, id, ts]),
+    trigger: async (id, ts, location) => void calls.triggers.push([attemptId, id, ts, location]),
     notify: async (id, completed) => void calls.notifications.push([attemptId, id, completed]),
   });
   return [task('src-0', 'v-src', 0, true), task('src-1', 'v-src', 1, true), task('sink-0', 'v-sink', 0, false)];
@@ -93,7 +93,7 @@ describe('CheckpointCoordinator', () => {
     expect(calls.triggers).toEqual([]);
     clock.advance(1);
     await settle();
-    expect(calls.triggers).toEqual([['src-0', 1, 6_000], ['src-1', 1, 6_000]]);
+    expect(calls.triggers).toEqual([['src-0', 1, 6_000, 'mem://job-1/chk-1'], ['src-1', 1, 6_000, 'mem://job-1/chk-1']]);
     ackAll(c, 1);
     await settle();
     expect(store.checkpoints).toEqual([{ checkpointId: 1, jobId: 'job-1', timestamp: 6_000, externalPointer: 'mem://job-1/chk-1/_metadata' }]);

@@ -14,7 +14,7 @@ export interface CheckpointTask {
   readonly subtaskIndex: number;
   /** Sources get the trigger; the others get the barrier in-band. */
   readonly isSource: boolean;
-  trigger(checkpointId: number, timestamp: number): Promise<void>;
+  trigger(checkpointId: number, timestamp: number, location: string): Promise<void>;
   notify(checkpointId: number, completed: boolean): Promise<void>;
 }
 
@@ -176,7 +176,7 @@ export class CheckpointCoordinator {
     this.opts.log.info({ checkpointId }, `Triggering ${type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${checkpointId} (type=${type}) @ ${timestamp} for job ${this.opts.jobId}.`);
     for (const t of tasks) {
       if (!t.isSource) continue;
-      t.trigger(checkpointId, timestamp).catch((e: unknown) => {
+      t.trigger(checkpointId, timestamp, location.pointer).catch((e: unknown) => {
         this.abort(checkpointId, new CheckpointDeclinedError(checkpointId, `the trigger did not reach a source task`, e), false);
       });
     }

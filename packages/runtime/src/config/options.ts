@@ -167,14 +167,33 @@ export const StateOptions = {
     deprecatedKeys: ['state.backend'],
     description: 'Where working state lives, by plugin name: hashmap keeps it as objects on the heap. Plugins may add others.',
   }),
-  CHECKPOINT_STORAGE: O.implementationName('execution.checkpointing.storage', ['jobmanager'], {
+  CHECKPOINT_STORAGE: O.implementationName('execution.checkpointing.storage', ['jobmanager', 'filesystem'], {
     defaultValue: 'jobmanager',
     deprecatedKeys: ['state.checkpoint-storage'],
-    description: 'Where checkpoint snapshots go, by plugin name: jobmanager keeps them in the JobManager\'s memory (small state, tests). Plugins may add others.',
+    description: 'Where checkpoint snapshots go, by plugin name: jobmanager keeps state in the JobManager\'s memory (small state, tests; ' +
+      'the metadata goes to execution.checkpointing.dir when set); filesystem writes state files and metadata under ' +
+      'execution.checkpointing.dir. Plugins may add others.',
   }),
   JOBMANAGER_STORAGE_MAX_STATE_SIZE: O.memoryBytes('execution.checkpointing.jobmanager.max-state-size', {
     defaultValue: 5 * 1024 * 1024, min: 1,
     description: 'Largest single piece of state the jobmanager checkpoint storage accepts; it travels inline to the JobManager and lives on its heap (Flink\'s 5 MiB default).',
+  }),
+  CHECKPOINTS_DIRECTORY: O.optionalString('execution.checkpointing.dir', {
+    deprecatedKeys: ['state.checkpoints.dir'],
+    description: 'Directory of checkpoint files and metadata (an absolute path or a file:// URI), shared by the JobManager and all ' +
+      'TaskManagers; checkpoints go to `<dir>/<job id>/chk-<n>/`. Required by the filesystem storage; with the jobmanager ' +
+      'storage, checkpoint metadata is written there (and can be restored from) when set.',
+  }),
+  SAVEPOINT_DIRECTORY: O.optionalString('execution.checkpointing.savepoint-dir', {
+    deprecatedKeys: ['state.savepoints.dir'],
+    description: 'Default directory of savepoints (an absolute path or a file:// URI) when a savepoint is triggered without a ' +
+      'target directory; each goes to `<dir>/savepoint-<first 6 characters of the job id>-<12 random hex digits>/`.',
+  }),
+  FILE_STATE_SIZE_THRESHOLD: O.memoryBytes('execution.checkpointing.file-state-size-threshold', {
+    defaultValue: 20 * 1024,
+    deprecatedKeys: ['state.storage.fs.memory-threshold'],
+    description: 'State smaller than this is stored inline in the checkpoint metadata instead of a file of its own by the ' +
+      'filesystem storage (Flink\'s 20 KiB default; at most 1 mb; 0 writes every piece of state to a file).',
   }),
 };
 

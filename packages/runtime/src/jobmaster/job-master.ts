@@ -171,7 +171,7 @@ export class JobMaster implements JobMasterGateway {
         vertexId: v.jobVertex.id,
         subtaskIndex: v.subtaskIndex,
         isSource: v.jobVertex.inputs.length === 0,
-        trigger: (id, ts) => gateway.triggerCheckpoint(attemptId, id, ts),
+        trigger: (id, ts, location) => gateway.triggerCheckpoint(attemptId, id, ts, location),
         notify: (id, completed) => gateway.notifyCheckpoint(attemptId, id, completed),
       });
     }

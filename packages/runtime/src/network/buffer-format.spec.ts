@@ -4,7 +4,7 @@ import { CorruptNetworkBufferError } from './network-errors';
 describe('buffer format', () => {
   it.each<NetworkEvent>([
     { kind: 'end-of-partition' },
-    { kind: 'barrier', checkpointId: 123456789012, timestamp: 1_700_000_000_123 },
+    { kind: 'barrier', checkpointId: 123456789012, timestamp: 1_700_000_000_123, location: 's3://bucket/checkpoints/j/chk-123456789012' },
     { kind: 'latency-marker', markedTime: 5, operatorId: 'ö-operator', subtaskIndex: 4_000_000_000 },
     { kind: 'watermark-status', idle: true },
     { kind: 'watermark-status', idle: false },

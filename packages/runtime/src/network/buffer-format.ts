@@ -10,7 +10,7 @@ import { CorruptNetworkBufferError } from './network-errors';
  *   0x02 RECORD_TS         f64 timestamp, u32 payloadLength, payload
  *   0x10 WATERMARK         f64 timestamp
  *   0x11 END_OF_PARTITION
- *   0x12 BARRIER           f64 checkpointId, f64 timestamp
+ *   0x12 BARRIER           f64 checkpointId, f64 timestamp, u16 locationLength, utf8 location
  *   0x13 LATENCY_MARKER    f64 markedTime, u32 subtaskIndex, u16 idLength, utf8 operatorId
  *   0x14 WATERMARK_STATUS  u8 idle (1) or active (0)
  *
@@ -37,7 +37,8 @@ export const MIN_RECORD_ROOM = RECORD_TS_HEADER + 1;
 export type NetworkEvent =
   | { kind: 'watermark'; timestamp: number }
   | { kind: 'end-of-partition' }
-  | { kind: 'barrier'; checkpointId: number; timestamp: number }
+  /** A checkpoint barrier with the location its snapshots go to (the storage's pointer: a savepoint's differs). */
+  | { kind: 'barrier'; checkpointId: number; timestamp: number; location: string }
   | { kind: 'latency-marker'; markedTime: number; operatorId: string; subtaskIndex: number }
   /** Flink's WatermarkStatus: an idle channel is left out of the consumer's watermark minimum. */
   | { kind: 'watermark-status'; idle: boolean };
@@ -60,7 +61,7 @@ export function encodedEventSize(event: NetworkEvent): number {
     case 'end-of-partition':
       return 1;
     case 'barrier':
-      return 17;
+      return 19 + Buffer.byteLength(event.location, 'utf8');
     case 'latency-marker':
       return 15 + Buffer.byteLength(event.operatorId, 'utf8');
     case 'watermark-status':
@@ -78,11 +79,14 @@ export function writeEvent(buf: Buffer, pos: number, event: NetworkEvent): numbe
     case 'end-of-partition':
       buf[pos] = TAG_END_OF_PARTITION;
       return pos + 1;
-    case 'barrier':
+    case 'barrier': {
       buf[pos] = TAG_BARRIER;
       buf.writeDoubleLE(event.checkpointId, pos + 1);
       buf.writeDoubleLE(event.timestamp, pos + 9);
-      return pos + 17;
+      const n = buf.write(event.location, pos + 19, 'utf8');
+      buf.writeUInt16LE(n, pos + 17);
+      return pos + 19 + n;
+    }
     case 'latency-marker': {
       buf[pos] = TAG_LATENCY_MARKER;
       buf.writeDoubleLE(event.markedTime, pos + 1);
@@ -107,12 +111,20 @@ export function readEvent(buf: Buffer, pos: number, end: number): { event: Netwo
   switch (tag) {
     case TAG_END_OF_PARTITION:
       return { event: { kind: 'end-of-partition' }, next: pos + 1 };
-    case TAG_BARRIER:
-      need(17);
+    case TAG_BARRIER: {
+      need(19);
+      const n = buf.readUInt16LE(pos + 17);
+      need(19 + n);
       return {
-        event: { kind: 'barrier', checkpointId: buf.readDoubleLE(pos + 1), timestamp: buf.readDoubleLE(pos + 9) },
-        next: pos + 17,
+        event: {
+          kind: 'barrier',
+          checkpointId: buf.readDoubleLE(pos + 1),
+          timestamp: buf.readDoubleLE(pos + 9),
+          location: buf.toString('utf8', pos + 19, pos + 19 + n),
+        },
+        next: pos + 19 + n,
       };
+    }
     case TAG_LATENCY_MARKER: {
       need(15);
       const n = buf.readUInt16LE(pos + 13);

@@ -15,11 +15,12 @@ export interface CheckpointLocation {
 /**
  * Access to the checkpoint storage of one job (`execution.checkpointing.storage`: jobmanager,
  * filesystem; s3 paths later). Contract:
- * - The CheckpointCoordinator (JobManager event loop) calls `initializeLocation` before it triggers
- *   the checkpoint, `writeMetadata` once every task acknowledged, `discard` for aborted and subsumed
- *   checkpoints, `resolveCheckpoint` and `readMetadata` on restore.
- * - Tasks (slot threads; each has its own instance for the same job) call `writeState` during the
- *   asynchronous part of a snapshot and `readState` on restore; calls for different names may run
+ * - The CheckpointCoordinator (JobManager event loop) calls `initializeLocation` (or
+ *   `initializeSavepointLocation`) once before it triggers the checkpoint, `writeMetadata` once every
+ *   task acknowledged, `discard` for aborted and subsumed checkpoints, and `readMetadata` on restore.
+ * - Tasks (slot threads; each has its own instance for the same job) never initialise a location:
+ *   the barrier carries its pointer, and they call `writeState` with `{ checkpointId, pointer }` during
+ *   the asynchronous part of a snapshot and `readState` on restore; calls for different names may run
  *   concurrently.
  * - `writeState` and `writeMetadata` are durable when their promise resolves; later changes to the
  *   written array do not matter. `writeMetadata` is atomic (a temporary file renamed into place): a

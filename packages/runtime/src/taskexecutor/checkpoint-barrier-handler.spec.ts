@@ -13,7 +13,7 @@ class RecordingInput implements AlignableInput {
   }
 }
 
-const barrier = (checkpointId: number): CheckpointBarrier => ({ checkpointId, timestamp: 1_000 + checkpointId });
+const barrier = (checkpointId: number): CheckpointBarrier => ({ checkpointId, timestamp: 1_000 + checkpointId, location: `/chk-${checkpointId}` });
 
 describe('CheckpointBarrierHandler', () => {
   let gateA: RecordingInput;

@@ -4,6 +4,8 @@ import { FlottError } from '@flott/core';
 export interface CheckpointBarrier {
   readonly checkpointId: number;
   readonly timestamp: number;
+  /** The storage location the snapshots of this checkpoint go to (CheckpointLocation.pointer). */
+  readonly location: string;
 }
 
 /** Blocking of one input channel of the task, for alignment. */

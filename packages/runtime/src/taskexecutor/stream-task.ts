@@ -147,8 +147,8 @@ export class StreamTask {
    * A checkpoint the JobManager triggers at this source task: the loop snapshots the chain and sends
    * the barrier downstream at its next turn. A task that is not processing (yet, or any more) declines.
    */
-  triggerCheckpoint(checkpointId: number, timestamp: number): void {
-    this.enqueueMail(() => this.performCheckpoint({ checkpointId, timestamp }));
+  triggerCheckpoint(checkpointId: number, timestamp: number, location: string): void {
+    this.enqueueMail(() => this.performCheckpoint({ checkpointId, timestamp, location }));
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
@@ -184,7 +184,8 @@ export class StreamTask {
       return;
     }
     // Flink's order: the barrier goes downstream first, then the state is taken, in the same turn.
-    for (const { partition } of this.partitions.values()) partition.broadcastEvent({ kind: 'barrier', checkpointId, timestamp: barrier.timestamp });
+    const event = { kind: 'barrier' as const, checkpointId, timestamp: barrier.timestamp, location: barrier.location };
+    for (const { partition } of this.partitions.values()) partition.broadcastEvent(event);
     void this.checkpointer.checkpoint(barrier);
   }
 

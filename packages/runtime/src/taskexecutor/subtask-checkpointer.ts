@@ -65,14 +65,15 @@ export class SubtaskCheckpointer {
         files.push({ operatorId: m.operatorId, kind: 'operator', name: `${m.operatorId}-${suffix}-operator`, data: encodeOperatorStateFile(operatorState) });
       }
     }
-    return this.persist(barrier.checkpointId, files);
+    return this.persist(barrier, files);
   }
 
-  private async persist(checkpointId: number, files: readonly PendingFile[]): Promise<void> {
+  private async persist(barrier: CheckpointBarrier, files: readonly PendingFile[]): Promise<void> {
     const { storage } = this.ctx;
+    const { checkpointId } = barrier;
+    const location = { checkpointId, pointer: barrier.location };
     let handles: StreamStateHandle[];
     try {
-      const location = await storage.initializeLocation(checkpointId);
       handles = await Promise.all(files.map((f) => storage.writeState(location, f.name, f.data)));
     } catch (e) {
       this.ctx.log.warn({ err: e, checkpointId }, `Writing the state of checkpoint ${checkpointId} failed; declining it.`);

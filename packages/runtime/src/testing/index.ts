@@ -6,7 +6,14 @@ export { SchedulingSimulation } from './scheduling-simulation';
 export type { SimulationOptions, SimulationResult } from './scheduling-simulation';
 export { restartBackoffStrategyContractTests } from './restart-backoff-contract';
 export type { RestartBackoffContractCase } from './restart-backoff-contract';
-export { stateBackendContractTests, checkpointStorageContractTests, testKeyGroupOf } from './state-contract';
+export { stateBackendContractTests, testKeyGroupOf } from './state-contract';
+export { checkpointStorageContractTests } from './checkpoint-storage-contract';
+export type { CheckpointStorageContractOptions } from './checkpoint-storage-contract';
+// Checkpoint files: seeded snapshots for round-trip tests, damaged copies for error tests.
+export { randomKeyedStateSnapshot, randomOperatorStateSnapshot, randomStateValue, randomKey, randomNamespace } from './random-snapshots';
+export { checkpointFileDamageTests, truncated, withFlippedByte, withFormatVersion } from './checkpoint-file-damage';
+export type { CheckpointFileDamageCase } from './checkpoint-file-damage';
+export { useTemporaryDirectory } from './temporary-directory';
 export { highAvailabilityServicesContractTests, testJobGraph } from './high-availability-contract';
 export type { HighAvailabilityContractOptions } from './high-availability-contract';
 export { resourceManagerDriverContractTests } from './resource-manager-driver-contract';

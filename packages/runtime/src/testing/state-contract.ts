@@ -1,7 +1,6 @@
 /// <reference types="jest" />
 import { Configuration, FlottError, type StateDescriptor } from '@flott/core';
-import { CheckpointDataNotFoundError, KeyGroupOutOfRangeError } from '../errors';
-import type { CheckpointStorageFactory } from '../spi/checkpoint-storage';
+import { KeyGroupOutOfRangeError } from '../errors';
 import type { KeyedStateBackend, KeyedStateBackendParameters, StateBackend, StateBackendFactory } from '../spi/state-backend';
 
 const MAX_PARALLELISM = 128;
@@ -219,73 +218,6 @@ export function stateBackendContractTests(factory: StateBackendFactory, config: 
       });
       expect(halves[0].numEntries() + halves[1].numEntries()).toBe(8);
       for (const h of halves) h.dispose();
-    });
-  });
-}
-
-const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
-
-/**
- * Contract of CheckpointStorage (spi/checkpoint-storage.ts): written bytes read back exactly (a copy
- * taken at write time), locations of different checkpoints and jobs never collide, unknown or
- * damaged handles reject with CheckpointDataNotFoundError, and discarding one location keeps others.
- */
-export function checkpointStorageContractTests(factory: CheckpointStorageFactory, config: Configuration = new Configuration()): void {
-  describe(`CheckpointStorage contract: ${factory.name}`, () => {
-    it('has a lowercase config name matching its storage', () => {
-      expect(factory.name).toMatch(/^[a-z][a-z0-9-]*$/);
-      expect(factory.create(config).name).toBe(factory.name);
-    });
-
-    it('initializes a distinct location per checkpoint and per job', async () => {
-      const storage = factory.create(config);
-      const a = storage.createCheckpointStorageAccess('job-a');
-      const b = storage.createCheckpointStorageAccess('job-b');
-      const locations = await Promise.all([a.initializeLocation(1), a.initializeLocation(2), b.initializeLocation(1)]);
-      expect(locations.map((l) => l.checkpointId)).toEqual([1, 2, 1]);
-      expect(new Set(locations.map((l) => l.pointer)).size).toBe(3);
-    });
-
-    it('reads back exactly what was written, as of the write', async () => {
-      const access = factory.create(config).createCheckpointStorageAccess('job-a');
-      const location = await access.initializeLocation(7);
-      const data = bytes(0, 1, 2, 255, 128, 0);
-      const handle = await access.write(location, 'op-1/subtask-0', data);
-      data[0] = 99;
-      expect(Buffer.from(await access.read(handle)).equals(Buffer.from(bytes(0, 1, 2, 255, 128, 0)))).toBe(true);
-      const empty = await access.write(location, 'op-1/subtask-1', new Uint8Array(0));
-      expect((await access.read(empty)).length).toBe(0);
-    });
-
-    it('keeps concurrent writes of different names and checkpoints apart', async () => {
-      const access = factory.create(config).createCheckpointStorageAccess('job-a');
-      const [l1, l2] = await Promise.all([access.initializeLocation(1), access.initializeLocation(2)]);
-      const writes = await Promise.all([
-        access.write(l1, 'op/0', bytes(1)),
-        access.write(l1, 'op/1', bytes(2, 2)),
-        access.write(l2, 'op/0', bytes(3, 3, 3)),
-      ]);
-      expect(new Set(writes).size).toBe(3);
-      const read = await Promise.all(writes.map((h) => access.read(h)));
-      expect(read.map((r) => [...r])).toEqual([[1], [2, 2], [3, 3, 3]]);
-    });
-
-    it('rejects unknown and damaged handles with CheckpointDataNotFoundError', async () => {
-      const access = factory.create(config).createCheckpointStorageAccess('job-a');
-      await expect(access.read('no-such-handle')).rejects.toBeInstanceOf(CheckpointDataNotFoundError);
-      const handle = await access.write(await access.initializeLocation(3), 'op/0', bytes(1, 2, 3, 4, 5, 6, 7, 8));
-      const damaged = handle.slice(0, -4) + (handle.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-      await expect(access.read(damaged)).rejects.toBeInstanceOf(CheckpointDataNotFoundError);
-      await expect(access.read(handle.slice(0, Math.floor(handle.length / 2)))).rejects.toBeInstanceOf(CheckpointDataNotFoundError);
-    });
-
-    it('discards a location without touching the data of other checkpoints', async () => {
-      const access = factory.create(config).createCheckpointStorageAccess('job-a');
-      const [l1, l2] = await Promise.all([access.initializeLocation(1), access.initializeLocation(2)]);
-      await access.write(l1, 'op/0', bytes(1));
-      const kept = await access.write(l2, 'op/0', bytes(2));
-      await access.discard(l1);
-      expect([...(await access.read(kept))]).toEqual([2]);
     });
   });
 }

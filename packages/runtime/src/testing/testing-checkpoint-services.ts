@@ -1,7 +1,15 @@
 import { CheckpointDataNotFoundError } from '../errors';
 import type { StreamStateHandle } from '../snapshot/snapshot-data';
 import type { CheckpointLocation, CheckpointStorageAccess } from '../spi/checkpoint-storage';
-import type { CheckpointIdCounter, CompletedCheckpointMetadata, CompletedCheckpointStore } from '../spi/high-availability-services';
+import type {
+  CheckpointIdCounter,
+  CompletedCheckpointMetadata,
+  CompletedCheckpointStore,
+  HighAvailabilityServices,
+  JobGraphStore,
+  LeaderElectionService,
+  LeaderRetrievalService,
+} from '../spi/high-availability-services';
 
 /**
  * Checkpoint storage in this test's memory, recording what happens to it: state is carried inline,
@@ -92,4 +100,41 @@ export class TestingCompletedCheckpointStore implements CompletedCheckpointStore
   async shutdown(jobStatus: string): Promise<void> {
     this.shutdownWith = jobStatus;
   }
+}
+
+/**
+ * High-availability services that serve only a job's completed-checkpoint store and id counter (one
+ * TestingCompletedCheckpointStore), for JobMaster tests; leader election and job graph storage are
+ * not part of such tests and fail loudly when used.
+ */
+export class TestingCheckpointHighAvailability implements HighAvailabilityServices {
+  constructor(readonly store: TestingCompletedCheckpointStore = new TestingCompletedCheckpointStore()) {}
+
+  createCompletedCheckpointStore(): CompletedCheckpointStore {
+    return this.store;
+  }
+
+  createCheckpointIdCounter(): CheckpointIdCounter {
+    return this.store;
+  }
+
+  getLeaderElectionService(): LeaderElectionService {
+    return notUsed('leader election');
+  }
+
+  getLeaderRetrievalService(): LeaderRetrievalService {
+    return notUsed('leader retrieval');
+  }
+
+  getJobGraphStore(): JobGraphStore {
+    return notUsed('the job graph store');
+  }
+
+  async cleanupJobData(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}
+
+function notUsed(what: string): never {
+  throw new Error(`Assertion failed: ${what} is not part of this test`);
 }

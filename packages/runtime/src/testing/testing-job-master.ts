@@ -4,6 +4,8 @@ import type { ExecutionState } from '../execution/execution-state';
 import type { JobGraph } from '../deployment/job-graph';
 import { JobMaster } from '../jobmaster/job-master';
 import type { JobResultInfo } from '../rpc/gateways';
+import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
+import type { HighAvailabilityServices } from '../spi/high-availability-services';
 import type { TestingControlPlane } from './testing-control-plane';
 import { TestingFailoverStrategyFactory } from './testing-failover-strategy';
 import { testingJobGraph, testingJobSubmission } from './testing-job-submission';
@@ -18,6 +20,9 @@ export interface TestingJobMasterOptions {
   readonly failoverStrategyFactory?: TestingFailoverStrategyFactory;
   readonly restartStrategyDefaultReason?: string;
   readonly configuration?: Configuration;
+  /** For jobs that checkpoint or restore. */
+  readonly checkpointStorage?: CheckpointStorageAccess;
+  readonly highAvailability?: HighAvailabilityServices;
 }
 
 /**
@@ -49,6 +54,8 @@ export class TestingJobMasterRun {
       restartBackoffStrategy: this.restartStrategy,
       restartStrategyDefaultReason: options.restartStrategyDefaultReason,
       onTerminal: (result) => this.results.push(result),
+      checkpointStorage: options.checkpointStorage,
+      highAvailability: options.highAvailability,
     });
     this.jobMaster.graph.addJobStatusListener((from, to) => this.statusTransitions.push(`${from} -> ${to}`));
   }

@@ -1,0 +1,83 @@
+import { checkpointFileDamageTests } from '../../testing/checkpoint-file-damage';
+import type { CheckpointMetadata } from '../../snapshot/snapshot-data';
+import { decodeCheckpointMetadata, encodeCheckpointMetadata } from './checkpoint-metadata-file';
+import { encodeKeyedStateFile } from './keyed-state-file';
+import { CHECKPOINT_METADATA_FILE, writeSectionedFile } from './sectioned-file';
+import { packSection } from './state-values';
+
+const FILE = '/checkpoints/0123456789abcdef/chk-12/_metadata';
+
+const METADATA: CheckpointMetadata = {
+  checkpointId: 12,
+  jobId: '0123456789abcdef0123456789abcdef',
+  type: 'CHECKPOINT',
+  timestamp: 1_764_000_000_000,
+  operators: [
+    {
+      operatorId: 'cbc357ccb763df2852fee8c4fc7d55f2',
+      uid: 'window-counts',
+      name: 'Window(TumblingEventTimeWindows(5000), Count)',
+      parallelism: 2,
+      maxParallelism: 128,
+      subtasks: [
+        {
+          keyed: { keyGroupRange: { startKeyGroup: 0, endKeyGroup: 63 }, handle: { kind: 'inline', data: Uint8Array.from([1, 2, 3]) } },
+          operator: { kind: 'file', uri: 'file:///checkpoints/0123/chk-12/op-0-operator', size: 40_000 },
+        },
+        { keyed: { keyGroupRange: { startKeyGroup: 64, endKeyGroup: 127 }, handle: { kind: 'file', uri: 'file:///checkpoints/0123/chk-12/op-1-keyed', size: 7 } } },
+      ],
+    },
+    { operatorId: 'feedbeef', name: 'Source: Generator', parallelism: 1, maxParallelism: 1, subtasks: [{}] },
+  ],
+};
+
+describe('checkpoint metadata file', () => {
+  it('round-trips operators, subtasks, inline and file handles, with and without uid', () => {
+    const decoded = decodeCheckpointMetadata(encodeCheckpointMetadata(METADATA), FILE);
+    expect(decoded).toStrictEqual(METADATA);
+    expect('uid' in decoded.operators[1]).toBe(false);
+    const inline = decoded.operators[0].subtasks[0].keyed!.handle;
+    expect(inline.kind === 'inline' && Object.getPrototypeOf(inline.data)).toBe(Uint8Array.prototype);
+  });
+
+  it('embeds inline state: a state file carried in the metadata reads back byte for byte', () => {
+    const state = encodeKeyedStateFile({ keyGroupRange: { startKeyGroup: 0, endKeyGroup: 0 }, maxParallelism: 1, groups: [] });
+    const savepoint: CheckpointMetadata = { ...METADATA, type: 'SAVEPOINT', operators: [{ ...METADATA.operators[1], subtasks: [{ operator: { kind: 'inline', data: Buffer.from(state) } }] }] };
+    const handle = decodeCheckpointMetadata(encodeCheckpointMetadata(savepoint), FILE).operators[0].subtasks[0].operator!;
+    expect(handle.kind).toBe('inline');
+    expect(handle.kind === 'inline' && Buffer.from(handle.data).equals(Buffer.from(state))).toBe(true);
+  });
+});
+
+checkpointFileDamageTests({
+  description: 'checkpoint metadata file',
+  sample: () => encodeCheckpointMetadata(METADATA),
+  decode: (bytes, file) => decodeCheckpointMetadata(bytes, file),
+  malformed: () => {
+    const file = (value: unknown): Uint8Array => writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes: packSection(value) }]);
+    const operator = (subtasks: unknown[]): unknown[] => ['op', null, 'name', 1, 128, subtasks];
+    return [
+      [writeSectionedFile(CHECKPOINT_METADATA_FILE, [], []), 'expected one section with id 0, found 0'],
+      [file({ checkpointId: 1 }), 'expected [checkpointId, jobId, type, timestamp, operators]'],
+      [file([-1, 'job', 'CHECKPOINT', 0, []]), 'checkpoint id -1 is not a non-negative integer'],
+      [file([1, 7, 'CHECKPOINT', 0, []]), 'the job id is not a string'],
+      [file([1, 'job', 'SNAPSHOT', 0, []]), 'unknown snapshot type "SNAPSHOT"'],
+      [file([1, 'job', 'CHECKPOINT', '0', []]), 'the timestamp is not a number'],
+      [file([1, 'job', 'CHECKPOINT', 0, {}]), 'the operators are not a list'],
+      [file([1, 'job', 'CHECKPOINT', 0, [['op']]]), 'operator 0: expected [operatorId, uid, name, parallelism, maxParallelism, subtasks]'],
+      [file([1, 'job', 'CHECKPOINT', 0, [[1, null, 'n', 1, 1, []]]]), 'operator 0: the operator id or name is not a string'],
+      [file([1, 'job', 'CHECKPOINT', 0, [['op', 5, 'n', 1, 1, []]]]), 'the uid is neither a string nor absent'],
+      [file([1, 'job', 'CHECKPOINT', 0, [['op', null, 'n', 1.5, 1, []]]]), 'the parallelism or max parallelism'],
+      [file([1, 'job', 'CHECKPOINT', 0, [['op', null, 'n', 1, 1, 'x']]]), 'the subtasks are not a list'],
+      [file([1, 'job', 'CHECKPOINT', 0, [operator([[null]])]]), 'operator 0: subtask 0: expected [keyed, operator]'],
+      [file([1, 'job', 'CHECKPOINT', 0, [operator([[[0, 1], null]])]]), 'expected [startKeyGroup, endKeyGroup, handle]'],
+      [file([1, 'job', 'CHECKPOINT', 0, [operator([[null, 'h']])]]), 'a state handle is not a list'],
+      [file([1, 'job', 'CHECKPOINT', 0, [operator([[null, [0, 'text']]])]]), 'an inline handle has no bytes'],
+      [file([1, 'job', 'CHECKPOINT', 0, [operator([[null, [2, 'file:///x', 1]]])]]), 'expected [0, bytes] or [1, uri, size] for a state handle'],
+    ];
+  },
+  otherKind: {
+    description: 'keyed state file',
+    bytes: () => encodeKeyedStateFile({ keyGroupRange: { startKeyGroup: 0, endKeyGroup: 0 }, maxParallelism: 1, groups: [] }),
+  },
+});

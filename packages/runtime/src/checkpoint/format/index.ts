@@ -1,0 +1,4 @@
+// The versioned checkpoint file formats (docs/checkpoint-format.md): one codec per file kind.
+export { encodeKeyedStateFile, decodeKeyedStateFile } from './keyed-state-file';
+export { encodeOperatorStateFile, decodeOperatorStateFile } from './operator-state-file';
+export { encodeCheckpointMetadata, decodeCheckpointMetadata } from './checkpoint-metadata-file';

@@ -1,0 +1,137 @@
+import { assert } from '@flott/core';
+import type { KeyGroupRange } from '../../spi/state-backend';
+import type { KeyedStateEntry, KeyedStateSnapshot, KeyGroupSnapshot, TimerEntry } from '../../snapshot/snapshot-data';
+import { KEYED_STATE_FILE, SectionedFileReader, writeSectionedFile, type Section } from './sectioned-file';
+import { packStateSection, readSection } from './state-values';
+
+// A keyed state file (docs/checkpoint-format.md): header fields [maxParallelism, startKeyGroup,
+// endKeyGroup]; one section per non-empty key group (section id = key group, ascending), holding
+//   [ [ [stateName, [key, namespace, value, key, namespace, value, ...]], ... ],
+//     [ [timerService, [key, namespace, timestamp, ...] /* event time */, [...] /* processing time */], ... ] ]
+// Flat triples instead of one array per entry: one allocation less per entry when a restore decodes.
+
+type PackedGroup = [Array<[string, unknown[]]>, Array<[string, unknown[], unknown[]]>];
+
+export function encodeKeyedStateFile(s: KeyedStateSnapshot): Uint8Array {
+  const { startKeyGroup, endKeyGroup } = s.keyGroupRange;
+  assert(
+    Number.isInteger(startKeyGroup) && Number.isInteger(endKeyGroup) && startKeyGroup >= 0 && startKeyGroup <= endKeyGroup &&
+      Number.isInteger(s.maxParallelism) && endKeyGroup < s.maxParallelism,
+    `keyed state snapshot has key-group range [${startKeyGroup}, ${endKeyGroup}] for max parallelism ${s.maxParallelism}`,
+  );
+  const sections: Section[] = [];
+  let previous = startKeyGroup - 1;
+  for (const group of s.groups) {
+    assert(
+      Number.isInteger(group.keyGroup) && group.keyGroup > previous && group.keyGroup <= endKeyGroup,
+      `keyed state snapshot: key group ${group.keyGroup} is out of order or outside [${startKeyGroup}, ${endKeyGroup}]`,
+    );
+    previous = group.keyGroup;
+    sections.push({ id: group.keyGroup, bytes: packGroup(group) });
+  }
+  return writeSectionedFile(KEYED_STATE_FILE, [s.maxParallelism, startKeyGroup, endKeyGroup], sections);
+}
+
+/**
+ * Decodes a keyed state file; `file` names it in errors. With `range`, only the sections of key groups
+ * inside it are checked and decoded (a restore at another parallelism), and the result's
+ * `keyGroupRange` is `range`; without, the whole file with the range it was written for.
+ */
+export function decodeKeyedStateFile(bytes: Uint8Array, file: string, range?: KeyGroupRange): KeyedStateSnapshot {
+  const reader = SectionedFileReader.open(bytes, file, KEYED_STATE_FILE);
+  const [maxParallelism, startKeyGroup, endKeyGroup] = reader.fields;
+  if (maxParallelism < 1 || startKeyGroup > endKeyGroup || endKeyGroup >= maxParallelism) {
+    reader.fail(`header damaged: key-group range [${startKeyGroup}, ${endKeyGroup}] for max parallelism ${maxParallelism}`);
+  }
+  const index = reader.index;
+  for (let i = 0; i < index.length; i++) {
+    const id = index[i].id;
+    if (id < startKeyGroup || id > endKeyGroup || (i > 0 && id <= index[i - 1].id)) {
+      reader.fail(`section ${i} is for key group ${id}, out of order or outside [${startKeyGroup}, ${endKeyGroup}]`);
+    }
+  }
+  if (range !== undefined) {
+    assert(Number.isInteger(range.startKeyGroup) && Number.isInteger(range.endKeyGroup) && range.startKeyGroup <= range.endKeyGroup,
+      `invalid key-group range [${range.startKeyGroup}, ${range.endKeyGroup}] to read`);
+  }
+  const from = range?.startKeyGroup ?? startKeyGroup;
+  const to = range?.endKeyGroup ?? endKeyGroup;
+  const groups: KeyGroupSnapshot[] = [];
+  for (let i = firstSectionAtOrAfter(index, from); i < index.length && index[i].id <= to; i++) {
+    groups.push(unpackGroup(reader, i));
+  }
+  return { keyGroupRange: range ?? { startKeyGroup, endKeyGroup }, maxParallelism, groups };
+}
+
+function firstSectionAtOrAfter(index: ReadonlyArray<{ readonly id: number }>, keyGroup: number): number {
+  let lo = 0;
+  let hi = index.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (index[mid].id < keyGroup) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function packGroup(group: KeyGroupSnapshot): Uint8Array {
+  const states: PackedGroup[0] = group.states.map(({ name, entries }) => [name, flatten(entries, entryValue)]);
+  const timers: PackedGroup[1] = group.timers.map(({ service, eventTime, processingTime }) =>
+    [service, flatten(eventTime, timerTimestamp), flatten(processingTime, timerTimestamp)]);
+  const packed: PackedGroup = [states, timers];
+  return packStateSection(packed, states, `the timers of key group ${group.keyGroup}`);
+}
+
+const entryValue = (e: KeyedStateEntry): unknown => e.value;
+const timerTimestamp = (t: TimerEntry): unknown => t.timestamp;
+
+/** [key, namespace, third, key, namespace, third, ...] */
+function flatten<T extends { readonly key: unknown; readonly namespace: unknown }>(items: readonly T[], third: (item: T) => unknown): unknown[] {
+  const flat = new Array<unknown>(items.length * 3);
+  let j = 0;
+  for (const item of items) {
+    flat[j++] = item.key;
+    flat[j++] = item.namespace;
+    flat[j++] = third(item);
+  }
+  return flat;
+}
+
+function unpackGroup(reader: SectionedFileReader, i: number): KeyGroupSnapshot {
+  const keyGroup = reader.index[i].id;
+  const malformed = (what: string): never => reader.fail(`the section of key group ${keyGroup} is malformed: ${what}`);
+  const decoded = readSection(reader, i, `the section of key group ${keyGroup}`);
+  if (!Array.isArray(decoded) || decoded.length !== 2 || !Array.isArray(decoded[0]) || !Array.isArray(decoded[1])) {
+    malformed('expected [states, timers]');
+  }
+  const [packedStates, packedTimers] = decoded as [unknown[], unknown[]];
+  const states = packedStates.map((s) => {
+    if (!Array.isArray(s) || typeof s[0] !== 'string' || !isTriples(s[1])) malformed('expected [name, entries] for a state');
+    const [name, flat] = s as [string, unknown[]];
+    const entries: KeyedStateEntry[] = new Array(flat.length / 3);
+    for (let j = 0, k = 0; j < flat.length; j += 3) entries[k++] = { key: flat[j], namespace: flat[j + 1], value: flat[j + 2] };
+    return { name, entries };
+  });
+  const timers = packedTimers.map((t) => {
+    if (!Array.isArray(t) || typeof t[0] !== 'string' || !isTriples(t[1]) || !isTriples(t[2])) {
+      malformed('expected [service, event-time timers, processing-time timers] for a timer service');
+    }
+    const [service, eventTime, processingTime] = t as [string, unknown[], unknown[]];
+    return { service, eventTime: unflattenTimers(eventTime, malformed), processingTime: unflattenTimers(processingTime, malformed) };
+  });
+  return { keyGroup, states, timers };
+}
+
+function isTriples(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.length % 3 === 0;
+}
+
+function unflattenTimers(flat: unknown[], malformed: (what: string) => never): TimerEntry[] {
+  const timers: TimerEntry[] = new Array(flat.length / 3);
+  for (let j = 0, k = 0; j < flat.length; j += 3) {
+    const timestamp = flat[j + 2];
+    if (typeof timestamp !== 'number') malformed(`timer timestamp ${String(timestamp)} is not a number`);
+    timers[k++] = { key: flat[j], namespace: flat[j + 1], timestamp: timestamp as number };
+  }
+  return timers;
+}

@@ -1,0 +1,110 @@
+import { ConfigurationError, type Configuration } from '@flott/core';
+import { StateOptions } from '@flott/runtime';
+import type {
+  CheckpointLocation,
+  CheckpointStorage,
+  CheckpointStorageAccess,
+  CheckpointStorageFactory,
+  StreamStateHandle,
+} from '@flott/runtime/spi';
+import { configuredDirectories, cryptoRandomHex, FileCheckpointLocations } from './file-checkpoint-locations';
+
+/** Flink's upper bound of `execution.checkpointing.file-state-size-threshold`: inline state lives in the metadata. */
+const MAX_FILE_STATE_SIZE_THRESHOLD = 1024 * 1024;
+
+export interface FileSystemCheckpointStorageOptions {
+  /** Absolute path of `execution.checkpointing.dir`. */
+  readonly checkpointsDirectory: string;
+  readonly savepointDirectory?: string;
+  /** State smaller than this many bytes goes inline into the metadata instead of a file. */
+  readonly fileStateSizeThreshold: number;
+  /** Random bytes as hex for savepoint and temporary file names; crypto by default. */
+  readonly randomHex?: (bytes: number) => string;
+}
+
+/**
+ * Writes each piece of state as a file of the checkpoint's directory (or, below the size threshold,
+ * inline into the handle, so it ends up in the metadata as Flink's FsCheckpointStorageAccess does),
+ * and the metadata as `_metadata`, written last and atomically. One instance per job and process: the
+ * JobManager's for locations and metadata, each slot thread's for its state; they share nothing but
+ * the directory, so every TaskManager and the JobManager must see the same file system there.
+ */
+export class FileSystemCheckpointStorageAccess implements CheckpointStorageAccess {
+  private readonly files: FileCheckpointLocations;
+
+  constructor(
+    readonly jobId: string,
+    private readonly options: FileSystemCheckpointStorageOptions,
+  ) {
+    this.files = new FileCheckpointLocations({
+      jobId,
+      checkpointsDirectory: options.checkpointsDirectory,
+      savepointDirectory: options.savepointDirectory,
+      randomHex: options.randomHex ?? cryptoRandomHex,
+    });
+  }
+
+  initializeLocation(checkpointId: number): Promise<CheckpointLocation> {
+    return this.files.initializeCheckpointLocation(checkpointId);
+  }
+
+  initializeSavepointLocation(checkpointId: number, targetDirectory?: string): Promise<CheckpointLocation> {
+    return this.files.initializeSavepointLocation(checkpointId, targetDirectory);
+  }
+
+  async writeState(location: CheckpointLocation, name: string, data: Uint8Array): Promise<StreamStateHandle> {
+    if (data.byteLength < this.options.fileStateSizeThreshold) return { kind: 'inline', data: data.slice() };
+    return this.files.writeStateFile(location, name, data);
+  }
+
+  readState(handle: StreamStateHandle): Promise<Uint8Array> {
+    return this.files.readState(handle);
+  }
+
+  writeMetadata(location: CheckpointLocation, data: Uint8Array): Promise<string> {
+    return this.files.writeMetadata(location, data);
+  }
+
+  readMetadata(pointer: string): Promise<Uint8Array> {
+    return this.files.readMetadata(pointer);
+  }
+
+  discard(location: CheckpointLocation): Promise<void> {
+    return this.files.discard(location);
+  }
+}
+
+/** `filesystem`: checkpoints as files under `execution.checkpointing.dir` (Flink's FileSystemCheckpointStorage). */
+export class FileSystemCheckpointStorage implements CheckpointStorage {
+  readonly name = 'filesystem';
+
+  constructor(readonly options: FileSystemCheckpointStorageOptions) {}
+
+  createCheckpointStorageAccess(jobId: string): CheckpointStorageAccess {
+    return new FileSystemCheckpointStorageAccess(jobId, this.options);
+  }
+}
+
+export class FileSystemCheckpointStorageFactory implements CheckpointStorageFactory {
+  readonly name = 'filesystem';
+
+  create(config: Configuration): CheckpointStorage {
+    const { checkpointsDirectory, savepointDirectory } = configuredDirectories(config);
+    if (checkpointsDirectory === undefined) {
+      const key = StateOptions.CHECKPOINTS_DIRECTORY.key;
+      throw new ConfigurationError(
+        `The filesystem checkpoint storage needs a directory: set '${key}' to an absolute path or file:// URI that the JobManager and every TaskManager can reach`,
+        { key },
+      );
+    }
+    const fileStateSizeThreshold = config.get(StateOptions.FILE_STATE_SIZE_THRESHOLD);
+    if (fileStateSizeThreshold > MAX_FILE_STATE_SIZE_THRESHOLD) {
+      const key = StateOptions.FILE_STATE_SIZE_THRESHOLD.key;
+      throw new ConfigurationError(
+        `Invalid value ${fileStateSizeThreshold} bytes for '${key}': at most 1 mb (inline state lives in the checkpoint metadata)`,
+        { key, value: fileStateSizeThreshold },
+      );
+    }
+    return new FileSystemCheckpointStorage({ checkpointsDirectory, savepointDirectory, fileStateSizeThreshold });
+  }
+}
