@@ -90,9 +90,9 @@ describe('JobMaster with checkpoints', () => {
     await cp.settle();
     await allRunning();
     await cp.advance(1_000);
-    expect(r.jobMaster.checkpoints?.numberOfPendingCheckpoints()).toBe(1);
+    expect(r.jobMaster.checkpointing.coordinator?.numberOfPendingCheckpoints()).toBe(1);
     await te.reportTaskState(te.submittedTasks[0].attemptId, E.FAILED);
-    expect(r.jobMaster.checkpoints?.numberOfPendingCheckpoints()).toBe(0);
+    expect(r.jobMaster.checkpointing.coordinator?.numberOfPendingCheckpoints()).toBe(0);
     expect(storage.discarded).toEqual([1]);
   });
 
@@ -113,7 +113,7 @@ describe('JobMaster with checkpoints', () => {
       const opId = t.vertex.operators[0].operatorId;
       expect(t.restore).toEqual(opId === SOURCE_OP ? { checkpointId: 42, operators: { [opId]: { keyed: [], operator: [inline(7)] } } } : undefined);
     }
-    expect(r.jobMaster.checkpoints).toBeUndefined();
+    expect(r.jobMaster.checkpointing.coordinator).toBeUndefined();
   });
 
   it('fails the job before deploying anything when the savepoint is missing or does not fit', async () => {

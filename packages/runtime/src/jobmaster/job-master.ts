@@ -1,11 +1,8 @@
 import 'reflect-metadata';
 import { inject, injectable } from 'inversify';
 import { FlottError, deserializeError, serializeError, type Clock, type Configuration, type SerializedError } from '@flott/core';
-import { CheckpointCoordinator, type CheckpointTask } from '../checkpoint/checkpoint-coordinator';
-import { checkpointSettingsOf, isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
-import { decodeCheckpointMetadata } from '../checkpoint/format';
-import { ClientOptions, StateRecoveryOptions } from '../config/options';
-import type { CheckpointMetadata } from '../snapshot/snapshot-data';
+import type { CheckpointTask } from '../checkpoint/checkpoint-coordinator';
+import { ClientOptions } from '../config/options';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { HighAvailabilityServices } from '../spi/high-availability-services';
 import { ExecutionGraph, ExecutionGraphSchedulingTopology, type ExecutionVertex } from '../executiongraph';
@@ -44,7 +41,7 @@ import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
 import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
-import { checkStateFitsJob, taskRestoreFor } from './state-assignment';
+import { JobCheckpointing } from './job-checkpointing';
 
 export class NotEnoughSlotsError extends FlottError {
   constructor(jobId: string, needed: number, total: number) {
@@ -104,10 +101,8 @@ export class JobMaster implements JobMasterGateway {
   private terminalResult?: JobResultInfo;
   private runningSince = 0;
   private readonly log: Logger;
-  /** Present when the job checkpoints. */
-  readonly checkpoints?: CheckpointCoordinator;
-  /** The checkpoint or savepoint that tasks deployed from now on start from. */
-  private restoreFrom?: CheckpointMetadata;
+  /** Checkpoints (when the job takes them) and the state tasks start from. */
+  readonly checkpointing: JobCheckpointing;
 
   constructor(@inject(JobMasterOptions) private readonly opts: JobMasterOptions) {
     const jobGraph = opts.submission.jobGraph;
@@ -125,32 +120,16 @@ export class JobMaster implements JobMasterGateway {
     this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
     this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
     this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, { log: this.log, ids: opts.ids });
-    if (isCheckpointingEnabled(opts.configuration, jobGraph.jobType)) this.checkpoints = this.createCheckpointCoordinator();
-  }
-
-  private createCheckpointCoordinator(): CheckpointCoordinator {
-    const { opts } = this;
-    const storage = opts.checkpointStorage;
-    const ha = opts.highAvailability;
-    if (!storage || !ha) throw new Error('Assertion failed: a checkpointing job needs checkpoint storage and high-availability services');
-    const settings = checkpointSettingsOf(opts.configuration);
-    const jobGraph = opts.submission.jobGraph;
-    return new CheckpointCoordinator({
-      jobId: this.jobId,
-      settings,
-      storage,
-      completedStore: ha.createCompletedCheckpointStore(this.jobId, settings.numRetained),
-      idCounter: ha.createCheckpointIdCounter(this.jobId),
+    this.checkpointing = new JobCheckpointing({
+      jobGraph,
+      configuration: opts.configuration,
       clock: opts.clock,
       scheduler: opts.scheduler,
       log: this.log,
-      context: {
-        runningTasks: () => this.runningTasks(),
-        operators: jobGraph.vertices.flatMap((v) =>
-          v.operators.map((op) => ({ operatorId: op.operatorId, vertexId: v.id, name: op.name, uid: op.uid, parallelism: v.parallelism, maxParallelism: v.maxParallelism })),
-        ),
-        failJob: (cause) => this.onGlobalFailure(cause),
-      },
+      storage: opts.checkpointStorage,
+      highAvailability: opts.highAvailability,
+      runningTasks: () => this.runningTasks(),
+      failJob: (cause) => this.onGlobalFailure(cause),
     });
   }
 
@@ -212,13 +191,12 @@ export class JobMaster implements JobMasterGateway {
   start(): void {
     this.graph.transitionJobStatus(JobStatus.RUNNING);
     this.runningSince = this.opts.clock.currentTimeMillis();
-    const path = this.opts.configuration.get(StateRecoveryOptions.SAVEPOINT_PATH);
-    if (path === undefined) {
+    if (!this.checkpointing.startsFromSavepoint) {
       this.startScheduling();
       return;
     }
     // A savepoint that cannot be read or does not fit the job fails it before anything is deployed.
-    this.loadSavepoint(path).then(
+    this.checkpointing.loadInitialState().then(
       () => this.startScheduling(),
       (e: unknown) => {
         if (this.graph.state !== JobStatus.RUNNING) return;
@@ -232,17 +210,7 @@ export class JobMaster implements JobMasterGateway {
   private startScheduling(): void {
     if (this.graph.state !== JobStatus.RUNNING) return;
     this.strategy.startScheduling();
-    this.checkpoints?.startCheckpointScheduler();
-  }
-
-  private async loadSavepoint(path: string): Promise<void> {
-    const storage = this.opts.checkpointStorage;
-    if (!storage) throw new Error('Assertion failed: restoring a savepoint needs checkpoint storage');
-    const metadata = decodeCheckpointMetadata(await storage.readMetadata(path), path);
-    const allowUnclaimed = this.opts.configuration.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE);
-    checkStateFitsJob(metadata, this.opts.submission.jobGraph, allowUnclaimed, path);
-    this.restoreFrom = metadata;
-    this.log.info({ checkpointId: metadata.checkpointId }, `Restoring job ${this.jobId} from ${metadata.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${metadata.checkpointId} at ${path}.`);
+    this.checkpointing.start();
   }
 
   // ---- JobMasterGateway ----
@@ -286,11 +254,11 @@ export class JobMaster implements JobMasterGateway {
   }
 
   async acknowledgeCheckpoint(ack: CheckpointAcknowledgement): Promise<void> {
-    this.checkpoints?.receiveAcknowledge(ack);
+    this.checkpointing.acknowledge(ack);
   }
 
   async declineCheckpoint(decline: CheckpointDecline): Promise<void> {
-    this.checkpoints?.receiveDecline(decline);
+    this.checkpointing.decline(decline);
   }
 
   async notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void> {
@@ -371,7 +339,7 @@ export class JobMaster implements JobMasterGateway {
         if (e.state !== ExecutionState.SCHEDULED || e !== vertices[i].currentExecution) continue;
         const slot = slots.get(this.sharingKey(vertices[i]))!;
         e.transitionState(ExecutionState.DEPLOYING);
-        const restore = this.restoreFrom && taskRestoreFor(this.restoreFrom, vertices[i].jobVertex, vertices[i].subtaskIndex);
+        const restore = this.checkpointing.restoreFor(vertices[i].jobVertex, vertices[i].subtaskIndex);
         const tdd = createDeploymentDescriptor(this.graph, vertices[i], this.opts.submission, slot.allocationId, this.address, restore);
         this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).submitTask(tdd).catch((err: unknown) => {
           void this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
@@ -397,7 +365,7 @@ export class JobMaster implements JobMasterGateway {
   private onTaskFailed(vertex: ExecutionVertex, cause: Error, serialized?: SerializedError, global = false): void {
     const status = this.graph.state;
     if (status !== JobStatus.RUNNING) return; // already restarting, failing or canceling
-    this.checkpoints?.abortPendingCheckpoints(global ? cause.message : `task ${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism}) failed`);
+    this.checkpointing.onFailure(global ? cause.message : `task ${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism}) failed`);
     const backoff = this.opts.restartBackoffStrategy;
     backoff.notifyFailure(cause);
     if (!backoff.canRestart()) {
@@ -457,7 +425,7 @@ export class JobMaster implements JobMasterGateway {
       });
     }
     // Restarted tasks start from the latest completed checkpoint (or the savepoint the job started from).
-    this.restoreFrom = this.checkpoints?.latestCompleted()?.metadata ?? this.restoreFrom;
+    this.checkpointing.onRestart();
     this.collect.reset();
     this.accumulators.clear();
     if (restartingAll) this.graph.transitionJobStatus(JobStatus.RUNNING);
@@ -526,9 +494,7 @@ export class JobMaster implements JobMasterGateway {
 
   private terminate(): void {
     this.terminalResult = this.makeResult();
-    this.checkpoints?.shutdown(this.graph.state).catch((err: unknown) => {
-      this.log.warn({ err }, `Shutting down the checkpoint coordinator of job ${this.jobId} failed; some checkpoint files may be left behind.`);
-    });
+    this.checkpointing.shutdown(this.graph.state);
     for (const slot of this.slotPool.releaseAll()) {
       // The job is over either way; a TaskExecutor that did not hear it frees the slot when it re-registers or dies.
       this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).freeSlot(slot.allocationId, `job ${this.graph.state}`).catch((err: unknown) => {

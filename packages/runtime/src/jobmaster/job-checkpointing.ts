@@ -1,0 +1,121 @@
+import type { Clock, Configuration } from '@flott/core';
+import { CheckpointCoordinator, type CheckpointTask } from '../checkpoint/checkpoint-coordinator';
+import { checkpointSettingsOf, isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
+import { decodeCheckpointMetadata } from '../checkpoint/format';
+import { StateRecoveryOptions } from '../config/options';
+import type { JobGraph, JobVertexDescriptor } from '../deployment/job-graph';
+import type { TaskRestore } from '../deployment/task-deployment-descriptor';
+import type { Logger } from '../logging/logger';
+import type { CheckpointAcknowledgement, CheckpointDecline } from '../rpc/gateways';
+import type { CheckpointMetadata } from '../snapshot/snapshot-data';
+import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
+import type { HighAvailabilityServices } from '../spi/high-availability-services';
+import type { Scheduler } from '../time/clock';
+import { checkStateFitsJob, taskRestoreFor } from './state-assignment';
+
+export interface JobCheckpointingOptions {
+  readonly jobGraph: JobGraph;
+  readonly configuration: Configuration;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly log: Logger;
+  readonly storage?: CheckpointStorageAccess;
+  readonly highAvailability?: HighAvailabilityServices;
+  /** Every task's running attempt, or why a checkpoint cannot start now (the JobMaster knows). */
+  readonly runningTasks: () => readonly CheckpointTask[] | string;
+  /** Too many checkpoints failed in a row: the job fails over. */
+  readonly failJob: (cause: Error) => void;
+}
+
+/**
+ * The JobMaster's side of checkpoints and restores: the job's CheckpointCoordinator when it
+ * checkpoints, the savepoint it starts from (`execution.state-recovery.path`), and which checkpoint
+ * the tasks deployed from now on restore (the latest completed one after a failover). JobManager
+ * event loop only.
+ */
+export class JobCheckpointing {
+  readonly coordinator?: CheckpointCoordinator;
+  /** The checkpoint or savepoint that tasks deployed from now on start from. */
+  private restoreFrom?: CheckpointMetadata;
+
+  constructor(private readonly opts: JobCheckpointingOptions) {
+    const { jobGraph, configuration } = opts;
+    if (!isCheckpointingEnabled(configuration, jobGraph.jobType)) return;
+    const { storage, highAvailability: ha } = opts;
+    if (!storage || !ha) throw new Error('Assertion failed: a checkpointing job needs checkpoint storage and high-availability services');
+    const settings = checkpointSettingsOf(configuration);
+    this.coordinator = new CheckpointCoordinator({
+      jobId: jobGraph.jobId,
+      settings,
+      storage,
+      completedStore: ha.createCompletedCheckpointStore(jobGraph.jobId, settings.numRetained),
+      idCounter: ha.createCheckpointIdCounter(jobGraph.jobId),
+      clock: opts.clock,
+      scheduler: opts.scheduler,
+      log: opts.log,
+      context: {
+        runningTasks: opts.runningTasks,
+        operators: jobGraph.vertices.flatMap((v) =>
+          v.operators.map((op) => ({ operatorId: op.operatorId, vertexId: v.id, name: op.name, uid: op.uid, parallelism: v.parallelism, maxParallelism: v.maxParallelism })),
+        ),
+        failJob: opts.failJob,
+      },
+    });
+  }
+
+  /**
+   * Reads the savepoint or retained checkpoint the job starts from, when configured, and checks that
+   * it fits the job; rejects with an error naming the path otherwise (the job fails before anything
+   * is deployed).
+   */
+  async loadInitialState(): Promise<void> {
+    const { configuration, jobGraph, storage } = this.opts;
+    const path = configuration.get(StateRecoveryOptions.SAVEPOINT_PATH);
+    if (path === undefined) return;
+    if (!storage) throw new Error('Assertion failed: restoring a savepoint needs checkpoint storage');
+    const metadata = decodeCheckpointMetadata(await storage.readMetadata(path), path);
+    checkStateFitsJob(metadata, jobGraph, configuration.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE), path);
+    this.restoreFrom = metadata;
+    this.opts.log.info({ checkpointId: metadata.checkpointId }, `Restoring job ${jobGraph.jobId} from ${metadata.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${metadata.checkpointId} at ${path}.`);
+  }
+
+  /** Whether the job starts from a savepoint: then nothing is scheduled before loadInitialState. */
+  get startsFromSavepoint(): boolean {
+    return this.opts.configuration.get(StateRecoveryOptions.SAVEPOINT_PATH) !== undefined;
+  }
+
+  /** The job runs: periodic checkpoints start. */
+  start(): void {
+    this.coordinator?.startCheckpointScheduler();
+  }
+
+  /** A task failed: pending checkpoints cannot complete any more. */
+  onFailure(reason: string): void {
+    this.coordinator?.abortPendingCheckpoints(reason);
+  }
+
+  /** Tasks are about to be redeployed: they start from the latest completed checkpoint (or the savepoint). */
+  onRestart(): void {
+    this.restoreFrom = this.coordinator?.latestCompleted()?.metadata ?? this.restoreFrom;
+  }
+
+  /** The state subtask `subtaskIndex` of `vertex` starts from, if any. */
+  restoreFor(vertex: JobVertexDescriptor, subtaskIndex: number): TaskRestore | undefined {
+    return this.restoreFrom && taskRestoreFor(this.restoreFrom, vertex, subtaskIndex);
+  }
+
+  acknowledge(ack: CheckpointAcknowledgement): void {
+    this.coordinator?.receiveAcknowledge(ack);
+  }
+
+  decline(decline: CheckpointDecline): void {
+    this.coordinator?.receiveDecline(decline);
+  }
+
+  /** The job reached a globally terminal state. */
+  shutdown(jobStatus: string): void {
+    this.coordinator?.shutdown(jobStatus).catch((err: unknown) => {
+      this.opts.log.warn({ err }, `Shutting down the checkpoint coordinator of job ${this.opts.jobGraph.jobId} failed; some checkpoint files may be left behind.`);
+    });
+  }
+}
