@@ -86,7 +86,7 @@ export { KeyedProcessOperator } from './operators/keyed-process-operator';
 export { TimestampsAndWatermarksOperator } from './operators/watermarks/index';
 // The file and socket sources and sinks live in @flott/connector-files; these are the generic operators.
 export { AbstractStreamOperator, AbstractUdfStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord,
-  CollectSinkError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
+  CollectSinkError, AsyncSnapshotStateError, StreamMap, StreamFlatMap, StreamFilter, StreamSink,
   TimestampedCollector, ProcessOperator, KeyedAggregationOperator, reduceAggregation, fieldAggregation, selectorAggregation,
   byAggregation, fieldSelector, withField, splitRange, CollectionSource, GeneratorSource, UNBOUNDED_COUNT,
   PrintSink, printPrefix, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
