@@ -27,7 +27,8 @@ export { NumberCounter, IntCounter, LongCounter, DoubleCounter, AbstractRichFunc
 export type { Accumulator, RuntimeContext, RichFunction, Collector, MapFunction, FlatMapFunction, FilterFunction, ReduceFunction,
   KeySelector, SinkFunction, SinkContext, ProcessContext, MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike,
   SinkFunctionLike, ProcessFunctionLike, ReduceFunctionLike } from '@flott/core';
-export type { JobExecutionResult, Comparable, SourceOperator } from '@flott/runtime';
+export { JobStatus } from '@flott/runtime';
+export type { JobExecutionResult, JobClient, Comparable, SourceOperator } from '@flott/runtime';
 export type { WriteMode } from '@flott/connector-files';
 // Event time and timers (issue 3, time).
 export { KeyedProcessFunction, TimeDomain, BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,

@@ -5,9 +5,11 @@ import {
   CoreOptions,
   GeneratorSource,
   getExecutionContext,
+  type CollectingJobClient,
   type CollectingJobExecutionResult,
   type ExecuteOptions,
   type ExecutionConfigSnapshot,
+  type JobClient,
   type JobExecutionResult,
   type SourceOperator,
   type StreamGraph,
@@ -218,17 +220,35 @@ export class StreamExecutionEnvironment {
     return this.run(jobName, {});
   }
 
+  /**
+   * Submits the job built so far and resolves once the cluster accepted it, with a JobClient to ask
+   * for its status, cancel it or wait for its result (Flink's executeAsync). `flott run` keeps the
+   * cluster up until the job ends, even when main returns before.
+   */
+  executeAsync(jobName = DEFAULT_JOB_NAME): Promise<JobClient> {
+    return this.submit(jobName, {});
+  }
+
   /** The StreamGraph built so far, with partitioners resolved; the environment starts a new, empty job. */
   getStreamGraph(jobName = DEFAULT_JOB_NAME): StreamGraph {
     return this.context.builder.finish(jobName);
   }
 
   /**
-   * The execution's promise is marked handled: a main that does not await execute() must not crash
-   * the thread with an unhandled rejection (in plan and task mode execute() always rejects); the
-   * context reports the outcome instead (runJobMain).
+   * execute(): the result of the submitted job's client. It asks for the result as soon as the
+   * submission resolves, before the context's `mainReturned` can look (its reaction comes first), so
+   * the context can tell an execute() that main did not await from an executeAsync().
    */
   private run(jobName: string | undefined, options: ExecuteOptions): Promise<CollectingJobExecutionResult> {
+    return markHandled(this.submit(jobName, options).then((client) => client.getJobExecutionResult()));
+  }
+
+  /**
+   * The submission's promise is marked handled: a main that does not await execute() must not crash
+   * the thread with an unhandled rejection (in plan and task mode it always rejects); the context
+   * reports the outcome instead (runJobMain).
+   */
+  private submit(jobName: string | undefined, options: ExecuteOptions): Promise<CollectingJobClient> {
     const ctx = getExecutionContext();
     if (!ctx) return Promise.reject(new MissingExecutionContextError());
     let graph: StreamGraph;
@@ -237,7 +257,7 @@ export class StreamExecutionEnvironment {
     } catch (e) {
       return Promise.reject(e);
     }
-    return markHandled(ctx.execute(graph, options));
+    return markHandled(ctx.executeAsync(graph, options));
   }
 
   private snapshot(): ExecutionConfigSnapshot {

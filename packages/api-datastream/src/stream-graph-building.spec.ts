@@ -1,5 +1,5 @@
 import { Configuration, JobBuildError, OutputTag, type Collector } from '@flott/core';
-import { CoreOptions, setExecutionContext, type StreamGraph, type StreamNode } from '@flott/runtime';
+import { CoreOptions, JobStatus, setExecutionContext, type StreamGraph, type StreamNode } from '@flott/runtime';
 import { MissingExecutionContextError } from './api-errors';
 import { StreamExecutionEnvironment } from './stream-execution-environment';
 import { LocalTestContext } from './testing-fixtures/local-test-context';
@@ -206,6 +206,25 @@ describe('the execution context', () => {
     expect(ctx.graphs.length).toBe(1);
     expect(ctx.options).toEqual([{}]);
     await expect(env.execute()).rejects.toThrow('No operators defined');
+  });
+
+  it('executeAsync() hands the graph to the context and returns its JobClient; its result is what execute() gives', async () => {
+    const ctx = new LocalTestContext();
+    setExecutionContext(ctx);
+    const env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.fromElements(1, 2).print();
+    const client = await env.executeAsync('async job');
+    expect(client.getJobID()).toBe('local-1');
+    const result = await client.getJobExecutionResult();
+    expect(result).toMatchObject({ jobId: 'local-1', jobName: 'async job' });
+    expect(await client.getJobStatus()).toBe(JobStatus.FINISHED);
+    expect(ctx.stdout).toEqual(['1', '2']);
+    env.fromElements(1, 2).print();
+    expect(await env.execute('async job')).toMatchObject({ jobName: 'async job', accumulators: result.accumulators });
+    await expect(env.executeAsync()).rejects.toThrow('No operators defined');
+    setExecutionContext(undefined);
+    env.fromElements(1).print();
+    await expect(env.executeAsync()).rejects.toThrow(MissingExecutionContextError);
   });
 
   it('the default parallelism comes from the context, else its configuration, else 1', () => {

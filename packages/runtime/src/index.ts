@@ -30,7 +30,8 @@ export { LOG_LEVELS, SILENT_LOGGER, createProcessLogging, configuredLogLevel, cr
   SILENT_THREAD_LOG_SINK } from './logging/index';
 export type { LogLevel, LogFields, LogMethod, Logger, ProcessLogging, ProcessLoggingOptions, ThreadLogSink } from './logging/index';
 export { setExecutionContext, getExecutionContext, never } from './client/execution-context';
-export type { ExecutionContext, ExecuteOptions, JobExecutionResult, CollectingJobExecutionResult } from './client/execution-context';
+export type { ExecutionContext, ExecuteOptions, JobExecutionResult, CollectingJobExecutionResult, JobClient,
+  CollectingJobClient } from './client/execution-context';
 
 // --- graph translation & execution graph (graph helper appends below) ---
 export { createJobGraph, distributionPatternOf, isChainable, checkForwardEdges, slotSharingGroupOf, assignOperatorIds,
