@@ -111,6 +111,18 @@ describe('createClientExecutionContext', () => {
     await ctx.mainReturned!();
   });
 
+  it("submits the program's own configuration entries on top of the client's (file and -D)", async () => {
+    const dispatcher = new TestingDispatcherGateway();
+    const graph = streamGraph();
+    graph.config.jobConfiguration = { 'execution.checkpointing.interval': 1000, 'pipeline.name': 'from the program' };
+    await execute(createClientExecutionContext(options(dispatcher, { jobConfiguration: { 'pipeline.name': 'client test', 'parallelism.default': 2 } })), graph);
+    expect(dispatcher.submissions[0].configuration).toEqual({
+      'pipeline.name': 'from the program',
+      'parallelism.default': 2,
+      'execution.checkpointing.interval': 1000,
+    });
+  });
+
   it("gathers what collect sinks deliver, starting over when the job restarts (a new batch version)", async () => {
     const dispatcher = new TestingDispatcherGateway({
       batches: [

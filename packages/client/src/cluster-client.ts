@@ -19,7 +19,7 @@ export interface ClientContextOptions {
   readonly args: readonly string[];
   readonly configuration: Configuration;
   readonly scheduler: Scheduler;
-  /** Job-level configuration shipped with the job (what the user set in the file and with -D). */
+  /** Job-level configuration shipped with the job (what the user set in the file and with -D); the program's own settings go on top. */
   readonly jobConfiguration: Record<string, unknown>;
   readonly onJobSubmitted?: (jobId: string, jobName: string) => void;
   /** Told when main returned without awaiting its execute() (the client then waits for the job). */
@@ -69,7 +69,8 @@ async function submit(opts: ClientContextOptions, graph: StreamGraph, options: E
     jobGraph,
     artifact: { sha256: opts.artifact.sha256, size: opts.artifact.code.byteLength },
     args: opts.args,
-    configuration: opts.jobConfiguration,
+    // What the program set (env.enableCheckpointing, env.configure...) overrides the file and -D, as in Flink.
+    configuration: { ...opts.jobConfiguration, ...graph.config.jobConfiguration },
   });
   opts.onJobSubmitted?.(jobId, jobGraph.jobName);
   return new ClusterJobClient({ dispatcher, jobId, execute: options, scheduler: opts.scheduler, pollIntervalMs: opts.pollIntervalMs });

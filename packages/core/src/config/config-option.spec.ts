@@ -57,3 +57,13 @@ describe('ConfigOptions.enumOf', () => {
     );
   });
 });
+
+describe('Configuration.addAll', () => {
+  it("layers the other configuration's entries on top, in place, keeping entries it does not override", () => {
+    const parallelism = ConfigOptions.int('acme.parallelism', { defaultValue: 1, min: 1, description: '' });
+    const base = Configuration.fromRecord({ 'acme.parallelism': 2, 'acme.other': 'x' });
+    expect(base.addAll(Configuration.fromRecord({ 'acme.parallelism': '4' }))).toBe(base);
+    expect(base.get(parallelism)).toBe(4);
+    expect(base.toRecord()).toEqual({ 'acme.parallelism': '4', 'acme.other': 'x' });
+  });
+});
