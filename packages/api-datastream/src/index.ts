@@ -18,6 +18,10 @@ export { WatermarkStrategy } from './watermark-strategy';
 export type { WatermarkGeneratorSupplier } from './watermark-strategy';
 export type { NumericField, ComparableField } from './field-types';
 export { ExecutionConfig } from './execution-config';
+// Checkpointing (issue 13): the job's checkpoint settings and the user function contracts.
+export { CheckpointConfig, CheckpointingMode, ExternalizedCheckpointRetention, ExternalizedCheckpointCleanup } from './checkpoint-config';
+export type { CheckpointedFunction, CheckpointListener, FunctionSnapshotContext, FunctionInitializationContext,
+  KeyedStateStore } from '@flott/core';
 export { ParameterTool } from './parameter-tool';
 export { MissingExecutionContextError, ProgramArgumentsError } from './api-errors';
 

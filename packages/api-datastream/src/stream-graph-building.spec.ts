@@ -48,7 +48,7 @@ describe('building the StreamGraph', () => {
     ]);
     expect(edges(graph)).toEqual(['1->2:rebalance', '2->3:forward', '3->4:hash', '4->5:forward']);
     expect(graph.getNode(1).nonParallel).toBe(true);
-    expect(graph.config).toEqual({ parallelism: 2, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true });
+    expect(graph.config).toEqual({ parallelism: 2, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true, jobConfiguration: {} });
   });
 
   it('the hash edge and the keyed operator extract the same key', () => {
@@ -180,7 +180,7 @@ describe('building the StreamGraph', () => {
       .disableOperatorChaining()
       .setRuntimeMode('BATCH');
     env.fromSequence(1, 2).print();
-    expect(env.getStreamGraph().config).toEqual({ parallelism: 3, maxParallelism: 256, bufferTimeoutMs: 0, runtimeMode: 'BATCH', chainingEnabled: false });
+    expect(env.getStreamGraph().config).toEqual({ parallelism: 3, maxParallelism: 256, bufferTimeoutMs: 0, runtimeMode: 'BATCH', chainingEnabled: false, jobConfiguration: {} });
     expect(() => env.getStreamGraph()).toThrow('No operators defined');
     env.fromSequence(1, 2).print();
     expect([...env.getStreamGraph().nodes.keys()]).toEqual([1, 2]);
