@@ -3,7 +3,22 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const noExportAll = { selector: 'ExportAllDeclaration', message: 'Use named exports (CONVENTIONS.md: no export * barrels).' };
-const noDeepImports = { regex: '^@flott/[^/]+/(?!(testing|spi)$)', message: 'Import a Flott package through its entry point, not a deep path.' };
+const noDeepImports = { regex: '^@flott/[^/]+/(?!(testing|spi|internal)$)', message: 'Import a Flott package through its entry point, not a deep path.' };
+
+// @flott/runtime/internal is the machinery jobs are built from (StreamGraph, operators, window operators, the network
+// stack), not a stable API. Only these packages may import it, each for its reason; the others import the runtime's
+// public index, /spi or /testing.
+const RUNTIME_INTERNAL_IMPORTERS = [
+  'packages/api-datastream', // builds the StreamGraph from the runtime's operators and runs execute() through the execution context
+  'packages/connector-files', // its file and socket sources and sinks are operators (AbstractStreamOperator, SourceOperator, AvailabilityNotifier)
+  'packages/nexmark', // its generator is a PacedSourceOperator with per-instance hot loops (specializeHotMethods)
+  'packages/client', // translates the job's StreamGraph into the JobGraph it submits, as Flink's client does
+  'packages/cli', // `flott info` prints the translated JobGraph; the benchmarks drive the network stack and window operators directly
+];
+const noRuntimeInternal = {
+  name: '@flott/runtime/internal',
+  message: `Only the packages that build jobs from the runtime's parts (${RUNTIME_INTERNAL_IMPORTERS.map((dir) => dir.replace('packages/', '')).join(', ')}) may import it; use @flott/runtime, @flott/runtime/spi or @flott/runtime/testing.`,
+};
 
 // Determinism (DESIGN.md §9): core and runtime code take time, timers and randomness from the injected
 // Clock, Scheduler, Random and IdGenerator (packages/runtime/src/time/, core's time/), never directly.
@@ -78,10 +93,15 @@ export default [
       ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'off',
-      // A package is imported through its entry points (package.json `exports`), never by a deep path into another package.
-      'no-restricted-imports': ['error', { patterns: [noDeepImports] }],
+      // A package is imported through its entry points (package.json `exports`), never by a deep path into another
+      // package; @flott/runtime/internal only where the block below allows it.
+      'no-restricted-imports': ['error', { patterns: [noDeepImports], paths: [noRuntimeInternal] }],
       'no-restricted-syntax': ['error', noExportAll],
     },
+  },
+  {
+    files: RUNTIME_INTERNAL_IMPORTERS.map((dir) => `${dir}/**/*.ts`),
+    rules: { 'no-restricted-imports': ['error', { patterns: [noDeepImports] }] },
   },
   {
     // Core and runtime sources; specs drive time with a ManualClock or measure real time on purpose.

@@ -21,6 +21,7 @@ module.exports = (rootDir) => ({
   moduleNameMapper: {
     '^@flott/runtime/testing$': path.join(packages, 'runtime/src/testing/index.ts'),
     '^@flott/runtime/spi$': path.join(packages, 'runtime/src/spi/index.ts'),
+    '^@flott/runtime/internal$': path.join(packages, 'runtime/src/internal.ts'),
     '^@flott/([a-z-]+)$': path.join(packages, '$1/src/index.ts'),
   },
   transform: {

@@ -5,7 +5,7 @@ import {
   type KeyedBroadcastProcessFunctionLike,
   type MapStateDescriptor,
 } from '@flott/core';
-import { CoBroadcastWithKeyedOperator, CoBroadcastWithNonKeyedOperator } from '@flott/runtime';
+import { CoBroadcastWithKeyedOperator, CoBroadcastWithNonKeyedOperator } from '@flott/runtime/internal';
 import { addTwoInputOperator, type TwoInputWiring } from './connected-streams';
 import type { SingleOutputStreamOperator } from './data-stream';
 import type { StreamInput } from './graph-builder';

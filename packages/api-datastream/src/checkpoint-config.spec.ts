@@ -1,5 +1,6 @@
 import { Configuration, Duration, InvalidDurationError, JobBuildError, Time, type ConfigOption } from '@flott/core';
-import { CheckpointingOptions, CoreOptions, StateOptions, setExecutionContext } from '@flott/runtime';
+import { CheckpointingOptions, CoreOptions, StateOptions } from '@flott/runtime';
+import { setExecutionContext } from '@flott/runtime/internal';
 import { CheckpointConfig, CheckpointingMode, ExternalizedCheckpointCleanup, ExternalizedCheckpointRetention } from './index';
 import { StreamExecutionEnvironment } from './stream-execution-environment';
 import { LocalTestContext } from './testing-fixtures/local-test-context';

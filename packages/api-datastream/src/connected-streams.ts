@@ -14,7 +14,7 @@ import {
   KeyedCoProcessOperator,
   type StreamOperator,
   type TwoInputStreamOperator,
-} from '@flott/runtime';
+} from '@flott/runtime/internal';
 import { SingleOutputStreamOperator, type DataStream } from './data-stream';
 import type { StreamInput } from './graph-builder';
 import type { StreamContext } from './stream-context';

@@ -14,10 +14,9 @@ import {
   type Window,
   type WindowAssigner,
 } from '@flott/core';
+import { ClientOptions, ConnectorOptions, type PartitionerKind } from '@flott/runtime';
 import {
-  ClientOptions,
   CollectSink,
-  ConnectorOptions,
   TimestampsAndWatermarksOperator,
   PrintSink,
   ProcessOperator,
@@ -27,10 +26,9 @@ import {
   StreamSink,
   collectSinkId,
   type OneInputStreamOperator,
-  type PartitionerKind,
   type StreamNode,
   type StreamOperator,
-} from '@flott/runtime';
+} from '@flott/runtime/internal';
 import { TextFileSink, type WriteMode } from '@flott/connector-files';
 import { BroadcastConnectedStream, BroadcastStream } from './broadcast-stream';
 import { ConnectedStreams } from './connected-streams';

@@ -1,7 +1,8 @@
 // Every API that takes a duration accepts milliseconds, a Duration (Flink 2.x) or a legacy Time
 // (Flink 1.x) and gives the same result; each family runs a real job with exact expected output.
 import type { Collector, DurationLike, WatermarkOutput } from '@flott/core';
-import { ManualClock, setExecutionContext } from '@flott/runtime';
+import { ManualClock } from '@flott/runtime';
+import { setExecutionContext } from '@flott/runtime/internal';
 import {
   ContinuousEventTimeTrigger,
   Duration,

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutputTag, RichMapFunction, type Collector } from '@flott/core';
-import { setExecutionContext } from '@flott/runtime';
+import { setExecutionContext } from '@flott/runtime/internal';
 import { StreamExecutionEnvironment } from './stream-execution-environment';
 import { LocalTestContext } from './testing-fixtures/local-test-context';
 

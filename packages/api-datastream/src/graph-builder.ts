@@ -7,7 +7,7 @@ import {
   type StreamNode,
   type StreamOperator,
   type StreamPartitioner,
-} from '@flott/runtime';
+} from '@flott/runtime/internal';
 
 /**
  * One input of an operator as the API tracks it: the producing node, optionally the side output

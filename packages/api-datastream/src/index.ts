@@ -32,7 +32,8 @@ export type { Accumulator, RuntimeContext, RichFunction, Collector, MapFunction,
   KeySelector, SinkFunction, SinkContext, ProcessContext, MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike,
   SinkFunctionLike, ProcessFunctionLike, ReduceFunctionLike } from '@flott/core';
 export { JobStatus } from '@flott/runtime';
-export type { JobExecutionResult, JobClient, Comparable, SourceOperator } from '@flott/runtime';
+export type { JobExecutionResult, JobClient } from '@flott/runtime';
+export type { Comparable, SourceOperator } from '@flott/runtime/internal';
 export type { WriteMode } from '@flott/connector-files';
 // Event time and timers (issue 3, time).
 export { KeyedProcessFunction, TimeDomain, BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,
@@ -70,8 +71,8 @@ export type { DurationLike } from '@flott/core';
 // Serializers for `returns()`: how records cross between tasks (msgpack, the default, is the runtime's network format).
 export { binaryCodecSerializer } from '@flott/core';
 export type { RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec } from '@flott/core';
-export { msgpackSerializer } from '@flott/runtime';
+export { msgpackSerializer } from '@flott/runtime/internal';
 
 // Custom operators for `transform()` (Flink's AbstractStreamOperator / OneInputStreamOperator).
-export { AbstractStreamOperator } from '@flott/runtime';
-export type { OneInputStreamOperator, Output, OperatorEnvironment } from '@flott/runtime';
+export { AbstractStreamOperator } from '@flott/runtime/internal';
+export type { OneInputStreamOperator, Output, OperatorEnvironment } from '@flott/runtime/internal';

@@ -10,7 +10,7 @@ import {
   type AggregationKind,
   type Comparable,
   type RollingAggregation,
-} from '@flott/runtime';
+} from '@flott/runtime/internal';
 import { DataStream, SingleOutputStreamOperator } from './data-stream';
 import type { ComparableField, NumericField } from './field-types';
 import type { StreamInput } from './graph-builder';

@@ -1,5 +1,5 @@
 import { JobBuildError, toMillis, type DurationLike } from '@flott/core';
-import type { StreamNode } from '@flott/runtime';
+import type { StreamNode } from '@flott/runtime/internal';
 
 /** Flink's upper bound for (max) parallelism. */
 export const MAX_PARALLELISM_LIMIT = 32768;

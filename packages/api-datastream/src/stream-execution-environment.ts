@@ -1,19 +1,21 @@
 import { Configuration, JobBuildError, toMillis, type ConfigOption, type DurationLike } from '@flott/core';
 import {
-  CollectionSource,
   ConnectorOptions,
   CoreOptions,
-  GeneratorSource,
-  getExecutionContext,
   type CollectingJobClient,
   type CollectingJobExecutionResult,
   type ExecuteOptions,
-  type ExecutionConfigSnapshot,
   type JobClient,
   type JobExecutionResult,
+} from '@flott/runtime';
+import {
+  CollectionSource,
+  GeneratorSource,
+  getExecutionContext,
+  type ExecutionConfigSnapshot,
   type SourceOperator,
   type StreamGraph,
-} from '@flott/runtime';
+} from '@flott/runtime/internal';
 import { SocketTextSource, TextFileSource } from '@flott/connector-files';
 import { MissingExecutionContextError } from './api-errors';
 import { CheckpointConfig, type CheckpointingMode } from './checkpoint-config';

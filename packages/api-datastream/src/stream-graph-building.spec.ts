@@ -1,5 +1,6 @@
 import { Configuration, JobBuildError, OutputTag, type Collector } from '@flott/core';
-import { CoreOptions, JobStatus, setExecutionContext, type StreamGraph, type StreamNode } from '@flott/runtime';
+import { CoreOptions, JobStatus } from '@flott/runtime';
+import { setExecutionContext, type StreamGraph, type StreamNode } from '@flott/runtime/internal';
 import { MissingExecutionContextError } from './api-errors';
 import { StreamExecutionEnvironment } from './stream-execution-environment';
 import { LocalTestContext } from './testing-fixtures/local-test-context';

@@ -3,7 +3,6 @@ import {
   JobExecutionError,
   JobStatus,
   ProgramMissingJobError,
-  StreamGraph,
   SystemScheduler,
   type CollectedBatch,
   type DispatcherGateway,
@@ -13,6 +12,7 @@ import {
   type ExecuteOptions,
   type ExecutionContext,
 } from '@flott/runtime';
+import { StreamGraph } from '@flott/runtime/internal';
 import { createClientExecutionContext, type ClientContextOptions } from './cluster-client';
 
 const notInstantiated = (): never => {

@@ -2,8 +2,6 @@ import { FlottError, type Configuration } from '@flott/core';
 import {
   CoreOptions,
   ProgramMissingJobError,
-  createJobGraph,
-  type StreamGraph,
   type DispatcherGateway,
   type Scheduler,
   type CollectingJobClient,
@@ -11,6 +9,7 @@ import {
   type ExecutionContext,
   type JobArtifact,
 } from '@flott/runtime';
+import { createJobGraph, type StreamGraph } from '@flott/runtime/internal';
 import { ClusterJobClient } from './cluster-job-client';
 
 export interface ClientContextOptions {

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Clock } from '@flott/core';
-import { InputStatus, SystemClock, SystemScheduler, type Cancellable, type Scheduler } from '@flott/runtime';
+import { SystemClock, SystemScheduler, type Cancellable, type Scheduler } from '@flott/runtime';
+import { InputStatus } from '@flott/runtime/internal';
 import { SourceOperatorTestHarness } from '@flott/runtime/testing';
 import { SocketSourceError } from './connector-errors';
 import { SocketTextSource } from './socket-text-source';

@@ -1,7 +1,14 @@
 import { createConnection, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { NO_TIMESTAMP } from '@flott/core';
-import { AbstractStreamOperator, AVAILABLE, AvailabilityNotifier, InputStatus, type Cancellable, type SourceOperator } from '@flott/runtime';
+import type { Cancellable } from '@flott/runtime';
+import {
+  AbstractStreamOperator,
+  AVAILABLE,
+  AvailabilityNotifier,
+  InputStatus,
+  type SourceOperator,
+} from '@flott/runtime/internal';
 import { SocketSourceError } from './connector-errors';
 
 export interface SocketTextSourceOptions {

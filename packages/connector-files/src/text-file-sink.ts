@@ -1,6 +1,12 @@
 import { promises as fsp, type WriteStream } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
-import { AbstractStreamOperator, AVAILABLE, formatRecord, type AvailabilityProvider, type OneInputStreamOperator } from '@flott/runtime';
+import {
+  AbstractStreamOperator,
+  AVAILABLE,
+  formatRecord,
+  type AvailabilityProvider,
+  type OneInputStreamOperator,
+} from '@flott/runtime/internal';
 import { FileIoError, SinkFileExistsError, SinkPathNotDirectoryError } from './connector-errors';
 
 export type WriteMode = 'NO_OVERWRITE' | 'OVERWRITE';

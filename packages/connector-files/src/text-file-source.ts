@@ -1,7 +1,14 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { NO_TIMESTAMP } from '@flott/core';
-import { AbstractStreamOperator, AVAILABLE, AvailabilityNotifier, InputStatus, splitRange, type SourceOperator } from '@flott/runtime';
+import {
+  AbstractStreamOperator,
+  AVAILABLE,
+  AvailabilityNotifier,
+  InputStatus,
+  splitRange,
+  type SourceOperator,
+} from '@flott/runtime/internal';
 import { FileIoError, SourceFileNotFoundError } from './connector-errors';
 
 const NEWLINE = 0x0a;

@@ -1,5 +1,6 @@
 import { StreamExecutionEnvironment } from '@flott/api-datastream';
-import { InputStatus, ManualClock, type OneInputStreamOperator } from '@flott/runtime';
+import { ManualClock } from '@flott/runtime';
+import { InputStatus, type OneInputStreamOperator } from '@flott/runtime/internal';
 import { OneInputOperatorTestHarness, SourceOperatorTestHarness, type RecordedElement } from '@flott/runtime/testing';
 import { events, eventTime, nexmarkConfig } from './generator';
 import type { NexmarkEvent } from './model';

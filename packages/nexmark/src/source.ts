@@ -1,5 +1,5 @@
 import { WatermarkStrategy, type DataStream, type StreamExecutionEnvironment } from '@flott/api-datastream';
-import { PacedSourceOperator, UNBOUNDED_COUNT, specializeHotMethods } from '@flott/runtime';
+import { PacedSourceOperator, UNBOUNDED_COUNT, specializeHotMethods } from '@flott/runtime/internal';
 import { NexmarkGenerator } from './generator';
 import type { GeneratorConfig, NexmarkEvent } from './model';
 

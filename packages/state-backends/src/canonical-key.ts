@@ -1,5 +1,5 @@
 import { FlottError } from '@flott/core';
-import { canonicalKey as canonical } from '@flott/runtime';
+import { canonicalKey as canonical } from '@flott/runtime/spi';
 
 /** A key the heap backend cannot compare by value (functions, symbols, cycles, Sets...). */
 export class UnsupportedStateKeyError extends FlottError {
@@ -8,8 +8,8 @@ export class UnsupportedStateKeyError extends FlottError {
   }
 }
 
-export { isPrimitiveKey } from '@flott/runtime';
-export type { PrimitiveKey } from '@flott/runtime';
+export { isPrimitiveKey } from '@flott/runtime/spi';
+export type { PrimitiveKey } from '@flott/runtime/spi';
 
 /** The runtime's canonical key, failing with this backend's error. */
 export function canonicalKey(key: unknown): string {

@@ -17,7 +17,30 @@ import {
   type StateDescriptor,
 } from '@flott/core';
 import { InMemoryKeyedStateBackend } from '@flott/runtime/testing';
-import { DefaultKeyedStateStore, HeapInternalTimeServiceManager, NON_KEYED_STATE_STORE, InputStatus, isCollectBatchEvent, isTwoInputOperator, ManualClock, JobExecutionError, JobStatus, type AvailabilityProvider, type CollectingJobClient, type CollectingJobExecutionResult, type ExecuteOptions, type ExecutionContext, type OneInputStreamOperator, type SourceOperator, type StreamEdge, type StreamGraph, type StreamNode, type StreamOperator } from '@flott/runtime';
+import {
+  JobExecutionError,
+  JobStatus,
+  ManualClock,
+  type CollectingJobClient,
+  type CollectingJobExecutionResult,
+  type ExecuteOptions,
+  type ExecutionContext,
+} from '@flott/runtime';
+import {
+  DefaultKeyedStateStore,
+  HeapInternalTimeServiceManager,
+  NON_KEYED_STATE_STORE,
+  InputStatus,
+  isCollectBatchEvent,
+  isTwoInputOperator,
+  type AvailabilityProvider,
+  type OneInputStreamOperator,
+  type SourceOperator,
+  type StreamEdge,
+  type StreamGraph,
+  type StreamNode,
+  type StreamOperator,
+} from '@flott/runtime/internal';
 import { type KeyedStateBackend } from '@flott/runtime/spi';
 
 /**

@@ -27,7 +27,7 @@ import {
   reduceFold,
   reducingContents,
   type InternalWindowFunction,
-} from '@flott/runtime';
+} from '@flott/runtime/internal';
 import type { DataStream, SingleOutputStreamOperator } from '../data-stream';
 import { WindowedStream } from './windowed-stream';
 

@@ -1,6 +1,6 @@
 // GlobalWindows.createWithEndOfStreamTrigger(): one result per key when a bounded input ends.
 import { GlobalWindows, MAX_WATERMARK, type Collector } from '@flott/core';
-import { setExecutionContext } from '@flott/runtime';
+import { setExecutionContext } from '@flott/runtime/internal';
 import { StreamExecutionEnvironment } from '../stream-execution-environment';
 import { LocalTestContext } from '../testing-fixtures/local-test-context';
 

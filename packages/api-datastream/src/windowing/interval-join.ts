@@ -1,5 +1,5 @@
 import { JobBuildError, toSignedMillis, type DurationLike, type OutputTag, type ProcessJoinFunctionLike } from '@flott/core';
-import { IntervalJoinOperator } from '@flott/runtime';
+import { IntervalJoinOperator } from '@flott/runtime/internal';
 import type { SingleOutputStreamOperator } from '../data-stream';
 import type { KeyedStream } from '../keyed-stream';
 

@@ -19,7 +19,7 @@ import {
   joinCoGroup,
   listContents,
   type InternalWindowFunction,
-} from '@flott/runtime';
+} from '@flott/runtime/internal';
 import type { DataStream, SingleOutputStreamOperator } from '../data-stream';
 import { WindowedStream } from './windowed-stream';
 

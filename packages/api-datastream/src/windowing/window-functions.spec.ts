@@ -11,7 +11,7 @@ import {
   type ProcessWindowContext,
   type TimeWindow,
 } from '@flott/core';
-import { setExecutionContext } from '@flott/runtime';
+import { setExecutionContext } from '@flott/runtime/internal';
 import { StreamExecutionEnvironment } from '../stream-execution-environment';
 import { LocalTestContext } from '../testing-fixtures/local-test-context';
 import { WatermarkStrategy } from '../watermark-strategy';

@@ -32,7 +32,7 @@ import {
   reducingContents,
   type InternalWindowFunction,
   type WindowContents,
-} from '@flott/runtime';
+} from '@flott/runtime/internal';
 import type { SingleOutputStreamOperator } from '../data-stream';
 import type { KeyedStream } from '../keyed-stream';
 

@@ -16,7 +16,7 @@ import {
   consumerEndpointFromPort,
   createLocalChannel,
   producerEndpointFromPort,
-} from '@flott/runtime';
+} from '@flott/runtime/internal';
 
 interface Bid {
   auction: number;

@@ -4,7 +4,12 @@
  * Run after a build: `node packages/cli/dist/bench/window-slicing.js`.
  */
 import { SlidingEventTimeWindows, type TimeWindow, type WindowAssigner } from '@flott/core';
-import { aggregatingContents, createWindowOperator, passThroughWindowFunction, type OneInputStreamOperator } from '@flott/runtime';
+import {
+  aggregatingContents,
+  createWindowOperator,
+  passThroughWindowFunction,
+  type OneInputStreamOperator,
+} from '@flott/runtime/internal';
 import { OneInputOperatorTestHarness } from '@flott/runtime/testing';
 
 type Rec = { key: number; ts: number };

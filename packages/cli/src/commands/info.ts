@@ -1,14 +1,6 @@
 import { bundleJob } from '@flott/client';
-import {
-  ArtifactCache,
-  BlobOptions,
-  defaultBlobStorageDirectory,
-  CoreOptions,
-  createJobGraph,
-  describeJobGraph,
-  extractStreamGraph,
-  jobGraphToJson,
-} from '@flott/runtime';
+import { ArtifactCache, BlobOptions, defaultBlobStorageDirectory, CoreOptions, extractStreamGraph } from '@flott/runtime';
+import { createJobGraph, describeJobGraph, jobGraphToJson } from '@flott/runtime/internal';
 import { resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
 

@@ -1,7 +1,7 @@
 import type { Configuration } from '@flott/core';
 import type { JobStatus } from '../execution/execution-state';
 import type { StreamGraph } from '../graph/stream-graph';
-import type { JobGraph } from '../graph/job-graph';
+import type { JobGraph } from '../deployment/job-graph';
 
 /** What `execute()` returns (Flink's JobExecutionResult). */
 export interface JobExecutionResult {

@@ -1,5 +1,4 @@
-import type { PartitionerKind } from '../graph/stream-graph';
-import type { JobVertexDescriptor } from '../graph/job-graph';
+import type { JobVertexDescriptor, PartitionerKind } from './job-graph';
 
 /**
  * Where a consumer finds one of its input channels: the producing attempt's result partition and

@@ -1,4 +1,4 @@
-import type { DistributionPattern } from '../graph/job-graph';
+import type { DistributionPattern } from '../deployment/job-graph';
 
 /** One channel of a consumer's input gate: which producer subtask, which of its subpartitions. */
 export interface SubtaskChannel {

@@ -1,8 +1,7 @@
 import { JobBuildError } from '@flott/core';
 import { IllegalStateTransitionError } from '../errors';
 import { createJobGraph } from '../graph/job-graph-generator';
-import type { JobGraph } from '../graph/job-graph';
-import type { PartitionerKind } from '../graph/stream-graph';
+import type { JobGraph, PartitionerKind } from '../deployment/job-graph';
 import { TestingStreamGraphBuilder } from '../graph/testing-fixtures/stream-graph-builder';
 import { ManualClock } from '../time/clock';
 import { ExecutionGraph } from './execution-graph';

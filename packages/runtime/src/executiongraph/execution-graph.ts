@@ -1,6 +1,5 @@
 import { JobBuildError, assert, type Clock } from '@flott/core';
-import type { JobEdgeDescriptor, JobGraph, JobVertexDescriptor } from '../graph/job-graph';
-import type { PartitionerKind } from '../graph/stream-graph';
+import type { JobEdgeDescriptor, JobGraph, JobVertexDescriptor, PartitionerKind } from '../deployment/job-graph';
 import type { ExecutionVertexId, ResultPartitionId } from '../spi/scheduling-topology';
 import { wireEdge, type EdgeWiring } from './edge-wiring';
 import type { Execution, ExecutionStateListener } from './execution';

@@ -1,4 +1,4 @@
-import type { JobVertexDescriptor } from '../graph/job-graph';
+import type { JobVertexDescriptor } from '../deployment/job-graph';
 import type { ExecutionVertex } from './execution-vertex';
 import type { IntermediateResult } from './intermediate-result';
 

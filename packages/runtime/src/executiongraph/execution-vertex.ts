@@ -1,6 +1,6 @@
 import type { Clock } from '@flott/core';
 import { IllegalStateTransitionError } from '../errors';
-import type { JobVertexDescriptor } from '../graph/job-graph';
+import type { JobVertexDescriptor } from '../deployment/job-graph';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
 import { Execution, type ExecutionStateListener } from './execution';
 import type { ExecutionState } from '../execution/execution-state';

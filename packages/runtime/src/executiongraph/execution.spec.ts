@@ -3,7 +3,7 @@ import { ManualClock } from '../time/clock';
 import { Execution } from './execution';
 import { ExecutionState as E } from '../execution/execution-state';
 import { ExecutionVertex, type ExecutionVertexContext } from './execution-vertex';
-import type { JobVertexDescriptor } from '../graph/job-graph';
+import type { JobVertexDescriptor } from '../deployment/job-graph';
 
 const jobVertex: JobVertexDescriptor = {
   id: 'a'.repeat(32),

@@ -1,4 +1,4 @@
-import type { IntermediateDataSetDescriptor, JobEdgeDescriptor, ResultPartitionType } from '../graph/job-graph';
+import type { IntermediateDataSetDescriptor, JobEdgeDescriptor, ResultPartitionType } from '../deployment/job-graph';
 import type { ExecutionVertexId, ResultPartitionId } from '../spi/scheduling-topology';
 
 /** What one producer subtask writes for one data set (Flink's IntermediateResultPartition). */

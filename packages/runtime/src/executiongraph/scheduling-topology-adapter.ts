@@ -1,5 +1,5 @@
 import { assert } from '@flott/core';
-import type { ResultPartitionType } from '../graph/job-graph';
+import type { ResultPartitionType } from '../deployment/job-graph';
 import type {
   ExecutionVertexId,
   ResultPartitionId,

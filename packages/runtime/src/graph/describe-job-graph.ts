@@ -1,4 +1,4 @@
-import type { JobGraph, JobVertexDescriptor } from './job-graph';
+import type { JobGraph, JobVertexDescriptor } from '../deployment/job-graph';
 
 /** Human-readable plan of a JobGraph (what `flott info` prints), one block per vertex in topological order. */
 export function describeJobGraph(jobGraph: JobGraph): string {

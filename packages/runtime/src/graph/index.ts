@@ -1,7 +1,5 @@
 export { StreamGraph, DEFAULT_SLOT_SHARING_GROUP } from './stream-graph';
-export type { PartitionerKind, StreamPartitioner, ChainingStrategy, StreamNode, StreamEdge, ExecutionConfigSnapshot } from './stream-graph';
-export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateDataSetDescriptor, ChainedOperatorDescriptor,
-  DistributionPattern, ResultPartitionType } from './job-graph';
+export type { StreamPartitioner, ChainingStrategy, StreamNode, StreamEdge, ExecutionConfigSnapshot } from './stream-graph';
 export { createJobGraph, distributionPatternOf } from './job-graph-generator';
 export type { CreateJobGraphOptions } from './job-graph-generator';
 export { isChainable, checkForwardEdges, slotSharingGroupOf } from './chaining';

@@ -1,6 +1,6 @@
 import { JobBuildError } from '@flott/core';
 import { createJobGraph, distributionPatternOf } from './job-graph-generator';
-import type { JobGraph, JobVertexDescriptor } from './job-graph';
+import type { JobGraph, JobVertexDescriptor } from '../deployment/job-graph';
 import { defaultMaxParallelism } from './max-parallelism';
 import { TestingStreamGraphBuilder } from './testing-fixtures/stream-graph-builder';
 import { RandomIdGenerator } from '../time/ids';

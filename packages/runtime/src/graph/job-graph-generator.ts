@@ -9,11 +9,12 @@ import type {
   JobEdgeDescriptor,
   JobGraph,
   JobVertexDescriptor,
+  PartitionerKind,
   ResultPartitionType,
-} from './job-graph';
+} from '../deployment/job-graph';
 import { defaultMaxParallelism } from './max-parallelism';
 import { assignOperatorIds } from './operator-ids';
-import type { PartitionerKind, StreamEdge, StreamGraph, StreamNode } from './stream-graph';
+import type { StreamEdge, StreamGraph, StreamNode } from './stream-graph';
 
 export interface CreateJobGraphOptions {
   /** 32 hex chars; a random one when absent. */

@@ -1,9 +1,7 @@
 import type { RecordSerializer } from '@flott/core';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import type { StreamOperator } from '../operators/stream-operator';
-
-/** How records are routed from a producer subtask to consumer subtasks (Flink's partitioners). */
-export type PartitionerKind = 'forward' | 'rebalance' | 'rescale' | 'shuffle' | 'broadcast' | 'global' | 'hash';
+import type { PartitionerKind } from '../deployment/job-graph';
 
 /**
  * A partitioner as the API built it. `keySelector` (hash only) is a closure: it exists in the

@@ -1,6 +1,6 @@
 import type { Configuration } from '@flott/core';
 import { CheckpointingOptions } from '../config/options';
-import type { JobGraph } from '../graph/job-graph';
+import type { JobGraph } from '../deployment/job-graph';
 
 /**
  * Whether a job checkpoints, as Flink decides it: `execution.checkpointing.interval` is set and

@@ -1,5 +1,5 @@
 import { assert } from '@flott/core';
-import type { PartitionerKind } from '../graph/stream-graph';
+import type { PartitionerKind } from '../deployment/job-graph';
 import { computeKeyGroupForKeyHash, defaultMaxParallelism, hashKey } from './key-groups';
 
 /**

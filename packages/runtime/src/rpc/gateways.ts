@@ -1,5 +1,5 @@
 import type { SerializedError } from '@flott/core';
-import type { JobGraph } from '../graph/job-graph';
+import type { JobGraph } from '../deployment/job-graph';
 import type { ExecutionState, JobStatus } from '../execution/execution-state';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 

@@ -1,5 +1,5 @@
 import type { Configuration } from '@flott/core';
-import type { JobGraph } from '../graph/job-graph';
+import type { JobGraph } from '../deployment/job-graph';
 
 /** Receives leadership grants for one component (Dispatcher, ResourceManager, a JobMaster). */
 export interface LeaderContender {

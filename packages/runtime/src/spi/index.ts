@@ -19,3 +19,7 @@ export type { HighAvailabilityServices, LeaderElectionService, LeaderRetrievalSe
   CheckpointIdCounter } from './high-availability-services';
 export { ResourceManagerDriverFactory } from './resource-manager-driver';
 export type { ResourceManagerDriver, ResourceEventHandler, WorkerNode, WorkerResourceSpec } from './resource-manager-driver';
+// Keys of state and timers compare by value (a keyBy may return a tuple): a KeyedStateBackend keys its state with
+// the same canonical form as the runtime's timer service.
+export { canonicalKey, isPrimitiveKey } from '../util/canonical-key';
+export type { PrimitiveKey } from '../util/canonical-key';

@@ -1,5 +1,5 @@
 import type { ExecutionState } from '../execution/execution-state';
-import type { ResultPartitionType } from '../graph/job-graph';
+import type { ResultPartitionType } from '../deployment/job-graph';
 
 /** `${jobVertexId}_${subtaskIndex}`: stable across attempts. */
 export type ExecutionVertexId = string;

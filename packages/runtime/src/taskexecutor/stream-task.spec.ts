@@ -1,5 +1,6 @@
 import { ExecutionState as E } from '../execution/execution-state';
-import { StreamGraph, type PartitionerKind } from '../graph/stream-graph';
+import type { PartitionerKind } from '../deployment/job-graph';
+import { StreamGraph } from '../graph/stream-graph';
 import { MAX_WATERMARK } from '@flott/core';
 import type { StreamOperator } from '../operators/stream-operator';
 import { settle } from '../testing/settle';

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 import { Configuration } from '@flott/core';
-import type { JobGraph } from '../graph/job-graph';
+import type { JobGraph } from '../deployment/job-graph';
 import type {
   CompletedCheckpointMetadata,
   HighAvailabilityServices,

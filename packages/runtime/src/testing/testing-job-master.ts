@@ -1,7 +1,7 @@
 import { Configuration } from '@flott/core';
 import type { JobStatus } from '../execution/execution-state';
 import type { ExecutionState } from '../execution/execution-state';
-import type { JobGraph } from '../graph/job-graph';
+import type { JobGraph } from '../deployment/job-graph';
 import { JobMaster } from '../jobmaster/job-master';
 import type { JobResultInfo } from '../rpc/gateways';
 import type { TestingControlPlane } from './testing-control-plane';

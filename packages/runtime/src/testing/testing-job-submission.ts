@@ -1,5 +1,5 @@
 import { createJobGraph } from '../graph/job-graph-generator';
-import type { JobGraph } from '../graph/job-graph';
+import type { JobGraph } from '../deployment/job-graph';
 import { StreamGraph } from '../graph/stream-graph';
 import type { JobSubmission } from '../rpc/gateways';
 

@@ -1,6 +1,6 @@
 import { assert } from '@flott/core';
 import { ExecutionState } from '../execution/execution-state';
-import type { DistributionPattern, ResultPartitionType } from '../graph/job-graph';
+import type { DistributionPattern, ResultPartitionType } from '../deployment/job-graph';
 import type {
   ExecutionVertexId,
   ResultPartitionId,

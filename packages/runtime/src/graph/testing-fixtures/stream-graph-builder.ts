@@ -1,4 +1,5 @@
-import { StreamGraph, type ChainingStrategy, type ExecutionConfigSnapshot, type PartitionerKind, type StreamNode } from '../stream-graph';
+import type { PartitionerKind } from '../../deployment/job-graph';
+import { StreamGraph, type ChainingStrategy, type ExecutionConfigSnapshot, type StreamNode } from '../stream-graph';
 
 export interface TestNodeSpec {
   name?: string;

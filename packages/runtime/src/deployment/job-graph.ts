@@ -1,4 +1,5 @@
-import type { PartitionerKind } from './stream-graph';
+/** How records are routed from a producer subtask to consumer subtasks (Flink's partitioners). */
+export type PartitionerKind = 'forward' | 'rebalance' | 'rescale' | 'shuffle' | 'broadcast' | 'global' | 'hash';
 
 /**
  * The JobGraph: plain, serialisable data (it crosses REST and RPC). Operator chains are JobVertices;
