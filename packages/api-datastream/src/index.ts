@@ -18,6 +18,10 @@ export { WatermarkStrategy } from './watermark-strategy';
 export type { WatermarkGeneratorSupplier } from './watermark-strategy';
 export type { NumericField, ComparableField } from './field-types';
 export { ExecutionConfig } from './execution-config';
+// Checkpointing (issue 13): the job's checkpoint settings and the user function contracts.
+export { CheckpointConfig, CheckpointingMode, ExternalizedCheckpointRetention, ExternalizedCheckpointCleanup } from './checkpoint-config';
+export type { CheckpointedFunction, CheckpointListener, FunctionSnapshotContext, FunctionInitializationContext,
+  KeyedStateStore } from '@flott/core';
 export { ParameterTool } from './parameter-tool';
 export { MissingExecutionContextError, ProgramArgumentsError } from './api-errors';
 
@@ -27,7 +31,8 @@ export { NumberCounter, IntCounter, LongCounter, DoubleCounter, AbstractRichFunc
 export type { Accumulator, RuntimeContext, RichFunction, Collector, MapFunction, FlatMapFunction, FilterFunction, ReduceFunction,
   KeySelector, SinkFunction, SinkContext, ProcessContext, MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike,
   SinkFunctionLike, ProcessFunctionLike, ReduceFunctionLike } from '@flott/core';
-export type { JobExecutionResult } from '@flott/runtime';
+export { JobStatus } from '@flott/runtime';
+export type { JobExecutionResult, JobClient } from '@flott/runtime';
 export type { Comparable, SourceOperator } from '@flott/runtime/internal';
 export type { WriteMode } from '@flott/connector-files';
 // Event time and timers (issue 3, time).

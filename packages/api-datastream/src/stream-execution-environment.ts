@@ -1,9 +1,11 @@
-import { Configuration, JobBuildError, toMillis, type DurationLike } from '@flott/core';
+import { Configuration, JobBuildError, toMillis, type ConfigOption, type DurationLike } from '@flott/core';
 import {
   ConnectorOptions,
   CoreOptions,
+  type CollectingJobClient,
   type CollectingJobExecutionResult,
   type ExecuteOptions,
+  type JobClient,
   type JobExecutionResult,
 } from '@flott/runtime';
 import {
@@ -16,6 +18,7 @@ import {
 } from '@flott/runtime/internal';
 import { SocketTextSource, TextFileSource } from '@flott/connector-files';
 import { MissingExecutionContextError } from './api-errors';
+import { CheckpointConfig, type CheckpointingMode } from './checkpoint-config';
 import { SingleOutputStreamOperator } from './data-stream';
 import { ExecutionConfig } from './execution-config';
 import { GraphBuilder, type StreamInput } from './graph-builder';
@@ -46,22 +49,27 @@ export interface GeneratorOptions {
  * calls always build the same graph, because each task re-runs the job's main to rebuild it.
  */
 export class StreamExecutionEnvironment {
-  private parallelism: number;
-  private maxParallelism: number;
-  private bufferTimeoutMs: number;
-  private chainingEnabled: boolean;
-  private runtimeMode: RuntimeMode;
+  /** The job's configuration as this program sees it: the context's with what the program set on top. */
+  readonly configuration: Configuration;
+  /** What the program set itself: it ships with the job (ExecutionConfigSnapshot.jobConfiguration). */
+  private readonly programConfiguration: Configuration;
+  private parallelism!: number;
+  private maxParallelism!: number;
+  private bufferTimeoutMs!: number;
+  private chainingEnabled!: boolean;
+  private runtimeMode!: RuntimeMode;
   private readonly executionConfig: ExecutionConfig;
+  private readonly checkpointConfig: CheckpointConfig;
   private readonly context: StreamContext;
 
-  private constructor(readonly configuration: Configuration) {
-    const ctx = getExecutionContext();
-    this.parallelism = ctx?.defaultParallelism ?? configuration.get(CoreOptions.DEFAULT_PARALLELISM);
-    this.maxParallelism = configuration.get(CoreOptions.MAX_PARALLELISM);
-    this.bufferTimeoutMs = configuration.get(CoreOptions.BUFFER_TIMEOUT);
-    this.chainingEnabled = configuration.get(CoreOptions.OPERATOR_CHAINING);
-    this.runtimeMode = configuration.get(CoreOptions.RUNTIME_MODE) === 'batch' ? 'BATCH' : 'STREAMING';
+  private constructor(fromContext: Configuration, fromProgram: Configuration) {
+    this.configuration = fromContext.merge(fromProgram);
+    this.programConfiguration = new Configuration().merge(fromProgram);
+    const configuration = this.configuration;
     this.executionConfig = new ExecutionConfig(configuration.get(CoreOptions.AUTO_WATERMARK_INTERVAL));
+    this.readSettings(configuration, () => true);
+    this.parallelism = getExecutionContext()?.defaultParallelism ?? this.parallelism;
+    this.checkpointConfig = new CheckpointConfig({ get: (option) => configuration.get(option), set: (option, value) => this.setJobOption(option, value) });
     const builder = new GraphBuilder(() => this.snapshot());
     this.context = {
       environment: this,
@@ -75,11 +83,56 @@ export class StreamExecutionEnvironment {
 
   /**
    * A new environment. Settings come from the execution context the CLI installed (`-p`, the
-   * configuration file, `-D`), layered under `configuration` when given.
+   * configuration file, `-D`), layered under `configuration` when given; `configuration` ships with
+   * the job, as `configure()` does.
    */
   static getExecutionEnvironment(configuration?: Configuration): StreamExecutionEnvironment {
     const fromContext = getExecutionContext()?.configuration ?? new Configuration();
-    return new StreamExecutionEnvironment(configuration ? fromContext.merge(configuration) : fromContext);
+    return new StreamExecutionEnvironment(fromContext, configuration ?? new Configuration());
+  }
+
+  /**
+   * Applies the options set in `configuration` to this job (Flink's configure): the environment's own
+   * settings it holds (parallelism, buffer timeout, chaining, runtime mode, the auto-watermark interval,
+   * checkpointing) change where `configuration` has them, and every entry ships with the job, so the
+   * JobManager and the tasks see it as if given with `-D` (e.g. `execution.checkpointing.num-retained`,
+   * `state.backend.type`). Entries the program sets override the configuration file and `-D`, as in Flink.
+   */
+  configure(configuration: Configuration): this {
+    this.configuration.addAll(configuration);
+    this.programConfiguration.addAll(configuration);
+    this.readSettings(configuration, (option) => configuration.contains(option));
+    return this;
+  }
+
+  /**
+   * Enables periodic checkpoints every `interval` (milliseconds or a Duration, at least 10 ms; 0
+   * disables them), in `mode` when given (exactly-once by default). Sets `execution.checkpointing.interval`
+   * (and `.mode`) for this job.
+   */
+  enableCheckpointing(interval: DurationLike, mode?: CheckpointingMode): this {
+    this.checkpointConfig.applyCheckpointInterval('StreamExecutionEnvironment.enableCheckpointing', interval);
+    if (mode !== undefined) this.checkpointConfig.setCheckpointingConsistencyMode(mode);
+    return this;
+  }
+
+  /** The job's checkpointing settings (Flink's CheckpointConfig); its setters configure this job. */
+  getCheckpointConfig(): CheckpointConfig {
+    return this.checkpointConfig;
+  }
+
+  /** Milliseconds between checkpoints; -1 when checkpointing is not enabled. */
+  getCheckpointInterval(): number {
+    return this.checkpointConfig.getCheckpointInterval();
+  }
+
+  getCheckpointingConsistencyMode(): CheckpointingMode {
+    return this.checkpointConfig.getCheckpointingConsistencyMode();
+  }
+
+  /** @deprecated Flink 1.x: use getCheckpointingConsistencyMode(). */
+  getCheckpointingMode(): CheckpointingMode {
+    return this.checkpointConfig.getCheckpointingConsistencyMode();
   }
 
   /** Program arguments: the context's, or this process's when run without the CLI. */
@@ -220,17 +273,35 @@ export class StreamExecutionEnvironment {
     return this.run(jobName, {});
   }
 
+  /**
+   * Submits the job built so far and resolves once the cluster accepted it, with a JobClient to ask
+   * for its status, cancel it or wait for its result (Flink's executeAsync). `flott run` keeps the
+   * cluster up until the job ends, even when main returns before.
+   */
+  executeAsync(jobName = DEFAULT_JOB_NAME): Promise<JobClient> {
+    return this.submit(jobName, {});
+  }
+
   /** The StreamGraph built so far, with partitioners resolved; the environment starts a new, empty job. */
   getStreamGraph(jobName = DEFAULT_JOB_NAME): StreamGraph {
     return this.context.builder.finish(jobName);
   }
 
   /**
-   * The execution's promise is marked handled: a main that does not await execute() must not crash
-   * the thread with an unhandled rejection (in plan and task mode execute() always rejects); the
-   * context reports the outcome instead (runJobMain).
+   * execute(): the result of the submitted job's client. It asks for the result as soon as the
+   * submission resolves, before the context's `mainReturned` can look (its reaction comes first), so
+   * the context can tell an execute() that main did not await from an executeAsync().
    */
   private run(jobName: string | undefined, options: ExecuteOptions): Promise<CollectingJobExecutionResult> {
+    return markHandled(this.submit(jobName, options).then((client) => client.getJobExecutionResult()));
+  }
+
+  /**
+   * The submission's promise is marked handled: a main that does not await execute() must not crash
+   * the thread with an unhandled rejection (in plan and task mode it always rejects); the context
+   * reports the outcome instead (runJobMain).
+   */
+  private submit(jobName: string | undefined, options: ExecuteOptions): Promise<CollectingJobClient> {
     const ctx = getExecutionContext();
     if (!ctx) return Promise.reject(new MissingExecutionContextError());
     let graph: StreamGraph;
@@ -239,7 +310,7 @@ export class StreamExecutionEnvironment {
     } catch (e) {
       return Promise.reject(e);
     }
-    return markHandled(ctx.execute(graph, options));
+    return markHandled(ctx.executeAsync(graph, options));
   }
 
   private snapshot(): ExecutionConfigSnapshot {
@@ -249,6 +320,23 @@ export class StreamExecutionEnvironment {
       bufferTimeoutMs: this.bufferTimeoutMs,
       runtimeMode: this.runtimeMode,
       chainingEnabled: this.chainingEnabled,
+      jobConfiguration: this.programConfiguration.toRecord(),
     };
+  }
+
+  /** An option this program sets for its job: the environment reads it, and it ships with the job. */
+  private setJobOption<T>(option: ConfigOption<T>, value: T): void {
+    this.configuration.set(option, value);
+    this.programConfiguration.set(option, value);
+  }
+
+  /** The environment's own settings from `from`, for the options `applies` accepts. */
+  private readSettings(from: Configuration, applies: (option: ConfigOption<unknown>) => boolean): void {
+    if (applies(CoreOptions.DEFAULT_PARALLELISM)) this.parallelism = from.get(CoreOptions.DEFAULT_PARALLELISM);
+    if (applies(CoreOptions.MAX_PARALLELISM)) this.maxParallelism = from.get(CoreOptions.MAX_PARALLELISM);
+    if (applies(CoreOptions.BUFFER_TIMEOUT)) this.bufferTimeoutMs = from.get(CoreOptions.BUFFER_TIMEOUT);
+    if (applies(CoreOptions.OPERATOR_CHAINING)) this.chainingEnabled = from.get(CoreOptions.OPERATOR_CHAINING);
+    if (applies(CoreOptions.RUNTIME_MODE)) this.runtimeMode = from.get(CoreOptions.RUNTIME_MODE) === 'batch' ? 'BATCH' : 'STREAMING';
+    if (applies(CoreOptions.AUTO_WATERMARK_INTERVAL)) this.executionConfig.setAutoWatermarkInterval(from.get(CoreOptions.AUTO_WATERMARK_INTERVAL));
   }
 }

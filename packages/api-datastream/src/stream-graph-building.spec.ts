@@ -1,5 +1,5 @@
 import { Configuration, JobBuildError, OutputTag, type Collector } from '@flott/core';
-import { CoreOptions } from '@flott/runtime';
+import { CoreOptions, JobStatus } from '@flott/runtime';
 import { setExecutionContext, type StreamGraph, type StreamNode } from '@flott/runtime/internal';
 import { MissingExecutionContextError } from './api-errors';
 import { StreamExecutionEnvironment } from './stream-execution-environment';
@@ -49,7 +49,7 @@ describe('building the StreamGraph', () => {
     ]);
     expect(edges(graph)).toEqual(['1->2:rebalance', '2->3:forward', '3->4:hash', '4->5:forward']);
     expect(graph.getNode(1).nonParallel).toBe(true);
-    expect(graph.config).toEqual({ parallelism: 2, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true });
+    expect(graph.config).toEqual({ parallelism: 2, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true, jobConfiguration: {} });
   });
 
   it('the hash edge and the keyed operator extract the same key', () => {
@@ -181,7 +181,7 @@ describe('building the StreamGraph', () => {
       .disableOperatorChaining()
       .setRuntimeMode('BATCH');
     env.fromSequence(1, 2).print();
-    expect(env.getStreamGraph().config).toEqual({ parallelism: 3, maxParallelism: 256, bufferTimeoutMs: 0, runtimeMode: 'BATCH', chainingEnabled: false });
+    expect(env.getStreamGraph().config).toEqual({ parallelism: 3, maxParallelism: 256, bufferTimeoutMs: 0, runtimeMode: 'BATCH', chainingEnabled: false, jobConfiguration: {} });
     expect(() => env.getStreamGraph()).toThrow('No operators defined');
     env.fromSequence(1, 2).print();
     expect([...env.getStreamGraph().nodes.keys()]).toEqual([1, 2]);
@@ -207,6 +207,25 @@ describe('the execution context', () => {
     expect(ctx.graphs.length).toBe(1);
     expect(ctx.options).toEqual([{}]);
     await expect(env.execute()).rejects.toThrow('No operators defined');
+  });
+
+  it('executeAsync() hands the graph to the context and returns its JobClient; its result is what execute() gives', async () => {
+    const ctx = new LocalTestContext();
+    setExecutionContext(ctx);
+    const env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.fromElements(1, 2).print();
+    const client = await env.executeAsync('async job');
+    expect(client.getJobID()).toBe('local-1');
+    const result = await client.getJobExecutionResult();
+    expect(result).toMatchObject({ jobId: 'local-1', jobName: 'async job' });
+    expect(await client.getJobStatus()).toBe(JobStatus.FINISHED);
+    expect(ctx.stdout).toEqual(['1', '2']);
+    env.fromElements(1, 2).print();
+    expect(await env.execute('async job')).toMatchObject({ jobName: 'async job', accumulators: result.accumulators });
+    await expect(env.executeAsync()).rejects.toThrow('No operators defined');
+    setExecutionContext(undefined);
+    env.fromElements(1).print();
+    await expect(env.executeAsync()).rejects.toThrow(MissingExecutionContextError);
   });
 
   it('the default parallelism comes from the context, else its configuration, else 1', () => {

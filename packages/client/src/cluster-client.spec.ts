@@ -9,6 +9,8 @@ import {
   type JobArtifact,
   type JobResultInfo,
   type JobSubmission,
+  type ExecuteOptions,
+  type ExecutionContext,
 } from '@flott/runtime';
 import { StreamGraph } from '@flott/runtime/internal';
 import { createClientExecutionContext, type ClientContextOptions } from './cluster-client';
@@ -89,13 +91,17 @@ function options(dispatcher: DispatcherGateway, overrides: Partial<ClientContext
   };
 }
 
+/** What env.execute() does: executeAsync(), then the JobClient's result. */
+const execute = (ctx: ExecutionContext, graph: StreamGraph, options: ExecuteOptions = {}) =>
+  ctx.executeAsync(graph, options).then((client) => client.getJobExecutionResult());
+
 describe('createClientExecutionContext', () => {
   it('uploads the bundle, submits the job graph and waits for the result', async () => {
     const dispatcher = new TestingDispatcherGateway();
     const submitted: string[] = [];
     const ctx = createClientExecutionContext(options(dispatcher, { onJobSubmitted: (id, name) => submitted.push(`${id} ${name}`) }));
     expect(ctx.mode).toBe('client');
-    const result = await ctx.execute(streamGraph(), {});
+    const result = await execute(ctx, streamGraph());
     expect(dispatcher.blobs.get(artifact.sha256)).toBe(artifact.code);
     expect(dispatcher.submissions).toHaveLength(1);
     expect(dispatcher.submissions[0]).toMatchObject({ artifact: { sha256: artifact.sha256, size: artifact.code.byteLength }, args: ['--input', 'x'], configuration: { 'pipeline.name': 'client test' } });
@@ -103,6 +109,18 @@ describe('createClientExecutionContext', () => {
     expect(submitted).toEqual(['job-1 client test']);
     expect(result).toMatchObject({ jobId: 'job-1', jobName: 'client test', netRuntimeMs: 7, accumulators: { count: 3 } });
     await ctx.mainReturned!();
+  });
+
+  it("submits the program's own configuration entries on top of the client's (file and -D)", async () => {
+    const dispatcher = new TestingDispatcherGateway();
+    const graph = streamGraph();
+    graph.config.jobConfiguration = { 'execution.checkpointing.interval': 1000, 'pipeline.name': 'from the program' };
+    await execute(createClientExecutionContext(options(dispatcher, { jobConfiguration: { 'pipeline.name': 'client test', 'parallelism.default': 2 } })), graph);
+    expect(dispatcher.submissions[0].configuration).toEqual({
+      'pipeline.name': 'from the program',
+      'parallelism.default': 2,
+      'execution.checkpointing.interval': 1000,
+    });
   });
 
   it("gathers what collect sinks deliver, starting over when the job restarts (a new batch version)", async () => {
@@ -113,21 +131,21 @@ describe('createClientExecutionContext', () => {
         { version: 1, records: [{ sinkId: 's', records: [2, 3] }] },
       ],
     });
-    const result = await createClientExecutionContext(options(dispatcher)).execute(streamGraph(), { collectSinkIds: ['s'] });
+    const result = await execute(createClientExecutionContext(options(dispatcher)), streamGraph(), { collectSinkIds: ['s'] });
     expect(result.collected.get('s')).toEqual([1, 2, 3]);
     expect(result.collected.has('other')).toBe(false);
   });
 
   it('cancels the job once the collect limit is reached and counts that as done', async () => {
     const dispatcher = new TestingDispatcherGateway({ runningPolls: 1000, batches: [{ version: 0, records: [{ sinkId: 's', records: [1, 2, 3, 4] }] }] });
-    const result = await createClientExecutionContext(options(dispatcher)).execute(streamGraph(), { collectSinkIds: ['s'], collectLimit: 2 });
+    const result = await execute(createClientExecutionContext(options(dispatcher)), streamGraph(), { collectSinkIds: ['s'], collectLimit: 2 });
     expect(result.collected.get('s')).toEqual([1, 2]);
     expect(dispatcher.canceled).toEqual(['job-1']);
   });
 
   it("fails with a JobExecutionError carrying the job's cause when the job fails", async () => {
     const dispatcher = new TestingDispatcherGateway({ finalStatus: JobStatus.FAILED, error: new FlottError('BOOM', 'the operator failed') });
-    const error = await createClientExecutionContext(options(dispatcher)).execute(streamGraph(), {}).catch((e: unknown) => e);
+    const error = await execute(createClientExecutionContext(options(dispatcher)), streamGraph()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobExecutionError);
     expect((error as Error).message).toMatch(/FAILED: the operator failed/);
     expect((error as Error).cause).toMatchObject({ code: 'BOOM' });
@@ -135,8 +153,8 @@ describe('createClientExecutionContext', () => {
 
   it('allows one execute() per main', async () => {
     const ctx = createClientExecutionContext(options(new TestingDispatcherGateway()));
-    const first = ctx.execute(streamGraph(), {});
-    await expect(ctx.execute(streamGraph(), {})).rejects.toMatchObject({ code: 'MULTIPLE_EXECUTE' });
+    const first = execute(ctx, streamGraph());
+    await expect(ctx.executeAsync(streamGraph(), {})).rejects.toMatchObject({ code: 'MULTIPLE_EXECUTE' });
     await first;
   });
 
@@ -147,9 +165,52 @@ describe('createClientExecutionContext', () => {
   it('warns and waits for the job when main returned without awaiting execute()', async () => {
     const warnings: string[] = [];
     const ctx = createClientExecutionContext(options(new TestingDispatcherGateway(), { onWarning: (m) => warnings.push(m) }));
-    const execution = ctx.execute(streamGraph(), {});
+    const execution = execute(ctx, streamGraph());
     await ctx.mainReturned!();
     expect(warnings).toEqual([expect.stringContaining('await env.execute()')]);
     await execution;
+  });
+
+  it('executeAsync() hands back a JobClient once the job is submitted: id, status and the result on request', async () => {
+    const dispatcher = new TestingDispatcherGateway();
+    const ctx = createClientExecutionContext(options(dispatcher));
+    const client = await ctx.executeAsync(streamGraph(), {});
+    expect(client.getJobID()).toBe('job-1');
+    expect(dispatcher.submissions).toHaveLength(1);
+    expect(await client.getJobStatus()).toBe(JobStatus.RUNNING);
+    const result = client.getJobExecutionResult();
+    expect(client.getJobExecutionResult()).toBe(result);
+    expect(await result).toMatchObject({ jobId: 'job-1', jobName: 'client test', netRuntimeMs: 7, accumulators: { count: 3 } });
+    await ctx.mainReturned!();
+  });
+
+  it("cancel() through the JobClient: the result fails with the job's CANCELED status", async () => {
+    const dispatcher = new TestingDispatcherGateway({ runningPolls: 1000 });
+    const client = await createClientExecutionContext(options(dispatcher)).executeAsync(streamGraph(), {});
+    await client.cancel();
+    expect(dispatcher.canceled).toEqual(['job-1']);
+    const error = await client.getJobExecutionResult().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobExecutionError);
+    expect((error as Error).message).toBe("Job 'client test' (job-1) CANCELED");
+  });
+
+  it('after an executeAsync() whose result main never asked for, waits for the job without a warning', async () => {
+    const warnings: string[] = [];
+    const dispatcher = new TestingDispatcherGateway({ runningPolls: 3 });
+    const ctx = createClientExecutionContext(options(dispatcher, { onWarning: (m) => warnings.push(m) }));
+    await ctx.executeAsync(streamGraph(), {});
+    await ctx.mainReturned!();
+    expect(dispatcher.runningPolls).toBeLessThan(0);
+    expect(warnings).toEqual([]);
+  });
+
+  it('after main canceled its job through the JobClient, main returning is no failure; a job that failed is', async () => {
+    const canceling = createClientExecutionContext(options(new TestingDispatcherGateway({ runningPolls: 1000 })));
+    await (await canceling.executeAsync(streamGraph(), {})).cancel();
+    await canceling.mainReturned!();
+
+    const failing = createClientExecutionContext(options(new TestingDispatcherGateway({ finalStatus: JobStatus.FAILED, error: new FlottError('BOOM', 'bad') })));
+    await failing.executeAsync(streamGraph(), {});
+    await expect(failing.mainReturned!()).rejects.toThrow(JobExecutionError);
   });
 });

@@ -50,6 +50,12 @@ export { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from './rich-
 export type { BaseBroadcastContext, BroadcastReadOnlyContext, BroadcastContext, KeyedBroadcastReadOnlyContext, KeyedBroadcastContext,
   KeyedBroadcastOnTimerContext, BroadcastProcessFunctionLike, KeyedBroadcastProcessFunctionLike } from './rich-functions/broadcast-functions';
 
+// Checkpoints: functions with state of their own, and listeners for completed checkpoints.
+export { isCheckpointedFunction } from './checkpointing/checkpointed-function';
+export type { CheckpointedFunction, FunctionSnapshotContext, FunctionInitializationContext } from './checkpointing/checkpointed-function';
+export { isCheckpointListener } from './checkpointing/checkpoint-listener';
+export type { CheckpointListener } from './checkpointing/checkpoint-listener';
+
 // Watermarks.
 export { BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,
   WatermarksWithIdleness } from './watermarks/watermark-generator';

@@ -33,7 +33,7 @@ export { IllegalStateTransitionError, JobNotFoundError, JobGraphMismatchError, P
 export { StateRestoreError } from './jobmaster/state-assignment';
 export { CheckpointDeclinedError, CheckpointFailuresExceededError } from './checkpoint/checkpoint-coordinator';
 export { BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, CorruptNetworkBufferError } from './network/network-errors';
-export { CollectSinkError } from './operators/operator-errors';
+export { CollectSinkError, AsyncSnapshotStateError } from './operators/operator-errors';
 export { TimersNotSupportedError } from './operators/timers/timer-errors';
 export { UnsupportedTimerKeyError } from './operators/timers/timer-ids';
 
@@ -65,7 +65,8 @@ export type { RestartStrategyChoice } from './spi/loaders';
 export { checkImplementationChoices, IMPLEMENTATION_CHOICES, LOCAL_RESOURCE_MANAGER_TYPES } from './spi/implementation-check';
 
 // --- running a job's main: the execution context it runs under and the artifacts TaskManagers store ---
-export type { ExecutionContext, ExecuteOptions, JobExecutionResult, CollectingJobExecutionResult } from './client/execution-context';
+export type { ExecutionContext, ExecuteOptions, JobExecutionResult, CollectingJobExecutionResult, JobClient,
+  CollectingJobClient } from './client/execution-context';
 // Bundling and submitting jobs is @flott/client's (it brings esbuild, which a TaskManager never loads).
 export { ArtifactCache, defaultBlobStorageDirectory, type ArtifactCacheOptions } from './client/job-artifact';
 export type { JobArtifact } from './client/job-artifact';

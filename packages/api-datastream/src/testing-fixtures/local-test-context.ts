@@ -17,7 +17,15 @@ import {
   type StateDescriptor,
 } from '@flott/core';
 import { InMemoryKeyedStateBackend } from '@flott/runtime/testing';
-import { ManualClock, type CollectingJobExecutionResult, type ExecuteOptions, type ExecutionContext } from '@flott/runtime';
+import {
+  JobExecutionError,
+  JobStatus,
+  ManualClock,
+  type CollectingJobClient,
+  type CollectingJobExecutionResult,
+  type ExecuteOptions,
+  type ExecutionContext,
+} from '@flott/runtime';
 import {
   DefaultKeyedStateStore,
   HeapInternalTimeServiceManager,
@@ -58,11 +66,52 @@ export class LocalTestContext implements ExecutionContext {
     readonly configuration?: Configuration,
   ) {}
 
-  async execute(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobExecutionResult> {
+  async executeAsync(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobClient> {
     this.graphs.push(graph);
     this.options.push(options);
-    const collected = await new LocalRun(graph, options, this).run();
-    return { jobId: `local-${this.graphs.length}`, jobName: graph.jobName, netRuntimeMs: 0, accumulators: {}, collected };
+    return new LocalJobClient(`local-${this.graphs.length}`, graph.jobName, new LocalRun(graph, options, this));
+  }
+}
+
+/** The job client of a local run: the run starts at once; cancel() stops its sources at their next poll. */
+class LocalJobClient implements CollectingJobClient {
+  private status = JobStatus.RUNNING;
+  private readonly result: Promise<CollectingJobExecutionResult>;
+
+  constructor(
+    private readonly jobId: string,
+    jobName: string,
+    private readonly localRun: LocalRun,
+  ) {
+    this.result = localRun.run().then(
+      (collected) => {
+        if (localRun.canceled) throw this.ended(JobStatus.CANCELED, `Job '${jobName}' (${jobId}) CANCELED`);
+        this.status = JobStatus.FINISHED;
+        return { jobId, jobName, netRuntimeMs: 0, accumulators: {}, collected };
+      },
+      (e: unknown) => {
+        throw this.ended(JobStatus.FAILED, `Job '${jobName}' (${jobId}) FAILED: ${(e as Error)?.message ?? String(e)}`, e);
+      },
+    );
+    this.result.catch(() => undefined);
+  }
+
+  getJobID(): string {
+    return this.jobId;
+  }
+  async getJobStatus(): Promise<JobStatus> {
+    return this.status;
+  }
+  async cancel(): Promise<void> {
+    this.localRun.canceled = true;
+  }
+  getJobExecutionResult(): Promise<CollectingJobExecutionResult> {
+    return this.result;
+  }
+
+  private ended(status: JobStatus, message: string, cause?: unknown): JobExecutionError {
+    this.status = status;
+    return new JobExecutionError(this.jobId, message, { cause });
   }
 }
 
@@ -82,6 +131,8 @@ class LocalRun {
   private readonly collected = new Map<string, unknown[]>();
   private readonly roundRobin = new Map<string, number>();
   private collectedCount = 0;
+  /** Set by the job client: the sources stop at their next poll, as on cancellation. */
+  canceled = false;
 
   constructor(
     private readonly graph: StreamGraph,
@@ -118,7 +169,7 @@ class LocalRun {
   }
 
   private limitReached(): boolean {
-    return this.options.collectLimit !== undefined && this.collectedCount >= this.options.collectLimit;
+    return this.canceled || (this.options.collectLimit !== undefined && this.collectedCount >= this.options.collectLimit);
   }
 
   private async pollSources(sources: Subtask[]): Promise<void> {

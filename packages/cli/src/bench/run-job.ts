@@ -80,7 +80,8 @@ export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number
       const copies = opts.copies ?? 1;
       const plans = [];
       for (let i = 0; i < copies; i++) plans.push(await extractStreamGraph(file, { mode: 'plan', args, defaultParallelism: opts.parallelism, configuration: config }));
-      const results = await Promise.all(plans.map((plan) => clientContext(args).execute(plan.graph, plan.options)));
+      const clients = await Promise.all(plans.map((plan) => clientContext(args).executeAsync(plan.graph, plan.options)));
+      const results = await Promise.all(clients.map((client) => client.getJobExecutionResult()));
       for (const result of results) opts.check?.(result.accumulators);
       return (copies * records) / (Math.max(...results.map((r) => r.netRuntimeMs)) / 1000);
     };

@@ -43,3 +43,27 @@ describe('options without a default', () => {
     expect(() => Configuration.fromRecord({ 'acme.interval': 'soon' }).get(interval)).toThrow("for 'acme.interval'");
   });
 });
+
+describe('ConfigOptions.enumOf', () => {
+  it('matches a value ignoring case and blanks and reads it as spelled in the option (upper- and lower-case values)', () => {
+    const mode = ConfigOptions.enumOf('acme.mode', ['EXACTLY_ONCE', 'AT_LEAST_ONCE'] as const, { defaultValue: 'EXACTLY_ONCE', description: '' });
+    const level = ConfigOptions.enumOf('acme.level', ['info', 'warn'] as const, { defaultValue: 'info', description: '' });
+    expect(Configuration.fromRecord({ 'acme.mode': 'AT_LEAST_ONCE' }).get(mode)).toBe('AT_LEAST_ONCE');
+    expect(Configuration.fromRecord({ 'acme.mode': ' at_least_once ' }).get(mode)).toBe('AT_LEAST_ONCE');
+    expect(new Configuration().set(mode, 'EXACTLY_ONCE').get(mode)).toBe('EXACTLY_ONCE');
+    expect(Configuration.fromRecord({ 'acme.level': 'WARN' }).get(level)).toBe('warn');
+    expect(() => Configuration.fromRecord({ 'acme.mode': 'ONCE' }).get(mode)).toThrow(
+      `Invalid value "ONCE" for 'acme.mode': expected one of: EXACTLY_ONCE, AT_LEAST_ONCE`,
+    );
+  });
+});
+
+describe('Configuration.addAll', () => {
+  it("layers the other configuration's entries on top, in place, keeping entries it does not override", () => {
+    const parallelism = ConfigOptions.int('acme.parallelism', { defaultValue: 1, min: 1, description: '' });
+    const base = Configuration.fromRecord({ 'acme.parallelism': 2, 'acme.other': 'x' });
+    expect(base.addAll(Configuration.fromRecord({ 'acme.parallelism': '4' }))).toBe(base);
+    expect(base.get(parallelism)).toBe(4);
+    expect(base.toRecord()).toEqual({ 'acme.parallelism': '4', 'acme.other': 'x' });
+  });
+});

@@ -87,8 +87,10 @@ export const ConfigOptions = {
     );
     return option(key, 'List<String>', 'a list of strings (YAML list, or separated by ; or ,)', schema, spec);
   },
+  /** Matched ignoring case and surrounding blanks (Flink's enums are), read as the value's spelling in `values`. */
   enumOf<const E extends readonly [string, ...string[]]>(key: string, values: E, spec: OptionSpec<E[number]>): ConfigOption<E[number]> {
-    const schema = z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(values));
+    const canonical = (v: string) => values.find((value) => value.toLowerCase() === v.trim().toLowerCase()) ?? v;
+    const schema = z.preprocess((v) => (typeof v === 'string' ? canonical(v) : v), z.enum(values));
     return option(key, 'Enum', `one of: ${values.join(', ')}`, schema as z.ZodType<E[number]>, spec, values);
   },
   /** A name resolved later by an SPI loader (plugins may add names), so any non-empty string. */

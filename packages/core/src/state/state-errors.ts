@@ -1,12 +1,15 @@
 import { FlottError } from '../errors';
 
-/** Keyed state was requested where there is no key: the function does not run after keyBy(). */
+/**
+ * Keyed state was requested where there is no key: the function does not run after keyBy(). Without
+ * a state name when the keyed state store itself was asked for (FunctionInitializationContext).
+ */
 export class KeyedStateUnavailableError extends FlottError {
-  constructor(stateName: string) {
+  constructor(stateName?: string) {
     super(
       'KEYED_STATE_UNAVAILABLE',
       "Keyed state can only be used on a 'keyed stream', i.e., after a 'keyBy()' operation.",
-      { stateName },
+      stateName === undefined ? {} : { stateName },
     );
   }
 }

@@ -1,4 +1,5 @@
 import type { Configuration } from '@flott/core';
+import type { JobStatus } from '../execution/execution-state';
 import type { StreamGraph } from '../graph/stream-graph';
 import type { JobGraph } from '../deployment/job-graph';
 
@@ -24,11 +25,34 @@ export interface CollectingJobExecutionResult extends JobExecutionResult {
 }
 
 /**
+ * A submitted job, as the program that submitted it sees it (Flink's JobClient): what
+ * `env.executeAsync()` returns. Each call asks the cluster; none waits for the job except
+ * `getJobExecutionResult`.
+ */
+export interface JobClient {
+  getJobID(): string;
+  /** The job's status now (RUNNING, FINISHED, CANCELED...). */
+  getJobStatus(): Promise<JobStatus>;
+  /** Asks the cluster to cancel the job; resolves once the request was accepted, not when the job is CANCELED. */
+  cancel(): Promise<void>;
+  /**
+   * Resolves with the result once the job FINISHED; rejects with a JobExecutionError when it failed
+   * or was canceled. The same promise for every call.
+   */
+  getJobExecutionResult(): Promise<JobExecutionResult>;
+}
+
+/** The JobClient an ExecutionContext hands the API: its result carries what collect sinks delivered. */
+export interface CollectingJobClient extends JobClient {
+  getJobExecutionResult(): Promise<CollectingJobExecutionResult>;
+}
+
+/**
  * How the job's main runs (DESIGN.md §5):
- * - `client`: `execute()` submits the graph to a cluster (the embedded MiniCluster by default) and
- *   resolves with the result;
- * - `plan`: `execute()` hands the graph to the planner (`flott info`, plan extraction) and never returns;
- * - `task`: a slot re-runs main to rebuild the graph; `execute()` hands it to the task loader and never returns.
+ * - `client`: `executeAsync()` submits the graph to a cluster (the embedded MiniCluster by default) and
+ *   resolves with a JobClient once it is submitted (`execute()` then waits for its result);
+ * - `plan`: `executeAsync()` hands the graph to the planner (`flott info`, plan extraction) and never returns;
+ * - `task`: a slot re-runs main to rebuild the graph; `executeAsync()` hands it to the task loader and never returns.
  */
 export interface ExecutionContext {
   readonly mode: 'client' | 'plan' | 'task';
@@ -41,10 +65,11 @@ export interface ExecutionContext {
    * so the rebuilt graph equals the submitted one.
    */
   readonly configuration?: Configuration;
-  execute(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobExecutionResult>;
+  /** Submits the graph; resolves once the cluster accepted it. */
+  executeAsync(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobClient>;
   /**
    * Called by the job loader once main has returned (client mode): fails when main executed no job,
-   * and waits for an execution that main started but did not await.
+   * and waits for the job when main did not wait for its result.
    */
   mainReturned?(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { FlottError, JobBuildError, type Configuration } from '@flott/core';
 import { ProgramMissingJobError } from '../errors';
 import type { StreamGraph } from '../graph/stream-graph';
-import { setExecutionContext, type CollectingJobExecutionResult, type ExecuteOptions, type ExecutionContext } from './execution-context';
+import { setExecutionContext, type CollectingJobClient, type ExecuteOptions, type ExecutionContext } from './execution-context';
 
 /** Thrown by `execute()` in plan and task mode, once the graph was captured (as Flink's ProgramAbortException). */
 export class PlanCapturedSignal extends FlottError {
@@ -55,7 +55,7 @@ export interface ExtractedPlan {
   readonly options: ExecuteOptions;
 }
 
-/** Runs main until it calls execute() and returns the graph it built. */
+/** Runs main until it calls execute() (or executeAsync()) and returns the graph it built. */
 export async function extractStreamGraph(file: string, opts: ExtractOptions): Promise<ExtractedPlan> {
   let captured: ExtractedPlan | undefined;
   const ctx: ExecutionContext = {
@@ -63,7 +63,7 @@ export async function extractStreamGraph(file: string, opts: ExtractOptions): Pr
     args: opts.args,
     defaultParallelism: opts.defaultParallelism,
     configuration: opts.configuration,
-    execute(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobExecutionResult> {
+    executeAsync(graph: StreamGraph, options: ExecuteOptions): Promise<CollectingJobClient> {
       if (!captured) captured = { graph, options };
       return Promise.reject(new PlanCapturedSignal());
     },

@@ -72,6 +72,12 @@ export interface ExecutionConfigSnapshot {
   /** 'STREAMING' uses pipelined exchanges; 'BATCH' blocking ones (later issue). */
   runtimeMode: 'STREAMING' | 'BATCH';
   chainingEnabled: boolean;
+  /**
+   * Configuration entries the program set itself (the configuration given to the environment,
+   * `env.configure`, the checkpointing setters). The client submits them on top of its own (file and
+   * `-D`), so the JobManager and the tasks see them as if they had been given with `-D`.
+   */
+  jobConfiguration?: Readonly<Record<string, unknown>>;
 }
 
 /** What the DataStream API builds: operators and the edges between them, closures included. */

@@ -1,5 +1,12 @@
-import { isRichFunction, type RuntimeContext } from '@flott/core';
-import type { OperatorEnvironment, Output, StreamOperator } from './stream-operator';
+import type { OperatorEnvironment, Output, StateInitializationContext, StateSnapshotContext, StreamOperator } from './stream-operator';
+import {
+  closeUserFunctions,
+  initializeUserFunctionState,
+  notifyUserFunctionsCheckpointAborted,
+  notifyUserFunctionsCheckpointComplete,
+  openUserFunctions,
+  snapshotUserFunctionState,
+} from './user-function-life-cycle';
 
 /**
  * Base of the built-in operators: keeps the environment the task hands over in `setup` and gives
@@ -31,39 +38,43 @@ export abstract class AbstractStreamOperator<OUT> implements StreamOperator<OUT>
 }
 
 /**
- * An operator that wraps a user function. Rich functions get the runtime context and `open()` when
- * the operator opens and `close()` when it closes (also after failure), as in Flink.
+ * An operator that wraps a user function (Flink's AbstractUdfStreamOperator). Rich functions get the
+ * runtime context and `open()` when the operator opens and `close()` when it closes (also after
+ * failure); a CheckpointedFunction gets `initializeState` before that and `snapshotState` at each
+ * checkpoint; a CheckpointListener hears of completed and aborted checkpoints. Subclasses that
+ * override a hook call `super`.
  */
 export abstract class AbstractUdfStreamOperator<OUT, F> extends AbstractStreamOperator<OUT> {
   constructor(protected readonly userFunction: F) {
     super();
   }
 
+  /** The user functions behind `userFunction` (itself, unless it wraps several, as a window function does). */
+  protected get userFunctions(): readonly unknown[] {
+    return [this.userFunction];
+  }
+
+  initializeState(context: StateInitializationContext): void | Promise<void> {
+    return initializeUserFunctionState(this.userFunctions, context);
+  }
+
   override open(): void | Promise<void> {
-    const f = this.userFunction;
-    if (isRichFunction(f)) {
-      f.setRuntimeContext(this.env.runtimeContext);
-      return f.open();
-    }
+    return openUserFunctions(this.userFunctions, this.env.runtimeContext);
+  }
+
+  snapshotState(context: StateSnapshotContext): void {
+    snapshotUserFunctionState(this.userFunctions, context);
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void | Promise<void> {
+    return notifyUserFunctionsCheckpointComplete(this.userFunctions, checkpointId);
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void | Promise<void> {
+    return notifyUserFunctionsCheckpointAborted(this.userFunctions, checkpointId);
   }
 
   override close(): void | Promise<void> {
-    const f = this.userFunction;
-    if (isRichFunction(f)) return f.close();
+    return closeUserFunctions(this.userFunctions);
   }
-}
-
-/** Gives each rich function among `functions` the runtime context and opens it, in order. */
-export async function openRichFunctions(functions: readonly unknown[], ctx: RuntimeContext): Promise<void> {
-  for (const f of functions) {
-    if (isRichFunction(f)) {
-      f.setRuntimeContext(ctx);
-      await f.open();
-    }
-  }
-}
-
-/** Closes each rich function among `functions`, in order. */
-export async function closeRichFunctions(functions: readonly unknown[]): Promise<void> {
-  for (const f of functions) if (isRichFunction(f)) await f.close();
 }

@@ -2,7 +2,7 @@
 export { AbstractStreamOperator, AbstractUdfStreamOperator } from './abstract-stream-operator';
 export { AvailabilityNotifier, AVAILABLE } from './availability';
 export { formatRecord } from './format';
-export { CollectSinkError } from './operator-errors';
+export { CollectSinkError, AsyncSnapshotStateError } from './operator-errors';
 export { StreamMap, StreamFlatMap, StreamFilter, StreamSink, TimestampedCollector } from './basic-operators';
 export { ProcessOperator } from './process-operator';
 export { KeyedAggregationOperator, reduceAggregation } from './keyed-aggregation-operator';

@@ -7,3 +7,16 @@ export class CollectSinkError extends FlottError {
     super('COLLECT_SINK_FAILED', `Collect sink ${sinkId}: sending a batch failed: ${reason}`, { sinkId }, { cause });
   }
 }
+
+/** A CheckpointedFunction's snapshotState returned a promise: it must finish before the barrier goes on. */
+export class AsyncSnapshotStateError extends FlottError {
+  constructor(functionName: string) {
+    super(
+      'ASYNC_SNAPSHOT_STATE',
+      `${functionName}.snapshotState() returned a promise, but it must be synchronous: it runs while the checkpoint barrier ` +
+        'is held, so it should only copy what the function keeps into the state registered in initializeState(); the state ' +
+        'backend writes that out asynchronously.',
+      { functionName },
+    );
+  }
+}

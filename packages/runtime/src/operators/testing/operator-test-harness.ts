@@ -1,4 +1,4 @@
-import { NO_TIMESTAMP, type Clock } from '@flott/core';
+import { NO_TIMESTAMP, type Clock, type KeyedStateStore } from '@flott/core';
 import { ManualClock, type Scheduler } from '../../time/clock';
 import { DefaultKeyedStateStore } from '../../state/keyed-state-store';
 import { DefaultOperatorStateStore } from '../../state/operator-state-store';
@@ -49,6 +49,8 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
   readonly operatorStateStore = new DefaultOperatorStateStore();
   currentWatermark = Number.MIN_SAFE_INTEGER;
   private isSetUp = false;
+  private isInitialized = false;
+  private readonly keyedStateStore?: KeyedStateStore;
 
   constructor(
     readonly operator: OP,
@@ -65,13 +67,32 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
     }
     // As the task does: functions of a keyed operator reach its keyed state through the context.
     const keyedStateStore = this.keyedStateBackend ? new DefaultKeyedStateStore(this.keyedStateBackend, this.clock) : undefined;
+    this.keyedStateStore = keyedStateStore;
     this.runtimeContext = new TestingRuntimeContext({ keyedStateStore, ...options });
   }
 
-  /** setup + open. */
+  /** setup + initializeState (unless the test called it) + open, as a task starts an operator. */
   async open(): Promise<void> {
-    this.setup();
+    if (!this.isInitialized) await this.initializeState();
     await this.operator.open();
+  }
+
+  /**
+   * setup + the operator's initializeState (Flink's initializeState / initializeEmptyState), once.
+   * With `restoredCheckpointId` it is a restore: isRestored() is true and the stores hold what the
+   * test put into `operatorStateStore` and the keyed state backend beforehand.
+   */
+  async initializeState(restore: { readonly restoredCheckpointId?: number } = {}): Promise<void> {
+    if (this.isInitialized) throw new Error('The operator was already initialised (initializeState runs once, before open)');
+    this.setup();
+    this.isInitialized = true;
+    const { restoredCheckpointId } = restore;
+    await this.operator.initializeState?.({
+      isRestored: () => restoredCheckpointId !== undefined,
+      restoredCheckpointId,
+      operatorStateStore: this.operatorStateStore,
+      keyedStateStore: this.keyedStateStore,
+    });
   }
 
   setup(): void {

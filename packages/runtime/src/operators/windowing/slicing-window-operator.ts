@@ -1,6 +1,6 @@
 import { MissingTimestampError, NO_TIMESTAMP, TimeWindow, type StateDescriptor } from '@flott/core';
 import type { KeyedStateBackend } from '../../spi/state-backend';
-import { AbstractStreamOperator, closeRichFunctions, openRichFunctions } from '../abstract-stream-operator';
+import { AbstractUdfStreamOperator } from '../abstract-stream-operator';
 import { TimestampedCollector } from '../basic-operators';
 import { specializeHotMethods } from '../specialize';
 import type { OneInputStreamOperator } from '../stream-operator';
@@ -41,14 +41,16 @@ export interface SlicingWindowOperatorOptions<IN, ACC, V, OUT> {
  * element; elements whose windows have all fired are late (dropped or side output). Per key, one
  * timer is pending: the next window end that has data. Mailbox thread only.
  */
-export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperator<OUT> implements OneInputStreamOperator<IN, OUT>, Triggerable<string> {
+export class SlicingWindowOperator<IN, ACC, V, OUT>
+  extends AbstractUdfStreamOperator<OUT, InternalWindowFunction<V, OUT, unknown, TimeWindow>>
+  implements OneInputStreamOperator<IN, OUT>, Triggerable<string>
+{
   private readonly size: number;
   private readonly slide: number;
   private readonly offset: number;
   private readonly pane: number;
   private readonly contents: WindowContents<IN, ACC, V>;
   private readonly combine: (target: ACC | undefined, slice: ACC) => ACC;
-  private readonly fn: InternalWindowFunction<V, OUT, unknown, TimeWindow>;
   private readonly lateTag?: string;
   private readonly slices = SLICES;
   /** A field, not the import: processElement is compiled per instance and sees only `this`. */
@@ -61,7 +63,7 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
   numLateRecordsDropped = 0;
 
   constructor(options: SlicingWindowOperatorOptions<IN, ACC, V, OUT>) {
-    super();
+    super(options.windowFunction);
     const { size, slide, offset, contents } = options;
     if (!contents.combineSlices) throw new Error('Assertion failed: window slicing needs contents that combine slices');
     this.size = size;
@@ -70,7 +72,6 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
     this.pane = gcd(size, slide);
     this.contents = contents;
     this.combine = contents.combineSlices;
-    this.fn = options.windowFunction;
     this.lateTag = options.lateDataOutputTag;
     specializeHotMethods(this, ['processElement']);
   }
@@ -84,11 +85,12 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
     this.timers = env.timeServiceManager.getInternalTimerService<string>('window-timers', this, (ns) => ns);
     this.processContext = new WindowProcessContext(this.backend, env.clock, this.timers as never, this.output as never);
     this.collector = new TimestampedCollector(this.output);
-    return openRichFunctions(this.fn.userFunctions, env.runtimeContext);
+    return super.open();
   }
 
-  override close(): Promise<void> {
-    return closeRichFunctions(this.fn.userFunctions);
+  /** The user's window (or join) function behind the internal one: it gets the rich and checkpoint life cycle. */
+  protected override get userFunctions(): readonly unknown[] {
+    return this.userFunction.userFunctions;
   }
 
   processElement(value: IN, timestamp: number): void {
@@ -152,9 +154,9 @@ export class SlicingWindowOperator<IN, ACC, V, OUT> extends AbstractStreamOperat
       const window = new TimeWindow(windowStart, windowEnd);
       this.collector.timestamp = timer.timestamp;
       this.processContext.current = window;
-      this.fn.process(backend.getCurrentKey(), window, this.processContext, this.contents.values(acc), this.collector);
+      this.userFunction.process(backend.getCurrentKey(), window, this.processContext, this.contents.values(acc), this.collector);
       // No allowed lateness: the window is done for good.
-      this.fn.clear(window, this.processContext);
+      this.userFunction.clear(window, this.processContext);
     }
     // Slices that end before the next window starts belong to no later window (a prefix: sorted).
     const nextWindowStart = windowStart + this.slide;

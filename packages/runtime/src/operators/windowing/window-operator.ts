@@ -12,7 +12,7 @@ import {
   type WindowAssignerContext,
 } from '@flott/core';
 import type { KeyedStateBackend } from '../../spi/state-backend';
-import { AbstractStreamOperator, closeRichFunctions, openRichFunctions } from '../abstract-stream-operator';
+import { AbstractUdfStreamOperator } from '../abstract-stream-operator';
 import { TimestampedCollector } from '../basic-operators';
 import { specializeHotMethods } from '../specialize';
 import type { OneInputStreamOperator } from '../stream-operator';
@@ -48,13 +48,12 @@ export const WINDOW_TIMERS = 'window-timers';
  * windows fire from the timer service as watermarks advance. Mailbox thread only.
  */
 export class WindowOperator<IN, ACC, V, OUT, W extends Window>
-  extends AbstractStreamOperator<OUT>
+  extends AbstractUdfStreamOperator<OUT, InternalWindowFunction<V, OUT, unknown, W>>
   implements OneInputStreamOperator<IN, OUT>, Triggerable<W>
 {
   private readonly assigner: WindowAssigner<IN, W>;
   private readonly trigger: Trigger<IN, W>;
   private readonly contents: WindowContents<IN, ACC, V>;
-  private readonly fn: InternalWindowFunction<V, OUT, unknown, W>;
   private readonly evictor?: Evictor<IN, W>;
   private readonly allowedLateness: number;
   private readonly lateTag?: string;
@@ -78,11 +77,10 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
   private mergingSet: MergingWindowSet<W> | undefined;
 
   constructor(options: WindowOperatorOptions<IN, ACC, V, OUT, W>) {
-    super();
+    super(options.windowFunction);
     this.assigner = options.assigner;
     this.trigger = options.trigger ?? options.assigner.getDefaultTrigger();
     this.contents = options.contents;
-    this.fn = options.windowFunction;
     this.evictor = options.evictor;
     this.allowedLateness = options.allowedLateness ?? 0;
     this.lateTag = options.lateDataOutputTag;
@@ -105,11 +103,12 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
     this.processContext = new WindowProcessContext(this.backend, env.clock, this.timers, this.output as never);
     this.collector = new TimestampedCollector(this.output);
     if (this.merging) this.mergingSet = new MergingWindowSet<W>(this.merging as MergingWindowAssigner<unknown, W>, this.backend);
-    return openRichFunctions(this.fn.userFunctions, env.runtimeContext);
+    return super.open();
   }
 
-  override close(): Promise<void> {
-    return closeRichFunctions(this.fn.userFunctions);
+  /** The user's window (or join) function behind the internal one: it gets the rich and checkpoint life cycle. */
+  protected override get userFunctions(): readonly unknown[] {
+    return this.userFunction.userFunctions;
   }
 
   processElement(value: IN, timestamp: number): void {
@@ -230,12 +229,12 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
     const key = this.backend.getCurrentKey();
     const evictor = this.evictor;
     if (!evictor) {
-      this.fn.process(key, window, this.processContext, this.contents.values(acc), collector);
+      this.userFunction.process(key, window, this.processContext, this.contents.values(acc), collector);
       return;
     }
     const elements = acc as unknown as TimestampedValue<IN>[];
     evictor.evictBefore(elements, elements.length, window, this.evictorContext);
-    this.fn.process(key, window, this.processContext, this.contents.values(acc), collector);
+    this.userFunction.process(key, window, this.processContext, this.contents.values(acc), collector);
     evictor.evictAfter(elements, elements.length, window, this.evictorContext);
     if (elements.length === 0) this.backend.clear(WINDOW_CONTENTS, stateWindow.namespace);
     else this.backend.put(WINDOW_CONTENTS, elements, stateWindow.namespace);
@@ -246,7 +245,7 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
     this.triggerContext.window = window;
     this.trigger.clear(window, this.triggerContext);
     this.processContext.current = window;
-    this.fn.clear(window, this.processContext);
+    this.userFunction.clear(window, this.processContext);
     set?.retireWindow(window);
   }
 
