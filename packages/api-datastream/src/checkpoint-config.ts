@@ -27,12 +27,6 @@ export type ExternalizedCheckpointCleanup = ExternalizedCheckpointRetention;
 /** Flink's CheckpointConfig.MINIMAL_CHECKPOINT_TIME: the shortest checkpoint interval and timeout. */
 const MINIMAL_CHECKPOINT_TIME = 10;
 
-// The directory setCheckpointStorage writes. Its option joins StateOptions with the checkpoint
-// storages; until then the key is spelled here (same key, same deprecated alias).
-const CHECKPOINTS_DIRECTORY = ConfigOptions.optionalString('execution.checkpointing.dir', {
-  deprecatedKeys: ['state.checkpoints.dir'],
-  description: 'Directory (or s3:// path) of the filesystem checkpoint storage.',
-});
 
 /** @internal Where a CheckpointConfig reads and writes: the environment's job configuration. */
 export interface JobConfigurationAccess {
@@ -186,7 +180,7 @@ export class CheckpointConfig {
       throw new JobBuildError(`CheckpointConfig.setCheckpointStorage: the checkpoint directory must be a non-empty path, got ${JSON.stringify(checkpointDirectory)}`);
     }
     this.set('setCheckpointStorage', StateOptions.CHECKPOINT_STORAGE, 'filesystem');
-    return this.set('setCheckpointStorage', CHECKPOINTS_DIRECTORY, checkpointDirectory);
+    return this.set('setCheckpointStorage', StateOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory);
   }
 
   /** @internal The interval setter, with the name of the API the user called for errors (enableCheckpointing too). */

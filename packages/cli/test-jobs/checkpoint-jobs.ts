@@ -1,12 +1,13 @@
 /**
  * End-to-end fixture for checkpoints and recovery. A rate-limited sequence with event-time
- * timestamps goes through keyed state (a running sum per key, in ValueState) and event-time tumbling
+ * timestamps (one source subtask, so each key sees its values in order and the running sums do not
+ * depend on how parallel sources interleave) goes through keyed state (a running sum per key, in ValueState) and event-time tumbling
  * windows (sum per key and window) into an exactly-once sink; with `--fail-after K` the keyed
  * function of every subtask throws after its K-th record of the first attempt, so the job restores
  * from its latest checkpoint. The committed output must equal a failure-free run's exactly.
  *
  * Arguments: --n N (records), --rate R (records per second), --fail-after K (0: no failure),
- * --out DIR (the sink's directory). Checkpointing comes from the command line
+ * --out DIR (the sink's directory), --parallel-source (see main). Checkpointing comes from the command line
  * (-D execution.checkpointing.interval=...), as an operator would set it.
  */
 import * as fs from 'node:fs';
@@ -26,23 +27,38 @@ import {
   type FunctionInitializationContext,
   type FunctionSnapshotContext,
   type KeyedProcessContext,
+  type OnTimerContext,
   type ListState,
   type ValueState,
 } from '@flott/api-datastream';
 
 const KEYS = 7;
 
-/** Running sum per key; throws after `failAfter` records in the first attempt of each subtask. */
+/**
+ * Running sum per key; throws after `failAfter` records in the first attempt of each subtask. With
+ * `finalOnly` it emits nothing per record but the final sum and count per key from an event-time timer
+ * at the end of input: a result that does not depend on the order in which parallel sources' records
+ * arrive, and that needs the timer (registered before a checkpoint) to survive the restore.
+ */
 class RunningSum extends KeyedProcessFunction<number, number, string> {
   private sum!: ValueState<number>;
+  private count!: ValueState<number>;
   private seenThisAttempt = 0;
 
-  constructor(private readonly failAfter: number) {
+  constructor(
+    private readonly failAfter: number,
+    private readonly finalOnly: boolean,
+  ) {
     super();
   }
 
   override open(): void {
     this.sum = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('sum'));
+    this.count = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('count'));
+  }
+
+  override onTimer(_timestamp: number, ctx: OnTimerContext<number>, out: Collector<string>): void {
+    out.collect(`final ${ctx.getCurrentKey()} ${this.sum.value()} ${this.count.value()}`);
   }
 
   processElement(value: number, ctx: KeyedProcessContext<number>, out: Collector<string>): void {
@@ -51,7 +67,9 @@ class RunningSum extends KeyedProcessFunction<number, number, string> {
     }
     const sum = (this.sum.value() ?? 0) + value;
     this.sum.update(sum);
-    out.collect(`sum ${ctx.getCurrentKey()} ${value} ${sum}`);
+    this.count.update((this.count.value() ?? 0) + 1);
+    if (this.finalOnly) ctx.timerService().registerEventTimeTimer(Number.MAX_SAFE_INTEGER);
+    else out.collect(`sum ${ctx.getCurrentKey()} ${value} ${sum}`);
   }
 }
 
@@ -112,11 +130,17 @@ async function main(): Promise<void> {
   const out = params.getRequired('out');
   for (const dir of ['sums', 'windows']) fs.mkdirSync(path.join(out, dir), { recursive: true });
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  // One source subtask keeps each key's values in order; --parallel-source runs it at the job's
+  // parallelism, so every keyed subtask has several input channels to align.
+  const parallelSource = params.has('parallel-source');
+  const sourceParallelism = parallelSource ? env.getParallelism() : 1;
   const numbers = env
     .fromGenerator(n, (i) => i, { recordsPerSecond: params.getInt('rate', 4000) })
-    .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((v) => v));
+    .setParallelism(sourceParallelism)
+    .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<number>(0).withTimestampAssigner((v) => v))
+    .setParallelism(sourceParallelism);
   const keyed = numbers.keyBy((v) => v % KEYS);
-  keyed.process(new RunningSum(params.getInt('fail-after', 0))).addSink(new ExactlyOnceFileSink<string>(path.join(out, 'sums')));
+  keyed.process(new RunningSum(params.getInt('fail-after', 0), parallelSource)).addSink(new ExactlyOnceFileSink<string>(path.join(out, 'sums')));
   keyed
     .window(TumblingEventTimeWindows.of(100))
     .reduce((a, b) => a + b, (key, window, sums, collector) => {
@@ -126,4 +150,4 @@ async function main(): Promise<void> {
   await env.execute('checkpointed job');
 }
 
-void main();
+await main();

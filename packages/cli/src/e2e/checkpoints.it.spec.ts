@@ -13,8 +13,11 @@ const JOB = 'packages/cli/test-jobs/checkpoint-jobs.ts';
 const N = 4000;
 const KEYS = 7;
 
-/** What the job must commit: running sums per key, and the sum per key and 100-wide event-time window. */
-function expectedLines(): string[] {
+/**
+ * What the job must commit: running sums per key (or, with parallel sources, the final sum and count
+ * per key), and the sum per key and 100-wide event-time window.
+ */
+function expectedLines(finalOnly = false): string[] {
   const lines: string[] = [];
   const sums = new Map<number, number>();
   const windows = new Map<string, number>();
@@ -22,10 +25,11 @@ function expectedLines(): string[] {
     const key = v % KEYS;
     const sum = (sums.get(key) ?? 0) + v;
     sums.set(key, sum);
-    lines.push(`sum ${key} ${v} ${sum}`);
+    if (!finalOnly) lines.push(`sum ${key} ${v} ${sum}`);
     const w = `${key} ${Math.floor(v / 100) * 100}`;
     windows.set(w, (windows.get(w) ?? 0) + v);
   }
+  if (finalOnly) for (const [key, sum] of sums) lines.push(`final ${key} ${sum} ${Math.ceil((N - key) / KEYS)}`);
   for (const [w, s] of windows) lines.push(`window ${w} ${s}`);
   return lines.sort();
 }
@@ -56,7 +60,7 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
     fs.rmSync(out, { recursive: true, force: true });
   });
 
-  const run = (parallelism: number, failAfter: number, extra: string[] = []) =>
+  const run = (parallelism: number, failAfter: number, extra: string[] = [], jobArgs: string[] = []) =>
     runFlott(
       [
         'run', '-q', '-p', String(parallelism),
@@ -66,7 +70,7 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
         '-D', 'restart-strategy.fixed-delay.attempts=3',
         '-D', 'restart-strategy.fixed-delay.delay=0 ms',
         ...extra,
-        JOB, '--n', String(N), '--rate', '4000', '--fail-after', String(failAfter), '--out', out,
+        JOB, '--n', String(N), '--rate', '4000', '--fail-after', String(failAfter), '--out', out, ...jobArgs,
       ],
       120_000,
     );
@@ -88,6 +92,13 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
     expect(committedLines(out)).toEqual(expected);
     // Every sink subtask was restored from a checkpoint (not started over from scratch).
     expect(restoreMarkers(out).length).toBe(2 * p);
+  });
+
+  it('with parallel sources every keyed subtask aligns barriers from two channels; timers and window state survive the restore', async () => {
+    const r = await run(2, 900, [], ['--parallel-source']);
+    expect(r.code).toBe(0);
+    expect(committedLines(out)).toEqual(expectedLines(true));
+    expect(restoreMarkers(out).length).toBe(4);
   });
 
   it('at-least-once mode recovers exactly where every task has one input channel (parallelism 1: nothing to align)', async () => {

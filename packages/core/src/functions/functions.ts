@@ -25,6 +25,11 @@ export interface KeySelector<T, K> {
 }
 export interface SinkFunction<T> {
   invoke(value: T, context: SinkContext): void;
+  /**
+   * End of input (Flink's SinkFunction#finish): every record has been invoked; flush or commit what is
+   * left. Not called when the task fails or is canceled (close() is).
+   */
+  finish?(): void | Promise<void>;
 }
 export interface SinkContext {
   timestamp(): number | undefined;

@@ -5,6 +5,7 @@ import {
   notifyUserFunctionsCheckpointAborted,
   notifyUserFunctionsCheckpointComplete,
   openUserFunctions,
+  setUserFunctionsRuntimeContext,
   snapshotUserFunctionState,
 } from './user-function-life-cycle';
 
@@ -52,6 +53,11 @@ export abstract class AbstractUdfStreamOperator<OUT, F> extends AbstractStreamOp
   /** The user functions behind `userFunction` (itself, unless it wraps several, as a window function does). */
   protected get userFunctions(): readonly unknown[] {
     return [this.userFunction];
+  }
+
+  override setup(env: OperatorEnvironment<OUT>): void {
+    super.setup(env);
+    setUserFunctionsRuntimeContext(this.userFunctions, env.runtimeContext);
   }
 
   initializeState(context: StateInitializationContext): void | Promise<void> {

@@ -100,4 +100,8 @@ export class StreamSink<T> extends AbstractUdfStreamOperator<unknown, SinkFuncti
   processWatermark(watermark: number): void {
     this.watermark = watermark;
   }
+  override finish(): void | Promise<void> {
+    const f = this.userFunction;
+    if (typeof f !== 'function') return f.finish?.();
+  }
 }

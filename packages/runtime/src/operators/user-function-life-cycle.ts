@@ -25,6 +25,11 @@ function inOrder(functions: readonly unknown[], step: (f: unknown) => Step, from
   }
 }
 
+/** Gives each rich function the runtime context (at setup, as Flink: initializeState may use it already). */
+export function setUserFunctionsRuntimeContext(functions: readonly unknown[], runtimeContext: RuntimeContext): void {
+  for (const f of functions) if (isRichFunction(f)) f.setRuntimeContext(runtimeContext);
+}
+
 /** Gives each rich function the runtime context, then opens it. */
 export function openUserFunctions(functions: readonly unknown[], runtimeContext: RuntimeContext): void | Promise<void> {
   return inOrder(functions, (f) => {
