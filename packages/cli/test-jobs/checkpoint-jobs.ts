@@ -124,8 +124,8 @@ class ExactlyOnceFileSink<T> extends RichSinkFunction<T> implements Checkpointed
   }
 }
 
-async function main(): Promise<void> {
-  const params = ParameterTool.fromArgs(process.argv.slice(2));
+export default async function main(args: readonly string[]): Promise<void> {
+  const params = ParameterTool.fromArgs(args);
   const n = params.getInt('n', 4000);
   const out = params.getRequired('out');
   for (const dir of ['sums', 'windows']) fs.mkdirSync(path.join(out, dir), { recursive: true });
@@ -150,4 +150,3 @@ async function main(): Promise<void> {
   await env.execute('checkpointed job');
 }
 
-await main();

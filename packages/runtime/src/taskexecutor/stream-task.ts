@@ -148,7 +148,10 @@ export class StreamTask {
    * the barrier downstream at its next turn. A task that is not processing (yet, or any more) declines.
    */
   triggerCheckpoint(checkpointId: number, timestamp: number, location: string): void {
-    this.enqueueMail(() => this.performCheckpoint({ checkpointId, timestamp, location }));
+    const barrier = { checkpointId, timestamp, location };
+    // Not processing (not yet, or any more): no loop turn would take the mail, so decline at once.
+    if (!this.processing) this.performCheckpoint(barrier);
+    else this.enqueueMail(() => this.performCheckpoint(barrier));
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
@@ -175,11 +178,11 @@ export class StreamTask {
   private performCheckpoint(barrier: CheckpointBarrier): void {
     const checkpointing = this.env.checkpointing;
     const { checkpointId } = barrier;
-    if (!checkpointing || !this.checkpointer) {
-      checkpointing?.decline(this.tdd.attemptId, checkpointId, new CheckpointAbortedError(checkpointId, `${this.name} has no checkpoint storage`), true);
+    if (!checkpointing) {
+      this.log.warn({ checkpointId }, `${this.name} got checkpoint ${checkpointId} but its job does not checkpoint; ignored.`);
       return;
     }
-    if (!this.processing) {
+    if (!this.processing || !this.checkpointer) {
       checkpointing.decline(this.tdd.attemptId, checkpointId, new CheckpointAbortedError(checkpointId, `${this.name} is not processing`), false);
       return;
     }

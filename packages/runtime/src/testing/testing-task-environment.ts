@@ -2,7 +2,9 @@ import type { ExecutionState } from '../execution/execution-state';
 import { createLocalChannel, defaultNetworkConfig, type InputGate, type NetworkConfig, type ResultPartition } from '../network';
 import type { TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { StateBackend } from '../spi/state-backend';
-import type { TaskEnvironment } from '../taskexecutor/stream-task';
+import type { TaskCheckpointing, TaskEnvironment } from '../taskexecutor/stream-task';
+import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
+import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import { ManualClock } from '../time/clock';
 
 interface ParkedConnect {
@@ -30,6 +32,10 @@ export class TestingTaskEnvironment implements TaskEnvironment {
   private readonly parked = new Map<string, ParkedConnect[]>();
   private readonly stateWaiters: Array<{ attemptId: string; state: ExecutionState; resolve: () => void }> = [];
   private operatorEventHook: (attemptId: string, operatorId: string, event: unknown) => Promise<unknown> = async () => undefined;
+  /** Set by withCheckpointing: the tasks take part in checkpoints. */
+  checkpointing?: TaskCheckpointing;
+  readonly checkpointAcks: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly state: TaskStateSnapshot }> = [];
+  readonly checkpointDeclines: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly message: string; readonly countsAsFailure: boolean }> = [];
 
   constructor(options: { readonly clock?: ManualClock; readonly network?: Partial<NetworkConfig>; readonly stateBackend?: StateBackend } = {}) {
     this.clock = options.clock ?? new ManualClock();
@@ -39,6 +45,17 @@ export class TestingTaskEnvironment implements TaskEnvironment {
 
   get scheduler(): ManualClock {
     return this.clock;
+  }
+
+  /** The tasks checkpoint into `storage` (aligned barriers unless `aligned` is false); acks and declines are recorded. */
+  withCheckpointing(storage: CheckpointStorageAccess, aligned = true): this {
+    this.checkpointing = {
+      storage,
+      aligned,
+      acknowledge: (attemptId, checkpointId, state) => this.checkpointAcks.push({ attemptId, checkpointId, state }),
+      decline: (attemptId, checkpointId, cause, countsAsFailure) => this.checkpointDeclines.push({ attemptId, checkpointId, message: cause.message, countsAsFailure }),
+    };
+    return this;
   }
 
   /** Replaces the coordinator's answer to operator events. */

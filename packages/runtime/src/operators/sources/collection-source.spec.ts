@@ -44,3 +44,19 @@ describe('CollectionSource', () => {
     expect(returned).toBe(true);
   });
 });
+
+describe('CollectionSource checkpoints', () => {
+  it('keeps the number of elements emitted; a restored source skips them and emits the rest once', async () => {
+    const h = new SourceOperatorTestHarness(new CollectionSource(['a', 'b', 'c', 'd', 'e']));
+    await h.open();
+    h.pollNext(2);
+    h.operator.snapshotState?.({ checkpointId: 3, checkpointTimestamp: 0 });
+    const state = h.operatorStateStore.snapshotState();
+    expect(state).toEqual([{ name: 'collection-emitted', mode: 'SPLIT_DISTRIBUTE', values: [2] }]);
+
+    const restored = new SourceOperatorTestHarness(new CollectionSource(['a', 'b', 'c', 'd', 'e']));
+    restored.operatorStateStore.restoreState(state);
+    await restored.initializeState({ restoredCheckpointId: 3 });
+    expect(await restored.run(10)).toEqual(['c', 'd', 'e']);
+  });
+});
