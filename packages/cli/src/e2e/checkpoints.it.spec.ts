@@ -101,6 +101,18 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
     expect(restoreMarkers(out).length).toBe(4);
   });
 
+  it('with the filesystem checkpoint storage: state files and metadata in the directory, retained ones deleted when the job finishes', async () => {
+    const dir = path.join(out, 'checkpoints');
+    const r = await run(2, 1100, ['-D', 'execution.checkpointing.storage=filesystem', '-D', `execution.checkpointing.dir=${dir}`, '-D', 'execution.checkpointing.file-state-size-threshold=0']);
+    expect(r.code).toBe(0);
+    expect(committedLines(out)).toEqual(expected);
+    expect(restoreMarkers(out).length).toBe(4);
+    // The job finished: its retained checkpoint is gone (NO_EXTERNALIZED_CHECKPOINTS), the job's directory stays.
+    const jobDirs = fs.readdirSync(dir);
+    expect(jobDirs).toHaveLength(1);
+    expect(fs.readdirSync(path.join(dir, jobDirs[0])).filter((f) => f.startsWith('chk-'))).toEqual([]);
+  });
+
   it('at-least-once mode recovers exactly where every task has one input channel (parallelism 1: nothing to align)', async () => {
     const r = await run(1, 900, ['-D', 'execution.checkpointing.mode=AT_LEAST_ONCE']);
     expect(r.code).toBe(0);
