@@ -1,6 +1,6 @@
 import type { Container } from 'inversify';
 import { Configuration } from '@flott/core';
-import { CoreOptions, createPluginContainer, loadConfiguration } from '@flott/runtime';
+import { CoreOptions, StateRecoveryOptions, createPluginContainer, loadConfiguration } from '@flott/runtime';
 
 /**
  * The default distribution (DESIGN.md §1): the runtime with the stock plugins. Extra plugin
@@ -12,10 +12,17 @@ export interface CommonOptions {
   readonly config?: string;
   readonly D?: string[];
   readonly parallelism?: string;
+  /** `flott run -s`: the savepoint to start from. */
+  readonly fromSavepoint?: string;
+  /** `flott run -n`. */
+  readonly allowNonRestoredState?: boolean;
 }
 
 export function resolveConfiguration(opts: CommonOptions): Configuration {
-  const flags = opts.parallelism === undefined ? [] : [{ flag: '-p', key: CoreOptions.DEFAULT_PARALLELISM.key, value: opts.parallelism }];
+  const flags: Array<{ flag: string; key: string; value: string }> = [];
+  if (opts.parallelism !== undefined) flags.push({ flag: '-p', key: CoreOptions.DEFAULT_PARALLELISM.key, value: opts.parallelism });
+  if (opts.fromSavepoint !== undefined) flags.push({ flag: '-s', key: StateRecoveryOptions.SAVEPOINT_PATH.key, value: opts.fromSavepoint });
+  if (opts.allowNonRestoredState) flags.push({ flag: '-n', key: StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE.key, value: 'true' });
   return loadConfiguration({ configDir: opts.config, dynamicProperties: opts.D ?? [], commandLineOptions: flags, env: process.env });
 }
 

@@ -30,6 +30,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       .argument('<job>', 'job file (.ts or .js) whose main builds a pipeline and calls env.execute()')
       .argument('[jobArgs...]', 'arguments for the job')
       .passThroughOptions()
+      .option('-s, --fromSavepoint <path>', 'start from a savepoint or retained checkpoint (its directory or _metadata file; execution.state-recovery.path)')
+      .option('-n, --allowNonRestoredState', 'skip state of the savepoint that no operator of the job claims (execution.state-recovery.ignore-unclaimed-state)')
       .option('-q, --quiet', 'do not print job status lines to stderr')
       .option('--network-stats <file>', 'write peak network buffer usage per result partition to a JSON file'),
   ).action(async (job: string, jobArgs: string[], opts) => {

@@ -7,7 +7,8 @@
  * from its latest checkpoint. The committed output must equal a failure-free run's exactly.
  *
  * Arguments: --n N (records), --rate R (records per second), --fail-after K (0: no failure),
- * --out DIR (the sink's directory), --parallel-source (see main). Checkpointing comes from the command line
+ * --out DIR (the sink's directory), --parallel-source (see main), --savepoint-after K with
+ * --savepoint-dir DIR (stop with a savepoint once K lines are committed; prints its path). Checkpointing comes from the command line
  * (-D execution.checkpointing.interval=...), as an operator would set it.
  */
 import * as fs from 'node:fs';
@@ -75,25 +76,29 @@ class RunningSum extends KeyedProcessFunction<number, number, string> {
 
 /**
  * A two-phase-commit sink as Flink's exactly-once sinks work: lines since the last checkpoint are
- * staged with the checkpoint's id in operator state; a completed checkpoint commits its lines to
- * `part-<subtask>-<checkpoint>` (idempotently: a file that exists is not written again); after a
- * restore, staged lines of the restored checkpoint are committed. End of input commits the rest.
+ * staged with the checkpoint's id and the subtask that wrote them in operator state; a completed
+ * checkpoint commits its lines to `part-<subtask>-<checkpoint>` (idempotently: a file that exists is
+ * not written again); after a restore, at any parallelism, staged lines of the restored checkpoint are
+ * committed under the subtask that staged them. End of input commits the rest.
  */
+type Staged = [checkpointId: number, subtask: number, lines: string[]];
+
 class ExactlyOnceFileSink<T> extends RichSinkFunction<T> implements CheckpointedFunction, CheckpointListener {
   private pending: string[] = [];
-  private staged: Array<[number, string[]]> = [];
-  private state!: ListState<[number, string[]]>;
+  private staged: Staged[] = [];
+  private state!: ListState<Staged>;
 
   constructor(private readonly dir: string) {
     super();
   }
 
   initializeState(context: FunctionInitializationContext): void {
-    this.state = context.getOperatorStateStore().getListState(new ListStateDescriptor<[number, string[]]>('staged'));
+    this.state = context.getOperatorStateStore().getListState(new ListStateDescriptor<Staged>('staged'));
     if (!context.isRestored()) return;
     const restoredId = context.getRestoredCheckpointId()!;
-    fs.writeFileSync(path.join(this.dir, `restored-${this.getRuntimeContext().getIndexOfThisSubtask()}-${restoredId}`), '');
-    for (const [id, lines] of this.state.get()) if (id <= restoredId) this.commit(id, lines);
+    fs.writeFileSync(path.join(this.dir, `restored-${this.subtask()}-${restoredId}`), '');
+    for (const [id, subtask, lines] of this.state.get()) if (id <= restoredId) this.commit(id, subtask, lines);
+    this.state.clear();
   }
 
   invoke(value: T): void {
@@ -101,23 +106,27 @@ class ExactlyOnceFileSink<T> extends RichSinkFunction<T> implements Checkpointed
   }
 
   snapshotState(context: FunctionSnapshotContext): void {
-    this.staged.push([context.getCheckpointId(), this.pending]);
+    this.staged.push([context.getCheckpointId(), this.subtask(), this.pending]);
     this.pending = [];
     this.state.update(this.staged);
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    for (const [id, lines] of this.staged) if (id <= checkpointId) this.commit(id, lines);
+    for (const [id, subtask, lines] of this.staged) if (id <= checkpointId) this.commit(id, subtask, lines);
     this.staged = this.staged.filter(([id]) => id > checkpointId);
   }
 
   finish(): void {
-    for (const [id, lines] of this.staged) this.commit(id, lines);
-    this.commit(Number.MAX_SAFE_INTEGER, this.pending);
+    for (const [id, subtask, lines] of this.staged) this.commit(id, subtask, lines);
+    this.commit(Number.MAX_SAFE_INTEGER, this.subtask(), this.pending);
   }
 
-  private commit(checkpointId: number, lines: readonly string[]): void {
-    const file = path.join(this.dir, `part-${this.getRuntimeContext().getIndexOfThisSubtask()}-${checkpointId}`);
+  private subtask(): number {
+    return this.getRuntimeContext().getIndexOfThisSubtask();
+  }
+
+  private commit(checkpointId: number, subtask: number, lines: readonly string[]): void {
+    const file = path.join(this.dir, `part-${subtask}-${checkpointId}`);
     if (fs.existsSync(file)) return;
     fs.writeFileSync(`${file}.tmp`, lines.map((l) => `${l}\n`).join(''));
     fs.renameSync(`${file}.tmp`, file);
@@ -147,6 +156,18 @@ export default async function main(args: readonly string[]): Promise<void> {
       for (const s of sums) collector.collect(`window ${key} ${window.start} ${s}`);
     })
     .addSink(new ExactlyOnceFileSink<string>(path.join(out, 'windows')));
-  await env.execute('checkpointed job');
+  const savepointAfter = params.getInt('savepoint-after', 0);
+  if (savepointAfter === 0) {
+    await env.execute('checkpointed job');
+    return;
+  }
+  // Once the sink committed `savepointAfter` lines, stop the job with a savepoint and print its path.
+  const client = await env.executeAsync('checkpointed job');
+  const committed = () =>
+    fs.readdirSync(path.join(out, 'sums')).filter((f) => f.startsWith('part-') && !f.endsWith('.tmp'))
+      .reduce((n, f) => n + fs.readFileSync(path.join(out, 'sums', f), 'utf8').split('\n').filter(Boolean).length, 0);
+  while (committed() < savepointAfter) await new Promise((r) => setTimeout(r, 10));
+  const savepoint = await client.stopWithSavepoint(false, params.getRequired('savepoint-dir'));
+  process.stdout.write(`${JSON.stringify({ savepoint })}\n`);
 }
 

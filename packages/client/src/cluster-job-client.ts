@@ -1,4 +1,4 @@
-import { deserializeError } from '@flott/core';
+import { FlottError, deserializeError } from '@flott/core';
 import {
   JobExecutionError,
   JobStatus,
@@ -46,6 +46,18 @@ export class ClusterJobClient implements CollectingJobClient {
   async cancel(): Promise<void> {
     this.canceledHere = true;
     await this.opts.dispatcher.cancelJob(this.opts.jobId);
+  }
+
+  triggerSavepoint(savepointDirectory?: string): Promise<string> {
+    return this.opts.dispatcher.triggerSavepoint(this.opts.jobId, savepointDirectory);
+  }
+
+  async stopWithSavepoint(advanceToEndOfEventTime: boolean, savepointDirectory?: string): Promise<string> {
+    if (advanceToEndOfEventTime) {
+      throw new FlottError('DRAIN_NOT_SUPPORTED', 'stopWithSavepoint(true, …) (drain: advance to the end of event time) is not supported yet; stop without draining', { jobId: this.opts.jobId });
+    }
+    this.canceledHere = true;
+    return this.opts.dispatcher.stopWithSavepoint(this.opts.jobId, savepointDirectory);
   }
 
   getJobExecutionResult(): Promise<CollectingJobExecutionResult> {

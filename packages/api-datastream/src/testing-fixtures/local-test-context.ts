@@ -108,6 +108,12 @@ class LocalJobClient implements CollectingJobClient {
   getJobExecutionResult(): Promise<CollectingJobExecutionResult> {
     return this.result;
   }
+  async triggerSavepoint(): Promise<string> {
+    throw new Error('Assertion failed: the in-process API fixture takes no savepoints (it runs no checkpoint coordinator)');
+  }
+  async stopWithSavepoint(): Promise<string> {
+    return this.triggerSavepoint();
+  }
 
   private ended(status: JobStatus, message: string, cause?: unknown): JobExecutionError {
     this.status = status;

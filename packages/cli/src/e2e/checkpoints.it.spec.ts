@@ -113,6 +113,31 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
     expect(fs.readdirSync(path.join(dir, jobDirs[0])).filter((f) => f.startsWith('chk-'))).toEqual([]);
   });
 
+  it.each([1, 4])('a savepoint taken at parallelism 2 restores at parallelism %i: together the two runs commit exactly the uninterrupted result', async (p) => {
+    const savepoints = path.join(out, 'savepoints');
+    const first = await run(2, 0, [], ['--savepoint-after', '1000', '--savepoint-dir', savepoints]);
+    expect(first.code).toBe(0);
+    const { savepoint } = JSON.parse(first.stdout.trim().split('\n').pop()!) as { savepoint: string };
+    expect(savepoint.startsWith(savepoints)).toBe(true);
+    expect(fs.existsSync(path.join(savepoint, '_metadata'))).toBe(true);
+    const before = committedLines(out).length;
+    expect(before).toBeGreaterThanOrEqual(1000);
+    expect(before).toBeLessThan(expected.length);
+
+    const second = await run(p, 0, ['-s', savepoint]);
+    expect(second.code).toBe(0);
+    expect(committedLines(out)).toEqual(expected);
+    expect(restoreMarkers(out).length).toBe(2 * p);
+  });
+
+  it('refuses a savepoint path without a savepoint, naming it, before anything runs', async () => {
+    const missing = path.join(out, 'no-such-savepoint');
+    const r = await run(1, 0, ['-s', missing]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(missing);
+    expect(committedLines(out)).toEqual([]);
+  });
+
   it('at-least-once mode recovers exactly where every task has one input channel (parallelism 1: nothing to align)', async () => {
     const r = await run(1, 900, ['-D', 'execution.checkpointing.mode=AT_LEAST_ONCE']);
     expect(r.code).toBe(0);

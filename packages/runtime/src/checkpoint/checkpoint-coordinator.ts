@@ -122,6 +122,11 @@ export class CheckpointCoordinator {
     return this.completed[this.completed.length - 1];
   }
 
+  /** The next checkpoint gets an id above `checkpointId` (after a restore from it). */
+  async continueCheckpointIdsAfter(checkpointId: number): Promise<void> {
+    if ((await this.opts.idCounter.get()) <= checkpointId) await this.opts.idCounter.setCount(checkpointId + 1);
+  }
+
   numberOfPendingCheckpoints(): number {
     return this.pending.size;
   }

@@ -40,6 +40,16 @@ export interface JobClient {
    * or was canceled. The same promise for every call.
    */
   getJobExecutionResult(): Promise<JobExecutionResult>;
+  /**
+   * Takes a savepoint into `savepointDirectory` (execution.checkpointing.savepoint-dir when not given)
+   * and resolves with its path, from which `flott run -s <path>` starts the job again.
+   */
+  triggerSavepoint(savepointDirectory?: string): Promise<string>;
+  /**
+   * A savepoint, then the job stops; resolves with the savepoint's path. `advanceToEndOfEventTime`
+   * (Flink's drain: fire every event-time timer first) is not supported yet and is refused.
+   */
+  stopWithSavepoint(advanceToEndOfEventTime: boolean, savepointDirectory?: string): Promise<string>;
 }
 
 /** The JobClient an ExecutionContext hands the API: its result carries what collect sinks delivered. */

@@ -154,6 +154,17 @@ export class Dispatcher implements DispatcherGateway {
     this.entry(jobId).master.cancel();
   }
 
+  async triggerSavepoint(jobId: string, targetDirectory?: string): Promise<string> {
+    return this.entry(jobId).master.triggerSavepoint(targetDirectory);
+  }
+
+  async stopWithSavepoint(jobId: string, targetDirectory?: string): Promise<string> {
+    const master = this.entry(jobId).master;
+    const path = await master.triggerSavepoint(targetDirectory);
+    master.cancel();
+    return path;
+  }
+
   async pollCollected(jobId: string): Promise<CollectedBatch> {
     return this.entry(jobId).master.pollCollected();
   }

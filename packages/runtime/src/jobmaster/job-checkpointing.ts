@@ -1,4 +1,4 @@
-import type { Clock, Configuration } from '@flott/core';
+import { FlottError, type Clock, type Configuration } from '@flott/core';
 import { CheckpointCoordinator, type CheckpointTask } from '../checkpoint/checkpoint-coordinator';
 import { checkpointSettingsOf, isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
 import { decodeCheckpointMetadata } from '../checkpoint/format';
@@ -13,14 +13,20 @@ import type { HighAvailabilityServices } from '../spi/high-availability-services
 import type { Scheduler } from '../time/clock';
 import { checkStateFitsJob, taskRestoreFor } from './state-assignment';
 
+/** What checkpoints of one job need from the JobManager. */
+export interface CheckpointServices {
+  readonly storage: CheckpointStorageAccess;
+  readonly highAvailability: HighAvailabilityServices;
+}
+
 export interface JobCheckpointingOptions {
   readonly jobGraph: JobGraph;
   readonly configuration: Configuration;
   readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly log: Logger;
-  readonly storage?: CheckpointStorageAccess;
-  readonly highAvailability?: HighAvailabilityServices;
+  /** The job's checkpoint storage and HA services, asked for once the job checkpoints, restores or takes a savepoint. */
+  readonly services?: () => CheckpointServices;
   /** Every task's running attempt, or why a checkpoint cannot start now (the JobMaster knows). */
   readonly runningTasks: () => readonly CheckpointTask[] | string;
   /** Too many checkpoints failed in a row: the job fails over. */
@@ -34,17 +40,32 @@ export interface JobCheckpointingOptions {
  * event loop only.
  */
 export class JobCheckpointing {
-  readonly coordinator?: CheckpointCoordinator;
+  private coordinatorInstance?: CheckpointCoordinator;
+  private servicesInstance?: CheckpointServices;
   /** The checkpoint or savepoint that tasks deployed from now on start from. */
   private restoreFrom?: CheckpointMetadata;
 
   constructor(private readonly opts: JobCheckpointingOptions) {
     const { jobGraph, configuration } = opts;
-    if (!isCheckpointingEnabled(configuration, jobGraph.jobType)) return;
-    const { storage, highAvailability: ha } = opts;
-    if (!storage || !ha) throw new Error('Assertion failed: a checkpointing job needs checkpoint storage and high-availability services');
+    if (isCheckpointingEnabled(configuration, jobGraph.jobType)) this.coordinatorInstance = this.createCoordinator();
+  }
+
+  /** Present once the job checkpoints or took a savepoint. */
+  get coordinator(): CheckpointCoordinator | undefined {
+    return this.coordinatorInstance;
+  }
+
+  private services(): CheckpointServices {
+    if (!this.opts.services) throw new Error('Assertion failed: checkpoints and restores need the checkpoint services');
+    return (this.servicesInstance ??= this.opts.services());
+  }
+
+  private createCoordinator(): CheckpointCoordinator {
+    const opts = this.opts;
+    const { jobGraph, configuration } = opts;
+    const { storage, highAvailability: ha } = this.services();
     const settings = checkpointSettingsOf(configuration);
-    this.coordinator = new CheckpointCoordinator({
+    return new CheckpointCoordinator({
       jobId: jobGraph.jobId,
       settings,
       storage,
@@ -69,13 +90,14 @@ export class JobCheckpointing {
    * is deployed).
    */
   async loadInitialState(): Promise<void> {
-    const { configuration, jobGraph, storage } = this.opts;
+    const { configuration, jobGraph } = this.opts;
     const path = configuration.get(StateRecoveryOptions.SAVEPOINT_PATH);
     if (path === undefined) return;
-    if (!storage) throw new Error('Assertion failed: restoring a savepoint needs checkpoint storage');
-    const metadata = decodeCheckpointMetadata(await storage.readMetadata(path), path);
+    const metadata = decodeCheckpointMetadata(await this.services().storage.readMetadata(path), path);
     checkStateFitsJob(metadata, jobGraph, configuration.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE), path);
     this.restoreFrom = metadata;
+    // Checkpoint ids continue after the restored one (Flink's), so no file of it is ever overwritten.
+    await this.coordinatorInstance?.continueCheckpointIdsAfter(metadata.checkpointId);
     this.opts.log.info({ checkpointId: metadata.checkpointId }, `Restoring job ${jobGraph.jobId} from ${metadata.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${metadata.checkpointId} at ${path}.`);
   }
 
@@ -89,9 +111,27 @@ export class JobCheckpointing {
     this.coordinator?.startCheckpointScheduler();
   }
 
+  /**
+   * Takes a savepoint into `targetDirectory` (or execution.checkpointing.savepoint-dir) and resolves
+   * with its pointer, for `flott savepoint` and JobClient.triggerSavepoint. Streaming jobs take
+   * savepoints also when they do not checkpoint periodically.
+   */
+  async triggerSavepoint(targetDirectory?: string): Promise<string> {
+    const { jobGraph } = this.opts;
+    if (jobGraph.jobType === 'BATCH') {
+      throw new FlottError('SAVEPOINT_NOT_SUPPORTED', `Job ${jobGraph.jobId} runs in BATCH mode, which takes no savepoints`, { jobId: jobGraph.jobId });
+    }
+    if (!this.coordinatorInstance) {
+      this.coordinatorInstance = this.createCoordinator();
+      if (this.restoreFrom) await this.coordinatorInstance.continueCheckpointIdsAfter(this.restoreFrom.checkpointId);
+    }
+    const savepoint = await this.coordinatorInstance.triggerCheckpoint('SAVEPOINT', targetDirectory);
+    return savepoint.externalPointer;
+  }
+
   /** A task failed: pending checkpoints cannot complete any more. */
   onFailure(reason: string): void {
-    this.coordinator?.abortPendingCheckpoints(reason);
+    this.coordinatorInstance?.abortPendingCheckpoints(reason);
   }
 
   /** Tasks are about to be redeployed: they start from the latest completed checkpoint (or the savepoint). */

@@ -7,12 +7,12 @@ import { RpcService } from '../rpc/rpc-service';
 import { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { HighAvailabilityServices } from '../spi/high-availability-services';
-import { StateRecoveryOptions } from '../config/options';
 import { RestartStrategyChoice, chooseRestartBackoffStrategyFactory, loadCheckpointStorageFactory, loadFailoverStrategyFactory, loadSchedulingStrategyFactory } from '../spi/loaders';
 import { Scheduler } from '../time/clock';
 import { IdGenerator } from '../time/ids';
 import { Random } from '../time/random';
 import { isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
+import type { CheckpointServices } from './job-checkpointing';
 import { JobMaster, JobMasterOptions } from './job-master';
 
 /** The address of the ResourceManager the JobManager's roles talk to. */
@@ -69,12 +69,14 @@ export function createJobContainer(params: JobContainerParameters): Container {
   job.bind(Logger).toConstantValue(services.logger);
   job.bind(ResourceManagerAddress).toConstantValue(services.resourceManagerAddress);
   job.bind(JobTerminationListener).toConstantValue(params.onTerminal);
-  // The storage is made only for jobs that checkpoint or restore, so a storage that needs settings
-  // (a directory) fails only those, at submission, with an error naming the key.
-  const checkpointStorage = (): CheckpointStorageAccess | undefined =>
-    isCheckpointingEnabled(configuration, submission.jobGraph.jobType) || configuration.get(StateRecoveryOptions.SAVEPOINT_PATH) !== undefined
-      ? loadCheckpointStorageFactory(job, configuration).create(configuration).createCheckpointStorageAccess(submission.jobGraph.jobId)
-      : undefined;
+  // Made when the job first needs them (it checkpoints, restores or takes a savepoint), so a storage
+  // that needs settings (a directory) fails only those jobs, with an error naming the key.
+  const checkpointServices = (): CheckpointServices => {
+    const highAvailability = services.highAvailability?.();
+    if (!highAvailability) throw new Error('Assertion failed: checkpoints need the high-availability services');
+    const storage: CheckpointStorageAccess = loadCheckpointStorageFactory(job, configuration).create(configuration).createCheckpointStorageAccess(submission.jobGraph.jobId);
+    return { storage, highAvailability };
+  };
 
   // Loaders read the plugin factories through `job`, which sees the parent's bindings.
   job
@@ -105,8 +107,7 @@ export function createJobContainer(params: JobContainerParameters): Container {
         restartBackoffStrategy: ctx.get<RestartBackoffStrategy>(RestartBackoffStrategy),
         restartStrategyDefaultReason: ctx.get<RestartStrategyChoice>(RestartStrategyChoice).defaultReason,
         onTerminal: ctx.get<JobTerminationListener>(JobTerminationListener),
-        checkpointStorage: checkpointStorage(),
-        highAvailability: isCheckpointingEnabled(configuration, submission.jobGraph.jobType) ? services.highAvailability?.() : undefined,
+        checkpointServices,
       }),
     )
     .inSingletonScope();

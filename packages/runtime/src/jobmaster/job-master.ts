@@ -3,8 +3,6 @@ import { inject, injectable } from 'inversify';
 import { FlottError, deserializeError, serializeError, type Clock, type Configuration, type SerializedError } from '@flott/core';
 import type { CheckpointTask } from '../checkpoint/checkpoint-coordinator';
 import { ClientOptions } from '../config/options';
-import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
-import type { HighAvailabilityServices } from '../spi/high-availability-services';
 import { ExecutionGraph, ExecutionGraphSchedulingTopology, type ExecutionVertex } from '../executiongraph';
 import {
   ExecutionState,
@@ -41,7 +39,7 @@ import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
 import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
-import { JobCheckpointing } from './job-checkpointing';
+import { JobCheckpointing, type CheckpointServices } from './job-checkpointing';
 
 export class NotEnoughSlotsError extends FlottError {
   constructor(jobId: string, needed: number, total: number) {
@@ -71,10 +69,11 @@ export interface JobMasterOptions {
   readonly logger?: Logger;
   /** Slot allocation ids; the process's own randomness when not given (a simulator passes seeded ones). */
   readonly ids?: IdGenerator;
-  /** The job's checkpoint storage: required when it checkpoints or restores (execution.state-recovery.path). */
-  readonly checkpointStorage?: CheckpointStorageAccess;
-  /** Where completed checkpoints and checkpoint ids are kept: required when the job checkpoints. */
-  readonly highAvailability?: HighAvailabilityServices;
+  /**
+   * The job's checkpoint storage and the HA services that keep completed checkpoints and ids, asked
+   * for when the job checkpoints, restores (execution.state-recovery.path) or takes a savepoint.
+   */
+  readonly checkpointServices?: () => CheckpointServices;
 }
 /** The JobMaster's collaborators, as the job's container resolves them (jobmaster/job-container.ts). */
 export const JobMasterOptions = Symbol.for('flott.JobMasterOptions');
@@ -126,8 +125,7 @@ export class JobMaster implements JobMasterGateway {
       clock: opts.clock,
       scheduler: opts.scheduler,
       log: this.log,
-      storage: opts.checkpointStorage,
-      highAvailability: opts.highAvailability,
+      services: opts.checkpointServices,
       runningTasks: () => this.runningTasks(),
       failJob: (cause) => this.onGlobalFailure(cause),
     });
@@ -273,6 +271,11 @@ export class JobMaster implements JobMasterGateway {
   }
 
   // ---- client-facing (through the Dispatcher) ----
+
+  /** See DispatcherGateway#triggerSavepoint; only while every task runs. */
+  triggerSavepoint(targetDirectory?: string): Promise<string> {
+    return this.checkpointing.triggerSavepoint(targetDirectory);
+  }
 
   pollCollected(): CollectedBatch {
     return this.collect.poll();

@@ -170,4 +170,11 @@ export interface DispatcherGateway {
   cancelJob(jobId: string): Promise<void>;
   /** Takes the records the job's collect sinks delivered since the last call. */
   pollCollected(jobId: string): Promise<CollectedBatch>;
+  /**
+   * Takes a savepoint of a running job into `targetDirectory` (execution.checkpointing.savepoint-dir
+   * when undefined); resolves with its path once it completed (Flink's triggerSavepoint).
+   */
+  triggerSavepoint(jobId: string, targetDirectory?: string): Promise<string>;
+  /** A savepoint, then the job is stopped (canceled once the savepoint completed); resolves with its path. */
+  stopWithSavepoint(jobId: string, targetDirectory?: string): Promise<string>;
 }

@@ -14,7 +14,7 @@ import {
   type ResultPartition,
 } from '../network';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
-import { checkpointSettingsOf, isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
+import { checkpointSettingsOf } from '../checkpoint/checkpointing-settings';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
@@ -253,11 +253,13 @@ export class SlotRuntime {
     };
   }
 
-  /** A task takes part in checkpoints when its job checkpoints; it needs the storage also to restore. */
-  private checkpointingFor(tdd: TaskDeploymentDescriptor, config: Configuration): TaskCheckpointing | undefined {
-    if (!isCheckpointingEnabled(config, 'STREAMING') && !tdd.restore) return undefined;
+  /**
+   * Every task takes part in checkpoints and savepoints (a job that does not checkpoint periodically
+   * may still take a savepoint). The job's storage is made when a task first writes or reads state.
+   */
+  private checkpointingFor(tdd: TaskDeploymentDescriptor, config: Configuration): TaskCheckpointing {
     let storage = this.checkpointStorages.get(tdd.jobId);
-    if (!storage) this.checkpointStorages.set(tdd.jobId, (storage = this.opts.createCheckpointStorage(config, tdd.jobId)));
+    if (!storage) this.checkpointStorages.set(tdd.jobId, (storage = lazyCheckpointStorage(() => this.opts.createCheckpointStorage(config, tdd.jobId))));
     return {
       storage,
       aligned: checkpointSettingsOf(config).mode === 'EXACTLY_ONCE',
@@ -295,6 +297,21 @@ export class SlotRuntime {
       this.send({ type: 'task-state', update: { jobId: tdd.jobId, attemptId: tdd.attemptId, state: ExecutionState.FAILED, error: serializeError(e) } });
     }
   }
+}
+
+/** A job's checkpoint storage, created on first use (most tasks of most jobs never touch it). */
+function lazyCheckpointStorage(create: () => CheckpointStorageAccess): CheckpointStorageAccess {
+  let storage: CheckpointStorageAccess | undefined;
+  const get = (): CheckpointStorageAccess => (storage ??= create());
+  return {
+    initializeLocation: (id) => get().initializeLocation(id),
+    initializeSavepointLocation: (id, dir) => get().initializeSavepointLocation(id, dir),
+    writeState: (location, name, data) => get().writeState(location, name, data),
+    readState: (handle) => get().readState(handle),
+    writeMetadata: (location, data) => get().writeMetadata(location, data),
+    readMetadata: (pointer) => get().readMetadata(pointer),
+    discard: (location) => get().discard(location),
+  };
 }
 
 /** The rebuilt graph must contain the deployed chain, operator by operator (DESIGN.md §5). */

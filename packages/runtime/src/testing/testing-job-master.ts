@@ -6,6 +6,7 @@ import { JobMaster } from '../jobmaster/job-master';
 import type { JobResultInfo } from '../rpc/gateways';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { HighAvailabilityServices } from '../spi/high-availability-services';
+import { TestingCheckpointHighAvailability } from './testing-checkpoint-services';
 import type { TestingControlPlane } from './testing-control-plane';
 import { TestingFailoverStrategyFactory } from './testing-failover-strategy';
 import { testingJobGraph, testingJobSubmission } from './testing-job-submission';
@@ -54,8 +55,9 @@ export class TestingJobMasterRun {
       restartBackoffStrategy: this.restartStrategy,
       restartStrategyDefaultReason: options.restartStrategyDefaultReason,
       onTerminal: (result) => this.results.push(result),
-      checkpointStorage: options.checkpointStorage,
-      highAvailability: options.highAvailability,
+      checkpointServices: options.checkpointStorage
+        ? () => ({ storage: options.checkpointStorage!, highAvailability: options.highAvailability ?? new TestingCheckpointHighAvailability() })
+        : undefined,
     });
     this.jobMaster.graph.addJobStatusListener((from, to) => this.statusTransitions.push(`${from} -> ${to}`));
   }
