@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Configuration } from '@flott/core';
-import { checkImplementationChoices, Dispatcher, IMPLEMENTATION_CHOICES, JobManagerOptions, JobNotFoundError, LocalRpcService, ManualClock, type JobGraph } from '@flott/runtime';
+import { checkImplementationChoices, CoreOptions, Dispatcher, IMPLEMENTATION_CHOICES, JobManagerOptions, JobNotFoundError, LocalRpcService, ManualClock, StateRecoveryOptions, type JobGraph } from '@flott/runtime';
 import { SpiLoader } from '@flott/runtime/spi';
-import { createDistributionContainer } from './distribution';
+import { createDistributionContainer, resolveConfiguration } from './distribution';
 
 describe('the default distribution', () => {
   const container = createDistributionContainer(new Configuration());
@@ -61,5 +61,22 @@ describe('a job submitted to the default distribution', () => {
       dispatcher.submitJob({ jobGraph, artifact: { sha256, size: code.byteLength }, args: [], configuration: { 'jobmanager.scheduler': 'pipelined-region' } }),
     ).rejects.toThrow("Unknown scheduling strategy 'pipelined-region' for 'jobmanager.scheduler'. Known: eager");
     await expect(dispatcher.requestJobStatus(jobGraph.jobId)).rejects.toThrow(JobNotFoundError);
+  });
+});
+
+describe('flott run options', () => {
+  it('-s and -n set the state recovery keys, over the same keys given with -D', () => {
+    const config = resolveConfiguration({
+      fromSavepoint: '/savepoints/savepoint-1a2b3c-0123456789ab',
+      allowNonRestoredState: true,
+      D: ['execution.state-recovery.path=/elsewhere'],
+      parallelism: '3',
+    });
+    expect(config.get(StateRecoveryOptions.SAVEPOINT_PATH)).toBe('/savepoints/savepoint-1a2b3c-0123456789ab');
+    expect(config.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE)).toBe(true);
+    expect(config.get(CoreOptions.DEFAULT_PARALLELISM)).toBe(3);
+    const plain = resolveConfiguration({});
+    expect(plain.get(StateRecoveryOptions.SAVEPOINT_PATH)).toBeUndefined();
+    expect(plain.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE)).toBe(false);
   });
 });

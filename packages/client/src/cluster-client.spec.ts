@@ -32,6 +32,7 @@ class TestingDispatcherGateway implements DispatcherGateway {
   readonly blobs = new Map<string, Uint8Array>();
   readonly submissions: JobSubmission[] = [];
   readonly canceled: string[] = [];
+  readonly savepoints: Array<{ jobId: string; directory?: string; stop: boolean }> = [];
   runningPolls = 2;
   finalStatus: JobStatus = JobStatus.FINISHED;
   error?: Error;
@@ -67,6 +68,15 @@ class TestingDispatcherGateway implements DispatcherGateway {
   }
   async cancelJob(jobId: string): Promise<void> {
     this.canceled.push(jobId);
+  }
+  async triggerSavepoint(jobId: string, directory?: string): Promise<string> {
+    this.savepoints.push({ jobId, directory, stop: false });
+    return `${directory ?? '/default'}/savepoint-1`;
+  }
+  async stopWithSavepoint(jobId: string, directory?: string): Promise<string> {
+    this.savepoints.push({ jobId, directory, stop: true });
+    this.canceled.push(jobId);
+    return `${directory ?? '/default'}/savepoint-2`;
   }
   private version = 0;
   async pollCollected(): Promise<CollectedBatch> {
@@ -212,5 +222,19 @@ describe('createClientExecutionContext', () => {
     const failing = createClientExecutionContext(options(new TestingDispatcherGateway({ finalStatus: JobStatus.FAILED, error: new FlottError('BOOM', 'bad') })));
     await failing.executeAsync(streamGraph(), {});
     await expect(failing.mainReturned!()).rejects.toThrow(JobExecutionError);
+  });
+
+  it('takes savepoints through the JobClient; stopping with one ends the job, which is no failure of main', async () => {
+    const dispatcher = new TestingDispatcherGateway({ runningPolls: 1000 });
+    const ctx = createClientExecutionContext(options(dispatcher));
+    const client = await ctx.executeAsync(streamGraph(), {});
+    await expect(client.triggerSavepoint('/sp')).resolves.toBe('/sp/savepoint-1');
+    await expect(client.stopWithSavepoint(true)).rejects.toMatchObject({ code: 'DRAIN_NOT_SUPPORTED' });
+    await expect(client.stopWithSavepoint(false)).resolves.toBe('/default/savepoint-2');
+    expect(dispatcher.savepoints).toEqual([
+      { jobId: 'job-1', directory: '/sp', stop: false },
+      { jobId: 'job-1', directory: undefined, stop: true },
+    ]);
+    await expect(ctx.mainReturned!()).resolves.toBeUndefined();
   });
 });
