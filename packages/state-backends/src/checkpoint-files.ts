@@ -31,6 +31,7 @@ export async function writeFileAtomically(directory: string, fileName: string, d
     }
     await rename(temporary, target);
   } catch (e) {
+    // The write's own error is what the caller gets; a temporary file that cannot be removed either is left behind.
     await unlink(temporary).catch(() => undefined);
     throw e;
   }

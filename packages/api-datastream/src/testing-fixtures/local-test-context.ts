@@ -93,6 +93,7 @@ class LocalJobClient implements CollectingJobClient {
         throw this.ended(JobStatus.FAILED, `Job '${jobName}' (${jobId}) FAILED: ${(e as Error)?.message ?? String(e)}`, e);
       },
     );
+    // Not swallowed: getJobExecutionResult() hands out this promise; a test that never asks must not see an unhandled rejection.
     this.result.catch(() => undefined);
   }
 
