@@ -73,7 +73,9 @@ describe('CheckpointCoordinator', () => {
       'src-1': { 'op-src': { operator: inline(2) } },
       'sink-0': { 'op-sum': { keyed: { keyGroupRange: { startKeyGroup: 0, endKeyGroup: 127 }, handle: inline(3) } } },
     };
-    for (const [attemptId, state] of Object.entries(states)) c.receiveAcknowledge({ attemptId, checkpointId, state });
+    for (const [attemptId, state] of Object.entries(states)) {
+      c.receiveAcknowledge({ attemptId, checkpointId, state, metrics: { syncDurationMs: attemptId === 'sink-0' ? 7 : 1, asyncDurationMs: attemptId === 'src-1' ? 30 : 2 } });
+    }
   };
 
   beforeEach(() => {
@@ -110,6 +112,13 @@ describe('CheckpointCoordinator', () => {
     });
     expect(calls.notifications).toEqual([['src-0', 1, true], ['src-1', 1, true], ['sink-0', 1, true]]);
     expect(c.latestCompleted()?.metadata.checkpointId).toBe(1);
+    expect(c.statistics()).toEqual({
+      counts: { triggered: 1, inProgress: 0, completed: 1, failed: 0 },
+      history: [{
+        id: 1, type: 'CHECKPOINT', status: 'COMPLETED', triggerTimestamp: 6_000, endToEndDurationMs: 0, stateSize: 3,
+        maxSyncDurationMs: 7, maxAsyncDurationMs: 30, acknowledged: 3, tasks: 3, externalPath: 'mem://job-1/chk-1/_metadata',
+      }],
+    });
     c.stopCheckpointScheduler();
   });
 
@@ -166,6 +175,12 @@ describe('CheckpointCoordinator', () => {
     await settle();
     c.receiveDecline({ attemptId: 'src-1', checkpointId: 3, error: serializeError(new Error('disk full')), countsAsFailure: true });
     await expect(third).rejects.toThrow();
+    expect(c.statistics().counts).toEqual({ triggered: 3, inProgress: 0, completed: 0, failed: 3 });
+    expect(c.statistics().history.map((h) => [h.id, h.status, h.failureMessage])).toEqual([
+      [3, 'FAILED', 'Checkpoint 3 was declined: disk full'],
+      [2, 'FAILED', 'Checkpoint 2 was declined: finished'],
+      [1, 'FAILED', 'Checkpoint 1 was declined: disk full'],
+    ]);
     expect(failures.map((f) => f.message)).toEqual([
       'Exceeded checkpoint tolerable failure threshold: 2 checkpoint(s) failed in a row, execution.checkpointing.tolerable-failed-checkpoints is 1. Last failure: Checkpoint 3 was declined: disk full',
     ]);

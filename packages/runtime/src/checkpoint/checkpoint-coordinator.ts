@@ -5,7 +5,7 @@ import type { CheckpointIdCounter, CompletedCheckpointStore } from '../spi/high-
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { CheckpointSettings } from './checkpointing-settings';
 import { encodeCheckpointMetadata } from './format';
-import type { CheckpointMetadata, OperatorSubtaskState, SnapshotType, TaskStateSnapshot } from '../snapshot/snapshot-data';
+import type { CheckpointMetadata, OperatorSubtaskState, SnapshotType, StreamStateHandle, TaskStateSnapshot } from '../snapshot/snapshot-data';
 
 /** A running task attempt as the coordinator addresses it. */
 export interface CheckpointTask {
@@ -47,6 +47,29 @@ export interface CheckpointCoordinatorOptions {
   readonly scheduler: Scheduler;
   readonly context: CheckpointCoordinatorContext;
   readonly log: Logger;
+  /** Checkpoints kept in the statistics (`web.checkpoints.history`); 10 when not given. */
+  readonly historySize?: number;
+}
+
+/** A checkpoint's statistics while it is recorded (see CheckpointStatistics in the gateways). */
+interface StatsEntry {
+  id: number;
+  type: SnapshotType;
+  status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  triggerTimestamp: number;
+  endToEndDurationMs?: number;
+  stateSize: number;
+  maxSyncDurationMs: number;
+  maxAsyncDurationMs: number;
+  acknowledged: number;
+  tasks: number;
+  externalPath?: string;
+  failureMessage?: string;
+}
+
+function handleSize(h: StreamStateHandle | undefined): number {
+  if (!h) return 0;
+  return h.kind === 'inline' ? h.data.byteLength : h.size;
 }
 
 export class CheckpointDeclinedError extends FlottError {
@@ -103,6 +126,9 @@ export class CheckpointCoordinator {
   private consecutiveFailures = 0;
   private triggering = false;
   private stopped = false;
+  private readonly counts = { triggered: 0, completed: 0, failed: 0 };
+  /** Newest last; bounded by historySize (in-progress ones are never dropped). */
+  private readonly history: StatsEntry[] = [];
 
   constructor(private readonly opts: CheckpointCoordinatorOptions) {}
 
@@ -125,6 +151,32 @@ export class CheckpointCoordinator {
   /** The next checkpoint gets an id above `checkpointId` (after a restore from it). */
   async continueCheckpointIdsAfter(checkpointId: number): Promise<void> {
     if ((await this.opts.idCounter.get()) <= checkpointId) await this.opts.idCounter.setCount(checkpointId + 1);
+  }
+
+  /** Counts and the most recent checkpoints, newest first (Flink's checkpoint statistics). */
+  statistics(): {
+    counts: { triggered: number; inProgress: number; completed: number; failed: number };
+    history: StatsEntry[];
+  } {
+    return {
+      counts: { ...this.counts, inProgress: this.pending.size },
+      history: [...this.history].reverse().map((e) => ({ ...e })),
+    };
+  }
+
+  private recordTrigger(entry: StatsEntry): void {
+    this.counts.triggered++;
+    this.history.push(entry);
+    const max = this.opts.historySize ?? 10;
+    while (this.history.length > max) {
+      const i = this.history.findIndex((e) => e.status !== 'IN_PROGRESS');
+      if (i < 0) break;
+      this.history.splice(i, 1);
+    }
+  }
+
+  private statsOf(checkpointId: number): StatsEntry | undefined {
+    return this.history.find((e) => e.id === checkpointId);
   }
 
   numberOfPendingCheckpoints(): number {
@@ -178,6 +230,10 @@ export class CheckpointCoordinator {
         completion: { resolve, reject },
       });
     });
+    this.recordTrigger({
+      id: checkpointId, type, status: 'IN_PROGRESS', triggerTimestamp: timestamp, stateSize: 0, maxSyncDurationMs: 0, maxAsyncDurationMs: 0,
+      acknowledged: 0, tasks: tasks.length,
+    });
     this.opts.log.info({ checkpointId }, `Triggering ${type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${checkpointId} (type=${type}) @ ${timestamp} for job ${this.opts.jobId}.`);
     for (const t of tasks) {
       if (!t.isSource) continue;
@@ -188,10 +244,22 @@ export class CheckpointCoordinator {
     return result;
   }
 
-  receiveAcknowledge(ack: { readonly attemptId: string; readonly checkpointId: number; readonly state: TaskStateSnapshot }): void {
+  receiveAcknowledge(ack: {
+    readonly attemptId: string;
+    readonly checkpointId: number;
+    readonly state: TaskStateSnapshot;
+    readonly metrics?: { readonly syncDurationMs: number; readonly asyncDurationMs: number };
+  }): void {
     const p = this.pending.get(ack.checkpointId);
-    if (!p || !p.tasks.has(ack.attemptId)) return;
+    if (!p || !p.tasks.has(ack.attemptId) || p.acks.has(ack.attemptId)) return;
     p.acks.set(ack.attemptId, ack.state);
+    const stats = this.statsOf(ack.checkpointId);
+    if (stats) {
+      stats.acknowledged++;
+      for (const s of Object.values(ack.state)) stats.stateSize += handleSize(s.keyed?.handle) + handleSize(s.operator);
+      stats.maxSyncDurationMs = Math.max(stats.maxSyncDurationMs, ack.metrics?.syncDurationMs ?? 0);
+      stats.maxAsyncDurationMs = Math.max(stats.maxAsyncDurationMs, ack.metrics?.asyncDurationMs ?? 0);
+    }
     if (p.acks.size === p.tasks.size) void this.complete(p);
   }
 
@@ -237,6 +305,13 @@ export class CheckpointCoordinator {
     this.pending.delete(p.checkpointId);
     p.timeout.cancel();
     const completed: CompletedCheckpoint = { metadata, location: p.location, externalPointer };
+    this.counts.completed++;
+    const stats = this.statsOf(p.checkpointId);
+    if (stats) {
+      stats.status = 'COMPLETED';
+      stats.endToEndDurationMs = this.opts.clock.currentTimeMillis() - p.timestamp;
+      stats.externalPath = externalPointer;
+    }
     this.consecutiveFailures = 0;
     this.lastCompletionTime = this.opts.clock.currentTimeMillis();
     if (p.type === 'CHECKPOINT') {
@@ -283,6 +358,13 @@ export class CheckpointCoordinator {
     if (!p) return;
     this.pending.delete(checkpointId);
     p.timeout.cancel();
+    this.counts.failed++;
+    const stats = this.statsOf(checkpointId);
+    if (stats) {
+      stats.status = 'FAILED';
+      stats.endToEndDurationMs = this.opts.clock.currentTimeMillis() - p.timestamp;
+      stats.failureMessage = cause.message;
+    }
     this.opts.log.info({ checkpointId, err: cause }, `Checkpoint ${checkpointId} of job ${this.opts.jobId} aborted: ${cause.message}`);
     for (const t of p.tasks.values()) {
       t.notify(checkpointId, false).catch((e: unknown) => this.opts.log.debug({ err: e, attemptId: t.attemptId }, `Could not tell attempt ${t.attemptId} that checkpoint ${checkpointId} was aborted.`));

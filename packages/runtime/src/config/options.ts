@@ -257,6 +257,13 @@ export const CheckpointingOptions = {
   }),
 };
 
+export const WebOptions = {
+  CHECKPOINTS_HISTORY_SIZE: O.int('web.checkpoints.history', {
+    defaultValue: 10, min: 1, max: 10_000,
+    description: 'Checkpoints a job keeps in its checkpoint statistics (the job details), the newest ones.',
+  }),
+};
+
 export const StateRecoveryOptions = {
   SAVEPOINT_PATH: O.optionalString('execution.state-recovery.path', {
     deprecatedKeys: ['execution.savepoint.path'],
@@ -349,6 +356,7 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   State: StateOptions as Record<string, ConfigOption<unknown>>,
   Checkpointing: CheckpointingOptions as Record<string, ConfigOption<unknown>>,
   StateRecovery: StateRecoveryOptions as Record<string, ConfigOption<unknown>>,
+  Web: WebOptions as Record<string, ConfigOption<unknown>>,
   HighAvailability: HighAvailabilityOptions as Record<string, ConfigOption<unknown>>,
   Blob: BlobOptions as Record<string, ConfigOption<unknown>>,
   Rpc: RpcOptions as Record<string, ConfigOption<unknown>>,

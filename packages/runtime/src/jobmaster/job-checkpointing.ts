@@ -2,7 +2,7 @@ import { FlottError, type Clock, type Configuration } from '@flott/core';
 import { CheckpointCoordinator, type CheckpointTask } from '../checkpoint/checkpoint-coordinator';
 import { checkpointSettingsOf, isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
 import { decodeCheckpointMetadata } from '../checkpoint/format';
-import { StateRecoveryOptions } from '../config/options';
+import { StateRecoveryOptions, WebOptions } from '../config/options';
 import type { JobGraph, JobVertexDescriptor } from '../deployment/job-graph';
 import type { TaskRestore } from '../deployment/task-deployment-descriptor';
 import type { Logger } from '../logging/logger';
@@ -74,6 +74,7 @@ export class JobCheckpointing {
       clock: opts.clock,
       scheduler: opts.scheduler,
       log: opts.log,
+      historySize: configuration.get(WebOptions.CHECKPOINTS_HISTORY_SIZE),
       context: {
         runningTasks: opts.runningTasks,
         operators: jobGraph.vertices.flatMap((v) =>

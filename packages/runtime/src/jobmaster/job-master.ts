@@ -308,6 +308,7 @@ export class JobMaster implements JobMasterGateway {
         for (const v of jv.taskVertices) states[v.executionState] = (states[v.executionState] ?? 0) + 1;
         return { id: jv.id, name: jv.name, parallelism: jv.parallelism, states };
       }),
+      checkpoints: this.checkpointing.coordinator?.statistics(),
     };
   }
 

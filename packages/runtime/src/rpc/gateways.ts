@@ -54,6 +54,13 @@ export interface CheckpointAcknowledgement {
   readonly attemptId: string;
   readonly checkpointId: number;
   readonly state: TaskStateSnapshot;
+  /** How long the task's part took: the synchronous part (the barrier held) and the asynchronous upload. */
+  readonly metrics?: CheckpointTaskMetrics;
+}
+
+export interface CheckpointTaskMetrics {
+  readonly syncDurationMs: number;
+  readonly asyncDurationMs: number;
 }
 
 export interface CheckpointDecline {
@@ -150,6 +157,33 @@ export interface JobDetailsInfo {
   readonly startTime: number;
   readonly endTime: number;
   readonly vertices: ReadonlyArray<{ id: string; name: string; parallelism: number; states: Record<string, number> }>;
+  /** Checkpoint statistics (Flink's /jobs/:jobid/checkpoints); absent for jobs that never checkpointed. */
+  readonly checkpoints?: CheckpointStatistics;
+}
+
+/** Counts and the most recent checkpoints of a job, as Flink's REST API reports them. */
+export interface CheckpointStatistics {
+  readonly counts: { readonly triggered: number; readonly inProgress: number; readonly completed: number; readonly failed: number };
+  /** The newest first, at most `web.checkpoints.history` of them. */
+  readonly history: readonly CheckpointStatisticsEntry[];
+}
+
+export interface CheckpointStatisticsEntry {
+  readonly id: number;
+  readonly type: 'CHECKPOINT' | 'SAVEPOINT';
+  readonly status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  readonly triggerTimestamp: number;
+  /** Trigger to completion (or failure). */
+  readonly endToEndDurationMs?: number;
+  /** Bytes of state written (inline and files). */
+  readonly stateSize: number;
+  /** The longest synchronous and asynchronous part of any task. */
+  readonly maxSyncDurationMs: number;
+  readonly maxAsyncDurationMs: number;
+  readonly acknowledged: number;
+  readonly tasks: number;
+  readonly externalPath?: string;
+  readonly failureMessage?: string;
 }
 
 export interface CollectedBatch {

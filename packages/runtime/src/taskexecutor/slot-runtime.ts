@@ -263,7 +263,7 @@ export class SlotRuntime {
     return {
       storage,
       aligned: checkpointSettingsOf(config).mode === 'EXACTLY_ONCE',
-      acknowledge: (attemptId, checkpointId, state) => this.send({ type: 'checkpoint-ack', ack: { jobId: tdd.jobId, attemptId, checkpointId, state } }),
+      acknowledge: (attemptId, checkpointId, state, metrics) => this.send({ type: 'checkpoint-ack', ack: { jobId: tdd.jobId, attemptId, checkpointId, state, metrics } }),
       decline: (attemptId, checkpointId, cause, countsAsFailure) =>
         this.send({ type: 'checkpoint-decline', decline: { jobId: tdd.jobId, attemptId, checkpointId, error: serializeError(cause), countsAsFailure } }),
     };

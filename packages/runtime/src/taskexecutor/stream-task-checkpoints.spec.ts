@@ -117,6 +117,8 @@ describe('StreamTask checkpoints', () => {
     await settle();
     expect(env.checkpointAcks.map((a) => [a.attemptId, a.checkpointId])).toEqual([[sourceTdd.attemptId, 1], [counterTdd.attemptId, 1]]);
     expect(env.checkpointAcks[0].state).toEqual({});
+    // The manual clock stood still: both parts took 0 ms by it.
+    expect(env.checkpointAcks.map((a) => a.metrics)).toEqual([{ syncDurationMs: 0, asyncDurationMs: 0 }, { syncDurationMs: 0, asyncDurationMs: 0 }]);
     const counterOp = counterTdd.vertex.operators[0].operatorId;
     const counterState = env.checkpointAcks[1].state[counterOp];
     expect(first.notified).toEqual(['snapshot']);

@@ -11,7 +11,7 @@ import {
   type TwoInputStreamOperator,
 } from '../operators/stream-operator';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
-import type { TaskExecutionStateUpdate } from '../rpc/gateways';
+import type { CheckpointTaskMetrics, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { StateBackend } from '../spi/state-backend';
@@ -54,7 +54,7 @@ export interface TaskCheckpointing {
   readonly storage: CheckpointStorageAccess;
   /** EXACTLY_ONCE aligns barriers; AT_LEAST_ONCE does not block inputs. */
   readonly aligned: boolean;
-  acknowledge(attemptId: string, checkpointId: number, state: TaskStateSnapshot): void;
+  acknowledge(attemptId: string, checkpointId: number, state: TaskStateSnapshot, metrics?: CheckpointTaskMetrics): void;
   /** `countsAsFailure` false: the task could not take part (not running yet, finished, overtaken by a newer checkpoint). */
   decline(attemptId: string, checkpointId: number, cause: Error, countsAsFailure: boolean): void;
 }
@@ -111,6 +111,8 @@ export class StreamTask {
   /** True while the task processes input: only then does it take part in checkpoints. */
   private processing = false;
   private barriers?: CheckpointBarrierHandler;
+  /** When each checkpoint in flight finished its synchronous part (the clock's ms) and how long that took. */
+  private readonly syncParts = new Map<number, { endedAt: number; durationMs: number }>();
   private checkpointer?: SubtaskCheckpointer;
   readonly name: string;
   private readonly log: Logger;
@@ -187,9 +189,14 @@ export class StreamTask {
       return;
     }
     // Flink's order: the barrier goes downstream first, then the state is taken, in the same turn.
+    const clock = this.env.clock;
+    const start = clock.currentTimeMillis();
     const event = { kind: 'barrier' as const, checkpointId, timestamp: barrier.timestamp, location: barrier.location };
     for (const { partition } of this.partitions.values()) partition.broadcastEvent(event);
-    void this.checkpointer.checkpoint(barrier);
+    const upload = this.checkpointer.checkpoint(barrier);
+    const endedAt = clock.currentTimeMillis();
+    this.syncParts.set(checkpointId, { endedAt, durationMs: endedAt - start });
+    void upload.finally(() => this.syncParts.delete(checkpointId));
   }
 
   private notifyOperators(checkpointId: number, completed: boolean): void {
@@ -320,7 +327,11 @@ export class StreamTask {
       attemptNumber: tdd.attemptNumber,
       maxParallelism: tdd.vertex.maxParallelism,
       storage: checkpointing.storage,
-      acknowledge: (id, state) => checkpointing.acknowledge(tdd.attemptId, id, state),
+      acknowledge: (id, state) => {
+        const sync = this.syncParts.get(id);
+        const metrics = sync && { syncDurationMs: sync.durationMs, asyncDurationMs: this.env.clock.currentTimeMillis() - sync.endedAt };
+        checkpointing.acknowledge(tdd.attemptId, id, state, metrics);
+      },
       decline: (id, cause) => checkpointing.decline(tdd.attemptId, id, cause, true),
       log: this.log,
     });

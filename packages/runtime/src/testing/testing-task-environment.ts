@@ -1,6 +1,6 @@
 import type { ExecutionState } from '../execution/execution-state';
 import { createLocalChannel, defaultNetworkConfig, type InputGate, type NetworkConfig, type ResultPartition } from '../network';
-import type { TaskExecutionStateUpdate } from '../rpc/gateways';
+import type { CheckpointTaskMetrics, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { StateBackend } from '../spi/state-backend';
 import type { TaskCheckpointing, TaskEnvironment } from '../taskexecutor/stream-task';
 import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
@@ -34,7 +34,7 @@ export class TestingTaskEnvironment implements TaskEnvironment {
   private operatorEventHook: (attemptId: string, operatorId: string, event: unknown) => Promise<unknown> = async () => undefined;
   /** Set by withCheckpointing: the tasks take part in checkpoints. */
   checkpointing?: TaskCheckpointing;
-  readonly checkpointAcks: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly state: TaskStateSnapshot }> = [];
+  readonly checkpointAcks: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly state: TaskStateSnapshot; readonly metrics?: CheckpointTaskMetrics }> = [];
   readonly checkpointDeclines: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly message: string; readonly countsAsFailure: boolean }> = [];
 
   constructor(options: { readonly clock?: ManualClock; readonly network?: Partial<NetworkConfig>; readonly stateBackend?: StateBackend } = {}) {
@@ -52,7 +52,7 @@ export class TestingTaskEnvironment implements TaskEnvironment {
     this.checkpointing = {
       storage,
       aligned,
-      acknowledge: (attemptId, checkpointId, state) => this.checkpointAcks.push({ attemptId, checkpointId, state }),
+      acknowledge: (attemptId, checkpointId, state, metrics) => this.checkpointAcks.push({ attemptId, checkpointId, state, metrics }),
       decline: (attemptId, checkpointId, cause, countsAsFailure) => this.checkpointDeclines.push({ attemptId, checkpointId, message: cause.message, countsAsFailure }),
     };
     return this;
