@@ -20,9 +20,7 @@ import { yieldToEventLoop } from '../time/event-loop';
 import type { Random } from '../time/random';
 import { taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { chainingOutput, type EdgeOutput } from './chain-outputs';
-import { CheckpointAbortedError, CheckpointBarrierHandler, type CheckpointBarrier } from './checkpoint-barrier-handler';
-import { SubtaskCheckpointer } from './subtask-checkpointer';
-import { restoreTaskState } from './task-state-restore';
+import { TaskCheckpoints } from './task-checkpoints';
 import { OperatorChain } from './operator-chain';
 import { Wakeup } from './wakeup';
 import { WatermarkValve, type ValveOutput } from './watermark-valve';
@@ -110,10 +108,8 @@ export class StreamTask {
   private readonly mail: Array<() => void> = [];
   /** True while the task processes input: only then does it take part in checkpoints. */
   private processing = false;
-  private barriers?: CheckpointBarrierHandler;
-  /** When each checkpoint in flight finished its synchronous part (the clock's ms) and how long that took. */
-  private readonly syncParts = new Map<number, { endedAt: number; durationMs: number }>();
-  private checkpointer?: SubtaskCheckpointer;
+
+  private readonly checkpoints: TaskCheckpoints;
   readonly name: string;
   private readonly log: Logger;
 
@@ -124,6 +120,16 @@ export class StreamTask {
   ) {
     this.name = taskNameWithSubtaskAndAttempt(tdd);
     this.log = env.logger ?? SILENT_LOGGER;
+    this.checkpoints = new TaskCheckpoints({
+      tdd,
+      name: this.name,
+      log: this.log,
+      clock: env.clock,
+      checkpointing: env.checkpointing,
+      isProcessing: () => this.processing,
+      outputs: () => [...this.partitions.values()].map((p) => p.partition),
+      failAsync: (e) => this.failAsync(e),
+    });
   }
 
   get attemptId(): string {
@@ -152,19 +158,16 @@ export class StreamTask {
   triggerCheckpoint(checkpointId: number, timestamp: number, location: string): void {
     const barrier = { checkpointId, timestamp, location };
     // Not processing (not yet, or any more): no loop turn would take the mail, so decline at once.
-    if (!this.processing) this.performCheckpoint(barrier);
-    else this.enqueueMail(() => this.performCheckpoint(barrier));
+    if (!this.processing) this.checkpoints.perform(barrier);
+    else this.enqueueMail(() => this.checkpoints.perform(barrier));
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    this.enqueueMail(() => this.notifyOperators(checkpointId, true));
+    this.enqueueMail(() => this.checkpoints.notify(this.chain?.members ?? [], checkpointId, true));
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
-    this.enqueueMail(() => {
-      this.barriers?.abortPending(checkpointId);
-      this.notifyOperators(checkpointId, false);
-    });
+    this.enqueueMail(() => this.checkpoints.notify(this.chain?.members ?? [], checkpointId, false));
   }
 
   private enqueueMail(action: () => void): void {
@@ -175,36 +178,6 @@ export class StreamTask {
   /** Runs the queued actions; what they throw fails the task. */
   private processMail(): void {
     while (this.mail.length > 0) this.mail.shift()!();
-  }
-
-  private performCheckpoint(barrier: CheckpointBarrier): void {
-    const checkpointing = this.env.checkpointing;
-    const { checkpointId } = barrier;
-    if (!checkpointing) {
-      this.log.warn({ checkpointId }, `${this.name} got checkpoint ${checkpointId} but its job does not checkpoint; ignored.`);
-      return;
-    }
-    if (!this.processing || !this.checkpointer) {
-      checkpointing.decline(this.tdd.attemptId, checkpointId, new CheckpointAbortedError(checkpointId, `${this.name} is not processing`), false);
-      return;
-    }
-    // Flink's order: the barrier goes downstream first, then the state is taken, in the same turn.
-    const clock = this.env.clock;
-    const start = clock.currentTimeMillis();
-    const event = { kind: 'barrier' as const, checkpointId, timestamp: barrier.timestamp, location: barrier.location };
-    for (const { partition } of this.partitions.values()) partition.broadcastEvent(event);
-    const upload = this.checkpointer.checkpoint(barrier);
-    const endedAt = clock.currentTimeMillis();
-    this.syncParts.set(checkpointId, { endedAt, durationMs: endedAt - start });
-    void upload.finally(() => this.syncParts.delete(checkpointId));
-  }
-
-  private notifyOperators(checkpointId: number, completed: boolean): void {
-    for (const m of this.chain?.members ?? []) {
-      const op = m.operator;
-      const result = completed ? op.notifyCheckpointComplete?.(checkpointId) : op.notifyCheckpointAborted?.(checkpointId);
-      if (result instanceof Promise) result.catch((e: unknown) => this.failAsync(e));
-    }
   }
 
   /** Runs the task to a terminal state and reports every transition. Never rejects. */
@@ -252,7 +225,7 @@ export class StreamTask {
         },
       );
       this.createInputGates();
-      await this.initializeCheckpointing();
+      await this.checkpoints.initialize(this.chain.members, this.gates.map((b) => b.gate));
       // Initialise and open tail first, so every operator's downstream is ready when it opens (as Flink).
       const restoredCheckpointId = tdd.restore?.checkpointId;
       for (const m of [...this.chain.members].reverse()) {
@@ -309,38 +282,6 @@ export class StreamTask {
       return ExecutionState.FAILED;
     } finally {
       this.chain?.dispose();
-    }
-  }
-
-  /** Restores the task's state (when deployed with some) and sets up its part in checkpoints. */
-  private async initializeCheckpointing(): Promise<void> {
-    const checkpointing = this.env.checkpointing;
-    const { tdd } = this;
-    const chain = this.chain!;
-    if (tdd.restore) {
-      if (!checkpointing) throw new Error(`Assertion failed: ${this.name} restores state without checkpoint storage`);
-      await restoreTaskState(chain.members, tdd.restore, checkpointing.storage, tdd.subtaskIndex, tdd.vertex.parallelism);
-    }
-    if (!checkpointing) return;
-    this.checkpointer = new SubtaskCheckpointer(chain.members, {
-      subtaskIndex: tdd.subtaskIndex,
-      attemptNumber: tdd.attemptNumber,
-      maxParallelism: tdd.vertex.maxParallelism,
-      storage: checkpointing.storage,
-      acknowledge: (id, state) => {
-        const sync = this.syncParts.get(id);
-        const metrics = sync && { syncDurationMs: sync.durationMs, asyncDurationMs: this.env.clock.currentTimeMillis() - sync.endedAt };
-        checkpointing.acknowledge(tdd.attemptId, id, state, metrics);
-      },
-      decline: (id, cause) => checkpointing.decline(tdd.attemptId, id, cause, true),
-      log: this.log,
-    });
-    const channels = this.gates.flatMap((b) => Array.from({ length: b.gate.numChannels }, (_, channel) => ({ input: b.gate, channel })));
-    if (channels.length > 0) {
-      this.barriers = new CheckpointBarrierHandler(channels, checkpointing.aligned, {
-        triggerCheckpoint: (barrier) => this.performCheckpoint(barrier),
-        abortCheckpoint: (id, cause) => checkpointing.decline(tdd.attemptId, id, cause, false),
-      });
     }
   }
 
@@ -546,10 +487,10 @@ export class StreamTask {
     } else if (e.event?.kind === 'watermark-status') {
       b.valve.inputWatermarkStatus(b.channelOffset + e.channel, e.event.idle);
     } else if (e.event?.kind === 'barrier') {
-      this.barriers?.processBarrier(b.barrierOffset + e.channel, e.event);
+      this.checkpoints.processBarrier(b.barrierOffset + e.channel, e.event);
     } else if (e.event?.kind === 'end-of-partition') {
       b.valve.channelEnded(b.channelOffset + e.channel);
-      this.barriers?.processEndOfPartition(b.barrierOffset + e.channel);
+      this.checkpoints.processEndOfPartition(b.barrierOffset + e.channel);
     }
   }
 }
