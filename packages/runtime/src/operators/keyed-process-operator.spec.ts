@@ -1,5 +1,13 @@
 import {
   KeyedProcessFunction,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ValueStateDescriptor,
+  type CheckpointedFunction,
+  type FunctionInitializationContext,
+  type ListState,
+  type MapState,
+  type ValueState,
   OutputTag,
   TimeDomain,
   type Collector,
@@ -10,6 +18,7 @@ import {
 import { KeyedProcessOperator } from './keyed-process-operator';
 import { ProcessOperator } from './process-operator';
 import { KeyedOneInputOperatorTestHarness, OneInputOperatorTestHarness } from './testing/operator-test-harness';
+import { differencesAcrossRestores, runUninterrupted, type HarnessScript, type HarnessStep } from './testing/scripted-runs';
 import { TimersNotSupportedError } from './timers/timer-errors';
 
 type Event = { key: string; ts: number };
@@ -139,5 +148,82 @@ describe('ProcessOperator timers', () => {
       [true, 'Setting timers is only supported on a keyed streams.'],
       [true, 'Deleting timers is only supported on a keyed streams.'],
     ]);
+  });
+});
+
+/**
+ * Per key: buffers records by timestamp (map state) and emits them, in time order, when the watermark
+ * passes them + 5 (event-time timers, the previous one deleted); counts records (value state) and
+ * reports the count after 100 ms without records (processing-time timers). The records this subtask
+ * saw are operator list state, checkpointed and restored through the CheckpointedFunction hooks.
+ */
+class BufferAndTimeout extends KeyedProcessFunction<string, Event, string> implements CheckpointedFunction {
+  private buffer!: MapState<number, string[]>;
+  private count!: ValueState<number>;
+  private pendingTimer!: ValueState<number>;
+  private seenState!: ListState<number>;
+  private seen = 0;
+
+  override open(): void {
+    const ctx = this.getRuntimeContext();
+    this.buffer = ctx.getMapState(new MapStateDescriptor<number, string[]>('buffer'));
+    this.count = ctx.getState(new ValueStateDescriptor<number>('count'));
+    this.pendingTimer = ctx.getState(new ValueStateDescriptor<number>('pending-timer'));
+  }
+  initializeState(context: FunctionInitializationContext): void {
+    this.seenState = context.getOperatorStateStore().getListState(new ListStateDescriptor<number>('seen'));
+    this.seen = [...this.seenState.get()].reduce((a, b) => a + b, 0);
+  }
+  snapshotState(): void {
+    this.seenState.update([this.seen]);
+  }
+  processElement(value: Event, ctx: KeyedProcessContext<string>): void {
+    this.seen++;
+    const ts = ctx.timestamp() as number;
+    this.buffer.put(ts, [...(this.buffer.get(ts) ?? []), `${value.key}${ts}#${this.seen}`]);
+    this.count.update((this.count.value() ?? 0) + 1);
+    const timers = ctx.timerService();
+    const previous = this.pendingTimer.value();
+    if (previous !== undefined && previous < ts + 5) timers.deleteEventTimeTimer(previous);
+    if (previous === undefined || previous < ts + 5) {
+      timers.registerEventTimeTimer(ts + 5);
+      this.pendingTimer.update(ts + 5);
+    }
+    timers.registerProcessingTimeTimer(timers.currentProcessingTime() + 100);
+  }
+  override onTimer(timestamp: number, ctx: OnTimerContext<string>, out: Collector<string>): void {
+    if (ctx.timeDomain() === TimeDomain.PROCESSING_TIME) {
+      out.collect(`timeout ${ctx.getCurrentKey()}: ${this.count.value() ?? 0}`);
+      return;
+    }
+    const due = [...this.buffer.keys()].filter((t) => t + 5 <= timestamp).sort((a, b) => a - b);
+    for (const t of due) {
+      out.collect(`${ctx.getCurrentKey()}: ${(this.buffer.get(t) ?? []).join(',')}`);
+      this.buffer.remove(t);
+    }
+    this.pendingTimer.clear();
+  }
+}
+
+describe('KeyedProcessOperator restored from a mid-run snapshot', () => {
+  it('keyed value and map state, event- and processing-time timers (with deletions) and operator state continue in a new operator', async () => {
+    const keys = ['a', 'b', 'c'];
+    const steps: Array<HarnessStep<Event>> = [];
+    for (let i = 0; i < 30; i++) {
+      const e = { key: keys[(i * 5) % 3], ts: i * 3 - ((i * 7) % 5) };
+      steps.push({ element: e, timestamp: e.ts });
+      if (i % 4 === 3) steps.push({ watermark: i * 3 - 6 });
+      if (i % 7 === 6) steps.push({ processingTime: i * 30 });
+    }
+    steps.push({ processingTime: 2000 }, { watermark: 1000 });
+    const script: HarnessScript<Event> = {
+      create: (subtaskIndex, parallelism) =>
+        new KeyedOneInputOperatorTestHarness(new KeyedProcessOperator(new BufferAndTimeout()), (e: Event) => e.key, { subtaskIndex, parallelism }) as OneInputOperatorTestHarness<Event, unknown>,
+      steps,
+    };
+    const out = await runUninterrupted(script);
+    expect(out.filter((l) => l.startsWith('timeout')).length).toBeGreaterThan(2);
+    expect(out.filter((l) => l.includes('#')).length).toBeGreaterThan(8);
+    expect(await differencesAcrossRestores(script)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  KeyGroupRange,
   KeyGroupSnapshot,
   KeyedStateEntry,
   KeyedStateSnapshot,
@@ -56,14 +57,9 @@ export class SubtaskCheckpointer {
     for (const m of this.members) m.operator.snapshotState?.(context);
     const suffix = `${this.ctx.subtaskIndex}-${this.ctx.attemptNumber}`;
     for (const m of this.members) {
-      const keyed = keyedSnapshotOf(m, this.ctx.maxParallelism);
-      if (keyed) {
-        files.push({ operatorId: m.operatorId, kind: 'keyed', name: `${m.operatorId}-${suffix}-keyed`, data: encodeKeyedStateFile(keyed), keyGroupRange: keyed.keyGroupRange });
-      }
-      const operatorState = operatorSnapshotOf(m);
-      if (operatorState) {
-        files.push({ operatorId: m.operatorId, kind: 'operator', name: `${m.operatorId}-${suffix}-operator`, data: encodeOperatorStateFile(operatorState) });
-      }
+      const { keyed, operator } = encodeOperatorStateFiles(m, this.ctx.maxParallelism);
+      if (keyed) files.push({ operatorId: m.operatorId, kind: 'keyed', name: `${m.operatorId}-${suffix}-keyed`, data: keyed.data, keyGroupRange: keyed.keyGroupRange });
+      if (operator) files.push({ operatorId: m.operatorId, kind: 'operator', name: `${m.operatorId}-${suffix}-operator`, data: operator });
     }
     return this.persist(barrier, files);
   }
@@ -89,8 +85,31 @@ export class SubtaskCheckpointer {
   }
 }
 
+/** The stores of one operator that a snapshot reads (a ChainMember, or an operator test harness). */
+export type SnapshotSource = Pick<ChainMember, 'keyedBackend' | 'timeServiceManager' | 'operatorStateStore'>;
+
+/** One operator's state files, encoded: keyed state with timers (keyed operators), operator state (when it has some). */
+export interface EncodedOperatorState {
+  readonly keyed?: { readonly keyGroupRange: KeyGroupRange; readonly data: Uint8Array };
+  readonly operator?: Uint8Array;
+}
+
+/**
+ * Serialises one operator's keyed state, timers and operator state into its checkpoint files (after
+ * its `snapshotState` ran). The task's checkpoints and the operator test harness's `snapshot()` both
+ * take this path, so a harness snapshot goes through the same codecs as a checkpoint.
+ */
+export function encodeOperatorStateFiles(m: SnapshotSource, maxParallelism: number): EncodedOperatorState {
+  const keyed = keyedSnapshotOf(m, maxParallelism);
+  const operatorState = operatorSnapshotOf(m);
+  return {
+    keyed: keyed && { keyGroupRange: keyed.keyGroupRange, data: encodeKeyedStateFile(keyed) },
+    operator: operatorState && encodeOperatorStateFile(operatorState),
+  };
+}
+
 /** A keyed operator's state and timers by key group; undefined for a non-keyed operator. */
-function keyedSnapshotOf(m: ChainMember, maxParallelism: number): KeyedStateSnapshot | undefined {
+function keyedSnapshotOf(m: SnapshotSource, maxParallelism: number): KeyedStateSnapshot | undefined {
   const backend = m.keyedBackend;
   if (!backend) return undefined;
   const timers = m.timeServiceManager?.timersByKeyGroup() ?? new Map();
@@ -118,7 +137,7 @@ function keyedSnapshotOf(m: ChainMember, maxParallelism: number): KeyedStateSnap
 }
 
 /** The operator's list, union and broadcast states; undefined when it has none. */
-function operatorSnapshotOf(m: ChainMember): OperatorStateSnapshotData | undefined {
+function operatorSnapshotOf(m: SnapshotSource): OperatorStateSnapshotData | undefined {
   const states = m.operatorStateStore.snapshotState();
   return states.length > 0 ? { states } : undefined;
 }

@@ -27,20 +27,38 @@ export async function restoreTaskState(
 ): Promise<void> {
   for (const m of members) {
     const r = restore.operators[m.operatorId];
-    if (!r) continue;
-    await restoreKeyed(m, r, storage);
-    const states = await operatorShare(m.operatorId, r, storage, subtaskIndex, parallelism);
-    if (states.length > 0) m.operatorStateStore.restoreState(states);
+    if (r) await restoreOperatorState({ name: m.node.name, ...m }, r, storage, subtaskIndex, parallelism);
   }
 }
 
-async function restoreKeyed(m: ChainMember, r: OperatorRestore, storage: CheckpointStorageAccess): Promise<void> {
+/** The stores of one operator that a restore fills (a ChainMember, or an operator test harness), and its name for messages. */
+export type RestoreTarget = Pick<ChainMember, 'keyedBackend' | 'timeServiceManager' | 'operatorStateStore'> & { readonly name: string };
+
+/**
+ * Restores one operator before it initialises: the keyed state and timers of its backend's key-group
+ * range from the keyed files in `r`, and its share of the old subtasks' operator state (subtask
+ * `subtaskIndex` of `parallelism`). The task's restore and the operator test harness's
+ * `initializeState({ from })` both take this path.
+ */
+export async function restoreOperatorState(
+  target: RestoreTarget,
+  r: OperatorRestore,
+  storage: Pick<CheckpointStorageAccess, 'readState'>,
+  subtaskIndex: number,
+  parallelism: number,
+): Promise<void> {
+  await restoreKeyed(target, r, storage);
+  const states = await operatorShare(target.name, r, storage, subtaskIndex, parallelism);
+  if (states.length > 0) target.operatorStateStore.restoreState(states);
+}
+
+async function restoreKeyed(m: RestoreTarget, r: OperatorRestore, storage: Pick<CheckpointStorageAccess, 'readState'>): Promise<void> {
   if (r.keyed.length === 0) return;
   const backend = m.keyedBackend;
-  if (!backend) throw new Error(`Assertion failed: keyed state restored into operator ${m.node.name}, which is not keyed`);
+  if (!backend) throw new Error(`Assertion failed: keyed state restored into operator ${m.name}, which is not keyed`);
   const range = backend.keyGroupRange;
   for (const h of r.keyed) {
-    const file = describeHandle(h.handle, `keyed state of operator ${m.node.name}`);
+    const file = describeHandle(h.handle, `keyed state of operator ${m.name}`);
     const snapshot = decodeKeyedStateFile(await storage.readState(h.handle), file, range);
     for (const group of snapshot.groups) {
       for (const state of group.states) {
@@ -67,7 +85,7 @@ async function restoreKeyed(m: ChainMember, r: OperatorRestore, storage: Checkpo
 async function operatorShare(
   operatorName: string,
   r: OperatorRestore,
-  storage: CheckpointStorageAccess,
+  storage: Pick<CheckpointStorageAccess, 'readState'>,
   subtaskIndex: number,
   parallelism: number,
 ): Promise<OperatorStateSnapshot[]> {

@@ -54,6 +54,6 @@ export type { LeaderInformation } from './testing-leader-contender';
 // Operator test harnesses (Flink's OneInputStreamOperatorTestHarness and friends).
 export { OneInputOperatorTestHarness, KeyedOneInputOperatorTestHarness, TwoInputOperatorTestHarness, SourceOperatorTestHarness,
   InMemoryKeyedStateBackend, RecordingOutput, OutputEvent, TestingRuntimeContext } from '../operators/testing';
-export type { OperatorTestHarnessOptions, RecordedElement, RecordedSideElement, TestingRuntimeContextOptions } from '../operators/testing';
+export type { OperatorTestHarnessOptions, HarnessRestore, OperatorSnapshot, RecordedElement, RecordedSideElement, TestingRuntimeContextOptions } from '../operators/testing';
 export { TestingLogger } from './testing-logger';
 export type { LogRecord } from './testing-logger';

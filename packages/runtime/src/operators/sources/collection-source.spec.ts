@@ -50,13 +50,11 @@ describe('CollectionSource checkpoints', () => {
     const h = new SourceOperatorTestHarness(new CollectionSource(['a', 'b', 'c', 'd', 'e']));
     await h.open();
     h.pollNext(2);
-    h.operator.snapshotState?.({ checkpointId: 3, checkpointTimestamp: 0 });
-    const state = h.operatorStateStore.snapshotState();
-    expect(state).toEqual([{ name: 'collection-emitted', mode: 'SPLIT_DISTRIBUTE', values: [2] }]);
+    const snapshot = h.snapshot(3);
+    expect(h.operatorStateStore.snapshotState()).toEqual([{ name: 'collection-emitted', mode: 'SPLIT_DISTRIBUTE', values: [2] }]);
 
     const restored = new SourceOperatorTestHarness(new CollectionSource(['a', 'b', 'c', 'd', 'e']));
-    restored.operatorStateStore.restoreState(state);
-    await restored.initializeState({ restoredCheckpointId: 3 });
+    await restored.initializeState({ from: snapshot });
     expect(await restored.run(10)).toEqual(['c', 'd', 'e']);
   });
 });

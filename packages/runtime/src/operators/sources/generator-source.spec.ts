@@ -83,8 +83,8 @@ describe('GeneratorSource checkpoints', () => {
     const h = new SourceOperatorTestHarness(new GeneratorSource(count, (k) => k), { subtaskIndex, parallelism });
     await h.open();
     for (let i = 0; i < polls; i++) h.pollNext(3);
-    h.operator.snapshotState?.({ checkpointId: 1, checkpointTimestamp: 0 });
-    return { emitted: h.output.values(), state: h.operatorStateStore.snapshotState() };
+    const snapshot = h.snapshot(1);
+    return { emitted: h.output.values(), state: h.operatorStateStore.snapshotState(), snapshot };
   }
 
   it('keeps the ranges still to emit; a restored subtask continues exactly there', async () => {
@@ -93,8 +93,7 @@ describe('GeneratorSource checkpoints', () => {
     expect(before.state).toEqual([{ name: 'generator-remaining-ranges', mode: 'SPLIT_DISTRIBUTE', values: [[6, 10]] }]);
 
     const restored = new SourceOperatorTestHarness(new GeneratorSource(20, (k) => k), { subtaskIndex: 0, parallelism: 2 });
-    restored.operatorStateStore.restoreState(before.state);
-    await restored.initializeState({ restoredCheckpointId: 1 });
+    await restored.initializeState({ from: before.snapshot });
     expect(await restored.run(100)).toEqual([6, 7, 8, 9]);
   });
 
@@ -102,8 +101,7 @@ describe('GeneratorSource checkpoints', () => {
     const a = await snapshotAfter(20, 0, 2, 1);
     const b = await snapshotAfter(20, 1, 2, 2);
     const restored = new SourceOperatorTestHarness(new GeneratorSource(20, (k) => k), { subtaskIndex: 0, parallelism: 1 });
-    restored.operatorStateStore.restoreState([{ ...a.state[0], values: [...a.state[0].values, ...b.state[0].values] }]);
-    await restored.initializeState({ restoredCheckpointId: 1 });
+    await restored.initializeState({ from: [a.snapshot, b.snapshot] });
     const rest = await restored.run(100);
     expect([...a.emitted, ...b.emitted, ...rest].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(rest).toEqual([3, 4, 5, 6, 7, 8, 9, 16, 17, 18, 19]);

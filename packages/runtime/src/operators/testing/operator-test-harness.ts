@@ -1,4 +1,5 @@
 import { NO_TIMESTAMP, type Clock, type KeyedStateStore } from '@flott/core';
+import { computeKeyGroupForKeyHash, computeKeyGroupRangeForOperatorIndex, hashKey } from '../../network/key-groups';
 import { ManualClock, type Scheduler } from '../../time/clock';
 import { DefaultKeyedStateStore } from '../../state/keyed-state-store';
 import { DefaultOperatorStateStore } from '../../state/operator-state-store';
@@ -13,6 +14,7 @@ import {
   type StreamOperator,
 } from '../stream-operator';
 import { InMemoryKeyedStateBackend } from './in-memory-keyed-state-backend';
+import { restoreFromSnapshots, takeOperatorSnapshot, type OperatorSnapshot, type SnapshotSubtask } from './operator-snapshot';
 import { RecordingOutput } from './recording-output';
 import { TestingRuntimeContext, type TestingRuntimeContextOptions } from './testing-runtime-context';
 
@@ -26,6 +28,20 @@ export interface OperatorTestHarnessOptions extends TestingRuntimeContextOptions
   /** Answers sendOperatorEvent; acknowledges at once unless given. */
   readonly onOperatorEvent?: (event: unknown) => Promise<unknown>;
   readonly operatorName?: string;
+  /** Names the operator's state in snapshots; 32 zeros unless given. */
+  readonly operatorId?: string;
+}
+
+/** What `initializeState` starts the operator from. */
+export interface HarnessRestore {
+  /**
+   * Snapshots of an earlier run of the operator (one subtask's, or several subtasks' of one run,
+   * e.g. all of them): the harness restores its share at its own subtask index, parallelism and max
+   * parallelism, as a task does (keyed state of its key groups, redistributed operator state).
+   */
+  readonly from?: OperatorSnapshot | readonly OperatorSnapshot[];
+  /** Marks the start as a restore from this checkpoint; `from`'s checkpoint unless given. */
+  readonly restoredCheckpointId?: number;
 }
 
 /**
@@ -33,6 +49,11 @@ export interface OperatorTestHarnessOptions extends TestingRuntimeContextOptions
  * testing runtime context, an in-memory keyed state backend (when keyed) and captured stdout/stderr.
  * `output.log` keeps everything the operator emitted in one ordered log (Flink's harness output
  * queue): records, side-output records with their tag, watermarks and watermark statuses.
+ *
+ * A keyed harness runs as subtask `subtaskIndex` of `parallelism` (options; 0 of 1, max parallelism
+ * 128 unless given): its backend holds the key groups of that subtask, assigned as the runtime does,
+ * and rejects other keys. `snapshot()` and `initializeState({ from })` checkpoint and restore the
+ * operator through the task's code paths (Flink's harness snapshot / initializeState).
  */
 abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
   readonly output = new RecordingOutput<OUT>();
@@ -48,6 +69,7 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
   /** Non-keyed state of the operator (list, union list, broadcast). */
   readonly operatorStateStore = new DefaultOperatorStateStore();
   currentWatermark = Number.MIN_SAFE_INTEGER;
+  readonly operatorId: string;
   private isSetUp = false;
   private isInitialized = false;
   private readonly keyedStateStore?: KeyedStateStore;
@@ -57,12 +79,18 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
     protected readonly options: OperatorTestHarnessOptions = {},
   ) {
     this.clock = options.clock ?? new ManualClock(0);
+    this.operatorId = options.operatorId ?? '0'.repeat(32);
     if (options.keySelector) {
-      this.keyedStateBackend = new InMemoryKeyedStateBackend();
+      const { subtaskIndex, parallelism, maxParallelism } = this.subtask;
+      // The runtime's key-group assignment (as OperatorChain sets it up), so snapshots split by key group as a task's do.
+      const keyGroupOf = (key: unknown): number => computeKeyGroupForKeyHash(hashKey(key), maxParallelism);
+      const range = computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, subtaskIndex);
+      this.keyedStateBackend = new InMemoryKeyedStateBackend(range, { keyGroupOf, operatorId: this.operatorId });
       this.timeServiceManager = new HeapInternalTimeServiceManager({
         keyedStateBackend: this.keyedStateBackend,
         clock: this.clock,
         scheduler: this.clock,
+        keyGroupOf,
       });
     }
     // As the task does: functions of a keyed operator reach its keyed state through the context.
@@ -77,16 +105,28 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
     await this.operator.open();
   }
 
+  /** The subtask the harness runs as (options, defaults 0 of 1, max parallelism 128). */
+  get subtask(): SnapshotSubtask {
+    const { subtaskIndex = 0, parallelism = 1, maxParallelism = 128, operatorName = 'Testing Operator' } = this.options;
+    return { operatorId: this.operatorId, operatorName, subtaskIndex, parallelism, maxParallelism };
+  }
+
   /**
    * setup + the operator's initializeState (Flink's initializeState / initializeEmptyState), once.
-   * With `restoredCheckpointId` it is a restore: isRestored() is true and the stores hold what the
-   * test put into `operatorStateStore` and the keyed state backend beforehand.
+   * With `from`, the stores are first restored from those snapshots (see HarnessRestore). With
+   * `from` or `restoredCheckpointId` it is a restore: isRestored() is true (without `from` the stores
+   * hold what the test put into `operatorStateStore` and the keyed state backend beforehand).
    */
-  async initializeState(restore: { readonly restoredCheckpointId?: number } = {}): Promise<void> {
+  async initializeState(restore: HarnessRestore = {}): Promise<void> {
     if (this.isInitialized) throw new Error('The operator was already initialised (initializeState runs once, before open)');
     this.setup();
     this.isInitialized = true;
-    const { restoredCheckpointId } = restore;
+    let { restoredCheckpointId } = restore;
+    if (restore.from !== undefined) {
+      const target = { name: this.subtask.operatorName, keyedBackend: this.keyedStateBackend, timeServiceManager: this.timeServiceManager, operatorStateStore: this.operatorStateStore };
+      const checkpointId = await restoreFromSnapshots(target, this.subtask, restore.from);
+      restoredCheckpointId ??= checkpointId;
+    }
     await this.operator.initializeState?.({
       isRestored: () => restoredCheckpointId !== undefined,
       restoredCheckpointId,
@@ -95,14 +135,26 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
     });
   }
 
+  /**
+   * Takes the operator's part of checkpoint `checkpointId` (Flink's harness snapshot): its
+   * snapshotState hook, then its keyed state, timers and operator state serialised as a task's
+   * checkpoint does. Start another harness from it with `initializeState({ from })`.
+   */
+  snapshot(checkpointId: number, timestamp = 0): OperatorSnapshot {
+    if (!this.isInitialized) throw new Error('snapshot() needs an initialised operator (call initializeState or open first)');
+    this.operator.snapshotState?.({ checkpointId, checkpointTimestamp: timestamp });
+    const source = { keyedBackend: this.keyedStateBackend, timeServiceManager: this.timeServiceManager, operatorStateStore: this.operatorStateStore };
+    return takeOperatorSnapshot(source, this.subtask, checkpointId, timestamp);
+  }
+
   setup(): void {
     if (this.isSetUp) return;
     this.isSetUp = true;
     const env: OperatorEnvironment<OUT> = {
       output: this.output,
       runtimeContext: this.runtimeContext,
-      operatorId: '0'.repeat(32),
-      operatorName: this.options.operatorName ?? 'Testing Operator',
+      operatorId: this.operatorId,
+      operatorName: this.subtask.operatorName,
       clock: this.clock,
       scheduler: this.clock,
       currentWatermark: () => this.currentWatermark,

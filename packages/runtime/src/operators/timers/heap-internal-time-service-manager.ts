@@ -64,19 +64,24 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
     };
   }
 
-  getInternalTimerService<N>(name: string, triggerable: Triggerable<N>, namespaceId?: (namespace: N) => string): InternalTimerService<N> {
+  getInternalTimerService<N>(
+    name: string,
+    triggerable: Triggerable<N>,
+    namespaceId?: (namespace: N) => string,
+    restoredNamespace?: (stored: unknown) => N,
+  ): InternalTimerService<N> {
     const existing = this.services.get(name);
     if (existing) {
       existing.triggerable = triggerable as Triggerable<unknown>;
       return existing as unknown as InternalTimerService<N>;
     }
-    const service = new HeapInternalTimerService<N>(name, triggerable, this.host, namespaceId);
+    const service = new HeapInternalTimerService<N>(name, triggerable, this.host, namespaceId, restoredNamespace);
     this.services.set(name, service as unknown as AnyService);
     this.serviceList.push(service as unknown as AnyService);
     const restored = this.restored.get(name);
     if (restored) {
       this.restored.delete(name);
-      for (const { domain, timer } of restored) service.restoreTimer(domain, timer as InternalTimer<N>);
+      for (const { domain, timer } of restored) service.restoreTimer(domain, timer);
     }
     return service;
   }

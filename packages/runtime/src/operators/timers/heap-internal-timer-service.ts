@@ -28,6 +28,7 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
     public triggerable: Triggerable<N>,
     private readonly host: TimerServiceHost,
     private readonly namespaceId: (namespace: N) => string = valueId,
+    private readonly restoredNamespace: (stored: unknown) => N = (stored) => stored as N,
   ) {
     this.eventTimeTimers = new TimerQueue<N>(host.keyGroupOf);
     this.processingTimeTimers = new TimerQueue<N>(host.keyGroupOf);
@@ -64,12 +65,13 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
     this.processingTimeTimers.remove(this.currentKey(), this.namespaceId(namespace), time);
   }
 
-  /** A timer from a snapshot, for its own key (not the current one). */
-  restoreTimer(domain: 'event' | 'processing', timer: InternalTimer<N>): void {
-    const id = this.namespaceId(timer.namespace);
+  /** A timer from a snapshot, for its own key (not the current one); its namespace as the snapshot kept it. */
+  restoreTimer(domain: 'event' | 'processing', timer: InternalTimer<unknown>): void {
+    const namespace = this.restoredNamespace(timer.namespace);
+    const id = this.namespaceId(namespace);
     if (domain === 'event') {
-      this.eventTimeTimers.add(timer.key, timer.namespace, id, timer.timestamp);
-    } else if (this.processingTimeTimers.add(timer.key, timer.namespace, id, timer.timestamp)) {
+      this.eventTimeTimers.add(timer.key, namespace, id, timer.timestamp);
+    } else if (this.processingTimeTimers.add(timer.key, namespace, id, timer.timestamp)) {
       this.host.processingTimerAdded(timer.timestamp);
     }
   }

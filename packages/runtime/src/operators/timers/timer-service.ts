@@ -50,8 +50,16 @@ export interface InternalTimeServiceManager {
    * replace its triggerable). `namespaceId` turns a namespace into a string equal for equal namespaces
    * (dedup); without it namespaces are compared by value through a generic encoding, so a window
    * operator on a hot path should pass a cheap one (e.g. `w => w.start + ':' + w.end`).
+   * `restoredNamespace` rebuilds a namespace from the form a checkpoint kept of it (values, not
+   * classes: a window comes back as a plain object); timers restored from a snapshot go through it
+   * before they join the service. Namespaces that are strings, numbers or null need none.
    */
-  getInternalTimerService<N>(name: string, triggerable: Triggerable<N>, namespaceId?: (namespace: N) => string): InternalTimerService<N>;
+  getInternalTimerService<N>(
+    name: string,
+    triggerable: Triggerable<N>,
+    namespaceId?: (namespace: N) => string,
+    restoredNamespace?: (stored: unknown) => N,
+  ): InternalTimerService<N>;
   advanceWatermark(watermark: number): void;
   currentWatermark(): number;
   /** Number of registered timers (metrics and tests). */

@@ -1,7 +1,9 @@
 import { InvalidWindowParameterError } from '@flott/core';
 import { ManualClock } from '../../time/clock';
 import { InMemoryKeyedStateBackend } from '../testing/in-memory-keyed-state-backend';
+import { TwoInputOperatorTestHarness } from '../testing/operator-test-harness';
 import { RecordingOutput } from '../testing/recording-output';
+import { differencesAcrossRestores, runUninterrupted, runWithRestore, type HarnessScript, type HarnessStep } from '../testing/scripted-runs';
 import { TestingRuntimeContext } from '../testing/testing-runtime-context';
 import { HeapInternalTimeServiceManager } from '../timers/heap-internal-time-service-manager';
 import type { OperatorEnvironment } from '../stream-operator';
@@ -92,6 +94,33 @@ describe('IntervalJoinOperator', () => {
     expect(h.output.sideValues('late-left')).toEqual([{ k: 'a', ts: 109 }]);
     expect(h.output.sideValues('late-right')).toEqual([]);
     expect(h.output.watermarks).toEqual([104, 105, 110]);
+  });
+
+  it('restored from a mid-run snapshot into a new operator: buffers, cleanup timers and late data as in the uninterrupted run', async () => {
+    const join = (subtaskIndex: number, parallelism: number) =>
+      new TwoInputOperatorTestHarness<E, E, unknown>(
+        new IntervalJoinOperator<string, E, E, string>(bounds(-8, 10), (l, r, ctx, out) => out.collect(`${l.k}:${l.ts}-${r.ts}@${ctx.getTimestamp()}`)),
+        { keySelector: (e: E) => e.k, keySelector2: (e: E) => e.k, subtaskIndex, parallelism },
+      );
+    const keys = ['a', 'b', 'c'];
+    const steps: Array<HarnessStep<E, E>> = [];
+    for (let i = 0; i < 40; i++) {
+      const e = { k: keys[i % 3], ts: i * 2 + ((i * 13) % 9) - 4 };
+      steps.push(i % 4 === 0 ? { element2: e, timestamp: e.ts } : { element: e, timestamp: e.ts });
+      if (i % 6 === 5) steps.push({ watermark1: i * 2 - 1 }, { watermark2: i * 2 - 3 });
+      if (i % 10 === 9) steps.push({ element: { k: 'a', ts: i }, timestamp: i }, { element2: { k: 'b', ts: i + 1 }, timestamp: i + 1 }); // late
+    }
+    steps.push({ watermark: 1000 });
+    const script: HarnessScript<E, E> = { create: join, steps, keyOf: (e) => e.k, keyOf2: (e) => e.k };
+    const uninterrupted = await runUninterrupted(script);
+    expect(uninterrupted.filter((l) => !l.startsWith('side:') && !l.startsWith('wm ')).length).toBeGreaterThan(15);
+    expect(uninterrupted.some((l) => l.startsWith('side:late-'))).toBe(true);
+    expect(await differencesAcrossRestores(script)).toEqual([]);
+    const records = uninterrupted.filter((l) => !l.startsWith('wm ')).sort();
+    for (const splitAt of [17, 33]) {
+      expect(await runWithRestore(script, { splitAt, before: 2, after: 1 })).toEqual(records);
+      expect(await runWithRestore(script, { splitAt, before: 1, after: 2 })).toEqual(records);
+    }
   });
 
   it('rejects bounds that leave no interval', () => {

@@ -1,5 +1,6 @@
 import type { MergingWindowAssigner, StateDescriptor, Window } from '@flott/core';
 import type { KeyedStateBackend } from '../../spi/state-backend';
+import { isLiveWindow, restoredWindow } from './restored-windows';
 
 /**
  * Flink's MergingWindowSet state: per key, one array [window, state window, window, state window, …]
@@ -42,6 +43,10 @@ export class MergingWindowSet<W extends Window> {
   /** Reads the set of the backend's current key. */
   load(): this {
     const stored = this.backend.get(MERGING_WINDOW_SET) as W[] | undefined;
+    // Restored from a checkpoint, the windows are plain data until rebuilt (in place: the backend keeps them so).
+    if (stored !== undefined && stored.length > 0 && !isLiveWindow(stored[0])) {
+      for (let i = 0; i < stored.length; i++) stored[i] = restoredWindow<W>(stored[i]);
+    }
     this.stored = stored !== undefined;
     this.pairs = stored ?? [];
     this.changed = false;

@@ -8,6 +8,7 @@ import {
   type WindowAssigner,
 } from '@flott/core';
 import { OneInputOperatorTestHarness } from '../testing/operator-test-harness';
+import { differencesAcrossRestores, runUninterrupted, runWithRestore, type HarnessScript, type HarnessStep } from '../testing/scripted-runs';
 import type { OneInputStreamOperator } from '../stream-operator';
 import { aggregatingContents, reducingContents } from './window-contents';
 import {
@@ -121,6 +122,32 @@ describe('window slicing', () => {
     }
     expect(h.numTimers()).toBe(0);
     expect(h.keyedStateBackend!.numEntries()).toBe(0);
+  });
+
+  it('restored from a mid-run snapshot into a new operator, at every step, equals the uninterrupted run (slices and their timers)', async () => {
+    const steps: Array<HarnessStep<Ev>> = scenario(11, 60).map((st) => (st.kind === 'e' ? { element: st.e, timestamp: st.ts } : { watermark: st.wm }));
+    const script = (size: number, slide: number): HarnessScript<Ev> => ({
+      create: (subtaskIndex, parallelism) => {
+        const assigner = (slide === size ? TumblingEventTimeWindows.of(size) : SlidingEventTimeWindows.of(size, slide)) as WindowAssigner<Ev, TimeWindow>;
+        const op = createWindowOperator({ assigner, contents: aggregatingContents(avg), windowFunction: describeWindow, lateDataOutputTag: 'late' });
+        expect(op).toBeInstanceOf(SlicingWindowOperator);
+        return new OneInputOperatorTestHarness<Ev, string>(op, { keySelector: (e: Ev) => e.key, subtaskIndex, parallelism }) as OneInputOperatorTestHarness<Ev, unknown>;
+      },
+      steps,
+      keyOf: (e) => e.key,
+    });
+    for (const [size, slide] of [[10, 4], [6, 6]]) {
+      const s = script(size, slide);
+      const uninterrupted = await runUninterrupted(s);
+      expect(uninterrupted.length).toBeGreaterThan(20);
+      expect(await differencesAcrossRestores(s)).toEqual([]);
+      // Rescaled: two subtasks into one, one into three.
+      const records = uninterrupted.filter((l) => !l.startsWith('wm ')).sort();
+      for (const splitAt of [23, 41]) {
+        expect(await runWithRestore(s, { splitAt, before: 2, after: 1 })).toEqual(records);
+        expect(await runWithRestore(s, { splitAt, before: 1, after: 3 })).toEqual(records);
+      }
+    }
   });
 
   it('applies only to the default trigger, no evictor, no lateness and incremental contents', () => {

@@ -18,6 +18,7 @@ import { specializeHotMethods } from '../specialize';
 import type { OneInputStreamOperator } from '../stream-operator';
 import type { InternalTimer, InternalTimerService, Triggerable } from '../timers/timer-service';
 import { MergingWindowSet } from './merging-window-set';
+import { restoredWindow } from './restored-windows';
 import { WINDOW_CONTENTS, type WindowContents } from './window-contents';
 import { WindowProcessContext, WindowTriggerContext } from './window-contexts';
 import type { InternalWindowFunction } from './internal-window-functions';
@@ -98,7 +99,7 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
       throw new Error(`Assertion failed: window operator ${env.operatorName} runs without keyed state or timers (not after keyBy?)`);
     }
     this.backend = env.keyedStateBackend;
-    this.timers = env.timeServiceManager.getInternalTimerService<W>(WINDOW_TIMERS, this, (w) => w.namespace);
+    this.timers = env.timeServiceManager.getInternalTimerService<W>(WINDOW_TIMERS, this, (w) => w.namespace, restoredWindow);
     this.triggerContext = new WindowTriggerContext(this.backend, this.timers);
     this.processContext = new WindowProcessContext(this.backend, env.clock, this.timers, this.output as never);
     this.collector = new TimestampedCollector(this.output);
