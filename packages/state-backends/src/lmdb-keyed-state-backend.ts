@@ -55,6 +55,13 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   private currentComposite = false;
   /** The current primitive key, to skip the encoding when consecutive records share it. */
   private lastPrimitive: unknown;
+  /**
+   * Whether the entry of the last lookup (state id, namespace, under the current key) exists, so the
+   * put of a read-modify-write does not look it up again to keep the counts. Reset with the key.
+   */
+  private lookedUpState = -1;
+  private lookedUpNamespace: string | undefined;
+  private lookedUpExists = false;
 
   constructor(private readonly options: LmdbKeyedStateBackendOptions) {
     const { keyGroupRange: range, maxParallelism } = options.params;
@@ -86,6 +93,7 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.lastPrimitive = composite ? undefined : key;
     this.currentKeyGroup = keyGroup;
     this.hasKey = true;
+    this.lookedUpState = -1;
   }
 
   getCurrentKey(): unknown {
@@ -101,6 +109,7 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     const write = this.pending.size > 0 ? this.pending.get(key.toString('latin1')) : undefined;
     if (write !== undefined) bytes = write.value;
     else bytes = this.db.getBinaryFast(key);
+    this.remember(stateId, namespace, bytes !== undefined);
     if (bytes === undefined) return undefined;
     const stored = this.codec.unpack(bytes);
     return this.currentComposite ? (stored as [unknown, unknown])[1] : stored;
@@ -110,10 +119,13 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     // As the heap backend: update(null)-style undefined clears, an undefined value is never stored.
     if (value === undefined) return this.clear(descriptor, namespace);
     this.checkAccess();
-    const key = this.keys.encode(this.currentKeyGroup, this.stateIdOf(descriptor.name), namespace);
+    const stateId = this.stateIdOf(descriptor.name);
+    const key = this.keys.encode(this.currentKeyGroup, stateId, namespace);
     // A copy: msgpackr's output shares its buffer with later output.
     const bytes = Buffer.from(this.codec.pack(this.currentComposite ? [this.currentKey, value] : value));
-    if (!this.write(key, bytes)) {
+    const existed = this.write(key, bytes, this.known(stateId, namespace));
+    this.remember(stateId, namespace, true);
+    if (!existed) {
       this.entries++;
       this.groupEntries[this.currentKeyGroup - this.keyGroupRange.startKeyGroup]++;
     }
@@ -124,8 +136,11 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     const stateId = this.stateIds.get(descriptor.name);
     if (stateId === undefined) return;
     const key = this.keys.encode(this.currentKeyGroup, stateId, namespace);
-    if (!this.exists(key)) return;
-    this.write(key, undefined);
+    const known = this.known(stateId, namespace);
+    const exists = known ?? this.exists(key);
+    this.remember(stateId, namespace, false);
+    if (!exists) return;
+    this.write(key, undefined, true);
     this.entries--;
     this.groupEntries[this.currentKeyGroup - this.keyGroupRange.startKeyGroup]--;
   }
@@ -170,14 +185,14 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   flush(): void {
     if (this.pending.size === 0) return;
     const db = this.db;
-    const writes = this.pending;
+    const writes = [...this.pending.values()];
     db.transactionSync(() => {
-      for (const write of writes.values()) {
+      for (const write of writes) {
         if (write.value === undefined) db.removeSync(write.key);
         else db.putSync(write.key, write.value);
       }
     });
-    writes.clear();
+    this.pending.clear();
     this.pendingBytes = 0;
     this.options.afterCommit();
   }
@@ -206,15 +221,26 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     return { key: primitiveFromCanonical(decoded.canonical), stateName, namespace: decoded.namespace, value: stored };
   }
 
-  /** Buffers one write; returns whether the entry existed before. */
-  private write(key: Buffer, value: Buffer | undefined): boolean {
+  /** Buffers one write; returns whether the entry existed before (looked up unless `known`). */
+  private write(key: Buffer, value: Buffer | undefined, known: boolean | undefined): boolean {
     const id = key.toString('latin1');
     const previous = this.pending.get(id);
-    const existed = previous !== undefined ? previous.value !== undefined : this.db.doesExist(key);
+    const existed = known ?? (previous !== undefined ? previous.value !== undefined : this.db.doesExist(key));
     this.pending.set(id, { key: previous?.key ?? Buffer.from(key), value });
     this.pendingBytes += value?.length ?? 0;
     if (this.pending.size >= this.options.writeBatchSize || this.pendingBytes >= this.options.writeBatchMemory) this.flush();
     return existed;
+  }
+
+  /** Whether the entry exists, when the last lookup was of it. */
+  private known(stateId: number, namespace: string | undefined): boolean | undefined {
+    return this.lookedUpState === stateId && this.lookedUpNamespace === namespace ? this.lookedUpExists : undefined;
+  }
+
+  private remember(stateId: number, namespace: string | undefined, exists: boolean): void {
+    this.lookedUpState = stateId;
+    this.lookedUpNamespace = namespace;
+    this.lookedUpExists = exists;
   }
 
   private exists(key: Buffer): boolean {
