@@ -21,8 +21,8 @@ describe('the default distribution', () => {
   });
 
   it('refuses an implementation it does not have, naming the known ones', () => {
-    const config = Configuration.fromRecord({ 'state.backend.type': 'lmdb' });
-    expect(() => checkImplementationChoices(container, config, 'local')).toThrow("Unknown state backend 'lmdb' for 'state.backend.type'. Known: hashmap");
+    const config = Configuration.fromRecord({ 'state.backend.type': 'rocksdb' });
+    expect(() => checkImplementationChoices(container, config, 'local')).toThrow("Unknown state backend 'rocksdb' for 'state.backend.type'. Known: hashmap, lmdb");
   });
 
   it('refuses a resource manager driver in local mode', () => {

@@ -2,6 +2,9 @@
 export { stateBackendsModule } from './state-backends-module';
 export { HashMapStateBackend, HashMapStateBackendFactory } from './hashmap-state-backend';
 export { HeapKeyedStateBackend } from './heap-keyed-state-backend';
+export { LmdbStateBackend, LmdbStateBackendFactory, LmdbStateSizeExceededError } from './lmdb-state-backend';
+export type { LmdbStateBackendOptions } from './lmdb-state-backend';
+export { LmdbKeyedStateBackend } from './lmdb-keyed-state-backend';
 export { canonicalKey, UnsupportedStateKeyError } from './canonical-key';
 export {
   JobManagerCheckpointStorage,

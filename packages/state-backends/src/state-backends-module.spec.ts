@@ -4,6 +4,7 @@ import { loadCheckpointStorageFactory, loadStateBackendFactory } from '@flott/ru
 import { FileSystemCheckpointStorageFactory } from './filesystem-checkpoint-storage';
 import { HashMapStateBackendFactory } from './hashmap-state-backend';
 import { JobManagerCheckpointStorageFactory } from './jobmanager-checkpoint-storage';
+import { LmdbStateBackendFactory } from './lmdb-state-backend';
 import { stateBackendsModule } from './state-backends-module';
 
 describe('stateBackendsModule', () => {
@@ -15,6 +16,10 @@ describe('stateBackendsModule', () => {
     expect(loadCheckpointStorageFactory(container, new Configuration())).toBeInstanceOf(JobManagerCheckpointStorageFactory);
   });
 
+  it('resolves state.backend.type: lmdb', () => {
+    expect(loadStateBackendFactory(container, Configuration.fromRecord({ 'state.backend.type': 'lmdb' }))).toBeInstanceOf(LmdbStateBackendFactory);
+  });
+
   it('resolves execution.checkpointing.storage: filesystem', () => {
     const config = Configuration.fromRecord({ 'execution.checkpointing.storage': 'filesystem' });
     expect(loadCheckpointStorageFactory(container, config)).toBeInstanceOf(FileSystemCheckpointStorageFactory);
@@ -22,7 +27,7 @@ describe('stateBackendsModule', () => {
 
   it('names the bound implementations when an unknown one is configured', () => {
     expect(() => loadStateBackendFactory(container, Configuration.fromRecord({ 'state.backend.type': 'rocksdb' }))).toThrow(
-      "Unknown state backend 'rocksdb' for 'state.backend.type'. Known: hashmap",
+      "Unknown state backend 'rocksdb' for 'state.backend.type'. Known: hashmap, lmdb",
     );
     expect(() => loadCheckpointStorageFactory(container, Configuration.fromRecord({ 'execution.checkpointing.storage': 's3' }))).toThrow(
       "Unknown checkpoint storage 's3' for 'execution.checkpointing.storage'. Known: filesystem, jobmanager",

@@ -130,6 +130,38 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
     expect(restoreMarkers(out).length).toBe(2 * p);
   });
 
+  it('with the lmdb state backend, failing and restoring from the latest checkpoint commits exactly the same', async () => {
+    const localdir = path.join(out, 'lmdb');
+    const r = await run(2, 1300, ['-D', 'state.backend.type=lmdb', '-D', `state.backend.lmdb.localdir=${localdir}`]);
+    expect(r.code).toBe(0);
+    expect(committedLines(out)).toEqual(expected);
+    expect(restoreMarkers(out).length).toBe(4);
+    expect(fs.readdirSync(localdir)).toEqual([]);
+  });
+
+  it('a savepoint taken on hashmap restores on lmdb, and one taken on lmdb restores on hashmap (the canonical format)', async () => {
+    const savepoints = path.join(out, 'savepoints');
+    const localdir = path.join(out, 'lmdb');
+    const lmdb = ['-D', 'state.backend.type=lmdb', '-D', `state.backend.lmdb.localdir=${localdir}`];
+    const savepointOf = (stdout: string) => (JSON.parse(stdout.trim().split('\n').pop()!) as { savepoint: string }).savepoint;
+
+    const first = await run(2, 0, [], ['--savepoint-after', '1000', '--savepoint-dir', savepoints]);
+    expect(first.code).toBe(0);
+    const onHashmap = savepointOf(first.stdout);
+    const second = await run(2, 0, [...lmdb, '-s', onHashmap], ['--savepoint-after', '2500', '--savepoint-dir', savepoints]);
+    expect(second.code).toBe(0);
+    const onLmdb = savepointOf(second.stdout);
+    expect(onLmdb).not.toBe(onHashmap);
+    expect(committedLines(out).length).toBeGreaterThanOrEqual(2500);
+    expect(committedLines(out).length).toBeLessThan(expected.length);
+    // The slots' LMDB environments were deleted with the job's keyed backends.
+    expect(fs.readdirSync(localdir)).toEqual([]);
+
+    const third = await run(3, 0, ['-s', onLmdb]);
+    expect(third.code).toBe(0);
+    expect(committedLines(out)).toEqual(expected);
+  });
+
   it('refuses a savepoint path without a savepoint, naming it, before anything runs', async () => {
     const missing = path.join(out, 'no-such-savepoint');
     const r = await run(1, 0, ['-s', missing]);

@@ -64,7 +64,7 @@ describe('a job main run by flott', () => {
   });
 
   it.each([
-    ['state.backend.type=lmdb', "Unknown state backend 'lmdb' for 'state.backend.type'. Known: hashmap"],
+    ['state.backend.type=rocksdb', "Unknown state backend 'rocksdb' for 'state.backend.type'. Known: hashmap, lmdb"],
     ['resourcemanager.type=kubernetes', "'kubernetes' for 'resourcemanager.type'. Known: standalone"],
   ])('refuses -D %s at start, naming the known implementations, and runs nothing', async (setting, message) => {
     const r = await runFlott(['run', '-D', setting, `${JOBS}/argv.ts`]);

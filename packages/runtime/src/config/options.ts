@@ -162,10 +162,30 @@ export const RestartStrategyOptions = {
 };
 
 export const StateOptions = {
-  STATE_BACKEND: O.implementationName('state.backend.type', ['hashmap'], {
+  STATE_BACKEND: O.implementationName('state.backend.type', ['hashmap', 'lmdb'], {
     defaultValue: 'hashmap',
     deprecatedKeys: ['state.backend'],
-    description: 'Where working state lives, by plugin name: hashmap keeps it as objects on the heap. Plugins may add others.',
+    description: 'Where working state lives, by plugin name: hashmap keeps it as objects on the heap; lmdb keeps it serialised ' +
+      'in an LMDB environment per slot on local disk (state larger than the slot\'s heap). Plugins may add others.',
+  }),
+  LMDB_LOCAL_DIRECTORY: O.optionalString('state.backend.lmdb.localdir', {
+    description: 'Local directory under which the lmdb state backend creates one directory per slot (Flink\'s ' +
+      'state.backend.rocksdb.localdir; default: the system temp directory). Working state only: a slot\'s directory is ' +
+      'removed when its last keyed backend is disposed; a crashed process leaves its directory here.',
+  }),
+  LMDB_MAP_SIZE: O.memoryBytes('state.backend.lmdb.map-size', {
+    defaultValue: 4 * 1024 * 1024 * 1024, min: 1024 * 1024,
+    description: 'Largest size of one slot\'s LMDB environment on disk (address space is reserved, disk space is used as ' +
+      'state grows); a write that takes it beyond fails the task with LmdbStateSizeExceededError.',
+  }),
+  LMDB_WRITE_BATCH_SIZE: O.int('state.backend.lmdb.write-batch-size', {
+    defaultValue: 1024, min: 1, max: 1_000_000,
+    description: 'Writes of one keyed backend buffered on the task thread and committed in one LMDB transaction (reads see ' +
+      'them at once); 1 commits every write on its own.',
+  }),
+  LMDB_WRITE_BATCH_MEMORY: O.memoryBytes('state.backend.lmdb.write-batch-memory', {
+    defaultValue: 4 * 1024 * 1024, min: 1,
+    description: 'Bytes of serialised values a keyed backend buffers before it commits them, whatever write-batch-size says.',
   }),
   CHECKPOINT_STORAGE: O.implementationName('execution.checkpointing.storage', ['jobmanager', 'filesystem'], {
     defaultValue: 'jobmanager',

@@ -1,0 +1,270 @@
+import { assert, type StateDescriptor } from '@flott/core';
+import { KeyGroupOutOfRangeError } from '@flott/runtime';
+import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
+import type { Database } from 'lmdb';
+import type { Packr } from 'msgpackr';
+import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
+import { decodeStateKey, keyGroupRange, MAX_KEY_GROUPS, MAX_STATES, primitiveFromCanonical, StateKeyEncoder } from './lmdb-state-keys';
+
+export interface LmdbKeyedStateBackendOptions {
+  readonly params: KeyedStateBackendParameters;
+  /** This subtask's own database in the slot's environment (binary keys and values). */
+  readonly db: Database<Buffer, Buffer>;
+  /** Serialises values (msgpackr with the checkpoint format's type options). */
+  readonly codec: Packr;
+  /** Writes buffered before they are committed in one transaction. */
+  readonly writeBatchSize: number;
+  /** Bytes of buffered values before they are committed, whatever the count. */
+  readonly writeBatchMemory: number;
+  /** Called after each commit (the slot checks its size bound). */
+  readonly afterCommit: () => void;
+  /** Called once by dispose, after the buffered writes were dropped: drops the database. */
+  readonly onDispose: () => void;
+}
+
+/** A write not yet committed: the LMDB key, and the serialised value or undefined for a removal. */
+interface PendingWrite {
+  readonly key: Buffer;
+  readonly value: Buffer | undefined;
+}
+
+/**
+ * Keyed state of one operator subtask in an LMDB database (`lmdb`): every value serialised with
+ * msgpackr under a key that starts with its key group (layout in lmdb-state-keys.ts), so snapshots
+ * and rescaling read whole key groups with range scans. Used on the task's mailbox thread only, with
+ * lmdb's synchronous API. Writes are buffered and committed together (one LMDB transaction costs about
+ * ten times one write); reads look at the buffer first, scans commit it. `get` returns a fresh copy of
+ * the value, never a live object: callers write changes back with `put`, as the SPI asks.
+ */
+export class LmdbKeyedStateBackend implements KeyedStateBackend {
+  readonly keyGroupRange: KeyGroupRange;
+  private readonly db: Database<Buffer, Buffer>;
+  private readonly codec: Packr;
+  private readonly keys = new StateKeyEncoder();
+  private readonly stateIds = new Map<string, number>();
+  private readonly stateNames: string[] = [];
+  /** Entries per key group (index = key group − start): empty groups are known without a scan. */
+  private readonly groupEntries: Int32Array;
+  private entries = 0;
+  private readonly pending = new Map<string, PendingWrite>();
+  private pendingBytes = 0;
+  private disposed = false;
+  private hasKey = false;
+  private currentKey: unknown;
+  private currentKeyGroup = 0;
+  private currentComposite = false;
+  /** The current primitive key, to skip the encoding when consecutive records share it. */
+  private lastPrimitive: unknown;
+  /**
+   * Whether the entry of the last lookup (state id, namespace, under the current key) exists, so the
+   * put of a read-modify-write does not look it up again to keep the counts. Reset with the key.
+   */
+  private lookedUpState = -1;
+  private lookedUpNamespace: string | undefined;
+  private lookedUpExists = false;
+
+  constructor(private readonly options: LmdbKeyedStateBackendOptions) {
+    const { keyGroupRange: range, maxParallelism } = options.params;
+    const { startKeyGroup, endKeyGroup } = range;
+    assert(
+      Number.isInteger(startKeyGroup) && Number.isInteger(endKeyGroup) && startKeyGroup >= 0 && startKeyGroup <= endKeyGroup &&
+        endKeyGroup < maxParallelism && maxParallelism <= MAX_KEY_GROUPS,
+      `invalid key-group range [${startKeyGroup}, ${endKeyGroup}] for max parallelism ${maxParallelism} (at most ${MAX_KEY_GROUPS})`,
+    );
+    this.keyGroupRange = { startKeyGroup, endKeyGroup };
+    this.groupEntries = new Int32Array(endKeyGroup - startKeyGroup + 1);
+    this.db = options.db;
+    this.codec = options.codec;
+  }
+
+  setCurrentKey(key: unknown): void {
+    this.checkOpen();
+    if (this.hasKey && !this.currentComposite && Object.is(key, this.lastPrimitive)) return;
+    if (key === null || key === undefined) throw new UnsupportedStateKeyError('keys must not be null or undefined');
+    const keyGroup = this.options.params.keyGroupOf(key);
+    const { startKeyGroup, endKeyGroup } = this.keyGroupRange;
+    if (!Number.isInteger(keyGroup) || keyGroup < startKeyGroup || keyGroup > endKeyGroup) {
+      throw new KeyGroupOutOfRangeError(keyGroup, this.keyGroupRange, this.options.params.operatorId);
+    }
+    const composite = !isPrimitiveKey(key);
+    this.keys.setKey(canonicalKey(key), composite);
+    this.currentKey = key;
+    this.currentComposite = composite;
+    this.lastPrimitive = composite ? undefined : key;
+    this.currentKeyGroup = keyGroup;
+    this.hasKey = true;
+    this.lookedUpState = -1;
+  }
+
+  getCurrentKey(): unknown {
+    return this.currentKey;
+  }
+
+  get(descriptor: StateDescriptor, namespace?: string): unknown {
+    this.checkAccess();
+    const stateId = this.stateIds.get(descriptor.name);
+    if (stateId === undefined) return undefined;
+    const key = this.keys.encode(this.currentKeyGroup, stateId, namespace);
+    let bytes: Buffer | undefined;
+    const write = this.pending.size > 0 ? this.pending.get(key.toString('latin1')) : undefined;
+    if (write !== undefined) bytes = write.value;
+    else bytes = this.db.getBinaryFast(key);
+    this.remember(stateId, namespace, bytes !== undefined);
+    if (bytes === undefined) return undefined;
+    const stored = this.codec.unpack(bytes);
+    return this.currentComposite ? (stored as [unknown, unknown])[1] : stored;
+  }
+
+  put(descriptor: StateDescriptor, value: unknown, namespace?: string): void {
+    // As the heap backend: update(null)-style undefined clears, an undefined value is never stored.
+    if (value === undefined) return this.clear(descriptor, namespace);
+    this.checkAccess();
+    const stateId = this.stateIdOf(descriptor.name);
+    const key = this.keys.encode(this.currentKeyGroup, stateId, namespace);
+    // A copy: msgpackr's output shares its buffer with later output.
+    const bytes = Buffer.from(this.codec.pack(this.currentComposite ? [this.currentKey, value] : value));
+    const existed = this.write(key, bytes, this.known(stateId, namespace));
+    this.remember(stateId, namespace, true);
+    if (!existed) {
+      this.entries++;
+      this.groupEntries[this.currentKeyGroup - this.keyGroupRange.startKeyGroup]++;
+    }
+  }
+
+  clear(descriptor: StateDescriptor, namespace?: string): void {
+    this.checkAccess();
+    const stateId = this.stateIds.get(descriptor.name);
+    if (stateId === undefined) return;
+    const key = this.keys.encode(this.currentKeyGroup, stateId, namespace);
+    const known = this.known(stateId, namespace);
+    const exists = known ?? this.exists(key);
+    this.remember(stateId, namespace, false);
+    if (!exists) return;
+    this.write(key, undefined, true);
+    this.entries--;
+    this.groupEntries[this.currentKeyGroup - this.keyGroupRange.startKeyGroup]--;
+  }
+
+  getKeys(descriptor: StateDescriptor, namespace?: string): unknown[] {
+    this.checkOpen();
+    const keys: unknown[] = [];
+    const stateId = this.stateIds.get(descriptor.name);
+    if (stateId === undefined) return keys;
+    this.flush();
+    for (const keyGroup of this.nonEmptyKeyGroups()) {
+      for (const { key, value } of this.db.getRange(this.keys.prefixRange(keyGroup, stateId, namespace))) {
+        keys.push(this.entryOf(key, value).key);
+      }
+    }
+    return keys;
+  }
+
+  numEntries(): number {
+    return this.entries;
+  }
+
+  nonEmptyKeyGroups(): number[] {
+    const result: number[] = [];
+    this.groupEntries.forEach((n, i) => {
+      if (n > 0) result.push(this.keyGroupRange.startKeyGroup + i);
+    });
+    return result;
+  }
+
+  entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry> {
+    this.checkOpen();
+    const { startKeyGroup, endKeyGroup } = this.keyGroupRange;
+    if (keyGroup < startKeyGroup || keyGroup > endKeyGroup) throw new KeyGroupOutOfRangeError(keyGroup, this.keyGroupRange, this.options.params.operatorId);
+    // Committed now rather than at the first next(): the scan sees every write made before the call.
+    this.flush();
+    if (this.groupEntries[keyGroup - startKeyGroup] === 0) return [];
+    return this.scanKeyGroup(keyGroup);
+  }
+
+  /** Commits the buffered writes in one transaction (scans call it; tests and benchmarks may). */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const db = this.db;
+    const writes = [...this.pending.values()];
+    db.transactionSync(() => {
+      for (const write of writes) {
+        if (write.value === undefined) db.removeSync(write.key);
+        else db.putSync(write.key, write.value);
+      }
+    });
+    this.pending.clear();
+    this.pendingBytes = 0;
+    this.options.afterCommit();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.pending.clear();
+    this.groupEntries.fill(0);
+    this.entries = 0;
+    this.options.onDispose();
+  }
+
+  private *scanKeyGroup(keyGroup: number): Generator<StateEntry> {
+    for (const { key, value } of this.db.getRange(keyGroupRange(keyGroup))) yield this.entryOf(key, value);
+  }
+
+  private entryOf(rawKey: Buffer, rawValue: Buffer): StateEntry {
+    const decoded = decodeStateKey(rawKey);
+    const stored = this.codec.unpack(rawValue);
+    const stateName = this.stateNames[decoded.stateId];
+    if (decoded.composite) {
+      const [key, value] = stored as [unknown, unknown];
+      return { key, stateName, namespace: decoded.namespace, value };
+    }
+    return { key: primitiveFromCanonical(decoded.canonical), stateName, namespace: decoded.namespace, value: stored };
+  }
+
+  /** Buffers one write; returns whether the entry existed before (looked up unless `known`). */
+  private write(key: Buffer, value: Buffer | undefined, known: boolean | undefined): boolean {
+    const id = key.toString('latin1');
+    const previous = this.pending.get(id);
+    const existed = known ?? (previous !== undefined ? previous.value !== undefined : this.db.doesExist(key));
+    this.pending.set(id, { key: previous?.key ?? Buffer.from(key), value });
+    this.pendingBytes += value?.length ?? 0;
+    if (this.pending.size >= this.options.writeBatchSize || this.pendingBytes >= this.options.writeBatchMemory) this.flush();
+    return existed;
+  }
+
+  /** Whether the entry exists, when the last lookup was of it. */
+  private known(stateId: number, namespace: string | undefined): boolean | undefined {
+    return this.lookedUpState === stateId && this.lookedUpNamespace === namespace ? this.lookedUpExists : undefined;
+  }
+
+  private remember(stateId: number, namespace: string | undefined, exists: boolean): void {
+    this.lookedUpState = stateId;
+    this.lookedUpNamespace = namespace;
+    this.lookedUpExists = exists;
+  }
+
+  private exists(key: Buffer): boolean {
+    const write = this.pending.size > 0 ? this.pending.get(key.toString('latin1')) : undefined;
+    return write !== undefined ? write.value !== undefined : this.db.doesExist(key);
+  }
+
+  private stateIdOf(name: string): number {
+    let id = this.stateIds.get(name);
+    if (id === undefined) {
+      id = this.stateNames.length;
+      assert(id < MAX_STATES, `more than ${MAX_STATES} states in one keyed operator (lmdb state backend)`);
+      this.stateIds.set(name, id);
+      this.stateNames.push(name);
+    }
+    return id;
+  }
+
+  private checkAccess(): void {
+    this.checkOpen();
+    if (!this.hasKey) assert(false, 'keyed state accessed before setCurrentKey (state is only available in keyed contexts)');
+  }
+
+  private checkOpen(): void {
+    if (this.disposed) assert(false, `keyed state backend of operator ${this.options.params.operatorId} used after dispose`);
+  }
+}
