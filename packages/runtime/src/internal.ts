@@ -46,3 +46,8 @@ export { specializeHotMethods } from './operators/specialize';
 // --- the network stack, driven directly by the CLI's channel benchmark ---
 export { defaultNetworkConfig, createLocalChannel, producerEndpointFromPort, consumerEndpointFromPort, ResultPartition, InputGate,
   ElementKind } from './network/index';
+// --- the checkpoint file codecs (docs/checkpoint-format.md), for tools and tests that read or write snapshot files ---
+export { encodeKeyedStateFile, decodeKeyedStateFile, encodeOperatorStateFile, decodeOperatorStateFile, encodeCheckpointMetadata,
+  decodeCheckpointMetadata } from './checkpoint/format/index';
+export type { KeyedStateSnapshot, KeyGroupSnapshot, KeyedStateEntry, TimerEntry, OperatorStateSnapshotData, CheckpointMetadata,
+  OperatorStateMetadata, OperatorSubtaskState, TaskStateSnapshot, StreamStateHandle, KeyedStateHandle } from './snapshot/snapshot-data';
