@@ -30,7 +30,7 @@ export { ExecutionState, JobStatus, isTerminalExecutionState, isGloballyTerminal
 // --- errors a cluster or a job can fail with (each a FlottError with a stable code) ---
 export { IllegalStateTransitionError, JobNotFoundError, JobGraphMismatchError, ProgramMissingJobError, SlotRequestTimeoutError,
   JobExecutionError, KeyGroupOutOfRangeError, CheckpointDataNotFoundError, CorruptCheckpointError, StateSerializationError } from './errors';
-export { StateRestoreError } from './jobmaster/state-assignment';
+export { StateRestoreError } from './checkpoint/state-assignment';
 export { CheckpointDeclinedError, CheckpointFailuresExceededError } from './checkpoint/checkpoint-coordinator';
 export { BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, CorruptNetworkBufferError } from './network/network-errors';
 export { CollectSinkError, AsyncSnapshotStateError } from './operators/operator-errors';

@@ -1,7 +1,7 @@
 import { JobBuildError } from '@flott/core';
 import { createJobGraph, distributionPatternOf } from './job-graph-generator';
 import type { JobGraph, JobVertexDescriptor } from '../deployment/job-graph';
-import { defaultMaxParallelism } from './max-parallelism';
+import { defaultMaxParallelism } from '../deployment/max-parallelism';
 import { TestingStreamGraphBuilder } from './testing-fixtures/stream-graph-builder';
 import { RandomIdGenerator } from '../time/ids';
 import { SeededRandom } from '../time/random';

@@ -12,7 +12,7 @@ import type {
   PartitionerKind,
   ResultPartitionType,
 } from '../deployment/job-graph';
-import { defaultMaxParallelism } from './max-parallelism';
+import { defaultMaxParallelism } from '../deployment/max-parallelism';
 import { assignOperatorIds } from './operator-ids';
 import type { StreamEdge, StreamGraph, StreamNode } from './stream-graph';
 

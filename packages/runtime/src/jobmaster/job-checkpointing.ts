@@ -11,7 +11,7 @@ import type { CheckpointMetadata } from '../snapshot/snapshot-data';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { HighAvailabilityServices } from '../spi/high-availability-services';
 import type { Scheduler } from '../time/clock';
-import { checkStateFitsJob, taskRestoreFor } from './state-assignment';
+import { checkStateFitsJob, taskRestoreFor } from '../checkpoint/state-assignment';
 
 /** What checkpoints of one job need from the JobManager. */
 export interface CheckpointServices {

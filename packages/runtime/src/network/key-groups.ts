@@ -1,6 +1,6 @@
 import { assert } from '@flott/core';
 import type { KeyGroupRange } from '../spi/state-backend';
-import { UPPER_BOUND_MAX_PARALLELISM, defaultMaxParallelism } from '../graph/max-parallelism';
+import { UPPER_BOUND_MAX_PARALLELISM, defaultMaxParallelism } from '../deployment/max-parallelism';
 import { UnsupportedKeyError } from './network-errors';
 
 // One definition of Flink's default max parallelism (the graph translation owns it); the hash

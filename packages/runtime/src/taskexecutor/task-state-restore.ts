@@ -4,12 +4,8 @@ import type { OperatorStateSnapshotData, StreamStateHandle } from '../snapshot/s
 import type { OperatorRestore, TaskRestore } from '../deployment/task-deployment-descriptor';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { OperatorStateSnapshot } from '../state/operator-state-store';
+import { restoreOperatorState } from '../checkpoint/operator-state-restore';
 import type { ChainMember } from './operator-chain';
-
-/** How a state file is named in errors: its path, or the inline state it was. */
-export function describeHandle(handle: StreamStateHandle, what: string): string {
-  return handle.kind === 'file' ? handle.uri : `inline ${what}`;
-}
 
 /**
  * Puts a task's share of a checkpoint into its operators' stores before they initialise (Flink's
@@ -31,87 +27,3 @@ export async function restoreTaskState(
   }
 }
 
-/** The stores of one operator that a restore fills (a ChainMember, or an operator test harness), and its name for messages. */
-export type RestoreTarget = Pick<ChainMember, 'keyedBackend' | 'timeServiceManager' | 'operatorStateStore'> & { readonly name: string };
-
-/**
- * Restores one operator before it initialises: the keyed state and timers of its backend's key-group
- * range from the keyed files in `r`, and its share of the old subtasks' operator state (subtask
- * `subtaskIndex` of `parallelism`). The task's restore and the operator test harness's
- * `initializeState({ from })` both take this path.
- */
-export async function restoreOperatorState(
-  target: RestoreTarget,
-  r: OperatorRestore,
-  storage: Pick<CheckpointStorageAccess, 'readState'>,
-  subtaskIndex: number,
-  parallelism: number,
-): Promise<void> {
-  await restoreKeyed(target, r, storage);
-  const states = await operatorShare(target.name, r, storage, subtaskIndex, parallelism);
-  if (states.length > 0) target.operatorStateStore.restoreState(states);
-}
-
-async function restoreKeyed(m: RestoreTarget, r: OperatorRestore, storage: Pick<CheckpointStorageAccess, 'readState'>): Promise<void> {
-  if (r.keyed.length === 0) return;
-  const backend = m.keyedBackend;
-  if (!backend) throw new Error(`Assertion failed: keyed state restored into operator ${m.name}, which is not keyed`);
-  const range = backend.keyGroupRange;
-  for (const h of r.keyed) {
-    const file = describeHandle(h.handle, `keyed state of operator ${m.name}`);
-    const snapshot = decodeKeyedStateFile(await storage.readState(h.handle), file, range);
-    for (const group of snapshot.groups) {
-      for (const state of group.states) {
-        const descriptor: StateDescriptor = { name: state.name, kind: 'value' };
-        for (const e of state.entries) {
-          backend.setCurrentKey(e.key);
-          backend.put(descriptor, e.value, e.namespace as string | undefined);
-        }
-      }
-      for (const t of group.timers) {
-        m.timeServiceManager?.restoreTimers(t.service, 'event', t.eventTime);
-        m.timeServiceManager?.restoreTimers(t.service, 'processing', t.processingTime);
-      }
-    }
-  }
-}
-
-/**
- * This subtask's operator state (Flink's RoundRobinOperatorStateRepartitioner): at the same parallelism
- * each subtask gets its own lists back; at another, the old lists of a SPLIT_DISTRIBUTE state are
- * concatenated in subtask order and cut into `parallelism` contiguous, nearly equal parts. UNION lists
- * are concatenated for everyone; BROADCAST state is the same in every old subtask, so the first is taken.
- */
-async function operatorShare(
-  operatorName: string,
-  r: OperatorRestore,
-  storage: Pick<CheckpointStorageAccess, 'readState'>,
-  subtaskIndex: number,
-  parallelism: number,
-): Promise<OperatorStateSnapshot[]> {
-  const old: Array<OperatorStateSnapshotData | undefined> = [];
-  for (const handle of r.operator) {
-    old.push(handle ? decodeOperatorStateFile(await storage.readState(handle), describeHandle(handle, `operator state of ${operatorName}`)) : undefined);
-  }
-  if (old.every((o) => o === undefined)) return [];
-  const sameParallelism = old.length === parallelism;
-  const names = new Map<string, OperatorStateSnapshot['mode']>();
-  for (const o of old) for (const s of o?.states ?? []) names.set(s.name, s.mode);
-  const share: OperatorStateSnapshot[] = [];
-  for (const [name, mode] of names) {
-    const valuesOf = (o: OperatorStateSnapshotData | undefined): unknown[] => [...(o?.states.find((s) => s.name === name)?.values ?? [])];
-    if (mode === 'BROADCAST') {
-      share.push({ name, mode, values: valuesOf(old.find((o) => o?.states.some((s) => s.name === name))) });
-    } else if (mode === 'UNION') {
-      share.push({ name, mode, values: old.flatMap(valuesOf) });
-    } else if (sameParallelism) {
-      share.push({ name, mode, values: valuesOf(old[subtaskIndex]) });
-    } else {
-      const all = old.flatMap(valuesOf);
-      const start = Math.floor((all.length * subtaskIndex) / parallelism);
-      const end = Math.floor((all.length * (subtaskIndex + 1)) / parallelism);
-      share.push({ name, mode, values: all.slice(start, end) });
-    }
-  }
-  return share;
-}

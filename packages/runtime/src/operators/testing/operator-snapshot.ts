@@ -1,8 +1,8 @@
 import type { JobVertexDescriptor } from '../../deployment/job-graph';
-import { taskRestoreFor } from '../../jobmaster/state-assignment';
+import { taskRestoreFor } from '../../checkpoint/state-assignment';
 import type { CheckpointMetadata, OperatorSubtaskState, StreamStateHandle } from '../../snapshot/snapshot-data';
-import { encodeOperatorStateFiles, type SnapshotSource } from '../../taskexecutor/subtask-checkpointer';
-import { restoreOperatorState, type RestoreTarget } from '../../taskexecutor/task-state-restore';
+import { encodeOperatorStateFiles, type SnapshotSource } from '../../checkpoint/operator-state-files';
+import { restoreOperatorState, type RestoreTarget } from '../../checkpoint/operator-state-restore';
 
 /**
  * One operator subtask's state as an operator test harness snapshotted it (Flink's
