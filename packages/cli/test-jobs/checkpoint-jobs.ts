@@ -36,15 +36,17 @@ import {
 const KEYS = 7;
 
 /**
- * Running sum per key; throws after `failAfter` records in the first attempt of each subtask. With
+ * Running sum per key; in the first attempt of each subtask it throws at its `failAfter`-th record
+ * after the first completed checkpoint, so the restore always starts from a checkpoint. With
  * `finalOnly` it emits nothing per record but the final sum and count per key from an event-time timer
  * at the end of input: a result that does not depend on the order in which parallel sources' records
  * arrive, and that needs the timer (registered before a checkpoint) to survive the restore.
  */
-class RunningSum extends KeyedProcessFunction<number, number, string> {
+class RunningSum extends KeyedProcessFunction<number, number, string> implements CheckpointListener {
   private sum!: ValueState<number>;
   private count!: ValueState<number>;
-  private seenThisAttempt = 0;
+  private seenAfterCheckpoint = 0;
+  private checkpointCompleted = false;
 
   constructor(
     private readonly failAfter: number,
@@ -58,12 +60,16 @@ class RunningSum extends KeyedProcessFunction<number, number, string> {
     this.count = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('count'));
   }
 
+  notifyCheckpointComplete(): void {
+    this.checkpointCompleted = true;
+  }
+
   override onTimer(_timestamp: number, ctx: OnTimerContext<number>, out: Collector<string>): void {
     out.collect(`final ${ctx.getCurrentKey()} ${this.sum.value()} ${this.count.value()}`);
   }
 
   processElement(value: number, ctx: KeyedProcessContext<number>, out: Collector<string>): void {
-    if (this.failAfter > 0 && this.getRuntimeContext().getAttemptNumber() === 0 && ++this.seenThisAttempt === this.failAfter) {
+    if (this.failAfter > 0 && this.checkpointCompleted && this.getRuntimeContext().getAttemptNumber() === 0 && ++this.seenAfterCheckpoint === this.failAfter) {
       throw new Error(`injected failure after ${this.failAfter} records`);
     }
     const sum = (this.sum.value() ?? 0) + value;

@@ -175,6 +175,8 @@ export class Dispatcher implements DispatcherGateway {
   }
 
   async close(): Promise<void> {
+    // Ended jobs finish their clean-up (checkpoint files they do not retain) before the Dispatcher goes.
+    await Promise.all([...this.jobs.values()].map((e) => e.master.whenCleanedUp()));
     this.opts.rpc.unregister(this.address);
   }
 }

@@ -154,8 +154,9 @@ export class JobCheckpointing {
   }
 
   /** The job reached a globally terminal state. */
-  shutdown(jobStatus: string): void {
-    this.coordinator?.shutdown(jobStatus).catch((err: unknown) => {
+  shutdown(jobStatus: string): Promise<void> {
+    if (!this.coordinatorInstance) return Promise.resolve();
+    return this.coordinatorInstance.shutdown(jobStatus).catch((err: unknown) => {
       this.opts.log.warn({ err }, `Shutting down the checkpoint coordinator of job ${this.opts.jobGraph.jobId} failed; some checkpoint files may be left behind.`);
     });
   }

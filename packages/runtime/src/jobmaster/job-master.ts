@@ -98,6 +98,8 @@ export class JobMaster implements JobMasterGateway {
   /** Vertices being canceled for a restart, and what to do once they all are terminal. */
   private pendingRestart?: { vertices: Set<ExecutionVertexId>; then: () => void };
   private terminalResult?: JobResultInfo;
+  /** Settles once what the ended job leaves behind (retained checkpoints it does not keep) is cleaned up. */
+  private cleanedUp: Promise<void> = Promise.resolve();
   private runningSince = 0;
   private readonly log: Logger;
   /** Checkpoints (when the job takes them) and the state tasks start from. */
@@ -289,6 +291,11 @@ export class JobMaster implements JobMasterGateway {
     this.graph.transitionJobStatus(JobStatus.CANCELLING);
     this.cancelVertices(this.graph.getAllExecutionVertices());
     this.checkProgress();
+  }
+
+  /** Resolves once an ended job's clean-up is done (at once while it runs); never rejects. */
+  whenCleanedUp(): Promise<void> {
+    return this.cleanedUp;
   }
 
   result(): JobResultInfo {
@@ -498,7 +505,7 @@ export class JobMaster implements JobMasterGateway {
 
   private terminate(): void {
     this.terminalResult = this.makeResult();
-    this.checkpointing.shutdown(this.graph.state);
+    this.cleanedUp = this.checkpointing.shutdown(this.graph.state);
     for (const slot of this.slotPool.releaseAll()) {
       // The job is over either way; a TaskExecutor that did not hear it frees the slot when it re-registers or dies.
       this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).freeSlot(slot.allocationId, `job ${this.graph.state}`).catch((err: unknown) => {
