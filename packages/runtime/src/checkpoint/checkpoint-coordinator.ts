@@ -72,6 +72,9 @@ function handleSize(h: StreamStateHandle | undefined): number {
   return h.kind === 'inline' ? h.data.byteLength : h.size;
 }
 
+/** Aborted checkpoint locations deleted once more at shutdown (late uploads); older ones are not. */
+const ABORTED_LOCATIONS_KEPT = 100;
+
 export class CheckpointDeclinedError extends FlottError {
   constructor(checkpointId: number, reason: string, cause?: unknown) {
     super('CHECKPOINT_DECLINED', `Checkpoint ${checkpointId} was declined: ${reason}`, { checkpointId }, cause === undefined ? undefined : { cause });
@@ -127,6 +130,9 @@ export class CheckpointCoordinator {
   private triggering = false;
   private stopped = false;
   private readonly counts = { triggered: 0, completed: 0, failed: 0 };
+  /** Completions and discards in flight (shutdown waits for them), and the latest aborted locations (see discardAborted). */
+  private readonly discarding = new Set<Promise<void>>();
+  private readonly aborted: CheckpointLocation[] = [];
   /** Newest last; bounded by historySize (in-progress ones are never dropped). */
   private readonly history: StatsEntry[] = [];
 
@@ -260,7 +266,14 @@ export class CheckpointCoordinator {
       stats.maxSyncDurationMs = Math.max(stats.maxSyncDurationMs, ack.metrics?.syncDurationMs ?? 0);
       stats.maxAsyncDurationMs = Math.max(stats.maxAsyncDurationMs, ack.metrics?.asyncDurationMs ?? 0);
     }
-    if (p.acks.size === p.tasks.size) void this.complete(p);
+    if (p.acks.size === p.tasks.size) {
+      const completing = this.complete(p).catch((e: unknown) => {
+        // The completed-checkpoint store failed: the checkpoint is not recorded (the coordinator goes on with the next).
+        this.opts.log.warn({ err: e, checkpointId: p.checkpointId }, `Completing checkpoint ${p.checkpointId} failed.`);
+      });
+      this.discarding.add(completing);
+      void completing.finally(() => this.discarding.delete(completing));
+    }
   }
 
   receiveDecline(decline: { readonly attemptId: string; readonly checkpointId: number; readonly error: SerializedError; readonly countsAsFailure: boolean }): void {
@@ -284,6 +297,9 @@ export class CheckpointCoordinator {
     this.stopCheckpointScheduler();
     this.abortPendingCheckpoints(`the job is ${jobStatus}`);
     this.stopped = true;
+    await Promise.all([...this.discarding]);
+    // Aborted checkpoints never count as retained: late uploads into them are deleted now.
+    for (const location of this.aborted) await this.discard(location);
     const keep = jobStatus === 'FAILED' || this.opts.settings.retention === 'RETAIN_ON_CANCELLATION';
     if (!keep) {
       for (const c of this.completed) await this.discard(c.location);
@@ -369,7 +385,7 @@ export class CheckpointCoordinator {
     for (const t of p.tasks.values()) {
       t.notify(checkpointId, false).catch((e: unknown) => this.opts.log.debug({ err: e, attemptId: t.attemptId }, `Could not tell attempt ${t.attemptId} that checkpoint ${checkpointId} was aborted.`));
     }
-    void this.discard(p.location);
+    this.discardAborted(p.location);
     p.completion.reject(cause);
     if (!countsAsFailure) return;
     this.consecutiveFailures++;
@@ -379,6 +395,19 @@ export class CheckpointCoordinator {
       this.consecutiveFailures = 0;
       this.opts.context.failJob(new CheckpointFailuresExceededError(failures, tolerable, cause));
     }
+  }
+
+  /**
+   * Deletes an aborted checkpoint's location. A task may still be writing into it (its upload started
+   * before the abort), so the location is remembered (the last ABORTED_LOCATIONS_KEPT of them) and
+   * deleted again at shutdown, after the job's tasks ended.
+   */
+  private discardAborted(location: CheckpointLocation): void {
+    this.aborted.push(location);
+    if (this.aborted.length > ABORTED_LOCATIONS_KEPT) this.aborted.shift();
+    const discarding = this.discard(location);
+    this.discarding.add(discarding);
+    void discarding.finally(() => this.discarding.delete(discarding));
   }
 
   private async discard(location: CheckpointLocation): Promise<void> {

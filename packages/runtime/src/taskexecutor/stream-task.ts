@@ -257,6 +257,7 @@ export class StreamTask {
       for (const { partition } of this.partitions.values()) partition.finish();
       this.flushTimer?.cancel();
       await this.closeOperators();
+      await this.checkpoints.uploadsSettled();
       report(ExecutionState.FINISHED, { accumulators: this.chain.accumulatorValues() });
       return ExecutionState.FINISHED;
     } catch (e) {
@@ -269,6 +270,8 @@ export class StreamTask {
         // The task fails or cancels with the first error; what closing then throws is secondary, so it is logged only.
         await this.closeOperators().catch((closeError: unknown) => this.log.warn({ err: closeError }, `Closing the operators of ${this.name} failed too.`));
       }
+      // A terminal task writes no more checkpoint files: the JobManager may delete what it does not keep.
+      await this.checkpoints.uploadsSettled();
       if (this.canceled || e instanceof TaskCanceledSignal) {
         report(ExecutionState.CANCELED);
         return ExecutionState.CANCELED;

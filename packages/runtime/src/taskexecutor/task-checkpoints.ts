@@ -36,6 +36,8 @@ export class TaskCheckpoints {
   private barriers?: CheckpointBarrierHandler;
   /** When each checkpoint in flight finished its synchronous part (the clock's ms) and how long that took. */
   private readonly syncParts = new Map<number, { endedAt: number; durationMs: number }>();
+  /** Asynchronous parts (uploads) in flight; each settles (never rejects) within the storage's bounds. */
+  private readonly uploads = new Set<Promise<void>>();
 
   constructor(private readonly host: TaskCheckpointsHost) {}
 
@@ -101,7 +103,16 @@ export class TaskCheckpoints {
     const upload = this.checkpointer.checkpoint(barrier);
     const endedAt = clock.currentTimeMillis();
     this.syncParts.set(checkpointId, { endedAt, durationMs: endedAt - start });
-    void upload.finally(() => this.syncParts.delete(checkpointId));
+    this.uploads.add(upload);
+    void upload.finally(() => {
+      this.syncParts.delete(checkpointId);
+      this.uploads.delete(upload);
+    });
+  }
+
+  /** Resolves when no upload is in flight (before the task reports a terminal state). */
+  async uploadsSettled(): Promise<void> {
+    await Promise.all([...this.uploads]);
   }
 
   /** The checkpoint completed or was aborted: the operators are told (an aborted alignment is dropped). */
