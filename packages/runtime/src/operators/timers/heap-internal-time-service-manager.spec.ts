@@ -227,7 +227,7 @@ describe('HeapInternalTimeServiceManager', () => {
       t.registerEventTimeTimer('n', 1);
       t.registerProcessingTimeTimer('n', 50);
     }
-    const ofGroup2 = [...manager.timersOfKeyGroup(2)].map((e) => `${e.domain}:${String(e.timer.key)}`).sort();
+    const ofGroup2 = (manager.timersByKeyGroup().get(2) ?? []).map((e) => `${e.domain}:${String(e.timer.key)}`).sort();
     expect(ofGroup2).toEqual(['event:bb', 'event:cc', 'processing:bb', 'processing:cc']);
   });
 

@@ -174,18 +174,6 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
     this.wakeUpAt = Number.POSITIVE_INFINITY;
   }
 
-  /** Timers of one key group, for snapshots by key-group range: [service name, event time?, timer]. */
-  *timersOfKeyGroup(keyGroup: number): Iterable<{ service: string; domain: 'event' | 'processing'; timer: InternalTimer<unknown> }> {
-    for (const s of this.serviceList) {
-      for (const timer of s.eventTimeTimers.ofKeyGroup(keyGroup)) yield { service: s.name, domain: 'event', timer };
-      for (const timer of s.processingTimeTimers.ofKeyGroup(keyGroup)) yield { service: s.name, domain: 'processing', timer };
-    }
-    const keyGroupOf = this.host.keyGroupOf;
-    for (const [service, timers] of this.restored) {
-      for (const { domain, timer } of timers) if (keyGroupOf(timer.key) === keyGroup) yield { service, domain, timer };
-    }
-  }
-
   /** Every timer by key group, in one pass (the synchronous part of a snapshot). */
   timersByKeyGroup(): Map<number, Array<{ service: string; domain: 'event' | 'processing'; timer: InternalTimer<unknown> }>> {
     const out = new Map<number, Array<{ service: string; domain: 'event' | 'processing'; timer: InternalTimer<unknown> }>>();

@@ -2,7 +2,7 @@ import { canonicalKey, isPrimitiveKey } from '../../util/canonical-key';
 import type { InternalTimer } from './timer-service';
 import { UnsupportedTimerKeyError } from './timer-ids';
 
-/** One registered timer, as the queue hands it out (poll) or lists it for snapshots (ofKeyGroup). */
+/** One registered timer, as the queue hands it out (poll) or lists it for snapshots (all). */
 export interface TimerEntry<N> extends InternalTimer<N> {
   /** The namespace's dedup id (see getInternalTimerService's `namespaceId`). */
   readonly namespaceId: string;
@@ -236,16 +236,6 @@ export class TimerQueue<N> {
       for (let i = bucket.cursor; i < bucket.keys.length; i++) {
         const key = bucket.keys[i];
         if (key !== DEAD) yield { ...bucket.entry(i), keyGroup: this.keyGroupOf(key) };
-      }
-    }
-  }
-
-  /** Live timers of one key group (unordered), for snapshots by key-group range. */
-  *ofKeyGroup(keyGroup: number): Iterable<KeyGroupTimer<N>> {
-    for (const bucket of this.heap) {
-      for (let i = bucket.cursor; i < bucket.keys.length; i++) {
-        const key = bucket.keys[i];
-        if (key !== DEAD && this.keyGroupOf(key) === keyGroup) yield { ...bucket.entry(i), keyGroup };
       }
     }
   }
