@@ -1,6 +1,7 @@
 import { mkdir, open, opendir, rename, rm, stat, unlink } from 'fs/promises';
 import { join } from 'path';
 import { CheckpointDataNotFoundError, CorruptCheckpointError } from '@flott/runtime';
+import { stateChunks } from '@flott/runtime/spi';
 import { METADATA_FILE_NAME, parseFileLocation } from './checkpoint-paths';
 
 // File operations of the file-based checkpoint storages, with the typed errors the SPI promises:
@@ -14,17 +15,27 @@ export function isErrno(e: unknown, ...codes: string[]): boolean {
 }
 
 /**
- * Writes `data` as `directory/fileName`, atomically and durably: into a temporary file (a name no
- * state file or `_metadata` can have), fsync'd, renamed into place, then the directory fsync'd so the
- * rename survives a crash. Until the rename, `fileName` does not exist; a crash leaves a temporary file.
+ * Writes `data` (one array, or chunks in order) as `directory/fileName`, atomically and durably: into
+ * a temporary file (a name no state file or `_metadata` can have), fsync'd, renamed into place, then
+ * the directory fsync'd so the rename survives a crash. Until the rename, `fileName` does not exist; a
+ * crash leaves a temporary file. Resolves with the path and the number of bytes written.
  */
-export async function writeFileAtomically(directory: string, fileName: string, data: Uint8Array, randomHex: (bytes: number) => string): Promise<string> {
+export async function writeFileAtomically(
+  directory: string,
+  fileName: string,
+  data: Uint8Array | AsyncIterable<Uint8Array>,
+  randomHex: (bytes: number) => string,
+): Promise<{ readonly path: string; readonly size: number }> {
   const target = join(directory, fileName);
   const temporary = join(directory, `.${fileName}.${randomHex(6)}.inprogress`);
   const handle = await open(temporary, 'wx');
+  let size = 0;
   try {
     try {
-      await handle.writeFile(data);
+      for await (const chunk of stateChunks(data)) {
+        await handle.write(chunk);
+        size += chunk.byteLength;
+      }
       await handle.sync();
     } finally {
       await handle.close();
@@ -36,7 +47,16 @@ export async function writeFileAtomically(directory: string, fileName: string, d
     throw e;
   }
   await syncDirectory(directory);
-  return target;
+  return { path: target, size };
+}
+
+/** Deletes one file; nothing happens when it is gone already. */
+export async function removeFile(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (e) {
+    if (!isErrno(e, 'ENOENT', 'ENOTDIR')) throw e;
+  }
 }
 
 async function syncDirectory(directory: string): Promise<void> {

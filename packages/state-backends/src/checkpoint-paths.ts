@@ -5,7 +5,8 @@ import { ConfigurationError } from '@flott/core';
 
 // Where checkpoint files go on a file system, as Flink lays them out (docs/checkpoint-format.md):
 //   <checkpoints dir>/<job id>/chk-<n>/{state files, _metadata}
-//   <checkpoints dir>/<job id>/shared/, taskowned/   (reserved for incremental checkpoints)
+//   <checkpoints dir>/<job id>/shared/     (SHARED-scope state: incremental checkpoints; deleted by discardState)
+//   <checkpoints dir>/<job id>/taskowned/  (reserved)
 //   <savepoint dir>/savepoint-<first 6 characters of the job id>-<12 random hex digits>/{state files, _metadata}
 
 export const METADATA_FILE_NAME = '_metadata';

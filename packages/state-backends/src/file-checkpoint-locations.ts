@@ -1,9 +1,9 @@
 import { randomBytes } from 'crypto';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { pathToFileURL } from 'url';
 import { assert, ConfigurationError, FlottError, type Configuration } from '@flott/core';
-import { StateOptions } from '@flott/runtime';
-import type { CheckpointLocation, StreamStateHandle } from '@flott/runtime/spi';
+import { CheckpointDataNotFoundError, StateOptions } from '@flott/runtime';
+import type { CheckpointedStateScope, CheckpointLocation, StateBytes, StreamStateHandle } from '@flott/runtime/spi';
 import {
   createDirectory,
   hasEntries,
@@ -11,6 +11,7 @@ import {
   readMetadataFile,
   readStateFile,
   removeDirectory,
+  removeFile,
   writeFileAtomically,
 } from './checkpoint-files';
 import {
@@ -107,10 +108,23 @@ export class FileCheckpointLocations {
     }
   }
 
-  /** Writes one state file into a directory location; the handle names it by a file:// URI. */
-  async writeStateFile(location: CheckpointLocation, name: string, data: Uint8Array): Promise<StreamStateHandle> {
-    const path = await writeFileAtomically(this.directoryOf(location), safeFileName(name), data, this.options.randomHex);
-    return { kind: 'file', uri: pathToFileURL(path).href, size: data.byteLength };
+  /**
+   * Writes one state file into a directory location, or for SHARED scope into the job's `shared/`
+   * directory (a savepoint's location has none: its state stays in it); the handle names the file by a
+   * file:// URI.
+   */
+  async writeStateFile(location: CheckpointLocation, name: string, data: StateBytes, scope: CheckpointedStateScope = 'EXCLUSIVE'): Promise<StreamStateHandle> {
+    const directory = (scope === 'SHARED' && this.sharedDirectoryOf(location)) || this.directoryOf(location);
+    const { path, size } = await writeFileAtomically(directory, safeFileName(name), data, this.options.randomHex);
+    return { kind: 'file', uri: pathToFileURL(path).href, size };
+  }
+
+  /** Deletes the file a handle names (shared state no retained checkpoint references); inline handles own no file. */
+  async discardState(handle: StreamStateHandle): Promise<void> {
+    if (handle.kind === 'inline') return;
+    const parsed = parseFileLocation(handle.uri);
+    if ('problem' in parsed) throw new CheckpointDataNotFoundError(handle.uri, `cannot delete this state handle: ${parsed.problem}`);
+    await removeFile(parsed.path);
   }
 
   /** Writes `<location>/_metadata` atomically; the location's directory is the external pointer. */
@@ -130,6 +144,14 @@ export class FileCheckpointLocations {
 
   discard(location: CheckpointLocation): Promise<void> {
     return removeDirectory(this.directoryOf(location));
+  }
+
+  /** `<dir>/<job id>/shared/` when `location` is one of this job's checkpoint directories. */
+  private sharedDirectoryOf(location: CheckpointLocation): string | undefined {
+    const base = this.options.checkpointsDirectory;
+    if (base === undefined) return undefined;
+    const jobDir = jobDirectory(base, this.options.jobId);
+    return dirname(this.directoryOf(location)) === jobDir ? join(jobDir, SHARED_STATE_DIRECTORY) : undefined;
   }
 
   private directoryOf(location: CheckpointLocation): string {

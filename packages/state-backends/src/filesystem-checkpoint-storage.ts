@@ -5,8 +5,11 @@ import type {
   CheckpointStorage,
   CheckpointStorageAccess,
   CheckpointStorageFactory,
+  StateBytes,
+  StateWriteOptions,
   StreamStateHandle,
 } from '@flott/runtime/spi';
+import { concatChunks } from '@flott/runtime/spi';
 import { configuredDirectories, cryptoRandomHex, FileCheckpointLocations } from './file-checkpoint-locations';
 
 /** Flink's upper bound of `execution.checkpointing.file-state-size-threshold`: inline state lives in the metadata. */
@@ -52,9 +55,14 @@ export class FileSystemCheckpointStorageAccess implements CheckpointStorageAcces
     return this.files.initializeSavepointLocation(checkpointId, targetDirectory);
   }
 
-  async writeState(location: CheckpointLocation, name: string, data: Uint8Array): Promise<StreamStateHandle> {
-    if (data.byteLength < this.options.fileStateSizeThreshold) return { kind: 'inline', data: data.slice() };
-    return this.files.writeStateFile(location, name, data);
+  async writeState(location: CheckpointLocation, name: string, data: StateBytes, options?: StateWriteOptions): Promise<StreamStateHandle> {
+    const small = await belowThreshold(data, this.options.fileStateSizeThreshold);
+    if (small.inline) return { kind: 'inline', data: small.inline };
+    return this.files.writeStateFile(location, name, small.data, options?.scope);
+  }
+
+  discardState(handle: StreamStateHandle): Promise<void> {
+    return this.files.discardState(handle);
   }
 
   readState(handle: StreamStateHandle): Promise<Uint8Array> {
@@ -72,6 +80,29 @@ export class FileSystemCheckpointStorageAccess implements CheckpointStorageAcces
   discard(location: CheckpointLocation): Promise<void> {
     return this.files.discard(location);
   }
+}
+
+/**
+ * `data` as one copied array when it is smaller than `threshold` bytes; otherwise the same bytes again as
+ * chunks (the ones read to find out, copied, then the rest), so a large stream is never held whole.
+ */
+async function belowThreshold(data: StateBytes, threshold: number): Promise<{ readonly inline: Uint8Array } | { readonly inline?: undefined; readonly data: StateBytes }> {
+  if (data instanceof Uint8Array) return data.byteLength < threshold ? { inline: data.slice() } : { data };
+  const iterator = data[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return { inline: concatChunks(head, size).slice() };
+    head.push(next.value.slice());
+    size += next.value.byteLength;
+    if (size >= threshold) break;
+  }
+  async function* replay(): AsyncIterable<Uint8Array> {
+    yield* head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { data: replay() };
 }
 
 /** `filesystem`: checkpoints as files under `execution.checkpointing.dir` (Flink's FileSystemCheckpointStorage). */

@@ -5,8 +5,10 @@ import type {
   CheckpointStorage,
   CheckpointStorageAccess,
   CheckpointStorageFactory,
+  StateBytes,
   StreamStateHandle,
 } from '@flott/runtime/spi';
+import { collectStateBytes } from '@flott/runtime/spi';
 import { configuredDirectories, cryptoRandomHex, FileCheckpointLocations } from './file-checkpoint-locations';
 
 const MEMORY_SCHEME = 'jobmanager://';
@@ -68,10 +70,13 @@ export class JobManagerCheckpointStorageAccess implements CheckpointStorageAcces
     return this.files.initializeSavepointLocation(checkpointId, targetDirectory);
   }
 
-  async writeState(_location: CheckpointLocation, name: string, data: Uint8Array): Promise<StreamStateHandle> {
-    if (data.byteLength > this.options.maxStateSize) throw new MaxStateSizeExceededError(name, data.byteLength, this.options.maxStateSize);
-    return { kind: 'inline', data: data.slice() };
+  async writeState(_location: CheckpointLocation, name: string, data: StateBytes): Promise<StreamStateHandle> {
+    const { maxStateSize } = this.options;
+    return { kind: 'inline', data: await collectStateBytes(data, maxStateSize, (size) => new MaxStateSizeExceededError(name, size, maxStateSize)) };
   }
+
+  /** State of this storage is inline (it goes with the metadata that holds it); file handles come from restored savepoints, which are not ours to delete. */
+  async discardState(): Promise<void> {}
 
   readState(handle: StreamStateHandle): Promise<Uint8Array> {
     // File handles too: a savepoint taken with the filesystem storage restores under this one.

@@ -1,6 +1,22 @@
 import type { Configuration } from '@flott/core';
 import type { StreamStateHandle } from '../snapshot/snapshot-data';
 
+/** The bytes of one state file: all at once, or its chunks in order. */
+export type StateBytes = Uint8Array | AsyncIterable<Uint8Array>;
+
+/**
+ * Flink's CheckpointedStateScope. EXCLUSIVE state belongs to one checkpoint and goes to its location
+ * (deleted with it); SHARED state may be referenced by later checkpoints (incremental checkpoints) and
+ * goes to the job's `shared/` directory, outliving the location it was written for. Savepoints are
+ * self-contained: a storage writes SHARED state of a savepoint location as EXCLUSIVE.
+ */
+export type CheckpointedStateScope = 'EXCLUSIVE' | 'SHARED';
+
+export interface StateWriteOptions {
+  /** EXCLUSIVE when not given. */
+  readonly scope?: CheckpointedStateScope;
+}
+
 /**
  * Where one checkpoint's (or savepoint's) files go: for the filesystem storage the directory
  * `<execution.checkpointing.dir>/<jobId>/chk-<id>/` (a savepoint: `<dir>/savepoint-<jobId prefix>-<random>/`),
@@ -34,9 +50,19 @@ export interface CheckpointStorageAccess {
   initializeLocation(checkpointId: number): Promise<CheckpointLocation>;
   /** A savepoint's location under `targetDirectory` (or `execution.checkpointing.savepoint-dir` when undefined). */
   initializeSavepointLocation(checkpointId: number, targetDirectory?: string): Promise<CheckpointLocation>;
-  /** Stores one state file of a snapshot in `location`; `name` is unique within the location. */
-  writeState(location: CheckpointLocation, name: string, data: Uint8Array): Promise<StreamStateHandle>;
+  /**
+   * Stores one state file of a snapshot in `location`; `name` is unique within the location (and, for
+   * SHARED scope, within the job). `data` is the whole file or its chunks in order (a backend streams
+   * state larger than it wants to hold in memory; the storage may not keep all chunks either).
+   * Checkpoints may reference SHARED files of earlier checkpoints; they are deleted only by `discardState`.
+   */
+  writeState(location: CheckpointLocation, name: string, data: StateBytes, options?: StateWriteOptions): Promise<StreamStateHandle>;
   readState(handle: StreamStateHandle): Promise<Uint8Array>;
+  /**
+   * Deletes one state file written with SHARED scope (the coordinator's SharedStateRegistry calls it
+   * when no retained checkpoint references the file any more). Inline handles and missing files are no-ops.
+   */
+  discardState(handle: StreamStateHandle): Promise<void>;
   /** Writes the location's `_metadata` last and atomically; resolves with the external pointer. */
   writeMetadata(location: CheckpointLocation, data: Uint8Array): Promise<string>;
   /**

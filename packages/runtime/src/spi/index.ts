@@ -12,7 +12,7 @@ export type { RestartBackoffStrategy } from './restart-backoff-strategy';
 export { StateBackendFactory } from './state-backend';
 export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry } from './state-backend';
 export { CheckpointStorageFactory } from './checkpoint-storage';
-export type { CheckpointStorage, CheckpointStorageAccess, CheckpointLocation } from './checkpoint-storage';
+export type { CheckpointStorage, CheckpointStorageAccess, CheckpointLocation, CheckpointedStateScope, StateBytes, StateWriteOptions } from './checkpoint-storage';
 export type { StreamStateHandle, KeyedStateHandle, OperatorSubtaskState, TaskStateSnapshot, CheckpointMetadata, OperatorStateMetadata,
   SnapshotType, KeyedStateSnapshot, KeyGroupSnapshot, KeyedStateEntry, TimerEntry, OperatorStateSnapshotData } from '../snapshot/snapshot-data';
 export { HighAvailabilityServicesFactory } from './high-availability-services';
@@ -25,3 +25,5 @@ export type { ResourceManagerDriver, ResourceEventHandler, WorkerNode, WorkerRes
 // the same canonical form as the runtime's timer service.
 export { canonicalKey, isPrimitiveKey } from '../util/canonical-key';
 export type { PrimitiveKey } from '../util/canonical-key';
+// Storages receive a state file as one array or as chunks; these read either form.
+export { stateChunks, collectStateBytes, concatChunks } from '../snapshot/state-bytes';

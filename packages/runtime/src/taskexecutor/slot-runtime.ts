@@ -306,8 +306,9 @@ function lazyCheckpointStorage(create: () => CheckpointStorageAccess): Checkpoin
   return {
     initializeLocation: (id) => get().initializeLocation(id),
     initializeSavepointLocation: (id, dir) => get().initializeSavepointLocation(id, dir),
-    writeState: (location, name, data) => get().writeState(location, name, data),
+    writeState: (location, name, data, options) => get().writeState(location, name, data, options),
     readState: (handle) => get().readState(handle),
+    discardState: (handle) => get().discardState(handle),
     writeMetadata: (location, data) => get().writeMetadata(location, data),
     readMetadata: (pointer) => get().readMetadata(pointer),
     discard: (location) => get().discard(location),

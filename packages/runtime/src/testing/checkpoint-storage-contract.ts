@@ -24,6 +24,11 @@ function pattern(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
 }
 
+/** `data` as a stream of fresh chunks of `chunkSize` bytes (the last shorter). */
+async function* chunked(data: Uint8Array, chunkSize: number): AsyncIterable<Uint8Array> {
+  for (let offset = 0; offset < data.byteLength; offset += chunkSize) yield data.slice(offset, offset + chunkSize);
+}
+
 function same(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
@@ -90,7 +95,41 @@ export function checkpointStorageContractTests(factory: CheckpointStorageFactory
       expect(handles.map((h, i) => (h.kind === 'file' ? h.size : sizes[i]))).toEqual(sizes);
     });
 
-    it('keeps concurrent writes to one location apart, from one access or several', async () => {
+    it('reads back streamed state exactly, whatever the chunking', async () => {
+      const location = await access.initializeLocation(8);
+      const sizes = [0, 1, 20 * 1024 - 1, 20 * 1024, 300 * 1024 + 7];
+      const handles = await Promise.all(sizes.map((size, i) => access.writeState(location, `op-1/streamed-${i}`, chunked(pattern(size, i), 1 + i * 4099))));
+      const read = await Promise.all(handles.map((h) => access.readState(h)));
+      expect(read.map((r, i) => same(r, pattern(sizes[i], i)))).toEqual(sizes.map(() => true));
+      expect(handles.map((h, i) => (h.kind === 'file' ? h.size : sizes[i]))).toEqual(sizes);
+      // A stream that fails part-way fails the write and leaves nothing that reads as state.
+      async function* failing(): AsyncIterable<Uint8Array> {
+        yield pattern(64 * 1024, 1);
+        throw new Error('the backend failed mid-stream');
+      }
+      await expect(access.writeState(location, 'op-1/broken', failing())).rejects.toThrow('the backend failed mid-stream');
+      if (isAbsolute(location.pointer)) expect((await readdir(location.pointer)).filter((f) => /broken|inprogress/.test(f))).toEqual([]);
+    });
+
+    it('keeps SHARED state beyond its checkpoint until discardState, and savepoints self-contained', async () => {
+      const [l1, l2] = await Promise.all([access.initializeLocation(1), access.initializeLocation(2)]);
+      const shared = await access.writeState(l1, 'op-1-sst-000001', chunked(pattern(64 * 1024, 7), 5000), { scope: 'SHARED' });
+      const exclusive = await access.writeState(l1, 'op-1-keyed', pattern(64 * 1024, 8));
+      await access.writeMetadata(l1, pattern(8, 1));
+      await access.discard(l1);
+      // Checkpoint 2 still references the shared file.
+      expect(same(await access.readState(shared), pattern(64 * 1024, 7))).toBe(true);
+      if (exclusive.kind === 'file') await expect(access.readState(exclusive)).rejects.toBeInstanceOf(CheckpointDataNotFoundError);
+      await access.discardState(shared);
+      await access.discardState(shared);
+      if (shared.kind === 'file') await expect(access.readState(shared)).rejects.toBeInstanceOf(CheckpointDataNotFoundError);
+      await access.discard(l2);
+      const savepoint = await access.initializeSavepointLocation(3, join(directory, 'savepoints'));
+      const inSavepoint = await access.writeState(savepoint, 'op-1-sst-000002', pattern(64 * 1024, 9), { scope: 'SHARED' });
+      if (inSavepoint.kind === 'file') expect(inSavepoint.uri).toContain(savepoint.pointer.split('/').pop());
+    });
+
+        it('keeps concurrent writes to one location apart, from one access or several', async () => {
       const storage = factory.create(options.config(directory));
       const accesses = [access, storage.createCheckpointStorageAccess('0123456789abcdef0123456789abcdef')];
       const location = await access.initializeLocation(4);

@@ -1,6 +1,7 @@
 import { CheckpointDataNotFoundError } from '../errors';
 import type { StreamStateHandle } from '../snapshot/snapshot-data';
-import type { CheckpointLocation, CheckpointStorageAccess } from '../spi/checkpoint-storage';
+import type { CheckpointLocation, CheckpointStorageAccess, StateBytes } from '../spi/checkpoint-storage';
+import { collectStateBytes } from '../snapshot/state-bytes';
 import type {
   CheckpointIdCounter,
   CompletedCheckpointMetadata,
@@ -33,9 +34,13 @@ export class TestingCheckpointStorage implements CheckpointStorageAccess {
     return { checkpointId, pointer: `mem://${targetDirectory ?? 'savepoints'}/savepoint-${checkpointId}` };
   }
 
-  async writeState(_location: CheckpointLocation, _name: string, data: Uint8Array): Promise<StreamStateHandle> {
+  async writeState(_location: CheckpointLocation, _name: string, data: StateBytes): Promise<StreamStateHandle> {
     if (this.failWrites) throw new Error('storage is down');
-    return { kind: 'inline', data: data.slice() };
+    return { kind: 'inline', data: await collectStateBytes(data, Number.MAX_SAFE_INTEGER, () => new Error('unreachable')) };
+  }
+
+  async discardState(): Promise<void> {
+    // Inline state goes with the metadata that holds it.
   }
 
   async readState(handle: StreamStateHandle): Promise<Uint8Array> {
