@@ -9,6 +9,8 @@ import type { CheckpointSettings } from './checkpointing-settings';
 import { decodeCheckpointMetadata } from './format';
 
 const SETTINGS: CheckpointSettings = {
+  unaligned: false,
+  alignedTimeoutMs: 0,
   intervalMs: 1_000,
   mode: 'EXACTLY_ONCE',
   timeoutMs: 10_000,

@@ -7,6 +7,16 @@ import type { CheckpointSettings } from './checkpointing-settings';
 import { encodeCheckpointMetadata } from './format';
 import type { CheckpointMetadata, OperatorSubtaskState, SnapshotType, StreamStateHandle, TaskStateSnapshot } from '../snapshot/snapshot-data';
 
+/**
+ * The barrier's alignment (Flink's CheckpointOptions.AlignmentType): savepoints always align (Flink's
+ * FORCED_ALIGNED), so do checkpoints without `unaligned.enabled` and AT_LEAST_ONCE ones (which never
+ * block); otherwise `aligned-checkpoint-timeout` (0: unaligned from the start).
+ */
+export function alignmentOf(type: SnapshotType, settings: CheckpointSettings): number {
+  if (type === 'SAVEPOINT' || !settings.unaligned || settings.mode === 'AT_LEAST_ONCE') return -1;
+  return settings.alignedTimeoutMs;
+}
+
 /** A running task attempt as the coordinator addresses it. */
 export interface CheckpointTask {
   readonly attemptId: string;
@@ -14,7 +24,8 @@ export interface CheckpointTask {
   readonly subtaskIndex: number;
   /** Sources get the trigger; the others get the barrier in-band. */
   readonly isSource: boolean;
-  trigger(checkpointId: number, timestamp: number, location: string): Promise<void>;
+  /** `alignedTimeoutMs` as the barrier carries it (network/buffer-format.ts): < 0 aligned, 0 unaligned, > 0 switches after. */
+  trigger(checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void>;
   notify(checkpointId: number, completed: boolean): Promise<void>;
 }
 
@@ -241,9 +252,10 @@ export class CheckpointCoordinator {
       acknowledged: 0, tasks: tasks.length,
     });
     this.opts.log.info({ checkpointId }, `Triggering ${type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${checkpointId} (type=${type}) @ ${timestamp} for job ${this.opts.jobId}.`);
+    const alignedTimeoutMs = alignmentOf(type, this.opts.settings);
     for (const t of tasks) {
       if (!t.isSource) continue;
-      t.trigger(checkpointId, timestamp, location.pointer).catch((e: unknown) => {
+      t.trigger(checkpointId, timestamp, location.pointer, alignedTimeoutMs).catch((e: unknown) => {
         this.abort(checkpointId, new CheckpointDeclinedError(checkpointId, `the trigger did not reach a source task`, e), false);
       });
     }

@@ -22,6 +22,10 @@ export interface CheckpointSettings {
   readonly tolerableFailures: number;
   readonly numRetained: number;
   readonly retention: 'NO_EXTERNALIZED_CHECKPOINTS' | 'DELETE_ON_CANCELLATION' | 'RETAIN_ON_CANCELLATION';
+  /** `unaligned.enabled`: in-flight data goes into the checkpoint instead of waiting for alignment. */
+  readonly unaligned: boolean;
+  /** `aligned-checkpoint-timeout` (with `unaligned`): 0 starts unaligned, > 0 switches after that long. */
+  readonly alignedTimeoutMs: number;
 }
 
 export function checkpointSettingsOf(config: Configuration): CheckpointSettings {
@@ -34,5 +38,7 @@ export function checkpointSettingsOf(config: Configuration): CheckpointSettings 
     tolerableFailures: config.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER),
     numRetained: config.get(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS),
     retention: config.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION),
+    unaligned: config.get(CheckpointingOptions.ENABLE_UNALIGNED),
+    alignedTimeoutMs: config.get(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT),
   };
 }

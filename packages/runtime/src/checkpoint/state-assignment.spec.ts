@@ -77,4 +77,22 @@ describe('state assignment on restore', () => {
     const metadata = checkpointOf({ ...graph.vertices[0], maxParallelism: 256 });
     expect(() => checkStateFitsJob(metadata, graph, false, 'chk-7')).toThrow(/had max parallelism 256 and now has 128; keyed state cannot change its number of key groups/);
   });
+
+  it('gives each subtask its own in-flight data of an unaligned checkpoint, and refuses it at another parallelism', () => {
+    const base = checkpointOf(vertex);
+    const inFlight = (tag: number) => ({ kind: 'inline' as const, data: Uint8Array.of(tag) });
+    const metadata: CheckpointMetadata = {
+      ...base,
+      operators: [{ ...base.operators[0], subtasks: base.operators[0].subtasks.map((s, i) => (i === 2 ? { ...s, inputChannels: inFlight(42) } : s)) }],
+    };
+    const atFour = { ...vertex, parallelism: 4 };
+    expect(taskRestoreFor(metadata, atFour, 2)!.inputChannels).toEqual(inFlight(42));
+    expect(taskRestoreFor(metadata, atFour, 1)!.inputChannels).toBeUndefined();
+    const graphAtFour = { ...graph, vertices: [atFour] };
+    expect(() => checkStateFitsJob(metadata, graphAtFour, false, 'chk-7')).not.toThrow();
+    expect(() => checkStateFitsJob(metadata, graph, false, 'chk-7')).toThrow(
+      `Failed to restore from chk-7: it is an unaligned checkpoint with in-flight data, which restores only at the parallelism it was taken at, ` +
+        `and operator '${vertex.operators[0].name}' had parallelism 4, now 2. Restore at the old parallelism, or rescale from a savepoint (savepoints are always aligned).`,
+    );
+  });
 });

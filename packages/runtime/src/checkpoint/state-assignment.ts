@@ -11,7 +11,7 @@ export class StateRestoreError extends FlottError {
 }
 
 function hasState(op: OperatorStateMetadata): boolean {
-  return op.subtasks.some((s) => s.keyed !== undefined || s.operator !== undefined);
+  return op.subtasks.some((s) => s.keyed !== undefined || s.operator !== undefined || s.inputChannels !== undefined);
 }
 
 /**
@@ -24,9 +24,18 @@ function hasState(op: OperatorStateMetadata): boolean {
 export function checkStateFitsJob(metadata: CheckpointMetadata, jobGraph: JobGraph, allowUnclaimed: boolean, source: string): void {
   const operators = new Map<string, JobVertexDescriptor>();
   for (const v of jobGraph.vertices) for (const op of v.operators) operators.set(op.operatorId, v);
+  const withInFlightData = metadata.operators.some((op) => op.subtasks.some((s) => s.inputChannels !== undefined));
   for (const op of metadata.operators) {
-    if (!hasState(op)) continue;
     const vertex = operators.get(op.operatorId);
+    if (withInFlightData && vertex && vertex.parallelism !== op.parallelism) {
+      throw new StateRestoreError(
+        `Failed to restore from ${source}: it is an unaligned checkpoint with in-flight data, which restores only at the parallelism ` +
+          `it was taken at, and operator '${op.name}' had parallelism ${op.parallelism}, now ${vertex.parallelism}. Restore at the old ` +
+          `parallelism, or rescale from a savepoint (savepoints are always aligned).`,
+        { operatorId: op.operatorId, source },
+      );
+    }
+    if (!hasState(op)) continue;
     if (!vertex) {
       if (allowUnclaimed) continue;
       throw new StateRestoreError(
@@ -62,5 +71,8 @@ export function taskRestoreFor(metadata: CheckpointMetadata, vertex: JobVertexDe
     const operator = op.subtasks.map((s) => s.operator);
     operators[operatorId] = { keyed, operator };
   }
-  return Object.keys(operators).length > 0 ? { checkpointId: metadata.checkpointId, operators } : undefined;
+  const head = metadata.operators.find((o) => o.operatorId === vertex.operators[0]?.operatorId);
+  const inputChannels = head?.parallelism === vertex.parallelism ? head.subtasks[subtaskIndex]?.inputChannels : undefined;
+  if (Object.keys(operators).length === 0 && !inputChannels) return undefined;
+  return { checkpointId: metadata.checkpointId, operators, ...(inputChannels ? { inputChannels } : {}) };
 }

@@ -54,6 +54,8 @@ export interface OperatorRestore {
 export interface TaskRestore {
   readonly checkpointId: number;
   readonly operators: Readonly<Record<string, OperatorRestore>>;
+  /** The in-flight data of this subtask's input channels an unaligned checkpoint stored (same parallelism only). */
+  readonly inputChannels?: StreamStateHandle;
 }
 
 /** Everything a TaskExecutor needs to run one subtask attempt (Flink's TaskDeploymentDescriptor). */

@@ -54,7 +54,7 @@ describe('JobMaster with checkpoints', () => {
     await allRunning();
     await cp.advance(1_000);
     const sources = te.submittedTasks.filter((t) => t.vertex.operators[0].operatorId === SOURCE_OP);
-    expect(te.checkpointTriggers).toEqual(sources.map((t) => ({ attemptId: t.attemptId, checkpointId: 1, timestamp: 3_000, location: `mem://${JOB_GRAPH.jobId}/chk-1` })));
+    expect(te.checkpointTriggers).toEqual(sources.map((t) => ({ attemptId: t.attemptId, checkpointId: 1, timestamp: 3_000, location: `mem://${JOB_GRAPH.jobId}/chk-1`, alignedTimeoutMs: -1 })));
 
     const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address);
     const stateOf = (subtask: number, opId: string): TaskStateSnapshot =>

@@ -150,7 +150,7 @@ export class JobMaster implements JobMasterGateway {
         vertexId: v.jobVertex.id,
         subtaskIndex: v.subtaskIndex,
         isSource: v.jobVertex.inputs.length === 0,
-        trigger: (id, ts, location) => gateway.triggerCheckpoint(attemptId, id, ts, location),
+        trigger: (id, ts, location, alignedTimeoutMs) => gateway.triggerCheckpoint(attemptId, id, ts, location, alignedTimeoutMs),
         notify: (id, completed) => gateway.notifyCheckpoint(attemptId, id, completed),
       });
     }

@@ -4,12 +4,12 @@ import { CorruptNetworkBufferError } from './network-errors';
 describe('buffer format', () => {
   it.each<NetworkEvent>([
     { kind: 'end-of-partition' },
-    { kind: 'barrier', checkpointId: 123456789012, timestamp: 1_700_000_000_123, location: 's3://bucket/checkpoints/j/chk-123456789012' },
+    { kind: 'barrier', checkpointId: 123456789012, timestamp: 1_700_000_000_123, alignedTimeoutMs: 30_000, location: 's3://bucket/checkpoints/j/chk-123456789012' },
     { kind: 'latency-marker', markedTime: 5, operatorId: 'ö-operator', subtaskIndex: 4_000_000_000 },
     { kind: 'watermark-status', idle: true },
     { kind: 'watermark-status', idle: false },
   ])('writes and reads %j in exactly encodedEventSize bytes', (event) => {
-    const buf = Buffer.alloc(64);
+    const buf = Buffer.alloc(128);
     const end = writeEvent(buf, 3, event);
     expect(end - 3).toBe(encodedEventSize(event));
     expect(readEvent(buf, 3, end)).toEqual({ event, next: end });

@@ -37,8 +37,13 @@ export const MIN_RECORD_ROOM = RECORD_TS_HEADER + 1;
 export type NetworkEvent =
   | { kind: 'watermark'; timestamp: number }
   | { kind: 'end-of-partition' }
-  /** A checkpoint barrier with the location its snapshots go to (the storage's pointer: a savepoint's differs). */
-  | { kind: 'barrier'; checkpointId: number; timestamp: number; location: string }
+  /**
+   * A checkpoint barrier with the location its snapshots go to (the storage's pointer: a savepoint's
+   * differs) and its alignment (Flink's CheckpointOptions): `alignedTimeoutMs` < 0 always aligns
+   * (savepoints, unaligned checkpoints disabled), 0 is unaligned from the start, > 0 aligns until that
+   * long after `timestamp` and then switches to unaligned.
+   */
+  | { kind: 'barrier'; checkpointId: number; timestamp: number; alignedTimeoutMs: number; location: string }
   | { kind: 'latency-marker'; markedTime: number; operatorId: string; subtaskIndex: number }
   /** Flink's WatermarkStatus: an idle channel is left out of the consumer's watermark minimum. */
   | { kind: 'watermark-status'; idle: boolean };
@@ -61,7 +66,7 @@ export function encodedEventSize(event: NetworkEvent): number {
     case 'end-of-partition':
       return 1;
     case 'barrier':
-      return 19 + Buffer.byteLength(event.location, 'utf8');
+      return 27 + Buffer.byteLength(event.location, 'utf8');
     case 'latency-marker':
       return 15 + Buffer.byteLength(event.operatorId, 'utf8');
     case 'watermark-status':
@@ -83,9 +88,10 @@ export function writeEvent(buf: Buffer, pos: number, event: NetworkEvent): numbe
       buf[pos] = TAG_BARRIER;
       buf.writeDoubleLE(event.checkpointId, pos + 1);
       buf.writeDoubleLE(event.timestamp, pos + 9);
-      const n = buf.write(event.location, pos + 19, 'utf8');
-      buf.writeUInt16LE(n, pos + 17);
-      return pos + 19 + n;
+      buf.writeDoubleLE(event.alignedTimeoutMs, pos + 17);
+      const n = buf.write(event.location, pos + 27, 'utf8');
+      buf.writeUInt16LE(n, pos + 25);
+      return pos + 27 + n;
     }
     case 'latency-marker': {
       buf[pos] = TAG_LATENCY_MARKER;
@@ -112,17 +118,18 @@ export function readEvent(buf: Buffer, pos: number, end: number): { event: Netwo
     case TAG_END_OF_PARTITION:
       return { event: { kind: 'end-of-partition' }, next: pos + 1 };
     case TAG_BARRIER: {
-      need(19);
-      const n = buf.readUInt16LE(pos + 17);
-      need(19 + n);
+      need(27);
+      const n = buf.readUInt16LE(pos + 25);
+      need(27 + n);
       return {
         event: {
           kind: 'barrier',
           checkpointId: buf.readDoubleLE(pos + 1),
           timestamp: buf.readDoubleLE(pos + 9),
-          location: buf.toString('utf8', pos + 19, pos + 19 + n),
+          alignedTimeoutMs: buf.readDoubleLE(pos + 17),
+          location: buf.toString('utf8', pos + 27, pos + 27 + n),
         },
-        next: pos + 19 + n,
+        next: pos + 27 + n,
       };
     }
     case TAG_LATENCY_MARKER: {

@@ -8,6 +8,7 @@ export { ResultPartition } from './result-partition';
 export type { ResultPartitionStats } from './result-partition';
 export type { SubpartitionStats } from './subpartition';
 export { InputGate } from './input-gate';
+export type { ChannelRecorder, BarrierEvent } from './input-channel';
 export type { InputGateStats } from './input-gate';
 export { ElementKind } from './input-element';
 export type { InputElement } from './input-element';

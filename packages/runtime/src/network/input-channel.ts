@@ -1,21 +1,49 @@
 import { NO_TIMESTAMP, copyBytes, type RecordDecoder } from '@flott/core';
 import {
-  TAG_END_OF_PARTITION, TAG_RECORD, TAG_RECORD_TS, TAG_WATERMARK, readEvent, readU32,
+  TAG_END_OF_PARTITION, TAG_RECORD, TAG_RECORD_TS, TAG_WATERMARK, readEvent, readU32, type NetworkEvent,
 } from './buffer-format';
 import { ElementKind, type InputElement } from './input-element';
 import { CorruptNetworkBufferError } from './network-errors';
-import type { ConsumerEndpoint } from './transport';
+import { BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, type ConsumerEndpoint } from './transport';
 
 /** What a channel tells its gate. */
 export interface InputChannelOwner {
   channelHasData(channel: InputChannel): void;
   bufferCountChanged(delta: number): void;
+  /** An unaligned barrier arrived: the data queued ahead of it is decoded (and recorded, when recording). */
+  priorityBarrier(channel: InputChannel, barrier: BarrierEvent): void;
 }
 
+export type BarrierEvent = Extract<NetworkEvent, { kind: 'barrier' }>;
+
 /**
- * Consumer side of one channel: queues received buffers (at most the credits it granted), decodes
- * them entry by entry with its own decoder, and returns each buffer with one credit as soon as it is
- * fully decoded. Runs on the consuming task's event loop only.
+ * Receives the elements of a channel that belong to an unaligned checkpoint's channel state (Flink's
+ * ChannelStateWriter, fed per channel): every element decoded while the channel records, in order.
+ * Returning false stops the recording (the checkpoint's barrier, or the channel's end, was reached).
+ */
+export interface ChannelRecorder {
+  record(element: Readonly<InputElement>): boolean;
+}
+
+/** The raw buffer of the decoded-ahead elements before it goes back to the producer once they are consumed. */
+interface RecycleMarker {
+  readonly recycle: ArrayBuffer;
+  readonly credited: boolean;
+}
+
+type BacklogItem = InputElement | RecycleMarker;
+
+/**
+ * Consumer side of one channel: queues received buffers (at most the credits it granted, plus the
+ * ones an unaligned barrier pushed without credit), decodes them entry by entry with its own decoder,
+ * and returns each buffer with one credit as soon as it is fully decoded. Runs on the consuming task's
+ * event loop only.
+ *
+ * Unaligned checkpoints decode ahead: when an unaligned barrier arrives, or while the channel records
+ * for a checkpoint, buffers are decoded as they arrive into a backlog of elements (the decoder is
+ * stateful, so bytes cannot be stored and decoded later by another one); the raw buffers stay held,
+ * uncredited, until their elements are consumed, so the backlog is bounded like the queue. Restored
+ * channel state is a backlog too, consumed before anything the channel receives.
  */
 export class InputChannel {
   /** Set by the gate while the channel sits in its queue of channels with data. */
@@ -25,6 +53,13 @@ export class InputChannel {
   blocked = false;
   private readonly queuedBuffers: ArrayBuffer[] = [];
   private readonly queuedLengths: number[] = [];
+  private readonly queuedCredited: boolean[] = [];
+  private currentCredited = true;
+  private backlog: BacklogItem[] = [];
+  private backlogHead = 0;
+  /** While set, decoded-ahead elements are held, not recycled (see decodeAhead). */
+  private deferRecycle = false;
+  private recorder: ChannelRecorder | undefined;
   private ab: ArrayBuffer | undefined;
   private buf: Buffer | undefined;
   private pos = 0;
@@ -47,28 +82,94 @@ export class InputChannel {
   connect(endpoint: ConsumerEndpoint): void {
     if (this.endpoint) throw new Error(`Assertion failed: input channel ${this.index} is already connected`);
     this.endpoint = endpoint;
-    endpoint.onBuffer((ab, length) => this.onBuffer(ab, length));
+    endpoint.onBuffer((ab, length, flags) => this.onBuffer(ab, length, flags));
     this.unusedCredits = this.initialCredits;
     endpoint.sendCredit(this.initialCredits, []);
   }
 
   hasData(): boolean {
-    return this.buf !== undefined || this.queuedBuffers.length > 0;
+    return this.backlogHead < this.backlog.length || this.buf !== undefined || this.queuedBuffers.length > 0;
   }
 
-  /** True while a buffer is partly decoded (the gate stays on this channel until it is done). */
+  /** True while a buffer (or the backlog) is partly consumed (the gate stays on this channel until it is done). */
   isInsideBuffer(): boolean {
-    return this.buf !== undefined;
+    return this.buf !== undefined || this.backlogHead < this.backlog.length;
   }
 
   /** Fills `out` with the next element and returns true, or returns false when nothing is buffered. */
   next(out: InputElement): boolean {
+    while (this.backlogHead < this.backlog.length) {
+      const item = this.backlog[this.backlogHead++];
+      if (this.backlogHead === this.backlog.length) {
+        this.backlog = [];
+        this.backlogHead = 0;
+      }
+      if ('recycle' in item) {
+        this.giveBack(item.recycle, item.credited);
+        continue;
+      }
+      out.kind = item.kind;
+      out.value = item.value;
+      out.timestamp = item.timestamp;
+      out.event = item.event;
+      if (item.kind === ElementKind.EVENT && item.event?.kind === 'end-of-partition') this.markEnded();
+      return true;
+    }
+    return this.decode(out);
+  }
+
+  /**
+   * Elements restored from a checkpoint's channel state: consumed before anything received. Only
+   * before the first element is consumed.
+   */
+  restoreBacklog(elements: readonly InputElement[]): void {
+    this.backlog.splice(this.backlogHead, 0, ...elements);
+    if (elements.length > 0) this.owner.channelHasData(this);
+  }
+
+  /**
+   * Starts recording for an unaligned checkpoint: the elements not consumed yet are recorded now
+   * (decoded ahead, unless `barrierReceived`: then only those queued ahead of the barrier, which are
+   * all in the backlog), then, unless the recorder is done, every element as it arrives.
+   */
+  startRecording(recorder: ChannelRecorder, barrierReceived: boolean): void {
+    for (let i = this.backlogHead; i < this.backlog.length; i++) {
+      const item = this.backlog[i];
+      if ('recycle' in item) continue;
+      if (!recorder.record(item)) return;
+    }
+    if (barrierReceived || this.ended) return;
+    this.recorder = recorder;
+    this.decodeAhead();
+  }
+
+  stopRecording(): void {
+    this.recorder = undefined;
+  }
+
+  /** Decodes everything queued into the backlog, recording each element while a recorder is set. */
+  private decodeAhead(): void {
+    this.deferRecycle = true;
+    try {
+      for (;;) {
+        const element: InputElement = { kind: ElementKind.RECORD, value: undefined, timestamp: NO_TIMESTAMP, channel: this.index, event: undefined };
+        if (!this.decode(element)) return;
+        this.backlog.push(element);
+        if (this.recorder && !this.recorder.record(element)) this.recorder = undefined;
+      }
+    } finally {
+      this.deferRecycle = false;
+    }
+  }
+
+  private decode(out: InputElement): boolean {
     for (;;) {
       let buf = this.buf;
       if (buf === undefined) {
         if (this.queuedBuffers.length === 0) return false;
         const ab = this.queuedBuffers.shift() as ArrayBuffer;
         this.end = this.queuedLengths.shift() as number;
+        this.currentCredited = this.queuedCredited.shift() as boolean;
         this.ab = ab;
         this.buf = buf = Buffer.from(ab);
         this.pos = 0;
@@ -145,9 +246,7 @@ export class InputChannel {
       this.pos = next;
       if (tag === TAG_END_OF_PARTITION) {
         this.recycleCurrent();
-        this.ended = true;
-        // Nothing follows end-of-partition; closing frees the transport (and lets worker threads exit).
-        this.endpoint?.close();
+        if (!this.deferRecycle) this.markEnded();
       } else if (next >= end) {
         this.recycleCurrent();
       }
@@ -155,12 +254,25 @@ export class InputChannel {
     }
   }
 
+  private markEnded(): void {
+    this.ended = true;
+    this.recorder = undefined;
+    // Nothing follows end-of-partition; closing frees the transport (and lets worker threads exit).
+    this.endpoint?.close();
+  }
+
   release(): void {
     if (this.released) return;
     this.released = true;
-    const dropped = this.queuedBuffers.length + (this.buf !== undefined ? 1 : 0);
+    let held = 0;
+    for (let i = this.backlogHead; i < this.backlog.length; i++) if ('recycle' in this.backlog[i]) held++;
+    const dropped = this.queuedBuffers.length + (this.buf !== undefined ? 1 : 0) + held;
+    this.backlog = [];
+    this.backlogHead = 0;
+    this.recorder = undefined;
     this.queuedBuffers.length = 0;
     this.queuedLengths.length = 0;
+    this.queuedCredited.length = 0;
     this.buf = undefined;
     this.ab = undefined;
     this.span = undefined;
@@ -168,25 +280,60 @@ export class InputChannel {
     this.endpoint?.close();
   }
 
-  private onBuffer(ab: ArrayBuffer, length: number): void {
+  private onBuffer(ab: ArrayBuffer, length: number, flags: number): void {
     if (this.released) return;
-    if (this.unusedCredits <= 0) {
-      throw new Error(`Assertion failed: input channel ${this.index} received a buffer without credit`);
+    if (flags & BUFFER_PRIORITY) {
+      this.onPriorityBuffer(ab, length);
+      return;
     }
-    this.unusedCredits--;
+    const credited = (flags & BUFFER_WITHOUT_CREDIT) === 0;
+    if (credited) {
+      if (this.unusedCredits <= 0) throw new Error(`Assertion failed: input channel ${this.index} received a buffer without credit`);
+      this.unusedCredits--;
+    }
     this.queuedBuffers.push(ab);
     this.queuedLengths.push(length);
+    this.queuedCredited.push(credited);
     this.owner.bufferCountChanged(1);
+    if (this.recorder) this.decodeAhead();
     this.owner.channelHasData(this);
   }
 
-  /** Gives the fully decoded buffer back with one credit (state is consistent first: this may re-enter onBuffer). */
+  /**
+   * An unaligned barrier, alone in its buffer: everything queued ahead of it is decoded now (recorded
+   * when this channel records for its checkpoint), so what arrives later lies behind it. The gate hands
+   * the barrier to the task ahead of all data, as unaligned (alignedTimeoutMs 0) whatever it said.
+   */
+  private onPriorityBuffer(ab: ArrayBuffer, length: number): void {
+    const buf = Buffer.from(ab, 0, length);
+    const { event } = readEvent(buf, 0, length);
+    this.endpoint?.sendCredit(0, [ab]);
+    if (event.kind !== 'barrier') throw new CorruptNetworkBufferError(`A priority buffer holds a ${event.kind} event, not a barrier`, { kind: event.kind });
+    const barrier: BarrierEvent = { ...event, alignedTimeoutMs: 0 };
+    this.decodeAhead();
+    if (this.recorder && !this.recorder.record({ kind: ElementKind.EVENT, value: undefined, timestamp: NO_TIMESTAMP, channel: this.index, event: barrier })) {
+      this.recorder = undefined;
+    }
+    this.owner.priorityBarrier(this, barrier);
+  }
+
+  /**
+   * The current buffer is decoded: it goes back with one credit (none for a buffer sent without), or,
+   * while decoding ahead, once the elements decoded from it are consumed. State is consistent first:
+   * this may re-enter onBuffer.
+   */
   private recycleCurrent(): void {
     const ab = this.ab as ArrayBuffer;
+    const credited = this.currentCredited;
     this.ab = undefined;
     this.buf = undefined;
+    if (this.deferRecycle) this.backlog.push({ recycle: ab, credited });
+    else this.giveBack(ab, credited);
+  }
+
+  private giveBack(ab: ArrayBuffer, credited: boolean): void {
     this.owner.bufferCountChanged(-1);
-    this.unusedCredits++;
-    this.endpoint?.sendCredit(1, [ab]);
+    if (credited) this.unusedCredits++;
+    this.endpoint?.sendCredit(credited ? 1 : 0, [ab]);
   }
 }

@@ -38,7 +38,7 @@ describe('InputGate channel blocking (checkpoint alignment)', () => {
   it('holds back a blocked channel, even the rest of a buffer it was reading, and releases it in order', async () => {
     const { producers, gate } = twoChannels();
     producers[0].emit('a1', 0, 0);
-    producers[0].broadcastEvent({ kind: 'barrier', checkpointId: 1, timestamp: 0, location: 'l' });
+    producers[0].broadcastEvent({ kind: 'barrier', checkpointId: 1, timestamp: 0, alignedTimeoutMs: -1, location: 'l' });
     producers[0].emit('a2', 0, 0);
     producers[0].flushAll();
     await settle();
@@ -50,7 +50,7 @@ describe('InputGate channel blocking (checkpoint alignment)', () => {
     producers[0].flushAll();
     await settle();
     expect(pollReady(gate)).toEqual(['1:b1']);
-    producers[1].broadcastEvent({ kind: 'barrier', checkpointId: 1, timestamp: 0, location: 'l' });
+    producers[1].broadcastEvent({ kind: 'barrier', checkpointId: 1, timestamp: 0, alignedTimeoutMs: -1, location: 'l' });
     await settle();
     expect(pollReady(gate)).toEqual(['1:barrier1']);
     gate.resumeChannels();
@@ -60,7 +60,7 @@ describe('InputGate channel blocking (checkpoint alignment)', () => {
 
   it('does not wake a waiter for data of a blocked channel', async () => {
     const { producers, gate } = twoChannels();
-    producers[0].broadcastEvent({ kind: 'barrier', checkpointId: 4, timestamp: 0, location: 'l' });
+    producers[0].broadcastEvent({ kind: 'barrier', checkpointId: 4, timestamp: 0, alignedTimeoutMs: -1, location: 'l' });
     await settle();
     expect(pollReady(gate, (ch) => gate.blockChannel(ch))).toEqual(['0:barrier4']);
     let woken = false;

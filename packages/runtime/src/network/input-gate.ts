@@ -1,5 +1,5 @@
 import { NO_TIMESTAMP, type RecordSerializer } from '@flott/core';
-import { InputChannel, type InputChannelOwner } from './input-channel';
+import { InputChannel, type BarrierEvent, type ChannelRecorder, type InputChannelOwner } from './input-channel';
 import { ElementKind, type InputElement } from './input-element';
 import { initialCreditsPerChannel, type NetworkConfig } from './network-config';
 import { NetworkReleasedError } from './network-errors';
@@ -32,12 +32,23 @@ export class InputGate implements InputChannelOwner {
   private maxBuffersQueued = 0;
   private waiter: { promise: Promise<void>; resolve: () => void } | undefined;
   private released = false;
+  /** Unaligned barriers that arrived, by channel, handed out ahead of all data. */
+  private readonly priorityBarriers: Array<{ channel: number; barrier: BarrierEvent }> = [];
+  private readonly onPriorityEvent: (() => void) | undefined;
 
-  constructor(opts: { gateIndex: number; numChannels: number; config: NetworkConfig; serializer: RecordSerializer<unknown> }) {
+  constructor(opts: {
+    gateIndex: number;
+    numChannels: number;
+    config: NetworkConfig;
+    serializer: RecordSerializer<unknown>;
+    /** Called when an unaligned barrier arrives (the task handles it even while its outputs are back-pressured). */
+    onPriorityEvent?: () => void;
+  }) {
     if (!Number.isInteger(opts.numChannels) || opts.numChannels < 1) {
       throw new Error(`Assertion failed: numChannels must be a positive integer, got ${opts.numChannels}`);
     }
     this.gateIndex = opts.gateIndex;
+    this.onPriorityEvent = opts.onPriorityEvent;
     const credits = initialCreditsPerChannel(opts.config, opts.numChannels);
     this.channels = [];
     for (let i = 0; i < opts.numChannels; i++) {
@@ -91,8 +102,16 @@ export class InputGate implements InputChannelOwner {
   }
 
   /** Resolves when pollNext may return something (or the gate is finished or released). */
+  /**
+   * The next unaligned barrier that arrived, ahead of all data (pollNext never returns these): the task
+   * takes them even while it cannot take data.
+   */
+  pollPriorityBarrier(): { readonly channel: number; readonly barrier: BarrierEvent } | undefined {
+    return this.priorityBarriers.shift();
+  }
+
   whenAvailable(): Promise<void> {
-    if (this.current !== undefined || this.channelsWithData.length > 0 || this.isFinished() || this.released) {
+    if (this.current !== undefined || this.channelsWithData.length > 0 || this.priorityBarriers.length > 0 || this.isFinished() || this.released) {
       return Promise.resolve();
     }
     if (!this.waiter) {
@@ -112,6 +131,7 @@ export class InputGate implements InputChannelOwner {
     this.released = true;
     for (const ch of this.channels) ch.release();
     this.channelsWithData.length = 0;
+    this.priorityBarriers.length = 0;
     this.current = undefined;
     this.wake();
   }
@@ -148,6 +168,33 @@ export class InputGate implements InputChannelOwner {
       }
     }
     if (woke) this.wake();
+  }
+
+  /** See InputChannel.startRecording. */
+  startRecording(channel: number, recorder: ChannelRecorder, barrierReceived: boolean): void {
+    this.channelAt(channel).startRecording(recorder, barrierReceived);
+  }
+
+  stopRecording(channel: number): void {
+    this.channelAt(channel).stopRecording();
+  }
+
+  /** Channel state restored from an unaligned checkpoint, consumed before anything the channel receives. */
+  restoreChannelState(channel: number, elements: readonly InputElement[]): void {
+    this.channelAt(channel).restoreBacklog(elements);
+  }
+
+  priorityBarrier(channel: InputChannel, barrier: BarrierEvent): void {
+    if (this.released) return;
+    this.priorityBarriers.push({ channel: channel.index, barrier });
+    this.wake();
+    this.onPriorityEvent?.();
+  }
+
+  private channelAt(channel: number): InputChannel {
+    const ch = this.channels[channel];
+    if (ch === undefined) throw new Error(`Assertion failed: gate ${this.gateIndex} has no channel ${channel}`);
+    return ch;
   }
 
   channelHasData(channel: InputChannel): void {

@@ -45,7 +45,7 @@ describe('ResultPartition -> InputGate over a local channel', () => {
     const { partition, gates } = pair(defaultNetworkConfig());
     const events: NetworkEvent[] = [
       { kind: 'watermark', timestamp: 10 },
-      { kind: 'barrier', checkpointId: 7, timestamp: 1234, location: '/checkpoints/job/chk-7' },
+      { kind: 'barrier', checkpointId: 7, timestamp: 1234, alignedTimeoutMs: -1, location: '/checkpoints/job/chk-7' },
       { kind: 'latency-marker', markedTime: 99, operatorId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', subtaskIndex: 3 },
       { kind: 'watermark', timestamp: 20 },
     ];

@@ -70,6 +70,18 @@ export class ResultPartition<T> implements SubpartitionOwner {
     for (const sp of this.subpartitions) sp.writeEvent(event);
   }
 
+  /** An unaligned checkpoint barrier overtakes what every subpartition holds (PipelinedSubpartition.writePriorityEvent). */
+  broadcastPriorityEvent(event: NetworkEvent): void {
+    if (!this.writable) this.failWrite(0);
+    for (const sp of this.subpartitions) sp.writePriorityEvent(event);
+  }
+
+  /** See PipelinedSubpartition.timeOutBarrier. */
+  timeOutBarrier(checkpointId: number): void {
+    if (!this.writable) return;
+    for (const sp of this.subpartitions) sp.timeOutBarrier(checkpointId);
+  }
+
   /** Sends every partly filled buffer (buffer timeout or explicit flush); empty ones send nothing. */
   flushAll(): void {
     if (this.released) return;

@@ -5,7 +5,7 @@ import {
 } from './buffer-format';
 import type { NetworkConfig } from './network-config';
 import { BufferOverdraftError } from './network-errors';
-import type { ProducerEndpoint } from './transport';
+import { BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, type ProducerEndpoint } from './transport';
 
 /** What a subpartition needs from its ResultPartition: the shared buffer pool and availability tracking. */
 export interface SubpartitionOwner {
@@ -46,6 +46,8 @@ export class PipelinedSubpartition<T> {
   private available = true;
   private endpoint: ProducerEndpoint | undefined;
   private released = false;
+  /** The last aligned barrier written, while it waits in the queue: how many queued buffers up to and including its own. */
+  private queuedBarrier: { event: NetworkEvent; buffersUpToIt: number } | undefined;
 
   constructor(
     readonly index: number,
@@ -101,6 +103,72 @@ export class PipelinedSubpartition<T> {
     if (this.buf === undefined || this.limit - this.pos < size) this.nextBuffer();
     this.pos = writeEvent(this.buf as Buffer, this.pos, event);
     this.flush();
+    if (event.kind === 'barrier') {
+      // Finished into the queue (or sent) by the flush, unless no credit was left: then it is the current buffer.
+      const buffersUpToIt = this.queuedBuffers.length + (this.pos > 0 ? 1 : 0);
+      this.queuedBarrier = buffersUpToIt > 0 ? { event, buffersUpToIt } : undefined;
+    }
+  }
+
+  /**
+   * Aligned-checkpoint-timeout on the output side (Flink's timeout of a barrier in the output queue):
+   * when the barrier of `checkpointId` still waits here, the data ahead of it and it go out at once
+   * (as for an unaligned barrier), followed by a copy of the barrier marked PRIORITY, so the consumer
+   * switches to unaligned without waiting for the back-pressured data. The in-band copy is ignored there.
+   */
+  timeOutBarrier(checkpointId: number): void {
+    const queued = this.queuedBarrier;
+    if (queued === undefined || queued.event.kind !== 'barrier' || queued.event.checkpointId !== checkpointId || this.endpoint === undefined) return;
+    this.queuedBarrier = undefined;
+    this.writePriorityEvent(queued.event);
+  }
+
+  /**
+   * An unaligned checkpoint barrier overtakes everything written so far (Flink's priority event): the
+   * current buffer and the queued ones go to the consumer at once, with credit where some is left and
+   * without otherwise (the consumer stores them with the checkpoint as channel state), then the barrier
+   * alone in a buffer marked PRIORITY. Before a consumer is attached, the barrier is queued in-band
+   * instead (nothing is in flight then). Bound: at most maxBuffersPerChannel + maxOverdraftBuffers + 2
+   * buffers go out without credit per barrier.
+   */
+  writePriorityEvent(event: NetworkEvent): void {
+    const size = encodedEventSize(event);
+    if (size > this.limit) throw new Error(`Assertion failed: event of ${size} bytes exceeds the segment size ${this.limit}`);
+    if (this.pos > 0) {
+      this.queuedBuffers.push(this.ab!);
+      this.queuedLengths.push(this.pos);
+      this.ab = undefined;
+      this.buf = undefined;
+      this.pos = 0;
+      this.flushRequested = false;
+    }
+    this.queuedBarrier = undefined;
+    const endpoint = this.endpoint;
+    if (endpoint === undefined) {
+      // No consumer yet, so nothing is in flight: the barrier waits in order, whatever the queue's bound.
+      const ab = this.owner.takeBuffer();
+      this.queuedBuffers.push(ab);
+      this.queuedLengths.push(writeEvent(Buffer.from(ab), 0, event));
+      this.updateAvailability();
+      return;
+    }
+    while (this.queuedBuffers.length > 0) {
+      const ab = this.queuedBuffers.shift() as ArrayBuffer;
+      const length = this.queuedLengths.shift() as number;
+      if (this.credits > 0) {
+        this.credits--;
+        endpoint.sendBuffer(ab, length);
+      } else {
+        endpoint.sendBuffer(ab, length, BUFFER_WITHOUT_CREDIT);
+      }
+      this.inFlight++;
+    }
+    const ab = this.owner.takeBuffer();
+    const end = writeEvent(Buffer.from(ab), 0, event);
+    endpoint.sendBuffer(ab, end, BUFFER_WITHOUT_CREDIT | BUFFER_PRIORITY);
+    this.inFlight++;
+    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+    this.updateAvailability();
   }
 
   /** Sends what was written as soon as credit allows; an empty flush sends nothing. */
@@ -196,6 +264,7 @@ export class PipelinedSubpartition<T> {
       this.inFlight++;
       if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
       endpoint.sendBuffer(ab, length);
+      if (this.queuedBarrier !== undefined && --this.queuedBarrier.buffersUpToIt === 0) this.queuedBarrier = undefined;
     }
   }
 

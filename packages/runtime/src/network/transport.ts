@@ -1,6 +1,15 @@
 import type { MessagePort } from 'worker_threads';
 
 /**
+ * Flags of a sent buffer. WITHOUT_CREDIT: sent although the producer held no credit for it (the data an
+ * unaligned barrier overtakes is pushed to the consumer, which stores it with the checkpoint); the
+ * consumer returns the buffer but no credit for it. PRIORITY: the buffer holds only an unaligned
+ * checkpoint barrier, which the consumer handles before the data queued ahead of it.
+ */
+export const BUFFER_WITHOUT_CREDIT = 1;
+export const BUFFER_PRIORITY = 2;
+
+/**
  * Producer side of one channel (one producer subpartition -> one consumer input channel).
  * Contract: `sendBuffer` is called only while the producer holds an unused credit, on the producer's
  * event loop. The endpoint hands every sent buffer back exactly once through the credit listener's
@@ -9,7 +18,7 @@ import type { MessagePort } from 'worker_threads';
  * buffers that arrive before `onCredit` is registered are kept and delivered on registration.
  */
 export interface ProducerEndpoint {
-  sendBuffer(buffer: ArrayBuffer, length: number): void;
+  sendBuffer(buffer: ArrayBuffer, length: number, flags?: number): void;
   onCredit(listener: (credits: number, returnedBuffers: ArrayBuffer[]) => void): void;
   close(): void;
 }
@@ -20,13 +29,13 @@ export interface ProducerEndpoint {
  * returns consumed buffers for reuse (transferred, never copied, where the transport allows).
  */
 export interface ConsumerEndpoint {
-  onBuffer(listener: (buffer: ArrayBuffer, length: number) => void): void;
+  onBuffer(listener: (buffer: ArrayBuffer, length: number, flags: number) => void): void;
   sendCredit(credits: number, returnedBuffers: ArrayBuffer[]): void;
   close(): void;
 }
 
 type CreditListener = (credits: number, returnedBuffers: ArrayBuffer[]) => void;
-type BufferListener = (buffer: ArrayBuffer, length: number) => void;
+type BufferListener = (buffer: ArrayBuffer, length: number, flags: number) => void;
 
 /**
  * Both ends on one event loop: calls go straight through (no copy, no message), so a buffer the
@@ -38,13 +47,13 @@ class LocalChannel {
   bufferListener?: BufferListener;
   private pendingCredits = 0;
   private pendingReturned: ArrayBuffer[] = [];
-  private pendingBuffers: Array<{ buffer: ArrayBuffer; length: number }> = [];
+  private pendingBuffers: Array<{ buffer: ArrayBuffer; length: number; flags: number }> = [];
 
   readonly producer: ProducerEndpoint = {
-    sendBuffer: (buffer, length) => {
+    sendBuffer: (buffer, length, flags = 0) => {
       if (this.closed) return;
-      if (this.bufferListener) this.bufferListener(buffer, length);
-      else this.pendingBuffers.push({ buffer, length });
+      if (this.bufferListener) this.bufferListener(buffer, length, flags);
+      else this.pendingBuffers.push({ buffer, length, flags });
     },
     onCredit: (listener) => {
       this.creditListener = listener;
@@ -64,7 +73,7 @@ class LocalChannel {
       this.bufferListener = listener;
       const pending = this.pendingBuffers;
       this.pendingBuffers = [];
-      for (const p of pending) listener(p.buffer, p.length);
+      for (const p of pending) listener(p.buffer, p.length, p.flags);
     },
     sendCredit: (credits, returnedBuffers) => {
       if (this.closed) return;
@@ -91,12 +100,12 @@ export function createLocalChannel(): { producer: ProducerEndpoint; consumer: Co
 }
 
 /*
- * MessagePort protocol (worker_threads): producer -> consumer posts `[buffer, length]` transferring
+ * MessagePort protocol (worker_threads): producer -> consumer posts `[buffer, length, flags]` transferring
  * `buffer`; consumer -> producer posts `[credits, returnedBuffers]` transferring the buffers back, so a
  * steady stream reuses the same few ArrayBuffers and allocates nothing. MessagePort queues messages
  * until a listener is attached, so either side may start first.
  */
-type BufferMessage = [ArrayBuffer, number];
+type BufferMessage = [ArrayBuffer, number, number];
 type CreditMessage = [number, ArrayBuffer[]];
 
 class PortProducerEndpoint implements ProducerEndpoint {
@@ -106,9 +115,9 @@ class PortProducerEndpoint implements ProducerEndpoint {
       this.closed = true;
     });
   }
-  sendBuffer(buffer: ArrayBuffer, length: number): void {
+  sendBuffer(buffer: ArrayBuffer, length: number, flags = 0): void {
     if (this.closed) return;
-    const msg: BufferMessage = [buffer, length];
+    const msg: BufferMessage = [buffer, length, flags];
     this.port.postMessage(msg, [buffer]);
   }
   onCredit(listener: CreditListener): void {
@@ -129,7 +138,7 @@ class PortConsumerEndpoint implements ConsumerEndpoint {
     });
   }
   onBuffer(listener: BufferListener): void {
-    this.port.on('message', (msg: BufferMessage) => listener(msg[0], msg[1]));
+    this.port.on('message', (msg: BufferMessage) => listener(msg[0], msg[1], msg[2]));
   }
   sendCredit(credits: number, returnedBuffers: ArrayBuffer[]): void {
     if (this.closed) return;

@@ -118,8 +118,11 @@ export interface TaskExecutorGateway {
   /** Drops result partitions of attempts that were restarted. */
   releasePartitions(jobId: string, partitionKeys: readonly string[]): Promise<void>;
   getBlobAddress(): Promise<string>;
-  /** Starts checkpoint `checkpointId` at a source task (the barrier flows from there, carrying `location`). */
-  triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string): Promise<void>;
+  /**
+   * Starts checkpoint `checkpointId` at a source task (the barrier flows from there, carrying `location`
+   * and `alignedTimeoutMs`: < 0 aligned, 0 unaligned, > 0 aligned until that long after `timestamp`).
+   */
+  triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void>;
   /** The checkpoint completed (`completed`) or was aborted: the task's operators are told. */
   notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void>;
 }

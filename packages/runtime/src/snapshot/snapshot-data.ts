@@ -79,6 +79,11 @@ export interface KeyedStateHandle {
 export interface OperatorSubtaskState {
   readonly keyed?: KeyedStateHandle;
   readonly operator?: StreamStateHandle;
+  /**
+   * The in-flight data of the task's input channels an unaligned checkpoint stored (a channel state
+   * file); on the chain's head operator only. Restored only at the same parallelism.
+   */
+  readonly inputChannels?: StreamStateHandle;
 }
 
 /** A task's acknowledgement: the state of each operator in its chain, by operator id. */

@@ -13,7 +13,7 @@ class RecordingInput implements AlignableInput {
   }
 }
 
-const barrier = (checkpointId: number): CheckpointBarrier => ({ checkpointId, timestamp: 1_000 + checkpointId, location: `/chk-${checkpointId}` });
+const barrier = (checkpointId: number): CheckpointBarrier => ({ checkpointId, timestamp: 1_000 + checkpointId, location: `/chk-${checkpointId}`, alignedTimeoutMs: -1 });
 
 describe('CheckpointBarrierHandler', () => {
   let gateA: RecordingInput;
@@ -32,6 +32,9 @@ describe('CheckpointBarrierHandler', () => {
       {
         triggerCheckpoint: (b) => triggered.push(b.checkpointId),
         abortCheckpoint: (id, cause) => aborted.push({ id, message: cause.message }),
+        channelStateComplete: () => undefined,
+        schedule: () => ({ cancel: () => undefined }),
+        now: () => 0,
       },
     );
 
@@ -106,9 +109,119 @@ describe('CheckpointBarrierHandler', () => {
     const single = new CheckpointBarrierHandler([{ input: gateA, channel: 0 }], true, {
       triggerCheckpoint: (b) => triggered.push(b.checkpointId),
       abortCheckpoint: () => undefined,
+      channelStateComplete: () => undefined,
+      schedule: () => ({ cancel: () => undefined }),
+      now: () => 0,
     });
     single.processBarrier(0, barrier(9));
     expect(triggered).toEqual([9]);
     expect(gateA.blocked.size).toBe(0);
+  });
+
+  describe('unaligned', () => {
+    let now: number;
+    let timers: Array<{ at: number; fn: () => void; canceled: boolean }>;
+    let unalignedTriggers: Array<{ id: number; received: string }>;
+    let completed: number[];
+
+    const unalignedHandler = () =>
+      new CheckpointBarrierHandler([{ input: gateA, channel: 0 }, { input: gateA, channel: 1 }, { input: gateB, channel: 0 }], true, {
+        triggerCheckpoint: (b, unaligned) => {
+          if (unaligned) unalignedTriggers.push({ id: b.checkpointId, received: [...unaligned.received].map(([c, how]) => `${c}:${how}`).join(',') });
+          else triggered.push(b.checkpointId);
+        },
+        abortCheckpoint: (id, cause) => aborted.push({ id, message: cause.message }),
+        channelStateComplete: (id) => completed.push(id),
+        schedule: (delayMs, fn) => {
+          const timer = { at: now + delayMs, fn, canceled: false };
+          timers.push(timer);
+          return { cancel: () => (timer.canceled = true) };
+        },
+        now: () => now,
+      });
+
+    const advanceTo = (t: number) => {
+      now = t;
+      for (const timer of timers.splice(0)) {
+        if (timer.canceled) continue;
+        if (timer.at <= t) timer.fn();
+        else timers.push(timer);
+      }
+    };
+
+    beforeEach(() => {
+      now = 0;
+      timers = [];
+      unalignedTriggers = [];
+      completed = [];
+    });
+
+    const withTimeout = (checkpointId: number, alignedTimeoutMs: number): CheckpointBarrier => ({ checkpointId, timestamp: 1_000, location: 'l', alignedTimeoutMs });
+
+    it('snapshots at the first barrier without blocking, and completes the channel state when every channel delivered it', () => {
+      const h = unalignedHandler();
+      h.processBarrier(1, withTimeout(4, 0), 'priority');
+      expect(unalignedTriggers).toEqual([{ id: 4, received: '1:priority' }]);
+      expect(gateA.blocked.size + gateB.blocked.size).toBe(0);
+      expect(h.isUnaligned).toBe(true);
+      h.processBarrier(0, withTimeout(4, 0), 'in-band');
+      h.processBarrier(0, withTimeout(4, 0), 'priority'); // the same barrier again (recorded first, then handed out): ignored
+      expect(completed).toEqual([]);
+      h.processEndOfPartition(2);
+      expect(completed).toEqual([4]);
+      expect(triggered).toEqual([]);
+      expect(h.pendingCheckpointId).toBeUndefined();
+    });
+
+    it('a barrier that overtook its channel\'s data makes an aligned checkpoint unaligned at once (an upstream task switched)', () => {
+      const h = unalignedHandler();
+      h.processBarrier(0, withTimeout(2, 5_000));
+      expect([...gateA.blocked]).toEqual([0]);
+      h.processBarrier(2, withTimeout(2, 5_000), 'priority');
+      expect(unalignedTriggers).toEqual([{ id: 2, received: '0:in-band,2:priority' }]);
+      expect(gateA.blocked.size).toBe(0);
+      expect(timers.every((t) => t.canceled)).toBe(true);
+    });
+
+    it('switches to unaligned when alignment takes longer than aligned-checkpoint-timeout after the checkpoint started', () => {
+      const h = unalignedHandler();
+      now = 1_200;
+      h.processBarrier(2, withTimeout(6, 1_000));
+      expect([...gateB.blocked]).toEqual([0]);
+      advanceTo(1_999);
+      expect(unalignedTriggers).toEqual([]);
+      advanceTo(2_000);
+      expect(unalignedTriggers).toEqual([{ id: 6, received: '2:in-band' }]);
+      expect(gateB.blocked.size).toBe(0);
+      h.processBarrier(0, withTimeout(6, 1_000));
+      h.processBarrier(1, withTimeout(6, 1_000));
+      expect(completed).toEqual([6]);
+      expect(triggered).toEqual([]);
+    });
+
+    it('stays aligned when alignment finishes within the timeout, and a barrier arriving after it starts unaligned', () => {
+      const h = unalignedHandler();
+      now = 1_100;
+      for (const channel of [0, 1, 2]) h.processBarrier(channel, withTimeout(1, 1_000));
+      expect(triggered).toEqual([1]);
+      advanceTo(5_000);
+      expect(unalignedTriggers).toEqual([]);
+      now = 9_000;
+      h.processBarrier(1, { ...withTimeout(2, 1_000), timestamp: 7_000 });
+      expect(unalignedTriggers).toEqual([{ id: 2, received: '1:in-band' }]);
+    });
+
+    it('a savepoint (alignedTimeoutMs < 0) always aligns, and an aborted unaligned checkpoint never completes', () => {
+      const h = unalignedHandler();
+      h.processBarrier(0, withTimeout(3, -1));
+      advanceTo(1_000_000);
+      expect(unalignedTriggers).toEqual([]);
+      expect([...gateA.blocked]).toEqual([0]);
+      h.processBarrier(1, withTimeout(4, 0), 'priority');
+      expect(aborted.map((a) => a.id)).toEqual([3]);
+      h.abortPending(4);
+      for (const channel of [0, 2]) h.processBarrier(channel, withTimeout(4, 0));
+      expect(completed).toEqual([]);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { FlottError } from '@flott/core';
+import type { Cancellable } from '../time/clock';
 
 /** A checkpoint barrier as it travels in-band (buffer-format's barrier event). */
 export interface CheckpointBarrier {
@@ -6,6 +7,8 @@ export interface CheckpointBarrier {
   readonly timestamp: number;
   /** The storage location the snapshots of this checkpoint go to (CheckpointLocation.pointer). */
   readonly location: string;
+  /** < 0 aligned, 0 unaligned, > 0 aligned until that long after `timestamp` (network/buffer-format.ts). */
+  readonly alignedTimeoutMs: number;
 }
 
 /** Blocking of one input channel of the task, for alignment. */
@@ -20,25 +23,48 @@ export class CheckpointAbortedError extends FlottError {
   }
 }
 
+/**
+ * How the barrier of a channel arrived: ahead of the channel's data (an unaligned barrier, the data
+ * queued before it still to be consumed) or in order (everything before it consumed).
+ */
+export type BarrierArrival = 'priority' | 'in-band';
+
 export interface BarrierHandlerActions {
-  /** Every input delivered the barrier (or ended): snapshot now, then the barrier goes downstream. */
-  triggerCheckpoint(barrier: CheckpointBarrier): void;
-  /** The task gives up on this checkpoint (a newer barrier overtook it): decline it. */
+  /**
+   * Snapshot now, then the barrier goes downstream. `unaligned` (Flink's unaligned checkpoint): the
+   * in-flight data goes into the checkpoint, so the task records its channels (`received`: the
+   * channels whose barrier arrived, and how) until `channelStateComplete`.
+   */
+  triggerCheckpoint(barrier: CheckpointBarrier, unaligned?: { readonly received: ReadonlyMap<number, BarrierArrival> }): void;
+  /** Unaligned: every channel delivered the barrier or ended: the recorded in-flight data is complete. */
+  channelStateComplete(checkpointId: number): void;
+  /** The task gives up on this checkpoint (a newer barrier overtook it, or it was aborted): decline it. */
   abortCheckpoint(checkpointId: number, cause: Error): void;
+  /** Runs `fn` on the task after `delayMs` (aligned-checkpoint-timeout). */
+  schedule(delayMs: number, fn: () => void): Cancellable;
+  now(): number;
 }
 
 /**
  * Barriers of a task with inputs (Flink's SingleCheckpointBarrierHandler and CheckpointBarrierTracker).
- * Channels are numbered across all the task's input gates. In EXACTLY_ONCE mode a channel that
- * delivered the barrier of the checkpoint in progress is blocked until every channel delivered it
- * (aligned), so the snapshot holds exactly the effects of the records before the barrier; in
- * AT_LEAST_ONCE mode nothing is blocked, so records after the barrier on a fast channel may be in the
- * snapshot and are replayed after a restore. A channel that ended counts as aligned. A barrier of a
- * newer checkpoint aborts the one in progress; barriers of older checkpoints are ignored. Mailbox
- * thread only.
+ * Channels are numbered across all the task's input gates.
+ * - Aligned (EXACTLY_ONCE, barrier alignedTimeoutMs < 0): a channel that delivered the barrier is
+ *   blocked until every channel delivered it, so the snapshot holds exactly the effects of the records
+ *   before the barrier.
+ * - Unaligned (alignedTimeoutMs 0, or a barrier that arrived ahead of its channel's data): the first
+ *   barrier triggers the snapshot at once; the data still in flight before each channel's barrier is
+ *   recorded into the checkpoint instead of waited for.
+ * - Aligned with a timeout (alignedTimeoutMs > 0): aligned, switching to unaligned when alignment has
+ *   not finished that long after the checkpoint started (or when an upstream task already switched).
+ * - AT_LEAST_ONCE: nothing is blocked, so records after the barrier on a fast channel may be in the
+ *   snapshot and are replayed after a restore.
+ * A channel that ended counts as aligned. A barrier of a newer checkpoint aborts the one in progress;
+ * barriers of older checkpoints are ignored. Mailbox thread only.
  */
 export class CheckpointBarrierHandler {
-  private current: { barrier: CheckpointBarrier; received: Set<number> } | undefined;
+  private current:
+    | { barrier: CheckpointBarrier; received: Map<number, BarrierArrival>; unaligned: boolean; timer?: Cancellable }
+    | undefined;
   /** Highest checkpoint this task triggered or aborted: older barriers that still arrive are ignored. */
   private latest = 0;
   private readonly ended = new Set<number>();
@@ -49,12 +75,17 @@ export class CheckpointBarrierHandler {
     private readonly actions: BarrierHandlerActions,
   ) {}
 
-  /** The checkpoint being aligned, if any (for tests and metrics). */
+  /** The checkpoint being aligned or recorded, if any (for tests and metrics). */
   get pendingCheckpointId(): number | undefined {
     return this.current?.barrier.checkpointId;
   }
 
-  processBarrier(channel: number, barrier: CheckpointBarrier): void {
+  /** Whether the checkpoint in progress records in-flight data (unaligned). */
+  get isUnaligned(): boolean {
+    return this.current?.unaligned ?? false;
+  }
+
+  processBarrier(channel: number, barrier: CheckpointBarrier, arrival: BarrierArrival = 'in-band'): void {
     const id = barrier.checkpointId;
     if (id <= this.latest && this.current?.barrier.checkpointId !== id) return;
     if (this.current && id > this.current.barrier.checkpointId) {
@@ -62,46 +93,81 @@ export class CheckpointBarrierHandler {
       this.abort(new CheckpointAbortedError(old, `the barrier of checkpoint ${id} arrived before alignment finished`));
     }
     if (!this.current) {
-      this.current = { barrier, received: new Set() };
+      this.current = { barrier, received: new Map(), unaligned: false };
       this.latest = id;
     }
-    this.current.received.add(channel);
-    if (this.aligned) {
-      const c = this.channels[channel];
-      c.input.blockChannel(c.channel);
+    const current = this.current;
+    // A recorded channel reports its barrier when the data is decoded; the element itself comes later.
+    if (current.received.has(channel)) return;
+    current.received.set(channel, arrival);
+    if (this.aligned && !current.unaligned) {
+      if (arrival === 'priority' || this.alignmentTimedOut(current.barrier)) {
+        this.switchToUnaligned();
+      } else {
+        const c = this.channels[channel];
+        c.input.blockChannel(c.channel);
+        if (current.received.size === 1 && current.barrier.alignedTimeoutMs > 0) {
+          const delay = current.barrier.timestamp + current.barrier.alignedTimeoutMs - this.actions.now();
+          current.timer = this.actions.schedule(Math.max(0, delay), () => {
+            if (this.current === current && !current.unaligned) this.switchToUnaligned();
+          });
+        }
+      }
     }
-    this.completeIfAligned();
+    this.completeIfDone();
   }
 
   /** A channel delivered end-of-partition: it sends no more barriers and never holds alignment up. */
   processEndOfPartition(channel: number): void {
     this.ended.add(channel);
-    this.completeIfAligned();
+    this.completeIfDone();
   }
 
   /** Drops the checkpoint in progress (the task aborts it, e.g. when the coordinator says so). */
   abortPending(checkpointId: number): void {
     if (this.current?.barrier.checkpointId === checkpointId) {
+      this.current.timer?.cancel();
       this.resume();
       this.current = undefined;
     }
     if (checkpointId > this.latest) this.latest = checkpointId;
   }
 
-  private completeIfAligned(): void {
+  private alignmentTimedOut(barrier: CheckpointBarrier): boolean {
+    const timeout = barrier.alignedTimeoutMs;
+    return timeout === 0 || (timeout > 0 && this.actions.now() - barrier.timestamp >= timeout);
+  }
+
+  /** Snapshot now and record what is still in flight; blocked channels (barrier delivered) go on. */
+  private switchToUnaligned(): void {
+    const current = this.current!;
+    current.unaligned = true;
+    current.timer?.cancel();
+    current.timer = undefined;
+    this.actions.triggerCheckpoint(current.barrier, { received: current.received });
+    this.resume();
+  }
+
+  private completeIfDone(): void {
     const current = this.current;
     if (!current) return;
     for (let i = 0; i < this.channels.length; i++) if (!current.received.has(i) && !this.ended.has(i)) return;
     this.current = undefined;
+    current.timer?.cancel();
+    if (current.unaligned) {
+      this.actions.channelStateComplete(current.barrier.checkpointId);
+      return;
+    }
     this.resume();
     this.actions.triggerCheckpoint(current.barrier);
   }
 
   private abort(cause: Error): void {
-    const id = this.current!.barrier.checkpointId;
+    const current = this.current!;
     this.current = undefined;
+    current.timer?.cancel();
     this.resume();
-    this.actions.abortCheckpoint(id, cause);
+    this.actions.abortCheckpoint(current.barrier.checkpointId, cause);
   }
 
   private resume(): void {

@@ -16,7 +16,7 @@ export type ToSlot =
   | { type: 'release-job'; jobId: string }
   | { type: 'release-partitions'; partitionKeys: readonly string[] }
   | { type: 'stats'; requestId: number }
-  | { type: 'trigger-checkpoint'; attemptId: string; checkpointId: number; timestamp: number; location: string }
+  | { type: 'trigger-checkpoint'; attemptId: string; checkpointId: number; timestamp: number; location: string; alignedTimeoutMs: number }
   | { type: 'notify-checkpoint'; attemptId: string; checkpointId: number; completed: boolean }
   | { type: 'shutdown' };
 

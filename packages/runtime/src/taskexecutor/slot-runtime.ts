@@ -157,7 +157,7 @@ export class SlotRuntime {
         break;
       }
       case 'trigger-checkpoint':
-        this.tasks.get(msg.attemptId)?.triggerCheckpoint(msg.checkpointId, msg.timestamp, msg.location);
+        this.tasks.get(msg.attemptId)?.triggerCheckpoint({ checkpointId: msg.checkpointId, timestamp: msg.timestamp, location: msg.location, alignedTimeoutMs: msg.alignedTimeoutMs });
         break;
       case 'notify-checkpoint': {
         const task = this.tasks.get(msg.attemptId);

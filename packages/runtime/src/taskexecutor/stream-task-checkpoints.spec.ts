@@ -113,7 +113,7 @@ describe('StreamTask checkpoints', () => {
     await settle();
     expect(first.out).toEqual(['1:1', '2:1', '1:2']);
 
-    runs[0].triggerCheckpoint(1, 5_000, 'mem://job/chk-1');
+    runs[0].triggerCheckpoint({ checkpointId: 1, timestamp: 5_000, location: 'mem://job/chk-1', alignedTimeoutMs: -1 });
     await settle();
     expect(env.checkpointAcks.map((a) => [a.attemptId, a.checkpointId])).toEqual([[sourceTdd.attemptId, 1], [counterTdd.attemptId, 1]]);
     expect(env.checkpointAcks[0].state).toEqual({});
@@ -168,10 +168,10 @@ describe('StreamTask checkpoints', () => {
     const runs = tdds.map((tdd) => new StreamTask(tdd, graph, env));
     const running = runs.map((t) => t.run());
     await env.whenState(tdds[1].attemptId, E.RUNNING);
-    runs[0].triggerCheckpoint(1, 1, 'mem://job/chk-1');
+    runs[0].triggerCheckpoint({ checkpointId: 1, timestamp: 1, location: 'mem://job/chk-1', alignedTimeoutMs: -1 });
     await settle();
     runs[1].notifyCheckpointComplete(1);
-    runs[0].triggerCheckpoint(2, 2, 'mem://job/chk-2');
+    runs[0].triggerCheckpoint({ checkpointId: 2, timestamp: 2, location: 'mem://job/chk-2', alignedTimeoutMs: -1 });
     await settle();
     const counterOp = tdds[1].vertex.operators[0].operatorId;
     const state = env.checkpointAcks.find((a) => a.checkpointId === 2 && a.attemptId === tdds[1].attemptId)!.state[counterOp];
@@ -185,10 +185,10 @@ describe('StreamTask checkpoints', () => {
     const source = new TestingSourceOperator<number>('source', [1], { bounded: true });
     const { graph, tdds } = pipeline(source, () => new KeyedCounter());
     const task = new StreamTask(tdds[0], graph, env);
-    task.triggerCheckpoint(1, 1, 'mem://job/chk-1'); // before the task runs
+    task.triggerCheckpoint({ checkpointId: 1, timestamp: 1, location: 'mem://job/chk-1', alignedTimeoutMs: -1 }); // before the task runs
     const counter = new StreamTask(tdds[1], graph, env);
     await Promise.all([task.run(), counter.run()]);
-    task.triggerCheckpoint(3, 3, 'mem://job/chk-3'); // after it finished
+    task.triggerCheckpoint({ checkpointId: 3, timestamp: 3, location: 'mem://job/chk-3', alignedTimeoutMs: -1 }); // after it finished
     expect(env.checkpointDeclines).toEqual([1, 3].map((checkpointId) => ({
       attemptId: tdds[0].attemptId,
       checkpointId,
@@ -203,7 +203,7 @@ describe('StreamTask checkpoints', () => {
     const running = runs.map((t) => t.run());
     await settle();
     env.clock.advance(100);
-    runs[0].triggerCheckpoint(2, 2, 'mem://job/chk-2');
+    runs[0].triggerCheckpoint({ checkpointId: 2, timestamp: 2, location: 'mem://job/chk-2', alignedTimeoutMs: -1 });
     await settle();
     expect(env.checkpointDeclines.slice(2).map((d) => [d.checkpointId, d.message, d.countsAsFailure])).toEqual([[2, 'storage is down', true]]);
     for (const t of runs) t.cancel();

@@ -21,6 +21,7 @@ import type { Random } from '../time/random';
 import { taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { chainingOutput, type EdgeOutput } from './chain-outputs';
 import { TaskCheckpoints } from './task-checkpoints';
+import type { CheckpointBarrier } from './checkpoint-barrier-handler';
 import { OperatorChain } from './operator-chain';
 import { Wakeup } from './wakeup';
 import { WatermarkValve, type ValveOutput } from './watermark-valve';
@@ -129,6 +130,7 @@ export class StreamTask {
       isProcessing: () => this.processing,
       outputs: () => [...this.partitions.values()].map((p) => p.partition),
       failAsync: (e) => this.failAsync(e),
+      schedule: (delayMs, fn) => this.taskScheduler.schedule(delayMs, fn),
     });
   }
 
@@ -155,8 +157,7 @@ export class StreamTask {
    * A checkpoint the JobManager triggers at this source task: the loop snapshots the chain and sends
    * the barrier downstream at its next turn. A task that is not processing (yet, or any more) declines.
    */
-  triggerCheckpoint(checkpointId: number, timestamp: number, location: string): void {
-    const barrier = { checkpointId, timestamp, location };
+  triggerCheckpoint(barrier: CheckpointBarrier): void {
     // Not processing (not yet, or any more): no loop turn would take the mail, so decline at once.
     if (!this.processing) this.checkpoints.perform(barrier);
     else this.enqueueMail(() => this.checkpoints.perform(barrier));
@@ -351,7 +352,10 @@ export class StreamTask {
     const used = new Map<number, number>();
     let barrierOffset = 0;
     this.tdd.inputs.forEach((d, gateIndex) => {
-      const gate = new InputGate({ gateIndex, numChannels: d.channels.length, config: this.env.network, serializer: this.graph.serializerOf(d.streamEdgeId) });
+      const gate = new InputGate({
+        gateIndex, numChannels: d.channels.length, config: this.env.network, serializer: this.graph.serializerOf(d.streamEdgeId),
+        onPriorityEvent: this.onPriorityEvent,
+      });
       // Input 2 of a two-input operator has its own key selector (none on a broadcast input).
       const keySelector = d.typeNumber === 2 ? head.node.stateKeySelector2 : head.node.stateKeySelector;
       // The same per-instance specialised outputs the chain uses: the key is set and the operator
@@ -444,6 +448,22 @@ export class StreamTask {
     this.chain!.head.output?.emitWatermark(MAX_WATERMARK);
   }
 
+  /** Set when an unaligned barrier arrived: it is handled before the next element, even under back-pressure. */
+  private priorityPending = false;
+  private readonly onPriorityEvent = (): void => {
+    this.priorityPending = true;
+    this.wakeup.wake();
+  };
+
+  private handlePriorityBarriers(): void {
+    this.priorityPending = false;
+    for (const b of this.gates) {
+      for (let p = b.gate.pollPriorityBarrier(); p !== undefined; p = b.gate.pollPriorityBarrier()) {
+        this.checkpoints.processBarrier(b.barrierOffset + p.channel, p.barrier, 'priority');
+      }
+    }
+  }
+
   private async runInputs(): Promise<void> {
     const gates = this.gates;
     if (gates.length === 0) return;
@@ -454,6 +474,7 @@ export class StreamTask {
       let budget = RECORDS_PER_SLICE;
       let idle = false;
       while (budget-- > 0) {
+        if (this.priorityPending) this.handlePriorityBarriers();
         // Timers released by an earlier watermark fire before any later input (Flink's ordering).
         if (!this.continueTimers() || !this.outputsAvailable()) break;
         let element: InputElement | undefined;
@@ -473,6 +494,7 @@ export class StreamTask {
         if (gates.length > 1) next = (next + 1) % gates.length;
         this.handle(binding, element);
       }
+      if (this.priorityPending) this.handlePriorityBarriers();
       if (gates.every((g) => g.gate.isFinished())) return;
       if (!this.outputsAvailable()) await this.whenOutputsAvailable();
       else if (idle) {

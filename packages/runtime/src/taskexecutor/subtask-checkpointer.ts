@@ -12,7 +12,7 @@ import type {
 import { encodeKeyedStateFile, encodeOperatorStateFile } from '../checkpoint/format';
 import type { Logger } from '../logging/logger';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
-import type { CheckpointBarrier } from './checkpoint-barrier-handler';
+import { CheckpointAbortedError, type CheckpointBarrier } from './checkpoint-barrier-handler';
 import { encodeOperatorStateFiles } from '../checkpoint/operator-state-files';
 import type { ChainMember } from './operator-chain';
 
@@ -31,7 +31,7 @@ export interface SubtaskCheckpointerContext {
 
 interface PendingFile {
   readonly operatorId: string;
-  readonly kind: 'keyed' | 'operator';
+  readonly kind: 'keyed' | 'operator' | 'channels';
   readonly name: string;
   readonly data: Uint8Array;
   readonly keyGroupRange?: KeyedStateSnapshot['keyGroupRange'];
@@ -51,8 +51,12 @@ export class SubtaskCheckpointer {
     private readonly ctx: SubtaskCheckpointerContext,
   ) {}
 
-  /** Synchronous part; the returned promise is the asynchronous part (it never rejects). */
-  checkpoint(barrier: CheckpointBarrier): Promise<void> {
+  /**
+   * Synchronous part; the returned promise is the asynchronous part (it never rejects). `inFlightData`
+   * (unaligned checkpoints): the task's channel state file once every channel delivered the barrier;
+   * it rejects when the checkpoint is aborted first. It goes with the head operator's state.
+   */
+  checkpoint(barrier: CheckpointBarrier, inFlightData?: Promise<Uint8Array | undefined>): Promise<void> {
     const files: PendingFile[] = [];
     const context = { checkpointId: barrier.checkpointId, checkpointTimestamp: barrier.timestamp };
     for (const m of this.members) m.operator.snapshotState?.(context);
@@ -62,17 +66,24 @@ export class SubtaskCheckpointer {
       if (keyed) files.push({ operatorId: m.operatorId, kind: 'keyed', name: `${m.operatorId}-${suffix}-keyed`, data: keyed.data, keyGroupRange: keyed.keyGroupRange });
       if (operator) files.push({ operatorId: m.operatorId, kind: 'operator', name: `${m.operatorId}-${suffix}-operator`, data: operator });
     }
-    return this.persist(barrier, files);
+    return this.persist(barrier, files, inFlightData);
   }
 
-  private async persist(barrier: CheckpointBarrier, files: readonly PendingFile[]): Promise<void> {
+  private async persist(barrier: CheckpointBarrier, files: PendingFile[], inFlightData: Promise<Uint8Array | undefined> | undefined): Promise<void> {
     const { storage } = this.ctx;
     const { checkpointId } = barrier;
     const location = { checkpointId, pointer: barrier.location };
     let handles: StreamStateHandle[];
     try {
+      const channels = await inFlightData;
+      const head = this.members[0]?.operatorId;
+      if (channels && head !== undefined) {
+        files.push({ operatorId: head, kind: 'channels', name: `${head}-${this.ctx.subtaskIndex}-${this.ctx.attemptNumber}-channels`, data: channels });
+      }
       handles = await Promise.all(files.map((f) => storage.writeState(location, f.name, f.data)));
     } catch (e) {
+      // An unaligned checkpoint aborted before its in-flight data was complete: already declined or dropped.
+      if (e instanceof CheckpointAbortedError) return;
       this.ctx.log.warn({ err: e, checkpointId }, `Writing the state of checkpoint ${checkpointId} failed; declining it.`);
       this.ctx.decline(checkpointId, e instanceof Error ? e : new Error(String(e)));
       return;
@@ -80,7 +91,9 @@ export class SubtaskCheckpointer {
     const state: Record<string, OperatorSubtaskState> = {};
     files.forEach((f, i) => {
       const prev = state[f.operatorId] ?? {};
-      state[f.operatorId] = f.kind === 'keyed' ? { ...prev, keyed: { keyGroupRange: f.keyGroupRange!, handle: handles[i] } } : { ...prev, operator: handles[i] };
+      if (f.kind === 'keyed') state[f.operatorId] = { ...prev, keyed: { keyGroupRange: f.keyGroupRange!, handle: handles[i] } };
+      else if (f.kind === 'operator') state[f.operatorId] = { ...prev, operator: handles[i] };
+      else state[f.operatorId] = { ...prev, inputChannels: handles[i] };
     });
     this.ctx.acknowledge(checkpointId, state);
   }

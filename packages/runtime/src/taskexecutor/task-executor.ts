@@ -192,10 +192,10 @@ export class TaskExecutor implements TaskExecutorGateway {
     return this.opts.dispatcherAddress;
   }
 
-  async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string): Promise<void> {
+  async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void> {
     const a = this.attempts.get(attemptId);
     if (!a) throw new FlottError('UNKNOWN_ATTEMPT', `Task attempt ${attemptId} does not run on ${this.opts.resourceId}`, { attemptId });
-    a.slot.post({ type: 'trigger-checkpoint', attemptId, checkpointId, timestamp, location });
+    a.slot.post({ type: 'trigger-checkpoint', attemptId, checkpointId, timestamp, location, alignedTimeoutMs });
   }
 
   async notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void> {

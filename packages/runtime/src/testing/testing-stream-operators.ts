@@ -18,6 +18,8 @@ export class TestingSourceOperator<T> extends AbstractStreamOperator<T> implemen
   private canceled = false;
   private openHook: OpenHook<T> = () => undefined;
   private wake: (() => void) | undefined;
+  /** Records emitted so far. */
+  emitted = 0;
 
   constructor(
     readonly name: string,
@@ -64,6 +66,7 @@ export class TestingSourceOperator<T> extends AbstractStreamOperator<T> implemen
     if (this.canceled) return InputStatus.END_OF_INPUT;
     const batch = this.queue.splice(0, maxRecords);
     for (const r of batch) this.output.collect(r, NO_TIMESTAMP);
+    this.emitted += batch.length;
     if (this.queue.length > 0) return InputStatus.MORE_AVAILABLE;
     return this.ended ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
   }

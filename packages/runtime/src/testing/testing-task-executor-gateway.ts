@@ -35,7 +35,7 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   readonly canceledAttempts: string[] = [];
   readonly freedSlots: Array<{ readonly allocationId: string; readonly cause: string }> = [];
   readonly releasedPartitions: Array<{ readonly jobId: string; readonly partitionKeys: readonly string[] }> = [];
-  readonly checkpointTriggers: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly timestamp: number; readonly location: string }> = [];
+  readonly checkpointTriggers: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly timestamp: number; readonly location: string; readonly alignedTimeoutMs: number }> = [];
   readonly checkpointNotifications: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly completed: boolean }> = [];
   private readonly rpc: RpcService;
   private readonly slots: Array<{ allocationId?: string; jobId?: string; jobMasterAddress?: string }>;
@@ -150,8 +150,8 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     this.releasedPartitions.push({ jobId, partitionKeys: [...partitionKeys] });
   }
 
-  async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string): Promise<void> {
-    this.checkpointTriggers.push({ attemptId, checkpointId, timestamp, location });
+  async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void> {
+    this.checkpointTriggers.push({ attemptId, checkpointId, timestamp, location, alignedTimeoutMs });
   }
 
   async notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void> {

@@ -12,7 +12,8 @@ import { packSection, readSection } from './state-values';
 // A checkpoint's `_metadata` (docs/checkpoint-format.md): no header fields, one section (id 0) holding
 //   [checkpointId, jobId, type, timestamp, [operator, ...]]
 //   operator = [operatorId, uid | nil, name, parallelism, maxParallelism, [subtask, ...]]
-//   subtask  = [keyed | nil, operatorState | nil]; keyed = [startKeyGroup, endKeyGroup, handle]
+//   subtask  = [keyed | nil, operatorState | nil (, inputChannels)]; keyed = [startKeyGroup, endKeyGroup, handle];
+//              inputChannels: the task's channel state file (unaligned checkpoints, head operator only)
 //   handle   = [0, bytes] (inline: the state file's bytes embedded here) | [1, uri, size] (a file)
 
 const INLINE = 0;
@@ -28,10 +29,15 @@ export function encodeCheckpointMetadata(m: CheckpointMetadata): Uint8Array {
     o.name,
     o.parallelism,
     o.maxParallelism,
-    o.subtasks.map((s) => [
-      s.keyed ? [s.keyed.keyGroupRange.startKeyGroup, s.keyed.keyGroupRange.endKeyGroup, packHandle(s.keyed.handle)] : null,
-      s.operator ? packHandle(s.operator) : null,
-    ]),
+    o.subtasks.map((s) => {
+      const packed: unknown[] = [
+        s.keyed ? [s.keyed.keyGroupRange.startKeyGroup, s.keyed.keyGroupRange.endKeyGroup, packHandle(s.keyed.handle)] : null,
+        s.operator ? packHandle(s.operator) : null,
+      ];
+      // Written only when present, so checkpoints without in-flight data keep the two-element form.
+      if (s.inputChannels) packed.push(packHandle(s.inputChannels));
+      return packed;
+    }),
   ]);
   const bytes = packSection([m.checkpointId, m.jobId, m.type, m.timestamp, operators]);
   return writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes }]);
@@ -86,9 +92,10 @@ function unpackOperator(packed: unknown, check: Check): OperatorStateMetadata {
 }
 
 function unpackSubtask(packed: unknown, check: Check): OperatorSubtaskState {
-  check(Array.isArray(packed) && packed.length === 2, 'expected [keyed, operator]');
-  const [keyed, operator] = packed as unknown[];
-  const result: { keyed?: KeyedStateHandle; operator?: StreamStateHandle } = {};
+  check(Array.isArray(packed) && (packed.length === 2 || packed.length === 3), 'expected [keyed, operator] or [keyed, operator, inputChannels]');
+  const [keyed, operator, inputChannels] = packed as unknown[];
+  const result: { keyed?: KeyedStateHandle; operator?: StreamStateHandle; inputChannels?: StreamStateHandle } = {};
+  if (inputChannels !== undefined) result.inputChannels = unpackHandle(inputChannels, check);
   if (keyed !== null) {
     check(Array.isArray(keyed) && keyed.length === 3 && isCount(keyed[0]) && isCount(keyed[1]), 'expected [startKeyGroup, endKeyGroup, handle]');
     const [startKeyGroup, endKeyGroup, handle] = keyed as [number, number, unknown];

@@ -22,7 +22,8 @@ export interface CheckpointFileKind {
 export const KEYED_STATE_FILE: CheckpointFileKind = { magic: 'FLTK', description: 'keyed state file', version: 1, fieldCount: 3 };
 export const OPERATOR_STATE_FILE: CheckpointFileKind = { magic: 'FLTO', description: 'operator state file', version: 1, fieldCount: 0 };
 export const CHECKPOINT_METADATA_FILE: CheckpointFileKind = { magic: 'FLTM', description: 'checkpoint metadata file', version: 1, fieldCount: 0 };
-const KINDS = [KEYED_STATE_FILE, OPERATOR_STATE_FILE, CHECKPOINT_METADATA_FILE];
+export const CHANNEL_STATE_FILE: CheckpointFileKind = { magic: 'FLTC', description: 'channel state file', version: 1, fieldCount: 0 };
+const KINDS = [KEYED_STATE_FILE, OPERATOR_STATE_FILE, CHECKPOINT_METADATA_FILE, CHANNEL_STATE_FILE];
 
 export interface Section {
   /** The key group for keyed state; 0 for the single section of the other kinds. */

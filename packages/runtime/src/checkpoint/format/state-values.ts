@@ -20,6 +20,15 @@ export function packSection(value: unknown): Uint8Array {
   return new Packr({ ...OPTIONS }).pack(value);
 }
 
+/** A value packed alone with packSection, back (a CorruptCheckpointError about `what` through `fail` when it cannot be). */
+export function unpackValue(bytes: Uint8Array, fail: (reason: string) => never, what: string): unknown {
+  try {
+    return new Unpackr({ ...OPTIONS, copyBuffers: true }).unpack(bytes);
+  } catch (e) {
+    return fail(`${what} cannot be decoded: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /**
  * Packs a section of state values. When msgpackr cannot, fails with a StateSerializationError naming
  * the state at fault, found (on this path only) by packing each of `states` alone; `otherwise` names

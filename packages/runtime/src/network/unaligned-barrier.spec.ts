@@ -1,0 +1,135 @@
+import { ResultPartition } from './result-partition';
+import { InputGate } from './input-gate';
+import { createLocalChannel } from './transport';
+import { defaultNetworkConfig } from './network-config';
+import { msgpackSerializer } from '../serialization/msgpack-serializer';
+import { ElementKind, type InputElement } from './input-element';
+import type { NetworkEvent } from './buffer-format';
+
+const barrier = (checkpointId: number): NetworkEvent => ({ kind: 'barrier', checkpointId, timestamp: 0, alignedTimeoutMs: 0, location: 'l' });
+
+/** One producer partition with two subpartitions into two single-channel gates, in small buffers. */
+function setup() {
+  // Small buffers: a few records fill one, so queues and credits run out quickly.
+  const config = defaultNetworkConfig({ segmentSize: 64, buffersPerChannel: 2, floatingBuffersPerGate: 0, maxBuffersPerChannel: 3, maxOverdraftBuffers: 2 });
+  const partition = new ResultPartition<unknown>({ partitionId: 'p', numSubpartitions: 1, config, serializer: msgpackSerializer() });
+  let priorityEvents = 0;
+  const gate = new InputGate({ gateIndex: 0, numChannels: 1, config, serializer: msgpackSerializer(), onPriorityEvent: () => priorityEvents++ });
+  const ch = createLocalChannel();
+  partition.attachConsumer(0, ch.producer);
+  gate.connectChannel(0, ch.consumer);
+  return { partition, gate, priorityEvents: () => priorityEvents };
+}
+
+function take(gate: InputGate, n = Infinity): string[] {
+  const out: string[] = [];
+  for (let e = n > 0 ? gate.pollNext() : undefined; e; e = out.length < n ? gate.pollNext() : undefined) out.push(show(e));
+  return out;
+}
+
+function show(e: InputElement): string {
+  if (e.kind === ElementKind.RECORD) return String(e.value);
+  if (e.kind === ElementKind.WATERMARK) return `wm${e.timestamp}`;
+  return e.event?.kind === 'barrier' ? `barrier${e.event.checkpointId}` : String(e.event?.kind);
+}
+
+const record = (v: string): string => `record-${v}-padding-to-fill-buffers`;
+
+describe('unaligned checkpoint barriers (priority events)', () => {
+  it('overtake the data queued at the producer and the consumer; the data arrives all the same, in order, after it', () => {
+    const { partition, gate, priorityEvents } = setup();
+    let i = 0;
+    // Back-pressure: write until the producer's queue is full (the consumer reads nothing).
+    while (partition.isAvailable()) partition.emit(record(String(i++)), 0, 0);
+    partition.emit(record(String(i++)), 0, 0); // one more, left in the unfinished buffer
+    const written = i;
+    expect(partition.stats().perSubpartition[0].queuedBuffers).toBeGreaterThan(0);
+    partition.broadcastPriorityEvent(barrier(7));
+    // Everything went to the consumer at once, ahead of credit; the producer's queue is empty.
+    expect(partition.stats().perSubpartition[0].queuedBuffers).toBe(0);
+    expect(partition.isAvailable()).toBe(true);
+    expect(priorityEvents()).toBe(1);
+    expect(gate.pollPriorityBarrier()).toEqual({ channel: 0, barrier: { ...barrier(7), alignedTimeoutMs: 0 } });
+    expect(gate.pollPriorityBarrier()).toBeUndefined();
+    // The overtaken data is still consumed, in order, and the barrier is not among it.
+    const consumed = take(gate);
+    expect(consumed).toEqual(Array.from({ length: written }, (_, k) => record(String(k))));
+    // Credits are intact: the producer keeps sending through the same channel.
+    for (let k = 0; k < 20; k++) {
+      partition.emit(record(`after-${k}`), 0, 0);
+      partition.flushAll();
+      expect(take(gate)).toEqual([record(`after-${k}`)]);
+    }
+  });
+
+  it('records exactly the elements ahead of the barrier, also those the consumer had already queued, and none behind it', () => {
+    const { partition, gate } = setup();
+    for (let k = 0; k < 4; k++) partition.emit(record(`a${k}`), 0, 0);
+    partition.broadcastEvent({ kind: 'watermark', timestamp: 5 });
+    partition.flushAll();
+    // The consumer took one element before the checkpoint.
+    expect(take(gate, 1)).toEqual([record('a0')]);
+    const recorded: string[] = [];
+    let stoppedAt: string | undefined;
+    gate.startRecording(0, {
+      record: (e) => {
+        if (e.kind === ElementKind.EVENT && e.event?.kind === 'barrier') {
+          stoppedAt = show(e);
+          return false;
+        }
+        recorded.push(show(e));
+        return true;
+      },
+    }, false);
+    // Arriving while recording: recorded at once, not when consumed.
+    partition.emit(record('b0'), 0, 0);
+    partition.flushAll();
+    partition.emit(record('b1'), 0, 0);
+    partition.broadcastPriorityEvent(barrier(3));
+    partition.emit(record('c0'), 0, 0);
+    partition.flushAll();
+    expect(recorded).toEqual([record('a1'), record('a2'), record('a3'), 'wm5', record('b0'), record('b1')]);
+    expect(stoppedAt).toBe('barrier3');
+    expect(gate.pollPriorityBarrier()?.barrier.checkpointId).toBe(3);
+    expect(take(gate)).toEqual([record('a1'), record('a2'), record('a3'), 'wm5', record('b0'), record('b1'), record('c0')]);
+  });
+
+  it('a barrier that arrives first leaves what was queued ahead of it for recording; what comes later is not', () => {
+    const { partition, gate } = setup();
+    partition.emit(record('x0'), 0, 0);
+    partition.flushAll();
+    partition.emit(record('x1'), 0, 0);
+    partition.broadcastPriorityEvent(barrier(9));
+    partition.emit(record('y0'), 0, 0);
+    partition.flushAll();
+    const recorded: string[] = [];
+    gate.startRecording(0, { record: (e) => (recorded.push(show(e)), true) }, true);
+    expect(recorded).toEqual([record('x0'), record('x1')]);
+    expect(take(gate)).toEqual([record('x0'), record('x1'), record('y0')]);
+  });
+
+  it('restored channel state is consumed before anything the channel receives', () => {
+    const { partition, gate } = setup();
+    gate.restoreChannelState(0, [
+      { kind: ElementKind.RECORD, value: 'restored-1', timestamp: 3, channel: 0, event: undefined },
+      { kind: ElementKind.WATERMARK, value: undefined, timestamp: 4, channel: 0, event: undefined },
+    ]);
+    partition.emit(record('new'), 0, 0);
+    partition.flushAll();
+    expect(take(gate)).toEqual(['restored-1', 'wm4', record('new')]);
+  });
+
+  it('before a consumer is attached, a barrier waits in order behind a full queue instead of failing', () => {
+    const config = defaultNetworkConfig({ segmentSize: 64, maxBuffersPerChannel: 2, maxOverdraftBuffers: 1 });
+    const partition = new ResultPartition<unknown>({ partitionId: 'p', numSubpartitions: 1, config, serializer: msgpackSerializer() });
+    while (partition.isAvailable()) partition.emit(record('q'), 0, 0);
+    partition.broadcastPriorityEvent(barrier(1));
+    const gate = new InputGate({ gateIndex: 0, numChannels: 1, config, serializer: msgpackSerializer() });
+    const ch = createLocalChannel();
+    partition.attachConsumer(0, ch.producer);
+    gate.connectChannel(0, ch.consumer);
+    const seen = take(gate);
+    expect(seen[seen.length - 1]).toBe('barrier1');
+    expect(gate.pollPriorityBarrier()).toBeUndefined();
+  });
+});
