@@ -24,6 +24,9 @@ export { StreamMap, StreamFlatMap, StreamFilter, StreamSink, ProcessOperator, Ke
   fieldAggregation, selectorAggregation, byAggregation, fieldSelector, CollectionSource, GeneratorSource, UNBOUNDED_COUNT,
   PrintSink, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
 export type { RollingAggregation, Comparable, AggregationKind } from './operators/index';
+// The Sink V2 operators `sinkTo(sink)` builds: a writer, chained to a committer for two-phase-commit sinks.
+export { SinkWriterOperator, CommitterOperator, SinkCommitFailedError, SinkStateRestoreError } from './operators/index';
+export type { CommittableMessage } from './operators/index';
 export { KeyedProcessOperator } from './operators/keyed-process-operator';
 export { TimestampsAndWatermarksOperator } from './operators/watermarks/index';
 export { CoStreamMap, CoStreamFlatMap, CoProcessOperator, KeyedCoProcessOperator } from './operators/co-operators';

@@ -98,6 +98,7 @@ export class TaskCheckpoints {
     }
     const clock = this.host.clock;
     const start = clock.currentTimeMillis();
+    this.checkpointer.prepareSnapshotPreBarrier(checkpointId);
     const event = { kind: 'barrier' as const, checkpointId, timestamp: barrier.timestamp, location: barrier.location };
     for (const partition of this.host.outputs()) partition.broadcastEvent(event);
     const upload = this.checkpointer.checkpoint(barrier);
