@@ -34,6 +34,8 @@ export { CoBroadcastWithNonKeyedOperator, CoBroadcastWithKeyedOperator } from '.
 // Timers and keyed state for the API's ProcessFunction contexts outside an operator's own.
 export { HeapInternalTimeServiceManager } from './operators/timers/index';
 export { DefaultKeyedStateStore, NON_KEYED_STATE_STORE } from './state/index';
+// Operator state for the API's in-process test context, which initialises operators as a task does.
+export { DefaultOperatorStateStore } from './state/index';
 
 // --- window operators and the internal window functions they run (the API's windowed streams and joins) ---
 export { passThroughWindowFunction, internalProcessWindowFunction, internalProcessAllWindowFunction, internalWindowFunction,
