@@ -78,6 +78,9 @@ const writerHarness = (sink: TestingSink, subtaskIndex = 0, parallelism = 1) =>
 const committerHarness = (sink: TestingSink, subtaskIndex = 0, parallelism = 1, maxRetries = 3) =>
   new OneInputOperatorTestHarness<CommittableMessage<Batch>, CommittableMessage<Batch>>(new CommitterOperator(sink, maxRetries), { subtaskIndex, parallelism });
 
+/** The committer operator behind a harness (the harness types it as any one-input operator). */
+const op = (h: { readonly operator: unknown }) => h.operator as CommitterOperator<Batch>;
+
 describe('SinkWriterOperator', () => {
   it('hands its committables to the committer before the barrier, tagged with the checkpoint, and the rest at the end of input', async () => {
     const sink = new TestingSink();
@@ -131,13 +134,13 @@ describe('CommitterOperator', () => {
     h.processElement(message(2, 'b', ['2']));
     h.snapshot(2);
     expect(sink.committed.size).toBe(0);
-    await h.operator.notifyCheckpointComplete(1);
+    await op(h).notifyCheckpointComplete(1);
     expect([...sink.committed.keys()]).toEqual(['a']);
     h.processElement(message(3, 'c', ['3']));
-    await h.operator.notifyCheckpointComplete(2);
+    await op(h).notifyCheckpointComplete(2);
     expect([...sink.committed.keys()]).toEqual(['a', 'b']);
-    expect(h.operator.pendingCommittables()).toEqual([message(3, 'c', ['3'])]);
-    await h.operator.finish();
+    expect(op(h).pendingCommittables()).toEqual([message(3, 'c', ['3'])]);
+    await op(h).finish();
     expect([...sink.committed.keys()]).toEqual(['a', 'b', 'c']);
   });
 
@@ -148,13 +151,13 @@ describe('CommitterOperator', () => {
     h.processElement(message(1, 'a', ['1']));
     h.processElement(message(2, 'b', ['2']));
     const snapshot = h.snapshot(2);
-    await h.operator.notifyCheckpointComplete(1); // 'a' committed, then the job fails before checkpoint 2's notification
+    await op(h).notifyCheckpointComplete(1); // 'a' committed, then the job fails before checkpoint 2's notification
 
     const restored = committerHarness(sink);
     await restored.initializeState({ from: snapshot });
     expect([...sink.committed.keys()]).toEqual(['a', 'b']);
     expect(sink.attempts.get('a')).toBe(2);
-    expect(restored.operator.pendingCommittables()).toEqual([]);
+    expect(op(restored).pendingCommittables()).toEqual([]);
   });
 
   it('restores the committables of two subtasks into one (rescale 2 → 1) and commits them all', async () => {
@@ -178,18 +181,18 @@ describe('CommitterOperator', () => {
     const h = committerHarness(sink, 0, 1, 2);
     await h.open();
     h.processElement(message(1, 'a', ['1']));
-    await h.operator.notifyCheckpointComplete(1);
+    await op(h).notifyCheckpointComplete(1);
     expect(sink.attempts.get('a')).toBe(3);
     expect([...sink.committed.keys()]).toEqual(['a']);
 
     sink.retryTimes = 10;
     h.processElement(message(2, 'b', ['2']));
-    await expect(h.operator.notifyCheckpointComplete(2)).rejects.toThrow(
+    await expect(op(h).notifyCheckpointComplete(2)).rejects.toThrow(
       new SinkCommitFailedError('Testing Operator', 2, '1 committable(s) still asked to be retried after 2 retries (sink.committer.retries)'),
     );
     expect(sink.attempts.get('b')).toBe(3);
     // Still held: a snapshot (or the restore after the failure) keeps it.
-    expect(h.operator.pendingCommittables()).toEqual([message(2, 'b', ['2'])]);
+    expect(op(h).pendingCommittables()).toEqual([message(2, 'b', ['2'])]);
   });
 
   it('fails with the reason a committer signalled', async () => {
@@ -198,7 +201,7 @@ describe('CommitterOperator', () => {
     const h = committerHarness(sink);
     await h.open();
     h.processElement(message(END_OF_INPUT, 'a', ['1']));
-    await expect(h.operator.finish()).rejects.toThrow('Testing Operator: committing at the end of input failed: bucket is gone');
+    await expect(op(h).finish()).rejects.toThrow('Testing Operator: committing at the end of input failed: bucket is gone');
   });
 
   it('runs commits one after another, and finish waits for the one in flight', async () => {
@@ -218,10 +221,10 @@ describe('CommitterOperator', () => {
     const h = committerHarness(sink);
     await h.open();
     h.processElement(message(1, 'a', []));
-    const first = h.operator.notifyCheckpointComplete(1);
+    const first = op(h).notifyCheckpointComplete(1);
     h.processElement(message(2, 'b', []));
-    const second = h.operator.notifyCheckpointComplete(2);
-    const finished = h.operator.finish();
+    const second = op(h).notifyCheckpointComplete(2);
+    const finished = op(h).finish();
     await Promise.resolve();
     expect(order).toEqual(['start a']);
     release();
