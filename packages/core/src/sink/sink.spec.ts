@@ -15,6 +15,8 @@ describe('Sink V2 shapes', () => {
     expect([supportsCommitter(plain), supportsWriterState(plain)]).toEqual([false, false]);
     expect([supportsCommitter(full), supportsWriterState(full)]).toEqual([true, true]);
     expect([isCommittingSinkWriter(writer), isStatefulSinkWriter(writer)]).toEqual([false, false]);
-    expect([isCommittingSinkWriter({ ...writer, prepareCommit: () => [] }), isStatefulSinkWriter({ ...writer, snapshotState: () => [] })]).toEqual([true, true]);
+    const committing: SinkWriter<string> = Object.assign({ prepareCommit: () => [] }, writer);
+    const stateful: SinkWriter<string> = Object.assign({ snapshotState: () => [] }, writer);
+    expect([isCommittingSinkWriter(committing), isStatefulSinkWriter(stateful)]).toEqual([true, true]);
   });
 });
