@@ -1,6 +1,9 @@
 import {
   JobBuildError,
+  isSink,
+  supportsCommitter,
   type RecordSerializer,
+  type Sink,
   type WatermarkStrategyLike,
   type DurationLike,
   type FilterFunctionLike,
@@ -24,6 +27,8 @@ import {
   StreamFlatMap,
   StreamMap,
   StreamSink,
+  SinkWriterOperator,
+  CommitterOperator,
   collectSinkId,
   type OneInputStreamOperator,
   type StreamNode,
@@ -206,8 +211,22 @@ export class DataStream<T> {
     return this.sink('Unnamed', 'Sink', () => new StreamSink(sinkFunction));
   }
 
-  sinkTo(sinkFunction: SinkFunctionLike<T>): DataStreamSink<T> {
-    return this.addSink(sinkFunction);
+  /**
+   * Writes to a Sink (Flink's Sink V2): a writer operator "Sink: Writer" and, for a two-phase-commit
+   * sink (one with `createCommitter`), a committer operator "Sink: Committer" chained to it with the
+   * same parallelism. A SinkFunction is still taken (by shape) and runs as `addSink` does.
+   */
+  sinkTo(sink: Sink<T> | SinkFunctionLike<T>): DataStreamSink<T> {
+    if (!isSink(sink)) return this.addSink(sink);
+    const writer = this.context.builder.addNode(this.operatorSpec(`Sink: ${SINK_WRITER}`, 'SinkWriter', () => new SinkWriterOperator<T>(sink)), this.inputs);
+    if (!supportsCommitter(sink)) return new DataStreamSink<T>(writer, 'Sink', true);
+    const retries = this.context.configuration.get(ConnectorOptions.SINK_COMMITTER_RETRIES);
+    // Not keyed, even after keyBy: committables are not records of the user's key.
+    const committer = this.context.builder.addNode(
+      { name: `Sink: ${SINK_COMMITTER}`, kind: 'SinkCommitter', operatorFactory: () => new CommitterOperator(sink, retries) },
+      [{ nodeId: writer.id }],
+    );
+    return new DataStreamSink<T>(writer, 'Sink', true, committer);
   }
 
   /**
@@ -264,6 +283,10 @@ export class DataStream<T> {
     return new DataStream<T>(this.context, this.inputs.map((i) => ({ ...i, partitioner: { kind } })));
   }
 }
+
+/** Flink's names of a Sink V2's operators, after the sink's name. */
+const SINK_WRITER = 'Writer';
+const SINK_COMMITTER = 'Committer';
 
 /** A stream produced by one operator, whose settings can be changed (Flink's SingleOutputStreamOperator). */
 export class SingleOutputStreamOperator<T> extends DataStream<T> {
@@ -345,7 +368,12 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
   }
 }
 
-/** The end of a stream (Flink's DataStreamSink): a sink operator whose settings can be changed. */
+/**
+ * The end of a stream (Flink's DataStreamSink): a sink operator whose settings can be changed. For a
+ * Sink V2 the settings apply to its writer and its committer alike (Flink's sink expansion): names
+ * "<name>: Writer" / "<name>: Committer", the uid is the writer's and "Sink Committer: <uid>" the
+ * committer's, parallelism and slot sharing are shared so the two stay chained.
+ */
 export class DataStreamSink<T> {
   /** Type-level only (never set). */
   declare readonly __type?: T;
@@ -354,6 +382,8 @@ export class DataStreamSink<T> {
   constructor(
     private readonly node: StreamNode,
     private sinkName: string,
+    private readonly sinkV2 = false,
+    private readonly committer?: StreamNode,
   ) {}
 
   getId(): number {
@@ -366,28 +396,38 @@ export class DataStreamSink<T> {
 
   name(name: string): this {
     this.sinkName = name;
-    this.node.name = `Sink: ${name}`;
+    if (!this.sinkV2) {
+      this.node.name = `Sink: ${name}`;
+      return this;
+    }
+    this.node.name = `${name}: ${SINK_WRITER}`;
+    if (this.committer) this.committer.name = `${name}: ${SINK_COMMITTER}`;
     return this;
   }
 
   uid(uid: string): this {
     nodeSettings.setUid(this.node, uid);
+    if (this.committer) nodeSettings.setUid(this.committer, `Sink ${SINK_COMMITTER}: ${uid}`);
     return this;
   }
 
   setParallelism(parallelism: number): this {
-    nodeSettings.setParallelism(this.node, parallelism);
+    for (const node of this.nodes()) nodeSettings.setParallelism(node, parallelism);
     return this;
   }
 
   setMaxParallelism(maxParallelism: number): this {
-    nodeSettings.setMaxParallelism(this.node, maxParallelism);
+    for (const node of this.nodes()) nodeSettings.setMaxParallelism(node, maxParallelism);
     return this;
   }
 
   slotSharingGroup(group: string): this {
-    nodeSettings.setSlotSharingGroup(this.node, group);
+    for (const node of this.nodes()) nodeSettings.setSlotSharingGroup(node, group);
     return this;
+  }
+
+  private nodes(): StreamNode[] {
+    return this.committer ? [this.node, this.committer] : [this.node];
   }
 
   startNewChain(): this {

@@ -2,7 +2,7 @@
  * End-to-end fixture for checkpoints and recovery. A rate-limited sequence with event-time
  * timestamps (one source subtask, so each key sees its values in order and the running sums do not
  * depend on how parallel sources interleave) goes through keyed state (a running sum per key, in ValueState) and event-time tumbling
- * windows (sum per key and window) into an exactly-once sink; with `--fail-after K` the keyed
+ * windows (sum per key and window) into exactly-once FileSinks (Sink V2, two-phase commit); with `--fail-after K` the keyed
  * function of every subtask throws after its K-th record of the first attempt, so the job restores
  * from its latest checkpoint. The committed output must equal a failure-free run's exactly.
  *
@@ -13,11 +13,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { BasePathBucketAssigner, DefaultRollingPolicy, FileSink, OnCheckpointRollingPolicy, SimpleStringEncoder } from '@flott/connector-files';
 import {
+  Duration,
   KeyedProcessFunction,
-  ListStateDescriptor,
   ParameterTool,
-  RichSinkFunction,
+  RichMapFunction,
   StreamExecutionEnvironment,
   TumblingEventTimeWindows,
   ValueStateDescriptor,
@@ -25,11 +26,10 @@ import {
   type CheckpointListener,
   type CheckpointedFunction,
   type Collector,
+  type DataStream,
   type FunctionInitializationContext,
-  type FunctionSnapshotContext,
   type KeyedProcessContext,
   type OnTimerContext,
-  type ListState,
   type ValueState,
 } from '@flott/api-datastream';
 
@@ -81,62 +81,43 @@ class RunningSum extends KeyedProcessFunction<number, number, string> implements
 }
 
 /**
- * A two-phase-commit sink as Flink's exactly-once sinks work: lines since the last checkpoint are
- * staged with the checkpoint's id and the subtask that wrote them in operator state; a completed
- * checkpoint commits its lines to `part-<subtask>-<checkpoint>` (idempotently: a file that exists is
- * not written again); after a restore, at any parallelism, staged lines of the restored checkpoint are
- * committed under the subtask that staged them. End of input commits the rest.
+ * Passes records on unchanged; a subtask started from a checkpoint or savepoint leaves a marker file
+ * `restored-<sink>-<subtask>-<checkpoint>` in the sink's directory (beside the part files; readers of the
+ * output take `part-*` files only), so the tests can tell every sink subtask was restored, not started over.
  */
-type Staged = [checkpointId: number, subtask: number, lines: string[]];
-
-class ExactlyOnceFileSink<T> extends RichSinkFunction<T> implements CheckpointedFunction, CheckpointListener {
-  private pending: string[] = [];
-  private staged: Staged[] = [];
-  private state!: ListState<Staged>;
-
+class RestoreMarker extends RichMapFunction<string, string> implements CheckpointedFunction {
   constructor(private readonly dir: string) {
     super();
   }
 
   initializeState(context: FunctionInitializationContext): void {
-    this.state = context.getOperatorStateStore().getListState(new ListStateDescriptor<Staged>('staged'));
     if (!context.isRestored()) return;
-    const restoredId = context.getRestoredCheckpointId()!;
-    fs.writeFileSync(path.join(this.dir, `restored-${this.subtask()}-${restoredId}`), '');
-    for (const [id, subtask, lines] of this.state.get()) if (id <= restoredId) this.commit(id, subtask, lines);
-    this.state.clear();
+    const subtask = this.getRuntimeContext().getIndexOfThisSubtask();
+    fs.writeFileSync(path.join(this.dir, `restored-${path.basename(this.dir)}-${subtask}-${context.getRestoredCheckpointId()}`), '');
   }
 
-  invoke(value: T): void {
-    this.pending.push(String(value));
-  }
+  snapshotState(): void {}
 
-  snapshotState(context: FunctionSnapshotContext): void {
-    this.staged.push([context.getCheckpointId(), this.subtask(), this.pending]);
-    this.pending = [];
-    this.state.update(this.staged);
+  map(value: string): string {
+    return value;
   }
+}
 
-  notifyCheckpointComplete(checkpointId: number): void {
-    for (const [id, subtask, lines] of this.staged) if (id <= checkpointId) this.commit(id, subtask, lines);
-    this.staged = this.staged.filter(([id]) => id > checkpointId);
-  }
-
-  finish(): void {
-    for (const [id, subtask, lines] of this.staged) this.commit(id, subtask, lines);
-    this.commit(Number.MAX_SAFE_INTEGER, this.subtask(), this.pending);
-  }
-
-  private subtask(): number {
-    return this.getRuntimeContext().getIndexOfThisSubtask();
-  }
-
-  private commit(checkpointId: number, subtask: number, lines: readonly string[]): void {
-    const file = path.join(this.dir, `part-${subtask}-${checkpointId}`);
-    if (fs.existsSync(file)) return;
-    fs.writeFileSync(`${file}.tmp`, lines.map((l) => `${l}\n`).join(''));
-    fs.renameSync(`${file}.tmp`, file);
-  }
+/**
+ * The exactly-once sink: Flink's FileSink into `dir`, one bucket. Running sums roll by size (small
+ * parts, so files are rolled between checkpoints and in-progress files span checkpoints); window
+ * results roll at every checkpoint. Committed output: the finished `part-<uuid>-<n>` files.
+ */
+function sinkInto(stream: DataStream<string>, dir: string, rolling: 'size' | 'checkpoint'): void {
+  const policy = rolling === 'size'
+    ? DefaultRollingPolicy.builder().withMaxPartSize(2048).withRolloverInterval(Duration.ofSeconds(1)).build()
+    : OnCheckpointRollingPolicy.build();
+  const sink = FileSink.forRowFormat(dir, new SimpleStringEncoder<string>())
+    .withBucketAssigner(new BasePathBucketAssigner<string>())
+    .withRollingPolicy(policy)
+    .withBucketCheckInterval(200)
+    .build();
+  stream.map(new RestoreMarker(dir)).name(`restore marker ${path.basename(dir)}`).sinkTo(sink).name(`files ${path.basename(dir)}`).uid(`files-${path.basename(dir)}`);
 }
 
 export default async function main(args: readonly string[]): Promise<void> {
@@ -155,13 +136,13 @@ export default async function main(args: readonly string[]): Promise<void> {
     .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<number>(0).withTimestampAssigner((v) => v))
     .setParallelism(sourceParallelism);
   const keyed = numbers.keyBy((v) => v % KEYS);
-  keyed.process(new RunningSum(params.getInt('fail-after', 0), parallelSource)).addSink(new ExactlyOnceFileSink<string>(path.join(out, 'sums')));
-  keyed
+  sinkInto(keyed.process(new RunningSum(params.getInt('fail-after', 0), parallelSource)), path.join(out, 'sums'), 'size');
+  const windows = keyed
     .window(TumblingEventTimeWindows.of(100))
-    .reduce((a, b) => a + b, (key, window, sums, collector) => {
+    .reduce((a, b) => a + b, (key, window, sums, collector: Collector<string>) => {
       for (const s of sums) collector.collect(`window ${key} ${window.start} ${s}`);
-    })
-    .addSink(new ExactlyOnceFileSink<string>(path.join(out, 'windows')));
+    });
+  sinkInto(windows, path.join(out, 'windows'), 'checkpoint');
   const savepointAfter = params.getInt('savepoint-after', 0);
   if (savepointAfter === 0) {
     await env.execute('checkpointed job');

@@ -56,6 +56,12 @@ export type { CheckpointedFunction, FunctionSnapshotContext, FunctionInitializat
 export { isCheckpointListener } from './checkpointing/checkpoint-listener';
 export type { CheckpointListener } from './checkpointing/checkpoint-listener';
 
+// Sinks (Flink's Sink V2): writers, and committers of two-phase-commit sinks.
+export { supportsCommitter, supportsWriterState, isSink, isCommittingSinkWriter, isStatefulSinkWriter } from './sink/sink';
+export type { Sink, SinkWriter, SinkWriterContext, CommittingSinkWriter, StatefulSinkWriter, SupportsWriterState, SupportsCommitter,
+  Committer, CommitRequest, WriterInitContext, CommitterInitContext, ProcessingTimeService, ScheduledTimer,
+  SimpleVersionedSerializer } from './sink/sink';
+
 // Watermarks.
 export { BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,
   WatermarksWithIdleness } from './watermarks/watermark-generator';

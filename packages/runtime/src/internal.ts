@@ -24,6 +24,9 @@ export { StreamMap, StreamFlatMap, StreamFilter, StreamSink, ProcessOperator, Ke
   fieldAggregation, selectorAggregation, byAggregation, fieldSelector, CollectionSource, GeneratorSource, UNBOUNDED_COUNT,
   PrintSink, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
 export type { RollingAggregation, Comparable, AggregationKind } from './operators/index';
+// The Sink V2 operators `sinkTo(sink)` builds: a writer, chained to a committer for two-phase-commit sinks.
+export { SinkWriterOperator, CommitterOperator, SinkCommitFailedError, SinkStateRestoreError } from './operators/index';
+export type { CommittableMessage } from './operators/index';
 export { KeyedProcessOperator } from './operators/keyed-process-operator';
 export { TimestampsAndWatermarksOperator } from './operators/watermarks/index';
 export { CoStreamMap, CoStreamFlatMap, CoProcessOperator, KeyedCoProcessOperator } from './operators/co-operators';
@@ -31,6 +34,8 @@ export { CoBroadcastWithNonKeyedOperator, CoBroadcastWithKeyedOperator } from '.
 // Timers and keyed state for the API's ProcessFunction contexts outside an operator's own.
 export { HeapInternalTimeServiceManager } from './operators/timers/index';
 export { DefaultKeyedStateStore, NON_KEYED_STATE_STORE } from './state/index';
+// Operator state for the API's in-process test context, which initialises operators as a task does.
+export { DefaultOperatorStateStore } from './state/index';
 
 // --- window operators and the internal window functions they run (the API's windowed streams and joins) ---
 export { passThroughWindowFunction, internalProcessWindowFunction, internalProcessAllWindowFunction, internalWindowFunction,

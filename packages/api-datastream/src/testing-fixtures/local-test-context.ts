@@ -30,6 +30,7 @@ import {
   DefaultKeyedStateStore,
   HeapInternalTimeServiceManager,
   NON_KEYED_STATE_STORE,
+  DefaultOperatorStateStore,
   InputStatus,
   isCollectBatchEvent,
   isTwoInputOperator,
@@ -157,7 +158,11 @@ class LocalRun {
     }
     const all = nodes.flatMap((n) => this.subtasks.get(n.id) ?? []);
     try {
-      for (const s of [...all].reverse()) await s.operator.open();
+      for (const s of [...all].reverse()) {
+        // As a task does: initializeState (nothing restored) before open.
+        await s.operator.initializeState?.({ isRestored: () => false, operatorStateStore: new DefaultOperatorStateStore() });
+        await s.operator.open();
+      }
       const sources = all.filter((s) => s.node.isSource);
       await this.pollSources(sources);
       if (!this.limitReached()) {

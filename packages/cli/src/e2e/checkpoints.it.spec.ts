@@ -1,8 +1,9 @@
 /**
  * Checkpoints and recovery end to end through the real `flott` binary: keyed state and event-time
- * windows into an exactly-once (two-phase-commit) sink, failed on purpose after K records of the
- * first attempt and restored from the latest checkpoint. The committed output must equal the
- * failure-free result exactly (no duplicates, no loss), which the test computes with plain loops.
+ * windows into exactly-once FileSinks (Sink V2: writer, committer, two-phase commit), failed on
+ * purpose after K records of the first attempt (K drawn from a seed) and restored from the latest
+ * checkpoint. The committed output (the finished part files) must equal the failure-free result
+ * exactly (no duplicates, no loss), which the test computes with plain loops.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,6 +13,21 @@ import { runFlott } from './run-cli';
 const JOB = 'packages/cli/test-jobs/checkpoint-jobs.ts';
 const N = 4000;
 const KEYS = 7;
+/** Seeds the failure points; FLOTT_TEST_SEED=<n> reproduces (or varies) a run. */
+const SEED = Number(process.env.FLOTT_TEST_SEED ?? 13);
+
+/** Failure points K (records after the first completed checkpoint), from a seeded generator (mulberry32). */
+function failurePoints(seed: number, count: number, min: number, max: number): number[] {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: count }, () => min + Math.floor(next() * (max - min)));
+}
 
 /**
  * What the job must commit: running sums per key (or, with parallel sources, the final sum and count
@@ -34,7 +50,7 @@ function expectedLines(finalOnly = false): string[] {
   return lines.sort();
 }
 
-/** Every committed line of the sink's part files (in-progress `.tmp` files are not committed). */
+/** Every committed line: the FileSinks' finished part files (in-progress and pending ones are hidden: `.part-…`). */
 function committedLines(out: string): string[] {
   const lines: string[] = [];
   for (const dir of ['sums', 'windows']) {
@@ -80,13 +96,19 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
     expect(r.code).toBe(0);
     expect(committedLines(out)).toEqual(expected);
     expect(restoreMarkers(out)).toEqual([]);
+    // Flink's part file names; nothing left hidden (in progress or pending) after the end of input.
+    for (const dir of ['sums', 'windows']) {
+      const files = fs.readdirSync(path.join(out, dir));
+      expect(files.filter((f) => !/^part-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-\d+$/.test(f))).toEqual([]);
+    }
   });
 
+  const [k1, k2, k3] = failurePoints(SEED, 3, 50, 1500);
   it.each([
-    [1, 900],
-    [2, 200],
-    [2, 600],
-  ])('at parallelism %i, failing after %i records (counted from the first completed checkpoint) and restoring from the latest checkpoint, commits exactly the same', async (p, failAfter) => {
+    [1, k1],
+    [2, k2],
+    [2, k3],
+  ])(`(seed ${SEED}) at parallelism %i, failing after %i records (counted from the first completed checkpoint) and restoring from the latest checkpoint, commits exactly the same`, async (p, failAfter) => {
     const r = await run(p, failAfter);
     expect(r.code).toBe(0);
     expect(committedLines(out)).toEqual(expected);

@@ -349,6 +349,11 @@ export const ConnectorOptions = {
     defaultValue: 64 * 1024, min: 1,
     description: 'Bytes writeAsText() buffers per subtask before it back-pressures its input until the file system catches up.',
   }),
+  SINK_COMMITTER_RETRIES: O.int('sink.committer.retries', {
+    defaultValue: 10, min: 0, max: 1000,
+    description: 'Times a sink\'s committer (sinkTo with a two-phase-commit Sink, e.g. FileSink) commits a committable again after ' +
+      'it asked to retry later; then the task fails (Flink\'s sink.committer.retries).',
+  }),
 };
 
 export const LogOptions = {

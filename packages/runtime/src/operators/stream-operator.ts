@@ -105,6 +105,12 @@ export interface StreamOperator<OUT> {
   setup(env: OperatorEnvironment<OUT>): void;
   initializeState?(context: StateInitializationContext): void | Promise<void>;
   open(): void | Promise<void>;
+  /**
+   * Flink's prepareSnapshotPreBarrier: runs at a checkpoint before the barrier goes downstream (and before
+   * any operator's `snapshotState`), the one moment an operator may still emit records that belong to
+   * this checkpoint (a sink writer hands its committables to the committer here). Synchronous.
+   */
+  prepareSnapshotPreBarrier?(checkpointId: number): void;
   snapshotState?(context: StateSnapshotContext): void;
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   notifyCheckpointAborted?(checkpointId: number): void | Promise<void>;

@@ -51,6 +51,11 @@ export class SubtaskCheckpointer {
     private readonly ctx: SubtaskCheckpointerContext,
   ) {}
 
+  /** Before the barrier goes downstream: operators emit what belongs to this checkpoint (head first, so it reaches the tail). */
+  prepareSnapshotPreBarrier(checkpointId: number): void {
+    for (const m of this.members) m.operator.prepareSnapshotPreBarrier?.(checkpointId);
+  }
+
   /**
    * Synchronous part; the returned promise is the asynchronous part (it never rejects). `inFlightData`
    * (unaligned checkpoints): the task's channel state file once every channel delivered the barrier;

@@ -123,6 +123,7 @@ export class TaskCheckpoints {
     }
     const clock = this.host.clock;
     const start = clock.currentTimeMillis();
+    this.checkpointer.prepareSnapshotPreBarrier(checkpointId);
     const event = { kind: 'barrier' as const, checkpointId, timestamp: barrier.timestamp, location: barrier.location, alignedTimeoutMs: barrier.alignedTimeoutMs };
     const unaligned = received !== undefined || (this.channels.length === 0 && barrier.alignedTimeoutMs === 0);
     const outputs = [...this.host.outputs()];

@@ -142,6 +142,7 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
    */
   snapshot(checkpointId: number, timestamp = 0): OperatorSnapshot {
     if (!this.isInitialized) throw new Error('snapshot() needs an initialised operator (call initializeState or open first)');
+    this.operator.prepareSnapshotPreBarrier?.(checkpointId);
     this.operator.snapshotState?.({ checkpointId, checkpointTimestamp: timestamp });
     const source = { keyedBackend: this.keyedStateBackend, timeServiceManager: this.timeServiceManager, operatorStateStore: this.operatorStateStore };
     return takeOperatorSnapshot(source, this.subtask, checkpointId, timestamp);
