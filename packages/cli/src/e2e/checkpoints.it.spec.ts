@@ -184,6 +184,16 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
     expect(committedLines(out)).toEqual(expected);
   });
 
+  it.each([
+    ['unaligned checkpoints', ['-D', 'execution.checkpointing.unaligned.enabled=true']],
+    ['aligned checkpoints that switch to unaligned after 20 ms', ['-D', 'execution.checkpointing.unaligned.enabled=true', '-D', 'execution.checkpointing.aligned-checkpoint-timeout=20 ms']],
+  ])('with %s (the data in flight in the small buffers goes into the checkpoint), failing and restoring commits exactly the same', async (_, extra) => {
+    const r = await run(2, 300, [...extra, '-D', 'taskmanager.memory.segment-size=256 b'], ['--parallel-source']);
+    expect(r.code).toBe(0);
+    expect(committedLines(out)).toEqual(expectedLines(true));
+    expect(restoreMarkers(out).length).toBe(4);
+  });
+
   it('refuses a savepoint path without a savepoint, naming it, before anything runs', async () => {
     const missing = path.join(out, 'no-such-savepoint');
     const r = await run(1, 0, ['-s', missing]);
