@@ -139,7 +139,8 @@ describe('S3CheckpointFileSystem against s3rver', () => {
       `Cannot use 's3://no-such-bucket/x/file': the bucket 'no-such-bucket' does not exist at endpoint ${server().endpoint}. ` +
         'Create it, or fix the path (execution.checkpointing.dir, the savepoint directory or -s).',
     );
-    await expect(fs.createDirectory('s3://no-such-bucket/x')).rejects.toBeInstanceOf(S3BucketNotFoundError);
+    await expect(fs.hasEntries('s3://no-such-bucket/x')).rejects.toBeInstanceOf(S3BucketNotFoundError);
+    await expect(fs.createDirectory('s3://no-such-bucket/x', { exclusive: true })).rejects.toBeInstanceOf(S3BucketNotFoundError);
     await expect(fs.statPath('s3://no-such-bucket/x/_metadata')).rejects.toBeInstanceOf(S3BucketNotFoundError);
   });
 });

@@ -108,11 +108,13 @@ export class S3CheckpointFileSystem implements CheckpointFileSystem {
     return (await this.list(directory, 1)).length > 0;
   }
 
-  /** Object stores have no directories to create: the prefix exists once an object is under it. */
+  /**
+   * Object stores have no directories to create: the prefix exists once an object is under it. Only an
+   * exclusive create asks the store (whether the prefix holds objects); a checkpoint location's creation
+   * lists its prefix anyway (hasEntries), which is where a missing bucket shows.
+   */
   async createDirectory(directory: string, options?: { readonly exclusive?: boolean }): Promise<boolean> {
-    // Listing also checks the bucket, so a wrong bucket fails when a location is created, not at the first upload.
-    const taken = await this.hasEntries(directory);
-    return !(options?.exclusive && taken);
+    return options?.exclusive ? !(await this.hasEntries(directory)) : true;
   }
 
   async deleteFile(path: string): Promise<void> {
