@@ -1,6 +1,6 @@
 import { Configuration, ConfigurationError } from '@flott/core';
 import { CorruptCheckpointError } from '@flott/runtime';
-import { listKeys, putObject, readObject, s3TestClient, useS3rver } from '@flott/fs-s3/testing';
+import { listKeys, putObject, readObject, s3TestClient, useS3rver } from './testing';
 import { createS3Client, S3CheckpointFileSystemFactory } from './s3-checkpoint-file-system-factory';
 import { S3CheckpointFileSystem } from './s3-checkpoint-file-system';
 import { S3BucketNotFoundError } from './s3-errors';
