@@ -22,14 +22,14 @@ export async function putObject(client: S3Client, uri: string, data: Uint8Array)
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data }));
 }
 
-/** Names directly under an s3:// directory (objects and sub-prefixes), sorted. */
-export async function listObjects(client: S3Client, directory: string): Promise<string[]> {
+/** Names under an s3:// directory, relative to it, sorted: every key, or with `delimiter` only the level below (objects and sub-prefixes). */
+async function listUnder(client: S3Client, directory: string, delimiter?: string): Promise<string[]> {
   const { bucket, key } = s3Location(directory);
   const prefix = key === '' ? '' : `${key}/`;
   const names: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token }));
     for (const o of page.Contents ?? []) names.push(o.Key!.slice(prefix.length));
     for (const p of page.CommonPrefixes ?? []) names.push(p.Prefix!.slice(prefix.length, -1));
     token = page.NextContinuationToken;
@@ -37,18 +37,14 @@ export async function listObjects(client: S3Client, directory: string): Promise<
   return names.sort();
 }
 
+/** Names directly under an s3:// directory (objects and sub-prefixes), sorted. */
+export function listObjects(client: S3Client, directory: string): Promise<string[]> {
+  return listUnder(client, directory, '/');
+}
+
 /** Every key under an s3:// directory (recursively), relative to it, sorted. */
-export async function listKeys(client: S3Client, directory: string): Promise<string[]> {
-  const { bucket, key } = s3Location(directory);
-  const prefix = key === '' ? '' : `${key}/`;
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) keys.push(o.Key!.slice(prefix.length));
-    token = page.NextContinuationToken;
-  } while (token !== undefined);
-  return keys.sort();
+export function listKeys(client: S3Client, directory: string): Promise<string[]> {
+  return listUnder(client, directory);
 }
 
 /** The CheckpointStorage contract's view of files in the test bucket: each test's directory becomes `s3://<bucket>/<its name>`. */
