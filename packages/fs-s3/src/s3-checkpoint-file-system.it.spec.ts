@@ -1,5 +1,6 @@
 import { Configuration, ConfigurationError } from '@flott/core';
 import { CorruptCheckpointError } from '@flott/runtime';
+import { checkpointFileSystemContractTests } from '@flott/runtime/testing';
 import { listKeys, putObject, readObject, s3TestClient, useS3rver } from './testing';
 import { createS3Client, S3CheckpointFileSystemFactory } from './s3-checkpoint-file-system-factory';
 import { S3CheckpointFileSystem } from './s3-checkpoint-file-system';
@@ -23,6 +24,10 @@ function same(a: Uint8Array | undefined, b: Uint8Array): boolean {
 
 describe('S3CheckpointFileSystem against s3rver', () => {
   const server = useS3rver('flott-fs-test');
+  checkpointFileSystemContractTests('s3 (s3rver)', {
+    fileSystem: () => new S3CheckpointFileSystemFactory().create(Configuration.fromRecord(server().config)),
+    directory: (temporary) => `s3://${server().bucket}/${temporary.split(/[\\/]/).pop()}`,
+  });
   let sent: string[];
   let inFlight: number;
   let maxInFlight: number;

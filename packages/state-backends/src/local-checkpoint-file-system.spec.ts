@@ -2,11 +2,13 @@ import { mkdir, writeFile } from 'fs/promises';
 import { join } from 'path';
 import { pathToFileURL } from 'url';
 import { CheckpointDataNotFoundError } from '@flott/runtime';
-import { useTemporaryDirectory } from '@flott/runtime/testing';
+import { checkpointFileSystemContractTests, useTemporaryDirectory } from '@flott/runtime/testing';
 import { CheckpointFileSystems } from './checkpoint-file-systems';
 import { FileCheckpointLocations } from './file-checkpoint-locations';
 import { FileSystemCheckpointStorageAccess } from './filesystem-checkpoint-storage';
 import { LocalCheckpointFileSystem } from './local-checkpoint-file-system';
+
+checkpointFileSystemContractTests('file', { fileSystem: () => new LocalCheckpointFileSystem(), directory: (temporary) => temporary });
 
 describe('LocalCheckpointFileSystem', () => {
   const temporaryDirectory = useTemporaryDirectory('flott-local-fs-');
