@@ -27,7 +27,8 @@ export function createS3Client(config: Configuration): { readonly client: S3Clie
     forcePathStyle: config.get(S3Options.PATH_STYLE_ACCESS),
     credentials: accessKeyId !== undefined && secretAccessKey !== undefined ? { accessKeyId, secretAccessKey } : undefined,
     maxAttempts: config.get(S3Options.MAX_ATTEMPTS),
-    requestHandler: { requestTimeout: timeout, connectionTimeout: timeout },
+    // Without throwOnRequestTimeout the SDK only warns about a request that outlives requestTimeout and keeps waiting.
+    requestHandler: { requestTimeout: timeout, connectionTimeout: timeout, throwOnRequestTimeout: true },
     // Checksums only where S3 requires them: S3-compatible stores (s3rver, older MinIO) store the SDK's
     // default aws-chunked checksum framing as object bytes, which would corrupt every state file.
     requestChecksumCalculation: 'WHEN_REQUIRED',

@@ -1,10 +1,11 @@
+import { createServer, type Socket } from 'net';
 import { Configuration, ConfigurationError } from '@flott/core';
 import { CorruptCheckpointError } from '@flott/runtime';
 import { checkpointFileSystemContractTests } from '@flott/runtime/testing';
 import { listKeys, putObject, readObject, s3TestClient, useS3rver } from './testing';
 import { createS3Client, S3CheckpointFileSystemFactory } from './s3-checkpoint-file-system-factory';
 import { S3CheckpointFileSystem } from './s3-checkpoint-file-system';
-import { S3BucketNotFoundError } from './s3-errors';
+import { S3BucketNotFoundError, S3RequestError } from './s3-errors';
 
 const MiB = 1024 * 1024;
 
@@ -174,4 +175,33 @@ describe('S3CheckpointFileSystem paths and configuration', () => {
     expect(() => create({ 's3.secret-key': 'very-secret' })).toThrow("'s3.secret-key' is set but 's3.access-key' is not");
     expect(() => create({ 's3.endpoint': 'localhost:9000' })).toThrow("Invalid value 'localhost:9000' for 's3.endpoint': not an http:// or https:// URL");
   });
+});
+
+describe('S3CheckpointFileSystem against a server that never answers', () => {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const silent = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  beforeAll(() => new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve)));
+  // In afterAll, so that the server is closed even when the test fails by its timeout.
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  it('fails a request after s3.request-timeout and s3.retry.max-attempts, naming the operation and the URI', async () => {
+    const port = (silent.address() as { port: number }).port;
+    const fs = new S3CheckpointFileSystemFactory().create(Configuration.fromRecord({
+      's3.endpoint': `http://127.0.0.1:${port}`, 's3.path.style.access': 'true', 's3.access-key': 'the-access-key', 's3.secret-key': 'the-secret-key',
+      's3.request-timeout': '300 ms', 's3.retry.max-attempts': '2',
+    }));
+    const error = await fs.readFile('s3://bucket/x/file', 3).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3RequestError);
+    expect((error as Error).message).toMatch(/^S3 GetObject of 's3:\/\/bucket\/x\/file' failed: TimeoutError: .*300 ms requestTimeout/);
+    expect((error as Error).message).not.toMatch(/the-access-key|the-secret-key/);
+    expect(connections).toBe(2);
+  }, 10_000);
 });
