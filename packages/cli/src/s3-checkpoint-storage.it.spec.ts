@@ -14,13 +14,12 @@ describe('the filesystem checkpoint storage on s3://', () => {
   const files = s3CheckpointStorageFiles(server);
   const config = (record: Record<string, string>): Configuration =>
     Configuration.fromRecord({ ...server().config, 'execution.checkpointing.storage': 'filesystem', ...record });
-  const factory = () => loadCheckpointStorageFactory(createDistributionContainer(new Configuration()), config({}));
+  const factory = (storage = 'filesystem') =>
+    loadCheckpointStorageFactory(createDistributionContainer(new Configuration()), config({ 'execution.checkpointing.storage': storage }));
 
-  // The contract runs against the factory the distribution loads; it is resolved lazily, once s3rver runs.
-  const lazyFactory = {
-    name: 'filesystem',
-    create: (c: Configuration) => factory().create(c),
-  };
+  // The contract runs against the factories the distribution loads; they are resolved lazily, once s3rver runs.
+  const lazyFactory = { name: 'filesystem', create: (c: Configuration) => factory().create(c) };
+  const lazyJobManagerFactory = { name: 'jobmanager', create: (c: Configuration) => factory('jobmanager').create(c) };
   checkpointStorageContractTests(lazyFactory, {
     variant: 's3:// against s3rver, every piece of state in a file',
     config: (dir) => config({ 'execution.checkpointing.dir': `${dir}/checkpoints`, 'execution.checkpointing.file-state-size-threshold': '0' }),
@@ -29,6 +28,12 @@ describe('the filesystem checkpoint storage on s3://', () => {
   checkpointStorageContractTests(lazyFactory, {
     variant: 's3:// against s3rver, savepoints configured, default threshold',
     config: (dir) => config({ 'execution.checkpointing.dir': `${dir}/checkpoints`, 'execution.checkpointing.savepoint-dir': `${dir}/savepoints` }),
+    files,
+  });
+
+  checkpointStorageContractTests(lazyJobManagerFactory, {
+    variant: 'state inline, metadata and savepoints on s3:// against s3rver',
+    config: (dir) => config({ 'execution.checkpointing.storage': 'jobmanager', 'execution.checkpointing.dir': `${dir}/checkpoints` }),
     files,
   });
 
@@ -76,6 +81,8 @@ describe('the filesystem checkpoint storage on s3://', () => {
     const pointer = `s3://${server().bucket}/nothing/chk-9`;
     const missing = await access.readMetadata(pointer).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(CheckpointDataNotFoundError);
-    expect((missing as Error).message).toBe(`Cannot read checkpoint data '${pointer}': no such checkpoint or savepoint directory or metadata file`);
+    expect((missing as Error).message).toBe(
+      `Cannot read checkpoint data '${pointer}': no such checkpoint or savepoint directory or metadata file: the path is wrong, or the checkpoint did not complete or was discarded`,
+    );
   });
 });

@@ -138,7 +138,11 @@ export class FileCheckpointLocations {
     const { fs } = resolved;
     let file = resolved.path;
     const kind = await fs.statPath(file);
-    if (kind === undefined) throw new CheckpointDataNotFoundError(file, 'no such checkpoint or savepoint directory or metadata file');
+    if (kind === undefined) {
+      // On an object store a location that holds no file yet does not exist at all (jobmanager storage: metadata only).
+      throw new CheckpointDataNotFoundError(file,
+        'no such checkpoint or savepoint directory or metadata file: the path is wrong, or the checkpoint did not complete or was discarded');
+    }
     if (kind === 'directory') file = fs.child(file, METADATA_FILE_NAME);
     const data = await fs.readFile(file);
     if (data === undefined) {
