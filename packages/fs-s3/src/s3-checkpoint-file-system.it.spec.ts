@@ -1,27 +1,13 @@
 import { createServer, type Socket } from 'net';
 import { Configuration, ConfigurationError } from '@flott/core';
 import { CorruptCheckpointError } from '@flott/runtime';
-import { checkpointFileSystemContractTests } from '@flott/runtime/testing';
+import { checkpointFileSystemContractTests, chunksOf as chunked, sameBytes as same, testBytes as pattern } from '@flott/runtime/testing';
 import { listKeys, putObject, readObject, s3TestClient, useS3rver } from './testing';
 import { createS3Client, S3CheckpointFileSystemFactory } from './s3-checkpoint-file-system-factory';
 import { S3CheckpointFileSystem } from './s3-checkpoint-file-system';
 import { S3BucketNotFoundError, S3RequestError } from './s3-errors';
 
 const MiB = 1024 * 1024;
-
-function pattern(length: number, seed: number): Uint8Array {
-  const data = new Uint8Array(length);
-  for (let i = 0; i < length; i++) data[i] = (i * 31 + seed) & 0xff;
-  return data;
-}
-
-async function* chunked(data: Uint8Array, chunkSize: number): AsyncIterable<Uint8Array> {
-  for (let offset = 0; offset < data.byteLength; offset += chunkSize) yield data.slice(offset, offset + chunkSize);
-}
-
-function same(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  return a !== undefined && Buffer.from(a).equals(Buffer.from(b));
-}
 
 describe('S3CheckpointFileSystem against s3rver', () => {
   const server = useS3rver('flott-fs-test');

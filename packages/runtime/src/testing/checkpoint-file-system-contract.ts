@@ -2,24 +2,13 @@
 import { CorruptCheckpointError } from '../errors';
 import type { CheckpointFileSystem } from '../spi/checkpoint-file-system';
 import { useTemporaryDirectory } from './temporary-directory';
+import { chunksOf as chunked, sameBytes as same, testBytes as pattern } from './test-bytes';
 
 export interface CheckpointFileSystemContractOptions {
   readonly fileSystem: () => CheckpointFileSystem;
   /** The test's own directory in the file system, given a fresh local temporary directory (removed afterwards); identity for `file`. */
   readonly directory: (temporaryDirectory: string) => string;
 }
-
-function pattern(length: number, seed: number): Uint8Array {
-  const data = new Uint8Array(length);
-  for (let i = 0; i < length; i++) data[i] = (i * 31 + seed) & 0xff;
-  return data;
-}
-
-async function* chunked(data: Uint8Array, chunkSize: number): AsyncIterable<Uint8Array> {
-  for (let offset = 0; offset < data.byteLength; offset += chunkSize) yield data.slice(offset, offset + chunkSize);
-}
-
-const same = (a: Uint8Array | undefined, b: Uint8Array): boolean => a !== undefined && Buffer.from(a).equals(Buffer.from(b));
 
 /**
  * Contract of CheckpointFileSystem (spi/checkpoint-file-system.ts), against a real file system or

@@ -7,6 +7,7 @@ import { CheckpointDataNotFoundError, CorruptCheckpointError } from '../errors';
 import type { CheckpointStorageAccess, CheckpointStorageFactory } from '../spi/checkpoint-storage';
 import { withFlippedByte } from './checkpoint-file-damage';
 import { localCheckpointStorageFiles, type CheckpointStorageFiles } from './checkpoint-storage-files';
+import { chunksOf as chunked, sameBytes as same, testBytes as pattern } from './test-bytes';
 import { useTemporaryDirectory } from './temporary-directory';
 
 export interface CheckpointStorageContractOptions {
@@ -19,20 +20,6 @@ export interface CheckpointStorageContractOptions {
    * default. A storage that keeps no files (inline state, metadata in memory) runs the file checks as no-ops.
    */
   readonly files?: CheckpointStorageFiles;
-}
-
-/** Bytes 0, 1, 2... of `length`, offset by `seed`, so two writes never hold the same bytes. */
-function pattern(length: number, seed: number): Uint8Array {
-  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
-}
-
-/** `data` as a stream of fresh chunks of `chunkSize` bytes (the last shorter). */
-async function* chunked(data: Uint8Array, chunkSize: number): AsyncIterable<Uint8Array> {
-  for (let offset = 0; offset < data.byteLength; offset += chunkSize) yield data.slice(offset, offset + chunkSize);
-}
-
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; data?: Record<string, unknown> }> {

@@ -11,6 +11,7 @@ export { checkpointStorageContractTests } from './checkpoint-storage-contract';
 export type { CheckpointStorageContractOptions } from './checkpoint-storage-contract';
 export { localCheckpointStorageFiles } from './checkpoint-storage-files';
 export { checkpointFileSystemContractTests } from './checkpoint-file-system-contract';
+export { testBytes, chunksOf, sameBytes } from './test-bytes';
 export type { CheckpointFileSystemContractOptions } from './checkpoint-file-system-contract';
 export type { CheckpointStorageFiles } from './checkpoint-storage-files';
 // Checkpoint files: seeded snapshots for round-trip tests, damaged copies for error tests.
