@@ -22,7 +22,8 @@ module.exports = (rootDir) => ({
     '^@flott/runtime/testing$': path.join(packages, 'runtime/src/testing/index.ts'),
     '^@flott/runtime/spi$': path.join(packages, 'runtime/src/spi/index.ts'),
     '^@flott/runtime/internal$': path.join(packages, 'runtime/src/internal.ts'),
-    '^@flott/([a-z-]+)$': path.join(packages, '$1/src/index.ts'),
+    '^@flott/([a-z0-9-]+)/testing$': path.join(packages, '$1/src/testing/index.ts'),
+    '^@flott/([a-z0-9-]+)$': path.join(packages, '$1/src/index.ts'),
   },
   transform: {
     // Transpile only (isolatedModules in tsconfig.jest.json): type checking is the lint target's job, and ts-jest has no

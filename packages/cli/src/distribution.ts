@@ -3,10 +3,11 @@ import { Configuration } from '@flott/core';
 import { CoreOptions, StateRecoveryOptions, createPluginContainer, loadConfiguration } from '@flott/runtime';
 
 /**
- * The default distribution (DESIGN.md §1): the runtime with the stock plugins. Extra plugin
+ * The default distribution (DESIGN.md §1): the runtime with the stock plugins (the s3:// file system
+ * among them, so `execution.checkpointing.dir: s3://bucket/path` works out of the box). Extra plugin
  * packages come from the `plugins` option.
  */
-export const STOCK_PLUGINS: readonly string[] = ['@flott/scheduler-plugins', '@flott/state-backends', '@flott/rm-standalone'];
+export const STOCK_PLUGINS: readonly string[] = ['@flott/scheduler-plugins', '@flott/state-backends', '@flott/fs-s3', '@flott/rm-standalone'];
 
 export interface CommonOptions {
   readonly config?: string;

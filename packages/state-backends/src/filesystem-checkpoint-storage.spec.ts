@@ -28,7 +28,7 @@ describe('FileSystemCheckpointStorage', () => {
   it('needs execution.checkpointing.dir, and says so', () => {
     expect(() => factory.create(new Configuration())).toThrow(ConfigurationError);
     expect(() => factory.create(new Configuration())).toThrow(
-      "The filesystem checkpoint storage needs a directory: set 'execution.checkpointing.dir' to an absolute path or file:// URI",
+      "The filesystem checkpoint storage needs a directory: set 'execution.checkpointing.dir' to an absolute path or a URI (file://) that the JobManager and every TaskManager can reach",
     );
   });
 
@@ -83,7 +83,7 @@ describe('FileSystemCheckpointStorage', () => {
     expect((await access.initializeSavepointLocation(1, dir)).pointer).toBe(join(dir, 'savepoint-abcdef-aaaaaaaaaaaa'));
     expect((await access.initializeSavepointLocation(2, dir)).pointer).toBe(join(dir, 'savepoint-abcdef-bbbbbbbbbbbb'));
     const stuck = new FileSystemCheckpointStorage({ checkpointsDirectory: dir, fileStateSizeThreshold: 0, randomHex: () => 'aaaaaaaaaaaa' });
-    await expect(stuck.createCheckpointStorageAccess('abcdef123456').initializeSavepointLocation(3, dir)).rejects.toThrow(/EEXIST/);
+    await expect(stuck.createCheckpointStorageAccess('abcdef123456').initializeSavepointLocation(3, dir)).rejects.toThrow(`No fresh savepoint directory under '${dir}': 5 random names drawn were all taken already`);
   });
 
   it('leaves no temporary files behind, and a crashed write leaves no file under the final name', async () => {

@@ -6,19 +6,24 @@ import type {
   CheckpointStorageAccess,
   CheckpointStorageFactory,
   StateBytes,
+  CheckpointFileSystemFactory,
   StateWriteOptions,
   StreamStateHandle,
 } from '@flott/runtime/spi';
 import { concatChunks } from '@flott/runtime/spi';
-import { configuredDirectories, cryptoRandomHex, FileCheckpointLocations } from './file-checkpoint-locations';
+import { CheckpointFileSystems } from './checkpoint-file-systems';
+import { cryptoRandomHex } from './checkpoint-paths';
+import { configuredDirectories, FileCheckpointLocations } from './file-checkpoint-locations';
 
 /** Flink's upper bound of `execution.checkpointing.file-state-size-threshold`: inline state lives in the metadata. */
 const MAX_FILE_STATE_SIZE_THRESHOLD = 1024 * 1024;
 
 export interface FileSystemCheckpointStorageOptions {
-  /** Absolute path of `execution.checkpointing.dir`. */
+  /** `execution.checkpointing.dir`: an absolute path or a URI of a scheme `fileSystems` serves. */
   readonly checkpointsDirectory: string;
   readonly savepointDirectory?: string;
+  /** The file systems by scheme; the local one alone when not given. */
+  readonly fileSystems?: CheckpointFileSystems;
   /** State smaller than this many bytes goes inline into the metadata instead of a file. */
   readonly fileStateSizeThreshold: number;
   /** Random bytes as hex for savepoint and temporary file names; crypto by default. */
@@ -30,7 +35,8 @@ export interface FileSystemCheckpointStorageOptions {
  * inline into the handle, so it ends up in the metadata as Flink's FsCheckpointStorageAccess does),
  * and the metadata as `_metadata`, written last and atomically. One instance per job and process: the
  * JobManager's for locations and metadata, each slot thread's for its state; they share nothing but
- * the directory, so every TaskManager and the JobManager must see the same file system there.
+ * the directory, so every TaskManager and the JobManager must reach the same file system there (a shared
+ * mount, or an object store such as s3:// through its file system plugin).
  */
 export class FileSystemCheckpointStorageAccess implements CheckpointStorageAccess {
   private readonly files: FileCheckpointLocations;
@@ -41,6 +47,7 @@ export class FileSystemCheckpointStorageAccess implements CheckpointStorageAcces
   ) {
     this.files = new FileCheckpointLocations({
       jobId,
+      fileSystems: options.fileSystems ?? new CheckpointFileSystems(),
       checkpointsDirectory: options.checkpointsDirectory,
       savepointDirectory: options.savepointDirectory,
       randomHex: options.randomHex ?? cryptoRandomHex,
@@ -109,22 +116,31 @@ async function belowThreshold(data: StateBytes, threshold: number): Promise<{ re
 export class FileSystemCheckpointStorage implements CheckpointStorage {
   readonly name = 'filesystem';
 
-  constructor(readonly options: FileSystemCheckpointStorageOptions) {}
+  readonly options: FileSystemCheckpointStorageOptions;
+
+  constructor(options: FileSystemCheckpointStorageOptions) {
+    // One set of file systems (and so one S3 client) for all the storage's accesses.
+    this.options = { ...options, fileSystems: options.fileSystems ?? new CheckpointFileSystems() };
+  }
 
   createCheckpointStorageAccess(jobId: string): CheckpointStorageAccess {
     return new FileSystemCheckpointStorageAccess(jobId, this.options);
   }
 }
 
+/** `filesystem`, over the file systems plugin modules bind (the local one when none are given). */
 export class FileSystemCheckpointStorageFactory implements CheckpointStorageFactory {
   readonly name = 'filesystem';
 
+  constructor(private readonly fileSystemFactories?: readonly CheckpointFileSystemFactory[]) {}
+
   create(config: Configuration): CheckpointStorage {
-    const { checkpointsDirectory, savepointDirectory } = configuredDirectories(config);
+    const fileSystems = new CheckpointFileSystems(this.fileSystemFactories, config);
+    const { checkpointsDirectory, savepointDirectory } = configuredDirectories(config, fileSystems);
     if (checkpointsDirectory === undefined) {
       const key = StateOptions.CHECKPOINTS_DIRECTORY.key;
       throw new ConfigurationError(
-        `The filesystem checkpoint storage needs a directory: set '${key}' to an absolute path or file:// URI that the JobManager and every TaskManager can reach`,
+        `The filesystem checkpoint storage needs a directory: set '${key}' to an absolute path or a URI (${fileSystems.schemes.map((s) => `${s}://`).join(', ')}) that the JobManager and every TaskManager can reach`,
         { key },
       );
     }
@@ -136,6 +152,6 @@ export class FileSystemCheckpointStorageFactory implements CheckpointStorageFact
         { key, value: fileStateSizeThreshold },
       );
     }
-    return new FileSystemCheckpointStorage({ checkpointsDirectory, savepointDirectory, fileStateSizeThreshold });
+    return new FileSystemCheckpointStorage({ checkpointsDirectory, savepointDirectory, fileStateSizeThreshold, fileSystems });
   }
 }

@@ -20,3 +20,6 @@ export {
 } from './filesystem-checkpoint-storage';
 export type { FileSystemCheckpointStorageOptions } from './filesystem-checkpoint-storage';
 export { CheckpointLocationInUseError } from './file-checkpoint-locations';
+export { CheckpointFileSystems, schemeOf } from './checkpoint-file-systems';
+export type { ResolvedCheckpointPath } from './checkpoint-file-systems';
+export { LocalCheckpointFileSystem, LocalCheckpointFileSystemFactory } from './local-checkpoint-file-system';

@@ -5,11 +5,14 @@ import type {
   CheckpointStorage,
   CheckpointStorageAccess,
   CheckpointStorageFactory,
+  CheckpointFileSystemFactory,
   StateBytes,
   StreamStateHandle,
 } from '@flott/runtime/spi';
 import { collectStateBytes } from '@flott/runtime/spi';
-import { configuredDirectories, cryptoRandomHex, FileCheckpointLocations } from './file-checkpoint-locations';
+import { CheckpointFileSystems } from './checkpoint-file-systems';
+import { cryptoRandomHex } from './checkpoint-paths';
+import { configuredDirectories, FileCheckpointLocations } from './file-checkpoint-locations';
 
 const MEMORY_SCHEME = 'jobmanager://';
 
@@ -32,6 +35,8 @@ export interface JobManagerCheckpointStorageOptions {
   /** When set, checkpoint metadata is written to `<dir>/<job id>/chk-<n>/_metadata` instead of kept in memory. */
   readonly checkpointsDirectory?: string;
   readonly savepointDirectory?: string;
+  /** The file systems by scheme; the local one alone when not given. */
+  readonly fileSystems?: CheckpointFileSystems;
   readonly randomHex?: (bytes: number) => string;
 }
 
@@ -54,6 +59,7 @@ export class JobManagerCheckpointStorageAccess implements CheckpointStorageAcces
   ) {
     this.files = new FileCheckpointLocations({
       jobId,
+      fileSystems: options.fileSystems ?? new CheckpointFileSystems(),
       checkpointsDirectory: options.checkpointsDirectory,
       savepointDirectory: options.savepointDirectory,
       randomHex: options.randomHex ?? cryptoRandomHex,
@@ -110,8 +116,11 @@ export class JobManagerCheckpointStorageAccess implements CheckpointStorageAcces
 export class JobManagerCheckpointStorage implements CheckpointStorage {
   readonly name = 'jobmanager';
   private readonly memory = new Map<string, Uint8Array>();
+  readonly options: JobManagerCheckpointStorageOptions;
 
-  constructor(readonly options: JobManagerCheckpointStorageOptions) {}
+  constructor(options: JobManagerCheckpointStorageOptions) {
+    this.options = { ...options, fileSystems: options.fileSystems ?? new CheckpointFileSystems() };
+  }
 
   get maxStateSize(): number {
     return this.options.maxStateSize;
@@ -125,10 +134,15 @@ export class JobManagerCheckpointStorage implements CheckpointStorage {
 export class JobManagerCheckpointStorageFactory implements CheckpointStorageFactory {
   readonly name = 'jobmanager';
 
+  /** `fileSystemFactories`: the schemes of metadata and savepoint directories (the local one when not given). */
+  constructor(private readonly fileSystemFactories?: readonly CheckpointFileSystemFactory[]) {}
+
   create(config: Configuration): CheckpointStorage {
+    const fileSystems = new CheckpointFileSystems(this.fileSystemFactories, config);
     return new JobManagerCheckpointStorage({
       maxStateSize: config.get(StateOptions.JOBMANAGER_STORAGE_MAX_STATE_SIZE),
-      ...configuredDirectories(config),
+      ...configuredDirectories(config, fileSystems),
+      fileSystems,
     });
   }
 }

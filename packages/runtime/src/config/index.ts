@@ -7,6 +7,7 @@ export {
   RestartStrategyOptions,
   CheckpointingOptions,
   StateOptions,
+  S3Options,
   HighAvailabilityOptions,
   ClientOptions,
   ALL_OPTION_GROUPS,

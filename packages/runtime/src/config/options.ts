@@ -192,7 +192,7 @@ export const StateOptions = {
     deprecatedKeys: ['state.checkpoint-storage'],
     description: 'Where checkpoint snapshots go, by plugin name: jobmanager keeps state in the JobManager\'s memory (small state, tests; ' +
       'the metadata goes to execution.checkpointing.dir when set); filesystem writes state files and metadata under ' +
-      'execution.checkpointing.dir. Plugins may add others.',
+      'execution.checkpointing.dir (a local path, or a URI of a file system plugin such as s3://). Plugins may add others.',
   }),
   JOBMANAGER_STORAGE_MAX_STATE_SIZE: O.memoryBytes('execution.checkpointing.jobmanager.max-state-size', {
     defaultValue: 5 * 1024 * 1024, min: 1,
@@ -200,13 +200,13 @@ export const StateOptions = {
   }),
   CHECKPOINTS_DIRECTORY: O.optionalString('execution.checkpointing.dir', {
     deprecatedKeys: ['state.checkpoints.dir'],
-    description: 'Directory of checkpoint files and metadata (an absolute path or a file:// URI), shared by the JobManager and all ' +
+    description: 'Directory of checkpoint files and metadata (an absolute path, a file:// URI, or a URI of a file system plugin: s3://bucket/path), shared by the JobManager and all ' +
       'TaskManagers; checkpoints go to `<dir>/<job id>/chk-<n>/`. Required by the filesystem storage; with the jobmanager ' +
       'storage, checkpoint metadata is written there (and can be restored from) when set.',
   }),
   SAVEPOINT_DIRECTORY: O.optionalString('execution.checkpointing.savepoint-dir', {
     deprecatedKeys: ['state.savepoints.dir'],
-    description: 'Default directory of savepoints (an absolute path or a file:// URI) when a savepoint is triggered without a ' +
+    description: 'Default directory of savepoints (an absolute path, a file:// URI, or s3://bucket/path) when a savepoint is triggered without a ' +
       'target directory; each goes to `<dir>/savepoint-<first 6 characters of the job id>-<12 random hex digits>/`.',
   }),
   FILE_STATE_SIZE_THRESHOLD: O.memoryBytes('execution.checkpointing.file-state-size-threshold', {
@@ -214,6 +214,51 @@ export const StateOptions = {
     deprecatedKeys: ['state.storage.fs.memory-threshold'],
     description: 'State smaller than this is stored inline in the checkpoint metadata instead of a file of its own by the ' +
       'filesystem storage (Flink\'s 20 KiB default; at most 1 mb; 0 writes every piece of state to a file).',
+  }),
+};
+
+/**
+ * The s3:// file system of checkpoint storage (plugin @flott/fs-s3), with the keys of Flink's S3 file
+ * system plugins. Secrets are read, never logged or put into error messages.
+ */
+export const S3Options = {
+  ENDPOINT: O.optionalString('s3.endpoint', {
+    description: 'Endpoint URL of the S3 service (e.g. `http://127.0.0.1:9000` for MinIO or s3rver); unset: AWS S3 of s3.region.',
+  }),
+  PATH_STYLE_ACCESS: O.bool('s3.path.style.access', {
+    defaultValue: false,
+    description: 'Address buckets as `<endpoint>/<bucket>/<key>` instead of `<bucket>.<endpoint>/<key>` (S3-compatible stores usually need it).',
+  }),
+  ACCESS_KEY: O.optionalString('s3.access-key', {
+    description: 'Access key id; with s3.secret-key. Unset: the AWS SDK\'s default credential chain (environment, profile, instance role).',
+  }),
+  SECRET_KEY: O.optionalString('s3.secret-key', {
+    description: 'Secret access key belonging to s3.access-key (never logged).',
+  }),
+  REGION: O.string('s3.region', {
+    defaultValue: 'us-east-1',
+    description: 'Region of the buckets (signs the requests; S3-compatible stores mostly accept any).',
+  }),
+  UPLOAD_MIN_PART_SIZE: O.memoryBytes('s3.upload.min.part.size', {
+    defaultValue: 5 * 1024 * 1024, min: 5 * 1024 * 1024,
+    description: 'Files up to this size are uploaded with one PUT; larger ones in a multipart upload of parts of this size ' +
+      '(S3\'s minimum part size, 5 mb, is the least). A file upload buffers at most (s3.upload.max.concurrent.uploads + 1) parts.',
+  }),
+  UPLOAD_MAX_CONCURRENT_UPLOADS: O.int('s3.upload.max.concurrent.uploads', {
+    defaultValue: 4, min: 1, max: 64,
+    description: 'Parts of one multipart upload in flight at once.',
+  }),
+  MAX_ATTEMPTS: O.int('s3.retry.max-attempts', {
+    defaultValue: 3, min: 1, max: 20,
+    description: 'Attempts of one S3 request (the first and its retries, with the SDK\'s backoff) before the file operation fails.',
+  }),
+  REQUEST_TIMEOUT: O.durationMs('s3.request-timeout', {
+    defaultValue: 60_000,
+    description: 'Longest time one S3 request may take (connecting, or waiting for the response or for data) before it is failed and retried.',
+  }),
+  DELETE_BATCH_SIZE: O.int('s3.delete.batch-size', {
+    defaultValue: 1000, min: 1, max: 1000,
+    description: 'Objects listed and deleted per request when a checkpoint directory is discarded (S3\'s DeleteObjects takes at most 1000).',
   }),
 };
 
@@ -380,6 +425,7 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   RestartStrategy: RestartStrategyOptions as Record<string, ConfigOption<unknown>>,
   State: StateOptions as Record<string, ConfigOption<unknown>>,
   Checkpointing: CheckpointingOptions as Record<string, ConfigOption<unknown>>,
+  S3: S3Options as Record<string, ConfigOption<unknown>>,
   StateRecovery: StateRecoveryOptions as Record<string, ConfigOption<unknown>>,
   Web: WebOptions as Record<string, ConfigOption<unknown>>,
   HighAvailability: HighAvailabilityOptions as Record<string, ConfigOption<unknown>>,

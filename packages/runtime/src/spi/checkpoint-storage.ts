@@ -30,7 +30,7 @@ export interface CheckpointLocation {
 
 /**
  * Access to the checkpoint storage of one job (`execution.checkpointing.storage`: jobmanager,
- * filesystem; s3 paths later). Contract:
+ * filesystem: local directories, or any scheme a CheckpointFileSystemFactory serves, such as s3://). Contract:
  * - The CheckpointCoordinator (JobManager event loop) calls `initializeLocation` (or
  *   `initializeSavepointLocation`) once before it triggers the checkpoint, `writeMetadata` once every
  *   task acknowledged, `discard` for aborted and subsumed checkpoints, and `readMetadata` on restore.

@@ -13,6 +13,8 @@ export { StateBackendFactory } from './state-backend';
 export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry } from './state-backend';
 export { CheckpointStorageFactory } from './checkpoint-storage';
 export type { CheckpointStorage, CheckpointStorageAccess, CheckpointLocation, CheckpointedStateScope, StateBytes, StateWriteOptions } from './checkpoint-storage';
+export { CheckpointFileSystemFactory } from './checkpoint-file-system';
+export type { CheckpointFileSystem, ParsedCheckpointPath } from './checkpoint-file-system';
 export type { StreamStateHandle, KeyedStateHandle, OperatorSubtaskState, TaskStateSnapshot, CheckpointMetadata, OperatorStateMetadata,
   SnapshotType, KeyedStateSnapshot, KeyGroupSnapshot, KeyedStateEntry, TimerEntry, OperatorStateSnapshotData } from '../snapshot/snapshot-data';
 export { HighAvailabilityServicesFactory } from './high-availability-services';

@@ -1,8 +1,4 @@
 /// <reference types="jest" />
-import { existsSync } from 'fs';
-import { readdir, readFile, truncate, writeFile } from 'fs/promises';
-import { isAbsolute, join } from 'path';
-import { pathToFileURL } from 'url';
 import { ConfigurationError, type Configuration } from '@flott/core';
 import { decodeCheckpointMetadata, encodeCheckpointMetadata } from '../checkpoint/format/checkpoint-metadata-file';
 import type { CheckpointMetadata, StreamStateHandle } from '../snapshot/snapshot-data';
@@ -10,6 +6,8 @@ import { StateOptions } from '../config/options';
 import { CheckpointDataNotFoundError, CorruptCheckpointError } from '../errors';
 import type { CheckpointStorageAccess, CheckpointStorageFactory } from '../spi/checkpoint-storage';
 import { withFlippedByte } from './checkpoint-file-damage';
+import { localCheckpointStorageFiles, type CheckpointStorageFiles } from './checkpoint-storage-files';
+import { chunksOf as chunked, sameBytes as same, testBytes as pattern } from './test-bytes';
 import { useTemporaryDirectory } from './temporary-directory';
 
 export interface CheckpointStorageContractOptions {
@@ -17,20 +15,11 @@ export interface CheckpointStorageContractOptions {
   readonly variant?: string;
   /** The configuration under test, given a fresh temporary directory the test owns (deleted afterwards). */
   readonly config: (directory: string) => Configuration;
-}
-
-/** Bytes 0, 1, 2... of `length`, offset by `seed`, so two writes never hold the same bytes. */
-function pattern(length: number, seed: number): Uint8Array {
-  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
-}
-
-/** `data` as a stream of fresh chunks of `chunkSize` bytes (the last shorter). */
-async function* chunked(data: Uint8Array, chunkSize: number): AsyncIterable<Uint8Array> {
-  for (let offset = 0; offset < data.byteLength; offset += chunkSize) yield data.slice(offset, offset + chunkSize);
-}
-
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  /**
+   * The file system the storage's files are on, to check and damage them directly; the local one by
+   * default. A storage that keeps no files (inline state, metadata in memory) runs the file checks as no-ops.
+   */
+  readonly files?: CheckpointStorageFiles;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; data?: Record<string, unknown> }> {
@@ -60,11 +49,13 @@ function metadata(checkpointId: number, jobId: string): CheckpointMetadata {
 export function checkpointStorageContractTests(factory: CheckpointStorageFactory, options: CheckpointStorageContractOptions): void {
   describe(`CheckpointStorage contract: ${factory.name}${options.variant ? ` (${options.variant})` : ''}`, () => {
     const temporaryDirectory = useTemporaryDirectory('flott-checkpoint-storage-');
+    const files = options.files ?? localCheckpointStorageFiles;
+    const join = (a: string, b: string): string => files.join(a, b);
     let directory: string;
     let access: CheckpointStorageAccess;
 
     beforeEach(() => {
-      directory = temporaryDirectory();
+      directory = files.base(temporaryDirectory());
       access = factory.create(options.config(directory)).createCheckpointStorageAccess('0123456789abcdef0123456789abcdef');
     });
 
@@ -108,7 +99,7 @@ export function checkpointStorageContractTests(factory: CheckpointStorageFactory
         throw new Error('the backend failed mid-stream');
       }
       await expect(access.writeState(location, 'op-1/broken', failing())).rejects.toThrow('the backend failed mid-stream');
-      if (isAbsolute(location.pointer)) expect((await readdir(location.pointer)).filter((f) => /broken|inprogress/.test(f))).toEqual([]);
+      expect((await files.list(location.pointer)).filter((f) => /broken|inprogress/.test(f))).toEqual([]);
     });
 
     it('keeps SHARED state beyond its checkpoint until discardState, and savepoints self-contained', async () => {
@@ -129,7 +120,7 @@ export function checkpointStorageContractTests(factory: CheckpointStorageFactory
       if (inSavepoint.kind === 'file') expect(inSavepoint.uri).toContain(savepoint.pointer.split('/').pop());
     });
 
-        it('keeps concurrent writes to one location apart, from one access or several', async () => {
+    it('keeps concurrent writes to one location apart, from one access or several', async () => {
       const storage = factory.create(options.config(directory));
       const accesses = [access, storage.createCheckpointStorageAccess('0123456789abcdef0123456789abcdef')];
       const location = await access.initializeLocation(4);
@@ -142,7 +133,7 @@ export function checkpointStorageContractTests(factory: CheckpointStorageFactory
       expect(read.map((r, i) => same(r, data[i]))).toEqual(names.map(() => true));
       const pointer = await access.writeMetadata(location, pattern(10, 99));
       expect(same(await access.readMetadata(pointer), pattern(10, 99))).toBe(true);
-      if (isAbsolute(location.pointer)) expect(existsSync(join(directory, 'escape'))).toBe(false);
+      expect(await files.exists(join(directory, 'escape'))).toBe(false);
     });
 
     it('writes metadata that reads back through the pointer it returns', async () => {
@@ -152,13 +143,11 @@ export function checkpointStorageContractTests(factory: CheckpointStorageFactory
       const pointer = await access.writeMetadata(location, bytes);
       bytes.fill(0);
       expect(decodeCheckpointMetadata(await access.readMetadata(pointer), pointer)).toStrictEqual(metadata(12, 'job'));
-      if (isAbsolute(pointer)) {
-        // A user may give the directory, its _metadata file, or a file:// URI of either.
-        for (const given of [join(pointer, '_metadata'), pathToFileURL(pointer).href, pathToFileURL(join(pointer, '_metadata')).href]) {
-          expect(decodeCheckpointMetadata(await access.readMetadata(given), given).checkpointId).toBe(12);
-        }
-        expect((await readdir(pointer)).filter((f) => f.includes('inprogress'))).toEqual([]);
+      // A user may give the directory, its _metadata file, or a URI of either.
+      for (const given of files.pointerSpellings(pointer)) {
+        expect(decodeCheckpointMetadata(await access.readMetadata(given), given).checkpointId).toBe(12);
       }
+      expect((await files.list(pointer)).filter((f) => f.includes('inprogress'))).toEqual([]);
     });
 
     it('does not take a location whose metadata was never written for a checkpoint', async () => {
@@ -172,7 +161,7 @@ export function checkpointStorageContractTests(factory: CheckpointStorageFactory
 
     it('writes savepoints to a fresh directory under the target, named as Flink names them', async () => {
       const target = join(directory, 'savepoints');
-      const location = await access.initializeSavepointLocation(9, pathToFileURL(target).href);
+      const location = await access.initializeSavepointLocation(9, files.uri(target));
       expect(location.pointer.startsWith(target)).toBe(true);
       expect(location.pointer.slice(target.length + 1)).toMatch(/^savepoint-012345-[0-9a-f]{12}$/);
       const handle = await access.writeState(location, 'op-1-keyed-0', pattern(64 * 1024, 5));
@@ -202,47 +191,47 @@ export function checkpointStorageContractTests(factory: CheckpointStorageFactory
       await access.discard(l1);
       await expect(access.readMetadata(p1)).rejects.toBeInstanceOf(CheckpointDataNotFoundError);
       if (h1.kind === 'file') await expect(access.readState(h1)).rejects.toBeInstanceOf(CheckpointDataNotFoundError);
-      if (isAbsolute(l1.pointer)) expect(existsSync(l1.pointer)).toBe(false);
+      expect(await files.list(l1.pointer)).toEqual([]);
       expect(same(await access.readMetadata(p2), pattern(8, 2))).toBe(true);
       expect(same(await access.readState(h2), pattern(64 * 1024, 2))).toBe(true);
     });
 
     it('fails reads of missing data with CheckpointDataNotFoundError naming it', async () => {
       const missing = join(directory, 'no-such-checkpoint');
-      for (const pointer of [missing, join(missing, '_metadata'), pathToFileURL(missing).href, 'relative/chk-1', 'jobmanager://other-job/chk-1']) {
+      for (const pointer of [missing, join(missing, '_metadata'), files.uri(missing), 'relative/chk-1', 'jobmanager://other-job/chk-1']) {
         const error = await rejection(access.readMetadata(pointer));
         expect(error).toBeInstanceOf(CheckpointDataNotFoundError);
-        expect(error.message).toContain(pointer.startsWith('file:') ? missing : pointer);
+        expect(error.message).toContain(pointer === files.uri(missing) ? files.named(missing) : pointer);
       }
-      const gone: StreamStateHandle = { kind: 'file', uri: pathToFileURL(join(directory, 'gone')).href, size: 3 };
+      const gone: StreamStateHandle = { kind: 'file', uri: files.uri(join(directory, 'gone')), size: 3 };
       const error = await rejection(access.readState(gone));
       expect(error).toBeInstanceOf(CheckpointDataNotFoundError);
-      expect(error.data?.handle).toBe(join(directory, 'gone'));
+      expect(error.data?.handle).toBe(files.named(gone.uri));
     });
 
     it('fails reads of truncated or altered files with CorruptCheckpointError naming the file', async () => {
       const file = join(directory, 'state');
-      await writeFile(file, pattern(100, 1));
-      const error = await rejection(access.readState({ kind: 'file', uri: pathToFileURL(file).href, size: 120 }));
+      await files.write(file, pattern(100, 1));
+      const error = await rejection(access.readState({ kind: 'file', uri: files.uri(file), size: 120 }));
       expect(error).toBeInstanceOf(CorruptCheckpointError);
-      expect(error.data).toEqual({ file, reason: 'the state file is 100 bytes, its handle in the metadata says 120 (truncated or replaced)' });
+      expect(error.data).toEqual({ file: files.named(file), reason: 'the state file is 100 bytes, its handle in the metadata says 120 (truncated or replaced)' });
       // A state file the storage wrote, cut short on disk.
       const location = await access.initializeLocation(3);
       const handle = await access.writeState(location, 'op-1', pattern(64 * 1024, 2));
       if (handle.kind === 'file') {
-        await truncate(new URL(handle.uri), 1000);
+        await files.truncate(handle.uri, 1000);
         await expect(access.readState(handle)).rejects.toBeInstanceOf(CorruptCheckpointError);
       }
       // Damaged metadata of a savepoint: the format's checksums catch it, naming the file the user gave.
       const savepoint = await access.initializeSavepointLocation(4, join(directory, 'savepoints'));
       const pointer = await access.writeMetadata(savepoint, encodeCheckpointMetadata(metadata(4, 'job')));
       const metadataFile = join(pointer, '_metadata');
-      const original = await readFile(metadataFile);
-      await writeFile(metadataFile, withFlippedByte(original, original.length - 5));
+      const original = await files.read(metadataFile);
+      await files.write(metadataFile, withFlippedByte(original, original.length - 5));
       const altered = await rejection((async () => decodeCheckpointMetadata(await access.readMetadata(pointer), pointer))());
       expect(altered).toBeInstanceOf(CorruptCheckpointError);
       expect(altered.data).toEqual({ file: pointer, reason: expect.stringMatching(/checksum mismatch/) });
-      await truncate(metadataFile, original.length - 1);
+      await files.truncate(metadataFile, original.length - 1);
       const cut = await rejection((async () => decodeCheckpointMetadata(await access.readMetadata(pointer), pointer))());
       expect(cut.data).toEqual({ file: pointer, reason: expect.stringMatching(/^truncated/) });
     });

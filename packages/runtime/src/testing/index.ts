@@ -9,6 +9,11 @@ export type { RestartBackoffContractCase } from './restart-backoff-contract';
 export { stateBackendContractTests, testKeyGroupOf } from './state-contract';
 export { checkpointStorageContractTests } from './checkpoint-storage-contract';
 export type { CheckpointStorageContractOptions } from './checkpoint-storage-contract';
+export { localCheckpointStorageFiles } from './checkpoint-storage-files';
+export { checkpointFileSystemContractTests } from './checkpoint-file-system-contract';
+export { testBytes, chunksOf, sameBytes } from './test-bytes';
+export type { CheckpointFileSystemContractOptions } from './checkpoint-file-system-contract';
+export type { CheckpointStorageFiles } from './checkpoint-storage-files';
 // Checkpoint files: seeded snapshots for round-trip tests, damaged copies for error tests.
 export { randomKeyedStateSnapshot, randomOperatorStateSnapshot, randomStateValue, randomKey, randomNamespace } from './random-snapshots';
 export { checkpointFileDamageTests, truncated, withFlippedByte, withFormatVersion } from './checkpoint-file-damage';
