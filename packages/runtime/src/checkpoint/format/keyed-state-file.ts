@@ -1,10 +1,11 @@
 import { assert } from '@flott/core';
 import type { KeyGroupRange } from '../../spi/state-backend';
 import type { KeyedStateEntry, KeyedStateSnapshot, KeyGroupSnapshot, TimerEntry } from '../../snapshot/snapshot-data';
-import { KEYED_STATE_FILE, SectionedFileReader, writeSectionedFile, type Section } from './sectioned-file';
+import { concatChunks } from '../../snapshot/state-bytes';
+import { KEYED_STATE_FILE, SectionedFileReader, sectionedFileChunks, type Section } from './sectioned-file';
 import { packStateSection, readSection } from './state-values';
 
-// A keyed state file (docs/checkpoint-format.md): header fields [maxParallelism, startKeyGroup,
+// A keyed state file (docs/checkpoint-format.md; version 2 streamed, version 1 read): header fields [maxParallelism, startKeyGroup,
 // endKeyGroup]; one section per non-empty key group (section id = key group, ascending), holding
 //   [ [ [stateName, [key, namespace, value, key, namespace, value, ...]], ... ],
 //     [ [timerService, [key, namespace, timestamp, ...] /* event time */, [...] /* processing time */], ... ] ]
@@ -13,23 +14,33 @@ import { packStateSection, readSection } from './state-values';
 type PackedGroup = [Array<[string, unknown[]]>, Array<[string, unknown[], unknown[]]>];
 
 export function encodeKeyedStateFile(s: KeyedStateSnapshot): Uint8Array {
-  const { startKeyGroup, endKeyGroup } = s.keyGroupRange;
+  return concatChunks([...keyedStateFileChunks(s.keyGroupRange, s.maxParallelism, s.groups)]);
+}
+
+/**
+ * A keyed state file as chunks (the streamed layout of version 2): `groups` are packed and handed on
+ * one key group at a time, so a snapshot's asynchronous part holds one group's bytes, not the file's.
+ */
+export function* keyedStateFileChunks(range: KeyGroupRange, maxParallelism: number, groups: Iterable<KeyGroupSnapshot>): Generator<Uint8Array> {
+  const { startKeyGroup, endKeyGroup } = range;
   assert(
     Number.isInteger(startKeyGroup) && Number.isInteger(endKeyGroup) && startKeyGroup >= 0 && startKeyGroup <= endKeyGroup &&
-      Number.isInteger(s.maxParallelism) && endKeyGroup < s.maxParallelism,
-    `keyed state snapshot has key-group range [${startKeyGroup}, ${endKeyGroup}] for max parallelism ${s.maxParallelism}`,
+      Number.isInteger(maxParallelism) && endKeyGroup < maxParallelism,
+    `keyed state snapshot has key-group range [${startKeyGroup}, ${endKeyGroup}] for max parallelism ${maxParallelism}`,
   );
-  const sections: Section[] = [];
+  yield* sectionedFileChunks(KEYED_STATE_FILE, [maxParallelism, startKeyGroup, endKeyGroup], sectionsOf(range, groups));
+}
+
+function* sectionsOf({ startKeyGroup, endKeyGroup }: KeyGroupRange, groups: Iterable<KeyGroupSnapshot>): Generator<Section> {
   let previous = startKeyGroup - 1;
-  for (const group of s.groups) {
+  for (const group of groups) {
     assert(
       Number.isInteger(group.keyGroup) && group.keyGroup > previous && group.keyGroup <= endKeyGroup,
       `keyed state snapshot: key group ${group.keyGroup} is out of order or outside [${startKeyGroup}, ${endKeyGroup}]`,
     );
     previous = group.keyGroup;
-    sections.push({ id: group.keyGroup, bytes: packGroup(group) });
+    yield { id: group.keyGroup, bytes: packGroup(group) };
   }
-  return writeSectionedFile(KEYED_STATE_FILE, [s.maxParallelism, startKeyGroup, endKeyGroup], sections);
 }
 
 /**
