@@ -1,7 +1,7 @@
 import { assert, type StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '@flott/runtime';
-import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
-import type { Database } from 'lmdb';
+import type { KeyedStateBackend, KeyedStateBackendParameters, KeyedStateSnapshotResources, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
+import type { Database, Transaction } from 'lmdb';
 import type { Packr } from 'msgpackr';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
 import { decodeStateKey, keyGroupRange, MAX_KEY_GROUPS, MAX_STATES, primitiveFromCanonical, StateKeyEncoder } from './lmdb-state-keys';
@@ -62,6 +62,8 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   private lookedUpState = -1;
   private lookedUpNamespace: string | undefined;
   private lookedUpExists = false;
+  /** Read transactions of snapshots being written: ended by their release, or by dispose. */
+  private readonly snapshots = new Set<Transaction>();
 
   constructor(private readonly options: LmdbKeyedStateBackendOptions) {
     const { keyGroupRange: range, maxParallelism } = options.params;
@@ -197,17 +199,49 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.options.afterCommit();
   }
 
+  /**
+   * Commits the write batch (at most `writeBatchSize` writes) and opens an LMDB read transaction: LMDB's
+   * MVCC keeps the pages it sees while later commits write new ones, so the asynchronous part streams
+   * the state as of the barrier from disk, one key group's range scan at a time, whatever its size.
+   * Until it is released the transaction pins those pages (the file grows by what changes meanwhile).
+   */
+  snapshot(_checkpointId: number): KeyedStateSnapshotResources {
+    this.checkOpen();
+    this.flush();
+    const txn = this.db.useReadTransaction();
+    this.snapshots.add(txn);
+    const groups = this.nonEmptyKeyGroups();
+    const readable = (): void => {
+      if (!this.snapshots.has(txn)) assert(false, `an lmdb keyed state snapshot of operator ${this.options.params.operatorId} read after its release or dispose`);
+    };
+    return {
+      keyGroups: () => {
+        readable();
+        return groups;
+      },
+      entriesOfKeyGroup: (keyGroup) => {
+        readable();
+        return this.scanKeyGroup(keyGroup, txn);
+      },
+      release: () => {
+        if (this.snapshots.delete(txn)) txn.done();
+      },
+    };
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    for (const txn of this.snapshots) txn.done();
+    this.snapshots.clear();
     this.pending.clear();
     this.groupEntries.fill(0);
     this.entries = 0;
     this.options.onDispose();
   }
 
-  private *scanKeyGroup(keyGroup: number): Generator<StateEntry> {
-    for (const { key, value } of this.db.getRange(keyGroupRange(keyGroup))) yield this.entryOf(key, value);
+  private *scanKeyGroup(keyGroup: number, transaction?: Transaction): Generator<StateEntry> {
+    for (const { key, value } of this.db.getRange({ ...keyGroupRange(keyGroup), transaction })) yield this.entryOf(key, value);
   }
 
   private entryOf(rawKey: Buffer, rawValue: Buffer): StateEntry {

@@ -29,7 +29,32 @@ export interface KeyedStateBackend {
    * writes entries back with setCurrentKey and put (namespace as given here).
    */
   entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry>;
+  /**
+   * The synchronous part of a snapshot (Flink's SnapshotStrategy.syncPrepareResources), run in the
+   * mailbox turn that holds the barrier: it fixes the state as it is now (a version of the heap
+   * tables, an LMDB read transaction) and must be short, never proportional to the state's size. The
+   * asynchronous part reads the result while processing goes on; state changed meanwhile does not
+   * show in it. Several snapshots may be open at once (max-concurrent-checkpoints > 1); each is
+   * released exactly once by its taker, also when the checkpoint is aborted or fails.
+   */
+  snapshot(checkpointId: number): KeyedStateSnapshotResources;
   dispose(): void;
+}
+
+/**
+ * What the asynchronous part of a keyed snapshot reads (Flink's SnapshotResources). Contract: used on
+ * the task's mailbox thread, in turns between which the backend keeps processing records;
+ * `entriesOfKeyGroup` is called for key groups in ascending order, each at most once, and the caller
+ * serialises the values it yields before it gives the thread back (a value may be the live object,
+ * which may change once the group is read); `release` frees what the snapshot holds and is idempotent.
+ * Reading after `release`, or after the backend was disposed, fails.
+ */
+export interface KeyedStateSnapshotResources {
+  /** Key groups that held at least one entry when the snapshot was taken, ascending. */
+  keyGroups(): Iterable<number>;
+  /** Every entry of one key group as it was when the snapshot was taken. */
+  entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry>;
+  release(): void;
 }
 
 /** One entry of a keyed state backend: the value of state `stateName` under `key` and `namespace`. */

@@ -1,19 +1,10 @@
-import type {
-  KeyGroupRange,
-  KeyGroupSnapshot,
-  KeyedStateEntry,
-  KeyedStateSnapshot,
-  OperatorStateSnapshotData,
-  OperatorSubtaskState,
-  StreamStateHandle,
-  TaskStateSnapshot,
-  TimerEntry,
-} from '../snapshot/snapshot-data';
-import { encodeKeyedStateFile, encodeOperatorStateFile } from '../checkpoint/format';
+import type { OperatorSubtaskState, StreamStateHandle, TaskStateSnapshot } from '../snapshot/snapshot-data';
+import { encodeOperatorStateFile } from '../checkpoint/format';
+import { prepareKeyedSnapshot, type KeyedSnapshotInProgress } from '../checkpoint/keyed-snapshot';
 import type { Logger } from '../logging/logger';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { CheckpointBarrier } from './checkpoint-barrier-handler';
-import { encodeOperatorStateFiles } from '../checkpoint/operator-state-files';
+import { operatorStateOf } from '../checkpoint/operator-state-files';
 import type { ChainMember } from './operator-chain';
 
 /** What the checkpointer needs from its task. */
@@ -33,17 +24,19 @@ interface PendingFile {
   readonly operatorId: string;
   readonly kind: 'keyed' | 'operator';
   readonly name: string;
-  readonly data: Uint8Array;
-  readonly keyGroupRange?: KeyedStateSnapshot['keyGroupRange'];
+  /** Operator state, serialised in the synchronous part; keyed state, written from its snapshot's version. */
+  readonly data: Uint8Array | KeyedSnapshotInProgress;
 }
 
 /**
  * The task's part of a checkpoint (Flink's SubtaskCheckpointCoordinator). The synchronous part runs
- * in the mailbox turn that holds the barrier: each operator's `snapshotState`, then its keyed state,
- * timers and operator state are serialised into their files (serialising here, not later, is what
- * makes the snapshot consistent: the heap backend's values are live objects the next record may
- * change). The asynchronous part writes the files to the checkpoint storage and acknowledges with
- * their handles; a failure there declines the checkpoint, it does not fail the task.
+ * in the mailbox turn that holds the barrier: each operator's `snapshotState`, then each keyed
+ * backend marks a version of its state (`KeyedStateBackend.snapshot`: copy-on-write on the heap, a
+ * read transaction in LMDB) and the timers are copied, and operator state (small) is serialised. The
+ * asynchronous part streams each keyed state file from its version to the checkpoint storage, one key
+ * group per event-loop turn while records keep flowing, writes the operator state files, releases the
+ * versions and acknowledges with the handles; a failure there declines the checkpoint, it does not
+ * fail the task.
  */
 export class SubtaskCheckpointer {
   constructor(
@@ -55,12 +48,18 @@ export class SubtaskCheckpointer {
   checkpoint(barrier: CheckpointBarrier): Promise<void> {
     const files: PendingFile[] = [];
     const context = { checkpointId: barrier.checkpointId, checkpointTimestamp: barrier.timestamp };
-    for (const m of this.members) m.operator.snapshotState?.(context);
     const suffix = `${this.ctx.subtaskIndex}-${this.ctx.attemptNumber}`;
-    for (const m of this.members) {
-      const { keyed, operator } = encodeOperatorStateFiles(m, this.ctx.maxParallelism);
-      if (keyed) files.push({ operatorId: m.operatorId, kind: 'keyed', name: `${m.operatorId}-${suffix}-keyed`, data: keyed.data, keyGroupRange: keyed.keyGroupRange });
-      if (operator) files.push({ operatorId: m.operatorId, kind: 'operator', name: `${m.operatorId}-${suffix}-operator`, data: operator });
+    try {
+      for (const m of this.members) m.operator.snapshotState?.(context);
+      for (const m of this.members) {
+        const operatorState = operatorStateOf(m);
+        if (operatorState) files.push({ operatorId: m.operatorId, kind: 'operator', name: `${m.operatorId}-${suffix}-operator`, data: encodeOperatorStateFile(operatorState) });
+        const keyed = prepareKeyedSnapshot(m, barrier.checkpointId, this.ctx.maxParallelism);
+        if (keyed) files.push({ operatorId: m.operatorId, kind: 'keyed', name: `${m.operatorId}-${suffix}-keyed`, data: keyed });
+      }
+    } catch (e) {
+      releaseAll(files);
+      throw e;
     }
     return this.persist(barrier, files);
   }
@@ -69,20 +68,28 @@ export class SubtaskCheckpointer {
     const { storage } = this.ctx;
     const { checkpointId } = barrier;
     const location = { checkpointId, pointer: barrier.location };
-    let handles: StreamStateHandle[];
-    try {
-      handles = await Promise.all(files.map((f) => storage.writeState(location, f.name, f.data)));
-    } catch (e) {
+    // All settle before the outcome is decided: no upload still reads a version released below.
+    const results = await Promise.allSettled(
+      files.map((f) => storage.writeState(location, f.name, f.data instanceof Uint8Array ? f.data : f.data.chunks())),
+    );
+    releaseAll(files);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      const e: unknown = failed.reason;
       this.ctx.log.warn({ err: e, checkpointId }, `Writing the state of checkpoint ${checkpointId} failed; declining it.`);
       this.ctx.decline(checkpointId, e instanceof Error ? e : new Error(String(e)));
       return;
     }
     const state: Record<string, OperatorSubtaskState> = {};
     files.forEach((f, i) => {
+      const handle = (results[i] as PromiseFulfilledResult<StreamStateHandle>).value;
       const prev = state[f.operatorId] ?? {};
-      state[f.operatorId] = f.kind === 'keyed' ? { ...prev, keyed: { keyGroupRange: f.keyGroupRange!, handle: handles[i] } } : { ...prev, operator: handles[i] };
+      state[f.operatorId] = f.data instanceof Uint8Array ? { ...prev, operator: handle } : { ...prev, keyed: { keyGroupRange: f.data.keyGroupRange, handle } };
     });
     this.ctx.acknowledge(checkpointId, state);
   }
 }
 
+function releaseAll(files: readonly PendingFile[]): void {
+  for (const f of files) if (!(f.data instanceof Uint8Array)) f.data.release();
+}
