@@ -13,6 +13,7 @@ import { packSection, readSection } from './state-values';
 //   [checkpointId, jobId, type, timestamp, [operator, ...]]
 //   operator = [operatorId, uid | nil, name, parallelism, maxParallelism, [subtask, ...]]
 //   subtask  = [keyed | nil, operatorState | nil]; keyed = [startKeyGroup, endKeyGroup, handle]
+//              or (version 2, incremental) [startKeyGroup, endKeyGroup, handle, [changeHandle, ...]]
 //   handle   = [0, bytes] (inline: the state file's bytes embedded here) | [1, uri, size] (a file)
 
 const INLINE = 0;
@@ -29,12 +30,18 @@ export function encodeCheckpointMetadata(m: CheckpointMetadata): Uint8Array {
     o.parallelism,
     o.maxParallelism,
     o.subtasks.map((s) => [
-      s.keyed ? [s.keyed.keyGroupRange.startKeyGroup, s.keyed.keyGroupRange.endKeyGroup, packHandle(s.keyed.handle)] : null,
+      s.keyed ? packKeyed(s.keyed) : null,
       s.operator ? packHandle(s.operator) : null,
     ]),
   ]);
   const bytes = packSection([m.checkpointId, m.jobId, m.type, m.timestamp, operators]);
   return writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes }]);
+}
+
+function packKeyed(k: KeyedStateHandle): unknown[] {
+  const packed: unknown[] = [k.keyGroupRange.startKeyGroup, k.keyGroupRange.endKeyGroup, packHandle(k.handle)];
+  if (k.changes) packed.push(k.changes.map(packHandle));
+  return packed;
 }
 
 function packHandle(h: StreamStateHandle): PackedHandle {
@@ -90,9 +97,14 @@ function unpackSubtask(packed: unknown, check: Check): OperatorSubtaskState {
   const [keyed, operator] = packed as unknown[];
   const result: { keyed?: KeyedStateHandle; operator?: StreamStateHandle } = {};
   if (keyed !== null) {
-    check(Array.isArray(keyed) && keyed.length === 3 && isCount(keyed[0]) && isCount(keyed[1]), 'expected [startKeyGroup, endKeyGroup, handle]');
-    const [startKeyGroup, endKeyGroup, handle] = keyed as [number, number, unknown];
-    result.keyed = { keyGroupRange: { startKeyGroup, endKeyGroup }, handle: unpackHandle(handle, check) };
+    check(Array.isArray(keyed) && (keyed.length === 3 || (keyed.length === 4 && Array.isArray(keyed[3]))) && isCount(keyed[0]) && isCount(keyed[1]),
+      'expected [startKeyGroup, endKeyGroup, handle] or [startKeyGroup, endKeyGroup, handle, changes]');
+    const [startKeyGroup, endKeyGroup, handle, changes] = keyed as [number, number, unknown, unknown[] | undefined];
+    result.keyed = {
+      keyGroupRange: { startKeyGroup, endKeyGroup },
+      handle: unpackHandle(handle, check),
+      ...(changes && { changes: changes.map((c) => unpackHandle(c, check)) }),
+    };
   }
   if (operator !== null) result.operator = unpackHandle(operator, check);
   return result;

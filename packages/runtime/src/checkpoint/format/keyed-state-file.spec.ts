@@ -103,6 +103,14 @@ describe('keyed state file', () => {
     }
   });
 
+  it('round-trips the removed entries of a change file (incremental checkpoints)', () => {
+    const changes: KeyedStateSnapshot = {
+      ...WINDOWED,
+      groups: [{ ...WINDOWED.groups[0], removed: [{ name: 'count', entries: [{ key: ['bidder', 8], namespace: undefined }, { key: 'x', namespace: 'n' }] }] }, WINDOWED.groups[1]],
+    };
+    expect(decodeKeyedStateFile(encodeKeyedStateFile(changes), FILE)).toStrictEqual(changes);
+  });
+
   it('streams one chunk per non-empty key group between preamble and footer', () => {
     const chunks = [...keyedStateFileChunks(WINDOWED.keyGroupRange, 16, WINDOWED.groups)];
     expect(chunks).toHaveLength(2 + WINDOWED.groups.length);

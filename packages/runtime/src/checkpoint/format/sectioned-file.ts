@@ -31,7 +31,7 @@ export interface CheckpointFileKind {
 
 export const KEYED_STATE_FILE: CheckpointFileKind = { magic: 'FLTK', description: 'keyed state file', version: 2, fieldCount: 3, oldestVersion: 1, streamedSince: 2 };
 export const OPERATOR_STATE_FILE: CheckpointFileKind = { magic: 'FLTO', description: 'operator state file', version: 1, fieldCount: 0, oldestVersion: 1 };
-export const CHECKPOINT_METADATA_FILE: CheckpointFileKind = { magic: 'FLTM', description: 'checkpoint metadata file', version: 1, fieldCount: 0, oldestVersion: 1 };
+export const CHECKPOINT_METADATA_FILE: CheckpointFileKind = { magic: 'FLTM', description: 'checkpoint metadata file', version: 2, fieldCount: 0, oldestVersion: 1 };
 const KINDS = [KEYED_STATE_FILE, OPERATOR_STATE_FILE, CHECKPOINT_METADATA_FILE];
 
 export interface Section {
@@ -161,6 +161,8 @@ export class SectionedFileReader {
   private constructor(
     readonly file: string,
     readonly kind: CheckpointFileKind,
+    /** The format version the file was written in. */
+    readonly version: number,
     private readonly bytes: Uint8Array,
     readonly fields: readonly number[],
     readonly index: readonly SectionIndexEntry[],
@@ -217,7 +219,7 @@ export class SectionedFileReader {
     }
     const end = streamed ? sectionsEnd : bytes.byteLength;
     if (expectedOffset !== end) fail(`the sections end at ${expectedOffset}, the ${streamed ? 'footer starts' : 'file ends'} at ${end}`);
-    return new SectionedFileReader(file, kind, bytes, fields, index);
+    return new SectionedFileReader(file, kind, version, bytes, fields, index);
   }
 
   /** The bytes of the `i`-th section of the index, after checking its checksum. */
