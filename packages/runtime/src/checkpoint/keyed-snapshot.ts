@@ -17,6 +17,8 @@ type TimersByKeyGroup = ReadonlyMap<number, ReadonlyArray<{ service: string; dom
  */
 export interface KeyedSnapshotInProgress {
   readonly keyGroupRange: KeyGroupRange;
+  /** A change file (what changed since the snapshot `changesSince` named, with all timers) rather than a full keyed state file. */
+  readonly incremental: boolean;
   /** The file's chunks, one key group at a time; the event loop gets a turn after every YIELD_BYTES of them. */
   chunks(): AsyncIterable<Uint8Array>;
   /** The same file, in this turn (operator test harnesses: a synchronous snapshot). */
@@ -29,15 +31,17 @@ export interface KeyedSnapshotInProgress {
  * marks a version, the timers are copied (timer queues are small next to state, and they change with
  * every record). Undefined for an operator without keyed state.
  */
-export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: number, maxParallelism: number): KeyedSnapshotInProgress | undefined {
+export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: number, maxParallelism: number, changesSince?: number): KeyedSnapshotInProgress | undefined {
   const backend = m.keyedBackend;
   if (!backend) return undefined;
   const timers: TimersByKeyGroup = m.timeServiceManager?.timersByKeyGroup() ?? new Map();
-  const resources = backend.snapshot(checkpointId);
+  const resources = backend.snapshot(checkpointId, changesSince);
   const range = backend.keyGroupRange;
-  const file = (): Generator<Uint8Array> => keyedStateFileChunks(range, maxParallelism, keyGroupSnapshots(resources, timers));
+  const incremental = resources.incremental === true;
+  const file = (): Generator<Uint8Array> => keyedStateFileChunks(range, maxParallelism, keyGroupSnapshots(resources, timers, incremental));
   return {
     keyGroupRange: range,
+    incremental,
     async *chunks() {
       try {
         let sinceYield = 0;
@@ -66,27 +70,42 @@ export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: numbe
   };
 }
 
-/** Key groups with state or timers, ascending, each read from the backend when the file needs it. */
-function* keyGroupSnapshots(resources: KeyedStateSnapshotResources, timers: TimersByKeyGroup): Generator<KeyGroupSnapshot> {
+/**
+ * Key groups with state, changes or timers, ascending, each read from the backend when the file needs
+ * it (groups without any are left out). A change file carries every timer: timers are not
+ * incremental, a restore takes them from the last file of the chain.
+ */
+function* keyGroupSnapshots(resources: KeyedStateSnapshotResources, timers: TimersByKeyGroup, incremental: boolean): Generator<KeyGroupSnapshot> {
   const timerGroups = [...timers.keys()].sort((a, b) => a - b);
   let t = 0;
   for (const keyGroup of resources.keyGroups()) {
-    for (; t < timerGroups.length && timerGroups[t] < keyGroup; t++) yield groupSnapshot(timerGroups[t], [], timers);
+    for (; t < timerGroups.length && timerGroups[t] < keyGroup; t++) yield groupSnapshot(timerGroups[t], [], timers, incremental)!;
     if (t < timerGroups.length && timerGroups[t] === keyGroup) t++;
-    yield groupSnapshot(keyGroup, resources.entriesOfKeyGroup(keyGroup), timers);
+    const group = groupSnapshot(keyGroup, resources.entriesOfKeyGroup(keyGroup), timers, incremental);
+    if (group) yield group;
   }
-  for (; t < timerGroups.length; t++) yield groupSnapshot(timerGroups[t], [], timers);
+  for (; t < timerGroups.length; t++) yield groupSnapshot(timerGroups[t], [], timers, incremental)!;
 }
 
-function groupSnapshot(keyGroup: number, entries: Iterable<{ stateName: string } & KeyedStateEntry>, timers: TimersByKeyGroup): KeyGroupSnapshot {
+/** One group's section; undefined when it holds nothing (an unchanged group of a change file). */
+function groupSnapshot(keyGroup: number, entries: Iterable<{ stateName: string } & KeyedStateEntry>, timers: TimersByKeyGroup, incremental: boolean): KeyGroupSnapshot | undefined {
   const byState = new Map<string, KeyedStateEntry[]>();
+  const removedByState = new Map<string, Array<{ key: unknown; namespace: unknown }>>();
   for (const e of entries) {
+    if (e.value === undefined) {
+      let removed = removedByState.get(e.stateName);
+      if (!removed) removedByState.set(e.stateName, (removed = []));
+      removed.push({ key: e.key, namespace: e.namespace });
+      continue;
+    }
     let list = byState.get(e.stateName);
     if (!list) byState.set(e.stateName, (list = []));
     list.push({ key: e.key, namespace: e.namespace, value: e.value });
   }
+  const groupTimers = timers.get(keyGroup);
+  if (byState.size === 0 && removedByState.size === 0 && !groupTimers?.length) return undefined;
   const byService = new Map<string, { eventTime: TimerEntry[]; processingTime: TimerEntry[] }>();
-  for (const { service, domain, timer } of timers.get(keyGroup) ?? []) {
+  for (const { service, domain, timer } of groupTimers ?? []) {
     let s = byService.get(service);
     if (!s) byService.set(service, (s = { eventTime: [], processingTime: [] }));
     (domain === 'event' ? s.eventTime : s.processingTime).push(timer);
@@ -95,5 +114,6 @@ function groupSnapshot(keyGroup: number, entries: Iterable<{ stateName: string }
     keyGroup,
     states: [...byState].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, list]) => ({ name, entries: list })),
     timers: [...byService].sort(([a], [b]) => (a < b ? -1 : 1)).map(([service, s]) => ({ service, ...s })),
+    ...(incremental && { removed: [...removedByState].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, list]) => ({ name, entries: list })) }),
   };
 }

@@ -36,8 +36,20 @@ export interface KeyedStateBackend {
    * asynchronous part reads the result while processing goes on; state changed meanwhile does not
    * show in it. Several snapshots may be open at once (max-concurrent-checkpoints > 1); each is
    * released exactly once by its taker, also when the checkpoint is aborted or fails.
+   *
+   * `changesSince` (incremental checkpoints): the id of an earlier snapshot of this backend whose
+   * checkpoint completed; a backend that tracks changes then returns only what changed since that
+   * snapshot (`incremental` true), any other backend (or one that no longer knows that snapshot)
+   * returns the full state.
    */
-  snapshot(checkpointId: number): KeyedStateSnapshotResources;
+  snapshot(checkpointId: number, changesSince?: number): KeyedStateSnapshotResources;
+  /**
+   * CheckpointListener, optional: checkpoint `checkpointId` completed (every earlier snapshot of this
+   * backend is then superseded as a base for changes) or was aborted. Incremental backends keep
+   * their per-snapshot bookkeeping bounded with these.
+   */
+  notifyCheckpointComplete?(checkpointId: number): void;
+  notifyCheckpointAborted?(checkpointId: number): void;
   dispose(): void;
 }
 
@@ -50,9 +62,14 @@ export interface KeyedStateBackend {
  * Reading after `release`, or after the backend was disposed, fails.
  */
 export interface KeyedStateSnapshotResources {
-  /** Key groups that held at least one entry when the snapshot was taken, ascending. */
+  /**
+   * True: the entries are the changes since the snapshot `changesSince` named: entries written since
+   * (their value as of this snapshot) and removed ones (value undefined). False or absent: the full state.
+   */
+  readonly incremental?: boolean;
+  /** Key groups that held at least one entry (incremental: may hold changes) when the snapshot was taken, ascending. */
   keyGroups(): Iterable<number>;
-  /** Every entry of one key group as it was when the snapshot was taken. */
+  /** Every entry of one key group as it was when the snapshot was taken (incremental: every changed one). */
   entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry>;
   release(): void;
 }

@@ -6,6 +6,7 @@ import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { CheckpointBarrier } from './checkpoint-barrier-handler';
 import { operatorStateOf } from '../checkpoint/operator-state-files';
 import type { ChainMember } from './operator-chain';
+import { IncrementalKeyedChains, isSavepointPointer, type KeyedChainBase } from './incremental-keyed-chains';
 
 /** What the checkpointer needs from its task. */
 export interface SubtaskCheckpointerContext {
@@ -18,6 +19,8 @@ export interface SubtaskCheckpointerContext {
   acknowledge(checkpointId: number, state: TaskStateSnapshot): void;
   decline(checkpointId: number, cause: Error): void;
   readonly log: Logger;
+  /** `execution.checkpointing.incremental` (keyed state only, where the backend tracks changes). */
+  readonly incremental?: { readonly maxChainLength: number };
 }
 
 interface PendingFile {
@@ -26,6 +29,8 @@ interface PendingFile {
   readonly name: string;
   /** Operator state, serialised in the synchronous part; keyed state, written from its snapshot's version. */
   readonly data: Uint8Array | KeyedSnapshotInProgress;
+  /** Incremental checkpoints: the file is SHARED state; `base` is what a change file builds on. */
+  readonly shared?: { readonly base: KeyedChainBase | undefined };
 }
 
 /**
@@ -39,23 +44,38 @@ interface PendingFile {
  * fail the task.
  */
 export class SubtaskCheckpointer {
+  private readonly chains?: IncrementalKeyedChains;
+
   constructor(
     private readonly members: readonly ChainMember[],
     private readonly ctx: SubtaskCheckpointerContext,
-  ) {}
+  ) {
+    if (ctx.incremental) this.chains = new IncrementalKeyedChains(ctx.incremental.maxChainLength);
+  }
+
+  /** CheckpointListener for the keyed side: completed checkpoints become bases of incremental ones. */
+  notify(checkpointId: number, completed: boolean): void {
+    if (completed) this.chains?.notifyComplete(checkpointId);
+    else this.chains?.notifyAborted(checkpointId);
+  }
 
   /** Synchronous part; the returned promise is the asynchronous part (it never rejects). */
   checkpoint(barrier: CheckpointBarrier): Promise<void> {
     const files: PendingFile[] = [];
     const context = { checkpointId: barrier.checkpointId, checkpointTimestamp: barrier.timestamp };
     const suffix = `${this.ctx.subtaskIndex}-${this.ctx.attemptNumber}`;
+    const chains = isSavepointPointer(barrier.location) ? undefined : this.chains;
     try {
       for (const m of this.members) m.operator.snapshotState?.(context);
       for (const m of this.members) {
         const operatorState = operatorStateOf(m);
         if (operatorState) files.push({ operatorId: m.operatorId, kind: 'operator', name: `${m.operatorId}-${suffix}-operator`, data: encodeOperatorStateFile(operatorState) });
-        const keyed = prepareKeyedSnapshot(m, barrier.checkpointId, this.ctx.maxParallelism);
-        if (keyed) files.push({ operatorId: m.operatorId, kind: 'keyed', name: `${m.operatorId}-${suffix}-keyed`, data: keyed });
+        const base = chains?.baseFor(m.operatorId);
+        const keyed = prepareKeyedSnapshot(m, barrier.checkpointId, this.ctx.maxParallelism, base?.checkpointId);
+        if (!keyed) continue;
+        // SHARED files outlive their checkpoint's directory, so their names carry the checkpoint id.
+        const name = chains ? `${m.operatorId}-${suffix}-chk-${barrier.checkpointId}-keyed${keyed.incremental ? '-changes' : ''}` : `${m.operatorId}-${suffix}-keyed`;
+        files.push({ operatorId: m.operatorId, kind: 'keyed', name, data: keyed, shared: chains && { base: keyed.incremental ? base : undefined } });
       }
     } catch (e) {
       releaseAll(files);
@@ -70,7 +90,7 @@ export class SubtaskCheckpointer {
     const location = { checkpointId, pointer: barrier.location };
     // All settle before the outcome is decided: no upload still reads a version released below.
     const results = await Promise.allSettled(
-      files.map((f) => storage.writeState(location, f.name, f.data instanceof Uint8Array ? f.data : f.data.chunks())),
+      files.map((f) => storage.writeState(location, f.name, f.data instanceof Uint8Array ? f.data : f.data.chunks(), { scope: f.shared ? 'SHARED' : 'EXCLUSIVE' })),
     );
     releaseAll(files);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -84,7 +104,13 @@ export class SubtaskCheckpointer {
     files.forEach((f, i) => {
       const handle = (results[i] as PromiseFulfilledResult<StreamStateHandle>).value;
       const prev = state[f.operatorId] ?? {};
-      state[f.operatorId] = f.data instanceof Uint8Array ? { ...prev, operator: handle } : { ...prev, keyed: { keyGroupRange: f.data.keyGroupRange, handle } };
+      if (f.data instanceof Uint8Array) {
+        state[f.operatorId] = { ...prev, operator: handle };
+        return;
+      }
+      const keyed = f.shared && this.chains ? this.chains.handleOf(f.data.keyGroupRange, handle, f.shared.base) : { keyGroupRange: f.data.keyGroupRange, handle };
+      if (f.shared) this.chains?.recordAcknowledged(checkpointId, f.operatorId, keyed);
+      state[f.operatorId] = { ...prev, keyed };
     });
     this.ctx.acknowledge(checkpointId, state);
   }

@@ -61,6 +61,7 @@ export class TaskCheckpoints {
       },
       decline: (id, cause) => checkpointing.decline(tdd.attemptId, id, cause, true),
       log: this.host.log,
+      incremental: checkpointing.incremental,
     });
     const channels = gates.flatMap((gate) => Array.from({ length: gate.numChannels }, (_, channel) => ({ input: gate, channel })));
     if (channels.length > 0) {
@@ -118,7 +119,10 @@ export class TaskCheckpoints {
   /** The checkpoint completed or was aborted: the operators are told (an aborted alignment is dropped). */
   notify(members: readonly ChainMember[], checkpointId: number, completed: boolean): void {
     if (!completed) this.barriers?.abortPending(checkpointId);
+    this.checkpointer?.notify(checkpointId, completed);
     for (const m of members) {
+      if (completed) m.keyedBackend?.notifyCheckpointComplete?.(checkpointId);
+      else m.keyedBackend?.notifyCheckpointAborted?.(checkpointId);
       const op = m.operator;
       const result = completed ? op.notifyCheckpointComplete?.(checkpointId) : op.notifyCheckpointAborted?.(checkpointId);
       if (result instanceof Promise) result.catch((e: unknown) => this.host.failAsync(e));
