@@ -265,6 +265,7 @@ export class StreamTask {
     } catch (e) {
       this.failed = true;
       this.processing = false;
+      this.checkpoints.abandonUploads();
       this.flushTimer?.cancel();
       for (const { partition } of this.partitions.values()) partition.release();
       for (const g of this.gates) g.gate.release();

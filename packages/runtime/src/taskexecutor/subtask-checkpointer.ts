@@ -45,6 +45,11 @@ interface PendingFile {
  */
 export class SubtaskCheckpointer {
   private readonly chains?: IncrementalKeyedChains;
+  /** Checkpoints whose asynchronous part runs; those among them the coordinator aborted meanwhile. */
+  private readonly inFlight = new Set<number>();
+  private readonly abortedInFlight = new Set<number>();
+  /** The task failed or was canceled: uploads that finish now are not acknowledged. */
+  private abandoned = false;
 
   constructor(
     private readonly members: readonly ChainMember[],
@@ -57,6 +62,16 @@ export class SubtaskCheckpointer {
   notify(checkpointId: number, completed: boolean): void {
     if (completed) this.chains?.notifyComplete(checkpointId);
     else this.chains?.notifyAborted(checkpointId);
+    if (!completed && this.inFlight.has(checkpointId)) this.abortedInFlight.add(checkpointId);
+  }
+
+  /**
+   * The task fails or is canceled: checkpoints still uploading are not acknowledged, and the SHARED
+   * files they wrote are deleted by the task (Flink's AsyncCheckpointRunnable clean-up), since no
+   * checkpoint will ever hold them; EXCLUSIVE ones go with their checkpoint's location.
+   */
+  abandon(): void {
+    this.abandoned = true;
   }
 
   /** Synchronous part; the returned promise is the asynchronous part (it never rejects). */
@@ -88,13 +103,18 @@ export class SubtaskCheckpointer {
     const { storage } = this.ctx;
     const { checkpointId } = barrier;
     const location = { checkpointId, pointer: barrier.location };
+    this.inFlight.add(checkpointId);
     // All settle before the outcome is decided: no upload still reads a version released below.
     const results = await Promise.allSettled(
       files.map((f) => storage.writeState(location, f.name, f.data instanceof Uint8Array ? f.data : f.data.chunks(), { scope: f.shared ? 'SHARED' : 'EXCLUSIVE' })),
     );
     releaseAll(files);
+    this.inFlight.delete(checkpointId);
+    const aborted = this.abortedInFlight.delete(checkpointId) || this.abandoned;
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
+    if (failed || aborted) {
+      await this.discardShared(files, results);
+      if (!failed) return;
       const e: unknown = failed.reason;
       this.ctx.log.warn({ err: e, checkpointId }, `Writing the state of checkpoint ${checkpointId} failed; declining it.`);
       this.ctx.decline(checkpointId, e instanceof Error ? e : new Error(String(e)));
@@ -113,6 +133,15 @@ export class SubtaskCheckpointer {
       state[f.operatorId] = { ...prev, keyed };
     });
     this.ctx.acknowledge(checkpointId, state);
+  }
+
+  /** Deletes the SHARED files a checkpoint that will not complete wrote (its EXCLUSIVE ones go with its location). */
+  private async discardShared(files: readonly PendingFile[], results: ReadonlyArray<PromiseSettledResult<StreamStateHandle>>): Promise<void> {
+    await Promise.all(files.map(async (f, i) => {
+      const r = results[i];
+      if (!f.shared || r.status !== 'fulfilled') return;
+      await this.ctx.storage.discardState(r.value).catch((e: unknown) => this.ctx.log.warn({ err: e }, `Could not delete the shared state file ${f.name}.`));
+    }));
   }
 }
 

@@ -111,6 +111,11 @@ export class TaskCheckpoints {
     });
   }
 
+  /** The task fails or is canceled: uploads still running are not acknowledged (see SubtaskCheckpointer.abandon). */
+  abandonUploads(): void {
+    this.checkpointer?.abandon();
+  }
+
   /** Resolves when no upload is in flight (before the task reports a terminal state). */
   async uploadsSettled(): Promise<void> {
     await Promise.all([...this.uploads]);
