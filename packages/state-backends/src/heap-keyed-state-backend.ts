@@ -3,22 +3,7 @@ import { KeyGroupOutOfRangeError } from '@flott/runtime';
 import { copyStateValue } from '@flott/runtime/spi';
 import type { KeyedStateBackend, KeyedStateBackendParameters, KeyedStateSnapshotResources, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
-import { HeapSnapshotVersion, type KeyGroupMaps, type StateTableView } from './heap-snapshot';
-
-/**
- * One state's values in one key group. Values without a namespace sit directly under their key, so
- * a key costs no object of its own (Flink's heap state table, one per state); namespaced values
- * (windows) under key → namespace. Primitive keys index the maps directly (the hot path); composite
- * keys by their canonical form, in maps of their own so a string key never collides with an encoding.
- */
-class KeyGroupTable implements KeyGroupMaps {
-  readonly plain = new Map<unknown, unknown>();
-  plainComposite: Map<string, unknown> | undefined;
-  namespaced: Map<unknown, Map<string, unknown>> | undefined;
-  namespacedComposite: Map<string, Map<string, unknown>> | undefined;
-  /** For composite keys: canonical form → the key as first seen (getKeys, snapshots). */
-  compositeKeys: Map<string, unknown> | undefined;
-}
+import { HeapSnapshotVersion, KeyGroupTable, type StateTableView } from './heap-snapshot';
 
 /** The key groups of one state (by name). */
 class StateTable implements StateTableView {

@@ -20,17 +20,26 @@ export interface StateTableView {
 }
 
 /**
- * The values a snapshot still needs that processing changed after its barrier, in the shape of the
- * live maps; `undefined` means the entry did not exist at the barrier (the backend never stores
- * undefined).
+ * One state's values in one key group (the heap backend's live tables, and a snapshot's preserved
+ * values). Values without a namespace sit directly under their key, so a key costs no object of its
+ * own (Flink's heap state table, one per state); namespaced values (windows) under key → namespace.
+ * Primitive keys index the maps directly (the hot path); composite keys by their canonical form, in
+ * maps of their own so a string key never collides with an encoding.
  */
-class Preserved implements KeyGroupMaps {
+export class KeyGroupTable implements KeyGroupMaps {
   readonly plain = new Map<unknown, unknown>();
   plainComposite: Map<string, unknown> | undefined;
   namespaced: Map<unknown, Map<string, unknown>> | undefined;
   namespacedComposite: Map<string, Map<string, unknown>> | undefined;
   compositeKeys: Map<string, unknown> | undefined;
 }
+
+/**
+ * The values a snapshot still needs that processing changed after its barrier, in the shape of the
+ * live maps; `undefined` means the entry did not exist at the barrier (the backend never stores
+ * undefined).
+ */
+type Preserved = KeyGroupTable;
 
 /**
  * A version of the heap backend's state for one snapshot (Flink's CopyOnWriteStateMap snapshot, by
@@ -73,7 +82,7 @@ export class HeapSnapshotVersion {
     let byTable = this.preserved.get(groupIndex);
     if (byTable === undefined) this.preserved.set(groupIndex, (byTable = new Map()));
     let p = byTable.get(table);
-    if (p === undefined) byTable.set(table, (p = new Preserved()));
+    if (p === undefined) byTable.set(table, (p = new KeyGroupTable()));
     const id = composite ?? key;
     let slot: Map<unknown, unknown>;
     if (namespace === undefined) {
