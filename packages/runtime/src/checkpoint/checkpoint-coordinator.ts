@@ -262,12 +262,12 @@ export class CheckpointCoordinator {
     const p = this.pending.get(ack.checkpointId);
     if (!p || !p.tasks.has(ack.attemptId) || p.acks.has(ack.attemptId)) {
       // Late (its checkpoint was aborted): new shared files it wrote are nobody's.
-      this.discardShared(this.sharedState.unheld(ack.state));
+      this.discardShared(this.sharedState.unheldNewFiles(ack.state));
       return;
     }
     const missing = this.sharedState.missingBase(ack.state);
     if (missing !== undefined) {
-      this.discardShared(this.sharedState.unheld(ack.state));
+      this.discardShared(this.sharedState.unheldNewFiles(ack.state));
       this.abort(ack.checkpointId, new CheckpointDeclinedError(ack.checkpointId, `it builds on shared state ${missing}, which no retained checkpoint holds any more`), false);
       return;
     }

@@ -35,7 +35,8 @@ describe('SharedStateRegistry', () => {
     expect(r.missingBase(ack('b9'))).toBeUndefined();
     r.release(1);
     expect(r.missingBase(ack('b1', 'd2'))).toBe('file:///c/job/shared/b1');
-    expect(uris(r.unheld(ack('b1', 'd2')))).toEqual(['b1', 'd2']);
+    expect(uris(r.unheldNewFiles(ack('b1', 'd2')))).toEqual(['d2']);
+    expect(uris(r.unheldNewFiles(ack('b9')))).toEqual(['b9']);
   });
 
   it('ignores inline handles and keyed handles of full (non-incremental) checkpoints', () => {

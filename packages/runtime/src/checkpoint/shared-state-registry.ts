@@ -57,9 +57,19 @@ export class SharedStateRegistry {
     return free;
   }
 
-  /** Shared files of an acknowledgement that no checkpoint holds (it came after its checkpoint was aborted). */
-  unheld(state: TaskStateSnapshot): StreamStateHandle[] {
-    return sharedFiles(state).filter((h) => !this.holders.has(h.uri));
+  /**
+   * The files an acknowledgement wrote (the newest of each incremental handle) that no checkpoint
+   * holds: nobody else will delete them when the acknowledgement is not taken (late, or refused).
+   */
+  unheldNewFiles(state: TaskStateSnapshot): StreamStateHandle[] {
+    const files: StreamStateHandle[] = [];
+    for (const s of Object.values(state)) {
+      const changes = s.keyed?.changes;
+      if (!changes) continue;
+      const newest = changes.length > 0 ? changes[changes.length - 1] : s.keyed!.handle;
+      if (newest.kind === 'file' && !this.holders.has(newest.uri)) files.push(newest);
+    }
+    return files;
   }
 
   /** Number of files held (tests, metrics). */
