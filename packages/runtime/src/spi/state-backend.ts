@@ -24,9 +24,9 @@ export interface KeyedStateBackend {
   /** Key groups that hold at least one entry, ascending (snapshots). */
   nonEmptyKeyGroups(): number[];
   /**
-   * Every entry of one key group of the range, for the synchronous part of a snapshot. Values may be
-   * the backend's live objects: the caller serialises them before the next state access. A restore
-   * writes entries back with setCurrentKey and put (namespace as given here).
+   * Every entry of one key group of the range as it is now (a live view: values may be the backend's
+   * live objects; snapshots use `snapshot` instead). A restore writes entries back with setCurrentKey
+   * and put (namespace as given here).
    */
   entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry>;
   /**
