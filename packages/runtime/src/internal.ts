@@ -54,5 +54,8 @@ export { defaultNetworkConfig, createLocalChannel, producerEndpointFromPort, con
 // --- the checkpoint file codecs (docs/checkpoint-format.md), for tools and tests that read or write snapshot files ---
 export { encodeKeyedStateFile, decodeKeyedStateFile, encodeOperatorStateFile, decodeOperatorStateFile, encodeCheckpointMetadata,
   decodeCheckpointMetadata } from './checkpoint/format/index';
+// The asynchronous part of a keyed snapshot, for tests that stream a backend's snapshot to a storage (lmdb under a heap limit).
+export { prepareKeyedSnapshot } from './checkpoint/keyed-snapshot';
+export type { KeyedSnapshotInProgress } from './checkpoint/keyed-snapshot';
 export type { KeyedStateSnapshot, KeyGroupSnapshot, KeyedStateEntry, TimerEntry, OperatorStateSnapshotData, CheckpointMetadata,
   OperatorStateMetadata, OperatorSubtaskState, TaskStateSnapshot, StreamStateHandle, KeyedStateHandle } from './snapshot/snapshot-data';

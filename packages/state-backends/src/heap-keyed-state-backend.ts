@@ -1,25 +1,12 @@
 import { assert, type StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '@flott/runtime';
-import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
+import { copyStateValue } from '@flott/runtime/spi';
+import type { KeyedStateBackend, KeyedStateBackendParameters, KeyedStateSnapshotResources, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
-
-/**
- * One state's values in one key group. Values without a namespace sit directly under their key, so
- * a key costs no object of its own (Flink's heap state table, one per state); namespaced values
- * (windows) under key → namespace. Primitive keys index the maps directly (the hot path); composite
- * keys by their canonical form, in maps of their own so a string key never collides with an encoding.
- */
-class KeyGroupTable {
-  readonly plain = new Map<unknown, unknown>();
-  plainComposite: Map<string, unknown> | undefined;
-  namespaced: Map<unknown, Map<string, unknown>> | undefined;
-  namespacedComposite: Map<string, Map<string, unknown>> | undefined;
-  /** For composite keys: canonical form → the key as first seen (getKeys, snapshots). */
-  compositeKeys: Map<string, unknown> | undefined;
-}
+import { HeapSnapshotVersion, KeyGroupTable, type StateTableView } from './heap-snapshot';
 
 /** The key groups of one state (by name). */
-class StateTable {
+class StateTable implements StateTableView {
   readonly groups: Array<KeyGroupTable | undefined>;
   constructor(readonly name: string, numGroups: number) {
     this.groups = new Array<KeyGroupTable | undefined>(numGroups);
@@ -28,7 +15,10 @@ class StateTable {
 
 /**
  * Keyed state on the JS heap, organised by key group (one slot per group of the range), so a
- * snapshot or a rescale can take whole key groups. Used on the task's mailbox thread only.
+ * snapshot or a rescale can take whole key groups. Used on the task's mailbox thread only. Snapshots
+ * are copy-on-write (heap-snapshot.ts): while one is written, an entry it still needs keeps its old
+ * value aside before it changes, and an object handed out by `get` (which user code may change in
+ * place) is copied for the snapshot first.
  */
 export class HeapKeyedStateBackend implements KeyedStateBackend {
   readonly keyGroupRange: KeyGroupRange;
@@ -45,6 +35,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   private currentGroupIndex = 0;
   /** Canonical form of a composite current key; undefined for a primitive key. */
   private currentComposite: string | undefined;
+  /** Snapshots being written (several with max-concurrent-checkpoints > 1); empty on the hot path. */
+  private readonly versions: HeapSnapshotVersion[] = [];
 
   constructor(private readonly params: KeyedStateBackendParameters) {
     const { startKeyGroup, endKeyGroup } = params.keyGroupRange;
@@ -81,18 +73,17 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   get(descriptor: StateDescriptor, namespace?: string): unknown {
     const group = this.group(descriptor, false);
     if (group === undefined) return undefined;
-    const composite = this.currentComposite;
-    if (namespace === undefined) {
-      return composite === undefined ? group.plain.get(this.currentKey) : group.plainComposite?.get(composite);
-    }
-    const byNamespace = composite === undefined ? group.namespaced?.get(this.currentKey) : group.namespacedComposite?.get(composite);
-    return byNamespace?.get(namespace);
+    const value = this.valueIn(group, namespace);
+    // The caller may change an object in place: a snapshot that still needs it gets a copy first.
+    if (this.versions.length !== 0 && typeof value === 'object' && value !== null) this.preserve(this.lastTable!, namespace, () => copyStateValue(value));
+    return value;
   }
 
   put(descriptor: StateDescriptor, value: unknown, namespace?: string): void {
     // Flink's value state treats update(null) as clear; an undefined value is never stored.
     if (value === undefined) return this.clear(descriptor, namespace);
     const group = this.group(descriptor, true) as KeyGroupTable;
+    if (this.versions.length !== 0) this.preserve(this.lastTable!, namespace, () => this.valueIn(group, namespace));
     const composite = this.currentComposite;
     let added: boolean;
     if (namespace === undefined) {
@@ -129,6 +120,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   clear(descriptor: StateDescriptor, namespace?: string): void {
     const group = this.group(descriptor, false);
     if (group === undefined) return;
+    if (this.versions.length !== 0) this.preserve(this.lastTable!, namespace, () => this.valueIn(group, namespace));
     const composite = this.currentComposite;
     let removed: boolean;
     if (namespace === undefined) {
@@ -199,12 +191,55 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     return result;
   }
 
+  /**
+   * Marks a version: notes the non-empty key groups and the states; entries are preserved lazily as
+   * they change (see the class comment). O(key groups + states), whatever the state's size.
+   */
+  snapshot(_checkpointId: number): KeyedStateSnapshotResources {
+    this.checkOpen();
+    const version = new HeapSnapshotVersion(this.keyGroupRange.startKeyGroup, this.groupEntries, this.tables.values(),
+      (v) => {
+        const i = this.versions.indexOf(v);
+        if (i >= 0) this.versions.splice(i, 1);
+      }, () => this.checkOpen());
+    this.versions.push(version);
+    return version.resources();
+  }
+
   dispose(): void {
+    this.versions.length = 0;
     this.tables.clear();
     this.lastTable = undefined;
     this.groupEntries.fill(0);
     this.entries = 0;
     this.disposed = true;
+  }
+
+  /** The current key's value in `group` (undefined: none). */
+  private valueIn(group: KeyGroupTable, namespace: string | undefined): unknown {
+    const composite = this.currentComposite;
+    if (namespace === undefined) {
+      return composite === undefined ? group.plain.get(this.currentKey) : group.plainComposite?.get(composite);
+    }
+    const byNamespace = composite === undefined ? group.namespaced?.get(this.currentKey) : group.namespacedComposite?.get(composite);
+    return byNamespace?.get(namespace);
+  }
+
+  /** Keeps the current key's entry in `table` as `valueOf()` says for every running snapshot that still needs it. */
+  private preserve(table: StateTable, namespace: string | undefined, valueOf: () => unknown): void {
+    const groupIndex = this.currentGroupIndex;
+    let value: unknown;
+    let computed = false;
+    for (const v of this.versions) {
+      if (!v.needs(table, groupIndex)) continue;
+      v.preserve(table, groupIndex, this.currentComposite, this.currentKey, namespace, () => {
+        if (!computed) {
+          value = valueOf();
+          computed = true;
+        }
+        return value;
+      });
+    }
   }
 
   /** The current key's key group in `descriptor`'s table; created on demand when `create`. */

@@ -1,4 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+// The test reads the checkpoint file it made back with the format's decoder (as the worker streams it with the runtime's snapshot path).
+// eslint-disable-next-line no-restricted-imports
+import { decodeKeyedStateFile } from '@flott/runtime/internal';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -15,7 +20,8 @@ const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const backends = require(workerData.distIndex);
 const { Configuration } = require('node:module').createRequire(workerData.distIndex)('@flott/core');
-const { backend: kind, entries, localDirectory } = workerData;
+const { prepareKeyedSnapshot } = require('node:module').createRequire(workerData.distIndex)('@flott/runtime/internal');
+const { backend: kind, entries, localDirectory, checkpointDirectory } = workerData;
 const factory = kind === 'lmdb' ? new backends.LmdbStateBackendFactory() : new backends.HashMapStateBackendFactory();
 const slot = factory.create(Configuration.fromRecord({ 'state.backend.lmdb.localdir': localDirectory }));
 const keyed = slot.createKeyedStateBackend({
@@ -39,12 +45,42 @@ for (let i = 0; i < entries; i++) {
 const read = performance.now();
 let scanned = 0;
 for (const group of keyed.nonEmptyKeyGroups()) for (const _ of keyed.entriesOfKeyGroup(group)) scanned++;
-const result = {
-  entries: keyed.numEntries(), wrong, scanned, writeMs: written - started, readMs: read - written, scanMs: performance.now() - read,
-  heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20, directory: slot.directory,
-};
-keyed.dispose();
-parentPort.postMessage(result);
+const scannedAt = performance.now();
+
+/**
+ * A checkpoint of all of it through the runtime's snapshot path to the filesystem storage, while every
+ * 7th key changes after the barrier (the snapshot must not see it): the file is several times the heap.
+ */
+async function checkpoint() {
+  const storage = new backends.FileSystemCheckpointStorageFactory()
+    .create(Configuration.fromRecord({ 'execution.checkpointing.dir': checkpointDirectory }))
+    .createCheckpointStorageAccess('job');
+  const location = await storage.initializeLocation(1);
+  const snapshot = prepareKeyedSnapshot({ keyedBackend: keyed }, 1, 128);
+  let next = 0;
+  async function* changing() {
+    for await (const chunk of snapshot.chunks()) {
+      yield chunk;
+      for (const end = Math.min(entries, next + entries / 64); next < end; next += 7) {
+        keyed.setCurrentKey(next);
+        keyed.put(STATE, { id: -next });
+      }
+    }
+  }
+  const handle = await storage.writeState(location, 'keyed', changing());
+  snapshot.release();
+  return { handle, changedAfterBarrier: Math.ceil(Math.min(next, entries) / 7) };
+}
+
+(kind === 'lmdb' ? checkpoint() : Promise.resolve({})).then(({ handle, changedAfterBarrier }) => {
+  const result = {
+    entries: keyed.numEntries(), wrong, scanned, writeMs: written - started, readMs: read - written, scanMs: scannedAt - read,
+    checkpointMs: performance.now() - scannedAt, handle, changedAfterBarrier,
+    heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20, directory: slot.directory,
+  };
+  keyed.dispose();
+  parentPort.postMessage(result);
+});
 `;
 
 interface WorkerResult {
@@ -54,6 +90,9 @@ interface WorkerResult {
   readonly writeMs: number;
   readonly readMs: number;
   readonly scanMs: number;
+  readonly checkpointMs: number;
+  readonly handle?: { readonly kind: string; readonly uri: string; readonly size: number };
+  readonly changedAfterBarrier?: number;
   readonly heapUsedMb: number;
   readonly directory: string | undefined;
 }
@@ -65,10 +104,10 @@ interface WorkerFailure {
 }
 
 /** The worker's result, or the error it died of (out of memory, for the heap backend). */
-function runWithHeapLimit(backend: 'lmdb' | 'hashmap', localDirectory: string): Promise<{ result?: WorkerResult; failure?: WorkerFailure }> {
+function runWithHeapLimit(backend: 'lmdb' | 'hashmap', localDirectory: string, checkpointDirectory: string): Promise<{ result?: WorkerResult; failure?: WorkerFailure }> {
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { distIndex: DIST_INDEX, backend, entries: ENTRIES, localDirectory },
+    workerData: { distIndex: DIST_INDEX, backend, entries: ENTRIES, localDirectory, checkpointDirectory },
     // As slot-thread.ts limits a slot's heap.
     resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB },
   });
@@ -87,16 +126,40 @@ function runWithHeapLimit(backend: 'lmdb' | 'hashmap', localDirectory: string): 
   });
 }
 
+/**
+ * The checkpoint the worker streamed holds every entry as at the barrier: the whole file is larger than
+ * the worker's heap; two key groups are decoded here (with jest's heap) and compared value by value.
+ */
+async function expectBarrierState(lmdb: WorkerResult): Promise<void> {
+  expect(lmdb.handle?.kind).toBe('file');
+  expect(lmdb.changedAfterBarrier).toBeGreaterThan(ENTRIES / 7 - 2);
+  const bytes = await readFile(fileURLToPath(lmdb.handle!.uri));
+  expect(bytes.length).toBe(lmdb.handle!.size);
+  expect(bytes.length).toBeGreaterThan(4 * HEAP_LIMIT_MB * 2 ** 20);
+  const { groups } = decodeKeyedStateFile(bytes, 'keyed', { startKeyGroup: 0, endKeyGroup: 1 });
+  const entries = groups.flatMap((g) => g.states.flatMap((s) => s.entries));
+  expect(entries).toHaveLength((2 * ENTRIES) / 128);
+  for (const { key, value } of entries) {
+    const i = key as number;
+    expect(value).toEqual({ id: i, user: `user-${i}`, payload: String(i).padStart(180, 'x') });
+  }
+}
+
 describe('state larger than the slot heap', () => {
   let localDirectory: string;
+  let checkpointDirectory: string;
   beforeAll(() => {
     if (!existsSync(DIST_INDEX)) throw new Error(`${DIST_INDEX} is missing: build the package first (npm run build)`);
     localDirectory = mkdtempSync(join(tmpdir(), 'flott-lmdb-heap-'));
+    checkpointDirectory = mkdtempSync(join(tmpdir(), 'flott-lmdb-heap-checkpoints-'));
   });
-  afterAll(() => rmSync(localDirectory, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(localDirectory, { recursive: true, force: true });
+    rmSync(checkpointDirectory, { recursive: true, force: true });
+  });
 
-  it(`works with lmdb and runs out of memory with hashmap (${ENTRIES} entries of ~200 bytes, ${HEAP_LIMIT_MB} MB heap)`, async () => {
-    const { result: lmdb, failure } = await runWithHeapLimit('lmdb', localDirectory);
+  it(`works and checkpoints with lmdb and runs out of memory with hashmap (${ENTRIES} entries of ~200 bytes, ${HEAP_LIMIT_MB} MB heap)`, async () => {
+    const { result: lmdb, failure } = await runWithHeapLimit('lmdb', localDirectory, checkpointDirectory);
     expect(failure).toBeUndefined();
     if (!lmdb) return;
     expect(lmdb).toMatchObject({ entries: ENTRIES, wrong: 0, scanned: ENTRIES });
@@ -104,14 +167,15 @@ describe('state larger than the slot heap', () => {
     // The slot's environment lived under the configured directory and went with its last keyed backend.
     expect(lmdb.directory?.startsWith(join(localDirectory, 'flott-lmdb-'))).toBe(true);
     expect(readdirSync(localDirectory)).toEqual([]);
+    await expectBarrierState(lmdb);
 
-    const heap = await runWithHeapLimit('hashmap', localDirectory);
+    const heap = await runWithHeapLimit('hashmap', localDirectory, checkpointDirectory);
     expect(heap.result).toBeUndefined();
     expect(heap.failure?.code).toBe('ERR_WORKER_OUT_OF_MEMORY');
     // Figures for the record (jest prints them with --verbose).
     console.log(
       `lmdb: ${ENTRIES} entries written in ${lmdb.writeMs.toFixed(0)} ms, read in ${lmdb.readMs.toFixed(0)} ms, ` +
-        `scanned in ${lmdb.scanMs.toFixed(0)} ms, heap ${lmdb.heapUsedMb.toFixed(1)} MB; hashmap: ${heap.failure?.message}`,
+        `scanned in ${lmdb.scanMs.toFixed(0)} ms, checkpointed (${(lmdb.handle!.size / 2 ** 20).toFixed(0)} MB) in ${lmdb.checkpointMs.toFixed(0)} ms, heap ${lmdb.heapUsedMb.toFixed(1)} MB; hashmap: ${heap.failure?.message}`,
     );
   }, 2 * TIME_LIMIT_MS + 10_000);
 });

@@ -1,7 +1,7 @@
 import { assert, type StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '@flott/runtime';
-import type { KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
-import type { Database } from 'lmdb';
+import type { KeyedStateBackend, KeyedStateBackendParameters, KeyedStateSnapshotResources, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
+import type { Database, Transaction } from 'lmdb';
 import type { Packr } from 'msgpackr';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
 import { decodeStateKey, keyGroupRange, MAX_KEY_GROUPS, MAX_STATES, primitiveFromCanonical, StateKeyEncoder } from './lmdb-state-keys';
@@ -20,12 +20,22 @@ export interface LmdbKeyedStateBackendOptions {
   readonly afterCommit: () => void;
   /** Called once by dispose, after the buffered writes were dropped: drops the database. */
   readonly onDispose: () => void;
+  /**
+   * Incremental checkpoints: a database beside `db` where each commit notes every key it wrote, with
+   * the epoch (snapshots taken before it) and, for a removed composite key, the key itself.
+   */
+  readonly changes?: Database<Buffer, Buffer>;
 }
+
+/** Snapshots whose epochs are kept as bases for changes at most (the runtime bases on the last completed one). */
+const MAX_SNAPSHOT_EPOCHS = 64;
 
 /** A write not yet committed: the LMDB key, and the serialised value or undefined for a removal. */
 interface PendingWrite {
   readonly key: Buffer;
   readonly value: Buffer | undefined;
+  /** A removed composite key: the change record carries it (the key of the LMDB entry is its canonical form only). */
+  readonly removedKey?: unknown;
 }
 
 /**
@@ -62,6 +72,12 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   private lookedUpState = -1;
   private lookedUpNamespace: string | undefined;
   private lookedUpExists = false;
+  /** Read transactions of snapshots being written: ended by their release, or by dispose. */
+  private readonly snapshots = new Set<Transaction>();
+  /** Incremental: commits since the last snapshot carry this epoch in the change records. */
+  private epoch = 0;
+  /** Incremental: the epoch each recent snapshot closed, by checkpoint id. */
+  private readonly snapshotEpochs = new Map<number, number>();
 
   constructor(private readonly options: LmdbKeyedStateBackendOptions) {
     const { keyGroupRange: range, maxParallelism } = options.params;
@@ -140,7 +156,7 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     const exists = known ?? this.exists(key);
     this.remember(stateId, namespace, false);
     if (!exists) return;
-    this.write(key, undefined, true);
+    this.write(key, undefined, true, this.currentComposite ? this.currentKey : undefined);
     this.entries--;
     this.groupEntries[this.currentKeyGroup - this.keyGroupRange.startKeyGroup]--;
   }
@@ -185,11 +201,13 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   flush(): void {
     if (this.pending.size === 0) return;
     const db = this.db;
+    const changes = this.options.changes;
     const writes = [...this.pending.values()];
     db.transactionSync(() => {
       for (const write of writes) {
         if (write.value === undefined) db.removeSync(write.key);
         else db.putSync(write.key, write.value);
+        if (changes) changes.putSync(write.key, this.changeRecord(write));
       }
     });
     this.pending.clear();
@@ -197,17 +215,99 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.options.afterCommit();
   }
 
+  /**
+   * Commits the write batch (at most `writeBatchSize` writes) and opens an LMDB read transaction: LMDB's
+   * MVCC keeps the pages it sees while later commits write new ones, so the asynchronous part streams
+   * the state as of the barrier from disk, one key group's range scan at a time, whatever its size.
+   * Until it is released the transaction pins those pages (the file grows by what changes meanwhile).
+   */
+  snapshot(checkpointId: number, changesSince?: number): KeyedStateSnapshotResources {
+    this.checkOpen();
+    this.flush();
+    const txn = this.db.useReadTransaction();
+    this.snapshots.add(txn);
+    const sinceEpoch = changesSince === undefined || !this.options.changes ? undefined : this.snapshotEpochs.get(changesSince);
+    if (this.options.changes) {
+      // Commits after this snapshot carry the next epoch: the changes since it are those of a higher one.
+      this.snapshotEpochs.set(checkpointId, this.epoch++);
+      if (this.snapshotEpochs.size > MAX_SNAPSHOT_EPOCHS) this.snapshotEpochs.delete(this.snapshotEpochs.keys().next().value!);
+    }
+    const groups = sinceEpoch === undefined ? this.nonEmptyKeyGroups() : this.allKeyGroups();
+    const readable = (): void => {
+      if (!this.snapshots.has(txn)) assert(false, `an lmdb keyed state snapshot of operator ${this.options.params.operatorId} read after its release or dispose`);
+    };
+    return {
+      incremental: sinceEpoch !== undefined,
+      keyGroups: () => {
+        readable();
+        return groups;
+      },
+      entriesOfKeyGroup: (keyGroup) => {
+        readable();
+        return sinceEpoch === undefined ? this.scanKeyGroup(keyGroup, txn) : this.scanChanges(keyGroup, sinceEpoch, txn);
+      },
+      release: () => {
+        if (this.snapshots.delete(txn)) txn.done();
+      },
+    };
+  }
+
+  /** Snapshots before a completed checkpoint's are no base for changes any more (the runtime bases on the latest completed). */
+  notifyCheckpointComplete(checkpointId: number): void {
+    for (const id of [...this.snapshotEpochs.keys()]) if (id < checkpointId) this.snapshotEpochs.delete(id);
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.snapshotEpochs.delete(checkpointId);
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    for (const txn of this.snapshots) txn.done();
+    this.snapshots.clear();
     this.pending.clear();
     this.groupEntries.fill(0);
     this.entries = 0;
     this.options.onDispose();
   }
 
-  private *scanKeyGroup(keyGroup: number): Generator<StateEntry> {
-    for (const { key, value } of this.db.getRange(keyGroupRange(keyGroup))) yield this.entryOf(key, value);
+  private *scanKeyGroup(keyGroup: number, transaction?: Transaction): Generator<StateEntry> {
+    for (const { key, value } of this.db.getRange({ ...keyGroupRange(keyGroup), transaction })) yield this.entryOf(key, value);
+  }
+
+  /**
+   * The entries of one key group changed after epoch `since`, as the snapshot's transaction sees them:
+   * the current value, or undefined for an entry removed since. The change records are keyed like the
+   * state, so this is one range scan of the group's records (older records are skipped).
+   */
+  private *scanChanges(keyGroup: number, since: number, transaction: Transaction): Generator<StateEntry> {
+    for (const { key, value: record } of this.options.changes!.getRange({ ...keyGroupRange(keyGroup), transaction })) {
+      if (record.readUInt32BE(0) <= since) continue;
+      // lmdb-js reads with the snapshot's transaction given in the options (its typings leave the options out).
+      const bytes = (this.db.getBinaryFast as (key: Buffer, options: { transaction: Transaction }) => Buffer | undefined).call(this.db, key, { transaction });
+      if (bytes !== undefined) {
+        yield this.entryOf(key, bytes);
+        continue;
+      }
+      const decoded = decodeStateKey(key);
+      const userKey = decoded.composite ? this.codec.unpack(record.subarray(4)) : primitiveFromCanonical(decoded.canonical);
+      yield { key: userKey, stateName: this.stateNames[decoded.stateId], namespace: decoded.namespace, value: undefined };
+    }
+  }
+
+  /** A change record: the epoch (u32), then the key of a removed composite entry (its value no longer holds it). */
+  private changeRecord(write: PendingWrite): Buffer {
+    const key = write.value === undefined && write.removedKey !== undefined ? this.codec.pack(write.removedKey) : undefined;
+    const record = Buffer.allocUnsafe(4 + (key?.length ?? 0));
+    record.writeUInt32BE(this.epoch, 0);
+    key?.copy(record, 4);
+    return record;
+  }
+
+  private allKeyGroups(): number[] {
+    const { startKeyGroup, endKeyGroup } = this.keyGroupRange;
+    return Array.from({ length: endKeyGroup - startKeyGroup + 1 }, (_, i) => startKeyGroup + i);
   }
 
   private entryOf(rawKey: Buffer, rawValue: Buffer): StateEntry {
@@ -222,11 +322,11 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   }
 
   /** Buffers one write; returns whether the entry existed before (looked up unless `known`). */
-  private write(key: Buffer, value: Buffer | undefined, known: boolean | undefined): boolean {
+  private write(key: Buffer, value: Buffer | undefined, known: boolean | undefined, removedKey?: unknown): boolean {
     const id = key.toString('latin1');
     const previous = this.pending.get(id);
     const existed = known ?? (previous !== undefined ? previous.value !== undefined : this.db.doesExist(key));
-    this.pending.set(id, { key: previous?.key ?? Buffer.from(key), value });
+    this.pending.set(id, { key: previous?.key ?? Buffer.from(key), value, removedKey });
     this.pendingBytes += value?.length ?? 0;
     if (this.pending.size >= this.options.writeBatchSize || this.pendingBytes >= this.options.writeBatchMemory) this.flush();
     return existed;

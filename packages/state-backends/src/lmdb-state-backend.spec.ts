@@ -203,9 +203,10 @@ describe('lmdbStateBackendOptions', () => {
       mapSize: 4 * 1024 * 1024 * 1024,
       writeBatchSize: 1024,
       writeBatchMemory: 4 * 1024 * 1024,
+      incremental: false,
     });
-    const config = Configuration.fromRecord({ 'state.backend.lmdb.localdir': '/var/flott/lmdb', 'state.backend.lmdb.map-size': '1 gb' });
-    expect(lmdbStateBackendOptions(config)).toMatchObject({ localDirectory: '/var/flott/lmdb', mapSize: 1024 * 1024 * 1024 });
+    const config = Configuration.fromRecord({ 'state.backend.lmdb.localdir': '/var/flott/lmdb', 'state.backend.lmdb.map-size': '1 gb', 'state.backend.incremental': true });
+    expect(lmdbStateBackendOptions(config)).toMatchObject({ localDirectory: '/var/flott/lmdb', mapSize: 1024 * 1024 * 1024, incremental: true });
   });
 
   it('rejects a relative directory, naming the key', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { assert, ConfigurationError, FlottError, type Configuration } from '@flott/core';
-import { StateOptions } from '@flott/runtime';
+import { CheckpointingOptions, StateOptions } from '@flott/runtime';
 import type { KeyedStateBackend, KeyedStateBackendParameters, StateBackend, StateBackendFactory } from '@flott/runtime/spi';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { Packr } from 'msgpackr';
@@ -18,6 +18,8 @@ export interface LmdbStateBackendOptions {
   readonly mapSize: number;
   readonly writeBatchSize: number;
   readonly writeBatchMemory: number;
+  /** `execution.checkpointing.incremental`: keyed backends note what each commit changed (a second database each). */
+  readonly incremental?: boolean;
 }
 
 /** A slot's LMDB environment grew beyond `state.backend.lmdb.map-size`. */
@@ -56,7 +58,7 @@ export class LmdbStateBackend implements StateBackend {
   }
 
   createKeyedStateBackend(params: KeyedStateBackendParameters): KeyedStateBackend {
-    assert(this.openDatabases.size < MAX_KEYED_BACKENDS_PER_SLOT, `more than ${MAX_KEYED_BACKENDS_PER_SLOT} keyed state backends open in one slot`);
+    assert(this.openDatabases.size < (this.options.incremental ? 2 : 1) * MAX_KEYED_BACKENDS_PER_SLOT, `more than ${MAX_KEYED_BACKENDS_PER_SLOT} keyed state backends open in one slot`);
     const environment = (this.environment ??= this.openEnvironment());
     const db = environment.root.openDB<Buffer, Buffer>({
       name: `keyed-${++this.databaseSeq}`,
@@ -65,14 +67,22 @@ export class LmdbStateBackend implements StateBackend {
       cache: false,
     });
     this.openDatabases.add(db);
+    const changes = this.options.incremental
+      ? environment.root.openDB<Buffer, Buffer>({ name: `changes-${this.databaseSeq}`, keyEncoding: 'binary', encoding: 'binary', cache: false })
+      : undefined;
+    if (changes) this.openDatabases.add(changes);
     return new LmdbKeyedStateBackend({
+      changes,
       params,
       db,
       codec: this.codec,
       writeBatchSize: this.options.writeBatchSize,
       writeBatchMemory: this.options.writeBatchMemory,
       afterCommit: () => this.checkSize(),
-      onDispose: () => this.release(db),
+      onDispose: () => {
+        if (changes) this.release(changes);
+        this.release(db);
+      },
     });
   }
 
@@ -88,7 +98,8 @@ export class LmdbStateBackend implements StateBackend {
     try {
       const root = open({
         path: directory,
-        maxDbs: MAX_KEYED_BACKENDS_PER_SLOT,
+        // A state database and a change database (incremental checkpoints) per keyed backend.
+        maxDbs: 2 * MAX_KEYED_BACKENDS_PER_SLOT,
         // Address space only; the file grows with the state (without useWritemap).
         mapSize: this.options.mapSize,
         // Working state, rebuilt from a checkpoint after any failure: no fsync, no page zeroing.
@@ -153,5 +164,6 @@ export function lmdbStateBackendOptions(config: Configuration): LmdbStateBackend
     mapSize: config.get(StateOptions.LMDB_MAP_SIZE),
     writeBatchSize: config.get(StateOptions.LMDB_WRITE_BATCH_SIZE),
     writeBatchMemory: config.get(StateOptions.LMDB_WRITE_BATCH_MEMORY),
+    incremental: config.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS),
   };
 }

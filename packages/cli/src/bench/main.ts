@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runCheckpointBench } from './checkpoint-bench';
 import { runNexmarkSuite } from './nexmark';
 import { expectedSum, generate, keep, transform, type BenchRecord } from './pipeline-functions';
 import { fmtRate, median, REPEATS, REPO_ROOT as repoRoot, runBenchJob as runJob } from './run-job';
@@ -195,11 +196,12 @@ function machine(): Record<string, unknown> {
 /** FLOTT_BENCH_ONLY=micro or =nexmark runs one part (the JSON then holds only that part). */
 async function main(): Promise<void> {
   const only = process.env.FLOTT_BENCH_ONLY;
-  const micro = only === 'nexmark' ? undefined : await microBenchmarks();
-  const nexmark = only === 'micro' ? undefined : await runNexmarkSuite();
+  const micro = only === undefined || only === 'micro' ? await microBenchmarks() : undefined;
+  const nexmark = only === undefined || only === 'nexmark' ? await runNexmarkSuite() : undefined;
+  const checkpoints = only === undefined || only === 'checkpoints' ? await runCheckpointBench() : undefined;
   const out = path.join(repoRoot, 'bench-results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...micro, nexmark }, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...micro, nexmark, ...checkpoints }, null, 2)}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -40,6 +40,8 @@ export interface BenchJobOptions {
    */
   readonly copies?: number;
   readonly check?: (accumulators: Readonly<Record<string, unknown>>) => void;
+  /** Configuration of this job's cluster and job on top of FLOTT_BENCH_CONFIG (state backend, checkpointing). */
+  readonly config?: Readonly<Record<string, unknown>>;
   /**
    * A first, unmeasured run on the same cluster (the slot threads' shared runtime code gets
    * optimised; the job's own code is compiled again each run, as each run is a new job).
@@ -58,7 +60,8 @@ export interface BenchJobOptions {
  * median and the records per measured run.
  */
 export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number; rates: number[]; records: number }> {
-  const config = Configuration.fromRecord(EXTRA_CONFIG).set(TaskManagerOptions.NUM_TASK_SLOTS, opts.slots);
+  const extra = { ...EXTRA_CONFIG, ...opts.config };
+  const config = Configuration.fromRecord(extra).set(TaskManagerOptions.NUM_TASK_SLOTS, opts.slots);
   const cluster = await MiniCluster.start({ configuration: config, container: createDistributionContainer(config), pluginModules: pluginModulesFor(config) });
   try {
     const artifact = await bundleJob(path.resolve(REPO_ROOT, opts.jobFile));
@@ -69,7 +72,7 @@ export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number
         artifact,
         args,
         configuration: config,
-        jobConfiguration: { ...EXTRA_CONFIG, 'parallelism.default': opts.parallelism },
+        jobConfiguration: { ...extra, 'parallelism.default': opts.parallelism },
         scheduler: new SystemScheduler(),
       });
     /**

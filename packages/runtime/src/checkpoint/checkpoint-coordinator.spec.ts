@@ -124,6 +124,56 @@ describe('CheckpointCoordinator', () => {
     c.stopCheckpointScheduler();
   });
 
+  it('holds shared files of incremental checkpoints while a pending or retained checkpoint needs them and deletes them after', async () => {
+    const c = coordinator({ maxConcurrent: 2 });
+    const shared = (name: string) => ({ kind: 'file' as const, uri: `file:///c/job-1/shared/${name}`, size: 100 });
+    const range = { startKeyGroup: 0, endKeyGroup: 127 };
+    const ack = (checkpointId: number, base: string, changes: string[], attemptId = 'sink-0') =>
+      c.receiveAcknowledge({ attemptId, checkpointId, state: { 'op-sum': { keyed: { keyGroupRange: range, handle: shared(base), changes: changes.map(shared) } } } });
+    const sources = (checkpointId: number) => {
+      for (const attemptId of ['src-0', 'src-1']) c.receiveAcknowledge({ attemptId, checkpointId, state: {} });
+    };
+    const deleted = () => storage.discardedState.map((h) => (h.kind === 'file' ? h.uri.split('/').pop() : 'inline'));
+    const run = async (id: number, base: string, changes: string[]) => {
+      const done = c.triggerCheckpoint('CHECKPOINT');
+      await settle();
+      sources(id);
+      ack(id, base, changes);
+      await done;
+    };
+    await run(1, 'b1', []);
+    await run(2, 'b1', ['d2']);
+    expect(deleted()).toEqual([]);
+    await run(3, 'b3', []);
+    // Checkpoint 2 was subsumed: its chain is needed by no retained checkpoint.
+    expect(deleted()).toEqual(['b1', 'd2']);
+
+    // An aborted checkpoint frees its own new file only.
+    const aborted = c.triggerCheckpoint('CHECKPOINT').catch((e: Error) => e);
+    await settle();
+    ack(4, 'b3', ['d4']);
+    c.receiveDecline({ attemptId: 'src-0', checkpointId: 4, error: serializeError(new Error('no')), countsAsFailure: false });
+    expect((await aborted as Error).message).toContain('no');
+    await settle();
+    expect(deleted()).toEqual(['b1', 'd2', 'd4']);
+    // A late acknowledgement of it: what it wrote is nobody's.
+    ack(4, 'b3', ['d4-late'], 'src-1');
+    await settle();
+    expect(deleted()).toEqual(['b1', 'd2', 'd4', 'd4-late']);
+
+    // A task that built on a subsumed checkpoint: its checkpoint cannot be restored and is aborted.
+    const stale = c.triggerCheckpoint('CHECKPOINT').catch((e: Error) => e);
+    await settle();
+    sources(5);
+    ack(5, 'b1', ['d2', 'd5']);
+    expect((await stale as Error).message).toContain('builds on shared state file:///c/job-1/shared/b1, which no retained checkpoint holds any more');
+    await settle();
+    expect(deleted()).toEqual(['b1', 'd2', 'd4', 'd4-late', 'd5']);
+
+    await c.shutdown('FINISHED');
+    expect(deleted().slice(5)).toEqual(['b3']);
+  });
+
   it('does not start while a task is not running, and says why when asked directly', async () => {
     running = 'task Sum (1/1) is DEPLOYING';
     const c = coordinator();

@@ -5,6 +5,7 @@ import type { CheckpointIdCounter, CompletedCheckpointStore } from '../spi/high-
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { CheckpointSettings } from './checkpointing-settings';
 import { encodeCheckpointMetadata } from './format';
+import { SharedStateRegistry } from './shared-state-registry';
 import type { CheckpointMetadata, OperatorSubtaskState, SnapshotType, StreamStateHandle, TaskStateSnapshot } from '../snapshot/snapshot-data';
 
 /**
@@ -146,6 +147,8 @@ export class CheckpointCoordinator {
   private readonly aborted: CheckpointLocation[] = [];
   /** Newest last; bounded by historySize (in-progress ones are never dropped). */
   private readonly history: StatsEntry[] = [];
+  /** SHARED files of incremental checkpoints, held by pending and retained checkpoints. */
+  private readonly sharedState = new SharedStateRegistry();
 
   constructor(private readonly opts: CheckpointCoordinatorOptions) {}
 
@@ -269,12 +272,24 @@ export class CheckpointCoordinator {
     readonly metrics?: { readonly syncDurationMs: number; readonly asyncDurationMs: number };
   }): void {
     const p = this.pending.get(ack.checkpointId);
-    if (!p || !p.tasks.has(ack.attemptId) || p.acks.has(ack.attemptId)) return;
+    if (!p || !p.tasks.has(ack.attemptId) || p.acks.has(ack.attemptId)) {
+      // Late (its checkpoint was aborted): new shared files it wrote are nobody's.
+      this.discardShared(this.sharedState.unheldNewFiles(ack.state));
+      return;
+    }
+    const missing = this.sharedState.missingBase(ack.state);
+    if (missing !== undefined) {
+      this.discardShared(this.sharedState.unheldNewFiles(ack.state));
+      this.abort(ack.checkpointId, new CheckpointDeclinedError(ack.checkpointId, `it builds on shared state ${missing}, which no retained checkpoint holds any more`), false);
+      return;
+    }
+    this.sharedState.register(ack.checkpointId, ack.state);
     p.acks.set(ack.attemptId, ack.state);
     const stats = this.statsOf(ack.checkpointId);
     if (stats) {
       stats.acknowledged++;
-      for (const s of Object.values(ack.state)) stats.stateSize += handleSize(s.keyed?.handle) + handleSize(s.operator);
+      // Incremental: what this checkpoint uploaded (its newest file), as Flink's checkpointed size.
+      for (const s of Object.values(ack.state)) stats.stateSize += handleSize(s.keyed?.changes?.[s.keyed.changes.length - 1] ?? s.keyed?.handle) + handleSize(s.operator);
       stats.maxSyncDurationMs = Math.max(stats.maxSyncDurationMs, ack.metrics?.syncDurationMs ?? 0);
       stats.maxAsyncDurationMs = Math.max(stats.maxAsyncDurationMs, ack.metrics?.asyncDurationMs ?? 0);
     }
@@ -314,7 +329,10 @@ export class CheckpointCoordinator {
     for (const location of this.aborted) await this.discard(location);
     const keep = jobStatus === 'FAILED' || this.opts.settings.retention === 'RETAIN_ON_CANCELLATION';
     if (!keep) {
-      for (const c of this.completed) await this.discard(c.location);
+      for (const c of this.completed) {
+        await this.discard(c.location);
+        await Promise.all(this.sharedState.release(c.metadata.checkpointId).map((h) => this.discardStateFile(h)));
+      }
       await this.opts.completedStore.shutdown(jobStatus);
     }
     await this.opts.idCounter.shutdown(jobStatus);
@@ -350,6 +368,7 @@ export class CheckpointCoordinator {
         if (i >= 0) {
           const [old] = this.completed.splice(i, 1);
           await this.discard(old.location);
+          await Promise.all(this.sharedState.release(old.metadata.checkpointId).map((h) => this.discardStateFile(h)));
         }
       }
       // Older pending checkpoints are subsumed by this one (Flink aborts them).
@@ -398,6 +417,7 @@ export class CheckpointCoordinator {
       t.notify(checkpointId, false).catch((e: unknown) => this.opts.log.debug({ err: e, attemptId: t.attemptId }, `Could not tell attempt ${t.attemptId} that checkpoint ${checkpointId} was aborted.`));
     }
     this.discardAborted(p.location);
+    this.discardShared(this.sharedState.release(checkpointId));
     p.completion.reject(cause);
     if (!countsAsFailure) return;
     this.consecutiveFailures++;
@@ -420,6 +440,22 @@ export class CheckpointCoordinator {
     const discarding = this.discard(location);
     this.discarding.add(discarding);
     void discarding.finally(() => this.discarding.delete(discarding));
+  }
+
+  /** Deletes SHARED files no checkpoint holds, in the background (shutdown waits for it). */
+  private discardShared(handles: readonly StreamStateHandle[]): void {
+    if (handles.length === 0) return;
+    const discarding = Promise.all(handles.map((h) => this.discardStateFile(h))).then(() => undefined);
+    this.discarding.add(discarding);
+    void discarding.finally(() => this.discarding.delete(discarding));
+  }
+
+  private async discardStateFile(handle: StreamStateHandle): Promise<void> {
+    try {
+      await this.opts.storage.discardState(handle);
+    } catch (e) {
+      this.opts.log.warn({ err: e }, `Could not delete shared state ${handle.kind === 'file' ? handle.uri : 'inline'}.`);
+    }
   }
 
   private async discard(location: CheckpointLocation): Promise<void> {

@@ -38,19 +38,31 @@ async function restoreKeyed(m: RestoreTarget, r: OperatorRestore, storage: Pick<
   if (!backend) throw new Error(`Assertion failed: keyed state restored into operator ${m.name}, which is not keyed`);
   const range = backend.keyGroupRange;
   for (const h of r.keyed) {
-    const file = describeHandle(h.handle, `keyed state of operator ${m.name}`);
-    const snapshot = decodeKeyedStateFile(await storage.readState(h.handle), file, range);
-    for (const group of snapshot.groups) {
-      for (const state of group.states) {
-        const descriptor: StateDescriptor = { name: state.name, kind: 'value' };
-        for (const e of state.entries) {
-          backend.setCurrentKey(e.key);
-          backend.put(descriptor, e.value, e.namespace as string | undefined);
+    // An incremental handle: the full file, then each change file in order; timers come from the last.
+    const files = [h.handle, ...(h.changes ?? [])];
+    for (let i = 0; i < files.length; i++) {
+      const file = describeHandle(files[i], `keyed state of operator ${m.name}`);
+      const snapshot = decodeKeyedStateFile(await storage.readState(files[i]), file, range);
+      for (const group of snapshot.groups) {
+        for (const state of group.states) {
+          const descriptor: StateDescriptor = { name: state.name, kind: 'value' };
+          for (const e of state.entries) {
+            backend.setCurrentKey(e.key);
+            backend.put(descriptor, e.value, e.namespace as string | undefined);
+          }
         }
-      }
-      for (const t of group.timers) {
-        m.timeServiceManager?.restoreTimers(t.service, 'event', t.eventTime);
-        m.timeServiceManager?.restoreTimers(t.service, 'processing', t.processingTime);
+        for (const state of group.removed ?? []) {
+          const descriptor: StateDescriptor = { name: state.name, kind: 'value' };
+          for (const e of state.entries) {
+            backend.setCurrentKey(e.key);
+            backend.clear(descriptor, e.namespace as string | undefined);
+          }
+        }
+        if (i < files.length - 1) continue;
+        for (const t of group.timers) {
+          m.timeServiceManager?.restoreTimers(t.service, 'event', t.eventTime);
+          m.timeServiceManager?.restoreTimers(t.service, 'processing', t.processingTime);
+        }
       }
     }
   }

@@ -310,6 +310,12 @@ export const CheckpointingOptions = {
     deprecatedKeys: ['state.backend.incremental'],
     description: 'Checkpoints upload only what changed since the previous one, where the state backend supports it (lmdb).',
   }),
+  INCREMENTAL_MAX_CHAIN_LENGTH: O.int('execution.checkpointing.incremental.max-chain-length', {
+    defaultValue: 8, min: 0, max: 1000,
+    description:
+      'Incremental checkpoints: how many change files may follow a full keyed state file before a checkpoint writes a new ' +
+      'full one (also written when the change files together outgrow it). Bounds restore time and the files a checkpoint holds on to.',
+  }),
   ENABLE_UNALIGNED: O.bool('execution.checkpointing.unaligned.enabled', {
     defaultValue: false,
     deprecatedKeys: ['execution.checkpointing.unaligned'],

@@ -39,6 +39,11 @@ export interface KeyGroupSnapshot {
   readonly keyGroup: number;
   /** Per state name (ascending), its entries. States without entries in this group are left out. */
   readonly states: ReadonlyArray<{ readonly name: string; readonly entries: readonly KeyedStateEntry[] }>;
+  /**
+   * Only in the change files of an incremental checkpoint: per state name (ascending), the entries
+   * removed since the checkpoint the changes build on (`states` then holds the entries written since).
+   */
+  readonly removed?: ReadonlyArray<{ readonly name: string; readonly entries: ReadonlyArray<{ readonly key: unknown; readonly namespace: unknown }> }>;
   /** Per timer service name (ascending), its pending timers. Services without timers here are left out. */
   readonly timers: ReadonlyArray<{
     readonly service: string;
@@ -72,7 +77,15 @@ export type StreamStateHandle =
 /** Where one subtask's keyed state of one operator is stored, and which key groups it covers. */
 export interface KeyedStateHandle {
   readonly keyGroupRange: KeyGroupRange;
+  /** The keyed state file; of an incremental checkpoint, the full file its changes build on. */
   readonly handle: StreamStateHandle;
+  /**
+   * Incremental checkpoints only (`execution.checkpointing.incremental`): the change files written
+   * since `handle`, oldest first, each holding what changed since the one before and the timers at its
+   * checkpoint. Present (possibly empty) means `handle` and every change file are SHARED state, which
+   * later checkpoints may reference too (the coordinator's SharedStateRegistry counts them).
+   */
+  readonly changes?: readonly StreamStateHandle[];
 }
 
 /** The state one subtask of one operator acknowledged for a checkpoint. */

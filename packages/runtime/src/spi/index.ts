@@ -10,7 +10,7 @@ export type { FailoverStrategy } from './failover-strategy';
 export { RestartBackoffStrategyFactory } from './restart-backoff-strategy';
 export type { RestartBackoffStrategy } from './restart-backoff-strategy';
 export { StateBackendFactory } from './state-backend';
-export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry } from './state-backend';
+export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry, KeyedStateSnapshotResources } from './state-backend';
 export { CheckpointStorageFactory } from './checkpoint-storage';
 export type { CheckpointStorage, CheckpointStorageAccess, CheckpointLocation, CheckpointedStateScope, StateBytes, StateWriteOptions } from './checkpoint-storage';
 export { CheckpointFileSystemFactory } from './checkpoint-file-system';
@@ -29,3 +29,5 @@ export { canonicalKey, isPrimitiveKey } from '../util/canonical-key';
 export type { PrimitiveKey } from '../util/canonical-key';
 // Storages receive a state file as one array or as chunks; these read either form.
 export { stateChunks, collectStateBytes, concatChunks } from '../snapshot/state-bytes';
+// A backend that keeps a value for a running snapshot (copy-on-write) copies it as the checkpoint format keeps it.
+export { copyStateValue } from '../snapshot/state-copy';

@@ -24,12 +24,54 @@ export interface KeyedStateBackend {
   /** Key groups that hold at least one entry, ascending (snapshots). */
   nonEmptyKeyGroups(): number[];
   /**
-   * Every entry of one key group of the range, for the synchronous part of a snapshot. Values may be
-   * the backend's live objects: the caller serialises them before the next state access. A restore
-   * writes entries back with setCurrentKey and put (namespace as given here).
+   * Every entry of one key group of the range as it is now (a live view: values may be the backend's
+   * live objects; snapshots use `snapshot` instead). A restore writes entries back with setCurrentKey
+   * and put (namespace as given here).
    */
   entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry>;
+  /**
+   * The synchronous part of a snapshot (Flink's SnapshotStrategy.syncPrepareResources), run in the
+   * mailbox turn that holds the barrier: it fixes the state as it is now (a version of the heap
+   * tables, an LMDB read transaction) and must be short, never proportional to the state's size. The
+   * asynchronous part reads the result while processing goes on; state changed meanwhile does not
+   * show in it. Several snapshots may be open at once (max-concurrent-checkpoints > 1); each is
+   * released exactly once by its taker, also when the checkpoint is aborted or fails.
+   *
+   * `changesSince` (incremental checkpoints): the id of an earlier snapshot of this backend whose
+   * checkpoint completed; a backend that tracks changes then returns only what changed since that
+   * snapshot (`incremental` true), any other backend (or one that no longer knows that snapshot)
+   * returns the full state.
+   */
+  snapshot(checkpointId: number, changesSince?: number): KeyedStateSnapshotResources;
+  /**
+   * CheckpointListener, optional: checkpoint `checkpointId` completed (every earlier snapshot of this
+   * backend is then superseded as a base for changes) or was aborted. Incremental backends keep
+   * their per-snapshot bookkeeping bounded with these.
+   */
+  notifyCheckpointComplete?(checkpointId: number): void;
+  notifyCheckpointAborted?(checkpointId: number): void;
   dispose(): void;
+}
+
+/**
+ * What the asynchronous part of a keyed snapshot reads (Flink's SnapshotResources). Contract: used on
+ * the task's mailbox thread, in turns between which the backend keeps processing records;
+ * `entriesOfKeyGroup` is called for key groups in ascending order, each at most once, and the caller
+ * serialises the values it yields before it gives the thread back (a value may be the live object,
+ * which may change once the group is read); `release` frees what the snapshot holds and is idempotent.
+ * Reading after `release`, or after the backend was disposed, fails.
+ */
+export interface KeyedStateSnapshotResources {
+  /**
+   * True: the entries are the changes since the snapshot `changesSince` named: entries written since
+   * (their value as of this snapshot) and removed ones (value undefined). False or absent: the full state.
+   */
+  readonly incremental?: boolean;
+  /** Key groups that held at least one entry (incremental: may hold changes) when the snapshot was taken, ascending. */
+  keyGroups(): Iterable<number>;
+  /** Every entry of one key group as it was when the snapshot was taken (incremental: every changed one). */
+  entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry>;
+  release(): void;
 }
 
 /** One entry of a keyed state backend: the value of state `stateName` under `key` and `namespace`. */

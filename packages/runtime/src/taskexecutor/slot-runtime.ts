@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Configuration, deserializeError, serializeError, type Clock } from '@flott/core';
-import { CoreOptions } from '../config/options';
+import { CheckpointingOptions, CoreOptions } from '../config/options';
 import { JobGraphMismatchError } from '../errors';
 import { ExecutionState } from '../execution/execution-state';
 import { createJobGraph } from '../graph';
@@ -263,6 +263,9 @@ export class SlotRuntime {
     return {
       storage,
       aligned: checkpointSettingsOf(config).mode === 'EXACTLY_ONCE',
+      incremental: config.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)
+        ? { maxChainLength: config.get(CheckpointingOptions.INCREMENTAL_MAX_CHAIN_LENGTH) }
+        : undefined,
       acknowledge: (attemptId, checkpointId, state, metrics) => this.send({ type: 'checkpoint-ack', ack: { jobId: tdd.jobId, attemptId, checkpointId, state, metrics } }),
       decline: (attemptId, checkpointId, cause, countsAsFailure) =>
         this.send({ type: 'checkpoint-decline', decline: { jobId: tdd.jobId, attemptId, checkpointId, error: serializeError(cause), countsAsFailure } }),

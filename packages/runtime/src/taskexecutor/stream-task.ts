@@ -53,6 +53,8 @@ export interface TaskCheckpointing {
   readonly storage: CheckpointStorageAccess;
   /** EXACTLY_ONCE aligns barriers; AT_LEAST_ONCE does not block inputs. */
   readonly aligned: boolean;
+  /** `execution.checkpointing.incremental`: keyed state goes to SHARED change files where the backend tracks changes. */
+  readonly incremental?: { readonly maxChainLength: number };
   acknowledge(attemptId: string, checkpointId: number, state: TaskStateSnapshot, metrics?: CheckpointTaskMetrics): void;
   /** `countsAsFailure` false: the task could not take part (not running yet, finished, overtaken by a newer checkpoint). */
   decline(attemptId: string, checkpointId: number, cause: Error, countsAsFailure: boolean): void;
@@ -264,6 +266,7 @@ export class StreamTask {
     } catch (e) {
       this.failed = true;
       this.processing = false;
+      this.checkpoints.abandonUploads();
       this.flushTimer?.cancel();
       for (const { partition } of this.partitions.values()) partition.release();
       for (const g of this.gates) g.gate.release();

@@ -76,6 +76,7 @@ export class TaskCheckpoints {
       },
       decline: (id, cause) => checkpointing.decline(tdd.attemptId, id, cause, true),
       log: this.host.log,
+      incremental: checkpointing.incremental,
     });
     const channels = gates.flatMap((gate) => Array.from({ length: gate.numChannels }, (_, channel) => ({ input: gate, channel })));
     if (channels.length > 0) {
@@ -209,6 +210,11 @@ export class TaskCheckpoints {
     }
   }
 
+  /** The task fails or is canceled: uploads still running are not acknowledged (see SubtaskCheckpointer.abandon). */
+  abandonUploads(): void {
+    this.checkpointer?.abandon();
+  }
+
   /** Resolves when no upload is in flight (before the task reports a terminal state). */
   async uploadsSettled(): Promise<void> {
     await Promise.all([...this.uploads]);
@@ -220,7 +226,10 @@ export class TaskCheckpoints {
       this.barriers?.abortPending(checkpointId);
       this.dropRecording(checkpointId, new CheckpointAbortedError(checkpointId, 'the JobManager aborted it'));
     }
+    this.checkpointer?.notify(checkpointId, completed);
     for (const m of members) {
+      if (completed) m.keyedBackend?.notifyCheckpointComplete?.(checkpointId);
+      else m.keyedBackend?.notifyCheckpointAborted?.(checkpointId);
       const op = m.operator;
       const result = completed ? op.notifyCheckpointComplete?.(checkpointId) : op.notifyCheckpointAborted?.(checkpointId);
       if (result instanceof Promise) result.catch((e: unknown) => this.host.failAsync(e));

@@ -55,6 +55,8 @@ export interface CheckpointFileDamageCase {
    * the reason the reader must give.
    */
   readonly malformed?: () => ReadonlyArray<readonly [bytes: Uint8Array, reason: string]>;
+  /** The versions the reader reads, oldest and newest (1 and 1 unless given). */
+  readonly versions?: readonly [oldest: number, newest: number];
 }
 
 /**
@@ -95,9 +97,11 @@ export function checkpointFileDamageTests(c: CheckpointFileDamageCase): void {
     });
 
     it('fails on an unknown format version, saying which it reads', () => {
-      expectCorrupt(() => c.decode(withFormatVersion(c.sample(), 2), file), file,
-        /unsupported format version 2 .* \(this build reads version 1\): it was written by a newer Flott/);
-      expectCorrupt(() => c.decode(withFormatVersion(c.sample(), 0), file), file, /unsupported format version 0/);
+      const [oldest, newest] = c.versions ?? [1, 1];
+      const reads = oldest === newest ? `version ${newest}` : `versions ${oldest} to ${newest}`;
+      expectCorrupt(() => c.decode(withFormatVersion(c.sample(), newest + 1), file), file,
+        new RegExp(`unsupported format version ${newest + 1} .* \\(this build reads ${reads}\\): it was written by a newer Flott`));
+      expectCorrupt(() => c.decode(withFormatVersion(c.sample(), oldest - 1), file), file, new RegExp(`unsupported format version ${oldest - 1}`));
     });
 
     it('fails on content a broken writer laid out wrongly, although its checksums match', () => {

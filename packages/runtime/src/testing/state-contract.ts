@@ -2,6 +2,7 @@
 import { Configuration, FlottError, type StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '../errors';
 import type { KeyedStateBackend, KeyedStateBackendParameters, StateBackend, StateBackendFactory } from '../spi/state-backend';
+import { stateSnapshotContractTests } from './state-snapshot-contract';
 
 const MAX_PARALLELISM = 128;
 
@@ -219,5 +220,7 @@ export function stateBackendContractTests(factory: StateBackendFactory, config: 
       expect(halves[0].numEntries() + halves[1].numEntries()).toBe(8);
       for (const h of halves) h.dispose();
     });
+
+    stateSnapshotContractTests(() => factory.create(config).createKeyedStateBackend(parameters()));
   });
 }

@@ -39,8 +39,12 @@ export class TestingCheckpointStorage implements CheckpointStorageAccess {
     return { kind: 'inline', data: await collectStateBytes(data, Number.MAX_SAFE_INTEGER, () => new Error('unreachable')) };
   }
 
-  async discardState(): Promise<void> {
-    // Inline state goes with the metadata that holds it.
+  /** Shared state files deleted one by one (incremental checkpoints), in order. */
+  readonly discardedState: StreamStateHandle[] = [];
+
+  async discardState(handle: StreamStateHandle): Promise<void> {
+    // Inline state goes with the metadata that holds it; file handles are recorded.
+    if (handle.kind === 'file') this.discardedState.push(handle);
   }
 
   async readState(handle: StreamStateHandle): Promise<Uint8Array> {

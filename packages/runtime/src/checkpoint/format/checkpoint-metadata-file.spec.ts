@@ -40,6 +40,23 @@ describe('checkpoint metadata file', () => {
     expect(inline.kind === 'inline' && Object.getPrototypeOf(inline.data)).toBe(Uint8Array.prototype);
   });
 
+  it('round-trips the keyed handles of incremental checkpoints: a base and its change files', () => {
+    const file = (name: string, size: number) => ({ kind: 'file' as const, uri: `file:///checkpoints/0123/shared/${name}`, size });
+    const incremental: CheckpointMetadata = {
+      ...METADATA,
+      operators: [{ ...METADATA.operators[0], subtasks: [
+        { keyed: { keyGroupRange: { startKeyGroup: 0, endKeyGroup: 63 }, handle: file('base', 900), changes: [file('d1', 20), { kind: 'inline', data: Uint8Array.from([9]) }] } },
+        { keyed: { keyGroupRange: { startKeyGroup: 64, endKeyGroup: 127 }, handle: file('base-2', 800), changes: [] } },
+      ] }],
+    };
+    expect(decodeCheckpointMetadata(encodeCheckpointMetadata(incremental), FILE)).toStrictEqual(incremental);
+  });
+
+  it('reads version 1 metadata (written before incremental checkpoints)', () => {
+    const v1 = writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes: packSection([12, 'job', 'CHECKPOINT', 5, [['op', null, 'n', 1, 1, [[[0, 0, [1, 'file:///x', 3]], null]]]]]) }], 1);
+    expect(decodeCheckpointMetadata(v1, FILE).operators[0].subtasks[0]).toStrictEqual({ keyed: { keyGroupRange: { startKeyGroup: 0, endKeyGroup: 0 }, handle: { kind: 'file', uri: 'file:///x', size: 3 } } });
+  });
+
   it('embeds inline state: a state file carried in the metadata reads back byte for byte', () => {
     const state = encodeKeyedStateFile({ keyGroupRange: { startKeyGroup: 0, endKeyGroup: 0 }, maxParallelism: 1, groups: [] });
     const savepoint: CheckpointMetadata = { ...METADATA, type: 'SAVEPOINT', operators: [{ ...METADATA.operators[1], subtasks: [{ operator: { kind: 'inline', data: Buffer.from(state) } }] }] };
@@ -53,6 +70,7 @@ checkpointFileDamageTests({
   description: 'checkpoint metadata file',
   sample: () => encodeCheckpointMetadata(METADATA),
   decode: (bytes, file) => decodeCheckpointMetadata(bytes, file),
+  versions: [1, 2],
   malformed: () => {
     const file = (value: unknown): Uint8Array => writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes: packSection(value) }]);
     const operator = (subtasks: unknown[]): unknown[] => ['op', null, 'name', 1, 128, subtasks];

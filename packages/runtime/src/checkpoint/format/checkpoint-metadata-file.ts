@@ -12,8 +12,9 @@ import { packSection, readSection } from './state-values';
 // A checkpoint's `_metadata` (docs/checkpoint-format.md): no header fields, one section (id 0) holding
 //   [checkpointId, jobId, type, timestamp, [operator, ...]]
 //   operator = [operatorId, uid | nil, name, parallelism, maxParallelism, [subtask, ...]]
-//   subtask  = [keyed | nil, operatorState | nil (, inputChannels)]; keyed = [startKeyGroup, endKeyGroup, handle];
-//              inputChannels: the task's channel state file (unaligned checkpoints, head operator only)
+//   subtask  = [keyed | nil, operatorState | nil (, inputChannels)]; keyed = [startKeyGroup, endKeyGroup, handle]
+//              or (version 2, incremental) [startKeyGroup, endKeyGroup, handle, [changeHandle, ...]];
+//              inputChannels (version 2): the task's channel state file (unaligned checkpoints, head operator only)
 //   handle   = [0, bytes] (inline: the state file's bytes embedded here) | [1, uri, size] (a file)
 
 const INLINE = 0;
@@ -30,10 +31,7 @@ export function encodeCheckpointMetadata(m: CheckpointMetadata): Uint8Array {
     o.parallelism,
     o.maxParallelism,
     o.subtasks.map((s) => {
-      const packed: unknown[] = [
-        s.keyed ? [s.keyed.keyGroupRange.startKeyGroup, s.keyed.keyGroupRange.endKeyGroup, packHandle(s.keyed.handle)] : null,
-        s.operator ? packHandle(s.operator) : null,
-      ];
+      const packed: unknown[] = [s.keyed ? packKeyed(s.keyed) : null, s.operator ? packHandle(s.operator) : null];
       // Written only when present, so checkpoints without in-flight data keep the two-element form.
       if (s.inputChannels) packed.push(packHandle(s.inputChannels));
       return packed;
@@ -41,6 +39,12 @@ export function encodeCheckpointMetadata(m: CheckpointMetadata): Uint8Array {
   ]);
   const bytes = packSection([m.checkpointId, m.jobId, m.type, m.timestamp, operators]);
   return writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes }]);
+}
+
+function packKeyed(k: KeyedStateHandle): unknown[] {
+  const packed: unknown[] = [k.keyGroupRange.startKeyGroup, k.keyGroupRange.endKeyGroup, packHandle(k.handle)];
+  if (k.changes) packed.push(k.changes.map(packHandle));
+  return packed;
 }
 
 function packHandle(h: StreamStateHandle): PackedHandle {
@@ -97,9 +101,14 @@ function unpackSubtask(packed: unknown, check: Check): OperatorSubtaskState {
   const result: { keyed?: KeyedStateHandle; operator?: StreamStateHandle; inputChannels?: StreamStateHandle } = {};
   if (inputChannels !== undefined) result.inputChannels = unpackHandle(inputChannels, check);
   if (keyed !== null) {
-    check(Array.isArray(keyed) && keyed.length === 3 && isCount(keyed[0]) && isCount(keyed[1]), 'expected [startKeyGroup, endKeyGroup, handle]');
-    const [startKeyGroup, endKeyGroup, handle] = keyed as [number, number, unknown];
-    result.keyed = { keyGroupRange: { startKeyGroup, endKeyGroup }, handle: unpackHandle(handle, check) };
+    check(Array.isArray(keyed) && (keyed.length === 3 || (keyed.length === 4 && Array.isArray(keyed[3]))) && isCount(keyed[0]) && isCount(keyed[1]),
+      'expected [startKeyGroup, endKeyGroup, handle] or [startKeyGroup, endKeyGroup, handle, changes]');
+    const [startKeyGroup, endKeyGroup, handle, changes] = keyed as [number, number, unknown, unknown[] | undefined];
+    result.keyed = {
+      keyGroupRange: { startKeyGroup, endKeyGroup },
+      handle: unpackHandle(handle, check),
+      ...(changes && { changes: changes.map((c) => unpackHandle(c, check)) }),
+    };
   }
   if (operator !== null) result.operator = unpackHandle(operator, check);
   return result;

@@ -2,7 +2,7 @@ import { CorruptCheckpointError } from '../../errors';
 import { checkpointFileDamageTests, withFlippedByte } from '../../testing/checkpoint-file-damage';
 import { randomKeyedStateSnapshot } from '../../testing/random-snapshots';
 import type { KeyedStateSnapshot } from '../../snapshot/snapshot-data';
-import { decodeKeyedStateFile, encodeKeyedStateFile } from './keyed-state-file';
+import { decodeKeyedStateFile, encodeKeyedStateFile, keyedStateFileChunks } from './keyed-state-file';
 import { encodeOperatorStateFile } from './operator-state-file';
 import { KEYED_STATE_FILE, SectionedFileReader, writeSectionedFile, type Section } from './sectioned-file';
 import { packSection } from './state-values';
@@ -91,6 +91,32 @@ describe('keyed state file', () => {
     });
   });
 
+  it('reads version 1 files (header first) as written before the streamed layout', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const snapshot = randomKeyedStateSnapshot(seed, { startKeyGroup: 3, endKeyGroup: 60, maxParallelism: 64 });
+      const { startKeyGroup, endKeyGroup } = snapshot.keyGroupRange;
+      const sections = SectionedFileReader.open(encodeKeyedStateFile(snapshot), FILE, KEYED_STATE_FILE);
+      const v1 = writeSectionedFile(KEYED_STATE_FILE, [64, startKeyGroup, endKeyGroup], sections.index.map((e, i) => ({ id: e.id, bytes: sections.section(i) })), 1);
+      expect(new DataView(v1.buffer).getUint16(4)).toBe(1);
+      expect(decodeKeyedStateFile(v1, FILE)).toStrictEqual(snapshot);
+      expect(decodeKeyedStateFile(v1, FILE, { startKeyGroup: 10, endKeyGroup: 20 }).groups).toStrictEqual(groupsIn(snapshot, 10, 20));
+    }
+  });
+
+  it('round-trips the removed entries of a change file (incremental checkpoints)', () => {
+    const changes: KeyedStateSnapshot = {
+      ...WINDOWED,
+      groups: [{ ...WINDOWED.groups[0], removed: [{ name: 'count', entries: [{ key: ['bidder', 8], namespace: undefined }, { key: 'x', namespace: 'n' }] }] }, WINDOWED.groups[1]],
+    };
+    expect(decodeKeyedStateFile(encodeKeyedStateFile(changes), FILE)).toStrictEqual(changes);
+  });
+
+  it('streams one chunk per non-empty key group between preamble and footer', () => {
+    const chunks = [...keyedStateFileChunks(WINDOWED.keyGroupRange, 16, WINDOWED.groups)];
+    expect(chunks).toHaveLength(2 + WINDOWED.groups.length);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from(encodeKeyedStateFile(WINDOWED)));
+  });
+
   it('refuses to write groups out of order or outside the range (a snapshot bug)', () => {
     const group = (keyGroup: number): KeyedStateSnapshot['groups'][number] => ({ keyGroup, states: [], timers: [] });
     const range = { startKeyGroup: 2, endKeyGroup: 5 };
@@ -104,6 +130,7 @@ checkpointFileDamageTests({
   description: 'keyed state file',
   sample: () => encodeKeyedStateFile(WINDOWED),
   decode: (bytes, file) => decodeKeyedStateFile(bytes, file),
+  versions: [1, 2],
   malformed: () => {
     const section = (id: number, value: unknown): Section => ({ id, bytes: packSection(value) });
     return [

@@ -1,35 +1,47 @@
 import { assert } from '@flott/core';
 import type { KeyGroupRange } from '../../spi/state-backend';
 import type { KeyedStateEntry, KeyedStateSnapshot, KeyGroupSnapshot, TimerEntry } from '../../snapshot/snapshot-data';
-import { KEYED_STATE_FILE, SectionedFileReader, writeSectionedFile, type Section } from './sectioned-file';
+import { concatChunks } from '../../snapshot/state-bytes';
+import { KEYED_STATE_FILE, SectionedFileReader, sectionedFileChunks, type Section } from './sectioned-file';
 import { packStateSection, readSection } from './state-values';
 
-// A keyed state file (docs/checkpoint-format.md): header fields [maxParallelism, startKeyGroup,
+// A keyed state file (docs/checkpoint-format.md; version 2 streamed, version 1 read): header fields [maxParallelism, startKeyGroup,
 // endKeyGroup]; one section per non-empty key group (section id = key group, ascending), holding
 //   [ [ [stateName, [key, namespace, value, key, namespace, value, ...]], ... ],
-//     [ [timerService, [key, namespace, timestamp, ...] /* event time */, [...] /* processing time */], ... ] ]
+//     [ [timerService, [key, namespace, timestamp, ...] /* event time */, [...] /* processing time */], ... ],
+//     [ [stateName, [key, namespace, key, namespace, ...]], ... ] /* removed: change files of incremental checkpoints only (version 2) */ ]
 // Flat triples instead of one array per entry: one allocation less per entry when a restore decodes.
 
-type PackedGroup = [Array<[string, unknown[]]>, Array<[string, unknown[], unknown[]]>];
+type PackedGroup = [Array<[string, unknown[]]>, Array<[string, unknown[], unknown[]]>] | [Array<[string, unknown[]]>, Array<[string, unknown[], unknown[]]>, Array<[string, unknown[]]>];
 
 export function encodeKeyedStateFile(s: KeyedStateSnapshot): Uint8Array {
-  const { startKeyGroup, endKeyGroup } = s.keyGroupRange;
+  return concatChunks([...keyedStateFileChunks(s.keyGroupRange, s.maxParallelism, s.groups)]);
+}
+
+/**
+ * A keyed state file as chunks (the streamed layout of version 2): `groups` are packed and handed on
+ * one key group at a time, so a snapshot's asynchronous part holds one group's bytes, not the file's.
+ */
+export function* keyedStateFileChunks(range: KeyGroupRange, maxParallelism: number, groups: Iterable<KeyGroupSnapshot>): Generator<Uint8Array> {
+  const { startKeyGroup, endKeyGroup } = range;
   assert(
     Number.isInteger(startKeyGroup) && Number.isInteger(endKeyGroup) && startKeyGroup >= 0 && startKeyGroup <= endKeyGroup &&
-      Number.isInteger(s.maxParallelism) && endKeyGroup < s.maxParallelism,
-    `keyed state snapshot has key-group range [${startKeyGroup}, ${endKeyGroup}] for max parallelism ${s.maxParallelism}`,
+      Number.isInteger(maxParallelism) && endKeyGroup < maxParallelism,
+    `keyed state snapshot has key-group range [${startKeyGroup}, ${endKeyGroup}] for max parallelism ${maxParallelism}`,
   );
-  const sections: Section[] = [];
+  yield* sectionedFileChunks(KEYED_STATE_FILE, [maxParallelism, startKeyGroup, endKeyGroup], sectionsOf(range, groups));
+}
+
+function* sectionsOf({ startKeyGroup, endKeyGroup }: KeyGroupRange, groups: Iterable<KeyGroupSnapshot>): Generator<Section> {
   let previous = startKeyGroup - 1;
-  for (const group of s.groups) {
+  for (const group of groups) {
     assert(
       Number.isInteger(group.keyGroup) && group.keyGroup > previous && group.keyGroup <= endKeyGroup,
       `keyed state snapshot: key group ${group.keyGroup} is out of order or outside [${startKeyGroup}, ${endKeyGroup}]`,
     );
     previous = group.keyGroup;
-    sections.push({ id: group.keyGroup, bytes: packGroup(group) });
+    yield { id: group.keyGroup, bytes: packGroup(group) };
   }
-  return writeSectionedFile(KEYED_STATE_FILE, [s.maxParallelism, startKeyGroup, endKeyGroup], sections);
 }
 
 /**
@@ -78,7 +90,8 @@ function packGroup(group: KeyGroupSnapshot): Uint8Array {
   const states: PackedGroup[0] = group.states.map(({ name, entries }) => [name, flatten(entries, entryValue)]);
   const timers: PackedGroup[1] = group.timers.map(({ service, eventTime, processingTime }) =>
     [service, flatten(eventTime, timerTimestamp), flatten(processingTime, timerTimestamp)]);
-  const packed: PackedGroup = [states, timers];
+  const packed: PackedGroup = group.removed === undefined ? [states, timers]
+    : [states, timers, group.removed.map(({ name, entries }) => [name, entries.flatMap((e) => [e.key, e.namespace])])];
   return packStateSection(packed, states, `the timers of key group ${group.keyGroup}`);
 }
 
@@ -101,10 +114,11 @@ function unpackGroup(reader: SectionedFileReader, i: number): KeyGroupSnapshot {
   const keyGroup = reader.index[i].id;
   const malformed = (what: string): never => reader.fail(`the section of key group ${keyGroup} is malformed: ${what}`);
   const decoded = readSection(reader, i, `the section of key group ${keyGroup}`);
-  if (!Array.isArray(decoded) || decoded.length !== 2 || !Array.isArray(decoded[0]) || !Array.isArray(decoded[1])) {
-    malformed('expected [states, timers]');
+  if (!Array.isArray(decoded) || decoded.length < 2 || decoded.length > 3 || !Array.isArray(decoded[0]) || !Array.isArray(decoded[1]) ||
+    (decoded.length === 3 && (reader.version < 2 || !Array.isArray(decoded[2])))) {
+    malformed(reader.version < 2 ? 'expected [states, timers]' : 'expected [states, timers] or [states, timers, removed]');
   }
-  const [packedStates, packedTimers] = decoded as [unknown[], unknown[]];
+  const [packedStates, packedTimers, packedRemoved] = decoded as [unknown[], unknown[], unknown[] | undefined];
   const states = packedStates.map((s) => {
     if (!Array.isArray(s) || typeof s[0] !== 'string' || !isTriples(s[1])) malformed('expected [name, entries] for a state');
     const [name, flat] = s as [string, unknown[]];
@@ -119,7 +133,15 @@ function unpackGroup(reader: SectionedFileReader, i: number): KeyGroupSnapshot {
     const [service, eventTime, processingTime] = t as [string, unknown[], unknown[]];
     return { service, eventTime: unflattenTimers(eventTime, malformed), processingTime: unflattenTimers(processingTime, malformed) };
   });
-  return { keyGroup, states, timers };
+  if (packedRemoved === undefined) return { keyGroup, states, timers };
+  const removed = packedRemoved.map((r) => {
+    if (!Array.isArray(r) || typeof r[0] !== 'string' || !Array.isArray(r[1]) || r[1].length % 2 !== 0) malformed('expected [name, removed keys] for a state');
+    const [name, flat] = r as [string, unknown[]];
+    const entries: Array<{ key: unknown; namespace: unknown }> = [];
+    for (let j = 0; j < flat.length; j += 2) entries.push({ key: flat[j], namespace: flat[j + 1] });
+    return { name, entries };
+  });
+  return { keyGroup, states, timers, removed };
 }
 
 function isTriples(value: unknown): value is unknown[] {

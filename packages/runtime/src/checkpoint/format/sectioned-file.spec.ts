@@ -1,5 +1,5 @@
 import { crc32 } from 'zlib';
-import { KEYED_STATE_FILE, SectionedFileReader, writeSectionedFile } from './sectioned-file';
+import { KEYED_STATE_FILE, SectionedFileReader, sectionedFileChunks, writeSectionedFile } from './sectioned-file';
 
 describe('sectioned checkpoint file layout', () => {
   const sections = [
@@ -7,10 +7,10 @@ describe('sectioned checkpoint file layout', () => {
     { id: 9, bytes: new Uint8Array(0) },
     { id: 70_000, bytes: Uint8Array.from([4]) },
   ];
-  const bytes = writeSectionedFile(KEYED_STATE_FILE, [128, 0, 127], sections);
+  const bytes = writeSectionedFile(KEYED_STATE_FILE, [128, 0, 127], sections, 1);
   const view = new DataView(bytes.buffer);
 
-  it('lays out the preamble, header and index as docs/checkpoint-format.md describes', () => {
+  it('lays out the preamble, header and index as docs/checkpoint-format.md describes (version 1, header first)', () => {
     expect(Buffer.from(bytes.subarray(0, 4)).toString('latin1')).toBe('FLTK');
     expect(view.getUint16(4)).toBe(1);
     expect(view.getUint16(6)).toBe(0);
@@ -42,5 +42,28 @@ describe('sectioned checkpoint file layout', () => {
     larger.set(bytes, 7);
     const reader = SectionedFileReader.open(larger.subarray(7, 7 + bytes.length), 'f', KEYED_STATE_FILE);
     expect([...reader.section(2)]).toEqual([4]);
+  });
+
+  it('lays out the streamed layout (keyed version 2): preamble, sections, footer, trailer', () => {
+    const chunks = [...sectionedFileChunks(KEYED_STATE_FILE, [128, 0, 127], sections)];
+    const file = Buffer.concat(chunks);
+    const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    expect(chunks.map((c) => c.byteLength)).toEqual([20, 3, 1, 4 + 12 + 4 + 3 * 20 + 20]);
+    expect([file.subarray(0, 4).toString('latin1'), v.getUint16(4), v.getUint16(6), v.getBigUint64(8)]).toEqual(['FLTK', 2, 0, 0n]);
+    expect(v.getUint32(16)).toBe(crc32(file.subarray(0, 16)));
+    const footer = 24;
+    expect([...file.subarray(20, footer)]).toEqual([1, 2, 3, 4]);
+    expect([v.getUint32(footer), v.getUint32(footer + 4), v.getUint32(footer + 8), v.getUint32(footer + 12), v.getUint32(footer + 16)]).toEqual([3, 128, 0, 127, 3]);
+    const entry = (i: number): number[] => {
+      const at = footer + 20 + 20 * i;
+      return [v.getUint32(at), Number(v.getBigUint64(at + 4)), v.getUint32(at + 12), v.getUint32(at + 16)];
+    };
+    expect([entry(0), entry(1), entry(2)]).toEqual([[3, 20, 3, crc32(Uint8Array.from([1, 2, 3]))], [9, 23, 0, 0], [70_000, 23, 1, crc32(Uint8Array.from([4]))]]);
+    const trailer = file.length - 20;
+    expect([Number(v.getBigUint64(trailer)), Number(v.getBigUint64(trailer + 8))]).toEqual([footer, file.length]);
+    expect(v.getUint32(trailer + 16)).toBe(crc32(file.subarray(footer, file.length - 4)));
+    const reader = SectionedFileReader.open(file, 'f', KEYED_STATE_FILE);
+    expect([reader.fields, sections.map((_, i) => [...reader.section(i)])]).toEqual([[128, 0, 127], [[1, 2, 3], [], [4]]]);
+    expect(writeSectionedFile(KEYED_STATE_FILE, [128, 0, 127], sections)).toEqual(new Uint8Array(file));
   });
 });

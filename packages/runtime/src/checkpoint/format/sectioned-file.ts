@@ -1,12 +1,18 @@
 import { crc32 } from 'zlib';
 import { assert } from '@flott/core';
 import { CorruptCheckpointError } from '../../errors';
+import { concatChunks } from '../../snapshot/state-bytes';
 
 // The framing every checkpoint file kind shares (docs/checkpoint-format.md): a fixed preamble (magic,
 // version, length, its own CRC-32), a header with the kind's fields and an index of sections (id,
 // offset, length, CRC-32), then the sections back to back. A reader checks the preamble and header
 // first and each section's checksum only when it reads that section, so a ranged read of a few key
 // groups verifies exactly the bytes it uses. All integers are big-endian.
+//
+// The streamed layout (keyed state files from version 2) moves the header behind the sections, as a
+// footer closed by a fixed trailer: a writer that produces a key group's section at a time (the
+// asynchronous part of a snapshot) can hand each chunk to the storage as it is made, without knowing
+// the file's length or index in advance.
 
 /** What one file kind declares: its magic, the format version this build writes, and its header fields. */
 export interface CheckpointFileKind {
@@ -17,12 +23,16 @@ export interface CheckpointFileKind {
   readonly version: number;
   /** How many u32 fields the header carries in this version. */
   readonly fieldCount: number;
+  /** The oldest version a reader still reads (the layout of every version of a kind has the same fields). */
+  readonly oldestVersion: number;
+  /** The first version in the streamed layout (footer and trailer after the sections); undefined: none is. */
+  readonly streamedSince?: number;
 }
 
-export const KEYED_STATE_FILE: CheckpointFileKind = { magic: 'FLTK', description: 'keyed state file', version: 1, fieldCount: 3 };
-export const OPERATOR_STATE_FILE: CheckpointFileKind = { magic: 'FLTO', description: 'operator state file', version: 1, fieldCount: 0 };
-export const CHECKPOINT_METADATA_FILE: CheckpointFileKind = { magic: 'FLTM', description: 'checkpoint metadata file', version: 1, fieldCount: 0 };
-export const CHANNEL_STATE_FILE: CheckpointFileKind = { magic: 'FLTC', description: 'channel state file', version: 1, fieldCount: 0 };
+export const KEYED_STATE_FILE: CheckpointFileKind = { magic: 'FLTK', description: 'keyed state file', version: 2, fieldCount: 3, oldestVersion: 1, streamedSince: 2 };
+export const OPERATOR_STATE_FILE: CheckpointFileKind = { magic: 'FLTO', description: 'operator state file', version: 1, fieldCount: 0, oldestVersion: 1 };
+export const CHECKPOINT_METADATA_FILE: CheckpointFileKind = { magic: 'FLTM', description: 'checkpoint metadata file', version: 2, fieldCount: 0, oldestVersion: 1 };
+export const CHANNEL_STATE_FILE: CheckpointFileKind = { magic: 'FLTC', description: 'channel state file', version: 1, fieldCount: 0, oldestVersion: 1 };
 const KINDS = [KEYED_STATE_FILE, OPERATOR_STATE_FILE, CHECKPOINT_METADATA_FILE, CHANNEL_STATE_FILE];
 
 export interface Section {
@@ -40,6 +50,10 @@ export interface SectionIndexEntry {
 
 const PREAMBLE_BYTES = 20;
 const INDEX_ENTRY_BYTES = 20;
+/** Streamed layout: footer offset (u64), file length (u64), CRC-32 of the footer and these two fields. */
+const TRAILER_BYTES = 20;
+/** How far back from the end a reader looks for the trailer of a streamed file that has bytes appended. */
+const APPENDED_SEARCH_BYTES = 1 << 16;
 /** Preamble, field count, section count, header CRC: the header of a kind without fields or sections. */
 const MIN_FILE_BYTES = PREAMBLE_BYTES + 4 + 4 + 4;
 const U32_MAX = 0xffff_ffff;
@@ -48,8 +62,12 @@ function isU32(n: number): boolean {
   return Number.isInteger(n) && n >= 0 && n <= U32_MAX;
 }
 
-/** Lays out a file of `kind`: preamble, header (fields, section index), sections in the order given. */
-export function writeSectionedFile(kind: CheckpointFileKind, fields: readonly number[], sections: readonly Section[]): Uint8Array {
+/**
+ * Lays out a file of `kind` in one array: in the layout of `version` (the newest by default; older
+ * ones for tests that a reader still reads them).
+ */
+export function writeSectionedFile(kind: CheckpointFileKind, fields: readonly number[], sections: readonly Section[], version = kind.version): Uint8Array {
+  if (isStreamed(kind, version)) return concatChunks([...sectionedFileChunks(kind, fields, sections)]);
   assert(fields.length === kind.fieldCount && fields.every(isU32), `${kind.description}: header fields ${fields.join(', ')} do not fit the layout`);
   const headerEnd = PREAMBLE_BYTES + 4 + 4 * fields.length + 4 + INDEX_ENTRY_BYTES * sections.length + 4;
   let length = headerEnd;
@@ -59,32 +77,80 @@ export function writeSectionedFile(kind: CheckpointFileKind, fields: readonly nu
   }
   const out = new Uint8Array(length);
   const view = new DataView(out.buffer);
+  writePreamble(out, kind, version, length);
+  let at = PREAMBLE_BYTES;
+  let offset = headerEnd;
+  const index: SectionIndexEntry[] = [];
+  for (const s of sections) {
+    index.push({ id: s.id, offset, length: s.bytes.byteLength, crc: crc32(s.bytes) });
+    out.set(s.bytes, offset);
+    offset += s.bytes.byteLength;
+  }
+  at = writeHeader(view, at, fields, index);
+  view.setUint32(at, crc32(out.subarray(PREAMBLE_BYTES, at)));
+  return out;
+}
+
+/**
+ * A file of `kind` in the streamed layout of its newest version, as chunks in order: the preamble,
+ * each section as `sections` yields it (the arrays themselves, not copies), then footer and trailer.
+ * Holds only the index while it runs, so the caller bounds the memory by the size of one section.
+ */
+export function* sectionedFileChunks(kind: CheckpointFileKind, fields: readonly number[], sections: Iterable<Section>): Generator<Uint8Array> {
+  assert(isStreamed(kind, kind.version), `${kind.description} version ${kind.version} is not in the streamed layout`);
+  assert(fields.length === kind.fieldCount && fields.every(isU32), `${kind.description}: header fields ${fields.join(', ')} do not fit the layout`);
+  const preamble = new Uint8Array(PREAMBLE_BYTES);
+  // The length is not known yet: 0 here, the trailer records it.
+  writePreamble(preamble, kind, kind.version, 0);
+  yield preamble;
+  const index: SectionIndexEntry[] = [];
+  let offset = PREAMBLE_BYTES;
+  for (const s of sections) {
+    assert(isU32(s.id) && s.bytes.byteLength <= U32_MAX, `${kind.description}: section ${s.id} does not fit the layout`);
+    index.push({ id: s.id, offset, length: s.bytes.byteLength, crc: crc32(s.bytes) });
+    offset += s.bytes.byteLength;
+    if (s.bytes.byteLength > 0) yield s.bytes;
+  }
+  const footer = new Uint8Array(4 + 4 * fields.length + 4 + INDEX_ENTRY_BYTES * index.length + TRAILER_BYTES);
+  const view = new DataView(footer.buffer);
+  const at = writeHeader(view, 0, fields, index);
+  view.setBigUint64(at, BigInt(offset));
+  view.setBigUint64(at + 8, BigInt(offset + footer.byteLength));
+  view.setUint32(at + 16, crc32(footer.subarray(0, at + 16)));
+  yield footer;
+}
+
+function isStreamed(kind: CheckpointFileKind, version: number): boolean {
+  return kind.streamedSince !== undefined && version >= kind.streamedSince;
+}
+
+function writePreamble(out: Uint8Array, kind: CheckpointFileKind, version: number, length: number): void {
+  const view = new DataView(out.buffer, out.byteOffset, PREAMBLE_BYTES);
   for (let i = 0; i < 4; i++) out[i] = kind.magic.charCodeAt(i);
-  view.setUint16(4, kind.version);
+  view.setUint16(4, version);
   view.setUint16(6, 0);
   view.setBigUint64(8, BigInt(length));
   view.setUint32(16, crc32(out.subarray(0, 16)));
-  let at = PREAMBLE_BYTES;
+}
+
+/** Field count, fields, section count and index from `at`; returns where they end. */
+function writeHeader(view: DataView, at: number, fields: readonly number[], index: readonly SectionIndexEntry[]): number {
   view.setUint32(at, fields.length);
   at += 4;
   for (const f of fields) {
     view.setUint32(at, f);
     at += 4;
   }
-  view.setUint32(at, sections.length);
+  view.setUint32(at, index.length);
   at += 4;
-  let offset = headerEnd;
-  for (const s of sections) {
-    view.setUint32(at, s.id);
-    view.setBigUint64(at + 4, BigInt(offset));
-    view.setUint32(at + 12, s.bytes.byteLength);
-    view.setUint32(at + 16, crc32(s.bytes));
-    out.set(s.bytes, offset);
-    offset += s.bytes.byteLength;
+  for (const e of index) {
+    view.setUint32(at, e.id);
+    view.setBigUint64(at + 4, BigInt(e.offset));
+    view.setUint32(at + 12, e.length);
+    view.setUint32(at + 16, e.crc);
     at += INDEX_ENTRY_BYTES;
   }
-  view.setUint32(at, crc32(out.subarray(PREAMBLE_BYTES, at)));
-  return out;
+  return at;
 }
 
 /**
@@ -96,6 +162,8 @@ export class SectionedFileReader {
   private constructor(
     readonly file: string,
     readonly kind: CheckpointFileKind,
+    /** The format version the file was written in. */
+    readonly version: number,
     private readonly bytes: Uint8Array,
     readonly fields: readonly number[],
     readonly index: readonly SectionIndexEntry[],
@@ -116,34 +184,33 @@ export class SectionedFileReader {
     // The preamble's own checksum comes before the version check, so a damaged version field reads as damage.
     if (view.getUint32(16) !== crc32(bytes.subarray(0, 16))) fail('checksum mismatch in the preamble (magic, version, length): the file was altered');
     const version = view.getUint16(4);
-    if (version !== kind.version) {
-      fail(`unsupported format version ${version} of the ${kind.description} (this build reads version ${kind.version})` +
+    if (version < kind.oldestVersion || version > kind.version) {
+      const reads = kind.oldestVersion === kind.version ? `version ${kind.version}` : `versions ${kind.oldestVersion} to ${kind.version}`;
+      fail(`unsupported format version ${version} of the ${kind.description} (this build reads ${reads})` +
         (version > kind.version ? ': it was written by a newer Flott' : ''));
     }
     if (view.getUint16(6) !== 0) fail(`reserved flags ${view.getUint16(6)} are set; version ${version} defines none`);
-    const recordedLength = view.getBigUint64(8);
-    if (recordedLength !== BigInt(bytes.byteLength)) {
-      fail(recordedLength > BigInt(bytes.byteLength)
-        ? `truncated: the file is ${bytes.byteLength} bytes, its header says ${recordedLength}`
-        : `${BigInt(bytes.byteLength) - recordedLength} unexpected bytes after the end its header records (${recordedLength} bytes)`);
-    }
+    const streamed = isStreamed(kind, version);
+    const { headerStart, sectionsEnd } = streamed ? checkTrailer(view, bytes, fail) : checkLength(view, bytes, fail);
 
     // The layout follows from the version: the stored field count is checked once the checksum vouches for it.
-    let at = PREAMBLE_BYTES;
+    let at = headerStart;
     const fieldCount = view.getUint32(at);
     at += 4;
     const fields: number[] = [];
     for (let i = 0; i < kind.fieldCount && at + 4 <= bytes.byteLength; i++, at += 4) fields.push(view.getUint32(at));
     const count = at + 4 <= bytes.byteLength ? view.getUint32(at) : 0;
     at += 4;
-    const headerEnd = at + INDEX_ENTRY_BYTES * count + 4;
-    if (headerEnd > bytes.byteLength) fail(`header damaged: an index of ${count} sections does not fit in ${bytes.byteLength} bytes`);
-    if (view.getUint32(headerEnd - 4) !== crc32(bytes.subarray(PREAMBLE_BYTES, headerEnd - 4))) {
+    const headerEnd = at + INDEX_ENTRY_BYTES * count + (streamed ? TRAILER_BYTES : 4);
+    if (headerEnd > bytes.byteLength || (streamed && headerEnd !== bytes.byteLength)) {
+      fail(`header damaged: an index of ${count} sections does not fit in ${bytes.byteLength} bytes`);
+    }
+    if (!streamed && view.getUint32(headerEnd - 4) !== crc32(bytes.subarray(PREAMBLE_BYTES, headerEnd - 4))) {
       fail('checksum mismatch in the header (fields and section index): the file was altered');
     }
     if (fieldCount !== kind.fieldCount) fail(`${fieldCount} header fields where version ${version} has ${kind.fieldCount}`);
     const index: SectionIndexEntry[] = [];
-    let expectedOffset = headerEnd;
+    let expectedOffset = streamed ? PREAMBLE_BYTES : headerEnd;
     for (let i = 0; i < count; i++, at += INDEX_ENTRY_BYTES) {
       const entry = { id: view.getUint32(at), offset: Number(view.getBigUint64(at + 4)), length: view.getUint32(at + 12), crc: view.getUint32(at + 16) };
       // Checked by the header CRC already; a mismatch here means a writer that broke the layout.
@@ -151,8 +218,9 @@ export class SectionedFileReader {
       expectedOffset += entry.length;
       index.push(entry);
     }
-    if (expectedOffset !== bytes.byteLength) fail(`the sections end at ${expectedOffset}, the file at ${bytes.byteLength}`);
-    return new SectionedFileReader(file, kind, bytes, fields, index);
+    const end = streamed ? sectionsEnd : bytes.byteLength;
+    if (expectedOffset !== end) fail(`the sections end at ${expectedOffset}, the ${streamed ? 'footer starts' : 'file ends'} at ${end}`);
+    return new SectionedFileReader(file, kind, version, bytes, fields, index);
   }
 
   /** The bytes of the `i`-th section of the index, after checking its checksum. */
@@ -166,6 +234,43 @@ export class SectionedFileReader {
   fail(reason: string): never {
     throw new CorruptCheckpointError(this.file, reason);
   }
+}
+
+type Fail = (reason: string) => never;
+
+/** Header-first layout: the preamble's length is the file's; the header starts after the preamble. */
+function checkLength(view: DataView, bytes: Uint8Array, fail: Fail): { headerStart: number; sectionsEnd: number } {
+  const recordedLength = view.getBigUint64(8);
+  if (recordedLength !== BigInt(bytes.byteLength)) {
+    fail(recordedLength > BigInt(bytes.byteLength)
+      ? `truncated: the file is ${bytes.byteLength} bytes, its header says ${recordedLength}`
+      : `${BigInt(bytes.byteLength) - recordedLength} unexpected bytes after the end its header records (${recordedLength} bytes)`);
+  }
+  return { headerStart: PREAMBLE_BYTES, sectionsEnd: bytes.byteLength };
+}
+
+/**
+ * Streamed layout: the preamble's length is 0 and the trailer (the last 20 bytes) says where the
+ * footer starts and how long the file is, under a checksum that covers the whole footer. A file cut
+ * short or altered ends in bytes that are no trailer; one with bytes appended has its trailer earlier,
+ * which is searched for (in the last 64 KiB) only to say so.
+ */
+function checkTrailer(view: DataView, bytes: Uint8Array, fail: Fail): { headerStart: number; sectionsEnd: number } {
+  if (view.getBigUint64(8) !== 0n) fail(`header damaged: the preamble of a streamed file records length ${view.getBigUint64(8)}, not 0`);
+  const footerAt = (end: number): number | undefined => {
+    if (end < PREAMBLE_BYTES + 8 + TRAILER_BYTES) return undefined;
+    const footer = Number(view.getBigUint64(end - TRAILER_BYTES));
+    const length = view.getBigUint64(end - TRAILER_BYTES + 8);
+    if (length !== BigInt(end) || footer < PREAMBLE_BYTES || footer > end - TRAILER_BYTES - 8) return undefined;
+    return view.getUint32(end - 4) === crc32(bytes.subarray(footer, end - 4)) ? footer : undefined;
+  };
+  if (bytes.byteLength < PREAMBLE_BYTES + 8 + TRAILER_BYTES) fail(`truncated: the file ends inside its header (${bytes.byteLength} bytes)`);
+  const footer = footerAt(bytes.byteLength);
+  if (footer !== undefined) return { headerStart: footer, sectionsEnd: footer };
+  for (let end = bytes.byteLength - 1; end >= Math.max(0, bytes.byteLength - APPENDED_SEARCH_BYTES); end--) {
+    if (footerAt(end) !== undefined) fail(`${bytes.byteLength - end} unexpected bytes after the end its trailer records (${end} bytes)`);
+  }
+  return fail('checksum mismatch in the trailer (footer offset, length and footer checksum): the file was truncated or altered');
 }
 
 function withArticle(noun: string): string {

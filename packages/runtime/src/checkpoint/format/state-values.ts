@@ -1,4 +1,5 @@
-import { Packr, Unpackr, type Options } from 'msgpackr';
+import { Packr, Unpackr } from 'msgpackr';
+import { STATE_VALUE_OPTIONS as OPTIONS } from '../../snapshot/state-copy';
 import { StateSerializationError } from '../../errors';
 import type { SectionedFileReader } from './sectioned-file';
 
@@ -12,8 +13,6 @@ import type { SectionedFileReader } from './sectioned-file';
 //
 // A fresh Packr per section: a sequential Packr that is reused refers to records it defined in an
 // earlier call, and each section must decode on its own (ranged reads). Creating one costs about 1 µs.
-
-const OPTIONS: Readonly<Options> = { sequential: true, moreTypes: true, useBigIntExtension: true };
 
 /** One section's value to bytes. Throws what msgpackr throws (a RangeError for cyclic values). */
 export function packSection(value: unknown): Uint8Array {

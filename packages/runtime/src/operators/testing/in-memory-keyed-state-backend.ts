@@ -1,6 +1,7 @@
 import type { StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '../../errors';
-import type { KeyGroupRange, KeyedStateBackend, StateEntry } from '../../spi/state-backend';
+import type { KeyGroupRange, KeyedStateBackend, KeyedStateSnapshotResources, StateEntry } from '../../spi/state-backend';
+import { copyStateValue } from '../../snapshot/state-copy';
 
 export interface InMemoryKeyedStateBackendOptions {
   /** Maps a key to its key group, checked against the range at setCurrentKey; without it every key is in range. */
@@ -92,6 +93,30 @@ export class InMemoryKeyedStateBackend implements KeyedStateBackend {
         if (this.keyGroupOf(key) === keyGroup) yield { key, stateName, namespace: namespace === '' ? undefined : namespace, value };
       }
     }
+  }
+
+  /**
+   * Copies every entry now (the simple way to the snapshot contract; a test backend's state is small):
+   * later changes never show in it.
+   */
+  snapshot(_checkpointId: number): KeyedStateSnapshotResources {
+    const groups = new Map<number, StateEntry[]>();
+    for (const keyGroup of this.nonEmptyKeyGroups()) {
+      groups.set(keyGroup, [...this.entriesOfKeyGroup(keyGroup)].map((e) => ({ ...e, value: copyStateValue(e.value) })));
+    }
+    let released = false;
+    const open = (): Map<number, StateEntry[]> => {
+      if (released || this.disposed) throw new Error('Assertion failed: a keyed state snapshot read after its release or the backend\'s dispose');
+      return groups;
+    };
+    return {
+      keyGroups: () => [...open().keys()],
+      entriesOfKeyGroup: (keyGroup) => open().get(keyGroup) ?? [],
+      release: () => {
+        released = true;
+        groups.clear();
+      },
+    };
   }
 
   /** Every stored value of one state, by key (JSON form), for assertions. */

@@ -1,0 +1,22 @@
+import { Packr, Unpackr, type Options } from 'msgpackr';
+
+// How state values become bytes in checkpoint files (docs/checkpoint-format.md, "Section contents"):
+// msgpackr with records embedded (`sequential`) and its extensions for Map, Set, Date, typed arrays,
+// undefined and BigInt. A copy through the same encoding is what a restore would give back, so a
+// backend that preserves a value for a running snapshot by copying it changes nothing a checkpoint holds.
+
+export const STATE_VALUE_OPTIONS: Readonly<Options> = { sequential: true, moreTypes: true, useBigIntExtension: true };
+
+/**
+ * A deep copy of a state value as the checkpoint format keeps it (prototypes and identity are not
+ * kept, as on restore). Primitives come back as they are. A value the format cannot hold (a cycle)
+ * comes back uncopied: the snapshot that needs it fails on it with the state's name anyway.
+ */
+export function copyStateValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  try {
+    return new Unpackr({ ...STATE_VALUE_OPTIONS }).unpack(new Packr({ ...STATE_VALUE_OPTIONS }).pack(value));
+  } catch {
+    return value;
+  }
+}
