@@ -87,3 +87,11 @@ export type { JoinFunction, JoinFunctionLike, FlatJoinFunction, CoGroupFunction,
 // Serializers: how records cross between tasks (the msgpack default is the runtime's).
 export { binaryCodecSerializer, copyBytes } from './serialization/serializer';
 export type { RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec } from './serialization/serializer';
+
+// Sources: Flink's unified Source API (FLIP-27) and the sources built on it.
+export { Boundedness, InputStatus, isSource } from './connector/source/source';
+export type { Source, SourceSplit, SourceReader, SourceReaderContext, ReaderOutput, SourceOutput, SourceEvent, SourceTimer,
+  SplitEnumerator, SplitEnumeratorContext, SplitsAssignment, ReaderInfo, SimpleVersionedSerializer } from './connector/source/source';
+export { IteratorSourceEnumerator, IndexRangeSourceReader, splitIndexRange } from './connector/source/lib/iterator-source';
+export type { IndexRangeSplit } from './connector/source/lib/iterator-source';
+export { NumberSequenceSource } from './connector/source/lib/number-sequence-source';
