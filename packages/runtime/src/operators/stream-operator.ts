@@ -109,6 +109,11 @@ export interface StreamOperator<OUT> {
   snapshotState?(context: StateSnapshotContext): void;
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   notifyCheckpointAborted?(checkpointId: number): void | Promise<void>;
+  /**
+   * An event from this operator's coordinator on the JobMaster (Flink's OperatorEventHandler), on the
+   * mailbox thread between two processing steps, in the order the coordinator sent them.
+   */
+  handleOperatorEvent?(event: unknown): void;
   finish(): void | Promise<void>;
   close(): void | Promise<void>;
 }
