@@ -95,8 +95,8 @@ export function checkpointFileDamageTests(c: CheckpointFileDamageCase): void {
     });
 
     it('fails on an unknown format version, saying which it reads', () => {
-      expectCorrupt(() => c.decode(withFormatVersion(c.sample(), 2), file), file,
-        /unsupported format version 2 .* \(this build reads version 1\): it was written by a newer Flott/);
+      expectCorrupt(() => c.decode(withFormatVersion(c.sample(), 99), file), file,
+        /unsupported format version 99 .* \(this build reads versions? [0-9, ]+\): it was written by a newer Flott/);
       expectCorrupt(() => c.decode(withFormatVersion(c.sample(), 0), file), file, /unsupported format version 0/);
     });
 

@@ -15,13 +15,16 @@ export interface CheckpointFileKind {
   /** For messages: "keyed state file". */
   readonly description: string;
   readonly version: number;
+  /** Older versions this build still reads (same header fields; the codec tells the section layouts apart). */
+  readonly readsVersions?: readonly number[];
   /** How many u32 fields the header carries in this version. */
   readonly fieldCount: number;
 }
 
 export const KEYED_STATE_FILE: CheckpointFileKind = { magic: 'FLTK', description: 'keyed state file', version: 1, fieldCount: 3 };
 export const OPERATOR_STATE_FILE: CheckpointFileKind = { magic: 'FLTO', description: 'operator state file', version: 1, fieldCount: 0 };
-export const CHECKPOINT_METADATA_FILE: CheckpointFileKind = { magic: 'FLTM', description: 'checkpoint metadata file', version: 1, fieldCount: 0 };
+// Version 2 added the operator coordinators' state (docs/checkpoint-format.md); version 1 files still restore.
+export const CHECKPOINT_METADATA_FILE: CheckpointFileKind = { magic: 'FLTM', description: 'checkpoint metadata file', version: 2, readsVersions: [1], fieldCount: 0 };
 const KINDS = [KEYED_STATE_FILE, OPERATOR_STATE_FILE, CHECKPOINT_METADATA_FILE];
 
 export interface Section {
@@ -95,6 +98,8 @@ export class SectionedFileReader {
   private constructor(
     readonly file: string,
     readonly kind: CheckpointFileKind,
+    /** The format version the file was written in (the kind's, or one of its readsVersions). */
+    readonly version: number,
     private readonly bytes: Uint8Array,
     readonly fields: readonly number[],
     readonly index: readonly SectionIndexEntry[],
@@ -115,8 +120,9 @@ export class SectionedFileReader {
     // The preamble's own checksum comes before the version check, so a damaged version field reads as damage.
     if (view.getUint32(16) !== crc32(bytes.subarray(0, 16))) fail('checksum mismatch in the preamble (magic, version, length): the file was altered');
     const version = view.getUint16(4);
-    if (version !== kind.version) {
-      fail(`unsupported format version ${version} of the ${kind.description} (this build reads version ${kind.version})` +
+    const readable = [...(kind.readsVersions ?? []), kind.version];
+    if (!readable.includes(version)) {
+      fail(`unsupported format version ${version} of the ${kind.description} (this build reads version${readable.length > 1 ? 's' : ''} ${readable.join(', ')})` +
         (version > kind.version ? ': it was written by a newer Flott' : ''));
     }
     if (view.getUint16(6) !== 0) fail(`reserved flags ${view.getUint16(6)} are set; version ${version} defines none`);
@@ -151,7 +157,7 @@ export class SectionedFileReader {
       index.push(entry);
     }
     if (expectedOffset !== bytes.byteLength) fail(`the sections end at ${expectedOffset}, the file at ${bytes.byteLength}`);
-    return new SectionedFileReader(file, kind, bytes, fields, index);
+    return new SectionedFileReader(file, kind, version, bytes, fields, index);
   }
 
   /** The bytes of the `i`-th section of the index, after checking its checksum. */
