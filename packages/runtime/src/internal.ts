@@ -26,6 +26,9 @@ export { StreamMap, StreamFlatMap, StreamFilter, StreamSink, ProcessOperator, Ke
 export type { RollingAggregation, Comparable, AggregationKind } from './operators/index';
 export { KeyedProcessOperator } from './operators/keyed-process-operator';
 export { TimestampsAndWatermarksOperator } from './operators/watermarks/index';
+// The unified Source API's readers in a task (`env.fromSource`); their enumerators run on the JobMaster.
+export { SourceReaderOperator } from './operators/sources/source-reader-operator';
+export type { SourceWatermarks } from './operators/sources/source-reader-operator';
 export { CoStreamMap, CoStreamFlatMap, CoProcessOperator, KeyedCoProcessOperator } from './operators/co-operators';
 export { CoBroadcastWithNonKeyedOperator, CoBroadcastWithKeyedOperator } from './operators/broadcast-operators';
 // Timers and keyed state for the API's ProcessFunction contexts outside an operator's own.

@@ -8,13 +8,21 @@ import {
   type SourceReader,
   type SourceReaderContext,
   type SourceSplit,
+  type WatermarkStrategyLike,
 } from '@flott/core';
 import { isCoordinatorToReaderEvent, type ReaderToCoordinatorEvent } from '../../coordination/source-events';
 import { VersionedCodec } from '../../coordination/split-codec';
 import { AbstractStreamOperator } from '../abstract-stream-operator';
 import { AvailabilityNotifier } from '../availability';
 import { OperatorEventError } from '../operator-errors';
-import { InputStatus, type SourceOperator, type StateInitializationContext, type StateSnapshotContext } from '../stream-operator';
+import { InputStatus, type OperatorEnvironment, type SourceOperator, type StateInitializationContext, type StateSnapshotContext } from '../stream-operator';
+import { TimestampsAndWatermarksOperator } from '../watermarks/timestamps-and-watermarks-operator';
+
+/** The watermark strategy of `env.fromSource` and how often its generator emits periodically (pipeline.auto-watermark-interval). */
+export interface SourceWatermarks<T> {
+  readonly strategy: WatermarkStrategyLike<T>;
+  readonly autoWatermarkIntervalMs: number;
+}
 
 /** The splits a reader holds at a checkpoint, as its list state (split evenly over the subtasks on rescale). */
 const SPLITS = new ListStateDescriptor<unknown>('source-reader-splits');
@@ -37,21 +45,33 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
   private failure?: Error;
   private emitted = 0;
   private readonly readerOutput: ReaderOutput<T>;
+  /** Assigns timestamps and generates watermarks from the strategy, in front of the task's output (Flink's SourceOperator does it inside, too). */
+  private readonly watermarks?: TimestampsAndWatermarksOperator<T>;
 
-  constructor(private readonly source: Source<T, SourceSplit, unknown>) {
+  constructor(
+    private readonly source: Source<T, SourceSplit, unknown>,
+    watermarks?: SourceWatermarks<T>,
+  ) {
     super();
     this.codec = new VersionedCodec(source.getSplitSerializer?.());
+    if (watermarks) this.watermarks = new TimestampsAndWatermarksOperator(watermarks.strategy, watermarks.autoWatermarkIntervalMs);
     const main: SourceOutput<T> = {
       collect: (record, timestamp) => {
         this.emitted++;
-        this.output.collect(record, timestamp ?? NO_TIMESTAMP);
+        if (this.watermarks) this.watermarks.processElement(record, timestamp ?? NO_TIMESTAMP);
+        else this.output.collect(record, timestamp ?? NO_TIMESTAMP);
       },
-      emitWatermark: (wm) => this.output.emitWatermark(wm),
-      markIdle: () => this.output.emitWatermarkStatus?.(true),
-      markActive: () => this.output.emitWatermarkStatus?.(false),
+      emitWatermark: (wm) => (this.watermarks ? this.watermarks.emitWatermark(wm) : this.output.emitWatermark(wm)),
+      markIdle: () => (this.watermarks ? this.watermarks.markIdle() : this.output.emitWatermarkStatus?.(true)),
+      markActive: () => (this.watermarks ? this.watermarks.markActive() : this.output.emitWatermarkStatus?.(false)),
     };
     // Split-local watermarks come with the watermark strategy's per-split generators; until then every split shares the main output.
     this.readerOutput = { ...main, createOutputForSplit: () => main, releaseOutputForSplit: () => {} };
+  }
+
+  override setup(env: OperatorEnvironment<T>): void {
+    super.setup(env);
+    this.watermarks?.setup(env);
   }
 
   initializeState(context: StateInitializationContext): void {
@@ -71,6 +91,7 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
       clock: env.clock,
       schedule: (delayMs, callback) => env.scheduler.schedule(delayMs, callback),
     };
+    this.watermarks?.open();
     const reader = (this.reader = this.source.createReader(readerContext));
     if (this.restoredSplits.length > 0) reader.addSplits(this.restoredSplits);
     this.restoredSplits = [];
@@ -126,7 +147,12 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
     this.notifier.notify();
   }
 
+  override finish(): void {
+    this.watermarks?.finish();
+  }
+
   override async close(): Promise<void> {
+    this.watermarks?.close();
     const reader = this.reader;
     this.reader = undefined;
     await reader?.close();
