@@ -42,9 +42,10 @@ export type { TimerService, KeyedProcessContext, OnTimerContext, KeyedProcessFun
   TimestampAssigner, WatermarkGeneratorContext, WatermarkStrategyLike } from '@flott/core';
 
 // The unified Source API (FLIP-27), for env.fromSource, and the sources built on it.
-export { Boundedness, InputStatus, NumberSequenceSource, IteratorSourceEnumerator, IndexRangeSourceReader, splitIndexRange } from '@flott/core';
+export { Boundedness, InputStatus, NumberSequenceSource, DataGeneratorSource, RateLimiterStrategy, RateLimitedSourceReader, IteratorSourceEnumerator,
+  IndexRangeSourceReader, splitIndexRange } from '@flott/core';
 export type { Source, SourceSplit, SourceReader, SourceReaderContext, ReaderOutput, SourceOutput, SourceEvent, SourceTimer, SplitEnumerator,
-  SplitEnumeratorContext, SplitsAssignment, ReaderInfo, SimpleVersionedSerializer, IndexRangeSplit } from '@flott/core';
+  SplitEnumeratorContext, SplitsAssignment, ReaderInfo, SimpleVersionedSerializer, IndexRangeSplit, GeneratorFunction } from '@flott/core';
 // Windows and joins (issue 3, windows).
 export { WindowedStream } from './windowing/windowed-stream';
 export { AllWindowedStream } from './windowing/all-windowed-stream';

@@ -95,3 +95,5 @@ export type { Source, SourceSplit, SourceReader, SourceReaderContext, ReaderOutp
 export { IteratorSourceEnumerator, IndexRangeSourceReader, splitIndexRange } from './connector/source/lib/iterator-source';
 export type { IndexRangeSplit } from './connector/source/lib/iterator-source';
 export { NumberSequenceSource } from './connector/source/lib/number-sequence-source';
+export { DataGeneratorSource, RateLimiterStrategy, RateLimitedSourceReader } from './connector/source/lib/data-generator-source';
+export type { GeneratorFunction } from './connector/source/lib/data-generator-source';

@@ -1,4 +1,4 @@
-import { NumberSequenceSource } from '@flott/core';
+import { DataGeneratorSource, InputStatus, NumberSequenceSource, RateLimiterStrategy } from '@flott/core';
 import { TestingSourceWiring, settle } from '../testing/testing-source-wiring';
 import { SourceCoordinatorError } from './source-coordinator-errors';
 
@@ -97,5 +97,31 @@ describe('SourceCoordinator with SourceReaderOperators', () => {
     await expect(w.coordinator.handleEventFromOperator(0, 'attempt-1', { kind: 'nonsense' })).rejects.toThrow(
       `Source coordinator of 'Source: testing': unknown event from subtask 0: {"kind":"nonsense"}`,
     );
+  });
+});
+
+describe('DataGeneratorSource through the coordinator', () => {
+  it('generates each index once; a rate limit paces each reader by the task clock and wakes it when the next record is due', async () => {
+    // 20 records/s over 2 readers: 10/s each, one every 100 ms, the first at once.
+    const w = new TestingSourceWiring(new DataGeneratorSource((i) => i * 10, 6, RateLimiterStrategy.perSecond(20)), 2);
+    w.coordinator.start();
+    await w.startReader(0);
+    await w.startReader(1);
+    const [r0, r1] = [w.readers[0]!, w.readers[1]!];
+    expect(r0.pollNext(10)).toBe(InputStatus.NOTHING_AVAILABLE);
+    expect(r1.pollNext(10)).toBe(InputStatus.NOTHING_AVAILABLE);
+    expect([r0.output.values(), r1.output.values()]).toEqual([[0], [30]]);
+    let woken = false;
+    void r0.operator.available().then(() => (woken = true));
+    w.clock.advance(99);
+    await settle();
+    expect(woken).toBe(false);
+    w.clock.advance(1);
+    await settle();
+    expect(woken).toBe(true);
+    w.clock.advance(1_000);
+    const outputs = await w.pollAll(10);
+    expect(sorted(outputs.flat())).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(outputs[0]).toEqual([0, 10, 20]);
   });
 });
