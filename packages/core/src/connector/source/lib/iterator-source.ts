@@ -83,7 +83,12 @@ export class IndexRangeSourceReader<T> implements SourceReader<T, IndexRangeSpli
     const c = this.current ?? this.takeNext();
     if (c) {
       output.collect(this.map(c.next++));
-      if (c.next >= c.end) this.current = undefined;
+      if (c.next >= c.end) {
+        this.current = undefined;
+        // Asked at once (as Flink's IteratorSourceReader): a caller that waits before its next poll
+        // (a rate limit) must not wait for a split nobody requested.
+        if (this.queued.length === 0) this.requestSplit();
+      }
       return InputStatus.MORE_AVAILABLE;
     }
     if (this.noMoreSplits) return InputStatus.END_OF_INPUT;
@@ -107,6 +112,7 @@ export class IndexRangeSourceReader<T> implements SourceReader<T, IndexRangeSpli
 
   isAvailable(): Promise<void> {
     if (this.current || this.queued.length > 0 || this.noMoreSplits) return Promise.resolve();
+    this.requestSplit();
     return new Promise((resolve) => (this.waiting = resolve));
   }
 

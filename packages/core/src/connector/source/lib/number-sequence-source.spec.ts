@@ -85,6 +85,8 @@ describe('NumberSequenceSource', () => {
     expect(out).toEqual([0, 1, 2, 7]);
     expect(reader.snapshotState(1)).toEqual([{ splitId: '1', next: 8, end: 9 }]);
     expect(reader.pollNext(listOutput(out))).toBe(InputStatus.MORE_AVAILABLE);
+    // The last split is done: the next one is asked for at once, not only at the next poll (a rate-limited caller waits first).
+    expect(requests).toBe(2);
     expect(reader.pollNext(listOutput(out))).toBe(InputStatus.NOTHING_AVAILABLE);
     expect(requests).toBe(2);
     reader.notifyNoMoreSplits();
