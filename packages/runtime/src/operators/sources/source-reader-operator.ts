@@ -17,6 +17,8 @@ import { AvailabilityNotifier } from '../availability';
 import { OperatorEventError } from '../operator-errors';
 import { InputStatus, type OperatorEnvironment, type SourceOperator, type StateInitializationContext, type StateSnapshotContext } from '../stream-operator';
 import { TimestampsAndWatermarksOperator } from '../watermarks/timestamps-and-watermarks-operator';
+import type { Cancellable } from '../../time/clock';
+import { SplitLocalWatermarks } from './split-watermarks';
 
 /** The watermark strategy of `env.fromSource` and how often its generator emits periodically (pipeline.auto-watermark-interval). */
 export interface SourceWatermarks<T> {
@@ -47,14 +49,17 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
   private readonly readerOutput: ReaderOutput<T>;
   /** Assigns timestamps and generates watermarks from the strategy, in front of the task's output (Flink's SourceOperator does it inside, too). */
   private readonly watermarks?: TimestampsAndWatermarksOperator<T>;
+  /** Per-split generators for readers that emit through createOutputForSplit. */
+  private splitWatermarks?: SplitLocalWatermarks<T>;
+  private splitPeriodic?: Cancellable;
 
   constructor(
     private readonly source: Source<T, SourceSplit, unknown>,
-    watermarks?: SourceWatermarks<T>,
+    private readonly watermarkSettings?: SourceWatermarks<T>,
   ) {
     super();
     this.codec = new VersionedCodec(source.getSplitSerializer?.());
-    if (watermarks) this.watermarks = new TimestampsAndWatermarksOperator(watermarks.strategy, watermarks.autoWatermarkIntervalMs);
+    if (watermarkSettings) this.watermarks = new TimestampsAndWatermarksOperator(watermarkSettings.strategy, watermarkSettings.autoWatermarkIntervalMs);
     const main: SourceOutput<T> = {
       collect: (record, timestamp) => {
         this.emitted++;
@@ -65,8 +70,11 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
       markIdle: () => (this.watermarks ? this.watermarks.markIdle() : this.output.emitWatermarkStatus?.(true)),
       markActive: () => (this.watermarks ? this.watermarks.markActive() : this.output.emitWatermarkStatus?.(false)),
     };
-    // Split-local watermarks come with the watermark strategy's per-split generators; until then every split shares the main output.
-    this.readerOutput = { ...main, createOutputForSplit: () => main, releaseOutputForSplit: () => {} };
+    this.readerOutput = {
+      ...main,
+      createOutputForSplit: (splitId) => this.splitWatermarks?.outputFor(splitId) ?? main,
+      releaseOutputForSplit: (splitId) => this.splitWatermarks?.release(splitId),
+    };
   }
 
   override setup(env: OperatorEnvironment<T>): void {
@@ -91,13 +99,34 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
       clock: env.clock,
       schedule: (delayMs, callback) => env.scheduler.schedule(delayMs, callback),
     };
-    this.watermarks?.open();
+    this.openWatermarks();
     const reader = (this.reader = this.source.createReader(readerContext));
     if (this.restoredSplits.length > 0) reader.addSplits(this.restoredSplits);
     this.restoredSplits = [];
     // Registration goes first: the coordinator must know the reader before any of its requests.
     this.sendEvent({ kind: 'source-reader-registration', subtask });
     await reader.start();
+  }
+
+  private openWatermarks(): void {
+    const stage = this.watermarks;
+    const settings = this.watermarkSettings;
+    if (!stage || !settings) return;
+    stage.open();
+    this.splitWatermarks = new SplitLocalWatermarks(settings.strategy, this.env.clock, {
+      collect: (record, timestamp) => {
+        this.emitted++;
+        stage.markActive();
+        this.output.collect(record, timestamp);
+      },
+      emitWatermark: (wm) => stage.emitWatermark(wm),
+      markIdle: () => stage.markIdle(),
+      markActive: () => stage.markActive(),
+    });
+    if (settings.autoWatermarkIntervalMs > 0) {
+      const splits = this.splitWatermarks;
+      this.splitPeriodic = this.env.scheduler.scheduleAtFixedRate(settings.autoWatermarkIntervalMs, () => splits.onPeriodicEmit());
+    }
   }
 
   private sendEvent(event: ReaderToCoordinatorEvent): void {
@@ -148,10 +177,13 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
   }
 
   override finish(): void {
+    this.splitPeriodic?.cancel();
+    this.splitWatermarks?.onPeriodicEmit();
     this.watermarks?.finish();
   }
 
   override async close(): Promise<void> {
+    this.splitPeriodic?.cancel();
     this.watermarks?.close();
     const reader = this.reader;
     this.reader = undefined;
