@@ -67,12 +67,12 @@ describe('SourceCoordinator with SourceReaderOperators', () => {
     await w.startReader(1);
     const cp = await w.checkpoint(1); // reader 0 holds 1-2, reader 1 holds 3-4, splits 5-6 and 7-8 wait
     const subtask1At1 = cp.readers[1];
-    // 3, 4, then nothing until its request for another split is answered, then 5, 6.
-    for (let i = 0; i < 5; i++) {
+    // 3, 4, 5, 6: it asks for the next split as soon as one is done, so after 6 it holds 7-8 too.
+    for (let i = 0; i < 4; i++) {
       w.readers[1]!.pollNext(1);
       await settle();
     }
-    expect(w.readers[1]!.output.values()).toEqual([3, 4, 5, 6]); // it took split 5-6 after checkpoint 1
+    expect(w.readers[1]!.output.values()).toEqual([3, 4, 5, 6]); // it took splits 5-6 and 7-8 after checkpoint 1
     w.coordinator.subtaskReset(1, 1);
     w.coordinator.executionAttemptFailed(1, 'attempt-2');
     const again = await w.startReader(1, subtask1At1);
