@@ -122,10 +122,7 @@ export class JobMaster implements JobMasterGateway {
       { allocateSlotsAndDeploy: (ids) => void this.allocateSlotsAndDeploy(ids) },
       this.topology,
     );
-    // Registered last: a job that cannot be built (invalid graph or configuration) must not keep its address taken.
-    this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
-    this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
-    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, { log: this.log, ids: opts.ids });
+    // Before the address is taken: a job whose coordinators cannot be created is not built.
     this.coordinators = new JobCoordinators({
       jobGraph,
       provider: opts.operatorCoordinatorProvider,
@@ -133,6 +130,10 @@ export class JobMaster implements JobMasterGateway {
       sendEventToTask: (attemptId, operatorId, event) => this.sendOperatorEventToTask(attemptId, operatorId, event),
       failJob: (cause) => this.onGlobalFailure(cause),
     });
+    // Registered last: a job that cannot be built (invalid graph or configuration) must not keep its address taken.
+    this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
+    this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
+    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, { log: this.log, ids: opts.ids });
     this.checkpointing = new JobCheckpointing({
       jobGraph,
       configuration: opts.configuration,
