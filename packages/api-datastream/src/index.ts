@@ -35,6 +35,8 @@ export { JobStatus } from '@flott/runtime';
 export type { JobExecutionResult, JobClient } from '@flott/runtime';
 export type { Comparable, SourceOperator } from '@flott/runtime/internal';
 export type { WriteMode } from '@flott/connector-files';
+export { FileSource, FileSourceBuilder, TextLineInputFormat } from '@flott/connector-files';
+export type { FileSourceSplit, FileEnumeratorCheckpoint } from '@flott/connector-files';
 // Event time and timers (issue 3, time).
 export { KeyedProcessFunction, TimeDomain, BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,
   WatermarksWithIdleness } from '@flott/core';

@@ -6,3 +6,5 @@ export type { SocketTextSourceOptions } from './socket-text-source';
 export { TextFileSink } from './text-file-sink';
 export type { WriteMode } from './text-file-sink';
 export { SourceFileNotFoundError, FileIoError, SinkFileExistsError, SinkPathNotDirectoryError, SocketSourceError } from './connector-errors';
+export { FileSource, FileSourceBuilder, TextLineInputFormat } from './file-source/file-source';
+export type { FileSourceSplit, FileEnumeratorCheckpoint } from './file-source/file-split-enumerator';
