@@ -44,7 +44,7 @@ export type { TimerService, KeyedProcessContext, OnTimerContext, KeyedProcessFun
   TimestampAssigner, WatermarkGeneratorContext, WatermarkStrategyLike } from '@flott/core';
 
 // The unified Source API (FLIP-27), for env.fromSource, and the sources built on it.
-export { Boundedness, InputStatus, NumberSequenceSource, DataGeneratorSource, RateLimiterStrategy, RateLimitedSourceReader, IteratorSourceEnumerator,
+export { Boundedness, InputStatus, NumberSequenceSource, DataGeneratorSource, RateLimiterStrategy, RateLimitedSourceReader, IteratorSourceEnumerator, SplitQueue,
   IndexRangeSourceReader, splitIndexRange } from '@flott/core';
 export type { Source, SourceSplit, SourceReader, SourceReaderContext, ReaderOutput, SourceOutput, SourceEvent, SourceTimer, SplitEnumerator,
   SplitEnumeratorContext, SplitsAssignment, ReaderInfo, SimpleVersionedSerializer, IndexRangeSplit, GeneratorFunction } from '@flott/core';

@@ -97,3 +97,4 @@ export type { IndexRangeSplit } from './connector/source/lib/iterator-source';
 export { NumberSequenceSource } from './connector/source/lib/number-sequence-source';
 export { DataGeneratorSource, RateLimiterStrategy, RateLimitedSourceReader } from './connector/source/lib/data-generator-source';
 export type { GeneratorFunction } from './connector/source/lib/data-generator-source';
+export { SplitQueue } from './connector/source/lib/split-queue';

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { InputStatus, type ReaderOutput, type SourceReader, type SourceReaderContext } from '@flott/core';
+import { InputStatus, SplitQueue, type ReaderOutput, type SourceReader, type SourceReaderContext } from '@flott/core';
 import { FileIoError, SourceFileNotFoundError } from '../connector-errors';
 import type { FileSourceSplit } from './file-split-enumerator';
 
@@ -27,28 +27,27 @@ interface OpenSplit {
  */
 export class TextLineSplitReader implements SourceReader<string, FileSourceSplit> {
   private current?: OpenSplit;
-  private readonly queued: FileSourceSplit[] = [];
-  private noMoreSplits = false;
-  private awaitingSplit = false;
+  private readonly splits: SplitQueue<FileSourceSplit>;
   private fetching?: Promise<void>;
   private failure?: unknown;
-  private waiting?: () => void;
 
   constructor(
-    private readonly context: SourceReaderContext,
+    context: SourceReaderContext,
     private readonly chunkBytes = 64 * 1024,
-  ) {}
+  ) {
+    this.splits = new SplitQueue(context);
+  }
 
   start(): void {
-    if (this.queued.length === 0) this.requestSplit();
+    if (this.splits.queued.length === 0) this.splits.request();
   }
 
   pollNext(output: ReaderOutput<string>): InputStatus {
     if (this.failure) throw this.failure;
     const c = this.current ?? this.openNext();
     if (!c) {
-      if (this.noMoreSplits) return InputStatus.END_OF_INPUT;
-      this.requestSplit();
+      if (this.splits.noMoreSplits) return InputStatus.END_OF_INPUT;
+      this.splits.request();
       return InputStatus.NOTHING_AVAILABLE;
     }
     const line = c.lines.shift();
@@ -66,9 +65,9 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
   }
 
   private openNext(): OpenSplit | undefined {
-    const split = this.queued.shift();
+    const split = this.splits.queued.shift();
     if (!split) return undefined;
-    if (this.queued.length === 0) this.requestSplit();
+    if (this.splits.queued.length === 0) this.splits.request();
     return (this.current = { split, offset: split.offset, readPosition: split.offset, partial: [], lines: [], done: split.offset >= split.length });
   }
 
@@ -86,7 +85,7 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
       })
       .finally(() => {
         this.fetching = undefined;
-        this.wake();
+        this.splits.wake();
       });
   }
 
@@ -129,45 +128,32 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
     c.done = true;
   }
 
-  private requestSplit(): void {
-    if (this.awaitingSplit || this.noMoreSplits) return;
-    this.awaitingSplit = true;
-    this.context.sendSplitRequest();
-  }
-
   isAvailable(): Promise<void> {
     const c = this.current;
-    if (this.failure || this.noMoreSplits || this.queued.length > 0 || (c && (c.lines.length > 0 || c.done))) return Promise.resolve();
+    const splits = this.splits;
+    if (this.failure || splits.noMoreSplits || splits.queued.length > 0 || (c && (c.lines.length > 0 || c.done))) return Promise.resolve();
+    const next = splits.next();
     if (c) this.fetch(c);
-    else this.requestSplit();
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  private wake(): void {
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.();
+    else splits.request();
+    return next;
   }
 
   addSplits(splits: readonly FileSourceSplit[]): void {
-    this.queued.push(...splits);
-    this.awaitingSplit = false;
-    this.wake();
+    this.splits.add(splits);
   }
 
   notifyNoMoreSplits(): void {
-    this.noMoreSplits = true;
-    this.wake();
+    this.splits.signalNoMore();
   }
 
   snapshotState(): FileSourceSplit[] {
     const c = this.current;
     const current = c && (c.offset < c.split.length || c.lines.length > 0) ? [{ ...c.split, offset: c.offset }] : [];
-    return [...current, ...this.queued.map((s) => ({ ...s }))];
+    return [...current, ...this.splits.queued.map((s) => ({ ...s }))];
   }
 
   async close(): Promise<void> {
-    this.wake();
+    this.splits.wake();
     await this.fetching;
     await this.current?.file?.close().catch(() => undefined);
   }

@@ -1,5 +1,6 @@
 import type { ReaderOutput, SourceReader, SourceReaderContext, SourceSplit, SplitEnumerator, SplitEnumeratorContext } from '../source';
 import { InputStatus } from '../source';
+import { SplitQueue } from './split-queue';
 
 /** Indexes [next, end) still to read (Flink's NumberSequenceSplit, with the position folded into `next`). */
 export interface IndexRangeSplit extends SourceSplit {
@@ -65,18 +66,17 @@ export class IteratorSourceEnumerator<SplitT extends SourceSplit> implements Spl
  */
 export class IndexRangeSourceReader<T> implements SourceReader<T, IndexRangeSplit> {
   private current?: { splitId: string; next: number; end: number };
-  private readonly queued: IndexRangeSplit[] = [];
-  private noMoreSplits = false;
-  private waiting?: () => void;
-  private awaitingSplit = false;
+  private readonly splits: SplitQueue<IndexRangeSplit>;
 
   constructor(
-    private readonly context: SourceReaderContext,
+    context: SourceReaderContext,
     private readonly map: (index: number) => T,
-  ) {}
+  ) {
+    this.splits = new SplitQueue(context);
+  }
 
   start(): void {
-    if (!this.current && this.queued.length === 0) this.requestSplit();
+    if (!this.current && this.splits.queued.length === 0) this.splits.request();
   }
 
   pollNext(output: ReaderOutput<T>): InputStatus {
@@ -87,58 +87,43 @@ export class IndexRangeSourceReader<T> implements SourceReader<T, IndexRangeSpli
         this.current = undefined;
         // Asked at once (as Flink's IteratorSourceReader): a caller that waits before its next poll
         // (a rate limit) must not wait for a split nobody requested.
-        if (this.queued.length === 0) this.requestSplit();
+        if (this.splits.queued.length === 0) this.splits.request();
       }
       return InputStatus.MORE_AVAILABLE;
     }
-    if (this.noMoreSplits) return InputStatus.END_OF_INPUT;
-    this.requestSplit();
+    if (this.splits.noMoreSplits) return InputStatus.END_OF_INPUT;
+    this.splits.request();
     return InputStatus.NOTHING_AVAILABLE;
   }
 
   private takeNext(): { splitId: string; next: number; end: number } | undefined {
-    while (this.queued.length > 0) {
-      const s = this.queued.shift()!;
+    while (this.splits.queued.length > 0) {
+      const s = this.splits.queued.shift()!;
       if (s.next < s.end) return (this.current = { splitId: s.splitId, next: s.next, end: s.end });
     }
     return undefined;
   }
 
-  private requestSplit(): void {
-    if (this.awaitingSplit || this.noMoreSplits) return;
-    this.awaitingSplit = true;
-    this.context.sendSplitRequest();
-  }
-
   isAvailable(): Promise<void> {
-    if (this.current || this.queued.length > 0 || this.noMoreSplits) return Promise.resolve();
-    this.requestSplit();
-    return new Promise((resolve) => (this.waiting = resolve));
+    if (this.current || this.splits.queued.length > 0 || this.splits.noMoreSplits) return Promise.resolve();
+    this.splits.request();
+    return this.splits.next();
   }
 
   addSplits(splits: readonly IndexRangeSplit[]): void {
-    this.queued.push(...splits);
-    this.awaitingSplit = false;
-    this.wake();
+    this.splits.add(splits);
   }
 
   notifyNoMoreSplits(): void {
-    this.noMoreSplits = true;
-    this.wake();
-  }
-
-  private wake(): void {
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.();
+    this.splits.signalNoMore();
   }
 
   snapshotState(): IndexRangeSplit[] {
     const c = this.current;
-    return [...(c && c.next < c.end ? [{ splitId: c.splitId, next: c.next, end: c.end }] : []), ...this.queued.map((s) => ({ ...s }))];
+    return [...(c && c.next < c.end ? [{ splitId: c.splitId, next: c.next, end: c.end }] : []), ...this.splits.queued.map((s) => ({ ...s }))];
   }
 
   close(): void {
-    this.wake();
+    this.splits.wake();
   }
 }
