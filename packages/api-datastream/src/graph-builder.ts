@@ -33,6 +33,8 @@ export interface OperatorSpec {
   readonly stateKeySelector?: (value: unknown) => unknown;
   /** Two-input keyed operators: the key of input 2 (`stateKeySelector` keys input 1). */
   readonly stateKeySelector2?: (value: unknown) => unknown;
+  /** `fromSource`: the unified Source whose enumerator runs on the JobMaster. */
+  readonly unifiedSource?: StreamNode['unifiedSource'];
 }
 
 /**
@@ -60,6 +62,7 @@ export class GraphBuilder {
       stateKeySelector: spec.stateKeySelector,
       stateKeySelector2: spec.stateKeySelector2,
       operatorFactory: spec.operatorFactory,
+      ...(spec.unifiedSource ? { unifiedSource: spec.unifiedSource } : {}),
     });
     for (const input of inputs) {
       const edge = this.graph.addEdge(input.nodeId, node.id, input.partitioner ?? { kind: 'forward' }, input.typeNumber ?? 0, input.sideOutputTag);

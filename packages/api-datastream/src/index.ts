@@ -35,11 +35,19 @@ export { JobStatus } from '@flott/runtime';
 export type { JobExecutionResult, JobClient } from '@flott/runtime';
 export type { Comparable, SourceOperator } from '@flott/runtime/internal';
 export type { WriteMode } from '@flott/connector-files';
+export { FileSource, FileSourceBuilder, TextLineInputFormat } from '@flott/connector-files';
+export type { FileSourceSplit, FileEnumeratorCheckpoint } from '@flott/connector-files';
 // Event time and timers (issue 3, time).
 export { KeyedProcessFunction, TimeDomain, BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,
   WatermarksWithIdleness } from '@flott/core';
 export type { TimerService, KeyedProcessContext, OnTimerContext, KeyedProcessFunctionLike, WatermarkOutput, WatermarkGenerator,
   TimestampAssigner, WatermarkGeneratorContext, WatermarkStrategyLike } from '@flott/core';
+
+// The unified Source API (FLIP-27), for env.fromSource, and the sources built on it.
+export { Boundedness, InputStatus, NumberSequenceSource, DataGeneratorSource, RateLimiterStrategy, RateLimitedSourceReader, IteratorSourceEnumerator, SplitQueue,
+  IndexRangeSourceReader, splitIndexRange } from '@flott/core';
+export type { Source, SourceSplit, SourceReader, SourceReaderContext, ReaderOutput, SourceOutput, SourceEvent, SourceTimer, SplitEnumerator,
+  SplitEnumeratorContext, SplitsAssignment, ReaderInfo, SimpleVersionedSerializer, IndexRangeSplit, GeneratorFunction } from '@flott/core';
 // Windows and joins (issue 3, windows).
 export { WindowedStream } from './windowing/windowed-stream';
 export { AllWindowedStream } from './windowing/all-windowed-stream';

@@ -1,4 +1,4 @@
-import { Configuration, JobBuildError, toMillis, type ConfigOption, type DurationLike } from '@flott/core';
+import { Configuration, JobBuildError, isSource, toMillis, type ConfigOption, type DurationLike, type Source, type SourceSplit, type WatermarkStrategyLike } from '@flott/core';
 import {
   ConnectorOptions,
   CoreOptions,
@@ -11,6 +11,7 @@ import {
 import {
   CollectionSource,
   GeneratorSource,
+  SourceReaderOperator,
   getExecutionContext,
   type ExecutionConfigSnapshot,
   type SourceOperator,
@@ -254,6 +255,26 @@ export class StreamExecutionEnvironment {
       nonParallel: true,
       kind: 'SocketSource',
     });
+  }
+
+  /**
+   * A unified source (Flink's fromSource, FLIP-27): its SplitEnumerator runs on the JobMaster and
+   * assigns splits, one SourceReader per subtask reads them; both are checkpointed, so a restore
+   * resumes every split where the checkpoint was. `watermarkStrategy` assigns timestamps and
+   * generates watermarks right at the readers (WatermarkStrategy.noWatermarks() for none).
+   */
+  fromSource<T>(source: Source<T, SourceSplit, unknown>, watermarkStrategy: WatermarkStrategyLike<T>, sourceName: string): SingleOutputStreamOperator<T> {
+    if (!isSource(source)) throw new JobBuildError('fromSource(): the source must implement the unified Source API (createReader, createEnumerator, restoreEnumerator, getBoundedness)');
+    // Read when the task creates the operator: main has configured the environment by then.
+    const config = this.getConfig();
+    const node = this.context.builder.addNode({
+      name: `Source: ${sourceName}`,
+      kind: 'Source',
+      isSource: true,
+      unifiedSource: source as Source<unknown, SourceSplit, unknown>,
+      operatorFactory: () => new SourceReaderOperator<T>(source, { strategy: watermarkStrategy, autoWatermarkIntervalMs: config.getAutoWatermarkInterval() }),
+    });
+    return new SingleOutputStreamOperator<T>(this.context, node, 'Source: ');
   }
 
   /** A custom source operator; `factory` runs in the task, once per subtask. */

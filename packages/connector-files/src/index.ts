@@ -17,3 +17,5 @@ export type { FileWriterBucketState } from './file-sink/file-writer';
 export type { FileSinkCommittable, InProgressFileState } from './file-sink/in-progress-part-file';
 export { FileSinkRecoveryError, FileSinkCommitError } from './file-sink/file-sink-errors';
 export { SourceFileNotFoundError, FileIoError, SinkFileExistsError, SinkPathNotDirectoryError, SocketSourceError } from './connector-errors';
+export { FileSource, FileSourceBuilder, TextLineInputFormat } from './file-source/file-source';
+export type { FileSourceSplit, FileEnumeratorCheckpoint } from './file-source/file-split-enumerator';

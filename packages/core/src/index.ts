@@ -59,8 +59,8 @@ export type { CheckpointListener } from './checkpointing/checkpoint-listener';
 // Sinks (Flink's Sink V2): writers, and committers of two-phase-commit sinks.
 export { supportsCommitter, supportsWriterState, isSink, isCommittingSinkWriter, isStatefulSinkWriter } from './sink/sink';
 export type { Sink, SinkWriter, SinkWriterContext, CommittingSinkWriter, StatefulSinkWriter, SupportsWriterState, SupportsCommitter,
-  Committer, CommitRequest, WriterInitContext, CommitterInitContext, ProcessingTimeService, ScheduledTimer,
-  SimpleVersionedSerializer } from './sink/sink';
+  Committer, CommitRequest, WriterInitContext, CommitterInitContext, ProcessingTimeService, ScheduledTimer } from './sink/sink';
+export type { SimpleVersionedSerializer } from './serialization/simple-versioned-serializer';
 
 // Watermarks.
 export { BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,
@@ -93,3 +93,14 @@ export type { JoinFunction, JoinFunctionLike, FlatJoinFunction, CoGroupFunction,
 // Serializers: how records cross between tasks (the msgpack default is the runtime's).
 export { binaryCodecSerializer, copyBytes } from './serialization/serializer';
 export type { RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec } from './serialization/serializer';
+
+// Sources: Flink's unified Source API (FLIP-27) and the sources built on it.
+export { Boundedness, InputStatus, isSource } from './connector/source/source';
+export type { Source, SourceSplit, SourceReader, SourceReaderContext, ReaderOutput, SourceOutput, SourceEvent, SourceTimer,
+  SplitEnumerator, SplitEnumeratorContext, SplitsAssignment, ReaderInfo } from './connector/source/source';
+export { IteratorSourceEnumerator, IndexRangeSourceReader, splitIndexRange } from './connector/source/lib/iterator-source';
+export type { IndexRangeSplit } from './connector/source/lib/iterator-source';
+export { NumberSequenceSource } from './connector/source/lib/number-sequence-source';
+export { DataGeneratorSource, RateLimiterStrategy, RateLimitedSourceReader } from './connector/source/lib/data-generator-source';
+export type { GeneratorFunction } from './connector/source/lib/data-generator-source';
+export { SplitQueue } from './connector/source/lib/split-queue';

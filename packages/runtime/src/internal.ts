@@ -29,6 +29,11 @@ export { SinkWriterOperator, CommitterOperator, SinkCommitFailedError, SinkState
 export type { CommittableMessage } from './operators/index';
 export { KeyedProcessOperator } from './operators/keyed-process-operator';
 export { TimestampsAndWatermarksOperator } from './operators/watermarks/index';
+// The unified Source API's readers in a task (`env.fromSource`); their enumerators run on the JobMaster.
+export { SourceReaderOperator } from './operators/sources/source-reader-operator';
+// A unified source's coordinator, for runs without a JobMaster (the API's in-process test context).
+export { SourceCoordinator } from './coordination/source-coordinator';
+export type { SourceWatermarks } from './operators/sources/source-reader-operator';
 export { CoStreamMap, CoStreamFlatMap, CoProcessOperator, KeyedCoProcessOperator } from './operators/co-operators';
 export { CoBroadcastWithNonKeyedOperator, CoBroadcastWithKeyedOperator } from './operators/broadcast-operators';
 // Timers and keyed state for the API's ProcessFunction contexts outside an operator's own.

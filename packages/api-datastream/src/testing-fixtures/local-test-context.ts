@@ -33,6 +33,7 @@ import {
   DefaultOperatorStateStore,
   InputStatus,
   isCollectBatchEvent,
+  SourceCoordinator,
   isTwoInputOperator,
   type AvailabilityProvider,
   type OneInputStreamOperator,
@@ -139,6 +140,9 @@ class LocalRun {
   private readonly collected = new Map<string, unknown[]>();
   private readonly roundRobin = new Map<string, number>();
   private collectedCount = 0;
+  /** The enumerators of unified sources (`fromSource`), by node id, as the JobMaster would run them. */
+  private readonly coordinators = new Map<number, SourceCoordinator>();
+  private readonly coordinatorFailures: Error[] = [];
   /** Set by the job client: the sources stop at their next poll, as on cancellation. */
   canceled = false;
 
@@ -154,8 +158,10 @@ class LocalRun {
     const nodes = [...this.graph.nodes.values()].sort((a, b) => a.id - b.id);
     for (const node of nodes) {
       const p = this.graph.parallelismOf(node);
+      if (node.unifiedSource) this.coordinators.set(node.id, this.createCoordinator(node, p));
       this.subtasks.set(node.id, Array.from({ length: p }, (_, i) => this.createSubtask(node, i, p)));
     }
+    for (const c of this.coordinators.values()) c.start();
     const all = nodes.flatMap((n) => this.subtasks.get(n.id) ?? []);
     try {
       for (const s of [...all].reverse()) {
@@ -165,12 +171,14 @@ class LocalRun {
       }
       const sources = all.filter((s) => s.node.isSource);
       await this.pollSources(sources);
+      if (this.coordinatorFailures.length > 0) throw this.coordinatorFailures[0];
       if (!this.limitReached()) {
         // As a source task does at the end of its input: event time ends.
         for (const s of sources) this.emitWatermark(s.node, MAX_WATERMARK);
         for (const s of all) await s.operator.finish();
       }
     } finally {
+      for (const c of this.coordinators.values()) await c.close();
       for (const s of all) {
         await s.operator.close();
         s.timers?.dispose();
@@ -208,6 +216,25 @@ class LocalRun {
     for (const s of active) s.cancel();
   }
 
+  /** Events go each way after a microtask turn, as through the gateways and the task's mailbox. */
+  private createCoordinator(node: StreamNode, parallelism: number): SourceCoordinator {
+    return new SourceCoordinator({
+      source: node.unifiedSource!,
+      clock: this.ctx.clock,
+      scheduler: this.ctx.clock,
+      context: {
+        operatorId: String(node.id),
+        operatorName: node.name,
+        parallelism,
+        sendEventToTask: async (attemptId, event) => {
+          await Promise.resolve();
+          this.subtasks.get(node.id)?.[Number(attemptId)]?.operator.handleOperatorEvent?.(event);
+        },
+        failJob: (cause) => this.coordinatorFailures.push(cause),
+      },
+    });
+  }
+
   private createSubtask(node: StreamNode, index: number, parallelism: number): Subtask {
     const operator = node.operatorFactory();
     const backend = node.stateKeySelector ? new InMemoryKeyedStateBackend({ startKeyGroup: 0, endKeyGroup: MAX_PARALLELISM - 1 }) : undefined;
@@ -233,6 +260,9 @@ class LocalRun {
       stdout: (line) => this.ctx.stdout.push(line),
       stderr: (line) => this.ctx.stderr.push(line),
       sendOperatorEvent: async (event) => {
+        const coordinator = this.coordinators.get(node.id);
+        // The subtask index stands for the attempt: a local run has one attempt per subtask.
+        if (coordinator) return coordinator.handleEventFromOperator(index, String(index), event);
         if (!isCollectBatchEvent(event)) throw new Error(`unexpected operator event ${JSON.stringify(event)}`);
         this.collected.get(event.sinkId)?.push(...event.records);
         this.collectedCount += event.records.length;

@@ -1,12 +1,7 @@
+import type { SimpleVersionedSerializer } from '../serialization/simple-versioned-serializer';
 // Flink's Sink V2 (org.apache.flink.api.connector.sink2): a sink is a factory of writers, and a sink that
 // commits in two phases also of committers. The runtime's writer and committer operators drive them.
 
-/** Flink's SimpleVersionedSerializer: bytes with a version, so a newer sink can read older checkpoints. */
-export interface SimpleVersionedSerializer<T> {
-  getVersion(): number;
-  serialize(value: T): Uint8Array;
-  deserialize(version: number, bytes: Uint8Array): T;
-}
 
 /** A processing-time timer the sink registered (Flink's ProcessingTimeService.ScheduledFuture). */
 export interface ScheduledTimer {

@@ -47,6 +47,21 @@ export interface CheckpointCoordinatorContext {
   readonly operators: readonly CheckpointOperator[];
   /** More checkpoints failed in a row than `tolerable-failed-checkpoints` allows: the job fails over. */
   failJob(cause: Error): void;
+  /** The job's operator coordinators (source enumerators), when it has any. */
+  readonly operatorCoordinators?: CheckpointedCoordinators;
+}
+
+/**
+ * The operator coordinators as a checkpoint sees them (Flink's OperatorCoordinatorCheckpoints): their
+ * state is taken before the barriers are injected, and the events they send meanwhile are held until
+ * the triggers went out, so each event lands on the same side of the barrier as in the coordinator's state.
+ */
+export interface CheckpointedCoordinators {
+  /** Holds their events and takes their state, by operator id. */
+  snapshot(checkpointId: number): Promise<ReadonlyMap<string, Uint8Array>>;
+  /** The triggers of `checkpointId` went out (or it was not triggered): held events go on. */
+  triggered(checkpointId: number): void;
+  completed(checkpointId: number): void;
 }
 
 export interface CheckpointCoordinatorOptions {
@@ -112,6 +127,8 @@ interface PendingCheckpoint {
   readonly location: CheckpointLocation;
   readonly tasks: ReadonlyMap<string, CheckpointTask>;
   readonly acks: Map<string, TaskStateSnapshot>;
+  /** The operator coordinators' state, by operator id. */
+  readonly coordinatorStates: ReadonlyMap<string, Uint8Array>;
   readonly timeout: Cancellable;
   readonly completion: { resolve: (c: CompletedCheckpoint) => void; reject: (e: Error) => void };
 }
@@ -234,6 +251,15 @@ export class CheckpointCoordinator {
     } finally {
       this.triggering = false;
     }
+    const coordinators = this.opts.context.operatorCoordinators;
+    let coordinatorStates: ReadonlyMap<string, Uint8Array> = new Map();
+    try {
+      if (coordinators) coordinatorStates = await coordinators.snapshot(checkpointId);
+    } catch (e) {
+      coordinators?.triggered(checkpointId);
+      await this.discard(location);
+      throw new CheckpointDeclinedError(checkpointId, `an operator coordinator could not take its snapshot: ${(e as Error).message}`, e);
+    }
     const timestamp = this.opts.clock.currentTimeMillis();
     const result = new Promise<CompletedCheckpoint>((resolve, reject) => {
       const timeout = this.opts.scheduler.schedule(this.opts.settings.timeoutMs, () => {
@@ -246,6 +272,7 @@ export class CheckpointCoordinator {
         location,
         tasks: new Map(tasks.map((t) => [t.attemptId, t])),
         acks: new Map(),
+        coordinatorStates,
         timeout,
         completion: { resolve, reject },
       });
@@ -262,6 +289,7 @@ export class CheckpointCoordinator {
         this.abort(checkpointId, new CheckpointDeclinedError(checkpointId, `the trigger did not reach a source task`, e), false);
       });
     }
+    coordinators?.triggered(checkpointId);
     return result;
   }
 
@@ -374,6 +402,7 @@ export class CheckpointCoordinator {
       // Older pending checkpoints are subsumed by this one (Flink aborts them).
       for (const id of [...this.pending.keys()]) if (id < p.checkpointId) this.abort(id, new CheckpointDeclinedError(id, `subsumed by checkpoint ${p.checkpointId}`), false);
     }
+    this.opts.context.operatorCoordinators?.completed(p.checkpointId);
     this.opts.log.info({ checkpointId: p.checkpointId }, `Completed ${p.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${p.checkpointId} for job ${this.opts.jobId} at ${externalPointer}.`);
     for (const t of p.tasks.values()) {
       t.notify(p.checkpointId, true).catch((e: unknown) => this.opts.log.warn({ err: e, attemptId: t.attemptId }, `Could not notify attempt ${t.attemptId} of checkpoint ${p.checkpointId}.`));
@@ -395,7 +424,9 @@ export class CheckpointCoordinator {
       operators: this.opts.context.operators.map((op) => {
         const subtasks: OperatorSubtaskState[] = [];
         for (let i = 0; i < op.parallelism; i++) subtasks.push(byVertexSubtask.get(`${op.vertexId}#${i}`)?.[op.operatorId] ?? {});
-        return { operatorId: op.operatorId, uid: op.uid, name: op.name, parallelism: op.parallelism, maxParallelism: op.maxParallelism, subtasks };
+        const coordinatorState = p.coordinatorStates.get(op.operatorId);
+        return { operatorId: op.operatorId, uid: op.uid, name: op.name, parallelism: op.parallelism, maxParallelism: op.maxParallelism, subtasks,
+          ...(coordinatorState ? { coordinatorState } : {}) };
       }),
     };
   }

@@ -11,7 +11,7 @@ export class StateRestoreError extends FlottError {
 }
 
 function hasState(op: OperatorStateMetadata): boolean {
-  return op.subtasks.some((s) => s.keyed !== undefined || s.operator !== undefined || s.inputChannels !== undefined);
+  return op.coordinatorState !== undefined || op.subtasks.some((s) => s.keyed !== undefined || s.operator !== undefined || s.inputChannels !== undefined);
 }
 
 /**

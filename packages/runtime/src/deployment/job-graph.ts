@@ -17,6 +17,8 @@ export interface ChainedOperatorDescriptor {
   readonly streamNodeId: number;
   readonly name: string;
   readonly kind: string;
+  /** The operator has a coordinator on the JobMaster (a unified source's SplitEnumerator). */
+  readonly hasCoordinator?: true;
 }
 
 export interface IntermediateDataSetDescriptor {

@@ -113,6 +113,7 @@ export class Dispatcher implements DispatcherGateway {
         logger: this.log,
         resourceManagerAddress: this.opts.resourceManagerAddress,
         highAvailability: this.opts.highAvailability,
+        jobArtifact: (sha256) => this.getBlob(sha256),
       },
       onTerminal: (result) => {
         const entry = this.jobs.get(jobGraph.jobId);

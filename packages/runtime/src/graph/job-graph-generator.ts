@@ -139,6 +139,7 @@ function buildVertex(
     streamNodeId: n.id,
     name: n.name,
     kind: n.kind,
+    ...(n.unifiedSource ? { hasCoordinator: true as const } : {}),
   }));
   // One flush timer per task: the tightest latency any chained operator asked for wins.
   const timeouts = chain.members.map((n) => n.bufferTimeoutMs).filter((t): t is number => t !== undefined);

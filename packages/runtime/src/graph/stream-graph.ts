@@ -1,4 +1,4 @@
-import type { RecordSerializer } from '@flott/core';
+import type { RecordSerializer, Source, SourceSplit } from '@flott/core';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import type { StreamOperator } from '../operators/stream-operator';
 import type { PartitionerKind } from '../deployment/job-graph';
@@ -50,6 +50,11 @@ export interface StreamNode {
   outputSerializer?: RecordSerializer<unknown>;
   /** Creates a fresh operator instance (called in the task, once per subtask). */
   readonly operatorFactory: () => StreamOperator<unknown>;
+  /**
+   * A unified source's readers (`env.fromSource`): the Source whose SplitEnumerator the JobMaster runs
+   * as this operator's coordinator. Like the key selectors, it exists wherever main built the graph.
+   */
+  readonly unifiedSource?: Source<unknown, SourceSplit, unknown>;
   readonly inEdges: StreamEdge[];
   readonly outEdges: StreamEdge[];
 }

@@ -1,5 +1,5 @@
 import { FlottError, type Clock, type Configuration } from '@flott/core';
-import { CheckpointCoordinator, type CheckpointTask } from '../checkpoint/checkpoint-coordinator';
+import { CheckpointCoordinator, type CheckpointTask, type CheckpointedCoordinators } from '../checkpoint/checkpoint-coordinator';
 import { checkpointSettingsOf, isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
 import { decodeCheckpointMetadata } from '../checkpoint/format';
 import { StateRecoveryOptions, WebOptions } from '../config/options';
@@ -31,6 +31,8 @@ export interface JobCheckpointingOptions {
   readonly runningTasks: () => readonly CheckpointTask[] | string;
   /** Too many checkpoints failed in a row: the job fails over. */
   readonly failJob: (cause: Error) => void;
+  /** The job's operator coordinators, checkpointed before the barriers. */
+  readonly operatorCoordinators?: CheckpointedCoordinators;
 }
 
 /**
@@ -81,6 +83,7 @@ export class JobCheckpointing {
           v.operators.map((op) => ({ operatorId: op.operatorId, vertexId: v.id, name: op.name, uid: op.uid, parallelism: v.parallelism, maxParallelism: v.maxParallelism })),
         ),
         failJob: opts.failJob,
+        operatorCoordinators: opts.operatorCoordinators,
       },
     });
   }
@@ -138,6 +141,11 @@ export class JobCheckpointing {
   /** Tasks are about to be redeployed: they start from the latest completed checkpoint (or the savepoint). */
   onRestart(): void {
     this.restoreFrom = this.coordinator?.latestCompleted()?.metadata ?? this.restoreFrom;
+  }
+
+  /** The checkpoint or savepoint that tasks deployed from now on start from, if any. */
+  get restoreMetadata(): CheckpointMetadata | undefined {
+    return this.restoreFrom;
   }
 
   /** The state subtask `subtaskIndex` of `vertex` starts from, if any. */

@@ -14,6 +14,10 @@ import { Random } from '../time/random';
 import { isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
 import type { CheckpointServices } from './job-checkpointing';
 import { JobMaster, JobMasterOptions } from './job-master';
+import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifact';
+import { BlobOptions, CoreOptions } from '../config/options';
+import { CoordinatorThread } from './coordinator-thread';
+import type { OperatorCoordinatorProvider } from './job-coordinators';
 
 /** The address of the ResourceManager the JobManager's roles talk to. */
 export const ResourceManagerAddress = Symbol.for('flott.ResourceManagerAddress');
@@ -34,6 +38,8 @@ export interface JobManagerServices {
   readonly resourceManagerAddress: string;
   /** Where completed checkpoints and checkpoint ids are kept; asked for only by jobs that checkpoint. */
   readonly highAvailability?: () => HighAvailabilityServices;
+  /** The bytes of a job's bundle (the blob server's), for jobs whose coordinators run user code (unified sources). */
+  readonly jobArtifact?: (sha256: string) => Promise<Uint8Array>;
 }
 
 export interface JobContainerParameters {
@@ -44,6 +50,29 @@ export interface JobContainerParameters {
   readonly configuration: Configuration;
   readonly services: JobManagerServices;
   readonly onTerminal: JobTerminationListener;
+}
+
+/**
+ * Jobs with operator coordinators (unified sources) get a coordinator thread that re-runs their main
+ * from the bundle; other jobs start none.
+ */
+function coordinatorProviderFor(submission: JobSubmission, configuration: Configuration, services: JobManagerServices, log: Logger): OperatorCoordinatorProvider | undefined {
+  const jobArtifact = services.jobArtifact;
+  const coordinated = submission.jobGraph.vertices.some((v) => v.operators.some((op) => op.hasCoordinator));
+  if (!coordinated || !jobArtifact) return undefined;
+  const { sha256 } = submission.artifact;
+  const thread = new CoordinatorThread({
+    artifactPath: async () => {
+      const cache = new ArtifactCache(defaultBlobStorageDirectory(configuration.get(BlobOptions.STORAGE_DIRECTORY)));
+      if (!cache.has(sha256)) cache.put(sha256, await jobArtifact(sha256));
+      return cache.pathOf(sha256);
+    },
+    args: submission.args,
+    defaultParallelism: configuration.get(CoreOptions.DEFAULT_PARALLELISM),
+    configuration: configuration.toRecord(),
+    log,
+  });
+  return thread.provider;
 }
 
 /**
@@ -108,6 +137,7 @@ export function createJobContainer(params: JobContainerParameters): Container {
         restartStrategyDefaultReason: ctx.get<RestartStrategyChoice>(RestartStrategyChoice).defaultReason,
         onTerminal: ctx.get<JobTerminationListener>(JobTerminationListener),
         checkpointServices,
+        operatorCoordinatorProvider: coordinatorProviderFor(submission, configuration, services, ctx.get<Logger>(Logger)),
       }),
     )
     .inSingletonScope();

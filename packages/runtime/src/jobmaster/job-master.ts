@@ -40,6 +40,7 @@ import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
 import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 import { JobCheckpointing, type CheckpointServices } from './job-checkpointing';
+import { JobCoordinators, type OperatorCoordinatorProvider } from './job-coordinators';
 
 export class NotEnoughSlotsError extends FlottError {
   constructor(jobId: string, needed: number, total: number) {
@@ -74,6 +75,8 @@ export interface JobMasterOptions {
    * for when the job checkpoints, restores (execution.state-recovery.path) or takes a savepoint.
    */
   readonly checkpointServices?: () => CheckpointServices;
+  /** Creates the coordinators of operators that have one (unified sources); a job with such operators fails without it. */
+  readonly operatorCoordinatorProvider?: OperatorCoordinatorProvider;
 }
 /** The JobMaster's collaborators, as the job's container resolves them (jobmaster/job-container.ts). */
 export const JobMasterOptions = Symbol.for('flott.JobMasterOptions');
@@ -104,6 +107,8 @@ export class JobMaster implements JobMasterGateway {
   private readonly log: Logger;
   /** Checkpoints (when the job takes them) and the state tasks start from. */
   readonly checkpointing: JobCheckpointing;
+  /** The operators' coordinators (unified sources' split enumerators). */
+  private readonly coordinators: JobCoordinators;
 
   constructor(@inject(JobMasterOptions) private readonly opts: JobMasterOptions) {
     const jobGraph = opts.submission.jobGraph;
@@ -117,6 +122,14 @@ export class JobMaster implements JobMasterGateway {
       { allocateSlotsAndDeploy: (ids) => void this.allocateSlotsAndDeploy(ids) },
       this.topology,
     );
+    // Before the address is taken: a job whose coordinators cannot be created is not built.
+    this.coordinators = new JobCoordinators({
+      jobGraph,
+      provider: opts.operatorCoordinatorProvider,
+      log: this.log,
+      sendEventToTask: (attemptId, operatorId, event) => this.sendOperatorEventToTask(attemptId, operatorId, event),
+      failJob: (cause) => this.onGlobalFailure(cause),
+    });
     // Registered last: a job that cannot be built (invalid graph or configuration) must not keep its address taken.
     this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
     this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
@@ -130,7 +143,20 @@ export class JobMaster implements JobMasterGateway {
       services: opts.checkpointServices,
       runningTasks: () => this.runningTasks(),
       failJob: (cause) => this.onGlobalFailure(cause),
+      operatorCoordinators: this.coordinators,
     });
+  }
+
+  /** The TaskExecutor address of an attempt's slot, if the attempt is the current one of its vertex and has a slot. */
+  private taskExecutorOf(attemptId: string): string | undefined {
+    const slot = this.graph.findCurrentExecution(attemptId)?.assignedSlot;
+    return slot && this.slotPool.allSlots().find((s) => s.allocationId === slot.allocationId)?.taskExecutorAddress;
+  }
+
+  private async sendOperatorEventToTask(attemptId: string, operatorId: string, event: unknown): Promise<void> {
+    const address = this.taskExecutorOf(attemptId);
+    if (!address) throw new FlottError('UNKNOWN_ATTEMPT', `Task attempt ${attemptId} is not running`, { attemptId });
+    await this.opts.rpc.connect<TaskExecutorGateway>(address).sendOperatorEventToTask(attemptId, operatorId, event);
   }
 
   /** Every task's running attempt, or why a checkpoint cannot start now. */
@@ -198,19 +224,27 @@ export class JobMaster implements JobMasterGateway {
     // A savepoint that cannot be read or does not fit the job fails it before anything is deployed.
     this.checkpointing.loadInitialState().then(
       () => this.startScheduling(),
-      (e: unknown) => {
-        if (this.graph.state !== JobStatus.RUNNING) return;
-        this.graph.transitionJobStatus(JobStatus.FAILING, e instanceof Error ? e : new Error(String(e)));
-        this.cancelVertices(this.graph.getAllExecutionVertices());
-        this.checkProgress();
-      },
+      (e: unknown) => this.failBeforeScheduling(e),
     );
+  }
+
+  private failBeforeScheduling(e: unknown): void {
+    if (this.graph.state !== JobStatus.RUNNING) return;
+    this.graph.transitionJobStatus(JobStatus.FAILING, e instanceof Error ? e : new Error(String(e)));
+    this.cancelVertices(this.graph.getAllExecutionVertices());
+    this.checkProgress();
   }
 
   private startScheduling(): void {
     if (this.graph.state !== JobStatus.RUNNING) return;
-    this.strategy.startScheduling();
-    this.checkpointing.start();
+    const schedule = (): void => {
+      if (this.graph.state !== JobStatus.RUNNING) return;
+      this.strategy.startScheduling();
+      this.checkpointing.start();
+    };
+    if (this.coordinators.isEmpty) return schedule();
+    // Coordinators start (from the savepoint, if any) before any task could talk to them.
+    this.coordinators.start(this.checkpointing.restoreMetadata).then(schedule, (e: unknown) => this.failBeforeScheduling(e));
   }
 
   // ---- JobMasterGateway ----
@@ -235,6 +269,9 @@ export class JobMaster implements JobMasterGateway {
       return false;
     }
     execution.transitionState(reported, cause);
+    if (reported === ExecutionState.FAILED || reported === ExecutionState.CANCELED) {
+      this.coordinators.attemptFailed(vertex.jobVertex.id, vertex.subtaskIndex, execution.attemptId);
+    }
     if (reported === ExecutionState.FINISHED && update.accumulators) {
       for (const [k, v] of Object.entries(update.accumulators)) {
         this.accumulators.set(k, this.accumulators.has(k) ? mergeAccumulatorValues(this.accumulators.get(k), v) : v);
@@ -250,7 +287,9 @@ export class JobMaster implements JobMasterGateway {
     const execution = this.graph.findCurrentExecution(envelope.attemptId);
     if (!execution) return { accepted: false };
     if (isCollectEvent(envelope.event)) return this.collect.accept(envelope.event);
-    throw new FlottError('UNKNOWN_OPERATOR_EVENT', `No coordinator for the event of operator ${envelope.operatorId}`, { operatorId: envelope.operatorId });
+    const subtask = this.graph.getExecutionVertex(execution.vertexId).subtaskIndex;
+    await this.coordinators.handleEventFromOperator(envelope.operatorId, subtask, envelope.attemptId, envelope.event);
+    return { accepted: true };
   }
 
   async acknowledgeCheckpoint(ack: CheckpointAcknowledgement): Promise<void> {
@@ -440,7 +479,13 @@ export class JobMaster implements JobMasterGateway {
     this.collect.reset();
     this.accumulators.clear();
     if (restartingAll) this.graph.transitionJobStatus(JobStatus.RUNNING);
-    this.strategy.restartTasks(new Set(vertices.map((v) => v.id)));
+    // Coordinators are reset to the same checkpoint first (Flink: resetToCheckpoint / subtaskReset), so restarted readers meet the restored enumerator.
+    const redeploy = (): void => {
+      if (this.graph.state === JobStatus.RUNNING) this.strategy.restartTasks(new Set(vertices.map((v) => v.id)));
+    };
+    if (this.coordinators.isEmpty) return redeploy();
+    const subtasks = vertices.map((v) => ({ vertexId: v.jobVertex.id, subtask: v.subtaskIndex }));
+    this.coordinators.reset(subtasks, restartingAll, this.checkpointing.restoreMetadata).then(redeploy, (e: unknown) => this.onGlobalFailure(e instanceof Error ? e : new Error(String(e))));
   }
 
   private cancelVertices(vertices: readonly ExecutionVertex[]): void {
@@ -505,7 +550,8 @@ export class JobMaster implements JobMasterGateway {
 
   private terminate(): void {
     this.terminalResult = this.makeResult();
-    this.cleanedUp = this.checkpointing.shutdown(this.graph.state);
+    const coordinatorsClosed = this.coordinators.close();
+    this.cleanedUp = Promise.all([coordinatorsClosed, this.checkpointing.shutdown(this.graph.state)]).then(() => undefined);
     for (const slot of this.slotPool.releaseAll()) {
       // The job is over either way; a TaskExecutor that did not hear it frees the slot when it re-registers or dies.
       this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).freeSlot(slot.allocationId, `job ${this.graph.state}`).catch((err: unknown) => {

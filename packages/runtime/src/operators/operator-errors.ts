@@ -20,3 +20,11 @@ export class AsyncSnapshotStateError extends FlottError {
     );
   }
 }
+
+/** Operator events between an operator and its coordinator on the JobMaster failed or made no sense. */
+export class OperatorEventError extends FlottError {
+  constructor(operatorName: string, reason: string, cause?: unknown) {
+    const detail = cause === undefined ? '' : `: ${cause instanceof Error ? cause.message : String(cause)}`;
+    super('OPERATOR_EVENT_FAILED', `Operator '${operatorName}': ${reason}${detail}`, { operator: operatorName, reason }, cause === undefined ? undefined : { cause });
+  }
+}

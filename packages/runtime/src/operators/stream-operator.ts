@@ -1,3 +1,4 @@
+import { InputStatus } from '@flott/core';
 import type { Clock, KeyedStateStore, OperatorStateStore, RuntimeContext } from '@flott/core';
 import type { Scheduler } from '../time/clock';
 import type { KeyedStateBackend } from '../spi/state-backend';
@@ -114,6 +115,11 @@ export interface StreamOperator<OUT> {
   snapshotState?(context: StateSnapshotContext): void;
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   notifyCheckpointAborted?(checkpointId: number): void | Promise<void>;
+  /**
+   * An event from this operator's coordinator on the JobMaster (Flink's OperatorEventHandler), on the
+   * mailbox thread between two processing steps, in the order the coordinator sent them.
+   */
+  handleOperatorEvent?(event: unknown): void;
   finish(): void | Promise<void>;
   close(): void | Promise<void>;
 }
@@ -135,14 +141,8 @@ export interface TwoInputStreamOperator<IN1, IN2, OUT> extends StreamOperator<OU
   processWatermarkStatus2?(idle: boolean): void;
 }
 
-export enum InputStatus {
-  /** More records can be polled right away. */
-  MORE_AVAILABLE = 0,
-  /** Nothing now; wait for `available()`. */
-  NOTHING_AVAILABLE = 1,
-  /** The source is exhausted (bounded). */
-  END_OF_INPUT = 2,
-}
+// The same statuses as the unified Source API's readers (one enum, so a reader's status passes through).
+export { InputStatus };
 
 /**
  * A source in the mailbox model (as FLIP-27's SourceReader): the task polls it for at most

@@ -125,6 +125,12 @@ export interface TaskExecutorGateway {
   triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void>;
   /** The checkpoint completed (`completed`) or was aborted: the task's operators are told. */
   notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void>;
+  /**
+   * Coordinator → operator (Flink's sendOperatorEventToTask): the event reaches operator `operatorId`
+   * of the attempt as mail, after everything sent to the attempt before it (checkpoint triggers too).
+   * Rejects when the attempt does not run here.
+   */
+  sendOperatorEventToTask(attemptId: string, operatorId: string, event: unknown): Promise<void>;
 }
 
 export interface JobArtifactRef {

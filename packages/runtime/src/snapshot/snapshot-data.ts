@@ -114,6 +114,11 @@ export interface OperatorStateMetadata {
   readonly maxParallelism: number;
   /** Index = subtask index; an entry is empty when that subtask had no state of this operator. */
   readonly subtasks: readonly OperatorSubtaskState[];
+  /**
+   * The state of the operator's coordinator on the JobMaster (a source's SplitEnumerator), taken
+   * before the checkpoint's barriers were injected; absent for operators without a coordinator.
+   */
+  readonly coordinatorState?: Uint8Array;
 }
 
 /** The `_metadata` of a completed checkpoint or savepoint: written last, so its presence means complete. */

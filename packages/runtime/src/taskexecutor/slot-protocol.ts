@@ -18,6 +18,7 @@ export type ToSlot =
   | { type: 'stats'; requestId: number }
   | { type: 'trigger-checkpoint'; attemptId: string; checkpointId: number; timestamp: number; location: string; alignedTimeoutMs: number }
   | { type: 'notify-checkpoint'; attemptId: string; checkpointId: number; completed: boolean }
+  | { type: 'operator-event-to-task'; attemptId: string; operatorId: string; event: unknown }
   | { type: 'shutdown' };
 
 export type FromSlot =

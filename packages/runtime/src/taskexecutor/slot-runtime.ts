@@ -159,6 +159,9 @@ export class SlotRuntime {
       case 'trigger-checkpoint':
         this.tasks.get(msg.attemptId)?.triggerCheckpoint({ checkpointId: msg.checkpointId, timestamp: msg.timestamp, location: msg.location, alignedTimeoutMs: msg.alignedTimeoutMs });
         break;
+      case 'operator-event-to-task':
+        this.tasks.get(msg.attemptId)?.deliverOperatorEvent(msg.operatorId, msg.event);
+        break;
       case 'notify-checkpoint': {
         const task = this.tasks.get(msg.attemptId);
         if (msg.completed) task?.notifyCheckpointComplete(msg.checkpointId);

@@ -1,24 +1,16 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Configuration } from '@flott/core';
 import { TaskManagerOptions } from '../config/options';
 import { SystemScheduler, type Scheduler } from '../time/clock';
+import { runtimeDistEntry } from '../util/dist-entry';
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import type { MessagePort } from 'node:worker_threads';
 
 /** The built slot entry point (`dist/taskexecutor/slot-worker.js`), also when this code runs from sources. */
 export function slotWorkerEntry(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === '@flott/runtime') {
-      const entry = path.join(dir, 'dist', 'taskexecutor', 'slot-worker.js');
-      if (!fs.existsSync(entry)) throw new Error(`Assertion failed: ${entry} is missing; build the runtime first (npm run build)`);
-      return entry;
-    }
-    if (path.dirname(dir) === dir) throw new Error('Assertion failed: @flott/runtime package root not found');
-  }
+  return runtimeDistEntry(path.join('taskexecutor', 'slot-worker.js'));
 }
 
 /** A slot thread's V8 heap: the old generation's limit and the size it starts with (0 = V8's own sizing). */

@@ -11,6 +11,7 @@ import {
   type TwoInputStreamOperator,
 } from '../operators/stream-operator';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
+import { OperatorEventError } from '../operators/operator-errors';
 import type { CheckpointTaskMetrics, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
@@ -171,6 +172,15 @@ export class StreamTask {
 
   notifyCheckpointAborted(checkpointId: number): void {
     this.enqueueMail(() => this.checkpoints.notify(this.chain?.members ?? [], checkpointId, false));
+  }
+
+  /** An event from an operator's coordinator: handled as mail, in arrival order; what the operator throws fails the task. */
+  deliverOperatorEvent(operatorId: string, event: unknown): void {
+    this.enqueueMail(() => {
+      const member = this.chain?.members.find((m) => m.operatorId === operatorId);
+      if (!member?.operator.handleOperatorEvent) throw new OperatorEventError(member?.node.name ?? operatorId, 'it takes no operator events, but its coordinator sent one');
+      member.operator.handleOperatorEvent(event);
+    });
   }
 
   private enqueueMail(action: () => void): void {

@@ -202,6 +202,12 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.attempts.get(attemptId)?.slot.post({ type: 'notify-checkpoint', attemptId, checkpointId, completed });
   }
 
+  async sendOperatorEventToTask(attemptId: string, operatorId: string, event: unknown): Promise<void> {
+    const a = this.attempts.get(attemptId);
+    if (!a) throw new FlottError('UNKNOWN_ATTEMPT', `Task attempt ${attemptId} does not run on ${this.opts.resourceId}`, { attemptId });
+    a.slot.post({ type: 'operator-event-to-task', attemptId, operatorId, event });
+  }
+
   /** Network statistics of every slot (buffers queued/in flight per partition), for tests and metrics. */
   async slotStats(): Promise<SlotStats[]> {
     return Promise.all(

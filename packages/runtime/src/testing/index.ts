@@ -62,3 +62,5 @@ export { OneInputOperatorTestHarness, KeyedOneInputOperatorTestHarness, TwoInput
 export type { OperatorTestHarnessOptions, HarnessRestore, OperatorSnapshot, RecordedElement, RecordedSideElement, TestingRuntimeContextOptions } from '../operators/testing';
 export { TestingLogger } from './testing-logger';
 export type { LogRecord } from './testing-logger';
+// A unified source's coordinator and readers wired together without a cluster (connector tests).
+export { TestingSourceWiring } from './testing-source-wiring';

@@ -1,4 +1,5 @@
 import { Configuration } from '@flott/core';
+import type { OperatorCoordinatorProvider } from '../jobmaster/job-coordinators';
 import type { JobStatus } from '../execution/execution-state';
 import type { ExecutionState } from '../execution/execution-state';
 import type { JobGraph } from '../deployment/job-graph';
@@ -24,6 +25,8 @@ export interface TestingJobMasterOptions {
   /** For jobs that checkpoint or restore. */
   readonly checkpointStorage?: CheckpointStorageAccess;
   readonly highAvailability?: HighAvailabilityServices;
+  /** Creates the coordinators of operators that have one. */
+  readonly operatorCoordinatorProvider?: OperatorCoordinatorProvider;
 }
 
 /**
@@ -58,6 +61,7 @@ export class TestingJobMasterRun {
       checkpointServices: options.checkpointStorage
         ? () => ({ storage: options.checkpointStorage!, highAvailability: options.highAvailability ?? new TestingCheckpointHighAvailability() })
         : undefined,
+      operatorCoordinatorProvider: options.operatorCoordinatorProvider,
     });
     this.jobMaster.graph.addJobStatusListener((from, to) => this.statusTransitions.push(`${from} -> ${to}`));
   }

@@ -37,6 +37,8 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   readonly releasedPartitions: Array<{ readonly jobId: string; readonly partitionKeys: readonly string[] }> = [];
   readonly checkpointTriggers: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly timestamp: number; readonly location: string; readonly alignedTimeoutMs: number }> = [];
   readonly checkpointNotifications: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly completed: boolean }> = [];
+  /** Coordinator → operator events, in the order they arrived. */
+  readonly operatorEvents: Array<{ readonly attemptId: string; readonly operatorId: string; readonly event: unknown }> = [];
   private readonly rpc: RpcService;
   private readonly slots: Array<{ allocationId?: string; jobId?: string; jobMasterAddress?: string }>;
   private resourceManagerAddress?: string;
@@ -156,6 +158,10 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
 
   async notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void> {
     this.checkpointNotifications.push({ attemptId, checkpointId, completed });
+  }
+
+  async sendOperatorEventToTask(attemptId: string, operatorId: string, event: unknown): Promise<void> {
+    this.operatorEvents.push({ attemptId, operatorId, event });
   }
 
   async getBlobAddress(): Promise<string> {

@@ -27,9 +27,13 @@ const METADATA: CheckpointMetadata = {
         { keyed: { keyGroupRange: { startKeyGroup: 64, endKeyGroup: 127 }, handle: { kind: 'file', uri: 'file:///checkpoints/0123/chk-12/op-1-keyed', size: 7 } } },
       ],
     },
-    { operatorId: 'feedbeef', name: 'Source: Generator', parallelism: 1, maxParallelism: 1, subtasks: [{}] },
+    { operatorId: 'feedbeef', name: 'Source: Generator', parallelism: 1, maxParallelism: 1, subtasks: [{}], coordinatorState: Uint8Array.of(9, 8, 7) },
   ],
 };
+
+/** Version 1 (before coordinator state): the same header, six elements per operator. */
+const VERSION_1 = { ...CHECKPOINT_METADATA_FILE, version: 1 };
+
 
 describe('checkpoint metadata file', () => {
   it('round-trips operators, subtasks, inline and file handles, with and without uid', () => {
@@ -57,6 +61,12 @@ describe('checkpoint metadata file', () => {
     expect(decodeCheckpointMetadata(v1, FILE).operators[0].subtasks[0]).toStrictEqual({ keyed: { keyGroupRange: { startKeyGroup: 0, endKeyGroup: 0 }, handle: { kind: 'file', uri: 'file:///x', size: 3 } } });
   });
 
+  it('reads version 1 files, which have no coordinator state', () => {
+    const v1 = [12, METADATA.jobId, 'CHECKPOINT', 5, [['feedbeef', null, 'Source: Generator', 1, 1, [[null, null]]]]];
+    const decoded = decodeCheckpointMetadata(writeSectionedFile(VERSION_1, [], [{ id: 0, bytes: packSection(v1) }]), FILE);
+    expect(decoded.operators).toStrictEqual([{ operatorId: 'feedbeef', name: 'Source: Generator', parallelism: 1, maxParallelism: 1, subtasks: [{}] }]);
+  });
+
   it('embeds inline state: a state file carried in the metadata reads back byte for byte', () => {
     const state = encodeKeyedStateFile({ keyGroupRange: { startKeyGroup: 0, endKeyGroup: 0 }, maxParallelism: 1, groups: [] });
     const savepoint: CheckpointMetadata = { ...METADATA, type: 'SAVEPOINT', operators: [{ ...METADATA.operators[1], subtasks: [{ operator: { kind: 'inline', data: Buffer.from(state) } }] }] };
@@ -72,7 +82,9 @@ checkpointFileDamageTests({
   decode: (bytes, file) => decodeCheckpointMetadata(bytes, file),
   versions: [1, 2],
   malformed: () => {
-    const file = (value: unknown): Uint8Array => writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes: packSection(value) }]);
+    // Version 1 files for the layout of the rest (the checks are the same), version 2 for the coordinator state.
+    const file = (value: unknown): Uint8Array => writeSectionedFile(VERSION_1, [], [{ id: 0, bytes: packSection(value) }]);
+    const v2 = (value: unknown): Uint8Array => writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes: packSection(value) }]);
     const operator = (subtasks: unknown[]): unknown[] => ['op', null, 'name', 1, 128, subtasks];
     return [
       [writeSectionedFile(CHECKPOINT_METADATA_FILE, [], []), 'expected one section with id 0, found 0'],
@@ -92,6 +104,8 @@ checkpointFileDamageTests({
       [file([1, 'job', 'CHECKPOINT', 0, [operator([[null, 'h']])]]), 'a state handle is not a list'],
       [file([1, 'job', 'CHECKPOINT', 0, [operator([[null, [0, 'text']]])]]), 'an inline handle has no bytes'],
       [file([1, 'job', 'CHECKPOINT', 0, [operator([[null, [2, 'file:///x', 1]]])]]), 'expected [0, bytes] or [1, uri, size] for a state handle'],
+      [v2([1, 'job', 'CHECKPOINT', 0, [operator([])]]), 'operator 0: expected [operatorId, uid, name, parallelism, maxParallelism, subtasks, coordinatorState]'],
+      [v2([1, 'job', 'CHECKPOINT', 0, [[...operator([]), 'x']]]), 'operator 0: the coordinator state is neither bytes nor absent'],
     ];
   },
   otherKind: {

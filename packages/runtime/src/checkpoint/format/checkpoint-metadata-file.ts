@@ -11,7 +11,8 @@ import { packSection, readSection } from './state-values';
 
 // A checkpoint's `_metadata` (docs/checkpoint-format.md): no header fields, one section (id 0) holding
 //   [checkpointId, jobId, type, timestamp, [operator, ...]]
-//   operator = [operatorId, uid | nil, name, parallelism, maxParallelism, [subtask, ...]]
+//   operator = [operatorId, uid | nil, name, parallelism, maxParallelism, [subtask, ...], coordinatorState | nil]
+//              (version 1 has no coordinatorState: six elements)
 //   subtask  = [keyed | nil, operatorState | nil (, inputChannels)]; keyed = [startKeyGroup, endKeyGroup, handle]
 //              or (version 2, incremental) [startKeyGroup, endKeyGroup, handle, [changeHandle, ...]];
 //              inputChannels (version 2): the task's channel state file (unaligned checkpoints, head operator only)
@@ -36,6 +37,7 @@ export function encodeCheckpointMetadata(m: CheckpointMetadata): Uint8Array {
       if (s.inputChannels) packed.push(packHandle(s.inputChannels));
       return packed;
     }),
+    o.coordinatorState ? plainBytes(o.coordinatorState) : null,
   ]);
   const bytes = packSection([m.checkpointId, m.jobId, m.type, m.timestamp, operators]);
   return writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes }]);
@@ -48,8 +50,12 @@ function packKeyed(k: KeyedStateHandle): unknown[] {
 }
 
 function packHandle(h: StreamStateHandle): PackedHandle {
-  // A plain Uint8Array view (not a Buffer), so it decodes as a Uint8Array.
-  return h.kind === 'inline' ? [INLINE, new Uint8Array(h.data.buffer, h.data.byteOffset, h.data.byteLength)] : [FILE, h.uri, h.size];
+  return h.kind === 'inline' ? [INLINE, plainBytes(h.data)] : [FILE, h.uri, h.size];
+}
+
+/** A plain Uint8Array view (not a Buffer), so it decodes as a Uint8Array. */
+function plainBytes(data: Uint8Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** Decodes a `_metadata` file; `file` names it in errors. */
@@ -72,19 +78,21 @@ export function decodeCheckpointMetadata(bytes: Uint8Array, file: string): Check
     jobId: jobId as string,
     type: type as SnapshotType,
     timestamp: timestamp as number,
-    operators: (operators as unknown[]).map((o, i) => unpackOperator(o, (ok, what) => check(ok, `operator ${i}: ${what}`))),
+    operators: (operators as unknown[]).map((o, i) => unpackOperator(o, reader.version, (ok, what) => check(ok, `operator ${i}: ${what}`))),
   };
 }
 
 type Check = (ok: boolean, what: string) => void;
 
-function unpackOperator(packed: unknown, check: Check): OperatorStateMetadata {
-  check(Array.isArray(packed) && packed.length === 6, 'expected [operatorId, uid, name, parallelism, maxParallelism, subtasks]');
-  const [operatorId, uid, name, parallelism, maxParallelism, subtasks] = packed as unknown[];
+function unpackOperator(packed: unknown, version: number, check: Check): OperatorStateMetadata {
+  if (version === 1) check(Array.isArray(packed) && packed.length === 6, 'expected [operatorId, uid, name, parallelism, maxParallelism, subtasks]');
+  else check(Array.isArray(packed) && packed.length === 7, 'expected [operatorId, uid, name, parallelism, maxParallelism, subtasks, coordinatorState]');
+  const [operatorId, uid, name, parallelism, maxParallelism, subtasks, coordinatorState = null] = packed as unknown[];
   check(typeof operatorId === 'string' && typeof name === 'string', 'the operator id or name is not a string');
   check(uid === null || typeof uid === 'string', 'the uid is neither a string nor absent');
   check(isCount(parallelism) && isCount(maxParallelism), 'the parallelism or max parallelism is not a non-negative integer');
   check(Array.isArray(subtasks), 'the subtasks are not a list');
+  check(coordinatorState === null || coordinatorState instanceof Uint8Array, 'the coordinator state is neither bytes nor absent');
   return {
     operatorId: operatorId as string,
     ...(uid === null ? {} : { uid: uid as string }),
@@ -92,6 +100,7 @@ function unpackOperator(packed: unknown, check: Check): OperatorStateMetadata {
     parallelism: parallelism as number,
     maxParallelism: maxParallelism as number,
     subtasks: (subtasks as unknown[]).map((s, i) => unpackSubtask(s, (ok, what) => check(ok, `subtask ${i}: ${what}`))),
+    ...(coordinatorState === null ? {} : { coordinatorState: plainBytes(coordinatorState as Uint8Array) }),
   };
 }
 

@@ -21,6 +21,8 @@ export interface CheckpointFileKind {
   /** For messages: "keyed state file". */
   readonly description: string;
   readonly version: number;
+  /** Older versions this build still reads (same header fields; the codec tells the section layouts apart). */
+  readonly readsVersions?: readonly number[];
   /** How many u32 fields the header carries in this version. */
   readonly fieldCount: number;
   /** The oldest version a reader still reads (the layout of every version of a kind has the same fields). */

@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InputStatus } from '@flott/core';
+import { TestingSourceWiring } from '@flott/runtime/testing';
+import { FileSource, TextLineInputFormat } from './file-source';
+
+/** Polls every reader (awaiting availability, as the task does) until `done` holds; bounded by 2000 rounds. */
+async function pollUntil(w: TestingSourceWiring<string>, done: () => boolean, what: string): Promise<void> {
+  for (let round = 0; round < 2000 && !done(); round++) {
+    const waits: Array<Promise<void>> = [];
+    for (const r of w.readers) {
+      if (!r || r.statuses.at(-1) === InputStatus.END_OF_INPUT) continue;
+      if (r.pollNext(5) === InputStatus.NOTHING_AVAILABLE) waits.push(r.operator.available());
+    }
+    // File reads and listings are real I/O: wait for a reader, at most 5 ms a round (about 10 s in all).
+    if (waits.length > 0) await Promise.race([...waits, new Promise((resolve) => setTimeout(resolve, 5))]);
+    w.clock.advance(0); // the enumerator's listing runs on the manual scheduler
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (!done()) throw new Error(`gave up waiting for ${what}: ${JSON.stringify(w.readers.map((r) => [r?.statuses.slice(-3), r?.output.values()]))} ${JSON.stringify(w.failures.map((f) => f.message))}`);
+}
+
+const ended = (w: TestingSourceWiring<string>) => () => w.readers.every((r) => r?.statuses.at(-1) === InputStatus.END_OF_INPUT);
+const lines = (w: TestingSourceWiring<string>) => w.readers.flatMap((r) => r?.output.values() ?? []);
+
+describe('FileSource with TextLineInputFormat', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-file-source-'));
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'a1\r\na2\na3');
+    fs.writeFileSync(path.join(dir, 'b.txt'), 'b1\nb2\n');
+    fs.writeFileSync(path.join(dir, '.hidden'), 'no\n');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads every line of every file in a directory once, bounded; CRLF and a last line without newline count', async () => {
+    const w = new TestingSourceWiring(FileSource.forRecordStreamFormat(new TextLineInputFormat(), dir).build(), 2);
+    w.coordinator.start();
+    await w.startReader(0);
+    await w.startReader(1);
+    await pollUntil(w, ended(w), 'the end of input');
+    expect(lines(w).sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+  });
+
+  it('a checkpoint keeps each file at its next line: restored at another parallelism, the rest is read once', async () => {
+    const w = new TestingSourceWiring(FileSource.forRecordStreamFormat(new TextLineInputFormat(), dir).build(), 2);
+    w.coordinator.start();
+    await w.startReader(0);
+    await w.startReader(1);
+    await pollUntil(w, () => lines(w).length >= 2, 'two lines');
+    const before = lines(w);
+    const cp = await w.checkpoint(1);
+
+    const restored = new TestingSourceWiring(FileSource.forRecordStreamFormat(new TextLineInputFormat(), dir).build(), 1);
+    await restored.coordinator.resetToCheckpoint(1, cp.coordinator);
+    restored.coordinator.start();
+    await restored.startReader(0, cp.readers);
+    await pollUntil(restored, ended(restored), 'the end of the restored input');
+    expect([...before, ...lines(restored)].sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+  });
+
+  it('monitorContinuously reads files that appear later, each once, and never ends', async () => {
+    const source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), dir).monitorContinuously(1000).build();
+    const w = new TestingSourceWiring(source, 1);
+    w.coordinator.start();
+    await w.startReader(0);
+    await pollUntil(w, () => lines(w).length === 5, 'the first files');
+    fs.writeFileSync(path.join(dir, 'c.txt'), 'c1\n');
+    w.clock.advance(1000);
+    await pollUntil(w, () => lines(w).length === 6, 'the new file');
+    w.clock.advance(1000);
+    await pollUntil(w, () => true, 'another listing');
+    expect(lines(w).sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'c1']);
+    expect(w.readers[0]!.statuses).not.toContain(InputStatus.END_OF_INPUT);
+    await w.coordinator.close();
+  });
+});

@@ -1,0 +1,160 @@
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { InputStatus, SplitQueue, type ReaderOutput, type SourceReader, type SourceReaderContext } from '@flott/core';
+import { FileIoError, SourceFileNotFoundError } from '../connector-errors';
+import type { FileSourceSplit } from './file-split-enumerator';
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/** The split being read: its file, where its next unread chunk starts, and the lines read ahead. */
+interface OpenSplit {
+  readonly split: FileSourceSplit;
+  file?: FileHandle;
+  /** Byte offset of the next line to emit (what a checkpoint keeps). */
+  offset: number;
+  readPosition: number;
+  partial: Buffer[];
+  lines: Array<{ text: string; next: number }>;
+  done: boolean;
+}
+
+/**
+ * Reads the lines of its splits one after the other (Flink's TextLineInputFormat reader in a
+ * FileSourceReader): one chunk (`chunkBytes`) read asynchronously at a time, so at most one chunk's
+ * lines wait in memory; lines end at "\n" (a trailing "\r" is dropped) and a last line without one
+ * counts. A checkpoint keeps each split at the byte offset of its next line.
+ */
+export class TextLineSplitReader implements SourceReader<string, FileSourceSplit> {
+  private current?: OpenSplit;
+  private readonly splits: SplitQueue<FileSourceSplit>;
+  private fetching?: Promise<void>;
+  private failure?: unknown;
+
+  constructor(
+    context: SourceReaderContext,
+    private readonly chunkBytes = 64 * 1024,
+  ) {
+    this.splits = new SplitQueue(context);
+  }
+
+  start(): void {
+    if (this.splits.queued.length === 0) this.splits.request();
+  }
+
+  pollNext(output: ReaderOutput<string>): InputStatus {
+    if (this.failure) throw this.failure;
+    const c = this.current ?? this.openNext();
+    if (!c) {
+      if (this.splits.noMoreSplits) return InputStatus.END_OF_INPUT;
+      this.splits.request();
+      return InputStatus.NOTHING_AVAILABLE;
+    }
+    const line = c.lines.shift();
+    if (line) {
+      c.offset = line.next;
+      output.collect(line.text);
+      return InputStatus.MORE_AVAILABLE;
+    }
+    if (c.done) {
+      this.finish(c);
+      return this.pollNext(output);
+    }
+    this.fetch(c);
+    return InputStatus.NOTHING_AVAILABLE;
+  }
+
+  private openNext(): OpenSplit | undefined {
+    const split = this.splits.queued.shift();
+    if (!split) return undefined;
+    if (this.splits.queued.length === 0) this.splits.request();
+    return (this.current = { split, offset: split.offset, readPosition: split.offset, partial: [], lines: [], done: split.offset >= split.length });
+  }
+
+  private finish(c: OpenSplit): void {
+    this.current = undefined;
+    void c.file?.close().catch(() => undefined);
+  }
+
+  /** Reads the next chunk in the background; the reader becomes available when it is in. */
+  private fetch(c: OpenSplit): void {
+    if (this.fetching) return;
+    this.fetching = this.readChunk(c)
+      .catch((e: unknown) => {
+        this.failure = e;
+      })
+      .finally(() => {
+        this.fetching = undefined;
+        this.splits.wake();
+      });
+  }
+
+  private async readChunk(c: OpenSplit): Promise<void> {
+    const { path, length } = c.split;
+    try {
+      c.file ??= await fsp.open(path, 'r');
+      const size = Math.min(this.chunkBytes, length - c.readPosition);
+      const buffer = Buffer.allocUnsafe(size);
+      const { bytesRead } = await c.file.read(buffer, 0, size, c.readPosition);
+      this.split(c, buffer.subarray(0, bytesRead));
+      c.readPosition += bytesRead;
+      if (bytesRead === 0 || c.readPosition >= length) this.endOfSplit(c);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new SourceFileNotFoundError(path);
+      throw new FileIoError('Reading', path, e);
+    }
+  }
+
+  /** Cuts complete lines out of `chunk` (read at c.readPosition), keeping the unfinished rest. */
+  private split(c: OpenSplit, chunk: Buffer): void {
+    let start = 0;
+    for (let i = chunk.indexOf(NEWLINE); i >= 0; i = chunk.indexOf(NEWLINE, start)) {
+      c.partial.push(chunk.subarray(start, i));
+      this.pushLine(c, c.readPosition + i + 1);
+      start = i + 1;
+    }
+    if (start < chunk.length) c.partial.push(Buffer.from(chunk.subarray(start)));
+  }
+
+  private pushLine(c: OpenSplit, next: number): void {
+    let bytes = Buffer.concat(c.partial);
+    c.partial = [];
+    if (bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN) bytes = bytes.subarray(0, bytes.length - 1);
+    c.lines.push({ text: bytes.toString('utf8'), next });
+  }
+
+  private endOfSplit(c: OpenSplit): void {
+    if (c.partial.some((b) => b.length > 0)) this.pushLine(c, c.readPosition);
+    c.done = true;
+  }
+
+  isAvailable(): Promise<void> {
+    const c = this.current;
+    const splits = this.splits;
+    if (this.failure || splits.noMoreSplits || splits.queued.length > 0 || (c && (c.lines.length > 0 || c.done))) return Promise.resolve();
+    const next = splits.next();
+    if (c) this.fetch(c);
+    else splits.request();
+    return next;
+  }
+
+  addSplits(splits: readonly FileSourceSplit[]): void {
+    this.splits.add(splits);
+  }
+
+  notifyNoMoreSplits(): void {
+    this.splits.signalNoMore();
+  }
+
+  snapshotState(): FileSourceSplit[] {
+    const c = this.current;
+    const current = c && (c.offset < c.split.length || c.lines.length > 0) ? [{ ...c.split, offset: c.offset }] : [];
+    return [...current, ...this.splits.queued.map((s) => ({ ...s }))];
+  }
+
+  async close(): Promise<void> {
+    this.splits.wake();
+    await this.fetching;
+    await this.current?.file?.close().catch(() => undefined);
+  }
+}
