@@ -47,8 +47,12 @@ export interface JobCoordinatorsOptions {
  */
 export class JobCoordinators implements CheckpointedCoordinators {
   private readonly entries = new Map<string, { readonly operator: CoordinatedOperator; readonly coordinator: OperatorCoordinator }>();
-  /** Events held while a checkpoint takes the coordinators' state (undefined: they go out at once). */
-  private held?: Array<() => void>;
+  /**
+   * Coordinators whose state a checkpoint took and whose events are held until its triggers went out
+   * (Flink's OperatorEventValve), and those events in the order they were sent.
+   */
+  private readonly holding = new Set<string>();
+  private readonly held: Array<() => void> = [];
 
   constructor(private readonly opts: JobCoordinatorsOptions) {
     for (const v of opts.jobGraph.vertices) {
@@ -60,7 +64,7 @@ export class JobCoordinators implements CheckpointedCoordinators {
           operatorId: op.operatorId,
           operatorName: op.name,
           parallelism: v.parallelism,
-          sendEventToTask: (attemptId, event) => this.send(() => opts.sendEventToTask(attemptId, op.operatorId, event)),
+          sendEventToTask: (attemptId, event) => this.send(op.operatorId, () => opts.sendEventToTask(attemptId, op.operatorId, event)),
           failJob: (cause) => opts.failJob(cause),
         });
         this.entries.set(op.operatorId, { operator, coordinator });
@@ -73,10 +77,9 @@ export class JobCoordinators implements CheckpointedCoordinators {
     return this.entries.size === 0;
   }
 
-  private send(fn: () => Promise<void>): Promise<void> {
-    const held = this.held;
-    if (!held) return fn();
-    return new Promise((resolve, reject) => held.push(() => void fn().then(resolve, reject)));
+  private send(operatorId: string, fn: () => Promise<void>): Promise<void> {
+    if (!this.holding.has(operatorId)) return fn();
+    return new Promise((resolve, reject) => this.held.push(() => void fn().then(resolve, reject)));
   }
 
   /** Restores each coordinator from `restore` (the checkpoint or savepoint the job starts from), then starts it. */
@@ -94,17 +97,24 @@ export class JobCoordinators implements CheckpointedCoordinators {
     await entry.coordinator.handleEventFromOperator(subtask, attemptId, event);
   }
 
+  /**
+   * Each coordinator's state for checkpoint `checkpointId`. Its events are held from the moment its
+   * state is taken (the answer arrives after every event it sent before, which go out at once and so
+   * reach the tasks ahead of the barrier, as they are part of the state the readers snapshot) until
+   * `triggered`: an event sent after the snapshot must reach the tasks after the barrier.
+   */
   async snapshot(checkpointId: number): Promise<ReadonlyMap<string, Uint8Array>> {
-    this.held ??= [];
     const states = new Map<string, Uint8Array>();
-    for (const [operatorId, { coordinator }] of this.entries) states.set(operatorId, await coordinator.checkpointCoordinator(checkpointId));
+    for (const [operatorId, { coordinator }] of this.entries) {
+      states.set(operatorId, await coordinator.checkpointCoordinator(checkpointId));
+      this.holding.add(operatorId);
+    }
     return states;
   }
 
   triggered(): void {
-    const held = this.held ?? [];
-    this.held = undefined;
-    for (const release of held) release();
+    this.holding.clear();
+    for (const release of this.held.splice(0)) release();
   }
 
   completed(checkpointId: number): void {
