@@ -189,3 +189,23 @@ describe('FileSink', () => {
     await s.close();
   });
 });
+
+describe('bucket assigners', () => {
+  const at = (epochMillis: number) => ({ currentProcessingTime: () => epochMillis, currentWatermark: () => 0, timestamp: () => undefined });
+  // 2026-03-04 05:06:07 UTC
+  const t = Date.UTC(2026, 2, 4, 5, 6, 7);
+
+  it('DateTimeBucketAssigner formats the processing time with every supported letter, literal text kept, in UTC or local time', () => {
+    expect(new DateTimeBucketAssigner('yyyy-MM-dd--HH', 'UTC').getBucketId('x', at(t))).toBe('2026-03-04--05');
+    expect(new DateTimeBucketAssigner('yyyy/MM/dd/HH-mm-ss', 'UTC').getBucketId('x', at(t))).toBe('2026/03/04/05-06-07');
+    expect(new DateTimeBucketAssigner('day=dd', 'UTC').getBucketId('x', at(t))).toBe('day=04');
+    const local = new Date(t);
+    expect(new DateTimeBucketAssigner('HH:mm', 'local').getBucketId('x', at(t))).toBe(
+      `${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}`);
+    expect(new DateTimeBucketAssigner().formatString).toBe('yyyy-MM-dd--HH');
+  });
+
+  it('BasePathBucketAssigner puts every record in the base path', () => {
+    expect(new BasePathBucketAssigner<string>().getBucketId()).toBe('');
+  });
+});

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InputStatus } from '@flott/core';
+import { Boundedness, InputStatus } from '@flott/core';
 import { TestingSourceWiring } from '@flott/runtime/testing';
 import { FileSource, TextLineInputFormat } from './file-source';
 
@@ -74,5 +74,16 @@ describe('FileSource with TextLineInputFormat', () => {
     expect(lines(w).sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'c1']);
     expect(w.readers[0]!.statuses).not.toContain(InputStatus.END_OF_INPUT);
     await w.coordinator.close();
+  });
+});
+
+describe('FileSource building', () => {
+  it('is bounded unless it monitors, and refuses what it cannot read with the reason', () => {
+    expect(FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').build().getBoundedness()).toBe(Boundedness.BOUNDED);
+    expect(FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').monitorContinuously(1_000).build().getBoundedness()).toBe(Boundedness.CONTINUOUS_UNBOUNDED);
+    expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat())).toThrow('FileSource.forRecordStreamFormat: give at least one path');
+    expect(() => FileSource.forRecordStreamFormat({ charset: 'utf-8' } as TextLineInputFormat, '/data')).toThrow('only TextLineInputFormat is supported');
+    expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').monitorContinuously(0)).toThrow('the interval must be > 0, got 0 ms');
+    expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').monitorContinuously(-5)).toThrow('interval: must not be negative, got -5 ms');
   });
 });
