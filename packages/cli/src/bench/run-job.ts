@@ -8,6 +8,7 @@ import {
   SystemScheduler,
   TaskManagerOptions,
 } from '@flott/runtime';
+import type { JobDetailsInfo } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor } from '../distribution';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -40,6 +41,8 @@ export interface BenchJobOptions {
    */
   readonly copies?: number;
   readonly check?: (accumulators: Readonly<Record<string, unknown>>) => void;
+  /** Called with each finished job's details (its checkpoint statistics, for instance). */
+  readonly details?: (details: JobDetailsInfo) => void;
   /** Configuration of this job's cluster and job on top of FLOTT_BENCH_CONFIG (state backend, checkpointing). */
   readonly config?: Readonly<Record<string, unknown>>;
   /**
@@ -86,6 +89,7 @@ export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number
       const clients = await Promise.all(plans.map((plan) => clientContext(args).executeAsync(plan.graph, plan.options)));
       const results = await Promise.all(clients.map((client) => client.getJobExecutionResult()));
       for (const result of results) opts.check?.(result.accumulators);
+      if (opts.details) for (const client of clients) opts.details(await cluster.dispatcher.requestJobDetails(client.getJobID()));
       return (copies * records) / (Math.max(...results.map((r) => r.netRuntimeMs)) / 1000);
     };
     let { args, records } = opts;
