@@ -134,14 +134,7 @@ export class PipelinedSubpartition<T> {
   writePriorityEvent(event: NetworkEvent): void {
     const size = encodedEventSize(event);
     if (size > this.limit) throw new Error(`Assertion failed: event of ${size} bytes exceeds the segment size ${this.limit}`);
-    if (this.pos > 0) {
-      this.queuedBuffers.push(this.ab!);
-      this.queuedLengths.push(this.pos);
-      this.ab = undefined;
-      this.buf = undefined;
-      this.pos = 0;
-      this.flushRequested = false;
-    }
+    if (this.pos > 0) this.queueCurrent();
     this.queuedBarrier = undefined;
     const endpoint = this.endpoint;
     if (endpoint === undefined) {
@@ -152,22 +145,12 @@ export class PipelinedSubpartition<T> {
       this.updateAvailability();
       return;
     }
-    while (this.queuedBuffers.length > 0) {
-      const ab = this.queuedBuffers.shift() as ArrayBuffer;
-      const length = this.queuedLengths.shift() as number;
-      if (this.credits > 0) {
-        this.credits--;
-        endpoint.sendBuffer(ab, length);
-      } else {
-        endpoint.sendBuffer(ab, length, BUFFER_WITHOUT_CREDIT);
-      }
-      this.inFlight++;
-    }
+    this.trySend();
+    while (this.queuedBuffers.length > 0) this.sendHead(endpoint, BUFFER_WITHOUT_CREDIT);
     const ab = this.owner.takeBuffer();
-    const end = writeEvent(Buffer.from(ab), 0, event);
-    endpoint.sendBuffer(ab, end, BUFFER_WITHOUT_CREDIT | BUFFER_PRIORITY);
-    this.inFlight++;
-    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+    this.queuedBuffers.push(ab);
+    this.queuedLengths.push(writeEvent(Buffer.from(ab), 0, event));
+    this.sendHead(endpoint, BUFFER_WITHOUT_CREDIT | BUFFER_PRIORITY);
     this.updateAvailability();
   }
 
@@ -243,29 +226,39 @@ export class PipelinedSubpartition<T> {
       throw new BufferOverdraftError(this.owner.partitionId, this.index, this.config.maxBuffersPerChannel,
         this.config.maxOverdraftBuffers);
     }
-    this.queuedBuffers.push(ab);
+    this.queueCurrent();
+    this.trySend();
+    if (this.queuedBuffers.length > this.maxQueued) this.maxQueued = this.queuedBuffers.length;
+    this.updateAvailability();
+  }
+
+  /** Moves the current buffer (it holds data) to the queue. */
+  private queueCurrent(): void {
+    this.queuedBuffers.push(this.ab as ArrayBuffer);
     this.queuedLengths.push(this.pos);
     this.ab = undefined;
     this.buf = undefined;
     this.pos = 0;
     this.flushRequested = false;
-    this.trySend();
-    if (this.queuedBuffers.length > this.maxQueued) this.maxQueued = this.queuedBuffers.length;
-    this.updateAvailability();
   }
 
   private trySend(): void {
     const endpoint = this.endpoint;
     if (endpoint === undefined) return;
     while (this.credits > 0 && this.queuedBuffers.length > 0) {
-      const ab = this.queuedBuffers.shift() as ArrayBuffer;
-      const length = this.queuedLengths.shift() as number;
       this.credits--;
-      this.inFlight++;
-      if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
-      endpoint.sendBuffer(ab, length);
-      if (this.queuedBarrier !== undefined && --this.queuedBarrier.buffersUpToIt === 0) this.queuedBarrier = undefined;
+      this.sendHead(endpoint, 0);
     }
+  }
+
+  /** Sends the first queued buffer (`flags`: transport flags; a credited send has taken its credit). */
+  private sendHead(endpoint: ProducerEndpoint, flags: number): void {
+    const ab = this.queuedBuffers.shift() as ArrayBuffer;
+    const length = this.queuedLengths.shift() as number;
+    this.inFlight++;
+    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+    endpoint.sendBuffer(ab, length, flags);
+    if (this.queuedBarrier !== undefined && --this.queuedBarrier.buffersUpToIt === 0) this.queuedBarrier = undefined;
   }
 
   private updateAvailability(): void {

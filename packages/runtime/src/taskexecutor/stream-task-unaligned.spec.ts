@@ -72,21 +72,30 @@ function counts(values: readonly number[]): string[] {
   });
 }
 
+/**
+ * Source and counter running, the sink task never started: the counter's output fills up, the counter
+ * stops taking input, the source's output fills up. Small buffers: back-pressure builds after a few
+ * hundred records.
+ */
+async function backPressured() {
+  const storage = new TestingCheckpointStorage();
+  const env = new TestingTaskEnvironment({ stateBackend: inMemoryStateBackend, network: { segmentSize: 128 } }).withCheckpointing(storage);
+  const values = Array.from({ length: 3_000 }, (_, i) => i);
+  const source = new TestingSourceOperator<number>('source', values, { bounded: false });
+  const counter = new KeyedCounter();
+  const sink = new Discard();
+  const { graph, tdds } = pipeline(source, counter, sink);
+  const runs = [new StreamTask(tdds[0], graph, env), new StreamTask(tdds[1], graph, env)];
+  const running = runs.map((t) => t.run());
+  await env.whenState(tdds[1].attemptId, E.RUNNING);
+  for (let i = 0; i < 20; i++) await settle();
+  return { storage, env, values, source, counter, sink, graph, tdds, runs, running };
+}
+
 describe('StreamTask unaligned checkpoints', () => {
   it('under back-pressure, a checkpoint completes at once with the in-flight data, and a restore from it gives the failure-free output', async () => {
-    const storage = new TestingCheckpointStorage();
-    // Small buffers: back-pressure builds after a few hundred records.
-    const env = new TestingTaskEnvironment({ stateBackend: inMemoryStateBackend, network: { segmentSize: 128 } }).withCheckpointing(storage);
-    const values = Array.from({ length: 3_000 }, (_, i) => i);
-    const source = new TestingSourceOperator<number>('source', values, { bounded: false });
-    const counter = new KeyedCounter();
-    const { graph, tdds } = pipeline(source, counter, new Discard());
+    const { storage, env, values, source, counter, graph, tdds, runs, running } = await backPressured();
     const [sourceTdd, counterTdd] = tdds;
-    // The sink task never runs: the counter's output fills up, the counter stops taking input, the source's output fills up.
-    const runs = [new StreamTask(sourceTdd, graph, env), new StreamTask(counterTdd, graph, env)];
-    const running = runs.map((t) => t.run());
-    await env.whenState(counterTdd.attemptId, E.RUNNING);
-    for (let i = 0; i < 20; i++) await settle();
     const processed = counter.out.length;
     expect(processed).toBeGreaterThan(0);
     expect(source.emitted).toBeGreaterThan(processed);
@@ -129,16 +138,7 @@ describe('StreamTask unaligned checkpoints', () => {
   });
 
   it('aligned with a timeout: a checkpoint that cannot align in time switches to unaligned and still completes', async () => {
-    const storage = new TestingCheckpointStorage();
-    const env = new TestingTaskEnvironment({ stateBackend: inMemoryStateBackend, network: { segmentSize: 128 } }).withCheckpointing(storage);
-    const values = Array.from({ length: 3_000 }, (_, i) => i);
-    const source = new TestingSourceOperator<number>('source', values, { bounded: false });
-    const counter = new KeyedCounter();
-    const { graph, tdds } = pipeline(source, counter, new Discard());
-    const runs = [new StreamTask(tdds[0], graph, env), new StreamTask(tdds[1], graph, env)];
-    const running = runs.map((t) => t.run());
-    await env.whenState(tdds[1].attemptId, E.RUNNING);
-    for (let i = 0; i < 20; i++) await settle();
+    const { storage, env, values, source, counter, tdds, runs, running } = await backPressured();
     const emittedAtBarrier = source.emitted;
     runs[0].triggerCheckpoint({ checkpointId: 1, timestamp: env.clock.currentTimeMillis(), location: 'mem://job/chk-1', alignedTimeoutMs: 1_000 });
     for (let i = 0; i < 5; i++) await settle();
@@ -158,17 +158,7 @@ describe('StreamTask unaligned checkpoints', () => {
   });
 
   it('back-pressure, aligned: the checkpoint completes only once the data ahead of the barrier is processed (unaligned needs none of it, above)', async () => {
-    const storage = new TestingCheckpointStorage();
-    const env = new TestingTaskEnvironment({ stateBackend: inMemoryStateBackend, network: { segmentSize: 128 } }).withCheckpointing(storage);
-    const values = Array.from({ length: 3_000 }, (_, i) => i);
-    const source = new TestingSourceOperator<number>('source', values, { bounded: false });
-    const counter = new KeyedCounter();
-    const sink = new Discard();
-    const { graph, tdds } = pipeline(source, counter, sink);
-    const runs = [new StreamTask(tdds[0], graph, env), new StreamTask(tdds[1], graph, env)];
-    const running = runs.map((t) => t.run());
-    await env.whenState(tdds[1].attemptId, E.RUNNING);
-    for (let i = 0; i < 20; i++) await settle();
+    const { env, source, counter, graph, tdds, runs, running } = await backPressured();
     const emittedAtBarrier = source.emitted;
     runs[0].triggerCheckpoint({ checkpointId: 1, timestamp: 0, location: 'mem://job/chk-1', alignedTimeoutMs: -1 });
     for (let i = 0; i < 20; i++) await settle();
