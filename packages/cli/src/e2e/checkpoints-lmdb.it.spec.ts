@@ -10,38 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeCheckpointMetadata, type CheckpointMetadata } from '@flott/runtime/internal';
-import { runFlott } from './run-cli';
-
-const JOB = 'packages/cli/test-jobs/checkpoint-jobs.ts';
-const N = 4000;
-const KEYS = 7;
-
-// The same expectations as checkpoints.it.spec.ts (owned by another part of the work this session;
-// the two may share a module once both are merged).
-function expectedLines(): string[] {
-  const lines: string[] = [];
-  const sums = new Map<number, number>();
-  const windows = new Map<string, number>();
-  for (let v = 0; v < N; v++) {
-    const key = v % KEYS;
-    const sum = (sums.get(key) ?? 0) + v;
-    sums.set(key, sum);
-    lines.push(`sum ${key} ${v} ${sum}`);
-    const w = `${key} ${Math.floor(v / 100) * 100}`;
-    windows.set(w, (windows.get(w) ?? 0) + v);
-  }
-  for (const [w, s] of windows) lines.push(`window ${w} ${s}`);
-  return lines.sort();
-}
-
-function committedLines(out: string): string[] {
-  return ['sums', 'windows']
-    .flatMap((dir) => fs.readdirSync(path.join(out, dir)).filter((f) => f.startsWith('part-') && !f.endsWith('.tmp')).map((f) => path.join(out, dir, f)))
-    .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter(Boolean))
-    .sort();
-}
-
-const restoreMarkers = (out: string): string[] => ['sums', 'windows'].flatMap((d) => fs.readdirSync(path.join(out, d)).filter((f) => f.startsWith('restored-')));
+import { committedLines, expectedLines, FIXED_DELAY_RESTARTS, restoreMarkers, runCheckpointJob } from './checkpoint-job-results';
 
 /** The one retained checkpoint of the job's directory under `dir`: its metadata and its job directory. */
 function retainedCheckpoint(dir: string): { metadata: CheckpointMetadata; jobDir: string; chkDir: string } {
@@ -77,11 +46,11 @@ describe('checkpoints: lmdb with incremental checkpoints', () => {
   afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
 
   const run = (parallelism: number, failAfter: number, extra: string[]) =>
-    runFlott(
-      [
-        'run', '-q', '-p', String(parallelism),
-        '-D', 'taskmanager.numberOfTaskSlots=4',
-        '-D', 'execution.checkpointing.interval=100 ms',
+    runCheckpointJob({
+      parallelism,
+      failAfter,
+      out,
+      config: [
         '-D', 'state.backend.type=lmdb',
         '-D', `state.backend.lmdb.localdir=${path.join(out, 'lmdb')}`,
         '-D', 'execution.checkpointing.incremental=true',
@@ -91,13 +60,11 @@ describe('checkpoints: lmdb with incremental checkpoints', () => {
         '-D', 'execution.checkpointing.file-state-size-threshold=0',
         '-D', 'execution.checkpointing.externalized-checkpoint-retention=RETAIN_ON_CANCELLATION',
         ...extra,
-        JOB, '--n', String(N), '--rate', '2000', '--fail-after', String(failAfter), '--out', out,
       ],
-      120_000,
-    );
+    });
 
   it('fails, restores from the latest incremental checkpoint and commits exactly the failure-free output; shared/ holds exactly what the retained checkpoint needs', async () => {
-    const r = await run(2, 500, ['-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=3', '-D', 'restart-strategy.fixed-delay.delay=0 ms']);
+    const r = await run(2, 500, FIXED_DELAY_RESTARTS);
     expect(r.code).toBe(0);
     expect(committedLines(out)).toEqual(expected);
     expect(restoreMarkers(out).length).toBe(4);

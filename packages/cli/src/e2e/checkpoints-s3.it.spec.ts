@@ -9,42 +9,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listKeys, s3TestClient, useS3rver } from '@flott/fs-s3/testing';
-import { runFlott } from './run-cli';
+import { committedLines, expectedLines, FIXED_DELAY_RESTARTS, restoreMarkers, runCheckpointJob } from './checkpoint-job-results';
 
-const JOB = 'packages/cli/test-jobs/checkpoint-jobs.ts';
-const N = 4000;
-const KEYS = 7;
 // Records per second: slow enough that a subtask sees its failure point (counted from the first completed checkpoint,
 // which takes longer on S3 than on a local disk) well before the input ends, on a loaded machine too.
 const RATE = 1500;
 
-/** What a failure-free run commits: the running sum per key and record, the sum per key and 100-wide window. */
-function expectedLines(): string[] {
-  const lines: string[] = [];
-  const sums = new Map<number, number>();
-  const windows = new Map<string, number>();
-  for (let v = 0; v < N; v++) {
-    const key = v % KEYS;
-    sums.set(key, (sums.get(key) ?? 0) + v);
-    lines.push(`sum ${key} ${v} ${sums.get(key)}`);
-    const w = `${key} ${Math.floor(v / 100) * 100}`;
-    windows.set(w, (windows.get(w) ?? 0) + v);
-  }
-  for (const [w, s] of windows) lines.push(`window ${w} ${s}`);
-  return lines.sort();
-}
-
-/** The sink's committed lines (part files; `.tmp` files are uncommitted), and its restore markers. */
+/** The sink's committed lines and how many sink subtasks were restored from a checkpoint. */
 function sinkOutput(out: string): { lines: string[]; restores: number } {
-  const lines: string[] = [];
-  let restores = 0;
-  for (const dir of ['sums', 'windows']) {
-    for (const f of fs.readdirSync(path.join(out, dir))) {
-      if (f.startsWith('restored-')) restores++;
-      if (f.startsWith('part-') && !f.endsWith('.tmp')) lines.push(...fs.readFileSync(path.join(out, dir, f), 'utf8').split('\n').filter(Boolean));
-    }
-  }
-  return { lines: lines.sort(), restores };
+  return { lines: committedLines(out), restores: restoreMarkers(out).length };
 }
 
 describe('checkpoints on s3:// (s3rver): exactly-once recovery', () => {
@@ -64,24 +37,24 @@ describe('checkpoints on s3:// (s3rver): exactly-once recovery', () => {
   });
 
   const run = (parallelism: number, failAfter: number, extra: string[] = [], jobArgs: string[] = []) =>
-    runFlott(
-      [
-        'run', '-q', '-p', String(parallelism),
-        '-D', 'taskmanager.numberOfTaskSlots=4',
-        '-D', 'execution.checkpointing.interval=100 ms',
+    runCheckpointJob({
+      parallelism,
+      failAfter,
+      out,
+      rate: RATE,
+      jobArgs,
+      config: [
         '-D', 'execution.checkpointing.storage=filesystem',
         '-D', `execution.checkpointing.dir=${checkpoints}`,
         '-D', 'execution.checkpointing.file-state-size-threshold=0',
         ...Object.entries(server().config).flatMap(([key, value]) => ['-D', `${key}=${value}`]),
         ...extra,
-        JOB, '--n', String(N), '--rate', String(RATE), '--fail-after', String(failAfter), '--out', out, ...jobArgs,
       ],
-      120_000,
-    );
+    });
   const keys = (uri: string) => listKeys(s3TestClient(server()), uri);
 
   it('failing after 200 records and restoring from the latest checkpoint in the bucket commits exactly the failure-free output', async () => {
-    const r = await run(2, 200, ['-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=3', '-D', 'restart-strategy.fixed-delay.delay=0 ms']);
+    const r = await run(2, 200, FIXED_DELAY_RESTARTS);
     expect(r.code).toBe(0);
     const { lines, restores } = sinkOutput(out);
     expect(lines).toEqual(expected);

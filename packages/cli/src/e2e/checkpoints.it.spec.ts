@@ -8,11 +8,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runFlott } from './run-cli';
+import { committedLines, expectedLines, FIXED_DELAY_RESTARTS, restoreMarkers, runCheckpointJob } from './checkpoint-job-results';
 
-const JOB = 'packages/cli/test-jobs/checkpoint-jobs.ts';
-const N = 4000;
-const KEYS = 7;
 /** Seeds the failure points; FLOTT_TEST_SEED=<n> reproduces (or varies) a run. */
 const SEED = Number(process.env.FLOTT_TEST_SEED ?? 13);
 
@@ -29,41 +26,6 @@ function failurePoints(seed: number, count: number, min: number, max: number): n
   return Array.from({ length: count }, () => min + Math.floor(next() * (max - min)));
 }
 
-/**
- * What the job must commit: running sums per key (or, with parallel sources, the final sum and count
- * per key), and the sum per key and 100-wide event-time window.
- */
-function expectedLines(finalOnly = false): string[] {
-  const lines: string[] = [];
-  const sums = new Map<number, number>();
-  const windows = new Map<string, number>();
-  for (let v = 0; v < N; v++) {
-    const key = v % KEYS;
-    const sum = (sums.get(key) ?? 0) + v;
-    sums.set(key, sum);
-    if (!finalOnly) lines.push(`sum ${key} ${v} ${sum}`);
-    const w = `${key} ${Math.floor(v / 100) * 100}`;
-    windows.set(w, (windows.get(w) ?? 0) + v);
-  }
-  if (finalOnly) for (const [key, sum] of sums) lines.push(`final ${key} ${sum} ${Math.ceil((N - key) / KEYS)}`);
-  for (const [w, s] of windows) lines.push(`window ${w} ${s}`);
-  return lines.sort();
-}
-
-/** Every committed line: the FileSinks' finished part files (in-progress and pending ones are hidden: `.part-…`). */
-function committedLines(out: string): string[] {
-  const lines: string[] = [];
-  for (const dir of ['sums', 'windows']) {
-    for (const f of fs.readdirSync(path.join(out, dir))) {
-      if (!f.startsWith('part-') || f.endsWith('.tmp')) continue;
-      lines.push(...fs.readFileSync(path.join(out, dir, f), 'utf8').split('\n').filter(Boolean));
-    }
-  }
-  return lines.sort();
-}
-
-const restoreMarkers = (out: string): string[] => ['sums', 'windows'].flatMap((d) => fs.readdirSync(path.join(out, d)).filter((f) => f.startsWith('restored-')));
-
 describe('checkpoints: exactly-once recovery of keyed state and windows', () => {
   let out: string;
   const expected = expectedLines();
@@ -77,19 +39,7 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
   });
 
   const run = (parallelism: number, failAfter: number, extra: string[] = [], jobArgs: string[] = []) =>
-    runFlott(
-      [
-        'run', '-q', '-p', String(parallelism),
-        '-D', 'taskmanager.numberOfTaskSlots=4',
-        '-D', 'execution.checkpointing.interval=100 ms',
-        '-D', 'restart-strategy.type=fixed-delay',
-        '-D', 'restart-strategy.fixed-delay.attempts=3',
-        '-D', 'restart-strategy.fixed-delay.delay=0 ms',
-        ...extra,
-        JOB, '--n', String(N), '--rate', '2000', '--fail-after', String(failAfter), '--out', out, ...jobArgs,
-      ],
-      120_000,
-    );
+    runCheckpointJob({ parallelism, failAfter, out, config: [...FIXED_DELAY_RESTARTS, ...extra], jobArgs });
 
   it('a failure-free run commits exactly the expected output', async () => {
     const r = await run(2, 0);
