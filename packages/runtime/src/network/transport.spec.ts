@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import { buildSync } from 'esbuild';
 import { ResultPartition } from './result-partition';
 import { InputGate } from './input-gate';
-import { consumerEndpointFromPort, createLocalChannel, producerEndpointFromPort } from './transport';
+import { BUFFER_PRIORITY, consumerEndpointFromPort, createLocalChannel, producerEndpointFromPort } from './transport';
 import { defaultNetworkConfig } from './network-config';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import { consumeAll, produceAll, type Received } from './testing-fixtures/network-harness';
@@ -57,6 +57,28 @@ describe('MessagePort channel', () => {
     const [credits, returned] = await credited;
     expect(credits).toBe(4);
     expect(returned.map((r) => r.byteLength)).toEqual([16]);
+    producer.close();
+    consumer.close();
+  });
+
+  it('hands the consumer all buffers that arrived together before its task can run on any of them', async () => {
+    // A task woken by the first buffer runs in that delivery's microtasks: delivered one by one, it
+    // would process each buffer before the next (and an unaligned barrier behind them) is taken off.
+    const { port1, port2 } = new MessageChannel();
+    const producer = producerEndpointFromPort(port1);
+    const consumer = consumerEndpointFromPort(port2);
+    const seen: string[] = [];
+    const all = new Promise<void>((resolve) => {
+      consumer.onBuffer((_b, n, flags) => {
+        seen.push(flags === BUFFER_PRIORITY ? 'priority' : `buffer ${n}`);
+        if (seen.length === 1) queueMicrotask(() => seen.push('task runs'));
+        if (flags === BUFFER_PRIORITY) setImmediate(resolve);
+      });
+    });
+    for (let n = 1; n <= 5; n++) producer.sendBuffer(new ArrayBuffer(8), n);
+    producer.sendBuffer(new ArrayBuffer(8), 8, BUFFER_PRIORITY);
+    await all;
+    expect(seen).toEqual(['buffer 1', 'buffer 2', 'buffer 3', 'buffer 4', 'buffer 5', 'priority', 'task runs']);
     producer.close();
     consumer.close();
   });

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'worker_threads';
+import { onNextTurn } from '../time/event-loop';
 
 /**
  * Flags of a sent buffer. WITHOUT_CREDIT: sent although the producer held no credit for it (the data an
@@ -130,16 +131,42 @@ class PortProducerEndpoint implements ProducerEndpoint {
   }
 }
 
+/**
+ * Delivers the buffers a port received in one batch, on the next turn after the port's messages were
+ * taken off it, not one by one as they come off. Node hands a port's queued messages over in one loop
+ * and runs microtasks after each, so a consuming task woken by the first buffer would process it
+ * before the next one is even taken off the port, again and again: the channel would look empty after
+ * every buffer, and an unaligned barrier posted behind N buffers would be seen only after N slices of
+ * processing (it must overtake them). Batched, the barrier reaches the input channel together with the
+ * buffers ahead of it. Bounded like the channel's queue: only credited buffers, and those an unaligned
+ * barrier pushed without credit, are ever in flight.
+ */
 class PortConsumerEndpoint implements ConsumerEndpoint {
   private closed = false;
+  private arrived: BufferMessage[] = [];
+  private deliveryScheduled = false;
+  private listener: BufferListener | undefined;
   constructor(private readonly port: MessagePort) {
     port.once('close', () => {
       this.closed = true;
     });
   }
   onBuffer(listener: BufferListener): void {
-    this.port.on('message', (msg: BufferMessage) => listener(msg[0], msg[1], msg[2]));
+    this.listener = listener;
+    this.port.on('message', (msg: BufferMessage) => {
+      this.arrived.push(msg);
+      if (this.deliveryScheduled) return;
+      this.deliveryScheduled = true;
+      onNextTurn(this.deliver);
+    });
   }
+  private readonly deliver = (): void => {
+    this.deliveryScheduled = false;
+    const batch = this.arrived;
+    this.arrived = [];
+    const listener = this.listener as BufferListener;
+    for (const msg of batch) listener(msg[0], msg[1], msg[2]);
+  };
   sendCredit(credits: number, returnedBuffers: ArrayBuffer[]): void {
     if (this.closed) return;
     const msg: CreditMessage = [credits, returnedBuffers];

@@ -63,6 +63,13 @@ export interface TaskCheckpointing {
 
 /** Records a task processes before it lets the thread's event loop run (credits, timers, other tasks). */
 const RECORDS_PER_SLICE = 4096;
+/**
+ * And at most this long (checked every SLICE_CLOCK_CHECK records): with slow records a slice of 4096
+ * would hold the thread for tens of milliseconds, and everything else on it waits that long (an
+ * unaligned barrier arriving, a checkpoint's asynchronous writes, the other tasks of the slot).
+ */
+const SLICE_MILLIS = 5;
+const SLICE_CLOCK_CHECK = 64;
 /** Records a source may emit per poll; back-pressure is checked between polls. */
 const SOURCE_BATCH = 256;
 
@@ -442,20 +449,27 @@ export class StreamTask {
 
   private async runSource(source: SourceOperator<unknown>): Promise<void> {
     let polls = 0;
+    let sliceStart = this.env.clock.relativeTimeMillis();
     for (;;) {
       this.throwIfCanceled();
       this.processMail();
       if (!this.continueTimers() || !this.outputsAvailable()) {
         await this.whenOutputsAvailable();
+        sliceStart = this.env.clock.relativeTimeMillis();
         continue;
       }
       const status = source.pollNext(SOURCE_BATCH);
       if (status === InputStatus.END_OF_INPUT) break;
       if (status === InputStatus.NOTHING_AVAILABLE) {
         await this.wakeup.wait([source.available()]);
+        sliceStart = this.env.clock.relativeTimeMillis();
         continue;
       }
-      if (++polls % (RECORDS_PER_SLICE / SOURCE_BATCH) === 0) await yieldToEventLoop();
+      if (++polls % (RECORDS_PER_SLICE / SOURCE_BATCH) === 0 || this.env.clock.relativeTimeMillis() - sliceStart >= SLICE_MILLIS) {
+        await yieldToEventLoop();
+        polls = 0;
+        sliceStart = this.env.clock.relativeTimeMillis();
+      }
     }
     // A bounded source ends event time (as Flink's sources do at end of input).
     this.chain!.head.output?.emitWatermark(MAX_WATERMARK);
@@ -486,7 +500,9 @@ export class StreamTask {
       this.processMail();
       let budget = RECORDS_PER_SLICE;
       let idle = false;
+      const sliceStart = this.env.clock.relativeTimeMillis();
       while (budget-- > 0) {
+        if (budget % SLICE_CLOCK_CHECK === 0 && this.env.clock.relativeTimeMillis() - sliceStart >= SLICE_MILLIS) break;
         if (this.priorityPending) this.handlePriorityBarriers();
         // Timers released by an earlier watermark fire before any later input (Flink's ordering).
         if (!this.continueTimers() || !this.outputsAvailable()) break;
