@@ -20,9 +20,12 @@ export type BarrierEvent = Extract<NetworkEvent, { kind: 'barrier' }>;
  * Receives the elements of a channel that belong to an unaligned checkpoint's channel state (Flink's
  * ChannelStateWriter, fed per channel): every element decoded while the channel records, in order.
  * Returning false stops the recording (the checkpoint's barrier, or the channel's end, was reached).
+ * The channel calls `endBatch` after each run of `record` calls, before any element recorded in it
+ * reaches the task: the recorder may hold the elements themselves until then (and pack them in one go).
  */
 export interface ChannelRecorder {
   record(element: Readonly<InputElement>): boolean;
+  endBatch(): void;
 }
 
 /** The raw buffer of the decoded-ahead elements before it goes back to the producer once they are consumed. */
@@ -133,14 +136,18 @@ export class InputChannel {
    * all in the backlog), then, unless the recorder is done, every element as it arrives.
    */
   startRecording(recorder: ChannelRecorder, barrierReceived: boolean): void {
-    for (let i = this.backlogHead; i < this.backlog.length; i++) {
-      const item = this.backlog[i];
-      if ('recycle' in item) continue;
-      if (!recorder.record(item)) return;
+    try {
+      for (let i = this.backlogHead; i < this.backlog.length; i++) {
+        const item = this.backlog[i];
+        if ('recycle' in item) continue;
+        if (!recorder.record(item)) return;
+      }
+      if (barrierReceived || this.ended) return;
+      this.recorder = recorder;
+      this.decodeAhead();
+    } finally {
+      recorder.endBatch();
     }
-    if (barrierReceived || this.ended) return;
-    this.recorder = recorder;
-    this.decodeAhead();
   }
 
   stopRecording(): void {
@@ -149,6 +156,7 @@ export class InputChannel {
 
   /** Decodes everything queued into the backlog, recording each element while a recorder is set. */
   private decodeAhead(): void {
+    const recorder = this.recorder;
     this.deferRecycle = true;
     try {
       for (;;) {
@@ -159,6 +167,7 @@ export class InputChannel {
       }
     } finally {
       this.deferRecycle = false;
+      recorder?.endBatch();
     }
   }
 
@@ -311,9 +320,11 @@ export class InputChannel {
     if (event.kind !== 'barrier') throw new CorruptNetworkBufferError(`A priority buffer holds a ${event.kind} event, not a barrier`, { kind: event.kind });
     const barrier: BarrierEvent = { ...event, alignedTimeoutMs: 0 };
     this.decodeAhead();
-    if (this.recorder && !this.recorder.record({ kind: ElementKind.EVENT, value: undefined, timestamp: NO_TIMESTAMP, channel: this.index, event: barrier })) {
+    const recorder = this.recorder;
+    if (recorder && !recorder.record({ kind: ElementKind.EVENT, value: undefined, timestamp: NO_TIMESTAMP, channel: this.index, event: barrier })) {
       this.recorder = undefined;
     }
+    recorder?.endBatch();
     this.owner.priorityBarrier(this, barrier);
   }
 

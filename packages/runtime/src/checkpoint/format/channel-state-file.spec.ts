@@ -1,5 +1,5 @@
 import { checkpointFileDamageTests } from '../../testing/checkpoint-file-damage';
-import { decodeChannelStateFile, encodeChannelStateFile, packChannelStateElement, type ChannelStateElement } from './channel-state-file';
+import { channelStateTuple, decodeChannelStateFile, encodeChannelStateFile, packChannelStateBatch, type ChannelStateElement } from './channel-state-file';
 import { encodeOperatorStateFile } from './operator-state-file';
 import { CHANNEL_STATE_FILE, writeSectionedFile } from './sectioned-file';
 import { packSection } from './state-values';
@@ -15,9 +15,10 @@ const GATE0: ChannelStateElement[] = [
 
 function sample(): Uint8Array {
   return encodeChannelStateFile([
-    { gate: 0, channel: 1, entries: GATE0.map(packChannelStateElement) },
+    // Two batches (e.g. two buffers' worth recorded at different times), kept in order.
+    { gate: 0, channel: 1, entries: [packChannelStateBatch(GATE0.slice(0, 3).map(channelStateTuple)), packChannelStateBatch(GATE0.slice(3).map(channelStateTuple))] },
     { gate: 0, channel: 0, entries: [] },
-    { gate: 1, channel: 0, entries: [packChannelStateElement({ kind: 'record', value: 'b', timestamp: 5 })] },
+    { gate: 1, channel: 0, entries: [packChannelStateBatch([channelStateTuple({ kind: 'record', value: 'b', timestamp: 5 })])] },
   ]);
 }
 
@@ -31,10 +32,15 @@ describe('channel state file', () => {
 
   it('keeps a value as it was when recorded, whatever happens to the object later', () => {
     const value = { n: 1 };
-    const entry = packChannelStateElement({ kind: 'record', value, timestamp: undefined });
+    const entry = packChannelStateBatch([channelStateTuple({ kind: 'record', value, timestamp: undefined })]);
     value.n = 2;
     const [decoded] = decodeChannelStateFile(encodeChannelStateFile([{ gate: 0, channel: 0, entries: [entry] }]), FILE);
     expect(decoded.elements).toEqual([{ kind: 'record', value: { n: 1 }, timestamp: undefined }]);
+  });
+
+  it('still reads version 1, where each entry is one element packed alone', () => {
+    const v1 = writeSectionedFile(CHANNEL_STATE_FILE, [], [{ id: 1, bytes: packSection(GATE0.map((e) => packSection(channelStateTuple(e)))) }], 1);
+    expect(decodeChannelStateFile(v1, FILE)).toStrictEqual([{ gate: 0, channel: 1, elements: GATE0 }]);
   });
 });
 
@@ -42,12 +48,14 @@ checkpointFileDamageTests({
   description: 'channel state file',
   sample,
   decode: (bytes, file) => decodeChannelStateFile(bytes, file),
+  versions: [1, 2],
   malformed: () => {
     const file = (value: unknown): Uint8Array => writeSectionedFile(CHANNEL_STATE_FILE, [], [{ id: 3, bytes: packSection(value) }]);
     return [
       [file({}), 'the in-flight data of gate 0 channel 3 is malformed: expected a list of packed entries'],
-      [file([packSection([9, 1])]), 'entry 0 of the in-flight data of gate 0 channel 3 is malformed: unknown entry kind 9'],
-      [file([packSection([1, 'late'])]), 'entry 0 of the in-flight data of gate 0 channel 3 is malformed: expected [1, watermark]'],
+      [file([packSection([[9, 1]])]), 'entry 0 of the in-flight data of gate 0 channel 3 is malformed: unknown entry kind 9'],
+      [file([packSection([[0, 'a', null], [1, 'late']])]), 'entry 0 of the in-flight data of gate 0 channel 3 is malformed: expected [1, watermark]'],
+      [file([packSection({ n: 1 })]), 'entry 0 of the in-flight data of gate 0 channel 3 is malformed: expected a list of elements'],
       [file([new Uint8Array([0x92, 0x01])]), 'entry 0 of the in-flight data of gate 0 channel 3 cannot be decoded'],
     ];
   },

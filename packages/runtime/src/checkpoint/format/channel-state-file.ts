@@ -3,8 +3,9 @@ import { packSection, readSection, unpackValue } from './state-values';
 
 // A channel state file (docs/checkpoint-format.md): the in-flight data an unaligned checkpoint stored
 // for one task's input channels. One section per channel that held data, id = gate << 16 | channel,
-// holding a list of entries, each packed alone when it was recorded (so later changes to the value
-// by the task's operators do not reach the checkpoint):
+// holding a list of entries. Version 2: each entry is a batch of elements packed together when they
+// were recorded (so later changes to the values by the task's operators do not reach the checkpoint);
+// version 1 (still read) packed each element alone. An element is one of
 //   [0, value, timestamp | nil]   a record
 //   [1, watermark]                a watermark
 //   [2, idle]                     a watermark status
@@ -24,16 +25,23 @@ export interface ChannelState {
 /** Most channels per gate a section id can name. */
 const MAX_CHANNELS_PER_GATE = 0x10000;
 
-/** Packs one element for a channel state file, at the moment it is recorded. */
-export function packChannelStateElement(element: ChannelStateElement): Uint8Array {
+/** An element as the file holds it. */
+export type ChannelStateTuple = readonly [0, unknown, number | null] | readonly [1, number] | readonly [2, boolean];
+
+export function channelStateTuple(element: ChannelStateElement): ChannelStateTuple {
   switch (element.kind) {
     case 'record':
-      return packSection([0, element.value, element.timestamp ?? null]);
+      return [0, element.value, element.timestamp ?? null];
     case 'watermark':
-      return packSection([1, element.timestamp]);
+      return [1, element.timestamp];
     case 'watermark-status':
-      return packSection([2, element.idle]);
+      return [2, element.idle];
   }
+}
+
+/** Packs a batch of elements for a channel state file (one entry), at the moment they are recorded. */
+export function packChannelStateBatch(elements: readonly ChannelStateTuple[]): Uint8Array {
+  return packSection(elements);
 }
 
 /** Lays out the recorded channels (each with its packed entries) as a channel state file. */
@@ -58,7 +66,17 @@ export function decodeChannelStateFile(bytes: Uint8Array, file: string): Channel
     const fail = (reason: string): never => reader.fail(reason);
     const entries = readSection(reader, i, what);
     if (!Array.isArray(entries) || !entries.every((e) => e instanceof Uint8Array)) fail(`${what} is malformed: expected a list of packed entries`);
-    const elements = (entries as Uint8Array[]).map((packed, j) => unpackElement(unpackValue(packed, fail, `entry ${j} of ${what}`), (why) => fail(`entry ${j} of ${what} is malformed: ${why}`)));
+    const elements: ChannelStateElement[] = [];
+    (entries as Uint8Array[]).forEach((packed, j) => {
+      const entry = unpackValue(packed, fail, `entry ${j} of ${what}`);
+      const malformed = (why: string): never => fail(`entry ${j} of ${what} is malformed: ${why}`);
+      if (reader.version === 1) {
+        elements.push(unpackElement(entry, malformed));
+        return;
+      }
+      if (!Array.isArray(entry)) malformed('expected a list of elements');
+      for (const e of entry as unknown[]) elements.push(unpackElement(e, malformed));
+    });
     return { gate, channel, elements };
   });
 }

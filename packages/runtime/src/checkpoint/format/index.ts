@@ -2,5 +2,5 @@
 export { encodeKeyedStateFile, decodeKeyedStateFile } from './keyed-state-file';
 export { encodeOperatorStateFile, decodeOperatorStateFile } from './operator-state-file';
 export { encodeCheckpointMetadata, decodeCheckpointMetadata } from './checkpoint-metadata-file';
-export { encodeChannelStateFile, decodeChannelStateFile, packChannelStateElement } from './channel-state-file';
-export type { ChannelState, ChannelStateElement } from './channel-state-file';
+export { encodeChannelStateFile, decodeChannelStateFile, channelStateTuple, packChannelStateBatch } from './channel-state-file';
+export type { ChannelState, ChannelStateElement, ChannelStateTuple } from './channel-state-file';
