@@ -16,7 +16,7 @@ import type { JobDetailsInfo } from '@flott/runtime';
 type CheckpointStatisticsEntry = NonNullable<JobDetailsInfo['checkpoints']>['history'][number];
 import { fmtRate, median, runBenchJob } from './run-job';
 
-const QUERIES = (process.env.FLOTT_BENCH_CHECKPOINTED_QUERIES ?? 'q5,q8,q9').split(',').map((q) => q.trim());
+const QUERIES = (process.env.FLOTT_BENCH_CHECKPOINTED_QUERIES ?? 'q5,q8,q9').split(',').map((q) => q.trim()).filter((q) => q !== '');
 const INTERVAL = process.env.FLOTT_BENCH_CHECKPOINT_INTERVAL ?? '10 s';
 const RUN_SECONDS = Number(process.env.FLOTT_BENCH_CHECKPOINTED_SECONDS ?? 25);
 const WARMUP_EVENTS = 300_000;
