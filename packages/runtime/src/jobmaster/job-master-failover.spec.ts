@@ -167,12 +167,14 @@ describe('JobMaster failover', () => {
       expect(busy.slotRequests.map((r) => r.jobId)).toEqual(['other-job', 'other-job']);
     });
 
-    it('fails at once when a cluster that cannot grow has fewer slots than the job needs', async () => {
+    it('fails at once when a cluster that cannot grow has fewer slots than the job needs, whatever the restart strategy allows', async () => {
       await cp.addTaskExecutor('tm-1', 1);
-      const run = new TestingJobMasterRun(cp);
+      // Checkpointing's default strategy restarts without end: a restart cannot make slots appear.
+      const run = new TestingJobMasterRun(cp, { restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(Number.MAX_SAFE_INTEGER) });
       run.jobMaster.start();
       await cp.settle();
       expect(run.statusTransitions).toEqual(['CREATED -> RUNNING', 'RUNNING -> FAILING', 'FAILING -> FAILED']);
+      expect(run.results[0].error?.message).toMatch(/^Job failed \(a restart cannot fix this, so none was tried\): Job .* needs 2 slot/);
       expect(run.results[0].error?.cause).toMatchObject({
         code: 'NOT_ENOUGH_SLOTS',
         message:

@@ -53,6 +53,18 @@ export class NotEnoughSlotsError extends FlottError {
   }
 }
 
+/**
+ * Failures no restart can fix (Flink's ThrowableType.NonRecoverableError): the job fails at once,
+ * whatever the restart strategy allows. Too few slots in a cluster that cannot start TaskManagers
+ * (the embedded MiniCluster) would otherwise restart forever under checkpointing's default strategy.
+ */
+const NON_RECOVERABLE = new Set(['NOT_ENOUGH_SLOTS']);
+
+function isNonRecoverable(cause: Error): boolean {
+  const code = (cause as Partial<FlottError>).code;
+  return code !== undefined && NON_RECOVERABLE.has(code);
+}
+
 export interface JobMasterOptions {
   readonly submission: JobSubmission;
   readonly configuration: Configuration;
@@ -418,12 +430,15 @@ export class JobMaster implements JobMasterGateway {
     this.checkpointing.onFailure(global ? cause.message : `task ${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism}) failed`);
     const backoff = this.opts.restartBackoffStrategy;
     backoff.notifyFailure(cause);
-    if (!backoff.canRestart()) {
+    const nonRecoverable = isNonRecoverable(cause);
+    if (nonRecoverable || !backoff.canRestart()) {
       this.log.info(
         { task: vertex.jobVertex.name, subtask: vertex.subtaskIndex, restartStrategy: backoff.describe() },
-        `Restart strategy ${backoff.describe()} allows no more restarts; failing job ${this.jobId}.`,
+        nonRecoverable
+          ? `A restart cannot fix this failure; failing job ${this.jobId}.`
+          : `Restart strategy ${backoff.describe()} allows no more restarts; failing job ${this.jobId}.`,
       );
-      this.graph.transitionJobStatus(JobStatus.FAILING, this.rootCause(cause, serialized, backoff.describe()));
+      this.graph.transitionJobStatus(JobStatus.FAILING, this.rootCause(cause, serialized, nonRecoverable ? undefined : backoff.describe()));
       this.cancelVertices(this.graph.getAllExecutionVertices());
       return;
     }
@@ -445,11 +460,14 @@ export class JobMaster implements JobMasterGateway {
     };
   }
 
-  private rootCause(cause: Error, serialized: SerializedError | undefined, strategy: string): Error {
+  /** `strategy` undefined: the failure is non-recoverable, no restart was tried. */
+  private rootCause(cause: Error, serialized: SerializedError | undefined, strategy: string | undefined): Error {
     const reason = this.opts.restartStrategyDefaultReason;
-    const restart = reason
-      ? `restart strategy ${strategy}, ${reason}, allows no more restarts; set restart-strategy.type to choose another`
-      : `restart strategy ${strategy} allows no more restarts`;
+    const restart = strategy === undefined
+      ? 'a restart cannot fix this, so none was tried'
+      : reason
+        ? `restart strategy ${strategy}, ${reason}, allows no more restarts; set restart-strategy.type to choose another`
+        : `restart strategy ${strategy} allows no more restarts`;
     return new FlottError('JOB_FAILED', `Job failed (${restart}): ${cause.message}`, {
       jobId: this.jobId,
     }, { cause: serialized ? deserializeError(serialized) : cause });
