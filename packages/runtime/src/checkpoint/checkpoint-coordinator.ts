@@ -6,7 +6,7 @@ import type { Cancellable, Scheduler } from '../time/clock';
 import type { CheckpointSettings } from './checkpointing-settings';
 import { encodeCheckpointMetadata } from './format';
 import { SharedStateRegistry } from './shared-state-registry';
-import type { CheckpointMetadata, OperatorSubtaskState, SnapshotType, StreamStateHandle, TaskStateSnapshot } from '../snapshot/snapshot-data';
+import type { CheckpointMetadata, OperatorSubtaskState, PostCheckpointAction, SnapshotType, StreamStateHandle, TaskStateSnapshot } from '../snapshot/snapshot-data';
 
 /**
  * The barrier's alignment (Flink's CheckpointOptions.AlignmentType): savepoints always align (Flink's
@@ -25,8 +25,11 @@ export interface CheckpointTask {
   readonly subtaskIndex: number;
   /** Sources get the trigger; the others get the barrier in-band. */
   readonly isSource: boolean;
-  /** `alignedTimeoutMs` as the barrier carries it (network/buffer-format.ts): < 0 aligned, 0 unaligned, > 0 switches after. */
-  trigger(checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void>;
+  /**
+   * `alignedTimeoutMs` as the barrier carries it (network/buffer-format.ts): < 0 aligned, 0 unaligned,
+   * > 0 switches after; `postCheckpointAction` on a stop-with-savepoint's synchronous savepoint.
+   */
+  trigger(checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number, postCheckpointAction?: PostCheckpointAction): Promise<void>;
   notify(checkpointId: number, completed: boolean): Promise<void>;
 }
 
@@ -234,9 +237,12 @@ export class CheckpointCoordinator {
 
   /**
    * Starts a checkpoint now; resolves when it completed, rejects when it could not start or was
-   * aborted. Savepoints (`type` SAVEPOINT) go to `targetDirectory` and are never subsumed or discarded.
+   * aborted. Savepoints (`type` SAVEPOINT) go to `targetDirectory` and are never subsumed or discarded;
+   * with `postCheckpointAction` it is a stop-with-savepoint's synchronous savepoint, which the barrier
+   * carries to every task.
    */
-  async triggerCheckpoint(type: SnapshotType, targetDirectory?: string): Promise<CompletedCheckpoint> {
+  async triggerCheckpoint(type: SnapshotType, targetDirectory?: string, postCheckpointAction?: PostCheckpointAction): Promise<CompletedCheckpoint> {
+    if (postCheckpointAction && type !== 'SAVEPOINT') throw new Error('Assertion failed: only savepoints stop the job');
     if (this.stopped) throw new FlottError('CHECKPOINT_COORDINATOR_SHUT_DOWN', 'The checkpoint coordinator is shut down');
     const tasks = this.opts.context.runningTasks();
     if (typeof tasks === 'string') throw new FlottError('CHECKPOINT_NOT_TRIGGERED', `Checkpoint not triggered: ${tasks}`);
@@ -285,7 +291,7 @@ export class CheckpointCoordinator {
     const alignedTimeoutMs = alignmentOf(type, this.opts.settings);
     for (const t of tasks) {
       if (!t.isSource) continue;
-      t.trigger(checkpointId, timestamp, location.pointer, alignedTimeoutMs).catch((e: unknown) => {
+      t.trigger(checkpointId, timestamp, location.pointer, alignedTimeoutMs, postCheckpointAction).catch((e: unknown) => {
         this.abort(checkpointId, new CheckpointDeclinedError(checkpointId, `the trigger did not reach a source task`, e), false);
       });
     }

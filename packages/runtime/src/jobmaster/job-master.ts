@@ -176,7 +176,7 @@ export class JobMaster implements JobMasterGateway {
         vertexId: v.jobVertex.id,
         subtaskIndex: v.subtaskIndex,
         isSource: v.jobVertex.inputs.length === 0,
-        trigger: (id, ts, location, alignedTimeoutMs) => gateway.triggerCheckpoint(attemptId, id, ts, location, alignedTimeoutMs),
+        trigger: (id, ts, location, alignedTimeoutMs, action) => gateway.triggerCheckpoint(attemptId, id, ts, location, alignedTimeoutMs, action),
         notify: (id, completed) => gateway.notifyCheckpoint(attemptId, id, completed),
       });
     }

@@ -1,5 +1,5 @@
 import type { SerializedError } from '@flott/core';
-import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
+import type { PostCheckpointAction, TaskStateSnapshot } from '../snapshot/snapshot-data';
 import type { JobGraph } from '../deployment/job-graph';
 import type { ExecutionState, JobStatus } from '../execution/execution-state';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
@@ -120,9 +120,10 @@ export interface TaskExecutorGateway {
   getBlobAddress(): Promise<string>;
   /**
    * Starts checkpoint `checkpointId` at a source task (the barrier flows from there, carrying `location`
-   * and `alignedTimeoutMs`: < 0 aligned, 0 unaligned, > 0 aligned until that long after `timestamp`).
+   * and `alignedTimeoutMs`: < 0 aligned, 0 unaligned, > 0 aligned until that long after `timestamp`;
+   * `postCheckpointAction` when it is a stop-with-savepoint's synchronous savepoint).
    */
-  triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void>;
+  triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number, postCheckpointAction?: PostCheckpointAction): Promise<void>;
   /** The checkpoint completed (`completed`) or was aborted: the task's operators are told. */
   notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void>;
   /**
