@@ -127,6 +127,8 @@ interface PendingCheckpoint {
   readonly checkpointId: number;
   readonly timestamp: number;
   readonly type: SnapshotType;
+  /** Set on a stop-with-savepoint's synchronous savepoint. */
+  readonly postCheckpointAction?: PostCheckpointAction;
   readonly location: CheckpointLocation;
   readonly tasks: ReadonlyMap<string, CheckpointTask>;
   readonly acks: Map<string, TaskStateSnapshot>;
@@ -275,6 +277,7 @@ export class CheckpointCoordinator {
         checkpointId,
         timestamp,
         type,
+        postCheckpointAction,
         location,
         tasks: new Map(tasks.map((t) => [t.attemptId, t])),
         acks: new Map(),
@@ -456,7 +459,9 @@ export class CheckpointCoordinator {
     this.discardAborted(p.location);
     this.discardShared(this.sharedState.release(checkpointId));
     p.completion.reject(cause);
-    if (!countsAsFailure) return;
+    // A failed stop-with-savepoint is the stopping client's failure, not the job's: a suspended task goes
+    // on by itself, a drained one fails (Flink fails the job over in both cases; here SUSPEND needs not).
+    if (!countsAsFailure || p.postCheckpointAction) return;
     this.consecutiveFailures++;
     const tolerable = this.opts.settings.tolerableFailures;
     if (this.consecutiveFailures > tolerable) {

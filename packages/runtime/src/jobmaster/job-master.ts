@@ -41,6 +41,7 @@ import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 import { JobCheckpointing, type CheckpointServices } from './job-checkpointing';
 import { JobCoordinators, type OperatorCoordinatorProvider } from './job-coordinators';
+import { stopWithSavepoint } from './stop-with-savepoint';
 
 export class NotEnoughSlotsError extends FlottError {
   constructor(jobId: string, needed: number, total: number) {
@@ -101,6 +102,7 @@ export class JobMaster implements JobMasterGateway {
   /** Vertices being canceled for a restart, and what to do once they all are terminal. */
   private pendingRestart?: { vertices: Set<ExecutionVertexId>; then: () => void };
   private terminalResult?: JobResultInfo;
+  private stopping = false;
   /** Settles once what the ended job leaves behind (retained checkpoints it does not keep) is cleaned up. */
   private cleanedUp: Promise<void> = Promise.resolve();
   private runningSince = 0;
@@ -316,6 +318,17 @@ export class JobMaster implements JobMasterGateway {
   /** See DispatcherGateway#triggerSavepoint; only while every task runs. */
   triggerSavepoint(targetDirectory?: string): Promise<string> {
     return this.checkpointing.triggerSavepoint(targetDirectory);
+  }
+
+  /** See DispatcherGateway#stopWithSavepoint; only while every task runs, one stop at a time. */
+  async stopWithSavepoint(drain: boolean, targetDirectory?: string): Promise<string> {
+    if (this.stopping) throw new FlottError('STOP_WITH_SAVEPOINT_IN_PROGRESS', `Job ${this.jobId} is already being stopped with a savepoint`, { jobId: this.jobId });
+    this.stopping = true;
+    try {
+      return await stopWithSavepoint(this.graph, () => this.checkpointing.stopWithSavepoint(drain, targetDirectory));
+    } finally {
+      this.stopping = false;
+    }
   }
 
   pollCollected(): CollectedBatch {

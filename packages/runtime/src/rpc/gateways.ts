@@ -219,6 +219,13 @@ export interface DispatcherGateway {
    * when undefined); resolves with its path once it completed (Flink's triggerSavepoint).
    */
   triggerSavepoint(jobId: string, targetDirectory?: string): Promise<string>;
-  /** A savepoint, then the job is stopped (canceled once the savepoint completed); resolves with its path. */
-  stopWithSavepoint(jobId: string, targetDirectory?: string): Promise<string>;
+  /**
+   * Stops the job with a synchronous savepoint (Flink's stop-with-savepoint): the sources emit nothing
+   * after its barrier, every task waits for its completion (sinks commit up to it) and finishes, and
+   * the job ends FINISHED; resolves with the savepoint's path then. `drain` (Flink's --drain,
+   * advanceToEndOfEventTime) first ends event time (MAX_WATERMARK) and runs every operator's
+   * endInput/finish before the barrier. When the savepoint fails, the job keeps running and the call
+   * rejects with STOP_WITH_SAVEPOINT_FAILED.
+   */
+  stopWithSavepoint(jobId: string, targetDirectory?: string, drain?: boolean): Promise<string>;
 }
