@@ -14,23 +14,6 @@ import * as path from 'node:path';
 import { committedLines, expectedLines, KEYS, runCheckpointJob } from './checkpoint-job-results';
 import { lastJsonLine, runFlott } from './run-cli';
 
-/** The lines the checkpoint job commits for the values 0..count-1 (as expectedLines, for a prefix). */
-function linesForPrefix(count: number): string[] {
-  const lines: string[] = [];
-  const sums = new Map<number, number>();
-  const windows = new Map<string, number>();
-  for (let v = 0; v < count; v++) {
-    const key = v % KEYS;
-    const sum = (sums.get(key) ?? 0) + v;
-    sums.set(key, sum);
-    lines.push(`sum ${key} ${v} ${sum}`);
-    const w = `${key} ${Math.floor(v / 100) * 100}`;
-    windows.set(w, (windows.get(w) ?? 0) + v);
-  }
-  for (const [w, s] of windows) lines.push(`window ${w} ${s}`);
-  return lines.sort();
-}
-
 /** Whether the committed running sums of each key are its first values, without a gap (records after the barrier were not). */
 function sumsArePrefixesPerKey(lines: readonly string[]): boolean {
   const values = new Map<number, number[]>();
@@ -85,7 +68,7 @@ describe('stop-with-savepoint: the job ends FINISHED, sinks committed up to the 
     expect(read).toBeGreaterThanOrEqual(1000);
     expect(read).toBeLessThan(4000);
     // The sums of the values read, and the windows over exactly those values, partial last ones included.
-    expect(committed).toEqual(linesForPrefix(read));
+    expect(committed).toEqual(expectedLines(false, read));
   });
 
   describe('a unified source (FLIP-27)', () => {
