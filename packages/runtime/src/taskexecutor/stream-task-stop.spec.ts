@@ -14,8 +14,9 @@ import { TestingTaskEnvironment } from '../testing/testing-task-environment';
 import { StreamTask } from './stream-task';
 
 /**
- * Registers an event-time timer at value × 100 per record (a stand-in for a window's end) and logs,
- * in order, the records, the timers that fired, finish (endInput), snapshots and notifications.
+ * Registers an event-time timer at value × 100 per record (a stand-in for a window's end) and a
+ * processing-time timer 500 ms on, and logs, in order, the records, the timers that fired, finish
+ * (endInput), snapshots and notifications.
  */
 class EventTimeLogger extends AbstractStreamOperator<string> implements OneInputStreamOperator<number, string> {
   readonly log: string[] = [];
@@ -24,12 +25,13 @@ class EventTimeLogger extends AbstractStreamOperator<string> implements OneInput
   override open(): void {
     this.timers = this.env.timeServiceManager!.getInternalTimerService<null>('windows', {
       onEventTime: (t) => this.log.push(`fire ${t.timestamp}`),
-      onProcessingTime: () => undefined,
+      onProcessingTime: (t) => this.log.push(`processing-time ${t.timestamp}`),
     });
   }
 
   processElement(value: number): void {
     this.timers.registerEventTimeTimer(null, value * 100);
+    this.timers.registerProcessingTimeTimer(null, this.timers.currentProcessingTime() + 500);
     this.log.push(`record ${value}`);
   }
 
@@ -79,8 +81,10 @@ async function runningPipeline(env: TestingTaskEnvironment) {
   env.clock.advance(100);
   await settle();
   expect(op.log).toEqual(['record 1', 'record 2']);
+  // The records reached the operator with the buffer timeout's flush, at the clock's time now.
+  const timersDueAt = env.clock.currentTimeMillis() + 500;
   const stop = (action: PostCheckpointAction) => tasks[0].triggerCheckpoint({ checkpointId: 1, timestamp: 1, location: 'mem://job/savepoint-1', alignedTimeoutMs: -1, postCheckpointAction: action });
-  return { source, op, tasks, tdds, running, stop };
+  return { source, op, tasks, tdds, running, stop, timersDueAt };
 }
 
 describe('StreamTask stop-with-savepoint', () => {
@@ -95,7 +99,8 @@ describe('StreamTask stop-with-savepoint', () => {
     stop('SUSPEND');
     await settle();
     expect(env.checkpointAcks.map((a) => [a.attemptId, a.checkpointId])).toEqual([[tdds[0].attemptId, 1], [tdds[1].attemptId, 1]]);
-    // Records the source holds are not polled any more; the tasks still run, waiting for the outcome.
+    // Records the source holds are not polled any more, processing-time timers that came due are held;
+    // the tasks still run, waiting for the outcome.
     source.add(3);
     await settle();
     env.clock.advance(1_000);
@@ -105,7 +110,7 @@ describe('StreamTask stop-with-savepoint', () => {
 
     for (const t of tasks) t.notifyCheckpointComplete(1);
     await expect(running).resolves.toEqual([E.FINISHED, E.FINISHED]);
-    // No end of event time (the timers did not fire) and no finish: the savepoint holds them.
+    // No end of event time (the timers did not fire), no processing-time timer, no finish: the savepoint holds them.
     expect(op.log).toEqual(['record 1', 'record 2', 'snapshot', 'complete 1']);
   });
 
@@ -121,18 +126,22 @@ describe('StreamTask stop-with-savepoint', () => {
   });
 
   it('SUSPEND whose savepoint was aborted: the tasks go on processing', async () => {
-    const { source, op, tasks, running, stop } = await runningPipeline(env);
+    const { source, op, tasks, running, stop, timersDueAt } = await runningPipeline(env);
     stop('SUSPEND');
     await settle();
+    env.clock.advance(500);
+    await settle();
+    expect(op.log).toEqual(['record 1', 'record 2', 'snapshot']);
     source.add(3);
     for (const t of tasks) t.notifyCheckpointAborted(1);
     await settle();
     env.clock.advance(100);
     await settle();
-    expect(op.log).toEqual(['record 1', 'record 2', 'snapshot', 'aborted 1', 'record 3']);
+    // The held processing-time timers fire once the task goes on.
+    expect(op.log).toEqual(['record 1', 'record 2', 'snapshot', 'aborted 1', `processing-time ${timersDueAt}`, `processing-time ${timersDueAt}`, 'record 3']);
     source.endInput();
     await expect(running).resolves.toEqual([E.FINISHED, E.FINISHED]);
-    expect(op.log.slice(5)).toEqual(['fire 100', 'fire 200', 'fire 300', 'finish']);
+    expect(op.log.slice(7)).toEqual(['fire 100', 'fire 200', 'fire 300', 'finish']);
   });
 
   it('TERMINATE whose savepoint was aborted: the drained tasks fail (the job fails over)', async () => {
