@@ -292,10 +292,7 @@ export class StreamTask {
         // Stopped with a savepoint: the inputs end here, unread end-of-partitions and all.
         for (const g of this.gates) g.gate.release();
       } else {
-        this.chain.quiesceProcessingTime();
-        await this.drainTimers();
-        this.throwIfCanceled();
-        for (const m of this.chain.members) await m.operator.finish();
+        await this.finishOperators();
       }
       this.throwIfCanceled();
       for (const { partition } of this.partitions.values()) partition.finish();
@@ -365,10 +362,7 @@ export class StreamTask {
     const drain = barrier.postCheckpointAction === 'TERMINATE';
     if (drain) {
       if (isSourceOperator(chain.head.operator)) chain.head.output?.emitWatermark(MAX_WATERMARK);
-      chain.quiesceProcessingTime();
-      await this.drainTimers();
-      this.throwIfCanceled();
-      for (const m of chain.members) await m.operator.finish();
+      await this.finishOperators();
       this.throwIfCanceled();
     }
     this.checkpoints.performStop(barrier);
@@ -388,6 +382,15 @@ export class StreamTask {
     this.log.info({ checkpointId: barrier.checkpointId }, `${this.name} goes on processing: the savepoint ${barrier.checkpointId} it was stopping with was aborted.`);
     for (const fn of held) this.runAction(fn);
     return false;
+  }
+
+  /** End of input: no processing-time timer fires any more, pending event-time timers do, then every operator finishes. */
+  private async finishOperators(): Promise<void> {
+    const chain = this.chain!;
+    chain.quiesceProcessingTime();
+    await this.drainTimers();
+    this.throwIfCanceled();
+    for (const m of chain.members) await m.operator.finish();
   }
 
   /** Triggers that arrived after the input ended are declined (the task no longer takes part). */
