@@ -302,4 +302,16 @@ describe('CheckpointCoordinator', () => {
     expect(failures).toEqual([]);
     await expect(c.triggerCheckpoint('CHECKPOINT', undefined, 'TERMINATE')).rejects.toThrow('Assertion failed: only savepoints stop the job');
   });
+
+  it('aborts a pending checkpoint once a task that has not acknowledged it finished, not one it acknowledged', async () => {
+    const c = coordinator();
+    const first = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    c.receiveAcknowledge({ attemptId: 'src-0', checkpointId: 1, state: {} });
+    c.taskFinished('src-0', 'Source (1/2)');
+    expect(c.numberOfPendingCheckpoints()).toBe(1);
+    c.taskFinished('src-1', 'Source (2/2)');
+    await expect(first).rejects.toThrow('Checkpoint 1 was declined: task Source (2/2) finished before it took part');
+    expect(failures).toEqual([]);
+  });
 });

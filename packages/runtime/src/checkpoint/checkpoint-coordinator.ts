@@ -347,6 +347,20 @@ export class CheckpointCoordinator {
     this.abort(decline.checkpointId, new CheckpointDeclinedError(decline.checkpointId, cause.message, cause), decline.countsAsFailure);
   }
 
+  /**
+   * Attempt `attemptId` finished: a pending checkpoint it has not acknowledged can no longer complete
+   * (its trigger or barrier came too late, or the decline was lost with the ended task), so it is
+   * aborted now instead of expiring; not counted as a checkpoint failure. A stop-with-savepoint's
+   * tasks that wait for the outcome go on.
+   */
+  taskFinished(attemptId: string, taskName: string): void {
+    for (const p of [...this.pending.values()]) {
+      if (p.tasks.has(attemptId) && !p.acks.has(attemptId)) {
+        this.abort(p.checkpointId, new CheckpointDeclinedError(p.checkpointId, `task ${taskName} finished before it took part`), false);
+      }
+    }
+  }
+
   /** Aborts every pending checkpoint (the job fails over or ends); not counted as checkpoint failures. */
   abortPendingCheckpoints(reason: string): void {
     for (const id of [...this.pending.keys()]) this.abort(id, new CheckpointDeclinedError(id, reason), false);

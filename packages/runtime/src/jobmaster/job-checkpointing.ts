@@ -153,6 +153,11 @@ export class JobCheckpointing {
     return this.coordinatorInstance;
   }
 
+  /** A task finished: pending checkpoints it did not acknowledge cannot complete any more. */
+  onTaskFinished(attemptId: string, taskName: string): void {
+    this.coordinatorInstance?.taskFinished(attemptId, taskName);
+  }
+
   /** A task failed: pending checkpoints cannot complete any more. */
   onFailure(reason: string): void {
     this.coordinatorInstance?.abortPendingCheckpoints(reason);

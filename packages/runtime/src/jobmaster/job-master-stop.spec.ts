@@ -95,6 +95,19 @@ describe('JobMaster stop-with-savepoint', () => {
     );
   });
 
+  it('a source that finishes before it took part (its input ended first) aborts the savepoint at once; the tasks are told, the call rejects', async () => {
+    const stopping = r.jobMaster.stopWithSavepoint(false, '/sp');
+    await cp.settle();
+    const [source0] = te.submittedTasks;
+    await te.reportTaskState(source0.attemptId, E.FINISHED);
+    const failure = await stopping.catch((e: unknown) => e as Error);
+    expect(failure.message).toBe(
+      `Stopping job ${JOB_GRAPH.jobId} with a savepoint failed: the savepoint failed: Checkpoint 1 was declined: task Source: numbers (1/2) finished before it took part; the job keeps running`,
+    );
+    expect(te.checkpointNotifications).toEqual(te.submittedTasks.map((t) => ({ attemptId: t.attemptId, checkpointId: 1, completed: false })));
+    expect(r.status).toBe(JobStatus.RUNNING);
+  });
+
   it('refuses a second stop while one is in progress', async () => {
     const first = r.jobMaster.stopWithSavepoint(false);
     first.catch(() => undefined);

@@ -274,6 +274,9 @@ export class JobMaster implements JobMasterGateway {
     if (reported === ExecutionState.FAILED || reported === ExecutionState.CANCELED) {
       this.coordinators.attemptFailed(vertex.jobVertex.id, vertex.subtaskIndex, execution.attemptId);
     }
+    if (reported === ExecutionState.FINISHED) {
+      this.checkpointing.onTaskFinished(execution.attemptId, `${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism})`);
+    }
     if (reported === ExecutionState.FINISHED && update.accumulators) {
       for (const [k, v] of Object.entries(update.accumulators)) {
         this.accumulators.set(k, this.accumulators.has(k) ? mergeAccumulatorValues(this.accumulators.get(k), v) : v);

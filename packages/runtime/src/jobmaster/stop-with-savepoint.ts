@@ -5,14 +5,15 @@ import type { ExecutionGraph } from '../executiongraph/execution-graph';
 /**
  * A stop-with-savepoint did not stop the job. `savepointPath` is set when the savepoint itself
  * completed (then it is consistent, but a task failed before it finished, so the job fails over);
- * without it the savepoint failed and the job goes on running (as Flink's).
+ * without it the savepoint failed and the job goes on (as Flink's), unless it was ending anyway
+ * (`jobStatus`, when not RUNNING).
  */
 export class StopWithSavepointFailedError extends FlottError {
-  constructor(jobId: string, reason: string, savepointPath?: string, cause?: unknown) {
+  constructor(jobId: string, reason: string, savepointPath?: string, cause?: unknown, jobStatus: JobStatus = JobStatus.RUNNING) {
     super(
       'STOP_WITH_SAVEPOINT_FAILED',
       savepointPath === undefined
-        ? `Stopping job ${jobId} with a savepoint failed: ${reason}; the job keeps running`
+        ? `Stopping job ${jobId} with a savepoint failed: ${reason}; ${jobStatus === JobStatus.RUNNING ? 'the job keeps running' : `the job is ${jobStatus}`}`
         : `Stopping job ${jobId} with a savepoint failed: the savepoint at ${savepointPath} completed, but ${reason}`,
       { jobId, ...(savepointPath === undefined ? {} : { savepointPath }) },
       cause === undefined ? undefined : { cause },
@@ -45,7 +46,7 @@ export async function stopWithSavepoint(graph: ExecutionGraph, takeSavepoint: ()
     try {
       path = await takeSavepoint();
     } catch (e) {
-      throw new StopWithSavepointFailedError(jobId, `the savepoint failed: ${(e as Error).message}`, undefined, e);
+      throw new StopWithSavepointFailedError(jobId, `the savepoint failed: ${(e as Error).message}`, undefined, e, graph.state);
     }
     const outcome = await ended;
     if ('status' in outcome && outcome.status === JobStatus.FINISHED) return path;
