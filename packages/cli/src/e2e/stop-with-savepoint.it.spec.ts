@@ -24,6 +24,13 @@ function sumsArePrefixesPerKey(lines: readonly string[]): boolean {
   return [...values].every(([key, vs]) => vs.sort((a, b) => a - b).every((v, i) => v === key + i * KEYS));
 }
 
+/**
+ * The runs that stop go slower than the others (records per second), so that on a loaded machine the
+ * stop still comes long before the sources' end (a stop after a source finished fails, as it should).
+ */
+const STOPPED_RATE = 1000;
+const FLIP27_STOPPED_RATE = 500;
+
 describe('stop-with-savepoint: the job ends FINISHED, sinks committed up to the savepoint', () => {
   let out: string;
   let savepoints: string;
@@ -38,7 +45,7 @@ describe('stop-with-savepoint: the job ends FINISHED, sinks committed up to the 
   });
 
   it('without drain: nothing after the barrier, no window fired early, and the restored run adds exactly the rest', async () => {
-    const first = await runCheckpointJob({ parallelism: 2, failAfter: 0, out, jobArgs: ['--savepoint-after', '1000', '--savepoint-dir', savepoints] });
+    const first = await runCheckpointJob({ parallelism: 2, failAfter: 0, out, rate: STOPPED_RATE, jobArgs: ['--savepoint-after', '1000', '--savepoint-dir', savepoints] });
     expect(first.code).toBe(0);
     const { savepoint, status } = lastJsonLine<{ savepoint: string; status: string }>(first);
     expect(status).toBe('FINISHED');
@@ -58,7 +65,7 @@ describe('stop-with-savepoint: the job ends FINISHED, sinks committed up to the 
   });
 
   it('with drain: every window of what was read is committed (event time ended), and the job ends FINISHED', async () => {
-    const r = await runCheckpointJob({ parallelism: 2, failAfter: 0, out, jobArgs: ['--savepoint-after', '1000', '--savepoint-dir', savepoints, '--drain'] });
+    const r = await runCheckpointJob({ parallelism: 2, failAfter: 0, out, rate: STOPPED_RATE, jobArgs: ['--savepoint-after', '1000', '--savepoint-dir', savepoints, '--drain'] });
     expect(r.code).toBe(0);
     const { savepoint, status } = lastJsonLine<{ savepoint: string; status: string }>(r);
     expect(status).toBe('FINISHED');
@@ -74,9 +81,9 @@ describe('stop-with-savepoint: the job ends FINISHED, sinks committed up to the 
   describe('a unified source (FLIP-27)', () => {
     const JOB = 'packages/cli/test-jobs/source-jobs.ts';
     const N = 4000;
-    const runSources = (parallelism: number, extra: string[], jobArgs: string[]) =>
+    const runSources = (parallelism: number, extra: string[], jobArgs: string[], rate = 2000) =>
       runFlott(['run', '-q', '-p', String(parallelism), '-D', 'taskmanager.numberOfTaskSlots=4', '-D', 'execution.checkpointing.interval=100 ms',
-        ...extra, JOB, '--n', String(N), '--rate', '2000', ...jobArgs], 120_000);
+        ...extra, JOB, '--n', String(N), '--rate', String(rate), ...jobArgs], 120_000);
     const finals = (stdout: string) => stdout.split('\n').map((l) => /final (\d+) (\d+) (\d+) attempt/.exec(l)).filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ key: Number(m[1]), sum: Number(m[2]), count: Number(m[3]) })).sort((a, b) => a.key - b.key);
     const expectedFinals = () => Array.from({ length: KEYS }, (_, key) => {
@@ -89,7 +96,7 @@ describe('stop-with-savepoint: the job ends FINISHED, sinks committed up to the 
     it('drain fires the end-of-time timers of what was read; restored from that savepoint, the state goes on to the full sums', async () => {
       const markers = path.join(out, 'markers');
       fs.mkdirSync(markers);
-      const first = await runSources(2, [], ['--savepoint-after', '300', '--savepoint-dir', savepoints, '--marker-dir', markers, '--drain']);
+      const first = await runSources(2, [], ['--savepoint-after', '300', '--savepoint-dir', savepoints, '--marker-dir', markers, '--drain'], FLIP27_STOPPED_RATE);
       expect(first.code).toBe(0);
       const { savepoint, status } = lastJsonLine<{ savepoint: string; status: string }>(first);
       expect(status).toBe('FINISHED');
@@ -107,7 +114,7 @@ describe('stop-with-savepoint: the job ends FINISHED, sinks committed up to the 
     it('without drain nothing fires; restored, exactly the uninterrupted sums', async () => {
       const markers = path.join(out, 'markers');
       fs.mkdirSync(markers);
-      const first = await runSources(2, [], ['--savepoint-after', '300', '--savepoint-dir', savepoints, '--marker-dir', markers]);
+      const first = await runSources(2, [], ['--savepoint-after', '300', '--savepoint-dir', savepoints, '--marker-dir', markers], FLIP27_STOPPED_RATE);
       expect(first.code).toBe(0);
       const { savepoint, status } = lastJsonLine<{ savepoint: string; status: string }>(first);
       expect(status).toBe('FINISHED');
