@@ -314,4 +314,32 @@ describe('CheckpointCoordinator', () => {
     await expect(first).rejects.toThrow('Checkpoint 1 was declined: task Source (2/2) finished before it took part');
     expect(failures).toEqual([]);
   });
+
+  it('counts a periodic checkpoint toward max-concurrent already while its operator coordinators snapshot', async () => {
+    const snapshots: Array<() => void> = [];
+    const c = new CheckpointCoordinator({
+      jobId: 'job-1', settings: SETTINGS, storage, completedStore: store, idCounter: store, clock, scheduler: clock, log: SILENT_LOGGER,
+      context: {
+        runningTasks: () => running,
+        operators: [],
+        failJob: (cause) => failures.push(cause),
+        operatorCoordinators: {
+          snapshot: () => new Promise((resolve) => snapshots.push(() => resolve(new Map()))),
+          triggered: () => undefined,
+          completed: () => undefined,
+        },
+      },
+    });
+    c.startCheckpointScheduler();
+    for (let i = 0; i < 5; i++) {
+      clock.advance(1_000);
+      await settle();
+    }
+    expect(snapshots).toHaveLength(1);
+    snapshots[0]();
+    await settle();
+    expect(c.numberOfPendingCheckpoints()).toBe(1);
+    expect(calls.triggers.map((t) => t[1])).toEqual([1, 1]);
+    c.stopCheckpointScheduler();
+  });
 });

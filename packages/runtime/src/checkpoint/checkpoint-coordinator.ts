@@ -161,7 +161,8 @@ export class CheckpointCoordinator {
   private periodic: Cancellable | undefined;
   private lastCompletionTime = Number.NEGATIVE_INFINITY;
   private consecutiveFailures = 0;
-  private triggering = false;
+  /** Triggers between their start and their pending entry (ids, locations, coordinator snapshots): periodic ones wait. */
+  private triggering = 0;
   private stopped = false;
   private readonly counts = { triggered: 0, completed: 0, failed: 0 };
   /** Completions and discards in flight (shutdown waits for them), and the latest aborted locations (see discardAborted). */
@@ -227,7 +228,7 @@ export class CheckpointCoordinator {
 
   private async triggerPeriodic(): Promise<void> {
     const { settings } = this.opts;
-    if (this.triggering || this.pending.size >= settings.maxConcurrent) return;
+    if (this.triggering > 0 || this.pending.size >= settings.maxConcurrent) return;
     if (this.opts.clock.currentTimeMillis() - this.lastCompletionTime < settings.minPauseMs) return;
     try {
       await this.triggerCheckpoint('CHECKPOINT');
@@ -248,25 +249,26 @@ export class CheckpointCoordinator {
     if (this.stopped) throw new FlottError('CHECKPOINT_COORDINATOR_SHUT_DOWN', 'The checkpoint coordinator is shut down');
     const tasks = this.opts.context.runningTasks();
     if (typeof tasks === 'string') throw new FlottError('CHECKPOINT_NOT_TRIGGERED', `Checkpoint not triggered: ${tasks}`);
-    this.triggering = true;
+    // Until the checkpoint is pending, periodic triggers wait (max-concurrent-checkpoints counts it only from then).
+    this.triggering++;
     let checkpointId: number;
     let location: CheckpointLocation;
+    const coordinators = this.opts.context.operatorCoordinators;
+    let coordinatorStates: ReadonlyMap<string, Uint8Array> = new Map();
     try {
       checkpointId = await this.opts.idCounter.getAndIncrement();
       location = type === 'SAVEPOINT'
         ? await this.opts.storage.initializeSavepointLocation(checkpointId, targetDirectory)
         : await this.opts.storage.initializeLocation(checkpointId);
+      try {
+        if (coordinators) coordinatorStates = await coordinators.snapshot(checkpointId);
+      } catch (e) {
+        coordinators?.triggered(checkpointId);
+        await this.discard(location);
+        throw new CheckpointDeclinedError(checkpointId, `an operator coordinator could not take its snapshot: ${(e as Error).message}`, e);
+      }
     } finally {
-      this.triggering = false;
-    }
-    const coordinators = this.opts.context.operatorCoordinators;
-    let coordinatorStates: ReadonlyMap<string, Uint8Array> = new Map();
-    try {
-      if (coordinators) coordinatorStates = await coordinators.snapshot(checkpointId);
-    } catch (e) {
-      coordinators?.triggered(checkpointId);
-      await this.discard(location);
-      throw new CheckpointDeclinedError(checkpointId, `an operator coordinator could not take its snapshot: ${(e as Error).message}`, e);
+      this.triggering--;
     }
     const timestamp = this.opts.clock.currentTimeMillis();
     const result = new Promise<CompletedCheckpoint>((resolve, reject) => {
