@@ -99,6 +99,10 @@ describe('StreamTask stop-with-savepoint', () => {
     stop('SUSPEND');
     await settle();
     expect(env.checkpointAcks.map((a) => [a.attemptId, a.checkpointId])).toEqual([[tdds[0].attemptId, 1], [tdds[1].attemptId, 1]]);
+    // A checkpoint triggered meanwhile is declined (not counted as a failure): nothing follows the stop's barrier.
+    tasks[0].triggerCheckpoint({ checkpointId: 2, timestamp: 2, location: 'mem://job/chk-2', alignedTimeoutMs: -1 });
+    await settle();
+    expect(env.checkpointDeclines).toEqual([{ attemptId: tdds[0].attemptId, checkpointId: 2, message: 'Checkpoint 2 was aborted: Source (1/1)#0 is not processing', countsAsFailure: false }]);
     // Records the source holds are not polled any more, processing-time timers that came due are held;
     // the tasks still run, waiting for the outcome.
     source.add(3);

@@ -147,7 +147,8 @@ export class StreamTask {
       log: this.log,
       clock: env.clock,
       checkpointing: env.checkpointing,
-      isProcessing: () => this.processing,
+      // A task stopping with a savepoint takes part in no other checkpoint: nothing follows that barrier.
+      isProcessing: () => this.processing && this.stopRequest === undefined,
       outputs: () => [...this.partitions.values()].map((p) => p.partition),
       failAsync: (e) => this.failAsync(e),
       schedule: (delayMs, fn) => this.taskScheduler.schedule(delayMs, fn),
