@@ -100,8 +100,7 @@ describe('JobMaster stop-with-savepoint', () => {
     await cp.settle();
     const [source0] = te.submittedTasks;
     await te.reportTaskState(source0.attemptId, E.FINISHED);
-    const failure = await stopping.catch((e: unknown) => e as Error);
-    expect(failure.message).toBe(
+    await expect(stopping).rejects.toThrow(
       `Stopping job ${JOB_GRAPH.jobId} with a savepoint failed: the savepoint failed: Checkpoint 1 was declined: task Source: numbers (1/2) finished before it took part; the job keeps running`,
     );
     expect(te.checkpointNotifications).toEqual(te.submittedTasks.map((t) => ({ attemptId: t.attemptId, checkpointId: 1, completed: false })));
