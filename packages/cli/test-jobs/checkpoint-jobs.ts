@@ -8,7 +8,8 @@
  *
  * Arguments: --n N (records), --rate R (records per second), --fail-after K (0: no failure),
  * --out DIR (the sink's directory), --parallel-source (see main), --savepoint-after K with
- * --savepoint-dir DIR (stop with a savepoint once K lines are committed; prints its path). Checkpointing comes from the command line
+ * --savepoint-dir DIR (stop with a savepoint once K lines are committed; prints its path and the job status then; --drain drains first).
+ * Checkpointing comes from the command line
  * (-D execution.checkpointing.interval=...), as an operator would set it.
  */
 import * as fs from 'node:fs';
@@ -154,7 +155,8 @@ export default async function main(args: readonly string[]): Promise<void> {
     fs.readdirSync(path.join(out, 'sums')).filter((f) => f.startsWith('part-') && !f.endsWith('.tmp'))
       .reduce((n, f) => n + fs.readFileSync(path.join(out, 'sums', f), 'utf8').split('\n').filter(Boolean).length, 0);
   while (committed() < savepointAfter) await new Promise((r) => setTimeout(r, 10));
-  const savepoint = await client.stopWithSavepoint(false, params.getRequired('savepoint-dir'));
-  process.stdout.write(`${JSON.stringify({ savepoint })}\n`);
+  // --drain: Flink's stop --drain (event time ends, every operator finishes before the savepoint).
+  const savepoint = await client.stopWithSavepoint(params.has('drain'), params.getRequired('savepoint-dir'));
+  process.stdout.write(`${JSON.stringify({ savepoint, status: await client.getJobStatus() })}\n`);
 }
 

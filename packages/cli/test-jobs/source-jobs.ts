@@ -8,7 +8,7 @@
  * Arguments: --n N (records), --rate R (records per second over all readers), --fail-after K (the keyed
  * function of each subtask throws at its K-th record after the first completed checkpoint, in the first
  * attempt), --savepoint-after K with --savepoint-dir DIR and --marker-dir DIR (stop with a savepoint once
- * a keyed subtask has seen K records; prints its path).
+ * a keyed subtask has seen K records; prints its path and the job's status then; --drain drains first).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -89,6 +89,7 @@ export default async function main(args: readonly string[]): Promise<void> {
   }
   const client = await env.executeAsync('unified source job');
   while (fs.readdirSync(markerDir!).length === 0) await new Promise((r) => setTimeout(r, 10));
-  const savepoint = await client.stopWithSavepoint(false, params.getRequired('savepoint-dir'));
-  process.stdout.write(`${JSON.stringify({ savepoint })}\n`);
+  // --drain: Flink's stop --drain (event time ends, every operator finishes before the savepoint).
+  const savepoint = await client.stopWithSavepoint(params.has('drain'), params.getRequired('savepoint-dir'));
+  process.stdout.write(`${JSON.stringify({ savepoint, status: await client.getJobStatus() })}\n`);
 }

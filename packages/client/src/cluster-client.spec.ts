@@ -32,7 +32,7 @@ class TestingDispatcherGateway implements DispatcherGateway {
   readonly blobs = new Map<string, Uint8Array>();
   readonly submissions: JobSubmission[] = [];
   readonly canceled: string[] = [];
-  readonly savepoints: Array<{ jobId: string; directory?: string; stop: boolean }> = [];
+  readonly savepoints: Array<{ jobId: string; directory?: string; stop: boolean; drain?: boolean }> = [];
   runningPolls = 2;
   finalStatus: JobStatus = JobStatus.FINISHED;
   error?: Error;
@@ -73,10 +73,12 @@ class TestingDispatcherGateway implements DispatcherGateway {
     this.savepoints.push({ jobId, directory, stop: false });
     return `${directory ?? '/default'}/savepoint-1`;
   }
-  async stopWithSavepoint(jobId: string, directory?: string): Promise<string> {
-    this.savepoints.push({ jobId, directory, stop: true });
-    this.canceled.push(jobId);
-    return `${directory ?? '/default'}/savepoint-2`;
+  /** The job ends FINISHED, as a stop-with-savepoint ends it. */
+  async stopWithSavepoint(jobId: string, directory?: string, drain?: boolean): Promise<string> {
+    this.savepoints.push({ jobId, directory, stop: true, drain });
+    this.runningPolls = 0;
+    this.finalStatus = JobStatus.FINISHED;
+    return `${directory ?? '/default'}/savepoint-${this.savepoints.length}`;
   }
   private version = 0;
   async pollCollected(): Promise<CollectedBatch> {
@@ -224,17 +226,25 @@ describe('createClientExecutionContext', () => {
     await expect(failing.mainReturned!()).rejects.toThrow(JobExecutionError);
   });
 
-  it('takes savepoints through the JobClient; stopping with one ends the job, which is no failure of main', async () => {
+  it('takes savepoints through the JobClient; stopping with one ends the job FINISHED, which is no failure of main', async () => {
     const dispatcher = new TestingDispatcherGateway({ runningPolls: 1000 });
     const ctx = createClientExecutionContext(options(dispatcher));
     const client = await ctx.executeAsync(streamGraph(), {});
     await expect(client.triggerSavepoint('/sp')).resolves.toBe('/sp/savepoint-1');
-    await expect(client.stopWithSavepoint(true)).rejects.toMatchObject({ code: 'DRAIN_NOT_SUPPORTED' });
     await expect(client.stopWithSavepoint(false)).resolves.toBe('/default/savepoint-2');
     expect(dispatcher.savepoints).toEqual([
       { jobId: 'job-1', directory: '/sp', stop: false },
-      { jobId: 'job-1', directory: undefined, stop: true },
+      { jobId: 'job-1', directory: undefined, stop: true, drain: false },
     ]);
+    await expect(client.getJobExecutionResult()).resolves.toMatchObject({ jobId: 'job-1' });
     await expect(ctx.mainReturned!()).resolves.toBeUndefined();
+  });
+
+  it('stops with a drained savepoint through the JobClient (Flink\'s stopWithSavepoint(true, dir))', async () => {
+    const dispatcher = new TestingDispatcherGateway({ runningPolls: 1000 });
+    const client = await createClientExecutionContext(options(dispatcher)).executeAsync(streamGraph(), {});
+    await expect(client.stopWithSavepoint(true, '/sp')).resolves.toBe('/sp/savepoint-1');
+    expect(dispatcher.savepoints).toEqual([{ jobId: 'job-1', directory: '/sp', stop: true, drain: true }]);
+    await expect(client.getJobExecutionResult()).resolves.toMatchObject({ jobId: 'job-1' });
   });
 });

@@ -1,4 +1,4 @@
-import { FlottError, deserializeError } from '@flott/core';
+import { deserializeError } from '@flott/core';
 import {
   JobExecutionError,
   JobStatus,
@@ -52,12 +52,9 @@ export class ClusterJobClient implements CollectingJobClient {
     return this.opts.dispatcher.triggerSavepoint(this.opts.jobId, savepointDirectory);
   }
 
-  async stopWithSavepoint(advanceToEndOfEventTime: boolean, savepointDirectory?: string): Promise<string> {
-    if (advanceToEndOfEventTime) {
-      throw new FlottError('DRAIN_NOT_SUPPORTED', 'stopWithSavepoint(true, …) (drain: advance to the end of event time) is not supported yet; stop without draining', { jobId: this.opts.jobId });
-    }
-    this.canceledHere = true;
-    return this.opts.dispatcher.stopWithSavepoint(this.opts.jobId, savepointDirectory);
+  /** The job ends FINISHED (see DispatcherGateway#stopWithSavepoint), so its result is a success. */
+  stopWithSavepoint(advanceToEndOfEventTime: boolean, savepointDirectory?: string): Promise<string> {
+    return this.opts.dispatcher.stopWithSavepoint(this.opts.jobId, savepointDirectory, advanceToEndOfEventTime);
   }
 
   getJobExecutionResult(): Promise<CollectingJobExecutionResult> {

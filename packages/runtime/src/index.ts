@@ -32,6 +32,8 @@ export { IllegalStateTransitionError, JobNotFoundError, JobGraphMismatchError, P
   JobExecutionError, KeyGroupOutOfRangeError, CheckpointDataNotFoundError, CorruptCheckpointError, StateSerializationError } from './errors';
 export { StateRestoreError } from './checkpoint/state-assignment';
 export { CheckpointDeclinedError, CheckpointFailuresExceededError } from './checkpoint/checkpoint-coordinator';
+export { StopWithSavepointFailedError } from './jobmaster/stop-with-savepoint';
+export { StopWithSavepointAbortedError } from './taskexecutor/stream-task';
 export { BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, CorruptNetworkBufferError } from './network/network-errors';
 export { CollectSinkError, AsyncSnapshotStateError } from './operators/operator-errors';
 export { TimersNotSupportedError } from './operators/timers/timer-errors';

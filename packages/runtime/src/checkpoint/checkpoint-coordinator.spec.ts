@@ -22,7 +22,7 @@ const SETTINGS: CheckpointSettings = {
 };
 
 interface Calls {
-  triggers: Array<[string, number, number, string]>;
+  triggers: Array<[string, number, number, string, ...unknown[]]>;
   notifications: Array<[string, number, boolean]>;
 }
 
@@ -33,7 +33,7 @@ function tasks(calls: Calls): CheckpointTask[] {
     vertexId,
     subtaskIndex,
     isSource,
-    trigger: async (id, ts, location) => void calls.triggers.push([attemptId, id, ts, location]),
+    trigger: async (id, ts, location, _alignedTimeoutMs, action) => void calls.triggers.push(action ? [attemptId, id, ts, location, action] : [attemptId, id, ts, location]),
     notify: async (id, completed) => void calls.notifications.push([attemptId, id, completed]),
   });
   return [task('src-0', 'v-src', 0, true), task('src-1', 'v-src', 1, true), task('sink-0', 'v-sink', 0, false)];
@@ -290,5 +290,56 @@ describe('CheckpointCoordinator', () => {
     expect(savepoint.metadata.type).toBe('SAVEPOINT');
     expect(store.checkpoints).toEqual([]);
     expect(c.latestCompleted()).toBeUndefined();
+  });
+
+  it('sends a stop-with-savepoint\'s post-checkpoint action to the sources; its failure is not counted toward tolerable failures', async () => {
+    const c = coordinator({ tolerableFailures: 0 });
+    const p = c.triggerCheckpoint('SAVEPOINT', '/sp', 'SUSPEND');
+    await settle();
+    expect(calls.triggers).toEqual([['src-0', 1, 5_000, 'mem:///sp/savepoint-1', 'SUSPEND'], ['src-1', 1, 5_000, 'mem:///sp/savepoint-1', 'SUSPEND']]);
+    c.receiveDecline({ attemptId: 'sink-0', checkpointId: 1, error: serializeError(new Error('disk full')), countsAsFailure: true });
+    await expect(p).rejects.toThrow('Checkpoint 1 was declined: disk full');
+    expect(failures).toEqual([]);
+    await expect(c.triggerCheckpoint('CHECKPOINT', undefined, 'TERMINATE')).rejects.toThrow('Assertion failed: only savepoints stop the job');
+  });
+
+  it('aborts a pending checkpoint once a task that has not acknowledged it finished, not one it acknowledged', async () => {
+    const c = coordinator();
+    const first = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    c.receiveAcknowledge({ attemptId: 'src-0', checkpointId: 1, state: {} });
+    c.taskFinished('src-0', 'Source (1/2)');
+    expect(c.numberOfPendingCheckpoints()).toBe(1);
+    c.taskFinished('src-1', 'Source (2/2)');
+    await expect(first).rejects.toThrow('Checkpoint 1 was declined: task Source (2/2) finished before it took part');
+    expect(failures).toEqual([]);
+  });
+
+  it('counts a periodic checkpoint toward max-concurrent already while its operator coordinators snapshot', async () => {
+    const snapshots: Array<() => void> = [];
+    const c = new CheckpointCoordinator({
+      jobId: 'job-1', settings: SETTINGS, storage, completedStore: store, idCounter: store, clock, scheduler: clock, log: SILENT_LOGGER,
+      context: {
+        runningTasks: () => running,
+        operators: [],
+        failJob: (cause) => failures.push(cause),
+        operatorCoordinators: {
+          snapshot: () => new Promise((resolve) => snapshots.push(() => resolve(new Map()))),
+          triggered: () => undefined,
+          completed: () => undefined,
+        },
+      },
+    });
+    c.startCheckpointScheduler();
+    for (let i = 0; i < 5; i++) {
+      clock.advance(1_000);
+      await settle();
+    }
+    expect(snapshots).toHaveLength(1);
+    snapshots[0]();
+    await settle();
+    expect(c.numberOfPendingCheckpoints()).toBe(1);
+    expect(calls.triggers.map((t) => t[1])).toEqual([1, 1]);
+    c.stopCheckpointScheduler();
   });
 });

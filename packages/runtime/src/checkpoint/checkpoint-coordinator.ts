@@ -6,7 +6,7 @@ import type { Cancellable, Scheduler } from '../time/clock';
 import type { CheckpointSettings } from './checkpointing-settings';
 import { encodeCheckpointMetadata } from './format';
 import { SharedStateRegistry } from './shared-state-registry';
-import type { CheckpointMetadata, OperatorSubtaskState, SnapshotType, StreamStateHandle, TaskStateSnapshot } from '../snapshot/snapshot-data';
+import type { CheckpointMetadata, OperatorSubtaskState, PostCheckpointAction, SnapshotType, StreamStateHandle, TaskStateSnapshot } from '../snapshot/snapshot-data';
 
 /**
  * The barrier's alignment (Flink's CheckpointOptions.AlignmentType): savepoints always align (Flink's
@@ -25,8 +25,11 @@ export interface CheckpointTask {
   readonly subtaskIndex: number;
   /** Sources get the trigger; the others get the barrier in-band. */
   readonly isSource: boolean;
-  /** `alignedTimeoutMs` as the barrier carries it (network/buffer-format.ts): < 0 aligned, 0 unaligned, > 0 switches after. */
-  trigger(checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void>;
+  /**
+   * `alignedTimeoutMs` as the barrier carries it (network/buffer-format.ts): < 0 aligned, 0 unaligned,
+   * > 0 switches after; `postCheckpointAction` on a stop-with-savepoint's synchronous savepoint.
+   */
+  trigger(checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number, postCheckpointAction?: PostCheckpointAction): Promise<void>;
   notify(checkpointId: number, completed: boolean): Promise<void>;
 }
 
@@ -124,6 +127,8 @@ interface PendingCheckpoint {
   readonly checkpointId: number;
   readonly timestamp: number;
   readonly type: SnapshotType;
+  /** Set on a stop-with-savepoint's synchronous savepoint. */
+  readonly postCheckpointAction?: PostCheckpointAction;
   readonly location: CheckpointLocation;
   readonly tasks: ReadonlyMap<string, CheckpointTask>;
   readonly acks: Map<string, TaskStateSnapshot>;
@@ -156,7 +161,8 @@ export class CheckpointCoordinator {
   private periodic: Cancellable | undefined;
   private lastCompletionTime = Number.NEGATIVE_INFINITY;
   private consecutiveFailures = 0;
-  private triggering = false;
+  /** Triggers between their start and their pending entry (ids, locations, coordinator snapshots): periodic ones wait. */
+  private triggering = 0;
   private stopped = false;
   private readonly counts = { triggered: 0, completed: 0, failed: 0 };
   /** Completions and discards in flight (shutdown waits for them), and the latest aborted locations (see discardAborted). */
@@ -222,7 +228,7 @@ export class CheckpointCoordinator {
 
   private async triggerPeriodic(): Promise<void> {
     const { settings } = this.opts;
-    if (this.triggering || this.pending.size >= settings.maxConcurrent) return;
+    if (this.triggering > 0 || this.pending.size >= settings.maxConcurrent) return;
     if (this.opts.clock.currentTimeMillis() - this.lastCompletionTime < settings.minPauseMs) return;
     try {
       await this.triggerCheckpoint('CHECKPOINT');
@@ -234,31 +240,35 @@ export class CheckpointCoordinator {
 
   /**
    * Starts a checkpoint now; resolves when it completed, rejects when it could not start or was
-   * aborted. Savepoints (`type` SAVEPOINT) go to `targetDirectory` and are never subsumed or discarded.
+   * aborted. Savepoints (`type` SAVEPOINT) go to `targetDirectory` and are never subsumed or discarded;
+   * with `postCheckpointAction` it is a stop-with-savepoint's synchronous savepoint, which the barrier
+   * carries to every task.
    */
-  async triggerCheckpoint(type: SnapshotType, targetDirectory?: string): Promise<CompletedCheckpoint> {
+  async triggerCheckpoint(type: SnapshotType, targetDirectory?: string, postCheckpointAction?: PostCheckpointAction): Promise<CompletedCheckpoint> {
+    if (postCheckpointAction && type !== 'SAVEPOINT') throw new Error('Assertion failed: only savepoints stop the job');
     if (this.stopped) throw new FlottError('CHECKPOINT_COORDINATOR_SHUT_DOWN', 'The checkpoint coordinator is shut down');
     const tasks = this.opts.context.runningTasks();
     if (typeof tasks === 'string') throw new FlottError('CHECKPOINT_NOT_TRIGGERED', `Checkpoint not triggered: ${tasks}`);
-    this.triggering = true;
+    // Until the checkpoint is pending, periodic triggers wait (max-concurrent-checkpoints counts it only from then).
+    this.triggering++;
     let checkpointId: number;
     let location: CheckpointLocation;
+    const coordinators = this.opts.context.operatorCoordinators;
+    let coordinatorStates: ReadonlyMap<string, Uint8Array> = new Map();
     try {
       checkpointId = await this.opts.idCounter.getAndIncrement();
       location = type === 'SAVEPOINT'
         ? await this.opts.storage.initializeSavepointLocation(checkpointId, targetDirectory)
         : await this.opts.storage.initializeLocation(checkpointId);
+      try {
+        if (coordinators) coordinatorStates = await coordinators.snapshot(checkpointId);
+      } catch (e) {
+        coordinators?.triggered(checkpointId);
+        await this.discard(location);
+        throw new CheckpointDeclinedError(checkpointId, `an operator coordinator could not take its snapshot: ${(e as Error).message}`, e);
+      }
     } finally {
-      this.triggering = false;
-    }
-    const coordinators = this.opts.context.operatorCoordinators;
-    let coordinatorStates: ReadonlyMap<string, Uint8Array> = new Map();
-    try {
-      if (coordinators) coordinatorStates = await coordinators.snapshot(checkpointId);
-    } catch (e) {
-      coordinators?.triggered(checkpointId);
-      await this.discard(location);
-      throw new CheckpointDeclinedError(checkpointId, `an operator coordinator could not take its snapshot: ${(e as Error).message}`, e);
+      this.triggering--;
     }
     const timestamp = this.opts.clock.currentTimeMillis();
     const result = new Promise<CompletedCheckpoint>((resolve, reject) => {
@@ -269,6 +279,7 @@ export class CheckpointCoordinator {
         checkpointId,
         timestamp,
         type,
+        postCheckpointAction,
         location,
         tasks: new Map(tasks.map((t) => [t.attemptId, t])),
         acks: new Map(),
@@ -285,7 +296,7 @@ export class CheckpointCoordinator {
     const alignedTimeoutMs = alignmentOf(type, this.opts.settings);
     for (const t of tasks) {
       if (!t.isSource) continue;
-      t.trigger(checkpointId, timestamp, location.pointer, alignedTimeoutMs).catch((e: unknown) => {
+      t.trigger(checkpointId, timestamp, location.pointer, alignedTimeoutMs, postCheckpointAction).catch((e: unknown) => {
         this.abort(checkpointId, new CheckpointDeclinedError(checkpointId, `the trigger did not reach a source task`, e), false);
       });
     }
@@ -336,6 +347,20 @@ export class CheckpointCoordinator {
     if (!p || !p.tasks.has(decline.attemptId)) return;
     const cause = deserializeError(decline.error);
     this.abort(decline.checkpointId, new CheckpointDeclinedError(decline.checkpointId, cause.message, cause), decline.countsAsFailure);
+  }
+
+  /**
+   * Attempt `attemptId` finished: a pending checkpoint it has not acknowledged can no longer complete
+   * (its trigger or barrier came too late, or the decline was lost with the ended task), so it is
+   * aborted now instead of expiring; not counted as a checkpoint failure. A stop-with-savepoint's
+   * tasks that wait for the outcome go on.
+   */
+  taskFinished(attemptId: string, taskName: string): void {
+    for (const p of [...this.pending.values()]) {
+      if (p.tasks.has(attemptId) && !p.acks.has(attemptId)) {
+        this.abort(p.checkpointId, new CheckpointDeclinedError(p.checkpointId, `task ${taskName} finished before it took part`), false);
+      }
+    }
   }
 
   /** Aborts every pending checkpoint (the job fails over or ends); not counted as checkpoint failures. */
@@ -450,7 +475,9 @@ export class CheckpointCoordinator {
     this.discardAborted(p.location);
     this.discardShared(this.sharedState.release(checkpointId));
     p.completion.reject(cause);
-    if (!countsAsFailure) return;
+    // A failed stop-with-savepoint is the stopping client's failure, not the job's: a suspended task goes
+    // on by itself, a drained one fails (Flink fails the job over in both cases; here SUSPEND needs not).
+    if (!countsAsFailure || p.postCheckpointAction) return;
     this.consecutiveFailures++;
     const tolerable = this.opts.settings.tolerableFailures;
     if (this.consecutiveFailures > tolerable) {

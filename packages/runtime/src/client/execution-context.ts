@@ -46,8 +46,10 @@ export interface JobClient {
    */
   triggerSavepoint(savepointDirectory?: string): Promise<string>;
   /**
-   * A savepoint, then the job stops; resolves with the savepoint's path. `advanceToEndOfEventTime`
-   * (Flink's drain: fire every event-time timer first) is not supported yet and is refused.
+   * Stops the job with a synchronous savepoint (Flink's stop-with-savepoint): nothing is emitted after
+   * it, sinks commit up to it, the job ends FINISHED; resolves with the savepoint's path.
+   * `advanceToEndOfEventTime` (Flink's --drain) first fires every event-time timer (MAX_WATERMARK) and
+   * finishes every operator. A savepoint that fails leaves the job running and rejects.
    */
   stopWithSavepoint(advanceToEndOfEventTime: boolean, savepointDirectory?: string): Promise<string>;
 }

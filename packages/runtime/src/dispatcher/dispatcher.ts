@@ -159,11 +159,8 @@ export class Dispatcher implements DispatcherGateway {
     return this.entry(jobId).master.triggerSavepoint(targetDirectory);
   }
 
-  async stopWithSavepoint(jobId: string, targetDirectory?: string): Promise<string> {
-    const master = this.entry(jobId).master;
-    const path = await master.triggerSavepoint(targetDirectory);
-    master.cancel();
-    return path;
+  async stopWithSavepoint(jobId: string, targetDirectory?: string, drain = false): Promise<string> {
+    return this.entry(jobId).master.stopWithSavepoint(drain, targetDirectory);
   }
 
   async pollCollected(jobId: string): Promise<CollectedBatch> {

@@ -121,6 +121,27 @@ export class JobCheckpointing {
    * savepoints also when they do not checkpoint periodically.
    */
   async triggerSavepoint(targetDirectory?: string): Promise<string> {
+    const savepoint = await (await this.savepointCoordinator()).triggerCheckpoint('SAVEPOINT', targetDirectory);
+    return savepoint.externalPointer;
+  }
+
+  /**
+   * The synchronous savepoint of a stop-with-savepoint (`drain`: TERMINATE, else SUSPEND); resolves
+   * with its pointer once it completed (the tasks then finish). Periodic checkpoints stop meanwhile,
+   * as Flink's, and start again when it failed: the job goes on.
+   */
+  async stopWithSavepoint(drain: boolean, targetDirectory?: string): Promise<string> {
+    const coordinator = await this.savepointCoordinator();
+    coordinator.stopCheckpointScheduler();
+    try {
+      return (await coordinator.triggerCheckpoint('SAVEPOINT', targetDirectory, drain ? 'TERMINATE' : 'SUSPEND')).externalPointer;
+    } catch (e) {
+      coordinator.startCheckpointScheduler();
+      throw e;
+    }
+  }
+
+  private async savepointCoordinator(): Promise<CheckpointCoordinator> {
     const { jobGraph } = this.opts;
     if (jobGraph.jobType === 'BATCH') {
       throw new FlottError('SAVEPOINT_NOT_SUPPORTED', `Job ${jobGraph.jobId} runs in BATCH mode, which takes no savepoints`, { jobId: jobGraph.jobId });
@@ -129,8 +150,12 @@ export class JobCheckpointing {
       this.coordinatorInstance = this.createCoordinator();
       if (this.restoreFrom) await this.coordinatorInstance.continueCheckpointIdsAfter(this.restoreFrom.checkpointId);
     }
-    const savepoint = await this.coordinatorInstance.triggerCheckpoint('SAVEPOINT', targetDirectory);
-    return savepoint.externalPointer;
+    return this.coordinatorInstance;
+  }
+
+  /** A task finished: pending checkpoints it did not acknowledge cannot complete any more. */
+  onTaskFinished(attemptId: string, taskName: string): void {
+    this.coordinatorInstance?.taskFinished(attemptId, taskName);
   }
 
   /** A task failed: pending checkpoints cannot complete any more. */

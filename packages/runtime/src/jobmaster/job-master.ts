@@ -41,6 +41,7 @@ import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 import { JobCheckpointing, type CheckpointServices } from './job-checkpointing';
 import { JobCoordinators, type OperatorCoordinatorProvider } from './job-coordinators';
+import { stopWithSavepoint } from './stop-with-savepoint';
 
 export class NotEnoughSlotsError extends FlottError {
   constructor(jobId: string, needed: number, total: number) {
@@ -113,6 +114,7 @@ export class JobMaster implements JobMasterGateway {
   /** Vertices being canceled for a restart, and what to do once they all are terminal. */
   private pendingRestart?: { vertices: Set<ExecutionVertexId>; then: () => void };
   private terminalResult?: JobResultInfo;
+  private stopping = false;
   /** Settles once what the ended job leaves behind (retained checkpoints it does not keep) is cleaned up. */
   private cleanedUp: Promise<void> = Promise.resolve();
   private runningSince = 0;
@@ -188,7 +190,7 @@ export class JobMaster implements JobMasterGateway {
         vertexId: v.jobVertex.id,
         subtaskIndex: v.subtaskIndex,
         isSource: v.jobVertex.inputs.length === 0,
-        trigger: (id, ts, location, alignedTimeoutMs) => gateway.triggerCheckpoint(attemptId, id, ts, location, alignedTimeoutMs),
+        trigger: (id, ts, location, alignedTimeoutMs, action) => gateway.triggerCheckpoint(attemptId, id, ts, location, alignedTimeoutMs, action),
         notify: (id, completed) => gateway.notifyCheckpoint(attemptId, id, completed),
       });
     }
@@ -284,6 +286,9 @@ export class JobMaster implements JobMasterGateway {
     if (reported === ExecutionState.FAILED || reported === ExecutionState.CANCELED) {
       this.coordinators.attemptFailed(vertex.jobVertex.id, vertex.subtaskIndex, execution.attemptId);
     }
+    if (reported === ExecutionState.FINISHED) {
+      this.checkpointing.onTaskFinished(execution.attemptId, `${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism})`);
+    }
     if (reported === ExecutionState.FINISHED && update.accumulators) {
       for (const [k, v] of Object.entries(update.accumulators)) {
         this.accumulators.set(k, this.accumulators.has(k) ? mergeAccumulatorValues(this.accumulators.get(k), v) : v);
@@ -328,6 +333,17 @@ export class JobMaster implements JobMasterGateway {
   /** See DispatcherGateway#triggerSavepoint; only while every task runs. */
   triggerSavepoint(targetDirectory?: string): Promise<string> {
     return this.checkpointing.triggerSavepoint(targetDirectory);
+  }
+
+  /** See DispatcherGateway#stopWithSavepoint; only while every task runs, one stop at a time. */
+  async stopWithSavepoint(drain: boolean, targetDirectory?: string): Promise<string> {
+    if (this.stopping) throw new FlottError('STOP_WITH_SAVEPOINT_IN_PROGRESS', `Job ${this.jobId} is already being stopped with a savepoint`, { jobId: this.jobId });
+    this.stopping = true;
+    try {
+      return await stopWithSavepoint(this.graph, () => this.checkpointing.stopWithSavepoint(drain, targetDirectory));
+    } finally {
+      this.stopping = false;
+    }
   }
 
   pollCollected(): CollectedBatch {

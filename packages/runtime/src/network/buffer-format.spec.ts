@@ -5,6 +5,8 @@ describe('buffer format', () => {
   it.each<NetworkEvent>([
     { kind: 'end-of-partition' },
     { kind: 'barrier', checkpointId: 123456789012, timestamp: 1_700_000_000_123, alignedTimeoutMs: 30_000, location: 's3://bucket/checkpoints/j/chk-123456789012' },
+    { kind: 'barrier', checkpointId: 7, timestamp: 1, alignedTimeoutMs: -1, location: '/sp/savepoint-7', postCheckpointAction: 'SUSPEND' },
+    { kind: 'barrier', checkpointId: 8, timestamp: 1, alignedTimeoutMs: -1, location: '/sp/savepoint-8', postCheckpointAction: 'TERMINATE' },
     { kind: 'latency-marker', markedTime: 5, operatorId: 'ö-operator', subtaskIndex: 4_000_000_000 },
     { kind: 'watermark-status', idle: true },
     { kind: 'watermark-status', idle: false },
@@ -35,5 +37,9 @@ describe('buffer format', () => {
     expect(() => readEvent(buf, 1, 4)).toThrow(/cut off/);
     expect(() => readEvent(Buffer.from([0x14]), 0, 1)).toThrow(/cut off/);
     expect(() => readEvent(Buffer.from([0x14, 2]), 0, 2)).toThrow(/neither 0 nor 1/);
+    const barrier = Buffer.alloc(64);
+    const end = writeEvent(barrier, 0, { kind: 'barrier', checkpointId: 1, timestamp: 0, alignedTimeoutMs: -1, location: 'l' });
+    barrier[end - 1] = 9;
+    expect(() => readEvent(barrier, 0, end)).toThrow(/post-checkpoint action 9/);
   });
 });

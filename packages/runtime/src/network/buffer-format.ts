@@ -1,3 +1,4 @@
+import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 import { CorruptNetworkBufferError } from './network-errors';
 
 /**
@@ -10,7 +11,8 @@ import { CorruptNetworkBufferError } from './network-errors';
  *   0x02 RECORD_TS         f64 timestamp, u32 payloadLength, payload
  *   0x10 WATERMARK         f64 timestamp
  *   0x11 END_OF_PARTITION
- *   0x12 BARRIER           f64 checkpointId, f64 timestamp, u16 locationLength, utf8 location
+ *   0x12 BARRIER           f64 checkpointId, f64 timestamp, f64 alignedTimeoutMs, u16 locationLength, utf8 location,
+ *                          u8 postCheckpointAction (0 none, 1 SUSPEND, 2 TERMINATE)
  *   0x13 LATENCY_MARKER    f64 markedTime, u32 subtaskIndex, u16 idLength, utf8 operatorId
  *   0x14 WATERMARK_STATUS  u8 idle (1) or active (0)
  *
@@ -41,12 +43,16 @@ export type NetworkEvent =
    * A checkpoint barrier with the location its snapshots go to (the storage's pointer: a savepoint's
    * differs) and its alignment (Flink's CheckpointOptions): `alignedTimeoutMs` < 0 always aligns
    * (savepoints, unaligned checkpoints disabled), 0 is unaligned from the start, > 0 aligns until that
-   * long after `timestamp` and then switches to unaligned.
+   * long after `timestamp` and then switches to unaligned. `postCheckpointAction` marks a
+   * stop-with-savepoint's synchronous savepoint (Flink's SavepointType suspend/terminate).
    */
-  | { kind: 'barrier'; checkpointId: number; timestamp: number; alignedTimeoutMs: number; location: string }
+  | { kind: 'barrier'; checkpointId: number; timestamp: number; alignedTimeoutMs: number; location: string; postCheckpointAction?: PostCheckpointAction }
   | { kind: 'latency-marker'; markedTime: number; operatorId: string; subtaskIndex: number }
   /** Flink's WatermarkStatus: an idle channel is left out of the consumer's watermark minimum. */
   | { kind: 'watermark-status'; idle: boolean };
+
+/** Barrier byte of the post-checkpoint action: its index here (0: a checkpoint or plain savepoint). */
+const POST_CHECKPOINT_ACTIONS: ReadonlyArray<PostCheckpointAction | undefined> = [undefined, 'SUSPEND', 'TERMINATE'];
 
 export function writeU32(buf: Buffer, pos: number, v: number): void {
   buf[pos] = v;
@@ -66,7 +72,7 @@ export function encodedEventSize(event: NetworkEvent): number {
     case 'end-of-partition':
       return 1;
     case 'barrier':
-      return 27 + Buffer.byteLength(event.location, 'utf8');
+      return 28 + Buffer.byteLength(event.location, 'utf8');
     case 'latency-marker':
       return 15 + Buffer.byteLength(event.operatorId, 'utf8');
     case 'watermark-status':
@@ -91,7 +97,8 @@ export function writeEvent(buf: Buffer, pos: number, event: NetworkEvent): numbe
       buf.writeDoubleLE(event.alignedTimeoutMs, pos + 17);
       const n = buf.write(event.location, pos + 27, 'utf8');
       buf.writeUInt16LE(n, pos + 25);
-      return pos + 27 + n;
+      buf[pos + 27 + n] = POST_CHECKPOINT_ACTIONS.indexOf(event.postCheckpointAction);
+      return pos + 28 + n;
     }
     case 'latency-marker': {
       buf[pos] = TAG_LATENCY_MARKER;
@@ -120,7 +127,10 @@ export function readEvent(buf: Buffer, pos: number, end: number): { event: Netwo
     case TAG_BARRIER: {
       need(27);
       const n = buf.readUInt16LE(pos + 25);
-      need(27 + n);
+      need(28 + n);
+      const action = buf[pos + 27 + n];
+      if (action >= POST_CHECKPOINT_ACTIONS.length) throw new CorruptNetworkBufferError(`Barrier post-checkpoint action ${action} at offset ${pos + 27 + n} is unknown`, { pos });
+      const postCheckpointAction = POST_CHECKPOINT_ACTIONS[action];
       return {
         event: {
           kind: 'barrier',
@@ -128,8 +138,9 @@ export function readEvent(buf: Buffer, pos: number, end: number): { event: Netwo
           timestamp: buf.readDoubleLE(pos + 9),
           alignedTimeoutMs: buf.readDoubleLE(pos + 17),
           location: buf.toString('utf8', pos + 27, pos + 27 + n),
+          ...(postCheckpointAction ? { postCheckpointAction } : {}),
         },
-        next: pos + 27 + n,
+        next: pos + 28 + n,
       };
     }
     case TAG_LATENCY_MARKER: {

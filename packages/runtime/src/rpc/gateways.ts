@@ -1,5 +1,5 @@
 import type { SerializedError } from '@flott/core';
-import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
+import type { PostCheckpointAction, TaskStateSnapshot } from '../snapshot/snapshot-data';
 import type { JobGraph } from '../deployment/job-graph';
 import type { ExecutionState, JobStatus } from '../execution/execution-state';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
@@ -120,9 +120,10 @@ export interface TaskExecutorGateway {
   getBlobAddress(): Promise<string>;
   /**
    * Starts checkpoint `checkpointId` at a source task (the barrier flows from there, carrying `location`
-   * and `alignedTimeoutMs`: < 0 aligned, 0 unaligned, > 0 aligned until that long after `timestamp`).
+   * and `alignedTimeoutMs`: < 0 aligned, 0 unaligned, > 0 aligned until that long after `timestamp`;
+   * `postCheckpointAction` when it is a stop-with-savepoint's synchronous savepoint).
    */
-  triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void>;
+  triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number, postCheckpointAction?: PostCheckpointAction): Promise<void>;
   /** The checkpoint completed (`completed`) or was aborted: the task's operators are told. */
   notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void>;
   /**
@@ -218,6 +219,13 @@ export interface DispatcherGateway {
    * when undefined); resolves with its path once it completed (Flink's triggerSavepoint).
    */
   triggerSavepoint(jobId: string, targetDirectory?: string): Promise<string>;
-  /** A savepoint, then the job is stopped (canceled once the savepoint completed); resolves with its path. */
-  stopWithSavepoint(jobId: string, targetDirectory?: string): Promise<string>;
+  /**
+   * Stops the job with a synchronous savepoint (Flink's stop-with-savepoint): the sources emit nothing
+   * after its barrier, every task waits for its completion (sinks commit up to it) and finishes, and
+   * the job ends FINISHED; resolves with the savepoint's path then. `drain` (Flink's --drain,
+   * advanceToEndOfEventTime) first ends event time (MAX_WATERMARK) and runs every operator's
+   * endInput/finish before the barrier. When the savepoint fails, the job keeps running and the call
+   * rejects with STOP_WITH_SAVEPOINT_FAILED.
+   */
+  stopWithSavepoint(jobId: string, targetDirectory?: string, drain?: boolean): Promise<string>;
 }

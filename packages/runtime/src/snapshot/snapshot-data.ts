@@ -104,6 +104,14 @@ export type TaskStateSnapshot = Readonly<Record<string, OperatorSubtaskState>>;
 
 export type SnapshotType = 'CHECKPOINT' | 'SAVEPOINT';
 
+/**
+ * What the tasks do after a stop-with-savepoint's synchronous savepoint (Flink's SavepointType
+ * suspend/terminate and its PostCheckpointAction): SUSPEND stops without draining (no end of event
+ * time, no endInput/finish); TERMINATE drains first (MAX_WATERMARK, endInput/finish before the
+ * barrier). Either way each task waits for the savepoint's completion and then finishes.
+ */
+export type PostCheckpointAction = 'SUSPEND' | 'TERMINATE';
+
 /** One operator's state in a completed checkpoint, per subtask of the parallelism it ran at. */
 export interface OperatorStateMetadata {
   readonly operatorId: string;

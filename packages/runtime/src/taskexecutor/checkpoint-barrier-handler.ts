@@ -1,5 +1,6 @@
 import { FlottError } from '@flott/core';
 import type { Cancellable } from '../time/clock';
+import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 
 /** A checkpoint barrier as it travels in-band (buffer-format's barrier event). */
 export interface CheckpointBarrier {
@@ -9,6 +10,8 @@ export interface CheckpointBarrier {
   readonly location: string;
   /** < 0 aligned, 0 unaligned, > 0 aligned until that long after `timestamp` (network/buffer-format.ts). */
   readonly alignedTimeoutMs: number;
+  /** Set on a stop-with-savepoint's synchronous savepoint: what the task does once it completed. */
+  readonly postCheckpointAction?: PostCheckpointAction;
 }
 
 /** Blocking of one input channel of the task, for alignment. */

@@ -3,6 +3,7 @@ import type { SerializedError } from '@flott/core';
 import type { LogLevel } from '../logging/logger';
 import type { CheckpointAcknowledgement, CheckpointDecline, OperatorEventEnvelope, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 
 /** Messages between a TaskExecutor (main thread) and one of its slot threads. */
 export type ToSlot =
@@ -16,7 +17,7 @@ export type ToSlot =
   | { type: 'release-job'; jobId: string }
   | { type: 'release-partitions'; partitionKeys: readonly string[] }
   | { type: 'stats'; requestId: number }
-  | { type: 'trigger-checkpoint'; attemptId: string; checkpointId: number; timestamp: number; location: string; alignedTimeoutMs: number }
+  | { type: 'trigger-checkpoint'; attemptId: string; checkpointId: number; timestamp: number; location: string; alignedTimeoutMs: number; postCheckpointAction?: PostCheckpointAction }
   | { type: 'notify-checkpoint'; attemptId: string; checkpointId: number; completed: boolean }
   | { type: 'operator-event-to-task'; attemptId: string; operatorId: string; event: unknown }
   | { type: 'shutdown' };

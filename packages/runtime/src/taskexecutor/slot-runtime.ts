@@ -157,7 +157,10 @@ export class SlotRuntime {
         break;
       }
       case 'trigger-checkpoint':
-        this.tasks.get(msg.attemptId)?.triggerCheckpoint({ checkpointId: msg.checkpointId, timestamp: msg.timestamp, location: msg.location, alignedTimeoutMs: msg.alignedTimeoutMs });
+        this.tasks.get(msg.attemptId)?.triggerCheckpoint({
+          checkpointId: msg.checkpointId, timestamp: msg.timestamp, location: msg.location, alignedTimeoutMs: msg.alignedTimeoutMs,
+          ...(msg.postCheckpointAction ? { postCheckpointAction: msg.postCheckpointAction } : {}),
+        });
         break;
       case 'operator-event-to-task':
         this.tasks.get(msg.attemptId)?.deliverOperatorEvent(msg.operatorId, msg.event);

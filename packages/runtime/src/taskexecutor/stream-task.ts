@@ -73,6 +73,17 @@ const SLICE_CLOCK_CHECK = 64;
 /** Records a source may emit per poll; back-pressure is checked between polls. */
 const SOURCE_BATCH = 256;
 
+/** A drained task's stop-with-savepoint failed: its operators finished, so it cannot go on. */
+export class StopWithSavepointAbortedError extends FlottError {
+  constructor(task: string, checkpointId: number) {
+    super(
+      'STOP_WITH_SAVEPOINT_ABORTED',
+      `Stop-with-savepoint failed: savepoint ${checkpointId} was aborted after ${task} had drained (its operators finished); the task fails so that the job restarts from its latest checkpoint`,
+      { task, checkpointId },
+    );
+  }
+}
+
 class TaskCanceledSignal extends FlottError {
   constructor() {
     super('TASK_CANCELED', 'Task canceled');
@@ -119,6 +130,12 @@ export class StreamTask {
   private readonly mail: Array<() => void> = [];
   /** True while the task processes input: only then does it take part in checkpoints. */
   private processing = false;
+  /** The barrier of a stop-with-savepoint that reached the task: the loop ends and `stopWithSavepoint` takes it. */
+  private stopRequest?: CheckpointBarrier;
+  /** How that savepoint ended, once the JobManager told (true: completed). */
+  private stopOutcome?: boolean;
+  /** Scheduled callbacks (timers, periodic watermarks) held while the task stops: nothing is emitted after the barrier. */
+  private readonly heldActions = new Set<() => void>();
 
   private readonly checkpoints: TaskCheckpoints;
   readonly name: string;
@@ -137,10 +154,16 @@ export class StreamTask {
       log: this.log,
       clock: env.clock,
       checkpointing: env.checkpointing,
-      isProcessing: () => this.processing,
+      // A task stopping with a savepoint takes part in no other checkpoint: nothing follows that barrier.
+      isProcessing: () => this.processing && this.stopRequest === undefined,
       outputs: () => [...this.partitions.values()].map((p) => p.partition),
       failAsync: (e) => this.failAsync(e),
       schedule: (delayMs, fn) => this.taskScheduler.schedule(delayMs, fn),
+      stopWithSavepoint: (barrier) => {
+        this.stopRequest = barrier;
+        this.stopOutcome = undefined;
+        this.wakeup.wake();
+      },
     });
   }
 
@@ -174,11 +197,16 @@ export class StreamTask {
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    this.enqueueMail(() => this.checkpoints.notify(this.chain?.members ?? [], checkpointId, true));
+    this.enqueueMail(() => this.notifyCheckpoint(checkpointId, true));
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
-    this.enqueueMail(() => this.checkpoints.notify(this.chain?.members ?? [], checkpointId, false));
+    this.enqueueMail(() => this.notifyCheckpoint(checkpointId, false));
+  }
+
+  private notifyCheckpoint(checkpointId: number, completed: boolean): void {
+    this.checkpoints.notify(this.chain?.members ?? [], checkpointId, completed);
+    if (this.stopRequest?.checkpointId === checkpointId) this.stopOutcome = completed;
   }
 
   /** An event from an operator's coordinator: handled as mail, in arrival order; what the operator throws fails the task. */
@@ -259,20 +287,21 @@ export class StreamTask {
       }
       opened = true;
       if (tdd.vertex.bufferTimeoutMs > 0) {
-        this.flushTimer = this.taskScheduler.scheduleAtFixedRate(tdd.vertex.bufferTimeoutMs, () => this.flushPartitions());
+        // Not held while stopping: what a drain emits before the barrier is flushed on time.
+        this.flushTimer = env.scheduler.scheduleAtFixedRate(tdd.vertex.bufferTimeoutMs, () => this.runAction(() => this.flushPartitions(), false));
       }
       this.throwIfCanceled();
       report(ExecutionState.RUNNING);
-      const head = this.chain.head.operator;
       this.processing = true;
-      if (isSourceOperator(head)) await this.runSource(head);
-      else await this.runInputs();
+      const stopped = await this.processUntilEnd();
       this.processing = false;
       this.declinePendingTriggers();
-      this.chain.quiesceProcessingTime();
-      await this.drainTimers();
-      this.throwIfCanceled();
-      for (const m of this.chain.members) await m.operator.finish();
+      if (stopped) {
+        // Stopped with a savepoint: the inputs end here, unread end-of-partitions and all.
+        for (const g of this.gates) g.gate.release();
+      } else {
+        await this.finishOperators();
+      }
       this.throwIfCanceled();
       for (const { partition } of this.partitions.values()) partition.finish();
       this.flushTimer?.cancel();
@@ -309,6 +338,69 @@ export class StreamTask {
     }
   }
 
+  /**
+   * Processes input until it ends (false; a bounded source then ends event time, as Flink's sources
+   * do at end of input) or a stop-with-savepoint completed (true). A stop whose savepoint was aborted
+   * goes on processing.
+   */
+  private async processUntilEnd(): Promise<boolean> {
+    const head = this.chain!.head;
+    for (;;) {
+      if (isSourceOperator(head.operator)) await this.runSource(head.operator);
+      else await this.runInputs();
+      const stop = this.stopRequest;
+      if (!stop) {
+        if (isSourceOperator(head.operator)) head.output?.emitWatermark(MAX_WATERMARK);
+        return false;
+      }
+      if (await this.stopWithSavepoint(stop)) return true;
+    }
+  }
+
+  /**
+   * The task's part in a stop-with-savepoint (Flink's synchronous savepoint). TERMINATE drains first:
+   * a source ends event time, timers fire and every operator finishes (endInput), so all results go
+   * out before the barrier. SUSPEND takes the savepoint as things are (no MAX_WATERMARK, no finish).
+   * Then the task waits, emitting nothing, for the savepoint's outcome: completed (its sinks committed
+   * up to it), the task ends (true); aborted, a suspended task goes on (false), while a drained one
+   * fails, as its operators finished (the job fails over, as Flink's).
+   */
+  private async stopWithSavepoint(barrier: CheckpointBarrier): Promise<boolean> {
+    const chain = this.chain!;
+    const drain = barrier.postCheckpointAction === 'TERMINATE';
+    if (drain) {
+      if (isSourceOperator(chain.head.operator)) chain.head.output?.emitWatermark(MAX_WATERMARK);
+      await this.finishOperators();
+      this.throwIfCanceled();
+    }
+    this.checkpoints.performStop(barrier);
+    for (;;) {
+      this.throwIfCanceled();
+      this.processMail();
+      if (this.stopOutcome !== undefined) break;
+      await this.wakeup.wait([]);
+    }
+    const completed = this.stopOutcome;
+    this.stopRequest = undefined;
+    this.stopOutcome = undefined;
+    const held = [...this.heldActions];
+    this.heldActions.clear();
+    if (completed) return true;
+    if (drain) throw new StopWithSavepointAbortedError(this.name, barrier.checkpointId);
+    this.log.info({ checkpointId: barrier.checkpointId }, `${this.name} goes on processing: the savepoint ${barrier.checkpointId} it was stopping with was aborted.`);
+    for (const fn of held) this.runAction(fn);
+    return false;
+  }
+
+  /** End of input: no processing-time timer fires any more, pending event-time timers do, then every operator finishes. */
+  private async finishOperators(): Promise<void> {
+    const chain = this.chain!;
+    chain.quiesceProcessingTime();
+    await this.drainTimers();
+    this.throwIfCanceled();
+    for (const m of chain.members) await m.operator.finish();
+  }
+
   /** Triggers that arrived after the input ended are declined (the task no longer takes part). */
   private declinePendingTriggers(): void {
     this.processMail();
@@ -338,9 +430,16 @@ export class StreamTask {
     this.wakeup.wake();
   }
 
-  /** Runs a scheduled callback unless the task already ended or failed; what it throws fails the task. */
-  private runAction(fn: () => void): void {
+  /**
+   * Runs a scheduled callback unless the task already ended or failed; what it throws fails the task.
+   * While the task stops with a savepoint, it is held (`holdWhileStopping`) until the stop ends.
+   */
+  private runAction(fn: () => void, holdWhileStopping = true): void {
     if (this.failed || this.canceled || this.asyncError !== undefined) return;
+    if (holdWhileStopping && this.stopRequest) {
+      this.heldActions.add(fn);
+      return;
+    }
     try {
       fn();
     } catch (e) {
@@ -453,13 +552,14 @@ export class StreamTask {
     for (;;) {
       this.throwIfCanceled();
       this.processMail();
+      if (this.stopRequest) return;
       if (!this.continueTimers() || !this.outputsAvailable()) {
         await this.whenOutputsAvailable();
         sliceStart = this.env.clock.relativeTimeMillis();
         continue;
       }
       const status = source.pollNext(SOURCE_BATCH);
-      if (status === InputStatus.END_OF_INPUT) break;
+      if (status === InputStatus.END_OF_INPUT) return;
       if (status === InputStatus.NOTHING_AVAILABLE) {
         await this.wakeup.wait([source.available()]);
         sliceStart = this.env.clock.relativeTimeMillis();
@@ -471,8 +571,6 @@ export class StreamTask {
         sliceStart = this.env.clock.relativeTimeMillis();
       }
     }
-    // A bounded source ends event time (as Flink's sources do at end of input).
-    this.chain!.head.output?.emitWatermark(MAX_WATERMARK);
   }
 
   /** Set when an unaligned barrier arrived: it is handled before the next element, even under back-pressure. */
@@ -498,6 +596,7 @@ export class StreamTask {
     for (;;) {
       this.throwIfCanceled();
       this.processMail();
+      if (this.stopRequest) return;
       let budget = RECORDS_PER_SLICE;
       let idle = false;
       const sliceStart = this.env.clock.relativeTimeMillis();
@@ -522,6 +621,8 @@ export class StreamTask {
         }
         if (gates.length > 1) next = (next + 1) % gates.length;
         this.handle(binding, element);
+        // A stop-with-savepoint's barrier aligned: nothing after it is processed.
+        if (this.stopRequest) return;
       }
       if (this.priorityPending) this.handlePriorityBarriers();
       if (gates.every((g) => g.gate.isFinished())) return;

@@ -29,6 +29,11 @@ export interface TaskCheckpointsHost {
   failAsync(error: unknown): void;
   /** Runs `fn` on the task after `delayMs` (aligned-checkpoint-timeout). */
   schedule(delayMs: number, fn: () => void): Cancellable;
+  /**
+   * A stop-with-savepoint's barrier (it has a postCheckpointAction) reached the task (triggered or
+   * aligned): the task leaves its loop and takes it with `performStop` (after draining, for TERMINATE).
+   */
+  stopWithSavepoint(barrier: CheckpointBarrier): void;
 }
 
 /**
@@ -122,10 +127,25 @@ export class TaskCheckpoints {
       checkpointing.decline(tdd.attemptId, checkpointId, new CheckpointAbortedError(checkpointId, `${name} is not processing`), false);
       return;
     }
+    if (barrier.postCheckpointAction) this.host.stopWithSavepoint(barrier);
+    else this.take(barrier, received);
+  }
+
+  /** The task took what comes before a stop-with-savepoint's barrier (see the host's stopWithSavepoint): the savepoint now. */
+  performStop(barrier: CheckpointBarrier): void {
+    this.take(barrier);
+  }
+
+  private take(barrier: CheckpointBarrier, received?: ReadonlyMap<number, BarrierArrival>): void {
+    const { checkpointId } = barrier;
+    const checkpointer = this.checkpointer!;
     const clock = this.host.clock;
     const start = clock.currentTimeMillis();
-    this.checkpointer.prepareSnapshotPreBarrier(checkpointId);
-    const event = { kind: 'barrier' as const, checkpointId, timestamp: barrier.timestamp, location: barrier.location, alignedTimeoutMs: barrier.alignedTimeoutMs };
+    checkpointer.prepareSnapshotPreBarrier(checkpointId);
+    const event = {
+      kind: 'barrier' as const, checkpointId, timestamp: barrier.timestamp, location: barrier.location, alignedTimeoutMs: barrier.alignedTimeoutMs,
+      ...(barrier.postCheckpointAction ? { postCheckpointAction: barrier.postCheckpointAction } : {}),
+    };
     const unaligned = received !== undefined || (this.channels.length === 0 && barrier.alignedTimeoutMs === 0);
     const outputs = [...this.host.outputs()];
     for (const partition of outputs) {
@@ -140,7 +160,7 @@ export class TaskCheckpoints {
       });
     }
     const inFlightData = received ? this.startRecording(checkpointId, received) : undefined;
-    const upload = this.checkpointer.checkpoint(barrier, inFlightData);
+    const upload = checkpointer.checkpoint(barrier, inFlightData);
     const endedAt = clock.currentTimeMillis();
     this.syncParts.set(checkpointId, { endedAt, durationMs: endedAt - start });
     this.uploads.add(upload);

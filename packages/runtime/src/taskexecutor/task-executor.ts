@@ -11,6 +11,7 @@ import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskE
 import type { RpcService } from '../rpc/rpc-service';
 import type { Cancellable, Scheduler } from '../time/clock';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 import type { FromSlot, SlotStats } from './slot-protocol';
 import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlot, type TaskSlotFactory } from './slot-thread';
 
@@ -192,10 +193,10 @@ export class TaskExecutor implements TaskExecutorGateway {
     return this.opts.dispatcherAddress;
   }
 
-  async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void> {
+  async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number, postCheckpointAction?: PostCheckpointAction): Promise<void> {
     const a = this.attempts.get(attemptId);
     if (!a) throw new FlottError('UNKNOWN_ATTEMPT', `Task attempt ${attemptId} does not run on ${this.opts.resourceId}`, { attemptId });
-    a.slot.post({ type: 'trigger-checkpoint', attemptId, checkpointId, timestamp, location, alignedTimeoutMs });
+    a.slot.post({ type: 'trigger-checkpoint', attemptId, checkpointId, timestamp, location, alignedTimeoutMs, ...(postCheckpointAction ? { postCheckpointAction } : {}) });
   }
 
   async notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void> {

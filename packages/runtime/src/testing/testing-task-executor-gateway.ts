@@ -3,6 +3,7 @@ import type { ExecutionState } from '../execution/execution-state';
 import type { JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 
 export interface SlotRequestCall {
   readonly slotIndex: number;
@@ -35,7 +36,10 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   readonly canceledAttempts: string[] = [];
   readonly freedSlots: Array<{ readonly allocationId: string; readonly cause: string }> = [];
   readonly releasedPartitions: Array<{ readonly jobId: string; readonly partitionKeys: readonly string[] }> = [];
-  readonly checkpointTriggers: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly timestamp: number; readonly location: string; readonly alignedTimeoutMs: number }> = [];
+  readonly checkpointTriggers: Array<{
+    readonly attemptId: string; readonly checkpointId: number; readonly timestamp: number; readonly location: string; readonly alignedTimeoutMs: number;
+    readonly postCheckpointAction?: PostCheckpointAction;
+  }> = [];
   readonly checkpointNotifications: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly completed: boolean }> = [];
   /** Coordinator → operator events, in the order they arrived. */
   readonly operatorEvents: Array<{ readonly attemptId: string; readonly operatorId: string; readonly event: unknown }> = [];
@@ -152,8 +156,8 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     this.releasedPartitions.push({ jobId, partitionKeys: [...partitionKeys] });
   }
 
-  async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number): Promise<void> {
-    this.checkpointTriggers.push({ attemptId, checkpointId, timestamp, location, alignedTimeoutMs });
+  async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number, postCheckpointAction?: PostCheckpointAction): Promise<void> {
+    this.checkpointTriggers.push({ attemptId, checkpointId, timestamp, location, alignedTimeoutMs, ...(postCheckpointAction ? { postCheckpointAction } : {}) });
   }
 
   async notifyCheckpoint(attemptId: string, checkpointId: number, completed: boolean): Promise<void> {
