@@ -21,7 +21,8 @@ import type { Scheduler } from '../time/clock';
 import type { Random } from '../time/random';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
-import { StreamTask, type TaskCheckpointing, type TaskEnvironment } from './stream-task';
+import { StreamTask } from './stream-task';
+import type { TaskCheckpointing, TaskEnvironment } from './task-environment';
 
 /** The slot's end of the channel to its TaskExecutor (the worker's parentPort in production). */
 export interface SlotPort {

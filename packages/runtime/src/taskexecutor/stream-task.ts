@@ -1,65 +1,20 @@
-import { FlottError, MAX_WATERMARK, serializeError, type Clock } from '@flott/core';
+import { FlottError, MAX_WATERMARK, serializeError } from '@flott/core';
 import { ExecutionState } from '../execution/execution-state';
 import type { StreamGraph } from '../graph/stream-graph';
-import { ElementKind, InputGate, ResultPartition, type InputElement, type NetworkConfig } from '../network';
-import {
-  InputStatus,
-  isSourceOperator,
-  type AvailabilityProvider,
-  type OneInputStreamOperator,
-  type SourceOperator,
-  type TwoInputStreamOperator,
-} from '../operators/stream-operator';
+import { ResultPartition } from '../network';
+import { InputStatus, isSourceOperator, type AvailabilityProvider, type SourceOperator } from '../operators/stream-operator';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { OperatorEventError } from '../operators/operator-errors';
-import type { CheckpointTaskMetrics, TaskExecutionStateUpdate } from '../rpc/gateways';
-import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
-import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
-import type { StateBackend } from '../spi/state-backend';
+import type { TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { Cancellable, Scheduler } from '../time/clock';
 import { yieldToEventLoop } from '../time/event-loop';
-import type { Random } from '../time/random';
 import { taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
-import { chainingOutput, type EdgeOutput } from './chain-outputs';
 import { TaskCheckpoints } from './task-checkpoints';
 import type { CheckpointBarrier } from './checkpoint-barrier-handler';
 import { OperatorChain } from './operator-chain';
 import { Wakeup } from './wakeup';
-import { WatermarkValve, type ValveOutput } from './watermark-valve';
-
-/** What a task needs from its slot. */
-export interface TaskEnvironment {
-  readonly clock: Clock;
-  readonly scheduler: Scheduler;
-  /** Picks the first channel of round-robin and shuffle partitioners; the process's own randomness when not given. */
-  readonly random?: Random;
-  readonly network: NetworkConfig;
-  readonly stateBackend?: StateBackend;
-  /** The task's log, bound to its job, task, subtask and attempt; silent when absent. */
-  readonly logger?: Logger;
-  stdout(line: string): void;
-  stderr(line: string): void;
-  sendOperatorEvent(attemptId: string, operatorId: string, event: unknown): Promise<unknown>;
-  reportState(update: TaskExecutionStateUpdate): void;
-  /** Makes a produced partition reachable for consumers (same slot or others). */
-  registerPartition(partitionKey: string, partition: ResultPartition<unknown>): void;
-  /** Connects one input channel to its producer's subpartition (asynchronously). */
-  connectInputChannel(partitionKey: string, subpartition: number, gate: InputGate, channel: number): Promise<void>;
-  /** Present when the job checkpoints or the task restores state: the job's checkpoint storage and mode. */
-  readonly checkpointing?: TaskCheckpointing;
-}
-
-/** The checkpoint services of a task. */
-export interface TaskCheckpointing {
-  readonly storage: CheckpointStorageAccess;
-  /** EXACTLY_ONCE aligns barriers; AT_LEAST_ONCE does not block inputs. */
-  readonly aligned: boolean;
-  /** `execution.checkpointing.incremental`: keyed state goes to SHARED change files where the backend tracks changes. */
-  readonly incremental?: { readonly maxChainLength: number };
-  acknowledge(attemptId: string, checkpointId: number, state: TaskStateSnapshot, metrics?: CheckpointTaskMetrics): void;
-  /** `countsAsFailure` false: the task could not take part (not running yet, finished, overtaken by a newer checkpoint). */
-  decline(attemptId: string, checkpointId: number, cause: Error, countsAsFailure: boolean): void;
-}
+import { TaskInputs } from './task-inputs';
+import type { TaskEnvironment } from './task-environment';
 
 /** Records a task processes before it lets the thread's event loop run (credits, timers, other tasks). */
 const RECORDS_PER_SLICE = 4096;
@@ -90,15 +45,6 @@ class TaskCanceledSignal extends FlottError {
   }
 }
 
-interface GateBinding {
-  readonly gate: InputGate;
-  readonly input: EdgeOutput;
-  readonly valve: WatermarkValve;
-  readonly channelOffset: number;
-  /** Index of this gate's first channel among all the task's channels (barrier alignment). */
-  readonly barrierOffset: number;
-}
-
 /**
  * One subtask attempt running as a cooperative mailbox task on its slot's thread (Flink's
  * StreamTask). Processing happens in slices; between slices the event loop delivers network
@@ -109,11 +55,10 @@ export class StreamTask {
   /** What the mailbox loop waits on (see Wakeup: no listeners pile up on shared promises). */
   private readonly wakeup = new Wakeup();
   private readonly partitions = new Map<string, { partition: ResultPartition<unknown>; descriptor: TaskDeploymentDescriptor['outputs'][number] }>();
-  private readonly gates: GateBinding[] = [];
+  private inputs?: TaskInputs;
   private readonly availabilityProviders: AvailabilityProvider[] = [];
   private chain?: OperatorChain;
   private flushTimer?: Cancellable;
-  private inputWatermark = Number.NEGATIVE_INFINITY;
   /**
    * A failure that happened outside the mailbox loop's own calls (a scheduled callback such as a
    * processing-time timer or periodic watermark, or a channel that could not connect). The loop
@@ -264,7 +209,7 @@ export class StreamTask {
           stdout: (l) => env.stdout(l),
           stderr: (l) => env.stderr(l),
           sendOperatorEvent: (operatorId, event) => env.sendOperatorEvent(tdd.attemptId, operatorId, event),
-          currentWatermark: () => this.inputWatermark,
+          currentWatermark: () => this.inputs?.inputWatermark ?? Number.NEGATIVE_INFINITY,
           registerAvailabilityProvider: (p) => this.availabilityProviders.push(p),
           timerControl: {
             shouldYield: () => !this.outputsAvailable(),
@@ -272,8 +217,12 @@ export class StreamTask {
           },
         },
       );
-      this.createInputGates();
-      await this.checkpoints.initialize(this.chain.members, this.gates.map((b) => b.gate));
+      this.inputs = new TaskInputs({
+        tdd, graph: this.graph, env, chain: this.chain, checkpoints: this.checkpoints,
+        failAsync: (e) => this.failAsync(e), wake: this.wakeup.wake,
+      });
+      this.inputs.connect();
+      await this.checkpoints.initialize(this.chain.members, this.inputs.inputGates);
       // Initialise and open tail first, so every operator's downstream is ready when it opens (as Flink).
       const restoredCheckpointId = tdd.restore?.checkpointId;
       for (const m of [...this.chain.members].reverse()) {
@@ -298,7 +247,7 @@ export class StreamTask {
       this.declinePendingTriggers();
       if (stopped) {
         // Stopped with a savepoint: the inputs end here, unread end-of-partitions and all.
-        for (const g of this.gates) g.gate.release();
+        this.inputs?.release();
       } else {
         await this.finishOperators();
       }
@@ -315,7 +264,7 @@ export class StreamTask {
       this.checkpoints.abandonUploads();
       this.flushTimer?.cancel();
       for (const { partition } of this.partitions.values()) partition.release();
-      for (const g of this.gates) g.gate.release();
+      this.inputs?.release();
       if (opened || this.chain) {
         // The task fails or cancels with the first error; what closing then throws is secondary, so it is logged only.
         await this.closeOperators().catch((closeError: unknown) => this.log.warn({ err: closeError }, `Closing the operators of ${this.name} failed too.`));
@@ -461,57 +410,6 @@ export class StreamTask {
     }
   }
 
-  private createInputGates(): void {
-    const chain = this.chain!;
-    const head = chain.head;
-    const offsets = new Map<number, number>();
-    const valves = new Map<number, WatermarkValve>();
-    for (const d of this.tdd.inputs) offsets.set(d.typeNumber, (offsets.get(d.typeNumber) ?? 0) + d.channels.length);
-    for (const [typeNumber, count] of offsets) valves.set(typeNumber, new WatermarkValve(count, this.valveOutput(typeNumber)));
-    const used = new Map<number, number>();
-    let barrierOffset = 0;
-    this.tdd.inputs.forEach((d, gateIndex) => {
-      const gate = new InputGate({
-        gateIndex, numChannels: d.channels.length, config: this.env.network, serializer: this.graph.serializerOf(d.streamEdgeId),
-        onPriorityEvent: this.onPriorityEvent,
-      });
-      // Input 2 of a two-input operator has its own key selector (none on a broadcast input).
-      const keySelector = d.typeNumber === 2 ? head.node.stateKeySelector2 : head.node.stateKeySelector;
-      // The same per-instance specialised outputs the chain uses: the key is set and the operator
-      // called from a method whose call sites see this task's operator only.
-      const input = chainingOutput(head.operator, d.typeNumber, keySelector, head.keyedBackend);
-      const channelOffset = used.get(d.typeNumber) ?? 0;
-      used.set(d.typeNumber, channelOffset + d.channels.length);
-      this.gates.push({ gate, input, valve: valves.get(d.typeNumber)!, channelOffset, barrierOffset });
-      barrierOffset += d.channels.length;
-      d.channels.forEach((c, i) => {
-        this.env.connectInputChannel(c.partitionKey, c.subpartitionIndex, gate, i).catch((e: unknown) => this.failAsync(e));
-      });
-    });
-  }
-
-  /** Where the valve of input `typeNumber` (0 = the single input, 1/2 = two-input sides) delivers. */
-  private valveOutput(typeNumber: number): ValveOutput {
-    const head = this.chain!.head;
-    if (typeNumber === 0) {
-      const op = head.operator as OneInputStreamOperator<unknown, unknown>;
-      return {
-        emitWatermark: (wm) => {
-          this.inputWatermark = wm;
-          op.processWatermark(wm);
-        },
-        emitWatermarkStatus: (idle) => {
-          if (op.processWatermarkStatus) op.processWatermarkStatus(idle);
-          else head.output?.emitWatermarkStatus?.(idle);
-        },
-      };
-    }
-    const op = head.operator as TwoInputStreamOperator<unknown, unknown, unknown>;
-    return typeNumber === 1
-      ? { emitWatermark: (wm) => op.processWatermark1(wm), emitWatermarkStatus: (idle) => op.processWatermarkStatus1?.(idle) }
-      : { emitWatermark: (wm) => op.processWatermark2(wm), emitWatermarkStatus: (idle) => op.processWatermarkStatus2?.(idle) };
-  }
-
   private outputsAvailable(): boolean {
     for (const p of this.partitions.values()) if (!p.partition.isAvailable()) return false;
     for (const a of this.availabilityProviders) if (!a.isAvailable()) return false;
@@ -573,26 +471,9 @@ export class StreamTask {
     }
   }
 
-  /** Set when an unaligned barrier arrived: it is handled before the next element, even under back-pressure. */
-  private priorityPending = false;
-  private readonly onPriorityEvent = (): void => {
-    this.priorityPending = true;
-    this.wakeup.wake();
-  };
-
-  private handlePriorityBarriers(): void {
-    this.priorityPending = false;
-    for (const b of this.gates) {
-      for (let p = b.gate.pollPriorityBarrier(); p !== undefined; p = b.gate.pollPriorityBarrier()) {
-        this.checkpoints.processBarrier(b.barrierOffset + p.channel, p.barrier, 'priority');
-      }
-    }
-  }
-
   private async runInputs(): Promise<void> {
-    const gates = this.gates;
-    if (gates.length === 0) return;
-    let next = 0;
+    const inputs = this.inputs!;
+    if (inputs.isEmpty) return;
     for (;;) {
       this.throwIfCanceled();
       this.processMail();
@@ -602,50 +483,21 @@ export class StreamTask {
       const sliceStart = this.env.clock.relativeTimeMillis();
       while (budget-- > 0) {
         if (budget % SLICE_CLOCK_CHECK === 0 && this.env.clock.relativeTimeMillis() - sliceStart >= SLICE_MILLIS) break;
-        if (this.priorityPending) this.handlePriorityBarriers();
+        inputs.handlePriorityBarriers();
         // Timers released by an earlier watermark fire before any later input (Flink's ordering).
         if (!this.continueTimers() || !this.outputsAvailable()) break;
-        let element: InputElement | undefined;
-        let binding: GateBinding | undefined;
-        for (let i = 0; i < gates.length; i++) {
-          const b = gates[(next + i) % gates.length];
-          element = b.gate.pollNext();
-          if (element) {
-            binding = b;
-            break;
-          }
-        }
-        if (!element || !binding) {
+        if (!inputs.processNext()) {
           idle = true;
           break;
         }
-        if (gates.length > 1) next = (next + 1) % gates.length;
-        this.handle(binding, element);
         // A stop-with-savepoint's barrier aligned: nothing after it is processed.
         if (this.stopRequest) return;
       }
-      if (this.priorityPending) this.handlePriorityBarriers();
-      if (gates.every((g) => g.gate.isFinished())) return;
+      inputs.handlePriorityBarriers();
+      if (inputs.isFinished()) return;
       if (!this.outputsAvailable()) await this.whenOutputsAvailable();
-      else if (idle) {
-        await this.wakeup.wait(gates.filter((g) => !g.gate.isFinished()).map((g) => g.gate.whenAvailable()));
-      }
+      else if (idle) await this.wakeup.wait(inputs.whenAvailable());
       else await yieldToEventLoop();
-    }
-  }
-
-  private handle(b: GateBinding, e: InputElement): void {
-    if (e.kind === ElementKind.RECORD) {
-      b.input.collect(e.value, e.timestamp);
-    } else if (e.kind === ElementKind.WATERMARK) {
-      b.valve.inputWatermark(b.channelOffset + e.channel, e.timestamp);
-    } else if (e.event?.kind === 'watermark-status') {
-      b.valve.inputWatermarkStatus(b.channelOffset + e.channel, e.event.idle);
-    } else if (e.event?.kind === 'barrier') {
-      this.checkpoints.processBarrier(b.barrierOffset + e.channel, e.event);
-    } else if (e.event?.kind === 'end-of-partition') {
-      b.valve.channelEnded(b.channelOffset + e.channel);
-      this.checkpoints.processEndOfPartition(b.barrierOffset + e.channel);
     }
   }
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger';
 import { CheckpointAbortedError, CheckpointBarrierHandler, type BarrierArrival, type CheckpointBarrier } from './checkpoint-barrier-handler';
 import { ChannelStateCollector, restoredChannelElements, type TaskChannel } from './channel-state-collector';
 import type { ChainMember } from './operator-chain';
-import type { TaskCheckpointing } from './stream-task';
+import type { TaskCheckpointing } from './task-environment';
 import { SubtaskCheckpointer } from './subtask-checkpointer';
 import { restoreTaskState } from './task-state-restore';
 import { StateRestoreError } from '../checkpoint/state-assignment';

@@ -2,7 +2,7 @@ import type { ExecutionState } from '../execution/execution-state';
 import { createLocalChannel, defaultNetworkConfig, type InputGate, type NetworkConfig, type ResultPartition } from '../network';
 import type { CheckpointTaskMetrics, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { StateBackend } from '../spi/state-backend';
-import type { TaskCheckpointing, TaskEnvironment } from '../taskexecutor/stream-task';
+import type { TaskCheckpointing, TaskEnvironment } from '../taskexecutor/task-environment';
 import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
 import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import { ManualClock } from '../time/clock';
