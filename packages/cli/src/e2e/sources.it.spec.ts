@@ -40,7 +40,7 @@ describe('unified sources: split enumerators and readers checkpointed and restor
     fs.rmSync(out, { recursive: true, force: true });
   });
 
-  const run = (parallelism: number, extra: string[], jobArgs: string[]) =>
+  const run = (parallelism: number, extra: string[], jobArgs: string[], rate = 2000) =>
     runFlott(
       [
         'run', '-q', '-p', String(parallelism),
@@ -50,7 +50,7 @@ describe('unified sources: split enumerators and readers checkpointed and restor
         '-D', 'restart-strategy.fixed-delay.attempts=3',
         '-D', 'restart-strategy.fixed-delay.delay=0 ms',
         ...extra,
-        JOB, '--n', String(N), '--rate', '2000', ...jobArgs,
+        JOB, '--n', String(N), '--rate', String(rate), ...jobArgs,
       ],
       120_000,
     );
@@ -74,7 +74,8 @@ describe('unified sources: split enumerators and readers checkpointed and restor
     const savepoints = path.join(out, 'savepoints');
     const markers = path.join(out, 'markers');
     fs.mkdirSync(markers);
-    const first = await run(2, [], ['--savepoint-after', '300', '--savepoint-dir', savepoints, '--marker-dir', markers]);
+    // Slower, so the stop reaches the readers long before they end, even on a loaded machine.
+    const first = await run(2, [], ['--savepoint-after', '300', '--savepoint-dir', savepoints, '--marker-dir', markers], 500);
     expect(first.code).toBe(0);
     const { savepoint } = JSON.parse(first.stdout.trim().split('\n').pop()!) as { savepoint: string };
     expect(fs.existsSync(path.join(savepoint, '_metadata'))).toBe(true);
