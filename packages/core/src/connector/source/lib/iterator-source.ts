@@ -27,6 +27,9 @@ export function splitIndexRange(from: number, endExclusive: number, parts: numbe
 /**
  * Hands out a fixed set of splits on request (Flink's IteratorSourceEnumerator): the splits not yet
  * assigned are its checkpoint; a reader that asks when none are left is told there are no more.
+ * Reader i gets the split with id `i` while that one is unassigned (then the first one left), so
+ * which reader reads which range does not depend on the order their requests arrive in (as the
+ * legacy generator, whose subtask i read range i).
  */
 export class IteratorSourceEnumerator<SplitT extends SourceSplit> implements SplitEnumerator<SplitT, SplitT[]> {
   private readonly remaining: SplitT[];
@@ -38,7 +41,8 @@ export class IteratorSourceEnumerator<SplitT extends SourceSplit> implements Spl
   start(): void {}
 
   handleSplitRequest(subtaskId: number): void {
-    const split = this.remaining.shift();
+    const own = this.remaining.findIndex((s) => s.splitId === String(subtaskId));
+    const split = this.remaining.splice(own >= 0 ? own : 0, 1)[0];
     if (split) this.context.assignSplit(split, subtaskId);
     else this.context.signalNoMoreSplits(subtaskId);
   }
@@ -60,11 +64,12 @@ export class IteratorSourceEnumerator<SplitT extends SourceSplit> implements Spl
 
 /**
  * Reads index-range splits one after the other, mapping each index to a record (Flink's
- * IteratorSourceReader over NumberSequenceSplits): asks for a split at start and whenever it
+ * IteratorSourceReader over NumberSequenceSplits), up to the task's batch per poll: asks for a split at start and whenever it
  * finished one, and ends once the enumerator has no more. Its snapshot is the current split at the
  * next index to emit, then the splits it has not started.
  */
 export class IndexRangeSourceReader<T> implements SourceReader<T, IndexRangeSplit> {
+  readonly hotMethods = ['emitRange'];
   private current?: { splitId: string; next: number; end: number };
   private readonly splits: SplitQueue<IndexRangeSplit>;
 
@@ -79,10 +84,12 @@ export class IndexRangeSourceReader<T> implements SourceReader<T, IndexRangeSpli
     if (!this.current && this.splits.queued.length === 0) this.splits.request();
   }
 
-  pollNext(output: ReaderOutput<T>): InputStatus {
+  pollNext(output: ReaderOutput<T>, maxRecords = 1): InputStatus {
     const c = this.current ?? this.takeNext();
     if (c) {
-      output.collect(this.map(c.next++));
+      const end = Math.min(c.end, c.next + Math.max(1, maxRecords));
+      this.emitRange(output, c.next, end);
+      c.next = end;
       if (c.next >= c.end) {
         this.current = undefined;
         // Asked at once (as Flink's IteratorSourceReader): a caller that waits before its next poll
@@ -94,6 +101,12 @@ export class IndexRangeSourceReader<T> implements SourceReader<T, IndexRangeSpli
     if (this.splits.noMoreSplits) return InputStatus.END_OF_INPUT;
     this.splits.request();
     return InputStatus.NOTHING_AVAILABLE;
+  }
+
+  /** The per-record loop (a hot method: the task compiles a copy per reader). */
+  emitRange(output: ReaderOutput<T>, from: number, end: number): void {
+    const map = this.map;
+    for (let i = from; i < end; i++) output.collect(map(i));
   }
 
   private takeNext(): { splitId: string; next: number; end: number } | undefined {
