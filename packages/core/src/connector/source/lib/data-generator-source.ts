@@ -73,7 +73,7 @@ export class DataGeneratorSource<T> implements Source<T, IndexRangeSplit, IndexR
 
 /**
  * Smooth rate limiting of a reader: record k of this reader is due k / rate seconds after its first
- * poll, timed by the task's clock; when none is due the reader waits for a timer at the next due time.
+ * record, timed by the task's clock; when none is due the reader waits for a timer at the next due time.
  */
 export class RateLimitedSourceReader<T, SplitT extends SourceSplit> implements SourceReader<T, SplitT> {
   private startedAt?: number;
@@ -94,13 +94,15 @@ export class RateLimitedSourceReader<T, SplitT extends SourceSplit> implements S
 
   pollNext(output: ReaderOutput<T>, maxRecords = 1): InputStatus {
     const now = this.context.clock.relativeTimeMillis();
-    this.startedAt ??= now;
-    const due = Math.floor(((now - this.startedAt) * this.ratePerSecond) / 1000) + 1;
+    const due = this.startedAt === undefined ? 1 : Math.floor(((now - this.startedAt) * this.ratePerSecond) / 1000) + 1;
     if (this.emitted >= due) return InputStatus.NOTHING_AVAILABLE;
     const counting = this.countingOutput(output);
     const before = counting.count;
     const status = this.inner.pollNext(counting, Math.min(Math.max(1, maxRecords), due - this.emitted));
     this.emitted += counting.count - before;
+    // The pace starts with the first record, not the first poll: a reader that waited for its split
+    // (the coordinator thread starting) must not make up for that wait with a burst.
+    if (this.startedAt === undefined && this.emitted > 0) this.startedAt = now;
     return status;
   }
 
