@@ -1,7 +1,7 @@
-import { Boundedness, InputStatus, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext, type SourceSplit,
-  type SplitEnumerator, type SplitEnumeratorContext } from '../source';
+import { Boundedness, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext, type SourceSplit, type SplitEnumerator,
+  type SplitEnumeratorContext } from '../source';
 import { IteratorSourceEnumerator } from './iterator-source';
-import { SplitQueue } from './split-queue';
+import { SequentialSplitReader } from './sequential-split-reader';
 
 /** The whole collection, at the number of elements already emitted (Flink's FromElementsSource keeps that count too). */
 export interface ElementsSplit extends SourceSplit {
@@ -45,35 +45,29 @@ interface OpenElements<T> {
 }
 
 /** Reads an ElementsSplit up to the task's batch per poll; see FromElementsSource. */
-export class ElementsSourceReader<T> implements SourceReader<T, ElementsSplit> {
+export class ElementsSourceReader<T> extends SequentialSplitReader<T, ElementsSplit, OpenElements<T>> {
   readonly hotMethods = ['emitElements'];
-  private current?: OpenElements<T>;
-  private readonly splits: SplitQueue<ElementsSplit>;
 
   constructor(
     context: SourceReaderContext,
     private readonly elements: Iterable<T>,
   ) {
-    this.splits = new SplitQueue(context);
+    super(context);
   }
 
-  start(): void {
-    if (this.splits.queued.length === 0) this.splits.request();
+  protected openSplit(split: ElementsSplit): OpenElements<T> | undefined {
+    const c: OpenElements<T> = { splitId: split.splitId, iterator: this.elements[Symbol.iterator](), emitted: 0, exhausted: false };
+    // A restored split: the elements emitted before the checkpoint are skipped, not emitted again.
+    while (c.emitted < split.emitted) {
+      if (c.iterator.next().done) return undefined;
+      c.emitted++;
+    }
+    return c;
   }
 
-  pollNext(output: ReaderOutput<T>, maxRecords = 1): InputStatus {
-    const c = this.current ?? this.openNext();
-    if (!c) {
-      if (this.splits.noMoreSplits) return InputStatus.END_OF_INPUT;
-      this.splits.request();
-      return InputStatus.NOTHING_AVAILABLE;
-    }
-    if (!c.exhausted) this.emitElements(output, c, Math.max(1, maxRecords));
-    if (c.exhausted) {
-      this.current = undefined;
-      this.splits.request();
-    }
-    return InputStatus.MORE_AVAILABLE;
+  protected emit(output: ReaderOutput<T>, c: OpenElements<T>, max: number): boolean {
+    this.emitElements(output, c, max);
+    return c.exhausted;
   }
 
   /** The per-record loop (a hot method: the task compiles a copy per reader). */
@@ -90,42 +84,12 @@ export class ElementsSourceReader<T> implements SourceReader<T, ElementsSplit> {
     }
   }
 
-  private openNext(): OpenElements<T> | undefined {
-    const split = this.splits.queued.shift();
-    if (!split) return undefined;
-    const c: OpenElements<T> = { splitId: split.splitId, iterator: this.elements[Symbol.iterator](), emitted: 0, exhausted: false };
-    // A restored split: the elements emitted before the checkpoint are skipped, not emitted again.
-    while (c.emitted < split.emitted && !c.exhausted) {
-      if (c.iterator.next().done) c.exhausted = true;
-      else c.emitted++;
-    }
-    return (this.current = c);
+  protected positionOf(c: OpenElements<T>): ElementsSplit {
+    return { splitId: c.splitId, emitted: c.emitted };
   }
 
-  isAvailable(): Promise<void> {
-    if (this.current || this.splits.queued.length > 0 || this.splits.noMoreSplits) return Promise.resolve();
-    this.splits.request();
-    return this.splits.next();
-  }
-
-  addSplits(splits: readonly ElementsSplit[]): void {
-    this.splits.add(splits);
-  }
-
-  notifyNoMoreSplits(): void {
-    this.splits.signalNoMore();
-  }
-
-  snapshotState(): ElementsSplit[] {
-    const c = this.current;
-    return [...(c && !c.exhausted ? [{ splitId: c.splitId, emitted: c.emitted }] : []), ...this.splits.queued.map((s) => ({ ...s }))];
-  }
-
-  close(): void {
-    // Lets a generator run its finally blocks when the source stops early.
-    const c = this.current;
-    this.current = undefined;
-    if (c && !c.exhausted) c.iterator.return?.();
-    this.splits.wake();
+  /** Lets a generator run its finally blocks when the source stops early. */
+  protected override abandon(c: OpenElements<T>): void {
+    if (!c.exhausted) c.iterator.return?.();
   }
 }

@@ -1,6 +1,5 @@
-import type { ReaderOutput, SourceReader, SourceReaderContext, SourceSplit, SplitEnumerator, SplitEnumeratorContext } from '../source';
-import { InputStatus } from '../source';
-import { SplitQueue } from './split-queue';
+import type { ReaderOutput, SourceReaderContext, SourceSplit, SplitEnumerator, SplitEnumeratorContext } from '../source';
+import { SequentialSplitReader } from './sequential-split-reader';
 
 /** Indexes [next, end) still to read (Flink's NumberSequenceSplit, with the position folded into `next`). */
 export interface IndexRangeSplit extends SourceSplit {
@@ -62,45 +61,37 @@ export class IteratorSourceEnumerator<SplitT extends SourceSplit> implements Spl
   close(): void {}
 }
 
+/** The split being read: its id and the indexes [next, end) still to emit. */
+interface OpenRange {
+  readonly splitId: string;
+  next: number;
+  readonly end: number;
+}
+
 /**
  * Reads index-range splits one after the other, mapping each index to a record (Flink's
- * IteratorSourceReader over NumberSequenceSplits), up to the task's batch per poll: asks for a split at start and whenever it
- * finished one, and ends once the enumerator has no more. Its snapshot is the current split at the
- * next index to emit, then the splits it has not started.
+ * IteratorSourceReader over NumberSequenceSplits), up to the task's batch per poll. Its snapshot is
+ * the current split at the next index to emit, then the splits it has not started.
  */
-export class IndexRangeSourceReader<T> implements SourceReader<T, IndexRangeSplit> {
+export class IndexRangeSourceReader<T> extends SequentialSplitReader<T, IndexRangeSplit, OpenRange> {
   readonly hotMethods = ['emitRange'];
-  private current?: { splitId: string; next: number; end: number };
-  private readonly splits: SplitQueue<IndexRangeSplit>;
 
   constructor(
     context: SourceReaderContext,
     private readonly map: (index: number) => T,
   ) {
-    this.splits = new SplitQueue(context);
+    super(context);
   }
 
-  start(): void {
-    if (!this.current && this.splits.queued.length === 0) this.splits.request();
+  protected openSplit(split: IndexRangeSplit): OpenRange | undefined {
+    return split.next < split.end ? { splitId: split.splitId, next: split.next, end: split.end } : undefined;
   }
 
-  pollNext(output: ReaderOutput<T>, maxRecords = 1): InputStatus {
-    const c = this.current ?? this.takeNext();
-    if (c) {
-      const end = Math.min(c.end, c.next + Math.max(1, maxRecords));
-      this.emitRange(output, c.next, end);
-      c.next = end;
-      if (c.next >= c.end) {
-        this.current = undefined;
-        // Asked at once (as Flink's IteratorSourceReader): a caller that waits before its next poll
-        // (a rate limit) must not wait for a split nobody requested.
-        if (this.splits.queued.length === 0) this.splits.request();
-      }
-      return InputStatus.MORE_AVAILABLE;
-    }
-    if (this.splits.noMoreSplits) return InputStatus.END_OF_INPUT;
-    this.splits.request();
-    return InputStatus.NOTHING_AVAILABLE;
+  protected emit(output: ReaderOutput<T>, c: OpenRange, max: number): boolean {
+    const end = Math.min(c.end, c.next + max);
+    this.emitRange(output, c.next, end);
+    c.next = end;
+    return end >= c.end;
   }
 
   /** The per-record loop (a hot method: the task compiles a copy per reader). */
@@ -109,34 +100,7 @@ export class IndexRangeSourceReader<T> implements SourceReader<T, IndexRangeSpli
     for (let i = from; i < end; i++) output.collect(map(i));
   }
 
-  private takeNext(): { splitId: string; next: number; end: number } | undefined {
-    while (this.splits.queued.length > 0) {
-      const s = this.splits.queued.shift()!;
-      if (s.next < s.end) return (this.current = { splitId: s.splitId, next: s.next, end: s.end });
-    }
-    return undefined;
-  }
-
-  isAvailable(): Promise<void> {
-    if (this.current || this.splits.queued.length > 0 || this.splits.noMoreSplits) return Promise.resolve();
-    this.splits.request();
-    return this.splits.next();
-  }
-
-  addSplits(splits: readonly IndexRangeSplit[]): void {
-    this.splits.add(splits);
-  }
-
-  notifyNoMoreSplits(): void {
-    this.splits.signalNoMore();
-  }
-
-  snapshotState(): IndexRangeSplit[] {
-    const c = this.current;
-    return [...(c && c.next < c.end ? [{ splitId: c.splitId, next: c.next, end: c.end }] : []), ...this.splits.queued.map((s) => ({ ...s }))];
-  }
-
-  close(): void {
-    this.splits.wake();
+  protected positionOf(c: OpenRange): IndexRangeSplit {
+    return { splitId: c.splitId, next: c.next, end: c.end };
   }
 }
