@@ -11,7 +11,6 @@ const noDeepImports = { regex: '^@flott/[^/]+/(?!(testing|spi|internal)$)', mess
 const RUNTIME_INTERNAL_IMPORTERS = [
   'packages/api-datastream', // builds the StreamGraph from the runtime's operators and runs execute() through the execution context
   'packages/connector-files', // its file and socket sources and sinks are operators (AbstractStreamOperator, SourceOperator, AvailabilityNotifier)
-  'packages/nexmark', // its generator is a PacedSourceOperator with per-instance hot loops (specializeHotMethods)
   'packages/client', // translates the job's StreamGraph into the JobGraph it submits, as Flink's client does
   'packages/cli', // `flott info` prints the translated JobGraph; the benchmarks drive the network stack and window operators directly
 ];

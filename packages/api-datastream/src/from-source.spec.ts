@@ -25,6 +25,25 @@ describe('env.fromSource (in-process test context)', () => {
     expect(sums.sort((a, b) => a - b)).toEqual([45, 145, 245]);
   });
 
+  it('the built-in methods read unified sources: fromData (elements, an array, an iterable), fromSequence, fromGenerator', async () => {
+    expect(await env(2).fromData(3, 1, 2).executeAndCollect()).toEqual([3, 1, 2]);
+    expect(await env(2).fromData([[1], [2]]).executeAndCollect()).toEqual([[1], [2]]);
+    expect(await env(2).fromData(new Set(['x', 'y'])).executeAndCollect()).toEqual(['x', 'y']);
+    expect(await env(2).fromData('ab').executeAndCollect()).toEqual(['ab']);
+    const seq = await env(3).fromSequence(1, 1000).executeAndCollect();
+    expect(seq.sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    const gen = await env(2).fromGenerator(700, (i) => `g${i}`).executeAndCollect();
+    expect(gen.sort()).toEqual(Array.from({ length: 700 }, (_, i) => `g${i}`).sort());
+    const graph = env(2);
+    graph.fromData(1).print();
+    graph.fromGenerator(Infinity, (i) => i, { recordsPerSecond: 10 }).print();
+    const nodes = [...graph.getStreamGraph().nodes.values()].filter((n) => n.isSource);
+    expect(nodes.map((n) => [n.kind, n.parallelism, n.unifiedSource?.getBoundedness()])).toEqual([
+      ['FromElementsSource', 1, 'BOUNDED'],
+      ['DataGeneratorSource', -1, 'CONTINUOUS_UNBOUNDED'],
+    ]);
+  });
+
   it('names the source operator and rejects what is not a unified source', () => {
     const e = env();
     const stream = e.fromSource(new NumberSequenceSource(1, 2), WatermarkStrategy.noWatermarks<number>(), 'numbers');

@@ -45,9 +45,9 @@ export type { TimerService, KeyedProcessContext, OnTimerContext, KeyedProcessFun
 
 // The unified Source API (FLIP-27), for env.fromSource, and the sources built on it.
 export { Boundedness, InputStatus, NumberSequenceSource, DataGeneratorSource, RateLimiterStrategy, RateLimitedSourceReader, IteratorSourceEnumerator, SplitQueue,
-  IndexRangeSourceReader, splitIndexRange } from '@flott/core';
+  IndexRangeSourceReader, splitIndexRange, FromElementsSource, ElementsSourceReader, SequentialSplitReader } from '@flott/core';
 export type { Source, SourceSplit, SourceReader, SourceReaderContext, ReaderOutput, SourceOutput, SourceEvent, SourceTimer, SplitEnumerator,
-  SplitEnumeratorContext, SplitsAssignment, ReaderInfo, SimpleVersionedSerializer, IndexRangeSplit, GeneratorFunction } from '@flott/core';
+  SplitEnumeratorContext, SplitsAssignment, ReaderInfo, SimpleVersionedSerializer, IndexRangeSplit, GeneratorFunction, ElementsSplit } from '@flott/core';
 // Windows and joins (issue 3, windows).
 export { WindowedStream } from './windowing/windowed-stream';
 export { AllWindowedStream } from './windowing/all-windowed-stream';

@@ -1,4 +1,18 @@
-import { Configuration, JobBuildError, isSource, toMillis, type ConfigOption, type DurationLike, type Source, type SourceSplit, type WatermarkStrategyLike } from '@flott/core';
+import {
+  Configuration,
+  DataGeneratorSource,
+  FromElementsSource,
+  JobBuildError,
+  NumberSequenceSource,
+  RateLimiterStrategy,
+  isSource,
+  toMillis,
+  type ConfigOption,
+  type DurationLike,
+  type Source,
+  type SourceSplit,
+  type WatermarkStrategyLike,
+} from '@flott/core';
 import {
   ConnectorOptions,
   CoreOptions,
@@ -9,15 +23,13 @@ import {
   type JobExecutionResult,
 } from '@flott/runtime';
 import {
-  CollectionSource,
-  GeneratorSource,
   SourceReaderOperator,
   getExecutionContext,
   type ExecutionConfigSnapshot,
   type SourceOperator,
   type StreamGraph,
 } from '@flott/runtime/internal';
-import { SocketTextSource, TextFileSource } from '@flott/connector-files';
+import { FileSource, SocketTextSource, TextLineInputFormat } from '@flott/connector-files';
 import { MissingExecutionContextError } from './api-errors';
 import { CheckpointConfig, type CheckpointingMode } from './checkpoint-config';
 import { SingleOutputStreamOperator } from './data-stream';
@@ -200,30 +212,40 @@ export class StreamExecutionEnvironment {
     return this.runtimeMode;
   }
 
-  /** The given elements in order, from one subtask. */
+  /**
+   * The given elements in order, from one subtask (Flink 2.x: a FromElementsSource read at
+   * parallelism 1). An array, or the elements as arguments; an iterable is iterated in the task, not
+   * while building, so an endless generator works. A checkpoint keeps how many went out.
+   */
+  fromData<T>(...data: T[] | [Iterable<T>]): SingleOutputStreamOperator<T> {
+    const elements = data.length === 1 && isIterableCollection(data[0]) ? data[0] : (data as T[]);
+    if (Array.isArray(elements) && elements.length === 0) throw new JobBuildError('fromData() needs at least one element');
+    return this.builtInSource(new FromElementsSource<T>(elements), 'Collection Source', 'FromElementsSource', true);
+  }
+
+  /** The given elements in order, from one subtask (a FromElementsSource, as fromData). */
   fromElements<T>(...elements: T[]): SingleOutputStreamOperator<T> {
     if (elements.length === 0) throw new JobBuildError('fromElements() needs at least one element');
-    return this.addSource(() => new CollectionSource<T>(elements), 'Collection Source', { nonParallel: true, kind: 'CollectionSource' });
+    return this.builtInSource(new FromElementsSource<T>(elements), 'Collection Source', 'FromElementsSource', true);
   }
 
-  /** The elements of an iterable in order, from one subtask. It is iterated in the task, not while building. */
+  /** The elements of an iterable in order, from one subtask (a FromElementsSource). It is iterated in the task, not while building. */
   fromCollection<T>(elements: Iterable<T>): SingleOutputStreamOperator<T> {
-    return this.addSource(() => new CollectionSource<T>(elements), 'Collection Source', { nonParallel: true, kind: 'CollectionSource' });
+    return this.builtInSource(new FromElementsSource<T>(elements), 'Collection Source', 'FromElementsSource', true);
   }
 
-  /** The numbers from..to (inclusive); each subtask emits a contiguous part of the range. */
+  /** The numbers from..to (inclusive): a NumberSequenceSource, one contiguous range per subtask to start with. */
   fromSequence(from: number, to: number): SingleOutputStreamOperator<number> {
     if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from > to) {
       throw new JobBuildError(`fromSequence(): needs safe integers with from <= to, got ${from}..${to}`);
     }
-    return this.addSource(() => new GeneratorSource(to - from + 1, (i) => from + i), 'Sequence Source', {
-      kind: 'SequenceSource',
-    });
+    return this.builtInSource(new NumberSequenceSource(from, to), 'Sequence Source', 'NumberSequenceSource');
   }
 
   /**
-   * `generator(i)` for every index in [0, count), split into contiguous ranges across subtasks
-   * (Flink's DataGeneratorSource); `count` = Infinity for an unbounded source.
+   * `generator(i)` for every index in [0, count), split into contiguous ranges across subtasks: a
+   * DataGeneratorSource, rate limited by `recordsPerSecond` (RateLimiterStrategy.perSecond); `count`
+   * = Infinity for an unbounded source.
    */
   fromGenerator<T>(count: number, generator: (index: number) => T, options: GeneratorOptions = {}): SingleOutputStreamOperator<T> {
     if (!(count >= 0) || (Number.isFinite(count) && !Number.isInteger(count))) {
@@ -231,15 +253,18 @@ export class StreamExecutionEnvironment {
     }
     const rate = options.recordsPerSecond;
     if (rate !== undefined && !(rate > 0)) throw new JobBuildError(`fromGenerator(): recordsPerSecond must be > 0, got ${rate}`);
-    return this.addSource(() => new GeneratorSource(count, generator, { recordsPerSecond: rate }), 'Data Generator', {
-      kind: 'GeneratorSource',
-    });
+    const limiter = rate === undefined ? RateLimiterStrategy.noOp() : RateLimiterStrategy.perSecond(rate);
+    return this.builtInSource(new DataGeneratorSource(generator, count, limiter), 'Data Generator', 'DataGeneratorSource');
   }
 
-  /** The lines of a text file; subtasks read byte ranges of it, each line exactly once. */
+  /**
+   * The lines of a text file, or of every file in a directory, each once: a bounded FileSource with
+   * TextLineInputFormat (one split per file, read `source.file.read-buffer-size` bytes at a time).
+   */
   readTextFile(path: string): SingleOutputStreamOperator<string> {
     const bufferSize = this.configuration.get(ConnectorOptions.FILE_SOURCE_READ_BUFFER_SIZE);
-    return this.addSource(() => new TextFileSource(path, bufferSize), 'Custom File Source', { kind: 'TextFileSource' });
+    const source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), path).setReadBufferSize(bufferSize).build();
+    return this.builtInSource(source, 'Custom File Source', 'FileSource');
   }
 
   /**
@@ -265,14 +290,31 @@ export class StreamExecutionEnvironment {
    */
   fromSource<T>(source: Source<T, SourceSplit, unknown>, watermarkStrategy: WatermarkStrategyLike<T>, sourceName: string): SingleOutputStreamOperator<T> {
     if (!isSource(source)) throw new JobBuildError('fromSource(): the source must implement the unified Source API (createReader, createEnumerator, restoreEnumerator, getBoundedness)');
+    return this.addUnifiedSource(source, watermarkStrategy, sourceName, 'Source', false);
+  }
+
+  /** A built-in method's unified source: no watermarks (none, as Flink's), the method's name, and its Source class as the kind. */
+  private builtInSource<T>(source: Source<T, SourceSplit, unknown>, name: string, kind: string, nonParallel = false): SingleOutputStreamOperator<T> {
+    return this.addUnifiedSource(source, undefined, name, kind, nonParallel);
+  }
+
+  private addUnifiedSource<T>(
+    source: Source<T, SourceSplit, unknown>,
+    watermarkStrategy: WatermarkStrategyLike<T> | undefined,
+    sourceName: string,
+    kind: string,
+    nonParallel: boolean,
+  ): SingleOutputStreamOperator<T> {
     // Read when the task creates the operator: main has configured the environment by then.
     const config = this.getConfig();
     const node = this.context.builder.addNode({
       name: `Source: ${sourceName}`,
-      kind: 'Source',
+      kind,
       isSource: true,
+      nonParallel,
       unifiedSource: source as Source<unknown, SourceSplit, unknown>,
-      operatorFactory: () => new SourceReaderOperator<T>(source, { strategy: watermarkStrategy, autoWatermarkIntervalMs: config.getAutoWatermarkInterval() }),
+      operatorFactory: () =>
+        new SourceReaderOperator<T>(source, watermarkStrategy && { strategy: watermarkStrategy, autoWatermarkIntervalMs: config.getAutoWatermarkInterval() }),
     });
     return new SingleOutputStreamOperator<T>(this.context, node, 'Source: ');
   }
@@ -360,4 +402,9 @@ export class StreamExecutionEnvironment {
     if (applies(CoreOptions.RUNTIME_MODE)) this.runtimeMode = from.get(CoreOptions.RUNTIME_MODE) === 'batch' ? 'BATCH' : 'STREAMING';
     if (applies(CoreOptions.AUTO_WATERMARK_INTERVAL)) this.executionConfig.setAutoWatermarkInterval(from.get(CoreOptions.AUTO_WATERMARK_INTERVAL));
   }
+}
+
+/** fromData's one argument that is a collection of elements rather than an element (an array or another iterable, not a string). */
+function isIterableCollection<T>(value: unknown): value is Iterable<T> {
+  return typeof value === 'object' && value !== null && typeof (value as Iterable<T>)[Symbol.iterator] === 'function';
 }

@@ -41,7 +41,7 @@ describe('building the StreamGraph', () => {
     const graph = env.getStreamGraph('wc');
     expect(graph.jobName).toBe('wc');
     expect(summary(graph)).toEqual([
-      { id: 1, name: 'Source: Collection Source', kind: 'CollectionSource', parallelism: 1, effective: 1, chaining: 'HEAD', isSource: true, keyed: false },
+      { id: 1, name: 'Source: Collection Source', kind: 'FromElementsSource', parallelism: 1, effective: 1, chaining: 'HEAD', isSource: true, keyed: false },
       { id: 2, name: 'Flat Map', kind: 'FlatMap', parallelism: -1, effective: 2, chaining: 'ALWAYS', isSource: false, keyed: false },
       { id: 3, name: 'Map', kind: 'Map', parallelism: -1, effective: 2, chaining: 'ALWAYS', isSource: false, keyed: false },
       { id: 4, name: 'Keyed Aggregation', kind: 'KeyedAggregation', parallelism: -1, effective: 2, chaining: 'ALWAYS', isSource: false, keyed: true },
@@ -163,11 +163,11 @@ describe('building the StreamGraph', () => {
     env.fromCollection([1]).writeAsText('/tmp/x');
     env.fromSequence(1, 2).keyBy((x) => x % 2).reduce((a, b) => a + b).printToErr();
     expect([...env.getStreamGraph().nodes.values()].map((n) => `${n.name}|${n.kind}`)).toEqual([
-      'Source: Data Generator|GeneratorSource',
+      'Source: Data Generator|DataGeneratorSource',
       'Sink: Unnamed|Sink',
-      'Source: Collection Source|CollectionSource',
+      'Source: Collection Source|FromElementsSource',
       'Sink: Unnamed|TextFileSink',
-      'Source: Sequence Source|SequenceSource',
+      'Source: Sequence Source|NumberSequenceSource',
       'Keyed Reduce|KeyedReduce',
       'Sink: Print to Std. Err|PrintSink',
     ]);

@@ -1,6 +1,5 @@
 // @flott/connector-files: text files and sockets as sources and sinks (Flink's readTextFile, socketTextStream,
-// writeAsText). The DataStream API's methods of those names build on these operators.
-export { TextFileSource } from './text-file-source';
+// writeAsText). The DataStream API's methods of those names build on FileSource, SocketTextSource and TextFileSink.
 export { SocketTextSource } from './socket-text-source';
 export type { SocketTextSourceOptions } from './socket-text-source';
 export { TextFileSink } from './text-file-sink';

@@ -104,3 +104,6 @@ export { NumberSequenceSource } from './connector/source/lib/number-sequence-sou
 export { DataGeneratorSource, RateLimiterStrategy, RateLimitedSourceReader } from './connector/source/lib/data-generator-source';
 export type { GeneratorFunction } from './connector/source/lib/data-generator-source';
 export { SplitQueue } from './connector/source/lib/split-queue';
+export { SequentialSplitReader } from './connector/source/lib/sequential-split-reader';
+export { FromElementsSource, ElementsSourceReader } from './connector/source/lib/from-elements-source';
+export type { ElementsSplit } from './connector/source/lib/from-elements-source';

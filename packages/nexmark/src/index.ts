@@ -2,7 +2,8 @@
 export type { Person, Auction, Bid, NexmarkEvent, GeneratorConfig } from './model';
 export { NEXMARK_DEFAULTS, nexmarkConfig, eventAt, events, eventTimestamp, eventTime, NexmarkGenerator, AVG_PERSON_BYTES,
   AVG_AUCTION_BYTES, AVG_BID_BYTES } from './generator';
-export { nexmarkSource, NexmarkSourceOperator, nexmarkSubtaskCount, NEXMARK_SPLIT_BLOCK, NEXMARK_OUT_OF_ORDERNESS_MS } from './source';
+export { nexmarkSource, NexmarkSource, NexmarkSourceReader, nexmarkSplits, nexmarkSubtaskCount, NEXMARK_SPLIT_BLOCK, NEXMARK_OUT_OF_ORDERNESS_MS } from './source';
+export type { NexmarkSplit } from './source';
 export { nexmarkSerializers, bidCodec, auctionCodec, personCodec, eventCodec } from './codecs';
 export { nexmarkArgs, sinkResults, flattenEvent, DEFAULT_NEXMARK_EVENTS } from './job-support';
 export type { NexmarkArgs, FlatNexmarkEvent } from './job-support';

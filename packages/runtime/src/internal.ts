@@ -15,14 +15,13 @@ export { setExecutionContext, getExecutionContext } from './client/execution-con
 export { InputStatus, isTwoInputOperator } from './operators/stream-operator';
 export type { Output, OperatorEnvironment, AvailabilityProvider, StreamOperator, OneInputStreamOperator, TwoInputStreamOperator,
   SourceOperator } from './operators/stream-operator';
-export { AbstractStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord, splitRange } from './operators/index';
+export { AbstractStreamOperator, AvailabilityNotifier, AVAILABLE, formatRecord } from './operators/index';
 // The default record serializer (msgpack), which the API offers beside the ones `returns()` takes.
 export { msgpackSerializer } from './serialization/msgpack-serializer';
 
 // --- the operators the DataStream API's transformations build ---
 export { StreamMap, StreamFlatMap, StreamFilter, StreamSink, ProcessOperator, KeyedAggregationOperator, reduceAggregation,
-  fieldAggregation, selectorAggregation, byAggregation, fieldSelector, CollectionSource, GeneratorSource, UNBOUNDED_COUNT,
-  PrintSink, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
+  fieldAggregation, selectorAggregation, byAggregation, fieldSelector, PrintSink, CollectSink, collectSinkId, isCollectBatchEvent } from './operators/index';
 export type { RollingAggregation, Comparable, AggregationKind } from './operators/index';
 // The Sink V2 operators `sinkTo(sink)` builds: a writer, chained to a committer for two-phase-commit sinks.
 export { SinkWriterOperator, CommitterOperator, SinkCommitFailedError, SinkStateRestoreError } from './operators/index';
@@ -48,10 +47,6 @@ export { passThroughWindowFunction, internalProcessWindowFunction, internalProce
   aggregatingContents, listContents, evictingContents, reduceFold, aggregateFold, identityFold, createWindowOperator,
   coGroupWindowFunction, joinCoGroup, flatJoinCoGroup, IntervalJoinOperator } from './operators/windowing/index';
 export type { InternalWindowFunction, WindowContents } from './operators/windowing/index';
-
-// --- sources outside the runtime (the Nexmark generator): a paced source with per-instance hot loops ---
-export { PacedSourceOperator } from './operators/sources/paced-source';
-export { specializeHotMethods } from './operators/specialize';
 
 // --- the network stack, driven directly by the CLI's channel benchmark ---
 export { defaultNetworkConfig, createLocalChannel, producerEndpointFromPort, consumerEndpointFromPort, ResultPartition, InputGate,

@@ -210,7 +210,11 @@ class LocalRun {
         else progressed = true;
       }
       active = stillActive;
-      if (!progressed && waiting.length > 0) await Promise.race(waiting.map((s) => s.available()));
+      if (!progressed && waiting.length > 0) {
+        // Work scheduled for now (an enumerator's callAsync listing files) runs, as on a real scheduler.
+        this.ctx.clock.advance(0);
+        await Promise.race(waiting.map((s) => s.available()));
+      }
     }
     // As the JobMaster does once enough records were collected: cancel instead of finishing.
     for (const s of active) s.cancel();

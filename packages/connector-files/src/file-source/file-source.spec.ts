@@ -1,9 +1,21 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Boundedness, InputStatus } from '@flott/core';
+import { Boundedness, InputStatus, type SourceReaderContext } from '@flott/core';
 import { TestingSourceWiring } from '@flott/runtime/testing';
 import { FileSource, TextLineInputFormat } from './file-source';
+import { TextLineSplitReader } from './text-line-split-reader';
+
+function readerContext(): SourceReaderContext {
+  return {
+    getIndexOfSubtask: () => 0,
+    currentParallelism: () => 1,
+    sendSplitRequest() {},
+    sendSourceEventToCoordinator() {},
+    clock: { currentTimeMillis: () => 0, relativeTimeMillis: () => 0 },
+    schedule: () => ({ cancel() {} }),
+  };
+}
 
 /** Polls every reader (awaiting availability, as the task does) until `done` holds; bounded by 2000 rounds. */
 async function pollUntil(w: TestingSourceWiring<string>, done: () => boolean, what: string): Promise<void> {
@@ -41,6 +53,26 @@ describe('FileSource with TextLineInputFormat', () => {
     await w.startReader(1);
     await pollUntil(w, ended(w), 'the end of input');
     expect(lines(w).sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+  });
+
+  it('a reader waits for the chunk it is reading, also once no more splits will come (no busy polling)', async () => {
+    const file = path.join(dir, 'a.txt');
+    const reader = new TextLineSplitReader(readerContext(), 4);
+    reader.addSplits([{ splitId: file, path: file, offset: 0, length: fs.statSync(file).size }]);
+    reader.notifyNoMoreSplits();
+    const got: string[] = [];
+    const out = { collect: (line: string) => got.push(line), emitWatermark() {}, markIdle() {}, markActive() {} };
+    const output = { ...out, createOutputForSplit: () => out, releaseOutputForSplit() {} };
+    expect(reader.pollNext(output)).toBe(InputStatus.NOTHING_AVAILABLE);
+    let available = false;
+    const wait = reader.isAvailable().then(() => (available = true));
+    // The read is real I/O: it cannot complete within this turn's microtasks.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(available).toBe(false);
+    await wait;
+    for (let i = 0; i < 100 && reader.pollNext(output) !== InputStatus.END_OF_INPUT; i++) await reader.isAvailable();
+    expect(got).toEqual(['a1', 'a2', 'a3']);
+    await reader.close();
   });
 
   it('a checkpoint keeps each file at its next line: restored at another parallelism, the rest is read once', async () => {

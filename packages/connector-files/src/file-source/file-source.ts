@@ -18,12 +18,13 @@ export class FileSource implements Source<string, FileSourceSplit, FileEnumerato
   private constructor(
     private readonly paths: readonly string[],
     private readonly monitorIntervalMs: number | undefined,
+    private readonly readBufferSize: number,
   ) {}
 
   static forRecordStreamFormat(format: TextLineInputFormat, ...paths: string[]): FileSourceBuilder {
     if (!(format instanceof TextLineInputFormat)) throw new JobBuildError('FileSource.forRecordStreamFormat: only TextLineInputFormat is supported');
     if (paths.length === 0) throw new JobBuildError('FileSource.forRecordStreamFormat: give at least one path');
-    return new FileSourceBuilder(paths, (p, interval) => new FileSource(p, interval));
+    return new FileSourceBuilder(paths, (p, interval, bufferSize) => new FileSource(p, interval, bufferSize));
   }
 
   getBoundedness(): Boundedness {
@@ -31,7 +32,7 @@ export class FileSource implements Source<string, FileSourceSplit, FileEnumerato
   }
 
   createReader(context: SourceReaderContext): SourceReader<string, FileSourceSplit> {
-    return new TextLineSplitReader(context);
+    return new TextLineSplitReader(context, this.readBufferSize);
   }
 
   createEnumerator(context: SplitEnumeratorContext<FileSourceSplit>): SplitEnumerator<FileSourceSplit, FileEnumeratorCheckpoint> {
@@ -43,13 +44,27 @@ export class FileSource implements Source<string, FileSourceSplit, FileEnumerato
   }
 }
 
+/** Bytes a reader reads per I/O call unless the builder says otherwise (the default of source.file.read-buffer-size). */
+const DEFAULT_READ_BUFFER_SIZE = 64 * 1024;
+
 export class FileSourceBuilder {
   private monitorIntervalMs?: number;
+  private readBufferSize = DEFAULT_READ_BUFFER_SIZE;
 
   constructor(
     private readonly paths: readonly string[],
-    private readonly create: (paths: readonly string[], monitorIntervalMs: number | undefined) => FileSource,
+    private readonly create: (paths: readonly string[], monitorIntervalMs: number | undefined, readBufferSize: number) => FileSource,
   ) {}
+
+  /**
+   * Bytes a reader reads per I/O call (Flott; `env.readTextFile` passes `source.file.read-buffer-size`,
+   * Flink's readers `source.file.stream.io-fetch-size`): bounds the lines a reader holds at once.
+   */
+  setReadBufferSize(bytes: number): this {
+    if (!Number.isSafeInteger(bytes) || bytes < 1) throw new JobBuildError(`FileSource: the read buffer size must be an integer >= 1, got ${bytes}`);
+    this.readBufferSize = bytes;
+    return this;
+  }
 
   /** Lists the paths again every `interval` and reads new files: the source never ends. */
   monitorContinuously(interval: DurationLike): this {
@@ -60,6 +75,6 @@ export class FileSourceBuilder {
   }
 
   build(): FileSource {
-    return this.create(this.paths, this.monitorIntervalMs);
+    return this.create(this.paths, this.monitorIntervalMs, this.readBufferSize);
   }
 }

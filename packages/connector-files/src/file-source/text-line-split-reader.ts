@@ -131,7 +131,9 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
   isAvailable(): Promise<void> {
     const c = this.current;
     const splits = this.splits;
-    if (this.failure || splits.noMoreSplits || splits.queued.length > 0 || (c && (c.lines.length > 0 || c.done))) return Promise.resolve();
+    // While a chunk of the current split is being read, the reader waits for it, even when no more splits will come.
+    const ready = c ? c.lines.length > 0 || c.done : splits.noMoreSplits || splits.queued.length > 0;
+    if (this.failure || ready) return Promise.resolve();
     const next = splits.next();
     if (c) this.fetch(c);
     else splits.request();

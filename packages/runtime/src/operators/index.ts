@@ -9,10 +9,6 @@ export { KeyedAggregationOperator, reduceAggregation } from './keyed-aggregation
 export type { RollingAggregation } from './keyed-aggregation-operator';
 export { fieldAggregation, selectorAggregation, byAggregation, fieldSelector, withField } from './aggregations';
 export type { Comparable, AggregationKind } from './aggregations';
-export { splitRange } from './sources/split';
-export { CollectionSource } from './sources/collection-source';
-export { GeneratorSource, UNBOUNDED_COUNT } from './sources/generator-source';
-export type { GeneratorSourceOptions } from './sources/generator-source';
 export { PrintSink, printPrefix } from './sinks/print-sink';
 export { CollectSink, collectSinkId, isCollectBatchEvent } from './sinks/collect-sink';
 export type { CollectBatchEvent, CollectSinkOptions } from './sinks/collect-sink';
@@ -22,5 +18,3 @@ export { END_OF_INPUT } from './sinks/committable-message';
 export type { CommittableMessage } from './sinks/committable-message';
 export { SinkCommitFailedError, SinkStateRestoreError } from './sinks/sink-errors';
 export { KeyedProcessOperator } from './keyed-process-operator';
-export { SourceRateLimiter } from './sources/rate-limiter';
-export { PacedSourceOperator } from './sources/paced-source';

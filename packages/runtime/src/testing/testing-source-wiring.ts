@@ -1,5 +1,5 @@
 import type { Source, SourceSplit } from '@flott/core';
-import { SourceReaderOperator } from '../operators/sources/source-reader-operator';
+import { SourceReaderOperator, type SourceWatermarks } from '../operators/sources/source-reader-operator';
 import type { OperatorSnapshot } from '../operators/testing/operator-snapshot';
 import { SourceOperatorTestHarness } from '../operators/testing/operator-test-harness';
 import { ManualClock } from '../time/clock';
@@ -23,6 +23,8 @@ export class TestingSourceWiring<T> {
   constructor(
     private readonly source: Source<T, SourceSplit, unknown>,
     readonly parallelism: number,
+    /** The readers' watermark strategy (env.fromSource's); none when not given. */
+    private readonly watermarks?: SourceWatermarks<T>,
   ) {
     this.coordinator = new SourceCoordinator({
       context: {
@@ -48,7 +50,7 @@ export class TestingSourceWiring<T> {
   async startReader(subtask: number, restore?: OperatorSnapshot | readonly OperatorSnapshot[]): Promise<SourceOperatorTestHarness<T>> {
     const attemptId = `attempt-${++this.attempts}`;
     this.attemptOf.set(attemptId, subtask);
-    const harness = new SourceOperatorTestHarness<T>(new SourceReaderOperator(this.source), {
+    const harness = new SourceOperatorTestHarness<T>(new SourceReaderOperator(this.source, this.watermarks), {
       subtaskIndex: subtask,
       parallelism: this.parallelism,
       clock: this.clock,

@@ -89,7 +89,20 @@ export interface SourceReaderContext {
  */
 export interface SourceReader<T, SplitT extends SourceSplit> {
   start(): void | Promise<void>;
-  pollNext(output: ReaderOutput<T>): InputStatus;
+  /**
+   * `maxRecords` (Flott; at least 1 when given) is how many records the task takes in this call at
+   * most: a reader may emit up to that many at once (one call per batch instead of one per record),
+   * never more. Flink's readers ignore it and emit one.
+   */
+  pollNext(output: ReaderOutput<T>, maxRecords?: number): InputStatus;
+  /**
+   * Flott: the names of this reader's per-record methods. The task compiles a private copy of each
+   * for this reader instance (the runtime's specializeHotMethods), so V8 keeps their call sites (the
+   * job's functions, the output) monomorphic instead of sharing one method's type feedback with every
+   * job the slot thread ever ran. Such a method must reach everything through `this` and its
+   * parameters: no imports, closures or `super`.
+   */
+  readonly hotMethods?: readonly string[];
   /** Resolves when `pollNext` may have data again (new splits, a timer, I/O completed). */
   isAvailable(): Promise<void>;
   addSplits(splits: readonly SplitT[]): void;

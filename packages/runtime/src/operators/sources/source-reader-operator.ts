@@ -1,10 +1,7 @@
 import {
   ListStateDescriptor,
-  NO_TIMESTAMP,
   type ListState,
-  type ReaderOutput,
   type Source,
-  type SourceOutput,
   type SourceReader,
   type SourceReaderContext,
   type SourceSplit,
@@ -15,9 +12,11 @@ import { VersionedCodec } from '../../coordination/split-codec';
 import { AbstractStreamOperator } from '../abstract-stream-operator';
 import { AvailabilityNotifier } from '../availability';
 import { OperatorEventError } from '../operator-errors';
+import { specializeHotMethods } from '../specialize';
 import { InputStatus, type OperatorEnvironment, type SourceOperator, type StateInitializationContext, type StateSnapshotContext } from '../stream-operator';
 import { TimestampsAndWatermarksOperator } from '../watermarks/timestamps-and-watermarks-operator';
 import type { Cancellable } from '../../time/clock';
+import { SourceReaderOutput } from './source-reader-output';
 import { SplitLocalWatermarks } from './split-watermarks';
 
 /** The watermark strategy of `env.fromSource` and how often its generator emits periodically (pipeline.auto-watermark-interval). */
@@ -45,8 +44,8 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
   private cancelled = false;
   /** A coordinator that could not be reached fails the task at its next poll. */
   private failure?: Error;
-  private emitted = 0;
-  private readonly readerOutput: ReaderOutput<T>;
+  /** The reader's output; counts what the reader emitted. */
+  private readonly readerOutput: SourceReaderOutput<T>;
   /** Assigns timestamps and generates watermarks from the strategy, in front of the task's output (Flink's SourceOperator does it inside, too). */
   private readonly watermarks?: TimestampsAndWatermarksOperator<T>;
   /** Per-split generators for readers that emit through createOutputForSplit. */
@@ -60,26 +59,20 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
     super();
     this.codec = new VersionedCodec(source.getSplitSerializer?.());
     if (watermarkSettings) this.watermarks = new TimestampsAndWatermarksOperator(watermarkSettings.strategy, watermarkSettings.autoWatermarkIntervalMs);
-    const main: SourceOutput<T> = {
-      collect: (record, timestamp) => {
-        this.emitted++;
-        if (this.watermarks) this.watermarks.processElement(record, timestamp ?? NO_TIMESTAMP);
-        else this.output.collect(record, timestamp ?? NO_TIMESTAMP);
-      },
+    this.readerOutput = new SourceReaderOutput<T>({
       emitWatermark: (wm) => (this.watermarks ? this.watermarks.emitWatermark(wm) : this.output.emitWatermark(wm)),
       markIdle: () => (this.watermarks ? this.watermarks.markIdle() : this.output.emitWatermarkStatus?.(true)),
       markActive: () => (this.watermarks ? this.watermarks.markActive() : this.output.emitWatermarkStatus?.(false)),
-    };
-    this.readerOutput = {
-      ...main,
-      createOutputForSplit: (splitId) => this.splitWatermarks?.outputFor(splitId) ?? main,
+      createOutputForSplit: (splitId) => this.splitWatermarks?.outputFor(splitId) ?? this.readerOutput,
       releaseOutputForSplit: (splitId) => this.splitWatermarks?.release(splitId),
-    };
+    });
   }
 
   override setup(env: OperatorEnvironment<T>): void {
     super.setup(env);
-    this.watermarks?.setup(env);
+    const stage = this.watermarks;
+    stage?.setup(env);
+    this.readerOutput.connect(this.output, stage);
   }
 
   initializeState(context: StateInitializationContext): void {
@@ -101,6 +94,7 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
     };
     this.openWatermarks();
     const reader = (this.reader = this.source.createReader(readerContext));
+    if (reader.hotMethods) specializeHotMethods(reader, reader.hotMethods);
     if (this.restoredSplits.length > 0) reader.addSplits(this.restoredSplits);
     this.restoredSplits = [];
     // Registration goes first: the coordinator must know the reader before any of its requests.
@@ -115,7 +109,7 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
     stage.open();
     this.splitWatermarks = new SplitLocalWatermarks(settings.strategy, this.env.clock, {
       collect: (record, timestamp) => {
-        this.emitted++;
+        this.readerOutput.emitted++;
         stage.markActive();
         this.output.collect(record, timestamp);
       },
@@ -149,11 +143,12 @@ export class SourceReaderOperator<T> extends AbstractStreamOperator<T> implement
     if (this.failure) throw this.failure;
     const reader = this.reader;
     if (!reader || this.cancelled) return InputStatus.END_OF_INPUT;
-    // A reader may emit any number of records per call (typically one): poll until the batch is full.
-    const before = this.emitted;
+    // A reader emits up to what is left of the batch per call (Flink's readers one record): poll until it is full.
+    const output = this.readerOutput;
+    const before = output.emitted;
     let status: InputStatus;
-    do status = reader.pollNext(this.readerOutput);
-    while (status === InputStatus.MORE_AVAILABLE && this.emitted - before < maxRecords && !this.cancelled);
+    do status = reader.pollNext(output, maxRecords - (output.emitted - before));
+    while (status === InputStatus.MORE_AVAILABLE && output.emitted - before < maxRecords && !this.cancelled);
     return this.cancelled ? InputStatus.END_OF_INPUT : status;
   }
 

@@ -83,9 +83,12 @@ describe('DataGeneratorSource', () => {
       schedule: time.schedule,
     });
     await reader.start();
-    reader.addSplits([{ splitId: '0', next: 0, end: 50 }]);
     const out: number[] = [];
-    const poll = () => reader.pollNext(listOutput(out));
+    const poll = () => reader.pollNext(listOutput(out), 256);
+    // Polled while its split is still on the way: the pace starts with the first record, so the wait builds up no burst.
+    expect(poll()).toBe(InputStatus.NOTHING_AVAILABLE);
+    time.advance(1000);
+    reader.addSplits([{ splitId: '0', next: 0, end: 50 }]);
     expect(poll()).toBe(InputStatus.MORE_AVAILABLE);
     expect(poll()).toBe(InputStatus.NOTHING_AVAILABLE);
     expect(out).toEqual([0]);

@@ -5,6 +5,7 @@ import {
   type ReaderOutput,
   type Source,
   type SourceReader,
+  type SourceOutput,
   type SourceReaderContext,
   type SourceSplit,
   type SourceTimer,
@@ -72,13 +73,14 @@ export class DataGeneratorSource<T> implements Source<T, IndexRangeSplit, IndexR
 
 /**
  * Smooth rate limiting of a reader: record k of this reader is due k / rate seconds after its first
- * poll, timed by the task's clock; when none is due the reader waits for a timer at the next due time.
+ * record, timed by the task's clock; when none is due the reader waits for a timer at the next due time.
  */
 export class RateLimitedSourceReader<T, SplitT extends SourceSplit> implements SourceReader<T, SplitT> {
   private startedAt?: number;
   private emitted = 0;
   private timer?: SourceTimer;
   private wake?: () => void;
+  private counting?: CountingReaderOutput<T>;
 
   constructor(
     private readonly inner: SourceReader<T, SplitT>,
@@ -90,14 +92,24 @@ export class RateLimitedSourceReader<T, SplitT extends SourceSplit> implements S
     return this.inner.start();
   }
 
-  pollNext(output: ReaderOutput<T>): InputStatus {
+  pollNext(output: ReaderOutput<T>, maxRecords = 1): InputStatus {
     const now = this.context.clock.relativeTimeMillis();
-    this.startedAt ??= now;
-    const due = Math.floor(((now - this.startedAt) * this.ratePerSecond) / 1000) + 1;
+    const due = this.startedAt === undefined ? 1 : Math.floor(((now - this.startedAt) * this.ratePerSecond) / 1000) + 1;
     if (this.emitted >= due) return InputStatus.NOTHING_AVAILABLE;
-    const status = this.inner.pollNext(output);
-    if (status === InputStatus.MORE_AVAILABLE) this.emitted++;
+    const counting = this.countingOutput(output);
+    const before = counting.count;
+    const status = this.inner.pollNext(counting, Math.min(Math.max(1, maxRecords), due - this.emitted));
+    this.emitted += counting.count - before;
+    // The pace starts with the first record, not the first poll: a reader that waited for its split
+    // (the coordinator thread starting) must not make up for that wait with a burst.
+    if (this.startedAt === undefined && this.emitted > 0) this.startedAt = now;
     return status;
+  }
+
+  /** `output` with a count of the records emitted through it (or its split outputs): the inner reader emits batches. */
+  private countingOutput(output: ReaderOutput<T>): CountingReaderOutput<T> {
+    if (this.counting?.inner !== output) this.counting = new CountingReaderOutput(output);
+    return this.counting;
   }
 
   isAvailable(): Promise<void> {
@@ -137,5 +149,46 @@ export class RateLimitedSourceReader<T, SplitT extends SourceSplit> implements S
     this.timer?.cancel();
     this.wakeUp();
     return this.inner.close();
+  }
+}
+
+/** Forwards to a reader output and counts the records, also those emitted through its split outputs. */
+class CountingReaderOutput<T> implements ReaderOutput<T> {
+  count = 0;
+
+  constructor(readonly inner: ReaderOutput<T>) {}
+
+  collect(record: T, timestamp?: number): void {
+    this.count++;
+    this.inner.collect(record, timestamp);
+  }
+
+  emitWatermark(watermark: number): void {
+    this.inner.emitWatermark(watermark);
+  }
+
+  markIdle(): void {
+    this.inner.markIdle();
+  }
+
+  markActive(): void {
+    this.inner.markActive();
+  }
+
+  createOutputForSplit(splitId: string): SourceOutput<T> {
+    const split = this.inner.createOutputForSplit(splitId);
+    return {
+      collect: (record, timestamp) => {
+        this.count++;
+        split.collect(record, timestamp);
+      },
+      emitWatermark: (watermark) => split.emitWatermark(watermark),
+      markIdle: () => split.markIdle(),
+      markActive: () => split.markActive(),
+    };
+  }
+
+  releaseOutputForSplit(splitId: string): void {
+    this.inner.releaseOutputForSplit(splitId);
   }
 }

@@ -1,6 +1,5 @@
-import type { ReaderOutput, SourceReader, SourceReaderContext, SourceSplit, SplitEnumerator, SplitEnumeratorContext } from '../source';
-import { InputStatus } from '../source';
-import { SplitQueue } from './split-queue';
+import type { ReaderOutput, SourceReaderContext, SourceSplit, SplitEnumerator, SplitEnumeratorContext } from '../source';
+import { SequentialSplitReader } from './sequential-split-reader';
 
 /** Indexes [next, end) still to read (Flink's NumberSequenceSplit, with the position folded into `next`). */
 export interface IndexRangeSplit extends SourceSplit {
@@ -27,6 +26,9 @@ export function splitIndexRange(from: number, endExclusive: number, parts: numbe
 /**
  * Hands out a fixed set of splits on request (Flink's IteratorSourceEnumerator): the splits not yet
  * assigned are its checkpoint; a reader that asks when none are left is told there are no more.
+ * Reader i gets the split with id `i` while that one is unassigned (then the first one left), so
+ * which reader reads which range does not depend on the order their requests arrive in (as the
+ * legacy generator, whose subtask i read range i).
  */
 export class IteratorSourceEnumerator<SplitT extends SourceSplit> implements SplitEnumerator<SplitT, SplitT[]> {
   private readonly remaining: SplitT[];
@@ -38,7 +40,8 @@ export class IteratorSourceEnumerator<SplitT extends SourceSplit> implements Spl
   start(): void {}
 
   handleSplitRequest(subtaskId: number): void {
-    const split = this.remaining.shift();
+    const own = this.remaining.findIndex((s) => s.splitId === String(subtaskId));
+    const split = this.remaining.splice(own >= 0 ? own : 0, 1)[0];
     if (split) this.context.assignSplit(split, subtaskId);
     else this.context.signalNoMoreSplits(subtaskId);
   }
@@ -58,72 +61,46 @@ export class IteratorSourceEnumerator<SplitT extends SourceSplit> implements Spl
   close(): void {}
 }
 
+/** The split being read: its id and the indexes [next, end) still to emit. */
+interface OpenRange {
+  readonly splitId: string;
+  next: number;
+  readonly end: number;
+}
+
 /**
  * Reads index-range splits one after the other, mapping each index to a record (Flink's
- * IteratorSourceReader over NumberSequenceSplits): asks for a split at start and whenever it
- * finished one, and ends once the enumerator has no more. Its snapshot is the current split at the
- * next index to emit, then the splits it has not started.
+ * IteratorSourceReader over NumberSequenceSplits), up to the task's batch per poll. Its snapshot is
+ * the current split at the next index to emit, then the splits it has not started.
  */
-export class IndexRangeSourceReader<T> implements SourceReader<T, IndexRangeSplit> {
-  private current?: { splitId: string; next: number; end: number };
-  private readonly splits: SplitQueue<IndexRangeSplit>;
+export class IndexRangeSourceReader<T> extends SequentialSplitReader<T, IndexRangeSplit, OpenRange> {
+  readonly hotMethods = ['emitRange'];
 
   constructor(
     context: SourceReaderContext,
     private readonly map: (index: number) => T,
   ) {
-    this.splits = new SplitQueue(context);
+    super(context);
   }
 
-  start(): void {
-    if (!this.current && this.splits.queued.length === 0) this.splits.request();
+  protected openSplit(split: IndexRangeSplit): OpenRange | undefined {
+    return split.next < split.end ? { splitId: split.splitId, next: split.next, end: split.end } : undefined;
   }
 
-  pollNext(output: ReaderOutput<T>): InputStatus {
-    const c = this.current ?? this.takeNext();
-    if (c) {
-      output.collect(this.map(c.next++));
-      if (c.next >= c.end) {
-        this.current = undefined;
-        // Asked at once (as Flink's IteratorSourceReader): a caller that waits before its next poll
-        // (a rate limit) must not wait for a split nobody requested.
-        if (this.splits.queued.length === 0) this.splits.request();
-      }
-      return InputStatus.MORE_AVAILABLE;
-    }
-    if (this.splits.noMoreSplits) return InputStatus.END_OF_INPUT;
-    this.splits.request();
-    return InputStatus.NOTHING_AVAILABLE;
+  protected emit(output: ReaderOutput<T>, c: OpenRange, max: number): boolean {
+    const end = Math.min(c.end, c.next + max);
+    this.emitRange(output, c.next, end);
+    c.next = end;
+    return end >= c.end;
   }
 
-  private takeNext(): { splitId: string; next: number; end: number } | undefined {
-    while (this.splits.queued.length > 0) {
-      const s = this.splits.queued.shift()!;
-      if (s.next < s.end) return (this.current = { splitId: s.splitId, next: s.next, end: s.end });
-    }
-    return undefined;
+  /** The per-record loop (a hot method: the task compiles a copy per reader). */
+  emitRange(output: ReaderOutput<T>, from: number, end: number): void {
+    const map = this.map;
+    for (let i = from; i < end; i++) output.collect(map(i));
   }
 
-  isAvailable(): Promise<void> {
-    if (this.current || this.splits.queued.length > 0 || this.splits.noMoreSplits) return Promise.resolve();
-    this.splits.request();
-    return this.splits.next();
-  }
-
-  addSplits(splits: readonly IndexRangeSplit[]): void {
-    this.splits.add(splits);
-  }
-
-  notifyNoMoreSplits(): void {
-    this.splits.signalNoMore();
-  }
-
-  snapshotState(): IndexRangeSplit[] {
-    const c = this.current;
-    return [...(c && c.next < c.end ? [{ splitId: c.splitId, next: c.next, end: c.end }] : []), ...this.splits.queued.map((s) => ({ ...s }))];
-  }
-
-  close(): void {
-    this.splits.wake();
+  protected positionOf(c: OpenRange): IndexRangeSplit {
+    return { splitId: c.splitId, next: c.next, end: c.end };
   }
 }
