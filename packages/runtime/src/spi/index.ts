@@ -10,7 +10,7 @@ export type { FailoverStrategy } from './failover-strategy';
 export { RestartBackoffStrategyFactory } from './restart-backoff-strategy';
 export type { RestartBackoffStrategy } from './restart-backoff-strategy';
 export { StateBackendFactory } from './state-backend';
-export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry, KeyedStateSnapshotResources } from './state-backend';
+export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry, KeyedStateSnapshotResources, KeyGroupVisitor } from './state-backend';
 export { CheckpointStorageFactory } from './checkpoint-storage';
 export type { CheckpointStorage, CheckpointStorageAccess, CheckpointLocation, CheckpointedStateScope, StateBytes, StateWriteOptions } from './checkpoint-storage';
 export { CheckpointFileSystemFactory } from './checkpoint-file-system';
