@@ -31,3 +31,5 @@ export type { PrimitiveKey } from '../util/canonical-key';
 export { stateChunks, collectStateBytes, concatChunks } from '../snapshot/state-bytes';
 // A backend that keeps a value for a running snapshot (copy-on-write) copies it as the checkpoint format keeps it.
 export { copyStateValue } from '../snapshot/state-copy';
+// A backend that keeps values serialised packs and reads primitives (the common values) without an msgpackr call each.
+export { NOT_PRIMITIVE, packPrimitiveArrays, unpackPrimitive } from '../snapshot/primitive-pack';

@@ -2,7 +2,7 @@ import { Unpackr } from 'msgpackr';
 import type { KeyGroupVisitor } from '../../spi/state-backend';
 import { STATE_VALUE_OPTIONS } from '../../snapshot/state-copy';
 import { packFlatKeyGroup } from './keyed-state-file';
-import { PrimitiveMsgpackWriter } from './primitive-pack';
+import { PrimitiveMsgpackWriter } from '../../snapshot/primitive-pack';
 
 /** One state's entries in the group being built: a range of `entries` bytes, or values (the msgpackr path). */
 interface StateEntries {

@@ -3,7 +3,7 @@ import type { KeyGroupRange } from '../../spi/state-backend';
 import type { KeyedStateEntry, KeyedStateSnapshot, KeyGroupSnapshot, TimerEntry } from '../../snapshot/snapshot-data';
 import { concatChunks } from '../../snapshot/state-bytes';
 import { KEYED_STATE_FILE, SectionedFileReader, sectionedFileChunks, type Section } from './sectioned-file';
-import { packPrimitiveArrays } from './primitive-pack';
+import { packPrimitiveArrays } from '../../snapshot/primitive-pack';
 import { packStateSection, readSection } from './state-values';
 
 // A keyed state file (docs/checkpoint-format.md; version 2 streamed, version 1 read): header fields [maxParallelism, startKeyGroup,

@@ -4,7 +4,7 @@
 // (primitive-pack.spec.ts compares them), so the files stay in their format version and any reader
 // decodes them; anything else (objects, Maps, BigInt, typed arrays, lone surrogates in a long string)
 // makes it give up, and the caller packs with msgpackr. The gain is msgpackr's per-value dispatch and
-// its record bookkeeping, and (key-group-section.ts) entries written as the backend visits them.
+// its record bookkeeping, and (checkpoint/format/key-group-section.ts) entries written as the backend visits them.
 //
 // Positive integers 0x40–0x7f are written as uint8, not fixint, because the Packr's `sequential`
 // records use those bytes as record references (an Unpackr would read them so).
@@ -220,4 +220,60 @@ const shared = new PrimitiveMsgpackWriter();
 export function packPrimitiveArrays(value: unknown): Uint8Array | undefined {
   shared.pos = 0;
   return shared.write(value) ? shared.copy() : undefined;
+}
+
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
+
+/** What unpackPrimitive returns for bytes it leaves to msgpackr. */
+export const NOT_PRIMITIVE: unique symbol = Symbol('not a primitive msgpack value');
+
+/**
+ * The value of `bytes` when they hold exactly one number, boolean, null or ASCII string in msgpack
+ * (what msgpackr writes for those, so an LMDB state backend reads its counters and ids without an
+ * Unpackr per value); NOT_PRIMITIVE for anything else, which the caller decodes with msgpackr.
+ */
+export function unpackPrimitive(bytes: Uint8Array): unknown {
+  const n = bytes.length;
+  if (n === 0) return NOT_PRIMITIVE;
+  const b = bytes[0];
+  if (b < 0x40) return n === 1 ? b : NOT_PRIMITIVE;
+  if (b >= 0xe0) return n === 1 ? b - 0x100 : NOT_PRIMITIVE;
+  if (b >= 0xa0 && b < 0xc0) return asciiAt(bytes, 1, b & 0x1f);
+  switch (b) {
+    case 0xc0:
+      return n === 1 ? null : NOT_PRIMITIVE;
+    case 0xc2:
+    case 0xc3:
+      return n === 1 ? b === 0xc3 : NOT_PRIMITIVE;
+    case 0xcc:
+      return n === 2 ? bytes[1] : NOT_PRIMITIVE;
+    case 0xcd:
+      return n === 3 ? (bytes[1] << 8) | bytes[2] : NOT_PRIMITIVE;
+    case 0xce:
+      return n === 5 ? ((bytes[1] << 24) | (bytes[2] << 16) | (bytes[3] << 8) | bytes[4]) >>> 0 : NOT_PRIMITIVE;
+    case 0xd0:
+      return n === 2 ? (bytes[1] << 24) >> 24 : NOT_PRIMITIVE;
+    case 0xd1:
+      return n === 3 ? (((bytes[1] << 8) | bytes[2]) << 16) >> 16 : NOT_PRIMITIVE;
+    case 0xd2:
+      return n === 5 ? (bytes[1] << 24) | (bytes[2] << 16) | (bytes[3] << 8) | bytes[4] : NOT_PRIMITIVE;
+    case 0xcb:
+      if (n !== 9) return NOT_PRIMITIVE;
+      // Big-endian on the wire; a DataView per value would cost more than the rest of the decoding.
+      for (let i = 0; i < 8; i++) F64_BYTES[BIG_ENDIAN ? i : 7 - i] = bytes[1 + i];
+      return F64[0];
+    case 0xd9:
+      return n >= 2 ? asciiAt(bytes, 2, bytes[1]) : NOT_PRIMITIVE;
+    default:
+      return NOT_PRIMITIVE;
+  }
+}
+
+/** The string of `length` bytes from `start` when they are the rest of `bytes` and all ASCII. */
+function asciiAt(bytes: Uint8Array, start: number, length: number): unknown {
+  if (start + length !== bytes.length) return NOT_PRIMITIVE;
+  for (let i = start; i < bytes.length; i++) if (bytes[i] >= 0x80) return NOT_PRIMITIVE;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, length).toString('latin1');
 }

@@ -1,7 +1,7 @@
 import { Unpackr } from 'msgpackr';
-import { STATE_VALUE_OPTIONS } from '../../snapshot/state-copy';
-import { packPrimitiveArrays } from './primitive-pack';
-import { packSection } from './state-values';
+import { STATE_VALUE_OPTIONS } from './state-copy';
+import { NOT_PRIMITIVE, packPrimitiveArrays, unpackPrimitive } from './primitive-pack';
+import { packSection } from '../checkpoint/format/state-values';
 
 const unpack = (bytes: Uint8Array): unknown => new Unpackr({ ...STATE_VALUE_OPTIONS }).unpack(bytes);
 
@@ -58,5 +58,36 @@ describe('packPrimitiveArrays (the fast path of checkpoint sections)', () => {
   it('packs again after giving up, from a clean start', () => {
     expect(packPrimitiveArrays([1, 2, { a: 1 }])).toBeUndefined();
     expect(Buffer.from(packPrimitiveArrays([3, 'x'])!).equals(Buffer.from(packSection([3, 'x'])))).toBe(true);
+  });
+});
+
+describe('unpackPrimitive (reading single primitives without msgpackr)', () => {
+  it('reads every number, null, boolean and ASCII string msgpackr writes', () => {
+    const asciiStrings = STRINGS.filter((x) => /^[\x00-\x7f]*$/.test(x) && x.length < 256);
+    for (const value of [...INTEGERS, ...FLOATS, -0, null, true, false, ...asciiStrings]) {
+      const read = unpackPrimitive(packSection(value));
+      expect(read).not.toBe(NOT_PRIMITIVE);
+      expect(Object.is(read, unpack(packSection(value)))).toBe(true);
+    }
+  });
+
+  it.each([
+    ['a non-ASCII string', 'é'],
+    ['a string longer than str8', chars('x', 256)],
+    ['an array', [1]],
+    ['an object', { a: 1 }],
+    ['undefined', undefined],
+    ['a BigInt', 5n],
+  ])('leaves %s to msgpackr', (_, value) => {
+    expect(unpackPrimitive(packSection(value))).toBe(NOT_PRIMITIVE);
+  });
+
+  it('leaves bytes that hold more or less than one value to msgpackr', () => {
+    expect(unpackPrimitive(new Uint8Array([]))).toBe(NOT_PRIMITIVE);
+    expect(unpackPrimitive(new Uint8Array([1, 2]))).toBe(NOT_PRIMITIVE);
+    expect(unpackPrimitive(new Uint8Array([0xcd, 1]))).toBe(NOT_PRIMITIVE);
+    expect(unpackPrimitive(new Uint8Array([0xa2, 0x61]))).toBe(NOT_PRIMITIVE);
+    // Record references (0x40–0x7f) are msgpackr's.
+    expect(unpackPrimitive(new Uint8Array([0x40]))).toBe(NOT_PRIMITIVE);
   });
 });
