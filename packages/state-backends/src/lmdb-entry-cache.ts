@@ -13,13 +13,18 @@ export interface CachedEntry {
 export interface LmdbEntryCacheBounds {
   /** Entries kept, committed or not (0: only writes not yet committed). */
   readonly entries: number;
-  /** Bytes of values kept, committed or not. */
+  /** Bytes kept, committed or not: values, keys and an estimate of each entry's own objects (ENTRY_OVERHEAD). */
   readonly bytes: number;
   /** Writes not yet committed after which they are committed (one transaction). */
   readonly writeBatchSize: number;
   /** Bytes of values not yet committed after which they are committed. */
   readonly writeBatchMemory: number;
 }
+
+/** What an entry costs the heap beyond its value's bytes: the key (a Buffer and its latin1 string), the Map slot, the objects. */
+const ENTRY_OVERHEAD = 160;
+
+const costOf = (key: Buffer, value: Buffer | undefined): number => ENTRY_OVERHEAD + 2 * key.length + (value?.length ?? 0);
 
 /**
  * The lmdb backend's entries on the task thread, by the LMDB key's latin1 form: the writes not yet
@@ -54,7 +59,7 @@ export class LmdbEntryCache {
     if (this.bounds.entries === 0) return;
     const copy = value === undefined ? undefined : Buffer.from(value);
     this.entries.set(id, { key: Buffer.from(key), value: copy, dirty: false });
-    this.bytes += copy?.length ?? 0;
+    this.bytes += costOf(key, copy);
     this.bound();
   }
 
@@ -64,6 +69,7 @@ export class LmdbEntryCache {
     if (entry === undefined) {
       entry = { key: Buffer.from(key), value: undefined, dirty: false };
       this.entries.set(id, entry);
+      this.bytes += costOf(key, undefined);
     }
     this.bytes += (value?.length ?? 0) - (entry.value?.length ?? 0);
     entry.value = value;
@@ -110,7 +116,7 @@ export class LmdbEntryCache {
       if (drop <= 0 && this.bytes <= maxBytes) break;
       if (entry.dirty) continue;
       this.entries.delete(id);
-      this.bytes -= entry.value?.length ?? 0;
+      this.bytes -= costOf(entry.key, entry.value);
       drop--;
     }
   }

@@ -207,9 +207,9 @@ describe('lmdbStateBackendOptions', () => {
       localDirectory: tmpdir(),
       mapSize: 4 * 1024 * 1024 * 1024,
       writeBatchSize: 16_384,
-      writeBatchMemory: 16 * 1024 * 1024,
-      cacheEntries: 65_536,
-      cacheMemory: 16 * 1024 * 1024,
+      writeBatchMemory: 8 * 1024 * 1024,
+      cacheEntries: 32_768,
+      cacheMemory: 8 * 1024 * 1024,
       incremental: false,
     });
     const config = Configuration.fromRecord({ 'state.backend.lmdb.localdir': '/var/flott/lmdb', 'state.backend.lmdb.map-size': '1 gb', 'state.backend.incremental': true,

@@ -18,9 +18,9 @@ export interface LmdbStateBackendOptions {
   readonly mapSize: number;
   readonly writeBatchSize: number;
   readonly writeBatchMemory: number;
-  /** `state.backend.lmdb.cache.size`: entries each keyed backend keeps read or committed (default 65536). */
+  /** `state.backend.lmdb.cache.size`: entries each keyed backend keeps read or committed (default 32768). */
   readonly cacheEntries?: number;
-  /** `state.backend.lmdb.cache.memory`: bytes of values each keyed backend keeps so (default 16 MiB). */
+  /** `state.backend.lmdb.cache.memory`: heap each keyed backend gives them (default 8 MiB). */
   readonly cacheMemory?: number;
   /** `execution.checkpointing.incremental`: keyed backends note what each commit changed (a second database each). */
   readonly incremental?: boolean;
