@@ -27,6 +27,11 @@ export class PrimitiveMsgpackWriter {
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
+  /** Bytes the buffer holds now. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** The bytes from `start` to the current position, as a new array. */
   copy(start = 0, end = this.pos): Uint8Array {
     const out = new Uint8Array(end - start);
@@ -214,12 +219,17 @@ export class PrimitiveMsgpackWriter {
   }
 }
 
-const shared = new PrimitiveMsgpackWriter();
+const INITIAL_BYTES = 1 << 16;
+/** Above this the shared writer's buffer is not kept after a call (one large value must not pin its size for good). */
+const KEPT_BYTES = 1 << 20;
+let shared = new PrimitiveMsgpackWriter(INITIAL_BYTES);
 
 /** The msgpack bytes of `value` when it consists of plain arrays and primitives only (except BigInt); undefined otherwise. */
 export function packPrimitiveArrays(value: unknown): Uint8Array | undefined {
   shared.pos = 0;
-  return shared.write(value) ? shared.copy() : undefined;
+  const bytes = shared.write(value) ? shared.copy() : undefined;
+  if (shared.capacity > KEPT_BYTES) shared = new PrimitiveMsgpackWriter(INITIAL_BYTES);
+  return bytes;
 }
 
 const F64 = new Float64Array(1);
