@@ -5,6 +5,9 @@ import type { KeyedStateBackend, KeyedStateBackendParameters, KeyedStateSnapshot
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
 import { HeapSnapshotVersion, KeyGroupTable, type StateTableView } from './heap-snapshot';
 
+/** Marks a value not looked up yet (undefined is a value: the entry is absent). */
+const NOT_READ: unique symbol = Symbol('not read');
+
 /** The key groups of one state (by name). */
 class StateTable implements StateTableView {
   readonly groups: Array<KeyGroupTable | undefined>;
@@ -75,7 +78,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     if (group === undefined) return undefined;
     const value = this.valueIn(group, namespace);
     // The caller may change an object in place: a snapshot that still needs it gets a copy first.
-    if (this.versions.length !== 0 && typeof value === 'object' && value !== null) this.preserve(this.lastTable!, namespace, () => copyStateValue(value));
+    if (this.versions.length !== 0 && typeof value === 'object' && value !== null) this.preserve(this.lastTable!, group, namespace, value);
     return value;
   }
 
@@ -83,7 +86,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     // Flink's value state treats update(null) as clear; an undefined value is never stored.
     if (value === undefined) return this.clear(descriptor, namespace);
     const group = this.group(descriptor, true) as KeyGroupTable;
-    if (this.versions.length !== 0) this.preserve(this.lastTable!, namespace, () => this.valueIn(group, namespace));
+    if (this.versions.length !== 0) this.preserve(this.lastTable!, group, namespace);
     const composite = this.currentComposite;
     let added: boolean;
     if (namespace === undefined) {
@@ -120,7 +123,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   clear(descriptor: StateDescriptor, namespace?: string): void {
     const group = this.group(descriptor, false);
     if (group === undefined) return;
-    if (this.versions.length !== 0) this.preserve(this.lastTable!, namespace, () => this.valueIn(group, namespace));
+    if (this.versions.length !== 0) this.preserve(this.lastTable!, group, namespace);
     const composite = this.currentComposite;
     let removed: boolean;
     if (namespace === undefined) {
@@ -225,20 +228,20 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     return byNamespace?.get(namespace);
   }
 
-  /** Keeps the current key's entry in `table` as `valueOf()` says for every running snapshot that still needs it. */
-  private preserve(table: StateTable, namespace: string | undefined, valueOf: () => unknown): void {
+  /**
+   * Keeps the current key's entry in `table` for every running snapshot that still needs it: its
+   * value in `group` now, or with `copyOf` a copy of that object (which user code may change in place:
+   * copied only when some snapshot keeps nothing for the entry yet).
+   */
+  private preserve(table: StateTable, group: KeyGroupTable | undefined, namespace: string | undefined, copyOf?: object): void {
     const groupIndex = this.currentGroupIndex;
-    let value: unknown;
-    let computed = false;
+    const composite = this.currentComposite;
+    const key = this.currentKey;
+    let value: unknown = NOT_READ;
     for (const v of this.versions) {
-      if (!v.needs(table, groupIndex)) continue;
-      v.preserve(table, groupIndex, this.currentComposite, this.currentKey, namespace, () => {
-        if (!computed) {
-          value = valueOf();
-          computed = true;
-        }
-        return value;
-      });
+      if (!v.needs(table, groupIndex) || (copyOf !== undefined && v.keeps(table, groupIndex, composite, key, namespace))) continue;
+      if (value === NOT_READ) value = copyOf !== undefined ? copyStateValue(copyOf) : group === undefined ? undefined : this.valueIn(group, namespace);
+      v.preserve(table, groupIndex, composite, key, namespace, value);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { KeyedStateSnapshotResources, StateEntry } from '@flott/runtime/spi';
+import type { KeyedStateSnapshotResources, KeyGroupVisitor, StateEntry } from '@flott/runtime/spi';
 
 /**
  * One state's values in one key group (see heap-keyed-state-backend.ts): primitive keys index the
@@ -36,10 +36,11 @@ export class KeyGroupTable implements KeyGroupMaps {
 
 /**
  * The values a snapshot still needs that processing changed after its barrier, in the shape of the
- * live maps; `undefined` means the entry did not exist at the barrier (the backend never stores
- * undefined).
+ * live maps; ABSENT means the entry did not exist at the barrier (so one map lookup tells a kept
+ * value, a kept absence and nothing kept apart).
  */
 type Preserved = KeyGroupTable;
+const ABSENT: unique symbol = Symbol('absent at the snapshot');
 
 /**
  * A version of the heap backend's state for one snapshot (Flink's CopyOnWriteStateMap snapshot, by
@@ -56,7 +57,8 @@ export class HeapSnapshotVersion {
   private readonly pending: Uint8Array;
   private readonly tables: readonly StateTableView[];
   private readonly known: ReadonlySet<StateTableView>;
-  private readonly preserved = new Map<number, Map<StateTableView, Preserved>>();
+  /** By key group index: the values kept per table (an array: this is on the path of every change while the snapshot is written). */
+  private readonly preserved: Array<Map<StateTableView, Preserved> | undefined>;
   private released = false;
 
   constructor(
@@ -70,6 +72,7 @@ export class HeapSnapshotVersion {
     groupEntries.forEach((n, i) => (this.pending[i] = n > 0 ? 1 : 0));
     this.tables = [...tables];
     this.known = new Set(this.tables);
+    this.preserved = new Array<Map<StateTableView, Preserved> | undefined>(groupEntries.length);
   }
 
   /** Whether a change to `table` in key group index `groupIndex` must preserve the entry's value first. */
@@ -77,32 +80,50 @@ export class HeapSnapshotVersion {
     return this.pending[groupIndex] === 1 && this.known.has(table);
   }
 
-  /** Keeps `valueOf()` (undefined: absent) as the entry's value for this snapshot unless one is kept already. */
-  preserve(table: StateTableView, groupIndex: number, composite: string | undefined, key: unknown, namespace: string | undefined, valueOf: () => unknown): void {
-    let byTable = this.preserved.get(groupIndex);
-    if (byTable === undefined) this.preserved.set(groupIndex, (byTable = new Map()));
-    let p = byTable.get(table);
-    if (p === undefined) byTable.set(table, (p = new KeyGroupTable()));
-    const id = composite ?? key;
-    let slot: Map<unknown, unknown>;
-    if (namespace === undefined) {
-      slot = composite === undefined ? p.plain : (p.plainComposite ??= new Map());
-    } else {
-      const outer = (composite === undefined ? (p.namespaced ??= new Map()) : (p.namespacedComposite ??= new Map())) as Map<unknown, Map<string, unknown>>;
-      slot = outer.get(id) ?? outer.set(id, new Map()).get(id)!;
-    }
-    if (slot.has(namespace ?? id)) return;
-    slot.set(namespace ?? id, valueOf());
+  /** Whether the entry's value is kept already (then a later change need not compute it again). */
+  keeps(table: StateTableView, groupIndex: number, composite: string | undefined, key: unknown, namespace: string | undefined): boolean {
+    const slot = this.slotOf(table, groupIndex, composite, key, namespace, false);
+    return slot !== undefined && slot.has(namespace ?? composite ?? key);
+  }
+
+  /** Keeps `value` (undefined: absent) as the entry's value for this snapshot unless one is kept already. */
+  preserve(table: StateTableView, groupIndex: number, composite: string | undefined, key: unknown, namespace: string | undefined, value: unknown): void {
+    const slot = this.slotOf(table, groupIndex, composite, key, namespace, true)!;
+    const id = namespace ?? composite ?? key;
+    if (slot.has(id)) return;
+    slot.set(id, value === undefined ? ABSENT : value);
     if (composite !== undefined) {
-      const keys = (p.compositeKeys ??= new Map());
+      const keys = (this.preserved[groupIndex]!.get(table)!.compositeKeys ??= new Map());
       if (!keys.has(composite)) keys.set(composite, key);
     }
+  }
+
+  /** The map that keeps the entry's value (by namespace, or by key without one); created when `create`. */
+  private slotOf(table: StateTableView, groupIndex: number, composite: string | undefined, key: unknown, namespace: string | undefined, create: boolean): Map<unknown, unknown> | undefined {
+    let byTable = this.preserved[groupIndex];
+    if (byTable === undefined) {
+      if (!create) return undefined;
+      this.preserved[groupIndex] = byTable = new Map();
+    }
+    let p = byTable.get(table);
+    if (p === undefined) {
+      if (!create) return undefined;
+      byTable.set(table, (p = new KeyGroupTable()));
+    }
+    if (namespace === undefined) return composite === undefined ? p.plain : create ? (p.plainComposite ??= new Map()) : p.plainComposite;
+    const outer = (composite === undefined ? (create ? (p.namespaced ??= new Map()) : p.namespaced) : create ? (p.namespacedComposite ??= new Map()) : p.namespacedComposite) as
+      Map<unknown, Map<string, unknown>> | undefined;
+    const id = composite ?? key;
+    let inner = outer?.get(id);
+    if (inner === undefined && create) outer!.set(id, (inner = new Map()));
+    return inner as Map<unknown, unknown> | undefined;
   }
 
   resources(): KeyedStateSnapshotResources {
     return {
       keyGroups: () => this.keyGroups(),
       entriesOfKeyGroup: (keyGroup) => this.entriesOfKeyGroup(keyGroup),
+      visitKeyGroup: (keyGroup, visitor) => this.visitKeyGroup(keyGroup, visitor),
       release: () => this.release(),
     };
   }
@@ -114,25 +135,37 @@ export class HeapSnapshotVersion {
   }
 
   private *entriesOfKeyGroup(keyGroup: number): Generator<StateEntry> {
+    const entries: StateEntry[] = [];
+    let stateName = '';
+    this.visitKeyGroup(keyGroup, {
+      state: (name) => (stateName = name),
+      entry: (key, namespace, value) => entries.push({ key, stateName, namespace, value }),
+    });
+    yield* entries;
+  }
+
+  private visitKeyGroup(keyGroup: number, visitor: KeyGroupVisitor): void {
     this.checkReadable();
     const index = keyGroup - this.startKeyGroup;
     if (this.pending[index] !== 1) throw new Error(`Assertion failed: key group ${keyGroup} read twice or was empty at the snapshot`);
-    const preserved = this.preserved.get(index);
+    const preserved = this.preserved[index];
     for (const table of this.tables) {
       const live = table.groups[index];
       const kept = preserved?.get(table);
-      if (live !== undefined) yield* overlaid(table.name, live, kept);
-      if (kept !== undefined) yield* removedSince(table.name, live, kept);
+      if (live === undefined && kept === undefined) continue;
+      visitor.state(table.name);
+      if (live !== undefined) overlaid(visitor, live, kept);
+      if (kept !== undefined) removedSince(visitor, live, kept);
     }
     this.pending[index] = 0;
-    this.preserved.delete(index);
+    this.preserved[index] = undefined;
   }
 
   private release(): void {
     if (this.released) return;
     this.released = true;
     this.pending.fill(0);
-    this.preserved.clear();
+    this.preserved.fill(undefined);
     this.onRelease(this);
   }
 
@@ -142,48 +175,62 @@ export class HeapSnapshotVersion {
   }
 }
 
-/** The live entries of one group with the preserved values in place of changed ones, absent ones left out. */
-function* overlaid(stateName: string, live: KeyGroupMaps, kept: Preserved | undefined): Generator<StateEntry> {
-  const pick = (slot: Map<unknown, unknown> | undefined, id: unknown, value: unknown): unknown => (slot !== undefined && slot.has(id) ? slot.get(id) : value);
-  for (const [key, v] of live.plain) {
-    const value = pick(kept?.plain, key, v);
-    if (value !== undefined) yield { key, stateName, namespace: undefined, value };
+/**
+ * Hands the live entries of one group to `visit`, with the preserved values in place of changed ones
+ * and absent ones left out.
+ */
+function overlaid(visit: KeyGroupVisitor, live: KeyGroupMaps, kept: Preserved | undefined): void {
+  const pick = (slot: Map<unknown, unknown> | undefined, id: unknown, value: unknown): unknown => {
+    const k = slot === undefined || slot.size === 0 ? undefined : slot.get(id);
+    return k === undefined ? value : k === ABSENT ? undefined : k;
+  };
+  // The hot loop of a large state's snapshot: no closure per entry unless something was preserved.
+  if (kept === undefined || kept.plain.size === 0) live.plain.forEach((value, key) => visit.entry(key, undefined, value));
+  else {
+    live.plain.forEach((v, key) => {
+      const value = pick(kept.plain, key, v);
+      if (value !== undefined) visit.entry(key, undefined, value);
+    });
   }
-  for (const [c, v] of live.plainComposite ?? []) {
+  live.plainComposite?.forEach((v, c) => {
     const value = pick(kept?.plainComposite, c, v);
-    if (value !== undefined) yield { key: live.compositeKeys!.get(c), stateName, namespace: undefined, value };
-  }
-  for (const [key, byNamespace] of live.namespaced ?? []) {
+    if (value !== undefined) visit.entry(live.compositeKeys!.get(c), undefined, value);
+  });
+  live.namespaced?.forEach((byNamespace, key) => {
     const slot = kept?.namespaced?.get(key);
-    for (const [namespace, v] of byNamespace) {
+    byNamespace.forEach((v, namespace) => {
       const value = pick(slot, namespace, v);
-      if (value !== undefined) yield { key, stateName, namespace, value };
-    }
-  }
-  for (const [c, byNamespace] of live.namespacedComposite ?? []) {
+      if (value !== undefined) visit.entry(key, namespace, value);
+    });
+  });
+  live.namespacedComposite?.forEach((byNamespace, c) => {
     const slot = kept?.namespacedComposite?.get(c);
     const key = live.compositeKeys!.get(c);
-    for (const [namespace, v] of byNamespace) {
+    byNamespace.forEach((v, namespace) => {
       const value = pick(slot, namespace, v);
-      if (value !== undefined) yield { key, stateName, namespace, value };
-    }
-  }
+      if (value !== undefined) visit.entry(key, namespace, value);
+    });
+  });
 }
 
-/** Preserved entries that were removed from the live maps after the barrier. */
-function* removedSince(stateName: string, live: KeyGroupMaps | undefined, kept: Preserved): Generator<StateEntry> {
-  for (const [key, value] of kept.plain) if (value !== undefined && !live?.plain.has(key)) yield { key, stateName, namespace: undefined, value };
-  for (const [c, value] of kept.plainComposite ?? []) {
-    if (value !== undefined && !live?.plainComposite?.has(c)) yield { key: kept.compositeKeys!.get(c), stateName, namespace: undefined, value };
-  }
-  for (const [key, byNamespace] of kept.namespaced ?? []) {
+/** Hands the preserved entries that were removed from the live maps after the barrier to `visit`. */
+function removedSince(visit: KeyGroupVisitor, live: KeyGroupMaps | undefined, kept: Preserved): void {
+  kept.plain.forEach((value, key) => {
+    if (value !== ABSENT && !live?.plain.has(key)) visit.entry(key, undefined, value);
+  });
+  kept.plainComposite?.forEach((value, c) => {
+    if (value !== ABSENT && !live?.plainComposite?.has(c)) visit.entry(kept.compositeKeys!.get(c), undefined, value);
+  });
+  kept.namespaced?.forEach((byNamespace, key) => {
     const liveNs = live?.namespaced?.get(key);
-    for (const [namespace, value] of byNamespace) if (value !== undefined && !liveNs?.has(namespace)) yield { key, stateName, namespace, value };
-  }
-  for (const [c, byNamespace] of kept.namespacedComposite ?? []) {
+    byNamespace.forEach((value, namespace) => {
+      if (value !== ABSENT && !liveNs?.has(namespace)) visit.entry(key, namespace, value);
+    });
+  });
+  kept.namespacedComposite?.forEach((byNamespace, c) => {
     const liveNs = live?.namespacedComposite?.get(c);
-    for (const [namespace, value] of byNamespace) {
-      if (value !== undefined && !liveNs?.has(namespace)) yield { key: kept.compositeKeys!.get(c), stateName, namespace, value };
-    }
-  }
+    byNamespace.forEach((value, namespace) => {
+      if (value !== ABSENT && !liveNs?.has(namespace)) visit.entry(kept.compositeKeys!.get(c), namespace, value);
+    });
+  });
 }

@@ -1,9 +1,11 @@
 import { assert, type StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '@flott/runtime';
+import { NOT_PRIMITIVE, packPrimitiveArrays, unpackPrimitive } from '@flott/runtime/spi';
 import type { KeyedStateBackend, KeyedStateBackendParameters, KeyedStateSnapshotResources, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
 import type { Database, Transaction } from 'lmdb';
 import type { Packr } from 'msgpackr';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
+import { LmdbEntryCache, type CachedEntry } from './lmdb-entry-cache';
 import { decodeStateKey, keyGroupRange, MAX_KEY_GROUPS, MAX_STATES, primitiveFromCanonical, StateKeyEncoder } from './lmdb-state-keys';
 
 export interface LmdbKeyedStateBackendOptions {
@@ -16,6 +18,10 @@ export interface LmdbKeyedStateBackendOptions {
   readonly writeBatchSize: number;
   /** Bytes of buffered values before they are committed, whatever the count. */
   readonly writeBatchMemory: number;
+  /** Entries kept on the task thread once read or committed (lmdb-entry-cache.ts). */
+  readonly cacheEntries: number;
+  /** Bytes of values kept so at most. */
+  readonly cacheMemory: number;
   /** Called after each commit (the slot checks its size bound). */
   readonly afterCommit: () => void;
   /** Called once by dispose, after the buffered writes were dropped: drops the database. */
@@ -30,20 +36,13 @@ export interface LmdbKeyedStateBackendOptions {
 /** Snapshots whose epochs are kept as bases for changes at most (the runtime bases on the last completed one). */
 const MAX_SNAPSHOT_EPOCHS = 64;
 
-/** A write not yet committed: the LMDB key, and the serialised value or undefined for a removal. */
-interface PendingWrite {
-  readonly key: Buffer;
-  readonly value: Buffer | undefined;
-  /** A removed composite key: the change record carries it (the key of the LMDB entry is its canonical form only). */
-  readonly removedKey?: unknown;
-}
-
 /**
  * Keyed state of one operator subtask in an LMDB database (`lmdb`): every value serialised with
  * msgpackr under a key that starts with its key group (layout in lmdb-state-keys.ts), so snapshots
  * and rescaling read whole key groups with range scans. Used on the task's mailbox thread only, with
  * lmdb's synchronous API. Writes are buffered and committed together (one LMDB transaction costs about
- * ten times one write); reads look at the buffer first, scans commit it. `get` returns a fresh copy of
+ * ten times one write), and the entries used last stay cached as bytes (lmdb-entry-cache.ts); reads
+ * look at the cache first, scans and snapshots commit it. `get` returns a fresh copy of
  * the value, never a live object: callers write changes back with `put`, as the SPI asks.
  */
 export class LmdbKeyedStateBackend implements KeyedStateBackend {
@@ -56,8 +55,8 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   /** Entries per key group (index = key group − start): empty groups are known without a scan. */
   private readonly groupEntries: Int32Array;
   private entries = 0;
-  private readonly pending = new Map<string, PendingWrite>();
-  private pendingBytes = 0;
+  /** Writes not yet committed and entries used last (lmdb-entry-cache.ts). */
+  private readonly cache: LmdbEntryCache;
   private disposed = false;
   private hasKey = false;
   private currentKey: unknown;
@@ -91,6 +90,10 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.groupEntries = new Int32Array(endKeyGroup - startKeyGroup + 1);
     this.db = options.db;
     this.codec = options.codec;
+    this.cache = new LmdbEntryCache(
+      { entries: options.cacheEntries, bytes: options.cacheMemory, writeBatchSize: options.writeBatchSize, writeBatchMemory: options.writeBatchMemory },
+      (writes) => this.commit(writes),
+    );
   }
 
   setCurrentKey(key: unknown): void {
@@ -121,13 +124,14 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     const stateId = this.stateIds.get(descriptor.name);
     if (stateId === undefined) return undefined;
     const key = this.keys.encode(this.currentKeyGroup, stateId, namespace);
+    const id = key.toString('latin1');
+    const cached = this.cache.get(id);
     let bytes: Buffer | undefined;
-    const write = this.pending.size > 0 ? this.pending.get(key.toString('latin1')) : undefined;
-    if (write !== undefined) bytes = write.value;
-    else bytes = this.db.getBinaryFast(key);
+    if (cached !== undefined) bytes = cached.value;
+    else this.cache.remember(id, key, (bytes = this.read(key)));
     this.remember(stateId, namespace, bytes !== undefined);
     if (bytes === undefined) return undefined;
-    const stored = this.codec.unpack(bytes);
+    const stored = this.unpack(bytes);
     return this.currentComposite ? (stored as [unknown, unknown])[1] : stored;
   }
 
@@ -137,8 +141,7 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.checkAccess();
     const stateId = this.stateIdOf(descriptor.name);
     const key = this.keys.encode(this.currentKeyGroup, stateId, namespace);
-    // A copy: msgpackr's output shares its buffer with later output.
-    const bytes = Buffer.from(this.codec.pack(this.currentComposite ? [this.currentKey, value] : value));
+    const bytes = this.pack(this.currentComposite ? [this.currentKey, value] : value);
     const existed = this.write(key, bytes, this.known(stateId, namespace));
     this.remember(stateId, namespace, true);
     if (!existed) {
@@ -199,10 +202,12 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
 
   /** Commits the buffered writes in one transaction (scans call it; tests and benchmarks may). */
   flush(): void {
-    if (this.pending.size === 0) return;
+    this.cache.flush();
+  }
+
+  private commit(writes: readonly CachedEntry[]): void {
     const db = this.db;
     const changes = this.options.changes;
-    const writes = [...this.pending.values()];
     db.transactionSync(() => {
       for (const write of writes) {
         if (write.value === undefined) db.removeSync(write.key);
@@ -210,8 +215,6 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
         if (changes) changes.putSync(write.key, this.changeRecord(write));
       }
     });
-    this.pending.clear();
-    this.pendingBytes = 0;
     this.options.afterCommit();
   }
 
@@ -266,7 +269,7 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.disposed = true;
     for (const txn of this.snapshots) txn.done();
     this.snapshots.clear();
-    this.pending.clear();
+    this.cache.clear();
     this.groupEntries.fill(0);
     this.entries = 0;
     this.options.onDispose();
@@ -285,7 +288,7 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     for (const { key, value: record } of this.options.changes!.getRange({ ...keyGroupRange(keyGroup), transaction })) {
       if (record.readUInt32BE(0) <= since) continue;
       // lmdb-js reads with the snapshot's transaction given in the options (its typings leave the options out).
-      const bytes = (this.db.getBinaryFast as (key: Buffer, options: { transaction: Transaction }) => Buffer | undefined).call(this.db, key, { transaction });
+      const bytes = this.read(key, transaction);
       if (bytes !== undefined) {
         yield this.entryOf(key, bytes);
         continue;
@@ -297,7 +300,7 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   }
 
   /** A change record: the epoch (u32), then the key of a removed composite entry (its value no longer holds it). */
-  private changeRecord(write: PendingWrite): Buffer {
+  private changeRecord(write: CachedEntry): Buffer {
     const key = write.value === undefined && write.removedKey !== undefined ? this.codec.pack(write.removedKey) : undefined;
     const record = Buffer.allocUnsafe(4 + (key?.length ?? 0));
     record.writeUInt32BE(this.epoch, 0);
@@ -310,9 +313,34 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     return Array.from({ length: endKeyGroup - startKeyGroup + 1 }, (_, i) => startKeyGroup + i);
   }
 
+  /**
+   * The value's bytes, valid until the next read. lmdb-js may answer in its shared read buffer, longer
+   * than the value (`lastSize` says how long; its typings leave it and the options out).
+   */
+  private read(key: Buffer, transaction?: Transaction): Buffer | undefined {
+    const db = this.db as unknown as { getBinaryFast(key: Buffer, options?: { transaction: Transaction }): Buffer | undefined; lastSize: number };
+    const bytes = transaction === undefined ? db.getBinaryFast(key) : db.getBinaryFast(key, { transaction });
+    return bytes?.subarray(0, db.lastSize);
+  }
+
+  /**
+   * A value's bytes, a fresh array. Primitives and arrays of them (counters, ids, lists of numbers: the
+   * common values) skip msgpackr, which costs about a microsecond a call; the bytes are the same.
+   */
+  private pack(value: unknown): Buffer {
+    const fast = packPrimitiveArrays(value);
+    // A copy of msgpackr's output: it shares its buffer with later output.
+    return fast !== undefined ? Buffer.from(fast.buffer, fast.byteOffset, fast.byteLength) : Buffer.from(this.codec.pack(value));
+  }
+
+  private unpack(bytes: Buffer): unknown {
+    const value = unpackPrimitive(bytes);
+    return value === NOT_PRIMITIVE ? this.codec.unpack(bytes) : value;
+  }
+
   private entryOf(rawKey: Buffer, rawValue: Buffer): StateEntry {
     const decoded = decodeStateKey(rawKey);
-    const stored = this.codec.unpack(rawValue);
+    const stored = this.unpack(rawValue);
     const stateName = this.stateNames[decoded.stateId];
     if (decoded.composite) {
       const [key, value] = stored as [unknown, unknown];
@@ -324,11 +352,9 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   /** Buffers one write; returns whether the entry existed before (looked up unless `known`). */
   private write(key: Buffer, value: Buffer | undefined, known: boolean | undefined, removedKey?: unknown): boolean {
     const id = key.toString('latin1');
-    const previous = this.pending.get(id);
-    const existed = known ?? (previous !== undefined ? previous.value !== undefined : this.db.doesExist(key));
-    this.pending.set(id, { key: previous?.key ?? Buffer.from(key), value, removedKey });
-    this.pendingBytes += value?.length ?? 0;
-    if (this.pending.size >= this.options.writeBatchSize || this.pendingBytes >= this.options.writeBatchMemory) this.flush();
+    const cached = this.cache.get(id);
+    const existed = known ?? (cached !== undefined ? cached.value !== undefined : this.db.doesExist(key));
+    this.cache.write(id, key, value, removedKey);
     return existed;
   }
 
@@ -344,8 +370,8 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   }
 
   private exists(key: Buffer): boolean {
-    const write = this.pending.size > 0 ? this.pending.get(key.toString('latin1')) : undefined;
-    return write !== undefined ? write.value !== undefined : this.db.doesExist(key);
+    const cached = this.cache.get(key.toString('latin1'));
+    return cached !== undefined ? cached.value !== undefined : this.db.doesExist(key);
   }
 
   private stateIdOf(name: string): number {

@@ -23,6 +23,11 @@ stateBackendContractTests(
   new LmdbStateBackendFactory(),
   Configuration.fromRecord({ 'state.backend.lmdb.localdir': localDirectory, 'state.backend.lmdb.write-batch-size': 1 }),
 );
+// A cache of a few entries, dropped all the time, beside a small write batch.
+stateBackendContractTests(
+  new LmdbStateBackendFactory(),
+  Configuration.fromRecord({ 'state.backend.lmdb.localdir': localDirectory, 'state.backend.lmdb.write-batch-size': 3, 'state.backend.lmdb.cache.size': 5, 'state.backend.lmdb.cache.memory': '64 b' }),
+);
 
 const COUNT: StateDescriptor = { name: 'count', kind: 'value' };
 const EVENTS: StateDescriptor = { name: 'events', kind: 'list' };
@@ -201,12 +206,15 @@ describe('lmdbStateBackendOptions', () => {
     expect(lmdbStateBackendOptions(new Configuration())).toEqual({
       localDirectory: tmpdir(),
       mapSize: 4 * 1024 * 1024 * 1024,
-      writeBatchSize: 1024,
-      writeBatchMemory: 4 * 1024 * 1024,
+      writeBatchSize: 16_384,
+      writeBatchMemory: 8 * 1024 * 1024,
+      cacheEntries: 32_768,
+      cacheMemory: 8 * 1024 * 1024,
       incremental: false,
     });
-    const config = Configuration.fromRecord({ 'state.backend.lmdb.localdir': '/var/flott/lmdb', 'state.backend.lmdb.map-size': '1 gb', 'state.backend.incremental': true });
-    expect(lmdbStateBackendOptions(config)).toMatchObject({ localDirectory: '/var/flott/lmdb', mapSize: 1024 * 1024 * 1024, incremental: true });
+    const config = Configuration.fromRecord({ 'state.backend.lmdb.localdir': '/var/flott/lmdb', 'state.backend.lmdb.map-size': '1 gb', 'state.backend.incremental': true,
+      'state.backend.lmdb.cache.size': 0, 'state.backend.lmdb.cache.memory': '1 mb' });
+    expect(lmdbStateBackendOptions(config)).toMatchObject({ localDirectory: '/var/flott/lmdb', mapSize: 1024 * 1024 * 1024, incremental: true, cacheEntries: 0, cacheMemory: 1024 * 1024 });
   });
 
   it('rejects a relative directory, naming the key', () => {

@@ -18,6 +18,10 @@ export interface LmdbStateBackendOptions {
   readonly mapSize: number;
   readonly writeBatchSize: number;
   readonly writeBatchMemory: number;
+  /** `state.backend.lmdb.cache.size`: entries each keyed backend keeps read or committed (default 32768). */
+  readonly cacheEntries?: number;
+  /** `state.backend.lmdb.cache.memory`: heap each keyed backend gives them (default 8 MiB). */
+  readonly cacheMemory?: number;
   /** `execution.checkpointing.incremental`: keyed backends note what each commit changed (a second database each). */
   readonly incremental?: boolean;
 }
@@ -78,6 +82,8 @@ export class LmdbStateBackend implements StateBackend {
       codec: this.codec,
       writeBatchSize: this.options.writeBatchSize,
       writeBatchMemory: this.options.writeBatchMemory,
+      cacheEntries: this.options.cacheEntries ?? StateOptions.LMDB_CACHE_SIZE.defaultValue,
+      cacheMemory: this.options.cacheMemory ?? StateOptions.LMDB_CACHE_MEMORY.defaultValue,
       afterCommit: () => this.checkSize(),
       onDispose: () => {
         if (changes) this.release(changes);
@@ -164,6 +170,8 @@ export function lmdbStateBackendOptions(config: Configuration): LmdbStateBackend
     mapSize: config.get(StateOptions.LMDB_MAP_SIZE),
     writeBatchSize: config.get(StateOptions.LMDB_WRITE_BATCH_SIZE),
     writeBatchMemory: config.get(StateOptions.LMDB_WRITE_BATCH_MEMORY),
+    cacheEntries: config.get(StateOptions.LMDB_CACHE_SIZE),
+    cacheMemory: config.get(StateOptions.LMDB_CACHE_MEMORY),
     incremental: config.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS),
   };
 }

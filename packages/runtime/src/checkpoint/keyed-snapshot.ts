@@ -1,11 +1,21 @@
-import type { KeyedStateSnapshotResources } from '../spi/state-backend';
-import type { KeyGroupRange, KeyGroupSnapshot, KeyedStateEntry, TimerEntry } from '../snapshot/snapshot-data';
+import type { KeyedStateSnapshotResources, KeyGroupVisitor, StateEntry } from '../spi/state-backend';
+import type { KeyGroupRange, TimerEntry } from '../snapshot/snapshot-data';
+import { concatChunks } from '../snapshot/state-bytes';
 import { yieldToEventLoop } from '../time/event-loop';
+import { KeyGroupSectionBuilder } from './format/key-group-section';
 import { keyedStateFileChunks } from './format/keyed-state-file';
+import type { Section } from './format/sectioned-file';
 import type { OperatorStateHolder } from './operator-state-holder';
 
-/** Serialised bytes after which a snapshot's asynchronous part lets the task run (one key group at least). */
-const YIELD_BYTES = 256 * 1024;
+/**
+ * The bytes a snapshot's asynchronous part serialises in one go (one key group at least) and hands to
+ * the storage as one chunk; the task runs between chunks. Large on purpose: every turn the task gets
+ * while the snapshot is written makes it keep old values of the entries it changes (the backend's
+ * copy-on-write), and a storage awaits I/O per chunk, so chunks of a key group each (~70 KB for 1 M
+ * keys) let the snapshot span the whole second and made nearly every write a copy. 1 MiB is a few
+ * milliseconds of serialising, like a slice of records.
+ */
+const SLICE_BYTES = 1024 * 1024;
 
 type TimersByKeyGroup = ReadonlyMap<number, ReadonlyArray<{ service: string; domain: 'event' | 'processing'; timer: TimerEntry }>>;
 
@@ -19,7 +29,7 @@ export interface KeyedSnapshotInProgress {
   readonly keyGroupRange: KeyGroupRange;
   /** A change file (what changed since the snapshot `changesSince` named, with all timers) rather than a full keyed state file. */
   readonly incremental: boolean;
-  /** The file's chunks, one key group at a time; the event loop gets a turn after every YIELD_BYTES of them. */
+  /** The file's chunks, SLICE_BYTES of key groups each (at least one group); the event loop gets a turn after each. */
   chunks(): AsyncIterable<Uint8Array>;
   /** The same file, in this turn (operator test harnesses: a synchronous snapshot). */
   chunksNow(): Iterable<Uint8Array>;
@@ -38,23 +48,25 @@ export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: numbe
   const resources = backend.snapshot(checkpointId, changesSince);
   const range = backend.keyGroupRange;
   const incremental = resources.incremental === true;
-  const file = (): Generator<Uint8Array> => keyedStateFileChunks(range, maxParallelism, keyGroupSnapshots(resources, timers, incremental));
+  const file = (): Generator<Uint8Array> => keyedStateFileChunks(range, maxParallelism, keyGroupSections(resources, timers, incremental));
   return {
     keyGroupRange: range,
     incremental,
     async *chunks() {
       try {
-        let sinceYield = 0;
+        let pending: Uint8Array[] = [];
+        let size = 0;
         for (const chunk of file()) {
-          yield chunk;
-          sinceYield += chunk.byteLength;
-          // Records are processed between key groups (the version keeps what the barrier saw), also when
-          // the storage takes chunks without waiting for I/O; small snapshots finish in one go.
-          if (sinceYield >= YIELD_BYTES) {
-            sinceYield = 0;
-            await yieldToEventLoop();
-          }
+          pending.push(chunk);
+          size += chunk.byteLength;
+          if (size < SLICE_BYTES) continue;
+          yield concatChunks(pending, size);
+          pending = [];
+          size = 0;
+          // Also when the storage takes chunks without waiting for I/O; small snapshots finish in one go.
+          await yieldToEventLoop();
         }
+        if (size > 0) yield concatChunks(pending, size);
       } finally {
         resources.release();
       }
@@ -71,49 +83,51 @@ export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: numbe
 }
 
 /**
- * Key groups with state, changes or timers, ascending, each read from the backend when the file needs
- * it (groups without any are left out). A change file carries every timer: timers are not
- * incremental, a restore takes them from the last file of the chain.
+ * The sections of key groups with state, changes or timers, ascending, each group read from the
+ * backend when the file needs it (groups without any are left out). A change file carries every
+ * timer: timers are not incremental, a restore takes them from the last file of the chain.
  */
-function* keyGroupSnapshots(resources: KeyedStateSnapshotResources, timers: TimersByKeyGroup, incremental: boolean): Generator<KeyGroupSnapshot> {
+function* keyGroupSections(resources: KeyedStateSnapshotResources, timers: TimersByKeyGroup, incremental: boolean): Generator<Section> {
+  const builder = new KeyGroupSectionBuilder();
+  const section = (keyGroup: number, read: boolean): Section | undefined => {
+    builder.begin();
+    if (read && resources.visitKeyGroup) resources.visitKeyGroup(keyGroup, builder);
+    else if (read) visitEntries(resources.entriesOfKeyGroup(keyGroup), builder);
+    const bytes = builder.finish(keyGroup, timersOf(keyGroup, timers), incremental);
+    return bytes && { id: keyGroup, bytes };
+  };
   const timerGroups = [...timers.keys()].sort((a, b) => a - b);
   let t = 0;
   for (const keyGroup of resources.keyGroups()) {
-    for (; t < timerGroups.length && timerGroups[t] < keyGroup; t++) yield groupSnapshot(timerGroups[t], [], timers, incremental)!;
+    for (; t < timerGroups.length && timerGroups[t] < keyGroup; t++) yield section(timerGroups[t], false)!;
     if (t < timerGroups.length && timerGroups[t] === keyGroup) t++;
-    const group = groupSnapshot(keyGroup, resources.entriesOfKeyGroup(keyGroup), timers, incremental);
-    if (group) yield group;
+    const s = section(keyGroup, true);
+    if (s) yield s;
   }
-  for (; t < timerGroups.length; t++) yield groupSnapshot(timerGroups[t], [], timers, incremental)!;
+  for (; t < timerGroups.length; t++) yield section(timerGroups[t], false)!;
 }
 
-/** One group's section; undefined when it holds nothing (an unchanged group of a change file). */
-function groupSnapshot(keyGroup: number, entries: Iterable<{ stateName: string } & KeyedStateEntry>, timers: TimersByKeyGroup, incremental: boolean): KeyGroupSnapshot | undefined {
-  const byState = new Map<string, KeyedStateEntry[]>();
-  const removedByState = new Map<string, Array<{ key: unknown; namespace: unknown }>>();
+/** Hands entries from a backend without `visitKeyGroup` to `visitor`, state by state. */
+function visitEntries(entries: Iterable<StateEntry>, visitor: KeyGroupVisitor): void {
+  const byState = new Map<string, StateEntry[]>();
   for (const e of entries) {
-    if (e.value === undefined) {
-      let removed = removedByState.get(e.stateName);
-      if (!removed) removedByState.set(e.stateName, (removed = []));
-      removed.push({ key: e.key, namespace: e.namespace });
-      continue;
-    }
     let list = byState.get(e.stateName);
     if (!list) byState.set(e.stateName, (list = []));
-    list.push({ key: e.key, namespace: e.namespace, value: e.value });
+    list.push(e);
   }
-  const groupTimers = timers.get(keyGroup);
-  if (byState.size === 0 && removedByState.size === 0 && !groupTimers?.length) return undefined;
-  const byService = new Map<string, { eventTime: TimerEntry[]; processingTime: TimerEntry[] }>();
-  for (const { service, domain, timer } of groupTimers ?? []) {
+  for (const [name, list] of byState) {
+    visitor.state(name);
+    for (const e of list) visitor.entry(e.key, e.namespace, e.value);
+  }
+}
+
+/** One group's timers in the file's layout: [service, event-time triples, processing-time triples], by service. */
+function timersOf(keyGroup: number, timers: TimersByKeyGroup): Array<[string, unknown[], unknown[]]> {
+  const byService = new Map<string, [string, unknown[], unknown[]]>();
+  for (const { service, domain, timer } of timers.get(keyGroup) ?? []) {
     let s = byService.get(service);
-    if (!s) byService.set(service, (s = { eventTime: [], processingTime: [] }));
-    (domain === 'event' ? s.eventTime : s.processingTime).push(timer);
+    if (!s) byService.set(service, (s = [service, [], []]));
+    (domain === 'event' ? s[1] : s[2]).push(timer.key, timer.namespace, timer.timestamp);
   }
-  return {
-    keyGroup,
-    states: [...byState].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, list]) => ({ name, entries: list })),
-    timers: [...byService].sort(([a], [b]) => (a < b ? -1 : 1)).map(([service, s]) => ({ service, ...s })),
-    ...(incremental && { removed: [...removedByState].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, list]) => ({ name, entries: list })) }),
-  };
+  return [...byService.values()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }

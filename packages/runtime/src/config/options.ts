@@ -179,13 +179,22 @@ export const StateOptions = {
       'state grows); a write that takes it beyond fails the task with LmdbStateSizeExceededError.',
   }),
   LMDB_WRITE_BATCH_SIZE: O.int('state.backend.lmdb.write-batch-size', {
-    defaultValue: 1024, min: 1, max: 1_000_000,
+    defaultValue: 16_384, min: 1, max: 1_000_000,
     description: 'Writes of one keyed backend buffered on the task thread and committed in one LMDB transaction (reads see ' +
-      'them at once); 1 commits every write on its own.',
+      'them at once; writes of one key in between are committed once; a snapshot commits them in its synchronous part); 1 commits every write on its own.',
   }),
   LMDB_WRITE_BATCH_MEMORY: O.memoryBytes('state.backend.lmdb.write-batch-memory', {
-    defaultValue: 4 * 1024 * 1024, min: 1,
+    defaultValue: 8 * 1024 * 1024, min: 1,
     description: 'Bytes of serialised values a keyed backend buffers before it commits them, whatever write-batch-size says.',
+  }),
+  LMDB_CACHE_SIZE: O.int('state.backend.lmdb.cache.size', {
+    defaultValue: 32_768, min: 0, max: 10_000_000,
+    description: 'Entries a keyed backend of the lmdb state backend keeps on the task thread once read or committed (as ' +
+      'bytes, beside the writes not yet committed), so hot keys are read without an LMDB lookup; the oldest go first. 0 keeps none.',
+  }),
+  LMDB_CACHE_MEMORY: O.memoryBytes('state.backend.lmdb.cache.memory', {
+    defaultValue: 8 * 1024 * 1024, min: 0,
+    description: 'Heap a keyed backend of the lmdb state backend gives that cache at most (values, keys and about 160 bytes per entry), whatever cache.size says.',
   }),
   CHECKPOINT_STORAGE: O.implementationName('execution.checkpointing.storage', ['jobmanager', 'filesystem'], {
     defaultValue: 'jobmanager',

@@ -10,7 +10,7 @@ export type { FailoverStrategy } from './failover-strategy';
 export { RestartBackoffStrategyFactory } from './restart-backoff-strategy';
 export type { RestartBackoffStrategy } from './restart-backoff-strategy';
 export { StateBackendFactory } from './state-backend';
-export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry, KeyedStateSnapshotResources } from './state-backend';
+export type { StateBackend, KeyedStateBackend, KeyedStateBackendParameters, KeyGroupRange, StateEntry, KeyedStateSnapshotResources, KeyGroupVisitor } from './state-backend';
 export { CheckpointStorageFactory } from './checkpoint-storage';
 export type { CheckpointStorage, CheckpointStorageAccess, CheckpointLocation, CheckpointedStateScope, StateBytes, StateWriteOptions } from './checkpoint-storage';
 export { CheckpointFileSystemFactory } from './checkpoint-file-system';
@@ -31,3 +31,5 @@ export type { PrimitiveKey } from '../util/canonical-key';
 export { stateChunks, collectStateBytes, concatChunks } from '../snapshot/state-bytes';
 // A backend that keeps a value for a running snapshot (copy-on-write) copies it as the checkpoint format keeps it.
 export { copyStateValue } from '../snapshot/state-copy';
+// A backend that keeps values serialised packs and reads primitives (the common values) without an msgpackr call each.
+export { NOT_PRIMITIVE, packPrimitiveArrays, unpackPrimitive } from '../snapshot/primitive-pack';

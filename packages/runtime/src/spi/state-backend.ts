@@ -71,7 +71,22 @@ export interface KeyedStateSnapshotResources {
   keyGroups(): Iterable<number>;
   /** Every entry of one key group as it was when the snapshot was taken (incremental: every changed one). */
   entriesOfKeyGroup(keyGroup: number): Iterable<StateEntry>;
+  /**
+   * Optional, the same entries handed to `visitor` as they are read, state by state, without an
+   * object per entry: snapshots of large state write them straight into the file's bytes. Called
+   * instead of `entriesOfKeyGroup` for a group, under the same contract (ascending groups, each once;
+   * the visitor serialises each value when it gets it).
+   */
+  visitKeyGroup?(keyGroup: number, visitor: KeyGroupVisitor): void;
   release(): void;
+}
+
+/** Receives one key group's entries, state by state (KeyedStateSnapshotResources.visitKeyGroup). */
+export interface KeyGroupVisitor {
+  /** The entries that follow, up to the next call, are of state `stateName`; each state once per group. */
+  state(stateName: string): void;
+  /** One entry; a value undefined marks a removed one (incremental snapshots only). */
+  entry(key: unknown, namespace: string | undefined, value: unknown): void;
 }
 
 /** One entry of a keyed state backend: the value of state `stateName` under `key` and `namespace`. */

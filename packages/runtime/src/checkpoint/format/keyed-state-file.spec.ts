@@ -2,7 +2,7 @@ import { CorruptCheckpointError } from '../../errors';
 import { checkpointFileDamageTests, withFlippedByte } from '../../testing/checkpoint-file-damage';
 import { randomKeyedStateSnapshot } from '../../testing/random-snapshots';
 import type { KeyedStateSnapshot } from '../../snapshot/snapshot-data';
-import { decodeKeyedStateFile, encodeKeyedStateFile, keyedStateFileChunks } from './keyed-state-file';
+import { decodeKeyedStateFile, encodeKeyedStateFile, keyedStateFileChunks, packKeyGroup } from './keyed-state-file';
 import { encodeOperatorStateFile } from './operator-state-file';
 import { KEYED_STATE_FILE, SectionedFileReader, writeSectionedFile, type Section } from './sectioned-file';
 import { packSection } from './state-values';
@@ -112,7 +112,7 @@ describe('keyed state file', () => {
   });
 
   it('streams one chunk per non-empty key group between preamble and footer', () => {
-    const chunks = [...keyedStateFileChunks(WINDOWED.keyGroupRange, 16, WINDOWED.groups)];
+    const chunks = [...keyedStateFileChunks(WINDOWED.keyGroupRange, 16, WINDOWED.groups.map((g) => ({ id: g.keyGroup, bytes: packKeyGroup(g) })))];
     expect(chunks).toHaveLength(2 + WINDOWED.groups.length);
     expect(Buffer.concat(chunks)).toEqual(Buffer.from(encodeKeyedStateFile(WINDOWED)));
   });

@@ -3,6 +3,7 @@ import type { KeyGroupRange } from '../../spi/state-backend';
 import type { KeyedStateEntry, KeyedStateSnapshot, KeyGroupSnapshot, TimerEntry } from '../../snapshot/snapshot-data';
 import { concatChunks } from '../../snapshot/state-bytes';
 import { KEYED_STATE_FILE, SectionedFileReader, sectionedFileChunks, type Section } from './sectioned-file';
+import { packPrimitiveArrays } from '../../snapshot/primitive-pack';
 import { packStateSection, readSection } from './state-values';
 
 // A keyed state file (docs/checkpoint-format.md; version 2 streamed, version 1 read): header fields [maxParallelism, startKeyGroup,
@@ -12,35 +13,46 @@ import { packStateSection, readSection } from './state-values';
 //     [ [stateName, [key, namespace, key, namespace, ...]], ... ] /* removed: change files of incremental checkpoints only (version 2) */ ]
 // Flat triples instead of one array per entry: one allocation less per entry when a restore decodes.
 
-type PackedGroup = [Array<[string, unknown[]]>, Array<[string, unknown[], unknown[]]>] | [Array<[string, unknown[]]>, Array<[string, unknown[], unknown[]]>, Array<[string, unknown[]]>];
+/** One key group's section before packing, in the file's flat layout. */
+export interface FlatKeyGroup {
+  readonly keyGroup: number;
+  /** [stateName, [key, namespace, value, ...]] per state, sorted by name. */
+  readonly states: Array<[string, unknown[]]>;
+  /** [timerService, [key, namespace, timestamp, ...] (event time), [...] (processing time)] per service, sorted by name. */
+  readonly timers: Array<[string, unknown[], unknown[]]>;
+  /** Change files only: [stateName, [key, namespace, ...]] per state, sorted by name. */
+  readonly removed?: Array<[string, unknown[]]>;
+}
 
 export function encodeKeyedStateFile(s: KeyedStateSnapshot): Uint8Array {
-  return concatChunks([...keyedStateFileChunks(s.keyGroupRange, s.maxParallelism, s.groups)]);
+  const sections = s.groups.map((g) => ({ id: g.keyGroup, bytes: packKeyGroup(g) }));
+  return concatChunks([...keyedStateFileChunks(s.keyGroupRange, s.maxParallelism, sections)]);
 }
 
 /**
- * A keyed state file as chunks (the streamed layout of version 2): `groups` are packed and handed on
- * one key group at a time, so a snapshot's asynchronous part holds one group's bytes, not the file's.
+ * A keyed state file as chunks (the streamed layout of version 2) from its sections (id = key group,
+ * ascending), which are handed on as they come: a snapshot's asynchronous part packs one key group
+ * at a time and holds its bytes, not the file's.
  */
-export function* keyedStateFileChunks(range: KeyGroupRange, maxParallelism: number, groups: Iterable<KeyGroupSnapshot>): Generator<Uint8Array> {
+export function* keyedStateFileChunks(range: KeyGroupRange, maxParallelism: number, sections: Iterable<Section>): Generator<Uint8Array> {
   const { startKeyGroup, endKeyGroup } = range;
   assert(
     Number.isInteger(startKeyGroup) && Number.isInteger(endKeyGroup) && startKeyGroup >= 0 && startKeyGroup <= endKeyGroup &&
       Number.isInteger(maxParallelism) && endKeyGroup < maxParallelism,
     `keyed state snapshot has key-group range [${startKeyGroup}, ${endKeyGroup}] for max parallelism ${maxParallelism}`,
   );
-  yield* sectionedFileChunks(KEYED_STATE_FILE, [maxParallelism, startKeyGroup, endKeyGroup], sectionsOf(range, groups));
+  yield* sectionedFileChunks(KEYED_STATE_FILE, [maxParallelism, startKeyGroup, endKeyGroup], inOrder(range, sections));
 }
 
-function* sectionsOf({ startKeyGroup, endKeyGroup }: KeyGroupRange, groups: Iterable<KeyGroupSnapshot>): Generator<Section> {
+function* inOrder({ startKeyGroup, endKeyGroup }: KeyGroupRange, sections: Iterable<Section>): Generator<Section> {
   let previous = startKeyGroup - 1;
-  for (const group of groups) {
+  for (const section of sections) {
     assert(
-      Number.isInteger(group.keyGroup) && group.keyGroup > previous && group.keyGroup <= endKeyGroup,
-      `keyed state snapshot: key group ${group.keyGroup} is out of order or outside [${startKeyGroup}, ${endKeyGroup}]`,
+      Number.isInteger(section.id) && section.id > previous && section.id <= endKeyGroup,
+      `keyed state snapshot: key group ${section.id} is out of order or outside [${startKeyGroup}, ${endKeyGroup}]`,
     );
-    previous = group.keyGroup;
-    yield { id: group.keyGroup, bytes: packGroup(group) };
+    previous = section.id;
+    yield section;
   }
 }
 
@@ -86,13 +98,24 @@ function firstSectionAtOrAfter(index: ReadonlyArray<{ readonly id: number }>, ke
   return lo;
 }
 
-function packGroup(group: KeyGroupSnapshot): Uint8Array {
-  const states: PackedGroup[0] = group.states.map(({ name, entries }) => [name, flatten(entries, entryValue)]);
-  const timers: PackedGroup[1] = group.timers.map(({ service, eventTime, processingTime }) =>
-    [service, flatten(eventTime, timerTimestamp), flatten(processingTime, timerTimestamp)]);
-  const packed: PackedGroup = group.removed === undefined ? [states, timers]
-    : [states, timers, group.removed.map(({ name, entries }) => [name, entries.flatMap((e) => [e.key, e.namespace])])];
-  return packStateSection(packed, states, `the timers of key group ${group.keyGroup}`);
+/** One key group's section: arrays of primitives (the common case) take the fast path, anything else msgpackr. */
+export function packFlatKeyGroup({ keyGroup, states, timers, removed }: FlatKeyGroup): Uint8Array {
+  const packed = removed === undefined ? [states, timers] : [states, timers, removed];
+  return packPrimitiveArrays(packed) ?? packStateSection(packed, states, `the timers of key group ${keyGroup}`);
+}
+
+/** One key group's section. */
+export function packKeyGroup(group: KeyGroupSnapshot): Uint8Array {
+  return packFlatKeyGroup(flatGroup(group));
+}
+
+function flatGroup(group: KeyGroupSnapshot): FlatKeyGroup {
+  return {
+    keyGroup: group.keyGroup,
+    states: group.states.map(({ name, entries }) => [name, flatten(entries, entryValue)]),
+    timers: group.timers.map(({ service, eventTime, processingTime }) => [service, flatten(eventTime, timerTimestamp), flatten(processingTime, timerTimestamp)]),
+    ...(group.removed !== undefined && { removed: group.removed.map(({ name, entries }) => [name, entries.flatMap((e) => [e.key, e.namespace])]) }),
+  };
 }
 
 const entryValue = (e: KeyedStateEntry): unknown => e.value;

@@ -1,0 +1,117 @@
+import { Unpackr } from 'msgpackr';
+import type { KeyGroupVisitor } from '../../spi/state-backend';
+import { STATE_VALUE_OPTIONS } from '../../snapshot/state-copy';
+import { packFlatKeyGroup } from './keyed-state-file';
+import { PrimitiveMsgpackWriter } from '../../snapshot/primitive-pack';
+
+/** One state's entries in the group being built: a range of `entries` bytes, or values (the msgpackr path). */
+interface StateEntries {
+  readonly name: string;
+  readonly start: number;
+  end: number;
+  /** Keys, namespaces and values written (3 per entry). */
+  count: number;
+  /** Set once an entry was not for the fast path: every entry of the state as values. */
+  values?: unknown[];
+}
+
+const byName = (a: { readonly name: string }, b: { readonly name: string }): number => (a.name < b.name ? -1 : 1);
+
+/**
+ * Builds one key group's section of a keyed state file (keyed-state-file.ts) from a backend's visit
+ * (KeyedStateSnapshotResources.visitKeyGroup): each entry's key, namespace and value are written to
+ * msgpack the moment the backend hands them over, so a snapshot of a million counters allocates
+ * nothing per entry. The section's bytes are those msgpackr would write for the same group. When
+ * an entry holds something only msgpackr packs (an object, a Map, a BigInt), the state's entries so
+ * far are decoded back, the rest collected as values, and the group is packed by msgpackr instead.
+ * One builder per snapshot, one group at a time: `begin`, the visit, `finish`.
+ */
+export class KeyGroupSectionBuilder implements KeyGroupVisitor {
+  private readonly entries = new PrimitiveMsgpackWriter();
+  private readonly section = new PrimitiveMsgpackWriter();
+  private states: StateEntries[] = [];
+  private current: StateEntries | undefined;
+  /** Removed entries (incremental snapshots) by state: [key, namespace, ...]. */
+  private readonly removed = new Map<string, unknown[]>();
+  private msgpackr = false;
+
+  begin(): void {
+    this.entries.pos = 0;
+    this.states = [];
+    this.current = undefined;
+    this.removed.clear();
+    this.msgpackr = false;
+  }
+
+  state(stateName: string): void {
+    this.closeState();
+    this.current = { name: stateName, start: this.entries.pos, end: this.entries.pos, count: 0 };
+    this.states.push(this.current);
+  }
+
+  entry(key: unknown, namespace: string | undefined, value: unknown): void {
+    const s = this.current!;
+    if (value === undefined) {
+      let pairs = this.removed.get(s.name);
+      if (pairs === undefined) this.removed.set(s.name, (pairs = []));
+      pairs.push(key, namespace);
+      return;
+    }
+    if (s.values !== undefined) {
+      s.values.push(key, namespace, value);
+      return;
+    }
+    const w = this.entries;
+    const at = w.pos;
+    if (w.write(key) && (namespace === undefined ? (w.writeUndefined(), true) : w.write(namespace)) && w.write(value)) {
+      s.count += 3;
+      return;
+    }
+    w.pos = at;
+    s.values = this.decode(s.start, at);
+    s.values.push(key, namespace, value);
+    this.msgpackr = true;
+  }
+
+  /**
+   * The section of `keyGroup` with its `timers` ([service, event-time triples, processing-time
+   * triples], sorted by service); `incremental`: a change file's, with the removed entries. Undefined
+   * when the group holds nothing to write.
+   */
+  finish(keyGroup: number, timers: Array<[string, unknown[], unknown[]]>, incremental: boolean): Uint8Array | undefined {
+    this.closeState();
+    const states = this.states.filter((s) => (s.values?.length ?? s.count) > 0).sort(byName);
+    const removed = incremental ? [...this.removed].map(([name, pairs]) => ({ name, pairs })).sort(byName) : undefined;
+    if (states.length === 0 && !removed?.length && timers.length === 0) return undefined;
+    if (!this.msgpackr) {
+      const out = this.section;
+      out.pos = 0;
+      out.writeArrayHeader(removed === undefined ? 2 : 3);
+      out.writeArrayHeader(states.length);
+      let fast = true;
+      for (const s of states) {
+        out.writeArrayHeader(2);
+        fast = out.writeString(s.name);
+        if (!fast) break;
+        out.writeArrayHeader(s.count);
+        out.append(this.entries.bytesView(s.start, s.end));
+      }
+      if (fast && out.write(timers) && (removed === undefined || out.write(removed.map(({ name, pairs }) => [name, pairs])))) return out.copy();
+    }
+    return packFlatKeyGroup({
+      keyGroup,
+      states: states.map((s) => [s.name, s.values ?? this.decode(s.start, s.end)]),
+      timers,
+      ...(removed !== undefined && { removed: removed.map(({ name, pairs }): [string, unknown[]] => [name, pairs]) }),
+    });
+  }
+
+  private closeState(): void {
+    if (this.current !== undefined && this.current.values === undefined) this.current.end = this.entries.pos;
+  }
+
+  /** The values written from `start` to `end` (primitives only: they decode exactly). */
+  private decode(start: number, end: number): unknown[] {
+    return start === end ? [] : new Unpackr({ ...STATE_VALUE_OPTIONS }).unpackMultiple(this.entries.copy(start, end));
+  }
+}
