@@ -18,7 +18,7 @@ describe('exactly-once-files example', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-example-files-'));
     try {
       const events = 5_000;
-      const r = runExample(['-p', '2', '-D', 'taskmanager.numberOfTaskSlots=2', 'examples/exactly-once-files/exactly-once-files.ts', '--out', out, '--events', String(events), '--rate', '5000']);
+      const r = runExample(['-p', '2', 'examples/exactly-once-files/exactly-once-files.ts', '--out', out, '--events', String(events), '--rate', '5000']);
       expect(r.code).toBe(0);
       const sums = new Map<string, number>();
       for (let i = 0; i < events; i++) {

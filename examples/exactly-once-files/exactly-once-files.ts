@@ -5,7 +5,7 @@
  * completed, so after a failure the output has no loss and no duplicates. Checkpoints every 500 ms
  * unless `-D execution.checkpointing.interval` says otherwise.
  *
- *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/exactly-once-files/exactly-once-files.ts --out /tmp/payments --events 20000
+ *   npx flott run -p 2 examples/exactly-once-files/exactly-once-files.ts --out /tmp/payments --events 20000
  *
  * Each line of the output: `<account> <window start ms> <sum of cents>`.
  */

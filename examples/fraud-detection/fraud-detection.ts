@@ -3,7 +3,7 @@
  * followed, within one minute, by a large one on the same account raises an alert. Keyed state
  * holds the "last one was small" flag; an event-time timer clears it after a minute.
  *
- *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/fraud-detection/fraud-detection.ts --transactions 2000
+ *   npx flott run -p 2 examples/fraud-detection/fraud-detection.ts --transactions 2000
  */
 import {
   KeyedProcessFunction,

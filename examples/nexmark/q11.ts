@@ -2,7 +2,7 @@
  * Nexmark q11, user sessions: bids per bidder in event-time session windows with a 10 s gap, as
  * (bidder, count, windowStart, windowEnd); a session ends 10 s after its last bid.
  *
- *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/nexmark/q11.ts --events 200000 --output q11.jsonl
+ *   npx flott run -p 2 examples/nexmark/q11.ts --events 200000 --output q11.jsonl
  */
 import {
   EventTimeSessionWindows,

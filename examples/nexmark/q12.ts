@@ -8,7 +8,7 @@
  * `--window-ms` changes the window size (10 000 by default, the query's) so a test can span
  * several windows in a short run.
  *
- *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/nexmark/q12.ts --events 200000 --rate 50000 --output q12.jsonl
+ *   npx flott run -p 2 examples/nexmark/q12.ts --events 200000 --rate 50000 --output q12.jsonl
  */
 import {
   ParameterTool,

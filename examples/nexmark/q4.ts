@@ -13,7 +13,7 @@
  * sum stays below 2^53 cents (about a billion winning auctions per category at Nexmark's average
  * price); beyond that the job fails loudly instead of averaging rounded sums.
  *
- *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/nexmark/q4.ts --events 200000 --output q4.jsonl
+ *   npx flott run -p 2 examples/nexmark/q4.ts --events 200000 --output q4.jsonl
  */
 import {
   KeyedProcessFunction,

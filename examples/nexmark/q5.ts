@@ -14,7 +14,7 @@
  *    window's leaders once every subtask's leaders have arrived (the watermark passes that time only
  *    after all upstream subtasks sent theirs).
  *
- *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/nexmark/q5.ts --events 200000 --output q5.jsonl
+ *   npx flott run -p 2 examples/nexmark/q5.ts --events 200000 --output q5.jsonl
  */
 import {
   AbstractStreamOperator,

@@ -10,7 +10,7 @@
  *    emits the window's winners once every subtask's have arrived (the watermark passes that time
  *    only after all upstream subtasks sent theirs).
  *
- *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/nexmark/q7.ts --events 200000 --output q7.jsonl
+ *   npx flott run -p 2 examples/nexmark/q7.ts --events 200000 --output q7.jsonl
  */
 import {
   AbstractStreamOperator,

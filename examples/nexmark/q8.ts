@@ -8,7 +8,7 @@
  * auctions they opened. The window start is the person's registration time rounded down to 10 s:
  * for tumbling windows that is the window the co-group put them in.
  *
- *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/nexmark/q8.ts --events 200000 --output q8.jsonl
+ *   npx flott run -p 2 examples/nexmark/q8.ts --events 200000 --output q8.jsonl
  */
 import { StreamExecutionEnvironment, TumblingEventTimeWindows, type Collector } from '@flott/api-datastream';
 import { nexmarkArgs, nexmarkConfig, nexmarkSource, sinkResults, type Auction, type Person } from '@flott/nexmark';

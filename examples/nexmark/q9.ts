@@ -3,7 +3,7 @@
  * auction's lifetime, the earliest on ties), emitted when the auction expires in event time. See
  * winning-bids.ts for the join and the tie rule.
  *
- *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/nexmark/q9.ts --events 200000 --output q9.jsonl
+ *   npx flott run -p 2 examples/nexmark/q9.ts --events 200000 --output q9.jsonl
  */
 import { StreamExecutionEnvironment } from '@flott/api-datastream';
 import { nexmarkArgs, nexmarkConfig, nexmarkSource, sinkResults, type Auction } from '@flott/nexmark';

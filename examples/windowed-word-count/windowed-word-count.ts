@@ -2,7 +2,7 @@
  * Word count per event-time tumbling window over a generated stream of timestamped lines that
  * arrive out of order (bounded by 600 ms). Each result names its window.
  *
- *   npx flott run -p 2 -D taskmanager.numberOfTaskSlots=2 examples/windowed-word-count/windowed-word-count.ts --events 200 --window-ms 5000
+ *   npx flott run -p 2 examples/windowed-word-count/windowed-word-count.ts --events 200 --window-ms 5000
  */
 import {
   ParameterTool,

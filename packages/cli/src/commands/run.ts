@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { createProcessLogging, LogOptions, type MiniCluster, type ProcessLogging } from '@flott/runtime';
+import { CoreOptions, createProcessLogging, LogOptions, TaskManagerOptions, type MiniCluster, type ProcessLogging } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor, resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
 import { JobInterrupts } from '../job-interrupts';
@@ -36,6 +36,11 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
   let logging: ProcessLogging | undefined;
   try {
     const config = resolveConfiguration(opts);
+    // As Flink's local environment sizes its MiniCluster to the job: unless configured, the embedded
+    // cluster has as many slots as the default parallelism (`-p 4` runs without `-D ...numberOfTaskSlots=4`).
+    if (!config.contains(TaskManagerOptions.NUM_TASK_SLOTS)) {
+      config.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, config.get(CoreOptions.DEFAULT_PARALLELISM)));
+    }
     // The operator log; the lines above and below are the user's output. Unless log.level says
     // otherwise only warnings and errors reach the terminal, so a local run does not flood it (a
     // log.file gets log.level's default).

@@ -225,6 +225,20 @@ describe('limits and failures', () => {
     expect(r.stderr).toMatch(/integer/);
   });
 
+  it('without a configured slot count the embedded cluster gets one slot per degree of default parallelism', async () => {
+    const r = await runFlott(['run', '-q', '-p', '3', PIPELINES, '--case', 'rebalance', '--n', '3000']);
+    expect(r.code).toBe(0);
+    const expected = range(1, 3000).map((x) => x + 1).filter((x) => x % 5 !== 0);
+    expect(lastJsonLine<number[]>(r).sort(numeric)).toEqual(expected);
+  });
+
+  it('a job needing more slots than the cluster has fails fast also when checkpointing would restart without end', async () => {
+    const r = await runFlott(['run', '-q', '-p', '3', '-D', 'taskmanager.numberOfTaskSlots=2', '-D', 'execution.checkpointing.interval=1 s', PIPELINES, '--case', 'chain']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('a restart cannot fix this, so none was tried');
+    expect(r.stderr).toContain('needs 3 slot(s) but the cluster has 2');
+  });
+
   it('more parallelism than slots fails fast with the numbers', async () => {
     const r = await runFlott(['run', '-q', '-p', '3', '-D', 'taskmanager.numberOfTaskSlots=2', '-D', 'restart-strategy.type=none', PIPELINES, '--case', 'chain']);
     expect(r.code).toBe(1);
