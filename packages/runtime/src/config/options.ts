@@ -40,7 +40,7 @@ export const CoreOptions = {
 export const TaskManagerOptions = {
   NUM_TASK_SLOTS: O.int('taskmanager.numberOfTaskSlots', {
     defaultValue: 1, min: 1, max: 1024,
-    description: 'Number of task slots of a TaskManager, each one worker thread; a slot may run one pipeline of every slot-sharing group.',
+    description: 'Number of task slots of a TaskManager, each one worker thread; a slot may run one pipeline of every slot-sharing group. Unset, `flott run` gives its embedded cluster parallelism.default slots (as Flink\'s local environment sizes its MiniCluster).',
   }),
   TASK_HEAP_SIZE: O.memoryBytes('taskmanager.memory.task.heap.size', {
     defaultValue: 1024 * 1024 * 1024, min: 16 * 1024 * 1024,
