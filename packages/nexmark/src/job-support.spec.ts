@@ -24,6 +24,13 @@ describe('nexmarkArgs', () => {
 });
 
 describe('flattenEvent', () => {
+  it('flattens auctions and persons the same way', () => {
+    const auction = { id: 1000, itemName: 'i', description: 'd', initialBid: 1, reserve: 2, dateTime: 3, expires: 4, seller: 1000, category: 10, extra: '' };
+    expect(flattenEvent({ type: 'auction', auction })).toEqual({ type: 'auction', ...auction });
+    const person = { id: 1000, name: 'n', emailAddress: 'e', creditCard: 'c', city: 'x', state: 'OR', dateTime: 3, extra: '' };
+    expect(flattenEvent({ type: 'person', person })).toEqual({ type: 'person', ...person });
+  });
+
   it('puts the type first and the record fields at top level', () => {
     const bid = { auction: 1000, bidder: 1001, price: 5, channel: 'Apple', url: 'u', dateTime: 7, extra: '' };
     expect(JSON.stringify(flattenEvent({ type: 'bid', bid }))).toBe(

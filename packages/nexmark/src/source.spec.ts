@@ -90,6 +90,12 @@ describe('NexmarkSource', () => {
     expect((await partials(2, 1000)) / one).toBeGreaterThan(1.8);
   });
 
+  it('is bounded with a finite event count, and refuses a block that is not a positive integer', () => {
+    expect(new NexmarkSource(nexmarkConfig({ events: 10 })).getBoundedness()).toBe('BOUNDED');
+    expect(new NexmarkSource(nexmarkConfig({ events: Infinity })).getBoundedness()).toBe('CONTINUOUS_UNBOUNDED');
+    expect(() => new NexmarkSource(nexmarkConfig({ events: 10 }), 0)).toThrow('Nexmark split block must be an integer >= 1, got 0');
+  });
+
   it('a reader with no block ends at once', async () => {
     const w = await wired(nexmarkConfig({ events: 700 }), 2);
     expect(w.readers[1]!.pollNext(10)).toBe(InputStatus.END_OF_INPUT);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Boundedness, InputStatus, type SourceReaderContext } from '@flott/core';
 import { TestingSourceWiring } from '@flott/runtime/testing';
 import { FileSource, TextLineInputFormat } from './file-source';
+import { listFiles } from './file-split-enumerator';
 import { TextLineSplitReader } from './text-line-split-reader';
 
 function readerContext(): SourceReaderContext {
@@ -75,6 +76,26 @@ describe('FileSource with TextLineInputFormat', () => {
     await reader.close();
   });
 
+  it('a file deleted after it was listed fails the reader with its path', async () => {
+    const gone = path.join(dir, 'gone.txt');
+    const reader = new TextLineSplitReader(readerContext(), 4);
+    reader.addSplits([{ splitId: gone, path: gone, offset: 0, length: 10 }]);
+    reader.notifyNoMoreSplits();
+    const out = { collect() {}, emitWatermark() {}, markIdle() {}, markActive() {} };
+    const output = { ...out, createOutputForSplit: () => out, releaseOutputForSplit() {} };
+    let failure: unknown;
+    for (let i = 0; i < 100 && failure === undefined; i++) {
+      try {
+        reader.pollNext(output);
+        await reader.isAvailable();
+      } catch (e) {
+        failure = e;
+      }
+    }
+    expect(failure).toMatchObject({ code: 'SOURCE_FILE_NOT_FOUND', message: expect.stringContaining(gone) as string });
+    await reader.close();
+  });
+
   it('a checkpoint keeps each file at its next line: restored at another parallelism, the rest is read once', async () => {
     const w = new TestingSourceWiring(FileSource.forRecordStreamFormat(new TextLineInputFormat(), dir).build(), 2);
     w.coordinator.start();
@@ -117,5 +138,19 @@ describe('FileSource building', () => {
     expect(() => FileSource.forRecordStreamFormat({ charset: 'utf-8' } as TextLineInputFormat, '/data')).toThrow('only TextLineInputFormat is supported');
     expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').monitorContinuously(0)).toThrow('the interval must be > 0, got 0 ms');
     expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').monitorContinuously(-5)).toThrow('interval: must not be negative, got -5 ms');
+    expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').setReadBufferSize(0)).toThrow('the read buffer size must be an integer >= 1, got 0');
+  });
+
+  it('a path that does not exist fails the enumerator with the path', async () => {
+    const missing = path.join(os.tmpdir(), `flott-no-such-${process.pid}`, 'input.txt');
+    await expect(listFiles([missing])).rejects.toMatchObject({ code: 'SOURCE_FILE_NOT_FOUND', message: expect.stringContaining(missing) as string });
+    // Any other failure says what was being done: a path below a regular file (ENOTDIR).
+    const file = path.join(os.tmpdir(), `flott-plain-file-${process.pid}`);
+    fs.writeFileSync(file, 'x');
+    try {
+      await expect(listFiles([path.join(file, 'below')])).rejects.toMatchObject({ code: 'FILE_IO_FAILED', message: expect.stringContaining('Listing') as string });
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 });
