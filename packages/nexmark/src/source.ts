@@ -46,6 +46,11 @@ export function nexmarkSubtaskCount(total: number, index: number, parallelism: n
 /** Largest event count an unbounded stream uses (never reached). */
 const UNBOUNDED_EVENTS = Number.MAX_SAFE_INTEGER;
 
+/** The event numbers a stream of `config` generates: [0, total). */
+function totalEvents(config: GeneratorConfig): number {
+  return Number.isFinite(config.events) ? config.events : UNBOUNDED_EVENTS;
+}
+
 /**
  * Split i of p: the blocks i, i + p, i + 2p, … of `block` event numbers, at `next`, the next event
  * number to generate (always inside one of its blocks, or past the end of the stream).
@@ -87,8 +92,7 @@ export class NexmarkSource implements Source<NexmarkEvent, NexmarkSplit, Nexmark
   }
 
   createEnumerator(context: SplitEnumeratorContext<NexmarkSplit>): SplitEnumerator<NexmarkSplit, NexmarkSplit[]> {
-    const total = Number.isFinite(this.config.events) ? this.config.events : UNBOUNDED_EVENTS;
-    return new IteratorSourceEnumerator(context, nexmarkSplits(total, context.currentParallelism(), this.block));
+    return new IteratorSourceEnumerator(context, nexmarkSplits(totalEvents(this.config), context.currentParallelism(), this.block));
   }
 
   restoreEnumerator(context: SplitEnumeratorContext<NexmarkSplit>, checkpoint: NexmarkSplit[]): SplitEnumerator<NexmarkSplit, NexmarkSplit[]> {
@@ -113,7 +117,7 @@ export class NexmarkSourceReader extends SequentialSplitReader<NexmarkEvent, Nex
   constructor(context: SourceReaderContext, config: GeneratorConfig) {
     super(context);
     this.generator = new NexmarkGenerator(config);
-    this.total = Number.isFinite(config.events) ? config.events : UNBOUNDED_EVENTS;
+    this.total = totalEvents(config);
   }
 
   protected openSplit(split: NexmarkSplit): OpenNexmarkSplit | undefined {
