@@ -27,6 +27,7 @@ const SLICE_MILLIS = 5;
 const SLICE_CLOCK_CHECK = 64;
 /** Records a source may emit per poll; back-pressure is checked between polls. */
 const SOURCE_BATCH = 256;
+const POLLS_PER_SLICE = RECORDS_PER_SLICE / SOURCE_BATCH;
 
 /** A drained task's stop-with-savepoint failed: its operators finished, so it cannot go on. */
 export class StopWithSavepointAbortedError extends FlottError {
@@ -445,29 +446,27 @@ export class StreamTask {
   }
 
   private async runSource(source: SourceOperator<unknown>): Promise<void> {
+    const clock = this.env.clock;
     let polls = 0;
-    let sliceStart = this.env.clock.relativeTimeMillis();
+    let sliceStart = clock.relativeTimeMillis();
     for (;;) {
       this.throwIfCanceled();
       this.processMail();
       if (this.stopRequest) return;
+      let wait: Promise<void> | undefined;
       if (!this.continueTimers() || !this.outputsAvailable()) {
-        await this.whenOutputsAvailable();
-        sliceStart = this.env.clock.relativeTimeMillis();
-        continue;
+        wait = this.whenOutputsAvailable();
+      } else {
+        const status = source.pollNext(SOURCE_BATCH);
+        if (status === InputStatus.END_OF_INPUT) return;
+        if (status === InputStatus.NOTHING_AVAILABLE) wait = this.wakeup.wait([source.available()]);
+        else if (++polls >= POLLS_PER_SLICE || clock.relativeTimeMillis() - sliceStart >= SLICE_MILLIS) wait = yieldToEventLoop();
       }
-      const status = source.pollNext(SOURCE_BATCH);
-      if (status === InputStatus.END_OF_INPUT) return;
-      if (status === InputStatus.NOTHING_AVAILABLE) {
-        await this.wakeup.wait([source.available()]);
-        sliceStart = this.env.clock.relativeTimeMillis();
-        continue;
-      }
-      if (++polls % (RECORDS_PER_SLICE / SOURCE_BATCH) === 0 || this.env.clock.relativeTimeMillis() - sliceStart >= SLICE_MILLIS) {
-        await yieldToEventLoop();
-        polls = 0;
-        sliceStart = this.env.clock.relativeTimeMillis();
-      }
+      if (wait === undefined) continue;
+      // Every wait ends a slice: the thread ran other things meanwhile.
+      await wait;
+      polls = 0;
+      sliceStart = clock.relativeTimeMillis();
     }
   }
 
