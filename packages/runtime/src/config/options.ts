@@ -110,6 +110,14 @@ export const JobManagerOptions = {
     defaultValue: 'standalone',
     description: 'Resource manager, by plugin name: standalone uses the TaskManagers that register (the embedded local cluster\'s own TaskManager in local mode, which accepts no other type).',
   }),
+  TASK_MANAGER_TIMEOUT: O.durationMs('resourcemanager.taskmanager-timeout', {
+    defaultValue: 30_000,
+    description: 'How long a TaskManager that a resource manager driver started (resourcemanager.type other than standalone) may keep only free slots before it is stopped.',
+  }),
+  START_WORKER_RETRY_INTERVAL: O.durationMs('resourcemanager.start-worker.retry-interval', {
+    defaultValue: 3_000,
+    description: 'After a resource manager driver failed to start a worker, how long the ResourceManager waits before it asks for one again.',
+  }),
   EXECUTION_ATTEMPTS_HISTORY_SIZE: O.int('jobmanager.execution.attempts-history-size', {
     defaultValue: 16, min: 1, max: 1024,
     description: 'Number of prior execution attempts of each subtask the JobManager keeps for display and diagnosis.',

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import { Clock, Configuration } from '@flott/core';
-import { RpcOptions, TaskManagerOptions } from '../config/options';
+import { JobManagerOptions, RpcOptions, TaskManagerOptions } from '../config/options';
 import { Dispatcher, DispatcherOptions } from '../dispatcher/dispatcher';
 import { ResourceManagerAddress } from '../jobmaster/job-container';
 import { Logger } from '../logging/logger';
@@ -9,7 +9,8 @@ import { ThreadLogSink, type ProcessLogging } from '../logging/process-logging';
 import { ResourceManager, ResourceManagerOptions } from '../resourcemanager/resource-manager';
 import { LocalRpcService, RpcService } from '../rpc/rpc-service';
 import { HighAvailabilityServices } from '../spi/high-availability-services';
-import { loadHighAvailabilityServicesFactory } from '../spi/loaders';
+import { loadHighAvailabilityServicesFactory, loadResourceManagerDriverFactory } from '../spi/loaders';
+import { STANDALONE_RESOURCE_MANAGER } from '../spi/implementation-check';
 import { TaskExecutor, TaskExecutorOptions } from '../taskexecutor/task-executor';
 import { Scheduler, SystemClock, SystemScheduler } from '../time/clock';
 import { IdGenerator, SystemIdGenerator } from '../time/ids';
@@ -62,20 +63,34 @@ export function createClusterContainer(plugins: Container, services: ClusterServ
   return cluster;
 }
 
+/**
+ * The driver `resourcemanager.type` names, with the spec of the workers it starts; none for
+ * `standalone`, whose TaskManagers register themselves.
+ */
+function resourceManagerDriverOf(container: Container, config: Configuration): ResourceManagerOptions['driver'] {
+  if (config.get(JobManagerOptions.RESOURCE_MANAGER_TYPE) === STANDALONE_RESOURCE_MANAGER) return undefined;
+  const numberOfSlots = config.get(TaskManagerOptions.NUM_TASK_SLOTS);
+  return {
+    driver: loadResourceManagerDriverFactory(container, config).create(config),
+    workerSpec: { numberOfSlots, cpuCores: numberOfSlots, memoryMb: Math.round(config.get(TaskManagerOptions.TASK_HEAP_SIZE) / (1024 * 1024)) },
+  };
+}
+
 /** The JobManager's roles: the ResourceManager and the Dispatcher, which makes each job's container a child of `cluster`. */
 export function bindJobManagerRoles(cluster: Container): void {
   cluster
     .bind(ResourceManagerOptions)
     .toResolvedValue(
-      (rpc: RpcService, scheduler: Scheduler, config: Configuration, logger: Logger): ResourceManagerOptions => ({
+      (rpc: RpcService, scheduler: Scheduler, ids: IdGenerator, config: Configuration, logger: Logger): ResourceManagerOptions => ({
         rpc,
         scheduler,
-        slotRequestTimeoutMs: config.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT),
-        // No driver starts TaskManagers yet: standalone TaskManagers register themselves.
-        canStartWorkers: false,
+        ids,
+        driver: resourceManagerDriverOf(cluster, config),
+        taskManagerTimeoutMs: config.get(JobManagerOptions.TASK_MANAGER_TIMEOUT),
+        startWorkerRetryIntervalMs: config.get(JobManagerOptions.START_WORKER_RETRY_INTERVAL),
         logger,
       }),
-      [RpcService, Scheduler, Configuration, Logger],
+      [RpcService, Scheduler, IdGenerator, Configuration, Logger],
     )
     .inSingletonScope();
   cluster.bind(ResourceManager).toSelf().inSingletonScope();

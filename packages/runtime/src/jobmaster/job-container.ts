@@ -128,7 +128,6 @@ export function createJobContainer(params: JobContainerParameters): Container {
         rpc: ctx.get<RpcService>(RpcService),
         clock: ctx.get<Clock>(Clock),
         scheduler: ctx.get<Scheduler>(Scheduler),
-        ids: ctx.get<IdGenerator>(IdGenerator),
         logger: ctx.get<Logger>(Logger),
         resourceManagerAddress: ctx.get<string>(ResourceManagerAddress),
         schedulingStrategyFactory: loadSchedulingStrategyFactory(job, configuration),

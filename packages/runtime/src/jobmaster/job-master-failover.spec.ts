@@ -138,10 +138,9 @@ describe('JobMaster failover', () => {
     it('fails the job with SlotRequestTimeoutError after slot.request.timeout, not after rpc.ask-timeout', async () => {
       const busy = await cp.addTaskExecutor('tm-busy', 2);
       const otherJob = new TestingJobMasterGateway(cp.rpc, 'other-job');
-      await cp.resourceManager.requestSlot('other-job', 'other-0', otherJob.address);
-      await cp.resourceManager.requestSlot('other-job', 'other-1', otherJob.address);
+      await cp.resourceManager.declareRequiredResources(otherJob.address, { jobId: 'other-job', numberOfRequiredSlots: 2 });
       await cp.settle();
-      expect(busy.allocations()).toEqual(['other-0', 'other-1']);
+      expect(busy.slotRequests.map((r) => r.jobId)).toEqual(['other-job', 'other-job']);
 
       const run = new TestingJobMasterRun(cp);
       run.jobMaster.start();
@@ -161,7 +160,7 @@ describe('JobMaster failover', () => {
         cause: {
           code: 'SLOT_REQUEST_TIMEOUT',
           name: 'SlotRequestTimeoutError',
-          message: `Job ${run.jobMaster.jobId} could not get 1 slot(s) within ${cp.slotRequestTimeoutMs} ms (slot.request.timeout)`,
+          message: `Job ${run.jobMaster.jobId} could not get 2 slot(s) within ${cp.slotRequestTimeoutMs} ms (slot.request.timeout)`,
         },
       });
       expect(busy.slotRequests.map((r) => r.jobId)).toEqual(['other-job', 'other-job']);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { inject, injectable } from 'inversify';
 import { FlottError, deserializeError, serializeError, type Clock, type Configuration, type SerializedError } from '@flott/core';
 import type { CheckpointTask } from '../checkpoint/checkpoint-coordinator';
-import { ClientOptions } from '../config/options';
+import { ClientOptions, TaskManagerOptions } from '../config/options';
 import { ExecutionGraph, ExecutionGraphSchedulingTopology, type ExecutionVertex } from '../executiongraph';
 import {
   ExecutionState,
@@ -33,7 +33,6 @@ import type { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
 import type { SchedulingStrategy, SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
 import type { Scheduler } from '../time/clock';
-import type { IdGenerator } from '../time/ids';
 import { mergeAccumulatorValues } from '../execution/accumulators';
 import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
@@ -81,8 +80,6 @@ export interface JobMasterOptions {
   readonly onTerminal: (result: JobResultInfo) => void;
   /** The job's log (the Dispatcher passes one bound to the jobId); silent by default. */
   readonly logger?: Logger;
-  /** Slot allocation ids; the process's own randomness when not given (a simulator passes seeded ones). */
-  readonly ids?: IdGenerator;
   /**
    * The job's checkpoint storage and the HA services that keep completed checkpoints and ids, asked
    * for when the job checkpoints, restores (execution.state-recovery.path) or takes a savepoint.
@@ -147,7 +144,11 @@ export class JobMaster implements JobMasterGateway {
     // Registered last: a job that cannot be built (invalid graph or configuration) must not keep its address taken.
     this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
     this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
-    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, { log: this.log, ids: opts.ids });
+    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, {
+      log: this.log,
+      scheduler: opts.scheduler,
+      slotRequestTimeoutMs: opts.configuration.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT),
+    });
     this.checkpointing = new JobCheckpointing({
       jobGraph,
       configuration: opts.configuration,
@@ -317,8 +318,14 @@ export class JobMaster implements JobMasterGateway {
     this.checkpointing.decline(decline);
   }
 
+  async disconnectResourceManager(cause: SerializedError): Promise<void> {
+    this.log.warn({ cause: cause.message }, `The ResourceManager disconnected: ${cause.message}`);
+    // What still waits for a slot fails its slotFor() promise, which fails the attempt in allocateSlotsAndDeploy.
+    this.slotPool.failAllWaiting(deserializeError(cause));
+  }
+
   async notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void> {
-    // A pending request fails its slotFor() promise, which fails the attempt in allocateSlotsAndDeploy.
+    // A refused allocation fails a waiting slotFor() promise, which fails the attempt in allocateSlotsAndDeploy.
     if (!this.slotPool.failAllocation(allocationId, deserializeError(cause))) return;
     for (const v of this.graph.getAllExecutionVertices()) {
       const e = v.currentExecution;

@@ -1,20 +1,21 @@
 import { FlottError } from '@flott/core';
-import { SlotRequestTimeoutError } from '../errors';
 import { settle } from '../testing/settle';
 import { TestingResourceManagerGateway } from '../testing/testing-resource-manager-gateway';
-import { RandomIdGenerator } from '../time/ids';
-import { SeededRandom } from '../time/random';
+import { ManualClock } from '../time/clock';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 
 const JM_ADDRESS = 'local://test/jobmaster-job-1';
+const SLOT_REQUEST_TIMEOUT_MS = 60_000;
 
 describe('SlotPool', () => {
   let rm: TestingResourceManagerGateway;
+  let clock: ManualClock;
   let pool: SlotPool;
 
   beforeEach(() => {
     rm = new TestingResourceManagerGateway();
-    pool = new SlotPool('job-1', JM_ADDRESS, rm);
+    clock = new ManualClock(1_000);
+    pool = new SlotPool('job-1', JM_ADDRESS, rm, { scheduler: clock, slotRequestTimeoutMs: SLOT_REQUEST_TIMEOUT_MS });
   });
 
   /** Records how a slotFor() promise ends, without awaiting it. */
@@ -23,116 +24,147 @@ describe('SlotPool', () => {
     p.then((slot) => (outcome.slot = slot), (error: unknown) => (outcome.error = error));
     return outcome;
   };
+  const slot = (allocationId: string, slotIndex: number, tm = 'tm-1'): PhysicalSlot => ({
+    allocationId, taskManagerId: tm, taskExecutorAddress: `te-${tm}`, slotIndex,
+  });
 
-  describe('allocation', () => {
-    it('requests one slot per sharing key and shares the request among callers of the same key', async () => {
+  describe('declaration', () => {
+    it('declares the number of sharing keys it needs, once per turn, and shares a key among its callers', async () => {
       const first = pool.slotFor('default#0');
       const again = pool.slotFor('default#0');
-      pool.slotFor('default#1').catch(() => undefined);
+      track(pool.slotFor('default#1'));
       expect(again).toBe(first);
-      expect(rm.slotRequests).toEqual([
-        { jobId: 'job-1', allocationId: rm.requestedAllocations()[0], jobMasterAddress: JM_ADDRESS },
-        { jobId: 'job-1', allocationId: rm.requestedAllocations()[1], jobMasterAddress: JM_ADDRESS },
-      ]);
-      const [a, b] = rm.requestedAllocations();
-      expect(a).toMatch(/^[0-9a-f]{32}$/);
-      expect(b).not.toBe(a);
-    });
-
-    it('takes allocation ids from the injected generator: the same seed requests the same ids', () => {
-      const idsOf = (seed: number): string[] => {
-        const gateway = new TestingResourceManagerGateway();
-        const seeded = new SlotPool('job-1', JM_ADDRESS, gateway, { ids: new RandomIdGenerator(new SeededRandom(seed)) });
-        for (const key of ['default#0', 'default#1']) seeded.slotFor(key).catch(() => undefined);
-        return gateway.requestedAllocations();
-      };
-      expect(idsOf(5)).toEqual(idsOf(5));
-      expect(idsOf(5)).not.toEqual(idsOf(6));
-      expect(idsOf(5)[0]).toMatch(/^[0-9a-f]{32}$/);
-    });
-
-    it('completes a request with the offered slot, which it then keeps for its key', async () => {
-      const outcome = track(pool.slotFor('default#0'));
-      const [allocationId] = rm.requestedAllocations();
-
-      const accepted = pool.offerSlots('tm-1', 'local://test/taskmanager-tm-1', [{ allocationId, slotIndex: 3 }]);
-      expect(accepted).toEqual([{ allocationId, slotIndex: 3 }]);
+      expect(rm.declarations).toEqual([]);
       await settle();
-      const slot: PhysicalSlot = { allocationId, taskManagerId: 'tm-1', taskExecutorAddress: 'local://test/taskmanager-tm-1', slotIndex: 3 };
-      expect(outcome).toEqual({ slot });
-      expect(pool.allSlots()).toEqual([slot]);
-
-      await expect(pool.slotFor('default#0')).resolves.toEqual(slot);
-      expect(rm.slotRequests).toHaveLength(1);
+      expect(rm.declarations).toEqual([{ jobMasterAddress: JM_ADDRESS, requirements: { jobId: 'job-1', numberOfRequiredSlots: 2 } }]);
     });
 
-    it('refuses offers of allocations it did not ask for or already has', async () => {
+    it('does not declare again while the number it needs stays the same', async () => {
       track(pool.slotFor('default#0'));
-      const [allocationId] = rm.requestedAllocations();
-      expect(pool.offerSlots('tm-1', 'te', [{ allocationId: 'stranger', slotIndex: 0 }, { allocationId, slotIndex: 1 }])).toEqual([
-        { allocationId, slotIndex: 1 },
+      await settle();
+      pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'a', slotIndex: 0 }]);
+      track(pool.slotFor('default#0'));
+      await settle();
+      expect(rm.declaredSlots()).toEqual([1]);
+    });
+  });
+
+  describe('offers', () => {
+    it('gives an offered slot to the longest-waiting key, which then keeps it', async () => {
+      const k0 = track(pool.slotFor('default#0'));
+      const k1 = track(pool.slotFor('default#1'));
+      expect(pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'a', slotIndex: 3 }])).toEqual([{ allocationId: 'a', slotIndex: 3 }]);
+      await settle();
+      expect(k0).toEqual({ slot: slot('a', 3) });
+      expect(k1).toEqual({});
+      await expect(pool.slotFor('default#0')).resolves.toEqual(slot('a', 3));
+      expect(pool.allSlots()).toEqual([slot('a', 3)]);
+    });
+
+    it('refuses offers nobody waits for, and accepts an offer it already holds again (a retried call)', async () => {
+      track(pool.slotFor('default#0'));
+      expect(pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'a', slotIndex: 0 }, { allocationId: 'b', slotIndex: 1 }])).toEqual([
+        { allocationId: 'a', slotIndex: 0 },
       ]);
-      expect(pool.offerSlots('tm-1', 'te', [{ allocationId, slotIndex: 1 }])).toEqual([]);
-      expect(pool.allSlots().map((s) => s.allocationId)).toEqual([allocationId]);
+      expect(pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'a', slotIndex: 0 }])).toEqual([{ allocationId: 'a', slotIndex: 0 }]);
+      expect(pool.allSlots().map((s) => s.allocationId)).toEqual(['a']);
     });
   });
 
   describe('failures', () => {
-    it('fails a pending request with the cause the ResourceManager reports (slot request timeout) and asks anew next time', async () => {
+    it('fails a key that got no slot within slot.request.timeout, declares one slot less, and asks anew next time', async () => {
       const outcome = track(pool.slotFor('default#0'));
-      const [allocationId] = rm.requestedAllocations();
-      const timeout = new SlotRequestTimeoutError('job-1', 1, 300_000);
-
-      expect(pool.failAllocation(allocationId, timeout)).toBe(false);
       await settle();
-      expect(outcome).toEqual({ error: timeout });
-      // The late offer of the failed allocation is refused.
-      expect(pool.offerSlots('tm-1', 'te', [{ allocationId, slotIndex: 0 }])).toEqual([]);
-
+      clock.advance(SLOT_REQUEST_TIMEOUT_MS - 1);
+      await settle();
+      expect(outcome).toEqual({});
+      clock.advance(1);
+      await settle();
+      expect(outcome.error).toMatchObject({
+        code: 'SLOT_REQUEST_TIMEOUT',
+        message: `Job job-1 could not get 1 slot(s) within ${SLOT_REQUEST_TIMEOUT_MS} ms (slot.request.timeout)`,
+      });
+      expect(rm.declaredSlots()).toEqual([1, 0]);
+      // A late offer is refused: nobody waits any more.
+      expect(pool.offerSlots('tm-1', 'te', [{ allocationId: 'late', slotIndex: 0 }])).toEqual([]);
       track(pool.slotFor('default#0'));
-      expect(rm.requestedAllocations()).toHaveLength(2);
-      expect(rm.requestedAllocations()[1]).not.toBe(allocationId);
+      await settle();
+      expect(rm.declaredSlots()).toEqual([1, 0, 1]);
+    });
+
+    it('stops the timer of a key that got its slot', async () => {
+      const outcome = track(pool.slotFor('default#0'));
+      pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'a', slotIndex: 0 }]);
+      clock.advance(SLOT_REQUEST_TIMEOUT_MS * 2);
+      await settle();
+      expect(outcome).toEqual({ slot: slot('a', 0) });
+    });
+
+    it('fails the longest-waiting key with the cause of an allocation the TaskExecutor refused', async () => {
+      const k0 = track(pool.slotFor('default#0'));
+      const k1 = track(pool.slotFor('default#1'));
+      const refused = new FlottError('SLOT_OCCUPIED', 'Slot 0 is allocated to someone else');
+      expect(pool.failAllocation('never-offered', refused)).toBe(false);
+      await settle();
+      expect(k0).toEqual({ error: refused });
+      expect(k1).toEqual({});
     });
 
     it('forgets a held slot whose TaskManager is lost, so the key gets a new slot', async () => {
       track(pool.slotFor('default#0'));
       track(pool.slotFor('default#1'));
-      const [a, b] = rm.requestedAllocations();
-      pool.offerSlots('tm-1', 'te-1', [{ allocationId: a, slotIndex: 0 }, { allocationId: b, slotIndex: 1 }]);
+      pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'a', slotIndex: 0 }, { allocationId: 'b', slotIndex: 1 }]);
+      await settle();
 
-      expect(pool.failAllocation(a, new FlottError('TASK_MANAGER_LOST', 'gone'))).toBe(true);
-      expect(pool.failAllocation(a, new FlottError('TASK_MANAGER_LOST', 'gone'))).toBe(false);
-      expect(pool.allSlots().map((s) => s.allocationId)).toEqual([b]);
-      track(pool.slotFor('default#0'));
-      expect(rm.requestedAllocations()).toHaveLength(3);
+      expect(pool.failAllocation('a', new FlottError('TASK_MANAGER_LOST', 'gone'))).toBe(true);
+      expect(pool.allSlots().map((s) => s.allocationId)).toEqual(['b']);
+      await settle();
+      expect(rm.declaredSlots()).toEqual([2, 1]);
+      const again = track(pool.slotFor('default#0'));
+      await settle();
+      expect(rm.declaredSlots()).toEqual([2, 1, 2]);
+      pool.offerSlots('tm-2', 'te-tm-2', [{ allocationId: 'c', slotIndex: 0 }]);
+      await settle();
+      expect(again).toEqual({ slot: slot('c', 0, 'tm-2') });
     });
 
-    it('fails the request when the ResourceManager cannot be reached, and asks again next time', async () => {
+    it('fails what waits when the ResourceManager cannot be reached, and declares again next time', async () => {
       const unreachable = new FlottError('RPC_ENDPOINT_NOT_FOUND', 'No RPC endpoint at rm');
-      rm.withRequestSlot(async () => {
+      rm.withDeclareRequiredResources(async () => {
         throw unreachable;
       });
       await expect(pool.slotFor('default#0')).rejects.toBe(unreachable);
-      rm.withRequestSlot(async () => undefined);
+      rm.withDeclareRequiredResources(async () => undefined);
       track(pool.slotFor('default#0'));
-      expect(rm.slotRequests).toHaveLength(2);
+      await settle();
+      expect(rm.declaredSlots()).toEqual([1, 0, 1]);
+    });
+
+    it('fails every waiting key when the ResourceManager disconnects', async () => {
+      const k0 = track(pool.slotFor('default#0'));
+      const k1 = track(pool.slotFor('default#1'));
+      const gone = new FlottError('RESOURCE_MANAGER_CLOSED', 'The ResourceManager shut down');
+      pool.failAllWaiting(gone);
+      await settle();
+      expect([k0, k1]).toEqual([{ error: gone }, { error: gone }]);
     });
   });
 
   describe('release', () => {
-    it('withdraws pending requests, fails their callers and returns every held slot', async () => {
+    it('declares zero, fails the waiting callers and returns every held slot', async () => {
       track(pool.slotFor('default#0'));
       const waiting = track(pool.slotFor('default#1'));
-      const [held, pending] = rm.requestedAllocations();
-      pool.offerSlots('tm-1', 'te-1', [{ allocationId: held, slotIndex: 0 }]);
-
-      expect(pool.releaseAll()).toEqual([{ allocationId: held, taskManagerId: 'tm-1', taskExecutorAddress: 'te-1', slotIndex: 0 }]);
+      pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'held', slotIndex: 0 }]);
       await settle();
-      expect(rm.canceledRequests).toEqual([pending]);
+
+      expect(pool.releaseAll()).toEqual([slot('held', 0)]);
+      await settle();
+      expect(rm.declaredSlots()).toEqual([2, 0]);
       expect(waiting.error).toBeInstanceOf(FlottError);
       expect(waiting.error).toMatchObject({ code: 'SLOT_POOL_CLOSED', message: 'Job job-1 no longer needs slots' });
       expect(pool.allSlots()).toEqual([]);
-      expect(pool.offerSlots('tm-1', 'te-1', [{ allocationId: pending, slotIndex: 1 }])).toEqual([]);
+      expect(pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'late', slotIndex: 1 }])).toEqual([]);
+      await expect(pool.slotFor('default#0')).rejects.toMatchObject({ code: 'SLOT_POOL_CLOSED' });
     });
   });
 });

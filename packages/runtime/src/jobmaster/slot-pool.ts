@@ -1,7 +1,8 @@
 import { FlottError } from '@flott/core';
+import { SlotRequestTimeoutError } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { ResourceManagerGateway, SlotOffer } from '../rpc/gateways';
-import { SystemIdGenerator, type IdGenerator } from '../time/ids';
+import type { Cancellable, Scheduler } from '../time/clock';
 
 export interface PhysicalSlot {
   readonly allocationId: string;
@@ -11,110 +12,160 @@ export interface PhysicalSlot {
 }
 
 export interface SlotPoolOptions {
-  /** Allocation ids; the process's own randomness when not given. */
-  readonly ids?: IdGenerator;
+  readonly scheduler: Scheduler;
+  /** slot.request.timeout: how long a sharing key waits for a slot before its request fails. */
+  readonly slotRequestTimeoutMs: number;
   readonly log?: Logger;
 }
 
+interface Waiter {
+  readonly resolve: (s: PhysicalSlot) => void;
+  readonly reject: (e: Error) => void;
+  readonly timer: Cancellable;
+  readonly promise: Promise<PhysicalSlot>;
+}
+
 /**
- * The slots a job holds (Flink's SlotPool + slot sharing): one physical slot per shared slot key
- * (`${slotSharingGroup}#${subtaskIndex}`), so by default one slot runs one whole pipeline. Slots are
- * kept across restarts and returned when the job ends. A request is acknowledged by the
- * ResourceManager and completes when a TaskExecutor offers the slot, or fails when the
- * ResourceManager reports the allocation failed (slot.request.timeout is the ResourceManager's).
- * Used on the JobMaster's event loop only.
+ * The slots a job holds (Flink's DeclarativeSlotPool + slot sharing): one physical slot per shared
+ * slot key (`${slotSharingGroup}#${subtaskIndex}`), so by default one slot runs one whole pipeline.
+ * The pool declares to the ResourceManager how many slots it needs (the keys that hold or wait for
+ * one), coalesced to one declaration per turn; the ResourceManager allocates slots, whose
+ * TaskExecutors offer them here; an offer goes to the longest-waiting key, and an offer nobody waits
+ * for is refused (the TaskExecutor frees it). Slots are kept across restarts and returned when the
+ * job ends. Used on the JobMaster's event loop only.
  */
 export class SlotPool {
   private readonly byKey = new Map<string, PhysicalSlot>();
-  private readonly pending = new Map<string, { key: string; resolve: (s: PhysicalSlot) => void; reject: (e: Error) => void }>();
-  private readonly requested = new Map<string, Promise<PhysicalSlot>>();
-
-  private readonly ids: IdGenerator;
+  /** Keys waiting for a slot, in request order (Map keeps insertion order). */
+  private readonly waiting = new Map<string, Waiter>();
+  private declared = 0;
+  private declarationScheduled = false;
+  private closed = false;
   private readonly log: Logger;
 
   constructor(
     private readonly jobId: string,
     private readonly jobMasterAddress: string,
     private readonly rm: ResourceManagerGateway,
-    opts: SlotPoolOptions = {},
+    private readonly opts: SlotPoolOptions,
   ) {
-    this.ids = opts.ids ?? new SystemIdGenerator();
     this.log = opts.log ?? SILENT_LOGGER;
   }
 
   slotFor(key: string): Promise<PhysicalSlot> {
     const have = this.byKey.get(key);
     if (have) return Promise.resolve(have);
-    const inFlight = this.requested.get(key);
-    if (inFlight) return inFlight;
-    const allocationId = this.ids.nextId();
-    const p = new Promise<PhysicalSlot>((resolve, reject) => {
-      this.pending.set(allocationId, { key, resolve, reject });
-      this.rm.requestSlot(this.jobId, allocationId, this.jobMasterAddress).catch((e: Error) => {
-        this.pending.delete(allocationId);
-        this.requested.delete(key);
-        reject(e);
-      });
+    const waiting = this.waiting.get(key);
+    if (waiting) return waiting.promise;
+    if (this.closed) return Promise.reject(new SlotPoolClosedError(this.jobId));
+    let resolve!: (s: PhysicalSlot) => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<PhysicalSlot>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
-    this.requested.set(key, p);
-    return p;
+    const timeoutMs = this.opts.slotRequestTimeoutMs;
+    const timer = this.opts.scheduler.schedule(timeoutMs, () => {
+      const count = this.waiting.size;
+      this.log.warn({ jobId: this.jobId, waiting: count, timeoutMs }, `Job ${this.jobId} got no slot for ${key} within ${timeoutMs} ms.`);
+      this.failWaiter(key, new SlotRequestTimeoutError(this.jobId, count, timeoutMs));
+    });
+    this.waiting.set(key, { resolve, reject, timer, promise });
+    this.declare();
+    return promise;
   }
 
-  /** TaskExecutors offer the slots the ResourceManager assigned to this job. */
+  /** TaskExecutors offer the slots the ResourceManager allocated to this job. */
   offerSlots(taskManagerId: string, taskExecutorAddress: string, offers: readonly SlotOffer[]): SlotOffer[] {
     const accepted: SlotOffer[] = [];
     for (const offer of offers) {
-      const waiting = this.pending.get(offer.allocationId);
-      if (!waiting) continue;
-      this.pending.delete(offer.allocationId);
-      this.requested.delete(waiting.key);
+      const held = this.allSlots().find((s) => s.allocationId === offer.allocationId);
+      if (held) {
+        accepted.push(offer); // offered again (a retried call): still ours
+        continue;
+      }
+      const next = this.waiting.entries().next();
+      if (next.done) continue;
+      const [key, waiter] = next.value;
+      this.waiting.delete(key);
+      waiter.timer.cancel();
       const slot: PhysicalSlot = { allocationId: offer.allocationId, taskManagerId, taskExecutorAddress, slotIndex: offer.slotIndex };
-      this.byKey.set(waiting.key, slot);
-      waiting.resolve(slot);
+      this.byKey.set(key, slot);
+      waiter.resolve(slot);
       accepted.push(offer);
     }
     return accepted;
   }
 
   /**
-   * The ResourceManager reports that an allocation failed: a pending request fails with `cause`; a
-   * held slot is forgotten (its TaskManager is gone), so a restart asks for a new one. Returns
-   * whether the job held the slot (its tasks then fail too).
+   * The ResourceManager reports that an allocation failed. A held slot is forgotten (its TaskManager is
+   * gone), so a restart asks for a new one: returns true (its tasks then fail too). An allocation the
+   * job never got (the TaskExecutor refused it) fails the longest-waiting key with `cause`.
    */
   failAllocation(allocationId: string, cause: Error): boolean {
-    const waiting = this.pending.get(allocationId);
-    if (waiting) {
-      this.pending.delete(allocationId);
-      this.requested.delete(waiting.key);
-      waiting.reject(cause);
-      return false;
-    }
     for (const [k, s] of this.byKey) {
       if (s.allocationId === allocationId) {
         this.byKey.delete(k);
+        this.declare();
         return true;
       }
     }
+    const next = this.waiting.keys().next();
+    if (!next.done) this.failWaiter(next.value, cause);
     return false;
+  }
+
+  /** The ResourceManager is gone: every key still waiting fails with `cause`. */
+  failAllWaiting(cause: Error): void {
+    for (const key of [...this.waiting.keys()]) this.failWaiter(key, cause);
   }
 
   allSlots(): PhysicalSlot[] {
     return [...this.byKey.values()];
   }
 
-  /** Cancels outstanding requests and returns every slot. */
+  /** Declares that the job needs nothing more, fails what still waits, and returns every slot. */
   releaseAll(): PhysicalSlot[] {
-    for (const [allocationId, p] of this.pending) {
-      // A request the ResourceManager still holds is matched later, offered, and rejected by the gone JobMaster.
-      this.rm.cancelSlotRequest(allocationId).catch((err: unknown) => {
-        this.log.warn({ err, allocationId }, `Could not cancel slot request ${allocationId} of job ${this.jobId}.`);
-      });
-      p.reject(new FlottError('SLOT_POOL_CLOSED', `Job ${this.jobId} no longer needs slots`));
-    }
-    this.pending.clear();
-    this.requested.clear();
+    this.closed = true;
+    this.failAllWaiting(new SlotPoolClosedError(this.jobId));
     const slots = this.allSlots();
     this.byKey.clear();
+    this.declare();
     return slots;
+  }
+
+  private failWaiter(key: string, cause: Error): void {
+    const waiter = this.waiting.get(key);
+    if (!waiter) return;
+    this.waiting.delete(key);
+    waiter.timer.cancel();
+    waiter.reject(cause);
+    this.declare();
+  }
+
+  /** Sends the number of slots needed (held + waiting) once per turn, if it changed. */
+  private declare(): void {
+    if (this.declarationScheduled) return;
+    this.declarationScheduled = true;
+    queueMicrotask(() => {
+      this.declarationScheduled = false;
+      const required = this.byKey.size + this.waiting.size;
+      if (required === this.declared) return;
+      this.declared = required;
+      const waitingAtSend = [...this.waiting.values()];
+      this.rm.declareRequiredResources(this.jobMasterAddress, { jobId: this.jobId, numberOfRequiredSlots: required }).catch((e: unknown) => {
+        const cause = e instanceof Error ? e : new Error(String(e));
+        this.log.warn({ err: cause, jobId: this.jobId, required }, `Could not declare ${required} required slot(s) of job ${this.jobId} to the ResourceManager.`);
+        // Not declared: the next change declares again, and what waited for this declaration would wait in vain.
+        this.declared = -1;
+        for (const [key, waiter] of [...this.waiting]) if (waitingAtSend.includes(waiter)) this.failWaiter(key, cause);
+      });
+    });
+  }
+}
+
+export class SlotPoolClosedError extends FlottError {
+  constructor(jobId: string) {
+    super('SLOT_POOL_CLOSED', `Job ${jobId} no longer needs slots`, { jobId });
   }
 }

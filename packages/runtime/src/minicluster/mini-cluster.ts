@@ -94,6 +94,7 @@ export class MiniCluster {
     const ha = container.get<HighAvailabilityServices>(HighAvailabilityServices);
     const resourceManager = container.get(ResourceManager);
     const dispatcher = container.get(Dispatcher);
+    await resourceManager.start();
     const elections = [ha.getLeaderElectionService('resource_manager'), ha.getLeaderElectionService('dispatcher')];
     await becomeLeader(elections[0], resourceManager.address);
     await becomeLeader(elections[1], dispatcher.address);

@@ -3,12 +3,16 @@ import type { ResourceManagerGateway } from '../rpc/gateways';
 import { LocalRpcService } from '../rpc/rpc-service';
 import { settle } from '../testing/settle';
 import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
+import { TestingResourceManagerDriver } from '../testing/testing-resource-manager-driver';
 import { TestingTaskExecutorGateway } from '../testing/testing-task-executor-gateway';
 import { ManualClock } from '../time/clock';
-import { ResourceManager } from './resource-manager';
+import { RandomIdGenerator } from '../time/ids';
+import { SeededRandom } from '../time/random';
+import { ResourceManager, type ResourceManagerOptions } from './resource-manager';
 
 const ASK_TIMEOUT_MS = 10_000;
-const SLOT_REQUEST_TIMEOUT_MS = 60_000;
+const TASK_MANAGER_TIMEOUT_MS = 30_000;
+const RETRY_INTERVAL_MS = 3_000;
 
 describe('ResourceManager', () => {
   let clock: ManualClock;
@@ -16,10 +20,19 @@ describe('ResourceManager', () => {
   let rm: ResourceManager;
   let jm: TestingJobMasterGateway;
 
-  beforeEach(() => {
+  const createRm = async (extra: Partial<ResourceManagerOptions> = {}): Promise<ResourceManager> => {
+    const created = new ResourceManager({
+      rpc, scheduler: clock, ids: new RandomIdGenerator(new SeededRandom(7)),
+      taskManagerTimeoutMs: TASK_MANAGER_TIMEOUT_MS, startWorkerRetryIntervalMs: RETRY_INTERVAL_MS, ...extra,
+    });
+    await created.start();
+    return created;
+  };
+
+  beforeEach(async () => {
     clock = new ManualClock(1_000);
     rpc = new LocalRpcService(ASK_TIMEOUT_MS, clock);
-    rm = new ResourceManager({ rpc, scheduler: clock, slotRequestTimeoutMs: SLOT_REQUEST_TIMEOUT_MS, canStartWorkers: false });
+    rm = await createRm();
     jm = new TestingJobMasterGateway(rpc, 'job-1');
   });
 
@@ -33,200 +46,291 @@ describe('ResourceManager', () => {
     await te.registerAt(rm.address);
     return te;
   };
+  const declare = (jobId: string, numberOfRequiredSlots: number, jobMaster = jm): Promise<void> =>
+    rm.declareRequiredResources(jobMaster.address, { jobId, numberOfRequiredSlots });
 
   describe('slot matching', () => {
-    it('tells the TaskExecutor of a free slot to offer it to the requesting JobMaster', async () => {
-      const te = await taskExecutor('tm-1', 2);
-      expect(await rm.getOverview()).toEqual({ taskManagers: 1, slotsTotal: 2, slotsAvailable: 2, canStartWorkers: false });
+    it('allocates free slots to a job up to what it declared; their TaskExecutor offers them to its JobMaster', async () => {
+      const te = await taskExecutor('tm-1', 3);
+      expect(await rm.getOverview()).toEqual({ taskManagers: 1, slotsTotal: 3, slotsAvailable: 3, canStartWorkers: false });
 
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
-      await rm.requestSlot('job-1', 'alloc-b', jm.address);
+      await declare('job-1', 2);
       await settle();
 
-      expect(te.slotRequests).toEqual([
-        { slotIndex: 0, jobId: 'job-1', allocationId: 'alloc-a', jobMasterAddress: jm.address },
-        { slotIndex: 1, jobId: 'job-1', allocationId: 'alloc-b', jobMasterAddress: jm.address },
-      ]);
-      expect(jm.slotOffers).toEqual([
-        { taskExecutorId: 'tm-1', taskExecutorAddress: te.address, offers: [{ allocationId: 'alloc-a', slotIndex: 0 }] },
-        { taskExecutorId: 'tm-1', taskExecutorAddress: te.address, offers: [{ allocationId: 'alloc-b', slotIndex: 1 }] },
-      ]);
-      expect(te.allocations()).toEqual(['alloc-a', 'alloc-b']);
-      expect((await rm.getOverview()).slotsAvailable).toBe(0);
-      expect(jm.allocationFailures).toEqual([]);
+      expect(te.slotRequests.map((r) => [r.slotIndex, r.jobId, r.jobMasterAddress])).toEqual([[0, 'job-1', jm.address], [1, 'job-1', jm.address]]);
+      const [a, b] = te.slotRequests.map((r) => r.allocationId);
+      expect(a).toMatch(/^[0-9a-f]{32}$/);
+      expect(b).not.toBe(a);
+      expect(jm.offeredAllocations()).toEqual([a, b]);
+      expect((await rm.getOverview()).slotsAvailable).toBe(1);
+      // Declaring the same again allocates nothing more.
+      await declare('job-1', 2);
+      await settle();
+      expect(te.slotRequests).toHaveLength(2);
     });
 
-    it('keeps requests that find no free slot waiting, in arrival order, until slots register or free up', async () => {
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
-      await rm.requestSlot('job-1', 'alloc-b', jm.address);
+    it('takes allocation ids from the injected generator: the same seed allocates the same ids', async () => {
+      const idsOf = async (seed: number): Promise<string[]> => {
+        const local = new LocalRpcService(ASK_TIMEOUT_MS, clock);
+        const other = new ResourceManager({ rpc: local, scheduler: clock, ids: new RandomIdGenerator(new SeededRandom(seed)) });
+        const te = new TestingTaskExecutorGateway({ rpc: local, resourceId: 'tm', numberOfSlots: 2 });
+        await te.registerAt(other.address);
+        const job = new TestingJobMasterGateway(local, 'job-x');
+        await other.declareRequiredResources(job.address, { jobId: 'job-x', numberOfRequiredSlots: 2 });
+        await settle();
+        await other.close();
+        await local.close();
+        return te.slotRequests.map((r) => r.allocationId);
+      };
+      expect(await idsOf(5)).toEqual(await idsOf(5));
+      expect(await idsOf(5)).not.toEqual(await idsOf(6));
+    });
+
+    it('keeps what a job is short of until slots register or free up, serving jobs in declaration order', async () => {
+      const other = new TestingJobMasterGateway(rpc, 'job-2');
+      await declare('job-1', 1);
+      await declare('job-2', 1, other);
       await settle();
       expect(jm.slotOffers).toEqual([]);
 
       const te = await taskExecutor('tm-1', 1);
       await settle();
-      expect(jm.offeredAllocations()).toEqual(['alloc-a']);
+      expect(te.slotRequests.map((r) => r.jobId)).toEqual(['job-1']);
 
-      await te.freeSlot('alloc-a', 'job finished');
+      // job-1 ends: its JobMaster declares nothing and frees the slot, which goes to job-2.
+      await declare('job-1', 0);
+      await te.freeSlot(te.slotRequests[0].allocationId, 'job finished');
       await settle();
-      expect(te.slotRequests.map((r) => [r.slotIndex, r.allocationId])).toEqual([[0, 'alloc-a'], [0, 'alloc-b']]);
-      expect(jm.offeredAllocations()).toEqual(['alloc-a', 'alloc-b']);
+      expect(te.slotRequests.map((r) => r.jobId)).toEqual(['job-1', 'job-2']);
+      expect(other.offeredAllocations()).toEqual([te.slotRequests[1].allocationId]);
     });
 
-    it('acknowledges a request at once, so a wait longer than rpc.ask-timeout does not fail it', async () => {
+    it('acknowledges a declaration at once, so a wait longer than rpc.ask-timeout fails nothing', async () => {
       const jobMasterView = rpc.connect<ResourceManagerGateway>(rm.address);
-      await expect(jobMasterView.requestSlot('job-1', 'alloc-a', jm.address)).resolves.toBeUndefined();
+      await expect(jobMasterView.declareRequiredResources(jm.address, { jobId: 'job-1', numberOfRequiredSlots: 1 })).resolves.toBeUndefined();
       clock.advance(ASK_TIMEOUT_MS * 2);
       await settle();
       expect(jm.allocationFailures).toEqual([]);
 
-      await taskExecutor('tm-1', 1);
+      const te = await taskExecutor('tm-1', 1);
       await settle();
-      expect(jm.offeredAllocations()).toEqual(['alloc-a']);
+      expect(jm.offeredAllocations()).toEqual([te.slotRequests[0].allocationId]);
     });
 
     it('frees a slot only for the allocation that holds it', async () => {
       await taskExecutor('tm-1', 1);
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
+      await declare('job-1', 1);
       await settle();
+      const [allocationId] = jm.offeredAllocations();
+      await declare('job-1', 0);
       await rm.notifySlotAvailable('tm-1', 0, 'some-older-allocation');
       expect((await rm.getOverview()).slotsAvailable).toBe(0);
-      await rm.notifySlotAvailable('tm-1', 0, 'alloc-a');
+      await rm.notifySlotAvailable('tm-1', 0, allocationId);
       expect((await rm.getOverview()).slotsAvailable).toBe(1);
-    });
-  });
-
-  describe('slot request timeout', () => {
-    it('fails a request that found no slot within slot.request.timeout with SlotRequestTimeoutError', async () => {
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
-      clock.advance(SLOT_REQUEST_TIMEOUT_MS - 1);
-      await settle();
-      expect(jm.allocationFailures).toEqual([]);
-
-      clock.advance(1);
-      await settle();
-      expect(jm.allocationFailures).toHaveLength(1);
-      const [{ allocationId, cause }] = jm.allocationFailures;
-      expect(allocationId).toBe('alloc-a');
-      expect(cause).toMatchObject({
-        code: 'SLOT_REQUEST_TIMEOUT',
-        name: 'SlotRequestTimeoutError',
-        message: `Job job-1 could not get 1 slot(s) within ${SLOT_REQUEST_TIMEOUT_MS} ms (slot.request.timeout)`,
-        data: { jobId: 'job-1', requested: 1, timeoutMs: SLOT_REQUEST_TIMEOUT_MS },
-      });
-
-      // The timed-out request is gone: a TaskExecutor that registers later keeps its slot free.
-      const te = await taskExecutor('tm-1', 1);
-      await settle();
-      expect(te.slotRequests).toEqual([]);
-      expect((await rm.getOverview()).slotsAvailable).toBe(1);
-    });
-
-    it('stops the timer of a matched request', async () => {
-      await taskExecutor('tm-1', 1);
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
-      await settle();
-      expect(jm.offeredAllocations()).toEqual(['alloc-a']);
-      clock.advance(SLOT_REQUEST_TIMEOUT_MS * 2);
-      await settle();
-      expect(jm.allocationFailures).toEqual([]);
-    });
-
-    it('neither matches nor reports a canceled request', async () => {
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
-      await rm.cancelSlotRequest('alloc-a');
-      clock.advance(SLOT_REQUEST_TIMEOUT_MS);
-      const te = await taskExecutor('tm-1', 1);
-      await settle();
-      expect(te.slotRequests).toEqual([]);
-      expect(jm.allocationFailures).toEqual([]);
     });
   });
 
   describe('failures', () => {
-    it('reports a request the TaskExecutor refused and frees the slot again', async () => {
+    it('reports an allocation the TaskExecutor refused and frees the slot again', async () => {
       const te = await taskExecutor('tm-1', 1);
       te.withRequestSlot(async () => {
         throw new FlottError('SLOT_OCCUPIED', 'Slot 0 is allocated to someone else');
       });
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
+      await declare('job-1', 1);
       await settle();
       expect(jm.allocationFailures.map((f) => [f.allocationId, f.cause.code, f.cause.message])).toEqual([
-        ['alloc-a', 'SLOT_OCCUPIED', 'Slot 0 is allocated to someone else'],
+        [te.slotRequests[0].allocationId, 'SLOT_OCCUPIED', 'Slot 0 is allocated to someone else'],
       ]);
       expect((await rm.getOverview()).slotsAvailable).toBe(1);
     });
 
-    it('fails the allocated slots of a TaskExecutor that disappears, and serves waiting requests from the others', async () => {
+    it('fails the allocated slots of a TaskExecutor that disappears, and gives the job a replacement from the others', async () => {
       const lost = await taskExecutor('tm-lost', 2);
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
+      await declare('job-1', 1);
       await settle();
-      expect(lost.allocations()).toEqual(['alloc-a', undefined]);
+      const [lostAllocation] = jm.offeredAllocations();
 
       lost.disappear();
       await rm.disconnectTaskExecutor('tm-lost', 'heartbeat of TaskManager timed out');
       await settle();
       expect(jm.allocationFailures).toEqual([
         {
-          allocationId: 'alloc-a',
+          allocationId: lostAllocation,
           cause: expect.objectContaining({
             code: 'TASK_MANAGER_LOST',
             name: 'TaskManagerLostError',
-            message: 'TaskManager tm-lost disconnected (heartbeat of TaskManager timed out); slot alloc-a is lost',
-            data: { resourceId: 'tm-lost', cause: 'heartbeat of TaskManager timed out', allocationId: 'alloc-a', jobId: 'job-1' },
+            message: `TaskManager tm-lost disconnected (heartbeat of TaskManager timed out); slot ${lostAllocation} is lost`,
+            data: { resourceId: 'tm-lost', cause: 'heartbeat of TaskManager timed out', allocationId: lostAllocation, jobId: 'job-1' },
           }),
         },
       ]);
       expect(await rm.getOverview()).toEqual({ taskManagers: 0, slotsTotal: 0, slotsAvailable: 0, canStartWorkers: false });
 
-      // The replacement request waits for a TaskExecutor that is still there.
-      await rm.requestSlot('job-1', 'alloc-b', jm.address);
-      await settle();
-      expect(lost.slotRequests.map((r) => r.allocationId)).toEqual(['alloc-a']);
+      // The job still declares one slot: the next TaskExecutor to register gives it one.
       const other = await taskExecutor('tm-2', 1);
       await settle();
-      expect(other.slotRequests.map((r) => r.allocationId)).toEqual(['alloc-b']);
+      expect(other.slotRequests.map((r) => r.jobId)).toEqual(['job-1']);
       expect(jm.allocationFailures).toHaveLength(1);
     });
 
     it('keeps the allocations a re-registering TaskExecutor still reports and fails the others', async () => {
       const te = await taskExecutor('tm-1', 2);
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
-      await rm.requestSlot('job-1', 'alloc-b', jm.address);
+      await declare('job-1', 2);
       await settle();
-
-      await te.freeSlot('alloc-b', 'job released it');
+      const [a, b] = jm.offeredAllocations();
+      await declare('job-1', 1);
+      await te.freeSlot(b, 'job released it');
       // It comes back (e.g. after a lost connection) and reports what it still holds.
-      await rm.registerTaskExecutor({ resourceId: 'tm-1', address: te.address, slots: [{ slotIndex: 0, allocationId: 'alloc-a', jobId: 'job-1' }, { slotIndex: 1 }] });
+      await rm.registerTaskExecutor({ resourceId: 'tm-1', address: te.address, slots: [{ slotIndex: 0, allocationId: a, jobId: 'job-1' }, { slotIndex: 1 }] });
       await settle();
-      expect(jm.allocationFailures.map((f) => [f.allocationId, f.cause.code])).toEqual([]);
+      expect(jm.allocationFailures).toEqual([]);
       expect(await rm.getOverview()).toEqual({ taskManagers: 1, slotsTotal: 2, slotsAvailable: 1, canStartWorkers: false });
 
       // A kept allocation is still the JobMaster's: losing the TaskExecutor now reports it.
       await rm.disconnectTaskExecutor('tm-1', 'gone');
       await settle();
-      expect(jm.allocationFailures.map((f) => [f.allocationId, f.cause.code])).toEqual([['alloc-a', 'TASK_MANAGER_LOST']]);
+      expect(jm.allocationFailures.map((f) => [f.allocationId, f.cause.code])).toEqual([[a, 'TASK_MANAGER_LOST']]);
     });
 
     it('reports a re-registration that lost an allocation', async () => {
       const te = await taskExecutor('tm-1', 1);
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
+      await declare('job-1', 1);
       await settle();
+      const [a] = jm.offeredAllocations();
+      await declare('job-1', 0);
       await rm.registerTaskExecutor({ resourceId: 'tm-1', address: te.address, slots: [{ slotIndex: 0 }] });
       await settle();
       expect(jm.allocationFailures.map((f) => [f.allocationId, f.cause.code, f.cause.data])).toEqual([
-        ['alloc-a', 'TASK_MANAGER_LOST', { resourceId: 'tm-1', cause: 're-registration', allocationId: 'alloc-a', jobId: 'job-1' }],
+        [a, 'TASK_MANAGER_LOST', { resourceId: 'tm-1', cause: 're-registration', allocationId: a, jobId: 'job-1' }],
       ]);
       expect((await rm.getOverview()).slotsAvailable).toBe(1);
     });
 
-    it('reports the requests still waiting when it shuts down', async () => {
-      await rm.requestSlot('job-1', 'alloc-a', jm.address);
+    it('tells the JobMasters that still declare slots when it shuts down, and refuses declarations after', async () => {
+      await declare('job-1', 1);
       await rm.close();
       await settle();
-      expect(jm.allocationFailures.map((f) => [f.allocationId, f.cause.code])).toEqual([['alloc-a', 'RESOURCE_MANAGER_CLOSED']]);
-      clock.advance(SLOT_REQUEST_TIMEOUT_MS);
+      expect(jm.resourceManagerDisconnects.map((c) => [c.code, c.message])).toEqual([['RESOURCE_MANAGER_CLOSED', 'The ResourceManager shut down']]);
+      await expect(declare('job-1', 1)).rejects.toMatchObject({ code: 'RESOURCE_MANAGER_CLOSED' });
+    });
+  });
+
+  describe('with a driver (active resource management)', () => {
+    let driver: TestingResourceManagerDriver;
+    const workerSpec = { cpuCores: 2, memoryMb: 1024, numberOfSlots: 2 };
+
+    beforeEach(async () => {
+      await rm.close();
+      driver = new TestingResourceManagerDriver();
+      rm = await createRm({ driver: { driver, workerSpec } });
+    });
+
+    /** The driver's workers come up and register as TaskManagers with their slots. */
+    const registerStartedWorkers = async (): Promise<TestingTaskExecutorGateway[]> => {
       await settle();
-      expect(jm.allocationFailures).toHaveLength(1);
+      const out: TestingTaskExecutorGateway[] = [];
+      for (const w of driver.platform.running.values()) out.push(await taskExecutor(w.resourceId, w.spec.numberOfSlots));
+      await settle();
+      return out;
+    };
+
+    it('asks the driver for enough workers when slots are short, counting workers already asked for', async () => {
+      expect((await rm.getOverview()).canStartWorkers).toBe(true);
+      await declare('job-1', 3);
+      await settle();
+      expect(driver.requests).toEqual([workerSpec, workerSpec]);
+      // More declared while the workers start: only what they do not cover is asked for.
+      await declare('job-1', 4);
+      await settle();
+      expect(driver.requests).toHaveLength(2);
+      await declare('job-1', 5);
+      await settle();
+      expect(driver.requests).toHaveLength(3);
+
+      const workers = await registerStartedWorkers();
+      expect(workers.flatMap((w) => w.slotRequests.map((r) => r.jobId))).toEqual(Array(5).fill('job-1'));
+      expect(jm.offeredAllocations()).toHaveLength(5);
+    });
+
+    it('does not ask for workers that registered slots cover', async () => {
+      await taskExecutor('tm-own', 2);
+      await declare('job-1', 2);
+      await settle();
+      expect(driver.requests).toEqual([]);
+    });
+
+    it('stops a worker it started after its slots were all free for resourcemanager.taskmanager-timeout', async () => {
+      await declare('job-1', 2);
+      const [worker] = await registerStartedWorkers();
+      const allocations = worker.slotRequests.map((r) => r.allocationId);
+      clock.advance(TASK_MANAGER_TIMEOUT_MS * 2);
+      await settle();
+      expect(driver.released).toEqual([]);
+
+      await declare('job-1', 0);
+      await worker.freeSlot(allocations[0], 'job finished');
+      clock.advance(TASK_MANAGER_TIMEOUT_MS);
+      await settle();
+      expect(driver.released).toEqual([]);
+      await worker.freeSlot(allocations[1], 'job finished');
+      clock.advance(TASK_MANAGER_TIMEOUT_MS - 1);
+      await settle();
+      expect(driver.released).toEqual([]);
+      clock.advance(1);
+      await settle();
+      expect(driver.released).toEqual([worker.resourceId]);
+      expect(await rm.getOverview()).toMatchObject({ taskManagers: 0, slotsTotal: 0 });
+      expect(jm.allocationFailures).toEqual([]);
+    });
+
+    it('never stops a TaskManager that registered on its own', async () => {
+      await taskExecutor('tm-own', 1);
+      clock.advance(TASK_MANAGER_TIMEOUT_MS * 3);
+      await settle();
+      expect(driver.released).toEqual([]);
+      expect((await rm.getOverview()).taskManagers).toBe(1);
+    });
+
+    it('fails the slots of a worker the platform lost and asks for a replacement', async () => {
+      await declare('job-1', 2);
+      const [worker] = await registerStartedWorkers();
+      driver.platform.kill(worker.resourceId, 'pod evicted');
+      await settle();
+      expect(jm.allocationFailures.map((f) => [f.cause.code, f.cause.data?.cause])).toEqual([
+        ['TASK_MANAGER_LOST', 'worker terminated: pod evicted'],
+        ['TASK_MANAGER_LOST', 'worker terminated: pod evicted'],
+      ]);
+      expect(driver.requests).toHaveLength(2);
+    });
+
+    it('asks again, after the retry interval, for a worker that failed to start', async () => {
+      let fail = true;
+      driver.withRequestResource(async (spec) => {
+        if (fail) throw new FlottError('QUOTA_EXCEEDED', 'no room for another pod');
+        return driver.platform.start(spec);
+      });
+      await declare('job-1', 1);
+      await settle();
+      expect(driver.requests).toHaveLength(1);
+      fail = false;
+      clock.advance(RETRY_INTERVAL_MS - 1);
+      await settle();
+      expect(driver.requests).toHaveLength(1);
+      clock.advance(1);
+      await settle();
+      expect(driver.requests).toHaveLength(2);
+      const [worker] = await registerStartedWorkers();
+      expect(worker.slotRequests.map((r) => r.jobId)).toEqual(['job-1']);
+    });
+
+    it('counts a worker that died before it registered as not coming, and asks for another', async () => {
+      await declare('job-1', 1);
+      await settle();
+      const [started] = driver.platform.running.keys();
+      driver.platform.kill(started, 'crashed on start');
+      await settle();
+      expect(driver.requests).toHaveLength(2);
+      expect(jm.allocationFailures).toEqual([]);
     });
   });
 });

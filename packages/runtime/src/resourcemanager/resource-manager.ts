@@ -1,169 +1,148 @@
 import 'reflect-metadata';
 import { inject, injectable } from 'inversify';
 import { FlottError, serializeError } from '@flott/core';
-import { SlotRequestTimeoutError } from '../errors';
 import type {
   JobMasterGateway,
   ResourceManagerGateway,
   ResourceOverview,
+  ResourceRequirements,
   TaskExecutorGateway,
   TaskExecutorRegistration,
 } from '../rpc/gateways';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { RpcService } from '../rpc/rpc-service';
-import type { Cancellable, Scheduler } from '../time/clock';
+import type { ResourceManagerDriver, WorkerResourceSpec } from '../spi/resource-manager-driver';
+import type { Scheduler } from '../time/clock';
+import { SystemIdGenerator, type IdGenerator } from '../time/ids';
+import { SlotManager } from './slot-manager';
+import { WorkerTracker } from './worker-tracker';
 
-/** The TaskManager holding a slot of the job left the cluster (its tasks are gone with it). */
-export class TaskManagerLostError extends FlottError {
-  constructor(resourceId: string, cause: string, allocationId: string, jobId: string | undefined) {
-    super('TASK_MANAGER_LOST', `TaskManager ${resourceId} disconnected (${cause}); slot ${allocationId} is lost`, { resourceId, cause, allocationId, jobId });
-  }
-}
-
-interface RegisteredSlot {
-  readonly resourceId: string;
-  readonly slotIndex: number;
-  allocationId?: string;
-  jobId?: string;
-  /** Known for slots this ResourceManager assigned (not for allocations a registering TaskExecutor reports). */
-  jobMasterAddress?: string;
-}
-
-interface PendingRequest {
-  readonly jobId: string;
-  readonly allocationId: string;
-  readonly jobMasterAddress: string;
-  readonly timer: Cancellable;
-}
+export { TaskManagerLostError } from './slot-manager';
 
 export interface ResourceManagerOptions {
   readonly rpc: RpcService;
   readonly scheduler: Scheduler;
-  /** How long a slot request may wait for a free slot (slot.request.timeout). */
-  readonly slotRequestTimeoutMs: number;
-  /** False for standalone/MiniCluster: no driver can start more TaskManagers. */
-  readonly canStartWorkers: boolean;
+  /** Allocation ids; the process's own randomness when not given. */
+  readonly ids?: IdGenerator;
+  /**
+   * The platform driver that starts and stops TaskManagers (resourcemanager.type), with the spec of a
+   * worker; none for standalone, where TaskManagers register themselves.
+   */
+  readonly driver?: { readonly driver: ResourceManagerDriver; readonly workerSpec: WorkerResourceSpec };
+  /** resourcemanager.taskmanager-timeout: idle workers a driver started are stopped after this long. */
+  readonly taskManagerTimeoutMs?: number;
+  /** resourcemanager.start-worker.retry-interval: the wait before a worker that failed to start is asked for again. */
+  readonly startWorkerRetryIntervalMs?: number;
   /** Silent by default. */
   readonly logger?: Logger;
 }
 /** The ResourceManager's collaborators, as the cluster's container resolves them (wiring/cluster-container.ts). */
 export const ResourceManagerOptions = Symbol.for('flott.ResourceManagerOptions');
 
+const DEFAULT_TASK_MANAGER_TIMEOUT_MS = 30_000;
+const DEFAULT_START_WORKER_RETRY_INTERVAL_MS = 3_000;
+
 /**
- * The ResourceManager with its slot manager (Flink's): TaskExecutors register their slots; a
- * JobMaster's slot request is acknowledged at once and matched to a free slot, whose TaskExecutor
- * is told to offer it to that JobMaster. Requests that find no free slot wait, in arrival order,
- * bounded by slot.request.timeout. Every failure of a request, and the loss of an assigned slot when
- * its TaskExecutor disconnects, is reported to the JobMaster (notifyAllocationFailure). All calls
- * run on the JobManager's event loop.
+ * The ResourceManager (Flink's): TaskExecutors register their slots; JobMasters declare how many
+ * slots they need; the SlotManager matches the two and, when slots are short, the driver (if there
+ * is one) starts workers through the ResourceEventHandler contract of spi/resource-manager-driver.ts.
+ * Every loss of an allocated slot (its TaskExecutor disconnected, refused it, or its worker
+ * terminated) is reported to the JobMaster (notifyAllocationFailure). All calls run on the
+ * JobManager's event loop.
  */
 @injectable()
 export class ResourceManager implements ResourceManagerGateway {
   readonly address: string;
   readonly resourceManagerId = `rm-${process.pid}`;
-  private readonly taskExecutors = new Map<string, { address: string; gateway: TaskExecutorGateway }>();
-  private readonly slots: RegisteredSlot[] = [];
-  private readonly pending: PendingRequest[] = [];
+  private readonly slotManager: SlotManager;
+  private readonly workers: WorkerTracker | undefined;
+  private readonly jobMasters = new Map<string, string>();
   private readonly log: Logger;
+  private closed = false;
 
   constructor(@inject(ResourceManagerOptions) private readonly opts: ResourceManagerOptions) {
     this.address = opts.rpc.register('resourcemanager', this as ResourceManagerGateway);
     this.log = (opts.logger ?? SILENT_LOGGER).child({ component: 'ResourceManager' });
+    this.workers = opts.driver
+      ? new WorkerTracker(opts.driver.driver, opts.driver.workerSpec, {
+          logger: this.log,
+          scheduler: opts.scheduler,
+          startRetryIntervalMs: opts.startWorkerRetryIntervalMs ?? DEFAULT_START_WORKER_RETRY_INTERVAL_MS,
+          onWorkerTerminated: (resourceId, diagnostics) => this.onWorkerTerminated(resourceId, diagnostics),
+          onPendingWorkerLost: (slots) => this.slotManager.pendingWorkerLost(slots),
+        })
+      : undefined;
+    this.slotManager = new SlotManager({
+      scheduler: opts.scheduler,
+      ids: opts.ids ?? new SystemIdGenerator(),
+      taskManagerTimeoutMs: opts.taskManagerTimeoutMs ?? DEFAULT_TASK_MANAGER_TIMEOUT_MS,
+      logger: this.log,
+      allocator: this.workers ?? { canStartWorkers: false, slotsPerWorker: 1, requestWorkers: () => undefined, releaseWorker: () => undefined },
+      onAllocationFailure: (jobMasterAddress, allocationId, cause) => this.notifyAllocationFailure(jobMasterAddress, allocationId, cause),
+    });
+  }
+
+  /** Initialises the driver (which reports the workers of a previous attempt); a no-op for standalone. */
+  async start(): Promise<void> {
+    await this.workers?.initialize();
   }
 
   async registerTaskExecutor(registration: TaskExecutorRegistration): Promise<{ resourceManagerId: string }> {
-    const jobMasters = new Map<string, string>();
-    if (this.taskExecutors.has(registration.resourceId)) {
+    let jobMasters = new Map<string, string>();
+    if (this.slotManager.isRegistered(registration.resourceId)) {
       // A TaskExecutor that comes back keeps the allocations it still reports; the others are lost.
-      for (const s of this.slots) {
-        if (s.resourceId === registration.resourceId && s.allocationId && s.jobMasterAddress) jobMasters.set(s.allocationId, s.jobMasterAddress);
-      }
+      jobMasters = this.slotManager.jobMastersOf(registration.resourceId);
       const reported = new Set(registration.slots.map((s) => s.allocationId).filter((a): a is string => a !== undefined));
-      this.removeTaskExecutor(registration.resourceId, 're-registration', reported);
+      this.slotManager.unregisterTaskManager(registration.resourceId, 're-registration', reported);
     }
-    this.taskExecutors.set(registration.resourceId, {
-      address: registration.address,
-      gateway: this.opts.rpc.connect<TaskExecutorGateway>(registration.address),
-    });
-    for (const s of registration.slots) {
-      const jobMasterAddress = s.allocationId ? jobMasters.get(s.allocationId) : undefined;
-      this.slots.push({ resourceId: registration.resourceId, slotIndex: s.slotIndex, allocationId: s.allocationId, jobId: s.jobId, jobMasterAddress });
-    }
+    const fromPendingWorker = this.workers?.registered(registration.resourceId) ?? false;
     this.log.info(
       { resourceId: registration.resourceId, slots: registration.slots.length },
       `Registering TaskManager ${registration.resourceId} at ${registration.address} with ${registration.slots.length} slot(s).`,
     );
-    this.matchPending();
+    const gateway = this.opts.rpc.connect<TaskExecutorGateway>(registration.address);
+    this.slotManager.registerTaskManager(registration.resourceId, registration.address, gateway, registration.slots, jobMasters, fromPendingWorker);
     return { resourceManagerId: this.resourceManagerId };
   }
 
   async disconnectTaskExecutor(resourceId: string, cause: string): Promise<void> {
     this.log.warn({ resourceId, cause }, `TaskManager ${resourceId} disconnected: ${cause}.`);
-    this.removeTaskExecutor(resourceId, cause, new Set());
+    this.slotManager.unregisterTaskManager(resourceId, cause);
   }
 
-  async requestSlot(jobId: string, allocationId: string, jobMasterAddress: string): Promise<void> {
-    const timeoutMs = this.opts.slotRequestTimeoutMs;
-    const timer = this.opts.scheduler.schedule(timeoutMs, () => {
-      const i = this.pending.findIndex((p) => p.allocationId === allocationId);
-      if (i < 0) return;
-      this.pending.splice(i, 1);
-      this.log.warn({ jobId, allocationId, timeoutMs }, `Slot request ${allocationId} of job ${jobId} timed out after ${timeoutMs} ms.`);
-      this.notifyAllocationFailure(jobMasterAddress, allocationId, new SlotRequestTimeoutError(jobId, 1, timeoutMs));
-    });
-    this.pending.push({ jobId, allocationId, jobMasterAddress, timer });
-    this.matchPending();
-  }
-
-  async cancelSlotRequest(allocationId: string): Promise<void> {
-    const i = this.pending.findIndex((p) => p.allocationId === allocationId);
-    if (i >= 0) this.pending.splice(i, 1)[0].timer.cancel();
+  async declareRequiredResources(jobMasterAddress: string, requirements: ResourceRequirements): Promise<void> {
+    if (this.closed) throw new ResourceManagerClosedError();
+    if (requirements.numberOfRequiredSlots > 0) this.jobMasters.set(requirements.jobId, jobMasterAddress);
+    else this.jobMasters.delete(requirements.jobId);
+    this.log.debug({ ...requirements }, `Job ${requirements.jobId} declares ${requirements.numberOfRequiredSlots} required slot(s).`);
+    this.slotManager.processResourceRequirements(requirements.jobId, jobMasterAddress, requirements.numberOfRequiredSlots);
   }
 
   async notifySlotAvailable(resourceId: string, slotIndex: number, allocationId: string): Promise<void> {
-    const slot = this.slots.find((s) => s.resourceId === resourceId && s.slotIndex === slotIndex);
-    if (slot && slot.allocationId === allocationId) {
-      this.freeSlot(slot);
-      this.matchPending();
-    }
+    this.slotManager.freeSlot(resourceId, slotIndex, allocationId);
   }
 
   async getOverview(): Promise<ResourceOverview> {
-    return {
-      taskManagers: this.taskExecutors.size,
-      slotsTotal: this.slots.length,
-      slotsAvailable: this.slots.filter((s) => !s.allocationId).length,
-      canStartWorkers: this.opts.canStartWorkers,
-    };
+    return this.slotManager.overview();
   }
 
   async close(): Promise<void> {
-    for (const p of this.pending.splice(0)) {
-      p.timer.cancel();
-      this.notifyAllocationFailure(p.jobMasterAddress, p.allocationId, new FlottError('RESOURCE_MANAGER_CLOSED', 'The ResourceManager shut down'));
+    this.closed = true;
+    this.slotManager.close();
+    const cause = serializeError(new ResourceManagerClosedError());
+    for (const [jobId, address] of this.jobMasters) {
+      this.opts.rpc.connect<JobMasterGateway>(address).disconnectResourceManager(cause).catch((err: unknown) => {
+        this.log.warn({ err, jobId }, `Could not tell JobMaster ${address} that the ResourceManager shut down.`);
+      });
     }
+    this.jobMasters.clear();
+    await this.workers?.terminate();
     this.opts.rpc.unregister(this.address);
   }
 
-  /** Forgets the TaskExecutor's slots; the JobMasters of assigned ones (except `keep`) hear they are lost. */
-  private removeTaskExecutor(resourceId: string, cause: string, keep: ReadonlySet<string>): void {
-    this.taskExecutors.delete(resourceId);
-    for (let i = this.slots.length - 1; i >= 0; i--) {
-      const slot = this.slots[i];
-      if (slot.resourceId !== resourceId) continue;
-      this.slots.splice(i, 1);
-      const { allocationId, jobId, jobMasterAddress } = slot;
-      if (allocationId && jobMasterAddress && !keep.has(allocationId)) {
-        this.notifyAllocationFailure(jobMasterAddress, allocationId, new TaskManagerLostError(resourceId, cause, allocationId, jobId));
-      }
-      this.freeSlot(slot);
-    }
-  }
-
-  private freeSlot(slot: RegisteredSlot): void {
-    slot.allocationId = undefined;
-    slot.jobId = undefined;
-    slot.jobMasterAddress = undefined;
+  private onWorkerTerminated(resourceId: string, diagnostics: string): void {
+    this.log.warn({ resourceId, diagnostics }, `Worker ${resourceId} terminated: ${diagnostics}.`);
+    this.slotManager.unregisterTaskManager(resourceId, `worker terminated: ${diagnostics}`);
   }
 
   /** Best effort: a JobMaster that is gone needs no answer (logged, as one that is there but failed to hear it). */
@@ -172,22 +151,10 @@ export class ResourceManager implements ResourceManagerGateway {
       this.log.warn({ err, allocationId, cause: cause.message }, `Could not tell JobMaster ${jobMasterAddress} that allocation ${allocationId} failed.`);
     });
   }
+}
 
-  private matchPending(): void {
-    while (this.pending.length > 0) {
-      const free = this.slots.find((s) => !s.allocationId);
-      if (!free) return;
-      const request = this.pending.shift()!;
-      request.timer.cancel();
-      Object.assign(free, { allocationId: request.allocationId, jobId: request.jobId, jobMasterAddress: request.jobMasterAddress });
-      const te = this.taskExecutors.get(free.resourceId)!;
-      te.gateway.requestSlot(free.slotIndex, request.jobId, request.allocationId, request.jobMasterAddress).catch((e: unknown) => {
-        if (free.allocationId !== request.allocationId) return; // freed meanwhile, or reported lost with its TaskExecutor
-        this.log.warn({ err: e, jobId: request.jobId, allocationId: request.allocationId, resourceId: free.resourceId }, `TaskManager ${free.resourceId} did not take slot request ${request.allocationId}.`);
-        this.freeSlot(free);
-        this.notifyAllocationFailure(request.jobMasterAddress, request.allocationId, e instanceof Error ? e : new Error(String(e)));
-        this.matchPending();
-      });
-    }
+export class ResourceManagerClosedError extends FlottError {
+  constructor() {
+    super('RESOURCE_MANAGER_CLOSED', 'The ResourceManager shut down');
   }
 }

@@ -38,11 +38,12 @@ export interface JobMasterGateway {
   sendOperatorEvent(envelope: OperatorEventEnvelope): Promise<unknown>;
   /**
    * A slot of the job is gone (Flink's notifyAllocationFailure), called by the ResourceManager: the
-   * request for it failed (slot.request.timeout passed, the TaskExecutor refused it, the
-   * ResourceManager shut down) or the TaskExecutor that held it disappeared. A pending request fails
-   * with `cause`; the tasks running in a held slot fail with it.
+   * TaskExecutor it was allocated on refused it (the oldest slot request still waiting fails with
+   * `cause`) or the TaskExecutor that held it disappeared (the tasks running in it fail with `cause`).
    */
   notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void>;
+  /** The ResourceManager went away (shut down or lost leadership): slots the job still waits for will not come from it. */
+  disconnectResourceManager(cause: SerializedError): Promise<void>;
   /** A task's snapshot for checkpoint `checkpointId` is written: its state handles per operator. */
   acknowledgeCheckpoint(ack: CheckpointAcknowledgement): Promise<void>;
   /** A task could not take part in checkpoint `checkpointId`; the coordinator aborts it. */
@@ -89,17 +90,22 @@ export interface ResourceManagerGateway {
   registerTaskExecutor(registration: TaskExecutorRegistration): Promise<{ resourceManagerId: string }>;
   disconnectTaskExecutor(resourceId: string, cause: string): Promise<void>;
   /**
-   * Registers a request for one slot for the job and resolves at once (an acknowledgement, so the
-   * wait for a slot is bounded by slot.request.timeout, not by rpc.ask-timeout). The slot arrives as
-   * a TaskExecutor's offer to the JobMaster; a failed request is reported through
+   * The job's declaration of how many slots it needs in all (Flink's declareRequiredResources; 0 when
+   * it needs none any more). Resolves at once: the slots arrive as TaskExecutors' offers to the
+   * JobMaster, so the wait for them is bounded by the JobMaster's slot.request.timeout, not by
+   * rpc.ask-timeout. A slot allocated to the job and lost is reported through
    * JobMasterGateway.notifyAllocationFailure.
    */
-  requestSlot(jobId: string, allocationId: string, jobMasterAddress: string): Promise<void>;
-  /** Withdraws a request the JobMaster no longer needs; nothing is reported back. */
-  cancelSlotRequest(allocationId: string): Promise<void>;
+  declareRequiredResources(jobMasterAddress: string, requirements: ResourceRequirements): Promise<void>;
   /** The TaskExecutor freed a slot (after the job released it). */
   notifySlotAvailable(resourceId: string, slotIndex: number, allocationId: string): Promise<void>;
   getOverview(): Promise<ResourceOverview>;
+}
+
+/** What a job needs (one slot profile for now: any slot). */
+export interface ResourceRequirements {
+  readonly jobId: string;
+  readonly numberOfRequiredSlots: number;
 }
 
 export interface ResourceOverview {

@@ -13,8 +13,11 @@ export const IMPLEMENTATION_CHOICES: readonly SpiChoice[] = [
   SPI_CHOICES.highAvailability,
 ];
 
+/** `resourcemanager.type` without a driver: TaskManagers register themselves (Flink's StandaloneResourceManager). */
+export const STANDALONE_RESOURCE_MANAGER = 'standalone';
+
 /** The resource manager of the embedded MiniCluster: its own TaskManager registers as a standalone one would. */
-export const LOCAL_RESOURCE_MANAGER_TYPES: readonly string[] = ['standalone'];
+export const LOCAL_RESOURCE_MANAGER_TYPES: readonly string[] = [STANDALONE_RESOURCE_MANAGER];
 
 /**
  * Fails, before anything runs, when `config` names an implementation this distribution does not

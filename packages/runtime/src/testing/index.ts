@@ -36,7 +36,7 @@ export type { SlotRequestCall, TestingTaskExecutorOptions } from './testing-task
 export { TestingJobMasterGateway } from './testing-job-master-gateway';
 export type { SlotOfferCall } from './testing-job-master-gateway';
 export { TestingResourceManagerGateway } from './testing-resource-manager-gateway';
-export type { SlotRequest } from './testing-resource-manager-gateway';
+export type { ResourceDeclaration } from './testing-resource-manager-gateway';
 export { settle } from './settle';
 export { TestingControlPlane } from './testing-control-plane';
 export type { TestingControlPlaneOptions } from './testing-control-plane';

@@ -1,6 +1,11 @@
+import { Configuration } from '@flott/core';
+import { TaskManagerOptions } from '../config/options';
 import { ResourceManager } from '../resourcemanager/resource-manager';
 import { LocalRpcService } from '../rpc/rpc-service';
 import { ManualClock } from '../time/clock';
+import { RandomIdGenerator } from '../time/ids';
+import { SeededRandom } from '../time/random';
+import { TestingResourceManagerDriver } from './testing-resource-manager-driver';
 import { settle } from './settle';
 import { TestingTaskExecutorGateway } from './testing-task-executor-gateway';
 
@@ -9,7 +14,10 @@ export interface TestingControlPlaneOptions {
   readonly askTimeoutMs?: number;
   /** slot.request.timeout (default 60 s). */
   readonly slotRequestTimeoutMs?: number;
-  /** Whether the ResourceManager could start more TaskManagers (default false, as standalone). */
+  /**
+   * Whether the ResourceManager could start more TaskManagers (default false, as standalone): true gives
+   * it a TestingResourceManagerDriver, whose workers never register unless the test plays them.
+   */
   readonly canStartWorkers?: boolean;
   /** The clock's start (default 1000). */
   readonly startMillis?: number;
@@ -27,22 +35,27 @@ export class TestingControlPlane {
   readonly resourceManager: ResourceManager;
   readonly askTimeoutMs: number;
   readonly slotRequestTimeoutMs: number;
+  readonly driver: TestingResourceManagerDriver | undefined;
+  private readonly started: Promise<void>;
 
   constructor(options: TestingControlPlaneOptions = {}) {
     this.askTimeoutMs = options.askTimeoutMs ?? 10_000;
     this.slotRequestTimeoutMs = options.slotRequestTimeoutMs ?? 60_000;
     this.clock = new ManualClock(options.startMillis ?? 1_000);
     this.rpc = new LocalRpcService(this.askTimeoutMs, this.clock);
+    this.driver = options.canStartWorkers ? new TestingResourceManagerDriver() : undefined;
     this.resourceManager = new ResourceManager({
       rpc: this.rpc,
       scheduler: this.clock,
-      slotRequestTimeoutMs: this.slotRequestTimeoutMs,
-      canStartWorkers: options.canStartWorkers ?? false,
+      ids: new RandomIdGenerator(new SeededRandom(1)),
+      driver: this.driver && { driver: this.driver, workerSpec: { cpuCores: 1, memoryMb: 512, numberOfSlots: 1 } },
     });
+    this.started = this.resourceManager.start();
   }
 
   /** A TaskExecutor with `numberOfSlots` slots, registered at the ResourceManager (waiting requests get its slots). */
   async addTaskExecutor(resourceId: string, numberOfSlots = 1): Promise<TestingTaskExecutorGateway> {
+    await this.started;
     const te = new TestingTaskExecutorGateway({ rpc: this.rpc, resourceId, numberOfSlots });
     await te.registerAt(this.resourceManager.address);
     await settle();
@@ -59,7 +72,13 @@ export class TestingControlPlane {
     return settle();
   }
 
+  /** The job configuration a JobMaster of this control plane runs with: its slot.request.timeout. */
+  jobConfiguration(): Configuration {
+    return new Configuration().set(TaskManagerOptions.SLOT_REQUEST_TIMEOUT, this.slotRequestTimeoutMs);
+  }
+
   async close(): Promise<void> {
+    await this.started;
     await this.resourceManager.close();
     await this.rpc.close();
   }

@@ -19,6 +19,7 @@ export class TestingJobMasterGateway implements JobMasterGateway {
   readonly stateUpdates: TaskExecutionStateUpdate[] = [];
   readonly operatorEvents: OperatorEventEnvelope[] = [];
   readonly allocationFailures: Array<{ readonly allocationId: string; readonly cause: SerializedError }> = [];
+  readonly resourceManagerDisconnects: SerializedError[] = [];
   readonly checkpointAcks: CheckpointAcknowledgement[] = [];
   readonly checkpointDeclines: CheckpointDecline[] = [];
   private offerSlotsHook: (call: SlotOfferCall) => Promise<SlotOffer[]> = async (call) => [...call.offers];
@@ -70,6 +71,10 @@ export class TestingJobMasterGateway implements JobMasterGateway {
 
   async notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void> {
     this.allocationFailures.push({ allocationId, cause });
+  }
+
+  async disconnectResourceManager(cause: SerializedError): Promise<void> {
+    this.resourceManagerDisconnects.push(cause);
   }
 
   async acknowledgeCheckpoint(ack: CheckpointAcknowledgement): Promise<void> {

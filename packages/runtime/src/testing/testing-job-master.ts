@@ -48,7 +48,7 @@ export class TestingJobMasterRun {
     this.restartStrategy = options.restartStrategy ?? new TestingRestartBackoffStrategy();
     this.jobMaster = new JobMaster({
       submission: testingJobSubmission(options.jobGraph ?? testingJobGraph()),
-      configuration: options.configuration ?? new Configuration(),
+      configuration: options.configuration ?? controlPlane.jobConfiguration(),
       rpc: controlPlane.rpc,
       clock: controlPlane.clock,
       scheduler: controlPlane.clock,

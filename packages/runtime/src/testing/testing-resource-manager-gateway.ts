@@ -1,29 +1,27 @@
-import type { ResourceManagerGateway, ResourceOverview, TaskExecutorRegistration } from '../rpc/gateways';
+import type { ResourceManagerGateway, ResourceOverview, ResourceRequirements, TaskExecutorRegistration } from '../rpc/gateways';
 
-export interface SlotRequest {
-  readonly jobId: string;
-  readonly allocationId: string;
+export interface ResourceDeclaration {
   readonly jobMasterAddress: string;
+  readonly requirements: ResourceRequirements;
 }
 
 /**
  * A ResourceManager for SlotPool and JobMaster tests, called directly or served on an RpcService by
- * the test. It records every call; slot requests are acknowledged and nothing else happens until the
- * test plays the TaskExecutor's offer (or the failure) itself. `with*` overrides replace a call's
+ * the test. It records every call; declarations are acknowledged and nothing else happens until the
+ * test plays a TaskExecutor's offer (or the failure) itself. `with*` overrides replace a call's
  * behaviour after it was recorded.
  */
 export class TestingResourceManagerGateway implements ResourceManagerGateway {
   readonly registrations: TaskExecutorRegistration[] = [];
   readonly disconnections: Array<{ readonly resourceId: string; readonly cause: string }> = [];
-  readonly slotRequests: SlotRequest[] = [];
-  readonly canceledRequests: string[] = [];
+  readonly declarations: ResourceDeclaration[] = [];
   readonly availableSlots: Array<{ readonly resourceId: string; readonly slotIndex: number; readonly allocationId: string }> = [];
-  private requestSlotHook: (request: SlotRequest) => Promise<void> = async () => undefined;
+  private declareHook: (declaration: ResourceDeclaration) => Promise<void> = async () => undefined;
   private overview: ResourceOverview = { taskManagers: 1, slotsTotal: 1, slotsAvailable: 1, canStartWorkers: false };
 
-  /** Replaces how a slot request is answered, e.g. reject it as an unreachable ResourceManager would. */
-  withRequestSlot(hook: (request: SlotRequest) => Promise<void>): this {
-    this.requestSlotHook = hook;
+  /** Replaces how a declaration is answered, e.g. reject it as an unreachable ResourceManager would. */
+  withDeclareRequiredResources(hook: (declaration: ResourceDeclaration) => Promise<void>): this {
+    this.declareHook = hook;
     return this;
   }
 
@@ -32,9 +30,9 @@ export class TestingResourceManagerGateway implements ResourceManagerGateway {
     return this;
   }
 
-  /** Allocation ids of the requests, in request order. */
-  requestedAllocations(): string[] {
-    return this.slotRequests.map((r) => r.allocationId);
+  /** The numbers of required slots declared, in order. */
+  declaredSlots(): number[] {
+    return this.declarations.map((d) => d.requirements.numberOfRequiredSlots);
   }
 
   async registerTaskExecutor(registration: TaskExecutorRegistration): Promise<{ resourceManagerId: string }> {
@@ -46,14 +44,10 @@ export class TestingResourceManagerGateway implements ResourceManagerGateway {
     this.disconnections.push({ resourceId, cause });
   }
 
-  async requestSlot(jobId: string, allocationId: string, jobMasterAddress: string): Promise<void> {
-    const request = { jobId, allocationId, jobMasterAddress };
-    this.slotRequests.push(request);
-    return this.requestSlotHook(request);
-  }
-
-  async cancelSlotRequest(allocationId: string): Promise<void> {
-    this.canceledRequests.push(allocationId);
+  async declareRequiredResources(jobMasterAddress: string, requirements: ResourceRequirements): Promise<void> {
+    const declaration = { jobMasterAddress, requirements };
+    this.declarations.push(declaration);
+    return this.declareHook(declaration);
   }
 
   async notifySlotAvailable(resourceId: string, slotIndex: number, allocationId: string): Promise<void> {

@@ -1,0 +1,238 @@
+import { FlottError } from '@flott/core';
+import type { ResourceOverview, SlotReportEntry, TaskExecutorGateway } from '../rpc/gateways';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
+import type { Cancellable, Scheduler } from '../time/clock';
+import type { IdGenerator } from '../time/ids';
+
+/** The TaskManager holding a slot of the job left the cluster (its tasks are gone with it). */
+export class TaskManagerLostError extends FlottError {
+  constructor(resourceId: string, cause: string, allocationId: string, jobId: string | undefined) {
+    super('TASK_MANAGER_LOST', `TaskManager ${resourceId} disconnected (${cause}); slot ${allocationId} is lost`, { resourceId, cause, allocationId, jobId });
+  }
+}
+
+/**
+ * Starts and stops workers for the SlotManager (Flink's ResourceAllocator): the ResourceManager's
+ * driver when it has one. Without one (standalone) only registered TaskManagers are used.
+ */
+export interface ResourceAllocator {
+  /** Whether `requestWorkers` can start anything (false for standalone). */
+  readonly canStartWorkers: boolean;
+  /** Slots one new worker brings. */
+  readonly slotsPerWorker: number;
+  /** Start `count` more workers; each registers as a TaskManager when up (or is reported terminated). */
+  requestWorkers(count: number): void;
+  /** Stop a worker the allocator started (an idle one); no-op for one it does not know. */
+  releaseWorker(resourceId: string, cause: string): void;
+}
+
+/** Where the SlotManager reports what it cannot do in place: an allocation of a job failed. */
+export type AllocationFailureListener = (jobMasterAddress: string, allocationId: string, cause: Error) => void;
+
+export interface SlotManagerOptions {
+  readonly scheduler: Scheduler;
+  /** Allocation ids (the ResourceManager's, as in Flink's declarative resource management). */
+  readonly ids: IdGenerator;
+  readonly allocator: ResourceAllocator;
+  readonly onAllocationFailure: AllocationFailureListener;
+  /** resourcemanager.taskmanager-timeout: how long a TaskManager with only free slots is kept before it is released. */
+  readonly taskManagerTimeoutMs: number;
+  readonly logger?: Logger;
+}
+
+interface TrackedSlot {
+  readonly resourceId: string;
+  readonly slotIndex: number;
+  allocationId?: string;
+  jobId?: string;
+  /** Known for slots this SlotManager allocated (not for allocations a registering TaskExecutor reports). */
+  jobMasterAddress?: string;
+}
+
+interface TaskManagerEntry {
+  readonly gateway: TaskExecutorGateway;
+  readonly address: string;
+  /** The idle-release timer, while every slot is free. */
+  idleTimer?: Cancellable;
+}
+
+interface JobRequirement {
+  readonly jobMasterAddress: string;
+  numberOfRequiredSlots: number;
+}
+
+/**
+ * Matches the slots jobs declare they need to the slots TaskManagers registered (Flink's
+ * DeclarativeSlotManager): a JobMaster declares how many slots it needs in total; the SlotManager
+ * allocates free slots to it (the TaskExecutor offers each to the JobMaster), and when free slots
+ * are short asks the allocator for new workers, counting the slots of workers already requested.
+ * It never takes a slot back from a job: the JobMaster frees what it no longer needs. A TaskManager
+ * whose slots have all been free for taskmanager-timeout is released (only an allocator that starts
+ * workers stops them). Used on the ResourceManager's event loop only.
+ */
+export class SlotManager {
+  private readonly taskManagers = new Map<string, TaskManagerEntry>();
+  private readonly slots: TrackedSlot[] = [];
+  private readonly requirements = new Map<string, JobRequirement>();
+  /** Slots of workers requested from the allocator that have not registered yet. */
+  private pendingWorkerSlots = 0;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: SlotManagerOptions) {
+    this.log = (opts.logger ?? SILENT_LOGGER).child({ component: 'SlotManager' });
+  }
+
+  /** A TaskManager registered its slots (`fromPendingWorker`: one the allocator was asked for). */
+  registerTaskManager(resourceId: string, address: string, gateway: TaskExecutorGateway, slots: readonly SlotReportEntry[], jobMasters: ReadonlyMap<string, string>, fromPendingWorker: boolean): void {
+    this.taskManagers.set(resourceId, { gateway, address });
+    if (fromPendingWorker) this.pendingWorkerSlots = Math.max(0, this.pendingWorkerSlots - slots.length);
+    for (const s of slots) {
+      const jobMasterAddress = s.allocationId ? jobMasters.get(s.allocationId) : undefined;
+      this.slots.push({ resourceId, slotIndex: s.slotIndex, allocationId: s.allocationId, jobId: s.jobId, jobMasterAddress });
+    }
+    this.checkResourceRequirements();
+    this.updateIdle(resourceId);
+  }
+
+  isRegistered(resourceId: string): boolean {
+    return this.taskManagers.has(resourceId);
+  }
+
+  /** The JobMaster addresses of the TaskManager's allocated slots, by allocation id. */
+  jobMastersOf(resourceId: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const s of this.slots) if (s.resourceId === resourceId && s.allocationId && s.jobMasterAddress) out.set(s.allocationId, s.jobMasterAddress);
+    return out;
+  }
+
+  /**
+   * Forgets the TaskManager's slots; the JobMasters of allocated ones (except `keep`) hear they are
+   * lost. Then looks for replacements for what the jobs still need.
+   */
+  unregisterTaskManager(resourceId: string, cause: string, keep: ReadonlySet<string> = new Set()): boolean {
+    const tm = this.taskManagers.get(resourceId);
+    if (!tm) return false;
+    tm.idleTimer?.cancel();
+    this.taskManagers.delete(resourceId);
+    for (let i = this.slots.length - 1; i >= 0; i--) {
+      const slot = this.slots[i];
+      if (slot.resourceId !== resourceId) continue;
+      this.slots.splice(i, 1);
+      const { allocationId, jobId, jobMasterAddress } = slot;
+      if (allocationId && jobMasterAddress && !keep.has(allocationId)) {
+        this.opts.onAllocationFailure(jobMasterAddress, allocationId, new TaskManagerLostError(resourceId, cause, allocationId, jobId));
+      }
+    }
+    this.checkResourceRequirements();
+    return true;
+  }
+
+  /** A requested worker will never register (it failed to start or died first): its slots are no longer expected. */
+  pendingWorkerLost(slots: number): void {
+    this.pendingWorkerSlots = Math.max(0, this.pendingWorkerSlots - slots);
+    this.checkResourceRequirements();
+  }
+
+  /** The job's declaration of how many slots it needs in all (0 when it ended). */
+  processResourceRequirements(jobId: string, jobMasterAddress: string, numberOfRequiredSlots: number): void {
+    if (numberOfRequiredSlots <= 0) {
+      this.requirements.delete(jobId);
+      return;
+    }
+    this.requirements.set(jobId, { jobMasterAddress, numberOfRequiredSlots });
+    this.checkResourceRequirements();
+  }
+
+  /** The TaskExecutor freed a slot (after the job released it, or it refused the offer). */
+  freeSlot(resourceId: string, slotIndex: number, allocationId: string): void {
+    const slot = this.slots.find((s) => s.resourceId === resourceId && s.slotIndex === slotIndex);
+    if (!slot || slot.allocationId !== allocationId) return;
+    this.release(slot);
+    this.checkResourceRequirements();
+    this.updateIdle(resourceId);
+  }
+
+  overview(): ResourceOverview {
+    return {
+      taskManagers: this.taskManagers.size,
+      slotsTotal: this.slots.length,
+      slotsAvailable: this.slots.filter((s) => !s.allocationId).length,
+      canStartWorkers: this.opts.allocator.canStartWorkers,
+    };
+  }
+
+  /** Slots the job has been given (allocated, whether or not the JobMaster took them yet). */
+  allocatedTo(jobId: string): number {
+    return this.slots.filter((s) => s.jobId === jobId).length;
+  }
+
+  close(): void {
+    for (const tm of this.taskManagers.values()) tm.idleTimer?.cancel();
+    this.requirements.clear();
+  }
+
+  private release(slot: TrackedSlot): void {
+    slot.allocationId = undefined;
+    slot.jobId = undefined;
+    slot.jobMasterAddress = undefined;
+  }
+
+  /** Gives free slots to jobs short of their declaration (in declaration order), then asks for workers for the rest. */
+  private checkResourceRequirements(): void {
+    let missing = 0;
+    for (const [jobId, req] of this.requirements) {
+      let short = req.numberOfRequiredSlots - this.allocatedTo(jobId);
+      while (short > 0) {
+        const free = this.slots.find((s) => !s.allocationId);
+        if (!free) break;
+        this.allocate(free, jobId, req.jobMasterAddress);
+        short--;
+      }
+      missing += Math.max(0, short);
+    }
+    const uncovered = missing - this.pendingWorkerSlots;
+    if (uncovered > 0 && this.opts.allocator.canStartWorkers) {
+      const workers = Math.ceil(uncovered / this.opts.allocator.slotsPerWorker);
+      this.pendingWorkerSlots += workers * this.opts.allocator.slotsPerWorker;
+      this.log.info({ missingSlots: missing, workers }, `Requesting ${workers} new worker(s) for ${uncovered} missing slot(s).`);
+      this.opts.allocator.requestWorkers(workers);
+    }
+  }
+
+  private allocate(slot: TrackedSlot, jobId: string, jobMasterAddress: string): void {
+    const allocationId = this.opts.ids.nextId();
+    Object.assign(slot, { allocationId, jobId, jobMasterAddress });
+    const tm = this.taskManagers.get(slot.resourceId)!;
+    tm.idleTimer?.cancel();
+    tm.idleTimer = undefined;
+    tm.gateway.requestSlot(slot.slotIndex, jobId, allocationId, jobMasterAddress).catch((e: unknown) => {
+      if (slot.allocationId !== allocationId) return; // freed meanwhile, or reported lost with its TaskExecutor
+      this.log.warn({ err: e, jobId, allocationId, resourceId: slot.resourceId }, `TaskManager ${slot.resourceId} did not take slot request ${allocationId}.`);
+      this.release(slot);
+      if (!this.taskManagers.has(slot.resourceId)) return;
+      // A TaskExecutor that refuses is not asked again at once (it would refuse again): the job hears of it and re-declares.
+      this.opts.onAllocationFailure(jobMasterAddress, allocationId, e instanceof Error ? e : new Error(String(e)));
+      this.updateIdle(slot.resourceId);
+    });
+  }
+
+  /** Starts the idle timer of a TaskManager whose slots are all free (releases it when it expires), or stops it. */
+  private updateIdle(resourceId: string): void {
+    const tm = this.taskManagers.get(resourceId);
+    if (!tm || !this.opts.allocator.canStartWorkers) return;
+    const idle = this.slots.every((s) => s.resourceId !== resourceId || !s.allocationId);
+    if (!idle) {
+      tm.idleTimer?.cancel();
+      tm.idleTimer = undefined;
+      return;
+    }
+    if (tm.idleTimer) return;
+    const timeoutMs = this.opts.taskManagerTimeoutMs;
+    tm.idleTimer = this.opts.scheduler.schedule(timeoutMs, () => {
+      tm.idleTimer = undefined;
+      if (this.taskManagers.get(resourceId) !== tm) return;
+      this.log.info({ resourceId, timeoutMs }, `Releasing TaskManager ${resourceId}: idle for ${timeoutMs} ms (resourcemanager.taskmanager-timeout).`);
+      this.opts.allocator.releaseWorker(resourceId, `idle for ${timeoutMs} ms`);
+    });
+  }
+}
