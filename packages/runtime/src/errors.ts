@@ -86,3 +86,10 @@ export class StateSerializationError extends FlottError {
     super('STATE_SERIALIZATION_FAILED', `Cannot write the value of state '${state}' into a checkpoint: ${reason}`, { state, reason });
   }
 }
+
+/** The TaskManager holding a slot of the job left the cluster (its tasks are gone with it). */
+export class TaskManagerLostError extends FlottError {
+  constructor(resourceId: string, cause: string, allocationId: string, jobId: string | undefined) {
+    super('TASK_MANAGER_LOST', `TaskManager ${resourceId} disconnected (${cause}); slot ${allocationId} is lost`, { resourceId, cause, allocationId, jobId });
+  }
+}

@@ -382,6 +382,21 @@ export const BlobOptions = {
   }),
 };
 
+export const HeartbeatOptions = {
+  INTERVAL: O.durationMs('heartbeat.interval', {
+    defaultValue: 10_000,
+    description: 'How often the JobManager roles ask TaskManagers (and the ResourceManager asks JobMasters) for a heartbeat.',
+  }),
+  TIMEOUT: O.durationMs('heartbeat.timeout', {
+    defaultValue: 50_000,
+    description: 'A peer that sent no heartbeat for this long is considered dead: a TaskManager\'s slots are failed (so its tasks fail over), a JobMaster\'s slots are freed. A peer whose connection is gone is noticed sooner (heartbeat.rpc-failure-threshold).',
+  }),
+  RPC_FAILURE_THRESHOLD: O.int('heartbeat.rpc-failure-threshold', {
+    defaultValue: 2, min: 0, max: 1000,
+    description: 'Heartbeat requests to a peer that fail in a row (its connection is gone) before it is considered dead without waiting for heartbeat.timeout; 0 waits for the timeout.',
+  }),
+};
+
 export const RpcOptions = {
   ASK_TIMEOUT: O.durationMs('rpc.ask-timeout', {
     defaultValue: 30_000,
@@ -453,6 +468,7 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   Web: WebOptions as Record<string, ConfigOption<unknown>>,
   HighAvailability: HighAvailabilityOptions as Record<string, ConfigOption<unknown>>,
   Blob: BlobOptions as Record<string, ConfigOption<unknown>>,
+  Heartbeat: HeartbeatOptions as Record<string, ConfigOption<unknown>>,
   Rpc: RpcOptions as Record<string, ConfigOption<unknown>>,
   Client: ClientOptions as Record<string, ConfigOption<unknown>>,
   Connector: ConnectorOptions as Record<string, ConfigOption<unknown>>,

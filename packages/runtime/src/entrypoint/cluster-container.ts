@@ -4,6 +4,7 @@ import { Clock, Configuration } from '@flott/core';
 import { JobManagerOptions, RpcOptions, TaskManagerOptions } from '../config/options';
 import { Dispatcher, DispatcherOptions } from '../dispatcher/dispatcher';
 import { ResourceManagerAddress } from '../jobmaster/job-container';
+import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
 import { Logger } from '../logging/logger';
 import { ThreadLogSink, type ProcessLogging } from '../logging/process-logging';
 import { ResourceManager, ResourceManagerOptions } from '../resourcemanager/resource-manager';
@@ -88,6 +89,7 @@ export function bindJobManagerRoles(cluster: Container): void {
         driver: resourceManagerDriverOf(cluster, config),
         taskManagerTimeoutMs: config.get(JobManagerOptions.TASK_MANAGER_TIMEOUT),
         startWorkerRetryIntervalMs: config.get(JobManagerOptions.START_WORKER_RETRY_INTERVAL),
+        heartbeat: heartbeatSettingsOf(config),
         logger,
       }),
       [RpcService, Scheduler, IdGenerator, Configuration, Logger],

@@ -38,6 +38,9 @@ import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
 import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
+import { JobMasterHeartbeats } from './job-master-heartbeats';
+import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
+import { TaskManagerLostError } from '../errors';
 import { JobCheckpointing, type CheckpointServices } from './job-checkpointing';
 import { JobCoordinators, type OperatorCoordinatorProvider } from './job-coordinators';
 import { stopWithSavepoint } from './stop-with-savepoint';
@@ -120,6 +123,9 @@ export class JobMaster implements JobMasterGateway {
   readonly checkpointing: JobCheckpointing;
   /** The operators' coordinators (unified sources' split enumerators). */
   private readonly coordinators: JobCoordinators;
+  private readonly heartbeats: JobMasterHeartbeats;
+  /** Attempts a TaskManager's last heartbeat did not list although they run there by our account (failed when missing twice). */
+  private readonly missingAttempts = new Set<string>();
 
   constructor(@inject(JobMasterOptions) private readonly opts: JobMasterOptions) {
     const jobGraph = opts.submission.jobGraph;
@@ -148,6 +154,11 @@ export class JobMaster implements JobMasterGateway {
       log: this.log,
       scheduler: opts.scheduler,
       slotRequestTimeoutMs: opts.configuration.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT),
+    });
+    this.heartbeats = new JobMasterHeartbeats(jobGraph.jobId, heartbeatSettingsOf(opts.configuration), opts.scheduler, opts.rpc, this.log, {
+      taskManagerLost: (tm, cause) => this.taskManagerLost(tm, cause),
+      reconcile: (tm, address, running) => this.reconcile(tm, address, running),
+      resourceManagerLost: (cause) => this.slotPool.failAllWaiting(new FlottError('RESOURCE_MANAGER_LOST', `The ResourceManager is gone: ${cause}`, { cause })),
     });
     this.checkpointing = new JobCheckpointing({
       jobGraph,
@@ -265,7 +276,57 @@ export class JobMaster implements JobMasterGateway {
   // ---- JobMasterGateway ----
 
   async offerSlots(taskExecutorId: string, taskExecutorAddress: string, offers: readonly SlotOffer[]): Promise<SlotOffer[]> {
-    return this.slotPool.offerSlots(taskExecutorId, taskExecutorAddress, offers);
+    const accepted = this.slotPool.offerSlots(taskExecutorId, taskExecutorAddress, offers);
+    if (accepted.length > 0 && !this.terminalResult) this.heartbeats.taskManagerUsed(taskExecutorId, taskExecutorAddress);
+    return accepted;
+  }
+
+  async heartbeatFromResourceManager(_resourceManagerId: string): Promise<void> {
+    this.heartbeats.fromResourceManager();
+  }
+
+  /** A TaskManager the job has slots on stopped answering heartbeats: its slots are lost, as when the ResourceManager reports it gone. */
+  private taskManagerLost(taskManagerId: string, cause: string): void {
+    this.log.warn({ taskManagerId, cause }, `TaskManager ${taskManagerId} is lost: ${cause}.`);
+    for (const slot of this.slotPool.allSlots()) {
+      if (slot.taskManagerId !== taskManagerId) continue;
+      void this.notifyAllocationFailure(slot.allocationId, serializeError(new TaskManagerLostError(taskManagerId, cause, slot.allocationId, this.jobId)));
+    }
+  }
+
+  /**
+   * A TaskManager's heartbeat listed the job's attempts it runs: one that is not a current attempt (a
+   * restart replaced it, or it ended here) is cancelled there; a current attempt that runs there by
+   * this JobMaster's account but is missing from two heartbeats in a row (one may cross its final
+   * state report) failed without a word, and fails now.
+   */
+  private reconcile(taskManagerId: string, taskExecutorAddress: string, running: readonly string[]): void {
+    if (this.terminalResult) return;
+    const listed = new Set(running);
+    for (const attemptId of running) {
+      const e = this.graph.findCurrentExecution(attemptId);
+      if (e && !e.isTerminal()) continue;
+      this.log.warn({ attemptId, taskManagerId }, `TaskManager ${taskManagerId} runs attempt ${attemptId}, which is not current; cancelling it.`);
+      this.opts.rpc.connect<TaskExecutorGateway>(taskExecutorAddress).cancelTask(attemptId).catch((err: unknown) => {
+        this.log.warn({ err, attemptId }, `Could not cancel stale attempt ${attemptId} on ${taskManagerId}.`);
+      });
+    }
+    const onTm = new Set(this.slotPool.allSlots().filter((s) => s.taskManagerId === taskManagerId).map((s) => s.allocationId));
+    for (const v of this.graph.getAllExecutionVertices()) {
+      const e = v.currentExecution;
+      const runsThere = e.assignedSlot && onTm.has(e.assignedSlot.allocationId) && (e.state === ExecutionState.RUNNING || e.state === ExecutionState.INITIALIZING);
+      if (!runsThere || listed.has(e.attemptId)) {
+        this.missingAttempts.delete(e.attemptId);
+        continue;
+      }
+      if (!this.missingAttempts.has(e.attemptId)) {
+        this.missingAttempts.add(e.attemptId);
+        continue;
+      }
+      this.missingAttempts.delete(e.attemptId);
+      const error = new FlottError('TASK_MISSING', `Attempt ${e.attemptId} of ${v.jobVertex.name} (${v.subtaskIndex + 1}/${v.jobVertex.parallelism}) is no longer running on TaskManager ${taskManagerId}`, { attemptId: e.attemptId, taskManagerId });
+      void this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(error) });
+    }
   }
 
   async updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean> {
@@ -404,6 +465,7 @@ export class JobMaster implements JobMasterGateway {
     const executions = vertices.map((v) => v.currentExecution);
     for (const e of executions) if (e.state === ExecutionState.CREATED) e.transitionState(ExecutionState.SCHEDULED);
     const keys = [...new Set(vertices.map((v) => this.sharingKey(v)))];
+    this.heartbeats.expectResourceManager();
     try {
       const overview = await this.rm.getOverview();
       const have = this.slotPool.allSlots().length;
@@ -591,6 +653,7 @@ export class JobMaster implements JobMasterGateway {
 
   private terminate(): void {
     this.terminalResult = this.makeResult();
+    this.heartbeats.close();
     const coordinatorsClosed = this.coordinators.close();
     this.cleanedUp = Promise.all([coordinatorsClosed, this.checkpointing.shutdown(this.graph.state)]).then(() => undefined);
     for (const slot of this.slotPool.releaseAll()) {

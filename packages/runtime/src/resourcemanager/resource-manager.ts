@@ -14,10 +14,11 @@ import type { RpcService } from '../rpc/rpc-service';
 import type { ResourceManagerDriver, WorkerResourceSpec } from '../spi/resource-manager-driver';
 import type { Scheduler } from '../time/clock';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
+import { HeartbeatManager, type HeartbeatSettings } from '../heartbeat/heartbeat-manager';
 import { SlotManager } from './slot-manager';
 import { WorkerTracker } from './worker-tracker';
 
-export { TaskManagerLostError } from './slot-manager';
+export { TaskManagerLostError } from '../errors';
 
 export interface ResourceManagerOptions {
   readonly rpc: RpcService;
@@ -33,6 +34,8 @@ export interface ResourceManagerOptions {
   readonly taskManagerTimeoutMs?: number;
   /** resourcemanager.start-worker.retry-interval: the wait before a worker that failed to start is asked for again. */
   readonly startWorkerRetryIntervalMs?: number;
+  /** heartbeat.* (Flink's defaults when not given): the ResourceManager asks TaskExecutors and JobMasters. */
+  readonly heartbeat?: HeartbeatSettings;
   /** Silent by default. */
   readonly logger?: Logger;
 }
@@ -41,6 +44,7 @@ export const ResourceManagerOptions = Symbol.for('flott.ResourceManagerOptions')
 
 const DEFAULT_TASK_MANAGER_TIMEOUT_MS = 30_000;
 const DEFAULT_START_WORKER_RETRY_INTERVAL_MS = 3_000;
+export const DEFAULT_HEARTBEAT_SETTINGS: HeartbeatSettings = { intervalMs: 10_000, timeoutMs: 50_000, rpcFailureThreshold: 2 };
 
 /**
  * The ResourceManager (Flink's): TaskExecutors register their slots; JobMasters declare how many
@@ -59,6 +63,10 @@ export class ResourceManager implements ResourceManagerGateway {
   private readonly jobMasters = new Map<string, string>();
   private readonly log: Logger;
   private closed = false;
+  /** TaskExecutors by resource id. */
+  private readonly taskManagerHeartbeats: HeartbeatManager;
+  /** JobMasters that declared slots, by job id. */
+  private readonly jobMasterHeartbeats: HeartbeatManager;
 
   constructor(@inject(ResourceManagerOptions) private readonly opts: ResourceManagerOptions) {
     this.address = opts.rpc.register('resourcemanager', this as ResourceManagerGateway);
@@ -79,6 +87,15 @@ export class ResourceManager implements ResourceManagerGateway {
       logger: this.log,
       allocator: this.workers ?? { canStartWorkers: false, slotsPerWorker: 1, requestWorkers: () => undefined, releaseWorker: () => undefined },
       onAllocationFailure: (jobMasterAddress, allocationId, cause) => this.notifyAllocationFailure(jobMasterAddress, allocationId, cause),
+    });
+    const heartbeat = opts.heartbeat ?? DEFAULT_HEARTBEAT_SETTINGS;
+    this.taskManagerHeartbeats = new HeartbeatManager(heartbeat, opts.scheduler, {
+      notifyHeartbeatTimeout: (resourceId) => void this.disconnectTaskExecutor(resourceId, `heartbeat of TaskManager timed out after ${heartbeat.timeoutMs} ms`),
+      notifyTargetUnreachable: (resourceId, cause) => void this.disconnectTaskExecutor(resourceId, `TaskManager unreachable: ${errorMessage(cause)}`),
+    });
+    this.jobMasterHeartbeats = new HeartbeatManager(heartbeat, opts.scheduler, {
+      notifyHeartbeatTimeout: (jobId) => this.disconnectJobMaster(jobId, `heartbeat of JobMaster timed out after ${heartbeat.timeoutMs} ms`),
+      notifyTargetUnreachable: (jobId, cause) => this.disconnectJobMaster(jobId, `JobMaster unreachable: ${errorMessage(cause)}`),
     });
   }
 
@@ -102,18 +119,29 @@ export class ResourceManager implements ResourceManagerGateway {
     );
     const gateway = this.opts.rpc.connect<TaskExecutorGateway>(registration.address);
     this.slotManager.registerTaskManager(registration.resourceId, registration.address, gateway, registration.slots, jobMasters, fromPendingWorker);
+    this.taskManagerHeartbeats.monitorTarget(registration.resourceId, () => gateway.heartbeatFromResourceManager(this.resourceManagerId).then(() => undefined));
     return { resourceManagerId: this.resourceManagerId };
   }
 
   async disconnectTaskExecutor(resourceId: string, cause: string): Promise<void> {
     this.log.warn({ resourceId, cause }, `TaskManager ${resourceId} disconnected: ${cause}.`);
+    this.taskManagerHeartbeats.unmonitorTarget(resourceId);
     this.slotManager.unregisterTaskManager(resourceId, cause);
   }
 
   async declareRequiredResources(jobMasterAddress: string, requirements: ResourceRequirements): Promise<void> {
     if (this.closed) throw new ResourceManagerClosedError();
-    if (requirements.numberOfRequiredSlots > 0) this.jobMasters.set(requirements.jobId, jobMasterAddress);
-    else this.jobMasters.delete(requirements.jobId);
+    const { jobId } = requirements;
+    if (requirements.numberOfRequiredSlots > 0) {
+      if (this.jobMasters.get(jobId) !== jobMasterAddress) {
+        const jm = this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress);
+        this.jobMasterHeartbeats.monitorTarget(jobId, () => jm.heartbeatFromResourceManager(this.resourceManagerId));
+      }
+      this.jobMasters.set(jobId, jobMasterAddress);
+    } else {
+      this.jobMasters.delete(jobId);
+      this.jobMasterHeartbeats.unmonitorTarget(jobId);
+    }
     this.log.debug({ ...requirements }, `Job ${requirements.jobId} declares ${requirements.numberOfRequiredSlots} required slot(s).`);
     this.slotManager.processResourceRequirements(requirements.jobId, jobMasterAddress, requirements.numberOfRequiredSlots);
   }
@@ -128,6 +156,8 @@ export class ResourceManager implements ResourceManagerGateway {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.taskManagerHeartbeats.close();
+    this.jobMasterHeartbeats.close();
     this.slotManager.close();
     const cause = serializeError(new ResourceManagerClosedError());
     for (const [jobId, address] of this.jobMasters) {
@@ -140,8 +170,17 @@ export class ResourceManager implements ResourceManagerGateway {
     this.opts.rpc.unregister(this.address);
   }
 
+  /** A JobMaster that stopped answering: what it declared is dropped (its TaskExecutors free its slots when they stop hearing from it). */
+  private disconnectJobMaster(jobId: string, cause: string): void {
+    this.log.warn({ jobId, cause }, `JobMaster of job ${jobId} disconnected: ${cause}.`);
+    const address = this.jobMasters.get(jobId);
+    this.jobMasters.delete(jobId);
+    if (address) this.slotManager.processResourceRequirements(jobId, address, 0);
+  }
+
   private onWorkerTerminated(resourceId: string, diagnostics: string): void {
     this.log.warn({ resourceId, diagnostics }, `Worker ${resourceId} terminated: ${diagnostics}.`);
+    this.taskManagerHeartbeats.unmonitorTarget(resourceId);
     this.slotManager.unregisterTaskManager(resourceId, `worker terminated: ${diagnostics}`);
   }
 
@@ -151,6 +190,10 @@ export class ResourceManager implements ResourceManagerGateway {
       this.log.warn({ err, allocationId, cause: cause.message }, `Could not tell JobMaster ${jobMasterAddress} that allocation ${allocationId} failed.`);
     });
   }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 export class ResourceManagerClosedError extends FlottError {

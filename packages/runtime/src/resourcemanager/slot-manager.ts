@@ -1,15 +1,8 @@
-import { FlottError } from '@flott/core';
+import { TaskManagerLostError } from '../errors';
 import type { ResourceOverview, SlotReportEntry, TaskExecutorGateway } from '../rpc/gateways';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { IdGenerator } from '../time/ids';
-
-/** The TaskManager holding a slot of the job left the cluster (its tasks are gone with it). */
-export class TaskManagerLostError extends FlottError {
-  constructor(resourceId: string, cause: string, allocationId: string, jobId: string | undefined) {
-    super('TASK_MANAGER_LOST', `TaskManager ${resourceId} disconnected (${cause}); slot ${allocationId} is lost`, { resourceId, cause, allocationId, jobId });
-  }
-}
 
 /**
  * Starts and stops workers for the SlotManager (Flink's ResourceAllocator): the ResourceManager's

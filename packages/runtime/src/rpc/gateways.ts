@@ -44,6 +44,8 @@ export interface JobMasterGateway {
   notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void>;
   /** The ResourceManager went away (shut down or lost leadership): slots the job still waits for will not come from it. */
   disconnectResourceManager(cause: SerializedError): Promise<void>;
+  /** The ResourceManager's heartbeat request (heartbeat.interval); answering it is the JobMaster's heartbeat. */
+  heartbeatFromResourceManager(resourceManagerId: string): Promise<void>;
   /** A task's snapshot for checkpoint `checkpointId` is written: its state handles per operator. */
   acknowledgeCheckpoint(ack: CheckpointAcknowledgement): Promise<void>;
   /** A task could not take part in checkpoint `checkpointId`; the coordinator aborts it. */
@@ -124,6 +126,13 @@ export interface TaskExecutorGateway {
   /** Drops result partitions of attempts that were restarted. */
   releasePartitions(jobId: string, partitionKeys: readonly string[]): Promise<void>;
   getBlobAddress(): Promise<string>;
+  /** The ResourceManager's heartbeat request; the answer (the TaskExecutor's heartbeat) reports its slots. */
+  heartbeatFromResourceManager(resourceManagerId: string): Promise<readonly SlotReportEntry[]>;
+  /**
+   * A JobMaster's heartbeat request for its job; the answer (the TaskExecutor's heartbeat) lists the
+   * attempts of the job that run here, so the JobMaster cancels stale ones and fails missing ones.
+   */
+  heartbeatFromJobManager(jobId: string): Promise<readonly string[]>;
   /**
    * Starts checkpoint `checkpointId` at a source task (the barrier flows from there, carrying `location`
    * and `alignedTimeoutMs`: < 0 aligned, 0 unaligned, > 0 aligned until that long after `timestamp`;

@@ -275,4 +275,47 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       ]);
     });
   });
+
+  describe('heartbeats (heartbeat.interval 10 s, heartbeat.timeout 50 s)', () => {
+    const advance = async (ms: number): Promise<void> => {
+      for (let left = ms; left > 0; left -= 1_000) {
+        clock.advance(Math.min(left, 1_000));
+        await settle();
+      }
+    };
+
+    it('answers the ResourceManager with its slots and a JobMaster with the attempts of its job that run here', async () => {
+      await allocate(0, 'alloc-a');
+      expect(await te.heartbeatFromResourceManager('rm')).toEqual([{ slotIndex: 0, allocationId: 'alloc-a', jobId: 'job-1' }, { slotIndex: 1 }]);
+      await te.submitTask(deployment('alloc-a', { attemptId: 'att-1' }));
+      expect(await te.heartbeatFromJobManager('job-1')).toEqual(['att-1']);
+      expect(await te.heartbeatFromJobManager('job-other')).toEqual([]);
+    });
+
+    it('registers at the ResourceManager again, with its allocations, when the ResourceManager stops asking', async () => {
+      await allocate(0, 'alloc-a');
+      for (let i = 0; i < 5; i++) {
+        await advance(10_000);
+        await te.heartbeatFromResourceManager('rm');
+        await te.heartbeatFromJobManager('job-1');
+      }
+      expect(rm.registrations).toHaveLength(1);
+      await advance(50_000);
+      expect(rm.registrations).toHaveLength(2);
+      expect(rm.registrations[1].slots).toEqual([{ slotIndex: 0, allocationId: 'alloc-a', jobId: 'job-1' }, { slotIndex: 1 }]);
+    });
+
+    it('frees the slots of a job whose JobMaster stops asking, cancelling its tasks', async () => {
+      await allocate(0, 'alloc-a');
+      await te.submitTask(deployment('alloc-a', { attemptId: 'att-1' }));
+      await advance(49_000);
+      await te.heartbeatFromJobManager('job-1');
+      await advance(49_000);
+      expect(rm.availableSlots).toEqual([]);
+      await advance(1_000);
+      expect(rm.availableSlots).toEqual([{ resourceId: 'tm-1', slotIndex: 0, allocationId: 'alloc-a' }]);
+      expect(slots.slot(0).postedOf('cancel')).toEqual([{ type: 'cancel', attemptId: 'att-1' }]);
+      expect(log.at('warn', 'The JobMaster of job job-1 sent no heartbeat request for 50000 ms')).toHaveLength(1);
+    });
+  });
 });

@@ -7,12 +7,14 @@ import { BlobOptions, NetworkOptions, TaskManagerOptions } from '../config/optio
 import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-logging';
-import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutionStateUpdate, TaskExecutorGateway } from '../rpc/gateways';
+import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway } from '../rpc/gateways';
+import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
 import type { RpcService } from '../rpc/rpc-service';
 import type { Cancellable, Scheduler } from '../time/clock';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 import type { FromSlot, SlotStats } from './slot-protocol';
+import { TaskExecutorHeartbeats } from './task-executor-heartbeats';
 import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlot, type TaskSlotFactory } from './slot-thread';
 
 export class PartitionNotFoundError extends FlottError {
@@ -76,6 +78,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   private closed = false;
   private readonly log: Logger;
   private readonly threadLogSink: ThreadLogSink;
+  private readonly heartbeats: TaskExecutorHeartbeats;
 
   constructor(@inject(TaskExecutorOptions) private readonly opts: TaskExecutorOptions) {
     this.address = opts.rpc.register(`taskmanager-${opts.resourceId}`, this as TaskExecutorGateway);
@@ -83,6 +86,12 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.threadLogSink = opts.threadLogSink ?? SILENT_THREAD_LOG_SINK;
     const dir = defaultBlobStorageDirectory(opts.configuration.get(BlobOptions.STORAGE_DIRECTORY));
     this.artifacts = new ArtifactCache(dir);
+    this.heartbeats = new TaskExecutorHeartbeats(heartbeatSettingsOf(opts.configuration), opts.scheduler, this.log, {
+      reconnectToResourceManager: () => this.registerAtResourceManager(),
+      releaseJob: (jobId, cause) => {
+        for (const s of this.slotStates) if (s.jobId === jobId && s.allocationId) void this.freeSlot(s.allocationId, cause);
+      },
+    });
   }
 
   get numberOfSlots(): number {
@@ -99,12 +108,31 @@ export class TaskExecutor implements TaskExecutorGateway {
     }
     await Promise.all(this.slots.map((s) => s.ready));
     this.log.info({ slots: n, slotHeapMb: this.slotHeap.limitMb }, `TaskExecutor ${this.opts.resourceId} started ${n} slot thread(s) of ${this.slotHeap.limitMb} MiB heap each.`);
+    await this.registerAtResourceManager();
+    this.heartbeats.registeredAtResourceManager();
+  }
+
+  /** Registers (again) at the ResourceManager with every slot and the allocation it holds. */
+  private async registerAtResourceManager(): Promise<void> {
     const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
-    await rm.registerTaskExecutor({
-      resourceId: this.opts.resourceId,
-      address: this.address,
-      slots: this.slots.map((s) => ({ slotIndex: s.slotIndex })),
+    await rm.registerTaskExecutor({ resourceId: this.opts.resourceId, address: this.address, slots: this.slotReport() });
+  }
+
+  private slotReport(): SlotReportEntry[] {
+    return this.slots.map((s, i) => {
+      const { allocationId, jobId } = this.slotStates[i] ?? {};
+      return allocationId ? { slotIndex: s.slotIndex, allocationId, jobId } : { slotIndex: s.slotIndex };
     });
+  }
+
+  async heartbeatFromResourceManager(_resourceManagerId: string): Promise<readonly SlotReportEntry[]> {
+    this.heartbeats.fromResourceManager();
+    return this.slotReport();
+  }
+
+  async heartbeatFromJobManager(jobId: string): Promise<readonly string[]> {
+    this.heartbeats.fromJobManager(jobId);
+    return [...this.attempts].filter(([, a]) => a.tdd.jobId === jobId).map(([id]) => id);
   }
 
   private startSlot(index: number): TaskSlot {
@@ -133,6 +161,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       throw new FlottError('SLOT_OCCUPIED', `Slot ${slotIndex} is allocated to ${state.allocationId}`, { slotIndex });
     }
     Object.assign(state, { allocationId, jobId, jobMasterAddress });
+    this.heartbeats.jobAllocated(jobId);
     this.log.info({ jobId, allocationId, slotIndex }, `Allocated slot ${slotIndex} (${allocationId}) for job ${jobId}; offering it to ${jobMasterAddress}.`);
     const jm = this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress);
     const accepted = await jm.offerSlots(this.opts.resourceId, this.address, [{ allocationId, slotIndex }]);
@@ -171,6 +200,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     if (state.jobId) slot.post({ type: 'release-job', jobId: state.jobId });
     for (const [key, loc] of this.partitionLocations) if (loc.slot === slot && loc.jobId === state.jobId) this.partitionLocations.delete(key);
     this.slotStates[index] = {};
+    if (state.jobId && !this.slotStates.some((s) => s.jobId === state.jobId)) this.heartbeats.jobReleased(state.jobId);
     if (!this.closed) {
       const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
       // The slot is free here either way; a ResourceManager that missed it learns the slot's state when this TaskExecutor re-registers.
@@ -225,6 +255,7 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.heartbeats.close();
     for (const list of this.parked.values()) for (const p of list) p.timer.cancel();
     this.parked.clear();
     await Promise.all(this.slots.map((s) => s.shutdown()));

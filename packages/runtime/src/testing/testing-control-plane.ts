@@ -62,10 +62,18 @@ export class TestingControlPlane {
     return te;
   }
 
-  /** Moves the clock on, firing the timers due on the way, then lets the work they started run. */
+  /**
+   * Moves the clock on, firing the timers due on the way, in steps of at most a second after each of
+   * which the work the timers started runs (so heartbeats are answered as they would be), then settles.
+   */
   async advance(ms: number): Promise<void> {
-    this.clock.advance(ms);
-    await settle();
+    let left = ms;
+    do {
+      const step = Math.min(left, 1_000);
+      this.clock.advance(step);
+      left -= step;
+      await settle();
+    } while (left > 0);
   }
 
   settle(): Promise<void> {

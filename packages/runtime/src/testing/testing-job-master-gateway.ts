@@ -73,6 +73,13 @@ export class TestingJobMasterGateway implements JobMasterGateway {
     this.allocationFailures.push({ allocationId, cause });
   }
 
+  /** Heartbeat requests from the ResourceManager, by its id. */
+  readonly heartbeatsFromResourceManager: string[] = [];
+
+  async heartbeatFromResourceManager(resourceManagerId: string): Promise<void> {
+    this.heartbeatsFromResourceManager.push(resourceManagerId);
+  }
+
   async disconnectResourceManager(cause: SerializedError): Promise<void> {
     this.resourceManagerDisconnects.push(cause);
   }

@@ -1,6 +1,6 @@
 import { FlottError, serializeError } from '@flott/core';
-import type { ExecutionState } from '../execution/execution-state';
-import type { JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway } from '../rpc/gateways';
+import { isTerminalExecutionState, type ExecutionState } from '../execution/execution-state';
+import type { JobMasterGateway, ResourceManagerGateway, SlotReportEntry, TaskExecutorGateway } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
@@ -47,6 +47,12 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   private readonly slots: Array<{ allocationId?: string; jobId?: string; jobMasterAddress?: string }>;
   private resourceManagerAddress?: string;
   private requestSlotHook?: (call: SlotRequestCall) => Promise<void>;
+  /** Heartbeat requests received: the ResourceManager's (by its id) and JobMasters' (by job id). */
+  readonly heartbeatsFromResourceManager: string[] = [];
+  readonly heartbeatsFromJobManager: string[] = [];
+  /** Deployed attempts not yet reported in a terminal state: what a heartbeat says runs here. */
+  private readonly running = new Set<string>();
+  private heartbeatAnswers: 'hang' | ((running: string[]) => string[]) | undefined;
   private submitTaskHook?: (tdd: TaskDeploymentDescriptor) => Promise<void>;
   private cancelTaskHook?: (attemptId: string) => Promise<void>;
 
@@ -104,6 +110,7 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   reportTaskState(attemptId: string, state: ExecutionState, error?: unknown): Promise<boolean> {
     const tdd = this.submittedTasks.find((t) => t.attemptId === attemptId);
     if (!tdd) throw new Error(`Assertion failed: attempt ${attemptId} was never deployed to ${this.resourceId}`);
+    if (isTerminalExecutionState(state)) this.running.delete(attemptId);
     return this.rpc.connect<JobMasterGateway>(tdd.jobMasterAddress).updateTaskExecutionState({
       jobId: tdd.jobId,
       attemptId,
@@ -129,8 +136,31 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
   }
 
+  async heartbeatFromResourceManager(resourceManagerId: string): Promise<readonly SlotReportEntry[]> {
+    this.heartbeatsFromResourceManager.push(resourceManagerId);
+    if (this.heartbeatAnswers === 'hang') return new Promise(() => undefined);
+    return this.slots.map((s, slotIndex) => ({ slotIndex, allocationId: s.allocationId, jobId: s.jobId }));
+  }
+
+  async heartbeatFromJobManager(jobId: string): Promise<readonly string[]> {
+    this.heartbeatsFromJobManager.push(jobId);
+    const running = this.submittedTasks.filter((t) => t.jobId === jobId && this.running.has(t.attemptId)).map((t) => t.attemptId);
+    if (this.heartbeatAnswers === 'hang') return new Promise(() => undefined);
+    return this.heartbeatAnswers ? this.heartbeatAnswers(running) : running;
+  }
+
+  /**
+   * Replaces the answers to heartbeat requests: 'hang' never answers (a hung process or a network that
+   * drops them); a function rewrites the attempts a JobMaster's heartbeat is told run here.
+   */
+  withHeartbeatAnswers(answers: 'hang' | ((running: string[]) => string[])): this {
+    this.heartbeatAnswers = answers;
+    return this;
+  }
+
   async submitTask(tdd: TaskDeploymentDescriptor): Promise<void> {
     this.submittedTasks.push(tdd);
+    this.running.add(tdd.attemptId);
     if (this.submitTaskHook) return this.submitTaskHook(tdd);
     if (!this.slots.some((s) => s.allocationId === tdd.allocationId)) {
       throw new FlottError('SLOT_NOT_ALLOCATED', `No slot with allocation ${tdd.allocationId} on ${this.resourceId}`, { allocationId: tdd.allocationId });
