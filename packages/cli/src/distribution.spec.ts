@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Configuration } from '@flott/core';
-import { checkImplementationChoices, CoreOptions, Dispatcher, IMPLEMENTATION_CHOICES, JobManagerOptions, JobNotFoundError, LocalRpcService, ManualClock, StateRecoveryOptions, type JobGraph } from '@flott/runtime';
+import { BlobStore, checkImplementationChoices, CoreOptions, Dispatcher, IMPLEMENTATION_CHOICES, JobManagerOptions, JobNotFoundError, LocalRpcService, ManualClock, StateRecoveryOptions, type JobGraph } from '@flott/runtime';
 import { SpiLoader } from '@flott/runtime/spi';
 import { createDistributionContainer, resolveConfiguration } from './distribution';
 
@@ -45,7 +48,9 @@ describe('a job submitted to the default distribution', () => {
   it('is refused when its own configuration names an implementation the distribution does not have', async () => {
     const configuration = new Configuration();
     const clock = new ManualClock();
+    const blobDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-distribution-'));
     const dispatcher = new Dispatcher({
+      blobStore: new BlobStore({ directory: blobDirectory, maxBytes: 1024, cleanupIntervalMs: 60_000, clock, scheduler: clock }),
       rpc: new LocalRpcService(1000, clock),
       clock,
       scheduler: clock,
@@ -61,6 +66,8 @@ describe('a job submitted to the default distribution', () => {
       dispatcher.submitJob({ jobGraph, artifact: { sha256, size: code.byteLength }, args: [], configuration: { 'jobmanager.scheduler': 'pipelined-region' } }),
     ).rejects.toThrow("Unknown scheduling strategy 'pipelined-region' for 'jobmanager.scheduler'. Known: eager");
     await expect(dispatcher.requestJobStatus(jobGraph.jobId)).rejects.toThrow(JobNotFoundError);
+    await dispatcher.close();
+    expect(fs.existsSync(blobDirectory)).toBe(false);
   });
 });
 

@@ -52,6 +52,9 @@ class TestingDispatcherGateway implements DispatcherGateway {
   async getBlob(sha256: string): Promise<Uint8Array> {
     return this.blobs.get(sha256)!;
   }
+  async getBlobServerAddress(): Promise<string | undefined> {
+    return undefined;
+  }
   async requestJobStatus(): Promise<JobStatus> {
     return JobStatus.RUNNING;
   }

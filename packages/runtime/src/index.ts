@@ -8,6 +8,12 @@
 export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';
 export { Dispatcher, DispatcherOptions, InvalidJobSubmissionError } from './dispatcher/dispatcher';
+export { BlobStore, BlobKeyError, BlobNotFoundError, BlobTooLargeError, BlobCorruptError, checkBlobKey } from './blob/blob-store';
+export type { BlobStoreOptions } from './blob/blob-store';
+export { BlobServer, BLOB_AUTH_HEADER } from './blob/blob-server';
+export type { BlobServerOptions } from './blob/blob-server';
+export { BlobClient, BlobTransferError } from './blob/blob-client';
+export type { BlobClientOptions } from './blob/blob-client';
 export { ResourceManager, ResourceManagerOptions } from './resourcemanager/resource-manager';
 export { JobMaster, JobMasterOptions, NotEnoughSlotsError } from './jobmaster/job-master';
 export { TaskExecutor, TaskExecutorOptions, PartitionNotFoundError } from './taskexecutor/task-executor';

@@ -380,6 +380,22 @@ export const BlobOptions = {
     defaultValue: 256 * 1024 * 1024, min: 1024,
     description: 'Largest job bundle the blob server accepts.',
   }),
+  SERVER_PORT: O.int('blob.server.port', {
+    defaultValue: 0, min: 0, max: 65535,
+    description: 'Port of the JobManager\'s blob server (HTTP), from which TaskManagers fetch job bundles; 0 picks a free one. The embedded local cluster hands bundles over in-process and starts none.',
+  }),
+  CLEANUP_INTERVAL: O.durationMs('blob.service.cleanup.interval', {
+    defaultValue: 3_600_000,
+    description: 'How long the blob server keeps an uploaded job bundle that no job uses (one a client uploaded and never submitted). A job\'s bundle is deleted when the job ends.',
+  }),
+  FETCH_NUM_CONCURRENT: O.int('blob.fetch.num-concurrent', {
+    defaultValue: 50, min: 1, max: 10_000,
+    description: 'Connections the blob server serves at once; more wait in the listen backlog.',
+  }),
+  CLIENT_SOCKET_TIMEOUT: O.durationMs('blob.client.socket.timeout', {
+    defaultValue: 300_000,
+    description: 'Longest a job bundle upload or download may take before it fails.',
+  }),
 };
 
 export const HeartbeatOptions = {

@@ -12,7 +12,12 @@ import { StateBackendFactory } from '../spi/state-backend';
 import { TestingControlPlane } from '../testing/testing-control-plane';
 import { TestingFailoverStrategyFactory } from '../testing/testing-failover-strategy';
 import { namedOnlyFactory } from '../testing/testing-named-factory';
-import { testingJobGraph, testingJobSubmission } from '../testing/testing-job-submission';
+import { testingJobGraph, testingJobSubmission, TESTING_BUNDLE, TESTING_BUNDLE_SHA256 } from '../testing/testing-job-submission';
+import { BlobStore } from '../blob/blob-store';
+import { useTemporaryDirectory } from '../testing/temporary-directory';
+import { TestingCheckpointHighAvailability } from '../testing/testing-checkpoint-services';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import { TestingRestartBackoffStrategyFactory } from '../testing/testing-restart-backoff-strategy';
 import { TestingSchedulingStrategyFactory } from '../testing/testing-scheduling-strategy';
 import type { TestingTaskExecutorGateway } from '../testing/testing-task-executor-gateway';
@@ -24,7 +29,10 @@ const JOB_A = `${'a'.repeat(31)}1`;
 const JOB_B = `${'b'.repeat(31)}2`;
 
 describe('Dispatcher', () => {
+  const dir = useTemporaryDirectory('flott-dispatcher-');
   let cp: TestingControlPlane;
+  let blobStore: BlobStore;
+  let ha: TestingCheckpointHighAvailability;
   let dispatcher: Dispatcher;
   let client: DispatcherGateway;
   let te: TestingTaskExecutorGateway;
@@ -47,7 +55,11 @@ describe('Dispatcher', () => {
         bind(HighAvailabilityServicesFactory).toConstantValue(namedOnlyFactory('none'));
       }),
     );
+    blobStore = new BlobStore({ directory: path.join(dir(), 'blobs'), maxBytes: 2048, cleanupIntervalMs: 3_600_000, clock: cp.clock, scheduler: cp.clock });
+    ha = new TestingCheckpointHighAvailability();
     dispatcher = new Dispatcher({
+      blobStore,
+      highAvailability: () => ha,
       rpc: cp.rpc,
       clock: cp.clock,
       scheduler: cp.clock,
@@ -71,7 +83,7 @@ describe('Dispatcher', () => {
   });
 
   const submit = async (submission: JobSubmission): Promise<string> => {
-    await client.putBlob(submission.artifact.sha256, new Uint8Array(16));
+    await client.putBlob(TESTING_BUNDLE_SHA256, TESTING_BUNDLE);
     const jobId = await client.submitJob(submission);
     await cp.settle();
     return jobId;
@@ -199,16 +211,40 @@ describe('Dispatcher', () => {
   });
 
   describe('blobs', () => {
-    it('stores bundles up to blob.server.max-size and names the missing ones', async () => {
-      await client.putBlob('small', new Uint8Array([1, 2, 3]));
-      expect(Array.from(await client.getBlob('small'))).toEqual([1, 2, 3]);
-      const tooLarge = client.putBlob('large', new Uint8Array(2049));
+    const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+    it('stores bundles up to blob.server.max-size, verified against their key, and names the missing ones', async () => {
+      const small = new Uint8Array([1, 2, 3]);
+      await client.putBlob(sha(small), small);
+      expect(Array.from(await client.getBlob(sha(small)))).toEqual([1, 2, 3]);
+      const large = new Uint8Array(2049);
+      const tooLarge = client.putBlob(sha(large), large);
       await expect(tooLarge).rejects.toBeInstanceOf(FlottError);
       await expect(tooLarge).rejects.toMatchObject({
         code: 'BLOB_TOO_LARGE',
-        message: 'Job bundle of 2049 bytes exceeds blob.server.max-size (2048 bytes)',
+        message: 'Job bundle of 2049 bytes or more exceeds blob.server.max-size (2048 bytes)',
       });
-      await expect(client.getBlob('large')).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND', message: 'No job bundle large on the blob server' });
+      await expect(client.getBlob(sha(large))).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND', message: `No job bundle ${sha(large)} on the blob server` });
+      await expect(client.putBlob(sha(large), small)).rejects.toMatchObject({ code: 'BLOB_CORRUPT' });
+      await expect(client.getBlob('../../etc/passwd')).rejects.toMatchObject({ code: 'BAD_BLOB_KEY' });
+    });
+
+    it('keeps a job\'s bundle and job graph while the job runs and drops both when it ends', async () => {
+      const jobId = await submit(testingJobSubmission(testingJobGraph({ jobId: JOB_A })));
+      expect(await ha.getJobGraphStore().getJobIds()).toEqual([JOB_A]);
+      expect(blobStore.has(TESTING_BUNDLE_SHA256)).toBe(true);
+      await client.cancelJob(jobId);
+      await cp.settle();
+      for (const id of attemptsOf(jobId)) await te.reportTaskState(id, E.CANCELED);
+      await cp.settle();
+      expect(await client.requestJobStatus(jobId)).toBe(JobStatus.CANCELED);
+      expect(blobStore.has(TESTING_BUNDLE_SHA256)).toBe(false);
+      expect(await ha.getJobGraphStore().getJobIds()).toEqual([]);
+    });
+
+    it('refuses a submission whose bundle was not uploaded, or whose key is not a SHA-256', async () => {
+      await expect(client.submitJob(testingJobSubmission())).rejects.toMatchObject({ code: 'INVALID_JOB_SUBMISSION', message: `The job's bundle ${TESTING_BUNDLE_SHA256} was not uploaded` });
+      await expect(client.submitJob(testingJobSubmission(undefined, { artifact: { sha256: '../x', size: 1 } }))).rejects.toMatchObject({ code: 'INVALID_JOB_SUBMISSION' });
     });
   });
 });

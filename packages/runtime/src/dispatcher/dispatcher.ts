@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { inject, injectable, type Container } from 'inversify';
 import { Configuration, FlottError, type Clock } from '@flott/core';
-import { BlobOptions } from '../config/options';
+import type { BlobStore } from '../blob/blob-store';
 import { JobNotFoundError } from '../errors';
 import { JobStatus, isGloballyTerminal } from '../execution/execution-state';
 import { JobMaster } from '../jobmaster/job-master';
@@ -41,8 +41,10 @@ export interface DispatcherOptions {
   readonly container: Container;
   /** Silent by default; each JobMaster gets a child bound to its jobId. */
   readonly logger?: Logger;
-  /** Completed-checkpoint stores and checkpoint id counters of the jobs; jobs that checkpoint need it. */
+  /** The job graph store (every submitted job), completed-checkpoint stores and checkpoint id counters of the jobs. */
   readonly highAvailability?: () => HighAvailabilityServices;
+  /** Where the job bundles are kept (the blob server's storage); a job retains its bundle while it runs. */
+  readonly blobStore: BlobStore;
 }
 /** The Dispatcher's collaborators, as the cluster's container resolves them (wiring/cluster-container.ts). */
 export const DispatcherOptions = Symbol.for('flott.DispatcherOptions');
@@ -62,7 +64,7 @@ interface JobEntry {
 export class Dispatcher implements DispatcherGateway {
   readonly address: string;
   private readonly jobs = new Map<string, JobEntry>();
-  private readonly blobs = new Map<string, Uint8Array>();
+  private blobServerAddress: string | undefined;
   private readonly log: Logger;
   private readonly random: Random;
   private readonly ids: IdGenerator;
@@ -75,17 +77,21 @@ export class Dispatcher implements DispatcherGateway {
   }
 
   async putBlob(sha256: string, data: Uint8Array): Promise<void> {
-    const max = this.opts.configuration.get(BlobOptions.MAX_BLOB_SIZE);
-    if (data.byteLength > max) {
-      throw new FlottError('BLOB_TOO_LARGE', `Job bundle of ${data.byteLength} bytes exceeds blob.server.max-size (${max} bytes)`, { size: data.byteLength, max });
-    }
-    this.blobs.set(sha256, data);
+    await this.opts.blobStore.put(sha256, data);
   }
 
   async getBlob(sha256: string): Promise<Uint8Array> {
-    const b = this.blobs.get(sha256);
-    if (!b) throw new FlottError('BLOB_NOT_FOUND', `No job bundle ${sha256} on the blob server`, { sha256 });
-    return b;
+    return this.opts.blobStore.read(sha256);
+  }
+
+  /** The blob server's HTTP address once the JobManager serves one (a process of its own); none in the embedded cluster. */
+  async getBlobServerAddress(): Promise<string | undefined> {
+    return this.blobServerAddress;
+  }
+
+  /** The JobManager started its blob server: TaskManagers fetch bundles from it. */
+  setBlobServerAddress(address: string): void {
+    this.blobServerAddress = address;
   }
 
   async submitJob(submission: JobSubmission): Promise<string> {
@@ -94,8 +100,8 @@ export class Dispatcher implements DispatcherGateway {
       throw new InvalidJobSubmissionError('The job graph has no vertices');
     }
     if (this.jobs.has(jobGraph.jobId)) throw new InvalidJobSubmissionError(`Job ${jobGraph.jobId} was already submitted`);
-    if (!this.blobs.has(submission.artifact.sha256)) {
-      throw new InvalidJobSubmissionError(`The job's bundle ${submission.artifact.sha256} was not uploaded`);
+    if (!/^[0-9a-f]{64}$/.test(String(submission.artifact?.sha256)) || !this.opts.blobStore.has(submission.artifact.sha256)) {
+      throw new InvalidJobSubmissionError(`The job's bundle ${String(submission.artifact?.sha256)} was not uploaded`);
     }
     // Per-job objects live in a child container (DESIGN.md §2): the job's configuration overrides the cluster's.
     this.log.info({ jobId: jobGraph.jobId }, `Received JobGraph submission '${jobGraph.jobName}' (${jobGraph.jobId}).`);
@@ -118,13 +124,25 @@ export class Dispatcher implements DispatcherGateway {
       onTerminal: (result) => {
         const entry = this.jobs.get(jobGraph.jobId);
         if (entry) entry.result = result;
+        this.jobEnded(jobGraph.jobId);
       },
     });
     checkImplementationChoices(jobContainer, config, 'cluster');
     const master = jobContainer.get(JobMaster);
+    // The HA services hold what a new leader would recover the job from (with `none`, in this process).
+    await this.opts.highAvailability?.().getJobGraphStore().putJobGraph(jobGraph);
+    this.opts.blobStore.retain(jobGraph.jobId, submission.artifact.sha256);
     this.jobs.set(jobGraph.jobId, { jobName: jobGraph.jobName, master });
     master.start();
     return jobGraph.jobId;
+  }
+
+  /** The job is globally terminal: nothing recovers it any more, and its bundle is no longer needed. */
+  private jobEnded(jobId: string): void {
+    this.opts.blobStore.releaseJob(jobId);
+    this.opts.highAvailability?.().getJobGraphStore().removeJobGraph(jobId).catch((err: unknown) => {
+      this.log.warn({ err, jobId }, `Could not remove job ${jobId} from the job graph store.`);
+    });
   }
 
   private entry(jobId: string): JobEntry {
@@ -176,5 +194,6 @@ export class Dispatcher implements DispatcherGateway {
     // Ended jobs finish their clean-up (checkpoint files they do not retain) before the Dispatcher goes.
     await Promise.all([...this.jobs.values()].map((e) => e.master.whenCleanedUp()));
     this.opts.rpc.unregister(this.address);
+    this.opts.blobStore.close();
   }
 }

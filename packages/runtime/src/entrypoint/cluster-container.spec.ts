@@ -17,7 +17,8 @@ import { TaskExecutor } from '../taskexecutor/task-executor';
 import { settle } from '../testing/settle';
 import { TestingFailoverStrategyFactory } from '../testing/testing-failover-strategy';
 import { namedOnlyFactory } from '../testing/testing-named-factory';
-import { testingJobGraph, testingJobSubmission } from '../testing/testing-job-submission';
+import { TestingCheckpointHighAvailability } from '../testing/testing-checkpoint-services';
+import { testingJobGraph, testingJobSubmission, TESTING_BUNDLE, TESTING_BUNDLE_SHA256 } from '../testing/testing-job-submission';
 import { TestingRestartBackoffStrategyFactory } from '../testing/testing-restart-backoff-strategy';
 import { TestingSchedulingStrategyFactory } from '../testing/testing-scheduling-strategy';
 import { TestingTaskExecutorGateway } from '../testing/testing-task-executor-gateway';
@@ -46,7 +47,8 @@ describe('the cluster container', () => {
         bind(RestartBackoffStrategyFactory).toConstantValue(jobRestarts);
         bind(StateBackendFactory).toConstantValue(namedOnlyFactory('hashmap'));
         bind(CheckpointStorageFactory).toConstantValue(namedOnlyFactory('jobmanager'));
-        bind(HighAvailabilityServicesFactory).toConstantValue(namedOnlyFactory('none'));
+        // The Dispatcher puts every submitted job graph into the HA services' job graph store.
+        bind(HighAvailabilityServicesFactory).toConstantValue({ name: 'none', create: () => new TestingCheckpointHighAvailability() });
       }),
     );
     clock = new ManualClock(1_000);
@@ -101,7 +103,7 @@ describe('the cluster container', () => {
     const dispatcher = rpc.connect<DispatcherGateway>(cluster.get(Dispatcher).address);
     const te = new TestingTaskExecutorGateway({ rpc, resourceId: 'tm-1', numberOfSlots: 8 });
     await te.registerAt(rm.address);
-    await dispatcher.putBlob('ab'.repeat(32), new Uint8Array(4));
+    await dispatcher.putBlob(TESTING_BUNDLE_SHA256, TESTING_BUNDLE);
 
     // The same seed, drawn in the same order, predicts the allocation ids the jobs' slot pools ask for.
     const replay = new RandomIdGenerator(new SeededRandom(SEED));

@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import { Clock, Configuration } from '@flott/core';
-import { JobManagerOptions, RpcOptions, TaskManagerOptions } from '../config/options';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BlobStore } from '../blob/blob-store';
+import { defaultBlobStorageDirectory } from '../client/job-artifact';
+import { BlobOptions, JobManagerOptions, RpcOptions, TaskManagerOptions } from '../config/options';
 import { Dispatcher, DispatcherOptions } from '../dispatcher/dispatcher';
 import { ResourceManagerAddress } from '../jobmaster/job-container';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
@@ -77,6 +81,13 @@ function resourceManagerDriverOf(container: Container, config: Configuration): R
   };
 }
 
+/** A fresh folder for the JobManager's blob store under blob.storage.directory (Flink's blobStore-<random>). */
+function blobStoreDirectory(config: Configuration): string {
+  const root = defaultBlobStorageDirectory(config.get(BlobOptions.STORAGE_DIRECTORY));
+  fs.mkdirSync(root, { recursive: true });
+  return fs.mkdtempSync(path.join(root, 'blobStore-'));
+}
+
 /** The JobManager's roles: the ResourceManager and the Dispatcher, which makes each job's container a child of `cluster`. */
 export function bindJobManagerRoles(cluster: Container): void {
   cluster
@@ -103,8 +114,15 @@ export function bindJobManagerRoles(cluster: Container): void {
       (rpc: RpcService, clock: Clock, scheduler: Scheduler, random: Random, ids: IdGenerator, configuration: Configuration,
         resourceManagerAddress: string, logger: Logger): DispatcherOptions => ({
         rpc, clock, scheduler, random, ids, configuration, resourceManagerAddress, logger, container: cluster,
-        // Resolved when a job that checkpoints asks: the cluster's one instance (a singleton binding).
+        // Resolved at the first submission: the cluster's one instance (a singleton binding).
         highAvailability: () => cluster.get<HighAvailabilityServices>(HighAvailabilityServices),
+        blobStore: new BlobStore({
+          directory: blobStoreDirectory(configuration),
+          maxBytes: configuration.get(BlobOptions.MAX_BLOB_SIZE),
+          cleanupIntervalMs: configuration.get(BlobOptions.CLEANUP_INTERVAL),
+          clock,
+          scheduler,
+        }),
       }),
       [RpcService, Clock, Scheduler, Random, IdGenerator, Configuration, ResourceManagerAddress, Logger],
     )

@@ -222,6 +222,8 @@ export interface DispatcherGateway {
   /** Upload of a job's bundle (bounded by blob.server.max-size). */
   putBlob(sha256: string, data: Uint8Array): Promise<void>;
   getBlob(sha256: string): Promise<Uint8Array>;
+  /** The blob server's HTTP address (`http://host:port`) where TaskManagers fetch bundles; undefined when bundles come through getBlob (the embedded cluster). */
+  getBlobServerAddress(): Promise<string | undefined>;
   requestJobStatus(jobId: string): Promise<JobStatus>;
   requestJobResult(jobId: string): Promise<JobResultInfo>;
   requestJobDetails(jobId: string): Promise<JobDetailsInfo>;

@@ -15,6 +15,8 @@ import { TestingTaskSlots } from '../testing/testing-task-slot';
 import { ManualClock } from '../time/clock';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { TaskExecutor } from './task-executor';
+import { BlobServer } from '../blob/blob-server';
+import { BlobStore } from '../blob/blob-store';
 
 const PARTITION_REQUEST_TIMEOUT_MS = 5_000;
 const BUNDLE = new TextEncoder().encode('export default 1;\n');
@@ -26,6 +28,8 @@ describe('TaskExecutor (in-process, testing slots)', () => {
   let rm: TestingResourceManagerGateway;
   let jm: TestingJobMasterGateway;
   let blobFetches: string[];
+  /** Where the fake Dispatcher says its blob server is (none: bundles come through getBlob). */
+  let blobServerAddress: string | undefined;
   let slots: TestingTaskSlots;
   let blobDir: string;
   let te: TaskExecutor;
@@ -39,11 +43,13 @@ describe('TaskExecutor (in-process, testing slots)', () => {
     const rmAddress = rpc.register('resourcemanager', rm);
     jm = new TestingJobMasterGateway(rpc, 'job-1');
     blobFetches = [];
+    blobServerAddress = undefined;
     const dispatcherAddress = rpc.register('dispatcher', {
       getBlob: async (sha256: string) => {
         blobFetches.push(sha256);
         return sha256 === BUNDLE_SHA ? BUNDLE : new Uint8Array([1, 2, 3]);
       },
+      getBlobServerAddress: async () => blobServerAddress,
     } as Partial<DispatcherGateway>);
     slots = new TestingTaskSlots();
     blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-te-spec-'));
@@ -187,6 +193,26 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       const sha = 'ef'.repeat(32);
       await expect(te.submitTask(deployment('alloc-a', { artifactSha256: sha }))).rejects.toMatchObject({ code: 'BLOB_CORRUPT', data: { sha256: sha } });
       expect(slots.slot(0).posted).toEqual([]);
+    });
+
+    it('fetches the bundle from the JobManager\'s blob server over HTTP when there is one, verified on arrival', async () => {
+      const store = new BlobStore({ directory: path.join(blobDir, 'server'), maxBytes: 1 << 20, cleanupIntervalMs: 60_000, clock, scheduler: clock });
+      const server = new BlobServer({ store, host: '127.0.0.1', port: 0, maxConnections: 4, requestTimeoutMs: 10_000 });
+      blobServerAddress = await server.start();
+      try {
+        await store.put(BUNDLE_SHA, BUNDLE);
+        await allocate(0, 'alloc-a');
+        await te.submitTask(deployment('alloc-a'));
+        expect(blobFetches).toEqual([]);
+        const [deploy] = slots.slot(0).postedOf('deploy');
+        expect(fs.readFileSync(deploy.artifactPath)).toEqual(Buffer.from(BUNDLE));
+        // A bundle the server does not have fails the deployment with the server's reason.
+        const missing = 'cd'.repeat(32);
+        await expect(te.submitTask(deployment('alloc-a', { attemptId: 'attempt-2', artifactSha256: missing }))).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
+      } finally {
+        await server.close();
+        store.close();
+      }
     });
 
     it('cancels the tasks of a freed slot, drops the job there and tells the ResourceManager', async () => {

@@ -3,6 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { inject, injectable } from 'inversify';
 import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifact';
+import { BlobClient } from '../blob/blob-client';
 import { BlobOptions, NetworkOptions, TaskManagerOptions } from '../config/options';
 import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
@@ -53,6 +54,8 @@ export interface TaskExecutorOptions {
   readonly logger?: Logger;
   /** Where the slot threads' log lines go and at what level they log; nowhere by default. */
   readonly threadLogSink?: ThreadLogSink;
+  /** The cluster's internal secret, which signs blob server requests when internal traffic is authenticated. */
+  readonly blobSecret?: string;
 }
 /** The TaskExecutor's collaborators, as the cluster's container resolves them (wiring/cluster-container.ts). */
 export const TaskExecutorOptions = Symbol.for('flott.TaskExecutorOptions');
@@ -173,16 +176,31 @@ export class TaskExecutor implements TaskExecutorGateway {
     if (index < 0) throw new FlottError('SLOT_NOT_ALLOCATED', `No slot with allocation ${tdd.allocationId} on ${this.opts.resourceId}`, { allocationId: tdd.allocationId });
     const slot = this.slots[index];
     if (!slot.alive) throw new FlottError('SLOT_DEAD', `Slot ${index} of ${this.opts.resourceId} has died`, { slotIndex: index });
-    if (!this.artifacts.has(tdd.artifactSha256)) {
-      const dispatcher = this.opts.rpc.connect<DispatcherGateway>(this.opts.dispatcherAddress);
-      this.artifacts.put(tdd.artifactSha256, await dispatcher.getBlob(tdd.artifactSha256));
-    }
+    if (!this.artifacts.has(tdd.artifactSha256)) this.artifacts.put(tdd.artifactSha256, await this.fetchBundle(tdd.artifactSha256));
     this.attempts.set(tdd.attemptId, { slot, tdd, state: ExecutionState.DEPLOYING });
     this.log.info(
       { ...taskLogFields(tdd), slotIndex: index },
       `Received task ${taskNameWithSubtaskAndAttempt(tdd)} (${tdd.attemptId}) for slot ${index}.`,
     );
     slot.post({ type: 'deploy', tdd, artifactPath: this.artifacts.pathOf(tdd.artifactSha256) });
+  }
+
+  /**
+   * The job's bundle from the JobManager's blob server over HTTP (verified on arrival), or through the
+   * Dispatcher's gateway when the JobManager serves none (the embedded cluster).
+   */
+  private async fetchBundle(sha256: string): Promise<Uint8Array> {
+    const dispatcher = this.opts.rpc.connect<DispatcherGateway>(this.opts.dispatcherAddress);
+    const address = await dispatcher.getBlobServerAddress();
+    if (address === undefined) return dispatcher.getBlob(sha256);
+    const config = this.opts.configuration;
+    const client = new BlobClient({
+      address,
+      secret: this.opts.blobSecret,
+      maxBytes: config.get(BlobOptions.MAX_BLOB_SIZE),
+      timeoutMs: config.get(BlobOptions.CLIENT_SOCKET_TIMEOUT),
+    });
+    return client.download(sha256);
   }
 
   async cancelTask(attemptId: string): Promise<void> {

@@ -42,7 +42,7 @@ export { TestingControlPlane } from './testing-control-plane';
 export type { TestingControlPlaneOptions } from './testing-control-plane';
 export { TestingJobMasterRun } from './testing-job-master';
 export type { TestingJobMasterOptions } from './testing-job-master';
-export { testingJobGraph, testingJobSubmission } from './testing-job-submission';
+export { testingJobGraph, testingJobSubmission, TESTING_BUNDLE, TESTING_BUNDLE_SHA256 } from './testing-job-submission';
 export type { TestingJobGraphOptions } from './testing-job-submission';
 export { TestingSchedulingStrategy, TestingSchedulingStrategyFactory } from './testing-scheduling-strategy';
 export { TestingFailoverStrategy, TestingFailoverStrategyFactory } from './testing-failover-strategy';

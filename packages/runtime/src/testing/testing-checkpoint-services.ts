@@ -1,3 +1,4 @@
+import type { JobGraph } from '../deployment/job-graph';
 import { CheckpointDataNotFoundError } from '../errors';
 import type { StreamStateHandle } from '../snapshot/snapshot-data';
 import type { CheckpointLocation, CheckpointStorageAccess, StateBytes } from '../spi/checkpoint-storage';
@@ -111,12 +112,30 @@ export class TestingCompletedCheckpointStore implements CompletedCheckpointStore
   }
 }
 
+/** The job graphs a Dispatcher put, in memory. */
+export class TestingJobGraphStore implements JobGraphStore {
+  readonly graphs = new Map<string, JobGraph>();
+  async putJobGraph(jobGraph: JobGraph): Promise<void> {
+    this.graphs.set(jobGraph.jobId, jobGraph);
+  }
+  async recoverJobGraph(jobId: string): Promise<JobGraph | undefined> {
+    return this.graphs.get(jobId);
+  }
+  async removeJobGraph(jobId: string): Promise<void> {
+    this.graphs.delete(jobId);
+  }
+  async getJobIds(): Promise<string[]> {
+    return [...this.graphs.keys()];
+  }
+}
+
 /**
- * High-availability services that serve only a job's completed-checkpoint store and id counter (one
- * TestingCompletedCheckpointStore), for JobMaster tests; leader election and job graph storage are
- * not part of such tests and fail loudly when used.
+ * High-availability services that serve a job's completed-checkpoint store and id counter (one
+ * TestingCompletedCheckpointStore) and an in-memory job graph store, for JobMaster and Dispatcher
+ * tests; leader election is not part of such tests and fails loudly when used.
  */
 export class TestingCheckpointHighAvailability implements HighAvailabilityServices {
+  readonly jobGraphs = new TestingJobGraphStore();
   constructor(readonly store: TestingCompletedCheckpointStore = new TestingCompletedCheckpointStore()) {}
 
   createCompletedCheckpointStore(): CompletedCheckpointStore {
@@ -136,7 +155,7 @@ export class TestingCheckpointHighAvailability implements HighAvailabilityServic
   }
 
   getJobGraphStore(): JobGraphStore {
-    return notUsed('the job graph store');
+    return this.jobGraphs;
   }
 
   async cleanupJobData(): Promise<void> {}

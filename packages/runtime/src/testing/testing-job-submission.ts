@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createJobGraph } from '../graph/job-graph-generator';
 import type { JobGraph } from '../deployment/job-graph';
 import { StreamGraph } from '../graph/stream-graph';
@@ -37,7 +38,11 @@ export function testingJobGraph(options: TestingJobGraphOptions = {}): JobGraph 
   return createJobGraph(graph, { jobId: options.jobId ?? `${'0'.repeat(31)}1` });
 }
 
-/** A submission of `jobGraph` with a made-up bundle reference, no arguments and no job configuration. */
+/** The bundle a testing submission refers to: never run (the testing TaskExecutors do not load it), but real bytes with a real hash. */
+export const TESTING_BUNDLE = new TextEncoder().encode('export default "testing bundle";\n');
+export const TESTING_BUNDLE_SHA256 = createHash('sha256').update(TESTING_BUNDLE).digest('hex');
+
+/** A submission of `jobGraph` referring to TESTING_BUNDLE, with no arguments and no job configuration. */
 export function testingJobSubmission(jobGraph: JobGraph = testingJobGraph(), overrides: Partial<Omit<JobSubmission, 'jobGraph'>> = {}): JobSubmission {
-  return { jobGraph, artifact: { sha256: 'ab'.repeat(32), size: 0 }, args: [], configuration: {}, ...overrides };
+  return { jobGraph, artifact: { sha256: TESTING_BUNDLE_SHA256, size: TESTING_BUNDLE.byteLength }, args: [], configuration: {}, ...overrides };
 }
