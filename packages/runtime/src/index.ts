@@ -11,7 +11,11 @@ export { Dispatcher, DispatcherOptions, InvalidJobSubmissionError } from './disp
 export { ResourceManager, ResourceManagerOptions } from './resourcemanager/resource-manager';
 export { JobMaster, JobMasterOptions, NotEnoughSlotsError } from './jobmaster/job-master';
 export { TaskExecutor, TaskExecutorOptions, PartitionNotFoundError } from './taskexecutor/task-executor';
-export { LocalRpcService, RpcService, RpcTimeoutError, RpcEndpointNotFoundError } from './rpc/rpc-service';
+export {
+  LocalRpcService, LocalRpcNetwork, RpcService, RpcTimeoutError, RpcEndpointNotFoundError, RpcNoSuchMethodError, RpcConnectionError,
+  RpcAuthenticationError, RpcFrameTooLargeError, RpcOutboundQueueFullError, FencingTokenMismatchError, UnknownFencingTokenError,
+  type RpcRegisterOptions, type RpcConnectOptions,
+} from './rpc/rpc-service';
 export { JobSubmission } from './rpc/gateways';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway,
   JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
