@@ -51,7 +51,7 @@ export { IdGenerator, SystemIdGenerator, RandomIdGenerator } from './time/ids';
 
 // --- configuration: the options, loading flott-conf.yaml and -D, the generated table ---
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
-  HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, CheckpointingOptions, StateRecoveryOptions, WebOptions, LogOptions,
+  HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, RpcSecurityOptions, CheckpointingOptions, StateRecoveryOptions, WebOptions, LogOptions,
   ConnectorOptions, S3Options, ALL_OPTION_GROUPS } from './config/options';
 export { OptionRegistry, loadConfiguration, parseDynamicProperties, CONFIG_DIR_ENV, CONFIG_FILE_NAMES, parseConfigYaml,
   generateConfigurationDocs, formatDefault, editDistance, suggestKeys } from './config/index';
