@@ -68,7 +68,7 @@ export class TcpConnection {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e: NodeJS.ErrnoException) => this.close(this.describe(e)));
-    socket.on('close', () => this.close(new RpcConnectionError(opts.peer, 'the connection was closed')));
+    socket.on('close', () => this.close(this.closedByPeer()));
     this.handshakeTimer = opts.scheduler.schedule(opts.handshakeTimeoutMs, () =>
       this.refuseOrClose(`not connected and authenticated within ${opts.handshakeTimeoutMs} ms (rpc.connect-timeout)`),
     );
@@ -228,6 +228,7 @@ export class TcpConnection {
       this.close(new RpcAuthenticationError(this.opts.peer, reason), true);
       return;
     }
+    this.opts.logger.warn({ remote: this.opts.peer, reason }, `Closed the RPC connection with ${this.opts.peer}: ${reason}`);
     this.close(new RpcConnectionError(this.opts.peer, reason, { cause }));
   }
 
@@ -258,6 +259,18 @@ export class TcpConnection {
         // The outbound queue is full: the caller's ask timeout ends its wait.
       }
     }
+  }
+
+  /**
+   * Why the peer closed. A TLS server that refuses this client's certificate may just close (with
+   * TLS 1.3 the client's side of the TLS handshake is already done): before the server's hello, a
+   * client takes that as the refusal it almost always is.
+   */
+  private closedByPeer(): Error {
+    if (this.state === 'handshake' && this.opts.tls && this.opts.role === 'client' && !this.serverNonce) {
+      return new RpcAuthenticationError(this.opts.peer, 'TLS: the server closed the connection before the handshake; it did not accept this certificate (security.ssl.internal.cert)');
+    }
+    return new RpcConnectionError(this.opts.peer, 'the connection was closed');
   }
 
   /** A socket error as the caller should see it: a refused certificate during the handshake is an authentication failure. */

@@ -38,7 +38,9 @@ async function tlsMaterial(config: Configuration): Promise<TcpTlsMaterial> {
   if (missing.length > 0) {
     throw new ConfigurationError(`security.ssl.internal.enabled is true, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`, { missing });
   }
-  const [key, cert, trustCertificate] = await Promise.all(files.map((o) => readPem(config, o)));
+  const key = await readPem(config, RpcSecurityOptions.SSL_INTERNAL_KEY);
+  const cert = await readPem(config, RpcSecurityOptions.SSL_INTERNAL_CERT);
+  const trustCertificate = await readPem(config, RpcSecurityOptions.SSL_INTERNAL_TRUST_CERTIFICATE);
   return { key, cert, trustCertificate, verifyHostname: config.get(RpcSecurityOptions.SSL_VERIFY_HOSTNAME) };
 }
 

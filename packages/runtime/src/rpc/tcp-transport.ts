@@ -5,6 +5,7 @@ import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { SystemScheduler, type Cancellable, type Scheduler } from '../time/clock';
 import { RpcConnectionError } from './rpc-errors';
 import type { RpcReply, RpcRequest, RpcRequestHandler, RpcTransport } from './rpc-transport';
+import { FrameEncoder } from './frame-codec';
 import { TcpConnection } from './tcp-connection';
 import { TransportRpcService } from './transport-rpc-service';
 
@@ -12,8 +13,9 @@ const SCHEME = 'flott.tcp://';
 
 /** PEM material for mutual TLS (security.ssl.internal.*): this process's key and certificate, and the certificate(s) it trusts. */
 export interface TcpTlsMaterial {
-  readonly key: string | Buffer;
-  readonly cert: string | Buffer;
+  /** Absent (with `cert`) only in tests of a client without certificate, which every server refuses. */
+  readonly key?: string | Buffer;
+  readonly cert?: string | Buffer;
   readonly trustCertificate: string | Buffer;
   /** security.ssl.verify-hostname: the server's certificate must name the host connected to. */
   readonly verifyHostname: boolean;
@@ -78,15 +80,27 @@ class TcpTransport implements RpcTransport {
     return this.boundPort;
   }
 
+  get connectionCounts(): { inbound: number; outbound: number } {
+    return { inbound: this.inbound.size, outbound: [...this.outbound.values()].filter((c) => !c.isClosed).length };
+  }
+
   async listen(): Promise<void> {
     const { tls: material } = this.opts;
     const accept = (socket: net.Socket): void => {
+      const refusal = material ? certificateRefusal(socket as tls.TLSSocket) : undefined;
+      if (refusal) {
+        const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+        this.logger.warn({ remote, reason: refusal }, `Refused an RPC connection from ${remote}: ${refusal}`);
+        socket.end(new FrameEncoder().encode({ t: 'refused', reason: refusal }, REFUSAL_MAX_BYTES).frame);
+        return;
+      }
       const connection = this.connection(socket, 'server', `${socket.remoteAddress}:${socket.remotePort}`);
       this.inbound.add(connection);
       connection.onClose(() => this.inbound.delete(connection));
     };
     const server = material
-      ? tls.createServer({ key: material.key, cert: material.cert, ca: material.trustCertificate, requestCert: true, rejectUnauthorized: true }, accept)
+      ? // The client certificate is checked in `accept`, before any byte is read, so the refusal can be logged and told with its reason.
+        tls.createServer({ key: material.key, cert: material.cert, ca: material.trustCertificate, requestCert: true, rejectUnauthorized: false }, accept)
       : net.createServer(accept);
     if (material) {
       server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
@@ -182,7 +196,17 @@ class TcpTransport implements RpcTransport {
   }
 }
 
-/** Why the server's TLS layer refused a client, in words an operator can act on. */
+const REFUSAL_MAX_BYTES = 1024;
+
+/** Why a TLS client's certificate is not accepted (undefined: it is). */
+function certificateRefusal(socket: tls.TLSSocket): string | undefined {
+  if (socket.authorized) return undefined;
+  const peerCertificate = socket.getPeerCertificate();
+  if (!peerCertificate || Object.keys(peerCertificate).length === 0) return 'no client certificate (security.ssl.internal.cert)';
+  return `untrusted client certificate (${String(socket.authorizationError)}; subject ${peerCertificate.subject?.CN ?? '?'})`;
+}
+
+/** Why the server's TLS layer failed a handshake, in words an operator can act on. */
 function describeTlsRefusal(e: NodeJS.ErrnoException): string {
   const code = e.code ?? '';
   if (/PEER_DID_NOT_RETURN_A_CERTIFICATE|CERTIFICATE_REQUIRED/.test(code) || /did not return a certificate/i.test(e.message)) {
@@ -219,5 +243,10 @@ export class TcpRpcService extends TransportRpcService {
   /** The port listened on (the chosen one when started with port 0). */
   get port(): number {
     return (this.transport as TcpTransport).port;
+  }
+
+  /** Open connections: accepted from peers, and made to peers (one per peer). For tests and metrics. */
+  get connectionCounts(): { inbound: number; outbound: number } {
+    return (this.transport as TcpTransport).connectionCounts;
   }
 }
