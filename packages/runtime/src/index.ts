@@ -16,6 +16,8 @@ export {
   RpcAuthenticationError, RpcFrameTooLargeError, RpcOutboundQueueFullError, FencingTokenMismatchError, UnknownFencingTokenError,
   type RpcRegisterOptions, type RpcConnectOptions,
 } from './rpc/rpc-service';
+export { TcpRpcService, type TcpRpcServiceOptions, type TcpTlsMaterial } from './rpc/tcp-transport';
+export { startTcpRpcService, tcpRpcServiceOptions, type TcpRpcEndpointSettings } from './rpc/tcp-rpc-configuration';
 export { JobSubmission } from './rpc/gateways';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway,
   JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';

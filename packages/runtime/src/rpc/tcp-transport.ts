@@ -91,7 +91,9 @@ class TcpTransport implements RpcTransport {
       if (refusal) {
         const remote = `${socket.remoteAddress}:${socket.remotePort}`;
         this.logger.warn({ remote, reason: refusal }, `Refused an RPC connection from ${remote}: ${refusal}`);
-        socket.end(new FrameEncoder().encode({ t: 'refused', reason: refusal }, REFUSAL_MAX_BYTES).frame);
+        const { frame } = new FrameEncoder().encode({ t: 'refused', reason: refusal }, REFUSAL_MAX_BYTES);
+        if (frame) socket.end(frame);
+        else socket.destroy();
         return;
       }
       const connection = this.connection(socket, 'server', `${socket.remoteAddress}:${socket.remotePort}`);
