@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { secureRandomBytes } from '../time/secure-random';
 
 // The shared-secret challenge-response of docs/rpc.md ("Handshake"): each side proves it knows
 // `security.internal.secret` by an HMAC-SHA256 over both nonces, so the secret never crosses the
@@ -7,12 +8,9 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const PROTOCOL_VERSION = 1;
 export const NONCE_BYTES = 32;
 
-/**
- * A fresh nonce. From the OS's cryptographic generator, not the injected Random: a seeded,
- * reproducible nonce would let a recorded handshake be replayed.
- */
+/** A fresh nonce, from the cryptographic generator (see secureRandomBytes for why not the injected Random). */
 export function newNonce(): Uint8Array {
-  return new Uint8Array(randomBytes(NONCE_BYTES));
+  return secureRandomBytes(NONCE_BYTES);
 }
 
 /** The proof `role` sends: HMAC(secret, role | server nonce | client nonce). */
