@@ -17,7 +17,8 @@ function frameOf(message: WireMessage, max = MAX): Buffer {
 /** What a request carrying `payload` decodes to on the other side. */
 function roundTrip(payload: unknown): unknown {
   const [decoded] = new FrameDecoder(MAX).push(frameOf({ t: 'req', id: 1, ep: 'e', m: 'm', a: [payload] }));
-  return (decoded as { a: unknown[] }).a[0];
+  if (decoded.t !== 'req') throw new Error(`decoded a '${decoded.t}' message`);
+  return decoded.a[0];
 }
 
 function deploymentWithRestore(): TaskDeploymentDescriptor {
@@ -25,7 +26,7 @@ function deploymentWithRestore(): TaskDeploymentDescriptor {
   const graph = new ExecutionGraph(jobGraph, { clock: new ManualClock() });
   const vertex = graph.getAllExecutionVertices()[1];
   const tdd = createDeploymentDescriptor(graph, vertex, testingJobSubmission(jobGraph), 'slot-1', 'flott.tcp://jm:6123/jobmaster-1');
-  const operatorId = tdd.vertex.operatorIds?.[0] ?? 'op-1';
+  const operatorId = tdd.vertex.operators[0].operatorId;
   return {
     ...tdd,
     restore: {

@@ -109,6 +109,7 @@ describe('TcpRpcService across processes', () => {
     const pending = [gateway.hang(), gateway.hang(), gateway.hang()];
     await gateway.echo('the hanging calls arrived');
     const killedAt = performance.now();
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
     child!.kill('SIGKILL');
     const results = await Promise.allSettled(pending);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
@@ -116,6 +117,8 @@ describe('TcpRpcService across processes', () => {
     expect(await lost).toBeInstanceOf(RpcConnectionError);
     // Far below rpc.ask-timeout (30 s): the closed socket, not a timer, ended the calls.
     expect(performance.now() - killedAt).toBeLessThan(5000);
+    // Once the process is gone (all its sockets closed, the listening one too), a new call finds nobody.
+    await exited;
     await expect(gateway.echo('anyone?')).rejects.toThrow(`RPC connection to ${address.slice(0, address.lastIndexOf('/'))} failed: ECONNREFUSED`);
   });
 });

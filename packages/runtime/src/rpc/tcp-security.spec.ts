@@ -81,7 +81,7 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
   const directory = useTemporaryDirectory('flott-rpc-tls-');
 
   /** A CA, and a node certificate for 127.0.0.1 signed by it; another self-signed CA's certificate for the untrusted case. */
-  function certificates(): { trusted: TcpTlsMaterial; untrusted: TcpTlsMaterial; files: Record<string, string> } {
+  function certificates(): { trusted: TcpTlsMaterial; untrusted: TcpTlsMaterial; rogueCertificate: Buffer; files: Record<string, string> } {
     const dir = directory();
     const f = (name: string): string => join(dir, name);
     const openssl = (...args: string[]): void => {
@@ -98,6 +98,7 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
     return {
       trusted: { key: read('node.key'), cert: read('node.crt'), trustCertificate: read('ca.crt'), verifyHostname: true },
       untrusted: { key: read('rogue.key'), cert: read('rogue.crt'), trustCertificate: read('ca.crt'), verifyHostname: true },
+      rogueCertificate: read('rogue.crt'),
       files: { key: f('node.key'), cert: f('node.crt'), trust: f('ca.crt') },
     };
   }
@@ -140,8 +141,8 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
   });
 
   it('does not connect to a server whose certificate it does not trust', async () => {
-    const { trusted, untrusted } = certificates();
-    const { address } = await echoServer({ tls: { ...untrusted, trustCertificate: trusted.cert } });
+    const { trusted, untrusted, rogueCertificate } = certificates();
+    const { address } = await echoServer({ tls: { ...untrusted, trustCertificate: rogueCertificate } });
     await expect(call(await start({ tls: trusted }), address)).rejects.toBeInstanceOf(RpcAuthenticationError);
   });
 
