@@ -56,6 +56,8 @@ interface InFlight {
 class LocalTransport implements RpcTransport {
   /** Calls being served here: they fail at once when this peer closes, as over a closed connection. */
   private readonly inFlight = new Set<InFlight>();
+  /** Calls this peer made that wait for their replies. */
+  private readonly outgoing = new Set<InFlight>();
   /** Other peers' watches on this one. */
   private readonly watchers = new Set<(cause: Error) => void>();
   private closed = false;
@@ -67,11 +69,18 @@ class LocalTransport implements RpcTransport {
   ) {}
 
   request(peer: string, request: RpcRequest, signal: AbortSignal): Promise<RpcReply> {
+    let reply: Promise<RpcReply>;
     try {
-      return this.target(peer).receive(cloneRequest(request), signal);
+      reply = this.target(peer).receive(cloneRequest(request), signal);
     } catch (e) {
       return Promise.reject(e);
     }
+    // This peer's own calls fail too when it closes, as closing a TCP service closes its connections.
+    return new Promise<RpcReply>((resolve, reject) => {
+      const call: InFlight = { reject };
+      this.outgoing.add(call);
+      reply.then(resolve, reject).finally(() => this.outgoing.delete(call));
+    });
   }
 
   async tell(peer: string, request: RpcRequest): Promise<void> {
@@ -97,6 +106,9 @@ class LocalTransport implements RpcTransport {
     const cause = new RpcConnectionError(this.baseAddress, 'the peer closed its RPC service');
     for (const call of this.inFlight) call.reject(cause);
     this.inFlight.clear();
+    const closedHere = new RpcConnectionError(this.baseAddress, 'this RPC service is closed');
+    for (const call of this.outgoing) call.reject(closedHere);
+    this.outgoing.clear();
     const watchers = [...this.watchers];
     this.watchers.clear();
     for (const w of watchers) w(cause);

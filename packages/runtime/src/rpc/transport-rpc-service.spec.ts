@@ -189,6 +189,17 @@ describe.each(transports)('RPC service layer over %s', (_name, makeHosts) => {
     await expect(gateway.add(1)).rejects.toBeInstanceOf(RpcConnectionError);
   });
 
+  it('fails its own pending calls when the calling host closes its service', async () => {
+    const address = hosts.server.register('counter', counter);
+    const gateway = hosts.client.connect<CounterGateway>(address);
+    await gateway.add(1);
+    const pending = gateway.hang();
+    await gateway.add(1);
+    await hosts.client.close();
+    await expect(pending).rejects.toThrow(/failed: this RPC service is closed$/);
+    await expect(gateway.add(1)).rejects.toBeInstanceOf(RpcConnectionError);
+  });
+
   it('tells a watcher of a host that is not there', async () => {
     const address = hosts.server.register('counter', counter);
     await hosts.crashServer();
