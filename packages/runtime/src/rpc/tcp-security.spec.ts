@@ -6,27 +6,15 @@ import { TestingLogger } from '../testing/testing-logger';
 import { useTemporaryDirectory } from '../testing/temporary-directory';
 import { RpcAuthenticationError } from './rpc-errors';
 import { startTcpRpcService, tcpRpcServiceOptions } from './tcp-rpc-configuration';
-import { TcpRpcService, type TcpRpcServiceOptions, type TcpTlsMaterial } from './tcp-transport';
+import type { TcpRpcService, TcpRpcServiceOptions, TcpTlsMaterial } from './tcp-transport';
+import { useTcpRpcServices, waitUntil } from './testing-fixtures/tcp-services';
 
 interface EchoGateway {
   echo(value: string): Promise<string>;
 }
 
-const BASE: TcpRpcServiceOptions = {
-  bindHost: '127.0.0.1',
-  port: 0,
-  askTimeoutMs: 10_000,
-  connectTimeoutMs: 5_000,
-  maxFrameBytes: 64 * 1024,
-  maxQueuedBytes: 1024 * 1024,
-};
-
+const start = useTcpRpcServices();
 const started: TcpRpcService[] = [];
-async function start(options: Partial<TcpRpcServiceOptions>): Promise<TcpRpcService> {
-  const service = await TcpRpcService.start({ ...BASE, ...options });
-  started.push(service);
-  return service;
-}
 afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.close()));
 });
@@ -59,14 +47,14 @@ describe('shared secret (security.internal.secret)', () => {
     const refused = call(await start({ secret: 'guess' }), address);
     await expect(refused).rejects.toBeInstanceOf(RpcAuthenticationError);
     await expect(refused).rejects.toThrow(/was not authenticated: refused by the server: wrong shared secret \(security.internal.secret\)$/);
-    await waitFor(() => refusals(log).length === 1);
+    await waitUntil(() => refusals(log).length === 1);
     expect(refusals(log)).toEqual(['wrong shared secret (security.internal.secret)']);
   });
 
   it('refuses a peer without a secret', async () => {
     const { address, log } = await echoServer({ secret: 's3cret' });
     await expect(call(await start({}), address)).rejects.toThrow('refused by the server: the client presented no shared secret');
-    await waitFor(() => refusals(log).length === 1);
+    await waitUntil(() => refusals(log).length === 1);
   });
 
   it('does not talk to a server that cannot prove the secret this process holds', async () => {
@@ -126,7 +114,7 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
     const refused = call(client, address);
     await expect(refused).rejects.toBeInstanceOf(RpcAuthenticationError);
     await expect(refused).rejects.toThrow(/was not authenticated: refused by the server: no client certificate/);
-    await waitFor(() => refusals(log).length === 1);
+    await waitUntil(() => refusals(log).length === 1);
     expect(refusals(log)).toEqual(['no client certificate (security.ssl.internal.cert)']);
   });
 
@@ -136,7 +124,7 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
     const refused = call(await start({ tls: untrusted }), address);
     await expect(refused).rejects.toBeInstanceOf(RpcAuthenticationError);
     await expect(refused).rejects.toThrow(/was not authenticated: refused by the server: untrusted client certificate \(DEPTH_ZERO_SELF_SIGNED_CERT; subject rogue\)$/);
-    await waitFor(() => refusals(log).length === 1);
+    await waitUntil(() => refusals(log).length === 1);
     expect(refusals(log)[0]).toMatch(/^untrusted client certificate/);
   });
 
@@ -160,8 +148,3 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
   });
 });
 
-/** Waits for `condition`, bounded (500 turns of the event loop). */
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setImmediate(r));
-  expect(condition()).toBe(true);
-}

@@ -1,7 +1,8 @@
 import * as net from 'node:net';
 import { ManualClock, SystemScheduler } from '../time/clock';
 import { RpcConnectionError, RpcFrameTooLargeError, RpcOutboundQueueFullError } from './rpc-errors';
-import { TcpRpcService, formatTcpPeer, parseTcpPeer, type TcpRpcServiceOptions } from './tcp-transport';
+import { TcpRpcService, formatTcpPeer, parseTcpPeer } from './tcp-transport';
+import { TEST_TCP_OPTIONS as BASE, useTcpRpcServices, waitUntil } from './testing-fixtures/tcp-services';
 
 interface EchoGateway {
   echo<T>(value: T): Promise<T>;
@@ -10,15 +11,6 @@ interface EchoGateway {
   hang(): Promise<void>;
   bytes(n: number): Promise<Uint8Array>;
 }
-
-const BASE: TcpRpcServiceOptions = {
-  bindHost: '127.0.0.1',
-  port: 0,
-  askTimeoutMs: 10_000,
-  connectTimeoutMs: 5_000,
-  maxFrameBytes: 64 * 1024,
-  maxQueuedBytes: 1024 * 1024,
-};
 
 function echoEndpoint(releases: Array<() => void> = []): EchoGateway {
   return {
@@ -30,15 +22,7 @@ function echoEndpoint(releases: Array<() => void> = []): EchoGateway {
 }
 
 describe('TcpRpcService', () => {
-  const started: Array<{ close(): Promise<void> }> = [];
-  const start = async (options: Partial<TcpRpcServiceOptions> = {}): Promise<TcpRpcService> => {
-    const service = await TcpRpcService.start({ ...BASE, ...options });
-    started.push(service);
-    return service;
-  };
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((s) => s.close()));
-  });
+  const start = useTcpRpcServices();
 
   it('listens on a free port and names endpoints flott.tcp://host:port/<name>', async () => {
     const server = await start();
@@ -56,7 +40,7 @@ describe('TcpRpcService', () => {
     const client = await start();
     const gateway = client.connect<EchoGateway>(server.register('echo', echoEndpoint(releases)));
     const calls = Array.from({ length: 200 }, (_, i) => gateway.later(i));
-    await waitFor(() => releases.length === 200);
+    await waitUntil(() => releases.length === 200);
     for (const release of [...releases].reverse()) release();
     expect(await Promise.all(calls)).toEqual(Array.from({ length: 200 }, (_, i) => i));
     expect(client.connectionCounts).toEqual({ inbound: 0, outbound: 1 });
@@ -156,8 +140,3 @@ describe('TcpRpcService', () => {
   });
 });
 
-/** Waits for `condition`, bounded (500 turns of the event loop). */
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setImmediate(r));
-  expect(condition()).toBe(true);
-}

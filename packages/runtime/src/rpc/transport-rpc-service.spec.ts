@@ -11,7 +11,8 @@ import {
 } from './rpc-errors';
 import type { RpcService } from './rpc-service';
 import { TcpRpcService } from './tcp-transport';
-import { TransportRpcService } from './transport-rpc-service';
+import { TEST_TCP_OPTIONS, waitUntil } from './testing-fixtures/tcp-services';
+import type { TransportRpcService } from './transport-rpc-service';
 
 /** A toy gateway of a JobManager-side role: no JobMaster or ResourceManager needed. */
 interface CounterGateway {
@@ -53,8 +54,6 @@ interface Hosts {
   readonly crashServer: () => Promise<void>;
 }
 
-const TCP_BOUNDS = { bindHost: '127.0.0.1', port: 0, connectTimeoutMs: 5000, maxFrameBytes: 1024 * 1024, maxQueuedBytes: 4 * 1024 * 1024 };
-
 const transports: Array<[string, (clock: ManualClock, askTimeoutMs: number) => Promise<Hosts>]> = [
   [
     'local network',
@@ -67,8 +66,8 @@ const transports: Array<[string, (clock: ManualClock, askTimeoutMs: number) => P
   [
     'TCP',
     async (clock, askTimeoutMs) => {
-      const server = await TcpRpcService.start({ ...TCP_BOUNDS, askTimeoutMs, scheduler: clock });
-      return { server, client: await TcpRpcService.start({ ...TCP_BOUNDS, askTimeoutMs, scheduler: clock }), crashServer: () => server.close() };
+      const server = await TcpRpcService.start({ ...TEST_TCP_OPTIONS, askTimeoutMs, scheduler: clock });
+      return { server, client: await TcpRpcService.start({ ...TEST_TCP_OPTIONS, askTimeoutMs, scheduler: clock }), crashServer: () => server.close() };
     },
   ],
 ];
@@ -183,7 +182,7 @@ describe.each(transports)('RPC service layer over %s', (_name, makeHosts) => {
     await gateway.add(1); // the hanging call has arrived
     await hosts.crashServer();
     await expect(pending).rejects.toBeInstanceOf(RpcConnectionError); // no clock advance: not a timeout
-    await waitFor(() => lost.length === 1);
+    await waitUntil(() => lost.length === 1);
     expect(lost[0]).toBeInstanceOf(RpcConnectionError);
     expect(cancelled).toEqual([]);
     await expect(gateway.add(1)).rejects.toBeInstanceOf(RpcConnectionError);
@@ -238,8 +237,3 @@ describe('LocalRpcNetwork', () => {
   });
 });
 
-/** Waits for `condition`, up to 5 s (a bound, not a sleep for correctness). */
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setImmediate(r));
-  expect(condition()).toBe(true);
-}
