@@ -7,7 +7,8 @@ import { useTemporaryDirectory } from '../testing/temporary-directory';
 import { RpcAuthenticationError } from './rpc-errors';
 import { startTcpRpcService, tcpRpcServiceOptions } from './tcp-rpc-configuration';
 import type { TcpRpcService, TcpRpcServiceOptions, TcpTlsMaterial } from './tcp-transport';
-import { useTcpRpcServices, waitUntil } from './testing-fixtures/tcp-services';
+import { settleUntil } from '../testing/settle';
+import { useTcpRpcServices } from './testing-fixtures/tcp-services';
 
 interface EchoGateway {
   echo(value: string): Promise<string>;
@@ -47,14 +48,14 @@ describe('shared secret (security.internal.secret)', () => {
     const refused = call(await start({ secret: 'guess' }), address);
     await expect(refused).rejects.toBeInstanceOf(RpcAuthenticationError);
     await expect(refused).rejects.toThrow(/was not authenticated: refused by the server: wrong shared secret \(security.internal.secret\)$/);
-    await waitUntil(() => refusals(log).length === 1);
+    await settleUntil(() => refusals(log).length === 1);
     expect(refusals(log)).toEqual(['wrong shared secret (security.internal.secret)']);
   });
 
   it('refuses a peer without a secret', async () => {
     const { address, log } = await echoServer({ secret: 's3cret' });
     await expect(call(await start({}), address)).rejects.toThrow('refused by the server: the client presented no shared secret');
-    await waitUntil(() => refusals(log).length === 1);
+    await settleUntil(() => refusals(log).length === 1);
   });
 
   it('does not talk to a server that cannot prove the secret this process holds', async () => {
@@ -114,7 +115,7 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
     const refused = call(client, address);
     await expect(refused).rejects.toBeInstanceOf(RpcAuthenticationError);
     await expect(refused).rejects.toThrow(/was not authenticated: refused by the server: no client certificate/);
-    await waitUntil(() => refusals(log).length === 1);
+    await settleUntil(() => refusals(log).length === 1);
     expect(refusals(log)).toEqual(['no client certificate (security.ssl.internal.cert)']);
   });
 
@@ -124,7 +125,7 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
     const refused = call(await start({ tls: untrusted }), address);
     await expect(refused).rejects.toBeInstanceOf(RpcAuthenticationError);
     await expect(refused).rejects.toThrow(/was not authenticated: refused by the server: untrusted client certificate \(DEPTH_ZERO_SELF_SIGNED_CERT; subject rogue\)$/);
-    await waitUntil(() => refusals(log).length === 1);
+    await settleUntil(() => refusals(log).length === 1);
     expect(refusals(log)[0]).toMatch(/^untrusted client certificate/);
   });
 

@@ -2,7 +2,8 @@ import * as net from 'node:net';
 import { ManualClock, SystemScheduler } from '../time/clock';
 import { RpcConnectionError, RpcFrameTooLargeError, RpcOutboundQueueFullError } from './rpc-errors';
 import { TcpRpcService, formatTcpPeer, parseTcpPeer } from './tcp-transport';
-import { TEST_TCP_OPTIONS as BASE, useTcpRpcServices, waitUntil } from './testing-fixtures/tcp-services';
+import { settleUntil } from '../testing/settle';
+import { TEST_TCP_OPTIONS as BASE, useTcpRpcServices } from './testing-fixtures/tcp-services';
 
 interface EchoGateway {
   echo<T>(value: T): Promise<T>;
@@ -40,7 +41,7 @@ describe('TcpRpcService', () => {
     const client = await start();
     const gateway = client.connect<EchoGateway>(server.register('echo', echoEndpoint(releases)));
     const calls = Array.from({ length: 200 }, (_, i) => gateway.later(i));
-    await waitUntil(() => releases.length === 200);
+    await settleUntil(() => releases.length === 200);
     for (const release of [...releases].reverse()) release();
     expect(await Promise.all(calls)).toEqual(Array.from({ length: 200 }, (_, i) => i));
     expect(client.connectionCounts).toEqual({ inbound: 0, outbound: 1 });

@@ -11,7 +11,8 @@ import {
 } from './rpc-errors';
 import type { RpcService } from './rpc-service';
 import { TcpRpcService } from './tcp-transport';
-import { TEST_TCP_OPTIONS, waitUntil } from './testing-fixtures/tcp-services';
+import { settleUntil } from '../testing/settle';
+import { TEST_TCP_OPTIONS } from './testing-fixtures/tcp-services';
 import type { TransportRpcService } from './transport-rpc-service';
 
 /** A toy gateway of a JobManager-side role: no JobMaster or ResourceManager needed. */
@@ -182,7 +183,7 @@ describe.each(transports)('RPC service layer over %s', (_name, makeHosts) => {
     await gateway.add(1); // the hanging call has arrived
     await hosts.crashServer();
     await expect(pending).rejects.toBeInstanceOf(RpcConnectionError); // no clock advance: not a timeout
-    await waitUntil(() => lost.length === 1);
+    await settleUntil(() => lost.length === 1);
     expect(lost[0]).toBeInstanceOf(RpcConnectionError);
     expect(cancelled).toEqual([]);
     await expect(gateway.add(1)).rejects.toBeInstanceOf(RpcConnectionError);

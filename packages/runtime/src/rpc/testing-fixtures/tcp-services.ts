@@ -23,9 +23,3 @@ export function useTcpRpcServices(): (options?: Partial<TcpRpcServiceOptions>) =
     return service;
   };
 }
-
-/** Waits until `condition` holds, for at most 500 turns of the event loop (a bound, not a sleep), then asserts it. */
-export async function waitUntil(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setImmediate(r));
-  expect(condition()).toBe(true);
-}
