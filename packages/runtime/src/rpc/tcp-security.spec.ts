@@ -66,6 +66,29 @@ describe('shared secret (security.internal.secret)', () => {
   });
 });
 
+describe('tcpRpcServiceOptions', () => {
+  it('reads the rpc.* bounds (Flink\'s pekko.* keys as deprecated aliases) and the secret from configuration', async () => {
+    const config = Configuration.fromRecord({
+      'rpc.ask-timeout': '7 s',
+      'pekko.framesize': '2097152b',
+      'pekko.tcp.timeout': '3 s',
+      'rpc.outbound-queue.max-bytes': '8 mb',
+      'security.internal.secret': 'k',
+    });
+    expect(await tcpRpcServiceOptions(config, { bindHost: '0.0.0.0', port: 6123, advertisedHost: 'jm.example' })).toEqual({
+      bindHost: '0.0.0.0',
+      port: 6123,
+      advertisedHost: 'jm.example',
+      askTimeoutMs: 7000,
+      connectTimeoutMs: 3000,
+      maxFrameBytes: 2 * 1024 * 1024,
+      maxQueuedBytes: 8 * 1024 * 1024,
+      secret: 'k',
+      tls: undefined,
+    });
+  });
+});
+
 describe('mutual TLS (security.ssl.internal.*)', () => {
   const directory = useTemporaryDirectory('flott-rpc-tls-');
 
