@@ -239,7 +239,11 @@ export class TcpConnection {
       p?.resolve(m.t === 'res' ? { ok: true, value: m.v } : { ok: false, error: m.e });
     } else if (m.t === 'req' || m.t === 'tell') {
       const request: RpcRequest = { endpoint: m.ep, method: m.m, args: m.a ?? [], ...(m.ft !== undefined ? { fencingToken: m.ft } : {}) };
-      void this.opts.handler(request).then((reply) => m.t === 'req' && this.reply(m.id, request, reply));
+      void this.opts.handler(request).then((reply) => {
+        if (m.t === 'req') this.reply(m.id, request, reply);
+        // A one-way message has nobody to tell of its failure but the log.
+        else if (!reply.ok) this.opts.logger.warn({ remote: this.opts.peer, method: request.method, err: reply.error }, `One-way RPC ${request.endpoint}.${request.method} failed: ${reply.error.message}`);
+      });
     } else {
       this.refuseOrClose(`unexpected '${m.t}' message after the handshake`);
     }
