@@ -17,7 +17,13 @@ export type { BlobClientOptions } from './blob/blob-client';
 export { ResourceManager, ResourceManagerOptions } from './resourcemanager/resource-manager';
 export { JobMaster, JobMasterOptions, NotEnoughSlotsError } from './jobmaster/job-master';
 export { TaskExecutor, TaskExecutorOptions, PartitionNotFoundError } from './taskexecutor/task-executor';
-export { LocalRpcService, RpcService, RpcTimeoutError, RpcEndpointNotFoundError } from './rpc/rpc-service';
+export {
+  LocalRpcService, LocalRpcNetwork, RpcService, RpcTimeoutError, RpcEndpointNotFoundError, RpcNoSuchMethodError, RpcConnectionError,
+  RpcAuthenticationError, RpcFrameTooLargeError, RpcOutboundQueueFullError, FencingTokenMismatchError, UnknownFencingTokenError,
+  type RpcRegisterOptions, type RpcConnectOptions,
+} from './rpc/rpc-service';
+export { TcpRpcService, type TcpRpcServiceOptions, type TcpTlsMaterial } from './rpc/tcp-transport';
+export { startTcpRpcService, tcpRpcServiceOptions, type TcpRpcEndpointSettings } from './rpc/tcp-rpc-configuration';
 export { JobSubmission } from './rpc/gateways';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway,
   JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
@@ -53,7 +59,7 @@ export { IdGenerator, SystemIdGenerator, RandomIdGenerator } from './time/ids';
 
 // --- configuration: the options, loading flott-conf.yaml and -D, the generated table ---
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
-  HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, HeartbeatOptions, CheckpointingOptions, StateRecoveryOptions, WebOptions, LogOptions,
+  HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, RpcSecurityOptions, HeartbeatOptions, CheckpointingOptions, StateRecoveryOptions, WebOptions, LogOptions,
   ConnectorOptions, S3Options, ALL_OPTION_GROUPS } from './config/options';
 export { OptionRegistry, loadConfiguration, parseDynamicProperties, CONFIG_DIR_ENV, CONFIG_FILE_NAMES, parseConfigYaml,
   generateConfigurationDocs, formatDefault, editDistance, suggestKeys } from './config/index';

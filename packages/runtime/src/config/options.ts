@@ -418,6 +418,44 @@ export const RpcOptions = {
     defaultValue: 30_000,
     description: 'Timeout of one RPC call between JobManager roles and TaskManagers.',
   }),
+  FRAMESIZE: O.memoryBytes('rpc.framesize', {
+    defaultValue: 10 * 1024 * 1024, min: 1024,
+    deprecatedKeys: ['pekko.framesize', 'akka.framesize'],
+    description: 'Largest message (request or reply, encoded) between JobManager and TaskManagers over TCP, as Flink\'s pekko.framesize. A call whose message is larger fails with RPC_FRAME_TOO_LARGE and nothing is sent; the connection stays up.',
+  }),
+  CONNECT_TIMEOUT: O.durationMs('rpc.connect-timeout', {
+    defaultValue: 20_000,
+    deprecatedKeys: ['pekko.tcp.timeout', 'akka.tcp.timeout'],
+    description: 'How long opening an RPC connection (TCP, TLS and the authentication handshake) may take before the calls waiting for it fail with RPC_CONNECTION_ERROR; a server drops a peer that has not authenticated by then.',
+  }),
+  OUTBOUND_QUEUE_MAX_BYTES: O.memoryBytes('rpc.outbound-queue.max-bytes', {
+    defaultValue: 64 * 1024 * 1024, min: 1024,
+    description: 'Bytes of RPC messages that may wait to be written to one peer (while connecting, or while the peer reads slowly); a call beyond it fails with RPC_OUTBOUND_QUEUE_FULL. At least rpc.framesize.',
+  }),
+};
+
+/** Authentication of internal (RPC) traffic; docs/rpc.md, "Authentication". */
+export const RpcSecurityOptions = {
+  INTERNAL_SECRET: O.optionalString('security.internal.secret', {
+    description: 'Shared secret every JobManager and TaskManager of a cluster must hold: each side of an RPC connection proves it by an HMAC-SHA256 challenge-response before any message is accepted; the secret never crosses the wire. Unset: no shared-secret check (use it, or mutual TLS, whenever the RPC ports are reachable by others).',
+  }),
+  SSL_INTERNAL_ENABLED: O.bool('security.ssl.internal.enabled', {
+    defaultValue: false,
+    description: 'Mutual TLS for RPC connections: each side presents security.ssl.internal.cert and must trust the other\'s certificate by security.ssl.internal.trust-certificate; a peer without a trusted client certificate is refused.',
+  }),
+  SSL_INTERNAL_KEY: O.optionalString('security.ssl.internal.key', {
+    description: 'PEM file of this process\'s private key for internal TLS. Flink configures a Java keystore (security.ssl.internal.keystore); Flott reads PEM files instead.',
+  }),
+  SSL_INTERNAL_CERT: O.optionalString('security.ssl.internal.cert', {
+    description: 'PEM file of this process\'s certificate (chain) for internal TLS, presented as server and as client certificate.',
+  }),
+  SSL_INTERNAL_TRUST_CERTIFICATE: O.optionalString('security.ssl.internal.trust-certificate', {
+    description: 'PEM file of the certificate(s) internal TLS trusts, for servers and clients alike (Flink\'s security.ssl.internal.truststore); usually the cluster\'s own CA or self-signed certificate.',
+  }),
+  SSL_VERIFY_HOSTNAME: O.bool('security.ssl.verify-hostname', {
+    defaultValue: true,
+    description: 'Whether a TLS client checks that the server\'s certificate names the host it connected to (its DNS name or IP address).',
+  }),
 };
 
 export const ClientOptions = {
@@ -486,6 +524,7 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   Blob: BlobOptions as Record<string, ConfigOption<unknown>>,
   Heartbeat: HeartbeatOptions as Record<string, ConfigOption<unknown>>,
   Rpc: RpcOptions as Record<string, ConfigOption<unknown>>,
+  RpcSecurity: RpcSecurityOptions as Record<string, ConfigOption<unknown>>,
   Client: ClientOptions as Record<string, ConfigOption<unknown>>,
   Connector: ConnectorOptions as Record<string, ConfigOption<unknown>>,
   Log: LogOptions as Record<string, ConfigOption<unknown>>,

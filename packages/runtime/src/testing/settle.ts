@@ -6,3 +6,12 @@
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Settles until `condition` holds, at most `maxTurns` turns of the event loop (a bound, not a sleep:
+ * for what real sockets deliver without any timer), and fails the test if it never does.
+ */
+export async function settleUntil(condition: () => boolean, maxTurns = 500): Promise<void> {
+  for (let i = 0; i < maxTurns && !condition(); i++) await settle();
+  if (!condition()) throw new Error(`Assertion failed: the condition did not hold within ${maxTurns} turns of the event loop`);
+}
