@@ -8,3 +8,6 @@ export {
   LeaderContenderAlreadyRegisteredError,
 } from './standalone-leader-election';
 export { InMemoryJobGraphStore, StandaloneCompletedCheckpointStore, StandaloneCheckpointIdCounter } from './standalone-stores';
+export { LocalProcessesDriver } from './local-processes-driver';
+export type { LocalProcessesDriverOptions } from './local-processes-driver';
+export { LocalProcessesDriverFactory } from './local-processes-driver-factory';

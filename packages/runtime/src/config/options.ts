@@ -54,6 +54,17 @@ export const TaskManagerOptions = {
       'collections mark on V8\'s helper threads, which take time from the slots when every core runs one: larger means ' +
       'fewer of them for more resident memory. 0 = V8\'s own sizing.',
   }),
+  RPC_PORT: O.int('taskmanager.rpc.port', {
+    defaultValue: 0, min: 0, max: 65535,
+    description: 'Port of the TaskManager\'s RPC endpoint; 0 picks a free one (it is advertised when the TaskManager registers).',
+  }),
+  RESOURCE_ID: O.optionalString('taskmanager.resource-id', {
+    description: 'The TaskManager\'s resource id (a driver that starts TaskManagers sets it); unset: taskmanager-<random>.',
+  }),
+  REGISTRATION_TIMEOUT: O.durationMs('taskmanager.registration.timeout', {
+    defaultValue: 300_000,
+    description: 'How long a starting TaskManager tries to register at the ResourceManager before it gives up and exits.',
+  }),
   SLOT_REQUEST_TIMEOUT: O.durationMs('slot.request.timeout', {
     defaultValue: 300_000,
     description: 'How long a JobMaster waits for a requested slot before the request fails (and with it the job\'s current attempt).',
@@ -106,9 +117,21 @@ export const JobManagerOptions = {
     defaultValue: 'full',
     description: 'Which tasks restart when one fails, by plugin name: full restarts all tasks. Plugins may add others.',
   }),
-  RESOURCE_MANAGER_TYPE: O.implementationName('resourcemanager.type', ['standalone'], {
+  RESOURCE_MANAGER_TYPE: O.implementationName('resourcemanager.type', ['standalone', 'local-processes'], {
     defaultValue: 'standalone',
-    description: 'Resource manager, by plugin name: standalone uses the TaskManagers that register (the embedded local cluster\'s own TaskManager in local mode, which accepts no other type).',
+    description: 'Resource manager, by plugin name: standalone uses the TaskManagers that register (the embedded local cluster\'s own TaskManager in local mode, which accepts no other type); local-processes starts TaskManager processes on the JobManager\'s host when slots are short and stops idle ones.',
+  }),
+  RPC_ADDRESS: O.string('jobmanager.rpc.address', {
+    defaultValue: 'localhost',
+    description: 'Address of the JobManager\'s RPC endpoint: what TaskManagers and a JobManager process itself advertise and connect to.',
+  }),
+  RPC_PORT: O.int('jobmanager.rpc.port', {
+    defaultValue: 6123, min: 0, max: 65535,
+    description: 'Port of the JobManager\'s RPC endpoint (0 picks a free one, which TaskManagers then cannot know in advance: for tests and flott cluster start).',
+  }),
+  BIND_HOST: O.string('jobmanager.bind-host', {
+    defaultValue: '127.0.0.1',
+    description: 'Local address the JobManager\'s RPC endpoint and blob server listen on (Flink binds 0.0.0.0; Flott stays on loopback unless told, so a local cluster opens no port to the network). Set 0.0.0.0 and jobmanager.rpc.address for TaskManagers on other hosts.',
   }),
   TASK_MANAGER_TIMEOUT: O.durationMs('resourcemanager.taskmanager-timeout', {
     defaultValue: 30_000,
@@ -117,6 +140,17 @@ export const JobManagerOptions = {
   START_WORKER_RETRY_INTERVAL: O.durationMs('resourcemanager.start-worker.retry-interval', {
     defaultValue: 3_000,
     description: 'After a resource manager driver failed to start a worker, how long the ResourceManager waits before it asks for one again.',
+  }),
+  LOCAL_PROCESSES_COMMAND: O.stringList('resourcemanager.local-processes.command', {
+    defaultValue: [],
+    description: 'resourcemanager.type local-processes: the command that starts a TaskManager (executable and leading arguments; `--config <worker folder>` is appended). `flott jobmanager` and `flott cluster start` set it to their own `flott taskmanager` when it is unset.',
+  }),
+  LOCAL_PROCESSES_WORKING_DIR: O.optionalString('resourcemanager.local-processes.working-dir', {
+    description: 'resourcemanager.type local-processes: the folder with one subfolder per TaskManager it started (configuration, pid, log), from which a restarted JobManager recovers the live ones. Default: flott-local-workers-<uid>/<port> in the temp directory, keyed by jobmanager.rpc.port.',
+  }),
+  LOCAL_PROCESSES_STOP_TIMEOUT: O.durationMs('resourcemanager.local-processes.stop-timeout', {
+    defaultValue: 10_000,
+    description: 'resourcemanager.type local-processes: how long a TaskManager that is stopped (SIGTERM) may take before it is killed.',
   }),
   EXECUTION_ATTEMPTS_HISTORY_SIZE: O.int('jobmanager.execution.attempts-history-size', {
     defaultValue: 16, min: 1, max: 1024,

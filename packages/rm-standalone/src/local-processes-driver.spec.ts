@@ -1,0 +1,204 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SystemScheduler } from '@flott/runtime';
+import { resourceManagerDriverContractTests, TestingResourceEventHandler } from '@flott/runtime/testing';
+import type { WorkerResourceSpec } from '@flott/runtime/spi';
+import { Configuration } from '@flott/core';
+import { LocalProcessesDriver, type LocalProcessesDriverOptions } from './local-processes-driver';
+import { LocalProcessesDriverFactory } from './local-processes-driver-factory';
+
+const spec: WorkerResourceSpec = { cpuCores: 1, memoryMb: 256, numberOfSlots: 2 };
+
+/** A stand-in TaskManager: runs until signalled and writes the arguments and configuration it was started with. */
+const WORKER_SCRIPT = `
+const fs = require('fs'), path = require('path');
+const dir = process.argv[process.argv.indexOf('--config') + 1];
+if (process.env.IGNORE_SIGTERM) process.on('SIGTERM', () => fs.writeFileSync(path.join(dir, '..', 'ignored-sigterm'), ''));
+fs.writeFileSync(path.join(dir, 'started'), JSON.stringify({ argv: process.argv.slice(2), config: fs.readFileSync(path.join(dir, 'config.yaml'), 'utf8') }));
+setInterval(() => {}, 1 << 30);
+`;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+class LocalPlatform {
+  readonly root = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-local-processes-'));
+  readonly script = path.join(this.root, 'worker.js');
+  readonly workingDirectory = path.join(this.root, 'workers');
+  private seq = 0;
+  readonly drivers: LocalProcessesDriver[] = [];
+
+  constructor() {
+    fs.writeFileSync(this.script, WORKER_SCRIPT);
+  }
+
+  driver(overrides: Partial<LocalProcessesDriverOptions> = {}): LocalProcessesDriver {
+    const d = new LocalProcessesDriver({
+      command: [process.execPath, this.script],
+      configuration: { 'jobmanager.rpc.address': '127.0.0.1', 'jobmanager.rpc.port': 6123 },
+      workingDirectory: this.workingDirectory,
+      nextId: () => `taskmanager-local-${++this.seq}`,
+      stopTimeoutMs: 2_000,
+      pollIntervalMs: 50,
+      scheduler: new SystemScheduler(),
+      ...overrides,
+    });
+    this.drivers.push(d);
+    return d;
+  }
+
+  pidOf(resourceId: string): number {
+    return JSON.parse(fs.readFileSync(path.join(this.workingDirectory, resourceId, 'worker.json'), 'utf8')).pid;
+  }
+
+  running(resourceId: string): boolean {
+    try {
+      return isAlive(this.pidOf(resourceId));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops every driver (a dropped one of a "previous attempt" still polls), kills every process the platform started, removes its folder. */
+  async cleanup(): Promise<void> {
+    for (const d of this.drivers) await d.terminate().catch(() => undefined);
+    if (fs.existsSync(this.workingDirectory)) {
+      for (const id of fs.readdirSync(this.workingDirectory)) {
+        try {
+          process.kill(this.pidOf(id), 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+    }
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+resourceManagerDriverContractTests('LocalProcessesDriver', () => {
+  const platform = new LocalPlatform();
+  return {
+    workerSpec: spec,
+    createDriver: () => platform.driver(),
+    // A previous JobManager attempt started them and died without stopping them (its driver is simply dropped).
+    startPreviousAttemptWorkers: async (count) => {
+      const previous = platform.driver();
+      await previous.initialize(new TestingResourceEventHandler());
+      const workers = await Promise.all(Array.from({ length: count }, () => previous.requestResource(spec)));
+      return workers.map((w) => w.resourceId);
+    },
+    killWorker: async (id) => {
+      const pid = platform.pidOf(id);
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => !isAlive(pid), `worker ${id} to die`);
+    },
+    isWorkerRunning: async (id) => platform.running(id),
+    cleanup: () => platform.cleanup(),
+  };
+});
+
+describe('LocalProcessesDriver', () => {
+  let platform: LocalPlatform;
+  beforeEach(() => {
+    platform = new LocalPlatform();
+  });
+  afterEach(async () => {
+    await platform.cleanup();
+  });
+
+  it('starts a TaskManager with --config pointing at its own folder: the JobManager\'s configuration, its resource id and slots, readable by the user only', async () => {
+    const driver = platform.driver();
+    await driver.initialize(new TestingResourceEventHandler());
+    const worker = await driver.requestResource(spec);
+    const dir = path.join(platform.workingDirectory, worker.resourceId);
+    await waitFor(() => fs.existsSync(path.join(dir, 'started')), 'the worker to start');
+    const started = JSON.parse(fs.readFileSync(path.join(dir, 'started'), 'utf8'));
+    expect(started.argv).toEqual(['--config', dir]);
+    expect(started.config).toBe(
+      'jobmanager.rpc.address: "127.0.0.1"\njobmanager.rpc.port: 6123\n' +
+        `taskmanager.resource-id: "${worker.resourceId}"\ntaskmanager.numberOfTaskSlots: 2\n`,
+    );
+    expect(fs.statSync(path.join(dir, 'config.yaml')).mode & 0o077).toBe(0);
+  });
+
+  it('reports a worker that exits, with its exit and where its log is', async () => {
+    const driver = platform.driver();
+    const handler = new TestingResourceEventHandler();
+    await driver.initialize(handler);
+    const worker = await driver.requestResource(spec);
+    process.kill(platform.pidOf(worker.resourceId), 'SIGKILL');
+    const { diagnostics } = await handler.waitForTermination(worker.resourceId);
+    expect(diagnostics).toMatch(/^TaskManager process \d+ exited \(signal SIGKILL\); its log: .*taskmanager\.log$/);
+  });
+
+  it('kills a released worker that ignores SIGTERM after the stop timeout', async () => {
+    const driver = platform.driver({ stopTimeoutMs: 300, env: { ...process.env, IGNORE_SIGTERM: '1' } });
+    await driver.initialize(new TestingResourceEventHandler());
+    const worker = await driver.requestResource(spec);
+    const pid = platform.pidOf(worker.resourceId);
+    await waitFor(() => fs.existsSync(path.join(platform.workingDirectory, worker.resourceId, 'started')), 'the worker to start');
+    await driver.releaseResource(worker);
+    expect(fs.existsSync(path.join(platform.workingDirectory, 'ignored-sigterm'))).toBe(true);
+    expect(isAlive(pid)).toBe(false);
+    expect(fs.existsSync(path.join(platform.workingDirectory, worker.resourceId))).toBe(false);
+  });
+
+  it('reports a recovered worker of a previous attempt that dies later (noticed by polling)', async () => {
+    const previous = platform.driver();
+    await previous.initialize(new TestingResourceEventHandler());
+    const worker = await previous.requestResource(spec);
+    const driver = platform.driver();
+    const handler = new TestingResourceEventHandler();
+    await driver.initialize(handler);
+    expect(handler.recoveredWorkerBatches.map((b) => b.map((w) => w.resourceId))).toEqual([[worker.resourceId]]);
+    process.kill(platform.pidOf(worker.resourceId), 'SIGKILL');
+    const { diagnostics } = await handler.waitForTermination(worker.resourceId);
+    expect(diagnostics).toMatch(/of a previous attempt\) is gone$/);
+  });
+
+  it('is what resourcemanager.type local-processes names: the factory configures it from the JobManager\'s configuration', async () => {
+    const config = Configuration.fromRecord({
+      'resourcemanager.local-processes.command': [process.execPath, platform.script],
+      'resourcemanager.local-processes.working-dir': platform.workingDirectory,
+      'jobmanager.rpc.port': 16123,
+    });
+    const driver = new LocalProcessesDriverFactory().create(config);
+    expect(new LocalProcessesDriverFactory().name).toBe('local-processes');
+    await driver.initialize(new TestingResourceEventHandler());
+    try {
+      const worker = await driver.requestResource(spec);
+      expect(worker.resourceId).toMatch(/^taskmanager-local-[0-9a-f]{12}$/);
+      const dir = path.join(platform.workingDirectory, worker.resourceId);
+      await waitFor(() => fs.existsSync(path.join(dir, 'started')), 'the worker to start');
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'started'), 'utf8')).config).toContain('jobmanager.rpc.port: 16123\n');
+    } finally {
+      await driver.terminate();
+    }
+  });
+
+  it('without a command configured, the factory says which key to set', () => {
+    expect(() => new LocalProcessesDriverFactory().create(new Configuration())).toThrow(/needs resourcemanager\.local-processes\.command/);
+  });
+
+  it('fails a request whose command cannot start, leaving no folder behind', async () => {
+    const driver = platform.driver({ command: [path.join(platform.root, 'no-such-executable')] });
+    await driver.initialize(new TestingResourceEventHandler());
+    await expect(driver.requestResource(spec)).rejects.toMatchObject({ code: 'WORKER_START_FAILED' });
+    expect(fs.readdirSync(platform.workingDirectory)).toEqual([]);
+  });
+});
