@@ -17,6 +17,8 @@ export interface BlobServerOptions {
   readonly store: BlobStore;
   /** Address to bind (jobmanager.bind-host). */
   readonly host: string;
+  /** The host others reach this one by (jobmanager.rpc.address); the bind host when not given. */
+  readonly advertisedHost?: string;
   /** blob.server.port; 0 picks a free one. */
   readonly port: number;
   /** Shared secret of internal traffic: requests without its signature are refused (401). */
@@ -66,7 +68,8 @@ export class BlobServer {
 
   /** `http://host:port`, for clients and TaskManagers. */
   get address(): string {
-    const host = this.opts.host === '0.0.0.0' || this.opts.host === '::' ? '127.0.0.1' : this.opts.host;
+    const bound = this.opts.host === '0.0.0.0' || this.opts.host === '::' ? '127.0.0.1' : this.opts.host;
+    const host = this.opts.advertisedHost ?? bound;
     return `http://${host.includes(':') ? `[${host}]` : host}:${this.boundPort}`;
   }
 

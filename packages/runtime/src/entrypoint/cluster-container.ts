@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BlobStore } from '../blob/blob-store';
 import { defaultBlobStorageDirectory } from '../client/job-artifact';
-import { BlobOptions, JobManagerOptions, RpcOptions, TaskManagerOptions } from '../config/options';
+import { BlobOptions, JobManagerOptions, RpcOptions, RpcSecurityOptions, TaskManagerOptions } from '../config/options';
 import { Dispatcher, DispatcherOptions } from '../dispatcher/dispatcher';
 import { ResourceManagerAddress } from '../jobmaster/job-container';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
@@ -36,6 +36,8 @@ export interface ClusterServices {
   readonly scheduler?: Scheduler;
   readonly random?: Random;
   readonly ids?: IdGenerator;
+  /** The process's RPC service (a JobManager or TaskManager process: TCP); the in-process transport when not given. */
+  readonly rpc?: RpcService;
 }
 
 /**
@@ -56,11 +58,15 @@ export function createClusterContainer(plugins: Container, services: ClusterServ
   cluster.bind(Logger).toConstantValue(services.logging.logger);
   cluster.bind(ThreadLogSink).toConstantValue(services.logging.threadSink);
   cluster.bind(PluginModules).toConstantValue(services.pluginModules);
-  // The in-process transport; the distributed cluster binds a network one here.
-  cluster
-    .bind(RpcService)
-    .toResolvedValue((scheduler: Scheduler) => new LocalRpcService(config.get(RpcOptions.ASK_TIMEOUT), scheduler), [Scheduler])
-    .inSingletonScope();
+  // The in-process transport unless the process brings its network one.
+  if (services.rpc) {
+    cluster.bind(RpcService).toConstantValue(services.rpc);
+  } else {
+    cluster
+      .bind(RpcService)
+      .toResolvedValue((scheduler: Scheduler) => new LocalRpcService(config.get(RpcOptions.ASK_TIMEOUT), scheduler), [Scheduler])
+      .inSingletonScope();
+  }
   cluster
     .bind(HighAvailabilityServices)
     .toDynamicValue(() => loadHighAvailabilityServicesFactory(cluster, config).create(config))
@@ -109,22 +115,30 @@ export function bindJobManagerRoles(cluster: Container): void {
   cluster.bind(ResourceManager).toSelf().inSingletonScope();
   cluster.bind(ResourceManagerAddress).toResolvedValue((rm: ResourceManager) => rm.address, [ResourceManager]);
   cluster
-    .bind(DispatcherOptions)
+    .bind(BlobStore)
     .toResolvedValue(
-      (rpc: RpcService, clock: Clock, scheduler: Scheduler, random: Random, ids: IdGenerator, configuration: Configuration,
-        resourceManagerAddress: string, logger: Logger): DispatcherOptions => ({
-        rpc, clock, scheduler, random, ids, configuration, resourceManagerAddress, logger, container: cluster,
-        // Resolved at the first submission: the cluster's one instance (a singleton binding).
-        highAvailability: () => cluster.get<HighAvailabilityServices>(HighAvailabilityServices),
-        blobStore: new BlobStore({
+      (configuration: Configuration, clock: Clock, scheduler: Scheduler) =>
+        new BlobStore({
           directory: blobStoreDirectory(configuration),
           maxBytes: configuration.get(BlobOptions.MAX_BLOB_SIZE),
           cleanupIntervalMs: configuration.get(BlobOptions.CLEANUP_INTERVAL),
           clock,
           scheduler,
         }),
+      [Configuration, Clock, Scheduler],
+    )
+    .inSingletonScope();
+  cluster
+    .bind(DispatcherOptions)
+    .toResolvedValue(
+      (rpc: RpcService, clock: Clock, scheduler: Scheduler, random: Random, ids: IdGenerator, configuration: Configuration,
+        resourceManagerAddress: string, logger: Logger, blobStore: BlobStore): DispatcherOptions => ({
+        rpc, clock, scheduler, random, ids, configuration, resourceManagerAddress, logger, container: cluster,
+        // Resolved at the first submission: the cluster's one instance (a singleton binding).
+        highAvailability: () => cluster.get<HighAvailabilityServices>(HighAvailabilityServices),
+        blobStore,
       }),
-      [RpcService, Clock, Scheduler, Random, IdGenerator, Configuration, ResourceManagerAddress, Logger],
+      [RpcService, Clock, Scheduler, Random, IdGenerator, Configuration, ResourceManagerAddress, Logger, BlobStore],
     )
     .inSingletonScope();
   cluster.bind(Dispatcher).toSelf().inSingletonScope();
@@ -137,15 +151,16 @@ export interface TaskManagerParameters {
   readonly stderr?: (text: string) => void;
 }
 
-/** A TaskManager: its TaskExecutor, named `taskmanager-<8 hex digits from the IdGenerator>`. */
+/** A TaskManager: its TaskExecutor, named by taskmanager.resource-id, else `taskmanager-<8 hex digits from the IdGenerator>`. */
 export function bindTaskManager(cluster: Container, params: TaskManagerParameters = {}): void {
   cluster
     .bind(TaskExecutorOptions)
     .toResolvedValue(
       (configuration: Configuration, rpc: RpcService, scheduler: Scheduler, ids: IdGenerator, resourceManagerAddress: string,
         dispatcherAddress: string, pluginModules: readonly string[], logger: Logger, threadLogSink: ThreadLogSink): TaskExecutorOptions => ({
-        resourceId: `taskmanager-${ids.nextId().slice(0, 8)}`,
+        resourceId: configuration.get(TaskManagerOptions.RESOURCE_ID) ?? `taskmanager-${ids.nextId().slice(0, 8)}`,
         configuration, rpc, scheduler, resourceManagerAddress, dispatcherAddress, pluginModules, logger, threadLogSink,
+        blobSecret: configuration.get(RpcSecurityOptions.INTERNAL_SECRET),
         stdout: params.stdout,
         stderr: params.stderr,
       }),

@@ -8,6 +8,7 @@ import { ResourceManager } from '../resourcemanager/resource-manager';
 import type { DispatcherGateway } from '../rpc/gateways';
 import { RpcService, type LocalRpcService } from '../rpc/rpc-service';
 import { checkImplementationChoices } from '../spi/implementation-check';
+import { becomeLeader } from '../entrypoint/leadership';
 import { HighAvailabilityServices, type LeaderElectionService } from '../spi/high-availability-services';
 import { TaskExecutor } from '../taskexecutor/task-executor';
 import type { Scheduler } from '../time/clock';
@@ -35,17 +36,6 @@ export interface MiniClusterOptions {
    * that is not its own unless asked to.
    */
   readonly logging?: ProcessLogging;
-}
-
-/** Waits until the HA service makes `address` the leader of `component` and confirms it. */
-async function becomeLeader(election: LeaderElectionService, address: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    void election.start({
-      grantLeadership: (sessionId) => void election.confirmLeadership(sessionId, address).then(resolve, reject),
-      revokeLeadership: () => undefined,
-      handleError: reject,
-    });
-  });
 }
 
 /**

@@ -1,0 +1,120 @@
+import type { Container } from 'inversify';
+import { Clock, type Configuration } from '@flott/core';
+import { Scheduler } from '../time/clock';
+import { BlobServer } from '../blob/blob-server';
+import { BlobStore } from '../blob/blob-store';
+import { BlobOptions, JobManagerOptions, RpcSecurityOptions } from '../config/options';
+import { Dispatcher } from '../dispatcher/dispatcher';
+import type { ProcessLogging } from '../logging/process-logging';
+import { ResourceManager } from '../resourcemanager/resource-manager';
+import { startTcpRpcService } from '../rpc/tcp-rpc-configuration';
+import type { TcpRpcService } from '../rpc/tcp-transport';
+import { checkImplementationChoices } from '../spi/implementation-check';
+import { HighAvailabilityServices, type LeaderElectionService } from '../spi/high-availability-services';
+import { isGloballyTerminal } from '../execution/execution-state';
+import { bindJobManagerRoles, createClusterContainer } from './cluster-container';
+import { becomeLeader } from './leadership';
+
+const JOB_POLL_MS = 50;
+
+export interface JobManagerProcessOptions {
+  readonly configuration: Configuration;
+  /** The distribution's plugin container. */
+  readonly container: Container;
+  readonly pluginModules: readonly string[];
+  readonly logging: ProcessLogging;
+}
+
+/**
+ * A JobManager process (Flink's StandaloneSessionClusterEntrypoint): the Dispatcher, the
+ * ResourceManager and the JobMasters of its jobs behind a TCP RPC endpoint on jobmanager.bind-host :
+ * jobmanager.rpc.port (advertised as jobmanager.rpc.address), and the blob server TaskManagers fetch
+ * job bundles from. TaskManagers register with it from any host.
+ */
+export class JobManagerProcess {
+  private constructor(
+    readonly container: Container,
+    readonly rpc: TcpRpcService,
+    readonly resourceManager: ResourceManager,
+    readonly dispatcher: Dispatcher,
+    readonly blobServer: BlobServer,
+    private readonly ha: HighAvailabilityServices,
+    private readonly elections: LeaderElectionService[],
+    private readonly logging: ProcessLogging,
+  ) {}
+
+  static async start(opts: JobManagerProcessOptions): Promise<JobManagerProcess> {
+    const config = opts.configuration;
+    checkImplementationChoices(opts.container, config, 'cluster');
+    const log = opts.logging.logger;
+    const bindHost = config.get(JobManagerOptions.BIND_HOST);
+    const rpc = await startTcpRpcService(config, {
+      bindHost,
+      port: config.get(JobManagerOptions.RPC_PORT),
+      advertisedHost: config.get(JobManagerOptions.RPC_ADDRESS),
+      logger: log,
+    });
+    try {
+      const container = createClusterContainer(opts.container, { configuration: config, logging: opts.logging, pluginModules: opts.pluginModules, rpc });
+      bindJobManagerRoles(container);
+      const ha = container.get<HighAvailabilityServices>(HighAvailabilityServices);
+      const resourceManager = container.get(ResourceManager);
+      const dispatcher = container.get(Dispatcher);
+      const blobServer = new BlobServer({
+        store: container.get(BlobStore),
+        host: bindHost,
+        advertisedHost: config.get(JobManagerOptions.RPC_ADDRESS),
+        port: config.get(BlobOptions.SERVER_PORT),
+        secret: config.get(RpcSecurityOptions.INTERNAL_SECRET),
+        maxConnections: config.get(BlobOptions.FETCH_NUM_CONCURRENT),
+        requestTimeoutMs: config.get(BlobOptions.CLIENT_SOCKET_TIMEOUT),
+        logger: log,
+      });
+      dispatcher.setBlobServerAddress(await blobServer.start());
+      await resourceManager.start();
+      const elections = [ha.getLeaderElectionService('resource_manager'), ha.getLeaderElectionService('dispatcher')];
+      await becomeLeader(elections[0], resourceManager.address);
+      await becomeLeader(elections[1], dispatcher.address);
+      log.info({ rpc: rpc.baseAddress, blobServer: blobServer.address }, `JobManager started: RPC at ${rpc.baseAddress}, blob server at ${blobServer.address}.`);
+      return new JobManagerProcess(container, rpc, resourceManager, dispatcher, blobServer, ha, elections, opts.logging);
+    } catch (e) {
+      await rpc.close();
+      throw e;
+    }
+  }
+
+  /** `flott.tcp://host:port`: what TaskManagers and clients connect to. */
+  get rpcAddress(): string {
+    return this.rpc.baseAddress;
+  }
+
+  /**
+   * Stops the JobManager. `mode` says what happens to jobs still running: `cancel` them (and wait until
+   * they are canceled), or `wait` for them to end by themselves, at most `timeoutMs` (then cancel).
+   */
+  async close(mode: 'cancel' | 'wait' = 'cancel', timeoutMs = 30_000): Promise<void> {
+    const log = this.logging.logger;
+    if (mode === 'wait') await this.waitForJobs(timeoutMs);
+    await this.dispatcher.cancelAll();
+    await this.waitForJobs(timeoutMs);
+    await this.dispatcher.close();
+    await this.resourceManager.close();
+    for (const e of this.elections) await e.stop();
+    await this.ha.close();
+    await this.blobServer.close();
+    await this.rpc.close();
+    log.info({}, 'JobManager stopped.');
+  }
+
+  /** Polls (every 50 ms on the process's scheduler) until every job is globally terminal, at most `timeoutMs`. */
+  private async waitForJobs(timeoutMs: number): Promise<void> {
+    const clock = this.container.get<Clock>(Clock);
+    const scheduler = this.container.get<Scheduler>(Scheduler);
+    const deadline = clock.currentTimeMillis() + timeoutMs;
+    while (clock.currentTimeMillis() < deadline) {
+      const jobs = await this.dispatcher.listJobs();
+      if (jobs.every((j) => isGloballyTerminal(j.status))) return;
+      await new Promise<void>((resolve) => scheduler.schedule(JOB_POLL_MS, resolve));
+    }
+  }
+}
