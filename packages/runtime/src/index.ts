@@ -14,7 +14,7 @@ export { TaskExecutor, TaskExecutorOptions, PartitionNotFoundError } from './tas
 export { LocalRpcService, RpcService, RpcTimeoutError, RpcEndpointNotFoundError } from './rpc/rpc-service';
 export { JobSubmission } from './rpc/gateways';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway,
-  JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
+  JobResultInfo, JobDetailsInfo, ExecutionGraphInfo, ExceptionHistoryEntry, CheckpointStatistics, CheckpointStatisticsEntry, CollectedBatch, ResourceOverview, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
 // --- wiring (docs/architecture.md, "Wiring"): the cluster's container and the per-job child container ---
 export { createClusterContainer, bindJobManagerRoles, bindTaskManager, DispatcherAddress, PluginModules } from './entrypoint/cluster-container';
 export type { ClusterServices, TaskManagerParameters } from './entrypoint/cluster-container';
@@ -25,6 +25,7 @@ export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateData
   DistributionPattern, ResultPartitionType, PartitionerKind } from './deployment/job-graph';
 export type { TaskDeploymentDescriptor } from './deployment/task-deployment-descriptor';
 export type { SlotStats } from './taskexecutor/slot-protocol';
+export type { ExecutionSnapshot, SlotAssignment } from './executiongraph/execution';
 export { ExecutionState, JobStatus, isTerminalExecutionState, isGloballyTerminal } from './execution/execution-state';
 
 // --- errors a cluster or a job can fail with (each a FlottError with a stable code) ---
@@ -49,6 +50,7 @@ export { IdGenerator, SystemIdGenerator, RandomIdGenerator } from './time/ids';
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
   HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, CheckpointingOptions, StateRecoveryOptions, WebOptions, LogOptions,
   ConnectorOptions, S3Options, ALL_OPTION_GROUPS } from './config/options';
+export { RestOptions } from './config/rest-options';
 export { OptionRegistry, loadConfiguration, parseDynamicProperties, CONFIG_DIR_ENV, CONFIG_FILE_NAMES, parseConfigYaml,
   generateConfigurationDocs, formatDefault, editDistance, suggestKeys } from './config/index';
 export type { OptionGroup, LoadConfigurationOptions, ConfigurationProblem, RawConfigEntry } from './config/index';

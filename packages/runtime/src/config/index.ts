@@ -12,6 +12,7 @@ export {
   ClientOptions,
   ALL_OPTION_GROUPS,
 } from './options';
+export { RestOptions } from './rest-options';
 export { OptionRegistry } from './option-registry';
 export type { OptionGroup } from './option-registry';
 export { loadConfiguration, parseDynamicProperties, CONFIG_DIR_ENV } from './loader';

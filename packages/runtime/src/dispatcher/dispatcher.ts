@@ -8,6 +8,7 @@ import { JobMaster } from '../jobmaster/job-master';
 import type {
   CollectedBatch,
   DispatcherGateway,
+  ExecutionGraphInfo,
   JobDetailsInfo,
   JobResultInfo,
   JobSubmission,
@@ -161,6 +162,14 @@ export class Dispatcher implements DispatcherGateway {
 
   async stopWithSavepoint(jobId: string, targetDirectory?: string, drain = false): Promise<string> {
     return this.entry(jobId).master.stopWithSavepoint(drain, targetDirectory);
+  }
+
+  async requestExecutionGraphInfo(jobId: string): Promise<ExecutionGraphInfo> {
+    return this.entry(jobId).master.executionGraphInfo();
+  }
+
+  async triggerCheckpoint(jobId: string, full = false): Promise<number> {
+    return this.entry(jobId).master.triggerCheckpoint(full);
   }
 
   async pollCollected(jobId: string): Promise<CollectedBatch> {

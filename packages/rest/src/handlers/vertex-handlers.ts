@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { vertexDetails } from '../flink-json';
+import { RestHandlerError } from '../rest-errors';
+import { HEX_ID, jobAndParams, type RouteContext } from './route-context';
+
+type VertexParams = { jobid: string; vertexid: string };
+const vertexParams = jobAndParams({ vertexid: { type: 'string', pattern: HEX_ID } });
+
+/** /jobs/:jobid/vertices/:vertexid and what Flott measures of it so far. */
+export function registerVertexHandlers(app: FastifyInstance, ctx: RouteContext): void {
+  const now = () => ctx.clock.currentTimeMillis();
+  const vertex = async (p: VertexParams) => {
+    const info = await ctx.dispatcher.requestExecutionGraphInfo(p.jobid);
+    const details = vertexDetails(info, p.vertexid, now());
+    if (!details) throw new RestHandlerError(404, `Job ${p.jobid} has no vertex ${p.vertexid}`);
+    return { info, details };
+  };
+
+  app.get<{ Params: VertexParams }>('/jobs/:jobid/vertices/:vertexid', { schema: { params: vertexParams } }, async (req) => (await vertex(req.params)).details);
+
+  // User accumulators reach the JobMaster with a task's FINISHED report and are merged per job, so
+  // per subtask there is nothing to show yet; the job's merged values are in /flott/jobs/:jobid/result.
+  app.get<{ Params: VertexParams }>('/jobs/:jobid/vertices/:vertexid/subtasks/accumulators', { schema: { params: vertexParams } }, async (req) => {
+    const { details } = await vertex(req.params);
+    const subtasks = details.subtasks as Array<{ subtask: number; attempt: number; host: string }>;
+    return { id: details.id, parallelism: details.parallelism, subtasks: subtasks.map((s) => ({ subtask: s.subtask, attempt: s.attempt, host: s.host, 'user-accumulators': [] })) };
+  });
+
+  // Tasks do not measure busy / idle / back-pressured time yet: Flink's answer for "no sample" is status "deprecated".
+  app.get<{ Params: VertexParams }>('/jobs/:jobid/vertices/:vertexid/backpressure', { schema: { params: vertexParams } }, async (req) => {
+    await vertex(req.params);
+    return { status: 'deprecated', 'backpressure-level': 'ok', 'end-timestamp': now(), subtasks: [] };
+  });
+
+  // Watermarks are not reported to the JobMaster yet: an empty metric list, as Flink's for a vertex without the metric.
+  app.get<{ Params: VertexParams }>('/jobs/:jobid/vertices/:vertexid/watermarks', { schema: { params: vertexParams } }, async (req) => {
+    await vertex(req.params);
+    return [];
+  });
+}
