@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Ajv from 'ajv';
+import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fastify';
 import { ConfigurationError, type Clock, type Configuration } from '@flott/core';
 import { RestOptions, SILENT_LOGGER, SystemClock, SystemIdGenerator, SystemScheduler, type DispatcherGateway, type IdGenerator, type Logger, type Scheduler } from '@flott/runtime';
 import { AsyncOperations } from './async-operations';
@@ -52,6 +53,12 @@ function readPem(configuration: Configuration, option: typeof RestOptions.SSL_KE
   }
 }
 
+// Path and query parameters arrive as strings and are coerced to the schema's types; a JSON body is
+// taken as sent (a `"drain": 1` is a mistake to report, not to guess at).
+const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false });
+const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false });
+const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object);
+
 /** Whether `header` carries the bearer `token`, compared in constant time. */
 function hasToken(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
@@ -89,7 +96,13 @@ export class RestServerEndpoint {
       // Slow or stalled clients cannot hold a connection forever.
       requestTimeout: 60_000,
       connectionTimeout: config.get(RestOptions.IDLENESS_TIMEOUT),
+      // What the router refuses before a route runs (an over-long id, a malformed URL) gets Flink's error body too.
+      frameworkErrors: (error, _req, reply) => void reply.status(statusOfError(error) < 500 ? statusOfError(error) : 400).send({ errors: [error.message] }),
+      clientErrorHandler: (_error, socket) => {
+        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"errors":["Bad request"]}');
+      },
     });
+    app.setValidatorCompiler(validatorCompiler);
     const log = opts.logger ?? SILENT_LOGGER;
     const operations = new AsyncOperations({
       ids: opts.ids ?? new SystemIdGenerator(),

@@ -13,6 +13,8 @@ export function operationResult(r: AsyncOperationResult, completed: (value: unkn
 const triggerBody = (props: Record<string, unknown>) => ({
   type: 'object',
   properties: { ...props, triggerId: { type: 'string', pattern: HEX_ID } },
+  // As Flink's strict request mapper: a field the endpoint does not know is a mistake, not something to ignore.
+  additionalProperties: false,
 });
 
 /** /jobs/:jobid/checkpoints: statistics, configuration, one checkpoint's details, and the manual trigger (Flink 1.19). */

@@ -37,10 +37,10 @@ export function registerJobHandlers(app: FastifyInstance, ctx: RouteContext): vo
 
   app.get<{ Params: JobParams }>('/jobs/:jobid/plan', { schema: { params: jobParams } }, async (req) => ({ plan: jobPlan((await info(req.params.jobid)).jobGraph) }));
 
-  app.get<{ Params: JobParams; Querystring: { maxExceptions?: number } }>(
+  app.get<{ Params: JobParams; Querystring: { maxExceptions?: string } }>(
     '/jobs/:jobid/exceptions',
-    { schema: { params: jobParams, querystring: { type: 'object', properties: { maxExceptions: { type: 'integer', minimum: 0, maximum: 1_000_000 } } } } },
-    async (req) => jobExceptions(await info(req.params.jobid), req.query.maxExceptions ?? 20),
+    { schema: { params: jobParams, querystring: { type: 'object', properties: { maxExceptions: { type: 'string', pattern: '^[0-9]{1,6}$' } } } } },
+    async (req) => jobExceptions(await info(req.params.jobid), req.query.maxExceptions !== undefined ? Number(req.query.maxExceptions) : 20),
   );
 
   app.get<{ Params: JobParams }>('/jobs/:jobid/config', { schema: { params: jobParams } }, async (req) => jobConfig(await info(req.params.jobid)));

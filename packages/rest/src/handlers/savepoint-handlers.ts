@@ -11,7 +11,7 @@ export function registerSavepointHandlers(app: FastifyInstance, ctx: RouteContex
     {
       schema: {
         params: jobParams,
-        body: { type: 'object', properties: { 'target-directory': path, 'cancel-job': { type: 'boolean' }, triggerId: { type: 'string', pattern: HEX_ID }, formatType: { type: 'string' } } },
+        body: { type: 'object', properties: { 'target-directory': path, 'cancel-job': { type: 'boolean' }, triggerId: { type: 'string', pattern: HEX_ID }, formatType: { enum: ['CANONICAL', 'NATIVE'] } }, additionalProperties: false },
       },
     },
     async (req, reply) => {
@@ -39,7 +39,7 @@ export function registerSavepointHandlers(app: FastifyInstance, ctx: RouteContex
     {
       schema: {
         params: jobParams,
-        body: { type: 'object', properties: { targetDirectory: path, drain: { type: 'boolean' }, triggerId: { type: 'string', pattern: HEX_ID }, formatType: { type: 'string' } } },
+        body: { type: 'object', properties: { targetDirectory: path, drain: { type: 'boolean' }, triggerId: { type: 'string', pattern: HEX_ID }, formatType: { enum: ['CANONICAL', 'NATIVE'] } }, additionalProperties: false },
       },
     },
     async (req, reply) => {
