@@ -63,6 +63,12 @@ class TestingDispatcherGateway implements DispatcherGateway {
   requestJobDetails(): never {
     throw new Error('not used');
   }
+  requestExecutionGraphInfo(): never {
+    throw new Error('not used');
+  }
+  triggerCheckpoint(): never {
+    throw new Error('not used');
+  }
   async listJobs(): Promise<[]> {
     return [];
   }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Ajv from 'ajv';
-import Fastify, { type FastifyInstance, type FastifySchemaCompiler } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifySchemaCompiler } from 'fastify';
 import { ConfigurationError, type Clock, type Configuration } from '@flott/core';
 import { RestOptions, SILENT_LOGGER, SystemClock, SystemIdGenerator, SystemScheduler, type DispatcherGateway, type IdGenerator, type Logger, type Scheduler } from '@flott/runtime';
 import { AsyncOperations } from './async-operations';
@@ -97,7 +97,10 @@ export class RestServerEndpoint {
       requestTimeout: 60_000,
       connectionTimeout: config.get(RestOptions.IDLENESS_TIMEOUT),
       // What the router refuses before a route runs (an over-long id, a malformed URL) gets Flink's error body too.
-      frameworkErrors: (error, _req, reply) => void reply.status(statusOfError(error) < 500 ? statusOfError(error) : 400).send({ errors: [error.message] }),
+      frameworkErrors: (error, _req, reply) => {
+        const status = statusOfError(error);
+        void (reply as FastifyReply).status(status < 500 ? status : 400).send({ errors: [error.message] });
+      },
       clientErrorHandler: (_error, socket) => {
         if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"errors":["Bad request"]}');
       },

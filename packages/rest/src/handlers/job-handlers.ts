@@ -65,6 +65,9 @@ export function registerJobHandlers(app: FastifyInstance, ctx: RouteContext): vo
   // Flott's own: the result as the client needs it (status, accumulators as JSON, the typed error).
   app.get<{ Params: JobParams }>('/flott/jobs/:jobid/result', { schema: { params: jobParams } }, async (req) => ctx.dispatcher.requestJobResult(req.params.jobid));
 
+  // Flott's own: everything the Dispatcher knows of the job, as DispatcherGateway#requestExecutionGraphInfo answers it.
+  app.get<{ Params: JobParams }>('/flott/jobs/:jobid/info', { schema: { params: jobParams } }, async (req) => info(req.params.jobid));
+
   // Flott's own: what the job's collect sinks delivered since the last call (executeAndCollect over REST). A POST: it takes the records.
   app.post<{ Params: JobParams }>('/flott/jobs/:jobid/collect', { schema: { params: jobParams } }, async (req) => ctx.dispatcher.pollCollected(req.params.jobid));
 }
