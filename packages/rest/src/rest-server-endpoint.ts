@@ -10,7 +10,7 @@ import type { ClusterInfoGateway } from './cluster-info';
 import { registerCheckpointHandlers } from './handlers/checkpoint-handlers';
 import { registerClusterHandlers } from './handlers/cluster-handlers';
 import { registerJobHandlers } from './handlers/job-handlers';
-import type { RouteContext } from './handlers/route-context';
+import { HEX_ID, type RouteContext } from './handlers/route-context';
 import { registerSavepointHandlers } from './handlers/savepoint-handlers';
 import { registerSubmitHandler } from './handlers/submit-handler';
 import { registerVertexHandlers } from './handlers/vertex-handlers';
@@ -101,6 +101,15 @@ export class RestServerEndpoint {
         const status = statusOfError(error);
         void (reply as FastifyReply).status(status < 500 ? status : 400).send({ errors: [error.message] });
       },
+      schemaErrorFormatter: (errors, dataVar) =>
+        new Error(
+          `Bad request: ${errors
+            .map((e) => {
+              const where = `${dataVar === 'params' ? 'path parameter' : dataVar === 'querystring' ? 'query parameter' : dataVar} ${e.instancePath.replace(/^\//, '') || ''}`.trim();
+              return e.keyword === 'pattern' && e.params.pattern === HEX_ID ? `${where} must be 32 lower-case hex digits` : `${where} ${e.message}`;
+            })
+            .join('; ')}`,
+        ),
       clientErrorHandler: (_error, socket) => {
         if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"errors":["Bad request"]}');
       },

@@ -51,6 +51,7 @@ export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, Res
   HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, CheckpointingOptions, StateRecoveryOptions, WebOptions, LogOptions,
   ConnectorOptions, S3Options, ALL_OPTION_GROUPS } from './config/options';
 export { RestOptions } from './config/rest-options';
+export { DeploymentOptions } from './config/deployment-options';
 export { OptionRegistry, loadConfiguration, parseDynamicProperties, CONFIG_DIR_ENV, CONFIG_FILE_NAMES, parseConfigYaml,
   generateConfigurationDocs, formatDefault, editDistance, suggestKeys } from './config/index';
 export type { OptionGroup, LoadConfigurationOptions, ConfigurationProblem, RawConfigEntry } from './config/index';

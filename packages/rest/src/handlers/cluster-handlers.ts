@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { JobStatus } from '@flott/runtime';
 import { RestHandlerError } from '../rest-errors';
 import { HIDDEN_VALUE, isSensitiveKey } from '../flink-json';
-import { HEX_ID, type RouteContext } from './route-context';
+import { RESOURCE_ID, type RouteContext } from './route-context';
 
 const FLOTT_VERSION = (require('../../package.json') as { version: string }).version;
 
@@ -58,7 +58,7 @@ export function registerClusterHandlers(app: FastifyInstance, ctx: RouteContext)
 
   app.get<{ Params: { taskmanagerid: string } }>(
     '/taskmanagers/:taskmanagerid',
-    { schema: { params: { type: 'object', required: ['taskmanagerid'], properties: { taskmanagerid: { type: 'string', pattern: HEX_ID } } } } },
+    { schema: { params: { type: 'object', required: ['taskmanagerid'], properties: { taskmanagerid: { type: 'string', pattern: RESOURCE_ID } } } } },
     async (req) => {
       const tm = (ctx.cluster ? await ctx.cluster.taskManagers() : []).find((t) => t.id === req.params.taskmanagerid);
       if (!tm) throw new RestHandlerError(404, `TaskManager ${req.params.taskmanagerid} does not exist`);

@@ -17,6 +17,9 @@ export interface RouteContext {
 /** Job, vertex, trigger and resource ids: 32 lower-case hex digits, as Flink's. Anything else is a 400, before a handler runs. */
 export const HEX_ID = '^[0-9a-f]{32}$';
 
+/** A TaskManager's resource id: Flott's (and Flink's) are names, not hex; no path separators. */
+export const RESOURCE_ID = '^[A-Za-z0-9._:-]{1,128}$';
+
 export const jobParams = {
   type: 'object',
   required: ['jobid'],

@@ -1,4 +1,5 @@
 import { ConfigOptions as O, type ConfigOption } from '@flott/core';
+import { DeploymentOptions } from './deployment-options';
 import { RestOptions } from './rest-options';
 
 /**
@@ -455,4 +456,5 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   Connector: ConnectorOptions as Record<string, ConfigOption<unknown>>,
   Log: LogOptions as Record<string, ConfigOption<unknown>>,
   Rest: RestOptions as Record<string, ConfigOption<unknown>>,
+  Deployment: DeploymentOptions as Record<string, ConfigOption<unknown>>,
 };

@@ -1,0 +1,28 @@
+/**
+ * Fixture for the CLI against a running cluster (`--case NAME`): `unbounded` is a streaming job that
+ * runs until it is stopped or cancelled (a keyed running count, so savepoints have state);
+ * `collect` is a bounded job whose result comes back through executeAndCollect over the REST API.
+ */
+import { StreamExecutionEnvironment } from '@flott/api-datastream';
+import { runCase } from './run-case';
+
+export default function main(args: readonly string[]): Promise<void> {
+  return runCase(
+    {
+      unbounded: async (env) => {
+        env
+          .fromGenerator(Infinity, (i) => i, { recordsPerSecond: 200 })
+          .keyBy((i) => i % 4)
+          .reduce((a, b) => a + b)
+          .addSink(() => {});
+        await env.execute('rest unbounded');
+        return 'done';
+      },
+      collect: async (env, n) => {
+        const squares = await env.fromSequence(1, n).map((i) => i * i).executeAndCollect('rest collect');
+        return squares.sort((a, b) => a - b);
+      },
+    },
+    args,
+  );
+}
