@@ -236,8 +236,9 @@ export function checkpointingStatistics(info: ExecutionGraphInfo): Record<string
   const stats = info.checkpoints ?? { counts: { triggered: 0, inProgress: 0, completed: 0, failed: 0 }, history: [] };
   const completed = stats.history.filter((c) => c.status === 'COMPLETED');
   const latestOf = (pred: (c: CheckpointStatisticsEntry) => boolean) => {
+    // Absent rather than null when there is none: the spec's schemas are not nullable.
     const c = stats.history.find(pred);
-    return c ? checkpointStatistics(c) : null;
+    return c ? checkpointStatistics(c) : undefined;
   };
   return {
     counts: { restored: 0, total: stats.counts.triggered, in_progress: stats.counts.inProgress, completed: stats.counts.completed, failed: stats.counts.failed },
@@ -253,7 +254,6 @@ export function checkpointingStatistics(info: ExecutionGraphInfo): Record<string
       completed: latestOf((c) => c.status === 'COMPLETED' && c.type === 'CHECKPOINT'),
       savepoint: latestOf((c) => c.status === 'COMPLETED' && c.type === 'SAVEPOINT'),
       failed: latestOf((c) => c.status === 'FAILED'),
-      restored: null,
     },
     history: stats.history.map(checkpointStatistics),
   };
