@@ -1,7 +1,8 @@
 /**
  * Fixture for the CLI against a running cluster (`--case NAME`): `unbounded` is a streaming job that
  * runs until it is stopped or cancelled (a keyed running count, so savepoints have state);
- * `collect` is a bounded job whose result comes back through executeAndCollect over the REST API.
+ * `collect` is a bounded job whose result comes back through executeAndCollect over the REST API;
+ * `back-pressured` is an unbounded fast source feeding a slow sink in another slot.
  */
 import { StreamExecutionEnvironment } from '@flott/api-datastream';
 import { runCase } from './run-case';
@@ -16,6 +17,19 @@ export default function main(args: readonly string[]): Promise<void> {
           .reduce((a, b) => a + b)
           .addSink(() => {});
         await env.execute('rest unbounded');
+        return 'done';
+      },
+      'back-pressured': async (env) => {
+        env
+          .fromGenerator(Infinity, (i) => i)
+          .addSink(() => {
+            const until = performance.now() + 0.05;
+            while (performance.now() < until) {
+              // a slow consumer
+            }
+          })
+          .slotSharingGroup('sink');
+        await env.execute('rest back-pressured');
         return 'done';
       },
       collect: async (env, n) => {

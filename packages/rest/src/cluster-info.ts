@@ -1,4 +1,4 @@
-import type { MiniCluster, ResourceOverview } from '@flott/runtime';
+import type { MiniCluster, ResourceOverview, TaskTimeSample } from '@flott/runtime';
 
 /** One TaskManager as /taskmanagers shows it. */
 export interface TaskManagerSummary {
@@ -21,6 +21,8 @@ export interface TaskManagerSummary {
 export interface ClusterInfoGateway {
   overview(): Promise<ResourceOverview>;
   taskManagers(): Promise<TaskManagerSummary[]>;
+  /** Busy / idle / back-pressured time of the running tasks by attempt id, where the cluster can sample them. */
+  taskTimes?(): Promise<Record<string, TaskTimeSample>>;
 }
 
 /** The MiniCluster's ResourceManager and its one TaskManager. */
@@ -41,6 +43,9 @@ export function miniClusterInfo(cluster: MiniCluster): ClusterInfoGateway {
           heapUsedBytes: stats.reduce((sum, s) => sum + s.heapUsedBytes, 0),
         },
       ];
+    },
+    async taskTimes() {
+      return Object.assign({}, ...(await cluster.taskExecutor.slotStats()).map((s) => s.taskTimes ?? {}));
     },
   };
 }

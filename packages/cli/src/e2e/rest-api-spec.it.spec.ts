@@ -65,7 +65,7 @@ describe('REST API answers per Flink\'s OpenAPI spec', () => {
     const config = Configuration.fromRecord({
       'rest.bind-address': '127.0.0.1',
       'rest.port': 0,
-      'taskmanager.numberOfTaskSlots': 2,
+      'taskmanager.numberOfTaskSlots': 3,
       'execution.checkpointing.interval': '100 ms',
       'execution.checkpointing.storage': 'filesystem',
       'execution.checkpointing.dir': path.join(dir, 'checkpoints'),
@@ -101,9 +101,9 @@ describe('REST API answers per Flink\'s OpenAPI spec', () => {
 
   it('cluster endpoints: /config, /overview, /jobmanager/config, /taskmanagers, /taskmanagers/:id', async () => {
     await expectPerSpec('GET', '/config', '/config');
-    expect(await expectPerSpec('GET', '/overview', '/overview')).toMatchObject({ taskmanagers: 1, 'slots-total': 2, 'jobs-running': 1 });
+    expect(await expectPerSpec('GET', '/overview', '/overview')).toMatchObject({ taskmanagers: 1, 'slots-total': 3, 'jobs-running': 1 });
     const config = (await expectPerSpec('GET', '/jobmanager/config', '/jobmanager/config')) as Array<{ key: string; value: string }>;
-    expect(config).toContainEqual({ key: 'taskmanager.numberOfTaskSlots', value: '2' });
+    expect(config).toContainEqual({ key: 'taskmanager.numberOfTaskSlots', value: '3' });
     const { taskmanagers } = (await expectPerSpec('GET', '/taskmanagers', '/taskmanagers')) as { taskmanagers: Array<{ id: string; slotsNumber: number }> };
     expect(taskmanagers).toHaveLength(1);
     const tm = (await expectPerSpec('GET', `/taskmanagers/${taskmanagers[0].id}`, '/taskmanagers/{taskmanagerid}')) as { allocatedSlots: Array<{ jobId: string }> };
@@ -143,12 +143,34 @@ describe('REST API answers per Flink\'s OpenAPI spec', () => {
       const details = (await expectPerSpec('GET', `/jobs/${jobId}/vertices/${v.id}`, '/jobs/{jobid}/vertices/{vertexid}')) as { subtasks: Array<{ status: string }> };
       expect(details.subtasks.map((s) => s.status)).toEqual(Array(v.parallelism).fill('RUNNING'));
       await expectPerSpec('GET', `/jobs/${jobId}/vertices/${v.id}/subtasks/accumulators`, '/jobs/{jobid}/vertices/{vertexid}/subtasks/accumulators');
-      await expectPerSpec('GET', `/jobs/${jobId}/vertices/${v.id}/backpressure`, '/jobs/{jobid}/vertices/{vertexid}/backpressure');
+      const backPressure = (await expectPerSpec('GET', `/jobs/${jobId}/vertices/${v.id}/backpressure`, '/jobs/{jobid}/vertices/{vertexid}/backpressure')) as { status: string };
+      expect(backPressure.status).toBe('ok');
       const watermarks = await answer('GET', `/jobs/${jobId}/vertices/${v.id}/watermarks`);
       const metric = JSON.parse(JSON.stringify(responseSchema('get', '/jobs/{jobid}/vertices/{vertexid}/watermarks', '200')).replace('"$ref":"spec#/components/schemas/MetricCollectionResponseBody"', '"type":"array","items":{"$ref":"spec#/components/schemas/Metric"}'));
       expect([watermarks.status, ajv.validate(metric, watermarks.json)]).toEqual([200, true]);
     }
   });
+
+  it('back-pressure: a fast source before a slow sink is back-pressured, the sink busy', async () => {
+    const run = await runFlott(['run', '-m', `127.0.0.1:${rest.port}`, '-d', 'packages/cli/test-jobs/rest-jobs.ts', '--case', 'back-pressured']);
+    const id = /JobID ([0-9a-f]{32})/.exec(run.stderr)?.[1] ?? '';
+    expect(run.code).toBe(0);
+    try {
+      const info = await pollUntil(() => client.requestExecutionGraphInfo(id), (i) => i.status === 'RUNNING' && Object.values(i.subtasks).flat().every((e) => e.state === 'RUNNING'), 'the job running');
+      const [source, sink] = info.jobGraph.vertices.map((v) => v.id);
+      type BackPressure = { status: string; 'backpressure-level': string; subtasks: Array<{ ratio: number; busyRatio: number }> };
+      const sample = async (vertex: string) => (await expectPerSpec('GET', `/jobs/${id}/vertices/${vertex}/backpressure`, '/jobs/{jobid}/vertices/{vertexid}/backpressure')) as BackPressure;
+      // The first query covers the time since the task started (filling the buffers); the later ones the time since the previous one.
+      await sample(source);
+      await sample(sink);
+      const sourceNow = await pollUntil(() => sample(source), (b) => b['backpressure-level'] === 'high', 'the source back-pressured', 20_000);
+      expect(sourceNow.subtasks[0].ratio).toBeGreaterThan(0.5);
+      const sinkNow = await pollUntil(() => sample(sink), (b) => b.status === 'ok' && b.subtasks[0].busyRatio > 0.5, 'the sink busy', 20_000);
+      expect(sinkNow['backpressure-level']).toBe('ok');
+    } finally {
+      await client.cancelJob(id);
+    }
+  }, 60_000);
 
   it('savepoint and stop endpoints: trigger, status by trigger id; the job ends FINISHED', async () => {
     const trigger = (await expectPerSpec('POST', `/jobs/${jobId}/savepoints`, '/jobs/{jobid}/savepoints', '202', { 'target-directory': path.join(dir, 'sp') })) as { 'request-id': string };

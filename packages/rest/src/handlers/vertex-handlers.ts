@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { BackPressureSampler } from '../back-pressure';
 import { vertexDetails } from '../flink-json';
 import { RestHandlerError } from '../rest-errors';
 import { HEX_ID, jobAndParams, type RouteContext } from './route-context';
@@ -26,10 +27,12 @@ export function registerVertexHandlers(app: FastifyInstance, ctx: RouteContext):
     return { id: details.id, parallelism: details.parallelism, subtasks: subtasks.map((s) => ({ subtask: s.subtask, attempt: s.attempt, host: s.host, 'user-accumulators': [] })) };
   });
 
-  // Tasks do not measure busy / idle / back-pressured time yet: Flink's answer for "no sample" is status "deprecated".
+  // From the tasks' busy / idle / back-pressured time where the cluster samples it (see ClusterInfoGateway#taskTimes).
+  const sampler = new BackPressureSampler();
   app.get<{ Params: VertexParams }>('/jobs/:jobid/vertices/:vertexid/backpressure', { schema: { params: vertexParams } }, async (req) => {
-    await vertex(req.params);
-    return { status: 'deprecated', 'backpressure-level': 'ok', 'end-timestamp': now(), subtasks: [] };
+    const { info } = await vertex(req.params);
+    const samples = (await ctx.cluster?.taskTimes?.()) ?? {};
+    return sampler.answer(info.subtasks[req.params.vertexid] ?? [], samples, now());
   });
 
   // Watermarks are not reported to the JobMaster yet: an empty metric list, as Flink's for a vertex without the metric.

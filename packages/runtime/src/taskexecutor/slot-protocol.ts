@@ -1,3 +1,4 @@
+import type { TaskTimeSample } from './task-time-metrics';
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from '@flott/core';
 import type { LogLevel } from '../logging/logger';
@@ -40,6 +41,8 @@ export interface SlotStats {
   readonly runningTasks: number;
   readonly heapUsedBytes: number;
   readonly partitions: Record<string, unknown>;
+  /** Busy / idle / back-pressured time of each running task, by attempt id. */
+  readonly taskTimes?: Record<string, TaskTimeSample>;
 }
 
 export interface SlotWorkerData {

@@ -1,3 +1,4 @@
+import type { TaskTimeSample } from './task-time-metrics';
 import type { MessagePort } from 'node:worker_threads';
 import { Configuration, deserializeError, serializeError, type Clock } from '@flott/core';
 import { CheckpointingOptions, CoreOptions } from '../config/options';
@@ -150,10 +151,12 @@ export class SlotRuntime {
       case 'stats': {
         const stats: Record<string, unknown> = {};
         for (const [key, p] of this.partitions) stats[key] = p.partition.stats();
+        const taskTimes: Record<string, TaskTimeSample> = {};
+        for (const [attemptId, task] of this.tasks) taskTimes[attemptId] = task.time.sample();
         this.send({
           type: 'stats-reply',
           requestId: msg.requestId,
-          stats: { runningTasks: this.tasks.size, heapUsedBytes: this.opts.heapUsedBytes(), partitions: stats },
+          stats: { runningTasks: this.tasks.size, heapUsedBytes: this.opts.heapUsedBytes(), partitions: stats, taskTimes },
         });
         break;
       }
