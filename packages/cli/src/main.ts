@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { infoCommand } from './commands/info';
-import { cancelCommand, checkpointCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs';
+import { cancelCommand, checkpointCommand, disposeSavepointCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs';
 import { runCommand } from './commands/run';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -84,11 +84,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await stopCommand(jobId, opts);
     });
 
-  clusterOptions(program.command('savepoint').description('Take a savepoint of a running job').argument('<jobId>').argument('[targetDirectory]')).action(
-    async (jobId: string, directory: string | undefined, opts) => {
-      exitCode = await savepointCommand(jobId, directory, opts);
-    },
-  );
+  clusterOptions(program.command('savepoint').description('Take a savepoint of a running job, or dispose of one (--dispose <path>)').argument('[jobId]').argument('[targetDirectory]'))
+    .option('-d, --dispose <path>', 'delete the savepoint at this path (its directory or _metadata file)')
+    .action(async (jobId: string | undefined, directory: string | undefined, opts) => {
+      if (opts.dispose !== undefined) exitCode = await disposeSavepointCommand(opts.dispose, opts);
+      else if (jobId === undefined) {
+        process.stderr.write('Error: flott savepoint needs a job id (or --dispose <path>)\n');
+        exitCode = 1;
+      } else exitCode = await savepointCommand(jobId, directory, opts);
+    });
 
   clusterOptions(program.command('checkpoint').description('Take a checkpoint of a running job now').argument('<jobId>'))
     .option('--full', 'a full checkpoint, not an incremental one')

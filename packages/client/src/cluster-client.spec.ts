@@ -69,6 +69,9 @@ class TestingDispatcherGateway implements DispatcherGateway {
   triggerCheckpoint(): never {
     throw new Error('not used');
   }
+  disposeSavepoint(): never {
+    throw new Error('not used');
+  }
   async listJobs(): Promise<[]> {
     return [];
   }

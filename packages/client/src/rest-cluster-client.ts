@@ -136,6 +136,10 @@ export class RestClusterClient implements DispatcherGateway {
     return this.operation(this.job(jobId, '/checkpoints'), { checkpointType: full ? 'FULL' : 'CONFIGURED' }, (id) => this.job(jobId, `/checkpoints/${id}`), 'checkpointId');
   }
 
+  async disposeSavepoint(path: string): Promise<void> {
+    await this.operation('/savepoint-disposal', { 'savepoint-path': path }, (id) => `/savepoint-disposal/${id}`, 'location');
+  }
+
   /** Triggers an asynchronous operation and polls its status until it completed; a failure rejects with the server's typed error. */
   private async operation<T>(triggerPath: string, body: object, statusPath: (triggerId: string) => string, field: string): Promise<T> {
     const { 'request-id': triggerId } = await this.transport.call<{ 'request-id': string }>({ method: 'POST', path: triggerPath, body: Buffer.from(JSON.stringify(body)) });

@@ -75,6 +75,18 @@ describe('RestServerEndpoint', () => {
     expect((await request(`${url}/jobs/${JOB_ID}/savepoints/${'2'.repeat(32)}`)).status).toBe(404);
   });
 
+  it('disposes a savepoint asynchronously and reports a failed disposal with its typed error', async () => {
+    const { dispatcher, url } = await start();
+    const json = { 'content-type': 'application/json' };
+    const ok = (await request(`${url}/savepoint-disposal`, { method: 'POST', headers: json, body: JSON.stringify({ 'savepoint-path': '/savepoints/sp-1' }) })).json<{ 'request-id': string }>();
+    expect((await request(`${url}/savepoint-disposal/${ok['request-id']}`)).json()).toEqual({ status: { id: 'COMPLETED' }, operation: {} });
+    expect(dispatcher.disposed).toEqual(['/savepoints/sp-1']);
+    const bad = (await request(`${url}/savepoint-disposal`, { method: 'POST', headers: json, body: JSON.stringify({ 'savepoint-path': '/elsewhere' }) })).json<{ 'request-id': string }>();
+    const failed = (await request(`${url}/savepoint-disposal/${bad['request-id']}`)).json<{ operation: { 'failure-cause': { 'flott-error': { code: string; message: string } } } }>();
+    expect(failed.operation['failure-cause']['flott-error']).toMatchObject({ code: 'CHECKPOINT_DATA_NOT_FOUND', message: 'No savepoint at /elsewhere' });
+    expect((await request(`${url}/savepoint-disposal`, { method: 'POST', headers: json, body: '{}' })).status).toBe(400);
+  });
+
   it('accepts a multipart job submission: the bundle goes to the blob server under its SHA-256', async () => {
     const { dispatcher, url } = await start();
     const jobId = '9'.repeat(32);

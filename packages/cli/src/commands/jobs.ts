@@ -70,6 +70,15 @@ export function stopCommand(jobId: string, opts: RemoteOptions & { savepointPath
   });
 }
 
+/** `flott savepoint --dispose <path>`: deletes a savepoint through the cluster (its checkpoint storage). */
+export function disposeSavepointCommand(savepointPath: string, opts: RemoteOptions): Promise<number> {
+  return guarded(async () => {
+    out(`Disposing savepoint '${savepointPath}'.`);
+    await remoteCluster(opts).disposeSavepoint(savepointPath);
+    out(`Savepoint '${savepointPath}' disposed.`);
+  });
+}
+
 /** `flott savepoint <jobId> [DIR]`. */
 export function savepointCommand(jobId: string, directory: string | undefined, opts: RemoteOptions): Promise<number> {
   return guarded(async () => {

@@ -1,8 +1,8 @@
 /**
  * The CLI against a running cluster over its REST API, through the real `flott` binary and a session
  * cluster in another process (fixtures/rest-session-cluster.ts, until `flott jobmanager` lands): a
- * detached streaming job is listed RUNNING, takes a savepoint and a checkpoint, and is stopped with
- * a savepoint (FINISHED); another is cancelled; an attached bounded job brings its collected result
+ * detached streaming job is listed RUNNING, takes a savepoint (then disposed of) and a checkpoint, and
+ * is stopped with a savepoint (FINISHED); another is cancelled; an attached bounded job brings its collected result
  * back; and a cluster that does not answer is named in a clear error.
  */
 import * as fs from 'node:fs';
@@ -68,6 +68,13 @@ describe('flott against a running cluster (-m host:port)', () => {
     );
     expect(savepointPath.startsWith(path.join(dir, 'savepoints'))).toBe(true);
     expect(fs.existsSync(path.join(savepointPath, '_metadata'))).toBe(true);
+
+    const dispose = await runFlott(['savepoint', ...m, '--dispose', savepointPath]);
+    expect([dispose.code, dispose.stdout]).toEqual([0, `Disposing savepoint '${savepointPath}'.\nSavepoint '${savepointPath}' disposed.\n`]);
+    expect(fs.existsSync(savepointPath)).toBe(false);
+    const again = await runFlott(['savepoint', ...m, '--dispose', savepointPath]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(savepointPath);
 
     const checkpoint = await runFlott(['checkpoint', ...m, jobId]);
     expect(checkpoint.code).toBe(0);

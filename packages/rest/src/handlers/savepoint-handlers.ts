@@ -56,4 +56,17 @@ export function registerSavepointHandlers(app: FastifyInstance, ctx: RouteContex
     { schema: { params: jobAndParams({ triggerid: { type: 'string', pattern: HEX_ID } }) } },
     async (req) => operationResult(ctx.operations.get(['savepoint', 'stop'], req.params.jobid, req.params.triggerid), (location) => ({ location })),
   );
+
+  // Flink's savepoint disposal: asynchronous too; its results are not a job's (an empty job id).
+  app.post<{ Body: { 'savepoint-path': string } }>(
+    '/savepoint-disposal',
+    { schema: { body: { type: 'object', required: ['savepoint-path'], properties: { 'savepoint-path': path }, additionalProperties: false } } },
+    async (req) => ({ 'request-id': ctx.operations.start('dispose', '', () => ctx.dispatcher.disposeSavepoint(req.body['savepoint-path'])) }),
+  );
+
+  app.get<{ Params: { triggerid: string } }>(
+    '/savepoint-disposal/:triggerid',
+    { schema: { params: { type: 'object', required: ['triggerid'], properties: { triggerid: { type: 'string', pattern: HEX_ID } } } } },
+    async (req) => operationResult(ctx.operations.get(['dispose'], '', req.params.triggerid), () => ({})),
+  );
 }

@@ -36,6 +36,7 @@ export class TestingDispatcherGateway implements DispatcherGateway {
   readonly canceled: string[] = [];
   readonly savepoints: Array<{ jobId: string; directory?: string; stop: boolean; drain?: boolean }> = [];
   readonly checkpoints: Array<{ jobId: string; full?: boolean }> = [];
+  readonly disposed: string[] = [];
   private readonly graphs = new Map<string, JobGraph>([[JOB_ID, testJobGraph()]]);
   private readonly statuses = new Map<string, JobStatus>([[JOB_ID, JobStatus.RUNNING]]);
 
@@ -137,5 +138,9 @@ export class TestingDispatcherGateway implements DispatcherGateway {
     this.checkpoints.push({ jobId, full });
     if (full) throw new FlottError('FULL_CHECKPOINT_NOT_SUPPORTED', 'incremental job');
     return 7;
+  }
+  async disposeSavepoint(path: string): Promise<void> {
+    if (!path.startsWith('/savepoints/')) throw new FlottError('CHECKPOINT_DATA_NOT_FOUND', `No savepoint at ${path}`);
+    this.disposed.push(path);
   }
 }

@@ -273,4 +273,9 @@ export interface DispatcherGateway {
    * ones; resolves with its id once it completed. `full` asks for a full rather than incremental one.
    */
   triggerCheckpoint(jobId: string, full?: boolean): Promise<number>;
+  /**
+   * Deletes a savepoint (Flink's savepoint disposal, `flott savepoint --dispose`): `path` is its
+   * directory or `_metadata` file in the cluster's checkpoint storage; rejects when it is no savepoint.
+   */
+  disposeSavepoint(path: string): Promise<void>;
 }
