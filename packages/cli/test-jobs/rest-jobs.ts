@@ -1,10 +1,11 @@
 /**
  * Fixture for the CLI against a running cluster (`--case NAME`): `unbounded` is a streaming job that
- * runs until it is stopped or cancelled (a keyed running count, so savepoints have state);
+ * runs until it is stopped or cancelled (a keyed running sum, so savepoints have state; event time
+ * is the record's value, so the sum's input has a watermark);
  * `collect` is a bounded job whose result comes back through executeAndCollect over the REST API;
  * `back-pressured` is an unbounded fast source feeding a slow sink in another slot.
  */
-import { StreamExecutionEnvironment } from '@flott/api-datastream';
+import { StreamExecutionEnvironment, WatermarkStrategy } from '@flott/api-datastream';
 import { runCase } from './run-case';
 
 export default function main(args: readonly string[]): Promise<void> {
@@ -13,6 +14,7 @@ export default function main(args: readonly string[]): Promise<void> {
       unbounded: async (env) => {
         env
           .fromGenerator(Infinity, (i) => i, { recordsPerSecond: 200 })
+          .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((i) => i))
           .keyBy((i) => i % 4)
           .reduce((a, b) => a + b)
           .addSink(() => {});

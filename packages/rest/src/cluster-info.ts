@@ -23,6 +23,8 @@ export interface ClusterInfoGateway {
   taskManagers(): Promise<TaskManagerSummary[]>;
   /** Busy / idle / back-pressured time of the running tasks by attempt id, where the cluster can sample them. */
   taskTimes?(): Promise<Record<string, TaskTimeSample>>;
+  /** The combined input watermark of the running tasks by attempt id (-Infinity: none yet, or a source). */
+  taskWatermarks?(): Promise<Record<string, number>>;
 }
 
 /** The MiniCluster's ResourceManager and its one TaskManager. */
@@ -46,6 +48,9 @@ export function miniClusterInfo(cluster: MiniCluster): ClusterInfoGateway {
     },
     async taskTimes() {
       return Object.assign({}, ...(await cluster.taskExecutor.slotStats()).map((s) => s.taskTimes ?? {}));
+    },
+    async taskWatermarks() {
+      return Object.assign({}, ...(await cluster.taskExecutor.slotStats()).map((s) => s.inputWatermarks ?? {}));
     },
   };
 }

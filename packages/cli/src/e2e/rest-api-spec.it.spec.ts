@@ -149,6 +149,15 @@ describe('REST API answers per Flink\'s OpenAPI spec', () => {
       const metric = JSON.parse(JSON.stringify(responseSchema('get', '/jobs/{jobid}/vertices/{vertexid}/watermarks', '200')).replace('"$ref":"spec#/components/schemas/MetricCollectionResponseBody"', '"type":"array","items":{"$ref":"spec#/components/schemas/Metric"}'));
       expect([watermarks.status, ajv.validate(metric, watermarks.json)]).toEqual([200, true]);
     }
+    // The source has no input (Flink's Long.MIN_VALUE); the keyed sum's input watermark follows event time (the records' values).
+    const [source, sum] = vertices.map((v) => v.id);
+    expect((await answer('GET', `/jobs/${jobId}/vertices/${source}/watermarks`)).json).toEqual([{ id: '0.currentInputWatermark', value: '-9223372036854775808' }]);
+    const watermark = await pollUntil(
+      async () => (await answer('GET', `/jobs/${jobId}/vertices/${sum}/watermarks`)).json as Array<{ id: string; value: string }>,
+      (w) => w.length === 1 && Number(w[0].value) > 0,
+      'an input watermark of the keyed sum',
+    );
+    expect(watermark[0].id).toBe('0.currentInputWatermark');
   });
 
   it('back-pressure: a fast source before a slow sink is back-pressured, the sink busy', async () => {

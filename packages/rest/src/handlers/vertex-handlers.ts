@@ -35,9 +35,15 @@ export function registerVertexHandlers(app: FastifyInstance, ctx: RouteContext):
     return sampler.answer(info.subtasks[req.params.vertexid] ?? [], samples, now());
   });
 
-  // Watermarks are not reported to the JobMaster yet: an empty metric list, as Flink's for a vertex without the metric.
+  // Flink's metric list: `<subtask>.currentInputWatermark` per running subtask the cluster samples, in
+  // milliseconds as a string (Long.MIN_VALUE for "none yet", as Flink shows it).
   app.get<{ Params: VertexParams }>('/jobs/:jobid/vertices/:vertexid/watermarks', { schema: { params: vertexParams } }, async (req) => {
-    await vertex(req.params);
-    return [];
+    const { info } = await vertex(req.params);
+    const watermarks = (await ctx.cluster?.taskWatermarks?.()) ?? {};
+    return (info.subtasks[req.params.vertexid] ?? []).flatMap((attempt, subtask) => {
+      const wm = watermarks[attempt.attemptId];
+      if (wm === undefined) return [];
+      return [{ id: `${subtask}.currentInputWatermark`, value: Number.isFinite(wm) ? String(wm) : wm > 0 ? '9223372036854775807' : '-9223372036854775808' }];
+    });
   });
 }

@@ -43,6 +43,8 @@ export interface SlotStats {
   readonly partitions: Record<string, unknown>;
   /** Busy / idle / back-pressured time of each running task, by attempt id. */
   readonly taskTimes?: Record<string, TaskTimeSample>;
+  /** The combined input watermark of each running task, by attempt id (-Infinity: none yet, or a source). */
+  readonly inputWatermarks?: Record<string, number>;
 }
 
 export interface SlotWorkerData {

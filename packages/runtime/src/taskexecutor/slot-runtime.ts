@@ -152,11 +152,15 @@ export class SlotRuntime {
         const stats: Record<string, unknown> = {};
         for (const [key, p] of this.partitions) stats[key] = p.partition.stats();
         const taskTimes: Record<string, TaskTimeSample> = {};
-        for (const [attemptId, task] of this.tasks) taskTimes[attemptId] = task.time.sample();
+        const inputWatermarks: Record<string, number> = {};
+        for (const [attemptId, task] of this.tasks) {
+          taskTimes[attemptId] = task.time.sample();
+          inputWatermarks[attemptId] = task.inputWatermark;
+        }
         this.send({
           type: 'stats-reply',
           requestId: msg.requestId,
-          stats: { runningTasks: this.tasks.size, heapUsedBytes: this.opts.heapUsedBytes(), partitions: stats, taskTimes },
+          stats: { runningTasks: this.tasks.size, heapUsedBytes: this.opts.heapUsedBytes(), partitions: stats, taskTimes, inputWatermarks },
         });
         break;
       }

@@ -297,6 +297,11 @@ export class StreamTask {
    * do at end of input) or a stop-with-savepoint completed (true). A stop whose savepoint was aborted
    * goes on processing.
    */
+  /** The combined watermark of the task's inputs (Flink's currentInputWatermark); -Infinity for a source or before any. */
+  get inputWatermark(): number {
+    return this.inputs?.inputWatermark ?? Number.NEGATIVE_INFINITY;
+  }
+
   private async processUntilEnd(): Promise<boolean> {
     const head = this.chain!.head;
     this.time.start();
