@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startRestSession, type RestSession } from './rest-session';
-import { runFlott } from './run-cli';
+import { runFlott, startFlott, waitFor } from './run-cli';
 
 const JOB = 'packages/cli/test-jobs/rest-jobs.ts';
 const DATE = '\\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d:\\d\\d';
@@ -96,6 +96,18 @@ describe('flott against a running cluster (-m host:port)', () => {
     await listUntil(['-a'], new RegExp(`${jobId} : rest unbounded \\(CANCELED\\)`));
     const again = await runFlott(['cancel', ...m, jobId]);
     expect([again.code, again.stderr]).toEqual([1, `Error: Job ${jobId} has already ended (CANCELED); there is nothing to cancel.\n`]);
+  }, 120_000);
+
+  it('Ctrl-C on an attached run cancels the job on the cluster and exits 130', async () => {
+    const run = startFlott(['run', ...m, JOB, '--case', 'unbounded']);
+    await waitFor(() => /JobID [0-9a-f]{32}/.test(run.output().stderr), 'the job to be submitted');
+    const jobId = /JobID ([0-9a-f]{32})/.exec(run.output().stderr)![1];
+    await listUntil(['-r'], new RegExp(`${jobId} : rest unbounded \\(RUNNING\\)`));
+    run.child.kill('SIGINT');
+    const r = await run.result;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain(`Received SIGINT: cancelling job ${jobId} (send it again to exit at once).\nJob ${jobId} has been CANCELED.\n`);
+    await listUntil(['-a'], new RegExp(`${jobId} : rest unbounded \\(CANCELED\\)`));
   }, 120_000);
 
   it('runs a bounded job attached: its collected records come back over REST', async () => {
