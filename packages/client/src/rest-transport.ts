@@ -89,19 +89,31 @@ export class RestTransport {
       headers['content-length'] = String(call.body.byteLength);
     }
     return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const fail = (e: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(e);
+      };
       const req = lib.request(url, { method: call.method, headers, ca: this.ca, timeout: this.configuration.get(RestOptions.IDLENESS_TIMEOUT) }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
+          if (settled) return;
           size += c.byteLength;
           if (size > maxLength) {
-            req.destroy(new RestRequestError(res.statusCode ?? 0, `The answer to ${call.method} ${call.path} exceeds rest.client.max-content-length (${maxLength} bytes)`, url.href));
+            fail(new RestRequestError(res.statusCode ?? 0, `The answer to ${call.method} ${call.path} exceeds rest.client.max-content-length (${maxLength} bytes)`, url.href));
+            res.destroy();
             return;
           }
           chunks.push(c);
         });
-        res.on('error', reject);
+        res.on('error', fail);
+        // After 'end' this is a no-op; before it the server went away mid-answer (not retried: the call may have had its effect).
+        res.on('close', () => fail(new RestRequestError(res.statusCode ?? 0, `The answer to ${call.method} ${call.path} was cut off`, url.href)));
         res.on('end', () => {
+          if (settled) return;
+          settled = true;
           const text = Buffer.concat(chunks).toString('utf8');
           let json: unknown;
           try {
@@ -128,7 +140,7 @@ export class RestTransport {
       req.on('timeout', () => req.destroy(new RestRequestError(0, `${call.method} ${call.path} got no answer within rest.idleness-timeout`, url.href)));
       req.on('error', (e) => {
         connectTimer.cancel();
-        reject(e);
+        fail(e);
       });
       req.on('close', () => connectTimer.cancel());
       req.end(call.body);
