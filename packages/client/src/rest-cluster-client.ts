@@ -105,8 +105,13 @@ export class RestClusterClient implements DispatcherGateway {
   }
 
   async listJobs(): Promise<Array<{ jobId: string; jobName: string; status: JobStatus }>> {
-    const { jobs } = await this.transport.call<{ jobs: Array<{ jid: string; name: string; state: JobStatus }> }>({ method: 'GET', path: '/jobs/overview' });
-    return jobs.map((j) => ({ jobId: j.jid, jobName: j.name, status: j.state }));
+    return (await this.jobsOverview()).map(({ jobId, jobName, status }) => ({ jobId, jobName, status }));
+  }
+
+  /** Every job with its start time (/jobs/overview), in one call: what `flott list` prints. */
+  async jobsOverview(): Promise<Array<{ jobId: string; jobName: string; status: JobStatus; startTime: number }>> {
+    const { jobs } = await this.transport.call<{ jobs: Array<{ jid: string; name: string; state: JobStatus; 'start-time': number }> }>({ method: 'GET', path: '/jobs/overview' });
+    return jobs.map((j) => ({ jobId: j.jid, jobName: j.name, status: j.state, startTime: j['start-time'] }));
   }
 
   /** Cancels the job; as the in-process Dispatcher, canceling a job that already ended is no error. */

@@ -93,8 +93,8 @@ export class RestServerEndpoint {
       // Flink answers `/jobs/` as `/jobs`.
       routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
       ...(tls ? { https: { key: readPem(config, RestOptions.SSL_KEY_FILE), cert: readPem(config, RestOptions.SSL_CERT_FILE) } } : {}),
-      // Slow or stalled clients cannot hold a connection forever.
-      requestTimeout: 60_000,
+      // Slow or stalled clients cannot hold a connection or a request forever.
+      requestTimeout: config.get(RestOptions.IDLENESS_TIMEOUT),
       connectionTimeout: config.get(RestOptions.IDLENESS_TIMEOUT),
       // What the router refuses before a route runs (an over-long id, a malformed URL) gets Flink's error body too.
       frameworkErrors: (error, _req, reply) => {

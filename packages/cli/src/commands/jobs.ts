@@ -27,9 +27,7 @@ const SCHEDULED = new Set<string>([JobStatus.CREATED, JobStatus.INITIALIZING]);
 /** `flott list [-r] [-s] [-a]`: the cluster's jobs, grouped as Flink's CLI prints them. */
 export function listCommand(opts: RemoteOptions & { running?: boolean; scheduled?: boolean; all?: boolean }): Promise<number> {
   return guarded(async () => {
-    const client = remoteCluster(opts);
-    const jobs = await client.listJobs();
-    const details = await Promise.all(jobs.map(async (j) => ({ ...j, startTime: (await client.requestJobDetails(j.jobId).catch(() => undefined))?.startTime ?? 0 })));
+    const details = await remoteCluster(opts).jobsOverview();
     details.sort((a, b) => a.startTime - b.startTime);
     const line = (j: (typeof details)[number]) => `${formatDate(j.startTime)} : ${j.jobId} : ${j.jobName} (${j.status})`;
     const section = (title: string, empty: string, list: typeof details) => {

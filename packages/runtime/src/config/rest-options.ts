@@ -33,7 +33,7 @@ export const RestOptions = {
   }),
   IDLENESS_TIMEOUT: O.durationMs('rest.idleness-timeout', {
     defaultValue: 300_000,
-    description: 'How long one REST call may go without an answer before the client gives it up (a stop-with-savepoint waits for the savepoint).',
+    description: 'How long one REST call may go without an answer before the client gives it up; on the server, how long a connection may idle and a request take to arrive.',
   }),
   RETRY_MAX_ATTEMPTS: O.int('rest.retry.max-attempts', {
     defaultValue: 20, min: 0, max: 1000,
