@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Configuration } from '@flott/core';
 import { SystemScheduler } from '@flott/runtime';
@@ -72,6 +77,24 @@ describe('RestTransport', () => {
     } finally {
       s.seen.length = 0;
       await s.close();
+    }
+  });
+
+  it('calls an HTTPS endpoint whose certificate security.ssl.rest.trust-cert-file trusts, and refuses it otherwise', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-rest-client-tls-'));
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const s = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    try {
+      await expect(transport(url, { 'security.ssl.rest.trust-cert-file': cert }).call({ method: 'GET', path: '/config' })).resolves.toEqual({ ok: true });
+      await expect(transport(url, { 'rest.retry.max-attempts': 0 }).call({ method: 'GET', path: '/config' })).rejects.toThrow(/self[- ]signed/);
+      expect(() => transport(url, { 'security.ssl.rest.trust-cert-file': path.join(dir, 'missing.pem') })).toThrow(/security.ssl.rest.trust-cert-file: cannot read .*missing.pem/);
+    } finally {
+      await new Promise<void>((r) => s.close(() => r()));
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -5,6 +5,7 @@
  * is stopped with a savepoint (FINISHED); another is cancelled; an attached bounded job brings its collected result
  * back; and a cluster that does not answer is named in a clear error.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -134,3 +135,30 @@ describe('flott against a running cluster (-m host:port)', () => {
   }, 60_000);
 });
 
+describe('flott against a cluster that requires TLS and a bearer token', () => {
+  let dir: string;
+  let session: RestSession;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-rest-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    session = await startRestSession([
+      'rest.authentication.token=s3cr3t',
+      'security.ssl.rest.enabled=true',
+      `security.ssl.rest.key-file=${path.join(dir, 'key.pem')}`,
+      `security.ssl.rest.cert-file=${path.join(dir, 'cert.pem')}`,
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await session?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers with the token and the trusted certificate; refuses without the token', async () => {
+    const tls = ['-m', `127.0.0.1:${session.port}`, '-D', 'security.ssl.rest.enabled=true', '-D', `security.ssl.rest.trust-cert-file=${path.join(dir, 'cert.pem')}`];
+    const ok = await runFlott(['list', ...tls, '-D', 'rest.authentication.token=s3cr3t']);
+    expect([ok.code, ok.stdout]).toEqual([0, 'No running jobs.\nNo scheduled jobs.\n']);
+    const unauthorized = await runFlott(['list', ...tls]);
+    expect([unauthorized.code, unauthorized.stderr]).toEqual([1, 'Error: Unauthorized: this cluster requires Authorization: Bearer <rest.authentication.token>\n']);
+  }, 60_000);
+});
