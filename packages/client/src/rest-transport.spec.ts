@@ -46,6 +46,20 @@ describe('RestTransport', () => {
     }
   });
 
+  it('reports an answer that is not JSON by its status and text; sends a JSON body as application/json', async () => {
+    let contentType: string | undefined;
+    const s = await server((req, res) => {
+      contentType = req.headers['content-type'];
+      res.writeHead(502).end('<html>bad gateway</html>');
+    });
+    try {
+      await expect(transport(s.url).call({ method: 'POST', path: '/jobs/x/stop', body: Buffer.from('{}') })).rejects.toMatchObject({ httpStatus: 502, message: 'HTTP 502 <html>bad gateway</html>' });
+      expect(contentType).toBe('application/json');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('refuses an answer larger than rest.client.max-content-length', async () => {
     const s = await server((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ big: 'x'.repeat(4096) })));
     try {

@@ -70,7 +70,7 @@ export class RestTransport {
       try {
         return await this.once<T>(call);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? '';
+        const code = String((e as NodeJS.ErrnoException).code);
         if (!NOT_CONNECTED.has(code)) throw e;
         if (attempt > maxRetries) throw new ClusterUnreachableError(this.baseUrl, attempt, code === 'CONNECT_TIMEOUT' ? 'connection timed out' : code.toLowerCase().replace('econnrefused', 'connection refused'));
         await new Promise<void>((resolve) => this.scheduler.schedule(this.configuration.get(RestOptions.RETRY_DELAY), resolve));
@@ -96,21 +96,24 @@ export class RestTransport {
         reject(e);
       };
       const req = lib.request(url, { method: call.method, headers, ca: this.ca, timeout: this.configuration.get(RestOptions.IDLENESS_TIMEOUT) }, (res) => {
+        // An answer's status line came first: it has a status code.
+        const status = res.statusCode as number;
         const chunks: Buffer[] = [];
         let size = 0;
-        res.on('data', (c: Buffer) => {
-          if (settled) return;
+        const onData = (c: Buffer) => {
           size += c.byteLength;
           if (size > maxLength) {
-            fail(new RestRequestError(res.statusCode ?? 0, `The answer to ${call.method} ${call.path} exceeds rest.client.max-content-length (${maxLength} bytes)`, url.href));
+            res.off('data', onData);
+            fail(new RestRequestError(status, `The answer to ${call.method} ${call.path} exceeds rest.client.max-content-length (${maxLength} bytes)`, url.href));
             res.destroy();
             return;
           }
           chunks.push(c);
-        });
+        };
+        res.on('data', onData);
         res.on('error', fail);
         // After 'end' this is a no-op; before it the server went away mid-answer (not retried: the call may have had its effect).
-        res.on('close', () => fail(new RestRequestError(res.statusCode ?? 0, `The answer to ${call.method} ${call.path} was cut off`, url.href)));
+        res.on('close', () => fail(new RestRequestError(status, `The answer to ${call.method} ${call.path} was cut off`, url.href)));
         res.on('end', () => {
           if (settled) return;
           settled = true;
@@ -121,7 +124,6 @@ export class RestTransport {
           } catch {
             json = undefined;
           }
-          const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300 && json !== undefined) return resolve(json as T);
           const errors = (json as { errors?: unknown } | undefined)?.errors;
           const message = Array.isArray(errors) ? errors.join(' ') : `HTTP ${status} ${text.slice(0, 200)}`;
