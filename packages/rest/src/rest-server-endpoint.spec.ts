@@ -33,6 +33,12 @@ describe('RestServerEndpoint', () => {
     expect(dispatcher.canceled).toEqual([JOB_ID]);
     const again = await request(`${url}/jobs/${JOB_ID}`, { method: 'PATCH' });
     expect([again.status, again.json()]).toEqual([409, { errors: [`Job ${JOB_ID} is already CANCELED`] }]);
+    expect((await request(`${url}/jobs/${JOB_ID}/execution-result`)).json()).toEqual({
+      status: { id: 'COMPLETED' },
+      'job-execution-result': { id: JOB_ID, 'application-status': 'CANCELED', 'accumulator-results': {}, 'net-runtime': 1234 },
+    });
+    const stop = await request(`${url}/jobs/${JOB_ID}?mode=stop`, { method: 'PATCH' });
+    expect([stop.status, stop.json()]).toEqual([400, { errors: ['mode=stop is not supported; stop a job with POST /jobs/:jobid/stop (stop-with-savepoint)'] }]);
   });
 
   it('answers an unknown job 404 and a malformed id 400, in Flink\'s error body', async () => {

@@ -17,9 +17,10 @@ import Ajv from 'ajv';
 import YAML from 'yaml';
 import { Configuration } from '@flott/core';
 import { RestClusterClient } from '@flott/client';
-import { MiniCluster, SystemScheduler } from '@flott/runtime';
-import { miniClusterInfo, RestServerEndpoint } from '@flott/rest';
-import { createDistributionContainer, pluginModulesFor } from '../distribution';
+import { SystemScheduler } from '@flott/runtime';
+import type { RestServerEndpoint } from '@flott/rest';
+import { main } from '../main';
+import { startSessionCluster, type SessionCluster } from './session-cluster';
 import { REPO_ROOT, runFlott } from './run-cli';
 
 // shared/ sits beside the repository (as on developers' machines and in CI).
@@ -55,24 +56,22 @@ async function pollUntil<T>(query: () => Promise<T>, done: (t: T) => boolean, wh
 
 describe('REST API answers per Flink\'s OpenAPI spec', () => {
   let dir: string;
-  let cluster: MiniCluster;
+  let session: SessionCluster;
   let rest: RestServerEndpoint;
   let client: RestClusterClient;
   let jobId: string;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-rest-spec-'));
-    const config = Configuration.fromRecord({
-      'rest.bind-address': '127.0.0.1',
-      'rest.port': 0,
-      'taskmanager.numberOfTaskSlots': 3,
-      'execution.checkpointing.interval': '100 ms',
-      'execution.checkpointing.storage': 'filesystem',
-      'execution.checkpointing.dir': path.join(dir, 'checkpoints'),
-      'execution.checkpointing.savepoint-dir': path.join(dir, 'savepoints'),
-    });
-    cluster = await MiniCluster.start({ configuration: config, container: createDistributionContainer(config), pluginModules: pluginModulesFor(config) });
-    rest = await RestServerEndpoint.start({ dispatcher: cluster.dispatcher, cluster: miniClusterInfo(cluster), configuration: config });
+    session = await startSessionCluster([
+      'taskmanager.numberOfTaskSlots=3',
+      'execution.checkpointing.interval=100 ms',
+      'execution.checkpointing.storage=filesystem',
+      `execution.checkpointing.dir=${path.join(dir, 'checkpoints')}`,
+      `execution.checkpointing.savepoint-dir=${path.join(dir, 'savepoints')}`,
+    ]);
+    rest = session.rest;
+    const config = Configuration.fromRecord({});
     client = new RestClusterClient({ url: rest.url, configuration: config, scheduler: new SystemScheduler() });
     const run = await runFlott(['run', '-m', `127.0.0.1:${rest.port}`, '-d', 'packages/cli/test-jobs/rest-jobs.ts', '--case', 'unbounded']);
     jobId = /JobID ([0-9a-f]{32})/.exec(run.stderr)?.[1] ?? '';
@@ -81,8 +80,7 @@ describe('REST API answers per Flink\'s OpenAPI spec', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await rest?.close();
-    await cluster?.close();
+    await session?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -179,6 +177,37 @@ describe('REST API answers per Flink\'s OpenAPI spec', () => {
     } finally {
       await client.cancelJob(id);
     }
+  }, 60_000);
+
+  it('the CLI verbs, run in this process against the endpoint', async () => {
+    const m = ['-m', `127.0.0.1:${rest.port}`];
+    const flott = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((s) => out.push(String(s)) > 0);
+      const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((s) => err.push(String(s)) > 0);
+      try {
+        return { code: await main(args), stdout: out.join(''), stderr: err.join('') };
+      } finally {
+        stdout.mockRestore();
+        stderr.mockRestore();
+      }
+    };
+    expect((await flott('list', ...m, '-r')).stdout).toMatch(new RegExp(`: ${jobId} : rest unbounded \\(RUNNING\\)\\n`));
+    expect((await flott('list', ...m, '-s')).stdout).toBe('No scheduled jobs.\n');
+    const checkpoint = await flott('checkpoint', ...m, jobId, '--full');
+    expect(checkpoint.stdout).toMatch(new RegExp(`^Triggering checkpoint for job ${jobId}\\.\\nCheckpoint\\(FULL\\) \\d+ for job ${jobId} completed\\.\\n$`));
+    const savepoint = await flott('savepoint', ...m, jobId, path.join(dir, 'cli'));
+    const location = /Path: (.+)\n/.exec(savepoint.stdout)![1];
+    expect((await flott('savepoint', ...m, '--dispose', location)).stdout).toBe(`Disposing savepoint '${location}'.\nSavepoint '${location}' disposed.\n`);
+    expect(fs.existsSync(location)).toBe(false);
+    expect(await flott('savepoint', ...m)).toEqual({ code: 1, stdout: '', stderr: 'Error: flott savepoint needs a job id (or --dispose <path>)\n' });
+    const unknown = 'f'.repeat(32);
+    expect(await flott('cancel', ...m, unknown)).toEqual({ code: 1, stdout: '', stderr: `Error: Job ${unknown} not found\n` });
+    expect((await flott('stop', ...m, unknown)).stderr).toBe(`Error: Job ${unknown} not found\n`);
+    const missing = await flott('run', ...m, '-d', 'missing-job.ts');
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('missing-job.ts')]);
+    expect((await flott('run', '-t', 'elsewhere', 'job.ts')).stderr).toBe('Error: Unknown execution target \'elsewhere\' (-t / execution.target). Known: local, remote\n');
   }, 60_000);
 
   it('savepoint and stop endpoints: trigger, status by trigger id; the job ends FINISHED', async () => {
