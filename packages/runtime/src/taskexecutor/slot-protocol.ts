@@ -1,10 +1,10 @@
-import type { TaskTimeSample } from './task-time-metrics';
 import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from '@flott/core';
 import type { LogLevel } from '../logging/logger';
 import type { CheckpointAcknowledgement, CheckpointDecline, OperatorEventEnvelope, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
+import type { TaskTimeSample } from './task-time-metrics';
 
 /** Messages between a TaskExecutor (main thread) and one of its slot threads. */
 export type ToSlot =

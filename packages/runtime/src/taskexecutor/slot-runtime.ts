@@ -1,4 +1,3 @@
-import type { TaskTimeSample } from './task-time-metrics';
 import type { MessagePort } from 'node:worker_threads';
 import { Configuration, deserializeError, serializeError, type Clock } from '@flott/core';
 import { CheckpointingOptions, CoreOptions } from '../config/options';
@@ -24,6 +23,7 @@ import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescri
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import { StreamTask } from './stream-task';
 import type { TaskCheckpointing, TaskEnvironment } from './task-environment';
+import type { TaskTimeSample } from './task-time-metrics';
 
 /** The slot's end of the channel to its TaskExecutor (the worker's parentPort in production). */
 export interface SlotPort {
