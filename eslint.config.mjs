@@ -80,7 +80,9 @@ export default [
             // The client bundles job files (esbuild) and submits them: a package of its own so that TaskManagers, which
             // only store and run artifacts, never load the bundler.
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:core', 'type:runtime'] },
-            { sourceTag: 'type:distribution', onlyDependOnLibsWithTags: ['type:core', 'type:runtime', 'type:client', 'type:plugin', 'type:api', 'type:connector', 'type:library'] },
+            // The REST API server (fastify) on the Dispatcher's gateway: a package of its own so the runtime never loads fastify.
+            { sourceTag: 'type:rest', onlyDependOnLibsWithTags: ['type:core', 'type:runtime'] },
+            { sourceTag: 'type:distribution', onlyDependOnLibsWithTags: ['type:core', 'type:runtime', 'type:client', 'type:rest', 'type:plugin', 'type:api', 'type:connector', 'type:library'] },
             // Libraries for job authors (the Nexmark generator) build on the API; the runtime only for the paced
             // source operator they plug in (until sources have their own package).
             { sourceTag: 'type:library', onlyDependOnLibsWithTags: ['type:api', 'type:runtime'] },

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@flott/core';
-import { JobBundleError, JobFileNotFoundError } from '@flott/client';
+import { ClusterUnreachableError, JobBundleError, JobFileNotFoundError, RestRequestError } from '@flott/client';
 
 interface ErrorLike {
   message?: string;
@@ -12,7 +12,8 @@ interface ErrorLike {
  * repeating what the next cause says), and the stack trace of the root cause only, which is
  * where the user's code failed. An invalid configuration, a job file that does not exist or does
  * not compile are the user's input, not code: their message says what and where (option, file:line:column),
- * and no stack trace of the CLI follows.
+ * and no stack trace of the CLI follows. So are a cluster that does not answer and what its REST API refused
+ * (an unknown job id, a job in the wrong state): the server's message says it.
  */
 export function formatError(e: unknown): string {
   const chain: ErrorLike[] = [];
@@ -35,5 +36,11 @@ export function formatError(e: unknown): string {
 }
 
 function isInputError(e: unknown): boolean {
-  return e instanceof ConfigurationError || e instanceof JobBundleError || e instanceof JobFileNotFoundError;
+  return (
+    e instanceof ConfigurationError ||
+    e instanceof JobBundleError ||
+    e instanceof JobFileNotFoundError ||
+    e instanceof ClusterUnreachableError ||
+    (e instanceof RestRequestError && e.httpStatus >= 400 && e.httpStatus < 500)
+  );
 }

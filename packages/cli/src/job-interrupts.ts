@@ -1,4 +1,4 @@
-import type { MiniCluster } from '@flott/runtime';
+import type { DispatcherGateway } from '@flott/runtime';
 
 /** Exit codes of a process ended by a signal, as shells report them (128 + signal number). */
 const EXIT_CODES: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -11,7 +11,7 @@ const EXIT_CODES: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130
  */
 export class JobInterrupts {
   private jobId?: string;
-  private cluster?: MiniCluster;
+  private cluster?: { readonly dispatcher: DispatcherGateway };
   private received?: 'SIGINT' | 'SIGTERM';
   private finalStatus?: string;
   private readonly onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => this.handle(signal);
@@ -37,8 +37,8 @@ export class JobInterrupts {
     if (this.received) this.cancel();
   }
 
-  /** For `runJob`'s `whileRunning`: knows the cluster, and reads the job's final state before the cluster closes. */
-  watch(cluster: MiniCluster): { stop(): Promise<void> } {
+  /** For `runJob`'s `whileRunning` (or a remote run): knows the cluster, and reads the job's final state before the cluster closes. */
+  watch(cluster: { readonly dispatcher: DispatcherGateway }): { stop(): Promise<void> } {
     this.cluster = cluster;
     return {
       stop: async () => {

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { infoCommand } from './commands/info';
+import { cancelCommand, checkpointCommand, disposeSavepointCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs';
 import { runCommand } from './commands/run';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -7,6 +8,14 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 function commonOptions(cmd: Command): Command {
   return cmd
     .option('-p, --parallelism <n>', 'default parallelism of the job (parallelism.default)')
+    .option('-D <key=value>', 'set a configuration option (repeatable)', collect)
+    .addOption(new Option('--config <dir>', 'directory with config.yaml (or set FLOTT_CONF_DIR)'));
+}
+
+/** Options of every verb that talks to a running cluster. */
+function clusterOptions(cmd: Command): Command {
+  return cmd
+    .option('-m, --jobmanager <host:port>', "the cluster's REST endpoint (default: rest.address and rest.port, localhost:8081)")
     .option('-D <key=value>', 'set a configuration option (repeatable)', collect)
     .addOption(new Option('--config <dir>', 'directory with config.yaml (or set FLOTT_CONF_DIR)'));
 }
@@ -26,13 +35,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   commonOptions(
     program
       .command('run')
-      .description('Run a job on the embedded local cluster (MiniCluster). Options go before the job file; what follows it is passed to the job.')
+      .description(
+        'Run a job on the embedded local cluster (MiniCluster), or with -m host:port (-t remote) on a running cluster. ' +
+          'Options go before the job file; what follows it is passed to the job.',
+      )
       .argument('<job>', 'job file (.ts or .js) whose main builds a pipeline and calls env.execute()')
       .argument('[jobArgs...]', 'arguments for the job')
       .passThroughOptions()
       .option('-s, --fromSavepoint <path>', 'start from a savepoint or retained checkpoint (its directory or _metadata file; execution.state-recovery.path)')
       .option('-n, --allowNonRestoredState', 'skip state of the savepoint that no operator of the job claims (execution.state-recovery.ignore-unclaimed-state)')
       .option('-q, --quiet', 'do not print job status lines to stderr')
+      .option('-m, --jobmanager <host:port>', "submit to the running cluster with this REST endpoint (execution.target: remote)")
+      .option('-t, --target <target>', 'local (embedded MiniCluster, the default) or remote (rest.address:rest.port); execution.target')
+      .option('-d, --detached', 'with a remote cluster: return once the job is submitted instead of waiting for its result')
       .option('--network-stats <file>', 'write peak network buffer usage per result partition to a JSON file'),
   ).action(async (job: string, jobArgs: string[], opts) => {
     exitCode = await runCommand(job, jobArgs, opts);
@@ -49,6 +64,41 @@ export async function main(argv: readonly string[]): Promise<number> {
   ).action(async (job: string, jobArgs: string[], opts) => {
     exitCode = await infoCommand(job, jobArgs, opts);
   });
+
+  clusterOptions(program.command('list').description("List a cluster's jobs: running and scheduled ones by default"))
+    .option('-r, --running', 'only running and restarting jobs')
+    .option('-s, --scheduled', 'only scheduled jobs')
+    .option('-a, --all', 'all jobs, terminated ones too')
+    .action(async (opts) => {
+      exitCode = await listCommand(opts);
+    });
+
+  clusterOptions(program.command('cancel').description('Cancel a running job').argument('<jobId>')).action(async (jobId: string, opts) => {
+    exitCode = await cancelCommand(jobId, opts);
+  });
+
+  clusterOptions(program.command('stop').description('Stop a job with a savepoint (its sources stop, the job ends FINISHED)').argument('<jobId>'))
+    .option('-p, --savepointPath <dir>', 'where the savepoint goes (default: execution.checkpointing.savepoint-dir)')
+    .option('-d, --drain', 'end event time (MAX_WATERMARK) and flush every operator before the savepoint')
+    .action(async (jobId: string, opts) => {
+      exitCode = await stopCommand(jobId, opts);
+    });
+
+  clusterOptions(program.command('savepoint').description('Take a savepoint of a running job, or dispose of one (--dispose <path>)').argument('[jobId]').argument('[targetDirectory]'))
+    .option('-d, --dispose <path>', 'delete the savepoint at this path (its directory or _metadata file)')
+    .action(async (jobId: string | undefined, directory: string | undefined, opts) => {
+      if (opts.dispose !== undefined) exitCode = await disposeSavepointCommand(opts.dispose, opts);
+      else if (jobId === undefined) {
+        process.stderr.write('Error: flott savepoint needs a job id (or --dispose <path>)\n');
+        exitCode = 1;
+      } else exitCode = await savepointCommand(jobId, directory, opts);
+    });
+
+  clusterOptions(program.command('checkpoint').description('Take a checkpoint of a running job now').argument('<jobId>'))
+    .option('--full', 'a full checkpoint, not an incremental one')
+    .action(async (jobId: string, opts) => {
+      exitCode = await checkpointCommand(jobId, opts);
+    });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

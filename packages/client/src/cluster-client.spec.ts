@@ -66,6 +66,15 @@ class TestingDispatcherGateway implements DispatcherGateway {
   requestJobDetails(): never {
     throw new Error('not used');
   }
+  requestExecutionGraphInfo(): never {
+    throw new Error('not used');
+  }
+  triggerCheckpoint(): never {
+    throw new Error('not used');
+  }
+  disposeSavepoint(): never {
+    throw new Error('not used');
+  }
   async listJobs(): Promise<[]> {
     return [];
   }
@@ -249,5 +258,18 @@ describe('createClientExecutionContext', () => {
     await expect(client.stopWithSavepoint(true, '/sp')).resolves.toBe('/sp/savepoint-1');
     expect(dispatcher.savepoints).toEqual([{ jobId: 'job-1', directory: '/sp', stop: true, drain: true }]);
     await expect(client.getJobExecutionResult()).resolves.toMatchObject({ jobId: 'job-1' });
+  });
+
+  it('detached (flott run -d): execute() returns once the job is submitted, with a result that has nothing but its id and name', async () => {
+    const dispatcher = new TestingDispatcherGateway({ runningPolls: 1_000_000 });
+    const ctx = createClientExecutionContext(options(dispatcher, { detached: true }));
+    const result = await execute(ctx, streamGraph(), { collectSinkIds: ['s'] });
+    expect([result.jobId, result.jobName]).toEqual(['job-1', 'client test']);
+    for (const read of [() => result.netRuntimeMs, () => result.accumulators, () => result.collected]) {
+      expect(read).toThrow(expect.objectContaining({ code: 'DETACHED_RESULT_UNAVAILABLE', message: expect.stringContaining('submitted detached (flott run -d)') }));
+    }
+    // main returning does not wait for the (still running) job.
+    await ctx.mainReturned!();
+    expect(dispatcher.runningPolls).toBe(1_000_000);
   });
 });

@@ -24,6 +24,12 @@ export interface ClientContextOptions {
   /** Told when main returned without awaiting its execute() (the client then waits for the job). */
   readonly onWarning?: (message: string) => void;
   readonly pollIntervalMs?: number;
+  /**
+   * Detached (Flink's `run -d`): `execute()` returns once the job is submitted, with a result whose
+   * runtime, accumulators and collected records are not available; main returning does not wait
+   * for the job.
+   */
+  readonly detached?: boolean;
 }
 
 /**
@@ -49,6 +55,7 @@ export function createClientExecutionContext(opts: ClientContextOptions): Execut
       if (!submission) throw new ProgramMissingJobError();
       // A failed submission was main's to handle: executeAsync() rejected with it.
       const client = await submission.catch(() => undefined);
+      if (opts.detached) return;
       await client?.awaitTermination(() =>
         opts.onWarning?.(
           "The job's main returned before its job finished: env.execute() was not awaited. Flott waits for the job; " +
@@ -72,5 +79,7 @@ async function submit(opts: ClientContextOptions, graph: StreamGraph, options: E
     configuration: { ...opts.jobConfiguration, ...graph.config.jobConfiguration },
   });
   opts.onJobSubmitted?.(jobId, jobGraph.jobName);
-  return new ClusterJobClient({ dispatcher, jobId, execute: options, scheduler: opts.scheduler, pollIntervalMs: opts.pollIntervalMs });
+  const client = new ClusterJobClient({ dispatcher, jobId, execute: options, scheduler: opts.scheduler, pollIntervalMs: opts.pollIntervalMs });
+  if (opts.detached) client.detach(jobGraph.jobName);
+  return client;
 }

@@ -1,4 +1,4 @@
-import { deserializeError } from '@flott/core';
+import { deserializeError, FlottError } from '@flott/core';
 import {
   JobExecutionError,
   JobStatus,
@@ -55,6 +55,12 @@ export class ClusterJobClient implements CollectingJobClient {
   /** The job ends FINISHED (see DispatcherGateway#stopWithSavepoint), so its result is a success. */
   stopWithSavepoint(advanceToEndOfEventTime: boolean, savepointDirectory?: string): Promise<string> {
     return this.opts.dispatcher.stopWithSavepoint(this.opts.jobId, savepointDirectory, advanceToEndOfEventTime);
+  }
+
+  /** Detached submission: the result is there at once and tells nothing but the job's id and name (Flink's DetachedJobExecutionResult). */
+  detach(jobName: string): void {
+    this.result = Promise.resolve(detachedResult(this.opts.jobId, jobName));
+    this.resultSettled = true;
   }
 
   getJobExecutionResult(): Promise<CollectingJobExecutionResult> {
@@ -134,4 +140,27 @@ export class ClusterJobClient implements CollectingJobClient {
     }
     return { jobId, jobName: result.jobName, netRuntimeMs: result.netRuntimeMs, accumulators: result.accumulators, collected };
   }
+}
+
+function detachedResult(jobId: string, jobName: string): CollectingJobExecutionResult {
+  const unavailable = (): never => {
+    throw new FlottError(
+      'DETACHED_RESULT_UNAVAILABLE',
+      `Job ${jobId} was submitted detached (flott run -d): its runtime, accumulators and collected records are not available to the program.`,
+      { jobId },
+    );
+  };
+  return {
+    jobId,
+    jobName,
+    get netRuntimeMs(): number {
+      return unavailable();
+    },
+    get accumulators(): Record<string, unknown> {
+      return unavailable();
+    },
+    get collected(): ReadonlyMap<string, unknown[]> {
+      return unavailable();
+    },
+  };
 }

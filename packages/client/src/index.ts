@@ -3,3 +3,7 @@
 export { bundleJob, JobBundleError, JobFileNotFoundError } from './job-bundler';
 export { createClientExecutionContext } from './cluster-client';
 export type { ClientContextOptions } from './cluster-client';
+export { RestClusterClient, restBaseUrl } from './rest-cluster-client';
+export type { RestClusterClientOptions } from './rest-cluster-client';
+export { RestTransport, RestRequestError, ClusterUnreachableError } from './rest-transport';
+export type { RestCall } from './rest-transport';

@@ -26,7 +26,7 @@ export { TcpRpcService, type TcpRpcServiceOptions, type TcpTlsMaterial } from '.
 export { startTcpRpcService, tcpRpcServiceOptions, type TcpRpcEndpointSettings } from './rpc/tcp-rpc-configuration';
 export { JobSubmission } from './rpc/gateways';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway,
-  JobResultInfo, JobDetailsInfo, CollectedBatch, ResourceOverview, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
+  JobResultInfo, JobDetailsInfo, ExecutionGraphInfo, ExceptionHistoryEntry, CheckpointStatistics, CheckpointStatisticsEntry, CollectedBatch, ResourceOverview, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
 // --- wiring (docs/architecture.md, "Wiring"): the cluster's container and the per-job child container ---
 export { createClusterContainer, bindJobManagerRoles, bindTaskManager, DispatcherAddress, PluginModules } from './entrypoint/cluster-container';
 export type { ClusterServices, TaskManagerParameters } from './entrypoint/cluster-container';
@@ -37,6 +37,8 @@ export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateData
   DistributionPattern, ResultPartitionType, PartitionerKind } from './deployment/job-graph';
 export type { TaskDeploymentDescriptor } from './deployment/task-deployment-descriptor';
 export type { SlotStats } from './taskexecutor/slot-protocol';
+export type { TaskTimeSample } from './taskexecutor/task-time-metrics';
+export type { ExecutionSnapshot, SlotAssignment } from './executiongraph/execution';
 export { ExecutionState, JobStatus, isTerminalExecutionState, isGloballyTerminal } from './execution/execution-state';
 
 // --- errors a cluster or a job can fail with (each a FlottError with a stable code) ---
@@ -61,6 +63,8 @@ export { IdGenerator, SystemIdGenerator, RandomIdGenerator } from './time/ids';
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
   HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, RpcSecurityOptions, HeartbeatOptions, CheckpointingOptions, StateRecoveryOptions, WebOptions, LogOptions,
   ConnectorOptions, S3Options, ALL_OPTION_GROUPS } from './config/options';
+export { RestOptions } from './config/rest-options';
+export { DeploymentOptions } from './config/deployment-options';
 export { OptionRegistry, loadConfiguration, parseDynamicProperties, CONFIG_DIR_ENV, CONFIG_FILE_NAMES, parseConfigYaml,
   generateConfigurationDocs, formatDefault, editDistance, suggestKeys } from './config/index';
 export type { OptionGroup, LoadConfigurationOptions, ConfigurationProblem, RawConfigEntry } from './config/index';

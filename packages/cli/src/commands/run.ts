@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
+import type { Configuration } from '@flott/core';
 import { CoreOptions, createProcessLogging, LogOptions, TaskManagerOptions, type MiniCluster, type ProcessLogging } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor, resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
 import { JobInterrupts } from '../job-interrupts';
 import { runJob } from '../run-job';
+import { remoteCluster, runsRemotely, type RemoteOptions } from '../remote-cluster';
+import { runRemote } from '../run-remote';
 
 /**
  * Samples the network statistics of every result partition while the job runs (peaks are kept by
@@ -24,11 +27,46 @@ function sampleNetworkStats(cluster: MiniCluster, file: string): { stop(): Promi
   };
 }
 
+/** `flott run -m host:port` (or -t remote): the job runs on a running cluster, reached over its REST API. */
+async function runOnCluster(
+  job: string,
+  jobArgs: string[],
+  opts: RemoteOptions & { detached?: boolean },
+  config: Configuration,
+  interrupts: JobInterrupts,
+  log: (line: string) => void,
+): Promise<number> {
+  const cluster = remoteCluster(opts, config);
+  const watcher = opts.detached ? undefined : interrupts.watch({ dispatcher: cluster });
+  const started = performance.now();
+  const failed = await runRemote({
+    job,
+    args: jobArgs,
+    configuration: config,
+    cluster,
+    detached: opts.detached === true,
+    onJobSubmitted: (jobId) => {
+      log(`Job has been submitted with JobID ${jobId}`);
+      if (!opts.detached) interrupts.jobSubmitted(jobId);
+    },
+    onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
+  }).then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
+  await watcher?.stop();
+  const interrupted = interrupts.finish();
+  if (interrupted !== undefined) return interrupted;
+  if (failed) throw failed.error;
+  if (!opts.detached) log(`Program execution finished in ${Math.round(performance.now() - started)} ms`);
+  return 0;
+}
+
 /**
  * `flott run`: bundles the job, starts the embedded MiniCluster, runs main in client mode. Ctrl-C or
  * SIGTERM cancels the job (JobInterrupts) and exits 130 / 143.
  */
-export async function runCommand(job: string, jobArgs: string[], opts: CommonOptions & { quiet?: boolean; networkStats?: string }): Promise<number> {
+export async function runCommand(job: string, jobArgs: string[], opts: CommonOptions & RemoteOptions & { quiet?: boolean; networkStats?: string; detached?: boolean }): Promise<number> {
   const log = (line: string) => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
@@ -36,6 +74,7 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
   let logging: ProcessLogging | undefined;
   try {
     const config = resolveConfiguration(opts);
+    if (runsRemotely(opts, config)) return await runOnCluster(job, jobArgs, opts, config, interrupts, log);
     // As Flink's local environment sizes its MiniCluster to the job: unless configured, the embedded
     // cluster has as many slots as the default parallelism (`-p 4` runs without `-D ...numberOfTaskSlots=4`).
     if (!config.contains(TaskManagerOptions.NUM_TASK_SLOTS)) {

@@ -12,6 +12,8 @@ export {
   ClientOptions,
   ALL_OPTION_GROUPS,
 } from './options';
+export { RestOptions } from './rest-options';
+export { DeploymentOptions } from './deployment-options';
 export { OptionRegistry } from './option-registry';
 export type { OptionGroup } from './option-registry';
 export { loadConfiguration, parseDynamicProperties, CONFIG_DIR_ENV } from './loader';

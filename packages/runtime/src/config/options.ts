@@ -1,4 +1,6 @@
 import { ConfigOptions as O, type ConfigOption } from '@flott/core';
+import { DeploymentOptions } from './deployment-options';
+import { RestOptions } from './rest-options';
 
 /**
  * Every option of the runtime, with Flink's key names. `docs/configuration.md` is generated from
@@ -384,6 +386,10 @@ export const WebOptions = {
     defaultValue: 10, min: 1, max: 10_000,
     description: 'Checkpoints a job keeps in its checkpoint statistics (the job details), the newest ones.',
   }),
+  EXCEPTION_HISTORY_SIZE: O.int('web.exception-history-size', {
+    defaultValue: 16, min: 1, max: 10_000,
+    description: 'Failures a job keeps for /jobs/:jobid/exceptions, the newest ones.',
+  }),
 };
 
 export const StateRecoveryOptions = {
@@ -562,4 +568,6 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   Client: ClientOptions as Record<string, ConfigOption<unknown>>,
   Connector: ConnectorOptions as Record<string, ConfigOption<unknown>>,
   Log: LogOptions as Record<string, ConfigOption<unknown>>,
+  Rest: RestOptions as Record<string, ConfigOption<unknown>>,
+  Deployment: DeploymentOptions as Record<string, ConfigOption<unknown>>,
 };

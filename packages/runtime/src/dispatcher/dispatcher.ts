@@ -8,6 +8,7 @@ import { JobMaster } from '../jobmaster/job-master';
 import type {
   CollectedBatch,
   DispatcherGateway,
+  ExecutionGraphInfo,
   JobDetailsInfo,
   JobResultInfo,
   JobSubmission,
@@ -16,6 +17,8 @@ import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { RpcService } from '../rpc/rpc-service';
 import { createJobContainer } from '../jobmaster/job-container';
 import { checkImplementationChoices } from '../spi/implementation-check';
+import { loadCheckpointStorageFactory } from '../spi/loaders';
+import { decodeCheckpointMetadata } from '../checkpoint/format';
 import type { HighAvailabilityServices } from '../spi/high-availability-services';
 import type { Scheduler } from '../time/clock';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
@@ -179,6 +182,27 @@ export class Dispatcher implements DispatcherGateway {
 
   async stopWithSavepoint(jobId: string, targetDirectory?: string, drain = false): Promise<string> {
     return this.entry(jobId).master.stopWithSavepoint(drain, targetDirectory);
+  }
+
+  async requestExecutionGraphInfo(jobId: string): Promise<ExecutionGraphInfo> {
+    return this.entry(jobId).master.executionGraphInfo();
+  }
+
+  async triggerCheckpoint(jobId: string, full = false): Promise<number> {
+    return this.entry(jobId).master.triggerCheckpoint(full);
+  }
+
+  async disposeSavepoint(path: string): Promise<void> {
+    const config = this.opts.configuration;
+    const storage = loadCheckpointStorageFactory(this.opts.container, config).create(config).createCheckpointStorageAccess('savepoint-disposal');
+    const metadata = decodeCheckpointMetadata(await storage.readMetadata(path), path);
+    if (metadata.type !== 'SAVEPOINT') {
+      throw new FlottError('NOT_A_SAVEPOINT', `${path} is checkpoint ${metadata.checkpointId} of job ${metadata.jobId}, not a savepoint; checkpoints are removed with their job's retention`, { path });
+    }
+    // The location is the savepoint's directory; a user may name its _metadata file instead.
+    const pointer = path.replace(/\/+_metadata\/*$/, '').replace(/\/+$/, '');
+    this.log.info({ path: pointer }, `Disposing savepoint ${pointer} (checkpoint ${metadata.checkpointId} of job ${metadata.jobId}).`);
+    await storage.discard({ checkpointId: metadata.checkpointId, pointer });
   }
 
   async pollCollected(jobId: string): Promise<CollectedBatch> {

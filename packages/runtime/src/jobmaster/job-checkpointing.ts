@@ -2,7 +2,7 @@ import { FlottError, type Clock, type Configuration } from '@flott/core';
 import { CheckpointCoordinator, type CheckpointTask, type CheckpointedCoordinators } from '../checkpoint/checkpoint-coordinator';
 import { checkpointSettingsOf, isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
 import { decodeCheckpointMetadata } from '../checkpoint/format';
-import { StateRecoveryOptions, WebOptions } from '../config/options';
+import { CheckpointingOptions, StateRecoveryOptions, WebOptions } from '../config/options';
 import type { JobGraph, JobVertexDescriptor } from '../deployment/job-graph';
 import type { TaskRestore } from '../deployment/task-deployment-descriptor';
 import type { Logger } from '../logging/logger';
@@ -139,6 +139,19 @@ export class JobCheckpointing {
       coordinator.startCheckpointScheduler();
       throw e;
     }
+  }
+
+  /**
+   * A checkpoint now, besides the periodic ones (Flink 1.19's manual checkpoint, `flott checkpoint`);
+   * resolves with its id once it completed. A job with incremental checkpoints cannot be asked for a
+   * full one (`full`): each checkpoint's kind follows execution.checkpointing.incremental.
+   */
+  async triggerCheckpoint(full: boolean): Promise<number> {
+    const { jobGraph, configuration } = this.opts;
+    if (full && configuration.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)) {
+      throw new FlottError('FULL_CHECKPOINT_NOT_SUPPORTED', `Job ${jobGraph.jobId} takes incremental checkpoints (execution.checkpointing.incremental); a full checkpoint on request is not supported yet`, { jobId: jobGraph.jobId });
+    }
+    return (await (await this.savepointCoordinator()).triggerCheckpoint('CHECKPOINT')).metadata.checkpointId;
   }
 
   private async savepointCoordinator(): Promise<CheckpointCoordinator> {

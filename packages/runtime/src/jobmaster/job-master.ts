@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { inject, injectable } from 'inversify';
 import { FlottError, deserializeError, serializeError, type Clock, type Configuration, type SerializedError } from '@flott/core';
 import type { CheckpointTask } from '../checkpoint/checkpoint-coordinator';
-import { ClientOptions, TaskManagerOptions } from '../config/options';
+import { ClientOptions, TaskManagerOptions, WebOptions } from '../config/options';
 import { ExecutionGraph, ExecutionGraphSchedulingTopology, type ExecutionVertex } from '../executiongraph';
 import {
   ExecutionState,
@@ -16,6 +16,7 @@ import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type {
   CheckpointAcknowledgement,
   CheckpointDecline,
+  ExecutionGraphInfo,
   JobDetailsInfo,
   JobMasterGateway,
   JobResultInfo,
@@ -36,6 +37,8 @@ import type { Scheduler } from '../time/clock';
 import { mergeAccumulatorValues } from '../execution/accumulators';
 import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
+import { ExceptionHistory } from './exception-history';
+import { executionGraphInfo } from './execution-graph-info';
 import { createDeploymentDescriptor } from './deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 import { JobMasterHeartbeats } from './job-master-heartbeats';
@@ -110,6 +113,7 @@ export class JobMaster implements JobMasterGateway {
   private readonly slotPool: SlotPool;
   private readonly collect: CollectCoordinator;
   private readonly accumulators = new Map<string, unknown>();
+  private readonly exceptions: ExceptionHistory;
   private readonly rm: ResourceManagerGateway;
   /** Vertices being canceled for a restart, and what to do once they all are terminal. */
   private pendingRestart?: { vertices: Set<ExecutionVertexId>; then: () => void };
@@ -133,6 +137,7 @@ export class JobMaster implements JobMasterGateway {
     this.graph = new ExecutionGraph(jobGraph, { clock: opts.clock });
     this.logStateChanges(jobGraph.jobName);
     this.topology = new ExecutionGraphSchedulingTopology(this.graph);
+    this.exceptions = new ExceptionHistory(opts.configuration.get(WebOptions.EXCEPTION_HISTORY_SIZE));
     this.collect = new CollectCoordinator(opts.configuration.get(ClientOptions.COLLECT_MAX_BUFFERED_RECORDS));
     this.failover = opts.failoverStrategyFactory.create(this.topology);
     this.strategy = opts.schedulingStrategyFactory.createInstance(
@@ -454,6 +459,17 @@ export class JobMaster implements JobMasterGateway {
     };
   }
 
+  /** See DispatcherGateway#requestExecutionGraphInfo. */
+  executionGraphInfo(): ExecutionGraphInfo {
+    const { submission, configuration } = this.opts;
+    return executionGraphInfo({ details: this.details(), submission, configuration, graph: this.graph, exceptions: this.exceptions });
+  }
+
+  /** See DispatcherGateway#triggerCheckpoint; only while every task runs. */
+  triggerCheckpoint(full: boolean): Promise<number> {
+    return this.checkpointing.triggerCheckpoint(full);
+  }
+
   // ---- scheduling ----
 
   private sharingKey(v: ExecutionVertex): string {
@@ -512,6 +528,10 @@ export class JobMaster implements JobMasterGateway {
   private onTaskFailed(vertex: ExecutionVertex, cause: Error, serialized?: SerializedError, global = false): void {
     const status = this.graph.state;
     if (status !== JobStatus.RUNNING) return; // already restarting, failing or canceling
+    this.exceptions.record(serialized ?? cause, this.opts.clock.currentTimeMillis(), global ? undefined : {
+      name: `${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism})`,
+      taskManagerId: vertex.currentExecution.assignedSlot?.taskManagerId,
+    });
     this.checkpointing.onFailure(global ? cause.message : `task ${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism}) failed`);
     const backoff = this.opts.restartBackoffStrategy;
     backoff.notifyFailure(cause);

@@ -3,6 +3,7 @@ import type { PostCheckpointAction, TaskStateSnapshot } from '../snapshot/snapsh
 import type { JobGraph } from '../deployment/job-graph';
 import type { ExecutionState, JobStatus } from '../execution/execution-state';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import type { ExecutionSnapshot } from '../executiongraph/execution';
 
 /**
  * The gateways the JobManager roles and TaskExecutors talk through (as Flink's *Gateway interfaces).
@@ -211,6 +212,43 @@ export interface CheckpointStatisticsEntry {
   readonly failureMessage?: string;
 }
 
+/** One failure of a job (Flink's exception history entry). */
+export interface ExceptionHistoryEntry {
+  readonly exception: SerializedError;
+  readonly timestamp: number;
+  /** The failed task ("name (i/n)"); absent for a failure of the whole job. */
+  readonly taskName?: string;
+  /** Resource id of the TaskManager the failed task ran on. */
+  readonly taskManagerId?: string;
+}
+
+/**
+ * Everything the REST API shows of one job (Flink's ExecutionGraphInfo): the submitted plan, its
+ * configuration, each subtask's current attempt, the failures and the checkpoint statistics.
+ */
+export interface ExecutionGraphInfo extends JobDetailsInfo {
+  readonly jobGraph: JobGraph;
+  /** The job-level configuration it was submitted with (the client's file and -D, the program's own settings). */
+  readonly configuration: Record<string, unknown>;
+  /** Per job vertex, in the plan's order: the current attempt of each subtask. */
+  readonly subtasks: Readonly<Record<string, readonly ExecutionSnapshot[]>>;
+  /** The newest first, at most web.exception-history-size. */
+  readonly exceptionHistory: readonly ExceptionHistoryEntry[];
+  /** How the job checkpoints (intervalMs 0: no periodic checkpoints). */
+  readonly checkpointing: {
+    readonly intervalMs: number;
+    readonly timeoutMs: number;
+    readonly mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+    readonly minPauseMs: number;
+    readonly maxConcurrent: number;
+    readonly tolerableFailures: number;
+    readonly retention: string;
+    readonly unaligned: boolean;
+    readonly alignedTimeoutMs: number;
+    readonly incremental: boolean;
+  };
+}
+
 export interface CollectedBatch {
   /** Increments when the job restarts: the client discards what it collected before. */
   readonly version: number;
@@ -245,4 +283,16 @@ export interface DispatcherGateway {
    * rejects with STOP_WITH_SAVEPOINT_FAILED.
    */
   stopWithSavepoint(jobId: string, targetDirectory?: string, drain?: boolean): Promise<string>;
+  /** What the REST API shows of a job (plan, configuration, subtasks, exceptions, checkpoints). */
+  requestExecutionGraphInfo(jobId: string): Promise<ExecutionGraphInfo>;
+  /**
+   * Takes a checkpoint of a running job now (Flink 1.19's manual checkpoint), besides the periodic
+   * ones; resolves with its id once it completed. `full` asks for a full rather than incremental one.
+   */
+  triggerCheckpoint(jobId: string, full?: boolean): Promise<number>;
+  /**
+   * Deletes a savepoint (Flink's savepoint disposal, `flott savepoint --dispose`): `path` is its
+   * directory or `_metadata` file in the cluster's checkpoint storage; rejects when it is no savepoint.
+   */
+  disposeSavepoint(path: string): Promise<void>;
 }

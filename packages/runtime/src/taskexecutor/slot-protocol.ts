@@ -4,6 +4,7 @@ import type { LogLevel } from '../logging/logger';
 import type { CheckpointAcknowledgement, CheckpointDecline, OperatorEventEnvelope, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
+import type { TaskTimeSample } from './task-time-metrics';
 
 /** Messages between a TaskExecutor (main thread) and one of its slot threads. */
 export type ToSlot =
@@ -40,6 +41,10 @@ export interface SlotStats {
   readonly runningTasks: number;
   readonly heapUsedBytes: number;
   readonly partitions: Record<string, unknown>;
+  /** Busy / idle / back-pressured time of each running task, by attempt id. */
+  readonly taskTimes?: Record<string, TaskTimeSample>;
+  /** The combined input watermark of each running task, by attempt id (-Infinity: none yet, or a source). */
+  readonly inputWatermarks?: Record<string, number>;
 }
 
 export interface SlotWorkerData {

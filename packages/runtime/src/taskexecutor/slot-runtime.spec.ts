@@ -211,8 +211,19 @@ describe('SlotRuntime', () => {
 
     const replies = port.sent.filter((m) => m.type === 'stats-reply');
     expect(replies).toEqual([
-      { type: 'stats-reply', requestId: 7, stats: { runningTasks: 0, heapUsedBytes: 1234, partitions: {} } },
-      { type: 'stats-reply', requestId: 8, stats: { runningTasks: 1, heapUsedBytes: 1234, partitions: {} } },
+      { type: 'stats-reply', requestId: 7, stats: { runningTasks: 0, heapUsedBytes: 1234, partitions: {}, taskTimes: {}, inputWatermarks: {} } },
+      {
+        type: 'stats-reply',
+        requestId: 8,
+        stats: {
+          runningTasks: 1,
+          heapUsedBytes: 1234,
+          partitions: {},
+          // The running task's time split so far (nothing back-pressures it here) and its input watermark (a source has none).
+          taskTimes: { [tdd.attemptId]: { elapsedMs: expect.any(Number), idleMs: expect.any(Number), backPressuredMs: 0 } },
+          inputWatermarks: { [tdd.attemptId]: Number.NEGATIVE_INFINITY },
+        },
+      },
     ]);
     slot.handle({ type: 'cancel', attemptId: tdd.attemptId });
     await settle();

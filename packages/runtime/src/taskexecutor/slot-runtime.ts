@@ -23,6 +23,7 @@ import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescri
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import { StreamTask } from './stream-task';
 import type { TaskCheckpointing, TaskEnvironment } from './task-environment';
+import type { TaskTimeSample } from './task-time-metrics';
 
 /** The slot's end of the channel to its TaskExecutor (the worker's parentPort in production). */
 export interface SlotPort {
@@ -150,10 +151,16 @@ export class SlotRuntime {
       case 'stats': {
         const stats: Record<string, unknown> = {};
         for (const [key, p] of this.partitions) stats[key] = p.partition.stats();
+        const taskTimes: Record<string, TaskTimeSample> = {};
+        const inputWatermarks: Record<string, number> = {};
+        for (const [attemptId, task] of this.tasks) {
+          taskTimes[attemptId] = task.time.sample();
+          inputWatermarks[attemptId] = task.inputWatermark;
+        }
         this.send({
           type: 'stats-reply',
           requestId: msg.requestId,
-          stats: { runningTasks: this.tasks.size, heapUsedBytes: this.opts.heapUsedBytes(), partitions: stats },
+          stats: { runningTasks: this.tasks.size, heapUsedBytes: this.opts.heapUsedBytes(), partitions: stats, taskTimes, inputWatermarks },
         });
         break;
       }

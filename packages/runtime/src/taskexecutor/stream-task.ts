@@ -7,6 +7,7 @@ import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { OperatorEventError } from '../operators/operator-errors';
 import type { TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { Cancellable, Scheduler } from '../time/clock';
+import { TaskTimeMetrics } from './task-time-metrics';
 import { yieldToEventLoop } from '../time/event-loop';
 import { taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { TaskCheckpoints } from './task-checkpoints';
@@ -84,6 +85,8 @@ export class StreamTask {
   private readonly heldActions = new Set<() => void>();
 
   private readonly checkpoints: TaskCheckpoints;
+  /** Busy / idle / back-pressured time, read by the slot's stats (the REST API's back-pressure). */
+  readonly time: TaskTimeMetrics;
   readonly name: string;
   private readonly log: Logger;
 
@@ -94,6 +97,7 @@ export class StreamTask {
   ) {
     this.name = taskNameWithSubtaskAndAttempt(tdd);
     this.log = env.logger ?? SILENT_LOGGER;
+    this.time = new TaskTimeMetrics(env.clock);
     this.checkpoints = new TaskCheckpoints({
       tdd,
       name: this.name,
@@ -293,8 +297,14 @@ export class StreamTask {
    * do at end of input) or a stop-with-savepoint completed (true). A stop whose savepoint was aborted
    * goes on processing.
    */
+  /** The combined watermark of the task's inputs (Flink's currentInputWatermark); -Infinity for a source or before any. */
+  get inputWatermark(): number {
+    return this.inputs?.inputWatermark ?? Number.NEGATIVE_INFINITY;
+  }
+
   private async processUntilEnd(): Promise<boolean> {
     const head = this.chain!.head;
+    this.time.start();
     for (;;) {
       if (isSourceOperator(head.operator)) await this.runSource(head.operator);
       else await this.runInputs();
@@ -455,11 +465,11 @@ export class StreamTask {
       if (this.stopRequest) return;
       let wait: Promise<void> | undefined;
       if (!this.continueTimers() || !this.outputsAvailable()) {
-        wait = this.whenOutputsAvailable();
+        wait = this.time.measure('backPressured', this.whenOutputsAvailable());
       } else {
         const status = source.pollNext(SOURCE_BATCH);
         if (status === InputStatus.END_OF_INPUT) return;
-        if (status === InputStatus.NOTHING_AVAILABLE) wait = this.wakeup.wait([source.available()]);
+        if (status === InputStatus.NOTHING_AVAILABLE) wait = this.time.measure('idle', this.wakeup.wait([source.available()]));
         else if (++polls >= POLLS_PER_SLICE || clock.relativeTimeMillis() - sliceStart >= SLICE_MILLIS) wait = yieldToEventLoop();
       }
       if (wait === undefined) continue;
@@ -494,8 +504,8 @@ export class StreamTask {
       }
       inputs.handlePriorityBarriers();
       if (inputs.isFinished()) return;
-      if (!this.outputsAvailable()) await this.whenOutputsAvailable();
-      else if (idle) await this.wakeup.wait(inputs.whenAvailable());
+      if (!this.outputsAvailable()) await this.time.measure('backPressured', this.whenOutputsAvailable());
+      else if (idle) await this.time.measure('idle', this.wakeup.wait(inputs.whenAvailable()));
       else await yieldToEventLoop();
     }
   }

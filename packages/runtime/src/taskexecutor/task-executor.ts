@@ -97,6 +97,11 @@ export class TaskExecutor implements TaskExecutorGateway {
     });
   }
 
+  /** This TaskManager's resource id (shown by the REST API's /taskmanagers). */
+  get resourceId(): string {
+    return this.opts.resourceId;
+  }
+
   get numberOfSlots(): number {
     return this.slots.length;
   }

@@ -64,3 +64,4 @@ export { TestingLogger } from './testing-logger';
 export type { LogRecord } from './testing-logger';
 // A unified source's coordinator and readers wired together without a cluster (connector tests).
 export { TestingSourceWiring } from './testing-source-wiring';
+export { testingBlobStore } from './testing-blob-store';

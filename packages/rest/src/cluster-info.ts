@@ -1,0 +1,56 @@
+import type { MiniCluster, ResourceOverview, TaskTimeSample } from '@flott/runtime';
+
+/** One TaskManager as /taskmanagers shows it. */
+export interface TaskManagerSummary {
+  readonly id: string;
+  /** Its RPC address. */
+  readonly path: string;
+  readonly dataPort: number;
+  readonly slotsNumber: number;
+  readonly freeSlots: number;
+  readonly timeSinceLastHeartbeat: number;
+  /** Heap in use by its slot threads, when it reports it. */
+  readonly heapUsedBytes?: number;
+}
+
+/**
+ * What the REST API shows of the cluster besides its jobs (Flink asks the ResourceManager for it):
+ * the slot overview and the TaskManagers. The composer of a cluster passes one in; calls may come
+ * concurrently from several requests and must not change anything.
+ */
+export interface ClusterInfoGateway {
+  overview(): Promise<ResourceOverview>;
+  taskManagers(): Promise<TaskManagerSummary[]>;
+  /** Busy / idle / back-pressured time of the running tasks by attempt id, where the cluster can sample them. */
+  taskTimes?(): Promise<Record<string, TaskTimeSample>>;
+  /** The combined input watermark of the running tasks by attempt id (-Infinity: none yet, or a source). */
+  taskWatermarks?(): Promise<Record<string, number>>;
+}
+
+/** The MiniCluster's ResourceManager and its one TaskManager. */
+export function miniClusterInfo(cluster: MiniCluster): ClusterInfoGateway {
+  return {
+    overview: () => cluster.resourceManager.getOverview(),
+    async taskManagers() {
+      const overview = await cluster.resourceManager.getOverview();
+      const stats = await cluster.taskExecutor.slotStats();
+      return [
+        {
+          id: cluster.taskExecutor.resourceId,
+          path: cluster.taskExecutor.address,
+          dataPort: -1,
+          slotsNumber: cluster.taskExecutor.numberOfSlots,
+          freeSlots: overview.slotsAvailable,
+          timeSinceLastHeartbeat: 0,
+          heapUsedBytes: stats.reduce((sum, s) => sum + s.heapUsedBytes, 0),
+        },
+      ];
+    },
+    async taskTimes() {
+      return Object.assign({}, ...(await cluster.taskExecutor.slotStats()).map((s) => s.taskTimes ?? {}));
+    },
+    async taskWatermarks() {
+      return Object.assign({}, ...(await cluster.taskExecutor.slotStats()).map((s) => s.inputWatermarks ?? {}));
+    },
+  };
+}

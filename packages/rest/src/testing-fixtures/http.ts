@@ -1,0 +1,36 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly text: string;
+  json<T = unknown>(): T;
+}
+
+/** One real HTTP(S) request against a test server, bounded by `timeoutMs`. */
+export function request(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string; ca?: Buffer; timeoutMs?: number; rawPath?: string } = {},
+): Promise<HttpAnswer> {
+  const u = new URL(url);
+  const lib = u.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = lib.request(
+      { host: u.hostname, port: u.port, path: opts.rawPath ?? `${u.pathname}${u.search}`, method: opts.method ?? 'GET', headers: opts.headers, ca: opts.ca, timeout: opts.timeoutMs ?? 10_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${opts.method ?? 'GET'} ${url} did not answer within ${opts.timeoutMs ?? 10_000} ms`)));
+    req.on('error', reject);
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}
