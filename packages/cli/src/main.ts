@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { infoCommand } from './commands/info';
+import { jobManagerCommand } from './commands/jobmanager';
 import { cancelCommand, checkpointCommand, disposeSavepointCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs';
 import { runCommand } from './commands/run';
 
@@ -16,6 +17,13 @@ function commonOptions(cmd: Command): Command {
 function clusterOptions(cmd: Command): Command {
   return cmd
     .option('-m, --jobmanager <host:port>', "the cluster's REST endpoint (default: rest.address and rest.port, localhost:8081)")
+    .option('-D <key=value>', 'set a configuration option (repeatable)', collect)
+    .addOption(new Option('--config <dir>', 'directory with config.yaml (or set FLOTT_CONF_DIR)'));
+}
+
+/** Options of the cluster processes (jobmanager, taskmanager, cluster). */
+function processOptions(cmd: Command): Command {
+  return cmd
     .option('-D <key=value>', 'set a configuration option (repeatable)', collect)
     .addOption(new Option('--config <dir>', 'directory with config.yaml (or set FLOTT_CONF_DIR)'));
 }
@@ -98,6 +106,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--full', 'a full checkpoint, not an incremental one')
     .action(async (jobId: string, opts) => {
       exitCode = await checkpointCommand(jobId, opts);
+    });
+
+  processOptions(program.command('jobmanager').description('Run a JobManager in the foreground: Dispatcher, ResourceManager and JobMasters behind RPC, the blob server and the REST API'))
+    .option('--ready-file <file>', 'write the addresses as JSON to this file once the JobManager is ready')
+    .action(async (opts) => {
+      exitCode = await jobManagerCommand(opts);
     });
 
   try {

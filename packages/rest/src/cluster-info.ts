@@ -1,4 +1,4 @@
-import type { MiniCluster, ResourceOverview, TaskTimeSample } from '@flott/runtime';
+import type { MiniCluster, ResourceManagerGateway, ResourceOverview, TaskTimeSample } from '@flott/runtime';
 
 /** One TaskManager as /taskmanagers shows it. */
 export interface TaskManagerSummary {
@@ -51,6 +51,26 @@ export function miniClusterInfo(cluster: MiniCluster): ClusterInfoGateway {
     },
     async taskWatermarks() {
       return Object.assign({}, ...(await cluster.taskExecutor.slotStats()).map((s) => s.inputWatermarks ?? {}));
+    },
+  };
+}
+
+/**
+ * A JobManager process's cluster: the ResourceManager's view of the TaskManagers that registered
+ * (over the network). Busy/idle times and watermarks of tasks in other processes are not sampled yet.
+ */
+export function resourceManagerClusterInfo(rm: ResourceManagerGateway): ClusterInfoGateway {
+  return {
+    overview: () => rm.getOverview(),
+    async taskManagers() {
+      return (await rm.requestTaskManagerInfo()).map((tm) => ({
+        id: tm.resourceId,
+        path: tm.address,
+        dataPort: tm.dataPort,
+        slotsNumber: tm.slotsNumber,
+        freeSlots: tm.freeSlots,
+        timeSinceLastHeartbeat: tm.timeSinceLastHeartbeatMs,
+      }));
     },
   };
 }

@@ -1,7 +1,7 @@
 // @flott/rest: Flink's REST API v1 on the Dispatcher (DESIGN.md §8), served by fastify.
 export { RestServerEndpoint, bindPorts } from './rest-server-endpoint';
 export type { RestServerEndpointOptions } from './rest-server-endpoint';
-export { miniClusterInfo } from './cluster-info';
+export { miniClusterInfo, resourceManagerClusterInfo } from './cluster-info';
 export type { ClusterInfoGateway, TaskManagerSummary } from './cluster-info';
 export { RestHandlerError } from './rest-errors';
 export type { JobGraphFile } from './handlers/submit-handler';

@@ -7,6 +7,8 @@
 // --- the cluster: JobManager roles, TaskExecutor and the embedded MiniCluster, talking over RPC gateways ---
 export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';
+export { JobManagerProcess } from './entrypoint/jobmanager-process';
+export type { JobManagerProcessOptions } from './entrypoint/jobmanager-process';
 export { Dispatcher, DispatcherOptions, InvalidJobSubmissionError } from './dispatcher/dispatcher';
 export { BlobStore, BlobKeyError, BlobNotFoundError, BlobTooLargeError, BlobCorruptError, checkBlobKey } from './blob/blob-store';
 export type { BlobStoreOptions } from './blob/blob-store';
@@ -26,7 +28,7 @@ export { TcpRpcService, type TcpRpcServiceOptions, type TcpTlsMaterial } from '.
 export { startTcpRpcService, tcpRpcServiceOptions, type TcpRpcEndpointSettings } from './rpc/tcp-rpc-configuration';
 export { JobSubmission } from './rpc/gateways';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway,
-  JobResultInfo, JobDetailsInfo, ExecutionGraphInfo, ExceptionHistoryEntry, CheckpointStatistics, CheckpointStatisticsEntry, CollectedBatch, ResourceOverview, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
+  JobResultInfo, JobDetailsInfo, ExecutionGraphInfo, ExceptionHistoryEntry, CheckpointStatistics, CheckpointStatisticsEntry, CollectedBatch, ResourceOverview, TaskManagerInfo, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
 // --- wiring (docs/architecture.md, "Wiring"): the cluster's container and the per-job child container ---
 export { createClusterContainer, bindJobManagerRoles, bindTaskManager, DispatcherAddress, PluginModules } from './entrypoint/cluster-container';
 export type { ClusterServices, TaskManagerParameters } from './entrypoint/cluster-container';

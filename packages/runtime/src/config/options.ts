@@ -135,6 +135,14 @@ export const JobManagerOptions = {
     defaultValue: '127.0.0.1',
     description: 'Local address the JobManager\'s RPC endpoint and blob server listen on (Flink binds 0.0.0.0; Flott stays on loopback unless told, so a local cluster opens no port to the network). Set 0.0.0.0 and jobmanager.rpc.address for TaskManagers on other hosts.',
   }),
+  SHUTDOWN_RUNNING_JOBS: O.enumOf('jobmanager.shutdown.running-jobs', ['cancel', 'wait'] as const, {
+    defaultValue: 'cancel',
+    description: 'What a JobManager that is stopped (SIGTERM, flott cluster stop) does with jobs still running: cancel them, or wait for them to end by themselves (at most jobmanager.shutdown.timeout, then cancel).',
+  }),
+  SHUTDOWN_TIMEOUT: O.durationMs('jobmanager.shutdown.timeout', {
+    defaultValue: 60_000,
+    description: 'How long a stopping JobManager waits for its jobs to end (waited for, or canceled) before it stops anyway.',
+  }),
   TASK_MANAGER_TIMEOUT: O.durationMs('resourcemanager.taskmanager-timeout', {
     defaultValue: 30_000,
     description: 'How long a TaskManager that a resource manager driver started (resourcemanager.type other than standalone) may keep only free slots before it is stopped.',

@@ -99,9 +99,10 @@ export function bindJobManagerRoles(cluster: Container): void {
   cluster
     .bind(ResourceManagerOptions)
     .toResolvedValue(
-      (rpc: RpcService, scheduler: Scheduler, ids: IdGenerator, config: Configuration, logger: Logger): ResourceManagerOptions => ({
+      (rpc: RpcService, scheduler: Scheduler, clock: Clock, ids: IdGenerator, config: Configuration, logger: Logger): ResourceManagerOptions => ({
         rpc,
         scheduler,
+        clock,
         ids,
         driver: resourceManagerDriverOf(cluster, config),
         taskManagerTimeoutMs: config.get(JobManagerOptions.TASK_MANAGER_TIMEOUT),
@@ -109,7 +110,7 @@ export function bindJobManagerRoles(cluster: Container): void {
         heartbeat: heartbeatSettingsOf(config),
         logger,
       }),
-      [RpcService, Scheduler, IdGenerator, Configuration, Logger],
+      [RpcService, Scheduler, Clock, IdGenerator, Configuration, Logger],
     )
     .inSingletonScope();
   cluster.bind(ResourceManager).toSelf().inSingletonScope();

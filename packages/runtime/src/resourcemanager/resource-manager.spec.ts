@@ -22,7 +22,7 @@ describe('ResourceManager', () => {
 
   const createRm = async (extra: Partial<ResourceManagerOptions> = {}): Promise<ResourceManager> => {
     const created = new ResourceManager({
-      rpc, scheduler: clock, ids: new RandomIdGenerator(new SeededRandom(7)),
+      rpc, scheduler: clock, clock, ids: new RandomIdGenerator(new SeededRandom(7)),
       taskManagerTimeoutMs: TASK_MANAGER_TIMEOUT_MS, startWorkerRetryIntervalMs: RETRY_INTERVAL_MS, ...extra,
     });
     await created.start();
@@ -122,6 +122,20 @@ describe('ResourceManager', () => {
       const te = await taskExecutor('tm-1', 1);
       await settle();
       expect(jm.offeredAllocations()).toEqual([te.slotRequests[0].allocationId]);
+    });
+
+    it('lists the registered TaskManagers with their slots, free slots and time since their last heartbeat', async () => {
+      const te = await taskExecutor('tm-1', 2);
+      await declare('job-1', 1);
+      await advance(15_000);
+      expect(await rm.requestTaskManagerInfo()).toEqual([
+        { resourceId: 'tm-1', address: te.address, dataPort: -1, slotsNumber: 2, freeSlots: 1, timeSinceLastHeartbeatMs: 5_000 },
+      ]);
+      te.withHeartbeatAnswers('hang');
+      await advance(20_000);
+      expect((await rm.requestTaskManagerInfo())[0].timeSinceLastHeartbeatMs).toBe(25_000);
+      await rm.disconnectTaskExecutor('tm-1', 'gone');
+      expect(await rm.requestTaskManagerInfo()).toEqual([]);
     });
 
     it('frees a slot only for the allocation that holds it', async () => {

@@ -7,12 +7,14 @@ import type {
   ResourceOverview,
   ResourceRequirements,
   TaskExecutorGateway,
+  TaskManagerInfo,
   TaskExecutorRegistration,
 } from '../rpc/gateways';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { RpcService } from '../rpc/rpc-service';
 import type { ResourceManagerDriver, WorkerResourceSpec } from '../spi/resource-manager-driver';
-import type { Scheduler } from '../time/clock';
+import { SystemClock, type Scheduler } from '../time/clock';
+import type { Clock } from '@flott/core';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { HeartbeatManager, type HeartbeatSettings } from '../heartbeat/heartbeat-manager';
 import { SlotManager } from './slot-manager';
@@ -34,6 +36,8 @@ export interface ResourceManagerOptions {
   readonly taskManagerTimeoutMs?: number;
   /** resourcemanager.start-worker.retry-interval: the wait before a worker that failed to start is asked for again. */
   readonly startWorkerRetryIntervalMs?: number;
+  /** For the time since a TaskManager's last heartbeat; the system clock when not given. */
+  readonly clock?: Clock;
   /** heartbeat.* (Flink's defaults when not given): the ResourceManager asks TaskExecutors and JobMasters. */
   readonly heartbeat?: HeartbeatSettings;
   /** Silent by default. */
@@ -67,10 +71,14 @@ export class ResourceManager implements ResourceManagerGateway {
   private readonly taskManagerHeartbeats: HeartbeatManager;
   /** JobMasters that declared slots, by job id. */
   private readonly jobMasterHeartbeats: HeartbeatManager;
+  /** When each TaskManager last answered a heartbeat (or registered), and its data port. */
+  private readonly taskManagerSeen = new Map<string, { at: number; dataPort: number }>();
+  private readonly clock: Clock;
 
   constructor(@inject(ResourceManagerOptions) private readonly opts: ResourceManagerOptions) {
     this.address = opts.rpc.register('resourcemanager', this as ResourceManagerGateway);
     this.log = (opts.logger ?? SILENT_LOGGER).child({ component: 'ResourceManager' });
+    this.clock = opts.clock ?? new SystemClock();
     this.workers = opts.driver
       ? new WorkerTracker(opts.driver.driver, opts.driver.workerSpec, {
           logger: this.log,
@@ -119,13 +127,20 @@ export class ResourceManager implements ResourceManagerGateway {
     );
     const gateway = this.opts.rpc.connect<TaskExecutorGateway>(registration.address);
     this.slotManager.registerTaskManager(registration.resourceId, registration.address, gateway, registration.slots, jobMasters, fromPendingWorker);
-    this.taskManagerHeartbeats.monitorTarget(registration.resourceId, () => gateway.heartbeatFromResourceManager(this.resourceManagerId).then(() => undefined));
+    const seen = { at: this.clock.currentTimeMillis(), dataPort: registration.dataPort ?? -1 };
+    this.taskManagerSeen.set(registration.resourceId, seen);
+    this.taskManagerHeartbeats.monitorTarget(registration.resourceId, () =>
+      gateway.heartbeatFromResourceManager(this.resourceManagerId).then(() => {
+        seen.at = this.clock.currentTimeMillis();
+      }),
+    );
     return { resourceManagerId: this.resourceManagerId };
   }
 
   async disconnectTaskExecutor(resourceId: string, cause: string): Promise<void> {
     this.log.warn({ resourceId, cause }, `TaskManager ${resourceId} disconnected: ${cause}.`);
     this.taskManagerHeartbeats.unmonitorTarget(resourceId);
+    this.taskManagerSeen.delete(resourceId);
     this.slotManager.unregisterTaskManager(resourceId, cause);
   }
 
@@ -152,6 +167,14 @@ export class ResourceManager implements ResourceManagerGateway {
 
   async getOverview(): Promise<ResourceOverview> {
     return this.slotManager.overview();
+  }
+
+  async requestTaskManagerInfo(): Promise<TaskManagerInfo[]> {
+    const now = this.clock.currentTimeMillis();
+    return this.slotManager.taskManagerSlots().map((tm) => {
+      const seen = this.taskManagerSeen.get(tm.resourceId);
+      return { ...tm, dataPort: seen?.dataPort ?? -1, timeSinceLastHeartbeatMs: seen ? Math.max(0, now - seen.at) : 0 };
+    });
   }
 
   async close(): Promise<void> {

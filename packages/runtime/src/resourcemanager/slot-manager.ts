@@ -154,6 +154,14 @@ export class SlotManager {
     };
   }
 
+  /** Every registered TaskManager with its slots and how many are free, in registration order. */
+  taskManagerSlots(): Array<{ resourceId: string; address: string; slotsNumber: number; freeSlots: number }> {
+    return [...this.taskManagers].map(([resourceId, tm]) => {
+      const slots = this.slots.filter((s) => s.resourceId === resourceId);
+      return { resourceId, address: tm.address, slotsNumber: slots.length, freeSlots: slots.filter((s) => !s.allocationId).length };
+    });
+  }
+
   /** Slots the job has been given (allocated, whether or not the JobMaster took them yet). */
   allocatedTo(jobId: string): number {
     return this.slots.filter((s) => s.jobId === jobId).length;

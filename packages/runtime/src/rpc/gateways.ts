@@ -103,6 +103,21 @@ export interface ResourceManagerGateway {
   /** The TaskExecutor freed a slot (after the job released it). */
   notifySlotAvailable(resourceId: string, slotIndex: number, allocationId: string): Promise<void>;
   getOverview(): Promise<ResourceOverview>;
+  /** The registered TaskManagers (Flink's requestTaskManagerInfo), in registration order. */
+  requestTaskManagerInfo(): Promise<TaskManagerInfo[]>;
+}
+
+/** One registered TaskManager, as the ResourceManager knows it. */
+export interface TaskManagerInfo {
+  readonly resourceId: string;
+  /** Its RPC address. */
+  readonly address: string;
+  /** Its data server's port (-1: it serves none, in-process only). */
+  readonly dataPort: number;
+  readonly slotsNumber: number;
+  readonly freeSlots: number;
+  /** Since it last answered a heartbeat (or registered). */
+  readonly timeSinceLastHeartbeatMs: number;
 }
 
 /** What a job needs (one slot profile for now: any slot). */

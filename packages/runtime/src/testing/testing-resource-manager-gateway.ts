@@ -1,4 +1,4 @@
-import type { ResourceManagerGateway, ResourceOverview, ResourceRequirements, TaskExecutorRegistration } from '../rpc/gateways';
+import type { ResourceManagerGateway, ResourceOverview, ResourceRequirements, TaskExecutorRegistration, TaskManagerInfo } from '../rpc/gateways';
 
 export interface ResourceDeclaration {
   readonly jobMasterAddress: string;
@@ -56,5 +56,11 @@ export class TestingResourceManagerGateway implements ResourceManagerGateway {
 
   async getOverview(): Promise<ResourceOverview> {
     return this.overview;
+  }
+
+  async requestTaskManagerInfo(): Promise<TaskManagerInfo[]> {
+    return this.registrations.map((r) => ({
+      resourceId: r.resourceId, address: r.address, dataPort: r.dataPort ?? -1, slotsNumber: r.slots.length, freeSlots: r.slots.length, timeSinceLastHeartbeatMs: 0,
+    }));
   }
 }
