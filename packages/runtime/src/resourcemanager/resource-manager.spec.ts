@@ -1,6 +1,6 @@
 import { FlottError } from '@flott/core';
 import type { ResourceManagerGateway } from '../rpc/gateways';
-import { LocalRpcService } from '../rpc/rpc-service';
+import { LocalRpcNetwork, LocalRpcService } from '../rpc/rpc-service';
 import { settle } from '../testing/settle';
 import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
 import { TestingResourceManagerDriver } from '../testing/testing-resource-manager-driver';
@@ -192,6 +192,29 @@ describe('ResourceManager', () => {
       await settle();
       expect(other.slotRequests.map((r) => r.jobId)).toEqual(['job-1']);
       expect(jm.allocationFailures).toHaveLength(1);
+    });
+
+    it('disconnects a TaskExecutor at once when the connection to its process is lost, without waiting for heartbeats', async () => {
+      // The TaskExecutor is another "host" on the network: closing its service is what a crash looks like.
+      const network = new LocalRpcNetwork();
+      const rmRpc = new LocalRpcService(ASK_TIMEOUT_MS, clock, network);
+      const teRpc = new LocalRpcService(ASK_TIMEOUT_MS, clock, network);
+      const remote = await createRm({ rpc: rmRpc });
+      const job = new TestingJobMasterGateway(rmRpc, 'job-1');
+      const te = new TestingTaskExecutorGateway({ rpc: teRpc, resourceId: 'tm-far', numberOfSlots: 1 });
+      await te.registerAt(remote.address);
+      await remote.declareRequiredResources(job.address, { jobId: 'job-1', numberOfRequiredSlots: 1 });
+      await settle();
+      expect(job.offeredAllocations()).toHaveLength(1);
+
+      await teRpc.close();
+      await settle();
+      expect(job.allocationFailures.map((f) => [f.cause.code, f.cause.data?.cause])).toEqual([
+        ['TASK_MANAGER_LOST', expect.stringMatching(/^connection to TaskManager lost: /)],
+      ]);
+      expect((await remote.getOverview()).taskManagers).toBe(0);
+      await remote.close();
+      await rmRpc.close();
     });
 
     it('keeps the allocations a re-registering TaskExecutor still reports and fails the others', async () => {

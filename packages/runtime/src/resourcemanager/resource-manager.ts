@@ -13,7 +13,7 @@ import type {
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { RpcService } from '../rpc/rpc-service';
 import type { ResourceManagerDriver, WorkerResourceSpec } from '../spi/resource-manager-driver';
-import { SystemClock, type Scheduler } from '../time/clock';
+import { SystemClock, type Cancellable, type Scheduler } from '../time/clock';
 import type { Clock } from '@flott/core';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { HeartbeatManager, type HeartbeatSettings } from '../heartbeat/heartbeat-manager';
@@ -73,6 +73,8 @@ export class ResourceManager implements ResourceManagerGateway {
   private readonly jobMasterHeartbeats: HeartbeatManager;
   /** When each TaskManager last answered a heartbeat (or registered), and its data port. */
   private readonly taskManagerSeen = new Map<string, { at: number; dataPort: number }>();
+  /** Watches of the connections to registered TaskManagers: a closed one disconnects the TaskManager at once. */
+  private readonly taskManagerWatches = new Map<string, Cancellable>();
   private readonly clock: Clock;
 
   constructor(@inject(ResourceManagerOptions) private readonly opts: ResourceManagerOptions) {
@@ -127,6 +129,14 @@ export class ResourceManager implements ResourceManagerGateway {
     );
     const gateway = this.opts.rpc.connect<TaskExecutorGateway>(registration.address);
     this.slotManager.registerTaskManager(registration.resourceId, registration.address, gateway, registration.slots, jobMasters, fromPendingWorker);
+    this.taskManagerWatches.get(registration.resourceId)?.cancel();
+    this.taskManagerWatches.set(
+      registration.resourceId,
+      this.opts.rpc.watch(registration.address, (cause) => {
+        if (this.taskManagerWatches.get(registration.resourceId) === undefined) return;
+        void this.disconnectTaskExecutor(registration.resourceId, `connection to TaskManager lost: ${cause.message}`);
+      }),
+    );
     const seen = { at: this.clock.currentTimeMillis(), dataPort: registration.dataPort ?? -1 };
     this.taskManagerSeen.set(registration.resourceId, seen);
     this.taskManagerHeartbeats.monitorTarget(registration.resourceId, () =>
@@ -139,9 +149,7 @@ export class ResourceManager implements ResourceManagerGateway {
 
   async disconnectTaskExecutor(resourceId: string, cause: string): Promise<void> {
     this.log.warn({ resourceId, cause }, `TaskManager ${resourceId} disconnected: ${cause}.`);
-    this.taskManagerHeartbeats.unmonitorTarget(resourceId);
-    this.taskManagerSeen.delete(resourceId);
-    this.slotManager.unregisterTaskManager(resourceId, cause);
+    this.forgetTaskManager(resourceId, cause);
   }
 
   async declareRequiredResources(jobMasterAddress: string, requirements: ResourceRequirements): Promise<void> {
@@ -181,6 +189,8 @@ export class ResourceManager implements ResourceManagerGateway {
     this.closed = true;
     this.taskManagerHeartbeats.close();
     this.jobMasterHeartbeats.close();
+    for (const w of this.taskManagerWatches.values()) w.cancel();
+    this.taskManagerWatches.clear();
     this.slotManager.close();
     const cause = serializeError(new ResourceManagerClosedError());
     for (const [jobId, address] of this.jobMasters) {
@@ -203,8 +213,16 @@ export class ResourceManager implements ResourceManagerGateway {
 
   private onWorkerTerminated(resourceId: string, diagnostics: string): void {
     this.log.warn({ resourceId, diagnostics }, `Worker ${resourceId} terminated: ${diagnostics}.`);
+    this.forgetTaskManager(resourceId, `worker terminated: ${diagnostics}`);
+  }
+
+  /** Stops heartbeats with and watching of the TaskManager, and fails its allocated slots with `cause`. */
+  private forgetTaskManager(resourceId: string, cause: string): void {
     this.taskManagerHeartbeats.unmonitorTarget(resourceId);
-    this.slotManager.unregisterTaskManager(resourceId, `worker terminated: ${diagnostics}`);
+    this.taskManagerSeen.delete(resourceId);
+    this.taskManagerWatches.get(resourceId)?.cancel();
+    this.taskManagerWatches.delete(resourceId);
+    this.slotManager.unregisterTaskManager(resourceId, cause);
   }
 
   /** Best effort: a JobMaster that is gone needs no answer (logged, as one that is there but failed to hear it). */
