@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { infoCommand } from './commands/info';
+import { clusterStartCommand, clusterStopCommand } from './commands/cluster';
 import { jobManagerCommand } from './commands/jobmanager';
 import { cancelCommand, checkpointCommand, disposeSavepointCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs';
 import { runCommand } from './commands/run';
@@ -112,6 +113,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--ready-file <file>', 'write the addresses as JSON to this file once the JobManager is ready')
     .action(async (opts) => {
       exitCode = await jobManagerCommand(opts);
+    });
+
+  const cluster = program.command('cluster').description('A local session cluster: a JobManager and TaskManagers as background processes');
+  processOptions(cluster.command('start').description('Start a JobManager and --taskmanagers TaskManagers in the background (pid and log files in env.pid.dir and env.log.dir)'))
+    .option('-n, --taskmanagers <n>', 'TaskManagers to start (cluster.taskmanagers, default 1)')
+    .action(async (opts) => {
+      exitCode = await clusterStartCommand(opts);
+    });
+  processOptions(cluster.command('stop').description('Stop the cluster started by flott cluster start: the JobManager (running jobs per jobmanager.shutdown.running-jobs), then the TaskManagers'))
+    .action(async (opts) => {
+      exitCode = await clusterStopCommand(opts);
     });
 
   try {

@@ -63,7 +63,7 @@ export { IdGenerator, SystemIdGenerator, RandomIdGenerator } from './time/ids';
 
 // --- configuration: the options, loading flott-conf.yaml and -D, the generated table ---
 export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
-  HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, RpcSecurityOptions, HeartbeatOptions, CheckpointingOptions, StateRecoveryOptions, WebOptions, LogOptions,
+  HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, RpcSecurityOptions, HeartbeatOptions, ClusterScriptOptions, CheckpointingOptions, StateRecoveryOptions, WebOptions, LogOptions,
   ConnectorOptions, S3Options, ALL_OPTION_GROUPS } from './config/options';
 export { RestOptions } from './config/rest-options';
 export { DeploymentOptions } from './config/deployment-options';

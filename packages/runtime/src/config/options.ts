@@ -541,6 +541,23 @@ export const ConnectorOptions = {
   }),
 };
 
+export const ClusterScriptOptions = {
+  PID_DIR: O.optionalString('env.pid.dir', {
+    description: 'Where `flott cluster start` keeps the pid and ready files of the processes it starts (Flink\'s env.pid.dir); default: the temp directory.',
+  }),
+  LOG_DIR: O.optionalString('env.log.dir', {
+    description: 'Where `flott cluster start` writes the processes\' logs (flott-<user>-jobmanager.log, flott-<user>-taskmanager-<n>.log and their .out files); default: flott-<user>-log in env.pid.dir.',
+  }),
+  NUM_TASK_MANAGERS: O.int('cluster.taskmanagers', {
+    defaultValue: 1, min: 0, max: 256,
+    description: 'TaskManagers `flott cluster start` starts beside the JobManager (Flink lists them in conf/workers); --taskmanagers overrides it.',
+  }),
+  STARTUP_TIMEOUT: O.durationMs('cluster.startup-timeout', {
+    defaultValue: 60_000,
+    description: 'How long `flott cluster start` waits for the JobManager and each TaskManager to be ready before it stops what it started and fails.',
+  }),
+};
+
 export const LogOptions = {
   LEVEL: O.enumOf('log.level', ['trace', 'debug', 'info', 'warn', 'error', 'off'] as const, {
     defaultValue: 'info',
@@ -575,6 +592,7 @@ export const ALL_OPTION_GROUPS: Readonly<Record<string, Readonly<Record<string, 
   RpcSecurity: RpcSecurityOptions as Record<string, ConfigOption<unknown>>,
   Client: ClientOptions as Record<string, ConfigOption<unknown>>,
   Connector: ConnectorOptions as Record<string, ConfigOption<unknown>>,
+  ClusterScripts: ClusterScriptOptions as Record<string, ConfigOption<unknown>>,
   Log: LogOptions as Record<string, ConfigOption<unknown>>,
   Rest: RestOptions as Record<string, ConfigOption<unknown>>,
   Deployment: DeploymentOptions as Record<string, ConfigOption<unknown>>,

@@ -1,0 +1,190 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Configuration } from '@flott/core';
+import { ClusterScriptOptions, JobManagerOptions } from '@flott/runtime';
+import { resolveConfiguration, type CommonOptions } from '../distribution';
+import { formatError } from '../errors-format';
+import { FLOTT_BIN } from './jobmanager';
+
+export interface ClusterCommandOptions extends CommonOptions {
+  readonly taskmanagers?: string;
+}
+
+interface ClusterFiles {
+  readonly pidDir: string;
+  readonly logDir: string;
+  /** One pid per line: the JobManager's first, then the TaskManagers'. */
+  readonly pidFile: string;
+  readonly prefix: string;
+}
+
+interface Ready {
+  readonly pid: number;
+  readonly rpc?: string;
+  readonly rpcPort?: number;
+  readonly rest?: string;
+  readonly resourceId?: string;
+}
+
+/** Waits between looks at a starting or stopping process. */
+const POLL_MS = 50;
+/** After SIGTERM, how long TaskManagers get to deregister before SIGKILL. */
+const TASK_MANAGER_STOP_TIMEOUT_MS = 10_000;
+
+function filesOf(config: Configuration): ClusterFiles {
+  const user = os.userInfo().username;
+  const pidDir = config.get(ClusterScriptOptions.PID_DIR) ?? os.tmpdir();
+  const logDir = config.get(ClusterScriptOptions.LOG_DIR) ?? path.join(pidDir, `flott-${user}-log`);
+  const prefix = `flott-${user}`;
+  return { pidDir, logDir, prefix, pidFile: path.join(pidDir, `${prefix}-cluster.pid`) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function livePids(files: ClusterFiles): number[] {
+  if (!fs.existsSync(files.pidFile)) return [];
+  return fs.readFileSync(files.pidFile, 'utf8').split('\n').map(Number).filter((pid) => Number.isInteger(pid) && pid > 0 && isAlive(pid));
+}
+
+/** Starts `flott <role> ...` detached, its output appended to `<name>.out`; it writes its addresses to `<name>.ready` once up. */
+function startProcess(files: ClusterFiles, name: string, args: readonly string[]): { pid: number; readyFile: string; outFile: string } {
+  const readyFile = path.join(files.pidDir, `${files.prefix}-${name}.ready`);
+  const outFile = path.join(files.logDir, `${files.prefix}-${name}.out`);
+  fs.rmSync(readyFile, { force: true });
+  const out = fs.openSync(outFile, 'a');
+  try {
+    const logFile = path.join(files.logDir, `${files.prefix}-${name}.log`);
+    const child = spawn(process.execPath, [FLOTT_BIN, ...args, '--ready-file', readyFile, '-D', `log.file=${logFile}`], {
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
+    child.unref();
+    return { pid: child.pid as number, readyFile, outFile };
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+/** Resolves with the process's ready file, or fails when it exits first or the timeout passes (its output's end in the error). */
+async function waitReady(name: string, started: { pid: number; readyFile: string; outFile: string }, timeoutMs: number): Promise<Ready> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(started.readyFile)) {
+    const tail = () => fs.readFileSync(started.outFile, 'utf8').split('\n').slice(-15).join('\n');
+    if (!isAlive(started.pid)) throw new Error(`The ${name} (pid ${started.pid}) exited during start. Its output (${started.outFile}):\n${tail()}`);
+    if (Date.now() > deadline) throw new Error(`The ${name} (pid ${started.pid}) was not ready within ${timeoutMs} ms (cluster.startup-timeout). Its output (${started.outFile}):\n${tail()}`);
+    await sleep(POLL_MS);
+  }
+  return JSON.parse(fs.readFileSync(started.readyFile, 'utf8')) as Ready;
+}
+
+/** SIGTERM, then SIGKILL after `timeoutMs`; resolves when the process is gone. */
+async function stopProcess(pid: number, timeoutMs: number): Promise<'stopped' | 'killed'> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return 'stopped';
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      while (isAlive(pid)) await sleep(POLL_MS);
+      return 'killed';
+    }
+    await sleep(POLL_MS);
+  }
+  return 'stopped';
+}
+
+/** What a process started by the cluster script is given: the user's --config and -D, then `extra`. */
+function passThrough(opts: CommonOptions, extra: readonly string[] = []): string[] {
+  return [...(opts.config ? ['--config', opts.config] : []), ...(opts.D ?? []).flatMap((d) => ['-D', d]), ...extra.flatMap((d) => ['-D', d])];
+}
+
+/**
+ * `flott cluster start`: a local session cluster (Flink's start-cluster.sh): a JobManager and
+ * `--taskmanagers` (cluster.taskmanagers) TaskManagers as background processes, their pids in
+ * env.pid.dir and their logs in env.log.dir. Returns once every one is ready; if one fails to start,
+ * the ones already started are stopped again.
+ */
+export async function clusterStartCommand(opts: ClusterCommandOptions): Promise<number> {
+  try {
+    const config = resolveConfiguration(opts);
+    const files = filesOf(config);
+    const running = livePids(files);
+    if (running.length > 0) {
+      process.stderr.write(`A cluster is already running (pids ${running.join(', ')}, ${files.pidFile}); stop it first with: flott cluster stop\n`);
+      return 1;
+    }
+    fs.mkdirSync(files.pidDir, { recursive: true });
+    fs.mkdirSync(files.logDir, { recursive: true });
+    const count = opts.taskmanagers !== undefined ? Number(opts.taskmanagers) : config.get(ClusterScriptOptions.NUM_TASK_MANAGERS);
+    if (!Number.isInteger(count) || count < 0) throw new Error(`--taskmanagers must be a whole number ≥ 0, not ${opts.taskmanagers}`);
+    const timeoutMs = config.get(ClusterScriptOptions.STARTUP_TIMEOUT);
+    const pids: number[] = [];
+    const writePids = () => fs.writeFileSync(files.pidFile, pids.map((p) => `${p}\n`).join(''));
+    try {
+      const jm = startProcess(files, 'jobmanager', ['jobmanager', ...passThrough(opts)]);
+      pids.push(jm.pid);
+      writePids();
+      const jmReady = await waitReady('JobManager', jm, timeoutMs);
+      // TaskManagers reach the JobManager where it listens (its port may have been picked at start).
+      const tmArgs = passThrough(opts, [`${JobManagerOptions.RPC_PORT.key}=${jmReady.rpcPort ?? config.get(JobManagerOptions.RPC_PORT)}`]);
+      const tms = Array.from({ length: count }, (_, i) => startProcess(files, `taskmanager-${i}`, ['taskmanager', ...tmArgs]));
+      pids.push(...tms.map((t) => t.pid));
+      writePids();
+      await Promise.all(tms.map((t, i) => waitReady(`TaskManager ${i}`, t, timeoutMs)));
+      process.stdout.write(
+        `Started a session cluster: JobManager (pid ${jm.pid}) with REST at ${jmReady.rest} and RPC at ${jmReady.rpc}, ` +
+          `${count} TaskManager(s) (pids ${tms.map((t) => t.pid).join(', ') || 'none'}). Logs: ${files.logDir}\n`,
+      );
+      return 0;
+    } catch (e) {
+      for (const pid of [...pids].reverse()) await stopProcess(pid, TASK_MANAGER_STOP_TIMEOUT_MS);
+      fs.rmSync(files.pidFile, { force: true });
+      throw e;
+    }
+  } catch (e) {
+    process.stderr.write(`${formatError(e)}\n`);
+    return 1;
+  }
+}
+
+/**
+ * `flott cluster stop` (Flink's stop-cluster.sh): stops the JobManager first (it cancels or waits for
+ * running jobs, jobmanager.shutdown.running-jobs) and then the TaskManagers, which deregister; any
+ * that does not exit in time is killed. Nothing is left running and the pid file is removed.
+ */
+export async function clusterStopCommand(opts: ClusterCommandOptions): Promise<number> {
+  try {
+    const config = resolveConfiguration(opts);
+    const files = filesOf(config);
+    if (!fs.existsSync(files.pidFile)) {
+      process.stdout.write(`No cluster to stop (no ${files.pidFile}).\n`);
+      return 0;
+    }
+    const [jm, ...tms] = fs.readFileSync(files.pidFile, 'utf8').split('\n').map(Number).filter((p) => Number.isInteger(p) && p > 0);
+    const jmTimeout = config.get(JobManagerOptions.SHUTDOWN_TIMEOUT) + TASK_MANAGER_STOP_TIMEOUT_MS;
+    const results: string[] = [];
+    if (jm !== undefined) results.push(`JobManager (pid ${jm}) ${await stopProcess(jm, jmTimeout)}`);
+    const tmResults = await Promise.all(tms.map(async (pid) => `TaskManager (pid ${pid}) ${await stopProcess(pid, TASK_MANAGER_STOP_TIMEOUT_MS)}`));
+    fs.rmSync(files.pidFile, { force: true });
+    for (const f of fs.readdirSync(files.pidDir)) if (f.startsWith(`${files.prefix}-`) && f.endsWith('.ready')) fs.rmSync(path.join(files.pidDir, f), { force: true });
+    process.stdout.write(`Stopped the cluster: ${[...results, ...tmResults].join(', ')}.\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${formatError(e)}\n`);
+    return 1;
+  }
+}
