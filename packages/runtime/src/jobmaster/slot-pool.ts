@@ -8,6 +8,8 @@ export interface PhysicalSlot {
   readonly taskManagerId: string;
   readonly taskExecutorAddress: string;
   readonly slotIndex: number;
+  /** `host:port` of the TaskExecutor's data server (from its offer). */
+  readonly dataAddress?: string;
 }
 
 export interface SlotPoolOptions {
@@ -68,7 +70,7 @@ export class SlotPool {
       if (!waiting) continue;
       this.pending.delete(offer.allocationId);
       this.requested.delete(waiting.key);
-      const slot: PhysicalSlot = { allocationId: offer.allocationId, taskManagerId, taskExecutorAddress, slotIndex: offer.slotIndex };
+      const slot: PhysicalSlot = { allocationId: offer.allocationId, taskManagerId, taskExecutorAddress, slotIndex: offer.slotIndex, ...(offer.dataAddress ? { dataAddress: offer.dataAddress } : {}) };
       this.byKey.set(waiting.key, slot);
       waiting.resolve(slot);
       accepted.push(offer);

@@ -114,7 +114,7 @@ export class DataConnectionManager {
       if (this.clients.get(peerAddress) === gone) this.clients.delete(peerAddress);
     });
     client.bind(new DataConnection(socket, peerAddress, maxFrameBytes(this.opts.segmentSize), client));
-    this.log.debug({ peerAddress }, `Opening a data connection to TaskManager ${peerAddress}.`);
+    this.log.info({ peerAddress }, `Opening a data connection to TaskManager ${peerAddress}.`);
     return client;
   }
 
