@@ -42,8 +42,8 @@ export class TestingControlPlane {
   }
 
   /** A TaskExecutor with `numberOfSlots` slots, registered at the ResourceManager (waiting requests get its slots). */
-  async addTaskExecutor(resourceId: string, numberOfSlots = 1): Promise<TestingTaskExecutorGateway> {
-    const te = new TestingTaskExecutorGateway({ rpc: this.rpc, resourceId, numberOfSlots });
+  async addTaskExecutor(resourceId: string, numberOfSlots = 1, dataAddress?: string): Promise<TestingTaskExecutorGateway> {
+    const te = new TestingTaskExecutorGateway({ rpc: this.rpc, resourceId, numberOfSlots, ...(dataAddress ? { dataAddress } : {}) });
     await te.registerAt(this.resourceManager.address);
     await settle();
     return te;
