@@ -3,7 +3,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { FlottError } from '@flott/core';
 import { SystemScheduler } from '../time/clock';
 import { DataConnectionManager } from './data-connection-manager';
-import { encodePartitionRequest } from './data-frames';
+import { CONNECTION_ERROR, encodePartitionRequest, FrameDecoder, maxFrameBytes, type DataFrame } from './data-frames';
 import { InputGate } from './input-gate';
 import { defaultNetworkConfig } from './network-config';
 import { RemoteTransportError } from './network-errors';
@@ -237,6 +237,40 @@ describe('DataConnectionManager over loopback TCP', () => {
     await until(() => failures.length === 1, 'the failure');
     expect(failures[0]).toBeInstanceOf(RemoteTransportError);
     expect(failures[0].message).toMatch(new RegExp(`^Data connection to TaskManager 127\\.0\\.0\\.1:${closedPort}: lost \\(connect ECONNREFUSED`));
+  });
+
+  it('answers a frame beyond the size bound with an ErrorResponse for the connection, and closes it', async () => {
+    const [host, port] = producerTm.address.split(':');
+    const socket = net.connect({ host, port: Number(port) });
+    const frames: DataFrame[] = [];
+    const decoder = new FrameDecoder(maxFrameBytes(config.segmentSize));
+    socket.on('data', (chunk: Buffer) => decoder.push(chunk, (f) => frames.push(f)));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const header = Buffer.alloc(5);
+    header.writeUInt32BE(10 * 1024 * 1024, 0);
+    header.writeUInt8(2, 4);
+    socket.write(header);
+    await closed;
+    expect(frames).toEqual([
+      { type: 6, receiverId: CONNECTION_ERROR, error: expect.objectContaining({ code: 'CORRUPT_DATA_FRAME', message: `Data frame of ${10 * 1024 * 1024} bytes is outside 1..${maxFrameBytes(config.segmentSize) - 4} bytes` }) },
+    ]);
+    await until(() => producerTm.connectionCount.incoming === 0, 'the server to forget the connection');
+  });
+
+  it('refuses channels beyond taskmanager.network.max-channels-per-connection on one connection', async () => {
+    // Requests for partitions that are not there yet wait on the producer's side, each holding a channel.
+    provider.requestPartition = () => new Promise<AttachedProducer>(() => undefined);
+    const [host, port] = producerTm.address.split(':');
+    const socket = net.connect({ host, port: Number(port) });
+    const frames: DataFrame[] = [];
+    const decoder = new FrameDecoder(maxFrameBytes(config.segmentSize));
+    socket.on('data', (chunk: Buffer) => decoder.push(chunk, (f) => frames.push(f)));
+    for (let id = 1; id <= 17; id++) socket.write(encodePartitionRequest(id, `later@${id}`, 0, 2));
+    await until(() => frames.length === 1, 'the refusal');
+    expect(frames).toEqual([
+      { type: 6, receiverId: 17, error: expect.objectContaining({ code: 'TOO_MANY_CHANNELS', message: 'The data connection already carries 16 channels (taskmanager.network.max-channels-per-connection)' }) },
+    ]);
+    socket.destroy();
   });
 
   it('fails the producer when a consumer TaskManager\'s connection is lost', async () => {

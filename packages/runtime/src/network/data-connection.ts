@@ -50,11 +50,15 @@ export class DataConnection {
     if (!this.closed) this.socket.write(frame);
   }
 
-  /** Tells the peer why (an ErrorResponse for the whole connection), closes, and reports `error` to the handler. */
+  /**
+   * Tells the peer why (an ErrorResponse for the whole connection, written before the socket closes:
+   * not destroyed, so the frame is not dropped), closes, and reports `error` to the handler.
+   */
   fail(error: Error): void {
     if (this.closed) return;
+    this.closed = true;
     this.socket.end(encodeErrorResponse(CONNECTION_ERROR, serializeError(error)));
-    this.closeWith(error);
+    this.handler.onClose(error);
   }
 
   /** Ends the connection after what was written; the handler is not told (its owner closes itself). */
