@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { FlottError } from '@flott/core';
 import { SystemScheduler } from '../time/clock';
+import { waitUntil as until } from '../testing/wait-until';
 import { DataConnectionManager } from './data-connection-manager';
 import { CONNECTION_ERROR, encodePartitionRequest, FrameDecoder, maxFrameBytes, type DataFrame } from './data-frames';
 import { InputGate } from './input-gate';
@@ -15,18 +16,6 @@ import { consumeAll, produceAll } from './testing-fixtures/network-harness';
 import { sampleRecords } from './testing-fixtures/sample-records';
 
 const config = defaultNetworkConfig({ segmentSize: 4096, maxOverdraftBuffers: 30 });
-
-/** Waits for `condition` (polled every turn), failing after `ms`. */
-async function until(condition: () => boolean, what: string, ms = 5000): Promise<void> {
-  const scheduler = new SystemScheduler();
-  let timedOut = false;
-  const timer = scheduler.schedule(ms, () => (timedOut = true));
-  while (!condition()) {
-    if (timedOut) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise<void>((r) => scheduler.schedule(1, r));
-  }
-  timer.cancel();
-}
 
 /** A producer TaskManager's partitions, served from this thread: each request attaches a port's producer endpoint. */
 class TestProvider implements RemotePartitionProvider {

@@ -145,15 +145,19 @@ describe('SlotRuntime', () => {
     expect(kinds).toEqual([E.INITIALIZING, 'stdout', E.RUNNING, E.FINISHED]);
   });
 
-  it('cancels a running task', async () => {
-    const source = new TestingSourceOperator<number>('source', [], { bounded: false });
-    const { graph, tdd } = job(source, new TestingOneInputOperator<number>('sink'));
+  /** Deploys an unbounded source → sink task and waits until it runs. */
+  const runningTask = async (): Promise<{ slot: SlotRuntime; tdd: TaskDeploymentDescriptor }> => {
+    const { graph, tdd } = job(new TestingSourceOperator<number>('source', [], { bounded: false }), new TestingOneInputOperator<number>('sink'));
     graphFor = async () => graph;
     const slot = runtime();
     slot.handle({ type: 'deploy', tdd, artifactPath: 'a.js' });
     await settle();
     expect(port.states().at(-1)?.state).toBe(E.RUNNING);
+    return { slot, tdd };
+  };
 
+  it('cancels a running task', async () => {
+    const { slot, tdd } = await runningTask();
     slot.handle({ type: 'cancel', attemptId: tdd.attemptId });
     await settle();
     expect(port.states().at(-1)).toEqual({ attemptId: tdd.attemptId, state: E.CANCELED });
@@ -177,14 +181,7 @@ describe('SlotRuntime', () => {
   });
 
   it('fails a running task its TaskExecutor reports a broken remote channel of (fail-task), with that error', async () => {
-    const source = new TestingSourceOperator<number>('source', [], { bounded: false });
-    const { graph, tdd } = job(source, new TestingOneInputOperator<number>('sink'));
-    graphFor = async () => graph;
-    const slot = runtime();
-    slot.handle({ type: 'deploy', tdd, artifactPath: 'a.js' });
-    await settle();
-    expect(port.states().at(-1)?.state).toBe(E.RUNNING);
-
+    const { slot, tdd } = await runningTask();
     const error = new RemoteTransportError('127.0.0.1:4000', 'closed by the producer side').toJSON();
     slot.handle({ type: 'fail-task', attemptId: 'nobody', error });
     slot.handle({ type: 'fail-task', attemptId: tdd.attemptId, error });

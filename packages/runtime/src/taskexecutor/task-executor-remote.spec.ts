@@ -7,24 +7,10 @@ import type { DispatcherGateway } from '../rpc/gateways';
 import { LocalRpcService } from '../rpc/rpc-service';
 import { TestingResourceManagerGateway } from '../testing/testing-resource-manager-gateway';
 import { TestingTaskSlots } from '../testing/testing-task-slot';
-import { ManualClock, SystemScheduler } from '../time/clock';
+import { ManualClock } from '../time/clock';
+import { waitUntil as until } from '../testing/wait-until';
 import type { ToSlot } from './slot-protocol';
 import { TaskExecutor } from './task-executor';
-
-/** Waits for `condition` (polled every millisecond of real time: sockets move on their own), failing after `ms`. */
-async function until<T>(condition: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const scheduler = new SystemScheduler();
-  let timedOut = false;
-  const timer = scheduler.schedule(ms, () => (timedOut = true));
-  for (let v = condition(); ; v = condition()) {
-    if (v !== undefined) {
-      timer.cancel();
-      return v;
-    }
-    if (timedOut) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise<void>((r) => scheduler.schedule(1, r));
-  }
-}
 
 describe('TaskExecutors on two TaskManagers: channels over their data servers', () => {
   const clock = new ManualClock();
@@ -80,13 +66,13 @@ describe('TaskExecutors on two TaskManagers: channels over their data servers', 
     const endpoint = producerEndpointFromPort(attach.port);
     let credits = 0;
     endpoint.onCredit((c) => (credits += c));
-    await until(() => (credits === 2 ? true : undefined), 'the initial credit');
+    await until(() => credits === 2, 'the initial credit');
     for (let i = 0; i < 5; i++) {
-      await until(() => (credits > 0 ? true : undefined), 'credit');
+      await until(() => credits > 0, 'credit');
       credits--;
       endpoint.sendBuffer(new Uint8Array([i, i + 1]).buffer, 2);
     }
-    await until(() => (received.length === 5 ? true : undefined), 'five buffers');
+    await until(() => received.length === 5, 'five buffers');
     expect(received).toEqual([[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]);
     expect(tm2.te.dataConnectionCount).toEqual({ incoming: 0, outgoing: 1 });
     expect(tm1.te.dataConnectionCount).toEqual({ incoming: 1, outgoing: 0 });
@@ -94,7 +80,7 @@ describe('TaskExecutors on two TaskManagers: channels over their data servers', 
     // The producer's TaskManager goes away: the consumer's task fails, naming it.
     await tm1.te.close();
     tms.splice(0, 1);
-    const [failed] = await until(() => (postedOf(0, 'fail-task').length ? postedOf(0, 'fail-task') : undefined), 'the consumer to fail');
+    const [failed] = await until(() => (postedOf(0, 'fail-task').length > 0 && postedOf(0, 'fail-task')), 'the consumer to fail');
     expect(failed).toMatchObject({
       attemptId: 'cons',
       error: { code: 'REMOTE_TRANSPORT', message: `Data connection to TaskManager ${producer.dataAddress}: the peer reported: TaskManager data server ${producer.dataAddress} shut down` },
@@ -111,7 +97,7 @@ describe('TaskExecutors on two TaskManagers: channels over their data servers', 
     // Time passes on the producer's side (its request timeout, 10 s by default) whenever the request got there.
     const [failed] = await until(() => {
       clock.advance(10_000);
-      return postedOf(1, 'fail-task').length ? postedOf(1, 'fail-task') : undefined;
+      return postedOf(1, 'fail-task').length > 0 && postedOf(1, 'fail-task');
     }, 'the consumer to fail');
     expect(failed).toMatchObject({ attemptId: 'cons', error: { code: 'PARTITION_NOT_FOUND', message: 'Result partition never@1 did not appear within 10000 ms (taskmanager.network.partition-request-timeout)' } });
   });
