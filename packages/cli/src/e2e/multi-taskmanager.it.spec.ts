@@ -33,7 +33,8 @@ describe('a job on two TaskManagers exchanges data over TCP', () => {
     const args = [PIPELINES, '--case', 'keyed-rolling', '--n', '3000'];
     const one = await runFlott(['run', '-q', '-p', '1', ...args]);
     expect(one.code).toBe(0);
-    const two = await runFlott(['run', '-q', '-p', '2', ...TWO_TASK_MANAGERS, ...logOptions(), ...args]);
+    const statsFile = path.join(dir, 'network-stats.json');
+    const two = await runFlott(['run', '-q', '-p', '2', ...TWO_TASK_MANAGERS, ...logOptions(), '--network-stats', statsFile, ...args]);
     expect(two.code).toBe(0);
     const order = (a: [string, number], b: [string, number]) => a[0].localeCompare(b[0]) || a[1] - b[1];
     const expected = lastJsonLine<Array<[string, number]>>(one).sort(order);
@@ -44,6 +45,13 @@ describe('a job on two TaskManagers exchanges data over TCP', () => {
     expect(peers).toHaveLength(2);
     expect(new Set(peers).size).toBe(2);
     for (const p of peers) expect(p).toMatch(/^127\.0\.0\.1:\d+$/);
+    // --network-stats samples both TaskManagers: every partition (`dataSet_subtask@attempt`) of both subtasks.
+    const subtasksByDataSet = new Map<string, string[]>();
+    for (const key of Object.keys(JSON.parse(fs.readFileSync(statsFile, 'utf8')) as Record<string, unknown>)) {
+      const [, dataSet, subtask] = /^([0-9a-f]+)_(\d+)@/.exec(key)!;
+      subtasksByDataSet.set(dataSet, [...(subtasksByDataSet.get(dataSet) ?? []), subtask].sort());
+    }
+    expect([...subtasksByDataSet.values()]).toEqual([['0', '1'], ['0', '1']]);
   });
 
   const run = (failAfter: number, extra: string[] = [], jobArgs: string[] = []) =>
