@@ -262,6 +262,14 @@ describe('DataConnectionManager over loopback TCP', () => {
     socket.destroy();
   });
 
+  it('refuses to start on a data port in use, naming the address and the options', async () => {
+    const port = Number(producerTm.address.split(':')[1]);
+    await expect(DataConnectionManager.start({ ...opts, port, partitions: provider })).rejects.toMatchObject({
+      code: 'DATA_SERVER_UNAVAILABLE',
+      message: expect.stringMatching(new RegExp(`^The TaskManager's data server cannot listen on 127\\.0\\.0\\.1:${port} \\(taskmanager\\.bind-host, taskmanager\\.data\\.port\\): listen EADDRINUSE`)),
+    });
+  });
+
   it('fails the producer when a consumer TaskManager\'s connection is lost', async () => {
     let producerPort!: MessagePort;
     provider.raw.set('raw@3/0', (endpoint, port) => {

@@ -54,9 +54,15 @@ export class DataConnectionManager {
   static async start(opts: DataConnectionManagerOptions): Promise<DataConnectionManager> {
     const server = net.createServer();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const refused = (e: Error) => reject(new FlottError(
+        'DATA_SERVER_UNAVAILABLE',
+        `The TaskManager's data server cannot listen on ${opts.bindHost}:${opts.port} (taskmanager.bind-host, taskmanager.data.port): ${e.message}`,
+        { bindHost: opts.bindHost, port: opts.port },
+        { cause: e },
+      ));
+      server.once('error', refused);
       server.listen(opts.port, opts.bindHost, () => {
-        server.off('error', reject);
+        server.off('error', refused);
         resolve();
       });
     });
