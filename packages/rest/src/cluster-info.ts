@@ -27,30 +27,34 @@ export interface ClusterInfoGateway {
   taskWatermarks?(): Promise<Record<string, number>>;
 }
 
-/** The MiniCluster's ResourceManager and its one TaskManager. */
+/** The MiniCluster's ResourceManager and its TaskManagers (one unless minicluster.number-of-taskmanagers says more). */
 export function miniClusterInfo(cluster: MiniCluster): ClusterInfoGateway {
+  const allStats = async () => (await Promise.all(cluster.taskExecutors.map((te) => te.slotStats()))).flat();
   return {
     overview: () => cluster.resourceManager.getOverview(),
     async taskManagers() {
-      const overview = await cluster.resourceManager.getOverview();
-      const stats = await cluster.taskExecutor.slotStats();
-      return [
-        {
-          id: cluster.taskExecutor.resourceId,
-          path: cluster.taskExecutor.address,
-          dataPort: -1,
-          slotsNumber: cluster.taskExecutor.numberOfSlots,
-          freeSlots: overview.slotsAvailable,
-          timeSinceLastHeartbeat: 0,
-          heapUsedBytes: stats.reduce((sum, s) => sum + s.heapUsedBytes, 0),
-        },
-      ];
+      const registered = new Map((await cluster.resourceManager.requestTaskManagerInfo()).map((tm) => [tm.resourceId, tm]));
+      return Promise.all(
+        cluster.taskExecutors.map(async (te) => {
+          const info = registered.get(te.resourceId);
+          const stats = await te.slotStats();
+          return {
+            id: te.resourceId,
+            path: te.address,
+            dataPort: info?.dataPort ?? -1,
+            slotsNumber: te.numberOfSlots,
+            freeSlots: info?.freeSlots ?? te.numberOfSlots,
+            timeSinceLastHeartbeat: info?.timeSinceLastHeartbeatMs ?? 0,
+            heapUsedBytes: stats.reduce((sum, s) => sum + s.heapUsedBytes, 0),
+          };
+        }),
+      );
     },
     async taskTimes() {
-      return Object.assign({}, ...(await cluster.taskExecutor.slotStats()).map((s) => s.taskTimes ?? {}));
+      return Object.assign({}, ...(await allStats()).map((s) => s.taskTimes ?? {}));
     },
     async taskWatermarks() {
-      return Object.assign({}, ...(await cluster.taskExecutor.slotStats()).map((s) => s.inputWatermarks ?? {}));
+      return Object.assign({}, ...(await allStats()).map((s) => s.inputWatermarks ?? {}));
     },
   };
 }

@@ -9,13 +9,13 @@ import { remoteCluster, runsRemotely, type RemoteOptions } from '../remote-clust
 import { runRemote } from '../run-remote';
 
 /**
- * Samples the network statistics of every result partition while the job runs (peaks are kept by
+ * Samples the network statistics of every result partition, on every TaskManager, while the job runs (peaks are kept by
  * the partitions themselves) and writes the last sample of each partition as JSON.
  */
 function sampleNetworkStats(cluster: MiniCluster, file: string): { stop(): Promise<void> } {
   const latest: Record<string, unknown> = {};
   const sample = async () => {
-    for (const slot of await cluster.taskExecutor.slotStats()) Object.assign(latest, slot.partitions);
+    for (const te of cluster.taskExecutors) for (const slot of await te.slotStats()) Object.assign(latest, slot.partitions);
   };
   const timer = setInterval(() => void sample(), 20);
   return {

@@ -75,6 +75,17 @@ export const TaskManagerOptions = {
     defaultValue: 180_000,
     description: 'After this long a task that does not react to cancellation fails its slot fatally.',
   }),
+  HOST: O.optionalString('taskmanager.host', {
+    description: 'Address other TaskManagers use to reach this one\'s data server (advertised with its slots); unset: the bind host, or 127.0.0.1 when that is a wildcard address.',
+  }),
+  BIND_HOST: O.string('taskmanager.bind-host', {
+    defaultValue: '127.0.0.1',
+    description: 'Local address the TaskManager\'s data server listens on (Flink binds 0.0.0.0; Flott stays on loopback unless told, so a local cluster opens no port to the network). Set 0.0.0.0 and taskmanager.host for TaskManagers on several hosts.',
+  }),
+  MINI_CLUSTER_NUM_TASK_MANAGERS: O.int('minicluster.number-of-taskmanagers', {
+    defaultValue: 1, min: 1, max: 64,
+    description: 'TaskManagers the embedded MiniCluster starts, each with taskmanager.numberOfTaskSlots slots, its own resource id and data server: a job spread over them exchanges data over TCP on loopback as between hosts.',
+  }),
 };
 
 export const NetworkOptions = {
@@ -107,6 +118,18 @@ export const NetworkOptions = {
   PARTITION_REQUEST_TIMEOUT: O.durationMs('taskmanager.network.partition-request-timeout', {
     defaultValue: 10_000,
     description: 'How long a consumer waits for its producer\'s result partition to appear before the task fails (PartitionNotFound).',
+  }),
+  DATA_PORT: O.int('taskmanager.data.port', {
+    defaultValue: 0, min: 0, max: 65535,
+    description: 'Port of the TaskManager\'s data server, which serves its result partitions to consumers on other TaskManagers (one multiplexed TCP connection per pair of TaskManagers); 0 = a free port chosen at start.',
+  }),
+  MAX_CONNECTION_CHANNELS: O.int('taskmanager.network.max-channels-per-connection', {
+    defaultValue: 65536, min: 1, max: 1 << 24,
+    description: 'Most input channels one data connection between two TaskManagers carries at once (requests beyond it are refused with an error to that channel); bounds what a peer can make the data server hold.',
+  }),
+  CONNECT_TIMEOUT_SEC: O.int('taskmanager.network.netty.client.connectTimeoutSec', {
+    defaultValue: 120, min: 1, max: 3600,
+    description: 'Seconds a TaskManager waits for a data connection to another TaskManager to open before the consuming tasks fail with RemoteTransportError.',
   }),
 };
 

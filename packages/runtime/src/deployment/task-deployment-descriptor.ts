@@ -11,6 +11,8 @@ export interface InputChannelDescriptor {
   readonly subpartitionIndex: number;
   /** TaskExecutor that runs the producer (its resource id); same as ours → local connection. */
   readonly producerResourceId: string;
+  /** `host:port` of that TaskExecutor's data server, where a consumer on another TaskManager requests the partition. */
+  readonly producerDataAddress?: string;
 }
 
 export interface InputGateDescriptor {

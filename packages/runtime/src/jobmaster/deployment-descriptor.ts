@@ -38,11 +38,15 @@ export function createDeploymentDescriptor(
         dataSetId: gate.dataSetId,
         streamEdgeId: edge.streamEdgeId,
         typeNumber: gate.typeNumber,
-        channels: gate.channels.map((c) => ({
-          partitionKey: partitionKeyOf(c.partitionId, c.producerVertexId),
-          subpartitionIndex: c.subpartitionIndex,
-          producerResourceId: graph.getExecutionVertex(c.producerVertexId).currentExecution.assignedSlot?.taskManagerId ?? '',
-        })),
+        channels: gate.channels.map((c) => {
+          const producerSlot = graph.getExecutionVertex(c.producerVertexId).currentExecution.assignedSlot;
+          return {
+            partitionKey: partitionKeyOf(c.partitionId, c.producerVertexId),
+            subpartitionIndex: c.subpartitionIndex,
+            producerResourceId: producerSlot?.taskManagerId ?? '',
+            ...(producerSlot?.dataAddress ? { producerDataAddress: producerSlot.dataAddress } : {}),
+          };
+        }),
       };
     }),
     outputs: graph.getProducedPartitions(vertex.id).map((p) => {

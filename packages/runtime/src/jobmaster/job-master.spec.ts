@@ -70,6 +70,26 @@ describe('JobMaster', () => {
       expect(te.canceledAttempts).toEqual([]);
     });
 
+    it('tells each consumer where its producers run: their TaskManager and its data server, from the slot offers', async () => {
+      const tm1 = await cp.addTaskExecutor('tm-1', 1, '10.0.0.1:6121');
+      const tm2 = await cp.addTaskExecutor('tm-2', 1, '10.0.0.2:6121');
+      const run = new TestingJobMasterRun(cp);
+      run.jobMaster.start();
+      await cp.settle();
+      const where = new Map<string, [string, string]>();
+      for (const [tm, resourceId, dataAddress] of [[tm1, 'tm-1', '10.0.0.1:6121'], [tm2, 'tm-2', '10.0.0.2:6121']] as const) {
+        for (const t of tm.submittedTasks) if (t.outputs.length) where.set(t.outputs[0].partitionKey, [resourceId, dataAddress]);
+      }
+      const sinks = [...tm1.submittedTasks, ...tm2.submittedTasks].filter((t) => t.vertex.name === 'Sink');
+      expect(sinks).toHaveLength(2);
+      for (const sink of sinks) {
+        const channels = sink.inputs[0].channels;
+        expect(channels.map((c) => [c.producerResourceId, c.producerDataAddress])).toEqual(channels.map((c) => where.get(c.partitionKey)));
+        // Both TaskManagers produce: each sink reads one channel from each.
+        expect(channels.map((c) => c.producerResourceId).sort()).toEqual(['tm-1', 'tm-2']);
+      }
+    });
+
     it('answers details with per-vertex state counts while running', async () => {
       const te = await cp.addTaskExecutor('tm-1', 2);
       const run = new TestingJobMasterRun(cp);

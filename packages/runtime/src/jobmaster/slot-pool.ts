@@ -9,6 +9,8 @@ export interface PhysicalSlot {
   readonly taskManagerId: string;
   readonly taskExecutorAddress: string;
   readonly slotIndex: number;
+  /** `host:port` of the TaskExecutor's data server (from its offer). */
+  readonly dataAddress?: string;
 }
 
 export interface SlotPoolOptions {
@@ -89,7 +91,7 @@ export class SlotPool {
       const [key, waiter] = next.value;
       this.waiting.delete(key);
       waiter.timer.cancel();
-      const slot: PhysicalSlot = { allocationId: offer.allocationId, taskManagerId, taskExecutorAddress, slotIndex: offer.slotIndex };
+      const slot: PhysicalSlot = { allocationId: offer.allocationId, taskManagerId, taskExecutorAddress, slotIndex: offer.slotIndex, ...(offer.dataAddress ? { dataAddress: offer.dataAddress } : {}) };
       this.byKey.set(key, slot);
       waiter.resolve(slot);
       accepted.push(offer);

@@ -1,6 +1,6 @@
-import type { Container } from 'inversify';
+import { Container } from 'inversify';
 import type { Clock, Configuration } from '@flott/core';
-import { LogOptions } from '../config/options';
+import { LogOptions, TaskManagerOptions } from '../config/options';
 import { Dispatcher } from '../dispatcher/dispatcher';
 import { bindJobManagerRoles, bindTaskManager, createClusterContainer } from '../entrypoint/cluster-container';
 import { createProcessLogging, SILENT_PROCESS_LOGGING, type ProcessLogging } from '../logging/process-logging';
@@ -40,7 +40,9 @@ export interface MiniClusterOptions {
 
 /**
  * JobManager roles and one TaskManager in one process (DESIGN.md §4): the embedded default for
- * `flott run`. The roles talk only through their gateways over the in-process RPC transport.
+ * `flott run`. The roles talk only through their gateways over the in-process RPC transport. With
+ * minicluster.number-of-taskmanagers above 1 it runs that many TaskManagers, each with its own resource
+ * id, slots and data server, so the data a job exchanges between them goes over TCP on loopback.
  */
 export class MiniCluster {
   private constructor(
@@ -50,7 +52,8 @@ export class MiniCluster {
     readonly ha: HighAvailabilityServices,
     readonly resourceManager: ResourceManager,
     readonly dispatcherEndpoint: Dispatcher,
-    readonly taskExecutor: TaskExecutor,
+    /** Every TaskManager's TaskExecutor, in start order. */
+    readonly taskExecutors: readonly TaskExecutor[],
     readonly elections: LeaderElectionService[],
     private readonly ownLogging: ProcessLogging | undefined,
   ) {}
@@ -80,7 +83,6 @@ export class MiniCluster {
       ids: opts.ids,
     });
     bindJobManagerRoles(container);
-    bindTaskManager(container, { stdout: opts.stdout, stderr: opts.stderr });
     const ha = container.get<HighAvailabilityServices>(HighAvailabilityServices);
     const resourceManager = container.get(ResourceManager);
     const dispatcher = container.get(Dispatcher);
@@ -88,9 +90,25 @@ export class MiniCluster {
     const elections = [ha.getLeaderElectionService('resource_manager'), ha.getLeaderElectionService('dispatcher')];
     await becomeLeader(elections[0], resourceManager.address);
     await becomeLeader(elections[1], dispatcher.address);
-    const taskExecutor = container.get(TaskExecutor);
-    await taskExecutor.start();
-    return new MiniCluster(container, container.get<LocalRpcService>(RpcService), ha, resourceManager, dispatcher, taskExecutor, elections, ownLogging);
+    const taskExecutors: TaskExecutor[] = [];
+    try {
+      for (let i = 0; i < opts.configuration.get(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS); i++) {
+        // One child container per TaskManager: its own TaskExecutor singleton on the cluster's shared services.
+        const taskManager = new Container({ parent: container });
+        bindTaskManager(taskManager, { stdout: opts.stdout, stderr: opts.stderr });
+        taskExecutors.push(taskManager.get(TaskExecutor));
+        await taskExecutors[i].start();
+      }
+    } catch (e) {
+      for (const te of taskExecutors) await te.close();
+      throw e;
+    }
+    return new MiniCluster(container, container.get<LocalRpcService>(RpcService), ha, resourceManager, dispatcher, taskExecutors, elections, ownLogging);
+  }
+
+  /** The first TaskManager's TaskExecutor (the only one unless minicluster.number-of-taskmanagers says more). */
+  get taskExecutor(): TaskExecutor {
+    return this.taskExecutors[0];
   }
 
   /** The Dispatcher's gateway, as a client sees it. */
@@ -100,7 +118,7 @@ export class MiniCluster {
 
   async close(): Promise<void> {
     await this.dispatcherEndpoint.cancelAll();
-    await this.taskExecutor.close();
+    for (const te of this.taskExecutors) await te.close();
     await this.resourceManager.close();
     await this.dispatcherEndpoint.close();
     for (const e of this.elections) await e.stop();

@@ -17,3 +17,7 @@ export type { ChannelSelector, ChannelSelectorOptions } from './partitioners';
 export { assignToKeyGroup, computeKeyGroupForKeyHash, computeOperatorIndexForKeyGroup, computeKeyGroupRangeForOperatorIndex,
   assignKeyToParallelOperator, hashKey, murmurHashInt, murmur3x86_32, defaultMaxParallelism } from './key-groups';
 export { BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, CorruptNetworkBufferError } from './network-errors';
+export { DataConnectionManager } from './data-connection-manager';
+export type { DataConnectionManagerOptions } from './data-connection-manager';
+export type { RemotePartitionProvider, AttachedProducer } from './partition-request-server';
+export { CorruptDataFrameError, RemoteTransportError } from './network-errors';

@@ -38,3 +38,20 @@ export class CorruptNetworkBufferError extends FlottError {
     super('CORRUPT_NETWORK_BUFFER', message, data);
   }
 }
+
+/** Bytes on a data connection between TaskManagers that are not a valid frame (a bug or a foreign peer). */
+export class CorruptDataFrameError extends FlottError {
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super('CORRUPT_DATA_FRAME', message, data);
+  }
+}
+
+/**
+ * The data connection to another TaskManager could not be opened, was lost, or the peer reported an
+ * error for the whole connection (Flink's RemoteTransportException): the tasks with channels on it fail.
+ */
+export class RemoteTransportError extends FlottError {
+  constructor(peerAddress: string, what: string, options: { cause?: unknown } = {}) {
+    super('REMOTE_TRANSPORT', `Data connection to TaskManager ${peerAddress}: ${what}`, { peerAddress }, options);
+  }
+}

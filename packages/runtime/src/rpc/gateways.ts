@@ -14,6 +14,8 @@ import type { ExecutionSnapshot } from '../executiongraph/execution';
 export interface SlotOffer {
   readonly allocationId: string;
   readonly slotIndex: number;
+  /** `host:port` of the offering TaskExecutor's data server, for consumers of its partitions on other TaskManagers. */
+  readonly dataAddress?: string;
 }
 
 export interface TaskExecutionStateUpdate {

@@ -5,6 +5,7 @@ import type { CheckpointAcknowledgement, CheckpointDecline, OperatorEventEnvelop
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 import type { TaskTimeSample } from './task-time-metrics';
+import type { ProducerLocation } from './task-environment';
 
 /** Messages between a TaskExecutor (main thread) and one of its slot threads. */
 export type ToSlot =
@@ -14,6 +15,8 @@ export type ToSlot =
   | { type: 'connect-channel'; requestId: number; port: MessagePort }
   | { type: 'connect-local'; requestId: number }
   | { type: 'connect-failed'; requestId: number; error: SerializedError }
+  /** A channel of the attempt over TCP failed (connection lost, producer side error): the task fails with `error`. */
+  | { type: 'fail-task'; attemptId: string; error: SerializedError }
   | { type: 'operator-event-reply'; requestId: number; result?: unknown; error?: SerializedError }
   | { type: 'release-job'; jobId: string }
   | { type: 'release-partitions'; partitionKeys: readonly string[] }
@@ -26,8 +29,9 @@ export type ToSlot =
 export type FromSlot =
   | { type: 'ready' }
   | { type: 'task-state'; update: TaskExecutionStateUpdate }
-  | { type: 'partition-registered'; partitionKey: string; jobId: string }
-  | { type: 'request-partition'; requestId: number; partitionKey: string; subpartition: number }
+  | { type: 'partition-registered'; partitionKey: string; jobId: string; attemptId?: string }
+  /** `producer` absent or on this TaskManager: connected here; on another: over TCP to its data server. */
+  | { type: 'request-partition'; requestId: number; partitionKey: string; subpartition: number; attemptId?: string; producer?: ProducerLocation }
   | { type: 'operator-event'; requestId: number; envelope: OperatorEventEnvelope }
   | { type: 'stdout'; text: string }
   | { type: 'stderr'; text: string }

@@ -8,6 +8,7 @@ import { TestingOneInputOperator, TestingSourceOperator } from '../testing/testi
 import { ManualClock } from '../time/clock';
 import { SeededRandom } from '../time/random';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import { RemoteTransportError } from '../network';
 import type { FromSlot } from './slot-protocol';
 import { SlotRuntime, type SlotPort, type StreamGraphRequest } from './slot-runtime';
 
@@ -144,15 +145,19 @@ describe('SlotRuntime', () => {
     expect(kinds).toEqual([E.INITIALIZING, 'stdout', E.RUNNING, E.FINISHED]);
   });
 
-  it('cancels a running task', async () => {
-    const source = new TestingSourceOperator<number>('source', [], { bounded: false });
-    const { graph, tdd } = job(source, new TestingOneInputOperator<number>('sink'));
+  /** Deploys an unbounded source → sink task and waits until it runs. */
+  const runningTask = async (): Promise<{ slot: SlotRuntime; tdd: TaskDeploymentDescriptor }> => {
+    const { graph, tdd } = job(new TestingSourceOperator<number>('source', [], { bounded: false }), new TestingOneInputOperator<number>('sink'));
     graphFor = async () => graph;
     const slot = runtime();
     slot.handle({ type: 'deploy', tdd, artifactPath: 'a.js' });
     await settle();
     expect(port.states().at(-1)?.state).toBe(E.RUNNING);
+    return { slot, tdd };
+  };
 
+  it('cancels a running task', async () => {
+    const { slot, tdd } = await runningTask();
     slot.handle({ type: 'cancel', attemptId: tdd.attemptId });
     await settle();
     expect(port.states().at(-1)).toEqual({ attemptId: tdd.attemptId, state: E.CANCELED });
@@ -173,6 +178,20 @@ describe('SlotRuntime', () => {
     await settle();
     expect(port.states()).toEqual([{ attemptId: tdd.attemptId, state: E.CANCELED }]);
     expect(source.log).toEqual([]);
+  });
+
+  it('fails a running task its TaskExecutor reports a broken remote channel of (fail-task), with that error', async () => {
+    const { slot, tdd } = await runningTask();
+    const error = new RemoteTransportError('127.0.0.1:4000', 'closed by the producer side').toJSON();
+    slot.handle({ type: 'fail-task', attemptId: 'nobody', error });
+    slot.handle({ type: 'fail-task', attemptId: tdd.attemptId, error });
+    await settle();
+    const last = port.sent.at(-1);
+    expect(last?.type === 'task-state' && last.update).toMatchObject({
+      attemptId: tdd.attemptId,
+      state: E.FAILED,
+      error: { cause: { code: 'REMOTE_TRANSPORT', message: 'Data connection to TaskManager 127.0.0.1:4000: closed by the producer side' } },
+    });
   });
 
   it('ignores a cancel for an attempt it does not know', async () => {

@@ -125,6 +125,9 @@ export class SlotRuntime {
         }
         break;
       }
+      case 'fail-task':
+        this.tasks.get(msg.attemptId)?.failExternally(deserializeError(msg.error));
+        break;
       case 'operator-event-reply': {
         const req = this.pendingEvents.get(msg.requestId);
         if (!req) break;
@@ -254,14 +257,14 @@ export class SlotRuntime {
       },
       registerPartition: (partitionKey, partition) => {
         this.partitions.set(partitionKey, { jobId: tdd.jobId, partition });
-        this.send({ type: 'partition-registered', partitionKey, jobId: tdd.jobId });
+        this.send({ type: 'partition-registered', partitionKey, jobId: tdd.jobId, attemptId: tdd.attemptId });
       },
       checkpointing: this.checkpointingFor(tdd, config),
-      connectInputChannel: (partitionKey, subpartition, gate, channel) => {
+      connectInputChannel: (partitionKey, subpartition, gate, channel, producer) => {
         const requestId = ++this.requestSeq;
         return new Promise<void>((resolve, reject) => {
           this.pendingConnects.set(requestId, { partitionKey, subpartition, gate, channel, resolve, reject });
-          this.send({ type: 'request-partition', requestId, partitionKey, subpartition });
+          this.send({ type: 'request-partition', requestId, partitionKey, subpartition, attemptId: tdd.attemptId, ...(producer ? { producer } : {}) });
         });
       },
     };

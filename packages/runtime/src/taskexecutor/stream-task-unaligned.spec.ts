@@ -92,7 +92,47 @@ async function backPressured() {
   return { storage, env, values, source, counter, sink, graph, tdds, runs, running };
 }
 
+/** Two unbounded source subtasks → keyBy → KeyedCounter (one subtask, two input channels) → Discard chained. */
+function twoSourcesIntoOneCounter(values: readonly number[]) {
+  const graph = new StreamGraph('unaligned test', { parallelism: 1, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true });
+  const common = { nonParallel: false, maxParallelism: -1 };
+  const s = graph.addNode({
+    ...common, parallelism: 2, name: 'Source', kind: 'Source', chainingStrategy: 'HEAD', isSource: true,
+    operatorFactory: () => new TestingSourceOperator<number>('source', values, { bounded: false }) as StreamOperator<unknown>,
+  });
+  const c = graph.addNode({
+    ...common, parallelism: 1, name: 'Counter', kind: 'Counter', chainingStrategy: 'ALWAYS', isSource: false,
+    operatorFactory: () => new KeyedCounter() as StreamOperator<unknown>, stateKeySelector: (v) => (v as number) % 3,
+  });
+  const d = graph.addNode({ ...common, parallelism: 1, name: 'Sink', kind: 'Sink', chainingStrategy: 'ALWAYS', isSource: false, operatorFactory: () => new Discard() as StreamOperator<unknown> });
+  graph.addEdge(s.id, c.id, { kind: 'hash', keySelector: (v) => (v as number) % 3 });
+  graph.addEdge(c.id, d.id, { kind: 'forward' });
+  return { graph, tdds: testingDeploymentDescriptors(graph) };
+}
+
 describe('StreamTask unaligned checkpoints', () => {
+  it('a task canceled while an unaligned checkpoint still records a channel whose barrier has not come ends CANCELED, the checkpoint dropped', async () => {
+    const env = new TestingTaskEnvironment({ stateBackend: inMemoryStateBackend }).withCheckpointing(new TestingCheckpointStorage());
+    const { graph, tdds } = twoSourcesIntoOneCounter([1, 2, 3, 4, 5, 6]);
+    const counterTdd = tdds.find((t) => t.vertex.name.startsWith('Counter'))!;
+    const runs = tdds.map((t) => new StreamTask(t, graph, env));
+    const running = runs.map((t) => t.run());
+    await env.whenState(counterTdd.attemptId, E.RUNNING);
+    for (let i = 0; i < 5; i++) await settle();
+    // Only the first source subtask takes the checkpoint: its barrier overtakes to the counter, which records channel 1 until that one's barrier.
+    runs[0].triggerCheckpoint({ checkpointId: 1, timestamp: 0, location: 'mem://job/chk-1', alignedTimeoutMs: 0 });
+    for (let i = 0; i < 5; i++) await settle();
+    expect(env.checkpointAcks.map((a) => a.attemptId)).toEqual([tdds[0].attemptId]);
+
+    const counter = runs[tdds.indexOf(counterTdd)];
+    counter.cancel();
+    expect(await running[tdds.indexOf(counterTdd)]).toBe(E.CANCELED);
+    expect(env.checkpointAcks.map((a) => a.attemptId)).toEqual([tdds[0].attemptId]);
+    for (const t of runs) t.cancel();
+    expect(await Promise.all(running)).toEqual([E.CANCELED, E.CANCELED, E.CANCELED]);
+  });
+
+
   it('under back-pressure, a checkpoint completes at once with the in-flight data, and a restore from it gives the failure-free output', async () => {
     const { storage, env, values, source, counter, graph, tdds, runs, running } = await backPressured();
     const [sourceTdd, counterTdd] = tdds;

@@ -121,6 +121,11 @@ export class StreamTask {
     return this.tdd.attemptId;
   }
 
+  /** Fails the task from outside its loop (Flink's Task.failExternally): a remote channel of it broke. */
+  failExternally(error: Error): void {
+    this.failAsync(error);
+  }
+
   cancel(): void {
     if (this.canceled) return;
     this.canceled = true;

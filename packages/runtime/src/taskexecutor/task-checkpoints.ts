@@ -230,8 +230,14 @@ export class TaskCheckpoints {
     }
   }
 
-  /** The task fails or is canceled: uploads still running are not acknowledged (see SubtaskCheckpointer.abandon). */
+  /**
+   * The task fails or is canceled: uploads still running are not acknowledged (see SubtaskCheckpointer.abandon).
+   * An unaligned checkpoint still recording in-flight data is dropped: the barriers it waits for can no
+   * longer arrive (the inputs are released), so its upload would never settle and the task never end.
+   */
   abandonUploads(): void {
+    const recording = this.recording;
+    if (recording) this.dropRecording(undefined, new CheckpointAbortedError(recording.collector.checkpointId, `${this.host.name} failed or was canceled`));
     this.checkpointer?.abandon();
   }
 

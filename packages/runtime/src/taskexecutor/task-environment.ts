@@ -8,6 +8,13 @@ import type { StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
 import type { Random } from '../time/random';
 
+/** The TaskManager that runs an input channel's producer (InputChannelDescriptor's producer fields). */
+export interface ProducerLocation {
+  readonly resourceId: string;
+  /** `host:port` of its data server; absent when unknown (then the producer is looked for locally). */
+  readonly dataAddress?: string;
+}
+
 /** What a task needs from its slot. */
 export interface TaskEnvironment {
   readonly clock: Clock;
@@ -24,8 +31,11 @@ export interface TaskEnvironment {
   reportState(update: TaskExecutionStateUpdate): void;
   /** Makes a produced partition reachable for consumers (same slot or others). */
   registerPartition(partitionKey: string, partition: ResultPartition<unknown>): void;
-  /** Connects one input channel to its producer's subpartition (asynchronously). */
-  connectInputChannel(partitionKey: string, subpartition: number, gate: InputGate, channel: number): Promise<void>;
+  /**
+   * Connects one input channel to its producer's subpartition (asynchronously). `producer` says where
+   * the producer runs (from the channel's descriptor): on another TaskManager the channel goes over TCP.
+   */
+  connectInputChannel(partitionKey: string, subpartition: number, gate: InputGate, channel: number, producer?: ProducerLocation): Promise<void>;
   /** Present when the job checkpoints or the task restores state: the job's checkpoint storage and mode. */
   readonly checkpointing?: TaskCheckpointing;
 }

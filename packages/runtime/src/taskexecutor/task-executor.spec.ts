@@ -111,12 +111,14 @@ describe('TaskExecutor (in-process, testing slots)', () => {
   describe('slots', () => {
     it('registers its slots at the ResourceManager once they are ready', () => {
       expect(slots.created.map((s) => s.slotIndex)).toEqual([0, 1]);
-      expect(rm.registrations).toEqual([{ resourceId: 'tm-1', address: te.address, slots: [{ slotIndex: 0 }, { slotIndex: 1 }] }]);
+      const dataPort = Number(te.dataAddress!.split(':')[1]);
+      expect(te.dataAddress).toBe(`127.0.0.1:${dataPort}`);
+      expect(rm.registrations).toEqual([{ resourceId: 'tm-1', address: te.address, dataPort, slots: [{ slotIndex: 0 }, { slotIndex: 1 }] }]);
     });
 
     it('offers a requested slot to the JobMaster and frees it when the offer is refused', async () => {
       await allocate(1, 'alloc-a');
-      expect(jm.slotOffers).toEqual([{ taskExecutorId: 'tm-1', taskExecutorAddress: te.address, offers: [{ allocationId: 'alloc-a', slotIndex: 1 }] }]);
+      expect(jm.slotOffers).toEqual([{ taskExecutorId: 'tm-1', taskExecutorAddress: te.address, offers: [{ allocationId: 'alloc-a', slotIndex: 1, dataAddress: te.dataAddress }] }]);
       expect(rm.availableSlots).toEqual([]);
 
       jm.withOfferSlots(async () => []);

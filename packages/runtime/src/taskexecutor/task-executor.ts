@@ -1,40 +1,29 @@
 import 'reflect-metadata';
-import { MessageChannel } from 'node:worker_threads';
 import { inject, injectable } from 'inversify';
 import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifact';
 import { BlobClient } from '../blob/blob-client';
-import { BlobOptions, NetworkOptions, TaskManagerOptions } from '../config/options';
+import { BlobOptions, TaskManagerOptions } from '../config/options';
 import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-logging';
 import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway } from '../rpc/gateways';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
 import type { RpcService } from '../rpc/rpc-service';
-import type { Cancellable, Scheduler } from '../time/clock';
+import type { Scheduler } from '../time/clock';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 import type { FromSlot, SlotStats } from './slot-protocol';
 import { TaskExecutorHeartbeats } from './task-executor-heartbeats';
 import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlot, type TaskSlotFactory } from './slot-thread';
+import { PartitionBroker } from './partition-broker';
 
-export class PartitionNotFoundError extends FlottError {
-  constructor(partitionKey: string, timeoutMs: number) {
-    super('PARTITION_NOT_FOUND', `Result partition ${partitionKey} did not appear within ${timeoutMs} ms (taskmanager.network.partition-request-timeout)`, { partitionKey, timeoutMs });
-  }
-}
+export { PartitionNotFoundError } from './partition-broker';
 
 interface SlotState {
   allocationId?: string;
   jobId?: string;
   jobMasterAddress?: string;
-}
-
-interface ParkedRequest {
-  readonly slot: TaskSlot;
-  readonly requestId: number;
-  readonly subpartition: number;
-  readonly timer: Cancellable;
 }
 
 export interface TaskExecutorOptions {
@@ -73,8 +62,8 @@ export class TaskExecutor implements TaskExecutorGateway {
   /** Every slot thread's heap (set in start; a replacement thread gets the same). */
   private slotHeap!: SlotHeap;
   private readonly attempts = new Map<string, { slot: TaskSlot; tdd: TaskDeploymentDescriptor; state: ExecutionState }>();
-  private readonly partitionLocations = new Map<string, { slot: TaskSlot; jobId: string }>();
-  private readonly parked = new Map<string, ParkedRequest[]>();
+  /** Which slot writes which partition; connects consumers here and, over TCP, on other TaskManagers. */
+  private readonly partitions: PartitionBroker;
   private readonly artifacts: ArtifactCache;
   private readonly statsWaiters = new Map<number, (s: SlotStats) => void>();
   private statsSeq = 0;
@@ -95,11 +84,22 @@ export class TaskExecutor implements TaskExecutorGateway {
         for (const s of this.slotStates) if (s.jobId === jobId && s.allocationId) void this.freeSlot(s.allocationId, cause);
       },
     });
+    this.partitions = new PartitionBroker(opts.resourceId, opts.configuration, opts.scheduler, this.log);
   }
 
   /** This TaskManager's resource id (shown by the REST API's /taskmanagers). */
   get resourceId(): string {
     return this.opts.resourceId;
+  }
+
+  /** `host:port` of this TaskManager's data server (known once started). */
+  get dataAddress(): string | undefined {
+    return this.partitions.dataAddress;
+  }
+
+  /** Data connections to and from other TaskManagers, for tests and metrics. */
+  get dataConnectionCount(): { incoming: number; outgoing: number } {
+    return this.partitions.connectionCount;
   }
 
   get numberOfSlots(): number {
@@ -115,6 +115,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       this.slotStates.push({});
     }
     await Promise.all(this.slots.map((s) => s.ready));
+    await this.partitions.start();
     this.log.info({ slots: n, slotHeapMb: this.slotHeap.limitMb }, `TaskExecutor ${this.opts.resourceId} started ${n} slot thread(s) of ${this.slotHeap.limitMb} MiB heap each.`);
     await this.registerAtResourceManager();
     this.heartbeats.registeredAtResourceManager();
@@ -123,7 +124,13 @@ export class TaskExecutor implements TaskExecutorGateway {
   /** Registers (again) at the ResourceManager with every slot and the allocation it holds. */
   private async registerAtResourceManager(): Promise<void> {
     const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
-    await rm.registerTaskExecutor({ resourceId: this.opts.resourceId, address: this.address, slots: this.slotReport() });
+    const dataAddress = this.partitions.dataAddress;
+    await rm.registerTaskExecutor({
+      resourceId: this.opts.resourceId,
+      address: this.address,
+      ...(dataAddress ? { dataPort: Number(dataAddress.slice(dataAddress.lastIndexOf(':') + 1)) } : {}),
+      slots: this.slotReport(),
+    });
   }
 
   private slotReport(): SlotReportEntry[] {
@@ -172,7 +179,8 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.heartbeats.jobAllocated(jobId);
     this.log.info({ jobId, allocationId, slotIndex }, `Allocated slot ${slotIndex} (${allocationId}) for job ${jobId}; offering it to ${jobMasterAddress}.`);
     const jm = this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress);
-    const accepted = await jm.offerSlots(this.opts.resourceId, this.address, [{ allocationId, slotIndex }]);
+    const dataAddress = this.partitions.dataAddress;
+    const accepted = await jm.offerSlots(this.opts.resourceId, this.address, [{ allocationId, slotIndex, ...(dataAddress ? { dataAddress } : {}) }]);
     if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
   }
 
@@ -221,7 +229,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     const slot = this.slots[index];
     for (const [id, a] of this.attempts) if (a.tdd.allocationId === allocationId) slot.post({ type: 'cancel', attemptId: id });
     if (state.jobId) slot.post({ type: 'release-job', jobId: state.jobId });
-    for (const [key, loc] of this.partitionLocations) if (loc.slot === slot && loc.jobId === state.jobId) this.partitionLocations.delete(key);
+    this.partitions.forgetSlot(slot, state.jobId ?? '');
     this.slotStates[index] = {};
     if (state.jobId && !this.slotStates.some((s) => s.jobId === state.jobId)) this.heartbeats.jobReleased(state.jobId);
     if (!this.closed) {
@@ -234,12 +242,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   }
 
   async releasePartitions(_jobId: string, partitionKeys: readonly string[]): Promise<void> {
-    for (const key of partitionKeys) {
-      const loc = this.partitionLocations.get(key);
-      if (!loc) continue;
-      this.partitionLocations.delete(key);
-      loc.slot.post({ type: 'release-partitions', partitionKeys: [key] });
-    }
+    for (const key of partitionKeys) this.partitions.release(key)?.post({ type: 'release-partitions', partitionKeys: [key] });
   }
 
   async getBlobAddress(): Promise<string> {
@@ -279,8 +282,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   async close(): Promise<void> {
     this.closed = true;
     this.heartbeats.close();
-    for (const list of this.parked.values()) for (const p of list) p.timer.cancel();
-    this.parked.clear();
+    await this.partitions.close();
     await Promise.all(this.slots.map((s) => s.shutdown()));
     this.opts.rpc.unregister(this.address);
   }
@@ -298,31 +300,11 @@ export class TaskExecutor implements TaskExecutorGateway {
         break;
       }
       case 'partition-registered':
-        this.partitionLocations.set(msg.partitionKey, { slot, jobId: msg.jobId });
-        for (const p of this.parked.get(msg.partitionKey) ?? []) {
-          p.timer.cancel();
-          this.connect(p.slot, p.requestId, msg.partitionKey, p.subpartition, slot);
-        }
-        this.parked.delete(msg.partitionKey);
+        this.partitions.partitionRegistered(slot, msg);
         break;
-      case 'request-partition': {
-        const producer = this.partitionLocations.get(msg.partitionKey);
-        if (producer) {
-          this.connect(slot, msg.requestId, msg.partitionKey, msg.subpartition, producer.slot);
-        } else {
-          const timeoutMs = this.opts.configuration.get(NetworkOptions.PARTITION_REQUEST_TIMEOUT);
-          const timer = this.opts.scheduler.schedule(timeoutMs, () => {
-            const list = this.parked.get(msg.partitionKey)?.filter((p) => p.requestId !== msg.requestId || p.slot !== slot) ?? [];
-            if (list.length) this.parked.set(msg.partitionKey, list);
-            else this.parked.delete(msg.partitionKey);
-            slot.post({ type: 'connect-failed', requestId: msg.requestId, error: serializeError(new PartitionNotFoundError(msg.partitionKey, timeoutMs)) });
-          });
-          const list = this.parked.get(msg.partitionKey) ?? [];
-          list.push({ slot, requestId: msg.requestId, subpartition: msg.subpartition, timer });
-          this.parked.set(msg.partitionKey, list);
-        }
+      case 'request-partition':
+        this.partitions.requestFromSlot(slot, msg);
         break;
-      }
       case 'operator-event': {
         const a = this.attempts.get(msg.envelope.attemptId);
         if (!a) {
@@ -382,16 +364,6 @@ export class TaskExecutor implements TaskExecutorGateway {
     });
   }
 
-  private connect(consumer: TaskSlot, requestId: number, partitionKey: string, subpartition: number, producer: TaskSlot): void {
-    if (consumer === producer) {
-      consumer.post({ type: 'connect-local', requestId });
-      return;
-    }
-    const { port1, port2 } = new MessageChannel();
-    producer.post({ type: 'attach-consumer', partitionKey, subpartition, port: port1 }, [port1]);
-    consumer.post({ type: 'connect-channel', requestId, port: port2 }, [port2]);
-  }
-
   /**
    * A slot thread died (e.g. out of memory): its tasks fail with the reason, its partitions are gone,
    * and a fresh thread takes the slot over, so the TaskManager stays up and the slot usable.
@@ -406,7 +378,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       { cause: error },
     );
     this.log.error({ err: error, slotIndex: slot.slotIndex, exitCode: code }, `${cause.message}; starting a new slot thread.`);
-    for (const [key, loc] of this.partitionLocations) if (loc.slot === slot) this.partitionLocations.delete(key);
+    this.partitions.forgetSlot(slot);
     const replacement = this.startSlot(slot.slotIndex);
     this.slots[slot.slotIndex] = replacement;
     for (const [id, a] of this.attempts) {

@@ -75,7 +75,8 @@ export class TaskInputs {
     this.host.tdd.inputs.forEach((d, gateIndex) => {
       const gate = this.gates[gateIndex].gate;
       d.channels.forEach((c, i) => {
-        this.host.env.connectInputChannel(c.partitionKey, c.subpartitionIndex, gate, i).catch((e: unknown) => this.host.failAsync(e));
+        const producer = { resourceId: c.producerResourceId, ...(c.producerDataAddress ? { dataAddress: c.producerDataAddress } : {}) };
+        this.host.env.connectInputChannel(c.partitionKey, c.subpartitionIndex, gate, i, producer).catch((e: unknown) => this.host.failAsync(e));
       });
     });
   }

@@ -54,9 +54,9 @@ export class TestingControlPlane {
   }
 
   /** A TaskExecutor with `numberOfSlots` slots, registered at the ResourceManager (waiting requests get its slots). */
-  async addTaskExecutor(resourceId: string, numberOfSlots = 1): Promise<TestingTaskExecutorGateway> {
+  async addTaskExecutor(resourceId: string, numberOfSlots = 1, dataAddress?: string): Promise<TestingTaskExecutorGateway> {
     await this.started;
-    const te = new TestingTaskExecutorGateway({ rpc: this.rpc, resourceId, numberOfSlots });
+    const te = new TestingTaskExecutorGateway({ rpc: this.rpc, resourceId, numberOfSlots, ...(dataAddress ? { dataAddress } : {}) });
     await te.registerAt(this.resourceManager.address);
     await settle();
     return te;

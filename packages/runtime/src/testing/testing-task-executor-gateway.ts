@@ -17,6 +17,8 @@ export interface TestingTaskExecutorOptions {
   readonly resourceId: string;
   /** Slots it reports when it registers (default 1). */
   readonly numberOfSlots?: number;
+  /** `host:port` of its data server, offered with its slots (none by default). */
+  readonly dataAddress?: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   /** Coordinator → operator events, in the order they arrived. */
   readonly operatorEvents: Array<{ readonly attemptId: string; readonly operatorId: string; readonly event: unknown }> = [];
   private readonly rpc: RpcService;
+  private readonly dataAddress?: string;
   private readonly slots: Array<{ allocationId?: string; jobId?: string; jobMasterAddress?: string }>;
   private resourceManagerAddress?: string;
   private requestSlotHook?: (call: SlotRequestCall) => Promise<void>;
@@ -59,6 +62,7 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   constructor(options: TestingTaskExecutorOptions) {
     this.rpc = options.rpc;
     this.resourceId = options.resourceId;
+    this.dataAddress = options.dataAddress;
     this.slots = Array.from({ length: options.numberOfSlots ?? 1 }, () => ({}));
     this.address = options.rpc.register(`taskmanager-${options.resourceId}`, this as TaskExecutorGateway);
   }
@@ -132,7 +136,7 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     }
     Object.assign(slot, { allocationId, jobId, jobMasterAddress });
     const jm = this.rpc.connect<JobMasterGateway>(jobMasterAddress);
-    const accepted = await jm.offerSlots(this.resourceId, this.address, [{ allocationId, slotIndex }]);
+    const accepted = await jm.offerSlots(this.resourceId, this.address, [{ allocationId, slotIndex, ...(this.dataAddress ? { dataAddress: this.dataAddress } : {}) }]);
     if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
   }
 

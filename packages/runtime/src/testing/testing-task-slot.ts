@@ -5,7 +5,8 @@ import type { TaskSlot, TaskSlotFactory } from '../taskexecutor/slot-thread';
 /**
  * A task slot without a thread, for in-process TaskExecutor tests: it records what the TaskExecutor
  * posts, and the test plays the slot's side: its messages (`emit`, e.g. a task's state) and its
- * death (`exit`). MessagePorts posted to it are closed, as nobody reads them.
+ * death (`exit`). MessagePorts posted to it are closed, as nobody reads them, unless the test keeps
+ * them to play a channel's end itself (`keepPorts`).
  */
 export class TestingTaskSlot implements TaskSlot {
   readonly posted: ToSlot[] = [];
@@ -16,6 +17,7 @@ export class TestingTaskSlot implements TaskSlot {
     readonly slotIndex: number,
     private readonly onMessage: (slot: TaskSlot, msg: FromSlot) => void,
     private readonly onExit: (slot: TaskSlot, code: number, error?: Error) => void,
+    private readonly keepPorts = false,
   ) {
     this.ready = Promise.resolve();
   }
@@ -44,7 +46,7 @@ export class TestingTaskSlot implements TaskSlot {
   post(msg: ToSlot, transfer?: MessagePort[]): void {
     if (this.exited) return;
     this.posted.push(msg);
-    for (const port of transfer ?? []) port.close();
+    if (!this.keepPorts) for (const port of transfer ?? []) port.close();
   }
 
   async shutdown(): Promise<void> {
@@ -56,9 +58,16 @@ export class TestingTaskSlot implements TaskSlot {
 /** A TaskSlotFactory of TestingTaskSlots that keeps every slot it made, replacements included. */
 export class TestingTaskSlots {
   readonly created: TestingTaskSlot[] = [];
+  private keepPorts = false;
+
+  /** The slots keep the MessagePorts posted to them open, for the test to use as channel ends. */
+  withPortsKept(): this {
+    this.keepPorts = true;
+    return this;
+  }
 
   readonly factory: TaskSlotFactory = (slotIndex, _workerData, _heap, onMessage, onExit) => {
-    const slot = new TestingTaskSlot(slotIndex, onMessage, onExit);
+    const slot = new TestingTaskSlot(slotIndex, onMessage, onExit, this.keepPorts);
     this.created.push(slot);
     return slot;
   };

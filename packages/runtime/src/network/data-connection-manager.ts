@@ -1,0 +1,137 @@
+import * as net from 'node:net';
+import type { MessagePort } from 'node:worker_threads';
+import { FlottError } from '@flott/core';
+import { SILENT_LOGGER, type Logger } from '../logging/logger';
+import type { Scheduler } from '../time/clock';
+import { DataConnection } from './data-connection';
+import { maxFrameBytes } from './data-frames';
+import { RemoteTransportError } from './network-errors';
+import { PartitionRequestClientConnection } from './partition-request-client';
+import { PartitionRequestServerConnection, type RemotePartitionProvider } from './partition-request-server';
+
+export interface DataConnectionManagerOptions {
+  /** Local address the data server listens on (taskmanager.bind-host). */
+  readonly bindHost: string;
+  /** taskmanager.data.port; 0 = a free port. */
+  readonly port: number;
+  /** The host other TaskManagers connect to (taskmanager.host); the bind host when not given (127.0.0.1 for a wildcard). */
+  readonly advertisedHost?: string;
+  /** taskmanager.memory.segment-size: the largest buffer a frame carries. */
+  readonly segmentSize: number;
+  /** taskmanager.network.max-channels-per-connection. */
+  readonly maxChannelsPerConnection: number;
+  /** taskmanager.network.netty.client.connectTimeoutSec, in ms. */
+  readonly connectTimeoutMs: number;
+  readonly scheduler: Scheduler;
+  /** Where PartitionRequests from other TaskManagers are served from. */
+  readonly partitions: RemotePartitionProvider;
+  readonly logger?: Logger;
+}
+
+/**
+ * A TaskManager's data plane between processes (Flink's NettyConnectionManager with its NettyServer and
+ * NettyClient): a TCP server that serves this TaskManager's result partitions, and one outgoing
+ * connection per producer TaskManager, shared by every channel this TaskManager consumes from it
+ * (so a pair of TaskManagers has at most one connection per direction). Wire protocol: docs/network.md.
+ * Main event loop only.
+ */
+export class DataConnectionManager {
+  private readonly clients = new Map<string, PartitionRequestClientConnection>();
+  private readonly served = new Set<PartitionRequestServerConnection>();
+  private readonly log: Logger;
+  private closed = false;
+
+  private constructor(
+    private readonly opts: DataConnectionManagerOptions,
+    private readonly server: net.Server,
+    /** `host:port` other TaskManagers reach this one's data server at. */
+    readonly address: string,
+  ) {
+    this.log = opts.logger ?? SILENT_LOGGER;
+    server.on('connection', (socket) => this.accept(socket));
+  }
+
+  static async start(opts: DataConnectionManagerOptions): Promise<DataConnectionManager> {
+    const server = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      const refused = (e: Error) => reject(new FlottError(
+        'DATA_SERVER_UNAVAILABLE',
+        `The TaskManager's data server cannot listen on ${opts.bindHost}:${opts.port} (taskmanager.bind-host, taskmanager.data.port): ${e.message}`,
+        { bindHost: opts.bindHost, port: opts.port },
+        { cause: e },
+      ));
+      server.once('error', refused);
+      server.listen(opts.port, opts.bindHost, () => {
+        server.off('error', refused);
+        resolve();
+      });
+    });
+    const bound = server.address() as net.AddressInfo;
+    const wildcard = opts.bindHost === '0.0.0.0' || opts.bindHost === '::';
+    const host = opts.advertisedHost ?? (wildcard ? '127.0.0.1' : opts.bindHost);
+    return new DataConnectionManager(opts, server, `${host}:${bound.port}`);
+  }
+
+  /** Connections open now, in and out (for tests and metrics). */
+  get connectionCount(): { incoming: number; outgoing: number } {
+    return { incoming: this.served.size, outgoing: this.clients.size };
+  }
+
+  /**
+   * Connects the consumer holding the other end of `port` to `subpartition` of `partitionKey` on the
+   * TaskManager whose data server is at `peerAddress`, over the one connection to it (opened on first
+   * use). A refused, timed-out or lost connection, or the producer side's error, comes back through `failConsumer`.
+   */
+  requestPartition(peerAddress: string, partitionKey: string, subpartition: number, port: MessagePort, failConsumer: (error: Error) => void): void {
+    if (this.closed) {
+      port.close();
+      failConsumer(new RemoteTransportError(peerAddress, 'this TaskManager is shutting down'));
+      return;
+    }
+    let client = this.clients.get(peerAddress);
+    if (!client || client.isClosed) {
+      client = this.connect(peerAddress);
+      this.clients.set(peerAddress, client);
+    }
+    client.request(partitionKey, subpartition, port, failConsumer);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+    const reason = new FlottError('DATA_SERVER_SHUTDOWN', `TaskManager data server ${this.address} shut down`, { address: this.address });
+    for (const s of this.served) s.close(reason);
+    this.served.clear();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private connect(peerAddress: string): PartitionRequestClientConnection {
+    const at = peerAddress.lastIndexOf(':');
+    const host = peerAddress.slice(0, at).replace(/^\[|\]$/g, '');
+    const port = Number(peerAddress.slice(at + 1));
+    const socket = net.connect({ host, port });
+    const timeoutMs = this.opts.connectTimeoutMs;
+    const timer = this.opts.scheduler.schedule(timeoutMs, () => socket.destroy(new Error(`could not connect within ${timeoutMs} ms`)));
+    socket.once('connect', () => timer.cancel());
+    socket.once('close', () => timer.cancel());
+    const client: PartitionRequestClientConnection = new PartitionRequestClientConnection(this.opts.segmentSize, (gone) => {
+      if (this.clients.get(peerAddress) === gone) this.clients.delete(peerAddress);
+    });
+    client.bind(new DataConnection(socket, peerAddress, maxFrameBytes(this.opts.segmentSize), client));
+    this.log.info({ peerAddress }, `Opening a data connection to TaskManager ${peerAddress}.`);
+    return client;
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    const handler = new PartitionRequestServerConnection(this.opts.partitions, this.opts.maxChannelsPerConnection, (gone) => this.served.delete(gone));
+    handler.bind(new DataConnection(socket, peer, maxFrameBytes(this.opts.segmentSize), handler));
+    this.served.add(handler);
+  }
+}
