@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { infoCommand } from './commands/info';
 import { clusterStartCommand, clusterStopCommand } from './commands/cluster';
 import { jobManagerCommand } from './commands/jobmanager';
+import { taskManagerCommand } from './commands/taskmanager';
 import { cancelCommand, checkpointCommand, disposeSavepointCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs';
 import { runCommand } from './commands/run';
 
@@ -113,6 +114,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--ready-file <file>', 'write the addresses as JSON to this file once the JobManager is ready')
     .action(async (opts) => {
       exitCode = await jobManagerCommand(opts);
+    });
+
+  processOptions(program.command('taskmanager').description('Run a TaskManager in the foreground: its slots register with the JobManager at jobmanager.rpc.address:jobmanager.rpc.port'))
+    .option('--ready-file <file>', 'write its addresses as JSON to this file once it registered')
+    .action(async (opts) => {
+      exitCode = await taskManagerCommand(opts);
     });
 
   const cluster = program.command('cluster').description('A local session cluster: a JobManager and TaskManagers as background processes');

@@ -9,6 +9,8 @@ export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';
 export { JobManagerProcess } from './entrypoint/jobmanager-process';
 export type { JobManagerProcessOptions } from './entrypoint/jobmanager-process';
+export { TaskManagerProcess, TaskManagerRegistrationTimeoutError } from './entrypoint/taskmanager-process';
+export type { TaskManagerProcessOptions } from './entrypoint/taskmanager-process';
 export { Dispatcher, DispatcherOptions, InvalidJobSubmissionError } from './dispatcher/dispatcher';
 export { BlobStore, BlobKeyError, BlobNotFoundError, BlobTooLargeError, BlobCorruptError, checkBlobKey } from './blob/blob-store';
 export type { BlobStoreOptions } from './blob/blob-store';

@@ -676,12 +676,16 @@ export class JobMaster implements JobMasterGateway {
     this.heartbeats.close();
     const coordinatorsClosed = this.coordinators.close();
     this.cleanedUp = Promise.all([coordinatorsClosed, this.checkpointing.shutdown(this.graph.state)]).then(() => undefined);
-    for (const slot of this.slotPool.releaseAll()) {
-      // The job is over either way; a TaskExecutor that did not hear it frees the slot when it re-registers or dies.
-      this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).freeSlot(slot.allocationId, `job ${this.graph.state}`).catch((err: unknown) => {
-        this.log.warn({ err, allocationId: slot.allocationId }, `Could not free slot ${slot.allocationId} on ${slot.taskExecutorAddress}.`);
-      });
-    }
+    const { slots, declared } = this.slotPool.releaseAll();
+    // Freed once the ResourceManager knows the job needs none, so it does not hand them back to it.
+    void declared.then(() => {
+      for (const slot of slots) {
+        // The job is over either way; a TaskExecutor that did not hear it frees the slot when it re-registers or dies.
+        this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).freeSlot(slot.allocationId, `job ${this.graph.state}`).catch((err: unknown) => {
+          this.log.warn({ err, allocationId: slot.allocationId }, `Could not free slot ${slot.allocationId} on ${slot.taskExecutorAddress}.`);
+        });
+      }
+    });
     this.opts.rpc.unregister(this.address);
     this.opts.onTerminal(this.terminalResult);
   }

@@ -157,7 +157,11 @@ describe('SlotPool', () => {
       pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'held', slotIndex: 0 }]);
       await settle();
 
-      expect(pool.releaseAll()).toEqual([slot('held', 0)]);
+      const { slots, declared } = pool.releaseAll();
+      expect(slots).toEqual([slot('held', 0)]);
+      // Declared at once, not on the next turn: the slots are freed only after the ResourceManager heard it.
+      expect(rm.declaredSlots()).toEqual([2, 0]);
+      await declared;
       await settle();
       expect(rm.declaredSlots()).toEqual([2, 0]);
       expect(waiting.error).toBeInstanceOf(FlottError);

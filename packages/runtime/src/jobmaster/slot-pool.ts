@@ -126,14 +126,25 @@ export class SlotPool {
     return [...this.byKey.values()];
   }
 
-  /** Declares that the job needs nothing more, fails what still waits, and returns every slot. */
-  releaseAll(): PhysicalSlot[] {
+  /**
+   * Fails what still waits and gives up every slot: `slots` are the ones to free, `declared` settles
+   * once the ResourceManager heard that the job needs none (free them after it, so the ResourceManager
+   * never sees them free while the job still declares them, and allocates them to it again).
+   */
+  releaseAll(): { slots: PhysicalSlot[]; declared: Promise<void> } {
     this.closed = true;
-    this.failAllWaiting(new SlotPoolClosedError(this.jobId));
+    for (const [key, waiter] of [...this.waiting]) {
+      this.waiting.delete(key);
+      waiter.timer.cancel();
+      waiter.reject(new SlotPoolClosedError(this.jobId));
+    }
     const slots = this.allSlots();
     this.byKey.clear();
-    this.declare();
-    return slots;
+    this.declared = 0;
+    const declared = this.rm.declareRequiredResources(this.jobMasterAddress, { jobId: this.jobId, numberOfRequiredSlots: 0 }).catch((err: unknown) => {
+      this.log.warn({ err, jobId: this.jobId }, `Could not tell the ResourceManager that job ${this.jobId} needs no slots any more.`);
+    });
+    return { slots, declared };
   }
 
   private failWaiter(key: string, cause: Error): void {
@@ -147,7 +158,7 @@ export class SlotPool {
 
   /** Sends the number of slots needed (held + waiting) once per turn, if it changed. */
   private declare(): void {
-    if (this.declarationScheduled) return;
+    if (this.declarationScheduled || this.closed) return;
     this.declarationScheduled = true;
     queueMicrotask(() => {
       this.declarationScheduled = false;

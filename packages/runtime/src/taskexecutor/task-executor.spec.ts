@@ -116,6 +116,16 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       expect(rm.registrations).toEqual([{ resourceId: 'tm-1', address: te.address, dataPort, slots: [{ slotIndex: 0 }, { slotIndex: 1 }] }]);
     });
 
+    it('frees a requested slot at once when its JobMaster is gone (its job ended before the offer arrived)', async () => {
+      jm.close();
+      await expect(te.requestSlot(0, 'job-1', 'alloc-late', jm.address)).rejects.toMatchObject({ code: 'RPC_ENDPOINT_NOT_FOUND' });
+      expect(rm.availableSlots).toEqual([{ resourceId: 'tm-1', slotIndex: 0, allocationId: 'alloc-late' }]);
+      // Free for the next job: requesting it again is not refused as occupied.
+      const other = new TestingJobMasterGateway(rpc, 'job-2');
+      await te.requestSlot(0, 'job-2', 'alloc-next', other.address);
+      expect(other.offeredAllocations()).toEqual(['alloc-next']);
+    });
+
     it('offers a requested slot to the JobMaster and frees it when the offer is refused', async () => {
       await allocate(1, 'alloc-a');
       expect(jm.slotOffers).toEqual([{ taskExecutorId: 'tm-1', taskExecutorAddress: te.address, offers: [{ allocationId: 'alloc-a', slotIndex: 1, dataAddress: te.dataAddress }] }]);

@@ -7,7 +7,7 @@ import { BlobOptions, TaskManagerOptions } from '../config/options';
 import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-logging';
-import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway } from '../rpc/gateways';
+import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, SlotOffer, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway } from '../rpc/gateways';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
 import type { RpcService } from '../rpc/rpc-service';
 import type { Scheduler } from '../time/clock';
@@ -180,7 +180,14 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.log.info({ jobId, allocationId, slotIndex }, `Allocated slot ${slotIndex} (${allocationId}) for job ${jobId}; offering it to ${jobMasterAddress}.`);
     const jm = this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress);
     const dataAddress = this.partitions.dataAddress;
-    const accepted = await jm.offerSlots(this.opts.resourceId, this.address, [{ allocationId, slotIndex, ...(dataAddress ? { dataAddress } : {}) }]);
+    let accepted: SlotOffer[];
+    try {
+      accepted = await jm.offerSlots(this.opts.resourceId, this.address, [{ allocationId, slotIndex, ...(dataAddress ? { dataAddress } : {}) }]);
+    } catch (e) {
+      // The JobMaster is gone (its job ended) or unreachable: the slot must not stay allocated to it.
+      await this.freeSlot(allocationId, `offer to the JobMaster failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw e;
+    }
     if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
   }
 
@@ -277,6 +284,14 @@ export class TaskExecutor implements TaskExecutorGateway {
           }),
       ),
     );
+  }
+
+  /** Tells the ResourceManager this TaskManager leaves (a graceful stop): its slots are gone at once. Best effort. */
+  async disconnectFromResourceManager(reason: string): Promise<void> {
+    const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
+    await rm.disconnectTaskExecutor(this.opts.resourceId, reason).catch((err: unknown) => {
+      this.log.warn({ err }, 'Could not tell the ResourceManager that this TaskManager leaves.');
+    });
   }
 
   async close(): Promise<void> {

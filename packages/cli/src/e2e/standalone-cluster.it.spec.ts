@@ -1,0 +1,146 @@
+/**
+ * The standalone cluster as real processes on loopback: `flott cluster start` (a JobManager and
+ * TaskManagers), jobs submitted with `flott run -m`, their keyed exchanges crossing TaskManager
+ * processes over TCP; a TaskManager killed with SIGKILL mid-job; three jobs at once; a TaskManager
+ * with the wrong secret; `flott cluster stop` leaving nothing running. Outputs are the checkpoint
+ * job's exactly-once FileSink output compared with what the job must commit (checkpoint-job-results.ts).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CHECKPOINT_JOB, committedLines, expectedLines, FIXED_DELAY_RESTARTS, N } from './checkpoint-job-results';
+import { isAlive, LocalCluster } from './local-cluster';
+import { runFlott, startFlott, waitFor } from './run-cli';
+
+const SUBMITTED = /^Job has been submitted with JobID ([0-9a-f]{32})$/m;
+
+/** Waits until every one of the cluster's `total` slots is free again (the ended jobs released them). */
+async function slotsFreed(cluster: LocalCluster, total: number): Promise<void> {
+  let overview = { 'slots-total': -1, 'slots-available': -1 };
+  const deadline = Date.now() + 30_000;
+  while (overview['slots-available'] !== total) {
+    if (Date.now() > deadline) throw new Error(`slots not freed: ${JSON.stringify(overview)}`);
+    overview = await cluster.rest('/overview');
+  }
+  expect(overview['slots-total']).toBe(total);
+}
+
+describe('a standalone cluster of JobManager and TaskManager processes', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-standalone-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** `flott run -m` of the checkpoint job at parallelism 2, attached, in the background. */
+  const submit = (cluster: LocalCluster, out: string, rate: number, extra: readonly string[] = []) =>
+    startFlott(
+      ['run', ...cluster.m, '-p', '2', '-D', 'execution.checkpointing.interval=100 ms', ...extra, CHECKPOINT_JOB, '--n', String(N), '--rate', String(rate), '--out', out],
+      180_000,
+    );
+
+  describe('with two TaskManagers of one slot', () => {
+    const cluster = new LocalCluster(['-D', 'taskmanager.numberOfTaskSlots=1']);
+    beforeAll(() => cluster.start(2), 120_000);
+    afterAll(() => cluster.kill(), 30_000);
+
+    it('runs a job across both (keyBy between the processes over TCP) with the exact output', async () => {
+      const out = path.join(dir, 'out');
+      const r = await submit(cluster, out, 8000).result;
+      expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
+      expect(committedLines(out)).toEqual(expectedLines());
+      // Each TaskManager ran one subtask of the keyed operator, and one of them read from the other over TCP.
+      const [tm0, tm1] = ['taskmanager-0', 'taskmanager-1'].map((name) => ({ log: cluster.log(name), data: (cluster.ready(name) as { data?: string }).data }));
+      for (const tm of [tm0, tm1]) expect(tm.log).toMatch(/Received task KeyedProcess .*\(\d\/2\)/);
+      expect(tm0.log.includes(`Opening a data connection to TaskManager ${tm1.data}.`) || tm1.log.includes(`Opening a data connection to TaskManager ${tm0.data}.`)).toBe(true);
+      await slotsFreed(cluster, 2);
+    }, 180_000);
+
+    it('flott cluster stop stops the JobManager, then the TaskManagers; nothing is left running', async () => {
+      const pids = cluster.pids();
+      expect(pids.every(isAlive)).toBe(true);
+      const said = await cluster.stop();
+      expect(said).toMatch(/^Stopped the cluster: JobManager \(pid \d+\) stopped, TaskManager \(pid \d+\) stopped, TaskManager \(pid \d+\) stopped\.\n$/);
+      expect(pids.filter(isAlive)).toEqual([]);
+      expect(cluster.pids()).toEqual([]);
+      expect(cluster.log('taskmanager-0')).toMatch(/TaskManager stopped/);
+    }, 120_000);
+  });
+
+  describe('with three TaskManagers of one slot', () => {
+    const cluster = new LocalCluster(['-D', 'taskmanager.numberOfTaskSlots=1']);
+    beforeAll(() => cluster.start(3), 120_000);
+    afterAll(() => cluster.kill(), 30_000);
+
+    it('kill -9 of a TaskManager mid-job: noticed from the closed connection, the job restarts on the spare slot and its output is exact', async () => {
+      const out = path.join(dir, 'out');
+      const run = submit(cluster, out, 1000, FIXED_DELAY_RESTARTS);
+      await waitFor(() => SUBMITTED.test(run.output().stderr), 'the submission', 60_000);
+      const jobId = SUBMITTED.exec(run.output().stderr)![1];
+      // A checkpoint completed, so the restart has state to restore.
+      let completed = 0;
+      const deadline = Date.now() + 60_000;
+      while (completed < 1) {
+        if (Date.now() > deadline) throw new Error('no checkpoint completed within 60 s');
+        completed = (await cluster.rest<{ counts: { completed: number } }>(`/jobs/${jobId}/checkpoints`)).counts.completed;
+      }
+      const taskManagers = (await cluster.rest<{ taskmanagers: Array<{ id: string; freeSlots: number }> }>('/taskmanagers')).taskmanagers;
+      const busy = taskManagers.find((tm) => tm.freeSlots === 0)!;
+      const victim = ['taskmanager-0', 'taskmanager-1', 'taskmanager-2'].map((n) => cluster.ready(n)).find((r) => r.resourceId === busy.id)!;
+      const killedAt = Date.now();
+      process.kill(victim.pid, 'SIGKILL');
+
+      const r = await run.result;
+      expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
+      expect(committedLines(out)).toEqual(expectedLines());
+      // Noticed from the closed connection, well under heartbeat.timeout (50 s).
+      const lost = cluster
+        .log('jobmanager')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { time: string; msg: string })
+        .find((l) => l.msg.startsWith(`TaskManager ${busy.id} disconnected: connection to TaskManager lost`));
+      expect(lost).toBeDefined();
+      expect(Date.parse(lost!.time) - killedAt).toBeLessThan(5_000);
+    }, 240_000);
+  });
+
+  describe('as a session cluster', () => {
+    const cluster = new LocalCluster(['-D', 'taskmanager.numberOfTaskSlots=3']);
+    beforeAll(() => cluster.start(2), 120_000);
+    afterAll(() => cluster.kill(), 30_000);
+
+    it('runs three jobs at once and then one after another, each exactly, and frees their slots', async () => {
+      const outs = [0, 1, 2].map((i) => path.join(dir, `at-once-${i}`));
+      const results = await Promise.all(outs.map((out) => submit(cluster, out, 4000).result));
+      for (const r of results) expect(r.code).toBe(0);
+      for (const out of outs) expect(committedLines(out)).toEqual(expectedLines());
+      for (let i = 0; i < 2; i++) {
+        const out = path.join(dir, `after-${i}`);
+        expect((await submit(cluster, out, 8000).result).code).toBe(0);
+        expect(committedLines(out)).toEqual(expectedLines());
+      }
+      await slotsFreed(cluster, 6);
+      expect(await cluster.rest<{ 'jobs-finished': number }>('/overview')).toMatchObject({ 'jobs-finished': 5 });
+    }, 300_000);
+  });
+
+  describe('with an internal secret', () => {
+    const cluster = new LocalCluster(['-D', 'security.internal.secret=the-right-one', '-D', 'taskmanager.numberOfTaskSlots=1']);
+    beforeAll(() => cluster.start(1), 120_000);
+    afterAll(() => cluster.kill(), 30_000);
+
+    it('refuses a TaskManager with the wrong secret, which says so and exits; the JobManager logs why', async () => {
+      const port = cluster.ready('jobmanager').rpcPort as number;
+      const r = await runFlott(
+        ['taskmanager', '-D', `jobmanager.rpc.port=${port}`, '-D', 'security.internal.secret=a-wrong-one', '-D', 'taskmanager.registration.timeout=2 s'],
+        60_000,
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/could not reach the ResourceManager .* within 2000 ms .*wrong shared secret/s);
+      expect(cluster.log('jobmanager')).toMatch(/wrong shared secret/);
+      const overview = await cluster.rest<{ taskmanagers: number }>('/overview');
+      expect(overview.taskmanagers).toBe(1);
+    }, 120_000);
+  });
+});
