@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Configuration } from '@flott/core';
 import { BlobStore, checkImplementationChoices, CoreOptions, Dispatcher, IMPLEMENTATION_CHOICES, JobManagerOptions, JobNotFoundError, LocalRpcService, ManualClock, StateRecoveryOptions, type JobGraph } from '@flott/runtime';
-import { SpiLoader } from '@flott/runtime/spi';
+import { ResourceManagerDriverFactory, SpiLoader } from '@flott/runtime/spi';
 import { createDistributionContainer, resolveConfiguration } from './distribution';
 
 describe('the default distribution', () => {
@@ -15,8 +15,10 @@ describe('the default distribution', () => {
     expect([...(choice.option.possibleValues ?? [])].sort()).toEqual(bound);
   });
 
-  it('documents the one resource manager type of local mode', () => {
-    expect(JobManagerOptions.RESOURCE_MANAGER_TYPE.possibleValues).toEqual(['standalone']);
+  it('documents its resource manager types: standalone (no driver) and a bound driver for each other one', () => {
+    expect(JobManagerOptions.RESOURCE_MANAGER_TYPE.possibleValues).toEqual(['standalone', 'local-processes']);
+    const drivers = SpiLoader.fromContainer(container, ResourceManagerDriverFactory, 'resource manager driver', JobManagerOptions.RESOURCE_MANAGER_TYPE.key).knownNames();
+    expect(drivers).toEqual(['local-processes']);
   });
 
   it('accepts its defaults', () => {

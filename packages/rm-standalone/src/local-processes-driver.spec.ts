@@ -191,6 +191,42 @@ describe('LocalProcessesDriver', () => {
     }
   });
 
+  it('refuses a second initialize, and requests after terminate; releasing a worker it does not know is a no-op', async () => {
+    const driver = platform.driver();
+    await driver.initialize(new TestingResourceEventHandler());
+    await expect(driver.initialize(new TestingResourceEventHandler())).rejects.toMatchObject({ code: 'DRIVER_INITIALIZED' });
+    await expect(driver.releaseResource({ resourceId: 'never-started', spec })).resolves.toBeUndefined();
+    await driver.terminate();
+    await expect(driver.requestResource(spec)).rejects.toMatchObject({ code: 'DRIVER_TERMINATED' });
+  });
+
+  it('on initialize, clears folders of workers that are gone or were never ours, and recovers only live ones', async () => {
+    fs.mkdirSync(path.join(platform.workingDirectory, 'stray-folder'), { recursive: true });
+    fs.mkdirSync(path.join(platform.workingDirectory, 'dead-worker'), { recursive: true });
+    // A pid no process has (the highest possible).
+    fs.writeFileSync(path.join(platform.workingDirectory, 'dead-worker', 'worker.json'), JSON.stringify({ pid: 4194304, spec }));
+    fs.mkdirSync(path.join(platform.workingDirectory, 'bad-pid'), { recursive: true });
+    fs.writeFileSync(path.join(platform.workingDirectory, 'bad-pid', 'worker.json'), JSON.stringify({ pid: -1, spec }));
+    const driver = platform.driver();
+    const handler = new TestingResourceEventHandler();
+    await driver.initialize(handler);
+    expect(handler.recoveredWorkerBatches).toEqual([[]]);
+    expect(fs.readdirSync(platform.workingDirectory)).toEqual([]);
+  });
+
+  it('the factory defaults its working directory to one per JobManager port in the temp directory', async () => {
+    const config = Configuration.fromRecord({ 'resourcemanager.local-processes.command': [process.execPath, platform.script], 'jobmanager.rpc.port': 16999 });
+    const driver = new LocalProcessesDriverFactory().create(config);
+    await driver.initialize(new TestingResourceEventHandler());
+    try {
+      const worker = await driver.requestResource(spec);
+      const expectedDir = path.join(os.tmpdir(), `flott-local-workers-${os.userInfo().uid}`, '16999', worker.resourceId);
+      await waitFor(() => fs.existsSync(path.join(expectedDir, 'started')), 'the worker to start in the default folder');
+    } finally {
+      await driver.terminate();
+    }
+  });
+
   it('without a command configured, the factory says which key to set', () => {
     expect(() => new LocalProcessesDriverFactory().create(new Configuration())).toThrow(/needs resourcemanager\.local-processes\.command/);
   });
