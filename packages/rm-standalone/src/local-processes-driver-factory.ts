@@ -16,7 +16,7 @@ export class LocalProcessesDriverFactory implements ResourceManagerDriverFactory
     const ids = new SystemIdGenerator();
     return new LocalProcessesDriver({
       command: taskManagerCommand(config),
-      configuration: config.toRecord(),
+      configuration: workerConfiguration(config),
       workingDirectory:
         config.get(JobManagerOptions.LOCAL_PROCESSES_WORKING_DIR) ??
         path.join(os.tmpdir(), `flott-local-workers-${os.userInfo().uid}`, String(config.get(JobManagerOptions.RPC_PORT))),
@@ -25,6 +25,13 @@ export class LocalProcessesDriverFactory implements ResourceManagerDriverFactory
       pollIntervalMs: RECOVERED_WORKER_POLL_MS,
     });
   }
+}
+
+/** The JobManager's configuration for its workers, but not its log file: each worker logs to its own folder. */
+function workerConfiguration(config: Configuration): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...config.toRecord() };
+  delete record['log.file'];
+  return record;
 }
 
 function taskManagerCommand(config: Configuration): string[] {

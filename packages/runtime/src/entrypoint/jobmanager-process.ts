@@ -54,6 +54,8 @@ export class JobManagerProcess {
       advertisedHost: config.get(JobManagerOptions.RPC_ADDRESS),
       logger: log,
     });
+    // Port 0 picked one: the configuration says which, for what is made from it (TaskManagers a driver starts).
+    config.set(JobManagerOptions.RPC_PORT, rpc.port);
     try {
       const container = createClusterContainer(opts.container, { configuration: config, logging: opts.logging, pluginModules: opts.pluginModules, rpc });
       bindJobManagerRoles(container);
