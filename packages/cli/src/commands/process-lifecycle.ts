@@ -1,4 +1,8 @@
 import * as fs from 'node:fs';
+import type { Configuration } from '@flott/core';
+import { createProcessLogging, type ProcessLogging } from '@flott/runtime';
+import { resolveConfiguration, type CommonOptions } from '../distribution';
+import { formatError } from '../errors-format';
 
 /**
  * Runs a cluster process in the foreground until SIGTERM or SIGINT, then stops it with `stop` and
@@ -32,4 +36,43 @@ export function writeFileAtomically(file: string, content: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);
+}
+
+/** A started cluster process: what it says once up, and how it stops. */
+export interface StartedProcess {
+  readonly upLine: string;
+  /** Written to --ready-file once up. */
+  readonly ready: Record<string, unknown>;
+  stop(signal: NodeJS.Signals): Promise<void>;
+  readonly stoppedLine: string;
+}
+
+/**
+ * The life of `flott jobmanager` / `flott taskmanager`: configuration and the process's logging, then
+ * `start`; says it is up (and writes the ready file), runs until SIGTERM or Ctrl-C, stops. Exit code 1
+ * with the error when it cannot start.
+ */
+export async function runClusterProcess(
+  opts: CommonOptions & { readonly readyFile?: string },
+  processName: 'jobmanager' | 'taskmanager',
+  start: (config: Configuration, logging: ProcessLogging) => Promise<StartedProcess>,
+): Promise<number> {
+  let logging: ProcessLogging | undefined;
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    const config = resolveConfiguration(opts);
+    logging = createProcessLogging(config, { processName });
+    const started = await start(config, logging);
+    say(started.upLine);
+    if (opts.readyFile) writeFileAtomically(opts.readyFile, JSON.stringify({ pid: process.pid, ...started.ready }));
+    return await runUntilSignalled(async (signal) => {
+      await started.stop(signal);
+      say(started.stoppedLine);
+    }, (line) => process.stderr.write(`${line}\n`));
+  } catch (e) {
+    process.stderr.write(`${formatError(e)}\n`);
+    return 1;
+  } finally {
+    await logging?.close();
+  }
 }
