@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FlottError } from '@flott/core';
-import { SystemScheduler, type Cancellable, type Scheduler } from '@flott/runtime';
+import { isProcessAlive, SystemScheduler, type Cancellable, type Scheduler } from '@flott/runtime';
 import type { ResourceEventHandler, ResourceManagerDriver, WorkerNode, WorkerResourceSpec } from '@flott/runtime/spi';
 
 export interface LocalProcessesDriverOptions {
@@ -61,7 +61,7 @@ export class LocalProcessesDriver implements ResourceManagerDriver {
     for (const id of fs.readdirSync(this.opts.workingDirectory)) {
       const dir = path.join(this.opts.workingDirectory, id);
       const found = readWorker(dir);
-      if (found && isAlive(found.pid)) {
+      if (found && isProcessAlive(found.pid)) {
         this.workers.set(id, { node: found.node, pid: found.pid, released: false });
         recovered.push(found.node);
       } else {
@@ -140,7 +140,7 @@ export class LocalProcessesDriver implements ResourceManagerDriver {
   }
 
   private waitForExit(pid: number, done: () => void): void {
-    if (!isAlive(pid)) return done();
+    if (!isProcessAlive(pid)) return done();
     this.scheduler.schedule(Math.min(this.opts.pollIntervalMs, 50), () => this.waitForExit(pid, done));
   }
 
@@ -148,7 +148,7 @@ export class LocalProcessesDriver implements ResourceManagerDriver {
   private schedulePoll(): void {
     this.poller = this.scheduler.schedule(this.opts.pollIntervalMs, () => {
       for (const [id, w] of this.workers) {
-        if (w.child || w.released || isAlive(w.pid)) continue;
+        if (w.child || w.released || isProcessAlive(w.pid)) continue;
         this.workers.delete(id);
         fs.rmSync(path.join(this.opts.workingDirectory, id), { recursive: true, force: true });
         this.handler?.onWorkerTerminated(id, `TaskManager process ${w.pid} (of a previous attempt) is gone`);
@@ -173,14 +173,6 @@ function readWorker(dir: string): { node: WorkerNode; pid: number } | undefined 
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {

@@ -7,6 +7,7 @@
 // --- the cluster: JobManager roles, TaskExecutor and the embedded MiniCluster, talking over RPC gateways ---
 export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';
+export { isProcessAlive } from './util/process-alive';
 export { JobManagerProcess } from './entrypoint/jobmanager-process';
 export type { JobManagerProcessOptions } from './entrypoint/jobmanager-process';
 export { TaskManagerProcess, TaskManagerRegistrationTimeoutError } from './entrypoint/taskmanager-process';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Configuration } from '@flott/core';
-import { ClusterScriptOptions, JobManagerOptions } from '@flott/runtime';
+import { isProcessAlive, ClusterScriptOptions, JobManagerOptions } from '@flott/runtime';
 import { resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
 import { FLOTT_BIN } from './jobmanager';
@@ -41,20 +41,12 @@ function filesOf(config: Configuration): ClusterFiles {
   return { pidDir, logDir, prefix, pidFile: path.join(pidDir, `${prefix}-cluster.pid`) };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function livePids(files: ClusterFiles): number[] {
   if (!fs.existsSync(files.pidFile)) return [];
-  return fs.readFileSync(files.pidFile, 'utf8').split('\n').map(Number).filter((pid) => Number.isInteger(pid) && pid > 0 && isAlive(pid));
+  return fs.readFileSync(files.pidFile, 'utf8').split('\n').map(Number).filter((pid) => Number.isInteger(pid) && pid > 0 && isProcessAlive(pid));
 }
 
 /** Starts `flott <role> ...` detached, its output appended to `<name>.out`; it writes its addresses to `<name>.ready` once up. */
@@ -81,7 +73,7 @@ async function waitReady(name: string, started: { pid: number; readyFile: string
   const deadline = Date.now() + timeoutMs;
   while (!fs.existsSync(started.readyFile)) {
     const tail = () => fs.readFileSync(started.outFile, 'utf8').split('\n').slice(-15).join('\n');
-    if (!isAlive(started.pid)) throw new Error(`The ${name} (pid ${started.pid}) exited during start. Its output (${started.outFile}):\n${tail()}`);
+    if (!isProcessAlive(started.pid)) throw new Error(`The ${name} (pid ${started.pid}) exited during start. Its output (${started.outFile}):\n${tail()}`);
     if (Date.now() > deadline) throw new Error(`The ${name} (pid ${started.pid}) was not ready within ${timeoutMs} ms (cluster.startup-timeout). Its output (${started.outFile}):\n${tail()}`);
     await sleep(POLL_MS);
   }
@@ -96,10 +88,10 @@ async function stopProcess(pid: number, timeoutMs: number): Promise<'stopped' | 
     return 'stopped';
   }
   const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
+  while (isProcessAlive(pid)) {
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGKILL');
-      while (isAlive(pid)) await sleep(POLL_MS);
+      while (isProcessAlive(pid)) await sleep(POLL_MS);
       return 'killed';
     }
     await sleep(POLL_MS);
@@ -138,12 +130,19 @@ export async function clusterStartCommand(opts: ClusterCommandOptions): Promise<
       const jm = startProcess(files, 'jobmanager', ['jobmanager', ...passThrough(opts)]);
       pids.push(jm.pid);
       writePids();
+      const startTaskManagers = (rpcPort: number) => {
+        const tmArgs = passThrough(opts, [`${JobManagerOptions.RPC_PORT.key}=${rpcPort}`]);
+        const started = Array.from({ length: count }, (_, i) => startProcess(files, `taskmanager-${i}`, ['taskmanager', ...tmArgs]));
+        pids.push(...started.map((t) => t.pid));
+        writePids();
+        return started;
+      };
+      // With a known port the TaskManagers start beside the JobManager (they wait for it to answer);
+      // with port 0 they learn the one it picked from its ready file.
+      const configuredPort = config.get(JobManagerOptions.RPC_PORT);
+      let tms = configuredPort !== 0 ? startTaskManagers(configuredPort) : [];
       const jmReady = await waitReady('JobManager', jm, timeoutMs);
-      // TaskManagers reach the JobManager where it listens (its port may have been picked at start).
-      const tmArgs = passThrough(opts, [`${JobManagerOptions.RPC_PORT.key}=${jmReady.rpcPort ?? config.get(JobManagerOptions.RPC_PORT)}`]);
-      const tms = Array.from({ length: count }, (_, i) => startProcess(files, `taskmanager-${i}`, ['taskmanager', ...tmArgs]));
-      pids.push(...tms.map((t) => t.pid));
-      writePids();
+      if (configuredPort === 0) tms = startTaskManagers(jmReady.rpcPort as number);
       await Promise.all(tms.map((t, i) => waitReady(`TaskManager ${i}`, t, timeoutMs)));
       process.stdout.write(
         `Started a session cluster: JobManager (pid ${jm.pid}) with REST at ${jmReady.rest} and RPC at ${jmReady.rpc}, ` +

@@ -59,20 +59,26 @@ export async function runClusterProcess(
 ): Promise<number> {
   let logging: ProcessLogging | undefined;
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  let stoppedWith: number | undefined;
   try {
     const config = resolveConfiguration(opts);
     logging = createProcessLogging(config, { processName });
     const started = await start(config, logging);
     say(started.upLine);
     if (opts.readyFile) writeFileAtomically(opts.readyFile, JSON.stringify({ pid: process.pid, ...started.ready }));
-    return await runUntilSignalled(async (signal) => {
+    const code = await runUntilSignalled(async (signal) => {
       await started.stop(signal);
       say(started.stoppedLine);
     }, (line) => process.stderr.write(`${line}\n`));
+    stoppedWith = code;
+    return code;
   } catch (e) {
     process.stderr.write(`${formatError(e)}\n`);
     return 1;
   } finally {
     await logging?.close();
+    // Stopped: everything the process owns is closed; it ends now rather than when the last stray
+    // timer (an RPC's ask timeout, a retry pause) has run out, as Flink's entrypoints exit.
+    if (stoppedWith !== undefined) process.exit(stoppedWith);
   }
 }

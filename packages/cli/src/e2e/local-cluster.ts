@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isProcessAlive } from '@flott/runtime';
 import { runFlott, waitFor } from './run-cli';
+
+export const isAlive = isProcessAlive;
 
 export interface ReadyFile {
   readonly pid: number;
@@ -91,11 +94,3 @@ export class LocalCluster {
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
