@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SystemScheduler } from '@flott/runtime';
+import { isProcessAlive, SystemScheduler } from '@flott/runtime';
 import { resourceManagerDriverContractTests, TestingResourceEventHandler } from '@flott/runtime/testing';
 import type { WorkerResourceSpec } from '@flott/runtime/spi';
 import { Configuration } from '@flott/core';
@@ -19,14 +19,6 @@ fs.writeFileSync(path.join(dir, 'started'), JSON.stringify({ argv: process.argv.
 setInterval(() => {}, 1 << 30);
 `;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -68,7 +60,7 @@ class LocalPlatform {
 
   running(resourceId: string): boolean {
     try {
-      return isAlive(this.pidOf(resourceId));
+      return isProcessAlive(this.pidOf(resourceId));
     } catch {
       return false;
     }
@@ -105,7 +97,7 @@ resourceManagerDriverContractTests('LocalProcessesDriver', () => {
     killWorker: async (id) => {
       const pid = platform.pidOf(id);
       process.kill(pid, 'SIGKILL');
-      await waitFor(() => !isAlive(pid), `worker ${id} to die`);
+      await waitFor(() => !isProcessAlive(pid), `worker ${id} to die`);
     },
     isWorkerRunning: async (id) => platform.running(id),
     cleanup: () => platform.cleanup(),
@@ -154,7 +146,7 @@ describe('LocalProcessesDriver', () => {
     await waitFor(() => fs.existsSync(path.join(platform.workingDirectory, worker.resourceId, 'started')), 'the worker to start');
     await driver.releaseResource(worker);
     expect(fs.existsSync(path.join(platform.workingDirectory, 'ignored-sigterm'))).toBe(true);
-    expect(isAlive(pid)).toBe(false);
+    expect(isProcessAlive(pid)).toBe(false);
     expect(fs.existsSync(path.join(platform.workingDirectory, worker.resourceId))).toBe(false);
   });
 

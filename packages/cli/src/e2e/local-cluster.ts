@@ -4,8 +4,6 @@ import * as path from 'node:path';
 import { isProcessAlive } from '@flott/runtime';
 import { runFlott, waitFor } from './run-cli';
 
-export const isAlive = isProcessAlive;
-
 export interface ReadyFile {
   readonly pid: number;
   readonly rest?: string;
@@ -89,7 +87,7 @@ export class LocalCluster {
         // gone already
       }
     }
-    await waitFor(() => pids.every((p) => !isAlive(p)), 'the cluster processes to die', 10_000);
+    await waitFor(() => pids.every((p) => !isProcessAlive(p)), 'the cluster processes to die', 10_000);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CHECKPOINT_JOB, committedLines, expectedLines, N } from './checkpoint-job-results';
-import { isAlive } from './local-cluster';
+import { isProcessAlive } from '@flott/runtime';
 import { runFlott, startFlott, waitFor, type RunningFlott } from './run-cli';
 
 describe('a JobManager that starts its TaskManagers itself (local-processes)', () => {
@@ -63,7 +63,7 @@ describe('a JobManager that starts its TaskManagers itself (local-processes)', (
     const started = workerPids();
     expect(started).toHaveLength(2);
     // Idle for resourcemanager.taskmanager-timeout (2 s): stopped, folders gone.
-    await waitFor(() => started.every((pid) => !isAlive(pid)) && workerPids().length === 0, 'the idle TaskManagers to be stopped', 60_000);
+    await waitFor(() => started.every((pid) => !isProcessAlive(pid)) && workerPids().length === 0, 'the idle TaskManagers to be stopped', 60_000);
     const overview = await (await fetch(`http://${rest}/overview`)).json();
     expect(overview).toMatchObject({ taskmanagers: 0, 'slots-total': 0, 'jobs-finished': 1 });
   }, 240_000);

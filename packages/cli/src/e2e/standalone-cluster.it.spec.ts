@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CHECKPOINT_JOB, committedLines, expectedLines, FIXED_DELAY_RESTARTS, N } from './checkpoint-job-results';
-import { isAlive, LocalCluster } from './local-cluster';
+import { isProcessAlive } from '@flott/runtime';
+import { LocalCluster } from './local-cluster';
 import { runFlott, startFlott, waitFor } from './run-cli';
 
 const SUBMITTED = /^Job has been submitted with JobID ([0-9a-f]{32})$/m;
@@ -58,10 +59,10 @@ describe('a standalone cluster of JobManager and TaskManager processes', () => {
 
     it('flott cluster stop stops the JobManager, then the TaskManagers; nothing is left running', async () => {
       const pids = cluster.pids();
-      expect(pids.every(isAlive)).toBe(true);
+      expect(pids.every(isProcessAlive)).toBe(true);
       const said = await cluster.stop();
       expect(said).toMatch(/^Stopped the cluster: JobManager \(pid \d+\) stopped, TaskManager \(pid \d+\) stopped, TaskManager \(pid \d+\) stopped\.\n$/);
-      expect(pids.filter(isAlive)).toEqual([]);
+      expect(pids.filter(isProcessAlive)).toEqual([]);
       expect(cluster.pids()).toEqual([]);
       expect(cluster.log('taskmanager-0')).toMatch(/TaskManager stopped/);
     }, 120_000);

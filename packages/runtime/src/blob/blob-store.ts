@@ -32,9 +32,14 @@ export class BlobCorruptError extends FlottError {
   }
 }
 
+/** Whether `key` is a SHA-256 in hex (64 lower-case hex digits): only such keys name bundles. */
+export function isBlobKey(key: unknown): key is string {
+  return typeof key === 'string' && KEY.test(key);
+}
+
 /** Throws BlobKeyError unless `key` is a SHA-256 in hex: a key never names anything but a file in the store's folder. */
 export function checkBlobKey(key: string): void {
-  if (!KEY.test(key)) throw new BlobKeyError(key);
+  if (!isBlobKey(key)) throw new BlobKeyError(key);
 }
 
 export interface BlobStoreOptions {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { FlottError } from '@flott/core';
+import { BlobCorruptError, checkBlobKey } from '../blob/blob-store';
 
 /**
  * A bundled job (DESIGN.md §5): one ESM file, `@flott/*` left external so tasks share the runtime.
@@ -61,14 +61,14 @@ export class ArtifactCache {
   }
 
   pathOf(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new FlottError('BAD_BLOB_KEY', `Not a SHA-256 blob key: ${sha256}`, { sha256 });
+    checkBlobKey(sha256);
     return path.join(this.directory, `${sha256}.mjs`);
   }
 
   /** Stores the bundle (verifying its hash) and returns its path. */
   put(sha256: string, code: Uint8Array): string {
     const actual = createHash('sha256').update(code).digest('hex');
-    if (actual !== sha256) throw new FlottError('BLOB_CORRUPT', `Job bundle hash mismatch: expected ${sha256}, got ${actual}`, { sha256, actual });
+    if (actual !== sha256) throw new BlobCorruptError(sha256, actual);
     const target = this.pathOf(sha256);
     if (!fs.existsSync(target)) {
       const tmp = `${target}.${uniqueSuffix()}.tmp`;

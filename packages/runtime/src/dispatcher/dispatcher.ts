@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { inject, injectable, type Container } from 'inversify';
 import { Configuration, FlottError, type Clock } from '@flott/core';
-import type { BlobStore } from '../blob/blob-store';
+import { isBlobKey, type BlobStore } from '../blob/blob-store';
 import { JobNotFoundError } from '../errors';
 import { JobStatus, isGloballyTerminal } from '../execution/execution-state';
 import { JobMaster } from '../jobmaster/job-master';
@@ -103,7 +103,7 @@ export class Dispatcher implements DispatcherGateway {
       throw new InvalidJobSubmissionError('The job graph has no vertices');
     }
     if (this.jobs.has(jobGraph.jobId)) throw new InvalidJobSubmissionError(`Job ${jobGraph.jobId} was already submitted`);
-    if (!/^[0-9a-f]{64}$/.test(String(submission.artifact?.sha256)) || !this.opts.blobStore.has(submission.artifact.sha256)) {
+    if (!isBlobKey(submission.artifact?.sha256) || !this.opts.blobStore.has(submission.artifact.sha256)) {
       throw new InvalidJobSubmissionError(`The job's bundle ${String(submission.artifact?.sha256)} was not uploaded`);
     }
     // Per-job objects live in a child container (DESIGN.md §2): the job's configuration overrides the cluster's.

@@ -1,5 +1,5 @@
 import { FlottError } from '@flott/core';
-import { settle } from '../testing/settle';
+import { advanceSettling } from '../testing/settle';
 import { ManualClock } from '../time/clock';
 import { HeartbeatManager, type HeartbeatListener } from './heartbeat-manager';
 
@@ -29,12 +29,7 @@ describe('HeartbeatManager', () => {
   });
   afterEach(() => manager.close());
 
-  const advance = async (ms: number): Promise<void> => {
-    for (let i = 0; i < ms / 100; i++) {
-      clock.advance(100);
-      await settle();
-    }
-  };
+  const advance = (ms: number): Promise<void> => advanceSettling(clock, ms, 100);
 
   it('sends a request every interval to each target it sends to; answers keep the target alive', async () => {
     const requests: number[] = [];

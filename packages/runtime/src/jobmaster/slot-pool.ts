@@ -132,12 +132,8 @@ export class SlotPool {
    * never sees them free while the job still declares them, and allocates them to it again).
    */
   releaseAll(): { slots: PhysicalSlot[]; declared: Promise<void> } {
-    this.closed = true;
-    for (const [key, waiter] of [...this.waiting]) {
-      this.waiting.delete(key);
-      waiter.timer.cancel();
-      waiter.reject(new SlotPoolClosedError(this.jobId));
-    }
+    this.closed = true; // before failing the waiters: a closed pool declares nothing on its own
+    this.failAllWaiting(new SlotPoolClosedError(this.jobId));
     const slots = this.allSlots();
     this.byKey.clear();
     this.declared = 0;

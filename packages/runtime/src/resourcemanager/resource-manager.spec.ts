@@ -1,7 +1,7 @@
 import { FlottError } from '@flott/core';
 import type { ResourceManagerGateway } from '../rpc/gateways';
 import { LocalRpcNetwork, LocalRpcService } from '../rpc/rpc-service';
-import { settle } from '../testing/settle';
+import { advanceSettling, settle } from '../testing/settle';
 import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
 import { TestingResourceManagerDriver } from '../testing/testing-resource-manager-driver';
 import { TestingTaskExecutorGateway } from '../testing/testing-task-executor-gateway';
@@ -42,12 +42,7 @@ describe('ResourceManager', () => {
   });
 
   /** Moves the clock in steps, letting the RPCs each step starts (heartbeats) complete before the next. */
-  const advance = async (ms: number): Promise<void> => {
-    for (let left = ms; left > 0; left -= 1_000) {
-      clock.advance(Math.min(left, 1_000));
-      await settle();
-    }
-  };
+  const advance = (ms: number): Promise<void> => advanceSettling(clock, ms);
 
   const taskExecutor = async (resourceId: string, numberOfSlots: number): Promise<TestingTaskExecutorGateway> => {
     const te = new TestingTaskExecutorGateway({ rpc, resourceId, numberOfSlots });

@@ -87,6 +87,7 @@ export class ResourceManager implements ResourceManagerGateway {
           scheduler: opts.scheduler,
           startRetryIntervalMs: opts.startWorkerRetryIntervalMs ?? DEFAULT_START_WORKER_RETRY_INTERVAL_MS,
           onWorkerTerminated: (resourceId, diagnostics) => this.onWorkerTerminated(resourceId, diagnostics),
+          onWorkerReleased: (resourceId, cause) => this.forgetTaskManager(resourceId, `released: ${cause}`),
           onPendingWorkerLost: (slots) => this.slotManager.pendingWorkerLost(slots),
         })
       : undefined;

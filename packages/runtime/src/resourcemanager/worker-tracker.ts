@@ -8,8 +8,10 @@ export interface WorkerTrackerCallbacks {
   readonly scheduler: Scheduler;
   /** resourcemanager.start-worker.retry-interval: how long after a failed start the worker's slots are asked for again. */
   readonly startRetryIntervalMs: number;
-  /** A worker that had registered as a TaskManager stopped (its slots are lost), or was released. */
+  /** A worker that had registered as a TaskManager stopped (its slots are lost). */
   readonly onWorkerTerminated: (resourceId: string, diagnostics: string) => void;
+  /** A worker is being stopped because it was idle: it is no TaskManager any more. */
+  readonly onWorkerReleased: (resourceId: string, cause: string) => void;
   /** A requested worker will not register: its `slots` are no longer expected (the SlotManager may ask again). */
   readonly onPendingWorkerLost: (slots: number) => void;
 }
@@ -89,7 +91,7 @@ export class WorkerTracker implements ResourceAllocator {
     const w = this.workers.get(resourceId);
     if (!w) return;
     this.workers.delete(resourceId);
-    this.callbacks.onWorkerTerminated(resourceId, `released: ${cause}`);
+    this.callbacks.onWorkerReleased(resourceId, cause);
     this.driver.releaseResource(w.node).catch((err: unknown) => {
       this.callbacks.logger.warn({ err, resourceId }, `Could not release worker ${resourceId}.`);
     });

@@ -6,7 +6,7 @@ import { Configuration } from '@flott/core';
 import { ExecutionState as E } from '../execution/execution-state';
 import type { DispatcherGateway } from '../rpc/gateways';
 import { LocalRpcService } from '../rpc/rpc-service';
-import { settle } from '../testing/settle';
+import { advanceSettling, settle } from '../testing/settle';
 import { testingJobGraph, testingJobSubmission } from '../testing/testing-job-submission';
 import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
 import { TestingResourceManagerGateway } from '../testing/testing-resource-manager-gateway';
@@ -315,12 +315,7 @@ describe('TaskExecutor (in-process, testing slots)', () => {
   });
 
   describe('heartbeats (heartbeat.interval 10 s, heartbeat.timeout 50 s)', () => {
-    const advance = async (ms: number): Promise<void> => {
-      for (let left = ms; left > 0; left -= 1_000) {
-        clock.advance(Math.min(left, 1_000));
-        await settle();
-      }
-    };
+    const advance = (ms: number): Promise<void> => advanceSettling(clock, ms);
 
     it('answers the ResourceManager with its slots and a JobMaster with the attempts of its job that run here', async () => {
       await allocate(0, 'alloc-a');

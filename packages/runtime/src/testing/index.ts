@@ -37,7 +37,7 @@ export { TestingJobMasterGateway } from './testing-job-master-gateway';
 export type { SlotOfferCall } from './testing-job-master-gateway';
 export { TestingResourceManagerGateway } from './testing-resource-manager-gateway';
 export type { ResourceDeclaration } from './testing-resource-manager-gateway';
-export { settle, settleUntil } from './settle';
+export { settle, settleUntil, advanceSettling } from './settle';
 export { TestingControlPlane } from './testing-control-plane';
 export type { TestingControlPlaneOptions } from './testing-control-plane';
 export { TestingJobMasterRun } from './testing-job-master';

@@ -6,7 +6,7 @@ import { ManualClock } from '../time/clock';
 import { RandomIdGenerator } from '../time/ids';
 import { SeededRandom } from '../time/random';
 import { TestingResourceManagerDriver } from './testing-resource-manager-driver';
-import { settle } from './settle';
+import { advanceSettling, settle } from './settle';
 import { TestingTaskExecutorGateway } from './testing-task-executor-gateway';
 
 export interface TestingControlPlaneOptions {
@@ -66,14 +66,8 @@ export class TestingControlPlane {
    * Moves the clock on, firing the timers due on the way, in steps of at most a second after each of
    * which the work the timers started runs (so heartbeats are answered as they would be), then settles.
    */
-  async advance(ms: number): Promise<void> {
-    let left = ms;
-    do {
-      const step = Math.min(left, 1_000);
-      this.clock.advance(step);
-      left -= step;
-      await settle();
-    } while (left > 0);
+  advance(ms: number): Promise<void> {
+    return advanceSettling(this.clock, ms);
   }
 
   settle(): Promise<void> {
