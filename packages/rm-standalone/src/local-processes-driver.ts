@@ -61,7 +61,7 @@ export class LocalProcessesDriver implements ResourceManagerDriver {
     for (const id of fs.readdirSync(this.opts.workingDirectory)) {
       const dir = path.join(this.opts.workingDirectory, id);
       const found = readWorker(dir);
-      if (found && isProcessAlive(found.pid)) {
+      if (found && isProcessAlive(found.pid, dir)) {
         this.workers.set(id, { node: found.node, pid: found.pid, released: false });
         recovered.push(found.node);
       } else {
@@ -125,30 +125,37 @@ export class LocalProcessesDriver implements ResourceManagerDriver {
   /** SIGTERM, then SIGKILL after the stop timeout; resolves when the process is gone. */
   private async stop(w: Worker): Promise<void> {
     w.released = true;
+    const dir = path.join(this.opts.workingDirectory, w.node.resourceId);
+    // A worker of a previous attempt that is gone may have left its pid to another process: that one is not signalled.
+    if (!w.child && !isProcessAlive(w.pid, dir)) {
+      this.workers.delete(w.node.resourceId);
+      fs.rmSync(dir, { recursive: true, force: true });
+      return;
+    }
     signal(w.pid, 'SIGTERM');
     const deadline = this.scheduler.schedule(this.opts.stopTimeoutMs, () => signal(w.pid, 'SIGKILL'));
     try {
       await new Promise<void>((resolve) => {
         if (w.child && w.child.exitCode === null && w.child.signalCode === null) w.child.once('exit', () => resolve());
-        else this.waitForExit(w.pid, resolve);
+        else this.waitForExit(w.pid, dir, resolve);
       });
     } finally {
       deadline.cancel();
     }
     this.workers.delete(w.node.resourceId);
-    fs.rmSync(path.join(this.opts.workingDirectory, w.node.resourceId), { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  private waitForExit(pid: number, done: () => void): void {
-    if (!isProcessAlive(pid)) return done();
-    this.scheduler.schedule(Math.min(this.opts.pollIntervalMs, 50), () => this.waitForExit(pid, done));
+  private waitForExit(pid: number, dir: string, done: () => void): void {
+    if (!isProcessAlive(pid, dir)) return done();
+    this.scheduler.schedule(Math.min(this.opts.pollIntervalMs, 50), () => this.waitForExit(pid, dir, done));
   }
 
   /** Workers of a previous attempt are no children of this process: their exit is noticed by polling. */
   private schedulePoll(): void {
     this.poller = this.scheduler.schedule(this.opts.pollIntervalMs, () => {
       for (const [id, w] of this.workers) {
-        if (w.child || w.released || isProcessAlive(w.pid)) continue;
+        if (w.child || w.released || isProcessAlive(w.pid, path.join(this.opts.workingDirectory, id))) continue;
         this.workers.delete(id);
         fs.rmSync(path.join(this.opts.workingDirectory, id), { recursive: true, force: true });
         this.handler?.onWorkerTerminated(id, `TaskManager process ${w.pid} (of a previous attempt) is gone`);

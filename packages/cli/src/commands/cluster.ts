@@ -46,7 +46,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function livePids(files: ClusterFiles): number[] {
   if (!fs.existsSync(files.pidFile)) return [];
-  return fs.readFileSync(files.pidFile, 'utf8').split('\n').map(Number).filter((pid) => Number.isInteger(pid) && pid > 0 && isProcessAlive(pid));
+  return fs.readFileSync(files.pidFile, 'utf8').split('\n').map(Number).filter((pid) => Number.isInteger(pid) && pid > 0 && isProcessAlive(pid, files.pidDir));
 }
 
 /** Starts `flott <role> ...` detached, its output appended to `<name>.out`; it writes its addresses to `<name>.ready` once up. */
@@ -81,7 +81,9 @@ async function waitReady(name: string, started: { pid: number; readyFile: string
 }
 
 /** SIGTERM, then SIGKILL after `timeoutMs`; resolves when the process is gone. */
-async function stopProcess(pid: number, timeoutMs: number): Promise<'stopped' | 'killed'> {
+async function stopProcess(pid: number, timeoutMs: number, files: ClusterFiles): Promise<'stopped' | 'killed'> {
+  // Only a process started here (its --ready-file is in the pid folder), never one that got its pid later.
+  if (!isProcessAlive(pid, files.pidDir)) return 'stopped';
   try {
     process.kill(pid, 'SIGTERM');
   } catch {
@@ -150,7 +152,7 @@ export async function clusterStartCommand(opts: ClusterCommandOptions): Promise<
       );
       return 0;
     } catch (e) {
-      for (const pid of [...pids].reverse()) await stopProcess(pid, TASK_MANAGER_STOP_TIMEOUT_MS);
+      for (const pid of [...pids].reverse()) await stopProcess(pid, TASK_MANAGER_STOP_TIMEOUT_MS, files);
       fs.rmSync(files.pidFile, { force: true });
       throw e;
     }
@@ -176,8 +178,8 @@ export async function clusterStopCommand(opts: ClusterCommandOptions): Promise<n
     const [jm, ...tms] = fs.readFileSync(files.pidFile, 'utf8').split('\n').map(Number).filter((p) => Number.isInteger(p) && p > 0);
     const jmTimeout = config.get(JobManagerOptions.SHUTDOWN_TIMEOUT) + TASK_MANAGER_STOP_TIMEOUT_MS;
     const results: string[] = [];
-    if (jm !== undefined) results.push(`JobManager (pid ${jm}) ${await stopProcess(jm, jmTimeout)}`);
-    const tmResults = await Promise.all(tms.map(async (pid) => `TaskManager (pid ${pid}) ${await stopProcess(pid, TASK_MANAGER_STOP_TIMEOUT_MS)}`));
+    if (jm !== undefined) results.push(`JobManager (pid ${jm}) ${await stopProcess(jm, jmTimeout, files)}`);
+    const tmResults = await Promise.all(tms.map(async (pid) => `TaskManager (pid ${pid}) ${await stopProcess(pid, TASK_MANAGER_STOP_TIMEOUT_MS, files)}`));
     fs.rmSync(files.pidFile, { force: true });
     for (const f of fs.readdirSync(files.pidDir)) if (f.startsWith(`${files.prefix}-`) && f.endsWith('.ready')) fs.rmSync(path.join(files.pidDir, f), { force: true });
     process.stdout.write(`Stopped the cluster: ${[...results, ...tmResults].join(', ')}.\n`);

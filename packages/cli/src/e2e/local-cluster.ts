@@ -79,7 +79,10 @@ export class LocalCluster {
 
   /** Kills whatever is still running and removes the folder (afterAll, whatever happened). */
   async kill(): Promise<void> {
-    const pids = [...this.pids(), ...this.readyFiles().map((f) => (JSON.parse(fs.readFileSync(path.join(this.dir, f), 'utf8')) as ReadyFile).pid)];
+    // Only processes of this cluster (their command line names this folder): a recorded pid may belong to another process by now.
+    const pids = [...this.pids(), ...this.readyFiles().map((f) => (JSON.parse(fs.readFileSync(path.join(this.dir, f), 'utf8')) as ReadyFile).pid)].filter((p) =>
+      isProcessAlive(p, this.dir),
+    );
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');

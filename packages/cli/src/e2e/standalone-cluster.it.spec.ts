@@ -59,10 +59,10 @@ describe('a standalone cluster of JobManager and TaskManager processes', () => {
 
     it('flott cluster stop stops the JobManager, then the TaskManagers; nothing is left running', async () => {
       const pids = cluster.pids();
-      expect(pids.every(isProcessAlive)).toBe(true);
+      expect(pids.every((p) => isProcessAlive(p, cluster.dir))).toBe(true);
       const said = await cluster.stop();
       expect(said).toMatch(/^Stopped the cluster: JobManager \(pid \d+\) stopped, TaskManager \(pid \d+\) stopped, TaskManager \(pid \d+\) stopped\.\n$/);
-      expect(pids.filter(isProcessAlive)).toEqual([]);
+      expect(pids.filter((p) => isProcessAlive(p))).toEqual([]);
       expect(cluster.pids()).toEqual([]);
       expect(cluster.log('taskmanager-0')).toMatch(/TaskManager stopped/);
     }, 120_000);
