@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Configuration } from '@flott/core';
-import { BlobStore, checkImplementationChoices, CoreOptions, Dispatcher, IMPLEMENTATION_CHOICES, JobManagerOptions, JobNotFoundError, LocalRpcService, ManualClock, StateRecoveryOptions, type JobGraph } from '@flott/runtime';
+import { BlobStore, checkImplementationChoices, CoreOptions, Dispatcher, IMPLEMENTATION_CHOICES, JobManagerOptions, JobNotFoundError, LeaderTracker, LocalRpcService, ManualClock, StateRecoveryOptions, type JobGraph } from '@flott/runtime';
 import { ResourceManagerDriverFactory, SpiLoader } from '@flott/runtime/spi';
 import { createDistributionContainer, resolveConfiguration } from './distribution';
 
@@ -57,7 +57,7 @@ describe('a job submitted to the default distribution', () => {
       clock,
       scheduler: clock,
       configuration,
-      resourceManagerAddress: 'no-resource-manager',
+      resourceManager: LeaderTracker.fixed('resource manager', 'no-resource-manager'),
       container: createDistributionContainer(configuration),
     });
     const code = new Uint8Array([1, 2, 3]);

@@ -7,7 +7,7 @@ import { StandaloneHighAvailabilityServices, StandaloneHighAvailabilityServicesF
 import { LeaderContenderAlreadyRegisteredError } from './standalone-leader-election';
 import { standaloneModule } from './standalone-module';
 
-highAvailabilityServicesContractTests(new StandaloneHighAvailabilityServicesFactory(), { sharedAcrossInstances: false });
+highAvailabilityServicesContractTests(new StandaloneHighAvailabilityServicesFactory(), { sharedAcrossInstances: false, defaultLeaderIds: true });
 
 const checkpoint = (checkpointId: number): CompletedCheckpointMetadata => ({
   jobId: 'job', checkpointId, timestamp: checkpointId, externalPointer: `p${checkpointId}`,

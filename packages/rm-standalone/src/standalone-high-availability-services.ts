@@ -1,5 +1,5 @@
-import { randomUUID } from 'crypto';
 import { assert, type Configuration } from '@flott/core';
+import { DEFAULT_LEADER_ID } from '@flott/runtime/spi';
 import type { CheckpointIdCounter, CompletedCheckpointStore, HighAvailabilityServices, HighAvailabilityServicesFactory, JobGraphStore, LeaderElectionService, LeaderRetrievalService } from '@flott/runtime/spi';
 import { ComponentLeadership, StandaloneLeaderElectionService, StandaloneLeaderRetrievalService } from './standalone-leader-election';
 import {
@@ -11,7 +11,10 @@ import {
 import type { JobCheckpointData } from './standalone-stores';
 
 export interface StandaloneHighAvailabilityServicesOptions {
-  /** Leader session ids; inject a seeded generator for reproducible runs. */
+  /**
+   * Leader session ids. Default: always DEFAULT_LEADER_ID, as Flink's standalone HA, so TaskManager
+   * processes know the JobManager's fencing tokens without asking; tests inject others.
+   */
   readonly newSessionId?: () => string;
 }
 
@@ -28,7 +31,7 @@ export class StandaloneHighAvailabilityServices implements HighAvailabilityServi
   private closed = false;
 
   constructor(options: StandaloneHighAvailabilityServicesOptions = {}) {
-    this.newSessionId = options.newSessionId ?? randomUUID;
+    this.newSessionId = options.newSessionId ?? (() => DEFAULT_LEADER_ID);
   }
 
   getLeaderElectionService(component: string): LeaderElectionService {

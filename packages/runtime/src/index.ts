@@ -33,9 +33,11 @@ export { JobSubmission } from './rpc/gateways';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway,
   JobResultInfo, JobDetailsInfo, ExecutionGraphInfo, ExceptionHistoryEntry, CheckpointStatistics, CheckpointStatisticsEntry, CollectedBatch, ResourceOverview, TaskManagerInfo, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
 // --- wiring (docs/architecture.md, "Wiring"): the cluster's container and the per-job child container ---
-export { createClusterContainer, bindJobManagerRoles, bindTaskManager, DispatcherAddress, PluginModules } from './entrypoint/cluster-container';
-export type { ClusterServices, TaskManagerParameters } from './entrypoint/cluster-container';
-export { createJobContainer, ResourceManagerAddress, JobTerminationListener } from './jobmaster/job-container';
+export { LeaderTracker, StaticLeaderRetrievalService, NoLeaderError, leaderGateway, becomeLeader } from './leader/leader-tracker';
+export type { LeaderRef, LeaderEndpoint } from './leader/leader-tracker';
+export { createClusterContainer, bindJobManagerRoles, bindTaskManager, JobManagerLeaderRetrieval, PluginModules } from './entrypoint/cluster-container';
+export type { ClusterServices, TaskManagerParameters, JobManagerComponent } from './entrypoint/cluster-container';
+export { createJobContainer, ResourceManagerLeader, JobTerminationListener } from './jobmaster/job-container';
 export type { JobContainerParameters, JobManagerServices } from './jobmaster/job-container';
 // What crosses the gateways: the submitted JobGraph, what is deployed to a slot, what a slot reports.
 export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateDataSetDescriptor, ChainedOperatorDescriptor,

@@ -76,6 +76,8 @@ export interface TaskDeploymentDescriptor {
   readonly inputs: readonly InputGateDescriptor[];
   readonly outputs: readonly ResultPartitionDescriptor[];
   readonly jobMasterAddress: string;
+  /** The JobMaster's fencing token: the TaskExecutor refuses a task of another JobMaster than the one its slot was offered to. */
+  readonly jobMasterId: string;
   /** Absent when the task starts without state (no checkpoint yet, or none with state of its operators). */
   readonly restore?: TaskRestore;
 }

@@ -70,10 +70,11 @@ describe('Dispatcher', () => {
         'restart-strategy.type': 'testing',
         'blob.server.max-size': 2048,
       }),
-      resourceManagerAddress: cp.resourceManager.address,
+      resourceManager: cp.resourceManagerLeader(),
       container,
     });
-    client = cp.rpc.connect<DispatcherGateway>(dispatcher.address);
+    dispatcher.grantLeadership('dispatcher-session');
+    client = cp.rpc.connect<DispatcherGateway>(dispatcher.address, { fencingToken: 'dispatcher-session' });
     te = await cp.addTaskExecutor('tm-1', 4);
   });
 

@@ -20,6 +20,7 @@ import { checkImplementationChoices } from '../spi/implementation-check';
 import { loadCheckpointStorageFactory } from '../spi/loaders';
 import { decodeCheckpointMetadata } from '../checkpoint/format';
 import type { HighAvailabilityServices } from '../spi/high-availability-services';
+import type { LeaderTracker } from '../leader/leader-tracker';
 import type { Scheduler } from '../time/clock';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { SystemRandom, type Random } from '../time/random';
@@ -39,7 +40,8 @@ export interface DispatcherOptions {
   /** Ids the jobs hand out (slot allocations); the process's own randomness when not given. */
   readonly ids?: IdGenerator;
   readonly configuration: Configuration;
-  readonly resourceManagerAddress: string;
+  /** The ResourceManager's leader, which the jobs' JobMasters declare their slots to. */
+  readonly resourceManager: LeaderTracker;
   /** Root container holding the plugin modules; each job gets a child container. */
   readonly container: Container;
   /** Silent by default; each JobMaster gets a child bound to its jobId. */
@@ -71,12 +73,31 @@ export class Dispatcher implements DispatcherGateway {
   private readonly log: Logger;
   private readonly random: Random;
   private readonly ids: IdGenerator;
+  /** The leader session id the HA services granted (the fencing token of this gateway); undefined while not the leader. */
+  private leaderSessionId: string | undefined;
 
   constructor(@inject(DispatcherOptions) private readonly opts: DispatcherOptions) {
-    this.address = opts.rpc.register('dispatcher', this as DispatcherGateway);
+    this.address = opts.rpc.register('dispatcher', this as DispatcherGateway, { fencingToken: () => this.leaderSessionId });
     this.log = opts.logger ?? SILENT_LOGGER;
     this.random = opts.random ?? new SystemRandom();
     this.ids = opts.ids ?? new SystemIdGenerator();
+  }
+
+  /** The leader session id clients fence their calls with (Flink's DispatcherId). */
+  get fencingToken(): string | undefined {
+    return this.leaderSessionId;
+  }
+
+  /** The HA services made this Dispatcher the leader: calls carrying `sessionId` are accepted from now on. */
+  grantLeadership(sessionId: string): void {
+    this.leaderSessionId = sessionId;
+    this.log.info({ sessionId }, `Dispatcher ${this.address} was granted leadership with session id ${sessionId}.`);
+  }
+
+  /** Leadership lost: every call over RPC is refused (UNKNOWN_FENCING_TOKEN) until it is granted again. */
+  revokeLeadership(): void {
+    this.log.warn({ sessionId: this.leaderSessionId }, `Dispatcher ${this.address} lost its leadership.`);
+    this.leaderSessionId = undefined;
   }
 
   async putBlob(sha256: string, data: Uint8Array): Promise<void> {
@@ -120,7 +141,7 @@ export class Dispatcher implements DispatcherGateway {
         random: this.random,
         ids: this.ids,
         logger: this.log,
-        resourceManagerAddress: this.opts.resourceManagerAddress,
+        resourceManager: this.opts.resourceManager,
         highAvailability: this.opts.highAvailability,
         jobArtifact: (sha256) => this.getBlob(sha256),
       },

@@ -26,8 +26,9 @@ describe('Dispatcher#disposeSavepoint (flott savepoint --dispose)', () => {
         bind(CheckpointStorageFactory).toConstantValue({ name: 'jobmanager', create: () => ({ name: 'jobmanager', createCheckpointStorageAccess: () => storage }) });
       }),
     );
-    dispatcher = new Dispatcher({ blobStore: testingBlobStore(cp.clock), rpc: cp.rpc, clock: cp.clock, scheduler: cp.clock, configuration: new Configuration(), resourceManagerAddress: cp.resourceManager.address, container });
-    client = cp.rpc.connect<DispatcherGateway>(dispatcher.address);
+    dispatcher = new Dispatcher({ blobStore: testingBlobStore(cp.clock), rpc: cp.rpc, clock: cp.clock, scheduler: cp.clock, configuration: new Configuration(), resourceManager: cp.resourceManagerLeader(), container });
+    dispatcher.grantLeadership('dispatcher-session');
+    client = cp.rpc.connect<DispatcherGateway>(dispatcher.address, { fencingToken: 'dispatcher-session' });
   });
 
   afterEach(async () => {

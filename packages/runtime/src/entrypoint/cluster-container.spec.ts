@@ -1,7 +1,9 @@
 import { Container, ContainerModule } from 'inversify';
 import { Clock, Configuration } from '@flott/core';
 import { Dispatcher } from '../dispatcher/dispatcher';
-import { ResourceManagerAddress } from '../jobmaster/job-container';
+import { ResourceManagerLeader } from '../jobmaster/job-container';
+import { LeaderTracker, StaticLeaderRetrievalService } from '../leader/leader-tracker';
+import { DEFAULT_LEADER_ID } from '../spi/high-availability-services';
 import { Logger } from '../logging/logger';
 import { SILENT_PROCESS_LOGGING } from '../logging/process-logging';
 import { ResourceManager } from '../resourcemanager/resource-manager';
@@ -25,7 +27,7 @@ import { TestingTaskExecutorGateway } from '../testing/testing-task-executor-gat
 import { ManualClock, Scheduler } from '../time/clock';
 import { IdGenerator, RandomIdGenerator } from '../time/ids';
 import { SeededRandom } from '../time/random';
-import { DispatcherAddress, bindJobManagerRoles, bindTaskManager, createClusterContainer } from './cluster-container';
+import { JobManagerLeaderRetrieval, type JobManagerComponent, bindJobManagerRoles, bindTaskManager, createClusterContainer } from './cluster-container';
 
 const SEED = 42;
 
@@ -67,6 +69,12 @@ describe('the cluster container', () => {
     });
     bindJobManagerRoles(cluster);
     bindTaskManager(cluster);
+    // The testing HA services elect nobody: the roles are made leaders by hand, as the processes' elections would.
+    cluster.rebindSync(JobManagerLeaderRetrieval).toConstantValue((component: JobManagerComponent) =>
+      new StaticLeaderRetrievalService(component === 'resource_manager' ? cluster.get(ResourceManager).address : cluster.get(Dispatcher).address));
+    cluster.get(ResourceManager).grantLeadership(DEFAULT_LEADER_ID);
+    cluster.get(Dispatcher).grantLeadership(DEFAULT_LEADER_ID);
+    void cluster.get<LeaderTracker>(ResourceManagerLeader).start();
   });
 
   afterEach(async () => {
@@ -79,8 +87,7 @@ describe('the cluster container', () => {
     const dispatcher = cluster.get(Dispatcher);
     expect(cluster.get(Dispatcher)).toBe(dispatcher);
     const rm = cluster.get(ResourceManager);
-    expect(cluster.get<string>(ResourceManagerAddress)).toBe(rm.address);
-    expect(cluster.get<string>(DispatcherAddress)).toBe(dispatcher.address);
+    expect(rm.resourceManagerId).toBe(DEFAULT_LEADER_ID);
     // One RPC service for all roles: the Dispatcher's address is served by it.
     const rpc = cluster.get<RpcService>(RpcService);
     expect(rpc.connect<DispatcherGateway>(dispatcher.address)).toBeDefined();
@@ -100,7 +107,7 @@ describe('the cluster container', () => {
     const ids = cluster.get<IdGenerator>(IdGenerator);
     const rm = cluster.get(ResourceManager);
     const rpc = cluster.get<RpcService>(RpcService);
-    const dispatcher = rpc.connect<DispatcherGateway>(cluster.get(Dispatcher).address);
+    const dispatcher = rpc.connect<DispatcherGateway>(cluster.get(Dispatcher).address, { fencingToken: DEFAULT_LEADER_ID });
     const te = new TestingTaskExecutorGateway({ rpc, resourceId: 'tm-1', numberOfSlots: 8 });
     await te.registerAt(rm.address);
     await dispatcher.putBlob(TESTING_BUNDLE_SHA256, TESTING_BUNDLE);
@@ -109,11 +116,13 @@ describe('the cluster container', () => {
     const replay = new RandomIdGenerator(new SeededRandom(SEED));
     await dispatcher.submitJob(testingJobSubmission(testingJobGraph({ jobId: 'a'.repeat(32), parallelism: 2 })));
     await settle();
+    replay.nextId(); // the JobMaster's id (its fencing token)
     const firstJob = [replay.nextId(), replay.nextId()];
     await dispatcher.submitJob(
       testingJobSubmission(testingJobGraph({ jobId: 'b'.repeat(32), parallelism: 2 }), { configuration: { 'restart-strategy.type': 'job-level' } }),
     );
     await settle();
+    replay.nextId();
     const secondJob = [replay.nextId(), replay.nextId()];
 
     expect(te.slotRequests.map((r) => r.allocationId)).toEqual([...firstJob, ...secondJob]);

@@ -7,13 +7,14 @@ import { BlobStore } from '../blob/blob-store';
 import { defaultBlobStorageDirectory } from '../client/job-artifact';
 import { BlobOptions, JobManagerOptions, RpcOptions, RpcSecurityOptions, TaskManagerOptions } from '../config/options';
 import { Dispatcher, DispatcherOptions } from '../dispatcher/dispatcher';
-import { ResourceManagerAddress } from '../jobmaster/job-container';
+import { ResourceManagerLeader } from '../jobmaster/job-container';
+import { LeaderTracker } from '../leader/leader-tracker';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
 import { Logger } from '../logging/logger';
 import { ThreadLogSink, type ProcessLogging } from '../logging/process-logging';
 import { ResourceManager, ResourceManagerOptions } from '../resourcemanager/resource-manager';
 import { LocalRpcService, RpcService } from '../rpc/rpc-service';
-import { HighAvailabilityServices } from '../spi/high-availability-services';
+import { HighAvailabilityServices, type LeaderRetrievalService } from '../spi/high-availability-services';
 import { loadHighAvailabilityServicesFactory, loadResourceManagerDriverFactory } from '../spi/loaders';
 import { STANDALONE_RESOURCE_MANAGER } from '../spi/implementation-check';
 import { TaskExecutor, TaskExecutorOptions } from '../taskexecutor/task-executor';
@@ -21,8 +22,15 @@ import { Scheduler, SystemClock, SystemScheduler } from '../time/clock';
 import { IdGenerator, SystemIdGenerator } from '../time/ids';
 import { Random, SystemRandom } from '../time/random';
 
-/** The Dispatcher's address, for TaskExecutors (job bundles) and clients. */
-export const DispatcherAddress = Symbol.for('flott.DispatcherAddress');
+/** The JobManager components TaskManagers and clients look up. */
+export type JobManagerComponent = 'resource_manager' | 'dispatcher';
+/**
+ * How this process finds the leaders of the JobManager's components (a function of the component
+ * giving a fresh LeaderRetrievalService): the HA services' retrieval by default; a TaskManager
+ * process with `high-availability.type: none` binds the configured JobManager address instead.
+ */
+export const JobManagerLeaderRetrieval = Symbol.for('flott.JobManagerLeaderRetrieval');
+export type JobManagerLeaderRetrieval = (component: JobManagerComponent) => LeaderRetrievalService;
 /** Plugin packages by name, for the slot threads to load (they cannot share the process's container). */
 export const PluginModules = Symbol.for('flott.PluginModules');
 
@@ -71,6 +79,9 @@ export function createClusterContainer(plugins: Container, services: ClusterServ
     .bind(HighAvailabilityServices)
     .toDynamicValue(() => loadHighAvailabilityServicesFactory(cluster, config).create(config))
     .inSingletonScope();
+  cluster
+    .bind(JobManagerLeaderRetrieval)
+    .toResolvedValue((ha: HighAvailabilityServices): JobManagerLeaderRetrieval => (component) => ha.getLeaderRetrievalService(component), [HighAvailabilityServices]);
   return cluster;
 }
 
@@ -114,7 +125,11 @@ export function bindJobManagerRoles(cluster: Container): void {
     )
     .inSingletonScope();
   cluster.bind(ResourceManager).toSelf().inSingletonScope();
-  cluster.bind(ResourceManagerAddress).toResolvedValue((rm: ResourceManager) => rm.address, [ResourceManager]);
+  // The JobManager's own roles follow the ResourceManager's leader too (started by the process that elects it).
+  cluster
+    .bind(ResourceManagerLeader)
+    .toResolvedValue((retrieval: JobManagerLeaderRetrieval) => new LeaderTracker('resource manager', retrieval('resource_manager')), [JobManagerLeaderRetrieval])
+    .inSingletonScope();
   cluster
     .bind(BlobStore)
     .toResolvedValue(
@@ -133,17 +148,16 @@ export function bindJobManagerRoles(cluster: Container): void {
     .bind(DispatcherOptions)
     .toResolvedValue(
       (rpc: RpcService, clock: Clock, scheduler: Scheduler, random: Random, ids: IdGenerator, configuration: Configuration,
-        resourceManagerAddress: string, logger: Logger, blobStore: BlobStore): DispatcherOptions => ({
-        rpc, clock, scheduler, random, ids, configuration, resourceManagerAddress, logger, container: cluster,
+        resourceManager: LeaderTracker, logger: Logger, blobStore: BlobStore): DispatcherOptions => ({
+        rpc, clock, scheduler, random, ids, configuration, resourceManager, logger, container: cluster,
         // Resolved at the first submission: the cluster's one instance (a singleton binding).
         highAvailability: () => cluster.get<HighAvailabilityServices>(HighAvailabilityServices),
         blobStore,
       }),
-      [RpcService, Clock, Scheduler, Random, IdGenerator, Configuration, ResourceManagerAddress, Logger, BlobStore],
+      [RpcService, Clock, Scheduler, Random, IdGenerator, Configuration, ResourceManagerLeader, Logger, BlobStore],
     )
     .inSingletonScope();
   cluster.bind(Dispatcher).toSelf().inSingletonScope();
-  cluster.bind(DispatcherAddress).toResolvedValue((d: Dispatcher) => d.address, [Dispatcher]);
 }
 
 export interface TaskManagerParameters {
@@ -157,15 +171,17 @@ export function bindTaskManager(cluster: Container, params: TaskManagerParameter
   cluster
     .bind(TaskExecutorOptions)
     .toResolvedValue(
-      (configuration: Configuration, rpc: RpcService, scheduler: Scheduler, ids: IdGenerator, resourceManagerAddress: string,
-        dispatcherAddress: string, pluginModules: readonly string[], logger: Logger, threadLogSink: ThreadLogSink): TaskExecutorOptions => ({
+      (configuration: Configuration, rpc: RpcService, scheduler: Scheduler, ids: IdGenerator, retrieval: JobManagerLeaderRetrieval,
+        pluginModules: readonly string[], logger: Logger, threadLogSink: ThreadLogSink): TaskExecutorOptions => ({
         resourceId: configuration.get(TaskManagerOptions.RESOURCE_ID) ?? `taskmanager-${ids.nextId().slice(0, 8)}`,
-        configuration, rpc, scheduler, resourceManagerAddress, dispatcherAddress, pluginModules, logger, threadLogSink,
+        configuration, rpc, scheduler, pluginModules, logger, threadLogSink,
+        resourceManager: new LeaderTracker('resource manager', retrieval('resource_manager')),
+        dispatcher: new LeaderTracker('dispatcher', retrieval('dispatcher')),
         blobSecret: configuration.get(RpcSecurityOptions.INTERNAL_SECRET),
         stdout: params.stdout,
         stderr: params.stderr,
       }),
-      [Configuration, RpcService, Scheduler, IdGenerator, ResourceManagerAddress, DispatcherAddress, PluginModules, Logger, ThreadLogSink],
+      [Configuration, RpcService, Scheduler, IdGenerator, JobManagerLeaderRetrieval, PluginModules, Logger, ThreadLogSink],
     )
     .inSingletonScope();
   cluster.bind(TaskExecutor).toSelf().inSingletonScope();

@@ -13,7 +13,8 @@ import { checkImplementationChoices } from '../spi/implementation-check';
 import { HighAvailabilityServices, type LeaderElectionService } from '../spi/high-availability-services';
 import { isGloballyTerminal } from '../execution/execution-state';
 import { bindJobManagerRoles, createClusterContainer } from './cluster-container';
-import { becomeLeader } from './leadership';
+import { becomeLeader, type LeaderTracker } from '../leader/leader-tracker';
+import { ResourceManagerLeader } from '../jobmaster/job-container';
 
 const JOB_POLL_MS = 50;
 
@@ -75,8 +76,9 @@ export class JobManagerProcess {
       dispatcher.setBlobServerAddress(await blobServer.start());
       await resourceManager.start();
       const elections = [ha.getLeaderElectionService('resource_manager'), ha.getLeaderElectionService('dispatcher')];
-      await becomeLeader(elections[0], resourceManager.address);
-      await becomeLeader(elections[1], dispatcher.address);
+      await becomeLeader(elections[0], resourceManager);
+      await becomeLeader(elections[1], dispatcher);
+      await container.get<LeaderTracker>(ResourceManagerLeader).start();
       log.info({ rpc: rpc.baseAddress, blobServer: blobServer.address }, `JobManager started: RPC at ${rpc.baseAddress}, blob server at ${blobServer.address}.`);
       return new JobManagerProcess(container, rpc, resourceManager, dispatcher, blobServer, ha, elections, opts.logging);
     } catch (e) {
@@ -101,6 +103,7 @@ export class JobManagerProcess {
     await this.waitForJobs(timeoutMs);
     await this.dispatcher.close();
     await this.resourceManager.close();
+    await this.container.get<LeaderTracker>(ResourceManagerLeader).stop();
     for (const e of this.elections) await e.stop();
     await this.ha.close();
     await this.blobServer.close();

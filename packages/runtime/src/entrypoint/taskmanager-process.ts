@@ -1,14 +1,14 @@
 import type { Container } from 'inversify';
 import { Clock, FlottError, type Configuration } from '@flott/core';
-import { JobManagerOptions, TaskManagerOptions } from '../config/options';
+import { HighAvailabilityOptions, JobManagerOptions, TaskManagerOptions } from '../config/options';
 import type { ProcessLogging } from '../logging/process-logging';
 import type { ResourceManagerGateway } from '../rpc/gateways';
 import { startTcpRpcService } from '../rpc/tcp-rpc-configuration';
 import { formatTcpPeer, type TcpRpcService } from '../rpc/tcp-transport';
 import { TaskExecutor } from '../taskexecutor/task-executor';
 import { Scheduler } from '../time/clock';
-import { ResourceManagerAddress } from '../jobmaster/job-container';
-import { bindTaskManager, createClusterContainer, DispatcherAddress } from './cluster-container';
+import { LeaderTracker, leaderGateway, StaticLeaderRetrievalService } from '../leader/leader-tracker';
+import { bindTaskManager, createClusterContainer, JobManagerLeaderRetrieval, type JobManagerComponent } from './cluster-container';
 
 export interface TaskManagerProcessOptions {
   readonly configuration: Configuration;
@@ -59,10 +59,19 @@ export class TaskManagerProcess {
     try {
       const container = createClusterContainer(opts.container, { configuration: config, logging: opts.logging, pluginModules: opts.pluginModules, rpc });
       const jobManager = formatTcpPeer(config.get(JobManagerOptions.RPC_ADDRESS), config.get(JobManagerOptions.RPC_PORT));
-      container.bind(ResourceManagerAddress).toConstantValue(`${jobManager}/resourcemanager`);
-      container.bind(DispatcherAddress).toConstantValue(`${jobManager}/dispatcher`);
+      if (config.get(HighAvailabilityOptions.TYPE) === 'none') {
+        // Flink's StandaloneHaServices: the JobManager at the configured address, with the standalone session id.
+        const names: Record<JobManagerComponent, string> = { resource_manager: 'resourcemanager', dispatcher: 'dispatcher' };
+        container.rebindSync(JobManagerLeaderRetrieval).toConstantValue((component: JobManagerComponent) => new StaticLeaderRetrievalService(`${jobManager}/${names[component]}`));
+      }
       bindTaskManager(container);
-      await waitForResourceManager(rpc, `${jobManager}/resourcemanager`, config, container.get<Clock>(Clock), container.get<Scheduler>(Scheduler));
+      const leader = new LeaderTracker('resource manager', container.get<JobManagerLeaderRetrieval>(JobManagerLeaderRetrieval)('resource_manager'));
+      await leader.start();
+      try {
+        await waitForResourceManager(leaderGateway<ResourceManagerGateway>(rpc, leader), jobManager, config, container.get<Clock>(Clock), container.get<Scheduler>(Scheduler));
+      } finally {
+        await leader.stop();
+      }
       const taskExecutor = container.get(TaskExecutor);
       await taskExecutor.start();
       log.info({ rpc: taskExecutor.address, data: taskExecutor.dataAddress }, `TaskManager ${taskExecutor.resourceId} registered at ${jobManager}.`);
@@ -83,10 +92,9 @@ export class TaskManagerProcess {
 }
 
 /** Asks the ResourceManager for its overview until it answers, with doubling pauses, bounded by taskmanager.registration.timeout. */
-async function waitForResourceManager(rpc: TcpRpcService, address: string, config: Configuration, clock: Clock, scheduler: Scheduler): Promise<void> {
+async function waitForResourceManager(rm: ResourceManagerGateway, address: string, config: Configuration, clock: Clock, scheduler: Scheduler): Promise<void> {
   const timeoutMs = config.get(TaskManagerOptions.REGISTRATION_TIMEOUT);
   const deadline = clock.currentTimeMillis() + timeoutMs;
-  const rm = rpc.connect<ResourceManagerGateway>(address);
   let pause = REGISTRATION_BACKOFF_INITIAL_MS;
   for (;;) {
     try {

@@ -109,7 +109,8 @@ export class HeartbeatManager {
 
   private send(targetId: string, t: Target): void {
     t.inFlight = true;
-    t.request!().then(
+    // A request that throws before it sends (e.g. no leader session to send) counts as a failed delivery.
+    new Promise<void>((resolve) => resolve(t.request!())).then(
       () => {
         t.inFlight = false;
         if (this.targets.get(targetId) === t) this.received(targetId);

@@ -86,7 +86,7 @@ describe('heartbeats between the JobManager roles and TaskExecutors', () => {
 
   it('the ResourceManager drops what a JobMaster that stopped answering declared', async () => {
     const jm = new TestingJobMasterGateway(cp.rpc, 'job-x');
-    await cp.resourceManager.declareRequiredResources(jm.address, { jobId: 'job-x', numberOfRequiredSlots: 1 });
+    await cp.resourceManager.declareRequiredResources(jm.ref, { jobId: 'job-x', numberOfRequiredSlots: 1 });
     await cp.advance(2 * INTERVAL);
     expect(jm.heartbeatsFromResourceManager.length).toBe(2);
     jm.close();

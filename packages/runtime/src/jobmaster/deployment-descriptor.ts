@@ -1,5 +1,5 @@
 import type { ExecutionGraph, ExecutionVertex } from '../executiongraph';
-import type { JobSubmission } from '../rpc/gateways';
+import type { JobMasterRef, JobSubmission } from '../rpc/gateways';
 import { resultPartitionKey, type TaskDeploymentDescriptor, type TaskRestore } from '../deployment/task-deployment-descriptor';
 
 /**
@@ -12,7 +12,7 @@ export function createDeploymentDescriptor(
   vertex: ExecutionVertex,
   submission: JobSubmission,
   allocationId: string,
-  jobMasterAddress: string,
+  jobMaster: JobMasterRef,
   restore?: TaskRestore,
 ): TaskDeploymentDescriptor {
   const execution = vertex.currentExecution;
@@ -30,7 +30,8 @@ export function createDeploymentDescriptor(
     artifactSha256: submission.artifact.sha256,
     args: submission.args,
     jobConfiguration: submission.configuration,
-    jobMasterAddress,
+    jobMasterAddress: jobMaster.address,
+    jobMasterId: jobMaster.jobMasterId,
     restore,
     inputs: graph.getInputChannels(vertex.id).map((gate) => {
       const edge = vertex.jobVertex.inputs.find((e) => e.dataSetId === gate.dataSetId)!;

@@ -18,9 +18,10 @@ import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifa
 import { BlobOptions, CoreOptions } from '../config/options';
 import { CoordinatorThread } from './coordinator-thread';
 import type { OperatorCoordinatorProvider } from './job-coordinators';
+import type { LeaderTracker } from '../leader/leader-tracker';
 
-/** The address of the ResourceManager the JobManager's roles talk to. */
-export const ResourceManagerAddress = Symbol.for('flott.ResourceManagerAddress');
+/** The ResourceManager's leader (a LeaderTracker) in the cluster's and the jobs' containers. */
+export const ResourceManagerLeader = Symbol.for('flott.ResourceManagerLeader');
 
 /** Called once with the job's result when it reaches a globally terminal state (the Dispatcher records it). */
 export type JobTerminationListener = (result: JobResultInfo) => void;
@@ -35,7 +36,8 @@ export interface JobManagerServices {
   readonly random: Random;
   readonly ids: IdGenerator;
   readonly logger: Logger;
-  readonly resourceManagerAddress: string;
+  /** The ResourceManager's leader, which the job's JobMaster declares its slots to. */
+  readonly resourceManager: LeaderTracker;
   /** Where completed checkpoints and checkpoint ids are kept; asked for only by jobs that checkpoint. */
   readonly highAvailability?: () => HighAvailabilityServices;
   /** The bytes of a job's bundle (the blob server's), for jobs whose coordinators run user code (unified sources). */
@@ -96,7 +98,7 @@ export function createJobContainer(params: JobContainerParameters): Container {
   job.bind(Random).toConstantValue(services.random);
   job.bind(IdGenerator).toConstantValue(services.ids);
   job.bind(Logger).toConstantValue(services.logger);
-  job.bind(ResourceManagerAddress).toConstantValue(services.resourceManagerAddress);
+  job.bind(ResourceManagerLeader).toConstantValue(services.resourceManager);
   job.bind(JobTerminationListener).toConstantValue(params.onTerminal);
   // Made when the job first needs them (it checkpoints, restores or takes a savepoint), so a storage
   // that needs settings (a directory) fails only those jobs, with an error naming the key.
@@ -129,7 +131,8 @@ export function createJobContainer(params: JobContainerParameters): Container {
         clock: ctx.get<Clock>(Clock),
         scheduler: ctx.get<Scheduler>(Scheduler),
         logger: ctx.get<Logger>(Logger),
-        resourceManagerAddress: ctx.get<string>(ResourceManagerAddress),
+        resourceManager: ctx.get<LeaderTracker>(ResourceManagerLeader),
+        jobMasterId: ctx.get<IdGenerator>(IdGenerator).nextId(),
         schedulingStrategyFactory: loadSchedulingStrategyFactory(job, configuration),
         failoverStrategyFactory: loadFailoverStrategyFactory(job, configuration),
         restartBackoffStrategy: ctx.get<RestartBackoffStrategy>(RestartBackoffStrategy),

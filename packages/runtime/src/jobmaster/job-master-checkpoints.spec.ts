@@ -56,7 +56,7 @@ describe('JobMaster with checkpoints', () => {
     const sources = te.submittedTasks.filter((t) => t.vertex.operators[0].operatorId === SOURCE_OP);
     expect(te.checkpointTriggers).toEqual(sources.map((t) => ({ attemptId: t.attemptId, checkpointId: 1, timestamp: 3_000, location: `mem://${JOB_GRAPH.jobId}/chk-1`, alignedTimeoutMs: -1 })));
 
-    const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address);
+    const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address, { fencingToken: r.jobMaster.ref.jobMasterId });
     const stateOf = (subtask: number, opId: string): TaskStateSnapshot =>
       opId === SOURCE_OP ? { [opId]: { operator: inline(subtask) } } : { [opId]: { keyed: { keyGroupRange: { startKeyGroup: subtask * 64, endKeyGroup: subtask * 64 + 63 }, handle: inline(10 + subtask) } } };
     for (const t of te.submittedTasks) {

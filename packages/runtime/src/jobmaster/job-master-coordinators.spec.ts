@@ -51,7 +51,7 @@ describe('JobMaster with operator coordinators', () => {
 
   const sources = () => te.submittedTasks.filter((t) => t.vertex.operators[0].operatorId === SOURCE_OP);
   const fromReader = async (r: TestingJobMasterRun, attemptId: string, event: unknown) =>
-    cp.rpc.connect<JobMasterGateway>(r.jobMaster.address).sendOperatorEvent({ jobId: JOB_GRAPH.jobId, attemptId, operatorId: SOURCE_OP, event });
+    cp.rpc.connect<JobMasterGateway>(r.jobMaster.address, { fencingToken: r.jobMaster.ref.jobMasterId }).sendOperatorEvent({ jobId: JOB_GRAPH.jobId, attemptId, operatorId: SOURCE_OP, event });
 
   it('a job whose operator needs a coordinator cannot run on a JobManager without a provider', () => {
     expect(() => new TestingJobMasterRun(cp, { jobGraph: JOB_GRAPH })).toThrow(OperatorCoordinatorUnavailableError);
@@ -74,7 +74,7 @@ describe('JobMaster with operator coordinators', () => {
     // Checkpoint 1: the enumerator's state (the split still to assign) goes into the metadata of the source operator.
     await cp.advance(1_000);
     expect(te.checkpointTriggers.map((t) => t.checkpointId)).toEqual([1, 1]);
-    const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address);
+    const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address, { fencingToken: r.jobMaster.ref.jobMasterId });
     for (const t of te.submittedTasks) await jm.acknowledgeCheckpoint({ jobId: t.jobId, attemptId: t.attemptId, checkpointId: 1, state: {} });
     await cp.settle();
     const metadata = r.jobMaster.checkpointing.coordinator!.latestCompleted()!.metadata;

@@ -138,7 +138,7 @@ describe('JobMaster failover', () => {
     it('fails the job with SlotRequestTimeoutError after slot.request.timeout, not after rpc.ask-timeout', async () => {
       const busy = await cp.addTaskExecutor('tm-busy', 2);
       const otherJob = new TestingJobMasterGateway(cp.rpc, 'other-job');
-      await cp.resourceManager.declareRequiredResources(otherJob.address, { jobId: 'other-job', numberOfRequiredSlots: 2 });
+      await cp.resourceManager.declareRequiredResources(otherJob.ref, { jobId: 'other-job', numberOfRequiredSlots: 2 });
       await cp.settle();
       expect(busy.slotRequests.map((r) => r.jobId)).toEqual(['other-job', 'other-job']);
 

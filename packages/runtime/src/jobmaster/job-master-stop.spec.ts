@@ -30,7 +30,7 @@ describe('JobMaster stop-with-savepoint', () => {
     r.jobMaster.start();
     await cp.settle();
     for (const t of te.submittedTasks) await te.reportTaskState(t.attemptId, E.RUNNING);
-    jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address);
+    jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address, { fencingToken: r.jobMaster.ref.jobMasterId });
   });
 
   afterEach(async () => {

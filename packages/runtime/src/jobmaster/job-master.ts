@@ -27,7 +27,9 @@ import type {
   TaskExecutionStateUpdate,
   TaskExecutorGateway,
   CollectedBatch,
+  JobMasterRef,
 } from '../rpc/gateways';
+import { leaderGateway, type LeaderTracker } from '../leader/leader-tracker';
 import type { RpcService } from '../rpc/rpc-service';
 import type { FailoverStrategy, FailoverStrategyFactory } from '../spi/failover-strategy';
 import type { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
@@ -77,7 +79,10 @@ export interface JobMasterOptions {
   readonly rpc: RpcService;
   readonly clock: Clock;
   readonly scheduler: Scheduler;
-  readonly resourceManagerAddress: string;
+  /** The ResourceManager's leader: slots are declared to whoever leads now, with its fencing token. */
+  readonly resourceManager: LeaderTracker;
+  /** This JobMaster's fencing token (Flink's JobMasterId): unique per JobMaster, so a restarted job's old JobMaster is told apart. */
+  readonly jobMasterId: string;
   readonly schedulingStrategyFactory: SchedulingStrategyFactory;
   readonly failoverStrategyFactory: FailoverStrategyFactory;
   readonly restartBackoffStrategy: RestartBackoffStrategy;
@@ -106,6 +111,8 @@ export const JobMasterOptions = Symbol.for('flott.JobMasterOptions');
 @injectable()
 export class JobMaster implements JobMasterGateway {
   readonly address: string;
+  /** How the ResourceManager and TaskExecutors address this JobMaster: its address and JobMasterId. */
+  readonly ref: JobMasterRef;
   readonly graph: ExecutionGraph;
   private readonly topology: ExecutionGraphSchedulingTopology;
   private readonly strategy: SchedulingStrategy;
@@ -153,9 +160,10 @@ export class JobMaster implements JobMasterGateway {
       failJob: (cause) => this.onGlobalFailure(cause),
     });
     // Registered last: a job that cannot be built (invalid graph or configuration) must not keep its address taken.
-    this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway);
-    this.rm = opts.rpc.connect<ResourceManagerGateway>(opts.resourceManagerAddress);
-    this.slotPool = new SlotPool(jobGraph.jobId, this.address, this.rm, {
+    this.address = opts.rpc.register(`jobmaster-${jobGraph.jobId}`, this as JobMasterGateway, { fencingToken: () => opts.jobMasterId });
+    this.ref = { address: this.address, jobMasterId: opts.jobMasterId };
+    this.rm = leaderGateway<ResourceManagerGateway>(opts.rpc, opts.resourceManager);
+    this.slotPool = new SlotPool(jobGraph.jobId, this.ref, this.rm, {
       log: this.log,
       scheduler: opts.scheduler,
       slotRequestTimeoutMs: opts.configuration.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT),
@@ -503,7 +511,7 @@ export class JobMaster implements JobMasterGateway {
         const slot = slots.get(this.sharingKey(vertices[i]))!;
         e.transitionState(ExecutionState.DEPLOYING);
         const restore = this.checkpointing.restoreFor(vertices[i].jobVertex, vertices[i].subtaskIndex);
-        const tdd = createDeploymentDescriptor(this.graph, vertices[i], this.opts.submission, slot.allocationId, this.address, restore);
+        const tdd = createDeploymentDescriptor(this.graph, vertices[i], this.opts.submission, slot.allocationId, this.ref, restore);
         this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).submitTask(tdd).catch((err: unknown) => {
           void this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
         });

@@ -5,6 +5,7 @@ import { ManualClock } from '../time/clock';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 
 const JM_ADDRESS = 'local://test/jobmaster-job-1';
+const JM_ID = 'jm-id-1';
 const SLOT_REQUEST_TIMEOUT_MS = 60_000;
 
 describe('SlotPool', () => {
@@ -15,7 +16,7 @@ describe('SlotPool', () => {
   beforeEach(() => {
     rm = new TestingResourceManagerGateway();
     clock = new ManualClock(1_000);
-    pool = new SlotPool('job-1', JM_ADDRESS, rm, { scheduler: clock, slotRequestTimeoutMs: SLOT_REQUEST_TIMEOUT_MS });
+    pool = new SlotPool('job-1', { address: JM_ADDRESS, jobMasterId: JM_ID }, rm, { scheduler: clock, slotRequestTimeoutMs: SLOT_REQUEST_TIMEOUT_MS });
   });
 
   /** Records how a slotFor() promise ends, without awaiting it. */
@@ -36,7 +37,7 @@ describe('SlotPool', () => {
       expect(again).toBe(first);
       expect(rm.declarations).toEqual([]);
       await settle();
-      expect(rm.declarations).toEqual([{ jobMasterAddress: JM_ADDRESS, requirements: { jobId: 'job-1', numberOfRequiredSlots: 2 } }]);
+      expect(rm.declarations).toEqual([{ jobMasterAddress: JM_ADDRESS, jobMaster: { address: JM_ADDRESS, jobMasterId: JM_ID }, requirements: { jobId: 'job-1', numberOfRequiredSlots: 2 } }]);
     });
 
     it('does not declare again while the number it needs stays the same', async () => {

@@ -1,7 +1,7 @@
 import { FlottError } from '@flott/core';
 import { SlotRequestTimeoutError } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
-import type { ResourceManagerGateway, SlotOffer } from '../rpc/gateways';
+import type { JobMasterRef, ResourceManagerGateway, SlotOffer } from '../rpc/gateways';
 import type { Cancellable, Scheduler } from '../time/clock';
 
 export interface PhysicalSlot {
@@ -47,7 +47,7 @@ export class SlotPool {
 
   constructor(
     private readonly jobId: string,
-    private readonly jobMasterAddress: string,
+    private readonly jobMaster: JobMasterRef,
     private readonly rm: ResourceManagerGateway,
     private readonly opts: SlotPoolOptions,
   ) {
@@ -137,7 +137,7 @@ export class SlotPool {
     const slots = this.allSlots();
     this.byKey.clear();
     this.declared = 0;
-    const declared = this.rm.declareRequiredResources(this.jobMasterAddress, { jobId: this.jobId, numberOfRequiredSlots: 0 }).catch((err: unknown) => {
+    const declared = this.rm.declareRequiredResources(this.jobMaster, { jobId: this.jobId, numberOfRequiredSlots: 0 }).catch((err: unknown) => {
       this.log.warn({ err, jobId: this.jobId }, `Could not tell the ResourceManager that job ${this.jobId} needs no slots any more.`);
     });
     return { slots, declared };
@@ -162,7 +162,7 @@ export class SlotPool {
       if (required === this.declared) return;
       this.declared = required;
       const waitingAtSend = [...this.waiting.values()];
-      this.rm.declareRequiredResources(this.jobMasterAddress, { jobId: this.jobId, numberOfRequiredSlots: required }).catch((e: unknown) => {
+      this.rm.declareRequiredResources(this.jobMaster, { jobId: this.jobId, numberOfRequiredSlots: required }).catch((e: unknown) => {
         const cause = e instanceof Error ? e : new Error(String(e));
         this.log.warn({ err: cause, jobId: this.jobId, required }, `Could not declare ${required} required slot(s) of job ${this.jobId} to the ResourceManager.`);
         // Not declared: the next change declares again, and what waited for this declaration would wait in vain.

@@ -8,7 +8,8 @@ import { ResourceManager } from '../resourcemanager/resource-manager';
 import type { DispatcherGateway } from '../rpc/gateways';
 import { RpcService, type LocalRpcService } from '../rpc/rpc-service';
 import { checkImplementationChoices } from '../spi/implementation-check';
-import { becomeLeader } from '../entrypoint/leadership';
+import { becomeLeader, type LeaderTracker } from '../leader/leader-tracker';
+import { ResourceManagerLeader } from '../jobmaster/job-container';
 import { HighAvailabilityServices, type LeaderElectionService } from '../spi/high-availability-services';
 import { TaskExecutor } from '../taskexecutor/task-executor';
 import type { Scheduler } from '../time/clock';
@@ -88,8 +89,9 @@ export class MiniCluster {
     const dispatcher = container.get(Dispatcher);
     await resourceManager.start();
     const elections = [ha.getLeaderElectionService('resource_manager'), ha.getLeaderElectionService('dispatcher')];
-    await becomeLeader(elections[0], resourceManager.address);
-    await becomeLeader(elections[1], dispatcher.address);
+    await becomeLeader(elections[0], resourceManager);
+    await becomeLeader(elections[1], dispatcher);
+    await container.get<LeaderTracker>(ResourceManagerLeader).start();
     const taskExecutors: TaskExecutor[] = [];
     try {
       for (let i = 0; i < opts.configuration.get(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS); i++) {
@@ -113,7 +115,7 @@ export class MiniCluster {
 
   /** The Dispatcher's gateway, as a client sees it. */
   get dispatcher(): DispatcherGateway {
-    return this.rpc.connect<DispatcherGateway>(this.dispatcherEndpoint.address);
+    return this.rpc.connect<DispatcherGateway>(this.dispatcherEndpoint.address, { fencingToken: this.dispatcherEndpoint.fencingToken });
   }
 
   async close(): Promise<void> {
@@ -121,6 +123,7 @@ export class MiniCluster {
     for (const te of this.taskExecutors) await te.close();
     await this.resourceManager.close();
     await this.dispatcherEndpoint.close();
+    await this.container.get<LeaderTracker>(ResourceManagerLeader).stop();
     for (const e of this.elections) await e.stop();
     await this.ha.close();
     await this.rpc.close();

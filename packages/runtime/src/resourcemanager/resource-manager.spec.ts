@@ -1,3 +1,4 @@
+import { DEFAULT_LEADER_ID } from '../spi/high-availability-services';
 import { FlottError } from '@flott/core';
 import type { ResourceManagerGateway } from '../rpc/gateways';
 import { LocalRpcNetwork, LocalRpcService } from '../rpc/rpc-service';
@@ -25,6 +26,7 @@ describe('ResourceManager', () => {
       rpc, scheduler: clock, clock, ids: new RandomIdGenerator(new SeededRandom(7)),
       taskManagerTimeoutMs: TASK_MANAGER_TIMEOUT_MS, startWorkerRetryIntervalMs: RETRY_INTERVAL_MS, ...extra,
     });
+    created.grantLeadership(DEFAULT_LEADER_ID);
     await created.start();
     return created;
   };
@@ -50,7 +52,7 @@ describe('ResourceManager', () => {
     return te;
   };
   const declare = (jobId: string, numberOfRequiredSlots: number, jobMaster = jm): Promise<void> =>
-    rm.declareRequiredResources(jobMaster.address, { jobId, numberOfRequiredSlots });
+    rm.declareRequiredResources(jobMaster.ref, { jobId, numberOfRequiredSlots });
 
   describe('slot matching', () => {
     it('allocates free slots to a job up to what it declared; their TaskExecutor offers them to its JobMaster', async () => {
@@ -76,10 +78,11 @@ describe('ResourceManager', () => {
       const idsOf = async (seed: number): Promise<string[]> => {
         const local = new LocalRpcService(ASK_TIMEOUT_MS, clock);
         const other = new ResourceManager({ rpc: local, scheduler: clock, ids: new RandomIdGenerator(new SeededRandom(seed)) });
+        other.grantLeadership(DEFAULT_LEADER_ID);
         const te = new TestingTaskExecutorGateway({ rpc: local, resourceId: 'tm', numberOfSlots: 2 });
         await te.registerAt(other.address);
         const job = new TestingJobMasterGateway(local, 'job-x');
-        await other.declareRequiredResources(job.address, { jobId: 'job-x', numberOfRequiredSlots: 2 });
+        await other.declareRequiredResources(job.ref, { jobId: 'job-x', numberOfRequiredSlots: 2 });
         await settle();
         await other.close();
         await local.close();
@@ -109,8 +112,8 @@ describe('ResourceManager', () => {
     });
 
     it('acknowledges a declaration at once, so a wait longer than rpc.ask-timeout fails nothing', async () => {
-      const jobMasterView = rpc.connect<ResourceManagerGateway>(rm.address);
-      await expect(jobMasterView.declareRequiredResources(jm.address, { jobId: 'job-1', numberOfRequiredSlots: 1 })).resolves.toBeUndefined();
+      const jobMasterView = rpc.connect<ResourceManagerGateway>(rm.address, { fencingToken: DEFAULT_LEADER_ID });
+      await expect(jobMasterView.declareRequiredResources(jm.ref, { jobId: 'job-1', numberOfRequiredSlots: 1 })).resolves.toBeUndefined();
       await advance(ASK_TIMEOUT_MS * 2);
       expect(jm.allocationFailures).toEqual([]);
 
@@ -198,7 +201,7 @@ describe('ResourceManager', () => {
       const job = new TestingJobMasterGateway(rmRpc, 'job-1');
       const te = new TestingTaskExecutorGateway({ rpc: teRpc, resourceId: 'tm-far', numberOfSlots: 1 });
       await te.registerAt(remote.address);
-      await remote.declareRequiredResources(job.address, { jobId: 'job-1', numberOfRequiredSlots: 1 });
+      await remote.declareRequiredResources(job.ref, { jobId: 'job-1', numberOfRequiredSlots: 1 });
       await settle();
       expect(job.offeredAllocations()).toHaveLength(1);
 

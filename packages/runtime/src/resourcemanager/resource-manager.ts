@@ -3,6 +3,7 @@ import { inject, injectable } from 'inversify';
 import { FlottError, serializeError } from '@flott/core';
 import type {
   JobMasterGateway,
+  JobMasterRef,
   ResourceManagerGateway,
   ResourceOverview,
   ResourceRequirements,
@@ -17,6 +18,7 @@ import { SystemClock, type Cancellable, type Scheduler } from '../time/clock';
 import type { Clock } from '@flott/core';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { HeartbeatManager, type HeartbeatSettings } from '../heartbeat/heartbeat-manager';
+import { NoLeaderError } from '../leader/leader-tracker';
 import { SlotManager } from './slot-manager';
 import { WorkerTracker } from './worker-tracker';
 
@@ -61,10 +63,11 @@ export const DEFAULT_HEARTBEAT_SETTINGS: HeartbeatSettings = { intervalMs: 10_00
 @injectable()
 export class ResourceManager implements ResourceManagerGateway {
   readonly address: string;
-  readonly resourceManagerId = `rm-${process.pid}`;
+  /** The leader session id the HA services granted (the fencing token of this gateway); undefined while not the leader. */
+  private leaderSessionId: string | undefined;
   private readonly slotManager: SlotManager;
   private readonly workers: WorkerTracker | undefined;
-  private readonly jobMasters = new Map<string, string>();
+  private readonly jobMasters = new Map<string, JobMasterRef>();
   private readonly log: Logger;
   private closed = false;
   /** TaskExecutors by resource id. */
@@ -78,7 +81,7 @@ export class ResourceManager implements ResourceManagerGateway {
   private readonly clock: Clock;
 
   constructor(@inject(ResourceManagerOptions) private readonly opts: ResourceManagerOptions) {
-    this.address = opts.rpc.register('resourcemanager', this as ResourceManagerGateway);
+    this.address = opts.rpc.register('resourcemanager', this as ResourceManagerGateway, { fencingToken: () => this.leaderSessionId });
     this.log = (opts.logger ?? SILENT_LOGGER).child({ component: 'ResourceManager' });
     this.clock = opts.clock ?? new SystemClock();
     this.workers = opts.driver
@@ -97,7 +100,8 @@ export class ResourceManager implements ResourceManagerGateway {
       taskManagerTimeoutMs: opts.taskManagerTimeoutMs ?? DEFAULT_TASK_MANAGER_TIMEOUT_MS,
       logger: this.log,
       allocator: this.workers ?? { canStartWorkers: false, slotsPerWorker: 1, requestWorkers: () => undefined, releaseWorker: () => undefined },
-      onAllocationFailure: (jobMasterAddress, allocationId, cause) => this.notifyAllocationFailure(jobMasterAddress, allocationId, cause),
+      onAllocationFailure: (jobMaster, allocationId, cause) => this.notifyAllocationFailure(jobMaster, allocationId, cause),
+      resourceManagerId: () => this.resourceManagerId,
     });
     const heartbeat = opts.heartbeat ?? DEFAULT_HEARTBEAT_SETTINGS;
     this.taskManagerHeartbeats = new HeartbeatManager(heartbeat, opts.scheduler, {
@@ -110,13 +114,31 @@ export class ResourceManager implements ResourceManagerGateway {
     });
   }
 
+  /** The leader session id (Flink's ResourceManagerId): heartbeats and slot requests carry it. */
+  get resourceManagerId(): string {
+    if (this.leaderSessionId === undefined) throw new NoLeaderError('resource manager');
+    return this.leaderSessionId;
+  }
+
+  /** The HA services made this ResourceManager the leader: calls carrying `sessionId` are accepted from now on. */
+  grantLeadership(sessionId: string): void {
+    this.leaderSessionId = sessionId;
+    this.log.info({ sessionId }, `ResourceManager ${this.address} was granted leadership with session id ${sessionId}.`);
+  }
+
+  /** Leadership lost: every call is refused (UNKNOWN_FENCING_TOKEN) until it is granted again. */
+  revokeLeadership(): void {
+    this.log.warn({ sessionId: this.leaderSessionId }, `ResourceManager ${this.address} lost its leadership.`);
+    this.leaderSessionId = undefined;
+  }
+
   /** Initialises the driver (which reports the workers of a previous attempt); a no-op for standalone. */
   async start(): Promise<void> {
     await this.workers?.initialize();
   }
 
   async registerTaskExecutor(registration: TaskExecutorRegistration): Promise<{ resourceManagerId: string }> {
-    let jobMasters = new Map<string, string>();
+    let jobMasters = new Map<string, JobMasterRef>();
     if (this.slotManager.isRegistered(registration.resourceId)) {
       // A TaskExecutor that comes back keeps the allocations it still reports; the others are lost.
       jobMasters = this.slotManager.jobMastersOf(registration.resourceId);
@@ -153,21 +175,22 @@ export class ResourceManager implements ResourceManagerGateway {
     this.forgetTaskManager(resourceId, cause);
   }
 
-  async declareRequiredResources(jobMasterAddress: string, requirements: ResourceRequirements): Promise<void> {
+  async declareRequiredResources(jobMaster: JobMasterRef, requirements: ResourceRequirements): Promise<void> {
     if (this.closed) throw new ResourceManagerClosedError();
     const { jobId } = requirements;
     if (requirements.numberOfRequiredSlots > 0) {
-      if (this.jobMasters.get(jobId) !== jobMasterAddress) {
-        const jm = this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress);
+      const known = this.jobMasters.get(jobId);
+      if (known?.address !== jobMaster.address || known.jobMasterId !== jobMaster.jobMasterId) {
+        const jm = this.jobMaster(jobMaster);
         this.jobMasterHeartbeats.monitorTarget(jobId, () => jm.heartbeatFromResourceManager(this.resourceManagerId));
       }
-      this.jobMasters.set(jobId, jobMasterAddress);
+      this.jobMasters.set(jobId, jobMaster);
     } else {
       this.jobMasters.delete(jobId);
       this.jobMasterHeartbeats.unmonitorTarget(jobId);
     }
     this.log.debug({ ...requirements }, `Job ${requirements.jobId} declares ${requirements.numberOfRequiredSlots} required slot(s).`);
-    this.slotManager.processResourceRequirements(requirements.jobId, jobMasterAddress, requirements.numberOfRequiredSlots);
+    this.slotManager.processResourceRequirements(requirements.jobId, jobMaster, requirements.numberOfRequiredSlots);
   }
 
   async notifySlotAvailable(resourceId: string, slotIndex: number, allocationId: string): Promise<void> {
@@ -194,9 +217,9 @@ export class ResourceManager implements ResourceManagerGateway {
     this.taskManagerWatches.clear();
     this.slotManager.close();
     const cause = serializeError(new ResourceManagerClosedError());
-    for (const [jobId, address] of this.jobMasters) {
-      this.opts.rpc.connect<JobMasterGateway>(address).disconnectResourceManager(cause).catch((err: unknown) => {
-        this.log.warn({ err, jobId }, `Could not tell JobMaster ${address} that the ResourceManager shut down.`);
+    for (const [jobId, jobMaster] of this.jobMasters) {
+      this.jobMaster(jobMaster).disconnectResourceManager(cause).catch((err: unknown) => {
+        this.log.warn({ err, jobId }, `Could not tell JobMaster ${jobMaster.address} that the ResourceManager shut down.`);
       });
     }
     this.jobMasters.clear();
@@ -207,9 +230,9 @@ export class ResourceManager implements ResourceManagerGateway {
   /** A JobMaster that stopped answering: what it declared is dropped (its TaskExecutors free its slots when they stop hearing from it). */
   private disconnectJobMaster(jobId: string, cause: string): void {
     this.log.warn({ jobId, cause }, `JobMaster of job ${jobId} disconnected: ${cause}.`);
-    const address = this.jobMasters.get(jobId);
+    const jobMaster = this.jobMasters.get(jobId);
     this.jobMasters.delete(jobId);
-    if (address) this.slotManager.processResourceRequirements(jobId, address, 0);
+    if (jobMaster) this.slotManager.processResourceRequirements(jobId, jobMaster, 0);
   }
 
   private onWorkerTerminated(resourceId: string, diagnostics: string): void {
@@ -227,10 +250,15 @@ export class ResourceManager implements ResourceManagerGateway {
   }
 
   /** Best effort: a JobMaster that is gone needs no answer (logged, as one that is there but failed to hear it). */
-  private notifyAllocationFailure(jobMasterAddress: string, allocationId: string, cause: Error): void {
-    this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress).notifyAllocationFailure(allocationId, serializeError(cause)).catch((err: unknown) => {
-      this.log.warn({ err, allocationId, cause: cause.message }, `Could not tell JobMaster ${jobMasterAddress} that allocation ${allocationId} failed.`);
+  private notifyAllocationFailure(jobMaster: JobMasterRef, allocationId: string, cause: Error): void {
+    this.jobMaster(jobMaster).notifyAllocationFailure(allocationId, serializeError(cause)).catch((err: unknown) => {
+      this.log.warn({ err, allocationId, cause: cause.message }, `Could not tell JobMaster ${jobMaster.address} that allocation ${allocationId} failed.`);
     });
+  }
+
+  /** The JobMaster's gateway, fenced with its JobMasterId: a newer JobMaster of the job refuses what was meant for this one. */
+  private jobMaster(ref: JobMasterRef): JobMasterGateway {
+    return this.opts.rpc.connect<JobMasterGateway>(ref.address, { fencingToken: ref.jobMasterId });
   }
 }
 

@@ -1,5 +1,5 @@
 import { TaskManagerLostError } from '../errors';
-import type { ResourceOverview, SlotReportEntry, TaskExecutorGateway } from '../rpc/gateways';
+import type { JobMasterRef, ResourceOverview, SlotReportEntry, TaskExecutorGateway } from '../rpc/gateways';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { IdGenerator } from '../time/ids';
@@ -20,7 +20,7 @@ export interface ResourceAllocator {
 }
 
 /** Where the SlotManager reports what it cannot do in place: an allocation of a job failed. */
-export type AllocationFailureListener = (jobMasterAddress: string, allocationId: string, cause: Error) => void;
+export type AllocationFailureListener = (jobMaster: JobMasterRef, allocationId: string, cause: Error) => void;
 
 export interface SlotManagerOptions {
   readonly scheduler: Scheduler;
@@ -28,6 +28,8 @@ export interface SlotManagerOptions {
   readonly ids: IdGenerator;
   readonly allocator: ResourceAllocator;
   readonly onAllocationFailure: AllocationFailureListener;
+  /** The ResourceManager's leader session id, sent with each slot request so a TaskExecutor can refuse a stale leader's. */
+  readonly resourceManagerId: () => string;
   /** resourcemanager.taskmanager-timeout: how long a TaskManager with only free slots is kept before it is released. */
   readonly taskManagerTimeoutMs: number;
   readonly logger?: Logger;
@@ -39,7 +41,7 @@ interface TrackedSlot {
   allocationId?: string;
   jobId?: string;
   /** Known for slots this SlotManager allocated (not for allocations a registering TaskExecutor reports). */
-  jobMasterAddress?: string;
+  jobMaster?: JobMasterRef;
 }
 
 interface TaskManagerEntry {
@@ -50,7 +52,7 @@ interface TaskManagerEntry {
 }
 
 interface JobRequirement {
-  readonly jobMasterAddress: string;
+  readonly jobMaster: JobMasterRef;
   numberOfRequiredSlots: number;
 }
 
@@ -76,12 +78,12 @@ export class SlotManager {
   }
 
   /** A TaskManager registered its slots (`fromPendingWorker`: one the allocator was asked for). */
-  registerTaskManager(resourceId: string, address: string, gateway: TaskExecutorGateway, slots: readonly SlotReportEntry[], jobMasters: ReadonlyMap<string, string>, fromPendingWorker: boolean): void {
+  registerTaskManager(resourceId: string, address: string, gateway: TaskExecutorGateway, slots: readonly SlotReportEntry[], jobMasters: ReadonlyMap<string, JobMasterRef>, fromPendingWorker: boolean): void {
     this.taskManagers.set(resourceId, { gateway, address });
     if (fromPendingWorker) this.pendingWorkerSlots = Math.max(0, this.pendingWorkerSlots - slots.length);
     for (const s of slots) {
-      const jobMasterAddress = s.allocationId ? jobMasters.get(s.allocationId) : undefined;
-      this.slots.push({ resourceId, slotIndex: s.slotIndex, allocationId: s.allocationId, jobId: s.jobId, jobMasterAddress });
+      const jobMaster = s.allocationId ? jobMasters.get(s.allocationId) : undefined;
+      this.slots.push({ resourceId, slotIndex: s.slotIndex, allocationId: s.allocationId, jobId: s.jobId, jobMaster });
     }
     this.checkResourceRequirements();
     this.updateIdle(resourceId);
@@ -91,10 +93,10 @@ export class SlotManager {
     return this.taskManagers.has(resourceId);
   }
 
-  /** The JobMaster addresses of the TaskManager's allocated slots, by allocation id. */
-  jobMastersOf(resourceId: string): Map<string, string> {
-    const out = new Map<string, string>();
-    for (const s of this.slots) if (s.resourceId === resourceId && s.allocationId && s.jobMasterAddress) out.set(s.allocationId, s.jobMasterAddress);
+  /** The JobMasters of the TaskManager's allocated slots, by allocation id. */
+  jobMastersOf(resourceId: string): Map<string, JobMasterRef> {
+    const out = new Map<string, JobMasterRef>();
+    for (const s of this.slots) if (s.resourceId === resourceId && s.allocationId && s.jobMaster) out.set(s.allocationId, s.jobMaster);
     return out;
   }
 
@@ -111,9 +113,9 @@ export class SlotManager {
       const slot = this.slots[i];
       if (slot.resourceId !== resourceId) continue;
       this.slots.splice(i, 1);
-      const { allocationId, jobId, jobMasterAddress } = slot;
-      if (allocationId && jobMasterAddress && !keep.has(allocationId)) {
-        this.opts.onAllocationFailure(jobMasterAddress, allocationId, new TaskManagerLostError(resourceId, cause, allocationId, jobId));
+      const { allocationId, jobId, jobMaster } = slot;
+      if (allocationId && jobMaster && !keep.has(allocationId)) {
+        this.opts.onAllocationFailure(jobMaster, allocationId, new TaskManagerLostError(resourceId, cause, allocationId, jobId));
       }
     }
     this.checkResourceRequirements();
@@ -127,12 +129,12 @@ export class SlotManager {
   }
 
   /** The job's declaration of how many slots it needs in all (0 when it ended). */
-  processResourceRequirements(jobId: string, jobMasterAddress: string, numberOfRequiredSlots: number): void {
+  processResourceRequirements(jobId: string, jobMaster: JobMasterRef, numberOfRequiredSlots: number): void {
     if (numberOfRequiredSlots <= 0) {
       this.requirements.delete(jobId);
       return;
     }
-    this.requirements.set(jobId, { jobMasterAddress, numberOfRequiredSlots });
+    this.requirements.set(jobId, { jobMaster, numberOfRequiredSlots });
     this.checkResourceRequirements();
   }
 
@@ -175,7 +177,7 @@ export class SlotManager {
   private release(slot: TrackedSlot): void {
     slot.allocationId = undefined;
     slot.jobId = undefined;
-    slot.jobMasterAddress = undefined;
+    slot.jobMaster = undefined;
   }
 
   /** Gives free slots to jobs short of their declaration (in declaration order), then asks for workers for the rest. */
@@ -186,7 +188,7 @@ export class SlotManager {
       while (short > 0) {
         const free = this.slots.find((s) => !s.allocationId);
         if (!free) break;
-        this.allocate(free, jobId, req.jobMasterAddress);
+        this.allocate(free, jobId, req.jobMaster);
         short--;
       }
       missing += Math.max(0, short);
@@ -200,19 +202,19 @@ export class SlotManager {
     }
   }
 
-  private allocate(slot: TrackedSlot, jobId: string, jobMasterAddress: string): void {
+  private allocate(slot: TrackedSlot, jobId: string, jobMaster: JobMasterRef): void {
     const allocationId = this.opts.ids.nextId();
-    Object.assign(slot, { allocationId, jobId, jobMasterAddress });
+    Object.assign(slot, { allocationId, jobId, jobMaster });
     const tm = this.taskManagers.get(slot.resourceId)!;
     tm.idleTimer?.cancel();
     tm.idleTimer = undefined;
-    tm.gateway.requestSlot(slot.slotIndex, jobId, allocationId, jobMasterAddress).catch((e: unknown) => {
+    tm.gateway.requestSlot(slot.slotIndex, jobId, allocationId, jobMaster, this.opts.resourceManagerId()).catch((e: unknown) => {
       if (slot.allocationId !== allocationId) return; // freed meanwhile, or reported lost with its TaskExecutor
       this.log.warn({ err: e, jobId, allocationId, resourceId: slot.resourceId }, `TaskManager ${slot.resourceId} did not take slot request ${allocationId}.`);
       this.release(slot);
       if (!this.taskManagers.has(slot.resourceId)) return;
       // A TaskExecutor that refuses is not asked again at once (it would refuse again): the job hears of it and re-declares.
-      this.opts.onAllocationFailure(jobMasterAddress, allocationId, e instanceof Error ? e : new Error(String(e)));
+      this.opts.onAllocationFailure(jobMaster, allocationId, e instanceof Error ? e : new Error(String(e)));
       this.updateIdle(slot.resourceId);
     });
   }

@@ -25,7 +25,7 @@ function deploymentWithRestore(): TaskDeploymentDescriptor {
   const jobGraph = testingJobGraph();
   const graph = new ExecutionGraph(jobGraph, { clock: new ManualClock() });
   const vertex = graph.getAllExecutionVertices()[1];
-  const tdd = createDeploymentDescriptor(graph, vertex, testingJobSubmission(jobGraph), 'slot-1', 'flott.tcp://jm:6123/jobmaster-1');
+  const tdd = createDeploymentDescriptor(graph, vertex, testingJobSubmission(jobGraph), 'slot-1', { address: 'flott.tcp://jm:6123/jobmaster-1', jobMasterId: 'jm-1' });
   const operatorId = tdd.vertex.operators[0].operatorId;
   return {
     ...tdd,

@@ -34,6 +34,16 @@ export interface OperatorEventEnvelope {
   readonly event: unknown;
 }
 
+/**
+ * A JobMaster as the ResourceManager and TaskExecutors address it: its RPC address and its
+ * JobMasterId, the fencing token its gateway expects (a new JobMaster of the same job, at the same
+ * address, has a new id, so messages meant for the old one are refused).
+ */
+export interface JobMasterRef {
+  readonly address: string;
+  readonly jobMasterId: string;
+}
+
 export interface JobMasterGateway {
   offerSlots(taskExecutorId: string, taskExecutorAddress: string, offers: readonly SlotOffer[]): Promise<SlotOffer[]>;
   updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean>;
@@ -101,7 +111,7 @@ export interface ResourceManagerGateway {
    * rpc.ask-timeout. A slot allocated to the job and lost is reported through
    * JobMasterGateway.notifyAllocationFailure.
    */
-  declareRequiredResources(jobMasterAddress: string, requirements: ResourceRequirements): Promise<void>;
+  declareRequiredResources(jobMaster: JobMasterRef, requirements: ResourceRequirements): Promise<void>;
   /** The TaskExecutor freed a slot (after the job released it). */
   notifySlotAvailable(resourceId: string, slotIndex: number, allocationId: string): Promise<void>;
   getOverview(): Promise<ResourceOverview>;
@@ -137,7 +147,12 @@ export interface ResourceOverview {
 }
 
 export interface TaskExecutorGateway {
-  requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMasterAddress: string): Promise<void>;
+  /**
+   * The ResourceManager allocates slot `slotIndex` to the job: the TaskExecutor offers it to the
+   * JobMaster. Refused (FENCING_TOKEN_MISMATCH) when `resourceManagerId` is not the leader session of
+   * the ResourceManager the TaskExecutor is registered at: a stale leader's allocation.
+   */
+  requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMaster: JobMasterRef, resourceManagerId: string): Promise<void>;
   submitTask(tdd: TaskDeploymentDescriptor): Promise<void>;
   cancelTask(attemptId: string): Promise<void>;
   freeSlot(allocationId: string, cause: string): Promise<void>;

@@ -1,6 +1,12 @@
 import type { Configuration } from '@flott/core';
 import type { JobGraph } from '../deployment/job-graph';
 
+/**
+ * The leader session id of `high-availability.type: none` (Flink's HighAvailabilityServices.DEFAULT_LEADER_ID):
+ * without an election service to ask, TaskManager processes know the JobManager's fencing tokens.
+ */
+export const DEFAULT_LEADER_ID = '00000000-0000-0000-0000-000000000000';
+
 /** Receives leadership grants for one component (Dispatcher, ResourceManager, a JobMaster). */
 export interface LeaderContender {
   grantLeadership(leaderSessionId: string): void;

@@ -17,7 +17,7 @@ export { CheckpointFileSystemFactory } from './checkpoint-file-system';
 export type { CheckpointFileSystem, ParsedCheckpointPath } from './checkpoint-file-system';
 export type { StreamStateHandle, KeyedStateHandle, OperatorSubtaskState, TaskStateSnapshot, CheckpointMetadata, OperatorStateMetadata,
   SnapshotType, KeyedStateSnapshot, KeyGroupSnapshot, KeyedStateEntry, TimerEntry, OperatorStateSnapshotData } from '../snapshot/snapshot-data';
-export { HighAvailabilityServicesFactory } from './high-availability-services';
+export { HighAvailabilityServicesFactory, DEFAULT_LEADER_ID } from './high-availability-services';
 export type { HighAvailabilityServices, LeaderElectionService, LeaderRetrievalService, LeaderContender,
   LeaderRetrievalListener, JobGraphStore, CompletedCheckpointStore, CompletedCheckpointMetadata,
   CheckpointIdCounter } from './high-availability-services';

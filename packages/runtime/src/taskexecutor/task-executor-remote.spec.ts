@@ -1,3 +1,4 @@
+import { LeaderTracker } from '../leader/leader-tracker';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,7 +29,7 @@ describe('TaskExecutors on two TaskManagers: channels over their data servers', 
       const te = new TaskExecutor({
         resourceId: id,
         configuration: Configuration.fromRecord({ 'taskmanager.numberOfTaskSlots': 1, 'blob.storage.directory': blobDir }),
-        rpc, scheduler: clock, resourceManagerAddress: rmAddress, dispatcherAddress, pluginModules: [], slotFactory: slots.factory,
+        rpc, scheduler: clock, resourceManager: LeaderTracker.fixed('resource manager', rmAddress), dispatcher: LeaderTracker.fixed('dispatcher', dispatcherAddress), pluginModules: [], slotFactory: slots.factory,
       });
       await te.start();
       tms.push({ te, slots });

@@ -1,3 +1,4 @@
+import { LeaderTracker } from '../leader/leader-tracker';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,6 +23,9 @@ const PARTITION_REQUEST_TIMEOUT_MS = 5_000;
 const BUNDLE = new TextEncoder().encode('export default 1;\n');
 const BUNDLE_SHA = createHash('sha256').update(BUNDLE).digest('hex');
 
+/** What TestingResourceManagerGateway answers a registration with: the session id slot requests must carry. */
+const TESTING_RM_ID = 'testing-rm';
+
 describe('TaskExecutor (in-process, testing slots)', () => {
   let clock: ManualClock;
   let rpc: LocalRpcService;
@@ -35,6 +39,7 @@ describe('TaskExecutor (in-process, testing slots)', () => {
   let te: TaskExecutor;
   let log: TestingLogger;
   let threadLines: string[];
+  let rmLeader: LeaderTracker;
 
   beforeEach(async () => {
     clock = new ManualClock();
@@ -66,8 +71,8 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       }),
       rpc,
       scheduler: clock,
-      resourceManagerAddress: rmAddress,
-      dispatcherAddress,
+      resourceManager: (rmLeader = LeaderTracker.fixed('resource manager', rmAddress)),
+      dispatcher: LeaderTracker.fixed('dispatcher', dispatcherAddress),
       pluginModules: [],
       slotFactory: slots.factory,
     });
@@ -82,7 +87,7 @@ describe('TaskExecutor (in-process, testing slots)', () => {
 
   /** Allocates slot `slotIndex` to job-1 through the JobMaster's accepted offer. */
   const allocate = async (slotIndex: number, allocationId: string): Promise<void> => {
-    await te.requestSlot(slotIndex, 'job-1', allocationId, jm.address);
+    await te.requestSlot(slotIndex, 'job-1', allocationId, jm.ref, TESTING_RM_ID);
   };
 
   /** A deployment of the first subtask of the testing job's source into `allocationId`. */
@@ -104,6 +109,7 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       inputs: [],
       outputs: [],
       jobMasterAddress: jm.address,
+      jobMasterId: jm.ref.jobMasterId,
       ...overrides,
     };
   };
@@ -118,11 +124,11 @@ describe('TaskExecutor (in-process, testing slots)', () => {
 
     it('frees a requested slot at once when its JobMaster is gone (its job ended before the offer arrived)', async () => {
       jm.close();
-      await expect(te.requestSlot(0, 'job-1', 'alloc-late', jm.address)).rejects.toMatchObject({ code: 'RPC_ENDPOINT_NOT_FOUND' });
+      await expect(te.requestSlot(0, 'job-1', 'alloc-late', jm.ref, TESTING_RM_ID)).rejects.toMatchObject({ code: 'RPC_ENDPOINT_NOT_FOUND' });
       expect(rm.availableSlots).toEqual([{ resourceId: 'tm-1', slotIndex: 0, allocationId: 'alloc-late' }]);
       // Free for the next job: requesting it again is not refused as occupied.
       const other = new TestingJobMasterGateway(rpc, 'job-2');
-      await te.requestSlot(0, 'job-2', 'alloc-next', other.address);
+      await te.requestSlot(0, 'job-2', 'alloc-next', other.ref, TESTING_RM_ID);
       expect(other.offeredAllocations()).toEqual(['alloc-next']);
     });
 
@@ -141,14 +147,31 @@ describe('TaskExecutor (in-process, testing slots)', () => {
     });
 
     it('refuses a slot it does not have and a slot allocated to another allocation', async () => {
-      await expect(te.requestSlot(2, 'job-1', 'alloc-a', jm.address)).rejects.toMatchObject({ code: 'SLOT_NOT_FOUND', message: 'TaskExecutor tm-1 has no slot 2' });
+      await expect(te.requestSlot(2, 'job-1', 'alloc-a', jm.ref, TESTING_RM_ID)).rejects.toMatchObject({ code: 'SLOT_NOT_FOUND', message: 'TaskExecutor tm-1 has no slot 2' });
       await allocate(0, 'alloc-a');
       await allocate(0, 'alloc-a');
-      await expect(te.requestSlot(0, 'job-1', 'alloc-b', jm.address)).rejects.toMatchObject({ code: 'SLOT_OCCUPIED', message: 'Slot 0 is allocated to alloc-a' });
+      await expect(te.requestSlot(0, 'job-1', 'alloc-b', jm.ref, TESTING_RM_ID)).rejects.toMatchObject({ code: 'SLOT_OCCUPIED', message: 'Slot 0 is allocated to alloc-a' });
+    });
+
+    it("refuses a slot request of a ResourceManager session it is not registered at (a stale leader's)", async () => {
+      await expect(te.requestSlot(0, 'job-1', 'alloc-stale', jm.ref, 'an-earlier-session')).rejects.toMatchObject({
+        code: 'FENCING_TOKEN_MISMATCH',
+        message: expect.stringContaining(`expected ${TESTING_RM_ID}, received an-earlier-session`),
+      });
+      expect(jm.offeredAllocations()).toEqual([]);
+      // The slot stays free for the current leader's request.
+      await allocate(0, 'alloc-a');
+      expect(jm.offeredAllocations()).toEqual(['alloc-a']);
     });
   });
 
   describe('tasks', () => {
+    it('refuses a task from another JobMaster than the one its slot was offered to (a JobMaster that lost the job)', async () => {
+      await allocate(1, 'alloc-a');
+      await expect(te.submitTask(deployment('alloc-a', { jobMasterId: 'an-older-jobmaster' }))).rejects.toMatchObject({ code: 'FENCING_TOKEN_MISMATCH' });
+      expect(slots.slot(1).postedOf('deploy')).toEqual([]);
+    });
+
     it('deploys into an allocated slot with the bundle fetched once, forwards task states and cancels', async () => {
       await expect(te.submitTask(deployment('alloc-a'))).rejects.toMatchObject({ code: 'SLOT_NOT_ALLOCATED', message: 'No slot with allocation alloc-a on tm-1' });
       await allocate(1, 'alloc-a');
@@ -336,6 +359,19 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       await advance(50_000);
       expect(rm.registrations).toHaveLength(2);
       expect(rm.registrations[1].slots).toEqual([{ slotIndex: 0, allocationId: 'alloc-a', jobId: 'job-1' }, { slotIndex: 1 }]);
+    });
+
+    it('registers at a new ResourceManager leader with its allocations, and takes slot requests of its session only', async () => {
+      await allocate(0, 'alloc-a');
+      const next = new TestingResourceManagerGateway();
+      const nextAddress = rpc.register('resourcemanager-2', next);
+      rmLeader.notifyLeaderAddress(nextAddress, 'session-2');
+      await settle();
+      expect(next.registrations.map((r) => r.slots)).toEqual([[{ slotIndex: 0, allocationId: 'alloc-a', jobId: 'job-1' }, { slotIndex: 1 }]]);
+      // The new leader answers with its own id (the testing gateway's); the old session's requests are refused from now on.
+      await expect(te.requestSlot(1, 'job-1', 'alloc-b', jm.ref, 'old-session')).rejects.toMatchObject({ code: 'FENCING_TOKEN_MISMATCH' });
+      await te.freeSlot('alloc-a', 'job finished');
+      expect(next.availableSlots).toEqual([{ resourceId: 'tm-1', slotIndex: 0, allocationId: 'alloc-a' }]);
     });
 
     it('frees the slots of a job whose JobMaster stops asking, cancelling its tasks', async () => {

@@ -7,9 +7,10 @@ import { BlobOptions, TaskManagerOptions } from '../config/options';
 import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-logging';
-import type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, SlotOffer, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway } from '../rpc/gateways';
+import type { DispatcherGateway, JobMasterGateway, JobMasterRef, ResourceManagerGateway, SlotOffer, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway } from '../rpc/gateways';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
-import type { RpcService } from '../rpc/rpc-service';
+import { FencingTokenMismatchError, type RpcService } from '../rpc/rpc-service';
+import type { LeaderTracker } from '../leader/leader-tracker';
 import type { Scheduler } from '../time/clock';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
@@ -23,7 +24,7 @@ export { PartitionNotFoundError } from './partition-broker';
 interface SlotState {
   allocationId?: string;
   jobId?: string;
-  jobMasterAddress?: string;
+  jobMaster?: JobMasterRef;
 }
 
 export interface TaskExecutorOptions {
@@ -31,8 +32,10 @@ export interface TaskExecutorOptions {
   readonly configuration: Configuration;
   readonly rpc: RpcService;
   readonly scheduler: Scheduler;
-  readonly resourceManagerAddress: string;
-  readonly dispatcherAddress: string;
+  /** The ResourceManager's leader (address and fencing token); a new leader is registered at. Started and stopped by the TaskExecutor. */
+  readonly resourceManager: LeaderTracker;
+  /** The Dispatcher's leader, which serves job bundles when the JobManager has no blob server. Started and stopped by the TaskExecutor. */
+  readonly dispatcher: LeaderTracker;
   /** Plugin packages the slot threads load (state backends). */
   readonly pluginModules: readonly string[];
   readonly stdout?: (text: string) => void;
@@ -71,6 +74,8 @@ export class TaskExecutor implements TaskExecutorGateway {
   private readonly log: Logger;
   private readonly threadLogSink: ThreadLogSink;
   private readonly heartbeats: TaskExecutorHeartbeats;
+  /** The leader session id of the ResourceManager this TaskExecutor registered at: slot requests must carry it. */
+  private resourceManagerId: string | undefined;
 
   constructor(@inject(TaskExecutorOptions) private readonly opts: TaskExecutorOptions) {
     this.address = opts.rpc.register(`taskmanager-${opts.resourceId}`, this as TaskExecutorGateway);
@@ -85,6 +90,12 @@ export class TaskExecutor implements TaskExecutorGateway {
       },
     });
     this.partitions = new PartitionBroker(opts.resourceId, opts.configuration, opts.scheduler, this.log);
+    // A new ResourceManager leader (after the first registration): register there, as Flink's TaskExecutor does.
+    opts.resourceManager.onChange((leader) => {
+      if (!leader || this.resourceManagerId === undefined || this.closed) return;
+      this.log.info({ address: leader.address, sessionId: leader.sessionId }, `New ResourceManager leader ${leader.address}; registering there.`);
+      this.registerAtResourceManager().catch((err: unknown) => this.log.warn({ err }, `Could not register at the new ResourceManager leader ${leader.address}.`));
+    });
   }
 
   /** This TaskManager's resource id (shown by the REST API's /taskmanagers). */
@@ -116,6 +127,8 @@ export class TaskExecutor implements TaskExecutorGateway {
     }
     await Promise.all(this.slots.map((s) => s.ready));
     await this.partitions.start();
+    await this.opts.resourceManager.start();
+    await this.opts.dispatcher.start();
     this.log.info({ slots: n, slotHeapMb: this.slotHeap.limitMb }, `TaskExecutor ${this.opts.resourceId} started ${n} slot thread(s) of ${this.slotHeap.limitMb} MiB heap each.`);
     await this.registerAtResourceManager();
     this.heartbeats.registeredAtResourceManager();
@@ -123,14 +136,27 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   /** Registers (again) at the ResourceManager with every slot and the allocation it holds. */
   private async registerAtResourceManager(): Promise<void> {
-    const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
+    const leader = this.opts.resourceManager.current();
+    const rm = this.opts.rpc.connect<ResourceManagerGateway>(leader.address, { fencingToken: leader.sessionId });
     const dataAddress = this.partitions.dataAddress;
-    await rm.registerTaskExecutor({
+    const { resourceManagerId } = await rm.registerTaskExecutor({
       resourceId: this.opts.resourceId,
       address: this.address,
       ...(dataAddress ? { dataPort: Number(dataAddress.slice(dataAddress.lastIndexOf(':') + 1)) } : {}),
       slots: this.slotReport(),
     });
+    this.resourceManagerId = resourceManagerId;
+  }
+
+  /** The ResourceManager leader's gateway, fenced with its session id. */
+  private resourceManagerGateway(): ResourceManagerGateway {
+    const leader = this.opts.resourceManager.current();
+    return this.opts.rpc.connect<ResourceManagerGateway>(leader.address, { fencingToken: leader.sessionId });
+  }
+
+  /** A JobMaster's gateway, fenced with its JobMasterId: a newer JobMaster of the job refuses what was meant for the old one. */
+  private jobMasterGateway(ref: JobMasterRef): JobMasterGateway {
+    return this.opts.rpc.connect<JobMasterGateway>(ref.address, { fencingToken: ref.jobMasterId });
   }
 
   private slotReport(): SlotReportEntry[] {
@@ -169,16 +195,20 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   // ---- TaskExecutorGateway ----
 
-  async requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMasterAddress: string): Promise<void> {
+  async requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMaster: JobMasterRef, resourceManagerId: string): Promise<void> {
+    if (resourceManagerId !== this.resourceManagerId) {
+      // Flink's TaskExecutor refuses a slot request of a ResourceManager it is not connected to (a stale leader).
+      throw new FencingTokenMismatchError(this.address, this.resourceManagerId ?? '(not registered)', resourceManagerId);
+    }
     const state = this.slotStates[slotIndex];
     if (!state) throw new FlottError('SLOT_NOT_FOUND', `TaskExecutor ${this.opts.resourceId} has no slot ${slotIndex}`, { slotIndex });
     if (state.allocationId && state.allocationId !== allocationId) {
       throw new FlottError('SLOT_OCCUPIED', `Slot ${slotIndex} is allocated to ${state.allocationId}`, { slotIndex });
     }
-    Object.assign(state, { allocationId, jobId, jobMasterAddress });
+    Object.assign(state, { allocationId, jobId, jobMaster });
     this.heartbeats.jobAllocated(jobId);
-    this.log.info({ jobId, allocationId, slotIndex }, `Allocated slot ${slotIndex} (${allocationId}) for job ${jobId}; offering it to ${jobMasterAddress}.`);
-    const jm = this.opts.rpc.connect<JobMasterGateway>(jobMasterAddress);
+    this.log.info({ jobId, allocationId, slotIndex }, `Allocated slot ${slotIndex} (${allocationId}) for job ${jobId}; offering it to ${jobMaster.address}.`);
+    const jm = this.jobMasterGateway(jobMaster);
     const dataAddress = this.partitions.dataAddress;
     let accepted: SlotOffer[];
     try {
@@ -194,6 +224,11 @@ export class TaskExecutor implements TaskExecutorGateway {
   async submitTask(tdd: TaskDeploymentDescriptor): Promise<void> {
     const index = this.slotStates.findIndex((s) => s.allocationId === tdd.allocationId);
     if (index < 0) throw new FlottError('SLOT_NOT_ALLOCATED', `No slot with allocation ${tdd.allocationId} on ${this.opts.resourceId}`, { allocationId: tdd.allocationId });
+    const expectedId = this.slotStates[index].jobMaster?.jobMasterId;
+    if (expectedId !== undefined && expectedId !== tdd.jobMasterId) {
+      // Flink: "the job manager leader id does not match": a JobMaster that is no longer the job's leader.
+      throw new FencingTokenMismatchError(`${this.address} (allocation ${tdd.allocationId})`, expectedId, tdd.jobMasterId);
+    }
     const slot = this.slots[index];
     if (!slot.alive) throw new FlottError('SLOT_DEAD', `Slot ${index} of ${this.opts.resourceId} has died`, { slotIndex: index });
     if (!this.artifacts.has(tdd.artifactSha256)) this.artifacts.put(tdd.artifactSha256, await this.fetchBundle(tdd.artifactSha256));
@@ -210,7 +245,8 @@ export class TaskExecutor implements TaskExecutorGateway {
    * Dispatcher's gateway when the JobManager serves none (the embedded cluster).
    */
   private async fetchBundle(sha256: string): Promise<Uint8Array> {
-    const dispatcher = this.opts.rpc.connect<DispatcherGateway>(this.opts.dispatcherAddress);
+    const leader = this.opts.dispatcher.current();
+    const dispatcher = this.opts.rpc.connect<DispatcherGateway>(leader.address, { fencingToken: leader.sessionId });
     const address = await dispatcher.getBlobServerAddress();
     if (address === undefined) return dispatcher.getBlob(sha256);
     const config = this.opts.configuration;
@@ -240,7 +276,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.slotStates[index] = {};
     if (state.jobId && !this.slotStates.some((s) => s.jobId === state.jobId)) this.heartbeats.jobReleased(state.jobId);
     if (!this.closed) {
-      const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
+      const rm = this.resourceManagerGateway();
       // The slot is free here either way; a ResourceManager that missed it learns the slot's state when this TaskExecutor re-registers.
       await rm.notifySlotAvailable(this.opts.resourceId, index, allocationId).catch((err: unknown) => {
         this.log.warn({ err, allocationId, slotIndex: index }, `Could not tell the ResourceManager that slot ${index} (${allocationId}) is free.`);
@@ -253,7 +289,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   }
 
   async getBlobAddress(): Promise<string> {
-    return this.opts.dispatcherAddress;
+    return this.opts.dispatcher.current().address;
   }
 
   async triggerCheckpoint(attemptId: string, checkpointId: number, timestamp: number, location: string, alignedTimeoutMs: number, postCheckpointAction?: PostCheckpointAction): Promise<void> {
@@ -288,7 +324,7 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   /** Tells the ResourceManager this TaskManager leaves (a graceful stop): its slots are gone at once. Best effort. */
   async disconnectFromResourceManager(reason: string): Promise<void> {
-    const rm = this.opts.rpc.connect<ResourceManagerGateway>(this.opts.resourceManagerAddress);
+    const rm = this.resourceManagerGateway();
     await rm.disconnectTaskExecutor(this.opts.resourceId, reason).catch((err: unknown) => {
       this.log.warn({ err }, 'Could not tell the ResourceManager that this TaskManager leaves.');
     });
@@ -297,6 +333,8 @@ export class TaskExecutor implements TaskExecutorGateway {
   async close(): Promise<void> {
     this.closed = true;
     this.heartbeats.close();
+    await this.opts.resourceManager.stop();
+    await this.opts.dispatcher.stop();
     await this.partitions.close();
     await Promise.all(this.slots.map((s) => s.shutdown()));
     this.opts.rpc.unregister(this.address);
@@ -326,7 +364,7 @@ export class TaskExecutor implements TaskExecutorGateway {
           slot.post({ type: 'operator-event-reply', requestId: msg.requestId, error: serializeError(new FlottError('UNKNOWN_ATTEMPT', 'Task attempt is gone')) });
           return;
         }
-        const jm = this.opts.rpc.connect<JobMasterGateway>(a.tdd.jobMasterAddress);
+        const jm = this.jobMasterGateway(jobMasterOf(a.tdd));
         jm.sendOperatorEvent(msg.envelope).then(
           (result) => slot.post({ type: 'operator-event-reply', requestId: msg.requestId, result }),
           (e: unknown) => slot.post({ type: 'operator-event-reply', requestId: msg.requestId, error: serializeError(e) }),
@@ -353,7 +391,7 @@ export class TaskExecutor implements TaskExecutorGateway {
         const attemptId = msg.type === 'checkpoint-ack' ? msg.ack.attemptId : msg.decline.attemptId;
         const a = this.attempts.get(attemptId);
         if (!a) return;
-        const jm = this.opts.rpc.connect<JobMasterGateway>(a.tdd.jobMasterAddress);
+        const jm = this.jobMasterGateway(jobMasterOf(a.tdd));
         const sent = msg.type === 'checkpoint-ack' ? jm.acknowledgeCheckpoint(msg.ack) : jm.declineCheckpoint(msg.decline);
         // Not retried: the coordinator's timeout aborts a checkpoint whose acknowledgement was lost.
         sent.catch((err: unknown) => this.log.warn({ err, ...taskLogFields(a.tdd) }, `Could not send a checkpoint ${msg.type === 'checkpoint-ack' ? 'acknowledgement' : 'decline'} to the JobMaster.`));
@@ -370,7 +408,7 @@ export class TaskExecutor implements TaskExecutorGateway {
    * dropped silently but logged at WARN with the job and attempt.
    */
   private reportTaskState(tdd: TaskDeploymentDescriptor, update: TaskExecutionStateUpdate): void {
-    const jm = this.opts.rpc.connect<JobMasterGateway>(tdd.jobMasterAddress);
+    const jm = this.jobMasterGateway(jobMasterOf(tdd));
     jm.updateTaskExecutionState(update).catch((err: unknown) => {
       this.log.warn(
         { err, ...taskLogFields(tdd), state: update.state },
@@ -418,4 +456,8 @@ export class TaskExecutor implements TaskExecutorGateway {
       );
     }
   }
+}
+
+function jobMasterOf(tdd: TaskDeploymentDescriptor): JobMasterRef {
+  return { address: tdd.jobMasterAddress, jobMasterId: tdd.jobMasterId };
 }

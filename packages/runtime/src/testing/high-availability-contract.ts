@@ -1,10 +1,11 @@
 /// <reference types="jest" />
 import { Configuration } from '@flott/core';
 import type { JobGraph } from '../deployment/job-graph';
-import type {
-  CompletedCheckpointMetadata,
-  HighAvailabilityServices,
-  HighAvailabilityServicesFactory,
+import {
+  DEFAULT_LEADER_ID,
+  type CompletedCheckpointMetadata,
+  type HighAvailabilityServices,
+  type HighAvailabilityServicesFactory,
 } from '../spi/high-availability-services';
 import { TestingLeaderContender, TestingLeaderRetrievalListener } from './testing-leader-contender';
 
@@ -15,6 +16,12 @@ export interface HighAvailabilityContractOptions {
    * graphs, checkpoints and counters of the first. False for `none`, true for real HA.
    */
   readonly sharedAcrossInstances: boolean;
+  /**
+   * Whether every leadership is granted with DEFAULT_LEADER_ID (`none`, as Flink's standalone HA:
+   * one JobManager, and TaskManager processes must know its fencing tokens without asking) instead
+   * of a fresh session id per grant (real HA, where a stale leader's id must differ from the new one's).
+   */
+  readonly defaultLeaderIds?: boolean;
 }
 
 export function testJobGraph(jobId: string, jobName = `job ${jobId}`): JobGraph {
@@ -99,7 +106,8 @@ export function highAvailabilityServicesContractTests(factory: HighAvailabilityS
       const [c1, c2] = [new TestingLeaderContender(), new TestingLeaderContender()];
       await Promise.all([dispatcher.start(c1), jobMaster.start(c2)]);
       const [s1, s2] = await Promise.all([c1.waitForGrant(), c2.waitForGrant()]);
-      expect(s1).not.toBe(s2);
+      if (options.defaultLeaderIds) expect([s1, s2]).toEqual([DEFAULT_LEADER_ID, DEFAULT_LEADER_ID]);
+      else expect(s1).not.toBe(s2);
       await dispatcher.confirmLeadership(s1, 'flott://jm:1/dispatcher');
       await jobMaster.confirmLeadership(s2, 'flott://jm:1/jobmaster-1');
       const listener = new TestingLeaderRetrievalListener();
@@ -110,7 +118,7 @@ export function highAvailabilityServicesContractTests(factory: HighAvailabilityS
       await Promise.all([retrieval.stop(), dispatcher.stop(), jobMaster.stop()]);
     });
 
-    it('revokes leadership on stop, and a later contender gets a fresh session id', async () => {
+    it(`revokes leadership on stop, and a later contender gets ${options.defaultLeaderIds ? 'the default' : 'a fresh'} session id`, async () => {
       const election = services.getLeaderElectionService('dispatcher');
       const first = new TestingLeaderContender();
       await election.start(first);
@@ -123,7 +131,8 @@ export function highAvailabilityServicesContractTests(factory: HighAvailabilityS
       const second = new TestingLeaderContender();
       await again.start(second);
       const s2 = await second.waitForGrant();
-      expect(s2).not.toBe(s1);
+      if (options.defaultLeaderIds) expect([s1, s2]).toEqual([DEFAULT_LEADER_ID, DEFAULT_LEADER_ID]);
+      else expect(s2).not.toBe(s1);
       expect(again.hasLeadership(s2)).toBe(true);
       await again.stop();
     });

@@ -1,6 +1,10 @@
 import { Configuration } from '@flott/core';
 import { TaskManagerOptions } from '../config/options';
 import { ResourceManager } from '../resourcemanager/resource-manager';
+import { LeaderTracker } from '../leader/leader-tracker';
+
+/** The leader session id the control plane's ResourceManager is granted (its fencing token). */
+export const TESTING_RESOURCE_MANAGER_ID = 'testing-resource-manager-session';
 import { LocalRpcService } from '../rpc/rpc-service';
 import { ManualClock } from '../time/clock';
 import { RandomIdGenerator } from '../time/ids';
@@ -50,14 +54,20 @@ export class TestingControlPlane {
       ids: new RandomIdGenerator(new SeededRandom(1)),
       driver: this.driver && { driver: this.driver, workerSpec: { cpuCores: 1, memoryMb: 512, numberOfSlots: 1 } },
     });
+    this.resourceManager.grantLeadership(TESTING_RESOURCE_MANAGER_ID);
     this.started = this.resourceManager.start();
+  }
+
+  /** The ResourceManager's leader, as JobMasters of this control plane follow it. */
+  resourceManagerLeader(): LeaderTracker {
+    return LeaderTracker.fixed('resource manager', this.resourceManager.address, TESTING_RESOURCE_MANAGER_ID);
   }
 
   /** A TaskExecutor with `numberOfSlots` slots, registered at the ResourceManager (waiting requests get its slots). */
   async addTaskExecutor(resourceId: string, numberOfSlots = 1, dataAddress?: string): Promise<TestingTaskExecutorGateway> {
     await this.started;
     const te = new TestingTaskExecutorGateway({ rpc: this.rpc, resourceId, numberOfSlots, ...(dataAddress ? { dataAddress } : {}) });
-    await te.registerAt(this.resourceManager.address);
+    await te.registerAt(this.resourceManager.address, TESTING_RESOURCE_MANAGER_ID);
     await settle();
     return te;
   }

@@ -17,5 +17,5 @@ export function testingDeploymentDescriptors(streamGraph: StreamGraph, jobId = `
   const submission = testingJobSubmission(jobGraph);
   return graph
     .getAllExecutionVertices()
-    .map((v) => createDeploymentDescriptor(graph, v, submission, `slot-${v.subtaskIndex}`, `local://testing/jobmaster-${jobId}`));
+    .map((v) => createDeploymentDescriptor(graph, v, submission, `slot-${v.subtaskIndex}`, { address: `local://testing/jobmaster-${jobId}`, jobMasterId: 'testing-jobmaster' }));
 }

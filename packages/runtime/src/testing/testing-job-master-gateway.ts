@@ -1,5 +1,6 @@
 import type { SerializedError } from '@flott/core';
-import type { CheckpointAcknowledgement, CheckpointDecline, JobMasterGateway, OperatorEventEnvelope, SlotOffer, TaskExecutionStateUpdate } from '../rpc/gateways';
+import type { CheckpointAcknowledgement, CheckpointDecline, JobMasterGateway,
+  JobMasterRef, OperatorEventEnvelope, SlotOffer, TaskExecutionStateUpdate } from '../rpc/gateways';
 import type { RpcService } from '../rpc/rpc-service';
 
 export interface SlotOfferCall {
@@ -30,6 +31,11 @@ export class TestingJobMasterGateway implements JobMasterGateway {
     readonly jobId: string,
   ) {
     this.address = rpc.register(`jobmaster-${jobId}`, this as JobMasterGateway);
+  }
+
+  /** How the ResourceManager and TaskExecutors address it (its gateway is not fenced: any JobMasterId is accepted). */
+  get ref(): JobMasterRef {
+    return { address: this.address, jobMasterId: `testing-jobmaster-${this.jobId}` };
   }
 
   /** Replaces which offers are accepted, e.g. `async () => []` to refuse them all. */

@@ -29,6 +29,8 @@ export interface TestingJobMasterOptions {
   readonly operatorCoordinatorProvider?: OperatorCoordinatorProvider;
 }
 
+let jobMasterIds = 0;
+
 /**
  * A JobMaster wired by hand onto a TestingControlPlane (its clock, RPC service and ResourceManager)
  * with the testing strategies, plus what it reported: every job status transition and the result
@@ -52,7 +54,8 @@ export class TestingJobMasterRun {
       rpc: controlPlane.rpc,
       clock: controlPlane.clock,
       scheduler: controlPlane.clock,
-      resourceManagerAddress: controlPlane.resourceManager.address,
+      resourceManager: controlPlane.resourceManagerLeader(),
+      jobMasterId: `testing-jobmaster-${++jobMasterIds}`,
       schedulingStrategyFactory: this.scheduling,
       failoverStrategyFactory: this.failover,
       restartBackoffStrategy: this.restartStrategy,

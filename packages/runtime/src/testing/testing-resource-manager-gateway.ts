@@ -1,7 +1,8 @@
-import type { ResourceManagerGateway, ResourceOverview, ResourceRequirements, TaskExecutorRegistration, TaskManagerInfo } from '../rpc/gateways';
+import type { JobMasterRef, ResourceManagerGateway, ResourceOverview, ResourceRequirements, TaskExecutorRegistration, TaskManagerInfo } from '../rpc/gateways';
 
 export interface ResourceDeclaration {
   readonly jobMasterAddress: string;
+  readonly jobMaster: JobMasterRef;
   readonly requirements: ResourceRequirements;
 }
 
@@ -44,8 +45,8 @@ export class TestingResourceManagerGateway implements ResourceManagerGateway {
     this.disconnections.push({ resourceId, cause });
   }
 
-  async declareRequiredResources(jobMasterAddress: string, requirements: ResourceRequirements): Promise<void> {
-    const declaration = { jobMasterAddress, requirements };
+  async declareRequiredResources(jobMaster: JobMasterRef, requirements: ResourceRequirements): Promise<void> {
+    const declaration = { jobMasterAddress: jobMaster.address, jobMaster, requirements };
     this.declarations.push(declaration);
     return this.declareHook(declaration);
   }

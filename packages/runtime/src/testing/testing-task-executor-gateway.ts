@@ -1,6 +1,7 @@
 import { FlottError, serializeError } from '@flott/core';
 import { isTerminalExecutionState, type ExecutionState } from '../execution/execution-state';
-import type { JobMasterGateway, ResourceManagerGateway, SlotReportEntry, TaskExecutorGateway } from '../rpc/gateways';
+import type { JobMasterGateway, JobMasterRef, ResourceManagerGateway, SlotReportEntry, TaskExecutorGateway } from '../rpc/gateways';
+import { DEFAULT_LEADER_ID } from '../spi/high-availability-services';
 import type { RpcService } from '../rpc/rpc-service';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
@@ -10,6 +11,9 @@ export interface SlotRequestCall {
   readonly jobId: string;
   readonly allocationId: string;
   readonly jobMasterAddress: string;
+  readonly jobMaster: JobMasterRef;
+  /** The leader session id the ResourceManager sent with the request. */
+  readonly resourceManagerId: string;
 }
 
 export interface TestingTaskExecutorOptions {
@@ -47,8 +51,8 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   readonly operatorEvents: Array<{ readonly attemptId: string; readonly operatorId: string; readonly event: unknown }> = [];
   private readonly rpc: RpcService;
   private readonly dataAddress?: string;
-  private readonly slots: Array<{ allocationId?: string; jobId?: string; jobMasterAddress?: string }>;
-  private resourceManagerAddress?: string;
+  private readonly slots: Array<{ allocationId?: string; jobId?: string; jobMaster?: JobMasterRef }>;
+  private resourceManager?: { readonly address: string; readonly fencingToken: string };
   private requestSlotHook?: (call: SlotRequestCall) => Promise<void>;
   /** Heartbeat requests received: the ResourceManager's (by its id) and JobMasters' (by job id). */
   readonly heartbeatsFromResourceManager: string[] = [];
@@ -85,14 +89,19 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     return this;
   }
 
-  /** Registers its slots at the ResourceManager, as a TaskExecutor does when it starts. */
-  async registerAt(resourceManagerAddress: string): Promise<void> {
-    this.resourceManagerAddress = resourceManagerAddress;
-    await this.rpc.connect<ResourceManagerGateway>(resourceManagerAddress).registerTaskExecutor({
+  /** Registers its slots at the ResourceManager (fenced with its leader session id), as a TaskExecutor does when it starts. */
+  async registerAt(resourceManagerAddress: string, fencingToken: string = DEFAULT_LEADER_ID): Promise<void> {
+    this.resourceManager = { address: resourceManagerAddress, fencingToken };
+    await this.resourceManagerGateway()!.registerTaskExecutor({
       resourceId: this.resourceId,
       address: this.address,
       slots: this.slots.map((s, slotIndex) => ({ slotIndex, allocationId: s.allocationId, jobId: s.jobId })),
     });
+  }
+
+  private resourceManagerGateway(): ResourceManagerGateway | undefined {
+    const rm = this.resourceManager;
+    return rm && this.rpc.connect<ResourceManagerGateway>(rm.address, { fencingToken: rm.fencingToken });
   }
 
   /** The process is gone: calls to it fail with RpcEndpointNotFoundError from now on. */
@@ -115,7 +124,7 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     const tdd = this.submittedTasks.find((t) => t.attemptId === attemptId);
     if (!tdd) throw new Error(`Assertion failed: attempt ${attemptId} was never deployed to ${this.resourceId}`);
     if (isTerminalExecutionState(state)) this.running.delete(attemptId);
-    return this.rpc.connect<JobMasterGateway>(tdd.jobMasterAddress).updateTaskExecutionState({
+    return this.rpc.connect<JobMasterGateway>(tdd.jobMasterAddress, { fencingToken: tdd.jobMasterId }).updateTaskExecutionState({
       jobId: tdd.jobId,
       attemptId,
       state,
@@ -125,8 +134,8 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
 
   // ---- TaskExecutorGateway ----
 
-  async requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMasterAddress: string): Promise<void> {
-    const call = { slotIndex, jobId, allocationId, jobMasterAddress };
+  async requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMaster: JobMasterRef, resourceManagerId: string): Promise<void> {
+    const call = { slotIndex, jobId, allocationId, jobMasterAddress: jobMaster.address, jobMaster, resourceManagerId };
     this.slotRequests.push(call);
     if (this.requestSlotHook) return this.requestSlotHook(call);
     const slot = this.slots[slotIndex];
@@ -134,8 +143,8 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     if (slot.allocationId && slot.allocationId !== allocationId) {
       throw new FlottError('SLOT_OCCUPIED', `Slot ${slotIndex} is allocated to ${slot.allocationId}`, { slotIndex });
     }
-    Object.assign(slot, { allocationId, jobId, jobMasterAddress });
-    const jm = this.rpc.connect<JobMasterGateway>(jobMasterAddress);
+    Object.assign(slot, { allocationId, jobId, jobMaster });
+    const jm = this.rpc.connect<JobMasterGateway>(jobMaster.address, { fencingToken: jobMaster.jobMasterId });
     const accepted = await jm.offerSlots(this.resourceId, this.address, [{ allocationId, slotIndex, ...(this.dataAddress ? { dataAddress: this.dataAddress } : {}) }]);
     if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
   }
@@ -181,9 +190,7 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     const slotIndex = this.slots.findIndex((s) => s.allocationId === allocationId);
     if (slotIndex < 0) return;
     this.slots[slotIndex] = {};
-    if (this.resourceManagerAddress) {
-      await this.rpc.connect<ResourceManagerGateway>(this.resourceManagerAddress).notifySlotAvailable(this.resourceId, slotIndex, allocationId);
-    }
+    await this.resourceManagerGateway()?.notifySlotAvailable(this.resourceId, slotIndex, allocationId);
   }
 
   async releasePartitions(jobId: string, partitionKeys: readonly string[]): Promise<void> {
