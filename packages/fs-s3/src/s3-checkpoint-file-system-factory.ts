@@ -1,4 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { awsS3 } from './aws-sdk';
 import { ConfigurationError, type Configuration } from '@flott/core';
 import { S3Options } from '@flott/runtime';
 import type { CheckpointFileSystem, CheckpointFileSystemFactory } from '@flott/runtime/spi';
@@ -21,7 +22,7 @@ export function createS3Client(config: Configuration): { readonly client: S3Clie
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const region = config.get(S3Options.REGION);
   const timeout = config.get(S3Options.REQUEST_TIMEOUT);
-  const client = new S3Client({
+  const client = new (awsS3().S3Client)({
     region,
     endpoint: endpoint?.trim(),
     forcePathStyle: config.get(S3Options.PATH_STYLE_ACCESS),

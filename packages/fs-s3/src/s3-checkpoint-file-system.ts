@@ -1,13 +1,6 @@
 import type { Readable } from 'stream';
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-  type ListObjectsV2CommandOutput,
-} from '@aws-sdk/client-s3';
+import type { S3Client, ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import { awsS3 } from './aws-sdk';
 import { CorruptCheckpointError } from '@flott/runtime';
 import type { CheckpointFileSystem, ParsedCheckpointPath, StateBytes } from '@flott/runtime/spi';
 import { S3BucketNotFoundError, s3ErrorName, S3RequestError } from './s3-errors';
@@ -63,7 +56,7 @@ export class S3CheckpointFileSystem implements CheckpointFileSystem {
     const { bucket, key } = s3Location(path);
     let answer: { ContentLength?: number; Body?: unknown };
     try {
-      answer = await this.send('GetObject', path, new GetObjectCommand({ Bucket: bucket, Key: key }));
+      answer = await this.send('GetObject', path, new (awsS3().GetObjectCommand)({ Bucket: bucket, Key: key }));
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
@@ -95,7 +88,7 @@ export class S3CheckpointFileSystem implements CheckpointFileSystem {
     const { bucket, key } = s3Location(path);
     if (key !== '') {
       try {
-        await this.send('HeadObject', path, new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        await this.send('HeadObject', path, new (awsS3().HeadObjectCommand)({ Bucket: bucket, Key: key }));
         return 'file';
       } catch (e) {
         if (!isNotFound(e)) throw e;
@@ -120,7 +113,7 @@ export class S3CheckpointFileSystem implements CheckpointFileSystem {
   async deleteFile(path: string): Promise<void> {
     const { bucket, key } = s3Location(path);
     try {
-      await this.send('DeleteObject', path, new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      await this.send('DeleteObject', path, new (awsS3().DeleteObjectCommand)({ Bucket: bucket, Key: key }));
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
@@ -133,7 +126,7 @@ export class S3CheckpointFileSystem implements CheckpointFileSystem {
       const keys = await this.list(directory, this.options.deleteBatchSize);
       if (keys.length === 0) return;
       const answer = await this.send<{ Errors?: Array<{ Key?: string; Code?: string; Message?: string }> }>('DeleteObjects', directory,
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+        new (awsS3().DeleteObjectsCommand)({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
       const failed = answer.Errors ?? [];
       if (failed.length > 0) {
         // Listing again would find the same objects: fail instead of looping.
@@ -146,7 +139,7 @@ export class S3CheckpointFileSystem implements CheckpointFileSystem {
   private async list(directory: string, maxKeys: number): Promise<string[]> {
     const location = s3Location(directory);
     const answer = await this.send<ListObjectsV2CommandOutput>('ListObjectsV2', directory,
-      new ListObjectsV2Command({ Bucket: location.bucket, Prefix: directoryPrefix(location), MaxKeys: maxKeys }));
+      new (awsS3().ListObjectsV2Command)({ Bucket: location.bucket, Prefix: directoryPrefix(location), MaxKeys: maxKeys }));
     return (answer.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key]));
   }
 

@@ -1,11 +1,5 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type CompletedPart,
-} from '@aws-sdk/client-s3';
+import type { CompletedPart } from '@aws-sdk/client-s3';
+import { awsS3 } from './aws-sdk';
 import { stateChunks, type StateBytes } from '@flott/runtime/spi';
 import type { S3Location } from './s3-paths';
 
@@ -51,7 +45,7 @@ export async function uploadObject(send: S3Send, location: S3Location, data: Sta
       }
     }
     if (upload === undefined) {
-      await send('PutObject', new PutObjectCommand({ Bucket, Key, Body: buffer.subarray(0, filled), ContentLength: filled }));
+      await send('PutObject', new (awsS3().PutObjectCommand)({ Bucket, Key, Body: buffer.subarray(0, filled), ContentLength: filled }));
     } else {
       await upload.add(buffer.subarray(0, filled));
       await upload.complete();
@@ -76,7 +70,7 @@ class MultipartUpload {
   ) {}
 
   static async start(send: S3Send, location: S3Location, maxConcurrentParts: number): Promise<MultipartUpload> {
-    const created = await send<{ UploadId?: string }>('CreateMultipartUpload', new CreateMultipartUploadCommand({ Bucket: location.bucket, Key: location.key }));
+    const created = await send<{ UploadId?: string }>('CreateMultipartUpload', new (awsS3().CreateMultipartUploadCommand)({ Bucket: location.bucket, Key: location.key }));
     if (created.UploadId === undefined) throw new Error('CreateMultipartUpload answered without an UploadId');
     return new MultipartUpload(send, location, created.UploadId, maxConcurrentParts);
   }
@@ -87,7 +81,7 @@ class MultipartUpload {
     this.throwIfFailed();
     const PartNumber = this.parts.length + 1;
     this.parts.push({ PartNumber });
-    const command = new UploadPartCommand({
+    const command = new (awsS3().UploadPartCommand)({
       Bucket: this.location.bucket, Key: this.location.key, UploadId: this.uploadId, PartNumber, Body: body, ContentLength: body.byteLength,
     });
     // Settles without rejecting: a failure is recorded and thrown by the next add or by complete.
@@ -107,7 +101,7 @@ class MultipartUpload {
   async complete(): Promise<void> {
     await Promise.all(this.inFlight);
     this.throwIfFailed();
-    await this.send('CompleteMultipartUpload', new CompleteMultipartUploadCommand({
+    await this.send('CompleteMultipartUpload', new (awsS3().CompleteMultipartUploadCommand)({
       Bucket: this.location.bucket, Key: this.location.key, UploadId: this.uploadId, MultipartUpload: { Parts: this.parts },
     }));
   }
@@ -115,7 +109,7 @@ class MultipartUpload {
   /** Waits for the parts in flight, then asks the store to drop the parts; its own failure is not the caller's error. */
   async abort(): Promise<void> {
     await Promise.all(this.inFlight);
-    await this.send('AbortMultipartUpload', new AbortMultipartUploadCommand({ Bucket: this.location.bucket, Key: this.location.key, UploadId: this.uploadId }))
+    await this.send('AbortMultipartUpload', new (awsS3().AbortMultipartUploadCommand)({ Bucket: this.location.bucket, Key: this.location.key, UploadId: this.uploadId }))
       .catch(() => undefined);
   }
 

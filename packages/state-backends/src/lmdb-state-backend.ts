@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { assert, ConfigurationError, FlottError, type Configuration } from '@flott/core';
 import { CheckpointingOptions, StateOptions } from '@flott/runtime';
 import type { KeyedStateBackend, KeyedStateBackendParameters, StateBackend, StateBackendFactory } from '@flott/runtime/spi';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import type { Database, RootDatabase } from 'lmdb';
 import { Packr } from 'msgpackr';
 import { LmdbKeyedStateBackend } from './lmdb-keyed-state-backend';
 
@@ -102,6 +102,8 @@ export class LmdbStateBackend implements StateBackend {
     mkdirSync(this.options.localDirectory, { recursive: true });
     const directory = mkdtempSync(join(this.options.localDirectory, 'flott-lmdb-'));
     try {
+      // Loaded on first use: lmdb's native library costs ~10 MB in every slot thread, and most jobs use hashmap.
+      const { open } = require('lmdb') as typeof import('lmdb');
       const root = open({
         path: directory,
         // A state database and a change database (incremental checkpoints) per keyed backend.

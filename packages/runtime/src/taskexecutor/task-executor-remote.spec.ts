@@ -7,6 +7,7 @@ import { consumerEndpointFromPort, producerEndpointFromPort } from '../network';
 import type { DispatcherGateway } from '../rpc/gateways';
 import { LocalRpcService } from '../rpc/rpc-service';
 import { TestingResourceManagerGateway } from '../testing/testing-resource-manager-gateway';
+import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
 import { TestingTaskSlots } from '../testing/testing-task-slot';
 import { ManualClock } from '../time/clock';
 import { waitUntil as until } from '../testing/wait-until';
@@ -21,6 +22,7 @@ describe('TaskExecutors on two TaskManagers: channels over their data servers', 
 
   beforeEach(async () => {
     rpc = new LocalRpcService(10_000, clock);
+    const jm = new TestingJobMasterGateway(rpc, 'job-1');
     const rmAddress = rpc.register('resourcemanager', new TestingResourceManagerGateway());
     const dispatcherAddress = rpc.register('dispatcher', {} as Partial<DispatcherGateway>);
     blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-te-remote-spec-'));
@@ -32,6 +34,8 @@ describe('TaskExecutors on two TaskManagers: channels over their data servers', 
         rpc, scheduler: clock, resourceManager: LeaderTracker.fixed('resource manager', rmAddress), dispatcher: LeaderTracker.fixed('dispatcher', dispatcherAddress), pluginModules: [], slotFactory: slots.factory,
       });
       await te.start();
+      // Its slot runs a task of the job: the slot's thread starts with the allocation.
+      await te.requestSlot(0, 'job-1', `alloc-${id}`, jm.ref, 'testing-rm');
       tms.push({ te, slots });
     }
   });

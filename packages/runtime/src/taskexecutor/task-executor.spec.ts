@@ -115,11 +115,17 @@ describe('TaskExecutor (in-process, testing slots)', () => {
   };
 
   describe('slots', () => {
-    it('registers its slots at the ResourceManager once they are ready', () => {
-      expect(slots.created.map((s) => s.slotIndex)).toEqual([0, 1]);
+    it('registers its slots at the ResourceManager at once; a slot thread starts with its first allocation and stays', async () => {
+      expect(slots.created).toEqual([]);
       const dataPort = Number(te.dataAddress!.split(':')[1]);
       expect(te.dataAddress).toBe(`127.0.0.1:${dataPort}`);
       expect(rm.registrations).toEqual([{ resourceId: 'tm-1', address: te.address, dataPort, slots: [{ slotIndex: 0 }, { slotIndex: 1 }] }]);
+      expect(await te.slotStats()).toEqual([]);
+      await allocate(1, 'alloc-a');
+      expect(slots.created.map((s) => s.slotIndex)).toEqual([1]);
+      await te.freeSlot('alloc-a', 'job finished');
+      await allocate(1, 'alloc-b');
+      expect(slots.created.map((s) => s.slotIndex)).toEqual([1]);
     });
 
     it('frees a requested slot at once when its JobMaster is gone (its job ended before the offer arrived)', async () => {
@@ -183,7 +189,7 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       expect(deploys.map((d) => d.tdd.attemptId)).toEqual(['attempt-1', 'attempt-2']);
       expect(fs.readFileSync(deploys[0].artifactPath)).toEqual(Buffer.from(BUNDLE));
       expect(deploys[0].artifactPath.startsWith(blobDir)).toBe(true);
-      expect(slots.slot(0).posted).toEqual([]);
+      expect(slots.created.map((s) => s.slotIndex)).toEqual([1]); // slot 0 was never needed: no thread
 
       slots.slot(1).emit({ type: 'task-state', update: { jobId: 'job-1', attemptId: 'attempt-1', state: E.RUNNING } });
       slots.slot(1).emit({ type: 'task-state', update: { jobId: 'job-1', attemptId: 'attempt-1', state: E.FINISHED, accumulators: { n: 3 } } });
@@ -217,8 +223,8 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       expect((warnings[0].fields.err as Error).message).toBe('JobMaster unreachable');
     });
 
-    it('writes the log lines its slot threads send to the thread log sink', () => {
-      expect(slots.created.map((s) => s.slotIndex)).toEqual([0, 1]);
+    it('writes the log lines its slot threads send to the thread log sink', async () => {
+      await allocate(0, 'alloc-a');
       slots.slot(0).emit({ type: 'log', line: '{"msg":"from slot 0"}\n' });
       expect(threadLines).toEqual(['{"msg":"from slot 0"}\n']);
     });
@@ -263,13 +269,11 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       expect(rm.availableSlots).toHaveLength(1);
     });
 
-    it('fails the tasks of a slot whose thread died, once its replacement is ready', async () => {
+    it('fails the tasks of a slot whose thread died; the next deployment starts a new thread for the slot', async () => {
       await allocate(0, 'alloc-a');
       await te.submitTask(deployment('alloc-a'));
       const dead = slots.slot(0);
       dead.exit(134, new Error('out of memory'));
-      expect(slots.created).toHaveLength(3);
-      expect(slots.slot(0)).not.toBe(dead);
       await settle();
 
       expect(jm.stateUpdates).toHaveLength(1);
@@ -282,11 +286,19 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       });
       // The replacement takes the next deployment of the same allocation.
       await te.submitTask(deployment('alloc-a', { attemptId: 'attempt-2', attemptNumber: 1 }));
+      expect(slots.created).toHaveLength(2);
+      expect(slots.slot(0)).not.toBe(dead);
       expect(slots.slot(0).postedOf('deploy').map((d) => d.tdd.attemptId)).toEqual(['attempt-2']);
     });
   });
 
   describe('partitions and operator events', () => {
+    // Both slots run tasks: their threads are started.
+    beforeEach(async () => {
+      await allocate(0, 'alloc-0');
+      await allocate(1, 'alloc-1');
+    });
+
     it('connects a consumer to a partition of its own slot locally and to another slot through a channel', () => {
       const [producer, consumer] = [slots.slot(0), slots.slot(1)];
       producer.emit({ type: 'partition-registered', partitionKey: 'p@1', jobId: 'job-1' });
@@ -322,8 +334,7 @@ describe('TaskExecutor (in-process, testing slots)', () => {
     });
 
     it('forwards operator events of a known attempt to its JobMaster and answers the others with an error', async () => {
-      await allocate(0, 'alloc-a');
-      await te.submitTask(deployment('alloc-a'));
+      await te.submitTask(deployment('alloc-0'));
       const slot = slots.slot(0);
       const envelope = { jobId: 'job-1', attemptId: 'attempt-1', operatorId: 'op', event: { kind: 'batch', n: 1 } };
       slot.emit({ type: 'operator-event', requestId: 1, envelope });

@@ -16,7 +16,8 @@ import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescri
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 import type { FromSlot, SlotStats } from './slot-protocol';
 import { TaskExecutorHeartbeats } from './task-executor-heartbeats';
-import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlot, type TaskSlotFactory } from './slot-thread';
+import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlotFactory } from './slot-thread';
+import { OnDemandSlot } from './on-demand-slot';
 import { PartitionBroker } from './partition-broker';
 
 export { PartitionNotFoundError } from './partition-broker';
@@ -60,11 +61,11 @@ export const TaskExecutorOptions = Symbol.for('flott.TaskExecutorOptions');
 @injectable()
 export class TaskExecutor implements TaskExecutorGateway {
   readonly address: string;
-  private readonly slots: TaskSlot[] = [];
+  private readonly slots: OnDemandSlot[] = [];
   private readonly slotStates: SlotState[] = [];
   /** Every slot thread's heap (set in start; a replacement thread gets the same). */
   private slotHeap!: SlotHeap;
-  private readonly attempts = new Map<string, { slot: TaskSlot; tdd: TaskDeploymentDescriptor; state: ExecutionState }>();
+  private readonly attempts = new Map<string, { slot: OnDemandSlot; tdd: TaskDeploymentDescriptor; state: ExecutionState }>();
   /** Which slot writes which partition; connects consumers here and, over TCP, on other TaskManagers. */
   private readonly partitions: PartitionBroker;
   private readonly artifacts: ArtifactCache;
@@ -125,11 +126,10 @@ export class TaskExecutor implements TaskExecutorGateway {
       this.slots.push(this.startSlot(i));
       this.slotStates.push({});
     }
-    await Promise.all(this.slots.map((s) => s.ready));
     await this.partitions.start();
     await this.opts.resourceManager.start();
     await this.opts.dispatcher.start();
-    this.log.info({ slots: n, slotHeapMb: this.slotHeap.limitMb }, `TaskExecutor ${this.opts.resourceId} started ${n} slot thread(s) of ${this.slotHeap.limitMb} MiB heap each.`);
+    this.log.info({ slots: n, slotHeapMb: this.slotHeap.limitMb }, `TaskExecutor ${this.opts.resourceId} has ${n} slot(s) of ${this.slotHeap.limitMb} MiB heap each; a slot's thread starts when the slot is first allocated.`);
     await this.registerAtResourceManager();
     this.heartbeats.registeredAtResourceManager();
   }
@@ -176,8 +176,14 @@ export class TaskExecutor implements TaskExecutorGateway {
     return [...this.attempts].filter(([, a]) => a.tdd.jobId === jobId).map(([id]) => id);
   }
 
-  private startSlot(index: number): TaskSlot {
+  /** The slot `index` (its thread starts on demand: see OnDemandSlot). */
+  private startSlot(index: number): OnDemandSlot {
+    return new OnDemandSlot(index, (wrapper) => this.startSlotThread(wrapper));
+  }
+
+  private startSlotThread(wrapper: OnDemandSlot) {
     const config = this.opts.configuration;
+    const index = wrapper.slotIndex;
     return (this.opts.slotFactory ?? slotThreadFactory)(
       index,
       {
@@ -188,8 +194,8 @@ export class TaskExecutor implements TaskExecutorGateway {
         logLevel: this.threadLogSink.level,
       },
       this.slotHeap,
-      (s, msg) => this.onSlotMessage(s, msg),
-      (s, code, error) => this.onSlotExit(s, code, error),
+      (_thread, msg) => this.onSlotMessage(wrapper, msg),
+      (_thread, code, error) => this.onSlotExit(wrapper, code, error),
     );
   }
 
@@ -208,6 +214,13 @@ export class TaskExecutor implements TaskExecutorGateway {
     Object.assign(state, { allocationId, jobId, jobMaster });
     this.heartbeats.jobAllocated(jobId);
     this.log.info({ jobId, allocationId, slotIndex }, `Allocated slot ${slotIndex} (${allocationId}) for job ${jobId}; offering it to ${jobMaster.address}.`);
+    try {
+      // The slot's thread starts with its first allocation, so what the JobMaster deploys finds it ready.
+      await this.slots[slotIndex].start();
+    } catch (e) {
+      await this.freeSlot(allocationId, `the slot's thread did not start: ${e instanceof Error ? e.message : String(e)}`);
+      throw e;
+    }
     const jm = this.jobMasterGateway(jobMaster);
     const dataAddress = this.partitions.dataAddress;
     let accepted: SlotOffer[];
@@ -311,7 +324,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   /** Network statistics of every slot (buffers queued/in flight per partition), for tests and metrics. */
   async slotStats(): Promise<SlotStats[]> {
     return Promise.all(
-      this.slots.filter((s) => s.alive).map(
+      this.slots.filter((s) => s.alive && s.started).map(
         (slot) =>
           new Promise<SlotStats>((resolve) => {
             const requestId = ++this.statsSeq;
@@ -342,7 +355,7 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   // ---- slot thread events ----
 
-  private onSlotMessage(slot: TaskSlot, msg: FromSlot): void {
+  private onSlotMessage(slot: OnDemandSlot, msg: FromSlot): void {
     switch (msg.type) {
       case 'task-state': {
         const a = this.attempts.get(msg.update.attemptId);
@@ -421,7 +434,7 @@ export class TaskExecutor implements TaskExecutorGateway {
    * A slot thread died (e.g. out of memory): its tasks fail with the reason, its partitions are gone,
    * and a fresh thread takes the slot over, so the TaskManager stays up and the slot usable.
    */
-  private onSlotExit(slot: TaskSlot, code: number, error: Error | undefined): void {
+  private onSlotExit(slot: OnDemandSlot, code: number, error: Error | undefined): void {
     if (this.closed) return;
     const reason = error ? `: ${error.message}` : '';
     const cause = new FlottError(
