@@ -1,11 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { infoCommand } from './commands/info';
-import { clusterStartCommand, clusterStopCommand } from './commands/cluster';
-import { jobManagerCommand } from './commands/jobmanager';
-import { taskManagerCommand } from './commands/taskmanager';
-import { cancelCommand, checkpointCommand, disposeSavepointCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs';
-import { runCommand } from './commands/run';
 
+// Each command's module loads when the command runs: a TaskManager process loads neither the REST
+// server nor the job bundler (esbuild), which is start-up time and memory of every process.
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function commonOptions(cmd: Command): Command {
@@ -60,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('-d, --detached', 'with a remote cluster: return once the job is submitted instead of waiting for its result')
       .option('--network-stats <file>', 'write peak network buffer usage per result partition to a JSON file'),
   ).action(async (job: string, jobArgs: string[], opts) => {
-    exitCode = await runCommand(job, jobArgs, opts);
+    exitCode = await (await import('./commands/run')).runCommand(job, jobArgs, opts);
   });
 
   commonOptions(
@@ -72,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .passThroughOptions()
       .option('--json', 'print the JobGraph as JSON'),
   ).action(async (job: string, jobArgs: string[], opts) => {
-    exitCode = await infoCommand(job, jobArgs, opts);
+    exitCode = await (await import('./commands/info')).infoCommand(job, jobArgs, opts);
   });
 
   clusterOptions(program.command('list').description("List a cluster's jobs: running and scheduled ones by default"))
@@ -80,57 +76,57 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-s, --scheduled', 'only scheduled jobs')
     .option('-a, --all', 'all jobs, terminated ones too')
     .action(async (opts) => {
-      exitCode = await listCommand(opts);
+      exitCode = await (await import('./commands/jobs')).listCommand(opts);
     });
 
   clusterOptions(program.command('cancel').description('Cancel a running job').argument('<jobId>')).action(async (jobId: string, opts) => {
-    exitCode = await cancelCommand(jobId, opts);
+    exitCode = await (await import('./commands/jobs')).cancelCommand(jobId, opts);
   });
 
   clusterOptions(program.command('stop').description('Stop a job with a savepoint (its sources stop, the job ends FINISHED)').argument('<jobId>'))
     .option('-p, --savepointPath <dir>', 'where the savepoint goes (default: execution.checkpointing.savepoint-dir)')
     .option('-d, --drain', 'end event time (MAX_WATERMARK) and flush every operator before the savepoint')
     .action(async (jobId: string, opts) => {
-      exitCode = await stopCommand(jobId, opts);
+      exitCode = await (await import('./commands/jobs')).stopCommand(jobId, opts);
     });
 
   clusterOptions(program.command('savepoint').description('Take a savepoint of a running job, or dispose of one (--dispose <path>)').argument('[jobId]').argument('[targetDirectory]'))
     .option('-d, --dispose <path>', 'delete the savepoint at this path (its directory or _metadata file)')
     .action(async (jobId: string | undefined, directory: string | undefined, opts) => {
-      if (opts.dispose !== undefined) exitCode = await disposeSavepointCommand(opts.dispose, opts);
+      if (opts.dispose !== undefined) exitCode = await (await import('./commands/jobs')).disposeSavepointCommand(opts.dispose, opts);
       else if (jobId === undefined) {
         process.stderr.write('Error: flott savepoint needs a job id (or --dispose <path>)\n');
         exitCode = 1;
-      } else exitCode = await savepointCommand(jobId, directory, opts);
+      } else exitCode = await (await import('./commands/jobs')).savepointCommand(jobId, directory, opts);
     });
 
   clusterOptions(program.command('checkpoint').description('Take a checkpoint of a running job now').argument('<jobId>'))
     .option('--full', 'a full checkpoint, not an incremental one')
     .action(async (jobId: string, opts) => {
-      exitCode = await checkpointCommand(jobId, opts);
+      exitCode = await (await import('./commands/jobs')).checkpointCommand(jobId, opts);
     });
 
   processOptions(program.command('jobmanager').description('Run a JobManager in the foreground: Dispatcher, ResourceManager and JobMasters behind RPC, the blob server and the REST API'))
     .option('--ready-file <file>', 'write the addresses as JSON to this file once the JobManager is ready')
     .action(async (opts) => {
-      exitCode = await jobManagerCommand(opts);
+      exitCode = await (await import('./commands/jobmanager')).jobManagerCommand(opts);
     });
 
   processOptions(program.command('taskmanager').description('Run a TaskManager in the foreground: its slots register with the JobManager at jobmanager.rpc.address:jobmanager.rpc.port'))
     .option('--ready-file <file>', 'write its addresses as JSON to this file once it registered')
     .action(async (opts) => {
-      exitCode = await taskManagerCommand(opts);
+      exitCode = await (await import('./commands/taskmanager')).taskManagerCommand(opts);
     });
 
   const cluster = program.command('cluster').description('A local session cluster: a JobManager and TaskManagers as background processes');
   processOptions(cluster.command('start').description('Start a JobManager and --taskmanagers TaskManagers in the background (pid and log files in env.pid.dir and env.log.dir)'))
     .option('-n, --taskmanagers <n>', 'TaskManagers to start (cluster.taskmanagers, default 1)')
     .action(async (opts) => {
-      exitCode = await clusterStartCommand(opts);
+      exitCode = await (await import('./commands/cluster')).clusterStartCommand(opts);
     });
   processOptions(cluster.command('stop').description('Stop the cluster started by flott cluster start: the JobManager (running jobs per jobmanager.shutdown.running-jobs), then the TaskManagers'))
     .action(async (opts) => {
-      exitCode = await clusterStopCommand(opts);
+      exitCode = await (await import('./commands/cluster')).clusterStopCommand(opts);
     });
 
   try {

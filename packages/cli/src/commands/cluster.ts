@@ -6,7 +6,7 @@ import type { Configuration } from '@flott/core';
 import { isProcessAlive, ClusterScriptOptions, JobManagerOptions } from '@flott/runtime';
 import { resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
-import { FLOTT_BIN } from './jobmanager';
+import { FLOTT_BIN } from './process-lifecycle';
 
 export interface ClusterCommandOptions extends CommonOptions {
   readonly taskmanagers?: string;

@@ -1,16 +1,14 @@
-import * as path from 'node:path';
 import { JobManagerOptions, JobManagerProcess } from '@flott/runtime';
 import { RestServerEndpoint, resourceManagerClusterInfo } from '@flott/rest';
 import { createDistributionContainer, pluginModulesFor, type CommonOptions } from '../distribution';
-import { runClusterProcess } from './process-lifecycle';
+import { FLOTT_BIN, runClusterProcess } from './process-lifecycle';
 
 export interface JobManagerCommandOptions extends CommonOptions {
   /** Where to write `{ pid, rpc, rpcPort, rest, blobServer }` as JSON once the JobManager is ready (flott cluster start waits for it). */
   readonly readyFile?: string;
 }
 
-/** This installation's `flott` binary, which `local-processes` starts TaskManagers with. */
-export const FLOTT_BIN = path.resolve(__dirname, '..', '..', 'bin', 'flott.js');
+export { FLOTT_BIN } from './process-lifecycle';
 
 /**
  * `flott jobmanager`: a JobManager process in the foreground (Flink's jobmanager.sh start-foreground):
