@@ -30,6 +30,13 @@ function processOptions(cmd: Command): Command {
     .addOption(new Option('--config <dir>', 'directory with config.yaml (or set FLOTT_CONF_DIR)'));
 }
 
+/** `flott jobmanager ... --application job.ts a b`: the command line up to the job file, and the job's arguments. */
+function splitApplicationArgs(argv: readonly string[]): { argv: readonly string[]; jobArgs: readonly string[] } {
+  const at = argv[0] === 'jobmanager' ? argv.indexOf('--application') : -1;
+  if (at < 0 || at + 2 > argv.length) return { argv, jobArgs: [] };
+  return { argv: argv.slice(0, at + 2), jobArgs: argv.slice(at + 2) };
+}
+
 /** The `flott` command line. Returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   // Stack traces of job code point at the user's source files (the bundle carries a source map).
@@ -110,10 +117,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await checkpointCommand(jobId, opts);
     });
 
+  // What follows `--application <job>` is the job's (as after the job file of flott run): split off here.
+  const applicationArgs = splitApplicationArgs(argv);
   processOptions(program.command('jobmanager').description('Run a JobManager in the foreground: Dispatcher, ResourceManager and JobMasters behind RPC, the blob server and the REST API'))
     .option('--ready-file <file>', 'write the addresses as JSON to this file once the JobManager is ready')
+    .option(
+      '--application <job>',
+      "application mode: run this job's main here; the cluster shuts down when its job ends (execution.shutdown-on-application-finish). " +
+        'Goes last: what follows it is passed to the job',
+    )
     .action(async (opts) => {
-      exitCode = await jobManagerCommand(opts);
+      exitCode = await jobManagerCommand({ ...opts, applicationArgs: applicationArgs.jobArgs });
     });
 
   processOptions(program.command('taskmanager').description('Run a TaskManager in the foreground: its slots register with the JobManager at jobmanager.rpc.address:jobmanager.rpc.port'))
@@ -134,7 +148,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...applicationArgs.argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     throw e;

@@ -9,7 +9,7 @@ export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';
 export { isProcessAlive } from './util/process-alive';
 export { JobManagerProcess } from './entrypoint/jobmanager-process';
-export type { JobManagerProcessOptions } from './entrypoint/jobmanager-process';
+export type { JobManagerCloseOptions, JobManagerProcessOptions } from './entrypoint/jobmanager-process';
 export { TaskManagerProcess, TaskManagerRegistrationTimeoutError } from './entrypoint/taskmanager-process';
 export type { TaskManagerProcessOptions } from './entrypoint/taskmanager-process';
 export { Dispatcher, DispatcherOptions, InvalidJobSubmissionError } from './dispatcher/dispatcher';

@@ -45,6 +45,8 @@ async function runOnCluster(
     configuration: config,
     cluster,
     detached: opts.detached === true,
+    // A remote result is polled over HTTP: a few queries a second, not a busy loop.
+    pollIntervalMs: 200,
     onJobSubmitted: (jobId) => {
       log(`Job has been submitted with JobID ${jobId}`);
       if (!opts.detached) interrupts.jobSubmitted(jobId);

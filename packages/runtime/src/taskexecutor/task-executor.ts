@@ -71,6 +71,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   private readonly log: Logger;
   private readonly threadLogSink: ThreadLogSink;
   private readonly heartbeats: TaskExecutorHeartbeats;
+  private readonly clusterShutdownListeners: Array<(reason: string) => void> = [];
 
   constructor(@inject(TaskExecutorOptions) private readonly opts: TaskExecutorOptions) {
     this.address = opts.rpc.register(`taskmanager-${opts.resourceId}`, this as TaskExecutorGateway);
@@ -292,6 +293,16 @@ export class TaskExecutor implements TaskExecutorGateway {
     await rm.disconnectTaskExecutor(this.opts.resourceId, reason).catch((err: unknown) => {
       this.log.warn({ err }, 'Could not tell the ResourceManager that this TaskManager leaves.');
     });
+  }
+
+  async notifyClusterShutdown(reason: string): Promise<void> {
+    this.log.info({ reason }, `The cluster shuts down: ${reason}.`);
+    for (const listener of this.clusterShutdownListeners) listener(reason);
+  }
+
+  /** Told when the JobManager shuts the cluster down (notifyClusterShutdown): the TaskManager process stops then. */
+  onClusterShutdown(listener: (reason: string) => void): void {
+    this.clusterShutdownListeners.push(listener);
   }
 
   async close(): Promise<void> {
