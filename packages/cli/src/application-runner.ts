@@ -8,6 +8,11 @@ import { runRemote } from './run-remote';
 export interface ApplicationEnd {
   readonly cause: string;
   readonly code: number;
+  /** Its job (none when main failed before it submitted one) and the job's final state. */
+  readonly jobId?: string;
+  readonly status?: string;
+  /** The error, as printed (main's, or the job's failure). */
+  readonly error?: string;
 }
 
 export interface ApplicationOptions {
@@ -44,12 +49,13 @@ export function runApplication(opts: ApplicationOptions): Promise<ApplicationEnd
     },
     onWarning: (message) => opts.sayError(`Warning: ${message}\n`),
   }).then(
-    (): ApplicationEnd => ({ cause: `Application finished: job ${jobId ?? '(none)'} FINISHED`, code: 0 }),
+    (): ApplicationEnd => ({ cause: `Application finished: job ${jobId ?? '(none)'} FINISHED`, code: 0, jobId, status: 'FINISHED' }),
     async (e: unknown): Promise<ApplicationEnd> => {
-      opts.sayError(`${formatError(e)}\n`);
-      if (jobId === undefined) return { cause: `Application failed: the main of ${job} failed before it submitted a job`, code: 1 };
+      const error = formatError(e);
+      opts.sayError(`${error}\n`);
+      if (jobId === undefined) return { cause: `Application failed: the main of ${job} failed before it submitted a job`, code: 1, error };
       const status = await opts.dispatcher.requestJobResult(jobId).then((r) => r.status, () => 'FAILED');
-      return { cause: `Application failed: job ${jobId} ${status}`, code: 1 };
+      return { cause: `Application failed: job ${jobId} ${status}`, code: 1, jobId, status, error };
     },
   );
   if (opts.configuration.get(DeploymentOptions.SHUTDOWN_ON_APPLICATION_FINISH)) return ended;

@@ -5,6 +5,7 @@ import { jobManagerCommand } from './commands/jobmanager';
 import { taskManagerCommand } from './commands/taskmanager';
 import { cancelCommand, checkpointCommand, disposeSavepointCommand, listCommand, savepointCommand, stopCommand } from './commands/jobs';
 import { runCommand } from './commands/run';
+import { APPLICATION_TARGETS, runApplicationCommand } from './commands/run-application';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -72,6 +73,25 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   commonOptions(
     program
+      .command('run-application')
+      .description(
+        'Deploy an application cluster for the job on this host (-t local-application): a JobManager process runs its main, ' +
+          'TaskManager processes are started for its slots, and all of them stop when the job ends. Options go before the job file.',
+      )
+      .argument('<job>', 'job file (.ts or .js) whose main builds a pipeline and calls env.execute()')
+      .argument('[jobArgs...]', 'arguments for the job')
+      .passThroughOptions()
+      .option('-t, --target <target>', `where the application cluster runs: ${APPLICATION_TARGETS.join(', ')} (the default)`)
+      .option('-d, --detached', 'return once the job is submitted (prints its id and the REST address) instead of waiting for its result')
+      .option('-q, --quiet', 'do not print status lines to stderr')
+      .option('-s, --fromSavepoint <path>', 'start from a savepoint or retained checkpoint (execution.state-recovery.path)')
+      .option('-n, --allowNonRestoredState', 'skip state of the savepoint that no operator of the job claims'),
+  ).action(async (job: string, jobArgs: string[], opts) => {
+    exitCode = await runApplicationCommand(job, jobArgs, opts);
+  });
+
+  commonOptions(
+    program
       .command('info')
       .description("Print a job's plan (the JobGraph: chained vertices, parallelism, edges) without running it")
       .argument('<job>', 'job file (.ts or .js)')
@@ -126,6 +146,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       "application mode: run this job's main here; the cluster shuts down when its job ends (execution.shutdown-on-application-finish). " +
         'Goes last: what follows it is passed to the job',
     )
+    .option('--result-file <file>', "application mode: write how the application ended (job id, final state, error) as JSON to this file before the cluster shuts down")
     .action(async (opts) => {
       exitCode = await jobManagerCommand({ ...opts, applicationArgs: applicationArgs.jobArgs });
     });

@@ -3,7 +3,7 @@ import { JobManagerOptions, JobManagerProcess } from '@flott/runtime';
 import { RestServerEndpoint, resourceManagerClusterInfo } from '@flott/rest';
 import { createDistributionContainer, pluginModulesFor, type CommonOptions } from '../distribution';
 import { runApplication } from '../application-runner';
-import { runClusterProcess } from './process-lifecycle';
+import { runClusterProcess, writeFileAtomically } from './process-lifecycle';
 
 export interface JobManagerCommandOptions extends CommonOptions {
   /** Where to write `{ pid, rpc, rpcPort, rest, blobServer }` as JSON once the JobManager is ready (flott cluster start waits for it). */
@@ -12,6 +12,8 @@ export interface JobManagerCommandOptions extends CommonOptions {
   readonly application?: string;
   /** Arguments for the application's main. */
   readonly applicationArgs?: readonly string[];
+  /** Application mode: where to write the application's end (`ApplicationEnd` as JSON) before the cluster shuts down (flott run-application reads it). */
+  readonly resultFile?: string;
 }
 
 /** This installation's `flott` binary, which `local-processes` starts TaskManagers with. */
@@ -50,6 +52,9 @@ export function jobManagerCommand(opts: JobManagerCommandOptions): Promise<numbe
       dispatcher: jobManager.dispatcher,
       say: (line) => process.stdout.write(`${line}\n`),
       sayError: (text) => process.stderr.write(text),
+    }).then((end) => {
+      if (opts.resultFile) writeFileAtomically(opts.resultFile, JSON.stringify(end));
+      return end;
     });
     return {
       upLine: `JobManager is up: RPC ${jobManager.rpcAddress}, REST ${rest.url}, blob server ${blobServer} (pid ${process.pid})`,
