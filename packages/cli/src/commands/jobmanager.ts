@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { JobManagerOptions, JobManagerProcess } from '@flott/runtime';
+import { JobManagerOptions, JobManagerProcess, TaskManagerOptions } from '@flott/runtime';
 import { RestServerEndpoint, resourceManagerClusterInfo } from '@flott/rest';
 import { createDistributionContainer, pluginModulesFor, type CommonOptions } from '../distribution';
 import { runApplication } from '../application-runner';
@@ -28,6 +28,10 @@ export const FLOTT_BIN = path.resolve(__dirname, '..', '..', 'bin', 'flott.js');
  */
 export function jobManagerCommand(opts: JobManagerCommandOptions): Promise<number> {
   return runClusterProcess(opts, 'jobmanager', async (config, logging) => {
+    // As Flink's standalone application cluster: its job waits for TaskManagers started beside it to register.
+    if (opts.application !== undefined && !config.contains(JobManagerOptions.STANDALONE_STARTUP_TIME)) {
+      config.set(JobManagerOptions.STANDALONE_STARTUP_TIME, config.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT));
+    }
     if (!config.contains(JobManagerOptions.LOCAL_PROCESSES_COMMAND)) {
       config.set(JobManagerOptions.LOCAL_PROCESSES_COMMAND, [process.execPath, FLOTT_BIN, 'taskmanager']);
     }
