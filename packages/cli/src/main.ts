@@ -66,6 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('-m, --jobmanager <host:port>', "submit to the running cluster with this REST endpoint (execution.target: remote)")
       .option('-t, --target <target>', 'local (embedded MiniCluster, the default) or remote (rest.address:rest.port); execution.target')
       .option('-d, --detached', 'with a remote cluster: return once the job is submitted instead of waiting for its result')
+      .option('--detach-on-interrupt', 'with a remote cluster: Ctrl-C leaves the job running (and exits 0) instead of cancelling it')
       .option('--network-stats <file>', 'write peak network buffer usage per result partition to a JSON file'),
   ).action(async (job: string, jobArgs: string[], opts) => {
     exitCode = await runCommand(job, jobArgs, opts);

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { Configuration } from '@flott/core';
+import { ConfigurationError, type Configuration } from '@flott/core';
 import { CoreOptions, createProcessLogging, LogOptions, TaskManagerOptions, type MiniCluster, type ProcessLogging } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor, resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
@@ -31,12 +31,13 @@ function sampleNetworkStats(cluster: MiniCluster, file: string): { stop(): Promi
 async function runOnCluster(
   job: string,
   jobArgs: string[],
-  opts: RemoteOptions & { detached?: boolean },
+  opts: RemoteOptions & { detached?: boolean; detachOnInterrupt?: boolean },
   config: Configuration,
   interrupts: JobInterrupts,
   log: (line: string) => void,
 ): Promise<number> {
   const cluster = remoteCluster(opts, config);
+  if (opts.detachOnInterrupt) interrupts.detachOnInterrupt((jobId) => `flott cancel -m ${new URL(cluster.url).host} ${jobId}`);
   const watcher = opts.detached ? undefined : interrupts.watch({ dispatcher: cluster });
   const started = performance.now();
   const failed = await runRemote({
@@ -68,7 +69,7 @@ async function runOnCluster(
  * `flott run`: bundles the job, starts the embedded MiniCluster, runs main in client mode. Ctrl-C or
  * SIGTERM cancels the job (JobInterrupts) and exits 130 / 143.
  */
-export async function runCommand(job: string, jobArgs: string[], opts: CommonOptions & RemoteOptions & { quiet?: boolean; networkStats?: string; detached?: boolean }): Promise<number> {
+export async function runCommand(job: string, jobArgs: string[], opts: CommonOptions & RemoteOptions & { quiet?: boolean; networkStats?: string; detached?: boolean; detachOnInterrupt?: boolean }): Promise<number> {
   const log = (line: string) => {
     if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
@@ -77,6 +78,9 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
   try {
     const config = resolveConfiguration(opts);
     if (runsRemotely(opts, config)) return await runOnCluster(job, jobArgs, opts, config, interrupts, log);
+    if (opts.detachOnInterrupt) {
+      throw new ConfigurationError('--detach-on-interrupt needs a running cluster (-m host:port or -t remote): the embedded local cluster ends with this process, so its job cannot keep running');
+    }
     // As Flink's local environment sizes its MiniCluster to the job: unless configured, the embedded
     // cluster has as many slots as the default parallelism (`-p 4` runs without `-D ...numberOfTaskSlots=4`).
     if (!config.contains(TaskManagerOptions.NUM_TASK_SLOTS)) {
