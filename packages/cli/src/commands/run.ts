@@ -7,6 +7,7 @@ import { JobInterrupts } from '../job-interrupts';
 import { runJob } from '../run-job';
 import { remoteCluster, runsRemotely, type RemoteOptions } from '../remote-cluster';
 import { runRemote } from '../run-remote';
+import { LiveStatus } from '../status-line';
 
 /**
  * Samples the network statistics of every result partition, on every TaskManager, while the job runs (peaks are kept by
@@ -35,8 +36,10 @@ async function runOnCluster(
   config: Configuration,
   interrupts: JobInterrupts,
   log: (line: string) => void,
+  status: LiveStatus | undefined,
 ): Promise<number> {
   const cluster = remoteCluster(opts, config);
+  if (!opts.detached) status?.attach(cluster);
   if (opts.detachOnInterrupt) interrupts.detachOnInterrupt((jobId) => `flott cancel -m ${new URL(cluster.url).host} ${jobId}`);
   const watcher = opts.detached ? undefined : interrupts.watch({ dispatcher: cluster });
   const started = performance.now();
@@ -51,12 +54,14 @@ async function runOnCluster(
     onJobSubmitted: (jobId) => {
       log(`Job has been submitted with JobID ${jobId}`);
       if (!opts.detached) interrupts.jobSubmitted(jobId);
+      if (!opts.detached) status?.jobSubmitted(jobId);
     },
     onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
   }).then(
     () => undefined,
     (error: unknown) => ({ error }),
   );
+  await status?.stop();
   await watcher?.stop();
   const interrupted = interrupts.finish();
   if (interrupted !== undefined) return interrupted;
@@ -70,14 +75,17 @@ async function runOnCluster(
  * SIGTERM cancels the job (JobInterrupts) and exits 130 / 143.
  */
 export async function runCommand(job: string, jobArgs: string[], opts: CommonOptions & RemoteOptions & { quiet?: boolean; networkStats?: string; detached?: boolean; detachOnInterrupt?: boolean }): Promise<number> {
+  // On a terminal an attached run shows a live status line (not with -q); messages go above it.
+  const status = opts.quiet ? undefined : new LiveStatus({ stream: process.stderr });
+  const println = (line: string) => (status ? status.println(line) : process.stderr.write(`${line}\n`));
   const log = (line: string) => {
-    if (!opts.quiet) process.stderr.write(`${line}\n`);
+    if (!opts.quiet) println(line);
   };
-  const interrupts = new JobInterrupts((line) => process.stderr.write(`${line}\n`)).install();
+  const interrupts = new JobInterrupts(println).install();
   let logging: ProcessLogging | undefined;
   try {
     const config = resolveConfiguration(opts);
-    if (runsRemotely(opts, config)) return await runOnCluster(job, jobArgs, opts, config, interrupts, log);
+    if (runsRemotely(opts, config)) return await runOnCluster(job, jobArgs, opts, config, interrupts, log, status);
     if (opts.detachOnInterrupt) {
       throw new ConfigurationError('--detach-on-interrupt needs a running cluster (-m host:port or -t remote): the embedded local cluster ends with this process, so its job cannot keep running');
     }
@@ -103,10 +111,16 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
       onJobSubmitted: (jobId) => {
         log(`Job has been submitted with JobID ${jobId}`);
         interrupts.jobSubmitted(jobId);
+        status?.jobSubmitted(jobId);
       },
       onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
       whileRunning: (cluster) => {
-        const watchers = [interrupts.watch(cluster), ...(opts.networkStats ? [sampleNetworkStats(cluster, opts.networkStats)] : [])];
+        status?.attach(cluster.dispatcher);
+        const watchers = [
+          { stop: () => status?.stop() ?? Promise.resolve() },
+          interrupts.watch(cluster),
+          ...(opts.networkStats ? [sampleNetworkStats(cluster, opts.networkStats)] : []),
+        ];
         return { stop: async () => void (await Promise.all(watchers.map((w) => w.stop()))) };
       },
     }).then(
@@ -122,6 +136,7 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
     process.stderr.write(`${formatError(e)}\n`);
     return 1;
   } finally {
+    await status?.stop();
     interrupts.dispose();
     await logging?.close();
   }
