@@ -104,6 +104,28 @@ describe('LiveStatus', () => {
     expect(asked).toBe(asksAtStop);
   });
 
+  it('shows record rates from the records the cluster reports, between two looks; none in the final line', async () => {
+    const tty = new FakeTty();
+    let records = { in: 1_000, out: 2_000 };
+    const status = new LiveStatus({ stream: tty, clock, scheduler: clock, records: async (jobId) => (jobId === JOB ? records : undefined) });
+    status.attach(dispatcher);
+    status.jobSubmitted(JOB);
+    await settle();
+    expect(tty.shown).toBe(`Job ${JOB} RUNNING | 1/3 tasks running | no checkpoint yet`);
+    records = { in: 3_500, out: 6_000 };
+    clock.advance(1_000);
+    await settle();
+    expect(tty.shown).toBe(`Job ${JOB} RUNNING | 1/3 tasks running | in 2,500 rec/s | out 4,000 rec/s | no checkpoint yet`);
+    // A task that restarted starts counting again: no negative rate.
+    records = { in: 100, out: 6_500 };
+    clock.advance(1_000);
+    await settle();
+    expect(tty.shown).toBe(`Job ${JOB} RUNNING | 1/3 tasks running | in 0 rec/s | out 500 rec/s | no checkpoint yet`);
+    current = details('FINISHED', 0);
+    await status.stop();
+    expect(tty.shown).toBe(`Job ${JOB} FINISHED | 0/3 tasks running | no checkpoint yet\n`);
+  });
+
   it('cuts a line longer than the terminal is wide, so that it does not wrap', async () => {
     const tty = new FakeTty();
     tty.columns = 40;

@@ -1,5 +1,5 @@
 import type { Clock } from '@flott/core';
-import { SystemClock, SystemScheduler, type DispatcherGateway, type JobDetailsInfo, type Scheduler } from '@flott/runtime';
+import { SystemClock, SystemScheduler, type DispatcherGateway, type JobDetailsInfo, type Scheduler, type TaskRecordCounts } from '@flott/runtime';
 
 /** Where the line goes: a terminal (isTTY) is rewritten in place; `columns` bounds the line's length. */
 export interface StatusStream {
@@ -40,7 +40,8 @@ export function renderStatus(progress: JobProgress, now: number, previous?: { re
   const rate = (field: 'recordsIn' | 'recordsOut'): string | undefined => {
     const [a, b] = [previous?.progress[field], progress[field]];
     if (a === undefined || b === undefined || !previous || previous.elapsedMs <= 0) return undefined;
-    return `${count(((b - a) * 1000) / previous.elapsedMs)} rec/s`;
+    // A task that ended or restarted takes its counts with it: never a negative rate.
+    return `${count(Math.max(0, ((b - a) * 1000) / previous.elapsedMs))} rec/s`;
   };
   const inRate = rate('recordsIn');
   const outRate = rate('recordsOut');
@@ -75,6 +76,11 @@ export interface LiveStatusOptions {
   readonly intervalMs?: number;
   readonly clock?: Clock;
   readonly scheduler?: Scheduler;
+  /**
+   * The records the job's running tasks read and wrote so far, where the cluster tells (the embedded
+   * one, from its TaskExecutors); without it the line shows no record rates.
+   */
+  readonly records?: (jobId: string) => Promise<TaskRecordCounts | undefined>;
 }
 
 /**
@@ -158,7 +164,9 @@ export class LiveStatus {
   private async poll(): Promise<void> {
     const details = await this.dispatcher!.requestJobDetails(this.jobId!).catch(() => undefined);
     if (!details || this.stopped) return;
-    const progress = progressOf(details);
+    const records = this.opts.records && details.status === 'RUNNING' ? await this.opts.records(this.jobId!).catch(() => undefined) : undefined;
+    if (this.stopped) return;
+    const progress = { ...progressOf(details), recordsIn: records?.in, recordsOut: records?.out };
     this.draw(this.line(progress));
     this.last = { progress, at: this.clock.currentTimeMillis() };
   }

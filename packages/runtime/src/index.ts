@@ -41,7 +41,7 @@ export type { JobContainerParameters, JobManagerServices } from './jobmaster/job
 export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateDataSetDescriptor, ChainedOperatorDescriptor,
   DistributionPattern, ResultPartitionType, PartitionerKind } from './deployment/job-graph';
 export type { TaskDeploymentDescriptor } from './deployment/task-deployment-descriptor';
-export type { SlotStats } from './taskexecutor/slot-protocol';
+export type { SlotStats, TaskRecordCounts } from './taskexecutor/slot-protocol';
 export type { TaskTimeSample } from './taskexecutor/task-time-metrics';
 export type { ExecutionSnapshot, SlotAssignment } from './executiongraph/execution';
 export { ExecutionState, JobStatus, isTerminalExecutionState, isGloballyTerminal } from './execution/execution-state';

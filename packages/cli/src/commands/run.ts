@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { ConfigurationError, type Configuration } from '@flott/core';
-import { CoreOptions, createProcessLogging, LogOptions, TaskManagerOptions, type MiniCluster, type ProcessLogging } from '@flott/runtime';
+import { CoreOptions, createProcessLogging, LogOptions, TaskManagerOptions, type MiniCluster, type ProcessLogging, type TaskRecordCounts } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor, resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
 import { JobInterrupts } from '../job-interrupts';
@@ -25,6 +25,23 @@ function sampleNetworkStats(cluster: MiniCluster, file: string): { stop(): Promi
       await sample();
       fs.writeFileSync(file, JSON.stringify(latest, null, 2));
     },
+  };
+}
+
+/** The records the job's running tasks read and wrote so far, summed over the embedded cluster's TaskExecutors (attempt ids start with the job id). */
+function jobRecords(cluster: MiniCluster): (jobId: string) => Promise<TaskRecordCounts> {
+  return async (jobId) => {
+    const total = { in: 0, out: 0 };
+    for (const te of cluster.taskExecutors) {
+      for (const slot of await te.slotStats()) {
+        for (const [attemptId, records] of Object.entries(slot.taskRecords ?? {})) {
+          if (!attemptId.startsWith(`${jobId}_`)) continue;
+          total.in += records.in;
+          total.out += records.out;
+        }
+      }
+    }
+    return total;
   };
 }
 
@@ -76,7 +93,8 @@ async function runOnCluster(
  */
 export async function runCommand(job: string, jobArgs: string[], opts: CommonOptions & RemoteOptions & { quiet?: boolean; networkStats?: string; detached?: boolean; detachOnInterrupt?: boolean }): Promise<number> {
   // On a terminal an attached run shows a live status line (not with -q); messages go above it.
-  const status = opts.quiet ? undefined : new LiveStatus({ stream: process.stderr });
+  let embedded: MiniCluster | undefined;
+  const status = opts.quiet ? undefined : new LiveStatus({ stream: process.stderr, records: (jobId) => (embedded ? jobRecords(embedded)(jobId) : Promise.resolve(undefined)) });
   const println = (line: string) => (status ? status.println(line) : process.stderr.write(`${line}\n`));
   const log = (line: string) => {
     if (!opts.quiet) println(line);
@@ -115,6 +133,7 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
       },
       onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
       whileRunning: (cluster) => {
+        embedded = cluster;
         status?.attach(cluster.dispatcher);
         const watchers = [
           { stop: () => status?.stop() ?? Promise.resolve() },
