@@ -120,6 +120,27 @@ describe('application mode', () => {
     expect(processesMentioning(dir)).toEqual([]);
   }, 180_000);
 
+  it('Ctrl-C on an attached run-application cancels the job; the cluster shuts down and the CLI exits 130', async () => {
+    const workers = path.join(dir, 'workers');
+    const run = startFlott(
+      [
+        'run-application', '-p', '2', '-D', `env.pid.dir=${dir}`, '-D', 'jobmanager.rpc.port=0', '-D', 'rest.port=0', '-D', 'rest.bind-address=127.0.0.1',
+        '-D', 'taskmanager.numberOfTaskSlots=1', '-D', `resourcemanager.local-processes.working-dir=${workers}`,
+        CHECKPOINT_JOB, '--n', '1000000', '--rate', '1000', '--out', path.join(dir, 'out'),
+      ],
+      180_000,
+    );
+    started.push(run.child.pid as number);
+    await waitFor(() => workerPids(workers).length === 2 && run.output().stderr.includes('Job has been submitted'), 'the job to be submitted and its TaskManagers started', 60_000);
+    const taskManagers = workerPids(workers);
+    run.child.kill('SIGINT');
+    const r = await run.result;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/Received SIGINT: cancelling job ([0-9a-f]{32}); the application cluster shuts down after it[\s\S]*Job \1 has CANCELED\./);
+    for (const pid of taskManagers) expect(isProcessAlive(pid)).toBe(false);
+    expect(processesMentioning(dir)).toEqual([]);
+  }, 240_000);
+
   it('-d returns once the job is submitted; with shutdown-on-application-finish false the cluster stays up, its REST API answering, until stopped', async () => {
     const out = path.join(dir, 'out');
     const { r } = await runApplication(['-d', '-D', 'execution.shutdown-on-application-finish=false'], ['--n', String(N), '--rate', '8000', '--out', out]);
