@@ -70,15 +70,18 @@ export async function runClusterProcess(
     const config = resolveConfiguration(opts);
     logging = createProcessLogging(config, { processName });
     const started = await start(config, logging);
+    // One stop, whichever comes first (a signal, or the process ending by itself) and however many come.
+    let stopping: Promise<void> | undefined;
+    const stop = (cause: string) => (stopping ??= started.stop(cause));
     say(started.upLine);
     if (opts.readyFile) writeFileAtomically(opts.readyFile, JSON.stringify({ pid: process.pid, ...started.ready }));
     const stopped = runUntilSignalled(async (signal) => {
-      await started.stop(signal);
+      await stop(signal);
       say(started.stoppedLine);
     }, (line) => process.stderr.write(`${line}\n`));
     const ended = started.ended?.then(async ({ cause, code: endCode }) => {
       say(`${cause}; shutting down.`);
-      await started.stop(cause);
+      await stop(cause);
       say(started.stoppedLine);
       return endCode;
     }).catch((e: unknown) => {

@@ -121,6 +121,10 @@ export async function runApplicationCommand(job: string, jobArgs: string[], opts
     const end = readEnd(resultFile);
     fs.rmSync(resultFile, { force: true });
     fs.rmSync(jm.readyFile, { force: true });
+    if (!end && received) {
+      log(`The application cluster (pid ${jm.pid}) stopped before its job was submitted.`);
+      return EXIT_CODES[received];
+    }
     if (!end) throw new Error(`The application JobManager (pid ${jm.pid}) exited with code ${code} and no result. Its output (${jm.outFile}):\n${tail(jm.outFile)}`);
     if (end.error) process.stderr.write(`${end.error}\n`);
     log(end.jobId ? `Job ${end.jobId} has ${end.status}.` : end.cause);
