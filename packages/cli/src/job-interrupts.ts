@@ -10,6 +10,8 @@ const EXIT_CODES: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130
  * submitted there is nothing to cancel, so the first signal exits at once too.
  */
 export class JobInterrupts {
+  /** Set by detachOnInterrupt: how the user cancels a job later (e.g. `flott cancel -m host:port <id>`). */
+  private cancelCommand?: (jobId: string) => string;
   private jobId?: string;
   private cluster?: { readonly dispatcher: DispatcherGateway };
   private received?: 'SIGINT' | 'SIGTERM';
@@ -30,6 +32,16 @@ export class JobInterrupts {
   dispose(): void {
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
+  }
+
+  /**
+   * `flott run --detach-on-interrupt` on a remote cluster: Ctrl-C (SIGINT) after the job was submitted
+   * leaves it running and exits 0 (the job is as a detached one's), saying how to cancel it; SIGTERM
+   * still cancels it.
+   */
+  detachOnInterrupt(cancelCommand: (jobId: string) => string): this {
+    this.cancelCommand = cancelCommand;
+    return this;
   }
 
   jobSubmitted(jobId: string): void {
@@ -58,6 +70,10 @@ export class JobInterrupts {
     if (this.received) {
       this.write(`Received ${signal} again: exiting without waiting for the job to be cancelled.`);
       this.exit(EXIT_CODES[signal]);
+    }
+    if (signal === 'SIGINT' && this.cancelCommand && this.jobId) {
+      this.write(`Received SIGINT: detached from job ${this.jobId}, which keeps running on the cluster. Cancel it with: ${this.cancelCommand(this.jobId)}`);
+      this.exit(0);
     }
     this.received = signal;
     if (!this.jobId) {

@@ -26,6 +26,13 @@ function processOptions(cmd: Command): Command {
     .addOption(new Option('--config <dir>', 'directory with config.yaml (or set FLOTT_CONF_DIR)'));
 }
 
+/** `flott jobmanager ... --application job.ts a b`: the command line up to the job file, and the job's arguments. */
+function splitApplicationArgs(argv: readonly string[]): { argv: readonly string[]; jobArgs: readonly string[] } {
+  const at = argv[0] === 'jobmanager' ? argv.indexOf('--application') : -1;
+  if (at < 0 || at + 2 > argv.length) return { argv, jobArgs: [] };
+  return { argv: argv.slice(0, at + 2), jobArgs: argv.slice(at + 2) };
+}
+
 /** The `flott` command line. Returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   // Stack traces of job code point at the user's source files (the bundle carries a source map).
@@ -54,9 +61,29 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('-m, --jobmanager <host:port>', "submit to the running cluster with this REST endpoint (execution.target: remote)")
       .option('-t, --target <target>', 'local (embedded MiniCluster, the default) or remote (rest.address:rest.port); execution.target')
       .option('-d, --detached', 'with a remote cluster: return once the job is submitted instead of waiting for its result')
+      .option('--detach-on-interrupt', 'with a remote cluster: Ctrl-C leaves the job running (and exits 0) instead of cancelling it')
       .option('--network-stats <file>', 'write peak network buffer usage per result partition to a JSON file'),
   ).action(async (job: string, jobArgs: string[], opts) => {
     exitCode = await (await import('./commands/run')).runCommand(job, jobArgs, opts);
+  });
+
+  commonOptions(
+    program
+      .command('run-application')
+      .description(
+        'Deploy an application cluster for the job on this host (-t local-application): a JobManager process runs its main, ' +
+          'TaskManager processes are started for its slots, and all of them stop when the job ends. Options go before the job file.',
+      )
+      .argument('<job>', 'job file (.ts or .js) whose main builds a pipeline and calls env.execute()')
+      .argument('[jobArgs...]', 'arguments for the job')
+      .passThroughOptions()
+      .option('-t, --target <target>', 'where the application cluster runs: local-application (the default)')
+      .option('-d, --detached', 'return once the job is submitted (prints its id and the REST address) instead of waiting for its result')
+      .option('-q, --quiet', 'do not print status lines to stderr')
+      .option('-s, --fromSavepoint <path>', 'start from a savepoint or retained checkpoint (execution.state-recovery.path)')
+      .option('-n, --allowNonRestoredState', 'skip state of the savepoint that no operator of the job claims'),
+  ).action(async (job: string, jobArgs: string[], opts) => {
+    exitCode = await (await import('./commands/run-application')).runApplicationCommand(job, jobArgs, opts);
   });
 
   commonOptions(
@@ -106,10 +133,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await (await import('./commands/jobs')).checkpointCommand(jobId, opts);
     });
 
+  // What follows `--application <job>` is the job's (as after the job file of flott run): split off here.
+  const applicationArgs = splitApplicationArgs(argv);
   processOptions(program.command('jobmanager').description('Run a JobManager in the foreground: Dispatcher, ResourceManager and JobMasters behind RPC, the blob server and the REST API'))
     .option('--ready-file <file>', 'write the addresses as JSON to this file once the JobManager is ready')
+    .option(
+      '--application <job>',
+      "application mode: run this job's main here; the cluster shuts down when its job ends (execution.shutdown-on-application-finish). " +
+        'Goes last: what follows it is passed to the job',
+    )
+    .option('--result-file <file>', "application mode: write how the application ended (job id, final state, error) as JSON to this file before the cluster shuts down")
     .action(async (opts) => {
-      exitCode = await (await import('./commands/jobmanager')).jobManagerCommand(opts);
+      exitCode = await (await import('./commands/jobmanager')).jobManagerCommand({ ...opts, applicationArgs: applicationArgs.jobArgs });
     });
 
   processOptions(program.command('taskmanager').description('Run a TaskManager in the foreground: its slots register with the JobManager at jobmanager.rpc.address:jobmanager.rpc.port'))
@@ -130,7 +165,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...applicationArgs.argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     throw e;

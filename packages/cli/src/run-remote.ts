@@ -1,22 +1,26 @@
 import type { Configuration } from '@flott/core';
-import { bundleJob, createClientExecutionContext, type RestClusterClient } from '@flott/client';
-import { ArtifactCache, BlobOptions, defaultBlobStorageDirectory, runJobMain, SystemScheduler } from '@flott/runtime';
+import { bundleJob, createClientExecutionContext } from '@flott/client';
+import { ArtifactCache, BlobOptions, defaultBlobStorageDirectory, runJobMain, SystemScheduler, type DispatcherGateway } from '@flott/runtime';
 import { isClientOnlyKey } from './remote-cluster';
 
 export interface RunRemoteOptions {
   readonly job: string;
   readonly args: readonly string[];
   readonly configuration: Configuration;
-  readonly cluster: RestClusterClient;
+  /** The cluster's Dispatcher: its REST client (`flott run -m`), or the JobManager's own (application mode). */
+  readonly cluster: DispatcherGateway;
   readonly detached: boolean;
+  /** How often an attached run asks for the job's result (default: the client's). */
+  readonly pollIntervalMs?: number;
   readonly onJobSubmitted?: (jobId: string) => void;
   readonly onWarning?: (message: string) => void;
 }
 
 /**
- * Runs a job's main in client mode against a running cluster's REST API (`flott run -m host:port`):
- * the bundle and the job graph go up in one submission; attached, main's execute() waits for the
- * job's result, detached (-d) it returns once the job is submitted.
+ * Runs a job's main in client mode against a running cluster's Dispatcher (`flott run -m host:port`,
+ * over its REST API; or `flott jobmanager --application`, in the JobManager's process as Flink's
+ * ApplicationDispatcherBootstrap): the bundle and the job graph go up in one submission; attached,
+ * main's execute() waits for the job's result, detached (-d) it returns once the job is submitted.
  */
 export async function runRemote(opts: RunRemoteOptions): Promise<void> {
   const { configuration: config } = opts;
@@ -32,8 +36,7 @@ export async function runRemote(opts: RunRemoteOptions): Promise<void> {
     scheduler: new SystemScheduler(),
     onJobSubmitted: opts.onJobSubmitted,
     onWarning: opts.onWarning,
-    // A remote result is polled over HTTP: a few queries a second, not a busy loop.
-    pollIntervalMs: 200,
+    pollIntervalMs: opts.pollIntervalMs,
     detached: opts.detached,
   });
   await runJobMain(file, ctx);

@@ -9,7 +9,7 @@ export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';
 export { isProcessAlive } from './util/process-alive';
 export { JobManagerProcess } from './entrypoint/jobmanager-process';
-export type { JobManagerProcessOptions } from './entrypoint/jobmanager-process';
+export type { JobManagerCloseOptions, JobManagerProcessOptions } from './entrypoint/jobmanager-process';
 export { TaskManagerProcess, TaskManagerRegistrationTimeoutError } from './entrypoint/taskmanager-process';
 export type { TaskManagerProcessOptions } from './entrypoint/taskmanager-process';
 export { Dispatcher, DispatcherOptions, InvalidJobSubmissionError } from './dispatcher/dispatcher';
@@ -43,7 +43,7 @@ export type { JobContainerParameters, JobManagerServices } from './jobmaster/job
 export type { JobGraph, JobVertexDescriptor, JobEdgeDescriptor, IntermediateDataSetDescriptor, ChainedOperatorDescriptor,
   DistributionPattern, ResultPartitionType, PartitionerKind } from './deployment/job-graph';
 export type { TaskDeploymentDescriptor } from './deployment/task-deployment-descriptor';
-export type { SlotStats } from './taskexecutor/slot-protocol';
+export type { SlotStats, TaskRecordCounts } from './taskexecutor/slot-protocol';
 export type { TaskTimeSample } from './taskexecutor/task-time-metrics';
 export type { ExecutionSnapshot, SlotAssignment } from './executiongraph/execution';
 export { ExecutionState, JobStatus, isTerminalExecutionState, isGloballyTerminal } from './execution/execution-state';

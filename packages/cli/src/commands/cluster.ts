@@ -12,7 +12,7 @@ export interface ClusterCommandOptions extends CommonOptions {
   readonly taskmanagers?: string;
 }
 
-interface ClusterFiles {
+export interface ClusterFiles {
   readonly pidDir: string;
   readonly logDir: string;
   /** One pid per line: the JobManager's first, then the TaskManagers'. */
@@ -20,7 +20,7 @@ interface ClusterFiles {
   readonly prefix: string;
 }
 
-interface Ready {
+export interface Ready {
   readonly pid: number;
   readonly rpc?: string;
   readonly rpcPort?: number;
@@ -33,7 +33,7 @@ const POLL_MS = 50;
 /** After SIGTERM, how long TaskManagers get to deregister before SIGKILL. */
 const TASK_MANAGER_STOP_TIMEOUT_MS = 10_000;
 
-function filesOf(config: Configuration): ClusterFiles {
+export function filesOf(config: Configuration): ClusterFiles {
   const user = os.userInfo().username;
   const pidDir = config.get(ClusterScriptOptions.PID_DIR) ?? os.tmpdir();
   const logDir = config.get(ClusterScriptOptions.LOG_DIR) ?? path.join(pidDir, `flott-${user}-log`);
@@ -49,27 +49,45 @@ function livePids(files: ClusterFiles): number[] {
   return fs.readFileSync(files.pidFile, 'utf8').split('\n').map(Number).filter((pid) => Number.isInteger(pid) && pid > 0 && isProcessAlive(pid, files.pidDir));
 }
 
-/** Starts `flott <role> ...` detached, its output appended to `<name>.out`; it writes its addresses to `<name>.ready` once up. */
-function startProcess(files: ClusterFiles, name: string, args: readonly string[]): { pid: number; readyFile: string; outFile: string } {
+/** A cluster process started in the background. */
+export interface StartedClusterProcess {
+  readonly pid: number;
+  readonly readyFile: string;
+  readonly outFile: string;
+  /** Its exit code (null: killed by a signal); this process does not end before it while this is awaited. */
+  waitForExit(): Promise<number | null>;
+}
+
+/**
+ * Starts `flott <role> ...` detached, its output appended to `<name>.out`; it writes its addresses to
+ * `<name>.ready` once up. `tail` goes after the options this adds (a job file and its arguments).
+ */
+export function startProcess(files: ClusterFiles, name: string, args: readonly string[], tail: readonly string[] = []): StartedClusterProcess {
   const readyFile = path.join(files.pidDir, `${files.prefix}-${name}.ready`);
   const outFile = path.join(files.logDir, `${files.prefix}-${name}.out`);
   fs.rmSync(readyFile, { force: true });
   const out = fs.openSync(outFile, 'a');
   try {
     const logFile = path.join(files.logDir, `${files.prefix}-${name}.log`);
-    const child = spawn(process.execPath, [FLOTT_BIN, ...args, '--ready-file', readyFile, '-D', `log.file=${logFile}`], {
+    const child = spawn(process.execPath, [FLOTT_BIN, ...args, '--ready-file', readyFile, '-D', `log.file=${logFile}`, ...tail], {
       stdio: ['ignore', out, out],
       detached: true,
     });
     child.unref();
-    return { pid: child.pid as number, readyFile, outFile };
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const waitForExit = () => {
+      // Unreferenced, the child would not keep this process's event loop alive while it is waited for.
+      child.ref();
+      return exited;
+    };
+    return { pid: child.pid as number, readyFile, outFile, waitForExit };
   } finally {
     fs.closeSync(out);
   }
 }
 
 /** Resolves with the process's ready file, or fails when it exits first or the timeout passes (its output's end in the error). */
-async function waitReady(name: string, started: { pid: number; readyFile: string; outFile: string }, timeoutMs: number): Promise<Ready> {
+export async function waitReady(name: string, started: { pid: number; readyFile: string; outFile: string }, timeoutMs: number): Promise<Ready> {
   const deadline = Date.now() + timeoutMs;
   while (!fs.existsSync(started.readyFile)) {
     const tail = () => fs.readFileSync(started.outFile, 'utf8').split('\n').slice(-15).join('\n');
@@ -81,7 +99,7 @@ async function waitReady(name: string, started: { pid: number; readyFile: string
 }
 
 /** SIGTERM, then SIGKILL after `timeoutMs`; resolves when the process is gone. */
-async function stopProcess(pid: number, timeoutMs: number, files: ClusterFiles): Promise<'stopped' | 'killed'> {
+export async function stopProcess(pid: number, timeoutMs: number, files: ClusterFiles): Promise<'stopped' | 'killed'> {
   // Only a process started here (its --ready-file is in the pid folder), never one that got its pid later.
   if (!isProcessAlive(pid, files.pidDir)) return 'stopped';
   try {
@@ -102,7 +120,7 @@ async function stopProcess(pid: number, timeoutMs: number, files: ClusterFiles):
 }
 
 /** What a process started by the cluster script is given: the user's --config and -D, then `extra`. */
-function passThrough(opts: CommonOptions, extra: readonly string[] = []): string[] {
+export function passThrough(opts: CommonOptions, extra: readonly string[] = []): string[] {
   return [...(opts.config ? ['--config', opts.config] : []), ...(opts.D ?? []).flatMap((d) => ['-D', d]), ...extra.flatMap((d) => ['-D', d])];
 }
 

@@ -47,8 +47,14 @@ export interface StartedProcess {
   readonly upLine: string;
   /** Written to --ready-file once up. */
   readonly ready: Record<string, unknown>;
-  stop(signal: NodeJS.Signals): Promise<void>;
+  /** Stops what the process runs; `cause` is the signal, or what `ended` said. */
+  stop(cause: string): Promise<void>;
   readonly stoppedLine: string;
+  /**
+   * Resolves when the process ends by itself rather than by a signal (a TaskManager told that the
+   * cluster shut down, an application JobManager whose job ended): it is stopped and exits with `code`.
+   */
+  readonly ended?: Promise<{ readonly cause: string; readonly code: number }>;
 }
 
 /**
@@ -68,12 +74,25 @@ export async function runClusterProcess(
     const config = resolveConfiguration(opts);
     logging = createProcessLogging(config, { processName });
     const started = await start(config, logging);
+    // One stop, whichever comes first (a signal, or the process ending by itself) and however many come.
+    let stopping: Promise<void> | undefined;
+    const stop = (cause: string) => (stopping ??= started.stop(cause));
     say(started.upLine);
     if (opts.readyFile) writeFileAtomically(opts.readyFile, JSON.stringify({ pid: process.pid, ...started.ready }));
-    const code = await runUntilSignalled(async (signal) => {
-      await started.stop(signal);
+    const stopped = runUntilSignalled(async (signal) => {
+      await stop(signal);
       say(started.stoppedLine);
     }, (line) => process.stderr.write(`${line}\n`));
+    const ended = started.ended?.then(async ({ cause, code: endCode }) => {
+      say(`${cause}; shutting down.`);
+      await stop(cause);
+      say(started.stoppedLine);
+      return endCode;
+    }).catch((e: unknown) => {
+      process.stderr.write(`Shutdown failed: ${formatError(e)}\n`);
+      return 1;
+    });
+    const code = await (ended ? Promise.race([stopped, ended]) : stopped);
     stoppedWith = code;
     return code;
   } catch (e) {

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
-import type { Configuration } from '@flott/core';
-import { CoreOptions, createProcessLogging, LogOptions, TaskManagerOptions, type MiniCluster, type ProcessLogging } from '@flott/runtime';
+import { ConfigurationError, type Configuration } from '@flott/core';
+import { CoreOptions, createProcessLogging, LogOptions, TaskManagerOptions, type MiniCluster, type ProcessLogging, type TaskRecordCounts } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor, resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
 import { JobInterrupts } from '../job-interrupts';
 import { runJob } from '../run-job';
 import { remoteCluster, runsRemotely, type RemoteOptions } from '../remote-cluster';
 import { runRemote } from '../run-remote';
+import { LiveStatus } from '../status-line';
 
 /**
  * Samples the network statistics of every result partition, on every TaskManager, while the job runs (peaks are kept by
@@ -27,16 +28,36 @@ function sampleNetworkStats(cluster: MiniCluster, file: string): { stop(): Promi
   };
 }
 
+/** The records the job's running tasks read and wrote so far, summed over the embedded cluster's TaskExecutors (attempt ids start with the job id). */
+function jobRecords(cluster: MiniCluster): (jobId: string) => Promise<TaskRecordCounts> {
+  return async (jobId) => {
+    const total = { in: 0, out: 0 };
+    for (const te of cluster.taskExecutors) {
+      for (const slot of await te.slotStats()) {
+        for (const [attemptId, records] of Object.entries(slot.taskRecords ?? {})) {
+          if (!attemptId.startsWith(`${jobId}_`)) continue;
+          total.in += records.in;
+          total.out += records.out;
+        }
+      }
+    }
+    return total;
+  };
+}
+
 /** `flott run -m host:port` (or -t remote): the job runs on a running cluster, reached over its REST API. */
 async function runOnCluster(
   job: string,
   jobArgs: string[],
-  opts: RemoteOptions & { detached?: boolean },
+  opts: RemoteOptions & { detached?: boolean; detachOnInterrupt?: boolean },
   config: Configuration,
   interrupts: JobInterrupts,
   log: (line: string) => void,
+  status: LiveStatus | undefined,
 ): Promise<number> {
   const cluster = remoteCluster(opts, config);
+  if (!opts.detached) status?.attach(cluster);
+  if (opts.detachOnInterrupt) interrupts.detachOnInterrupt((jobId) => `flott cancel -m ${new URL(cluster.url).host} ${jobId}`);
   const watcher = opts.detached ? undefined : interrupts.watch({ dispatcher: cluster });
   const started = performance.now();
   const failed = await runRemote({
@@ -45,15 +66,19 @@ async function runOnCluster(
     configuration: config,
     cluster,
     detached: opts.detached === true,
+    // A remote result is polled over HTTP: a few queries a second, not a busy loop.
+    pollIntervalMs: 200,
     onJobSubmitted: (jobId) => {
       log(`Job has been submitted with JobID ${jobId}`);
       if (!opts.detached) interrupts.jobSubmitted(jobId);
+      if (!opts.detached) status?.jobSubmitted(jobId);
     },
     onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
   }).then(
     () => undefined,
     (error: unknown) => ({ error }),
   );
+  await status?.stop();
   await watcher?.stop();
   const interrupted = interrupts.finish();
   if (interrupted !== undefined) return interrupted;
@@ -66,15 +91,22 @@ async function runOnCluster(
  * `flott run`: bundles the job, starts the embedded MiniCluster, runs main in client mode. Ctrl-C or
  * SIGTERM cancels the job (JobInterrupts) and exits 130 / 143.
  */
-export async function runCommand(job: string, jobArgs: string[], opts: CommonOptions & RemoteOptions & { quiet?: boolean; networkStats?: string; detached?: boolean }): Promise<number> {
+export async function runCommand(job: string, jobArgs: string[], opts: CommonOptions & RemoteOptions & { quiet?: boolean; networkStats?: string; detached?: boolean; detachOnInterrupt?: boolean }): Promise<number> {
+  // On a terminal an attached run shows a live status line (not with -q); messages go above it.
+  let embedded: MiniCluster | undefined;
+  const status = opts.quiet ? undefined : new LiveStatus({ stream: process.stderr, records: (jobId) => (embedded ? jobRecords(embedded)(jobId) : Promise.resolve(undefined)) });
+  const println = (line: string) => (status ? status.println(line) : process.stderr.write(`${line}\n`));
   const log = (line: string) => {
-    if (!opts.quiet) process.stderr.write(`${line}\n`);
+    if (!opts.quiet) println(line);
   };
-  const interrupts = new JobInterrupts((line) => process.stderr.write(`${line}\n`)).install();
+  const interrupts = new JobInterrupts(println).install();
   let logging: ProcessLogging | undefined;
   try {
     const config = resolveConfiguration(opts);
-    if (runsRemotely(opts, config)) return await runOnCluster(job, jobArgs, opts, config, interrupts, log);
+    if (runsRemotely(opts, config)) return await runOnCluster(job, jobArgs, opts, config, interrupts, log, status);
+    if (opts.detachOnInterrupt) {
+      throw new ConfigurationError('--detach-on-interrupt needs a running cluster (-m host:port or -t remote): the embedded local cluster ends with this process, so its job cannot keep running');
+    }
     // As Flink's local environment sizes its MiniCluster to the job: unless configured, the embedded
     // cluster has as many slots as the default parallelism (`-p 4` runs without `-D ...numberOfTaskSlots=4`).
     if (!config.contains(TaskManagerOptions.NUM_TASK_SLOTS)) {
@@ -97,10 +129,17 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
       onJobSubmitted: (jobId) => {
         log(`Job has been submitted with JobID ${jobId}`);
         interrupts.jobSubmitted(jobId);
+        status?.jobSubmitted(jobId);
       },
       onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
       whileRunning: (cluster) => {
-        const watchers = [interrupts.watch(cluster), ...(opts.networkStats ? [sampleNetworkStats(cluster, opts.networkStats)] : [])];
+        embedded = cluster;
+        status?.attach(cluster.dispatcher);
+        const watchers = [
+          { stop: () => status?.stop() ?? Promise.resolve() },
+          interrupts.watch(cluster),
+          ...(opts.networkStats ? [sampleNetworkStats(cluster, opts.networkStats)] : []),
+        ];
         return { stop: async () => void (await Promise.all(watchers.map((w) => w.stop()))) };
       },
     }).then(
@@ -116,6 +155,7 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
     process.stderr.write(`${formatError(e)}\n`);
     return 1;
   } finally {
+    await status?.stop();
     interrupts.dispose();
     await logging?.close();
   }

@@ -21,11 +21,17 @@ export function taskManagerCommand(opts: TaskManagerCommandOptions): Promise<num
       logging,
     });
     const te = taskManager.taskExecutor;
+    let shutDown = false;
     return {
       upLine: `TaskManager ${te.resourceId} is up with ${te.numberOfSlots} slot(s): RPC ${te.address}, data ${te.dataAddress} (pid ${process.pid})`,
       ready: { resourceId: te.resourceId, rpc: te.address, data: te.dataAddress },
-      stop: (signal) => taskManager.close(`TaskManager stopped (${signal})`),
+      stop: (cause) => taskManager.close(`TaskManager stopped (${cause})`, { deregister: !shutDown }),
       stoppedLine: 'TaskManager stopped.',
+      // An application cluster whose job ended tells its TaskManagers to go: this one exits 0 then.
+      ended: taskManager.clusterShutdown.then((reason) => {
+        shutDown = true;
+        return { cause: `The JobManager shut the cluster down (${reason})`, code: 0 };
+      }),
     };
   });
 }

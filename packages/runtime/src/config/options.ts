@@ -170,6 +170,12 @@ export const JobManagerOptions = {
     defaultValue: 30_000,
     description: 'How long a TaskManager that a resource manager driver started (resourcemanager.type other than standalone) may keep only free slots before it is stopped.',
   }),
+  STANDALONE_STARTUP_TIME: O.optionalDurationMs('resourcemanager.standalone.start-up-time', {
+    description:
+      'How long after it started a standalone ResourceManager (TaskManagers register themselves) lets a job wait for slots it lacks, rather than failing it at once, ' +
+      'so that TaskManagers started beside the JobManager can register. Unset: slot.request.timeout for an application cluster (flott jobmanager --application, as Flink), ' +
+      'none for a session cluster and the embedded one (a job that needs more slots than there are fails at once).',
+  }),
   START_WORKER_RETRY_INTERVAL: O.durationMs('resourcemanager.start-worker.retry-interval', {
     defaultValue: 3_000,
     description: 'After a resource manager driver failed to start a worker, how long the ResourceManager waits before it asks for one again.',

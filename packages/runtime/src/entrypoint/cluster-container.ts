@@ -120,6 +120,7 @@ export function bindJobManagerRoles(cluster: Container): void {
         startWorkerRetryIntervalMs: config.get(JobManagerOptions.START_WORKER_RETRY_INTERVAL),
         heartbeat: heartbeatSettingsOf(config),
         logger,
+        standaloneStartupPeriodMs: config.get(JobManagerOptions.STANDALONE_STARTUP_TIME),
       }),
       [RpcService, Scheduler, Clock, IdGenerator, Configuration, Logger],
     )

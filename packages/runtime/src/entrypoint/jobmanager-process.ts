@@ -12,11 +12,20 @@ import type { TcpRpcService } from '../rpc/tcp-transport';
 import { checkImplementationChoices } from '../spi/implementation-check';
 import { HighAvailabilityServices, type LeaderElectionService } from '../spi/high-availability-services';
 import { isGloballyTerminal } from '../execution/execution-state';
+import type { TaskExecutorGateway, TaskManagerInfo } from '../rpc/gateways';
 import { bindJobManagerRoles, createClusterContainer } from './cluster-container';
 import { becomeLeader, type LeaderTracker } from '../leader/leader-tracker';
 import { ResourceManagerLeader } from '../jobmaster/job-container';
 
 const JOB_POLL_MS = 50;
+
+export interface JobManagerCloseOptions {
+  /**
+   * The cluster ends for good (an application cluster whose job ended): the registered TaskManagers
+   * are told so with this reason and exit, besides the workers the driver started, which it stops.
+   */
+  readonly shutDownTaskManagers?: string;
+}
 
 export interface JobManagerProcessOptions {
   readonly configuration: Configuration;
@@ -96,19 +105,43 @@ export class JobManagerProcess {
    * Stops the JobManager. `mode` says what happens to jobs still running: `cancel` them (and wait until
    * they are canceled), or `wait` for them to end by themselves, at most `timeoutMs` (then cancel).
    */
-  async close(mode: 'cancel' | 'wait' = 'cancel', timeoutMs = 30_000): Promise<void> {
+  async close(mode: 'cancel' | 'wait' = 'cancel', timeoutMs = 30_000, opts: JobManagerCloseOptions = {}): Promise<void> {
     const log = this.logging.logger;
     if (mode === 'wait') await this.waitForJobs(timeoutMs);
     await this.dispatcher.cancelAll();
     await this.waitForJobs(timeoutMs);
     await this.dispatcher.close();
+    const taskManagers = opts.shutDownTaskManagers !== undefined ? await this.resourceManager.requestTaskManagerInfo() : [];
+    // Stops the workers its driver started (local-processes: SIGTERM, they exit).
     await this.resourceManager.close();
+    if (opts.shutDownTaskManagers !== undefined) await this.shutDownTaskManagers(taskManagers, opts.shutDownTaskManagers);
     await this.container.get<LeaderTracker>(ResourceManagerLeader).stop();
     for (const e of this.elections) await e.stop();
     await this.ha.close();
     await this.blobServer.close();
     await this.rpc.close();
     log.info({}, 'JobManager stopped.');
+  }
+
+  /**
+   * Tells the TaskManagers that were registered that the cluster is gone, so that standalone ones
+   * (started by hand or by a script, which would otherwise try to register again until
+   * taskmanager.registration.timeout) exit. Best effort, each bounded by rpc.ask-timeout: a worker the
+   * driver already stopped does not answer.
+   */
+  private async shutDownTaskManagers(taskManagers: readonly TaskManagerInfo[], reason: string): Promise<void> {
+    const log = this.logging.logger;
+    await Promise.all(
+      taskManagers.map((tm) =>
+        this.rpc
+          .connect<TaskExecutorGateway>(tm.address)
+          .notifyClusterShutdown(reason)
+          .then(
+            () => log.info({ resourceId: tm.resourceId }, `Told TaskManager ${tm.resourceId} that the cluster shuts down.`),
+            (err: unknown) => log.debug({ err, resourceId: tm.resourceId }, `TaskManager ${tm.resourceId} did not hear that the cluster shuts down (already gone?).`),
+          ),
+      ),
+    );
   }
 
   /** Polls (every 50 ms on the process's scheduler) until every job is globally terminal, at most `timeoutMs`. */

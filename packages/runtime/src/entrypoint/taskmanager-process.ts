@@ -41,11 +41,19 @@ const REGISTRATION_BACKOFF_MAX_MS = 5_000;
  * growing pauses, for at most taskmanager.registration.timeout.
  */
 export class TaskManagerProcess {
+  /**
+   * Resolves with the reason when the JobManager shuts the cluster down (an application cluster whose
+   * job ended): the process should close (without deregistering: the ResourceManager is gone) and exit.
+   */
+  readonly clusterShutdown: Promise<string>;
+
   private constructor(
     readonly rpc: TcpRpcService,
     readonly taskExecutor: TaskExecutor,
     private readonly logging: ProcessLogging,
-  ) {}
+  ) {
+    this.clusterShutdown = new Promise((resolve) => taskExecutor.onClusterShutdown(resolve));
+  }
 
   static async start(opts: TaskManagerProcessOptions): Promise<TaskManagerProcess> {
     const config = opts.configuration;
@@ -82,9 +90,12 @@ export class TaskManagerProcess {
     }
   }
 
-  /** Deregisters from the ResourceManager (its slots go at once, not after a heartbeat timeout) and stops. */
-  async close(reason = 'TaskManager shut down'): Promise<void> {
-    await this.taskExecutor.disconnectFromResourceManager(reason);
+  /**
+   * Deregisters from the ResourceManager (its slots go at once, not after a heartbeat timeout) and
+   * stops; `deregister: false` after the cluster shut down (there is no ResourceManager to tell).
+   */
+  async close(reason = 'TaskManager shut down', { deregister = true }: { deregister?: boolean } = {}): Promise<void> {
+    if (deregister) await this.taskExecutor.disconnectFromResourceManager(reason);
     await this.taskExecutor.close();
     await this.rpc.close();
     this.logging.logger.info({}, 'TaskManager stopped.');

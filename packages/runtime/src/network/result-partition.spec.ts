@@ -27,6 +27,15 @@ const asReceived = (items: Array<{ value: unknown; timestamp: number }>, channel
 const EOP: Received = { kind: 'event', event: { kind: 'end-of-partition' }, channel: 0 };
 
 describe('ResultPartition -> InputGate over a local channel', () => {
+  it('counts the records written (numRecordsOut): a broadcast one once', () => {
+    const { partition } = pair(defaultNetworkConfig(), 2);
+    partition.emit('a', NO_TIMESTAMP, 0);
+    partition.emit('b', NO_TIMESTAMP, 1);
+    partition.broadcastEmit('c', NO_TIMESTAMP);
+    partition.broadcastEvent({ kind: 'end-of-partition' });
+    expect(partition.numRecordsOut).toBe(3);
+  });
+
   it.each([
     ['32 KiB segments', 32 * 1024],
     ['256 byte segments: many records span two buffers, the big strings hundreds', 256],

@@ -34,6 +34,8 @@ export class ResultPartition<T> implements SubpartitionOwner {
   private released = false;
   /** Neither finished nor released (one field for the per-record check). */
   private writable = true;
+  /** Records written (a broadcast one once): Flink's numRecordsOut of the producing task. */
+  numRecordsOut = 0;
 
   constructor(opts: { partitionId: string; numSubpartitions: number; config: NetworkConfig; serializer: RecordSerializer<T> }) {
     if (!Number.isInteger(opts.numSubpartitions) || opts.numSubpartitions < 1) {
@@ -56,12 +58,14 @@ export class ResultPartition<T> implements SubpartitionOwner {
     const sp = this.subpartitions[subpartition];
     if (sp === undefined || !this.writable) this.failWrite(subpartition);
     sp.writeRecord(value, timestamp);
+    this.numRecordsOut++;
   }
 
   broadcastEmit(value: T, timestamp: number): void {
     if (!this.writable) this.failWrite(0);
     const sps = this.subpartitions;
     for (let i = 0; i < sps.length; i++) sps[i].writeRecord(value, timestamp);
+    this.numRecordsOut++;
   }
 
   /** Appends `event` to every subpartition after the records written so far, and flushes them. */

@@ -257,6 +257,18 @@ describe('ResourceManager', () => {
     });
   });
 
+  describe('standalone start-up period (resourcemanager.standalone.start-up-time)', () => {
+    it('says that slots may still come until the period after start() has passed, then that none will', async () => {
+      await rm.close();
+      rm = await createRm({ standaloneStartupPeriodMs: 5_000 });
+      expect(await rm.getOverview()).toEqual({ taskManagers: 0, slotsTotal: 0, slotsAvailable: 0, canStartWorkers: true });
+      clock.advance(4_999);
+      expect((await rm.getOverview()).canStartWorkers).toBe(true);
+      clock.advance(1);
+      expect(await rm.getOverview()).toEqual({ taskManagers: 0, slotsTotal: 0, slotsAvailable: 0, canStartWorkers: false });
+    });
+  });
+
   describe('with a driver (active resource management)', () => {
     let driver: TestingResourceManagerDriver;
     const workerSpec = { cpuCores: 2, memoryMb: 1024, numberOfSlots: 2 };

@@ -44,6 +44,11 @@ export interface ResourceManagerOptions {
   readonly heartbeat?: HeartbeatSettings;
   /** Silent by default. */
   readonly logger?: Logger;
+  /**
+   * resourcemanager.standalone.start-up-time: without a driver, for this long after start() the
+   * overview says that slots may still come (TaskManagers registering), so a job waits for them.
+   */
+  readonly standaloneStartupPeriodMs?: number;
 }
 /** The ResourceManager's collaborators, as the cluster's container resolves them (wiring/cluster-container.ts). */
 export const ResourceManagerOptions = Symbol.for('flott.ResourceManagerOptions');
@@ -79,6 +84,8 @@ export class ResourceManager implements ResourceManagerGateway {
   /** Watches of the connections to registered TaskManagers: a closed one disconnects the TaskManager at once. */
   private readonly taskManagerWatches = new Map<string, Cancellable>();
   private readonly clock: Clock;
+  /** When start() ran: the standalone start-up period counts from here. */
+  private startedAt?: number;
 
   constructor(@inject(ResourceManagerOptions) private readonly opts: ResourceManagerOptions) {
     this.address = opts.rpc.register('resourcemanager', this as ResourceManagerGateway, { fencingToken: () => this.leaderSessionId });
@@ -134,6 +141,7 @@ export class ResourceManager implements ResourceManagerGateway {
 
   /** Initialises the driver (which reports the workers of a previous attempt); a no-op for standalone. */
   async start(): Promise<void> {
+    this.startedAt = this.clock.currentTimeMillis();
     await this.workers?.initialize();
   }
 
@@ -198,7 +206,9 @@ export class ResourceManager implements ResourceManagerGateway {
   }
 
   async getOverview(): Promise<ResourceOverview> {
-    return this.slotManager.overview();
+    const overview = this.slotManager.overview();
+    const inStartupPeriod = this.startedAt !== undefined && this.clock.currentTimeMillis() < this.startedAt + (this.opts.standaloneStartupPeriodMs ?? 0);
+    return !overview.canStartWorkers && inStartupPeriod ? { ...overview, canStartWorkers: true } : overview;
   }
 
   async requestTaskManagerInfo(): Promise<TaskManagerInfo[]> {

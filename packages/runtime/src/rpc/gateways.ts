@@ -180,6 +180,11 @@ export interface TaskExecutorGateway {
    * Rejects when the attempt does not run here.
    */
   sendOperatorEventToTask(attemptId: string, operatorId: string, event: unknown): Promise<void>;
+  /**
+   * The cluster shuts down for good (an application cluster whose job ended): the TaskManager does not
+   * try to register again but stops, and its process exits. Answers at once; the stop follows.
+   */
+  notifyClusterShutdown(reason: string): Promise<void>;
 }
 
 export interface JobArtifactRef {

@@ -230,7 +230,7 @@ describe('SlotRuntime', () => {
 
     const replies = port.sent.filter((m) => m.type === 'stats-reply');
     expect(replies).toEqual([
-      { type: 'stats-reply', requestId: 7, stats: { runningTasks: 0, heapUsedBytes: 1234, partitions: {}, taskTimes: {}, inputWatermarks: {} } },
+      { type: 'stats-reply', requestId: 7, stats: { runningTasks: 0, heapUsedBytes: 1234, partitions: {}, taskTimes: {}, inputWatermarks: {}, taskRecords: {} } },
       {
         type: 'stats-reply',
         requestId: 8,
@@ -241,6 +241,8 @@ describe('SlotRuntime', () => {
           // The running task's time split so far (nothing back-pressures it here) and its input watermark (a source has none).
           taskTimes: { [tdd.attemptId]: { elapsedMs: expect.any(Number), idleMs: expect.any(Number), backPressuredMs: 0 } },
           inputWatermarks: { [tdd.attemptId]: Number.NEGATIVE_INFINITY },
+          // A source chained to its sink reads and writes nothing over the network.
+          taskRecords: { [tdd.attemptId]: { in: 0, out: 0 } },
         },
       },
     ]);

@@ -20,7 +20,7 @@ import type { StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
 import type { Random } from '../time/random';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
-import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
+import type { FromSlot, SlotWorkerData, TaskRecordCounts, ToSlot } from './slot-protocol';
 import { StreamTask } from './stream-task';
 import type { TaskCheckpointing, TaskEnvironment } from './task-environment';
 import type { TaskTimeSample } from './task-time-metrics';
@@ -156,14 +156,16 @@ export class SlotRuntime {
         for (const [key, p] of this.partitions) stats[key] = p.partition.stats();
         const taskTimes: Record<string, TaskTimeSample> = {};
         const inputWatermarks: Record<string, number> = {};
+        const taskRecords: Record<string, TaskRecordCounts> = {};
         for (const [attemptId, task] of this.tasks) {
           taskTimes[attemptId] = task.time.sample();
           inputWatermarks[attemptId] = task.inputWatermark;
+          taskRecords[attemptId] = task.records;
         }
         this.send({
           type: 'stats-reply',
           requestId: msg.requestId,
-          stats: { runningTasks: this.tasks.size, heapUsedBytes: this.opts.heapUsedBytes(), partitions: stats, taskTimes, inputWatermarks },
+          stats: { runningTasks: this.tasks.size, heapUsedBytes: this.opts.heapUsedBytes(), partitions: stats, taskTimes, inputWatermarks, taskRecords },
         });
         break;
       }

@@ -15,6 +15,7 @@ import type { CheckpointBarrier } from './checkpoint-barrier-handler';
 import { OperatorChain } from './operator-chain';
 import { Wakeup } from './wakeup';
 import { TaskInputs } from './task-inputs';
+import type { TaskRecordCounts } from './slot-protocol';
 import type { TaskEnvironment } from './task-environment';
 
 /** Records a task processes before it lets the thread's event loop run (credits, timers, other tasks). */
@@ -305,6 +306,13 @@ export class StreamTask {
   /** The combined watermark of the task's inputs (Flink's currentInputWatermark); -Infinity for a source or before any. */
   get inputWatermark(): number {
     return this.inputs?.inputWatermark ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** Records the task read from its input gates and wrote to its result partitions so far (network records: a chain's inner hand-offs do not count, as in Flink). */
+  get records(): TaskRecordCounts {
+    let out = 0;
+    for (const { partition } of this.partitions.values()) out += partition.numRecordsOut;
+    return { in: this.inputs?.numRecordsIn ?? 0, out };
   }
 
   private async processUntilEnd(): Promise<boolean> {

@@ -77,6 +77,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   private readonly heartbeats: TaskExecutorHeartbeats;
   /** The leader session id of the ResourceManager this TaskExecutor registered at: slot requests must carry it. */
   private resourceManagerId: string | undefined;
+  private readonly clusterShutdownListeners: Array<(reason: string) => void> = [];
 
   constructor(@inject(TaskExecutorOptions) private readonly opts: TaskExecutorOptions) {
     this.address = opts.rpc.register(`taskmanager-${opts.resourceId}`, this as TaskExecutorGateway);
@@ -341,6 +342,16 @@ export class TaskExecutor implements TaskExecutorGateway {
     await rm.disconnectTaskExecutor(this.opts.resourceId, reason).catch((err: unknown) => {
       this.log.warn({ err }, 'Could not tell the ResourceManager that this TaskManager leaves.');
     });
+  }
+
+  async notifyClusterShutdown(reason: string): Promise<void> {
+    this.log.info({ reason }, `The cluster shuts down: ${reason}.`);
+    for (const listener of this.clusterShutdownListeners) listener(reason);
+  }
+
+  /** Told when the JobManager shuts the cluster down (notifyClusterShutdown): the TaskManager process stops then. */
+  onClusterShutdown(listener: (reason: string) => void): void {
+    this.clusterShutdownListeners.push(listener);
   }
 
   async close(): Promise<void> {

@@ -43,6 +43,8 @@ export class TaskInputs {
   private priorityPending = false;
   /** The combined watermark of the single input (the operators' currentWatermark). */
   inputWatermark = Number.NEGATIVE_INFINITY;
+  /** Records read from the input gates (Flink's numRecordsIn of the task). */
+  numRecordsIn = 0;
 
   constructor(private readonly host: TaskInputsHost) {
     const { tdd, graph, env, chain } = host;
@@ -135,6 +137,7 @@ export class TaskInputs {
 
   private handle(b: GateBinding, e: InputElement): void {
     if (e.kind === ElementKind.RECORD) {
+      this.numRecordsIn++;
       b.input.collect(e.value, e.timestamp);
     } else if (e.kind === ElementKind.WATERMARK) {
       b.valve.inputWatermark(b.channelOffset + e.channel, e.timestamp);

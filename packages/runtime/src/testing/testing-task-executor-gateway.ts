@@ -209,6 +209,13 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     this.operatorEvents.push({ attemptId, operatorId, event });
   }
 
+  /** Shutdown notices of the cluster (notifyClusterShutdown), their reasons in order. */
+  readonly clusterShutdowns: string[] = [];
+
+  async notifyClusterShutdown(reason: string): Promise<void> {
+    this.clusterShutdowns.push(reason);
+  }
+
   async getBlobAddress(): Promise<string> {
     return '';
   }
