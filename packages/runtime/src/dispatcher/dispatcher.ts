@@ -96,7 +96,7 @@ export class Dispatcher implements DispatcherGateway {
 
   /** Leadership lost: every call over RPC is refused (UNKNOWN_FENCING_TOKEN) until it is granted again. */
   revokeLeadership(): void {
-    this.log.warn({ sessionId: this.leaderSessionId }, `Dispatcher ${this.address} lost its leadership.`);
+    this.log.info({ sessionId: this.leaderSessionId }, `Dispatcher ${this.address} was revoked leadership.`);
     this.leaderSessionId = undefined;
   }
 

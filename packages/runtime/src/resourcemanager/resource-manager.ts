@@ -135,7 +135,7 @@ export class ResourceManager implements ResourceManagerGateway {
 
   /** Leadership lost: every call is refused (UNKNOWN_FENCING_TOKEN) until it is granted again. */
   revokeLeadership(): void {
-    this.log.warn({ sessionId: this.leaderSessionId }, `ResourceManager ${this.address} lost its leadership.`);
+    this.log.info({ sessionId: this.leaderSessionId }, `ResourceManager ${this.address} was revoked leadership.`);
     this.leaderSessionId = undefined;
   }
 
