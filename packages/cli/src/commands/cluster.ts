@@ -49,6 +49,12 @@ function livePids(files: ClusterFiles): number[] {
   return fs.readFileSync(files.pidFile, 'utf8').split('\n').map(Number).filter((pid) => Number.isInteger(pid) && pid > 0 && isProcessAlive(pid, files.pidDir));
 }
 
+/** env.node.opts.all, then env.node.opts.<role>: the Node.js options a started process runs with. */
+export function nodeOptionsOf(config: Configuration, role: 'jobmanager' | 'taskmanager'): string[] {
+  const own = role === 'jobmanager' ? ClusterScriptOptions.NODE_OPTS_JOBMANAGER : ClusterScriptOptions.NODE_OPTS_TASKMANAGER;
+  return [...config.get(ClusterScriptOptions.NODE_OPTS_ALL), ...config.get(own)];
+}
+
 /** A cluster process started in the background. */
 export interface StartedClusterProcess {
   readonly pid: number;
@@ -62,14 +68,14 @@ export interface StartedClusterProcess {
  * Starts `flott <role> ...` detached, its output appended to `<name>.out`; it writes its addresses to
  * `<name>.ready` once up. `tail` goes after the options this adds (a job file and its arguments).
  */
-export function startProcess(files: ClusterFiles, name: string, args: readonly string[], tail: readonly string[] = []): StartedClusterProcess {
+export function startProcess(files: ClusterFiles, name: string, args: readonly string[], tail: readonly string[] = [], nodeOptions: readonly string[] = []): StartedClusterProcess {
   const readyFile = path.join(files.pidDir, `${files.prefix}-${name}.ready`);
   const outFile = path.join(files.logDir, `${files.prefix}-${name}.out`);
   fs.rmSync(readyFile, { force: true });
   const out = fs.openSync(outFile, 'a');
   try {
     const logFile = path.join(files.logDir, `${files.prefix}-${name}.log`);
-    const child = spawn(process.execPath, [FLOTT_BIN, ...args, '--ready-file', readyFile, '-D', `log.file=${logFile}`, ...tail], {
+    const child = spawn(process.execPath, [...nodeOptions, FLOTT_BIN, ...args, '--ready-file', readyFile, '-D', `log.file=${logFile}`, ...tail], {
       stdio: ['ignore', out, out],
       detached: true,
     });
@@ -147,12 +153,12 @@ export async function clusterStartCommand(opts: ClusterCommandOptions): Promise<
     const pids: number[] = [];
     const writePids = () => fs.writeFileSync(files.pidFile, pids.map((p) => `${p}\n`).join(''));
     try {
-      const jm = startProcess(files, 'jobmanager', ['jobmanager', ...passThrough(opts)]);
+      const jm = startProcess(files, 'jobmanager', ['jobmanager', ...passThrough(opts)], [], nodeOptionsOf(config, 'jobmanager'));
       pids.push(jm.pid);
       writePids();
       const startTaskManagers = (rpcPort: number) => {
         const tmArgs = passThrough(opts, [`${JobManagerOptions.RPC_PORT.key}=${rpcPort}`]);
-        const started = Array.from({ length: count }, (_, i) => startProcess(files, `taskmanager-${i}`, ['taskmanager', ...tmArgs]));
+        const started = Array.from({ length: count }, (_, i) => startProcess(files, `taskmanager-${i}`, ['taskmanager', ...tmArgs], [], nodeOptionsOf(config, 'taskmanager')));
         pids.push(...started.map((t) => t.pid));
         writePids();
         return started;

@@ -3,6 +3,7 @@ import { JobManagerOptions, JobManagerProcess, TaskManagerOptions } from '@flott
 import { RestServerEndpoint, resourceManagerClusterInfo } from '@flott/rest';
 import { createDistributionContainer, pluginModulesFor, type CommonOptions } from '../distribution';
 import { FLOTT_BIN, runClusterProcess, writeFileAtomically } from './process-lifecycle';
+import { nodeOptionsOf } from './cluster';
 
 export interface JobManagerCommandOptions extends CommonOptions {
   /** Where to write `{ pid, rpc, rpcPort, rest, blobServer }` as JSON once the JobManager is ready (flott cluster start waits for it). */
@@ -31,7 +32,7 @@ export function jobManagerCommand(opts: JobManagerCommandOptions): Promise<numbe
       config.set(JobManagerOptions.STANDALONE_STARTUP_TIME, config.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT));
     }
     if (!config.contains(JobManagerOptions.LOCAL_PROCESSES_COMMAND)) {
-      config.set(JobManagerOptions.LOCAL_PROCESSES_COMMAND, [process.execPath, FLOTT_BIN, 'taskmanager']);
+      config.set(JobManagerOptions.LOCAL_PROCESSES_COMMAND, [process.execPath, ...nodeOptionsOf(config, 'taskmanager'), FLOTT_BIN, 'taskmanager']);
     }
     const jobManager = await JobManagerProcess.start({
       configuration: config,

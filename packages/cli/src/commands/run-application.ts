@@ -6,7 +6,7 @@ import { ClusterScriptOptions, CoreOptions, DeploymentOptions, isProcessAlive, J
 import type { ApplicationEnd } from '../application-runner';
 import { resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
-import { filesOf, passThrough, startProcess, waitReady, type StartedClusterProcess } from './cluster';
+import { filesOf, nodeOptionsOf, passThrough, startProcess, waitReady, type StartedClusterProcess } from './cluster';
 
 /** The deployment targets of `flott run-application` (Flink: yarn-application, kubernetes-application; here: processes on this host). */
 export const APPLICATION_TARGETS = ['local-application'] as const;
@@ -102,7 +102,7 @@ export async function runApplicationCommand(job: string, jobArgs: string[], opts
     ];
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    jm = startProcess(files, name, ['jobmanager', ...passThrough(opts, deployment), '--result-file', resultFile], ['--application', jobFile, ...jobArgs]);
+    jm = startProcess(files, name, ['jobmanager', ...passThrough(opts, deployment), '--result-file', resultFile], ['--application', jobFile, ...jobArgs], nodeOptionsOf(config, 'jobmanager'));
     fs.writeFileSync(pidFile, `${jm.pid}\n`);
     const ready = await waitReady('application JobManager', jm, config.get(ClusterScriptOptions.STARTUP_TIMEOUT));
     rest = new RestClusterClient({ url: ready.rest as string, configuration: config, scheduler: new SystemScheduler() });

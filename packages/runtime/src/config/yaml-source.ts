@@ -1,6 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LineCounter, isAlias, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+/** `yaml` (72 files) loads when a configuration file is parsed, not in every process and slot thread that never reads one. */
+const yaml = (): YamlModule => (yamlModule ??= require('yaml') as YamlModule);
 
 /**
  * File names looked up in a configuration directory: Flink 2.x's standard YAML file, Flott's own
@@ -85,6 +90,7 @@ export function readConfigFile(file: string): ConfigSourceResult {
  * leaves. Malformed YAML gives one problem per YAML error, with its line and column.
  */
 export function parseConfigYaml(text: string, fileName: string): { entries: RawConfigEntry[]; problems: ConfigurationProblem[] } {
+  const { LineCounter, isMap, isScalar, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: ConfigurationProblem[] = [];
@@ -141,6 +147,6 @@ export function parseConfigYaml(text: string, fileName: string): { entries: RawC
 function resolveAlias(value: unknown, doc: Document): unknown {
   let v = value;
   // Bounded: an alias can only point at an earlier anchor, but guard against pathological chains.
-  for (let hops = 0; hops < 100 && isAlias(v); hops++) v = v.resolve(doc);
+  for (let hops = 0; hops < 100 && yaml().isAlias(v); hops++) v = v.resolve(doc);
   return v;
 }

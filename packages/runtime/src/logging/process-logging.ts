@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type LoggerOptions } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { Configuration } from '@flott/core';
 import { LogOptions } from '../config/options';
 import { SILENT_LOGGER, type LogFields, type LogLevel, type Logger } from './logger';
@@ -70,7 +70,8 @@ export function createProcessLogging(config: Configuration, opts: ProcessLogging
   const file = config.get(LogOptions.FILE);
   const destination: DestinationStream & { end?: () => void; flushSync?: () => void } = file
     ? pino.destination({ dest: file, append: true, mkdir: true, sync: true })
-    : pinoPretty({
+    : // pino-pretty (30 files) loads only for human-readable output, not in processes that log to a file.
+      (require('pino-pretty') as typeof PinoPretty)({
         destination: 2,
         sync: true,
         colorize: opts.colorize ?? process.stderr.isTTY === true,
