@@ -1,14 +1,7 @@
 import type { Clock } from '@flott/core';
+import type { TaskTimeSample } from '../rpc/gateways';
 
-/** A task's time split so far (Flink's busy / idle / back-pressured time), cumulative milliseconds. */
-export interface TaskTimeSample {
-  /** Since the task started processing. */
-  readonly elapsedMs: number;
-  /** Waiting for input (an empty input gate, a source with nothing available). */
-  readonly idleMs: number;
-  /** Waiting for output buffers or credit (a slow consumer back-pressures this task). */
-  readonly backPressuredMs: number;
-}
+export type { TaskTimeSample };
 
 /**
  * Where a task's time goes (Flink's busyTimeMsPerSecond / idleTimeMsPerSecond /
