@@ -9,7 +9,6 @@
  * plain TCP socket between two processes pushing the bytes the shuffle moves between the processes.
  */
 import { fork } from 'node:child_process';
-import * as fs from 'node:fs';
 import { Configuration } from '@flott/core';
 import { RestClusterClient } from '@flott/client';
 import { SystemScheduler } from '@flott/runtime';
@@ -25,8 +24,6 @@ const SIZE_MS = 10_000;
 const RECORD_TS_HEADER = 13;
 /** The network buffer size the engine ships records in (taskmanager.memory.segment-size's default). */
 const SEGMENT_BYTES = 32 * 1024;
-/** FLOTT_BENCH_CPU_PROF_DIR: the cluster processes write CPU profiles there (node --cpu-prof) when they stop. */
-const CPU_PROF_DIR = process.env.FLOTT_BENCH_CPU_PROF_DIR;
 
 export interface ProcessClusterFigures {
   readonly events: number;
@@ -69,19 +66,11 @@ const ROUNDS = Number(process.env.FLOTT_BENCH_REPEATS ?? 3);
 /** A `flott cluster start` cluster of `taskManagers` processes with `slots` each, and a REST client for it. */
 async function startCluster(taskManagers: number, slots: number): Promise<{ cluster: LocalCluster; client: RestClusterClient }> {
   const cluster = new LocalCluster(['-D', `taskmanager.numberOfTaskSlots=${slots}`]);
-  const nodeOptions = process.env.NODE_OPTIONS;
   try {
-    if (CPU_PROF_DIR) {
-      fs.mkdirSync(CPU_PROF_DIR, { recursive: true });
-      process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --cpu-prof --cpu-prof-dir=${CPU_PROF_DIR}`.trim();
-    }
     await cluster.start(taskManagers);
   } catch (e) {
     await cluster.kill();
     throw e;
-  } finally {
-    if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = nodeOptions;
   }
   return { cluster, client: new RestClusterClient({ url: cluster.restUrl, configuration: new Configuration(), scheduler: new SystemScheduler() }) };
 }
@@ -169,7 +158,6 @@ export async function runProcessClusterBench(): Promise<{ processCluster: Proces
     clusters.push(across.cluster, inOne.cluster);
     shuffle = await paired(shuffleJob, across.client, inOne.client);
     q5 = await paired(q5Job, across.client, inOne.client);
-    // A graceful stop, so profiling processes write their profiles.
     await Promise.all(clusters.map((c) => c.stop()));
   } finally {
     await Promise.all(clusters.map((c) => c.kill()));
