@@ -11,20 +11,9 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { FlinkRestSpec } from '@flott/rest/testing';
 import { LocalCluster } from './local-cluster';
-import { REPO_ROOT, runFlott } from './run-cli';
+import { pollUntil, REPO_ROOT, runFlott } from './run-cli';
 
 const spec = new FlinkRestSpec(YAML.parse(fs.readFileSync(path.resolve(REPO_ROOT, '../shared/specs/flink-rest-v1-dispatcher.yml'), 'utf8')));
-
-/** Calls `query` every 50 ms until `done` holds for its answer (at most `timeoutMs`). */
-async function pollUntil<T>(query: () => Promise<T>, done: (t: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const t = await query();
-    if (done(t)) return t;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(t).slice(0, 800)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 type Subtask = { subtask: number; status: string; 'taskmanager-id': string };
 type BackPressure = { status: string; 'backpressure-level': string; subtasks: Array<{ subtask: number; ratio: number; busyRatio: number; 'backpressure-level': string }> };
