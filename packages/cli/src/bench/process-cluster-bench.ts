@@ -11,7 +11,7 @@
 import { fork } from 'node:child_process';
 import { Configuration } from '@flott/core';
 import { RestClusterClient } from '@flott/client';
-import { SystemScheduler } from '@flott/runtime';
+import { SystemScheduler, TaskManagerOptions } from '@flott/runtime';
 import { msgpackSerializer } from '@flott/runtime/internal';
 import { LocalCluster } from '../e2e/local-cluster';
 import { fmtRate, median, runBenchJobOn, type BenchJobOptions } from './run-job';
@@ -61,11 +61,17 @@ const q5Job: Omit<BenchJobOptions, 'slots'> = {
 };
 
 /** Measured runs of each job on each cluster, interleaved: the host's load drifts, so each run across is compared with the run in one just before it. */
-const ROUNDS = Number(process.env.FLOTT_BENCH_REPEATS ?? 3);
+const ROUNDS = Number(process.env.FLOTT_BENCH_PROCESS_ROUNDS ?? 5);
 
-/** A `flott cluster start` cluster of `taskManagers` processes with `slots` each, and a REST client for it. */
+/**
+ * A `flott cluster start` cluster of `taskManagers` processes with `slots` each, and a REST client for
+ * it. A TaskManager's task heap is shared by its slots, so it grows with them: every slot thread gets
+ * the heap of a one-slot TaskManager (1 GiB by default), and the two clusters differ only in where
+ * the slots run.
+ */
 async function startCluster(taskManagers: number, slots: number): Promise<{ cluster: LocalCluster; client: RestClusterClient }> {
-  const cluster = new LocalCluster(['-D', `taskmanager.numberOfTaskSlots=${slots}`]);
+  const heapPerSlot = Configuration.fromRecord({}).get(TaskManagerOptions.TASK_HEAP_SIZE);
+  const cluster = new LocalCluster(['-D', `taskmanager.numberOfTaskSlots=${slots}`, '-D', `taskmanager.memory.task.heap.size=${heapPerSlot * slots}`]);
   try {
     await cluster.start(taskManagers);
   } catch (e) {
