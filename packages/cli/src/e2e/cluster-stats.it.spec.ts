@@ -107,7 +107,7 @@ describe('REST task statistics of a cluster of TaskManager processes', () => {
       const heaps = await Promise.all(
         taskmanagers.map(async ({ id }) => [id, ((await get(`/taskmanagers/${id}`, '/taskmanagers/{taskmanagerid}')) as { metrics: { heapUsed: number } }).metrics.heapUsed] as const),
       );
-      // The stats timeout is 2 s; its connection is still open, so nothing else would end the wait but rpc.ask-timeout (10 s).
+      // The stats timeout is 2 s; its connection is still open, so nothing else would end the wait but rpc.ask-timeout (30 s).
       expect(Date.now() - started).toBeLessThan(6_000);
       // Unknown (-1) for the hung one; the other still reports.
       expect(heaps.filter(([, heap]) => heap === -1).map(([id]) => id)).toEqual([hung.resourceId]);
