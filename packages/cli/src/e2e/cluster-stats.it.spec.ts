@@ -26,7 +26,7 @@ describe('REST task statistics of a cluster of TaskManager processes', () => {
 
   beforeAll(async () => {
     await cluster.start(2);
-    const run = await runFlott(['run', ...cluster.m, '-d', '-p', '2', 'packages/cli/test-jobs/cluster-stats.ts', '--case', 'back-pressured-keyed'], 90_000);
+    const run = await runFlott(['run', ...cluster.m, '-d', '-p', '2', 'packages/cli/test-jobs/rest-jobs.ts', '--case', 'back-pressured-keyed'], 90_000);
     jobId = /JobID ([0-9a-f]{32})/.exec(run.stderr)?.[1] ?? '';
     expect([run.code, jobId]).toEqual([0, expect.stringMatching(/^[0-9a-f]{32}$/)]);
     const details = await pollUntil(
