@@ -1,30 +1,39 @@
-import type { MiniCluster, SlotStats } from '@flott/runtime';
+import type { MiniCluster, TaskManagerStats } from '@flott/runtime';
 import { TestingResourceManagerGateway } from '@flott/runtime/testing';
 import { miniClusterInfo, resourceManagerClusterInfo } from './cluster-info';
 
+const statsOf = (heap: number, attempt: string, watermark: number): TaskManagerStats => ({
+  heapUsedBytes: heap,
+  taskTimes: { [attempt]: { elapsedMs: 1_000, idleMs: 200, backPressuredMs: 300 } },
+  inputWatermarks: { [attempt]: watermark },
+});
+
 describe('cluster info for the REST API', () => {
-  it("a JobManager process: the ResourceManager's registered TaskManagers as /taskmanagers shows them", async () => {
-    const rm = new TestingResourceManagerGateway().withOverview({ taskManagers: 1, slotsTotal: 2, slotsAvailable: 2 });
+  it("a JobManager process: the ResourceManager's registered TaskManagers, with the stats of those that answered", async () => {
+    const rm = new TestingResourceManagerGateway().withOverview({ taskManagers: 2, slotsTotal: 3, slotsAvailable: 3 });
     await rm.registerTaskExecutor({ resourceId: 'tm-a', address: 'flott.tcp://10.0.0.2:4000/taskmanager-tm-a', dataPort: 4001, slots: [{ slotIndex: 0 }, { slotIndex: 1 }] });
+    await rm.registerTaskExecutor({ resourceId: 'tm-b', address: 'flott.tcp://10.0.0.3:4000/taskmanager-tm-b', dataPort: 4001, slots: [{ slotIndex: 0 }] });
+    // tm-b did not answer the stats request in time: it is listed, without heap, and its tasks are not sampled.
+    rm.withTaskManagerStats([{ resourceId: 'tm-a', stats: statsOf(1234, 'a1', 5) }]);
     const info = resourceManagerClusterInfo(rm);
-    expect(await info.overview()).toEqual({ taskManagers: 1, slotsTotal: 2, slotsAvailable: 2, canStartWorkers: false });
+    expect(await info.overview()).toEqual({ taskManagers: 2, slotsTotal: 3, slotsAvailable: 3, canStartWorkers: false });
     expect(await info.taskManagers()).toEqual([
-      { id: 'tm-a', path: 'flott.tcp://10.0.0.2:4000/taskmanager-tm-a', dataPort: 4001, slotsNumber: 2, freeSlots: 2, timeSinceLastHeartbeat: 0 },
+      { id: 'tm-a', path: 'flott.tcp://10.0.0.2:4000/taskmanager-tm-a', dataPort: 4001, slotsNumber: 2, freeSlots: 2, timeSinceLastHeartbeat: 0, heapUsedBytes: 1234 },
+      { id: 'tm-b', path: 'flott.tcp://10.0.0.3:4000/taskmanager-tm-b', dataPort: 4001, slotsNumber: 1, freeSlots: 1, timeSinceLastHeartbeat: 0 },
     ]);
-    expect(info.taskTimes).toBeUndefined();
+    expect(await info.taskTimes!()).toEqual({ a1: { elapsedMs: 1_000, idleMs: 200, backPressuredMs: 300 } });
+    expect(await info.taskWatermarks!()).toEqual({ a1: 5 });
   });
 
   it('a MiniCluster: every TaskManager, with heap and task samples gathered from all of them', async () => {
-    const stats = (heap: number, attempt: string, watermark: number): SlotStats[] =>
-      [{ runningTasks: 1, heapUsedBytes: heap, partitions: {}, taskTimes: { [attempt]: { busyMsPerSecond: 1, idleMsPerSecond: 2, backPressuredMsPerSecond: 3 } }, inputWatermarks: { [attempt]: watermark } }] as unknown as SlotStats[];
     const cluster = {
       resourceManager: {
         getOverview: async () => ({ taskManagers: 2, slotsTotal: 2, slotsAvailable: 1, canStartWorkers: false }),
         requestTaskManagerInfo: async () => [{ resourceId: 'tm-1', address: 'local://x/tm-1', dataPort: 7001, slotsNumber: 1, freeSlots: 0, timeSinceLastHeartbeatMs: 120 }],
       },
       taskExecutors: [
-        { resourceId: 'tm-1', address: 'local://x/tm-1', numberOfSlots: 1, slotStats: async () => stats(100, 'a1', 5) },
-        { resourceId: 'tm-2', address: 'local://x/tm-2', numberOfSlots: 1, slotStats: async () => stats(200, 'a2', 7) },
+        { resourceId: 'tm-1', address: 'local://x/tm-1', numberOfSlots: 1, requestTaskManagerStats: async () => statsOf(100, 'a1', 5) },
+        { resourceId: 'tm-2', address: 'local://x/tm-2', numberOfSlots: 1, requestTaskManagerStats: async () => statsOf(200, 'a2', 7) },
       ],
     } as unknown as MiniCluster;
     const info = miniClusterInfo(cluster);
@@ -33,7 +42,7 @@ describe('cluster info for the REST API', () => {
       // Not (yet) registered: its own view.
       { id: 'tm-2', path: 'local://x/tm-2', dataPort: -1, slotsNumber: 1, freeSlots: 1, timeSinceLastHeartbeat: 0, heapUsedBytes: 200 },
     ]);
-    expect(Object.keys((await info.taskTimes!()) ?? {}).sort()).toEqual(['a1', 'a2']);
+    expect(Object.keys(await info.taskTimes!()).sort()).toEqual(['a1', 'a2']);
     expect(await info.taskWatermarks!()).toEqual({ a1: 5, a2: 7 });
   });
 });

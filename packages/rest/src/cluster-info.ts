@@ -1,4 +1,5 @@
-import type { MiniCluster, ResourceManagerGateway, ResourceOverview, TaskTimeSample } from '@flott/runtime';
+import type { Configuration } from '@flott/core';
+import { RestOptions, type MiniCluster, type ResourceManagerGateway, type ResourceOverview, type TaskManagerStats, type TaskTimeSample } from '@flott/runtime';
 
 /** One TaskManager as /taskmanagers shows it. */
 export interface TaskManagerSummary {
@@ -29,7 +30,7 @@ export interface ClusterInfoGateway {
 
 /** The MiniCluster's ResourceManager and its TaskManagers (one unless minicluster.number-of-taskmanagers says more). */
 export function miniClusterInfo(cluster: MiniCluster): ClusterInfoGateway {
-  const allStats = async () => (await Promise.all(cluster.taskExecutors.map((te) => te.slotStats()))).flat();
+  const allStats = () => Promise.all(cluster.taskExecutors.map((te) => te.requestTaskManagerStats()));
   return {
     overview: () => cluster.resourceManager.getOverview(),
     async taskManagers() {
@@ -37,7 +38,7 @@ export function miniClusterInfo(cluster: MiniCluster): ClusterInfoGateway {
       return Promise.all(
         cluster.taskExecutors.map(async (te) => {
           const info = registered.get(te.resourceId);
-          const stats = await te.slotStats();
+          const stats = await te.requestTaskManagerStats();
           return {
             id: te.resourceId,
             path: te.address,
@@ -45,36 +46,49 @@ export function miniClusterInfo(cluster: MiniCluster): ClusterInfoGateway {
             slotsNumber: te.numberOfSlots,
             freeSlots: info?.freeSlots ?? te.numberOfSlots,
             timeSinceLastHeartbeat: info?.timeSinceLastHeartbeatMs ?? 0,
-            heapUsedBytes: stats.reduce((sum, s) => sum + s.heapUsedBytes, 0),
+            heapUsedBytes: stats.heapUsedBytes,
           };
         }),
       );
     },
-    async taskTimes() {
-      return Object.assign({}, ...(await allStats()).map((s) => s.taskTimes ?? {}));
-    },
-    async taskWatermarks() {
-      return Object.assign({}, ...(await allStats()).map((s) => s.inputWatermarks ?? {}));
-    },
+    taskTimes: async () => mergeTaskTimes(await allStats()),
+    taskWatermarks: async () => mergeWatermarks(await allStats()),
   };
 }
 
 /**
  * A JobManager process's cluster: the ResourceManager's view of the TaskManagers that registered
- * (over the network). Busy/idle times and watermarks of tasks in other processes are not sampled yet.
+ * (over the network), and their tasks' statistics, which the ResourceManager asks each of them for
+ * (rest.taskmanager-stats.timeout per TaskManager: one that does not answer is left out; its tasks
+ * show no back-pressure sample and no watermark, its heap is unknown).
  */
-export function resourceManagerClusterInfo(rm: ResourceManagerGateway): ClusterInfoGateway {
+export function resourceManagerClusterInfo(rm: ResourceManagerGateway, configuration?: Configuration): ClusterInfoGateway {
+  const timeoutMs = configuration?.get(RestOptions.TASKMANAGER_STATS_TIMEOUT) ?? RestOptions.TASKMANAGER_STATS_TIMEOUT.defaultValue;
+  const allStats = async () => (await rm.requestTaskManagerStats(timeoutMs)).map((e) => e.stats);
   return {
     overview: () => rm.getOverview(),
     async taskManagers() {
-      return (await rm.requestTaskManagerInfo()).map((tm) => ({
+      const [infos, stats] = await Promise.all([rm.requestTaskManagerInfo(), rm.requestTaskManagerStats(timeoutMs)]);
+      const heap = new Map(stats.map((e) => [e.resourceId, e.stats.heapUsedBytes]));
+      return infos.map((tm) => ({
         id: tm.resourceId,
         path: tm.address,
         dataPort: tm.dataPort,
         slotsNumber: tm.slotsNumber,
         freeSlots: tm.freeSlots,
         timeSinceLastHeartbeat: tm.timeSinceLastHeartbeatMs,
+        ...(heap.has(tm.resourceId) ? { heapUsedBytes: heap.get(tm.resourceId) } : {}),
       }));
     },
+    taskTimes: async () => mergeTaskTimes(await allStats()),
+    taskWatermarks: async () => mergeWatermarks(await allStats()),
   };
+}
+
+function mergeTaskTimes(stats: readonly TaskManagerStats[]): Record<string, TaskTimeSample> {
+  return Object.assign({}, ...stats.map((s) => s.taskTimes));
+}
+
+function mergeWatermarks(stats: readonly TaskManagerStats[]): Record<string, number> {
+  return Object.assign({}, ...stats.map((s) => s.inputWatermarks));
 }

@@ -31,7 +31,7 @@ export { TcpRpcService, type TcpRpcServiceOptions, type TcpTlsMaterial } from '.
 export { startTcpRpcService, tcpRpcServiceOptions, type TcpRpcEndpointSettings } from './rpc/tcp-rpc-configuration';
 export { JobSubmission } from './rpc/gateways';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway,
-  JobResultInfo, JobDetailsInfo, ExecutionGraphInfo, ExceptionHistoryEntry, CheckpointStatistics, CheckpointStatisticsEntry, CollectedBatch, ResourceOverview, TaskManagerInfo, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
+  JobResultInfo, JobDetailsInfo, ExecutionGraphInfo, ExceptionHistoryEntry, CheckpointStatistics, CheckpointStatisticsEntry, CollectedBatch, ResourceOverview, TaskManagerInfo, TaskManagerStats, TaskManagerStatsEntry, CheckpointAcknowledgement, CheckpointDecline } from './rpc/gateways';
 // --- wiring (docs/architecture.md, "Wiring"): the cluster's container and the per-job child container ---
 export { LeaderTracker, StaticLeaderRetrievalService, NoLeaderError, leaderGateway, becomeLeader } from './leader/leader-tracker';
 export type { LeaderRef, LeaderEndpoint } from './leader/leader-tracker';

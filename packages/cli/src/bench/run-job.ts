@@ -8,7 +8,7 @@ import {
   SystemScheduler,
   TaskManagerOptions,
 } from '@flott/runtime';
-import type { JobDetailsInfo } from '@flott/runtime';
+import type { DispatcherGateway, JobDetailsInfo } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor } from '../distribution';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -55,6 +55,8 @@ export interface BenchJobOptions {
    * `warmAgain` makes that size one more warm-up run first, to be sized from in turn (at most 3 times).
    */
   readonly sizeFromWarmup?: (warmupRate: number, warmupRecords: number) => RunSize & { readonly warmAgain?: boolean };
+  /** Pause between two queries of a job's result (a remote cluster's are HTTP requests: not a busy loop); the client's default otherwise. */
+  readonly pollIntervalMs?: number;
 }
 
 /**
@@ -63,47 +65,58 @@ export interface BenchJobOptions {
  * median and the records per measured run.
  */
 export async function runBenchJob(opts: BenchJobOptions): Promise<{ rate: number; rates: number[]; records: number }> {
-  const extra = { ...EXTRA_CONFIG, ...opts.config };
-  const config = Configuration.fromRecord(extra).set(TaskManagerOptions.NUM_TASK_SLOTS, opts.slots);
+  const config = benchConfiguration(opts);
   const cluster = await MiniCluster.start({ configuration: config, container: createDistributionContainer(config), pluginModules: pluginModulesFor(config) });
   try {
-    const artifact = await bundleJob(path.resolve(REPO_ROOT, opts.jobFile));
-    const file = new ArtifactCache(path.join(REPO_ROOT, 'node_modules/.cache/flott-bench')).put(artifact.sha256, artifact.code);
-    const clientContext = (args: readonly string[]) =>
-      createClientExecutionContext({
-        dispatcher: cluster.dispatcher,
-        artifact,
-        args,
-        configuration: config,
-        jobConfiguration: { ...extra, 'parallelism.default': opts.parallelism },
-        scheduler: new SystemScheduler(),
-      });
-    /**
-     * One measured run: each copy's graph is built by running the job's main in plan mode (mains run
-     * one at a time), then all copies are submitted together.
-     */
-    const runOnce = async (args: readonly string[], records: number): Promise<number> => {
-      const copies = opts.copies ?? 1;
-      const plans = [];
-      for (let i = 0; i < copies; i++) plans.push(await extractStreamGraph(file, { mode: 'plan', args, defaultParallelism: opts.parallelism, configuration: config }));
-      const clients = await Promise.all(plans.map((plan) => clientContext(args).executeAsync(plan.graph, plan.options)));
-      const results = await Promise.all(clients.map((client) => client.getJobExecutionResult()));
-      for (const result of results) opts.check?.(result.accumulators);
-      if (opts.details) for (const client of clients) opts.details(await cluster.dispatcher.requestJobDetails(client.getJobID()));
-      return (copies * records) / (Math.max(...results.map((r) => r.netRuntimeMs)) / 1000);
-    };
-    let { args, records } = opts;
-    for (let warm = opts.warmup, i = 0; warm && i < 4; i++) {
-      const size = opts.sizeFromWarmup?.(await runOnce(warm.args, warm.records), warm.records);
-      if (size) ({ args, records } = size);
-      warm = size?.warmAgain && i < 3 ? size : undefined;
-    }
-    const rates: number[] = [];
-    for (let r = 0; r < (opts.repeats ?? REPEATS); r++) rates.push(await runOnce(args, records));
-    return { rate: median(rates), rates, records };
+    return await runBenchJobOn(cluster.dispatcher, opts);
   } finally {
     await cluster.close();
   }
+}
+
+function benchConfiguration(opts: BenchJobOptions): Configuration {
+  return Configuration.fromRecord({ ...EXTRA_CONFIG, ...opts.config }).set(TaskManagerOptions.NUM_TASK_SLOTS, opts.slots);
+}
+
+/** As runBenchJob, on a cluster that runs already (a MiniCluster's Dispatcher, or a cluster of processes through its REST API). */
+export async function runBenchJobOn(dispatcher: DispatcherGateway, opts: BenchJobOptions): Promise<{ rate: number; rates: number[]; records: number }> {
+  const extra = { ...EXTRA_CONFIG, ...opts.config };
+  const config = benchConfiguration(opts);
+  const artifact = await bundleJob(path.resolve(REPO_ROOT, opts.jobFile));
+  const file = new ArtifactCache(path.join(REPO_ROOT, 'node_modules/.cache/flott-bench')).put(artifact.sha256, artifact.code);
+  const clientContext = (args: readonly string[]) =>
+    createClientExecutionContext({
+      dispatcher,
+      artifact,
+      args,
+      configuration: config,
+      jobConfiguration: { ...extra, 'parallelism.default': opts.parallelism },
+      scheduler: new SystemScheduler(),
+      ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs }),
+    });
+  /**
+   * One measured run: each copy's graph is built by running the job's main in plan mode (mains run
+   * one at a time), then all copies are submitted together.
+   */
+  const runOnce = async (args: readonly string[], records: number): Promise<number> => {
+    const copies = opts.copies ?? 1;
+    const plans = [];
+    for (let i = 0; i < copies; i++) plans.push(await extractStreamGraph(file, { mode: 'plan', args, defaultParallelism: opts.parallelism, configuration: config }));
+    const clients = await Promise.all(plans.map((plan) => clientContext(args).executeAsync(plan.graph, plan.options)));
+    const results = await Promise.all(clients.map((client) => client.getJobExecutionResult()));
+    for (const result of results) opts.check?.(result.accumulators);
+    if (opts.details) for (const client of clients) opts.details(await dispatcher.requestJobDetails(client.getJobID()));
+    return (copies * records) / (Math.max(...results.map((r) => r.netRuntimeMs)) / 1000);
+  };
+  let { args, records } = opts;
+  for (let warm = opts.warmup, i = 0; warm && i < 4; i++) {
+    const size = opts.sizeFromWarmup?.(await runOnce(warm.args, warm.records), warm.records);
+    if (size) ({ args, records } = size);
+    warm = size?.warmAgain && i < 3 ? size : undefined;
+  }
+  const rates: number[] = [];
+  for (let r = 0; r < (opts.repeats ?? REPEATS); r++) rates.push(await runOnce(args, records));
+  return { rate: median(rates), rates, records };
 }
 
 export function fmtRate(r: number): string {

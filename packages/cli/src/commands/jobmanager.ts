@@ -42,7 +42,7 @@ export function jobManagerCommand(opts: JobManagerCommandOptions): Promise<numbe
     });
     let rest: RestServerEndpoint;
     try {
-      rest = await RestServerEndpoint.start({ dispatcher: jobManager.dispatcher, cluster: resourceManagerClusterInfo(jobManager.resourceManager), configuration: config });
+      rest = await RestServerEndpoint.start({ dispatcher: jobManager.dispatcher, cluster: resourceManagerClusterInfo(jobManager.resourceManager, config), configuration: config });
     } catch (e) {
       await jobManager.close();
       throw e;

@@ -18,21 +18,10 @@ import type { RestServerEndpoint } from '@flott/rest';
 import { FlinkRestSpec } from '@flott/rest/testing';
 import { main } from '../main';
 import { startSessionCluster, type SessionCluster } from './session-cluster';
-import { REPO_ROOT, runFlott } from './run-cli';
+import { pollUntil, REPO_ROOT, runFlott } from './run-cli';
 
 // shared/ sits beside the repository (as on developers' machines and in CI).
 const spec = new FlinkRestSpec(YAML.parse(fs.readFileSync(path.resolve(REPO_ROOT, '../shared/specs/flink-rest-v1-dispatcher.yml'), 'utf8')));
-
-/** Calls `query` every 20 ms until `done` holds for its answer (at most `timeoutMs`). */
-async function pollUntil<T>(query: () => Promise<T>, done: (t: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const t = await query();
-    if (done(t)) return t;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(t).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('REST API answers per Flink\'s OpenAPI spec', () => {
   let dir: string;

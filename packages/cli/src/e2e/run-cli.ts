@@ -51,6 +51,17 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   }
 }
 
+/** Calls `query` every 20 ms until `done` holds for its answer (at most `timeoutMs`); fails with `what` and the last answer. */
+export async function pollUntil<T>(query: () => Promise<T>, done: (t: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const t = await query();
+    if (done(t)) return t;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(t).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** The JSON line a fixture job printed last. */
 export function lastJsonLine<T>(r: CliResult): T {
   const lines = r.stdout.trim().split('\n');

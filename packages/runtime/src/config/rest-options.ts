@@ -51,6 +51,10 @@ export const RestOptions = {
     defaultValue: 1000, min: 1, max: 1_000_000,
     description: 'Most asynchronous operations (savepoint, stop, checkpoint triggers) the REST server tracks at once; beyond it a trigger is answered 429. Flott-specific.',
   }),
+  TASKMANAGER_STATS_TIMEOUT: O.durationMs('rest.taskmanager-stats.timeout', {
+    defaultValue: 2_000,
+    description: "How long the JobManager's REST API waits for each TaskManager's task statistics (back-pressure, watermarks, heap) through the ResourceManager; a TaskManager that does not answer in time is left out of the answer (at most 60 s). Flott-specific.",
+  }),
   AUTHENTICATION_TOKEN: O.optionalString('rest.authentication.token', {
     description: 'Bearer token every REST request must carry (Authorization: Bearer <token>; 401 otherwise); clients send it. Unset: no authentication. Flott-specific.',
   }),

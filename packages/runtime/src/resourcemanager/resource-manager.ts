@@ -9,6 +9,7 @@ import type {
   ResourceRequirements,
   TaskExecutorGateway,
   TaskManagerInfo,
+  TaskManagerStatsEntry,
   TaskExecutorRegistration,
 } from '../rpc/gateways';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
@@ -21,6 +22,7 @@ import { HeartbeatManager, type HeartbeatSettings } from '../heartbeat/heartbeat
 import { NoLeaderError } from '../leader/leader-tracker';
 import { SlotManager } from './slot-manager';
 import { WorkerTracker } from './worker-tracker';
+import { requestStatsFromTaskManagers } from './task-manager-stats';
 
 export { TaskManagerLostError } from '../errors';
 
@@ -217,6 +219,11 @@ export class ResourceManager implements ResourceManagerGateway {
       const seen = this.taskManagerSeen.get(tm.resourceId);
       return { ...tm, dataPort: seen?.dataPort ?? -1, timeSinceLastHeartbeatMs: seen ? Math.max(0, now - seen.at) : 0 };
     });
+  }
+
+  async requestTaskManagerStats(timeoutMs: number): Promise<TaskManagerStatsEntry[]> {
+    const targets = this.slotManager.taskManagerSlots().map((tm) => ({ resourceId: tm.resourceId, gateway: this.opts.rpc.connect<TaskExecutorGateway>(tm.address) }));
+    return requestStatsFromTaskManagers(targets, timeoutMs, this.opts.scheduler, this.log);
   }
 
   async close(): Promise<void> {

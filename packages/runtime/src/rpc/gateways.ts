@@ -117,6 +117,37 @@ export interface ResourceManagerGateway {
   getOverview(): Promise<ResourceOverview>;
   /** The registered TaskManagers (Flink's requestTaskManagerInfo), in registration order. */
   requestTaskManagerInfo(): Promise<TaskManagerInfo[]>;
+  /**
+   * What the registered TaskManagers' tasks measure (for the REST API's back-pressure, watermarks and
+   * heap), asked of all of them at once. A TaskManager that does not answer within `timeoutMs` (dead,
+   * unreachable, busy) is left out, so the call resolves within about `timeoutMs` whatever they do.
+   */
+  requestTaskManagerStats(timeoutMs: number): Promise<TaskManagerStatsEntry[]>;
+}
+
+/** A task's time split so far (Flink's busy / idle / back-pressured time), cumulative milliseconds. */
+export interface TaskTimeSample {
+  /** Since the task started processing. */
+  readonly elapsedMs: number;
+  /** Waiting for input (an empty input gate, a source with nothing available). */
+  readonly idleMs: number;
+  /** Waiting for output buffers or credit (a slow consumer back-pressures this task). */
+  readonly backPressuredMs: number;
+}
+
+/** What one TaskManager's running tasks measure, summed or merged over its slots. */
+export interface TaskManagerStats {
+  /** Heap in use by its slot threads. */
+  readonly heapUsedBytes: number;
+  /** Busy / idle / back-pressured time of each running task, by attempt id. */
+  readonly taskTimes: Record<string, TaskTimeSample>;
+  /** The combined input watermark of each running task, by attempt id (-Infinity: none yet, or a source). */
+  readonly inputWatermarks: Record<string, number>;
+}
+
+export interface TaskManagerStatsEntry {
+  readonly resourceId: string;
+  readonly stats: TaskManagerStats;
 }
 
 /** One registered TaskManager, as the ResourceManager knows it. */
@@ -185,6 +216,8 @@ export interface TaskExecutorGateway {
    * try to register again but stops, and its process exits. Answers at once; the stop follows.
    */
   notifyClusterShutdown(reason: string): Promise<void>;
+  /** What this TaskManager's tasks measure now (the ResourceManager asks for the REST API). */
+  requestTaskManagerStats(): Promise<TaskManagerStats>;
 }
 
 export interface JobArtifactRef {

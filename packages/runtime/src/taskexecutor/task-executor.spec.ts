@@ -348,6 +348,24 @@ describe('TaskExecutor (in-process, testing slots)', () => {
     });
   });
 
+  it('answers a stats request with the heap of all its slots and the samples of every task in them', async () => {
+    const answer = te.requestTaskManagerStats();
+    const sample = (attempt: string, backPressuredMs: number) => ({ [attempt]: { elapsedMs: 1_000, idleMs: 100, backPressuredMs } });
+    for (const [i, attempt] of ['a0', 'a1'].entries()) {
+      const [request] = slots.slot(i).postedOf('stats');
+      slots.slot(i).emit({
+        type: 'stats-reply',
+        requestId: request.requestId,
+        stats: { runningTasks: 1, heapUsedBytes: 1_000 * (i + 1), partitions: {}, taskTimes: sample(attempt, 10 * i), inputWatermarks: { [attempt]: i === 0 ? -Infinity : 42 } },
+      });
+    }
+    expect(await answer).toEqual({
+      heapUsedBytes: 3_000,
+      taskTimes: { ...sample('a0', 0), ...sample('a1', 10) },
+      inputWatermarks: { a0: -Infinity, a1: 42 },
+    });
+  });
+
   describe('heartbeats (heartbeat.interval 10 s, heartbeat.timeout 50 s)', () => {
     const advance = (ms: number): Promise<void> => advanceSettling(clock, ms);
 

@@ -7,7 +7,7 @@ import { BlobOptions, TaskManagerOptions } from '../config/options';
 import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-logging';
-import type { DispatcherGateway, JobMasterGateway, JobMasterRef, ResourceManagerGateway, SlotOffer, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway } from '../rpc/gateways';
+import type { DispatcherGateway, JobMasterGateway, JobMasterRef, ResourceManagerGateway, SlotOffer, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway, TaskManagerStats } from '../rpc/gateways';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
 import { FencingTokenMismatchError, type RpcService } from '../rpc/rpc-service';
 import type { LeaderTracker } from '../leader/leader-tracker';
@@ -334,6 +334,16 @@ export class TaskExecutor implements TaskExecutorGateway {
           }),
       ),
     );
+  }
+
+  /** Heap of all slot threads, and the time split and input watermark of every task running in them. */
+  async requestTaskManagerStats(): Promise<TaskManagerStats> {
+    const slots = await this.slotStats();
+    return {
+      heapUsedBytes: slots.reduce((sum, s) => sum + s.heapUsedBytes, 0),
+      taskTimes: Object.assign({}, ...slots.map((s) => s.taskTimes ?? {})),
+      inputWatermarks: Object.assign({}, ...slots.map((s) => s.inputWatermarks ?? {})),
+    };
   }
 
   /** Tells the ResourceManager this TaskManager leaves (a graceful stop): its slots are gone at once. Best effort. */

@@ -29,4 +29,21 @@ describe('TaskTimeMetrics', () => {
     }))).rejects.toThrow('canceled');
     expect(metrics.sample()).toEqual({ elapsedMs: 7, idleMs: 0, backPressuredMs: 7 });
   });
+
+  it('counts the wait in progress up to the sample, and not twice once it ends', async () => {
+    const clock = new ManualClock(0);
+    const metrics = new TaskTimeMetrics(clock);
+    metrics.start();
+    clock.advance(5); // busy
+    let release!: () => void;
+    const blocked = metrics.measure('backPressured', new Promise<void>((r) => (release = r)));
+    clock.advance(20);
+    expect(metrics.sample()).toEqual({ elapsedMs: 25, idleMs: 0, backPressuredMs: 20 });
+    clock.advance(30);
+    expect(metrics.sample()).toEqual({ elapsedMs: 55, idleMs: 0, backPressuredMs: 50 });
+    release();
+    await blocked;
+    clock.advance(5); // busy
+    expect(metrics.sample()).toEqual({ elapsedMs: 60, idleMs: 0, backPressuredMs: 50 });
+  });
 });

@@ -1,4 +1,4 @@
-import type { JobMasterRef, ResourceManagerGateway, ResourceOverview, ResourceRequirements, TaskExecutorRegistration, TaskManagerInfo } from '../rpc/gateways';
+import type { JobMasterRef, ResourceManagerGateway, ResourceOverview, ResourceRequirements, TaskExecutorRegistration, TaskManagerInfo, TaskManagerStatsEntry } from '../rpc/gateways';
 
 export interface ResourceDeclaration {
   readonly jobMasterAddress: string;
@@ -18,6 +18,7 @@ export class TestingResourceManagerGateway implements ResourceManagerGateway {
   readonly declarations: ResourceDeclaration[] = [];
   readonly availableSlots: Array<{ readonly resourceId: string; readonly slotIndex: number; readonly allocationId: string }> = [];
   private declareHook: (declaration: ResourceDeclaration) => Promise<void> = async () => undefined;
+  private stats: TaskManagerStatsEntry[] = [];
   private overview: ResourceOverview = { taskManagers: 1, slotsTotal: 1, slotsAvailable: 1, canStartWorkers: false };
 
   /** Replaces how a declaration is answered, e.g. reject it as an unreachable ResourceManager would. */
@@ -28,6 +29,12 @@ export class TestingResourceManagerGateway implements ResourceManagerGateway {
 
   withOverview(overview: Partial<ResourceOverview>): this {
     this.overview = { ...this.overview, ...overview };
+    return this;
+  }
+
+  /** What requestTaskManagerStats answers (none by default). */
+  withTaskManagerStats(stats: TaskManagerStatsEntry[]): this {
+    this.stats = stats;
     return this;
   }
 
@@ -63,5 +70,9 @@ export class TestingResourceManagerGateway implements ResourceManagerGateway {
     return this.registrations.map((r) => ({
       resourceId: r.resourceId, address: r.address, dataPort: r.dataPort ?? -1, slotsNumber: r.slots.length, freeSlots: r.slots.length, timeSinceLastHeartbeatMs: 0,
     }));
+  }
+
+  async requestTaskManagerStats(_timeoutMs: number): Promise<TaskManagerStatsEntry[]> {
+    return this.stats;
   }
 }

@@ -1,6 +1,6 @@
 import { FlottError, serializeError } from '@flott/core';
 import { isTerminalExecutionState, type ExecutionState } from '../execution/execution-state';
-import type { JobMasterGateway, JobMasterRef, ResourceManagerGateway, SlotReportEntry, TaskExecutorGateway } from '../rpc/gateways';
+import type { JobMasterGateway, JobMasterRef, ResourceManagerGateway, SlotReportEntry, TaskExecutorGateway, TaskManagerStats } from '../rpc/gateways';
 import { DEFAULT_LEADER_ID } from '../spi/high-availability-services';
 import type { RpcService } from '../rpc/rpc-service';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
@@ -62,6 +62,9 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   private heartbeatAnswers: 'hang' | ((running: string[]) => string[]) | undefined;
   private submitTaskHook?: (tdd: TaskDeploymentDescriptor) => Promise<void>;
   private cancelTaskHook?: (attemptId: string) => Promise<void>;
+  /** Stats requests received (the ResourceManager's fan-out for the REST API). */
+  statsRequests = 0;
+  private statsAnswer: 'hang' | TaskManagerStats = { heapUsedBytes: 0, taskTimes: {}, inputWatermarks: {} };
 
   constructor(options: TestingTaskExecutorOptions) {
     this.rpc = options.rpc;
@@ -169,6 +172,18 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   withHeartbeatAnswers(answers: 'hang' | ((running: string[]) => string[])): this {
     this.heartbeatAnswers = answers;
     return this;
+  }
+
+  /** What stats requests are answered with: these stats, or 'hang' (never answers, as a hung process). */
+  withTaskManagerStats(answer: 'hang' | TaskManagerStats): this {
+    this.statsAnswer = answer;
+    return this;
+  }
+
+  async requestTaskManagerStats(): Promise<TaskManagerStats> {
+    this.statsRequests++;
+    const answer = this.statsAnswer;
+    return answer === 'hang' ? new Promise(() => undefined) : answer;
   }
 
   async submitTask(tdd: TaskDeploymentDescriptor): Promise<void> {
