@@ -20,7 +20,7 @@ import { checkImplementationChoices } from '../spi/implementation-check';
 import { loadCheckpointStorageFactory } from '../spi/loaders';
 import { decodeCheckpointMetadata } from '../checkpoint/format';
 import type { HighAvailabilityServices } from '../spi/high-availability-services';
-import type { LeaderTracker } from '../leader/leader-tracker';
+import { LeaderSession, type LeaderTracker } from '../leader/leader-tracker';
 import type { Scheduler } from '../time/clock';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { SystemRandom, type Random } from '../time/random';
@@ -73,11 +73,11 @@ export class Dispatcher implements DispatcherGateway {
   private readonly log: Logger;
   private readonly random: Random;
   private readonly ids: IdGenerator;
-  /** The leader session id the HA services granted (the fencing token of this gateway); undefined while not the leader. */
-  private leaderSessionId: string | undefined;
+  /** The leader session id the HA services granted: the fencing token of this gateway (Flink's DispatcherId). */
+  private readonly leadership = new LeaderSession('Dispatcher', () => this.address, () => this.log);
 
   constructor(@inject(DispatcherOptions) private readonly opts: DispatcherOptions) {
-    this.address = opts.rpc.register('dispatcher', this as DispatcherGateway, { fencingToken: () => this.leaderSessionId });
+    this.address = opts.rpc.register('dispatcher', this as DispatcherGateway, { fencingToken: this.leadership.token });
     this.log = opts.logger ?? SILENT_LOGGER;
     this.random = opts.random ?? new SystemRandom();
     this.ids = opts.ids ?? new SystemIdGenerator();
@@ -85,19 +85,17 @@ export class Dispatcher implements DispatcherGateway {
 
   /** The leader session id clients fence their calls with (Flink's DispatcherId). */
   get fencingToken(): string | undefined {
-    return this.leaderSessionId;
+    return this.leadership.token();
   }
 
   /** The HA services made this Dispatcher the leader: calls carrying `sessionId` are accepted from now on. */
   grantLeadership(sessionId: string): void {
-    this.leaderSessionId = sessionId;
-    this.log.info({ sessionId }, `Dispatcher ${this.address} was granted leadership with session id ${sessionId}.`);
+    this.leadership.grant(sessionId);
   }
 
   /** Leadership lost: every call over RPC is refused (UNKNOWN_FENCING_TOKEN) until it is granted again. */
   revokeLeadership(): void {
-    this.log.info({ sessionId: this.leaderSessionId }, `Dispatcher ${this.address} was revoked leadership.`);
-    this.leaderSessionId = undefined;
+    this.leadership.revoke();
   }
 
   async putBlob(sha256: string, data: Uint8Array): Promise<void> {

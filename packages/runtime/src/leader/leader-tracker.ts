@@ -1,5 +1,6 @@
 import { FlottError } from '@flott/core';
 import type { RpcService } from '../rpc/rpc-service';
+import type { Logger } from '../logging/logger';
 import {
   DEFAULT_LEADER_ID,
   type LeaderElectionService,
@@ -142,4 +143,37 @@ export function leaderGateway<T extends object>(rpc: RpcService, tracker: Leader
           resolve(gateway[method](...args));
         }),
   });
+}
+
+/**
+ * A JobManager role's leadership (the Dispatcher's, the ResourceManager's): the session id the HA
+ * services granted, which fences the role's gateway (`register(…, { fencingToken: session.token })`).
+ */
+export class LeaderSession {
+  private sessionId: string | undefined;
+
+  constructor(
+    private readonly role: string,
+    private readonly address: () => string,
+    private readonly log: () => Logger,
+  ) {}
+
+  /** For the RPC service: the token calls must carry, undefined while not the leader (every call refused). */
+  readonly token = (): string | undefined => this.sessionId;
+
+  /** The current session id; NoLeaderError while not the leader. */
+  current(): string {
+    if (this.sessionId === undefined) throw new NoLeaderError(this.role);
+    return this.sessionId;
+  }
+
+  grant(sessionId: string): void {
+    this.sessionId = sessionId;
+    this.log().info({ sessionId }, `${this.role} ${this.address()} was granted leadership with session id ${sessionId}.`);
+  }
+
+  revoke(): void {
+    this.log().info({ sessionId: this.sessionId }, `${this.role} ${this.address()} was revoked leadership.`);
+    this.sessionId = undefined;
+  }
 }

@@ -19,7 +19,7 @@ import { SystemClock, type Cancellable, type Scheduler } from '../time/clock';
 import type { Clock } from '@flott/core';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { HeartbeatManager, type HeartbeatSettings } from '../heartbeat/heartbeat-manager';
-import { NoLeaderError } from '../leader/leader-tracker';
+import { LeaderSession } from '../leader/leader-tracker';
 import { SlotManager } from './slot-manager';
 import { WorkerTracker } from './worker-tracker';
 import { requestStatsFromTaskManagers } from './task-manager-stats';
@@ -70,8 +70,8 @@ export const DEFAULT_HEARTBEAT_SETTINGS: HeartbeatSettings = { intervalMs: 10_00
 @injectable()
 export class ResourceManager implements ResourceManagerGateway {
   readonly address: string;
-  /** The leader session id the HA services granted (the fencing token of this gateway); undefined while not the leader. */
-  private leaderSessionId: string | undefined;
+  /** The leader session id the HA services granted: the fencing token of this gateway (Flink's ResourceManagerId). */
+  private readonly leadership = new LeaderSession('ResourceManager', () => this.address, () => this.log);
   private readonly slotManager: SlotManager;
   private readonly workers: WorkerTracker | undefined;
   private readonly jobMasters = new Map<string, JobMasterRef>();
@@ -90,7 +90,7 @@ export class ResourceManager implements ResourceManagerGateway {
   private startedAt?: number;
 
   constructor(@inject(ResourceManagerOptions) private readonly opts: ResourceManagerOptions) {
-    this.address = opts.rpc.register('resourcemanager', this as ResourceManagerGateway, { fencingToken: () => this.leaderSessionId });
+    this.address = opts.rpc.register('resourcemanager', this as ResourceManagerGateway, { fencingToken: this.leadership.token });
     this.log = (opts.logger ?? SILENT_LOGGER).child({ component: 'ResourceManager' });
     this.clock = opts.clock ?? new SystemClock();
     this.workers = opts.driver
@@ -125,20 +125,17 @@ export class ResourceManager implements ResourceManagerGateway {
 
   /** The leader session id (Flink's ResourceManagerId): heartbeats and slot requests carry it. */
   get resourceManagerId(): string {
-    if (this.leaderSessionId === undefined) throw new NoLeaderError('resource manager');
-    return this.leaderSessionId;
+    return this.leadership.current();
   }
 
   /** The HA services made this ResourceManager the leader: calls carrying `sessionId` are accepted from now on. */
   grantLeadership(sessionId: string): void {
-    this.leaderSessionId = sessionId;
-    this.log.info({ sessionId }, `ResourceManager ${this.address} was granted leadership with session id ${sessionId}.`);
+    this.leadership.grant(sessionId);
   }
 
   /** Leadership lost: every call is refused (UNKNOWN_FENCING_TOKEN) until it is granted again. */
   revokeLeadership(): void {
-    this.log.info({ sessionId: this.leaderSessionId }, `ResourceManager ${this.address} was revoked leadership.`);
-    this.leaderSessionId = undefined;
+    this.leadership.revoke();
   }
 
   /** Initialises the driver (which reports the workers of a previous attempt); a no-op for standalone. */

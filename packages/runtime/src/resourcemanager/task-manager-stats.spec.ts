@@ -4,6 +4,7 @@ import { settle } from '../testing/settle';
 import { TestingTaskExecutorGateway } from '../testing/testing-task-executor-gateway';
 import { ManualClock } from '../time/clock';
 import { ResourceManager } from './resource-manager';
+import { DEFAULT_LEADER_ID } from '../spi/high-availability-services';
 
 const ASK_TIMEOUT_MS = 10_000;
 const STATS_TIMEOUT_MS = 500;
@@ -36,6 +37,7 @@ describe('ResourceManager.requestTaskManagerStats: the fan-out to TaskManagers i
     clock = new ManualClock(1_000);
     network = new LocalRpcNetwork();
     rm = new ResourceManager({ rpc: host(), scheduler: clock, clock });
+    rm.grantLeadership(DEFAULT_LEADER_ID);
     await rm.start();
   });
 
@@ -49,7 +51,7 @@ describe('ResourceManager.requestTaskManagerStats: the fan-out to TaskManagers i
     // A source's watermark is -Infinity ("none"); it must survive the transport.
     (await taskManager('tm-b')).withTaskManagerStats(statsOf(200, 'b1', -Infinity));
 
-    const rmGateway = host().connect<ResourceManagerGateway>(rm.address);
+    const rmGateway = host().connect<ResourceManagerGateway>(rm.address, { fencingToken: DEFAULT_LEADER_ID });
     expect(await rmGateway.requestTaskManagerStats(STATS_TIMEOUT_MS)).toEqual<TaskManagerStatsEntry[]>([
       { resourceId: 'tm-a', stats: statsOf(100, 'a1', 5) },
       { resourceId: 'tm-b', stats: statsOf(200, 'b1', -Infinity) },

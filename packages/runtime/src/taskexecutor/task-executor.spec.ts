@@ -349,6 +349,8 @@ describe('TaskExecutor (in-process, testing slots)', () => {
   });
 
   it('answers a stats request with the heap of all its slots and the samples of every task in them', async () => {
+    await allocate(0, 'alloc-0');
+    await allocate(1, 'alloc-1');
     const answer = te.requestTaskManagerStats();
     const sample = (attempt: string, backPressuredMs: number) => ({ [attempt]: { elapsedMs: 1_000, idleMs: 100, backPressuredMs } });
     for (const [i, attempt] of ['a0', 'a1'].entries()) {
