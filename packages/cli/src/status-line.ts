@@ -102,8 +102,10 @@ export class LiveStatus {
   private readonly clock: Clock;
   private readonly scheduler: Scheduler;
   private readonly intervalMs: number;
+  private records: ((jobId: string) => Promise<TaskRecordCounts | undefined>) | undefined;
 
   constructor(private readonly opts: LiveStatusOptions) {
+    this.records = opts.records;
     this.clock = opts.clock ?? new SystemClock();
     this.scheduler = opts.scheduler ?? new SystemScheduler();
     this.intervalMs = opts.intervalMs ?? 1000;
@@ -113,9 +115,13 @@ export class LiveStatus {
     return this.opts.stream.isTTY === true;
   }
 
-  /** The Dispatcher to ask (known before the job is: the embedded cluster starts first). */
-  attach(dispatcher: DispatcherGateway): void {
+  /**
+   * The Dispatcher to ask (known before the job is: the embedded cluster starts first), and where the
+   * job's record counts come from when the options gave none (a remote cluster: its REST API).
+   */
+  attach(dispatcher: DispatcherGateway, records?: (jobId: string) => Promise<TaskRecordCounts | undefined>): void {
     this.dispatcher = dispatcher;
+    if (records) this.records = records;
     this.maybeStart();
   }
 
@@ -164,7 +170,7 @@ export class LiveStatus {
   private async poll(): Promise<void> {
     const details = await this.dispatcher!.requestJobDetails(this.jobId!).catch(() => undefined);
     if (!details || this.stopped) return;
-    const records = this.opts.records && details.status === 'RUNNING' ? await this.opts.records(this.jobId!).catch(() => undefined) : undefined;
+    const records = this.records && details.status === 'RUNNING' ? await this.records(this.jobId!).catch(() => undefined) : undefined;
     if (this.stopped) return;
     const progress = { ...progressOf(details), recordsIn: records?.in, recordsOut: records?.out };
     this.draw(this.line(progress));

@@ -28,6 +28,11 @@ async function fakeRestApi() {
   const routes: Record<string, (body: string) => [number, unknown]> = {
     'POST /jobs': () => [202, { jobUrl: `/jobs/${JOB}` }],
     [`GET /jobs/${JOB}/status`]: () => [200, { status: 'RUNNING' }],
+    [`GET /jobs/${JOB}`]: () => [200, { jid: JOB, vertices: [
+      { id: 'v1', metrics: { 'read-records': 0, 'read-records-complete': true, 'write-records': 30, 'write-records-complete': true } },
+      { id: 'v2', metrics: { 'read-records': 30, 'read-records-complete': false, 'write-records': 5, 'write-records-complete': false } },
+    ] }],
+    [`GET /jobs/${'f'.repeat(32)}`]: () => [200, { jid: 'f'.repeat(32), vertices: [{ id: 'v1', metrics: { 'read-records': 0, 'read-records-complete': false, 'write-records': 0, 'write-records-complete': false } }] }],
     [`GET /flott/jobs/${JOB}/result`]: () => [200, { jobId: JOB, jobName: 'j', status: 'FINISHED', netRuntimeMs: 5, accumulators: { n: 1 } }],
     [`GET /flott/jobs/${JOB}/info`]: () => [200, { jobId: JOB, jobName: 'j', status: 'RUNNING', startTime: 7 }],
     'GET /jobs/overview': () => [200, { jobs: [{ jid: JOB, name: 'j', state: 'RUNNING', 'start-time': 7 }] }],
@@ -104,6 +109,11 @@ describe('RestClusterClient', () => {
     expect(await c.listJobs()).toEqual([{ jobId: JOB, jobName: 'j', status: 'RUNNING' }]);
     expect(await c.jobsOverview()).toEqual([{ jobId: JOB, jobName: 'j', status: 'RUNNING', startTime: 7 }]);
     expect(await c.pollCollected(JOB)).toEqual({ version: 0, records: [{ sinkId: 's', records: [1] }] });
+  });
+
+  it("sums the vertices' record counts of /jobs/:jobid for the live status line; none when no task reported", async () => {
+    expect(await api.client.requestJobRecords(JOB)).toEqual({ in: 30, out: 35 });
+    expect(await api.client.requestJobRecords('f'.repeat(32))).toBeUndefined();
   });
 
   it('cancels; a job that already ended is no error, an unknown one is', async () => {

@@ -109,6 +109,21 @@ export class RestClusterClient implements DispatcherGateway {
     return this.transport.call({ method: 'GET', path: `/flott${this.job(jobId, '/info')}` });
   }
 
+  /**
+   * The records the job's running tasks read and wrote so far: the sums of the vertices' IO metrics
+   * of /jobs/:jobid (what the live status line shows as rates); undefined when no task reported.
+   */
+  async requestJobRecords(jobId: string): Promise<{ in: number; out: number } | undefined> {
+    type Vertex = { metrics?: { 'read-records'?: number; 'write-records'?: number; 'read-records-complete'?: boolean; 'write-records-complete'?: boolean } };
+    const { vertices } = await this.transport.call<{ vertices: Vertex[] }>({ method: 'GET', path: this.job(jobId) });
+    const reported = vertices.filter((v) => v.metrics?.['read-records-complete'] || v.metrics?.['write-records-complete'] || (v.metrics?.['read-records'] ?? 0) + (v.metrics?.['write-records'] ?? 0) > 0);
+    if (reported.length === 0) return undefined;
+    return {
+      in: reported.reduce((sum, v) => sum + (v.metrics?.['read-records'] ?? 0), 0),
+      out: reported.reduce((sum, v) => sum + (v.metrics?.['write-records'] ?? 0), 0),
+    };
+  }
+
   async listJobs(): Promise<Array<{ jobId: string; jobName: string; status: JobStatus }>> {
     return (await this.jobsOverview()).map(({ jobId, jobName, status }) => ({ jobId, jobName, status }));
   }

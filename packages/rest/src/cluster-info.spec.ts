@@ -6,6 +6,7 @@ const statsOf = (heap: number, attempt: string, watermark: number): TaskManagerS
   heapUsedBytes: heap,
   taskTimes: { [attempt]: { elapsedMs: 1_000, idleMs: 200, backPressuredMs: 300 } },
   inputWatermarks: { [attempt]: watermark },
+  taskRecords: { [attempt]: { in: heap, out: heap + 1 } },
 });
 
 describe('cluster info for the REST API', () => {
@@ -23,6 +24,7 @@ describe('cluster info for the REST API', () => {
     ]);
     expect(await info.taskTimes!()).toEqual({ a1: { elapsedMs: 1_000, idleMs: 200, backPressuredMs: 300 } });
     expect(await info.taskWatermarks!()).toEqual({ a1: 5 });
+    expect(await info.taskRecords!()).toEqual({ a1: { in: 1234, out: 1235 } });
   });
 
   it('a MiniCluster: every TaskManager, with heap and task samples gathered from all of them', async () => {
@@ -44,5 +46,6 @@ describe('cluster info for the REST API', () => {
     ]);
     expect(Object.keys(await info.taskTimes!()).sort()).toEqual(['a1', 'a2']);
     expect(await info.taskWatermarks!()).toEqual({ a1: 5, a2: 7 });
+    expect(await info.taskRecords!()).toEqual({ a1: { in: 100, out: 101 }, a2: { in: 200, out: 201 } });
   });
 });

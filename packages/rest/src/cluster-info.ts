@@ -1,5 +1,5 @@
 import type { Configuration } from '@flott/core';
-import { RestOptions, type MiniCluster, type ResourceManagerGateway, type ResourceOverview, type TaskManagerStats, type TaskTimeSample } from '@flott/runtime';
+import { RestOptions, type MiniCluster, type ResourceManagerGateway, type ResourceOverview, type TaskManagerStats, type TaskRecordCounts, type TaskTimeSample } from '@flott/runtime';
 
 /** One TaskManager as /taskmanagers shows it. */
 export interface TaskManagerSummary {
@@ -26,6 +26,8 @@ export interface ClusterInfoGateway {
   taskTimes?(): Promise<Record<string, TaskTimeSample>>;
   /** The combined input watermark of the running tasks by attempt id (-Infinity: none yet, or a source). */
   taskWatermarks?(): Promise<Record<string, number>>;
+  /** The records each running task read and wrote so far, by attempt id (the IO metrics of /jobs/:jobid and its vertices). */
+  taskRecords?(): Promise<Record<string, TaskRecordCounts>>;
 }
 
 /** The MiniCluster's ResourceManager and its TaskManagers (one unless minicluster.number-of-taskmanagers says more). */
@@ -53,6 +55,7 @@ export function miniClusterInfo(cluster: MiniCluster): ClusterInfoGateway {
     },
     taskTimes: async () => mergeTaskTimes(await allStats()),
     taskWatermarks: async () => mergeWatermarks(await allStats()),
+    taskRecords: async () => mergeTaskRecords(await allStats()),
   };
 }
 
@@ -82,6 +85,7 @@ export function resourceManagerClusterInfo(rm: ResourceManagerGateway, configura
     },
     taskTimes: async () => mergeTaskTimes(await allStats()),
     taskWatermarks: async () => mergeWatermarks(await allStats()),
+    taskRecords: async () => mergeTaskRecords(await allStats()),
   };
 }
 
@@ -91,4 +95,8 @@ function mergeTaskTimes(stats: readonly TaskManagerStats[]): Record<string, Task
 
 function mergeWatermarks(stats: readonly TaskManagerStats[]): Record<string, number> {
   return Object.assign({}, ...stats.map((s) => s.inputWatermarks));
+}
+
+function mergeTaskRecords(stats: readonly TaskManagerStats[]): Record<string, TaskRecordCounts> {
+  return Object.assign({}, ...stats.map((s) => s.taskRecords));
 }

@@ -6,6 +6,7 @@ import {
   type ExecutionSnapshot,
   type JobDetailsInfo,
   type JobGraph,
+  type TaskRecordCounts,
 } from '@flott/runtime';
 
 /**
@@ -86,7 +87,21 @@ export function jobPlan(graph: JobGraph): Record<string, unknown> {
   };
 }
 
-function subtaskInfo(e: ExecutionSnapshot, subtask: number, now: number): Record<string, unknown> {
+/** Records by attempt id, where the cluster reports them (ClusterInfoGateway#taskRecords). */
+export type RecordsByAttempt = Readonly<Record<string, TaskRecordCounts>>;
+
+/** Flink's IOMetricsInfo of tasks: records read and written (complete when every task reported); bytes are not counted. */
+function ioMetrics(counts: ReadonlyArray<TaskRecordCounts | undefined>): Record<string, unknown> {
+  const known = counts.filter((c): c is TaskRecordCounts => c !== undefined);
+  const complete = counts.length > 0 && known.length === counts.length;
+  return {
+    'read-bytes': 0, 'read-bytes-complete': false, 'write-bytes': 0, 'write-bytes-complete': false,
+    'read-records': known.reduce((sum, c) => sum + c.in, 0), 'read-records-complete': complete,
+    'write-records': known.reduce((sum, c) => sum + c.out, 0), 'write-records-complete': complete,
+  };
+}
+
+function subtaskInfo(e: ExecutionSnapshot, subtask: number, now: number, records: RecordsByAttempt): Record<string, unknown> {
   const start = e.stateTimestamps[ExecutionState.DEPLOYING] ?? e.stateTimestamps[ExecutionState.CREATED] ?? -1;
   const terminal = [ExecutionState.FINISHED, ExecutionState.CANCELED, ExecutionState.FAILED].find((s) => s === e.state);
   const end = terminal ? (e.stateTimestamps[terminal] ?? -1) : -1;
@@ -100,15 +115,12 @@ function subtaskInfo(e: ExecutionSnapshot, subtask: number, now: number): Record
     'end-time': end,
     duration: duration(start, end, now),
     'taskmanager-id': e.assignedSlot?.taskManagerId ?? '(unassigned)',
-    metrics: {
-      'read-bytes': 0, 'read-bytes-complete': false, 'write-bytes': 0, 'write-bytes-complete': false,
-      'read-records': 0, 'read-records-complete': false, 'write-records': 0, 'write-records-complete': false,
-    },
+    metrics: ioMetrics([records[e.attemptId]]),
   };
 }
 
 /** /jobs/:jobid/vertices/:vertexid (JobVertexDetailsInfo); undefined when the job has no such vertex. */
-export function vertexDetails(info: ExecutionGraphInfo, vertexId: string, now: number): Record<string, unknown> | undefined {
+export function vertexDetails(info: ExecutionGraphInfo, vertexId: string, now: number, records: RecordsByAttempt = {}): Record<string, unknown> | undefined {
   const v = info.jobGraph.vertices.find((x) => x.id === vertexId);
   if (!v) return undefined;
   return {
@@ -117,12 +129,12 @@ export function vertexDetails(info: ExecutionGraphInfo, vertexId: string, now: n
     parallelism: v.parallelism,
     maxParallelism: v.maxParallelism,
     now,
-    subtasks: (info.subtasks[v.id] ?? []).map((e, i) => subtaskInfo(e, i, now)),
+    subtasks: (info.subtasks[v.id] ?? []).map((e, i) => subtaskInfo(e, i, now, records)),
   };
 }
 
 /** /jobs/:jobid (JobDetailsInfo). */
-export function jobDetails(info: ExecutionGraphInfo, now: number): Record<string, unknown> {
+export function jobDetails(info: ExecutionGraphInfo, now: number, records: RecordsByAttempt = {}): Record<string, unknown> {
   const timestamps: Record<string, number> = {};
   timestamps[info.status] = info.endTime > 0 ? info.endTime : info.startTime;
   timestamps.CREATED = info.startTime;
@@ -142,7 +154,8 @@ export function jobDetails(info: ExecutionGraphInfo, now: number): Record<string
       const d = vertexDetails(info, v.id, now)!;
       const states: Record<string, number> = Object.fromEntries(EXECUTION_STATES.map((s) => [s, 0]));
       for (const e of info.subtasks[v.id] ?? []) states[e.state]++;
-      return { id: d.id, name: d.name, maxParallelism: d.maxParallelism, parallelism: d.parallelism, status: vertexStatus(states), tasks: states };
+      const metrics = ioMetrics((info.subtasks[v.id] ?? []).map((e) => records[e.attemptId]));
+      return { id: d.id, name: d.name, maxParallelism: d.maxParallelism, parallelism: d.parallelism, status: vertexStatus(states), tasks: states, metrics };
     }),
     'status-counts': statusCounts(info),
     plan: jobPlan(info.jobGraph),

@@ -23,6 +23,8 @@ const cluster: ClusterInfoGateway = {
   taskManagers: async () => [{ id: TM, path: 'local://tm-1', dataPort: 6121, slotsNumber: 4, freeSlots: 0, timeSinceLastHeartbeat: 5, heapUsedBytes: 1 << 20 }],
   taskTimes: async () => ({}),
   taskWatermarks: async () => ({ [`${SINK_VERTEX.slice(0, 8)}-0`]: 1500, [`${SINK_VERTEX.slice(0, 8)}-1`]: Number.POSITIVE_INFINITY }),
+  // Sink subtask 1 did not report (its TaskManager did not answer): its counts are missing, the vertex's are incomplete.
+  taskRecords: async () => ({ [`${SINK_VERTEX.slice(0, 8)}-0`]: { in: 40, out: 0 } }),
 };
 
 describe('REST answers with failures and checkpoint history, per the spec', () => {
@@ -84,6 +86,13 @@ describe('REST answers with failures and checkpoint history, per the spec', () =
       { id: '1.currentInputWatermark', value: '9223372036854775807' },
     ]);
     expect((await request(`${server.url}/jobs/${JOB_ID}/vertices/${SOURCE_VERTEX}/watermarks`)).json()).toEqual([]);
+  });
+
+  it("shows the records each running subtask read and wrote, and each vertex's sums (complete when every subtask reported)", async () => {
+    const vertex = (await request(`${server.url}/jobs/${JOB_ID}/vertices/${SINK_VERTEX}`)).json<{ subtasks: Array<{ metrics: Record<string, unknown> }> }>();
+    expect(vertex.subtasks.map((s) => [s.metrics['read-records'], s.metrics['write-records'], s.metrics['read-records-complete']])).toEqual([[40, 0, true], [0, 0, false]]);
+    const job = (await request(`${server.url}/jobs/${JOB_ID}`)).json<{ vertices: Array<{ id: string; metrics: Record<string, unknown> }> }>();
+    expect(job.vertices.find((v) => v.id === SINK_VERTEX)!.metrics).toMatchObject({ 'read-records': 40, 'read-records-complete': false, 'write-records': 0 });
   });
 
   it('answers the result of a running job as IN_PROGRESS and Flott\'s own result, info and collected records', async () => {

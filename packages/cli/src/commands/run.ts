@@ -56,7 +56,7 @@ async function runOnCluster(
   status: LiveStatus | undefined,
 ): Promise<number> {
   const cluster = remoteCluster(opts, config);
-  if (!opts.detached) status?.attach(cluster);
+  if (!opts.detached) status?.attach(cluster, (jobId) => cluster.requestJobRecords(jobId));
   if (opts.detachOnInterrupt) interrupts.detachOnInterrupt((jobId) => `flott cancel -m ${new URL(cluster.url).host} ${jobId}`);
   const watcher = opts.detached ? undefined : interrupts.watch({ dispatcher: cluster });
   const started = performance.now();

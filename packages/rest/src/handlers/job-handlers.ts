@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { isGloballyTerminal, JobStatus } from '@flott/runtime';
 import { jobConfig, jobDetails, jobExceptions, jobOverviewEntry, jobPlan } from '../flink-json';
 import { RestHandlerError } from '../rest-errors';
-import { jobParams, type JobParams, type RouteContext } from './route-context';
+import { jobParams, runningTaskRecords, type JobParams, type RouteContext } from './route-context';
 
 /** /jobs, /jobs/overview, /jobs/:jobid (GET and PATCH), its plan, exceptions, config, status and result. */
 export function registerJobHandlers(app: FastifyInstance, ctx: RouteContext): void {
@@ -17,7 +17,10 @@ export function registerJobHandlers(app: FastifyInstance, ctx: RouteContext): vo
     return { jobs: details.filter((d) => d !== undefined).map((d) => jobOverviewEntry(d, now())) };
   });
 
-  app.get<{ Params: JobParams }>('/jobs/:jobid', { schema: { params: jobParams } }, async (req) => jobDetails(await info(req.params.jobid), now()));
+  app.get<{ Params: JobParams }>('/jobs/:jobid', { schema: { params: jobParams } }, async (req) => {
+    const graph = await info(req.params.jobid);
+    return jobDetails(graph, now(), await runningTaskRecords(ctx, graph));
+  });
 
   // Flink 1.17's lightweight status query; the REST client polls it.
   app.get<{ Params: JobParams }>('/jobs/:jobid/status', { schema: { params: jobParams } }, async (req) => ({ status: await ctx.dispatcher.requestJobStatus(req.params.jobid) }));

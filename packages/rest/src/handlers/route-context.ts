@@ -1,5 +1,5 @@
 import type { Clock, Configuration } from '@flott/core';
-import type { DispatcherGateway } from '@flott/runtime';
+import { isGloballyTerminal, type DispatcherGateway, type ExecutionGraphInfo, type TaskRecordCounts } from '@flott/runtime';
 import type { AsyncOperations } from '../async-operations';
 import type { ClusterInfoGateway } from '../cluster-info';
 
@@ -34,4 +34,10 @@ export const jobAndParams = (extra: Record<string, Record<string, unknown>>) => 
 
 export interface JobParams {
   readonly jobid: string;
+}
+
+/** The records the tasks of a job that still runs read and wrote, where the cluster reports them; none for an ended job (its tasks are gone). */
+export async function runningTaskRecords(ctx: RouteContext, info: ExecutionGraphInfo): Promise<Record<string, TaskRecordCounts>> {
+  if (isGloballyTerminal(info.status) || !ctx.cluster?.taskRecords) return {};
+  return ctx.cluster.taskRecords();
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { BackPressureSampler } from '../back-pressure';
 import { vertexDetails } from '../flink-json';
 import { RestHandlerError } from '../rest-errors';
-import { HEX_ID, jobAndParams, type RouteContext } from './route-context';
+import { HEX_ID, jobAndParams, runningTaskRecords, type RouteContext } from './route-context';
 
 type VertexParams = { jobid: string; vertexid: string };
 const vertexParams = jobAndParams({ vertexid: { type: 'string', pattern: HEX_ID } });
@@ -12,7 +12,7 @@ export function registerVertexHandlers(app: FastifyInstance, ctx: RouteContext):
   const now = () => ctx.clock.currentTimeMillis();
   const vertex = async (p: VertexParams) => {
     const info = await ctx.dispatcher.requestExecutionGraphInfo(p.jobid);
-    const details = vertexDetails(info, p.vertexid, now());
+    const details = vertexDetails(info, p.vertexid, now(), await runningTaskRecords(ctx, info));
     if (!details) throw new RestHandlerError(404, `Job ${p.jobid} has no vertex ${p.vertexid}`);
     return { info, details };
   };

@@ -29,9 +29,13 @@ export class TaskManagerRegistrationTimeoutError extends FlottError {
   }
 }
 
-/** First wait between attempts to reach the ResourceManager; doubles up to the maximum. */
-const REGISTRATION_BACKOFF_INITIAL_MS = 100;
-const REGISTRATION_BACKOFF_MAX_MS = 5_000;
+/**
+ * First wait between attempts to reach the ResourceManager; doubles up to the maximum. Short: a
+ * TaskManager started beside its JobManager is usually up first, and each wait it is still in when
+ * the JobManager comes up delays the cluster's start (an attempt is one connect, cheap to repeat).
+ */
+const REGISTRATION_BACKOFF_INITIAL_MS = 25;
+const REGISTRATION_BACKOFF_MAX_MS = 500;
 
 /**
  * A TaskManager process (Flink's TaskManagerRunner): its TaskExecutor behind a TCP RPC endpoint on

@@ -13,6 +13,7 @@ const statsOf = (heap: number, attempt: string, watermark: number): TaskManagerS
   heapUsedBytes: heap,
   taskTimes: { [attempt]: { elapsedMs: 1_000, idleMs: 100, backPressuredMs: 800 } },
   inputWatermarks: { [attempt]: watermark },
+  taskRecords: { [attempt]: { in: heap, out: 2 * heap } },
 });
 
 describe('ResourceManager.requestTaskManagerStats: the fan-out to TaskManagers in other processes', () => {

@@ -143,6 +143,14 @@ export interface TaskManagerStats {
   readonly taskTimes: Record<string, TaskTimeSample>;
   /** The combined input watermark of each running task, by attempt id (-Infinity: none yet, or a source). */
   readonly inputWatermarks: Record<string, number>;
+  /** Records each running task read and wrote so far, by attempt id. */
+  readonly taskRecords: Record<string, TaskRecordCounts>;
+}
+
+/** A task's records so far (Flink's numRecordsIn / numRecordsOut): read from its input gates, written to its result partitions. */
+export interface TaskRecordCounts {
+  readonly in: number;
+  readonly out: number;
 }
 
 export interface TaskManagerStatsEntry {

@@ -53,11 +53,8 @@ export interface SlotStats {
   readonly taskRecords?: Record<string, TaskRecordCounts>;
 }
 
-/** A task's records so far (Flink's numRecordsIn / numRecordsOut): read from its input gates, written to its result partitions. */
-export interface TaskRecordCounts {
-  readonly in: number;
-  readonly out: number;
-}
+import type { TaskRecordCounts } from '../rpc/gateways';
+export type { TaskRecordCounts };
 
 export interface SlotWorkerData {
   readonly slotIndex: number;

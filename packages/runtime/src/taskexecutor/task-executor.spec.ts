@@ -358,13 +358,14 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       slots.slot(i).emit({
         type: 'stats-reply',
         requestId: request.requestId,
-        stats: { runningTasks: 1, heapUsedBytes: 1_000 * (i + 1), partitions: {}, taskTimes: sample(attempt, 10 * i), inputWatermarks: { [attempt]: i === 0 ? -Infinity : 42 } },
+        stats: { runningTasks: 1, heapUsedBytes: 1_000 * (i + 1), partitions: {}, taskTimes: sample(attempt, 10 * i), inputWatermarks: { [attempt]: i === 0 ? -Infinity : 42 }, taskRecords: { [attempt]: { in: i, out: 10 + i } } },
       });
     }
     expect(await answer).toEqual({
       heapUsedBytes: 3_000,
       taskTimes: { ...sample('a0', 0), ...sample('a1', 10) },
       inputWatermarks: { a0: -Infinity, a1: 42 },
+      taskRecords: { a0: { in: 0, out: 10 }, a1: { in: 1, out: 11 } },
     });
   });
 

@@ -343,6 +343,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       heapUsedBytes: slots.reduce((sum, s) => sum + s.heapUsedBytes, 0),
       taskTimes: Object.assign({}, ...slots.map((s) => s.taskTimes ?? {})),
       inputWatermarks: Object.assign({}, ...slots.map((s) => s.inputWatermarks ?? {})),
+      taskRecords: Object.assign({}, ...slots.map((s) => s.taskRecords ?? {})),
     };
   }
 

@@ -64,7 +64,7 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   private cancelTaskHook?: (attemptId: string) => Promise<void>;
   /** Stats requests received (the ResourceManager's fan-out for the REST API). */
   statsRequests = 0;
-  private statsAnswer: 'hang' | TaskManagerStats = { heapUsedBytes: 0, taskTimes: {}, inputWatermarks: {} };
+  private statsAnswer: 'hang' | TaskManagerStats = { heapUsedBytes: 0, taskTimes: {}, inputWatermarks: {}, taskRecords: {} };
 
   constructor(options: TestingTaskExecutorOptions) {
     this.rpc = options.rpc;
