@@ -3,10 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Configuration } from '@flott/core';
-import { isProcessAlive, ClusterScriptOptions, JobManagerOptions } from '@flott/runtime';
-import { resolveConfiguration, type CommonOptions } from '../distribution';
-import { formatError } from '../errors-format';
-import { FLOTT_BIN } from './process-lifecycle';
+import { isProcessAlive, ClusterScriptOptions, JobManagerOptions } from '@flott/runtime/launcher';
+import { resolveConfiguration, type CommonOptions } from '../config-resolution';
+import { FLOTT_BIN } from './flott-bin';
 
 export interface ClusterCommandOptions extends CommonOptions {
   readonly taskmanagers?: string;
@@ -181,7 +180,7 @@ export async function clusterStartCommand(opts: ClusterCommandOptions): Promise<
       throw e;
     }
   } catch (e) {
-    process.stderr.write(`${formatError(e)}\n`);
+    process.stderr.write(`${await formattedError(e)}\n`);
     return 1;
   }
 }
@@ -209,7 +208,12 @@ export async function clusterStopCommand(opts: ClusterCommandOptions): Promise<n
     process.stdout.write(`Stopped the cluster: ${[...results, ...tmResults].join(', ')}.\n`);
     return 0;
   } catch (e) {
-    process.stderr.write(`${formatError(e)}\n`);
+    process.stderr.write(`${await formattedError(e)}\n`);
     return 1;
   }
+}
+
+/** The error as the CLI prints it; its formatter (which knows the client's errors) loads only when there is one. */
+async function formattedError(e: unknown): Promise<string> {
+  return (await import('../errors-format')).formatError(e);
 }

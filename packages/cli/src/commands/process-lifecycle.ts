@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Configuration } from '@flott/core';
 import { createProcessLogging, type ProcessLogging } from '@flott/runtime';
 import { resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
 
-/** This installation's `flott` binary, which `local-processes` starts TaskManagers with. */
-export const FLOTT_BIN = path.resolve(__dirname, '..', '..', 'bin', 'flott.js');
+export { FLOTT_BIN } from './flott-bin';
 
 /**
  * Runs a cluster process in the foreground until SIGTERM or SIGINT, then stops it with `stop` and
