@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifySchemaCom
 import { ConfigurationError, type Clock, type Configuration } from '@flott/core';
 import { RestOptions, SILENT_LOGGER, SystemClock, SystemIdGenerator, SystemScheduler, type DispatcherGateway, type IdGenerator, type Logger, type Scheduler } from '@flott/runtime';
 import { AsyncOperations } from './async-operations';
+import { lazyAjv, lazyValidator } from './lazy-validator';
 import type { ClusterInfoGateway } from './cluster-info';
 import { registerCheckpointHandlers } from './handlers/checkpoint-handlers';
 import { registerClusterHandlers } from './handlers/cluster-handlers';
@@ -55,9 +56,9 @@ function readPem(configuration: Configuration, option: typeof RestOptions.SSL_KE
 
 // Path and query parameters arrive as strings and are coerced to the schema's types; a JSON body is
 // taken as sent (a `"drain": 1` is a mistake to report, not to guess at).
-const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false });
-const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false });
-const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object);
+const coercing = lazyAjv(() => new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false }));
+const strict = lazyAjv(() => new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false }));
+const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => lazyValidator(httpPart === 'body' ? strict : coercing, schema as object);
 
 /** Whether `header` carries the bearer `token`, compared in constant time. */
 function hasToken(header: string | undefined, token: string): boolean {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import Ajv from 'ajv';
+import { lazyAjv, lazyValidator } from '../lazy-validator';
 import type { FastifyInstance } from 'fastify';
 import type { JobGraph } from '@flott/runtime';
 import { parseMultipart } from '../multipart';
@@ -19,9 +20,9 @@ interface JobSubmitRequest {
   readonly jobJarFileNames: readonly string[];
 }
 
-const ajv = new Ajv({ allErrors: false });
+const ajv = lazyAjv(() => new Ajv({ allErrors: false }));
 
-const validateRequest = ajv.compile<JobSubmitRequest>({
+const validateRequest = lazyValidator<JobSubmitRequest>(ajv, {
   type: 'object',
   required: ['jobGraphFileName', 'jobJarFileNames'],
   properties: {
@@ -34,7 +35,7 @@ const validateRequest = ajv.compile<JobSubmitRequest>({
 const id = { type: 'string', pattern: HEX_ID };
 const count = { type: 'integer', minimum: 1, maximum: 32768 };
 // The parts of the JobGraph the Dispatcher and JobMaster read before they could reject it themselves.
-const validateJobGraphFile = ajv.compile<JobGraphFile>({
+const validateJobGraphFile = lazyValidator<JobGraphFile>(ajv, {
   type: 'object',
   required: ['jobGraph', 'args', 'configuration'],
   properties: {

@@ -35,7 +35,7 @@ export class TaskManagerRegistrationTimeoutError extends FlottError {
  * the JobManager comes up delays the cluster's start (an attempt is one connect, cheap to repeat).
  */
 const REGISTRATION_BACKOFF_INITIAL_MS = 25;
-const REGISTRATION_BACKOFF_MAX_MS = 500;
+const REGISTRATION_BACKOFF_MAX_MS = 100;
 
 /**
  * A TaskManager process (Flink's TaskManagerRunner): its TaskExecutor behind a TCP RPC endpoint on
@@ -77,6 +77,8 @@ export class TaskManagerProcess {
         container.rebindSync(JobManagerLeaderRetrieval).toConstantValue((component: JobManagerComponent) => new StaticLeaderRetrievalService(`${jobManager}/${names[component]}`));
       }
       bindTaskManager(container);
+      // Built while the JobManager may still be starting: only the registration has to wait for it.
+      const taskExecutor = container.get(TaskExecutor);
       const leader = new LeaderTracker('resource manager', container.get<JobManagerLeaderRetrieval>(JobManagerLeaderRetrieval)('resource_manager'));
       await leader.start();
       try {
@@ -84,7 +86,6 @@ export class TaskManagerProcess {
       } finally {
         await leader.stop();
       }
-      const taskExecutor = container.get(TaskExecutor);
       await taskExecutor.start();
       log.info({ rpc: taskExecutor.address, data: taskExecutor.dataAddress }, `TaskManager ${taskExecutor.resourceId} registered at ${jobManager}.`);
       return new TaskManagerProcess(rpc, taskExecutor, opts.logging);
