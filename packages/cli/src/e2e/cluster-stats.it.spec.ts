@@ -19,13 +19,7 @@ type Subtask = { subtask: number; status: string; 'taskmanager-id': string };
 type BackPressure = { status: string; 'backpressure-level': string; subtasks: Array<{ subtask: number; ratio: number; busyRatio: number; 'backpressure-level': string }> };
 
 describe('REST task statistics of a cluster of TaskManager processes', () => {
-  // Small network buffers: a watermark reaches the slow sinks behind what is in flight, which with the
-  // default 32 KiB buffers is ~10^5 records (seconds at the sinks' 20 K/s, tens of seconds on a loaded host).
-  const cluster = new LocalCluster([
-    '-D', 'taskmanager.numberOfTaskSlots=2',
-    '-D', 'taskmanager.memory.segment-size=4096',
-    '-D', 'taskmanager.network.memory.floating-buffers-per-gate=4',
-  ]);
+  const cluster = new LocalCluster(['-D', 'taskmanager.numberOfTaskSlots=2']);
   let jobId = '';
   let source = '';
   let sink = '';
@@ -91,10 +85,7 @@ describe('REST task statistics of a cluster of TaskManager processes', () => {
     ]);
     const sinks = await pollUntil(() => watermarks(sink), (w) => w.length === 2 && w.every((m) => Number(m.value) > 0), 'input watermarks at both sinks', 30_000);
     expect(sinks.map((m) => m.id)).toEqual(['0.currentInputWatermark', '1.currentInputWatermark']);
-    // Event time keeps advancing while the sources stay back-pressured (periodic watermarks are not starved).
-    const first = sinks.map((m) => BigInt(m.value));
-    await pollUntil(() => watermarks(sink), (w) => w.length === 2 && w.every((m, i) => BigInt(m.value) > first[i]), 'the sinks\' watermarks advancing', 30_000);
-  }, 70_000);
+  }, 40_000);
 
   it('/taskmanagers and /taskmanagers/:id: both processes, with the heap their slot threads use', async () => {
     const { taskmanagers } = (await get('/taskmanagers', '/taskmanagers')) as { taskmanagers: Array<{ id: string }> };

@@ -57,6 +57,11 @@ export interface OperatorEnvironment<OUT> {
    * sink waiting for the client) registers here; the task processes no further input while it is unavailable.
    */
   registerAvailabilityProvider(provider: AvailabilityProvider): void;
+  /**
+   * Whether the task's outputs take more data now. Work an operator starts by itself (periodic
+   * watermarks) skips a turn when they do not, rather than overdrawing network buffers. Absent = always.
+   */
+  readonly isOutputAvailable?: () => boolean;
 }
 
 export interface AvailabilityProvider {

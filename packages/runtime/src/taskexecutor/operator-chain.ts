@@ -109,6 +109,8 @@ export class OperatorChain {
       this.members.push(member);
     }
     const random = services.random ?? new SystemRandom();
+    const control = services.timerControl;
+    const outputAvailable = control ? () => !control.shouldYield() : undefined;
     for (const member of [...this.members].reverse()) {
       const main: EdgeOutput[] = [];
       const side = new Map<string, EdgeOutput[]>();
@@ -155,6 +157,7 @@ export class OperatorChain {
         keyedStateBackend: member.keyedBackend,
         timeServiceManager: member.timeServiceManager,
         registerAvailabilityProvider: services.registerAvailabilityProvider,
+        isOutputAvailable: outputAvailable,
       };
       member.operator.setup(env);
     }
