@@ -33,12 +33,10 @@ function jobRecords(cluster: MiniCluster): (jobId: string) => Promise<TaskRecord
   return async (jobId) => {
     const total = { in: 0, out: 0 };
     for (const te of cluster.taskExecutors) {
-      for (const slot of await te.slotStats()) {
-        for (const [attemptId, records] of Object.entries(slot.taskRecords ?? {})) {
-          if (!attemptId.startsWith(`${jobId}_`)) continue;
-          total.in += records.in;
-          total.out += records.out;
-        }
+      for (const [attemptId, records] of Object.entries((await te.requestTaskManagerStats()).taskRecords)) {
+        if (!attemptId.startsWith(`${jobId}_`)) continue;
+        total.in += records.in;
+        total.out += records.out;
       }
     }
     return total;

@@ -20,7 +20,7 @@ describe('LeaderTracker', () => {
     tracker.notifyLeaderAddress('b', 's2');
     tracker.notifyLeaderAddress(undefined, undefined);
     expect(seen).toEqual(['a@s1', 'b@s2', undefined]);
-    expect(tracker.peek()).toBeUndefined();
+    expect(() => tracker.current()).toThrow(expect.objectContaining({ code: 'NO_LEADER' }));
   });
 
   it('with a static retrieval (high-availability none) names the configured address with the default leader id', async () => {

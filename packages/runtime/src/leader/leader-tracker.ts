@@ -62,11 +62,6 @@ export class LeaderTracker implements LeaderRetrievalListener {
     return this.leader;
   }
 
-  /** The leader known now, if any. */
-  peek(): LeaderRef | undefined {
-    return this.leader;
-  }
-
   onChange(listener: (leader: LeaderRef | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -10,7 +10,7 @@ import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-l
 import type { DispatcherGateway, JobMasterGateway, JobMasterRef, ResourceManagerGateway, SlotOffer, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway, TaskManagerStats } from '../rpc/gateways';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
 import { FencingTokenMismatchError, type RpcService } from '../rpc/rpc-service';
-import type { LeaderTracker } from '../leader/leader-tracker';
+import { leaderGateway, type LeaderTracker } from '../leader/leader-tracker';
 import type { Scheduler } from '../time/clock';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
@@ -75,6 +75,9 @@ export class TaskExecutor implements TaskExecutorGateway {
   private readonly log: Logger;
   private readonly threadLogSink: ThreadLogSink;
   private readonly heartbeats: TaskExecutorHeartbeats;
+  /** The current leaders' gateways: each call goes to the leader known then, fenced with its session id. */
+  private readonly resourceManager: ResourceManagerGateway;
+  private readonly dispatcher: DispatcherGateway;
   /** The leader session id of the ResourceManager this TaskExecutor registered at: slot requests must carry it. */
   private resourceManagerId: string | undefined;
   private readonly clusterShutdownListeners: Array<(reason: string) => void> = [];
@@ -82,6 +85,8 @@ export class TaskExecutor implements TaskExecutorGateway {
   constructor(@inject(TaskExecutorOptions) private readonly opts: TaskExecutorOptions) {
     this.address = opts.rpc.register(`taskmanager-${opts.resourceId}`, this as TaskExecutorGateway);
     this.log = (opts.logger ?? SILENT_LOGGER).child({ resourceId: opts.resourceId });
+    this.resourceManager = leaderGateway<ResourceManagerGateway>(opts.rpc, opts.resourceManager);
+    this.dispatcher = leaderGateway<DispatcherGateway>(opts.rpc, opts.dispatcher);
     this.threadLogSink = opts.threadLogSink ?? SILENT_THREAD_LOG_SINK;
     const dir = defaultBlobStorageDirectory(opts.configuration.get(BlobOptions.STORAGE_DIRECTORY));
     this.artifacts = new ArtifactCache(dir);
@@ -137,22 +142,14 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   /** Registers (again) at the ResourceManager with every slot and the allocation it holds. */
   private async registerAtResourceManager(): Promise<void> {
-    const leader = this.opts.resourceManager.current();
-    const rm = this.opts.rpc.connect<ResourceManagerGateway>(leader.address, { fencingToken: leader.sessionId });
     const dataAddress = this.partitions.dataAddress;
-    const { resourceManagerId } = await rm.registerTaskExecutor({
+    const { resourceManagerId } = await this.resourceManager.registerTaskExecutor({
       resourceId: this.opts.resourceId,
       address: this.address,
       ...(dataAddress ? { dataPort: Number(dataAddress.slice(dataAddress.lastIndexOf(':') + 1)) } : {}),
       slots: this.slotReport(),
     });
     this.resourceManagerId = resourceManagerId;
-  }
-
-  /** The ResourceManager leader's gateway, fenced with its session id. */
-  private resourceManagerGateway(): ResourceManagerGateway {
-    const leader = this.opts.resourceManager.current();
-    return this.opts.rpc.connect<ResourceManagerGateway>(leader.address, { fencingToken: leader.sessionId });
   }
 
   /** A JobMaster's gateway, fenced with its JobMasterId: a newer JobMaster of the job refuses what was meant for the old one. */
@@ -259,10 +256,8 @@ export class TaskExecutor implements TaskExecutorGateway {
    * Dispatcher's gateway when the JobManager serves none (the embedded cluster).
    */
   private async fetchBundle(sha256: string): Promise<Uint8Array> {
-    const leader = this.opts.dispatcher.current();
-    const dispatcher = this.opts.rpc.connect<DispatcherGateway>(leader.address, { fencingToken: leader.sessionId });
-    const address = await dispatcher.getBlobServerAddress();
-    if (address === undefined) return dispatcher.getBlob(sha256);
+    const address = await this.dispatcher.getBlobServerAddress();
+    if (address === undefined) return this.dispatcher.getBlob(sha256);
     const config = this.opts.configuration;
     const client = new BlobClient({
       address,
@@ -290,9 +285,8 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.slotStates[index] = {};
     if (state.jobId && !this.slotStates.some((s) => s.jobId === state.jobId)) this.heartbeats.jobReleased(state.jobId);
     if (!this.closed) {
-      const rm = this.resourceManagerGateway();
       // The slot is free here either way; a ResourceManager that missed it learns the slot's state when this TaskExecutor re-registers.
-      await rm.notifySlotAvailable(this.opts.resourceId, index, allocationId).catch((err: unknown) => {
+      await this.resourceManager.notifySlotAvailable(this.opts.resourceId, index, allocationId).catch((err: unknown) => {
         this.log.warn({ err, allocationId, slotIndex: index }, `Could not tell the ResourceManager that slot ${index} (${allocationId}) is free.`);
       });
     }
@@ -349,8 +343,7 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   /** Tells the ResourceManager this TaskManager leaves (a graceful stop): its slots are gone at once. Best effort. */
   async disconnectFromResourceManager(reason: string): Promise<void> {
-    const rm = this.resourceManagerGateway();
-    await rm.disconnectTaskExecutor(this.opts.resourceId, reason).catch((err: unknown) => {
+    await this.resourceManager.disconnectTaskExecutor(this.opts.resourceId, reason).catch((err: unknown) => {
       this.log.warn({ err }, 'Could not tell the ResourceManager that this TaskManager leaves.');
     });
   }
