@@ -114,14 +114,16 @@ export class RestClusterClient implements DispatcherGateway {
    * of /jobs/:jobid (what the live status line shows as rates); undefined when no task reported.
    */
   async requestJobRecords(jobId: string): Promise<{ in: number; out: number } | undefined> {
-    type Vertex = { metrics?: { 'read-records'?: number; 'write-records'?: number; 'read-records-complete'?: boolean; 'write-records-complete'?: boolean } };
-    const { vertices } = await this.transport.call<{ vertices: Vertex[] }>({ method: 'GET', path: this.job(jobId) });
-    const reported = vertices.filter((v) => v.metrics?.['read-records-complete'] || v.metrics?.['write-records-complete'] || (v.metrics?.['read-records'] ?? 0) + (v.metrics?.['write-records'] ?? 0) > 0);
-    if (reported.length === 0) return undefined;
-    return {
-      in: reported.reduce((sum, v) => sum + (v.metrics?.['read-records'] ?? 0), 0),
-      out: reported.reduce((sum, v) => sum + (v.metrics?.['write-records'] ?? 0), 0),
-    };
+    type Metrics = { 'read-records'?: number; 'write-records'?: number; 'read-records-complete'?: boolean; 'write-records-complete'?: boolean };
+    const { vertices } = await this.transport.call<{ vertices: Array<{ metrics?: Metrics }> }>({ method: 'GET', path: this.job(jobId) });
+    const metrics = vertices.map((v) => v.metrics ?? {});
+    const counts = { in: 0, out: 0 };
+    for (const m of metrics) {
+      counts.in += m['read-records'] ?? 0;
+      counts.out += m['write-records'] ?? 0;
+    }
+    const reported = counts.in + counts.out > 0 || metrics.some((m) => m['read-records-complete'] || m['write-records-complete']);
+    return reported ? counts : undefined;
   }
 
   async listJobs(): Promise<Array<{ jobId: string; jobName: string; status: JobStatus }>> {
