@@ -26,9 +26,10 @@ export function splitIndexRange(from: number, endExclusive: number, parts: numbe
 /**
  * Hands out a fixed set of splits on request (Flink's IteratorSourceEnumerator): the splits not yet
  * assigned are its checkpoint; a reader that asks when none are left is told there are no more.
- * Reader i gets the split with id `i` while that one is unassigned (then the first one left), so
- * which reader reads which range does not depend on the order their requests arrive in (as the
- * legacy generator, whose subtask i read range i).
+ * Splits go out first-come first-served in their order, as Flink's: a reader that asks again gets a
+ * later range than the one it read, so the records each reader emits keep the splits' order (event
+ * time assigned after the source rises within a subtask). Which reader reads which range depends on
+ * the order the requests arrive in; a fast reader may read several.
  */
 export class IteratorSourceEnumerator<SplitT extends SourceSplit> implements SplitEnumerator<SplitT, SplitT[]> {
   private readonly remaining: SplitT[];
@@ -40,8 +41,7 @@ export class IteratorSourceEnumerator<SplitT extends SourceSplit> implements Spl
   start(): void {}
 
   handleSplitRequest(subtaskId: number): void {
-    const own = this.remaining.findIndex((s) => s.splitId === String(subtaskId));
-    const split = this.remaining.splice(own >= 0 ? own : 0, 1)[0];
+    const split = this.remaining.shift();
     if (split) this.context.assignSplit(split, subtaskId);
     else this.context.signalNoMoreSplits(subtaskId);
   }

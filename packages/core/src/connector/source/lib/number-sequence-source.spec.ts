@@ -49,15 +49,15 @@ describe('splitIndexRange', () => {
 });
 
 describe('NumberSequenceSource', () => {
-  it('its enumerator hands out one split per reader on request (reader i its own range i first), then no more; its checkpoint is what is left', () => {
+  it('its enumerator hands the splits out in order to whichever reader asks (a reader asking again gets a later range, never an earlier one), then no more; its checkpoint is what is left', () => {
     const ctx = new RecordingEnumeratorContext(2);
     const e = new NumberSequenceSource(1, 10).createEnumerator(ctx);
     e.start();
     e.handleSplitRequest(1);
-    expect(e.snapshotState(1)).toEqual([{ splitId: '0', next: 1, end: 6 }]);
+    expect(e.snapshotState(1)).toEqual([{ splitId: '1', next: 6, end: 11 }]);
     e.handleSplitRequest(1);
     e.handleSplitRequest(0);
-    expect(ctx.assigned).toEqual([[1, { splitId: '1', next: 6, end: 11 }], [1, { splitId: '0', next: 1, end: 6 }]]);
+    expect(ctx.assigned).toEqual([[1, { splitId: '0', next: 1, end: 6 }], [1, { splitId: '1', next: 6, end: 11 }]]);
     expect(ctx.noMore).toEqual([0]);
     e.addSplitsBack([{ splitId: '0', next: 4, end: 6 }], 1);
     expect(e.snapshotState(2)).toEqual([{ splitId: '0', next: 4, end: 6 }]);
