@@ -139,7 +139,8 @@ describe('LocalProcessesDriver', () => {
   });
 
   it('kills a released worker that ignores SIGTERM after the stop timeout', async () => {
-    const driver = platform.driver({ stopTimeoutMs: 300, env: { ...process.env, IGNORE_SIGTERM: '1' } });
+    // The stop timeout leaves the worker time to run its SIGTERM handler (and write its file) on a loaded host.
+    const driver = platform.driver({ stopTimeoutMs: 2_000, env: { ...process.env, IGNORE_SIGTERM: '1' } });
     await driver.initialize(new TestingResourceEventHandler());
     const worker = await driver.requestResource(spec);
     const pid = platform.pidOf(worker.resourceId);
