@@ -50,7 +50,7 @@ describe('idleness', () => {
     const n = 30;
     const r = await runCase('idle-subtask', 2, n);
     expect(r.code).toBe(0);
-    // Independent computation: only subtask 0 produces i = 0, 1, 2, ...; bucket b holds i = 10b..10b+9 and
+    // Independent computation: only the subtask reading the first split produces i = 0, 1, 2, ...; bucket b holds i = 10b..10b+9 and
     // its timers fire in the order their keys first appear in it.
     const expected: TimerOutput[] = [];
     for (let b = 0; expected.length < n; b++) {
