@@ -59,7 +59,8 @@ export interface OperatorEnvironment<OUT> {
   registerAvailabilityProvider(provider: AvailabilityProvider): void;
   /**
    * Whether the task's outputs take more data now. Work an operator starts by itself (periodic
-   * watermarks) skips a turn when they do not, rather than overdrawing network buffers. Absent = always.
+   * watermarks) bounds what it emits while they do not (see TimestampsAndWatermarksOperator), rather
+   * than overdrawing network buffers. Absent = always.
    */
   readonly isOutputAvailable?: () => boolean;
 }

@@ -8,6 +8,8 @@ import { testingDeploymentDescriptors } from '../testing/testing-deployment';
 import { TestingOneInputOperator, TestingSourceOperator } from '../testing/testing-stream-operators';
 import { TestingTaskEnvironment } from '../testing/testing-task-environment';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import { TimestampsAndWatermarksOperator } from '../operators/watermarks/timestamps-and-watermarks-operator';
+import { AscendingTimestampsWatermarks } from '@flott/core';
 import { StreamTask } from './stream-task';
 
 const BUFFER_TIMEOUT_MS = 100;
@@ -169,5 +171,67 @@ describe('StreamTask', () => {
     await expect(running).resolves.toBe(E.FAILED);
     expect(env.states[2].error?.message).toBe('Task Source: numbers -> Map -> Sink (1/1)#0 failed: timer failed');
     expect(log.slice(-3)).toEqual(['source.close', 'map.close', 'sink.close']);
+  });
+
+  it('emits periodic watermarks while back-pressured, behind the records it produced before them', async () => {
+    // Source -> timestamps/watermarks (chained) -rebalance-> sink, whose task stops taking input (an
+    // availability provider held closed): the producer's small buffers fill and it stays back-pressured,
+    // yet event time must advance behind what it produced.
+    const intervalMs = 50;
+    env = new TestingTaskEnvironment({ network: { segmentSize: 4096, buffersPerChannel: 1, floatingBuffersPerGate: 0, maxBuffersPerChannel: 2 } });
+    let open = true;
+    let reopen: (() => void) | undefined;
+    sink.withOpen((operatorEnv) =>
+      operatorEnv.registerAvailabilityProvider({
+        isAvailable: () => open,
+        whenAvailable: () => (open ? Promise.resolve() : new Promise<void>((r) => (reopen = r))),
+      }),
+    );
+    const unbounded = new TestingSourceOperator<number>('source', [], { bounded: false, log });
+    const watermarks = new TimestampsAndWatermarksOperator<number>(
+      { createWatermarkGenerator: () => new AscendingTimestampsWatermarks<number>(), createTimestampAssigner: () => (n: number) => n },
+      intervalMs,
+    );
+    const graph = new StreamGraph('back-pressured watermarks', { parallelism: 1, maxParallelism: -1, bufferTimeoutMs: BUFFER_TIMEOUT_MS, runtimeMode: 'STREAMING', chainingEnabled: true });
+    const node = (name: string, operator: StreamOperator<unknown>, isSource = false) =>
+      graph.addNode({ name, kind: name, parallelism: 1, nonParallel: false, maxParallelism: -1, chainingStrategy: isSource ? 'HEAD' : 'ALWAYS', isSource, operatorFactory: () => operator });
+    const s = node('Source: numbers', unbounded as StreamOperator<unknown>, true);
+    const w = node('Timestamps/Watermarks', watermarks as StreamOperator<unknown>);
+    const k = node('Sink', sink as StreamOperator<unknown>);
+    graph.addEdge(s.id, w.id, { kind: 'forward' });
+    graph.addEdge(w.id, k.id, { kind: 'rebalance' });
+    const [producerTdd, consumerTdd] = testingDeploymentDescriptors(graph);
+    const producer = new StreamTask(producerTdd, graph, env).run();
+    const consumer = new StreamTask(consumerTdd, graph, env).run();
+    await env.whenState(producerTdd.attemptId, E.RUNNING);
+    await env.whenState(consumerTdd.attemptId, E.RUNNING);
+
+    open = false;
+    const records = Array.from({ length: 20_000 }, (_, i) => i + 1);
+    unbounded.add(...records);
+    await settle();
+    const produced = unbounded.emitted;
+    expect(produced).toBeGreaterThan(0);
+    expect(produced).toBeLessThan(records.length); // the source stopped: back-pressured
+    const seenBefore = sink.received.length;
+    expect(sink.watermarks).toEqual([]);
+    env.clock.advance(intervalMs);
+    await settle();
+    expect(unbounded.emitted).toBe(produced); // still back-pressured
+
+    // Without a further tick of the interval, the sink gets the watermark emitted under back-pressure
+    // (the highest timestamp produced by then, minus one) right after those records.
+    open = true;
+    reopen?.();
+    await settle();
+    expect(seenBefore).toBeLessThan(produced);
+    expect(sink.watermarks[0]).toBe(produced - 1);
+    expect(sink.received.slice(0, produced)).toEqual(records.slice(0, produced));
+
+    unbounded.endInput();
+    env.clock.advance(BUFFER_TIMEOUT_MS);
+    await expect(Promise.all([producer, consumer])).resolves.toEqual([E.FINISHED, E.FINISHED]);
+    expect(sink.received).toEqual(records);
+    expect(sink.watermarks.at(-1)).toBe(MAX_WATERMARK);
   });
 });

@@ -30,6 +30,8 @@ export interface OperatorTestHarnessOptions extends TestingRuntimeContextOptions
   readonly operatorName?: string;
   /** Names the operator's state in snapshots; 32 zeros unless given. */
   readonly operatorId?: string;
+  /** Whether the task's outputs take more data (back-pressure as the operator sees it); always unless given. */
+  readonly isOutputAvailable?: () => boolean;
 }
 
 /** What `initializeState` starts the operator from. */
@@ -169,6 +171,7 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
       operatorStateStore: this.operatorStateStore,
       timeServiceManager: this.timeServiceManager,
       registerAvailabilityProvider: (p) => this.availabilityProviders.push(p),
+      isOutputAvailable: this.options.isOutputAvailable,
     };
     this.operator.setup(env);
   }

@@ -14,7 +14,7 @@ import type { OneInputStreamOperator } from '../stream-operator';
  * Assigns timestamps and generates watermarks (Flink's TimestampsAndWatermarksOperator, added by
  * `assignTimestampsAndWatermarks`). Watermarks from upstream are dropped, except the final MAX one that
  * ends event time; its own watermarks are monotonic. Periodic emission runs on the injected scheduler
- * every `autoWatermarkIntervalMs` (0 = none) and skips a turn while the task's outputs are full.
+ * every `autoWatermarkIntervalMs` (0 = none), also while the task is back-pressured.
  */
 export class TimestampsAndWatermarksOperator<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T>, WatermarkOutput {
   private generator!: WatermarkGenerator<T>;
@@ -22,6 +22,8 @@ export class TimestampsAndWatermarksOperator<T> extends AbstractStreamOperator<T
   private periodic: Cancellable | undefined;
   private currentWatermark = Number.MIN_SAFE_INTEGER;
   private idle = false;
+  /** A periodic emission ran while the outputs were full and no record followed it yet. */
+  private emittedWhileFull = false;
 
   constructor(
     private readonly strategy: WatermarkStrategyLike<T>,
@@ -43,6 +45,7 @@ export class TimestampsAndWatermarksOperator<T> extends AbstractStreamOperator<T
     const assigner = this.assigner;
     const ts = assigner === undefined ? timestamp : assigner(value, timestamp);
     if (this.idle) this.markActive();
+    this.emittedWhileFull = false;
     this.output.collect(value, ts);
     this.generator.onEvent(value, ts, this);
   }
@@ -88,12 +91,18 @@ export class TimestampsAndWatermarksOperator<T> extends AbstractStreamOperator<T
   }
 
   /**
-   * Emitted whether or not the outputs are back-pressured, as Flink does: a task back-pressured without
-   * pause would otherwise never advance event time downstream (its windows would never fire). A
-   * watermark that did not advance is not emitted (emitWatermark), so this adds at most one small event
-   * per interval, which the overdraft buffers bound.
+   * Runs whether or not the outputs are back-pressured, as Flink does: a task back-pressured without
+   * pause would otherwise never advance event time downstream (its windows would never fire). The
+   * watermark queues behind the records emitted before it. While the outputs stay full, it emits at most
+   * once until the next record (a generator that advances with the clock alone cannot pile up events
+   * in a full partition); emitWatermark drops a watermark that did not advance.
    */
   private onPeriodicEmit(): void {
+    const available = this.env.isOutputAvailable;
+    if (available && !available()) {
+      if (this.emittedWhileFull) return;
+      this.emittedWhileFull = true;
+    }
     this.generator.onPeriodicEmit(this);
   }
 

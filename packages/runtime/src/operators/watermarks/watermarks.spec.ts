@@ -121,6 +121,30 @@ describe('TimestampsAndWatermarksOperator', () => {
     expect(harness.output.watermarks).toEqual([50, 60]);
   });
 
+  it('emits periodically while the outputs are full, but at most once until the next record', async () => {
+    let outputAvailable = true;
+    const harness = new OneInputOperatorTestHarness<Ev, Ev>(
+      // A generator that advances with the clock alone: under back-pressure it must not pile up watermarks.
+      new TimestampsAndWatermarksOperator(
+        strategy((clock) => ({ onEvent: () => undefined, onPeriodicEmit: (out: WatermarkOutput) => out.emitWatermark(clock.currentTimeMillis()) })),
+        10,
+      ),
+      { isOutputAvailable: () => outputAvailable },
+    );
+    await harness.open();
+    harness.advanceProcessingTime(20);
+    expect(harness.output.watermarks).toEqual([10, 20]);
+    outputAvailable = false;
+    harness.advanceProcessingTime(50);
+    expect(harness.output.watermarks).toEqual([10, 20, 30]);
+    harness.processElement({ id: 'a', ts: 1 });
+    harness.advanceProcessingTime(20);
+    expect(harness.output.watermarks).toEqual([10, 20, 30, 80]);
+    outputAvailable = true;
+    harness.advanceProcessingTime(20);
+    expect(harness.output.watermarks).toEqual([10, 20, 30, 80, 100, 110]);
+  });
+
   it('goes idle without events (withIdleness) and active again with the next record', async () => {
     const harness = new OneInputOperatorTestHarness<Ev, Ev>(
       new TimestampsAndWatermarksOperator(strategy((clock) => new WatermarksWithIdleness(new AscendingTimestampsWatermarks<Ev>(), 50, clock)), 20),
