@@ -13,7 +13,7 @@ export type { DurationLike } from './duration';
 
 // Configuration option types, the validated configuration, Flink's units.
 export { ConfigOptions } from './config/config-option';
-export type { ConfigOption } from './config/config-option';
+export type { ConfigOption, ParseResult, ValueSchema } from './config/config-option';
 export { Configuration } from './config/configuration';
 export { parseDurationMs, parseMemoryBytes, formatDuration, formatMemorySize } from './config/units';
 

@@ -67,3 +67,59 @@ describe('Configuration.addAll', () => {
     expect(base.toRecord()).toEqual({ 'acme.parallelism': '4', 'acme.other': 'x' });
   });
 });
+
+describe('what each option type accepts and rejects', () => {
+  const read = <T>(option: { key: string } & Parameters<Configuration['get']>[0], raw: unknown): T =>
+    Configuration.fromRecord({ [option.key]: raw }).get(option) as T;
+
+  it('int: whole numbers within the bounds, from strings or numbers', () => {
+    const slots = ConfigOptions.int('acme.slots', { defaultValue: 1, min: 1, max: 8, description: '' });
+    expect(read(slots, ' 8 ')).toBe(8);
+    expect(read(slots, 1)).toBe(1);
+    expect(slots.allowed).toBe('an integer from 1 to 8');
+    for (const bad of ['0', '9', '1.5', 2.5, 'two', '', true, null]) {
+      expect(() => read(slots, bad)).toThrow(`Invalid value ${JSON.stringify(bad)} for 'acme.slots': expected an integer from 1 to 8`);
+    }
+    const anyInt = ConfigOptions.int('acme.any', { defaultValue: 0, description: '' });
+    expect(read(anyInt, '-12')).toBe(-12);
+    expect(() => read(anyInt, String(2 ** 60))).toThrow('expected an integer');
+  });
+
+  it('bool: true or false in any case, from strings or booleans', () => {
+    const flag = ConfigOptions.bool('acme.flag', { defaultValue: false, description: '' });
+    expect(read(flag, ' TRUE ')).toBe(true);
+    expect(read(flag, 'false')).toBe(false);
+    expect(read(flag, true)).toBe(true);
+    for (const bad of ['yes', '1', 1, '']) expect(() => read(flag, bad)).toThrow('expected true or false');
+  });
+
+  it('string and stringList: text, and lists from YAML lists or a;b / a,b', () => {
+    const name = ConfigOptions.string('acme.name', { defaultValue: 'x', description: '' });
+    expect(read(name, ' a b ')).toBe(' a b ');
+    expect(() => read(name, 3)).toThrow('expected a string');
+    const list = ConfigOptions.stringList('acme.list', { defaultValue: [], description: '' });
+    expect(read(list, 'a; b,c')).toEqual(['a', 'b', 'c']);
+    expect(read(list, ['a', 1, true])).toEqual(['a', '1', 'true']);
+    expect(() => read(list, [{ a: 1 }])).toThrow("for 'acme.list'");
+    const opt = ConfigOptions.optionalString('acme.opt', { description: '' });
+    expect(new Configuration().get(opt)).toBeUndefined();
+    expect(read(opt, 'v')).toBe('v');
+  });
+
+  it('implementationName: a non-empty name, trimmed and lower-cased', () => {
+    const type = ConfigOptions.implementationName('acme.type', ['full'], { defaultValue: 'full', description: '' });
+    expect(read(type, ' Region ')).toBe('region');
+    for (const bad of ['', '   ', 5]) expect(() => read(type, bad)).toThrow("for 'acme.type'");
+  });
+
+  it('durationMs and memoryBytes: units or bare numbers, never negative; memory as a whole number of bytes above its minimum', () => {
+    const timeout = ConfigOptions.durationMs('acme.timeout', { defaultValue: 0, description: '' });
+    expect(read(timeout, '1 min')).toBe(60_000);
+    expect(read(timeout, 250)).toBe(250);
+    for (const bad of [-1, 'soon', '']) expect(() => read(timeout, bad)).toThrow("for 'acme.timeout'");
+    const size = ConfigOptions.memoryBytes('acme.size', { defaultValue: 1024, min: 1024, description: '' });
+    expect(read(size, '64 kb')).toBe(65_536);
+    expect(read(size, 2048)).toBe(2048);
+    for (const bad of ['1 b', 1023, 1024.5, 'big']) expect(() => read(size, bad)).toThrow("for 'acme.size'");
+  });
+});
