@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build, type Message } from 'esbuild';
+import type { Message } from 'esbuild';
 import { FlottError, JobBuildError } from '@flott/core';
 import type { JobArtifact } from '@flott/runtime';
 
@@ -34,6 +34,8 @@ export async function bundleJob(entry: string): Promise<JobArtifact> {
   const file = path.resolve(entry);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new JobFileNotFoundError(entry);
   try {
+    // Loaded here, not with the package: the CLI's cluster processes use this package's errors only.
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: [file],
       bundle: true,

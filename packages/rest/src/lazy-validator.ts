@@ -1,4 +1,4 @@
-import type { default as Ajv, ErrorObject } from 'ajv';
+import type { default as Ajv, ErrorObject, Options } from 'ajv';
 
 /** A validation function as ajv's: true or false, and the reasons of the last `false` in `errors`. */
 export interface LazyValidator<T> {
@@ -22,8 +22,18 @@ export function lazyValidator<T>(ajv: () => Ajv, schema: object): LazyValidator<
   return validate;
 }
 
-/** An Ajv instance made on first use: constructing one compiles its meta-schema (~15 ms). */
-export function lazyAjv(make: () => Ajv): () => Ajv {
+/**
+ * An Ajv instance with `options`, made on first use: constructing one compiles its meta-schema
+ * (~15 ms), and ajv itself (~270 modules) is loaded only then, not with every JobManager.
+ */
+export function lazyAjv(options: Options): () => Ajv {
   let ajv: Ajv | undefined;
-  return () => (ajv ??= make());
+  return () => {
+    if (ajv === undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const AjvClass = (require('ajv') as typeof import('ajv')).default;
+      ajv = new AjvClass(options);
+    }
+    return ajv;
+  };
 }

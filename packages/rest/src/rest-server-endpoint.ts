@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Ajv from 'ajv';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifySchemaCompiler } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifySchemaCompiler, type FastifySerializerCompiler, type FastifyServerOptions } from 'fastify';
 import { ConfigurationError, type Clock, type Configuration } from '@flott/core';
 import { RestOptions, SILENT_LOGGER, SystemClock, SystemIdGenerator, SystemScheduler, type DispatcherGateway, type IdGenerator, type Logger, type Scheduler } from '@flott/runtime';
 import { AsyncOperations } from './async-operations';
@@ -56,9 +55,19 @@ function readPem(configuration: Configuration, option: typeof RestOptions.SSL_KE
 
 // Path and query parameters arrive as strings and are coerced to the schema's types; a JSON body is
 // taken as sent (a `"drain": 1` is a mistake to report, not to guess at).
-const coercing = lazyAjv(() => new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false }));
-const strict = lazyAjv(() => new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false }));
+const coercing = lazyAjv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false });
+const strict = lazyAjv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false });
 const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => lazyValidator(httpPart === 'body' ? strict : coercing, schema as object);
+
+const unusedSerializerCompiler: FastifySerializerCompiler<unknown> = ({ url }) => {
+  throw new Error(`The REST route ${url} declares a response schema; serializers are not configured`);
+};
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+// fastify's factory types are its default compilers' (ajv's and fast-json-stringify's); ours keep the call shape.
+const OWN_COMPILERS = {
+  buildValidator: () => validatorCompiler,
+  buildSerializer: () => unusedSerializerCompiler,
+} as unknown as CompilersFactory;
 
 /** Whether `header` carries the bearer `token`, compared in constant time. */
 function hasToken(header: string | undefined, token: string): boolean {
@@ -91,6 +100,10 @@ export class RestServerEndpoint {
     const maxContentLength = config.get(RestOptions.SERVER_MAX_CONTENT_LENGTH);
     const app = Fastify({
       bodyLimit: maxContentLength,
+      // Our own lazy ajv validators; replies carry no response schemas, so no serializer is ever
+      // compiled: fastify's default factories would load @fastify/ajv-compiler and
+      // fast-json-stringify (~250 modules) into every JobManager for nothing.
+      schemaController: { compilersFactory: OWN_COMPILERS },
       // Flink answers `/jobs/` as `/jobs`.
       routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
       ...(tls ? { https: { key: readPem(config, RestOptions.SSL_KEY_FILE), cert: readPem(config, RestOptions.SSL_CERT_FILE) } } : {}),

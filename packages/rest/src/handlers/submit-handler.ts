@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import Ajv from 'ajv';
 import { lazyAjv, lazyValidator } from '../lazy-validator';
 import type { FastifyInstance } from 'fastify';
 import type { JobGraph } from '@flott/runtime';
@@ -20,7 +19,7 @@ interface JobSubmitRequest {
   readonly jobJarFileNames: readonly string[];
 }
 
-const ajv = lazyAjv(() => new Ajv({ allErrors: false }));
+const ajv = lazyAjv({ allErrors: false });
 
 const validateRequest = lazyValidator<JobSubmitRequest>(ajv, {
   type: 'object',
