@@ -48,7 +48,9 @@ export function jobManagerCommand(opts: JobManagerCommandOptions): Promise<numbe
       throw e;
     }
     const blobServer = jobManager.blobServer.address;
-    // Only an application cluster needs the client and the job bundler (esbuild): loaded then.
+    // Only an application cluster needs the client and the job bundler (esbuild): loaded then, with
+    // source maps on for the job's stack traces.
+    if (opts.application !== undefined) process.setSourceMapsEnabled(true);
     const ended = opts.application === undefined ? undefined : (await import('../application-runner')).runApplication({
       job: opts.application,
       args: opts.applicationArgs ?? [],

@@ -72,6 +72,8 @@ export async function runClusterProcess(
     const config = resolveConfiguration(opts);
     logging = createProcessLogging(config, { processName });
     const started = await start(config, logging);
+    // From here on (main.ts leaves it off while the process's own modules load): job code loaded later is mapped.
+    process.setSourceMapsEnabled(true);
     // One stop, whichever comes first (a signal, or the process ending by itself) and however many come.
     let stopping: Promise<void> | undefined;
     const stop = (cause: string) => (stopping ??= started.stop(cause));
