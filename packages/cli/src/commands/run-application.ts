@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigurationError } from '@flott/core';
+import { Configuration, ConfigurationError } from '@flott/core';
 import { RestClusterClient } from '@flott/client';
-import { ClusterScriptOptions, CoreOptions, DeploymentOptions, isProcessAlive, JobManagerOptions, SystemScheduler } from '@flott/runtime';
+import { ClusterScriptOptions, CoreOptions, DeploymentOptions, isProcessAlive, JobManagerOptions, RestOptions, SystemScheduler } from '@flott/runtime';
 import type { ApplicationEnd } from '../application-runner';
 import { resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
@@ -38,8 +38,14 @@ function readEnd(resultFile: string): ApplicationEnd | undefined {
   return fs.existsSync(resultFile) ? (JSON.parse(fs.readFileSync(resultFile, 'utf8')) as ApplicationEnd) : undefined;
 }
 
-/** The job's id once it was submitted (over REST, or from the result of an application that already ended); undefined when the JobManager exited without one. */
-async function awaitJobId(rest: RestClusterClient, jm: StartedClusterProcess, resultFile: string): Promise<string | undefined> {
+/**
+ * The job's id once it was submitted (over REST at `restUrl`, or from the result of an application
+ * that already ended); undefined when the JobManager exited without one. Each look is one request
+ * without retries: a JobManager that ends between two looks would otherwise hold this for
+ * rest.retry.max-attempts × rest.retry.delay (a minute by default).
+ */
+export async function awaitJobId(restUrl: string, config: Configuration, jm: { readonly pid: number }, resultFile: string): Promise<string | undefined> {
+  const rest = new RestClusterClient({ url: restUrl, configuration: config.merge(new Configuration().set(RestOptions.RETRY_MAX_ATTEMPTS, 0)), scheduler: new SystemScheduler() });
   for (;;) {
     const end = readEnd(resultFile);
     if (end) return end.jobId;
@@ -77,7 +83,11 @@ export async function runApplicationCommand(job: string, jobArgs: string[], opts
       rest.cancelJob(jobId).catch((e: unknown) => process.stderr.write(`Could not cancel job ${jobId}: ${(e as Error).message}\n`));
     } else {
       process.stderr.write(`Received ${signal} before the job was submitted: stopping the application cluster (pid ${jm.pid}).\n`);
-      process.kill(jm.pid, 'SIGTERM');
+      try {
+        process.kill(jm.pid, 'SIGTERM');
+      } catch {
+        // It ended by itself already (its job's main failed): nothing to stop.
+      }
     }
   };
   try {
@@ -107,7 +117,7 @@ export async function runApplicationCommand(job: string, jobArgs: string[], opts
     const ready = await waitReady('application JobManager', jm, config.get(ClusterScriptOptions.STARTUP_TIMEOUT));
     rest = new RestClusterClient({ url: ready.rest as string, configuration: config, scheduler: new SystemScheduler() });
     log(`Application cluster is up: JobManager (pid ${jm.pid}) with REST at ${ready.rest}. Logs: ${files.logDir} (${files.prefix}-${name}.*)`);
-    jobId = await awaitJobId(rest, jm, resultFile);
+    jobId = await awaitJobId(ready.rest as string, config, jm, resultFile);
     if (jobId !== undefined) {
       log(`Job has been submitted with JobID ${jobId}`);
       if (received) await rest.cancelJob(jobId).catch(() => undefined);
