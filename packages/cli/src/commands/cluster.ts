@@ -27,8 +27,10 @@ export interface Ready {
   readonly resourceId?: string;
 }
 
-/** Waits between looks at a starting or stopping process. */
+/** Waits between looks at a stopping process. */
 const POLL_MS = 50;
+/** Waits between looks for a starting process's ready file (a stat each: cheap, and the start is ~0.3 s). */
+const READY_POLL_MS = 10;
 /** After SIGTERM, how long TaskManagers get to deregister before SIGKILL. */
 const TASK_MANAGER_STOP_TIMEOUT_MS = 10_000;
 
@@ -98,7 +100,7 @@ export async function waitReady(name: string, started: { pid: number; readyFile:
     const tail = () => fs.readFileSync(started.outFile, 'utf8').split('\n').slice(-15).join('\n');
     if (!isProcessAlive(started.pid)) throw new Error(`The ${name} (pid ${started.pid}) exited during start. Its output (${started.outFile}):\n${tail()}`);
     if (Date.now() > deadline) throw new Error(`The ${name} (pid ${started.pid}) was not ready within ${timeoutMs} ms (cluster.startup-timeout). Its output (${started.outFile}):\n${tail()}`);
-    await sleep(POLL_MS);
+    await sleep(READY_POLL_MS);
   }
   return JSON.parse(fs.readFileSync(started.readyFile, 'utf8')) as Ready;
 }
