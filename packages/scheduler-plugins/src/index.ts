@@ -3,6 +3,7 @@ export { schedulerPluginsModule } from './scheduler-plugins-module';
 export { EagerSchedulingStrategy, EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
 export { RestartAllFailoverStrategy, RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
 export { FixedDelayRestartBackoffStrategy, FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
+export { FailureRateRestartBackoffStrategy, FailureRateRestartBackoffStrategyFactory } from './failure-rate-restart-backoff-strategy';
 export { NoRestartBackoffStrategy, NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';
 export { ExponentialDelayRestartBackoffStrategy, ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
 export type { ExponentialDelaySettings } from './exponential-delay-restart-backoff-strategy';

@@ -3,6 +3,7 @@ import { Configuration } from '@flott/core';
 import { loadFailoverStrategyFactory, loadRestartBackoffStrategyFactory, loadSchedulingStrategyFactory } from '@flott/runtime';
 import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
 import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
+import { FailureRateRestartBackoffStrategyFactory } from './failure-rate-restart-backoff-strategy';
 import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
 import { NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';
 import { RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
@@ -29,11 +30,13 @@ describe('schedulerPluginsModule', () => {
     expect(pick('off')).toBeInstanceOf(NoRestartBackoffStrategyFactory);
     expect(pick('fixeddelay')).toBeInstanceOf(FixedDelayRestartBackoffStrategyFactory);
     expect(pick('exponentialdelay')).toBeInstanceOf(ExponentialDelayRestartBackoffStrategyFactory);
+    expect(pick('failure-rate')).toBeInstanceOf(FailureRateRestartBackoffStrategyFactory);
+    expect(pick('FailureRate')).toBeInstanceOf(FailureRateRestartBackoffStrategyFactory);
   });
 
   it('names the bound strategies when an unknown one is configured', () => {
-    expect(() => loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'failure-rate' }), false)).toThrow(
-      "Unknown restart strategy 'failure-rate' for 'restart-strategy.type'. Known: exponential-delay, fixed-delay, none",
+    expect(() => loadRestartBackoffStrategyFactory(container, Configuration.fromRecord({ 'restart-strategy.type': 'sometimes' }), false)).toThrow(
+      "Unknown restart strategy 'sometimes' for 'restart-strategy.type'. Known: exponential-delay, failure-rate, fixed-delay, none",
     );
   });
 });

@@ -2,6 +2,7 @@ import { ContainerModule } from 'inversify';
 import { FailoverStrategyFactory, RestartBackoffStrategyFactory, SchedulingStrategyFactory } from '@flott/runtime/spi';
 import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
 import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
+import { FailureRateRestartBackoffStrategyFactory } from './failure-rate-restart-backoff-strategy';
 import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
 import { NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';
 import { RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
@@ -12,5 +13,6 @@ export const schedulerPluginsModule = new ContainerModule((options) => {
   options.bind(FailoverStrategyFactory).toConstantValue(new RestartAllFailoverStrategyFactory());
   options.bind(RestartBackoffStrategyFactory).toConstantValue(new FixedDelayRestartBackoffStrategyFactory());
   options.bind(RestartBackoffStrategyFactory).toConstantValue(new NoRestartBackoffStrategyFactory());
+  options.bind(RestartBackoffStrategyFactory).toConstantValue(new FailureRateRestartBackoffStrategyFactory());
   options.bind(RestartBackoffStrategyFactory).toConstantValue(new ExponentialDelayRestartBackoffStrategyFactory());
 });

@@ -141,6 +141,20 @@ describe('limits and failures', () => {
     expect(r.stderr).toMatch(/\(1\/1\)#2 failed/);
   });
 
+  it('restarts with the failure-rate strategy until more failures than allowed fall within the interval', async () => {
+    const r = await runCase('throws', 1, 100, [
+      '-D', 'restart-strategy.type=failure-rate',
+      '-D', 'restart-strategy.failure-rate.max-failures-per-interval=2',
+      '-D', 'restart-strategy.failure-rate.failure-rate-interval=10 min',
+      '-D', 'restart-strategy.failure-rate.delay=10 ms',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('FailureRate(max-failures-per-interval=2');
+    // Two restarts: the third failure within the 10 minutes (attempt #2) failed the job.
+    expect(r.stderr).toMatch(/\(1\/1\)#2 failed/);
+    expect(r.stderr).not.toMatch(/\(1\/1\)#3/);
+  });
+
   it('without checkpointing a failing job is not restarted: the default restart strategy is none, as in Flink', async () => {
     const r = await runCase('throws', 1, 100);
     expect(r.code).toBe(1);

@@ -198,12 +198,13 @@ export const JobManagerOptions = {
 };
 
 export const RestartStrategyOptions = {
-  TYPE: O.optionalImplementationName('restart-strategy.type', ['none', 'fixed-delay', 'exponential-delay'], {
+  TYPE: O.optionalImplementationName('restart-strategy.type', ['none', 'fixed-delay', 'failure-rate', 'exponential-delay'], {
     deprecatedKeys: ['restart-strategy'],
     description:
       'Restart strategy, by plugin name: none (aliases off, disable) fails the job on the first failure; fixed-delay ' +
-      '(alias fixeddelay) restarts a limited number of times with a fixed delay; exponential-delay (alias exponentialdelay) ' +
-      'restarts with a growing delay. Unset, Flink\'s default applies: none when checkpointing is disabled ' +
+      '(alias fixeddelay) restarts a limited number of times with a fixed delay; failure-rate (alias failurerate) restarts ' +
+      'with a fixed delay until more than max-failures-per-interval failures fall within failure-rate-interval; ' +
+      'exponential-delay (alias exponentialdelay) restarts with a growing delay. Unset, Flink\'s default applies: none when checkpointing is disabled ' +
       '(execution.checkpointing.interval unset or 0, or a batch job), so a deterministic failure is not retried; ' +
       'exponential-delay when checkpointing is enabled. The job\'s configuration takes precedence over the cluster\'s. ' +
       'Unlike Flink, which then uses the exponential-delay defaults, configured restart-strategy.exponential-delay.* values apply.',
@@ -215,6 +216,18 @@ export const RestartStrategyOptions = {
   FIXED_DELAY_DELAY: O.durationMs('restart-strategy.fixed-delay.delay', {
     defaultValue: 1000,
     description: 'Delay between two restarts of the fixed-delay strategy.',
+  }),
+  FAILURE_RATE_MAX_FAILURES_PER_INTERVAL: O.int('restart-strategy.failure-rate.max-failures-per-interval', {
+    defaultValue: 1, min: 1,
+    description: 'Failures within failure-rate-interval the failure-rate strategy restarts the job after; one more within the interval fails it.',
+  }),
+  FAILURE_RATE_INTERVAL: O.durationMs('restart-strategy.failure-rate.failure-rate-interval', {
+    defaultValue: 60_000,
+    description: 'Time window the failure-rate strategy counts failures in (at least 1 ms).',
+  }),
+  FAILURE_RATE_DELAY: O.durationMs('restart-strategy.failure-rate.delay', {
+    defaultValue: 1000,
+    description: 'Delay between two restarts of the failure-rate strategy.',
   }),
   EXPONENTIAL_DELAY_INITIAL_BACKOFF: O.durationMs('restart-strategy.exponential-delay.initial-backoff', {
     defaultValue: 1000,
