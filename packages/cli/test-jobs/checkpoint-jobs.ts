@@ -109,7 +109,7 @@ class RestoreMarker extends RichMapFunction<string, string> implements Checkpoin
  * parts, so files are rolled between checkpoints and in-progress files span checkpoints); window
  * results roll at every checkpoint. Committed output: the finished `part-<uuid>-<n>` files.
  */
-function sinkInto(stream: DataStream<string>, dir: string, rolling: 'size' | 'checkpoint'): void {
+function sinkInto(stream: DataStream<string>, dir: string, rolling: 'size' | 'checkpoint', prefix = ''): void {
   const policy = rolling === 'size'
     ? DefaultRollingPolicy.builder().withMaxPartSize(2048).withRolloverInterval(Duration.ofSeconds(1)).build()
     : OnCheckpointRollingPolicy.build();
@@ -118,32 +118,54 @@ function sinkInto(stream: DataStream<string>, dir: string, rolling: 'size' | 'ch
     .withRollingPolicy(policy)
     .withBucketCheckInterval(200)
     .build();
-  stream.map(new RestoreMarker(dir)).name(`restore marker ${path.basename(dir)}`).sinkTo(sink).name(`files ${path.basename(dir)}`).uid(`files-${path.basename(dir)}`);
+  stream.map(new RestoreMarker(dir)).name(`${prefix}restore marker ${path.basename(dir)}`).sinkTo(sink).name(`${prefix}files ${path.basename(dir)}`).uid(`${prefix}files-${path.basename(dir)}`);
+}
+
+export interface CheckpointedPipeline {
+  readonly n: number;
+  readonly rate: number;
+  /** Records after the first completed checkpoint before the keyed function of the first attempt throws (0: never). */
+  readonly failAfter: number;
+  /** The sinks' folder: `sums` and `windows` in it. */
+  readonly out: string;
+  readonly parallelSource: boolean;
+  /** Prefixes operator names and the sinks' uids, so that one job can hold several pipelines. */
+  readonly prefix?: string;
+}
+
+/**
+ * The job's pipeline: the sequence through the running sums and the windows into the two FileSinks.
+ * Several calls build disconnected pipelines in one job (test-jobs/two-pipelines.ts).
+ */
+export function addCheckpointedPipeline(env: StreamExecutionEnvironment, { n, rate, failAfter, out, parallelSource, prefix = '' }: CheckpointedPipeline): void {
+  for (const dir of ['sums', 'windows']) fs.mkdirSync(path.join(out, dir), { recursive: true });
+  // One source subtask keeps each key's values in order; --parallel-source runs it at the job's
+  // parallelism, so every keyed subtask has several input channels to align.
+  const sourceParallelism = parallelSource ? env.getParallelism() : 1;
+  const generator = env.fromGenerator(n, (i) => i, { recordsPerSecond: rate });
+  // Named only in a job of several pipelines: the single pipeline keeps the default names the tests match.
+  const numbers = (prefix ? generator.name(`${prefix}Generator Source`) : generator)
+    .setParallelism(sourceParallelism)
+    .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<number>(0).withTimestampAssigner((v) => v))
+    .setParallelism(sourceParallelism);
+  const keyed = numbers.keyBy((v) => v % KEYS);
+  const sums = keyed.process(new RunningSum(failAfter, parallelSource));
+  sinkInto(prefix ? sums.name(`${prefix}KeyedProcess`) : sums, path.join(out, 'sums'), 'size', prefix);
+  const windows = keyed
+    .window(TumblingEventTimeWindows.of(100))
+    .reduce((a, b) => a + b, (key, window, sums, collector: Collector<string>) => {
+      for (const s of sums) collector.collect(`window ${key} ${window.start} ${s}`);
+    });
+  sinkInto(windows, path.join(out, 'windows'), 'checkpoint', prefix);
 }
 
 export default async function main(args: readonly string[]): Promise<void> {
   const params = ParameterTool.fromArgs(args);
   const n = params.getInt('n', 4000);
   const out = params.getRequired('out');
-  for (const dir of ['sums', 'windows']) fs.mkdirSync(path.join(out, dir), { recursive: true });
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
-  // One source subtask keeps each key's values in order; --parallel-source runs it at the job's
-  // parallelism, so every keyed subtask has several input channels to align.
   const parallelSource = params.has('parallel-source');
-  const sourceParallelism = parallelSource ? env.getParallelism() : 1;
-  const numbers = env
-    .fromGenerator(n, (i) => i, { recordsPerSecond: params.getInt('rate', 4000) })
-    .setParallelism(sourceParallelism)
-    .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<number>(0).withTimestampAssigner((v) => v))
-    .setParallelism(sourceParallelism);
-  const keyed = numbers.keyBy((v) => v % KEYS);
-  sinkInto(keyed.process(new RunningSum(params.getInt('fail-after', 0), parallelSource)), path.join(out, 'sums'), 'size');
-  const windows = keyed
-    .window(TumblingEventTimeWindows.of(100))
-    .reduce((a, b) => a + b, (key, window, sums, collector: Collector<string>) => {
-      for (const s of sums) collector.collect(`window ${key} ${window.start} ${s}`);
-    });
-  sinkInto(windows, path.join(out, 'windows'), 'checkpoint');
+  addCheckpointedPipeline(env, { n, rate: params.getInt('rate', 4000), failAfter: params.getInt('fail-after', 0), out, parallelSource });
   const savepointAfter = params.getInt('savepoint-after', 0);
   if (savepointAfter === 0) {
     await env.execute('checkpointed job');

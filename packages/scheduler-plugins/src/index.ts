@@ -2,6 +2,10 @@
 export { schedulerPluginsModule } from './scheduler-plugins-module';
 export { EagerSchedulingStrategy, EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
 export { RestartAllFailoverStrategy, RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
+export { RestartPipelinedRegionFailoverStrategy, RestartPipelinedRegionFailoverStrategyFactory } from './region-failover-strategy';
+export { RestartIndividualFailoverStrategy, RestartIndividualFailoverStrategyFactory } from './individual-failover-strategy';
+export { PipelinedRegions } from './pipelined-regions';
+export type { PipelinedRegion } from './pipelined-regions';
 export { FixedDelayRestartBackoffStrategy, FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
 export { FailureRateRestartBackoffStrategy, FailureRateRestartBackoffStrategyFactory } from './failure-rate-restart-backoff-strategy';
 export { NoRestartBackoffStrategy, NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';

@@ -1,4 +1,4 @@
-import type { ExecutionVertexId, FailoverStrategy, FailoverStrategyFactory, SchedulingTopology } from '@flott/runtime/spi';
+import type { ExecutionVertexId, FailoverStrategy, FailoverStrategyContext, FailoverStrategyFactory, SchedulingTopology } from '@flott/runtime/spi';
 
 /** `full`: any failure restarts every vertex of the job (Flink's RestartAllFailoverStrategy). */
 export class RestartAllFailoverStrategy implements FailoverStrategy {
@@ -14,7 +14,7 @@ export class RestartAllFailoverStrategy implements FailoverStrategy {
 export class RestartAllFailoverStrategyFactory implements FailoverStrategyFactory {
   readonly name = 'full';
 
-  create(topology: SchedulingTopology): FailoverStrategy {
+  create(topology: SchedulingTopology, _context?: FailoverStrategyContext): FailoverStrategy {
     return new RestartAllFailoverStrategy(topology);
   }
 }

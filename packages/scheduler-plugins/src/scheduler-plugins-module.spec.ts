@@ -5,7 +5,9 @@ import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
 import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
 import { FailureRateRestartBackoffStrategyFactory } from './failure-rate-restart-backoff-strategy';
 import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
+import { RestartIndividualFailoverStrategyFactory } from './individual-failover-strategy';
 import { NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';
+import { RestartPipelinedRegionFailoverStrategyFactory } from './region-failover-strategy';
 import { RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
 import { schedulerPluginsModule } from './scheduler-plugins-module';
 
@@ -13,10 +15,12 @@ describe('schedulerPluginsModule', () => {
   const container = new Container();
   container.loadSync(schedulerPluginsModule);
 
-  it('makes the default configuration resolve to eager, full and, as in Flink, none without checkpointing', () => {
+  it('makes the default configuration resolve to eager, region and, as in Flink, none without checkpointing', () => {
     const config = new Configuration();
     expect(loadSchedulingStrategyFactory(container, config)).toBeInstanceOf(EagerSchedulingStrategyFactory);
-    expect(loadFailoverStrategyFactory(container, config)).toBeInstanceOf(RestartAllFailoverStrategyFactory);
+    expect(loadFailoverStrategyFactory(container, config)).toBeInstanceOf(RestartPipelinedRegionFailoverStrategyFactory);
+    expect(loadFailoverStrategyFactory(container, Configuration.fromRecord({ 'jobmanager.execution.failover-strategy': 'full' }))).toBeInstanceOf(RestartAllFailoverStrategyFactory);
+    expect(loadFailoverStrategyFactory(container, Configuration.fromRecord({ 'jobmanager.execution.failover-strategy': 'individual' }))).toBeInstanceOf(RestartIndividualFailoverStrategyFactory);
     expect(loadRestartBackoffStrategyFactory(container, config, false)).toBeInstanceOf(NoRestartBackoffStrategyFactory);
   });
 

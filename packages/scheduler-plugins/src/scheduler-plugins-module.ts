@@ -4,13 +4,17 @@ import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
 import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
 import { FailureRateRestartBackoffStrategyFactory } from './failure-rate-restart-backoff-strategy';
 import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
+import { RestartIndividualFailoverStrategyFactory } from './individual-failover-strategy';
 import { NoRestartBackoffStrategyFactory } from './no-restart-backoff-strategy';
+import { RestartPipelinedRegionFailoverStrategyFactory } from './region-failover-strategy';
 import { RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
 
 /** Binds the stock scheduling, failover and restart factories; the loaders pick one by config name. */
 export const schedulerPluginsModule = new ContainerModule((options) => {
   options.bind(SchedulingStrategyFactory).toConstantValue(new EagerSchedulingStrategyFactory());
   options.bind(FailoverStrategyFactory).toConstantValue(new RestartAllFailoverStrategyFactory());
+  options.bind(FailoverStrategyFactory).toConstantValue(new RestartPipelinedRegionFailoverStrategyFactory());
+  options.bind(FailoverStrategyFactory).toConstantValue(new RestartIndividualFailoverStrategyFactory());
   options.bind(RestartBackoffStrategyFactory).toConstantValue(new FixedDelayRestartBackoffStrategyFactory());
   options.bind(RestartBackoffStrategyFactory).toConstantValue(new NoRestartBackoffStrategyFactory());
   options.bind(RestartBackoffStrategyFactory).toConstantValue(new FailureRateRestartBackoffStrategyFactory());

@@ -138,9 +138,13 @@ export const JobManagerOptions = {
     defaultValue: 'eager',
     description: 'Scheduling strategy, by plugin name: eager deploys all tasks at once. Plugins may add others.',
   }),
-  FAILOVER_STRATEGY: O.implementationName('jobmanager.execution.failover-strategy', ['full'], {
-    defaultValue: 'full',
-    description: 'Which tasks restart when one fails, by plugin name: full restarts all tasks. Plugins may add others.',
+  FAILOVER_STRATEGY: O.implementationName('jobmanager.execution.failover-strategy', ['region', 'full', 'individual'], {
+    defaultValue: 'region',
+    description:
+      'Which tasks restart when one fails, by plugin name: full restarts all tasks; region (the default, as in Flink) restarts the failed task\'s pipelined region ' +
+      '(tasks connected by pipelined exchanges), the regions consuming its results and the producers of blocking inputs it can no longer read; ' +
+      'individual restarts only the failed task where tasks are not connected by pipelined exchanges (otherwise it falls back to full, and logs why). ' +
+      'Plugins may add others.',
   }),
   RESOURCE_MANAGER_TYPE: O.implementationName('resourcemanager.type', ['standalone', 'local-processes'], {
     defaultValue: 'standalone',

@@ -74,4 +74,11 @@ export class ExecutionGraphSchedulingTopology implements SchedulingTopology {
     assert(p, `no result partition ${id} in job ${this.graph.jobId}`);
     return p;
   }
+
+  isResultPartitionAvailable(id: ResultPartitionId): boolean {
+    this.getResultPartition(id);
+    // BLOCKING results are not kept after they were consumed yet (they are exchanged as pipelined
+    // ones): a restarted consumer always needs its producer to run again.
+    return false;
+  }
 }

@@ -146,7 +146,7 @@ export class JobMaster implements JobMasterGateway {
     this.topology = new ExecutionGraphSchedulingTopology(this.graph);
     this.exceptions = new ExceptionHistory(opts.configuration.get(WebOptions.EXCEPTION_HISTORY_SIZE));
     this.collect = new CollectCoordinator(opts.configuration.get(ClientOptions.COLLECT_MAX_BUFFERED_RECORDS));
-    this.failover = opts.failoverStrategyFactory.create(this.topology);
+    this.failover = opts.failoverStrategyFactory.create(this.topology, { logger: this.log });
     this.strategy = opts.schedulingStrategyFactory.createInstance(
       { allocateSlotsAndDeploy: (ids) => void this.allocateSlotsAndDeploy(ids) },
       this.topology,

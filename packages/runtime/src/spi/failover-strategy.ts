@@ -1,3 +1,4 @@
+import type { Logger } from '../logging/logger';
 import type { ExecutionVertexId, SchedulingTopology } from './scheduling-topology';
 
 /**
@@ -9,9 +10,15 @@ export interface FailoverStrategy {
   getTasksNeedingRestart(failed: ExecutionVertexId, cause: Error): Set<ExecutionVertexId>;
 }
 
+/** What a failover strategy gets besides the topology. */
+export interface FailoverStrategyContext {
+  /** The job's logger: a strategy says here why it restarts more than asked (a fallback), once. */
+  readonly logger: Logger;
+}
+
 export interface FailoverStrategyFactory {
   /** Config name (`jobmanager.execution.failover-strategy`). */
   readonly name: string;
-  create(topology: SchedulingTopology): FailoverStrategy;
+  create(topology: SchedulingTopology, context: FailoverStrategyContext): FailoverStrategy;
 }
 export const FailoverStrategyFactory = Symbol.for('flott.FailoverStrategyFactory');

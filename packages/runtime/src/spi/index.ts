@@ -6,7 +6,7 @@ export type { SchedulingTopology, SchedulingExecutionVertex, SchedulingResultPar
 export { SchedulingStrategyFactory } from './scheduling-strategy';
 export type { SchedulingStrategy, SchedulerOperations } from './scheduling-strategy';
 export { FailoverStrategyFactory } from './failover-strategy';
-export type { FailoverStrategy } from './failover-strategy';
+export type { FailoverStrategy, FailoverStrategyContext } from './failover-strategy';
 export { RestartBackoffStrategyFactory } from './restart-backoff-strategy';
 export type { RestartBackoffStrategy } from './restart-backoff-strategy';
 export { StateBackendFactory } from './state-backend';

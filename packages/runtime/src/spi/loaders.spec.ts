@@ -122,8 +122,8 @@ describe('restart strategy loader', () => {
 describe('loaders of the other SPIs', () => {
   const scheduling = { name: 'eager', createInstance: (): SchedulingStrategy => notCalled() };
   const lazy = { name: 'lazy-from-sources', createInstance: (): SchedulingStrategy => notCalled() };
-  const failover = { name: 'full', create: (): FailoverStrategy => notCalled() };
-  const region = { name: 'region', create: (): FailoverStrategy => notCalled() };
+  const failover = { name: 'region', create: (): FailoverStrategy => notCalled() };
+  const full = { name: 'full', create: (): FailoverStrategy => notCalled() };
   const backend = { name: 'hashmap', create: (): StateBackend => notCalled() };
   const storage = { name: 'jobmanager', create: (): CheckpointStorage => notCalled() };
   const ha = { name: 'none', create: (): HighAvailabilityServices => notCalled() };
@@ -132,7 +132,7 @@ describe('loaders of the other SPIs', () => {
     bind(SchedulingStrategyFactory, scheduling);
     bind(SchedulingStrategyFactory, lazy);
     bind(FailoverStrategyFactory, failover);
-    bind(FailoverStrategyFactory, region);
+    bind(FailoverStrategyFactory, full);
     bind(StateBackendFactory, backend);
     bind(CheckpointStorageFactory, storage);
     bind(HighAvailabilityServicesFactory, ha);
@@ -152,9 +152,9 @@ describe('loaders of the other SPIs', () => {
   it('pick by the configured name among several bound factories', () => {
     const config = new Configuration()
       .set(JobManagerOptions.SCHEDULER, 'lazy-from-sources')
-      .set(JobManagerOptions.FAILOVER_STRATEGY, 'Region');
+      .set(JobManagerOptions.FAILOVER_STRATEGY, 'Full');
     expect(loadSchedulingStrategyFactory(container, config)).toBe(lazy);
-    expect(loadFailoverStrategyFactory(container, config)).toBe(region);
+    expect(loadFailoverStrategyFactory(container, config)).toBe(full);
   });
 
   it('read each SPI from its own key', () => {

@@ -28,4 +28,10 @@ export interface SchedulingTopology {
   getVertices(): Iterable<SchedulingExecutionVertex>;
   getVertex(id: ExecutionVertexId): SchedulingExecutionVertex;
   getResultPartition(id: ResultPartitionId): SchedulingResultPartition;
+  /**
+   * Whether a BLOCKING partition is complete and retained, so that a restarted consumer can read it
+   * again without its producer running again (Flink's ResultPartitionAvailabilityChecker). Always
+   * false for a PIPELINED one: its data is gone once consumed.
+   */
+  isResultPartitionAvailable(id: ResultPartitionId): boolean;
 }

@@ -1,6 +1,7 @@
 /// <reference types="jest" />
 import { ExecutionState } from '../execution/execution-state';
-import type { FailoverStrategyFactory } from '../spi/failover-strategy';
+import { SILENT_LOGGER } from '../logging/logger';
+import type { FailoverStrategyContext, FailoverStrategyFactory } from '../spi/failover-strategy';
 import type { SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
 import { SchedulingSimulation } from './scheduling-simulation';
@@ -36,6 +37,14 @@ export function contractTopologies(): Array<[string, () => TestingSchedulingTopo
           .connect('a', 'c', { resultType: 'BLOCKING' })
           .connect('b', 'd')
           .connect('c', 'd', { resultType: 'BLOCKING' }),
+    ],
+    [
+      'two disconnected pipelines',
+      () =>
+        new TestingSchedulingTopology()
+          .addJobVertex('left', 2).addJobVertex('right', 3).addJobVertex('leftSink', 2).addJobVertex('rightSink', 1)
+          .connect('left', 'leftSink')
+          .connect('right', 'rightSink'),
     ],
   ];
 }
@@ -119,11 +128,14 @@ export function schedulingStrategyContractTests(factory: SchedulingStrategyFacto
   });
 }
 
+const CONTEXT: FailoverStrategyContext = { logger: SILENT_LOGGER };
+
 /**
  * Contract of FailoverStrategy (spi/failover-strategy.ts): the restart set contains the failed
  * vertex, only vertices of the topology, and both ends of every PIPELINED exchange it touches
- * (restarting one end alone would lose in-flight data); results are deterministic and the
- * strategy does not change vertex states.
+ * (restarting one end alone would lose in-flight data); a restarted consumer of a BLOCKING result
+ * that is not available has its producer restarted too; results are deterministic and the strategy
+ * does not change vertex states.
  */
 export function failoverStrategyContractTests(factory: FailoverStrategyFactory): void {
   describe(`FailoverStrategy contract: ${factory.name}`, () => {
@@ -132,32 +144,43 @@ export function failoverStrategyContractTests(factory: FailoverStrategyFactory):
     });
 
     for (const [shape, build] of contractTopologies()) {
-      it(`restarts a consistent set for every failed vertex of ${shape}`, () => {
-        const topology = build().setAllStates(ExecutionState.RUNNING);
-        const strategy = factory.create(topology);
-        const all = new Set(topology.getVertexIds());
-        for (const failed of topology.getVertexIds()) {
-          topology.setState(failed, ExecutionState.FAILED);
-          const restart = strategy.getTasksNeedingRestart(failed, new Error(`${failed} failed`));
-          expect(restart.has(failed)).toBe(true);
-          expect([...restart].filter((id) => !all.has(id))).toEqual([]);
-          const splitExchanges = topology
-            .getResultPartitions()
-            .filter((p) => p.resultType === 'PIPELINED')
-            .filter((p) => {
-              const restartedEnds = [p.producer, ...p.consumers].filter((id) => restart.has(id)).length;
-              return restartedEnds > 0 && restartedEnds < p.consumers.length + 1;
-            })
-            .map((p) => p.id);
-          expect({ failed, splitExchanges }).toEqual({ failed, splitExchanges: [] });
-          topology.setState(failed, ExecutionState.RUNNING);
-        }
-      });
+      for (const blockingAvailable of [false, true]) {
+        it(`restarts a consistent set for every failed vertex of ${shape}${blockingAvailable ? ', BLOCKING results available' : ''}`, () => {
+          const topology = build().setAllStates(ExecutionState.RUNNING);
+          if (blockingAvailable) {
+            for (const p of topology.getResultPartitions()) if (p.resultType === 'BLOCKING') topology.setResultPartitionAvailable(p.id);
+          }
+          const strategy = factory.create(topology, CONTEXT);
+          const all = new Set(topology.getVertexIds());
+          for (const failed of topology.getVertexIds()) {
+            topology.setState(failed, ExecutionState.FAILED);
+            const restart = strategy.getTasksNeedingRestart(failed, new Error(`${failed} failed`));
+            expect(restart.has(failed)).toBe(true);
+            expect([...restart].filter((id) => !all.has(id))).toEqual([]);
+            const splitExchanges = topology
+              .getResultPartitions()
+              .filter((p) => p.resultType === 'PIPELINED')
+              .filter((p) => {
+                const restartedEnds = [p.producer, ...p.consumers].filter((id) => restart.has(id)).length;
+                return restartedEnds > 0 && restartedEnds < p.consumers.length + 1;
+              })
+              .map((p) => p.id);
+            // A restarted consumer reads its BLOCKING inputs again: from the retained result, or from a restarted producer.
+            const lostInputs = topology
+              .getResultPartitions()
+              .filter((p) => p.resultType === 'BLOCKING' && !topology.isResultPartitionAvailable(p.id) && !restart.has(p.producer))
+              .filter((p) => p.consumers.some((c) => restart.has(c)))
+              .map((p) => p.id);
+            expect({ failed, splitExchanges, lostInputs }).toEqual({ failed, splitExchanges: [], lostInputs: [] });
+            topology.setState(failed, ExecutionState.RUNNING);
+          }
+        });
+      }
     }
 
     it('is deterministic and returns a set the caller may change', () => {
       const topology = contractTopologies()[3][1]().setAllStates(ExecutionState.RUNNING);
-      const strategy = factory.create(topology);
+      const strategy = factory.create(topology, CONTEXT);
       const first = strategy.getTasksNeedingRestart('b_1', new Error('boom'));
       const copy = [...first].sort();
       first.clear();
@@ -168,7 +191,7 @@ export function failoverStrategyContractTests(factory: FailoverStrategyFactory):
     it('does not change vertex states', () => {
       const topology = contractTopologies()[1][1]().setAllStates(ExecutionState.RUNNING).setState('map_0', ExecutionState.FAILED);
       const before = topology.getVertexIds().map((id) => topology.getVertex(id).state);
-      factory.create(topology).getTasksNeedingRestart('map_0', new Error('boom'));
+      factory.create(topology, CONTEXT).getTasksNeedingRestart('map_0', new Error('boom'));
       expect(topology.getVertexIds().map((id) => topology.getVertex(id).state)).toEqual(before);
     });
   });

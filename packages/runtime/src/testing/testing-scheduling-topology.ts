@@ -47,6 +47,7 @@ export class TestingSchedulingTopology implements SchedulingTopology {
   private readonly vertices = new Map<ExecutionVertexId, MutableVertex>();
   private readonly partitions = new Map<ResultPartitionId, MutablePartition>();
   private readonly parallelism = new Map<string, number>();
+  private readonly available = new Set<ResultPartitionId>();
 
   /** Adds `parallelism` execution vertices `${jobVertexId}_${i}`. */
   addJobVertex(jobVertexId: string, parallelism = 1): this {
@@ -128,6 +129,20 @@ export class TestingSchedulingTopology implements SchedulingTopology {
     const partition = this.partitions.get(id);
     if (!partition) throw new Error(`Unknown result partition ${id}`);
     return partition;
+  }
+
+  /** Marks a BLOCKING partition complete and retained (or not), as the partition tracker would. */
+  setResultPartitionAvailable(id: ResultPartitionId, available = true): this {
+    const partition = this.getResultPartition(id);
+    assert(!available || partition.resultType === 'BLOCKING', `partition ${id} is PIPELINED: it cannot be read twice`);
+    if (available) this.available.add(id);
+    else this.available.delete(id);
+    return this;
+  }
+
+  isResultPartitionAvailable(id: ResultPartitionId): boolean {
+    this.getResultPartition(id);
+    return this.available.has(id);
   }
 
   getResultPartitions(): SchedulingResultPartition[] {
