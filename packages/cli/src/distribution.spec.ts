@@ -36,11 +36,11 @@ describe('the default distribution', () => {
   });
 
   it('reports every unknown implementation at once', () => {
-    const config = Configuration.fromRecord({ 'jobmanager.scheduler': 'lazy-from-sources', 'execution.checkpointing.storage': 's3', 'restart-strategy.type': 'failure-rate' });
+    const config = Configuration.fromRecord({ 'jobmanager.scheduler': 'lazy-from-sources', 'execution.checkpointing.storage': 's3', 'restart-strategy.type': 'sometimes' });
     expect(() => checkImplementationChoices(container, config, 'local')).toThrow(
       'Invalid configuration (3 problems):\n' +
         "  - Unknown scheduling strategy 'lazy-from-sources' for 'jobmanager.scheduler'. Known: eager\n" +
-        "  - Unknown restart strategy 'failure-rate' for 'restart-strategy.type'. Known: exponential-delay, fixed-delay, none\n" +
+        "  - Unknown restart strategy 'sometimes' for 'restart-strategy.type'. Known: exponential-delay, failure-rate, fixed-delay, none\n" +
         "  - Unknown checkpoint storage 's3' for 'execution.checkpointing.storage'. Known: filesystem, jobmanager",
     );
   });

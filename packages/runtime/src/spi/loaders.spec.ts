@@ -101,7 +101,7 @@ describe('restart strategy loader', () => {
   });
 
   it('fails on an unknown name with an error listing the known names', () => {
-    const config = Configuration.fromRecord({ 'restart-strategy.type': 'failure-rate' });
+    const config = Configuration.fromRecord({ 'restart-strategy.type': 'sometimes' });
     let error: unknown;
     try {
       loadRestartBackoffStrategyFactory(container, config, false);
@@ -112,9 +112,9 @@ describe('restart strategy loader', () => {
     expect(error).toBeInstanceOf(ConfigurationError);
     const e = error as UnknownImplementationError;
     expect(e.code).toBe('CONFIGURATION_ERROR');
-    expect(e.message).toBe("Unknown restart strategy 'failure-rate' for 'restart-strategy.type'. Known: exponential-delay, fixed-delay, none");
+    expect(e.message).toBe("Unknown restart strategy 'sometimes' for 'restart-strategy.type'. Known: exponential-delay, fixed-delay, none");
     expect(e.data).toEqual({
-      spi: 'restart strategy', key: 'restart-strategy.type', name: 'failure-rate', known: ['exponential-delay', 'fixed-delay', 'none'],
+      spi: 'restart strategy', key: 'restart-strategy.type', name: 'sometimes', known: ['exponential-delay', 'fixed-delay', 'none'],
     });
   });
 });

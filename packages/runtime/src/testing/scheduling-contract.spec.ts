@@ -35,7 +35,7 @@ class LazyFromSourcesStrategy implements SchedulingStrategy {
   }
 }
 
-/** Restarts the failed vertex and everything pipelined-connected to it. */
+/** Restarts the failed vertex, everything pipelined-connected to it and the producers of BLOCKING inputs no longer available. */
 class PipelinedComponentFailover implements FailoverStrategy {
   constructor(private readonly topology: SchedulingTopology) {}
   getTasksNeedingRestart(failed: ExecutionVertexId): Set<ExecutionVertexId> {
@@ -43,8 +43,12 @@ class PipelinedComponentFailover implements FailoverStrategy {
     for (const todo = [failed]; todo.length > 0; ) {
       const v = this.topology.getVertex(todo.pop() as string);
       for (const p of [...v.consumedResults, ...v.producedResults].map((id) => this.topology.getResultPartition(id))) {
-        if (p.resultType !== 'PIPELINED') continue;
-        for (const n of [p.producer, ...p.consumers]) if (!result.has(n)) todo.push(n), result.add(n);
+        if (p.resultType === 'PIPELINED') {
+          for (const n of [p.producer, ...p.consumers]) if (!result.has(n)) todo.push(n), result.add(n);
+        } else if (p.consumers.includes(v.id) && !this.topology.isResultPartitionAvailable(p.id) && !result.has(p.producer)) {
+          todo.push(p.producer);
+          result.add(p.producer);
+        }
       }
     }
     return result;
