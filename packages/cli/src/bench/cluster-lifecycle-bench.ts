@@ -3,7 +3,9 @@
  * start -n 2` takes to ready, the idle JobManager's and TaskManagers' RSS, and how long a job takes
  * from the kill -9 of a TaskManager running its tasks to RUNNING again on a spare one (the
  * closed-connection path). Each beside a baseline measured in the same run: bare Node.js processes
- * started the same way, an idle bare Node.js process's RSS, and the same job's first deployment.
+ * started the same way, an idle bare Node.js process's RSS, and the same job's first deployment. Then
+ * a task failure in a job of two disconnected pipelines (two regions) to RUNNING again, with the
+ * `region` failover strategy (only the failed pipeline restarts) against `full` (both do).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,6 +20,8 @@ import { median } from './run-job';
 
 const START_ROUNDS = Number(process.env.FLOTT_BENCH_START_ROUNDS ?? 7);
 const KILL_ROUNDS = Number(process.env.FLOTT_BENCH_KILL_ROUNDS ?? 3);
+const FAILOVER_ROUNDS = Number(process.env.FLOTT_BENCH_FAILOVER_ROUNDS ?? 3);
+const TWO_PIPELINES = 'packages/cli/test-jobs/two-pipelines.ts';
 /** Bound on each wait for a cluster or a job to reach a state. */
 const WAIT_MS = 60_000;
 
@@ -32,6 +36,9 @@ export interface ClusterLifecycleFigures {
   /** kill -9 of a busy TaskManager to every subtask RUNNING in a new attempt, ms per round; and the job's first deployment (submitted to every subtask RUNNING). */
   readonly killToRunningMs: readonly number[];
   readonly firstDeploymentMs: readonly number[];
+  /** A task failure (its exception's time) to every restarted subtask RUNNING again, ms per round, in a job of two regions. */
+  readonly regionFailoverMs: readonly number[];
+  readonly fullFailoverMs: readonly number[];
 }
 
 async function freePort(): Promise<number> {
@@ -127,7 +134,46 @@ async function killRound(): Promise<{ killToRunning: number; firstDeployment: nu
   }
 }
 
-/** Runs the three measurements with their baselines, prints the table and returns the figures for bench-results/latest.json. */
+/**
+ * One round on `cluster`: the two-pipelines job at p=2 whose pipeline b throws once, under `strategy`;
+ * the time from the failure (its exception's timestamp, this host's clock) until every subtask that
+ * restarts runs again (b's only with region, all with full). The job is cancelled afterwards.
+ */
+async function failoverRound(cluster: LocalCluster, strategy: 'region' | 'full'): Promise<number> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-bench-failover-'));
+  let jobId: string | undefined;
+  try {
+    const r = await runFlott(
+      ['run', ...cluster.m, '-d', '-p', '2', '-D', `jobmanager.execution.failover-strategy=${strategy}`, '-D', 'execution.checkpointing.interval=200 ms', ...FIXED_DELAY_RESTARTS,
+        TWO_PIPELINES, '--n', '100000000', '--rate', '2000', '--fail', 'b', '--fail-after', '500', '--out', out],
+      WAIT_MS,
+    );
+    jobId = /JobID ([0-9a-f]{32})/.exec(r.stderr + r.stdout)?.[1];
+    if (r.code !== 0 || jobId === undefined) throw new Error(`submission failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+    const id = jobId;
+    const failedAt = (await pollUntil(() => cluster.rest<{ timestamp?: number }>(`/jobs/${id}/exceptions`), (e) => e.timestamp !== undefined, 'the injected failure', WAIT_MS)).timestamp as number;
+    const restarted = (vertices: Array<{ name: string; subtasks: Subtask[] }>) => vertices.filter((v) => strategy === 'full' || v.name.includes('b: ')).flatMap((v) => v.subtasks);
+    await pollUntil(
+      async () => {
+        const job = await cluster.rest<{ vertices: Array<{ id: string; name: string }> }>(`/jobs/${id}`);
+        return restarted(await Promise.all(job.vertices.map(async (v) => ({ name: v.name, subtasks: (await cluster.rest<{ subtasks: Subtask[] }>(`/jobs/${id}/vertices/${v.id}`)).subtasks }))));
+      },
+      (subtasks) => subtasks.length > 0 && subtasks.every((s) => s.status === 'RUNNING' && s.attempt >= 1),
+      'the restarted tasks to run again',
+      WAIT_MS,
+    );
+    return Date.now() - failedAt;
+  } finally {
+    if (jobId !== undefined) {
+      await fetch(`${cluster.restUrl}/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
+      const id = jobId;
+      await pollUntil(() => cluster.rest<{ state: string }>(`/jobs/${id}`), (j) => j.state === 'CANCELED', 'the job to be cancelled', WAIT_MS);
+    }
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Runs the measurements with their baselines, prints the table and returns the figures for bench-results/latest.json. */
 export async function runClusterLifecycleBench(): Promise<{ clusterLifecycle: ClusterLifecycleFigures }> {
   process.stderr.write(`bench: cluster processes (${START_ROUNDS} starts, ${KILL_ROUNDS} kill rounds)\n`);
   const bareDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-bench-bare-'));
@@ -157,6 +203,18 @@ export async function runClusterLifecycleBench(): Promise<{ clusterLifecycle: Cl
   const bareRss = await idleBareNodeRssMb();
   const kills: Array<{ killToRunning: number; firstDeployment: number }> = [];
   for (let round = 0; round < KILL_ROUNDS; round++) kills.push(await killRound());
+  const regionMs: number[] = [];
+  const fullMs: number[] = [];
+  const twoSlots = new LocalCluster(['-D', 'taskmanager.numberOfTaskSlots=1']);
+  try {
+    await twoSlots.start(2);
+    for (let round = 0; round < FAILOVER_ROUNDS; round++) {
+      regionMs.push(await failoverRound(twoSlots, 'region'));
+      fullMs.push(await failoverRound(twoSlots, 'full'));
+    }
+  } finally {
+    await twoSlots.kill();
+  }
   const figures: ClusterLifecycleFigures = {
     startMs,
     bareStartMs: bareMs,
@@ -165,6 +223,8 @@ export async function runClusterLifecycleBench(): Promise<{ clusterLifecycle: Cl
     bareNodeRssMb: bareRss,
     killToRunningMs: kills.map((k) => k.killToRunning),
     firstDeploymentMs: kills.map((k) => k.firstDeployment),
+    regionFailoverMs: regionMs,
+    fullFailoverMs: fullMs,
   };
   const ms = (xs: readonly number[]) => `${median(xs).toFixed(0)} ms (${xs.map((x) => x.toFixed(0)).join(', ')})`;
   process.stdout.write(
@@ -172,7 +232,8 @@ export async function runClusterLifecycleBench(): Promise<{ clusterLifecycle: Cl
       `| \`flott cluster start -n 2\` to ready | ${ms(startMs)} | ${ms(bareMs)} (a node process starting 3 bare node processes, waiting for their ready files) | ≤ 1 s |\n` +
       `| idle JobManager RSS | ${figures.jobManagerRssMb.toFixed(0)} MB | ${bareRss.toFixed(0)} MB (an idle bare node process) | ≤ 100 MB |\n` +
       `| idle TaskManager RSS | ${figures.taskManagerRssMb.map((r) => `${r.toFixed(0)} MB`).join(', ')} | ${bareRss.toFixed(0)} MB | ≤ 100 MB |\n` +
-      `| kill -9 of a busy TaskManager to every subtask RUNNING again (checkpoint job, p=2, fixed-delay 0 ms) | ${ms(figures.killToRunningMs)} | ${ms(figures.firstDeploymentMs)} (the job's first deployment, submitted to RUNNING) | ≤ 2 s |\n\n`,
+      `| kill -9 of a busy TaskManager to every subtask RUNNING again (checkpoint job, p=2, fixed-delay 0 ms) | ${ms(figures.killToRunningMs)} | ${ms(figures.firstDeploymentMs)} (the job's first deployment, submitted to RUNNING) | ≤ 2 s |\n` +
+      `| a task failure to RUNNING again in a job of two pipelines (two regions, p=2, fixed-delay 0 ms): region (the failed pipeline restarts) | ${ms(regionMs)} | ${ms(fullMs)} (full: both pipelines restart) | |\n\n`,
   );
   return { clusterLifecycle: figures };
 }
