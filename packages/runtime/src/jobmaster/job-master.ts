@@ -31,13 +31,12 @@ import type {
 } from '../rpc/gateways';
 import { leaderGateway, type LeaderTracker } from '../leader/leader-tracker';
 import type { RpcService } from '../rpc/rpc-service';
-import type { FailoverStrategy, FailoverStrategyFactory } from '../spi/failover-strategy';
+import type { FailoverStrategyFactory } from '../spi/failover-strategy';
 import type { RestartBackoffStrategy } from '../spi/restart-backoff-strategy';
 import type { SchedulingStrategy, SchedulingStrategyFactory } from '../spi/scheduling-strategy';
 import type { ExecutionVertexId } from '../spi/scheduling-topology';
 import type { Scheduler } from '../time/clock';
 import { mergeAccumulatorValues } from '../execution/accumulators';
-import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
 import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
 import { ExceptionHistory } from './exception-history';
 import { executionGraphInfo } from './execution-graph-info';
@@ -49,6 +48,7 @@ import { TaskManagerLostError } from '../errors';
 import { JobCheckpointing, type CheckpointServices } from './job-checkpointing';
 import { JobCoordinators, type OperatorCoordinatorProvider } from './job-coordinators';
 import { stopWithSavepoint } from './stop-with-savepoint';
+import { JobFailover } from './job-failover';
 
 export class NotEnoughSlotsError extends FlottError {
   constructor(jobId: string, needed: number, total: number) {
@@ -59,18 +59,6 @@ export class NotEnoughSlotsError extends FlottError {
       { jobId, needed, total },
     );
   }
-}
-
-/**
- * Failures no restart can fix (Flink's ThrowableType.NonRecoverableError): the job fails at once,
- * whatever the restart strategy allows. Too few slots in a cluster that cannot start TaskManagers
- * (the embedded MiniCluster) would otherwise restart forever under checkpointing's default strategy.
- */
-const NON_RECOVERABLE = new Set(['NOT_ENOUGH_SLOTS']);
-
-function isNonRecoverable(cause: Error): boolean {
-  const code = (cause as Partial<FlottError>).code;
-  return code !== undefined && NON_RECOVERABLE.has(code);
 }
 
 export interface JobMasterOptions {
@@ -116,14 +104,13 @@ export class JobMaster implements JobMasterGateway {
   readonly graph: ExecutionGraph;
   private readonly topology: ExecutionGraphSchedulingTopology;
   private readonly strategy: SchedulingStrategy;
-  private readonly failover: FailoverStrategy;
+  /** Failures and restarts. */
+  private readonly failures: JobFailover;
   private readonly slotPool: SlotPool;
   private readonly collect: CollectCoordinator;
   private readonly accumulators = new Map<string, unknown>();
   private readonly exceptions: ExceptionHistory;
   private readonly rm: ResourceManagerGateway;
-  /** Vertices being canceled for a restart, and what to do once they all are terminal. */
-  private pendingRestart?: { vertices: Set<ExecutionVertexId>; then: () => void };
   private terminalResult?: JobResultInfo;
   private stopping = false;
   /** Settles once what the ended job leaves behind (retained checkpoints it does not keep) is cleaned up. */
@@ -146,7 +133,6 @@ export class JobMaster implements JobMasterGateway {
     this.topology = new ExecutionGraphSchedulingTopology(this.graph);
     this.exceptions = new ExceptionHistory(opts.configuration.get(WebOptions.EXCEPTION_HISTORY_SIZE));
     this.collect = new CollectCoordinator(opts.configuration.get(ClientOptions.COLLECT_MAX_BUFFERED_RECORDS));
-    this.failover = opts.failoverStrategyFactory.create(this.topology, { logger: this.log });
     this.strategy = opts.schedulingStrategyFactory.createInstance(
       { allocateSlotsAndDeploy: (ids) => void this.allocateSlotsAndDeploy(ids) },
       this.topology,
@@ -184,6 +170,30 @@ export class JobMaster implements JobMasterGateway {
       failJob: (cause) => this.onGlobalFailure(cause),
       operatorCoordinators: this.coordinators,
     });
+    this.failures = new JobFailover({
+      graph: this.graph,
+      log: this.log,
+      clock: opts.clock,
+      scheduler: opts.scheduler,
+      rpc: opts.rpc,
+      failover: opts.failoverStrategyFactory.create(this.topology, { logger: this.log }),
+      restartBackoffStrategy: opts.restartBackoffStrategy,
+      restartStrategyDefaultReason: opts.restartStrategyDefaultReason,
+      exceptions: this.exceptions,
+      checkpointing: this.checkpointing,
+      coordinators: this.coordinators,
+      slotPool: this.slotPool,
+      resetJobOutputs: () => {
+        this.collect.reset();
+        this.accumulators.clear();
+      },
+      restartTasks: (vertices) => this.strategy.restartTasks(vertices),
+    });
+  }
+
+  /** A failure of the whole job (too many failed checkpoints, a coordinator that failed): every task restarts, as the restart strategy allows. */
+  private onGlobalFailure(cause: Error): void {
+    this.failures.onGlobalFailure(cause);
   }
 
   /** The TaskExecutor address of an attempt's slot, if the attempt is the current one of its vertex and has a slot. */
@@ -270,7 +280,7 @@ export class JobMaster implements JobMasterGateway {
   private failBeforeScheduling(e: unknown): void {
     if (this.graph.state !== JobStatus.RUNNING) return;
     this.graph.transitionJobStatus(JobStatus.FAILING, e instanceof Error ? e : new Error(String(e)));
-    this.cancelVertices(this.graph.getAllExecutionVertices());
+    this.failures.cancelVertices(this.graph.getAllExecutionVertices());
     this.checkProgress();
   }
 
@@ -370,7 +380,7 @@ export class JobMaster implements JobMasterGateway {
       }
     }
     this.strategy.onExecutionStateChange(vertex.id, reported);
-    if (reported === ExecutionState.FAILED) this.onTaskFailed(vertex, cause ?? new Error('unknown failure'), update.error);
+    if (reported === ExecutionState.FAILED) this.failures.onTaskFailed(vertex, cause ?? new Error('unknown failure'), update.error);
     this.checkProgress();
     return true;
   }
@@ -435,9 +445,9 @@ export class JobMaster implements JobMasterGateway {
     const s = this.graph.state;
     if (isGloballyTerminal(s) || s === JobStatus.CANCELLING) return;
     if (s === JobStatus.FAILING) return;
-    this.pendingRestart = undefined;
+    this.failures.dropPendingRestart();
     this.graph.transitionJobStatus(JobStatus.CANCELLING);
-    this.cancelVertices(this.graph.getAllExecutionVertices());
+    this.failures.cancelVertices(this.graph.getAllExecutionVertices());
     this.checkProgress();
   }
 
@@ -525,135 +535,12 @@ export class JobMaster implements JobMasterGateway {
     }
   }
 
-  // ---- failures, restarts, termination ----
-
-  /** A failure of the whole job (too many failed checkpoints): every task restarts, as the restart strategy allows. */
-  private onGlobalFailure(cause: Error): void {
-    const first = this.graph.getAllExecutionVertices()[0];
-    if (first) this.onTaskFailed(first, cause, undefined, true);
-  }
-
-  private onTaskFailed(vertex: ExecutionVertex, cause: Error, serialized?: SerializedError, global = false): void {
-    const status = this.graph.state;
-    if (status !== JobStatus.RUNNING) return; // already restarting, failing or canceling
-    this.exceptions.record(serialized ?? cause, this.opts.clock.currentTimeMillis(), global ? undefined : {
-      name: `${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism})`,
-      taskManagerId: vertex.currentExecution.assignedSlot?.taskManagerId,
-    });
-    this.checkpointing.onFailure(global ? cause.message : `task ${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism}) failed`);
-    const backoff = this.opts.restartBackoffStrategy;
-    backoff.notifyFailure(cause);
-    const nonRecoverable = isNonRecoverable(cause);
-    if (nonRecoverable || !backoff.canRestart()) {
-      this.log.info(
-        { task: vertex.jobVertex.name, subtask: vertex.subtaskIndex, restartStrategy: backoff.describe() },
-        nonRecoverable
-          ? `A restart cannot fix this failure; failing job ${this.jobId}.`
-          : `Restart strategy ${backoff.describe()} allows no more restarts; failing job ${this.jobId}.`,
-      );
-      this.graph.transitionJobStatus(JobStatus.FAILING, this.rootCause(cause, serialized, nonRecoverable ? undefined : backoff.describe()));
-      this.cancelVertices(this.graph.getAllExecutionVertices());
-      return;
-    }
-    const toRestart = global ? new Set(this.graph.getAllExecutionVertices().map((v) => v.id)) : this.failover.getTasksNeedingRestart(vertex.id, cause);
-    const restartingAll = toRestart.size === this.graph.getAllExecutionVertices().length;
-    if (restartingAll) this.graph.transitionJobStatus(JobStatus.RESTARTING);
-    const vertices = [...toRestart].map((id) => this.graph.getExecutionVertex(id));
-    const backoffMs = backoff.getBackoffTimeMs();
-    this.log.info(
-      { task: vertex.jobVertex.name, subtask: vertex.subtaskIndex, restartStrategy: backoff.describe(), tasksToRestart: toRestart.size, backoffMs },
-      `Restart strategy ${backoff.describe()} allows a restart: ${restartingAll ? 'all' : toRestart.size} task(s) restart in ${backoffMs} ms.`,
-    );
-    this.cancelVertices(vertices);
-    this.pendingRestart = {
-      vertices: toRestart,
-      then: () => {
-        this.opts.scheduler.schedule(backoffMs, () => this.restart(vertices, restartingAll));
-      },
-    };
-  }
-
-  /** `strategy` undefined: the failure is non-recoverable, no restart was tried. */
-  private rootCause(cause: Error, serialized: SerializedError | undefined, strategy: string | undefined): Error {
-    const reason = this.opts.restartStrategyDefaultReason;
-    const restart = strategy === undefined
-      ? 'a restart cannot fix this, so none was tried'
-      : reason
-        ? `restart strategy ${strategy}, ${reason}, allows no more restarts; set restart-strategy.type to choose another`
-        : `restart strategy ${strategy} allows no more restarts`;
-    return new FlottError('JOB_FAILED', `Job failed (${restart}): ${cause.message}`, {
-      jobId: this.jobId,
-    }, { cause: serialized ? deserializeError(serialized) : cause });
-  }
-
-  private restart(vertices: ExecutionVertex[], restartingAll: boolean): void {
-    if (this.graph.state !== JobStatus.RESTARTING && this.graph.state !== JobStatus.RUNNING) return;
-    const oldPartitions = new Map<string, string[]>();
-    for (const v of vertices) {
-      const old = v.currentExecution;
-      const slot = old.assignedSlot;
-      if (slot) {
-        const keys = this.graph.getProducedPartitions(v.id).map((p) => resultPartitionKey(p.id, old.attemptId));
-        const addr = this.slotPool.allSlots().find((s) => s.allocationId === slot.allocationId)?.taskExecutorAddress;
-        if (addr) oldPartitions.set(addr, [...(oldPartitions.get(addr) ?? []), ...keys]);
-      }
-      v.resetForNewExecution();
-    }
-    for (const [addr, keys] of oldPartitions) {
-      // The old attempts' partitions are garbage: a TaskExecutor that cannot be told keeps them until the job's slots are freed.
-      this.opts.rpc.connect<TaskExecutorGateway>(addr).releasePartitions(this.jobId, keys).catch((err: unknown) => {
-        this.log.warn({ err, taskExecutor: addr, partitions: keys.length }, `Could not release ${keys.length} partition(s) of replaced attempts on ${addr}.`);
-      });
-    }
-    // Restarted tasks start from the latest completed checkpoint (or the savepoint the job started from).
-    this.checkpointing.onRestart();
-    this.collect.reset();
-    this.accumulators.clear();
-    if (restartingAll) this.graph.transitionJobStatus(JobStatus.RUNNING);
-    // Coordinators are reset to the same checkpoint first (Flink: resetToCheckpoint / subtaskReset), so restarted readers meet the restored enumerator.
-    const redeploy = (): void => {
-      if (this.graph.state === JobStatus.RUNNING) this.strategy.restartTasks(new Set(vertices.map((v) => v.id)));
-    };
-    if (this.coordinators.isEmpty) return redeploy();
-    const subtasks = vertices.map((v) => ({ vertexId: v.jobVertex.id, subtask: v.subtaskIndex }));
-    this.coordinators.reset(subtasks, restartingAll, this.checkpointing.restoreMetadata).then(redeploy, (e: unknown) => this.onGlobalFailure(e instanceof Error ? e : new Error(String(e))));
-  }
-
-  private cancelVertices(vertices: readonly ExecutionVertex[]): void {
-    for (const v of vertices) {
-      const e = v.currentExecution;
-      if (e.isTerminal()) continue;
-      if (e.state === ExecutionState.CREATED || e.state === ExecutionState.SCHEDULED) {
-        e.transitionState(ExecutionState.CANCELED);
-        continue;
-      }
-      if (e.state !== ExecutionState.CANCELING) e.transitionState(ExecutionState.CANCELING);
-      const slot = e.assignedSlot;
-      const addr = slot && this.slotPool.allSlots().find((s) => s.allocationId === slot.allocationId)?.taskExecutorAddress;
-      if (addr) {
-        // If the TaskExecutor cannot be reached, its task ends with it: its loss reaches the job as an allocation failure.
-        this.opts.rpc.connect<TaskExecutorGateway>(addr).cancelTask(e.attemptId).catch((err: unknown) => {
-          this.log.warn({ err, task: v.jobVertex.name, subtask: v.subtaskIndex, attemptId: e.attemptId }, `Could not cancel attempt ${e.attemptId} on ${addr}.`);
-        });
-      }
-      else e.transitionState(ExecutionState.CANCELED);
-    }
-  }
-
   /** Moves the job on once the executions it waits for are terminal. */
   private checkProgress(): void {
     const status = this.graph.state;
     const all = this.graph.getAllExecutionVertices();
     const allTerminal = () => all.every((v) => isTerminalExecutionState(v.executionState));
-    if (this.pendingRestart) {
-      const waiting = [...this.pendingRestart.vertices].some((id) => !this.graph.getExecutionVertex(id).currentExecution.isTerminal());
-      if (!waiting) {
-        const { then } = this.pendingRestart;
-        this.pendingRestart = undefined;
-        then();
-      }
-      return;
-    }
+    if (this.failures.progressPendingRestart()) return;
     if (status === JobStatus.RUNNING && all.every((v) => v.executionState === ExecutionState.FINISHED)) {
       this.graph.transitionJobStatus(JobStatus.FINISHED);
       this.terminate();
