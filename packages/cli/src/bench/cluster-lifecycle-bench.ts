@@ -9,13 +9,12 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isProcessAlive } from '@flott/runtime';
 import { CHECKPOINT_JOB, FIXED_DELAY_RESTARTS } from '../e2e/checkpoint-job-results';
 import { LocalCluster } from '../e2e/local-cluster';
-import { pollUntil, runFlott, waitFor } from '../e2e/run-cli';
+import { freePort, pollUntil, runFlott, waitFor } from '../e2e/run-cli';
 import { median } from './run-job';
 
 const START_ROUNDS = Number(process.env.FLOTT_BENCH_START_ROUNDS ?? 7);
@@ -39,14 +38,6 @@ export interface ClusterLifecycleFigures {
   /** A task failure (its exception's time) to every restarted subtask RUNNING again, ms per round, in a job of two regions. */
   readonly regionFailoverMs: readonly number[];
   readonly fullFailoverMs: readonly number[];
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function rssMb(pid: number): number {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
 import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -70,4 +71,13 @@ export function lastJsonLine<T>(r: CliResult): T {
   } catch {
     throw new Error(`no JSON result (exit ${r.code})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   }
+}
+
+/** A loopback port that was free a moment ago (bound, then released): for a process to bind, or as one nothing listens on. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
