@@ -128,8 +128,18 @@ describe('a standalone cluster of JobManager and TaskManager processes', () => {
 
   describe('with an internal secret', () => {
     const cluster = new LocalCluster(['-D', 'security.internal.secret=the-right-one', '-D', 'taskmanager.numberOfTaskSlots=1']);
-    beforeAll(() => cluster.start(1), 120_000);
+    beforeAll(() => cluster.start(2), 120_000);
     afterAll(() => cluster.kill(), 30_000);
+
+    it('runs a job whose keyBy crosses the TaskManagers over authenticated data connections, exactly', async () => {
+      const out = path.join(dir, 'out');
+      const r = await submit(cluster, out, 8000).result;
+      expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
+      expect(committedLines(out)).toEqual(expectedLines());
+      const [tm0, tm1] = ['taskmanager-0', 'taskmanager-1'].map((name) => ({ log: cluster.log(name), data: (cluster.ready(name) as { data?: string }).data }));
+      expect(tm0.log.includes(`Opening a data connection to TaskManager ${tm1.data}.`) || tm1.log.includes(`Opening a data connection to TaskManager ${tm0.data}.`)).toBe(true);
+      expect(`${tm0.log}${tm1.log}`).not.toMatch(/Refused a data connection|failed authentication/);
+    }, 180_000);
 
     it('refuses a TaskManager with the wrong secret, which says so and exits; the JobManager logs why', async () => {
       const port = cluster.ready('jobmanager').rpcPort as number;
@@ -141,7 +151,7 @@ describe('a standalone cluster of JobManager and TaskManager processes', () => {
       expect(r.stderr).toMatch(/could not reach the ResourceManager .* within 2000 ms .*wrong shared secret/s);
       expect(cluster.log('jobmanager')).toMatch(/wrong shared secret/);
       const overview = await cluster.rest<{ taskmanagers: number }>('/overview');
-      expect(overview.taskmanagers).toBe(1);
+      expect(overview.taskmanagers).toBe(2);
     }, 120_000);
   });
 });

@@ -1,9 +1,11 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { MessagePort } from 'node:worker_threads';
 import { FlottError } from '@flott/core';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { Scheduler } from '../time/clock';
-import { DataConnection } from './data-connection';
+import { certificateRefusal, describeTlsRefusal, type TcpTlsMaterial } from '../rpc/tcp-transport';
+import { DataConnection, type DataConnectionAuth } from './data-connection';
 import { maxFrameBytes } from './data-frames';
 import { RemoteTransportError } from './network-errors';
 import { PartitionRequestClientConnection } from './partition-request-client';
@@ -25,6 +27,10 @@ export interface DataConnectionManagerOptions {
   readonly scheduler: Scheduler;
   /** Where PartitionRequests from other TaskManagers are served from. */
   readonly partitions: RemotePartitionProvider;
+  /** security.internal.secret: both ends prove it before the first frame (docs/network.md, "Authentication"). */
+  readonly secret?: string;
+  /** security.ssl.internal.*: connections are mutual TLS, as RPC's. */
+  readonly tls?: TcpTlsMaterial;
   readonly logger?: Logger;
 }
 
@@ -48,11 +54,20 @@ export class DataConnectionManager {
     readonly address: string,
   ) {
     this.log = opts.logger ?? SILENT_LOGGER;
-    server.on('connection', (socket) => this.accept(socket));
+    server.on(opts.tls ? 'secureConnection' : 'connection', (socket: net.Socket) => this.accept(socket));
+    if (opts.tls) {
+      server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
+        this.refused(`${socket.remoteAddress}:${socket.remotePort}`, describeTlsRefusal(e));
+      });
+    }
   }
 
   static async start(opts: DataConnectionManagerOptions): Promise<DataConnectionManager> {
-    const server = net.createServer();
+    const material = opts.tls;
+    // Client certificates are checked on accept (not by the TLS layer), so a refusal is logged with its reason.
+    const server = material
+      ? tls.createServer({ key: material.key, cert: material.cert, ca: material.trustCertificate, requestCert: true, rejectUnauthorized: false })
+      : net.createServer();
     await new Promise<void>((resolve, reject) => {
       const refused = (e: Error) => reject(new FlottError(
         'DATA_SERVER_UNAVAILABLE',
@@ -111,15 +126,26 @@ export class DataConnectionManager {
     const at = peerAddress.lastIndexOf(':');
     const host = peerAddress.slice(0, at).replace(/^\[|\]$/g, '');
     const port = Number(peerAddress.slice(at + 1));
-    const socket = net.connect({ host, port });
+    const material = this.opts.tls;
+    const socket = material
+      ? tls.connect({
+          host,
+          port,
+          key: material.key,
+          cert: material.cert,
+          ca: material.trustCertificate,
+          servername: net.isIP(host) ? undefined : host,
+          checkServerIdentity: material.verifyHostname ? tls.checkServerIdentity : () => undefined,
+        })
+      : net.connect({ host, port });
     const timeoutMs = this.opts.connectTimeoutMs;
     const timer = this.opts.scheduler.schedule(timeoutMs, () => socket.destroy(new Error(`could not connect within ${timeoutMs} ms`)));
-    socket.once('connect', () => timer.cancel());
+    socket.once(material ? 'secureConnect' : 'connect', () => timer.cancel());
     socket.once('close', () => timer.cancel());
     const client: PartitionRequestClientConnection = new PartitionRequestClientConnection(this.opts.segmentSize, (gone) => {
       if (this.clients.get(peerAddress) === gone) this.clients.delete(peerAddress);
     });
-    client.bind(new DataConnection(socket, peerAddress, maxFrameBytes(this.opts.segmentSize), client));
+    client.bind(new DataConnection(socket, peerAddress, maxFrameBytes(this.opts.segmentSize), client, this.auth('client', peerAddress)));
     this.log.info({ peerAddress }, `Opening a data connection to TaskManager ${peerAddress}.`);
     return client;
   }
@@ -130,8 +156,31 @@ export class DataConnectionManager {
       return;
     }
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    const refusal = this.opts.tls ? certificateRefusal(socket as tls.TLSSocket) : undefined;
+    if (refusal) {
+      this.refused(peer, refusal);
+      socket.destroy();
+      return;
+    }
     const handler = new PartitionRequestServerConnection(this.opts.partitions, this.opts.maxChannelsPerConnection, (gone) => this.served.delete(gone));
-    handler.bind(new DataConnection(socket, peer, maxFrameBytes(this.opts.segmentSize), handler));
+    handler.bind(new DataConnection(socket, peer, maxFrameBytes(this.opts.segmentSize), handler, this.auth('server', peer)));
     this.served.add(handler);
+  }
+
+  /** The handshake of a connection to or from `peer`, when the cluster has a shared secret. */
+  private auth(role: 'client' | 'server', peer: string): DataConnectionAuth | undefined {
+    const secret = this.opts.secret;
+    if (secret === undefined) return undefined;
+    return {
+      secret,
+      role,
+      timeoutMs: this.opts.connectTimeoutMs,
+      scheduler: this.opts.scheduler,
+      onRefused: (reason) => (role === 'server' ? this.refused(peer, reason) : this.log.warn({ peerAddress: peer, reason }, `The data server of TaskManager ${peer} failed authentication: ${reason}`)),
+    };
+  }
+
+  private refused(peer: string, reason: string): void {
+    this.log.warn({ remote: peer, reason }, `Refused a data connection from ${peer}: ${reason}`);
   }
 }

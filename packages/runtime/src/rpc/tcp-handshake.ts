@@ -7,16 +7,22 @@ import { secureRandomBytes } from '../time/secure-random';
 
 export const PROTOCOL_VERSION = 1;
 export const NONCE_BYTES = 32;
+/** HMAC-SHA256's size. */
+export const MAC_BYTES = 32;
 
 /** A fresh nonce, from the cryptographic generator (see secureRandomBytes for why not the injected Random). */
 export function newNonce(): Uint8Array {
   return secureRandomBytes(NONCE_BYTES);
 }
 
-/** The proof `role` sends: HMAC(secret, role | server nonce | client nonce). */
-export function handshakeMac(secret: string, role: 'client' | 'server', serverNonce: Uint8Array, clientNonce: Uint8Array): Uint8Array {
+/**
+ * The proof `role` sends: HMAC(secret, protocol | role | server nonce | client nonce). The protocol
+ * (RPC, or the data plane between TaskManagers) is part of it, so a proof made for one cannot be
+ * replayed on the other.
+ */
+export function handshakeMac(secret: string, role: 'client' | 'server', serverNonce: Uint8Array, clientNonce: Uint8Array, protocol: 'rpc' | 'data' = 'rpc'): Uint8Array {
   const mac = createHmac('sha256', secret);
-  mac.update(`flott-rpc-v${PROTOCOL_VERSION}-${role}`);
+  mac.update(`flott-${protocol}-v${PROTOCOL_VERSION}-${role}`);
   mac.update(serverNonce);
   mac.update(clientNonce);
   return new Uint8Array(mac.digest());

@@ -22,6 +22,13 @@ export async function tcpRpcServiceOptions(config: Configuration, settings: TcpR
     connectTimeoutMs: config.get(RpcOptions.CONNECT_TIMEOUT),
     maxFrameBytes: config.get(RpcOptions.FRAMESIZE),
     maxQueuedBytes: config.get(RpcOptions.OUTBOUND_QUEUE_MAX_BYTES),
+    ...(await internalSecurityOf(config)),
+  };
+}
+
+/** How internal connections authenticate (security.internal.secret, security.ssl.internal.*): RPC's and the data plane's alike. */
+export async function internalSecurityOf(config: Configuration): Promise<{ secret?: string; tls?: TcpTlsMaterial }> {
+  return {
     secret: config.get(RpcSecurityOptions.INTERNAL_SECRET),
     tls: config.get(RpcSecurityOptions.SSL_INTERNAL_ENABLED) ? await tlsMaterial(config) : undefined,
   };

@@ -1,6 +1,4 @@
 import { Configuration } from '@flott/core';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestingLogger } from '../testing/testing-logger';
 import { useTemporaryDirectory } from '../testing/temporary-directory';
@@ -9,6 +7,7 @@ import { startTcpRpcService, tcpRpcServiceOptions } from './tcp-rpc-configuratio
 import type { TcpRpcService, TcpRpcServiceOptions, TcpTlsMaterial } from './tcp-transport';
 import { settleUntil } from '../testing/settle';
 import { useTcpRpcServices } from './testing-fixtures/tcp-services';
+import { testCertificates } from './testing-fixtures/test-certificates';
 
 interface EchoGateway {
   echo(value: string): Promise<string>;
@@ -92,28 +91,7 @@ describe('tcpRpcServiceOptions', () => {
 describe('mutual TLS (security.ssl.internal.*)', () => {
   const directory = useTemporaryDirectory('flott-rpc-tls-');
 
-  /** A CA, and a node certificate for 127.0.0.1 signed by it; another self-signed CA's certificate for the untrusted case. */
-  function certificates(): { trusted: TcpTlsMaterial; untrusted: TcpTlsMaterial; rogueCertificate: Buffer; files: Record<string, string> } {
-    const dir = directory();
-    const f = (name: string): string => join(dir, name);
-    const openssl = (...args: string[]): void => {
-      execFileSync('openssl', args, { stdio: 'pipe' });
-    };
-    const selfSigned = (name: string): void =>
-      openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${name}`, '-keyout', f(`${name}.key`), '-out', f(`${name}.crt`));
-    selfSigned('ca');
-    selfSigned('rogue');
-    writeFileSync(f('node.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=flott-node', '-keyout', f('node.key'), '-out', f('node.csr'));
-    openssl('x509', '-req', '-in', f('node.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f('node.ext'), '-out', f('node.crt'));
-    const read = (name: string): Buffer => readFileSync(f(name));
-    return {
-      trusted: { key: read('node.key'), cert: read('node.crt'), trustCertificate: read('ca.crt'), verifyHostname: true },
-      untrusted: { key: read('rogue.key'), cert: read('rogue.crt'), trustCertificate: read('ca.crt'), verifyHostname: true },
-      rogueCertificate: read('rogue.crt'),
-      files: { key: f('node.key'), cert: f('node.crt'), trust: f('ca.crt') },
-    };
-  }
+  const certificates = () => testCertificates(directory());
 
   it('connects peers that present certificates the other trusts, configured from PEM files', async () => {
     const { files } = certificates();

@@ -201,7 +201,7 @@ class TcpTransport implements RpcTransport {
 const REFUSAL_MAX_BYTES = 1024;
 
 /** Why a TLS client's certificate is not accepted (undefined: it is). */
-function certificateRefusal(socket: tls.TLSSocket): string | undefined {
+export function certificateRefusal(socket: tls.TLSSocket): string | undefined {
   if (socket.authorized) return undefined;
   const peerCertificate = socket.getPeerCertificate();
   if (!peerCertificate || Object.keys(peerCertificate).length === 0) return 'no client certificate (security.ssl.internal.cert)';
@@ -209,7 +209,7 @@ function certificateRefusal(socket: tls.TLSSocket): string | undefined {
 }
 
 /** Why the server's TLS layer failed a handshake, in words an operator can act on. */
-function describeTlsRefusal(e: NodeJS.ErrnoException): string {
+export function describeTlsRefusal(e: NodeJS.ErrnoException): string {
   const code = e.code ?? '';
   if (/PEER_DID_NOT_RETURN_A_CERTIFICATE|CERTIFICATE_REQUIRED/.test(code) || /did not return a certificate/i.test(e.message)) {
     return `no client certificate (${code || e.message})`;

@@ -2,6 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { NetworkOptions, TaskManagerOptions } from '../config/options';
 import type { Logger } from '../logging/logger';
+import { internalSecurityOf } from '../rpc/tcp-rpc-configuration';
 import { DataConnectionManager, type AttachedProducer, type RemotePartitionProvider } from '../network';
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { FromSlot } from './slot-protocol';
@@ -60,6 +61,7 @@ export class PartitionBroker implements RemotePartitionProvider {
       scheduler: this.scheduler,
       partitions: this,
       logger: this.log,
+      ...(await internalSecurityOf(config)),
     });
     this.log.info({ dataAddress: this.data.address }, `TaskExecutor ${this.resourceId} serves its result partitions at ${this.data.address}.`);
     return this.data.address;

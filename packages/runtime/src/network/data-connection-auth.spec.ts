@@ -1,0 +1,126 @@
+import * as net from 'node:net';
+import { MessageChannel } from 'node:worker_threads';
+import { testCertificates } from '../rpc/testing-fixtures/test-certificates';
+import type { TcpTlsMaterial } from '../rpc/tcp-transport';
+import { useTemporaryDirectory } from '../testing/temporary-directory';
+import { TestingLogger } from '../testing/testing-logger';
+import { waitUntil as until } from '../testing/wait-until';
+import { SystemScheduler } from '../time/clock';
+import { DataConnectionManager } from './data-connection-manager';
+import { encodePartitionRequest } from './data-frames';
+import { InputGate } from './input-gate';
+import { defaultNetworkConfig } from './network-config';
+import type { AttachedProducer, RemotePartitionProvider } from './partition-request-server';
+import { ResultPartition } from './result-partition';
+import { consumerEndpointFromPort, producerEndpointFromPort } from './transport';
+import { msgpackSerializer } from '../serialization/msgpack-serializer';
+import { consumeAll, produceAll } from './testing-fixtures/network-harness';
+
+const config = defaultNetworkConfig({ segmentSize: 4096 });
+
+/** One partition `p` of a producer TaskManager; counts the requests that reached it. */
+class OnePartition implements RemotePartitionProvider {
+  readonly partition = new ResultPartition<unknown>({ partitionId: 'p', numSubpartitions: 1, config, serializer: msgpackSerializer() });
+  requests = 0;
+
+  async requestPartition(): Promise<AttachedProducer> {
+    this.requests++;
+    const { port1, port2 } = new MessageChannel();
+    this.partition.attachConsumer(0, producerEndpointFromPort(port1));
+    return { port: port2, failProducer: () => undefined };
+  }
+}
+
+describe('authentication of data connections between TaskManagers', () => {
+  const scheduler = new SystemScheduler();
+  const directory = useTemporaryDirectory('flott-data-auth-');
+  const managers: DataConnectionManager[] = [];
+  afterEach(async () => {
+    for (const m of managers.splice(0)) await m.close();
+  });
+
+  async function manager(provider: RemotePartitionProvider, security: { secret?: string; tls?: TcpTlsMaterial }, logger = new TestingLogger('warn')): Promise<DataConnectionManager> {
+    const m = await DataConnectionManager.start({
+      bindHost: '127.0.0.1', port: 0, segmentSize: config.segmentSize, maxChannelsPerConnection: 16, connectTimeoutMs: 5000, scheduler, partitions: provider, logger, ...security,
+    });
+    managers.push(m);
+    return m;
+  }
+
+  /** Reads partition `p` of `producer` through `consumer`: its records, or the error the consumer failed with. */
+  async function read(consumer: DataConnectionManager, producer: DataConnectionManager, provider: OnePartition): Promise<unknown[] | Error> {
+    const gate = new InputGate({ gateIndex: 0, numChannels: 1, config, serializer: msgpackSerializer() });
+    const { port1, port2 } = new MessageChannel();
+    let failed: Error | undefined;
+    consumer.requestPartition(producer.address, 'p', 0, port2, (e) => (failed = e));
+    gate.connectChannel(0, consumerEndpointFromPort(port1));
+    const consumed = consumeAll(gate);
+    const produced = produceAll(provider.partition, [{ value: 'one', timestamp: 1 }, { value: 'two', timestamp: 2 }]);
+    const outcome = await Promise.race([
+      Promise.all([consumed, produced]).then(([records]) => records.filter((r) => r.kind === 'record').map((r) => (r as { value: unknown }).value)),
+      until(() => failed !== undefined, 'the consumer to fail', 10_000).then(() => failed as Error),
+    ]);
+    port1.close();
+    return outcome;
+  }
+
+  it('with the same secret on both TaskManagers, data flows as without one', async () => {
+    const provider = new OnePartition();
+    const producer = await manager(provider, { secret: 'right' });
+    const consumer = await manager(new OnePartition(), { secret: 'right' });
+    expect(await read(consumer, producer, provider)).toEqual(['one', 'two']);
+  });
+
+  it('refuses a TaskManager with another secret: its consumer fails saying so, the producer logs why, no request is served', async () => {
+    const provider = new OnePartition();
+    const logger = new TestingLogger('warn');
+    const producer = await manager(provider, { secret: 'right' }, logger);
+    const consumer = await manager(new OnePartition(), { secret: 'wrong' });
+    const outcome = await read(consumer, producer, provider);
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as Error).message).toMatch(/during authentication|authentication failed/);
+    await until(() => logger.at('warn', 'Refused a data connection').length === 1, 'the refusal to be logged');
+    expect(logger.at('warn', 'Refused a data connection')[0].msg).toContain('wrong shared secret (security.internal.secret)');
+    expect(provider.requests).toBe(0);
+  });
+
+  it('refuses a peer that sends frames without the handshake (a raw PartitionRequest), logged, and serves it nothing', async () => {
+    const provider = new OnePartition();
+    const logger = new TestingLogger('warn');
+    const producer = await manager(provider, { secret: 'right' }, logger);
+    const [host, port] = producer.address.split(':');
+    const socket = net.connect({ host, port: Number(port) });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    // Read (and drop) the server's hello, so the socket reaches its end and closes.
+    socket.resume();
+    // Five requests (90 bytes): more than the 64 the server reads as the client's nonce and proof.
+    socket.write(Buffer.concat([1, 2, 3, 4, 5].map((receiver) => encodePartitionRequest(receiver, 'p', 0, 4))));
+    await closed;
+    expect(logger.at('warn', 'Refused a data connection')).toHaveLength(1);
+    expect(provider.requests).toBe(0);
+  });
+
+  describe('with mutual TLS (security.ssl.internal.*)', () => {
+    it('carries the data between TaskManagers whose certificates the other trusts', async () => {
+      const { trusted } = testCertificates(directory());
+      const provider = new OnePartition();
+      const producer = await manager(provider, { tls: trusted, secret: 'both' });
+      const consumer = await manager(new OnePartition(), { tls: trusted, secret: 'both' });
+      expect(await read(consumer, producer, provider)).toEqual(['one', 'two']);
+    });
+
+    it('refuses a TaskManager whose certificate it does not trust, logged with the reason', async () => {
+      const { trusted, untrusted } = testCertificates(directory());
+      const provider = new OnePartition();
+      const logger = new TestingLogger('warn');
+      const producer = await manager(provider, { tls: trusted }, logger);
+      const consumer = await manager(new OnePartition(), { tls: untrusted });
+      const outcome = await read(consumer, producer, provider);
+      expect(outcome).toBeInstanceOf(Error);
+      await until(() => logger.at('warn', 'Refused a data connection').length >= 1, 'the refusal to be logged');
+      expect(logger.at('warn', 'Refused a data connection')[0].msg).toMatch(/certificate/);
+      expect(provider.requests).toBe(0);
+    });
+  });
+});
