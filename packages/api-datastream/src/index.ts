@@ -84,3 +84,8 @@ export { msgpackSerializer } from '@flott/runtime/internal';
 // Custom operators for `transform()` (Flink's AbstractStreamOperator / OneInputStreamOperator).
 export { AbstractStreamOperator } from '@flott/runtime/internal';
 export type { OneInputStreamOperator, Output, OperatorEnvironment } from '@flott/runtime/internal';
+
+// This package's errors arrive as their own classes when they cross a process or thread (deserializeError).
+import { registerErrorClasses } from '@flott/core';
+import * as thisPackage from './index';
+registerErrorClasses(thisPackage);

@@ -7,3 +7,8 @@ export { RestClusterClient, restBaseUrl } from './rest-cluster-client';
 export type { RestClusterClientOptions } from './rest-cluster-client';
 export { RestTransport, RestRequestError, ClusterUnreachableError } from './rest-transport';
 export type { RestCall } from './rest-transport';
+
+// This package's errors arrive as their own classes when they cross a process or thread (deserializeError).
+import { registerErrorClasses } from '@flott/core';
+import * as thisPackage from './index';
+registerErrorClasses(thisPackage);

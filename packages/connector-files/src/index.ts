@@ -18,3 +18,8 @@ export { FileSinkRecoveryError, FileSinkCommitError } from './file-sink/file-sin
 export { SourceFileNotFoundError, FileIoError, SinkFileExistsError, SinkPathNotDirectoryError, SocketSourceError } from './connector-errors';
 export { FileSource, FileSourceBuilder, TextLineInputFormat } from './file-source/file-source';
 export type { FileSourceSplit, FileEnumeratorCheckpoint } from './file-source/file-split-enumerator';
+
+// This package's errors arrive as their own classes when they cross a process or thread (deserializeError).
+import { registerErrorClasses } from '@flott/core';
+import * as thisPackage from './index';
+registerErrorClasses(thisPackage);

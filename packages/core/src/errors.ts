@@ -1,7 +1,7 @@
 /**
  * Typed errors. Every error that crosses a process, thread or REST boundary is a FlottError with a
- * stable `code`; `toJSON()`/`fromJSON()` carry it across and keep `instanceof` working for the base
- * class (subclasses are matched by `code`, so two copies of the library still agree).
+ * stable `code`; `serializeError()`/`deserializeError()` carry it across and keep `instanceof` working
+ * for the base class, and for every class its package registered (registerErrorClasses).
  */
 export interface SerializedError {
   readonly code: string;
@@ -54,8 +54,44 @@ export class RemoteError extends FlottError {
   }
 }
 
+/** Error classes by name; null where two different classes share a name (those arrive as RemoteError). */
+const errorClasses = new Map<string, (abstract new (...args: never[]) => FlottError) | null>();
+
+/**
+ * Makes the FlottError classes among `namespace`'s values (a package's exports) arrive as
+ * themselves when deserialized: each package registers its own, so an error thrown in another
+ * process or thread is `instanceof` its class here, with its code, message, data, stack and cause.
+ */
+export function registerErrorClasses(namespace: Readonly<Record<string, unknown>>): void {
+  for (const value of Object.values(namespace)) {
+    if (typeof value !== 'function' || !(value.prototype instanceof FlottError) || value === RemoteError) continue;
+    const errorClass = value as abstract new (...args: never[]) => FlottError;
+    const known = errorClasses.get(errorClass.name);
+    if (known === undefined) errorClasses.set(errorClass.name, errorClass);
+    else if (known !== errorClass) errorClasses.set(errorClass.name, null);
+  }
+}
+
+/**
+ * Rebuilds an error on the receiving side; the original stack trace is preserved. A registered
+ * class (registerErrorClasses) is rebuilt as an instance of itself without running its constructor
+ * (whose parameters differ from class to class): its own fields are the serialised ones; anything
+ * else is a RemoteError with the same code, name, message, data, stack and cause.
+ */
 export function deserializeError(s: SerializedError): Error {
-  return new RemoteError(s);
+  const errorClass = errorClasses.get(s.name);
+  if (!errorClass) return new RemoteError(s);
+  const e = Object.create(errorClass.prototype) as FlottError;
+  const field = (value: unknown) => ({ value, writable: true, configurable: true, enumerable: false });
+  Object.defineProperties(e, {
+    name: field(s.name),
+    message: field(s.message),
+    code: { ...field(s.code), enumerable: true },
+    data: { ...field(s.data ?? {}), enumerable: true },
+    ...(s.stack !== undefined ? { stack: field(s.stack) } : {}),
+    ...(s.cause ? { cause: field(deserializeError(s.cause)) } : {}),
+  });
+  return e;
 }
 
 export class ConfigurationError extends FlottError {

@@ -3,7 +3,7 @@
 // import them from here.
 
 // Typed errors: the base class with its JSON form, and the errors of building a job.
-export { FlottError, RemoteError, serializeError, deserializeError, ConfigurationError, UnknownImplementationError, JobBuildError,
+export { FlottError, RemoteError, serializeError, deserializeError, registerErrorClasses, ConfigurationError, UnknownImplementationError, JobBuildError,
   assert } from './errors';
 export type { SerializedError } from './errors';
 
@@ -107,3 +107,8 @@ export { SplitQueue } from './connector/source/lib/split-queue';
 export { SequentialSplitReader } from './connector/source/lib/sequential-split-reader';
 export { FromElementsSource, ElementsSourceReader } from './connector/source/lib/from-elements-source';
 export type { ElementsSplit } from './connector/source/lib/from-elements-source';
+
+// This package's errors arrive as their own classes when they cross a process or thread (deserializeError).
+import * as thisPackage from './index';
+import { registerErrorClasses as registerThisPackagesErrors } from './errors';
+registerThisPackagesErrors(thisPackage);

@@ -5,3 +5,8 @@ export { miniClusterInfo, resourceManagerClusterInfo } from './cluster-info';
 export type { ClusterInfoGateway, TaskManagerSummary } from './cluster-info';
 export { RestHandlerError } from './rest-errors';
 export type { JobGraphFile } from './handlers/submit-handler';
+
+// This package's errors arrive as their own classes when they cross a process or thread (deserializeError).
+import { registerErrorClasses } from '@flott/core';
+import * as thisPackage from './index';
+registerErrorClasses(thisPackage);

@@ -11,3 +11,8 @@ export { InMemoryJobGraphStore, StandaloneCompletedCheckpointStore, StandaloneCh
 export { LocalProcessesDriver } from './local-processes-driver';
 export type { LocalProcessesDriverOptions } from './local-processes-driver';
 export { LocalProcessesDriverFactory } from './local-processes-driver-factory';
+
+// This package's errors arrive as their own classes when they cross a process or thread (deserializeError).
+import { registerErrorClasses } from '@flott/core';
+import * as thisPackage from './index';
+registerErrorClasses(thisPackage);

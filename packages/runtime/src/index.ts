@@ -96,3 +96,20 @@ export type { ExecutionContext, ExecuteOptions, JobExecutionResult, CollectingJo
 export { ArtifactCache, defaultBlobStorageDirectory, type ArtifactCacheOptions } from './client/job-artifact';
 export type { JobArtifact } from './client/job-artifact';
 export { extractStreamGraph, runJobMain, PlanCapturedSignal } from './client/job-loader';
+
+// This package's errors arrive as their own classes when they cross a process or thread (deserializeError).
+// Some are not exported: the modules that define them are registered too.
+import { registerErrorClasses } from '@flott/core';
+import * as thisPackage from './index';
+import * as internalEntry from './internal';
+import * as coordinatorErrors from './coordination/source-coordinator-errors';
+import * as runtimeErrors from './errors';
+import * as coordinatorThread from './jobmaster/coordinator-thread';
+import * as jobCoordinators from './jobmaster/job-coordinators';
+import * as slotPool from './jobmaster/slot-pool';
+import * as networkErrors from './network/network-errors';
+import * as operatorErrors from './operators/operator-errors';
+import * as resourceManager from './resourcemanager/resource-manager';
+import * as frameCodec from './rpc/frame-codec';
+import * as barrierHandler from './taskexecutor/checkpoint-barrier-handler';
+for (const m of [thisPackage, internalEntry, coordinatorErrors, runtimeErrors, coordinatorThread, jobCoordinators, slotPool, networkErrors, operatorErrors, resourceManager, frameCodec, barrierHandler]) registerErrorClasses(m);

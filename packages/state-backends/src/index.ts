@@ -23,3 +23,8 @@ export { CheckpointLocationInUseError } from './file-checkpoint-locations';
 export { CheckpointFileSystems, schemeOf } from './checkpoint-file-systems';
 export type { ResolvedCheckpointPath } from './checkpoint-file-systems';
 export { LocalCheckpointFileSystem, LocalCheckpointFileSystemFactory } from './local-checkpoint-file-system';
+
+// This package's errors arrive as their own classes when they cross a process or thread (deserializeError).
+import { registerErrorClasses } from '@flott/core';
+import * as thisPackage from './index';
+registerErrorClasses(thisPackage);

@@ -15,8 +15,8 @@ export class LocalRpcNetwork {
   readonly id: string;
   /**
    * Whether a caller gets the very error object an endpoint threw (as the single-process cluster
-   * always did, so `instanceof` of every subclass holds) rather than what a remote caller gets: a
-   * RemoteError with the code, message, data, stack and cause. Only the process's default network
+   * always did) rather than what a remote caller gets: the error rebuilt from its serialised form (its
+   * registered class, or a RemoteError, with the code, message, data, stack and cause). Only the process's default network
    * passes instances; a network made for tests or the simulator behaves as TCP does.
    */
   readonly passErrorInstances: boolean;

@@ -3,7 +3,8 @@ import { FlottError, type SerializedError } from '@flott/core';
 // The errors of the RPC layer. Those the serving side raises (an unknown endpoint or method, a fencing
 // token that does not match) travel back as error frames and are rebuilt here as the same classes
 // (rpcErrorFromWire), so a caller matches them with instanceof on either transport; errors an endpoint
-// throws arrive as RemoteError with their code, data, stack and cause.
+// throws arrive as their own class when its package registered it (registerErrorClasses: every Flott
+// package does, in its entry point), else as RemoteError, with their code, data, stack and cause.
 
 export class RpcTimeoutError extends FlottError {
   constructor(address: string, method: string, timeoutMs: number) {

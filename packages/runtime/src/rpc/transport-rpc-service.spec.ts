@@ -1,3 +1,6 @@
+import { TaskManagerLostError } from '../errors';
+// The package's entry point registers its error classes, as it does in every process.
+import '../index';
 import { FlottError } from '@flott/core';
 import { ManualClock } from '../time/clock';
 import { LocalRpcNetwork, LocalRpcService } from './local-transport';
@@ -104,6 +107,14 @@ describe.each(transports)('RPC service layer over %s', (_name, makeHosts) => {
     expect(error).toMatchObject({ code: 'QUOTA_EXCEEDED', name: 'QuotaExceededError', message: 'Counter quota of 3 exceeded', data: { limit: 3, unit: 'calls' } });
     expect((error as Error).stack).toContain('Counter.fail');
     expect((error as Error).cause).toMatchObject({ code: 'INNER', message: 'the inner reason', data: { depth: 1 } });
+  });
+
+  it("delivers a registered error class as itself (a runtime error thrown by an endpoint: TaskManagerLostError)", async () => {
+    const address = hosts.server.register('lost', { fail: async () => { throw new TaskManagerLostError('tm-7', 'killed', 'a1', undefined); } });
+    const error = await hosts.client.connect<{ fail(): Promise<void> }>(address).fail().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskManagerLostError);
+    expect(error).toMatchObject({ code: 'TASK_MANAGER_LOST', name: 'TaskManagerLostError', message: expect.stringContaining('tm-7') });
+    expect((error as Error).stack).toContain('transport-rpc-service.spec');
   });
 
   it('fails calls to unknown endpoints and methods with typed errors', async () => {
