@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import { checkServerIdentity } from 'node:tls';
 import { deserializeError, FlottError, type SerializedError } from '@flott/core';
 import { BLOB_AUTH_HEADER, blobRequestSignature } from './blob-server';
 import { BlobCorruptError, BlobTooLargeError, checkBlobKey } from './blob-store';
+import type { TcpTlsMaterial } from '../rpc/tcp-transport';
 
 export interface BlobClientOptions {
-  /** The blob server, `http://host:port`. */
+  /** The blob server, `http://host:port` (or `https://` with internal TLS). */
   readonly address: string;
   /** The cluster's internal secret, when internal traffic is authenticated. */
   readonly secret?: string;
+  /** security.ssl.internal.*: this process's certificate, and the one(s) it trusts the server's by. */
+  readonly tls?: TcpTlsMaterial;
   /** blob.server.max-size: a download larger than this is aborted. */
   readonly maxBytes: number;
   /** An upload or download that takes longer fails. */
@@ -47,7 +52,9 @@ export class BlobClient {
     if (this.opts.secret !== undefined) headers[BLOB_AUTH_HEADER] = blobRequestSignature(this.opts.secret, method, url.pathname);
     if (data) headers['content-length'] = data.byteLength;
     return new Promise((resolve, reject) => {
-      const req = http.request(url, { method, headers, timeout: this.opts.timeoutMs }, (res) => {
+      const material = this.opts.tls;
+      const options = { method, headers, timeout: this.opts.timeoutMs };
+      const onResponse = (res: http.IncomingMessage) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
@@ -60,7 +67,14 @@ export class BlobClient {
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: new Uint8Array(Buffer.concat(chunks)) }));
         res.on('error', reject);
-      });
+      };
+      const req = url.protocol === 'https:'
+        ? https.request(url, {
+            ...options,
+            ...(material ? { key: material.key, cert: material.cert, ca: material.trustCertificate } : {}),
+            checkServerIdentity: material && !material.verifyHostname ? () => undefined : checkServerIdentity,
+          }, onResponse)
+        : http.request(url, options, onResponse);
       req.on('timeout', () => req.destroy(new BlobTransferError(this.opts.address, key, `no answer within ${this.opts.timeoutMs} ms`)));
       req.on('error', (e) => reject(FlottError.isFlottError(e) ? e : new BlobTransferError(this.opts.address, key, e.message, { cause: e })));
       req.end(data);

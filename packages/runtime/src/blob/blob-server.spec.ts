@@ -1,3 +1,5 @@
+import { testCertificates } from '../testing/test-certificates';
+import type { TcpTlsMaterial } from '../rpc/tcp-transport';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -47,14 +49,14 @@ describe('BlobStore, BlobServer and BlobClient (HTTP on loopback)', () => {
   let server: BlobServer;
   let log: TestingLogger;
 
-  const start = async (secret?: string): Promise<void> => {
+  const start = async (secret?: string, tls?: TcpTlsMaterial): Promise<void> => {
     clock = new ManualClock(0);
     log = new TestingLogger('info');
     store = new BlobStore({ directory: path.join(dir(), 'store'), maxBytes: MAX, cleanupIntervalMs: CLEANUP_MS, clock, scheduler: clock });
-    server = new BlobServer({ store, host: '127.0.0.1', port: 0, secret, maxConnections: 8, requestTimeoutMs: 10_000, logger: log });
+    server = new BlobServer({ store, host: '127.0.0.1', port: 0, secret, tls, maxConnections: 8, requestTimeoutMs: 10_000, logger: log });
     await server.start();
   };
-  const client = (secret?: string): BlobClient => new BlobClient({ address: server.address, secret, maxBytes: MAX, timeoutMs: 10_000 });
+  const client = (secret?: string, tls?: TcpTlsMaterial): BlobClient => new BlobClient({ address: server.address, secret, tls, maxBytes: MAX, timeoutMs: 10_000 });
 
   afterEach(async () => {
     await server.close();
@@ -133,6 +135,18 @@ describe('BlobStore, BlobServer and BlobClient (HTTP on loopback)', () => {
     await client('s3cr3t').upload(sha(data), data);
     expect(await client('s3cr3t').download(sha(data))).toEqual(data);
     await expect(client().download(sha(data))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('with internal TLS: serves HTTPS to a client whose certificate it trusts, refuses one without (logged)', async () => {
+    const { trusted } = testCertificates(dir());
+    await start(undefined, trusted);
+    expect(server.address).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const data = bytes(100);
+    await client(undefined, trusted).upload(sha(data), data);
+    expect(await client(undefined, trusted).download(sha(data))).toEqual(data);
+    const anonymous: TcpTlsMaterial = { trustCertificate: trusted.trustCertificate, verifyHostname: true };
+    await expect(client(undefined, anonymous).download(sha(data))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(log.at('warn', 'Refused a blob request').map((r) => r.msg)).toEqual([expect.stringContaining('no client certificate')]);
   });
 
   it('deletes a bundle when the last job using it is released, and an unused upload after blob.service.cleanup.interval', async () => {

@@ -1,8 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { FlottError, serializeError } from '@flott/core';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
+import { certificateRefusal, type TcpTlsMaterial } from '../rpc/tcp-transport';
 import { BlobStore, checkBlobKey } from './blob-store';
 
 /** Header carrying HMAC-SHA256(secret, "<METHOD> <path>") when internal traffic is authenticated: the secret never crosses the wire. */
@@ -23,6 +26,8 @@ export interface BlobServerOptions {
   readonly port: number;
   /** Shared secret of internal traffic: requests without its signature are refused (401). */
   readonly secret?: string;
+  /** security.ssl.internal.*: HTTPS, and a client without a certificate this server trusts is refused (401), as on RPC. */
+  readonly tls?: TcpTlsMaterial;
   /** blob.fetch.num-concurrent: connections served at once; more wait in the backlog. */
   readonly maxConnections: number;
   /** A request (upload or download) that takes longer is aborted. */
@@ -43,7 +48,12 @@ export class BlobServer {
 
   constructor(private readonly opts: BlobServerOptions) {
     this.log = (opts.logger ?? SILENT_LOGGER).child({ component: 'BlobServer' });
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    const handle = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
+    const material = opts.tls;
+    // The client certificate is checked per request (not by the TLS layer), so a refusal is logged and answered with its reason.
+    this.server = material
+      ? https.createServer({ key: material.key, cert: material.cert, ca: material.trustCertificate, requestCert: true, rejectUnauthorized: false }, handle)
+      : http.createServer(handle);
     this.server.maxConnections = opts.maxConnections;
     this.server.requestTimeout = opts.requestTimeoutMs;
     this.server.headersTimeout = Math.min(opts.requestTimeoutMs, 60_000);
@@ -70,7 +80,7 @@ export class BlobServer {
   get address(): string {
     const bound = this.opts.host === '0.0.0.0' || this.opts.host === '::' ? '127.0.0.1' : this.opts.host;
     const host = this.opts.advertisedHost ?? bound;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${this.boundPort}`;
+    return `${this.opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${this.boundPort}`;
   }
 
   async close(): Promise<void> {
@@ -96,6 +106,11 @@ export class BlobServer {
   }
 
   private authenticate(req: http.IncomingMessage, pathname: string): void {
+    const refusal = this.opts.tls ? certificateRefusal(req.socket as TLSSocket) : undefined;
+    if (refusal) {
+      this.log.warn({ remote: req.socket.remoteAddress, method: req.method, reason: refusal }, `Refused a blob request from ${req.socket.remoteAddress}: ${refusal}.`);
+      throw new BlobHttpError(401, 'UNAUTHENTICATED', `The request has no client certificate the blob server trusts: ${refusal}`);
+    }
     const secret = this.opts.secret;
     if (secret === undefined) return;
     const given = String(req.headers[BLOB_AUTH_HEADER] ?? '');

@@ -3,11 +3,11 @@ import { Clock, type Configuration } from '@flott/core';
 import { Scheduler } from '../time/clock';
 import { BlobServer } from '../blob/blob-server';
 import { BlobStore } from '../blob/blob-store';
-import { BlobOptions, JobManagerOptions, RpcSecurityOptions } from '../config/options';
+import { BlobOptions, JobManagerOptions } from '../config/options';
 import { Dispatcher } from '../dispatcher/dispatcher';
 import type { ProcessLogging } from '../logging/process-logging';
 import { ResourceManager } from '../resourcemanager/resource-manager';
-import { startTcpRpcService } from '../rpc/tcp-rpc-configuration';
+import { internalSecurityOf, startTcpRpcService } from '../rpc/tcp-rpc-configuration';
 import type { TcpRpcService } from '../rpc/tcp-transport';
 import { checkImplementationChoices } from '../spi/implementation-check';
 import { HighAvailabilityServices, type LeaderElectionService } from '../spi/high-availability-services';
@@ -77,7 +77,7 @@ export class JobManagerProcess {
         host: bindHost,
         advertisedHost: config.get(JobManagerOptions.RPC_ADDRESS),
         port: config.get(BlobOptions.SERVER_PORT),
-        secret: config.get(RpcSecurityOptions.INTERNAL_SECRET),
+        ...(await internalSecurityOf(config)),
         maxConnections: config.get(BlobOptions.FETCH_NUM_CONCURRENT),
         requestTimeoutMs: config.get(BlobOptions.CLIENT_SOCKET_TIMEOUT),
         logger: log,

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { MessageChannel } from 'node:worker_threads';
-import { testCertificates } from '../rpc/testing-fixtures/test-certificates';
+import { testCertificates } from '../testing/test-certificates';
 import type { TcpTlsMaterial } from '../rpc/tcp-transport';
 import { useTemporaryDirectory } from '../testing/temporary-directory';
 import { TestingLogger } from '../testing/testing-logger';

@@ -7,7 +7,7 @@ import { startTcpRpcService, tcpRpcServiceOptions } from './tcp-rpc-configuratio
 import type { TcpRpcService, TcpRpcServiceOptions, TcpTlsMaterial } from './tcp-transport';
 import { settleUntil } from '../testing/settle';
 import { useTcpRpcServices } from './testing-fixtures/tcp-services';
-import { testCertificates } from './testing-fixtures/test-certificates';
+import { testCertificates } from '../testing/test-certificates';
 
 interface EchoGateway {
   echo(value: string): Promise<string>;

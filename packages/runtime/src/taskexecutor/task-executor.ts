@@ -10,6 +10,7 @@ import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-l
 import type { DispatcherGateway, JobMasterGateway, JobMasterRef, ResourceManagerGateway, SlotOffer, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway, TaskManagerStats } from '../rpc/gateways';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
 import { FencingTokenMismatchError, type RpcService } from '../rpc/rpc-service';
+import { internalSecurityOf } from '../rpc/tcp-rpc-configuration';
 import { leaderGateway, type LeaderTracker } from '../leader/leader-tracker';
 import type { Scheduler } from '../time/clock';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
@@ -262,6 +263,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     const client = new BlobClient({
       address,
       secret: this.opts.blobSecret,
+      tls: (await internalSecurityOf(config)).tls,
       maxBytes: config.get(BlobOptions.MAX_BLOB_SIZE),
       timeoutMs: config.get(BlobOptions.CLIENT_SOCKET_TIMEOUT),
     });

@@ -65,3 +65,5 @@ export type { LogRecord } from './testing-logger';
 // A unified source's coordinator and readers wired together without a cluster (connector tests).
 export { TestingSourceWiring } from './testing-source-wiring';
 export { testingBlobStore } from './testing-blob-store';
+export { testCertificates } from './test-certificates';
+export type { TestCertificates } from './test-certificates';
