@@ -1,6 +1,6 @@
 /**
  * The CLI against a running cluster over its REST API, through the real `flott` binary and a session
- * cluster in another process (fixtures/rest-session-cluster.ts, until `flott jobmanager` lands): a
+ * cluster of real processes (`flott cluster start`: a JobManager and a TaskManager, rest-session.ts): a
  * detached streaming job is listed RUNNING, takes a savepoint (then disposed of) and a checkpoint, and
  * is stopped with a savepoint (FINISHED); another is cancelled; an attached bounded job brings its collected result
  * back; and a cluster that does not answer is named in a clear error.
@@ -86,6 +86,20 @@ describe('flott against a running cluster (-m host:port)', () => {
     const finalPath = /^Savepoint completed\. Path: (.+)$/m.exec(stop.stdout)?.[1] ?? '';
     expect(stop.stdout).toBe(`Suspending job "${jobId}" with a savepoint.\nSavepoint completed. Path: ${finalPath}\n`);
     expect(fs.existsSync(path.join(finalPath, '_metadata'))).toBe(true);
+    await listUntil(['-a'], new RegExp(`${jobId} : rest unbounded \\(FINISHED\\)`));
+  }, 120_000);
+
+  it('submits with -t remote and rest.address / rest.port instead of -m, and stop --drain ends the job FINISHED', async () => {
+    const r = await runFlott(['run', '-t', 'remote', '-D', 'rest.address=127.0.0.1', '-D', `rest.port=${session.port}`, '-d', JOB, '--case', 'unbounded']);
+    expect([r.code, r.stdout]).toEqual([0, '"done"\n']);
+    const jobId = /^Job has been submitted with JobID ([0-9a-f]{32})$/m.exec(r.stderr)?.[1] as string;
+    expect(jobId).toMatch(/^[0-9a-f]{32}$/);
+    await listUntil(['-r'], new RegExp(`${jobId} : rest unbounded \\(RUNNING\\)`));
+    const stop = await runFlott(['stop', ...m, '--drain', '--savepointPath', path.join(dir, 'drained'), jobId]);
+    expect(stop.code).toBe(0);
+    const drainedPath = /^Savepoint completed\. Path: (.+)$/m.exec(stop.stdout)?.[1] ?? '';
+    expect(stop.stdout).toBe(`Draining job "${jobId}" with a savepoint.\nSavepoint completed. Path: ${drainedPath}\n`);
+    expect(fs.existsSync(path.join(drainedPath, '_metadata'))).toBe(true);
     await listUntil(['-a'], new RegExp(`${jobId} : rest unbounded \\(FINISHED\\)`));
   }, 120_000);
 

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CHECKPOINT_JOB, committedLines, expectedLines, FIXED_DELAY_RESTARTS, N } from './checkpoint-job-results';
 import { isProcessAlive } from '@flott/runtime';
+import { testCertificates } from '@flott/runtime/testing';
 import { LocalCluster } from './local-cluster';
 import { runFlott, startFlott, waitFor } from './run-cli';
 
@@ -124,6 +125,71 @@ describe('a standalone cluster of JobManager and TaskManager processes', () => {
       await slotsFreed(cluster, 6);
       expect(await cluster.rest<{ 'jobs-finished': number }>('/overview')).toMatchObject({ 'jobs-finished': 5 });
     }, 300_000);
+  });
+
+  describe('stopped while a job runs (flott cluster stop drains as jobmanager.shutdown.running-jobs says)', () => {
+    const clusters: LocalCluster[] = [];
+    afterAll(async () => {
+      for (const c of clusters) await c.kill();
+    }, 30_000);
+
+    /** A cluster of one two-slot TaskManager running the checkpoint job detached; its id. */
+    const runningJob = async (mode: 'cancel' | 'wait', n: number, rate: number): Promise<{ cluster: LocalCluster; jobId: string; out: string }> => {
+      const cluster = new LocalCluster(['-D', 'taskmanager.numberOfTaskSlots=2', '-D', `jobmanager.shutdown.running-jobs=${mode}`]);
+      clusters.push(cluster);
+      await cluster.start(1);
+      const out = path.join(dir, `out-${mode}`);
+      const r = await runFlott(['run', ...cluster.m, '-d', '-p', '2', '-D', 'execution.checkpointing.interval=100 ms', CHECKPOINT_JOB, '--n', String(n), '--rate', String(rate), '--out', out], 60_000);
+      const jobId = SUBMITTED.exec(r.stderr)?.[1];
+      if (r.code !== 0 || !jobId) throw new Error(`submission failed (${r.code}): ${r.stderr}`);
+      await waitFor(() => cluster.log('jobmanager').includes(`(${jobId}) switched from state CREATED to RUNNING.`), 'the job to run', 30_000);
+      return { cluster, jobId, out };
+    };
+
+    it('cancel (the default): the running job is cancelled, then every process stops', async () => {
+      const { cluster, jobId } = await runningJob('cancel', 1_000_000, 1000);
+      const pids = cluster.pids();
+      await cluster.stop();
+      expect(cluster.log('jobmanager')).toContain(`(${jobId}) switched from state CANCELLING to CANCELED.`);
+      expect(pids.filter((p) => isProcessAlive(p))).toEqual([]);
+    }, 120_000);
+
+    it('wait: the JobManager lets the running job finish by itself, with its complete output, before it stops', async () => {
+      const { cluster, jobId, out } = await runningJob('wait', N, 2000);
+      const pids = cluster.pids();
+      await cluster.stop();
+      expect(cluster.log('jobmanager')).toContain(`(${jobId}) switched from state RUNNING to FINISHED.`);
+      expect(committedLines(out)).toEqual(expectedLines());
+      expect(pids.filter((p) => isProcessAlive(p))).toEqual([]);
+    }, 120_000);
+  });
+
+  describe('with internal mutual TLS (security.ssl.internal.*)', () => {
+    const certificates = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-internal-tls-'));
+    const { files } = testCertificates(certificates);
+    const cluster = new LocalCluster([
+      '-D', 'security.ssl.internal.enabled=true',
+      '-D', `security.ssl.internal.key=${files.key}`,
+      '-D', `security.ssl.internal.cert=${files.cert}`,
+      '-D', `security.ssl.internal.trust-certificate=${files.trust}`,
+      '-D', 'taskmanager.numberOfTaskSlots=1',
+    ]);
+    beforeAll(() => cluster.start(2), 120_000);
+    afterAll(async () => {
+      await cluster.kill();
+      fs.rmSync(certificates, { recursive: true, force: true });
+    }, 30_000);
+
+    it('runs a job across both TaskManagers: RPC, the job bundle (HTTPS blob server) and the keyBy data all over TLS, exactly', async () => {
+      expect(cluster.log('jobmanager')).toMatch(/blob server at https:\/\//);
+      const out = path.join(dir, 'out');
+      const r = await submit(cluster, out, 8000).result;
+      expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
+      expect(committedLines(out)).toEqual(expectedLines());
+      const logs = ['jobmanager', 'taskmanager-0', 'taskmanager-1'].map((n) => cluster.log(n)).join('');
+      expect(logs).toMatch(/Opening a data connection to TaskManager/);
+      expect(logs).not.toMatch(/Refused/);
+    }, 180_000);
   });
 
   describe('with an internal secret', () => {
