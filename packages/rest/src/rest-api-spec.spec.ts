@@ -11,7 +11,7 @@ import { Configuration } from '@flott/core';
 import { RestServerEndpoint } from './rest-server-endpoint';
 import type { ClusterInfoGateway } from './cluster-info';
 import { FlinkRestSpec } from './testing/flink-rest-spec';
-import { request } from './testing-fixtures/http';
+import { request } from './testing/http';
 import { JOB_ID, SINK_VERTEX, SOURCE_VERTEX, TestingDispatcherGateway } from './testing-fixtures/testing-dispatcher-gateway';
 
 // shared/ sits beside the repository.

@@ -7,7 +7,7 @@ import { Configuration } from '@flott/core';
 import { RestOptions } from '@flott/runtime';
 import { buildMultipart } from './multipart';
 import { RestServerEndpoint, bindPorts } from './rest-server-endpoint';
-import { request } from './testing-fixtures/http';
+import { request } from './testing/http';
 import { JOB_ID, SINK_VERTEX, TestingDispatcherGateway, testJobGraph } from './testing-fixtures/testing-dispatcher-gateway';
 
 function config(entries: Record<string, unknown> = {}): Configuration {

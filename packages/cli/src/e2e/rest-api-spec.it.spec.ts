@@ -1,7 +1,8 @@
 /**
  * Every endpoint of the REST API answers per Flink's OpenAPI spec (shared/specs/flink-rest-v1-dispatcher.yml):
- * a MiniCluster with the REST endpoint, in this process, runs a checkpointing streaming job that the
- * real `flott run -m ... -d` submitted over REST; each answer is validated against the spec's response schema with ajv.
+ * a session cluster of real processes (`flott cluster start`: a JobManager and a TaskManager) runs a
+ * checkpointing streaming job that the real `flott run -m ... -d` submitted over REST; each answer is
+ * validated against the spec's response schema with ajv.
  *
  * Where Flink's real JSON differs from its generated spec, Flott follows the real JSON: /watermarks is
  * a plain array (Flink's MetricCollectionResponseBody serializer); FlinkRestSpec reads the spec's
@@ -14,10 +15,9 @@ import YAML from 'yaml';
 import { Configuration } from '@flott/core';
 import { RestClusterClient } from '@flott/client';
 import { SystemScheduler } from '@flott/runtime';
-import type { RestServerEndpoint } from '@flott/rest';
 import { FlinkRestSpec } from '@flott/rest/testing';
 import { main } from '../main';
-import { startSessionCluster, type SessionCluster } from './session-cluster';
+import { startRestSession, type RestSession } from './rest-session';
 import { pollUntil, REPO_ROOT, runFlott } from './run-cli';
 
 // shared/ sits beside the repository (as on developers' machines and in CI).
@@ -25,21 +25,21 @@ const spec = new FlinkRestSpec(YAML.parse(fs.readFileSync(path.resolve(REPO_ROOT
 
 describe('REST API answers per Flink\'s OpenAPI spec', () => {
   let dir: string;
-  let session: SessionCluster;
-  let rest: RestServerEndpoint;
+  let session: RestSession;
+  let rest: { readonly url: string; readonly port: number };
   let client: RestClusterClient;
   let jobId: string;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-rest-spec-'));
-    session = await startSessionCluster([
+    session = await startRestSession([
       'taskmanager.numberOfTaskSlots=3',
       'execution.checkpointing.interval=100 ms',
       'execution.checkpointing.storage=filesystem',
       `execution.checkpointing.dir=${path.join(dir, 'checkpoints')}`,
       `execution.checkpointing.savepoint-dir=${path.join(dir, 'savepoints')}`,
     ]);
-    rest = session.rest;
+    rest = session;
     const config = Configuration.fromRecord({});
     client = new RestClusterClient({ url: rest.url, configuration: config, scheduler: new SystemScheduler() });
     const run = await runFlott(['run', '-m', `127.0.0.1:${rest.port}`, '-d', 'packages/cli/test-jobs/rest-jobs.ts', '--case', 'unbounded']);

@@ -17,7 +17,8 @@ export function request(
   const lib = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = lib.request(
-      { host: u.hostname, port: u.port, path: opts.rawPath ?? `${u.pathname}${u.search}`, method: opts.method ?? 'GET', headers: opts.headers, ca: opts.ca, timeout: opts.timeoutMs ?? 10_000 },
+      // A connection per request: a connection the server closes after refusing a body (413) is never reused by another.
+      { host: u.hostname, port: u.port, path: opts.rawPath ?? `${u.pathname}${u.search}`, method: opts.method ?? 'GET', headers: withLength(opts.headers, opts.body), ca: opts.ca, timeout: opts.timeoutMs ?? 10_000, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -33,4 +34,10 @@ export function request(
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
   });
+}
+
+/** The headers with a content-length for `body` (unless given): a body without one would be sent chunked, even on a GET. */
+function withLength(headers: Record<string, string> | undefined, body: Buffer | string | undefined): Record<string, string> | undefined {
+  if (body === undefined || Object.keys(headers ?? {}).some((h) => h.toLowerCase() === 'content-length')) return headers;
+  return { ...headers, 'content-length': String(Buffer.byteLength(body)) };
 }
