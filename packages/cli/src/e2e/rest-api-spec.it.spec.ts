@@ -9,6 +9,8 @@
  * other known flaws.
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import YAML from 'yaml';
@@ -125,6 +127,40 @@ describe('REST API answers per Flink\'s OpenAPI spec', () => {
     );
     expect(watermark[0].id).toBe('0.currentInputWatermark');
   });
+
+  it("job submission: POST /jobs, as flott run sends it (multipart), answers 202 per JobSubmitResponseBody", async () => {
+    // A pass-through proxy between the CLI and the JobManager keeps what POST /jobs answered.
+    const answers: Array<{ status: number; body: string }> = [];
+    const proxy = http.createServer((req, res) => {
+      const upstream = http.request({ host: '127.0.0.1', port: rest.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const body = Buffer.concat(chunks);
+          if (req.method === 'POST' && req.url === '/jobs') answers.push({ status: up.statusCode ?? 0, body: body.toString('utf8') });
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.end(body);
+        });
+      });
+      upstream.on('error', (e) => res.destroy(e));
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (proxy.address() as AddressInfo).port;
+      const run = await runFlott(['run', '-m', `127.0.0.1:${port}`, '-d', 'packages/cli/test-jobs/rest-jobs.ts', '--case', 'unbounded']);
+      const id = /JobID ([0-9a-f]{32})/.exec(run.stderr)?.[1] ?? '';
+      expect(run.code).toBe(0);
+      expect(answers).toHaveLength(1);
+      expect(answers[0].status).toBe(202);
+      const json = JSON.parse(answers[0].body) as { jobUrl: string };
+      spec.checkAnswer('POST', '/jobs', '202', json);
+      expect(json.jobUrl).toBe(`/jobs/${id}`);
+      await client.cancelJob(id);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  }, 60_000);
 
   it('back-pressure: a fast source before a slow sink is back-pressured, the sink busy', async () => {
     const run = await runFlott(['run', '-m', `127.0.0.1:${rest.port}`, '-d', 'packages/cli/test-jobs/rest-jobs.ts', '--case', 'back-pressured']);
