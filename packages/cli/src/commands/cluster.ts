@@ -188,9 +188,10 @@ export async function clusterStartCommand(opts: ClusterCommandOptions): Promise<
 }
 
 /**
- * `flott cluster stop` (Flink's stop-cluster.sh): stops the JobManager first (it cancels or waits for
- * running jobs, jobmanager.shutdown.running-jobs) and then the TaskManagers, which deregister; any
- * that does not exit in time is killed. Nothing is left running and the pid file is removed.
+ * `flott cluster stop` (Flink's stop-cluster.sh): ends the running jobs over REST first (cancels them,
+ * or waits for them, jobmanager.shutdown.running-jobs and .timeout), then stops the TaskManagers,
+ * which deregister at the ResourceManager, then the JobManager; any process that does not exit in time
+ * is killed. Nothing is left running and the pid file is removed.
  */
 export async function clusterStopCommand(opts: ClusterCommandOptions): Promise<number> {
   try {
@@ -202,9 +203,21 @@ export async function clusterStopCommand(opts: ClusterCommandOptions): Promise<n
     }
     const [jm, ...tms] = fs.readFileSync(files.pidFile, 'utf8').split('\n').map(Number).filter((p) => Number.isInteger(p) && p > 0);
     const jmTimeout = config.get(JobManagerOptions.SHUTDOWN_TIMEOUT) + TASK_MANAGER_STOP_TIMEOUT_MS;
-    const results: string[] = [];
-    if (jm !== undefined) results.push(`JobManager (pid ${jm}) ${await stopProcess(jm, jmTimeout, files)}`);
-    const tmResults = await Promise.all(tms.map(async (pid) => `TaskManager (pid ${pid}) ${await stopProcess(pid, TASK_MANAGER_STOP_TIMEOUT_MS, files)}`));
+    // Jobs first (cancelled or waited for, over REST), so the TaskManagers can stop before the JobManager and
+    // deregister at its ResourceManager, as Flink's stop-cluster.sh stops them first. A JobManager that does
+    // not answer drains its jobs itself on SIGTERM, and is then stopped first (its TaskManagers cannot deregister).
+    const drained = jm !== undefined && isProcessAlive(jm, files.pidDir) ? await drainJobs(files, config) : false;
+    const stopJobManager = async () => (jm !== undefined ? [`JobManager (pid ${jm}) ${await stopProcess(jm, jmTimeout, files)}`] : []);
+    const stopTaskManagers = () => Promise.all(tms.map(async (pid) => `TaskManager (pid ${pid}) ${await stopProcess(pid, TASK_MANAGER_STOP_TIMEOUT_MS, files)}`));
+    let results: string[];
+    let tmResults: string[];
+    if (drained) {
+      tmResults = await stopTaskManagers();
+      results = await stopJobManager();
+    } else {
+      results = await stopJobManager();
+      tmResults = await stopTaskManagers();
+    }
     fs.rmSync(files.pidFile, { force: true });
     for (const f of fs.readdirSync(files.pidDir)) if (f.startsWith(`${files.prefix}-`) && f.endsWith('.ready')) fs.rmSync(path.join(files.pidDir, f), { force: true });
     process.stdout.write(`Stopped the cluster: ${[...results, ...tmResults].join(', ')}.\n`);
@@ -213,6 +226,48 @@ export async function clusterStopCommand(opts: ClusterCommandOptions): Promise<n
     process.stderr.write(`${await formattedError(e)}\n`);
     return 1;
   }
+}
+
+/**
+ * Ends the running jobs of the cluster's JobManager over its REST API as jobmanager.shutdown.running-jobs
+ * says (cancel them, or wait for them to end by themselves, at most jobmanager.shutdown.timeout, then
+ * cancel), and waits until none runs. False when the JobManager's REST API does not answer.
+ */
+async function drainJobs(files: ClusterFiles, config: Configuration): Promise<boolean> {
+  const readyFile = path.join(files.pidDir, `${files.prefix}-jobmanager.ready`);
+  if (!fs.existsSync(readyFile)) return false;
+  const { rest } = JSON.parse(fs.readFileSync(readyFile, 'utf8')) as Ready;
+  if (rest === undefined) return false;
+  // Loaded only here: `cluster start` stays light.
+  const [{ RestClusterClient }, { Configuration: ConfigurationClass }, { RestOptions, SystemScheduler }] = await Promise.all([import('@flott/client'), import('@flott/core'), import('@flott/runtime')]);
+  const client = new RestClusterClient({ url: rest, configuration: config.merge(new ConfigurationClass().set(RestOptions.RETRY_MAX_ATTEMPTS, 0)), scheduler: new SystemScheduler() });
+  const running = async () => (await client.listJobs()).filter((j) => !['FINISHED', 'CANCELED', 'FAILED', 'SUSPENDED'].includes(j.status));
+  let jobs: Awaited<ReturnType<typeof running>>;
+  try {
+    jobs = await running();
+  } catch {
+    return false;
+  }
+  const cancelAll = async () => {
+    for (const job of await running()) await client.cancelJob(job.jobId).catch(() => undefined);
+  };
+  if (config.get(JobManagerOptions.SHUTDOWN_RUNNING_JOBS) === 'cancel') await cancelAll();
+  const deadline = Date.now() + config.get(JobManagerOptions.SHUTDOWN_TIMEOUT);
+  let cancelled = config.get(JobManagerOptions.SHUTDOWN_RUNNING_JOBS) === 'cancel';
+  while (jobs.length > 0) {
+    if (Date.now() > deadline) {
+      if (cancelled) return false;
+      await cancelAll();
+      cancelled = true;
+    }
+    await sleep(POLL_MS);
+    try {
+      jobs = await running();
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** The error as the CLI prints it; its formatter (which knows the client's errors) loads only when there is one. */

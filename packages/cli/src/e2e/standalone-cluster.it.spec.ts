@@ -58,14 +58,18 @@ describe('a standalone cluster of JobManager and TaskManager processes', () => {
       await slotsFreed(cluster, 2);
     }, 180_000);
 
-    it('flott cluster stop stops the JobManager, then the TaskManagers; nothing is left running', async () => {
+    it('flott cluster stop stops the TaskManagers, which deregister, then the JobManager; nothing is left running', async () => {
       const pids = cluster.pids();
       expect(pids.every((p) => isProcessAlive(p, cluster.dir))).toBe(true);
+      const taskManagers = ['taskmanager-0', 'taskmanager-1'].map((n) => cluster.ready(n).resourceId as string);
       const said = await cluster.stop();
       expect(said).toMatch(/^Stopped the cluster: JobManager \(pid \d+\) stopped, TaskManager \(pid \d+\) stopped, TaskManager \(pid \d+\) stopped\.\n$/);
       expect(pids.filter((p) => isProcessAlive(p))).toEqual([]);
       expect(cluster.pids()).toEqual([]);
       expect(cluster.log('taskmanager-0')).toMatch(/TaskManager stopped/);
+      // Each told the ResourceManager it leaves (it was still up), none had to be found lost.
+      for (const id of taskManagers) expect(cluster.log('jobmanager')).toContain(`TaskManager ${id} disconnected: TaskManager stopped`);
+      expect(`${cluster.log('taskmanager-0')}${cluster.log('taskmanager-1')}`).not.toContain('Could not tell the ResourceManager');
     }, 120_000);
   });
 
@@ -154,7 +158,7 @@ describe('a standalone cluster of JobManager and TaskManager processes', () => {
       expect(pids.filter((p) => isProcessAlive(p))).toEqual([]);
     }, 120_000);
 
-    it('wait: the JobManager lets the running job finish by itself, with its complete output, before it stops', async () => {
+    it('wait: the running job finishes by itself, with its complete output, before any process stops', async () => {
       const { cluster, jobId, out } = await runningJob('wait', N, 2000);
       const pids = cluster.pids();
       await cluster.stop();
