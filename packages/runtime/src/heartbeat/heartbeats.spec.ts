@@ -84,6 +84,27 @@ describe('heartbeats between the JobManager roles and TaskExecutors', () => {
     expect(run.jobMaster.graph.findCurrentExecution(a0)?.state).not.toBe(E.FAILED);
   });
 
+  it('a JobMaster whose ResourceManager stops asking fails the slots it waits for after heartbeat.timeout, long before the slot request timeout', async () => {
+    // A ResourceManager that can start workers (none ever comes): the job waits for its slots, and is asked every interval.
+    const waiting = new TestingControlPlane({ slotRequestTimeoutMs: 10 * TIMEOUT, canStartWorkers: true });
+    try {
+      const run = new TestingJobMasterRun(waiting, { restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(0) });
+      run.jobMaster.start();
+      await waiting.settle();
+      await waiting.advance(2 * INTERVAL);
+      expect(run.status).toBe(JobStatus.RUNNING);
+      const frozenAt = waiting.clock.currentTimeMillis();
+      // The ResourceManager freezes (a stalled process, a partition): its heartbeat requests stop, and nothing else is said.
+      (waiting.resourceManager as unknown as { jobMasterHeartbeats: { close(): void } }).jobMasterHeartbeats.close();
+      await waiting.advance(TIMEOUT + INTERVAL);
+      expect(run.status).toBe(JobStatus.FAILED);
+      expect(JSON.stringify(run.results[0].error)).toContain('The ResourceManager is gone: heartbeat of ResourceManager timed out after 50000 ms');
+      expect(waiting.clock.currentTimeMillis() - frozenAt).toBeLessThan(waiting.slotRequestTimeoutMs);
+    } finally {
+      await waiting.close();
+    }
+  });
+
   it('the ResourceManager drops what a JobMaster that stopped answering declared', async () => {
     const jm = new TestingJobMasterGateway(cp.rpc, 'job-x');
     await cp.resourceManager.declareRequiredResources(jm.ref, { jobId: 'job-x', numberOfRequiredSlots: 1 });
