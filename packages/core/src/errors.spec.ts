@@ -24,6 +24,10 @@ describe('errors across a process boundary (serializeError / deserializeError)',
     expect(back).toBeInstanceOf(OutOfBeansError);
     expect(back).toBeInstanceOf(FlottError);
     expect(back).toMatchObject({ code: 'OUT_OF_BEANS', name: 'OutOfBeansError', message: 'only 2 beans left', data: { beans: 2 } });
+    // A field the constructor also put in the data is the instance's own again; `cause` in the data stays data.
+    expect((back as OutOfBeansError).beans).toBe(2);
+    const lost = deserializeError(serializeError(new OutOfBeansError(0, { cause: undefined })));
+    expect(lost.cause).toBeUndefined();
     expect(back.stack).toBe(original.stack);
     // Unregistered: a RemoteError that keeps what it was.
     expect(back.cause).toBeInstanceOf(RemoteError);
@@ -47,5 +51,21 @@ describe('errors across a process boundary (serializeError / deserializeError)',
     const back = deserializeError(serializeError(user));
     expect(back).toBeInstanceOf(RemoteError);
     expect(back).toMatchObject({ code: 'USER_ERROR', name: 'TypeError', message: 'bad input', stack: user.stack });
+  });
+});
+
+describe('a registered class whose data has a `cause` reason string', () => {
+  class GoneError extends FlottError {
+    constructor(cause: string) {
+      super('GONE', `gone (${cause})`, { cause });
+    }
+  }
+  registerErrorClasses({ GoneError });
+
+  it('keeps the reason in data, and the error cause empty', () => {
+    const back = deserializeError(serializeError(new GoneError('killed')));
+    expect(back).toBeInstanceOf(GoneError);
+    expect(back.cause).toBeUndefined();
+    expect((back as GoneError).data).toEqual({ cause: 'killed' });
   });
 });

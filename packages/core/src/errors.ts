@@ -54,6 +54,9 @@ export class RemoteError extends FlottError {
   }
 }
 
+/** What an Error's own fields mean whatever a class put in its data under these names (`cause` is often a reason string there). */
+const ERROR_FIELDS = new Set(['name', 'message', 'stack', 'cause', 'code', 'data']);
+
 /** Error classes by name; null where two different classes share a name (those arrive as RemoteError). */
 const errorClasses = new Map<string, (abstract new (...args: never[]) => FlottError) | null>();
 
@@ -75,7 +78,8 @@ export function registerErrorClasses(namespace: Readonly<Record<string, unknown>
 /**
  * Rebuilds an error on the receiving side; the original stack trace is preserved. A registered
  * class (registerErrorClasses) is rebuilt as an instance of itself without running its constructor
- * (whose parameters differ from class to class): its own fields are the serialised ones; anything
+ * (whose parameters differ from class to class): its own fields are the serialised ones, and the
+ * entries of its data it does not otherwise have (fields its constructor also put there); anything
  * else is a RemoteError with the same code, name, message, data, stack and cause.
  */
 export function deserializeError(s: SerializedError): Error {
@@ -91,6 +95,10 @@ export function deserializeError(s: SerializedError): Error {
     ...(s.stack !== undefined ? { stack: field(s.stack) } : {}),
     ...(s.cause ? { cause: field(deserializeError(s.cause)) } : {}),
   });
+  // Fields a class also keeps in its data (a `readonly httpStatus` constructor parameter) are its own again.
+  for (const [key, value] of Object.entries(s.data ?? {})) {
+    if (!ERROR_FIELDS.has(key) && !(key in e)) Object.defineProperty(e, key, { value, writable: false, configurable: true, enumerable: true });
+  }
   return e;
 }
 
