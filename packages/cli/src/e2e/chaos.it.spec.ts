@@ -48,6 +48,9 @@ describe(`chaos: TaskManager processes killed at seeded random moments (seed ${S
       [
         'run', ...cluster.m, '-p', '2',
         '-D', 'execution.checkpointing.interval=100 ms',
+        // A checkpoint whose trigger or acknowledgement died with a killed process is given up after 5 s
+        // (Flink's default is 10 min), as a production job with this interval would be configured.
+        '-D', 'execution.checkpointing.timeout=5 s',
         '-D', 'restart-strategy.type=fixed-delay', '-D', `restart-strategy.fixed-delay.attempts=${KILLS * 3}`, '-D', 'restart-strategy.fixed-delay.delay=0 ms',
         CHECKPOINT_JOB, '--n', String(N), '--rate', String(RATE), '--out', out,
       ],
@@ -67,11 +70,23 @@ describe(`chaos: TaskManager processes killed at seeded random moments (seed ${S
       return { state: job.state, running: subtasks.every((s) => s.status === 'RUNNING') };
     };
 
+    // A failure says what the JobManager saw last (its log's tail) besides the seed.
+    const diagnosed = async <T>(step: Promise<T>): Promise<T> => {
+      try {
+        return await step;
+      } catch (e) {
+        const log = cluster.log('jobmanager');
+        if (process.env.FLOTT_CHAOS_LOG) fs.writeFileSync(process.env.FLOTT_CHAOS_LOG, log);
+        const tail = log.split('\n').filter(Boolean).slice(-40).map((l) => (JSON.parse(l) as { msg: string }).msg).join('\n');
+        throw new Error(`${(e as Error).message}\nThe JobManager's last log lines:\n${tail}`);
+      }
+    };
+
     for (let kill = 1; kill <= KILLS; kill++) {
       // Running again, and a checkpoint completed since the last kill: every round makes progress.
-      await pollUntil(allRunning, (s) => s.running || s.state === 'FINISHED', context(`the job to run before kill ${kill}`), 60_000);
+      await diagnosed(pollUntil(allRunning, (s) => s.running || s.state === 'FINISHED', context(`the job to run before kill ${kill}`), 60_000));
       const before = await completedCheckpoints();
-      await pollUntil(completedCheckpoints, (c) => c > before, context(`a checkpoint before kill ${kill}`), 60_000);
+      await diagnosed(pollUntil(completedCheckpoints, (c) => c > before, context(`a checkpoint before kill ${kill}`), 60_000));
       await new Promise((r) => setTimeout(r, Math.floor(random.nextDouble() * MAX_PAUSE_MS)));
       const state = await allRunning();
       if (state.state !== 'RUNNING') throw new Error(context(`the job was ${state.state} before kill ${kill}: make it run longer (--n)`));
