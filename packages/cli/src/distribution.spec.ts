@@ -36,10 +36,10 @@ describe('the default distribution', () => {
   });
 
   it('reports every unknown implementation at once', () => {
-    const config = Configuration.fromRecord({ 'jobmanager.scheduler': 'lazy-from-sources', 'execution.checkpointing.storage': 's3', 'restart-strategy.type': 'sometimes' });
+    const config = Configuration.fromRecord({ 'jobmanager.scheduler': 'adaptive', 'execution.checkpointing.storage': 's3', 'restart-strategy.type': 'sometimes' });
     expect(() => checkImplementationChoices(container, config, 'local')).toThrow(
       'Invalid configuration (3 problems):\n' +
-        "  - Unknown scheduling strategy 'lazy-from-sources' for 'jobmanager.scheduler'. Known: eager\n" +
+        "  - Unknown scheduling strategy 'adaptive' for 'jobmanager.scheduler'. Known: eager, lazy-from-sources, pipelined-region\n" +
         "  - Unknown restart strategy 'sometimes' for 'restart-strategy.type'. Known: exponential-delay, failure-rate, fixed-delay, none\n" +
         "  - Unknown checkpoint storage 's3' for 'execution.checkpointing.storage'. Known: filesystem, jobmanager",
     );
@@ -65,8 +65,8 @@ describe('a job submitted to the default distribution', () => {
     await dispatcher.putBlob(sha256, code);
     const jobGraph = { jobId: 'a'.repeat(32), jobName: 'job', vertices: [{}] } as unknown as JobGraph;
     await expect(
-      dispatcher.submitJob({ jobGraph, artifact: { sha256, size: code.byteLength }, args: [], configuration: { 'jobmanager.scheduler': 'pipelined-region' } }),
-    ).rejects.toThrow("Unknown scheduling strategy 'pipelined-region' for 'jobmanager.scheduler'. Known: eager");
+      dispatcher.submitJob({ jobGraph, artifact: { sha256, size: code.byteLength }, args: [], configuration: { 'jobmanager.scheduler': 'adaptive-batch' } }),
+    ).rejects.toThrow("Unknown scheduling strategy 'adaptive-batch' for 'jobmanager.scheduler'. Known: eager, lazy-from-sources, pipelined-region");
     await expect(dispatcher.requestJobStatus(jobGraph.jobId)).rejects.toThrow(JobNotFoundError);
     await dispatcher.close();
     expect(fs.existsSync(blobDirectory)).toBe(false);

@@ -21,7 +21,7 @@ export { BlobClient, BlobTransferError } from './blob/blob-client';
 export type { BlobClientOptions } from './blob/blob-client';
 export { ResourceManager, ResourceManagerOptions } from './resourcemanager/resource-manager';
 export { JobMaster, JobMasterOptions, NotEnoughSlotsError } from './jobmaster/job-master';
-export { TaskExecutor, TaskExecutorOptions, PartitionNotFoundError } from './taskexecutor/task-executor';
+export { TaskExecutor, TaskExecutorOptions, PartitionNotFoundError, PartitionReleasedError } from './taskexecutor/task-executor';
 export {
   LocalRpcService, LocalRpcNetwork, RpcService, RpcTimeoutError, RpcEndpointNotFoundError, RpcNoSuchMethodError, RpcConnectionError,
   RpcAuthenticationError, RpcFrameTooLargeError, RpcOutboundQueueFullError, FencingTokenMismatchError, UnknownFencingTokenError,
@@ -108,8 +108,9 @@ import * as coordinatorThread from './jobmaster/coordinator-thread';
 import * as jobCoordinators from './jobmaster/job-coordinators';
 import * as slotPool from './jobmaster/slot-pool';
 import * as networkErrors from './network/network-errors';
+import * as blockingPartition from './network/blocking-partition';
 import * as operatorErrors from './operators/operator-errors';
 import * as resourceManager from './resourcemanager/resource-manager';
 import * as frameCodec from './rpc/frame-codec';
 import * as barrierHandler from './taskexecutor/checkpoint-barrier-handler';
-for (const m of [thisPackage, internalEntry, coordinatorErrors, runtimeErrors, coordinatorThread, jobCoordinators, slotPool, networkErrors, operatorErrors, resourceManager, frameCodec, barrierHandler]) registerErrorClasses(m);
+for (const m of [thisPackage, internalEntry, coordinatorErrors, runtimeErrors, coordinatorThread, jobCoordinators, slotPool, networkErrors, blockingPartition, operatorErrors, resourceManager, frameCodec, barrierHandler]) registerErrorClasses(m);

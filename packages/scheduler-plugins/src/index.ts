@@ -1,6 +1,8 @@
 // Public entry point of @flott/scheduler-plugins (named exports only).
 export { schedulerPluginsModule } from './scheduler-plugins-module';
 export { EagerSchedulingStrategy, EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
+export { PipelinedRegionSchedulingStrategy, PipelinedRegionSchedulingStrategyFactory } from './pipelined-region-scheduling-strategy';
+export { LazyFromSourcesSchedulingStrategy, LazyFromSourcesSchedulingStrategyFactory } from './lazy-from-sources-scheduling-strategy';
 export { RestartAllFailoverStrategy, RestartAllFailoverStrategyFactory } from './restart-all-failover-strategy';
 export { RestartPipelinedRegionFailoverStrategy, RestartPipelinedRegionFailoverStrategyFactory } from './region-failover-strategy';
 export { RestartIndividualFailoverStrategy, RestartIndividualFailoverStrategyFactory } from './individual-failover-strategy';

@@ -2,6 +2,8 @@ import { Container } from 'inversify';
 import { Configuration } from '@flott/core';
 import { loadFailoverStrategyFactory, loadRestartBackoffStrategyFactory, loadSchedulingStrategyFactory } from '@flott/runtime';
 import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
+import { LazyFromSourcesSchedulingStrategyFactory } from './lazy-from-sources-scheduling-strategy';
+import { PipelinedRegionSchedulingStrategyFactory } from './pipelined-region-scheduling-strategy';
 import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
 import { FailureRateRestartBackoffStrategyFactory } from './failure-rate-restart-backoff-strategy';
 import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
@@ -15,9 +17,11 @@ describe('schedulerPluginsModule', () => {
   const container = new Container();
   container.loadSync(schedulerPluginsModule);
 
-  it('makes the default configuration resolve to eager, region and, as in Flink, none without checkpointing', () => {
+  it('makes the default configuration resolve to pipelined-region, region and, as in Flink, none without checkpointing', () => {
     const config = new Configuration();
-    expect(loadSchedulingStrategyFactory(container, config)).toBeInstanceOf(EagerSchedulingStrategyFactory);
+    expect(loadSchedulingStrategyFactory(container, config)).toBeInstanceOf(PipelinedRegionSchedulingStrategyFactory);
+    expect(loadSchedulingStrategyFactory(container, Configuration.fromRecord({ 'jobmanager.scheduler': 'eager' }))).toBeInstanceOf(EagerSchedulingStrategyFactory);
+    expect(loadSchedulingStrategyFactory(container, Configuration.fromRecord({ 'jobmanager.scheduler': 'lazy-from-sources' }))).toBeInstanceOf(LazyFromSourcesSchedulingStrategyFactory);
     expect(loadFailoverStrategyFactory(container, config)).toBeInstanceOf(RestartPipelinedRegionFailoverStrategyFactory);
     expect(loadFailoverStrategyFactory(container, Configuration.fromRecord({ 'jobmanager.execution.failover-strategy': 'full' }))).toBeInstanceOf(RestartAllFailoverStrategyFactory);
     expect(loadFailoverStrategyFactory(container, Configuration.fromRecord({ 'jobmanager.execution.failover-strategy': 'individual' }))).toBeInstanceOf(RestartIndividualFailoverStrategyFactory);

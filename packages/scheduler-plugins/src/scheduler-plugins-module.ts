@@ -1,6 +1,8 @@
 import { ContainerModule } from 'inversify';
 import { FailoverStrategyFactory, RestartBackoffStrategyFactory, SchedulingStrategyFactory } from '@flott/runtime/spi';
 import { EagerSchedulingStrategyFactory } from './eager-scheduling-strategy';
+import { LazyFromSourcesSchedulingStrategyFactory } from './lazy-from-sources-scheduling-strategy';
+import { PipelinedRegionSchedulingStrategyFactory } from './pipelined-region-scheduling-strategy';
 import { ExponentialDelayRestartBackoffStrategyFactory } from './exponential-delay-restart-backoff-strategy';
 import { FailureRateRestartBackoffStrategyFactory } from './failure-rate-restart-backoff-strategy';
 import { FixedDelayRestartBackoffStrategyFactory } from './fixed-delay-restart-backoff-strategy';
@@ -11,7 +13,9 @@ import { RestartAllFailoverStrategyFactory } from './restart-all-failover-strate
 
 /** Binds the stock scheduling, failover and restart factories; the loaders pick one by config name. */
 export const schedulerPluginsModule = new ContainerModule((options) => {
+  options.bind(SchedulingStrategyFactory).toConstantValue(new PipelinedRegionSchedulingStrategyFactory());
   options.bind(SchedulingStrategyFactory).toConstantValue(new EagerSchedulingStrategyFactory());
+  options.bind(SchedulingStrategyFactory).toConstantValue(new LazyFromSourcesSchedulingStrategyFactory());
   options.bind(FailoverStrategyFactory).toConstantValue(new RestartAllFailoverStrategyFactory());
   options.bind(FailoverStrategyFactory).toConstantValue(new RestartPipelinedRegionFailoverStrategyFactory());
   options.bind(FailoverStrategyFactory).toConstantValue(new RestartIndividualFailoverStrategyFactory());

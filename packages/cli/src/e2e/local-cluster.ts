@@ -66,6 +66,17 @@ export class LocalCluster {
     return (await res.json()) as T;
   }
 
+  /** Each job vertex's name and its subtasks' current attempt numbers, through the REST API. */
+  async vertexAttempts(jobId: string): Promise<Array<{ name: string; attempts: number[] }>> {
+    const job = await this.rest<{ vertices: Array<{ id: string; name: string }> }>(`/jobs/${jobId}`);
+    return Promise.all(
+      job.vertices.map(async (v) => ({
+        name: v.name,
+        attempts: (await this.rest<{ subtasks: Array<{ attempt: number }> }>(`/jobs/${jobId}/vertices/${v.id}`)).subtasks.map((s) => s.attempt),
+      })),
+    );
+  }
+
   log(name: string): string {
     const file = path.join(this.dir, `flott-${os.userInfo().username}-log`, `flott-${os.userInfo().username}-${name}.log`);
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';

@@ -15,21 +15,7 @@ import { runFlott } from './run-cli';
 const TWO_PIPELINES = 'packages/cli/test-jobs/two-pipelines.ts';
 const SUBMITTED = /Job has been submitted with JobID ([0-9a-f]{32})/;
 
-interface VertexAttempts {
-  readonly name: string;
-  readonly attempts: number[];
-}
-
-/** Each job vertex's name and its subtasks' current attempt numbers, through the REST API. */
-async function attemptsOf(cluster: LocalCluster, jobId: string): Promise<VertexAttempts[]> {
-  const job = await cluster.rest<{ vertices: Array<{ id: string; name: string }> }>(`/jobs/${jobId}`);
-  return Promise.all(
-    job.vertices.map(async (v) => ({
-      name: v.name,
-      attempts: (await cluster.rest<{ subtasks: Array<{ attempt: number }> }>(`/jobs/${jobId}/vertices/${v.id}`)).subtasks.map((s) => s.attempt),
-    })),
-  );
-}
+type VertexAttempts = Awaited<ReturnType<LocalCluster['vertexAttempts']>>[number];
 
 /** The attempt numbers of every subtask of pipeline `name`'s vertices (their names carry "a: " or "b: "). */
 const attemptsOfPipeline = (vertices: readonly VertexAttempts[], name: string) => vertices.filter((v) => v.name.includes(`${name}: `)).flatMap((v) => v.attempts);
@@ -58,7 +44,7 @@ describe('region failover with TaskManager processes', () => {
     expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
     // Both pipelines committed exactly what a failure-free run commits.
     for (const pipeline of ['a', 'b']) expect({ pipeline, lines: committedLines(path.join(dir, pipeline)) }).toEqual({ pipeline, lines: expectedLines() });
-    const vertices = await attemptsOf(cluster, SUBMITTED.exec(r.stderr)![1]);
+    const vertices = await cluster.vertexAttempts(SUBMITTED.exec(r.stderr)![1]);
     expect(attemptsOfPipeline(vertices, 'a').length).toBeGreaterThan(0);
     expect(attemptsOfPipeline(vertices, 'a').length + attemptsOfPipeline(vertices, 'b').length).toBe(vertices.flatMap((v) => v.attempts).length);
     return { a: attemptsOfPipeline(vertices, 'a'), b: attemptsOfPipeline(vertices, 'b') };

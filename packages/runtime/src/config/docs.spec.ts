@@ -64,7 +64,7 @@ describe('generated configuration docs', () => {
     ['slot.request.timeout', '5 min'],
     ['task.cancellation.timeout', '3 min'],
     ['taskmanager.memory.task.heap.size', '1 gb'],
-    ['jobmanager.scheduler', '"eager"'],
+    ['jobmanager.scheduler', '"pipelined-region"'],
   ])('formats the default of %s as %s', (key, text) => {
     const option = new OptionRegistry().find(key);
     expect(option && formatDefault(option)).toBe(text);

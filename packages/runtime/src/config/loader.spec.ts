@@ -244,7 +244,7 @@ describe('loadConfiguration: problems', () => {
       'a memory size such as "32 kb", "64 mb" (bare numbers are bytes), at least 256 bytes',
     ],
     ['pipeline.operator-chaining.enabled: maybe', 'Invalid value "maybe" for \'pipeline.operator-chaining.enabled\'', 'true or false'],
-    ['jobmanager.scheduler: [a, b]', 'Invalid value ["a","b"] for \'jobmanager.scheduler\'', 'a registered name (built in: eager)'],
+    ['jobmanager.scheduler: [a, b]', 'Invalid value ["a","b"] for \'jobmanager.scheduler\'', 'a registered name (built in: pipelined-region, eager, lazy-from-sources)'],
   ])('rejects %p naming key, value and what is allowed', (line, start, allowed) => {
     const dir = confDir({ 'config.yaml': `${line}\n` });
     const err = configError(() => loadConfiguration({ configDir: dir, env: noEnv }));

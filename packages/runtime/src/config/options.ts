@@ -29,6 +29,10 @@ export const CoreOptions = {
     defaultValue: 'streaming',
     description: 'Runtime execution mode of DataStream programs: streaming runs pipelined exchanges and processes records continuously; batch (bounded sources only) uses blocking exchanges, so stages run one after another.',
   }),
+  TMP_DIRS: O.stringList('io.tmp.dirs', {
+    defaultValue: [],
+    description: 'Directories of temporary files: the BLOCKING result partitions of batch jobs are written there (a TaskManager spreads its slots over the directories). Default: the system temp directory.',
+  }),
   AUTO_WATERMARK_INTERVAL: O.durationMs('pipeline.auto-watermark-interval', {
     defaultValue: 200,
     description: 'Interval of periodic watermark emission of timestamp/watermark assigners (their generator\'s onPeriodicEmit); 0 disables periodic watermarks.',
@@ -134,9 +138,13 @@ export const NetworkOptions = {
 };
 
 export const JobManagerOptions = {
-  SCHEDULER: O.implementationName('jobmanager.scheduler', ['eager'], {
-    defaultValue: 'eager',
-    description: 'Scheduling strategy, by plugin name: eager deploys all tasks at once. Plugins may add others.',
+  SCHEDULER: O.implementationName('jobmanager.scheduler', ['pipelined-region', 'eager', 'lazy-from-sources'], {
+    defaultValue: 'pipelined-region',
+    description:
+      'Scheduling strategy, by plugin name: pipelined-region (the default, as in Flink) deploys each pipelined region (tasks connected by pipelined exchanges) ' +
+      'once the blocking results it reads are finished, so a streaming pipeline starts at once and a batch job\'s stages run one after another on reused slots; ' +
+      'eager deploys all tasks at once; lazy-from-sources deploys sources first and every other task once its inputs can be consumed ' +
+      '(pipelined: the producer runs; blocking: it finished). Plugins may add others.',
   }),
   FAILOVER_STRATEGY: O.implementationName('jobmanager.execution.failover-strategy', ['region', 'full', 'individual'], {
     defaultValue: 'region',

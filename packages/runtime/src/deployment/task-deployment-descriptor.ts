@@ -1,5 +1,5 @@
 import type { KeyedStateHandle, StreamStateHandle } from '../snapshot/snapshot-data';
-import type { JobVertexDescriptor, PartitionerKind } from './job-graph';
+import type { JobVertexDescriptor, PartitionerKind, ResultPartitionType } from './job-graph';
 
 /**
  * Where a consumer finds one of its input channels: the producing attempt's result partition and
@@ -30,6 +30,8 @@ export interface ResultPartitionDescriptor {
   readonly numSubpartitions: number;
   /** Key groups of a hash partitioner are those of the consuming vertex. */
   readonly consumerMaxParallelism: number;
+  /** PIPELINED: streamed to running consumers; BLOCKING: written to local disk, read after the producer finished. */
+  readonly resultPartitionType: ResultPartitionType;
 }
 
 /**

@@ -49,7 +49,14 @@ export class ExecutionGraphSchedulingTopology implements SchedulingTopology {
   private readonly views = new Map<ExecutionVertexId, SchedulingVertexView>();
   private readonly partitions = new Map<ResultPartitionId, SchedulingResultPartition>();
 
-  constructor(private readonly graph: ExecutionGraph) {
+  /**
+   * `blockingPartitionAvailable` answers for BLOCKING partitions whether their data can be read again
+   * (the JobMaster's partition tracking); without it none can.
+   */
+  constructor(
+    private readonly graph: ExecutionGraph,
+    private readonly blockingPartitionAvailable: (id: ResultPartitionId) => boolean = () => false,
+  ) {
     for (const v of graph.getAllExecutionVertices()) {
       this.views.set(v.id, new SchedulingVertexView(v, graph));
       for (const p of graph.getProducedPartitions(v.id)) {
@@ -76,9 +83,6 @@ export class ExecutionGraphSchedulingTopology implements SchedulingTopology {
   }
 
   isResultPartitionAvailable(id: ResultPartitionId): boolean {
-    this.getResultPartition(id);
-    // BLOCKING results are not kept after they were consumed yet (they are exchanged as pipelined
-    // ones): a restarted consumer always needs its producer to run again.
-    return false;
+    return this.getResultPartition(id).resultType === 'BLOCKING' && this.blockingPartitionAvailable(id);
   }
 }

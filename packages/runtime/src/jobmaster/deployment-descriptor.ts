@@ -60,6 +60,7 @@ export function createDeploymentDescriptor(
         partitioner: result.consumerEdge.partitioner,
         numSubpartitions: p.numberOfSubpartitions,
         consumerMaxParallelism: consumer.maxParallelism,
+        resultPartitionType: result.resultType,
       };
     }),
   };

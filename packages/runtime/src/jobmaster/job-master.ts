@@ -41,6 +41,7 @@ import { CollectCoordinator, isCollectEvent } from './collect-coordinator';
 import { ExceptionHistory } from './exception-history';
 import { executionGraphInfo } from './execution-graph-info';
 import { createDeploymentDescriptor } from './deployment-descriptor';
+import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 import { JobMasterHeartbeats } from './job-master-heartbeats';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
@@ -124,13 +125,15 @@ export class JobMaster implements JobMasterGateway {
   private readonly heartbeats: JobMasterHeartbeats;
   /** Attempts a TaskManager's last heartbeat did not list although they run there by our account (failed when missing twice). */
   private readonly missingAttempts = new Set<string>();
+  /** BLOCKING partitions (by producing attempt) whose TaskManager was lost after they finished. */
+  private readonly lostPartitions = new Set<string>();
 
   constructor(@inject(JobMasterOptions) private readonly opts: JobMasterOptions) {
     const jobGraph = opts.submission.jobGraph;
     this.log = (opts.logger ?? SILENT_LOGGER).child({ jobId: jobGraph.jobId });
     this.graph = new ExecutionGraph(jobGraph, { clock: opts.clock });
     this.logStateChanges(jobGraph.jobName);
-    this.topology = new ExecutionGraphSchedulingTopology(this.graph);
+    this.topology = new ExecutionGraphSchedulingTopology(this.graph, (id) => this.isBlockingPartitionAvailable(id));
     this.exceptions = new ExceptionHistory(opts.configuration.get(WebOptions.EXCEPTION_HISTORY_SIZE));
     this.collect = new CollectCoordinator(opts.configuration.get(ClientOptions.COLLECT_MAX_BUFFERED_RECORDS));
     this.strategy = opts.schedulingStrategyFactory.createInstance(
@@ -189,6 +192,24 @@ export class JobMaster implements JobMasterGateway {
       },
       restartTasks: (vertices) => this.strategy.restartTasks(vertices),
     });
+  }
+
+  /**
+   * A BLOCKING partition can be read again (Flink's partition tracker): its producer's current attempt
+   * finished and the TaskManager that holds its files was not lost since.
+   */
+  private isBlockingPartitionAvailable(partitionId: string): boolean {
+    const producer = this.graph.getExecutionVertex(this.topology.getResultPartition(partitionId).producer).currentExecution;
+    return producer.state === ExecutionState.FINISHED && !this.lostPartitions.has(resultPartitionKey(partitionId, producer.attemptId));
+  }
+
+  /** The files of the finished attempts' BLOCKING partitions on `taskManagerId` are gone with it. */
+  private markPartitionsLost(taskManagerId: string): void {
+    for (const v of this.graph.getAllExecutionVertices()) {
+      const e = v.currentExecution;
+      if (e.state !== ExecutionState.FINISHED || e.assignedSlot?.taskManagerId !== taskManagerId) continue;
+      for (const p of this.graph.getProducedPartitions(v.id)) if (p.resultType === 'BLOCKING') this.lostPartitions.add(resultPartitionKey(p.id, e.attemptId));
+    }
   }
 
   /** A failure of the whole job (too many failed checkpoints, a coordinator that failed): every task restarts, as the restart strategy allows. */
@@ -380,6 +401,14 @@ export class JobMaster implements JobMasterGateway {
       }
     }
     this.strategy.onExecutionStateChange(vertex.id, reported);
+    // PIPELINED partitions can be consumed once their producer runs, BLOCKING ones once it finished.
+    const consumable = reported === ExecutionState.RUNNING ? 'PIPELINED' : reported === ExecutionState.FINISHED ? 'BLOCKING' : undefined;
+    if (consumable) {
+      for (const p of this.graph.getProducedPartitions(vertex.id)) {
+        if (p.resultType === consumable && execution === vertex.currentExecution) this.strategy.onPartitionConsumable(p.id);
+      }
+    }
+    if (isTerminalExecutionState(reported)) this.releaseSlotIfUnused(vertex);
     if (reported === ExecutionState.FAILED) this.failures.onTaskFailed(vertex, cause ?? new Error('unknown failure'), update.error);
     this.checkProgress();
     return true;
@@ -409,6 +438,8 @@ export class JobMaster implements JobMasterGateway {
   }
 
   async notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void> {
+    const lostOn = this.slotPool.allSlots().find((s) => s.allocationId === allocationId)?.taskManagerId;
+    if (lostOn) this.markPartitionsLost(lostOn);
     // A refused allocation fails a waiting slotFor() promise, which fails the attempt in allocateSlotsAndDeploy.
     if (!this.slotPool.failAllocation(allocationId, deserializeError(cause))) return;
     for (const v of this.graph.getAllExecutionVertices()) {
@@ -494,6 +525,21 @@ export class JobMaster implements JobMasterGateway {
     return `${v.jobVertex.slotSharingGroup || DEFAULT_SLOT_SHARING_GROUP}#${v.subtaskIndex}`;
   }
 
+  /**
+   * Gives the slot of `vertex`'s sharing key back to the pool once none of the key's tasks is deployed
+   * or about to be: a finished stage's slot serves the next one (a batch job runs with fewer slots
+   * than its parallelism), and tasks about to restart find it again.
+   */
+  private releaseSlotIfUnused(vertex: ExecutionVertex): void {
+    const key = this.sharingKey(vertex);
+    for (const v of this.graph.getAllExecutionVertices()) {
+      if (this.sharingKey(v) !== key) continue;
+      const state = v.currentExecution.state;
+      if (state !== ExecutionState.CREATED && !isTerminalExecutionState(state)) return;
+    }
+    this.slotPool.releaseKey(key);
+  }
+
   private async allocateSlotsAndDeploy(ids: readonly ExecutionVertexId[]): Promise<void> {
     const vertices = ids.map((id) => this.graph.getExecutionVertex(id));
     const executions = vertices.map((v) => v.currentExecution);
@@ -507,7 +553,7 @@ export class JobMaster implements JobMasterGateway {
         throw new NotEnoughSlotsError(this.jobId, keys.length, overview.slotsTotal);
       }
       const slots = new Map<string, PhysicalSlot>();
-      await Promise.all(keys.map(async (k) => slots.set(k, await this.slotPool.slotFor(k))));
+      await Promise.all(this.slotPool.slotsFor(keys).map(async (slot, i) => slots.set(keys[i], await slot)));
       // Deploy in the order given (topological): producers register partitions before consumers ask.
       for (let i = 0; i < vertices.length; i++) {
         const e = executions[i];
@@ -525,6 +571,13 @@ export class JobMaster implements JobMasterGateway {
         this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).submitTask(tdd).catch((err: unknown) => {
           void this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
         });
+      }
+      // A key whose tasks were all canceled while it waited must not sit on its slot.
+      const released = new Set<string>();
+      for (const v of vertices) {
+        const key = this.sharingKey(v);
+        if (!released.has(key)) this.releaseSlotIfUnused(v);
+        released.add(key);
       }
     } catch (err) {
       // Not getting slots fails the attempt like a task failure (the restart strategy decides).

@@ -50,6 +50,46 @@ describe('SlotPool', () => {
     });
   });
 
+  describe('reuse of released slots', () => {
+    it('hands a released key\'s slot to the longest-waiting key, without asking the ResourceManager for more', async () => {
+      const k0 = track(pool.slotFor('default#0'));
+      const k1 = track(pool.slotFor('default#1'));
+      pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'a', slotIndex: 0 }]);
+      await settle();
+      expect([k0.slot?.allocationId, k1.slot]).toEqual(['a', undefined]);
+      pool.releaseKey('default#0');
+      await settle();
+      expect(k1).toEqual({ slot: slot('a', 0) });
+      expect(rm.declaredSlots()).toEqual([2]);
+      expect(pool.maxSlotsHeld).toBe(1);
+    });
+
+    it('keeps a released slot free in the pool and gives it back to the key it served first', async () => {
+      track(pool.slotFor('default#0'));
+      track(pool.slotFor('default#1'));
+      pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'a', slotIndex: 0 }, { allocationId: 'b', slotIndex: 1 }]);
+      await settle();
+      // default#0's slot is lost with its TaskManager; default#1's tasks ended: its slot is free.
+      expect(pool.failAllocation('a', new FlottError('TASK_MANAGER_LOST', 'gone'))).toBe(true);
+      pool.releaseKey('default#1');
+      expect(pool.allSlots().map((s) => s.allocationId)).toEqual(['b']);
+      // default#0 asks first, but default#1 gets its own slot back: slotsFor serves returning keys first.
+      const [k0, k1] = pool.slotsFor(['default#0', 'default#1']).map(track);
+      await settle();
+      expect([k0.slot, k1.slot?.allocationId]).toEqual([undefined, 'b']);
+      expect(rm.declaredSlots()).toEqual([2]);
+    });
+
+    it('forgets a free slot whose allocation failed', async () => {
+      track(pool.slotFor('default#0'));
+      pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'a', slotIndex: 0 }]);
+      await settle();
+      pool.releaseKey('default#0');
+      expect(pool.failAllocation('a', new FlottError('TASK_MANAGER_LOST', 'gone'))).toBe(true);
+      expect(pool.allSlots()).toEqual([]);
+    });
+  });
+
   describe('offers', () => {
     it('gives an offered slot to the longest-waiting key, which then keeps it', async () => {
       const k0 = track(pool.slotFor('default#0'));

@@ -33,14 +33,19 @@ interface Waiter {
  * The pool declares to the ResourceManager how many slots it needs (the keys that hold or wait for
  * one), coalesced to one declaration per turn; the ResourceManager allocates slots, whose
  * TaskExecutors offer them here; an offer goes to the longest-waiting key, and an offer nobody waits
- * for is refused (the TaskExecutor frees it). Slots are kept across restarts and returned when the
- * job ends. Used on the JobMaster's event loop only.
+ * for is refused (the TaskExecutor frees it). A key whose tasks all ended (a finished stage of a batch
+ * job, or tasks about to restart) gives its slot back with `releaseKey`: the longest-waiting key gets it,
+ * or it stays free in the pool for the next key that asks (the key it last served first). Slots are
+ * held until the job ends. Used on the JobMaster's event loop only.
  */
 export class SlotPool {
   private readonly byKey = new Map<string, PhysicalSlot>();
+  /** Slots the job holds that no key uses now, with the key each served last. */
+  private readonly free: Array<{ slot: PhysicalSlot; lastKey: string }> = [];
   /** Keys waiting for a slot, in request order (Map keeps insertion order). */
   private readonly waiting = new Map<string, Waiter>();
   private declared = 0;
+  private maxHeld = 0;
   private declarationScheduled = false;
   private closed = false;
   private readonly log: Logger;
@@ -54,9 +59,26 @@ export class SlotPool {
     this.log = opts.log ?? SILENT_LOGGER;
   }
 
+  /**
+   * The slots of several keys at once: keys that held a slot before (now free) get it back first, so
+   * a restart puts tasks back where they ran, and only then do the others take free slots or wait.
+   */
+  slotsFor(keys: readonly string[]): Array<Promise<PhysicalSlot>> {
+    const slots = new Map<string, Promise<PhysicalSlot>>();
+    for (const key of keys) if (this.byKey.has(key) || this.free.some((f) => f.lastKey === key)) slots.set(key, this.slotFor(key));
+    for (const key of keys) if (!slots.has(key)) slots.set(key, this.slotFor(key));
+    return keys.map((k) => slots.get(k)!);
+  }
+
   slotFor(key: string): Promise<PhysicalSlot> {
     const have = this.byKey.get(key);
     if (have) return Promise.resolve(have);
+    if (this.free.length > 0) {
+      const same = this.free.findIndex((f) => f.lastKey === key);
+      const [{ slot }] = this.free.splice(same >= 0 ? same : 0, 1);
+      this.byKey.set(key, slot);
+      return Promise.resolve(slot);
+    }
     const waiting = this.waiting.get(key);
     if (waiting) return waiting.promise;
     if (this.closed) return Promise.reject(new SlotPoolClosedError(this.jobId));
@@ -93,10 +115,33 @@ export class SlotPool {
       waiter.timer.cancel();
       const slot: PhysicalSlot = { allocationId: offer.allocationId, taskManagerId, taskExecutorAddress, slotIndex: offer.slotIndex, ...(offer.dataAddress ? { dataAddress: offer.dataAddress } : {}) };
       this.byKey.set(key, slot);
+      this.maxHeld = Math.max(this.maxHeld, this.byKey.size + this.free.length);
       waiter.resolve(slot);
       accepted.push(offer);
     }
     return accepted;
+  }
+
+  /** `key` needs its slot no more for now: the longest-waiting key gets it, or it stays free in the pool. */
+  releaseKey(key: string): void {
+    const slot = this.byKey.get(key);
+    if (!slot) return;
+    this.byKey.delete(key);
+    const next = this.waiting.entries().next();
+    if (next.done) {
+      this.free.push({ slot, lastKey: key });
+      return;
+    }
+    const [waitingKey, waiter] = next.value;
+    this.waiting.delete(waitingKey);
+    waiter.timer.cancel();
+    this.byKey.set(waitingKey, slot);
+    waiter.resolve(slot);
+  }
+
+  /** The most slots the job held at once (a batch job on lazy or region scheduling reuses few). */
+  get maxSlotsHeld(): number {
+    return this.maxHeld;
   }
 
   /**
@@ -112,6 +157,12 @@ export class SlotPool {
         return true;
       }
     }
+    const free = this.free.findIndex((f) => f.slot.allocationId === allocationId);
+    if (free >= 0) {
+      this.free.splice(free, 1);
+      this.declare();
+      return true;
+    }
     const next = this.waiting.keys().next();
     if (!next.done) this.failWaiter(next.value, cause);
     return false;
@@ -123,7 +174,7 @@ export class SlotPool {
   }
 
   allSlots(): PhysicalSlot[] {
-    return [...this.byKey.values()];
+    return [...this.byKey.values(), ...this.free.map((f) => f.slot)];
   }
 
   /**
@@ -136,6 +187,7 @@ export class SlotPool {
     this.failAllWaiting(new SlotPoolClosedError(this.jobId));
     const slots = this.allSlots();
     this.byKey.clear();
+    this.free.length = 0;
     this.declared = 0;
     const declared = this.rm.declareRequiredResources(this.jobMaster, { jobId: this.jobId, numberOfRequiredSlots: 0 }).catch((err: unknown) => {
       this.log.warn({ err, jobId: this.jobId }, `Could not tell the ResourceManager that job ${this.jobId} needs no slots any more.`);
@@ -158,7 +210,7 @@ export class SlotPool {
     this.declarationScheduled = true;
     queueMicrotask(() => {
       this.declarationScheduled = false;
-      const required = this.byKey.size + this.waiting.size;
+      const required = this.byKey.size + this.free.length + this.waiting.size;
       if (required === this.declared) return;
       this.declared = required;
       const waitingAtSend = [...this.waiting.values()];

@@ -5,6 +5,7 @@ export type { NetworkEvent } from './buffer-format';
 export { createLocalChannel, producerEndpointFromPort, consumerEndpointFromPort } from './transport';
 export type { ProducerEndpoint, ConsumerEndpoint } from './transport';
 export { ResultPartition } from './result-partition';
+export { BlockingResultPartition, BlockingPartitionIoError, FileSubpartitionReader, blockingSubpartitionFile } from './blocking-partition';
 export type { ResultPartitionStats } from './result-partition';
 export type { SubpartitionStats } from './subpartition';
 export { InputGate } from './input-gate';

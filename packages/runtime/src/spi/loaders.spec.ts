@@ -120,7 +120,8 @@ describe('restart strategy loader', () => {
 });
 
 describe('loaders of the other SPIs', () => {
-  const scheduling = { name: 'eager', createInstance: (): SchedulingStrategy => notCalled() };
+  const scheduling = { name: 'pipelined-region', createInstance: (): SchedulingStrategy => notCalled() };
+  const eager = { name: 'eager', createInstance: (): SchedulingStrategy => notCalled() };
   const lazy = { name: 'lazy-from-sources', createInstance: (): SchedulingStrategy => notCalled() };
   const failover = { name: 'region', create: (): FailoverStrategy => notCalled() };
   const full = { name: 'full', create: (): FailoverStrategy => notCalled() };
@@ -130,6 +131,7 @@ describe('loaders of the other SPIs', () => {
   const rm = { name: 'standalone', create: (): ResourceManagerDriver => notCalled() };
   const container = containerWith((bind) => {
     bind(SchedulingStrategyFactory, scheduling);
+    bind(SchedulingStrategyFactory, eager);
     bind(SchedulingStrategyFactory, lazy);
     bind(FailoverStrategyFactory, failover);
     bind(FailoverStrategyFactory, full);
@@ -181,7 +183,7 @@ describe('loaders of the other SPIs', () => {
 
   it('list all known names, sorted, in the error', () => {
     expect(() => loadSchedulingStrategyFactory(container, Configuration.fromRecord({ 'jobmanager.scheduler': 'adaptive' }))).toThrow(
-      "Unknown scheduling strategy 'adaptive' for 'jobmanager.scheduler'. Known: eager, lazy-from-sources",
+      "Unknown scheduling strategy 'adaptive' for 'jobmanager.scheduler'. Known: eager, lazy-from-sources, pipelined-region",
     );
   });
 });

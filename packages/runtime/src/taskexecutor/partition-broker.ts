@@ -1,9 +1,11 @@
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { NetworkOptions, TaskManagerOptions } from '../config/options';
 import type { Logger } from '../logging/logger';
 import { internalSecurityOf } from '../rpc/tcp-rpc-configuration';
-import { DataConnectionManager, type AttachedProducer, type RemotePartitionProvider } from '../network';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataConnectionManager, FileSubpartitionReader, producerEndpointFromPort, type AttachedProducer, type RemotePartitionProvider } from '../network';
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { FromSlot } from './slot-protocol';
 import type { TaskSlot } from './slot-thread';
@@ -19,13 +21,24 @@ interface PartitionLocation {
   readonly slot: TaskSlot;
   readonly jobId: string;
   readonly attemptId?: string;
+  /** A BLOCKING partition: its files once the producer finished (then the TaskExecutor serves it, whatever becomes of the slot). */
+  readonly blocking?: { files?: readonly string[]; readonly readers: Set<FileSubpartitionReader> };
 }
 
 interface ParkedRequest {
   /** Identifies a local consumer's request, so its timeout removes only it. */
   readonly owner: object;
   readonly connect: (producer: PartitionLocation) => void;
-  readonly timer: Cancellable;
+  readonly fail: (error: Error) => void;
+  /** Absent while the request waits for a registered BLOCKING partition to finish (its producer runs). */
+  timer?: Cancellable;
+}
+
+/** A BLOCKING partition was released (its producer restarts, or the job ended) while a consumer waited for it or read it. */
+export class PartitionReleasedError extends FlottError {
+  constructor(partitionKey: string) {
+    super('PARTITION_RELEASED', `Result partition ${partitionKey} was released`, { partitionKey });
+  }
 }
 
 /**
@@ -77,13 +90,36 @@ export class PartitionBroker implements RemotePartitionProvider {
   }
 
   partitionRegistered(slot: TaskSlot, msg: Extract<FromSlot, { type: 'partition-registered' }>): void {
-    const location: PartitionLocation = { slot, jobId: msg.jobId, ...(msg.attemptId ? { attemptId: msg.attemptId } : {}) };
+    const location: PartitionLocation = {
+      slot, jobId: msg.jobId, ...(msg.attemptId ? { attemptId: msg.attemptId } : {}), ...(msg.blocking ? { blocking: { readers: new Set() } } : {}),
+    };
     this.locations.set(msg.partitionKey, location);
+    if (!location.blocking) return this.connectParked(msg.partitionKey, location);
+    // Requests for a BLOCKING partition wait for its producer to finish, however long it runs.
     for (const p of this.parked.get(msg.partitionKey) ?? []) {
-      p.timer.cancel();
+      p.timer?.cancel();
+      p.timer = undefined;
+    }
+  }
+
+  /** A BLOCKING partition's producer finished: its files are served from now on, until released. */
+  partitionFinished(msg: Extract<FromSlot, { type: 'partition-finished' }>): void {
+    const location = this.locations.get(msg.partitionKey);
+    if (!location?.blocking) {
+      // Released meanwhile (the producer was replaced): the files are garbage.
+      for (const f of msg.files) rmSync(f, { force: true });
+      return;
+    }
+    location.blocking.files = msg.files;
+    this.connectParked(msg.partitionKey, location);
+  }
+
+  private connectParked(partitionKey: string, location: PartitionLocation): void {
+    for (const p of this.parked.get(partitionKey) ?? []) {
+      p.timer?.cancel();
       p.connect(location);
     }
-    this.parked.delete(msg.partitionKey);
+    this.parked.delete(partitionKey);
   }
 
   /** A consumer slot asks for a channel: from a slot here, or over TCP from the producer's TaskManager. */
@@ -101,9 +137,38 @@ export class PartitionBroker implements RemotePartitionProvider {
     this.whenRegistered(
       msg.partitionKey,
       owner,
-      (producer) => this.connectSlots(consumer, msg.requestId, msg.partitionKey, msg.subpartition, producer.slot),
+      (producer) => {
+        if (!producer.blocking) return this.connectSlots(consumer, msg.requestId, msg.partitionKey, msg.subpartition, producer.slot);
+        const { port1, port2 } = new MessageChannel();
+        this.serveFile(producer, msg.subpartition, port1, (error) => {
+          if (msg.attemptId) consumer.post({ type: 'fail-task', attemptId: msg.attemptId, error: serializeError(error) });
+        }).then(
+          () => consumer.post({ type: 'connect-channel', requestId: msg.requestId, port: port2 }, [port2]),
+          (error: unknown) => {
+            port2.close();
+            consumer.post({ type: 'connect-failed', requestId: msg.requestId, error: serializeError(error) });
+          },
+        );
+      },
       (error) => consumer.post({ type: 'connect-failed', requestId: msg.requestId, error: serializeError(error) }),
     );
+  }
+
+  /**
+   * Starts a reader of a finished BLOCKING partition's subpartition file on `port` (the producer end of
+   * a channel); each request reads the file from its start, so a restarted consumer gets it all again.
+   */
+  private async serveFile(location: PartitionLocation, subpartition: number, port: MessagePort, onError: (error: Error) => void): Promise<void> {
+    const blocking = location.blocking!;
+    const file = blocking.files?.[subpartition];
+    if (file === undefined) throw new FlottError('NO_SUCH_SUBPARTITION', `No subpartition ${subpartition} in the BLOCKING partition of attempt ${location.attemptId ?? '?'}`, { subpartition });
+    const segmentSize = this.configuration.get(NetworkOptions.SEGMENT_SIZE);
+    const reader = await FileSubpartitionReader.start(file, producerEndpointFromPort(port), segmentSize, (error) => {
+      blocking.readers.delete(reader);
+      this.log.warn({ err: error, file }, `Reading BLOCKING partition file ${file} failed.`);
+      onError(error);
+    });
+    blocking.readers.add(reader);
   }
 
   /** A consumer on another TaskManager asks for a subpartition (RemotePartitionProvider). */
@@ -111,6 +176,11 @@ export class PartitionBroker implements RemotePartitionProvider {
     return new Promise((resolve, reject) => {
       this.whenRegistered(partitionKey, {}, (producer) => {
         const { port1, port2 } = new MessageChannel();
+        if (producer.blocking) {
+          // Nobody to fail on a read error: the closed channel ends the remote consumer's request.
+          this.serveFile(producer, subpartition, port1, () => undefined).then(() => resolve({ port: port2, failProducer: () => undefined }), reject);
+          return;
+        }
         producer.slot.post({ type: 'attach-consumer', partitionKey, subpartition, port: port1 }, [port1]);
         resolve({
           port: port2,
@@ -122,26 +192,59 @@ export class PartitionBroker implements RemotePartitionProvider {
     });
   }
 
-  /** Forgets the partitions `slot` wrote (for `jobId` only, when given): the slot was freed or died. */
+  /**
+   * Forgets the partitions `slot` wrote (for `jobId` only, when given): the slot was freed or died.
+   * Finished BLOCKING partitions stay: their files are the TaskExecutor's, released with the job.
+   */
   forgetSlot(slot: TaskSlot, jobId?: string): void {
-    for (const [key, loc] of this.locations) if (loc.slot === slot && (jobId === undefined || loc.jobId === jobId)) this.locations.delete(key);
+    for (const [key, loc] of this.locations) {
+      if (loc.slot === slot && (jobId === undefined || loc.jobId === jobId) && !loc.blocking?.files) this.forget(key, loc);
+    }
   }
 
-  /** Forgets `partitionKey` and returns the slot that wrote it (to release it there). */
+  /** Forgets `partitionKey` (deleting a finished BLOCKING partition's files) and returns the slot that wrote it (to release it there). */
   release(partitionKey: string): TaskSlot | undefined {
     const loc = this.locations.get(partitionKey);
-    this.locations.delete(partitionKey);
+    if (loc) this.forget(partitionKey, loc);
     return loc?.slot;
   }
 
+  /** The job has no slot here any more: its BLOCKING partitions' files and directory go. */
+  releaseJob(jobId: string, shuffleDirectories: readonly string[]): void {
+    for (const [key, loc] of this.locations) if (loc.jobId === jobId) this.forget(key, loc);
+    for (const dir of shuffleDirectories) rmSync(join(dir, jobId), { recursive: true, force: true });
+  }
+
+  private forget(partitionKey: string, loc: PartitionLocation): void {
+    this.locations.delete(partitionKey);
+    if (!loc.blocking) return;
+    for (const r of loc.blocking.readers) r.close();
+    loc.blocking.readers.clear();
+    for (const f of loc.blocking.files ?? []) rmSync(f, { force: true });
+    const waiting = this.parked.get(partitionKey);
+    this.parked.delete(partitionKey);
+    for (const p of waiting ?? []) {
+      p.timer?.cancel();
+      p.fail(new PartitionReleasedError(partitionKey));
+    }
+  }
+
   async close(): Promise<void> {
-    for (const list of this.parked.values()) for (const p of list) p.timer.cancel();
+    for (const list of this.parked.values()) for (const p of list) p.timer?.cancel();
     this.parked.clear();
+    for (const loc of this.locations.values()) for (const r of loc.blocking?.readers ?? []) r.close();
     await this.data?.close();
   }
 
   private whenRegistered(partitionKey: string, owner: object, connect: (producer: PartitionLocation) => void, fail: (error: Error) => void): void {
     const producer = this.locations.get(partitionKey);
+    if (producer && producer.blocking?.files === undefined && producer.blocking) {
+      // Registered BLOCKING, producer still running: wait for it to finish.
+      const list = this.parked.get(partitionKey) ?? [];
+      list.push({ owner, connect, fail });
+      this.parked.set(partitionKey, list);
+      return;
+    }
     if (producer) {
       connect(producer);
       return;
@@ -154,7 +257,7 @@ export class PartitionBroker implements RemotePartitionProvider {
       fail(new PartitionNotFoundError(partitionKey, timeoutMs));
     });
     const list = this.parked.get(partitionKey) ?? [];
-    list.push({ owner, connect, timer });
+    list.push({ owner, connect, fail, timer });
     this.parked.set(partitionKey, list);
   }
 

@@ -29,7 +29,10 @@ export type ToSlot =
 export type FromSlot =
   | { type: 'ready' }
   | { type: 'task-state'; update: TaskExecutionStateUpdate }
-  | { type: 'partition-registered'; partitionKey: string; jobId: string; attemptId?: string }
+  /** `blocking`: a BLOCKING partition, readable once `partition-finished` says where its files are. */
+  | { type: 'partition-registered'; partitionKey: string; jobId: string; attemptId?: string; blocking?: boolean }
+  /** A BLOCKING partition's producer finished: its files (by subpartition) are complete and now the TaskExecutor's. Sent before the task's FINISHED. */
+  | { type: 'partition-finished'; partitionKey: string; files: readonly string[] }
   /** `producer` absent or on this TaskManager: connected here; on another: over TCP to its data server. */
   | { type: 'request-partition'; requestId: number; partitionKey: string; subpartition: number; attemptId?: string; producer?: ProducerLocation }
   | { type: 'operator-event'; requestId: number; envelope: OperatorEventEnvelope }
@@ -61,6 +64,8 @@ export interface SlotWorkerData {
   readonly resourceId: string;
   readonly configuration: Record<string, unknown>;
   readonly pluginModules: readonly string[];
+  /** The TaskExecutor's directory for BLOCKING result partitions (a subdirectory per job); absent: they are exchanged as pipelined ones. */
+  readonly shuffleDirectory?: string;
   /** Level of the slot thread's logger (its TaskExecutor's ThreadLogSink level); absent: off. */
   readonly logLevel?: LogLevel;
 }

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { Configuration, deserializeError, serializeError, type Clock } from '@flott/core';
 import { CheckpointingOptions, CoreOptions } from '../config/options';
@@ -6,6 +8,7 @@ import { ExecutionState } from '../execution/execution-state';
 import { createJobGraph } from '../graph';
 import type { StreamGraph } from '../graph/stream-graph';
 import {
+  BlockingResultPartition,
   consumerEndpointFromPort,
   createLocalChannel,
   networkConfigFrom,
@@ -73,7 +76,7 @@ export class SlotRuntime {
   /** Attempts canceled before their task existed (while main was being re-run). */
   private readonly canceledEarly = new Set<string>();
   private readonly deploying = new Set<string>();
-  private readonly partitions = new Map<string, { jobId: string; partition: ResultPartition<unknown> }>();
+  private readonly partitions = new Map<string, { jobId: string; attemptId: string; partition: ResultPartition<unknown> }>();
   private readonly pendingConnects = new Map<number, PendingConnect>();
   private readonly pendingEvents = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private requestSeq = 0;
@@ -225,11 +228,24 @@ export class SlotRuntime {
     p.partition.attachConsumer(subpartition, producer);
   }
 
+  /**
+   * A finished attempt's BLOCKING partitions are complete on disk: the TaskExecutor serves them from
+   * now on (told before the task's FINISHED, so a consumer deployed on it finds them).
+   */
+  private handOverBlockingPartitions(attemptId: string): void {
+    for (const [partitionKey, p] of this.partitions) {
+      if (p.attemptId !== attemptId || !(p.partition instanceof BlockingResultPartition) || !p.partition.isFinished()) continue;
+      this.partitions.delete(partitionKey);
+      this.send({ type: 'partition-finished', partitionKey, files: p.partition.files });
+    }
+  }
+
   private taskLogger(tdd: TaskDeploymentDescriptor): Logger {
     return (this.opts.logger ?? SILENT_LOGGER).child(taskLogFields(tdd));
   }
 
   private environmentFor(tdd: TaskDeploymentDescriptor, config: Configuration, needsState: boolean): TaskEnvironment {
+    const shuffleDirectory = this.opts.workerData.shuffleDirectory;
     return {
       logger: this.taskLogger(tdd),
       clock: this.opts.clock,
@@ -255,11 +271,20 @@ export class SlotRuntime {
       },
       reportState: (update) => {
         this.flushOutput();
+        if (update.state === ExecutionState.FINISHED) this.handOverBlockingPartitions(update.attemptId);
         this.send({ type: 'task-state', update });
       },
+      ...(shuffleDirectory === undefined ? {} : {
+        blockingPartitionDirectory: () => {
+          const dir = join(shuffleDirectory, tdd.jobId);
+          mkdirSync(dir, { recursive: true });
+          return dir;
+        },
+      }),
       registerPartition: (partitionKey, partition) => {
-        this.partitions.set(partitionKey, { jobId: tdd.jobId, partition });
-        this.send({ type: 'partition-registered', partitionKey, jobId: tdd.jobId, attemptId: tdd.attemptId });
+        this.partitions.set(partitionKey, { jobId: tdd.jobId, attemptId: tdd.attemptId, partition });
+        const blocking = partition instanceof BlockingResultPartition;
+        this.send({ type: 'partition-registered', partitionKey, jobId: tdd.jobId, attemptId: tdd.attemptId, ...(blocking ? { blocking } : {}) });
       },
       checkpointing: this.checkpointingFor(tdd, config),
       connectInputChannel: (partitionKey, subpartition, gate, channel, producer) => {

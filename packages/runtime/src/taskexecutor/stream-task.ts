@@ -1,7 +1,7 @@
 import { FlottError, MAX_WATERMARK, serializeError } from '@flott/core';
 import { ExecutionState } from '../execution/execution-state';
 import type { StreamGraph } from '../graph/stream-graph';
-import { ResultPartition } from '../network';
+import { BlockingResultPartition, ResultPartition } from '../network';
 import { InputStatus, isSourceOperator, type AvailabilityProvider, type SourceOperator } from '../operators/stream-operator';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { OperatorEventError } from '../operators/operator-errors';
@@ -423,12 +423,14 @@ export class StreamTask {
 
   private createPartitions(): void {
     for (const d of this.tdd.outputs) {
-      const partition = new ResultPartition<unknown>({
+      const options = {
         partitionId: d.partitionKey,
         numSubpartitions: d.numSubpartitions,
         config: this.env.network,
         serializer: this.graph.serializerOf(d.streamEdgeId),
-      });
+      };
+      const directory = d.resultPartitionType === 'BLOCKING' ? this.env.blockingPartitionDirectory?.() : undefined;
+      const partition = directory === undefined ? new ResultPartition<unknown>(options) : new BlockingResultPartition<unknown>({ ...options, directory });
       this.partitions.set(d.streamEdgeId, { partition, descriptor: d });
       this.env.registerPartition(d.partitionKey, partition);
     }

@@ -29,6 +29,12 @@ export interface TaskEnvironment {
   stderr(line: string): void;
   sendOperatorEvent(attemptId: string, operatorId: string, event: unknown): Promise<unknown>;
   reportState(update: TaskExecutionStateUpdate): void;
+  /**
+   * Where the task writes its BLOCKING result partitions (created on first call; the TaskExecutor's
+   * directory of the job). Absent in environments without local disk: BLOCKING partitions are then
+   * exchanged as pipelined ones.
+   */
+  blockingPartitionDirectory?(): string;
   /** Makes a produced partition reachable for consumers (same slot or others). */
   registerPartition(partitionKey: string, partition: ResultPartition<unknown>): void;
   /**

@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject, injectable } from 'inversify';
 import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifact';
 import { BlobClient } from '../blob/blob-client';
-import { BlobOptions, TaskManagerOptions } from '../config/options';
+import { BlobOptions, CoreOptions, TaskManagerOptions } from '../config/options';
 import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-logging';
@@ -21,7 +24,7 @@ import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlotFactory } fr
 import { OnDemandSlot } from './on-demand-slot';
 import { PartitionBroker } from './partition-broker';
 
-export { PartitionNotFoundError } from './partition-broker';
+export { PartitionNotFoundError, PartitionReleasedError } from './partition-broker';
 
 interface SlotState {
   allocationId?: string;
@@ -82,6 +85,8 @@ export class TaskExecutor implements TaskExecutorGateway {
   /** The leader session id of the ResourceManager this TaskExecutor registered at: slot requests must carry it. */
   private resourceManagerId: string | undefined;
   private readonly clusterShutdownListeners: Array<(reason: string) => void> = [];
+  /** This TaskManager's directories of BLOCKING result partitions, one per io.tmp.dirs entry (made in start, deleted in close). */
+  private shuffleDirectories: string[] = [];
 
   constructor(@inject(TaskExecutorOptions) private readonly opts: TaskExecutorOptions) {
     this.address = opts.rpc.register(`taskmanager-${opts.resourceId}`, this as TaskExecutorGateway);
@@ -129,6 +134,8 @@ export class TaskExecutor implements TaskExecutorGateway {
     const config = this.opts.configuration;
     const n = config.get(TaskManagerOptions.NUM_TASK_SLOTS);
     this.slotHeap = slotHeapOf(config, n);
+    const tmpDirs = config.get(CoreOptions.TMP_DIRS);
+    this.shuffleDirectories = (tmpDirs.length > 0 ? tmpDirs : [tmpdir()]).map((dir) => mkdtempSync(join(dir, 'flott-shuffle-')));
     for (let i = 0; i < n; i++) {
       this.slots.push(this.startSlot(i));
       this.slotStates.push({});
@@ -191,6 +198,7 @@ export class TaskExecutor implements TaskExecutorGateway {
         configuration: config.toRecord(),
         pluginModules: this.opts.pluginModules,
         logLevel: this.threadLogSink.level,
+        shuffleDirectory: this.shuffleDirectories[index % this.shuffleDirectories.length],
       },
       this.slotHeap,
       (_thread, msg) => this.onSlotMessage(wrapper, msg),
@@ -285,7 +293,11 @@ export class TaskExecutor implements TaskExecutorGateway {
     if (state.jobId) slot.post({ type: 'release-job', jobId: state.jobId });
     this.partitions.forgetSlot(slot, state.jobId ?? '');
     this.slotStates[index] = {};
-    if (state.jobId && !this.slotStates.some((s) => s.jobId === state.jobId)) this.heartbeats.jobReleased(state.jobId);
+    if (state.jobId && !this.slotStates.some((s) => s.jobId === state.jobId)) {
+      this.heartbeats.jobReleased(state.jobId);
+      // As Flink's TaskExecutor: a job without slots here keeps no partitions here.
+      this.partitions.releaseJob(state.jobId, this.shuffleDirectories);
+    }
     if (!this.closed) {
       // The slot is free here either way; a ResourceManager that missed it learns the slot's state when this TaskExecutor re-registers.
       await this.resourceManager.notifySlotAvailable(this.opts.resourceId, index, allocationId).catch((err: unknown) => {
@@ -367,6 +379,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     await this.opts.dispatcher.stop();
     await this.partitions.close();
     await Promise.all(this.slots.map((s) => s.shutdown()));
+    for (const dir of this.shuffleDirectories) rmSync(dir, { recursive: true, force: true });
     this.opts.rpc.unregister(this.address);
   }
 
@@ -384,6 +397,9 @@ export class TaskExecutor implements TaskExecutorGateway {
       }
       case 'partition-registered':
         this.partitions.partitionRegistered(slot, msg);
+        break;
+      case 'partition-finished':
+        this.partitions.partitionFinished(msg);
         break;
       case 'request-partition':
         this.partitions.requestFromSlot(slot, msg);

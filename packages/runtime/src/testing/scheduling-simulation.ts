@@ -71,6 +71,8 @@ export class SchedulingSimulation {
       strategy.onExecutionStateChange(id, state);
     }
     for (const p of this.topology.getVertex(id).producedResults) {
+      // A new attempt writes its partitions anew: they become consumable again.
+      this.consumable.delete(p);
       if (this.topology.getResultPartition(p).resultType === 'PIPELINED') this.makeConsumable(strategy, p);
     }
   }

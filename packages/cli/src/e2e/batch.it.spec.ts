@@ -1,0 +1,80 @@
+/**
+ * BATCH execution with blocking shuffles (execution.runtime-mode: batch): the shuffle's partitions are
+ * written to local disk and read after their producers finished. With pipelined-region or
+ * lazy-from-sources scheduling a job at parallelism 4 finishes on a single slot (each stage's tasks
+ * run one after another on the reused slot); eager scheduling needs 4 slots and says so. On a cluster
+ * of TaskManager processes, a consumer that fails after reading its input re-runs alone: the producers
+ * keep attempt 0 and their finished partitions are read again. Expected output is computed here.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LocalCluster } from './local-cluster';
+import { runFlott } from './run-cli';
+
+const BATCH_SHUFFLE = 'packages/cli/test-jobs/batch-shuffle.ts';
+const SUBMITTED = /Job has been submitted with JobID ([0-9a-f]{32})/;
+
+/** The "k<j>,<sum>" lines the job must write for 1..n keyed by i % keys, sorted. */
+function expectedSums(n: number, keys: number): string[] {
+  const sums = new Map<string, number>();
+  for (let i = 1; i <= n; i++) sums.set(`k${i % keys}`, (sums.get(`k${i % keys}`) ?? 0) + i);
+  return [...sums].map(([k, s]) => `${k},${s}`).sort();
+}
+
+/** Every line of every file writeAsText wrote under `out`, sorted. */
+function writtenLines(out: string): string[] {
+  const files = fs.statSync(out).isDirectory() ? fs.readdirSync(out).map((f) => path.join(out, f)) : [out];
+  return files.flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.length > 0)).sort();
+}
+
+describe('BATCH jobs with blocking shuffles', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-batch-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const runOnOneSlot = (scheduler: string) =>
+    runFlott(['run', '-p', '4', '-D', 'taskmanager.numberOfTaskSlots=1', '-D', `jobmanager.scheduler=${scheduler}`, BATCH_SHUFFLE, '--n', '20000', '--out', path.join(dir, scheduler)], 120_000);
+
+  it.each(['pipelined-region', 'lazy-from-sources'])('finishes at parallelism 4 on one slot with %s scheduling, with the exact sums', async (scheduler) => {
+    const r = await runOnOneSlot(scheduler);
+    expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
+    expect(writtenLines(path.join(dir, scheduler))).toEqual(expectedSums(20_000, 97));
+  }, 150_000);
+
+  it('with eager scheduling, the same job needs a slot per parallel pipeline and fails at once saying so', async () => {
+    const r = await runOnOneSlot('eager');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('needs 4 slot(s) but the cluster has 1');
+  }, 150_000);
+});
+
+describe('BATCH failover with TaskManager processes', () => {
+  const cluster = new LocalCluster(['-D', 'taskmanager.numberOfTaskSlots=1']);
+  let dir: string;
+  beforeAll(() => cluster.start(2), 120_000);
+  afterAll(() => cluster.kill(), 30_000);
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-batch-failover-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('re-runs only the failed consumer: the producers keep attempt 0 and their blocking results are read again', async () => {
+    const out = path.join(dir, 'out');
+    const r = await runFlott(
+      ['run', ...cluster.m, '-p', '2', '-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.delay=10 ms',
+        BATCH_SHUFFLE, '--n', '50000', '--keys', '101', '--fail-subtask', '1', '--out', out],
+      180_000,
+    );
+    expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
+    expect(writtenLines(out)).toEqual(expectedSums(50_000, 101));
+    const vertices = await cluster.vertexAttempts(SUBMITTED.exec(r.stderr)![1]);
+    const producer = vertices.find((v) => v.name.includes('numbers'));
+    const consumer = vertices.find((v) => v.name.includes('sum'));
+    expect(vertices).toHaveLength(2);
+    expect(producer?.attempts).toEqual([0, 0]);
+    expect(consumer?.attempts).toEqual([0, 1]);
+  }, 240_000);
+});
