@@ -7,6 +7,7 @@ import { BlockingResultPartition, consumerEndpointFromPort, defaultNetworkConfig
 import { consumeAll } from '../network/testing-fixtures/network-harness';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import { useTemporaryDirectory } from '../testing/temporary-directory';
+import { waitUntil } from '../testing/wait-until';
 import { ManualClock } from '../time/clock';
 import { PartitionBroker, PartitionNotFoundError, PartitionReleasedError } from './partition-broker';
 import type { ToSlot } from './slot-protocol';
@@ -24,13 +25,9 @@ class RecordingSlot implements TaskSlot {
   async shutdown(): Promise<void> {}
   /** The channel port of the connect-channel reply to `requestId`, once posted. */
   async channelPort(requestId: number): Promise<MessagePort> {
-    for (let i = 0; i < 200; i++) {
-      const reply = this.posted.find((m) => 'requestId' in m && m.requestId === requestId);
-      if (reply?.type === 'connect-channel') return reply.port;
-      if (reply) throw new Error(`request ${requestId} got ${reply.type}`);
-      await new Promise((r) => setImmediate(r));
-    }
-    throw new Error(`no reply to request ${requestId}`);
+    const reply = await waitUntil(() => this.posted.find((m) => 'requestId' in m && m.requestId === requestId), `the reply to request ${requestId}`, 10_000);
+    if (reply.type !== 'connect-channel') throw new Error(`request ${requestId} got ${reply.type}`);
+    return reply.port;
   }
 }
 
@@ -120,7 +117,7 @@ describe('PartitionBroker with BLOCKING partitions', () => {
     broker.partitionRegistered(producerSlot, { type: 'partition-registered', partitionKey: 'p@1', jobId: 'job', attemptId: '1', blocking: true });
     broker.partitionFinished({ type: 'partition-finished', partitionKey: 'p@1', files: [`${dir()}/gone.part`] });
     request(1, 'p@1');
-    for (let i = 0; i < 100 && consumer.posted.length === 0; i++) await new Promise((r) => setImmediate(r));
+    await waitUntil(() => consumer.posted.length > 0, 'the reply to the request', 10_000);
     expect(consumer.posted).toEqual([{ type: 'connect-failed', requestId: 1, error: expect.objectContaining({ code: 'BLOCKING_PARTITION_IO' }) }]);
   });
 });
