@@ -39,7 +39,8 @@ import { BroadcastConnectedStream, BroadcastStream } from './broadcast-stream';
 import { ConnectedStreams } from './connected-streams';
 import { AllWindowedStream } from './windowing/all-windowed-stream';
 import { CoGroupedStreams, JoinedStreams } from './windowing/joined-streams';
-import type { OperatorSpec, StreamInput } from './graph-builder';
+import type { GraphBuilder, OperatorSpec, StreamInput } from './graph-builder';
+import type { SlotSharingGroup } from './slot-sharing-group';
 import type { KeyedStream } from './keyed-stream';
 import { markHandled } from './mark-handled';
 import { nodeSettings } from './node-settings';
@@ -219,14 +220,14 @@ export class DataStream<T> {
   sinkTo(sink: Sink<T> | SinkFunctionLike<T>): DataStreamSink<T> {
     if (!isSink(sink)) return this.addSink(sink);
     const writer = this.context.builder.addNode(this.operatorSpec(`Sink: ${SINK_WRITER}`, 'SinkWriter', () => new SinkWriterOperator<T>(sink)), this.inputs);
-    if (!supportsCommitter(sink)) return new DataStreamSink<T>(writer, 'Sink', true);
+    if (!supportsCommitter(sink)) return new DataStreamSink<T>(this.context.builder, writer, 'Sink', true);
     const retries = this.context.configuration.get(ConnectorOptions.SINK_COMMITTER_RETRIES);
     // Not keyed, even after keyBy: committables are not records of the user's key.
     const committer = this.context.builder.addNode(
       { name: `Sink: ${SINK_COMMITTER}`, kind: 'SinkCommitter', operatorFactory: () => new CommitterOperator(sink, retries) },
       [{ nodeId: writer.id }],
     );
-    return new DataStreamSink<T>(writer, 'Sink', true, committer);
+    return new DataStreamSink<T>(this.context.builder, writer, 'Sink', true, committer);
   }
 
   /**
@@ -276,7 +277,7 @@ export class DataStream<T> {
 
   private sink(name: string, kind: string, factory: () => OneInputStreamOperator<T, unknown>): DataStreamSink<T> {
     const node = this.context.builder.addNode(this.operatorSpec(`Sink: ${name}`, kind, factory), this.inputs);
-    return new DataStreamSink<T>(node, name);
+    return new DataStreamSink<T>(this.context.builder, node, name);
   }
 
   private partitioned(kind: Exclude<PartitionerKind, 'hash'>): DataStream<T> {
@@ -325,8 +326,9 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
     return this;
   }
 
-  slotSharingGroup(group: string): this {
-    nodeSettings.setSlotSharingGroup(this.node, group);
+  /** Puts the operator into slot sharing group `group` (a name, or a SlotSharingGroup with the resources its slots need). */
+  slotSharingGroup(group: string | SlotSharingGroup): this {
+    nodeSettings.setSlotSharingGroup(this.node, registerSlotSharingGroup(this.context.builder, group));
     return this;
   }
 
@@ -380,6 +382,7 @@ export class DataStreamSink<T> {
 
   /** @internal */
   constructor(
+    private readonly builder: GraphBuilder,
     private readonly node: StreamNode,
     private sinkName: string,
     private readonly sinkV2 = false,
@@ -421,8 +424,9 @@ export class DataStreamSink<T> {
     return this;
   }
 
-  slotSharingGroup(group: string): this {
-    for (const node of this.nodes()) nodeSettings.setSlotSharingGroup(node, group);
+  slotSharingGroup(group: string | SlotSharingGroup): this {
+    const name = registerSlotSharingGroup(this.builder, group);
+    for (const node of this.nodes()) nodeSettings.setSlotSharingGroup(node, name);
     return this;
   }
 
@@ -439,4 +443,11 @@ export class DataStreamSink<T> {
     this.node.chainingStrategy = 'NEVER';
     return this;
   }
+}
+
+/** The group's name, after its resources (if it declares some) were registered with the job. */
+function registerSlotSharingGroup(builder: GraphBuilder, group: string | SlotSharingGroup): string {
+  if (typeof group === 'string') return group;
+  builder.registerSlotSharingGroup(group.getName(), group.resourceSpec);
+  return group.getName();
 }

@@ -1,7 +1,9 @@
 import { JobBuildError } from '@flott/core';
 import {
+  ResourceSpecs,
   StreamGraph,
   type ChainingStrategy,
+  type ResourceSpec,
   type ExecutionConfigSnapshot,
   type StreamEdge,
   type StreamNode,
@@ -45,6 +47,8 @@ export class GraphBuilder {
   private graph: StreamGraph;
   /** Edges the user did not partition; resolved to forward/rebalance once parallelisms are final. */
   private defaultedEdges = new Set<StreamEdge>();
+  /** Resources of slot sharing groups, by name: kept for every graph this builder makes (as Flink's environment keeps them). */
+  private readonly slotSharingGroupResources = new Map<string, ResourceSpec>();
 
   constructor(private readonly snapshotConfig: () => ExecutionConfigSnapshot) {
     this.graph = new StreamGraph('', snapshotConfig());
@@ -75,6 +79,16 @@ export class GraphBuilder {
     return this.graph.getNode(id);
   }
 
+  /** Declares the resources of slot sharing group `name`; a group declared twice must declare the same. */
+  registerSlotSharingGroup(name: string, resources: ResourceSpec | undefined): void {
+    if (resources === undefined) return;
+    const known = this.slotSharingGroupResources.get(name);
+    if (known !== undefined && !ResourceSpecs.equals(known, resources)) {
+      throw new JobBuildError(`Slot sharing group '${name}' is declared with ${ResourceSpecs.describe(resources)} after ${ResourceSpecs.describe(known)}`);
+    }
+    this.slotSharingGroupResources.set(name, resources);
+  }
+
   /** The current graph with final settings and partitioners; the builder starts a fresh one (Flink clears its transformations). */
   finish(jobName: string): StreamGraph {
     const graph = this.graph;
@@ -83,6 +97,7 @@ export class GraphBuilder {
     }
     graph.jobName = jobName;
     Object.assign(graph.config, this.snapshotConfig());
+    for (const [name, resources] of this.slotSharingGroupResources) graph.slotSharingGroupResources.set(name, resources);
     for (const node of graph.nodes.values()) {
       for (const edge of node.outEdges) this.resolvePartitioner(graph, edge);
     }

@@ -3,6 +3,7 @@ export { StreamExecutionEnvironment, DEFAULT_JOB_NAME } from './stream-execution
 export type { RuntimeMode, AddSourceOptions, GeneratorOptions } from './stream-execution-environment';
 export { DataStream, SingleOutputStreamOperator, DataStreamSink } from './data-stream';
 export { KeyedStream } from './keyed-stream';
+export { SlotSharingGroup, SlotSharingGroupBuilder } from './slot-sharing-group';
 export { ConnectedStreams } from './connected-streams';
 export { BroadcastStream, BroadcastConnectedStream } from './broadcast-stream';
 // Keyed state, broadcast state and two-input functions (issue 3, state).

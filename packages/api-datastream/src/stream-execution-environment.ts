@@ -35,6 +35,7 @@ import { CheckpointConfig, type CheckpointingMode } from './checkpoint-config';
 import { SingleOutputStreamOperator } from './data-stream';
 import { ExecutionConfig } from './execution-config';
 import { GraphBuilder, type StreamInput } from './graph-builder';
+import type { SlotSharingGroup } from './slot-sharing-group';
 import { KeyedStream } from './keyed-stream';
 import { markHandled } from './mark-handled';
 import { MAX_PARALLELISM_LIMIT } from './node-settings';
@@ -152,6 +153,15 @@ export class StreamExecutionEnvironment {
   getArgs(): string[] {
     const ctx = getExecutionContext();
     return ctx ? [...ctx.args] : process.argv.slice(2);
+  }
+
+  /**
+   * Declares the resources of slot sharing groups that operators name by string (Flink's
+   * registerSlotSharingGroup); a group passed to `slotSharingGroup()` as an object needs no registration.
+   */
+  registerSlotSharingGroup(group: SlotSharingGroup): this {
+    this.context.builder.registerSlotSharingGroup(group.getName(), group.resourceSpec);
+    return this;
   }
 
   setParallelism(parallelism: number): this {

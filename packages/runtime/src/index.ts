@@ -20,7 +20,9 @@ export type { BlobServerOptions } from './blob/blob-server';
 export { BlobClient, BlobTransferError } from './blob/blob-client';
 export type { BlobClientOptions } from './blob/blob-client';
 export { ResourceManager, ResourceManagerOptions } from './resourcemanager/resource-manager';
-export { JobMaster, JobMasterOptions, NotEnoughSlotsError } from './jobmaster/job-master';
+export { ResourceSpecs, InvalidResourceSpecError } from './deployment/resource-spec';
+export type { ResourceSpec } from './deployment/resource-spec';
+export { JobMaster, JobMasterOptions, NotEnoughSlotsError, UnfulfillableResourceRequirementError } from './jobmaster/job-master';
 export { TaskExecutor, TaskExecutorOptions, PartitionNotFoundError, PartitionReleasedError } from './taskexecutor/task-executor';
 export {
   LocalRpcService, LocalRpcNetwork, RpcService, RpcTimeoutError, RpcEndpointNotFoundError, RpcNoSuchMethodError, RpcConnectionError,

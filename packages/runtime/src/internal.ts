@@ -6,6 +6,8 @@
 
 // --- the StreamGraph the API builds, and its translation to the JobGraph (the client submits it, `flott info` prints it) ---
 export { StreamGraph } from './graph/stream-graph';
+export { ResourceSpecs, InvalidResourceSpecError } from './deployment/resource-spec';
+export type { ResourceSpec } from './deployment/resource-spec';
 export type { StreamPartitioner, ChainingStrategy, StreamNode, StreamEdge, ExecutionConfigSnapshot } from './graph/stream-graph';
 export { createJobGraph, describeJobGraph, jobGraphToJson } from './graph/index';
 // `execute()` hands the graph to whichever context the CLI, the task loader or a test installed.

@@ -52,6 +52,12 @@ export const TaskManagerOptions = {
     defaultValue: 1024 * 1024 * 1024, min: 16 * 1024 * 1024,
     description: 'Heap for user code of all slots together; each slot thread gets an equal V8 old-generation limit.',
   }),
+  CPU_CORES: O.double('taskmanager.cpu.cores', {
+    defaultValue: 0, min: 0,
+    description:
+      'CPU cores of a TaskManager, shared by its slots: a default slot takes an equal share, a slot of a slot sharing group that declares ' +
+      'resources (fine-grained resource management) what the group asks for. 0 = as many as taskmanager.numberOfTaskSlots (Flink\'s default).',
+  }),
   SLOT_HEAP_INITIAL_SIZE: O.memoryBytes('taskmanager.memory.slot.heap.initial-size', {
     defaultValue: 128 * 1024 * 1024, min: 0,
     description:

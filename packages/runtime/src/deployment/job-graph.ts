@@ -1,3 +1,4 @@
+import type { ResourceSpec } from './resource-spec';
 /** How records are routed from a producer subtask to consumer subtasks (Flink's partitioners). */
 export type PartitionerKind = 'forward' | 'rebalance' | 'rescale' | 'shuffle' | 'broadcast' | 'global' | 'hash';
 
@@ -70,4 +71,9 @@ export interface JobGraph {
   /** Which `execute()` call of the job's main built this graph (0 for the first). */
   readonly executeIndex: number;
   readonly maxParallelism: number;
+  /**
+   * The resources a slot of each slot sharing group needs (fine-grained resource management), by
+   * group name; a group without an entry takes a default slot of whatever TaskManager offers one.
+   */
+  readonly slotSharingGroupResources?: Readonly<Record<string, ResourceSpec>>;
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
+import { taskManagerResourcesOf } from '../taskexecutor/task-manager-resources';
 import { Clock, Configuration } from '@flott/core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -91,10 +92,10 @@ export function createClusterContainer(plugins: Container, services: ClusterServ
  */
 function resourceManagerDriverOf(container: Container, config: Configuration): ResourceManagerOptions['driver'] {
   if (config.get(JobManagerOptions.RESOURCE_MANAGER_TYPE) === STANDALONE_RESOURCE_MANAGER) return undefined;
-  const numberOfSlots = config.get(TaskManagerOptions.NUM_TASK_SLOTS);
+  const { total, defaultSlots } = taskManagerResourcesOf(config);
   return {
     driver: loadResourceManagerDriverFactory(container, config).create(config),
-    workerSpec: { numberOfSlots, cpuCores: numberOfSlots, memoryMb: Math.round(config.get(TaskManagerOptions.TASK_HEAP_SIZE) / (1024 * 1024)) },
+    workerSpec: { numberOfSlots: defaultSlots, cpuCores: total.cpuCores, memoryMb: total.taskHeapMemoryMB },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ResourceSpec } from '../deployment/resource-spec';
 import { createHash } from 'node:crypto';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { JobBuildError } from '@flott/core';
@@ -120,7 +121,15 @@ export function createJobGraph(streamGraph: StreamGraph, opts: CreateJobGraphOpt
     vertices,
     executeIndex: opts.executeIndex ?? 0,
     maxParallelism: configuredMax > 0 ? configuredMax : Math.max(0, ...vertices.map((v) => v.maxParallelism)),
+    ...slotSharingGroupResourcesOf(streamGraph, vertices),
   };
+}
+
+/** The declared resources of the slot sharing groups the job's vertices use (none: the field is left out). */
+function slotSharingGroupResourcesOf(streamGraph: StreamGraph, vertices: readonly JobVertexDescriptor[]): { slotSharingGroupResources?: Record<string, ResourceSpec> } {
+  const used = new Set(vertices.map((v) => v.slotSharingGroup));
+  const resources = [...streamGraph.slotSharingGroupResources].filter(([name]) => used.has(name));
+  return resources.length > 0 ? { slotSharingGroupResources: Object.fromEntries(resources) } : {};
 }
 
 function buildVertex(

@@ -1,3 +1,4 @@
+import type { ResourceSpec } from '../deployment/resource-spec';
 import type { RecordSerializer, Source, SourceSplit } from '@flott/core';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import type { StreamOperator } from '../operators/stream-operator';
@@ -88,6 +89,8 @@ export interface ExecutionConfigSnapshot {
 /** What the DataStream API builds: operators and the edges between them, closures included. */
 export class StreamGraph {
   readonly nodes = new Map<number, StreamNode>();
+  /** Resources of the slot sharing groups that declare some (fine-grained resource management), by name. */
+  readonly slotSharingGroupResources = new Map<string, ResourceSpec>();
   private nextNodeId = 1;
   private nextEdgeId = 1;
 

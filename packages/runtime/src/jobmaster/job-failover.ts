@@ -19,7 +19,7 @@ import type { SlotPool } from './slot-pool';
  * whatever the restart strategy allows. Too few slots in a cluster that cannot start TaskManagers
  * (the embedded MiniCluster) would otherwise restart forever under checkpointing's default strategy.
  */
-const NON_RECOVERABLE = new Set(['NOT_ENOUGH_SLOTS']);
+const NON_RECOVERABLE = new Set(['NOT_ENOUGH_SLOTS', 'UNFULFILLABLE_RESOURCE_REQUIREMENT']);
 
 function isNonRecoverable(cause: Error): boolean {
   const code = (cause as Partial<FlottError>).code;

@@ -42,6 +42,7 @@ import { ExceptionHistory } from './exception-history';
 import { executionGraphInfo } from './execution-graph-info';
 import { createDeploymentDescriptor } from './deployment-descriptor';
 import { resultPartitionKey } from '../deployment/task-deployment-descriptor';
+import { ResourceSpecs, type ResourceSpec } from '../deployment/resource-spec';
 import { SlotPool, type PhysicalSlot } from './slot-pool';
 import { JobMasterHeartbeats } from './job-master-heartbeats';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
@@ -58,6 +59,21 @@ export class NotEnoughSlotsError extends FlottError {
       `Job ${jobId} needs ${needed} slot(s) but the cluster has ${total} and cannot start more TaskManagers. ` +
         `Lower the parallelism (-p) or raise taskmanager.numberOfTaskSlots.`,
       { jobId, needed, total },
+    );
+  }
+}
+
+/** A slot sharing group asks for more resources than any TaskManager has, or than one the cluster could start. */
+export class UnfulfillableResourceRequirementError extends FlottError {
+  constructor(jobId: string, group: string, resources: ResourceSpec, largest: ResourceSpec | undefined, canStartWorkers: boolean) {
+    const offer = largest
+      ? `${canStartWorkers ? 'a new TaskManager would have' : 'the largest TaskManager has'} ${ResourceSpecs.describe(largest)}`
+      : 'no TaskManager declares its resources';
+    super(
+      'UNFULFILLABLE_RESOURCE_REQUIREMENT',
+      `Job ${jobId}: slot sharing group '${group}' needs ${ResourceSpecs.describe(resources)} per slot, but ${offer}. ` +
+        `Lower the group's resources or raise taskmanager.cpu.cores / taskmanager.memory.task.heap.size.`,
+      { jobId, group, resources, ...(largest ? { largest } : {}) },
     );
   }
 }
@@ -154,6 +170,7 @@ export class JobMaster implements JobMasterGateway {
     this.rm = leaderGateway<ResourceManagerGateway>(opts.rpc, opts.resourceManager);
     this.slotPool = new SlotPool(jobGraph.jobId, this.ref, this.rm, {
       log: this.log,
+      resourcesOf: (key) => jobGraph.slotSharingGroupResources?.[key.slice(0, key.lastIndexOf('#'))],
       scheduler: opts.scheduler,
       slotRequestTimeoutMs: opts.configuration.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT),
     });
@@ -548,9 +565,20 @@ export class JobMaster implements JobMasterGateway {
     this.heartbeats.expectResourceManager();
     try {
       const overview = await this.rm.getOverview();
-      const have = this.slotPool.allSlots().length;
-      if (!overview.canStartWorkers && keys.length > overview.slotsTotal && have < keys.length) {
-        throw new NotEnoughSlotsError(this.jobId, keys.length, overview.slotsTotal);
+      const groups = this.opts.submission.jobGraph.slotSharingGroupResources ?? {};
+      const defaultKeys = keys.filter((k) => groups[k.slice(0, k.lastIndexOf('#'))] === undefined).length;
+      const have = this.slotPool.allSlots().filter((s) => s.resources === undefined).length;
+      if (!overview.canStartWorkers && defaultKeys > overview.slotsTotal && have < defaultKeys) {
+        throw new NotEnoughSlotsError(this.jobId, defaultKeys, overview.slotsTotal);
+      }
+      // A cluster that may still grow in ways it cannot describe (a standalone one in its start-up period) is given the benefit of the doubt.
+      const largest = overview.canStartWorkers ? overview.workerResources : overview.largestTaskManager;
+      const knowsLimit = !overview.canStartWorkers || overview.workerResources !== undefined;
+      for (const [group, resources] of Object.entries(groups)) {
+        const used = vertices.some((v) => (v.jobVertex.slotSharingGroup || DEFAULT_SLOT_SHARING_GROUP) === group);
+        if (used && knowsLimit && (!largest || !ResourceSpecs.fits(resources, largest))) {
+          throw new UnfulfillableResourceRequirementError(this.jobId, group, resources, largest, overview.canStartWorkers);
+        }
       }
       const slots = new Map<string, PhysicalSlot>();
       await Promise.all(this.slotPool.slotsFor(keys).map(async (slot, i) => slots.set(keys[i], await slot)));

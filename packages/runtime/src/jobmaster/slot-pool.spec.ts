@@ -90,6 +90,40 @@ describe('SlotPool', () => {
     });
   });
 
+  describe('slots with resources (fine-grained slot sharing groups)', () => {
+    const heavy = { cpuCores: 2, taskHeapMemoryMB: 512 };
+    beforeEach(() => {
+      pool = new SlotPool('job-1', { address: JM_ADDRESS, jobMasterId: JM_ID }, rm, {
+        scheduler: clock, slotRequestTimeoutMs: SLOT_REQUEST_TIMEOUT_MS, resourcesOf: (key) => (key.startsWith('heavy#') ? heavy : undefined),
+      });
+    });
+
+    it('declares how many of its slots need which resources', async () => {
+      track(pool.slotFor('default#0'));
+      track(pool.slotFor('heavy#0'));
+      track(pool.slotFor('heavy#1'));
+      await settle();
+      expect(rm.declarations.map((d) => d.requirements)).toEqual([
+        { jobId: 'job-1', numberOfRequiredSlots: 3, resources: [{ resources: heavy, numberOfRequiredSlots: 2 }] },
+      ]);
+    });
+
+    it('gives an offered slot only to a key that needs its kind, and a released slot only to one too', async () => {
+      const light = track(pool.slotFor('default#0'));
+      const big = track(pool.slotFor('heavy#0'));
+      expect(pool.offerSlots('tm-1', 'te-tm-1', [{ allocationId: 'h', slotIndex: 4, resources: heavy }])).toHaveLength(1);
+      await settle();
+      expect([light.slot, big.slot?.allocationId]).toEqual([undefined, 'h']);
+      pool.releaseKey('heavy#0');
+      const again = track(pool.slotFor('default#1'));
+      await settle();
+      expect(again).toEqual({});
+      const [heavyAgain] = pool.slotsFor(['heavy#1']).map(track);
+      await settle();
+      expect(heavyAgain.slot?.allocationId).toBe('h');
+    });
+  });
+
   describe('offers', () => {
     it('gives an offered slot to the longest-waiting key, which then keeps it', async () => {
       const k0 = track(pool.slotFor('default#0'));

@@ -1,7 +1,8 @@
 import { FlottError } from '@flott/core';
 import { SlotRequestTimeoutError } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
-import type { JobMasterRef, ResourceManagerGateway, SlotOffer } from '../rpc/gateways';
+import type { JobMasterRef, ResourceManagerGateway, ResourceRequirements, SlotOffer } from '../rpc/gateways';
+import { ResourceSpecs, type ResourceSpec } from '../deployment/resource-spec';
 import type { Cancellable, Scheduler } from '../time/clock';
 
 export interface PhysicalSlot {
@@ -11,6 +12,8 @@ export interface PhysicalSlot {
   readonly slotIndex: number;
   /** `host:port` of the TaskExecutor's data server (from its offer). */
   readonly dataAddress?: string;
+  /** A dynamic slot's resources (absent: a default slot). */
+  readonly resources?: ResourceSpec;
 }
 
 export interface SlotPoolOptions {
@@ -18,6 +21,8 @@ export interface SlotPoolOptions {
   /** slot.request.timeout: how long a sharing key waits for a slot before its request fails. */
   readonly slotRequestTimeoutMs: number;
   readonly log?: Logger;
+  /** The resources a sharing key's slot needs (its slot sharing group's; undefined: a default slot). */
+  readonly resourcesOf?: (key: string) => ResourceSpec | undefined;
 }
 
 interface Waiter {
@@ -44,7 +49,8 @@ export class SlotPool {
   private readonly free: Array<{ slot: PhysicalSlot; lastKey: string }> = [];
   /** Keys waiting for a slot, in request order (Map keeps insertion order). */
   private readonly waiting = new Map<string, Waiter>();
-  private declared = 0;
+  /** What was declared last (JSON of the requirements); undefined: nothing, or it failed. */
+  private declared: string | undefined;
   private maxHeld = 0;
   private declarationScheduled = false;
   private closed = false;
@@ -57,6 +63,11 @@ export class SlotPool {
     private readonly opts: SlotPoolOptions,
   ) {
     this.log = opts.log ?? SILENT_LOGGER;
+    this.declared = this.noneDeclared();
+  }
+
+  private noneDeclared(): string {
+    return JSON.stringify({ jobId: this.jobId, numberOfRequiredSlots: 0 });
   }
 
   /**
@@ -73,9 +84,10 @@ export class SlotPool {
   slotFor(key: string): Promise<PhysicalSlot> {
     const have = this.byKey.get(key);
     if (have) return Promise.resolve(have);
-    if (this.free.length > 0) {
-      const same = this.free.findIndex((f) => f.lastKey === key);
-      const [{ slot }] = this.free.splice(same >= 0 ? same : 0, 1);
+    const same = this.free.findIndex((f) => f.lastKey === key);
+    const fitting = same >= 0 ? same : this.free.findIndex((f) => this.serves(f.slot, key));
+    if (fitting >= 0) {
+      const [{ slot }] = this.free.splice(fitting, 1);
       this.byKey.set(key, slot);
       return Promise.resolve(slot);
     }
@@ -108,12 +120,15 @@ export class SlotPool {
         accepted.push(offer); // offered again (a retried call): still ours
         continue;
       }
-      const next = this.waiting.entries().next();
-      if (next.done) continue;
-      const [key, waiter] = next.value;
+      const slot: PhysicalSlot = {
+        allocationId: offer.allocationId, taskManagerId, taskExecutorAddress, slotIndex: offer.slotIndex,
+        ...(offer.dataAddress ? { dataAddress: offer.dataAddress } : {}), ...(offer.resources ? { resources: offer.resources } : {}),
+      };
+      const next = [...this.waiting].find(([k]) => this.serves(slot, k));
+      if (!next) continue;
+      const [key, waiter] = next;
       this.waiting.delete(key);
       waiter.timer.cancel();
-      const slot: PhysicalSlot = { allocationId: offer.allocationId, taskManagerId, taskExecutorAddress, slotIndex: offer.slotIndex, ...(offer.dataAddress ? { dataAddress: offer.dataAddress } : {}) };
       this.byKey.set(key, slot);
       this.maxHeld = Math.max(this.maxHeld, this.byKey.size + this.free.length);
       waiter.resolve(slot);
@@ -127,12 +142,12 @@ export class SlotPool {
     const slot = this.byKey.get(key);
     if (!slot) return;
     this.byKey.delete(key);
-    const next = this.waiting.entries().next();
-    if (next.done) {
+    const next = [...this.waiting].find(([k]) => this.serves(slot, k));
+    if (!next) {
       this.free.push({ slot, lastKey: key });
       return;
     }
-    const [waitingKey, waiter] = next.value;
+    const [waitingKey, waiter] = next;
     this.waiting.delete(waitingKey);
     waiter.timer.cancel();
     this.byKey.set(waitingKey, slot);
@@ -188,7 +203,7 @@ export class SlotPool {
     const slots = this.allSlots();
     this.byKey.clear();
     this.free.length = 0;
-    this.declared = 0;
+    this.declared = this.noneDeclared();
     const declared = this.rm.declareRequiredResources(this.jobMaster, { jobId: this.jobId, numberOfRequiredSlots: 0 }).catch((err: unknown) => {
       this.log.warn({ err, jobId: this.jobId }, `Could not tell the ResourceManager that job ${this.jobId} needs no slots any more.`);
     });
@@ -204,21 +219,44 @@ export class SlotPool {
     this.declare();
   }
 
-  /** Sends the number of slots needed (held + waiting) once per turn, if it changed. */
+  /** Whether `slot` is of the kind `key` needs: a default slot for a default key, a dynamic slot of the same resources otherwise. */
+  private serves(slot: PhysicalSlot, key: string): boolean {
+    return ResourceSpecs.equals(slot.resources, this.opts.resourcesOf?.(key));
+  }
+
+  /** The slots needed (held + waiting), in all and by the resources they need. */
+  private requirements(): ResourceRequirements {
+    const specific: Array<{ resources: ResourceSpec; numberOfRequiredSlots: number }> = [];
+    const count = (resources: ResourceSpec | undefined): void => {
+      if (resources === undefined) return;
+      const entry = specific.find((e) => ResourceSpecs.equals(e.resources, resources));
+      if (entry) entry.numberOfRequiredSlots++;
+      else specific.push({ resources, numberOfRequiredSlots: 1 });
+    };
+    for (const slot of this.byKey.values()) count(slot.resources);
+    for (const { slot } of this.free) count(slot.resources);
+    for (const key of this.waiting.keys()) count(this.opts.resourcesOf?.(key));
+    const numberOfRequiredSlots = this.byKey.size + this.free.length + this.waiting.size;
+    return { jobId: this.jobId, numberOfRequiredSlots, ...(specific.length > 0 ? { resources: specific } : {}) };
+  }
+
+  /** Sends the slots needed (held + waiting) once per turn, if that changed. */
   private declare(): void {
     if (this.declarationScheduled || this.closed) return;
     this.declarationScheduled = true;
     queueMicrotask(() => {
       this.declarationScheduled = false;
-      const required = this.byKey.size + this.free.length + this.waiting.size;
-      if (required === this.declared) return;
-      this.declared = required;
+      const requirements = this.requirements();
+      const fingerprint = JSON.stringify(requirements);
+      if (fingerprint === this.declared) return;
+      this.declared = fingerprint;
+      const required = requirements.numberOfRequiredSlots;
       const waitingAtSend = [...this.waiting.values()];
-      this.rm.declareRequiredResources(this.jobMaster, { jobId: this.jobId, numberOfRequiredSlots: required }).catch((e: unknown) => {
+      this.rm.declareRequiredResources(this.jobMaster, requirements).catch((e: unknown) => {
         const cause = e instanceof Error ? e : new Error(String(e));
         this.log.warn({ err: cause, jobId: this.jobId, required }, `Could not declare ${required} required slot(s) of job ${this.jobId} to the ResourceManager.`);
         // Not declared: the next change declares again, and what waited for this declaration would wait in vain.
-        this.declared = -1;
+        this.declared = undefined;
         for (const [key, waiter] of [...this.waiting]) if (waitingAtSend.includes(waiter)) this.failWaiter(key, cause);
       });
     });

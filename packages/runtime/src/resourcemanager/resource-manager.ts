@@ -158,7 +158,10 @@ export class ResourceManager implements ResourceManagerGateway {
       `Registering TaskManager ${registration.resourceId} at ${registration.address} with ${registration.slots.length} slot(s).`,
     );
     const gateway = this.opts.rpc.connect<TaskExecutorGateway>(registration.address);
-    this.slotManager.registerTaskManager(registration.resourceId, registration.address, gateway, registration.slots, jobMasters, fromPendingWorker);
+    const { totalResources, defaultSlotResources } = registration;
+    this.slotManager.registerTaskManager(registration.resourceId, registration.address, gateway, registration.slots, jobMasters, fromPendingWorker, {
+      ...(totalResources ? { totalResources } : {}), ...(defaultSlotResources ? { defaultSlotResources } : {}),
+    });
     this.taskManagerWatches.get(registration.resourceId)?.cancel();
     this.taskManagerWatches.set(
       registration.resourceId,
@@ -197,7 +200,7 @@ export class ResourceManager implements ResourceManagerGateway {
       this.jobMasterHeartbeats.unmonitorTarget(jobId);
     }
     this.log.debug({ ...requirements }, `Job ${requirements.jobId} declares ${requirements.numberOfRequiredSlots} required slot(s).`);
-    this.slotManager.processResourceRequirements(requirements.jobId, jobMaster, requirements.numberOfRequiredSlots);
+    this.slotManager.processResourceRequirements(requirements.jobId, jobMaster, requirements.numberOfRequiredSlots, requirements.resources ?? []);
   }
 
   async notifySlotAvailable(resourceId: string, slotIndex: number, allocationId: string): Promise<void> {

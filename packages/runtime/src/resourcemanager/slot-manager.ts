@@ -1,3 +1,4 @@
+import { MAX_DYNAMIC_SLOTS_PER_TASK_MANAGER, ResourceSpecs, type ResourceSpec } from '../deployment/resource-spec';
 import { TaskManagerLostError } from '../errors';
 import type { JobMasterRef, ResourceOverview, SlotReportEntry, TaskExecutorGateway } from '../rpc/gateways';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
@@ -13,6 +14,8 @@ export interface ResourceAllocator {
   readonly canStartWorkers: boolean;
   /** Slots one new worker brings. */
   readonly slotsPerWorker: number;
+  /** Resources one new worker brings (absent: it brings default slots only). */
+  readonly workerResources?: ResourceSpec;
   /** Start `count` more workers; each registers as a TaskManager when up (or is reported terminated). */
   requestWorkers(count: number): void;
   /** Stop a worker the allocator started (an idle one); no-op for one it does not know. */
@@ -38,6 +41,8 @@ export interface SlotManagerOptions {
 interface TrackedSlot {
   readonly resourceId: string;
   readonly slotIndex: number;
+  /** A dynamic slot's resources: it exists while allocated. Absent: a default slot, always there. */
+  readonly resources?: ResourceSpec;
   allocationId?: string;
   jobId?: string;
   /** Known for slots this SlotManager allocated (not for allocations a registering TaskExecutor reports). */
@@ -47,6 +52,11 @@ interface TrackedSlot {
 interface TaskManagerEntry {
   readonly gateway: TaskExecutorGateway;
   readonly address: string;
+  /** What its slots may use together, and what one default slot takes (absent: default slots only, unlimited). */
+  readonly totalResources?: ResourceSpec;
+  readonly defaultSlotResources?: ResourceSpec;
+  /** Its default slots are 0..defaultSlots-1; dynamic slots take the indexes after them. */
+  readonly defaultSlots: number;
   /** The idle-release timer, while every slot is free. */
   idleTimer?: Cancellable;
 }
@@ -54,13 +64,17 @@ interface TaskManagerEntry {
 interface JobRequirement {
   readonly jobMaster: JobMasterRef;
   numberOfRequiredSlots: number;
+  /** The slots among them that need particular resources. */
+  readonly resources: ReadonlyArray<{ readonly resources: ResourceSpec; readonly numberOfRequiredSlots: number }>;
 }
 
 /**
  * Matches the slots jobs declare they need to the slots TaskManagers registered (Flink's
- * DeclarativeSlotManager): a JobMaster declares how many slots it needs in total; the SlotManager
- * allocates free slots to it (the TaskExecutor offers each to the JobMaster), and when free slots
- * are short asks the allocator for new workers, counting the slots of workers already requested.
+ * DeclarativeSlotManager, and its FineGrainedSlotManager for profiles): a JobMaster declares how many
+ * slots it needs in total, and how many of them need particular resources; the SlotManager allocates
+ * free default slots, and carves dynamic slots of the requested resources out of what a TaskManager
+ * has left of its total (every allocated slot, default or dynamic, takes its share of the total), and
+ * when short asks the allocator for new workers, counting the slots of workers already requested.
  * It never takes a slot back from a job: the JobMaster frees what it no longer needs. A TaskManager
  * whose slots have all been free for taskmanager-timeout is released (only an allocator that starts
  * workers stops them). Used on the ResourceManager's event loop only.
@@ -78,12 +92,16 @@ export class SlotManager {
   }
 
   /** A TaskManager registered its slots (`fromPendingWorker`: one the allocator was asked for). */
-  registerTaskManager(resourceId: string, address: string, gateway: TaskExecutorGateway, slots: readonly SlotReportEntry[], jobMasters: ReadonlyMap<string, JobMasterRef>, fromPendingWorker: boolean): void {
-    this.taskManagers.set(resourceId, { gateway, address });
-    if (fromPendingWorker) this.pendingWorkerSlots = Math.max(0, this.pendingWorkerSlots - slots.length);
+  registerTaskManager(
+    resourceId: string, address: string, gateway: TaskExecutorGateway, slots: readonly SlotReportEntry[], jobMasters: ReadonlyMap<string, JobMasterRef>,
+    fromPendingWorker: boolean, resources: { totalResources?: ResourceSpec; defaultSlotResources?: ResourceSpec } = {},
+  ): void {
+    const defaultSlots = slots.filter((s) => s.resources === undefined).length;
+    this.taskManagers.set(resourceId, { gateway, address, defaultSlots, ...resources });
+    if (fromPendingWorker) this.pendingWorkerSlots = Math.max(0, this.pendingWorkerSlots - defaultSlots);
     for (const s of slots) {
       const jobMaster = s.allocationId ? jobMasters.get(s.allocationId) : undefined;
-      this.slots.push({ resourceId, slotIndex: s.slotIndex, allocationId: s.allocationId, jobId: s.jobId, jobMaster });
+      this.slots.push({ resourceId, slotIndex: s.slotIndex, allocationId: s.allocationId, jobId: s.jobId, jobMaster, ...(s.resources ? { resources: s.resources } : {}) });
     }
     this.checkResourceRequirements();
     this.updateIdle(resourceId);
@@ -128,13 +146,13 @@ export class SlotManager {
     this.checkResourceRequirements();
   }
 
-  /** The job's declaration of how many slots it needs in all (0 when it ended). */
-  processResourceRequirements(jobId: string, jobMaster: JobMasterRef, numberOfRequiredSlots: number): void {
+  /** The job's declaration of how many slots it needs in all (0 when it ended), and of which resources. */
+  processResourceRequirements(jobId: string, jobMaster: JobMasterRef, numberOfRequiredSlots: number, resources: JobRequirement['resources'] = []): void {
     if (numberOfRequiredSlots <= 0) {
       this.requirements.delete(jobId);
       return;
     }
-    this.requirements.set(jobId, { jobMaster, numberOfRequiredSlots });
+    this.requirements.set(jobId, { jobMaster, numberOfRequiredSlots, resources });
     this.checkResourceRequirements();
   }
 
@@ -143,17 +161,38 @@ export class SlotManager {
     const slot = this.slots.find((s) => s.resourceId === resourceId && s.slotIndex === slotIndex);
     if (!slot || slot.allocationId !== allocationId) return;
     this.release(slot);
+    // A dynamic slot exists only while allocated.
+    if (slot.resources) this.slots.splice(this.slots.indexOf(slot), 1);
     this.checkResourceRequirements();
     this.updateIdle(resourceId);
   }
 
   overview(): ResourceOverview {
+    let largest: ResourceSpec | undefined;
+    for (const tm of this.taskManagers.values()) {
+      const total = tm.totalResources;
+      if (total && (!largest || (total.cpuCores >= largest.cpuCores && total.taskHeapMemoryMB >= largest.taskHeapMemoryMB))) largest = total;
+    }
+    const workerResources = this.opts.allocator.canStartWorkers ? this.opts.allocator.workerResources : undefined;
     return {
       taskManagers: this.taskManagers.size,
-      slotsTotal: this.slots.length,
+      slotsTotal: this.slots.filter((s) => !s.resources).length,
       slotsAvailable: this.slots.filter((s) => !s.allocationId).length,
       canStartWorkers: this.opts.allocator.canStartWorkers,
+      ...(largest ? { largestTaskManager: largest } : {}),
+      ...(workerResources ? { workerResources } : {}),
     };
+  }
+
+  /** What a TaskManager has left of its total resources (undefined: it declared none). */
+  freeResources(resourceId: string): ResourceSpec | undefined {
+    const tm = this.taskManagers.get(resourceId);
+    if (!tm?.totalResources) return undefined;
+    let free = tm.totalResources;
+    for (const s of this.slots) {
+      if (s.resourceId === resourceId && s.allocationId) free = ResourceSpecs.subtract(free, s.resources ?? tm.defaultSlotResources ?? ResourceSpecs.ZERO);
+    }
+    return free;
   }
 
   /** Every registered TaskManager with its slots and how many are free, in registration order. */
@@ -164,9 +203,9 @@ export class SlotManager {
     });
   }
 
-  /** Slots the job has been given (allocated, whether or not the JobMaster took them yet). */
-  allocatedTo(jobId: string): number {
-    return this.slots.filter((s) => s.jobId === jobId).length;
+  /** Slots the job has been given (allocated, whether or not the JobMaster took them yet); with `resources`, only dynamic slots of them. */
+  allocatedTo(jobId: string, resources?: ResourceSpec | 'default'): number {
+    return this.slots.filter((s) => s.jobId === jobId && (resources === undefined || (resources === 'default' ? !s.resources : ResourceSpecs.equals(s.resources, resources)))).length;
   }
 
   close(): void {
@@ -180,16 +219,29 @@ export class SlotManager {
     slot.jobMaster = undefined;
   }
 
-  /** Gives free slots to jobs short of their declaration (in declaration order), then asks for workers for the rest. */
+  /**
+   * Gives jobs short of their declaration (in declaration order) dynamic slots of the resources they
+   * declared, then default slots for the rest, then asks for workers for what is still missing.
+   */
   private checkResourceRequirements(): void {
     let missing = 0;
     for (const [jobId, req] of this.requirements) {
-      let short = req.numberOfRequiredSlots - this.allocatedTo(jobId);
-      while (short > 0) {
-        const free = this.slots.find((s) => !s.allocationId);
+      let specific = 0;
+      for (const r of req.resources) {
+        specific += r.numberOfRequiredSlots;
+        let short = r.numberOfRequiredSlots - this.allocatedTo(jobId, r.resources);
+        for (; short > 0; short--) {
+          const tm = [...this.taskManagers.keys()].find((id) => this.canCarve(id, r.resources));
+          if (tm === undefined) break;
+          this.allocate(this.carve(tm, r.resources), jobId, req.jobMaster);
+        }
+        missing += Math.max(0, short);
+      }
+      let short = req.numberOfRequiredSlots - specific - this.allocatedTo(jobId, 'default');
+      for (; short > 0; short--) {
+        const free = this.slots.find((s) => !s.allocationId && !s.resources && this.defaultSlotFits(s.resourceId));
         if (!free) break;
         this.allocate(free, jobId, req.jobMaster);
-        short--;
       }
       missing += Math.max(0, short);
     }
@@ -202,16 +254,41 @@ export class SlotManager {
     }
   }
 
+  /** Whether a default slot of the TaskManager still fits into what its allocated slots leave of its total. */
+  private defaultSlotFits(resourceId: string): boolean {
+    const free = this.freeResources(resourceId);
+    const tm = this.taskManagers.get(resourceId);
+    return free === undefined || !tm?.defaultSlotResources || ResourceSpecs.fits(tm.defaultSlotResources, free);
+  }
+
+  private canCarve(resourceId: string, resources: ResourceSpec): boolean {
+    const free = this.freeResources(resourceId);
+    const dynamic = this.slots.filter((s) => s.resourceId === resourceId && s.resources).length;
+    return free !== undefined && ResourceSpecs.fits(resources, free) && dynamic < MAX_DYNAMIC_SLOTS_PER_TASK_MANAGER;
+  }
+
+  /** A new dynamic slot on the TaskManager, at the first index after its default slots that is not in use. */
+  private carve(resourceId: string, resources: ResourceSpec): TrackedSlot {
+    const tm = this.taskManagers.get(resourceId)!;
+    const used = new Set(this.slots.filter((s) => s.resourceId === resourceId).map((s) => s.slotIndex));
+    let slotIndex = tm.defaultSlots;
+    while (used.has(slotIndex)) slotIndex++;
+    const slot: TrackedSlot = { resourceId, slotIndex, resources };
+    this.slots.push(slot);
+    return slot;
+  }
+
   private allocate(slot: TrackedSlot, jobId: string, jobMaster: JobMasterRef): void {
     const allocationId = this.opts.ids.nextId();
     Object.assign(slot, { allocationId, jobId, jobMaster });
     const tm = this.taskManagers.get(slot.resourceId)!;
     tm.idleTimer?.cancel();
     tm.idleTimer = undefined;
-    tm.gateway.requestSlot(slot.slotIndex, jobId, allocationId, jobMaster, this.opts.resourceManagerId()).catch((e: unknown) => {
+    tm.gateway.requestSlot(slot.slotIndex, jobId, allocationId, jobMaster, this.opts.resourceManagerId(), slot.resources).catch((e: unknown) => {
       if (slot.allocationId !== allocationId) return; // freed meanwhile, or reported lost with its TaskExecutor
       this.log.warn({ err: e, jobId, allocationId, resourceId: slot.resourceId }, `TaskManager ${slot.resourceId} did not take slot request ${allocationId}.`);
       this.release(slot);
+      if (slot.resources) this.slots.splice(this.slots.indexOf(slot), 1);
       if (!this.taskManagers.has(slot.resourceId)) return;
       // A TaskExecutor that refuses is not asked again at once (it would refuse again): the job hears of it and re-declares.
       this.opts.onAllocationFailure(jobMaster, allocationId, e instanceof Error ? e : new Error(String(e)));

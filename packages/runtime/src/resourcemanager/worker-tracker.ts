@@ -1,3 +1,4 @@
+import type { ResourceSpec } from '../deployment/resource-spec';
 import type { Logger } from '../logging/logger';
 import type { ResourceEventHandler, ResourceManagerDriver, WorkerNode, WorkerResourceSpec } from '../spi/resource-manager-driver';
 import type { Scheduler } from '../time/clock';
@@ -43,6 +44,10 @@ export class WorkerTracker implements ResourceAllocator {
 
   get slotsPerWorker(): number {
     return this.spec.numberOfSlots;
+  }
+
+  get workerResources(): ResourceSpec {
+    return { cpuCores: this.spec.cpuCores, taskHeapMemoryMB: this.spec.memoryMb };
   }
 
   async initialize(): Promise<void> {

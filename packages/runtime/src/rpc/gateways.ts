@@ -1,3 +1,4 @@
+import type { ResourceSpec } from '../deployment/resource-spec';
 import type { SerializedError } from '@flott/core';
 import type { PostCheckpointAction, TaskStateSnapshot } from '../snapshot/snapshot-data';
 import type { JobGraph } from '../deployment/job-graph';
@@ -14,6 +15,8 @@ import type { ExecutionSnapshot } from '../executiongraph/execution';
 export interface SlotOffer {
   readonly allocationId: string;
   readonly slotIndex: number;
+  /** A dynamic slot's resources; absent: a default slot. */
+  readonly resources?: ResourceSpec;
   /** `host:port` of the offering TaskExecutor's data server, for consumers of its partitions on other TaskManagers. */
   readonly dataAddress?: string;
 }
@@ -92,13 +95,20 @@ export interface SlotReportEntry {
   readonly slotIndex: number;
   readonly allocationId?: string;
   readonly jobId?: string;
+  /** A dynamic slot's resources (carved for a slot sharing group that declared some); absent: a default slot. */
+  readonly resources?: ResourceSpec;
 }
 
 export interface TaskExecutorRegistration {
   readonly resourceId: string;
   readonly address: string;
   readonly dataPort?: number;
+  /** Its default slots (taskmanager.numberOfTaskSlots), and the dynamic slots it has allocated. */
   readonly slots: readonly SlotReportEntry[];
+  /** All its slots may use together (taskmanager.cpu.cores, taskmanager.memory.task.heap.size); absent: default slots only. */
+  readonly totalResources?: ResourceSpec;
+  /** What one default slot takes of them (the total divided by the number of default slots). */
+  readonly defaultSlotResources?: ResourceSpec;
 }
 
 export interface ResourceManagerGateway {
@@ -171,10 +181,12 @@ export interface TaskManagerInfo {
   readonly timeSinceLastHeartbeatMs: number;
 }
 
-/** What a job needs (one slot profile for now: any slot). */
+/** What a job needs: slots in all, and how many of them need particular resources (fine-grained slot sharing groups). */
 export interface ResourceRequirements {
   readonly jobId: string;
   readonly numberOfRequiredSlots: number;
+  /** The slots among `numberOfRequiredSlots` that need particular resources, by profile; the rest take default slots. */
+  readonly resources?: ReadonlyArray<{ readonly resources: ResourceSpec; readonly numberOfRequiredSlots: number }>;
 }
 
 export interface ResourceOverview {
@@ -183,15 +195,20 @@ export interface ResourceOverview {
   readonly slotsAvailable: number;
   /** Whether the ResourceManager can start more TaskManagers (active drivers) or only uses registered ones. */
   readonly canStartWorkers: boolean;
+  /** The largest total resources of a registered TaskManager (absent: none declares any). */
+  readonly largestTaskManager?: ResourceSpec;
+  /** The total resources of a TaskManager the ResourceManager would start (when it can start some). */
+  readonly workerResources?: ResourceSpec;
 }
 
 export interface TaskExecutorGateway {
   /**
    * The ResourceManager allocates slot `slotIndex` to the job: the TaskExecutor offers it to the
    * JobMaster. Refused (FENCING_TOKEN_MISMATCH) when `resourceManagerId` is not the leader session of
-   * the ResourceManager the TaskExecutor is registered at: a stale leader's allocation.
+   * the ResourceManager the TaskExecutor is registered at: a stale leader's allocation. With
+   * `resources`, `slotIndex` names a dynamic slot (at or past the default slots) carved with them.
    */
-  requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMaster: JobMasterRef, resourceManagerId: string): Promise<void>;
+  requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMaster: JobMasterRef, resourceManagerId: string, resources?: ResourceSpec): Promise<void>;
   submitTask(tdd: TaskDeploymentDescriptor): Promise<void>;
   cancelTask(attemptId: string): Promise<void>;
   freeSlot(allocationId: string, cause: string): Promise<void>;

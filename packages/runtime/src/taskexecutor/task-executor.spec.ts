@@ -119,13 +119,34 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       expect(slots.created).toEqual([]);
       const dataPort = Number(te.dataAddress!.split(':')[1]);
       expect(te.dataAddress).toBe(`127.0.0.1:${dataPort}`);
-      expect(rm.registrations).toEqual([{ resourceId: 'tm-1', address: te.address, dataPort, slots: [{ slotIndex: 0 }, { slotIndex: 1 }] }]);
+      expect(rm.registrations).toEqual([{
+        resourceId: 'tm-1', address: te.address, dataPort, slots: [{ slotIndex: 0 }, { slotIndex: 1 }],
+        // taskmanager.cpu.cores defaults to the slot count; the task heap is taskmanager.memory.task.heap.size (1 GiB).
+        totalResources: { cpuCores: 2, taskHeapMemoryMB: 1024 }, defaultSlotResources: { cpuCores: 1, taskHeapMemoryMB: 512 },
+      }]);
       expect(await te.slotStats()).toEqual([]);
       await allocate(1, 'alloc-a');
       expect(slots.created.map((s) => s.slotIndex)).toEqual([1]);
       await te.freeSlot('alloc-a', 'job finished');
       await allocate(1, 'alloc-b');
       expect(slots.created.map((s) => s.slotIndex)).toEqual([1]);
+    });
+
+    it('carves a dynamic slot with its own heap, reports it while allocated, and ends its thread when it is freed', async () => {
+      const resources = { cpuCores: 0.5, taskHeapMemoryMB: 200 };
+      await te.requestSlot(2, 'job-1', 'alloc-dyn', jm.ref, TESTING_RM_ID, resources);
+      expect(jm.slotOffers.at(-1)).toMatchObject({ offers: [{ allocationId: 'alloc-dyn', slotIndex: 2, resources }] });
+      expect(slots.created.map((s) => s.slotIndex)).toEqual([2]);
+      expect(slots.heapLimitsMb).toEqual([200]);
+      expect(await te.heartbeatFromResourceManager(TESTING_RM_ID)).toEqual([
+        { slotIndex: 0 }, { slotIndex: 1 }, { slotIndex: 2, allocationId: 'alloc-dyn', jobId: 'job-1', resources },
+      ]);
+      await expect(te.requestSlot(2, 'job-1', 'alloc-other', jm.ref, TESTING_RM_ID, resources)).rejects.toMatchObject({ code: 'SLOT_OCCUPIED' });
+      await expect(te.requestSlot(1, 'job-1', 'alloc-bad', jm.ref, TESTING_RM_ID, resources)).rejects.toMatchObject({ code: 'SLOT_NOT_FOUND' });
+      await te.freeSlot('alloc-dyn', 'job finished');
+      expect(slots.slot(2).posted.map((m) => m.type)).toContain('shutdown');
+      expect(await te.heartbeatFromResourceManager(TESTING_RM_ID)).toEqual([{ slotIndex: 0 }, { slotIndex: 1 }]);
+      expect(te.numberOfSlots).toBe(2);
     });
 
     it('frees a requested slot at once when its JobMaster is gone (its job ended before the offer arrived)', async () => {

@@ -22,6 +22,8 @@ import type { FromSlot, SlotStats } from './slot-protocol';
 import { TaskExecutorHeartbeats } from './task-executor-heartbeats';
 import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlotFactory } from './slot-thread';
 import { OnDemandSlot } from './on-demand-slot';
+import { taskManagerResourcesOf } from './task-manager-resources';
+import { MAX_DYNAMIC_SLOTS_PER_TASK_MANAGER, type ResourceSpec } from '../deployment/resource-spec';
 import { PartitionBroker } from './partition-broker';
 
 export { PartitionNotFoundError, PartitionReleasedError } from './partition-broker';
@@ -30,6 +32,8 @@ interface SlotState {
   allocationId?: string;
   jobId?: string;
   jobMaster?: JobMasterRef;
+  /** A dynamic slot's resources (set while it is allocated). */
+  resources?: ResourceSpec;
 }
 
 export interface TaskExecutorOptions {
@@ -67,8 +71,12 @@ export class TaskExecutor implements TaskExecutorGateway {
   readonly address: string;
   private readonly slots: OnDemandSlot[] = [];
   private readonly slotStates: SlotState[] = [];
-  /** Every slot thread's heap (set in start; a replacement thread gets the same). */
+  /** Every default slot thread's heap (set in start; a replacement thread gets the same). */
   private slotHeap!: SlotHeap;
+  /** The heap of each dynamic slot (indexes from the number of default slots on), by index, while it exists. */
+  private readonly dynamicSlotHeaps = new Map<number, SlotHeap>();
+  /** Total and default-slot resources (set in start). */
+  private resources!: ReturnType<typeof taskManagerResourcesOf>;
   private readonly attempts = new Map<string, { slot: OnDemandSlot; tdd: TaskDeploymentDescriptor; state: ExecutionState }>();
   /** Which slot writes which partition; connects consumers here and, over TCP, on other TaskManagers. */
   private readonly partitions: PartitionBroker;
@@ -126,14 +134,16 @@ export class TaskExecutor implements TaskExecutorGateway {
     return this.partitions.connectionCount;
   }
 
+  /** Its default slots (taskmanager.numberOfTaskSlots); dynamic slots come and go with their allocations. */
   get numberOfSlots(): number {
-    return this.slots.length;
+    return this.resources?.defaultSlots ?? 0;
   }
 
   async start(): Promise<void> {
     const config = this.opts.configuration;
     const n = config.get(TaskManagerOptions.NUM_TASK_SLOTS);
     this.slotHeap = slotHeapOf(config, n);
+    this.resources = taskManagerResourcesOf(config);
     const tmpDirs = config.get(CoreOptions.TMP_DIRS);
     this.shuffleDirectories = (tmpDirs.length > 0 ? tmpDirs : [tmpdir()]).map((dir) => mkdtempSync(join(dir, 'flott-shuffle-')));
     for (let i = 0; i < n; i++) {
@@ -156,6 +166,8 @@ export class TaskExecutor implements TaskExecutorGateway {
       address: this.address,
       ...(dataAddress ? { dataPort: Number(dataAddress.slice(dataAddress.lastIndexOf(':') + 1)) } : {}),
       slots: this.slotReport(),
+      totalResources: this.resources.total,
+      defaultSlotResources: this.resources.defaultSlot,
     });
     this.resourceManagerId = resourceManagerId;
   }
@@ -166,10 +178,14 @@ export class TaskExecutor implements TaskExecutorGateway {
   }
 
   private slotReport(): SlotReportEntry[] {
-    return this.slots.map((s, i) => {
-      const { allocationId, jobId } = this.slotStates[i] ?? {};
-      return allocationId ? { slotIndex: s.slotIndex, allocationId, jobId } : { slotIndex: s.slotIndex };
+    const report: SlotReportEntry[] = [];
+    this.slots.forEach((s, i) => {
+      const { allocationId, jobId, resources } = this.slotStates[i] ?? {};
+      // A dynamic slot exists only while it is allocated.
+      if (i >= this.numberOfSlots && !allocationId) return;
+      report.push(allocationId ? { slotIndex: s.slotIndex, allocationId, jobId, ...(resources ? { resources } : {}) } : { slotIndex: s.slotIndex });
     });
+    return report;
   }
 
   async heartbeatFromResourceManager(_resourceManagerId: string): Promise<readonly SlotReportEntry[]> {
@@ -200,7 +216,7 @@ export class TaskExecutor implements TaskExecutorGateway {
         logLevel: this.threadLogSink.level,
         shuffleDirectory: this.shuffleDirectories[index % this.shuffleDirectories.length],
       },
-      this.slotHeap,
+      this.dynamicSlotHeaps.get(index) ?? this.slotHeap,
       (_thread, msg) => this.onSlotMessage(wrapper, msg),
       (_thread, code, error) => this.onSlotExit(wrapper, code, error),
     );
@@ -208,17 +224,18 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   // ---- TaskExecutorGateway ----
 
-  async requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMaster: JobMasterRef, resourceManagerId: string): Promise<void> {
+  async requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMaster: JobMasterRef, resourceManagerId: string, resources?: ResourceSpec): Promise<void> {
     if (resourceManagerId !== this.resourceManagerId) {
       // Flink's TaskExecutor refuses a slot request of a ResourceManager it is not connected to (a stale leader).
       throw new FencingTokenMismatchError(this.address, this.resourceManagerId ?? '(not registered)', resourceManagerId);
     }
+    if (resources !== undefined) this.createDynamicSlot(slotIndex, resources, allocationId);
     const state = this.slotStates[slotIndex];
     if (!state) throw new FlottError('SLOT_NOT_FOUND', `TaskExecutor ${this.opts.resourceId} has no slot ${slotIndex}`, { slotIndex });
     if (state.allocationId && state.allocationId !== allocationId) {
       throw new FlottError('SLOT_OCCUPIED', `Slot ${slotIndex} is allocated to ${state.allocationId}`, { slotIndex });
     }
-    Object.assign(state, { allocationId, jobId, jobMaster });
+    Object.assign(state, { allocationId, jobId, jobMaster, ...(resources ? { resources } : {}) });
     this.heartbeats.jobAllocated(jobId);
     this.log.info({ jobId, allocationId, slotIndex }, `Allocated slot ${slotIndex} (${allocationId}) for job ${jobId}; offering it to ${jobMaster.address}.`);
     try {
@@ -232,13 +249,38 @@ export class TaskExecutor implements TaskExecutorGateway {
     const dataAddress = this.partitions.dataAddress;
     let accepted: SlotOffer[];
     try {
-      accepted = await jm.offerSlots(this.opts.resourceId, this.address, [{ allocationId, slotIndex, ...(dataAddress ? { dataAddress } : {}) }]);
+      accepted = await jm.offerSlots(this.opts.resourceId, this.address, [{ allocationId, slotIndex, ...(dataAddress ? { dataAddress } : {}), ...(resources ? { resources } : {}) }]);
     } catch (e) {
       // The JobMaster is gone (its job ended) or unreachable: the slot must not stay allocated to it.
       await this.freeSlot(allocationId, `offer to the JobMaster failed: ${e instanceof Error ? e.message : String(e)}`);
       throw e;
     }
     if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
+  }
+
+  /**
+   * Makes `slotIndex` (at or past the default slots) a dynamic slot with `resources`, its thread's heap
+   * limited to their task heap: the ResourceManager carved it from what the other slots leave of this
+   * TaskManager's total. An index in use by another allocation is refused.
+   */
+  private createDynamicSlot(slotIndex: number, resources: ResourceSpec, allocationId: string): void {
+    const bound = this.numberOfSlots + MAX_DYNAMIC_SLOTS_PER_TASK_MANAGER;
+    if (!Number.isInteger(slotIndex) || slotIndex < this.numberOfSlots || slotIndex >= bound) {
+      throw new FlottError('SLOT_NOT_FOUND', `TaskExecutor ${this.opts.resourceId} has no dynamic slot ${slotIndex} (dynamic slots are ${this.numberOfSlots}..${bound - 1})`, { slotIndex });
+    }
+    const existing = this.slotStates[slotIndex];
+    if (existing?.allocationId !== undefined) {
+      if (existing.allocationId === allocationId) return;
+      throw new FlottError('SLOT_OCCUPIED', `Slot ${slotIndex} is allocated to ${existing.allocationId}`, { slotIndex });
+    }
+    const limitMb = resources.taskHeapMemoryMB;
+    this.dynamicSlotHeaps.set(slotIndex, { limitMb, initialMb: Math.min(this.slotHeap.initialMb, Math.floor(limitMb / 2)) });
+    while (this.slots.length <= slotIndex) {
+      this.slots.push(this.startSlot(this.slots.length));
+      this.slotStates.push({});
+    }
+    // A fresh wrapper: its thread starts with this slot's heap.
+    if (this.slots[slotIndex].started) this.slots[slotIndex] = this.startSlot(slotIndex);
   }
 
   async submitTask(tdd: TaskDeploymentDescriptor): Promise<void> {
@@ -293,6 +335,11 @@ export class TaskExecutor implements TaskExecutorGateway {
     if (state.jobId) slot.post({ type: 'release-job', jobId: state.jobId });
     this.partitions.forgetSlot(slot, state.jobId ?? '');
     this.slotStates[index] = {};
+    if (index >= this.numberOfSlots) {
+      // A dynamic slot ends with its allocation: its thread (sized for it) goes too.
+      this.slots[index] = this.startSlot(index);
+      void slot.shutdown().catch((err: unknown) => this.log.warn({ err, slotIndex: index }, `Dynamic slot ${index} did not shut down cleanly.`));
+    }
     if (state.jobId && !this.slotStates.some((s) => s.jobId === state.jobId)) {
       this.heartbeats.jobReleased(state.jobId);
       // As Flink's TaskExecutor: a job without slots here keeps no partitions here.

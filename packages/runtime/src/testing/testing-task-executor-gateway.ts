@@ -4,6 +4,7 @@ import type { JobMasterGateway, JobMasterRef, ResourceManagerGateway, SlotReport
 import { DEFAULT_LEADER_ID } from '../spi/high-availability-services';
 import type { RpcService } from '../rpc/rpc-service';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
+import type { ResourceSpec } from '../deployment/resource-spec';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 
 export interface SlotRequestCall {
@@ -14,6 +15,8 @@ export interface SlotRequestCall {
   readonly jobMaster: JobMasterRef;
   /** The leader session id the ResourceManager sent with the request. */
   readonly resourceManagerId: string;
+  /** A dynamic slot's resources (fine-grained resource management). */
+  readonly resources?: ResourceSpec;
 }
 
 export interface TestingTaskExecutorOptions {
@@ -23,6 +26,8 @@ export interface TestingTaskExecutorOptions {
   readonly numberOfSlots?: number;
   /** `host:port` of its data server, offered with its slots (none by default). */
   readonly dataAddress?: string;
+  /** The total resources it registers with (none by default: default slots only); a default slot takes an equal share. */
+  readonly totalResources?: ResourceSpec;
 }
 
 /**
@@ -51,7 +56,9 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   readonly operatorEvents: Array<{ readonly attemptId: string; readonly operatorId: string; readonly event: unknown }> = [];
   private readonly rpc: RpcService;
   private readonly dataAddress?: string;
-  private readonly slots: Array<{ allocationId?: string; jobId?: string; jobMaster?: JobMasterRef }>;
+  private readonly slots: Array<{ allocationId?: string; jobId?: string; jobMaster?: JobMasterRef; resources?: ResourceSpec }>;
+  private readonly defaultSlots: number;
+  private readonly totalResources?: ResourceSpec;
   private resourceManager?: { readonly address: string; readonly fencingToken: string };
   private requestSlotHook?: (call: SlotRequestCall) => Promise<void>;
   /** Heartbeat requests received: the ResourceManager's (by its id) and JobMasters' (by job id). */
@@ -71,6 +78,8 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     this.resourceId = options.resourceId;
     this.dataAddress = options.dataAddress;
     this.slots = Array.from({ length: options.numberOfSlots ?? 1 }, () => ({}));
+    this.defaultSlots = this.slots.length;
+    this.totalResources = options.totalResources;
     this.address = options.rpc.register(`taskmanager-${options.resourceId}`, this as TaskExecutorGateway);
   }
 
@@ -98,8 +107,18 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     await this.resourceManagerGateway()!.registerTaskExecutor({
       resourceId: this.resourceId,
       address: this.address,
-      slots: this.slots.map((s, slotIndex) => ({ slotIndex, allocationId: s.allocationId, jobId: s.jobId })),
+      slots: this.slotReport(),
+      ...(this.totalResources ? {
+        totalResources: this.totalResources,
+        defaultSlotResources: { cpuCores: this.totalResources.cpuCores / this.defaultSlots, taskHeapMemoryMB: Math.floor(this.totalResources.taskHeapMemoryMB / this.defaultSlots) },
+      } : {}),
     });
+  }
+
+  /** Default slots always, dynamic slots while allocated. */
+  private slotReport(): SlotReportEntry[] {
+    return this.slots.flatMap((s, slotIndex) =>
+      slotIndex >= this.defaultSlots && !s.allocationId ? [] : [{ slotIndex, allocationId: s.allocationId, jobId: s.jobId, ...(s.resources ? { resources: s.resources } : {}) }]);
   }
 
   private resourceManagerGateway(): ResourceManagerGateway | undefined {
@@ -137,10 +156,14 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
 
   // ---- TaskExecutorGateway ----
 
-  async requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMaster: JobMasterRef, resourceManagerId: string): Promise<void> {
-    const call = { slotIndex, jobId, allocationId, jobMasterAddress: jobMaster.address, jobMaster, resourceManagerId };
+  async requestSlot(slotIndex: number, jobId: string, allocationId: string, jobMaster: JobMasterRef, resourceManagerId: string, resources?: ResourceSpec): Promise<void> {
+    const call = { slotIndex, jobId, allocationId, jobMasterAddress: jobMaster.address, jobMaster, resourceManagerId, ...(resources ? { resources } : {}) };
     this.slotRequests.push(call);
     if (this.requestSlotHook) return this.requestSlotHook(call);
+    if (resources && slotIndex >= this.defaultSlots) {
+      while (this.slots.length <= slotIndex) this.slots.push({});
+      if (!this.slots[slotIndex].allocationId) this.slots[slotIndex].resources = resources;
+    }
     const slot = this.slots[slotIndex];
     if (!slot) throw new FlottError('SLOT_NOT_FOUND', `TaskExecutor ${this.resourceId} has no slot ${slotIndex}`, { slotIndex });
     if (slot.allocationId && slot.allocationId !== allocationId) {
@@ -148,14 +171,14 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
     }
     Object.assign(slot, { allocationId, jobId, jobMaster });
     const jm = this.rpc.connect<JobMasterGateway>(jobMaster.address, { fencingToken: jobMaster.jobMasterId });
-    const accepted = await jm.offerSlots(this.resourceId, this.address, [{ allocationId, slotIndex, ...(this.dataAddress ? { dataAddress: this.dataAddress } : {}) }]);
+    const accepted = await jm.offerSlots(this.resourceId, this.address, [{ allocationId, slotIndex, ...(this.dataAddress ? { dataAddress: this.dataAddress } : {}), ...(resources ? { resources } : {}) }]);
     if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
   }
 
   async heartbeatFromResourceManager(resourceManagerId: string): Promise<readonly SlotReportEntry[]> {
     this.heartbeatsFromResourceManager.push(resourceManagerId);
     if (this.heartbeatAnswers === 'hang') return new Promise(() => undefined);
-    return this.slots.map((s, slotIndex) => ({ slotIndex, allocationId: s.allocationId, jobId: s.jobId }));
+    return this.slotReport();
   }
 
   async heartbeatFromJobManager(jobId: string): Promise<readonly string[]> {

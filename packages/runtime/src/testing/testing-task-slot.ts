@@ -58,6 +58,8 @@ export class TestingTaskSlot implements TaskSlot {
 /** A TaskSlotFactory of TestingTaskSlots that keeps every slot it made, replacements included. */
 export class TestingTaskSlots {
   readonly created: TestingTaskSlot[] = [];
+  /** The heap limit (MiB) each created slot was given, in creation order. */
+  readonly heapLimitsMb: number[] = [];
   private keepPorts = false;
 
   /** The slots keep the MessagePorts posted to them open, for the test to use as channel ends. */
@@ -66,9 +68,10 @@ export class TestingTaskSlots {
     return this;
   }
 
-  readonly factory: TaskSlotFactory = (slotIndex, _workerData, _heap, onMessage, onExit) => {
+  readonly factory: TaskSlotFactory = (slotIndex, _workerData, heap, onMessage, onExit) => {
     const slot = new TestingTaskSlot(slotIndex, onMessage, onExit, this.keepPorts);
     this.created.push(slot);
+    this.heapLimitsMb.push(heap.limitMb);
     return slot;
   };
 
