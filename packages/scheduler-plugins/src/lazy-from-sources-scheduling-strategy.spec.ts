@@ -17,7 +17,7 @@ describe('LazyFromSourcesSchedulingStrategy', () => {
     return { topology, operations, strategy };
   };
 
-  it('deploys the sources first, each alone, and a pipelined consumer once all its producers run', () => {
+  it('deploys the sources first, each alone, and a pipelined consumer once every producer produced data', () => {
     const topology = new TestingSchedulingTopology()
       .addJobVertex('source', 2).addJobVertex('sink', 1)
       .connect('source', 'sink');
@@ -26,12 +26,25 @@ describe('LazyFromSourcesSchedulingStrategy', () => {
     strategy.startScheduling();
     expect(operations.calls).toEqual([['source_0'], ['source_1']]);
 
-    topology.setState('source_0', ExecutionState.RUNNING);
+    for (const id of ['source_0', 'source_1']) {
+      topology.setState(id, ExecutionState.RUNNING);
+      strategy.onExecutionStateChange(id, ExecutionState.RUNNING);
+    }
+    // Running is not enough: the first data is.
+    expect(operations.calls.length).toBe(2);
     strategy.onPartitionConsumable('source->sink_0');
     expect(operations.calls.length).toBe(2);
-    topology.setState('source_1', ExecutionState.RUNNING);
     strategy.onPartitionConsumable('source->sink_1');
     expect(operations.calls.slice(2)).toEqual([['sink_0']]);
+
+    // Both restart: the new attempts' partitions have no data until they say so.
+    for (const id of ['source_0', 'source_1', 'sink_0']) topology.setState(id, ExecutionState.CREATED);
+    operations.clear();
+    strategy.restartTasks(new Set(['source_0', 'source_1', 'sink_0']));
+    expect(operations.calls).toEqual([['source_0'], ['source_1']]);
+    for (const id of ['source_0', 'source_1']) topology.setState(id, ExecutionState.RUNNING);
+    strategy.onPartitionConsumable('source->sink_0');
+    expect(operations.calls.length).toBe(2);
   });
 
   it('deploys a consumer of a blocking partition only once its producer finished, not when it runs', () => {

@@ -3,15 +3,18 @@ import { ExecutionState } from '@flott/runtime';
 import type { ExecutionVertexId, ResultPartitionId, SchedulingTopology } from '@flott/runtime/spi';
 
 /**
- * Whether a consumer of `partition` may be deployed now: a PIPELINED partition once its producer runs
- * (Flink's lazy scheduling: data may flow), a BLOCKING one once its producer finished. A producer
- * still waiting to be deployed (`pending`) produces nothing yet, whatever its last attempt did.
+ * Whether a consumer of `partition` may be deployed now: a BLOCKING partition once its producer
+ * finished, a PIPELINED one once `pipelinedHasData` says its current attempt produced data (the
+ * JobMaster's onPartitionConsumable) or its producer finished. A producer still waiting to be deployed
+ * (`pending`) produces nothing yet, whatever its last attempt did.
  */
-export function isPartitionConsumable(topology: SchedulingTopology, partition: ResultPartitionId, pending: ReadonlySet<ExecutionVertexId>): boolean {
+export function isPartitionConsumable(
+  topology: SchedulingTopology, partition: ResultPartitionId, pending: ReadonlySet<ExecutionVertexId>, pipelinedHasData: (p: ResultPartitionId) => boolean = () => false,
+): boolean {
   const p = topology.getResultPartition(partition);
   if (pending.has(p.producer)) return false;
-  const state = topology.getVertex(p.producer).state;
-  return p.resultType === 'BLOCKING' ? state === ExecutionState.FINISHED : state === ExecutionState.RUNNING || state === ExecutionState.FINISHED;
+  const finished = topology.getVertex(p.producer).state === ExecutionState.FINISHED;
+  return p.resultType === 'BLOCKING' ? finished : finished || pipelinedHasData(partition);
 }
 
 /** The restarted vertices in topological order; a vertex outside the topology is a broken contract. */

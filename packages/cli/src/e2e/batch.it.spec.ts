@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalCluster } from './local-cluster';
-import { runFlott } from './run-cli';
+import { lastJsonLine, runFlott } from './run-cli';
 
 const BATCH_SHUFFLE = 'packages/cli/test-jobs/batch-shuffle.ts';
 const SUBMITTED = /Job has been submitted with JobID ([0-9a-f]{32})/;
@@ -42,6 +42,14 @@ describe('BATCH jobs with blocking shuffles', () => {
     const r = await runOnOneSlot(scheduler);
     expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
     expect(writtenLines(path.join(dir, scheduler))).toEqual(expectedSums(20_000, 97));
+  }, 150_000);
+
+  it('lazy-from-sources also runs a streaming job: consumers are deployed once their producers report data', async () => {
+    const r = await runFlott(['run', '-q', '-p', '2', '-D', 'taskmanager.numberOfTaskSlots=4', '-D', 'jobmanager.scheduler=lazy-from-sources',
+      'packages/cli/test-jobs/pipelines.ts', '--case', 'rebalance', '--n', '5000'], 120_000);
+    expect(r.code).toBe(0);
+    const expected = Array.from({ length: 5000 }, (_, i) => i + 2).filter((x) => x % 5 !== 0);
+    expect(lastJsonLine<number[]>(r).sort((a, b) => a - b)).toEqual(expected);
   }, 150_000);
 
   it('with eager scheduling, the same job needs a slot per parallel pipeline and fails at once saying so', async () => {

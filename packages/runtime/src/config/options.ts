@@ -150,7 +150,7 @@ export const JobManagerOptions = {
       'Scheduling strategy, by plugin name: pipelined-region (the default, as in Flink) deploys each pipelined region (tasks connected by pipelined exchanges) ' +
       'once the blocking results it reads are finished, so a streaming pipeline starts at once and a batch job\'s stages run one after another on reused slots; ' +
       'eager deploys all tasks at once; lazy-from-sources deploys sources first and every other task once its inputs can be consumed ' +
-      '(pipelined: the producer runs; blocking: it finished). Plugins may add others.',
+      '(pipelined: the producer produced data; blocking: it finished). Plugins may add others.',
   }),
   FAILOVER_STRATEGY: O.implementationName('jobmanager.execution.failover-strategy', ['region', 'full', 'individual'], {
     defaultValue: 'region',

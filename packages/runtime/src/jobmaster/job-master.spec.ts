@@ -70,6 +70,18 @@ describe('JobMaster', () => {
       expect(te.canceledAttempts).toEqual([]);
     });
 
+    it('tells the scheduling strategy when a pipelined partition of a current attempt has data, and nothing for stale attempts', async () => {
+      const te = await cp.addTaskExecutor('tm-1', 2);
+      const run = new TestingJobMasterRun(cp);
+      run.jobMaster.start();
+      await cp.settle();
+      await report(te, run.attemptIds(), E.INITIALIZING, E.RUNNING);
+      const source = te.submittedTasks[0];
+      await run.jobMaster.notifyPartitionDataAvailable(source.attemptId, source.outputs[0].partitionKey);
+      await run.jobMaster.notifyPartitionDataAvailable('no-such-attempt', `${source.outputs[0].partitionKey.split('@')[0]}@no-such-attempt`);
+      expect(run.scheduling.instances[0].consumablePartitions).toEqual([source.outputs[0].partitionKey.split('@')[0]]);
+    });
+
     it('tells each consumer where its producers run: their TaskManager and its data server, from the slot offers', async () => {
       const tm1 = await cp.addTaskExecutor('tm-1', 1, '10.0.0.1:6121');
       const tm2 = await cp.addTaskExecutor('tm-2', 1, '10.0.0.2:6121');

@@ -418,17 +418,22 @@ export class JobMaster implements JobMasterGateway {
       }
     }
     this.strategy.onExecutionStateChange(vertex.id, reported);
-    // PIPELINED partitions can be consumed once their producer runs, BLOCKING ones once it finished.
-    const consumable = reported === ExecutionState.RUNNING ? 'PIPELINED' : reported === ExecutionState.FINISHED ? 'BLOCKING' : undefined;
-    if (consumable) {
-      for (const p of this.graph.getProducedPartitions(vertex.id)) {
-        if (p.resultType === consumable && execution === vertex.currentExecution) this.strategy.onPartitionConsumable(p.id);
-      }
+    // BLOCKING partitions can be consumed once their producer finished (PIPELINED ones once it produced data: notifyPartitionDataAvailable).
+    if (reported === ExecutionState.FINISHED) {
+      for (const p of this.graph.getProducedPartitions(vertex.id)) if (p.resultType === 'BLOCKING') this.strategy.onPartitionConsumable(p.id);
     }
     if (isTerminalExecutionState(reported)) this.releaseSlotIfUnused(vertex);
     if (reported === ExecutionState.FAILED) this.failures.onTaskFailed(vertex, cause ?? new Error('unknown failure'), update.error);
     this.checkProgress();
     return true;
+  }
+
+  async notifyPartitionDataAvailable(attemptId: string, partitionKey: string): Promise<void> {
+    const execution = this.graph.findCurrentExecution(attemptId);
+    if (!execution || execution.isTerminal()) return;
+    const partitionId = partitionKey.slice(0, partitionKey.lastIndexOf('@'));
+    const partition = this.graph.getProducedPartitions(execution.vertexId).find((p) => p.id === partitionId);
+    if (partition?.resultType === 'PIPELINED') this.strategy.onPartitionConsumable(partition.id);
   }
 
   async sendOperatorEvent(envelope: OperatorEventEnvelope): Promise<unknown> {

@@ -27,6 +27,17 @@ const asReceived = (items: Array<{ value: unknown; timestamp: number }>, channel
 const EOP: Received = { kind: 'event', event: { kind: 'end-of-partition' }, channel: 0 };
 
 describe('ResultPartition -> InputGate over a local channel', () => {
+  it('says once, on its first record, that it has data (lazy scheduling deploys consumers then)', () => {
+    const { partition } = pair(defaultNetworkConfig(), 2);
+    let calls = 0;
+    partition.onFirstData = () => calls++;
+    expect(calls).toBe(0);
+    partition.emit('a', NO_TIMESTAMP, 0);
+    partition.emit('b', NO_TIMESTAMP, 1);
+    partition.broadcastEvent({ kind: 'end-of-partition' });
+    expect(calls).toBe(1);
+  });
+
   it('counts the records written (numRecordsOut): a broadcast one once', () => {
     const { partition } = pair(defaultNetworkConfig(), 2);
     partition.emit('a', NO_TIMESTAMP, 0);

@@ -36,6 +36,9 @@ export class ResultPartition<T> implements SubpartitionOwner {
   private writable = true;
   /** Records written (a broadcast one once): Flink's numRecordsOut of the producing task. */
   numRecordsOut = 0;
+  /** Called once, when the partition takes its first buffer (its first record or event): data can be consumed. */
+  onFirstData: (() => void) | undefined;
+  private produced = false;
 
   constructor(opts: { partitionId: string; numSubpartitions: number; config: NetworkConfig; serializer: RecordSerializer<T> }) {
     if (!Number.isInteger(opts.numSubpartitions) || opts.numSubpartitions < 1) {
@@ -150,6 +153,10 @@ export class ResultPartition<T> implements SubpartitionOwner {
   }
 
   takeBuffer(): ArrayBuffer {
+    if (!this.produced) {
+      this.produced = true;
+      this.onFirstData?.();
+    }
     const pooled = this.freeBuffers.pop();
     if (pooled !== undefined) return pooled;
     this.allocated++;

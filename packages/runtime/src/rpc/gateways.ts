@@ -66,6 +66,11 @@ export interface JobMasterGateway {
   acknowledgeCheckpoint(ack: CheckpointAcknowledgement): Promise<void>;
   /** A task could not take part in checkpoint `checkpointId`; the coordinator aborts it. */
   declineCheckpoint(decline: CheckpointDecline): Promise<void>;
+  /**
+   * Attempt `attemptId` produced the first data of its PIPELINED partition `partitionKey` (Flink's
+   * notification that lets lazy scheduling deploy the partition's consumers). Best effort.
+   */
+  notifyPartitionDataAvailable(attemptId: string, partitionKey: string): Promise<void>;
 }
 
 export interface CheckpointAcknowledgement {

@@ -281,6 +281,7 @@ export class SlotRuntime {
           return dir;
         },
       }),
+      notifyPartitionDataAvailable: (partitionKey) => this.send({ type: 'partition-data-available', partitionKey, attemptId: tdd.attemptId }),
       registerPartition: (partitionKey, partition) => {
         this.partitions.set(partitionKey, { jobId: tdd.jobId, attemptId: tdd.attemptId, partition });
         const blocking = partition instanceof BlockingResultPartition;

@@ -432,6 +432,7 @@ export class StreamTask {
       const directory = d.resultPartitionType === 'BLOCKING' ? this.env.blockingPartitionDirectory?.() : undefined;
       const partition = directory === undefined ? new ResultPartition<unknown>(options) : new BlockingResultPartition<unknown>({ ...options, directory });
       this.partitions.set(d.streamEdgeId, { partition, descriptor: d });
+      if (d.resultPartitionType === 'PIPELINED') partition.onFirstData = () => this.env.notifyPartitionDataAvailable?.(d.partitionKey);
       this.env.registerPartition(d.partitionKey, partition);
     }
   }

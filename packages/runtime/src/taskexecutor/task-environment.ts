@@ -35,6 +35,8 @@ export interface TaskEnvironment {
    * exchanged as pipelined ones.
    */
   blockingPartitionDirectory?(): string;
+  /** Tells the JobMaster that a PIPELINED partition of the task produced its first data (lazy scheduling deploys its consumers then). */
+  notifyPartitionDataAvailable?(partitionKey: string): void;
   /** Makes a produced partition reachable for consumers (same slot or others). */
   registerPartition(partitionKey: string, partition: ResultPartition<unknown>): void;
   /**

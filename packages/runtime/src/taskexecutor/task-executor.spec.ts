@@ -331,6 +331,14 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       expect(consumer.posted).toEqual([{ type: 'connect-channel', requestId: 8, port: expect.anything() }]);
     });
 
+    it('forwards a running task\'s first data of a pipelined partition to its JobMaster', async () => {
+      await te.submitTask(deployment('alloc-0'));
+      slots.slot(0).emit({ type: 'partition-data-available', partitionKey: 'ds_0@attempt-1', attemptId: 'attempt-1' });
+      slots.slot(0).emit({ type: 'partition-data-available', partitionKey: 'ds_0@gone', attemptId: 'gone' });
+      await settle();
+      expect(jm.partitionsWithData).toEqual(['attempt-1 ds_0@attempt-1']);
+    });
+
     it('lets a request wait for its partition, up to taskmanager.network.partition-request-timeout', async () => {
       const [producer, consumer] = [slots.slot(0), slots.slot(1)];
       consumer.emit({ type: 'request-partition', requestId: 1, partitionKey: 'early@1', subpartition: 0 });

@@ -448,6 +448,15 @@ export class TaskExecutor implements TaskExecutorGateway {
       case 'partition-finished':
         this.partitions.partitionFinished(msg);
         break;
+      case 'partition-data-available': {
+        const a = this.attempts.get(msg.attemptId);
+        if (!a) return;
+        this.jobMasterGateway(jobMasterOf(a.tdd)).notifyPartitionDataAvailable(msg.attemptId, msg.partitionKey).catch((err: unknown) => {
+          // Best effort: a lazily scheduled consumer is deployed at the latest when its producer finishes.
+          this.log.debug({ err, ...taskLogFields(a.tdd) }, `Could not tell the JobMaster that partition ${msg.partitionKey} has data.`);
+        });
+        break;
+      }
       case 'request-partition':
         this.partitions.requestFromSlot(slot, msg);
         break;

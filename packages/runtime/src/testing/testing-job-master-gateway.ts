@@ -23,6 +23,8 @@ export class TestingJobMasterGateway implements JobMasterGateway {
   readonly resourceManagerDisconnects: SerializedError[] = [];
   readonly checkpointAcks: CheckpointAcknowledgement[] = [];
   readonly checkpointDeclines: CheckpointDecline[] = [];
+  /** PIPELINED partitions whose first data was reported, as `attemptId partitionKey`. */
+  readonly partitionsWithData: string[] = [];
   private offerSlotsHook: (call: SlotOfferCall) => Promise<SlotOffer[]> = async (call) => [...call.offers];
   private updateTaskExecutionStateHook: (update: TaskExecutionStateUpdate) => Promise<boolean> = async () => true;
 
@@ -96,5 +98,9 @@ export class TestingJobMasterGateway implements JobMasterGateway {
 
   async declineCheckpoint(decline: CheckpointDecline): Promise<void> {
     this.checkpointDeclines.push(decline);
+  }
+
+  async notifyPartitionDataAvailable(attemptId: string, partitionKey: string): Promise<void> {
+    this.partitionsWithData.push(`${attemptId} ${partitionKey}`);
   }
 }
