@@ -44,6 +44,14 @@ describe('BATCH jobs with blocking shuffles', () => {
     expect(writtenLines(path.join(dir, scheduler))).toEqual(expectedSums(20_000, 97));
   }, 150_000);
 
+  it('sorts a keyed input larger than its sort memory by spilling runs to disk, with the exact sums', async () => {
+    const out = path.join(dir, 'spilled');
+    const r = await runFlott(['run', '-p', '2', '-D', 'execution.sorted-inputs.memory=1mb', '-D', 'log.level=info', BATCH_SHUFFLE, '--n', '200000', '--keys', '5003', '--out', out], 150_000);
+    expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
+    expect(writtenLines(out)).toEqual(expectedSums(200_000, 5003));
+    expect(r.stderr).toMatch(/Sorted \d+ records of .* by key in \d+ run\(s\) spilled to disk/);
+  }, 180_000);
+
   it('lazy-from-sources also runs a streaming job: consumers are deployed once their producers report data', async () => {
     const r = await runFlott(['run', '-q', '-p', '2', '-D', 'taskmanager.numberOfTaskSlots=4', '-D', 'jobmanager.scheduler=lazy-from-sources',
       'packages/cli/test-jobs/pipelines.ts', '--case', 'rebalance', '--n', '5000'], 120_000);

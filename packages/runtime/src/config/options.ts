@@ -29,6 +29,14 @@ export const CoreOptions = {
     defaultValue: 'streaming',
     description: 'Runtime execution mode of DataStream programs: streaming runs pipelined exchanges and processes records continuously; batch (bounded sources only) uses blocking exchanges, so stages run one after another.',
   }),
+  SORTED_INPUTS_ENABLED: O.bool('execution.sorted-inputs.enabled', {
+    defaultValue: true,
+    description: 'BATCH execution: a keyed operator reads its input sorted by key (Flink\'s sort-based execution), so each key\'s records arrive together and a keyed aggregation emits and drops each key\'s state as soon as its records are done.',
+  }),
+  SORTED_INPUTS_MEMORY: O.memoryBytes('execution.sorted-inputs.memory', {
+    defaultValue: 64 * 1024 * 1024, min: 1024 * 1024,
+    description: 'BATCH execution with sorted inputs: bytes of records one task sorts in memory before it spills a sorted run to io.tmp.dirs (Flink sizes this from managed memory).',
+  }),
   TMP_DIRS: O.stringList('io.tmp.dirs', {
     defaultValue: [],
     description: 'Directories of temporary files: the BLOCKING result partitions of batch jobs are written there (a TaskManager spreads its slots over the directories). Default: the system temp directory.',

@@ -25,6 +25,22 @@ function keyedHarness<IN, ACC>(aggregation: RollingAggregation<IN, ACC>, keySele
 const byShop = (s: Sale) => s.shop;
 
 describe('KeyedAggregationOperator', () => {
+  it('in BATCH mode with sorted input, emits each key\'s final value when the key is done and drops its state', async () => {
+    const op = new KeyedAggregationOperator(reduceAggregation((a: number, b: number) => a + b), undefined, true);
+    const h = new OneInputOperatorTestHarness(op, { keySelector: (v: number) => v % 2 });
+    await h.open();
+    h.processElements([1, 3, 5]);
+    expect(h.output.values()).toEqual([]);
+    op.keyFinished();
+    expect(h.output.values()).toEqual([9]);
+    expect([...h.keyedStateBackend!.entries('_op_state')]).toEqual([]);
+    h.processElements([2, 4]);
+    op.keyFinished();
+    await h.finish();
+    // The end of input emits nothing again: every key was emitted when it was done.
+    expect(h.output.values()).toEqual([9, 6]);
+  });
+
   it('reduce emits the rolling result per key and keeps it in the keyed state backend', async () => {
     const h = keyedHarness(reduceAggregation((a: number, b: number) => a + b), (v: number) => v % 2);
     await h.open();

@@ -16,7 +16,8 @@ const STATE: StateDescriptor = { name: '_op_state', kind: 'value' };
 /**
  * Keyed rolling aggregation (reduce, sum, min, max, minBy, maxBy): emits the updated aggregate for
  * every input record — or, in BATCH mode (`emitOnlyFinal`), each key's final aggregate once all
- * input is consumed, as Flink does for bounded jobs. The aggregate of each key lives in the keyed state backend, never in the
+ * input is consumed, as Flink does for bounded jobs (with sorted inputs, as soon as the key's records
+ * are done: `keyFinished`). The aggregate of each key lives in the keyed state backend, never in the
  * operator, so it is checkpointed and rescaled with the key groups. The task sets the current key.
  */
 export class KeyedAggregationOperator<IN, ACC>
@@ -49,6 +50,15 @@ export class KeyedAggregationOperator<IN, ACC>
     const next = current === undefined ? this.aggregation.first(value) : this.aggregation.combine(current, value);
     backend.put(this.state, next);
     if (!this.emitOnlyFinal) this.output.collect(next, timestamp);
+  }
+
+  /** Sorted BATCH input: the key's aggregate is final; it goes out now and its state is dropped. */
+  keyFinished(): void {
+    if (!this.emitOnlyFinal) return;
+    const value = this.backend.get(this.state) as ACC | undefined;
+    if (value === undefined) return;
+    this.output.collect(value, NO_TIMESTAMP);
+    this.backend.clear(this.state);
   }
 
   override finish(): void | Promise<void> {

@@ -130,6 +130,12 @@ export interface OneInputStreamOperator<IN, OUT> extends StreamOperator<OUT> {
   processWatermark(watermark: number): void;
   /** The input became idle or active again; operators without it forward the status unchanged. */
   processWatermarkStatus?(idle: boolean): void;
+  /**
+   * BATCH execution with sorted inputs: every record of the current key was processed (the current key
+   * is still set; no record of it follows). A keyed operator may emit the key's final result here and
+   * drop its state, so state stays at one key (Flink gets this through its batch state backend).
+   */
+  keyFinished?(): void;
 }
 
 export interface TwoInputStreamOperator<IN1, IN2, OUT> extends StreamOperator<OUT> {

@@ -281,6 +281,7 @@ export class SlotRuntime {
           return dir;
         },
       }),
+      ...(config.get(CoreOptions.SORTED_INPUTS_ENABLED) ? { sortedInputs: { memoryBytes: config.get(CoreOptions.SORTED_INPUTS_MEMORY) } } : {}),
       notifyPartitionDataAvailable: (partitionKey) => this.send({ type: 'partition-data-available', partitionKey, attemptId: tdd.attemptId }),
       registerPartition: (partitionKey, partition) => {
         this.partitions.set(partitionKey, { jobId: tdd.jobId, attemptId: tdd.attemptId, partition });

@@ -35,6 +35,8 @@ export interface TaskEnvironment {
    * exchanged as pipelined ones.
    */
   blockingPartitionDirectory?(): string;
+  /** BATCH execution: keyed operators read their input sorted by key, sorting this much in memory (execution.sorted-inputs.*); absent: not sorted. */
+  readonly sortedInputs?: { readonly memoryBytes: number };
   /** Tells the JobMaster that a PIPELINED partition of the task produced its first data (lazy scheduling deploys its consumers then). */
   notifyPartitionDataAvailable?(partitionKey: string): void;
   /** Makes a produced partition reachable for consumers (same slot or others). */

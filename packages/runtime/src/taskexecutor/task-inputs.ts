@@ -7,10 +7,12 @@ import type { OperatorChain } from './operator-chain';
 import type { TaskCheckpoints } from './task-checkpoints';
 import type { TaskEnvironment } from './task-environment';
 import { WatermarkValve, type ValveOutput } from './watermark-valve';
+import { SortedInput, sortedInputOf } from './sorted-input';
 
 interface GateBinding {
   readonly gate: InputGate;
-  readonly input: EdgeOutput;
+  /** Where the gate's records go: the head operator, or the sorter of a sorted BATCH input. */
+  readonly input: Pick<EdgeOutput, 'collect'>;
   readonly valve: WatermarkValve;
   readonly channelOffset: number;
   /** Index of this gate's first channel among all the task's channels (barrier alignment). */
@@ -45,6 +47,8 @@ export class TaskInputs {
   inputWatermark = Number.NEGATIVE_INFINITY;
   /** Records read from the input gates (Flink's numRecordsIn of the task). */
   numRecordsIn = 0;
+  /** A keyed head operator's input in BATCH execution: sorted by key before the operator sees it. */
+  private readonly sorted: SortedInput | undefined;
 
   constructor(private readonly host: TaskInputsHost) {
     const { tdd, graph, env, chain } = host;
@@ -52,7 +56,8 @@ export class TaskInputs {
     const offsets = new Map<number, number>();
     const valves = new Map<number, WatermarkValve>();
     for (const d of tdd.inputs) offsets.set(d.typeNumber, (offsets.get(d.typeNumber) ?? 0) + d.channels.length);
-    for (const [typeNumber, count] of offsets) valves.set(typeNumber, new WatermarkValve(count, this.valveOutput(typeNumber)));
+    this.sorted = sortedInputOf(host);
+    for (const [typeNumber, count] of offsets) valves.set(typeNumber, new WatermarkValve(count, this.sorted?.holdWatermarks(this.valveOutput(typeNumber)) ?? this.valveOutput(typeNumber)));
     const used = new Map<number, number>();
     let barrierOffset = 0;
     tdd.inputs.forEach((d, gateIndex) => {
@@ -64,7 +69,8 @@ export class TaskInputs {
       const keySelector = d.typeNumber === 2 ? head.node.stateKeySelector2 : head.node.stateKeySelector;
       // The same per-instance specialised outputs the chain uses: the key is set and the operator
       // called from a method whose call sites see this task's operator only.
-      const input = chainingOutput(head.operator, d.typeNumber, keySelector, head.keyedBackend);
+      const operatorInput = chainingOutput(head.operator, d.typeNumber, keySelector, head.keyedBackend);
+      const input = this.sorted?.collector(operatorInput) ?? operatorInput;
       const channelOffset = used.get(d.typeNumber) ?? 0;
       used.set(d.typeNumber, channelOffset + d.channels.length);
       this.gates.push({ gate, input, valve: valves.get(d.typeNumber)!, channelOffset, barrierOffset });
@@ -91,8 +97,12 @@ export class TaskInputs {
     return this.gates.length === 0;
   }
 
-  /** Every gate delivered the end of all its partitions. */
+  /** Every gate delivered the end of all its partitions (and a sorted input handed out all it sorted). */
   isFinished(): boolean {
+    return this.gatesFinished() && (this.sorted === undefined || this.sorted.drained);
+  }
+
+  private gatesFinished(): boolean {
     return this.gates.every((g) => g.gate.isFinished());
   }
 
@@ -103,6 +113,9 @@ export class TaskInputs {
 
   /** Hands the next element of some gate (round-robin) to where it goes; false when none has one. */
   processNext(): boolean {
+    const sorted = this.sorted;
+    // A sorted input's records go to the operator once every gate ended.
+    if (sorted !== undefined && this.gatesFinished()) return sorted.emitNext();
     const gates = this.gates;
     for (let i = 0; i < gates.length; i++) {
       const b = gates[(this.next + i) % gates.length];
@@ -128,6 +141,7 @@ export class TaskInputs {
 
   release(): void {
     for (const g of this.gates) g.gate.release();
+    this.sorted?.close();
   }
 
   private readonly onPriorityEvent = (): void => {

@@ -1,0 +1,64 @@
+import { existsSync, readdirSync, truncateSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { msgpackSerializer } from '../serialization/msgpack-serializer';
+import { useTemporaryDirectory } from '../testing/temporary-directory';
+import { KeySorter, SortSpillError } from './key-sorter';
+
+describe('KeySorter', () => {
+  const dir = useTemporaryDirectory('flott-sorter-');
+
+  const sorter = (memoryBytes: number) => new KeySorter({ serializer: msgpackSerializer(), memoryBytes, spillDirectory: dir, name: 'attempt/1' });
+
+  function drain(s: KeySorter): Array<[string, unknown, number]> {
+    s.endInput();
+    const out: Array<[string, unknown, number]> = [];
+    for (let r = s.next(); r !== undefined; r = s.next()) out.push([r.key, r.value, r.timestamp]);
+    return out;
+  }
+
+  /** 3000 records over 37 keys in a scrambled order, each with its position as timestamp. */
+  const records = Array.from({ length: 3000 }, (_, i) => {
+    const k = (i * 7919) % 37;
+    return { key: `k${String(k).padStart(2, '0')}`, value: { k, i, text: 'x'.repeat(i % 50) }, timestamp: i };
+  });
+  /** What a correct sorter yields: keys in order, each key's records in arrival order. */
+  const expected = [...records].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.timestamp - b.timestamp)).map((r) => [r.key, r.value, r.timestamp]);
+
+  it('groups records by key in memory, keeping each key\'s arrival order and timestamps', () => {
+    const s = sorter(64 * 1024 * 1024);
+    for (const r of records) s.add(r.key, r.value, r.timestamp);
+    expect(drain(s)).toEqual(expected);
+    expect(s.spilledRuns).toBe(0);
+  });
+
+  it('spills sorted runs to disk when memory is full and merges them with what is left in memory', () => {
+    const s = sorter(32 * 1024);
+    for (const r of records) s.add(r.key, r.value, r.timestamp);
+    expect(s.spilledRuns).toBeGreaterThan(5);
+    expect(readdirSync(dir()).every((f) => f.startsWith('attempt_1.sort-'))).toBe(true);
+    expect(drain(s)).toEqual(expected);
+    s.close();
+    expect(readdirSync(dir())).toEqual([]);
+  });
+
+  it('spills and reads back records larger than its read-ahead buffer', () => {
+    const s = sorter(1024 * 1024);
+    const big = 'y'.repeat(200 * 1024);
+    for (let i = 0; i < 12; i++) s.add(`k${i % 3}`, { i, big }, i);
+    expect(s.spilledRuns).toBeGreaterThan(0);
+    expect(drain(s).map(([k, v]) => [k, (v as { i: number }).i, (v as { big: string }).big.length])).toEqual(
+      [0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11].map((i) => [`k${i % 3}`, i, big.length]),
+    );
+  });
+
+  it('fails with a typed error naming the file when a spilled run was cut short', () => {
+    const s = sorter(32 * 1024);
+    for (const r of records) s.add(r.key, r.value, r.timestamp);
+    const run = join(dir(), readdirSync(dir())[0]);
+    truncateSync(run, statSync(run).size - 3);
+    expect(() => drain(s)).toThrow(SortSpillError);
+    expect(() => drain(s)).toThrow(run);
+    s.close();
+    expect(existsSync(run)).toBe(false);
+  });
+});
