@@ -11,6 +11,7 @@ import { runCheckpointBench } from './checkpoint-bench';
 import { runCheckpointedJobsBench } from './checkpointed-jobs-bench';
 import { runNexmarkSuite } from './nexmark';
 import { runClusterLifecycleBench } from './cluster-lifecycle-bench';
+import { runBatchBench } from './batch-bench';
 import { runProcessClusterBench } from './process-cluster-bench';
 import { runTcpShuffleBench } from './tcp-shuffle-bench';
 import { expectedSum, generate, keep, transform, type BenchRecord } from './pipeline-functions';
@@ -197,19 +198,20 @@ function machine(): Record<string, unknown> {
   return { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
 }
 
-/** FLOTT_BENCH_ONLY=micro, =tcp-shuffle, =process-cluster, =cluster-lifecycle, =nexmark, =checkpoints or =checkpointed-jobs runs one part (the JSON then holds only that part). */
+/** FLOTT_BENCH_ONLY=micro, =tcp-shuffle, =process-cluster, =cluster-lifecycle, =batch, =nexmark, =checkpoints or =checkpointed-jobs runs one part (the JSON then holds only that part). */
 async function main(): Promise<void> {
   const only = process.env.FLOTT_BENCH_ONLY;
   const micro = only === undefined || only === 'micro' ? await microBenchmarks() : undefined;
   const tcpShuffle = only === undefined || only === 'tcp-shuffle' ? await runTcpShuffleBench() : undefined;
   const processCluster = only === undefined || only === 'process-cluster' ? await runProcessClusterBench() : undefined;
   const clusterLifecycle = only === undefined || only === 'cluster-lifecycle' ? await runClusterLifecycleBench() : undefined;
+  const batch = only === undefined || only === 'batch' ? await runBatchBench() : undefined;
   const nexmark = only === undefined || only === 'nexmark' ? await runNexmarkSuite() : undefined;
   const checkpoints = only === undefined || only === 'checkpoints' ? await runCheckpointBench() : undefined;
   const checkpointedJobs = only === undefined || only === 'checkpointed-jobs' ? await runCheckpointedJobsBench() : undefined;
   const out = path.join(repoRoot, 'bench-results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...micro, ...tcpShuffle, ...processCluster, ...clusterLifecycle, nexmark, ...checkpoints, ...checkpointedJobs }, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...micro, ...tcpShuffle, ...processCluster, ...clusterLifecycle, ...batch, nexmark, ...checkpoints, ...checkpointedJobs }, null, 2)}\n`);
 }
 
 main().catch((e: unknown) => {

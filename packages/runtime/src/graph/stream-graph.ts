@@ -114,6 +114,15 @@ export class StreamGraph {
     return edge;
   }
 
+  /** The serializer the source of edge `edgeId` declared for its records (`returns(serializer)`); undefined: msgpack. */
+  outputSerializerOf(edgeId: string): RecordSerializer<unknown> | undefined {
+    for (const node of this.nodes.values()) {
+      const edge = node.outEdges.find((e) => e.id === edgeId);
+      if (edge !== undefined) return edge.sideOutputTag === undefined ? node.outputSerializer : undefined;
+    }
+    throw new Error(`Assertion failed: stream edge ${edgeId} is not in the stream graph`);
+  }
+
   /** The serializer of the records on edge `edgeId`: its source's output serializer, msgpack by default. */
   serializerOf(edgeId: string): RecordSerializer<unknown> {
     for (const node of this.nodes.values()) {

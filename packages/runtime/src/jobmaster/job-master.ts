@@ -654,6 +654,7 @@ export class JobMaster implements JobMasterGateway {
 
   private terminate(): void {
     this.terminalResult = this.makeResult();
+    this.log.info({ maxSlotsHeld: this.slotPool.maxSlotsHeld }, `Job ${this.jobId} held at most ${this.slotPool.maxSlotsHeld} slot(s) at once.`);
     this.heartbeats.close();
     const coordinatorsClosed = this.coordinators.close();
     this.cleanedUp = Promise.all([coordinatorsClosed, this.checkpointing.shutdown(this.graph.state)]).then(() => undefined);

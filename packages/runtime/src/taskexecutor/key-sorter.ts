@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlottError, NO_TIMESTAMP, type RecordDecoder, type RecordEncoder, type RecordSerializer } from '@flott/core';
+import { Packr, Unpackr } from 'msgpackr';
+import { FlottError, NO_TIMESTAMP, type RecordSerializer } from '@flott/core';
 
 /** One record as the sorter hands it back, grouped by key. The object is reused: copy what you keep. */
 export interface SortedRecord {
@@ -9,8 +10,37 @@ export interface SortedRecord {
   timestamp: number;
 }
 
+/**
+ * Turns one record into bytes that decode on their own. Sorting reorders records, so an encoding whose
+ * records refer to earlier ones (msgpack record structures, any stateful RecordSerializer) does not do.
+ */
+export interface SortCodec {
+  encode(value: unknown): Uint8Array;
+  decode(bytes: Buffer): unknown;
+}
+
+/** Plain msgpack without record structures: each record carries its own keys. For records that crossed the network as msgpack. */
+export function msgpackSortCodec(): SortCodec {
+  const packr = new Packr({ useRecords: false });
+  const unpackr = new Unpackr({ useRecords: false, copyBuffers: true });
+  return { encode: (value) => packr.pack(value), decode: (bytes) => unpackr.unpack(bytes) };
+}
+
+/** Any RecordSerializer, one fresh encoder and decoder per record (slower: for edges with a serializer of their own). */
+export function serializerSortCodec(serializer: RecordSerializer<unknown>): SortCodec {
+  const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  return {
+    encode: (value) => {
+      const encoder = serializer.createEncoder();
+      const end = encoder.encodeInto(value, scratch, 0, SCRATCH_BYTES);
+      return Uint8Array.prototype.slice.call(end >= 0 ? scratch.subarray(0, end) : encoder.overflow());
+    },
+    decode: (bytes) => serializer.createDecoder().decode(bytes, 0, bytes.length),
+  };
+}
+
 export interface KeySorterOptions {
-  readonly serializer: RecordSerializer<unknown>;
+  readonly codec: SortCodec;
   /** Most bytes of serialised records (and their keys) held in memory before a sorted run is spilled to disk. */
   readonly memoryBytes: number;
   /** The directory spilled runs go to (created by the caller); asked for on the first spill only. */
@@ -49,19 +79,13 @@ const ENTRY_OVERHEAD = 64;
 export class KeySorter {
   private entries: Entry[] = [];
   private bufferedBytes = 0;
-  private readonly encoder: RecordEncoder<unknown>;
-  private readonly decoder: RecordDecoder<unknown>;
-  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   private readonly runs: string[] = [];
   private merger: RunMerger | undefined;
   private readonly out: SortedRecord = { key: '', value: undefined, timestamp: NO_TIMESTAMP };
   /** Arrival counter: entries with equal keys keep their order (Array.prototype.sort is stable). */
   private added = 0;
 
-  constructor(private readonly opts: KeySorterOptions) {
-    this.encoder = opts.serializer.createEncoder();
-    this.decoder = opts.serializer.createDecoder();
-  }
+  constructor(private readonly opts: KeySorterOptions) {}
 
   /** Records added so far. */
   get size(): number {
@@ -75,9 +99,8 @@ export class KeySorter {
 
   add(key: string, value: unknown, timestamp: number): void {
     if (this.merger) throw new Error('Assertion failed: KeySorter.add after the input ended');
-    const end = this.encoder.encodeInto(value, this.scratch, 0, SCRATCH_BYTES);
-    const bytes = end >= 0 ? this.scratch.slice(0, end) : this.encoder.overflow();
-    this.entries.push({ key, bytes: Uint8Array.prototype.slice.call(bytes), timestamp });
+    const bytes = this.opts.codec.encode(value);
+    this.entries.push({ key, bytes, timestamp });
     this.bufferedBytes += bytes.length + key.length * 2 + ENTRY_OVERHEAD;
     this.added++;
     if (this.bufferedBytes >= this.opts.memoryBytes) this.spill();
@@ -100,7 +123,7 @@ export class KeySorter {
     if (!entry) return undefined;
     this.out.key = entry.key;
     this.out.timestamp = entry.timestamp;
-    this.out.value = this.decoder.decode(Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength), 0, entry.bytes.byteLength);
+    this.out.value = this.opts.codec.decode(Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength));
     return this.out;
   }
 

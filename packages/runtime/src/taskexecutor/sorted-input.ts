@@ -2,10 +2,9 @@ import { tmpdir } from 'node:os';
 import { FlottError } from '@flott/core';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { OneInputStreamOperator } from '../operators/stream-operator';
-import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import { canonicalKey } from '../util/canonical-key';
 import type { EdgeOutput } from './chain-outputs';
-import { KeySorter } from './key-sorter';
+import { KeySorter, msgpackSortCodec, serializerSortCodec } from './key-sorter';
 import type { TaskInputsHost } from './task-inputs';
 import type { ValveOutput } from './watermark-valve';
 
@@ -87,8 +86,8 @@ export class SortedInput {
 
 /**
  * The sorted input of a task, when it gets one: BATCH execution with execution.sorted-inputs.enabled,
- * a keyed one-input head operator fed by the network. Several input edges share one sorter (msgpack
- * then, unless there is just one edge, whose serializer it uses).
+ * a keyed one-input head operator fed by the network. Several input edges share one sorter (plain
+ * msgpack then, as also for one edge without a serializer of its own).
  */
 export function sortedInputOf(host: TaskInputsHost): SortedInput | undefined {
   const { graph, tdd, env, chain } = host;
@@ -97,9 +96,10 @@ export function sortedInputOf(host: TaskInputsHost): SortedInput | undefined {
   const settings = env.sortedInputs;
   if (graph.config.runtimeMode !== 'BATCH' || settings === undefined || keySelector === undefined || head.keyedBackend === undefined) return undefined;
   if (tdd.inputs.length === 0 || tdd.inputs.some((d) => d.typeNumber !== 0)) return undefined;
-  const serializer = tdd.inputs.length === 1 ? graph.serializerOf(tdd.inputs[0].streamEdgeId) : msgpackSerializer<unknown>();
+  // The records of an edge with a serializer of its own keep it (one encoder per record); msgpack ones are sorted as plain msgpack.
+  const custom = tdd.inputs.length === 1 ? graph.outputSerializerOf(tdd.inputs[0].streamEdgeId) : undefined;
   const sorter = new KeySorter({
-    serializer,
+    codec: custom ? serializerSortCodec(custom) : msgpackSortCodec(),
     memoryBytes: settings.memoryBytes,
     spillDirectory: () => env.blockingPartitionDirectory?.() ?? tmpdir(),
     name: `${tdd.attemptId}-${head.node.id}`,
