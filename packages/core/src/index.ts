@@ -50,6 +50,13 @@ export { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from './rich-
 export type { BaseBroadcastContext, BroadcastReadOnlyContext, BroadcastContext, KeyedBroadcastReadOnlyContext, KeyedBroadcastContext,
   KeyedBroadcastOnTimerContext, BroadcastProcessFunctionLike, KeyedBroadcastProcessFunctionLike } from './rich-functions/broadcast-functions';
 
+// Async I/O (issue 17): async functions, their result futures and retry strategies.
+export { RichAsyncFunction, asyncResultRecords } from './rich-functions/async-functions';
+export type { ResultFuture, AsyncFunction, AsyncPromiseFunction, AsyncFunctionLike } from './rich-functions/async-functions';
+export { AsyncRetryStrategies, AsyncRetryPredicates, FixedDelayRetryStrategyBuilder, ExponentialBackoffDelayRetryStrategyBuilder,
+  InvalidAsyncRetryStrategyError, MAX_ASYNC_RETRY_ATTEMPTS } from './rich-functions/async-retry';
+export type { AsyncRetryStrategy, AsyncRetryPredicate } from './rich-functions/async-retry';
+
 // Checkpoints: functions with state of their own, and listeners for completed checkpoints.
 export { isCheckpointedFunction } from './checkpointing/checkpointed-function';
 export type { CheckpointedFunction, FunctionSnapshotContext, FunctionInitializationContext } from './checkpointing/checkpointed-function';
