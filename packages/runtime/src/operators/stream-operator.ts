@@ -63,6 +63,28 @@ export interface OperatorEnvironment<OUT> {
    * than overdrawing network buffers. Absent = always.
    */
   readonly isOutputAvailable?: () => boolean;
+  /**
+   * The task's mailbox (Flink's MailboxExecutor), for operators whose work completes outside their own
+   * calls (async I/O). Absent where no task runs the operator (hand-built environments).
+   */
+  readonly mailbox?: MailboxExecutor;
+}
+
+/**
+ * Runs actions on the task's mailbox loop, between processing steps, in submission order (Flink's
+ * MailboxExecutor). `execute` may be called from any callback (a promise's, a socket's); the action
+ * runs later on the task's thread, where it may emit; what it throws fails the task. Actions are held
+ * while the task stops with a savepoint (nothing is emitted after the barrier) unless its operators
+ * are draining, and dropped once the task failed or was canceled.
+ */
+export interface MailboxExecutor {
+  execute(action: () => void): void;
+  /**
+   * For an operator that must wait inside `finish` (Flink's `yield` in endInput): resolves once it ran
+   * the mail that arrived (waiting for some when there is none); rejects when the task is canceled or
+   * failed meanwhile, so a wait never outlives its task.
+   */
+  yield(): Promise<void>;
 }
 
 export interface AvailabilityProvider {

@@ -1,6 +1,6 @@
 import type { Accumulator, Clock } from '@flott/core';
 import type { StreamGraph, StreamNode } from '../graph/stream-graph';
-import type { AvailabilityProvider, OperatorEnvironment, Output, StreamOperator } from '../operators/stream-operator';
+import type { AvailabilityProvider, MailboxExecutor, OperatorEnvironment, Output, StreamOperator } from '../operators/stream-operator';
 import type { KeyedStateBackend, StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
 import { SystemRandom, type Random } from '../time/random';
@@ -33,6 +33,8 @@ export interface ChainServices {
   readonly registerAvailabilityProvider: (p: AvailabilityProvider) => void;
   /** Back-pressure hooks for timer firing (the task's); without them firing never yields. */
   readonly timerControl?: TimerFiringControl;
+  /** The task's mailbox, for operators whose work completes outside their calls (async I/O). */
+  readonly mailbox?: MailboxExecutor;
 }
 
 export interface ChainMember {
@@ -158,6 +160,7 @@ export class OperatorChain {
         timeServiceManager: member.timeServiceManager,
         registerAvailabilityProvider: services.registerAvailabilityProvider,
         isOutputAvailable: outputAvailable,
+        mailbox: services.mailbox,
       };
       member.operator.setup(env);
     }

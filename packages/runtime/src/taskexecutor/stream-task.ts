@@ -2,7 +2,7 @@ import { FlottError, MAX_WATERMARK, serializeError } from '@flott/core';
 import { ExecutionState } from '../execution/execution-state';
 import type { StreamGraph } from '../graph/stream-graph';
 import { BlockingResultPartition, ResultPartition } from '../network';
-import { InputStatus, isSourceOperator, type AvailabilityProvider, type SourceOperator } from '../operators/stream-operator';
+import { InputStatus, isSourceOperator, type AvailabilityProvider, type MailboxExecutor, type SourceOperator } from '../operators/stream-operator';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { OperatorEventError } from '../operators/operator-errors';
 import type { TaskExecutionStateUpdate } from '../rpc/gateways';
@@ -84,6 +84,8 @@ export class StreamTask {
   private stopOutcome?: boolean;
   /** Scheduled callbacks (timers, periodic watermarks) held while the task stops: nothing is emitted after the barrier. */
   private readonly heldActions = new Set<() => void>();
+  /** True while the operators finish (end of input or a draining stop): their mail then runs, also during a stop. */
+  private finishingOperators = false;
 
   private readonly checkpoints: TaskCheckpoints;
   /** Busy / idle / back-pressured time, read by the slot's stats (the REST API's back-pressure). */
@@ -174,6 +176,17 @@ export class StreamTask {
     });
   }
 
+  /** Operators' mail (async I/O results): run as task actions, held while stopping unless the operators drain. */
+  private readonly mailbox: MailboxExecutor = {
+    execute: (action) => this.enqueueMail(() => this.runAction(action, !this.finishingOperators)),
+    yield: async () => {
+      this.throwIfCanceled();
+      if (this.mail.length === 0) await this.wakeup.wait([]);
+      this.throwIfCanceled();
+      this.processMail();
+    },
+  };
+
   private enqueueMail(action: () => void): void {
     this.mail.push(action);
     this.wakeup.wake();
@@ -226,6 +239,7 @@ export class StreamTask {
             shouldYield: () => !this.outputsAvailable(),
             onPendingWork: this.wakeup.wake,
           },
+          mailbox: this.mailbox,
         },
       );
       this.inputs = new TaskInputs({
@@ -371,7 +385,12 @@ export class StreamTask {
     chain.quiesceProcessingTime();
     await this.drainTimers();
     this.throwIfCanceled();
-    for (const m of chain.members) await m.operator.finish();
+    this.finishingOperators = true;
+    try {
+      for (const m of chain.members) await m.operator.finish();
+    } finally {
+      this.finishingOperators = false;
+    }
   }
 
   /** Triggers that arrived after the input ended are declined (the task no longer takes part). */

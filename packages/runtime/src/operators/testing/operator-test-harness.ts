@@ -7,6 +7,7 @@ import { HeapInternalTimeServiceManager } from '../timers/heap-internal-time-ser
 import {
   InputStatus,
   type AvailabilityProvider,
+  type MailboxExecutor,
   type OneInputStreamOperator,
   type TwoInputStreamOperator,
   type OperatorEnvironment,
@@ -75,6 +76,21 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
   private isSetUp = false;
   private isInitialized = false;
   private readonly keyedStateStore?: KeyedStateStore;
+  private readonly pendingMail: Array<() => void> = [];
+  private onMail?: () => void;
+  /** The operator's mailbox: what it submits runs when the test calls `processMail()` (or the operator yields). */
+  readonly mailbox: MailboxExecutor = {
+    execute: (action) => {
+      this.pendingMail.push(action);
+      const wake = this.onMail;
+      this.onMail = undefined;
+      wake?.();
+    },
+    yield: async () => {
+      await this.whenMail();
+      this.processMail();
+    },
+  };
 
   constructor(
     readonly operator: OP,
@@ -172,6 +188,7 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
       timeServiceManager: this.timeServiceManager,
       registerAvailabilityProvider: (p) => this.availabilityProviders.push(p),
       isOutputAvailable: this.options.isOutputAvailable,
+      mailbox: this.mailbox,
     };
     this.operator.setup(env);
   }
@@ -205,6 +222,22 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
   /** Registered timers of all timer services (0 when not keyed). */
   numTimers(): number {
     return this.timeServiceManager?.numTimers() ?? 0;
+  }
+
+  /** Runs the mail the operator submitted, in order, as the task's loop does between records; what an action throws propagates. Returns how many ran. */
+  processMail(): number {
+    let n = 0;
+    while (this.pendingMail.length > 0) {
+      this.pendingMail.shift()!();
+      n++;
+    }
+    return n;
+  }
+
+  /** Resolves once the operator submitted mail (at once when some is pending). */
+  whenMail(): Promise<void> {
+    if (this.pendingMail.length > 0) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.onMail = resolve));
   }
 
   /** Whether every registered availability provider is available. */
