@@ -29,6 +29,9 @@ export type { RollingAggregation, Comparable, AggregationKind } from './operator
 export { SinkWriterOperator, CommitterOperator, SinkCommitFailedError, SinkStateRestoreError } from './operators/index';
 export type { CommittableMessage } from './operators/index';
 export { KeyedProcessOperator } from './operators/keyed-process-operator';
+// Async I/O (`AsyncDataStream`): the operator and its errors.
+export { AsyncWaitOperator, checkAsyncOptions, DEFAULT_ASYNC_CAPACITY, AsyncOperationTimeoutError, InvalidAsyncOptionsError } from './operators/async/index';
+export type { AsyncOutputMode, AsyncWaitOptions } from './operators/async/index';
 export { TimestampsAndWatermarksOperator } from './operators/watermarks/index';
 // The unified Source API's readers in a task (`env.fromSource`); their enumerators run on the JobMaster.
 export { SourceReaderOperator } from './operators/sources/source-reader-operator';
