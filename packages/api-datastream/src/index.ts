@@ -24,6 +24,11 @@ export { CheckpointConfig, CheckpointingMode, ExternalizedCheckpointRetention, E
 export type { CheckpointedFunction, CheckpointListener, FunctionSnapshotContext, FunctionInitializationContext,
   KeyedStateStore } from '@flott/core';
 export { ParameterTool } from './parameter-tool';
+// Async I/O (issue 17): AsyncDataStream, async functions and retry strategies.
+export { AsyncDataStream } from './async-data-stream';
+export { RichAsyncFunction, AsyncRetryStrategies, AsyncRetryPredicates, InvalidAsyncRetryStrategyError } from '@flott/core';
+export type { AsyncFunction, AsyncFunctionLike, AsyncPromiseFunction, ResultFuture, AsyncRetryStrategy, AsyncRetryPredicate } from '@flott/core';
+export { AsyncOperationTimeoutError, InvalidAsyncOptionsError } from '@flott/runtime/internal';
 export { MissingExecutionContextError, ProgramArgumentsError } from './api-errors';
 
 // User function contracts and helpers, re-exported so jobs need no other import.
