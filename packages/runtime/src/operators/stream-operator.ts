@@ -73,9 +73,9 @@ export interface OperatorEnvironment<OUT> {
 /**
  * Runs actions on the task's mailbox loop, between processing steps, in submission order (Flink's
  * MailboxExecutor). `execute` may be called from any callback (a promise's, a socket's); the action
- * runs later on the task's thread, where it may emit; what it throws fails the task. Actions are held
- * while the task stops with a savepoint (nothing is emitted after the barrier) unless its operators
- * are draining, and dropped once the task failed or was canceled.
+ * runs later on the task's thread, where it may emit; what it throws fails the task. As the task's
+ * scheduled callbacks, actions are held while the task stops with a savepoint (nothing is emitted
+ * after the barrier) unless its operators are draining, and dropped once the task failed or was canceled.
  */
 export interface MailboxExecutor {
   execute(action: () => void): void;

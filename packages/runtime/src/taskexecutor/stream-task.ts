@@ -84,7 +84,7 @@ export class StreamTask {
   private stopOutcome?: boolean;
   /** Scheduled callbacks (timers, periodic watermarks) held while the task stops: nothing is emitted after the barrier. */
   private readonly heldActions = new Set<() => void>();
-  /** True while the operators finish (end of input or a draining stop): their mail then runs, also during a stop. */
+  /** True while the operators finish (end of input or a draining stop): scheduled actions and mail then run, also during a stop. */
   private finishingOperators = false;
 
   private readonly checkpoints: TaskCheckpoints;
@@ -176,9 +176,9 @@ export class StreamTask {
     });
   }
 
-  /** Operators' mail (async I/O results): run as task actions, held while stopping unless the operators drain. */
+  /** Operators' mail (async I/O results): run as task actions (held while stopping, unless the operators drain). */
   private readonly mailbox: MailboxExecutor = {
-    execute: (action) => this.enqueueMail(() => this.runAction(action, !this.finishingOperators)),
+    execute: (action) => this.enqueueMail(() => this.runAction(action)),
     yield: async () => {
       this.throwIfCanceled();
       if (this.mail.length === 0) await this.wakeup.wait([]);
@@ -428,7 +428,8 @@ export class StreamTask {
    */
   private runAction(fn: () => void, holdWhileStopping = true): void {
     if (this.failed || this.canceled || this.asyncError !== undefined) return;
-    if (holdWhileStopping && this.stopRequest) {
+    // While a draining stop finishes the operators, the barrier is not sent yet: what they wait for (an async request's timeout or retry) still runs.
+    if (holdWhileStopping && this.stopRequest && !this.finishingOperators) {
       this.heldActions.add(fn);
       return;
     }

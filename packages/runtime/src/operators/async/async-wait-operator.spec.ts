@@ -311,7 +311,7 @@ describe('AsyncWaitOperator', () => {
     expect(restored.output.logLines()).toEqual(['A again @1', 'wm 5', 'B @6']);
   });
 
-  it('finish waits for every request in flight and emits their results; a waiting retry ends with its last result', async () => {
+  it('finish waits for every request in flight, retries included, and emits their results', async () => {
     const fn = new TestingAsyncFunction();
     const strategy = new AsyncRetryStrategies.FixedDelayRetryStrategyBuilder<string>(3, 500).ifResult((r) => r.includes('retry')).build();
     const clock = new CountingClock(0);
@@ -327,8 +327,13 @@ describe('AsyncWaitOperator', () => {
     await settle();
     expect(finished).toBe(false);
     fn.request('a').complete(['A']);
+    await settle();
+    expect(finished).toBe(false);
+    h.advanceProcessingTime(500);
+    expect(fn.calls.map((c) => c.input)).toEqual(['a', 'b', 'b']);
+    fn.request('b').complete(['B']);
     await finishing;
-    expect(h.output.logLines()).toEqual(['A', 'retry', 'wm 9']);
+    expect(h.output.logLines()).toEqual(['A', 'B', 'wm 9']);
     await h.close();
     expect(fn.closed).toBe(1);
     expect(clock.live).toBe(0);

@@ -61,10 +61,6 @@ class Request<IN, OUT> {
   retryTimer?: Cancellable;
   timedOut = false;
   done = false;
-  /** The last attempt's outcome, for a pending retry that the end of input turns into the final result. */
-  lastResults?: readonly OUT[];
-  lastError?: unknown;
-  hasLastError = false;
 
   constructor(
     readonly input: IN,
@@ -131,7 +127,7 @@ interface Arrival<IN, OUT> {
  * Checkpoints: the input elements of the queue and the backlog (records with timestamps, watermarks)
  * go into operator list state; a restored operator issues them again in `open`, so nothing is lost and,
  * with an exactly-once sink, nothing is emitted twice. End of input (`finish`) waits until every
- * request completed and was emitted; pending retries then end with their last result.
+ * request completed (retries included) and was emitted.
  */
 export class AsyncWaitOperator<IN, OUT>
   extends AbstractUdfStreamOperator<OUT, AsyncFunctionLike<IN, OUT>>
@@ -147,7 +143,6 @@ export class AsyncWaitOperator<IN, OUT>
   private mailbox!: MailboxExecutor;
   private state?: ListState<QueuedElement<IN>>;
   private restored: QueuedElement<IN>[] = [];
-  private finishing = false;
   private closed = false;
   private readonly invoke: (input: IN, resultFuture: Attempt<IN, OUT>) => void;
   private readonly retryStrategy?: AsyncRetryStrategy<OUT>;
@@ -223,15 +218,12 @@ export class AsyncWaitOperator<IN, OUT>
     return this.queue.size + this.backlog.length;
   }
 
+  /**
+   * End of input waits for every request, retries included. (Flink's endInput ends pending retries with
+   * their last result, because its timers stop firing then; the task's timers here keep running until
+   * the operators finished, also in a draining stop, and the timeout still bounds each request.)
+   */
   override async finish(): Promise<void> {
-    this.finishing = true;
-    // As Flink's endInput: a request waiting for its retry ends now with its last outcome.
-    for (const request of this.inFlight) {
-      if (request.retryTimer === undefined) continue;
-      request.retryTimer.cancel();
-      request.retryTimer = undefined;
-      this.arrivals.push({ request, results: request.lastResults, error: request.lastError, failed: request.hasLastError });
-    }
     for (;;) {
       this.processArrivals();
       if (this.pendingElements === 0) break;
@@ -302,9 +294,6 @@ export class AsyncWaitOperator<IN, OUT>
   private settle({ request, results, error, failed }: Arrival<IN, OUT>): void {
     if (request.done) return;
     if (this.shouldRetry(request, results, error, failed)) {
-      request.lastResults = results;
-      request.lastError = error;
-      request.hasLastError = failed;
       const delay = this.retryStrategy!.getBackoffTimeMillis(request.attempts);
       request.retryTimer = this.env.scheduler.schedule(Math.max(0, delay), () => {
         request.retryTimer = undefined;
@@ -322,7 +311,7 @@ export class AsyncWaitOperator<IN, OUT>
 
   private shouldRetry(request: Request<IN, OUT>, results: readonly OUT[] | undefined, error: unknown, failed: boolean): boolean {
     const strategy = this.retryStrategy;
-    if (!strategy || this.finishing || request.timedOut) return false;
+    if (!strategy || request.timedOut) return false;
     const predicate = strategy.getRetryPredicate();
     const wanted = failed ? predicate.exceptionPredicate?.(error) === true : predicate.resultPredicate?.(results ?? []) === true;
     return wanted && strategy.canRetry(request.attempts);
