@@ -18,6 +18,7 @@ import type {
   StateSnapshotContext,
 } from '../stream-operator';
 import { AsyncOperationTimeoutError, InvalidAsyncOptionsError } from './async-errors';
+import { RequestTimeouts } from './request-timeouts';
 import { OrderedStreamElementQueue, UnorderedStreamElementQueue, type QueueEntry, type QueuedElement, type StreamElementQueue } from './stream-element-queue';
 
 /** ORDERED: results in input order; UNORDERED: as they arrive, but never across a watermark (Flink's AsyncDataStream.OutputMode). */
@@ -57,7 +58,6 @@ class Request<IN, OUT> {
   attempts = 0;
   /** The attempt whose result counts; an older one's late result is dropped. */
   current?: Attempt<IN, OUT>;
-  timeoutTimer?: Cancellable;
   retryTimer?: Cancellable;
   timedOut = false;
   done = false;
@@ -68,8 +68,6 @@ class Request<IN, OUT> {
   ) {}
 
   cancelTimers(): void {
-    this.timeoutTimer?.cancel();
-    this.timeoutTimer = undefined;
     this.retryTimer?.cancel();
     this.retryTimer = undefined;
   }
@@ -141,6 +139,7 @@ export class AsyncWaitOperator<IN, OUT>
   private arrivalsScheduled = false;
   private readonly spaceFreed = new AvailabilityNotifier();
   private mailbox!: MailboxExecutor;
+  private timeouts!: RequestTimeouts<Request<IN, OUT>>;
   private state?: ListState<QueuedElement<IN>>;
   private restored: QueuedElement<IN>[] = [];
   private closed = false;
@@ -176,6 +175,8 @@ export class AsyncWaitOperator<IN, OUT>
     super.setup(env);
     if (!env.mailbox) throw new Error(`Assertion failed: async operator ${env.operatorName} set up without a task mailbox`);
     this.mailbox = env.mailbox;
+    const maxEntries = 2 * this.options.capacity + 16;
+    this.timeouts = new RequestTimeouts(this.options.timeoutMs, env.clock, env.scheduler, maxEntries, (request) => this.onTimeout(request));
     env.registerAvailabilityProvider(this);
   }
 
@@ -193,7 +194,8 @@ export class AsyncWaitOperator<IN, OUT>
   }
 
   processElement(value: IN, timestamp: number): void {
-    this.admit({ kind: 'record', value, timestamp });
+    if (this.backlog.length === 0 && this.queue.size < this.options.capacity) this.startRecord(value, timestamp);
+    else this.backlog.push({ kind: 'record', value, timestamp });
   }
 
   processWatermark(watermark: number): void {
@@ -236,6 +238,7 @@ export class AsyncWaitOperator<IN, OUT>
     this.closed = true;
     for (const request of this.inFlight) request.cancelTimers();
     this.inFlight.clear();
+    this.timeouts?.clear();
     this.arrivals = [];
     return super.close();
   }
@@ -256,9 +259,13 @@ export class AsyncWaitOperator<IN, OUT>
       this.queue.addWatermark(element.watermark);
       return;
     }
-    const request = new Request<IN, OUT>(element.value, this.queue.addRecord(element.value, element.timestamp));
+    this.startRecord(element.value, element.timestamp);
+  }
+
+  private startRecord(value: IN, timestamp: number): void {
+    const request = new Request<IN, OUT>(value, this.queue.addRecord(value, timestamp));
     this.inFlight.add(request);
-    request.timeoutTimer = this.env.scheduler.schedule(this.options.timeoutMs, () => this.onTimeout(request));
+    this.timeouts.add(request);
     this.attempt(request);
   }
 
@@ -304,6 +311,7 @@ export class AsyncWaitOperator<IN, OUT>
     request.done = true;
     request.cancelTimers();
     this.inFlight.delete(request);
+    if (this.inFlight.size === 0) this.timeouts.clear();
     // The user's error as it is (its stack included), as a map function's throw would fail the task.
     if (failed) throw error;
     request.entry.complete(results ?? []);
@@ -319,7 +327,6 @@ export class AsyncWaitOperator<IN, OUT>
 
   /** The timeout covers all attempts: a pending retry is dropped and the function's `timeout` decides. */
   private onTimeout(request: Request<IN, OUT>): void {
-    request.timeoutTimer = undefined;
     if (request.done || this.closed) return;
     request.timedOut = true;
     request.retryTimer?.cancel();
