@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runAsyncIoBench } from './async-io-bench';
 import { runCheckpointBench } from './checkpoint-bench';
 import { runCheckpointedJobsBench } from './checkpointed-jobs-bench';
 import { runNexmarkSuite } from './nexmark';
@@ -198,7 +199,7 @@ function machine(): Record<string, unknown> {
   return { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
 }
 
-/** FLOTT_BENCH_ONLY=micro, =tcp-shuffle, =process-cluster, =cluster-lifecycle, =batch, =nexmark, =checkpoints or =checkpointed-jobs runs one part (the JSON then holds only that part). */
+/** FLOTT_BENCH_ONLY=micro, =tcp-shuffle, =process-cluster, =cluster-lifecycle, =batch, =nexmark, =checkpoints, =checkpointed-jobs or =async-io runs one part (the JSON then holds only that part). */
 async function main(): Promise<void> {
   const only = process.env.FLOTT_BENCH_ONLY;
   const micro = only === undefined || only === 'micro' ? await microBenchmarks() : undefined;
@@ -209,9 +210,10 @@ async function main(): Promise<void> {
   const nexmark = only === undefined || only === 'nexmark' ? await runNexmarkSuite() : undefined;
   const checkpoints = only === undefined || only === 'checkpoints' ? await runCheckpointBench() : undefined;
   const checkpointedJobs = only === undefined || only === 'checkpointed-jobs' ? await runCheckpointedJobsBench() : undefined;
+  const asyncIo = only === undefined || only === 'async-io' ? await runAsyncIoBench() : undefined;
   const out = path.join(repoRoot, 'bench-results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...micro, ...tcpShuffle, ...processCluster, ...clusterLifecycle, ...batch, nexmark, ...checkpoints, ...checkpointedJobs }, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...micro, ...tcpShuffle, ...processCluster, ...clusterLifecycle, ...batch, nexmark, ...checkpoints, ...checkpointedJobs, ...asyncIo }, null, 2)}\n`);
 }
 
 main().catch((e: unknown) => {
