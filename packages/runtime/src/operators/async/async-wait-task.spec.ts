@@ -1,7 +1,10 @@
+import { AsyncRetryStrategies, type AsyncRetryStrategy } from '@flott/core';
 import { ExecutionState as E } from '../../execution/execution-state';
 import { StreamGraph } from '../../graph/stream-graph';
 import { StreamTask } from '../../taskexecutor/stream-task';
+import type { PostCheckpointAction } from '../../snapshot/snapshot-data';
 import { settle, settleUntil } from '../../testing/settle';
+import { TestingCheckpointStorage } from '../../testing/testing-checkpoint-services';
 import { testingDeploymentDescriptors } from '../../testing/testing-deployment';
 import { TestingOneInputOperator, TestingSourceOperator } from '../../testing/testing-stream-operators';
 import { TestingTaskEnvironment } from '../../testing/testing-task-environment';
@@ -17,8 +20,8 @@ class ControlledService {
       this.pending.set(x, { resolve, reject });
       this.mostInFlight = Math.max(this.mostInFlight, this.pending.size);
     });
-  answer(x: number): void {
-    this.pending.get(x)!.resolve(`r${x}`);
+  answer(x: number, value = `r${x}`): void {
+    this.pending.get(x)!.resolve(value);
     this.pending.delete(x);
   }
   fail(x: number, error: Error): void {
@@ -28,19 +31,29 @@ class ControlledService {
 }
 
 /** Source → async stage → sink, chained into one task. */
-function asyncTask(env: TestingTaskEnvironment, values: number[], service: ControlledService, capacity: number, mode: AsyncOutputMode = 'ORDERED', timeoutMs = 60_000) {
-  const source = new TestingSourceOperator<number>('source', values);
+function asyncTask(
+  env: TestingTaskEnvironment,
+  values: number[] | 'unbounded',
+  service: ControlledService,
+  capacity: number,
+  mode: AsyncOutputMode = 'ORDERED',
+  timeoutMs = 60_000,
+  retryStrategy?: AsyncRetryStrategy<string>,
+) {
+  const source = values === 'unbounded' ? new TestingSourceOperator<number>('source', [], { bounded: false }) : new TestingSourceOperator<number>('source', values);
   const sink = new TestingOneInputOperator<string>('sink');
   const graph = new StreamGraph('async task test', { parallelism: 1, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true });
   const node = (name: string, operator: StreamOperator<unknown>, isSource = false) =>
     graph.addNode({ name, kind: name, parallelism: 1, nonParallel: false, maxParallelism: -1, chainingStrategy: isSource ? 'HEAD' : 'ALWAYS', isSource, operatorFactory: () => operator });
   const s = node('Source: numbers', source as StreamOperator<unknown>, true);
-  const a = node('async wait operator', new AsyncWaitOperator<number, string>(service.fn, { timeoutMs, capacity, outputMode: mode }) as StreamOperator<unknown>);
+  const a = node('async wait operator', new AsyncWaitOperator<number, string>(service.fn, { timeoutMs, capacity, outputMode: mode, retryStrategy }) as StreamOperator<unknown>);
   const k = node('Sink', sink as StreamOperator<unknown>);
   graph.addEdge(s.id, a.id, { kind: 'forward' });
   graph.addEdge(a.id, k.id, { kind: 'forward' });
   const [tdd] = testingDeploymentDescriptors(graph);
-  return { task: new StreamTask(tdd, graph, env), sink, tdd };
+  const task = new StreamTask(tdd, graph, env);
+  const stop = (action: PostCheckpointAction) => task.triggerCheckpoint({ checkpointId: 1, timestamp: 1, location: 'mem://job/savepoint-1', alignedTimeoutMs: -1, postCheckpointAction: action });
+  return { task, sink, tdd, source, stop };
 }
 
 describe('AsyncWaitOperator in a StreamTask', () => {
@@ -110,5 +123,52 @@ describe('AsyncWaitOperator in a StreamTask', () => {
     await expect(running).resolves.toBe(E.FAILED);
     const failed = env.states.find((s) => s.state === E.FAILED)!;
     expect(failed.error?.message).toContain("Async function of operator 'async wait operator' timed out: no result within 1000 ms for input 1");
+  });
+
+  it('stop with a drain (TERMINATE): end of input waits for the requests, their retries still fire, and everything goes out before the barrier', async () => {
+    const env = new TestingTaskEnvironment().withCheckpointing(new TestingCheckpointStorage());
+    const service = new ControlledService();
+    const retry = new AsyncRetryStrategies.FixedDelayRetryStrategyBuilder<string>(3, 100).ifResult((r) => r.includes('retry me')).build();
+    const { task, sink, source, stop } = asyncTask(env, 'unbounded', service, 10, 'ORDERED', 60_000, retry);
+    const running = task.run();
+    await settleUntil(() => env.states.some((u) => u.state === E.RUNNING));
+    source.add(1, 2);
+    await settleUntil(() => service.pending.size === 2);
+    service.answer(1, 'retry me');
+    await settle();
+    stop('TERMINATE');
+    await settle();
+    service.answer(2);
+    await settle();
+    expect(env.checkpointAcks).toEqual([]); // still draining: request 1 waits for its retry
+    env.clock.advance(100);
+    await settleUntil(() => service.pending.has(1));
+    service.answer(1);
+    await settleUntil(() => env.checkpointAcks.length === 1);
+    expect(sink.received).toEqual(['r1', 'r2']);
+    task.notifyCheckpointComplete(1);
+    await expect(running).resolves.toBe(E.FINISHED);
+  });
+
+  it('stop without a drain (SUSPEND): an answer arriving after the barrier is not emitted; the request is in the savepoint', async () => {
+    const env = new TestingTaskEnvironment().withCheckpointing(new TestingCheckpointStorage());
+    const service = new ControlledService();
+    const { task, sink, source, stop } = asyncTask(env, 'unbounded', service, 10);
+    const running = task.run();
+    await settleUntil(() => env.states.some((u) => u.state === E.RUNNING));
+    source.add(1);
+    await settleUntil(() => service.pending.size === 1);
+    stop('SUSPEND');
+    await settleUntil(() => env.checkpointAcks.length === 1);
+    service.answer(1);
+    await settle();
+    task.notifyCheckpointComplete(1);
+    await expect(running).resolves.toBe(E.FINISHED);
+    expect(sink.received).toEqual([]);
+    // The chain's operator state (one inline blob): the async stage's list state holds record 1.
+    const [chainState] = Object.values(env.checkpointAcks[0].state as unknown as Record<string, { operator: { data: Uint8Array } }>);
+    const bytes = Buffer.from(chainState.operator.data).toString('latin1');
+    expect(bytes).toContain('_async_wait_operator_state_');
+    expect(bytes).toContain('record');
   });
 });
