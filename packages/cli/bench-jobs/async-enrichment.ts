@@ -1,6 +1,6 @@
 /**
  * Benchmark job of Async I/O: generator → enrichment → summing sink. `--records N`; `--url URL` enriches
- * each number through `GET <url>/enrich/<n>` (orderedWait, `--capacity C`; node:http with a keep-alive agent of
+ * each number through `GET <url>/enrich/<n>` (orderedWait, or unorderedWait with `--unordered`; `--capacity C`; node:http with a keep-alive agent of
  * `capacity` sockets: Node's fetch reached about half its rate on this loopback service); otherwise an async
  * stage whose function resolves at once (the cost of the stage itself), or with `--map` the same work as a plain
  * map. The sink counts records and sums the numbers into the `records` and `sum` accumulators.
@@ -57,7 +57,7 @@ export default async function main(args: readonly string[]): Promise<void> {
           })
           .on('error', reject);
       });
-    rows = AsyncDataStream.orderedWait(numbers, lookup, 60_000, capacity);
+    rows = args.includes('--unordered') ? AsyncDataStream.unorderedWait(numbers, lookup, 60_000, capacity) : AsyncDataStream.orderedWait(numbers, lookup, 60_000, capacity);
   }
   rows.addSink(new SummingSink());
   await env.execute('bench-async-enrichment');

@@ -1,11 +1,12 @@
 /**
- * Async I/O (issue 17), in one run: (1) the throughput of an enrichment through orderedWait against a
+ * Async I/O (issue 17), in one run: (1) the throughput of an enrichment through orderedWait and unorderedWait against a
  * loopback HTTP service answering after 5 ms, at capacity 10, 100 and 1 000, beside the ceiling
  * capacity / latency (what the bound on requests in flight allows at most); (2) the cost of the async
  * stage itself: a function that resolves at once against the same work as a plain map. Beside each
  * enrichment row, the baseline: the same requests from a hand-written loop of `capacity` concurrent
  * requesters in a worker thread (a slot's kind of thread, no engine), which shows where the HTTP
- * client's CPU, not the bound, limits the rate.
+ * client's CPU, not the bound, limits the rate. (Ordered mode also keeps answered requests in the
+ * queue until those before them are answered, so fewer are in flight than its capacity.)
  * Knobs: FLOTT_BENCH_ASYNC_RECORDS (the immediate-function rows, default 1 M),
  * FLOTT_BENCH_ASYNC_SECONDS (each enrichment run is sized to about this long at its ceiling, default 1.5).
  */
@@ -25,6 +26,7 @@ export interface AsyncIoFigures {
   readonly latencyMs: number;
   readonly enrichment: ReadonlyArray<{
     capacity: number;
+    mode: 'ordered' | 'unordered';
     records: number;
     rate: number;
     rates: readonly number[];
@@ -98,12 +100,14 @@ export async function runAsyncIoBench(): Promise<{ asyncIo: AsyncIoFigures }> {
       const ceiling = (capacity * 1000) / LATENCY_MS;
       const records = Math.min(MAX_ENRICH_RECORDS, Math.round(ceiling * SECONDS));
       const warm = Math.max(capacity, Math.round(records / 4));
-      const args = (n: number) => ['--records', String(n), '--capacity', String(capacity), '--url', service.url];
-      const r = await runBenchJob({ jobFile: JOB, slots: 1, parallelism: 1, args: args(records), records, warmup: { args: args(warm), records: warm }, check: checkRecords(records) });
-      const maxInFlight = service.maxInFlight;
       const baselineRates: number[] = [];
       for (let i = 0; i < REPEATS; i++) baselineRates.push(await baselineRate(service.url, records, capacity));
-      enrichment.push({ capacity, records, rate: r.rate, rates: r.rates, ceiling, maxInFlight, baseline: median(baselineRates), baselineRates });
+      for (const mode of ['ordered', 'unordered'] as const) {
+        service.maxInFlight = 0;
+        const args = (n: number) => ['--records', String(n), '--capacity', String(capacity), '--url', service.url, ...(mode === 'unordered' ? ['--unordered'] : [])];
+        const r = await runBenchJob({ jobFile: JOB, slots: 1, parallelism: 1, args: args(records), records, warmup: { args: args(warm), records: warm }, check: checkRecords(records) });
+        enrichment.push({ capacity, mode, records, rate: r.rate, rates: r.rates, ceiling, maxInFlight: service.maxInFlight, baseline: median(baselineRates), baselineRates });
+      }
     } finally {
       await service.close();
     }
@@ -114,11 +118,11 @@ export async function runAsyncIoBench(): Promise<{ asyncIo: AsyncIoFigures }> {
   const map = await runBenchJob({ jobFile: JOB, slots: 1, parallelism: 1, args: immediateArgs(['--map']), records: IMMEDIATE_RECORDS, warmup: warmup(['--map']), check: checkRecords(IMMEDIATE_RECORDS) });
 
   let table =
-    `| async enrichment, orderedWait, loopback HTTP service answering after ${LATENCY_MS} ms, p=1 | records | records/s | ceiling (capacity / latency) | of ceiling | ` +
+    `| async enrichment, loopback HTTP service answering after ${LATENCY_MS} ms, p=1 | records | records/s | ceiling (capacity / latency) | of ceiling | ` +
     `hand-written loop, same requests | of loop | most requests in flight (service) |\n|---|---|---|---|---|---|---|---|\n`;
   for (const e of enrichment) {
     const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(1)} %`;
-    table += `| capacity ${e.capacity} | ${e.records} | ${fmt(e.rate)} | ${fmt(e.ceiling)} | ${pct(e.rate, e.ceiling)} | ${fmt(e.baseline)} | ${pct(e.rate, e.baseline)} | ${e.maxInFlight} |\n`;
+    table += `| capacity ${e.capacity}, ${e.mode}Wait | ${e.records} | ${fmt(e.rate)} | ${fmt(e.ceiling)} | ${pct(e.rate, e.ceiling)} | ${fmt(e.baseline)} | ${pct(e.rate, e.baseline)} | ${e.maxInFlight} |\n`;
   }
   table += `\n| cost of the async stage, p=1 (${IMMEDIATE_RECORDS / 1e6} M records) | async stage, function resolving at once (capacity 100) | plain map | async / map |\n|---|---|---|---|\n`;
   table += `| records/s | ${fmtRate(asyncStage.rate)} | ${fmtRate(map.rate)} | ${((asyncStage.rate / map.rate) * 100).toFixed(1)} % |\n\n`;
