@@ -5,6 +5,15 @@ import type { DataStream, SingleOutputStreamOperator } from './data-stream';
 /** The operator name Flink gives the async stage. */
 const ASYNC_OPERATOR_NAME = 'async wait operator';
 
+/** The retry variants' signature: Flink's, with the retry strategy last. */
+type WaitWithRetry = <IN, OUT>(
+  stream: DataStream<IN>,
+  fn: AsyncFunctionLike<IN, OUT>,
+  timeout: DurationLike,
+  capacity: number,
+  retryStrategy: AsyncRetryStrategy<OUT>,
+) => SingleOutputStreamOperator<OUT>;
+
 /**
  * Async I/O (Flink's AsyncDataStream): enriches a stream through an async function (a database or
  * web service call per record) without blocking the slot's thread. At most `capacity` requests are in
@@ -31,26 +40,12 @@ export class AsyncDataStream {
   }
 
   /** orderedWait with retries (AsyncRetryStrategies' builders, AsyncRetryPredicates). */
-  static orderedWaitWithRetry<IN, OUT>(
-    stream: DataStream<IN>,
-    fn: AsyncFunctionLike<IN, OUT>,
-    timeout: DurationLike,
-    capacity: number,
-    retryStrategy: AsyncRetryStrategy<OUT>,
-  ): SingleOutputStreamOperator<OUT> {
-    return addOperator(stream, fn, timeout, capacity, 'ORDERED', retryStrategy);
-  }
+  static readonly orderedWaitWithRetry: WaitWithRetry = (stream, fn, timeout, capacity, retryStrategy) =>
+    addOperator(stream, fn, timeout, capacity, 'ORDERED', retryStrategy);
 
   /** unorderedWait with retries (AsyncRetryStrategies' builders, AsyncRetryPredicates). */
-  static unorderedWaitWithRetry<IN, OUT>(
-    stream: DataStream<IN>,
-    fn: AsyncFunctionLike<IN, OUT>,
-    timeout: DurationLike,
-    capacity: number,
-    retryStrategy: AsyncRetryStrategy<OUT>,
-  ): SingleOutputStreamOperator<OUT> {
-    return addOperator(stream, fn, timeout, capacity, 'UNORDERED', retryStrategy);
-  }
+  static readonly unorderedWaitWithRetry: WaitWithRetry = (stream, fn, timeout, capacity, retryStrategy) =>
+    addOperator(stream, fn, timeout, capacity, 'UNORDERED', retryStrategy);
 }
 
 function addOperator<IN, OUT>(
