@@ -15,6 +15,9 @@ const JOB = 'packages/cli/test-jobs/async-io-jobs.ts';
 const SEED = Number(process.env.FLOTT_TEST_SEED ?? 17);
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+/** Each job run is bounded by this; a test runs at most two (jest's default 30 s is too short on a loaded host). */
+const JOB_TIMEOUT_MS = 120_000;
+jest.setTimeout(2 * JOB_TIMEOUT_MS + 10_000);
 
 describe('Async I/O against a loopback HTTP service', () => {
   let service: EnrichmentService | undefined;
@@ -33,7 +36,7 @@ describe('Async I/O against a loopback HTTP service', () => {
   };
 
   const run = (s: EnrichmentService, jobArgs: string[], config: string[] = []): Promise<CliResult> =>
-    runFlott(['run', '-q', ...config, JOB, '--url', s.url, ...jobArgs], 120_000);
+    runFlott(['run', '-q', ...config, JOB, '--url', s.url, ...jobArgs], JOB_TIMEOUT_MS);
 
   /** The printed lines as [id, name, watermark seen]. */
   const printed = (r: CliResult) =>
@@ -43,7 +46,8 @@ describe('Async I/O against a loopback HTTP service', () => {
       .map((l) => l.replace(/^\d+> /, '').split(' '));
 
   it('orderedWait emits in input order although answers arrive in any order; at most `capacity` requests are in flight', async () => {
-    const s = await start({ min: 0, max: 15 });
+    // Answers take at least 5 ms, so the requests the task sends in one turn are all in flight at once.
+    const s = await start({ min: 5, max: 15 });
     const r = await run(s, ['--n', '300', '--mode', 'ordered', '--capacity', '7']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -80,20 +84,21 @@ describe('Async I/O against a loopback HTTP service', () => {
   });
 
   it('retries: errors and hung requests (aborted per attempt) are retried; every record gets its answer, with the attempts the service saw', async () => {
-    // id % 5 == 1: two errors, then an answer; id % 7 == 3: hangs once, then answers; others at once.
+    // id % 5 == 1: two errors, then an answer; id % 7 == 3: hangs once, then answers; others at once. Each fetch gives up
+    // after 1 s: a hung request then fails and is retried (so may, on a loaded host, a slow answer: the service counts those).
     const behavior = (id: number, attempt: number): RequestBehavior => {
       if (id % 5 === 1 && attempt <= 2) return 'error';
       if (id % 7 === 3 && attempt === 1) return 'hang';
       return 'ok';
     };
-    const expectedAttempts = (id: number) => (id % 5 === 1 ? 3 : id % 7 === 3 ? 2 : 1);
+    const expectedAttempts = (s: EnrichmentService, id: number) => (id % 5 === 1 ? 3 : id % 7 === 3 ? 2 : 1) + (s.abandonedAnswers.get(id) ?? 0);
     for (const retry of ['fixed', 'exp']) {
       const s = await start({ min: 0, max: 5 }, behavior);
-      const r = await run(s, ['--n', '120', '--mode', 'unordered', '--capacity', '16', '--retry', retry, '--attempt-timeout', '150', '--timeout', '10000']);
+      const r = await run(s, ['--n', '120', '--mode', 'unordered', '--capacity', '16', '--retry', retry, '--attempt-timeout', '1000', '--timeout', '30000']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(printed(r).map(([id, name]) => `${id} ${name}`).sort()).toEqual(range(120).map((i) => `${i} item-${i}`).sort());
-      expect(range(120).filter((id) => s.attempts.get(id) !== expectedAttempts(id))).toEqual([]);
+      expect(range(120).filter((id) => s.attempts.get(id) !== expectedAttempts(s, id))).toEqual([]);
       await s.close();
       service = undefined;
     }
@@ -101,7 +106,7 @@ describe('Async I/O against a loopback HTTP service', () => {
 
   it("timeouts: the function's timeout() answers for hung requests, without retries; the others keep their answers in order", async () => {
     const s = await start({ min: 0, max: 5 }, (id) => (id % 9 === 4 ? 'hang' : 'ok'));
-    const r = await run(s, ['--n', '90', '--mode', 'ordered', '--capacity', '30', '--timeout', '300', '--on-timeout', 'fallback']);
+    const r = await run(s, ['--n', '90', '--mode', 'ordered', '--capacity', '30', '--timeout', '2000', '--on-timeout', 'fallback']);
     expect(r.code).toBe(0);
     expect(printed(r).map(([id, name]) => `${id} ${name}`)).toEqual(range(90).map((i) => `${i} ${i % 9 === 4 ? 'timeout' : `item-${i}`}`));
     expect(s.requests).toBe(90);
@@ -109,9 +114,9 @@ describe('Async I/O against a loopback HTTP service', () => {
 
   it('a timeout without timeout() fails the job with an error naming the operator', async () => {
     const s = await start({ min: 0, max: 2 }, (id) => (id === 5 ? 'hang' : 'ok'));
-    const r = await run(s, ['--n', '20', '--timeout', '300']);
+    const r = await run(s, ['--n', '20', '--timeout', '1000']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain("Async function of operator 'async wait operator' timed out: no result within 300 ms for input 5");
+    expect(r.stderr).toContain("Async function of operator 'async wait operator' timed out: no result within 1000 ms for input 5");
   });
 
   it('a rejected promise fails the job with the user error', async () => {
@@ -129,7 +134,7 @@ describe('Async I/O against a loopback HTTP service', () => {
       '-D', 'execution.checkpointing.interval=100 ms',
       '-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=3', '-D', 'restart-strategy.fixed-delay.delay=0 ms',
     ];
-    const args = ['--n', String(n), '--rate', '1500', '--mode', 'unordered', '--capacity', '50', '--retry', 'fixed', '--attempt-timeout', '150'];
+    const args = ['--n', String(n), '--rate', '1500', '--mode', 'unordered', '--capacity', '50', '--retry', 'fixed', '--attempt-timeout', '1000'];
     const committed = (dir: string) =>
       fs
         .readdirSync(dir)

@@ -33,6 +33,8 @@ function seeded(seed: number): () => number {
 export class EnrichmentService {
   /** Attempts per id (requests that reached the service). */
   readonly attempts = new Map<number, number>();
+  /** Per id, requests to be answered 'ok' that the client gave up on first (an aborted fetch under load): each makes one attempt more. */
+  readonly abandonedAnswers = new Map<number, number>();
   requests = 0;
   inFlight = 0;
   maxInFlight = 0;
@@ -67,6 +69,7 @@ export class EnrichmentService {
     this.requests++;
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    const what = behavior?.(id, attempt) ?? 'ok';
     let open = true;
     const done = () => {
       if (!open) return;
@@ -74,8 +77,10 @@ export class EnrichmentService {
       this.inFlight--;
     };
     // A client that gives up (an aborted fetch) closes the request: it is no longer in flight.
-    res.on('close', done);
-    const what = behavior?.(id, attempt) ?? 'ok';
+    res.on('close', () => {
+      if (open && what === 'ok') this.abandonedAnswers.set(id, (this.abandonedAnswers.get(id) ?? 0) + 1);
+      done();
+    });
     if (what === 'hang') return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
