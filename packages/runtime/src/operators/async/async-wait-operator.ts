@@ -120,7 +120,9 @@ interface Arrival<IN, OUT> {
  * Bounds: at most `capacity` elements (records in flight and watermarks waiting) are queued; while the
  * queue is full the operator is unavailable, so the task takes no more input (back-pressure). Records
  * that a chained upstream operator still emits meanwhile wait un-started in a small backlog (at most
- * what one input record makes upstream), so the requests in flight never exceed `capacity`.
+ * what one input record makes upstream), so the requests in flight never exceed `capacity`. Results
+ * are emitted when they arrive even if the task's outputs are back-pressured (at most a queue's worth,
+ * as one record's outputs may overdraw a partition); the task then takes no input until they drain.
  *
  * Checkpoints: the input elements of the queue and the backlog (records with timestamps, watermarks)
  * go into operator list state; a restored operator issues them again in `open`, so nothing is lost and,
