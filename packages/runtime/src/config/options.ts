@@ -34,8 +34,8 @@ export const CoreOptions = {
     description: 'BATCH execution: a keyed operator reads its input sorted by key (Flink\'s sort-based execution), so each key\'s records arrive together and a keyed aggregation emits and drops each key\'s state as soon as its records are done.',
   }),
   SORTED_INPUTS_MEMORY: O.memoryBytes('execution.sorted-inputs.memory', {
-    defaultValue: 64 * 1024 * 1024, min: 1024 * 1024,
-    description: 'BATCH execution with sorted inputs: bytes of records one task sorts in memory before it spills a sorted run to io.tmp.dirs (Flink sizes this from managed memory).',
+    defaultValue: 128 * 1024 * 1024, min: 1024 * 1024,
+    description: 'BATCH execution with sorted inputs: heap one task may fill with records (their estimated size) before it spills a sorted run to io.tmp.dirs (Flink sizes this from managed memory).',
   }),
   TMP_DIRS: O.stringList('io.tmp.dirs', {
     defaultValue: [],

@@ -56,9 +56,11 @@ export class SortSpillError extends FlottError {
   }
 }
 
+/** A record in memory (its value, as it arrived) or read back from a spilled run (its bytes). */
 interface Entry {
   readonly key: string;
-  readonly bytes: Uint8Array;
+  readonly value?: unknown;
+  readonly bytes?: Uint8Array;
   readonly timestamp: number;
 }
 
@@ -70,8 +72,9 @@ const ENTRY_OVERHEAD = 64;
 
 /**
  * Groups the records of a bounded input by key for BATCH execution (Flink's SortingDataInput with its
- * external sorter): records are serialised into memory up to `memoryBytes`; a full buffer is sorted by
- * key and spilled to a file as one run; at the end the runs and what is still in memory are merged,
+ * external sorter): records are kept as they arrived up to `memoryBytes` (their estimated size); a full
+ * buffer is sorted by key, serialised and spilled to a file as one run; at the end the runs and what
+ * is still in memory are merged,
  * so all records of one key come out together, in key order (the order of the canonical key
  * strings), each key's records in arrival order. Memory stays at `memoryBytes` plus one read-ahead
  * buffer per run, whatever the input's size. Synchronous I/O on the task's own loop, in bounded steps.
@@ -99,9 +102,8 @@ export class KeySorter {
 
   add(key: string, value: unknown, timestamp: number): void {
     if (this.merger) throw new Error('Assertion failed: KeySorter.add after the input ended');
-    const bytes = this.opts.codec.encode(value);
-    this.entries.push({ key, bytes, timestamp });
-    this.bufferedBytes += bytes.length + key.length * 2 + ENTRY_OVERHEAD;
+    this.entries.push({ key, value, timestamp });
+    this.bufferedBytes += estimateSize(value, 0) + key.length * 2 + ENTRY_OVERHEAD;
     this.added++;
     if (this.bufferedBytes >= this.opts.memoryBytes) this.spill();
   }
@@ -123,7 +125,8 @@ export class KeySorter {
     if (!entry) return undefined;
     this.out.key = entry.key;
     this.out.timestamp = entry.timestamp;
-    this.out.value = this.opts.codec.decode(Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength));
+    const bytes = entry.bytes;
+    this.out.value = bytes === undefined ? entry.value : this.opts.codec.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return this.out;
   }
 
@@ -141,7 +144,7 @@ export class KeySorter {
     let fd: number | undefined;
     try {
       fd = openSync(path, 'w');
-      writeRun(fd, this.entries);
+      writeRun(fd, this.entries, this.opts.codec);
     } catch (e) {
       throw new SortSpillError(`Cannot spill sorted records to ${path}: ${(e as Error).message}`, path, { cause: e });
     } finally {
@@ -157,7 +160,7 @@ function sortByKey(entries: Entry[]): void {
 }
 
 /** Run format: per record [u32 key bytes][key utf8][f64 timestamp][u32 value bytes][value bytes], little endian. */
-function writeRun(fd: number, entries: readonly Entry[]): void {
+function writeRun(fd: number, entries: readonly Entry[], codec: SortCodec): void {
   const chunk = Buffer.allocUnsafe(RUN_READ_BYTES);
   let pos = 0;
   const flush = (): void => {
@@ -166,28 +169,63 @@ function writeRun(fd: number, entries: readonly Entry[]): void {
   };
   for (const e of entries) {
     const key = Buffer.from(e.key, 'utf8');
-    const size = 16 + key.length + e.bytes.length;
+    const bytes = codec.encode(e.value);
+    const size = 16 + key.length + bytes.length;
     if (pos + size > chunk.length) flush();
     if (size > chunk.length) {
       const big = Buffer.allocUnsafe(size);
-      writeEntry(big, 0, key, e);
+      writeEntry(big, 0, key, e.timestamp, bytes);
       writeSync(fd, big);
       continue;
     }
-    pos = writeEntry(chunk, pos, key, e);
+    pos = writeEntry(chunk, pos, key, e.timestamp, bytes);
   }
   flush();
 }
 
-function writeEntry(target: Buffer, at: number, key: Buffer, e: Entry): number {
+function writeEntry(target: Buffer, at: number, key: Buffer, timestamp: number, bytes: Uint8Array): number {
   target.writeUInt32LE(key.length, at);
   key.copy(target, at + 4);
   let pos = at + 4 + key.length;
-  target.writeDoubleLE(e.timestamp, pos);
-  target.writeUInt32LE(e.bytes.length, pos + 8);
-  target.set(e.bytes, pos + 12);
-  pos += 12 + e.bytes.length;
+  target.writeDoubleLE(timestamp, pos);
+  target.writeUInt32LE(bytes.length, pos + 8);
+  target.set(bytes, pos + 12);
+  pos += 12 + bytes.length;
   return pos;
+}
+
+/** Deeper than this, a value counts as a fixed size (records are not that deep in practice). */
+const MAX_SIZE_DEPTH = 8;
+
+/**
+ * An estimate of the heap a record takes, for the sort buffer's bound: V8's sizes of strings, numbers,
+ * arrays and objects (their property names live in shared hidden classes and are not counted).
+ */
+function estimateSize(value: unknown, depth: number): number {
+  switch (typeof value) {
+    case 'string':
+      return 16 + value.length;
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return 8;
+    case 'bigint':
+      return 24;
+    case 'object': {
+      if (value === null) return 8;
+      if (depth >= MAX_SIZE_DEPTH) return 64;
+      if (ArrayBuffer.isView(value)) return 64 + value.byteLength;
+      let size = 32;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) size += 8 + estimateSize(value[i], depth + 1);
+        return size;
+      }
+      for (const k in value) size += 8 + estimateSize((value as Record<string, unknown>)[k], depth + 1);
+      return size;
+    }
+    default:
+      return 64;
+  }
 }
 
 /** Reads a spilled run sequentially, one entry at a time, through a bounded read-ahead buffer. */
