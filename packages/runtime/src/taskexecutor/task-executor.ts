@@ -188,6 +188,11 @@ export class TaskExecutor implements TaskExecutorGateway {
     return report;
   }
 
+  /** Every slot and the allocation it holds now (what a registration reports), for the simulator's slot-leak check. */
+  slotAllocations(): SlotReportEntry[] {
+    return this.slotReport();
+  }
+
   async heartbeatFromResourceManager(_resourceManagerId: string): Promise<readonly SlotReportEntry[]> {
     this.heartbeats.fromResourceManager();
     return this.slotReport();

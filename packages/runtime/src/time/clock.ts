@@ -60,6 +60,12 @@ export class ManualClock implements Clock, Scheduler {
     this.timers.set(id, { at: this.now + periodMs, period: periodMs, fn });
     return { cancel: () => this.timers.delete(id) };
   }
+  /** When the earliest timer is due, or undefined when none is scheduled (a simulator steps from one to the next). */
+  nextTimerAt(): number | undefined {
+    let at: number | undefined;
+    for (const t of this.timers.values()) if (at === undefined || t.at < at) at = t.at;
+    return at;
+  }
   /** Advances time, firing due timers in time order. */
   advance(ms: number): void {
     const target = this.now + ms;
