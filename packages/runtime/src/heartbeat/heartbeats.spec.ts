@@ -84,6 +84,23 @@ describe('heartbeats between the JobManager roles and TaskExecutors', () => {
     expect(run.jobMaster.graph.findCurrentExecution(a0)?.state).not.toBe(E.FAILED);
   });
 
+  it('an attempt being canceled that its TaskExecutor no longer runs (its FINISHED report was lost) is CANCELED after two heartbeats, so the restart goes on', async () => {
+    const te = await cp.addTaskExecutor('tm-1', 2);
+    const run = await runningJob(te, 1);
+    const [a0, a1, ...rest] = te.deployedAttempts();
+    // a1 finished there, but its report never arrived: the JobMaster still counts it RUNNING.
+    te.withHeartbeatAnswers((running) => running.filter((id) => id !== a1));
+    await te.reportTaskState(a0, E.FAILED);
+    expect(run.status).toBe(JobStatus.RESTARTING);
+    await report(te, [a0, ...rest].filter((id) => id !== a0), E.CANCELED);
+    expect(run.jobMaster.graph.findCurrentExecution(a1)?.state).toBe(E.CANCELING);
+    await cp.advance(2 * INTERVAL);
+    expect(run.jobMaster.graph.findCurrentExecution(a1)?.state).toBe(E.CANCELED);
+    await cp.advance(0);
+    expect(run.status).toBe(JobStatus.RUNNING);
+    expect(te.deployedAttempts()).toHaveLength(8);
+  });
+
   it('a JobMaster whose ResourceManager stops asking fails the slots it waits for after heartbeat.timeout, long before the slot request timeout', async () => {
     // A ResourceManager that can start workers (none ever comes): the job waits for its slots, and is asked every interval.
     const waiting = new TestingControlPlane({ slotRequestTimeoutMs: 10 * TIMEOUT, canStartWorkers: true });

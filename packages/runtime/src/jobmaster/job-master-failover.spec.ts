@@ -182,6 +182,25 @@ describe('JobMaster failover', () => {
       });
     });
 
+    it('waits for slots after losing the TaskManager it ran on rather than failing at once: its replacement gets the tasks', async () => {
+      const lost = await cp.addTaskExecutor('tm-1', 2);
+      const run = new TestingJobMasterRun(cp, { restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(Number.MAX_SAFE_INTEGER) });
+      run.jobMaster.start();
+      await cp.settle();
+      await report(lost, lost.deployedAttempts(), E.RUNNING);
+      lost.disappear();
+      await cp.resourceManager.disconnectTaskExecutor('tm-1', 'heartbeat timed out');
+      await cp.settle();
+      await cp.advance(0);
+      // The cluster has no slot now, but had the job's two: the restart waits for them, it does not fail the job.
+      expect(run.status).toBe(JobStatus.RUNNING);
+      expect(run.executionStates()).toEqual([E.SCHEDULED, E.SCHEDULED, E.SCHEDULED, E.SCHEDULED]);
+      const replacement = await cp.addTaskExecutor('tm-2', 2);
+      await cp.settle();
+      expect(replacement.deployedAttempts()).toHaveLength(4);
+      expect(run.executionStates()).toEqual([E.DEPLOYING, E.DEPLOYING, E.DEPLOYING, E.DEPLOYING]);
+    });
+
     it('fails the tasks of a TaskExecutor that disappears and redeploys them into a new slot', async () => {
       const lost = await cp.addTaskExecutor('tm-1', 1);
       const survivor = await cp.addTaskExecutor('tm-2', 2);

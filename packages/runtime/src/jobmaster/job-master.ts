@@ -141,6 +141,8 @@ export class JobMaster implements JobMasterGateway {
   private readonly heartbeats: JobMasterHeartbeats;
   /** Attempts a TaskManager's last heartbeat did not list although they run there by our account (failed when missing twice). */
   private readonly missingAttempts = new Set<string>();
+  /** The most slots the ResourceManager ever reported (a smaller cluster than that lost TaskManagers, which come back). */
+  private largestClusterSlots = 0;
   /** BLOCKING partitions (by producing attempt) whose TaskManager was lost after they finished. */
   private readonly lostPartitions = new Set<string>();
 
@@ -375,7 +377,9 @@ export class JobMaster implements JobMasterGateway {
     const onTm = new Set(this.slotPool.allSlots().filter((s) => s.taskManagerId === taskManagerId).map((s) => s.allocationId));
     for (const v of this.graph.getAllExecutionVertices()) {
       const e = v.currentExecution;
-      const runsThere = e.assignedSlot && onTm.has(e.assignedSlot.allocationId) && (e.state === ExecutionState.RUNNING || e.state === ExecutionState.INITIALIZING);
+      // CANCELING too: an attempt whose final report was lost is not there to be canceled, and a restart waits for it.
+      const reportsExpected = e.state === ExecutionState.RUNNING || e.state === ExecutionState.INITIALIZING || e.state === ExecutionState.CANCELING;
+      const runsThere = e.assignedSlot && onTm.has(e.assignedSlot.allocationId) && reportsExpected;
       if (!runsThere || listed.has(e.attemptId)) {
         this.missingAttempts.delete(e.attemptId);
         continue;
@@ -573,7 +577,10 @@ export class JobMaster implements JobMasterGateway {
       const groups = this.opts.submission.jobGraph.slotSharingGroupResources ?? {};
       const defaultKeys = keys.filter((k) => groups[k.slice(0, k.lastIndexOf('#'))] === undefined).length;
       const have = this.slotPool.allSlots().filter((s) => s.resources === undefined).length;
-      if (!overview.canStartWorkers && defaultKeys > overview.slotsTotal && have < defaultKeys) {
+      // Fail fast only if the cluster never had the slots: fewer after a TaskManager was lost is waited
+      // out (slot.request.timeout, a failure the restart strategy handles) while its replacement starts.
+      this.largestClusterSlots = Math.max(this.largestClusterSlots, overview.slotsTotal);
+      if (!overview.canStartWorkers && defaultKeys > this.largestClusterSlots && have < defaultKeys) {
         throw new NotEnoughSlotsError(this.jobId, defaultKeys, overview.slotsTotal);
       }
       // A cluster that may still grow in ways it cannot describe (a standalone one in its start-up period) is given the benefit of the doubt.
