@@ -9,6 +9,8 @@ const RESOURCE_MANAGER = 'resourcemanager';
 export interface JobMasterHeartbeatActions {
   /** The TaskManager stopped answering (timeout) or cannot be reached: its slots and the tasks in them are lost. */
   taskManagerLost(taskManagerId: string, cause: string): void;
+  /** The job's slots on the TaskManager (its allocation ids), sent with each heartbeat. */
+  heldAllocations(taskManagerId: string): readonly string[];
   /** The TaskManager answered with the attempts of this job it runs. */
   reconcile(taskManagerId: string, taskExecutorAddress: string, runningAttempts: readonly string[]): void;
   /** The ResourceManager stopped asking: slots still awaited from it will not come. */
@@ -17,7 +19,7 @@ export interface JobMasterHeartbeatActions {
 
 /**
  * The JobMaster's heartbeats (Flink's JobMaster heartbeat managers): it asks every TaskManager it
- * holds slots on every heartbeat.interval, and the answer lists the attempts of the job that run
+ * holds slots on every heartbeat.interval, telling it which of its slots the job holds, and the answer lists the attempts of the job that run
  * there (so stale ones are cancelled and missing ones failed); a TaskManager that stops answering
  * or cannot be reached loses its slots. The ResourceManager asks the JobMaster in turn; when it
  * stops, the slots the job waits for fail.
@@ -61,7 +63,7 @@ export class JobMasterHeartbeats {
     if (this.taskManagers.isMonitoring(taskManagerId)) return;
     const te = this.rpc.connect<TaskExecutorGateway>(taskExecutorAddress);
     this.taskManagers.monitorTarget(taskManagerId, () =>
-      te.heartbeatFromJobManager(this.jobId).then((running) => this.actions.reconcile(taskManagerId, taskExecutorAddress, running)),
+      te.heartbeatFromJobManager(this.jobId, this.actions.heldAllocations(taskManagerId)).then((running) => this.actions.reconcile(taskManagerId, taskExecutorAddress, running)),
     );
   }
 

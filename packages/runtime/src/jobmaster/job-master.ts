@@ -178,6 +178,7 @@ export class JobMaster implements JobMasterGateway {
     });
     this.heartbeats = new JobMasterHeartbeats(jobGraph.jobId, heartbeatSettingsOf(opts.configuration), opts.scheduler, opts.rpc, this.log, {
       taskManagerLost: (tm, cause) => this.taskManagerLost(tm, cause),
+      heldAllocations: (tm) => this.slotPool.allSlots().filter((s) => s.taskManagerId === tm).map((s) => s.allocationId),
       reconcile: (tm, address, running) => this.reconcile(tm, address, running),
       resourceManagerLost: (cause) => this.slotPool.failAllWaiting(new FlottError('RESOURCE_MANAGER_LOST', `The ResourceManager is gone: ${cause}`, { cause })),
     });

@@ -225,8 +225,12 @@ export interface TaskExecutorGateway {
   /**
    * A JobMaster's heartbeat request for its job; the answer (the TaskExecutor's heartbeat) lists the
    * attempts of the job that run here, so the JobMaster cancels stale ones and fails missing ones.
+   *
+   * `heldAllocations` (Flink's AllocatedSlotReport): the job's slots here that the JobMaster holds; the
+   * TaskExecutor frees the job's other slots whose offer the JobMaster accepted (it gave them up, and
+   * its word on it may have been lost), so no slot stays allocated to a job that does not know it.
    */
-  heartbeatFromJobManager(jobId: string): Promise<readonly string[]>;
+  heartbeatFromJobManager(jobId: string, heldAllocations?: readonly string[]): Promise<readonly string[]>;
   /**
    * Starts checkpoint `checkpointId` at a source task (the barrier flows from there, carrying `location`
    * and `alignedTimeoutMs`: < 0 aligned, 0 unaligned, > 0 aligned until that long after `timestamp`;

@@ -409,6 +409,21 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       expect(await te.heartbeatFromJobManager('job-other')).toEqual([]);
     });
 
+    it('frees an accepted slot of the job that its JobMaster heartbeat no longer lists; keeps the listed ones and those of other jobs', async () => {
+      await allocate(0, 'alloc-a');
+      await allocate(1, 'alloc-b');
+      await te.submitTask(deployment('alloc-b', { attemptId: 'att-b' }));
+      expect(await te.heartbeatFromJobManager('job-1', ['alloc-a', 'alloc-b'])).toEqual(['att-b']);
+      expect(await te.heartbeatFromJobManager('job-other', [])).toEqual([]);
+      expect(rm.availableSlots).toEqual([]);
+      // The JobMaster gave alloc-b up (the ResourceManager reported it failed) but the TaskExecutor never heard it.
+      await te.heartbeatFromJobManager('job-1', ['alloc-a']);
+      await settle();
+      expect(rm.availableSlots).toEqual([{ resourceId: 'tm-1', slotIndex: 1, allocationId: 'alloc-b' }]);
+      expect(slots.slot(1).postedOf('cancel')).toEqual([{ type: 'cancel', attemptId: 'att-b' }]);
+      expect(te.slotAllocations()).toEqual([{ slotIndex: 0, allocationId: 'alloc-a', jobId: 'job-1' }, { slotIndex: 1 }]);
+    });
+
     it('registers at the ResourceManager again, with its allocations, when the ResourceManager stops asking', async () => {
       await allocate(0, 'alloc-a');
       for (let i = 0; i < 5; i++) {

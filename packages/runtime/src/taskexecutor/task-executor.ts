@@ -34,6 +34,8 @@ interface SlotState {
   jobMaster?: JobMasterRef;
   /** A dynamic slot's resources (set while it is allocated). */
   resources?: ResourceSpec;
+  /** The JobMaster accepted the slot's offer: from now on its heartbeats say whether it still holds the slot. */
+  accepted?: boolean;
 }
 
 export interface TaskExecutorOptions {
@@ -198,8 +200,14 @@ export class TaskExecutor implements TaskExecutorGateway {
     return this.slotReport();
   }
 
-  async heartbeatFromJobManager(jobId: string): Promise<readonly string[]> {
+  async heartbeatFromJobManager(jobId: string, heldAllocations?: readonly string[]): Promise<readonly string[]> {
     this.heartbeats.fromJobManager(jobId);
+    if (heldAllocations) {
+      const held = new Set(heldAllocations);
+      for (const s of this.slotStates) {
+        if (s.jobId === jobId && s.accepted && s.allocationId && !held.has(s.allocationId)) void this.freeSlot(s.allocationId, 'its JobMaster no longer holds it');
+      }
+    }
     return [...this.attempts].filter(([, a]) => a.tdd.jobId === jobId).map(([id]) => id);
   }
 
@@ -261,6 +269,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       throw e;
     }
     if (accepted.length === 0) await this.freeSlot(allocationId, 'offer rejected by the JobMaster');
+    else if (this.slotStates[slotIndex].allocationId === allocationId) this.slotStates[slotIndex].accepted = true;
   }
 
   /**

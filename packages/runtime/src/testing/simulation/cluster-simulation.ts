@@ -123,7 +123,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         break;
       }
       const next = clock.nextTimerAt();
-      if (now > deadline || next === undefined) throw new SimulationStuckError(scenario.seed, scenario.boundMs, describeJob(jobMaster), trace);
+      if (now > deadline || next === undefined) throw new SimulationStuckError(scenario.seed, scenario.boundMs, await describeState(jobMaster, cluster), trace);
       clock.advance(Math.max(0, next - now));
       steps++;
     }
@@ -154,10 +154,12 @@ function jobConfiguration(scenario: SimulationScenario): Configuration {
     .set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, scenario.tolerableFailedCheckpoints);
 }
 
-/** The job's and every subtask's state, for a stuck run's message. */
-function describeJob(jobMaster: JobMaster): string {
+/** The job's and every subtask's state, and who holds which slot, for a stuck run's message. */
+async function describeState(jobMaster: JobMaster, cluster: SimulatedCluster): Promise<string> {
   const tasks = jobMaster.graph.getAllExecutionVertices().map((v) => `${v.jobVertex.name} ${v.subtaskIndex}#${v.currentExecution.attemptNumber} ${v.executionState}`);
-  return `job ${jobMaster.graph.state}; ${tasks.join(', ')}`;
+  const taskManagers = cluster.liveTaskExecutors().map((te) => `${te.resourceId} [${te.slotAllocations().map((slot) => slot.allocationId ?? 'free').join(', ')}]`);
+  const resourceManager = (await cluster.resourceManager.requestTaskManagerInfo()).map((tm) => `${tm.resourceId} ${tm.freeSlots}/${tm.slotsNumber} free`);
+  return `job ${jobMaster.graph.state}; ${tasks.join(', ')}; TaskExecutors: ${taskManagers.join('; ')}; ResourceManager: ${resourceManager.join(', ')}`;
 }
 
 /** The job's completed-checkpoint store, also listing every checkpoint added, for the invariants. */
