@@ -241,6 +241,54 @@ describe('JobMaster failover', () => {
       expect(run.statusTransitions).toEqual(['CREATED -> RUNNING', 'RUNNING -> RESTARTING', 'RESTARTING -> RUNNING', 'RUNNING -> FINISHED']);
     });
 
+    it('fails over a task its TaskExecutor canceled without being asked (it freed the slot): CANCELED is not how a running task ends', async () => {
+      const te = await cp.addTaskExecutor('tm-1', 2);
+      const run = new TestingJobMasterRun(cp, { restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(1) });
+      run.jobMaster.start();
+      await cp.settle();
+      const first = run.attemptIds();
+      await report(te, first, E.RUNNING);
+      await te.reportTaskState(first[1], E.CANCELED);
+      expect(run.status).toBe(JobStatus.RESTARTING);
+      expect(run.jobMaster.graph.getAllExecutionVertices()[1].currentExecution.failureCause).toMatchObject({ code: 'TASK_CANCELED_EXTERNALLY' });
+    });
+
+    it('does not deploy into a slot again that its TaskExecutor no longer has (SLOT_NOT_ALLOCATED): the restart asks for another', async () => {
+      const te = await cp.addTaskExecutor('tm-1', 3);
+      te.withSubmitTask(async (tdd) => {
+        if (tdd.vertex.name === 'Sink' && tdd.subtaskIndex === 1 && tdd.attemptNumber === 0) throw new FlottError('SLOT_NOT_ALLOCATED', `No slot with allocation ${tdd.allocationId}`);
+      });
+      const run = new TestingJobMasterRun(cp, { restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(1) });
+      run.jobMaster.start();
+      await cp.settle();
+      const [lostSlot] = te.submittedTasks.filter((t) => t.vertex.name === 'Sink' && t.subtaskIndex === 1).map((t) => t.allocationId);
+      await report(te, te.canceledAttempts, E.CANCELED);
+      // The TaskExecutor had freed the slot (and told the ResourceManager so).
+      await te.freeSlot(lostSlot, 'no heartbeat from the JobMaster');
+      await cp.advance(0);
+      expect(run.status).toBe(JobStatus.RUNNING);
+      expect(te.slotRequests).toHaveLength(3);
+      expect(te.submittedTasks.slice(4).map((t) => t.allocationId)).not.toContain(lostSlot);
+    });
+
+    it('does not deploy into a slot whose allocation failed between its offer and the deployment', async () => {
+      const waiting = new TestingControlPlane({ canStartWorkers: true });
+      try {
+        const run = new TestingJobMasterRun(waiting, { jobGraph: testingJobGraph({ parallelism: 1 }), restartStrategy: new TestingRestartBackoffStrategy() });
+        run.jobMaster.start();
+        await waiting.settle();
+        const te = new TestingJobMasterGateway(waiting.rpc, 'unused');
+        await run.jobMaster.offerSlots('tm-x', te.address, [{ allocationId: 'alloc-1', slotIndex: 0 }]);
+        // The ResourceManager's report that the allocation failed arrives before the deployment ran.
+        void run.jobMaster.notifyAllocationFailure('alloc-1', { name: 'Error', message: 'requestSlot timed out', code: 'RPC_TIMEOUT' });
+        await waiting.settle();
+        expect(run.status).toBe(JobStatus.FAILED);
+        expect(run.results[0].error?.cause).toMatchObject({ code: 'SLOT_LOST' });
+      } finally {
+        await waiting.close();
+      }
+    });
+
     it('cancels a job that waits for its restart without restarting it (RESTARTING -> CANCELLING -> CANCELED)', async () => {
       const te = await cp.addTaskExecutor('tm-1', 2);
       failSecondSinkDeployment(te);

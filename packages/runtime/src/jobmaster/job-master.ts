@@ -400,16 +400,21 @@ export class JobMaster implements JobMasterGateway {
     if (!execution || execution.isTerminal()) return false;
     const vertex = this.graph.getExecutionVertex(execution.vertexId);
     if (execution.state === update.state) return true;
-    const cause = update.error ? deserializeError(update.error) : undefined;
     let reported = update.state;
+    let error = update.error;
     if (execution.state === ExecutionState.CANCELING && isTerminalExecutionState(reported)) {
       // As Flink (Execution#processFail): however an attempt being canceled ends, even failing, it is
       // canceled, so it is not counted as another failure by the restart strategy.
       reported = ExecutionState.CANCELED;
+    } else if (reported === ExecutionState.CANCELED) {
+      // Canceled without this JobMaster asking (its TaskExecutor freed the slot): a failure to recover from, not an end.
+      reported = ExecutionState.FAILED;
+      error = serializeError(new FlottError('TASK_CANCELED_EXTERNALLY', `Attempt ${execution.attemptId} of ${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism}) was canceled without the JobMaster asking`, { attemptId: execution.attemptId }));
     } else if (!canTransitionExecution(execution.state, reported)) {
       // Progress reports of an attempt being canceled, or that move an attempt backwards, are ignored.
       return false;
     }
+    const cause = error ? deserializeError(error) : undefined;
     execution.transitionState(reported, cause);
     if (reported === ExecutionState.FAILED || reported === ExecutionState.CANCELED) {
       this.coordinators.attemptFailed(vertex.jobVertex.id, vertex.subtaskIndex, execution.attemptId);
@@ -428,7 +433,7 @@ export class JobMaster implements JobMasterGateway {
       for (const p of this.graph.getProducedPartitions(vertex.id)) if (p.resultType === 'BLOCKING') this.strategy.onPartitionConsumable(p.id);
     }
     if (isTerminalExecutionState(reported)) this.releaseSlotIfUnused(vertex);
-    if (reported === ExecutionState.FAILED) this.failures.onTaskFailed(vertex, cause ?? new Error('unknown failure'), update.error);
+    if (reported === ExecutionState.FAILED) this.failures.onTaskFailed(vertex, cause ?? new Error('unknown failure'), error);
     this.checkProgress();
     return true;
   }
@@ -595,6 +600,10 @@ export class JobMaster implements JobMasterGateway {
       }
       const slots = new Map<string, PhysicalSlot>();
       await Promise.all(this.slotPool.slotsFor(keys).map(async (slot, i) => slots.set(keys[i], await slot)));
+      // A slot the ResourceManager reported failed while this waited is gone from the pool: deploying into it would run tasks in a slot the job gave up.
+      for (const slot of slots.values()) {
+        if (!this.slotPool.allSlots().some((held) => held.allocationId === slot.allocationId)) throw new FlottError('SLOT_LOST', `Slot ${slot.allocationId} on ${slot.taskManagerId} was lost before the tasks were deployed into it`, { allocationId: slot.allocationId });
+      }
       // Deploy in the order given (topological): producers register partitions before consumers ask.
       for (let i = 0; i < vertices.length; i++) {
         const e = executions[i];
@@ -610,6 +619,8 @@ export class JobMaster implements JobMasterGateway {
         const restore = this.checkpointing.restoreFor(vertices[i].jobVertex, vertices[i].subtaskIndex);
         const tdd = createDeploymentDescriptor(this.graph, vertices[i], this.opts.submission, slot.allocationId, this.ref, restore);
         this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).submitTask(tdd).catch((err: unknown) => {
+          // The TaskExecutor no longer has the slot (it freed it: it stopped hearing from this JobMaster): a restart must not use it again.
+          if ((err as Partial<FlottError>).code === 'SLOT_NOT_ALLOCATED') this.slotPool.failAllocation(slot.allocationId, err as Error);
           void this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
         });
       }

@@ -1,6 +1,6 @@
 import { Configuration, type Clock } from '@flott/core';
 import { CheckpointingOptions, HeartbeatOptions, TaskManagerOptions } from '../../config/options';
-import { JobStatus, isGloballyTerminal } from '../../execution/execution-state';
+import { ExecutionState, JobStatus, isGloballyTerminal } from '../../execution/execution-state';
 import { JobMaster } from '../../jobmaster/job-master';
 import type { FailoverStrategyFactory } from '../../spi/failover-strategy';
 import type { CompletedCheckpointMetadata } from '../../spi/high-availability-services';
@@ -89,6 +89,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       checkpointServices: () => ({ storage, highAvailability: new TestingCheckpointHighAvailability(new RecordingCompletedCheckpointStore(completedCheckpoints)) }),
     });
     jobMaster.graph.addJobStatusListener((from, to) => trace.record(`job ${from} -> ${to}`));
+    jobMaster.graph.addExecutionStateListener((execution, _from, to) => {
+      if (to === ExecutionState.FAILED) trace.record(`jobmaster: ${execution.attemptId} FAILED: ${execution.failureCause?.message}`);
+    });
     const zombieBoundMs = scenario.heartbeatTimeoutMs + 2 * scenario.heartbeatIntervalMs + 2 * scenario.askTimeoutMs + 2 * scenario.faults.maxMessageDelayMs;
     const invariants = new SimulationInvariants(
       { clock, jobMaster, resourceManager: cluster.resourceManager, liveTaskExecutors: () => cluster.liveTaskExecutors(), ledger, sinkStore: cluster.sinkStore, storage, completedCheckpoints, zombieBoundMs },

@@ -75,7 +75,8 @@ export class SimulatedNetwork {
   deliver(from: string, to: string, what: string, arrive: () => void): void {
     // A crashed process sends nothing (what its last promises would still send is dropped).
     if (this.hosts.get(`${SCHEME}${from}`)?.dead) return;
-    const fate = this.faults.fateOf(from, to, what);
+    // Calls between the roles of one process (the JobMaster and the ResourceManager) never leave it: no loss, no delay.
+    const fate = from === to ? { lost: false, delayMs: 0 } : this.faults.fateOf(from, to, what);
     if (fate.lost) {
       this.trace.record(`net lost ${from}->${to} ${what}`);
       return;
