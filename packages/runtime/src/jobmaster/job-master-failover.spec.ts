@@ -289,6 +289,22 @@ describe('JobMaster failover', () => {
       }
     });
 
+    it('fails every attempt of a batch that got no slot, so a failover strategy that restarts only the failed task leaves none waiting forever', async () => {
+      const waiting = new TestingControlPlane({ canStartWorkers: true, slotRequestTimeoutMs: 1_000 });
+      try {
+        const onlyTheFailed = new TestingFailoverStrategyFactory().withTasksNeedingRestart((failed) => new Set([failed]));
+        const run = new TestingJobMasterRun(waiting, { failoverStrategyFactory: onlyTheFailed, restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(10) });
+        run.jobMaster.start();
+        await waiting.settle();
+        await waiting.advance(1_000);
+        await waiting.advance(0);
+        expect(run.jobMaster.graph.getAllExecutionVertices().map((v) => v.currentExecution.attemptNumber)).toEqual([1, 1, 1, 1]);
+        expect(run.executionStates()).toEqual([E.SCHEDULED, E.SCHEDULED, E.SCHEDULED, E.SCHEDULED]);
+      } finally {
+        await waiting.close();
+      }
+    });
+
     it('cancels a job that waits for its restart without restarting it (RESTARTING -> CANCELLING -> CANCELED)', async () => {
       const te = await cp.addTaskExecutor('tm-1', 2);
       failSecondSinkDeployment(te);

@@ -632,10 +632,12 @@ export class JobMaster implements JobMasterGateway {
         released.add(key);
       }
     } catch (err) {
-      // Not getting slots fails the attempt like a task failure (the restart strategy decides).
-      const first = executions.find((e) => !e.isTerminal());
-      if (first) {
-        await this.updateTaskExecutionState({ jobId: this.jobId, attemptId: first.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
+      // Not getting slots fails the attempts like task failures (the restart strategy decides): each that
+      // still waits, as a failover strategy that restarts less than all (region) would leave the others waiting forever.
+      for (let i = 0; i < vertices.length; i++) {
+        const e = executions[i];
+        if (e !== vertices[i].currentExecution || e.isTerminal()) continue;
+        await this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
       }
     }
   }
