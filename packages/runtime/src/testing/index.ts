@@ -67,3 +67,11 @@ export { TestingSourceWiring } from './testing-source-wiring';
 export { testingBlobStore } from './testing-blob-store';
 export { testCertificates } from './test-certificates';
 export type { TestCertificates } from './test-certificates';
+// The deterministic cluster simulator (docs/simulation.md): real JobManager roles and TaskExecutors on a ManualClock and a seeded network.
+export { runSimulation } from './simulation/cluster-simulation';
+export type { ClusterSimulationOptions, ClusterSimulationResult, SimulationStrategies } from './simulation/cluster-simulation';
+export { scenarioForSeed } from './simulation/simulation-scenario';
+export type { SimulationScenario, SimulatedScheduling, SimulatedFailover, SimulatedRestart } from './simulation/simulation-scenario';
+export { SimulationInvariantError, SimulationStuckError } from './simulation/simulation-trace';
+export { sweepSimulations, describeSweepFailures, seedCountFromEnvironment, seedFromEnvironment, seedRange } from './simulation/simulation-sweep';
+export type { SweepResult } from './simulation/simulation-sweep';

@@ -27,7 +27,7 @@ export interface SimulationStrategies {
   readonly restartBackoffStrategy: RestartBackoffStrategy;
 }
 
-export interface SimulationOptions {
+export interface ClusterSimulationOptions {
   readonly seed: number;
   /** The strategies the scenario names, made with the run's clock and seeded Random. */
   readonly strategies: (scenario: SimulationScenario, clock: Clock, random: Random) => SimulationStrategies;
@@ -35,7 +35,7 @@ export interface SimulationOptions {
   readonly adjustScenario?: (scenario: SimulationScenario) => SimulationScenario;
 }
 
-export interface SimulationResult {
+export interface ClusterSimulationResult {
   readonly seed: number;
   readonly scenario: SimulationScenario;
   /** The run's event trace: byte for byte the same for the same seed. */
@@ -59,7 +59,7 @@ const START_MILLIS = 1_000;
  * from one timer to the next; after every step the invariants are checked. Rejects with a
  * SimulationInvariantError or SimulationStuckError carrying the seed and the trace.
  */
-export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
+export async function runSimulation(options: ClusterSimulationOptions): Promise<ClusterSimulationResult> {
   const base = scenarioForSeed(options.seed);
   const scenario = options.adjustScenario ? options.adjustScenario(base) : base;
   const clock = new ManualClock(START_MILLIS);
