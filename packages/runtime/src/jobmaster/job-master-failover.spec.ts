@@ -305,6 +305,20 @@ describe('JobMaster failover', () => {
       }
     });
 
+    it('cancels the attempts in a slot the ResourceManager reports failed on their TaskExecutor, which may still run them', async () => {
+      const te = await cp.addTaskExecutor('tm-1', 2);
+      const run = new TestingJobMasterRun(cp, { restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(1) });
+      run.jobMaster.start();
+      await cp.settle();
+      const first = run.attemptIds();
+      await report(te, first, E.RUNNING);
+      const slotOfFirst = te.submittedTasks.find((t) => t.attemptId === first[0])!.allocationId;
+      const inThatSlot = te.submittedTasks.filter((t) => t.allocationId === slotOfFirst).map((t) => t.attemptId);
+      await run.jobMaster.notifyAllocationFailure(slotOfFirst, { name: 'Error', message: 'requestSlot timed out', code: 'RPC_TIMEOUT' });
+      await cp.settle();
+      expect(te.canceledAttempts).toEqual(expect.arrayContaining(inThatSlot));
+    });
+
     it('cancels a job that waits for its restart without restarting it (RESTARTING -> CANCELLING -> CANCELED)', async () => {
       const te = await cp.addTaskExecutor('tm-1', 2);
       failSecondSinkDeployment(te);

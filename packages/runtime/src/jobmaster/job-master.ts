@@ -470,16 +470,24 @@ export class JobMaster implements JobMasterGateway {
   }
 
   async notifyAllocationFailure(allocationId: string, cause: SerializedError): Promise<void> {
-    const lostOn = this.slotPool.allSlots().find((s) => s.allocationId === allocationId)?.taskManagerId;
-    if (lostOn) this.markPartitionsLost(lostOn);
+    const slot = this.slotPool.allSlots().find((s) => s.allocationId === allocationId);
+    if (slot) this.markPartitionsLost(slot.taskManagerId);
     // A refused allocation fails a waiting slotFor() promise, which fails the attempt in allocateSlotsAndDeploy.
     if (!this.slotPool.failAllocation(allocationId, deserializeError(cause))) return;
-    for (const v of this.graph.getAllExecutionVertices()) {
-      const e = v.currentExecution;
-      if (e.assignedSlot?.allocationId === allocationId && !e.isTerminal()) {
-        await this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: cause });
-      }
+    const inSlot = this.graph.getAllExecutionVertices().map((v) => v.currentExecution).filter((e) => e.assignedSlot?.allocationId === allocationId && !e.isTerminal());
+    const deployed = inSlot.filter((e) => e.state !== ExecutionState.SCHEDULED);
+    for (const e of inSlot) {
+      if (!e.isTerminal()) await this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: cause });
     }
+    // As Flink's Execution#markFailed: a TaskExecutor that is still there stops the attempts now, not only once it learns that the slot is gone.
+    if (slot) for (const e of deployed) this.cancelOn(slot.taskExecutorAddress, e.attemptId);
+  }
+
+  /** Best effort: a TaskExecutor that cannot be reached stops the attempt when it frees the slot. */
+  private cancelOn(taskExecutorAddress: string, attemptId: string): void {
+    this.opts.rpc.connect<TaskExecutorGateway>(taskExecutorAddress).cancelTask(attemptId).catch((err: unknown) => {
+      this.log.debug({ err, attemptId }, `Could not cancel attempt ${attemptId} on ${taskExecutorAddress}.`);
+    });
   }
 
   // ---- client-facing (through the Dispatcher) ----
@@ -621,6 +629,8 @@ export class JobMaster implements JobMasterGateway {
         this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).submitTask(tdd).catch((err: unknown) => {
           // The TaskExecutor no longer has the slot (it freed it: it stopped hearing from this JobMaster): a restart must not use it again.
           if ((err as Partial<FlottError>).code === 'SLOT_NOT_ALLOCATED') this.slotPool.failAllocation(slot.allocationId, err as Error);
+          // A submission that timed out may have arrived: it must not run on beside the attempt that replaces it.
+          if ((err as Partial<FlottError>).code === 'RPC_TIMEOUT') this.cancelOn(slot.taskExecutorAddress, e.attemptId);
           void this.updateTaskExecutionState({ jobId: this.jobId, attemptId: e.attemptId, state: ExecutionState.FAILED, error: serializeError(err) });
         });
       }
