@@ -1,6 +1,6 @@
 import { DEFAULT_LEADER_ID } from '../spi/high-availability-services';
 import { FlottError } from '@flott/core';
-import type { ResourceManagerGateway } from '../rpc/gateways';
+import type { ResourceManagerGateway, SlotReportEntry } from '../rpc/gateways';
 import { LocalRpcNetwork, LocalRpcService } from '../rpc/rpc-service';
 import { advanceSettling, settle } from '../testing/settle';
 import { TestingJobMasterGateway } from '../testing/testing-job-master-gateway';
@@ -145,6 +145,36 @@ describe('ResourceManager', () => {
       await rm.notifySlotAvailable('tm-1', 0, 'some-older-allocation');
       expect((await rm.getOverview()).slotsAvailable).toBe(0);
       await rm.notifySlotAvailable('tm-1', 0, allocationId);
+      expect((await rm.getOverview()).slotsAvailable).toBe(1);
+    });
+  });
+
+  describe('slot reports', () => {
+    it('frees a slot that its TaskExecutor reports free in a heartbeat (its notifySlotAvailable was lost), but not one whose request is on its way', async () => {
+      await rm.close();
+      rm = await createRm({ heartbeat: { intervalMs: 1_000, timeoutMs: 5_000, rpcFailureThreshold: 2 } });
+      let report: SlotReportEntry[] = [{ slotIndex: 0 }];
+      let grant: (() => void) | undefined;
+      const address = rpc.register('taskmanager-tm-x', {
+        requestSlot: (slotIndex: number, jobId: string, allocationId: string) =>
+          new Promise<void>((resolve) => (grant = () => {
+            report = [{ slotIndex, allocationId, jobId }];
+            resolve();
+          })),
+        heartbeatFromResourceManager: async () => report,
+      });
+      await rm.registerTaskExecutor({ resourceId: 'tm-x', address, slots: [{ slotIndex: 0 }] });
+      await declare('job-1', 1);
+      await settle();
+      // The request is on its way: a report that predates it does not free the slot.
+      await advance(3_000);
+      expect((await rm.getOverview()).slotsAvailable).toBe(0);
+      grant!();
+      await settle();
+      await declare('job-1', 0);
+      // The TaskExecutor freed it; the ResourceManager never heard, until the next heartbeat.
+      report = [{ slotIndex: 0 }];
+      await advance(1_000);
       expect((await rm.getOverview()).slotsAvailable).toBe(1);
     });
   });

@@ -173,8 +173,9 @@ export class ResourceManager implements ResourceManagerGateway {
     const seen = { at: this.clock.currentTimeMillis(), dataPort: registration.dataPort ?? -1 };
     this.taskManagerSeen.set(registration.resourceId, seen);
     this.taskManagerHeartbeats.monitorTarget(registration.resourceId, () =>
-      gateway.heartbeatFromResourceManager(this.resourceManagerId).then(() => {
+      gateway.heartbeatFromResourceManager(this.resourceManagerId).then((report) => {
         seen.at = this.clock.currentTimeMillis();
+        if (this.slotManager.isRegistered(registration.resourceId)) this.slotManager.reconcileSlotReport(registration.resourceId, report);
       }),
     );
     return { resourceManagerId: this.resourceManagerId };

@@ -47,6 +47,8 @@ interface TrackedSlot {
   jobId?: string;
   /** Known for slots this SlotManager allocated (not for allocations a registering TaskExecutor reports). */
   jobMaster?: JobMasterRef;
+  /** Its slot request is on its way: a report that the slot is free may predate it. */
+  pending?: boolean;
 }
 
 interface TaskManagerEntry {
@@ -167,6 +169,34 @@ export class SlotManager {
     this.updateIdle(resourceId);
   }
 
+  /**
+   * A TaskExecutor's slot report (its heartbeat answer; Flink's reportSlotStatus): a slot allocated here
+   * that it reports free was freed there, and the word of it was lost, so it is free again. Slots whose
+   * request is still on its way are left alone (the report may be older than the request).
+   */
+  reconcileSlotReport(resourceId: string, report: readonly SlotReportEntry[]): void {
+    let freed = false;
+    for (const entry of report) {
+      if (entry.allocationId !== undefined) continue;
+      const slot = this.slots.find((s) => s.resourceId === resourceId && s.slotIndex === entry.slotIndex);
+      if (!slot?.allocationId || slot.pending) continue;
+      this.log.info({ resourceId, slotIndex: entry.slotIndex, allocationId: slot.allocationId }, `TaskManager ${resourceId} reports slot ${entry.slotIndex} free; releasing allocation ${slot.allocationId}.`);
+      this.release(slot);
+      freed = true;
+    }
+    // A dynamic slot exists there only while allocated: one it no longer reports was freed there.
+    const reported = new Set(report.map((e) => e.slotIndex));
+    for (const slot of this.slots.filter((s) => s.resourceId === resourceId && s.resources && s.allocationId && !s.pending && !reported.has(s.slotIndex))) {
+      this.log.info({ resourceId, slotIndex: slot.slotIndex, allocationId: slot.allocationId }, `TaskManager ${resourceId} no longer reports dynamic slot ${slot.slotIndex}; releasing allocation ${slot.allocationId}.`);
+      this.release(slot);
+      this.slots.splice(this.slots.indexOf(slot), 1);
+      freed = true;
+    }
+    if (!freed) return;
+    this.checkResourceRequirements();
+    this.updateIdle(resourceId);
+  }
+
   overview(): ResourceOverview {
     let largest: ResourceSpec | undefined;
     for (const tm of this.taskManagers.values()) {
@@ -214,6 +244,7 @@ export class SlotManager {
   }
 
   private release(slot: TrackedSlot): void {
+    slot.pending = undefined;
     slot.allocationId = undefined;
     slot.jobId = undefined;
     slot.jobMaster = undefined;
@@ -280,11 +311,13 @@ export class SlotManager {
 
   private allocate(slot: TrackedSlot, jobId: string, jobMaster: JobMasterRef): void {
     const allocationId = this.opts.ids.nextId();
-    Object.assign(slot, { allocationId, jobId, jobMaster });
+    Object.assign(slot, { allocationId, jobId, jobMaster, pending: true });
     const tm = this.taskManagers.get(slot.resourceId)!;
     tm.idleTimer?.cancel();
     tm.idleTimer = undefined;
-    tm.gateway.requestSlot(slot.slotIndex, jobId, allocationId, jobMaster, this.opts.resourceManagerId(), slot.resources).catch((e: unknown) => {
+    tm.gateway.requestSlot(slot.slotIndex, jobId, allocationId, jobMaster, this.opts.resourceManagerId(), slot.resources).then(() => {
+      if (slot.allocationId === allocationId) slot.pending = false;
+    }, (e: unknown) => {
       if (slot.allocationId !== allocationId) return; // freed meanwhile, or reported lost with its TaskExecutor
       this.log.warn({ err: e, jobId, allocationId, resourceId: slot.resourceId }, `TaskManager ${slot.resourceId} did not take slot request ${allocationId}.`);
       this.release(slot);
