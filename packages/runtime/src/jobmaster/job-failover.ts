@@ -47,6 +47,12 @@ export interface JobFailoverContext {
   restartTasks(vertices: ReadonlySet<ExecutionVertexId>): void;
 }
 
+interface PendingRestart {
+  readonly vertices: Set<ExecutionVertexId>;
+  readonly restartingAll: boolean;
+  readonly backoffMs: number;
+}
+
 /**
  * A job's failures and restarts (the failure handling of Flink's DefaultScheduler): records each
  * failure, asks the restart strategy whether the job may restart and the failover strategy which
@@ -54,14 +60,17 @@ export interface JobFailoverContext {
  * from the latest checkpoint and redeploys them; otherwise it fails the job with the root cause.
  */
 export class JobFailover {
-  /** Vertices being canceled for a restart, and what to do once they all are terminal. */
-  private pendingRestart?: { vertices: Set<ExecutionVertexId>; then: () => void };
+  /**
+   * Restarts waiting for their vertices to be canceled: one per failure, as with region failover
+   * several regions fail independently (overlapping ones are merged, so no vertex restarts twice).
+   */
+  private pendingRestarts: PendingRestart[] = [];
 
   constructor(private readonly ctx: JobFailoverContext) {}
 
   /** Forgets a restart waiting for cancellations (the job is being cancelled instead). */
   dropPendingRestart(): void {
-    this.pendingRestart = undefined;
+    this.pendingRestarts = [];
   }
 
   /**
@@ -69,14 +78,25 @@ export class JobFailover {
    * Returns whether a restart was pending (the job then does not move on by itself).
    */
   progressPendingRestart(): boolean {
-    if (!this.pendingRestart) return false;
-    const waiting = [...this.pendingRestart.vertices].some((id) => !this.ctx.graph.getExecutionVertex(id).currentExecution.isTerminal());
-    if (!waiting) {
-      const { then } = this.pendingRestart;
-      this.pendingRestart = undefined;
-      then();
+    if (this.pendingRestarts.length === 0) return false;
+    const ready = this.pendingRestarts.filter((p) => [...p.vertices].every((id) => this.ctx.graph.getExecutionVertex(id).currentExecution.isTerminal()));
+    this.pendingRestarts = this.pendingRestarts.filter((p) => !ready.includes(p));
+    for (const p of ready) {
+      const vertices = [...p.vertices].map((id) => this.ctx.graph.getExecutionVertex(id));
+      this.ctx.scheduler.schedule(p.backoffMs, () => this.restart(vertices, p.restartingAll));
     }
     return true;
+  }
+
+  /** Waits for `restart`'s vertices to be canceled, together with any pending restart it overlaps. */
+  private addPendingRestart(restart: PendingRestart): void {
+    const overlapping = this.pendingRestarts.filter((p) => [...p.vertices].some((id) => restart.vertices.has(id)));
+    this.pendingRestarts = this.pendingRestarts.filter((p) => !overlapping.includes(p));
+    for (const p of overlapping) {
+      for (const id of p.vertices) restart.vertices.add(id);
+      restart = { vertices: restart.vertices, restartingAll: restart.restartingAll || p.restartingAll, backoffMs: Math.max(restart.backoffMs, p.backoffMs) };
+    }
+    this.pendingRestarts.push(restart);
   }
 
   /** A failure of the whole job (too many failed checkpoints): every task restarts, as the restart strategy allows. */
@@ -117,12 +137,7 @@ export class JobFailover {
       `Restart strategy ${backoff.describe()} allows a restart: ${restartingAll ? 'all' : toRestart.size} task(s) restart in ${backoffMs} ms.`,
     );
     this.cancelVertices(vertices);
-    this.pendingRestart = {
-      vertices: toRestart,
-      then: () => {
-        this.ctx.scheduler.schedule(backoffMs, () => this.restart(vertices, restartingAll));
-      },
-    };
+    this.addPendingRestart({ vertices: new Set(toRestart), restartingAll, backoffMs });
   }
 
   /** `strategy` undefined: the failure is non-recoverable, no restart was tried. */

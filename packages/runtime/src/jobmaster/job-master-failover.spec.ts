@@ -134,6 +134,31 @@ describe('JobMaster failover', () => {
     });
   });
 
+  describe('failover of parts of the job', () => {
+    it('restarts each of two regions that fail one after the other while the first still waits for its cancellation', async () => {
+      const te = await cp.addTaskExecutor('tm-1', 2);
+      let run!: TestingJobMasterRun;
+      // A region per subtask index: the failed task and the other task of its index.
+      const bySubtask = new TestingFailoverStrategyFactory().withTasksNeedingRestart((failed) => {
+        const index = run.jobMaster.graph.getExecutionVertex(failed).subtaskIndex;
+        return new Set(run.jobMaster.graph.getAllExecutionVertices().filter((v) => v.subtaskIndex === index).map((v) => v.id));
+      });
+      run = new TestingJobMasterRun(cp, { failoverStrategyFactory: bySubtask, restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(2) });
+      run.jobMaster.start();
+      await cp.settle();
+      const [source0, source1, sink0, sink1] = run.attemptIds();
+      await report(te, run.attemptIds(), E.RUNNING);
+      await te.reportTaskState(source0, E.FAILED);
+      await te.reportTaskState(source1, E.FAILED);
+      // Both regions wait for their sinks' cancellation; each restarts once its own is done.
+      await te.reportTaskState(sink0, E.CANCELED);
+      await te.reportTaskState(sink1, E.CANCELED);
+      await cp.advance(0);
+      expect(run.jobMaster.graph.getAllExecutionVertices().map((v) => v.currentExecution.attemptNumber)).toEqual([1, 1, 1, 1]);
+      expect(run.executionStates()).toEqual([E.DEPLOYING, E.DEPLOYING, E.DEPLOYING, E.DEPLOYING]);
+    });
+  });
+
   describe('slots', () => {
     it('fails the job with SlotRequestTimeoutError after slot.request.timeout, not after rpc.ask-timeout', async () => {
       const busy = await cp.addTaskExecutor('tm-busy', 2);
