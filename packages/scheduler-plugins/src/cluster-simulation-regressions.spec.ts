@@ -11,6 +11,9 @@ const REGRESSION_SEEDS: ReadonlyArray<readonly [number, string]> = [
   [101, 'same'],
   [202, 'same, at parallelism 3'],
   [232, 'same'],
+  [388, 'a slot leaked after the job ended: the TaskExecutor freed it, its notifySlotAvailable was lost, and heartbeats never reconciled it'],
+  [404, 'same'],
+  [569, 'region failover: a second region failing while the first waited for its cancellations replaced its pending restart, which never ran'],
 ];
 
 describe('cluster simulation regressions with the stock strategies', () => {

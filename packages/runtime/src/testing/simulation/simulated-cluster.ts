@@ -70,8 +70,10 @@ export class SimulatedCluster {
       clock,
       ids: new RandomIdGenerator(new SeededRandom(scenario.seed ^ 0x27d4eb2d)),
       heartbeat: { intervalMs: scenario.heartbeatIntervalMs, timeoutMs: scenario.heartbeatTimeoutMs, rpcFailureThreshold: 2 },
-      // As an application cluster: the job waits for the TaskManagers starting beside it.
-      standaloneStartupPeriodMs: scenario.slotRequestTimeoutMs,
+      // As an application cluster: the job waits for the TaskManagers starting beside it. Long enough for
+      // a TaskManager whose registration fails within the fault window to exit and be replaced: a cluster
+      // still short of slots after it fails the job at once by design (NOT_ENOUGH_SLOTS), not a finding.
+      standaloneStartupPeriodMs: scenario.faultWindowMs + scenario.replacementDelayMs + 2 * scenario.askTimeoutMs,
     });
     this.resourceManager.grantLeadership(RESOURCE_MANAGER_SESSION);
     this.dispatcherAddress = this.jobManagerRpc.register('dispatcher', {
