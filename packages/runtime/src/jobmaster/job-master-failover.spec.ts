@@ -24,6 +24,17 @@ async function report(te: TestingTaskExecutorGateway, attemptIds: readonly strin
 describe('JobMaster failover', () => {
   let cp: TestingControlPlane;
 
+  /** The testing job on one TaskExecutor of 2 slots, every task RUNNING; one restart allowed. */
+  const runningJobThatMayRestartOnce = async (): Promise<{ te: TestingTaskExecutorGateway; run: TestingJobMasterRun; first: string[] }> => {
+    const te = await cp.addTaskExecutor('tm-1', 2);
+    const run = new TestingJobMasterRun(cp, { restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(1) });
+    run.jobMaster.start();
+    await cp.settle();
+    const first = run.attemptIds();
+    await report(te, first, E.RUNNING);
+    return { te, run, first };
+  };
+
   beforeEach(() => {
     cp = new TestingControlPlane();
   });
@@ -267,12 +278,7 @@ describe('JobMaster failover', () => {
     });
 
     it('fails over a task its TaskExecutor canceled without being asked (it freed the slot): CANCELED is not how a running task ends', async () => {
-      const te = await cp.addTaskExecutor('tm-1', 2);
-      const run = new TestingJobMasterRun(cp, { restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(1) });
-      run.jobMaster.start();
-      await cp.settle();
-      const first = run.attemptIds();
-      await report(te, first, E.RUNNING);
+      const { te, run, first } = await runningJobThatMayRestartOnce();
       await te.reportTaskState(first[1], E.CANCELED);
       expect(run.status).toBe(JobStatus.RESTARTING);
       expect(run.jobMaster.graph.getAllExecutionVertices()[1].currentExecution.failureCause).toMatchObject({ code: 'TASK_CANCELED_EXTERNALLY' });
@@ -331,12 +337,7 @@ describe('JobMaster failover', () => {
     });
 
     it('cancels the attempts in a slot the ResourceManager reports failed on their TaskExecutor, which may still run them', async () => {
-      const te = await cp.addTaskExecutor('tm-1', 2);
-      const run = new TestingJobMasterRun(cp, { restartStrategy: new TestingRestartBackoffStrategy().withMaxRestarts(1) });
-      run.jobMaster.start();
-      await cp.settle();
-      const first = run.attemptIds();
-      await report(te, first, E.RUNNING);
+      const { te, run, first } = await runningJobThatMayRestartOnce();
       const slotOfFirst = te.submittedTasks.find((t) => t.attemptId === first[0])!.allocationId;
       const inThatSlot = te.submittedTasks.filter((t) => t.allocationId === slotOfFirst).map((t) => t.attemptId);
       await run.jobMaster.notifyAllocationFailure(slotOfFirst, { name: 'Error', message: 'requestSlot timed out', code: 'RPC_TIMEOUT' });
