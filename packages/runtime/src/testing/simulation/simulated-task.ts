@@ -190,6 +190,7 @@ export abstract class SimulatedTask {
  */
 export class SimulatedSourceTask extends SimulatedTask {
   private offset = 0;
+  private reportedData = false;
 
   private get output() {
     return this.tdd.outputs[0];
@@ -207,6 +208,11 @@ export class SimulatedSourceTask extends SimulatedTask {
     const { recordsPerSubtask, recordsPerTick } = this.ctx.workload;
     const output = this.output;
     const first = this.tdd.subtaskIndex * recordsPerSubtask;
+    if (output && !this.reportedData) {
+      // As a real partition does on its first buffer: lazy scheduling deploys the consumers then.
+      this.reportedData = true;
+      this.ctx.send({ type: 'partition-data-available', partitionKey: output.partitionKey, attemptId: this.attemptId });
+    }
     for (let i = 0; i < recordsPerTick && this.offset < recordsPerSubtask; i++, this.offset++) {
       if (output) this.ctx.dataPlane.emit(output.partitionKey, this.offset % output.numSubpartitions, { kind: 'record', value: first + this.offset });
     }
