@@ -25,12 +25,11 @@ describe('async-enrichment example', () => {
       const got = r.lines.map((l) => parsePrinted<EnrichedOrder>(l));
       expect([...got].sort((a, b) => a.id - b.id)).toEqual(expected(300));
       expect(service.requests()).toBe(300);
-      // orderedWait: each subtask prints its orders in the order its source split read them (ascending ids).
-      for (const subtask of ['1> ', '2> ']) {
-        const ids = r.lines.filter((l) => l.startsWith(subtask)).map((l) => parsePrinted<EnrichedOrder>(l).id);
-        expect(ids.length).toBeGreaterThan(0);
-        expect(ids).toEqual([...ids].sort((a, b) => a - b));
-      }
+      // orderedWait: each subtask prints its orders in the order its source splits were read (ascending ids).
+      // Which subtask reads which split is up to the split enumerator (a late reader may get none under load).
+      const bySubtask = ['1> ', '2> '].map((subtask) => r.lines.filter((l) => l.startsWith(subtask)).map((l) => parsePrinted<EnrichedOrder>(l).id));
+      expect(bySubtask.flat()).toHaveLength(300);
+      for (const ids of bySubtask) expect(ids).toEqual([...ids].sort((a, b) => a - b));
     } finally {
       await service.close();
     }
