@@ -1,5 +1,8 @@
 import type { Configuration } from '@flott/core';
-import { RestOptions, type MiniCluster, type ResourceManagerGateway, type ResourceOverview, type TaskManagerStats, type TaskRecordCounts, type TaskTimeSample } from '@flott/runtime';
+import {
+  RestOptions, type MiniCluster, type ResourceManagerGateway, type ResourceOverview, type ResourceSpec, type TaskManagerInfo, type TaskManagerStats, type TaskRecordCounts,
+  type TaskTimeSample,
+} from '@flott/runtime';
 
 /** One TaskManager as /taskmanagers shows it. */
 export interface TaskManagerSummary {
@@ -12,6 +15,9 @@ export interface TaskManagerSummary {
   readonly timeSinceLastHeartbeat: number;
   /** Heap in use by its slot threads, when it reports it. */
   readonly heapUsedBytes?: number;
+  /** Its total resources and what its allocated slots leave (fine-grained resource management), when it declares them. */
+  readonly totalResources?: ResourceSpec;
+  readonly freeResources?: ResourceSpec;
 }
 
 /**
@@ -49,6 +55,7 @@ export function miniClusterInfo(cluster: MiniCluster): ClusterInfoGateway {
             freeSlots: info?.freeSlots ?? te.numberOfSlots,
             timeSinceLastHeartbeat: info?.timeSinceLastHeartbeatMs ?? 0,
             heapUsedBytes: stats.heapUsedBytes,
+            ...resourcesOf(info),
           };
         }),
       );
@@ -81,12 +88,17 @@ export function resourceManagerClusterInfo(rm: ResourceManagerGateway, configura
         freeSlots: tm.freeSlots,
         timeSinceLastHeartbeat: tm.timeSinceLastHeartbeatMs,
         ...(heap.has(tm.resourceId) ? { heapUsedBytes: heap.get(tm.resourceId) } : {}),
+        ...resourcesOf(tm),
       }));
     },
     taskTimes: async () => mergeTaskTimes(await allStats()),
     taskWatermarks: async () => mergeWatermarks(await allStats()),
     taskRecords: async () => mergeTaskRecords(await allStats()),
   };
+}
+
+function resourcesOf(info: TaskManagerInfo | undefined): { totalResources?: ResourceSpec; freeResources?: ResourceSpec } {
+  return info?.totalResources && info.freeResources ? { totalResources: info.totalResources, freeResources: info.freeResources } : {};
 }
 
 function mergeTaskTimes(stats: readonly TaskManagerStats[]): Record<string, TaskTimeSample> {

@@ -20,7 +20,10 @@ const spec = new FlinkRestSpec(YAML.parse(fs.readFileSync(path.resolve(__dirname
 const TM = 'tm-1';
 const cluster: ClusterInfoGateway = {
   overview: async () => ({ taskManagers: 1, slotsTotal: 4, slotsAvailable: 0, canStartWorkers: false }),
-  taskManagers: async () => [{ id: TM, path: 'local://tm-1', dataPort: 6121, slotsNumber: 4, freeSlots: 0, timeSinceLastHeartbeat: 5, heapUsedBytes: 1 << 20 }],
+  taskManagers: async () => [{
+    id: TM, path: 'local://tm-1', dataPort: 6121, slotsNumber: 4, freeSlots: 0, timeSinceLastHeartbeat: 5, heapUsedBytes: 1 << 20,
+    totalResources: { cpuCores: 4, taskHeapMemoryMB: 1024 }, freeResources: { cpuCores: 1.5, taskHeapMemoryMB: 256 },
+  }],
   taskTimes: async () => ({}),
   taskWatermarks: async () => ({ [`${SINK_VERTEX.slice(0, 8)}-0`]: 1500, [`${SINK_VERTEX.slice(0, 8)}-1`]: Number.POSITIVE_INFINITY }),
   // Sink subtask 1 did not report (its TaskManager did not answer): its counts are missing, the vertex's are incomplete.
@@ -78,7 +81,11 @@ describe('REST answers with failures and checkpoint history, per the spec', () =
   });
 
   it('shows the TaskManager with its allocated slots, the overview and the sampled watermarks', async () => {
-    expect((await request(`${server.url}/taskmanagers/${TM}`)).json()).toMatchObject({ id: TM, slotsNumber: 4, freeSlots: 0, metrics: { heapUsed: 1 << 20 } });
+    expect((await request(`${server.url}/taskmanagers/${TM}`)).json()).toMatchObject({
+      id: TM, slotsNumber: 4, freeSlots: 0, metrics: { heapUsed: 1 << 20 }, hardware: { cpuCores: 4 },
+      totalResource: { cpuCores: 4, taskHeapMemory: 1024, taskOffHeapMemory: 0, managedMemory: 0, networkMemory: 0, extendedResources: {} },
+      freeResource: { cpuCores: 1.5, taskHeapMemory: 256 },
+    });
     expect((await request(`${server.url}/taskmanagers/tm-2`)).status).toBe(404);
     expect((await request(`${server.url}/overview`)).json()).toMatchObject({ taskmanagers: 1, 'slots-total': 4, 'slots-available': 0, 'jobs-running': 1 });
     expect((await request(`${server.url}/jobs/${JOB_ID}/vertices/${SINK_VERTEX}/watermarks`)).json()).toEqual([

@@ -51,7 +51,9 @@ export function registerClusterHandlers(app: FastifyInstance, ctx: RouteContext)
     timeSinceLastHeartbeat: tm.timeSinceLastHeartbeat,
     slotsNumber: tm.slotsNumber,
     freeSlots: tm.freeSlots,
-    hardware: { cpuCores: 0, physicalMemory: -1, freeMemory: -1, managedMemory: 0 },
+    hardware: { cpuCores: tm.totalResources?.cpuCores ?? 0, physicalMemory: -1, freeMemory: -1, managedMemory: 0 },
+    // Flink's ResourceProfileInfo (taskHeapMemory in MB); Flott slots have no off-heap, managed or network memory of their own.
+    ...(tm.totalResources && tm.freeResources ? { totalResource: resourceProfileInfo(tm.totalResources), freeResource: resourceProfileInfo(tm.freeResources) } : {}),
   });
 
   app.get('/taskmanagers', async () => ({ taskmanagers: (ctx.cluster ? await ctx.cluster.taskManagers() : []).map(taskManagerJson) }));
@@ -74,4 +76,8 @@ export function registerClusterHandlers(app: FastifyInstance, ctx: RouteContext)
       return { ...taskManagerJson(tm), allocatedSlots, metrics: { heapUsed: tm.heapUsedBytes ?? -1 } };
     },
   );
+}
+
+function resourceProfileInfo(r: { cpuCores: number; taskHeapMemoryMB: number }): Record<string, unknown> {
+  return { cpuCores: r.cpuCores, taskHeapMemory: r.taskHeapMemoryMB, taskOffHeapMemory: 0, managedMemory: 0, networkMemory: 0, extendedResources: {} };
 }

@@ -49,6 +49,7 @@ describe('ResourceManager with fine-grained resources', () => {
     await settle();
     expect(te.slotRequests.map((r) => [r.slotIndex, r.resources])).toEqual([[4, big], [0, undefined], [1, undefined]]);
     expect(jm.offeredAllocations()).toHaveLength(3);
+    expect((await rm.requestTaskManagerInfo())[0]).toMatchObject({ totalResources: { cpuCores: 4, taskHeapMemoryMB: 1024 }, freeResources: { cpuCores: 0, taskHeapMemoryMB: 0 } });
     // 2 + 1 + 1 cores of 4 are taken: no further default slot fits although slots 2 and 3 are free.
     expect(await rm.getOverview()).toMatchObject({ slotsTotal: 4, largestTaskManager: { cpuCores: 4, taskHeapMemoryMB: 1024 } });
     await rm.declareRequiredResources(jm.ref, { jobId: 'job-1', numberOfRequiredSlots: 4, resources: [{ resources: big, numberOfRequiredSlots: 1 }] });

@@ -226,10 +226,14 @@ export class SlotManager {
   }
 
   /** Every registered TaskManager with its slots and how many are free, in registration order. */
-  taskManagerSlots(): Array<{ resourceId: string; address: string; slotsNumber: number; freeSlots: number }> {
+  taskManagerSlots(): Array<{ resourceId: string; address: string; slotsNumber: number; freeSlots: number; totalResources?: ResourceSpec; freeResources?: ResourceSpec }> {
     return [...this.taskManagers].map(([resourceId, tm]) => {
       const slots = this.slots.filter((s) => s.resourceId === resourceId);
-      return { resourceId, address: tm.address, slotsNumber: slots.length, freeSlots: slots.filter((s) => !s.allocationId).length };
+      const free = this.freeResources(resourceId);
+      return {
+        resourceId, address: tm.address, slotsNumber: slots.length, freeSlots: slots.filter((s) => !s.allocationId).length,
+        ...(tm.totalResources && free ? { totalResources: tm.totalResources, freeResources: free } : {}),
+      };
     });
   }
 

@@ -184,6 +184,9 @@ export interface TaskManagerInfo {
   readonly freeSlots: number;
   /** Since it last answered a heartbeat (or registered). */
   readonly timeSinceLastHeartbeatMs: number;
+  /** What its slots may use together, and what its allocated slots leave of it (absent: it declared none). */
+  readonly totalResources?: ResourceSpec;
+  readonly freeResources?: ResourceSpec;
 }
 
 /** What a job needs: slots in all, and how many of them need particular resources (fine-grained slot sharing groups). */
