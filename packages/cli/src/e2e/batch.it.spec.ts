@@ -7,8 +7,8 @@
  * keep attempt 0 and their finished partitions are read again. Expected output is computed here.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { useTemporaryDirectory } from '@flott/runtime/testing';
 import { LocalCluster } from './local-cluster';
 import { lastJsonLine, runFlott } from './run-cli';
 
@@ -29,23 +29,19 @@ function writtenLines(out: string): string[] {
 }
 
 describe('BATCH jobs with blocking shuffles', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-batch-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = useTemporaryDirectory('flott-batch-');
 
   const runOnOneSlot = (scheduler: string) =>
-    runFlott(['run', '-p', '4', '-D', 'taskmanager.numberOfTaskSlots=1', '-D', `jobmanager.scheduler=${scheduler}`, BATCH_SHUFFLE, '--n', '20000', '--out', path.join(dir, scheduler)], 120_000);
+    runFlott(['run', '-p', '4', '-D', 'taskmanager.numberOfTaskSlots=1', '-D', `jobmanager.scheduler=${scheduler}`, BATCH_SHUFFLE, '--n', '20000', '--out', path.join(dir(), scheduler)], 120_000);
 
   it.each(['pipelined-region', 'lazy-from-sources'])('finishes at parallelism 4 on one slot with %s scheduling, with the exact sums', async (scheduler) => {
     const r = await runOnOneSlot(scheduler);
     expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
-    expect(writtenLines(path.join(dir, scheduler))).toEqual(expectedSums(20_000, 97));
+    expect(writtenLines(path.join(dir(), scheduler))).toEqual(expectedSums(20_000, 97));
   }, 150_000);
 
   it('sorts a keyed input larger than its sort memory by spilling runs to disk, with the exact sums', async () => {
-    const out = path.join(dir, 'spilled');
+    const out = path.join(dir(), 'spilled');
     const r = await runFlott(['run', '-p', '2', '-D', 'execution.sorted-inputs.memory=1mb', '-D', 'log.level=info', BATCH_SHUFFLE, '--n', '200000', '--keys', '5003', '--out', out], 150_000);
     expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
     expect(writtenLines(out)).toEqual(expectedSums(200_000, 5003));
@@ -69,16 +65,12 @@ describe('BATCH jobs with blocking shuffles', () => {
 
 describe('BATCH failover with TaskManager processes', () => {
   const cluster = new LocalCluster(['-D', 'taskmanager.numberOfTaskSlots=1']);
-  let dir: string;
+  const dir = useTemporaryDirectory('flott-batch-failover-');
   beforeAll(() => cluster.start(2), 120_000);
   afterAll(() => cluster.kill(), 30_000);
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-batch-failover-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('re-runs only the failed consumer: the producers keep attempt 0 and their blocking results are read again', async () => {
-    const out = path.join(dir, 'out');
+    const out = path.join(dir(), 'out');
     const r = await runFlott(
       ['run', ...cluster.m, '-p', '2', '-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.delay=10 ms',
         BATCH_SHUFFLE, '--n', '50000', '--keys', '101', '--fail-subtask', '1', '--out', out],

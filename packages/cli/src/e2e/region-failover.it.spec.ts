@@ -5,10 +5,9 @@
  * tasks keep running in their first attempt, as the REST API reports; both pipelines' exactly-once
  * output equals what a failure-free run commits. With `full`, the same failure restarts both.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { committedLines, expectedLines, FIXED_DELAY_RESTARTS } from './checkpoint-job-results';
+import { useTemporaryDirectory } from '@flott/runtime/testing';
 import { LocalCluster } from './local-cluster';
 import { runFlott } from './run-cli';
 
@@ -22,13 +21,9 @@ const attemptsOfPipeline = (vertices: readonly VertexAttempts[], name: string) =
 
 describe('region failover with TaskManager processes', () => {
   const cluster = new LocalCluster(['-D', 'taskmanager.numberOfTaskSlots=1']);
-  let dir: string;
+  const dir = useTemporaryDirectory('flott-region-');
   beforeAll(() => cluster.start(2), 120_000);
   afterAll(() => cluster.kill(), 30_000);
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-region-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const run = async (strategy: 'region' | 'full') => {
     const r = await runFlott(
@@ -37,13 +32,13 @@ describe('region failover with TaskManager processes', () => {
         '-D', `jobmanager.execution.failover-strategy=${strategy}`,
         '-D', 'execution.checkpointing.interval=100 ms',
         ...FIXED_DELAY_RESTARTS,
-        TWO_PIPELINES, '--n', '4000', '--rate', '2000', '--fail', 'b', '--fail-after', '300', '--out', dir,
+        TWO_PIPELINES, '--n', '4000', '--rate', '2000', '--fail', 'b', '--fail-after', '300', '--out', dir(),
       ],
       180_000,
     );
     expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
     // Both pipelines committed exactly what a failure-free run commits.
-    for (const pipeline of ['a', 'b']) expect({ pipeline, lines: committedLines(path.join(dir, pipeline)) }).toEqual({ pipeline, lines: expectedLines() });
+    for (const pipeline of ['a', 'b']) expect({ pipeline, lines: committedLines(path.join(dir(), pipeline)) }).toEqual({ pipeline, lines: expectedLines() });
     const vertices = await cluster.vertexAttempts(SUBMITTED.exec(r.stderr)![1]);
     expect(attemptsOfPipeline(vertices, 'a').length).toBeGreaterThan(0);
     expect(attemptsOfPipeline(vertices, 'a').length + attemptsOfPipeline(vertices, 'b').length).toBe(vertices.flatMap((v) => v.attempts).length);

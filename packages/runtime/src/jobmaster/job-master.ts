@@ -78,6 +78,11 @@ export class UnfulfillableResourceRequirementError extends FlottError {
   }
 }
 
+/** The slot sharing group of a sharing key (`${group}#${subtaskIndex}`, JobMaster#sharingKey). */
+function slotSharingGroupOfKey(key: string): string {
+  return key.slice(0, key.lastIndexOf('#'));
+}
+
 export interface JobMasterOptions {
   readonly submission: JobSubmission;
   readonly configuration: Configuration;
@@ -172,7 +177,7 @@ export class JobMaster implements JobMasterGateway {
     this.rm = leaderGateway<ResourceManagerGateway>(opts.rpc, opts.resourceManager);
     this.slotPool = new SlotPool(jobGraph.jobId, this.ref, this.rm, {
       log: this.log,
-      resourcesOf: (key) => jobGraph.slotSharingGroupResources?.[key.slice(0, key.lastIndexOf('#'))],
+      resourcesOf: (key) => jobGraph.slotSharingGroupResources?.[slotSharingGroupOfKey(key)],
       scheduler: opts.scheduler,
       slotRequestTimeoutMs: opts.configuration.get(TaskManagerOptions.SLOT_REQUEST_TIMEOUT),
     });
@@ -589,7 +594,7 @@ export class JobMaster implements JobMasterGateway {
     try {
       const overview = await this.rm.getOverview();
       const groups = this.opts.submission.jobGraph.slotSharingGroupResources ?? {};
-      const defaultKeys = keys.filter((k) => groups[k.slice(0, k.lastIndexOf('#'))] === undefined).length;
+      const defaultKeys = keys.filter((k) => groups[slotSharingGroupOfKey(k)] === undefined).length;
       const have = this.slotPool.allSlots().filter((s) => s.resources === undefined).length;
       // Fail fast only if the cluster never had the slots: fewer after a TaskManager was lost is waited
       // out (slot.request.timeout, a failure the restart strategy handles) while its replacement starts.

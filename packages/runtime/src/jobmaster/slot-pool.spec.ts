@@ -2,7 +2,7 @@ import { FlottError } from '@flott/core';
 import { settle } from '../testing/settle';
 import { TestingResourceManagerGateway } from '../testing/testing-resource-manager-gateway';
 import { ManualClock } from '../time/clock';
-import { SlotPool, type PhysicalSlot } from './slot-pool';
+import { SlotPool, type PhysicalSlot, type SlotPoolOptions } from './slot-pool';
 
 const JM_ADDRESS = 'local://test/jobmaster-job-1';
 const JM_ID = 'jm-id-1';
@@ -16,8 +16,11 @@ describe('SlotPool', () => {
   beforeEach(() => {
     rm = new TestingResourceManagerGateway();
     clock = new ManualClock(1_000);
-    pool = new SlotPool('job-1', { address: JM_ADDRESS, jobMasterId: JM_ID }, rm, { scheduler: clock, slotRequestTimeoutMs: SLOT_REQUEST_TIMEOUT_MS });
+    pool = createPool();
   });
+
+  const createPool = (options: Partial<SlotPoolOptions> = {}): SlotPool =>
+    new SlotPool('job-1', { address: JM_ADDRESS, jobMasterId: JM_ID }, rm, { scheduler: clock, slotRequestTimeoutMs: SLOT_REQUEST_TIMEOUT_MS, ...options });
 
   /** Records how a slotFor() promise ends, without awaiting it. */
   const track = (p: Promise<PhysicalSlot>): { slot?: PhysicalSlot; error?: unknown } => {
@@ -93,9 +96,7 @@ describe('SlotPool', () => {
   describe('slots with resources (fine-grained slot sharing groups)', () => {
     const heavy = { cpuCores: 2, taskHeapMemoryMB: 512 };
     beforeEach(() => {
-      pool = new SlotPool('job-1', { address: JM_ADDRESS, jobMasterId: JM_ID }, rm, {
-        scheduler: clock, slotRequestTimeoutMs: SLOT_REQUEST_TIMEOUT_MS, resourcesOf: (key) => (key.startsWith('heavy#') ? heavy : undefined),
-      });
+      pool = createPool({ resourcesOf: (key) => (key.startsWith('heavy#') ? heavy : undefined) });
     });
 
     it('declares how many of its slots need which resources', async () => {

@@ -132,6 +132,8 @@ export class FileSubpartitionReader {
   private readonly spare: ArrayBuffer[] = [];
   private reading = false;
   private done = false;
+  /** One frame header at a time is read (reads never overlap). */
+  private readonly header = Buffer.alloc(FRAME_HEADER);
 
   private constructor(
     private readonly path: string,
@@ -189,7 +191,7 @@ export class FileSubpartitionReader {
   private async readFrame(): Promise<boolean> {
     const file = this.file;
     if (file === undefined) return false;
-    const header = Buffer.alloc(FRAME_HEADER);
+    const header = this.header;
     const { bytesRead } = await file.read(header, 0, FRAME_HEADER, this.position);
     if (bytesRead === 0) return false;
     const length = header.readUInt32LE(0);

@@ -238,7 +238,7 @@ export class PartitionBroker implements RemotePartitionProvider {
 
   private whenRegistered(partitionKey: string, owner: object, connect: (producer: PartitionLocation) => void, fail: (error: Error) => void): void {
     const producer = this.locations.get(partitionKey);
-    if (producer && producer.blocking?.files === undefined && producer.blocking) {
+    if (producer?.blocking && producer.blocking.files === undefined) {
       // Registered BLOCKING, producer still running: wait for it to finish.
       const list = this.parked.get(partitionKey) ?? [];
       list.push({ owner, connect, fail });

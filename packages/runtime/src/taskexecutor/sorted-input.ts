@@ -22,6 +22,8 @@ export class SortedInput {
   private lastKey: string | undefined;
   private ended = false;
   private closed = false;
+  /** Every gate ended: the sorted records go to the operator now. */
+  emitting = false;
   /** Every sorted record went to the operator (and the held watermark after them). */
   drained = false;
 

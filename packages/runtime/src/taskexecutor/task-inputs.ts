@@ -114,8 +114,8 @@ export class TaskInputs {
   /** Hands the next element of some gate (round-robin) to where it goes; false when none has one. */
   processNext(): boolean {
     const sorted = this.sorted;
-    // A sorted input's records go to the operator once every gate ended.
-    if (sorted !== undefined && this.gatesFinished()) return sorted.emitNext();
+    // A sorted input's records go to the operator once every gate ended (checked per record only while sorting).
+    if (sorted !== undefined && (sorted.emitting || (sorted.emitting = this.gatesFinished()))) return sorted.emitNext();
     const gates = this.gates;
     for (let i = 0; i < gates.length; i++) {
       const b = gates[(this.next + i) % gates.length];
