@@ -23,9 +23,6 @@ describe('deterministic cluster simulation with the stock strategies', () => {
   it('breaks no invariant and finishes on every seed', async () => {
     const count = seedCountFromEnvironment(DEFAULT_SEEDS);
     const result = await sweepSimulations(seedRange(count), stockSimulationStrategies);
-    if (result.knownFindings.length > 0) {
-      process.stdout.write(`Known limitation shown by ${result.knownFindings.length} seed(s) (docs/simulation.md): ${result.knownFindings.map((k) => k.seed).join(', ')}\n`);
-    }
     if (result.failures.length > 0) throw new Error(describeSweepFailures(result));
     expect(result.seeds).toBe(count);
   }, 600_000);

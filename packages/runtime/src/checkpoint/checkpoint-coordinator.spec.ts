@@ -4,7 +4,7 @@ import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
 import { settle } from '../testing/settle';
 import { TestingCheckpointStorage, TestingCompletedCheckpointStore } from '../testing/testing-checkpoint-services';
 import { ManualClock } from '../time/clock';
-import { CheckpointCoordinator, type CheckpointTask } from './checkpoint-coordinator';
+import { CheckpointCoordinator, type CheckpointPlan, type CheckpointTask } from './checkpoint-coordinator';
 import type { CheckpointSettings } from './checkpointing-settings';
 import { decodeCheckpointMetadata } from './format';
 
@@ -28,11 +28,11 @@ interface Calls {
 
 /** Source (2 subtasks) → sink (1 subtask): three running attempts that record what they are told. */
 function tasks(calls: Calls): CheckpointTask[] {
-  const task = (attemptId: string, vertexId: string, subtaskIndex: number, isSource: boolean): CheckpointTask => ({
+  const task = (attemptId: string, vertexId: string, subtaskIndex: number, triggered: boolean): CheckpointTask => ({
     attemptId,
     vertexId,
     subtaskIndex,
-    isSource,
+    triggered,
     trigger: async (id, ts, location, _alignedTimeoutMs, action) => void calls.triggers.push(action ? [attemptId, id, ts, location, action] : [attemptId, id, ts, location]),
     notify: async (id, completed) => void calls.notifications.push([attemptId, id, completed]),
   });
@@ -46,7 +46,7 @@ describe('CheckpointCoordinator', () => {
   let storage: TestingCheckpointStorage;
   let store: TestingCompletedCheckpointStore;
   let calls: Calls;
-  let running: CheckpointTask[] | string;
+  let running: CheckpointPlan | string;
   let failures: Error[];
 
   const coordinator = (settings: Partial<CheckpointSettings> = {}) =>
@@ -60,7 +60,7 @@ describe('CheckpointCoordinator', () => {
       scheduler: clock,
       log: SILENT_LOGGER,
       context: {
-        runningTasks: () => running,
+        checkpointPlan: () => running,
         operators: [
           { operatorId: 'op-src', vertexId: 'v-src', name: 'Source', parallelism: 2, maxParallelism: 128 },
           { operatorId: 'op-sum', vertexId: 'v-sink', name: 'Sum', uid: 'sum', parallelism: 1, maxParallelism: 128 },
@@ -85,7 +85,7 @@ describe('CheckpointCoordinator', () => {
     storage = new TestingCheckpointStorage('job-1');
     store = new TestingCompletedCheckpointStore(1);
     calls = { triggers: [], notifications: [] };
-    running = tasks(calls);
+    running = { tasks: tasks(calls), finished: [] };
     failures = [];
   });
 
@@ -320,7 +320,7 @@ describe('CheckpointCoordinator', () => {
     const c = new CheckpointCoordinator({
       jobId: 'job-1', settings: SETTINGS, storage, completedStore: store, idCounter: store, clock, scheduler: clock, log: SILENT_LOGGER,
       context: {
-        runningTasks: () => running,
+        checkpointPlan: () => running,
         operators: [],
         failJob: (cause) => failures.push(cause),
         operatorCoordinators: {

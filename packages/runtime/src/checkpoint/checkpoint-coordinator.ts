@@ -23,8 +23,11 @@ export interface CheckpointTask {
   readonly attemptId: string;
   readonly vertexId: string;
   readonly subtaskIndex: number;
-  /** Sources get the trigger; the others get the barrier in-band. */
-  readonly isSource: boolean;
+  /**
+   * Gets the trigger: sources, and tasks whose producers all finished (checkpoints after tasks finish,
+   * Flink's DefaultCheckpointPlanCalculator); the others get the barrier in-band.
+   */
+  readonly triggered: boolean;
   /**
    * `alignedTimeoutMs` as the barrier carries it (network/buffer-format.ts): < 0 aligned, 0 unaligned,
    * > 0 switches after; `postCheckpointAction` on a stop-with-savepoint's synchronous savepoint.
@@ -43,10 +46,21 @@ export interface CheckpointOperator {
   readonly maxParallelism: number;
 }
 
+/** Which tasks a checkpoint involves (Flink's CheckpointPlan). */
+export interface CheckpointPlan {
+  /** The running attempts: every one acknowledges. */
+  readonly tasks: readonly CheckpointTask[];
+  /**
+   * Subtasks that finished (checkpoints after tasks finish): the checkpoint records them as finished,
+   * so a restore from it does not run them again.
+   */
+  readonly finished: ReadonlyArray<{ readonly vertexId: string; readonly subtaskIndex: number }>;
+}
+
 /** What the coordinator needs from its JobMaster. */
 export interface CheckpointCoordinatorContext {
-  /** Every task's current attempt when all are running; otherwise why a checkpoint cannot start now. */
-  runningTasks(): readonly CheckpointTask[] | string;
+  /** The tasks a checkpoint starting now involves; otherwise why one cannot start now. */
+  checkpointPlan(): CheckpointPlan | string;
   readonly operators: readonly CheckpointOperator[];
   /** More checkpoints failed in a row than `tolerable-failed-checkpoints` allows: the job fails over. */
   failJob(cause: Error): void;
@@ -131,6 +145,8 @@ interface PendingCheckpoint {
   readonly postCheckpointAction?: PostCheckpointAction;
   readonly location: CheckpointLocation;
   readonly tasks: ReadonlyMap<string, CheckpointTask>;
+  /** Finished subtasks as `vertexId#subtaskIndex`. */
+  readonly finished: ReadonlySet<string>;
   readonly acks: Map<string, TaskStateSnapshot>;
   /** The operator coordinators' state, by operator id. */
   readonly coordinatorStates: ReadonlyMap<string, Uint8Array>;
@@ -172,6 +188,8 @@ export class CheckpointCoordinator {
   private readonly history: StatsEntry[] = [];
   /** SHARED files of incremental checkpoints, held by pending and retained checkpoints. */
   private readonly sharedState = new SharedStateRegistry();
+  /** A checkpoint was asked for (requestCheckpointSoon) and is triggered once none is pending. */
+  private checkpointWanted = false;
 
   constructor(private readonly opts: CheckpointCoordinatorOptions) {}
 
@@ -226,6 +244,24 @@ export class CheckpointCoordinator {
     return this.pending.size;
   }
 
+  /**
+   * Triggers a checkpoint as soon as none is pending and min-pause allows, besides the periodic ones:
+   * the JobMaster asks for one when every running task waits for its final checkpoint (checkpoints after
+   * tasks finish), so a bounded job ends without waiting for the next interval.
+   */
+  requestCheckpointSoon(): void {
+    this.checkpointWanted = true;
+    this.triggerWanted();
+  }
+
+  private triggerWanted(): void {
+    if (!this.checkpointWanted || this.stopped || this.triggering > 0 || this.pending.size > 0) return;
+    this.checkpointWanted = false;
+    const wait = this.lastCompletionTime + this.opts.settings.minPauseMs - this.opts.clock.currentTimeMillis();
+    if (wait > 0) this.opts.scheduler.schedule(wait, () => void this.triggerPeriodic());
+    else void this.triggerPeriodic();
+  }
+
   private async triggerPeriodic(): Promise<void> {
     const { settings } = this.opts;
     if (this.triggering > 0 || this.pending.size >= settings.maxConcurrent) return;
@@ -247,8 +283,9 @@ export class CheckpointCoordinator {
   async triggerCheckpoint(type: SnapshotType, targetDirectory?: string, postCheckpointAction?: PostCheckpointAction): Promise<CompletedCheckpoint> {
     if (postCheckpointAction && type !== 'SAVEPOINT') throw new Error('Assertion failed: only savepoints stop the job');
     if (this.stopped) throw new FlottError('CHECKPOINT_COORDINATOR_SHUT_DOWN', 'The checkpoint coordinator is shut down');
-    const tasks = this.opts.context.runningTasks();
-    if (typeof tasks === 'string') throw new FlottError('CHECKPOINT_NOT_TRIGGERED', `Checkpoint not triggered: ${tasks}`);
+    const plan = this.opts.context.checkpointPlan();
+    if (typeof plan === 'string') throw new FlottError('CHECKPOINT_NOT_TRIGGERED', `Checkpoint not triggered: ${plan}`);
+    const { tasks } = plan;
     // Until the checkpoint is pending, periodic triggers wait (max-concurrent-checkpoints counts it only from then).
     this.triggering++;
     let checkpointId: number;
@@ -282,6 +319,7 @@ export class CheckpointCoordinator {
         postCheckpointAction,
         location,
         tasks: new Map(tasks.map((t) => [t.attemptId, t])),
+        finished: new Set(plan.finished.map((f) => `${f.vertexId}#${f.subtaskIndex}`)),
         acks: new Map(),
         coordinatorStates,
         timeout,
@@ -295,9 +333,9 @@ export class CheckpointCoordinator {
     this.opts.log.info({ checkpointId }, `Triggering ${type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${checkpointId} (type=${type}) @ ${timestamp} for job ${this.opts.jobId}.`);
     const alignedTimeoutMs = alignmentOf(type, this.opts.settings);
     for (const t of tasks) {
-      if (!t.isSource) continue;
+      if (!t.triggered) continue;
       t.trigger(checkpointId, timestamp, location.pointer, alignedTimeoutMs, postCheckpointAction).catch((e: unknown) => {
-        this.abort(checkpointId, new CheckpointDeclinedError(checkpointId, `the trigger did not reach a source task`, e), false);
+        this.abort(checkpointId, new CheckpointDeclinedError(checkpointId, `the trigger did not reach task attempt ${t.attemptId}`, e), false);
       });
     }
     coordinators?.triggered(checkpointId);
@@ -433,6 +471,7 @@ export class CheckpointCoordinator {
       t.notify(p.checkpointId, true).catch((e: unknown) => this.opts.log.warn({ err: e, attemptId: t.attemptId }, `Could not notify attempt ${t.attemptId} of checkpoint ${p.checkpointId}.`));
     }
     p.completion.resolve(completed);
+    this.triggerWanted();
   }
 
   private metadataOf(p: PendingCheckpoint): CheckpointMetadata {
@@ -448,7 +487,10 @@ export class CheckpointCoordinator {
       timestamp: p.timestamp,
       operators: this.opts.context.operators.map((op) => {
         const subtasks: OperatorSubtaskState[] = [];
-        for (let i = 0; i < op.parallelism; i++) subtasks.push(byVertexSubtask.get(`${op.vertexId}#${i}`)?.[op.operatorId] ?? {});
+        for (let i = 0; i < op.parallelism; i++) {
+          const key = `${op.vertexId}#${i}`;
+          subtasks.push(p.finished.has(key) ? { finished: true } : byVertexSubtask.get(key)?.[op.operatorId] ?? {});
+        }
         const coordinatorState = p.coordinatorStates.get(op.operatorId);
         return { operatorId: op.operatorId, uid: op.uid, name: op.name, parallelism: op.parallelism, maxParallelism: op.maxParallelism, subtasks,
           ...(coordinatorState ? { coordinatorState } : {}) };
@@ -475,6 +517,7 @@ export class CheckpointCoordinator {
     this.discardAborted(p.location);
     this.discardShared(this.sharedState.release(checkpointId));
     p.completion.reject(cause);
+    this.triggerWanted();
     // A failed stop-with-savepoint is the stopping client's failure, not the job's: a suspended task goes
     // on by itself, a drained one fails (Flink fails the job over in both cases; here SUSPEND needs not).
     if (!countsAsFailure || p.postCheckpointAction) return;

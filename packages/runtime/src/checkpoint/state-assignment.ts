@@ -56,12 +56,38 @@ export function checkStateFitsJob(metadata: CheckpointMetadata, jobGraph: JobGra
 }
 
 /**
+ * Whether subtask `subtaskIndex` of `vertex` is deployed as finished (Flink's FINISHED_ON_RESTORE):
+ * every operator of its chain had finished in the checkpoint, in all its subtasks (then at any
+ * parallelism) or in this one (at the same parallelism). A chain that mixes finished operators with
+ * others (chaining changed, or an operator was added to a finished chain) cannot be restored.
+ */
+function finishedOnRestore(metadata: CheckpointMetadata, vertex: JobVertexDescriptor, subtaskIndex: number): boolean {
+  const states = vertex.operators.map(({ operatorId }) => {
+    const op = metadata.operators.find((o) => o.operatorId === operatorId);
+    const fully = op !== undefined && op.subtasks.length > 0 && op.subtasks.every((s) => s.finished);
+    return { op, finished: fully || (op?.parallelism === vertex.parallelism && op.subtasks[subtaskIndex]?.finished === true), fully };
+  });
+  if (states.every((s) => s.finished)) return true;
+  const fully = states.find((s) => s.fully);
+  if (fully) {
+    const other = vertex.operators[states.findIndex((s) => !s.finished)];
+    throw new StateRestoreError(
+      `Failed to restore ${vertex.name}: operator '${fully.op!.name}' had finished in checkpoint ${metadata.checkpointId}, but operator ` +
+        `'${other.name}' chained with it now had not (its chain changed, or it was added); a task cannot run part of its chain.`,
+      { vertex: vertex.name, checkpointId: metadata.checkpointId },
+    );
+  }
+  return false;
+}
+
+/**
  * The state subtask `subtaskIndex` of `vertex` starts from (Flink's StateAssignmentOperation): per
  * operator of its chain, the keyed state files of the old subtasks whose key groups overlap its new
  * range, and every old subtask's operator state (the task takes its share). Undefined when none of
  * its operators has state in the checkpoint.
  */
 export function taskRestoreFor(metadata: CheckpointMetadata, vertex: JobVertexDescriptor, subtaskIndex: number): TaskRestore | undefined {
+  if (finishedOnRestore(metadata, vertex, subtaskIndex)) return { checkpointId: metadata.checkpointId, operators: {}, finishedOnRestore: true };
   const range = computeKeyGroupRangeForOperatorIndex(vertex.maxParallelism, vertex.parallelism, subtaskIndex);
   const operators: Record<string, OperatorRestore> = {};
   for (const { operatorId } of vertex.operators) {

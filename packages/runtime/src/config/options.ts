@@ -450,6 +450,14 @@ export const CheckpointingOptions = {
     deprecatedKeys: ['execution.checkpointing.unaligned'],
     description: 'Barriers overtake in-flight buffers, which are stored with the snapshot and replayed on restore (exactly-once mode only).',
   }),
+  ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH: O.bool('execution.checkpointing.checkpoints-after-tasks-finish', {
+    defaultValue: true,
+    deprecatedKeys: ['execution.checkpointing.checkpoints-after-tasks-finish.enabled'],
+    description:
+      'Checkpoints go on after some tasks finished, recording them as finished (a restore does not run them again), and a ' +
+      'task at the end of its input waits for a final checkpoint before it ends, so sinks commit their last data with a ' +
+      'checkpoint (FLIP-147). Off: a sink commits what is left at the end of its input, and no checkpoint is taken once a task finished.',
+  }),
   ALIGNED_CHECKPOINT_TIMEOUT: O.durationMs('execution.checkpointing.aligned-checkpoint-timeout', {
     defaultValue: 0,
     deprecatedKeys: ['execution.checkpointing.alignment-timeout'],

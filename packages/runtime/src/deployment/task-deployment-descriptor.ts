@@ -60,6 +60,11 @@ export interface TaskRestore {
   readonly operators: Readonly<Record<string, OperatorRestore>>;
   /** The in-flight data of this subtask's input channels an unaligned checkpoint stored (same parallelism only). */
   readonly inputChannels?: StreamStateHandle;
+  /**
+   * Every operator of the chain had finished when the checkpoint was taken (Flink's FINISHED_ON_RESTORE):
+   * the task runs no operator; it ends its partitions at once (after MAX_WATERMARK) and finishes.
+   */
+  readonly finishedOnRestore?: boolean;
 }
 
 /** Everything a TaskExecutor needs to run one subtask attempt (Flink's TaskDeploymentDescriptor). */
@@ -82,6 +87,12 @@ export interface TaskDeploymentDescriptor {
   readonly jobMasterId: string;
   /** Absent when the task starts without state (no checkpoint yet, or none with state of its operators). */
   readonly restore?: TaskRestore;
+  /**
+   * The job checkpoints periodically and after tasks finish (execution.checkpointing.checkpoints-after-tasks-finish,
+   * FLIP-147): at the end of its input the task finishes its operators, sends end-of-data and waits for a
+   * checkpoint to complete before it ends its partitions; sinks commit their last transaction then.
+   */
+  readonly checkpointsAfterTasksFinish?: boolean;
 }
 
 /** "name (subtask/parallelism)#attempt", as Flink names a task in its logs and errors. */

@@ -14,6 +14,7 @@ export function createDeploymentDescriptor(
   allocationId: string,
   jobMaster: JobMasterRef,
   restore?: TaskRestore,
+  checkpointsAfterTasksFinish = false,
 ): TaskDeploymentDescriptor {
   const execution = vertex.currentExecution;
   const partitionKeyOf = (partitionId: string, producerVertexId: string) =>
@@ -33,6 +34,7 @@ export function createDeploymentDescriptor(
     jobMasterAddress: jobMaster.address,
     jobMasterId: jobMaster.jobMasterId,
     restore,
+    ...(checkpointsAfterTasksFinish ? { checkpointsAfterTasksFinish } : {}),
     inputs: graph.getInputChannels(vertex.id).map((gate) => {
       const edge = vertex.jobVertex.inputs.find((e) => e.dataSetId === gate.dataSetId)!;
       return {

@@ -1,5 +1,5 @@
 import { FlottError, type Clock, type Configuration } from '@flott/core';
-import { CheckpointCoordinator, type CheckpointTask, type CheckpointedCoordinators } from '../checkpoint/checkpoint-coordinator';
+import { CheckpointCoordinator, type CheckpointPlan, type CheckpointedCoordinators } from '../checkpoint/checkpoint-coordinator';
 import { checkpointSettingsOf, isCheckpointingEnabled } from '../checkpoint/checkpointing-settings';
 import { decodeCheckpointMetadata } from '../checkpoint/format';
 import { CheckpointingOptions, StateRecoveryOptions, WebOptions } from '../config/options';
@@ -27,8 +27,8 @@ export interface JobCheckpointingOptions {
   readonly log: Logger;
   /** The job's checkpoint storage and HA services, asked for once the job checkpoints, restores or takes a savepoint. */
   readonly services?: () => CheckpointServices;
-  /** Every task's running attempt, or why a checkpoint cannot start now (the JobMaster knows). */
-  readonly runningTasks: () => readonly CheckpointTask[] | string;
+  /** The tasks a checkpoint starting now involves, or why it cannot start now (the JobMaster knows). */
+  readonly checkpointPlan: () => CheckpointPlan | string;
   /** Too many checkpoints failed in a row: the job fails over. */
   readonly failJob: (cause: Error) => void;
   /** The job's operator coordinators, checkpointed before the barriers. */
@@ -50,6 +50,15 @@ export class JobCheckpointing {
   constructor(private readonly opts: JobCheckpointingOptions) {
     const { jobGraph, configuration } = opts;
     if (isCheckpointingEnabled(configuration, jobGraph.jobType)) this.coordinatorInstance = this.createCoordinator();
+  }
+
+  /**
+   * The job checkpoints periodically and after tasks finish (execution.checkpointing.checkpoints-after-tasks-finish,
+   * FLIP-147): finished tasks are recorded in checkpoints, and tasks wait for a final checkpoint.
+   */
+  get checkpointsAfterTasksFinish(): boolean {
+    const { configuration, jobGraph } = this.opts;
+    return isCheckpointingEnabled(configuration, jobGraph.jobType) && configuration.get(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH);
   }
 
   /** Present once the job checkpoints or took a savepoint. */
@@ -78,7 +87,7 @@ export class JobCheckpointing {
       log: opts.log,
       historySize: configuration.get(WebOptions.CHECKPOINTS_HISTORY_SIZE),
       context: {
-        runningTasks: opts.runningTasks,
+        checkpointPlan: opts.checkpointPlan,
         operators: jobGraph.vertices.flatMap((v) =>
           v.operators.map((op) => ({ operatorId: op.operatorId, vertexId: v.id, name: op.name, uid: op.uid, parallelism: v.parallelism, maxParallelism: v.maxParallelism })),
         ),

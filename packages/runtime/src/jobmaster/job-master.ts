@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { inject, injectable } from 'inversify';
 import { FlottError, deserializeError, serializeError, type Clock, type Configuration, type SerializedError } from '@flott/core';
-import type { CheckpointTask } from '../checkpoint/checkpoint-coordinator';
+import type { CheckpointPlan, CheckpointTask } from '../checkpoint/checkpoint-coordinator';
 import { ClientOptions, TaskManagerOptions, WebOptions } from '../config/options';
 import { ExecutionGraph, ExecutionGraphSchedulingTopology, type ExecutionVertex } from '../executiongraph';
 import {
@@ -131,6 +131,8 @@ export class JobMaster implements JobMasterGateway {
   private readonly slotPool: SlotPool;
   private readonly collect: CollectCoordinator;
   private readonly accumulators = new Map<string, unknown>();
+  /** Running attempts that finished their operators and wait for their final checkpoint (notifyEndOfData): when they said so. */
+  private readonly endOfData = new Map<string, number>();
   private readonly exceptions: ExceptionHistory;
   private readonly rm: ResourceManagerGateway;
   private terminalResult?: JobResultInfo;
@@ -194,7 +196,7 @@ export class JobMaster implements JobMasterGateway {
       scheduler: opts.scheduler,
       log: this.log,
       services: opts.checkpointServices,
-      runningTasks: () => this.runningTasks(),
+      checkpointPlan: () => this.checkpointPlan(),
       failJob: (cause) => this.onGlobalFailure(cause),
       operatorCoordinators: this.coordinators,
     });
@@ -254,28 +256,74 @@ export class JobMaster implements JobMasterGateway {
     await this.opts.rpc.connect<TaskExecutorGateway>(address).sendOperatorEventToTask(attemptId, operatorId, event);
   }
 
-  /** Every task's running attempt, or why a checkpoint cannot start now. */
-  private runningTasks(): CheckpointTask[] | string {
+  /**
+   * The tasks a checkpoint starting now involves (Flink's DefaultCheckpointPlanCalculator), or why it
+   * cannot start: every task running, or, with checkpoints after tasks finish, running or finished.
+   * Sources are triggered, and so are running tasks whose producers all finished; the others get the
+   * barrier in-band.
+   */
+  private checkpointPlan(): CheckpointPlan | string {
     if (this.graph.state !== JobStatus.RUNNING) return `the job is ${this.graph.state}`;
+    const afterFinish = this.checkpointing.checkpointsAfterTasksFinish;
+    const finished = new Set<string>();
+    for (const v of this.graph.getAllExecutionVertices()) if (afterFinish && v.currentExecution.state === ExecutionState.FINISHED) finished.add(v.id);
     const tasks: CheckpointTask[] = [];
     for (const v of this.graph.getAllExecutionVertices()) {
       const e = v.currentExecution;
+      if (finished.has(v.id)) continue;
       if (e.state !== ExecutionState.RUNNING) return `task ${v.jobVertex.name} (${v.subtaskIndex + 1}/${v.jobVertex.parallelism}) is ${e.state}`;
       const slot = e.assignedSlot;
       const address = slot && this.slotPool.allSlots().find((s) => s.allocationId === slot.allocationId)?.taskExecutorAddress;
       if (!address) return `task ${v.jobVertex.name} (${v.subtaskIndex + 1}/${v.jobVertex.parallelism}) has no slot`;
       const gateway = this.opts.rpc.connect<TaskExecutorGateway>(address);
       const attemptId = e.attemptId;
+      const producersFinished = finished.size > 0 && this.graph.getInputChannels(v.id).every((g) => g.channels.every((c) => finished.has(c.producerVertexId)));
       tasks.push({
         attemptId,
         vertexId: v.jobVertex.id,
         subtaskIndex: v.subtaskIndex,
-        isSource: v.jobVertex.inputs.length === 0,
+        triggered: v.jobVertex.inputs.length === 0 || producersFinished,
         trigger: (id, ts, location, alignedTimeoutMs, action) => gateway.triggerCheckpoint(attemptId, id, ts, location, alignedTimeoutMs, action),
         notify: (id, completed) => gateway.notifyCheckpoint(attemptId, id, completed),
       });
     }
-    return tasks;
+    if (tasks.length === 0) return 'every task finished';
+    const finishedSubtasks = [...finished].map((id) => {
+      const v = this.graph.getExecutionVertex(id);
+      return { vertexId: v.jobVertex.id, subtaskIndex: v.subtaskIndex };
+    });
+    return { tasks, finished: finishedSubtasks };
+  }
+
+  /**
+   * A task finished its operators and waits for its final checkpoint (checkpoints after tasks finish).
+   * Once every task that has not finished does, a checkpoint is triggered without waiting for the
+   * interval, so a bounded job ends as soon as its sinks committed.
+   */
+  async notifyEndOfData(attemptId: string): Promise<void> {
+    const execution = this.graph.findCurrentExecution(attemptId);
+    if (!execution || execution.isTerminal()) return;
+    this.endOfData.set(attemptId, this.opts.clock.currentTimeMillis());
+    this.requestFinalCheckpointIfAllEnded();
+  }
+
+  /**
+   * Asks for a checkpoint when every task that has not finished waits for its final one and some has
+   * not had a checkpoint triggered after its end of data complete yet (those finish by themselves).
+   */
+  private requestFinalCheckpointIfAllEnded(): void {
+    const coordinator = this.checkpointing.coordinator;
+    if (!coordinator || !this.checkpointing.checkpointsAfterTasksFinish || this.graph.state !== JobStatus.RUNNING) return;
+    const latest = coordinator.latestCompleted()?.metadata.timestamp ?? Number.NEGATIVE_INFINITY;
+    let unserved = false;
+    for (const v of this.graph.getAllExecutionVertices()) {
+      const e = v.currentExecution;
+      if (e.state === ExecutionState.FINISHED) continue;
+      const endedAt = this.endOfData.get(e.attemptId);
+      if (e.state !== ExecutionState.RUNNING || endedAt === undefined) return;
+      if (endedAt >= latest) unserved = true;
+    }
+    if (unserved) coordinator.requestCheckpointSoon();
   }
 
   /**
@@ -374,6 +422,11 @@ export class JobMaster implements JobMasterGateway {
     const listed = new Set(running);
     for (const attemptId of running) {
       const e = this.graph.findCurrentExecution(attemptId);
+      if (e?.state === ExecutionState.CANCELING) {
+        // Its cancel call may have been lost (Flink retries it): a task waiting for its final checkpoint would wait forever.
+        this.cancelOn(taskExecutorAddress, attemptId);
+        continue;
+      }
       if (e && !e.isTerminal()) continue;
       this.log.warn({ attemptId, taskManagerId }, `TaskManager ${taskManagerId} runs attempt ${attemptId}, which is not current; cancelling it.`);
       this.opts.rpc.connect<TaskExecutorGateway>(taskExecutorAddress).cancelTask(attemptId).catch((err: unknown) => {
@@ -427,6 +480,8 @@ export class JobMaster implements JobMasterGateway {
     if (reported === ExecutionState.FINISHED) {
       this.checkpointing.onTaskFinished(execution.attemptId, `${vertex.jobVertex.name} (${vertex.subtaskIndex + 1}/${vertex.jobVertex.parallelism})`);
     }
+    if (isTerminalExecutionState(reported)) this.endOfData.delete(execution.attemptId);
+    if (reported === ExecutionState.FINISHED) this.requestFinalCheckpointIfAllEnded();
     if (reported === ExecutionState.FINISHED && update.accumulators) {
       for (const [k, v] of Object.entries(update.accumulators)) {
         this.accumulators.set(k, this.accumulators.has(k) ? mergeAccumulatorValues(this.accumulators.get(k), v) : v);
@@ -630,7 +685,7 @@ export class JobMaster implements JobMasterGateway {
         const slot = slots.get(this.sharingKey(vertices[i]))!;
         e.transitionState(ExecutionState.DEPLOYING);
         const restore = this.checkpointing.restoreFor(vertices[i].jobVertex, vertices[i].subtaskIndex);
-        const tdd = createDeploymentDescriptor(this.graph, vertices[i], this.opts.submission, slot.allocationId, this.ref, restore);
+        const tdd = createDeploymentDescriptor(this.graph, vertices[i], this.opts.submission, slot.allocationId, this.ref, restore, this.checkpointing.checkpointsAfterTasksFinish);
         this.opts.rpc.connect<TaskExecutorGateway>(slot.taskExecutorAddress).submitTask(tdd).catch((err: unknown) => {
           // The TaskExecutor no longer has the slot (it freed it: it stopped hearing from this JobMaster): a restart must not use it again.
           if ((err as Partial<FlottError>).code === 'SLOT_NOT_ALLOCATED') this.slotPool.failAllocation(slot.allocationId, err as Error);

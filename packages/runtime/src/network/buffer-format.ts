@@ -15,6 +15,7 @@ import { CorruptNetworkBufferError } from './network-errors';
  *                          u8 postCheckpointAction (0 none, 1 SUSPEND, 2 TERMINATE)
  *   0x13 LATENCY_MARKER    f64 markedTime, u32 subtaskIndex, u16 idLength, utf8 operatorId
  *   0x14 WATERMARK_STATUS  u8 idle (1) or active (0)
+ *   0x15 END_OF_DATA       (Flink's EndOfData: no record follows; barriers and end-of-partition still do)
  *
  * Headers (tag and fixed fields) never cross a buffer boundary: a writer that lacks room for one
  * finishes the buffer early. A record payload may: when payloadLength exceeds the bytes left in the
@@ -29,6 +30,7 @@ export const TAG_END_OF_PARTITION = 0x11;
 export const TAG_BARRIER = 0x12;
 export const TAG_LATENCY_MARKER = 0x13;
 export const TAG_WATERMARK_STATUS = 0x14;
+export const TAG_END_OF_DATA = 0x15;
 
 export const RECORD_HEADER = 5;
 export const RECORD_TS_HEADER = 13;
@@ -39,6 +41,12 @@ export const MIN_RECORD_ROOM = RECORD_TS_HEADER + 1;
 export type NetworkEvent =
   | { kind: 'watermark'; timestamp: number }
   | { kind: 'end-of-partition' }
+  /**
+   * Flink's EndOfData: the producer finished its operators and sends no more records or watermarks; the
+   * channel stays open for the barriers of the final checkpoint, and end-of-partition follows once it
+   * completed (checkpoints after tasks finish). A consumer whose every channel ended its data finishes too.
+   */
+  | { kind: 'end-of-data' }
   /**
    * A checkpoint barrier with the location its snapshots go to (the storage's pointer: a savepoint's
    * differs) and its alignment (Flink's CheckpointOptions): `alignedTimeoutMs` < 0 always aligns
@@ -70,6 +78,7 @@ export function encodedEventSize(event: NetworkEvent): number {
     case 'watermark':
       return 9;
     case 'end-of-partition':
+    case 'end-of-data':
       return 1;
     case 'barrier':
       return 28 + Buffer.byteLength(event.location, 'utf8');
@@ -89,6 +98,9 @@ export function writeEvent(buf: Buffer, pos: number, event: NetworkEvent): numbe
       return pos + 9;
     case 'end-of-partition':
       buf[pos] = TAG_END_OF_PARTITION;
+      return pos + 1;
+    case 'end-of-data':
+      buf[pos] = TAG_END_OF_DATA;
       return pos + 1;
     case 'barrier': {
       buf[pos] = TAG_BARRIER;
@@ -124,6 +136,8 @@ export function readEvent(buf: Buffer, pos: number, end: number): { event: Netwo
   switch (tag) {
     case TAG_END_OF_PARTITION:
       return { event: { kind: 'end-of-partition' }, next: pos + 1 };
+    case TAG_END_OF_DATA:
+      return { event: { kind: 'end-of-data' }, next: pos + 1 };
     case TAG_BARRIER: {
       need(27);
       const n = buf.readUInt16LE(pos + 25);

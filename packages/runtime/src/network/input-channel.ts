@@ -52,6 +52,8 @@ export class InputChannel {
   /** Set by the gate while the channel sits in its queue of channels with data. */
   enqueued = false;
   ended = false;
+  /** The channel delivered end-of-data or end-of-partition: no record follows (the gate counts it once). */
+  dataEnded = false;
   /** Set by the gate while checkpoint alignment holds this channel back (its data waits, its credits too). */
   blocked = false;
   private readonly queuedBuffers: ArrayBuffer[] = [];

@@ -28,6 +28,7 @@ export class InputGate implements InputChannelOwner {
   /** Reused for every element pollNext returns (see pollNext). */
   private readonly element: InputElement = { kind: ElementKind.RECORD, value: undefined, timestamp: NO_TIMESTAMP, channel: 0, event: undefined };
   private endedChannels = 0;
+  private dataEndedChannels = 0;
   private buffersQueued = 0;
   private maxBuffersQueued = 0;
   private waiter: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -74,7 +75,8 @@ export class InputGate implements InputChannelOwner {
   /**
    * The next decoded element if one is ready now, else undefined. The returned object is REUSED: it
    * is only valid until the next call (copy the fields you keep). end-of-partition comes out once per
-   * channel as an EVENT; after the last one isFinished() is true.
+   * channel as an EVENT; after the last one isFinished() is true (isDataFinished() already once every
+   * channel delivered end-of-data or end-of-partition).
    */
   pollNext(): InputElement | undefined {
     if (this.released) throw new NetworkReleasedError(`Input gate ${this.gateIndex}`);
@@ -89,7 +91,14 @@ export class InputGate implements InputChannelOwner {
       }
       if (ch.next(el)) {
         el.channel = ch.index;
-        if (el.kind === ElementKind.EVENT && el.event?.kind === 'end-of-partition') this.endedChannels++;
+        if (el.kind === ElementKind.EVENT) {
+          const kind = el.event?.kind;
+          if (kind === 'end-of-partition') this.endedChannels++;
+          if ((kind === 'end-of-partition' || kind === 'end-of-data') && !ch.dataEnded) {
+            ch.dataEnded = true;
+            this.dataEndedChannels++;
+          }
+        }
         if (!ch.isInsideBuffer()) {
           // Finished a buffer: let the other channels have a turn.
           this.current = undefined;
@@ -124,6 +133,11 @@ export class InputGate implements InputChannelOwner {
 
   isFinished(): boolean {
     return this.endedChannels === this.channels.length;
+  }
+
+  /** Every channel delivered end-of-data (or end-of-partition): no record comes any more, barriers and ends of partition may. */
+  isDataFinished(): boolean {
+    return this.dataEndedChannels === this.channels.length;
   }
 
   release(): void {

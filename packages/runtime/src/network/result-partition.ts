@@ -31,6 +31,7 @@ export class ResultPartition<T> implements SubpartitionOwner {
   private allocated = 0;
   private maxAllocated = 0;
   private finished = false;
+  private dataEnded = false;
   private released = false;
   /** Neither finished nor released (one field for the per-record check). */
   private writable = true;
@@ -118,6 +119,16 @@ export class ResultPartition<T> implements SubpartitionOwner {
       return;
     }
     sp.attach(endpoint);
+  }
+
+  /**
+   * Flushes and sends end-of-data on every subpartition (Flink's EndOfData): no record or watermark
+   * follows; barriers and then end-of-partition still do.
+   */
+  endData(): void {
+    if (this.finished || this.dataEnded) return;
+    this.broadcastEvent({ kind: 'end-of-data' });
+    this.dataEnded = true;
   }
 
   /** Flushes and sends end-of-partition on every subpartition; no record may follow. */

@@ -68,6 +68,12 @@ export interface OperatorEnvironment<OUT> {
    * calls (async I/O). Absent where no task runs the operator (hand-built environments).
    */
   readonly mailbox?: MailboxExecutor;
+  /**
+   * The task takes a final checkpoint after its operators finished (checkpoints after tasks finish,
+   * FLIP-147): what an operator prepares in `finish` is committed when that checkpoint completes, not
+   * in `finish`. Absent = no checkpoint follows the end of input.
+   */
+  readonly checkpointsAfterTasksFinish?: boolean;
 }
 
 /**

@@ -71,6 +71,11 @@ export interface JobMasterGateway {
    * notification that lets lazy scheduling deploy the partition's consumers). Best effort.
    */
   notifyPartitionDataAvailable(attemptId: string, partitionKey: string): Promise<void>;
+  /**
+   * Attempt `attemptId` finished its operators and waits for its final checkpoint (Flink's
+   * notifyEndOfData). Best effort: once every running task did, the JobMaster triggers a checkpoint.
+   */
+  notifyEndOfData(attemptId: string): Promise<void>;
 }
 
 export interface CheckpointAcknowledgement {

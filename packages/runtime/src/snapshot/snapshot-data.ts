@@ -97,6 +97,11 @@ export interface OperatorSubtaskState {
    * file); on the chain's head operator only. Restored only at the same parallelism.
    */
   readonly inputChannels?: StreamStateHandle;
+  /**
+   * The subtask had finished when the checkpoint was taken (checkpoints after tasks finish; Flink's
+   * FinishedOperatorSubtaskState): it has no state, and a restore does not run it again.
+   */
+  readonly finished?: true;
 }
 
 /** A task's acknowledgement: the state of each operator in its chain, by operator id. */

@@ -35,6 +35,8 @@ export interface ChainServices {
   readonly timerControl?: TimerFiringControl;
   /** The task's mailbox, for operators whose work completes outside their calls (async I/O). */
   readonly mailbox?: MailboxExecutor;
+  /** See OperatorEnvironment.checkpointsAfterTasksFinish. */
+  readonly checkpointsAfterTasksFinish?: boolean;
 }
 
 export interface ChainMember {
@@ -161,6 +163,7 @@ export class OperatorChain {
         registerAvailabilityProvider: services.registerAvailabilityProvider,
         isOutputAvailable: outputAvailable,
         mailbox: services.mailbox,
+        checkpointsAfterTasksFinish: services.checkpointsAfterTasksFinish,
       };
       member.operator.setup(env);
     }

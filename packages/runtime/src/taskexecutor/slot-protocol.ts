@@ -33,6 +33,8 @@ export type FromSlot =
   | { type: 'partition-registered'; partitionKey: string; jobId: string; attemptId?: string; blocking?: boolean }
   /** A PIPELINED partition of the attempt produced its first data (for the JobMaster's lazy scheduling). */
   | { type: 'partition-data-available'; partitionKey: string; attemptId: string }
+  /** The task finished its operators and waits for its final checkpoint. */
+  | { type: 'end-of-data'; attemptId: string }
   /** A BLOCKING partition's producer finished: its files (by subpartition) are complete and now the TaskExecutor's. Sent before the task's FINISHED. */
   | { type: 'partition-finished'; partitionKey: string; files: readonly string[] }
   /** `producer` absent or on this TaskManager: connected here; on another: over TCP to its data server. */

@@ -283,6 +283,7 @@ export class SlotRuntime {
       }),
       ...(config.get(CoreOptions.SORTED_INPUTS_ENABLED) ? { sortedInputs: { memoryBytes: config.get(CoreOptions.SORTED_INPUTS_MEMORY) } } : {}),
       notifyPartitionDataAvailable: (partitionKey) => this.send({ type: 'partition-data-available', partitionKey, attemptId: tdd.attemptId }),
+      notifyEndOfData: () => this.send({ type: 'end-of-data', attemptId: tdd.attemptId }),
       registerPartition: (partitionKey, partition) => {
         this.partitions.set(partitionKey, { jobId: tdd.jobId, attemptId: tdd.attemptId, partition });
         const blocking = partition instanceof BlockingResultPartition;

@@ -86,6 +86,13 @@ export class StreamTask {
   private readonly heldActions = new Set<() => void>();
   /** True while the operators finish (end of input or a draining stop): scheduled actions and mail then run, also during a stop. */
   private finishingOperators = false;
+  /**
+   * While the task waits for its final checkpoint (its operators finished): the newest checkpoint it
+   * had taken when they finished. A completed checkpoint it took after that is its final one.
+   */
+  private finalCheckpointAfter?: number;
+  /** The final checkpoint completed; resolves when the operators' notifications (commits) settled. */
+  private finalCheckpointNotified?: Promise<void>;
 
   private readonly checkpoints: TaskCheckpoints;
   /** Busy / idle / back-pressured time, read by the slot's stats (the REST API's back-pressure). */
@@ -151,7 +158,21 @@ export class StreamTask {
   triggerCheckpoint(barrier: CheckpointBarrier): void {
     // Not processing (not yet, or any more): no loop turn would take the mail, so decline at once.
     if (!this.processing) this.checkpoints.perform(barrier);
-    else this.enqueueMail(() => this.checkpoints.perform(barrier));
+    else this.enqueueMail(() => this.performTriggered(barrier));
+  }
+
+  /**
+   * A task with inputs is triggered when all its producers finished (checkpoints after tasks finish):
+   * it takes the checkpoint only once it read all their data; before, records still queued on its
+   * inputs would be in no checkpoint, so it declines (not counted as a failure) and a later one is taken.
+   */
+  private performTriggered(barrier: CheckpointBarrier): void {
+    const inputs = this.inputs;
+    if (inputs && !inputs.isEmpty && !inputs.isDataFinished() && this.processing) {
+      this.checkpoints.declineNotReady(barrier.checkpointId, `${this.name} still reads the data of its finished inputs`);
+      return;
+    }
+    this.checkpoints.perform(barrier);
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
@@ -163,8 +184,10 @@ export class StreamTask {
   }
 
   private notifyCheckpoint(checkpointId: number, completed: boolean): void {
-    this.checkpoints.notify(this.chain?.members ?? [], checkpointId, completed);
+    const notified = this.checkpoints.notify(this.chain?.members ?? [], checkpointId, completed);
     if (this.stopRequest?.checkpointId === checkpointId) this.stopOutcome = completed;
+    const after = this.finalCheckpointAfter;
+    if (completed && after !== undefined && checkpointId > after && checkpointId <= this.checkpoints.lastTaken) this.finalCheckpointNotified ??= notified;
   }
 
   /** An event from an operator's coordinator: handled as mail, in arrival order; what the operator throws fails the task. */
@@ -212,6 +235,12 @@ export class StreamTask {
     try {
       report(ExecutionState.INITIALIZING);
       this.createPartitions();
+      if (tdd.restore?.finishedOnRestore) {
+        this.endFinishedOnRestore();
+        report(ExecutionState.RUNNING);
+        report(ExecutionState.FINISHED);
+        return ExecutionState.FINISHED;
+      }
       this.chain = new OperatorChain(
         this.graph,
         tdd.vertex.operators,
@@ -240,6 +269,7 @@ export class StreamTask {
             onPendingWork: this.wakeup.wake,
           },
           mailbox: this.mailbox,
+          checkpointsAfterTasksFinish: tdd.checkpointsAfterTasksFinish === true,
         },
       );
       this.inputs = new TaskInputs({
@@ -275,6 +305,7 @@ export class StreamTask {
         this.inputs?.release();
       } else {
         await this.finishOperators();
+        if (tdd.checkpointsAfterTasksFinish) await this.awaitFinalCheckpoint();
       }
       this.throwIfCanceled();
       for (const { partition } of this.partitions.values()) partition.finish();
@@ -393,6 +424,45 @@ export class StreamTask {
     }
   }
 
+  /**
+   * Checkpoints after tasks finish (FLIP-147): the operators finished, so the task ends its data
+   * (end-of-data downstream, which lets its consumers finish too) and takes part in checkpoints until
+   * one it took from now on completed, which is when the operators commit what they prepared at the end
+   * (a sink's last transaction). Its inputs' ends of partition come meanwhile; then the task finishes,
+   * and a later checkpoint records it as finished (a restore does not run it again).
+   */
+  private async awaitFinalCheckpoint(): Promise<void> {
+    this.throwIfCanceled();
+    for (const { partition } of this.partitions.values()) partition.endData();
+    this.finalCheckpointAfter = this.checkpoints.lastTaken;
+    this.processing = true;
+    this.env.notifyEndOfData?.();
+    const inputs = this.inputs;
+    try {
+      for (;;) {
+        this.throwIfCanceled();
+        this.processMail();
+        const stop = this.stopRequest;
+        if (stop) {
+          // A stop-with-savepoint: the operators finished already, so it is taken as it is; its completion ends the wait like any checkpoint's.
+          this.stopRequest = undefined;
+          this.checkpoints.performStop(stop);
+        }
+        // Only barriers and ends of partition come now.
+        if (inputs) {
+          inputs.handlePriorityBarriers();
+          while (inputs.processNext()) inputs.handlePriorityBarriers();
+        }
+        if (this.finalCheckpointNotified && (!inputs || inputs.isFinished())) break;
+        await this.wakeup.wait(inputs?.whenAvailable() ?? []);
+      }
+    } finally {
+      this.processing = false;
+    }
+    await this.finalCheckpointNotified;
+    this.processMail();
+  }
+
   /** Triggers that arrived after the input ended are declined (the task no longer takes part). */
   private declinePendingTriggers(): void {
     this.processMail();
@@ -440,6 +510,17 @@ export class StreamTask {
     }
   }
 
+
+  /**
+   * Deployed as finished (its operators had finished in the checkpoint it restores from): nothing of
+   * the chain runs again. Its consumers see what they saw then: the end of event time and of its partitions.
+   */
+  private endFinishedOnRestore(): void {
+    for (const { partition } of this.partitions.values()) {
+      partition.broadcastEvent({ kind: 'watermark', timestamp: MAX_WATERMARK });
+      partition.finish();
+    }
+  }
 
   private createPartitions(): void {
     for (const d of this.tdd.outputs) {
@@ -539,7 +620,7 @@ export class StreamTask {
         if (this.stopRequest) return;
       }
       inputs.handlePriorityBarriers();
-      if (inputs.isFinished()) return;
+      if (inputs.isDataFinished()) return;
       if (!this.outputsAvailable()) await this.time.measure('backPressured', this.whenOutputsAvailable());
       else if (idle) await this.time.measure('idle', this.wakeup.wait(inputs.whenAvailable()));
       else await yieldToEventLoop();

@@ -55,6 +55,9 @@ export class TaskCheckpoints {
   /** The unaligned checkpoint whose in-flight data is being recorded, and how its file is handed over. */
   private recording?: { collector: ChannelStateCollector; resolve: (file: Uint8Array | undefined) => void; reject: (e: Error) => void };
 
+  /** The newest checkpoint the task took part in (its barrier went downstream and its state was taken); -1 before any. */
+  lastTaken = -1;
+
   constructor(private readonly host: TaskCheckpointsHost) {}
 
   /** Restores the chain's state (when deployed with some) and sets up barrier handling over `gates`. */
@@ -131,6 +134,11 @@ export class TaskCheckpoints {
     else this.take(barrier, received);
   }
 
+  /** The task cannot take part in checkpoint `checkpointId` yet: declined, not counted as a failed checkpoint. */
+  declineNotReady(checkpointId: number, reason: string): void {
+    this.host.checkpointing?.decline(this.host.tdd.attemptId, checkpointId, new CheckpointAbortedError(checkpointId, reason), false);
+  }
+
   /** The task took what comes before a stop-with-savepoint's barrier (see the host's stopWithSavepoint): the savepoint now. */
   performStop(barrier: CheckpointBarrier): void {
     this.take(barrier);
@@ -140,6 +148,7 @@ export class TaskCheckpoints {
     const { checkpointId } = barrier;
     const checkpointer = this.checkpointer!;
     const clock = this.host.clock;
+    this.lastTaken = Math.max(this.lastTaken, checkpointId);
     const start = clock.currentTimeMillis();
     checkpointer.prepareSnapshotPreBarrier(checkpointId);
     const event = {
@@ -246,8 +255,12 @@ export class TaskCheckpoints {
     await Promise.all([...this.uploads]);
   }
 
-  /** The checkpoint completed or was aborted: the operators are told (an aborted alignment is dropped). */
-  notify(members: readonly ChainMember[], checkpointId: number, completed: boolean): void {
+  /**
+   * The checkpoint completed or was aborted: the operators are told (an aborted alignment is dropped).
+   * Resolves when what they started on it (a committer's commits) settled; what failed fails the task.
+   */
+  notify(members: readonly ChainMember[], checkpointId: number, completed: boolean): Promise<void> {
+    const started: Promise<unknown>[] = [];
     if (!completed) {
       this.barriers?.abortPending(checkpointId);
       this.dropRecording(checkpointId, new CheckpointAbortedError(checkpointId, 'the JobManager aborted it'));
@@ -258,7 +271,8 @@ export class TaskCheckpoints {
       else m.keyedBackend?.notifyCheckpointAborted?.(checkpointId);
       const op = m.operator;
       const result = completed ? op.notifyCheckpointComplete?.(checkpointId) : op.notifyCheckpointAborted?.(checkpointId);
-      if (result instanceof Promise) result.catch((e: unknown) => this.host.failAsync(e));
+      if (result instanceof Promise) started.push(result.catch((e: unknown) => this.host.failAsync(e)));
     }
+    return Promise.all(started).then(() => undefined);
   }
 }

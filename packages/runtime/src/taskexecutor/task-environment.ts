@@ -39,6 +39,11 @@ export interface TaskEnvironment {
   readonly sortedInputs?: { readonly memoryBytes: number };
   /** Tells the JobMaster that a PIPELINED partition of the task produced its first data (lazy scheduling deploys its consumers then). */
   notifyPartitionDataAvailable?(partitionKey: string): void;
+  /**
+   * Tells the JobMaster that the task finished its operators and waits for its final checkpoint
+   * (Flink's notifyEndOfData): when every running task does, the JobMaster triggers that checkpoint.
+   */
+  notifyEndOfData?(): void;
   /** Makes a produced partition reachable for consumers (same slot or others). */
   registerPartition(partitionKey: string, partition: ResultPartition<unknown>): void;
   /**

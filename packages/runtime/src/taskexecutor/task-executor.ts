@@ -80,6 +80,9 @@ export class TaskExecutor implements TaskExecutorGateway {
   /** Total and default-slot resources (set in start). */
   private resources!: ReturnType<typeof taskManagerResourcesOf>;
   private readonly attempts = new Map<string, { slot: OnDemandSlot; tdd: TaskDeploymentDescriptor; state: ExecutionState }>();
+  /** Attempts submitted while the job's bundle is fetched (not in `attempts` yet), and those of them the JobMaster canceled meanwhile. */
+  private readonly fetching = new Set<string>();
+  private readonly canceledWhileFetching = new Set<string>();
   /** Which slot writes which partition; connects consumers here and, over TCP, on other TaskManagers. */
   private readonly partitions: PartitionBroker;
   private readonly artifacts: ArtifactCache;
@@ -307,7 +310,22 @@ export class TaskExecutor implements TaskExecutorGateway {
     }
     const slot = this.slots[index];
     if (!slot.alive) throw new FlottError('SLOT_DEAD', `Slot ${index} of ${this.opts.resourceId} has died`, { slotIndex: index });
-    if (!this.artifacts.has(tdd.artifactSha256)) this.artifacts.put(tdd.artifactSha256, await this.fetchBundle(tdd.artifactSha256));
+    if (!this.artifacts.has(tdd.artifactSha256)) {
+      this.fetching.add(tdd.attemptId);
+      try {
+        this.artifacts.put(tdd.artifactSha256, await this.fetchBundle(tdd.artifactSha256));
+      } finally {
+        this.fetching.delete(tdd.attemptId);
+      }
+      // Meanwhile the JobMaster may have canceled the attempt, or the slot may have been freed: it does not start.
+      if (this.canceledWhileFetching.delete(tdd.attemptId)) {
+        this.reportTaskState(tdd, { jobId: tdd.jobId, attemptId: tdd.attemptId, state: ExecutionState.CANCELED });
+        return;
+      }
+      if (this.slotStates[index].allocationId !== tdd.allocationId || this.slots[index] !== slot) {
+        throw new FlottError('SLOT_NOT_ALLOCATED', `Slot ${index} of ${this.opts.resourceId} was freed while the job's bundle was fetched`, { allocationId: tdd.allocationId });
+      }
+    }
     this.attempts.set(tdd.attemptId, { slot, tdd, state: ExecutionState.DEPLOYING });
     this.log.info(
       { ...taskLogFields(tdd), slotIndex: index },
@@ -337,6 +355,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   async cancelTask(attemptId: string): Promise<void> {
     const a = this.attempts.get(attemptId);
     if (a) a.slot.post({ type: 'cancel', attemptId });
+    else if (this.fetching.has(attemptId)) this.canceledWhileFetching.add(attemptId);
   }
 
   async freeSlot(allocationId: string, cause: string): Promise<void> {
@@ -466,8 +485,21 @@ export class TaskExecutor implements TaskExecutorGateway {
         const a = this.attempts.get(msg.attemptId);
         if (!a) return;
         this.jobMasterGateway(jobMasterOf(a.tdd)).notifyPartitionDataAvailable(msg.attemptId, msg.partitionKey).catch((err: unknown) => {
-          // Best effort: a lazily scheduled consumer is deployed at the latest when its producer finishes.
-          this.log.debug({ err, ...taskLogFields(a.tdd) }, `Could not tell the JobMaster that partition ${msg.partitionKey} has data.`);
+          // As Flink's RpcResultPartitionConsumableNotifier: the task fails, since a lazily scheduled consumer might never be
+          // deployed (its producer, waiting for a final checkpoint with it, would never finish either).
+          const message = `Could not tell the JobMaster that partition ${msg.partitionKey} has data`;
+          this.log.warn({ err, ...taskLogFields(a.tdd) }, `${message}; failing the task.`);
+          const error = new FlottError('PARTITION_NOTIFICATION_FAILED', `${message}: ${(err as Error)?.message ?? String(err)}`, { partitionKey: msg.partitionKey }, { cause: err });
+          if (this.attempts.has(msg.attemptId)) a.slot.post({ type: 'fail-task', attemptId: msg.attemptId, error: serializeError(error) });
+        });
+        break;
+      }
+      case 'end-of-data': {
+        const a = this.attempts.get(msg.attemptId);
+        if (!a) return;
+        this.jobMasterGateway(jobMasterOf(a.tdd)).notifyEndOfData(msg.attemptId).catch((err: unknown) => {
+          // Best effort: without it the final checkpoint is the next periodic one.
+          this.log.debug({ err, ...taskLogFields(a.tdd) }, `Could not tell the JobMaster that attempt ${msg.attemptId} reached the end of its data.`);
         });
         break;
       }
@@ -526,10 +558,15 @@ export class TaskExecutor implements TaskExecutorGateway {
   private reportTaskState(tdd: TaskDeploymentDescriptor, update: TaskExecutionStateUpdate): void {
     const jm = this.jobMasterGateway(jobMasterOf(tdd));
     jm.updateTaskExecutionState(update).catch((err: unknown) => {
-      this.log.warn(
-        { err, ...taskLogFields(tdd), state: update.state },
-        `Could not report state ${update.state} of ${taskNameWithSubtaskAndAttempt(tdd)} (${update.attemptId}) to the JobMaster.`,
-      );
+      const message = `Could not report state ${update.state} of ${taskNameWithSubtaskAndAttempt(tdd)} (${update.attemptId}) to the JobMaster`;
+      this.log.warn({ err, ...taskLogFields(tdd), state: update.state }, `${message}.`);
+      // As Flink's TaskExecutor: a task whose progress the JobMaster may not know fails, so the JobMaster's view and
+      // the task's meet again (a task it believes INITIALIZING would otherwise wait forever for a checkpoint that
+      // the JobMaster never starts). Terminal states are reconciled through the heartbeats.
+      if (isTerminalExecutionState(update.state)) return;
+      const a = this.attempts.get(update.attemptId);
+      const error = new FlottError('TASK_STATE_NOT_REPORTED', `${message}: ${(err as Error)?.message ?? String(err)}`, { attemptId: update.attemptId, state: update.state }, { cause: err });
+      a?.slot.post({ type: 'fail-task', attemptId: update.attemptId, error: serializeError(error) });
     });
   }
 

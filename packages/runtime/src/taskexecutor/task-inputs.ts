@@ -97,13 +97,22 @@ export class TaskInputs {
     return this.gates.length === 0;
   }
 
-  /** Every gate delivered the end of all its partitions (and a sorted input handed out all it sorted). */
-  isFinished(): boolean {
-    return this.gatesFinished() && (this.sorted === undefined || this.sorted.drained);
+  /**
+   * Every gate delivered the end of its data (end-of-data or end-of-partition on every channel) and a
+   * sorted input handed out all it sorted: the operators can finish. Barriers and ends of partition
+   * may still come (the final checkpoint).
+   */
+  isDataFinished(): boolean {
+    return this.gatesDataFinished() && (this.sorted === undefined || this.sorted.drained);
   }
 
-  private gatesFinished(): boolean {
+  /** Every gate delivered the end of all its partitions: nothing comes any more. */
+  isFinished(): boolean {
     return this.gates.every((g) => g.gate.isFinished());
+  }
+
+  private gatesDataFinished(): boolean {
+    return this.gates.every((g) => g.gate.isDataFinished());
   }
 
   /** What an idle task waits on: data on any gate not finished. */
@@ -115,7 +124,7 @@ export class TaskInputs {
   processNext(): boolean {
     const sorted = this.sorted;
     // A sorted input's records go to the operator once every gate ended (checked per record only while sorting).
-    if (sorted !== undefined && (sorted.emitting || (sorted.emitting = this.gatesFinished()))) return sorted.emitNext();
+    if (sorted !== undefined && (sorted.emitting || (sorted.emitting = this.gatesDataFinished()))) return sorted.emitNext();
     const gates = this.gates;
     for (let i = 0; i < gates.length; i++) {
       const b = gates[(this.next + i) % gates.length];
@@ -163,6 +172,7 @@ export class TaskInputs {
       b.valve.channelEnded(b.channelOffset + e.channel);
       this.host.checkpoints.processEndOfPartition(b.barrierOffset + e.channel);
     }
+    // end-of-data: the gate counts it (isDataFinished); the channel stays open for barriers.
   }
 
   /** Where the valve of input `typeNumber` (0 = the single input, 1/2 = two-input sides) delivers. */

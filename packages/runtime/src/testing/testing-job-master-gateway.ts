@@ -25,6 +25,8 @@ export class TestingJobMasterGateway implements JobMasterGateway {
   readonly checkpointDeclines: CheckpointDecline[] = [];
   /** PIPELINED partitions whose first data was reported, as `attemptId partitionKey`. */
   readonly partitionsWithData: string[] = [];
+  /** Attempts that reported the end of their data. */
+  readonly endOfData: string[] = [];
   private offerSlotsHook: (call: SlotOfferCall) => Promise<SlotOffer[]> = async (call) => [...call.offers];
   private updateTaskExecutionStateHook: (update: TaskExecutionStateUpdate) => Promise<boolean> = async () => true;
 
@@ -102,5 +104,9 @@ export class TestingJobMasterGateway implements JobMasterGateway {
 
   async notifyPartitionDataAvailable(attemptId: string, partitionKey: string): Promise<void> {
     this.partitionsWithData.push(`${attemptId} ${partitionKey}`);
+  }
+
+  async notifyEndOfData(attemptId: string): Promise<void> {
+    this.endOfData.push(attemptId);
   }
 }

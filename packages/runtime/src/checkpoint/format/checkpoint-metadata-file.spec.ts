@@ -56,6 +56,16 @@ describe('checkpoint metadata file', () => {
     expect(decodeCheckpointMetadata(encodeCheckpointMetadata(incremental), FILE)).toStrictEqual(incremental);
   });
 
+  it('round-trips finished subtasks (checkpoints after tasks finish), which version 2 files cannot have', () => {
+    const withFinished: CheckpointMetadata = {
+      ...METADATA,
+      operators: [{ ...METADATA.operators[0], subtasks: [{ finished: true }, METADATA.operators[0].subtasks[1]] }, { ...METADATA.operators[1], subtasks: [{ finished: true }] }],
+    };
+    expect(decodeCheckpointMetadata(encodeCheckpointMetadata(withFinished), FILE)).toStrictEqual(withFinished);
+    const v2 = writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes: packSection([12, 'job', 'CHECKPOINT', 5, [['op', null, 'n', 1, 1, [true], null]]]) }], 2);
+    expect(() => decodeCheckpointMetadata(v2, FILE)).toThrow('operator 0: subtask 0: expected [keyed, operator]');
+  });
+
   it('reads version 1 metadata (written before incremental checkpoints)', () => {
     const v1 = writeSectionedFile(CHECKPOINT_METADATA_FILE, [], [{ id: 0, bytes: packSection([12, 'job', 'CHECKPOINT', 5, [['op', null, 'n', 1, 1, [[[0, 0, [1, 'file:///x', 3]], null]]]]]) }], 1);
     expect(decodeCheckpointMetadata(v1, FILE).operators[0].subtasks[0]).toStrictEqual({ keyed: { keyGroupRange: { startKeyGroup: 0, endKeyGroup: 0 }, handle: { kind: 'file', uri: 'file:///x', size: 3 } } });
@@ -80,7 +90,7 @@ checkpointFileDamageTests({
   description: 'checkpoint metadata file',
   sample: () => encodeCheckpointMetadata(METADATA),
   decode: (bytes, file) => decodeCheckpointMetadata(bytes, file),
-  versions: [1, 2],
+  versions: [1, 3],
   malformed: () => {
     // Version 1 files for the layout of the rest (the checks are the same), version 2 for the coordinator state.
     const file = (value: unknown): Uint8Array => writeSectionedFile(VERSION_1, [], [{ id: 0, bytes: packSection(value) }]);

@@ -13,7 +13,8 @@ import { packSection, readSection } from './state-values';
 //   [checkpointId, jobId, type, timestamp, [operator, ...]]
 //   operator = [operatorId, uid | nil, name, parallelism, maxParallelism, [subtask, ...], coordinatorState | nil]
 //              (version 1 has no coordinatorState: six elements)
-//   subtask  = [keyed | nil, operatorState | nil (, inputChannels)]; keyed = [startKeyGroup, endKeyGroup, handle]
+//   subtask  = [keyed | nil, operatorState | nil (, inputChannels)] | true (version 3: the subtask had finished);
+//              keyed = [startKeyGroup, endKeyGroup, handle]
 //              or (version 2, incremental) [startKeyGroup, endKeyGroup, handle, [changeHandle, ...]];
 //              inputChannels (version 2): the task's channel state file (unaligned checkpoints, head operator only)
 //   handle   = [0, bytes] (inline: the state file's bytes embedded here) | [1, uri, size] (a file)
@@ -32,6 +33,7 @@ export function encodeCheckpointMetadata(m: CheckpointMetadata): Uint8Array {
     o.parallelism,
     o.maxParallelism,
     o.subtasks.map((s) => {
+      if (s.finished) return true;
       const packed: unknown[] = [s.keyed ? packKeyed(s.keyed) : null, s.operator ? packHandle(s.operator) : null];
       // Written only when present, so checkpoints without in-flight data keep the two-element form.
       if (s.inputChannels) packed.push(packHandle(s.inputChannels));
@@ -99,12 +101,13 @@ function unpackOperator(packed: unknown, version: number, check: Check): Operato
     name: name as string,
     parallelism: parallelism as number,
     maxParallelism: maxParallelism as number,
-    subtasks: (subtasks as unknown[]).map((s, i) => unpackSubtask(s, (ok, what) => check(ok, `subtask ${i}: ${what}`))),
+    subtasks: (subtasks as unknown[]).map((s, i) => unpackSubtask(s, version, (ok, what) => check(ok, `subtask ${i}: ${what}`))),
     ...(coordinatorState === null ? {} : { coordinatorState: plainBytes(coordinatorState as Uint8Array) }),
   };
 }
 
-function unpackSubtask(packed: unknown, check: Check): OperatorSubtaskState {
+function unpackSubtask(packed: unknown, version: number, check: Check): OperatorSubtaskState {
+  if (packed === true && version >= 3) return { finished: true };
   check(Array.isArray(packed) && (packed.length === 2 || packed.length === 3), 'expected [keyed, operator] or [keyed, operator, inputChannels]');
   const [keyed, operator, inputChannels] = packed as unknown[];
   const result: { keyed?: KeyedStateHandle; operator?: StreamStateHandle; inputChannels?: StreamStateHandle } = {};

@@ -3,7 +3,8 @@ import type { SimpleVersionedSerializer } from '@flott/core';
 /**
  * What flows from a sink's writer operator to its committer operator (Flink's CommittableWithLineage):
  * one committable and the checkpoint it was prepared for. Committables prepared at the end of bounded
- * input carry END_OF_INPUT, which no checkpoint reaches, so only the committer's `finish` commits them.
+ * input carry the task's final checkpoint (checkpoints after tasks finish) or else END_OF_INPUT, which no
+ * checkpoint reaches, so only the committer's `finish` commits them.
  */
 export interface CommittableMessage<CommT> {
   readonly checkpointId: number;

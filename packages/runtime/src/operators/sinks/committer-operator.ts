@@ -24,8 +24,9 @@ interface StoredCommittable {
  * writer prepared, by checkpoint, in operator state until they are committed: on
  * `notifyCheckpointComplete(n)` those of checkpoints up to n; after a restore all the restored state
  * holds (they belong to the restored, completed checkpoint or earlier; committers are idempotent, so
- * ones the failed attempt committed already are fine); at the end of bounded input everything, as
- * Flink's batch mode. Commits run one after another on the task's event loop without blocking it;
+ * ones the failed attempt committed already are fine). At the end of bounded input, the writer's last
+ * committables belong to the task's final checkpoint when the job checkpoints after tasks finish
+ * (FLIP-147), and are committed with it; otherwise `finish` commits everything, as Flink's batch mode. Commits run one after another on the task's event loop without blocking it;
  * `finish` waits for them, so the task reports FINISHED only after its last commit. A committable that
  * asks to be retried more than `maxRetries` times fails the task. Mailbox thread only.
  */
@@ -82,8 +83,9 @@ export class CommitterOperator<CommT> extends AbstractStreamOperator<Committable
     return this.enqueueCommit(checkpointId);
   }
 
+  /** Without a final checkpoint (checkpoints after tasks finish) nothing else commits what is left: this does. */
   override async finish(): Promise<void> {
-    await this.enqueueCommit(END_OF_INPUT);
+    if (!this.env.checkpointsAfterTasksFinish) await this.enqueueCommit(END_OF_INPUT);
   }
 
   override async close(): Promise<void> {

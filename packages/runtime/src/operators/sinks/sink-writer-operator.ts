@@ -25,13 +25,16 @@ export const WRITER_STATE_NAME = 'writer_raw_states';
  * barrier goes on (prepareSnapshotPreBarrier) the writer flushes and its committables go downstream to
  * the committer operator, tagged with the checkpoint, so they belong to that checkpoint; then its state
  * goes into operator list state (redistributed evenly on rescaling, as Flink). At the end of input it
- * flushes with `endOfInput` and hands over the rest. Mailbox thread only.
+ * flushes with `endOfInput` and hands over the rest (see finish). Mailbox thread only.
  */
 export class SinkWriterOperator<IN> extends AbstractStreamOperator<CommittableMessage<unknown>> implements OneInputStreamOperator<IN, CommittableMessage<unknown>> {
   private writer?: SinkWriter<IN>;
   private writerState?: ListState<StoredValue>;
   private readonly timers = new Set<Cancellable>();
   private currentTimestamp = NO_TIMESTAMP;
+  /** The newest checkpoint whose barrier reached the writer (or the one it restored from). */
+  private lastCheckpointId = 0;
+  private endOfInput = false;
   private readonly context: SinkWriterContext = {
     currentWatermark: () => this.env.currentWatermark(),
     timestamp: () => (this.currentTimestamp === NO_TIMESTAMP ? undefined : this.currentTimestamp),
@@ -42,6 +45,7 @@ export class SinkWriterOperator<IN> extends AbstractStreamOperator<CommittableMe
   }
 
   async initializeState(context: StateInitializationContext): Promise<void> {
+    this.lastCheckpointId = context.restoredCheckpointId ?? 0;
     const initContext = this.writerInitContext(context.restoredCheckpointId);
     const sink = this.sink;
     if (!supportsWriterState(sink)) {
@@ -74,6 +78,9 @@ export class SinkWriterOperator<IN> extends AbstractStreamOperator<CommittableMe
   }
 
   prepareSnapshotPreBarrier(checkpointId: number): void {
+    this.lastCheckpointId = Math.max(this.lastCheckpointId, checkpointId);
+    // After the end of input everything went out in finish (for the final checkpoint).
+    if (this.endOfInput) return;
     this.activeWriter().flush(false);
     this.emitCommittables(checkpointId);
   }
@@ -85,9 +92,16 @@ export class SinkWriterOperator<IN> extends AbstractStreamOperator<CommittableMe
     this.writerState.update(writer.snapshotState(context.checkpointId).map((s) => storeValue(s, serializer)));
   }
 
+  /**
+   * The end of input: the writer flushes all it has and prepares the last committables. With checkpoints
+   * after tasks finish they belong to the next checkpoint (Flink's lastKnownCheckpointId + 1), which the
+   * task takes after finishing, so they are committed when its final checkpoint completes; without, to
+   * END_OF_INPUT, which the committer commits in its own finish.
+   */
   override finish(): void {
+    this.endOfInput = true;
     this.activeWriter().flush(true);
-    this.emitCommittables(END_OF_INPUT);
+    this.emitCommittables(this.env.checkpointsAfterTasksFinish ? this.lastCheckpointId + 1 : END_OF_INPUT);
   }
 
   override async close(): Promise<void> {

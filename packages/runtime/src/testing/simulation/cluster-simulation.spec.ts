@@ -97,12 +97,4 @@ describe('SimulatedSinkStore', () => {
     expect(store.violations[1]).toBe('transaction Sink-0/c1 committed again with other records (2 before, 1 now)');
     expect(store.committedRecords()).toEqual([1, 2, 3]);
   });
-
-  it('counts a record an end-of-input commit of the same subtask committed again as the known limitation, not a violation', () => {
-    const store = new SimulatedSinkStore();
-    store.commit('Sink-0/end-a0', [1, 2], true);
-    store.commit('Sink-0/c5', [2]);
-    expect(store.violations).toEqual([]);
-    expect(store.knownDuplicates).toEqual(['record 2 committed by Sink-0/end-a0 and again by Sink-0/c5']);
-  });
 });

@@ -1,7 +1,11 @@
-/** One element in a simulated channel: a record, a checkpoint barrier, or the end of the producer's data. */
+/**
+ * One element in a simulated channel: a record, a checkpoint barrier, the end of the producer's data
+ * (no record follows; barriers of its final checkpoint still do) or the end of its partition.
+ */
 export type ChannelElement =
   | { readonly kind: 'record'; readonly value: number }
   | { readonly kind: 'barrier'; readonly checkpointId: number; readonly location: string }
+  | { readonly kind: 'end-of-data' }
   | { readonly kind: 'end' };
 
 /** What a consumer finds when it polls a channel. */
@@ -63,7 +67,7 @@ export class SimulatedDataPlane {
  * idempotently (committing the same transaction again is a no-op, as a two-phase-commit sink's
  * committer must be), so what it holds is what the job's output is.
  */
-/** The transaction id a sink subtask commits its tail under at the end of its input (see SimulatedSinkTask). */
+/** The transaction id of what a sink subtask's attempt held at the end of its input, its tail (see SimulatedSinkTask). */
 export function tailTransactionId(subtask: string, attemptNumber: number): string {
   return `${subtask}/end-a${attemptNumber}`;
 }
@@ -73,34 +77,14 @@ export function checkpointTransactionId(subtask: string, checkpointId: number): 
   return `${subtask}/c${checkpointId}`;
 }
 
-function subtaskOf(transactionId: string): string {
-  return transactionId.slice(0, transactionId.lastIndexOf('/'));
-}
-
 export class SimulatedSinkStore {
   private readonly committed = new Map<string, readonly number[]>();
   /** Which transaction committed each record. */
   private readonly committedBy = new Map<number, string>();
   /** What broke exactly-once so far (a record committed by two transactions, a transaction committed twice with other records). */
   readonly violations: string[] = [];
-  /**
-   * Records committed twice in the way a known limitation of the runtime allows: one of the two
-   * commits was a sink subtask's commit at the end of its input (its tail and its transactions whose
-   * checkpoints had not completed), which no checkpoint covers and nothing fences: a restart of that
-   * FINISHED subtask from an earlier checkpoint commits the records again, and so does an attempt
-   * that reaches its end while the JobMaster has already replaced it. Flink closes this with final checkpoints (FLIP-147),
-   * which the runtime lacks. Reported, not thrown, so the sweep keeps finding the other violations.
-   */
-  readonly knownDuplicates: string[] = [];
-
-  /** Transactions a sink committed at the end of its input, outside any checkpoint. */
-  private readonly committedAtEnd = new Set<string>();
-
-  /**
-   * Commits `transactionId` unless it was committed before; returns whether it was new. `atEndOfInput`:
-   * the sink commits it as it finishes, with no checkpoint behind the commit.
-   */
-  commit(transactionId: string, records: readonly number[], atEndOfInput = false): boolean {
+  /** Commits `transactionId` unless it was committed before; returns whether it was new. */
+  commit(transactionId: string, records: readonly number[]): boolean {
     const before = this.committed.get(transactionId);
     if (before) {
       if (before.length !== records.length || before.some((r, i) => r !== records[i])) {
@@ -109,11 +93,9 @@ export class SimulatedSinkStore {
       return false;
     }
     this.committed.set(transactionId, [...records]);
-    if (atEndOfInput) this.committedAtEnd.add(transactionId);
     for (const record of records) {
       const other = this.committedBy.get(record);
       if (other === undefined) this.committedBy.set(record, transactionId);
-      else if ((atEndOfInput || this.committedAtEnd.has(other)) && subtaskOf(other) === subtaskOf(transactionId)) this.knownDuplicates.push(`record ${record} committed by ${other} and again by ${transactionId}`);
       else this.violations.push(`record ${record} committed twice: by ${other} and by ${transactionId}`);
     }
     return true;

@@ -17,6 +17,8 @@ interface Channel {
   readonly subpartition: number;
   /** The checkpoint whose barrier came on this channel and whose alignment waits for the others. */
   blockedFor?: number;
+  /** End-of-data came: no record follows (barriers and the end may). */
+  dataEnded: boolean;
   ended: boolean;
 }
 
@@ -25,11 +27,14 @@ interface Channel {
  * records go into an open transaction; the barrier of checkpoint n (aligned over all inputs) closes it
  * as transaction n and the state keeps the closed, uncommitted ones; `notifyCheckpointComplete(n)`
  * commits those up to n; a restore commits everything restored (it belongs to a completed checkpoint;
- * commits are idempotent); at the end of its input it commits everything left and finishes.
+ * commits are idempotent). At the end of its data, when the job checkpoints after tasks finish, the
+ * open records become the attempt's tail transaction, which belongs to the next checkpoint the sink
+ * takes (by barrier, or by trigger once its producers finished); its completion commits it, and the
+ * sink finishes once its inputs ended. Otherwise it commits everything left at the end and finishes.
  */
 export class SimulatedSinkTask extends SimulatedTask {
   private readonly channels: Channel[] = this.tdd.inputs.flatMap((gate) =>
-    gate.channels.map((c) => ({ partitionKey: c.partitionKey, subpartition: c.subpartitionIndex, ended: false })),
+    gate.channels.map((c) => ({ partitionKey: c.partitionKey, subpartition: c.subpartitionIndex, dataEnded: false, ended: false })),
   );
   private open: number[] = [];
   private transactions: Transaction[] = [];
@@ -37,11 +42,14 @@ export class SimulatedSinkTask extends SimulatedTask {
   /** The newest checkpoint this sink took part in (older barriers are stale). */
   private lastCheckpoint = 0;
   private waitingSince: number | undefined;
+  /** While it waits for its final checkpoint: the newest checkpoint it had taken at the end of its data. */
+  private finalAfter: number | undefined;
+  private finalCompleted = false;
 
   protected restore(state: unknown): void {
     const restored = (state as SinkState | undefined)?.transactions ?? [];
     for (const t of restored) this.commit(t);
-    this.lastCheckpoint = Math.max(0, ...restored.map((t) => t.checkpointId));
+    this.lastCheckpoint = this.tdd.restore?.checkpointId ?? 0;
   }
 
   protected tick(): void {
@@ -50,7 +58,9 @@ export class SimulatedSinkTask extends SimulatedTask {
         if (!this.pollOnce(channel)) break;
       }
     }
-    if (this.running && this.channels.every((c) => c.ended)) this.endOfInput();
+    if (!this.running) return;
+    if (this.finalAfter === undefined && this.channels.every((c) => c.dataEnded)) this.endOfData();
+    else if (this.finalCompleted && this.channels.every((c) => c.ended)) this.finish();
   }
 
   /** Reads one element of `channel`; false when there was none to read. */
@@ -71,6 +81,7 @@ export class SimulatedSinkTask extends SimulatedTask {
       case 'element': {
         const element = polled.element;
         if (element.kind === 'record') this.open.push(element.value);
+        else if (element.kind === 'end-of-data') channel.dataEnded = true;
         else if (element.kind === 'end') this.channelEnded(channel);
         else this.barrier(channel, element.checkpointId, element.location);
         return true;
@@ -93,6 +104,7 @@ export class SimulatedSinkTask extends SimulatedTask {
 
   private channelEnded(channel: Channel): void {
     channel.ended = true;
+    channel.dataEnded = true;
     channel.blockedFor = undefined;
     if (this.aligning !== undefined) this.completeAlignment();
   }
@@ -106,28 +118,47 @@ export class SimulatedSinkTask extends SimulatedTask {
       this.aligning = undefined;
       return;
     }
-    this.transactions.push({ id: checkpointTransactionId(this.subtask, checkpointId), checkpointId, records: this.open });
-    this.open = [];
     this.aligning = undefined;
-    this.lastCheckpoint = checkpointId;
     this.unblock();
-    this.snapshot(checkpointId, location ?? `sim-storage://chk-${checkpointId}`, { transactions: this.transactions } satisfies SinkState);
+    this.take(checkpointId, location ?? `sim-storage://chk-${checkpointId}`);
+  }
+
+  /** Closes the open transaction as checkpoint `checkpointId`'s and writes the state. */
+  private take(checkpointId: number, location: string): void {
+    if (this.open.length > 0) this.transactions.push({ id: checkpointTransactionId(this.subtask, checkpointId), checkpointId, records: this.open });
+    this.open = [];
+    this.lastCheckpoint = checkpointId;
+    this.snapshot(checkpointId, location, { transactions: this.transactions } satisfies SinkState);
   }
 
   private unblock(): void {
     for (const c of this.channels) c.blockedFor = undefined;
   }
 
-  private endOfInput(): void {
-    for (const t of this.transactions) this.commit(t, true);
-    this.transactions = [];
-    this.commit({ id: tailTransactionId(this.subtask, this.tdd.attemptNumber), checkpointId: Number.MAX_SAFE_INTEGER, records: this.open }, true);
+  /** Every channel ended its data. */
+  private endOfData(): void {
+    const tail = { id: tailTransactionId(this.subtask, this.tdd.attemptNumber), records: this.open };
     this.open = [];
-    this.finish();
+    if (!this.tdd.checkpointsAfterTasksFinish) {
+      for (const t of this.transactions) this.commit(t);
+      this.transactions = [];
+      this.commit({ ...tail, checkpointId: Number.MAX_SAFE_INTEGER });
+      this.finish();
+      return;
+    }
+    if (tail.records.length > 0) this.transactions.push({ ...tail, checkpointId: this.lastCheckpoint + 1 });
+    this.finalAfter = this.lastCheckpoint;
+    this.notifyEndOfData();
   }
 
-  triggerCheckpoint(checkpointId: number): void {
-    this.decline(checkpointId, new SimulatedTaskError(this.name, 'a sink takes checkpoints at barriers, not at triggers'), false);
+  /** Triggered once all its producers finished: taken only after the end of its data (no record is then in flight to it). */
+  triggerCheckpoint(checkpointId: number, location: string): void {
+    if (!this.running || this.finalAfter === undefined) {
+      this.decline(checkpointId, new SimulatedTaskError(this.name, 'it still reads the data of its finished inputs'), false);
+      return;
+    }
+    if (checkpointId <= this.lastCheckpoint) return;
+    this.take(checkpointId, location);
   }
 
   notifyCheckpoint(checkpointId: number, completed: boolean): void {
@@ -144,13 +175,14 @@ export class SimulatedSinkTask extends SimulatedTask {
     const done = this.transactions.filter((t) => t.checkpointId <= checkpointId);
     this.transactions = this.transactions.filter((t) => t.checkpointId > checkpointId);
     for (const t of done) this.commit(t);
+    if (this.finalAfter !== undefined && checkpointId > this.finalAfter && checkpointId <= this.lastCheckpoint) this.finalCompleted = true;
   }
 
   private get subtask(): string {
     return `${this.tdd.vertex.name}-${this.tdd.subtaskIndex}`;
   }
 
-  private commit(t: Transaction, atEndOfInput = false): void {
-    if (this.ctx.sinkStore.commit(t.id, t.records, atEndOfInput)) this.ctx.trace.record(`sink ${this.name} commits ${t.id} (${t.records.length} records)`);
+  private commit(t: Transaction): void {
+    if (this.ctx.sinkStore.commit(t.id, t.records)) this.ctx.trace.record(`sink ${this.name} commits ${t.id} (${t.records.length} records)`);
   }
 }

@@ -59,6 +59,9 @@ export class SimulatedTaskSlot implements TaskSlot {
       case 'cancel':
         this.tasks.get(msg.attemptId)?.cancel();
         break;
+      case 'fail-task':
+        this.tasks.get(msg.attemptId)?.fail(msg.error.message);
+        break;
       case 'release-job':
         for (const task of this.tasks.values()) if (task.tdd.jobId === msg.jobId) task.cancel();
         break;

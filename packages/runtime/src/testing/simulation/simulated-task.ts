@@ -82,6 +82,13 @@ export abstract class SimulatedTask {
   async start(): Promise<void> {
     this.onDeploy();
     this.report(ExecutionState.INITIALIZING);
+    if (this.tdd.restore?.finishedOnRestore) {
+      // It had finished in the checkpoint restored from: it ends its partition at once, as a StreamTask deployed as finished does.
+      this.report(ExecutionState.RUNNING);
+      this.endPartition();
+      this.finish();
+      return;
+    }
     let restored: unknown;
     try {
       restored = await this.readRestoredState();
@@ -121,6 +128,15 @@ export abstract class SimulatedTask {
 
   /** The task ended; FINISHED keeps what it produced, every other end breaks it. */
   protected onEnd(_state: ExecutionState): void {}
+
+  /** Ends the task's output partition (end-of-partition on every subpartition); nothing for a sink. */
+  protected endPartition(): void {}
+
+  /** Tells the JobMaster that the task finished its work and waits for its final checkpoint. */
+  protected notifyEndOfData(): void {
+    this.ctx.trace.record(`task ${this.name} reached the end of its data`);
+    this.ctx.send({ type: 'end-of-data', attemptId: this.attemptId });
+  }
 
   protected finish(): void {
     this.end(ExecutionState.FINISHED);
@@ -166,6 +182,7 @@ export abstract class SimulatedTask {
     this.state = state;
     this.ticker?.cancel();
     this.ctx.ledger.taskEnded(this.attemptId);
+    if (state === ExecutionState.FINISHED) this.ctx.ledger.subtaskFinished(this.tdd.vertex.id, this.tdd.subtaskIndex);
     this.onEnd(state);
     this.ctx.trace.record(`task ${this.name} ${state}${error ? `: ${error.message}` : ''}`);
     this.sendState(state, error);
@@ -185,12 +202,16 @@ export abstract class SimulatedTask {
 /**
  * A source subtask: emits records `subtask * recordsPerSubtask + offset` round-robin into its
  * subpartitions, a batch per tick; its state is the offset. A checkpoint trigger snapshots the offset
- * and puts a barrier into every subpartition. At the end of its records it ends its partition and
- * finishes.
+ * and puts a barrier into every subpartition. At the end of its records it ends its data and, when
+ * the job checkpoints after tasks finish, waits for a checkpoint it takes from then on to complete
+ * (as a StreamTask does); then it ends its partition and finishes.
  */
 export class SimulatedSourceTask extends SimulatedTask {
   private offset = 0;
   private reportedData = false;
+  /** While it waits for its final checkpoint: the newest checkpoint it had taken at the end of its data. */
+  private finalAfter: number | undefined;
+  private lastTaken = -1;
 
   private get output() {
     return this.tdd.outputs[0];
@@ -216,9 +237,20 @@ export class SimulatedSourceTask extends SimulatedTask {
     for (let i = 0; i < recordsPerTick && this.offset < recordsPerSubtask; i++, this.offset++) {
       if (output) this.ctx.dataPlane.emit(output.partitionKey, this.offset % output.numSubpartitions, { kind: 'record', value: first + this.offset });
     }
-    if (this.offset < recordsPerSubtask) return;
+    if (this.offset < recordsPerSubtask || this.finalAfter !== undefined) return;
+    if (!this.tdd.checkpointsAfterTasksFinish) {
+      this.endPartition();
+      this.finish();
+      return;
+    }
+    if (output) for (let s = 0; s < output.numSubpartitions; s++) this.ctx.dataPlane.emit(output.partitionKey, s, { kind: 'end-of-data' });
+    this.finalAfter = this.lastTaken;
+    this.notifyEndOfData();
+  }
+
+  protected override endPartition(): void {
+    const output = this.output;
     if (output) for (let s = 0; s < output.numSubpartitions; s++) this.ctx.dataPlane.emit(output.partitionKey, s, { kind: 'end' });
-    this.finish();
   }
 
   triggerCheckpoint(checkpointId: number, location: string): void {
@@ -228,10 +260,15 @@ export class SimulatedSourceTask extends SimulatedTask {
     }
     const output = this.output;
     if (output) for (let s = 0; s < output.numSubpartitions; s++) this.ctx.dataPlane.emit(output.partitionKey, s, { kind: 'barrier', checkpointId, location });
+    this.lastTaken = Math.max(this.lastTaken, checkpointId);
     this.snapshot(checkpointId, location, { offset: this.offset });
   }
 
-  notifyCheckpoint(): void {}
+  notifyCheckpoint(checkpointId: number, completed: boolean): void {
+    if (!this.running || !completed || this.finalAfter === undefined || checkpointId <= this.finalAfter || checkpointId > this.lastTaken) return;
+    this.endPartition();
+    this.finish();
+  }
 
   protected override onEnd(state: ExecutionState): void {
     if (state !== ExecutionState.FINISHED && this.output) this.ctx.dataPlane.fail(this.output.partitionKey, `producer ${this.name} is ${state}`);

@@ -122,15 +122,20 @@ export class SimulationInvariants {
     for (; this.checkedCheckpoints < completedCheckpoints.length; this.checkedCheckpoints++) {
       const completed = completedCheckpoints[this.checkedCheckpoints];
       const acked = ledger.acknowledgedBy(completed.checkpointId);
-      for (const vertex of jobMaster.graph.getAllExecutionVertices()) {
-        const key = subtaskKey(vertex.jobVertex.id, vertex.subtaskIndex);
-        if (!acked.has(key)) this.violated(`checkpoint ${completed.checkpointId} completed without an acknowledgement of subtask ${key}`);
-      }
       const bytes = storage.writtenMetadata(completed.externalPointer);
       if (!bytes) this.violated(`checkpoint ${completed.checkpointId} completed without metadata at ${completed.externalPointer}`);
       const metadata = decodeCheckpointMetadata(bytes, completed.externalPointer);
+      // Every subtask acknowledged, or had finished (checkpoints after tasks finish): then it is recorded as finished, truly.
+      const recordedFinished = (vertexId: string, subtaskIndex: number) =>
+        jobMaster.graph.getJobVertex(vertexId).jobVertex.operators.every((o) => metadata.operators.find((m) => m.operatorId === o.operatorId)?.subtasks[subtaskIndex]?.finished === true);
+      for (const vertex of jobMaster.graph.getAllExecutionVertices()) {
+        const key = subtaskKey(vertex.jobVertex.id, vertex.subtaskIndex);
+        const finished = recordedFinished(vertex.jobVertex.id, vertex.subtaskIndex);
+        if (!acked.has(key) && !finished) this.violated(`checkpoint ${completed.checkpointId} completed without an acknowledgement of subtask ${key}`);
+        if (finished && !ledger.hasFinished(key)) this.violated(`checkpoint ${completed.checkpointId} records subtask ${key} as finished, but no attempt of it finished`);
+      }
       for (const op of metadata.operators) {
-        const without = op.subtasks.findIndex((subtask) => subtask.operator === undefined);
+        const without = op.subtasks.findIndex((subtask) => subtask.operator === undefined && !subtask.finished);
         if (without >= 0) this.violated(`checkpoint ${completed.checkpointId} completed without the state of ${op.name} subtask ${without}`);
       }
     }

@@ -16,6 +16,7 @@ export interface SimulatedAttempt {
 export class SimulationLedger {
   private readonly running = new Map<string, { readonly attempt: SimulatedAttempt; readonly since: number }>();
   private readonly acks = new Map<number, Set<string>>();
+  private readonly finished = new Set<string>();
 
   taskRunning(attempt: SimulatedAttempt, now: number): void {
     this.running.set(attempt.attemptId, { attempt, since: now });
@@ -23,6 +24,16 @@ export class SimulationLedger {
 
   taskEnded(attemptId: string): void {
     this.running.delete(attemptId);
+  }
+
+  /** An attempt of subtask `vertexId#subtaskIndex` finished. */
+  subtaskFinished(vertexId: string, subtaskIndex: number): void {
+    this.finished.add(subtaskKey(vertexId, subtaskIndex));
+  }
+
+  /** Whether some attempt of the subtask (`vertexId#index`) finished so far. */
+  hasFinished(key: string): boolean {
+    return this.finished.has(key);
   }
 
   /** A TaskManager died: nothing runs there any more. */

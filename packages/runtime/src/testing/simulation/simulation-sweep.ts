@@ -5,8 +5,6 @@ export interface SweepResult {
   readonly seeds: number;
   /** The seeds that broke an invariant or got stuck, each with its error (its `trace` holds the whole run). */
   readonly failures: ReadonlyArray<{ readonly seed: number; readonly error: Error }>;
-  /** Seeds that showed a known, not yet fixed limitation (ClusterSimulationResult.knownFindings). */
-  readonly knownFindings: ReadonlyArray<{ readonly seed: number; readonly finding: string }>;
   readonly steps: number;
   readonly simulatedMs: number;
 }
@@ -31,7 +29,6 @@ export function seedFromEnvironment(): number | undefined {
 /** Runs `seeds` one after another (a run owns the process's event loop while it runs). */
 export async function sweepSimulations(seeds: Iterable<number>, strategies: ClusterSimulationOptions['strategies']): Promise<SweepResult> {
   const failures: Array<{ seed: number; error: Error }> = [];
-  const knownFindings: Array<{ seed: number; finding: string }> = [];
   let count = 0;
   let steps = 0;
   let simulatedMs = 0;
@@ -46,9 +43,8 @@ export async function sweepSimulations(seeds: Iterable<number>, strategies: Clus
     }
     steps += result.steps;
     simulatedMs += result.simulatedMs;
-    if (result.knownFindings.length > 0) knownFindings.push({ seed, finding: result.knownFindings[0] });
   }
-  return { seeds: count, failures, knownFindings, steps, simulatedMs };
+  return { seeds: count, failures, steps, simulatedMs };
 }
 
 /** A readable report of a sweep's failures: each seed's error, and the whole trace of the first. */
