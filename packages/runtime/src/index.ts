@@ -29,7 +29,8 @@ export {
   RpcAuthenticationError, RpcFrameTooLargeError, RpcOutboundQueueFullError, FencingTokenMismatchError, UnknownFencingTokenError,
   type RpcRegisterOptions, type RpcConnectOptions,
 } from './rpc/rpc-service';
-export { TcpRpcService, type TcpRpcServiceOptions, type TcpTlsMaterial } from './rpc/tcp-transport';
+export { TcpRpcService, type TcpRpcServiceOptions } from './rpc/tcp-transport';
+export type { TcpTlsMaterial } from './security/tls-material';
 export { startTcpRpcService, tcpRpcServiceOptions, type TcpRpcEndpointSettings } from './rpc/tcp-rpc-configuration';
 export { JobSubmission } from './rpc/gateways';
 export type { DispatcherGateway, JobMasterGateway, ResourceManagerGateway, TaskExecutorGateway,

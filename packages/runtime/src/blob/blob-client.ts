@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { checkServerIdentity } from 'node:tls';
 import { deserializeError, FlottError, type SerializedError } from '@flott/core';
 import { BLOB_AUTH_HEADER, blobRequestSignature } from './blob-server';
 import { BlobCorruptError, BlobTooLargeError, checkBlobKey } from './blob-store';
-import type { TcpTlsMaterial } from '../rpc/tcp-transport';
+import { tlsClientOptions, type TcpTlsMaterial } from '../security/tls-material';
 
 export interface BlobClientOptions {
   /** The blob server, `http://host:port` (or `https://` with internal TLS). */
@@ -69,11 +68,7 @@ export class BlobClient {
         res.on('error', reject);
       };
       const req = url.protocol === 'https:'
-        ? https.request(url, {
-            ...options,
-            ...(material ? { key: material.key, cert: material.cert, ca: material.trustCertificate } : {}),
-            checkServerIdentity: material && !material.verifyHostname ? () => undefined : checkServerIdentity,
-          }, onResponse)
+        ? https.request(url, { ...options, ...(material ? tlsClientOptions(material) : {}) }, onResponse)
         : http.request(url, options, onResponse);
       req.on('timeout', () => req.destroy(new BlobTransferError(this.opts.address, key, `no answer within ${this.opts.timeoutMs} ms`)));
       req.on('error', (e) => reject(FlottError.isFlottError(e) ? e : new BlobTransferError(this.opts.address, key, e.message, { cause: e })));

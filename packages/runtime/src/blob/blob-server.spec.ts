@@ -1,5 +1,6 @@
 import { testCertificates } from '../testing/test-certificates';
-import type { TcpTlsMaterial } from '../rpc/tcp-transport';
+import type { TcpTlsMaterial } from '../security/tls-material';
+import { certificateFixture, keyStoreFixture, keyStoreMaterial, OTHER_KEYSTORE } from '../security/testing-fixtures/key-stores';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -147,6 +148,16 @@ describe('BlobStore, BlobServer and BlobClient (HTTP on loopback)', () => {
     const anonymous: TcpTlsMaterial = { trustCertificate: trusted.trustCertificate, verifyHostname: true };
     await expect(client(undefined, anonymous).download(sha(data))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(log.at('warn', 'Refused a blob request').map((r) => r.msg)).toEqual([expect.stringContaining('no client certificate')]);
+  });
+
+  it('with internal TLS from Java keystores: transfers to a client with a trusted, pinned certificate; refuses an unpinned one (logged)', async () => {
+    const pin = { 'security.ssl.internal.cert.fingerprint': certificateFixture('node.crt').fingerprint };
+    await start(undefined, await keyStoreMaterial(pin));
+    const data = bytes(100);
+    await client(undefined, await keyStoreMaterial(pin)).upload(sha(data), data);
+    expect(await client(undefined, await keyStoreMaterial({ ...pin, 'security.ssl.internal.keystore': keyStoreFixture('node.jks'), 'security.ssl.internal.key-password': 'key-pass' })).download(sha(data))).toEqual(data);
+    await expect(client(undefined, await keyStoreMaterial(OTHER_KEYSTORE)).download(sha(data))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(log.at('warn', 'Refused a blob request').map((r) => r.fields.reason)).toEqual([expect.stringMatching(/^client certificate is not pinned by security.ssl.internal.cert.fingerprint .*subject flott-other\)$/)]);
   });
 
   it('deletes a bundle when the last job using it is released, and an unused upload after blob.service.cleanup.interval', async () => {

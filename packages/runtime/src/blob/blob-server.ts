@@ -5,7 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { FlottError, serializeError } from '@flott/core';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
-import { certificateRefusal, type TcpTlsMaterial } from '../rpc/tcp-transport';
+import { certificateRefusal, tlsServerOptions, type TcpTlsMaterial } from '../security/tls-material';
 import { BlobStore, checkBlobKey } from './blob-store';
 
 /** Header carrying HMAC-SHA256(secret, "<METHOD> <path>") when internal traffic is authenticated: the secret never crosses the wire. */
@@ -52,7 +52,7 @@ export class BlobServer {
     const material = opts.tls;
     // The client certificate is checked per request (not by the TLS layer), so a refusal is logged and answered with its reason.
     this.server = material
-      ? https.createServer({ key: material.key, cert: material.cert, ca: material.trustCertificate, requestCert: true, rejectUnauthorized: false }, handle)
+      ? https.createServer(tlsServerOptions(material), handle)
       : http.createServer(handle);
     this.server.maxConnections = opts.maxConnections;
     this.server.requestTimeout = opts.requestTimeoutMs;
@@ -106,7 +106,7 @@ export class BlobServer {
   }
 
   private authenticate(req: http.IncomingMessage, pathname: string): void {
-    const refusal = this.opts.tls ? certificateRefusal(req.socket as TLSSocket) : undefined;
+    const refusal = this.opts.tls ? certificateRefusal(req.socket as TLSSocket, this.opts.tls) : undefined;
     if (refusal) {
       this.log.warn({ remote: req.socket.remoteAddress, method: req.method, reason: refusal }, `Refused a blob request from ${req.socket.remoteAddress}: ${refusal}.`);
       throw new BlobHttpError(401, 'UNAUTHENTICATED', `The request has no client certificate the blob server trusts: ${refusal}`);

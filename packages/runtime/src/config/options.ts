@@ -565,16 +565,42 @@ export const RpcSecurityOptions = {
   }),
   SSL_INTERNAL_ENABLED: O.bool('security.ssl.internal.enabled', {
     defaultValue: false,
-    description: 'Mutual TLS for RPC connections: each side presents security.ssl.internal.cert and must trust the other\'s certificate by security.ssl.internal.trust-certificate; a peer without a trusted client certificate is refused.',
+    description: 'Mutual TLS for internal connections (RPC, data transport, blob server): each side presents its certificate (security.ssl.internal.keystore, or the PEM files of security.ssl.internal.key and security.ssl.internal.cert) and must trust the other\'s (security.ssl.internal.truststore, or security.ssl.internal.trust-certificate); a peer without a trusted certificate is refused. A store or file that cannot be read, or a wrong password, fails the process at start.',
+  }),
+  SSL_INTERNAL_KEYSTORE: O.optionalString('security.ssl.internal.keystore', {
+    description: 'Java keystore file (PKCS12 or JKS) with this process\'s private key and certificate (chain) for internal TLS; it must hold exactly one private key entry. Excludes security.ssl.internal.key and security.ssl.internal.cert.',
+  }),
+  SSL_INTERNAL_KEYSTORE_PASSWORD: O.optionalString('security.ssl.internal.keystore-password', {
+    description: 'Password of security.ssl.internal.keystore: checks its integrity and decrypts its certificates.',
+  }),
+  SSL_INTERNAL_KEY_PASSWORD: O.optionalString('security.ssl.internal.key-password', {
+    description: 'Password of the private key in security.ssl.internal.keystore (keytool gives a PKCS12 key the store\'s password). Unset: security.ssl.internal.keystore-password.',
+  }),
+  SSL_INTERNAL_KEYSTORE_TYPE: O.enumOf('security.ssl.internal.keystore-type', ['pkcs12', 'jks'], {
+    defaultValue: 'pkcs12',
+    description: 'Type of security.ssl.internal.keystore; the default is Java\'s default keystore type. As Java (9 and later) does for these two types, a file of the other format is read too: its format is told by its content.',
+  }),
+  SSL_INTERNAL_TRUSTSTORE: O.optionalString('security.ssl.internal.truststore', {
+    description: 'Java keystore file (PKCS12 or JKS) whose trusted certificate entries (and key entries\' own certificates, as Java takes them) internal TLS trusts, for servers and clients alike; usually the cluster\'s CA, or the keystore itself when its certificate is self-signed. Excludes security.ssl.internal.trust-certificate.',
+  }),
+  SSL_INTERNAL_TRUSTSTORE_PASSWORD: O.optionalString('security.ssl.internal.truststore-password', {
+    description: 'Password of security.ssl.internal.truststore.',
+  }),
+  SSL_INTERNAL_TRUSTSTORE_TYPE: O.enumOf('security.ssl.internal.truststore-type', ['pkcs12', 'jks'], {
+    defaultValue: 'pkcs12',
+    description: 'Type of security.ssl.internal.truststore; the default is Java\'s default keystore type. A file of the other format is read too (see security.ssl.internal.keystore-type).',
+  }),
+  SSL_INTERNAL_CERT_FINGERPRINT: O.optionalString('security.ssl.internal.cert.fingerprint', {
+    description: 'Comma-separated SHA-1 (as Flink) or SHA-256 fingerprints, hex with or without colons: a peer of an internal TLS connection must present a certificate with one of them, besides being trusted by the truststore. Pins the cluster\'s own certificate where the trusted CA signs others too.',
   }),
   SSL_INTERNAL_KEY: O.optionalString('security.ssl.internal.key', {
-    description: 'PEM file of this process\'s private key for internal TLS. Flink configures a Java keystore (security.ssl.internal.keystore); Flott reads PEM files instead.',
+    description: 'PEM file of this process\'s private key for internal TLS, with security.ssl.internal.cert: Flott\'s alternative to security.ssl.internal.keystore.',
   }),
   SSL_INTERNAL_CERT: O.optionalString('security.ssl.internal.cert', {
-    description: 'PEM file of this process\'s certificate (chain) for internal TLS, presented as server and as client certificate.',
+    description: 'PEM file of this process\'s certificate (chain) for internal TLS, presented as server and as client certificate; with security.ssl.internal.key.',
   }),
   SSL_INTERNAL_TRUST_CERTIFICATE: O.optionalString('security.ssl.internal.trust-certificate', {
-    description: 'PEM file of the certificate(s) internal TLS trusts, for servers and clients alike (Flink\'s security.ssl.internal.truststore); usually the cluster\'s own CA or self-signed certificate.',
+    description: 'PEM file of the certificate(s) internal TLS trusts, for servers and clients alike: Flott\'s alternative to security.ssl.internal.truststore; usually the cluster\'s own CA or self-signed certificate.',
   }),
   SSL_VERIFY_HOSTNAME: O.bool('security.ssl.verify-hostname', {
     defaultValue: true,

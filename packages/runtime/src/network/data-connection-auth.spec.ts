@@ -1,7 +1,8 @@
 import * as net from 'node:net';
 import { MessageChannel } from 'node:worker_threads';
 import { testCertificates } from '../testing/test-certificates';
-import type { TcpTlsMaterial } from '../rpc/tcp-transport';
+import { certificateFixture, keyStoreFixture, keyStoreMaterial, OTHER_KEYSTORE } from '../security/testing-fixtures/key-stores';
+import type { TcpTlsMaterial } from '../security/tls-material';
 import { useTemporaryDirectory } from '../testing/temporary-directory';
 import { TestingLogger } from '../testing/testing-logger';
 import { waitUntil as until } from '../testing/wait-until';
@@ -120,6 +121,28 @@ describe('authentication of data connections between TaskManagers', () => {
       expect(outcome).toBeInstanceOf(Error);
       await until(() => logger.at('warn', 'Refused a data connection').length >= 1, 'the refusal to be logged');
       expect(logger.at('warn', 'Refused a data connection')[0].msg).toMatch(/certificate/);
+      expect(provider.requests).toBe(0);
+    });
+
+    it.each([
+      ['PKCS12', {}],
+      ['JKS', { 'security.ssl.internal.keystore': keyStoreFixture('node.jks'), 'security.ssl.internal.key-password': 'key-pass', 'security.ssl.internal.truststore': keyStoreFixture('truststore.jks') }],
+    ])('carries the data between TaskManagers configured with %s key and trust stores', async (_format, stores) => {
+      const provider = new OnePartition();
+      const producer = await manager(provider, { tls: await keyStoreMaterial(stores) });
+      const consumer = await manager(new OnePartition(), { tls: await keyStoreMaterial(stores) });
+      expect(await read(consumer, producer, provider)).toEqual(['one', 'two']);
+    });
+
+    it('refuses a TaskManager whose trusted certificate is not pinned (security.ssl.internal.cert.fingerprint), logged with the reason', async () => {
+      const pin = { 'security.ssl.internal.cert.fingerprint': certificateFixture('node.crt').fingerprint256 };
+      const provider = new OnePartition();
+      const logger = new TestingLogger('warn');
+      const producer = await manager(provider, { tls: await keyStoreMaterial(pin) }, logger);
+      const consumer = await manager(new OnePartition(), { tls: await keyStoreMaterial(OTHER_KEYSTORE) });
+      expect(await read(consumer, producer, provider)).toBeInstanceOf(Error);
+      await until(() => logger.at('warn', 'Refused a data connection').length === 1, 'the refusal to be logged');
+      expect(logger.at('warn', 'Refused a data connection')[0].fields.reason).toMatch(/^client certificate is not pinned by security.ssl.internal.cert.fingerprint \(.*; subject flott-other\)$/);
       expect(provider.requests).toBe(0);
     });
   });

@@ -4,7 +4,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { FlottError } from '@flott/core';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { Scheduler } from '../time/clock';
-import { certificateRefusal, describeTlsRefusal, type TcpTlsMaterial } from '../rpc/tcp-transport';
+import { certificateRefusal, describeTlsRefusal, tlsClientOptions, tlsServerOptions, type TcpTlsMaterial } from '../security/tls-material';
 import { DataConnection, type DataConnectionAuth } from './data-connection';
 import { maxFrameBytes } from './data-frames';
 import { RemoteTransportError } from './network-errors';
@@ -65,9 +65,7 @@ export class DataConnectionManager {
   static async start(opts: DataConnectionManagerOptions): Promise<DataConnectionManager> {
     const material = opts.tls;
     // Client certificates are checked on accept (not by the TLS layer), so a refusal is logged with its reason.
-    const server = material
-      ? tls.createServer({ key: material.key, cert: material.cert, ca: material.trustCertificate, requestCert: true, rejectUnauthorized: false })
-      : net.createServer();
+    const server = material ? tls.createServer(tlsServerOptions(material)) : net.createServer();
     await new Promise<void>((resolve, reject) => {
       const refused = (e: Error) => reject(new FlottError(
         'DATA_SERVER_UNAVAILABLE',
@@ -127,17 +125,7 @@ export class DataConnectionManager {
     const host = peerAddress.slice(0, at).replace(/^\[|\]$/g, '');
     const port = Number(peerAddress.slice(at + 1));
     const material = this.opts.tls;
-    const socket = material
-      ? tls.connect({
-          host,
-          port,
-          key: material.key,
-          cert: material.cert,
-          ca: material.trustCertificate,
-          servername: net.isIP(host) ? undefined : host,
-          checkServerIdentity: material.verifyHostname ? tls.checkServerIdentity : () => undefined,
-        })
-      : net.connect({ host, port });
+    const socket = material ? tls.connect({ host, port, ...tlsClientOptions(material, host) }) : net.connect({ host, port });
     const timeoutMs = this.opts.connectTimeoutMs;
     const timer = this.opts.scheduler.schedule(timeoutMs, () => socket.destroy(new Error(`could not connect within ${timeoutMs} ms`)));
     socket.once(material ? 'secureConnect' : 'connect', () => timer.cancel());
@@ -156,7 +144,7 @@ export class DataConnectionManager {
       return;
     }
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const refusal = this.opts.tls ? certificateRefusal(socket as tls.TLSSocket) : undefined;
+    const refusal = this.opts.tls ? certificateRefusal(socket as tls.TLSSocket, this.opts.tls) : undefined;
     if (refusal) {
       this.refused(peer, refusal);
       socket.destroy();

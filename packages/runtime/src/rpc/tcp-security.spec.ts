@@ -4,10 +4,12 @@ import { TestingLogger } from '../testing/testing-logger';
 import { useTemporaryDirectory } from '../testing/temporary-directory';
 import { RpcAuthenticationError } from './rpc-errors';
 import { startTcpRpcService, tcpRpcServiceOptions } from './tcp-rpc-configuration';
-import type { TcpRpcService, TcpRpcServiceOptions, TcpTlsMaterial } from './tcp-transport';
+import type { TcpRpcService, TcpRpcServiceOptions } from './tcp-transport';
+import type { TcpTlsMaterial } from '../security/tls-material';
 import { settleUntil } from '../testing/settle';
 import { useTcpRpcServices } from './testing-fixtures/tcp-services';
 import { testCertificates } from '../testing/test-certificates';
+import { certificateFixture, keyStoreConfiguration, keyStoreFixture, OTHER_KEYSTORE, ROGUE_KEYSTORE } from '../security/testing-fixtures/key-stores';
 
 interface EchoGateway {
   echo(value: string): Promise<string>;
@@ -138,7 +140,7 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
 
   it('names the missing and unreadable PEM files of an incomplete configuration', async () => {
     await expect(tcpRpcServiceOptions(Configuration.fromRecord({ 'security.ssl.internal.enabled': true, 'security.ssl.internal.key': '/x.key' }), { bindHost: '127.0.0.1', port: 0 }))
-      .rejects.toThrow('security.ssl.internal.enabled is true, but security.ssl.internal.cert, security.ssl.internal.trust-certificate are not set');
+      .rejects.toThrow('security.ssl.internal.enabled is true, but security.ssl.internal.cert, security.ssl.internal.truststore (or security.ssl.internal.trust-certificate) are not set');
     const missing = join(directory(), 'missing.pem');
     const config = Configuration.fromRecord({
       'security.ssl.internal.enabled': true,
@@ -150,3 +152,80 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
   });
 });
 
+
+describe('mutual TLS from Java keystores (security.ssl.internal.keystore, .truststore, .cert.fingerprint)', () => {
+  /** Starts an RPC service configured by keyStoreConfiguration(overrides), logging its warnings to `log`. */
+  async function startWith(overrides: Record<string, unknown>, log = new TestingLogger('warn')): Promise<TcpRpcService> {
+    const service = await startTcpRpcService(keyStoreConfiguration(overrides), { bindHost: '127.0.0.1', port: 0, logger: log });
+    started.push(service);
+    return service;
+  }
+
+  async function echoAt(overrides: Record<string, unknown>): Promise<{ address: string; log: TestingLogger }> {
+    const log = new TestingLogger('warn');
+    const server = await startWith(overrides, log);
+    return { address: server.register('echo', { echo: async (v: string) => v }), log };
+  }
+
+  const JKS = {
+    'security.ssl.internal.keystore': keyStoreFixture('node.jks'),
+    'security.ssl.internal.keystore-type': 'jks',
+    'security.ssl.internal.key-password': 'key-pass',
+    'security.ssl.internal.truststore': keyStoreFixture('truststore.jks'),
+    'security.ssl.internal.truststore-type': 'jks',
+  };
+  /** node.crt's SHA-1 fingerprint, in Flink's format (colon-separated hex pairs). */
+  const nodePin = () => ({ 'security.ssl.internal.cert.fingerprint': certificateFixture('node.crt').fingerprint });
+
+  it.each([
+    ['PKCS12', {}],
+    ['JKS', JKS],
+  ])('connects peers configured with %s key and trust stores', async (_format, stores) => {
+    const { address, log } = await echoAt(stores);
+    expect(await call(await startWith(stores), address)).toBe('hello');
+    expect(refusals(log)).toEqual([]);
+  });
+
+  it("connects peers that use one self-signed keystore as keystore and truststore (Flink's documented setup)", async () => {
+    const selfSigned = { ...ROGUE_KEYSTORE, 'security.ssl.internal.truststore': keyStoreFixture('rogue.p12'), 'security.ssl.internal.truststore-password': 'rogue-pass' };
+    const { address } = await echoAt(selfSigned);
+    expect(await call(await startWith(selfSigned), address)).toBe('hello');
+  });
+
+  it('refuses a client whose certificate the truststore does not trust, logging why', async () => {
+    const { address, log } = await echoAt({});
+    const refused = call(await startWith(ROGUE_KEYSTORE), address);
+    await expect(refused).rejects.toBeInstanceOf(RpcAuthenticationError);
+    await expect(refused).rejects.toThrow(/refused by the server: untrusted client certificate \(DEPTH_ZERO_SELF_SIGNED_CERT; subject rogue\)$/);
+    await settleUntil(() => refusals(log).length === 1);
+    expect(refusals(log)).toEqual(['untrusted client certificate (DEPTH_ZERO_SELF_SIGNED_CERT; subject rogue)']);
+  });
+
+  it('connects peers presenting the pinned certificate', async () => {
+    const { address, log } = await echoAt(nodePin());
+    expect(await call(await startWith(nodePin()), address)).toBe('hello');
+    expect(refusals(log)).toEqual([]);
+  });
+
+  it('refuses a trusted client whose certificate is not pinned, logging why', async () => {
+    const { address, log } = await echoAt(nodePin());
+    const refused = call(await startWith(OTHER_KEYSTORE), address);
+    await expect(refused).rejects.toBeInstanceOf(RpcAuthenticationError);
+    await expect(refused).rejects.toThrow(/refused by the server: client certificate is not pinned by security.ssl.internal.cert.fingerprint \(SHA-1 [0-9A-F:]{59}, SHA-256 [0-9A-F:]{95}; subject flott-other\)$/);
+    await settleUntil(() => refusals(log).length === 1);
+    expect(refusals(log)[0]).toMatch(/^client certificate is not pinned by security.ssl.internal.cert.fingerprint/);
+  });
+
+  it('does not talk to a trusted server whose certificate is not pinned', async () => {
+    const { address } = await echoAt(OTHER_KEYSTORE);
+    const refused = call(await startWith(nodePin()), address);
+    await expect(refused).rejects.toBeInstanceOf(RpcAuthenticationError);
+    await expect(refused).rejects.toThrow(/TLS: the server's certificate is not pinned by security.ssl.internal.cert.fingerprint \(.*; subject flott-other\)$/);
+  });
+
+  it('does not start with a wrong keystore password, naming the key and the file', async () => {
+    await expect(startWith({ 'security.ssl.internal.keystore-password': 'wrong' })).rejects.toThrow(
+      `Cannot open security.ssl.internal.keystore (${keyStoreFixture('node.p12')}): the password is wrong, or the file was altered: its integrity check (MAC) fails (check security.ssl.internal.keystore-password)`,
+    );
+  });
+});

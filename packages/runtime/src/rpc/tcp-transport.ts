@@ -8,18 +8,9 @@ import type { RpcReply, RpcRequest, RpcRequestHandler, RpcTransport } from './rp
 import { FrameEncoder } from './frame-codec';
 import { TcpConnection } from './tcp-connection';
 import { TransportRpcService } from './transport-rpc-service';
+import { certificateRefusal, describeTlsRefusal, tlsClientOptions, tlsServerOptions, type TcpTlsMaterial } from '../security/tls-material';
 
 const SCHEME = 'flott.tcp://';
-
-/** PEM material for mutual TLS (security.ssl.internal.*): this process's key and certificate, and the certificate(s) it trusts. */
-export interface TcpTlsMaterial {
-  /** Absent (with `cert`) only in tests of a client without certificate, which every server refuses. */
-  readonly key?: string | Buffer;
-  readonly cert?: string | Buffer;
-  readonly trustCertificate: string | Buffer;
-  /** security.ssl.verify-hostname: the server's certificate must name the host connected to. */
-  readonly verifyHostname: boolean;
-}
 
 export interface TcpRpcServiceOptions {
   /** Interface to listen on (Flink's *.bind-host). */
@@ -87,7 +78,7 @@ class TcpTransport implements RpcTransport {
   async listen(): Promise<void> {
     const { tls: material } = this.opts;
     const accept = (socket: net.Socket): void => {
-      const refusal = material ? certificateRefusal(socket as tls.TLSSocket) : undefined;
+      const refusal = material ? certificateRefusal(socket as tls.TLSSocket, material) : undefined;
       if (refusal) {
         const remote = `${socket.remoteAddress}:${socket.remotePort}`;
         this.logger.warn({ remote, reason: refusal }, `Refused an RPC connection from ${remote}: ${refusal}`);
@@ -102,7 +93,7 @@ class TcpTransport implements RpcTransport {
     };
     const server = material
       ? // The client certificate is checked in `accept`, before any byte is read, so the refusal can be logged and told with its reason.
-        tls.createServer({ key: material.key, cert: material.cert, ca: material.trustCertificate, requestCert: true, rejectUnauthorized: false }, accept)
+        tls.createServer(tlsServerOptions(material), accept)
       : net.createServer(accept);
     if (material) {
       server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
@@ -164,15 +155,7 @@ class TcpTransport implements RpcTransport {
     if (!target) throw new RpcConnectionError(peer, `not a ${SCHEME}host:port address`);
     const material = this.opts.tls;
     const socket = material
-      ? tls.connect({
-          host: target.host,
-          port: target.port,
-          key: material.key,
-          cert: material.cert,
-          ca: material.trustCertificate,
-          servername: net.isIP(target.host) ? undefined : target.host,
-          checkServerIdentity: material.verifyHostname ? tls.checkServerIdentity : () => undefined,
-        })
+      ? tls.connect({ host: target.host, port: target.port, ...tlsClientOptions(material, target.host) })
       : net.connect({ host: target.host, port: target.port });
     const connection = this.connection(socket, 'client', peer);
     this.outbound.set(peer, connection);
@@ -199,26 +182,6 @@ class TcpTransport implements RpcTransport {
 }
 
 const REFUSAL_MAX_BYTES = 1024;
-
-/** Why a TLS client's certificate is not accepted (undefined: it is). */
-export function certificateRefusal(socket: tls.TLSSocket): string | undefined {
-  if (socket.authorized) return undefined;
-  const peerCertificate = socket.getPeerCertificate();
-  if (!peerCertificate || Object.keys(peerCertificate).length === 0) return 'no client certificate (security.ssl.internal.cert)';
-  return `untrusted client certificate (${String(socket.authorizationError)}; subject ${peerCertificate.subject?.CN ?? '?'})`;
-}
-
-/** Why the server's TLS layer failed a handshake, in words an operator can act on. */
-export function describeTlsRefusal(e: NodeJS.ErrnoException): string {
-  const code = e.code ?? '';
-  if (/PEER_DID_NOT_RETURN_A_CERTIFICATE|CERTIFICATE_REQUIRED/.test(code) || /did not return a certificate/i.test(e.message)) {
-    return `no client certificate (${code || e.message})`;
-  }
-  if (/UNKNOWN_CA|CERTIFICATE_VERIFY_FAILED|UNABLE_TO|SELF_SIGNED|BAD_CERTIFICATE|CERT/.test(code) || /certificate/i.test(e.message)) {
-    return `untrusted client certificate (${code || e.message})`;
-  }
-  return `TLS handshake failed (${code || e.message})`;
-}
 
 /**
  * The RPC service over TCP (docs/rpc.md): listens on `bindHost:port`, serves its endpoints at

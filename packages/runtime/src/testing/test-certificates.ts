@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TcpTlsMaterial } from '../rpc/tcp-transport';
+import type { TcpTlsMaterial } from '../security/tls-material';
 
 export interface TestCertificates {
   /** A node certificate for 127.0.0.1 and localhost, signed by the CA it trusts. */
