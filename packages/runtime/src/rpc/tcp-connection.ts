@@ -272,7 +272,7 @@ export class TcpConnection {
    */
   private closedByPeer(): Error {
     if (this.state === 'handshake' && this.opts.tls && this.opts.role === 'client' && !this.serverNonce) {
-      return new RpcAuthenticationError(this.opts.peer, 'TLS: the server closed the connection before the handshake; it did not accept this certificate (security.ssl.internal.cert)');
+      return new RpcAuthenticationError(this.opts.peer, 'TLS: the server closed the connection before the handshake; it did not accept this certificate (security.ssl.internal.keystore or security.ssl.internal.cert)');
     }
     return new RpcConnectionError(this.opts.peer, 'the connection was closed');
   }

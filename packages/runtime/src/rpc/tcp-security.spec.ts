@@ -119,7 +119,7 @@ describe('mutual TLS (security.ssl.internal.*)', () => {
     await expect(refused).rejects.toBeInstanceOf(RpcAuthenticationError);
     await expect(refused).rejects.toThrow(/was not authenticated: refused by the server: no client certificate/);
     await settleUntil(() => refusals(log).length === 1);
-    expect(refusals(log)).toEqual(['no client certificate (security.ssl.internal.cert)']);
+    expect(refusals(log)).toEqual(['no client certificate (security.ssl.internal.keystore or security.ssl.internal.cert)']);
   });
 
   it('refuses a client whose certificate it does not trust, logging "untrusted client certificate"', async () => {

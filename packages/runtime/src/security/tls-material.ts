@@ -45,7 +45,7 @@ export function tlsClientOptions(material: TcpTlsMaterial, host?: string): tls.C
 export function certificateRefusal(socket: tls.TLSSocket, material: TcpTlsMaterial): string | undefined {
   const peerCertificate = socket.getPeerCertificate();
   if (!socket.authorized) {
-    if (!peerCertificate || Object.keys(peerCertificate).length === 0) return 'no client certificate (security.ssl.internal.cert)';
+    if (!peerCertificate || Object.keys(peerCertificate).length === 0) return 'no client certificate (security.ssl.internal.keystore or security.ssl.internal.cert)';
     return `untrusted client certificate (${String(socket.authorizationError)}; subject ${peerCertificate.subject?.CN ?? '?'})`;
   }
   const unpinned = unpinnedCertificate(material, peerCertificate);
