@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { committedLines, expectedLines, FIXED_DELAY_RESTARTS, restoreMarkers, runCheckpointJob } from './checkpoint-job-results';
+import { runFlott } from './run-cli';
 
 /** Seeds the failure points; FLOTT_TEST_SEED=<n> reproduces (or varies) a run. */
 const SEED = Number(process.env.FLOTT_TEST_SEED ?? 13);
@@ -71,6 +72,28 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
     expect(r.code).toBe(0);
     expect(committedLines(out)).toEqual(expectedLines(true));
     expect(restoreMarkers(out).length).toBe(4);
+  });
+
+  describe('checkpoints after tasks finish (FLIP-147)', () => {
+    // Two pipelines in one job; a (300 records) finishes, with its final checkpoint, long before b (4000) fails; `full` restarts both.
+    const twoPipelines = () => runFlott(
+      [
+        'run', '-q', '-p', '2', '-D', 'taskmanager.numberOfTaskSlots=4', '-D', 'execution.checkpointing.interval=100 ms',
+        '-D', 'jobmanager.execution.failover-strategy=full', ...FIXED_DELAY_RESTARTS,
+        'packages/cli/test-jobs/two-pipelines.ts', '--n', '4000', '--a-n', '300', '--rate', '2000', '--fail', 'b', '--fail-after', '1500', '--out', out,
+      ],
+      120_000,
+    );
+
+    it('a pipeline that finished is not run again when the job restarts later: both outputs are exact, and only b restored', async () => {
+      const r = await twoPipelines();
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(committedLines(path.join(out, 'a'))).toEqual(expectedLines(false, 300));
+      expect(committedLines(path.join(out, 'b'))).toEqual(expected);
+      // The restart deployed a's tasks as finished (nothing of them ran again: a restored sink leaves a marker); b's sink subtasks restored their state.
+      expect(restoreMarkers(path.join(out, 'a'))).toEqual([]);
+      expect(restoreMarkers(path.join(out, 'b'))).toHaveLength(4);
+    });
   });
 
   it('with the filesystem checkpoint storage: state files and metadata in the directory, retained ones deleted when the job finishes', async () => {

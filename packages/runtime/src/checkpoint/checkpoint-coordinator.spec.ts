@@ -124,6 +124,52 @@ describe('CheckpointCoordinator', () => {
     c.stopCheckpointScheduler();
   });
 
+  it('after tasks finished: triggers the running tasks it is told to, waits for their acknowledgements only and records the finished subtasks', async () => {
+    const c = coordinator();
+    // Source subtask 1 finished; the sink, whose producers have not all finished, still gets the barrier in-band.
+    const [src0, , sink] = tasks(calls);
+    running = { tasks: [src0, sink], finished: [{ vertexId: 'v-src', subtaskIndex: 1 }] };
+    const done = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    expect(calls.triggers.map((t) => t[0])).toEqual(['src-0']);
+    c.receiveAcknowledge({ attemptId: 'src-0', checkpointId: 1, state: { 'op-src': { operator: inline(1) } } });
+    c.receiveAcknowledge({ attemptId: 'sink-0', checkpointId: 1, state: {} });
+    const completed = await done;
+    expect(completed.metadata.operators[0].subtasks).toEqual([{ operator: inline(1) }, { finished: true }]);
+    expect(calls.notifications).toEqual([['src-0', 1, true], ['sink-0', 1, true]]);
+
+    // Every source finished: the sink is triggered itself.
+    running = { tasks: [{ ...sink, triggered: true }], finished: [{ vertexId: 'v-src', subtaskIndex: 0 }, { vertexId: 'v-src', subtaskIndex: 1 }] };
+    const second = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    expect(calls.triggers.map((t) => [t[0], t[1]])).toEqual([['src-0', 1], ['sink-0', 2]]);
+    c.receiveAcknowledge({ attemptId: 'sink-0', checkpointId: 2, state: {} });
+    expect((await second).metadata.operators[0].subtasks).toEqual([{ finished: true }, { finished: true }]);
+  });
+
+  it('triggers a requested checkpoint once none is pending and min-pause has passed', async () => {
+    const c = coordinator({ minPauseMs: 500 });
+    const first = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    c.requestCheckpointSoon();
+    await settle();
+    expect(calls.triggers.map((t) => t[1])).toEqual([1, 1]);
+    ackAll(c, 1);
+    await first;
+    await settle();
+    // Checkpoint 1 completed at 5 000: the requested one waits for min-pause.
+    expect(calls.triggers.map((t) => t[1])).toEqual([1, 1]);
+    clock.advance(500);
+    await settle();
+    expect(calls.triggers.map((t) => t[1])).toEqual([1, 1, 2, 2]);
+    // One request, one checkpoint.
+    ackAll(c, 2);
+    await settle();
+    clock.advance(5_000);
+    await settle();
+    expect(calls.triggers.map((t) => t[1])).toEqual([1, 1, 2, 2]);
+  });
+
   it('holds shared files of incremental checkpoints while a pending or retained checkpoint needs them and deletes them after', async () => {
     const c = coordinator({ maxConcurrent: 2 });
     const shared = (name: string) => ({ kind: 'file' as const, uri: `file:///c/job-1/shared/${name}`, size: 100 });

@@ -190,6 +190,8 @@ export class CheckpointCoordinator {
   private readonly sharedState = new SharedStateRegistry();
   /** A checkpoint was asked for (requestCheckpointSoon) and is triggered once none is pending. */
   private checkpointWanted = false;
+  /** The highest checkpoint id given out so far (0: none). */
+  private lastTriggeredIdValue = 0;
 
   constructor(private readonly opts: CheckpointCoordinatorOptions) {}
 
@@ -202,6 +204,11 @@ export class CheckpointCoordinator {
   stopCheckpointScheduler(): void {
     this.periodic?.cancel();
     this.periodic = undefined;
+  }
+
+  /** The highest id a checkpoint or savepoint got so far (0: none): a later one takes a higher id. */
+  get lastTriggeredId(): number {
+    return this.lastTriggeredIdValue;
   }
 
   /** The newest completed checkpoint, if any: what a failover restores. */
@@ -294,6 +301,7 @@ export class CheckpointCoordinator {
     let coordinatorStates: ReadonlyMap<string, Uint8Array> = new Map();
     try {
       checkpointId = await this.opts.idCounter.getAndIncrement();
+      this.lastTriggeredIdValue = Math.max(this.lastTriggeredIdValue, checkpointId);
       location = type === 'SAVEPOINT'
         ? await this.opts.storage.initializeSavepointLocation(checkpointId, targetDirectory)
         : await this.opts.storage.initializeLocation(checkpointId);

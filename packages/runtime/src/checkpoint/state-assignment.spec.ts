@@ -53,6 +53,36 @@ describe('state assignment on restore', () => {
     expect(single.operators[op].keyed).toHaveLength(4);
   });
 
+  it('deploys a subtask as finished when its chain had finished: all subtasks at any parallelism, one subtask at the same', () => {
+    const op = vertex.operators[0];
+    const withSubtasks = (subtasks: CheckpointMetadata['operators'][number]['subtasks']): CheckpointMetadata => ({
+      ...checkpointOf(vertex), operators: [{ operatorId: op.operatorId, name: op.name, parallelism: subtasks.length, maxParallelism: 128, subtasks }],
+    });
+    const fully = withSubtasks([{ finished: true }, { finished: true }]);
+    for (const [parallelism, subtask] of [[2, 0], [2, 1], [3, 2], [1, 0]]) {
+      expect(taskRestoreFor(fully, { ...vertex, parallelism }, subtask)).toEqual({ checkpointId: 7, operators: {}, finishedOnRestore: true });
+    }
+    // Partly finished: the finished subtask again at the same parallelism; at another, finished ones give no state and everything runs.
+    const partly = withSubtasks([{ finished: true }, { keyed: keyed(64, 127, 1) }]);
+    expect(taskRestoreFor(partly, { ...vertex, parallelism: 2 }, 0)?.finishedOnRestore).toBe(true);
+    expect(taskRestoreFor(partly, { ...vertex, parallelism: 2 }, 1)?.operators[op.operatorId].keyed).toEqual([keyed(64, 127, 1)]);
+    const rescaled = taskRestoreFor(partly, { ...vertex, parallelism: 1 }, 0)!;
+    expect(rescaled.finishedOnRestore).toBeUndefined();
+    expect(rescaled.operators[op.operatorId].keyed).toEqual([keyed(64, 127, 1)]);
+  });
+
+  it('refuses a chain that mixes an operator that had finished with one that had not', () => {
+    const [a, b] = [vertex.operators[0], { ...vertex.operators[0], operatorId: 'b'.repeat(32), name: 'Added map' }];
+    const chain = { ...vertex, operators: [a, b] };
+    const metadata: CheckpointMetadata = {
+      ...checkpointOf(vertex), operators: [{ operatorId: a.operatorId, name: a.name, parallelism: 2, maxParallelism: 128, subtasks: [{ finished: true }, { finished: true }] }],
+    };
+    expect(() => taskRestoreFor(metadata, chain, 0)).toThrow(StateRestoreError);
+    expect(() => taskRestoreFor(metadata, chain, 0)).toThrow(
+      `operator '${a.name}' had finished in checkpoint 7, but operator 'Added map' chained with it now had not (its chain changed, or it was added)`,
+    );
+  });
+
   it('gives nothing to operators without state in the checkpoint', () => {
     const metadata: CheckpointMetadata = { ...checkpointOf(vertex), operators: [] };
     expect(taskRestoreFor(metadata, vertex, 0)).toBeUndefined();

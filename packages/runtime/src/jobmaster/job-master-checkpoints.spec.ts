@@ -84,6 +84,42 @@ describe('JobMaster with checkpoints', () => {
     }
   });
 
+  it('after tasks finish: asks for the final checkpoint once every running task ended its data, triggers tasks whose producers finished and records finished ones', async () => {
+    const r = run({ 'execution.checkpointing.interval': '1 h' });
+    r.jobMaster.start();
+    await cp.settle();
+    await allRunning();
+    expect(te.submittedTasks.every((t) => t.checkpointsAfterTasksFinish === true)).toBe(true);
+    const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address, { fencingToken: r.jobMaster.ref.jobMasterId });
+    const [sources, sinks] = [SOURCE_OP, SINK_OP].map((op) => te.submittedTasks.filter((t) => t.vertex.operators[0].operatorId === op));
+    for (const t of sources) await jm.notifyEndOfData(t.attemptId);
+    await cp.settle();
+    expect(te.checkpointTriggers).toEqual([]); // the sinks still read
+    for (const t of sinks) await jm.notifyEndOfData(t.attemptId);
+    await cp.settle();
+    expect(te.checkpointTriggers.map((t) => [t.attemptId, t.checkpointId])).toEqual(sources.map((t) => [t.attemptId, 1]));
+    for (const t of te.submittedTasks) await jm.acknowledgeCheckpoint({ jobId: t.jobId, attemptId: t.attemptId, checkpointId: 1, state: {} });
+    await cp.settle();
+    expect(ha.store.checkpoints.map((c) => c.checkpointId)).toEqual([1]);
+
+    // The sources finish after it: checkpoint 1 served the sinks too, so no other is asked for.
+    for (const t of sources) await te.reportTaskState(t.attemptId, E.FINISHED);
+    await cp.settle();
+    expect(te.checkpointTriggers).toHaveLength(2);
+
+    // A checkpoint now (the sinks have not finished yet) triggers the sinks themselves and records the sources as finished.
+    const taken = r.jobMaster.checkpointing.triggerCheckpoint(false);
+    await cp.settle();
+    expect(te.checkpointTriggers.slice(2).map((t) => [t.attemptId, t.checkpointId])).toEqual(sinks.map((t) => [t.attemptId, 2]));
+    for (const t of sinks) await jm.acknowledgeCheckpoint({ jobId: t.jobId, attemptId: t.attemptId, checkpointId: 2, state: {} });
+    await expect(taken).resolves.toBe(2);
+    const metadata = r.jobMaster.checkpointing.coordinator!.latestCompleted()!.metadata;
+    expect(metadata.operators.map((o) => o.subtasks)).toEqual([[{ finished: true }, { finished: true }], [{}, {}]]);
+    for (const t of sinks) await te.reportTaskState(t.attemptId, E.FINISHED);
+    await cp.settle();
+    expect(r.status).toBe(JobStatus.FINISHED);
+  });
+
   it('aborts the pending checkpoint when a task fails', async () => {
     const r = run({ 'execution.checkpointing.interval': '1 s' });
     r.jobMaster.start();

@@ -131,7 +131,7 @@ export class JobMaster implements JobMasterGateway {
   private readonly slotPool: SlotPool;
   private readonly collect: CollectCoordinator;
   private readonly accumulators = new Map<string, unknown>();
-  /** Running attempts that finished their operators and wait for their final checkpoint (notifyEndOfData): when they said so. */
+  /** Running attempts that finished their operators and wait for their final checkpoint (notifyEndOfData): the highest checkpoint id triggered when they said so. */
   private readonly endOfData = new Map<string, number>();
   private readonly exceptions: ExceptionHistory;
   private readonly rm: ResourceManagerGateway;
@@ -303,25 +303,25 @@ export class JobMaster implements JobMasterGateway {
   async notifyEndOfData(attemptId: string): Promise<void> {
     const execution = this.graph.findCurrentExecution(attemptId);
     if (!execution || execution.isTerminal()) return;
-    this.endOfData.set(attemptId, this.opts.clock.currentTimeMillis());
+    this.endOfData.set(attemptId, this.checkpointing.coordinator?.lastTriggeredId ?? 0);
     this.requestFinalCheckpointIfAllEnded();
   }
 
   /**
    * Asks for a checkpoint when every task that has not finished waits for its final one and some has
-   * not had a checkpoint triggered after its end of data complete yet (those finish by themselves).
+   * not had a checkpoint complete that was triggered after its end of data (those finish by themselves).
    */
   private requestFinalCheckpointIfAllEnded(): void {
     const coordinator = this.checkpointing.coordinator;
     if (!coordinator || !this.checkpointing.checkpointsAfterTasksFinish || this.graph.state !== JobStatus.RUNNING) return;
-    const latest = coordinator.latestCompleted()?.metadata.timestamp ?? Number.NEGATIVE_INFINITY;
+    const latest = coordinator.latestCompleted()?.metadata.checkpointId ?? 0;
     let unserved = false;
     for (const v of this.graph.getAllExecutionVertices()) {
       const e = v.currentExecution;
       if (e.state === ExecutionState.FINISHED) continue;
-      const endedAt = this.endOfData.get(e.attemptId);
-      if (e.state !== ExecutionState.RUNNING || endedAt === undefined) return;
-      if (endedAt >= latest) unserved = true;
+      const triggeredBefore = this.endOfData.get(e.attemptId);
+      if (e.state !== ExecutionState.RUNNING || triggeredBefore === undefined) return;
+      if (latest <= triggeredBefore) unserved = true;
     }
     if (unserved) coordinator.requestCheckpointSoon();
   }

@@ -4,6 +4,7 @@ import { CorruptNetworkBufferError } from './network-errors';
 describe('buffer format', () => {
   it.each<NetworkEvent>([
     { kind: 'end-of-partition' },
+    { kind: 'end-of-data' },
     { kind: 'barrier', checkpointId: 123456789012, timestamp: 1_700_000_000_123, alignedTimeoutMs: 30_000, location: 's3://bucket/checkpoints/j/chk-123456789012' },
     { kind: 'barrier', checkpointId: 7, timestamp: 1, alignedTimeoutMs: -1, location: '/sp/savepoint-7', postCheckpointAction: 'SUSPEND' },
     { kind: 'barrier', checkpointId: 8, timestamp: 1, alignedTimeoutMs: -1, location: '/sp/savepoint-8', postCheckpointAction: 'TERMINATE' },

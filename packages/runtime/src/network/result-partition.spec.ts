@@ -38,6 +38,41 @@ describe('ResultPartition -> InputGate over a local channel', () => {
     expect(calls).toBe(1);
   });
 
+  it('ends its data before its partition: the consumer sees end-of-data, then barriers, then end-of-partition (checkpoints after tasks finish)', () => {
+    const { partition, gates } = pair(defaultNetworkConfig(), 2);
+    partition.emit('a', NO_TIMESTAMP, 0);
+    partition.endData();
+    partition.endData();
+    const barrier: NetworkEvent = { kind: 'barrier', checkpointId: 7, timestamp: 1, alignedTimeoutMs: -1, location: 'x' };
+    partition.broadcastEvent(barrier);
+    const [gate, other] = gates;
+    expect(drainReady(gate)).toEqual([...asReceived([{ value: 'a', timestamp: NO_TIMESTAMP }]), { kind: 'event', event: { kind: 'end-of-data' }, channel: 0 }, { kind: 'event', event: barrier, channel: 0 }]);
+    expect([gate.isDataFinished(), gate.isFinished()]).toEqual([true, false]);
+    partition.finish();
+    expect(drainReady(gate)).toEqual([EOP]);
+    expect([gate.isDataFinished(), gate.isFinished()]).toEqual([true, true]);
+    expect(drainReady(other).map((r) => r.kind === 'event' && r.event.kind)).toEqual(['end-of-data', 'barrier', 'end-of-partition']);
+  });
+
+  it('counts each channel once towards the end of data: end-of-data then end-of-partition, or end-of-partition alone', () => {
+    const config = defaultNetworkConfig();
+    const gate = new InputGate({ gateIndex: 0, numChannels: 2, config, serializer: msgpackSerializer() });
+    const partitions = [0, 1].map((channel) => {
+      const partition = new ResultPartition<unknown>({ partitionId: `p${channel}`, numSubpartitions: 1, config, serializer: msgpackSerializer() });
+      const ch = createLocalChannel();
+      partition.attachConsumer(0, ch.producer);
+      gate.connectChannel(channel, ch.consumer);
+      return partition;
+    });
+    partitions[0].endData();
+    partitions[0].finish();
+    drainReady(gate);
+    expect([gate.isDataFinished(), gate.isFinished()]).toEqual([false, false]);
+    partitions[1].finish();
+    drainReady(gate);
+    expect([gate.isDataFinished(), gate.isFinished()]).toEqual([true, true]);
+  });
+
   it('counts the records written (numRecordsOut): a broadcast one once', () => {
     const { partition } = pair(defaultNetworkConfig(), 2);
     partition.emit('a', NO_TIMESTAMP, 0);

@@ -34,6 +34,8 @@ describe('TaskExecutor (in-process, testing slots)', () => {
   let blobFetches: string[];
   /** Where the fake Dispatcher says its blob server is (none: bundles come through getBlob). */
   let blobServerAddress: string | undefined;
+  /** When set, getBlob waits for it (a slow bundle download). */
+  let blobGate: Promise<void> | undefined;
   let slots: TestingTaskSlots;
   let blobDir: string;
   let te: TaskExecutor;
@@ -49,9 +51,11 @@ describe('TaskExecutor (in-process, testing slots)', () => {
     jm = new TestingJobMasterGateway(rpc, 'job-1');
     blobFetches = [];
     blobServerAddress = undefined;
+    blobGate = undefined;
     const dispatcherAddress = rpc.register('dispatcher', {
       getBlob: async (sha256: string) => {
         blobFetches.push(sha256);
+        await blobGate;
         return sha256 === BUNDLE_SHA ? BUNDLE : new Uint8Array([1, 2, 3]);
       },
       getBlobServerAddress: async () => blobServerAddress,
@@ -226,7 +230,21 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       expect(slots.slot(1).postedOf('cancel')).toEqual([{ type: 'cancel', attemptId: 'attempt-2' }]);
     });
 
-    it('logs a task state report the JobMaster did not take at WARN with the job and attempt, and goes on', async () => {
+    it('does not start an attempt the JobMaster canceled while its bundle was fetched: it reports it CANCELED', async () => {
+      let release!: () => void;
+      blobGate = new Promise((resolve) => (release = resolve));
+      await allocate(1, 'alloc-a');
+      const submitted = te.submitTask(deployment('alloc-a'));
+      await settle();
+      await te.cancelTask('attempt-1');
+      release();
+      await submitted;
+      expect(slots.slot(1).postedOf('deploy')).toEqual([]);
+      await settle();
+      expect(jm.stateUpdates).toEqual([{ jobId: 'job-1', attemptId: 'attempt-1', state: E.CANCELED }]);
+    });
+
+    it('logs a task state report the JobMaster did not take at WARN and fails the task (its progress is unknown there)', async () => {
       jm.withUpdateTaskExecutionState(async (u) => {
         if (u.state === E.RUNNING) throw new Error('JobMaster unreachable');
         return true;
@@ -234,10 +252,14 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       await allocate(1, 'alloc-a');
       await te.submitTask(deployment('alloc-a'));
       slots.slot(1).emit({ type: 'task-state', update: { jobId: 'job-1', attemptId: 'attempt-1', state: E.RUNNING } });
-      slots.slot(1).emit({ type: 'task-state', update: { jobId: 'job-1', attemptId: 'attempt-1', state: E.FINISHED } });
+      await settle();
+      expect(slots.slot(1).postedOf('fail-task').map((m) => [m.attemptId, m.error.message])).toEqual([
+        ['attempt-1', 'Could not report state RUNNING of Source: numbers (1/1)#0 (attempt-1) to the JobMaster: JobMaster unreachable'],
+      ]);
+      slots.slot(1).emit({ type: 'task-state', update: { jobId: 'job-1', attemptId: 'attempt-1', state: E.FAILED } });
       await settle();
 
-      expect(jm.stateUpdates.map((u) => u.state)).toEqual([E.RUNNING, E.FINISHED]);
+      expect(jm.stateUpdates.map((u) => u.state)).toEqual([E.RUNNING, E.FAILED]);
       const warnings = log.at('warn', 'Could not report state RUNNING');
       expect(warnings).toHaveLength(1);
       expect(warnings[0].fields).toMatchObject({ resourceId: 'tm-1', jobId: 'job-1', attemptId: 'attempt-1', attempt: 0, subtask: 0, state: E.RUNNING });
@@ -335,8 +357,21 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       await te.submitTask(deployment('alloc-0'));
       slots.slot(0).emit({ type: 'partition-data-available', partitionKey: 'ds_0@attempt-1', attemptId: 'attempt-1' });
       slots.slot(0).emit({ type: 'partition-data-available', partitionKey: 'ds_0@gone', attemptId: 'gone' });
+      slots.slot(0).emit({ type: 'end-of-data', attemptId: 'attempt-1' });
+      slots.slot(0).emit({ type: 'end-of-data', attemptId: 'gone' });
       await settle();
       expect(jm.partitionsWithData).toEqual(['attempt-1 ds_0@attempt-1']);
+      expect(jm.endOfData).toEqual(['attempt-1']);
+
+      // A notification the JobMaster did not get fails the task (as Flink's): its consumers might never be deployed.
+      jm.notifyPartitionDataAvailable = async () => {
+        throw new Error('JobMaster unreachable');
+      };
+      slots.slot(0).emit({ type: 'partition-data-available', partitionKey: 'ds_1@attempt-1', attemptId: 'attempt-1' });
+      await settle();
+      expect(slots.slot(0).postedOf('fail-task').map((m) => [m.attemptId, m.error.message])).toEqual([
+        ['attempt-1', 'Could not tell the JobMaster that partition ds_1@attempt-1 has data: JobMaster unreachable'],
+      ]);
     });
 
     it('lets a request wait for its partition, up to taskmanager.network.partition-request-timeout', async () => {

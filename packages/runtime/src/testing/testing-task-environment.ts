@@ -36,6 +36,8 @@ export class TestingTaskEnvironment implements TaskEnvironment {
   checkpointing?: TaskCheckpointing;
   readonly checkpointAcks: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly state: TaskStateSnapshot; readonly metrics?: CheckpointTaskMetrics }> = [];
   readonly checkpointDeclines: Array<{ readonly attemptId: string; readonly checkpointId: number; readonly message: string; readonly countsAsFailure: boolean }> = [];
+  /** How often a task said it finished its operators and waits for its final checkpoint. */
+  endOfDataReports = 0;
 
   constructor(options: { readonly clock?: ManualClock; readonly network?: Partial<NetworkConfig>; readonly stateBackend?: StateBackend } = {}) {
     this.clock = options.clock ?? new ManualClock();
@@ -62,6 +64,10 @@ export class TestingTaskEnvironment implements TaskEnvironment {
   withSendOperatorEvent(hook: (attemptId: string, operatorId: string, event: unknown) => Promise<unknown>): this {
     this.operatorEventHook = hook;
     return this;
+  }
+
+  notifyEndOfData(): void {
+    this.endOfDataReports++;
   }
 
   /** The states `attemptId` reported, in order. */

@@ -73,10 +73,10 @@ class TestingWriter implements CommittingSinkWriter<string, Batch>, StatefulSink
   close(): void {}
 }
 
-const writerHarness = (sink: TestingSink, subtaskIndex = 0, parallelism = 1) =>
-  new OneInputOperatorTestHarness<string, CommittableMessage<unknown>>(new SinkWriterOperator(sink), { subtaskIndex, parallelism });
-const committerHarness = (sink: TestingSink, subtaskIndex = 0, parallelism = 1, maxRetries = 3) =>
-  new OneInputOperatorTestHarness<CommittableMessage<Batch>, CommittableMessage<Batch>>(new CommitterOperator(sink, maxRetries), { subtaskIndex, parallelism });
+const writerHarness = (sink: TestingSink, subtaskIndex = 0, parallelism = 1, checkpointsAfterTasksFinish = false) =>
+  new OneInputOperatorTestHarness<string, CommittableMessage<unknown>>(new SinkWriterOperator(sink), { subtaskIndex, parallelism, checkpointsAfterTasksFinish });
+const committerHarness = (sink: TestingSink, subtaskIndex = 0, parallelism = 1, maxRetries = 3, checkpointsAfterTasksFinish = false) =>
+  new OneInputOperatorTestHarness<CommittableMessage<Batch>, CommittableMessage<Batch>>(new CommitterOperator(sink, maxRetries), { subtaskIndex, parallelism, checkpointsAfterTasksFinish });
 
 /** The committer operator behind a harness (the harness types it as any one-input operator). */
 const op = (h: { readonly operator: unknown }) => h.operator as CommitterOperator<Batch>;
@@ -98,6 +98,21 @@ describe('SinkWriterOperator', () => {
       { checkpointId: END_OF_INPUT, committable: { id: '0-2', lines: ['c'] } },
     ]);
     expect(h.output.watermarks).toEqual([5]);
+  });
+
+  it('with checkpoints after tasks finish, tags the last committables with the next checkpoint (its final one) and hands nothing more at its barrier', async () => {
+    const sink = new TestingSink();
+    const h = writerHarness(sink, 0, 1, true);
+    await h.open();
+    h.processElement('a');
+    h.snapshot(3);
+    h.processElement('b');
+    await h.operator.finish();
+    h.snapshot(4);
+    expect(h.output.records.map((r) => r.value)).toEqual([
+      { checkpointId: 3, committable: { id: '0-1', lines: ['a'] } },
+      { checkpointId: 4, committable: { id: '0-2', lines: ['b'] } },
+    ]);
   });
 
   it('restores writer states redistributed on rescaling 2 → 1: the one writer gets both subtasks\' states', async () => {
@@ -142,6 +157,26 @@ describe('CommitterOperator', () => {
     expect(op(h).pendingCommittables()).toEqual([message(3, 'c', ['3'])]);
     await op(h).finish();
     expect([...sink.committed.keys()]).toEqual(['a', 'b', 'c']);
+  });
+
+  it('with checkpoints after tasks finish, commits nothing in finish: the final checkpoint\'s completion commits the last committables', async () => {
+    const sink = new TestingSink();
+    const h = committerHarness(sink, 0, 1, 3, true);
+    await h.open();
+    h.processElement(message(1, 'a', ['1']));
+    h.processElement(message(2, 'tail', ['2']));
+    await op(h).finish();
+    expect(sink.committed.size).toBe(0);
+    const final = h.snapshot(2);
+    await op(h).notifyCheckpointComplete(1);
+    expect([...sink.committed.keys()]).toEqual(['a']);
+    await op(h).notifyCheckpointComplete(2);
+    expect([...sink.committed.keys()]).toEqual(['a', 'tail']);
+    // A restore from the final checkpoint (the job failed before the task finished) commits the tail again: idempotent.
+    const restored = committerHarness(sink, 0, 1, 3, true);
+    await restored.initializeState({ from: final });
+    expect(sink.attempts.get('tail')).toBe(2);
+    expect(op(restored).pendingCommittables()).toEqual([]);
   });
 
   it('after a restore commits what the restored checkpoint still held, again where the failed attempt had committed it already', async () => {

@@ -33,6 +33,8 @@ export interface OperatorTestHarnessOptions extends TestingRuntimeContextOptions
   readonly operatorId?: string;
   /** Whether the task's outputs take more data (back-pressure as the operator sees it); always unless given. */
   readonly isOutputAvailable?: () => boolean;
+  /** The task takes a final checkpoint after the operator finished (OperatorEnvironment.checkpointsAfterTasksFinish). */
+  readonly checkpointsAfterTasksFinish?: boolean;
 }
 
 /** What `initializeState` starts the operator from. */
@@ -189,6 +191,7 @@ abstract class HarnessBase<OUT, OP extends StreamOperator<OUT>> {
       registerAvailabilityProvider: (p) => this.availabilityProviders.push(p),
       isOutputAvailable: this.options.isOutputAvailable,
       mailbox: this.mailbox,
+      checkpointsAfterTasksFinish: this.options.checkpointsAfterTasksFinish,
     };
     this.operator.setup(env);
   }
