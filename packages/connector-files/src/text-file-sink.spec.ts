@@ -71,6 +71,22 @@ describe('TextFileSink', () => {
     expect(readFileSync(path, 'utf8')).toBe('more than sixteen bytes of text\n');
   });
 
+  it('is available again after a drain that came before anyone waited for it (the task had yielded between its writes and its wait)', async () => {
+    const path = join(dir, 'drained-early.txt');
+    const h = new OneInputOperatorTestHarness(new TextFileSink<string>(path, 'NO_OVERWRITE', 16));
+    await h.open();
+    h.processElement('more than sixteen bytes of text');
+    expect(h.isAvailable()).toBe(false);
+    // Nobody waits; the write completes and the stream drains meanwhile: availability follows (bounded wait for it).
+    const deadline = Date.now() + 5_000;
+    while (!h.isAvailable() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(h.isAvailable()).toBe(true);
+    await h.availabilityProviders[0].whenAvailable();
+    await h.finish();
+    await h.close();
+    expect(readFileSync(path, 'utf8')).toBe('more than sixteen bytes of text\n');
+  });
+
   it('close without finish (failure/cancel) does not create anything more than the opened file', async () => {
     const path = join(dir, 'cancelled.txt');
     const h = new OneInputOperatorTestHarness(new TextFileSink<string>(path));

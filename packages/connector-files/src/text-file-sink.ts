@@ -20,7 +20,6 @@ export type WriteMode = 'NO_OVERWRITE' | 'OVERWRITE';
  */
 export class TextFileSink<T> extends AbstractStreamOperator<unknown> implements OneInputStreamOperator<T, unknown>, AvailabilityProvider {
   private stream?: WriteStream;
-  private needsDrain = false;
   private failure?: unknown;
   private filePath = '';
 
@@ -63,13 +62,18 @@ export class TextFileSink<T> extends AbstractStreamOperator<unknown> implements 
     if (this.failure !== undefined) throw this.failure;
     const stream = this.stream;
     if (!stream) throw new Error('Assertion failed: processElement before open()');
-    if (!stream.write(formatRecord(value) + '\n')) this.needsDrain = true;
+    stream.write(formatRecord(value) + '\n');
   }
 
   processWatermark(): void {}
 
+  /**
+   * The stream's own flag (set when a write found its buffer full, cleared as it emits 'drain'): a flag of
+   * ours, cleared only by a listener that whenAvailable adds, stayed set for good when the 'drain' came
+   * while the task had yielded to the event loop between its writes and its wait.
+   */
   isAvailable(): boolean {
-    return !this.needsDrain || this.failure !== undefined;
+    return this.stream === undefined || !this.stream.writableNeedDrain || this.failure !== undefined;
   }
 
   whenAvailable(): Promise<void> {
@@ -79,7 +83,6 @@ export class TextFileSink<T> extends AbstractStreamOperator<unknown> implements 
       const done = (): void => {
         stream.off('drain', done);
         stream.off('error', done);
-        this.needsDrain = false;
         resolve();
       };
       stream.on('drain', done);
