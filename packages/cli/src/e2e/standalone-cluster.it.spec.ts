@@ -5,6 +5,7 @@
  * with the wrong secret; `flott cluster stop` leaving nothing running. Outputs are the checkpoint
  * job's exactly-once FileSink output compared with what the job must commit (checkpoint-job-results.ts).
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -168,13 +169,16 @@ describe('a standalone cluster of JobManager and TaskManager processes', () => {
     }, 120_000);
   });
 
-  describe('with internal mutual TLS (security.ssl.internal.*)', () => {
+  describe('with internal mutual TLS (security.ssl.internal.*: a PKCS12 keystore, as Flink configures it)', () => {
     const certificates = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-internal-tls-'));
     const { files } = testCertificates(certificates);
+    // The node's key and certificate in a PKCS12 keystore (Java's default type); the CA stays a PEM file beside it.
+    const keystore = path.join(certificates, 'node.p12');
+    execFileSync('openssl', ['pkcs12', '-export', '-in', files.cert, '-inkey', files.key, '-name', 'flott', '-passout', 'pass:keystore-pass', '-out', keystore], { stdio: 'pipe' });
     const cluster = new LocalCluster([
       '-D', 'security.ssl.internal.enabled=true',
-      '-D', `security.ssl.internal.key=${files.key}`,
-      '-D', `security.ssl.internal.cert=${files.cert}`,
+      '-D', `security.ssl.internal.keystore=${keystore}`,
+      '-D', 'security.ssl.internal.keystore-password=keystore-pass',
       '-D', `security.ssl.internal.trust-certificate=${files.trust}`,
       '-D', 'taskmanager.numberOfTaskSlots=1',
     ]);
