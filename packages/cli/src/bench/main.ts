@@ -16,6 +16,7 @@ import { runBatchBench } from './batch-bench';
 import { runProcessClusterBench } from './process-cluster-bench';
 import { runTcpShuffleBench } from './tcp-shuffle-bench';
 import { runWordCountBench } from './word-count-bench';
+import { runLatencyBench } from './latency-bench';
 import { expectedSum, generate, keep, transform, type BenchRecord } from './pipeline-functions';
 import { fmtRate, median, REPEATS, REPO_ROOT as repoRoot, runBenchJob as runJob } from './run-job';
 import { baselineWindowCount } from './window-functions';
@@ -200,11 +201,12 @@ function machine(): Record<string, unknown> {
   return { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
 }
 
-/** FLOTT_BENCH_ONLY=micro, =word-count, =tcp-shuffle, =process-cluster, =cluster-lifecycle, =batch, =nexmark, =checkpoints, =checkpointed-jobs or =async-io runs one part (the JSON then holds only that part). */
+/** FLOTT_BENCH_ONLY=micro, =word-count, =latency, =tcp-shuffle, =process-cluster, =cluster-lifecycle, =batch, =nexmark, =checkpoints, =checkpointed-jobs or =async-io runs one part (the JSON then holds only that part). */
 async function main(): Promise<void> {
   const only = process.env.FLOTT_BENCH_ONLY;
   const micro = only === undefined || only === 'micro' ? await microBenchmarks() : undefined;
   const wordCount = only === undefined || only === 'word-count' ? await runWordCountBench() : undefined;
+  const latency = only === undefined || only === 'latency' ? await runLatencyBench() : undefined;
   const tcpShuffle = only === undefined || only === 'tcp-shuffle' ? await runTcpShuffleBench() : undefined;
   const processCluster = only === undefined || only === 'process-cluster' ? await runProcessClusterBench() : undefined;
   const clusterLifecycle = only === undefined || only === 'cluster-lifecycle' ? await runClusterLifecycleBench() : undefined;
@@ -215,7 +217,7 @@ async function main(): Promise<void> {
   const asyncIo = only === undefined || only === 'async-io' ? await runAsyncIoBench() : undefined;
   const out = path.join(repoRoot, 'bench-results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...micro, ...wordCount, ...tcpShuffle, ...processCluster, ...clusterLifecycle, ...batch, nexmark, ...checkpoints, ...checkpointedJobs, ...asyncIo }, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...micro, ...wordCount, ...latency, ...tcpShuffle, ...processCluster, ...clusterLifecycle, ...batch, nexmark, ...checkpoints, ...checkpointedJobs, ...asyncIo }, null, 2)}\n`);
 }
 
 main().catch((e: unknown) => {
