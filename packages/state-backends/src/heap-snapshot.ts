@@ -184,13 +184,15 @@ function overlaid(visit: KeyGroupVisitor, live: KeyGroupMaps, kept: Preserved | 
     const k = slot === undefined || slot.size === 0 ? undefined : slot.get(id);
     return k === undefined ? value : k === ABSENT ? undefined : k;
   };
-  // The hot loop of a large state's snapshot: no closure per entry unless something was preserved.
-  if (kept === undefined || kept.plain.size === 0) live.plain.forEach((value, key) => visit.entry(key, undefined, value));
-  else {
-    live.plain.forEach((v, key) => {
-      const value = pick(kept.plain, key, v);
-      if (value !== undefined) visit.entry(key, undefined, value);
-    });
+  // The hot loop of a large state's snapshot, with no lookup per entry: the few preserved values are
+  // put in place in the live map for the loop and the live ones put back after it (this runs in one
+  // turn, and puts them back however the loop ends).
+  const keptPlain = kept?.plain;
+  const swapped = keptPlain === undefined || keptPlain.size === 0 ? undefined : swapIn(live.plain, keptPlain);
+  try {
+    live.plain.forEach((value, key) => visit.entry(key, undefined, value));
+  } finally {
+    if (swapped !== undefined) for (let i = 0; i < swapped.length; i += 2) live.plain.set(swapped[i], swapped[i + 1]);
   }
   live.plainComposite?.forEach((v, c) => {
     const value = pick(kept?.plainComposite, c, v);
@@ -211,6 +213,23 @@ function overlaid(visit: KeyGroupVisitor, live: KeyGroupMaps, kept: Preserved | 
       if (value !== undefined) visit.entry(key, namespace, value);
     });
   });
+}
+
+/**
+ * Puts the preserved values of `kept` in place of the live ones in `live` (an entry absent at the
+ * snapshot is taken out); returns the live [key, value, ...] pairs to put back. Entries removed since
+ * the snapshot stay out (removedSince hands them over).
+ */
+function swapIn(live: Map<unknown, unknown>, kept: Map<unknown, unknown>): unknown[] {
+  const swapped: unknown[] = [];
+  kept.forEach((value, key) => {
+    const now = live.get(key);
+    if (now === undefined) return;
+    swapped.push(key, now);
+    if (value === ABSENT) live.delete(key);
+    else live.set(key, value);
+  });
+  return swapped;
 }
 
 /** Hands the preserved entries that were removed from the live maps after the barrier to `visit`. */

@@ -1,6 +1,5 @@
 import type { KeyedStateSnapshotResources, KeyGroupVisitor, StateEntry } from '../spi/state-backend';
 import type { KeyGroupRange, TimerEntry } from '../snapshot/snapshot-data';
-import { concatChunks } from '../snapshot/state-bytes';
 import { yieldToEventLoop } from '../time/event-loop';
 import { KeyGroupSectionBuilder } from './format/key-group-section';
 import { keyedStateFileChunks } from './format/keyed-state-file';
@@ -15,7 +14,7 @@ import type { OperatorStateHolder } from './operator-state-holder';
  * keys) let the snapshot span the whole second and made nearly every write a copy. 1 MiB is a few
  * milliseconds of serialising, like a slice of records.
  */
-const SLICE_BYTES = 1024 * 1024;
+const SLICE_BYTES = 4 * 1024 * 1024;
 
 type TimersByKeyGroup = ReadonlyMap<number, ReadonlyArray<{ service: string; domain: 'event' | 'processing'; timer: TimerEntry }>>;
 
@@ -29,7 +28,7 @@ export interface KeyedSnapshotInProgress {
   readonly keyGroupRange: KeyGroupRange;
   /** A change file (what changed since the snapshot `changesSince` named, with all timers) rather than a full keyed state file. */
   readonly incremental: boolean;
-  /** The file's chunks, SLICE_BYTES of key groups each (at least one group); the event loop gets a turn after each. */
+  /** The file's chunks, up to SLICE_BYTES of whole key groups each (one larger group alone); the event loop gets a turn after each. */
   chunks(): AsyncIterable<Uint8Array>;
   /** The same file, in this turn (operator test harnesses: a synchronous snapshot). */
   chunksNow(): Iterable<Uint8Array>;
@@ -48,32 +47,36 @@ export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: numbe
   const resources = backend.snapshot(checkpointId, changesSince);
   const range = backend.keyGroupRange;
   const incremental = resources.incremental === true;
-  const file = (): Generator<Uint8Array> => keyedStateFileChunks(range, maxParallelism, keyGroupSections(resources, timers, incremental));
+  const file = (views: boolean): Generator<Uint8Array> => keyedStateFileChunks(range, maxParallelism, keyGroupSections(resources, timers, incremental, views));
   return {
     keyGroupRange: range,
     incremental,
     async *chunks() {
       try {
-        let pending: Uint8Array[] = [];
+        // Each part (a section: a view of the builder's buffer) is copied into the chunk at once.
+        let chunk: Uint8Array = Buffer.allocUnsafeSlow(SLICE_BYTES);
         let size = 0;
-        for (const chunk of file()) {
-          pending.push(chunk);
-          size += chunk.byteLength;
-          if (size < SLICE_BYTES) continue;
-          yield concatChunks(pending, size);
-          pending = [];
-          size = 0;
-          // Also when the storage takes chunks without waiting for I/O; small snapshots finish in one go.
-          await yieldToEventLoop();
+        for (const part of file(true)) {
+          if (size + part.byteLength > chunk.byteLength) {
+            if (size > 0) {
+              yield chunk.subarray(0, size);
+              size = 0;
+              // Also when the storage takes chunks without waiting for I/O; small snapshots finish in one go.
+              await yieldToEventLoop();
+            }
+            chunk = Buffer.allocUnsafeSlow(Math.max(SLICE_BYTES, part.byteLength));
+          }
+          chunk.set(part, size);
+          size += part.byteLength;
         }
-        if (size > 0) yield concatChunks(pending, size);
+        if (size > 0) yield chunk.subarray(0, size);
       } finally {
         resources.release();
       }
     },
     *chunksNow() {
       try {
-        yield* file();
+        yield* file(false);
       } finally {
         resources.release();
       }
@@ -87,13 +90,13 @@ export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: numbe
  * backend when the file needs it (groups without any are left out). A change file carries every
  * timer: timers are not incremental, a restore takes them from the last file of the chain.
  */
-function* keyGroupSections(resources: KeyedStateSnapshotResources, timers: TimersByKeyGroup, incremental: boolean): Generator<Section> {
+function* keyGroupSections(resources: KeyedStateSnapshotResources, timers: TimersByKeyGroup, incremental: boolean, views: boolean): Generator<Section> {
   const builder = new KeyGroupSectionBuilder();
   const section = (keyGroup: number, read: boolean): Section | undefined => {
     builder.begin();
     if (read && resources.visitKeyGroup) resources.visitKeyGroup(keyGroup, builder);
     else if (read) visitEntries(resources.entriesOfKeyGroup(keyGroup), builder);
-    const bytes = builder.finish(keyGroup, timersOf(keyGroup, timers), incremental);
+    const bytes = builder.finish(keyGroup, timersOf(keyGroup, timers), incremental, views);
     return bytes && { id: keyGroup, bytes };
   };
   const timerGroups = [...timers.keys()].sort((a, b) => a - b);

@@ -109,6 +109,18 @@ export class PrimitiveMsgpackWriter {
     return true;
   }
 
+  /** A key, no namespace (msgpackr's undefined) and a value, both numbers: a counter's entry in a keyed state file. */
+  writeNumberEntry(key: number, value: number): void {
+    this.ensure(21);
+    this.writeNumber(key);
+    const buf = this.buf;
+    buf[this.pos] = 0xd4;
+    buf[this.pos + 1] = 0;
+    buf[this.pos + 2] = 0;
+    this.pos += 3;
+    this.writeNumber(value);
+  }
+
   writeNumber(value: number): void {
     this.ensure(9);
     const buf = this.buf;

@@ -35,6 +35,27 @@ describe('KeyGroupSectionBuilder (sections written as the backend visits entries
     expect(same(build(builder, group), packKeyGroup(group))).toBe(true);
   });
 
+  it('writes number counters under number keys in every msgpack width as packKeyGroup does, also as a view of its buffer', () => {
+    const numbers = [0, 1, 0x3f, 0x40, 0x7f, 0xff, 0x100, 0xffff, 0x10000, 2 ** 32 - 1, 2 ** 32, -1, -0x20, -0x21, -0x80, -0x81, -0x8000, -0x8001, -(2 ** 31), -(2 ** 31) - 1, 0.5, -0, NaN, Infinity, 2 ** 53];
+    const group: KeyGroupSnapshot = {
+      keyGroup: 2,
+      states: [{ name: 'count', entries: numbers.flatMap((key, i) => [{ key, namespace: undefined, value: numbers[numbers.length - 1 - i] }, { key: i, namespace: undefined, value: key }]) }],
+      timers: [],
+    };
+    const builder = new KeyGroupSectionBuilder();
+    const expected = packKeyGroup(group);
+    expect(same(build(builder, group), expected)).toBe(true);
+    builder.begin();
+    builder.state('count');
+    for (const e of group.states[0].entries) builder.entry(e.key, undefined, e.value);
+    const view = builder.finish(2, [], false, true);
+    expect(same(view, expected)).toBe(true);
+    // A view lasts until the builder's next group: a copy does not.
+    const copy = Buffer.from(view!);
+    build(builder, { keyGroup: 3, states: [{ name: 'other', entries: [{ key: 'x', namespace: 'w', value: 'y' }] }], timers: [] });
+    expect(same(copy, expected)).toBe(true);
+  });
+
   it('falls back to msgpackr for the whole group when a state holds objects, also after primitive entries', () => {
     const group: KeyGroupSnapshot = {
       keyGroup: 1,
