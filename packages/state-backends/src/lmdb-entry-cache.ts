@@ -1,13 +1,19 @@
 /**
- * An entry of the lmdb backend's cache: the LMDB key and the value's bytes (undefined: no entry, in
- * LMDB or after a removal); `dirty` until it is committed.
+ * An entry of the lmdb backend's cache: the LMDB key and the value, decoded (undefined: no entry, in
+ * LMDB or after a removal); `dirty` until it is committed. The value is the cache's own copy: it is
+ * never handed out (the backend copies it for `get`) and never changed in place (a write replaces it).
  */
 export interface CachedEntry {
   readonly key: Buffer;
-  value: Buffer | undefined;
+  value: unknown;
+  /** Estimated heap bytes of the value. */
+  size: number;
   dirty: boolean;
   /** A removed composite key: the change record carries it (the key of the LMDB entry is its canonical form only). */
   removedKey?: unknown;
+  /** The map of the cache that holds the entry, and its id there (to drop it). */
+  readonly map: Map<unknown, CachedEntry>;
+  readonly id: unknown;
 }
 
 export interface LmdbEntryCacheBounds {
@@ -17,68 +23,68 @@ export interface LmdbEntryCacheBounds {
   readonly bytes: number;
   /** Writes not yet committed after which they are committed (one transaction). */
   readonly writeBatchSize: number;
-  /** Bytes of values not yet committed after which they are committed. */
+  /** Estimated bytes of values not yet committed after which they are committed. */
   readonly writeBatchMemory: number;
 }
 
-/** What an entry costs the heap beyond its value's bytes: the key (a Buffer and its latin1 string), the Map slot, the objects. */
+/** What an entry costs the heap beyond its value: the key (a Buffer), the Map slot, the objects. */
 const ENTRY_OVERHEAD = 160;
 
-const costOf = (key: Buffer, value: Buffer | undefined): number => ENTRY_OVERHEAD + 2 * key.length + (value?.length ?? 0);
+const costOf = (entry: CachedEntry): number => ENTRY_OVERHEAD + entry.key.length + entry.size;
 
 /**
- * The lmdb backend's entries on the task thread, by the LMDB key's latin1 form: the writes not yet
- * committed (committed together, as one transaction costs about ten writes) and, once committed or
- * read, the entries used last, so the read-modify-write of a hot key (a window's count per auction)
- * costs a Map lookup instead of an LMDB read. Both are bounded: writes by the batch bounds, the cache
- * by entries and bytes, dropping the oldest committed entries first (insertion order). Values are
- * bytes, so `get` still hands out a fresh copy and a snapshot needs no serialising at the barrier.
+ * The lmdb backend's entries on the task thread, decoded: the writes not yet committed (a write-back
+ * cache: a value is serialised once, when its batch is committed in one transaction, however often it
+ * was written since) and, once committed or read, the entries used last, so the read-modify-write of a
+ * hot key (a window's count per auction) costs a Map lookup and a copy instead of an LMDB read and a
+ * msgpack round trip. Entries live in maps the backend picks per state (by the user key itself for
+ * primitive keys, so a lookup builds no key). Both are bounded: writes by the batch bounds, the cache
+ * by entries and bytes, dropping the oldest committed entries first (insertion order).
  */
 export class LmdbEntryCache {
-  private readonly entries = new Map<string, CachedEntry>();
+  /** Every entry held, oldest first, from `head` on (dropped entries are taken off the front). */
+  private queue: CachedEntry[] = [];
+  private head = 0;
   private readonly dirty: CachedEntry[] = [];
   private dirtyBytes = 0;
   private bytes = 0;
 
   constructor(
     private readonly bounds: LmdbEntryCacheBounds,
-    /** Commits `writes` in one transaction. */
+    /** Commits `writes` in one transaction (serialising their values). */
     private readonly commit: (writes: readonly CachedEntry[]) => void,
   ) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.queue.length - this.head;
   }
 
-  get(id: string): CachedEntry | undefined {
-    return this.entries.get(id);
-  }
-
-  /** Keeps a value read from LMDB (a copy: LMDB's read buffer is reused). */
-  remember(id: string, key: Buffer, value: Buffer | undefined): void {
+  /** Keeps a value read from LMDB (decoded: the cache's own copy) in `map` under `id`. */
+  remember(map: Map<unknown, CachedEntry>, id: unknown, key: Buffer, value: unknown, size: number): void {
     if (this.bounds.entries === 0) return;
-    const copy = value === undefined ? undefined : Buffer.from(value);
-    this.entries.set(id, { key: Buffer.from(key), value: copy, dirty: false });
-    this.bytes += costOf(key, copy);
+    this.add({ key: Buffer.from(key), value, size, dirty: false, map, id });
     this.bound();
   }
 
-  /** Buffers a write; commits the buffered ones when the batch is full. */
-  write(id: string, key: Buffer, value: Buffer | undefined, removedKey?: unknown): void {
-    let entry = this.entries.get(id);
+  /**
+   * Buffers a write of `value` (the cache's own copy; undefined: a removal) to `entry`, or to a new
+   * entry for `key` in `map` under `id`; commits the buffered ones when the batch is full.
+   */
+  write(entry: CachedEntry | undefined, map: Map<unknown, CachedEntry>, id: unknown, key: Buffer, value: unknown, size: number, removedKey?: unknown): void {
     if (entry === undefined) {
-      entry = { key: Buffer.from(key), value: undefined, dirty: false };
-      this.entries.set(id, entry);
-      this.bytes += costOf(key, undefined);
+      entry = { key: Buffer.from(key), value, size, dirty: false, map, id };
+      this.add(entry);
+    } else {
+      this.bytes += size - entry.size;
+      entry.value = value;
+      entry.size = size;
     }
-    this.bytes += (value?.length ?? 0) - (entry.value?.length ?? 0);
-    entry.value = value;
     entry.removedKey = removedKey;
     if (!entry.dirty) {
       entry.dirty = true;
       this.dirty.push(entry);
     }
-    this.dirtyBytes += value?.length ?? 0;
+    this.dirtyBytes += size;
     if (this.dirty.length >= this.bounds.writeBatchSize || this.dirtyBytes >= this.bounds.writeBatchMemory) this.flush();
     this.bound();
   }
@@ -95,29 +101,51 @@ export class LmdbEntryCache {
     this.dirtyBytes = 0;
   }
 
+  /** Drops everything, committed or not (the backend's maps are cleared with it). */
   clear(): void {
-    this.entries.clear();
+    for (let i = this.head; i < this.queue.length; i++) this.queue[i].map.clear();
+    this.queue = [];
+    this.head = 0;
     this.dirty.length = 0;
     this.dirtyBytes = 0;
     this.bytes = 0;
   }
 
+  private add(entry: CachedEntry): void {
+    entry.map.set(entry.id, entry);
+    this.queue.push(entry);
+    this.bytes += costOf(entry);
+  }
+
   /**
    * Over a bound: drops the oldest committed entries, an eighth of the bound beyond it (in one go, not
-   * one per access). Writes not yet committed stay: the batch bounds bound them.
+   * one per access). Writes not yet committed stay (the batch bounds bound them): they go to the back.
    */
   private bound(): void {
     const { entries, bytes, writeBatchMemory } = this.bounds;
     const maxBytes = bytes + writeBatchMemory;
-    let drop = this.entries.size - this.dirty.length - entries;
+    let drop = this.size - this.dirty.length - entries;
     if (drop <= 0 && this.bytes <= maxBytes) return;
     drop += entries >> 3;
-    for (const [id, entry] of this.entries) {
-      if (drop <= 0 && this.bytes <= maxBytes) break;
-      if (entry.dirty) continue;
-      this.entries.delete(id);
-      this.bytes -= costOf(entry.key, entry.value);
+    const kept: CachedEntry[] = [];
+    const queue = this.queue;
+    let i = this.head;
+    for (; i < queue.length && (drop > 0 || this.bytes > maxBytes); i++) {
+      const entry = queue[i];
+      if (entry.dirty) {
+        kept.push(entry);
+        continue;
+      }
+      entry.map.delete(entry.id);
+      this.bytes -= costOf(entry);
       drop--;
+    }
+    // The uncommitted entries passed over keep their place at the front.
+    this.head = i - kept.length;
+    for (let k = 0; k < kept.length; k++) queue[this.head + k] = kept[k];
+    if (this.head > 1024 && this.head * 2 > queue.length) {
+      this.queue = queue.slice(this.head);
+      this.head = 0;
     }
   }
 }

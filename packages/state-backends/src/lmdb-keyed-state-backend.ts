@@ -6,6 +6,7 @@ import type { Database, Transaction } from 'lmdb';
 import type { Packr } from 'msgpackr';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
 import { LmdbEntryCache, type CachedEntry } from './lmdb-entry-cache';
+import { NOT_COPIED, ValueCopier } from './lmdb-value-copies';
 import { decodeStateKey, keyGroupRange, MAX_KEY_GROUPS, MAX_STATES, primitiveFromCanonical, StateKeyEncoder } from './lmdb-state-keys';
 
 export interface LmdbKeyedStateBackendOptions {
@@ -33,6 +34,11 @@ export interface LmdbKeyedStateBackendOptions {
   readonly changes?: Database<Buffer, Buffer>;
 }
 
+/** A value the lmdb backend's cache holds serialised (one the copier leaves to msgpackr). */
+class Packed {
+  constructor(readonly bytes: Buffer) {}
+}
+
 /** Snapshots whose epochs are kept as bases for changes at most (the runtime bases on the last completed one). */
 const MAX_SNAPSHOT_EPOCHS = 64;
 
@@ -55,13 +61,29 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   /** Entries per key group (index = key group − start): empty groups are known without a scan. */
   private readonly groupEntries: Int32Array;
   private entries = 0;
-  /** Writes not yet committed and entries used last (lmdb-entry-cache.ts). */
+  /** Writes not yet committed and entries used last (lmdb-entry-cache.ts), decoded. */
   private readonly cache: LmdbEntryCache;
+  /**
+   * The cache's maps by state id, for entries without a namespace: by the user key itself (primitive
+   * keys: a lookup builds nothing) or by its canonical form (composite keys).
+   */
+  private readonly cacheMaps: Array<{ readonly primitive: Map<unknown, CachedEntry>; readonly composite: Map<unknown, CachedEntry> }> = [];
+  /** The cache's map for entries with a namespace, by the LMDB key's latin1 form. */
+  private readonly namespacedCache = new Map<unknown, CachedEntry>();
+  /** The id in its cache map of the entry `cacheMap` was last called for. */
+  private cacheId: unknown;
+  private readonly copier = new ValueCopier();
+  /** The size `own` estimated for the value it made last. */
+  private ownSize = 0;
   private disposed = false;
   private hasKey = false;
   private currentKey: unknown;
   private currentKeyGroup = 0;
   private currentComposite = false;
+  /** The canonical form of a composite current key (its id in the cache). */
+  private currentCanonical: string | undefined;
+  /** Whether `keys` holds the current key (a number key is encoded only when an LMDB key is needed). */
+  private keyEncoded = false;
   /** The current primitive key, to skip the encoding when consecutive records share it. */
   private lastPrimitive: unknown;
   /**
@@ -106,7 +128,11 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
       throw new KeyGroupOutOfRangeError(keyGroup, this.keyGroupRange, this.options.params.operatorId);
     }
     const composite = !isPrimitiveKey(key);
-    this.keys.setKey(canonicalKey(key), composite);
+    // A number's key is always short enough: it is encoded when LMDB is asked (a cache hit needs none).
+    this.keyEncoded = typeof key !== 'number';
+    const canonical = this.keyEncoded ? canonicalKey(key) : undefined;
+    if (canonical !== undefined) this.keys.setKey(canonical, composite);
+    this.currentCanonical = composite ? canonical : undefined;
     this.currentKey = key;
     this.currentComposite = composite;
     this.lastPrimitive = composite ? undefined : key;
@@ -123,16 +149,29 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.checkAccess();
     const stateId = this.stateIds.get(descriptor.name);
     if (stateId === undefined) return undefined;
-    const key = this.keys.encode(this.currentKeyGroup, stateId, namespace);
-    const id = key.toString('latin1');
-    const cached = this.cache.get(id);
-    let bytes: Buffer | undefined;
-    if (cached !== undefined) bytes = cached.value;
-    else this.cache.remember(id, key, (bytes = this.read(key)));
-    this.remember(stateId, namespace, bytes !== undefined);
-    if (bytes === undefined) return undefined;
-    const stored = this.unpack(bytes);
-    return this.currentComposite ? (stored as [unknown, unknown])[1] : stored;
+    const map = this.cacheMap(stateId, namespace);
+    const id = this.cacheId;
+    const cached = map.get(id);
+    let value: unknown;
+    if (cached !== undefined) {
+      const stored = cached.value;
+      value = stored instanceof Packed ? this.unpack(stored.bytes) : stored === undefined ? undefined : this.copyOut(stored);
+    } else {
+      const key = this.lmdbKey(stateId, namespace);
+      const bytes = this.read(key);
+      value = bytes === undefined ? undefined : this.unpack(bytes, true);
+      // The cache keeps the value decoded when the copier can copy it (the caller gets the copy), else the bytes.
+      const own = typeof value === 'object' && value !== null ? this.copier.copy(value) : NOT_COPIED;
+      if (own === NOT_COPIED) {
+        this.cache.remember(map, id, key, bytes === undefined ? undefined : typeof value === 'object' ? new Packed(Buffer.from(bytes)) : value, bytes === undefined ? 0 : 64 + bytes.length);
+      } else {
+        this.cache.remember(map, id, key, value, this.copier.size);
+        value = own;
+      }
+    }
+    this.remember(stateId, namespace, value !== undefined);
+    if (value === undefined) return undefined;
+    return this.currentComposite ? (value as [unknown, unknown])[1] : value;
   }
 
   put(descriptor: StateDescriptor, value: unknown, namespace?: string): void {
@@ -140,9 +179,8 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     if (value === undefined) return this.clear(descriptor, namespace);
     this.checkAccess();
     const stateId = this.stateIdOf(descriptor.name);
-    const key = this.keys.encode(this.currentKeyGroup, stateId, namespace);
-    const bytes = this.pack(this.currentComposite ? [this.currentKey, value] : value);
-    const existed = this.write(key, bytes, this.known(stateId, namespace));
+    const own = this.own(this.currentComposite ? [this.currentKey, value] : value);
+    const existed = this.write(stateId, namespace, own, this.ownSize, this.known(stateId, namespace));
     this.remember(stateId, namespace, true);
     if (!existed) {
       this.entries++;
@@ -154,12 +192,9 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.checkAccess();
     const stateId = this.stateIds.get(descriptor.name);
     if (stateId === undefined) return;
-    const key = this.keys.encode(this.currentKeyGroup, stateId, namespace);
-    const known = this.known(stateId, namespace);
-    const exists = known ?? this.exists(key);
+    const existed = this.write(stateId, namespace, undefined, 0, this.known(stateId, namespace), this.currentComposite ? this.currentKey : undefined);
     this.remember(stateId, namespace, false);
-    if (!exists) return;
-    this.write(key, undefined, true, this.currentComposite ? this.currentKey : undefined);
+    if (!existed) return;
     this.entries--;
     this.groupEntries[this.currentKeyGroup - this.keyGroupRange.startKeyGroup]--;
   }
@@ -205,13 +240,14 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.cache.flush();
   }
 
+  /** Commits `writes` in one transaction: each value is serialised here, once per batch. */
   private commit(writes: readonly CachedEntry[]): void {
     const db = this.db;
     const changes = this.options.changes;
     db.transactionSync(() => {
       for (const write of writes) {
         if (write.value === undefined) db.removeSync(write.key);
-        else db.putSync(write.key, write.value);
+        else db.putSync(write.key, write.value instanceof Packed ? write.value.bytes : this.pack(write.value));
         if (changes) changes.putSync(write.key, this.changeRecord(write));
       }
     });
@@ -270,6 +306,7 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     for (const txn of this.snapshots) txn.done();
     this.snapshots.clear();
     this.cache.clear();
+    this.cacheMaps.length = 0;
     this.groupEntries.fill(0);
     this.entries = 0;
     this.options.onDispose();
@@ -333,9 +370,13 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     return fast !== undefined ? Buffer.from(fast.buffer, fast.byteOffset, fast.byteLength) : Buffer.from(this.codec.pack(value));
   }
 
-  private unpack(bytes: Buffer): unknown {
+  /**
+   * A value from its bytes; `owned`: a value that outlives `bytes` (msgpackr may answer typed arrays
+   * as views of the bytes it reads, and LMDB's read buffer is reused), so msgpackr reads a copy.
+   */
+  private unpack(bytes: Buffer, owned = false): unknown {
     const value = unpackPrimitive(bytes);
-    return value === NOT_PRIMITIVE ? this.codec.unpack(bytes) : value;
+    return value === NOT_PRIMITIVE ? this.codec.unpack(owned ? Buffer.from(bytes) : bytes) : value;
   }
 
   private entryOf(rawKey: Buffer, rawValue: Buffer): StateEntry {
@@ -349,13 +390,71 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     return { key: primitiveFromCanonical(decoded.canonical), stateName, namespace: decoded.namespace, value: stored };
   }
 
-  /** Buffers one write; returns whether the entry existed before (looked up unless `known`). */
-  private write(key: Buffer, value: Buffer | undefined, known: boolean | undefined, removedKey?: unknown): boolean {
-    const id = key.toString('latin1');
-    const cached = this.cache.get(id);
+  /**
+   * Buffers one write of the current key's entry (`value`: the cache's own copy; undefined: a removal,
+   * buffered only if the entry exists); returns whether the entry existed before (looked up unless `known`).
+   */
+  private write(stateId: number, namespace: string | undefined, value: unknown, size: number, known: boolean | undefined, removedKey?: unknown): boolean {
+    const map = this.cacheMap(stateId, namespace);
+    const id = this.cacheId;
+    const cached = map.get(id);
+    const key = cached !== undefined ? cached.key : this.lmdbKey(stateId, namespace);
     const existed = known ?? (cached !== undefined ? cached.value !== undefined : this.db.doesExist(key));
-    this.cache.write(id, key, value, removedKey);
+    if (value !== undefined || existed) this.cache.write(cached, map, id, key, value, size, removedKey);
     return existed;
+  }
+
+  /** The cache map of the current key's entry in `stateId` and `namespace`; its id there is left in `cacheId`. */
+  private cacheMap(stateId: number, namespace: string | undefined): Map<unknown, CachedEntry> {
+    if (namespace !== undefined) {
+      this.cacheId = this.lmdbKey(stateId, namespace).toString('latin1');
+      return this.namespacedCache;
+    }
+    let maps = this.cacheMaps[stateId];
+    if (maps === undefined) this.cacheMaps[stateId] = maps = { primitive: new Map(), composite: new Map() };
+    if (this.currentComposite) {
+      this.cacheId = this.currentCanonical;
+      return maps.composite;
+    }
+    this.cacheId = this.currentKey;
+    return maps.primitive;
+  }
+
+  /** The LMDB key of the current key's entry, in the encoder's scratch buffer (valid until the next call). */
+  private lmdbKey(stateId: number, namespace: string | undefined): Buffer {
+    if (!this.keyEncoded) {
+      this.keys.setKey(canonicalKey(this.currentKey), false);
+      this.keyEncoded = true;
+    }
+    return this.keys.encode(this.currentKeyGroup, stateId, namespace);
+  }
+
+  /**
+   * The cache's own form of a value being written (sets `ownSize`): primitives as they are, plain
+   * arrays and objects copied (lmdb-value-copies.ts), anything else serialised at once (Packed).
+   */
+  private own(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null) {
+      this.ownSize = typeof value === 'string' ? 16 + 2 * value.length : 16;
+      return value;
+    }
+    const copy = this.copier.copy(value);
+    if (copy !== NOT_COPIED) {
+      this.ownSize = this.copier.size;
+      return copy;
+    }
+    // A copy of msgpackr's output: it shares its buffer with later output.
+    const bytes = Buffer.from(this.codec.pack(value));
+    this.ownSize = 64 + bytes.length;
+    return new Packed(bytes);
+  }
+
+  /** A copy of a value the cache holds decoded (the copier made it, or copied it once already). */
+  private copyOut(stored: unknown): unknown {
+    if (typeof stored !== 'object' || stored === null) return stored;
+    const copy = this.copier.copy(stored);
+    assert(copy !== NOT_COPIED, 'a value the lmdb backend caches decoded cannot be copied');
+    return copy;
   }
 
   /** Whether the entry exists, when the last lookup was of it. */
@@ -367,11 +466,6 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.lookedUpState = stateId;
     this.lookedUpNamespace = namespace;
     this.lookedUpExists = exists;
-  }
-
-  private exists(key: Buffer): boolean {
-    const cached = this.cache.get(key.toString('latin1'));
-    return cached !== undefined ? cached.value !== undefined : this.db.doesExist(key);
   }
 
   private stateIdOf(name: string): number {

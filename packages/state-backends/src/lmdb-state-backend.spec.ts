@@ -96,6 +96,37 @@ describe('LmdbStateBackend', () => {
     expect(keyed.get(EVENTS)).toEqual([1]);
   });
 
+  it('writes back: an entry written many times between commits is serialised and put once, with its last value', () => {
+    backend.close();
+    backend = slot({ writeBatchSize: 1000 });
+    keyed = backend.createKeyedStateBackend(params()) as LmdbKeyedStateBackend;
+    const puts = jest.spyOn((keyed as unknown as { db: { putSync(...args: unknown[]): unknown } }).db, 'putSync');
+    const tuple = ['composite', 1];
+    for (let i = 0; i < 100; i++) {
+      keyed.setCurrentKey(tuple);
+      const slices = (keyed.get(EVENTS) as number[] | undefined) ?? [];
+      slices.push(i);
+      keyed.put(EVENTS, slices);
+      // A change after put is not the backend's.
+      slices.push(-1);
+      keyed.setCurrentKey(i);
+      keyed.put(COUNT, { at: i, list: [i, { deep: true }] }, 'w');
+    }
+    keyed.setCurrentKey(7);
+    keyed.put(COUNT, new Map([[1, 'packed']]));
+    (keyed.get(COUNT) as Map<number, string>).set(2, 'changed');
+    expect(puts).not.toHaveBeenCalled();
+    keyed.flush();
+    expect(puts).toHaveBeenCalledTimes(1 + 100 + 1);
+    const entries = keyed.nonEmptyKeyGroups().flatMap((g) => [...keyed.entriesOfKeyGroup(g)]);
+    expect(entries).toHaveLength(102);
+    expect(entries).toContainEqual({ key: tuple, stateName: 'events', namespace: undefined, value: Array.from({ length: 100 }, (_, i) => i) });
+    expect(entries).toContainEqual({ key: 42, stateName: 'count', namespace: 'w', value: { at: 42, list: [42, { deep: true }] } });
+    expect(entries).toContainEqual({ key: 7, stateName: 'count', namespace: undefined, value: new Map([[1, 'packed']]) });
+    keyed.setCurrentKey(tuple);
+    expect(keyed.get(EVENTS)).toHaveLength(100);
+  });
+
   it('reads its buffered writes and commits them for scans', () => {
     for (let i = 0; i < 40; i++) {
       keyed.setCurrentKey(i);

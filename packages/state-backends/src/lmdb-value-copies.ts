@@ -1,0 +1,95 @@
+/** What `ValueCopier.copy` returns for a value it leaves to msgpackr (a round trip is the copy then). */
+export const NOT_COPIED: unique symbol = Symbol('not copied without msgpack');
+
+/** Nesting beyond which the copier gives up (msgpackr then reports a cycle if there is one). */
+const MAX_DEPTH = 16;
+
+/**
+ * Copies state values for the lmdb backend's cache (lmdb-entry-cache.ts) without a msgpack round trip
+ * for what state mostly holds: primitives, plain arrays and plain objects of them (counters, window
+ * slices, lists of records). A copy equals what msgpackr's round trip gives for such a value (array
+ * holes become undefined, the objects are plain); anything else (Map, Set, Date, typed arrays, class
+ * instances, objects of another realm, functions, symbols) gives NOT_COPIED, and the caller packs and
+ * unpacks. `size` after a copy: an estimate of the copy's heap bytes, for the cache's bounds.
+ */
+export class ValueCopier {
+  size = 0;
+
+  copy(value: unknown): unknown {
+    this.size = 0;
+    return this.copyIn(value, 0);
+  }
+
+  private copyIn(value: unknown, depth: number): unknown {
+    switch (typeof value) {
+      case 'number':
+      case 'boolean':
+      case 'undefined':
+      case 'bigint':
+        this.size += 16;
+        return value;
+      case 'string':
+        this.size += 16 + 2 * value.length;
+        return value;
+      case 'object': {
+        if (value === null) {
+          this.size += 8;
+          return value;
+        }
+        if (depth >= MAX_DEPTH) return NOT_COPIED;
+        const constructor = (value as object).constructor;
+        if (constructor === Array) {
+          const array = value as unknown[];
+          const length = array.length;
+          this.size += 32 + 8 * length;
+          // Numbers, strings, booleans, null (window slices, counters, ids): one copy of the elements.
+          // No undefined: a hole reads as one, and slice would keep the hole.
+          const stringBytes = flatStringBytes(array);
+          if (stringBytes >= 0) {
+            this.size += stringBytes;
+            return array.slice();
+          }
+          const out: unknown[] = [];
+          for (let i = 0; i < length; i++) {
+            const c = this.copyIn(array[i], depth + 1);
+            if (c === NOT_COPIED) return NOT_COPIED;
+            out.push(c);
+          }
+          return out;
+        }
+        if (constructor === Object && Object.getPrototypeOf(value) === Object.prototype) {
+          const out: Record<string, unknown> = {};
+          const keys = Object.keys(value);
+          this.size += 64 + 16 * keys.length;
+          for (const k of keys) {
+            // An own '__proto__' would set the copy's prototype: msgpackr's business.
+            if (k === '__proto__') return NOT_COPIED;
+            const c = this.copyIn((value as Record<string, unknown>)[k], depth + 1);
+            if (c === NOT_COPIED) return NOT_COPIED;
+            this.size += 16 + 2 * k.length;
+            out[k] = c;
+          }
+          return out;
+        }
+        return NOT_COPIED;
+      }
+      default:
+        return NOT_COPIED;
+    }
+  }
+}
+
+/**
+ * When every element is a number, string, boolean or null (nothing to copy in them, and no holes):
+ * the estimated bytes of the strings; otherwise -1.
+ */
+function flatStringBytes(array: readonly unknown[]): number {
+  let bytes = 0;
+  for (let i = 0; i < array.length; i++) {
+    const v = array[i];
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null) continue;
+    if (typeof v !== 'string') return -1;
+    bytes += 2 * v.length;
+  }
+  return bytes;
+}
