@@ -6,7 +6,6 @@ const roundTrip = (value: unknown): unknown => codec.unpack(Buffer.from(codec.pa
 
 describe('ValueCopier (the lmdb cache copies values without msgpack)', () => {
   it('copies primitives, plain arrays and objects as a msgpack round trip does, sharing nothing', () => {
-    // eslint-disable-next-line no-sparse-arrays
     const holey = [1, , 3];
     const values: unknown[] = [
       [1, 2.5, -3, 'x', true, null],

@@ -15,7 +15,7 @@ import { Configuration, type StateDescriptor } from '@flott/core';
 import { decodeKeyedStateFile, encodeKeyedStateFile, prepareKeyedSnapshot, type KeyGroupSnapshot } from '@flott/runtime/internal';
 import type { KeyedStateBackend, StateBackend } from '@flott/runtime/spi';
 import { FileSystemCheckpointStorageFactory, HashMapStateBackend, LmdbStateBackend } from '@flott/state-backends';
-import { fmtRate, runBenchJob } from './run-job';
+import { fmtRate, median, REPEATS, runBenchJob } from './run-job';
 
 const KEYS = Number(process.env.FLOTT_BENCH_STATE_KEYS ?? 1_000_000);
 const JOB_RECORDS = Number(process.env.FLOTT_BENCH_STATE_RECORDS ?? 4_000_000);
@@ -35,16 +35,24 @@ function expectedJobSum(records: number, keys: number): number {
   return (keys - extra) * sumTo(perKey) + extra * sumTo(perKey + 1);
 }
 
-async function jobRows(): Promise<Array<{ name: string; rate: number; baseline: number }>> {
+/** The backends of the keyed job's rows (FLOTT_BENCH_CHECKPOINT_BACKENDS, default both). */
+const JOB_BACKENDS = (process.env.FLOTT_BENCH_CHECKPOINT_BACKENDS ?? 'hashmap,lmdb').split(',').map((b) => b.trim()).filter((b) => b !== '');
+
+/**
+ * The keyed job without and with checkpoints, REPEATS runs each, interleaved (without, with, without,
+ * …: load on a shared machine then falls on both alike), each on a cluster of its own; the medians.
+ */
+async function jobRows(): Promise<Array<{ name: string; rate: number; baseline: number; rates: number[]; baselines: number[] }>> {
   const rows = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-bench-checkpoints-'));
   try {
-    for (const backend of ['hashmap', 'lmdb']) {
+    for (const backend of JOB_BACKENDS) {
       const run = (checkpoints: boolean) =>
         runBenchJob({
           jobFile: 'packages/cli/bench-jobs/keyed-state.ts',
           slots: 1,
           parallelism: 1,
+          repeats: 1,
           args: ['--records', String(JOB_RECORDS), '--keys', String(KEYS)],
           records: JOB_RECORDS,
           config: {
@@ -61,9 +69,13 @@ async function jobRows(): Promise<Array<{ name: string; rate: number; baseline: 
             if (acc.sum !== expectedJobSum(JOB_RECORDS, KEYS)) throw new Error(`keyed-state job summed ${String(acc.sum)}, expected ${expectedJobSum(JOB_RECORDS, KEYS)}`);
           },
         });
-      const baseline = (await run(false)).rate;
-      const rate = (await run(true)).rate;
-      rows.push({ name: `keyed count, ${KEYS / 1e6} M keys, ${backend}: checkpoints every 1 s vs none`, rate, baseline });
+      const baselines: number[] = [];
+      const rates: number[] = [];
+      for (let r = 0; r < REPEATS; r++) {
+        baselines.push((await run(false)).rate);
+        rates.push((await run(true)).rate);
+      }
+      rows.push({ name: `keyed count, ${KEYS / 1e6} M keys, ${backend}: checkpoints every 1 s vs none`, rate: median(rates), baseline: median(baselines), rates, baselines });
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -169,7 +181,10 @@ export async function runCheckpointBench(): Promise<Record<string, unknown>> {
     if (f.incremental) process.stdout.write(`| ${f.backend}, incremental (1 % of keys changed) | | ${ms(f.incremental.syncMs)} | ${ms(f.incremental.asyncMs)} | ${mb(f.incremental.bytes)} | |\n`);
   }
   const rows = await jobRows();
-  process.stdout.write(`\n| job | with checkpoints | without | ratio |\n|---|---|---|---|\n`);
-  for (const r of rows) process.stdout.write(`| ${r.name} | ${fmtRate(r.rate)} | ${fmtRate(r.baseline)} | ${((100 * r.rate) / r.baseline).toFixed(0)} % |\n`);
+  process.stdout.write(`\n| job (median of ${REPEATS} interleaved runs each) | with checkpoints | without | ratio | runs with | runs without |\n|---|---|---|---|---|---|\n`);
+  for (const r of rows) {
+    process.stdout.write(`| ${r.name} | ${fmtRate(r.rate)} | ${fmtRate(r.baseline)} | ${((100 * r.rate) / r.baseline).toFixed(0)} % | ` +
+      `${r.rates.map(fmtRate).join(' / ')} | ${r.baselines.map(fmtRate).join(' / ')} |\n`);
+  }
   return { checkpoints: { snapshots: figures, jobs: rows } };
 }

@@ -305,16 +305,16 @@ export const StateOptions = {
   }),
   LMDB_WRITE_BATCH_MEMORY: O.memoryBytes('state.backend.lmdb.write-batch-memory', {
     defaultValue: 8 * 1024 * 1024, min: 1,
-    description: 'Bytes of serialised values a keyed backend buffers before it commits them, whatever write-batch-size says.',
+    description: 'Bytes of values (an estimate of their heap size) a keyed backend buffers before it commits them, whatever write-batch-size says.',
   }),
   LMDB_CACHE_SIZE: O.int('state.backend.lmdb.cache.size', {
     defaultValue: 32_768, min: 0, max: 10_000_000,
     description: 'Entries a keyed backend of the lmdb state backend keeps on the task thread once read or committed (as ' +
-      'bytes, beside the writes not yet committed), so hot keys are read without an LMDB lookup; the oldest go first. 0 keeps none.',
+      'values, beside the writes not yet committed), so hot keys are read without an LMDB lookup or deserialising; the oldest go first. 0 keeps none.',
   }),
   LMDB_CACHE_MEMORY: O.memoryBytes('state.backend.lmdb.cache.memory', {
     defaultValue: 8 * 1024 * 1024, min: 0,
-    description: 'Heap a keyed backend of the lmdb state backend gives that cache at most (values, keys and about 160 bytes per entry), whatever cache.size says.',
+    description: 'Heap a keyed backend of the lmdb state backend gives that cache at most (values by an estimate of their size, keys and about 160 bytes per entry), whatever cache.size says.',
   }),
   CHECKPOINT_STORAGE: O.implementationName('execution.checkpointing.storage', ['jobmanager', 'filesystem'], {
     defaultValue: 'jobmanager',
