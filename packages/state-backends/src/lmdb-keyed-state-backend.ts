@@ -47,9 +47,10 @@ const MAX_SNAPSHOT_EPOCHS = 64;
  * msgpackr under a key that starts with its key group (layout in lmdb-state-keys.ts), so snapshots
  * and rescaling read whole key groups with range scans. Used on the task's mailbox thread only, with
  * lmdb's synchronous API. Writes are buffered and committed together (one LMDB transaction costs about
- * ten times one write), and the entries used last stay cached as bytes (lmdb-entry-cache.ts); reads
- * look at the cache first, scans and snapshots commit it. `get` returns a fresh copy of
- * the value, never a live object: callers write changes back with `put`, as the SPI asks.
+ * ten times one write), and the entries used last stay cached as values (lmdb-entry-cache.ts, a
+ * write-back cache: a value is serialised when its batch is committed); reads look at the cache
+ * first, scans and snapshots commit it. `get` returns a fresh copy of the value and `put` keeps one,
+ * never a live object: callers write changes back with `put`, as the SPI asks.
  */
 export class LmdbKeyedStateBackend implements KeyedStateBackend {
   readonly keyGroupRange: KeyGroupRange;
