@@ -42,9 +42,10 @@ describe('BATCH jobs with blocking shuffles', () => {
 
   it('sorts a keyed input larger than its sort memory by spilling runs to disk, with the exact sums', async () => {
     const out = path.join(dir(), 'spilled');
-    const r = await runFlott(['run', '-p', '2', '-D', 'execution.sorted-inputs.memory=1mb', '-D', 'log.level=info', BATCH_SHUFFLE, '--n', '200000', '--keys', '5003', '--out', out], 150_000);
+    // The keyed sum combines each key's records while they are buffered: 50 021 keys (not 200 000 records) outgrow the 1 MB.
+    const r = await runFlott(['run', '-p', '2', '-D', 'execution.sorted-inputs.memory=1mb', '-D', 'log.level=info', BATCH_SHUFFLE, '--n', '200000', '--keys', '50021', '--out', out], 150_000);
     expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
-    expect(writtenLines(out)).toEqual(expectedSums(200_000, 5003));
+    expect(writtenLines(out)).toEqual(expectedSums(200_000, 50021));
     expect(r.stderr).toMatch(/Sorted \d+ records of .* by key in \d+ run\(s\) spilled to disk/);
   }, 180_000);
 

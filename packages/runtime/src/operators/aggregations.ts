@@ -51,6 +51,7 @@ function combineValues(kind: AggregationKind, acc: Comparable, value: Comparable
 /** sum/min/max of one field; the result is the first record with that field updated. */
 export function fieldAggregation<T>(kind: AggregationKind, field: PropertyKey): RollingAggregation<T, T> {
   return {
+    inputsCombine: true,
     first: (v) => v,
     combine: (acc, v) => {
       const current = readField(acc, field);
@@ -71,6 +72,7 @@ export function selectorAggregation<T, V extends Comparable>(kind: AggregationKi
 /** minBy/maxBy: the record with the extreme value of `selector`. */
 export function byAggregation<T>(kind: 'min' | 'max', selector: (value: T) => Comparable, first: boolean): RollingAggregation<T, T> {
   return {
+    inputsCombine: true,
     first: (v) => v,
     combine: (acc, v) => {
       const c = compare(selector(v), selector(acc));

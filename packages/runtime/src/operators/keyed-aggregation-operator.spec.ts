@@ -41,6 +41,35 @@ describe('KeyedAggregationOperator', () => {
     expect(h.output.values()).toEqual([9, 6]);
   });
 
+  it('offers a combiner in BATCH mode for sum/min/max by field and minBy/maxBy: combining inputs first gives the same final values', async () => {
+    const aggregations: Array<[string, RollingAggregation<Sale, Sale>]> = [
+      ['sum', fieldAggregation<Sale>('sum', 'amount')],
+      ['min', fieldAggregation<Sale>('min', 'amount')],
+      ['maxBy first', byAggregation<Sale>('max', (s) => s.amount, true)],
+      ['maxBy last', byAggregation<Sale>('max', (s) => s.amount, false)],
+      ['minBy', byAggregation<Sale>('min', (s) => s.amount, true)],
+    ];
+    for (const [name, aggregation] of aggregations) {
+      const finals = async (input: Sale[]) => {
+        const op = new KeyedAggregationOperator(aggregation, undefined, true);
+        const h = new OneInputOperatorTestHarness(op, { keySelector: byShop });
+        await h.open();
+        h.processElements(input);
+        await h.finish();
+        return h.output.values();
+      };
+      const combine = new KeyedAggregationOperator(aggregation, undefined, true).sortCombiner()!;
+      // Shop a's records folded pairwise in arrival order (as the sorter folds them), b's left as they are.
+      const a = sales.filter((s) => s.shop === 'a');
+      const combined = [a.slice(0, 2).reduce((x, y) => combine(x, y) as Sale), a.slice(2).reduce((x, y) => combine(x, y) as Sale), ...sales.filter((s) => s.shop === 'b')];
+      expect({ name, finals: await finals(combined) }).toEqual({ name, finals: await finals(sales) });
+    }
+    // Not in streaming mode (every update is emitted), nor for a reduce (a user function need not be associative) or a selector aggregation (its result is not an input).
+    expect(new KeyedAggregationOperator(fieldAggregation<Sale>('sum', 'amount')).sortCombiner()).toBeUndefined();
+    expect(new KeyedAggregationOperator(reduceAggregation((x: number, y: number) => x + y), undefined, true).sortCombiner()).toBeUndefined();
+    expect(new KeyedAggregationOperator(selectorAggregation('sum', (s: Sale) => s.amount), undefined, true).sortCombiner()).toBeUndefined();
+  });
+
   it('reduce emits the rolling result per key and keeps it in the keyed state backend', async () => {
     const h = keyedHarness(reduceAggregation((a: number, b: number) => a + b), (v: number) => v % 2);
     await h.open();

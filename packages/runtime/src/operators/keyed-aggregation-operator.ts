@@ -8,6 +8,11 @@ import type { OneInputStreamOperator } from './stream-operator';
 export interface RollingAggregation<IN, ACC> {
   first(value: IN): ACC;
   combine(accumulator: ACC, value: IN): ACC;
+  /**
+   * `combine` of two inputs is again a valid input whose aggregate equals theirs in order (sum, min,
+   * max by field; minBy, maxBy): BATCH execution may then combine a key's records before sorting them.
+   */
+  readonly inputsCombine?: boolean;
 }
 
 /** State name Flink's StreamGroupedReduceOperator uses, so snapshots read alike. */
@@ -50,6 +55,17 @@ export class KeyedAggregationOperator<IN, ACC>
     const next = current === undefined ? this.aggregation.first(value) : this.aggregation.combine(current, value);
     backend.put(this.state, next);
     if (!this.emitOnlyFinal) this.output.collect(next, timestamp);
+  }
+
+  /**
+   * Sorted BATCH input: records of one key may be combined before they are sorted (a combiner, as
+   * MapReduce's), where the aggregation says two inputs combine into an input; the operator then gets
+   * fewer records with the same final aggregate.
+   */
+  sortCombiner(): ((a: unknown, b: unknown) => unknown) | undefined {
+    if (!this.emitOnlyFinal || !this.aggregation.inputsCombine) return undefined;
+    const combine = this.aggregation.combine;
+    return (a, b) => combine(a as ACC, b as IN);
   }
 
   /** Sorted BATCH input: the key's aggregate is final; it goes out now and its state is dropped. */

@@ -41,6 +41,34 @@ describe('KeySorter', () => {
     expect(readdirSync(dir())).toEqual([]);
   });
 
+  it('with a combiner keeps one record per key while buffering: one per key and run, in arrival order, folding to the same result', () => {
+    // The combiner sums `i` and keeps the first record's other fields (as a keyed sum by field does); `n` counts what it folded.
+    const combine = (a: unknown, b: unknown) => {
+      const [x, y] = [a as { k: number; i: number; text: string; n?: number }, b as { i: number; n?: number }];
+      return { ...x, i: x.i + y.i, n: (x.n ?? 1) + (y.n ?? 1) };
+    };
+    const sums = new Map<string, number>();
+    for (const r of records) sums.set(r.key, (sums.get(r.key) ?? 0) + r.value.i);
+    for (const memoryBytes of [64 * 1024 * 1024, 4 * 1024]) {
+      const s = new KeySorter({ codec: msgpackSortCodec(), memoryBytes, spillDirectory: dir, name: 'combining', combine });
+      for (const r of records) s.add(r.key, r.value, r.timestamp);
+      expect(s.size).toBe(records.length);
+      const out = drain(s);
+      // Folding what came out per key again gives each key's total over every record.
+      const folded = new Map<string, { i: number; n?: number }>();
+      for (const [key, value] of out) folded.set(key, folded.has(key) ? (combine(folded.get(key), value) as { i: number }) : (value as { i: number }));
+      expect([...folded].map(([k, v]) => [k, v.i, v.n ?? 1])).toEqual([...sums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, sum]) => [k, sum, records.filter((r) => r.key === k).length]));
+      // In memory one record per key; with runs at most one per key and run (plus memory), and far fewer than the records.
+      if (memoryBytes > 1024 * 1024) expect(out.length).toBe(37);
+      else expect(out.length).toBeLessThanOrEqual(37 * (s.spilledRuns + 1));
+      // The first record of each key that comes out carries the fields of the key's first arrival (its text differs per record).
+      for (const [key, value] of out.filter(([k], i) => i === 0 || out[i - 1][0] !== k)) {
+        expect((value as { text: string }).text).toBe(records.find((r) => r.key === key)!.value.text);
+      }
+      s.close();
+    }
+  });
+
   it('decodes every record on its own, whatever order sorting gives (msgpack record structures would refer to earlier records)', () => {
     // Records of two shapes alternating, keyed so that sorting puts later shapes first.
     for (const codec of [msgpackSortCodec(), serializerSortCodec(msgpackSerializer())]) {

@@ -47,6 +47,12 @@ export interface KeySorterOptions {
   readonly spillDirectory: () => string;
   /** Names the spill files (unique per sorter in the directory). */
   readonly name: string;
+  /**
+   * Combines two records of one key into one (the operator's combiner): while buffering, the sorter
+   * keeps one record per key, folding later ones into it in arrival order. Runs hold one record per
+   * key then, and the merge hands out a key's records run by run.
+   */
+  readonly combine?: (a: unknown, b: unknown) => unknown;
 }
 
 /** Writing or reading a spilled run failed (disk full, file gone). */
@@ -81,6 +87,8 @@ const ENTRY_OVERHEAD = 64;
  */
 export class KeySorter {
   private entries: Entry[] = [];
+  /** With a combiner: the buffered entry of each key, by key. */
+  private readonly buffered = new Map<string, number>();
   private bufferedBytes = 0;
   private readonly runs: string[] = [];
   private merger: RunMerger | undefined;
@@ -102,6 +110,17 @@ export class KeySorter {
 
   add(key: string, value: unknown, timestamp: number): void {
     if (this.merger) throw new Error('Assertion failed: KeySorter.add after the input ended');
+    const combine = this.opts.combine;
+    if (combine) {
+      const at = this.buffered.get(key);
+      if (at !== undefined) {
+        const entry = this.entries[at];
+        this.entries[at] = { key, value: combine(entry.value, value), timestamp: Math.max(entry.timestamp, timestamp) };
+        this.added++;
+        return;
+      }
+      this.buffered.set(key, this.entries.length);
+    }
     this.entries.push({ key, value, timestamp });
     this.bufferedBytes += estimateSize(value, 0) + key.length * 2 + ENTRY_OVERHEAD;
     this.added++;
@@ -114,6 +133,7 @@ export class KeySorter {
     sortByKey(this.entries);
     this.merger = new RunMerger(this.runs.map((path) => new RunReader(path)), this.entries);
     this.entries = [];
+    this.buffered.clear();
     this.bufferedBytes = 0;
   }
 
@@ -151,6 +171,7 @@ export class KeySorter {
       if (fd !== undefined) closeSync(fd);
     }
     this.entries = [];
+    this.buffered.clear();
     this.bufferedBytes = 0;
   }
 }

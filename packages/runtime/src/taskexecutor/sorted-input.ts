@@ -89,7 +89,8 @@ export class SortedInput {
 /**
  * The sorted input of a task, when it gets one: BATCH execution with execution.sorted-inputs.enabled,
  * a keyed one-input head operator fed by the network. Several input edges share one sorter (plain
- * msgpack then, as also for one edge without a serializer of its own).
+ * msgpack then, as also for one edge without a serializer of its own). An operator with a combiner
+ * (keyed sum, min, max, minBy, maxBy) has its records combined per key while they are buffered.
  */
 export function sortedInputOf(host: TaskInputsHost): SortedInput | undefined {
   const { graph, tdd, env, chain } = host;
@@ -100,12 +101,15 @@ export function sortedInputOf(host: TaskInputsHost): SortedInput | undefined {
   if (tdd.inputs.length === 0 || tdd.inputs.some((d) => d.typeNumber !== 0)) return undefined;
   // The records of an edge with a serializer of its own keep it (one encoder per record); msgpack ones are sorted as plain msgpack.
   const custom = tdd.inputs.length === 1 ? graph.outputSerializerOf(tdd.inputs[0].streamEdgeId) : undefined;
+  const operator = head.operator as OneInputStreamOperator<unknown, unknown>;
+  const combine = operator.sortCombiner?.();
   const sorter = new KeySorter({
     codec: custom ? serializerSortCodec(custom) : msgpackSortCodec(),
     memoryBytes: settings.memoryBytes,
     spillDirectory: () => env.blockingPartitionDirectory?.() ?? tmpdir(),
     name: `${tdd.attemptId}-${head.node.id}`,
+    ...(combine ? { combine } : {}),
   });
   const keyOf = (value: unknown): string => canonicalKey(keySelector(value), (reason) => new FlottError('UNSUPPORTED_KEY', `Cannot sort by the key of '${head.node.name}': ${reason}`, { operator: head.node.name }));
-  return new SortedInput(sorter, keyOf, head.operator as OneInputStreamOperator<unknown, unknown>, env.logger ?? SILENT_LOGGER, head.node.name);
+  return new SortedInput(sorter, keyOf, operator, env.logger ?? SILENT_LOGGER, head.node.name);
 }
