@@ -68,6 +68,23 @@ describe('SlidingEventTimeWindows', () => {
   ])('size %d slide %d offset %d: every window that contains ts, newest first', (size, slide, offset) => {
     const a = SlidingEventTimeWindows.of(size, slide, offset);
     for (let ts = -23; ts <= 23; ts++) expect(spans(a.assignWindows(null, ts))).toEqual(bruteForce(ts, size, slide, offset));
+    // The assigner reuses the windows of the latest start: any order of timestamps gives the same answers.
+    for (let i = 0; i < 200; i++) {
+      const ts = ((i * 7919) % 47) - 23;
+      expect(spans(a.assignWindows(null, ts))).toEqual(bruteForce(ts, size, slide, offset));
+    }
+  });
+  it('builds each window once while records fall into it (its namespace string too), and hands out a fresh array each time', () => {
+    const tumbling = TumblingEventTimeWindows.of(10);
+    const [first, second] = [tumbling.assignWindows(null, 3), tumbling.assignWindows(null, 7)];
+    expect(first[0]).toBe(second[0]);
+    expect(first).not.toBe(second);
+    expect(tumbling.assignWindows(null, 12)[0]).not.toBe(first[0]);
+    const sliding = SlidingEventTimeWindows.of(10, 5);
+    const [a, b] = [sliding.assignWindows(null, 6), sliding.assignWindows(null, 8)];
+    expect(a.map((w, i) => w === b[i])).toEqual([true, true]);
+    a.pop();
+    expect(spans(sliding.assignWindows(null, 9))).toEqual(bruteForce(9, 10, 5, 0));
   });
   it('rejects abs(offset) >= slide', () => {
     expect(() => SlidingEventTimeWindows.of(10, 2, 2)).toThrow(InvalidWindowParameterError);

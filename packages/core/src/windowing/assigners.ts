@@ -79,11 +79,40 @@ function checkSliding(name: string, size: number, slide: number, offset: number)
   }
 }
 
-function slidingWindows(timestamp: number, size: number, slide: number, offset: number): TimeWindow[] {
-  const windows: TimeWindow[] = [];
-  const lastStart = getWindowStartWithOffset(timestamp, offset, slide);
-  for (let start = lastStart; start > timestamp - size; start -= slide) windows.push(new TimeWindow(start, start + size));
-  return windows;
+/**
+ * The windows of the latest start an assigner computed, reused while records keep falling into them
+ * (most consecutive records do): the TimeWindow objects, and so their namespace strings, are built once
+ * per window instead of once per record. TimeWindows are immutable; each call gets a fresh array.
+ */
+class RecentWindows {
+  private start = Number.NaN;
+  private windows: readonly TimeWindow[] = [];
+  private count = 0;
+
+  /** Tumbling: the one window starting at `start`. */
+  tumbling(start: number, size: number): TimeWindow[] {
+    if (start !== this.start) {
+      this.start = start;
+      this.windows = [new TimeWindow(start, start + size)];
+    }
+    return [this.windows[0]];
+  }
+
+  /** Sliding: the windows containing `timestamp`, newest first (`lastStart` = the newest one's start). */
+  sliding(timestamp: number, size: number, slide: number, offset: number): TimeWindow[] {
+    const lastStart = getWindowStartWithOffset(timestamp, offset, slide);
+    // Windows start at lastStart - k × slide for every k with a start above timestamp - size: how many
+    // depends on the timestamp too when the size is not a multiple of the slide.
+    const count = Math.ceil((lastStart - timestamp + size) / slide);
+    if (lastStart !== this.start || count !== this.count) {
+      const windows: TimeWindow[] = [];
+      for (let start = lastStart; start > timestamp - size; start -= slide) windows.push(new TimeWindow(start, start + size));
+      this.start = lastStart;
+      this.count = count;
+      this.windows = windows;
+    }
+    return this.windows.slice();
+  }
 }
 
 abstract class MergingTimeWindowAssigner<T> extends MergingWindowAssigner<T, TimeWindow> {
@@ -105,9 +134,10 @@ export class TumblingEventTimeWindows<T = unknown> extends WindowAssigner<T, Tim
     const what = 'TumblingEventTimeWindows.of';
     return new TumblingEventTimeWindows<T>(toMillis(size, `${what}: size`), toSignedMillis(offset, `${what}: offset`));
   }
+  private readonly recent = new RecentWindows();
   assignWindows(_element: T, timestamp: number): TimeWindow[] {
     const start = getWindowStartWithOffset(eventTimestamp(timestamp, 'TumblingEventTimeWindows'), this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    return this.recent.tumbling(start, this.size);
   }
   getDefaultTrigger(): Trigger<T, TimeWindow> {
     return EventTimeTrigger.create<T>();
@@ -133,9 +163,10 @@ export class TumblingProcessingTimeWindows<T = unknown> extends WindowAssigner<T
     const what = 'TumblingProcessingTimeWindows.of';
     return new TumblingProcessingTimeWindows<T>(toMillis(size, `${what}: size`), toSignedMillis(offset, `${what}: offset`));
   }
+  private readonly recent = new RecentWindows();
   assignWindows(_element: T, _timestamp: number, context: WindowAssignerContext): TimeWindow[] {
     const start = getWindowStartWithOffset(context.currentProcessingTime(), this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    return this.recent.tumbling(start, this.size);
   }
   getDefaultTrigger(): Trigger<T, TimeWindow> {
     return ProcessingTimeTrigger.create<T>();
@@ -162,8 +193,9 @@ export class SlidingEventTimeWindows<T = unknown> extends WindowAssigner<T, Time
     const what = 'SlidingEventTimeWindows.of';
     return new SlidingEventTimeWindows<T>(toMillis(size, `${what}: size`), toMillis(slide, `${what}: slide`), toSignedMillis(offset, `${what}: offset`));
   }
+  private readonly recent = new RecentWindows();
   assignWindows(_element: T, timestamp: number): TimeWindow[] {
-    return slidingWindows(eventTimestamp(timestamp, 'SlidingEventTimeWindows'), this.size, this.slide, this.offset);
+    return this.recent.sliding(eventTimestamp(timestamp, 'SlidingEventTimeWindows'), this.size, this.slide, this.offset);
   }
   getDefaultTrigger(): Trigger<T, TimeWindow> {
     return EventTimeTrigger.create<T>();
@@ -190,8 +222,9 @@ export class SlidingProcessingTimeWindows<T = unknown> extends WindowAssigner<T,
     const what = 'SlidingProcessingTimeWindows.of';
     return new SlidingProcessingTimeWindows<T>(toMillis(size, `${what}: size`), toMillis(slide, `${what}: slide`), toSignedMillis(offset, `${what}: offset`));
   }
+  private readonly recent = new RecentWindows();
   assignWindows(_element: T, _timestamp: number, context: WindowAssignerContext): TimeWindow[] {
-    return slidingWindows(context.currentProcessingTime(), this.size, this.slide, this.offset);
+    return this.recent.sliding(context.currentProcessingTime(), this.size, this.slide, this.offset);
   }
   getDefaultTrigger(): Trigger<T, TimeWindow> {
     return ProcessingTimeTrigger.create<T>();
