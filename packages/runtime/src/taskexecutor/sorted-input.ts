@@ -110,6 +110,11 @@ export function sortedInputOf(host: TaskInputsHost): SortedInput | undefined {
     name: `${tdd.attemptId}-${head.node.id}`,
     ...(combine ? { combine } : {}),
   });
-  const keyOf = (value: unknown): string => canonicalKey(keySelector(value), (reason) => new FlottError('UNSUPPORTED_KEY', `Cannot sort by the key of '${head.node.name}': ${reason}`, { operator: head.node.name }));
+  const fail = (reason: string) => new FlottError('UNSUPPORTED_KEY', `Cannot sort by the key of '${head.node.name}': ${reason}`, { operator: head.node.name });
+  // A string key sorts as itself after a quote (cheaper than its JSON form, which every record paid); no other key's canonical form starts with one.
+  const keyOf = (value: unknown): string => {
+    const key = keySelector(value);
+    return typeof key === 'string' ? `"${key}` : canonicalKey(key, fail);
+  };
   return new SortedInput(sorter, keyOf, operator, env.logger ?? SILENT_LOGGER, head.node.name);
 }
