@@ -151,6 +151,35 @@ describe('LocalProcessesDriver', () => {
     expect(fs.existsSync(path.join(platform.workingDirectory, worker.resourceId))).toBe(false);
   });
 
+  it('stops a recovered worker of a previous attempt (not its child) by signals, polling until it is gone', async () => {
+    // The worker ignores SIGTERM, so the first check finds it alive and the stop timeout's SIGKILL ends it.
+    const previous = platform.driver({ env: { ...process.env, IGNORE_SIGTERM: '1' } });
+    await previous.initialize(new TestingResourceEventHandler());
+    const worker = await previous.requestResource(spec);
+    await waitFor(() => fs.existsSync(path.join(platform.workingDirectory, worker.resourceId, 'started')), 'the worker to start');
+    const pid = platform.pidOf(worker.resourceId);
+    const driver = platform.driver({ stopTimeoutMs: 300 });
+    await driver.initialize(new TestingResourceEventHandler());
+    await driver.releaseResource(worker);
+    expect(isProcessAlive(pid)).toBe(false);
+    expect(fs.existsSync(path.join(platform.workingDirectory, 'ignored-sigterm'))).toBe(true);
+    expect(fs.existsSync(path.join(platform.workingDirectory, worker.resourceId))).toBe(false);
+  });
+
+  it('releasing a recovered worker that is gone already signals nothing and removes its folder', async () => {
+    const previous = platform.driver();
+    await previous.initialize(new TestingResourceEventHandler());
+    const worker = await previous.requestResource(spec);
+    const pid = platform.pidOf(worker.resourceId);
+    // Its poll is slow: the release, not the poll, finds the worker gone.
+    const driver = platform.driver({ pollIntervalMs: 60_000 });
+    await driver.initialize(new TestingResourceEventHandler());
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => !isProcessAlive(pid), 'the worker to die');
+    await driver.releaseResource(worker);
+    expect(fs.existsSync(path.join(platform.workingDirectory, worker.resourceId))).toBe(false);
+  });
+
   it('reports a recovered worker of a previous attempt that dies later (noticed by polling)', async () => {
     const previous = platform.driver();
     await previous.initialize(new TestingResourceEventHandler());
