@@ -361,6 +361,42 @@ describe('CheckpointCoordinator', () => {
     expect(failures).toEqual([]);
   });
 
+  it('gives up a checkpoint whose tasks changed while it was triggered (a failover meanwhile): nothing stays pending, the next one is taken', async () => {
+    const snapshots: Array<() => void> = [];
+    const c = new CheckpointCoordinator({
+      jobId: 'job-1', settings: SETTINGS, storage, completedStore: store, idCounter: store, clock, scheduler: clock, log: SILENT_LOGGER,
+      context: {
+        checkpointPlan: () => running,
+        operators: [],
+        failJob: (cause) => failures.push(cause),
+        operatorCoordinators: {
+          snapshot: () => new Promise((resolve) => snapshots.push(() => resolve(new Map()))),
+          triggered: () => undefined,
+          completed: () => undefined,
+        },
+      },
+    });
+    const first = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    // The job fails over while the coordinators snapshot: new attempts run.
+    c.abortPendingCheckpoints('a task failed');
+    running = { tasks: tasks(calls).map((t) => ({ ...t, attemptId: `${t.attemptId}-again` })), finished: [] };
+    snapshots[0]();
+    await expect(first).rejects.toThrow("Checkpoint 1 was declined: the job's tasks changed while it was triggered");
+    expect(c.numberOfPendingCheckpoints()).toBe(0);
+    expect(calls.triggers).toEqual([]);
+    expect(storage.discarded).toEqual([1]);
+    const second = c.triggerCheckpoint('CHECKPOINT');
+    await settle();
+    snapshots[1]();
+    await settle();
+    // The new attempts' sources get checkpoint 2 (the testing tasks record their original names).
+    expect(calls.triggers.map((t) => t[1])).toEqual([2, 2]);
+    for (const attemptId of ['src-0-again', 'src-1-again', 'sink-0-again']) c.receiveAcknowledge({ attemptId, checkpointId: 2, state: {} });
+    await expect(second).resolves.toMatchObject({ metadata: { checkpointId: 2 } });
+    expect(failures).toEqual([]);
+  });
+
   it('counts a periodic checkpoint toward max-concurrent already while its operator coordinators snapshot', async () => {
     const snapshots: Array<() => void> = [];
     const c = new CheckpointCoordinator({

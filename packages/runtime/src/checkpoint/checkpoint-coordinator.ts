@@ -116,6 +116,15 @@ function handleSize(h: StreamStateHandle | undefined): number {
   return h.kind === 'inline' ? h.data.byteLength : h.size;
 }
 
+/** Whether two plans name the same running attempts and the same finished subtasks. */
+function samePlan(a: CheckpointPlan, b: CheckpointPlan): boolean {
+  if (a.tasks.length !== b.tasks.length || a.finished.length !== b.finished.length) return false;
+  const attempts = new Set(a.tasks.map((t) => t.attemptId));
+  if (!b.tasks.every((t) => attempts.has(t.attemptId))) return false;
+  const finished = new Set(a.finished.map((f) => `${f.vertexId}#${f.subtaskIndex}`));
+  return b.finished.every((f) => finished.has(`${f.vertexId}#${f.subtaskIndex}`));
+}
+
 /** Aborted checkpoint locations deleted once more at shutdown (late uploads); older ones are not. */
 const ABORTED_LOCATIONS_KEPT = 100;
 
@@ -278,6 +287,8 @@ export class CheckpointCoordinator {
     } catch (e) {
       // Not all tasks running (starting, restarting, finishing) is normal; the next period tries again.
       this.opts.log.debug({ err: e }, `Periodic checkpoint not triggered: ${(e as Error).message}`);
+      // A request that came while this one was being triggered is served now.
+      this.triggerWanted();
     }
   }
 
@@ -314,6 +325,15 @@ export class CheckpointCoordinator {
       }
     } finally {
       this.triggering--;
+    }
+    // The job may have failed over, or a task finished, while the id, the location and the coordinators'
+    // state were made: a checkpoint of tasks that are gone would never complete (it would hold
+    // max-concurrent-checkpoints until it expired, and no final checkpoint could come meanwhile).
+    const now = this.stopped ? 'the checkpoint coordinator is shut down' : this.opts.context.checkpointPlan();
+    if (typeof now === 'string' || !samePlan(plan, now)) {
+      coordinators?.triggered(checkpointId);
+      await this.discard(location);
+      throw new CheckpointDeclinedError(checkpointId, typeof now === 'string' ? now : 'the job\'s tasks changed while it was triggered');
     }
     const timestamp = this.opts.clock.currentTimeMillis();
     const result = new Promise<CompletedCheckpoint>((resolve, reject) => {
