@@ -361,7 +361,8 @@ describe('CheckpointCoordinator', () => {
     expect(failures).toEqual([]);
   });
 
-  it('gives up a checkpoint whose tasks changed while it was triggered (a failover meanwhile): nothing stays pending, the next one is taken', async () => {
+  /** A coordinator whose operator coordinators snapshot until the test resolves `snapshots[i]` (the trigger's asynchronous part). */
+  const withSlowCoordinators = () => {
     const snapshots: Array<() => void> = [];
     const c = new CheckpointCoordinator({
       jobId: 'job-1', settings: SETTINGS, storage, completedStore: store, idCounter: store, clock, scheduler: clock, log: SILENT_LOGGER,
@@ -376,6 +377,11 @@ describe('CheckpointCoordinator', () => {
         },
       },
     });
+    return { c, snapshots };
+  };
+
+  it('gives up a checkpoint whose tasks changed while it was triggered (a failover meanwhile): nothing stays pending, the next one is taken', async () => {
+    const { c, snapshots } = withSlowCoordinators();
     const first = c.triggerCheckpoint('CHECKPOINT');
     await settle();
     // The job fails over while the coordinators snapshot: new attempts run.
@@ -398,20 +404,7 @@ describe('CheckpointCoordinator', () => {
   });
 
   it('counts a periodic checkpoint toward max-concurrent already while its operator coordinators snapshot', async () => {
-    const snapshots: Array<() => void> = [];
-    const c = new CheckpointCoordinator({
-      jobId: 'job-1', settings: SETTINGS, storage, completedStore: store, idCounter: store, clock, scheduler: clock, log: SILENT_LOGGER,
-      context: {
-        checkpointPlan: () => running,
-        operators: [],
-        failJob: (cause) => failures.push(cause),
-        operatorCoordinators: {
-          snapshot: () => new Promise((resolve) => snapshots.push(() => resolve(new Map()))),
-          triggered: () => undefined,
-          completed: () => undefined,
-        },
-      },
-    });
+    const { c, snapshots } = withSlowCoordinators();
     c.startCheckpointScheduler();
     for (let i = 0; i < 5; i++) {
       clock.advance(1_000);
