@@ -80,7 +80,11 @@ export class StreamExecutionEnvironment {
     this.configuration = fromContext.merge(fromProgram);
     this.programConfiguration = new Configuration().merge(fromProgram);
     const configuration = this.configuration;
-    this.executionConfig = new ExecutionConfig(configuration.get(CoreOptions.AUTO_WATERMARK_INTERVAL));
+    this.executionConfig = new ExecutionConfig(
+      configuration.get(CoreOptions.AUTO_WATERMARK_INTERVAL),
+      configuration.get(CoreOptions.OBJECT_REUSE),
+      (enabled) => this.setJobOption(CoreOptions.OBJECT_REUSE, enabled),
+    );
     this.readSettings(configuration, () => true);
     this.parallelism = getExecutionContext()?.defaultParallelism ?? this.parallelism;
     this.checkpointConfig = new CheckpointConfig({ get: (option) => configuration.get(option), set: (option, value) => this.setJobOption(option, value) });
@@ -116,6 +120,10 @@ export class StreamExecutionEnvironment {
     this.configuration.addAll(configuration);
     this.programConfiguration.addAll(configuration);
     this.readSettings(configuration, (option) => configuration.contains(option));
+    if (configuration.contains(CoreOptions.OBJECT_REUSE)) {
+      if (configuration.get(CoreOptions.OBJECT_REUSE)) this.executionConfig.enableObjectReuse();
+      else this.executionConfig.disableObjectReuse();
+    }
     return this;
   }
 

@@ -105,6 +105,22 @@ const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
     const side = split.getSideOutput(small).rebalance().map((v) => v * 1000);
     return crossed.union(chained, side).executeAndCollect();
   },
+  // One object, emitted to two consumers (two tasks in the producer's slot thread, at p=1): each
+  // returns the value it saw and then changes its input. Without object reuse each has a copy of its
+  // own, so both see every original; with it (the job's `--reuse`, or -D pipeline.object-reuse=true)
+  // they share the object, and of the two the second sees the first's change.
+  'object-reuse': (env, n) => {
+    if (reuseObjects) env.getConfig().enableObjectReuse();
+    const records = env.fromSequence(1, n).map((id) => ({ id, v: `orig-${id}` }));
+    const touch = (name: string) => (r: { id: number; v: string }): string => {
+      const seen = r.v;
+      r.v = `changed-by-${name}`;
+      return seen;
+    };
+    const a = records.keyBy((r) => r.id).map(touch('a'));
+    const b = records.keyBy((r) => r.id).map(touch('b'));
+    return a.union(b).executeAndCollect();
+  },
   broadcast: (env) => env.fromElements(1, 2, 3).broadcast().map(new SubtaskTagger()).executeAndCollect(),
   global: (env, n) => env.fromSequence(1, n).global().map(new SubtaskTagger()).setParallelism(2).executeAndCollect(),
   shuffle: (env, n) => env.fromSequence(1, n).shuffle().map(new SubtaskTagger()).executeAndCollect(),
@@ -145,6 +161,10 @@ const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
   },
 };
 
+/** The `object-reuse` case's `--reuse` (main runs in every slot thread too, with the same arguments). */
+let reuseObjects = false;
+
 export default function main(args: readonly string[]): Promise<void> {
+  reuseObjects = args.includes('--reuse');
   return runCase(cases, args);
 }

@@ -34,6 +34,23 @@ describe('Nexmark codecs', () => {
     expect(Object.is(back.dateTime, -0)).toBe(true);
   });
 
+  it('copy records as their round trip returns them, sharing no object (records handed over in one thread)', () => {
+    const copiers = [bidCodec, auctionCodec, personCodec, eventCodec].map((c) => c.copy);
+    expect(copiers.every((c) => c !== undefined)).toBe(true);
+    const copier = nexmarkSerializers.event.createCopier?.();
+    for (const e of all.slice(0, 500)) {
+      const copy = eventCodec.copy?.(e) as NexmarkEvent;
+      expect(JSON.stringify(copy)).toBe(JSON.stringify(roundTrip(eventCodec, e)));
+      expect(copy).not.toBe(e);
+      expect(copier?.(e)).toEqual(copy);
+      const inner = (x: NexmarkEvent) => (x.type === 'bid' ? x.bid : x.type === 'auction' ? x.auction : x.person);
+      expect(inner(copy)).not.toBe(inner(e));
+    }
+    const odd: Bid = { auction: -1.5, bidder: 2 ** 53 - 1, price: 0.1 + 0.2, channel: 'Zürich ☃ 𝄞', url: '', dateTime: -0, extra: 'x' };
+    expect(Object.is(bidCodec.copy?.(odd).dateTime, -0)).toBe(true);
+    expect(bidCodec.copy?.(odd)).toEqual(roundTrip(bidCodec, odd));
+  });
+
   it('reject corrupt bytes with a clear error', () => {
     const e = all.find((x) => x.type === 'bid') as NexmarkEvent;
     const buf = Buffer.alloc(eventCodec.maxEncodedLength(e));

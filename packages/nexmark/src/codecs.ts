@@ -200,11 +200,26 @@ function checkEnd(what: string, r: Reader, end: number): void {
   if (r.pos !== end) throw new Error(`Corrupt ${what} record: decoding ended at byte ${r.pos}, the record ends at ${end}`);
 }
 
-function codecOf<T>(what: string, bound: (v: T) => number, write: (v: T, t: Buffer, o: number) => number, read: (r: Reader) => T): BinaryCodec<T> {
+/** Copies as `read(write(v))` returns them: the same fields in the same order (strings are shared). */
+const copyBid = (b: Bid): Bid => ({
+  auction: b.auction, bidder: b.bidder, price: b.price, channel: b.channel, url: b.url, dateTime: b.dateTime, extra: b.extra,
+});
+const copyAuction = (a: Auction): Auction => ({
+  id: a.id, itemName: a.itemName, description: a.description, initialBid: a.initialBid, reserve: a.reserve,
+  dateTime: a.dateTime, expires: a.expires, seller: a.seller, category: a.category, extra: a.extra,
+});
+const copyPerson = (p: Person): Person => ({
+  id: p.id, name: p.name, emailAddress: p.emailAddress, creditCard: p.creditCard, city: p.city, state: p.state, dateTime: p.dateTime, extra: p.extra,
+});
+
+function codecOf<T>(
+  what: string, bound: (v: T) => number, write: (v: T, t: Buffer, o: number) => number, read: (r: Reader) => T, copy: (v: T) => T,
+): BinaryCodec<T> {
   const reader = new Reader();
   return {
     maxEncodedLength: bound,
     write,
+    copy,
     read(source, offset, end) {
       const r = reader.at(source, offset);
       const v = read(r);
@@ -214,9 +229,9 @@ function codecOf<T>(what: string, bound: (v: T) => number, write: (v: T, t: Buff
   };
 }
 
-export const bidCodec: BinaryCodec<Bid> = codecOf('Nexmark bid', bidBound, writeBid, readBid);
-export const auctionCodec: BinaryCodec<Auction> = codecOf('Nexmark auction', auctionBound, writeAuction, readAuction);
-export const personCodec: BinaryCodec<Person> = codecOf('Nexmark person', personBound, writePerson, readPerson);
+export const bidCodec: BinaryCodec<Bid> = codecOf('Nexmark bid', bidBound, writeBid, readBid, copyBid);
+export const auctionCodec: BinaryCodec<Auction> = codecOf('Nexmark auction', auctionBound, writeAuction, readAuction, copyAuction);
+export const personCodec: BinaryCodec<Person> = codecOf('Nexmark person', personBound, writePerson, readPerson, copyPerson);
 
 const PERSON = 0;
 const AUCTION = 1;
@@ -244,6 +259,11 @@ export const eventCodec: BinaryCodec<NexmarkEvent> = codecOf<NexmarkEvent>(
     if (tag === AUCTION) return { type: 'auction', auction: readAuction(r) };
     if (tag === PERSON) return { type: 'person', person: readPerson(r) };
     throw new Error(`Corrupt Nexmark event record: unknown type tag ${tag}`);
+  },
+  (e) => {
+    if (e.type === 'bid') return { type: 'bid', bid: copyBid(e.bid) };
+    if (e.type === 'auction') return { type: 'auction', auction: copyAuction(e.auction) };
+    return { type: 'person', person: copyPerson(e.person) };
   },
 );
 

@@ -6,7 +6,7 @@ import type { Database, Transaction } from 'lmdb';
 import type { Packr } from 'msgpackr';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
 import { LmdbEntryCache, type CachedEntry } from './lmdb-entry-cache';
-import { NOT_COPIED, ValueCopier } from './lmdb-value-copies';
+import { NOT_COPIED, ValueCopier } from '@flott/core';
 import { decodeStateKey, keyGroupRange, MAX_KEY_GROUPS, MAX_STATES, primitiveFromCanonical, StateKeyEncoder } from './lmdb-state-keys';
 
 export interface LmdbKeyedStateBackendOptions {
@@ -432,7 +432,7 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
 
   /**
    * The cache's own form of a value being written (sets `ownSize`): primitives as they are, plain
-   * arrays and objects copied (lmdb-value-copies.ts), anything else serialised at once (Packed).
+   * arrays and objects copied (@flott/core's ValueCopier), anything else serialised at once (Packed).
    */
   private own(value: unknown): unknown {
     if (typeof value !== 'object' || value === null) {

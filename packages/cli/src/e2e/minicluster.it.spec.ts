@@ -68,10 +68,46 @@ describe.each([1, 2])('pipelines at parallelism %i (4 slots)', (p) => {
     expect(lastJsonLine<number[]>(r).sort(numeric)).toEqual(expected.sort(numeric));
   });
 
+  it('gives each consumer records of its own: a function that changes its input does not change what another subtask sees', async () => {
+    const r = await runCase('object-reuse', p, 3000);
+    expect(r.code).toBe(0);
+    const expected = range(1, 3000).flatMap((id) => [`orig-${id}`, `orig-${id}`]);
+    expect(lastJsonLine<string[]>(r).sort()).toEqual(expected.sort());
+  });
+
   it('sums accumulators over subtasks', async () => {
     const r = await runCase('accumulators', p, 777);
     expect(r.code).toBe(0);
     expect(lastJsonLine<Record<string, number>>(r)).toEqual({ seen: 777 });
+  });
+});
+
+describe('object reuse (pipeline.object-reuse) between subtasks of one slot thread', () => {
+  // At p=1 both consumers run in the producer's thread: with object reuse they share each record, so
+  // for every id exactly one of the two sees the original and the other the first one's change.
+  const shared = (got: string[]) => {
+    const originals = got.filter((v) => v.startsWith('orig-')).sort();
+    expect(originals).toEqual(range(1, 2000).map((id) => `orig-${id}`).sort());
+    expect(got.filter((v) => v.startsWith('changed-by-'))).toHaveLength(2000);
+  };
+
+  it('enableObjectReuse() hands the producer\'s objects over themselves', async () => {
+    const r = await runCase('object-reuse', 1, 2000, []);
+    expect(r.code).toBe(0);
+    const own = lastJsonLine<string[]>(r);
+    expect(own.filter((v) => v.startsWith('orig-'))).toHaveLength(4000);
+    const reused = await runFlott(['run', '-q', '-p', '1', PIPELINES, '--case', 'object-reuse', '--n', '2000', '--reuse']);
+    expect(reused.code).toBe(0);
+    shared(lastJsonLine<string[]>(reused));
+  });
+
+  it('-D pipeline.object-reuse=true does the same; with the local hand-over off, records are serialised all the same', async () => {
+    const reused = await runCase('object-reuse', 1, 2000, ['-D', 'pipeline.object-reuse=true']);
+    expect(reused.code).toBe(0);
+    shared(lastJsonLine<string[]>(reused));
+    const serialised = await runCase('object-reuse', 1, 2000, ['-D', 'pipeline.object-reuse=true', '-D', 'taskmanager.network.local-hand-over.enabled=false']);
+    expect(serialised.code).toBe(0);
+    expect(lastJsonLine<string[]>(serialised).sort()).toEqual(range(1, 2000).flatMap((id) => [`orig-${id}`, `orig-${id}`]).sort());
   });
 });
 

@@ -41,6 +41,10 @@ export const CoreOptions = {
     defaultValue: [],
     description: 'Directories of temporary files: the BLOCKING result partitions of batch jobs are written there (a TaskManager spreads its slots over the directories). Default: the system temp directory.',
   }),
+  OBJECT_REUSE: O.bool('pipeline.object-reuse', {
+    defaultValue: false,
+    description: 'Object reuse (Flink\'s ExecutionConfig.enableObjectReuse): a record handed over between subtasks of one slot thread is the producer\'s object itself, not a copy. Faster, but a function must then neither change an object it emitted nor an input object it received (another subtask may hold the same object). Off: every subtask gets records of its own, as over the network.',
+  }),
   AUTO_WATERMARK_INTERVAL: O.durationMs('pipeline.auto-watermark-interval', {
     defaultValue: 200,
     description: 'Interval of periodic watermark emission of timestamp/watermark assigners (their generator\'s onPeriodicEmit); 0 disables periodic watermarks.',
@@ -132,6 +136,18 @@ export const NetworkOptions = {
       'A Flink task blocks mid-call when its buffers run out; a Flott task cannot, so what one call emits ' +
       '(a window firing, a watermark that releases many results, one record flat-mapped into many) is queued ' +
       'here and the task takes no further input until it drains. Beyond this bound the task fails naming this option.',
+  }),
+  LOCAL_HAND_OVER: O.bool('taskmanager.network.local-hand-over.enabled', {
+    defaultValue: true,
+    description: 'Records exchanged between two subtasks that run in the same slot thread are handed over as objects ' +
+      '(in segments, with the same credits, back-pressure, events and barriers as buffers) instead of being ' +
+      'serialised: as copies the consumer owns (what a serialiser\'s round trip would give), or the objects ' +
+      'themselves with pipeline.object-reuse. Records of a serializer without a copier are serialised all the same. ' +
+      'Flott-specific (Flink\'s tasks are separate threads).',
+  }),
+  LOCAL_HAND_OVER_RECORDS: O.int('taskmanager.network.local-hand-over.records-per-segment', {
+    defaultValue: 1024, min: 1, max: 1 << 20,
+    description: 'Most records (and events) in one segment of a local hand-over: a segment takes the place of one network buffer, so this bounds what a channel holds as taskmanager.memory.segment-size does for bytes.',
   }),
   PARTITION_REQUEST_TIMEOUT: O.durationMs('taskmanager.network.partition-request-timeout', {
     defaultValue: 10_000,

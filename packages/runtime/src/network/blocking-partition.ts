@@ -152,7 +152,8 @@ export class FileSubpartitionReader {
     }
     endpoint.onCredit((credits, returned) => {
       reader.credits += credits;
-      for (const b of returned) reader.spare.push(b);
+      // A file reader sends only buffers (it has no segments), so only buffers come back.
+      for (const b of returned) if (b instanceof ArrayBuffer) reader.spare.push(b);
       reader.pump();
     });
     return reader;

@@ -129,11 +129,11 @@ describe('DataConnectionManager over loopback TCP', () => {
     let producer!: ProducerEndpoint;
     provider.raw.set('raw@1/0', (endpoint) => {
       producer = endpoint;
-      endpoint.onCredit((c, returned) => credits.push([c, returned.map((b) => b.byteLength)]));
+      endpoint.onCredit((c, returned) => credits.push([c, returned.map((b) => (b as ArrayBuffer).byteLength)]));
     });
     const got: Array<[number[], number]> = [];
     const consumer = remoteConsumer('raw@1', 0);
-    consumer.onBuffer((b, length, flags) => got.push([[...new Uint8Array(b, 0, length)], flags]));
+    consumer.onBuffer((b, length, flags) => got.push([[...new Uint8Array(b as ArrayBuffer, 0, length)], flags]));
     consumer.sendCredit(2, []);
     await until(() => credits.length === 1, 'the initial credit');
     expect(credits).toEqual([[2, []]]);

@@ -4,6 +4,7 @@ import {
 } from './buffer-format';
 import { ElementKind, type InputElement } from './input-element';
 import { CorruptNetworkBufferError } from './network-errors';
+import { RecordSegment, SEGMENT_RECORD, SEGMENT_WATERMARK, type ChannelBuffer } from './record-segment';
 import { BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, type ConsumerEndpoint } from './transport';
 
 /** What a channel tells its gate. */
@@ -30,7 +31,7 @@ export interface ChannelRecorder {
 
 /** The raw buffer of the decoded-ahead elements before it goes back to the producer once they are consumed. */
 interface RecycleMarker {
-  readonly recycle: ArrayBuffer;
+  readonly recycle: ChannelBuffer;
   readonly credited: boolean;
 }
 
@@ -56,7 +57,7 @@ export class InputChannel {
   dataEnded = false;
   /** Set by the gate while checkpoint alignment holds this channel back (its data waits, its credits too). */
   blocked = false;
-  private readonly queuedBuffers: ArrayBuffer[] = [];
+  private readonly queuedBuffers: ChannelBuffer[] = [];
   private readonly queuedLengths: number[] = [];
   private readonly queuedCredited: boolean[] = [];
   private currentCredited = true;
@@ -67,6 +68,8 @@ export class InputChannel {
   private recorder: ChannelRecorder | undefined;
   private ab: ArrayBuffer | undefined;
   private buf: Buffer | undefined;
+  /** The segment being read (records handed over in one thread), at `pos`; `end` is its length. */
+  private segment: RecordSegment | undefined;
   private pos = 0;
   private end = 0;
   /** A record whose payload continues in the next buffer(s). */
@@ -93,12 +96,12 @@ export class InputChannel {
   }
 
   hasData(): boolean {
-    return this.backlogHead < this.backlog.length || this.buf !== undefined || this.queuedBuffers.length > 0;
+    return this.backlogHead < this.backlog.length || this.buf !== undefined || this.segment !== undefined || this.queuedBuffers.length > 0;
   }
 
   /** True while a buffer (or the backlog) is partly consumed (the gate stays on this channel until it is done). */
   isInsideBuffer(): boolean {
-    return this.buf !== undefined || this.backlogHead < this.backlog.length;
+    return this.buf !== undefined || this.segment !== undefined || this.backlogHead < this.backlog.length;
   }
 
   /** Fills `out` with the next element and returns true, or returns false when nothing is buffered. */
@@ -175,15 +178,24 @@ export class InputChannel {
 
   private decode(out: InputElement): boolean {
     for (;;) {
+      const segment = this.segment;
+      if (segment !== undefined) {
+        if (this.readSegment(segment, out)) return true;
+        continue;
+      }
       let buf = this.buf;
       if (buf === undefined) {
         if (this.queuedBuffers.length === 0) return false;
-        const ab = this.queuedBuffers.shift() as ArrayBuffer;
+        const next = this.queuedBuffers.shift() as ChannelBuffer;
         this.end = this.queuedLengths.shift() as number;
         this.currentCredited = this.queuedCredited.shift() as boolean;
-        this.ab = ab;
-        this.buf = buf = Buffer.from(ab);
         this.pos = 0;
+        if (next instanceof RecordSegment) {
+          this.segment = next;
+          continue;
+        }
+        this.ab = next;
+        this.buf = buf = Buffer.from(next);
       }
       const end = this.end;
       let pos = this.pos;
@@ -265,6 +277,45 @@ export class InputChannel {
     }
   }
 
+  /** The next entry of `segment` into `out` (false: the segment was empty and went back). */
+  private readSegment(segment: RecordSegment, out: InputElement): boolean {
+    const i = this.pos;
+    if (i >= this.end) {
+      this.recycleCurrent();
+      return false;
+    }
+    this.pos = i + 1;
+    const kind = segment.kinds[i];
+    if (kind === SEGMENT_RECORD) {
+      out.kind = ElementKind.RECORD;
+      out.value = segment.values[i];
+      out.timestamp = segment.timestamps[i];
+      out.event = undefined;
+      if (i + 1 >= this.end) this.recycleCurrent();
+      return true;
+    }
+    if (kind === SEGMENT_WATERMARK) {
+      out.kind = ElementKind.WATERMARK;
+      out.timestamp = segment.timestamps[i];
+      out.value = undefined;
+      out.event = undefined;
+      if (i + 1 >= this.end) this.recycleCurrent();
+      return true;
+    }
+    const event = segment.values[i] as NetworkEvent;
+    out.kind = ElementKind.EVENT;
+    out.event = event;
+    out.value = undefined;
+    out.timestamp = NO_TIMESTAMP;
+    if (event.kind === 'end-of-partition') {
+      this.recycleCurrent();
+      if (!this.deferRecycle) this.markEnded();
+    } else if (i + 1 >= this.end) {
+      this.recycleCurrent();
+    }
+    return true;
+  }
+
   private markEnded(): void {
     this.ended = true;
     this.recorder = undefined;
@@ -277,7 +328,7 @@ export class InputChannel {
     this.released = true;
     let held = 0;
     for (let i = this.backlogHead; i < this.backlog.length; i++) if ('recycle' in this.backlog[i]) held++;
-    const dropped = this.queuedBuffers.length + (this.buf !== undefined ? 1 : 0) + held;
+    const dropped = this.queuedBuffers.length + (this.buf !== undefined || this.segment !== undefined ? 1 : 0) + held;
     this.backlog = [];
     this.backlogHead = 0;
     this.recorder = undefined;
@@ -286,12 +337,13 @@ export class InputChannel {
     this.queuedCredited.length = 0;
     this.buf = undefined;
     this.ab = undefined;
+    this.segment = undefined;
     this.span = undefined;
     if (dropped > 0) this.owner.bufferCountChanged(-dropped);
     this.endpoint?.close();
   }
 
-  private onBuffer(ab: ArrayBuffer, length: number, flags: number): void {
+  private onBuffer(ab: ChannelBuffer, length: number, flags: number): void {
     if (this.released) return;
     if (flags & BUFFER_PRIORITY) {
       this.onPriorityBuffer(ab, length);
@@ -315,9 +367,16 @@ export class InputChannel {
    * when this channel records for its checkpoint), so what arrives later lies behind it. The gate hands
    * the barrier to the task ahead of all data, as unaligned (alignedTimeoutMs 0) whatever it said.
    */
-  private onPriorityBuffer(ab: ArrayBuffer, length: number): void {
-    const buf = Buffer.from(ab, 0, length);
-    const { event } = readEvent(buf, 0, length);
+  private onPriorityBuffer(ab: ChannelBuffer, length: number): void {
+    let event: NetworkEvent;
+    if (ab instanceof RecordSegment) {
+      if (ab.length !== 1 || ab.kinds[0] === SEGMENT_RECORD || ab.kinds[0] === SEGMENT_WATERMARK) {
+        throw new CorruptNetworkBufferError('A priority segment holds something other than one event', { length: ab.length });
+      }
+      event = ab.values[0] as NetworkEvent;
+    } else {
+      event = readEvent(Buffer.from(ab, 0, length), 0, length).event;
+    }
     this.endpoint?.sendCredit(0, [ab]);
     if (event.kind !== 'barrier') throw new CorruptNetworkBufferError(`A priority buffer holds a ${event.kind} event, not a barrier`, { kind: event.kind });
     const barrier: BarrierEvent = { ...event, alignedTimeoutMs: 0 };
@@ -336,15 +395,16 @@ export class InputChannel {
    * this may re-enter onBuffer.
    */
   private recycleCurrent(): void {
-    const ab = this.ab as ArrayBuffer;
+    const ab: ChannelBuffer = this.segment ?? (this.ab as ArrayBuffer);
     const credited = this.currentCredited;
     this.ab = undefined;
     this.buf = undefined;
+    this.segment = undefined;
     if (this.deferRecycle) this.backlog.push({ recycle: ab, credited });
     else this.giveBack(ab, credited);
   }
 
-  private giveBack(ab: ArrayBuffer, credited: boolean): void {
+  private giveBack(ab: ChannelBuffer, credited: boolean): void {
     this.owner.bufferCountChanged(-1);
     if (credited) this.unusedCredits++;
     this.endpoint?.sendCredit(credited ? 1 : 0, [ab]);

@@ -5,6 +5,7 @@ describe('networkConfigFrom', () => {
   it('reads the defaults', () => {
     expect(networkConfigFrom(new Configuration())).toEqual({
       segmentSize: 32768, buffersPerChannel: 2, floatingBuffersPerGate: 32, maxBuffersPerChannel: 10, maxOverdraftBuffers: 1024,
+      localHandOver: 'copy', recordsPerSegment: 1024,
     });
     expect(defaultNetworkConfig()).toEqual(networkConfigFrom(new Configuration()));
   });
@@ -19,7 +20,16 @@ describe('networkConfigFrom', () => {
     });
     expect(networkConfigFrom(config)).toEqual({
       segmentSize: 65536, buffersPerChannel: 4, floatingBuffersPerGate: 0, maxBuffersPerChannel: 3, maxOverdraftBuffers: 1,
+      localHandOver: 'copy', recordsPerSegment: 1024,
     });
+  });
+
+  it('reads how records reach a consumer in the same thread: copies, the objects themselves (object reuse), or bytes', () => {
+    const of = (record: Record<string, unknown>) => networkConfigFrom(Configuration.fromRecord(record));
+    expect(of({ 'pipeline.object-reuse': true }).localHandOver).toBe('reuse');
+    expect(of({ 'taskmanager.network.local-hand-over.enabled': false, 'pipeline.object-reuse': true }).localHandOver).toBe('off');
+    expect(of({ 'taskmanager.network.local-hand-over.records-per-segment': 64 }).recordsPerSegment).toBe(64);
+    expect(() => of({ 'taskmanager.network.local-hand-over.records-per-segment': 0 })).toThrow(ConfigurationError);
   });
 
   it('rejects a segment too small for the buffer format', () => {

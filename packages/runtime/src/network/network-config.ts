@@ -1,5 +1,6 @@
 import type { Configuration } from '@flott/core';
-import { NetworkOptions } from '../config/options';
+import { CoreOptions, NetworkOptions } from '../config/options';
+import type { LocalHandOver } from './result-partition';
 
 /**
  * Sizes and bounds of the data plane, read once per task from the configuration. Every buffer a
@@ -16,6 +17,15 @@ export interface NetworkConfig {
   maxBuffersPerChannel: number;
   /** Extra buffers a subpartition may take while it finishes the current record (default 5). */
   maxOverdraftBuffers: number;
+  /** How records reach a consumer in the same thread (local-hand-over.enabled, pipeline.object-reuse). */
+  localHandOver: LocalHandOver;
+  /** Entries per segment of a local hand-over (taskmanager.network.local-hand-over.records-per-segment). */
+  recordsPerSegment: number;
+}
+
+function localHandOverOf(enabled: boolean, objectReuse: boolean): LocalHandOver {
+  if (!enabled) return 'off';
+  return objectReuse ? 'reuse' : 'copy';
 }
 
 export function networkConfigFrom(config: Configuration): NetworkConfig {
@@ -25,6 +35,8 @@ export function networkConfigFrom(config: Configuration): NetworkConfig {
     floatingBuffersPerGate: config.get(NetworkOptions.FLOATING_BUFFERS_PER_GATE),
     maxBuffersPerChannel: config.get(NetworkOptions.MAX_BUFFERS_PER_CHANNEL),
     maxOverdraftBuffers: config.get(NetworkOptions.MAX_OVERDRAFT_BUFFERS),
+    localHandOver: localHandOverOf(config.get(NetworkOptions.LOCAL_HAND_OVER), config.get(CoreOptions.OBJECT_REUSE)),
+    recordsPerSegment: config.get(NetworkOptions.LOCAL_HAND_OVER_RECORDS),
   };
 }
 
@@ -36,6 +48,8 @@ export function defaultNetworkConfig(overrides: Partial<NetworkConfig> = {}): Ne
     floatingBuffersPerGate: NetworkOptions.FLOATING_BUFFERS_PER_GATE.defaultValue,
     maxBuffersPerChannel: NetworkOptions.MAX_BUFFERS_PER_CHANNEL.defaultValue,
     maxOverdraftBuffers: NetworkOptions.MAX_OVERDRAFT_BUFFERS.defaultValue,
+    localHandOver: localHandOverOf(NetworkOptions.LOCAL_HAND_OVER.defaultValue, CoreOptions.OBJECT_REUSE.defaultValue),
+    recordsPerSegment: NetworkOptions.LOCAL_HAND_OVER_RECORDS.defaultValue,
     ...overrides,
   };
 }

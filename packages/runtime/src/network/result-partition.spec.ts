@@ -1,5 +1,5 @@
 import { NO_TIMESTAMP } from '@flott/core';
-import { ResultPartition } from './result-partition';
+import { ResultPartition, type LocalHandOver } from './result-partition';
 import { InputGate } from './input-gate';
 import { createLocalChannel } from './transport';
 import { defaultNetworkConfig, initialCreditsPerChannel, type NetworkConfig } from './network-config';
@@ -214,8 +214,11 @@ describe('ResultPartition -> InputGate over a local channel', () => {
     expect(gate.isFinished()).toBe(true);
   });
 
-  it('back-pressures a producer whose consumer does not read, within the buffer bound', async () => {
-    const config = defaultNetworkConfig({ segmentSize: 1024 });
+  it.each<[string, LocalHandOver]>([
+    ['serialised', 'off'],
+    ['handed over as objects', 'copy'],
+  ])('back-pressures a producer whose consumer does not read, within the buffer bound (records %s)', async (_, localHandOver) => {
+    const config = defaultNetworkConfig({ segmentSize: 1024, localHandOver, recordsPerSegment: 50 });
     const { partition, gates } = pair(config);
     const credits = config.buffersPerChannel + config.floatingBuffersPerGate;
     const total = 100_000;
@@ -223,11 +226,14 @@ describe('ResultPartition -> InputGate over a local channel', () => {
     while (written < total && partition.isAvailable()) partition.emit({ seq: written }, written, 0), written++;
     expect(partition.isAvailable()).toBe(false);
     expect(written).toBeLessThan(total);
+    const held = credits + 10;
     expect(partition.stats()).toEqual({
       perSubpartition: [{ queuedBuffers: 10, inFlightBuffers: credits, maxQueuedBuffers: 10, maxInFlightBuffers: credits, credits: 0 }],
-      buffersAllocated: credits + 10,
-      maxBuffersAllocated: credits + 10,
+      buffersAllocated: localHandOver === 'off' ? held : 0,
+      maxBuffersAllocated: localHandOver === 'off' ? held : 0,
+      segmentsAllocated: localHandOver === 'off' ? 0 : held,
     });
+    if (localHandOver === 'copy') expect(written).toBe(held * 50);
     expect(gates[0].stats()).toEqual({ buffersQueued: credits, maxBuffersQueued: credits });
 
     let resumed = false;
@@ -252,15 +258,16 @@ describe('ResultPartition -> InputGate over a local channel', () => {
     });
     expect(got[total]).toEqual(EOP);
     // finish() does not wait for availability: its end-of-partition event may take the one extra buffer.
-    expect(partition.stats().maxBuffersAllocated).toBeGreaterThanOrEqual(credits + 10);
-    expect(partition.stats().maxBuffersAllocated).toBeLessThanOrEqual(credits + 10 + 1);
+    const allocated = localHandOver === 'off' ? partition.stats().maxBuffersAllocated : partition.stats().segmentsAllocated;
+    expect(allocated).toBeGreaterThanOrEqual(credits + 10);
+    expect(allocated).toBeLessThanOrEqual(credits + 10 + 1);
     expect(partition.stats().perSubpartition[0].maxQueuedBuffers).toBeLessThanOrEqual(11);
     expect(partition.stats().perSubpartition[0].maxInFlightBuffers).toBe(credits);
     expect(gates[0].stats().maxBuffersQueued).toBe(credits);
   });
 
   it('lets one record overdraw by max-overdraft buffers, then fails naming the option', () => {
-    const config = defaultNetworkConfig({ segmentSize: 256, maxBuffersPerChannel: 2, maxOverdraftBuffers: 3 });
+    const config = defaultNetworkConfig({ segmentSize: 256, maxBuffersPerChannel: 2, maxOverdraftBuffers: 3, localHandOver: 'off' });
     const partition = new ResultPartition<unknown>({ partitionId: 'p9', numSubpartitions: 1, config, serializer: msgpackSerializer() });
     // No consumer: nothing can be sent. A ~1,000 byte record needs 4 full buffers plus a partial one.
     expect(() => partition.emit('y'.repeat(1000), 1, 0)).not.toThrow();

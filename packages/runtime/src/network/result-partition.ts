@@ -2,14 +2,24 @@ import type { RecordSerializer } from '@flott/core';
 import type { NetworkEvent } from './buffer-format';
 import type { NetworkConfig } from './network-config';
 import { NetworkReleasedError } from './network-errors';
-import { PipelinedSubpartition, type SubpartitionOwner, type SubpartitionStats } from './subpartition';
+import { RecordSegment } from './record-segment';
+import { PipelinedSubpartition, type HandOver, type SubpartitionOwner, type SubpartitionStats } from './subpartition';
 import type { ProducerEndpoint } from './transport';
 
 export interface ResultPartitionStats {
   perSubpartition: SubpartitionStats[];
   buffersAllocated: number;
   maxBuffersAllocated: number;
+  /** Segments of records handed over as objects (consumers on this event loop), allocated so far. */
+  segmentsAllocated: number;
 }
+
+/**
+ * How a partition gives records to consumers on its own event loop (see PipelinedSubpartition.attach):
+ * `copy` (the serializer's copier, when it has one), `reuse` (the objects themselves: object reuse),
+ * or `off` (serialised, as to every other consumer).
+ */
+export type LocalHandOver = 'copy' | 'reuse' | 'off';
 
 /**
  * Producer side of one intermediate result partition of a task: one subpartition per consumer
@@ -19,13 +29,17 @@ export interface ResultPartitionStats {
  *
  * Memory bound: buffers are pooled per partition and a new one is allocated only when the pool is
  * empty, so `buffersAllocated` never exceeds numSubpartitions x (credits granted per channel +
- * maxBuffersPerChannel + maxOverdraftBuffers + 1).
+ * maxBuffersPerChannel + maxOverdraftBuffers + 1). Segments of records handed over in one thread
+ * (LocalHandOver) are pooled and bounded the same way, each holding at most recordsPerSegment records.
  */
 export class ResultPartition<T> implements SubpartitionOwner {
   readonly partitionId: string;
   private readonly subpartitions: PipelinedSubpartition<T>[];
   private readonly freeBuffers: ArrayBuffer[] = [];
+  private readonly freeSegments: RecordSegment[] = [];
+  private segmentsAllocated = 0;
   private readonly segmentSize: number;
+  private readonly recordsPerSegment: number;
   private unavailableSubpartitions = 0;
   private availabilityWaiter: { promise: Promise<void>; resolve: () => void } | undefined;
   private allocated = 0;
@@ -47,9 +61,14 @@ export class ResultPartition<T> implements SubpartitionOwner {
     }
     this.partitionId = opts.partitionId;
     this.segmentSize = opts.config.segmentSize;
+    this.recordsPerSegment = opts.config.recordsPerSegment;
     this.subpartitions = [];
+    const mode = opts.config.localHandOver;
     for (let i = 0; i < opts.numSubpartitions; i++) {
-      this.subpartitions.push(new PipelinedSubpartition<T>(i, opts.config, opts.serializer.createEncoder(), this));
+      let handOver: HandOver<T> | undefined;
+      if (mode === 'reuse') handOver = (value) => value;
+      else if (mode === 'copy') handOver = opts.serializer.createCopier?.();
+      this.subpartitions.push(new PipelinedSubpartition<T>(i, opts.config, opts.serializer.createEncoder(), this, handOver));
     }
   }
 
@@ -160,14 +179,12 @@ export class ResultPartition<T> implements SubpartitionOwner {
       perSubpartition: this.subpartitions.map((sp) => sp.stats()),
       buffersAllocated: this.allocated,
       maxBuffersAllocated: this.maxAllocated,
+      segmentsAllocated: this.segmentsAllocated,
     };
   }
 
   takeBuffer(): ArrayBuffer {
-    if (!this.produced) {
-      this.produced = true;
-      this.onFirstData?.();
-    }
+    if (!this.produced) this.markProduced();
     const pooled = this.freeBuffers.pop();
     if (pooled !== undefined) return pooled;
     this.allocated++;
@@ -177,6 +194,25 @@ export class ResultPartition<T> implements SubpartitionOwner {
 
   recycleBuffer(buffer: ArrayBuffer): void {
     if (!this.released) this.freeBuffers.push(buffer);
+  }
+
+  /** Like takeBuffer, for a subpartition that hands records over as objects (bounded the same way). */
+  takeSegment(): RecordSegment {
+    if (!this.produced) this.markProduced();
+    const pooled = this.freeSegments.pop();
+    if (pooled !== undefined) return pooled;
+    this.segmentsAllocated++;
+    return new RecordSegment(this.recordsPerSegment);
+  }
+
+  private markProduced(): void {
+    this.produced = true;
+    this.onFirstData?.();
+  }
+
+  recycleSegment(segment: RecordSegment): void {
+    segment.clear();
+    if (!this.released) this.freeSegments.push(segment);
   }
 
   subpartitionAvailabilityChanged(available: boolean): void {

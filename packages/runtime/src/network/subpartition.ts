@@ -5,15 +5,25 @@ import {
 } from './buffer-format';
 import type { NetworkConfig } from './network-config';
 import { BufferOverdraftError } from './network-errors';
+import { SEGMENT_RECORD, SEGMENT_WATERMARK, type ChannelBuffer, type RecordSegment } from './record-segment';
 import { BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, type ProducerEndpoint } from './transport';
 
-/** What a subpartition needs from its ResultPartition: the shared buffer pool and availability tracking. */
+/** What a subpartition needs from its ResultPartition: the shared buffer pools and availability tracking. */
 export interface SubpartitionOwner {
   readonly partitionId: string;
   takeBuffer(): ArrayBuffer;
   recycleBuffer(buffer: ArrayBuffer): void;
+  takeSegment(): RecordSegment;
+  recycleSegment(segment: RecordSegment): void;
   subpartitionAvailabilityChanged(available: boolean): void;
 }
+
+/**
+ * How records reach a consumer on the producer's own event loop: `copy` gives each record to it as
+ * the copy a serialiser's round trip would make (the serializer's copier; the consumer owns it),
+ * `reuse` as the object itself (object reuse). Undefined: serialised, as to any other consumer.
+ */
+export type HandOver<T> = (value: T) => T;
 
 export interface SubpartitionStats {
   queuedBuffers: number;
@@ -29,13 +39,26 @@ export interface SubpartitionStats {
  * maxBuffersPerChannel (+ maxOverdraftBuffers while one operator call finishes; beyond that it throws);
  * plus the one buffer being written. Reaching maxBuffersPerChannel queued makes it unavailable.
  * Runs on the producing task's event loop only.
+ *
+ * Hand-over in one thread: given a `handOver`, the subpartition writes records into RecordSegments
+ * instead of bytes, and keeps doing so when its consumer turns out to be on the same event loop (an
+ * endpoint with sendSegment); attached to any other consumer, it serialises what it queued so far, in
+ * order, and writes bytes from then on. Segments are bounded, queued, sent and credited exactly as
+ * buffers are, events and barriers included, so back-pressure and checkpoints keep their semantics; a
+ * segment holds at most `recordsPerSegment` entries.
  */
 export class PipelinedSubpartition<T> {
   private ab: ArrayBuffer | undefined;
   private buf: Buffer | undefined;
+  /** Bytes written into the current buffer, or entries into the current segment. */
   private pos = 0;
   private readonly limit: number;
-  private readonly queuedBuffers: ArrayBuffer[] = [];
+  /** Writing segments: from the start when there is a `handOver`, until attached to a consumer elsewhere. */
+  private objects: boolean;
+  /** Serialising what was queued as segments (attach): the overdraft bound does not apply to the rewrite. */
+  private converting = false;
+  private segment: RecordSegment | undefined;
+  private readonly queuedBuffers: ChannelBuffer[] = [];
   private readonly queuedLengths: number[] = [];
   private credits = 0;
   private inFlight = 0;
@@ -54,11 +77,17 @@ export class PipelinedSubpartition<T> {
     private readonly config: NetworkConfig,
     private readonly encoder: RecordEncoder<T>,
     private readonly owner: SubpartitionOwner,
+    private readonly handOver?: HandOver<T>,
   ) {
     this.limit = config.segmentSize;
+    this.objects = handOver !== undefined;
   }
 
   writeRecord(value: T, timestamp: number): void {
+    if (this.objects) {
+      this.handOverRecord(value, timestamp);
+      return;
+    }
     let buf = this.buf;
     if (buf === undefined || this.limit - this.pos < MIN_RECORD_ROOM) buf = this.nextBuffer();
     const pos = this.pos;
@@ -81,6 +110,23 @@ export class PipelinedSubpartition<T> {
     }
   }
 
+  private handOverRecord(value: T, timestamp: number): void {
+    let segment = this.segment;
+    // Full after an event that found no credit to flush.
+    if (segment === undefined || segment.isFull()) segment = this.nextSegment();
+    segment.addRecord((this.handOver as HandOver<T>)(value), timestamp);
+    this.pos = segment.length;
+    if (segment.isFull()) this.finishCurrent();
+  }
+
+  private nextSegment(): RecordSegment {
+    if (this.pos > 0) this.finishCurrent();
+    const segment = this.owner.takeSegment();
+    this.segment = segment;
+    this.pos = 0;
+    return segment;
+  }
+
   private writeSpanning(first: Buffer, payloadStart: number, bytes: Uint8Array): void {
     writeU32(first, payloadStart - 4, bytes.length);
     let written = this.limit - payloadStart;
@@ -98,10 +144,17 @@ export class PipelinedSubpartition<T> {
 
   /** Appends `event` after everything written so far and flushes. */
   writeEvent(event: NetworkEvent): void {
-    const size = encodedEventSize(event);
-    if (size > this.limit) throw new Error(`Assertion failed: event of ${size} bytes exceeds the segment size ${this.limit}`);
-    if (this.buf === undefined || this.limit - this.pos < size) this.nextBuffer();
-    this.pos = writeEvent(this.buf as Buffer, this.pos, event);
+    if (this.objects) {
+      let segment = this.segment;
+      if (segment === undefined || segment.isFull()) segment = this.nextSegment();
+      segment.addEvent(event);
+      this.pos = segment.length;
+    } else {
+      const size = encodedEventSize(event);
+      if (size > this.limit) throw new Error(`Assertion failed: event of ${size} bytes exceeds the segment size ${this.limit}`);
+      if (this.buf === undefined || this.limit - this.pos < size) this.nextBuffer();
+      this.pos = writeEvent(this.buf as Buffer, this.pos, event);
+    }
     this.flush();
     if (event.kind === 'barrier') {
       // Finished into the queue (or sent) by the flush, unless no credit was left: then it is the current buffer.
@@ -139,19 +192,29 @@ export class PipelinedSubpartition<T> {
     const endpoint = this.endpoint;
     if (endpoint === undefined) {
       // No consumer yet, so nothing is in flight: the barrier waits in order, whatever the queue's bound.
-      const ab = this.owner.takeBuffer();
-      this.queuedBuffers.push(ab);
-      this.queuedLengths.push(writeEvent(Buffer.from(ab), 0, event));
+      this.queueEventAlone(event);
       this.updateAvailability();
       return;
     }
     this.trySend();
     while (this.queuedBuffers.length > 0) this.sendHead(endpoint, BUFFER_WITHOUT_CREDIT);
-    const ab = this.owner.takeBuffer();
-    this.queuedBuffers.push(ab);
-    this.queuedLengths.push(writeEvent(Buffer.from(ab), 0, event));
+    this.queueEventAlone(event);
     this.sendHead(endpoint, BUFFER_WITHOUT_CREDIT | BUFFER_PRIORITY);
     this.updateAvailability();
+  }
+
+  /** Queues `event` in a buffer (or segment) of its own. */
+  private queueEventAlone(event: NetworkEvent): void {
+    if (this.objects) {
+      const segment = this.owner.takeSegment();
+      segment.addEvent(event);
+      this.queuedBuffers.push(segment);
+      this.queuedLengths.push(segment.length);
+    } else {
+      const ab = this.owner.takeBuffer();
+      this.queuedBuffers.push(ab);
+      this.queuedLengths.push(writeEvent(Buffer.from(ab), 0, event));
+    }
   }
 
   /** Sends what was written as soon as credit allows; an empty flush sends nothing. */
@@ -165,10 +228,49 @@ export class PipelinedSubpartition<T> {
     }
   }
 
+  /**
+   * Connects the consumer. One on this event loop (an endpoint that takes segments) gets the records
+   * as objects when the subpartition hands them over; any other gets them serialised, including those
+   * queued as segments before it connected.
+   */
   attach(endpoint: ProducerEndpoint): void {
     if (this.endpoint) throw new Error(`Assertion failed: subpartition ${this.index} already has a consumer`);
     this.endpoint = endpoint;
+    if (this.objects && endpoint.sendSegment === undefined && !this.released) this.serialiseQueued();
     endpoint.onCredit((credits, returned) => this.onCredit(credits, returned));
+  }
+
+  /** Rewrites the queued segments (and the current one) as bytes, in order, and writes bytes from now on. */
+  private serialiseQueued(): void {
+    const segments = this.queuedBuffers.splice(0) as RecordSegment[];
+    this.queuedLengths.length = 0;
+    if (this.segment !== undefined) segments.push(this.segment);
+    const flushRequested = this.flushRequested;
+    this.segment = undefined;
+    this.pos = 0;
+    this.objects = false;
+    this.queuedBarrier = undefined;
+    this.converting = true;
+    try {
+      for (const segment of segments) {
+        for (let i = 0; i < segment.length; i++) {
+          const kind = segment.kinds[i];
+          if (kind === SEGMENT_RECORD) this.writeRecord(segment.values[i] as T, segment.timestamps[i]);
+          else if (kind === SEGMENT_WATERMARK) this.writeEvent({ kind: 'watermark', timestamp: segment.timestamps[i] });
+          else this.writeEvent(segment.values[i] as NetworkEvent);
+        }
+        this.owner.recycleSegment(segment);
+      }
+    } finally {
+      this.converting = false;
+    }
+    if (flushRequested && this.pos > 0) this.flushRequested = true;
+    this.updateAvailability();
+  }
+
+  /** Whether records go to the consumer as objects (see attach). */
+  handsOverObjects(): boolean {
+    return this.objects;
   }
 
   isAvailable(): boolean {
@@ -192,21 +294,26 @@ export class PipelinedSubpartition<T> {
     this.queuedLengths.length = 0;
     this.ab = undefined;
     this.buf = undefined;
+    this.segment = undefined;
     this.pos = 0;
     this.endpoint?.close();
   }
 
-  private onCredit(credits: number, returned: ArrayBuffer[]): void {
+  private onCredit(credits: number, returned: ChannelBuffer[]): void {
     if (this.released) return;
     this.credits += credits;
     this.inFlight -= returned.length;
-    for (let i = 0; i < returned.length; i++) this.owner.recycleBuffer(returned[i]);
+    for (let i = 0; i < returned.length; i++) {
+      const b = returned[i];
+      if (b instanceof ArrayBuffer) this.owner.recycleBuffer(b);
+      else this.owner.recycleSegment(b);
+    }
     this.trySend();
     if (this.flushRequested && this.credits > 0 && this.pos > 0) this.finishCurrent();
     this.updateAvailability();
   }
 
-  /** Finishes the current buffer (if it holds data) and starts an empty one. */
+  /** Finishes the current buffer (if it holds data) and starts an empty one (byte mode only). */
   private nextBuffer(): Buffer {
     if (this.pos > 0) this.finishCurrent();
     if (this.buf === undefined) {
@@ -219,10 +326,9 @@ export class PipelinedSubpartition<T> {
   }
 
   private finishCurrent(): void {
-    const ab = this.ab;
-    if (ab === undefined || this.pos === 0) return;
+    if (this.pos === 0) return;
     const cannotSendNow = this.endpoint === undefined || this.credits === 0;
-    if (cannotSendNow && this.queuedBuffers.length >= this.config.maxBuffersPerChannel + this.config.maxOverdraftBuffers) {
+    if (cannotSendNow && !this.converting && this.queuedBuffers.length >= this.config.maxBuffersPerChannel + this.config.maxOverdraftBuffers) {
       throw new BufferOverdraftError(this.owner.partitionId, this.index, this.config.maxBuffersPerChannel,
         this.config.maxOverdraftBuffers);
     }
@@ -232,12 +338,17 @@ export class PipelinedSubpartition<T> {
     this.updateAvailability();
   }
 
-  /** Moves the current buffer (it holds data) to the queue. */
+  /** Moves the current buffer or segment (it holds data) to the queue. */
   private queueCurrent(): void {
-    this.queuedBuffers.push(this.ab as ArrayBuffer);
+    if (this.segment !== undefined) {
+      this.queuedBuffers.push(this.segment);
+      this.segment = undefined;
+    } else {
+      this.queuedBuffers.push(this.ab as ArrayBuffer);
+      this.ab = undefined;
+      this.buf = undefined;
+    }
     this.queuedLengths.push(this.pos);
-    this.ab = undefined;
-    this.buf = undefined;
     this.pos = 0;
     this.flushRequested = false;
   }
@@ -253,11 +364,12 @@ export class PipelinedSubpartition<T> {
 
   /** Sends the first queued buffer (`flags`: transport flags; a credited send has taken its credit). */
   private sendHead(endpoint: ProducerEndpoint, flags: number): void {
-    const ab = this.queuedBuffers.shift() as ArrayBuffer;
+    const b = this.queuedBuffers.shift() as ChannelBuffer;
     const length = this.queuedLengths.shift() as number;
     this.inFlight++;
     if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
-    endpoint.sendBuffer(ab, length, flags);
+    if (b instanceof ArrayBuffer) endpoint.sendBuffer(b, length, flags);
+    else (endpoint.sendSegment as NonNullable<ProducerEndpoint['sendSegment']>)(b, flags);
     if (this.queuedBarrier !== undefined && --this.queuedBarrier.buffersUpToIt === 0) this.queuedBarrier = undefined;
   }
 

@@ -8,6 +8,7 @@ import { InputGate } from './input-gate';
 import { BUFFER_PRIORITY, consumerEndpointFromPort, createLocalChannel, producerEndpointFromPort } from './transport';
 import { defaultNetworkConfig } from './network-config';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
+import type { ChannelBuffer } from './record-segment';
 import { consumeAll, produceAll, type Received } from './testing-fixtures/network-harness';
 import { sampleRecords } from './testing-fixtures/sample-records';
 
@@ -21,11 +22,11 @@ describe('createLocalChannel', () => {
     consumer.sendCredit(2, []);
     consumer.sendCredit(1, [a]);
     producer.sendBuffer(b, 5);
-    const credits: Array<[number, ArrayBuffer[]]> = [];
+    const credits: Array<[number, ChannelBuffer[]]> = [];
     producer.onCredit((c, r) => credits.push([c, r]));
     expect(credits).toEqual([[3, [a]]]);
     expect(credits[0][1][0]).toBe(a);
-    const buffers: Array<[ArrayBuffer, number]> = [];
+    const buffers: Array<[ChannelBuffer, number]> = [];
     consumer.onBuffer((buf, n) => buffers.push([buf, n]));
     expect(buffers).toHaveLength(1);
     expect(buffers[0][0]).toBe(b);

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'worker_threads';
 import { onNextTurn } from '../time/event-loop';
+import type { ChannelBuffer, RecordSegment } from './record-segment';
 
 /**
  * Flags of a sent buffer. WITHOUT_CREDIT: sent although the producer held no credit for it (the data an
@@ -20,7 +21,12 @@ export const BUFFER_PRIORITY = 2;
  */
 export interface ProducerEndpoint {
   sendBuffer(buffer: ArrayBuffer, length: number, flags?: number): void;
-  onCredit(listener: (credits: number, returnedBuffers: ArrayBuffer[]) => void): void;
+  /**
+   * Present only where both ends share an event loop: sends a segment of records as objects, under
+   * the same contract as sendBuffer (one credit, handed back through `returnedBuffers`).
+   */
+  sendSegment?(segment: RecordSegment, flags?: number): void;
+  onCredit(listener: (credits: number, returnedBuffers: ChannelBuffer[]) => void): void;
   close(): void;
 }
 
@@ -30,32 +36,43 @@ export interface ProducerEndpoint {
  * returns consumed buffers for reuse (transferred, never copied, where the transport allows).
  */
 export interface ConsumerEndpoint {
-  onBuffer(listener: (buffer: ArrayBuffer, length: number, flags: number) => void): void;
-  sendCredit(credits: number, returnedBuffers: ArrayBuffer[]): void;
+  /** `buffer` is a RecordSegment only on a channel whose producer can send them (sendSegment). */
+  onBuffer(listener: (buffer: ChannelBuffer, length: number, flags: number) => void): void;
+  sendCredit(credits: number, returnedBuffers: ChannelBuffer[]): void;
   close(): void;
 }
 
-type CreditListener = (credits: number, returnedBuffers: ArrayBuffer[]) => void;
-type BufferListener = (buffer: ArrayBuffer, length: number, flags: number) => void;
+/** The producer end of a channel that only carries bytes (a port, a socket): only buffers come back. */
+export interface ByteProducerEndpoint extends ProducerEndpoint {
+  sendSegment?: undefined;
+  onCredit(listener: (credits: number, returnedBuffers: ArrayBuffer[]) => void): void;
+}
+
+/** The consumer end of a channel that only carries bytes (a port, a socket). */
+export interface ByteConsumerEndpoint extends ConsumerEndpoint {
+  onBuffer(listener: (buffer: ArrayBuffer, length: number, flags: number) => void): void;
+}
+
+type CreditListener = (credits: number, returnedBuffers: ChannelBuffer[]) => void;
+type BufferListener = (buffer: ChannelBuffer, length: number, flags: number) => void;
+type PortBufferListener = (buffer: ArrayBuffer, length: number, flags: number) => void;
 
 /**
  * Both ends on one event loop: calls go straight through (no copy, no message), so a buffer the
- * producer sends is in the consumer's queue when `sendBuffer` returns.
+ * producer sends is in the consumer's queue when `sendBuffer` returns. Carries segments of records
+ * too (`sendSegment`), in order with the buffers.
  */
 class LocalChannel {
   closed = false;
   creditListener?: CreditListener;
   bufferListener?: BufferListener;
   private pendingCredits = 0;
-  private pendingReturned: ArrayBuffer[] = [];
-  private pendingBuffers: Array<{ buffer: ArrayBuffer; length: number; flags: number }> = [];
+  private pendingReturned: ChannelBuffer[] = [];
+  private pendingBuffers: Array<{ buffer: ChannelBuffer; length: number; flags: number }> = [];
 
   readonly producer: ProducerEndpoint = {
-    sendBuffer: (buffer, length, flags = 0) => {
-      if (this.closed) return;
-      if (this.bufferListener) this.bufferListener(buffer, length, flags);
-      else this.pendingBuffers.push({ buffer, length, flags });
-    },
+    sendBuffer: (buffer, length, flags = 0) => this.deliver(buffer, length, flags),
+    sendSegment: (segment, flags = 0) => this.deliver(segment, segment.length, flags),
     onCredit: (listener) => {
       this.creditListener = listener;
       if (this.pendingCredits > 0 || this.pendingReturned.length > 0) {
@@ -87,6 +104,12 @@ class LocalChannel {
     close: () => this.close(),
   };
 
+  private deliver(buffer: ChannelBuffer, length: number, flags: number): void {
+    if (this.closed) return;
+    if (this.bufferListener) this.bufferListener(buffer, length, flags);
+    else this.pendingBuffers.push({ buffer, length, flags });
+  }
+
   private close(): void {
     this.closed = true;
     this.pendingBuffers = [];
@@ -109,7 +132,7 @@ export function createLocalChannel(): { producer: ProducerEndpoint; consumer: Co
 type BufferMessage = [ArrayBuffer, number, number];
 type CreditMessage = [number, ArrayBuffer[]];
 
-class PortProducerEndpoint implements ProducerEndpoint {
+class PortProducerEndpoint implements ByteProducerEndpoint {
   private closed = false;
   constructor(private readonly port: MessagePort) {
     port.once('close', () => {
@@ -121,7 +144,7 @@ class PortProducerEndpoint implements ProducerEndpoint {
     const msg: BufferMessage = [buffer, length, flags];
     this.port.postMessage(msg, [buffer]);
   }
-  onCredit(listener: CreditListener): void {
+  onCredit(listener: (credits: number, returnedBuffers: ArrayBuffer[]) => void): void {
     this.port.on('message', (msg: CreditMessage) => listener(msg[0], msg[1]));
   }
   close(): void {
@@ -141,17 +164,17 @@ class PortProducerEndpoint implements ProducerEndpoint {
  * buffers ahead of it. Bounded like the channel's queue: only credited buffers, and those an unaligned
  * barrier pushed without credit, are ever in flight.
  */
-class PortConsumerEndpoint implements ConsumerEndpoint {
+class PortConsumerEndpoint implements ByteConsumerEndpoint {
   private closed = false;
   private arrived: BufferMessage[] = [];
   private deliveryScheduled = false;
-  private listener: BufferListener | undefined;
+  private listener: PortBufferListener | undefined;
   constructor(private readonly port: MessagePort) {
     port.once('close', () => {
       this.closed = true;
     });
   }
-  onBuffer(listener: BufferListener): void {
+  onBuffer(listener: PortBufferListener): void {
     this.listener = listener;
     this.port.on('message', (msg: BufferMessage) => {
       this.arrived.push(msg);
@@ -164,13 +187,15 @@ class PortConsumerEndpoint implements ConsumerEndpoint {
     this.deliveryScheduled = false;
     const batch = this.arrived;
     this.arrived = [];
-    const listener = this.listener as BufferListener;
+    const listener = this.listener as PortBufferListener;
     for (const msg of batch) listener(msg[0], msg[1], msg[2]);
   };
-  sendCredit(credits: number, returnedBuffers: ArrayBuffer[]): void {
+  sendCredit(credits: number, returnedBuffers: ChannelBuffer[]): void {
     if (this.closed) return;
-    const msg: CreditMessage = [credits, returnedBuffers];
-    this.port.postMessage(msg, returnedBuffers);
+    // Only buffers cross a port (its producer has no sendSegment), so only buffers come back.
+    const buffers = returnedBuffers as ArrayBuffer[];
+    const msg: CreditMessage = [credits, buffers];
+    this.port.postMessage(msg, buffers);
   }
   close(): void {
     if (this.closed) return;
@@ -180,11 +205,11 @@ class PortConsumerEndpoint implements ConsumerEndpoint {
 }
 
 /** Producer end of a channel over a worker_threads MessagePort (the consumer holds the other port). */
-export function producerEndpointFromPort(port: MessagePort): ProducerEndpoint {
+export function producerEndpointFromPort(port: MessagePort): ByteProducerEndpoint {
   return new PortProducerEndpoint(port);
 }
 
 /** Consumer end of a channel over a worker_threads MessagePort (the producer holds the other port). */
-export function consumerEndpointFromPort(port: MessagePort): ConsumerEndpoint {
+export function consumerEndpointFromPort(port: MessagePort): ByteConsumerEndpoint {
   return new PortConsumerEndpoint(port);
 }

@@ -2,16 +2,22 @@ import { ResultPartition } from './result-partition';
 import { InputGate } from './input-gate';
 import { createLocalChannel } from './transport';
 import { defaultNetworkConfig } from './network-config';
+import type { LocalHandOver } from './result-partition';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import { ElementKind, type InputElement } from './input-element';
 import type { NetworkEvent } from './buffer-format';
 
 const barrier = (checkpointId: number): NetworkEvent => ({ kind: 'barrier', checkpointId, timestamp: 0, alignedTimeoutMs: 0, location: 'l' });
 
-/** One producer partition with two subpartitions into two single-channel gates, in small buffers. */
-function setup() {
+/**
+ * One producer partition into a single-channel gate, in small buffers (one of the records below each),
+ * or, handing records over as objects in one thread, in segments of one entry.
+ */
+function setup(localHandOver: LocalHandOver) {
   // Small buffers: a few records fill one, so queues and credits run out quickly.
-  const config = defaultNetworkConfig({ segmentSize: 64, buffersPerChannel: 2, floatingBuffersPerGate: 0, maxBuffersPerChannel: 3, maxOverdraftBuffers: 2 });
+  const config = defaultNetworkConfig({
+    segmentSize: 64, buffersPerChannel: 2, floatingBuffersPerGate: 0, maxBuffersPerChannel: 3, maxOverdraftBuffers: 2, localHandOver, recordsPerSegment: 1,
+  });
   const partition = new ResultPartition<unknown>({ partitionId: 'p', numSubpartitions: 1, config, serializer: msgpackSerializer() });
   let priorityEvents = 0;
   const gate = new InputGate({ gateIndex: 0, numChannels: 1, config, serializer: msgpackSerializer(), onPriorityEvent: () => priorityEvents++ });
@@ -35,9 +41,12 @@ function show(e: InputElement): string {
 
 const record = (v: string): string => `record-${v}-padding-to-fill-buffers`;
 
-describe('unaligned checkpoint barriers (priority events)', () => {
+describe.each<[string, LocalHandOver]>([
+  ['serialised', 'off'],
+  ['handed over as objects in one thread', 'copy'],
+])('unaligned checkpoint barriers (priority events), records %s', (_, mode) => {
   it('overtake the data queued at the producer and the consumer; the data arrives all the same, in order, after it', () => {
-    const { partition, gate, priorityEvents } = setup();
+    const { partition, gate, priorityEvents } = setup(mode);
     let i = 0;
     // Back-pressure: write until the producer's queue is full (the consumer reads nothing).
     while (partition.isAvailable()) partition.emit(record(String(i++)), 0, 0);
@@ -63,7 +72,7 @@ describe('unaligned checkpoint barriers (priority events)', () => {
   });
 
   it('records exactly the elements ahead of the barrier, also those the consumer had already queued, and none behind it', () => {
-    const { partition, gate } = setup();
+    const { partition, gate } = setup(mode);
     for (let k = 0; k < 4; k++) partition.emit(record(`a${k}`), 0, 0);
     partition.broadcastEvent({ kind: 'watermark', timestamp: 5 });
     partition.flushAll();
@@ -90,14 +99,18 @@ describe('unaligned checkpoint barriers (priority events)', () => {
     partition.broadcastPriorityEvent(barrier(3));
     partition.emit(record('c0'), 0, 0);
     partition.flushAll();
-    expect(recorded).toEqual([record('a1'), '|', record('a2'), record('a3'), '|', 'wm5', record('b0'), '|', record('b1'), '|']);
+    // Batches end where the channel's buffers (or segments, of one entry here) arrive.
+    const batches = mode === 'off'
+      ? [record('a1'), '|', record('a2'), record('a3'), '|', 'wm5', record('b0'), '|', record('b1'), '|']
+      : [record('a1'), record('a2'), '|', record('a3'), '|', 'wm5', '|', record('b0'), '|', record('b1'), '|'];
+    expect(recorded).toEqual(batches);
     expect(stoppedAt).toBe('barrier3');
     expect(gate.pollPriorityBarrier()?.barrier.checkpointId).toBe(3);
     expect(take(gate)).toEqual([record('a1'), record('a2'), record('a3'), 'wm5', record('b0'), record('b1'), record('c0')]);
   });
 
   it('a barrier that arrives first leaves what was queued ahead of it for recording; what comes later is not', () => {
-    const { partition, gate } = setup();
+    const { partition, gate } = setup(mode);
     partition.emit(record('x0'), 0, 0);
     partition.flushAll();
     partition.emit(record('x1'), 0, 0);
@@ -111,7 +124,7 @@ describe('unaligned checkpoint barriers (priority events)', () => {
   });
 
   it('restored channel state is consumed before anything the channel receives', () => {
-    const { partition, gate } = setup();
+    const { partition, gate } = setup(mode);
     gate.restoreChannelState(0, [
       { kind: ElementKind.RECORD, value: 'restored-1', timestamp: 3, channel: 0, event: undefined },
       { kind: ElementKind.WATERMARK, value: undefined, timestamp: 4, channel: 0, event: undefined },
@@ -122,7 +135,7 @@ describe('unaligned checkpoint barriers (priority events)', () => {
   });
 
   it('before a consumer is attached, a barrier waits in order behind a full queue instead of failing', () => {
-    const config = defaultNetworkConfig({ segmentSize: 64, maxBuffersPerChannel: 2, maxOverdraftBuffers: 1 });
+    const config = defaultNetworkConfig({ segmentSize: 64, maxBuffersPerChannel: 2, maxOverdraftBuffers: 1, localHandOver: mode, recordsPerSegment: 1 });
     const partition = new ResultPartition<unknown>({ partitionId: 'p', numSubpartitions: 1, config, serializer: msgpackSerializer() });
     while (partition.isAvailable()) partition.emit(record('q'), 0, 0);
     partition.broadcastPriorityEvent(barrier(1));

@@ -1,5 +1,5 @@
 import { Packr, Unpackr, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
-import { copyBytes, type RecordDecoder, type RecordEncoder, type RecordSerializer } from '@flott/core';
+import { NOT_COPIED, ValueCopier, copyBytes, type RecordDecoder, type RecordEncoder, type RecordSerializer } from '@flott/core';
 
 const EMPTY = new Uint8Array(0);
 
@@ -42,10 +42,35 @@ class MsgpackRecordDecoder<T> implements RecordDecoder<T> {
   }
 }
 
+/**
+ * Copies records as a channel's msgpack round trip would deliver them: plain arrays, plain objects and
+ * primitives by ValueCopier; anything else (Maps, Dates, class instances, typed arrays, large bigints)
+ * through an encoder and a decoder of its own, packed and unpacked back to back (so their record
+ * structures stay in step, and a value msgpack cannot write fails here as it would on the wire).
+ */
+function msgpackCopier<T>(): (value: T) => T {
+  const copier = new ValueCopier({ anyBigInt: false });
+  let encoder: MsgpackRecordEncoder<T> | undefined;
+  let decoder: MsgpackRecordDecoder<T> | undefined;
+  let scratch = Buffer.allocUnsafe(0);
+  return (value) => {
+    const copy = copier.copy(value);
+    if (copy !== NOT_COPIED) return copy as T;
+    encoder ??= new MsgpackRecordEncoder<T>();
+    decoder ??= new MsgpackRecordDecoder<T>();
+    const end = encoder.encodeInto(value, scratch, 0, scratch.length);
+    if (end >= 0) return decoder.decode(scratch, 0, end);
+    const bytes = encoder.overflow();
+    if (bytes.length <= 64 * 1024) scratch = Buffer.allocUnsafe(Math.max(1024, bytes.length));
+    return decoder.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), 0, bytes.length);
+  };
+}
+
 /** The default serializer: msgpackr with record structures (a shape's keys travel once per channel). */
 export function msgpackSerializer<T>(): RecordSerializer<T> {
   return {
     createEncoder: () => new MsgpackRecordEncoder<T>(),
     createDecoder: () => new MsgpackRecordDecoder<T>(),
+    createCopier: () => msgpackCopier<T>(),
   };
 }

@@ -2,6 +2,7 @@ import { decodeChannelStateFile } from '../checkpoint/format';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import { ExecutionState as E } from '../execution/execution-state';
 import { StreamGraph } from '../graph/stream-graph';
+import type { NetworkConfig } from '../network/network-config';
 import { AbstractStreamOperator } from '../operators/abstract-stream-operator';
 import type { OneInputStreamOperator, StreamOperator } from '../operators/stream-operator';
 import { InMemoryKeyedStateBackend } from '../operators/testing/in-memory-keyed-state-backend';
@@ -77,9 +78,9 @@ function counts(values: readonly number[]): string[] {
  * stops taking input, the source's output fills up. Small buffers: back-pressure builds after a few
  * hundred records.
  */
-async function backPressured() {
+async function backPressured(network: Partial<NetworkConfig>) {
   const storage = new TestingCheckpointStorage();
-  const env = new TestingTaskEnvironment({ stateBackend: inMemoryStateBackend, network: { segmentSize: 128 } }).withCheckpointing(storage);
+  const env = new TestingTaskEnvironment({ stateBackend: inMemoryStateBackend, network }).withCheckpointing(storage);
   const values = Array.from({ length: 3_000 }, (_, i) => i);
   const source = new TestingSourceOperator<number>('source', values, { bounded: false });
   const counter = new KeyedCounter();
@@ -110,7 +111,11 @@ function twoSourcesIntoOneCounter(values: readonly number[]) {
   return { graph, tdds: testingDeploymentDescriptors(graph) };
 }
 
-describe('StreamTask unaligned checkpoints', () => {
+// Small buffers, or segments of a few records when the tasks (all in this thread) hand records over as objects.
+describe.each<[string, Partial<NetworkConfig>]>([
+  ['serialised', { segmentSize: 128, localHandOver: 'off' }],
+  ['handed over as objects', { segmentSize: 128, localHandOver: 'copy', recordsPerSegment: 8 }],
+])('StreamTask unaligned checkpoints, records %s', (_, network) => {
   it('a task canceled while an unaligned checkpoint still records a channel whose barrier has not come ends CANCELED, the checkpoint dropped', async () => {
     const env = new TestingTaskEnvironment({ stateBackend: inMemoryStateBackend }).withCheckpointing(new TestingCheckpointStorage());
     const { graph, tdds } = twoSourcesIntoOneCounter([1, 2, 3, 4, 5, 6]);
@@ -134,7 +139,7 @@ describe('StreamTask unaligned checkpoints', () => {
 
 
   it('under back-pressure, a checkpoint completes at once with the in-flight data, and a restore from it gives the failure-free output', async () => {
-    const { storage, env, values, source, counter, graph, tdds, runs, running } = await backPressured();
+    const { storage, env, values, source, counter, graph, tdds, runs, running } = await backPressured(network);
     const [sourceTdd, counterTdd] = tdds;
     const processed = counter.out.length;
     expect(processed).toBeGreaterThan(0);
@@ -165,7 +170,7 @@ describe('StreamTask unaligned checkpoints', () => {
       restore: { checkpointId: 1, operators: { [counterOp]: { keyed: [state.keyed!], operator: [undefined] } }, inputChannels: state.inputChannels },
     };
     // A fresh environment: the new attempts' partitions must not meet the old ones'.
-    const env2 = new TestingTaskEnvironment({ stateBackend: inMemoryStateBackend, network: { segmentSize: 128 } }).withCheckpointing(storage);
+    const env2 = new TestingTaskEnvironment({ stateBackend: inMemoryStateBackend, network }).withCheckpointing(storage);
     const all = Promise.all([
       new StreamTask(again.tdds[0], again.graph, env2).run(),
       new StreamTask(restoredTdd, again.graph, env2).run(),
@@ -178,7 +183,7 @@ describe('StreamTask unaligned checkpoints', () => {
   });
 
   it('aligned with a timeout: a checkpoint that cannot align in time switches to unaligned and still completes', async () => {
-    const { storage, env, values, source, counter, tdds, runs, running } = await backPressured();
+    const { storage, env, values, source, counter, tdds, runs, running } = await backPressured(network);
     const emittedAtBarrier = source.emitted;
     runs[0].triggerCheckpoint({ checkpointId: 1, timestamp: env.clock.currentTimeMillis(), location: 'mem://job/chk-1', alignedTimeoutMs: 1_000 });
     for (let i = 0; i < 5; i++) await settle();
@@ -198,7 +203,7 @@ describe('StreamTask unaligned checkpoints', () => {
   });
 
   it('back-pressure, aligned: the checkpoint completes only once the data ahead of the barrier is processed (unaligned needs none of it, above)', async () => {
-    const { env, source, counter, graph, tdds, runs, running } = await backPressured();
+    const { env, source, counter, graph, tdds, runs, running } = await backPressured(network);
     const emittedAtBarrier = source.emitted;
     runs[0].triggerCheckpoint({ checkpointId: 1, timestamp: 0, location: 'mem://job/chk-1', alignedTimeoutMs: -1 });
     for (let i = 0; i < 20; i++) await settle();

@@ -4,16 +4,29 @@ export const NOT_COPIED: unique symbol = Symbol('not copied without msgpack');
 /** Nesting beyond which the copier gives up (msgpackr then reports a cycle if there is one). */
 const MAX_DEPTH = 16;
 
+/** Largest magnitude of a bigint that msgpack's 64-bit integers hold (without msgpackr's bigint extension). */
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
 /**
- * Copies state values for the lmdb backend's cache (lmdb-entry-cache.ts) without a msgpack round trip
- * for what state mostly holds: primitives, plain arrays and plain objects of them (counters, window
- * slices, lists of records). A copy equals what msgpackr's round trip gives for such a value (array
- * holes become undefined, the objects are plain); anything else (Map, Set, Date, typed arrays, class
- * instances, objects of another realm, functions, symbols) gives NOT_COPIED, and the caller packs and
- * unpacks. `size` after a copy: an estimate of the copy's heap bytes, for the cache's bounds.
+ * Copies values without a msgpack round trip for what records and state mostly are: primitives, plain
+ * arrays and plain objects of them (counters, window slices, tuples, lists of records). Used by the
+ * lmdb backend's cache and by record hand-over between subtasks of one thread. A copy equals what
+ * msgpackr's round trip gives for such a value (array holes become undefined, -0 becomes 0, the
+ * objects are plain); anything else (Map, Set, Date, typed arrays, class instances, objects of another
+ * realm, functions, symbols) gives NOT_COPIED, and the caller packs and unpacks. `size` after a copy:
+ * an estimate of the copy's heap bytes, for a cache's bounds.
+ *
+ * `anyBigInt: false` (a codec without a bigint extension, such as the records' msgpack): a bigint
+ * beyond 64 bits is not copied, so the round trip reports it as the network would.
  */
 export class ValueCopier {
   size = 0;
+  private readonly anyBigInt: boolean;
+
+  constructor(options: { anyBigInt?: boolean } = {}) {
+    this.anyBigInt = options.anyBigInt ?? true;
+  }
 
   copy(value: unknown): unknown {
     this.size = 0;
@@ -23,9 +36,14 @@ export class ValueCopier {
   private copyIn(value: unknown, depth: number): unknown {
     switch (typeof value) {
       case 'number':
+        this.size += 16;
+        return value + 0; // -0 becomes 0, as msgpack writes it
       case 'boolean':
       case 'undefined':
+        this.size += 16;
+        return value;
       case 'bigint':
+        if (!this.anyBigInt && (value < INT64_MIN || value > UINT64_MAX)) return NOT_COPIED;
         this.size += 16;
         return value;
       case 'string':
@@ -43,7 +61,7 @@ export class ValueCopier {
           const length = array.length;
           this.size += 32 + 8 * length;
           // Numbers, strings, booleans, null (window slices, counters, ids): one copy of the elements.
-          // No undefined: a hole reads as one, and slice would keep the hole.
+          // No undefined: a hole reads as one, and slice would keep the hole; no -0 either.
           const stringBytes = flatStringBytes(array);
           if (stringBytes >= 0) {
             this.size += stringBytes;
@@ -80,14 +98,18 @@ export class ValueCopier {
 }
 
 /**
- * When every element is a number, string, boolean or null (nothing to copy in them, and no holes):
- * the estimated bytes of the strings; otherwise -1.
+ * When every element is a number other than -0, a string, boolean or null (nothing to copy in them,
+ * and no holes): the estimated bytes of the strings; otherwise -1.
  */
 function flatStringBytes(array: readonly unknown[]): number {
   let bytes = 0;
   for (let i = 0; i < array.length; i++) {
     const v = array[i];
-    if (typeof v === 'number' || typeof v === 'boolean' || v === null) continue;
+    if (typeof v === 'number') {
+      if (v === 0 && 1 / v < 0) return -1;
+      continue;
+    }
+    if (typeof v === 'boolean' || v === null) continue;
     if (typeof v !== 'string') return -1;
     bytes += 2 * v.length;
   }

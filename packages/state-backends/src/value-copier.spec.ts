@@ -1,10 +1,18 @@
 import { Packr } from 'msgpackr';
-import { NOT_COPIED, ValueCopier } from './lmdb-value-copies';
+import { NOT_COPIED, ValueCopier } from '@flott/core';
 
 const codec = new Packr({ structures: [], moreTypes: true, useBigIntExtension: true, copyBuffers: true });
 const roundTrip = (value: unknown): unknown => codec.unpack(Buffer.from(codec.pack(value)));
 
 describe('ValueCopier (the lmdb cache copies values without msgpack)', () => {
+  it('for a codec without a bigint extension, leaves bigints beyond 64 bits to msgpack (which reports them)', () => {
+    const copier = new ValueCopier({ anyBigInt: false });
+    expect(copier.copy([2n ** 63n, -(2n ** 63n)])).toEqual([2n ** 63n, -(2n ** 63n)]);
+    expect(copier.copy([2n ** 64n])).toBe(NOT_COPIED);
+    expect(copier.copy({ big: -(2n ** 63n) - 1n })).toBe(NOT_COPIED);
+    expect(new ValueCopier().copy([2n ** 64n])).toEqual([2n ** 64n]);
+  });
+
   it('copies primitives, plain arrays and objects as a msgpack round trip does, sharing nothing', () => {
     const holey = [1, , 3];
     const values: unknown[] = [
@@ -17,6 +25,8 @@ describe('ValueCopier (the lmdb cache copies values without msgpack)', () => {
       holey,
       [],
       {},
+      [-0, 1],
+      { z: -0, list: [-0] },
     ];
     for (const value of values) {
       const copier = new ValueCopier();
