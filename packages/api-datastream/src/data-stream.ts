@@ -262,7 +262,14 @@ export class DataStream<T> {
 
   /** Adds a custom one-input operator (Flink's `transform`); `kind` identifies the operator class. */
   transform<R>(operatorName: string, operatorFactory: () => OneInputStreamOperator<T, R>, kind = operatorName): SingleOutputStreamOperator<R> {
-    const node = this.context.builder.addNode(this.operatorSpec(operatorName, kind, operatorFactory), this.inputs);
+    return this.transformWith(operatorName, operatorFactory, kind, {});
+  }
+
+  /** `transform` with more of the node's spec (e.g. a keyed aggregation's input combiner). */
+  protected transformWith<R>(
+    operatorName: string, operatorFactory: () => OneInputStreamOperator<T, R>, kind: string, extra: Pick<OperatorSpec, 'inputCombiner'>,
+  ): SingleOutputStreamOperator<R> {
+    const node = this.context.builder.addNode({ ...this.operatorSpec(operatorName, kind, operatorFactory), ...extra }, this.inputs);
     return new SingleOutputStreamOperator<R>(this.context, node, '');
   }
 

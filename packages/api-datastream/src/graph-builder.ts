@@ -37,6 +37,8 @@ export interface OperatorSpec {
   readonly stateKeySelector2?: (value: unknown) => unknown;
   /** `fromSource`: the unified Source whose enumerator runs on the JobMaster. */
   readonly unifiedSource?: StreamNode['unifiedSource'];
+  /** Keyed aggregations whose inputs combine (StreamNode.inputCombiner). */
+  readonly inputCombiner?: StreamNode['inputCombiner'];
 }
 
 /**
@@ -67,6 +69,7 @@ export class GraphBuilder {
       stateKeySelector2: spec.stateKeySelector2,
       operatorFactory: spec.operatorFactory,
       ...(spec.unifiedSource ? { unifiedSource: spec.unifiedSource } : {}),
+      ...(spec.inputCombiner ? { inputCombiner: spec.inputCombiner } : {}),
     });
     for (const input of inputs) {
       const edge = this.graph.addEdge(input.nodeId, node.id, input.partitioner ?? { kind: 'forward' }, input.typeNumber ?? 0, input.sideOutputTag);

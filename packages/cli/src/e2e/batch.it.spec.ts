@@ -49,6 +49,25 @@ describe('BATCH jobs with blocking shuffles', () => {
     expect(r.stderr).toMatch(/Sorted \d+ records of .* by key in \d+ run\(s\) spilled to disk/);
   }, 180_000);
 
+  it('aggregates locally before the shuffle: each producer sends one record per key (or per max-keys), with the exact sums', async () => {
+    const run = (name: string, ...options: string[]) =>
+      runFlott(['run', '-p', '2', '-D', 'log.level=info', ...options.flatMap((o) => ['-D', o]), BATCH_SHUFFLE, '--n', '20000', '--keys', '97', '--out', path.join(dir(), name)], 120_000);
+    const locally = (stderr: string) => [...stderr.matchAll(/aggregated (\d+) records for 'sum' locally into (\d+) before the shuffle/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const byDefault = await run('local');
+    expect([byDefault.code, byDefault.stderr]).toEqual([0, expect.stringMatching(SUBMITTED)]);
+    expect(writtenLines(path.join(dir(), 'local'))).toEqual(expectedSums(20_000, 97));
+    // Two producers of 10 000 records each, 97 keys: 97 records each cross the shuffle.
+    expect(locally(byDefault.stderr)).toEqual([[10_000, 97], [10_000, 97]]);
+    const bounded = await run('bounded', 'execution.batch.local-aggregation.max-keys=10');
+    expect(bounded.code).toBe(0);
+    expect(writtenLines(path.join(dir(), 'bounded'))).toEqual(expectedSums(20_000, 97));
+    for (const [, out] of locally(bounded.stderr)) expect(out).toBeGreaterThan(97);
+    const off = await run('off', 'execution.batch.local-aggregation.enabled=false');
+    expect(off.code).toBe(0);
+    expect(writtenLines(path.join(dir(), 'off'))).toEqual(expectedSums(20_000, 97));
+    expect(locally(off.stderr)).toEqual([]);
+  }, 240_000);
+
   it('lazy-from-sources also runs a streaming job: consumers are deployed once their producers report data', async () => {
     const r = await runFlott(['run', '-q', '-p', '2', '-D', 'taskmanager.numberOfTaskSlots=4', '-D', 'jobmanager.scheduler=lazy-from-sources',
       'packages/cli/test-jobs/pipelines.ts', '--case', 'rebalance', '--n', '5000'], 120_000);

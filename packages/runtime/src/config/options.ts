@@ -37,6 +37,14 @@ export const CoreOptions = {
     defaultValue: 128 * 1024 * 1024, min: 1024 * 1024,
     description: 'BATCH execution with sorted inputs: heap one task may fill with records (their estimated size) before it spills a sorted run to io.tmp.dirs (Flink sizes this from managed memory).',
   }),
+  LOCAL_AGGREGATION_ENABLED: O.bool('execution.batch.local-aggregation.enabled', {
+    defaultValue: true,
+    description: 'BATCH execution: the records bound for a keyed sum, min, max, minBy or maxBy are combined per key in the producing task before the shuffle (local aggregation, as Flink SQL\'s two-phase aggregation), so only one record per key and producer crosses it. Flott-specific: Flink\'s DataStream has none.',
+  }),
+  LOCAL_AGGREGATION_MAX_KEYS: O.int('execution.batch.local-aggregation.max-keys', {
+    defaultValue: 65_536, min: 1, max: 1 << 24,
+    description: 'BATCH local aggregation: most keys one producer\'s output holds; when a new key would exceed it, every held record goes out and the output starts over (bounds the heap it takes).',
+  }),
   TMP_DIRS: O.stringList('io.tmp.dirs', {
     defaultValue: [],
     description: 'Directories of temporary files: the BLOCKING result partitions of batch jobs are written there (a TaskManager spreads its slots over the directories). Default: the system temp directory.',

@@ -45,6 +45,12 @@ export interface StreamNode {
    */
   readonly stateKeySelector2?: (value: unknown) => unknown;
   /**
+   * Keyed aggregations whose two input records combine into one input with the same aggregate (sum,
+   * min, max by field; minBy, maxBy): BATCH execution combines them per key before the shuffle, in the
+   * producing task (local aggregation), and again while sorting.
+   */
+  readonly inputCombiner?: (a: unknown, b: unknown) => unknown;
+  /**
    * Serializes this operator's main output where it leaves the chain (Flink's output type serializer);
    * msgpack when unset. Side outputs always use msgpack.
    */

@@ -5,7 +5,7 @@ import {
 } from './buffer-format';
 import type { NetworkConfig } from './network-config';
 import { BufferOverdraftError } from './network-errors';
-import { SEGMENT_RECORD, SEGMENT_WATERMARK, type ChannelBuffer, type RecordSegment } from './record-segment';
+import type { ChannelBuffer, RecordSegment } from './record-segment';
 import { BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, type ProducerEndpoint } from './transport';
 
 /** What a subpartition needs from its ResultPartition: the shared buffer pools and availability tracking. */
@@ -40,12 +40,11 @@ export interface SubpartitionStats {
  * plus the one buffer being written. Reaching maxBuffersPerChannel queued makes it unavailable.
  * Runs on the producing task's event loop only.
  *
- * Hand-over in one thread: given a `handOver`, the subpartition writes records into RecordSegments
- * instead of bytes, and keeps doing so when its consumer turns out to be on the same event loop (an
- * endpoint with sendSegment); attached to any other consumer, it serialises what it queued so far, in
- * order, and writes bytes from then on. Segments are bounded, queued, sent and credited exactly as
- * buffers are, events and barriers included, so back-pressure and checkpoints keep their semantics; a
- * segment holds at most `recordsPerSegment` entries.
+ * Hand-over in one thread: attached to a consumer on the same event loop (an endpoint with
+ * sendSegment) and given a `handOver`, the subpartition writes records into RecordSegments instead of
+ * bytes from then on (what it wrote before goes first, as bytes). Segments are bounded, queued, sent and
+ * credited exactly as buffers are, events and barriers included, so back-pressure and checkpoints keep
+ * their semantics; a segment holds at most `recordsPerSegment` entries.
  */
 export class PipelinedSubpartition<T> {
   private ab: ArrayBuffer | undefined;
@@ -53,10 +52,8 @@ export class PipelinedSubpartition<T> {
   /** Bytes written into the current buffer, or entries into the current segment. */
   private pos = 0;
   private readonly limit: number;
-  /** Writing segments: from the start when there is a `handOver`, until attached to a consumer elsewhere. */
-  private objects: boolean;
-  /** Serialising what was queued as segments (attach): the overdraft bound does not apply to the rewrite. */
-  private converting = false;
+  /** Writing segments (set once, at attach). */
+  private objects = false;
   private segment: RecordSegment | undefined;
   private readonly queuedBuffers: ChannelBuffer[] = [];
   private readonly queuedLengths: number[] = [];
@@ -80,7 +77,6 @@ export class PipelinedSubpartition<T> {
     private readonly handOver?: HandOver<T>,
   ) {
     this.limit = config.segmentSize;
-    this.objects = handOver !== undefined;
   }
 
   writeRecord(value: T, timestamp: number): void {
@@ -229,43 +225,21 @@ export class PipelinedSubpartition<T> {
   }
 
   /**
-   * Connects the consumer. One on this event loop (an endpoint that takes segments) gets the records
-   * as objects when the subpartition hands them over; any other gets them serialised, including those
-   * queued as segments before it connected.
+   * Connects the consumer. One on this event loop (an endpoint that takes segments) gets records as
+   * objects from now on when the subpartition has a `handOver`; what was written before goes first, as
+   * bytes (before a consumer connects, its place is unknown: bytes keep the buffer bounds either way).
    */
   attach(endpoint: ProducerEndpoint): void {
     if (this.endpoint) throw new Error(`Assertion failed: subpartition ${this.index} already has a consumer`);
     this.endpoint = endpoint;
-    if (this.objects && endpoint.sendSegment === undefined && !this.released) this.serialiseQueued();
-    endpoint.onCredit((credits, returned) => this.onCredit(credits, returned));
-  }
-
-  /** Rewrites the queued segments (and the current one) as bytes, in order, and writes bytes from now on. */
-  private serialiseQueued(): void {
-    const segments = this.queuedBuffers.splice(0) as RecordSegment[];
-    this.queuedLengths.length = 0;
-    if (this.segment !== undefined) segments.push(this.segment);
-    const flushRequested = this.flushRequested;
-    this.segment = undefined;
-    this.pos = 0;
-    this.objects = false;
-    this.queuedBarrier = undefined;
-    this.converting = true;
-    try {
-      for (const segment of segments) {
-        for (let i = 0; i < segment.length; i++) {
-          const kind = segment.kinds[i];
-          if (kind === SEGMENT_RECORD) this.writeRecord(segment.values[i] as T, segment.timestamps[i]);
-          else if (kind === SEGMENT_WATERMARK) this.writeEvent({ kind: 'watermark', timestamp: segment.timestamps[i] });
-          else this.writeEvent(segment.values[i] as NetworkEvent);
-        }
-        this.owner.recycleSegment(segment);
-      }
-    } finally {
-      this.converting = false;
+    if (this.handOver !== undefined && endpoint.sendSegment !== undefined && !this.released) {
+      if (this.pos > 0) this.queueCurrent();
+      else if (this.ab !== undefined) this.owner.recycleBuffer(this.ab);
+      this.ab = undefined;
+      this.buf = undefined;
+      this.objects = true;
     }
-    if (flushRequested && this.pos > 0) this.flushRequested = true;
-    this.updateAvailability();
+    endpoint.onCredit((credits, returned) => this.onCredit(credits, returned));
   }
 
   /** Whether records go to the consumer as objects (see attach). */
@@ -328,7 +302,7 @@ export class PipelinedSubpartition<T> {
   private finishCurrent(): void {
     if (this.pos === 0) return;
     const cannotSendNow = this.endpoint === undefined || this.credits === 0;
-    if (cannotSendNow && !this.converting && this.queuedBuffers.length >= this.config.maxBuffersPerChannel + this.config.maxOverdraftBuffers) {
+    if (cannotSendNow && this.queuedBuffers.length >= this.config.maxBuffersPerChannel + this.config.maxOverdraftBuffers) {
       throw new BufferOverdraftError(this.owner.partitionId, this.index, this.config.maxBuffersPerChannel,
         this.config.maxOverdraftBuffers);
     }

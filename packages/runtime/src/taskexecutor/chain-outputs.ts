@@ -2,6 +2,7 @@ import type { OneInputStreamOperator, Output, StreamOperator, TwoInputStreamOper
 import type { KeyedStateBackend } from '../spi/state-backend';
 import type { ChannelSelector, ResultPartition } from '../network';
 import { specializeHotMethods } from '../operators/specialize';
+import { NO_TIMESTAMP } from '@flott/core';
 
 /**
  * Where an operator's records go: the next operator of the chain (a direct call — no copy, no
@@ -105,6 +106,74 @@ export class RecordWriterOutput implements EdgeOutput {
   }
   emitWatermarkStatus(idle: boolean): void {
     this.partition.broadcastEvent({ kind: 'watermark-status', idle });
+  }
+}
+
+/**
+ * BATCH local aggregation (Flink SQL's local/global two-phase aggregation, for DataStream keyed
+ * aggregations whose inputs combine): records bound for a keyed aggregation are folded per key here,
+ * in the producing task, and only each key's combined record crosses the shuffle, when the task's
+ * operators finished (`flush`), or all of them whenever `maxKeys` keys are held. The aggregate
+ * downstream is the same: the combined records are valid inputs of it. What is held is a copy (the
+ * edge serializer's copier), so a producer that changes an object after emitting it changes nothing.
+ */
+export class CombiningRecordWriterOutput implements EdgeOutput {
+  private readonly byPrimitiveKey = new Map<unknown, unknown>();
+  private readonly byCanonicalKey = new Map<string, unknown>();
+  private held = 0;
+  /** Records folded in, and combined records sent, so far. */
+  recordsIn = 0;
+  recordsOut = 0;
+
+  constructor(
+    private readonly out: RecordWriterOutput,
+    private readonly keySelector: (value: unknown) => unknown,
+    private readonly combine: (a: unknown, b: unknown) => unknown,
+    private readonly copy: (value: unknown) => unknown,
+    private readonly maxKeys: number,
+    private readonly canonical: (key: unknown) => string,
+  ) {
+    specializeHotMethods(this, ['collect']);
+  }
+
+  collect(value: unknown, _timestamp: number): void {
+    this.recordsIn++;
+    const key = this.keySelector(value);
+    const t = typeof key;
+    if (t === 'string' || t === 'number' || t === 'bigint' || t === 'boolean') this.fold(this.byPrimitiveKey, key, value);
+    else this.fold(this.byCanonicalKey, this.canonical(key), value);
+  }
+
+  private fold<K>(map: Map<K, unknown>, key: K, value: unknown): void {
+    const acc = map.get(key);
+    if (acc === undefined) {
+      if (this.held >= this.maxKeys) this.flush();
+      map.set(key, this.copy(value));
+      this.held++;
+      return;
+    }
+    const next = this.combine(acc, value);
+    map.set(key, next === value ? this.copy(value) : next);
+  }
+
+  /** Emits every key's combined record (no timestamp: a BATCH aggregate has none) and forgets them. */
+  flush(): void {
+    for (const v of this.byPrimitiveKey.values()) this.out.collect(v, NO_TIMESTAMP);
+    for (const v of this.byCanonicalKey.values()) this.out.collect(v, NO_TIMESTAMP);
+    this.recordsOut += this.held;
+    this.byPrimitiveKey.clear();
+    this.byCanonicalKey.clear();
+    this.held = 0;
+  }
+
+  collectSide(): void {}
+  /** What is held goes ahead of a watermark (BATCH has only the final one), so no record falls behind it. */
+  emitWatermark(watermark: number): void {
+    this.flush();
+    this.out.emitWatermark(watermark);
+  }
+  emitWatermarkStatus(idle: boolean): void {
+    this.out.emitWatermarkStatus(idle);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Accumulator, Clock } from '@flott/core';
-import type { StreamGraph, StreamNode } from '../graph/stream-graph';
+import type { StreamEdge, StreamGraph, StreamNode } from '../graph/stream-graph';
 import type { AvailabilityProvider, MailboxExecutor, OperatorEnvironment, Output, StreamOperator } from '../operators/stream-operator';
 import type { KeyedStateBackend, StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
@@ -12,7 +12,10 @@ import {
   createChannelSelector,
   type ResultPartition,
 } from '../network';
-import { chainingOutput, operatorOutput, RecordWriterOutput, type EdgeOutput } from './chain-outputs';
+import { chainingOutput, CombiningRecordWriterOutput, operatorOutput, RecordWriterOutput, type EdgeOutput } from './chain-outputs';
+import { canonicalKey } from '../util/canonical-key';
+import { BlockingResultPartition } from '../network/blocking-partition';
+import { FlottError } from '@flott/core';
 import { TaskRuntimeContext, type TaskInfo } from '../operators/task-runtime-context';
 import { DefaultKeyedStateStore } from '../state/keyed-state-store';
 import { DefaultOperatorStateStore } from '../state/operator-state-store';
@@ -37,6 +40,8 @@ export interface ChainServices {
   readonly mailbox?: MailboxExecutor;
   /** See OperatorEnvironment.checkpointsAfterTasksFinish. */
   readonly checkpointsAfterTasksFinish?: boolean;
+  /** BATCH local aggregation before keyed aggregations whose inputs combine (execution.batch.local-aggregation.*); absent: off. */
+  readonly localAggregation?: { readonly maxKeys: number };
 }
 
 export interface ChainMember {
@@ -61,6 +66,7 @@ export interface ChainMember {
 export class OperatorChain {
   readonly members: ChainMember[] = [];
   readonly accumulators = new Map<string, Accumulator<unknown>>();
+  private readonly combiningOutputs: Array<{ output: CombiningRecordWriterOutput; target: string }> = [];
 
   constructor(
     graph: StreamGraph,
@@ -112,6 +118,8 @@ export class OperatorChain {
       inChain.set(node.id, member);
       this.members.push(member);
     }
+    const canonical = (key: unknown): string =>
+      canonicalKey(key, (reason) => new FlottError('UNSUPPORTED_KEY', `Cannot aggregate by this key locally: ${reason}`, {}));
     const random = services.random ?? new SystemRandom();
     const control = services.timerControl;
     const outputAvailable = control ? () => !control.shouldYield() : undefined;
@@ -134,7 +142,14 @@ export class OperatorChain {
             maxParallelism: p.descriptor.consumerMaxParallelism,
             random: () => random.nextDouble(),
           });
-          out = new RecordWriterOutput(p.partition, selector, bufferTimeoutMs === 0);
+          const writer = new RecordWriterOutput(p.partition, selector, bufferTimeoutMs === 0);
+          const combining = p.partition instanceof BlockingResultPartition ? this.localAggregation(graph, edge, services) : undefined;
+          out = writer;
+          if (combining) {
+            const output = new CombiningRecordWriterOutput(writer, combining.keySelector, combining.combine, combining.copy, combining.maxKeys, canonical);
+            this.combiningOutputs.push({ output, target: graph.getNode(edge.targetId).name });
+            out = output;
+          }
         }
         if (edge.sideOutputTag !== undefined) {
           const list = side.get(edge.sideOutputTag) ?? [];
@@ -167,6 +182,32 @@ export class OperatorChain {
       };
       member.operator.setup(env);
     }
+  }
+
+  /**
+   * BATCH local aggregation for `edge` (see CombiningRecordWriterOutput): a hash edge into a keyed
+   * aggregation whose inputs combine, with a serializer that can copy its records, written to a
+   * BLOCKING partition (which takes what a flush emits at once without back-pressure).
+   */
+  private localAggregation(graph: StreamGraph, edge: StreamEdge, services: ChainServices) {
+    const settings = services.localAggregation;
+    if (settings === undefined || graph.config.runtimeMode !== 'BATCH' || edge.partitioner.kind !== 'hash') return undefined;
+    const keySelector = edge.partitioner.keySelector;
+    const combine = graph.getNode(edge.targetId).inputCombiner;
+    const copy = graph.serializerOf(edge.id).createCopier?.();
+    if (keySelector === undefined || combine === undefined || copy === undefined) return undefined;
+    return { keySelector, combine, copy, maxKeys: settings.maxKeys };
+  }
+
+  /**
+   * After the operators finished: what local aggregation holds goes out, ahead of the end of data.
+   * Returns what each combining output took in and sent (for the task's log).
+   */
+  flushOutputs(): Array<{ target: string; recordsIn: number; recordsOut: number }> {
+    return this.combiningOutputs.map(({ output, target }) => {
+      output.flush();
+      return { target, recordsIn: output.recordsIn, recordsOut: output.recordsOut };
+    });
   }
 
   /** Whether some operator's timer firing stopped for back-pressure and waits for `continueTimers`. */

@@ -282,6 +282,7 @@ export class SlotRuntime {
         },
       }),
       ...(config.get(CoreOptions.SORTED_INPUTS_ENABLED) ? { sortedInputs: { memoryBytes: config.get(CoreOptions.SORTED_INPUTS_MEMORY) } } : {}),
+      ...(config.get(CoreOptions.LOCAL_AGGREGATION_ENABLED) ? { localAggregation: { maxKeys: config.get(CoreOptions.LOCAL_AGGREGATION_MAX_KEYS) } } : {}),
       notifyPartitionDataAvailable: (partitionKey) => this.send({ type: 'partition-data-available', partitionKey, attemptId: tdd.attemptId }),
       notifyEndOfData: () => this.send({ type: 'end-of-data', attemptId: tdd.attemptId }),
       registerPartition: (partitionKey, partition) => {

@@ -270,6 +270,7 @@ export class StreamTask {
           },
           mailbox: this.mailbox,
           checkpointsAfterTasksFinish: tdd.checkpointsAfterTasksFinish === true,
+          ...(env.localAggregation ? { localAggregation: env.localAggregation } : {}),
         },
       );
       this.inputs = new TaskInputs({
@@ -419,6 +420,9 @@ export class StreamTask {
     this.finishingOperators = true;
     try {
       for (const m of chain.members) await m.operator.finish();
+      for (const { target, recordsIn, recordsOut } of chain.flushOutputs()) {
+        this.log.info({ target, recordsIn, recordsOut }, `${this.name} aggregated ${recordsIn} records for '${target}' locally into ${recordsOut} before the shuffle.`);
+      }
     } finally {
       this.finishingOperators = false;
     }

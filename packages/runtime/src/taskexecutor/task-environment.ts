@@ -37,6 +37,8 @@ export interface TaskEnvironment {
   blockingPartitionDirectory?(): string;
   /** BATCH execution: keyed operators read their input sorted by key, sorting this much in memory (execution.sorted-inputs.*); absent: not sorted. */
   readonly sortedInputs?: { readonly memoryBytes: number };
+  /** BATCH execution: keyed aggregations whose inputs combine are pre-aggregated in their producers, at most this many keys held per output (execution.batch.local-aggregation.*); absent: not. */
+  readonly localAggregation?: { readonly maxKeys: number };
   /** Tells the JobMaster that a PIPELINED partition of the task produced its first data (lazy scheduling deploys its consumers then). */
   notifyPartitionDataAvailable?(partitionKey: string): void;
   /**
