@@ -29,6 +29,9 @@ export function runJobMain(file: string, ctx: ExecutionContext): Promise<void> {
     const argv = process.argv;
     process.argv = [argv[0], file, ...ctx.args];
     try {
+      // Job code's stack traces point at the user's sources (the bundle carries a source map). Turned
+      // on here, not at start: modules loaded before (the runtime's) then have no map read and parsed.
+      process.setSourceMapsEnabled(true);
       // A query string gives every run a fresh module instance (fresh closures and user objects).
       const mod = (await importModule(`${pathToFileURL(file).href}?run=${++runCounter}`)) as { default?: unknown };
       if (typeof mod.default === 'function') await (mod.default as (args: readonly string[]) => unknown)(ctx.args);

@@ -47,7 +47,8 @@ export interface StreamNode {
   /**
    * Keyed aggregations whose two input records combine into one input with the same aggregate (sum,
    * min, max by field; minBy, maxBy): BATCH execution combines them per key before the shuffle, in the
-   * producing task (local aggregation), and again while sorting.
+   * producing task (local aggregation), and again while sorting. The first argument is the caller's
+   * own (a copy it made, or a result of this function): it may be changed and returned.
    */
   readonly inputCombiner?: (a: unknown, b: unknown) => unknown;
   /**

@@ -58,6 +58,12 @@ export function fieldAggregation<T>(kind: AggregationKind, field: PropertyKey): 
       const next = combineValues(kind, current, readField(v, field));
       return next === current ? acc : withField(acc, field, next);
     },
+    combineOwned: (acc, v) => {
+      const current = readField(acc, field);
+      const next = combineValues(kind, current, readField(v, field));
+      if (next !== current) (acc as Record<PropertyKey, unknown>)[field] = next;
+      return acc;
+    },
   };
 }
 

@@ -13,6 +13,11 @@ export interface RollingAggregation<IN, ACC> {
    * max by field; minBy, maxBy): BATCH execution may then combine a key's records before sorting them.
    */
   readonly inputsCombine?: boolean;
+  /**
+   * Optional, with `inputsCombine`: `combine` for a caller that owns `accumulator` (a copy of its
+   * own), which may therefore be changed and returned instead of copied (local aggregation).
+   */
+  combineOwned?(accumulator: ACC, value: IN): ACC;
 }
 
 /** State name Flink's StreamGroupedReduceOperator uses, so snapshots read alike. */

@@ -33,10 +33,12 @@ function combining<T>(opts: { keyOf: (v: T) => unknown; combine: (a: T, b: T) =>
 
 type WordCount = [string, number];
 const sum = fieldAggregation<WordCount>('sum', 1);
+/** What the API gives local aggregation: the in-place fold into its own copies where there is one. */
+const owned = <T>(a: { combine: (x: T, y: T) => T; combineOwned?: (x: T, y: T) => T }) => a.combineOwned ?? a.combine;
 
 describe('local aggregation before a shuffle (BATCH)', () => {
   it('sends one combined record per key, only when flushed, with the sums a keyed sum downstream would reach', () => {
-    const { output, received } = combining<WordCount>({ keyOf: ([w]) => w, combine: sum.combine });
+    const { output, received } = combining<WordCount>({ keyOf: ([w]) => w, combine: owned(sum) });
     const words = 'a b a c b a a'.split(' ');
     for (const w of words) output.collect([w, 1], 5);
     expect(received()).toEqual([]);
@@ -50,15 +52,18 @@ describe('local aggregation before a shuffle (BATCH)', () => {
 
   it('holds copies: a producer that reuses its output object changes nothing held', () => {
     const { output, received } = combining<{ k: string; n: number; tags: string[] }>({
-      keyOf: (r) => r.k, combine: fieldAggregation<{ k: string; n: number; tags: string[] }>('sum', 'n').combine,
+      keyOf: (r) => r.k, combine: owned(fieldAggregation<{ k: string; n: number; tags: string[] }>('sum', 'n')),
     });
     const reused = { k: 'x', n: 1, tags: ['first'] };
     output.collect(reused, NO_TIMESTAMP);
     reused.k = 'y';
     reused.tags.push('changed');
     output.collect(reused, NO_TIMESTAMP);
+    reused.k = 'x';
+    output.collect(reused, NO_TIMESTAMP); // folded into the held copy of x, not into the producer's object
+    expect(reused).toEqual({ k: 'x', n: 1, tags: ['first', 'changed'] });
     output.flush();
-    expect(received().sort((a, b) => a.k.localeCompare(b.k))).toEqual([{ k: 'x', n: 1, tags: ['first'] }, { k: 'y', n: 1, tags: ['first', 'changed'] }]);
+    expect(received().sort((a, b) => a.k.localeCompare(b.k))).toEqual([{ k: 'x', n: 2, tags: ['first'] }, { k: 'y', n: 1, tags: ['first', 'changed'] }]);
   });
 
   it('keeps minBy/maxBy semantics: the extreme record itself, the first of ties', () => {
@@ -71,7 +76,7 @@ describe('local aggregation before a shuffle (BATCH)', () => {
   });
 
   it('sends everything held when a new key would exceed max-keys, and before a watermark', () => {
-    const { output, received, partition } = combining<WordCount>({ keyOf: ([w]) => w, combine: sum.combine, maxKeys: 2 });
+    const { output, received, partition } = combining<WordCount>({ keyOf: ([w]) => w, combine: owned(sum), maxKeys: 2 });
     for (const w of ['a', 'b', 'a', 'c', 'c']) output.collect([w, 1], NO_TIMESTAMP);
     expect(received().sort()).toEqual([['a', 2], ['b', 1]]);
     output.collect(['c', 1], NO_TIMESTAMP);
@@ -82,7 +87,7 @@ describe('local aggregation before a shuffle (BATCH)', () => {
 
   it('groups composite keys by value, not by object', () => {
     const { output, received } = combining<{ key: [string, number]; n: number }>({
-      keyOf: (r) => r.key, combine: fieldAggregation<{ key: [string, number]; n: number }>('sum', 'n').combine,
+      keyOf: (r) => r.key, combine: owned(fieldAggregation<{ key: [string, number]; n: number }>('sum', 'n')),
     });
     output.collect({ key: ['a', 1], n: 1 }, NO_TIMESTAMP);
     output.collect({ key: ['a', 1], n: 2 }, NO_TIMESTAMP);
