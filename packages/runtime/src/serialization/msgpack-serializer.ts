@@ -1,6 +1,8 @@
 import { Packr, Unpackr, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
 import { NOT_COPIED, ValueCopier, copyBytes, type RecordDecoder, type RecordEncoder, type RecordSerializer } from '@flott/core';
 
+import { NOT_HANDLED, readSmallRecord, writeSmallRecord, type ReadResult } from './msgpack-primitives';
+
 const EMPTY = new Uint8Array(0);
 
 type ReusedPackOutput = Buffer & { start: number; end: number };
@@ -10,6 +12,8 @@ class MsgpackRecordEncoder<T> implements RecordEncoder<T> {
   private pending: Uint8Array = EMPTY;
 
   encodeInto(value: T, target: Buffer, offset: number, limit: number): number {
+    const small = writeSmallRecord(value, target, offset, limit);
+    if (small !== NOT_HANDLED) return small;
     // REUSE returns msgpackr's own (module-wide) scratch buffer with start/end and RESET rewinds it, so
     // packing allocates nothing; the bytes stay valid until the next pack call of any Packr.
     const out = this.packr.pack(value, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as ReusedPackOutput;
@@ -35,7 +39,16 @@ class MsgpackRecordDecoder<T> implements RecordDecoder<T> {
   private readonly unpackr = new Unpackr({ sequential: true, copyBuffers: true });
   private readonly range = { start: 0, end: 0 };
 
+  private readonly small: ReadResult = { value: undefined, end: 0 };
+
   decode(source: Buffer, offset: number, end: number): T {
+    const small = this.small;
+    readSmallRecord(source, offset, end, small);
+    if (small.end !== NOT_HANDLED) {
+      const value = small.value as T;
+      small.value = undefined;
+      return value;
+    }
     this.range.start = offset;
     this.range.end = end;
     return this.unpackr.unpack(source, this.range) as T;

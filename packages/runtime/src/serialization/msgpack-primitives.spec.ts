@@ -1,0 +1,89 @@
+import { Packr, Unpackr } from 'msgpackr';
+import { msgpackSerializer } from './msgpack-serializer';
+import { NOT_HANDLED, readSmallRecord, writeSmallRecord, type ReadResult } from './msgpack-primitives';
+
+/** What msgpackr itself makes of a value (the reference: the fast paths must deliver the same). */
+const reference = (v: unknown): unknown => new Unpackr({ sequential: true }).unpack(new Packr({ sequential: true }).pack(v));
+
+function values(): unknown[] {
+  const out: unknown[] = [0, 1, 127, 128, 255, 256, -1, -32, -33, -128, -129, 65535, -32768, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 32, 2 ** 53 - 1,
+    -(2 ** 53), 0.5, -1.25, 1e-300, 1e300, NaN, Infinity, -Infinity, -0, true, false, null, '', 'a', 'w42', 'x'.repeat(31), 'x'.repeat(32),
+    'Grüße', '日本', '😀', [], ['w1', 1], [1, 2, 3], [null, true, 'x', -0.5], Array.from({ length: 15 }, (_, i) => i), Array.from({ length: 16 }, (_, i) => i),
+    [[1]], [{ a: 1 }], ['é'], [1, , 3], [undefined], undefined, { a: 1 }, 10n];
+  let seed = 7;
+  const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (let i = 0; i < 300; i++) {
+    const r = rand();
+    if (r < 0.3) out.push(Math.floor((rand() - 0.5) * 2 ** (1 + Math.floor(rand() * 52))));
+    else if (r < 0.5) out.push((rand() - 0.5) * 1e6);
+    else if (r < 0.8) out.push(Array.from({ length: Math.floor(rand() * 40) }, () => String.fromCharCode(32 + Math.floor(rand() * 95))).join(''));
+    else out.push(['k' + Math.floor(rand() * 1000), Math.floor(rand() * 1e6)]);
+  }
+  return out;
+}
+
+describe('msgpack fast paths for small records', () => {
+  it('write standard msgpack: msgpackr reads what they write as the value msgpackr itself would deliver', () => {
+    const target = Buffer.alloc(1024);
+    let handled = 0;
+    for (const v of values()) {
+      const end = writeSmallRecord(v, target, 3, target.length);
+      if (end === NOT_HANDLED) continue;
+      handled++;
+      expect(new Unpackr({ sequential: true }).unpack(target.subarray(3, end))).toEqual(reference(v));
+    }
+    expect(handled).toBeGreaterThan(250);
+  });
+
+  it('read what msgpackr writes of such values, and leave the rest to it', () => {
+    const out: ReadResult = { value: undefined, end: 0 };
+    let handled = 0;
+    for (const v of values()) {
+      if (typeof v === 'bigint') continue;
+      const bytes = Buffer.from(new Packr({ sequential: true }).pack(v));
+      readSmallRecord(bytes, 0, bytes.length, out);
+      if (out.end === NOT_HANDLED) continue;
+      handled++;
+      expect(out.value).toEqual(reference(v));
+    }
+    expect(handled).toBeGreaterThan(200);
+    // A truncated or over-long range is not read here.
+    const bytes = Buffer.from(new Packr().pack(['w1', 1]));
+    readSmallRecord(bytes, 0, bytes.length - 1, out);
+    expect(out.end).toBe(NOT_HANDLED);
+    readSmallRecord(Buffer.concat([bytes, Buffer.from([1])]), 0, bytes.length + 1, out);
+    expect(out.end).toBe(NOT_HANDLED);
+  });
+
+  it('through the serializer, every value arrives as msgpackr delivers it, mixed with the records msgpackr writes, in one channel', () => {
+    const s = msgpackSerializer<unknown>();
+    const enc = s.createEncoder();
+    const dec = s.createDecoder();
+    const all = [...values(), { a: 1, b: 'x' }, { a: 2, b: 'y' }, [{ a: 3, b: 'z' }], { a: 4, b: 'w' }].filter((v) => typeof v !== 'bigint');
+    const target = Buffer.alloc(64 * 1024);
+    const ends: number[] = [];
+    let pos = 0;
+    for (const v of all) ends.push((pos = enc.encodeInto(v, target, pos, target.length)));
+    let start = 0;
+    const decoded = ends.map((end) => {
+      const v = dec.decode(target, start, end);
+      start = end;
+      return v;
+    });
+    expect(decoded).toEqual(all.map(reference));
+    expect(Object.is(decoded[all.indexOf(-0)], 0)).toBe(true);
+  });
+
+  it('interns repeated short strings and tells colliding ones apart', () => {
+    const out: ReadResult = { value: undefined, end: 0 };
+    const read = (s: string): unknown => {
+      const bytes = Buffer.from(new Packr().pack(s));
+      readSmallRecord(bytes, 0, bytes.length, out);
+      return out.value;
+    };
+    const words = Array.from({ length: 20_000 }, (_, i) => `w${i}`);
+    for (const w of words) expect(read(w)).toBe(w);
+    for (const w of words.slice(0, 100)) expect(read(w)).toBe(w);
+    expect(read('')).toBe('');
+  });
+});
