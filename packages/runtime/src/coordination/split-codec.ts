@@ -7,7 +7,8 @@ const OPTIONS = { moreTypes: true, useBigIntExtension: true } as const;
 /**
  * A value in its checkpoint and event form: as it is (plain data, msgpack'd with the rest) when the
  * source brings no serializer, or `{ v, b }` (its serializer's version and bytes) when it does, so a
- * newer serializer reads what an older one wrote.
+ * newer serializer reads what an older one wrote. A source that brings a serializer later reads the
+ * plain values of its older checkpoints as version 0: their msgpack bytes.
  */
 export class VersionedCodec<T> {
   constructor(private readonly serializer?: SimpleVersionedSerializer<T>) {}
@@ -20,9 +21,14 @@ export class VersionedCodec<T> {
   decode(form: unknown): T {
     const s = this.serializer;
     if (!s) return form as T;
-    const { v, b } = form as { v: number; b: Uint8Array };
-    return s.deserialize(v, b);
+    if (!isVersioned(form)) return s.deserialize(0, packValue(form));
+    return s.deserialize(form.v, form.b);
   }
+}
+
+function isVersioned(form: unknown): form is { v: number; b: Uint8Array } {
+  const f = form as { v?: unknown; b?: unknown } | null;
+  return typeof f === 'object' && f !== null && typeof f.v === 'number' && f.b instanceof Uint8Array && Object.keys(f).length === 2;
 }
 
 /** One value to bytes (a coordinator's checkpoint state). */
