@@ -17,7 +17,9 @@ export type { FileSinkCommittable, InProgressFileState } from './file-sink/in-pr
 export { FileSinkRecoveryError, FileSinkCommitError } from './file-sink/file-sink-errors';
 export { SourceFileNotFoundError, FileIoError, SinkFileExistsError, SinkPathNotDirectoryError, SocketSourceError } from './connector-errors';
 export { FileSource, FileSourceBuilder, TextLineInputFormat } from './file-source/file-source';
-export type { FileSourceSplit, FileEnumeratorCheckpoint } from './file-source/file-split-enumerator';
+export { FileSourceSplitSerializer } from './file-source/file-source-split';
+export type { FileSourceSplit } from './file-source/file-source-split';
+export type { FileEnumeratorCheckpoint } from './file-source/file-split-enumerator';
 
 // This package's errors arrive as their own classes when they cross a process or thread (deserializeError).
 import { registerErrorClasses } from '@flott/core';

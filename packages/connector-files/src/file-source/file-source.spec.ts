@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Boundedness, InputStatus, type SourceReaderContext } from '@flott/core';
+import { unpack } from 'msgpackr';
+import { Boundedness, InputStatus, type Source, type SourceReaderContext } from '@flott/core';
 import { TestingSourceWiring } from '@flott/runtime/testing';
 import { FileSource, TextLineInputFormat } from './file-source';
+import type { FileSourceSplit } from './file-source-split';
 import { listFiles } from './file-split-enumerator';
 import { TextLineSplitReader } from './text-line-split-reader';
 
@@ -59,7 +61,7 @@ describe('FileSource with TextLineInputFormat', () => {
   it('a reader waits for the chunk it is reading, also once no more splits will come (no busy polling)', async () => {
     const file = path.join(dir, 'a.txt');
     const reader = new TextLineSplitReader(readerContext(), 4);
-    reader.addSplits([{ splitId: file, path: file, offset: 0, length: fs.statSync(file).size }]);
+    reader.addSplits([{ splitId: file, path: file, offset: 0, length: fs.statSync(file).size, fileSize: fs.statSync(file).size }]);
     reader.notifyNoMoreSplits();
     const got: string[] = [];
     const out = { collect: (line: string) => got.push(line), emitWatermark() {}, markIdle() {}, markActive() {} };
@@ -79,7 +81,7 @@ describe('FileSource with TextLineInputFormat', () => {
   it('a file deleted after it was listed fails the reader with its path', async () => {
     const gone = path.join(dir, 'gone.txt');
     const reader = new TextLineSplitReader(readerContext(), 4);
-    reader.addSplits([{ splitId: gone, path: gone, offset: 0, length: 10 }]);
+    reader.addSplits([{ splitId: gone, path: gone, offset: 0, length: 10, fileSize: 10 }]);
     reader.notifyNoMoreSplits();
     const out = { collect() {}, emitWatermark() {}, markIdle() {}, markActive() {} };
     const output = { ...out, createOutputForSplit: () => out, releaseOutputForSplit() {} };
@@ -130,6 +132,93 @@ describe('FileSource with TextLineInputFormat', () => {
   });
 });
 
+describe('FileSource over block splits', () => {
+  let dir: string;
+  let file: string;
+  const content = Array.from({ length: 200 }, (_, i) => `line ${i} ${'é'.repeat(i % 5)}`);
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-file-blocks-'));
+    file = path.join(dir, 'big.txt');
+    fs.writeFileSync(file, content.join('\r\n'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const source = () => FileSource.forRecordStreamFormat(new TextLineInputFormat(), file).setMinSplitSize(1).setBlockSize(512).build();
+
+  it('several readers share one file: each reads some of its blocks, all lines once', async () => {
+    const w = new TestingSourceWiring(source(), 2);
+    w.coordinator.start();
+    await w.startReader(0);
+    await w.startReader(1);
+    await pollUntil(w, ended(w), 'the end of input');
+    expect(lines(w).sort()).toEqual([...content].sort());
+    expect(w.readers.map((r) => r!.output.values().length > 0)).toEqual([true, true]);
+  });
+
+  it('a checkpoint mid-block restored at another parallelism reads exactly the rest (splits through their serializer)', async () => {
+    const w = new TestingSourceWiring(source(), 2);
+    w.coordinator.start();
+    await w.startReader(0);
+    await w.startReader(1);
+    await pollUntil(w, () => lines(w).length >= 30, 'thirty lines');
+    const before = lines(w);
+    const cp = await w.checkpoint(1);
+
+    const restored = new TestingSourceWiring(source(), 1);
+    await restored.coordinator.resetToCheckpoint(1, cp.coordinator);
+    restored.coordinator.start();
+    await restored.startReader(0, cp.readers);
+    await pollUntil(restored, ended(restored), 'the end of the restored input');
+    expect([...before, ...lines(restored)].sort()).toEqual([...content].sort());
+  });
+
+  it('restores a checkpoint taken before block splits (whole-file splits in the runtime msgpack form)', async () => {
+    // The source as it was: whole-file splits { offset: next line, length: file size }, no split serializer.
+    const current = FileSource.forRecordStreamFormat(new TextLineInputFormat(), dir).build();
+    const oldForm = (s: FileSourceSplit) => ({ splitId: s.splitId, path: s.path, offset: s.position ?? s.offset, length: s.fileSize });
+    const before: Source<string, FileSourceSplit, unknown> = {
+      getBoundedness: () => current.getBoundedness(),
+      createEnumerator: (context) => {
+        const enumerator = current.createEnumerator(context);
+        const snapshotState = enumerator.snapshotState.bind(enumerator);
+        return Object.assign(enumerator, {
+          snapshotState: async (id: number) => {
+            const state = await snapshotState(id);
+            return { ...state, pending: state.pending.map(oldForm) };
+          },
+        });
+      },
+      restoreEnumerator: () => {
+        throw new Error('not restored');
+      },
+      createReader: (context) => {
+        const reader = current.createReader(context);
+        const snapshotState = reader.snapshotState.bind(reader);
+        return Object.assign(reader, { snapshotState: (id: number) => snapshotState(id).map(oldForm) as unknown as FileSourceSplit[] });
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'small.txt'), 's1\ns2\ns3\n');
+    fs.writeFileSync(path.join(dir, 'tiny.txt'), 't1');
+    const w = new TestingSourceWiring(before, 1);
+    w.coordinator.start();
+    await w.startReader(0);
+    await pollUntil(w, () => lines(w).length >= 5, 'five lines');
+    const read = lines(w);
+    const cp = await w.checkpoint(1);
+    // The enumerator still holds a split in the old form (the reader asks for one split ahead).
+    expect(unpack(cp.coordinator)).toEqual([1, { pending: [{ splitId: path.join(dir, 'tiny.txt'), path: path.join(dir, 'tiny.txt'), offset: 0, length: 2 }], processed: [] }]);
+
+    const restored = new TestingSourceWiring(source(), 2);
+    await restored.coordinator.resetToCheckpoint(1, cp.coordinator);
+    restored.coordinator.start();
+    // The list of splits is redistributed over the two readers.
+    await restored.startReader(0, cp.readers);
+    await restored.startReader(1, cp.readers);
+    await pollUntil(restored, ended(restored), 'the end of the restored input');
+    expect([...read, ...lines(restored)].sort()).toEqual([...content, 's1', 's2', 's3', 't1'].sort());
+  });
+});
+
 describe('FileSource building', () => {
   it('is bounded unless it monitors, and refuses what it cannot read with the reason', () => {
     expect(FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').build().getBoundedness()).toBe(Boundedness.BOUNDED);
@@ -139,6 +228,8 @@ describe('FileSource building', () => {
     expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').monitorContinuously(0)).toThrow('the interval must be > 0, got 0 ms');
     expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').monitorContinuously(-5)).toThrow('interval: must not be negative, got -5 ms');
     expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').setReadBufferSize(0)).toThrow('the read buffer size must be an integer >= 1, got 0');
+    expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').setBlockSize(0.5)).toThrow('the block size must be an integer >= 1, got 0.5');
+    expect(() => FileSource.forRecordStreamFormat(new TextLineInputFormat(), '/data').setMinSplitSize(-1)).toThrow('the minimum split size must be an integer >= 1, got -1');
   });
 
   it('a path that does not exist fails the enumerator with the path', async () => {

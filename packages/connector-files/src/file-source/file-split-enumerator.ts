@@ -1,14 +1,10 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { SourceSplit, SplitEnumerator, SplitEnumeratorContext } from '@flott/core';
+import type { SplitEnumerator, SplitEnumeratorContext } from '@flott/core';
 import { FileIoError, SourceFileNotFoundError } from '../connector-errors';
+import { createSplits, upgradeSplit, type FileSourceSplit, type FoundFile, type SplitSizing } from './file-source-split';
 
-/** One file, read from byte `offset` (the next line's start) to `length` (its size when it was found). */
-export interface FileSourceSplit extends SourceSplit {
-  readonly path: string;
-  readonly offset: number;
-  readonly length: number;
-}
+export type { FileSourceSplit } from './file-source-split';
 
 /** The enumerator's checkpoint: splits not assigned yet, and (monitoring) every file already found. */
 export interface FileEnumeratorCheckpoint {
@@ -17,8 +13,8 @@ export interface FileEnumeratorCheckpoint {
 }
 
 /** The files under `paths` (a file, or a directory's non-hidden files, by name), with their sizes. */
-export async function listFiles(paths: readonly string[]): Promise<Array<{ path: string; size: number }>> {
-  const found: Array<{ path: string; size: number }> = [];
+export async function listFiles(paths: readonly string[]): Promise<FoundFile[]> {
+  const found: FoundFile[] = [];
   for (const p of paths) {
     let stat;
     try {
@@ -42,10 +38,12 @@ export async function listFiles(paths: readonly string[]): Promise<Array<{ path:
 }
 
 /**
- * Finds the files and hands one split per file to the readers that ask (Flink's StaticFileSplitEnumerator,
- * and with `monitorIntervalMs` its ContinuousFileSplitEnumerator: the paths are listed again every
- * interval and files not seen before become splits; it never runs out). Listing runs through
- * `callAsync`, off the coordinator's event loop turn.
+ * Finds the files, cuts them into block splits (createSplits: at least one per reader where the sizes
+ * allow, none larger than the block size) and hands them to the readers that ask, in file and offset
+ * order (Flink's StaticFileSplitEnumerator with FileInputFormat's splits, and with `monitorIntervalMs`
+ * its ContinuousFileSplitEnumerator: the paths are listed again every interval and files not seen
+ * before become splits; it never runs out). Listing runs through `callAsync`, off the coordinator's
+ * event loop turn.
  */
 export class FileSplitEnumerator implements SplitEnumerator<FileSourceSplit, FileEnumeratorCheckpoint> {
   private readonly pending: FileSourceSplit[];
@@ -57,9 +55,10 @@ export class FileSplitEnumerator implements SplitEnumerator<FileSourceSplit, Fil
     private readonly context: SplitEnumeratorContext<FileSourceSplit>,
     private readonly paths: readonly string[],
     private readonly monitorIntervalMs: number | undefined,
+    private readonly sizing: SplitSizing,
     restored?: FileEnumeratorCheckpoint,
   ) {
-    this.pending = [...(restored?.pending ?? [])];
+    this.pending = (restored?.pending ?? []).map(upgradeSplit);
     this.processed = new Set(restored?.processed ?? []);
     // A restored bounded enumerator listed before its checkpoint: what it found is in `pending` or with the readers.
     this.listed = restored !== undefined && monitorIntervalMs === undefined;
@@ -67,13 +66,11 @@ export class FileSplitEnumerator implements SplitEnumerator<FileSourceSplit, Fil
 
   start(): void {
     if (this.listed) return;
-    const handle = (files: Array<{ path: string; size: number }> | undefined, error: Error | undefined): void => {
+    const handle = (files: FoundFile[] | undefined, error: Error | undefined): void => {
       if (error) throw error;
-      for (const f of files ?? []) {
-        if (this.processed.has(f.path)) continue;
-        this.processed.add(f.path);
-        this.pending.push({ splitId: f.path, path: f.path, offset: 0, length: f.size });
-      }
+      const fresh = (files ?? []).filter((f) => !this.processed.has(f.path));
+      for (const f of fresh) this.processed.add(f.path);
+      this.pending.push(...createSplits(fresh, this.context.currentParallelism(), this.sizing));
       this.listed = true;
       this.assignWaiting();
     };

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { InputStatus, SplitQueue, type ReaderOutput, type SourceReader, type SourceReaderContext } from '@flott/core';
 import { FileIoError, SourceFileNotFoundError } from '../connector-errors';
-import type { FileSourceSplit } from './file-split-enumerator';
+import type { FileSourceSplit } from './file-source-split';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -10,20 +10,28 @@ const CARRIAGE_RETURN = 0x0d;
 /** The split being read: its file, where its next unread chunk starts, and the lines read ahead. */
 interface OpenSplit {
   readonly split: FileSourceSplit;
+  /** Lines that start before this byte are the split's. */
+  readonly end: number;
   file?: FileHandle;
-  /** Byte offset of the next line to emit (what a checkpoint keeps). */
-  offset: number;
+  /** Byte offset of the next line to emit (what a checkpoint keeps); undefined while the partial first line is skipped. */
+  offset: number | undefined;
   readPosition: number;
+  /** Where the line being cut (`partial`) starts; undefined while the partial first line is skipped. */
+  lineStart: number | undefined;
   partial: Buffer[];
   lines: Array<{ text: string; next: number }>;
   done: boolean;
 }
 
 /**
- * Reads the lines of its splits one after the other (Flink's TextLineInputFormat reader in a
- * FileSourceReader): one chunk (`chunkBytes`) read asynchronously at a time, so at most one chunk's
- * lines wait in memory; lines end at "\n" (a trailing "\r" is dropped) and a last line without one
- * counts. A checkpoint keeps each split at the byte offset of its next line.
+ * Reads the lines of its splits one after the other (Flink's DelimitedInputFormat over a file's
+ * block splits, in a FileSourceReader): one chunk (`chunkBytes`) read asynchronously at a time, so at
+ * most one chunk's lines wait in memory; lines end at "\n" (a trailing "\r" is dropped) and a last
+ * line without one counts. A line is the split's that holds its first byte: a fresh split that starts
+ * after byte 0 skips through the first "\n" at or after its offset - 1 (the line before is the
+ * previous split's; UTF-8 never has 0x0a inside a character), and a split reads past its end to finish
+ * its last line, never past the file size it was found with. A checkpoint keeps each split at the
+ * byte offset of its next line (`position`), where a restored reader starts without skipping.
  */
 export class TextLineSplitReader implements SourceReader<string, FileSourceSplit> {
   private current?: OpenSplit;
@@ -68,7 +76,11 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
     const split = this.splits.queued.shift();
     if (!split) return undefined;
     if (this.splits.queued.length === 0) this.splits.request();
-    return (this.current = { split, offset: split.offset, readPosition: split.offset, partial: [], lines: [], done: split.offset >= split.length });
+    const end = split.offset + split.length;
+    // A restored split is at a line start; a fresh one is at one only at byte 0 or right after a "\n" (found by reading from offset - 1).
+    const lineStart = split.position ?? (split.offset === 0 ? 0 : undefined);
+    const readPosition = lineStart ?? split.offset - 1;
+    return (this.current = { split, end, offset: lineStart, readPosition, lineStart, partial: [], lines: [], done: lineStart !== undefined && lineStart >= end });
   }
 
   private finish(c: OpenSplit): void {
@@ -90,28 +102,46 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
   }
 
   private async readChunk(c: OpenSplit): Promise<void> {
-    const { path, length } = c.split;
+    const { path, fileSize } = c.split;
     try {
       c.file ??= await fsp.open(path, 'r');
-      const size = Math.min(this.chunkBytes, length - c.readPosition);
+      const size = Math.max(0, Math.min(this.chunkBytes, fileSize - c.readPosition));
       const buffer = Buffer.allocUnsafe(size);
-      const { bytesRead } = await c.file.read(buffer, 0, size, c.readPosition);
+      const { bytesRead } = size === 0 ? { bytesRead: 0 } : await c.file.read(buffer, 0, size, c.readPosition);
       this.split(c, buffer.subarray(0, bytesRead));
       c.readPosition += bytesRead;
-      if (bytesRead === 0 || c.readPosition >= length) this.endOfSplit(c);
+      if (!c.done && (bytesRead === 0 || c.readPosition >= fileSize)) this.endOfFile(c);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new SourceFileNotFoundError(path);
       throw new FileIoError('Reading', path, e);
     }
   }
 
-  /** Cuts complete lines out of `chunk` (read at c.readPosition), keeping the unfinished rest. */
+  /**
+   * Cuts complete lines out of `chunk` (read at c.readPosition), keeping the unfinished rest; first
+   * drops the partial line a fresh split starts in. Ends the split once the next line starts at or
+   * after its end.
+   */
   private split(c: OpenSplit, chunk: Buffer): void {
     let start = 0;
-    for (let i = chunk.indexOf(NEWLINE); i >= 0; i = chunk.indexOf(NEWLINE, start)) {
-      c.partial.push(chunk.subarray(start, i));
-      this.pushLine(c, c.readPosition + i + 1);
+    if (c.lineStart === undefined) {
+      const i = chunk.indexOf(NEWLINE);
+      if (i < 0) return;
       start = i + 1;
+      c.lineStart = c.offset = c.readPosition + start;
+      if (c.lineStart >= c.end) {
+        c.done = true;
+        return;
+      }
+    }
+    for (let i = chunk.indexOf(NEWLINE, start); i >= 0; i = chunk.indexOf(NEWLINE, start)) {
+      c.partial.push(chunk.subarray(start, i));
+      start = i + 1;
+      this.pushLine(c, c.readPosition + start);
+      if (start + c.readPosition >= c.end) {
+        c.done = true;
+        return;
+      }
     }
     if (start < chunk.length) c.partial.push(Buffer.from(chunk.subarray(start)));
   }
@@ -121,10 +151,12 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
     c.partial = [];
     if (bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN) bytes = bytes.subarray(0, bytes.length - 1);
     c.lines.push({ text: bytes.toString('utf8'), next });
+    c.lineStart = next;
   }
 
-  private endOfSplit(c: OpenSplit): void {
-    if (c.partial.some((b) => b.length > 0)) this.pushLine(c, c.readPosition);
+  /** The file ends (at the size it was found with, or earlier if it shrank): a last line without "\n" counts. */
+  private endOfFile(c: OpenSplit): void {
+    if (c.lineStart !== undefined && c.partial.some((b) => b.length > 0)) this.pushLine(c, c.readPosition);
     c.done = true;
   }
 
@@ -150,7 +182,9 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
 
   snapshotState(): FileSourceSplit[] {
     const c = this.current;
-    const current = c && (c.offset < c.split.length || c.lines.length > 0) ? [{ ...c.split, offset: c.offset }] : [];
+    // A split still skipping its partial first line has not moved: it is kept as it came.
+    const unfinished = c && (c.lines.length > 0 || !c.done);
+    const current = unfinished ? [c.offset === undefined ? { ...c.split } : { ...c.split, position: c.offset }] : [];
     return [...current, ...this.splits.queued.map((s) => ({ ...s }))];
   }
 
