@@ -277,11 +277,14 @@ export class StreamExecutionEnvironment {
 
   /**
    * The lines of a text file, or of every file in a directory, each once: a bounded FileSource with
-   * TextLineInputFormat (one split per file, read `source.file.read-buffer-size` bytes at a time).
+   * TextLineInputFormat: files larger than a split are cut into blocks (at least one per subtask, at
+   * most `source.file.block-size` each), so several subtasks read one file; read
+   * `source.file.read-buffer-size` bytes at a time.
    */
   readTextFile(path: string): SingleOutputStreamOperator<string> {
     const bufferSize = this.configuration.get(ConnectorOptions.FILE_SOURCE_READ_BUFFER_SIZE);
-    const source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), path).setReadBufferSize(bufferSize).build();
+    const blockSize = this.configuration.get(ConnectorOptions.FILE_SOURCE_BLOCK_SIZE);
+    const source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), path).setReadBufferSize(bufferSize).setBlockSize(blockSize).build();
     return this.builtInSource(source, 'Custom File Source', 'FileSource');
   }
 

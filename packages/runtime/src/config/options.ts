@@ -656,6 +656,12 @@ export const ConnectorOptions = {
     defaultValue: 64 * 1024, min: 1,
     description: 'Bytes readTextFile() reads per I/O call; bounds the lines a file source subtask holds at once.',
   }),
+  FILE_SOURCE_BLOCK_SIZE: O.memoryBytes('source.file.block-size', {
+    defaultValue: 32 * 1024 * 1024, min: 1,
+    description: 'The largest split readTextFile() cuts a file into (Flink takes the file system\'s block size; its local file system reports 32 MiB). ' +
+      'A file is cut into at least one split per source subtask, max(64 KiB, min(this, total size / parallelism)) bytes each (the last of a file up to 10 % more), ' +
+      'so several subtasks read one file; files up to 64 KiB stay one split.',
+  }),
   FILE_SINK_WRITE_BUFFER_SIZE: O.memoryBytes('sink.file.write-buffer-size', {
     defaultValue: 64 * 1024, min: 1,
     description: 'Bytes writeAsText() buffers per subtask before it back-pressures its input until the file system catches up.',
