@@ -86,3 +86,37 @@ describe('unified sources: split enumerators and readers checkpointed and restor
     expect(printed(second.stdout).sums).toEqual(expectedSums());
   }, 90_000);
 });
+
+describe('readTextFile: one file cut into block splits, read by every subtask', () => {
+  it('word count at parallelism 2 over one file prints the exact counts, and both readers read lines of it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-file-blocks-'));
+    try {
+      // 300 KB with multi-byte characters and CRLF: two splits of about 150 KB at parallelism 2.
+      const lines = Array.from({ length: 12_000 }, (_, i) => `w${i % 100} Wörd${i % 7} ünï ${i % 13 === 0 ? '' : 'a b c'}`);
+      const file = path.join(dir, 'input.txt');
+      fs.writeFileSync(file, lines.join('\r\n'));
+      const expected = new Map<string, number>();
+      for (const line of lines) {
+        for (const w of line.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w) expected.set(w, (expected.get(w) ?? 0) + 1);
+      }
+
+      const r = await runFlott(['run', '-q', '-p', '2', '-D', 'taskmanager.numberOfTaskSlots=4', 'packages/cli/test-jobs/file-word-count.ts', '--input', file], 120_000);
+      expect(r.code).toBe(0);
+      const counts = new Map<string, number>();
+      for (const line of r.stdout.split('\n').filter((l) => /^\d+> /.test(l))) {
+        const [word, count] = JSON.parse(line.replace(/^\d+> /, '')) as [string, number];
+        expect(counts.has(word)).toBe(false); // BATCH: one final count per word
+        counts.set(word, count);
+      }
+      const perSubtask = [counts.get('#lines-of-subtask-0'), counts.get('#lines-of-subtask-1')];
+      counts.delete('#lines-of-subtask-0');
+      counts.delete('#lines-of-subtask-1');
+      expect(counts).toEqual(expected);
+      // Every line once, and each reader read a share of the one file.
+      expect(perSubtask[0]! + perSubtask[1]!).toBe(lines.length);
+      expect(perSubtask.every((n) => n !== undefined && n > lines.length / 4)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
