@@ -2,23 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { unpack } from 'msgpackr';
-import { Boundedness, InputStatus, type Source, type SourceReaderContext } from '@flott/core';
+import { Boundedness, InputStatus, type Source } from '@flott/core';
 import { TestingSourceWiring } from '@flott/runtime/testing';
 import { FileSource, TextLineInputFormat } from './file-source';
 import type { FileSourceSplit } from './file-source-split';
 import { listFiles } from './file-split-enumerator';
+import { collectingOutput, testingReaderContext } from '../testing-fixtures/source-reader-context';
 import { TextLineSplitReader } from './text-line-split-reader';
-
-function readerContext(): SourceReaderContext {
-  return {
-    getIndexOfSubtask: () => 0,
-    currentParallelism: () => 1,
-    sendSplitRequest() {},
-    sendSourceEventToCoordinator() {},
-    clock: { currentTimeMillis: () => 0, relativeTimeMillis: () => 0 },
-    schedule: () => ({ cancel() {} }),
-  };
-}
 
 /** Polls every reader (awaiting availability, as the task does) until `done` holds; bounded by 2000 rounds. */
 async function pollUntil(w: TestingSourceWiring<string>, done: () => boolean, what: string): Promise<void> {
@@ -60,12 +50,11 @@ describe('FileSource with TextLineInputFormat', () => {
 
   it('a reader waits for the chunk it is reading, also once no more splits will come (no busy polling)', async () => {
     const file = path.join(dir, 'a.txt');
-    const reader = new TextLineSplitReader(readerContext(), 4);
+    const reader = new TextLineSplitReader(testingReaderContext(), 4);
     reader.addSplits([{ splitId: file, path: file, offset: 0, length: fs.statSync(file).size, fileSize: fs.statSync(file).size }]);
     reader.notifyNoMoreSplits();
     const got: string[] = [];
-    const out = { collect: (line: string) => got.push(line), emitWatermark() {}, markIdle() {}, markActive() {} };
-    const output = { ...out, createOutputForSplit: () => out, releaseOutputForSplit() {} };
+    const output = collectingOutput(got);
     expect(reader.pollNext(output)).toBe(InputStatus.NOTHING_AVAILABLE);
     let available = false;
     const wait = reader.isAvailable().then(() => (available = true));
@@ -80,11 +69,10 @@ describe('FileSource with TextLineInputFormat', () => {
 
   it('a file deleted after it was listed fails the reader with its path', async () => {
     const gone = path.join(dir, 'gone.txt');
-    const reader = new TextLineSplitReader(readerContext(), 4);
+    const reader = new TextLineSplitReader(testingReaderContext(), 4);
     reader.addSplits([{ splitId: gone, path: gone, offset: 0, length: 10, fileSize: 10 }]);
     reader.notifyNoMoreSplits();
-    const out = { collect() {}, emitWatermark() {}, markIdle() {}, markActive() {} };
-    const output = { ...out, createOutputForSplit: () => out, releaseOutputForSplit() {} };
+    const output = collectingOutput<string>([]);
     let failure: unknown;
     for (let i = 0; i < 100 && failure === undefined; i++) {
       try {

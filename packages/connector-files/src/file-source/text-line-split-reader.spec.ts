@@ -1,37 +1,22 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InputStatus, type ReaderOutput, type SourceReaderContext } from '@flott/core';
+import { InputStatus } from '@flott/core';
 import { SeededRandom } from '@flott/runtime';
 import { createSplits, type FileSourceSplit } from './file-source-split';
+import { collectingOutput, testingReaderContext } from '../testing-fixtures/source-reader-context';
 import { TextLineSplitReader } from './text-line-split-reader';
-
-function readerContext(): SourceReaderContext {
-  return {
-    getIndexOfSubtask: () => 0,
-    currentParallelism: () => 1,
-    sendSplitRequest() {},
-    sendSourceEventToCoordinator() {},
-    clock: { currentTimeMillis: () => 0, relativeTimeMillis: () => 0 },
-    schedule: () => ({ cancel() {} }),
-  };
-}
-
-function collecting(into: string[]): ReaderOutput<string> {
-  const out = { collect: (line: string) => into.push(line), emitWatermark() {}, markIdle() {}, markActive() {} };
-  return { ...out, createOutputForSplit: () => out, releaseOutputForSplit() {} };
-}
 
 /**
  * Reads `split` with a reader of its own, `chunkBytes` per I/O call: every line when `stopAfter` is
  * absent, else that many lines and then the reader's checkpoint of the split (undefined: finished).
  */
 async function read(split: FileSourceSplit, chunkBytes: number, stopAfter?: number): Promise<{ lines: string[]; checkpoint?: FileSourceSplit }> {
-  const reader = new TextLineSplitReader(readerContext(), chunkBytes);
+  const reader = new TextLineSplitReader(testingReaderContext(), chunkBytes);
   reader.addSplits([split]);
   reader.notifyNoMoreSplits();
   const lines: string[] = [];
-  const output = collecting(lines);
+  const output = collectingOutput(lines);
   try {
     for (let calls = 0; calls < 100_000; calls++) {
       if (stopAfter !== undefined && lines.length === stopAfter) {
@@ -160,10 +145,10 @@ describe('TextLineSplitReader over block splits', () => {
     expect((await read({ ...fresh, position: 6 }, 4)).lines).toEqual([]);
     // While a fresh split skips its partial first line it has not moved: its checkpoint is the split as it came.
     const midLine: FileSourceSplit = { ...fresh, offset: 4, length: 2 };
-    const reader = new TextLineSplitReader(readerContext(), 1);
+    const reader = new TextLineSplitReader(testingReaderContext(), 1);
     reader.addSplits([midLine]);
     const lines: string[] = [];
-    expect(reader.pollNext(collecting(lines))).toBe(InputStatus.NOTHING_AVAILABLE);
+    expect(reader.pollNext(collectingOutput(lines))).toBe(InputStatus.NOTHING_AVAILABLE);
     await reader.isAvailable();
     expect(reader.snapshotState()).toEqual([midLine]);
     await reader.close();
