@@ -143,6 +143,19 @@ describe('FileSource over block splits', () => {
     expect(w.readers.map((r) => r!.output.values().length > 0)).toEqual([true, true]);
   });
 
+  it('a reader asks for its next split only while it reads the last chunk of its current one: one that starts late still gets a block', async () => {
+    // Two splits of about 1.4 KB at parallelism 2, read 100 bytes at a time.
+    const w = new TestingSourceWiring(FileSource.forRecordStreamFormat(new TextLineInputFormat(), file).setMinSplitSize(1).setReadBufferSize(100).build(), 2);
+    w.coordinator.start();
+    await w.startReader(0);
+    await pollUntil(w, () => lines(w).length >= 3, 'the first reader under way');
+    await w.startReader(1);
+    await pollUntil(w, ended(w), 'the end of input');
+    expect(lines(w).sort()).toEqual([...content].sort());
+    // Each reader read one of the two blocks (they split bytes, so about half the lines each).
+    expect(w.readers.map((r) => r!.output.values().length > 50)).toEqual([true, true]);
+  });
+
   it('a checkpoint mid-block restored at another parallelism reads exactly the rest (splits through their serializer)', async () => {
     const w = new TestingSourceWiring(source(), 2);
     w.coordinator.start();

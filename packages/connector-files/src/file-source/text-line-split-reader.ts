@@ -75,7 +75,6 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
   private openNext(): OpenSplit | undefined {
     const split = this.splits.queued.shift();
     if (!split) return undefined;
-    if (this.splits.queued.length === 0) this.splits.request();
     const end = split.offset + split.length;
     // A restored split is at a line start; a fresh one is at one only at byte 0 or right after a "\n" (found by reading from offset - 1).
     const lineStart = split.position ?? (split.offset === 0 ? 0 : undefined);
@@ -91,6 +90,9 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
   /** Reads the next chunk in the background; the reader becomes available when it is in. */
   private fetch(c: OpenSplit): void {
     if (this.fetching) return;
+    // The next split is asked for while the last chunk of this one is read, so it is there when this one ends.
+    // Not earlier: a reader that asked as it opened its first block split would take the block another reader is about to ask for.
+    if (this.splits.queued.length === 0 && c.readPosition + this.chunkBytes >= c.end) this.splits.request();
     this.fetching = this.readChunk(c)
       .catch((e: unknown) => {
         this.failure = e;
