@@ -10,7 +10,7 @@ import type {
   StateWriteOptions,
   StreamStateHandle,
 } from '@flott/runtime/spi';
-import { concatChunks } from '@flott/runtime/spi';
+import { concatChunks, copyOfBytes } from '@flott/runtime/spi';
 import { CheckpointFileSystems } from './checkpoint-file-systems';
 import { cryptoRandomHex } from './checkpoint-paths';
 import { configuredDirectories, FileCheckpointLocations } from './file-checkpoint-locations';
@@ -91,19 +91,24 @@ export class FileSystemCheckpointStorageAccess implements CheckpointStorageAcces
 
 /**
  * `data` as one copied array when it is smaller than `threshold` bytes; otherwise the same bytes again as
- * chunks (the ones read to find out, copied, then the rest), so a large stream is never held whole.
+ * chunks (the ones read to find out, then the rest), so a large stream is never held whole. Chunks read
+ * ahead are copied (the producer may reuse its array once asked for the next), except the one that
+ * reaches the threshold: it is passed on before the next is asked for.
  */
 async function belowThreshold(data: StateBytes, threshold: number): Promise<{ readonly inline: Uint8Array } | { readonly inline?: undefined; readonly data: StateBytes }> {
-  if (data instanceof Uint8Array) return data.byteLength < threshold ? { inline: data.slice() } : { data };
+  if (data instanceof Uint8Array) return data.byteLength < threshold ? { inline: copyOfBytes(data) } : { data };
   const iterator = data[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const next = await iterator.next();
-    if (next.done) return { inline: concatChunks(head, size).slice() };
-    head.push(next.value.slice());
+    if (next.done) return { inline: concatChunks(head, size) };
     size += next.value.byteLength;
-    if (size >= threshold) break;
+    if (size >= threshold) {
+      head.push(next.value);
+      break;
+    }
+    head.push(copyOfBytes(next.value));
   }
   async function* replay(): AsyncIterable<Uint8Array> {
     yield* head;

@@ -9,7 +9,7 @@ import type {
   StateBytes,
   StreamStateHandle,
 } from '@flott/runtime/spi';
-import { collectStateBytes } from '@flott/runtime/spi';
+import { collectStateBytes, copyOfBytes } from '@flott/runtime/spi';
 import { CheckpointFileSystems } from './checkpoint-file-systems';
 import { cryptoRandomHex } from './checkpoint-paths';
 import { configuredDirectories, FileCheckpointLocations } from './file-checkpoint-locations';
@@ -91,7 +91,7 @@ export class JobManagerCheckpointStorageAccess implements CheckpointStorageAcces
 
   async writeMetadata(location: CheckpointLocation, data: Uint8Array): Promise<string> {
     if (!location.pointer.startsWith(MEMORY_SCHEME)) return this.files.writeMetadata(location, data);
-    this.memory.set(location.pointer, data.slice());
+    this.memory.set(location.pointer, copyOfBytes(data));
     return location.pointer;
   }
 

@@ -28,7 +28,7 @@ export type { ResourceManagerDriver, ResourceEventHandler, WorkerNode, WorkerRes
 export { canonicalKey, isPrimitiveKey } from '../util/canonical-key';
 export type { PrimitiveKey } from '../util/canonical-key';
 // Storages receive a state file as one array or as chunks; these read either form.
-export { stateChunks, collectStateBytes, concatChunks } from '../snapshot/state-bytes';
+export { stateChunks, collectStateBytes, concatChunks, copyOfBytes } from '../snapshot/state-bytes';
 // A backend that keeps a value for a running snapshot (copy-on-write) copies it as the checkpoint format keeps it.
 export { copyStateValue } from '../snapshot/state-copy';
 // A backend that keeps values serialised packs and reads primitives (the common values) without an msgpackr call each.

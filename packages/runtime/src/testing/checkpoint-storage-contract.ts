@@ -102,6 +102,23 @@ export function checkpointStorageContractTests(factory: CheckpointStorageFactory
       expect((await files.list(location.pointer)).filter((f) => /broken|inprogress/.test(f))).toEqual([]);
     });
 
+    it('keeps no more than the state of views into a larger buffer (a snapshot\'s chunks, msgpackr output)', async () => {
+      const location = await access.initializeLocation(9);
+      // A Node Buffer's `slice` is a view: inline state kept that way holds (and, posted to the JobManager, copies) the whole buffer.
+      const pool = Buffer.alloc(1024 * 1024);
+      pool.set(pattern(300, 2), 1000);
+      async function* streamed(): AsyncIterable<Uint8Array> {
+        yield pool.subarray(1000, 1100);
+        yield pool.subarray(1100, 1300);
+      }
+      const handles = [await access.writeState(location, 'op-1/view', pool.subarray(1000, 1300)), await access.writeState(location, 'op-1/streamed-view', streamed())];
+      pool.fill(0xee);
+      for (const handle of handles) {
+        expect(same(await access.readState(handle), pattern(300, 2))).toBe(true);
+        if (handle.kind === 'inline') expect(handle.data.buffer.byteLength).toBe(300);
+      }
+    });
+
     it('keeps SHARED state beyond its checkpoint until discardState, and savepoints self-contained', async () => {
       const [l1, l2] = await Promise.all([access.initializeLocation(1), access.initializeLocation(2)]);
       const shared = await access.writeState(l1, 'op-1-sst-000001', chunked(pattern(64 * 1024, 7), 5000), { scope: 'SHARED' });
