@@ -91,7 +91,8 @@ describe('heap snapshots of number counters (values preserved while the snapshot
     const chunks: Uint8Array[] = [];
     let next = 0;
     for await (const chunk of snapshot.chunks()) {
-      chunks.push(chunk);
+      // A copy: the snapshot reuses the chunk's array for the next one.
+      chunks.push(Buffer.from(chunk));
       for (let i = 0; i < 20_000; i++, next++) put(b, next * 16 + (next % 8), -1);
     }
     expect(chunks.length).toBe(2);

@@ -17,6 +17,17 @@ import type { OperatorStateHolder } from './operator-state-holder';
  */
 const SLICE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Chunk buffers of finished snapshots, for the next ones on this thread (module state: one per slot
+ * thread). A fresh 4 MiB buffer costs its page faults when first written (~1 ms each, 3 per 1 M-key
+ * snapshot), and its external memory brings garbage collections forward; a storage is done with a
+ * chunk once it asks for the next (spi/checkpoint-storage.ts), so one buffer serves a whole snapshot.
+ * At most CHUNK_POOL_SIZE stay allocated between snapshots (two operators or tasks of a slot may
+ * snapshot at once).
+ */
+const chunkPool: Buffer[] = [];
+const CHUNK_POOL_SIZE = 2;
+
 type TimersByKeyGroup = ReadonlyMap<number, ReadonlyArray<{ service: string; domain: 'event' | 'processing'; timer: TimerEntry }>>;
 
 /**
@@ -29,7 +40,10 @@ export interface KeyedSnapshotInProgress {
   readonly keyGroupRange: KeyGroupRange;
   /** A change file (what changed since the snapshot `changesSince` named, with all timers) rather than a full keyed state file. */
   readonly incremental: boolean;
-  /** The file's chunks, up to SLICE_BYTES of whole key groups each (one larger group alone); the event loop gets a turn after each. */
+  /**
+   * The file's chunks, up to SLICE_BYTES of whole key groups each (one larger group alone); the event
+   * loop gets a turn after each. A chunk is valid until the next is asked for: its array is reused.
+   */
   chunks(): AsyncIterable<Uint8Array>;
   /** The same file, in this turn (operator test harnesses: a synchronous snapshot). */
   chunksNow(): Iterable<Uint8Array>;
@@ -53,9 +67,9 @@ export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: numbe
     keyGroupRange: range,
     incremental,
     async *chunks() {
+      // Each part (a section: a view of the builder's buffer) is copied into the chunk at once.
+      let chunk = chunkPool.pop() ?? Buffer.allocUnsafeSlow(SLICE_BYTES);
       try {
-        // Each part (a section: a view of the builder's buffer) is copied into the chunk at once.
-        let chunk: Uint8Array = Buffer.allocUnsafeSlow(SLICE_BYTES);
         let size = 0;
         for (const part of file(true)) {
           if (size + part.byteLength > chunk.byteLength) {
@@ -65,13 +79,15 @@ export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: numbe
               // Also when the storage takes chunks without waiting for I/O; small snapshots finish in one go.
               await yieldToEventLoop();
             }
-            chunk = Buffer.allocUnsafeSlow(Math.max(SLICE_BYTES, part.byteLength));
+            // Only a key group larger than a chunk needs a larger one (not pooled).
+            if (part.byteLength > chunk.byteLength) chunk = Buffer.allocUnsafeSlow(part.byteLength);
           }
           chunk.set(part, size);
           size += part.byteLength;
         }
         if (size > 0) yield chunk.subarray(0, size);
       } finally {
+        if (chunk.byteLength === SLICE_BYTES && chunkPool.length < CHUNK_POOL_SIZE) chunkPool.push(chunk);
         resources.release();
       }
     },

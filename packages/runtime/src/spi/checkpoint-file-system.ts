@@ -36,7 +36,10 @@ export interface CheckpointFileSystem {
   child(directory: string, name: string): string;
   /** The directory that holds `path`. */
   parent(path: string): string;
-  /** Writes `data` (one array, or chunks in order) as the file `path`, atomically; resolves with its size in bytes. */
+  /**
+   * Writes `data` (one array, or chunks in order) as the file `path`, atomically; resolves with its size
+   * in bytes. As CheckpointStorageAccess.writeState: a chunk's array is reused once the next is asked for.
+   */
   writeFile(path: string, data: StateBytes): Promise<number>;
   /** The file's bytes, `undefined` when there is none; exactly `expectedSize` bytes when given. */
   readFile(path: string, expectedSize?: number): Promise<Uint8Array | undefined>;

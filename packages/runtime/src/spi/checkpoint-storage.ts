@@ -53,7 +53,9 @@ export interface CheckpointStorageAccess {
   /**
    * Stores one state file of a snapshot in `location`; `name` is unique within the location (and, for
    * SHARED scope, within the job). `data` is the whole file or its chunks in order (a backend streams
-   * state larger than it wants to hold in memory; the storage may not keep all chunks either).
+   * state larger than it wants to hold in memory; the storage may not keep all chunks either). A chunk
+   * is the storage's until it asks for the next one (or stops asking): the writer reuses its array
+   * then, so a storage that keeps bytes longer copies them (Buffer#slice is a view, not a copy).
    * Checkpoints may reference SHARED files of earlier checkpoints; they are deleted only by `discardState`.
    */
   writeState(location: CheckpointLocation, name: string, data: StateBytes, options?: StateWriteOptions): Promise<StreamStateHandle>;

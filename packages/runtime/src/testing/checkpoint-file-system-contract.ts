@@ -2,7 +2,7 @@
 import { CorruptCheckpointError } from '../errors';
 import type { CheckpointFileSystem } from '../spi/checkpoint-file-system';
 import { useTemporaryDirectory } from './temporary-directory';
-import { chunksOf as chunked, sameBytes as same, testBytes as pattern } from './test-bytes';
+import { chunksInOneArray, chunksOf as chunked, sameBytes as same, testBytes as pattern } from './test-bytes';
 
 export interface CheckpointFileSystemContractOptions {
   readonly fileSystem: () => CheckpointFileSystem;
@@ -50,6 +50,12 @@ export function checkpointFileSystemContractTests(name: string, options: Checkpo
       // Writing again replaces the file.
       await fs.writeFile(fs.child(dir, 'f2'), pattern(10, 9));
       expect(same(await fs.readFile(fs.child(dir, 'f2'), 10), pattern(10, 9))).toBe(true);
+    });
+
+    it('is done with a chunk once it asks for the next (the writer reuses its array)', async () => {
+      const data = pattern(300 * 1024 + 7, 5);
+      expect(await fs.writeFile(fs.child(dir, 'reused'), chunksInOneArray(data, 4093))).toBe(data.byteLength);
+      expect(same(await fs.readFile(fs.child(dir, 'reused'), data.byteLength), data)).toBe(true);
     });
 
     it('leaves nothing under the name when the data fails part-way', async () => {

@@ -7,7 +7,7 @@ import { CheckpointDataNotFoundError, CorruptCheckpointError } from '../errors';
 import type { CheckpointStorageAccess, CheckpointStorageFactory } from '../spi/checkpoint-storage';
 import { withFlippedByte } from './checkpoint-file-damage';
 import { localCheckpointStorageFiles, type CheckpointStorageFiles } from './checkpoint-storage-files';
-import { chunksOf as chunked, sameBytes as same, testBytes as pattern } from './test-bytes';
+import { chunksInOneArray, chunksOf as chunked, sameBytes as same, testBytes as pattern } from './test-bytes';
 import { useTemporaryDirectory } from './temporary-directory';
 
 export interface CheckpointStorageContractOptions {
@@ -100,6 +100,14 @@ export function checkpointStorageContractTests(factory: CheckpointStorageFactory
       }
       await expect(access.writeState(location, 'op-1/broken', failing())).rejects.toThrow('the backend failed mid-stream');
       expect((await files.list(location.pointer)).filter((f) => /broken|inprogress/.test(f))).toEqual([]);
+    });
+
+    it('is done with a chunk once it asks for the next (the writer reuses its array)', async () => {
+      const location = await access.initializeLocation(10);
+      const sizes = [1000, 20 * 1024 - 1, 20 * 1024 + 1, 300 * 1024 + 7];
+      const handles = await Promise.all(sizes.map((size, i) => access.writeState(location, `op-1/reused-${i}`, chunksInOneArray(pattern(size, i), 4093))));
+      const read = await Promise.all(handles.map((h) => access.readState(h)));
+      expect(read.map((r, i) => same(r, pattern(sizes[i], i)))).toEqual(sizes.map(() => true));
     });
 
     it('keeps no more than the state of views into a larger buffer (a snapshot\'s chunks, msgpackr output)', async () => {
