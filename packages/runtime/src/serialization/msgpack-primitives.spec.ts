@@ -74,6 +74,25 @@ describe('msgpack fast paths for small records', () => {
     expect(Object.is(decoded[all.indexOf(-0)], 0)).toBe(true);
   });
 
+  it('tells numbers from msgpackr\'s record references (0x40-0x7f), also inside arrays: objects stay objects', () => {
+    const s = msgpackSerializer<unknown>();
+    const enc = s.createEncoder();
+    const dec = s.createDecoder();
+    const all: unknown[] = [];
+    for (let i = 0; i < 3; i++) all.push({}, [{}], [{ a: 1 }, 5], { a: 1 }, [{ a: 2 }, 'x', 7], [64, 100, 127, 0x3f], 64, 127, [{}, {}]);
+    const target = Buffer.alloc(4096);
+    const ends: number[] = [];
+    let pos = 0;
+    for (const v of all) ends.push((pos = enc.encodeInto(v, target, pos, target.length)));
+    let start = 0;
+    const decoded = ends.map((end) => {
+      const v = dec.decode(target, start, end);
+      start = end;
+      return v;
+    });
+    expect(decoded).toEqual(all);
+  });
+
   it('interns repeated short strings and tells colliding ones apart', () => {
     const out: ReadResult = { value: undefined, end: 0 };
     const read = (s: string): unknown => {

@@ -1,6 +1,7 @@
 /**
  * Hand-written msgpack for the commonest small records: numbers, short ASCII strings, booleans, null,
- * and short arrays of them (a word and its count). msgpackr's pack and unpack cost ~50–140 ns per call
+ * and short arrays of them (a word and its count). Bytes 0x40-0x7f are never read as numbers here:
+ * msgpackr's record structures use them for objects (an empty object is the single byte 0x40). msgpackr's pack and unpack cost ~50–140 ns per call
  * whatever the value; these write and read the same msgpack bytes (any msgpack decoder reads them, and
  * these read any encoder's bytes of such values) in a fraction of that. Anything else is left to msgpackr.
  */
@@ -20,9 +21,16 @@ function writePrimitive(value: unknown, target: Buffer, offset: number): number 
     case 'number': {
       // -0 is an integer here, written as 0, as msgpackr writes it.
       if (Number.isInteger(value)) {
-        if (value >= 0 && value < 128) {
+        // msgpackr's record structures take the positive fixints 0x40-0x7f as references to a
+        // record (an object), so 64-127 are written as uint8, as msgpackr writes them.
+        if (value >= 0 && value < 0x40) {
           target[offset] = value;
           return offset + 1;
+        }
+        if (value >= 0x40 && value < 0x100) {
+          target[offset] = 0xcc;
+          target[offset + 1] = value;
+          return offset + 2;
         }
         if (value >= -32 && value < 0) {
           target[offset] = (value & 0xff) | 0;
@@ -118,9 +126,12 @@ function readShortString(source: Buffer, start: number, end: number): string {
 
 function readPrimitive(source: Buffer, pos: number, limit: number, out: ReadResult): void {
   const b = source[pos];
-  if (b < 0x80) {
+  if (b < 0x40) {
     out.value = b;
     out.end = pos + 1;
+  } else if (b < 0x80) {
+    // A reference to one of msgpackr's record structures (an object), not a number: msgpackr reads it.
+    out.end = NOT_HANDLED;
   } else if (b >= 0xe0) {
     out.value = b - 0x100;
     out.end = pos + 1;
@@ -136,6 +147,9 @@ function readPrimitive(source: Buffer, pos: number, limit: number, out: ReadResu
   } else if (b === 0xcb && pos + 9 <= limit) {
     out.value = source.readDoubleBE(pos + 1);
     out.end = pos + 9;
+  } else if (b === 0xcc && pos + 2 <= limit) {
+    out.value = source[pos + 1];
+    out.end = pos + 2;
   } else if (b === 0xd2 && pos + 5 <= limit) {
     out.value = source.readInt32BE(pos + 1);
     out.end = pos + 5;
