@@ -111,9 +111,8 @@ export class KeyedStream<T, K> extends DataStream<T> {
   private aggregate<R>(name: string, kind: string, aggregation: RollingAggregation<T, R>, userFunction?: unknown): SingleOutputStreamOperator<R> {
     // Read when the task creates the operator: main has configured the environment by then.
     const env = this.getExecutionEnvironment();
-    // Local aggregation holds its own copies, so it may fold into them in place.
-    const combine = aggregation.combineOwned ?? aggregation.combine;
-    const inputCombiner = aggregation.inputsCombine ? (a: unknown, b: unknown) => combine(a as R, b as T) : undefined;
+    // BATCH combines such inputs per key before the shuffle and while sorting (StreamNode.inputCombiner).
+    const inputCombiner = aggregation.inputsCombine ? aggregation : undefined;
     return this.transformWith(name, () => new KeyedAggregationOperator<T, R>(aggregation, userFunction, env.getRuntimeMode() === 'BATCH'), kind,
       inputCombiner ? { inputCombiner } : {});
   }

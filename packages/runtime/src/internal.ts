@@ -8,7 +8,7 @@
 export { StreamGraph } from './graph/stream-graph';
 export { ResourceSpecs, InvalidResourceSpecError } from './deployment/resource-spec';
 export type { ResourceSpec } from './deployment/resource-spec';
-export type { StreamPartitioner, ChainingStrategy, StreamNode, StreamEdge, ExecutionConfigSnapshot } from './graph/stream-graph';
+export type { StreamPartitioner, ChainingStrategy, StreamNode, StreamEdge, ExecutionConfigSnapshot, InputCombiner } from './graph/stream-graph';
 export { createJobGraph, describeJobGraph, jobGraphToJson } from './graph/index';
 // `execute()` hands the graph to whichever context the CLI, the task loader or a test installed.
 export { setExecutionContext, getExecutionContext } from './client/execution-context';

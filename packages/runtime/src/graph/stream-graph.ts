@@ -18,6 +18,12 @@ export type ChainingStrategy = 'ALWAYS' | 'HEAD' | 'NEVER';
 
 export const DEFAULT_SLOT_SHARING_GROUP = 'default';
 
+/** How two input records of a keyed aggregation combine into one (StreamNode.inputCombiner). */
+export interface InputCombiner {
+  combine(a: unknown, b: unknown): unknown;
+  combineOwned?(a: unknown, b: unknown): unknown;
+}
+
 export interface StreamNode {
   readonly id: number;
   /** Operator name for display ("Map", "Source: fromElements", or what `.name()` set). */
@@ -47,10 +53,10 @@ export interface StreamNode {
   /**
    * Keyed aggregations whose two input records combine into one input with the same aggregate (sum,
    * min, max by field; minBy, maxBy): BATCH execution combines them per key before the shuffle, in the
-   * producing task (local aggregation), and again while sorting. The first argument is the caller's
-   * own (a copy it made, or a result of this function): it may be changed and returned.
+   * producing task (local aggregation, with `combineOwned` where given: the caller owns the first
+   * argument, which may then be changed and returned), and again while sorting (`combine`).
    */
-  readonly inputCombiner?: (a: unknown, b: unknown) => unknown;
+  readonly inputCombiner?: InputCombiner;
   /**
    * Serializes this operator's main output where it leaves the chain (Flink's output type serializer);
    * msgpack when unset. Side outputs always use msgpack.

@@ -41,7 +41,7 @@ describe('KeyedAggregationOperator', () => {
     expect(h.output.values()).toEqual([9, 6]);
   });
 
-  it('offers a combiner in BATCH mode for sum/min/max by field and minBy/maxBy: combining inputs first gives the same final values', async () => {
+  it('sum/min/max by field and minBy/maxBy say their inputs combine: combining inputs first (in place too, where offered) gives the same final values', async () => {
     const aggregations: Array<[string, RollingAggregation<Sale, Sale>]> = [
       ['sum', fieldAggregation<Sale>('sum', 'amount')],
       ['min', fieldAggregation<Sale>('min', 'amount')],
@@ -58,16 +58,23 @@ describe('KeyedAggregationOperator', () => {
         await h.finish();
         return h.output.values();
       };
-      const combine = new KeyedAggregationOperator(aggregation, undefined, true).sortCombiner()!;
+      expect(aggregation.inputsCombine).toBe(true);
+      const combine = (x: Sale, y: Sale) => aggregation.combine(x, y);
       // Shop a's records folded pairwise in arrival order (as the sorter folds them), b's left as they are.
       const a = sales.filter((s) => s.shop === 'a');
       const combined = [a.slice(0, 2).reduce((x, y) => combine(x, y) as Sale), a.slice(2).reduce((x, y) => combine(x, y) as Sale), ...sales.filter((s) => s.shop === 'b')];
       expect({ name, finals: await finals(combined) }).toEqual({ name, finals: await finals(sales) });
+      const owned = aggregation.combineOwned;
+      if (owned) {
+        // Folded into a copy of the first record, as local aggregation holds it.
+        const folded = a.slice(1).reduce((x, y) => owned(x, y), { ...a[0] });
+        expect({ name, finals: await finals([folded, ...sales.filter((s) => s.shop === 'b')]) }).toEqual({ name, finals: await finals(sales) });
+        expect(a[0]).toEqual({ shop: 'a', item: 'x', amount: 5 }); // the original is not changed
+      }
     }
-    // Not in streaming mode (every update is emitted), nor for a reduce (a user function need not be associative) or a selector aggregation (its result is not an input).
-    expect(new KeyedAggregationOperator(fieldAggregation<Sale>('sum', 'amount')).sortCombiner()).toBeUndefined();
-    expect(new KeyedAggregationOperator(reduceAggregation((x: number, y: number) => x + y), undefined, true).sortCombiner()).toBeUndefined();
-    expect(new KeyedAggregationOperator(selectorAggregation('sum', (s: Sale) => s.amount), undefined, true).sortCombiner()).toBeUndefined();
+    // Not for a reduce (a user function need not be associative) or a selector aggregation (its result is not an input).
+    expect(reduceAggregation((x: number, y: number) => x + y).inputsCombine).toBeUndefined();
+    expect(selectorAggregation('sum', (s: Sale) => s.amount).inputsCombine).toBeUndefined();
   });
 
   it('reduce emits the rolling result per key and keeps it in the keyed state backend', async () => {

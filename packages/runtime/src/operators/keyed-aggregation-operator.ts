@@ -62,17 +62,6 @@ export class KeyedAggregationOperator<IN, ACC>
     if (!this.emitOnlyFinal) this.output.collect(next, timestamp);
   }
 
-  /**
-   * Sorted BATCH input: records of one key may be combined before they are sorted (a combiner, as
-   * MapReduce's), where the aggregation says two inputs combine into an input; the operator then gets
-   * fewer records with the same final aggregate.
-   */
-  sortCombiner(): ((a: unknown, b: unknown) => unknown) | undefined {
-    if (!this.emitOnlyFinal || !this.aggregation.inputsCombine) return undefined;
-    const combine = this.aggregation.combine;
-    return (a, b) => combine(a as ACC, b as IN);
-  }
-
   /** Sorted BATCH input: the key's aggregate is final; it goes out now and its state is dropped. */
   keyFinished(): void {
     if (!this.emitOnlyFinal) return;

@@ -164,12 +164,6 @@ export interface OneInputStreamOperator<IN, OUT> extends StreamOperator<OUT> {
    * drop its state, so state stays at one key (Flink gets this through its batch state backend).
    */
   keyFinished?(): void;
-  /**
-   * BATCH execution with sorted inputs: a function combining two records of one key into one record
-   * the operator turns into the same result (a combiner); the sorter then keeps one record per key
-   * while it buffers. Undefined: every record is sorted as it came.
-   */
-  sortCombiner?(): ((a: unknown, b: unknown) => unknown) | undefined;
 }
 
 export interface TwoInputStreamOperator<IN1, IN2, OUT> extends StreamOperator<OUT> {

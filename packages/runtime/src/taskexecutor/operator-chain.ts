@@ -193,7 +193,9 @@ export class OperatorChain {
     const settings = services.localAggregation;
     if (settings === undefined || graph.config.runtimeMode !== 'BATCH' || edge.partitioner.kind !== 'hash') return undefined;
     const keySelector = edge.partitioner.keySelector;
-    const combine = graph.getNode(edge.targetId).inputCombiner;
+    const combiner = graph.getNode(edge.targetId).inputCombiner;
+    // The output holds its own copies, so it may fold into them in place where the aggregation can.
+    const combine = combiner && (combiner.combineOwned ?? combiner.combine);
     const copy = graph.serializerOf(edge.id).createCopier?.();
     if (keySelector === undefined || combine === undefined || copy === undefined) return undefined;
     return { keySelector, combine, copy, maxKeys: settings.maxKeys };

@@ -102,7 +102,7 @@ export function sortedInputOf(host: TaskInputsHost): SortedInput | undefined {
   // The records of an edge with a serializer of its own keep it (one encoder per record); msgpack ones are sorted as plain msgpack.
   const custom = tdd.inputs.length === 1 ? graph.outputSerializerOf(tdd.inputs[0].streamEdgeId) : undefined;
   const operator = head.operator as OneInputStreamOperator<unknown, unknown>;
-  const combine = operator.sortCombiner?.();
+  const combine = head.node.inputCombiner?.combine;
   const sorter = new KeySorter({
     codec: custom ? serializerSortCodec(custom) : msgpackSortCodec(),
     memoryBytes: settings.memoryBytes,
