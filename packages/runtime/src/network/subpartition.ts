@@ -107,15 +107,16 @@ export class PipelinedSubpartition<T> {
   }
 
   private handOverRecord(value: T, timestamp: number): void {
-    let segment = this.segment;
-    // Full after an event that found no credit to flush.
-    if (segment === undefined || segment.isFull()) segment = this.nextSegment();
+    const segment = this.segmentWithRoom();
     segment.addRecord((this.handOver as HandOver<T>)(value), timestamp);
     this.pos = segment.length;
     if (segment.isFull()) this.finishCurrent();
   }
 
-  private nextSegment(): RecordSegment {
+  /** The current segment, or a new one when there is none or it is full (after an event that found no credit to flush). */
+  private segmentWithRoom(): RecordSegment {
+    const current = this.segment;
+    if (current !== undefined && !current.isFull()) return current;
     if (this.pos > 0) this.finishCurrent();
     const segment = this.owner.takeSegment();
     this.segment = segment;
@@ -141,8 +142,7 @@ export class PipelinedSubpartition<T> {
   /** Appends `event` after everything written so far and flushes. */
   writeEvent(event: NetworkEvent): void {
     if (this.objects) {
-      let segment = this.segment;
-      if (segment === undefined || segment.isFull()) segment = this.nextSegment();
+      const segment = this.segmentWithRoom();
       segment.addEvent(event);
       this.pos = segment.length;
     } else {
@@ -240,11 +240,6 @@ export class PipelinedSubpartition<T> {
       this.objects = true;
     }
     endpoint.onCredit((credits, returned) => this.onCredit(credits, returned));
-  }
-
-  /** Whether records go to the consumer as objects (see attach). */
-  handsOverObjects(): boolean {
-    return this.objects;
   }
 
   isAvailable(): boolean {
