@@ -5,6 +5,18 @@ import { NOT_HANDLED, readSmallRecord, writeSmallRecord, type ReadResult } from 
 /** What msgpackr itself makes of a value (the reference: the fast paths must deliver the same). */
 const reference = (v: unknown): unknown => new Unpackr({ sequential: true }).unpack(new Packr({ sequential: true }).pack(v));
 
+/** `all` written by one encoder and read back by one decoder, in order, as a channel carries them. */
+function throughOneChannel(all: readonly unknown[]): unknown[] {
+  const s = msgpackSerializer<unknown>();
+  const enc = s.createEncoder();
+  const dec = s.createDecoder();
+  const target = Buffer.alloc(64 * 1024);
+  let pos = 0;
+  return all
+    .map((v) => [pos, (pos = enc.encodeInto(v, target, pos, target.length))])
+    .map(([start, end]) => dec.decode(target, start, end));
+}
+
 function values(): unknown[] {
   const out: unknown[] = [0, 1, 127, 128, 255, 256, -1, -32, -33, -128, -129, 65535, -32768, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 32, 2 ** 53 - 1,
     -(2 ** 53), 0.5, -1.25, 1e-300, 1e300, NaN, Infinity, -Infinity, -0, true, false, null, '', 'a', 'w42', 'x'.repeat(31), 'x'.repeat(32),
@@ -56,41 +68,16 @@ describe('msgpack fast paths for small records', () => {
   });
 
   it('through the serializer, every value arrives as msgpackr delivers it, mixed with the records msgpackr writes, in one channel', () => {
-    const s = msgpackSerializer<unknown>();
-    const enc = s.createEncoder();
-    const dec = s.createDecoder();
     const all = [...values(), { a: 1, b: 'x' }, { a: 2, b: 'y' }, [{ a: 3, b: 'z' }], { a: 4, b: 'w' }].filter((v) => typeof v !== 'bigint');
-    const target = Buffer.alloc(64 * 1024);
-    const ends: number[] = [];
-    let pos = 0;
-    for (const v of all) ends.push((pos = enc.encodeInto(v, target, pos, target.length)));
-    let start = 0;
-    const decoded = ends.map((end) => {
-      const v = dec.decode(target, start, end);
-      start = end;
-      return v;
-    });
+    const decoded = throughOneChannel(all);
     expect(decoded).toEqual(all.map(reference));
     expect(Object.is(decoded[all.indexOf(-0)], 0)).toBe(true);
   });
 
   it('tells numbers from msgpackr\'s record references (0x40-0x7f), also inside arrays: objects stay objects', () => {
-    const s = msgpackSerializer<unknown>();
-    const enc = s.createEncoder();
-    const dec = s.createDecoder();
     const all: unknown[] = [];
     for (let i = 0; i < 3; i++) all.push({}, [{}], [{ a: 1 }, 5], { a: 1 }, [{ a: 2 }, 'x', 7], [64, 100, 127, 0x3f], 64, 127, [{}, {}]);
-    const target = Buffer.alloc(4096);
-    const ends: number[] = [];
-    let pos = 0;
-    for (const v of all) ends.push((pos = enc.encodeInto(v, target, pos, target.length)));
-    let start = 0;
-    const decoded = ends.map((end) => {
-      const v = dec.decode(target, start, end);
-      start = end;
-      return v;
-    });
-    expect(decoded).toEqual(all);
+    expect(throughOneChannel(all)).toEqual(all);
   });
 
   it('interns repeated short strings and tells colliding ones apart', () => {
