@@ -58,6 +58,42 @@ describe('ValueCopier (the lmdb cache copies values without msgpack)', () => {
     }
   });
 
+  it('copies flat records by their shape: many shapes, key orders, symbol keys and -0 as a round trip does', () => {
+    const copier = new ValueCopier();
+    const symbol = Symbol('s');
+    const values: Array<Record<string | symbol, unknown>> = [
+      { id: 1, value: 2, tag: 'a' },
+      { tag: 'a', id: 1, value: 2 },
+      { id: 1, value: 2 },
+      { id: 1, value: 2, tag: 'a', extra: null, gone: undefined, yes: true },
+      { 2: 'two', 1: 'one', name: 'n' },
+      { 'a "quoted" key': 1, 'line\u2028break': 2, '': 3 },
+      { id: 1, [symbol]: 'dropped by msgpack' },
+      { id: -0, value: 1 },
+      { id: 1, nested: { value: 2 } },
+      {},
+    ];
+    // More shapes than the copier keeps, twice over, so makers are replaced and found again.
+    for (let i = 0; i < 20; i++) values.push({ [`k${i}`]: i, shared: 's' });
+    for (let round = 0; round < 2; round++) {
+      for (const value of values) {
+        const copy = copier.copy(value) as Record<string | symbol, unknown>;
+        expect(copy).toEqual(roundTrip(value));
+        expect(Object.keys(copy)).toEqual(Object.keys(roundTrip(value) as object));
+        expect(Object.getOwnPropertySymbols(copy)).toEqual([]);
+        expect(copy).not.toBe(value);
+        expect(copier.size).toBeGreaterThan(0);
+      }
+    }
+    const nested = { id: 1, inner: { list: [1] } };
+    const copy = copier.copy(nested) as typeof nested;
+    nested.inner.list.push(2);
+    expect(copy.inner.list).toEqual([1]);
+    expect(Object.is((copier.copy({ z: -0 }) as { z: number }).z, 0)).toBe(true);
+    expect(copier.copy(JSON.parse('{"a": 1, "__proto__": {"x": 1}}') as unknown)).toBe(NOT_COPIED);
+    expect(copier.copy({ a: 1, f: () => 1 })).toBe(NOT_COPIED);
+  });
+
   it('estimates more bytes for larger values', () => {
     const copier = new ValueCopier();
     copier.copy([1, 2, 3]);
@@ -66,5 +102,9 @@ describe('ValueCopier (the lmdb cache copies values without msgpack)', () => {
     expect(copier.size).toBeGreaterThan(small);
     copier.copy(['x'.repeat(1000)]);
     expect(copier.size).toBeGreaterThan(2000);
+    copier.copy({ id: 1 });
+    const flat = copier.size;
+    copier.copy({ id: 1, text: 'x'.repeat(1000) });
+    expect(copier.size).toBeGreaterThan(flat + 2000);
   });
 });

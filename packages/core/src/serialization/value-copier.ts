@@ -23,6 +23,7 @@ const UINT64_MAX = 2n ** 64n - 1n;
 export class ValueCopier {
   size = 0;
   private readonly anyBigInt: boolean;
+  private readonly flat = new FlatObjectCopier();
 
   constructor(options: { anyBigInt?: boolean } = {}) {
     this.anyBigInt = options.anyBigInt ?? true;
@@ -76,6 +77,11 @@ export class ValueCopier {
           return out;
         }
         if (constructor === Object && Object.getPrototypeOf(value) === Object.prototype) {
+          const flat = this.flat.copy(value as Record<string, unknown>);
+          if (flat !== undefined) {
+            this.size += this.flat.size;
+            return flat;
+          }
           const out: Record<string, unknown> = {};
           const keys = Object.keys(value);
           this.size += 64 + 16 * keys.length;
@@ -114,4 +120,80 @@ function flatStringBytes(array: readonly unknown[]): number {
     bytes += 2 * v.length;
   }
   return bytes;
+}
+
+/** Shapes (key lists) a FlatObjectCopier keeps a maker for; beyond them the least recently made is replaced. */
+const MAX_SHAPES = 8;
+
+/**
+ * Copies flat plain objects (records such as `{id, value, tag}`: own enumerable string keys, values
+ * numbers other than -0, strings, booleans, null or undefined) with a function made for their keys: an
+ * object literal, so every copy of a shape gets one hidden class and no key is looked up by name at
+ * run time (3× faster than copying key by key, bench/README.md). Symbol-keyed properties are not
+ * copied, as msgpack drops them. `copy` gives undefined for anything else (and for `__proto__` keys,
+ * which a literal would turn into a prototype): the caller copies it the general way.
+ */
+class FlatObjectCopier {
+  /** The estimated heap bytes of the last copy. */
+  size = 0;
+  private readonly shapes: string[][] = [];
+  private readonly makers: Array<(value: Record<string, unknown>) => Record<string, unknown>> = [];
+  private last = 0;
+  private replace = 0;
+
+  copy(value: Record<string, unknown>): Record<string, unknown> | undefined {
+    let keys: readonly string[] | undefined = this.shapes[this.last];
+    let n = 0;
+    let size = 64;
+    for (const k in value) {
+      const v = value[k];
+      switch (typeof v) {
+        case 'number':
+          if (v === 0 && 1 / v < 0) return undefined;
+          size += 32;
+          break;
+        case 'string':
+          size += 32 + 2 * v.length;
+          break;
+        case 'boolean':
+        case 'undefined':
+          size += 32;
+          break;
+        case 'object':
+          if (v !== null) return undefined;
+          size += 24;
+          break;
+        default:
+          return undefined;
+      }
+      if (k === '__proto__') return undefined;
+      if (keys !== undefined && keys[n] !== k) keys = undefined;
+      size += 2 * k.length;
+      n++;
+    }
+    this.size = size;
+    if (keys === undefined || keys.length !== n) return this.makerFor(value)(value);
+    return this.makers[this.last](value);
+  }
+
+  /** The maker for `value`'s keys, made when none of the kept shapes has them. */
+  private makerFor(value: Record<string, unknown>): (value: Record<string, unknown>) => Record<string, unknown> {
+    const keys: string[] = [];
+    for (const k in value) keys.push(k);
+    for (let i = 0; i < this.shapes.length; i++) {
+      const shape = this.shapes[i];
+      if (shape.length === keys.length && shape.every((k, j) => k === keys[j])) {
+        this.last = i;
+        return this.makers[i];
+      }
+    }
+    // JSON.stringify gives a valid JavaScript string literal for any key.
+    const body = `return { ${keys.map((k) => `${JSON.stringify(k)}: value[${JSON.stringify(k)}]`).join(', ')} };`;
+    const maker = new Function('value', body) as (value: Record<string, unknown>) => Record<string, unknown>;
+    const at = this.shapes.length < MAX_SHAPES ? this.shapes.length : this.replace++ % MAX_SHAPES;
+    this.shapes[at] = keys;
+    this.makers[at] = maker;
+    this.last = at;
+    return maker;
+  }
 }
