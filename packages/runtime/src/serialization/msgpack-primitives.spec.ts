@@ -1,6 +1,6 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { msgpackSerializer } from './msgpack-serializer';
-import { NOT_HANDLED, readSmallRecord, writeSmallRecord, type ReadResult } from './msgpack-primitives';
+import { NOT_HANDLED, ShapeDecoder, ShapeEncoder, readSmallRecord, writeSmallRecord, type ReadResult } from './msgpack-primitives';
 
 /** What msgpackr itself makes of a value (the reference: the fast paths must deliver the same). */
 const reference = (v: unknown): unknown => new Unpackr({ sequential: true }).unpack(new Packr({ sequential: true }).pack(v));
@@ -91,5 +91,78 @@ describe('msgpack fast paths for small records', () => {
     for (const w of words) expect(read(w)).toBe(w);
     for (const w of words.slice(0, 100)) expect(read(w)).toBe(w);
     expect(read('')).toBe('');
+  });
+});
+
+describe('flat objects written by shape', () => {
+  const symbol = Symbol('s');
+  const flat = (): Array<Record<string | symbol, unknown>> => [
+    { id: 1, value: 2, tag: 'a' },
+    { id: 2, value: 3, tag: 'b' },
+    { tag: 'c', id: 3, value: 4 },
+    { id: 4, value: -0, tag: 'd', gone: undefined, none: null, yes: true, f: 0.5, big: 2 ** 40, neg: -70000 },
+    { 2: 'two', 1: 'one', name: 'n' },
+    { id: 5, [symbol]: 'dropped as msgpack drops it' },
+    {},
+    { id: 6, value: 7, tag: 'a' },
+  ];
+  const others = (): unknown[] => [
+    { id: 1, text: 'x'.repeat(32) },
+    { id: 1, text: 'Grüße' },
+    { id: 1, nested: { a: 1 } },
+    { id: 1, list: [1, 2] },
+    { id: 1, big: 10n },
+    JSON.parse('{"a": 1, "__proto__": {"x": 1}}') as unknown,
+    Object.assign(Object.create(null) as object, { a: 1 }),
+    new (class Point {
+      x = 1;
+    })(),
+    { ['k'.repeat(32)]: 1 },
+    { ключ: 1 },
+    Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])),
+  ];
+
+  it('arrive as msgpackr delivers them, mixed with what msgpackr writes, and each shape is defined once', () => {
+    const all: unknown[] = [];
+    for (let round = 0; round < 3; round++) all.push(...flat(), ...others(), 5, ['w', 1]);
+    const decoded = throughOneChannel(all);
+    expect(decoded).toEqual(all.map(reference));
+    for (const v of decoded as Array<Record<string | symbol, unknown>>) if (typeof v === 'object' && v !== null) expect(Object.getOwnPropertySymbols(v)).toEqual([]);
+    expect(Object.is((decoded[3] as { value: number }).value, 0)).toBe(true);
+    expect(Object.keys(decoded[2] as object)).toEqual(['tag', 'id', 'value']);
+    const encoder = new ShapeEncoder();
+    const target = Buffer.alloc(256);
+    const first = encoder.write({ id: 1, value: 2, tag: 'a' }, target, 0, target.length);
+    const second = encoder.write({ id: 2, value: 3, tag: 'b' }, target, first, target.length);
+    expect(second - first).toBe(2 + 1 + 1 + 2);
+    for (const v of others()) expect(encoder.write(v as object, target, 0, target.length)).toBe(NOT_HANDLED);
+  });
+
+  it('define at most 255 shapes per channel; objects of further shapes go to msgpackr, and a shape that did not fit is defined later', () => {
+    const all = Array.from({ length: 300 }, (_, i) => ({ [`k${i}`]: i, tag: 'x' }));
+    expect(throughOneChannel([...all, ...all])).toEqual([...all, ...all]);
+    const encoder = new ShapeEncoder();
+    const decoder = new ShapeDecoder();
+    const target = Buffer.alloc(64);
+    const value = { identifier: 1, description: 'abc' };
+    // Room for the values but not for the definition in front of them: nothing is written or defined.
+    expect(encoder.write(value, target, 0, 14)).toBe(NOT_HANDLED);
+    const end = encoder.write(value, target, 0, target.length);
+    const out: ReadResult = { value: undefined, end: 0 };
+    decoder.read(target, 0, end, out);
+    expect(out.value).toEqual(value);
+    expect(out.end).toBe(end);
+  });
+
+  it('reject bytes that are no shape record with a clear error', () => {
+    const out: ReadResult = { value: undefined, end: 0 };
+    expect(() => new ShapeDecoder().read(Buffer.from([0xc1, 7, 1]), 0, 3, out)).toThrow(/shape 7, which its channel never defined/);
+    const proto = Buffer.concat([Buffer.from([0xc1, 0, 1, 1, 0xa9]), Buffer.from('__proto__'), Buffer.from([1])]);
+    expect(() => new ShapeDecoder().read(proto, 0, proto.length, out)).toThrow(/shape 1 has an invalid key 0/);
+    const encoder = new ShapeEncoder();
+    const target = Buffer.alloc(64);
+    const end = encoder.write({ a: 1, b: 'x' }, target, 0, target.length);
+    expect(() => new ShapeDecoder().read(target, 0, end - 1, out)).toThrow(/corrupt record/);
+    expect(() => new ShapeDecoder().read(target, 0, end + 1, out)).toThrow(/ends at/);
   });
 });

@@ -189,6 +189,160 @@ export function readSmallRecord(source: Buffer, offset: number, end: number, out
   if (out.end !== end) out.end = NOT_HANDLED;
 }
 
+/**
+ * First byte of a flat object written by a ShapeEncoder: msgpack's one "never used" byte (msgpackr
+ * writes it only with `bundleStrings`, which the records' Packr does not use).
+ */
+const SHAPE = 0xc1;
+/** Marks a shape's definition after SHAPE (ids are 1–255). */
+const SHAPE_DEFINITION = 0;
+/** Most keys of a flat object written as a shape. */
+const MAX_SHAPE_KEYS = 32;
+/** Shapes one encoder defines (ids 1–255); objects of any further shape go to msgpackr. */
+const MAX_SHAPES = 255;
+
+/**
+ * Plain objects whose values are numbers, short ASCII strings, booleans, null or undefined, with at
+ * most 32 keys of at most 31 ASCII characters (records such as `{id, value, tag}`), written as a shape
+ * id and the values. A shape (its keys, in order) is defined in the stream the first time the encoder
+ * writes it: `0xc1 0x00 id n key…` then the values; later objects of it are `0xc1 id` then the
+ * values. Values are msgpack as writeSmallRecord writes them, undefined as msgpackr's `0xd4 0x00 0x00`.
+ * So, like msgpackr's record structures, the bytes are read by the decoder of the same channel, in
+ * order (ShapeDecoder). Anything else gives NOT_HANDLED, and msgpackr writes the object.
+ */
+export class ShapeEncoder {
+  /** JSON of a shape's keys → its id. */
+  private readonly ids = new Map<string, number>();
+  private readonly shapes: Array<readonly string[]> = [];
+  private lastKeys: readonly string[] | undefined;
+  private lastId = 0;
+
+  write(value: object, target: Buffer, offset: number, limit: number): number {
+    if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_HANDLED;
+    let keys = this.lastKeys;
+    let pos = offset + 2;
+    let n = 0;
+    for (const k in value) {
+      if (n === MAX_SHAPE_KEYS || limit - pos < MAX_ELEMENT_BYTES || k === '__proto__') return NOT_HANDLED;
+      const v = (value as Record<string, unknown>)[k];
+      if (v === undefined) {
+        target[pos] = 0xd4;
+        target[pos + 1] = 0;
+        target[pos + 2] = 0;
+        pos += 3;
+      } else {
+        pos = writePrimitive(v, target, pos);
+        if (pos === NOT_HANDLED) return NOT_HANDLED;
+      }
+      if (keys !== undefined && keys[n] !== k) keys = undefined;
+      n++;
+    }
+    if (keys !== undefined && keys.length === n) {
+      target[offset] = SHAPE;
+      target[offset + 1] = this.lastId;
+      return pos;
+    }
+    return this.withShape(value, target, offset, pos, limit);
+  }
+
+  /** The object's values are at offset + 2 up to `valuesEnd`: finds its shape, or defines it in front of them. */
+  private withShape(value: object, target: Buffer, offset: number, valuesEnd: number, limit: number): number {
+    const keys: string[] = [];
+    for (const k in value) keys.push(k);
+    const signature = JSON.stringify(keys);
+    const known = this.ids.get(signature);
+    if (known !== undefined) {
+      this.lastKeys = this.shapes[known];
+      this.lastId = known;
+      target[offset] = SHAPE;
+      target[offset + 1] = known;
+      return valuesEnd;
+    }
+    if (this.ids.size === MAX_SHAPES) return NOT_HANDLED;
+    let keyBytes = 0;
+    for (const k of keys) {
+      if (k.length > MAX_FIXSTR) return NOT_HANDLED;
+      for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) >= 0x80) return NOT_HANDLED;
+      keyBytes += 1 + k.length;
+    }
+    const valuesStart = offset + 4 + keyBytes;
+    if (valuesStart + (valuesEnd - offset - 2) > limit) return NOT_HANDLED;
+    target.copyWithin(valuesStart, offset + 2, valuesEnd);
+    const id = this.ids.size + 1;
+    target[offset] = SHAPE;
+    target[offset + 1] = SHAPE_DEFINITION;
+    target[offset + 2] = id;
+    target[offset + 3] = keys.length;
+    let pos = offset + 4;
+    for (const k of keys) pos = writePrimitive(k, target, pos);
+    this.ids.set(signature, id);
+    this.shapes[id] = keys;
+    this.lastKeys = keys;
+    this.lastId = id;
+    return valuesStart + (valuesEnd - offset - 2);
+  }
+}
+
+/** A shape a ShapeDecoder read: how many values its objects have and what builds one from them. */
+interface DecodedShape {
+  readonly size: number;
+  readonly make: (values: readonly unknown[]) => Record<string, unknown>;
+}
+
+/** Reads what a ShapeEncoder wrote, in the order it wrote it (one per channel, as the encoder). */
+export class ShapeDecoder {
+  private readonly shapes: Array<DecodedShape | undefined> = [];
+  private readonly values: unknown[] = [];
+
+  /** Whether the record at `offset` is a shape's object. */
+  static handles(source: Buffer, offset: number): boolean {
+    return source[offset] === SHAPE;
+  }
+
+  /** Reads the object in `source[offset, end)`; throws when the bytes are no valid shape record. */
+  read(source: Buffer, offset: number, end: number, out: ReadResult): void {
+    let pos = offset + 1;
+    let id = source[pos++];
+    if (id === SHAPE_DEFINITION) {
+      id = source[pos++];
+      const n = source[pos++];
+      const keys: string[] = [];
+      for (let i = 0; i < n; i++) {
+        readPrimitive(source, pos, end, out);
+        if (out.end === NOT_HANDLED || typeof out.value !== 'string' || out.value === '__proto__') throw new Error(`corrupt record: shape ${id} has an invalid key ${i}`);
+        keys.push(out.value);
+        pos = out.end;
+      }
+      this.shapes[id] = { size: n, make: shapeMaker(keys) };
+    }
+    const shape = this.shapes[id];
+    if (shape === undefined) throw new Error(`corrupt record: it refers to shape ${id}, which its channel never defined`);
+    const values = this.values;
+    values.length = shape.size;
+    for (let i = 0; i < shape.size; i++) {
+      if (source[pos] === 0xd4 && source[pos + 1] === 0 && source[pos + 2] === 0) {
+        values[i] = undefined;
+        pos += 3;
+        continue;
+      }
+      readPrimitive(source, pos, end, out);
+      if (out.end === NOT_HANDLED) throw new Error(`corrupt record: value ${i} of an object of shape ${id} is not one a shape holds`);
+      values[i] = out.value;
+      pos = out.end;
+    }
+    if (pos !== end) throw new Error(`corrupt record: an object of shape ${id} ends at ${pos - offset} of its ${end - offset} bytes`);
+    out.value = shape.make(values);
+    out.end = pos;
+  }
+}
+
+/** A function building an object of `keys` from its values: an object literal, so every object of a shape gets one hidden class. */
+function shapeMaker(keys: readonly string[]): (values: readonly unknown[]) => Record<string, unknown> {
+  // JSON.stringify gives a valid JavaScript string literal for any key ('__proto__' is refused before).
+  const body = `return { ${keys.map((k, i) => `${JSON.stringify(k)}: values[${i}]`).join(', ')} };`;
+  return new Function('values', body) as (values: readonly unknown[]) => Record<string, unknown>;
+}
+
 declare global {
   interface Buffer {
     latin1Slice(start: number, end: number): string;

@@ -1,7 +1,7 @@
 import { Packr, Unpackr, REUSE_BUFFER_MODE, RESET_BUFFER_MODE } from 'msgpackr';
 import { NOT_COPIED, ValueCopier, copyBytes, type RecordDecoder, type RecordEncoder, type RecordSerializer } from '@flott/core';
 
-import { NOT_HANDLED, readSmallRecord, writeSmallRecord, type ReadResult } from './msgpack-primitives';
+import { NOT_HANDLED, ShapeDecoder, ShapeEncoder, readSmallRecord, writeSmallRecord, type ReadResult } from './msgpack-primitives';
 
 const EMPTY = new Uint8Array(0);
 
@@ -9,11 +9,17 @@ type ReusedPackOutput = Buffer & { start: number; end: number };
 
 class MsgpackRecordEncoder<T> implements RecordEncoder<T> {
   private readonly packr = new Packr({ sequential: true });
+  private readonly shapes = new ShapeEncoder();
   private pending: Uint8Array = EMPTY;
 
   encodeInto(value: T, target: Buffer, offset: number, limit: number): number {
-    const small = writeSmallRecord(value, target, offset, limit);
-    if (small !== NOT_HANDLED) return small;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const flat = this.shapes.write(value, target, offset, limit);
+      if (flat !== NOT_HANDLED) return flat;
+    } else {
+      const small = writeSmallRecord(value, target, offset, limit);
+      if (small !== NOT_HANDLED) return small;
+    }
     // REUSE returns msgpackr's own (module-wide) scratch buffer with start/end and RESET rewinds it, so
     // packing allocates nothing; the bytes stay valid until the next pack call of any Packr.
     const out = this.packr.pack(value, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as ReusedPackOutput;
@@ -40,9 +46,16 @@ class MsgpackRecordDecoder<T> implements RecordDecoder<T> {
   private readonly range = { start: 0, end: 0 };
 
   private readonly small: ReadResult = { value: undefined, end: 0 };
+  private readonly shapes = new ShapeDecoder();
 
   decode(source: Buffer, offset: number, end: number): T {
     const small = this.small;
+    if (ShapeDecoder.handles(source, offset)) {
+      this.shapes.read(source, offset, end, small);
+      const value = small.value as T;
+      small.value = undefined;
+      return value;
+    }
     readSmallRecord(source, offset, end, small);
     if (small.end !== NOT_HANDLED) {
       const value = small.value as T;
