@@ -126,6 +126,13 @@ function flatStringBytes(array: readonly unknown[]): number {
 const MAX_SHAPES = 8;
 
 /**
+ * Makers by their keys (JSON), shared by the thread's copiers: the call site that copies then sees one
+ * function per record type, however many copiers (channels, states) use it. Bound: MAX_MAKERS (then cleared).
+ */
+const flatMakers = new Map<string, (value: Record<string, unknown>) => Record<string, unknown>>();
+const MAX_MAKERS = 4096;
+
+/**
  * Copies flat plain objects (records such as `{id, value, tag}`: own enumerable string keys, values
  * numbers other than -0, strings, booleans, null or undefined) with a function made for their keys: an
  * object literal, so every copy of a shape gets one hidden class and no key is looked up by name at
@@ -187,9 +194,15 @@ class FlatObjectCopier {
         return this.makers[i];
       }
     }
-    // JSON.stringify gives a valid JavaScript string literal for any key.
-    const body = `return { ${keys.map((k) => `${JSON.stringify(k)}: value[${JSON.stringify(k)}]`).join(', ')} };`;
-    const maker = new Function('value', body) as (value: Record<string, unknown>) => Record<string, unknown>;
+    const signature = JSON.stringify(keys);
+    let maker = flatMakers.get(signature);
+    if (maker === undefined) {
+      // JSON.stringify gives a valid JavaScript string literal for any key.
+      const body = `return { ${keys.map((k) => `${JSON.stringify(k)}: value[${JSON.stringify(k)}]`).join(', ')} };`;
+      maker = new Function('value', body) as (value: Record<string, unknown>) => Record<string, unknown>;
+      if (flatMakers.size === MAX_MAKERS) flatMakers.clear();
+      flatMakers.set(signature, maker);
+    }
     const at = this.shapes.length < MAX_SHAPES ? this.shapes.length : this.replace++ % MAX_SHAPES;
     this.shapes[at] = keys;
     this.makers[at] = maker;

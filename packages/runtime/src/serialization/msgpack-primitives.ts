@@ -336,11 +336,25 @@ export class ShapeDecoder {
   }
 }
 
+/**
+ * Makers by their keys (JSON), shared by the thread's decoders: the call site that builds objects then
+ * sees one function per record type, however many channels carry it. Bound: MAX_MAKERS (then cleared).
+ */
+const makers = new Map<string, (values: readonly unknown[]) => Record<string, unknown>>();
+const MAX_MAKERS = 4096;
+
 /** A function building an object of `keys` from its values: an object literal, so every object of a shape gets one hidden class. */
 function shapeMaker(keys: readonly string[]): (values: readonly unknown[]) => Record<string, unknown> {
-  // JSON.stringify gives a valid JavaScript string literal for any key ('__proto__' is refused before).
-  const body = `return { ${keys.map((k, i) => `${JSON.stringify(k)}: values[${i}]`).join(', ')} };`;
-  return new Function('values', body) as (values: readonly unknown[]) => Record<string, unknown>;
+  const signature = JSON.stringify(keys);
+  let maker = makers.get(signature);
+  if (maker === undefined) {
+    // JSON.stringify gives a valid JavaScript string literal for any key ('__proto__' is refused before).
+    const body = `return { ${keys.map((k, i) => `${JSON.stringify(k)}: values[${i}]`).join(', ')} };`;
+    maker = new Function('values', body) as (values: readonly unknown[]) => Record<string, unknown>;
+    if (makers.size === MAX_MAKERS) makers.clear();
+    makers.set(signature, maker);
+  }
+  return maker;
 }
 
 declare global {
