@@ -5,8 +5,9 @@
  * (times `copies`: that many copies of the job run side by side, the rate counts all their events). A
  * warm-up run of WARMUP_EVENTS comes first, unmeasured; with `auto:SECONDS` its rate sizes the
  * measured runs to about SECONDS each (steady-state throughput, as Nexmark means it: Flink's runs
- * are 100 M events long), rounded to 100 000 events. A warm-up that took less than a quarter of
- * that (its rate is mostly the JIT's) is followed by one of the size it suggests, sized from again.
+ * are 100 M events long), rounded to 100 000 events. While a warm-up suggests more than 1.5× its own
+ * events (its rate was mostly start-up and the JIT's: a run sized from it would last a third of
+ * SECONDS), one of the size it suggests follows, sized from again (at most three).
  * With a fixed size, the warm-up is followed by one unmeasured run of that size (or of `warm events`),
  * so a fixed-size child (p=2, sized by p=1's child) warms up as an auto-sized one does.
  */
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
         return { args: argsFor(fixed), records: fixed };
       }
       const events = eventsFor(warmupRate, auto);
-      const warmAgain = warmupEvents / warmupRate < auto / 4 && events > warmupEvents;
+      const warmAgain = events > 1.5 * warmupEvents;
       return { args: argsFor(events), records: events, warmAgain };
     },
   });
