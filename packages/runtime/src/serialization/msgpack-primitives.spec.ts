@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { Packr, Unpackr } from 'msgpackr';
 import { msgpackSerializer } from './msgpack-serializer';
 import { NOT_HANDLED, ShapeDecoder, ShapeEncoder, readSmallRecord, writeSmallRecord, type ReadResult } from './msgpack-primitives';
@@ -152,6 +154,30 @@ describe('flat objects written by shape', () => {
     decoder.read(target, 0, end, out);
     expect(out.value).toEqual(value);
     expect(out.end).toBe(end);
+  });
+
+  it('are built key by key where the runtime forbids code from strings (the built packages, in a node of their own)', () => {
+    const dist = (pkg: string, file: string) => JSON.stringify(path.join(__dirname, '../../..', pkg, 'dist', file));
+    const script = `
+      const { ValueCopier } = require(${dist('core', 'index.js')});
+      const { msgpackSerializer } = require(${dist('runtime', 'internal.js')});
+      const s = msgpackSerializer(), enc = s.createEncoder(), dec = s.createDecoder(), buf = Buffer.alloc(256);
+      const out = [];
+      let pos = 0;
+      for (const v of [{ id: 1, tag: 'a' }, { id: 2, tag: 'b' }, { x: undefined, y: null }]) {
+        const end = enc.encodeInto(v, buf, pos, buf.length);
+        out.push(dec.decode(buf, pos, end), new ValueCopier().copy(v));
+        pos = end;
+      }
+      let refused = false;
+      try { new Function('return 1'); } catch { refused = true; }
+      process.stdout.write(JSON.stringify({ refused, out: out.map((o) => Object.entries(o)) }));`;
+    const r = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    const { refused, out } = JSON.parse(r.stdout) as { refused: boolean; out: unknown[] };
+    expect(refused).toBe(true);
+    const entries = (v: object) => JSON.parse(JSON.stringify(Object.entries(v))) as unknown;
+    expect(out).toEqual([{ id: 1, tag: 'a' }, { id: 1, tag: 'a' }, { id: 2, tag: 'b' }, { id: 2, tag: 'b' }, { x: undefined, y: null }, { x: undefined, y: null }].map(entries));
   });
 
   it('reject bytes that are no shape record with a clear error', () => {

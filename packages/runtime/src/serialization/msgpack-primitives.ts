@@ -6,6 +6,8 @@
  * these read any encoder's bytes of such values) in a fraction of that. Anything else is left to msgpackr.
  */
 
+import { compiledOr } from '@flott/core';
+
 /** Returned when the value (or its bytes) is not one of those handled here. */
 export const NOT_HANDLED = -2;
 
@@ -350,7 +352,11 @@ function shapeMaker(keys: readonly string[]): (values: readonly unknown[]) => Re
   if (maker === undefined) {
     // JSON.stringify gives a valid JavaScript string literal for any key ('__proto__' is refused before).
     const body = `return { ${keys.map((k, i) => `${JSON.stringify(k)}: values[${i}]`).join(', ')} };`;
-    maker = new Function('values', body) as (values: readonly unknown[]) => Record<string, unknown>;
+    maker = compiledOr(body, 'values', () => (values: readonly unknown[]) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i];
+      return out;
+    });
     if (makers.size === MAX_MAKERS) makers.clear();
     makers.set(signature, maker);
   }
