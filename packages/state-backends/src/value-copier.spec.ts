@@ -102,6 +102,10 @@ describe('ValueCopier (the lmdb cache copies values without msgpack)', () => {
     expect(copier.size).toBeGreaterThan(small);
     copier.copy(['x'.repeat(1000)]);
     expect(copier.size).toBeGreaterThan(2000);
+    // Flat objects are estimated as the general path estimates objects (the lmdb cache's byte bound
+    // depends on it: 64 an object, per key 16 + 16 + 2 a character, per value 16 + 2 a character of a string).
+    copier.copy({ id: 123456, user: 'user-123456', payload: 'x'.repeat(180) });
+    expect(copier.size).toBe(64 + (32 + 4 + 16) + (32 + 8 + 16 + 22) + (32 + 14 + 16 + 360));
     copier.copy({ id: 1 });
     const flat = copier.size;
     copier.copy({ id: 1, text: 'x'.repeat(1000) });
