@@ -95,6 +95,27 @@ describe('StreamTask', () => {
     expect(sink.watermarks).toEqual([MAX_WATERMARK]);
   });
 
+  it('arms the buffer-timeout flush only in a task that has outputs', async () => {
+    const unbounded = new TestingSourceOperator<number>('source', [], { bounded: false, log });
+    const { graph, tdds } = pipeline(unbounded, map, sink);
+    const running = new StreamTask(tdds[0], graph, env).run();
+    await env.whenState(tdds[0].attemptId, E.RUNNING);
+    // Source -> Map -> Sink chained: nothing to flush, so no timer wakes the thread.
+    expect(env.clock.nextTimerAt()).toBeUndefined();
+    unbounded.endInput();
+    await expect(running).resolves.toBe(E.FINISHED);
+
+    // The source alone, its records going out through a partition: flushed every buffer timeout.
+    const split = pipeline(new TestingSourceOperator<number>('source', [], { bounded: false, log }), map, sink, 'rebalance');
+    const producer = new StreamTask(split.tdds[0], split.graph, env);
+    const producing = producer.run();
+    await env.whenState(producer.attemptId, E.RUNNING);
+    expect(env.clock.nextTimerAt()).toBe(BUFFER_TIMEOUT_MS);
+    producer.cancel();
+    await expect(producing).resolves.toBe(E.CANCELED);
+    expect(env.clock.nextTimerAt()).toBeUndefined();
+  });
+
   it('fails with the error of an operator that throws in open(), and closes every operator', async () => {
     map.withOpen(() => {
       throw new Error('cannot reach the database');

@@ -291,8 +291,9 @@ export class StreamTask {
         await m.operator.open();
       }
       opened = true;
-      if (tdd.vertex.bufferTimeoutMs > 0) {
-        // Not held while stopping: what a drain emits before the barrier is flushed on time.
+      if (tdd.vertex.bufferTimeoutMs > 0 && this.partitions.size > 0) {
+        // Not held while stopping: what a drain emits before the barrier is flushed on time. A task
+        // without outputs (a sink) arms none: at 1 ms it would wake its thread a thousand times a second for nothing.
         this.flushTimer = env.scheduler.scheduleAtFixedRate(tdd.vertex.bufferTimeoutMs, () => this.runAction(() => this.flushPartitions(), false));
       }
       this.throwIfCanceled();
