@@ -4,11 +4,13 @@
  * with `--keyed`, keyed and counted per key (a keyed process function), into a sink in slot sharing
  * group "sink", so every record crosses threads. The time is the wall clock with sub-millisecond
  * resolution (performance.timeOrigin + performance.now(), comparable across threads). Each sink
- * subtask counts latencies (now − created) in 10 µs buckets, leaving out the first `--skip` events
- * (the warm-up: threads starting, code not yet optimised), and writes them with the times its first and
- * last event arrived to `--out DIR/<subtask>.json`.
+ * subtask counts latencies (now − created) in 10 µs buckets, leaving out the events created within
+ * `--warmup-ms` of the first one it received (the warm-up: threads starting, code not yet optimised),
+ * and writes them with the times its first and last event arrived to `--out DIR/<subtask>.json`. The
+ * warm-up goes by creation time, not by index: each generator subtask makes a contiguous range of
+ * indexes, so the first N indexes are the warm-up of subtask 0 only.
  *
- * Arguments: --events N, --rate R, --skip N, --keyed, --out DIR.
+ * Arguments: --events N, --rate R, --warmup-ms MS, --keyed, --out DIR.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -40,18 +42,21 @@ class LatencySink extends RichSinkFunction<Event> {
   private first = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
   private received = 0;
+  private countFrom = Number.POSITIVE_INFINITY;
   constructor(
     private readonly out: string,
-    private readonly skip: number,
+    private readonly warmupMs: number,
   ) {
     super();
   }
   invoke(event: Event): void {
     const t = now();
-    this.received++;
-    if (t < this.first) this.first = t;
+    if (this.received++ === 0) {
+      this.first = t;
+      this.countFrom = event.created + this.warmupMs;
+    }
     this.last = t;
-    if (event.index < this.skip) return;
+    if (event.created < this.countFrom) return;
     const bucket = Math.max(0, Math.floor((t - event.created) / BUCKET_MS));
     this.buckets.set(bucket, (this.buckets.get(bucket) ?? 0) + 1);
   }
@@ -69,6 +74,6 @@ export default async function main(args: readonly string[]): Promise<void> {
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   const events = env.fromGenerator(params.getInt('events', 1_000_000), (i): Event => ({ index: i, key: i % 1000, created: now() }), rate > 0 ? { recordsPerSecond: rate } : {});
   const routed = params.has('keyed') ? events.keyBy((e) => e.key).process(new CountPerKey()) : events.rebalance().map((e) => e);
-  routed.slotSharingGroup('sink').addSink(new LatencySink(out, params.getInt('skip', 0))).slotSharingGroup('sink');
+  routed.slotSharingGroup('sink').addSink(new LatencySink(out, params.getInt('warmup-ms', 0))).slotSharingGroup('sink');
   await env.execute(params.has('keyed') ? 'latency keyed' : 'latency pass-through');
 }
