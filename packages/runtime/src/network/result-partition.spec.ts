@@ -189,9 +189,34 @@ describe('ResultPartition -> InputGate over a local channel', () => {
     ]);
     expect(gates[0].stats()).toEqual({ buffersQueued: 0, maxBuffersQueued: 1 });
     expect(partition.stats().perSubpartition[0]).toEqual({
-      // The flushed buffer went out at once (credit available), so it never waited in the queue.
-      queuedBuffers: 0, inFlightBuffers: 0, maxQueuedBuffers: 0, maxInFlightBuffers: 1, credits: initialCreditsPerChannel(defaultNetworkConfig(), 1),
+      // The flushed buffer went out at once (credit available), so it never waited in the queue. Consumed,
+      // it waits to go back (InputChannel): the producer still holds all its other credits.
+      queuedBuffers: 0, inFlightBuffers: 1, maxQueuedBuffers: 0, maxInFlightBuffers: 1, credits: initialCreditsPerChannel(defaultNetworkConfig(), 1) - 1,
     });
+  });
+
+  it('returns consumed buffers a few at a time while the producer holds half its credits, at once when it holds fewer', () => {
+    // 4 credits: returns wait while the producer holds 2 or more.
+    const { partition, gates } = pair(defaultNetworkConfig({ buffersPerChannel: 2, floatingBuffersPerGate: 2 }));
+    const producer = () => {
+      const { credits, inFlightBuffers } = partition.stats().perSubpartition[0];
+      return { credits, inFlightBuffers };
+    };
+    const sendAndConsume = (value: string) => {
+      partition.emit(value, 1, 0);
+      partition.flushAll();
+      expect(drainReady(gates[0])).toEqual([{ kind: 'record', value, timestamp: 1, channel: 0 }]);
+    };
+    sendAndConsume('a');
+    expect(producer()).toEqual({ credits: 3, inFlightBuffers: 1 });
+    sendAndConsume('b');
+    expect(producer()).toEqual({ credits: 2, inFlightBuffers: 2 });
+    // The third buffer leaves the producer 1 credit: its arrival brings both held returns back.
+    partition.emit('c', 1, 0);
+    partition.flushAll();
+    expect(producer()).toEqual({ credits: 3, inFlightBuffers: 1 });
+    expect(drainReady(gates[0])).toEqual([{ kind: 'record', value: 'c', timestamp: 1, channel: 0 }]);
+    expect(producer()).toEqual({ credits: 3, inFlightBuffers: 1 });
   });
 
   it('keeps data written before the consumer connects and sends it on connection', () => {
