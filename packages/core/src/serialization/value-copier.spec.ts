@@ -1,10 +1,10 @@
 import { Packr } from 'msgpackr';
-import { NOT_COPIED, ValueCopier } from '@flott/core';
+import { NOT_COPIED, ValueCopier } from './value-copier';
 
 const codec = new Packr({ structures: [], moreTypes: true, useBigIntExtension: true, copyBuffers: true });
 const roundTrip = (value: unknown): unknown => codec.unpack(Buffer.from(codec.pack(value)));
 
-describe('ValueCopier (the lmdb cache copies values without msgpack)', () => {
+describe('ValueCopier (the lmdb cache and the hand-over in one thread copy values without msgpack)', () => {
   it('for a codec without a bigint extension, leaves bigints beyond 64 bits to msgpack (which reports them)', () => {
     const copier = new ValueCopier({ anyBigInt: false });
     expect(copier.copy([2n ** 63n, -(2n ** 63n)])).toEqual([2n ** 63n, -(2n ** 63n)]);
