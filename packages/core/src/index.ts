@@ -99,7 +99,7 @@ export type { JoinFunction, JoinFunctionLike, FlatJoinFunction, CoGroupFunction,
 
 // Serializers: how records cross between tasks (the msgpack default is the runtime's).
 export { binaryCodecSerializer, copyBytes } from './serialization/serializer';
-export { ValueCopier, NOT_COPIED, compiledOr } from './serialization/value-copier';
+export { ValueCopier, NOT_COPIED, shapeMaker, type ShapeMaker } from './serialization/value-copier';
 export type { RecordSerializer, RecordEncoder, RecordDecoder, BinaryCodec } from './serialization/serializer';
 
 // Sources: Flink's unified Source API (FLIP-27) and the sources built on it.

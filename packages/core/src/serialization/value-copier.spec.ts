@@ -73,7 +73,7 @@ describe('ValueCopier (the lmdb cache and the hand-over in one thread copy value
       { id: 1, nested: { value: 2 } },
       {},
     ];
-    // More shapes than the copier keeps, twice over, so makers are replaced and found again.
+    // Many shapes, twice over: each shape's function is made once and found again.
     for (let i = 0; i < 20; i++) values.push({ [`k${i}`]: i, shared: 's' });
     for (let round = 0; round < 2; round++) {
       for (const value of values) {

@@ -122,34 +122,74 @@ function flatStringBytes(array: readonly unknown[]): number {
   return bytes;
 }
 
-/** Shapes (key lists) a FlatObjectCopier keeps a maker for; beyond them the least recently made is replaced. */
-const MAX_SHAPES = 8;
+/** Builds an object of a shape's keys from its values, in the keys' order (a record decoder's). */
+export type ShapeMaker = (values: readonly unknown[]) => Record<string, unknown>;
+/** Builds a copy of an object of a shape's keys (a copier's: the values read from the original). */
+type ShapeCopy = (value: Record<string, unknown>) => Record<string, unknown>;
 
 /**
- * Makers by their keys (JSON), shared by the thread's copiers: the call site that copies then sees one
- * function per record type, however many copiers (channels, states) use it. Bound: MAX_MAKERS (then cleared).
+ * Compiled shapes by kind and keys (JSON), shared by the thread's copiers and record decoders: the
+ * call site that builds objects then sees one function per record type, however many copiers or
+ * channels use it (one per channel made that call site megamorphic: bench/README.md, session 16).
+ * Bound: MAX_SHAPES (then cleared).
  */
-const flatMakers = new Map<string, (value: Record<string, unknown>) => Record<string, unknown>>();
-const MAX_MAKERS = 4096;
+const shapes = new Map<string, ShapeMaker | ShapeCopy>();
+const MAX_SHAPES = 4096;
+
+/**
+ * The function for objects of `keys` (no '__proto__' among them: a literal would make it the
+ * prototype), reading key i's value with `read(key, i)` from `parameter`: an object literal, so every
+ * object of a shape gets one hidden class and no key is looked up by name. Where the runtime forbids
+ * making code from strings (`--disallow-code-generation-from-strings`), `fallback` builds them key by key.
+ */
+function compiledShape<F extends ShapeMaker | ShapeCopy>(kind: string, keys: readonly string[], parameter: string, read: (key: string, i: number) => string, fallback: F): F {
+  const signature = `${kind}${JSON.stringify(keys)}`;
+  let made = shapes.get(signature) as F | undefined;
+  if (made !== undefined) return made;
+  // JSON.stringify gives a valid JavaScript string literal for any key.
+  const body = `return { ${keys.map((k, i) => `${JSON.stringify(k)}: ${read(k, i)}`).join(', ')} };`;
+  try {
+    made = new Function(parameter, body) as F;
+  } catch (e) {
+    if (!(e instanceof EvalError)) throw e;
+    made = fallback;
+  }
+  if (shapes.size === MAX_SHAPES) shapes.clear();
+  shapes.set(signature, made);
+  return made;
+}
+
+/** The maker of objects of `keys` from their values (a record decoder's). */
+export function shapeMaker(keys: readonly string[]): ShapeMaker {
+  return compiledShape('values', keys, 'values', (_k, i) => `values[${i}]`, (values: readonly unknown[]) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i];
+    return out;
+  });
+}
+
+function shapeCopy(keys: readonly string[]): ShapeCopy {
+  return compiledShape('copy', keys, 'value', (k) => `value[${JSON.stringify(k)}]`, (value: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    for (const k of keys) out[k] = value[k];
+    return out;
+  });
+}
 
 /**
  * Copies flat plain objects (records such as `{id, value, tag}`: own enumerable string keys, values
- * numbers other than -0, strings, booleans, null or undefined) with a function made for their keys: an
- * object literal, so every copy of a shape gets one hidden class and no key is looked up by name at
- * run time (3× faster than copying key by key, bench/README.md). Symbol-keyed properties are not
- * copied, as msgpack drops them. `copy` gives undefined for anything else (and for `__proto__` keys,
- * which a literal would turn into a prototype): the caller copies it the general way.
+ * numbers other than -0, strings, booleans, null or undefined) with the shape's function (3× faster than
+ * copying key by key, bench/README.md). Symbol-keyed properties are not copied, as msgpack drops them.
+ * `copy` gives undefined for anything else (and for `__proto__` keys): the caller copies it the general way.
  */
 class FlatObjectCopier {
   /** The estimated heap bytes of the last copy. */
   size = 0;
-  private readonly shapes: string[][] = [];
-  private readonly makers: Array<(value: Record<string, unknown>) => Record<string, unknown>> = [];
-  private last = 0;
-  private replace = 0;
+  private lastKeys: readonly string[] | undefined;
+  private lastCopy: ShapeCopy | undefined;
 
   copy(value: Record<string, unknown>): Record<string, unknown> | undefined {
-    let keys: readonly string[] | undefined = this.shapes[this.last];
+    let keys = this.lastKeys;
     let n = 0;
     // The same estimate as the general path's (64 an object, 16 a key slot, 16 + 2 a character a key, the values'):
     // the lmdb cache's byte bound depends on it.
@@ -181,51 +221,12 @@ class FlatObjectCopier {
       n++;
     }
     this.size = size;
-    if (keys === undefined || keys.length !== n) return this.makerFor(value)(value);
-    return this.makers[this.last](value);
-  }
-
-  /** The maker for `value`'s keys, made when none of the kept shapes has them. */
-  private makerFor(value: Record<string, unknown>): (value: Record<string, unknown>) => Record<string, unknown> {
-    const keys: string[] = [];
-    for (const k in value) keys.push(k);
-    for (let i = 0; i < this.shapes.length; i++) {
-      const shape = this.shapes[i];
-      if (shape.length === keys.length && shape.every((k, j) => k === keys[j])) {
-        this.last = i;
-        return this.makers[i];
-      }
+    if (keys === undefined || keys.length !== n) {
+      const shape: string[] = [];
+      for (const k in value) shape.push(k);
+      this.lastKeys = shape;
+      this.lastCopy = shapeCopy(shape);
     }
-    const signature = JSON.stringify(keys);
-    let maker = flatMakers.get(signature);
-    if (maker === undefined) {
-      // JSON.stringify gives a valid JavaScript string literal for any key.
-      const body = `return { ${keys.map((k) => `${JSON.stringify(k)}: value[${JSON.stringify(k)}]`).join(', ')} };`;
-      maker = compiledOr(body, 'value', () => (value: Record<string, unknown>) => {
-        const out: Record<string, unknown> = {};
-        for (const k of keys) out[k] = value[k];
-        return out;
-      });
-      if (flatMakers.size === MAX_MAKERS) flatMakers.clear();
-      flatMakers.set(signature, maker);
-    }
-    const at = this.shapes.length < MAX_SHAPES ? this.shapes.length : this.replace++ % MAX_SHAPES;
-    this.shapes[at] = keys;
-    this.makers[at] = maker;
-    this.last = at;
-    return maker;
-  }
-}
-
-/**
- * `new Function(parameter, body)`; or, where the runtime forbids making code from strings
- * (`--disallow-code-generation-from-strings`), `fallback()`: the same objects, built key by key.
- */
-export function compiledOr<F>(body: string, parameter: string, fallback: () => F): F {
-  try {
-    return new Function(parameter, body) as F;
-  } catch (e) {
-    if (e instanceof EvalError) return fallback();
-    throw e;
+    return this.lastCopy!(value);
   }
 }

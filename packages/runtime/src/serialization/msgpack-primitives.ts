@@ -6,7 +6,7 @@
  * these read any encoder's bytes of such values) in a fraction of that. Anything else is left to msgpackr.
  */
 
-import { compiledOr } from '@flott/core';
+import { shapeMaker, type ShapeMaker } from '@flott/core';
 
 /** Returned when the value (or its bytes) is not one of those handled here. */
 export const NOT_HANDLED = -2;
@@ -288,7 +288,7 @@ export class ShapeEncoder {
 /** A shape a ShapeDecoder read: how many values its objects have and what builds one from them. */
 interface DecodedShape {
   readonly size: number;
-  readonly make: (values: readonly unknown[]) => Record<string, unknown>;
+  readonly make: ShapeMaker;
 }
 
 /** Reads what a ShapeEncoder wrote, in the order it wrote it (one per channel, as the encoder). */
@@ -336,31 +336,6 @@ export class ShapeDecoder {
     out.value = shape.make(values);
     out.end = pos;
   }
-}
-
-/**
- * Makers by their keys (JSON), shared by the thread's decoders: the call site that builds objects then
- * sees one function per record type, however many channels carry it. Bound: MAX_MAKERS (then cleared).
- */
-const makers = new Map<string, (values: readonly unknown[]) => Record<string, unknown>>();
-const MAX_MAKERS = 4096;
-
-/** A function building an object of `keys` from its values: an object literal, so every object of a shape gets one hidden class. */
-function shapeMaker(keys: readonly string[]): (values: readonly unknown[]) => Record<string, unknown> {
-  const signature = JSON.stringify(keys);
-  let maker = makers.get(signature);
-  if (maker === undefined) {
-    // JSON.stringify gives a valid JavaScript string literal for any key ('__proto__' is refused before).
-    const body = `return { ${keys.map((k, i) => `${JSON.stringify(k)}: values[${i}]`).join(', ')} };`;
-    maker = compiledOr(body, 'values', () => (values: readonly unknown[]) => {
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i];
-      return out;
-    });
-    if (makers.size === MAX_MAKERS) makers.clear();
-    makers.set(signature, maker);
-  }
-  return maker;
 }
 
 declare global {
