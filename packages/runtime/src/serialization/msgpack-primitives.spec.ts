@@ -137,7 +137,11 @@ describe('flat objects written by shape', () => {
     const first = encoder.write({ id: 1, value: 2, tag: 'a' }, target, 0, target.length);
     const second = encoder.write({ id: 2, value: 3, tag: 'b' }, target, first, target.length);
     expect(second - first).toBe(2 + 1 + 1 + 2);
-    for (const v of others()) expect(encoder.write(v as object, target, 0, target.length)).toBe(NOT_HANDLED);
+    // Twice: keys that make no shape are remembered, and still refused.
+    for (let round = 0; round < 2; round++) for (const v of others()) expect(encoder.write(v as object, target, 0, target.length)).toBe(NOT_HANDLED);
+    // A remembered refusal does not stop a shape from being defined and used afterwards.
+    const third = encoder.write({ id: 3, value: 4, tag: 'c' }, target, 0, target.length);
+    expect(third).toBe(2 + 1 + 1 + 2);
   });
 
   it('define at most 255 shapes per channel; objects of further shapes go to msgpackr, and a shape that did not fit is defined later', () => {

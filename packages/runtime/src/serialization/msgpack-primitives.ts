@@ -202,6 +202,8 @@ const SHAPE_DEFINITION = 0;
 const MAX_SHAPE_KEYS = 32;
 /** Shapes one encoder defines (ids 1–255); objects of any further shape go to msgpackr. */
 const MAX_SHAPES = 255;
+/** ShapeEncoder's id for keys that make no shape (too long, not ASCII, or beyond MAX_SHAPES). */
+const NOT_A_SHAPE = 0;
 
 /**
  * Plain objects whose values are numbers, short ASCII strings, booleans, null or undefined, with at
@@ -213,10 +215,13 @@ const MAX_SHAPES = 255;
  * order (ShapeDecoder). Anything else gives NOT_HANDLED, and msgpackr writes the object.
  */
 export class ShapeEncoder {
-  /** JSON of a shape's keys → its id. */
+  /** JSON of a shape's keys → its id, or NOT_A_SHAPE for keys a shape cannot have (at most MAX_SHAPES of those are remembered). */
   private readonly ids = new Map<string, number>();
   private readonly shapes: Array<readonly string[]> = [];
+  private defined = 0;
+  private refused = 0;
   private lastKeys: readonly string[] | undefined;
+  /** The last object's shape id, or NOT_A_SHAPE: its keys cannot make one (then msgpackr writes it at once). */
   private lastId = 0;
 
   write(value: object, target: Buffer, offset: number, limit: number): number {
@@ -240,6 +245,7 @@ export class ShapeEncoder {
       n++;
     }
     if (keys !== undefined && keys.length === n) {
+      if (this.lastId === NOT_A_SHAPE) return NOT_HANDLED;
       target[offset] = SHAPE;
       target[offset + 1] = this.lastId;
       return pos;
@@ -254,23 +260,25 @@ export class ShapeEncoder {
     const signature = JSON.stringify(keys);
     const known = this.ids.get(signature);
     if (known !== undefined) {
-      this.lastKeys = this.shapes[known];
+      this.lastKeys = keys;
       this.lastId = known;
+      if (known === NOT_A_SHAPE) return NOT_HANDLED;
       target[offset] = SHAPE;
       target[offset + 1] = known;
       return valuesEnd;
     }
-    if (this.ids.size === MAX_SHAPES) return NOT_HANDLED;
     let keyBytes = 0;
     for (const k of keys) {
-      if (k.length > MAX_FIXSTR) return NOT_HANDLED;
-      for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) >= 0x80) return NOT_HANDLED;
+      let ascii = k.length <= MAX_FIXSTR;
+      for (let i = 0; ascii && i < k.length; i++) ascii = k.charCodeAt(i) < 0x80;
+      if (!ascii) return this.refuse(signature, keys);
       keyBytes += 1 + k.length;
     }
+    if (this.defined === MAX_SHAPES) return this.refuse(signature, keys);
     const valuesStart = offset + 4 + keyBytes;
     if (valuesStart + (valuesEnd - offset - 2) > limit) return NOT_HANDLED;
     target.copyWithin(valuesStart, offset + 2, valuesEnd);
-    const id = this.ids.size + 1;
+    const id = ++this.defined;
     target[offset] = SHAPE;
     target[offset + 1] = SHAPE_DEFINITION;
     target[offset + 2] = id;
@@ -282,6 +290,17 @@ export class ShapeEncoder {
     this.lastKeys = keys;
     this.lastId = id;
     return valuesStart + (valuesEnd - offset - 2);
+  }
+
+  /** Remembers (a bounded number of) keys that make no shape, so their next objects go to msgpackr without this lookup. */
+  private refuse(signature: string, keys: readonly string[]): number {
+    if (this.refused < MAX_SHAPES) {
+      this.refused++;
+      this.ids.set(signature, NOT_A_SHAPE);
+    }
+    this.lastKeys = keys;
+    this.lastId = NOT_A_SHAPE;
+    return NOT_HANDLED;
   }
 }
 
