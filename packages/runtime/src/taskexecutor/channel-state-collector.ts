@@ -1,6 +1,6 @@
 import { NO_TIMESTAMP } from '@flott/core';
 import { channelStateTuple, decodeChannelStateFile, encodeChannelStateFile, packChannelStateBatch, type ChannelStateElement, type ChannelStateTuple } from '../checkpoint/format';
-import { ElementKind, type InputElement } from '../network';
+import { ElementKind, type InputElement } from '../network/input-element';
 import type { ChannelRecorder } from '../network';
 import type { CheckpointBarrier } from './checkpoint-barrier-handler';
 

@@ -4,14 +4,10 @@ import type { AvailabilityProvider, MailboxExecutor, OperatorEnvironment, Output
 import type { KeyedStateBackend, StateBackend } from '../spi/state-backend';
 import type { Scheduler } from '../time/clock';
 import { SystemRandom, type Random } from '../time/random';
-import {
-  computeKeyGroupRangeForOperatorIndex,
-  assignToKeyGroup,
-  computeKeyGroupForKeyHash,
-  hashKey,
-  createChannelSelector,
-  type ResultPartition,
-} from '../network';
+import type { ResultPartition } from '../network';
+// From their modules, not the network barrel: its re-exports are getters, and keyGroupOf calls these per record.
+import { assignToKeyGroup, computeKeyGroupForKeyHash, computeKeyGroupRangeForOperatorIndex, hashKey } from '../network/key-groups';
+import { createChannelSelector } from '../network/partitioners';
 import { chainingOutput, CombiningRecordWriterOutput, operatorOutput, RecordWriterOutput, type EdgeOutput } from './chain-outputs';
 import { canonicalKey } from '../util/canonical-key';
 import { BlockingResultPartition } from '../network/blocking-partition';

@@ -1,4 +1,6 @@
-import { ElementKind, InputGate, type InputElement } from '../network';
+// From their modules, not the network barrel: its re-exports are getters, and ElementKind is read per record.
+import { ElementKind, type InputElement } from '../network/input-element';
+import { InputGate } from '../network/input-gate';
 import type { StreamGraph } from '../graph/stream-graph';
 import type { OneInputStreamOperator, TwoInputStreamOperator } from '../operators/stream-operator';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
