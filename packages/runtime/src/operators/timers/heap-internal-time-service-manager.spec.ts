@@ -1,6 +1,8 @@
 import { ManualClock, type Cancellable, type Scheduler } from '../../time/clock';
 import { InMemoryKeyedStateBackend } from '../testing/in-memory-keyed-state-backend';
 import { RecordingOutput } from '../testing/recording-output';
+import { GlobalWindow, TimeWindow, type Window } from '@flott/core';
+import { windowTimerId } from '../windowing/window-operator';
 import { HeapInternalTimeServiceManager } from './heap-internal-time-service-manager';
 import type { InternalTimer, TimerFiringControl, Triggerable } from './timer-service';
 
@@ -52,6 +54,36 @@ describe('HeapInternalTimeServiceManager', () => {
       [['a', 2], 9],
     ]);
     expect(manager.numTimers()).toBe(0);
+  });
+
+  it("dedups window timers by the window operator's ids: a TimeWindow by its start at its own end, by its namespace elsewhere", () => {
+    expect(windowTimerId(new TimeWindow(0, 10), 9)).toBe(0);
+    expect(windowTimerId(new TimeWindow(0, 10), 99)).toBe('0:10');
+    expect(windowTimerId(GlobalWindow.INSTANCE, 9)).toBe('global');
+    const { backend, manager, fired, triggerable } = setup();
+    const timers = manager.getInternalTimerService<Window>('w', triggerable(), windowTimerId);
+    backend.setCurrentKey('k');
+    // Equal windows from different objects (a session window is a new object per element): one timer.
+    timers.registerEventTimeTimer(new TimeWindow(0, 10), 9);
+    timers.registerEventTimeTimer(new TimeWindow(0, 10), 9);
+    // Same end, other start: another window.
+    timers.registerEventTimeTimer(new TimeWindow(5, 10), 9);
+    // At a timestamp that is not their end, [0, 10) and [0, 20) share a start: told apart by namespace.
+    timers.registerEventTimeTimer(new TimeWindow(0, 10), 50);
+    timers.registerEventTimeTimer(new TimeWindow(0, 20), 50);
+    timers.registerEventTimeTimer(new TimeWindow(0, 20), 50);
+    // The window whose end is 51 has id 0 there, the one ending at 10 the string '0:10': still two.
+    timers.registerEventTimeTimer(new TimeWindow(0, 51), 50);
+    expect(manager.numTimers()).toBe(5);
+    timers.deleteEventTimeTimer(new TimeWindow(5, 10), 9);
+    timers.deleteEventTimeTimer(new TimeWindow(0, 20), 50);
+    expect(manager.numTimers()).toBe(3);
+    manager.advanceWatermark(100);
+    expect(fired.map((f) => [String(f.namespace), f.timestamp])).toEqual([
+      ['TimeWindow{start=0, end=10}', 9],
+      ['TimeWindow{start=0, end=10}', 50],
+      ['TimeWindow{start=0, end=51}', 50],
+    ]);
   });
 
   it('fires event-time timers of all services in timestamp order up to the watermark, with the timer key current', () => {

@@ -5,7 +5,7 @@ import type { Output } from '../stream-operator';
 import { specializeHotMethods } from '../specialize';
 import { HeapInternalTimerService, type TimerServiceHost } from './heap-internal-timer-service';
 import type { TimerEntry } from './timer-queue';
-import type { InternalTimeServiceManager, InternalTimer, InternalTimerService, TimerFiringControl, Triggerable } from './timer-service';
+import type { InternalTimeServiceManager, InternalTimer, InternalTimerService, TimerFiringControl, TimerNamespaceIdOf, Triggerable } from './timer-service';
 
 export interface HeapInternalTimeServiceManagerOptions {
   readonly keyedStateBackend: KeyedStateBackend;
@@ -67,7 +67,7 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
   getInternalTimerService<N>(
     name: string,
     triggerable: Triggerable<N>,
-    namespaceId?: (namespace: N) => string,
+    namespaceId?: TimerNamespaceIdOf<N>,
     restoredNamespace?: (stored: unknown) => N,
   ): InternalTimerService<N> {
     const existing = this.services.get(name);

@@ -2,7 +2,7 @@ import type { Clock } from '@flott/core';
 import type { KeyedStateBackend } from '../../spi/state-backend';
 import { TimerQueue } from './timer-queue';
 import { valueId } from './timer-ids';
-import type { InternalTimer, InternalTimerService, Triggerable } from './timer-service';
+import type { InternalTimer, InternalTimerService, TimerNamespaceIdOf, Triggerable } from './timer-service';
 
 /** What a timer service needs from its manager. */
 export interface TimerServiceHost {
@@ -27,7 +27,7 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
     readonly name: string,
     public triggerable: Triggerable<N>,
     private readonly host: TimerServiceHost,
-    private readonly namespaceId: (namespace: N) => string = valueId,
+    private readonly namespaceId: TimerNamespaceIdOf<N> = valueId,
     private readonly restoredNamespace: (stored: unknown) => N = (stored) => stored as N,
   ) {
     this.eventTimeTimers = new TimerQueue<N>(host.keyGroupOf);
@@ -43,32 +43,32 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
   }
 
   registerEventTimeTimer(namespace: N, time: number): void {
-    this.eventTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace), time);
+    this.eventTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace, time), time);
   }
 
   registerUniqueEventTimeTimer(namespace: N, time: number): void {
-    this.eventTimeTimers.addUnique(this.currentKey(), namespace, this.namespaceId(namespace), time);
+    this.eventTimeTimers.addUnique(this.currentKey(), namespace, this.namespaceId(namespace, time), time);
   }
 
   deleteEventTimeTimer(namespace: N, time: number): void {
-    this.eventTimeTimers.remove(this.currentKey(), this.namespaceId(namespace), time);
+    this.eventTimeTimers.remove(this.currentKey(), this.namespaceId(namespace, time), time);
   }
 
   registerProcessingTimeTimer(namespace: N, time: number): void {
-    if (this.processingTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace), time)) {
+    if (this.processingTimeTimers.add(this.currentKey(), namespace, this.namespaceId(namespace, time), time)) {
       this.host.processingTimerAdded(time);
     }
   }
 
   deleteProcessingTimeTimer(namespace: N, time: number): void {
     // The wake-up stays scheduled (as in Flink): a spurious wake-up finds nothing due and reschedules.
-    this.processingTimeTimers.remove(this.currentKey(), this.namespaceId(namespace), time);
+    this.processingTimeTimers.remove(this.currentKey(), this.namespaceId(namespace, time), time);
   }
 
   /** A timer from a snapshot, for its own key (not the current one); its namespace as the snapshot kept it. */
   restoreTimer(domain: 'event' | 'processing', timer: InternalTimer<unknown>): void {
     const namespace = this.restoredNamespace(timer.namespace);
-    const id = this.namespaceId(namespace);
+    const id = this.namespaceId(namespace, timer.timestamp);
     if (domain === 'event') {
       this.eventTimeTimers.add(timer.key, namespace, id, timer.timestamp);
     } else if (this.processingTimeTimers.add(timer.key, namespace, id, timer.timestamp)) {

@@ -23,8 +23,8 @@ describe('TimerQueue', () => {
     let order = 0;
     const polled: string[] = [];
     const expectedPolled: string[] = [];
-    const idOf = (e: { key: unknown; namespaceId: string; timestamp: number }): string =>
-      modelId(KEYS.findIndex((k) => JSON.stringify(k) === JSON.stringify(e.key)), e.namespaceId, e.timestamp);
+    const idOf = (e: { key: unknown; namespaceId: string | number; timestamp: number }): string =>
+      modelId(KEYS.findIndex((k) => JSON.stringify(k) === JSON.stringify(e.key)), String(e.namespaceId), e.timestamp);
     for (let i = 0; i < 5000; i++) {
       const ts = rand(60);
       const k = rand(KEYS.length);

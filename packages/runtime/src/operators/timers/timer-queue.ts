@@ -1,11 +1,11 @@
 import { canonicalKey, isPrimitiveKey } from '../../util/canonical-key';
-import type { InternalTimer } from './timer-service';
+import type { InternalTimer, TimerNamespaceId } from './timer-service';
 import { UnsupportedTimerKeyError } from './timer-ids';
 
 /** One registered timer, as the queue hands it out (poll) or lists it for snapshots (all). */
 export interface TimerEntry<N> extends InternalTimer<N> {
   /** The namespace's dedup id (see getInternalTimerService's `namespaceId`). */
-  readonly namespaceId: string;
+  readonly namespaceId: TimerNamespaceId;
 }
 
 /** A timer with its key group, for snapshots by key-group range. */
@@ -14,7 +14,7 @@ export interface KeyGroupTimer<N> extends TimerEntry<N> {
 }
 
 /** Per key: the index of the timer of its one namespace, or (rarely) indexes by namespace id. */
-type KeySlot = number | Map<string, number>;
+type KeySlot = number | Map<TimerNamespaceId, number>;
 
 /** Marks a removed or fired timer's key in its bucket. */
 const DEAD: unique symbol = Symbol('dead timer');
@@ -35,7 +35,7 @@ class TimerBucket<N> {
   keys: unknown[] = [];
   /** Per entry, once entries differ in namespace; until then every entry has `namespace`. */
   namespaces: N[] | undefined;
-  namespaceIds: string[] | undefined;
+  namespaceIds: TimerNamespaceId[] | undefined;
   /** Firing position: every entry before it is dead. */
   cursor = 0;
   live = 0;
@@ -46,10 +46,10 @@ class TimerBucket<N> {
   constructor(
     readonly timestamp: number,
     readonly namespace: N,
-    readonly namespaceId: string,
+    readonly namespaceId: TimerNamespaceId,
   ) {}
 
-  push(key: unknown, namespace: N, namespaceId: string): number {
+  push(key: unknown, namespace: N, namespaceId: TimerNamespaceId): number {
     const at = this.keys.length;
     this.keys.push(key);
     if (this.namespaceIds !== undefined) {
@@ -57,7 +57,7 @@ class TimerBucket<N> {
       this.namespaceIds.push(namespaceId);
     } else if (namespaceId !== this.namespaceId) {
       this.namespaces = new Array<N>(at).fill(this.namespace);
-      this.namespaceIds = new Array<string>(at).fill(this.namespaceId);
+      this.namespaceIds = new Array<TimerNamespaceId>(at).fill(this.namespaceId);
       this.namespaces.push(namespace);
       this.namespaceIds.push(namespaceId);
     }
@@ -65,7 +65,7 @@ class TimerBucket<N> {
     return at;
   }
 
-  namespaceIdAt(i: number): string {
+  namespaceIdAt(i: number): TimerNamespaceId {
     return this.namespaceIds === undefined ? this.namespaceId : this.namespaceIds[i];
   }
 
@@ -100,7 +100,7 @@ class TimerBucket<N> {
     if (dead < MIN_COMPACTION || dead <= this.live) return;
     const keys: unknown[] = [];
     const namespaces: N[] | undefined = this.namespaces && [];
-    const namespaceIds: string[] | undefined = this.namespaceIds && [];
+    const namespaceIds: TimerNamespaceId[] | undefined = this.namespaceIds && [];
     const indexed = this.hasIndexed();
     for (let i = this.cursor; i < this.keys.length; i++) {
       const key = this.keys[i];
@@ -160,7 +160,7 @@ export class TimerQueue<N> {
   }
 
   /** Adds a timer for `key` unless (key, namespace, timestamp) is there already: then returns false. */
-  add(key: unknown, namespace: N, namespaceId: string, timestamp: number): boolean {
+  add(key: unknown, namespace: N, namespaceId: TimerNamespaceId, timestamp: number): boolean {
     const bucket = this.bucketFor(timestamp, namespace, namespaceId);
     const primitive = isPrimitiveKey(key);
     const index = primitive ? bucket.byKey : (bucket.byComposite ??= new Map());
@@ -187,13 +187,13 @@ export class TimerQueue<N> {
    * window slicing does): no dedup index entry, so no hash-map work. `remove` cannot find it. The
    * key is the state backend's current key, which setCurrentKey has checked already.
    */
-  addUnique(key: unknown, namespace: N, namespaceId: string, timestamp: number): void {
+  addUnique(key: unknown, namespace: N, namespaceId: TimerNamespaceId, timestamp: number): void {
     this.bucketFor(timestamp, namespace, namespaceId).push(key, namespace, namespaceId);
     this.count++;
   }
 
   /** Removes the timer (key, namespace, timestamp); false when there was none. */
-  remove(key: unknown, namespaceId: string, timestamp: number): boolean {
+  remove(key: unknown, namespaceId: TimerNamespaceId, timestamp: number): boolean {
     const bucket = this.buckets.get(timestamp);
     if (bucket === undefined) return false;
     const primitive = isPrimitiveKey(key);
@@ -246,7 +246,7 @@ export class TimerQueue<N> {
     this.count = 0;
   }
 
-  private bucketFor(timestamp: number, namespace: N, namespaceId: string): TimerBucket<N> {
+  private bucketFor(timestamp: number, namespace: N, namespaceId: TimerNamespaceId): TimerBucket<N> {
     let bucket = this.buckets.get(timestamp);
     if (bucket === undefined) {
       bucket = new TimerBucket<N>(timestamp, namespace, namespaceId);
@@ -257,7 +257,7 @@ export class TimerQueue<N> {
   }
 
   /** Drops (key, namespace) from the bucket's dedup index. */
-  private forget(index: Map<unknown, KeySlot>, lookup: unknown, slot: KeySlot, namespaceId: string): void {
+  private forget(index: Map<unknown, KeySlot>, lookup: unknown, slot: KeySlot, namespaceId: TimerNamespaceId): void {
     if (typeof slot === 'number') {
       index.delete(lookup);
     } else {

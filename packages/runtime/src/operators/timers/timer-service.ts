@@ -17,6 +17,16 @@ export const VOID_NAMESPACE: VoidNamespace = null;
 /** Timer id of the void namespace (cheap: one constant). */
 export const voidNamespaceId = (): string => 'v';
 
+/**
+ * A namespace's dedup id among the timers of one timestamp: equal for equal namespaces, different
+ * for different ones. Strings and numbers never equal each other, so an id function may give
+ * numbers where they suffice (a window's start, when the timestamp fixes its end) and strings elsewhere.
+ */
+export type TimerNamespaceId = string | number;
+
+/** Turns a timer's namespace into its id (see TimerNamespaceId), given the timer's timestamp. */
+export type TimerNamespaceIdOf<N> = (namespace: N, timestamp: number) => TimerNamespaceId;
+
 /** Receives the timers of one timer service (the operator). */
 export interface Triggerable<N> {
   onEventTime(timer: InternalTimer<N>): void;
@@ -47,9 +57,10 @@ export interface InternalTimerService<N> {
 export interface InternalTimeServiceManager {
   /**
    * The service `name` of this operator (created on first use; later calls return the same service and
-   * replace its triggerable). `namespaceId` turns a namespace into a string equal for equal namespaces
-   * (dedup); without it namespaces are compared by value through a generic encoding, so a window
-   * operator on a hot path should pass a cheap one (e.g. `w => w.start + ':' + w.end`).
+   * replace its triggerable). `namespaceId` turns a namespace into an id equal for equal namespaces
+   * among the timers of one timestamp (dedup; see TimerNamespaceId); without it namespaces are compared
+   * by value through a generic encoding, so a window operator on a hot path should pass a cheap one
+   * (e.g. `w => w.namespace`, or the window's start where the timestamp is its end).
    * `restoredNamespace` rebuilds a namespace from the form a checkpoint kept of it (values, not
    * classes: a window comes back as a plain object); timers restored from a snapshot go through it
    * before they join the service. Namespaces that are strings, numbers or null need none.
@@ -57,7 +68,7 @@ export interface InternalTimeServiceManager {
   getInternalTimerService<N>(
     name: string,
     triggerable: Triggerable<N>,
-    namespaceId?: (namespace: N) => string,
+    namespaceId?: TimerNamespaceIdOf<N>,
     restoredNamespace?: (stored: unknown) => N,
   ): InternalTimerService<N>;
   advanceWatermark(watermark: number): void;
