@@ -2,7 +2,7 @@ import type { Accumulator, Clock } from '@flott/core';
 import type { StreamEdge, StreamGraph, StreamNode } from '../graph/stream-graph';
 import type { AvailabilityProvider, MailboxExecutor, OperatorEnvironment, Output, StreamOperator } from '../operators/stream-operator';
 import type { KeyedStateBackend, StateBackend } from '../spi/state-backend';
-import type { Scheduler } from '../time/clock';
+import { processingTimeReadsPerReading, type Scheduler } from '../time/clock';
 import { SystemRandom, type Random } from '../time/random';
 import type { ResultPartition } from '../network';
 // From their modules, not the network barrel: its re-exports are getters, and keyGroupOf calls these per record.
@@ -100,6 +100,7 @@ export class OperatorChain {
             scheduler: services.scheduler,
             keyGroupOf,
             control: services.timerControl,
+            processingTimeReads: processingTimeReadsPerReading(services.clock),
           })
         : undefined;
       const member: ChainMember = {

@@ -280,4 +280,43 @@ describe('HeapInternalTimeServiceManager', () => {
     const t = manager.getInternalTimerService<string>('t', triggerable());
     expect(() => t.registerEventTimeTimer('n', 1)).toThrow(/without a current key/);
   });
+  it('serves processing-time reads from one clock reading for at most `processingTimeReads` reads of one turn', async () => {
+    const clock = new ManualClock(100);
+    let readings = 0;
+    const counting = { currentTimeMillis: () => (readings++, clock.currentTimeMillis()), relativeTimeMillis: () => clock.relativeTimeMillis() };
+    const backend = new InMemoryKeyedStateBackend();
+    const manager = new HeapInternalTimeServiceManager({ keyedStateBackend: backend, clock: counting, scheduler: clock, processingTimeReads: 3 });
+    const fired: number[] = [];
+    const reads: number[] = [];
+    const t = manager.getInternalTimerService<string>('t', {
+      onEventTime: () => undefined,
+      // What the operator reads while a timer fires is at least the timer's time.
+      onProcessingTime: (timer) => (fired.push(timer.timestamp), reads.push(t.currentProcessingTime())),
+    });
+    expect([t.currentProcessingTime(), t.currentProcessingTime()]).toEqual([100, 100]);
+    clock.advance(5);
+    // The third read is still the first reading's; the fourth reads the clock again.
+    expect([t.currentProcessingTime(), t.currentProcessingTime()]).toEqual([100, 105]);
+    expect(readings).toBe(2);
+    clock.advance(2);
+    expect(t.currentProcessingTime()).toBe(105);
+    // A reading does not outlive its turn.
+    await Promise.resolve();
+    expect(t.currentProcessingTime()).toBe(107);
+    expect(readings).toBe(3);
+    backend.setCurrentKey('k');
+    t.registerProcessingTimeTimer('n', 110);
+    expect(t.currentProcessingTime()).toBe(107);
+    clock.advance(3);
+    expect(fired).toEqual([110]);
+    expect(reads).toEqual([110]);
+  });
+
+  it('reads the clock on every processing-time read by default', () => {
+    const { manager, triggerable, clock } = setup();
+    const t = manager.getInternalTimerService<string>('t', triggerable());
+    expect(t.currentProcessingTime()).toBe(0);
+    clock.advance(5);
+    expect(t.currentProcessingTime()).toBe(5);
+  });
 });

@@ -15,6 +15,11 @@ export interface HeapInternalTimeServiceManagerOptions {
   readonly keyGroupOf?: (key: unknown) => number;
   /** Back-pressure hooks of the task; without them every firing runs to completion (tests). */
   readonly control?: TimerFiringControl;
+  /**
+   * Operators' processing-time reads one clock reading serves, within one synchronous turn (default 1:
+   * every read reads the clock; processingTimeReadsPerReading(clock) for tasks).
+   */
+  readonly processingTimeReads?: number;
 }
 
 const NEVER_YIELD: TimerFiringControl = { shouldYield: () => false, onPendingWork: () => undefined };
@@ -51,6 +56,14 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
    * when it does (the namespace id function comes with that call), and snapshots include them meanwhile.
    */
   private readonly restored = new Map<string, Array<{ domain: 'event' | 'processing'; timer: InternalTimer<unknown> }>>();
+  /** The clock reading operators' processing-time reads get, and how many more reads it serves. */
+  private now = 0;
+  private nowReads = 0;
+  private nowExpiryQueued = false;
+  private readonly expireNow = (): void => {
+    this.nowReads = 0;
+    this.nowExpiryQueued = false;
+  };
 
   constructor(private readonly options: HeapInternalTimeServiceManagerOptions) {
     this.control = options.control ?? NEVER_YIELD;
@@ -58,6 +71,7 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
     this.host = {
       backend: options.keyedStateBackend,
       clock: options.clock,
+      currentProcessingTime: () => this.currentProcessingTime(),
       keyGroupOf,
       currentWatermark: () => this.watermark,
       processingTimerAdded: (ts) => this.scheduleWakeUp(ts),
@@ -225,9 +239,34 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
     }
   }
 
+  /**
+   * Processing time for the operators: one clock reading serves up to `processingTimeReads` reads
+   * and never outlives the synchronous turn it was taken in (a microtask expires it), so a reading is
+   * at most one slice of the task old (stream-task.ts: ≤ 5 ms) and, bounded by the reads, usually µs.
+   * No processing-time timer fires within a turn that is not its own, and firing takes a fresh
+   * reading that later reads of its turn get: a record never sees a time before a timer that fired.
+   */
+  private currentProcessingTime(): number {
+    if (this.nowReads > 0) {
+      this.nowReads--;
+      return this.now;
+    }
+    return this.readClock();
+  }
+
+  private readClock(): number {
+    this.now = this.options.clock.currentTimeMillis();
+    this.nowReads = (this.options.processingTimeReads ?? 1) - 1;
+    if (this.nowReads > 0 && !this.nowExpiryQueued) {
+      this.nowExpiryQueued = true;
+      queueMicrotask(this.expireNow);
+    }
+    return this.now;
+  }
+
   private fireProcessingTimeTimers(): boolean {
     if (this.disposed || this.quiesced) return true;
-    const now = this.options.clock.currentTimeMillis();
+    const now = this.readClock();
     let fired = 0;
     for (;;) {
       const service = this.earliestDue(false, now);

@@ -8,6 +8,8 @@ import type { InternalTimer, InternalTimerService, TimerNamespaceIdOf, Triggerab
 export interface TimerServiceHost {
   readonly backend: KeyedStateBackend;
   readonly clock: Clock;
+  /** Processing time as the operator reads it (the manager's cached reading of `clock`). */
+  currentProcessingTime(): number;
   readonly keyGroupOf: (key: unknown) => number;
   currentWatermark(): number;
   /** A processing-time timer was added: the manager may need an earlier wake-up. */
@@ -35,7 +37,7 @@ export class HeapInternalTimerService<N> implements InternalTimerService<N> {
   }
 
   currentProcessingTime(): number {
-    return this.host.clock.currentTimeMillis();
+    return this.host.currentProcessingTime();
   }
 
   currentWatermark(): number {
