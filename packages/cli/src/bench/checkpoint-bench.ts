@@ -2,7 +2,8 @@
  * `FLOTT_BENCH_ONLY=checkpoints npm run bench`: the cost of checkpoints on keyed state.
  * - A keyed job (bench-jobs/keyed-state.ts: a running count per key over 1 M keys) with exactly-once
  *   checkpoints every second to the filesystem storage, against the same job without checkpoints in
- *   the same run, on hashmap and on lmdb.
+ *   the same run, on hashmap and on lmdb. Runs last about FLOTT_BENCH_STATE_SECONDS (default 8) each,
+ *   sized per backend from a run without checkpoints (FLOTT_BENCH_STATE_RECORDS fixes the size).
  * - Per backend, in this process: the synchronous and asynchronous part of a full snapshot of 1 M keys
  *   streamed to the filesystem storage and its size; beside it the synchronous serialisation every
  *   checkpoint paid before snapshots were versioned (the baseline); for lmdb an incremental snapshot
@@ -18,7 +19,20 @@ import { FileSystemCheckpointStorageFactory, HashMapStateBackend, LmdbStateBacke
 import { fmtRate, median, REPEATS, runBenchJob } from './run-job';
 
 const KEYS = Number(process.env.FLOTT_BENCH_STATE_KEYS ?? 1_000_000);
-const JOB_RECORDS = Number(process.env.FLOTT_BENCH_STATE_RECORDS ?? 4_000_000);
+/** Records of every measured run when set; otherwise runs are sized per backend to about STATE_SECONDS without checkpoints. */
+const FIXED_RECORDS = process.env.FLOTT_BENCH_STATE_RECORDS ? Number(process.env.FLOTT_BENCH_STATE_RECORDS) : undefined;
+/**
+ * Length of a measured run. A run is a bounded job: it starts, fills 1 M keys, and ends with a final
+ * checkpoint (as Flink's bounded jobs do, so that sinks commit). Short runs weigh those fixed costs,
+ * not the steady cost of a checkpoint every second: at 1.4 M records/s, 4 M records lasted 2.8 s and
+ * held 2 periodic checkpoints. 8 s hold ~7.
+ */
+const STATE_SECONDS = Number(process.env.FLOTT_BENCH_STATE_SECONDS ?? 8);
+/** Bounds of sized runs (records). */
+const MIN_RECORDS = 4_000_000;
+const MAX_RECORDS = 40_000_000;
+/** The unmeasured first job on each run's cluster (the slot thread starts, the runtime's code gets optimised). */
+const WARMUP_RECORDS = 1_000_000;
 const MAX_PARALLELISM = 128;
 const COUNT: StateDescriptor = { name: 'count', kind: 'value' };
 /** Key i's key group (any spread will do; the runtime's murmur3 costs the same for every snapshot path). */
@@ -38,23 +52,43 @@ function expectedJobSum(records: number, keys: number): number {
 /** The backends of the keyed job's rows (FLOTT_BENCH_CHECKPOINT_BACKENDS, default both). */
 const JOB_BACKENDS = (process.env.FLOTT_BENCH_CHECKPOINT_BACKENDS ?? 'hashmap,lmdb').split(',').map((b) => b.trim()).filter((b) => b !== '');
 
+/** Records for a run of about `seconds` at `rate`, in whole millions, within the bounds. */
+export function recordsFor(rate: number, seconds: number): number {
+  return Math.min(MAX_RECORDS, Math.max(MIN_RECORDS, Math.round((rate * seconds) / 1e6) * 1e6));
+}
+
+interface JobRow {
+  readonly name: string;
+  readonly records: number;
+  readonly rate: number;
+  readonly baseline: number;
+  readonly rates: number[];
+  readonly baselines: number[];
+  /** Periodic checkpoints completed in each run with checkpoints (the final one of the bounded job included). */
+  readonly checkpointsPerRun: number[];
+  /** Every completed checkpoint's end-to-end duration, over all runs. */
+  readonly durationsMs: number[];
+}
+
 /**
  * The keyed job without and with checkpoints, REPEATS runs each, interleaved (without, with, without,
- * …: load on a shared machine then falls on both alike), each on a cluster of its own; the medians.
+ * …: load on a shared machine then falls on both alike), each on a cluster of its own after an
+ * unmeasured warm-up job there; the medians. Runs are sized from a first run without checkpoints.
  */
-async function jobRows(): Promise<Array<{ name: string; rate: number; baseline: number; rates: number[]; baselines: number[] }>> {
-  const rows = [];
+async function jobRows(): Promise<JobRow[]> {
+  const rows: JobRow[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flott-bench-checkpoints-'));
   try {
     for (const backend of JOB_BACKENDS) {
-      const run = (checkpoints: boolean) =>
+      const run = (checkpoints: boolean, records: number, seen?: (durationsMs: number[]) => void) =>
         runBenchJob({
           jobFile: 'packages/cli/bench-jobs/keyed-state.ts',
           slots: 1,
           parallelism: 1,
           repeats: 1,
-          args: ['--records', String(JOB_RECORDS), '--keys', String(KEYS)],
-          records: JOB_RECORDS,
+          args: ['--records', String(records), '--keys', String(KEYS)],
+          records,
+          warmup: { args: ['--records', String(WARMUP_RECORDS), '--keys', String(KEYS)], records: WARMUP_RECORDS },
           config: {
             'state.backend.type': backend,
             'state.backend.lmdb.localdir': path.join(dir, 'lmdb'),
@@ -66,16 +100,33 @@ async function jobRows(): Promise<Array<{ name: string; rate: number; baseline: 
             }),
           },
           check: (acc) => {
-            if (acc.sum !== expectedJobSum(JOB_RECORDS, KEYS)) throw new Error(`keyed-state job summed ${String(acc.sum)}, expected ${expectedJobSum(JOB_RECORDS, KEYS)}`);
+            // The warm-up job's sum is checked too: each job's keys start empty.
+            const n = acc.records as number;
+            if (acc.sum !== expectedJobSum(n, KEYS) || (n !== records && n !== WARMUP_RECORDS)) {
+              throw new Error(`keyed-state job of ${n} records summed ${String(acc.sum)}, expected ${expectedJobSum(n, KEYS)}`);
+            }
           },
+          details: (d) => seen?.(
+            (d.checkpoints?.history ?? []).filter((c) => c.status === 'COMPLETED' && c.type === 'CHECKPOINT').map((c) => c.endToEndDurationMs ?? 0),
+          ),
         });
+      const records = FIXED_RECORDS ?? recordsFor((await run(false, MIN_RECORDS / 2)).rate, STATE_SECONDS);
+      process.stderr.write(`bench: keyed job on ${backend}, ${records / 1e6} M records per run\n`);
       const baselines: number[] = [];
       const rates: number[] = [];
+      const checkpointsPerRun: number[] = [];
+      const durationsMs: number[] = [];
       for (let r = 0; r < REPEATS; r++) {
-        baselines.push((await run(false)).rate);
-        rates.push((await run(true)).rate);
+        baselines.push((await run(false, records)).rate);
+        let last: number[] = [];
+        rates.push((await run(true, records, (d) => (last = d))).rate);
+        checkpointsPerRun.push(last.length);
+        durationsMs.push(...last);
       }
-      rows.push({ name: `keyed count, ${KEYS / 1e6} M keys, ${backend}: checkpoints every 1 s vs none`, rate: median(rates), baseline: median(baselines), rates, baselines });
+      rows.push({
+        name: `keyed count, ${KEYS / 1e6} M keys, ${backend}: checkpoints every 1 s vs none`,
+        records, rate: median(rates), baseline: median(baselines), rates, baselines, checkpointsPerRun, durationsMs,
+      });
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -181,9 +232,14 @@ export async function runCheckpointBench(): Promise<Record<string, unknown>> {
     if (f.incremental) process.stdout.write(`| ${f.backend}, incremental (1 % of keys changed) | | ${ms(f.incremental.syncMs)} | ${ms(f.incremental.asyncMs)} | ${mb(f.incremental.bytes)} | |\n`);
   }
   const rows = await jobRows();
-  process.stdout.write(`\n| job (median of ${REPEATS} interleaved runs each) | with checkpoints | without | ratio | runs with | runs without |\n|---|---|---|---|---|---|\n`);
+  process.stdout.write(`\n| job (median of ${REPEATS} interleaved runs each, after a warm-up job) | records per run | with checkpoints | without | ratio | mean of the pairs' ratios | checkpoints per run | their median / max duration | runs with | runs without |\n|---|---|---|---|---|---|---|---|---|---|\n`);
   for (const r of rows) {
-    process.stdout.write(`| ${r.name} | ${fmtRate(r.rate)} | ${fmtRate(r.baseline)} | ${((100 * r.rate) / r.baseline).toFixed(0)} % | ` +
+    const d = r.durationsMs;
+    // Run i with checkpoints followed run i without: the pair saw the same machine, the median of each side may not.
+    const pairs = r.rates.map((rate, i) => rate / r.baselines[i]);
+    const pairMean = pairs.reduce((a, b) => a + b, 0) / pairs.length;
+    process.stdout.write(`| ${r.name} | ${r.records / 1e6} M | ${fmtRate(r.rate)} | ${fmtRate(r.baseline)} | ${((100 * r.rate) / r.baseline).toFixed(0)} % | ${(100 * pairMean).toFixed(1)} % | ` +
+      `${r.checkpointsPerRun.join(' / ')} | ${d.length === 0 ? 'none' : `${ms(median(d))} / ${ms(Math.max(...d))}`} | ` +
       `${r.rates.map(fmtRate).join(' / ')} | ${r.baselines.map(fmtRate).join(' / ')} |\n`);
   }
   return { checkpoints: { snapshots: figures, jobs: rows } };
