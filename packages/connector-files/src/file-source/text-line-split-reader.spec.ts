@@ -106,6 +106,18 @@ describe('TextLineSplitReader over block splits', () => {
     }
   });
 
+  it('a line over many chunks is read whole, and a checkpoint after it points past its bytes, not its characters', async () => {
+    const long = '€'.repeat(40_000) + 'x\r';
+    const file = write('long.txt', `a\n${long}\nb\r\nc`);
+    const [split] = createSplits([file], 1, { blockSize: file.size, minSplitSize: 1 });
+    expect((await read(split, 1000)).lines).toEqual(['a', long.slice(0, -1), 'b', 'c']);
+    const { lines, checkpoint } = await read(split, 1000, 2);
+    expect(lines).toEqual(['a', long.slice(0, -1)]);
+    // "a\n" is 2 bytes, each '€' 3, then "x\r\n".
+    expect(checkpoint?.position).toBe(2 + 3 * 40_000 + 3);
+    expect((await read(checkpoint!, 1000)).lines).toEqual(['b', 'c']);
+  });
+
   it('reads up to the size the file had when it was split: a file that grows or shrinks afterwards', async () => {
     const file = write('changing.txt', 'aaaa\nbbbb\ncc');
     const splits = createSplits([file], 2, { blockSize: 100, minSplitSize: 1 });
