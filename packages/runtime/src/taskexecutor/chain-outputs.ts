@@ -153,7 +153,8 @@ export class CombiningRecordWriterOutput implements EdgeOutput {
       return;
     }
     const next = this.combine(acc, value);
-    map.set(key, next === value ? this.copy(value) : next);
+    // Folded in place (combineOwned): the map holds it already.
+    if (next !== acc) map.set(key, next === value ? this.copy(value) : next);
   }
 
   /** Emits every key's combined record (no timestamp: a BATCH aggregate has none) and forgets them. */
