@@ -35,9 +35,10 @@ export interface RunJobOptions {
  */
 export async function runJob(opts: RunJobOptions): Promise<void> {
   const { configuration: config } = opts;
-  const artifact = await bundleJob(opts.job);
-  const cluster = await MiniCluster.start({ configuration: config, container: opts.container, pluginModules: opts.pluginModules, logging: opts.logging });
+  // The cluster first: its threads load the runtime while esbuild bundles the job and its main runs.
+  const cluster = await MiniCluster.start({ configuration: config, container: opts.container, pluginModules: opts.pluginModules, logging: opts.logging, prestartThreads: true });
   try {
+    const artifact = await bundleJob(opts.job);
     const cacheDir = defaultBlobStorageDirectory(config.get(BlobOptions.STORAGE_DIRECTORY));
     const file = new ArtifactCache(cacheDir).put(artifact.sha256, artifact.code);
     const ctx = createClientExecutionContext({

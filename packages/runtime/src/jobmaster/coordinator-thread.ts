@@ -72,6 +72,15 @@ function spawnWorker(): CoordinatorThreadPort {
   };
 }
 
+/**
+ * Starts a coordinator thread now, kept idle for the next job (unless one waits idle already), so it
+ * loads the runtime while the caller does other work: `flott run` calls it (through the MiniCluster)
+ * before it bundles the job and runs its main.
+ */
+export function prestartCoordinatorThread(): void {
+  if (idleWorkers.length === 0) idleWorkers.push(startWorker());
+}
+
 function startWorker(): Worker {
   const worker = new Worker(runtimeDistEntry(path.join('jobmaster', 'coordinator-worker.js')));
   // The JobManager's process does not wait for this thread, running or idle.

