@@ -94,6 +94,26 @@ describe('ValueCopier (the lmdb cache and the hand-over in one thread copy value
     expect(copier.copy({ a: 1, f: () => 1 })).toBe(NOT_COPIED);
   });
 
+  it('copies records of alternating shapes (a join\'s or a union\'s), the same key count in other orders included', () => {
+    const copier = new ValueCopier();
+    const kinds: Array<(i: number) => Record<string, unknown>> = [
+      (i) => ({ auction: i, price: i * 2 }),
+      (i) => ({ price: i * 2, auction: i }),
+      (i) => ({ id: i, category: 'c', seller: i + 1 }),
+      (i) => ({ id: i, seller: i + 1, category: 'c' }),
+      (i) => ({ person: i, name: `p${i}` }),
+      (i) => ({ a: i }),
+    ];
+    for (let i = 0; i < 200; i++) {
+      // Two, three, then all six kinds in turn: more than the copier keeps besides its last.
+      const value = kinds[i < 60 ? i % 2 : i < 120 ? i % 3 : i % kinds.length](i);
+      const copy = copier.copy(value) as Record<string, unknown>;
+      expect(copy).toEqual(value);
+      expect(Object.keys(copy)).toEqual(Object.keys(value));
+      expect(copy).not.toBe(value);
+    }
+  });
+
   it('estimates more bytes for larger values', () => {
     const copier = new ValueCopier();
     copier.copy([1, 2, 3]);
