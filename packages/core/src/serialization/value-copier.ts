@@ -176,12 +176,6 @@ function shapeCopy(keys: readonly string[]): ShapeCopy {
   });
 }
 
-/**
- * Copies flat plain objects (records such as `{id, value, tag}`: own enumerable string keys, values
- * numbers other than -0, strings, booleans, null or undefined) with the shape's function (3× faster than
- * copying key by key, bench/README.md). Symbol-keyed properties are not copied, as msgpack drops them.
- * `copy` gives undefined for anything else (and for `__proto__` keys): the caller copies it the general way.
- */
 interface ShapeEntry {
   readonly keys: readonly string[];
   readonly copy: ShapeCopy;
@@ -197,12 +191,18 @@ function hasKeys(value: Record<string, unknown>, keys: readonly string[]): boole
   return true;
 }
 
+/**
+ * Copies flat plain objects (records such as `{id, value, tag}`: own enumerable string keys, values
+ * numbers other than -0, strings, booleans, null or undefined) with the shape's function (3× faster than
+ * copying key by key, bench/README.md). Symbol-keyed properties are not copied, as msgpack drops them.
+ * `copy` gives undefined for anything else (and for `__proto__` keys): the caller copies it the general way.
+ */
 class FlatObjectCopier {
   /** The estimated heap bytes of the last copy. */
   size = 0;
   private last: ShapeEntry | undefined;
   /**
-   * The shapes copied before the last one, most recent first: a stream of two or three kinds of
+   * Shapes copied before the last one (newly made ones first): a stream of two or three kinds of
    * record (a join's or a union's) alternates shapes, and finding one here costs a walk over the
    * object's keys, not a signature string and a lookup in the thread's cache (~250 ms of Nexmark q4's
    * ~5.5 s slot thread, --cpu-prof).
@@ -246,16 +246,14 @@ class FlatObjectCopier {
     return this.last!.copy(value);
   }
 
-  /** Makes the shape of `value` (`n` keys) the last one: a recent one, or one from the thread's cache. */
+  /** Makes the shape of `value` (`n` keys) the last one: a recent one (swapped with the last), or one from the thread's cache. */
   private switchTo(value: Record<string, unknown>, n: number): void {
-    if (this.last !== undefined) {
-      this.recent.unshift(this.last);
-      if (this.recent.length > RECENT_SHAPES) this.recent.pop();
-    }
+    const previous = this.last;
     for (let i = 0; i < this.recent.length; i++) {
       const r = this.recent[i];
       if (r.keys.length === n && hasKeys(value, r.keys)) {
-        this.recent.splice(i, 1);
+        // `recent` fills only from a previous shape, so there is one.
+        this.recent[i] = previous!;
         this.last = r;
         return;
       }
@@ -263,5 +261,9 @@ class FlatObjectCopier {
     const shape: string[] = [];
     for (const k in value) shape.push(k);
     this.last = { keys: shape, copy: shapeCopy(shape) };
+    if (previous === undefined) return;
+    this.recent.unshift(previous);
+    if (this.recent.length > RECENT_SHAPES) this.recent.pop();
   }
+
 }
