@@ -217,7 +217,6 @@ const NOT_A_SHAPE = 0;
 export class ShapeEncoder {
   /** JSON of a shape's keys → its id, or NOT_A_SHAPE for keys a shape cannot have (at most MAX_SHAPES of those are remembered). */
   private readonly ids = new Map<string, number>();
-  private readonly shapes: Array<readonly string[]> = [];
   private defined = 0;
   private refused = 0;
   private lastKeys: readonly string[] | undefined;
@@ -286,7 +285,6 @@ export class ShapeEncoder {
     let pos = offset + 4;
     for (const k of keys) pos = writePrimitive(k, target, pos);
     this.ids.set(signature, id);
-    this.shapes[id] = keys;
     this.lastKeys = keys;
     this.lastId = id;
     return valuesStart + (valuesEnd - offset - 2);
