@@ -70,7 +70,6 @@ export class HeapInternalTimeServiceManager implements InternalTimeServiceManage
     const keyGroupOf = options.keyGroupOf ?? (() => 0);
     this.host = {
       backend: options.keyedStateBackend,
-      clock: options.clock,
       currentProcessingTime: () => this.currentProcessingTime(),
       keyGroupOf,
       currentWatermark: () => this.watermark,

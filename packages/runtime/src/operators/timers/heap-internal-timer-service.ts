@@ -1,4 +1,3 @@
-import type { Clock } from '@flott/core';
 import type { KeyedStateBackend } from '../../spi/state-backend';
 import { TimerQueue } from './timer-queue';
 import { valueId } from './timer-ids';
@@ -7,8 +6,7 @@ import type { InternalTimer, InternalTimerService, TimerNamespaceIdOf, Triggerab
 /** What a timer service needs from its manager. */
 export interface TimerServiceHost {
   readonly backend: KeyedStateBackend;
-  readonly clock: Clock;
-  /** Processing time as the operator reads it (the manager's cached reading of `clock`). */
+  /** Processing time as the operator reads it (the manager's reading of its clock, shared within a turn). */
   currentProcessingTime(): number;
   readonly keyGroupOf: (key: unknown) => number;
   currentWatermark(): number;
