@@ -5,6 +5,12 @@ import { FileIoError, SourceFileNotFoundError } from '../connector-errors';
 import type { FileSourceSplit } from './file-source-split';
 
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/** The line `text[from, end)`, without a "\r" that ends it. */
+function lineOf(text: string, from: number, end: number): string {
+  return end > from && text.charCodeAt(end - 1) === CARRIAGE_RETURN ? text.slice(from, end - 1) : text.slice(from, end);
+}
 
 /** The split being read: its file, where its next unread chunk starts, and the lines read ahead. */
 interface OpenSplit {
@@ -167,7 +173,7 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
       if (nl < 0) break;
       const byteNl = ascii ? nl : block.indexOf(NEWLINE, byteFrom);
       const next = base + byteNl + 1;
-      c.lines.push(text.charCodeAt(nl - 1) === 0x0d && nl > from ? text.slice(from, nl - 1) : text.slice(from, nl));
+      c.lines.push(lineOf(text, from, nl));
       c.nexts.push(next);
       c.lineStart = next;
       if (next >= c.end) {
@@ -189,7 +195,7 @@ export class TextLineSplitReader implements SourceReader<string, FileSourceSplit
   private endOfFile(c: OpenSplit): void {
     if (c.lineStart !== undefined && c.partial.length > 0) {
       const text = Buffer.concat(c.partial).toString('utf8');
-      c.lines.push(text.endsWith('\r') ? text.slice(0, -1) : text);
+      c.lines.push(lineOf(text, 0, text.length));
       c.nexts.push(c.readPosition);
       c.partial = [];
       c.lineStart = c.readPosition;
