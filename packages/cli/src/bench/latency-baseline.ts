@@ -147,6 +147,11 @@ const PROCESS_RECEIVER = `
   });
   server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));`;
 
+/** Adds a histogram's [bucket, count] pairs into `histogram`. */
+export function addBuckets(histogram: Map<number, number>, buckets: Iterable<readonly [number, number]>): void {
+  for (const [bucket, n] of buckets) histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
+}
+
 /** The histogram ([bucket, count] pairs) of both receivers. */
 export async function baselineLatency(opts: BaselineOptions): Promise<Map<number, number>> {
   const receiverConfig = { bucketMs: opts.bucketMs, warmupMs: opts.warmupMs };
@@ -160,7 +165,7 @@ export async function baselineLatency(opts: BaselineOptions): Promise<Map<number
   try {
     const parts = await Promise.race([run(receiverConfig, senderConfig, stoppers), bound]);
     const histogram = new Map<number, number>();
-    for (const part of parts) for (const [bucket, n] of part) histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
+    for (const part of parts) addBuckets(histogram, part);
     return histogram;
   } finally {
     clearTimeout(timer);

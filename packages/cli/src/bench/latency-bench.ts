@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalCluster } from '../e2e/local-cluster';
 import { runFlott } from '../e2e/run-cli';
-import { baselineLatency, type BaselineTransport } from './latency-baseline';
+import { addBuckets, baselineLatency, type BaselineTransport } from './latency-baseline';
 
 const MAX_EVENTS = Number(process.env.FLOTT_BENCH_LATENCY_MAX_EVENTS ?? 4_000_000);
 const SECONDS = Number(process.env.FLOTT_BENCH_LATENCY_SECONDS ?? 5);
@@ -120,7 +120,7 @@ async function runJob(target: Target, keyed: boolean, events: number, rate: numb
       received += sink.received;
       first = Math.min(first, sink.first);
       last = Math.max(last, sink.last);
-      for (const [bucket, n] of sink.buckets) histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
+      addBuckets(histogram, sink.buckets);
     }
     if (received !== events) throw new Error(`the latency job's sinks saw ${received} events, expected ${events}`);
     return { receivedRate: received / ((last - first) / 1000), histogram };
