@@ -3,7 +3,7 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const noExportAll = { selector: 'ExportAllDeclaration', message: 'Use named exports (CONVENTIONS.md: no export * barrels).' };
-const noDeepImports = { regex: '^@flott/[^/]+/(?!(testing|spi|internal|launcher)$)', message: 'Import a Flott package through its entry point, not a deep path.' };
+const noDeepImports = { regex: '^@flott/[^/]+/(?!(testing|spi|common|internal|launcher)$)', message: 'Import a Flott package through its entry point, not a deep path.' };
 
 // @flott/runtime/internal is the machinery jobs are built from (StreamGraph, operators, window operators, the network
 // stack), not a stable API. Only these packages may import it, each for its reason; the others import the runtime's
@@ -16,7 +16,7 @@ const RUNTIME_INTERNAL_IMPORTERS = [
 ];
 const noRuntimeInternal = {
   name: '@flott/runtime/internal',
-  message: `Only the packages that build jobs from the runtime's parts (${RUNTIME_INTERNAL_IMPORTERS.map((dir) => dir.replace('packages/', '')).join(', ')}) may import it; use @flott/runtime, @flott/runtime/spi or @flott/runtime/testing.`,
+  message: `Only the packages that build jobs from the runtime's parts (${RUNTIME_INTERNAL_IMPORTERS.map((dir) => dir.replace('packages/', '')).join(', ')}) may import it; use @flott/runtime, @flott/runtime/common, @flott/runtime/spi or @flott/runtime/testing.`,
 };
 
 // Determinism (DESIGN.md §9): core and runtime code take time, timers and randomness from the injected

@@ -20,6 +20,7 @@ module.exports = (rootDir) => ({
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: {
     '^@flott/runtime/testing$': path.join(packages, 'runtime/src/testing/index.ts'),
+    '^@flott/runtime/common$': path.join(packages, 'runtime/src/common.ts'),
     '^@flott/runtime/spi$': path.join(packages, 'runtime/src/spi/index.ts'),
     '^@flott/runtime/internal$': path.join(packages, 'runtime/src/internal.ts'),
     '^@flott/runtime/launcher$': path.join(packages, 'runtime/src/launcher.ts'),

@@ -1,5 +1,5 @@
 import { ConfigOptions, ConfigurationError, JobBuildError, toMillis, type ConfigOption, type DurationLike } from '@flott/core';
-import { CheckpointingOptions, StateOptions } from '@flott/runtime';
+import { CheckpointingOptions, StateOptions } from '@flott/runtime/common';
 
 /** How checkpoints treat records around a barrier (Flink 2.x's org.apache.flink.core.execution.CheckpointingMode). */
 export enum CheckpointingMode {

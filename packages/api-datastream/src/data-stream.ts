@@ -17,7 +17,8 @@ import {
   type Window,
   type WindowAssigner,
 } from '@flott/core';
-import { ClientOptions, ConnectorOptions, type PartitionerKind } from '@flott/runtime';
+import type { PartitionerKind } from '@flott/runtime';
+import { ClientOptions, ConnectorOptions } from '@flott/runtime/common';
 import {
   CollectSink,
   TimestampsAndWatermarksOperator,

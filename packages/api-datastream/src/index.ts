@@ -37,7 +37,7 @@ export { NumberCounter, IntCounter, LongCounter, DoubleCounter, AbstractRichFunc
 export type { Accumulator, RuntimeContext, RichFunction, Collector, MapFunction, FlatMapFunction, FilterFunction, ReduceFunction,
   KeySelector, SinkFunction, SinkContext, ProcessContext, MapFunctionLike, FlatMapFunctionLike, FilterFunctionLike,
   SinkFunctionLike, ProcessFunctionLike, ReduceFunctionLike } from '@flott/core';
-export { JobStatus } from '@flott/runtime';
+export { JobStatus } from '@flott/runtime/common';
 export type { JobExecutionResult, JobClient } from '@flott/runtime';
 export type { Comparable, SourceOperator } from '@flott/runtime/internal';
 export type { WriteMode } from '@flott/connector-files';

@@ -14,14 +14,13 @@ import {
   type WatermarkStrategyLike,
 } from '@flott/core';
 import {
-  ConnectorOptions,
-  CoreOptions,
   type CollectingJobClient,
   type CollectingJobExecutionResult,
   type ExecuteOptions,
   type JobClient,
   type JobExecutionResult,
 } from '@flott/runtime';
+import { ConnectorOptions, CoreOptions } from '@flott/runtime/common';
 import {
   SourceReaderOperator,
   getExecutionContext,

@@ -1,7 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { NO_TIMESTAMP } from '@flott/core';
-import type { Cancellable } from '@flott/runtime';
+import type { Cancellable } from '@flott/runtime/common';
 import {
   AbstractStreamOperator,
   AVAILABLE,

@@ -1,4 +1,4 @@
-import { deserializeError, FlottError, registerErrorClasses, RemoteError, serializeError } from './errors';
+import { deserializeError, FlottError, registerErrorClasses, registerErrorClassLoader, RemoteError, serializeError } from './errors';
 
 class OutOfBeansError extends FlottError {
   constructor(
@@ -67,5 +67,28 @@ describe('a registered class whose data has a `cause` reason string', () => {
     expect(back).toBeInstanceOf(GoneError);
     expect(back.cause).toBeUndefined();
     expect((back as GoneError).data).toEqual({ cause: 'killed' });
+  });
+});
+
+describe('registerErrorClassLoader (a thread registers a package\'s errors only when one arrives)', () => {
+  class LateError extends FlottError {
+    constructor() {
+      super('LATE', 'registered on demand');
+    }
+  }
+
+  it('runs its loaders once, at the first unknown name, and rebuilds that error as its class', () => {
+    let loads = 0;
+    registerErrorClassLoader(() => {
+      loads++;
+      registerErrorClasses({ LateError });
+    });
+    const wire = serializeError(new LateError());
+    const back = deserializeError(wire);
+    expect(back).toBeInstanceOf(LateError);
+    expect(deserializeError(wire)).toBeInstanceOf(LateError);
+    // Another unknown name does not load again: what the loaders register is all there is.
+    expect(deserializeError(serializeError(new TypeError('x')))).toBeInstanceOf(RemoteError);
+    expect(loads).toBe(1);
   });
 });

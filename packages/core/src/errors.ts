@@ -75,6 +75,23 @@ export function registerErrorClasses(namespace: Readonly<Record<string, unknown>
   }
 }
 
+let errorClassLoaders: (() => void)[] = [];
+
+/**
+ * Registers error classes the first time deserializeError meets a name it does not know: a thread that loads a
+ * package's slim entry point (a slot thread loads `@flott/runtime/common`, not the index that registers all the
+ * runtime's errors) still rebuilds every error as its class, and pays for loading the rest only when one arrives.
+ */
+export function registerErrorClassLoader(load: () => void): void {
+  errorClassLoaders.push(load);
+}
+
+function loadMoreErrorClasses(): void {
+  const loaders = errorClassLoaders;
+  errorClassLoaders = [];
+  for (const load of loaders) load();
+}
+
 /**
  * Rebuilds an error on the receiving side; the original stack trace is preserved. A registered
  * class (registerErrorClasses) is rebuilt as an instance of itself without running its constructor
@@ -83,6 +100,7 @@ export function registerErrorClasses(namespace: Readonly<Record<string, unknown>
  * else is a RemoteError with the same code, name, message, data, stack and cause.
  */
 export function deserializeError(s: SerializedError): Error {
+  if (!errorClasses.has(s.name)) loadMoreErrorClasses();
   const errorClass = errorClasses.get(s.name);
   if (!errorClass) return new RemoteError(s);
   const e = Object.create(errorClass.prototype) as FlottError;

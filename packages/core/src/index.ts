@@ -3,7 +3,7 @@
 // import them from here.
 
 // Typed errors: the base class with its JSON form, and the errors of building a job.
-export { FlottError, RemoteError, serializeError, deserializeError, registerErrorClasses, ConfigurationError, UnknownImplementationError, JobBuildError,
+export { FlottError, RemoteError, serializeError, deserializeError, registerErrorClasses, registerErrorClassLoader, ConfigurationError, UnknownImplementationError, JobBuildError,
   assert } from './errors';
 export type { SerializedError } from './errors';
 

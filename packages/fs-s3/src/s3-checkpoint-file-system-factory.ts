@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { awsS3 } from './aws-sdk';
 import { ConfigurationError, type Configuration } from '@flott/core';
-import { S3Options } from '@flott/runtime';
+import { S3Options } from '@flott/runtime/common';
 import type { CheckpointFileSystem, CheckpointFileSystemFactory } from '@flott/runtime/spi';
 import { S3CheckpointFileSystem } from './s3-checkpoint-file-system';
 

@@ -1,7 +1,7 @@
 import type { Readable } from 'stream';
 import type { S3Client, ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { awsS3 } from './aws-sdk';
-import { CorruptCheckpointError } from '@flott/runtime';
+import { CorruptCheckpointError } from '@flott/runtime/common';
 import type { CheckpointFileSystem, ParsedCheckpointPath, StateBytes } from '@flott/runtime/spi';
 import { S3BucketNotFoundError, s3ErrorName, S3RequestError } from './s3-errors';
 import { directoryPrefix, parseS3Path, s3Child, s3Location, s3Parent } from './s3-paths';

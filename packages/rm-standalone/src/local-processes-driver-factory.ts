@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigurationError, type Configuration } from '@flott/core';
-import { JobManagerOptions, SystemIdGenerator } from '@flott/runtime';
+import { JobManagerOptions, SystemIdGenerator } from '@flott/runtime/common';
 import type { ResourceManagerDriver, ResourceManagerDriverFactory } from '@flott/runtime/spi';
 import { LocalProcessesDriver } from './local-processes-driver';
 

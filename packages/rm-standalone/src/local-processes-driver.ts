@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FlottError } from '@flott/core';
-import { isProcessAlive, SystemScheduler, type Cancellable, type Scheduler } from '@flott/runtime';
+import { isProcessAlive, SystemScheduler, type Cancellable, type Scheduler } from '@flott/runtime/common';
 import type { ResourceEventHandler, ResourceManagerDriver, WorkerNode, WorkerResourceSpec } from '@flott/runtime/spi';
 
 export interface LocalProcessesDriverOptions {

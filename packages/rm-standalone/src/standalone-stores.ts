@@ -1,5 +1,5 @@
 import { assert } from '@flott/core';
-import { isGloballyTerminal, JobStatus } from '@flott/runtime';
+import { isGloballyTerminal, JobStatus } from '@flott/runtime/common';
 import type { JobGraph } from '@flott/runtime';
 import type { CheckpointIdCounter, CompletedCheckpointMetadata, CompletedCheckpointStore, JobGraphStore } from '@flott/runtime/spi';
 

@@ -1,5 +1,5 @@
 import { assert } from '@flott/core';
-import type { ExecutionState } from '@flott/runtime';
+import type { ExecutionState } from '@flott/runtime/common';
 import type { ExecutionVertexId, ResultPartitionId, SchedulerOperations, SchedulingStrategy, SchedulingStrategyFactory, SchedulingTopology } from '@flott/runtime/spi';
 
 /**

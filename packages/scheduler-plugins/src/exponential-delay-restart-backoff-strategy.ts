@@ -1,6 +1,6 @@
 import { ConfigurationError, type Clock, type ConfigOption, type Configuration } from '@flott/core';
-import { RestartStrategyOptions } from '@flott/runtime';
-import type { Random } from '@flott/runtime';
+import { RestartStrategyOptions } from '@flott/runtime/common';
+import type { Random } from '@flott/runtime/common';
 import type { RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime/spi';
 
 export interface ExponentialDelaySettings {

@@ -1,5 +1,5 @@
 import { ConfigurationError, type Clock, type Configuration } from '@flott/core';
-import { RestartStrategyOptions } from '@flott/runtime';
+import { RestartStrategyOptions } from '@flott/runtime/common';
 import type { RestartBackoffStrategy, RestartBackoffStrategyFactory } from '@flott/runtime/spi';
 
 /**

@@ -1,4 +1,4 @@
-import { ExecutionState } from '@flott/runtime';
+import { ExecutionState } from '@flott/runtime/common';
 import type { ExecutionVertexId, ResultPartitionId, SchedulerOperations, SchedulingStrategy, SchedulingStrategyFactory, SchedulingTopology } from '@flott/runtime/spi';
 import { isPartitionConsumable, restartOrder } from './scheduling-inputs';
 

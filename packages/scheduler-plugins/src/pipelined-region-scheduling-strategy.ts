@@ -1,4 +1,4 @@
-import type { ExecutionState } from '@flott/runtime';
+import type { ExecutionState } from '@flott/runtime/common';
 import type { ExecutionVertexId, ResultPartitionId, SchedulerOperations, SchedulingStrategy, SchedulingStrategyFactory, SchedulingTopology } from '@flott/runtime/spi';
 import { PipelinedRegions, type PipelinedRegion } from './pipelined-regions';
 import { isPartitionConsumable, restartOrder } from './scheduling-inputs';

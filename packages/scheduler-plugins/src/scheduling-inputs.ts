@@ -1,5 +1,5 @@
 import { assert } from '@flott/core';
-import { ExecutionState } from '@flott/runtime';
+import { ExecutionState } from '@flott/runtime/common';
 import type { ExecutionVertexId, ResultPartitionId, SchedulingTopology } from '@flott/runtime/spi';
 
 /**

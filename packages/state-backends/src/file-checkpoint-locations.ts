@@ -1,5 +1,5 @@
 import { assert, ConfigurationError, FlottError, type Configuration } from '@flott/core';
-import { CheckpointDataNotFoundError, StateOptions } from '@flott/runtime';
+import { CheckpointDataNotFoundError, StateOptions } from '@flott/runtime/common';
 import type { CheckpointedStateScope, CheckpointLocation, StateBytes, StreamStateHandle } from '@flott/runtime/spi';
 import { CheckpointFileSystems, type ResolvedCheckpointPath } from './checkpoint-file-systems';
 import {

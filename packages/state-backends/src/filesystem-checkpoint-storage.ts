@@ -1,5 +1,5 @@
 import { ConfigurationError, type Configuration } from '@flott/core';
-import { StateOptions } from '@flott/runtime';
+import { StateOptions } from '@flott/runtime/common';
 import type {
   CheckpointLocation,
   CheckpointStorage,

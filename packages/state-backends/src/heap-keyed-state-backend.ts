@@ -1,5 +1,5 @@
 import { assert, type StateDescriptor } from '@flott/core';
-import { KeyGroupOutOfRangeError } from '@flott/runtime';
+import { KeyGroupOutOfRangeError } from '@flott/runtime/common';
 import { copyStateValue } from '@flott/runtime/spi';
 import type { KeyedStateBackend, KeyedStateBackendParameters, KeyedStateSnapshotResources, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';

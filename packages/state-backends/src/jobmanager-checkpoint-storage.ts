@@ -1,5 +1,5 @@
 import { FlottError, assert, type Configuration } from '@flott/core';
-import { CheckpointDataNotFoundError, StateOptions } from '@flott/runtime';
+import { CheckpointDataNotFoundError, StateOptions } from '@flott/runtime/common';
 import type {
   CheckpointLocation,
   CheckpointStorage,

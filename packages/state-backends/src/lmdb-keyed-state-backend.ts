@@ -1,5 +1,5 @@
 import { assert, type StateDescriptor } from '@flott/core';
-import { KeyGroupOutOfRangeError } from '@flott/runtime';
+import { KeyGroupOutOfRangeError } from '@flott/runtime/common';
 import { NOT_PRIMITIVE, packPrimitiveArrays, unpackPrimitive } from '@flott/runtime/spi';
 import type { KeyedStateBackend, KeyedStateBackendParameters, KeyedStateSnapshotResources, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
 import type { Database, Transaction } from 'lmdb';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { assert, ConfigurationError, FlottError, type Configuration } from '@flott/core';
-import { CheckpointingOptions, StateOptions } from '@flott/runtime';
+import { CheckpointingOptions, StateOptions } from '@flott/runtime/common';
 import type { KeyedStateBackend, KeyedStateBackendParameters, StateBackend, StateBackendFactory } from '@flott/runtime/spi';
 import type { Database, RootDatabase } from 'lmdb';
 import { Packr } from 'msgpackr';

@@ -2,7 +2,7 @@ import { mkdir, open, opendir, readFile, rename, rm, stat, unlink } from 'fs/pro
 import { basename, dirname, isAbsolute, join, resolve } from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import type { Configuration } from '@flott/core';
-import { CorruptCheckpointError } from '@flott/runtime';
+import { CorruptCheckpointError } from '@flott/runtime/common';
 import { stateChunks, type CheckpointFileSystem, type CheckpointFileSystemFactory, type ParsedCheckpointPath, type StateBytes } from '@flott/runtime/spi';
 import { cryptoRandomHex } from './checkpoint-paths';
 

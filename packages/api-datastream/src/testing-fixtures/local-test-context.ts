@@ -18,14 +18,12 @@ import {
 } from '@flott/core';
 import { InMemoryKeyedStateBackend } from '@flott/runtime/testing';
 import {
-  JobExecutionError,
-  JobStatus,
-  ManualClock,
   type CollectingJobClient,
   type CollectingJobExecutionResult,
   type ExecuteOptions,
   type ExecutionContext,
 } from '@flott/runtime';
+import { JobExecutionError, JobStatus, ManualClock } from '@flott/runtime/common';
 import {
   DefaultKeyedStateStore,
   HeapInternalTimeServiceManager,

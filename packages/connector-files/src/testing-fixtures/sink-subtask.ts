@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sink } from '@flott/core';
-import { ManualClock } from '@flott/runtime';
+import { ManualClock } from '@flott/runtime/common';
 import { CommitterOperator, SinkWriterOperator, type CommittableMessage } from '@flott/runtime/internal';
 import { OneInputOperatorTestHarness, type OperatorSnapshot } from '@flott/runtime/testing';
 import type { FileSink } from '../file-sink/file-sink';

@@ -6,11 +6,13 @@
 import { parentPort } from 'node:worker_threads';
 import { Configuration } from '@flott/core';
 import { extractStreamGraph } from '../client/job-loader';
+import { registerRuntimeErrorClassesOnDemand } from '../error-classes-on-demand';
 import { SILENT_LOGGER } from '../logging/logger';
 import { SystemClock, SystemScheduler } from '../time/clock';
 import { CoordinatorHost } from './coordinator-host';
 import type { FromCoordinatorThread, ToCoordinatorThread } from '../coordination/coordinator-protocol';
 
+registerRuntimeErrorClassesOnDemand();
 const port = parentPort!;
 const host = new CoordinatorHost({
   clock: new SystemClock(),

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { extractStreamGraph } from '../client/job-loader';
+import { registerRuntimeErrorClassesOnDemand } from '../error-classes-on-demand';
 import { createThreadLogger } from '../logging/thread-logger';
 import { createPluginContainer } from '../plugins/plugin-loader';
 import type { Container } from 'inversify';
@@ -15,6 +16,7 @@ import { SystemRandom } from '../time/random';
 import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
 import { SlotRuntime } from './slot-runtime';
 
+registerRuntimeErrorClassesOnDemand();
 const port = parentPort!;
 const data = workerData as SlotWorkerData;
 

@@ -1,5 +1,5 @@
 import { Configuration } from '@flott/core';
-import { RestartStrategyOptions } from '@flott/runtime';
+import { RestartStrategyOptions } from '@flott/runtime/common';
 import type { ClusterSimulationOptions } from '@flott/runtime/testing';
 import { EagerSchedulingStrategyFactory } from '../eager-scheduling-strategy';
 import { ExponentialDelayRestartBackoffStrategyFactory } from '../exponential-delay-restart-backoff-strategy';

@@ -1,0 +1,27 @@
+// `@flott/runtime/common`: what the API, connectors, libraries and plugins use from the runtime without loading the
+// cluster: the configuration options, the runtime's errors, job and execution states, and the time services (named
+// exports only). The public index re-exports all of it beside the MiniCluster and the JobManager's roles, whose modules
+// (inversify, pino, the RPC stack: ~400 of the index's ~520) a slot thread or a job's main never needs. A package that a
+// slot thread loads (the API through the job's bundle, the plugins through the slot's plugin container) imports these
+// names from here, so a slot thread loads the runtime's task side only; docs/architecture.md, "Start-up".
+
+// --- configuration options (Flink's names and keys) ---
+export { CoreOptions, TaskManagerOptions, NetworkOptions, JobManagerOptions, RestartStrategyOptions, StateOptions,
+  HighAvailabilityOptions, ClientOptions, BlobOptions, RpcOptions, RpcSecurityOptions, HeartbeatOptions, ClusterScriptOptions, CheckpointingOptions,
+  StateRecoveryOptions, WebOptions, LogOptions, ConnectorOptions, S3Options, ALL_OPTION_GROUPS } from './config/options';
+export { RestOptions } from './config/rest-options';
+export { DeploymentOptions } from './config/deployment-options';
+
+// --- the runtime's errors that its plugins and the API throw or catch ---
+export { IllegalStateTransitionError, JobNotFoundError, JobGraphMismatchError, ProgramMissingJobError, SlotRequestTimeoutError,
+  JobExecutionError, KeyGroupOutOfRangeError, CheckpointDataNotFoundError, CorruptCheckpointError, StateSerializationError } from './errors';
+
+// --- job and execution states ---
+export { ExecutionState, JobStatus, isTerminalExecutionState, isGloballyTerminal } from './execution/execution-state';
+
+// --- time and randomness as injected services (DESIGN.md §9) ---
+export { Scheduler, SystemClock, SystemScheduler, ManualClock } from './time/clock';
+export type { Cancellable } from './time/clock';
+export { Random, SystemRandom, SeededRandom } from './time/random';
+export { IdGenerator, SystemIdGenerator, RandomIdGenerator } from './time/ids';
+export { isProcessAlive } from './util/process-alive';
