@@ -66,6 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--detach-on-interrupt', 'with a remote cluster: Ctrl-C leaves the job running (and exits 0) instead of cancelling it')
       .option('--network-stats <file>', 'write peak network buffer usage per result partition to a JSON file'),
   ).action(async (job: string, jobArgs: string[], opts) => {
+    (await import('./prestart')).prestartLocalClusterThreads(opts);
     exitCode = await (await import('./commands/run')).runCommand(job, jobArgs, opts);
   });
 

@@ -8,6 +8,9 @@
 export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';
 export { isProcessAlive } from './util/process-alive';
+// Threads of a cluster not started yet (`flott run` starts them before it loads the rest of the runtime; also in /launcher).
+export { prestartSlotThreads } from './taskexecutor/slot-thread';
+export { prestartCoordinatorThread } from './jobmaster/coordinator-thread';
 export { JobManagerProcess } from './entrypoint/jobmanager-process';
 export type { JobManagerCloseOptions, JobManagerProcessOptions } from './entrypoint/jobmanager-process';
 export { TaskManagerProcess, TaskManagerRegistrationTimeoutError } from './entrypoint/taskmanager-process';

@@ -1,7 +1,8 @@
 import { RestRequestError } from '@flott/client';
 import { JobStatus, isGloballyTerminal } from '@flott/runtime';
 import { formatError } from '../errors-format';
-import { remoteCluster, type RemoteOptions } from '../remote-cluster';
+import type { RemoteOptions } from '../config-resolution';
+import { remoteCluster } from '../remote-cluster';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 

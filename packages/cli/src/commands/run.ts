@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import { ConfigurationError, type Configuration } from '@flott/core';
-import { CoreOptions, createProcessLogging, LogOptions, TaskManagerOptions, type MiniCluster, type ProcessLogging, type TaskRecordCounts } from '@flott/runtime';
+import { createProcessLogging, LogOptions, TaskManagerOptions, type MiniCluster, type ProcessLogging, type TaskRecordCounts } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor, resolveConfiguration, type CommonOptions } from '../distribution';
 import { formatError } from '../errors-format';
 import { JobInterrupts } from '../job-interrupts';
 import { runJob } from '../run-job';
-import { remoteCluster, runsRemotely, type RemoteOptions } from '../remote-cluster';
+import { localClusterSlots, runsRemotely, type RemoteOptions } from '../config-resolution';
+import { remoteCluster } from '../remote-cluster';
 import { runRemote } from '../run-remote';
 import { LiveStatus } from '../status-line';
 
@@ -105,11 +106,7 @@ export async function runCommand(job: string, jobArgs: string[], opts: CommonOpt
     if (opts.detachOnInterrupt) {
       throw new ConfigurationError('--detach-on-interrupt needs a running cluster (-m host:port or -t remote): the embedded local cluster ends with this process, so its job cannot keep running');
     }
-    // As Flink's local environment sizes its MiniCluster to the job: unless configured, the embedded
-    // cluster has as many slots as the default parallelism (`-p 4` runs without `-D ...numberOfTaskSlots=4`).
-    if (!config.contains(TaskManagerOptions.NUM_TASK_SLOTS)) {
-      config.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, config.get(CoreOptions.DEFAULT_PARALLELISM)));
-    }
+    config.set(TaskManagerOptions.NUM_TASK_SLOTS, localClusterSlots(config));
     // The operator log; the lines above and below are the user's output. Unless log.level says
     // otherwise only warnings and errors reach the terminal, so a local run does not flood it (a
     // log.file gets log.level's default).

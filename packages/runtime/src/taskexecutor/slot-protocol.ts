@@ -63,6 +63,12 @@ export interface SlotStats {
 import type { TaskRecordCounts } from '../rpc/gateways';
 export type { TaskRecordCounts };
 
+/** The first message to a slot thread started before its slot (`prestartSlotThreads`): the data a thread started for its slot gets as `workerData`. */
+export interface SlotInit {
+  readonly type: 'init';
+  readonly workerData: SlotWorkerData;
+}
+
 export interface SlotWorkerData {
   readonly slotIndex: number;
   readonly resourceId: string;

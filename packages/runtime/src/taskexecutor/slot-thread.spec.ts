@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { Configuration } from '@flott/core';
 import { TaskManagerOptions } from '../config/options';
-import { setInitialOldGeneration, slotHeapOf } from './slot-thread';
+import type { SlotWorkerData } from './slot-protocol';
+import { prestartSlotThreads, setInitialOldGeneration, SlotThread, slotHeapOf } from './slot-thread';
 
 describe('slot thread heap', () => {
   it('splits the task heap equally over the slots, each starting at the initial size', () => {
@@ -55,5 +56,32 @@ describe('slot thread heap', () => {
     const withInitial = await fullCollectionsInWorker(256);
     expect(withDefault).toBeGreaterThan(0);
     expect(withInitial).toBe(0);
+  });
+});
+
+describe('prestarted slot threads (prestartSlotThreads)', () => {
+  const config = new Configuration().set(TaskManagerOptions.TASK_HEAP_SIZE, 256 * 1024 * 1024);
+  const dataOf = (slotIndex: number): SlotWorkerData => ({ slotIndex, resourceId: 'tm-prestart', configuration: config.toRecord(), pluginModules: [] });
+
+  it('a slot of the same heap takes a waiting thread, which then starts with its data; another heap starts its own', async () => {
+    const prestarted = prestartSlotThreads(config, 1);
+    expect(prestarted).toHaveLength(1);
+    const exits: number[] = [];
+    const slot = new SlotThread(0, dataOf(0), slotHeapOf(config, 1), () => undefined, (_slot, code) => exits.push(code));
+    const other = new SlotThread(1, dataOf(1), slotHeapOf(config, 2), () => undefined, (_slot, code) => exits.push(code));
+    try {
+      expect(prestarted).toContain(slot.worker.threadId);
+      expect(prestarted).not.toContain(other.worker.threadId);
+      // 'ready' comes from the slot's runtime, which a prestarted thread builds only from the data it was sent.
+      await Promise.all([slot.ready, other.ready]);
+    } finally {
+      await Promise.all([slot.shutdown(), other.shutdown()]);
+    }
+    expect(exits).toEqual([0, 0]);
+    // Taken: the next slot of that heap starts a thread of its own.
+    const again = new SlotThread(2, dataOf(2), slotHeapOf(config, 1), () => undefined, () => undefined);
+    expect(prestarted).not.toContain(again.worker.threadId);
+    await again.ready;
+    await again.shutdown();
   });
 });

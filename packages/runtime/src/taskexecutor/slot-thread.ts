@@ -5,7 +5,7 @@ import type { Configuration } from '@flott/core';
 import { TaskManagerOptions } from '../config/options';
 import { SystemScheduler, type Scheduler } from '../time/clock';
 import { runtimeDistEntry } from '../util/dist-entry';
-import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
+import type { FromSlot, SlotInit, SlotWorkerData, ToSlot } from './slot-protocol';
 import type { MessagePort } from 'node:worker_threads';
 
 /** The built slot entry point (`dist/taskexecutor/slot-worker.js`), also when this code runs from sources. */
@@ -35,6 +35,48 @@ export function slotHeapOf(config: Configuration, slots: number): SlotHeap {
  */
 export function setInitialOldGeneration(mb: number): void {
   setFlagsFromString(`--initial-old-space-size=${Math.max(0, Math.floor(mb))}`);
+}
+
+/**
+ * Slot threads started before their TaskExecutor (`prestartSlotThreads`), each waiting for its slot's data.
+ * A SlotThread whose heap is the same takes one instead of starting a thread.
+ */
+const earlyWorkers: Array<{ readonly heap: SlotHeap; readonly worker: Worker }> = [];
+
+/**
+ * Starts `slots` slot threads for a TaskExecutor of `config` that does not exist yet. `flott run` calls this
+ * before its main thread loads the runtime (~0.25 s), so the slot threads load theirs at the same time
+ * (docs/architecture.md, "Start-up"). The threads wait for their slot's data (`SlotInit`) and do not keep the
+ * process alive until a slot takes them; one that fails to start is not taken (its slot starts a thread of
+ * its own, which reports the failure). Returns the threads' ids.
+ */
+export function prestartSlotThreads(config: Configuration, slots: number): readonly number[] {
+  const heap = slotHeapOf(config, slots);
+  setInitialOldGeneration(heap.initialMb);
+  const threadIds: number[] = [];
+  for (let i = 0; i < slots; i++) {
+    const worker = new Worker(slotWorkerEntry(), { resourceLimits: { maxOldGenerationSizeMb: heap.limitMb }, name: `flott-slot-${i}` });
+    worker.unref();
+    worker.on('error', () => undefined);
+    const entry = { heap, worker };
+    worker.once('exit', () => {
+      const at = earlyWorkers.indexOf(entry);
+      if (at >= 0) earlyWorkers.splice(at, 1);
+    });
+    earlyWorkers.push(entry);
+    threadIds.push(worker.threadId);
+  }
+  return threadIds;
+}
+
+/** A prestarted slot thread of this heap, given its slot's data; undefined when none waits. */
+function takeEarlyWorker(heap: SlotHeap, workerData: SlotWorkerData): Worker | undefined {
+  const at = earlyWorkers.findIndex((e) => e.heap.limitMb === heap.limitMb && e.heap.initialMb === heap.initialMb);
+  if (at < 0) return undefined;
+  const { worker } = earlyWorkers.splice(at, 1)[0];
+  worker.ref();
+  worker.postMessage({ type: 'init', workerData } satisfies SlotInit);
+  return worker;
 }
 
 /**
@@ -79,12 +121,7 @@ export class SlotThread implements TaskSlot {
     /** Times the grace period of `shutdown`. */
     private readonly scheduler: Scheduler = new SystemScheduler(),
   ) {
-    setInitialOldGeneration(heap.initialMb);
-    this.worker = new Worker(slotWorkerEntry(), {
-      workerData,
-      resourceLimits: { maxOldGenerationSizeMb: heap.limitMb },
-      name: `flott-slot-${slotIndex}`,
-    });
+    this.worker = takeEarlyWorker(heap, workerData) ?? this.startWorker(workerData, heap);
     let lastError: Error | undefined;
     this.ready = new Promise((resolve, reject) => {
       const onFirst = (msg: FromSlot) => {
@@ -102,6 +139,11 @@ export class SlotThread implements TaskSlot {
       this.exited = true;
       onExit(this, code, lastError);
     });
+  }
+
+  private startWorker(workerData: SlotWorkerData, heap: SlotHeap): Worker {
+    setInitialOldGeneration(heap.initialMb);
+    return new Worker(slotWorkerEntry(), { workerData, resourceLimits: { maxOldGenerationSizeMb: heap.limitMb }, name: `flott-slot-${this.slotIndex}` });
   }
 
   post(msg: ToSlot, transfer?: MessagePort[]): void {

@@ -13,37 +13,43 @@ import { loadCheckpointStorageFactory, loadStateBackendFactory } from '../spi/lo
 import { SystemClock, SystemScheduler } from '../time/clock';
 import { onNextTurn } from '../time/event-loop';
 import { SystemRandom } from '../time/random';
-import type { FromSlot, SlotWorkerData, ToSlot } from './slot-protocol';
+import type { FromSlot, SlotInit, SlotWorkerData, ToSlot } from './slot-protocol';
 import { SlotRuntime } from './slot-runtime';
 
 registerRuntimeErrorClassesOnDemand();
 const port = parentPort!;
-const data = workerData as SlotWorkerData;
 
-/** This thread's logger: lines go to the TaskExecutor's destination, in order with the slot's other messages. */
-const logger = createThreadLogger(data.logLevel ?? 'off', { resourceId: data.resourceId, slot: data.slotIndex }, (line) =>
-  port.postMessage({ type: 'log', line } satisfies FromSlot),
-);
+/** Wires this slot's runtime from its data (`workerData`, or the first message of a prestarted thread). */
+function start(data: SlotWorkerData): void {
+  /** This thread's logger: lines go to the TaskExecutor's destination, in order with the slot's other messages. */
+  const logger = createThreadLogger(data.logLevel ?? 'off', { resourceId: data.resourceId, slot: data.slotIndex }, (line) =>
+    port.postMessage({ type: 'log', line } satisfies FromSlot),
+  );
 
-/** The slot's plugins (state backends, checkpoint storages), loaded on first use. */
-let plugins: Container | undefined;
-const pluginContainer = (): Container => (plugins ??= createPluginContainer(data.pluginModules));
+  /** The slot's plugins (state backends, checkpoint storages), loaded on first use. */
+  let plugins: Container | undefined;
+  const pluginContainer = (): Container => (plugins ??= createPluginContainer(data.pluginModules));
 
-const runtime = new SlotRuntime({
-  port,
-  logger,
-  workerData: data,
-  clock: new SystemClock(),
-  scheduler: new SystemScheduler(),
-  random: new SystemRandom(),
-  loadStreamGraph: async (artifactPath, request) => (await extractStreamGraph(artifactPath, { mode: 'task', ...request })).graph,
-  createStateBackend: (config) => loadStateBackendFactory(pluginContainer(), config).create(config),
-  createCheckpointStorage: (config, jobId) => loadCheckpointStorageFactory(pluginContainer(), config).create(config).createCheckpointStorageAccess(jobId),
-  onNextTurn,
-  heapUsedBytes: () => process.memoryUsage().heapUsed,
-});
+  const runtime = new SlotRuntime({
+    port,
+    logger,
+    workerData: data,
+    clock: new SystemClock(),
+    scheduler: new SystemScheduler(),
+    random: new SystemRandom(),
+    loadStreamGraph: async (artifactPath, request) => (await extractStreamGraph(artifactPath, { mode: 'task', ...request })).graph,
+    createStateBackend: (config) => loadStateBackendFactory(pluginContainer(), config).create(config),
+    createCheckpointStorage: (config, jobId) => loadCheckpointStorageFactory(pluginContainer(), config).create(config).createCheckpointStorageAccess(jobId),
+    onNextTurn,
+    heapUsedBytes: () => process.memoryUsage().heapUsed,
+  });
 
-port.on('message', (msg: ToSlot) => runtime.handle(msg));
+  port.on('message', (msg: ToSlot) => runtime.handle(msg));
 
-process.setSourceMapsEnabled(true);
-runtime.start();
+  process.setSourceMapsEnabled(true);
+  runtime.start();
+}
+
+// A thread started before its slot (prestartSlotThreads) has loaded its modules by now and waits for its data.
+if (workerData) start(workerData as SlotWorkerData);
+else port.once('message', (msg: SlotInit) => start(msg.workerData));
