@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -51,5 +52,27 @@ describe('process logging', () => {
     expect(configuredLogLevel(Configuration.fromRecord({ 'log.level': 'DEBUG' }), 'warn')).toBe('debug');
     expect(createProcessLogging(Configuration.fromRecord({ 'log.level': 'off' }), { processName: 'x' })).toBe(SILENT_PROCESS_LOGGING);
     expect(() => configuredLogLevel(Configuration.fromRecord({ 'log.level': 'loud' }))).toThrow(/log\.level/);
+  });
+});
+
+describe('process logging to stderr (built package, in a child process)', () => {
+  const run = (logs: boolean) =>
+    spawnSync(process.execPath, ['-e', `
+      const { Configuration } = require('@flott/core');
+      const { createProcessLogging } = require('@flott/runtime');
+      const logging = createProcessLogging(new Configuration(), { processName: 'client', defaultLevel: 'warn', colorize: false });
+      const loaded = () => Object.keys(require.cache).some((f) => f.includes('/pino-pretty/'));
+      const before = loaded();
+      if (${logs}) logging.logger.warn({ job: 'j1' }, 'slot lost');
+      logging.logger.info('below the level');
+      process.stdout.write(JSON.stringify({ before, after: loaded() }));`], { cwd: path.resolve(__dirname, '../../../..'), encoding: 'utf8', timeout: 60_000 });
+
+  it('loads pino-pretty with the first line, and writes that line human-readable', () => {
+    const quiet = run(false);
+    expect(JSON.parse(quiet.stdout)).toEqual({ before: false, after: false });
+    expect(quiet.stderr).toBe('');
+    const logged = run(true);
+    expect(JSON.parse(logged.stdout)).toEqual({ before: false, after: true });
+    expect(logged.stderr).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] WARN: slot lost \{"job":"j1"\}\n$/);
   });
 });

@@ -60,6 +60,28 @@ export function configuredLogLevel(config: Configuration, fallback?: LogLevel): 
 }
 
 /**
+ * Human-readable lines on stderr. pino-pretty (42 modules, ~23 ms) loads with the first line, not with the
+ * process: a `flott run` that logs nothing at `warn` (most) never loads it, and one that logs to a file
+ * does not either.
+ */
+function prettyOnFirstLine(colorize: boolean): DestinationStream {
+  let pretty: DestinationStream | undefined;
+  return {
+    write: (line: string) => {
+      pretty ??= (require('pino-pretty') as typeof PinoPretty)({
+        destination: 2,
+        sync: true,
+        colorize,
+        translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+        ignore: 'pid,hostname,process',
+        singleLine: true,
+      });
+      pretty.write(line);
+    },
+  };
+}
+
+/**
  * The logging of one process from its configuration: JSON lines appended to `log.file` when set,
  * else human-readable lines on stderr; at `log.level`. Writes are synchronous (lifecycle events are
  * rare, and the lines before a crash are the ones that matter).
@@ -70,15 +92,7 @@ export function createProcessLogging(config: Configuration, opts: ProcessLogging
   const file = config.get(LogOptions.FILE);
   const destination: DestinationStream & { end?: () => void; flushSync?: () => void } = file
     ? pino.destination({ dest: file, append: true, mkdir: true, sync: true })
-    : // pino-pretty (30 files) loads only for human-readable output, not in processes that log to a file.
-      (require('pino-pretty') as typeof PinoPretty)({
-        destination: 2,
-        sync: true,
-        colorize: opts.colorize ?? process.stderr.isTTY === true,
-        translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
-        ignore: 'pid,hostname,process',
-        singleLine: true,
-      });
+    : prettyOnFirstLine(opts.colorize ?? process.stderr.isTTY === true);
   const logger = pino(baseLoggerOptions(level, { process: opts.processName, pid: process.pid }), destination);
   let closed = false;
   return {
