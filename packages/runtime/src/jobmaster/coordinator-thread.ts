@@ -82,7 +82,8 @@ export function prestartCoordinatorThread(): void {
 }
 
 function startWorker(): Worker {
-  const worker = new Worker(runtimeDistEntry(path.join('jobmaster', 'coordinator-worker.js')));
+  // coordinator-worker.js from the runtime's bundle, as the slot's entry (slotWorkerEntry).
+  const worker = new Worker(runtimeDistEntry(path.join('bundle', 'coordinator-worker.js')));
   // The JobManager's process does not wait for this thread, running or idle.
   worker.unref();
   // An idle thread that ends is no longer offered.

@@ -8,9 +8,13 @@ import { runtimeDistEntry } from '../util/dist-entry';
 import type { FromSlot, SlotInit, SlotWorkerData, ToSlot } from './slot-protocol';
 import type { MessagePort } from 'node:worker_threads';
 
-/** The built slot entry point (`dist/taskexecutor/slot-worker.js`), also when this code runs from sources. */
+/**
+ * The built slot entry point, also when this code runs from sources: `dist/bundle/slot-worker.js`, which runs
+ * `dist/taskexecutor/slot-worker.js` from the runtime's bundle (scripts/bundle-package.js), so the slot's modules
+ * are the same instances as those the job's bundle reaches through `@flott/runtime/internal`.
+ */
 export function slotWorkerEntry(): string {
-  return runtimeDistEntry(path.join('taskexecutor', 'slot-worker.js'));
+  return runtimeDistEntry(path.join('bundle', 'slot-worker.js'));
 }
 
 /** A slot thread's V8 heap: the old generation's limit and the size it starts with (0 = V8's own sizing). */
