@@ -32,6 +32,35 @@ function entries(pkg) {
   return all;
 }
 
+/** The package a bare import names (`@scope/name` or `name`, without a subpath). */
+function packageOf(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/**
+ * What stays Node's to load: every bare import (other packages, node_modules, builtins), except
+ * - `flottBundle.vendor`: packages put into this bundle, from their ES module build where they have one
+ *   (inversify's is one file; its CommonJS build is ~210): the runtime vendors inversify;
+ * - `flottBundle.alias`: bare imports that load another package's entry point instead (the plugins take
+ *   inversify from `@flott/runtime/inversify`, so one thread has one copy of it whichever package asks).
+ */
+function externals({ vendor = [], alias = {} }) {
+  const vendored = (name) => vendor.some((v) => (v.endsWith('/*') ? name.startsWith(v.slice(0, -1)) : name === v));
+  return {
+    name: 'flott-externals',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === 'vendor') return undefined;
+        if (Object.prototype.hasOwnProperty.call(alias, args.path)) return { path: alias[args.path], external: true };
+        if (!vendored(packageOf(args.path))) return { path: args.path, external: true };
+        const r = await b.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, pluginData: 'vendor' });
+        return r.errors.length > 0 ? { errors: r.errors } : { path: r.path };
+      });
+    },
+  };
+}
+
 async function bundlePackage(dir) {
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
   const all = entries(pkg);
@@ -48,7 +77,7 @@ async function bundlePackage(dir) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    packages: 'external',
+    plugins: [externals(pkg.flottBundle)],
     outfile: path.join(out, 'package.js'),
     // Linked to the .ts sources through tsc's maps: traces of runtime code map back where source maps are on.
     sourcemap: 'linked',
@@ -60,7 +89,10 @@ async function bundlePackage(dir) {
   for (const n of names) {
     // Node finds the names an ES module may import from a CommonJS one by reading its text (cjs-module-lexer),
     // so each entry lists the names its dist file exports, in a line that never runs (as esbuild writes them).
-    const exported = parse(fs.readFileSync(path.join(dir, all.get(n)), 'utf8')).exports;
+    const source = all.get(n);
+    const exported = source.startsWith('.')
+      ? parse(fs.readFileSync(path.join(dir, source), 'utf8')).exports
+      : Object.keys(require(require.resolve(source, { paths: [dir] })));
     const names = exported.length === 0 ? '' : `0 && (module.exports = { ${exported.join(', ')} });\n`;
     fs.writeFileSync(
       path.join(out, `${n}.js`),

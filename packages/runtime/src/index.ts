@@ -88,7 +88,7 @@ export { LOG_LEVELS, SILENT_LOGGER, createProcessLogging, configuredLogLevel, cr
 export type { LogLevel, LogFields, LogMethod, Logger, ProcessLogging, ProcessLoggingOptions, ThreadLogSink } from './logging/index';
 
 // --- plugins and the SPI implementations a configuration picks ---
-export { loadPlugins, createPluginContainer, isContainerModule } from './plugins/plugin-loader';
+export { loadPlugins, createPluginContainer, isContainerModule, childContainer } from './plugins/plugin-loader';
 export { loadSchedulingStrategyFactory, loadFailoverStrategyFactory, loadRestartBackoffStrategyFactory, loadStateBackendFactory,
   loadCheckpointStorageFactory, loadHighAvailabilityServicesFactory, loadResourceManagerDriverFactory,
   chooseRestartBackoffStrategyFactory } from './spi/loaders';

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Container } from 'inversify';
+import type { Container } from 'inversify';
+import { childContainer } from '../plugins/plugin-loader';
 import { taskManagerResourcesOf } from '../taskexecutor/task-manager-resources';
 import { Clock, Configuration } from '@flott/core';
 import * as fs from 'node:fs';
@@ -58,7 +59,7 @@ export interface ClusterServices {
  */
 export function createClusterContainer(plugins: Container, services: ClusterServices): Container {
   const config = services.configuration;
-  const cluster = new Container({ parent: plugins });
+  const cluster = childContainer(plugins);
   cluster.bind(Configuration).toConstantValue(config);
   cluster.bind(Clock).toConstantValue(services.clock ?? new SystemClock());
   cluster.bind(Scheduler).toConstantValue(services.scheduler ?? new SystemScheduler());

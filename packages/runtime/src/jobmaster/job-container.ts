@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Container } from 'inversify';
+import type { Container } from 'inversify';
+import { childContainer } from '../plugins/plugin-loader';
 import { Clock, Configuration } from '@flott/core';
 import { Logger } from '../logging/logger';
 import { JobSubmission, type JobResultInfo } from '../rpc/gateways';
@@ -89,7 +90,7 @@ function coordinatorProviderFor(submission: JobSubmission, configuration: Config
  */
 export function createJobContainer(params: JobContainerParameters): Container {
   const { submission, configuration, services } = params;
-  const job = new Container({ parent: params.parent });
+  const job = childContainer(params.parent);
   job.bind(JobSubmission).toConstantValue(submission);
   job.bind(Configuration).toConstantValue(configuration);
   job.bind(RpcService).toConstantValue(services.rpc);

@@ -1,4 +1,5 @@
-import { Container } from 'inversify';
+import type { Container } from 'inversify';
+import { childContainer } from '../plugins/plugin-loader';
 import type { Clock, Configuration } from '@flott/core';
 import { LogOptions, TaskManagerOptions } from '../config/options';
 import { Dispatcher } from '../dispatcher/dispatcher';
@@ -102,7 +103,7 @@ export class MiniCluster {
     try {
       for (let i = 0; i < opts.configuration.get(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS); i++) {
         // One child container per TaskManager: its own TaskExecutor singleton on the cluster's shared services.
-        const taskManager = new Container({ parent: container });
+        const taskManager = childContainer(container);
         bindTaskManager(taskManager, { stdout: opts.stdout, stderr: opts.stderr });
         taskExecutors.push(taskManager.get(TaskExecutor));
         await taskExecutors[i].start();

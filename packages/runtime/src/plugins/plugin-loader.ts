@@ -32,3 +32,14 @@ export function createPluginContainer(specifiers: readonly string[]): Container 
   loadPlugins(container, specifiers);
   return container;
 }
+
+/**
+ * A child of `parent`, made by `parent`'s own copy of inversify: a distribution that brings its own
+ * (`require('inversify')` in a launcher, as examples/custom-distribution does) hands the runtime a
+ * Container of that copy, and a container's parent must be of its class (inversify keeps it in private
+ * fields). The runtime's bundle carries its own copy (scripts/bundle-package.js); bindings, modules and
+ * decorator metadata work across copies.
+ */
+export function childContainer(parent: Container): Container {
+  return new (parent.constructor as typeof Container)({ parent });
+}
