@@ -61,18 +61,18 @@ describe('process logging to stderr (built package, in a child process)', () => 
       const { Configuration } = require('@flott/core');
       const { createProcessLogging } = require('@flott/runtime');
       const logging = createProcessLogging(new Configuration(), { processName: 'client', defaultLevel: 'warn', colorize: false });
-      const loaded = () => Object.keys(require.cache).some((f) => f.includes('/pino-pretty/'));
-      const before = loaded();
+      const loaded = (name) => Object.keys(require.cache).some((f) => f.includes('/node_modules/' + name + '/'));
+      const before = [loaded('pino'), loaded('pino-pretty')];
+      logging.logger.child({ task: 't1' }).info('below the level');
       if (${logs}) logging.logger.warn({ job: 'j1' }, 'slot lost');
-      logging.logger.info('below the level');
-      process.stdout.write(JSON.stringify({ before, after: loaded() }));`], { cwd: path.resolve(__dirname, '../../../..'), encoding: 'utf8', timeout: 60_000 });
+      process.stdout.write(JSON.stringify({ before, after: [loaded('pino'), loaded('pino-pretty')] }));`], { cwd: path.resolve(__dirname, '../../../..'), encoding: 'utf8', timeout: 60_000 });
 
-  it('loads pino-pretty with the first line, and writes that line human-readable', () => {
+  it('loads pino and pino-pretty with the first line at the level, and writes that line human-readable', () => {
     const quiet = run(false);
-    expect(JSON.parse(quiet.stdout)).toEqual({ before: false, after: false });
+    expect(JSON.parse(quiet.stdout)).toEqual({ before: [false, false], after: [false, false] });
     expect(quiet.stderr).toBe('');
     const logged = run(true);
-    expect(JSON.parse(logged.stdout)).toEqual({ before: false, after: true });
+    expect(JSON.parse(logged.stdout)).toEqual({ before: [false, false], after: [true, true] });
     expect(logged.stderr).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] WARN: slot lost \{"job":"j1"\}\n$/);
   });
 });

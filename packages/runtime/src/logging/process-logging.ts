@@ -1,8 +1,12 @@
-import { pino, type DestinationStream, type LoggerOptions } from 'pino';
+import type { DestinationStream, LoggerOptions, pino as Pino } from 'pino';
 import type PinoPretty from 'pino-pretty';
 import type { Configuration } from '@flott/core';
 import { LogOptions } from '../config/options';
 import { SILENT_LOGGER, type LogFields, type LogLevel, type Logger } from './logger';
+import { lazyLogger } from './thread-logger';
+
+/** pino (~30 modules), loaded with a process's first log line or log file. */
+const pino = (): typeof Pino => (require('pino') as { pino: typeof Pino }).pino;
 
 /**
  * Where the log lines of a process's other threads (its slot threads) go. They format and filter
@@ -51,7 +55,7 @@ export function pinoLevel(level: LogLevel): string {
 
 /** What every logger of a process and its threads writes the same way. */
 export function baseLoggerOptions(level: LogLevel, base: LogFields): LoggerOptions {
-  return { level: pinoLevel(level), base, timestamp: pino.stdTimeFunctions.isoTime };
+  return { level: pinoLevel(level), base, timestamp: pino().stdTimeFunctions.isoTime };
 }
 
 /** The level `config` asks for, or `fallback` when it sets none. */
@@ -91,9 +95,11 @@ export function createProcessLogging(config: Configuration, opts: ProcessLogging
   if (level === 'off') return SILENT_PROCESS_LOGGING;
   const file = config.get(LogOptions.FILE);
   const destination: DestinationStream & { end?: () => void; flushSync?: () => void } = file
-    ? pino.destination({ dest: file, append: true, mkdir: true, sync: true })
+    ? pino().destination({ dest: file, append: true, mkdir: true, sync: true })
     : prettyOnFirstLine(opts.colorize ?? process.stderr.isTTY === true);
-  const logger = pino(baseLoggerOptions(level, { process: opts.processName, pid: process.pid }), destination);
+  // On stderr, pino loads with the first line (a `flott run` at warn usually writes none); a log file opens at once.
+  const create = () => pino()(baseLoggerOptions(level, { process: opts.processName, pid: process.pid }), destination);
+  const logger = file ? create() : lazyLogger(level, create);
   let closed = false;
   return {
     logger,
