@@ -3,7 +3,7 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const noExportAll = { selector: 'ExportAllDeclaration', message: 'Use named exports (CONVENTIONS.md: no export * barrels).' };
-const noDeepImports = { regex: '^@flott/[^/]+/(?!(testing|spi|common|internal|launcher)$)', message: 'Import a Flott package through its entry point, not a deep path.' };
+const noDeepImports = { regex: '^@flott/[^/]+/(?!(testing|spi|common|internal)$)', message: 'Import a Flott package through its entry point, not a deep path.' };
 
 // @flott/runtime/internal is the machinery jobs are built from (StreamGraph, operators, window operators, the network
 // stack), not a stable API. Only these packages may import it, each for its reason; the others import the runtime's

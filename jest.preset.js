@@ -23,7 +23,6 @@ module.exports = (rootDir) => ({
     '^@flott/runtime/common$': path.join(packages, 'runtime/src/common.ts'),
     '^@flott/runtime/spi$': path.join(packages, 'runtime/src/spi/index.ts'),
     '^@flott/runtime/internal$': path.join(packages, 'runtime/src/internal.ts'),
-    '^@flott/runtime/launcher$': path.join(packages, 'runtime/src/launcher.ts'),
     '^@flott/([a-z0-9-]+)/testing$': path.join(packages, '$1/src/testing/index.ts'),
     '^@flott/([a-z0-9-]+)$': path.join(packages, '$1/src/index.ts'),
   },

@@ -1,7 +1,7 @@
 import { ConfigurationError, type Configuration } from '@flott/core';
-import { DeploymentOptions, TaskManagerOptions } from '@flott/runtime/common';
-// The launcher's entry point: `flott cluster start|stop` resolve their configuration without loading the runtime's roles.
-import { CoreOptions, StateRecoveryOptions, loadConfiguration } from '@flott/runtime/launcher';
+// The runtime's light entry point: `flott cluster start|stop` and `flott run`'s early threads resolve their configuration
+// without loading the runtime's roles.
+import { CoreOptions, DeploymentOptions, StateRecoveryOptions, TaskManagerOptions, loadConfiguration } from '@flott/runtime/common';
 
 export interface CommonOptions {
   readonly config?: string;

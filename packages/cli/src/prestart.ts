@@ -1,4 +1,4 @@
-import { prestartCoordinatorThread, prestartSlotThreads } from '@flott/runtime/launcher';
+import { prestartCoordinatorThread, prestartSlotThreads } from '@flott/runtime/common';
 import { localClusterSlots, resolveConfiguration, runsRemotely, type RemoteOptions } from './config-resolution';
 
 /**

@@ -1,5 +1,6 @@
 // Public entry point of @flott/runtime: what composing and running a distribution needs (named exports only).
-// The other entry points: @flott/runtime/spi (the SPIs plugin authors implement), @flott/runtime/testing (fakes,
+// The other entry points: @flott/runtime/common (options, errors, states and time without the cluster: what a slot
+// thread and a launcher load), @flott/runtime/spi (the SPIs plugin authors implement), @flott/runtime/testing (fakes,
 // harnesses and SPI contract suites) and @flott/runtime/internal (what the API, connectors and libraries build jobs
 // from; lint lets only those packages import it). The contracts job and plugin authors touch (errors base,
 // durations, configuration types, functions, state descriptors, windows, serializers) are in @flott/core.
@@ -8,7 +9,7 @@
 export { MiniCluster } from './minicluster/mini-cluster';
 export type { MiniClusterOptions } from './minicluster/mini-cluster';
 export { isProcessAlive } from './util/process-alive';
-// Threads of a cluster not started yet (`flott run` starts them before it loads the rest of the runtime; also in /launcher).
+// Threads of a cluster not started yet (`flott run` starts them before it loads the rest of the runtime; also in /common).
 export { prestartSlotThreads } from './taskexecutor/slot-thread';
 export { prestartCoordinatorThread } from './jobmaster/coordinator-thread';
 export { JobManagerProcess } from './entrypoint/jobmanager-process';

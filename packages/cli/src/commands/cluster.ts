@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Configuration } from '@flott/core';
-import { isProcessAlive, ClusterScriptOptions, JobManagerOptions } from '@flott/runtime/launcher';
+import { isProcessAlive, ClusterScriptOptions, JobManagerOptions } from '@flott/runtime/common';
 import { resolveConfiguration, type CommonOptions } from '../config-resolution';
 import { FLOTT_BIN } from './flott-bin';
 
