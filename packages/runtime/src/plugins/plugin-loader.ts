@@ -1,12 +1,9 @@
-import type { Container, ContainerModule } from 'inversify';
+import { Container, ContainerModule } from 'inversify';
 import { ConfigurationError } from '@flott/core';
-
-/** inversify (~210 modules), loaded with the first plugin container: a slot thread loads it only for a task that needs a state backend. */
-const inversify = (): typeof import('inversify') => require('inversify') as typeof import('inversify');
 
 /** A ContainerModule from any copy of inversify (plugins may bring their own). */
 export function isContainerModule(v: unknown): v is ContainerModule {
-  return v instanceof inversify().ContainerModule || (typeof v === 'object' && v !== null && typeof (v as ContainerModule).load === 'function' && typeof (v as ContainerModule).id === 'number');
+  return v instanceof ContainerModule || (typeof v === 'object' && v !== null && typeof (v as ContainerModule).load === 'function' && typeof (v as ContainerModule).id === 'number');
 }
 
 /**
@@ -28,7 +25,7 @@ export function loadPlugins(container: Container, specifiers: readonly string[],
 }
 
 export function createPluginContainer(specifiers: readonly string[]): Container {
-  const container = new (inversify().Container)();
+  const container = new Container();
   loadPlugins(container, specifiers);
   return container;
 }

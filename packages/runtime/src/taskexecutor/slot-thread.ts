@@ -56,10 +56,9 @@ const earlyWorkers: Array<{ readonly heap: SlotHeap; readonly worker: Worker }> 
  */
 export function prestartSlotThreads(config: Configuration, slots: number): readonly number[] {
   const heap = slotHeapOf(config, slots);
-  setInitialOldGeneration(heap.initialMb);
   const threadIds: number[] = [];
   for (let i = 0; i < slots; i++) {
-    const worker = new Worker(slotWorkerEntry(), { resourceLimits: { maxOldGenerationSizeMb: heap.limitMb }, name: `flott-slot-${i}` });
+    const worker = startSlotWorker(i, heap);
     worker.unref();
     worker.on('error', () => undefined);
     const entry = { heap, worker };
@@ -71,6 +70,12 @@ export function prestartSlotThreads(config: Configuration, slots: number): reado
     threadIds.push(worker.threadId);
   }
   return threadIds;
+}
+
+/** A slot's thread with its heap; without `workerData`, it waits for a SlotInit message with it. */
+function startSlotWorker(slotIndex: number, heap: SlotHeap, workerData?: SlotWorkerData): Worker {
+  setInitialOldGeneration(heap.initialMb);
+  return new Worker(slotWorkerEntry(), { workerData, resourceLimits: { maxOldGenerationSizeMb: heap.limitMb }, name: `flott-slot-${slotIndex}` });
 }
 
 /** A prestarted slot thread of this heap, given its slot's data; undefined when none waits. */
@@ -125,7 +130,7 @@ export class SlotThread implements TaskSlot {
     /** Times the grace period of `shutdown`. */
     private readonly scheduler: Scheduler = new SystemScheduler(),
   ) {
-    this.worker = takeEarlyWorker(heap, workerData) ?? this.startWorker(workerData, heap);
+    this.worker = takeEarlyWorker(heap, workerData) ?? startSlotWorker(slotIndex, heap, workerData);
     let lastError: Error | undefined;
     this.ready = new Promise((resolve, reject) => {
       const onFirst = (msg: FromSlot) => {
@@ -143,11 +148,6 @@ export class SlotThread implements TaskSlot {
       this.exited = true;
       onExit(this, code, lastError);
     });
-  }
-
-  private startWorker(workerData: SlotWorkerData, heap: SlotHeap): Worker {
-    setInitialOldGeneration(heap.initialMb);
-    return new Worker(slotWorkerEntry(), { workerData, resourceLimits: { maxOldGenerationSizeMb: heap.limitMb }, name: `flott-slot-${this.slotIndex}` });
   }
 
   post(msg: ToSlot, transfer?: MessagePort[]): void {

@@ -26,7 +26,7 @@ function start(data: SlotWorkerData): void {
     port.postMessage({ type: 'log', line } satisfies FromSlot),
   );
 
-  /** The slot's plugins (state backends, checkpoint storages), loaded on first use. */
+  /** The slot's plugins (state backends, checkpoint storages), loaded once: right after start (below), or by a task first. */
   let plugins: Container | undefined;
   const pluginContainer = (): Container => (plugins ??= createPluginContainer(data.pluginModules));
 
