@@ -14,21 +14,21 @@ const path = require('path');
 
 const BUNDLE_DIR = './dist/bundle/';
 
-/** name -> the tsc output it runs (`./dist/...js`), from the bundled entry points package.json names. */
+/**
+ * name -> the tsc output it runs (`./dist/...js`, or a vendored package's name): `flottBundle.entries`, once every
+ * entry point package.json names (`main`, `exports`) is checked to be the bundle's file of an entry there.
+ */
 function entries(pkg) {
-  const all = new Map();
-  const add = (name, target) => {
-    if (!target.startsWith(BUNDLE_DIR)) throw new Error(`${pkg.name}: entry '${name}' is ${target}, not in ${BUNDLE_DIR} (point it at ${BUNDLE_DIR}${name}.js)`);
-    const source = pkg.flottBundle && pkg.flottBundle.entries && pkg.flottBundle.entries[name];
-    if (!source) throw new Error(`${pkg.name}: flottBundle.entries has no '${name}' (the dist file the entry point ${target} runs)`);
-    all.set(name, source);
+  const all = new Map(Object.entries((pkg.flottBundle && pkg.flottBundle.entries) || {}));
+  const check = (name, target) => {
+    if (target !== `${BUNDLE_DIR}${name}.js` || !all.has(name)) {
+      throw new Error(`${pkg.name}: entry point '${name}' is ${target}; it must be ${BUNDLE_DIR}${name}.js, with the dist file it runs in flottBundle.entries['${name}']`);
+    }
   };
-  add('index', `./${pkg.main}`);
+  check('index', `./${pkg.main}`);
   for (const [subpath, target] of Object.entries(pkg.exports || {})) {
-    if (subpath === './package.json') continue;
-    add(subpath === '.' ? 'index' : subpath.slice(2).replace(/\//g, '-'), typeof target === 'string' ? target : target.default);
+    if (subpath !== './package.json') check(subpath === '.' ? 'index' : subpath.slice(2).replace(/\//g, '-'), typeof target === 'string' ? target : target.default);
   }
-  for (const [name, source] of Object.entries((pkg.flottBundle && pkg.flottBundle.entries) || {})) if (!all.has(name)) all.set(name, source);
   return all;
 }
 
