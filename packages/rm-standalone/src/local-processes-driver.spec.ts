@@ -10,12 +10,16 @@ import { LocalProcessesDriverFactory } from './local-processes-driver-factory';
 
 const spec: WorkerResourceSpec = { cpuCores: 1, memoryMb: 256, numberOfSlots: 2 };
 
-/** A stand-in TaskManager: runs until signalled and writes the arguments and configuration it was started with. */
+/**
+ * A stand-in TaskManager: runs until signalled and writes the arguments and configuration it was started with,
+ * to a temporary file renamed into place, so a test that sees `started` reads all of it.
+ */
 const WORKER_SCRIPT = `
 const fs = require('fs'), path = require('path');
 const dir = process.argv[process.argv.indexOf('--config') + 1];
 if (process.env.IGNORE_SIGTERM) process.on('SIGTERM', () => fs.writeFileSync(path.join(dir, '..', 'ignored-sigterm'), ''));
-fs.writeFileSync(path.join(dir, 'started'), JSON.stringify({ argv: process.argv.slice(2), config: fs.readFileSync(path.join(dir, 'config.yaml'), 'utf8') }));
+fs.writeFileSync(path.join(dir, 'started.tmp'), JSON.stringify({ argv: process.argv.slice(2), config: fs.readFileSync(path.join(dir, 'config.yaml'), 'utf8') }));
+fs.renameSync(path.join(dir, 'started.tmp'), path.join(dir, 'started'));
 setInterval(() => {}, 1 << 30);
 `;
 
