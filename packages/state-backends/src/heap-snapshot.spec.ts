@@ -82,8 +82,8 @@ describe('heap snapshots of number counters (values preserved while the snapshot
 
   it('stream the bytes chunksNow writes, in chunks of whole key groups, with records changing state between chunks', async () => {
     const b = backend();
-    // About 5 MB of sections (floats): two chunks of 4 MiB at most.
-    const keys = 300_000;
+    // About 5 MB of sections (float values, 14 bytes an entry): two chunks of 4 MiB at most.
+    const keys = 360_000;
     for (let k = 0; k < keys; k++) put(b, k * 16 + (k % 8), k + 0.5);
     const atSnapshot = live(b);
     const expectedFile = Buffer.concat([...prepareKeyedSnapshot(holder(b), 1, MAX_PARALLELISM)!.chunksNow()]);

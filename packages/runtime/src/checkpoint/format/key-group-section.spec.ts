@@ -68,6 +68,21 @@ describe('KeyGroupSectionBuilder (sections written as the backend visits entries
     expect(same(build(new KeyGroupSectionBuilder(), group), packKeyGroup(group))).toBe(true);
   });
 
+  it('writes a state as (key, value) pairs until an entry with a namespace comes, then as triples, as packKeyGroup does', () => {
+    const counters = Array.from({ length: 5 }, (_, i) => ({ key: i, namespace: undefined, value: i * 3 }));
+    const cases: Array<KeyGroupSnapshot['states'][number]['entries']> = [
+      [...counters, { key: 9, namespace: 'w-1', value: 1 }, { key: 10, namespace: undefined, value: 2 }],
+      [...counters, { key: 'x', namespace: undefined, value: { at: 1 } }, { key: 9, namespace: 'w-1', value: 1 }],
+      [{ key: 9, namespace: 'w-1', value: 1 }, ...counters],
+      [...counters, { key: 'x', namespace: undefined, value: { at: 1 } }],
+    ];
+    const builder = new KeyGroupSectionBuilder();
+    for (const entries of cases) {
+      const group: KeyGroupSnapshot = { keyGroup: 0, states: [{ name: 'count', entries }, { name: 'other', entries: counters }], timers: [] };
+      expect(same(build(builder, group), packKeyGroup(group))).toBe(true);
+    }
+  });
+
   it('writes removed entries only into change files, and nothing for a group without anything', () => {
     const changes: KeyGroupSnapshot = {
       keyGroup: 3,

@@ -1,7 +1,7 @@
 import { Unpackr } from 'msgpackr';
 import type { KeyGroupVisitor } from '../../spi/state-backend';
 import { STATE_VALUE_OPTIONS } from '../../snapshot/state-copy';
-import { packFlatKeyGroup } from './keyed-state-file';
+import { packFlatKeyGroup, PAIRS, type FlatState } from './keyed-state-file';
 import { PrimitiveMsgpackWriter } from '../../snapshot/primitive-pack';
 
 /** One state's entries in the group being built: a range of `entries` bytes, or values (the msgpackr path). */
@@ -9,9 +9,11 @@ interface StateEntries {
   readonly name: string;
   readonly start: number;
   end: number;
-  /** Keys, namespaces and values written (3 per entry). */
+  /** Elements written: 2 per entry as pairs, 3 as triples. */
   count: number;
-  /** Set once an entry was not for the fast path: every entry of the state as values. */
+  /** (key, value) pairs while no entry of the state has had a namespace; triples from the first that has. */
+  pairs: boolean;
+  /** Set once an entry was not for the fast path: every entry of the state as values (pairs or triples as `pairs` says). */
   values?: unknown[];
 }
 
@@ -45,37 +47,59 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
 
   state(stateName: string): void {
     this.closeState();
-    this.current = { name: stateName, start: this.entries.pos, end: this.entries.pos, count: 0 };
+    this.current = { name: stateName, start: this.entries.pos, end: this.entries.pos, count: 0, pairs: true };
     this.states.push(this.current);
   }
 
   entry(key: unknown, namespace: string | undefined, value: unknown): void {
     const s = this.current!;
+    // Counters under number keys without a namespace, the bulk of a large snapshot: no dispatch on
+    // the types, and a body small enough to inline into the backend's loop (the rest is another call).
+    if (namespace === undefined && typeof value === 'number' && typeof key === 'number' && s.pairs && s.values === undefined) {
+      this.entries.writeNumberPair(key, value);
+      s.count += 2;
+      return;
+    }
+    this.otherEntry(s, key, namespace, value);
+  }
+
+  private otherEntry(s: StateEntries, key: unknown, namespace: string | undefined, value: unknown): void {
     if (value === undefined) {
       let pairs = this.removed.get(s.name);
       if (pairs === undefined) this.removed.set(s.name, (pairs = []));
       pairs.push(key, namespace);
       return;
     }
+    if (namespace !== undefined && s.pairs) {
+      if (s.count > 0 || s.values !== undefined) {
+        // A namespaced entry after entries without: the state's entries so far become triples, by msgpackr.
+        const pairs = s.values ?? this.decode(s.start, this.entries.pos);
+        s.values = [];
+        for (let i = 0; i < pairs.length; i += 2) s.values.push(pairs[i], undefined, pairs[i + 1]);
+        this.msgpackr = true;
+      }
+      s.pairs = false;
+    }
     if (s.values !== undefined) {
-      s.values.push(key, namespace, value);
+      if (s.pairs) s.values.push(key, value);
+      else s.values.push(key, namespace, value);
       return;
     }
     const w = this.entries;
-    // Counters under number keys, the bulk of a large snapshot: no dispatch on the types.
-    if (typeof value === 'number' && typeof key === 'number' && namespace === undefined) {
-      w.writeNumberEntry(key, value);
-      s.count += 3;
-      return;
-    }
     const at = w.pos;
-    if (w.write(key) && (namespace === undefined ? (w.writeUndefined(), true) : w.write(namespace)) && w.write(value)) {
+    if (s.pairs) {
+      if (w.write(key) && w.write(value)) {
+        s.count += 2;
+        return;
+      }
+    } else if (w.write(key) && (namespace === undefined ? (w.writeUndefined(), true) : w.write(namespace)) && w.write(value)) {
       s.count += 3;
       return;
     }
     w.pos = at;
     s.values = this.decode(s.start, at);
-    s.values.push(key, namespace, value);
+    if (s.pairs) s.values.push(key, value);
+    else s.values.push(key, namespace, value);
     this.msgpackr = true;
   }
 
@@ -97,11 +121,12 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
       out.writeArrayHeader(states.length);
       let fast = true;
       for (const s of states) {
-        out.writeArrayHeader(2);
+        out.writeArrayHeader(s.pairs ? 3 : 2);
         fast = out.writeString(s.name);
         if (!fast) break;
         out.writeArrayHeader(s.count);
         out.append(this.entries.bytesView(s.start, s.end));
+        if (s.pairs) out.writeNumber(PAIRS);
       }
       if (fast && out.write(timers) && (removed === undefined || out.write(removed.map(({ name, pairs }) => [name, pairs])))) {
         return view ? out.bytesView(0, out.pos) : out.copy();
@@ -109,7 +134,7 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
     }
     return packFlatKeyGroup({
       keyGroup,
-      states: states.map((s) => [s.name, s.values ?? this.decode(s.start, s.end)]),
+      states: states.map((s): FlatState => (s.pairs ? [s.name, s.values ?? this.decode(s.start, s.end), PAIRS] : [s.name, s.values ?? this.decode(s.start, s.end)])),
       timers,
       ...(removed !== undefined && { removed: removed.map(({ name, pairs }): [string, unknown[]] => [name, pairs]) }),
     });

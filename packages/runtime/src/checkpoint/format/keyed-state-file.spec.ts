@@ -5,7 +5,7 @@ import type { KeyedStateSnapshot } from '../../snapshot/snapshot-data';
 import { decodeKeyedStateFile, encodeKeyedStateFile, keyedStateFileChunks, packKeyGroup } from './keyed-state-file';
 import { encodeOperatorStateFile } from './operator-state-file';
 import { KEYED_STATE_FILE, SectionedFileReader, writeSectionedFile, type Section } from './sectioned-file';
-import { packSection } from './state-values';
+import { packSection, unpackValue } from './state-values';
 
 const FILE = '/checkpoints/job/chk-3/op-1-keyed-0';
 
@@ -91,16 +91,40 @@ describe('keyed state file', () => {
     });
   });
 
-  it('reads version 1 files (header first) as written before the streamed layout', () => {
+  it('reads version 1 files (header first) and version 2 files, whose states are all (key, namespace, value) triples', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const snapshot = randomKeyedStateSnapshot(seed, { startKeyGroup: 3, endKeyGroup: 60, maxParallelism: 64 });
       const { startKeyGroup, endKeyGroup } = snapshot.keyGroupRange;
-      const sections = SectionedFileReader.open(encodeKeyedStateFile(snapshot), FILE, KEYED_STATE_FILE);
-      const v1 = writeSectionedFile(KEYED_STATE_FILE, [64, startKeyGroup, endKeyGroup], sections.index.map((e, i) => ({ id: e.id, bytes: sections.section(i) })), 1);
-      expect(new DataView(v1.buffer).getUint16(4)).toBe(1);
-      expect(decodeKeyedStateFile(v1, FILE)).toStrictEqual(snapshot);
-      expect(decodeKeyedStateFile(v1, FILE, { startKeyGroup: 10, endKeyGroup: 20 }).groups).toStrictEqual(groupsIn(snapshot, 10, 20));
+      // As the writers before version 3 packed a section.
+      const sections = snapshot.groups.map((g) => ({
+        id: g.keyGroup,
+        bytes: packSection([
+          g.states.map((s) => [s.name, s.entries.flatMap((e) => [e.key, e.namespace, e.value])]),
+          g.timers.map((t) => [t.service, ...[t.eventTime, t.processingTime].map((ts) => ts.flatMap((x) => [x.key, x.namespace, x.timestamp]))]),
+        ]),
+      }));
+      for (const version of [1, 2]) {
+        const old = writeSectionedFile(KEYED_STATE_FILE, [64, startKeyGroup, endKeyGroup], sections, version);
+        expect(new DataView(old.buffer).getUint16(4)).toBe(version);
+        expect(decodeKeyedStateFile(old, FILE)).toStrictEqual(snapshot);
+        expect(decodeKeyedStateFile(old, FILE, { startKeyGroup: 10, endKeyGroup: 20 }).groups).toStrictEqual(groupsIn(snapshot, 10, 20));
+      }
     }
+  });
+
+  it('writes a state whose entries in a group have no namespace as (key, value) pairs, others as triples', () => {
+    const group = (entries: KeyedStateSnapshot['groups'][number]['states'][number]['entries']): KeyedStateSnapshot => ({
+      keyGroupRange: { startKeyGroup: 0, endKeyGroup: 0 }, maxParallelism: 1, groups: [{ keyGroup: 0, states: [{ name: 's', entries }], timers: [] }],
+    });
+    const layout = (s: KeyedStateSnapshot): unknown => {
+      const reader = SectionedFileReader.open(encodeKeyedStateFile(s), FILE, KEYED_STATE_FILE);
+      return (unpackValue(reader.section(0), reader.fail.bind(reader), 'section') as unknown[][])[0][0];
+    };
+    const plain = group([{ key: 1, namespace: undefined, value: 10 }, { key: 'k', namespace: undefined, value: [2] }]);
+    expect(layout(plain)).toEqual(['s', [1, 10, 'k', [2]], 2]);
+    const mixed = group([{ key: 1, namespace: undefined, value: 10 }, { key: 2, namespace: 'w', value: 20 }]);
+    expect(layout(mixed)).toEqual(['s', [1, undefined, 10, 2, 'w', 20]]);
+    for (const s of [plain, mixed]) expect(decodeKeyedStateFile(encodeKeyedStateFile(s), FILE)).toStrictEqual(s);
   });
 
   it('round-trips the removed entries of a change file (incremental checkpoints)', () => {
@@ -130,7 +154,7 @@ checkpointFileDamageTests({
   description: 'keyed state file',
   sample: () => encodeKeyedStateFile(WINDOWED),
   decode: (bytes, file) => decodeKeyedStateFile(bytes, file),
-  versions: [1, 2],
+  versions: [1, 3],
   malformed: () => {
     const section = (id: number, value: unknown): Section => ({ id, bytes: packSection(value) });
     return [
@@ -139,7 +163,11 @@ checkpointFileDamageTests({
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(3, [[], []]), section(3, [[], []])]), 'section 1 is for key group 3, out of order'],
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [{ id: 1, bytes: Uint8Array.from([0x92, 0x90]) }]), 'the section of key group 1 cannot be decoded'],
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, { states: [] })]), 'the section of key group 1 is malformed: expected [states, timers]'],
-      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2]]], []])]), 'expected [name, entries] for a state'],
+      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s']], []])]), 'expected [name, entries] for a state'],
+      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2]]], []])]), 'state s: expected [name, (key, namespace, value) triples] or [name, (key, value) pairs, 2]'],
+      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2, 3], 2]], []])]), 'state s: an odd number of elements in its (key, value) pairs'],
+      // Pairs came with version 3: a version 2 file cannot hold them.
+      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2], 2]], []])], 2), 'state s: expected [name, (key, namespace, value) triples]'],
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[], [['t', [], [1, 2, 'x']]]])]), 'timer timestamp x is not a number'],
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[], [['t', []]]])]), 'expected [service, event-time timers, processing-time timers]'],
     ];

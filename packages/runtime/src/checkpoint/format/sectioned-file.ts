@@ -31,7 +31,7 @@ export interface CheckpointFileKind {
   readonly streamedSince?: number;
 }
 
-export const KEYED_STATE_FILE: CheckpointFileKind = { magic: 'FLTK', description: 'keyed state file', version: 2, fieldCount: 3, oldestVersion: 1, streamedSince: 2 };
+export const KEYED_STATE_FILE: CheckpointFileKind = { magic: 'FLTK', description: 'keyed state file', version: 3, fieldCount: 3, oldestVersion: 1, streamedSince: 2 };
 export const OPERATOR_STATE_FILE: CheckpointFileKind = { magic: 'FLTO', description: 'operator state file', version: 1, fieldCount: 0, oldestVersion: 1 };
 export const CHECKPOINT_METADATA_FILE: CheckpointFileKind = { magic: 'FLTM', description: 'checkpoint metadata file', version: 3, fieldCount: 0, oldestVersion: 1 };
 export const CHANNEL_STATE_FILE: CheckpointFileKind = { magic: 'FLTC', description: 'channel state file', version: 2, fieldCount: 0, oldestVersion: 1 };
@@ -69,7 +69,7 @@ function isU32(n: number): boolean {
  * ones for tests that a reader still reads them).
  */
 export function writeSectionedFile(kind: CheckpointFileKind, fields: readonly number[], sections: readonly Section[], version = kind.version): Uint8Array {
-  if (isStreamed(kind, version)) return concatChunks([...sectionedFileChunks(kind, fields, sections)]);
+  if (isStreamed(kind, version)) return concatChunks([...sectionedFileChunks(kind, fields, sections, version)]);
   assert(fields.length === kind.fieldCount && fields.every(isU32), `${kind.description}: header fields ${fields.join(', ')} do not fit the layout`);
   const headerEnd = PREAMBLE_BYTES + 4 + 4 * fields.length + 4 + INDEX_ENTRY_BYTES * sections.length + 4;
   let length = headerEnd;
@@ -94,16 +94,17 @@ export function writeSectionedFile(kind: CheckpointFileKind, fields: readonly nu
 }
 
 /**
- * A file of `kind` in the streamed layout of its newest version, as chunks in order: the preamble,
- * each section as `sections` yields it (the arrays themselves, not copies), then footer and trailer.
- * Holds only the index while it runs, so the caller bounds the memory by the size of one section.
+ * A file of `kind` in the streamed layout of its newest version (or an older `version` in that
+ * layout, for tests), as chunks in order: the preamble, each section as `sections` yields it (the
+ * arrays themselves, not copies), then footer and trailer. Holds only the index while it runs, so
+ * the caller bounds the memory by the size of one section.
  */
-export function* sectionedFileChunks(kind: CheckpointFileKind, fields: readonly number[], sections: Iterable<Section>): Generator<Uint8Array> {
-  assert(isStreamed(kind, kind.version), `${kind.description} version ${kind.version} is not in the streamed layout`);
+export function* sectionedFileChunks(kind: CheckpointFileKind, fields: readonly number[], sections: Iterable<Section>, version = kind.version): Generator<Uint8Array> {
+  assert(isStreamed(kind, version), `${kind.description} version ${version} is not in the streamed layout`);
   assert(fields.length === kind.fieldCount && fields.every(isU32), `${kind.description}: header fields ${fields.join(', ')} do not fit the layout`);
   const preamble = new Uint8Array(PREAMBLE_BYTES);
   // The length is not known yet: 0 here, the trailer records it.
-  writePreamble(preamble, kind, kind.version, 0);
+  writePreamble(preamble, kind, version, 0);
   yield preamble;
   const index: SectionIndexEntry[] = [];
   let offset = PREAMBLE_BYTES;

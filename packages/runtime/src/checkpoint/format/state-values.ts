@@ -33,7 +33,7 @@ export function unpackValue(bytes: Uint8Array, fail: (reason: string) => never, 
  * the state at fault, found (on this path only) by packing each of `states` alone; `otherwise` names
  * what else the section holds.
  */
-export function packStateSection(value: unknown, states: ReadonlyArray<readonly [name: string, values: unknown]>, otherwise: string): Uint8Array {
+export function packStateSection(value: unknown, states: ReadonlyArray<readonly [name: string, values: unknown, ...rest: unknown[]]>, otherwise: string): Uint8Array {
   try {
     return packSection(value);
   } catch (e) {
