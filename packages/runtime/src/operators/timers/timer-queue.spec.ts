@@ -117,6 +117,36 @@ describe('TimerQueue', () => {
     expect(queue.size).toBe(0);
   });
 
+  it('deduplicates the same in a few-timer bucket (scanned) as in one past the scan limit (indexed), NaN keys included', () => {
+    const queue = new TimerQueue<string>();
+    for (let n = 0; n < 40; n++) {
+      // Key n % 7 under two namespaces: pairs of one key with two namespaces, then repeats.
+      const ns = n % 2 === 0 ? 'a' : 'b';
+      expect(queue.add(n % 7, ns, ns, 100)).toBe(n < 14);
+    }
+    expect(queue.add(NaN, 'a', 'a', 100)).toBe(true);
+    expect(queue.add(NaN, 'a', 'a', 100)).toBe(false);
+    expect(queue.add(NaN, 'a', 'a', 200)).toBe(true);
+    expect(queue.add(NaN, 'a', 'a', 200)).toBe(false);
+    expect(queue.remove(3, 'b', 100)).toBe(true);
+    expect(queue.remove(3, 'b', 100)).toBe(false);
+    expect(queue.remove(NaN, 'a', 200)).toBe(true);
+    expect(queue.size).toBe(14);
+    const fired: string[] = [];
+    for (let e = queue.poll(); e; e = queue.poll()) fired.push(`${String(e.key)}${e.namespaceId}@${e.timestamp}`);
+    expect(fired).toEqual(['0a', '1b', '2a', '4a', '5b', '6a', '0b', '1a', '2b', '3a', '4b', '5a', '6b', 'NaNa'].map((t) => `${t}@100`));
+  });
+
+  it('a unique timer joining a bucket of timers found by a scan leaves those deduplicated and removable', () => {
+    const queue = new TimerQueue<null>();
+    expect(queue.add('a', null, 'v', 20)).toBe(true);
+    queue.addUnique('a', null, 'v', 20);
+    expect(queue.add('a', null, 'v', 20)).toBe(false);
+    expect(queue.remove('a', 'v', 20)).toBe(true);
+    expect(queue.remove('a', 'v', 20)).toBe(false);
+    expect(queue.size).toBe(1);
+  });
+
   it('rejects a key that cannot be compared by value', () => {
     const queue = new TimerQueue<null>();
     expect(() => queue.add(new Set([1]), null, 'v', 1)).toThrow(UnsupportedTimerKeyError);

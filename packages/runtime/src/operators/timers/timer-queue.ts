@@ -23,6 +23,14 @@ const DEAD: unique symbol = Symbol('dead timer');
 const MIN_COMPACTION = 64;
 
 /**
+ * Entries (live and dead) up to which a bucket finds its primitive-key timers by a scan of its keys
+ * instead of a dedup map: a session window's timers spread over many timestamps, a few per bucket,
+ * and a Map per bucket was most of what registering one cost (q11). Below MIN_COMPACTION, so a
+ * scanned bucket never compacts.
+ */
+const SCAN_LIMIT = 16;
+
+/**
  * The timers of one timestamp, in registration order: a timer is one array slot (its key) and, when
  * deduplicated, a Map entry, no object of its own (timers live until their time comes, long enough
  * to reach the old generation, where every object costs the garbage collector's marking again).
@@ -40,7 +48,11 @@ class TimerBucket<N> {
   cursor = 0;
   live = 0;
   heapIndex = -1;
-  readonly byKey = new Map<unknown, KeySlot>();
+  /**
+   * The dedup index of primitive keys; undefined while the bucket is scanned instead (few entries,
+   * none added by addUnique: then every primitive-key entry is a timer `add` registered).
+   */
+  byKey: Map<unknown, KeySlot> | undefined;
   byComposite: Map<string, KeySlot> | undefined;
 
   constructor(
@@ -91,7 +103,33 @@ class TimerBucket<N> {
   }
 
   hasIndexed(): boolean {
-    return this.byKey.size > 0 || (this.byComposite !== undefined && this.byComposite.size > 0);
+    return (this.byKey !== undefined && this.byKey.size > 0) || (this.byComposite !== undefined && this.byComposite.size > 0);
+  }
+
+  /** While scanned: the entry of the live timer (key, namespace id), or -1. */
+  scan(key: unknown, namespaceId: TimerNamespaceId): number {
+    const keys = this.keys;
+    for (let i = this.cursor; i < keys.length; i++) {
+      if (keys[i] === key && this.namespaceIdAt(i) === namespaceId) return i;
+    }
+    return -1;
+  }
+
+  /** Ends the scanning: indexes the live primitive-key entries (all registered by `add`) in a dedup map. */
+  indexPrimitiveKeys(): Map<unknown, KeySlot> {
+    const index = new Map<unknown, KeySlot>();
+    const keys = this.keys;
+    for (let i = this.cursor; i < keys.length; i++) {
+      const key = keys[i];
+      if (key === DEAD || !isPrimitiveKey(key)) continue;
+      const slot = index.get(key);
+      const id = this.namespaceIdAt(i);
+      if (slot === undefined) index.set(key, i);
+      else if (typeof slot === 'number') index.set(key, new Map([[this.namespaceIdAt(slot), slot], [id, i]]));
+      else slot.set(id, i);
+    }
+    this.byKey = index;
+    return index;
   }
 
   /** Drops dead entries once they outnumber the live ones (removals of not-yet-due timers). */
@@ -140,6 +178,8 @@ export class TimerQueue<N> {
   private readonly buckets = new Map<number, TimerBucket<N>>();
   private readonly heap: Array<TimerBucket<N>> = [];
   private count = 0;
+  /** The bucket last looked up (while in the heap): timers come in runs of one timestamp (a window's end). */
+  private last: TimerBucket<N> | undefined;
 
   constructor(private readonly keyGroupOf: (key: unknown) => number = () => 0) {}
 
@@ -163,7 +203,21 @@ export class TimerQueue<N> {
   add(key: unknown, namespace: N, namespaceId: TimerNamespaceId, timestamp: number): boolean {
     const bucket = this.bucketFor(timestamp, namespace, namespaceId);
     const primitive = isPrimitiveKey(key);
-    const index = primitive ? bucket.byKey : (bucket.byComposite ??= new Map());
+    let index: Map<unknown, KeySlot>;
+    if (!primitive) {
+      index = bucket.byComposite ??= new Map();
+    } else if (bucket.byKey !== undefined) {
+      index = bucket.byKey;
+    } else {
+      if (bucket.scan(key, namespaceId) >= 0) return false;
+      // NaN is one key to a Map, never equal to itself to a scan.
+      if (bucket.keys.length < SCAN_LIMIT && key === key) {
+        bucket.push(key, namespace, namespaceId);
+        this.count++;
+        return true;
+      }
+      index = bucket.indexPrimitiveKeys();
+    }
     const lookup = primitive ? key : compositeId(key);
     const slot = index.get(lookup);
     const at = bucket.keys.length;
@@ -188,15 +242,24 @@ export class TimerQueue<N> {
    * key is the state backend's current key, which setCurrentKey has checked already.
    */
   addUnique(key: unknown, namespace: N, namespaceId: TimerNamespaceId, timestamp: number): void {
-    this.bucketFor(timestamp, namespace, namespaceId).push(key, namespace, namespaceId);
+    const bucket = this.bucketFor(timestamp, namespace, namespaceId);
+    // A scan would find this timer: from now on the bucket's dedup map alone says what `add` registered.
+    if (bucket.byKey === undefined) bucket.indexPrimitiveKeys();
+    bucket.push(key, namespace, namespaceId);
     this.count++;
   }
 
   /** Removes the timer (key, namespace, timestamp); false when there was none. */
   remove(key: unknown, namespaceId: TimerNamespaceId, timestamp: number): boolean {
-    const bucket = this.buckets.get(timestamp);
+    const bucket = this.bucketAt(timestamp);
     if (bucket === undefined) return false;
     const primitive = isPrimitiveKey(key);
+    if (primitive && bucket.byKey === undefined) {
+      const at = bucket.scan(key, namespaceId);
+      if (at < 0) return false;
+      this.kill(bucket, at);
+      return true;
+    }
     const index = primitive ? bucket.byKey : bucket.byComposite;
     const lookup = primitive ? key : compositeId(key);
     const slot = index?.get(lookup);
@@ -241,18 +304,29 @@ export class TimerQueue<N> {
   }
 
   clear(): void {
+    for (const bucket of this.heap) bucket.heapIndex = -1;
     this.heap.length = 0;
     this.buckets.clear();
     this.count = 0;
+    this.last = undefined;
   }
 
   private bucketFor(timestamp: number, namespace: N, namespaceId: TimerNamespaceId): TimerBucket<N> {
-    let bucket = this.buckets.get(timestamp);
+    let bucket = this.bucketAt(timestamp);
     if (bucket === undefined) {
       bucket = new TimerBucket<N>(timestamp, namespace, namespaceId);
       this.buckets.set(timestamp, bucket);
       this.heapPush(bucket);
+      this.last = bucket;
     }
+    return bucket;
+  }
+
+  private bucketAt(timestamp: number): TimerBucket<N> | undefined {
+    const last = this.last;
+    if (last !== undefined && last.timestamp === timestamp && last.heapIndex >= 0) return last;
+    const bucket = this.buckets.get(timestamp);
+    if (bucket !== undefined) this.last = bucket;
     return bucket;
   }
 
