@@ -29,6 +29,13 @@ export function isMergingAssigner<T, W extends Window>(a: WindowAssigner<T, W>):
 
 /** Merges overlapping time windows into their cover (Flink's TimeWindow.mergeWindows). */
 export function mergeTimeWindows(windows: readonly TimeWindow[], callback: MergeCallback<TimeWindow>): void {
+  if (windows.length === 2) {
+    // A key's one session and an element's new window, the common case: what the loop below does, without its arrays.
+    const first = windows[1].start < windows[0].start ? windows[1] : windows[0];
+    const second = first === windows[0] ? windows[1] : windows[0];
+    if (first.intersects(second)) callback([first, second], first.cover(second));
+    return;
+  }
   const sorted = sortedByStart(windows);
   let current: TimeWindow | undefined;
   let group: TimeWindow[] = [];

@@ -89,36 +89,53 @@ export class MergingWindowSet<W extends Window> {
     if (candidates.length !== n) candidates.length = n;
     for (let i = 0; i < n - 1; i++) candidates[i] = pairs[2 * i];
     candidates[n - 1] = newWindow;
-    let resultWindow = newWindow;
-    let mergedNewWindow = false;
-    let merges = 0;
-    this.assigner.mergeWindows(candidates, (toBeMerged, result) => {
-      merges++;
-      // By identity: a pre-existing window equal to the new one stays among the absorbed windows.
-      const merged = toBeMerged.filter((w) => w !== newWindow);
-      if (merged.length < toBeMerged.length) {
-        mergedNewWindow = true;
-        resultWindow = result;
-      }
-      // The result keeps the state window of one absorbed pre-existing window.
-      const stateWindowResult = this.pairs[this.indexOf(merged[0]) + 1];
-      const mergedStateWindows: W[] = [];
-      for (const w of merged) {
-        const i = this.indexOf(w);
-        if (i < 0) continue;
-        const s = this.pairs[i + 1];
-        if (!sameWindow(s, stateWindowResult)) mergedStateWindows.push(s);
-        this.removeAt(i);
-      }
-      this.add(result, stateWindowResult);
-      // Merging one pre-existing window into itself (the new window lies inside it) changes nothing.
-      const selfOnly = merged.length === 1 && sameWindow(merged[0], result);
-      if (!selfOnly) mergeFunction(result, merged, stateWindowResult, mergedStateWindows);
-    });
-    candidates.fill(undefined as unknown as W);
-    if (merges === 0 || (sameWindow(resultWindow, newWindow) && !mergedNewWindow)) this.add(resultWindow, resultWindow);
+    const adding = this.adding;
+    adding.newWindow = newWindow;
+    adding.result = newWindow;
+    adding.mergedNewWindow = false;
+    adding.merges = 0;
+    adding.mergeFunction = mergeFunction;
+    let resultWindow: W;
+    try {
+      this.assigner.mergeWindows(candidates, this.onMergeGroup);
+      resultWindow = adding.result!;
+    } finally {
+      candidates.fill(undefined as unknown as W);
+      adding.newWindow = adding.result = undefined;
+      adding.mergeFunction = undefined;
+    }
+    if (adding.merges === 0 || (sameWindow(resultWindow, newWindow) && !adding.mergedNewWindow)) this.add(resultWindow, resultWindow);
     return resultWindow;
   }
+
+  /** What addWindow is adding, for its merge callback (one callback for the set's life: no closure per element). */
+  private readonly adding: { newWindow: W | undefined; result: W | undefined; mergedNewWindow: boolean; merges: number; mergeFunction: MergeFunction<W> | undefined } =
+    { newWindow: undefined, result: undefined, mergedNewWindow: false, merges: 0, mergeFunction: undefined };
+
+  private readonly onMergeGroup = (toBeMerged: readonly W[], result: W): void => {
+    const adding = this.adding;
+    adding.merges++;
+    // By identity: a pre-existing window equal to the new one stays among the absorbed windows.
+    const merged = toBeMerged.filter((w) => w !== adding.newWindow);
+    if (merged.length < toBeMerged.length) {
+      adding.mergedNewWindow = true;
+      adding.result = result;
+    }
+    // The result keeps the state window of one absorbed pre-existing window.
+    const stateWindowResult = this.pairs[this.indexOf(merged[0]) + 1];
+    let mergedStateWindows: W[] | undefined;
+    for (const w of merged) {
+      const i = this.indexOf(w);
+      if (i < 0) continue;
+      const s = this.pairs[i + 1];
+      if (!sameWindow(s, stateWindowResult)) (mergedStateWindows ??= []).push(s);
+      this.removeAt(i);
+    }
+    this.add(result, stateWindowResult);
+    // Merging one pre-existing window into itself (the new window lies inside it) changes nothing.
+    const selfOnly = merged.length === 1 && sameWindow(merged[0], result);
+    if (!selfOnly) adding.mergeFunction!(result, merged, stateWindowResult, mergedStateWindows ?? []);
+  };
 
   private indexOf(window: W): number {
     const pairs = this.pairs;
