@@ -147,6 +147,21 @@ describe('TimerQueue', () => {
     expect(queue.size).toBe(1);
   });
 
+  it('registers a timer again right after it fired, was removed or the queue was cleared', () => {
+    const queue = new TimerQueue<null>();
+    expect(queue.add('k', null, 'v', 5)).toBe(true);
+    expect(queue.add('k', null, 'v', 5)).toBe(false);
+    expect(queue.poll()!.key).toBe('k');
+    expect(queue.add('k', null, 'v', 5)).toBe(true);
+    expect(queue.remove('k', 'v', 5)).toBe(true);
+    expect(queue.add('k', null, 'v', 5)).toBe(true);
+    queue.clear();
+    expect(queue.add('k', null, 'v', 5)).toBe(true);
+    expect(queue.add('k', null, 'w', 5)).toBe(true);
+    expect(queue.add('k', null, 'v', 6)).toBe(true);
+    expect(queue.size).toBe(3);
+  });
+
   it('rejects a key that cannot be compared by value', () => {
     const queue = new TimerQueue<null>();
     expect(() => queue.add(new Set([1]), null, 'v', 1)).toThrow(UnsupportedTimerKeyError);

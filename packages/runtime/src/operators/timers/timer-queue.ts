@@ -180,6 +180,10 @@ export class TimerQueue<N> {
   private count = 0;
   /** The bucket last looked up (while in the heap): timers come in runs of one timestamp (a window's end). */
   private last: TimerBucket<N> | undefined;
+  /** The timer `add` saw last (added or found): pending until a remove, poll or clear (NaN timestamp: none). */
+  private lastKey: unknown;
+  private lastNamespaceId: TimerNamespaceId | undefined;
+  private lastTimestamp = NaN;
 
   constructor(private readonly keyGroupOf: (key: unknown) => number = () => 0) {}
 
@@ -201,6 +205,17 @@ export class TimerQueue<N> {
 
   /** Adds a timer for `key` unless (key, namespace, timestamp) is there already: then returns false. */
   add(key: unknown, namespace: N, namespaceId: TimerNamespaceId, timestamp: number): boolean {
+    // The timer added last, again (a window's trigger timer and its cleanup timer share a time): no
+    // lookup. Only remove, poll and clear take timers away, and they forget it.
+    if (timestamp === this.lastTimestamp && key === this.lastKey && namespaceId === this.lastNamespaceId) return false;
+    const added = this.register(key, namespace, namespaceId, timestamp);
+    this.lastKey = key;
+    this.lastNamespaceId = namespaceId;
+    this.lastTimestamp = timestamp;
+    return added;
+  }
+
+  private register(key: unknown, namespace: N, namespaceId: TimerNamespaceId, timestamp: number): boolean {
     const bucket = this.bucketFor(timestamp, namespace, namespaceId);
     const primitive = isPrimitiveKey(key);
     let index: Map<unknown, KeySlot>;
@@ -251,6 +266,7 @@ export class TimerQueue<N> {
 
   /** Removes the timer (key, namespace, timestamp); false when there was none. */
   remove(key: unknown, namespaceId: TimerNamespaceId, timestamp: number): boolean {
+    this.lastTimestamp = NaN;
     const bucket = this.bucketAt(timestamp);
     if (bucket === undefined) return false;
     const primitive = isPrimitiveKey(key);
@@ -274,6 +290,7 @@ export class TimerQueue<N> {
 
   /** Removes and returns the next timer to fire. */
   poll(): TimerEntry<N> | undefined {
+    this.lastTimestamp = NaN;
     const bucket = this.heap[0];
     if (bucket === undefined) return undefined;
     const at = bucket.first();
@@ -309,6 +326,7 @@ export class TimerQueue<N> {
     this.buckets.clear();
     this.count = 0;
     this.last = undefined;
+    this.lastTimestamp = NaN;
   }
 
   private bucketFor(timestamp: number, namespace: N, namespaceId: TimerNamespaceId): TimerBucket<N> {
