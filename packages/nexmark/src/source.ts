@@ -5,7 +5,7 @@ import {
   SequentialSplitReader,
   WatermarkStrategy,
   type DataStream,
-  type ReaderOutput,
+  type SourceOutput,
   type Source,
   type SourceReader,
   type SourceReaderContext,
@@ -126,13 +126,13 @@ export class NexmarkSourceReader extends SequentialSplitReader<NexmarkEvent, Nex
     return { split, next: split.next, blockEnd, skip: (split.parts - 1) * split.block };
   }
 
-  protected emit(output: ReaderOutput<NexmarkEvent>, c: OpenNexmarkSplit, max: number): boolean {
+  protected emit(output: SourceOutput<NexmarkEvent>, c: OpenNexmarkSplit, max: number): boolean {
     this.emitEvents(output, c, max);
     return c.next >= this.total;
   }
 
   /** The per-record loop (a hot method: the task compiles a copy per reader). */
-  emitEvents(output: ReaderOutput<NexmarkEvent>, c: OpenNexmarkSplit, max: number): void {
+  emitEvents(output: SourceOutput<NexmarkEvent>, c: OpenNexmarkSplit, max: number): void {
     const generator = this.generator;
     const total = this.total;
     let next = c.next;

@@ -1,5 +1,6 @@
 import {
   Boundedness,
+  IndexRangeSourceReader,
   InputStatus,
   type ReaderOutput,
   type Source,
@@ -70,6 +71,30 @@ describe('split-local watermarks', () => {
       OutputEvent.watermark(20),
       OutputEvent.watermark(200),
       OutputEvent.idle(),
+    ]);
+  });
+
+  it('a reader restored with several splits reads them one by one, and the first does not make the others late', async () => {
+    // What a savepoint of two readers gives one reader at a lower parallelism: split 1 (later records) before split 0.
+    const source: Source<string, SourceSplit, unknown> = {
+      getBoundedness: () => Boundedness.BOUNDED,
+      createReader: (context) => {
+        const reader = new IndexRangeSourceReader(context, (i) => String(i));
+        reader.addSplits([{ splitId: '1', next: 50, end: 53 }, { splitId: '0', next: 3, end: 6 }]);
+        reader.notifyNoMoreSplits();
+        return reader as SourceReader<string, SourceSplit>;
+      },
+      createEnumerator: () => { throw new Error('not used'); },
+      restoreEnumerator: () => { throw new Error('not used'); },
+    };
+    const byValue: WatermarkStrategyLike<string> = { ...PUNCTUATED, createTimestampAssigner: () => (record) => Number(record) };
+    const h = new SourceOperatorTestHarness(new SourceReaderOperator(source, { strategy: byValue, autoWatermarkIntervalMs: 0 }));
+    await h.open();
+    while (h.pollNext(2) !== InputStatus.END_OF_INPUT);
+    expect(h.output.log).toEqual([
+      // Split 0, not started yet, holds the watermark back while split 1 is read.
+      ...['50', '51', '52'].map((r) => OutputEvent.record(r, Number(r))),
+      ...[3, 4, 5].flatMap((t) => [OutputEvent.record(String(t), t), OutputEvent.watermark(t)]),
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Clock, SourceOutput, TimestampAssigner, WatermarkGenerator, WatermarkOutput, WatermarkStrategyLike } from '@flott/core';
+import { specializeHotMethods } from '../specialize';
 
 /** Where the combined split watermarks go: the reader's monotonic watermark stage. */
 export interface CombinedWatermarkOutput<T> extends WatermarkOutput {
@@ -31,17 +32,7 @@ export class SplitLocalWatermarks<T> {
   }
 
   outputFor(splitId: string): SourceOutput<T> {
-    const split = this.splits.get(splitId) ?? this.add(splitId);
-    return {
-      collect: (record, timestamp) => {
-        const ts = this.assigner ? this.assigner(record, timestamp ?? Number.MIN_SAFE_INTEGER) : (timestamp ?? Number.MIN_SAFE_INTEGER);
-        this.out.collect(record, ts);
-        split.generator.onEvent(record, ts, split.output);
-      },
-      emitWatermark: (wm) => split.output.emitWatermark(wm),
-      markIdle: () => split.output.markIdle(),
-      markActive: () => split.output.markActive(),
-    };
+    return new SplitOutput(this.splits.get(splitId) ?? this.add(splitId), this.assigner, this.out);
   }
 
   private add(splitId: string): SplitState<T> {
@@ -84,5 +75,42 @@ export class SplitLocalWatermarks<T> {
     for (const s of this.splits.values()) if (!s.idle) min = Math.min(min, s.watermark);
     if (min === Number.POSITIVE_INFINITY) this.out.markIdle();
     else if (min > Number.MIN_SAFE_INTEGER) this.out.emitWatermark(min);
+  }
+}
+
+/**
+ * One split's output: the per-record path of a reader with a watermark strategy, so each gets its own
+ * compiled `collect` (specializeHotMethods), monomorphic for the job's records as the reader's loop is.
+ */
+class SplitOutput<T> implements SourceOutput<T> {
+  private readonly noTimestamp = Number.MIN_SAFE_INTEGER;
+
+  constructor(
+    private readonly split: SplitState<T>,
+    private readonly assigner: TimestampAssigner<T> | undefined,
+    private readonly out: CombinedWatermarkOutput<T>,
+  ) {
+    specializeHotMethods(this, ['collect']);
+  }
+
+  collect(record: T, timestamp?: number): void {
+    const stamp = timestamp === undefined ? this.noTimestamp : timestamp;
+    const assigner = this.assigner;
+    const ts = assigner === undefined ? stamp : assigner(record, stamp);
+    this.out.collect(record, ts);
+    const split = this.split;
+    split.generator.onEvent(record, ts, split.output);
+  }
+
+  emitWatermark(watermark: number): void {
+    this.split.output.emitWatermark(watermark);
+  }
+
+  markIdle(): void {
+    this.split.output.markIdle();
+  }
+
+  markActive(): void {
+    this.split.output.markActive();
   }
 }

@@ -1,4 +1,4 @@
-import { Boundedness, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext, type SourceSplit, type SplitEnumerator,
+import { Boundedness, type Source, type SourceOutput, type SourceReader, type SourceReaderContext, type SourceSplit, type SplitEnumerator,
   type SplitEnumeratorContext } from '../source';
 import { IteratorSourceEnumerator } from './iterator-source';
 import { SequentialSplitReader } from './sequential-split-reader';
@@ -65,13 +65,13 @@ export class ElementsSourceReader<T> extends SequentialSplitReader<T, ElementsSp
     return c;
   }
 
-  protected emit(output: ReaderOutput<T>, c: OpenElements<T>, max: number): boolean {
+  protected emit(output: SourceOutput<T>, c: OpenElements<T>, max: number): boolean {
     this.emitElements(output, c, max);
     return c.exhausted;
   }
 
   /** The per-record loop (a hot method: the task compiles a copy per reader). */
-  emitElements(output: ReaderOutput<T>, c: OpenElements<T>, max: number): void {
+  emitElements(output: SourceOutput<T>, c: OpenElements<T>, max: number): void {
     const iterator = c.iterator;
     for (let i = 0; i < max; i++) {
       const r = iterator.next();

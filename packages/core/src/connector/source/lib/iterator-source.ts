@@ -1,4 +1,4 @@
-import type { ReaderOutput, SourceReaderContext, SourceSplit, SplitEnumerator, SplitEnumeratorContext } from '../source';
+import type { SourceOutput, SourceReaderContext, SourceSplit, SplitEnumerator, SplitEnumeratorContext } from '../source';
 import { SequentialSplitReader } from './sequential-split-reader';
 
 /** Indexes [next, end) still to read (Flink's NumberSequenceSplit, with the position folded into `next`). */
@@ -87,7 +87,7 @@ export class IndexRangeSourceReader<T> extends SequentialSplitReader<T, IndexRan
     return split.next < split.end ? { splitId: split.splitId, next: split.next, end: split.end } : undefined;
   }
 
-  protected emit(output: ReaderOutput<T>, c: OpenRange, max: number): boolean {
+  protected emit(output: SourceOutput<T>, c: OpenRange, max: number): boolean {
     const end = Math.min(c.end, c.next + max);
     this.emitRange(output, c.next, end);
     c.next = end;
@@ -95,7 +95,7 @@ export class IndexRangeSourceReader<T> extends SequentialSplitReader<T, IndexRan
   }
 
   /** The per-record loop (a hot method: the task compiles a copy per reader). */
-  emitRange(output: ReaderOutput<T>, from: number, end: number): void {
+  emitRange(output: SourceOutput<T>, from: number, end: number): void {
     const map = this.map;
     for (let i = from; i < end; i++) output.collect(map(i));
   }
