@@ -2,7 +2,8 @@
  * End-to-end fixture for env.executeAsync() and its JobClient (`--case NAME`, `--n N`); each case
  * prints one JSON line. `bounded-execute` and `bounded-async` run the same job, one with execute(),
  * one with executeAsync() and the client's result; `cancel` cancels an unbounded job through the
- * client; `async-not-awaited` returns from main while its job still runs.
+ * client; `async-not-awaited` returns from main while its job still runs; `throw-while-deploying`
+ * throws from main after a stop with a savepoint was refused while its unbounded job was being deployed.
  */
 import {
   IntCounter,
@@ -12,6 +13,8 @@ import {
   type JobClient,
   type JobExecutionResult,
 } from '@flott/api-datastream';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { runCase } from './run-case';
 
 class Summing extends RichMapFunction<number, number> {
@@ -66,6 +69,18 @@ export default function main(args: readonly string[]): Promise<void> {
         );
         await waitForStatus(client, JobStatus.CANCELED, statuses);
         return { statuses, error: error.replace(client.getJobID(), '<id>') };
+      },
+      'throw-while-deploying': async (env) => {
+        env.enableCheckpointing(200);
+        env.fromGenerator(Infinity, (i) => i, { recordsPerSecond: 100 }).addSink(() => {});
+        const client = await env.executeAsync('unbounded');
+        // Refused while the tasks are still being deployed ("task … is SCHEDULED"), which a stop then left running.
+        const stopped = await client.stopWithSavepoint(false, path.join(os.tmpdir(), 'flott-job-client-never')).then(
+          () => 'stopped',
+          (e: Error) => e.message,
+        );
+        if (stopped === 'stopped') return stopped;
+        throw new Error(`main gave up: ${stopped}`);
       },
       'async-not-awaited': async (env, n) => {
         env.fromSequence(1, n).map(new Summing()).print();

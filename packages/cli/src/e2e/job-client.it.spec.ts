@@ -31,6 +31,19 @@ describe('env.executeAsync() and the JobClient', () => {
     expect(error).toBe("Job 'unbounded' (<id>) CANCELED");
   });
 
+  it('a main that throws after a refused stop-with-savepoint: the cluster cancels the job and the run exits at once with the error', async () => {
+    const started = Date.now();
+    const r = await runCase('throw-while-deploying');
+    expect(r.stderr).not.toMatch(/Assertion failed|Unhandled|TaskManager .* is lost/);
+    // Almost always refused (the tasks are still SCHEDULED when executeAsync returns); a stop that got through ends the job too.
+    if (r.code !== 0) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/main gave up: .*is (SCHEDULED|DEPLOYING)/);
+    }
+    // The job's tasks hear the cancellation before the TaskManagers close, not a heartbeat timeout (20 s) later.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('keeps the cluster up until a job submitted with executeAsync() ends, without the execute() warning', async () => {
     const r = await runCase('async-not-awaited', 50, []);
     expect(r.code).toBe(0);

@@ -200,14 +200,32 @@ describe('Dispatcher', () => {
       expect(await client.requestJobStatus(JOB_A)).toBe(JobStatus.CANCELED);
     });
 
-    it('cancels every job that still runs on cancelAll', async () => {
+    it('cancels every job that still runs on cancelAll, and waits until they ended', async () => {
       await submit(testingJobSubmission(testingJobGraph({ jobId: JOB_A, parallelism: 1 })));
       await submit(testingJobSubmission(testingJobGraph({ jobId: JOB_B, parallelism: 1 })));
       for (const id of attemptsOf(JOB_A)) await te.reportTaskState(id, E.FINISHED);
-      await dispatcher.cancelAll();
-      expect((await client.listJobs()).map((j) => j.status)).toEqual([JobStatus.FINISHED, JobStatus.CANCELLING]);
+      let done = false;
+      const cancelled = dispatcher.cancelAll().then(() => (done = true));
       await cp.settle();
+      expect((await client.listJobs()).map((j) => j.status)).toEqual([JobStatus.FINISHED, JobStatus.CANCELLING]);
       expect(te.canceledAttempts).toEqual(attemptsOf(JOB_B));
+      expect(done).toBe(false);
+      for (const id of attemptsOf(JOB_B)) await te.reportTaskState(id, E.CANCELED);
+      await cancelled;
+      expect((await client.listJobs()).map((j) => j.status)).toEqual([JobStatus.FINISHED, JobStatus.CANCELED]);
+    });
+
+    it('stops waiting for a job whose tasks do not confirm their cancellation after the bound', async () => {
+      await submit(testingJobSubmission(testingJobGraph({ jobId: JOB_A, parallelism: 1 })));
+      let done = false;
+      const cancelled = dispatcher.cancelAll(5_000).then(() => (done = true));
+      await cp.settle();
+      cp.clock.advance(4_999);
+      await cp.settle();
+      expect(done).toBe(false);
+      cp.clock.advance(1);
+      await cancelled;
+      expect(await client.requestJobStatus(JOB_A)).toBe(JobStatus.CANCELLING);
     });
   });
 

@@ -21,7 +21,7 @@ import { loadCheckpointStorageFactory } from '../spi/loaders';
 import { decodeCheckpointMetadata } from '../checkpoint/format';
 import type { HighAvailabilityServices } from '../spi/high-availability-services';
 import { LeaderSession, type LeaderTracker } from '../leader/leader-tracker';
-import type { Scheduler } from '../time/clock';
+import type { Cancellable, Scheduler } from '../time/clock';
 import { SystemIdGenerator, type IdGenerator } from '../time/ids';
 import { SystemRandom, type Random } from '../time/random';
 
@@ -58,7 +58,16 @@ interface JobEntry {
   readonly jobName: string;
   readonly master: JobMaster;
   result?: JobResultInfo;
+  /** Resolves when the job is globally terminal. */
+  readonly ended: Promise<void>;
+  readonly markEnded: () => void;
 }
+
+/**
+ * How long a cluster that shuts down waits for the jobs it cancelled to end (their tasks cancel while
+ * the TaskManagers are still up); a job still running then is left behind, its clean-up skipped.
+ */
+export const CANCEL_ON_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /**
  * Entry point for jobs (Flink's Dispatcher): accepts submissions with their bundle, starts one
@@ -70,6 +79,8 @@ export class Dispatcher implements DispatcherGateway {
   readonly address: string;
   private readonly jobs = new Map<string, JobEntry>();
   private blobServerAddress: string | undefined;
+  /** Closed: what the Dispatcher used (HA services, blob store) may be gone. */
+  private closed = false;
   private readonly log: Logger;
   private readonly random: Random;
   private readonly ids: IdGenerator;
@@ -145,7 +156,10 @@ export class Dispatcher implements DispatcherGateway {
       },
       onTerminal: (result) => {
         const entry = this.jobs.get(jobGraph.jobId);
-        if (entry) entry.result = result;
+        if (entry) {
+          entry.result = result;
+          entry.markEnded();
+        }
         this.jobEnded(jobGraph.jobId);
       },
     });
@@ -154,7 +168,9 @@ export class Dispatcher implements DispatcherGateway {
     // The HA services hold what a new leader would recover the job from (with `none`, in this process).
     await this.opts.highAvailability?.().getJobGraphStore().putJobGraph(jobGraph);
     this.opts.blobStore.retain(jobGraph.jobId, submission.artifact.sha256);
-    this.jobs.set(jobGraph.jobId, { jobName: jobGraph.jobName, master });
+    let markEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (markEnded = resolve));
+    this.jobs.set(jobGraph.jobId, { jobName: jobGraph.jobName, master, ended, markEnded });
     master.start();
     return jobGraph.jobId;
   }
@@ -162,6 +178,11 @@ export class Dispatcher implements DispatcherGateway {
   /** The job is globally terminal: nothing recovers it any more, and its bundle is no longer needed. */
   private jobEnded(jobId: string): void {
     this.opts.blobStore.releaseJob(jobId);
+    if (this.closed) {
+      // A job that ended after the cluster shut down (it outlived the cancellation's bound): the HA services are gone.
+      this.log.warn({ jobId }, `Job ${jobId} ended after the Dispatcher closed; it stays in the job graph store.`);
+      return;
+    }
     this.opts.highAvailability?.().getJobGraphStore().removeJobGraph(jobId).catch((err: unknown) => {
       this.log.warn({ err, jobId }, `Could not remove job ${jobId} from the job graph store.`);
     });
@@ -228,9 +249,22 @@ export class Dispatcher implements DispatcherGateway {
     return this.entry(jobId).master.pollCollected();
   }
 
-  /** Cancels all running jobs (cluster shutdown). */
-  async cancelAll(): Promise<void> {
-    for (const e of this.jobs.values()) if (!isGloballyTerminal(e.master.graph.state)) e.master.cancel();
+  /**
+   * Cancels all running jobs (cluster shutdown) and waits until they ended, at most `timeoutMs`: their
+   * tasks must hear it before the TaskManagers go, or the jobs would end later, by heartbeat timeout.
+   */
+  async cancelAll(timeoutMs = CANCEL_ON_SHUTDOWN_TIMEOUT_MS): Promise<void> {
+    const running = [...this.jobs.values()].filter((e) => !isGloballyTerminal(e.master.graph.state));
+    for (const e of running) e.master.cancel();
+    if (running.length === 0) return;
+    let timer: Cancellable | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = this.opts.scheduler.schedule(timeoutMs, () => resolve(true))));
+    const late = await Promise.race([Promise.all(running.map((e) => e.ended)).then(() => false), timedOut]);
+    timer?.cancel();
+    if (late) {
+      const left = running.filter((e) => !isGloballyTerminal(e.master.graph.state)).map((e) => e.master.jobId);
+      this.log.warn({ jobIds: left }, `${left.length} job(s) did not end within ${timeoutMs} ms of their cancellation; the cluster shuts down without them.`);
+    }
   }
 
   async close(): Promise<void> {
@@ -238,5 +272,6 @@ export class Dispatcher implements DispatcherGateway {
     await Promise.all([...this.jobs.values()].map((e) => e.master.whenCleanedUp()));
     this.opts.rpc.unregister(this.address);
     this.opts.blobStore.close();
+    this.closed = true;
   }
 }
