@@ -60,11 +60,12 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
     [2, k2],
     [2, k3],
   ])(`(seed ${SEED}) at parallelism %i, failing after %i records (counted from the first completed checkpoint) and restoring from the latest checkpoint, commits exactly the same`, async (p, failAfter) => {
-    const r = await run(p, failAfter);
+    const r = await run(p, failAfter, ['-D', 'log.level=info']);
     expect(r.code).toBe(0);
     expect(committedLines(out)).toEqual(expected);
-    // Every sink subtask was restored from a checkpoint (not started over from scratch).
+    // Every sink subtask was restored from a checkpoint (not started over from scratch), and the log says from which.
     expect(restoreMarkers(out).length).toBe(2 * p);
+    expect(r.stderr).toMatch(/INFO: Restoring job [0-9a-f]{32} from checkpoint \d+\./);
   });
 
   it('with parallel sources every keyed subtask aligns barriers from two channels; timers and window state survive the restore', async () => {

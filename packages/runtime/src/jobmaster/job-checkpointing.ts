@@ -188,6 +188,11 @@ export class JobCheckpointing {
   /** Tasks are about to be redeployed: they start from the latest completed checkpoint (or the savepoint). */
   onRestart(): void {
     this.restoreFrom = this.coordinator?.latestCompleted()?.metadata ?? this.restoreFrom;
+    const from = this.restoreFrom;
+    const job = this.opts.jobGraph.jobId;
+    // As Flink's "Restoring job … from Checkpoint N": which state the restarted tasks start from.
+    if (from) this.opts.log.info({ checkpointId: from.checkpointId }, `Restoring job ${job} from ${from.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${from.checkpointId}.`);
+    else if (this.coordinator) this.opts.log.info(`Restarting job ${job} without state: no checkpoint has completed yet.`);
   }
 
   /** The checkpoint or savepoint that tasks deployed from now on start from, if any. */
