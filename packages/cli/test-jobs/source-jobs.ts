@@ -8,7 +8,11 @@
  * Arguments: --n N (records), --rate R (records per second over all readers), --fail-after K (the keyed
  * function of each subtask throws at its K-th record after the first completed checkpoint, in the first
  * attempt), --savepoint-after K with --savepoint-dir DIR and --marker-dir DIR (stop with a savepoint once
- * a keyed subtask has seen K records; prints its path and the job's status then; --drain drains first).
+ * a keyed subtask has seen K records; prints its path and the job's status then; --drain drains first),
+ * --windows SIZE (also counts per key in event-time tumbling windows of SIZE, printed as `window <key>
+ * <start> <count>`: the first half of the indexes has even timestamps 0, 2, 4, …, the second half odd
+ * ones 1, 3, 5, …, so the two halves — the two splits at parallelism 2 — span the same time, and a reader
+ * that holds both must not let the one it reads first make the other's records late).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,14 +20,18 @@ import {
   DataGeneratorSource,
   KeyedProcessFunction,
   ParameterTool,
+  ProcessWindowFunction,
   RateLimiterStrategy,
   StreamExecutionEnvironment,
+  TumblingEventTimeWindows,
   ValueStateDescriptor,
   WatermarkStrategy,
   type CheckpointListener,
   type Collector,
   type KeyedProcessContext,
   type OnTimerContext,
+  type ProcessWindowContext,
+  type TimeWindow,
   type ValueState,
 } from '@flott/api-datastream';
 
@@ -69,6 +77,14 @@ class FinalSum extends KeyedProcessFunction<number, number, string> implements C
   }
 }
 
+class CountInWindow extends ProcessWindowFunction<number, string, number, TimeWindow> {
+  process(key: number, ctx: ProcessWindowContext<TimeWindow>, values: Iterable<number>, out: Collector<string>): void {
+    let count = 0;
+    for (const _ of values) count++;
+    out.collect(`window ${key} ${ctx.window().start} ${count}`);
+  }
+}
+
 export default async function main(args: readonly string[]): Promise<void> {
   const params = ParameterTool.fromArgs(args);
   const n = params.getInt('n', 3000);
@@ -76,13 +92,29 @@ export default async function main(args: readonly string[]): Promise<void> {
   const source = new DataGeneratorSource((i) => i, n, RateLimiterStrategy.perSecond(params.getInt('rate', 3000)));
   const markerDir = params.get('marker-dir');
   const savepointAfter = params.getInt('savepoint-after', 0);
-  env
-    .fromSource(source, WatermarkStrategy.noWatermarks<number>(), 'generated numbers')
-    .uid('numbers')
+  const windowSize = params.getInt('windows', 0);
+  const half = Math.ceil(n / 2);
+  const timestampOf = (v: number): number => (v < half ? 2 * v : 2 * (v - half) + 1);
+  const numbers = env
+    .fromSource(
+      source,
+      windowSize > 0 ? WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner(timestampOf) : WatermarkStrategy.noWatermarks<number>(),
+      'generated numbers',
+    )
+    .uid('numbers');
+  numbers
     .keyBy((v) => v % KEYS)
     .process(new FinalSum(params.getInt('fail-after', 0), savepointAfter, markerDir))
     .uid('sums')
     .print();
+  if (windowSize > 0) {
+    numbers
+      .keyBy((v) => v % KEYS)
+      .window(TumblingEventTimeWindows.of(windowSize))
+      .process(new CountInWindow())
+      .uid('windows')
+      .print();
+  }
   if (savepointAfter === 0) {
     await env.execute('unified source job');
     return;
