@@ -53,6 +53,22 @@ describe('HeapKeyedStateBackend', () => {
     expect([b.get(COUNT), b.numEntries()]).toEqual([3, 1]);
   });
 
+  it("finds a key's namespaced values again after its last namespace was cleared and another put, across keys", () => {
+    const b = backend();
+    b.setCurrentKey(1);
+    b.put(COUNT, 'a', 'w1');
+    expect(b.get(COUNT, 'w1')).toBe('a');
+    // The key's last namespace goes, and with it the key's map; the next put makes a new one.
+    b.clear(COUNT, 'w1');
+    b.put(COUNT, 'b', 'w2');
+    b.setCurrentKey(2);
+    b.put(COUNT, 'c', 'w2');
+    b.setCurrentKey(1);
+    expect([b.get(COUNT, 'w1'), b.get(COUNT, 'w2')]).toEqual([undefined, 'b']);
+    expect(b.getKeys(COUNT, 'w2').sort()).toEqual([1, 2]);
+    expect(b.numEntries()).toBe(2);
+  });
+
   it('treats putting undefined as clearing', () => {
     const b = backend();
     b.setCurrentKey(1);

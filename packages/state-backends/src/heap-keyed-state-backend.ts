@@ -29,6 +29,10 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   private readonly tables = new Map<string, StateTable>();
   /** The last table used, with its name: consecutive accesses to one state skip the lookup by name. */
   private lastTable: StateTable | undefined;
+  /** The namespace map namespacesOf found last: of key `nsKey` in `nsGroup`. */
+  private nsGroup: KeyGroupTable | undefined;
+  private nsKey: unknown;
+  private nsMap: Map<string, unknown> | undefined;
   /** Entries per key group (index = key group − start), so empty groups are known without a scan. */
   private readonly groupEntries: Int32Array;
   private entries = 0;
@@ -101,9 +105,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     } else {
       let byNamespace: Map<string, unknown> | undefined;
       if (composite === undefined) {
-        const namespaced = (group.namespaced ??= new Map());
-        byNamespace = namespaced.get(this.currentKey);
-        if (byNamespace === undefined) namespaced.set(this.currentKey, (byNamespace = new Map()));
+        byNamespace = this.namespacesOf(group, true)!;
       } else {
         const namespaced = (group.namespacedComposite ??= new Map());
         byNamespace = namespaced.get(composite);
@@ -134,7 +136,10 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
       const byNamespace = (namespaced as Map<unknown, Map<string, unknown>> | undefined)?.get(k);
       removed = byNamespace?.delete(namespace) === true;
       // Dropping emptied keys keeps memory proportional to live state, as Flink's heap backend does.
-      if (removed && byNamespace!.size === 0) (namespaced as Map<unknown, unknown>).delete(k);
+      if (removed && byNamespace!.size === 0) {
+        (namespaced as Map<unknown, unknown>).delete(k);
+        if (byNamespace === this.nsMap) this.nsGroup = this.nsMap = undefined;
+      }
     }
     if (!removed) return;
     this.entries--;
@@ -213,6 +218,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     this.versions.length = 0;
     this.tables.clear();
     this.lastTable = undefined;
+    this.nsGroup = this.nsMap = undefined;
     this.groupEntries.fill(0);
     this.entries = 0;
     this.disposed = true;
@@ -224,8 +230,26 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     if (namespace === undefined) {
       return composite === undefined ? group.plain.get(this.currentKey) : group.plainComposite?.get(composite);
     }
-    const byNamespace = composite === undefined ? group.namespaced?.get(this.currentKey) : group.namespacedComposite?.get(composite);
+    const byNamespace = composite === undefined ? this.namespacesOf(group, false) : group.namespacedComposite?.get(composite);
     return byNamespace?.get(namespace);
+  }
+
+  /**
+   * The current primitive key's values by namespace in `group` (created when `create`). The last one
+   * found is kept: a window's get and put of one element look it up once.
+   */
+  private namespacesOf(group: KeyGroupTable, create: boolean): Map<string, unknown> | undefined {
+    const key = this.currentKey;
+    if (group === this.nsGroup && key === this.nsKey) return this.nsMap;
+    let byNamespace = group.namespaced?.get(key);
+    if (byNamespace === undefined) {
+      if (!create) return undefined;
+      (group.namespaced ??= new Map()).set(key, (byNamespace = new Map()));
+    }
+    this.nsGroup = group;
+    this.nsKey = key;
+    this.nsMap = byNamespace;
+    return byNamespace;
   }
 
   /**
