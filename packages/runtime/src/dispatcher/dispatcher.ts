@@ -254,17 +254,22 @@ export class Dispatcher implements DispatcherGateway {
    * tasks must hear it before the TaskManagers go, or the jobs would end later, by heartbeat timeout.
    */
   async cancelAll(timeoutMs = CANCEL_ON_SHUTDOWN_TIMEOUT_MS): Promise<void> {
-    const running = [...this.jobs.values()].filter((e) => !isGloballyTerminal(e.master.graph.state));
-    for (const e of running) e.master.cancel();
-    if (running.length === 0) return;
-    let timer: Cancellable | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = this.opts.scheduler.schedule(timeoutMs, () => resolve(true))));
-    const late = await Promise.race([Promise.all(running.map((e) => e.ended)).then(() => false), timedOut]);
-    timer?.cancel();
-    if (late) {
-      const left = running.filter((e) => !isGloballyTerminal(e.master.graph.state)).map((e) => e.master.jobId);
-      this.log.warn({ jobIds: left }, `${left.length} job(s) did not end within ${timeoutMs} ms of their cancellation; the cluster shuts down without them.`);
+    for (const e of this.jobs.values()) if (!isGloballyTerminal(e.master.graph.state)) e.master.cancel();
+    const left = await this.awaitJobsEnded(timeoutMs);
+    if (left.length > 0) this.log.warn({ jobIds: left }, `${left.length} job(s) did not end within ${timeoutMs} ms of their cancellation; the cluster shuts down without them.`);
+  }
+
+  /** Waits until every job is globally terminal, at most `timeoutMs`; returns the ids of those still running then. */
+  async awaitJobsEnded(timeoutMs: number): Promise<string[]> {
+    const running = () => [...this.jobs.values()].filter((e) => !isGloballyTerminal(e.master.graph.state));
+    const waiting = running();
+    if (waiting.length > 0) {
+      let timer: Cancellable | undefined;
+      const timedOut = new Promise<void>((resolve) => (timer = this.opts.scheduler.schedule(timeoutMs, resolve)));
+      await Promise.race([Promise.all(waiting.map((e) => e.ended)), timedOut]);
+      timer?.cancel();
     }
+    return running().map((e) => e.master.jobId);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,5 @@
 import type { Container } from 'inversify';
-import { Clock, type Configuration } from '@flott/core';
-import { Scheduler } from '../time/clock';
+import type { Configuration } from '@flott/core';
 import { BlobServer } from '../blob/blob-server';
 import { BlobStore } from '../blob/blob-store';
 import { BlobOptions, JobManagerOptions } from '../config/options';
@@ -11,13 +10,11 @@ import { internalSecurityOf, startTcpRpcService } from '../rpc/tcp-rpc-configura
 import type { TcpRpcService } from '../rpc/tcp-transport';
 import { checkImplementationChoices } from '../spi/implementation-check';
 import { HighAvailabilityServices, type LeaderElectionService } from '../spi/high-availability-services';
-import { isGloballyTerminal } from '../execution/execution-state';
 import type { TaskExecutorGateway, TaskManagerInfo } from '../rpc/gateways';
 import { bindJobManagerRoles, createClusterContainer } from './cluster-container';
 import { becomeLeader, type LeaderTracker } from '../leader/leader-tracker';
 import { ResourceManagerLeader } from '../jobmaster/job-container';
 
-const JOB_POLL_MS = 50;
 
 export interface JobManagerCloseOptions {
   /**
@@ -107,9 +104,8 @@ export class JobManagerProcess {
    */
   async close(mode: 'cancel' | 'wait' = 'cancel', timeoutMs = 30_000, opts: JobManagerCloseOptions = {}): Promise<void> {
     const log = this.logging.logger;
-    if (mode === 'wait') await this.waitForJobs(timeoutMs);
-    await this.dispatcher.cancelAll();
-    await this.waitForJobs(timeoutMs);
+    if (mode === 'wait') await this.dispatcher.awaitJobsEnded(timeoutMs);
+    await this.dispatcher.cancelAll(timeoutMs);
     await this.dispatcher.close();
     const taskManagers = opts.shutDownTaskManagers !== undefined ? await this.resourceManager.requestTaskManagerInfo() : [];
     // Stops the workers its driver started (local-processes: SIGTERM, they exit).
@@ -142,17 +138,5 @@ export class JobManagerProcess {
           ),
       ),
     );
-  }
-
-  /** Polls (every 50 ms on the process's scheduler) until every job is globally terminal, at most `timeoutMs`. */
-  private async waitForJobs(timeoutMs: number): Promise<void> {
-    const clock = this.container.get<Clock>(Clock);
-    const scheduler = this.container.get<Scheduler>(Scheduler);
-    const deadline = clock.currentTimeMillis() + timeoutMs;
-    while (clock.currentTimeMillis() < deadline) {
-      const jobs = await this.dispatcher.listJobs();
-      if (jobs.every((j) => isGloballyTerminal(j.status))) return;
-      await new Promise<void>((resolve) => scheduler.schedule(JOB_POLL_MS, resolve));
-    }
   }
 }
