@@ -111,7 +111,7 @@ export class JobCheckpointing {
     this.restoreFrom = metadata;
     // Checkpoint ids continue after the restored one (Flink's), so no file of it is ever overwritten.
     await this.coordinatorInstance?.continueCheckpointIdsAfter(metadata.checkpointId);
-    this.opts.log.info({ checkpointId: metadata.checkpointId }, `Restoring job ${jobGraph.jobId} from ${metadata.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${metadata.checkpointId} at ${path}.`);
+    this.logRestore(metadata, ` at ${path}`);
   }
 
   /** Whether the job starts from a savepoint: then nothing is scheduled before loadInitialState. */
@@ -188,11 +188,14 @@ export class JobCheckpointing {
   /** Tasks are about to be redeployed: they start from the latest completed checkpoint (or the savepoint). */
   onRestart(): void {
     this.restoreFrom = this.coordinator?.latestCompleted()?.metadata ?? this.restoreFrom;
-    const from = this.restoreFrom;
-    const job = this.opts.jobGraph.jobId;
-    // As Flink's "Restoring job … from Checkpoint N": which state the restarted tasks start from.
-    if (from) this.opts.log.info({ checkpointId: from.checkpointId }, `Restoring job ${job} from ${from.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${from.checkpointId}.`);
-    else if (this.coordinator) this.opts.log.info(`Restarting job ${job} without state: no checkpoint has completed yet.`);
+    if (this.restoreFrom) this.logRestore(this.restoreFrom, '');
+    else if (this.coordinator) this.opts.log.info(`Restarting job ${this.opts.jobGraph.jobId} without state: no checkpoint has completed yet.`);
+  }
+
+  /** As Flink's "Restoring job … from Checkpoint N": which state the tasks start from. */
+  private logRestore(from: CheckpointMetadata, where: string): void {
+    this.opts.log.info({ checkpointId: from.checkpointId },
+      `Restoring job ${this.opts.jobGraph.jobId} from ${from.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${from.checkpointId}${where}.`);
   }
 
   /** The checkpoint or savepoint that tasks deployed from now on start from, if any. */

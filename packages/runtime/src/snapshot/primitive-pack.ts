@@ -198,31 +198,6 @@ export class PrimitiveMsgpackWriter {
  * after it. Unsigned 32-bit integers as positive fixint or uint 8/16/32, other 32-bit integers as
  * negative fixint or int 8/16/32, anything else as float 64.
  */
-/** An unsigned 32-bit integer as putNumber writes it. */
-function putUint32(buf: Buffer, pos: number, value: number): number {
-  if (value < 0x40) {
-    buf[pos] = value;
-    return pos + 1;
-  }
-  if (value < 0x100) {
-    buf[pos] = 0xcc;
-    buf[pos + 1] = value;
-    return pos + 2;
-  }
-  if (value < 0x10000) {
-    buf[pos] = 0xcd;
-    buf[pos + 1] = value >> 8;
-    buf[pos + 2] = value & 0xff;
-    return pos + 3;
-  }
-  buf[pos] = 0xce;
-  buf[pos + 1] = value >>> 24;
-  buf[pos + 2] = (value >> 16) & 0xff;
-  buf[pos + 3] = (value >> 8) & 0xff;
-  buf[pos + 4] = value & 0xff;
-  return pos + 5;
-}
-
 function putNumber(buf: Buffer, view: DataView, pos: number, value: number): number {
   if (value >>> 0 === value) return putUint32(buf, pos, value);
   if (value >> 0 === value) {
@@ -247,6 +222,31 @@ function putNumber(buf: Buffer, view: DataView, pos: number, value: number): num
   buf[pos] = 0xcb;
   view.setFloat64(pos + 1, value);
   return pos + 9;
+}
+
+/** An unsigned 32-bit integer as putNumber writes it. */
+function putUint32(buf: Buffer, pos: number, value: number): number {
+  if (value < 0x40) {
+    buf[pos] = value;
+    return pos + 1;
+  }
+  if (value < 0x100) {
+    buf[pos] = 0xcc;
+    buf[pos + 1] = value;
+    return pos + 2;
+  }
+  if (value < 0x10000) {
+    buf[pos] = 0xcd;
+    buf[pos + 1] = value >> 8;
+    buf[pos + 2] = value & 0xff;
+    return pos + 3;
+  }
+  buf[pos] = 0xce;
+  buf[pos + 1] = value >>> 24;
+  buf[pos + 2] = (value >> 16) & 0xff;
+  buf[pos + 3] = (value >> 8) & 0xff;
+  buf[pos + 4] = value & 0xff;
+  return pos + 5;
 }
 
 const INITIAL_BYTES = 1 << 16;

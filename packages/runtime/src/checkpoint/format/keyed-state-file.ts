@@ -121,7 +121,7 @@ function flatGroup(group: KeyGroupSnapshot): FlatKeyGroup {
   return {
     keyGroup: group.keyGroup,
     states: group.states.map(({ name, entries }): FlatState =>
-      entries.length > 0 && entries.every((e) => e.namespace === undefined) ? [name, entries.flatMap((e) => [e.key, e.value]), PAIRS] : [name, flatten(entries, entryValue)]),
+      entries.length > 0 && entries.every((e) => e.namespace === undefined) ? [name, flattenPairs(entries), PAIRS] : [name, flatten(entries, entryValue)]),
     timers: group.timers.map(({ service, eventTime, processingTime }) => [service, flatten(eventTime, timerTimestamp), flatten(processingTime, timerTimestamp)]),
     ...(group.removed !== undefined && { removed: group.removed.map(({ name, entries }) => [name, entries.flatMap((e) => [e.key, e.namespace])]) }),
   };
@@ -129,6 +129,17 @@ function flatGroup(group: KeyGroupSnapshot): FlatKeyGroup {
 
 const entryValue = (e: KeyedStateEntry): unknown => e.value;
 const timerTimestamp = (t: TimerEntry): unknown => t.timestamp;
+
+/** [key, value, key, value, ...] */
+function flattenPairs(entries: readonly KeyedStateEntry[]): unknown[] {
+  const flat = new Array<unknown>(entries.length * 2);
+  let j = 0;
+  for (const e of entries) {
+    flat[j++] = e.key;
+    flat[j++] = e.value;
+  }
+  return flat;
+}
 
 /** [key, namespace, third, key, namespace, third, ...] */
 function flatten<T extends { readonly key: unknown; readonly namespace: unknown }>(items: readonly T[], third: (item: T) => unknown): unknown[] {

@@ -1,4 +1,4 @@
-import type { Clock, SourceOutput, TimestampAssigner, WatermarkGenerator, WatermarkOutput, WatermarkStrategyLike } from '@flott/core';
+import { NO_TIMESTAMP, type Clock, type SourceOutput, type TimestampAssigner, type WatermarkGenerator, type WatermarkOutput, type WatermarkStrategyLike } from '@flott/core';
 import { specializeHotMethods } from '../specialize';
 
 /** Where the combined split watermarks go: the reader's monotonic watermark stage. */
@@ -83,7 +83,7 @@ export class SplitLocalWatermarks<T> {
  * compiled `collect` (specializeHotMethods), monomorphic for the job's records as the reader's loop is.
  */
 class SplitOutput<T> implements SourceOutput<T> {
-  private readonly noTimestamp = Number.MIN_SAFE_INTEGER;
+  private readonly noTimestamp = NO_TIMESTAMP;
 
   constructor(
     private readonly split: SplitState<T>,

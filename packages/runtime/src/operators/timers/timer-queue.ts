@@ -321,7 +321,6 @@ export class TimerQueue<N> {
   }
 
   clear(): void {
-    for (const bucket of this.heap) bucket.heapIndex = -1;
     this.heap.length = 0;
     this.buckets.clear();
     this.count = 0;
