@@ -156,13 +156,14 @@ describe('LocalProcessesDriver', () => {
   });
 
   it('stops a recovered worker of a previous attempt (not its child) by signals, polling until it is gone', async () => {
-    // The worker ignores SIGTERM, so the first check finds it alive and the stop timeout's SIGKILL ends it.
+    // The worker ignores SIGTERM, so the first check finds it alive and the stop timeout's SIGKILL ends it. The 2 s
+    // timeout leaves it time to run its SIGTERM handler on a loaded host (300 ms failed CI, as in the test above).
     const previous = platform.driver({ env: { ...process.env, IGNORE_SIGTERM: '1' } });
     await previous.initialize(new TestingResourceEventHandler());
     const worker = await previous.requestResource(spec);
     await waitFor(() => fs.existsSync(path.join(platform.workingDirectory, worker.resourceId, 'started')), 'the worker to start');
     const pid = platform.pidOf(worker.resourceId);
-    const driver = platform.driver({ stopTimeoutMs: 300 });
+    const driver = platform.driver({ stopTimeoutMs: 2_000 });
     await driver.initialize(new TestingResourceEventHandler());
     await driver.releaseResource(worker);
     expect(isProcessAlive(pid)).toBe(false);
