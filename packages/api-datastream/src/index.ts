@@ -10,11 +10,11 @@ export { BroadcastStream, BroadcastConnectedStream } from './broadcast-stream';
 export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, AggregatingStateDescriptor,
   StateTtlConfig, UpdateType, StateVisibility, TtlTimeCharacteristic, KeyedStateUnavailableError, RichCoMapFunction,
   RichCoFlatMapFunction, CoProcessFunction, KeyedCoProcessFunction, BroadcastProcessFunction,
-  KeyedBroadcastProcessFunction } from '@flott/core';
+  KeyedBroadcastProcessFunction, StateSerializerMismatchError, isTypeSerializer } from '@flott/core';
 export type { ValueState, ListState, MapState, ReducingState, AggregatingState, AppendingState, BroadcastState, ReadOnlyBroadcastState,
   AggregateFunction, OperatorStateStore, CoMapFunction, CoFlatMapFunction, CoProcessFunctionLike, KeyedCoProcessFunctionLike,
   BroadcastReadOnlyContext, BroadcastContext, KeyedBroadcastReadOnlyContext, KeyedBroadcastContext, KeyedBroadcastOnTimerContext,
-  BroadcastProcessFunctionLike, KeyedBroadcastProcessFunctionLike } from '@flott/core';
+  BroadcastProcessFunctionLike, KeyedBroadcastProcessFunctionLike, TypeSerializer } from '@flott/core';
 export { WatermarkStrategy } from './watermark-strategy';
 export type { WatermarkGeneratorSupplier } from './watermark-strategy';
 export type { NumericField, ComparableField } from './field-types';

@@ -1,7 +1,8 @@
 /**
  * End-to-end fixture for checkpoints and recovery. A rate-limited sequence with event-time
  * timestamps (one source subtask, so each key sees its values in order and the running sums do not
- * depend on how parallel sources interleave) goes through keyed state (a running sum per key, in ValueState) and event-time tumbling
+ * depend on how parallel sources interleave) goes through keyed state (a running sum per key, in ValueState, and a
+ * class instance kept with a custom serializer) and event-time tumbling
  * windows (sum per key and window) into exactly-once FileSinks (Sink V2, two-phase commit); with `--fail-after K` the keyed
  * function of every subtask throws after its K-th record of the first attempt, so the job restores
  * from its latest checkpoint. The committed output must equal a failure-free run's exactly.
@@ -31,10 +32,43 @@ import {
   type FunctionInitializationContext,
   type KeyedProcessContext,
   type OnTimerContext,
+  type TypeSerializer,
   type ValueState,
 } from '@flott/api-datastream';
 
 const KEYS = 7;
+
+/**
+ * A key's record count and last value, as a class: its state has a custom serializer, so it comes
+ * back from a checkpoint or savepoint (and from the lmdb backend) with its prototype, which msgpack
+ * would lose (`add` would then be missing).
+ */
+class Tally {
+  constructor(
+    readonly count: number,
+    readonly last: number,
+  ) {}
+
+  add(value: number): Tally {
+    return new Tally(this.count + 1, value);
+  }
+}
+
+/** Two doubles, in a plain Uint8Array (the runtime takes any). */
+const TALLY_SERIALIZER: TypeSerializer<Tally> = {
+  serialize(tally) {
+    const bytes = new Uint8Array(16);
+    const view = new DataView(bytes.buffer);
+    view.setFloat64(0, tally.count);
+    view.setFloat64(8, tally.last);
+    return bytes;
+  },
+  deserialize(bytes) {
+    if (bytes.byteLength !== 16) throw new Error(`a tally is 16 bytes, got ${bytes.byteLength}`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return new Tally(view.getFloat64(0), view.getFloat64(8));
+  },
+};
 
 /**
  * Running sum per key; in the first attempt of each subtask it throws at its `failAfter`-th record
@@ -45,7 +79,7 @@ const KEYS = 7;
  */
 class RunningSum extends KeyedProcessFunction<number, number, string> implements CheckpointListener {
   private sum!: ValueState<number>;
-  private count!: ValueState<number>;
+  private tally!: ValueState<Tally>;
   private seenAfterCheckpoint = 0;
   private checkpointCompleted = false;
 
@@ -58,7 +92,7 @@ class RunningSum extends KeyedProcessFunction<number, number, string> implements
 
   override open(): void {
     this.sum = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('sum'));
-    this.count = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('count'));
+    this.tally = this.getRuntimeContext().getState(new ValueStateDescriptor<Tally>('tally', TALLY_SERIALIZER));
   }
 
   notifyCheckpointComplete(): void {
@@ -66,7 +100,7 @@ class RunningSum extends KeyedProcessFunction<number, number, string> implements
   }
 
   override onTimer(_timestamp: number, ctx: OnTimerContext<number>, out: Collector<string>): void {
-    out.collect(`final ${ctx.getCurrentKey()} ${this.sum.value()} ${this.count.value()}`);
+    out.collect(`final ${ctx.getCurrentKey()} ${this.sum.value()} ${this.tally.value()?.count}`);
   }
 
   processElement(value: number, ctx: KeyedProcessContext<number>, out: Collector<string>): void {
@@ -75,9 +109,12 @@ class RunningSum extends KeyedProcessFunction<number, number, string> implements
     }
     const sum = (this.sum.value() ?? 0) + value;
     this.sum.update(sum);
-    this.count.update((this.count.value() ?? 0) + 1);
+    const before = this.tally.value() ?? new Tally(0, value);
+    if (!(before instanceof Tally)) throw new Error(`the tally of key ${ctx.getCurrentKey()} came back without its class`);
+    const tally = before.add(value);
+    this.tally.update(tally);
     if (this.finalOnly) ctx.timerService().registerEventTimeTimer(Number.MAX_SAFE_INTEGER);
-    else out.collect(`sum ${ctx.getCurrentKey()} ${value} ${sum}`);
+    else out.collect(`sum ${ctx.getCurrentKey()} ${value} ${sum} ${tally.count}`);
   }
 }
 

@@ -36,7 +36,7 @@ export type { KeyedStateStore } from './state/keyed-state-store';
 export type { OperatorStateStore } from './state/operator-state-store';
 export { StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility, TtlTimeCharacteristic } from './state/state-ttl';
 export { KeyedStateUnavailableError, StateDescriptorConflictError, NullStateValueError,
-  InvalidStateConfigurationError } from './state/state-errors';
+  InvalidStateConfigurationError, StateSerializerMismatchError } from './state/state-errors';
 
 // Rich functions: life cycle, runtime context, process functions, two-input and broadcast functions.
 export { NumberCounter, IntCounter, LongCounter, DoubleCounter, AbstractRichFunction, isRichFunction, RichMapFunction,
@@ -68,6 +68,7 @@ export { supportsCommitter, supportsWriterState, isSink, isCommittingSinkWriter,
 export type { Sink, SinkWriter, SinkWriterContext, CommittingSinkWriter, StatefulSinkWriter, SupportsWriterState, SupportsCommitter,
   Committer, CommitRequest, WriterInitContext, CommitterInitContext, ProcessingTimeService, ScheduledTimer } from './sink/sink';
 export type { SimpleVersionedSerializer } from './serialization/simple-versioned-serializer';
+export { isTypeSerializer, type TypeSerializer } from './serialization/type-serializer';
 
 // Watermarks.
 export { BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator,

@@ -16,7 +16,8 @@ export { loadConfiguration } from './config/loader';
 
 // --- the runtime's errors that its plugins and the API throw or catch ---
 export { IllegalStateTransitionError, JobNotFoundError, JobGraphMismatchError, ProgramMissingJobError, SlotRequestTimeoutError,
-  JobExecutionError, KeyGroupOutOfRangeError, CheckpointDataNotFoundError, CorruptCheckpointError, StateSerializationError } from './errors';
+  JobExecutionError, KeyGroupOutOfRangeError, CheckpointDataNotFoundError, CorruptCheckpointError, StateSerializationError,
+  StateDeserializationError } from './errors';
 
 // --- job and execution states ---
 export { ExecutionState, JobStatus, isTerminalExecutionState, isGloballyTerminal } from './execution/execution-state';

@@ -87,6 +87,13 @@ export class StateSerializationError extends FlottError {
   }
 }
 
+/** A state value written by a custom serializer cannot be read back (its serializer failed, or the bytes are not its form). */
+export class StateDeserializationError extends FlottError {
+  constructor(state: string, reason: string) {
+    super('STATE_DESERIALIZATION_FAILED', `Cannot read the value of state '${state}' from a checkpoint: ${reason}`, { state, reason });
+  }
+}
+
 /** The TaskManager holding a slot of the job left the cluster (its tasks are gone with it). */
 export class TaskManagerLostError extends FlottError {
   constructor(resourceId: string, cause: string, allocationId: string, jobId: string | undefined) {

@@ -57,7 +57,8 @@ export { ExecutionState, JobStatus, isTerminalExecutionState, isGloballyTerminal
 
 // --- errors a cluster or a job can fail with (each a FlottError with a stable code) ---
 export { IllegalStateTransitionError, JobNotFoundError, JobGraphMismatchError, ProgramMissingJobError, SlotRequestTimeoutError,
-  JobExecutionError, KeyGroupOutOfRangeError, CheckpointDataNotFoundError, CorruptCheckpointError, StateSerializationError } from './errors';
+  JobExecutionError, KeyGroupOutOfRangeError, CheckpointDataNotFoundError, CorruptCheckpointError, StateSerializationError,
+  StateDeserializationError } from './errors';
 export { StateRestoreError } from './checkpoint/state-assignment';
 export { CheckpointDeclinedError, CheckpointFailuresExceededError } from './checkpoint/checkpoint-coordinator';
 export { StopWithSavepointFailedError } from './jobmaster/stop-with-savepoint';

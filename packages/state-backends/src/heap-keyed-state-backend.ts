@@ -1,6 +1,6 @@
 import { assert, type StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '@flott/runtime/common';
-import { copyStateValue } from '@flott/runtime/spi';
+import { copyStateValue, stateCodecOf, type StateValueCodec } from '@flott/runtime/spi';
 import type { KeyedStateBackend, KeyedStateBackendParameters, KeyedStateSnapshotResources, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
 import { canonicalKey, isPrimitiveKey, UnsupportedStateKeyError } from './canonical-key';
 import { HeapSnapshotVersion, KeyGroupTable, type StateTableView } from './heap-snapshot';
@@ -11,6 +11,8 @@ const NOT_READ: unique symbol = Symbol('not read');
 /** The key groups of one state (by name). */
 class StateTable implements StateTableView {
   readonly groups: Array<KeyGroupTable | undefined>;
+  /** The custom serializers' codec of the state (a copy preserved for a snapshot goes through it). */
+  codec: StateValueCodec | undefined;
   constructor(readonly name: string, numGroups: number) {
     this.groups = new Array<KeyGroupTable | undefined>(numGroups);
   }
@@ -264,7 +266,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     let value: unknown = NOT_READ;
     for (const v of this.versions) {
       if (!v.needs(table, groupIndex) || (copyOf !== undefined && v.keeps(table, groupIndex, composite, key, namespace))) continue;
-      if (value === NOT_READ) value = copyOf !== undefined ? copyStateValue(copyOf) : group === undefined ? undefined : this.valueIn(group, namespace);
+      if (value === NOT_READ) value = copyOf !== undefined ? copyStateValue(copyOf, table.codec) : group === undefined ? undefined : this.valueIn(group, namespace);
       v.preserve(table, groupIndex, composite, key, namespace, value);
     }
   }
@@ -280,6 +282,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
         if (!create) return undefined;
         this.tables.set(descriptor.name, (table = new StateTable(descriptor.name, this.numGroups)));
       }
+      table.codec ??= stateCodecOf(descriptor);
       this.lastTable = table;
     }
     const group = table.groups[this.currentGroupIndex];

@@ -1,6 +1,6 @@
 import { assert, type StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '@flott/runtime/common';
-import { NOT_PRIMITIVE, packPrimitiveArrays, unpackPrimitive } from '@flott/runtime/spi';
+import { NOT_PRIMITIVE, packPrimitiveArrays, stateCodecOf, unpackPrimitive, type StateValueCodec } from '@flott/runtime/spi';
 import type { KeyedStateBackend, KeyedStateBackendParameters, KeyedStateSnapshotResources, KeyGroupRange, StateEntry } from '@flott/runtime/spi';
 import type { Database, Transaction } from 'lmdb';
 import type { Packr } from 'msgpackr';
@@ -50,7 +50,9 @@ const MAX_SNAPSHOT_EPOCHS = 64;
  * ten times one write), and the entries used last stay cached as values (lmdb-entry-cache.ts, a
  * write-back cache: a value is serialised when its batch is committed); reads look at the cache
  * first, scans and snapshots commit it. `get` returns a fresh copy of the value and `put` keeps one,
- * never a live object: callers write changes back with `put`, as the SPI asks.
+ * never a live object: callers write changes back with `put`, as the SPI asks. A state whose
+ * descriptor has a custom serializer is stored in its serialized form (the serializer's bytes, so a
+ * class instance comes back as one); scans and snapshots hand its values back as values.
  */
 export class LmdbKeyedStateBackend implements KeyedStateBackend {
   readonly keyGroupRange: KeyGroupRange;
@@ -59,6 +61,8 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
   private readonly keys = new StateKeyEncoder();
   private readonly stateIds = new Map<string, number>();
   private readonly stateNames: string[] = [];
+  /** The custom serializers' codec of each state id whose descriptor has one (the runtime's serialization/state-codec.ts). */
+  private readonly stateCodecs: Array<StateValueCodec | undefined> = [];
   /** Entries per key group (index = key group − start): empty groups are known without a scan. */
   private readonly groupEntries: Int32Array;
   private entries = 0;
@@ -172,7 +176,9 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     }
     this.remember(stateId, namespace, value !== undefined);
     if (value === undefined) return undefined;
-    return this.currentComposite ? (value as [unknown, unknown])[1] : value;
+    if (this.currentComposite) value = (value as [unknown, unknown])[1];
+    const codec = this.stateCodecs[stateId];
+    return codec === undefined ? value : codec.fromSerialized(value);
   }
 
   put(descriptor: StateDescriptor, value: unknown, namespace?: string): void {
@@ -180,6 +186,11 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     if (value === undefined) return this.clear(descriptor, namespace);
     this.checkAccess();
     const stateId = this.stateIdOf(descriptor.name);
+    const codec = stateCodecOf(descriptor);
+    if (codec !== undefined) {
+      this.stateCodecs[stateId] = codec;
+      value = codec.toSerialized(value);
+    }
     const own = this.own(this.currentComposite ? [this.currentKey, value] : value);
     const existed = this.write(stateId, namespace, own, this.ownSize, this.known(stateId, namespace));
     this.remember(stateId, namespace, true);
@@ -208,7 +219,7 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     this.flush();
     for (const keyGroup of this.nonEmptyKeyGroups()) {
       for (const { key, value } of this.db.getRange(this.keys.prefixRange(keyGroup, stateId, namespace))) {
-        keys.push(this.entryOf(key, value).key);
+        keys.push(this.entryOf(key, value, false).key);
       }
     }
     return keys;
@@ -380,15 +391,17 @@ export class LmdbKeyedStateBackend implements KeyedStateBackend {
     return value === NOT_PRIMITIVE ? this.codec.unpack(owned ? Buffer.from(bytes) : bytes) : value;
   }
 
-  private entryOf(rawKey: Buffer, rawValue: Buffer): StateEntry {
+  /** One stored entry; its value read back through the state's custom serializer unless `values` is false (keys only). */
+  private entryOf(rawKey: Buffer, rawValue: Buffer, values = true): StateEntry {
     const decoded = decodeStateKey(rawKey);
     const stored = this.unpack(rawValue);
     const stateName = this.stateNames[decoded.stateId];
+    const codec = values ? this.stateCodecs[decoded.stateId] : undefined;
     if (decoded.composite) {
       const [key, value] = stored as [unknown, unknown];
-      return { key, stateName, namespace: decoded.namespace, value };
+      return { key, stateName, namespace: decoded.namespace, value: codec === undefined ? value : codec.fromSerialized(value) };
     }
-    return { key: primitiveFromCanonical(decoded.canonical), stateName, namespace: decoded.namespace, value: stored };
+    return { key: primitiveFromCanonical(decoded.canonical), stateName, namespace: decoded.namespace, value: codec === undefined ? stored : codec.fromSerialized(stored) };
   }
 
   /**

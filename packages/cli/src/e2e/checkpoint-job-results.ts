@@ -26,7 +26,8 @@ export function expectedLines(finalOnly = false, count = N): string[] {
     const key = v % KEYS;
     const sum = (sums.get(key) ?? 0) + v;
     sums.set(key, sum);
-    if (!finalOnly) lines.push(`sum ${key} ${v} ${sum}`);
+    // The last number: the key's records so far (the job's Tally, state with a custom serializer).
+    if (!finalOnly) lines.push(`sum ${key} ${v} ${sum} ${Math.floor(v / KEYS) + 1}`);
     const w = `${key} ${Math.floor(v / 100) * 100}`;
     windows.set(w, (windows.get(w) ?? 0) + v);
   }

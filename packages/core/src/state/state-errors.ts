@@ -38,3 +38,14 @@ export class InvalidStateConfigurationError extends FlottError {
     super('INVALID_STATE_CONFIGURATION', message);
   }
 }
+
+/**
+ * Restored state does not fit its descriptor's serializer: the snapshot wrote the state with a custom
+ * serializer and the descriptor has none, or the other way round (Flink's incompatible serializer;
+ * state is not migrated between forms).
+ */
+export class StateSerializerMismatchError extends FlottError {
+  constructor(stateName: string, reason: string) {
+    super('STATE_SERIALIZER_MISMATCH', `Cannot restore state '${stateName}': ${reason}`, { stateName, reason });
+  }
+}

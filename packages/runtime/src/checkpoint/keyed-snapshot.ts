@@ -5,6 +5,7 @@ import { KeyGroupSectionBuilder } from './format/key-group-section';
 import { keyedStateFileChunks } from './format/keyed-state-file';
 import type { Section } from './format/sectioned-file';
 import type { OperatorStateHolder } from './operator-state-holder';
+import { KeyedStateSerializers, type SerializedEntry } from '../state/state-serializers';
 
 /**
  * The bytes a snapshot's asynchronous part serialises in one go (one key group at least) and hands to
@@ -29,6 +30,9 @@ const chunkPool: Buffer[] = [];
 const CHUNK_POOL_SIZE = 2;
 
 type TimersByKeyGroup = ReadonlyMap<number, ReadonlyArray<{ service: string; domain: 'event' | 'processing'; timer: TimerEntry }>>;
+/** Restored entries waiting for their state's serializer (state-serializers.ts), by key group. */
+type WaitingByKeyGroup = ReadonlyMap<number, ReadonlyArray<readonly [stateName: string, entries: readonly SerializedEntry[]]>>;
+const NONE_WAITING: WaitingByKeyGroup = new Map();
 
 /**
  * One keyed operator's snapshot between its synchronous and asynchronous part: the backend's resources
@@ -62,7 +66,11 @@ export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: numbe
   const resources = backend.snapshot(checkpointId, changesSince);
   const range = backend.keyGroupRange;
   const incremental = resources.incremental === true;
-  const file = (views: boolean): Generator<Uint8Array> => keyedStateFileChunks(range, maxParallelism, keyGroupSections(resources, timers, incremental, views));
+  const serializers = KeyedStateSerializers.peek(backend);
+  // A change file leaves them out: they have not changed since the full file of the chain that holds them.
+  const waiting = incremental ? NONE_WAITING : (serializers?.pendingNow() ?? NONE_WAITING);
+  const file = (views: boolean): Generator<Uint8Array> =>
+    keyedStateFileChunks(range, maxParallelism, keyGroupSections(resources, timers, waiting, new KeyGroupSectionBuilder(serializers), incremental, views));
   return {
     keyGroupRange: range,
     incremental,
@@ -103,28 +111,45 @@ export function prepareKeyedSnapshot(m: OperatorStateHolder, checkpointId: numbe
 }
 
 /**
- * The sections of key groups with state, changes or timers, ascending, each group read from the
- * backend when the file needs it (groups without any are left out). A change file carries every
- * timer: timers are not incremental, a restore takes them from the last file of the chain.
+ * The sections of key groups with state, changes, timers or waiting restored entries, ascending, each
+ * group read from the backend when the file needs it (groups without any are left out). A change
+ * file carries every timer: timers are not incremental, a restore takes them from the last file of the chain.
  */
-function* keyGroupSections(resources: KeyedStateSnapshotResources, timers: TimersByKeyGroup, incremental: boolean, views: boolean): Generator<Section> {
-  const builder = new KeyGroupSectionBuilder();
+function* keyGroupSections(
+  resources: KeyedStateSnapshotResources,
+  timers: TimersByKeyGroup,
+  waiting: WaitingByKeyGroup,
+  builder: KeyGroupSectionBuilder,
+  incremental: boolean,
+  views: boolean,
+): Generator<Section> {
   const section = (keyGroup: number, read: boolean): Section | undefined => {
     builder.begin();
     if (read && resources.visitKeyGroup) resources.visitKeyGroup(keyGroup, builder);
     else if (read) visitEntries(resources.entriesOfKeyGroup(keyGroup), builder);
+    for (const [name, entries] of waiting.get(keyGroup) ?? []) {
+      builder.serializedState(name);
+      for (const e of entries) builder.entry(e.key, e.namespace, e.form);
+    }
     const bytes = builder.finish(keyGroup, timersOf(keyGroup, timers), incremental, views);
     return bytes && { id: keyGroup, bytes };
   };
-  const timerGroups = [...timers.keys()].sort((a, b) => a - b);
+  // Groups of timers or waiting entries only are merged in between the backend's, which are read.
+  const others = [...new Set([...timers.keys(), ...waiting.keys()])].sort((a, b) => a - b);
   let t = 0;
   for (const keyGroup of resources.keyGroups()) {
-    for (; t < timerGroups.length && timerGroups[t] < keyGroup; t++) yield section(timerGroups[t], false)!;
-    if (t < timerGroups.length && timerGroups[t] === keyGroup) t++;
+    for (; t < others.length && others[t] < keyGroup; t++) {
+      const s = section(others[t], false);
+      if (s) yield s;
+    }
+    if (t < others.length && others[t] === keyGroup) t++;
     const s = section(keyGroup, true);
     if (s) yield s;
   }
-  for (; t < timerGroups.length; t++) yield section(timerGroups[t], false)!;
+  for (; t < others.length; t++) {
+    const s = section(others[t], false);
+    if (s) yield s;
+  }
 }
 
 /** Hands entries from a backend without `visitKeyGroup` to `visitor`, state by state. */

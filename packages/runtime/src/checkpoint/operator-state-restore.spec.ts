@@ -1,4 +1,5 @@
-import type { StateDescriptor } from '@flott/core';
+import { ValueStateDescriptor, type StateDescriptor, type TypeSerializer } from '@flott/core';
+import { KeyedStateSerializers } from '../state/state-serializers';
 import { InMemoryKeyedStateBackend } from '../operators/testing/in-memory-keyed-state-backend';
 import type { KeyGroupSnapshot, StreamStateHandle, TimerEntry } from '../snapshot/snapshot-data';
 import { encodeKeyedStateFile } from './format';
@@ -59,5 +60,37 @@ describe('restoring an incremental keyed handle (a full file and its change file
     expect(read(backend, [2, 3])).toEqual([[2, 200], [3, 33]]);
     expect(backend.numEntries()).toBe(2);
     expect(timers).toEqual([{ key: 2, namespace: undefined, timestamp: 201 }]);
+  });
+});
+
+describe('restoring an incremental chain of a state written by a custom serializer', () => {
+  // The serializer writes a number as its decimal text; the chain: groups 1..3, then 2 changed and 3 removed.
+  const decimal: TypeSerializer<number> = { serialize: (n) => new TextEncoder().encode(String(n)), deserialize: (b) => Number(new TextDecoder().decode(b)) };
+  const serializedGroup = (keyGroup: number, value: number | undefined, removed = false): KeyGroupSnapshot => ({
+    keyGroup,
+    states: value === undefined ? [] : [{ name: 'count', serialized: true, entries: [{ key: keyGroup, namespace: undefined, value: decimal.serialize(value) }] }],
+    timers: [],
+    ...(removed && { removed: [{ name: 'count', entries: [{ key: keyGroup, namespace: undefined }] }] }),
+  });
+  const restore = {
+    keyed: [{
+      keyGroupRange: { startKeyGroup: 0, endKeyGroup: 7 },
+      handle: file([serializedGroup(1, 1), serializedGroup(2, 2), serializedGroup(3, 3)]),
+      changes: [file([serializedGroup(2, 20), serializedGroup(3, undefined, true)])],
+    }],
+    operator: [],
+  };
+  const storage = { readState: (h: StreamStateHandle) => Promise.resolve(h.kind === 'inline' ? h.data : new Uint8Array()) };
+
+  it('keeps the last form of each entry, drops removed ones, and the descriptor reads them into the backend', async () => {
+    const { t, backend } = target(0, 7);
+    await restoreOperatorState(t, restore, storage, 0, 1);
+    // Nothing is in the backend before the descriptor comes.
+    expect(backend.numEntries()).toBe(0);
+    const serializers = KeyedStateSerializers.of(backend);
+    expect([...serializers.pendingNow().keys()]).toEqual([1, 2]);
+    serializers.register(new ValueStateDescriptor<number>('count', decimal), backend);
+    expect(read(backend, [1, 2, 3])).toEqual([[1, 1], [2, 20], [3, undefined]]);
+    expect(serializers.pendingNow().size).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import type { CheckpointStorageAccess } from '../spi/checkpoint-storage';
 import type { OperatorStateSnapshot } from '../state/operator-state-store';
 import { decodeKeyedStateFile, decodeOperatorStateFile } from './format';
 import type { OperatorStateHolder } from './operator-state-holder';
+import { KeyedStateSerializers } from '../state/state-serializers';
 
 /** How a state file is named in errors: its path, or the inline state it was. */
 export function describeHandle(handle: StreamStateHandle, what: string): string {
@@ -37,6 +38,8 @@ async function restoreKeyed(m: RestoreTarget, r: OperatorRestore, storage: Pick<
   const backend = m.keyedBackend;
   if (!backend) throw new Error(`Assertion failed: keyed state restored into operator ${m.name}, which is not keyed`);
   const range = backend.keyGroupRange;
+  // States written by a custom serializer wait there for their descriptor (state-serializers.ts).
+  const serializers = KeyedStateSerializers.of(backend);
   for (const h of r.keyed) {
     // An incremental handle: the full file, then each change file in order; timers come from the last.
     const files = [h.handle, ...(h.changes ?? [])];
@@ -45,6 +48,11 @@ async function restoreKeyed(m: RestoreTarget, r: OperatorRestore, storage: Pick<
       const snapshot = decodeKeyedStateFile(await storage.readState(files[i]), file, range);
       for (const group of snapshot.groups) {
         for (const state of group.states) {
+          if (state.serialized === true) {
+            for (const e of state.entries) serializers.addRestored(group.keyGroup, state.name, { key: e.key, namespace: e.namespace as string | undefined, form: e.value });
+            continue;
+          }
+          if (state.entries.length > 0) serializers.restoredWithoutSerializer(state.name);
           const descriptor: StateDescriptor = { name: state.name, kind: 'value' };
           for (const e of state.entries) {
             backend.setCurrentKey(e.key);
@@ -52,6 +60,10 @@ async function restoreKeyed(m: RestoreTarget, r: OperatorRestore, storage: Pick<
           }
         }
         for (const state of group.removed ?? []) {
+          if (serializers.isPending(state.name)) {
+            for (const e of state.entries) serializers.removeRestored(group.keyGroup, state.name, e.key, e.namespace as string | undefined);
+            continue;
+          }
           const descriptor: StateDescriptor = { name: state.name, kind: 'value' };
           for (const e of state.entries) {
             backend.setCurrentKey(e.key);
@@ -87,22 +99,24 @@ async function operatorShare(
   }
   if (old.every((o) => o === undefined)) return [];
   const sameParallelism = old.length === parallelism;
-  const names = new Map<string, OperatorStateSnapshot['mode']>();
-  for (const o of old) for (const s of o?.states ?? []) names.set(s.name, s.mode);
+  const names = new Map<string, { mode: OperatorStateSnapshot['mode']; serialized: boolean }>();
+  for (const o of old) for (const s of o?.states ?? []) names.set(s.name, { mode: s.mode, serialized: s.serialized === true });
   const share: OperatorStateSnapshot[] = [];
-  for (const [name, mode] of names) {
+  for (const [name, { mode, serialized }] of names) {
     const valuesOf = (o: OperatorStateSnapshotData | undefined): unknown[] => [...(o?.states.find((s) => s.name === name)?.values ?? [])];
+    // Every old subtask wrote the state in one form (one job's descriptor); the flag goes with the values.
+    const shared = (values: unknown[]): OperatorStateSnapshot => (serialized ? { name, mode, values, serialized } : { name, mode, values });
     if (mode === 'BROADCAST') {
-      share.push({ name, mode, values: valuesOf(old.find((o) => o?.states.some((s) => s.name === name))) });
+      share.push(shared(valuesOf(old.find((o) => o?.states.some((s) => s.name === name)))));
     } else if (mode === 'UNION') {
-      share.push({ name, mode, values: old.flatMap(valuesOf) });
+      share.push(shared(old.flatMap(valuesOf)));
     } else if (sameParallelism) {
-      share.push({ name, mode, values: valuesOf(old[subtaskIndex]) });
+      share.push(shared(valuesOf(old[subtaskIndex])));
     } else {
       const all = old.flatMap(valuesOf);
       const start = Math.floor((all.length * subtaskIndex) / parallelism);
       const end = Math.floor((all.length * (subtaskIndex + 1)) / parallelism);
-      share.push({ name, mode, values: all.slice(start, end) });
+      share.push(shared(all.slice(start, end)));
     }
   }
   return share;

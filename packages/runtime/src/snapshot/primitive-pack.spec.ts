@@ -25,6 +25,8 @@ describe('packPrimitiveArrays (the fast path of checkpoint sections)', () => {
     ['arrays at every header boundary', [[], new Array(15).fill(1), new Array(16).fill('a'), new Array(65535).fill(7), new Array(65536).fill(null)]],
     ['nested arrays and holes', [[[1, [2, [3, ['x']]]], [undefined, null]], [1, , 3]]],
     ['a keyed state section', [[['count', [1, undefined, 5, 'k', 'ns', -2.5]], ['sums', [[1, 2], undefined, 64]]], [['timers', [1, 'w', 1000], []]]]],
+    // Custom state serializers' bytes: Buffers are bin at every header boundary.
+    ['Buffers (bin)', [0, 1, 255, 256, 65535, 65536].map((n) => Buffer.alloc(n, 7))],
   ])('writes the bytes msgpackr writes for %s', (_, values) => {
     for (const value of values as unknown[]) {
       const fast = packPrimitiveArrays([value]);
@@ -33,7 +35,12 @@ describe('packPrimitiveArrays (the fast path of checkpoint sections)', () => {
     }
     const all = packPrimitiveArrays(values);
     expect(Buffer.from(all!).equals(Buffer.from(packSection(values)))).toBe(true);
-    expect(unpack(all!)).toEqual(unpack(packSection(values)));
+    expect(unpack(Buffer.from(all!))).toEqual(unpack(packSection(values)));
+  });
+
+  it('gives up on typed arrays other than Buffers (msgpackr extensions)', () => {
+    expect(packPrimitiveArrays([new Uint8Array(3)])).toBeUndefined();
+    expect(packPrimitiveArrays([new Float64Array(1)])).toBeUndefined();
   });
 
   it('writes -0 as 0, as msgpackr does', () => {

@@ -2,7 +2,7 @@
 // primitives (keyed state of counters, ids, sums, strings: the common case, and the bulk of a large
 // snapshot). It writes the exact bytes the msgpackr Packr of state-values.ts writes for such values
 // (primitive-pack.spec.ts compares them), so the files stay in their format version and any reader
-// decodes them; anything else (objects, Maps, BigInt, typed arrays, lone surrogates in a long string)
+// decodes them (Buffers too: bin); anything else (objects, Maps, BigInt, other typed arrays, lone surrogates in a long string)
 // makes it give up, and the caller packs with msgpackr. The gain is msgpackr's per-value dispatch and
 // its record bookkeeping, and (checkpoint/format/key-group-section.ts) entries written as the backend visits them.
 //
@@ -71,11 +71,37 @@ export class PrimitiveMsgpackWriter {
           this.buf[this.pos++] = 0xc0;
           return true;
         }
-        if ((value as object).constructor !== Array || depth >= MAX_DEPTH) return false;
-        return this.writeArray(value as unknown[], depth);
+        if ((value as object).constructor === Array) return depth < MAX_DEPTH && this.writeArray(value as unknown[], depth);
+        // A Buffer is msgpack's bin (a custom state serializer's bytes); other typed arrays are msgpackr extensions.
+        if (Buffer.isBuffer(value)) {
+          this.writeBin(value);
+          return true;
+        }
+        return false;
       default:
         return false;
     }
+  }
+
+  /** bin 8, 16 or 32 and the bytes. */
+  writeBin(bytes: Uint8Array): void {
+    const length = bytes.byteLength;
+    this.ensure(5 + length);
+    const buf = this.buf;
+    if (length < 0x100) {
+      buf[this.pos++] = 0xc4;
+      buf[this.pos++] = length;
+    } else if (length < 0x10000) {
+      buf[this.pos++] = 0xc5;
+      buf[this.pos++] = length >> 8;
+      buf[this.pos++] = length & 0xff;
+    } else {
+      buf[this.pos++] = 0xc6;
+      this.view.setUint32(this.pos, length);
+      this.pos += 4;
+    }
+    buf.set(bytes, this.pos);
+    this.pos += length;
   }
 
   /** msgpackr's undefined: fixext 1, type 0, data 0. */

@@ -37,8 +37,12 @@ export interface TimerEntry {
 /** One key group's keyed state and timers. */
 export interface KeyGroupSnapshot {
   readonly keyGroup: number;
-  /** Per state name (ascending), its entries. States without entries in this group are left out. */
-  readonly states: ReadonlyArray<{ readonly name: string; readonly entries: readonly KeyedStateEntry[] }>;
+  /**
+   * Per state name (ascending), its entries. States without entries in this group are left out.
+   * `serialized`: the values are the serialized forms of the state's custom serializers (runtime's
+   * serialization/state-codec.ts), not the values themselves.
+   */
+  readonly states: ReadonlyArray<{ readonly name: string; readonly entries: readonly KeyedStateEntry[]; readonly serialized?: boolean }>;
   /**
    * Only in the change files of an incremental checkpoint: per state name (ascending), the entries
    * removed since the checkpoint the changes build on (`states` then holds the entries written since).
@@ -66,6 +70,8 @@ export interface OperatorStateSnapshotData {
     readonly mode: OperatorStateMode;
     /** List elements (SPLIT_DISTRIBUTE, UNION) or `[key, value]` pairs (BROADCAST). */
     readonly values: readonly unknown[];
+    /** The elements (broadcast: keys and values) are in the serialized form of the state's custom serializers. */
+    readonly serialized?: boolean;
   }>;
 }
 

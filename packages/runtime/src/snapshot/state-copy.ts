@@ -10,11 +10,14 @@ export const STATE_VALUE_OPTIONS: Readonly<Options> = { sequential: true, moreTy
 /**
  * A deep copy of a state value as the checkpoint format keeps it (prototypes and identity are not
  * kept, as on restore). Primitives come back as they are. A value the format cannot hold (a cycle)
- * comes back uncopied: the snapshot that needs it fails on it with the state's name anyway.
+ * comes back uncopied: the snapshot that needs it fails on it with the state's name anyway. With the
+ * `codec` of the state's custom serializers (serialization/state-codec.ts), the copy is what they
+ * write and read back (a class instance stays one), under the same rule.
  */
-export function copyStateValue(value: unknown): unknown {
+export function copyStateValue(value: unknown, codec?: { toSerialized(v: unknown): unknown; fromSerialized(f: unknown): unknown }): unknown {
   if (typeof value !== 'object' || value === null) return value;
   try {
+    if (codec !== undefined) return codec.fromSerialized(codec.toSerialized(value));
     return new Unpackr({ ...STATE_VALUE_OPTIONS }).unpack(new Packr({ ...STATE_VALUE_OPTIONS }).pack(value));
   } catch {
     return value;

@@ -31,5 +31,7 @@ export type { PrimitiveKey } from '../util/canonical-key';
 export { stateChunks, collectStateBytes, concatChunks, copyOfBytes } from '../snapshot/state-bytes';
 // A backend that keeps a value for a running snapshot (copy-on-write) copies it as the checkpoint format keeps it.
 export { copyStateValue } from '../snapshot/state-copy';
+// Custom serializers on state descriptors: a backend that stores bytes writes a state's values in their serialized form.
+export { stateCodecOf, type StateValueCodec } from '../serialization/state-codec';
 // A backend that keeps values serialised packs and reads primitives (the common values) without an msgpackr call each.
 export { NOT_PRIMITIVE, packPrimitiveArrays, unpackPrimitive } from '../snapshot/primitive-pack';

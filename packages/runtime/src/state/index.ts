@@ -7,3 +7,7 @@ export type { NamespaceScope, InternalMergingState } from './keyed-state-handles
 export { KeyedMapState } from './keyed-map-state';
 export { DefaultOperatorStateStore } from './operator-state-store';
 export type { OperatorStateMode, OperatorStateSnapshot } from './operator-state-store';
+export { KeyedStateSerializers } from './state-serializers';
+export type { SerializedEntry } from './state-serializers';
+export { stateCodecOf } from '../serialization/state-codec';
+export type { StateValueCodec } from '../serialization/state-codec';

@@ -1,7 +1,7 @@
 import type { MapState, MapStateDescriptor } from '@flott/core';
 import type { KeyedStateBackend } from '../spi/state-backend';
 import type { NamespaceScope } from './keyed-state-handles';
-import { entriesOf, mapKeyOf, type EntryTable, type MapEntry } from './map-keys';
+import { entriesOf, mapKeyOf, type EntryTable, type MapEntry } from '../serialization/map-keys';
 import type { TtlPolicy } from './ttl-policy';
 
 /**

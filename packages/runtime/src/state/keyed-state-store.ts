@@ -20,6 +20,7 @@ import {
 import type { KeyedStateBackend } from '../spi/state-backend';
 import { KeyedMapState } from './keyed-map-state';
 import { KeyedAggregatingState, KeyedListState, KeyedReducingState, KeyedValueState, type NamespaceScope } from './keyed-state-handles';
+import { KeyedStateSerializers } from './state-serializers';
 import { ttlPolicyOf } from './ttl-policy';
 
 /**
@@ -106,6 +107,8 @@ export class DefaultKeyedStateStore implements KeyedStateStore, NamespaceScope {
       if (existing.kind !== d.kind) throw new StateDescriptorConflictError(d.name, existing.kind, d.kind);
       return existing.handle as H;
     }
+    // The backend learns the state's serializer, and a restore's entries waiting for it become values.
+    KeyedStateSerializers.of(this.backend).register(d, this.backend);
     const handle = create();
     this.handles.set(d.name, { kind: d.kind, handle });
     return handle;

@@ -1,6 +1,7 @@
 import {
   NullStateValueError,
   StateDescriptorConflictError,
+  StateSerializerMismatchError,
   type BroadcastState,
   type ListState,
   type ListStateDescriptor,
@@ -8,7 +9,8 @@ import {
   type OperatorStateStore,
 } from '@flott/core';
 import type { OperatorStateMode } from '../snapshot/snapshot-data';
-import { entriesOf, mapKeyOf, type EntryTable } from './map-keys';
+import { entriesOf, mapKeyOf, type EntryTable } from '../serialization/map-keys';
+import { asBufferForm, serializing, type Side } from '../serialization/state-codec';
 
 export type { OperatorStateMode };
 
@@ -16,14 +18,52 @@ export interface OperatorStateSnapshot {
   readonly name: string;
   readonly mode: OperatorStateMode;
   readonly values: unknown[];
+  /** The elements (broadcast: keys and values) are in the serialized form of the state's custom serializers. */
+  readonly serialized?: boolean;
 }
 
-class OperatorListState<T> implements ListState<T> {
+const PLAIN: Side = { to: (v) => v, from: (v) => v };
+
+/**
+ * Restored values written by custom serializers (a snapshot's `serialized` state) wait as they came
+ * until the operator asks for the state with its descriptor, which has the serializers to read them;
+ * a snapshot before that writes them as they are.
+ */
+interface Waiting {
+  waiting?: unknown[];
+}
+
+function noSerializer(name: string): never {
+  throw new StateSerializerMismatchError(name,
+    'the snapshot holds it written by a custom serializer, and its descriptor has none: give the descriptor the serializer that wrote it');
+}
+
+class OperatorListState<T> implements ListState<T>, Waiting {
   private list: T[] = [];
+  waiting?: unknown[];
+  /** The element serializer of the descriptor it was asked for with (undefined: msgpack). */
+  element: Side | undefined;
   constructor(
     readonly name: string,
     readonly mode: OperatorStateMode,
   ) {}
+  private used = false;
+  /** Called for each descriptor the state is asked with: the first one's serializer counts, and reads what waits. */
+  use(descriptor: ListStateDescriptor<T>): void {
+    if (this.used) return;
+    this.used = true;
+    const serializer = descriptor.valueSerializer;
+    this.element = serializer && serializing(this.name, serializer);
+    if (this.waiting === undefined) return;
+    if (this.element === undefined) noSerializer(this.name);
+    this.update(this.waiting.map(this.element.from) as T[]);
+    this.waiting = undefined;
+  }
+  snapshot(): OperatorStateSnapshot {
+    if (this.waiting !== undefined) return { name: this.name, mode: this.mode, values: this.waiting, serialized: true };
+    if (this.element === undefined) return { name: this.name, mode: this.mode, values: this.get() };
+    return { name: this.name, mode: this.mode, values: this.list.map(this.element.to), serialized: true };
+  }
   get(): T[] {
     return this.list.slice();
   }
@@ -43,9 +83,32 @@ class OperatorListState<T> implements ListState<T> {
   }
 }
 
-class HeapBroadcastState<K, V> implements BroadcastState<K, V> {
+class HeapBroadcastState<K, V> implements BroadcastState<K, V>, Waiting {
   private readonly table: EntryTable<K, V> = new Map();
+  waiting?: unknown[];
+  private key: Side = PLAIN;
+  private value: Side = PLAIN;
+  private serialized = false;
+  private used = false;
   constructor(readonly name: string) {}
+  /** As OperatorListState.use, with the descriptor's key and value serializers. */
+  use(descriptor: MapStateDescriptor<K, V>): void {
+    if (this.used) return;
+    this.used = true;
+    const { mapKeySerializer: k, valueSerializer: v } = descriptor;
+    this.key = k ? serializing(this.name, k) : PLAIN;
+    this.value = v ? serializing(this.name, v) : PLAIN;
+    this.serialized = k !== undefined || v !== undefined;
+    if (this.waiting === undefined) return;
+    if (!this.serialized) noSerializer(this.name);
+    for (const [key, value] of this.waiting as Array<[unknown, unknown]>) this.put(this.key.from(key) as K, this.value.from(value) as V);
+    this.waiting = undefined;
+  }
+  snapshot(): OperatorStateSnapshot {
+    if (this.waiting !== undefined) return { name: this.name, mode: 'BROADCAST', values: this.waiting, serialized: true };
+    if (!this.serialized) return { name: this.name, mode: 'BROADCAST', values: this.entries() };
+    return { name: this.name, mode: 'BROADCAST', values: [...this.table.values()].map((e) => [this.key.to(e.key), this.value.to(e.value)]), serialized: true };
+  }
   get(key: K): V | undefined {
     return this.table.get(mapKeyOf(key))?.value;
   }
@@ -96,6 +159,7 @@ export class DefaultOperatorStateStore implements OperatorStateStore {
   getBroadcastState<K, V>(descriptor: MapStateDescriptor<K, V>): BroadcastState<K, V> {
     let state = this.broadcasts.get(descriptor.name);
     if (!state) this.broadcasts.set(descriptor.name, (state = new HeapBroadcastState(descriptor.name)));
+    (state as HeapBroadcastState<K, V>).use(descriptor);
     return state as BroadcastState<K, V>;
   }
 
@@ -109,9 +173,7 @@ export class DefaultOperatorStateStore implements OperatorStateStore {
 
   /** What a checkpoint will store (the checkpoint issue redistributes it by mode on restore). */
   snapshotState(): OperatorStateSnapshot[] {
-    const lists = [...this.lists.values()].map((s) => ({ name: s.name, mode: s.mode, values: s.get() }));
-    const broadcasts = [...this.broadcasts.values()].map((s) => ({ name: s.name, mode: 'BROADCAST' as const, values: s.entries() }));
-    return [...lists, ...broadcasts];
+    return [...[...this.lists.values()].map((s) => s.snapshot()), ...[...this.broadcasts.values()].map((s) => s.snapshot())];
   }
 
   /**
@@ -122,23 +184,27 @@ export class DefaultOperatorStateStore implements OperatorStateStore {
     for (const s of states) {
       if (s.mode === 'BROADCAST') {
         const state = new HeapBroadcastState<unknown, unknown>(s.name);
-        for (const [k, v] of s.values as Array<[unknown, unknown]>) state.put(k, v);
+        if (s.serialized === true) state.waiting = s.values.map(asBufferForm);
+        else for (const [k, v] of s.values as Array<[unknown, unknown]>) state.put(k, v);
         this.broadcasts.set(s.name, state);
       } else {
         const state = new OperatorListState<unknown>(s.name, s.mode);
-        state.update(s.values);
+        if (s.serialized === true) state.waiting = s.values.map(asBufferForm);
+        else state.update(s.values);
         this.lists.set(s.name, state);
       }
     }
   }
 
   private list<T>(descriptor: ListStateDescriptor<T>, mode: OperatorStateMode): ListState<T> {
-    const existing = this.lists.get(descriptor.name);
+    const existing = this.lists.get(descriptor.name) as OperatorListState<T> | undefined;
     if (existing) {
       if (existing.mode !== mode) throw new StateDescriptorConflictError(descriptor.name, existing.mode, mode);
-      return existing as ListState<T>;
+      existing.use(descriptor);
+      return existing;
     }
     const state = new OperatorListState<T>(descriptor.name, mode);
+    state.use(descriptor);
     this.lists.set(descriptor.name, state as OperatorListState<unknown>);
     return state;
   }

@@ -1,7 +1,11 @@
+import { ValueStateDescriptor, type TypeSerializer } from '@flott/core';
 import type { KeyGroupSnapshot } from '../../snapshot/snapshot-data';
+import { InMemoryKeyedStateBackend } from '../../operators/testing/in-memory-keyed-state-backend';
+import { KeyedStateSerializers } from '../../state/state-serializers';
 import { randomKeyedStateSnapshot } from '../../testing/random-snapshots';
 import { KeyGroupSectionBuilder } from './key-group-section';
-import { packKeyGroup } from './keyed-state-file';
+import { decodeKeyedStateFile, keyedStateFileChunks, packKeyGroup } from './keyed-state-file';
+import { concatChunks } from '../../snapshot/state-bytes';
 
 type Timers = Array<[string, unknown[], unknown[]]>;
 
@@ -81,6 +85,41 @@ describe('KeyGroupSectionBuilder (sections written as the backend visits entries
       const group: KeyGroupSnapshot = { keyGroup: 0, states: [{ name: 'count', entries }, { name: 'other', entries: counters }], timers: [] };
       expect(same(build(builder, group), packKeyGroup(group))).toBe(true);
     }
+  });
+
+  it('writes the values of a state with a custom serializer as its bytes, flagged, as packKeyGroup does for a serialized state', () => {
+    class Box {
+      constructor(readonly n: number) {}
+    }
+    const serializer: TypeSerializer<Box> = { serialize: (b) => Uint8Array.of(b.n), deserialize: (bytes) => new Box(bytes[0]) };
+    const backend = new InMemoryKeyedStateBackend({ startKeyGroup: 0, endKeyGroup: 0 });
+    const descriptor = new ValueStateDescriptor<Box>('boxes', serializer);
+    KeyedStateSerializers.of(backend).register(descriptor, backend);
+    // Counters of another state keep their fast path; the boxes (number keys, some under a namespace) do not take it.
+    const visited: KeyGroupSnapshot = {
+      keyGroup: 0,
+      states: [
+        { name: 'boxes', entries: [{ key: 1, namespace: undefined, value: new Box(5) }, { key: 2, namespace: 'w', value: new Box(6) }] },
+        { name: 'count', entries: [{ key: 1, namespace: undefined, value: 3 }] },
+      ],
+      timers: [],
+    };
+    const written: KeyGroupSnapshot = {
+      ...visited,
+      states: [
+        { name: 'boxes', serialized: true, entries: [{ key: 1, namespace: undefined, value: Buffer.of(5) }, { key: 2, namespace: 'w', value: Buffer.of(6) }] },
+        visited.states[1],
+      ],
+    };
+    const section = build(new KeyGroupSectionBuilder(KeyedStateSerializers.peek(backend)), visited);
+    expect(same(section, packKeyGroup(written))).toBe(true);
+    const file = decodeKeyedStateFile(concatChunks([...keyedStateFileChunks({ startKeyGroup: 0, endKeyGroup: 0 }, 1, [{ id: 0, bytes: section! }])]), 'f');
+    // Bytes compared as numbers: a file read from a plain Uint8Array gives its bins as Uint8Arrays.
+    const plain = (states: KeyGroupSnapshot['states']) => states.map((s) => ({ ...s, entries: s.entries.map((e) => ({ ...e, value: e.value instanceof Uint8Array ? [...e.value] : e.value })) }));
+    expect(plain(file.groups[0].states)).toEqual(plain(written.states));
+    // Pairs (no namespace) keep both flags.
+    const pairs = build(new KeyGroupSectionBuilder(KeyedStateSerializers.peek(backend)), { keyGroup: 0, states: [visited.states[0]].map((s) => ({ ...s, entries: [s.entries[0]] })), timers: [] });
+    expect(same(pairs, packKeyGroup({ keyGroup: 0, states: [{ name: 'boxes', serialized: true, entries: [{ key: 1, namespace: undefined, value: Buffer.of(5) }] }], timers: [] }))).toBe(true);
   });
 
   it('writes removed entries only into change files, and nothing for a group without anything', () => {

@@ -1,8 +1,10 @@
 import { Unpackr } from 'msgpackr';
 import type { KeyGroupVisitor } from '../../spi/state-backend';
 import { STATE_VALUE_OPTIONS } from '../../snapshot/state-copy';
-import { packFlatKeyGroup, PAIRS, type FlatState } from './keyed-state-file';
+import { packFlatKeyGroup, PAIRS, SERIALIZED, type FlatState } from './keyed-state-file';
 import { PrimitiveMsgpackWriter } from '../../snapshot/primitive-pack';
+import type { KeyedStateSerializers } from '../../state/state-serializers';
+import type { StateValueCodec } from '../../serialization/state-codec';
 
 /** One state's entries in the group being built: a range of `entries` bytes, or values (the msgpackr path). */
 interface StateEntries {
@@ -15,9 +17,18 @@ interface StateEntries {
   pairs: boolean;
   /** Set once an entry was not for the fast path: every entry of the state as values (pairs or triples as `pairs` says). */
   values?: unknown[];
+  /** The values are the serialized forms of the state's custom serializers (serialization/state-codec.ts). */
+  readonly serialized: boolean;
+  /** Turns each value into its serialized form (a state with a serializer, read from the backend as values). */
+  readonly codec: StateValueCodec | undefined;
+  /** Entries may take the counters' path: pairs, written as bytes, no serializer. */
+  fast: boolean;
 }
 
 const byName = (a: { readonly name: string }, b: { readonly name: string }): number => (a.name < b.name ? -1 : 1);
+
+/** A state's layout flags in the file (keyed-state-file.ts): PAIRS, SERIALIZED, both or none. */
+const layoutOf = (s: StateEntries): number => (s.pairs ? PAIRS : 0) | (s.serialized ? SERIALIZED : 0);
 
 /**
  * Builds one key group's section of a keyed state file (keyed-state-file.ts) from a backend's visit
@@ -26,6 +37,7 @@ const byName = (a: { readonly name: string }, b: { readonly name: string }): num
  * nothing per entry. The section's bytes are those msgpackr would write for the same group. When
  * an entry holds something only msgpackr packs (an object, a Map, a BigInt), the state's entries so
  * far are decoded back, the rest collected as values, and the group is packed by msgpackr instead.
+ * A state whose descriptor has a custom serializer (`serializers`) is written in its serialized form.
  * One builder per snapshot, one group at a time: `begin`, the visit, `finish`.
  */
 export class KeyGroupSectionBuilder implements KeyGroupVisitor {
@@ -37,6 +49,8 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
   private readonly removed = new Map<string, unknown[]>();
   private msgpackr = false;
 
+  constructor(private readonly serializers?: KeyedStateSerializers) {}
+
   begin(): void {
     this.entries.pos = 0;
     this.states = [];
@@ -46,8 +60,18 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
   }
 
   state(stateName: string): void {
+    const codec = this.serializers?.codecOf(stateName);
+    this.open(stateName, codec !== undefined, codec);
+  }
+
+  /** The entries that follow are of `stateName`, already in their serialized form (a restore's, waiting for the state's descriptor). */
+  serializedState(stateName: string): void {
+    this.open(stateName, true, undefined);
+  }
+
+  private open(name: string, serialized: boolean, codec: StateValueCodec | undefined): void {
     this.closeState();
-    this.current = { name: stateName, start: this.entries.pos, end: this.entries.pos, count: 0, pairs: true };
+    this.current = { name, start: this.entries.pos, end: this.entries.pos, count: 0, pairs: true, serialized, codec, fast: !serialized };
     this.states.push(this.current);
   }
 
@@ -55,7 +79,7 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
     const s = this.current!;
     // Counters under number keys without a namespace, the bulk of a large snapshot: no dispatch on
     // the types, and a body small enough to inline into the backend's loop (the rest is another call).
-    if (namespace === undefined && typeof value === 'number' && typeof key === 'number' && s.pairs && s.values === undefined) {
+    if (namespace === undefined && typeof value === 'number' && typeof key === 'number' && s.fast) {
       this.entries.writeNumberPair(key, value);
       s.count += 2;
       return;
@@ -70,6 +94,7 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
       pairs.push(key, namespace);
       return;
     }
+    if (s.codec !== undefined) value = s.codec.toSerialized(value);
     if (namespace !== undefined && s.pairs) {
       if (s.count > 0 || s.values !== undefined) {
         // A namespaced entry after entries without: the state's entries so far become triples, by msgpackr.
@@ -79,6 +104,7 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
         this.msgpackr = true;
       }
       s.pairs = false;
+      s.fast = false;
     }
     if (s.values !== undefined) {
       if (s.pairs) s.values.push(key, value);
@@ -98,6 +124,7 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
     }
     w.pos = at;
     s.values = this.decode(s.start, at);
+    s.fast = false;
     if (s.pairs) s.values.push(key, value);
     else s.values.push(key, namespace, value);
     this.msgpackr = true;
@@ -121,12 +148,13 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
       out.writeArrayHeader(states.length);
       let fast = true;
       for (const s of states) {
-        out.writeArrayHeader(s.pairs ? 3 : 2);
+        const flags = layoutOf(s);
+        out.writeArrayHeader(flags === 0 ? 2 : 3);
         fast = out.writeString(s.name);
         if (!fast) break;
         out.writeArrayHeader(s.count);
         out.append(this.entries.bytesView(s.start, s.end));
-        if (s.pairs) out.writeNumber(PAIRS);
+        if (flags !== 0) out.writeNumber(flags);
       }
       if (fast && out.write(timers) && (removed === undefined || out.write(removed.map(({ name, pairs }) => [name, pairs])))) {
         return view ? out.bytesView(0, out.pos) : out.copy();
@@ -134,7 +162,11 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
     }
     return packFlatKeyGroup({
       keyGroup,
-      states: states.map((s): FlatState => (s.pairs ? [s.name, s.values ?? this.decode(s.start, s.end), PAIRS] : [s.name, s.values ?? this.decode(s.start, s.end)])),
+      states: states.map((s): FlatState => {
+        const flags = layoutOf(s);
+        const flat = s.values ?? this.decode(s.start, s.end);
+        return flags === 0 ? [s.name, flat] : [s.name, flat, flags];
+      }),
       timers,
       ...(removed !== undefined && { removed: removed.map(({ name, pairs }): [string, unknown[]] => [name, pairs]) }),
     });
@@ -144,8 +176,10 @@ export class KeyGroupSectionBuilder implements KeyGroupVisitor {
     if (this.current !== undefined && this.current.values === undefined) this.current.end = this.entries.pos;
   }
 
-  /** The values written from `start` to `end` (primitives only: they decode exactly). */
+  /** The values written from `start` to `end` (primitives and Buffers only: they decode exactly, a bin read from a Buffer as a Buffer). */
   private decode(start: number, end: number): unknown[] {
-    return start === end ? [] : new Unpackr({ ...STATE_VALUE_OPTIONS }).unpackMultiple(this.entries.copy(start, end));
+    if (start === end) return [];
+    const bytes = this.entries.copy(start, end);
+    return new Unpackr({ ...STATE_VALUE_OPTIONS }).unpackMultiple(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 }

@@ -154,7 +154,7 @@ checkpointFileDamageTests({
   description: 'keyed state file',
   sample: () => encodeKeyedStateFile(WINDOWED),
   decode: (bytes, file) => decodeKeyedStateFile(bytes, file),
-  versions: [1, 3],
+  versions: [1, 4],
   malformed: () => {
     const section = (id: number, value: unknown): Section => ({ id, bytes: packSection(value) });
     return [
@@ -164,10 +164,15 @@ checkpointFileDamageTests({
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [{ id: 1, bytes: Uint8Array.from([0x92, 0x90]) }]), 'the section of key group 1 cannot be decoded'],
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, { states: [] })]), 'the section of key group 1 is malformed: expected [states, timers]'],
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s']], []])]), 'expected [name, entries] for a state'],
-      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2]]], []])]), 'state s: expected [name, (key, namespace, value) triples] or [name, (key, value) pairs, 2]'],
+      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2]]], []])]), 'state s: expected [name, (key, namespace, value) triples] or [name, (key, value) pairs, flags]'],
+      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2], 8]], []])]), 'state s: unknown layout flags 8'],
+      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2], 0]], []])]), 'state s: unknown layout flags 0'],
+      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2], '2']], []])]), 'state s: unknown layout flags "2"'],
+      // Serialized values came with version 4.
+      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2], 6]], []])], 3), 'state s: unknown layout flags 6'],
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2, 3], 2]], []])]), 'state s: an odd number of elements in its (key, value) pairs'],
       // Pairs came with version 3: a version 2 file cannot hold them.
-      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2], 2]], []])], 2), 'state s: expected [name, (key, namespace, value) triples]'],
+      [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[['s', [1, 2], 2]], []])], 2), 'state s: unknown layout flags 2'],
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[], [['t', [], [1, 2, 'x']]]])]), 'timer timestamp x is not a number'],
       [writeSectionedFile(KEYED_STATE_FILE, [16, 0, 9], [section(1, [[], [['t', []]]])]), 'expected [service, event-time timers, processing-time timers]'],
     ];

@@ -6,25 +6,28 @@ import { KEYED_STATE_FILE, SectionedFileReader, sectionedFileChunks, type Sectio
 import { packPrimitiveArrays } from '../../snapshot/primitive-pack';
 import { packStateSection, readSection } from './state-values';
 
-// A keyed state file (docs/checkpoint-format.md; version 3 streamed, versions 1 and 2 read): header fields [maxParallelism,
+// A keyed state file (docs/checkpoint-format.md; version 4 streamed, versions 1 to 3 read): header fields [maxParallelism,
 // startKeyGroup, endKeyGroup]; one section per non-empty key group (section id = key group, ascending), holding
 //   [ [ [stateName, [key, namespace, value, key, namespace, value, ...]]
-//       | [stateName, [key, value, key, value, ...], 2] /* no entry has a namespace (version 3) */, ... ],
+//       | [stateName, [key, value, key, value, ...], 2] /* no entry has a namespace (version 3) */
+//       | [stateName, entries, flags] /* version 4: flags 2 (PAIRS), 4 (SERIALIZED) or 6 (both) */, ... ],
 //     [ [timerService, [key, namespace, timestamp, ...] /* event time */, [...] /* processing time */], ... ],
 //     [ [stateName, [key, namespace, key, namespace, ...]], ... ] /* removed: change files of incremental checkpoints only (version 2) */ ]
 // Flat triples instead of one array per entry: one allocation less per entry when a restore decodes;
 // pairs where the group's entries of a state have no namespace (most keyed state: a third fewer bytes).
 
-/** The third element of a state's entry in a section whose entries are pairs (key, value: no namespace). */
+/** A flag of a state's third element: its entries are pairs (key, value: no namespace). Version 3's only value. */
 export const PAIRS = 2;
+/** A flag of a state's third element (version 4): its values are the serialized forms of the state's custom serializers. */
+export const SERIALIZED = 4;
 
-/** One state in a section before packing: its entries as flat triples, or flat pairs when marked PAIRS. */
-export type FlatState = [name: string, flat: unknown[]] | [name: string, flat: unknown[], layout: typeof PAIRS];
+/** One state in a section before packing: its entries as flat triples, or flat pairs when flagged PAIRS (flags not 0). */
+export type FlatState = [name: string, flat: unknown[]] | [name: string, flat: unknown[], flags: number];
 
 /** One key group's section before packing, in the file's flat layout. */
 export interface FlatKeyGroup {
   readonly keyGroup: number;
-  /** Per state, sorted by name: [stateName, [key, namespace, value, ...]], or [stateName, [key, value, ...], PAIRS]. */
+  /** Per state, sorted by name: [stateName, [key, namespace, value, ...]], or [stateName, entries, flags]. */
   readonly states: FlatState[];
   /** [timerService, [key, namespace, timestamp, ...] (event time), [...] (processing time)] per service, sorted by name. */
   readonly timers: Array<[string, unknown[], unknown[]]>;
@@ -120,8 +123,12 @@ export function packKeyGroup(group: KeyGroupSnapshot): Uint8Array {
 function flatGroup(group: KeyGroupSnapshot): FlatKeyGroup {
   return {
     keyGroup: group.keyGroup,
-    states: group.states.map(({ name, entries }): FlatState =>
-      entries.length > 0 && entries.every((e) => e.namespace === undefined) ? [name, flattenPairs(entries), PAIRS] : [name, flatten(entries, entryValue)]),
+    states: group.states.map(({ name, entries, serialized }): FlatState => {
+      const pairs = entries.length > 0 && entries.every((e) => e.namespace === undefined);
+      const flags = (pairs ? PAIRS : 0) | (serialized === true ? SERIALIZED : 0);
+      const flat = pairs ? flattenPairs(entries) : flatten(entries, entryValue);
+      return flags === 0 ? [name, flat] : [name, flat, flags];
+    }),
     timers: group.timers.map(({ service, eventTime, processingTime }) => [service, flatten(eventTime, timerTimestamp), flatten(processingTime, timerTimestamp)]),
     ...(group.removed !== undefined && { removed: group.removed.map(({ name, entries }) => [name, entries.flatMap((e) => [e.key, e.namespace])]) }),
   };
@@ -166,16 +173,23 @@ function unpackGroup(reader: SectionedFileReader, i: number): KeyGroupSnapshot {
     if (!Array.isArray(s) || typeof s[0] !== 'string' || !Array.isArray(s[1])) malformed('expected [name, entries] for a state');
     const state = s as unknown[];
     const [name, flat] = state as [string, unknown[]];
-    if (state.length === 3 && state[2] === PAIRS && reader.version >= 3) {
+    const flags = state.length === 3 ? state[2] : 0;
+    // Version 3 knows PAIRS alone; version 4 any non-zero combination of PAIRS and SERIALIZED.
+    const known = reader.version >= 4 ? flags !== 0 && ((flags as number) & ~(PAIRS | SERIALIZED)) === 0 : flags === PAIRS && reader.version >= 3;
+    if (state.length > 3 || (state.length === 3 && (typeof flags !== 'number' || !known))) {
+      malformed(`state ${name}: unknown layout flags ${JSON.stringify(flags)}`);
+    }
+    const serialized = ((flags as number) & SERIALIZED) !== 0;
+    if (((flags as number) & PAIRS) !== 0) {
       if (flat.length % 2 !== 0) malformed(`state ${name}: an odd number of elements in its (key, value) pairs`);
       const entries: KeyedStateEntry[] = new Array(flat.length / 2);
       for (let j = 0, k = 0; j < flat.length; j += 2) entries[k++] = { key: flat[j], namespace: undefined, value: flat[j + 1] };
-      return { name, entries };
+      return serialized ? { name, entries, serialized } : { name, entries };
     }
-    if (state.length !== 2 || flat.length % 3 !== 0) malformed(`state ${name}: expected [name, (key, namespace, value) triples]${reader.version >= 3 ? ' or [name, (key, value) pairs, 2]' : ''}`);
+    if (flat.length % 3 !== 0) malformed(`state ${name}: expected [name, (key, namespace, value) triples]${reader.version >= 3 ? ' or [name, (key, value) pairs, flags]' : ''}`);
     const entries: KeyedStateEntry[] = new Array(flat.length / 3);
     for (let j = 0, k = 0; j < flat.length; j += 3) entries[k++] = { key: flat[j], namespace: flat[j + 1], value: flat[j + 2] };
-    return { name, entries };
+    return serialized ? { name, entries, serialized } : { name, entries };
   });
   const timers = packedTimers.map((t) => {
     if (!Array.isArray(t) || typeof t[0] !== 'string' || !isTriples(t[1]) || !isTriples(t[2])) {

@@ -42,6 +42,7 @@ checkpointFileDamageTests({
   description: 'operator state file',
   sample: () => encodeOperatorStateFile(SOURCE_STATE),
   decode: (bytes, file) => decodeOperatorStateFile(bytes, file),
+  versions: [1, 2],
   malformed: () => {
     const file = (...sections: Array<[number, unknown]>): Uint8Array =>
       writeSectionedFile(OPERATOR_STATE_FILE, [], sections.map(([id, value]) => ({ id, bytes: packSection(value) })));
@@ -49,7 +50,10 @@ checkpointFileDamageTests({
       [file(), 'expected one section with id 0, found 0'],
       [file([1, []]), 'expected one section with id 0, found 1'],
       [file([0, {}]), 'the operator state section is malformed: expected a list of states'],
-      [file([0, [['s', 'UNION']]]), 'expected [name, mode, values] for a state'],
+      [file([0, [['s', 'UNION']]]), 'expected [name, mode, values] or [name, mode, values, 4] for a state'],
+      [file([0, [['s', 'UNION', [], 5]]]), `state 's' has unknown flags 5`],
+      // Serialized values came with version 2.
+      [writeSectionedFile(OPERATOR_STATE_FILE, [], [{ id: 0, bytes: packSection([['s', 'UNION', [], 4]]) }], 1), 'expected [name, mode, values] for a state'],
       [file([0, [['s', 'ROUND_ROBIN', []]]]), `state 's' has unknown distribution mode "ROUND_ROBIN"`],
     ];
   },

@@ -44,12 +44,12 @@ describe('sectioned checkpoint file layout', () => {
     expect([...reader.section(2)]).toEqual([4]);
   });
 
-  it('lays out the streamed layout (keyed versions 2 and 3): preamble, sections, footer, trailer', () => {
+  it('lays out the streamed layout (keyed versions 2 to 4): preamble, sections, footer, trailer', () => {
     const chunks = [...sectionedFileChunks(KEYED_STATE_FILE, [128, 0, 127], sections)];
     const file = Buffer.concat(chunks);
     const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
     expect(chunks.map((c) => c.byteLength)).toEqual([20, 3, 1, 4 + 12 + 4 + 3 * 20 + 20]);
-    expect([file.subarray(0, 4).toString('latin1'), v.getUint16(4), v.getUint16(6), v.getBigUint64(8)]).toEqual(['FLTK', 3, 0, 0n]);
+    expect([file.subarray(0, 4).toString('latin1'), v.getUint16(4), v.getUint16(6), v.getBigUint64(8)]).toEqual(['FLTK', 4, 0, 0n]);
     expect(v.getUint32(16)).toBe(crc32(file.subarray(0, 16)));
     const footer = 24;
     expect([...file.subarray(20, footer)]).toEqual([1, 2, 3, 4]);

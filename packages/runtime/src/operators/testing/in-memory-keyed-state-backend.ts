@@ -2,6 +2,7 @@ import type { StateDescriptor } from '@flott/core';
 import { KeyGroupOutOfRangeError } from '../../errors';
 import type { KeyGroupRange, KeyedStateBackend, KeyedStateSnapshotResources, StateEntry } from '../../spi/state-backend';
 import { copyStateValue } from '../../snapshot/state-copy';
+import { stateCodecOf, type StateValueCodec } from '../../serialization/state-codec';
 
 export interface InMemoryKeyedStateBackendOptions {
   /** Maps a key to its key group, checked against the range at setCurrentKey; without it every key is in range. */
@@ -19,6 +20,8 @@ export interface InMemoryKeyedStateBackendOptions {
 export class InMemoryKeyedStateBackend implements KeyedStateBackend {
   private readonly tables = new Map<string, Map<string, unknown>>();
   private readonly keysById = new Map<string, unknown>();
+  /** The custom serializers' codecs by state name (a snapshot's copy of such a state goes through them). */
+  private readonly codecs = new Map<string, StateValueCodec>();
   private currentKey: unknown;
   private currentKeyId: string | undefined;
   private disposed = false;
@@ -53,6 +56,8 @@ export class InMemoryKeyedStateBackend implements KeyedStateBackend {
 
   put(descriptor: StateDescriptor, value: unknown, namespace = ''): void {
     const current = this.keyInUse();
+    const codec = stateCodecOf(descriptor);
+    if (codec !== undefined) this.codecs.set(descriptor.name, codec);
     const id = tableId(descriptor, namespace);
     let table = this.tables.get(id);
     if (!table) this.tables.set(id, (table = new Map()));
@@ -102,7 +107,7 @@ export class InMemoryKeyedStateBackend implements KeyedStateBackend {
   snapshot(_checkpointId: number): KeyedStateSnapshotResources {
     const groups = new Map<number, StateEntry[]>();
     for (const keyGroup of this.nonEmptyKeyGroups()) {
-      groups.set(keyGroup, [...this.entriesOfKeyGroup(keyGroup)].map((e) => ({ ...e, value: copyStateValue(e.value) })));
+      groups.set(keyGroup, [...this.entriesOfKeyGroup(keyGroup)].map((e) => ({ ...e, value: copyStateValue(e.value, this.codecs.get(e.stateName)) })));
     }
     let released = false;
     const open = (): Map<number, StateEntry[]> => {
