@@ -11,9 +11,12 @@ const NOT_READ: unique symbol = Symbol('not read');
 /** The key groups of one state (by name). */
 class StateTable implements StateTableView {
   readonly groups: Array<KeyGroupTable | undefined>;
-  /** The custom serializers' codec of the state (a copy preserved for a snapshot goes through it). */
-  codec: StateValueCodec | undefined;
-  constructor(readonly name: string, numGroups: number) {
+  constructor(
+    readonly name: string,
+    numGroups: number,
+    /** The custom serializers' codec of the state (a copy preserved for a snapshot goes through it). */
+    readonly codec: StateValueCodec | undefined,
+  ) {
     this.groups = new Array<KeyGroupTable | undefined>(numGroups);
   }
 }
@@ -280,9 +283,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
       table = this.tables.get(descriptor.name);
       if (table === undefined) {
         if (!create) return undefined;
-        this.tables.set(descriptor.name, (table = new StateTable(descriptor.name, this.numGroups)));
+        // A state with a serializer is first written by its own descriptor (a restore holds its entries back until then).
+        this.tables.set(descriptor.name, (table = new StateTable(descriptor.name, this.numGroups, stateCodecOf(descriptor))));
       }
-      table.codec ??= stateCodecOf(descriptor);
       this.lastTable = table;
     }
     const group = table.groups[this.currentGroupIndex];
