@@ -32,7 +32,6 @@ export interface ChannelRecorder {
 /** The raw buffer of the decoded-ahead elements before it goes back to the producer once they are consumed. */
 interface RecycleMarker {
   readonly recycle: ChannelBuffer;
-  readonly credited: boolean;
 }
 
 type BacklogItem = InputElement | RecycleMarker;
@@ -40,7 +39,10 @@ type BacklogItem = InputElement | RecycleMarker;
 /**
  * Consumer side of one channel: queues received buffers (at most the credits it granted, plus the
  * ones an unaligned barrier pushed without credit), decodes them entry by entry with its own decoder,
- * and returns each buffer with one credit once it is fully decoded. Runs on the consuming task's
+ * and returns each buffer with one credit once it is fully decoded. A buffer pushed without credit
+ * costs a credit all the same (the producer's balance goes below zero, and it sends nothing more until
+ * the returns bring it back up), so such pushes cannot add up checkpoint after checkpoint: what is
+ * in flight stays within the credits granted plus one barrier's push. Runs on the consuming task's
  * event loop only.
  *
  * Returns wait while the producer still holds at least half the credits first granted, and go
@@ -54,7 +56,7 @@ type BacklogItem = InputElement | RecycleMarker;
  * Unaligned checkpoints decode ahead: when an unaligned barrier arrives, or while the channel records
  * for a checkpoint, buffers are decoded as they arrive into a backlog of elements (the decoder is
  * stateful, so bytes cannot be stored and decoded later by another one); the raw buffers stay held,
- * uncredited, until their elements are consumed, so the backlog is bounded like the queue. Restored
+ * until their elements are consumed, so the backlog is bounded like the queue. Restored
  * channel state is a backlog too, consumed before anything the channel receives.
  */
 export class InputChannel {
@@ -67,8 +69,6 @@ export class InputChannel {
   blocked = false;
   private readonly queuedBuffers: ChannelBuffer[] = [];
   private readonly queuedLengths: number[] = [];
-  private readonly queuedCredited: boolean[] = [];
-  private currentCredited = true;
   private backlog: BacklogItem[] = [];
   private backlogHead = 0;
   /** While set, decoded-ahead elements are held, not recycled (see decodeAhead). */
@@ -128,7 +128,7 @@ export class InputChannel {
         this.backlogHead = 0;
       }
       if ('recycle' in item) {
-        this.giveBack(item.recycle, item.credited);
+        this.giveBack(item.recycle);
         continue;
       }
       out.kind = item.kind;
@@ -203,7 +203,6 @@ export class InputChannel {
         if (this.queuedBuffers.length === 0) return false;
         const next = this.queuedBuffers.shift() as ChannelBuffer;
         this.end = this.queuedLengths.shift() as number;
-        this.currentCredited = this.queuedCredited.shift() as boolean;
         this.pos = 0;
         if (next instanceof RecordSegment) {
           this.segment = next;
@@ -349,7 +348,6 @@ export class InputChannel {
     this.recorder = undefined;
     this.queuedBuffers.length = 0;
     this.queuedLengths.length = 0;
-    this.queuedCredited.length = 0;
     this.buf = undefined;
     this.ab = undefined;
     this.segment = undefined;
@@ -364,15 +362,14 @@ export class InputChannel {
       this.onPriorityBuffer(ab, length);
       return;
     }
-    const credited = (flags & BUFFER_WITHOUT_CREDIT) === 0;
-    if (credited) {
-      if (this.unusedCredits <= 0) throw new Error(`Assertion failed: input channel ${this.index} received a buffer without credit`);
-      this.unusedCredits--;
-      if (this.heldReturns.length > 0 && this.unusedCredits < this.creditsToHoldReturns) this.returnHeld();
+    // One pushed without credit (by an unaligned barrier) was paid for by the producer going below zero.
+    if ((flags & BUFFER_WITHOUT_CREDIT) === 0 && this.unusedCredits <= 0) {
+      throw new Error(`Assertion failed: input channel ${this.index} received a buffer without credit`);
     }
+    this.unusedCredits--;
+    if (this.heldReturns.length > 0 && this.unusedCredits < this.creditsToHoldReturns) this.returnHeld();
     this.queuedBuffers.push(ab);
     this.queuedLengths.push(length);
-    this.queuedCredited.push(credited);
     this.owner.bufferCountChanged(1);
     if (this.recorder) this.decodeAhead();
     this.owner.channelHasData(this);
@@ -406,26 +403,20 @@ export class InputChannel {
   }
 
   /**
-   * The current buffer is decoded: it goes back with one credit (none for a buffer sent without), or,
-   * while decoding ahead, once the elements decoded from it are consumed. State is consistent first:
-   * this may re-enter onBuffer.
+   * The current buffer is decoded: it goes back with one credit, or, while decoding ahead, once the
+   * elements decoded from it are consumed. State is consistent first: this may re-enter onBuffer.
    */
   private recycleCurrent(): void {
     const ab: ChannelBuffer = this.segment ?? (this.ab as ArrayBuffer);
-    const credited = this.currentCredited;
     this.ab = undefined;
     this.buf = undefined;
     this.segment = undefined;
-    if (this.deferRecycle) this.backlog.push({ recycle: ab, credited });
-    else this.giveBack(ab, credited);
+    if (this.deferRecycle) this.backlog.push({ recycle: ab });
+    else this.giveBack(ab);
   }
 
-  private giveBack(ab: ChannelBuffer, credited: boolean): void {
+  private giveBack(ab: ChannelBuffer): void {
     this.owner.bufferCountChanged(-1);
-    if (!credited) {
-      this.endpoint?.sendCredit(0, [ab]);
-      return;
-    }
     this.heldReturns.push(ab);
     if (this.unusedCredits < this.creditsToHoldReturns) this.returnHeld();
   }

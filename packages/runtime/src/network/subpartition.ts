@@ -177,8 +177,10 @@ export class PipelinedSubpartition<T> {
    * current buffer and the queued ones go to the consumer at once, with credit where some is left and
    * without otherwise (the consumer stores them with the checkpoint as channel state), then the barrier
    * alone in a buffer marked PRIORITY. Before a consumer is attached, the barrier is queued in-band
-   * instead (nothing is in flight then). Bound: at most maxBuffersPerChannel + maxOverdraftBuffers + 2
-   * buffers go out without credit per barrier.
+   * instead (nothing is in flight then). Bound: at most maxBuffersPerChannel + maxOverdraftBuffers + 1
+   * data buffers go out without credit per barrier, and each is charged to the credits (which go below
+   * zero): until the consumer has returned them, nothing more is sent and they count as queued for
+   * availability, so pushes of one checkpoint after another cannot pile up at the consumer.
    */
   writePriorityEvent(event: NetworkEvent): void {
     const size = encodedEventSize(event);
@@ -193,7 +195,10 @@ export class PipelinedSubpartition<T> {
       return;
     }
     this.trySend();
-    while (this.queuedBuffers.length > 0) this.sendHead(endpoint, BUFFER_WITHOUT_CREDIT);
+    while (this.queuedBuffers.length > 0) {
+      this.credits--;
+      this.sendHead(endpoint, BUFFER_WITHOUT_CREDIT);
+    }
     this.queueEventAlone(event);
     this.sendHead(endpoint, BUFFER_WITHOUT_CREDIT | BUFFER_PRIORITY);
     this.updateAvailability();
@@ -296,7 +301,7 @@ export class PipelinedSubpartition<T> {
 
   private finishCurrent(): void {
     if (this.pos === 0) return;
-    const cannotSendNow = this.endpoint === undefined || this.credits === 0;
+    const cannotSendNow = this.endpoint === undefined || this.credits <= 0;
     if (cannotSendNow && this.queuedBuffers.length >= this.config.maxBuffersPerChannel + this.config.maxOverdraftBuffers) {
       throw new BufferOverdraftError(this.owner.partitionId, this.index, this.config.maxBuffersPerChannel,
         this.config.maxOverdraftBuffers);
@@ -343,7 +348,8 @@ export class PipelinedSubpartition<T> {
   }
 
   private updateAvailability(): void {
-    const available = this.queuedBuffers.length < this.config.maxBuffersPerChannel;
+    // Buffers an unaligned barrier pushed without credit count as queued until the consumer returned them.
+    const available = this.queuedBuffers.length + Math.max(0, -this.credits) < this.config.maxBuffersPerChannel;
     if (available !== this.available) {
       this.available = available;
       this.owner.subpartitionAvailabilityChanged(available);

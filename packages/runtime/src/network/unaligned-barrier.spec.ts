@@ -54,21 +54,43 @@ describe.each<[string, LocalHandOver]>([
     const written = i;
     expect(partition.stats().perSubpartition[0].queuedBuffers).toBeGreaterThan(0);
     partition.broadcastPriorityEvent(barrier(7));
-    // Everything went to the consumer at once, ahead of credit; the producer's queue is empty.
+    // Everything went to the consumer at once, ahead of credit; the producer's queue is empty, but what
+    // it pushed counts as queued until the consumer returns it: the producer stays back-pressured.
     expect(partition.stats().perSubpartition[0].queuedBuffers).toBe(0);
-    expect(partition.isAvailable()).toBe(true);
+    expect(partition.isAvailable()).toBe(false);
     expect(priorityEvents()).toBe(1);
     expect(gate.pollPriorityBarrier()).toEqual({ channel: 0, barrier: { ...barrier(7), alignedTimeoutMs: 0 } });
     expect(gate.pollPriorityBarrier()).toBeUndefined();
     // The overtaken data is still consumed, in order, and the barrier is not among it.
     const consumed = take(gate);
     expect(consumed).toEqual(Array.from({ length: written }, (_, k) => record(String(k))));
+    expect(partition.isAvailable()).toBe(true);
     // Credits are intact: the producer keeps sending through the same channel.
     for (let k = 0; k < 20; k++) {
       partition.emit(record(`after-${k}`), 0, 0);
       partition.flushAll();
       expect(take(gate)).toEqual([record(`after-${k}`)]);
     }
+  });
+
+  it('keep what is in flight bounded when barriers come one after another under back-pressure (pushes are charged to the credits)', () => {
+    const { partition, gate } = setup(mode);
+    let i = 0;
+    const inFlight: number[] = [];
+    for (let checkpoint = 1; checkpoint <= 20; checkpoint++) {
+      // The producer writes while it may (a task stops when its output is unavailable); the consumer takes one record per checkpoint.
+      while (partition.isAvailable()) partition.emit(record(String(i++)), 0, 0);
+      partition.broadcastPriorityEvent(barrier(checkpoint));
+      gate.pollPriorityBarrier();
+      take(gate, 1);
+      inFlight.push(partition.stats().perSubpartition[0].inFlightBuffers);
+    }
+    // Credits (2) plus one barrier's push (at most maxBuffersPerChannel + maxOverdraftBuffers + 1), whatever the number of checkpoints.
+    expect(Math.max(...inFlight)).toBeLessThanOrEqual(2 + 3 + 2 + 1);
+    // Everything written arrives, in order, once the consumer catches up.
+    const rest = take(gate);
+    expect(rest.at(-1)).toBe(record(String(i - 1)));
+    expect(rest.length).toBe(i - 20);
   });
 
   it('records exactly the elements ahead of the barrier, also those the consumer had already queued, and none behind it', () => {
