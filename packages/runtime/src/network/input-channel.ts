@@ -5,7 +5,7 @@ import {
 import { ElementKind, type InputElement } from './input-element';
 import { CorruptNetworkBufferError } from './network-errors';
 import { RecordSegment, SEGMENT_RECORD, SEGMENT_WATERMARK, type ChannelBuffer } from './record-segment';
-import { BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, type ConsumerEndpoint } from './transport';
+import { BUFFER_ANNOUNCES_BARRIER, BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, type ConsumerEndpoint } from './transport';
 
 /** What a channel tells its gate. */
 export interface InputChannelOwner {
@@ -13,6 +13,11 @@ export interface InputChannelOwner {
   bufferCountChanged(delta: number): void;
   /** An unaligned barrier arrived: the data queued ahead of it is decoded (and recorded, when recording). */
   priorityBarrier(channel: InputChannel, barrier: BarrierEvent): void;
+  /**
+   * A buffer with an aligned barrier (with a timeout) arrived, and it is decoded ahead with the data
+   * before it: should the checkpoint go unaligned, what lies ahead of the barrier is in the backlog.
+   */
+  barrierAnnounced(channel: InputChannel, barrier: BarrierEvent): void;
 }
 
 export type BarrierEvent = Extract<NetworkEvent, { kind: 'barrier' }>;
@@ -371,8 +376,19 @@ export class InputChannel {
     this.queuedBuffers.push(ab);
     this.queuedLengths.push(length);
     this.owner.bufferCountChanged(1);
-    if (this.recorder) this.decodeAhead();
+    if ((flags & BUFFER_ANNOUNCES_BARRIER) !== 0) this.announceBarrier();
+    else if (this.recorder) this.decodeAhead();
     this.owner.channelHasData(this);
+  }
+
+  /** Decodes ahead up to and past the barrier the buffer just queued holds, and announces it. */
+  private announceBarrier(): void {
+    const from = this.backlog.length;
+    this.decodeAhead();
+    for (let i = from; i < this.backlog.length; i++) {
+      const item = this.backlog[i];
+      if (!('recycle' in item) && item.kind === ElementKind.EVENT && item.event?.kind === 'barrier') this.owner.barrierAnnounced(this, item.event);
+    }
   }
 
   /**

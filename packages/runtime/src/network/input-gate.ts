@@ -34,7 +34,7 @@ export class InputGate implements InputChannelOwner {
   private waiter: { promise: Promise<void>; resolve: () => void } | undefined;
   private released = false;
   /** Unaligned barriers that arrived, by channel, handed out ahead of all data. */
-  private readonly priorityBarriers: Array<{ channel: number; barrier: BarrierEvent }> = [];
+  private readonly priorityBarriers: Array<{ channel: number; barrier: BarrierEvent; announced: boolean }> = [];
   private readonly onPriorityEvent: (() => void) | undefined;
 
   constructor(opts: {
@@ -112,10 +112,11 @@ export class InputGate implements InputChannelOwner {
 
   /** Resolves when pollNext may return something (or the gate is finished or released). */
   /**
-   * The next unaligned barrier that arrived, ahead of all data (pollNext never returns these): the task
-   * takes them even while it cannot take data.
+   * The next unaligned barrier that arrived, ahead of all data (pollNext never returns these), or, with
+   * `announced`, an aligned barrier (with a timeout) that arrived behind data (pollNext returns it in
+   * its place later): the task takes them even while it cannot take data.
    */
-  pollPriorityBarrier(): { readonly channel: number; readonly barrier: BarrierEvent } | undefined {
+  pollPriorityBarrier(): { readonly channel: number; readonly barrier: BarrierEvent; readonly announced: boolean } | undefined {
     return this.priorityBarriers.shift();
   }
 
@@ -199,8 +200,16 @@ export class InputGate implements InputChannelOwner {
   }
 
   priorityBarrier(channel: InputChannel, barrier: BarrierEvent): void {
+    this.pushPriority(channel, barrier, false);
+  }
+
+  barrierAnnounced(channel: InputChannel, barrier: BarrierEvent): void {
+    this.pushPriority(channel, barrier, true);
+  }
+
+  private pushPriority(channel: InputChannel, barrier: BarrierEvent, announced: boolean): void {
     if (this.released) return;
-    this.priorityBarriers.push({ channel: channel.index, barrier });
+    this.priorityBarriers.push({ channel: channel.index, barrier, announced });
     this.wake();
     this.onPriorityEvent?.();
   }

@@ -6,7 +6,7 @@ import {
 import type { NetworkConfig } from './network-config';
 import { BufferOverdraftError } from './network-errors';
 import type { ChannelBuffer, RecordSegment } from './record-segment';
-import { BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, type ProducerEndpoint } from './transport';
+import { BUFFER_ANNOUNCES_BARRIER, BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, type ProducerEndpoint } from './transport';
 
 /** What a subpartition needs from its ResultPartition: the shared buffer pools and availability tracking. */
 export interface SubpartitionOwner {
@@ -57,6 +57,10 @@ export class PipelinedSubpartition<T> {
   private segment: RecordSegment | undefined;
   private readonly queuedBuffers: ChannelBuffer[] = [];
   private readonly queuedLengths: number[] = [];
+  /** Transport flags of each queued buffer (BUFFER_ANNOUNCES_BARRIER or 0). */
+  private readonly queuedFlags: number[] = [];
+  /** The current buffer holds a barrier the consumer announces on arrival (aligned, with a timeout). */
+  private currentAnnounces = false;
   private credits = 0;
   private inFlight = 0;
   private maxQueued = 0;
@@ -151,6 +155,7 @@ export class PipelinedSubpartition<T> {
       if (this.buf === undefined || this.limit - this.pos < size) this.nextBuffer();
       this.pos = writeEvent(this.buf as Buffer, this.pos, event);
     }
+    if (event.kind === 'barrier' && event.alignedTimeoutMs > 0) this.currentAnnounces = true;
     this.flush();
     if (event.kind === 'barrier') {
       // Finished into the queue (or sent) by the flush, unless no credit was left: then it is the current buffer.
@@ -216,6 +221,7 @@ export class PipelinedSubpartition<T> {
       this.queuedBuffers.push(ab);
       this.queuedLengths.push(writeEvent(Buffer.from(ab), 0, event));
     }
+    this.queuedFlags.push(0);
   }
 
   /** Sends what was written as soon as credit allows; an empty flush sends nothing. */
@@ -266,6 +272,7 @@ export class PipelinedSubpartition<T> {
     this.released = true;
     this.queuedBuffers.length = 0;
     this.queuedLengths.length = 0;
+    this.queuedFlags.length = 0;
     this.ab = undefined;
     this.buf = undefined;
     this.segment = undefined;
@@ -323,6 +330,8 @@ export class PipelinedSubpartition<T> {
       this.buf = undefined;
     }
     this.queuedLengths.push(this.pos);
+    this.queuedFlags.push(this.currentAnnounces ? BUFFER_ANNOUNCES_BARRIER : 0);
+    this.currentAnnounces = false;
     this.pos = 0;
     this.flushRequested = false;
   }
@@ -340,10 +349,11 @@ export class PipelinedSubpartition<T> {
   private sendHead(endpoint: ProducerEndpoint, flags: number): void {
     const b = this.queuedBuffers.shift() as ChannelBuffer;
     const length = this.queuedLengths.shift() as number;
+    const all = flags | (this.queuedFlags.shift() as number);
     this.inFlight++;
     if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
-    if (b instanceof ArrayBuffer) endpoint.sendBuffer(b, length, flags);
-    else (endpoint.sendSegment as NonNullable<ProducerEndpoint['sendSegment']>)(b, flags);
+    if (b instanceof ArrayBuffer) endpoint.sendBuffer(b, length, all);
+    else (endpoint.sendSegment as NonNullable<ProducerEndpoint['sendSegment']>)(b, all);
     if (this.queuedBarrier !== undefined && --this.queuedBarrier.buffersUpToIt === 0) this.queuedBarrier = undefined;
   }
 

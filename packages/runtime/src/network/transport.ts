@@ -6,10 +6,14 @@ import type { ChannelBuffer, RecordSegment } from './record-segment';
  * Flags of a sent buffer. WITHOUT_CREDIT: sent although the producer held no credit for it (the data an
  * unaligned barrier overtakes is pushed to the consumer, which stores it with the checkpoint); the
  * consumer returns the buffer but no credit for it. PRIORITY: the buffer holds only an unaligned
- * checkpoint barrier, which the consumer handles before the data queued ahead of it.
+ * checkpoint barrier, which the consumer handles before the data queued ahead of it. ANNOUNCES_BARRIER:
+ * the buffer holds an in-band barrier of an aligned checkpoint with a timeout
+ * (aligned-checkpoint-timeout), which the consumer announces on arrival (Flink's EventAnnouncement),
+ * so the timeout can switch the checkpoint to unaligned while the barrier still waits behind data.
  */
 export const BUFFER_WITHOUT_CREDIT = 1;
 export const BUFFER_PRIORITY = 2;
+export const BUFFER_ANNOUNCES_BARRIER = 4;
 
 /**
  * Producer side of one channel (one producer subpartition -> one consumer input channel).

@@ -59,7 +59,7 @@ describe.each<[string, LocalHandOver]>([
     expect(partition.stats().perSubpartition[0].queuedBuffers).toBe(0);
     expect(partition.isAvailable()).toBe(false);
     expect(priorityEvents()).toBe(1);
-    expect(gate.pollPriorityBarrier()).toEqual({ channel: 0, barrier: { ...barrier(7), alignedTimeoutMs: 0 } });
+    expect(gate.pollPriorityBarrier()).toEqual({ channel: 0, barrier: { ...barrier(7), alignedTimeoutMs: 0 }, announced: false });
     expect(gate.pollPriorityBarrier()).toBeUndefined();
     // The overtaken data is still consumed, in order, and the barrier is not among it.
     const consumed = take(gate);
@@ -71,6 +71,33 @@ describe.each<[string, LocalHandOver]>([
       partition.flushAll();
       expect(take(gate)).toEqual([record(`after-${k}`)]);
     }
+  });
+
+  it('an aligned barrier with a timeout is announced when it arrives behind data, and still delivered in its place', () => {
+    const { partition, gate } = setup(mode);
+    for (let k = 0; k < 2; k++) partition.emit(record(`a${k}`), 0, 0);
+    partition.broadcastEvent({ ...barrier(5), alignedTimeoutMs: 50 });
+    partition.flushAll();
+    // Announced as soon as its buffer arrives (once credit lets it go), before the consumer reaches it;
+    // the data ahead of it is decoded then, ready to be recorded.
+    const seen: string[] = [];
+    for (let e = take(gate, 1); e.length > 0; e = take(gate, 1)) {
+      const p = gate.pollPriorityBarrier();
+      if (p !== undefined) {
+        expect(p).toEqual({ channel: 0, barrier: { ...barrier(5), alignedTimeoutMs: 50 }, announced: true });
+        seen.push('announced');
+      }
+      seen.push(...e);
+    }
+    expect(seen.filter((x) => x !== 'announced')).toEqual([record('a0'), record('a1'), 'barrier5']);
+    expect(seen.indexOf('announced')).toBeGreaterThanOrEqual(0);
+    expect(seen.indexOf('announced')).toBeLessThan(seen.indexOf('barrier5'));
+    // A barrier without a timeout is not announced.
+    partition.emit(record('b0'), 0, 0);
+    partition.broadcastEvent({ ...barrier(6), alignedTimeoutMs: -1 });
+    partition.flushAll();
+    expect(gate.pollPriorityBarrier()).toBeUndefined();
+    expect(take(gate)).toEqual([record('b0'), 'barrier6']);
   });
 
   it('keep what is in flight bounded when barriers come one after another under back-pressure (pushes are charged to the credits)', () => {

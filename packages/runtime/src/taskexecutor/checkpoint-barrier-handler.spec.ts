@@ -225,3 +225,58 @@ describe('CheckpointBarrierHandler', () => {
     });
   });
 });
+
+describe('CheckpointBarrierHandler: announced barriers (aligned with a timeout)', () => {
+  it('starts the timeout at the announcement of a barrier still behind data, and on expiry takes it as overtaking', () => {
+    const input = new RecordingInput();
+    const timers: Array<() => void> = [];
+    const triggered: Array<{ id: number; received?: Array<[number, string]> }> = [];
+    const complete: number[] = [];
+    const h = new CheckpointBarrierHandler([{ input, channel: 0 }, { input, channel: 1 }], true, {
+      triggerCheckpoint: (b, unaligned) => triggered.push({ id: b.checkpointId, received: unaligned && [...unaligned.received] }),
+      abortCheckpoint: () => undefined,
+      channelStateComplete: (id) => complete.push(id),
+      schedule: (_delay, fn) => {
+        timers.push(fn);
+        return { cancel: () => undefined };
+      },
+      now: () => 10,
+    });
+    const b: CheckpointBarrier = { checkpointId: 4, timestamp: 0, location: '/chk-4', alignedTimeoutMs: 50 };
+    // Both channels' barriers wait behind data; neither was reached, so nothing is blocked yet.
+    h.processAnnouncement(0, b);
+    h.processAnnouncement(1, b);
+    expect(timers).toHaveLength(1);
+    expect(triggered).toEqual([]);
+    expect(h.pendingCheckpointId).toBe(4);
+    timers[0]();
+    expect(triggered).toEqual([{ id: 4, received: [[0, 'priority'], [1, 'priority']] }]);
+    // Every channel is accounted for: the recorded in-flight data is complete at once.
+    expect(complete).toEqual([4]);
+    // The in-band copies that the task reaches later change nothing.
+    h.processBarrier(0, b);
+    h.processBarrier(1, b);
+    expect(triggered).toHaveLength(1);
+    expect(input.blocked.size).toBe(0);
+  });
+
+  it('a barrier reached before the timeout aligns as usual; announcements of other checkpoints, or without a timeout, are ignored', () => {
+    const input = new RecordingInput();
+    const triggered: number[] = [];
+    const h = new CheckpointBarrierHandler([{ input, channel: 0 }], true, {
+      triggerCheckpoint: (b, unaligned) => triggered.push(unaligned ? -b.checkpointId : b.checkpointId),
+      abortCheckpoint: () => undefined,
+      channelStateComplete: () => undefined,
+      schedule: () => ({ cancel: () => undefined }),
+      now: () => 10,
+    });
+    const b: CheckpointBarrier = { checkpointId: 2, timestamp: 0, location: '/chk-2', alignedTimeoutMs: 50 };
+    h.processAnnouncement(0, { ...b, alignedTimeoutMs: -1 });
+    expect(h.pendingCheckpointId).toBeUndefined();
+    h.processAnnouncement(0, b);
+    h.processBarrier(0, b);
+    expect(triggered).toEqual([2]);
+    h.processAnnouncement(0, { ...b, checkpointId: 1 });
+    expect(h.pendingCheckpointId).toBeUndefined();
+  });
+});

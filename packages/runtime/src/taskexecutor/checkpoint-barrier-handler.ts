@@ -66,7 +66,7 @@ export interface BarrierHandlerActions {
  */
 export class CheckpointBarrierHandler {
   private current:
-    | { barrier: CheckpointBarrier; received: Map<number, BarrierArrival>; unaligned: boolean; timer?: Cancellable }
+    | { barrier: CheckpointBarrier; received: Map<number, BarrierArrival>; unaligned: boolean; timer?: Cancellable; announced?: Set<number> }
     | undefined;
   /** Highest checkpoint this task triggered or aborted: older barriers that still arrive are ignored. */
   private latest = 0;
@@ -109,15 +109,40 @@ export class CheckpointBarrierHandler {
       } else {
         const c = this.channels[channel];
         c.input.blockChannel(c.channel);
-        if (current.received.size === 1 && current.barrier.alignedTimeoutMs > 0) {
-          const delay = current.barrier.timestamp + current.barrier.alignedTimeoutMs - this.actions.now();
-          current.timer = this.actions.schedule(Math.max(0, delay), () => {
-            if (this.current === current && !current.unaligned) this.switchToUnaligned();
-          });
-        }
+        this.startAlignmentTimer(current);
       }
     }
     this.completeIfDone();
+  }
+
+  /**
+   * An aligned barrier with a timeout arrived on `channel` behind data (Flink's EventAnnouncement): the
+   * timeout runs from now on, not only from the first barrier the task reaches, and should it expire
+   * before the task reaches this one, the checkpoint goes unaligned with the barrier taken as
+   * overtaking (the channel decoded what lies ahead of it, which is recorded). Older, newer and
+   * already unaligned checkpoints' announcements are left to their barriers.
+   */
+  processAnnouncement(channel: number, barrier: CheckpointBarrier): void {
+    if (!this.aligned || barrier.alignedTimeoutMs <= 0) return;
+    const id = barrier.checkpointId;
+    if (this.current !== undefined ? this.current.barrier.checkpointId !== id : id <= this.latest) return;
+    if (!this.current) {
+      this.current = { barrier, received: new Map(), unaligned: false };
+      this.latest = id;
+    }
+    const current = this.current;
+    if (current.unaligned || current.received.has(channel)) return;
+    (current.announced ??= new Set()).add(channel);
+    if (this.alignmentTimedOut(current.barrier)) this.switchToUnaligned();
+    else this.startAlignmentTimer(current);
+  }
+
+  private startAlignmentTimer(current: NonNullable<CheckpointBarrierHandler['current']>): void {
+    if (current.timer !== undefined || current.barrier.alignedTimeoutMs <= 0) return;
+    const delay = current.barrier.timestamp + current.barrier.alignedTimeoutMs - this.actions.now();
+    current.timer = this.actions.schedule(Math.max(0, delay), () => {
+      if (this.current === current && !current.unaligned) this.switchToUnaligned();
+    });
   }
 
   /** A channel delivered end-of-partition: it sends no more barriers and never holds alignment up. */
@@ -145,10 +170,14 @@ export class CheckpointBarrierHandler {
   private switchToUnaligned(): void {
     const current = this.current!;
     current.unaligned = true;
+    // Announced barriers not reached yet overtake the data ahead of them (it is decoded, and recorded now).
+    for (const channel of current.announced ?? []) if (!current.received.has(channel)) current.received.set(channel, 'priority');
     current.timer?.cancel();
     current.timer = undefined;
     this.actions.triggerCheckpoint(current.barrier, { received: current.received });
     this.resume();
+    // Every channel may count as received now (announced ones), with nothing more to come.
+    this.completeIfDone();
   }
 
   private completeIfDone(): void {

@@ -102,6 +102,11 @@ export class TaskCheckpoints {
   }
 
   /** A barrier from input channel `channel` (numbered across the task's gates). */
+  /** An aligned barrier (with a timeout) arrived behind data on `channel` (CheckpointBarrierHandler.processAnnouncement). */
+  processAnnouncement(channel: number, barrier: CheckpointBarrier): void {
+    this.barriers?.processAnnouncement(channel, barrier);
+  }
+
   processBarrier(channel: number, barrier: CheckpointBarrier, arrival: BarrierArrival = 'in-band'): void {
     this.barriers?.processBarrier(channel, barrier, arrival);
   }

@@ -139,13 +139,14 @@ export class TaskInputs {
     return false;
   }
 
-  /** Unaligned barriers that arrived go to the task's checkpoints ahead of all data. */
+  /** Unaligned barriers that arrived, and announcements of aligned ones, go to the task's checkpoints ahead of all data. */
   handlePriorityBarriers(): void {
     if (!this.priorityPending) return;
     this.priorityPending = false;
     for (const b of this.gates) {
       for (let p = b.gate.pollPriorityBarrier(); p !== undefined; p = b.gate.pollPriorityBarrier()) {
-        this.host.checkpoints.processBarrier(b.barrierOffset + p.channel, p.barrier, 'priority');
+        if (p.announced) this.host.checkpoints.processAnnouncement(b.barrierOffset + p.channel, p.barrier);
+        else this.host.checkpoints.processBarrier(b.barrierOffset + p.channel, p.barrier, 'priority');
       }
     }
   }
