@@ -58,7 +58,16 @@ export class JobCheckpointing {
    */
   get checkpointsAfterTasksFinish(): boolean {
     const { configuration, jobGraph } = this.opts;
-    return isCheckpointingEnabled(configuration, jobGraph.jobType) && configuration.get(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH);
+    return isCheckpointingEnabled(configuration, jobGraph.jobType) && this.finishedTasksInCheckpoints;
+  }
+
+  /**
+   * Checkpoints and savepoints may hold finished tasks (FLIP-147's option), also in a job without
+   * periodic checkpoints: a savepoint of a job whose bounded source finished is taken, as in Flink.
+   * Only with periodic checkpoints do tasks also wait for a final checkpoint (checkpointsAfterTasksFinish).
+   */
+  get finishedTasksInCheckpoints(): boolean {
+    return this.opts.configuration.get(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH);
   }
 
   /** Present once the job checkpoints or took a savepoint. */

@@ -1,3 +1,4 @@
+import { decodeCheckpointMetadata } from '../checkpoint/format';
 import { Configuration } from '@flott/core';
 import { encodeCheckpointMetadata } from '../checkpoint/format';
 import { ExecutionState as E, JobStatus } from '../execution/execution-state';
@@ -118,6 +119,27 @@ describe('JobMaster with checkpoints', () => {
     for (const t of sinks) await te.reportTaskState(t.attemptId, E.FINISHED);
     await cp.settle();
     expect(r.status).toBe(JobStatus.FINISHED);
+  });
+
+  it('without periodic checkpoints, a savepoint of a job whose sources finished records them as finished (tasks do not wait for a final checkpoint)', async () => {
+    const r = run({});
+    r.jobMaster.start();
+    await cp.settle();
+    await allRunning();
+    expect(te.submittedTasks.some((t) => t.checkpointsAfterTasksFinish === true)).toBe(false);
+    const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address, { fencingToken: r.jobMaster.ref.jobMasterId });
+    const [sources, sinks] = [SOURCE_OP, SINK_OP].map((op) => te.submittedTasks.filter((t) => t.vertex.operators[0].operatorId === op));
+    for (const t of sources) await te.reportTaskState(t.attemptId, E.FINISHED);
+    await cp.settle();
+    const savepoint = r.jobMaster.triggerSavepoint('/savepoints');
+    await cp.settle();
+    // The sinks, whose producers all finished, are triggered themselves.
+    expect(te.checkpointTriggers.map((t) => t.attemptId)).toEqual(sinks.map((t) => t.attemptId));
+    for (const t of sinks) await jm.acknowledgeCheckpoint({ jobId: t.jobId, attemptId: t.attemptId, checkpointId: te.checkpointTriggers[0].checkpointId, state: {} });
+    const pointer = await savepoint;
+    const metadata = decodeCheckpointMetadata(await storage.readMetadata(pointer), pointer);
+    expect(metadata.type).toBe('SAVEPOINT');
+    expect(metadata.operators.map((o) => o.subtasks)).toEqual([[{ finished: true }, { finished: true }], [{}, {}]]);
   });
 
   it('aborts the pending checkpoint when a task fails', async () => {

@@ -264,7 +264,7 @@ export class JobMaster implements JobMasterGateway {
    */
   private checkpointPlan(): CheckpointPlan | string {
     if (this.graph.state !== JobStatus.RUNNING) return `the job is ${this.graph.state}`;
-    const afterFinish = this.checkpointing.checkpointsAfterTasksFinish;
+    const afterFinish = this.checkpointing.finishedTasksInCheckpoints;
     const finished = new Set<string>();
     for (const v of this.graph.getAllExecutionVertices()) if (afterFinish && v.currentExecution.state === ExecutionState.FINISHED) finished.add(v.id);
     const tasks: CheckpointTask[] = [];
@@ -552,7 +552,7 @@ export class JobMaster implements JobMasterGateway {
 
   // ---- client-facing (through the Dispatcher) ----
 
-  /** See DispatcherGateway#triggerSavepoint; only while every task runs. */
+  /** See DispatcherGateway#triggerSavepoint; only while every task runs (or finished: checkpoints-after-tasks-finish). */
   triggerSavepoint(targetDirectory?: string): Promise<string> {
     return this.checkpointing.triggerSavepoint(targetDirectory);
   }

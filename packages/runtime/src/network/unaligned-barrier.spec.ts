@@ -7,7 +7,7 @@ import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import { ElementKind, type InputElement } from './input-element';
 import type { NetworkEvent } from './buffer-format';
 
-const barrier = (checkpointId: number): NetworkEvent => ({ kind: 'barrier', checkpointId, timestamp: 0, alignedTimeoutMs: 0, location: 'l' });
+const barrier = (checkpointId: number, alignedTimeoutMs = 0): NetworkEvent => ({ kind: 'barrier', checkpointId, timestamp: 0, alignedTimeoutMs, location: 'l' });
 
 /**
  * One producer partition into a single-channel gate, in small buffers (one of the records below each),
@@ -76,7 +76,7 @@ describe.each<[string, LocalHandOver]>([
   it('an aligned barrier with a timeout is announced when it arrives behind data, and still delivered in its place', () => {
     const { partition, gate } = setup(mode);
     for (let k = 0; k < 2; k++) partition.emit(record(`a${k}`), 0, 0);
-    partition.broadcastEvent({ ...barrier(5), alignedTimeoutMs: 50 });
+    partition.broadcastEvent(barrier(5, 50));
     partition.flushAll();
     // Announced as soon as its buffer arrives (once credit lets it go), before the consumer reaches it;
     // the data ahead of it is decoded then, ready to be recorded.
@@ -84,7 +84,7 @@ describe.each<[string, LocalHandOver]>([
     for (let e = take(gate, 1); e.length > 0; e = take(gate, 1)) {
       const p = gate.pollPriorityBarrier();
       if (p !== undefined) {
-        expect(p).toEqual({ channel: 0, barrier: { ...barrier(5), alignedTimeoutMs: 50 }, announced: true });
+        expect(p).toEqual({ channel: 0, barrier: barrier(5, 50), announced: true });
         seen.push('announced');
       }
       seen.push(...e);
@@ -94,7 +94,7 @@ describe.each<[string, LocalHandOver]>([
     expect(seen.indexOf('announced')).toBeLessThan(seen.indexOf('barrier5'));
     // A barrier without a timeout is not announced.
     partition.emit(record('b0'), 0, 0);
-    partition.broadcastEvent({ ...barrier(6), alignedTimeoutMs: -1 });
+    partition.broadcastEvent(barrier(6, -1));
     partition.flushAll();
     expect(gate.pollPriorityBarrier()).toBeUndefined();
     expect(take(gate)).toEqual([record('b0'), 'barrier6']);
