@@ -57,10 +57,6 @@ export class PipelinedSubpartition<T> {
   private segment: RecordSegment | undefined;
   private readonly queuedBuffers: ChannelBuffer[] = [];
   private readonly queuedLengths: number[] = [];
-  /** Transport flags of each queued buffer (BUFFER_ANNOUNCES_BARRIER or 0). */
-  private readonly queuedFlags: number[] = [];
-  /** The current buffer holds a barrier the consumer announces on arrival (aligned, with a timeout). */
-  private currentAnnounces = false;
   private credits = 0;
   private inFlight = 0;
   private maxQueued = 0;
@@ -155,13 +151,9 @@ export class PipelinedSubpartition<T> {
       if (this.buf === undefined || this.limit - this.pos < size) this.nextBuffer();
       this.pos = writeEvent(this.buf as Buffer, this.pos, event);
     }
-    if (event.kind === 'barrier' && event.alignedTimeoutMs > 0) this.currentAnnounces = true;
+    // The current buffer holds it: counted down as buffers go out (sendHead), also by the flush below.
+    if (event.kind === 'barrier') this.queuedBarrier = { event, buffersUpToIt: this.queuedBuffers.length + 1 };
     this.flush();
-    if (event.kind === 'barrier') {
-      // Finished into the queue (or sent) by the flush, unless no credit was left: then it is the current buffer.
-      const buffersUpToIt = this.queuedBuffers.length + (this.pos > 0 ? 1 : 0);
-      this.queuedBarrier = buffersUpToIt > 0 ? { event, buffersUpToIt } : undefined;
-    }
   }
 
   /**
@@ -221,7 +213,6 @@ export class PipelinedSubpartition<T> {
       this.queuedBuffers.push(ab);
       this.queuedLengths.push(writeEvent(Buffer.from(ab), 0, event));
     }
-    this.queuedFlags.push(0);
   }
 
   /** Sends what was written as soon as credit allows; an empty flush sends nothing. */
@@ -272,7 +263,6 @@ export class PipelinedSubpartition<T> {
     this.released = true;
     this.queuedBuffers.length = 0;
     this.queuedLengths.length = 0;
-    this.queuedFlags.length = 0;
     this.ab = undefined;
     this.buf = undefined;
     this.segment = undefined;
@@ -330,8 +320,6 @@ export class PipelinedSubpartition<T> {
       this.buf = undefined;
     }
     this.queuedLengths.push(this.pos);
-    this.queuedFlags.push(this.currentAnnounces ? BUFFER_ANNOUNCES_BARRIER : 0);
-    this.currentAnnounces = false;
     this.pos = 0;
     this.flushRequested = false;
   }
@@ -345,16 +333,23 @@ export class PipelinedSubpartition<T> {
     }
   }
 
-  /** Sends the first queued buffer (`flags`: transport flags; a credited send has taken its credit). */
+  /**
+   * Sends the first queued buffer (`flags`: transport flags; a credited send has taken its credit). The
+   * buffer that holds the last barrier written goes out flagged ANNOUNCES_BARRIER when that barrier is
+   * aligned with a timeout (the consumer announces it on arrival).
+   */
   private sendHead(endpoint: ProducerEndpoint, flags: number): void {
     const b = this.queuedBuffers.shift() as ChannelBuffer;
     const length = this.queuedLengths.shift() as number;
-    const all = flags | (this.queuedFlags.shift() as number);
+    const barrier = this.queuedBarrier;
+    if (barrier !== undefined && --barrier.buffersUpToIt === 0) {
+      this.queuedBarrier = undefined;
+      if (barrier.event.kind === 'barrier' && barrier.event.alignedTimeoutMs > 0) flags |= BUFFER_ANNOUNCES_BARRIER;
+    }
     this.inFlight++;
     if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
-    if (b instanceof ArrayBuffer) endpoint.sendBuffer(b, length, all);
-    else (endpoint.sendSegment as NonNullable<ProducerEndpoint['sendSegment']>)(b, all);
-    if (this.queuedBarrier !== undefined && --this.queuedBarrier.buffersUpToIt === 0) this.queuedBarrier = undefined;
+    if (b instanceof ArrayBuffer) endpoint.sendBuffer(b, length, flags);
+    else (endpoint.sendSegment as NonNullable<ProducerEndpoint['sendSegment']>)(b, flags);
   }
 
   private updateAvailability(): void {

@@ -5,7 +5,8 @@ import type { ChannelBuffer, RecordSegment } from './record-segment';
 /**
  * Flags of a sent buffer. WITHOUT_CREDIT: sent although the producer held no credit for it (the data an
  * unaligned barrier overtakes is pushed to the consumer, which stores it with the checkpoint); the
- * consumer returns the buffer but no credit for it. PRIORITY: the buffer holds only an unaligned
+ * producer charges it to its credits all the same (its balance goes below zero), and the consumer
+ * returns it with a credit like any other. PRIORITY: the buffer holds only an unaligned
  * checkpoint barrier, which the consumer handles before the data queued ahead of it. ANNOUNCES_BARRIER:
  * the buffer holds an in-band barrier of an aligned checkpoint with a timeout
  * (aligned-checkpoint-timeout), which the consumer announces on arrival (Flink's EventAnnouncement),

@@ -1,4 +1,4 @@
-import type { AbstractStateDescriptor, StateDescriptor, TypeSerializer } from '@flott/core';
+import { StateSerializerMismatchError, type AbstractStateDescriptor, type StateDescriptor, type TypeSerializer } from '@flott/core';
 import { StateDeserializationError, StateSerializationError } from '../errors';
 import { mapKeyOf, type EntryTable } from './map-keys';
 
@@ -36,10 +36,9 @@ function makeCodec(d: StateDescriptor): StateValueCodec | undefined {
   const ttl = (d as Partial<AbstractStateDescriptor<unknown>>).getTtlConfig?.()?.isEnabled() === true;
   const value = d.valueSerializer && serializing(name, d.valueSerializer);
   const key = d.mapKeySerializer && serializing(name, d.mapKeySerializer);
-  const plain: Side = { to: (v) => v, from: (v) => v };
   if (d.kind === 'map') {
-    const k = key ?? plain;
-    const v = value ?? plain;
+    const k = key ?? PLAIN;
+    const v = value ?? PLAIN;
     return {
       toSerialized(stored) {
         const table = stored as EntryTable<unknown, unknown>;
@@ -87,6 +86,15 @@ function makeCodec(d: StateDescriptor): StateValueCodec | undefined {
 export interface Side {
   to(value: unknown): unknown;
   from(form: unknown): unknown;
+}
+
+/** The side of a value without a serializer: msgpack writes it as it is. */
+export const PLAIN: Side = { to: (v) => v, from: (v) => v };
+
+/** Restored state written by a custom serializer, asked for with a descriptor that has none (keyed and operator state). */
+export function noSerializerToRead(stateName: string): StateSerializerMismatchError {
+  return new StateSerializerMismatchError(stateName,
+    'the snapshot holds it written by a custom serializer, and its descriptor has none: give the descriptor the serializer that wrote it');
 }
 
 /** One user value of state `name` through `serializer` (its bytes as a Buffer), failures named after the state. */

@@ -1,4 +1,5 @@
 import { Packr, Unpackr, type Options } from 'msgpackr';
+import type { StateValueCodec } from '../serialization/state-codec';
 
 // How state values become bytes in checkpoint files (docs/checkpoint-format.md, "Section contents"):
 // msgpackr with records embedded (`sequential`) and its extensions for Map, Set, Date, typed arrays,
@@ -14,7 +15,7 @@ export const STATE_VALUE_OPTIONS: Readonly<Options> = { sequential: true, moreTy
  * `codec` of the state's custom serializers (serialization/state-codec.ts), the copy is what they
  * write and read back (a class instance stays one), under the same rule.
  */
-export function copyStateValue(value: unknown, codec?: { toSerialized(v: unknown): unknown; fromSerialized(f: unknown): unknown }): unknown {
+export function copyStateValue(value: unknown, codec?: StateValueCodec): unknown {
   if (typeof value !== 'object' || value === null) return value;
   try {
     if (codec !== undefined) return codec.fromSerialized(codec.toSerialized(value));

@@ -1,7 +1,6 @@
 import {
   NullStateValueError,
   StateDescriptorConflictError,
-  StateSerializerMismatchError,
   type BroadcastState,
   type ListState,
   type ListStateDescriptor,
@@ -10,7 +9,7 @@ import {
 } from '@flott/core';
 import type { OperatorStateMode } from '../snapshot/snapshot-data';
 import { entriesOf, mapKeyOf, type EntryTable } from '../serialization/map-keys';
-import { asBufferForm, serializing, type Side } from '../serialization/state-codec';
+import { asBufferForm, noSerializerToRead, PLAIN, serializing, type Side } from '../serialization/state-codec';
 
 export type { OperatorStateMode };
 
@@ -22,23 +21,11 @@ export interface OperatorStateSnapshot {
   readonly serialized?: boolean;
 }
 
-const PLAIN: Side = { to: (v) => v, from: (v) => v };
+// Restored values written by custom serializers (a snapshot's `serialized` state) wait as they came
+// (`waiting`) until the operator asks for the state with its descriptor, which has the serializers to
+// read them; a snapshot before that writes them as they are.
 
-/**
- * Restored values written by custom serializers (a snapshot's `serialized` state) wait as they came
- * until the operator asks for the state with its descriptor, which has the serializers to read them;
- * a snapshot before that writes them as they are.
- */
-interface Waiting {
-  waiting?: unknown[];
-}
-
-function noSerializer(name: string): never {
-  throw new StateSerializerMismatchError(name,
-    'the snapshot holds it written by a custom serializer, and its descriptor has none: give the descriptor the serializer that wrote it');
-}
-
-class OperatorListState<T> implements ListState<T>, Waiting {
+class OperatorListState<T> implements ListState<T> {
   private list: T[] = [];
   waiting?: unknown[];
   /** The element serializer of the descriptor it was asked for with (undefined: msgpack). */
@@ -55,7 +42,7 @@ class OperatorListState<T> implements ListState<T>, Waiting {
     const serializer = descriptor.valueSerializer;
     this.element = serializer && serializing(this.name, serializer);
     if (this.waiting === undefined) return;
-    if (this.element === undefined) noSerializer(this.name);
+    if (this.element === undefined) throw noSerializerToRead(this.name);
     this.update(this.waiting.map(this.element.from) as T[]);
     this.waiting = undefined;
   }
@@ -83,7 +70,7 @@ class OperatorListState<T> implements ListState<T>, Waiting {
   }
 }
 
-class HeapBroadcastState<K, V> implements BroadcastState<K, V>, Waiting {
+class HeapBroadcastState<K, V> implements BroadcastState<K, V> {
   private readonly table: EntryTable<K, V> = new Map();
   waiting?: unknown[];
   private key: Side = PLAIN;
@@ -100,7 +87,7 @@ class HeapBroadcastState<K, V> implements BroadcastState<K, V>, Waiting {
     this.value = v ? serializing(this.name, v) : PLAIN;
     this.serialized = k !== undefined || v !== undefined;
     if (this.waiting === undefined) return;
-    if (!this.serialized) noSerializer(this.name);
+    if (!this.serialized) throw noSerializerToRead(this.name);
     for (const [key, value] of this.waiting as Array<[unknown, unknown]>) this.put(this.key.from(key) as K, this.value.from(value) as V);
     this.waiting = undefined;
   }

@@ -1,7 +1,7 @@
 import { StateSerializerMismatchError, type StateDescriptor } from '@flott/core';
 import type { KeyedStateBackend } from '../spi/state-backend';
 import { mapKeyOf } from '../serialization/map-keys';
-import { asBufferForm, stateCodecOf, type StateValueCodec } from '../serialization/state-codec';
+import { asBufferForm, noSerializerToRead, stateCodecOf, type StateValueCodec } from '../serialization/state-codec';
 
 // Restored entries of states with custom serializers (serialization/state-codec.ts), until their descriptors come.
 
@@ -62,10 +62,7 @@ export class KeyedStateSerializers {
         'the snapshot holds it without a custom serializer (msgpack), and its descriptor now has one; state is not converted between the two: restore it with the descriptor it was written with');
     }
     if (!this.pendingStates.has(name)) return;
-    if (codec === undefined) {
-      throw new StateSerializerMismatchError(name,
-        'the snapshot holds it written by a custom serializer, and its descriptor has none: give the descriptor the serializer that wrote it');
-    }
+    if (codec === undefined) throw noSerializerToRead(name);
     this.pendingStates.delete(name);
     const previous = backend.getCurrentKey();
     try {
