@@ -54,6 +54,8 @@ export class ResultPartition<T> implements SubpartitionOwner {
   /** Called once, when the partition takes its first buffer (its first record or event): data can be consumed. */
   onFirstData: (() => void) | undefined;
   private produced = false;
+  /** Some subpartition may hand records over as objects (to a consumer in this thread). */
+  private readonly handsOver: boolean;
 
   constructor(opts: { partitionId: string; numSubpartitions: number; config: NetworkConfig; serializer: RecordSerializer<T> }) {
     if (!Number.isInteger(opts.numSubpartitions) || opts.numSubpartitions < 1) {
@@ -64,12 +66,15 @@ export class ResultPartition<T> implements SubpartitionOwner {
     this.recordsPerSegment = opts.config.recordsPerSegment;
     this.subpartitions = [];
     const mode = opts.config.localHandOver;
+    let handsOver = false;
     for (let i = 0; i < opts.numSubpartitions; i++) {
       let handOver: HandOver<T> | undefined;
       if (mode === 'reuse') handOver = (value) => value;
       else if (mode === 'copy') handOver = opts.serializer.createCopier?.();
+      if (handOver !== undefined) handsOver = true;
       this.subpartitions.push(new PipelinedSubpartition<T>(i, opts.config, opts.serializer.createEncoder(), this, handOver));
     }
+    this.handsOver = handsOver;
   }
 
   get numSubpartitions(): number {
@@ -113,6 +118,12 @@ export class ResultPartition<T> implements SubpartitionOwner {
   flushAll(): void {
     if (this.released) return;
     for (const sp of this.subpartitions) sp.flush();
+  }
+
+  /** Flushes the partly filled segments of subpartitions whose records are handed over in this thread (see PipelinedSubpartition.flushHandOver). */
+  flushHandOvers(): void {
+    if (this.released || !this.handsOver) return;
+    for (const sp of this.subpartitions) sp.flushHandOver();
   }
 
   isAvailable(): boolean {

@@ -78,11 +78,11 @@ async function runningPipeline(env: TestingTaskEnvironment) {
   await env.whenState(tdds[1].attemptId, E.RUNNING);
   source.add(1, 2);
   await settle();
+  // Handed over in this thread: the records reach the operator when the source task yields, at the clock's time now.
+  expect(op.log).toEqual(['record 1', 'record 2']);
+  const timersDueAt = env.clock.currentTimeMillis() + 500;
   env.clock.advance(100);
   await settle();
-  expect(op.log).toEqual(['record 1', 'record 2']);
-  // The records reached the operator with the buffer timeout's flush, at the clock's time now.
-  const timersDueAt = env.clock.currentTimeMillis() + 500;
   const stop = (action: PostCheckpointAction) => tasks[0].triggerCheckpoint({ checkpointId: 1, timestamp: 1, location: 'mem://job/savepoint-1', alignedTimeoutMs: -1, postCheckpointAction: action });
   return { source, op, tasks, tdds, running, stop, timersDueAt };
 }

@@ -67,6 +67,8 @@ describe('StreamTask', () => {
   });
 
   it('moves records between two tasks through an in-memory partition, flushed on the buffer timeout of the manual clock', async () => {
+    // Serialised: records handed over as objects in this thread go when the producer yields (next test).
+    env = new TestingTaskEnvironment({ network: { localHandOver: 'off' } });
     const unbounded = new TestingSourceOperator<number>('source', [], { bounded: false, log });
     const { graph, tdds } = pipeline(unbounded, map, sink, 'rebalance');
     expect(tdds.map((t) => t.vertex.name)).toEqual(['Source: numbers', 'Map -> Sink']);
@@ -93,6 +95,34 @@ describe('StreamTask', () => {
     expect(env.statesOf(producerTdd.attemptId)).toEqual([E.INITIALIZING, E.RUNNING, E.FINISHED]);
     expect(env.statesOf(consumerTdd.attemptId)).toEqual([E.INITIALIZING, E.RUNNING, E.FINISHED]);
     expect(sink.watermarks).toEqual([MAX_WATERMARK]);
+  });
+
+  it('hands records over in this thread when the producer yields, without waiting for the buffer timeout or a full segment', async () => {
+    const unbounded = new TestingSourceOperator<number>('source', [], { bounded: false, log }).withOpen((opEnv) => {
+      opEnv.scheduler.schedule(BUFFER_TIMEOUT_MS / 2, () => opEnv.output.collect(5, 0));
+    });
+    const { graph, tdds } = pipeline(unbounded, map, sink, 'rebalance');
+    const [producerTdd, consumerTdd] = tdds;
+    const producer = new StreamTask(producerTdd, graph, env).run();
+    const consumer = new StreamTask(consumerTdd, graph, env).run();
+    await env.whenState(consumerTdd.attemptId, E.RUNNING);
+
+    unbounded.add(1, 2, 3);
+    await settle();
+    // The clock stood still: no buffer timeout passed, and three records fill no segment.
+    expect(env.network.recordsPerSegment).toBeGreaterThan(3);
+    expect(map.received).toEqual([1, 2, 3]);
+    expect(sink.received).toEqual([10, 20, 30]);
+    unbounded.add(4);
+    await settle();
+    expect(sink.received).toEqual([10, 20, 30, 40]);
+    // Emitted by a timer of the producer's task: handed over when the timer's turn ends.
+    env.clock.advance(BUFFER_TIMEOUT_MS / 2);
+    await settle();
+    expect(sink.received).toEqual([10, 20, 30, 40, 50]);
+
+    unbounded.endInput();
+    await expect(Promise.all([producer, consumer])).resolves.toEqual([E.FINISHED, E.FINISHED]);
   });
 
   it('arms the buffer-timeout flush only in a task that has outputs', async () => {

@@ -510,6 +510,8 @@ export class StreamTask {
     }
     try {
       fn();
+      // What a timer or mail emitted: the thread goes back to its event loop next.
+      this.flushHandOvers();
     } catch (e) {
       this.failAsync(e);
     }
@@ -577,6 +579,14 @@ export class StreamTask {
     for (const { partition } of this.partitions.values()) partition.flushAll();
   }
 
+  /**
+   * Before the task lets the event loop run: partly filled segments handed over in this thread go to
+   * their consumers, which run in the turns that follow (PipelinedSubpartition.flushHandOver).
+   */
+  private flushHandOvers(): void {
+    for (const { partition } of this.partitions.values()) partition.flushHandOvers();
+  }
+
   private async runSource(source: SourceOperator<unknown>): Promise<void> {
     const clock = this.env.clock;
     let polls = 0;
@@ -595,6 +605,7 @@ export class StreamTask {
         else if (++polls >= POLLS_PER_SLICE || clock.relativeTimeMillis() - sliceStart >= SLICE_MILLIS) wait = yieldToEventLoop();
       }
       if (wait === undefined) continue;
+      this.flushHandOvers();
       // Every wait ends a slice: the thread ran other things meanwhile.
       await wait;
       polls = 0;
@@ -626,6 +637,7 @@ export class StreamTask {
       }
       inputs.handlePriorityBarriers();
       if (inputs.isDataFinished()) return;
+      this.flushHandOvers();
       if (!this.outputsAvailable()) await this.time.measure('backPressured', this.whenOutputsAvailable());
       else if (idle) await this.time.measure('idle', this.wakeup.wait(inputs.whenAvailable()));
       else await yieldToEventLoop();
