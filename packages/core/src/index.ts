@@ -79,7 +79,7 @@ export type { WatermarkOutput, WatermarkGenerator, TimestampAssigner, WatermarkG
 // Windows: windows, assigners, triggers, evictors, window and join functions.
 export { TimeWindow, GlobalWindow, getWindowStartWithOffset } from './windowing/windows';
 export type { Window, TimestampedValue } from './windowing/windows';
-export { WindowAssigner, MergingWindowAssigner, isMergingAssigner, mergeTimeWindows, TumblingEventTimeWindows,
+export { WindowAssigner, MergingWindowAssigner, isMergingAssigner, mergeTimeWindows, mergesIntersectingTimeWindows, TumblingEventTimeWindows,
   TumblingProcessingTimeWindows, SlidingEventTimeWindows, SlidingProcessingTimeWindows, EventTimeSessionWindows,
   ProcessingTimeSessionWindows, GlobalWindows } from './windowing/assigners';
 export type { WindowAssignerContext, MergeCallback, SessionGapExtractor } from './windowing/assigners';

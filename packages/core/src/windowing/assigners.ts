@@ -128,6 +128,15 @@ abstract class MergingTimeWindowAssigner<T> extends MergingWindowAssigner<T, Tim
   }
 }
 
+/**
+ * Whether `assigner` merges TimeWindows as the session assigners do (mergeTimeWindows: windows that
+ * intersect merge into their cover), so a caller may merge one new window by that rule directly. A
+ * subclass that overrides mergeWindows merges its own way.
+ */
+export function mergesIntersectingTimeWindows(assigner: WindowAssigner<unknown, Window>): boolean {
+  return assigner instanceof MergingTimeWindowAssigner && assigner.mergeWindows === MergingTimeWindowAssigner.prototype.mergeWindows;
+}
+
 export class TumblingEventTimeWindows<T = unknown> extends WindowAssigner<T, TimeWindow> {
   private constructor(
     readonly size: number,

@@ -1,4 +1,4 @@
-import type { MergingWindowAssigner, StateDescriptor, Window } from '@flott/core';
+import { mergesIntersectingTimeWindows, TimeWindow, type MergingWindowAssigner, type StateDescriptor, type Window } from '@flott/core';
 import type { KeyedStateBackend } from '../../spi/state-backend';
 import { isLiveWindow, restoredWindow } from './restored-windows';
 
@@ -8,6 +8,9 @@ import { isLiveWindow, restoredWindow } from './restored-windows';
  * it changed, so an element costs no decoding and no rebuilding of the set.
  */
 export const MERGING_WINDOW_SET: StateDescriptor = { name: 'merging-window-set', kind: 'value' };
+
+/** No state windows to merge (shared: a merge function only reads the list). */
+const NO_WINDOWS: readonly Window[] = Object.freeze([]);
 
 /**
  * Called when windows merge: `mergeResult` replaces `mergedWindows`; the contents of
@@ -34,11 +37,15 @@ export class MergingWindowSet<W extends Window> {
   private changed = false;
   /** Reused for the windows handed to the assigner. */
   private readonly candidates: W[] = [];
+  /** The assigner merges intersecting TimeWindows into their cover (the session assigners): see addTimeWindow. */
+  private readonly byIntersection: boolean;
 
   constructor(
     private readonly assigner: MergingWindowAssigner<unknown, W>,
     private readonly backend: KeyedStateBackend,
-  ) {}
+  ) {
+    this.byIntersection = mergesIntersectingTimeWindows(assigner);
+  }
 
   /** Reads the set of the backend's current key. */
   load(): this {
@@ -82,6 +89,10 @@ export class MergingWindowSet<W extends Window> {
    * `mergeFunction` runs before the set changes its mapping of the absorbed windows' state.
    */
   addWindow(newWindow: W, mergeFunction: MergeFunction<W>): W {
+    if (this.byIntersection && newWindow instanceof TimeWindow) {
+      const added = this.addTimeWindow(newWindow, mergeFunction);
+      if (added !== undefined) return added;
+    }
     const pairs = this.pairs;
     const candidates = this.candidates;
     // Filled by index: setting an array's length costs more than the few stores (--cpu-prof, q11).
@@ -106,6 +117,37 @@ export class MergingWindowSet<W extends Window> {
     }
     if (adding.merges === 0 || (sameWindow(resultWindow, newWindow) && !adding.mergedNewWindow)) this.add(resultWindow, resultWindow);
     return resultWindow;
+  }
+
+  /**
+   * addWindow for an assigner that merges intersecting TimeWindows, when the new window intersects at
+   * most one window of the set (a session's next element: nearly always): the result the generic
+   * merge gives, without its arrays and searches. The windows of a set never intersect one another
+   * (they would have merged), and the cover of two intersecting windows is their union, so no third
+   * window joins. Undefined when the new window intersects several (they merge the general way).
+   */
+  private addTimeWindow(newWindow: W & TimeWindow, mergeFunction: MergeFunction<W>): W | undefined {
+    const pairs = this.pairs;
+    let hit = -1;
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (!(pairs[i] as unknown as TimeWindow).intersects(newWindow)) continue;
+      if (hit >= 0) return undefined;
+      hit = i;
+    }
+    if (hit < 0) {
+      pairs.push(newWindow, newWindow);
+      this.changed = true;
+      return newWindow;
+    }
+    const existing = pairs[hit] as W & TimeWindow;
+    // Inside the existing window: the merge's result is that window, and nothing changes.
+    if (existing.start <= newWindow.start && existing.end >= newWindow.end) return existing;
+    const result = existing.cover(newWindow) as W & TimeWindow;
+    const stateWindow = pairs[hit + 1];
+    pairs[hit] = result;
+    this.changed = true;
+    mergeFunction(result, [existing], stateWindow, NO_WINDOWS as W[]);
+    return result;
   }
 
   /** What addWindow is adding, for its merge callback (one callback for the set's life: no closure per element). */

@@ -200,6 +200,8 @@ export class WindowOperator<IN, ACC, V, OUT, W extends Window>
       this.trigger.clear(m, ctx);
       this.deleteCleanupTimer(m);
     }
+    // No other state window's contents move into the result's (a session's next element): nothing to read or write.
+    if (mergedStateWindows.length === 0) return;
     let target = this.backend.get(WINDOW_CONTENTS, stateWindowResult.namespace) as ACC | undefined;
     for (const s of mergedStateWindows) {
       const acc = this.backend.get(WINDOW_CONTENTS, s.namespace) as ACC | undefined;
