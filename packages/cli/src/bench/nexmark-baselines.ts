@@ -6,6 +6,7 @@
  * written here; the other queries run their batch references from examples/nexmark/reference, which
  * the bench loads by bundling (they sit beside the job files, outside this package).
  */
+import { pathToFileURL } from 'node:url';
 import { events, nexmarkConfig, type GeneratorConfig, type NexmarkEvent } from '@flott/nexmark';
 
 const configOf = (n: number): GeneratorConfig => nexmarkConfig({ events: n });
@@ -90,4 +91,33 @@ export function referenceBaseline(query: (events: Iterable<NexmarkEvent>) => unk
 
 /** The hand-written loops; the other queries use their batch references. */
 export const loopBaselines: Readonly<Record<string, (events: number) => number>> = { q0, q1, q2, q3 };
+
+/** Exported name of each query's batch reference in examples/nexmark/reference/<query>.ts. */
+export const REFERENCE_EXPORTS: Readonly<Record<string, string>> = {
+  q4: 'q4Reference',
+  q5: 'q5Reference',
+  q7: 'q7Reference',
+  q8: 'q8Reference',
+  q9: 'q9Reference',
+  q11: 'q11Reference',
+  q12: 'q12BidsPerBidder',
+};
+
+/** import() that TypeScript's CommonJS output leaves alone (a bundled reference is an ES module). */
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+/**
+ * The baseline of `query`: its loop, or its batch reference from `bundledReference` (the reference
+ * file bundled like a job); undefined when the query has neither.
+ */
+export async function baselineOf(query: string, bundledReference: string | undefined): Promise<((events: number) => number) | undefined> {
+  const loop = loopBaselines[query] as ((events: number) => number) | undefined;
+  if (loop) return loop;
+  const exportName = REFERENCE_EXPORTS[query] as string | undefined;
+  if (!exportName || bundledReference === undefined) return undefined;
+  const mod = (await importModule(pathToFileURL(bundledReference).href)) as Record<string, unknown>;
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') throw new Error(`${bundledReference} does not export a function ${exportName}`);
+  return referenceBaseline(fn as (events: Iterable<NexmarkEvent>) => unknown);
+}
 export const checksum = (): number => sink;

@@ -1,16 +1,14 @@
 /**
  * The Nexmark part of `npm run bench`: each query job of examples/nexmark at parallelism 1 and 2
  * (a fresh process per run, so peak RSS belongs to that run), beside a hand-written single loop of the
- * same query over the same generated events, in this process. Prints the table, writes the chart.
+ * same query over the same generated events, in a process of its own too. Prints the table, writes the chart.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { NexmarkEvent } from '@flott/nexmark';
 import { bundleJob } from '@flott/client';
 import { ArtifactCache } from '@flott/runtime';
-import { loopBaselines, referenceBaseline } from './nexmark-baselines';
+import { loopBaselines, REFERENCE_EXPORTS } from './nexmark-baselines';
 import { fmtRate, median, REPEATS, REPO_ROOT } from './run-job';
 import { renderBarChart } from './svg-chart';
 import { measureThreadScaling, type ThreadScaling } from './thread-scaling';
@@ -43,8 +41,6 @@ export interface NexmarkRow {
   readonly note?: string;
 }
 
-type Baseline = (events: number) => number;
-
 /**
  * Events per run: FLOTT_BENCH_NEXMARK_EVENTS when set; otherwise each query's runs are sized from its
  * p=1 warm-up to about FLOTT_BENCH_NEXMARK_SECONDS (default 2.5) at p=1, and p=2 and the baseline
@@ -59,35 +55,21 @@ function selectedQueries(): string[] {
   return only ? only.split(',').map((q) => q.trim()) : [...NEXMARK_QUERIES];
 }
 
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-
-/** Exported name of each query's batch reference in examples/nexmark/reference/<query>.ts. */
-const REFERENCE_EXPORTS: Readonly<Record<string, string>> = {
-  q4: 'q4Reference',
-  q5: 'q5Reference',
-  q7: 'q7Reference',
-  q8: 'q8Reference',
-  q9: 'q9Reference',
-  q11: 'q11Reference',
-  q12: 'q12BidsPerBidder',
-};
-
 /**
  * The batch references sit beside the job files (examples/, outside this package), so they are
- * bundled like a job and imported; a missing one leaves its query without a baseline.
+ * bundled like a job for the baseline's process to import; undefined for a loop baseline (q0–q3) and
+ * for a query without a reference.
  */
-async function loadBaseline(query: string): Promise<Baseline | undefined> {
-  const loop = loopBaselines[query] as Baseline | undefined;
-  if (loop) return loop;
-  const exportName = REFERENCE_EXPORTS[query] as string | undefined;
+async function bundledReference(query: string): Promise<string | undefined> {
+  if (loopBaselines[query] || !REFERENCE_EXPORTS[query]) return undefined;
   const file = path.join(REPO_ROOT, 'examples/nexmark/reference', `${query}.ts`);
-  if (!exportName || !fs.existsSync(file)) return undefined;
+  if (!fs.existsSync(file)) return undefined;
   const artifact = await bundleJob(file);
-  const bundled = new ArtifactCache(path.join(REPO_ROOT, 'node_modules/.cache/flott-bench')).put(artifact.sha256, artifact.code);
-  const mod = (await importModule(pathToFileURL(bundled).href)) as Record<string, unknown>;
-  const fn = mod[exportName];
-  if (typeof fn !== 'function') throw new Error(`${file} does not export a function ${exportName}`);
-  return referenceBaseline(fn as (events: Iterable<NexmarkEvent>) => unknown);
+  return new ArtifactCache(path.join(REPO_ROOT, 'node_modules/.cache/flott-bench')).put(artifact.sha256, artifact.code);
+}
+
+function hasBaseline(query: string): boolean {
+  return loopBaselines[query] !== undefined || (REFERENCE_EXPORTS[query] !== undefined && fs.existsSync(path.join(REPO_ROOT, 'examples/nexmark/reference', `${query}.ts`)));
 }
 
 interface ChildOptions {
@@ -107,14 +89,13 @@ function runEngine(jobFile: string, parallelism: number, events: number | string
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as EngineRun;
 }
 
-function runBaseline(baseline: Baseline, events: number): { rate: number; results: number } {
-  const results = baseline(events); // warm-up: the JIT optimises the loop before it is timed
-  const rates = Array.from({ length: REPEATS }, () => {
-    const t = performance.now();
-    baseline(events);
-    return events / ((performance.now() - t) / 1000);
-  });
-  return { rate: median(rates), results };
+/** The query's baseline over `events` in a process of its own (nexmark-baseline-child.ts): median of REPEATS runs after one unmeasured. */
+function runBaseline(query: string, reference: string | undefined, events: number): { rate: number; results: number } {
+  const child = path.join(__dirname, 'nexmark-baseline-child.js');
+  const args = [child, query, String(events), String(REPEATS), ...(reference === undefined ? [] : [reference])];
+  const r = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`the ${query} baseline failed (${r.status ?? r.signal}):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { rate: number; results: number };
 }
 
 /** The query whose p=2 / p=1 is a target: measured over more pairs, and beside two p=1 copies side by side. */
@@ -188,8 +169,8 @@ export async function runNexmarkSuite(): Promise<{ runSeconds?: number; fixedEve
     const p1 = runEngine(jobFile, 1, FIXED_EVENTS ?? `auto:${RUN_SECONDS}`);
     const events = p1.events;
     const p2 = runEngine(jobFile, 2, events);
-    const baseline = await loadBaseline(query);
-    const b = baseline ? runBaseline(baseline, events) : undefined;
+    const baseline = hasBaseline(query);
+    const b = baseline ? runBaseline(query, await bundledReference(query), events) : undefined;
     const row = { query, events, p1, p2, baselineRate: b?.rate, baselineResults: b?.results, note: baseline ? undefined : 'no baseline' };
     rows.push(row);
     if (query === SCALING_QUERY) {
