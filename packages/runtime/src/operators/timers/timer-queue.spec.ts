@@ -162,6 +162,23 @@ describe('TimerQueue', () => {
     expect(queue.size).toBe(3);
   });
 
+  it('keeps the timer it added last pending across the removal of another, and forgets it with its own removal, by an equal composite key too', () => {
+    const queue = new TimerQueue<null>();
+    expect(queue.add(7, null, 1, 20)).toBe(true);
+    expect(queue.add(7, null, 1, 10)).toBe(true);
+    // A merged session window: its new timer, the old one deleted, the new one again.
+    expect(queue.remove(7, 1, 20)).toBe(true);
+    expect(queue.add(7, null, 1, 10)).toBe(false);
+    expect(queue.remove(7, 1, 10)).toBe(true);
+    expect(queue.add(7, null, 1, 10)).toBe(true);
+    const key = [1, 'a'];
+    expect(queue.add(key, null, 1, 30)).toBe(true);
+    expect(queue.remove([1, 'a'], 1, 30)).toBe(true);
+    expect(queue.add(key, null, 1, 30)).toBe(true);
+    expect(queue.size).toBe(2);
+    expect([queue.poll()!.timestamp, queue.poll()!.timestamp]).toEqual([10, 30]);
+  });
+
   it('rejects a key that cannot be compared by value', () => {
     const queue = new TimerQueue<null>();
     expect(() => queue.add(new Set([1]), null, 'v', 1)).toThrow(UnsupportedTimerKeyError);

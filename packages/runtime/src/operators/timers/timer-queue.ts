@@ -180,7 +180,7 @@ export class TimerQueue<N> {
   private count = 0;
   /** The bucket last looked up (while in the heap): timers come in runs of one timestamp (a window's end). */
   private last: TimerBucket<N> | undefined;
-  /** The timer `add` saw last (added or found): pending until a remove, poll or clear (NaN timestamp: none). */
+  /** The timer `add` saw last (added or found): pending until its removal, a poll or clear (NaN timestamp: none). */
   private lastKey: unknown;
   private lastNamespaceId: TimerNamespaceId | undefined;
   private lastTimestamp = NaN;
@@ -266,7 +266,10 @@ export class TimerQueue<N> {
 
   /** Removes the timer (key, namespace, timestamp); false when there was none. */
   remove(key: unknown, namespaceId: TimerNamespaceId, timestamp: number): boolean {
-    this.lastTimestamp = NaN;
+    // Another timer's removal leaves the last one pending: a merged session window registers its new
+    // timer, then deletes the old one, then registers the new one again (its trigger's onElement). A
+    // composite key may be another object equal to the last one: forgotten whatever it is.
+    if (!isPrimitiveKey(key) || (timestamp === this.lastTimestamp && key === this.lastKey && namespaceId === this.lastNamespaceId)) this.lastTimestamp = NaN;
     const bucket = this.bucketAt(timestamp);
     if (bucket === undefined) return false;
     const primitive = isPrimitiveKey(key);
