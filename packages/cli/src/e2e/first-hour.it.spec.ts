@@ -103,8 +103,10 @@ describe('a job main run by flott', () => {
   });
 
   it('exits at once on a second Ctrl-C when the job cannot be cancelled', async () => {
-    const run = startFlott(['run', `${JOBS}/unbounded.ts`, '--output', path.join(tmp, 'out'), '--block']);
-    await waitFor(() => run.output().stderr.includes('Job has been submitted'), 'the job to be submitted');
+    const out = path.join(tmp, 'out');
+    const run = startFlott(['run', `${JOBS}/unbounded.ts`, '--output', out, '--block']);
+    // Not before the map spins: a job cancelled while it is still being deployed ends at once.
+    await waitFor(() => fs.existsSync(`${out}.spinning`), 'the job\'s map to spin');
     run.child.kill('SIGINT');
     await waitFor(() => run.output().stderr.includes('cancelling job'), 'the CLI to start cancelling');
     run.child.kill('SIGINT');
