@@ -35,6 +35,19 @@ describe('JobMaster with checkpoints', () => {
     for (const t of te.submittedTasks) await te.reportTaskState(t.attemptId, E.RUNNING);
   };
 
+  /** The deployed attempts of the vertex whose head operator is `operatorId`. */
+  const tasksOf = (operatorId: string) => te.submittedTasks.filter((t) => t.vertex.operators[0].operatorId === operatorId);
+
+  /** A run started with `config` whose tasks all run, its JobMaster's gateway, and its source and sink tasks. */
+  const runningJob = async (config: Record<string, unknown>) => {
+    const r = run(config);
+    r.jobMaster.start();
+    await cp.settle();
+    await allRunning();
+    const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address, { fencingToken: r.jobMaster.ref.jobMasterId });
+    return { r, jm, sources: tasksOf(SOURCE_OP), sinks: tasksOf(SINK_OP) };
+  };
+
   beforeEach(async () => {
     cp = new TestingControlPlane();
     te = await cp.addTaskExecutor('tm-1', 4);
@@ -54,7 +67,7 @@ describe('JobMaster with checkpoints', () => {
     expect(te.checkpointTriggers).toEqual([]); // tasks are still DEPLOYING
     await allRunning();
     await cp.advance(1_000);
-    const sources = te.submittedTasks.filter((t) => t.vertex.operators[0].operatorId === SOURCE_OP);
+    const sources = tasksOf(SOURCE_OP);
     expect(te.checkpointTriggers).toEqual(sources.map((t) => ({ attemptId: t.attemptId, checkpointId: 1, timestamp: 3_000, location: `mem://${JOB_GRAPH.jobId}/chk-1`, alignedTimeoutMs: -1 })));
 
     const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address, { fencingToken: r.jobMaster.ref.jobMasterId });
@@ -86,13 +99,8 @@ describe('JobMaster with checkpoints', () => {
   });
 
   it('after tasks finish: asks for the final checkpoint once every running task ended its data, triggers tasks whose producers finished and records finished ones', async () => {
-    const r = run({ 'execution.checkpointing.interval': '1 h' });
-    r.jobMaster.start();
-    await cp.settle();
-    await allRunning();
+    const { r, jm, sources, sinks } = await runningJob({ 'execution.checkpointing.interval': '1 h' });
     expect(te.submittedTasks.every((t) => t.checkpointsAfterTasksFinish === true)).toBe(true);
-    const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address, { fencingToken: r.jobMaster.ref.jobMasterId });
-    const [sources, sinks] = [SOURCE_OP, SINK_OP].map((op) => te.submittedTasks.filter((t) => t.vertex.operators[0].operatorId === op));
     for (const t of sources) await jm.notifyEndOfData(t.attemptId);
     await cp.settle();
     expect(te.checkpointTriggers).toEqual([]); // the sinks still read
@@ -122,13 +130,8 @@ describe('JobMaster with checkpoints', () => {
   });
 
   it('without periodic checkpoints, a savepoint of a job whose sources finished records them as finished (tasks do not wait for a final checkpoint)', async () => {
-    const r = run({});
-    r.jobMaster.start();
-    await cp.settle();
-    await allRunning();
+    const { r, jm, sources, sinks } = await runningJob({});
     expect(te.submittedTasks.some((t) => t.checkpointsAfterTasksFinish === true)).toBe(false);
-    const jm = cp.rpc.connect<JobMasterGateway>(r.jobMaster.address, { fencingToken: r.jobMaster.ref.jobMasterId });
-    const [sources, sinks] = [SOURCE_OP, SINK_OP].map((op) => te.submittedTasks.filter((t) => t.vertex.operators[0].operatorId === op));
     for (const t of sources) await te.reportTaskState(t.attemptId, E.FINISHED);
     await cp.settle();
     const savepoint = r.jobMaster.triggerSavepoint('/savepoints');
