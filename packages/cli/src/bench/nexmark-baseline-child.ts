@@ -7,6 +7,7 @@
  * (q11) within one session, where a process of its own reads within a few per cent run after run.
  */
 import { baselineOf } from './nexmark-baselines';
+import { median } from './stats';
 
 async function main(): Promise<void> {
   const [query, n, r, bundledReference] = process.argv.slice(2);
@@ -24,8 +25,7 @@ async function main(): Promise<void> {
     baseline(events);
     rates.push(events / ((performance.now() - t) / 1000));
   }
-  const sorted = [...rates].sort((a, b) => a - b);
-  process.stdout.write(`${JSON.stringify({ rate: sorted[Math.floor(sorted.length / 2)], rates, results })}\n`);
+  process.stdout.write(`${JSON.stringify({ rate: median(rates), rates, results })}\n`);
 }
 
 if (require.main === module) {

@@ -10,16 +10,14 @@ import {
 } from '@flott/runtime';
 import type { DispatcherGateway, JobDetailsInfo } from '@flott/runtime';
 import { createDistributionContainer, pluginModulesFor } from '../distribution';
+import { median } from './stats';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 export const REPEATS = Number(process.env.FLOTT_BENCH_REPEATS ?? 3);
 /** Extra configuration for every bench cluster and job (experiments): FLOTT_BENCH_CONFIG='{"key": value}'. */
 const EXTRA_CONFIG = JSON.parse(process.env.FLOTT_BENCH_CONFIG ?? '{}') as Record<string, unknown>;
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+export { median };
 
 export interface RunSize {
   readonly args: readonly string[];
