@@ -131,25 +131,44 @@ export class FileCheckpointLocations {
    * URI of any known scheme) or its `_metadata` file. A missing one is a CheckpointDataNotFoundError naming it.
    */
   async readMetadata(pointer: string): Promise<Uint8Array> {
-    const resolved = this.options.fileSystems.resolve(pointer);
-    if ('problem' in resolved) {
-      throw new CheckpointDataNotFoundError(pointer, `not a checkpoint or savepoint path: ${resolved.problem} (give the directory or its ${METADATA_FILE_NAME} file)`);
-    }
-    const { fs } = resolved;
-    let file = resolved.path;
-    const kind = await fs.statPath(file);
-    if (kind === undefined) {
-      // On an object store a location that holds no file yet does not exist at all (jobmanager storage: metadata only).
-      throw new CheckpointDataNotFoundError(file,
-        'no such checkpoint or savepoint directory or metadata file: the path is wrong, or the checkpoint did not complete or was discarded');
-    }
-    if (kind === 'directory') file = fs.child(file, METADATA_FILE_NAME);
+    const { fs, file } = await this.metadataFileOf(pointer);
     const data = await fs.readFile(file);
     if (data === undefined) {
       throw new CheckpointDataNotFoundError(file,
         `the directory has no ${METADATA_FILE_NAME}: the checkpoint did not complete, was discarded, or this is not a checkpoint or savepoint directory`);
     }
     return data;
+  }
+
+  /**
+   * The URI of the directory a pointer names (a user's: the directory or its `_metadata` file; or a
+   * savepoint location's, before anything is in it), as the handles of the files in it have it
+   * (`fs.toUri`): a savepoint's own files are named relative to it. A pointer that names no existing
+   * file is taken for a directory: on an object store a location with nothing written yet does not exist.
+   */
+  async directoryUri(pointer: string): Promise<string> {
+    const { fs, path } = this.resolvePointer(pointer);
+    return fs.toUri((await fs.statPath(path)) === 'file' ? fs.parent(path) : path);
+  }
+
+  /** The metadata file a user's pointer names: the pointer's `_metadata`, or the file it names. */
+  private async metadataFileOf(pointer: string): Promise<{ fs: ResolvedCheckpointPath['fs']; file: string }> {
+    const { fs, path } = this.resolvePointer(pointer);
+    const kind = await fs.statPath(path);
+    if (kind === undefined) {
+      // On an object store a location that holds no file yet does not exist at all (jobmanager storage: metadata only).
+      throw new CheckpointDataNotFoundError(path,
+        'no such checkpoint or savepoint directory or metadata file: the path is wrong, or the checkpoint did not complete or was discarded');
+    }
+    return { fs, file: kind === 'directory' ? fs.child(path, METADATA_FILE_NAME) : path };
+  }
+
+  private resolvePointer(pointer: string): ResolvedCheckpointPath {
+    const resolved = this.options.fileSystems.resolve(pointer);
+    if ('problem' in resolved) {
+      throw new CheckpointDataNotFoundError(pointer, `not a checkpoint or savepoint path: ${resolved.problem} (give the directory or its ${METADATA_FILE_NAME} file)`);
+    }
+    return resolved;
   }
 
   /** The bytes of the state a handle holds or names: exactly its size, or a typed error naming the file. */

@@ -84,6 +84,10 @@ export class FileSystemCheckpointStorageAccess implements CheckpointStorageAcces
     return this.files.readMetadata(pointer);
   }
 
+  directoryUri(pointer: string): Promise<string | undefined> {
+    return this.files.directoryUri(pointer);
+  }
+
   discard(location: CheckpointLocation): Promise<void> {
     return this.files.discard(location);
   }

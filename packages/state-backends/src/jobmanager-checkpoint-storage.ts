@@ -95,6 +95,11 @@ export class JobManagerCheckpointStorageAccess implements CheckpointStorageAcces
     return location.pointer;
   }
 
+  /** In-memory checkpoints are no directory; savepoints and checkpoints with a directory are the file locations'. */
+  async directoryUri(pointer: string): Promise<string | undefined> {
+    return pointer.startsWith(MEMORY_SCHEME) ? undefined : this.files.directoryUri(pointer);
+  }
+
   async readMetadata(pointer: string): Promise<Uint8Array> {
     if (!pointer.startsWith(MEMORY_SCHEME)) return this.files.readMetadata(pointer);
     const data = this.memory.get(pointer);

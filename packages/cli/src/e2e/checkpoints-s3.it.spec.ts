@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { listKeys, s3TestClient, useS3rver } from '@flott/fs-s3/testing';
+import { listKeys, moveObjects, s3TestClient, useS3rver } from '@flott/fs-s3/testing';
 import { committedLines, expectedLines, FIXED_DELAY_RESTARTS, restoreMarkers, runCheckpointJob } from './checkpoint-job-results';
 
 // Records per second: slow enough that a subtask sees its failure point (counted from the first completed checkpoint,
@@ -87,14 +87,20 @@ describe('checkpoints on s3:// (s3rver): exactly-once recovery', () => {
     expect(after.restores).toBe(4);
   });
 
-  it('a savepoint written to s3:// at parallelism 2 restores at parallelism 1: together the two runs commit exactly the uninterrupted result', async () => {
+  it('a savepoint written to s3:// at parallelism 2, moved to another prefix, restores from there at parallelism 1: together the two runs commit exactly the uninterrupted result', async () => {
     const savepoints = `s3://${server().bucket}/run-${test}/savepoints`;
     const first = await run(2, 0, [], ['--savepoint-after', '1000', '--savepoint-dir', savepoints]);
     expect(first.code).toBe(0);
     const { savepoint } = JSON.parse(first.stdout.trim().split('\n').pop()!) as { savepoint: string };
     expect(savepoint).toMatch(new RegExp(`^${savepoints}/savepoint-[0-9a-f]{6}-[0-9a-f]{12}$`));
-    expect(await keys(savepoint)).toContain('_metadata');
-    const second = await run(1, 0, ['-s', `${savepoint}/_metadata`]);
+    // Relocatable savepoints: its state files are named relative to its directory, so a copy restores
+    // from its new place with the original gone (as after `aws s3 mv --recursive`).
+    const moved = `s3://${server().bucket}/run-${test}/archive/moved`;
+    const names = await moveObjects(s3TestClient(server()), savepoint, moved);
+    expect(names).toContain('_metadata');
+    expect(names.length).toBeGreaterThan(1);
+    expect(await keys(savepoint)).toEqual([]);
+    const second = await run(1, 0, ['-s', `${moved}/_metadata`]);
     expect(second.code).toBe(0);
     expect(sinkOutput(out).lines).toEqual(expected);
   });

@@ -126,6 +126,27 @@ describe('checkpoints: exactly-once recovery of keyed state and windows', () => 
     expect(restoreMarkers(out).length).toBe(2 * p);
   });
 
+  it('a savepoint moved to another directory restores from there (relocatable savepoints): together the two runs commit exactly the uninterrupted result', async () => {
+    const savepoints = path.join(out, 'savepoints');
+    // Every piece of state in a file of its own (none inline in _metadata): the restore depends on finding them.
+    const stateInFiles = ['-D', 'execution.checkpointing.storage=filesystem', '-D', `execution.checkpointing.dir=${path.join(out, 'checkpoints')}`,
+      '-D', 'execution.checkpointing.file-state-size-threshold=0'];
+    const first = await run(2, 0, stateInFiles, ['--savepoint-after', '1000', '--savepoint-dir', savepoints]);
+    expect(first.code).toBe(0);
+    const { savepoint } = JSON.parse(first.stdout.trim().split('\n').pop()!) as { savepoint: string };
+    expect(fs.readdirSync(savepoint).filter((f) => f !== '_metadata').length).toBeGreaterThan(0);
+    // Renamed too, and under a name a file:// URI must encode.
+    const moved = path.join(out, 'archive', 'moved savepoint #1');
+    fs.mkdirSync(path.dirname(moved));
+    fs.renameSync(savepoint, moved);
+    expect(fs.readFileSync(path.join(moved, '_metadata')).includes(path.basename(savepoint))).toBe(false);
+
+    const second = await run(2, 0, [...stateInFiles, '-s', moved]);
+    expect(second.code).toBe(0);
+    expect(committedLines(out)).toEqual(expected);
+    expect(restoreMarkers(out).length).toBe(4);
+  });
+
   it('with the lmdb state backend, failing and restoring from the latest checkpoint commits exactly the same', async () => {
     const localdir = path.join(out, 'lmdb');
     const r = await run(2, 500, ['-D', 'state.backend.type=lmdb', '-D', `state.backend.lmdb.localdir=${localdir}`]);

@@ -2,4 +2,4 @@
 // access to its objects. Jest hooks: spec files only.
 export { startS3rver, useS3rver } from './s3rver';
 export type { S3rver } from './s3rver';
-export { s3CheckpointStorageFiles, s3TestClient, readObject, putObject, listObjects, listKeys } from './s3-storage-files';
+export { s3CheckpointStorageFiles, s3TestClient, readObject, putObject, listObjects, listKeys, moveObjects } from './s3-storage-files';

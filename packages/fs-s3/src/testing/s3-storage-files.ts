@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Configuration } from '@flott/core';
 import type { CheckpointStorageFiles } from '@flott/runtime/testing';
 import { createS3Client } from '../s3-checkpoint-file-system-factory';
@@ -45,6 +45,21 @@ export function listObjects(client: S3Client, directory: string): Promise<string
 /** Every key under an s3:// directory (recursively), relative to it, sorted. */
 export function listKeys(client: S3Client, directory: string): Promise<string[]> {
   return listUnder(client, directory);
+}
+
+/**
+ * Moves every object under one s3:// directory to another (copied on the server, then deleted), as a
+ * user's `aws s3 mv --recursive` does; returns the names moved, relative to the directories.
+ */
+export async function moveObjects(client: S3Client, from: string, to: string): Promise<string[]> {
+  const names = await listKeys(client, from);
+  for (const name of names) {
+    const source = s3Location(`${from}/${name}`);
+    const target = s3Location(`${to}/${name}`);
+    await client.send(new CopyObjectCommand({ Bucket: target.bucket, Key: target.key, CopySource: `${source.bucket}/${source.key.split('/').map(encodeURIComponent).join('/')}` }));
+    await client.send(new DeleteObjectCommand({ Bucket: source.bucket, Key: source.key }));
+  }
+  return names;
 }
 
 /** The CheckpointStorage contract's view of files in the test bucket: each test's directory becomes `s3://<bucket>/<its name>`. */

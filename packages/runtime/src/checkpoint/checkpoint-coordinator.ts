@@ -461,7 +461,10 @@ export class CheckpointCoordinator {
     const metadata = this.metadataOf(p);
     let externalPointer: string;
     try {
-      externalPointer = await this.opts.storage.writeMetadata(p.location, encodeCheckpointMetadata(metadata));
+      // A savepoint names its own files relative to its directory, so it can be moved (relocatable savepoints).
+      const storage = this.opts.storage;
+      const directoryUri = p.type === 'SAVEPOINT' ? await storage.directoryUri?.(p.location.pointer) : undefined;
+      externalPointer = await storage.writeMetadata(p.location, encodeCheckpointMetadata(metadata, directoryUri));
     } catch (e) {
       this.abort(p.checkpointId, new CheckpointDeclinedError(p.checkpointId, `writing its metadata failed: ${(e as Error).message}`, e), true);
       return;

@@ -235,7 +235,7 @@ export class Dispatcher implements DispatcherGateway {
   async disposeSavepoint(path: string): Promise<void> {
     const config = this.opts.configuration;
     const storage = loadCheckpointStorageFactory(this.opts.container, config).create(config).createCheckpointStorageAccess('savepoint-disposal');
-    const metadata = decodeCheckpointMetadata(await storage.readMetadata(path), path);
+    const metadata = decodeCheckpointMetadata(await storage.readMetadata(path), path, await storage.directoryUri?.(path));
     if (metadata.type !== 'SAVEPOINT') {
       throw new FlottError('NOT_A_SAVEPOINT', `${path} is checkpoint ${metadata.checkpointId} of job ${metadata.jobId}, not a savepoint; checkpoints are removed with their job's retention`, { path });
     }

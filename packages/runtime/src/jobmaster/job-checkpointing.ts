@@ -115,7 +115,8 @@ export class JobCheckpointing {
     const { configuration, jobGraph } = this.opts;
     const path = configuration.get(StateRecoveryOptions.SAVEPOINT_PATH);
     if (path === undefined) return;
-    const metadata = decodeCheckpointMetadata(await this.services().storage.readMetadata(path), path);
+    const { storage } = this.services();
+    const metadata = decodeCheckpointMetadata(await storage.readMetadata(path), path, await storage.directoryUri?.(path));
     checkStateFitsJob(metadata, jobGraph, configuration.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE), path);
     this.restoreFrom = metadata;
     // Checkpoint ids continue after the restored one (Flink's), so no file of it is ever overwritten.

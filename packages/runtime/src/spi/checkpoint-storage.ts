@@ -72,6 +72,16 @@ export interface CheckpointStorageAccess {
    * file) resolved to the metadata's bytes; rejects with CheckpointDataNotFoundError when there is none.
    */
   readMetadata(pointer: string): Promise<Uint8Array>;
+  /**
+   * The URI of the checkpoint or savepoint directory a pointer names (the directory, or its `_metadata`
+   * file, as `readMetadata` takes it), in the form of the URIs in this storage's file handles: a file
+   * directly in it has the URI `<directoryUri>/<name>`. Undefined for a pointer that is no directory
+   * (the jobmanager storage's in-memory checkpoints). Savepoints name their own files relative to it,
+   * so a savepoint directory can be moved or copied and restored from its new place (Flink's relocatable
+   * savepoints). Optional: a storage without it writes every handle absolute, and cannot restore a
+   * savepoint whose metadata names files relatively.
+   */
+  directoryUri?(pointer: string): Promise<string | undefined>;
   /** Deletes the location and everything in it (aborted or subsumed checkpoints). */
   discard(location: CheckpointLocation): Promise<void>;
 }

@@ -196,6 +196,34 @@ export function checkpointStorageContractTests(factory: CheckpointStorageFactory
       expect(same(await access.readState(handle), pattern(64 * 1024, 5))).toBe(true);
     });
 
+    it('names a savepoint\'s own files relative to its directory: a copy of the directory restores from its new place, the original gone', async () => {
+      const location = await access.initializeSavepointLocation(9, files.uri(join(directory, 'savepoints')));
+      // A name the storage encodes for a file name, and one it keeps as is.
+      const names = ['op-1-keyed-0', 'Source: x (1/2) %20'];
+      const data = names.map((_, i) => pattern(64 * 1024 + i, 20 + i));
+      const handles = await Promise.all(names.map((name, i) => access.writeState(location, name, data[i])));
+      const savepoint: CheckpointMetadata = {
+        ...metadata(9, 'job'), type: 'SAVEPOINT',
+        operators: [{ operatorId: 'op-1', name: 'Map', parallelism: 2, maxParallelism: 128, subtasks: handles.map((operator) => ({ operator })) }],
+      };
+      // What the checkpoint coordinator does for a savepoint.
+      const directoryUri = await access.directoryUri!(location.pointer);
+      const pointer = await access.writeMetadata(location, encodeCheckpointMetadata(savepoint, directoryUri));
+      for (const h of handles) if (h.kind === 'file') expect(h.uri.startsWith(`${directoryUri}/`)).toBe(true);
+      for (const given of files.pointerSpellings(pointer)) expect(await access.directoryUri!(given)).toBe(directoryUri);
+
+      const moved = join(directory, 'elsewhere');
+      for (const f of await files.list(pointer)) await files.write(join(moved, f), await files.read(join(pointer, f)));
+      await access.discard(location);
+      expect(await files.list(pointer)).toEqual([]);
+      for (const given of [moved, ...files.pointerSpellings(moved)]) {
+        const restored = decodeCheckpointMetadata(await access.readMetadata(given), given, await access.directoryUri!(given));
+        const read = await Promise.all(restored.operators[0].subtasks.map((s) => access.readState(s.operator!)));
+        expect(read.map((r, i) => same(r, data[i]))).toEqual([true, true]);
+        for (const s of restored.operators[0].subtasks) if (s.operator!.kind === 'file') expect(s.operator!.uri.startsWith(files.uri(moved))).toBe(true);
+      }
+    });
+
     it('puts a savepoint without target under the configured savepoint directory, or refuses naming the option', async () => {
       const configured = options.config(directory).get(StateOptions.SAVEPOINT_DIRECTORY);
       if (configured !== undefined) {

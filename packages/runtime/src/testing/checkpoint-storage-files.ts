@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
-import { readdir, readFile, truncate, writeFile } from 'fs/promises';
-import { isAbsolute, join } from 'path';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'fs/promises';
+import { dirname, isAbsolute, join } from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 
 /**
@@ -19,6 +19,7 @@ export interface CheckpointStorageFiles {
   /** Other ways a user may write a checkpoint directory's pointer (its `_metadata` file, a URI form); [] for pointers that are no directory. */
   pointerSpellings(pointer: string): string[];
   read(uriOrPath: string): Promise<Uint8Array>;
+  /** Writes a file, creating its directory when there is none. */
   write(uriOrPath: string, data: Uint8Array): Promise<void>;
   /** Cuts the file to `size` bytes. */
   truncate(uriOrPath: string, size: number): Promise<void>;
@@ -40,7 +41,10 @@ export const localCheckpointStorageFiles: CheckpointStorageFiles = {
   // Only directories have other spellings (not the jobmanager storage's in-memory pointers).
   pointerSpellings: (pointer) => (isAbsolute(pointer) ? [join(pointer, '_metadata'), pathToFileURL(pointer).href, pathToFileURL(join(pointer, '_metadata')).href] : []),
   read: async (p) => new Uint8Array(await readFile(localPath(p))),
-  write: (p, data) => writeFile(localPath(p), data),
+  write: async (p, data) => {
+    await mkdir(dirname(localPath(p)), { recursive: true });
+    await writeFile(localPath(p), data);
+  },
   truncate: (p, size) => truncate(localPath(p), size),
   exists: async (p) => existsSync(localPath(p)),
   list: async (directory) => (existsSync(localPath(directory)) ? readdir(localPath(directory)) : []),

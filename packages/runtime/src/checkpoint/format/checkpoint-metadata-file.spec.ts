@@ -77,6 +77,35 @@ describe('checkpoint metadata file', () => {
     expect(decoded.operators).toStrictEqual([{ operatorId: 'feedbeef', name: 'Source: Generator', parallelism: 1, maxParallelism: 1, subtasks: [{}] }]);
   });
 
+  it("names a savepoint's own files relative to its directory, and reads them from wherever that directory is now (relocatable savepoints)", () => {
+    const file = (uri: string, size: number) => ({ kind: 'file' as const, uri, size });
+    const savepoint: CheckpointMetadata = {
+      ...METADATA,
+      type: 'SAVEPOINT',
+      operators: [{ ...METADATA.operators[0], subtasks: [
+        { keyed: { keyGroupRange: { startKeyGroup: 0, endKeyGroup: 63 }, handle: file('file:///sp/savepoint-0123ab-a1b2c3d4e5f6/w-0-keyed', 90) },
+          operator: file('file:///sp/savepoint-0123ab-a1b2c3d4e5f6/deeper/w-0-operator', 8) },
+        { keyed: { keyGroupRange: { startKeyGroup: 64, endKeyGroup: 127 }, handle: file('file:///elsewhere/shared/w-1-keyed', 70), changes: [file('file:///sp/savepoint-0123ab-a1b2c3d4e5f6/Source%253A%2520x', 5)] } },
+      ] }],
+    };
+    const bytes = encodeCheckpointMetadata(savepoint, 'file:///sp/savepoint-0123ab-a1b2c3d4e5f6');
+    // Only the files directly in the directory are relative: the metadata no longer names where they were.
+    expect(Buffer.from(bytes).includes('savepoint-0123ab-a1b2c3d4e5f6/w-0-keyed')).toBe(false);
+    expect(Buffer.from(bytes).includes('file:///elsewhere/shared/w-1-keyed')).toBe(true);
+
+    for (const moved of ['file:///backups/sp-copy', 'file:///backups/sp-copy/', 's3://bucket/moved/savepoint']) {
+      const base = moved.replace(/\/$/, '');
+      const [first, second] = decodeCheckpointMetadata(bytes, FILE, moved).operators[0].subtasks;
+      expect(first.keyed!.handle).toStrictEqual(file(`${base}/w-0-keyed`, 90));
+      expect(first.operator).toStrictEqual(file('file:///sp/savepoint-0123ab-a1b2c3d4e5f6/deeper/w-0-operator', 8));
+      expect(second.keyed!.handle).toStrictEqual(file('file:///elsewhere/shared/w-1-keyed', 70));
+      expect(second.keyed!.changes).toStrictEqual([file(`${base}/Source%253A%2520x`, 5)]);
+    }
+    expect(() => decodeCheckpointMetadata(bytes, FILE)).toThrow("the state file 'w-0-keyed' is named relative to the metadata's directory, and this storage cannot say which directory that is");
+    // A checkpoint (no directory given) keeps every URI, as before.
+    expect(decodeCheckpointMetadata(encodeCheckpointMetadata(savepoint), FILE)).toStrictEqual(savepoint);
+  });
+
   it('embeds inline state: a state file carried in the metadata reads back byte for byte', () => {
     const state = encodeKeyedStateFile({ keyGroupRange: { startKeyGroup: 0, endKeyGroup: 0 }, maxParallelism: 1, groups: [] });
     const savepoint: CheckpointMetadata = { ...METADATA, type: 'SAVEPOINT', operators: [{ ...METADATA.operators[1], subtasks: [{ operator: { kind: 'inline', data: Buffer.from(state) } }] }] };
@@ -90,7 +119,7 @@ checkpointFileDamageTests({
   description: 'checkpoint metadata file',
   sample: () => encodeCheckpointMetadata(METADATA),
   decode: (bytes, file) => decodeCheckpointMetadata(bytes, file),
-  versions: [1, 3],
+  versions: [1, 4],
   malformed: () => {
     // Version 1 files for the layout of the rest (the checks are the same), version 2 for the coordinator state.
     const file = (value: unknown): Uint8Array => writeSectionedFile(VERSION_1, [], [{ id: 0, bytes: packSection(value) }]);
@@ -116,6 +145,11 @@ checkpointFileDamageTests({
       [file([1, 'job', 'CHECKPOINT', 0, [operator([[null, [2, 'file:///x', 1]]])]]), 'expected [0, bytes] or [1, uri, size] for a state handle'],
       [v2([1, 'job', 'CHECKPOINT', 0, [operator([])]]), 'operator 0: expected [operatorId, uid, name, parallelism, maxParallelism, subtasks, coordinatorState]'],
       [v2([1, 'job', 'CHECKPOINT', 0, [[...operator([]), 'x']]]), 'operator 0: the coordinator state is neither bytes nor absent'],
+      // Version 4's relative handles name one file of the metadata's directory, nothing outside it.
+      ...['a/b', '..', '', '..\\x'].map((name): [Uint8Array, string] => [
+        v2([1, 'job', 'SAVEPOINT', 0, [[...operator([[null, [2, name, 1]]]), null]]]),
+        'operator 0: subtask 0: expected [2, name, size] for a relative state handle, with the name of one file',
+      ]),
     ];
   },
   otherKind: {

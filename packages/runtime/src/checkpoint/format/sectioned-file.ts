@@ -33,7 +33,7 @@ export interface CheckpointFileKind {
 
 export const KEYED_STATE_FILE: CheckpointFileKind = { magic: 'FLTK', description: 'keyed state file', version: 4, fieldCount: 3, oldestVersion: 1, streamedSince: 2 };
 export const OPERATOR_STATE_FILE: CheckpointFileKind = { magic: 'FLTO', description: 'operator state file', version: 2, fieldCount: 0, oldestVersion: 1 };
-export const CHECKPOINT_METADATA_FILE: CheckpointFileKind = { magic: 'FLTM', description: 'checkpoint metadata file', version: 3, fieldCount: 0, oldestVersion: 1 };
+export const CHECKPOINT_METADATA_FILE: CheckpointFileKind = { magic: 'FLTM', description: 'checkpoint metadata file', version: 4, fieldCount: 0, oldestVersion: 1 };
 export const CHANNEL_STATE_FILE: CheckpointFileKind = { magic: 'FLTC', description: 'channel state file', version: 2, fieldCount: 0, oldestVersion: 1 };
 const KINDS = [KEYED_STATE_FILE, OPERATOR_STATE_FILE, CHECKPOINT_METADATA_FILE, CHANNEL_STATE_FILE];
 
