@@ -42,6 +42,25 @@ describe('Dispatcher#disposeSavepoint (flott savepoint --dispose)', () => {
     expect([...storage.metadata.keys()]).toEqual(['mem://job/chk-4/_metadata']);
   });
 
+  it('disposes a moved savepoint, whose metadata names its files relative to its directory, through a storage that resolves them', async () => {
+    const file = { kind: 'file' as const, uri: 'mem://old/savepoint-5/op-0-operator', size: 3 };
+    const moved = encodeCheckpointMetadata(
+      { checkpointId: 5, jobId: 'j'.repeat(32), type: 'SAVEPOINT', timestamp: 1, operators: [{ operatorId: 'op', name: 'Map', parallelism: 1, maxParallelism: 1, subtasks: [{ operator: file }] }] },
+      'mem://old/savepoint-5',
+    );
+    storage.metadata.set('mem://archive/sp/_metadata', moved);
+    // Without directoryUri the storage cannot say where the relative file is: the metadata is refused, nothing is discarded.
+    await expect(client.disposeSavepoint('mem://archive/sp')).rejects.toThrow("the state file 'op-0-operator' is named relative to the metadata's directory");
+    expect(storage.discarded).toEqual([]);
+
+    const asked: string[] = [];
+    Object.assign(storage, { directoryUri: async (pointer: string) => (asked.push(pointer), pointer.replace(/\/_metadata$/, '')) });
+    await client.disposeSavepoint('mem://archive/sp');
+    expect(asked).toEqual(['mem://archive/sp']);
+    expect(storage.discarded).toEqual([5]);
+    expect(storage.metadata.has('mem://archive/sp/_metadata')).toBe(false);
+  });
+
   it('refuses a checkpoint, and names a path with no savepoint', async () => {
     await expect(client.disposeSavepoint('mem://job/chk-4')).rejects.toMatchObject({
       code: 'NOT_A_SAVEPOINT',
