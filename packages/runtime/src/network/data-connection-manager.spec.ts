@@ -3,7 +3,9 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { FlottError } from '@flott/core';
 import { SystemScheduler } from '../time/clock';
 import { waitUntil as until } from '../testing/wait-until';
+import { DataClientConnections } from './data-client';
 import { DataConnectionManager } from './data-connection-manager';
+import { DirectRemoteChannel } from './direct-remote-channel';
 import { CONNECTION_ERROR, encodePartitionRequest, FrameDecoder, maxFrameBytes, type DataFrame } from './data-frames';
 import { InputGate } from './input-gate';
 import { defaultNetworkConfig } from './network-config';
@@ -36,29 +38,47 @@ class TestProvider implements RemotePartitionProvider {
   }
 }
 
-describe('DataConnectionManager over loopback TCP', () => {
+// Consumers reach the producer TaskManager either through their TaskExecutor's relay (a port to the
+// consumer TaskManager's connection) or over a connection of their own thread (DirectRemoteChannel).
+describe.each(['relayed by the consumer TaskManager', 'in the consumer\'s own thread'])('DataConnectionManager over loopback TCP, consumers %s', (mode) => {
+  const direct = mode !== 'relayed by the consumer TaskManager';
   const scheduler = new SystemScheduler();
   let provider: TestProvider;
   let producerTm: DataConnectionManager;
   let consumerTm: DataConnectionManager;
+  let ownConnections: DataClientConnections;
   const opts = { bindHost: '127.0.0.1', port: 0, segmentSize: config.segmentSize, maxChannelsPerConnection: 16, connectTimeoutMs: 5000, scheduler };
 
   beforeEach(async () => {
     provider = new TestProvider();
     producerTm = await DataConnectionManager.start({ ...opts, partitions: provider });
     consumerTm = await DataConnectionManager.start({ ...opts, partitions: new TestProvider() });
+    ownConnections = new DataClientConnections(opts);
   });
   afterEach(async () => {
+    ownConnections.close();
     await consumerTm.close();
     await producerTm.close();
   });
 
-  /** A consumer endpoint whose channel runs over the consumer TaskManager's connection to the producer TaskManager. */
-  function remoteConsumer(partitionKey: string, subpartition: number, failures: Error[] = []): ConsumerEndpoint {
+  /** A consumer endpoint whose channel runs over a connection to the producer TaskManager at `address`. */
+  function consumerOf(address: string, partitionKey: string, subpartition: number, failures: Error[] = []): ConsumerEndpoint {
+    if (direct) {
+      const channel = new DirectRemoteChannel();
+      ownConnections.requestPartition(address, partitionKey, subpartition, channel.consumer, (e) => failures.push(e));
+      return channel.endpoint;
+    }
     const { port1, port2 } = new MessageChannel();
-    consumerTm.requestPartition(producerTm.address, partitionKey, subpartition, port2, (e) => failures.push(e));
+    consumerTm.requestPartition(address, partitionKey, subpartition, port2, (e) => failures.push(e));
     return consumerEndpointFromPort(port1);
   }
+
+  function remoteConsumer(partitionKey: string, subpartition: number, failures: Error[] = []): ConsumerEndpoint {
+    return consumerOf(producerTm.address, partitionKey, subpartition, failures);
+  }
+
+  /** Connections the consumer side holds open. */
+  const outgoing = (): number => (direct ? ownConnections.count : consumerTm.connectionCount.outgoing);
 
   let pings = 0;
   /** Sends one buffer over a new channel of the same connection and waits for it. */
@@ -71,7 +91,7 @@ describe('DataConnectionManager over loopback TCP', () => {
       consumer.sendCredit(1, []);
     });
     consumer.close();
-    expect(consumerTm.connectionCount.outgoing).toBe(1);
+    expect(outgoing()).toBe(1);
   }
 
   function partition(key: string, numSubpartitions = 1): ResultPartition<unknown> {
@@ -170,7 +190,7 @@ describe('DataConnectionManager over loopback TCP', () => {
         expect(fromI).toEqual(Array.from({ length: 200 }, (_, j) => 2 * j + g));
       }
     }
-    expect(consumerTm.connectionCount).toEqual({ incoming: 0, outgoing: 1 });
+    expect([consumerTm.connectionCount.incoming, outgoing()]).toEqual([0, 1]);
     expect(producerTm.connectionCount).toEqual({ incoming: 1, outgoing: 0 });
   });
 
@@ -197,6 +217,25 @@ describe('DataConnectionManager over loopback TCP', () => {
     expect(provider.producerFailures).toEqual([]);
   });
 
+  it('closing the consumer side in order (CloseRequest) frees the producer side without failing the producer', async () => {
+    let producerPort!: MessagePort;
+    provider.raw.set('raw@3/0', (endpoint, port) => {
+      endpoint.onCredit(() => undefined);
+      producerPort = port;
+    });
+    const failures: Error[] = [];
+    remoteConsumer('raw@3', 0, failures).sendCredit(1, []);
+    await until(() => producerPort !== undefined, 'the producer to attach');
+    const closed = new Promise<void>((resolve) => producerPort.once('close', resolve));
+    // A slot thread shutting down closes its own connections; a TaskManager its relay's.
+    if (direct) ownConnections.close();
+    else await consumerTm.close();
+    await closed;
+    await until(() => producerTm.connectionCount.incoming === 0, 'the connection to end');
+    expect(provider.producerFailures).toEqual([]);
+    expect(failures).toEqual([]);
+  });
+
   it('fails every consumer on a connection the producer TaskManager drops, naming its address', async () => {
     const failures: Error[] = [];
     partition('x@1');
@@ -220,9 +259,7 @@ describe('DataConnectionManager over loopback TCP', () => {
       });
     });
     const failures: Error[] = [];
-    const { port1, port2 } = new MessageChannel();
-    consumerTm.requestPartition(`127.0.0.1:${closedPort}`, 'p@9', 0, port2, (e) => failures.push(e));
-    consumerEndpointFromPort(port1).sendCredit(1, []);
+    consumerOf(`127.0.0.1:${closedPort}`, 'p@9', 0, failures).sendCredit(1, []);
     await until(() => failures.length === 1, 'the failure');
     expect(failures[0]).toBeInstanceOf(RemoteTransportError);
     expect(failures[0].message).toMatch(new RegExp(`^Data connection to TaskManager 127\\.0\\.0\\.1:${closedPort}: lost \\(connect ECONNREFUSED`));

@@ -4,11 +4,11 @@ import type { MessagePort } from 'node:worker_threads';
 import { FlottError } from '@flott/core';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import type { Scheduler } from '../time/clock';
-import { certificateRefusal, describeTlsRefusal, tlsClientOptions, tlsServerOptions, type TcpTlsMaterial } from '../security/tls-material';
+import { certificateRefusal, describeTlsRefusal, tlsServerOptions, type TcpTlsMaterial } from '../security/tls-material';
+import { DataClientConnections } from './data-client';
 import { DataConnection, type DataConnectionAuth } from './data-connection';
 import { maxFrameBytes } from './data-frames';
-import { RemoteTransportError } from './network-errors';
-import { PartitionRequestClientConnection } from './partition-request-client';
+import { portConsumer } from './partition-request-client';
 import { PartitionRequestServerConnection, type RemotePartitionProvider } from './partition-request-server';
 
 export interface DataConnectionManagerOptions {
@@ -42,7 +42,7 @@ export interface DataConnectionManagerOptions {
  * Main event loop only.
  */
 export class DataConnectionManager {
-  private readonly clients = new Map<string, PartitionRequestClientConnection>();
+  private readonly client: DataClientConnections;
   private readonly served = new Set<PartitionRequestServerConnection>();
   private readonly log: Logger;
   private closed = false;
@@ -54,6 +54,7 @@ export class DataConnectionManager {
     readonly address: string,
   ) {
     this.log = opts.logger ?? SILENT_LOGGER;
+    this.client = new DataClientConnections(opts);
     server.on(opts.tls ? 'secureConnection' : 'connection', (socket: net.Socket) => this.accept(socket));
     if (opts.tls) {
       server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
@@ -87,7 +88,7 @@ export class DataConnectionManager {
 
   /** Connections open now, in and out (for tests and metrics). */
   get connectionCount(): { incoming: number; outgoing: number } {
-    return { incoming: this.served.size, outgoing: this.clients.size };
+    return { incoming: this.served.size, outgoing: this.client.count };
   }
 
   /**
@@ -96,46 +97,17 @@ export class DataConnectionManager {
    * use). A refused, timed-out or lost connection, or the producer side's error, comes back through `failConsumer`.
    */
   requestPartition(peerAddress: string, partitionKey: string, subpartition: number, port: MessagePort, failConsumer: (error: Error) => void): void {
-    if (this.closed) {
-      port.close();
-      failConsumer(new RemoteTransportError(peerAddress, 'this TaskManager is shutting down'));
-      return;
-    }
-    let client = this.clients.get(peerAddress);
-    if (!client || client.isClosed) {
-      client = this.connect(peerAddress);
-      this.clients.set(peerAddress, client);
-    }
-    client.request(partitionKey, subpartition, port, failConsumer);
+    this.client.requestPartition(peerAddress, partitionKey, subpartition, portConsumer(port), failConsumer);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
+    this.client.close();
     const reason = new FlottError('DATA_SERVER_SHUTDOWN', `TaskManager data server ${this.address} shut down`, { address: this.address });
     for (const s of this.served) s.close(reason);
     this.served.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private connect(peerAddress: string): PartitionRequestClientConnection {
-    const at = peerAddress.lastIndexOf(':');
-    const host = peerAddress.slice(0, at).replace(/^\[|\]$/g, '');
-    const port = Number(peerAddress.slice(at + 1));
-    const material = this.opts.tls;
-    const socket = material ? tls.connect({ host, port, ...tlsClientOptions(material, host) }) : net.connect({ host, port });
-    const timeoutMs = this.opts.connectTimeoutMs;
-    const timer = this.opts.scheduler.schedule(timeoutMs, () => socket.destroy(new Error(`could not connect within ${timeoutMs} ms`)));
-    socket.once(material ? 'secureConnect' : 'connect', () => timer.cancel());
-    socket.once('close', () => timer.cancel());
-    const client: PartitionRequestClientConnection = new PartitionRequestClientConnection(this.opts.segmentSize, (gone) => {
-      if (this.clients.get(peerAddress) === gone) this.clients.delete(peerAddress);
-    });
-    client.bind(new DataConnection(socket, peerAddress, maxFrameBytes(this.opts.segmentSize), client, this.auth('client', peerAddress)));
-    this.log.info({ peerAddress }, `Opening a data connection to TaskManager ${peerAddress}.`);
-    return client;
   }
 
   private accept(socket: net.Socket): void {
@@ -151,21 +123,15 @@ export class DataConnectionManager {
       return;
     }
     const handler = new PartitionRequestServerConnection(this.opts.partitions, this.opts.maxChannelsPerConnection, (gone) => this.served.delete(gone));
-    handler.bind(new DataConnection(socket, peer, maxFrameBytes(this.opts.segmentSize), handler, this.auth('server', peer)));
+    handler.bind(new DataConnection(socket, peer, maxFrameBytes(this.opts.segmentSize), handler, this.auth(peer)));
     this.served.add(handler);
   }
 
-  /** The handshake of a connection to or from `peer`, when the cluster has a shared secret. */
-  private auth(role: 'client' | 'server', peer: string): DataConnectionAuth | undefined {
+  /** The handshake of a connection from `peer`, when the cluster has a shared secret. */
+  private auth(peer: string): DataConnectionAuth | undefined {
     const secret = this.opts.secret;
     if (secret === undefined) return undefined;
-    return {
-      secret,
-      role,
-      timeoutMs: this.opts.connectTimeoutMs,
-      scheduler: this.opts.scheduler,
-      onRefused: (reason) => (role === 'server' ? this.refused(peer, reason) : this.log.warn({ peerAddress: peer, reason }, `The data server of TaskManager ${peer} failed authentication: ${reason}`)),
-    };
+    return { secret, role: 'server', timeoutMs: this.opts.connectTimeoutMs, scheduler: this.opts.scheduler, onRefused: (reason) => this.refused(peer, reason) };
   }
 
   private refused(peer: string, reason: string): void {

@@ -19,6 +19,8 @@ export { assignToKeyGroup, computeKeyGroupForKeyHash, computeOperatorIndexForKey
   assignKeyToParallelOperator, hashKey, murmurHashInt, murmur3x86_32, defaultMaxParallelism } from './key-groups';
 export { BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, CorruptNetworkBufferError } from './network-errors';
 export { DataConnectionManager } from './data-connection-manager';
+export { DataClientConnections, type DataClientOptions } from './data-client';
+export { DirectRemoteChannel } from './direct-remote-channel';
 export type { DataConnectionManagerOptions } from './data-connection-manager';
 export type { RemotePartitionProvider, AttachedProducer } from './partition-request-server';
 export { CorruptDataFrameError, RemoteTransportError } from './network-errors';

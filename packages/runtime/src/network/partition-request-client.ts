@@ -14,9 +14,34 @@ import {
 } from './data-frames';
 import { CorruptDataFrameError, RemoteTransportError } from './network-errors';
 
+/**
+ * The consumer of a requested channel, as the client side of a connection sees it: its grants of credit
+ * (with the buffers it returns for reuse; the first grant opens the request), its closing, and the
+ * buffers delivered to it. Over a MessagePort to a consumer slot (the TaskExecutor's relay,
+ * `portConsumer`), or in the consumer's own thread (`DirectRemoteChannel`).
+ */
+export interface RequestedConsumer {
+  onCredit(listener: (credits: number, returned: ArrayBuffer[]) => void): void;
+  /** The consumer closed its end (it finished or was released). */
+  onClose(listener: () => void): void;
+  deliver(buffer: ArrayBuffer, length: number, flags: number): void;
+  /** The channel ended on the producer's side, or failed: nothing more comes. */
+  close(): void;
+}
+
+/** A consumer slot behind a MessagePort (buffers transferred to it, its credits and returned buffers from it). */
+export function portConsumer(port: MessagePort): RequestedConsumer {
+  return {
+    onCredit: (listener) => port.on('message', (msg: [number, ArrayBuffer[]]) => listener(msg[0], msg[1])),
+    onClose: (listener) => port.once('close', listener),
+    deliver: (buffer, length, flags) => port.postMessage([buffer, length, flags], [buffer]),
+    close: () => port.close(),
+  };
+}
+
 interface RequestedChannel {
   readonly receiverId: number;
-  readonly port: MessagePort;
+  readonly consumer: RequestedConsumer;
   readonly failConsumer: (error: Error) => void;
   /** Buffers the consumer returned, reused for what arrives next (never more than were in flight). */
   readonly pool: ArrayBuffer[];
@@ -28,8 +53,8 @@ interface RequestedChannel {
 const MAX_POOLED_BUFFERS = 64;
 
 /**
- * The client side of one data connection (Flink's CreditBasedPartitionRequestClientHandler): relays
- * between each consumer slot's port and the socket. The consumer's first grant of credit becomes the
+ * The client side of one data connection (Flink's CreditBasedPartitionRequestClientHandler): between
+ * each requested channel's consumer and the socket. The consumer's first grant of credit becomes the
  * PartitionRequest's initial credit, later grants AddCredit frames; each Buffer frame is copied into a
  * buffer the consumer returned earlier (a new one only while there are none) and transferred to it
  * with its flags unchanged.
@@ -57,17 +82,16 @@ export class PartitionRequestClientConnection implements DataConnectionHandler {
   }
 
   /**
-   * Requests `subpartition` of `partitionKey` for the consumer holding the other end of `port`. The
-   * consumer fails through `failConsumer` when the producer side reports an error or the connection is lost.
+   * Requests `subpartition` of `partitionKey` for `consumer`. The consumer fails through `failConsumer`
+   * when the producer side reports an error or the connection is lost.
    */
-  request(partitionKey: string, subpartition: number, port: MessagePort, failConsumer: (error: Error) => void): void {
+  request(partitionKey: string, subpartition: number, consumer: RequestedConsumer, failConsumer: (error: Error) => void): void {
     // 0xffffffff names the connection in ErrorResponse; ids wrap around long before a channel lives that long.
     this.nextReceiverId = (this.nextReceiverId + 1) % CONNECTION_ERROR;
-    const ch: RequestedChannel = { receiverId: this.nextReceiverId, port, failConsumer, pool: [], requested: false, done: false };
+    const ch: RequestedChannel = { receiverId: this.nextReceiverId, consumer, failConsumer, pool: [], requested: false, done: false };
     this.channels.set(ch.receiverId, ch);
-    port.on('message', (msg: [number, ArrayBuffer[]]) => {
+    consumer.onCredit((credits, returned) => {
       if (ch.done) return;
-      const [credits, returned] = msg;
       for (const b of returned) if (ch.pool.length < MAX_POOLED_BUFFERS) ch.pool.push(b);
       if (!ch.requested) {
         ch.requested = true;
@@ -76,7 +100,7 @@ export class PartitionRequestClientConnection implements DataConnectionHandler {
         this.connection.write(encodeAddCredit(ch.receiverId, credits));
       }
     });
-    port.once('close', () => {
+    consumer.onClose(() => {
       if (ch.done) return;
       // The consumer finished or was released: the producer side frees its end.
       if (ch.requested) this.connection.write(encodeCancelPartitionRequest(ch.receiverId));
@@ -131,7 +155,7 @@ export class PartitionRequestClientConnection implements DataConnectionHandler {
     while (buffer !== undefined && buffer.byteLength < data.length) buffer = ch.pool.pop();
     buffer ??= new ArrayBuffer(Math.max(this.segmentSize, data.length));
     new Uint8Array(buffer, 0, data.length).set(data);
-    ch.port.postMessage([buffer, data.length, flags], [buffer]);
+    ch.consumer.deliver(buffer, data.length, flags);
   }
 
   private failAll(error: Error): void {
@@ -145,6 +169,6 @@ export class PartitionRequestClientConnection implements DataConnectionHandler {
     if (ch.done) return;
     ch.done = true;
     this.channels.delete(ch.receiverId);
-    ch.port.close();
+    ch.consumer.close();
   }
 }

@@ -160,41 +160,68 @@ class PortProducerEndpoint implements ByteProducerEndpoint {
 }
 
 /**
- * Delivers the buffers a port received in one batch, on the next turn after the port's messages were
- * taken off it, not one by one as they come off. Node hands a port's queued messages over in one loop
- * and runs microtasks after each, so a consuming task woken by the first buffer would process it
- * before the next one is even taken off the port, again and again: the channel would look empty after
- * every buffer, and an unaligned barrier posted behind N buffers would be seen only after N slices of
- * processing (it must overtake them). Batched, the barrier reaches the input channel together with the
- * buffers ahead of it. Bounded like the channel's queue: only credited buffers, and those an unaligned
- * barrier pushed without credit, are ever in flight.
+ * Buffers that arrived for a channel, handed to its listener in one batch on the next turn of the
+ * loop, not one by one as they come off a port or a socket. Node hands a port's queued messages over in
+ * one loop and runs microtasks after each, so a consuming task woken by the first buffer would process
+ * it before the next one is even taken off the port, again and again: the channel would look empty
+ * after every buffer, and an unaligned barrier posted behind N buffers would be seen only after N
+ * slices of processing (it must overtake them). Batched, the barrier reaches the input channel
+ * together with the buffers ahead of it. Bounded like the channel's queue: only credited buffers, and
+ * those an unaligned barrier pushed without credit, are ever in flight.
  */
+export class NextTurnDelivery {
+  private arrived: BufferMessage[] = [];
+  private scheduled = false;
+  private listener: PortBufferListener | undefined;
+  /** Set when the consumer closed its end: what arrived is dropped, nothing more is handed over. */
+  private stopped = false;
+
+  listen(listener: PortBufferListener): void {
+    this.listener = listener;
+    this.schedule();
+  }
+
+  push(buffer: ArrayBuffer, length: number, flags: number): void {
+    if (this.stopped) return;
+    this.arrived.push([buffer, length, flags]);
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.arrived = [];
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.listener === undefined || this.arrived.length === 0) return;
+    this.scheduled = true;
+    onNextTurn(this.deliver);
+  }
+
+  private readonly deliver = (): void => {
+    this.scheduled = false;
+    const batch = this.arrived;
+    this.arrived = [];
+    const listener = this.listener as PortBufferListener;
+    for (const msg of batch) {
+      if (this.stopped) return;
+      listener(msg[0], msg[1], msg[2]);
+    }
+  };
+}
+
 class PortConsumerEndpoint implements ByteConsumerEndpoint {
   private closed = false;
-  private arrived: BufferMessage[] = [];
-  private deliveryScheduled = false;
-  private listener: PortBufferListener | undefined;
+  private readonly delivery = new NextTurnDelivery();
   constructor(private readonly port: MessagePort) {
     port.once('close', () => {
       this.closed = true;
     });
   }
   onBuffer(listener: PortBufferListener): void {
-    this.listener = listener;
-    this.port.on('message', (msg: BufferMessage) => {
-      this.arrived.push(msg);
-      if (this.deliveryScheduled) return;
-      this.deliveryScheduled = true;
-      onNextTurn(this.deliver);
-    });
+    this.delivery.listen(listener);
+    this.port.on('message', (msg: BufferMessage) => this.delivery.push(msg[0], msg[1], msg[2]));
   }
-  private readonly deliver = (): void => {
-    this.deliveryScheduled = false;
-    const batch = this.arrived;
-    this.arrived = [];
-    const listener = this.listener as PortBufferListener;
-    for (const msg of batch) listener(msg[0], msg[1], msg[2]);
-  };
   sendCredit(credits: number, returnedBuffers: ChannelBuffer[]): void {
     if (this.closed) return;
     // Only buffers cross a port (its producer has no sendSegment), so only buffers come back.

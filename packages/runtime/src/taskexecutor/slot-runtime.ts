@@ -11,8 +11,10 @@ import {
   BlockingResultPartition,
   consumerEndpointFromPort,
   createLocalChannel,
+  DirectRemoteChannel,
   networkConfigFrom,
   producerEndpointFromPort,
+  type DataClientConnections,
   type InputGate,
   type ResultPartition,
 } from '../network';
@@ -60,6 +62,13 @@ export interface SlotRuntimeOptions {
   readonly heapUsedBytes: () => number;
   /** The slot thread's logger (tasks log through children with their job, task, subtask and attempt); silent when not given. */
   readonly logger?: Logger;
+  /**
+   * This thread's own data connections (docs/network.md, "Slot threads' own connections"): channels from
+   * a producer on another TaskManager connect over them, not through the TaskExecutor's relay. Made on
+   * the first such channel (`get`), closed in order when the slot shuts down. Absent: every channel is
+   * requested from the TaskExecutor.
+   */
+  readonly dataConnections?: { get(): Promise<DataClientConnections>; close(): void };
 }
 
 type PendingConnect = { partitionKey: string; subpartition: number; gate: InputGate; channel: number; resolve: () => void; reject: (e: Error) => void };
@@ -189,6 +198,8 @@ export class SlotRuntime {
       }
       case 'shutdown':
         for (const t of this.tasks.values()) t.cancel();
+        // In order (CloseRequest): the producers on the other TaskManagers free their channels and go on.
+        this.opts.dataConnections?.close();
         this.flushOutput();
         this.opts.port.close();
         break;
@@ -291,7 +302,17 @@ export class SlotRuntime {
         this.send({ type: 'partition-registered', partitionKey, jobId: tdd.jobId, attemptId: tdd.attemptId, ...(blocking ? { blocking } : {}) });
       },
       checkpointing: this.checkpointingFor(tdd, config),
-      connectInputChannel: (partitionKey, subpartition, gate, channel, producer) => {
+      connectInputChannel: async (partitionKey, subpartition, gate, channel, producer) => {
+        const connections = this.opts.dataConnections;
+        const dataAddress = producer?.dataAddress;
+        if (connections && dataAddress !== undefined && producer?.resourceId !== this.opts.workerData.resourceId) {
+          const client = await connections.get();
+          const remote = new DirectRemoteChannel();
+          // As the TaskExecutor's relay reports a broken channel (fail-task): the task fails over.
+          client.requestPartition(dataAddress, partitionKey, subpartition, remote.consumer, (error) => this.tasks.get(tdd.attemptId)?.failExternally(error));
+          gate.connectChannel(channel, remote.endpoint);
+          return;
+        }
         const requestId = ++this.requestSeq;
         return new Promise<void>((resolve, reject) => {
           this.pendingConnects.set(requestId, { partitionKey, subpartition, gate, channel, resolve, reject });

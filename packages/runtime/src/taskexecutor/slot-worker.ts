@@ -4,10 +4,14 @@
  * graph, and runs the deployed subtasks as mailbox tasks on this thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { Configuration } from '@flott/core';
 import { extractStreamGraph } from '../client/job-loader';
 import { registerRuntimeErrorClassesOnDemand } from '../error-classes-on-demand';
 import { createThreadLogger } from '../logging/thread-logger';
 import { createPluginContainer } from '../plugins/plugin-loader';
+import { DataClientConnections } from '../network';
+import { NetworkOptions } from '../config/options';
+import { internalSecurityOf } from '../rpc/tcp-rpc-configuration';
 import type { Container } from 'inversify';
 import { loadCheckpointStorageFactory, loadStateBackendFactory } from '../spi/loaders';
 import { SystemClock, SystemScheduler } from '../time/clock';
@@ -30,7 +34,22 @@ function start(data: SlotWorkerData): void {
   let plugins: Container | undefined;
   const pluginContainer = (): Container => (plugins ??= createPluginContainer(data.pluginModules));
 
+  /** This slot's own data connections to other TaskManagers (docs/network.md), made on its first remote channel. */
+  let connections: Promise<DataClientConnections> | undefined;
+  const config = Configuration.fromRecord(data.configuration);
+  const dataConnections = {
+    get: (): Promise<DataClientConnections> => (connections ??= internalSecurityOf(config).then((security) => new DataClientConnections({
+      segmentSize: config.get(NetworkOptions.SEGMENT_SIZE),
+      connectTimeoutMs: config.get(NetworkOptions.CONNECT_TIMEOUT_SEC) * 1000,
+      scheduler: new SystemScheduler(),
+      logger,
+      ...security,
+    }))),
+    close: (): void => void connections?.then((c) => c.close(), () => undefined),
+  };
+
   const runtime = new SlotRuntime({
+    dataConnections,
     port,
     logger,
     workerData: data,
