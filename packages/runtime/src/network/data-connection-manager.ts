@@ -35,11 +35,11 @@ export interface DataConnectionManagerOptions {
 }
 
 /**
- * A TaskManager's data plane between processes (Flink's NettyConnectionManager with its NettyServer and
- * NettyClient): a TCP server that serves this TaskManager's result partitions, and one outgoing
- * connection per producer TaskManager, shared by every channel this TaskManager consumes from it
- * (so a pair of TaskManagers has at most one connection per direction). Wire protocol: docs/network.md.
- * Main event loop only.
+ * A TaskManager's data plane between processes (Flink's NettyConnectionManager with its NettyServer): a
+ * TCP server that serves this TaskManager's result partitions to consumers on other TaskManagers, whose
+ * slot threads hold their own connections to it (docs/network.md, "Slot threads' own connections").
+ * `requestPartition` relays for a slot without connections of its own, over this TaskManager's client
+ * connections (`DataClientConnections`). Wire protocol: docs/network.md. Main event loop only.
  */
 export class DataConnectionManager {
   private readonly client: DataClientConnections;
