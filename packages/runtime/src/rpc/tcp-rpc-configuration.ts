@@ -1,9 +1,8 @@
 import type { Configuration } from '@flott/core';
-import { RpcOptions, RpcSecurityOptions } from '../config/options';
+import { RpcOptions } from '../config/options';
 import type { Logger } from '../logging/logger';
 import type { Scheduler } from '../time/clock';
-import { internalTlsMaterial } from '../security/internal-tls-configuration';
-import type { TcpTlsMaterial } from '../security/tls-material';
+import { internalSecurityOf } from '../security/internal-security';
 import { TcpRpcService, type TcpRpcServiceOptions } from './tcp-transport';
 
 /** Where a process's RPC service listens (Flink's jobmanager.rpc.* / taskmanager.rpc.port and *.bind-host). */
@@ -27,13 +26,6 @@ export async function tcpRpcServiceOptions(config: Configuration, settings: TcpR
   };
 }
 
-/** How internal connections authenticate (security.internal.secret, security.ssl.internal.*): RPC's and the data plane's alike. */
-export async function internalSecurityOf(config: Configuration): Promise<{ secret?: string; tls?: TcpTlsMaterial }> {
-  return {
-    secret: config.get(RpcSecurityOptions.INTERNAL_SECRET),
-    tls: config.get(RpcSecurityOptions.SSL_INTERNAL_ENABLED) ? await internalTlsMaterial(config) : undefined,
-  };
-}
 
 /** Starts a TCP RPC service configured by `config` (see tcpRpcServiceOptions). */
 export async function startTcpRpcService(config: Configuration, settings: TcpRpcEndpointSettings): Promise<TcpRpcService> {

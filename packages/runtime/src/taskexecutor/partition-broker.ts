@@ -2,7 +2,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { NetworkOptions, TaskManagerOptions } from '../config/options';
 import type { Logger } from '../logging/logger';
-import { internalSecurityOf } from '../rpc/tcp-rpc-configuration';
+import { internalSecurityOf } from '../security/internal-security';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataConnectionManager, FileSubpartitionReader, producerEndpointFromPort, type AttachedProducer, type RemotePartitionProvider } from '../network';

@@ -11,7 +11,6 @@ import { createThreadLogger } from '../logging/thread-logger';
 import { createPluginContainer } from '../plugins/plugin-loader';
 import { DataClientConnections } from '../network';
 import { NetworkOptions } from '../config/options';
-import { internalSecurityOf } from '../rpc/tcp-rpc-configuration';
 import type { Container } from 'inversify';
 import { loadCheckpointStorageFactory, loadStateBackendFactory } from '../spi/loaders';
 import { SystemClock, SystemScheduler } from '../time/clock';
@@ -38,7 +37,8 @@ function start(data: SlotWorkerData): void {
   let connections: Promise<DataClientConnections> | undefined;
   const config = Configuration.fromRecord(data.configuration);
   const dataConnections = {
-    get: (): Promise<DataClientConnections> => (connections ??= internalSecurityOf(config).then((security) => new DataClientConnections({
+    // The TLS material is loaded (and its module too) only when the slot opens its first remote channel.
+    get: (): Promise<DataClientConnections> => (connections ??= import('../security/internal-security').then(({ internalSecurityOf }) => internalSecurityOf(config)).then((security) => new DataClientConnections({
       segmentSize: config.get(NetworkOptions.SEGMENT_SIZE),
       connectTimeoutMs: config.get(NetworkOptions.CONNECT_TIMEOUT_SEC) * 1000,
       scheduler: new SystemScheduler(),

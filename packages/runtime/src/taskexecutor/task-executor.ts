@@ -13,7 +13,7 @@ import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-l
 import type { DispatcherGateway, JobMasterGateway, JobMasterRef, ResourceManagerGateway, SlotOffer, SlotReportEntry, TaskExecutionStateUpdate, TaskExecutorGateway, TaskManagerStats } from '../rpc/gateways';
 import { heartbeatSettingsOf } from '../heartbeat/heartbeat-manager';
 import { FencingTokenMismatchError, type RpcService } from '../rpc/rpc-service';
-import { internalSecurityOf } from '../rpc/tcp-rpc-configuration';
+import { internalSecurityOf } from '../security/internal-security';
 import { leaderGateway, type LeaderTracker } from '../leader/leader-tracker';
 import type { Scheduler } from '../time/clock';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
