@@ -22,12 +22,12 @@ describe('a job on two TaskManagers exchanges data over TCP', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const logOptions = () => ['-D', 'log.level=info', '-D', `log.file=${path.join(dir, 'flott.log')}`];
+  const logLines = () =>
+    fs.readFileSync(path.join(dir, 'flott.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; peerAddress?: string; dataAddress?: string });
   /** The `host:port` of every data connection a TaskManager opened to another (from the log). */
-  const dataConnections = (): string[] =>
-    fs.readFileSync(path.join(dir, 'flott.log'), 'utf8').split('\n').filter(Boolean)
-      .map((l) => JSON.parse(l) as { msg: string; peerAddress?: string })
-      .filter((l) => l.msg.startsWith('Opening a data connection to TaskManager'))
-      .map((l) => l.peerAddress!);
+  const dataConnections = (): string[] => logLines().filter((l) => l.msg.startsWith('Opening a data connection to TaskManager')).map((l) => l.peerAddress!);
+  /** The `host:port` of every slot thread's own data server (from the log). */
+  const slotDataServers = (): string[] => logLines().filter((l) => l.msg.includes('serves its pipelined result partitions at')).map((l) => l.dataAddress!);
 
   it('a keyed rolling sum at parallelism 2 on two TaskManagers equals parallelism 1 on one', async () => {
     const args = [PIPELINES, '--case', 'keyed-rolling', '--n', '3000'];
@@ -40,11 +40,13 @@ describe('a job on two TaskManagers exchanges data over TCP', () => {
     const expected = lastJsonLine<Array<[string, number]>>(one).sort(order);
     expect(expected).toHaveLength(3000);
     expect(lastJsonLine<Array<[string, number]>>(two).sort(order)).toEqual(expected);
-    // Each TaskManager's sources feed the other's keyed subtask: one connection each way, to the other's data server.
+    // Each TaskManager's sources feed the other's keyed subtask: one connection each way, from the consumer's slot
+    // thread straight to the data server of the producer's slot thread (docs/network.md).
     const peers = dataConnections();
     expect(peers).toHaveLength(2);
     expect(new Set(peers).size).toBe(2);
     for (const p of peers) expect(p).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(slotDataServers()).toEqual(expect.arrayContaining(peers));
     // --network-stats samples both TaskManagers: every partition (`dataSet_subtask@attempt`) of both subtasks.
     const subtasksByDataSet = new Map<string, string[]>();
     for (const key of Object.keys(JSON.parse(fs.readFileSync(statsFile, 'utf8')) as Record<string, unknown>)) {

@@ -13,6 +13,11 @@ export interface InputChannelDescriptor {
   readonly producerResourceId: string;
   /** `host:port` of that TaskExecutor's data server, where a consumer on another TaskManager requests the partition. */
   readonly producerDataAddress?: string;
+  /**
+   * `host:port` of the producer slot thread's own data server, given for a PIPELINED partition whose slot
+   * has one: a consumer on another TaskManager requests the partition there (docs/network.md).
+   */
+  readonly producerSlotDataAddress?: string;
 }
 
 export interface InputGateDescriptor {

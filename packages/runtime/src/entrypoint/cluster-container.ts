@@ -167,6 +167,8 @@ export interface TaskManagerParameters {
   /** Where the slots' `print()` output goes; the process's stdout and stderr when not given. */
   readonly stdout?: (text: string) => void;
   readonly stderr?: (text: string) => void;
+  /** Whether slot threads get their own data servers (TaskExecutorOptions.slotDataServers); default true. */
+  readonly slotDataServers?: boolean;
 }
 
 /** A TaskManager: its TaskExecutor, named by taskmanager.resource-id, else `taskmanager-<8 hex digits from the IdGenerator>`. */
@@ -183,6 +185,7 @@ export function bindTaskManager(cluster: Container, params: TaskManagerParameter
         blobSecret: configuration.get(RpcSecurityOptions.INTERNAL_SECRET),
         stdout: params.stdout,
         stderr: params.stderr,
+        ...(params.slotDataServers === undefined ? {} : { slotDataServers: params.slotDataServers }),
       }),
       [Configuration, RpcService, Scheduler, IdGenerator, JobManagerLeaderRetrieval, PluginModules, Logger, ThreadLogSink],
     )

@@ -11,6 +11,8 @@ export interface SlotAssignment {
   readonly slotIndex: number;
   /** `host:port` of the TaskManager's data endpoint, when known. */
   readonly dataAddress?: string;
+  /** `host:port` of the slot thread's own data server, which serves the attempt's PIPELINED partitions, when it has one. */
+  readonly slotDataAddress?: string;
 }
 
 /** Called after an attempt changed state, synchronously, on the JobMaster's event loop. */

@@ -37,6 +37,8 @@ export function createDeploymentDescriptor(
     ...(checkpointsAfterTasksFinish ? { checkpointsAfterTasksFinish } : {}),
     inputs: graph.getInputChannels(vertex.id).map((gate) => {
       const edge = vertex.jobVertex.inputs.find((e) => e.dataSetId === gate.dataSetId)!;
+      // A finished BLOCKING partition is served by its TaskManager, whatever became of the producer's slot.
+      const pipelined = graph.getIntermediateResult(gate.dataSetId).resultType === 'PIPELINED';
       return {
         dataSetId: gate.dataSetId,
         streamEdgeId: edge.streamEdgeId,
@@ -48,6 +50,7 @@ export function createDeploymentDescriptor(
             subpartitionIndex: c.subpartitionIndex,
             producerResourceId: producerSlot?.taskManagerId ?? '',
             ...(producerSlot?.dataAddress ? { producerDataAddress: producerSlot.dataAddress } : {}),
+            ...(pipelined && producerSlot?.slotDataAddress ? { producerSlotDataAddress: producerSlot.slotDataAddress } : {}),
           };
         }),
       };

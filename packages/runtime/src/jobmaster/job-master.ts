@@ -677,7 +677,7 @@ export class JobMaster implements JobMasterGateway {
         const e = executions[i];
         if (e.state !== ExecutionState.SCHEDULED || e !== vertices[i].currentExecution) continue;
         const slot = slots.get(this.sharingKey(vertices[i]))!;
-        e.assignSlot({ allocationId: slot.allocationId, taskManagerId: slot.taskManagerId, slotIndex: slot.slotIndex, ...(slot.dataAddress ? { dataAddress: slot.dataAddress } : {}) });
+        e.assignSlot({ allocationId: slot.allocationId, taskManagerId: slot.taskManagerId, slotIndex: slot.slotIndex, ...(slot.dataAddress ? { dataAddress: slot.dataAddress } : {}), ...(slot.slotDataAddress ? { slotDataAddress: slot.slotDataAddress } : {}) });
       }
       for (let i = 0; i < vertices.length; i++) {
         const e = executions[i];

@@ -12,6 +12,8 @@ export interface PhysicalSlot {
   readonly slotIndex: number;
   /** `host:port` of the TaskExecutor's data server (from its offer). */
   readonly dataAddress?: string;
+  /** `host:port` of the slot thread's own data server for its PIPELINED partitions (from the offer), if it has one. */
+  readonly slotDataAddress?: string;
   /** A dynamic slot's resources (absent: a default slot). */
   readonly resources?: ResourceSpec;
 }
@@ -122,7 +124,7 @@ export class SlotPool {
       }
       const slot: PhysicalSlot = {
         allocationId: offer.allocationId, taskManagerId, taskExecutorAddress, slotIndex: offer.slotIndex,
-        ...(offer.dataAddress ? { dataAddress: offer.dataAddress } : {}), ...(offer.resources ? { resources: offer.resources } : {}),
+        ...(offer.dataAddress ? { dataAddress: offer.dataAddress } : {}), ...(offer.slotDataAddress ? { slotDataAddress: offer.slotDataAddress } : {}), ...(offer.resources ? { resources: offer.resources } : {}),
       };
       const next = [...this.waiting].find(([k]) => this.serves(slot, k));
       if (!next) continue;

@@ -101,10 +101,12 @@ export class MiniCluster {
     await container.get<LeaderTracker>(ResourceManagerLeader).start();
     const taskExecutors: TaskExecutor[] = [];
     try {
-      for (let i = 0; i < opts.configuration.get(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS); i++) {
+      const numberOfTaskManagers = opts.configuration.get(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS);
+      for (let i = 0; i < numberOfTaskManagers; i++) {
         // One child container per TaskManager: its own TaskExecutor singleton on the cluster's shared services.
         const taskManager = childContainer(container);
-        bindTaskManager(taskManager, { stdout: opts.stdout, stderr: opts.stderr });
+        // An only TaskManager has no peers to serve: its slot threads start no servers.
+        bindTaskManager(taskManager, { stdout: opts.stdout, stderr: opts.stderr, slotDataServers: numberOfTaskManagers > 1 });
         taskExecutors.push(taskManager.get(TaskExecutor));
         await taskExecutors[i].start();
       }

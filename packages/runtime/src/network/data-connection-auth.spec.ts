@@ -11,7 +11,7 @@ import { DataConnectionManager } from './data-connection-manager';
 import { encodePartitionRequest } from './data-frames';
 import { InputGate } from './input-gate';
 import { defaultNetworkConfig } from './network-config';
-import type { AttachedProducer, RemotePartitionProvider } from './partition-request-server';
+import { portProducer, type AttachedProducer, type RemotePartitionProvider } from './partition-request-server';
 import { ResultPartition } from './result-partition';
 import { consumerEndpointFromPort, producerEndpointFromPort } from './transport';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
@@ -28,7 +28,7 @@ class OnePartition implements RemotePartitionProvider {
     this.requests++;
     const { port1, port2 } = new MessageChannel();
     this.partition.attachConsumer(0, producerEndpointFromPort(port1));
-    return { port: port2, failProducer: () => undefined };
+    return portProducer(port2, () => undefined);
   }
 }
 

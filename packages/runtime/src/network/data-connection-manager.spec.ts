@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { FlottError } from '@flott/core';
 import { SystemScheduler } from '../time/clock';
 import { waitUntil as until } from '../testing/wait-until';
@@ -10,7 +10,8 @@ import { CONNECTION_ERROR, encodePartitionRequest, FrameDecoder, maxFrameBytes, 
 import { InputGate } from './input-gate';
 import { defaultNetworkConfig } from './network-config';
 import { RemoteTransportError } from './network-errors';
-import type { AttachedProducer, RemotePartitionProvider } from './partition-request-server';
+import { DirectProducerChannel } from './direct-producer-channel';
+import { portProducer, type AttachedProducer, type RemotePartitionProvider } from './partition-request-server';
 import { ResultPartition } from './result-partition';
 import { BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, consumerEndpointFromPort, producerEndpointFromPort, type ConsumerEndpoint, type ProducerEndpoint } from './transport';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
@@ -19,29 +20,58 @@ import { sampleRecords } from './testing-fixtures/sample-records';
 
 const config = defaultNetworkConfig({ segmentSize: 4096, maxOverdraftBuffers: 30 });
 
-/** A producer TaskManager's partitions, served from this thread: each request attaches a port's producer endpoint. */
+/**
+ * A producer TaskManager's partitions, served from this thread. Each request attaches the producer
+ * either over a port, as a TaskManager's data server serves its slots' partitions, or directly, as a
+ * slot thread's own data server serves its own (DirectProducerChannel).
+ */
 class TestProvider implements RemotePartitionProvider {
   readonly partitions = new Map<string, ResultPartition<unknown>>();
-  /** Raw producer endpoints by `${key}/${subpartition}` for tests that drive the port protocol themselves. */
-  readonly raw = new Map<string, (endpoint: ProducerEndpoint, port: MessagePort) => void>();
+  /** Raw producer endpoints by `${key}/${subpartition}` for tests that drive the producer side themselves; `freed` resolves when the server lets go of it. */
+  readonly raw = new Map<string, (endpoint: ProducerEndpoint, freed: Promise<void>) => void>();
   readonly producerFailures: Error[] = [];
+
+  constructor(private readonly direct = false) {}
 
   async requestPartition(partitionKey: string, subpartition: number): Promise<AttachedProducer> {
     const partition = this.partitions.get(partitionKey);
     const raw = this.raw.get(`${partitionKey}/${subpartition}`);
     if (!partition && !raw) throw new FlottError('PARTITION_NOT_FOUND', `Result partition ${partitionKey} did not appear`, { partitionKey });
-    const { port1, port2 } = new MessageChannel();
-    const endpoint = producerEndpointFromPort(port1);
+    const { endpoint, attached, freed } = this.attachment();
     if (partition) partition.attachConsumer(subpartition, endpoint);
-    else raw!(endpoint, port1);
-    return { port: port2, failProducer: (e) => this.producerFailures.push(e) };
+    else raw!(endpoint, freed);
+    return attached;
+  }
+
+  private attachment(): { endpoint: ProducerEndpoint; attached: AttachedProducer; freed: Promise<void> } {
+    const fail = (e: Error) => void this.producerFailures.push(e);
+    if (!this.direct) {
+      const { port1, port2 } = new MessageChannel();
+      const freed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
+      return { endpoint: producerEndpointFromPort(port1), attached: portProducer(port2, fail), freed };
+    }
+    const channel = new DirectProducerChannel(fail);
+    let release!: () => void;
+    const freed = new Promise<void>((resolve) => (release = resolve));
+    // Observes the server side's close, which is all that frees a direct producer.
+    const attached: AttachedProducer = { ...channel.producer, close: () => {
+      channel.producer.close();
+      release();
+    } };
+    return { endpoint: channel.endpoint, attached, freed };
   }
 }
 
-// Consumers reach the producer TaskManager either through their TaskExecutor's relay (a port to the
-// consumer TaskManager's connection) or over a connection of their own thread (DirectRemoteChannel).
-describe.each(['relayed by the consumer TaskManager', 'in the consumer\'s own thread'])('DataConnectionManager over loopback TCP, consumers %s', (mode) => {
-  const direct = mode !== 'relayed by the consumer TaskManager';
+// Consumers reach the producer either through their TaskExecutor's relay (a port to the consumer
+// TaskManager's connection) or over a connection of their own thread (DirectRemoteChannel); producers are
+// served by their TaskManager (over a port) or by their own thread's server (DirectProducerChannel).
+describe.each([
+  { consumers: 'relayed by the consumer TaskManager', producers: 'served by their TaskManager' },
+  { consumers: 'in their own thread', producers: 'served by their TaskManager' },
+  { consumers: 'in their own thread', producers: 'served by their own thread' },
+])('DataConnectionManager over loopback TCP, consumers $consumers, producers $producers', ({ consumers, producers }) => {
+  const direct = consumers === 'in their own thread';
+  const directProducers = producers === 'served by their own thread';
   const scheduler = new SystemScheduler();
   let provider: TestProvider;
   let producerTm: DataConnectionManager;
@@ -50,7 +80,7 @@ describe.each(['relayed by the consumer TaskManager', 'in the consumer\'s own th
   const opts = { bindHost: '127.0.0.1', port: 0, segmentSize: config.segmentSize, maxChannelsPerConnection: 16, connectTimeoutMs: 5000, scheduler };
 
   beforeEach(async () => {
-    provider = new TestProvider();
+    provider = new TestProvider(directProducers);
     producerTm = await DataConnectionManager.start({ ...opts, partitions: provider });
     consumerTm = await DataConnectionManager.start({ ...opts, partitions: new TestProvider() });
     ownConnections = new DataClientConnections(opts);
@@ -167,8 +197,11 @@ describe.each(['relayed by the consumer TaskManager', 'in the consumer\'s own th
     send([5, 6], BUFFER_WITHOUT_CREDIT | BUFFER_PRIORITY);
     await until(() => got.length === 3, 'three buffers');
     expect(got).toEqual([[[1, 2, 3], 0], [[4], BUFFER_WITHOUT_CREDIT], [[5, 6], BUFFER_WITHOUT_CREDIT | BUFFER_PRIORITY]]);
-    await until(() => credits.length === 4, 'the three buffers back');
-    expect(credits.slice(1)).toEqual([[0, [64]], [0, [64]], [0, [64]]]);
+    // Back one by one over a port, in one batch from a direct producer's channel: three buffers, no credit.
+    await until(() => credits.flatMap(([, returned]) => returned).length === 3, 'the three buffers back');
+    expect(credits.slice(1).every(([c]) => c === 0)).toBe(true);
+    expect(credits.slice(1).flatMap(([, returned]) => returned)).toEqual([64, 64, 64]);
+    expect(credits).toHaveLength(directProducers ? 2 : 4);
     consumer.close();
   });
 
@@ -203,34 +236,32 @@ describe.each(['relayed by the consumer TaskManager', 'in the consumer\'s own th
   });
 
   it('frees the producer side when the consumer closes its channel', async () => {
-    let producerPort!: MessagePort;
-    provider.raw.set('raw@2/0', (endpoint, port) => {
+    let freed: Promise<void> | undefined;
+    provider.raw.set('raw@2/0', (endpoint, whenFreed) => {
       endpoint.onCredit(() => undefined); // a port takes messages (and its close) only once it listens
-      producerPort = port;
+      freed = whenFreed;
     });
     const consumer = remoteConsumer('raw@2', 0);
     consumer.sendCredit(1, []);
-    await until(() => producerPort !== undefined, 'the producer to attach');
-    const closed = new Promise<void>((resolve) => producerPort.once('close', resolve));
+    await until(() => freed !== undefined, 'the producer to attach');
     consumer.close();
-    await closed;
+    await freed;
     expect(provider.producerFailures).toEqual([]);
   });
 
   it('closing the consumer side in order (CloseRequest) frees the producer side without failing the producer', async () => {
-    let producerPort!: MessagePort;
-    provider.raw.set('raw@3/0', (endpoint, port) => {
+    let freed: Promise<void> | undefined;
+    provider.raw.set('raw@3/0', (endpoint, whenFreed) => {
       endpoint.onCredit(() => undefined);
-      producerPort = port;
+      freed = whenFreed;
     });
     const failures: Error[] = [];
     remoteConsumer('raw@3', 0, failures).sendCredit(1, []);
-    await until(() => producerPort !== undefined, 'the producer to attach');
-    const closed = new Promise<void>((resolve) => producerPort.once('close', resolve));
+    await until(() => freed !== undefined, 'the producer to attach');
     // A slot thread shutting down closes its own connections; a TaskManager its relay's.
     if (direct) ownConnections.close();
     else await consumerTm.close();
-    await closed;
+    await freed;
     await until(() => producerTm.connectionCount.incoming === 0, 'the connection to end');
     expect(provider.producerFailures).toEqual([]);
     expect(failures).toEqual([]);
@@ -308,18 +339,17 @@ describe.each(['relayed by the consumer TaskManager', 'in the consumer\'s own th
   });
 
   it('fails the producer when a consumer TaskManager\'s connection is lost', async () => {
-    let producerPort!: MessagePort;
-    provider.raw.set('raw@3/0', (endpoint, port) => {
+    let freed: Promise<void> | undefined;
+    provider.raw.set('raw@3/0', (endpoint, whenFreed) => {
       endpoint.onCredit(() => undefined);
-      producerPort = port;
+      freed = whenFreed;
     });
     const [host, port] = producerTm.address.split(':');
     const socket = net.connect({ host, port: Number(port) });
     socket.write(encodePartitionRequest(1, 'raw@3', 0, 2));
-    await until(() => producerPort !== undefined, 'the producer to attach');
-    const closed = new Promise<void>((resolve) => producerPort.once('close', resolve));
+    await until(() => freed !== undefined, 'the producer to attach');
     socket.destroy();
-    await closed;
+    await freed;
     await until(() => provider.producerFailures.length === 1, 'the producer to fail');
     expect(provider.producerFailures[0]).toBeInstanceOf(RemoteTransportError);
     expect(provider.producerFailures[0].message).toMatch(/^Data connection to TaskManager 127\.0\.0\.1:\d+: closed by the consumer side$/);

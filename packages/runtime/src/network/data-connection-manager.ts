@@ -1,38 +1,9 @@
-import * as net from 'node:net';
-import * as tls from 'node:tls';
 import type { MessagePort } from 'node:worker_threads';
-import { FlottError } from '@flott/core';
-import { SILENT_LOGGER, type Logger } from '../logging/logger';
-import type { Scheduler } from '../time/clock';
-import { certificateRefusal, describeTlsRefusal, tlsServerOptions, type TcpTlsMaterial } from '../security/tls-material';
 import { DataClientConnections } from './data-client';
-import { DataConnection, type DataConnectionAuth } from './data-connection';
-import { maxFrameBytes } from './data-frames';
 import { portConsumer } from './partition-request-client';
-import { PartitionRequestServerConnection, type RemotePartitionProvider } from './partition-request-server';
+import { DataServer, type DataServerOptions } from './data-server';
 
-export interface DataConnectionManagerOptions {
-  /** Local address the data server listens on (taskmanager.bind-host). */
-  readonly bindHost: string;
-  /** taskmanager.data.port; 0 = a free port. */
-  readonly port: number;
-  /** The host other TaskManagers connect to (taskmanager.host); the bind host when not given (127.0.0.1 for a wildcard). */
-  readonly advertisedHost?: string;
-  /** taskmanager.memory.segment-size: the largest buffer a frame carries. */
-  readonly segmentSize: number;
-  /** taskmanager.network.max-channels-per-connection. */
-  readonly maxChannelsPerConnection: number;
-  /** taskmanager.network.netty.client.connectTimeoutSec, in ms. */
-  readonly connectTimeoutMs: number;
-  readonly scheduler: Scheduler;
-  /** Where PartitionRequests from other TaskManagers are served from. */
-  readonly partitions: RemotePartitionProvider;
-  /** security.internal.secret: both ends prove it before the first frame (docs/network.md, "Authentication"). */
-  readonly secret?: string;
-  /** security.ssl.internal.*: connections are mutual TLS, as RPC's. */
-  readonly tls?: TcpTlsMaterial;
-  readonly logger?: Logger;
-}
+export type DataConnectionManagerOptions = Omit<DataServerOptions, 'kind'>;
 
 /**
  * A TaskManager's data plane between processes (Flink's NettyConnectionManager with its NettyServer): a
@@ -43,52 +14,26 @@ export interface DataConnectionManagerOptions {
  */
 export class DataConnectionManager {
   private readonly client: DataClientConnections;
-  private readonly served = new Set<PartitionRequestServerConnection>();
-  private readonly log: Logger;
-  private closed = false;
 
   private constructor(
-    private readonly opts: DataConnectionManagerOptions,
-    private readonly server: net.Server,
-    /** `host:port` other TaskManagers reach this one's data server at. */
-    readonly address: string,
+    opts: DataConnectionManagerOptions,
+    private readonly server: DataServer,
   ) {
-    this.log = opts.logger ?? SILENT_LOGGER;
     this.client = new DataClientConnections(opts);
-    server.on(opts.tls ? 'secureConnection' : 'connection', (socket: net.Socket) => this.accept(socket));
-    if (opts.tls) {
-      server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
-        this.refused(`${socket.remoteAddress}:${socket.remotePort}`, describeTlsRefusal(e));
-      });
-    }
   }
 
   static async start(opts: DataConnectionManagerOptions): Promise<DataConnectionManager> {
-    const material = opts.tls;
-    // Client certificates are checked on accept (not by the TLS layer), so a refusal is logged with its reason.
-    const server = material ? tls.createServer(tlsServerOptions(material)) : net.createServer();
-    await new Promise<void>((resolve, reject) => {
-      const refused = (e: Error) => reject(new FlottError(
-        'DATA_SERVER_UNAVAILABLE',
-        `The TaskManager's data server cannot listen on ${opts.bindHost}:${opts.port} (taskmanager.bind-host, taskmanager.data.port): ${e.message}`,
-        { bindHost: opts.bindHost, port: opts.port },
-        { cause: e },
-      ));
-      server.once('error', refused);
-      server.listen(opts.port, opts.bindHost, () => {
-        server.off('error', refused);
-        resolve();
-      });
-    });
-    const bound = server.address() as net.AddressInfo;
-    const wildcard = opts.bindHost === '0.0.0.0' || opts.bindHost === '::';
-    const host = opts.advertisedHost ?? (wildcard ? '127.0.0.1' : opts.bindHost);
-    return new DataConnectionManager(opts, server, `${host}:${bound.port}`);
+    return new DataConnectionManager(opts, await DataServer.start(opts));
+  }
+
+  /** `host:port` other TaskManagers reach this one's data server at. */
+  get address(): string {
+    return this.server.address;
   }
 
   /** Connections open now, in and out (for tests and metrics). */
   get connectionCount(): { incoming: number; outgoing: number } {
-    return { incoming: this.served.size, outgoing: this.client.count };
+    return { incoming: this.server.connectionCount, outgoing: this.client.count };
   }
 
   /**
@@ -101,40 +46,7 @@ export class DataConnectionManager {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
     this.client.close();
-    const reason = new FlottError('DATA_SERVER_SHUTDOWN', `TaskManager data server ${this.address} shut down`, { address: this.address });
-    for (const s of this.served) s.close(reason);
-    this.served.clear();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(socket: net.Socket): void {
-    if (this.closed) {
-      socket.destroy();
-      return;
-    }
-    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const refusal = this.opts.tls ? certificateRefusal(socket as tls.TLSSocket, this.opts.tls) : undefined;
-    if (refusal) {
-      this.refused(peer, refusal);
-      socket.destroy();
-      return;
-    }
-    const handler = new PartitionRequestServerConnection(this.opts.partitions, this.opts.maxChannelsPerConnection, (gone) => this.served.delete(gone));
-    handler.bind(new DataConnection(socket, peer, maxFrameBytes(this.opts.segmentSize), handler, this.auth(peer)));
-    this.served.add(handler);
-  }
-
-  /** The handshake of a connection from `peer`, when the cluster has a shared secret. */
-  private auth(peer: string): DataConnectionAuth | undefined {
-    const secret = this.opts.secret;
-    if (secret === undefined) return undefined;
-    return { secret, role: 'server', timeoutMs: this.opts.connectTimeoutMs, scheduler: this.opts.scheduler, onRefused: (reason) => this.refused(peer, reason) };
-  }
-
-  private refused(peer: string, reason: string): void {
-    this.log.warn({ remote: peer, reason }, `Refused a data connection from ${peer}: ${reason}`);
+    await this.server.close();
   }
 }

@@ -21,6 +21,8 @@ export { BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, Corrup
 export { DataConnectionManager } from './data-connection-manager';
 export { DataClientConnections, type DataClientOptions } from './data-client';
 export { DirectRemoteChannel } from './direct-remote-channel';
+export { DirectProducerChannel } from './direct-producer-channel';
+export { DataServer, type DataServerOptions } from './data-server';
 export type { DataConnectionManagerOptions } from './data-connection-manager';
-export type { RemotePartitionProvider, AttachedProducer } from './partition-request-server';
-export { CorruptDataFrameError, RemoteTransportError } from './network-errors';
+export { portProducer, type RemotePartitionProvider, type AttachedProducer } from './partition-request-server';
+export { CorruptDataFrameError, PartitionNotFoundError, RemoteTransportError } from './network-errors';

@@ -14,6 +14,13 @@ export class BufferOverdraftError extends FlottError {
   }
 }
 
+/** A consumer requested a result partition that was not registered where it asked within taskmanager.network.partition-request-timeout. */
+export class PartitionNotFoundError extends FlottError {
+  constructor(partitionKey: string, timeoutMs: number) {
+    super('PARTITION_NOT_FOUND', `Result partition ${partitionKey} did not appear within ${timeoutMs} ms (taskmanager.network.partition-request-timeout)`, { partitionKey, timeoutMs });
+  }
+}
+
 /** Data was written to or read from a partition or gate after release(). */
 export class NetworkReleasedError extends FlottError {
   constructor(what: string) {

@@ -13,21 +13,45 @@ import {
 } from './data-frames';
 import { CorruptDataFrameError, RemoteTransportError } from './network-errors';
 
-/** The producer side of a remote channel, as the TaskExecutor hands it out. */
+/**
+ * The producer of a served channel, as the server side of a connection sees it: the buffers it sends
+ * (each handed back with `returnBuffer` once written to the socket, which copies it), the credits the
+ * remote consumer grants it, and its end. Over a MessagePort to a producer slot (the TaskExecutor's
+ * data server, `portProducer`), or in the producer's own thread (`DirectProducerChannel`).
+ */
 export interface AttachedProducer {
-  /** The main thread's end of a MessageChannel whose other end the producer slot attached to the subpartition. */
-  readonly port: MessagePort;
+  onBuffer(listener: (buffer: ArrayBuffer, length: number, flags: number) => void): void;
+  /** The producer released the channel (its partition was released or its slot went). */
+  onClose(listener: () => void): void;
+  /** The remote consumer granted `credits` more sends. */
+  grant(credits: number): void;
+  /** A buffer from `onBuffer`, written: the producer reuses it (no credit comes with it). */
+  returnBuffer(buffer: ArrayBuffer): void;
+  /** The channel ended on the consumer's side (cancelled, closed, or its connection lost). */
+  close(): void;
   /** Fails the producing task (the connection to its consumer was lost). */
   failProducer(error: Error): void;
 }
 
+/** A producer slot behind a MessagePort whose other end it attached to the subpartition (protocol: transport.ts). */
+export function portProducer(port: MessagePort, failProducer: (error: Error) => void): AttachedProducer {
+  return {
+    onBuffer: (listener) => port.on('message', (msg: [ArrayBuffer, number, number]) => listener(msg[0], msg[1], msg[2])),
+    onClose: (listener) => port.once('close', listener),
+    grant: (credits) => port.postMessage([credits, []]),
+    returnBuffer: (buffer) => port.postMessage([0, [buffer]], [buffer]),
+    close: () => port.close(),
+    failProducer,
+  };
+}
+
 /**
- * Finds result partitions for consumers on other TaskManagers (the TaskExecutor implements it, as it
- * does for its own slots). Called on the main event loop.
+ * Finds result partitions for consumers on other TaskManagers: the TaskExecutor's PartitionBroker for
+ * its data server, a slot's own partitions for the slot's (docs/network.md). Called on the server's event loop.
  */
 export interface RemotePartitionProvider {
   /**
-   * Resolves once `partitionKey` is registered here with the producer attached to a new port; rejects
+   * Resolves once `partitionKey` is registered here with the producer attached to a new channel; rejects
    * with PartitionNotFoundError when it does not appear within taskmanager.network.partition-request-timeout.
    */
   requestPartition(partitionKey: string, subpartition: number): Promise<AttachedProducer>;
@@ -43,10 +67,10 @@ interface ServedChannel {
 
 /**
  * The server side of one data connection (Flink's PartitionRequestServerHandler plus its queue of
- * readers): serves each PartitionRequest by relaying between the producer slot's port and the socket.
- * Buffers from the port are written as Buffer frames (copied, so each goes straight back to the
- * producer with no credit), credits from the socket go to the port: the producer sends only what the
- * remote consumer granted, so back-pressure crosses the connection.
+ * readers): serves each PartitionRequest between its producer (`AttachedProducer`) and the socket.
+ * Buffers from the producer are written as Buffer frames (copied, so each goes straight back to the
+ * producer with no credit), credits from the socket go to the producer: it sends only what the remote
+ * consumer granted, so back-pressure crosses the connection.
  */
 export class PartitionRequestServerConnection implements DataConnectionHandler {
   private readonly channels = new Map<number, ServedChannel>();
@@ -75,7 +99,7 @@ export class PartitionRequestServerConnection implements DataConnectionHandler {
       case FRAME_ADD_CREDIT: {
         const ch = this.channels.get(frame.receiverId);
         if (!ch) break; // raced with a cancel or release
-        if (ch.producer) ch.producer.port.postMessage([frame.credits, []]);
+        if (ch.producer) ch.producer.grant(frame.credits);
         else ch.credits += frame.credits;
         break;
       }
@@ -134,26 +158,24 @@ export class PartitionRequestServerConnection implements DataConnectionHandler {
   }
 
   private attach(ch: ServedChannel, producer: AttachedProducer): void {
-    const port = producer.port;
     if (ch.done || this.connection.isClosed) {
-      port.close();
+      producer.close();
       return;
     }
     ch.producer = producer;
-    port.on('message', (msg: [ArrayBuffer, number, number]) => {
+    producer.onBuffer((buffer, length, flags) => {
       if (ch.done) return;
-      const [buffer, length, flags] = msg;
       this.connection.write(encodeBufferFrame(ch.receiverId, flags, buffer, length));
       // Written means copied: the buffer goes back now, with no credit (credits come only from the consumer).
-      port.postMessage([0, [buffer]], [buffer]);
+      producer.returnBuffer(buffer);
     });
-    port.once('close', () => {
+    producer.onClose(() => {
       if (ch.done) return;
       // The producer released its partition: the consumer's channel ends too.
       this.connection.write(encodeCancelPartitionRequest(ch.receiverId));
       this.finish(ch);
     });
-    if (ch.credits > 0) port.postMessage([ch.credits, []]);
+    if (ch.credits > 0) producer.grant(ch.credits);
     ch.credits = 0;
   }
 
@@ -161,6 +183,6 @@ export class PartitionRequestServerConnection implements DataConnectionHandler {
     if (ch.done) return;
     ch.done = true;
     this.channels.delete(ch.receiverId);
-    ch.producer?.port.close();
+    ch.producer?.close();
   }
 }

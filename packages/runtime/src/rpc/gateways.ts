@@ -19,6 +19,12 @@ export interface SlotOffer {
   readonly resources?: ResourceSpec;
   /** `host:port` of the offering TaskExecutor's data server, for consumers of its partitions on other TaskManagers. */
   readonly dataAddress?: string;
+  /**
+   * `host:port` of the slot thread's own data server, which serves the slot's PIPELINED partitions with no
+   * hop through the TaskManager's main thread (docs/network.md, "Slot threads' own data servers"); absent
+   * where the TaskManager has a fixed taskmanager.data.port or runs alone.
+   */
+  readonly slotDataAddress?: string;
 }
 
 export interface TaskExecutionStateUpdate {

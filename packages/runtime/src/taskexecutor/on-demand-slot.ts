@@ -12,6 +12,8 @@ import type { TaskSlot } from './slot-thread';
  */
 export class OnDemandSlot implements TaskSlot {
   private slot: TaskSlot | undefined;
+  /** `host:port` of the thread's own data server, from its ready message (absent: it has none). */
+  dataAddress: string | undefined;
 
   constructor(
     readonly slotIndex: number,

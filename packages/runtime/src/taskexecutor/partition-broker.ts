@@ -5,16 +5,12 @@ import type { Logger } from '../logging/logger';
 import { internalSecurityOf } from '../security/internal-security';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataConnectionManager, FileSubpartitionReader, producerEndpointFromPort, type AttachedProducer, type RemotePartitionProvider } from '../network';
+import { DataConnectionManager, FileSubpartitionReader, PartitionNotFoundError, producerEndpointFromPort, portProducer, type AttachedProducer, type RemotePartitionProvider } from '../network';
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { FromSlot } from './slot-protocol';
 import type { TaskSlot } from './slot-thread';
 
-export class PartitionNotFoundError extends FlottError {
-  constructor(partitionKey: string, timeoutMs: number) {
-    super('PARTITION_NOT_FOUND', `Result partition ${partitionKey} did not appear within ${timeoutMs} ms (taskmanager.network.partition-request-timeout)`, { partitionKey, timeoutMs });
-  }
-}
+export { PartitionNotFoundError };
 
 /** Where a registered partition is written: its slot, job and producing attempt. */
 interface PartitionLocation {
@@ -178,16 +174,13 @@ export class PartitionBroker implements RemotePartitionProvider {
         const { port1, port2 } = new MessageChannel();
         if (producer.blocking) {
           // Nobody to fail on a read error: the closed channel ends the remote consumer's request.
-          this.serveFile(producer, subpartition, port1, () => undefined).then(() => resolve({ port: port2, failProducer: () => undefined }), reject);
+          this.serveFile(producer, subpartition, port1, () => undefined).then(() => resolve(portProducer(port2, () => undefined)), reject);
           return;
         }
         producer.slot.post({ type: 'attach-consumer', partitionKey, subpartition, port: port1 }, [port1]);
-        resolve({
-          port: port2,
-          failProducer: (error) => {
-            if (producer.attemptId) producer.slot.post({ type: 'fail-task', attemptId: producer.attemptId, error: serializeError(error) });
-          },
-        });
+        resolve(portProducer(port2, (error) => {
+          if (producer.attemptId) producer.slot.post({ type: 'fail-task', attemptId: producer.attemptId, error: serializeError(error) });
+        }));
       }, reject);
     });
   }

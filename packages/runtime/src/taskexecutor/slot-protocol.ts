@@ -27,7 +27,8 @@ export type ToSlot =
   | { type: 'shutdown' };
 
 export type FromSlot =
-  | { type: 'ready' }
+  /** The slot takes deployments; `dataAddress`: its own data server's (SlotOffer.slotDataAddress), if it has one. */
+  | { type: 'ready'; dataAddress?: string }
   | { type: 'task-state'; update: TaskExecutionStateUpdate }
   /** `blocking`: a BLOCKING partition, readable once `partition-finished` says where its files are. */
   | { type: 'partition-registered'; partitionKey: string; jobId: string; attemptId?: string; blocking?: boolean }
@@ -78,4 +79,10 @@ export interface SlotWorkerData {
   readonly shuffleDirectory?: string;
   /** Level of the slot thread's logger (its TaskExecutor's ThreadLogSink level); absent: off. */
   readonly logLevel?: LogLevel;
+  /**
+   * The slot's own data server (docs/network.md, "Slot threads' own data servers"): where it listens and
+   * the host it is reached at (its TaskManager's), on `port` (0: a free one; a replacement thread asks
+   * for its predecessor's, which consumers may still be told). Absent: the slot has none.
+   */
+  readonly dataServer?: { readonly bindHost: string; readonly advertisedHost: string; readonly port: number };
 }

@@ -2,15 +2,18 @@ import { ExecutionState as E } from '../execution/execution-state';
 import { StreamGraph } from '../graph/stream-graph';
 import type { StreamOperator } from '../operators/stream-operator';
 import type { StateBackend } from '../spi/state-backend';
-import { settle } from '../testing/settle';
+import { settle, settleUntil } from '../testing/settle';
 import { testingDeploymentDescriptors } from '../testing/testing-deployment';
 import { TestingOneInputOperator, TestingSourceOperator } from '../testing/testing-stream-operators';
 import { ManualClock } from '../time/clock';
 import { SeededRandom } from '../time/random';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
-import { RemoteTransportError } from '../network';
+import { DataClientConnections, DataServer, defaultNetworkConfig, DirectRemoteChannel, InputGate, RemoteTransportError } from '../network';
+import { consumeAll } from '../network/testing-fixtures/network-harness';
+import { msgpackSerializer } from '../serialization/msgpack-serializer';
+import { SystemScheduler } from '../time/clock';
 import type { FromSlot } from './slot-protocol';
-import { SlotRuntime, type SlotPort, type StreamGraphRequest } from './slot-runtime';
+import { SlotRuntime, type SlotPort, type SlotRuntimeOptions, type StreamGraphRequest } from './slot-runtime';
 
 /** The TaskExecutor's end of the slot channel: records what the slot sends. */
 class TestingSlotPort implements SlotPort {
@@ -263,5 +266,85 @@ describe('SlotRuntime', () => {
     expect(source.log).toContain('source.cancel');
     await settle();
     expect(port.states().at(-1)?.state).toBe(E.CANCELED);
+  });
+
+  describe('with its own data server', () => {
+    const scheduler = new SystemScheduler();
+    const network = defaultNetworkConfig();
+    let servers: DataServer[];
+    let client: DataClientConnections;
+    beforeEach(() => {
+      servers = [];
+      client = new DataClientConnections({ segmentSize: network.segmentSize, connectTimeoutMs: 5000, scheduler });
+    });
+    afterEach(async () => {
+      client.close();
+      for (const s of servers) await s.close();
+    });
+
+    const runtimeWithServer = (start: SlotRuntimeOptions['dataServer']): SlotRuntime =>
+      new SlotRuntime({
+        port,
+        workerData: { slotIndex: 2, resourceId: 'tm-1', configuration: {}, pluginModules: [] },
+        clock,
+        scheduler: clock,
+        random: new SeededRandom(1),
+        loadStreamGraph: () => graphFor(),
+        createStateBackend: () => ({}) as StateBackend,
+        createCheckpointStorage: () => {
+          throw new Error('Assertion failed: these jobs do not checkpoint');
+        },
+        onNextTurn: (fn) => setImmediate(fn),
+        heapUsedBytes: () => 0,
+        dataServer: start,
+      });
+
+    it('says it is ready with the server\'s address, serves its task\'s partition to a consumer on another TaskManager, and closes the server at shutdown', async () => {
+      // Source -> (rebalance) -> Sink: this slot runs the source, whose partition a consumer elsewhere reads.
+      const graph = new StreamGraph('served', { parallelism: 1, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true });
+      const values = Array.from({ length: 2000 }, (_, i) => i);
+      const s = graph.addNode({ name: 'Source', kind: 'Source', parallelism: 1, nonParallel: false, maxParallelism: -1, chainingStrategy: 'HEAD', isSource: true, operatorFactory: () => new TestingSourceOperator('source', values) as StreamOperator<unknown> });
+      const k = graph.addNode({ name: 'Sink', kind: 'Sink', parallelism: 1, nonParallel: false, maxParallelism: -1, chainingStrategy: 'ALWAYS', isSource: false, operatorFactory: () => new TestingOneInputOperator('sink') as StreamOperator<unknown> });
+      graph.addEdge(s.id, k.id, { kind: 'rebalance' });
+      graphFor = async () => graph;
+      const [sourceTdd] = testingDeploymentDescriptors(graph);
+      const requested: string[] = [];
+      const slot = runtimeWithServer(async (partitions) => {
+        const seen = { requestPartition: (key: string, subpartition: number) => (requested.push(key), partitions.requestPartition(key, subpartition)) };
+        const server = await DataServer.start({ bindHost: '127.0.0.1', port: 0, segmentSize: network.segmentSize, maxChannelsPerConnection: 16, connectTimeoutMs: 5000, scheduler, partitions: seen, kind: 'slot thread' });
+        servers.push(server);
+        return server;
+      });
+      slot.start();
+      await settleUntil(() => port.sent.length > 0);
+      expect(port.sent).toEqual([{ type: 'ready', dataAddress: servers[0].address }]);
+
+      // The consumer asks before the task registered its partition: the request waits for it.
+      const gate = new InputGate({ gateIndex: 0, numChannels: 1, config: network, serializer: msgpackSerializer() });
+      const channel = new DirectRemoteChannel();
+      const failures: Error[] = [];
+      client.requestPartition(servers[0].address, sourceTdd.outputs[0].partitionKey, 0, channel.consumer, (e) => failures.push(e));
+      gate.connectChannel(0, channel.endpoint);
+      const reading = consumeAll(gate);
+      await settleUntil(() => requested.length === 1);
+      slot.handle({ type: 'deploy', tdd: sourceTdd, artifactPath: 'a.js' });
+      const got = await reading;
+      expect(got.filter((r) => r.kind === 'record').map((r) => (r.kind === 'record' ? r.value : undefined))).toEqual(values);
+      expect(failures).toEqual([]);
+      await settleUntil(() => port.states().at(-1)?.state === E.FINISHED);
+      expect(servers[0].connectionCount).toBe(1);
+
+      slot.handle({ type: 'shutdown' });
+      await settleUntil(() => servers[0].connectionCount === 0);
+    });
+
+    it('without a server it could start, says it is ready all the same: its TaskManager serves its partitions', async () => {
+      const slot = runtimeWithServer(async () => {
+        throw new Error('listen EADDRINUSE 127.0.0.1:7000');
+      });
+      slot.start();
+      await settleUntil(() => port.sent.length > 0);
+      expect(port.sent).toEqual([{ type: 'ready' }]);
+    });
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { Configuration, deserializeError, serializeError, type Clock } from '@flott/core';
-import { CheckpointingOptions, CoreOptions } from '../config/options';
+import { CheckpointingOptions, CoreOptions, NetworkOptions } from '../config/options';
 import { JobGraphMismatchError } from '../errors';
 import { ExecutionState } from '../execution/execution-state';
 import { createJobGraph } from '../graph';
@@ -16,6 +16,7 @@ import {
   producerEndpointFromPort,
   type DataClientConnections,
   type InputGate,
+  type RemotePartitionProvider,
   type ResultPartition,
 } from '../network';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
@@ -26,6 +27,7 @@ import type { Scheduler } from '../time/clock';
 import type { Random } from '../time/random';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { FromSlot, SlotWorkerData, TaskRecordCounts, ToSlot } from './slot-protocol';
+import { SlotServedPartitions } from './slot-served-partitions';
 import { StreamTask } from './stream-task';
 import type { TaskCheckpointing, TaskEnvironment } from './task-environment';
 import type { TaskTimeSample } from './task-time-metrics';
@@ -69,6 +71,13 @@ export interface SlotRuntimeOptions {
    * requested from the TaskExecutor.
    */
   readonly dataConnections?: { get(): Promise<DataClientConnections>; close(): void };
+  /**
+   * Starts this thread's own data server over `partitions` (docs/network.md, "Slot threads' own data
+   * servers"): consumers on other TaskManagers read the slot's PIPELINED partitions from it, not through
+   * the TaskExecutor. Started before the slot says it is ready, whose message carries its address. Absent
+   * (or failing to start: logged), the TaskExecutor's data server serves every partition.
+   */
+  readonly dataServer?: (partitions: RemotePartitionProvider) => Promise<{ readonly address: string; close(): Promise<void> }>;
 }
 
 type PendingConnect = { partitionKey: string; subpartition: number; gate: InputGate; channel: number; resolve: () => void; reject: (e: Error) => void };
@@ -95,11 +104,40 @@ export class SlotRuntime {
   private stderrBuffer: string[] = [];
   private flushScheduled = false;
 
+  /** What this thread's own data server serves, and the server once it listens. */
+  private served: SlotServedPartitions | undefined;
+  private dataServer: { readonly address: string; close(): Promise<void> } | undefined;
+  private shutDown = false;
+
   constructor(private readonly opts: SlotRuntimeOptions) {}
 
-  /** Tells the TaskExecutor the slot takes deployments. */
+  /** Starts the slot's own data server, if it has one, and tells the TaskExecutor the slot takes deployments. */
   start(): void {
-    this.send({ type: 'ready' });
+    const startServer = this.opts.dataServer;
+    if (!startServer) {
+      this.send({ type: 'ready' });
+      return;
+    }
+    const served = (this.served = new SlotServedPartitions({
+      lookup: (partitionKey) => this.partitions.get(partitionKey),
+      failTask: (attemptId, error) => this.tasks.get(attemptId)?.failExternally(error),
+      scheduler: this.opts.scheduler,
+      requestTimeoutMs: Configuration.fromRecord(this.opts.workerData.configuration).get(NetworkOptions.PARTITION_REQUEST_TIMEOUT),
+    }));
+    startServer(served).then(
+      (server) => {
+        if (this.shutDown) return void server.close();
+        this.dataServer = server;
+        this.opts.logger?.info({ dataAddress: server.address }, `Slot ${this.opts.workerData.slotIndex} serves its pipelined result partitions at ${server.address}.`);
+        this.send({ type: 'ready', dataAddress: server.address });
+      },
+      (e: unknown) => {
+        // The slot still works: its partitions are served through the TaskExecutor, as with a fixed data port.
+        this.opts.logger?.warn({ err: e }, `The slot's own data server did not start; the TaskManager's serves its partitions: ${e instanceof Error ? e.message : String(e)}`);
+        this.served = undefined;
+        if (!this.shutDown) this.send({ type: 'ready' });
+      },
+    );
   }
 
   /** Handles one message from the TaskExecutor. */
@@ -197,9 +235,13 @@ export class SlotRuntime {
         break;
       }
       case 'shutdown':
+        this.shutDown = true;
         for (const t of this.tasks.values()) t.cancel();
         // In order (CloseRequest): the producers on the other TaskManagers free their channels and go on.
         this.opts.dataConnections?.close();
+        // The consumers of this slot's partitions on other TaskManagers fail (as when their TaskManager's server closes).
+        this.served?.close();
+        void this.dataServer?.close();
         this.flushOutput();
         this.opts.port.close();
         break;
@@ -300,11 +342,13 @@ export class SlotRuntime {
         this.partitions.set(partitionKey, { jobId: tdd.jobId, attemptId: tdd.attemptId, partition });
         const blocking = partition instanceof BlockingResultPartition;
         this.send({ type: 'partition-registered', partitionKey, jobId: tdd.jobId, attemptId: tdd.attemptId, ...(blocking ? { blocking } : {}) });
+        this.served?.registered(partitionKey);
       },
       checkpointing: this.checkpointingFor(tdd, config),
       connectInputChannel: async (partitionKey, subpartition, gate, channel, producer) => {
         const connections = this.opts.dataConnections;
-        const dataAddress = producer?.dataAddress;
+        // The producer slot's own server where it has one (a PIPELINED partition), else its TaskManager's.
+        const dataAddress = producer?.slotDataAddress ?? producer?.dataAddress;
         if (connections && dataAddress !== undefined && producer?.resourceId !== this.opts.workerData.resourceId) {
           const client = await connections.get();
           const remote = new DirectRemoteChannel();

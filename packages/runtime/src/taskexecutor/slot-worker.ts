@@ -9,7 +9,7 @@ import { extractStreamGraph } from '../client/job-loader';
 import { registerRuntimeErrorClassesOnDemand } from '../error-classes-on-demand';
 import { createThreadLogger } from '../logging/thread-logger';
 import { createPluginContainer } from '../plugins/plugin-loader';
-import { DataClientConnections } from '../network';
+import { DataClientConnections, DataServer, type RemotePartitionProvider } from '../network';
 import { NetworkOptions } from '../config/options';
 import type { Container } from 'inversify';
 import { loadCheckpointStorageFactory, loadStateBackendFactory } from '../spi/loaders';
@@ -36,20 +36,37 @@ function start(data: SlotWorkerData): void {
   /** This slot's own data connections to other TaskManagers (docs/network.md), made on its first remote channel. */
   let connections: Promise<DataClientConnections> | undefined;
   const config = Configuration.fromRecord(data.configuration);
+  // The TLS material is loaded (and its module too) only when the slot first needs it.
+  const security = () => import('../security/internal-security').then(({ internalSecurityOf }) => internalSecurityOf(config));
   const dataConnections = {
-    // The TLS material is loaded (and its module too) only when the slot opens its first remote channel.
-    get: (): Promise<DataClientConnections> => (connections ??= import('../security/internal-security').then(({ internalSecurityOf }) => internalSecurityOf(config)).then((security) => new DataClientConnections({
+    get: (): Promise<DataClientConnections> => (connections ??= security().then((material) => new DataClientConnections({
       segmentSize: config.get(NetworkOptions.SEGMENT_SIZE),
       connectTimeoutMs: config.get(NetworkOptions.CONNECT_TIMEOUT_SEC) * 1000,
       scheduler: new SystemScheduler(),
       logger,
-      ...security,
+      ...material,
     }))),
     close: (): void => void connections?.then((c) => c.close(), () => undefined),
   };
+  /** This slot's own data server (docs/network.md, "Slot threads' own data servers"), when its TaskExecutor gives it one. */
+  const server = data.dataServer;
+  const dataServer = server && (async (partitions: RemotePartitionProvider) => DataServer.start({
+    bindHost: server.bindHost,
+    port: server.port,
+    advertisedHost: server.advertisedHost,
+    segmentSize: config.get(NetworkOptions.SEGMENT_SIZE),
+    maxChannelsPerConnection: config.get(NetworkOptions.MAX_CONNECTION_CHANNELS),
+    connectTimeoutMs: config.get(NetworkOptions.CONNECT_TIMEOUT_SEC) * 1000,
+    scheduler: new SystemScheduler(),
+    partitions,
+    logger,
+    kind: 'slot thread',
+    ...(await security()),
+  }));
 
   const runtime = new SlotRuntime({
     dataConnections,
+    ...(dataServer ? { dataServer } : {}),
     port,
     logger,
     workerData: data,

@@ -13,6 +13,8 @@ export interface ProducerLocation {
   readonly resourceId: string;
   /** `host:port` of its data server; absent when unknown (then the producer is looked for locally). */
   readonly dataAddress?: string;
+  /** `host:port` of the producer slot thread's own data server, which serves its PIPELINED partitions (preferred over `dataAddress`). */
+  readonly slotDataAddress?: string;
 }
 
 /** What a task needs from its slot. */

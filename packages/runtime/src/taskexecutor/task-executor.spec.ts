@@ -1,6 +1,7 @@
 import { LeaderTracker } from '../leader/leader-tracker';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Configuration } from '@flott/core';
@@ -42,6 +43,7 @@ describe('TaskExecutor (in-process, testing slots)', () => {
   let log: TestingLogger;
   let threadLines: string[];
   let rmLeader: LeaderTracker;
+  let dispatcherAddress: string;
 
   beforeEach(async () => {
     clock = new ManualClock();
@@ -52,7 +54,7 @@ describe('TaskExecutor (in-process, testing slots)', () => {
     blobFetches = [];
     blobServerAddress = undefined;
     blobGate = undefined;
-    const dispatcherAddress = rpc.register('dispatcher', {
+    dispatcherAddress = rpc.register('dispatcher', {
       getBlob: async (sha256: string) => {
         blobFetches.push(sha256);
         await blobGate;
@@ -332,6 +334,74 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       expect(slots.created).toHaveLength(2);
       expect(slots.slot(0)).not.toBe(dead);
       expect(slots.slot(0).postedOf('deploy').map((d) => d.tdd.attemptId)).toEqual(['attempt-2']);
+    });
+  });
+
+  describe('slot threads\' own data servers', () => {
+    /** A TaskExecutor whose slots say they are ready with their own server's address (`addressOf`). */
+    const withSlotServers = async (addressOf: (slotIndex: number, port: number) => string, config: Record<string, unknown> = {}, slotDataServers?: boolean): Promise<TaskExecutor> => {
+      await te.close();
+      slots = new TestingTaskSlots().withDataServers((slotIndex, workerData) => (workerData.dataServer ? addressOf(slotIndex, workerData.dataServer.port) : undefined));
+      te = new TaskExecutor({
+        logger: log,
+        resourceId: 'tm-1',
+        configuration: Configuration.fromRecord({ 'taskmanager.numberOfTaskSlots': 2, 'blob.storage.directory': blobDir, ...config }),
+        rpc,
+        scheduler: clock,
+        resourceManager: rmLeader,
+        dispatcher: LeaderTracker.fixed('dispatcher', dispatcherAddress),
+        pluginModules: [],
+        slotFactory: slots.factory,
+        ...(slotDataServers === undefined ? {} : { slotDataServers }),
+      });
+      await te.start();
+      return te;
+    };
+
+    it('gives each slot thread a server on its TaskManager\'s host and offers the slot with its address; a replacement thread asks for the same port', async () => {
+      await withSlotServers((slotIndex, port) => `127.0.0.1:${port === 0 ? 7000 + slotIndex : port}`);
+      await allocate(1, 'alloc-a');
+      expect(slots.workerData[0].dataServer).toEqual({ bindHost: '127.0.0.1', advertisedHost: '127.0.0.1', port: 0 });
+      expect(jm.slotOffers.map((o) => o.offers)).toEqual([[{ allocationId: 'alloc-a', slotIndex: 1, dataAddress: te.dataAddress, slotDataAddress: '127.0.0.1:7001' }]]);
+
+      await te.submitTask(deployment('alloc-a'));
+      slots.slot(1).exit(134, new Error('out of memory'));
+      await settle();
+      await te.submitTask(deployment('alloc-a', { attemptId: 'attempt-2', attemptNumber: 1 }));
+      await settle();
+      // The JobMaster still sends consumers to 127.0.0.1:7001: the new thread listens there, and the slot stays.
+      expect(slots.workerData[1].dataServer).toEqual({ bindHost: '127.0.0.1', advertisedHost: '127.0.0.1', port: 7001 });
+      expect(rm.availableSlots).toEqual([]);
+      expect(slots.slot(1).postedOf('deploy').map((d) => d.tdd.attemptId)).toEqual(['attempt-2']);
+    });
+
+    it('frees a slot whose replacement thread could not listen on its predecessor\'s port, so it is offered again with the new address', async () => {
+      let restarts = 0;
+      await withSlotServers((slotIndex, port) => (port === 0 ? `127.0.0.1:${7000 + slotIndex}` : `127.0.0.1:${8000 + ++restarts}`));
+      await allocate(0, 'alloc-a');
+      await te.submitTask(deployment('alloc-a'));
+      slots.slot(0).exit(134, new Error('out of memory'));
+      await settle();
+      await te.submitTask(deployment('alloc-a', { attemptId: 'attempt-2', attemptNumber: 1 }));
+      await settle();
+      expect(rm.availableSlots).toEqual([{ resourceId: 'tm-1', slotIndex: 0, allocationId: 'alloc-a' }]);
+      expect(log.at('info', 'Freeing slot 0 (alloc-a)').map((r) => r.msg)).toEqual(["Freeing slot 0 (alloc-a): slot 0's data server moved from 127.0.0.1:7000 to 127.0.0.1:8001."]);
+      await allocate(0, 'alloc-b');
+      expect(jm.slotOffers.at(-1)?.offers).toEqual([{ allocationId: 'alloc-b', slotIndex: 0, dataAddress: te.dataAddress, slotDataAddress: '127.0.0.1:8001' }]);
+    });
+
+    it('gives slot threads no servers with a fixed taskmanager.data.port, or without peers', async () => {
+      const port = await new Promise<number>((resolve) => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => {
+          const p = (probe.address() as net.AddressInfo).port;
+          probe.close(() => resolve(p));
+        });
+      });
+      await withSlotServers(() => '127.0.0.1:7000', { 'taskmanager.data.port': port });
+      await allocate(0, 'alloc-a');
+      await withSlotServers(() => '127.0.0.1:7000', {}, false);
+      await allocate(0, 'alloc-b');
+      expect(slots.workerData.map((d) => d.dataServer)).toEqual([]);
     });
   });
 

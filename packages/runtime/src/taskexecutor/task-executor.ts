@@ -6,7 +6,7 @@ import { inject, injectable } from 'inversify';
 import { FlottError, serializeError, type Configuration } from '@flott/core';
 import { ArtifactCache, defaultBlobStorageDirectory } from '../client/job-artifact';
 import { BlobClient } from '../blob/blob-client';
-import { BlobOptions, CoreOptions, TaskManagerOptions } from '../config/options';
+import { BlobOptions, CoreOptions, NetworkOptions, TaskManagerOptions } from '../config/options';
 import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state';
 import { SILENT_LOGGER, type Logger } from '../logging/logger';
 import { SILENT_THREAD_LOG_SINK, type ThreadLogSink } from '../logging/process-logging';
@@ -18,7 +18,7 @@ import { leaderGateway, type LeaderTracker } from '../leader/leader-tracker';
 import type { Scheduler } from '../time/clock';
 import { taskLogFields, taskNameWithSubtaskAndAttempt, type TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
-import type { FromSlot, SlotStats } from './slot-protocol';
+import type { FromSlot, SlotStats, SlotWorkerData } from './slot-protocol';
 import { TaskExecutorHeartbeats } from './task-executor-heartbeats';
 import { slotHeapOf, slotThreadFactory, type SlotHeap, type TaskSlotFactory } from './slot-thread';
 import { OnDemandSlot } from './on-demand-slot';
@@ -36,6 +36,8 @@ interface SlotState {
   resources?: ResourceSpec;
   /** The JobMaster accepted the slot's offer: from now on its heartbeats say whether it still holds the slot. */
   accepted?: boolean;
+  /** The slot thread's own data server's address the offer named (the JobMaster tells consumers of the slot's partitions). */
+  offeredSlotDataAddress?: string;
 }
 
 export interface TaskExecutorOptions {
@@ -59,6 +61,12 @@ export interface TaskExecutorOptions {
   readonly threadLogSink?: ThreadLogSink;
   /** The cluster's internal secret, which signs blob server requests when internal traffic is authenticated. */
   readonly blobSecret?: string;
+  /**
+   * Each slot thread serves its PIPELINED partitions from its own data server (docs/network.md, "Slot
+   * threads' own data servers"); default true. Only with taskmanager.data.port 0: a fixed port means
+   * one server a firewall lets through. Off for a MiniCluster's only TaskManager, which has no peers.
+   */
+  readonly slotDataServers?: boolean;
 }
 /** The TaskExecutor's collaborators, as the cluster's container resolves them (wiring/cluster-container.ts). */
 export const TaskExecutorOptions = Symbol.for('flott.TaskExecutorOptions');
@@ -240,11 +248,27 @@ export class TaskExecutor implements TaskExecutorGateway {
         pluginModules: this.opts.pluginModules,
         logLevel: this.threadLogSink.level,
         shuffleDirectory: this.shuffleDirectories[index % this.shuffleDirectories.length],
+        ...this.slotDataServerOf(index),
       },
       this.dynamicSlotHeaps.get(index) ?? this.slotHeap,
       (_thread, msg) => this.onSlotMessage(wrapper, msg),
       (_thread, code, error) => this.onSlotExit(wrapper, code, error),
     );
+  }
+
+  /** Where slot `index`'s own data server listens, if slots have their own: on its TaskManager's host, and on its predecessor's port. */
+  private slotDataServerOf(index: number): Pick<SlotWorkerData, 'dataServer'> {
+    const config = this.opts.configuration;
+    const tmAddress = this.partitions.dataAddress;
+    if (!(this.opts.slotDataServers ?? true) || config.get(NetworkOptions.DATA_PORT) !== 0 || tmAddress === undefined) return {};
+    const previous = this.slotStates[index]?.offeredSlotDataAddress ?? this.slots[index]?.dataAddress;
+    return {
+      dataServer: {
+        bindHost: config.get(TaskManagerOptions.BIND_HOST),
+        advertisedHost: tmAddress.slice(0, tmAddress.lastIndexOf(':')),
+        port: previous === undefined ? 0 : Number(previous.slice(previous.lastIndexOf(':') + 1)),
+      },
+    };
   }
 
   // ---- TaskExecutorGateway ----
@@ -272,9 +296,13 @@ export class TaskExecutor implements TaskExecutorGateway {
     }
     const jm = this.jobMasterGateway(jobMaster);
     const dataAddress = this.partitions.dataAddress;
+    const slotDataAddress = this.slots[slotIndex].dataAddress;
+    if (slotDataAddress) state.offeredSlotDataAddress = slotDataAddress;
     let accepted: SlotOffer[];
     try {
-      accepted = await jm.offerSlots(this.opts.resourceId, this.address, [{ allocationId, slotIndex, ...(dataAddress ? { dataAddress } : {}), ...(resources ? { resources } : {}) }]);
+      accepted = await jm.offerSlots(this.opts.resourceId, this.address, [
+        { allocationId, slotIndex, ...(dataAddress ? { dataAddress } : {}), ...(slotDataAddress ? { slotDataAddress } : {}), ...(resources ? { resources } : {}) },
+      ]);
     } catch (e) {
       // The JobMaster is gone (its job ended) or unreachable: the slot must not stay allocated to it.
       await this.freeSlot(allocationId, `offer to the JobMaster failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -554,8 +582,17 @@ export class TaskExecutor implements TaskExecutorGateway {
         sent.catch((err: unknown) => this.log.warn({ err, ...taskLogFields(a.tdd) }, `Could not send a checkpoint ${msg.type === 'checkpoint-ack' ? 'acknowledgement' : 'decline'} to the JobMaster.`));
         break;
       }
-      case 'ready':
+      case 'ready': {
+        slot.dataAddress = msg.dataAddress;
+        const state = this.slotStates[slot.slotIndex];
+        const offered = state?.offeredSlotDataAddress;
+        if (state?.allocationId && offered !== undefined && offered !== msg.dataAddress) {
+          // A replacement thread could not take its predecessor's port: consumers of the slot's partitions would be
+          // sent to a server that is gone, so the slot goes back and is offered again with the new address.
+          void this.freeSlot(state.allocationId, `slot ${slot.slotIndex}'s data server moved from ${offered} to ${msg.dataAddress ?? 'none'}`);
+        }
         break;
+      }
     }
   }
 

@@ -85,7 +85,11 @@ export class TaskInputs {
     this.host.tdd.inputs.forEach((d, gateIndex) => {
       const gate = this.gates[gateIndex].gate;
       d.channels.forEach((c, i) => {
-        const producer = { resourceId: c.producerResourceId, ...(c.producerDataAddress ? { dataAddress: c.producerDataAddress } : {}) };
+        const producer = {
+          resourceId: c.producerResourceId,
+          ...(c.producerDataAddress ? { dataAddress: c.producerDataAddress } : {}),
+          ...(c.producerSlotDataAddress ? { slotDataAddress: c.producerSlotDataAddress } : {}),
+        };
         this.host.env.connectInputChannel(c.partitionKey, c.subpartitionIndex, gate, i, producer).catch((e: unknown) => this.host.failAsync(e));
       });
     });

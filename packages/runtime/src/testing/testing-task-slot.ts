@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { FromSlot, ToSlot } from '../taskexecutor/slot-protocol';
+import type { FromSlot, SlotWorkerData, ToSlot } from '../taskexecutor/slot-protocol';
 import type { TaskSlot, TaskSlotFactory } from '../taskexecutor/slot-thread';
 
 /**
@@ -18,8 +18,10 @@ export class TestingTaskSlot implements TaskSlot {
     private readonly onMessage: (slot: TaskSlot, msg: FromSlot) => void,
     private readonly onExit: (slot: TaskSlot, code: number, error?: Error) => void,
     private readonly keepPorts = false,
+    /** Its own data server's address, which its ready message names (absent: it says only that it is ready). */
+    dataAddress?: string,
   ) {
-    this.ready = Promise.resolve();
+    this.ready = dataAddress === undefined ? Promise.resolve() : Promise.resolve().then(() => this.emit({ type: 'ready', dataAddress }));
   }
 
   get alive(): boolean {
@@ -60,7 +62,10 @@ export class TestingTaskSlots {
   readonly created: TestingTaskSlot[] = [];
   /** The heap limit (MiB) each created slot was given, in creation order. */
   readonly heapLimitsMb: number[] = [];
+  /** The data each created slot was started with, in creation order. */
+  readonly workerData: SlotWorkerData[] = [];
   private keepPorts = false;
+  private dataAddressOf: ((slotIndex: number, workerData: SlotWorkerData) => string | undefined) | undefined;
 
   /** The slots keep the MessagePorts posted to them open, for the test to use as channel ends. */
   withPortsKept(): this {
@@ -68,9 +73,16 @@ export class TestingTaskSlots {
     return this;
   }
 
-  readonly factory: TaskSlotFactory = (slotIndex, _workerData, heap, onMessage, onExit) => {
-    const slot = new TestingTaskSlot(slotIndex, onMessage, onExit, this.keepPorts);
+  /** Each slot says it is ready with the address of a data server of its own, as a slot thread given `dataServer` does. */
+  withDataServers(addressOf: (slotIndex: number, workerData: SlotWorkerData) => string | undefined): this {
+    this.dataAddressOf = addressOf;
+    return this;
+  }
+
+  readonly factory: TaskSlotFactory = (slotIndex, workerData, heap, onMessage, onExit) => {
+    const slot = new TestingTaskSlot(slotIndex, onMessage, onExit, this.keepPorts, this.dataAddressOf?.(slotIndex, workerData));
     this.created.push(slot);
+    this.workerData.push(workerData);
     this.heapLimitsMb.push(heap.limitMb);
     return slot;
   };
