@@ -24,8 +24,8 @@ export interface DataClientOptions {
 /**
  * The client half of the data plane (Flink's NettyClient with its PartitionRequestClientFactory): one
  * connection per producer TaskManager's data server, opened on first use and shared by every channel
- * requested from it. Used by a TaskExecutor's DataConnectionManager for the slots it relays for, and
- * by a slot thread for its own channels (docs/network.md, "Slot threads' own connections").
+ * requested from it. Each slot thread holds its own for its channels from other TaskManagers
+ * (docs/network.md, "Slot threads' own connections").
  * One event loop only.
  */
 export class DataClientConnections {

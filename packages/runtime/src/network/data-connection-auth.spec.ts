@@ -7,13 +7,15 @@ import { useTemporaryDirectory } from '../testing/temporary-directory';
 import { TestingLogger } from '../testing/testing-logger';
 import { waitUntil as until } from '../testing/wait-until';
 import { SystemScheduler } from '../time/clock';
-import { DataConnectionManager } from './data-connection-manager';
+import { DataClientConnections } from './data-client';
+import { DataServer } from './data-server';
+import { DirectRemoteChannel } from './direct-remote-channel';
 import { encodePartitionRequest } from './data-frames';
 import { InputGate } from './input-gate';
 import { defaultNetworkConfig } from './network-config';
 import { portProducer, type AttachedProducer, type RemotePartitionProvider } from './partition-request-server';
 import { ResultPartition } from './result-partition';
-import { consumerEndpointFromPort, producerEndpointFromPort } from './transport';
+import { producerEndpointFromPort } from './transport';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import { consumeAll, produceAll } from './testing-fixtures/network-harness';
 
@@ -35,48 +37,58 @@ class OnePartition implements RemotePartitionProvider {
 describe('authentication of data connections between TaskManagers', () => {
   const scheduler = new SystemScheduler();
   const directory = useTemporaryDirectory('flott-data-auth-');
-  const managers: DataConnectionManager[] = [];
+  const servers: DataServer[] = [];
+  const clients: DataClientConnections[] = [];
   afterEach(async () => {
-    for (const m of managers.splice(0)) await m.close();
+    for (const c of clients.splice(0)) c.close();
+    for (const m of servers.splice(0)) await m.close();
   });
 
-  async function manager(provider: RemotePartitionProvider, security: { secret?: string; tls?: TcpTlsMaterial }, logger = new TestingLogger('warn')): Promise<DataConnectionManager> {
-    const m = await DataConnectionManager.start({
+  /** The data server of a producer (a TaskManager's or a slot thread's). */
+  async function server(provider: RemotePartitionProvider, security: { secret?: string; tls?: TcpTlsMaterial }, logger = new TestingLogger('warn')): Promise<DataServer> {
+    const m = await DataServer.start({
       bindHost: '127.0.0.1', port: 0, segmentSize: config.segmentSize, maxChannelsPerConnection: 16, connectTimeoutMs: 5000, scheduler, partitions: provider, logger, ...security,
     });
-    managers.push(m);
+    servers.push(m);
     return m;
   }
 
+  /** A consumer slot thread's own connections. */
+  function client(security: { secret?: string; tls?: TcpTlsMaterial }): DataClientConnections {
+    const c = new DataClientConnections({ segmentSize: config.segmentSize, connectTimeoutMs: 5000, scheduler, ...security });
+    clients.push(c);
+    return c;
+  }
+
   /** Reads partition `p` of `producer` through `consumer`: its records, or the error the consumer failed with. */
-  async function read(consumer: DataConnectionManager, producer: DataConnectionManager, provider: OnePartition): Promise<unknown[] | Error> {
+  async function read(consumer: DataClientConnections, producer: DataServer, provider: OnePartition): Promise<unknown[] | Error> {
     const gate = new InputGate({ gateIndex: 0, numChannels: 1, config, serializer: msgpackSerializer() });
-    const { port1, port2 } = new MessageChannel();
+    const channel = new DirectRemoteChannel();
     let failed: Error | undefined;
-    consumer.requestPartition(producer.address, 'p', 0, port2, (e) => (failed = e));
-    gate.connectChannel(0, consumerEndpointFromPort(port1));
+    consumer.requestPartition(producer.address, 'p', 0, channel.consumer, (e) => (failed = e));
+    gate.connectChannel(0, channel.endpoint);
     const consumed = consumeAll(gate);
     const produced = produceAll(provider.partition, [{ value: 'one', timestamp: 1 }, { value: 'two', timestamp: 2 }]);
     const outcome = await Promise.race([
       Promise.all([consumed, produced]).then(([records]) => records.filter((r) => r.kind === 'record').map((r) => (r as { value: unknown }).value)),
       until(() => failed !== undefined, 'the consumer to fail', 10_000).then(() => failed as Error),
     ]);
-    port1.close();
+    channel.endpoint.close();
     return outcome;
   }
 
   it('with the same secret on both TaskManagers, data flows as without one', async () => {
     const provider = new OnePartition();
-    const producer = await manager(provider, { secret: 'right' });
-    const consumer = await manager(new OnePartition(), { secret: 'right' });
+    const producer = await server(provider, { secret: 'right' });
+    const consumer = client({ secret: 'right' });
     expect(await read(consumer, producer, provider)).toEqual(['one', 'two']);
   });
 
   it('refuses a TaskManager with another secret: its consumer fails saying so, the producer logs why, no request is served', async () => {
     const provider = new OnePartition();
     const logger = new TestingLogger('warn');
-    const producer = await manager(provider, { secret: 'right' }, logger);
-    const consumer = await manager(new OnePartition(), { secret: 'wrong' });
+    const producer = await server(provider, { secret: 'right' }, logger);
+    const consumer = client({ secret: 'wrong' });
     const outcome = await read(consumer, producer, provider);
     expect(outcome).toBeInstanceOf(Error);
     expect((outcome as Error).message).toMatch(/during authentication|authentication failed/);
@@ -88,7 +100,7 @@ describe('authentication of data connections between TaskManagers', () => {
   it('refuses a peer that sends frames without the handshake (a raw PartitionRequest), logged, and serves it nothing', async () => {
     const provider = new OnePartition();
     const logger = new TestingLogger('warn');
-    const producer = await manager(provider, { secret: 'right' }, logger);
+    const producer = await server(provider, { secret: 'right' }, logger);
     const [host, port] = producer.address.split(':');
     const socket = net.connect({ host, port: Number(port) });
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -106,8 +118,8 @@ describe('authentication of data connections between TaskManagers', () => {
     it('carries the data between TaskManagers whose certificates the other trusts', async () => {
       const { trusted } = testCertificates(directory());
       const provider = new OnePartition();
-      const producer = await manager(provider, { tls: trusted, secret: 'both' });
-      const consumer = await manager(new OnePartition(), { tls: trusted, secret: 'both' });
+      const producer = await server(provider, { tls: trusted, secret: 'both' });
+      const consumer = client({ tls: trusted, secret: 'both' });
       expect(await read(consumer, producer, provider)).toEqual(['one', 'two']);
     });
 
@@ -115,8 +127,8 @@ describe('authentication of data connections between TaskManagers', () => {
       const { trusted, untrusted } = testCertificates(directory());
       const provider = new OnePartition();
       const logger = new TestingLogger('warn');
-      const producer = await manager(provider, { tls: trusted }, logger);
-      const consumer = await manager(new OnePartition(), { tls: untrusted });
+      const producer = await server(provider, { tls: trusted }, logger);
+      const consumer = client({ tls: untrusted });
       const outcome = await read(consumer, producer, provider);
       expect(outcome).toBeInstanceOf(Error);
       await until(() => logger.at('warn', 'Refused a data connection').length >= 1, 'the refusal to be logged');
@@ -129,8 +141,8 @@ describe('authentication of data connections between TaskManagers', () => {
       ['JKS', { 'security.ssl.internal.keystore': keyStoreFixture('node.jks'), 'security.ssl.internal.key-password': 'key-pass', 'security.ssl.internal.truststore': keyStoreFixture('truststore.jks') }],
     ])('carries the data between TaskManagers configured with %s key and trust stores', async (_format, stores) => {
       const provider = new OnePartition();
-      const producer = await manager(provider, { tls: await keyStoreMaterial(stores) });
-      const consumer = await manager(new OnePartition(), { tls: await keyStoreMaterial(stores) });
+      const producer = await server(provider, { tls: await keyStoreMaterial(stores) });
+      const consumer = client({ tls: await keyStoreMaterial(stores) });
       expect(await read(consumer, producer, provider)).toEqual(['one', 'two']);
     });
 
@@ -138,8 +150,8 @@ describe('authentication of data connections between TaskManagers', () => {
       const pin = { 'security.ssl.internal.cert.fingerprint': certificateFixture('node.crt').fingerprint256 };
       const provider = new OnePartition();
       const logger = new TestingLogger('warn');
-      const producer = await manager(provider, { tls: await keyStoreMaterial(pin) }, logger);
-      const consumer = await manager(new OnePartition(), { tls: await keyStoreMaterial(OTHER_KEYSTORE) });
+      const producer = await server(provider, { tls: await keyStoreMaterial(pin) }, logger);
+      const consumer = client({ tls: await keyStoreMaterial(OTHER_KEYSTORE) });
       expect(await read(consumer, producer, provider)).toBeInstanceOf(Error);
       await until(() => logger.at('warn', 'Refused a data connection').length === 1, 'the refusal to be logged');
       expect(logger.at('warn', 'Refused a data connection')[0].fields.reason).toMatch(/^client certificate is not pinned by security.ssl.internal.cert.fingerprint \(.*; subject flott-other\)$/);

@@ -36,8 +36,9 @@ export interface DataServerOptions {
 /**
  * The server half of the data plane (Flink's NettyServer): a TCP server that serves result partitions
  * to consumers on other TaskManagers, one PartitionRequestServerConnection per accepted connection. A
- * TaskManager's DataConnectionManager runs one on its main thread, and each slot thread its own for
- * its pipelined partitions (docs/network.md, "Slot threads' own data servers"). One event loop only.
+ * TaskManager runs one on its main thread (its PartitionBroker's), and each slot thread its own for
+ * its pipelined partitions (docs/network.md, "Slot threads' own data servers"). Consumers connect from
+ * their own slot threads (`DataClientConnections`). One event loop only.
  */
 export class DataServer {
   private readonly served = new Set<PartitionRequestServerConnection>();

@@ -18,11 +18,9 @@ export type { ChannelSelector, ChannelSelectorOptions } from './partitioners';
 export { assignToKeyGroup, computeKeyGroupForKeyHash, computeOperatorIndexForKeyGroup, computeKeyGroupRangeForOperatorIndex,
   assignKeyToParallelOperator, hashKey, murmurHashInt, murmur3x86_32, defaultMaxParallelism } from './key-groups';
 export { BufferOverdraftError, NetworkReleasedError, UnsupportedKeyError, CorruptNetworkBufferError } from './network-errors';
-export { DataConnectionManager } from './data-connection-manager';
 export { DataClientConnections, type DataClientOptions } from './data-client';
 export { DirectRemoteChannel } from './direct-remote-channel';
 export { DirectProducerChannel } from './direct-producer-channel';
 export { DataServer, type DataServerOptions } from './data-server';
-export type { DataConnectionManagerOptions } from './data-connection-manager';
 export { portProducer, type RemotePartitionProvider, type AttachedProducer } from './partition-request-server';
 export { CorruptDataFrameError, PartitionNotFoundError, RemoteTransportError } from './network-errors';

@@ -1,4 +1,3 @@
-import type { MessagePort } from 'node:worker_threads';
 import { deserializeError } from '@flott/core';
 import type { DataConnection, DataConnectionHandler } from './data-connection';
 import {
@@ -17,8 +16,7 @@ import { CorruptDataFrameError, RemoteTransportError } from './network-errors';
 /**
  * The consumer of a requested channel, as the client side of a connection sees it: its grants of credit
  * (with the buffers it returns for reuse; the first grant opens the request), its closing, and the
- * buffers delivered to it. Over a MessagePort to a consumer slot (the TaskExecutor's relay,
- * `portConsumer`), or in the consumer's own thread (`DirectRemoteChannel`).
+ * buffers delivered to it: a `DirectRemoteChannel` in the consumer's own slot thread.
  */
 export interface RequestedConsumer {
   onCredit(listener: (credits: number, returned: ArrayBuffer[]) => void): void;
@@ -27,16 +25,6 @@ export interface RequestedConsumer {
   deliver(buffer: ArrayBuffer, length: number, flags: number): void;
   /** The channel ended on the producer's side, or failed: nothing more comes. */
   close(): void;
-}
-
-/** A consumer slot behind a MessagePort (buffers transferred to it, its credits and returned buffers from it). */
-export function portConsumer(port: MessagePort): RequestedConsumer {
-  return {
-    onCredit: (listener) => port.on('message', (msg: [number, ArrayBuffer[]]) => listener(msg[0], msg[1])),
-    onClose: (listener) => port.once('close', listener),
-    deliver: (buffer, length, flags) => port.postMessage([buffer, length, flags], [buffer]),
-    close: () => port.close(),
-  };
 }
 
 interface RequestedChannel {

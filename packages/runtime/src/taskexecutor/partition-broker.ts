@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
 import { internalSecurityOf } from '../security/internal-security';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataConnectionManager, FileSubpartitionReader, PartitionNotFoundError, producerEndpointFromPort, portProducer, type AttachedProducer, type RemotePartitionProvider } from '../network';
+import { DataServer, FileSubpartitionReader, PartitionNotFoundError, producerEndpointFromPort, portProducer, type AttachedProducer, type RemotePartitionProvider } from '../network';
 import type { Cancellable, Scheduler } from '../time/clock';
 import type { FromSlot } from './slot-protocol';
 import type { TaskSlot } from './slot-thread';
@@ -40,15 +40,16 @@ export class PartitionReleasedError extends FlottError {
 /**
  * A TaskExecutor's side of data exchange (Flink's ShuffleEnvironment with its partition manager): knows
  * which slot writes which result partition, connects consumer slots to producer slots of this
- * TaskManager through a MessageChannel, and through its DataConnectionManager serves its partitions to
- * consumers on other TaskManagers and requests remote ones for its own consumers. A request for a
+ * TaskManager through a MessageChannel, and through its data server serves its partitions to consumers
+ * on other TaskManagers (those its slot threads do not serve themselves: docs/network.md); its slots
+ * request remote partitions over their own connections. A request for a
  * partition not registered yet waits for it, at most taskmanager.network.partition-request-timeout.
  * Main event loop only.
  */
 export class PartitionBroker implements RemotePartitionProvider {
   private readonly locations = new Map<string, PartitionLocation>();
   private readonly parked = new Map<string, ParkedRequest[]>();
-  private data: DataConnectionManager | undefined;
+  private data: DataServer | undefined;
 
   constructor(
     private readonly resourceId: string,
@@ -60,7 +61,7 @@ export class PartitionBroker implements RemotePartitionProvider {
   /** Starts the data server; resolves with the `host:port` other TaskManagers reach it at. */
   async start(): Promise<string> {
     const config = this.configuration;
-    this.data = await DataConnectionManager.start({
+    this.data = await DataServer.start({
       bindHost: config.get(TaskManagerOptions.BIND_HOST),
       port: config.get(NetworkOptions.DATA_PORT),
       advertisedHost: config.get(TaskManagerOptions.HOST),
@@ -80,9 +81,9 @@ export class PartitionBroker implements RemotePartitionProvider {
     return this.data?.address;
   }
 
-  /** Connections of the data server, in and out (for tests and metrics). */
-  get connectionCount(): { incoming: number; outgoing: number } {
-    return this.data?.connectionCount ?? { incoming: 0, outgoing: 0 };
+  /** Connections the data server accepted and holds open (for tests and metrics). */
+  get connectionCount(): number {
+    return this.data?.connectionCount ?? 0;
   }
 
   partitionRegistered(slot: TaskSlot, msg: Extract<FromSlot, { type: 'partition-registered' }>): void {
@@ -118,17 +119,11 @@ export class PartitionBroker implements RemotePartitionProvider {
     this.parked.delete(partitionKey);
   }
 
-  /** A consumer slot asks for a channel: from a slot here, or over TCP from the producer's TaskManager. */
+  /**
+   * A consumer slot asks for a channel from a slot of this TaskManager (a producer on another one it
+   * requests over its own connection: docs/network.md).
+   */
   requestFromSlot(consumer: TaskSlot, msg: Extract<FromSlot, { type: 'request-partition' }>): void {
-    const dataAddress = msg.producer?.dataAddress;
-    if (this.data && dataAddress && msg.producer?.resourceId !== this.resourceId) {
-      const { port1, port2 } = new MessageChannel();
-      consumer.post({ type: 'connect-channel', requestId: msg.requestId, port: port2 }, [port2]);
-      this.data.requestPartition(dataAddress, msg.partitionKey, msg.subpartition, port1, (error) => {
-        if (msg.attemptId) consumer.post({ type: 'fail-task', attemptId: msg.attemptId, error: serializeError(error) });
-      });
-      return;
-    }
     const owner = {};
     this.whenRegistered(
       msg.partitionKey,

@@ -5,7 +5,6 @@ import type { CheckpointAcknowledgement, CheckpointDecline, OperatorEventEnvelop
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor';
 import type { PostCheckpointAction } from '../snapshot/snapshot-data';
 import type { TaskTimeSample } from './task-time-metrics';
-import type { ProducerLocation } from './task-environment';
 
 /** Messages between a TaskExecutor (main thread) and one of its slot threads. */
 export type ToSlot =
@@ -38,8 +37,8 @@ export type FromSlot =
   | { type: 'end-of-data'; attemptId: string }
   /** A BLOCKING partition's producer finished: its files (by subpartition) are complete and now the TaskExecutor's. Sent before the task's FINISHED. */
   | { type: 'partition-finished'; partitionKey: string; files: readonly string[] }
-  /** `producer` absent or on this TaskManager: connected here; on another: over TCP to its data server. */
-  | { type: 'request-partition'; requestId: number; partitionKey: string; subpartition: number; attemptId?: string; producer?: ProducerLocation }
+  /** A channel from a producer on this TaskManager (one on another the slot requests over its own connection). */
+  | { type: 'request-partition'; requestId: number; partitionKey: string; subpartition: number; attemptId?: string }
   | { type: 'operator-event'; requestId: number; envelope: OperatorEventEnvelope }
   | { type: 'stdout'; text: string }
   | { type: 'stderr'; text: string }

@@ -30,6 +30,12 @@ class TestingSlotPort implements SlotPort {
   }
 }
 
+/** The slot's own data connections, for jobs whose channels all stay in this TaskManager. */
+const NO_REMOTE_CHANNELS = {
+  get: () => Promise.reject(new Error('Assertion failed: these jobs read no partition of another TaskManager')),
+  close: () => undefined,
+};
+
 /** Source -> Sink chained into one task at parallelism 1. */
 function job(source: TestingSourceOperator<number>, sink: TestingOneInputOperator<number>): { graph: StreamGraph; tdd: TaskDeploymentDescriptor } {
   const graph = new StreamGraph('slot runtime test', { parallelism: 1, maxParallelism: -1, bufferTimeoutMs: 100, runtimeMode: 'STREAMING', chainingEnabled: true });
@@ -70,6 +76,7 @@ describe('SlotRuntime', () => {
       },
       onNextTurn: (fn) => nextTurn.push(fn),
       heapUsedBytes: () => 1234,
+      dataConnections: NO_REMOTE_CHANNELS,
     });
 
   beforeEach(() => {
@@ -296,6 +303,7 @@ describe('SlotRuntime', () => {
         },
         onNextTurn: (fn) => setImmediate(fn),
         heapUsedBytes: () => 0,
+        dataConnections: NO_REMOTE_CHANNELS,
         dataServer: start,
       });
 

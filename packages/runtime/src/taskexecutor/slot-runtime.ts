@@ -66,11 +66,10 @@ export interface SlotRuntimeOptions {
   readonly logger?: Logger;
   /**
    * This thread's own data connections (docs/network.md, "Slot threads' own connections"): channels from
-   * a producer on another TaskManager connect over them, not through the TaskExecutor's relay. Made on
-   * the first such channel (`get`), closed in order when the slot shuts down. Absent: every channel is
-   * requested from the TaskExecutor.
+   * a producer on another TaskManager connect over them. Made on the first such channel (`get`), closed
+   * in order when the slot shuts down.
    */
-  readonly dataConnections?: { get(): Promise<DataClientConnections>; close(): void };
+  readonly dataConnections: { get(): Promise<DataClientConnections>; close(): void };
   /**
    * Starts this thread's own data server over `partitions` (docs/network.md, "Slot threads' own data
    * servers"): consumers on other TaskManagers read the slot's PIPELINED partitions from it, not through
@@ -238,7 +237,7 @@ export class SlotRuntime {
         this.shutDown = true;
         for (const t of this.tasks.values()) t.cancel();
         // In order (CloseRequest): the producers on the other TaskManagers free their channels and go on.
-        this.opts.dataConnections?.close();
+        this.opts.dataConnections.close();
         // The consumers of this slot's partitions on other TaskManagers fail (as when their TaskManager's server closes).
         this.served?.close();
         void this.dataServer?.close();
@@ -346,13 +345,12 @@ export class SlotRuntime {
       },
       checkpointing: this.checkpointingFor(tdd, config),
       connectInputChannel: async (partitionKey, subpartition, gate, channel, producer) => {
-        const connections = this.opts.dataConnections;
         // The producer slot's own server where it has one (a PIPELINED partition), else its TaskManager's.
         const dataAddress = producer?.slotDataAddress ?? producer?.dataAddress;
-        if (connections && dataAddress !== undefined && producer?.resourceId !== this.opts.workerData.resourceId) {
-          const client = await connections.get();
+        if (dataAddress !== undefined && producer?.resourceId !== this.opts.workerData.resourceId) {
+          const client = await this.opts.dataConnections.get();
           const remote = new DirectRemoteChannel();
-          // As the TaskExecutor's relay reports a broken channel (fail-task): the task fails over.
+          // A broken channel fails the task, which fails over.
           client.requestPartition(dataAddress, partitionKey, subpartition, remote.consumer, (error) => this.tasks.get(tdd.attemptId)?.failExternally(error));
           gate.connectChannel(channel, remote.endpoint);
           return;
@@ -360,7 +358,7 @@ export class SlotRuntime {
         const requestId = ++this.requestSeq;
         return new Promise<void>((resolve, reject) => {
           this.pendingConnects.set(requestId, { partitionKey, subpartition, gate, channel, resolve, reject });
-          this.send({ type: 'request-partition', requestId, partitionKey, subpartition, attemptId: tdd.attemptId, ...(producer ? { producer } : {}) });
+          this.send({ type: 'request-partition', requestId, partitionKey, subpartition, attemptId: tdd.attemptId });
         });
       },
     };

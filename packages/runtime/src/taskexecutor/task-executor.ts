@@ -142,8 +142,8 @@ export class TaskExecutor implements TaskExecutorGateway {
     return this.partitions.dataAddress;
   }
 
-  /** Data connections to and from other TaskManagers, for tests and metrics. */
-  get dataConnectionCount(): { incoming: number; outgoing: number } {
+  /** Connections other TaskManagers' slots hold open to this TaskManager's data server, for tests and metrics. */
+  get dataConnectionCount(): number {
     return this.partitions.connectionCount;
   }
 

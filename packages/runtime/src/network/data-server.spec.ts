@@ -4,7 +4,7 @@ import { FlottError } from '@flott/core';
 import { SystemScheduler } from '../time/clock';
 import { waitUntil as until } from '../testing/wait-until';
 import { DataClientConnections } from './data-client';
-import { DataConnectionManager } from './data-connection-manager';
+import { DataServer } from './data-server';
 import { DirectRemoteChannel } from './direct-remote-channel';
 import { CONNECTION_ERROR, encodePartitionRequest, FrameDecoder, maxFrameBytes, type DataFrame } from './data-frames';
 import { InputGate } from './input-gate';
@@ -13,7 +13,7 @@ import { RemoteTransportError } from './network-errors';
 import { DirectProducerChannel } from './direct-producer-channel';
 import { portProducer, type AttachedProducer, type RemotePartitionProvider } from './partition-request-server';
 import { ResultPartition } from './result-partition';
-import { BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, consumerEndpointFromPort, producerEndpointFromPort, type ConsumerEndpoint, type ProducerEndpoint } from './transport';
+import { BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, producerEndpointFromPort, type ConsumerEndpoint, type ProducerEndpoint } from './transport';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
 import { consumeAll, produceAll } from './testing-fixtures/network-harness';
 import { sampleRecords } from './testing-fixtures/sample-records';
@@ -62,45 +62,34 @@ class TestProvider implements RemotePartitionProvider {
   }
 }
 
-// Consumers reach the producer either through their TaskExecutor's relay (a port to the consumer
-// TaskManager's connection) or over a connection of their own thread (DirectRemoteChannel); producers are
-// served by their TaskManager (over a port) or by their own thread's server (DirectProducerChannel).
+// Consumers connect from their own slot thread (DataClientConnections, DirectRemoteChannel); producers are
+// served by their TaskManager's server (over a port) or by their own slot thread's (DirectProducerChannel).
 describe.each([
-  { consumers: 'relayed by the consumer TaskManager', producers: 'served by their TaskManager' },
-  { consumers: 'in their own thread', producers: 'served by their TaskManager' },
-  { consumers: 'in their own thread', producers: 'served by their own thread' },
-])('DataConnectionManager over loopback TCP, consumers $consumers, producers $producers', ({ consumers, producers }) => {
-  const direct = consumers === 'in their own thread';
-  const directProducers = producers === 'served by their own thread';
+  { producers: 'served by their TaskManager' },
+  { producers: 'served by their own slot thread' },
+])('DataServer and DataClientConnections over loopback TCP, producers $producers', ({ producers }) => {
+  const directProducers = producers === 'served by their own slot thread';
   const scheduler = new SystemScheduler();
   let provider: TestProvider;
-  let producerTm: DataConnectionManager;
-  let consumerTm: DataConnectionManager;
+  let producerTm: DataServer;
   let ownConnections: DataClientConnections;
   const opts = { bindHost: '127.0.0.1', port: 0, segmentSize: config.segmentSize, maxChannelsPerConnection: 16, connectTimeoutMs: 5000, scheduler };
 
   beforeEach(async () => {
     provider = new TestProvider(directProducers);
-    producerTm = await DataConnectionManager.start({ ...opts, partitions: provider });
-    consumerTm = await DataConnectionManager.start({ ...opts, partitions: new TestProvider() });
+    producerTm = await DataServer.start({ ...opts, partitions: provider });
     ownConnections = new DataClientConnections(opts);
   });
   afterEach(async () => {
     ownConnections.close();
-    await consumerTm.close();
     await producerTm.close();
   });
 
-  /** A consumer endpoint whose channel runs over a connection to the producer TaskManager at `address`. */
+  /** A consumer endpoint whose channel runs over the consumer slot's connection to the data server at `address`. */
   function consumerOf(address: string, partitionKey: string, subpartition: number, failures: Error[] = []): ConsumerEndpoint {
-    if (direct) {
-      const channel = new DirectRemoteChannel();
-      ownConnections.requestPartition(address, partitionKey, subpartition, channel.consumer, (e) => failures.push(e));
-      return channel.endpoint;
-    }
-    const { port1, port2 } = new MessageChannel();
-    consumerTm.requestPartition(address, partitionKey, subpartition, port2, (e) => failures.push(e));
-    return consumerEndpointFromPort(port1);
+    const channel = new DirectRemoteChannel();
+    ownConnections.requestPartition(address, partitionKey, subpartition, channel.consumer, (e) => failures.push(e));
+    return channel.endpoint;
   }
 
   function remoteConsumer(partitionKey: string, subpartition: number, failures: Error[] = []): ConsumerEndpoint {
@@ -108,7 +97,7 @@ describe.each([
   }
 
   /** Connections the consumer side holds open. */
-  const outgoing = (): number => (direct ? ownConnections.count : consumerTm.connectionCount.outgoing);
+  const outgoing = (): number => ownConnections.count;
 
   let pings = 0;
   /** Sends one buffer over a new channel of the same connection and waits for it. */
@@ -205,7 +194,7 @@ describe.each([
     consumer.close();
   });
 
-  it('multiplexes many channels on one connection per pair of TaskManagers', async () => {
+  it('multiplexes many channels on one connection from a consumer slot to a data server', async () => {
     const n = 8;
     const partitions = Array.from({ length: n }, (_, i) => partition(`m@${i}`, 2));
     const gates = Array.from({ length: 2 }, (_, g) => {
@@ -223,8 +212,7 @@ describe.each([
         expect(fromI).toEqual(Array.from({ length: 200 }, (_, j) => 2 * j + g));
       }
     }
-    expect([consumerTm.connectionCount.incoming, outgoing()]).toEqual([0, 1]);
-    expect(producerTm.connectionCount).toEqual({ incoming: 1, outgoing: 0 });
+    expect([outgoing(), producerTm.connectionCount]).toEqual([1, 1]);
   });
 
   it('fails the consumer with the producer side\'s error when the partition is not there', async () => {
@@ -258,11 +246,10 @@ describe.each([
     const failures: Error[] = [];
     remoteConsumer('raw@3', 0, failures).sendCredit(1, []);
     await until(() => freed !== undefined, 'the producer to attach');
-    // A slot thread shutting down closes its own connections; a TaskManager its relay's.
-    if (direct) ownConnections.close();
-    else await consumerTm.close();
+    // As a slot thread shutting down closes its own connections.
+    ownConnections.close();
     await freed;
-    await until(() => producerTm.connectionCount.incoming === 0, 'the connection to end');
+    await until(() => producerTm.connectionCount === 0, 'the connection to end');
     expect(provider.producerFailures).toEqual([]);
     expect(failures).toEqual([]);
   });
@@ -273,7 +260,7 @@ describe.each([
     partition('x@2');
     remoteConsumer('x@1', 0, failures).sendCredit(1, []);
     remoteConsumer('x@2', 0, failures).sendCredit(1, []);
-    await until(() => producerTm.connectionCount.incoming === 1, 'the connection');
+    await until(() => producerTm.connectionCount === 1, 'the connection');
     await producerTm.close();
     await until(() => failures.length === 2, 'both consumers to fail');
     for (const f of failures) {
@@ -311,7 +298,7 @@ describe.each([
     expect(frames).toEqual([
       { type: 6, receiverId: CONNECTION_ERROR, error: expect.objectContaining({ code: 'CORRUPT_DATA_FRAME', message: `Data frame of ${10 * 1024 * 1024} bytes is outside 1..${maxFrameBytes(config.segmentSize) - 4} bytes` }) },
     ]);
-    await until(() => producerTm.connectionCount.incoming === 0, 'the server to forget the connection');
+    await until(() => producerTm.connectionCount === 0, 'the server to forget the connection');
   });
 
   it('refuses channels beyond taskmanager.network.max-channels-per-connection on one connection', async () => {
@@ -332,7 +319,7 @@ describe.each([
 
   it('refuses to start on a data port in use, naming the address and the options', async () => {
     const port = Number(producerTm.address.split(':')[1]);
-    await expect(DataConnectionManager.start({ ...opts, port, partitions: provider })).rejects.toMatchObject({
+    await expect(DataServer.start({ ...opts, port, partitions: provider })).rejects.toMatchObject({
       code: 'DATA_SERVER_UNAVAILABLE',
       message: expect.stringMatching(new RegExp(`^The TaskManager's data server cannot listen on 127\\.0\\.0\\.1:${port} \\(taskmanager\\.bind-host, taskmanager\\.data\\.port\\): listen EADDRINUSE`)),
     });
