@@ -163,7 +163,7 @@ export const NetworkOptions = {
   }),
   DATA_PORT: O.int('taskmanager.data.port', {
     defaultValue: 0, min: 0, max: 65535,
-    description: 'Port of the TaskManager\'s data server, which serves its result partitions to consumers on other TaskManagers (one multiplexed TCP connection per pair of TaskManagers); 0 = a free port chosen at start.',
+    description: 'Port of the TaskManager\'s data server, which serves its result partitions to consumers on other TaskManagers; 0 = a free port chosen at start, and then each slot thread also serves its own pipelined partitions on a free port of its own (docs/network.md). A fixed port keeps every partition on it (one port a firewall lets through).',
   }),
   MAX_CONNECTION_CHANNELS: O.int('taskmanager.network.max-channels-per-connection', {
     defaultValue: 65536, min: 1, max: 1 << 24,
