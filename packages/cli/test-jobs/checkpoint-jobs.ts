@@ -8,6 +8,8 @@
  * from its latest checkpoint. The committed output must equal a failure-free run's exactly.
  *
  * Arguments: --n N (records), --rate R (records per second), --fail-after K (0: no failure),
+ * --exit-source-thread K (0: never; else, in the first attempt, the source's slot thread ends at the
+ * first record ≥ K after a completed checkpoint: `process.exit` in a worker, as a crash would),
  * --out DIR (the sink's directory), --parallel-source (see main), --savepoint-after K with
  * --savepoint-dir DIR (stop with a savepoint once K lines are committed; prints its path and the job status then; --drain drains first).
  * Checkpointing comes from the command line
@@ -69,6 +71,24 @@ const TALLY_SERIALIZER: TypeSerializer<Tally> = {
     return new Tally(view.getFloat64(0), view.getFloat64(8));
   },
 };
+
+/** Passes records on; ends its slot thread once (see --exit-source-thread): its TaskManager starts another. */
+class ExitThreadOnce extends RichMapFunction<number, number> implements CheckpointListener {
+  private checkpointCompleted = false;
+
+  constructor(private readonly at: number) {
+    super();
+  }
+
+  notifyCheckpointComplete(): void {
+    this.checkpointCompleted = true;
+  }
+
+  map(value: number): number {
+    if (this.checkpointCompleted && value >= this.at && this.getRuntimeContext().getAttemptNumber() === 0) process.exit(7);
+    return value;
+  }
+}
 
 /**
  * Running sum per key; in the first attempt of each subtask it throws at its `failAfter`-th record
@@ -168,13 +188,15 @@ export interface CheckpointedPipeline {
   readonly parallelSource: boolean;
   /** Prefixes operator names and the sinks' uids, so that one job can hold several pipelines. */
   readonly prefix?: string;
+  /** The record at or after which the first attempt's source thread ends (0: never). */
+  readonly exitSourceThreadAt?: number;
 }
 
 /**
  * The job's pipeline: the sequence through the running sums and the windows into the two FileSinks.
  * Several calls build disconnected pipelines in one job (test-jobs/two-pipelines.ts).
  */
-export function addCheckpointedPipeline(env: StreamExecutionEnvironment, { n, rate, failAfter, out, parallelSource, prefix = '' }: CheckpointedPipeline): void {
+export function addCheckpointedPipeline(env: StreamExecutionEnvironment, { n, rate, failAfter, out, parallelSource, prefix = '', exitSourceThreadAt = 0 }: CheckpointedPipeline): void {
   for (const dir of ['sums', 'windows']) fs.mkdirSync(path.join(out, dir), { recursive: true });
   // One source subtask keeps each key's values in order; --parallel-source runs it at the job's
   // parallelism, so every keyed subtask has several input channels to align.
@@ -185,7 +207,8 @@ export function addCheckpointedPipeline(env: StreamExecutionEnvironment, { n, ra
     .setParallelism(sourceParallelism)
     .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<number>(0).withTimestampAssigner((v) => v))
     .setParallelism(sourceParallelism);
-  const keyed = numbers.keyBy((v) => v % KEYS);
+  // Chained to the source: the thread it ends is the one that produces for both keyed subtasks.
+  const keyed = (exitSourceThreadAt > 0 ? numbers.map(new ExitThreadOnce(exitSourceThreadAt)).setParallelism(sourceParallelism) : numbers).keyBy((v) => v % KEYS);
   const sums = keyed.process(new RunningSum(failAfter, parallelSource));
   sinkInto(prefix ? sums.name(`${prefix}KeyedProcess`) : sums, path.join(out, 'sums'), 'size', prefix);
   const windows = keyed
@@ -202,7 +225,9 @@ export default async function main(args: readonly string[]): Promise<void> {
   const out = params.getRequired('out');
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   const parallelSource = params.has('parallel-source');
-  addCheckpointedPipeline(env, { n, rate: params.getInt('rate', 4000), failAfter: params.getInt('fail-after', 0), out, parallelSource });
+  addCheckpointedPipeline(env, {
+    n, rate: params.getInt('rate', 4000), failAfter: params.getInt('fail-after', 0), out, parallelSource, exitSourceThreadAt: params.getInt('exit-source-thread', 0),
+  });
   const savepointAfter = params.getInt('savepoint-after', 0);
   if (savepointAfter === 0) {
     await env.execute('checkpointed job');

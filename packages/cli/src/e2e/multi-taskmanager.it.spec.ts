@@ -69,6 +69,27 @@ describe('a job on two TaskManagers exchanges data over TCP', () => {
     expect(dataConnections()).toHaveLength(1);
   });
 
+  it('a producer slot thread that dies mid-job comes back on the same data port; the job restores from the latest checkpoint and commits exactly the failure-free output', async () => {
+    // The source's slot thread ends (process.exit in a worker); the other TaskManager's keyed subtask reads the
+    // source's partition from that slot's own data server, and finds it at the same address after the restart.
+    const r = await run(0, [], ['--exit-source-thread', '1500']);
+    expect(r.code).toBe(0);
+    expect(committedLines(dir)).toEqual(expectedLines());
+    expect(restoreMarkers(dir).length).toBe(4);
+    const messages = logLines().map((l) => l.msg);
+    expect(messages.filter((m) => /^Slot 0 of TaskManager taskmanager-\S+ died \(exit code 7\)/.test(m))).toHaveLength(1);
+    // The replacement listens where its predecessor did, so the JobMaster's address stays right: no slot is freed for it.
+    const servers = slotDataServers();
+    expect(servers).toHaveLength(3);
+    expect(new Set(servers).size).toBe(2);
+    expect(messages.filter((m) => m.includes('data server moved'))).toEqual([]);
+    // The consumer connected again to the producer slot's server, at the same address.
+    const peers = dataConnections();
+    expect(peers).toHaveLength(2);
+    expect(new Set(peers).size).toBe(1);
+    expect(servers.filter((a) => a === peers[0])).toHaveLength(2);
+  });
+
   it('with unaligned checkpoints (in-flight data of both TaskManagers\' channels stored), a failure restored from the latest checkpoint commits exactly the same', async () => {
     const r = await run(300, ['-D', 'execution.checkpointing.unaligned.enabled=true', '-D', 'taskmanager.memory.segment-size=256 b'], ['--parallel-source']);
     expect(r.code).toBe(0);

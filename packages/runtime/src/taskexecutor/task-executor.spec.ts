@@ -314,12 +314,13 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       expect(rm.availableSlots).toHaveLength(1);
     });
 
-    it('fails the tasks of a slot whose thread died; the next deployment starts a new thread for the slot', async () => {
+    it('starts a new thread for an allocated slot whose thread died, reports the failure of its tasks, and deploys into it', async () => {
       await allocate(0, 'alloc-a');
       await te.submitTask(deployment('alloc-a'));
       const dead = slots.slot(0);
       dead.exit(134, new Error('out of memory'));
       await settle();
+      expect(slots.created).toHaveLength(2);
 
       expect(jm.stateUpdates).toHaveLength(1);
       const [update] = jm.stateUpdates;
@@ -367,6 +368,9 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       await te.submitTask(deployment('alloc-a'));
       slots.slot(1).exit(134, new Error('out of memory'));
       await settle();
+      // The allocated slot's new thread starts at once, and the task's failure is reported once it is ready.
+      expect(slots.created).toHaveLength(2);
+      expect(jm.stateUpdates.map((u) => u.state)).toEqual([E.FAILED]);
       await te.submitTask(deployment('alloc-a', { attemptId: 'attempt-2', attemptNumber: 1 }));
       await settle();
       // The JobMaster still sends consumers to 127.0.0.1:7001: the new thread listens there, and the slot stays.
@@ -382,9 +386,10 @@ describe('TaskExecutor (in-process, testing slots)', () => {
       await te.submitTask(deployment('alloc-a'));
       slots.slot(0).exit(134, new Error('out of memory'));
       await settle();
-      await te.submitTask(deployment('alloc-a', { attemptId: 'attempt-2', attemptNumber: 1 }));
-      await settle();
+      // The allocated slot's new thread started at once: its ready message named another address.
+      expect(slots.created).toHaveLength(2);
       expect(rm.availableSlots).toEqual([{ resourceId: 'tm-1', slotIndex: 0, allocationId: 'alloc-a' }]);
+      await expect(te.submitTask(deployment('alloc-a', { attemptId: 'attempt-2', attemptNumber: 1 }))).rejects.toMatchObject({ code: 'SLOT_NOT_ALLOCATED' });
       expect(log.at('info', 'Freeing slot 0 (alloc-a)').map((r) => r.msg)).toEqual(["Freeing slot 0 (alloc-a): slot 0's data server moved from 127.0.0.1:7000 to 127.0.0.1:8001."]);
       await allocate(0, 'alloc-b');
       expect(jm.slotOffers.at(-1)?.offers).toEqual([{ allocationId: 'alloc-b', slotIndex: 0, dataAddress: te.dataAddress, slotDataAddress: '127.0.0.1:8001' }]);

@@ -633,6 +633,9 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.partitions.forgetSlot(slot);
     const replacement = this.startSlot(slot.slotIndex);
     this.slots[slot.slotIndex] = replacement;
+    // An allocated slot's new thread starts now, and its failures are reported once it is ready: a restart deploys
+    // into it, and consumers on other TaskManagers connect to its data server, which then listens again.
+    const ready = this.slotStates[slot.slotIndex]?.allocationId === undefined ? replacement.ready : replacement.start();
     for (const [id, a] of this.attempts) {
       if (a.slot !== slot) continue;
       this.attempts.delete(id);
@@ -645,7 +648,7 @@ export class TaskExecutor implements TaskExecutorGateway {
         { cause },
       );
       const update = { jobId: a.tdd.jobId, attemptId: id, state: ExecutionState.FAILED, error: serializeError(taskError) };
-      replacement.ready.then(
+      ready.then(
         () => this.reportTaskState(a.tdd, update),
         (err: unknown) => {
           // The replacement thread failed to start (its own exit is handled by onSlotExit); the failure is still reported.
