@@ -636,6 +636,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     // An allocated slot's new thread starts now, and its failures are reported once it is ready: a restart deploys
     // into it, and consumers on other TaskManagers connect to its data server, which then listens again.
     const ready = this.slotStates[slot.slotIndex]?.allocationId === undefined ? replacement.ready : replacement.start();
+    ready.catch(() => undefined); // a thread that does not start is handled when it exits (below, for each attempt)
     for (const [id, a] of this.attempts) {
       if (a.slot !== slot) continue;
       this.attempts.delete(id);
