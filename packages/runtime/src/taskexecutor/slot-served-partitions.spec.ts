@@ -1,4 +1,4 @@
-import { FlottError, NO_TIMESTAMP } from '@flott/core';
+import { NO_TIMESTAMP } from '@flott/core';
 import { BlockingResultPartition, defaultNetworkConfig, InputGate, PartitionNotFoundError, ResultPartition, type AttachedProducer } from '../network';
 import { consumeAll } from '../network/testing-fixtures/network-harness';
 import { msgpackSerializer } from '../serialization/msgpack-serializer';
@@ -123,6 +123,6 @@ describe('SlotServedPartitions (what a slot thread\'s own data server serves)', 
     const request = served.requestPartition('p@5', 0);
     served.close();
     await expect(request).rejects.toMatchObject({ code: 'DATA_SERVER_SHUTDOWN' });
-    expect(FlottError.isFlottError(await served.requestPartition('p@6', 0).catch((e: unknown) => e))).toBe(true);
+    await expect(served.requestPartition('p@6', 0)).rejects.toMatchObject({ code: 'DATA_SERVER_SHUTDOWN', message: 'The slot thread serving result partition p@6 shut down' });
   });
 });

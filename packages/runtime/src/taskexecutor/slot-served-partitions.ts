@@ -32,6 +32,9 @@ interface ParkedRequest {
   readonly timer: Cancellable;
 }
 
+const shutDown = (partitionKey: string): FlottError =>
+  new FlottError('DATA_SERVER_SHUTDOWN', `The slot thread serving result partition ${partitionKey} shut down`, { partitionKey });
+
 /**
  * What a slot thread's own data server serves (docs/network.md, "Slot threads' own data servers"): the
  * slot's PIPELINED partitions, each requested subpartition attached to a DirectProducerChannel on this
@@ -49,7 +52,7 @@ export class SlotServedPartitions implements RemotePartitionProvider {
   requestPartition(partitionKey: string, subpartition: number): Promise<AttachedProducer> {
     const found = this.opts.lookup(partitionKey);
     if (found) return new Promise((resolve) => resolve(this.attach(partitionKey, subpartition, found)));
-    if (this.closed) return Promise.reject(new PartitionNotFoundError(partitionKey, 0));
+    if (this.closed) return Promise.reject(shutDown(partitionKey));
     return new Promise((resolve, reject) => {
       const timeoutMs = this.opts.requestTimeoutMs;
       const timer = this.opts.scheduler.schedule(timeoutMs, () => {
@@ -68,13 +71,12 @@ export class SlotServedPartitions implements RemotePartitionProvider {
   /** `partitionKey` was registered in this slot: the requests waiting for it are served now. */
   registered(partitionKey: string): void {
     const waiting = this.parked.get(partitionKey);
-    if (!waiting) return;
-    this.parked.delete(partitionKey);
     const found = this.opts.lookup(partitionKey);
+    if (!waiting || !found) return;
+    this.parked.delete(partitionKey);
     for (const p of waiting) {
       p.timer.cancel();
       try {
-        if (!found) throw new PartitionNotFoundError(partitionKey, 0);
         p.resolve(this.attach(partitionKey, p.subpartition, found));
       } catch (e) {
         p.reject(e as Error);
@@ -88,7 +90,7 @@ export class SlotServedPartitions implements RemotePartitionProvider {
     for (const [key, list] of this.parked) {
       for (const p of list) {
         p.timer.cancel();
-        p.reject(new FlottError('DATA_SERVER_SHUTDOWN', `The slot thread serving result partition ${key} shut down`, { partitionKey: key }));
+        p.reject(shutDown(key));
       }
     }
     this.parked.clear();
