@@ -69,6 +69,19 @@ describe('HeapKeyedStateBackend', () => {
     expect(b.numEntries()).toBe(2);
   });
 
+  it('clears one namespace of a key and keeps its others; a namespace that is not there clears nothing', () => {
+    const b = backend();
+    b.setCurrentKey(7);
+    b.put(COUNT, 'x', 'w1');
+    b.put(COUNT, 'y', 'w2');
+    b.clear(COUNT, 'w1');
+    expect([b.get(COUNT, 'w1'), b.get(COUNT, 'w2'), b.numEntries()]).toEqual([undefined, 'y', 1]);
+    b.clear(COUNT, 'w9');
+    expect(b.numEntries()).toBe(1);
+    b.clear(COUNT, 'w2');
+    expect([b.get(COUNT, 'w2'), b.numEntries(), b.getKeys(COUNT, 'w2'), b.nonEmptyKeyGroups()]).toEqual([undefined, 0, [], []]);
+  });
+
   it('treats putting undefined as clearing', () => {
     const b = backend();
     b.setCurrentKey(1);
