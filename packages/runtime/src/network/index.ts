@@ -22,5 +22,6 @@ export { DataClientConnections, type DataClientOptions } from './data-client';
 export { DirectRemoteChannel } from './direct-remote-channel';
 export { DirectProducerChannel } from './direct-producer-channel';
 export { DataServer, type DataServerOptions } from './data-server';
+export { WaitingPartitionRequests } from './waiting-partition-requests';
 export { portProducer, type RemotePartitionProvider, type AttachedProducer } from './partition-request-server';
 export { CorruptDataFrameError, PartitionNotFoundError, RemoteTransportError } from './network-errors';

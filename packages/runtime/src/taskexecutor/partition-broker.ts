@@ -5,8 +5,8 @@ import type { Logger } from '../logging/logger';
 import { internalSecurityOf } from '../security/internal-security';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataServer, FileSubpartitionReader, PartitionNotFoundError, producerEndpointFromPort, portProducer, type AttachedProducer, type RemotePartitionProvider } from '../network';
-import type { Cancellable, Scheduler } from '../time/clock';
+import { DataServer, FileSubpartitionReader, PartitionNotFoundError, producerEndpointFromPort, portProducer, WaitingPartitionRequests, type AttachedProducer, type RemotePartitionProvider } from '../network';
+import type { Scheduler } from '../time/clock';
 import type { FromSlot } from './slot-protocol';
 import type { TaskSlot } from './slot-thread';
 
@@ -19,15 +19,6 @@ interface PartitionLocation {
   readonly attemptId?: string;
   /** A BLOCKING partition: its files once the producer finished (then the TaskExecutor serves it, whatever becomes of the slot). */
   readonly blocking?: { files?: readonly string[]; readonly readers: Set<FileSubpartitionReader> };
-}
-
-interface ParkedRequest {
-  /** Identifies a local consumer's request, so its timeout removes only it. */
-  readonly owner: object;
-  readonly connect: (producer: PartitionLocation) => void;
-  readonly fail: (error: Error) => void;
-  /** Absent while the request waits for a registered BLOCKING partition to finish (its producer runs). */
-  timer?: Cancellable;
 }
 
 /** A BLOCKING partition was released (its producer restarts, or the job ended) while a consumer waited for it or read it. */
@@ -48,7 +39,7 @@ export class PartitionReleasedError extends FlottError {
  */
 export class PartitionBroker implements RemotePartitionProvider {
   private readonly locations = new Map<string, PartitionLocation>();
-  private readonly parked = new Map<string, ParkedRequest[]>();
+  private readonly waiting: WaitingPartitionRequests<PartitionLocation>;
   private data: DataServer | undefined;
 
   constructor(
@@ -56,7 +47,9 @@ export class PartitionBroker implements RemotePartitionProvider {
     private readonly configuration: Configuration,
     private readonly scheduler: Scheduler,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.waiting = new WaitingPartitionRequests(scheduler, configuration.get(NetworkOptions.PARTITION_REQUEST_TIMEOUT));
+  }
 
   /** Starts the data server; resolves with the `host:port` other TaskManagers reach it at. */
   async start(): Promise<string> {
@@ -91,12 +84,9 @@ export class PartitionBroker implements RemotePartitionProvider {
       slot, jobId: msg.jobId, ...(msg.attemptId ? { attemptId: msg.attemptId } : {}), ...(msg.blocking ? { blocking: { readers: new Set() } } : {}),
     };
     this.locations.set(msg.partitionKey, location);
-    if (!location.blocking) return this.connectParked(msg.partitionKey, location);
+    if (!location.blocking) this.waiting.arrived(msg.partitionKey, location);
     // Requests for a BLOCKING partition wait for its producer to finish, however long it runs.
-    for (const p of this.parked.get(msg.partitionKey) ?? []) {
-      p.timer?.cancel();
-      p.timer = undefined;
-    }
+    else this.waiting.untime(msg.partitionKey);
   }
 
   /** A BLOCKING partition's producer finished: its files are served from now on, until released. */
@@ -108,15 +98,7 @@ export class PartitionBroker implements RemotePartitionProvider {
       return;
     }
     location.blocking.files = msg.files;
-    this.connectParked(msg.partitionKey, location);
-  }
-
-  private connectParked(partitionKey: string, location: PartitionLocation): void {
-    for (const p of this.parked.get(partitionKey) ?? []) {
-      p.timer?.cancel();
-      p.connect(location);
-    }
-    this.parked.delete(partitionKey);
+    this.waiting.arrived(msg.partitionKey, location);
   }
 
   /**
@@ -124,10 +106,8 @@ export class PartitionBroker implements RemotePartitionProvider {
    * requests over its own connection: docs/network.md).
    */
   requestFromSlot(consumer: TaskSlot, msg: Extract<FromSlot, { type: 'request-partition' }>): void {
-    const owner = {};
     this.whenRegistered(
       msg.partitionKey,
-      owner,
       (producer) => {
         if (!producer.blocking) return this.connectSlots(consumer, msg.requestId, msg.partitionKey, msg.subpartition, producer.slot);
         const { port1, port2 } = new MessageChannel();
@@ -165,7 +145,7 @@ export class PartitionBroker implements RemotePartitionProvider {
   /** A consumer on another TaskManager asks for a subpartition (RemotePartitionProvider). */
   requestPartition(partitionKey: string, subpartition: number): Promise<AttachedProducer> {
     return new Promise((resolve, reject) => {
-      this.whenRegistered(partitionKey, {}, (producer) => {
+      this.whenRegistered(partitionKey, (producer) => {
         const { port1, port2 } = new MessageChannel();
         if (producer.blocking) {
           // Nobody to fail on a read error: the closed channel ends the remote consumer's request.
@@ -209,44 +189,21 @@ export class PartitionBroker implements RemotePartitionProvider {
     for (const r of loc.blocking.readers) r.close();
     loc.blocking.readers.clear();
     for (const f of loc.blocking.files ?? []) rmSync(f, { force: true });
-    const waiting = this.parked.get(partitionKey);
-    this.parked.delete(partitionKey);
-    for (const p of waiting ?? []) {
-      p.timer?.cancel();
-      p.fail(new PartitionReleasedError(partitionKey));
-    }
+    this.waiting.fail(partitionKey, new PartitionReleasedError(partitionKey));
   }
 
   async close(): Promise<void> {
-    for (const list of this.parked.values()) for (const p of list) p.timer?.cancel();
-    this.parked.clear();
+    this.waiting.close();
     for (const loc of this.locations.values()) for (const r of loc.blocking?.readers ?? []) r.close();
     await this.data?.close();
   }
 
-  private whenRegistered(partitionKey: string, owner: object, connect: (producer: PartitionLocation) => void, fail: (error: Error) => void): void {
+  private whenRegistered(partitionKey: string, connect: (producer: PartitionLocation) => void, fail: (error: Error) => void): void {
     const producer = this.locations.get(partitionKey);
-    if (producer?.blocking && producer.blocking.files === undefined) {
-      // Registered BLOCKING, producer still running: wait for it to finish.
-      const list = this.parked.get(partitionKey) ?? [];
-      list.push({ owner, connect, fail });
-      this.parked.set(partitionKey, list);
-      return;
-    }
-    if (producer) {
-      connect(producer);
-      return;
-    }
-    const timeoutMs = this.configuration.get(NetworkOptions.PARTITION_REQUEST_TIMEOUT);
-    const timer = this.scheduler.schedule(timeoutMs, () => {
-      const list = this.parked.get(partitionKey)?.filter((p) => p.owner !== owner) ?? [];
-      if (list.length) this.parked.set(partitionKey, list);
-      else this.parked.delete(partitionKey);
-      fail(new PartitionNotFoundError(partitionKey, timeoutMs));
-    });
-    const list = this.parked.get(partitionKey) ?? [];
-    list.push({ owner, connect, fail, timer });
-    this.parked.set(partitionKey, list);
+    // Registered BLOCKING, producer still running: wait for it to finish, however long.
+    if (producer?.blocking && producer.blocking.files === undefined) this.waiting.wait(partitionKey, connect, fail, true);
+    else if (producer) connect(producer);
+    else this.waiting.wait(partitionKey, connect, fail);
   }
 
   private connectSlots(consumer: TaskSlot, requestId: number, partitionKey: string, subpartition: number, producer: TaskSlot): void {

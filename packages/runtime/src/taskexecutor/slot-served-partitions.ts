@@ -2,12 +2,12 @@ import { FlottError } from '@flott/core';
 import {
   BlockingResultPartition,
   DirectProducerChannel,
-  PartitionNotFoundError,
+  WaitingPartitionRequests,
   type AttachedProducer,
   type RemotePartitionProvider,
   type ResultPartition,
 } from '../network';
-import type { Cancellable, Scheduler } from '../time/clock';
+import type { Scheduler } from '../time/clock';
 
 /** A partition this slot writes, and the attempt that writes it. */
 export interface SlotPartition {
@@ -25,13 +25,6 @@ export interface SlotServedPartitionsOptions {
   readonly requestTimeoutMs: number;
 }
 
-interface ParkedRequest {
-  readonly subpartition: number;
-  readonly resolve: (producer: AttachedProducer) => void;
-  readonly reject: (error: Error) => void;
-  readonly timer: Cancellable;
-}
-
 const shutDown = (partitionKey: string): FlottError =>
   new FlottError('DATA_SERVER_SHUTDOWN', `The slot thread serving result partition ${partitionKey} shut down`, { partitionKey });
 
@@ -44,56 +37,39 @@ const shutDown = (partitionKey: string): FlottError =>
  * it, and the JobMaster never sends its consumers here. Slot thread only.
  */
 export class SlotServedPartitions implements RemotePartitionProvider {
-  private readonly parked = new Map<string, ParkedRequest[]>();
+  private readonly waiting: WaitingPartitionRequests<SlotPartition>;
   private closed = false;
 
-  constructor(private readonly opts: SlotServedPartitionsOptions) {}
+  constructor(private readonly opts: SlotServedPartitionsOptions) {
+    this.waiting = new WaitingPartitionRequests(opts.scheduler, opts.requestTimeoutMs);
+  }
 
   requestPartition(partitionKey: string, subpartition: number): Promise<AttachedProducer> {
-    const found = this.opts.lookup(partitionKey);
-    if (found) return new Promise((resolve) => resolve(this.attach(partitionKey, subpartition, found)));
-    if (this.closed) return Promise.reject(shutDown(partitionKey));
     return new Promise((resolve, reject) => {
-      const timeoutMs = this.opts.requestTimeoutMs;
-      const timer = this.opts.scheduler.schedule(timeoutMs, () => {
-        const rest = (this.parked.get(partitionKey) ?? []).filter((p) => p !== request);
-        if (rest.length > 0) this.parked.set(partitionKey, rest);
-        else this.parked.delete(partitionKey);
-        reject(new PartitionNotFoundError(partitionKey, timeoutMs));
-      });
-      const request: ParkedRequest = { subpartition, resolve, reject, timer };
-      const list = this.parked.get(partitionKey) ?? [];
-      list.push(request);
-      this.parked.set(partitionKey, list);
+      const connect = (found: SlotPartition) => {
+        try {
+          resolve(this.attach(partitionKey, subpartition, found));
+        } catch (e) {
+          reject(e as Error);
+        }
+      };
+      const found = this.opts.lookup(partitionKey);
+      if (found) connect(found);
+      else if (this.closed) reject(shutDown(partitionKey));
+      else this.waiting.wait(partitionKey, connect, reject);
     });
   }
 
   /** `partitionKey` was registered in this slot: the requests waiting for it are served now. */
   registered(partitionKey: string): void {
-    const waiting = this.parked.get(partitionKey);
     const found = this.opts.lookup(partitionKey);
-    if (!waiting || !found) return;
-    this.parked.delete(partitionKey);
-    for (const p of waiting) {
-      p.timer.cancel();
-      try {
-        p.resolve(this.attach(partitionKey, p.subpartition, found));
-      } catch (e) {
-        p.reject(e as Error);
-      }
-    }
+    if (found) this.waiting.arrived(partitionKey, found);
   }
 
   /** The slot shuts down: waiting requests are refused. */
   close(): void {
     this.closed = true;
-    for (const [key, list] of this.parked) {
-      for (const p of list) {
-        p.timer.cancel();
-        p.reject(shutDown(key));
-      }
-    }
-    this.parked.clear();
+    this.waiting.close(shutDown);
   }
 
   private attach(partitionKey: string, subpartition: number, found: SlotPartition): AttachedProducer {
