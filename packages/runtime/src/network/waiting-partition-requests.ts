@@ -49,24 +49,20 @@ export class WaitingPartitionRequests<T> {
 
   /** `partitionKey` is ready: its waiting requests connect to `found`. */
   arrived(partitionKey: string, found: T): void {
-    const list = this.waiting.get(partitionKey);
-    if (!list) return;
-    this.waiting.delete(partitionKey);
-    for (const w of list) {
-      w.timer?.cancel();
-      w.connect(found);
-    }
+    for (const w of this.take(partitionKey)) w.connect(found);
   }
 
   /** Fails the requests waiting for `partitionKey` with `error` (the partition was released). */
   fail(partitionKey: string, error: Error): void {
-    const list = this.waiting.get(partitionKey);
-    if (!list) return;
+    for (const w of this.take(partitionKey)) w.fail(error);
+  }
+
+  /** Removes the requests waiting for `partitionKey`, their timers stopped. */
+  private take(partitionKey: string): Array<Waiter<T>> {
+    const list = this.waiting.get(partitionKey) ?? [];
     this.waiting.delete(partitionKey);
-    for (const w of list) {
-      w.timer?.cancel();
-      w.fail(error);
-    }
+    for (const w of list) w.timer?.cancel();
+    return list;
   }
 
   /** Stops every timer; with `errorFor`, fails every waiting request with its error, else drops them. */
