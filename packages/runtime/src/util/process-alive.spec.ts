@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { isProcessAlive } from './process-alive';
+import { isProcessAlive, judgeProcFiles } from './process-alive';
 
 describe('isProcessAlive', () => {
   it('this process runs; a process that never existed does not', () => {
@@ -20,5 +20,19 @@ describe('isProcessAlive', () => {
       await new Promise((resolve) => child.once('exit', resolve));
     }
     expect(isProcessAlive(child.pid!)).toBe(false);
+  });
+
+  it('judges from /proc: a zombie is gone; an exiting process (empty command line) is still there; a stranger is gone', () => {
+    const running = '4242 (node) S 1 4242 4242 0 -1 4194560';
+    const withParens = '4242 (a (b) c) R 1 4242';
+    const zombie = '4242 (node) Z 1 4242 4242 0 -1 4194560';
+    const ours = 'node\0flott\0--config\0/tmp/cluster/tm-1\0';
+    expect(judgeProcFiles(running, undefined)).toBe(true);
+    expect(judgeProcFiles(withParens, undefined)).toBe(true);
+    expect(judgeProcFiles(zombie, undefined)).toBe(false);
+    expect(judgeProcFiles(zombie, ours, '/tmp/cluster/tm-1')).toBe(false);
+    expect(judgeProcFiles(running, ours, '/tmp/cluster/tm-1')).toBe(true);
+    expect(judgeProcFiles(running, 'bash\0-c\0sleep 5\0', '/tmp/cluster/tm-1')).toBe(false);
+    expect(judgeProcFiles(running, '', '/tmp/cluster/tm-1')).toBe(true);
   });
 });

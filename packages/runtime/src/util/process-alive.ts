@@ -20,12 +20,30 @@ export function isProcessAlive(pid: number, commandLineIncludes?: string): boole
   } catch {
     return true; // no /proc (not Linux): signal 0 is all there is
   }
+  let cmdline: string | undefined;
+  if (commandLineIncludes !== undefined) {
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return false; // gone between the two reads
+    }
+  }
+  return judgeProcFiles(stat, cmdline, commandLineIncludes);
+}
+
+/**
+ * The judgement of {@link isProcessAlive} from a process's /proc `stat` and `cmdline` (read only when
+ * `commandLineIncludes` is given).
+ *
+ * An exiting process has released its memory before it becomes a zombie, and its command line reads
+ * empty in between: it is still there (a release that polls for the worker's end must not take it for
+ * gone, nor for a stranger). A pid reused by another process shows that process's command line, which
+ * lacks the expected part.
+ */
+export function judgeProcFiles(stat: string, cmdline: string | undefined, commandLineIncludes?: string): boolean {
   // pid (comm) state ...: the command may hold spaces and parentheses, the state follows the last ')'.
   if (stat.charAt(stat.lastIndexOf(')') + 2) === 'Z') return false;
-  if (commandLineIncludes === undefined) return true;
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(commandLineIncludes);
-  } catch {
-    return false; // gone between the two reads
-  }
+  if (commandLineIncludes === undefined || cmdline === undefined) return true;
+  if (cmdline === '') return true;
+  return cmdline.split('\0').join(' ').includes(commandLineIncludes);
 }
