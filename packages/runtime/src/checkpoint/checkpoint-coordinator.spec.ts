@@ -1,7 +1,7 @@
 import { serializeError } from '@flott/core';
 import { SILENT_LOGGER } from '../logging/logger';
 import type { TaskStateSnapshot } from '../snapshot/snapshot-data';
-import { settle } from '../testing/settle';
+import { settle, settleUntil } from '../testing/settle';
 import { TestingCheckpointStorage, TestingCompletedCheckpointStore } from '../testing/testing-checkpoint-services';
 import { ManualClock } from '../time/clock';
 import { CheckpointCoordinator, type CheckpointPlan, type CheckpointTask } from './checkpoint-coordinator';
@@ -324,6 +324,29 @@ describe('CheckpointCoordinator', () => {
       expect(storage.discarded).toEqual([]);
       expect(storage.metadata.has('mem://job-1/chk-1/_metadata')).toBe(true);
     }
+  });
+
+  it('a job that ends while a checkpoint is triggered: shutdown waits until that trigger deleted the location it made', async () => {
+    let locationMade!: () => void;
+    const made = new Promise<void>((resolve) => (locationMade = resolve));
+    const initialize = storage.initializeLocation.bind(storage);
+    storage.initializeLocation = async (id) => {
+      const location = await initialize(id);
+      await made;
+      return location;
+    };
+    const c = coordinator();
+    const trigger = c.triggerCheckpoint('CHECKPOINT');
+    await settleUntil(() => storage.initialized.length === 1);
+    let shutDown = false;
+    const shutdown = c.shutdown('FAILED').then(() => (shutDown = true));
+    await settle();
+    expect(shutDown).toBe(false);
+    locationMade();
+    await shutdown;
+    expect(storage.discarded).toEqual([1]);
+    await expect(trigger).rejects.toThrow('Checkpoint 1 was declined: the checkpoint coordinator is shut down');
+    expect(calls.triggers).toEqual([]);
   });
 
   it('takes a savepoint into the target directory, outside the retained checkpoints', async () => {

@@ -192,6 +192,8 @@ export class CheckpointCoordinator {
   private readonly counts = { triggered: 0, completed: 0, failed: 0 };
   /** Completions and discards in flight (shutdown waits for them), and the latest aborted locations (see discardAborted). */
   private readonly discarding = new Set<Promise<void>>();
+  /** Triggers between their start and their pending entry, settled either way (shutdown waits for them). */
+  private readonly starting = new Set<Promise<void>>();
   private readonly aborted: CheckpointLocation[] = [];
   /** Newest last; bounded by historySize (in-progress ones are never dropped). */
   private readonly history: StatsEntry[] = [];
@@ -301,6 +303,21 @@ export class CheckpointCoordinator {
   async triggerCheckpoint(type: SnapshotType, targetDirectory?: string, postCheckpointAction?: PostCheckpointAction): Promise<CompletedCheckpoint> {
     if (postCheckpointAction && type !== 'SAVEPOINT') throw new Error('Assertion failed: only savepoints stop the job');
     if (this.stopped) throw new FlottError('CHECKPOINT_COORDINATOR_SHUT_DOWN', 'The checkpoint coordinator is shut down');
+    // Shutdown waits until the trigger is pending or has deleted the location it made (a trigger that
+    // finds the coordinator shut down deletes it): a job that ends meanwhile leaves no directory behind.
+    const starting = this.startCheckpoint(type, targetDirectory, postCheckpointAction);
+    const started = starting.then(() => undefined, () => undefined);
+    this.starting.add(started);
+    void started.finally(() => this.starting.delete(started));
+    return (await starting).completion;
+  }
+
+  /** triggerCheckpoint up to its pending entry: resolves with the checkpoint's completion once it is pending. */
+  private async startCheckpoint(
+    type: SnapshotType,
+    targetDirectory: string | undefined,
+    postCheckpointAction: PostCheckpointAction | undefined,
+  ): Promise<{ completion: Promise<CompletedCheckpoint> }> {
     const plan = this.opts.context.checkpointPlan();
     if (typeof plan === 'string') throw new FlottError('CHECKPOINT_NOT_TRIGGERED', `Checkpoint not triggered: ${plan}`);
     const { tasks } = plan;
@@ -367,7 +384,7 @@ export class CheckpointCoordinator {
       });
     }
     coordinators?.triggered(checkpointId);
-    return result;
+    return { completion: result };
   }
 
   receiveAcknowledge(ack: {
@@ -441,8 +458,11 @@ export class CheckpointCoordinator {
    */
   async shutdown(jobStatus: string): Promise<void> {
     this.stopCheckpointScheduler();
-    this.abortPendingCheckpoints(`the job is ${jobStatus}`);
     this.stopped = true;
+    // A trigger in flight (its id, location or coordinator snapshots still coming) sees the coordinator
+    // stopped when it resumes and deletes its location; one that became pending is aborted below.
+    await Promise.all([...this.starting]);
+    this.abortPendingCheckpoints(`the job is ${jobStatus}`);
     await Promise.all([...this.discarding]);
     // Aborted checkpoints never count as retained: late uploads into them are deleted now.
     for (const location of this.aborted) await this.discard(location);
