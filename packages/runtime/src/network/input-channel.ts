@@ -2,7 +2,7 @@ import { NO_TIMESTAMP, copyBytes, type RecordDecoder } from '@flott/core';
 import {
   TAG_END_OF_PARTITION, TAG_RECORD, TAG_RECORD_TS, TAG_WATERMARK, readEvent, readU32, type NetworkEvent,
 } from './buffer-format';
-import { ElementKind, type InputElement } from './input-element';
+import { ElementKind, newInputElement, type InputElement } from './input-element';
 import { CorruptNetworkBufferError } from './network-errors';
 import { RecordSegment, SEGMENT_RECORD, SEGMENT_WATERMARK, type ChannelBuffer } from './record-segment';
 import { BUFFER_ANNOUNCES_BARRIER, BUFFER_PRIORITY, BUFFER_WITHOUT_CREDIT, type ConsumerEndpoint } from './transport';
@@ -185,7 +185,7 @@ export class InputChannel {
     this.deferRecycle = true;
     try {
       for (;;) {
-        const element: InputElement = { kind: ElementKind.RECORD, value: undefined, timestamp: NO_TIMESTAMP, channel: this.index, event: undefined };
+        const element = newInputElement(this.index);
         if (!this.decode(element)) return;
         this.backlog.push(element);
         if (this.recorder && !this.recorder.record(element)) this.recorder = undefined;

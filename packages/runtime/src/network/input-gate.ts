@@ -1,6 +1,6 @@
 import { NO_TIMESTAMP, type RecordSerializer } from '@flott/core';
 import { InputChannel, type BarrierEvent, type ChannelRecorder, type InputChannelOwner } from './input-channel';
-import { ElementKind, type InputElement } from './input-element';
+import { ElementKind, newInputElement, type InputElement } from './input-element';
 import { initialCreditsPerChannel, type NetworkConfig } from './network-config';
 import { NetworkReleasedError } from './network-errors';
 import type { ConsumerEndpoint } from './transport';
@@ -26,7 +26,7 @@ export class InputGate implements InputChannelOwner {
   private readonly channelsWithData: InputChannel[] = [];
   private current: InputChannel | undefined;
   /** Reused for every element pollNext returns (see pollNext). */
-  private readonly element: InputElement = { kind: ElementKind.RECORD, value: undefined, timestamp: NO_TIMESTAMP, channel: 0, event: undefined };
+  private readonly element: InputElement = newInputElement(0);
   private endedChannels = 0;
   private dataEndedChannels = 0;
   private buffersQueued = 0;

@@ -311,7 +311,12 @@ interface DecodedShape {
 /** Reads what a ShapeEncoder wrote, in the order it wrote it (one per channel, as the encoder). */
 export class ShapeDecoder {
   private readonly shapes: Array<DecodedShape | undefined> = [];
-  private readonly values: unknown[] = [];
+  /**
+   * The values of the object being read. Created holding a non-number, so its elements stay tagged: an
+   * array that has only ever held numbers keeps them unboxed (as doubles), and every value read back
+   * from it would be a new heap number (an integer too, which also makes a record's key a double).
+   */
+  private readonly values: unknown[] = [undefined];
 
   /** Whether the record at `offset` is a shape's object. */
   static handles(source: Buffer, offset: number): boolean {
@@ -336,8 +341,8 @@ export class ShapeDecoder {
     }
     const shape = this.shapes[id];
     if (shape === undefined) throw new Error(`corrupt record: it refers to shape ${id}, which its channel never defined`);
+    // Not cut to the shape's size: its maker reads only its own values (a length store is a builtin call per record).
     const values = this.values;
-    values.length = shape.size;
     for (let i = 0; i < shape.size; i++) {
       if (source[pos] === 0xd4 && source[pos + 1] === 0 && source[pos + 2] === 0) {
         values[i] = undefined;
