@@ -12,7 +12,7 @@ function throughOneChannel(all: readonly unknown[]): unknown[] {
   const s = msgpackSerializer<unknown>();
   const enc = s.createEncoder();
   const dec = s.createDecoder();
-  const target = Buffer.alloc(64 * 1024);
+  const target = Buffer.alloc(1024 * 1024);
   let pos = 0;
   return all
     .map((v) => [pos, (pos = enc.encodeInto(v, target, pos, target.length))])
@@ -107,10 +107,11 @@ describe('flat objects written by shape', () => {
     { id: 5, [symbol]: 'dropped as msgpack drops it' },
     {},
     { id: 6, value: 7, tag: 'a' },
+    { id: 7, text: 'x'.repeat(32), url: 'https://www.nexmark.com/rzklt/tsrag/pteid/item.htm?query=1&channel_id=7258' },
+    { id: 8, text: 'Grüße', emoji: '😀', long: 'y'.repeat(300), longer: 'é'.repeat(200) },
   ];
   const others = (): unknown[] => [
-    { id: 1, text: 'x'.repeat(32) },
-    { id: 1, text: 'Grüße' },
+    { id: 1, huge: 'z'.repeat(70_000) },
     { id: 1, nested: { a: 1 } },
     { id: 1, list: [1, 2] },
     { id: 1, big: 10n },
@@ -142,6 +143,26 @@ describe('flat objects written by shape', () => {
     // A remembered refusal does not stop a shape from being defined and used afterwards.
     const third = encoder.write({ id: 3, value: 4, tag: 'c' }, target, 0, target.length);
     expect(third).toBe(2 + 1 + 1 + 2);
+  });
+
+  it('write strings longer than a fixstr as str8 and str16 (Node\'s UTF-8: a lone surrogate arrives as U+FFFD), and leave longer ones to msgpackr', () => {
+    const encoder = new ShapeEncoder();
+    const target = Buffer.alloc(200_000);
+    const sized = { a: 'x'.repeat(32), b: 'é'.repeat(127), c: 'y'.repeat(256), d: 'a\ud800b' };
+    const end = encoder.write(sized, target, 0, target.length);
+    // Shape definition (2 + 2 + 4 keys of 2 bytes), then str8 (2 + 32), str8 (2 + 254), str16 (3 + 256), str8 (2 + 5).
+    expect(end).toBe(4 + 4 * 2 + (2 + 32) + (2 + 254) + (3 + 256) + (2 + 5));
+    const out: ReadResult = { value: undefined, end: 0 };
+    new ShapeDecoder().read(target, 0, end, out);
+    expect(out.value).toEqual({ ...sized, d: 'a\ufffdb' });
+    expect(new Unpackr({ sequential: true }).unpack(target.subarray(4 + 4 * 2, 4 + 4 * 2 + 2 + 32))).toBe(sized.a);
+    // Room for the header but not the bytes: nothing of it counts.
+    expect(writeSmallRecord('z'.repeat(300), target, 0, 250)).toBe(NOT_HANDLED);
+    expect(writeSmallRecord('z'.repeat(0x10000), target, 0, target.length)).toBe(NOT_HANDLED);
+    const small = writeSmallRecord('z'.repeat(0xffff), target, 0, target.length);
+    expect(small).toBe(3 + 0xffff);
+    readSmallRecord(target, 0, small, out);
+    expect(out.value).toBe('z'.repeat(0xffff));
   });
 
   it('define at most 255 shapes per channel; objects of further shapes go to msgpackr, and a shape that did not fit is defined later', () => {

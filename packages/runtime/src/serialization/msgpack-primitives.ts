@@ -1,6 +1,6 @@
 /**
- * Hand-written msgpack for the commonest small records: numbers, short ASCII strings, booleans, null,
- * and short arrays of them (a word and its count). Bytes 0x40-0x7f are never read as numbers here:
+ * Hand-written msgpack for the commonest small records: numbers, strings (up to 65 535 UTF-8 bytes),
+ * booleans, null, and short arrays of them (a word and its count). Bytes 0x40-0x7f are never read as numbers here:
  * msgpackr's record structures use them for objects (an empty object is the single byte 0x40). msgpackr's pack and unpack cost ~50–140 ns per call
  * whatever the value; these write and read the same msgpack bytes (any msgpack decoder reads them, and
  * these read any encoder's bytes of such values) in a fraction of that. Anything else is left to msgpackr.
@@ -11,14 +11,19 @@ import { shapeMaker, type ShapeMaker } from '@flott/core';
 /** Returned when the value (or its bytes) is not one of those handled here. */
 export const NOT_HANDLED = -2;
 
-/** Longest string written here: a fixstr holds up to 31 bytes. */
+/** Longest string written as a fixstr (up to 31 bytes; the ASCII ones by a loop, read back interned). */
 const MAX_FIXSTR = 31;
+/** Most UTF-8 bytes of a string written here (a str16); longer ones are left to msgpackr (str32). */
+const MAX_STR16 = 0xffff;
+/** Strings of up to this many UTF-16 units have at most 255 UTF-8 bytes (3 per unit): a str8 for sure. */
+const MAX_STR8_UNITS = 85;
 /** Most elements of an array written here: a fixarray holds up to 15. */
 const MAX_FIXARRAY = 15;
 /** Room an element can take: a float64 is 9 bytes, a fixstr at most 32. */
 const MAX_ELEMENT_BYTES = 1 + MAX_FIXSTR;
 
-function writePrimitive(value: unknown, target: Buffer, offset: number): number {
+/** Writes `value` at `offset` (the caller checked that MAX_ELEMENT_BYTES fit before `limit`): its end, or NOT_HANDLED. */
+function writePrimitive(value: unknown, target: Buffer, offset: number, limit: number): number {
   switch (typeof value) {
     case 'number': {
       // -0 is an integer here, written as 0, as msgpackr writes it.
@@ -50,14 +55,19 @@ function writePrimitive(value: unknown, target: Buffer, offset: number): number 
     }
     case 'string': {
       const len = value.length;
-      if (len > MAX_FIXSTR) return NOT_HANDLED;
-      for (let i = 0; i < len; i++) {
-        const c = value.charCodeAt(i);
-        if (c >= 0x80) return NOT_HANDLED;
-        target[offset + 1 + i] = c;
+      if (len <= MAX_FIXSTR) {
+        let i = 0;
+        for (; i < len; i++) {
+          const c = value.charCodeAt(i);
+          if (c >= 0x80) break;
+          target[offset + 1 + i] = c;
+        }
+        if (i === len) {
+          target[offset] = 0xa0 | len;
+          return offset + 1 + len;
+        }
       }
-      target[offset] = 0xa0 | len;
-      return offset + 1 + len;
+      return writeString(value, target, offset, limit);
     }
     case 'boolean':
       target[offset] = value ? 0xc3 : 0xc2;
@@ -69,6 +79,35 @@ function writePrimitive(value: unknown, target: Buffer, offset: number): number 
     default:
       return NOT_HANDLED;
   }
+}
+
+/**
+ * A string that is longer than a fixstr or not ASCII, as Node's native UTF-8 encoder writes it (a lone
+ * surrogate becomes U+FFFD, as msgpackr writes it): a str8 up to 255 bytes, a str16 up to 65 535;
+ * NOT_HANDLED beyond, or when it does not fit before `limit`.
+ */
+function writeString(value: string, target: Buffer, offset: number, limit: number): number {
+  const len = value.length;
+  if (len <= MAX_STR8_UNITS && offset + 2 + 3 * len <= limit) {
+    const bytes = target.utf8Write(value, offset + 2, 3 * len);
+    target[offset] = 0xd9;
+    target[offset + 1] = bytes;
+    return offset + 2 + bytes;
+  }
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MAX_STR16) return NOT_HANDLED;
+  const header = bytes <= 0xff ? 2 : 3;
+  if (offset + header + bytes > limit) return NOT_HANDLED;
+  if (header === 2) {
+    target[offset] = 0xd9;
+    target[offset + 1] = bytes;
+  } else {
+    target[offset] = 0xda;
+    target[offset + 1] = bytes >>> 8;
+    target[offset + 2] = bytes & 0xff;
+  }
+  target.utf8Write(value, offset + header, bytes);
+  return offset + header + bytes;
 }
 
 /**
@@ -84,13 +123,13 @@ export function writeSmallRecord(value: unknown, target: Buffer, offset: number,
     for (let i = 0; i < n; i++) {
       // A hole reads as undefined, which msgpack writes otherwise: left to msgpackr.
       if (!(i in value)) return NOT_HANDLED;
-      pos = writePrimitive(value[i], target, pos);
+      pos = writePrimitive(value[i], target, pos, limit);
       if (pos === NOT_HANDLED) return NOT_HANDLED;
     }
     return pos;
   }
   if (limit - offset < MAX_ELEMENT_BYTES) return NOT_HANDLED;
-  return writePrimitive(value, target, offset);
+  return writePrimitive(value, target, offset, limit);
 }
 
 /** A decoded value and where its bytes end, or `end` NOT_HANDLED. */
@@ -145,6 +184,15 @@ function readPrimitive(source: Buffer, pos: number, limit: number, out: ReadResu
       return;
     }
     out.value = readShortString(source, start, start + len);
+    out.end = start + len;
+  } else if ((b === 0xd9 && pos + 2 <= limit) || (b === 0xda && pos + 3 <= limit)) {
+    const start = b === 0xd9 ? pos + 2 : pos + 3;
+    const len = b === 0xd9 ? source[pos + 1] : (source[pos + 1] << 8) | source[pos + 2];
+    if (start + len > limit) {
+      out.end = NOT_HANDLED;
+      return;
+    }
+    out.value = len <= MAX_FIXSTR ? readShortString(source, start, start + len) : source.utf8Slice(start, start + len);
     out.end = start + len;
   } else if (b === 0xcb && pos + 9 <= limit) {
     out.value = source.readDoubleBE(pos + 1);
@@ -206,7 +254,7 @@ const MAX_SHAPES = 255;
 const NOT_A_SHAPE = 0;
 
 /**
- * Plain objects whose values are numbers, short ASCII strings, booleans, null or undefined, with at
+ * Plain objects whose values are numbers, strings (up to 65 535 UTF-8 bytes), booleans, null or undefined, with at
  * most 32 keys of at most 31 ASCII characters (records such as `{id, value, tag}`), written as a shape
  * id and the values. A shape (its keys, in order) is defined in the stream the first time the encoder
  * writes it: `0xc1 0x00 id n key…` then the values; later objects of it are `0xc1 id` then the
@@ -237,7 +285,7 @@ export class ShapeEncoder {
         target[pos + 2] = 0;
         pos += 3;
       } else {
-        pos = writePrimitive(v, target, pos);
+        pos = writePrimitive(v, target, pos, limit);
         if (pos === NOT_HANDLED) return NOT_HANDLED;
       }
       if (keys !== undefined && keys[n] !== k) keys = undefined;
@@ -283,7 +331,7 @@ export class ShapeEncoder {
     target[offset + 2] = id;
     target[offset + 3] = keys.length;
     let pos = offset + 4;
-    for (const k of keys) pos = writePrimitive(k, target, pos);
+    for (const k of keys) pos = writePrimitive(k, target, pos, limit);
     this.ids.set(signature, id);
     this.lastKeys = keys;
     this.lastId = id;
@@ -364,5 +412,7 @@ declare global {
   interface Buffer {
     latin1Slice(start: number, end: number): string;
     utf8Slice(start: number, end: number): string;
+    /** Writes `string` as UTF-8 at `offset`, at most `length` bytes (whole characters); returns the bytes written. */
+    utf8Write(string: string, offset: number, length: number): number;
   }
 }
