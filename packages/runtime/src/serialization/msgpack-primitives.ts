@@ -83,8 +83,8 @@ function writePrimitive(value: unknown, target: Buffer, offset: number, limit: n
 
 /**
  * A string that is longer than a fixstr or not ASCII, as Node's native UTF-8 encoder writes it (a lone
- * surrogate becomes U+FFFD, as msgpackr writes it): a str8 up to 255 bytes, a str16 up to 65 535;
- * NOT_HANDLED beyond, or when it does not fit before `limit`.
+ * surrogate becomes U+FFFD; msgpackr writes its three bytes, which read back as three U+FFFD): a str8
+ * up to 255 bytes, a str16 up to 65 535; NOT_HANDLED beyond, or when it does not fit before `limit`.
  */
 function writeString(value: string, target: Buffer, offset: number, limit: number): number {
   const len = value.length;
