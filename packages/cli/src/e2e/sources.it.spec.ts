@@ -131,10 +131,13 @@ describe('readTextFile: one file cut into block splits, read by every subtask', 
         for (const w of line.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w) expected.set(w, (expected.get(w) ?? 0) + 1);
       }
 
-      // 16 KB blocks: 19 splits, handed to whichever reader asks. With two (the default sizes) a reader whose slot
-      // thread started a few hundred ms late on a loaded machine could find both taken.
+      // 16 KB blocks: 19 splits, handed to whichever reader asks. A reader whose slot thread started late on a
+      // loaded machine could still find them all taken (CI saw it): each reader waits at its first line until the
+      // other has read one too (--rendezvous), so both read a share of the file.
+      const rendezvous = path.join(dir, 'rendezvous');
+      fs.mkdirSync(rendezvous);
       const r = await runFlott(['run', '-q', '-p', '2', '-D', 'taskmanager.numberOfTaskSlots=4', '-D', 'source.file.block-size=16 kb',
-        'packages/cli/test-jobs/file-word-count.ts', '--input', file], 120_000);
+        'packages/cli/test-jobs/file-word-count.ts', '--input', file, '--rendezvous', rendezvous], 120_000);
       expect(r.code).toBe(0);
       const counts = new Map<string, number>();
       for (const line of r.stdout.split('\n').filter((l) => /^\d+> /.test(l))) {
