@@ -35,15 +35,20 @@ export function isProcessAlive(pid: number, commandLineIncludes?: string): boole
  * The judgement of {@link isProcessAlive} from a process's /proc `stat` and `cmdline` (read only when
  * `commandLineIncludes` is given).
  *
- * An exiting process has released its memory before it becomes a zombie, and its command line reads
- * empty in between: it is still there (a release that polls for the worker's end must not take it for
- * gone, nor for a stranger). A pid reused by another process shows that process's command line, which
- * lacks the expected part.
+ * An exiting process (PF_EXITING in its flags) has released its memory before it becomes a zombie,
+ * and its command line reads empty in between: it is still there (a release that polls for the
+ * worker's end must not take it for gone). Any other process whose command line lacks the expected
+ * part, a kernel thread's empty one too, is a stranger that reused the pid.
  */
 export function judgeProcFiles(stat: string, cmdline: string | undefined, commandLineIncludes?: string): boolean {
-  // pid (comm) state ...: the command may hold spaces and parentheses, the state follows the last ')'.
-  if (stat.charAt(stat.lastIndexOf(')') + 2) === 'Z') return false;
+  // pid (comm) state ppid pgrp session tty_nr tpgid flags ...: the command may hold spaces and
+  // parentheses, the fields follow the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields[0] === 'Z') return false;
   if (commandLineIncludes === undefined || cmdline === undefined) return true;
-  if (cmdline === '') return true;
+  if (cmdline === '' && (Number(fields[6]) & PF_EXITING) !== 0) return true;
   return cmdline.split('\0').join(' ').includes(commandLineIncludes);
 }
+
+/** The kernel's flag of a process that is exiting (include/linux/sched.h). */
+const PF_EXITING = 0x4;
