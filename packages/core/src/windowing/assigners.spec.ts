@@ -47,7 +47,21 @@ describe('TumblingEventTimeWindows', () => {
     for (const offset of [0, 3, -4]) {
       const a = TumblingEventTimeWindows.of(10, offset);
       for (let ts = -35; ts <= 35; ts++) expect(spans(a.assignWindows(null, ts))).toEqual(bruteForce(ts, 10, 10, offset));
+      // The assigner skips the arithmetic while timestamps stay in its last window: any order gives the same answers.
+      for (let i = 0; i < 200; i++) {
+        const ts = ((i * 7919) % 71) - 35;
+        expect(spans(a.assignWindows(null, ts))).toEqual(bruteForce(ts, 10, 10, offset));
+      }
     }
+  });
+  it('assigns epoch-millisecond and fractional timestamps as the arithmetic does, in any order', () => {
+    const a = TumblingEventTimeWindows.of(10_000, 3);
+    const epoch = 1_764_979_200_123;
+    for (const ts of [epoch, epoch + 1, epoch - 120, epoch + 9_879, epoch + 9_880, epoch - 0.5, epoch + 9_879.5, epoch + 9_880.25, epoch]) {
+      const start = getWindowStartWithOffset(ts, 3, 10_000);
+      expect(spans(a.assignWindows(null, ts))).toEqual([[start, start + 10_000]]);
+    }
+    expect(spans(a.assignWindows(null, epoch + 9_879.5))).toEqual([[epoch - 120, epoch + 9_880]]);
   });
   it('uses the event-time trigger and rejects bad parameters and records without timestamps', () => {
     expect(TumblingEventTimeWindows.of(5).getDefaultTrigger()).toBeInstanceOf(EventTimeTrigger);
