@@ -36,6 +36,12 @@ export interface NexmarkRow {
   readonly p1?: EngineRun;
   readonly p2?: EngineRun;
   readonly baselineRate?: number;
+  /**
+   * p=1 / baseline: the median over rounds that each ran one p=1 child, then one baseline child (the
+   * host's speed drifts by up to 2× for seconds at a time, and a slow spell that hits only one side of a
+   * ratio made q12 read 28 % or 47 % from the same code).
+   */
+  readonly pairedRatio?: number;
   /** Results the baseline produced (a sanity figure: 0 would mean the loop did nothing). */
   readonly baselineResults?: number;
   readonly note?: string;
@@ -89,10 +95,10 @@ function runEngine(jobFile: string, parallelism: number, events: number | string
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as EngineRun;
 }
 
-/** The query's baseline over `events` in a process of its own (nexmark-baseline-child.ts): median of REPEATS runs after one unmeasured. */
-function runBaseline(query: string, reference: string | undefined, events: number): { rate: number; results: number } {
+/** The query's baseline over `events` in a process of its own (nexmark-baseline-child.ts): median of `repeats` runs after one unmeasured. */
+function runBaseline(query: string, reference: string | undefined, events: number, repeats = REPEATS): { rate: number; results: number } {
   const child = path.join(__dirname, 'nexmark-baseline-child.js');
-  const args = [child, query, String(events), String(REPEATS), ...(reference === undefined ? [] : [reference])];
+  const args = [child, query, String(events), String(repeats), ...(reference === undefined ? [] : [reference])];
   const r = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`the ${query} baseline failed (${r.status ?? r.signal}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { rate: number; results: number };
@@ -166,12 +172,27 @@ export async function runNexmarkSuite(): Promise<{ runSeconds?: number; fixedEve
       continue;
     }
     process.stderr.write(`bench: nexmark ${query} (${FIXED_EVENTS ?? `~${RUN_SECONDS} s at p=1`} per run)\n`);
-    const p1 = runEngine(jobFile, 1, FIXED_EVENTS ?? `auto:${RUN_SECONDS}`);
+    const baseline = hasBaseline(query);
+    let p1: EngineRun;
+    let b: { rate: number; results: number } | undefined;
+    let pairedRatio: number | undefined;
+    if (baseline) {
+      // REPEATS rounds of one measured p=1 run and one measured baseline run, each in a child of its own.
+      const reference = await bundledReference(query);
+      const rounds: Array<[EngineRun, { rate: number; results: number }]> = [];
+      const first = runEngine(jobFile, 1, FIXED_EVENTS ?? `auto:${RUN_SECONDS}`, { repeats: 1 });
+      rounds.push([first, runBaseline(query, reference, first.events, 1)]);
+      while (rounds.length < REPEATS) rounds.push([runEngine(jobFile, 1, first.events, { repeats: 1 }), runBaseline(query, reference, first.events, 1)]);
+      const rates = rounds.map(([one]) => one.rate);
+      p1 = { rate: median(rates), rates, peakRssMb: Math.max(...rounds.map(([one]) => one.peakRssMb)), events: first.events };
+      b = { rate: median(rounds.map(([, base]) => base.rate)), results: rounds[0][1].results };
+      pairedRatio = median(rounds.map(([one, base]) => one.rate / base.rate));
+    } else {
+      p1 = runEngine(jobFile, 1, FIXED_EVENTS ?? `auto:${RUN_SECONDS}`);
+    }
     const events = p1.events;
     const p2 = runEngine(jobFile, 2, events);
-    const baseline = hasBaseline(query);
-    const b = baseline ? runBaseline(query, await bundledReference(query), events) : undefined;
-    const row = { query, events, p1, p2, baselineRate: b?.rate, baselineResults: b?.results, note: baseline ? undefined : 'no baseline' };
+    const row = { query, events, p1, p2, baselineRate: b?.rate, pairedRatio, baselineResults: b?.results, note: baseline ? undefined : 'no baseline' };
     rows.push(row);
     if (query === SCALING_QUERY) {
       process.stderr.write(`bench: ${query} scaling (${SCALING_PAIRS} p=1/p=2 pairs of ${SCALING_LENGTH}× the events, two p=1 copies side by side)\n`);
@@ -204,12 +225,12 @@ const mb = (r: EngineRun | undefined): string => (r ? `${r.peakRssMb.toFixed(0)}
 
 export function nexmarkTable(rows: readonly NexmarkRow[]): string {
   const head =
-    '| query | events per run | Flott p=1 | Flott p=2 | p=2 / p=1 | single-loop baseline | p=1 / baseline | peak RSS p=1 | peak RSS p=2 | target |\n' +
+    `| query | events per run | Flott p=1 | Flott p=2 | p=2 / p=1 | single-loop baseline | p=1 / baseline (median of ${REPEATS} interleaved pairs) | peak RSS p=1 | peak RSS p=2 | target |\n` +
     '|---|---|---|---|---|---|---|---|---|---|';
   const lines = rows.map((r) => {
     const scale = r.p1 && r.p2 ? `${(r.p2.rate / r.p1.rate).toFixed(2)}×` : '–';
     const target = [TARGETS[r.query], r.note].filter((x) => x).join('; ');
-    return `| ${r.query} | ${r.events ? `${r.events / 1e6} M` : '–'} | ${rate(r.p1?.rate)} | ${rate(r.p2?.rate)} | ${scale} | ${rate(r.baselineRate)} | ${pct(r.p1?.rate, r.baselineRate)} | ${mb(r.p1)} | ${mb(r.p2)} | ${target} |`;
+    return `| ${r.query} | ${r.events ? `${r.events / 1e6} M` : '–'} | ${rate(r.p1?.rate)} | ${rate(r.p2?.rate)} | ${scale} | ${rate(r.baselineRate)} | ${r.pairedRatio === undefined ? pct(r.p1?.rate, r.baselineRate) : `${(r.pairedRatio * 100).toFixed(1)} %`} | ${mb(r.p1)} | ${mb(r.p2)} | ${target} |`;
   });
   return `${head}\n${lines.join('\n')}`;
 }
