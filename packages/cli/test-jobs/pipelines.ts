@@ -139,6 +139,12 @@ const cases: Record<string, (env: Env, n: number) => Promise<unknown>> = {
         return x;
       })
       .executeAndCollect(),
+  'undefined-key': (env, n) =>
+    env
+      .fromSequence(1, n)
+      .keyBy((x) => (x === 42 ? undefined : x % 7))
+      .reduce((a, b) => a + b)
+      .executeAndCollect(),
   // The client (main thread) builds one more operator than the slot threads do.
   nondeterministic: (env, n) => {
     const base = env.fromSequence(1, n);

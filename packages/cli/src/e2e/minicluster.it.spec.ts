@@ -174,6 +174,13 @@ describe('limits and failures', () => {
     expect(r.stderr).toMatch(/pipelines\.ts:\d+/);
   });
 
+  it.each([1, 2])('a key selector that gives undefined fails the job naming the keyed task, at parallelism %i', async (p) => {
+    const r = await runCase('undefined-key', p, 100, ['-D', 'restart-strategy.type=none']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('keys must not be null or undefined');
+    expect(r.stderr).toMatch(new RegExp(`Task Keyed Reduce(?: -> [^(]+)? \\(\\d/${p}\\)#0 failed`));
+  });
+
   it('restarts with the fixed-delay strategy before failing', async () => {
     const r = await runCase('throws', 1, 100, [
       '-D', 'restart-strategy.type=fixed-delay',
