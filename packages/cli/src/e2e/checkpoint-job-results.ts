@@ -62,6 +62,13 @@ export interface CheckpointJobRun {
   readonly rate?: number;
 }
 
+/**
+ * A run's bound, below jest's 30 s per test (jest.preset.js): a run that hangs is killed and fails its test
+ * with the process's output, instead of the test timing out with nothing to go on while the process lives
+ * on for the old 120 s. A run takes ~5 s (the slowest case about 6 s, two on a loaded machine about 12 s).
+ */
+const CHECKPOINT_JOB_TIMEOUT_MS = 25_000;
+
 /** Runs the checkpoint job through the real `flott` binary. */
 export function runCheckpointJob({ parallelism, failAfter, out, config = [], jobArgs = [], rate = 2000 }: CheckpointJobRun): Promise<CliResult> {
   return runFlott(
@@ -72,6 +79,6 @@ export function runCheckpointJob({ parallelism, failAfter, out, config = [], job
       ...config,
       CHECKPOINT_JOB, '--n', String(N), '--rate', String(rate), '--fail-after', String(failAfter), '--out', out, ...jobArgs,
     ],
-    120_000,
+    CHECKPOINT_JOB_TIMEOUT_MS,
   );
 }
