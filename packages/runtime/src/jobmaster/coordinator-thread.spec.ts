@@ -9,11 +9,15 @@ class TestingCoordinatorPort implements CoordinatorThreadPort {
   private handler?: (msg: FromCoordinatorThread) => void;
   private exit?: (error: Error) => void;
 
-  constructor(private readonly canRelease: boolean) {}
+  constructor(
+    private readonly canRelease: boolean,
+    /** Calls of these methods get no answer (a thread busy with them when the job ends). */
+    private readonly unanswered: readonly string[] = [],
+  ) {}
 
   postMessage(msg: ToCoordinatorThread): void {
     this.received.push(msg);
-    if (msg.type === 'call') void Promise.resolve().then(() => this.handler?.({ type: 'reply', requestId: msg.requestId }));
+    if (msg.type === 'call' && !this.unanswered.includes(msg.method)) void Promise.resolve().then(() => this.handler?.({ type: 'reply', requestId: msg.requestId }));
   }
   onMessage(handler: (msg: FromCoordinatorThread) => void): void {
     this.handler = handler;
@@ -72,5 +76,20 @@ describe('CoordinatorThread', () => {
     d.start();
     await d.close();
     expect(plain.ended).toBe('terminated');
+  });
+
+  it('fails a call the thread has not answered when the job ends, so a checkpoint being triggered cannot hold up the shutdown', async () => {
+    const port = new TestingCoordinatorPort(true, ['checkpointCoordinator']);
+    const a = threadOn(port).provider(operator('a'), context('a'));
+    a.start();
+    const snapshot = a.checkpointCoordinator(7);
+    let settled = false;
+    void snapshot.catch(() => undefined).finally(() => (settled = true));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(settled).toBe(false);
+    await a.close();
+    await expect(snapshot).rejects.toThrow('the job ended');
+    // A thread that owed an answer is not handed to another job.
+    expect(port.ended).toBe('terminated');
   });
 });

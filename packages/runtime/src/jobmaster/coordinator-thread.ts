@@ -154,11 +154,17 @@ export class CoordinatorThread {
 
   private onExit(error: Error): void {
     if (this.ended) return;
-    this.ended = error instanceof CoordinatorThreadError ? error : new CoordinatorThreadError(error.message, error);
+    const ended = error instanceof CoordinatorThreadError ? error : new CoordinatorThreadError(error.message, error);
+    this.end(ended);
+    // Closing is the JobMaster's doing; any other end fails the job.
+    if (this.open > 0) for (const c of this.contexts.values()) c.failJob(ended);
+  }
+
+  /** No more calls; those still unanswered fail with `error` (a checkpoint's coordinator snapshot the job's end interrupted, for one). */
+  private end(error: CoordinatorThreadError): void {
+    this.ended ??= error;
     for (const p of this.pending.values()) p.reject(this.ended);
     this.pending.clear();
-    // Closing is the JobMaster's doing; any other end fails the job.
-    if (this.open > 0) for (const c of this.contexts.values()) c.failJob(this.ended);
   }
 
   private proxy(operator: CoordinatedOperator, context: OperatorCoordinatorContext): OperatorCoordinator {
@@ -192,7 +198,9 @@ export class CoordinatorThread {
   private async terminate(): Promise<void> {
     const port = this.port;
     const healthy = this.ended === undefined && this.pending.size === 0;
-    this.ended ??= new CoordinatorThreadError('the job ended');
+    // A call the thread will not answer now must not wait forever: the checkpoint coordinator's shutdown
+    // waits for a trigger that waits for its coordinators' snapshots.
+    this.end(new CoordinatorThreadError('the job ended'));
     const thread = port ? await port.catch(() => undefined) : undefined;
     if (!thread) return;
     // A thread that failed, or still owes replies, is not given to another job.
