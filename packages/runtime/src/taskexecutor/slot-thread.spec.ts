@@ -1,25 +1,69 @@
+import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { Configuration } from '@flott/core';
 import { TaskManagerOptions } from '../config/options';
 import type { SlotWorkerData } from './slot-protocol';
+import { runtimeDistEntry } from '../util/dist-entry';
 import { prestartSlotThreads, setInitialOldGeneration, SlotThread, slotHeapOf } from './slot-thread';
 
 describe('slot thread heap', () => {
   it('splits the task heap equally over the slots, each starting at the initial size', () => {
     const config = new Configuration();
-    expect(slotHeapOf(config, 1)).toEqual({ limitMb: 1024, initialMb: 128 });
-    expect(slotHeapOf(config, 2)).toEqual({ limitMb: 512, initialMb: 128 });
+    expect(slotHeapOf(config, 1, 8)).toEqual({ limitMb: 1024, initialMb: 128, parallelScavenge: true });
+    expect(slotHeapOf(config, 2, 8)).toEqual({ limitMb: 512, initialMb: 128, parallelScavenge: true });
     const sized = new Configuration()
       .set(TaskManagerOptions.TASK_HEAP_SIZE, 2048 * 1024 * 1024)
       .set(TaskManagerOptions.SLOT_HEAP_INITIAL_SIZE, 150 * 1024 * 1024);
-    expect(slotHeapOf(sized, 4)).toEqual({ limitMb: 512, initialMb: 150 });
+    expect(slotHeapOf(sized, 4, 8)).toEqual({ limitMb: 512, initialMb: 150, parallelScavenge: true });
   });
 
   it('gives a slot at most half its limit to start with, and 0 leaves the sizing to V8', () => {
     const small = new Configuration().set(TaskManagerOptions.TASK_HEAP_SIZE, 64 * 1024 * 1024);
-    expect(slotHeapOf(small, 2)).toEqual({ limitMb: 32, initialMb: 16 });
+    expect(slotHeapOf(small, 2, 8)).toEqual({ limitMb: 32, initialMb: 16, parallelScavenge: true });
     const off = new Configuration().set(TaskManagerOptions.SLOT_HEAP_INITIAL_SIZE, 0);
-    expect(slotHeapOf(off, 2)).toEqual({ limitMb: 512, initialMb: 0 });
+    expect(slotHeapOf(off, 2, 8)).toEqual({ limitMb: 512, initialMb: 0, parallelScavenge: true });
+  });
+
+  it('scavenges without helper threads when the slots can keep every core busy (auto), or as configured', () => {
+    const parallelOf = (mode: 'auto' | 'always' | 'never', slots: number, cores: number) =>
+      slotHeapOf(new Configuration().set(TaskManagerOptions.SLOT_PARALLEL_SCAVENGE, mode), slots, cores).parallelScavenge;
+    expect([parallelOf('auto', 1, 2), parallelOf('auto', 2, 2), parallelOf('auto', 4, 2), parallelOf('auto', 2, 8)]).toEqual([true, false, false, true]);
+    expect([parallelOf('always', 4, 2), parallelOf('never', 1, 8)]).toEqual([true, false]);
+    expect(() => new Configuration().set(TaskManagerOptions.SLOT_PARALLEL_SCAVENGE, 'sometimes' as never)).toThrow(/auto, always, never/);
+  });
+
+  /**
+   * The scavenges of a worker that allocates in a node process (`--trace-gc-nvp`) whose slot threads were
+   * prestarted with `mode`: the milliseconds V8's helper threads worked in each of them. V8 flags are
+   * process-wide and stay set, so this runs in a process of its own.
+   */
+  function helperScavengeMs(mode: 'always' | 'never'): number[] {
+    const code = `
+      const { Worker } = require('node:worker_threads');
+      const built = require('node:module').createRequire(${JSON.stringify(runtimeDistEntry('config/options.js'))});
+      const { Configuration } = built('@flott/core');
+      const { TaskManagerOptions } = built('./options.js');
+      const { prestartSlotThreads } = require(${JSON.stringify(runtimeDistEntry('taskexecutor/slot-thread.js'))});
+      prestartSlotThreads(new Configuration().set(TaskManagerOptions.SLOT_PARALLEL_SCAVENGE, '${mode}'), 1);
+      new Worker('const keep = []; for (let i = 0; i < 4e6; i++) { const o = { i, s: "x" + (i % 100) }; if (i % 8 === 0) keep.push(o); if (keep.length > 60000) keep.length = 0; }', { eval: true });`;
+    const r = spawnSync(process.execPath, ['--trace-gc-nvp', '-e', code], { encoding: 'utf8', timeout: 20_000 });
+    if (r.status !== 0) throw new Error(`the GC probe failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
+    // Lines start with [pid:isolate]: the allocating worker's isolate is the one with the most scavenges.
+    const byIsolate = new Map<string, number[]>();
+    for (const [, isolate, ms] of r.stdout.matchAll(/^\[\d+:(0x[0-9a-f]+)\].*?gc=s .*?background\.scavenge\.parallel=([\d.]+)/gm)) {
+      byIsolate.set(isolate, [...(byIsolate.get(isolate) ?? []), Number(ms)]);
+    }
+    return [...byIsolate.values()].reduce((a, b) => (b.length > a.length ? b : a), []);
+  }
+
+  it('starts slot threads after turning V8\'s scavenge helpers off when the heap says so', () => {
+    const helped = helperScavengeMs('always');
+    const alone = helperScavengeMs('never');
+    // The same allocation: dozens of scavenges, helped by other threads unless the flag is off.
+    expect(helped.length).toBeGreaterThan(10);
+    expect(helped.some((ms) => ms > 0)).toBe(true);
+    expect(alone.length).toBeGreaterThan(10);
+    expect(alone.filter((ms) => ms > 0)).toEqual([]);
   });
 
   /**

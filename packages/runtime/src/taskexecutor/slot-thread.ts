@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
@@ -17,19 +18,38 @@ export function slotWorkerEntry(): string {
   return runtimeDistEntry(path.join('bundle', 'slot-worker.js'));
 }
 
-/** A slot thread's V8 heap: the old generation's limit and the size it starts with (0 = V8's own sizing). */
+/**
+ * A slot thread's V8 heap: the old generation's limit, the size it starts with (0 = V8's own sizing),
+ * and whether its scavenges take helper threads (taskmanager.slot.parallel-scavenge).
+ */
 export interface SlotHeap {
   readonly limitMb: number;
   readonly initialMb: number;
+  readonly parallelScavenge: boolean;
 }
 
 const MIB = 1024 * 1024;
 
 /** The heap of each of a TaskManager's `slots` slot threads: an equal share of the task heap, and the initial size. */
-export function slotHeapOf(config: Configuration, slots: number): SlotHeap {
+export function slotHeapOf(config: Configuration, slots: number, cores: number = availableParallelism()): SlotHeap {
   const limitMb = Math.max(16, Math.floor(config.get(TaskManagerOptions.TASK_HEAP_SIZE) / slots / MIB));
   const initialMb = Math.min(Math.floor(config.get(TaskManagerOptions.SLOT_HEAP_INITIAL_SIZE) / MIB), Math.floor(limitMb / 2));
-  return { limitMb, initialMb };
+  const mode = config.get(TaskManagerOptions.SLOT_PARALLEL_SCAVENGE);
+  return { limitMb, initialMb, parallelScavenge: mode === 'always' || (mode === 'auto' && slots < cores) };
+}
+
+let scavengeHelpersOff = false;
+
+/**
+ * V8's --no-parallel-scavenge from now on, for the whole process: each scavenge of every isolate runs on
+ * its own thread. V8 reads the flag as a scavenge starts, so flipping it while isolates run is safe
+ * (unlike --single-threaded-gc, which also stops concurrent marking and fails V8's checks when a marking
+ * cycle is under way). Process-wide, so a TaskManager only ever turns the helpers off.
+ */
+export function stopParallelScavenges(): void {
+  if (scavengeHelpersOff) return;
+  setFlagsFromString('--no-parallel-scavenge');
+  scavengeHelpersOff = true;
 }
 
 /**
@@ -75,12 +95,13 @@ export function prestartSlotThreads(config: Configuration, slots: number): reado
 /** A slot's thread with its heap; without `workerData`, it waits for a SlotInit message with it. */
 function startSlotWorker(slotIndex: number, heap: SlotHeap, workerData?: SlotWorkerData): Worker {
   setInitialOldGeneration(heap.initialMb);
+  if (!heap.parallelScavenge) stopParallelScavenges();
   return new Worker(slotWorkerEntry(), { workerData, resourceLimits: { maxOldGenerationSizeMb: heap.limitMb }, name: `flott-slot-${slotIndex}` });
 }
 
 /** A prestarted slot thread of this heap, given its slot's data; undefined when none waits. */
 function takeEarlyWorker(heap: SlotHeap, workerData: SlotWorkerData): Worker | undefined {
-  const at = earlyWorkers.findIndex((e) => e.heap.limitMb === heap.limitMb && e.heap.initialMb === heap.initialMb);
+  const at = earlyWorkers.findIndex((e) => e.heap.limitMb === heap.limitMb && e.heap.initialMb === heap.initialMb && e.heap.parallelScavenge === heap.parallelScavenge);
   if (at < 0) return undefined;
   const { worker } = earlyWorkers.splice(at, 1)[0];
   worker.ref();

@@ -166,7 +166,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     await this.partitions.start();
     await this.opts.resourceManager.start();
     await this.opts.dispatcher.start();
-    this.log.info({ slots: n, slotHeapMb: this.slotHeap.limitMb }, `TaskExecutor ${this.opts.resourceId} has ${n} slot(s) of ${this.slotHeap.limitMb} MiB heap each; a slot's thread starts when the slot is first allocated (or at once where the cluster prestarts threads: flott run).`);
+    this.log.info({ slots: n, slotHeapMb: this.slotHeap.limitMb, parallelScavenge: this.slotHeap.parallelScavenge }, `TaskExecutor ${this.opts.resourceId} has ${n} slot(s) of ${this.slotHeap.limitMb} MiB heap each${this.slotHeap.parallelScavenge ? '' : ' (scavenges without helper threads)'}; a slot's thread starts when the slot is first allocated (or at once where the cluster prestarts threads: flott run).`);
     await this.registerAtResourceManager();
     this.heartbeats.registeredAtResourceManager();
   }
@@ -328,7 +328,7 @@ export class TaskExecutor implements TaskExecutorGateway {
       throw new FlottError('SLOT_OCCUPIED', `Slot ${slotIndex} is allocated to ${existing.allocationId}`, { slotIndex });
     }
     const limitMb = resources.taskHeapMemoryMB;
-    this.dynamicSlotHeaps.set(slotIndex, { limitMb, initialMb: Math.min(this.slotHeap.initialMb, Math.floor(limitMb / 2)) });
+    this.dynamicSlotHeaps.set(slotIndex, { limitMb, initialMb: Math.min(this.slotHeap.initialMb, Math.floor(limitMb / 2)), parallelScavenge: this.slotHeap.parallelScavenge });
     while (this.slots.length <= slotIndex) {
       this.slots.push(this.startSlot(this.slots.length));
       this.slotStates.push({});
