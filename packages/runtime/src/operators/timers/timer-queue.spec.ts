@@ -15,7 +15,11 @@ const keyOf = (i: number): unknown => JSON.parse(JSON.stringify(KEYS[i])) as unk
 const modelId = (keyIndex: number, ns: string, ts: number): string => `${ts}|${keyIndex}|${ns}`;
 
 describe('TimerQueue', () => {
-  it.each([7, 42, 1234])('polls in (timestamp, registration) order after random adds, removes and polls (seed %i)', (seed) => {
+  /**
+   * Random adds, removes and polls of timers of `keys` (by index; `keyOf` gives the key a call passes)
+   * against a model of the live timers: every add's and remove's answer, the size, and the poll order.
+   */
+  function checkAgainstModel(seed: number, keys: readonly unknown[], keyOf: (i: number) => unknown): void {
     const rand = lcg(seed);
     const queue = new TimerQueue<string>();
     // The model: live timers with their registration order.
@@ -24,10 +28,10 @@ describe('TimerQueue', () => {
     const polled: string[] = [];
     const expectedPolled: string[] = [];
     const idOf = (e: { key: unknown; namespaceId: string | number; timestamp: number }): string =>
-      modelId(KEYS.findIndex((k) => JSON.stringify(k) === JSON.stringify(e.key)), String(e.namespaceId), e.timestamp);
+      modelId(keys.findIndex((k) => Object.is(k, e.key) || (typeof k === 'object' && JSON.stringify(k) === JSON.stringify(e.key))), String(e.namespaceId), e.timestamp);
     for (let i = 0; i < 5000; i++) {
       const ts = rand(60);
-      const k = rand(KEYS.length);
+      const k = rand(keys.length);
       const ns = rand(5) === 0 ? 'other' : 'main';
       const id = modelId(k, ns, ts);
       const op = rand(10);
@@ -58,6 +62,17 @@ describe('TimerQueue', () => {
     expect(queue.size).toBe(0);
     expect(queue.peek()).toBeUndefined();
     expect(queue.peekTimestamp()).toBe(Number.POSITIVE_INFINITY);
+  }
+
+  it.each([7, 42, 1234])('polls in (timestamp, registration) order after random adds, removes and polls (seed %i)', (seed) => {
+    checkAgainstModel(seed, KEYS, keyOf);
+  });
+
+  // Number keys that share the pending-timer cache's slots (key & 1023), and odd ones (NaN is one key to a Map).
+  const NUMBER_KEYS: readonly number[] = [1, 1025, 2049, -0, 1024, -1, -1025, 2 ** 40, 2 ** 40 + 1024, 1.5, 1025.5, NaN];
+
+  it.each([7, 42, 1234])('agrees with the model for number keys that share cache slots (seed %i)', (seed) => {
+    checkAgainstModel(seed, NUMBER_KEYS, (i) => NUMBER_KEYS[i]);
   });
 
   it('keeps the key group and namespace of each timer and lists them per key group', () => {
@@ -160,6 +175,12 @@ describe('TimerQueue', () => {
     expect(queue.add('k', null, 'w', 5)).toBe(true);
     expect(queue.add('k', null, 'v', 6)).toBe(true);
     expect(queue.size).toBe(3);
+    // Number keys, another added in between (the last-added shortcut does not apply).
+    queue.clear();
+    expect([queue.add(3, null, 'v', 5), queue.add(4, null, 'v', 5), queue.add(3, null, 'v', 5)]).toEqual([true, true, false]);
+    queue.clear();
+    expect([queue.add(3, null, 'v', 5), queue.add(4, null, 'v', 5)]).toEqual([true, true]);
+    expect(queue.size).toBe(2);
   });
 
   it('keeps the timer it added last pending across the removal of another, and forgets it with its own removal, by an equal composite key too', () => {

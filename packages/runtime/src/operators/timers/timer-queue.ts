@@ -19,6 +19,14 @@ type KeySlot = number | Map<TimerNamespaceId, number>;
 /** Marks a removed or fired timer's key in its bucket. */
 const DEAD: unique symbol = Symbol('dead timer');
 
+/**
+ * Slots of a queue's cache of pending timers with number keys (a power of two): slot `key & (slots − 1)`
+ * holds the last such timer added there. Keyed windows register the same timer per element (a
+ * processing-time window's end, an end-of-input timer), key after key; the cache answers "pending" for
+ * a key seen recently without the bucket's Map lookup.
+ */
+const KNOWN_SLOTS = 1024;
+
 /** Dead entries a bucket tolerates before it compacts (when they also outnumber the live ones). */
 const MIN_COMPACTION = 64;
 
@@ -184,6 +192,14 @@ export class TimerQueue<N> {
   private lastKey: unknown;
   private lastNamespaceId: TimerNamespaceId | undefined;
   private lastTimestamp = NaN;
+  /**
+   * Pending timers of number keys by slot (KNOWN_SLOTS): an entry is a timer `add` added or found and
+   * nothing removed since (remove, poll and clear forget it), so a match is pending. A NaN time: none.
+   * Created on the first number key.
+   */
+  private knownKeys: unknown[] | undefined;
+  private knownIds: TimerNamespaceId[] | undefined;
+  private knownTimes: Float64Array | undefined;
 
   constructor(private readonly keyGroupOf: (key: unknown) => number = () => 0) {}
 
@@ -208,7 +224,21 @@ export class TimerQueue<N> {
     // The timer added last, again (a window's trigger timer and its cleanup timer share a time): no
     // lookup. Only remove, poll and clear take timers away, and they forget it.
     if (timestamp === this.lastTimestamp && key === this.lastKey && namespaceId === this.lastNamespaceId) return false;
-    const added = this.register(key, namespace, namespaceId, timestamp);
+    let added: boolean;
+    if (typeof key === 'number') {
+      const times = this.knownTimes ?? this.createKnown();
+      const slot = key & (KNOWN_SLOTS - 1);
+      if (times[slot] === timestamp && this.knownKeys![slot] === key && this.knownIds![slot] === namespaceId) {
+        added = false;
+      } else {
+        added = this.register(key, namespace, namespaceId, timestamp);
+        times[slot] = timestamp;
+        this.knownKeys![slot] = key;
+        this.knownIds![slot] = namespaceId;
+      }
+    } else {
+      added = this.register(key, namespace, namespaceId, timestamp);
+    }
     this.lastKey = key;
     this.lastNamespaceId = namespaceId;
     this.lastTimestamp = timestamp;
@@ -270,6 +300,7 @@ export class TimerQueue<N> {
     // timer, then deletes the old one, then registers the new one again (its trigger's onElement). A
     // composite key may be another object equal to the last one: forgotten whatever it is.
     if (!isPrimitiveKey(key) || (timestamp === this.lastTimestamp && key === this.lastKey && namespaceId === this.lastNamespaceId)) this.lastTimestamp = NaN;
+    if (typeof key === 'number') this.forgetKnown(key, namespaceId, timestamp);
     const bucket = this.bucketAt(timestamp);
     if (bucket === undefined) return false;
     const primitive = isPrimitiveKey(key);
@@ -299,6 +330,7 @@ export class TimerQueue<N> {
     const at = bucket.first();
     const entry = bucket.entry(at);
     bucket.cursor = at + 1;
+    if (typeof entry.key === 'number') this.forgetKnown(entry.key, entry.namespaceId, entry.timestamp);
     // Only timers added by `add` are in the dedup index (and only if it points at this entry).
     if (bucket.hasIndexed()) {
       const primitive = isPrimitiveKey(entry.key);
@@ -329,6 +361,21 @@ export class TimerQueue<N> {
     this.count = 0;
     this.last = undefined;
     this.lastTimestamp = NaN;
+    this.knownTimes?.fill(NaN);
+  }
+
+  private createKnown(): Float64Array {
+    this.knownKeys = new Array<unknown>(KNOWN_SLOTS).fill(undefined);
+    this.knownIds = new Array<TimerNamespaceId>(KNOWN_SLOTS).fill(0);
+    return (this.knownTimes = new Float64Array(KNOWN_SLOTS).fill(NaN));
+  }
+
+  /** The timer (key, namespace id, timestamp) is no longer pending: its cache slot forgets it. */
+  private forgetKnown(key: number, namespaceId: TimerNamespaceId, timestamp: number): void {
+    const times = this.knownTimes;
+    if (times === undefined) return;
+    const slot = key & (KNOWN_SLOTS - 1);
+    if (times[slot] === timestamp && this.knownKeys![slot] === key && this.knownIds![slot] === namespaceId) times[slot] = NaN;
   }
 
   private bucketFor(timestamp: number, namespace: N, namespaceId: TimerNamespaceId): TimerBucket<N> {
