@@ -24,12 +24,13 @@ describe('slot thread heap', () => {
     expect(slotHeapOf(off, 2, 8)).toEqual({ limitMb: 512, initialMb: 0, parallelScavenge: true });
   });
 
-  it('scavenges without helper threads when the slots can keep every core busy (auto), or as configured', () => {
+  it('scavenges with helper threads by default (V8\'s own), without them when configured or when the slots can keep every core busy (auto)', () => {
+    expect([slotHeapOf(new Configuration(), 4, 2).parallelScavenge, slotHeapOf(new Configuration(), 1, 8).parallelScavenge]).toEqual([true, true]);
     const parallelOf = (mode: 'auto' | 'always' | 'never', slots: number, cores: number) =>
       slotHeapOf(new Configuration().set(TaskManagerOptions.SLOT_PARALLEL_SCAVENGE, mode), slots, cores).parallelScavenge;
     expect([parallelOf('auto', 1, 2), parallelOf('auto', 2, 2), parallelOf('auto', 4, 2), parallelOf('auto', 2, 8)]).toEqual([true, false, false, true]);
     expect([parallelOf('always', 4, 2), parallelOf('never', 1, 8)]).toEqual([true, false]);
-    expect(() => new Configuration().set(TaskManagerOptions.SLOT_PARALLEL_SCAVENGE, 'sometimes' as never)).toThrow(/auto, always, never/);
+    expect(() => new Configuration().set(TaskManagerOptions.SLOT_PARALLEL_SCAVENGE, 'sometimes' as never)).toThrow(/always, auto, never/);
   });
 
   /**
