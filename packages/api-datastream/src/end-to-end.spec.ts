@@ -83,6 +83,15 @@ describe('pipelines run end to end (in-process test context)', () => {
     ]);
   });
 
+  it('a key selector that gives undefined fails the job, as on a cluster', async () => {
+    const run = env(2)
+      .fromElements({ k: 'a' }, {} as { k: string }, { k: 'b' })
+      .keyBy((r) => r.k)
+      .reduce((a) => a)
+      .executeAndCollect();
+    await expect(run).rejects.toThrow(/keys must not be null or undefined/);
+  });
+
   it('print writes Flink-formatted lines through the task stdout', async () => {
     const e = env(2);
     e.fromElements('x').print('tag');

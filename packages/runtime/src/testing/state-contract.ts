@@ -170,6 +170,14 @@ export function stateBackendContractTests(factory: StateBackendFactory, config: 
       }
     });
 
+    it('rejects null and undefined as keys (Flink\'s keys are never null), keeping the key it had', () => {
+      backend.setCurrentKey('k');
+      backend.put(COUNT, 1);
+      for (const missing of [null, undefined]) expect(() => backend.setCurrentKey(missing)).toThrow(/keys must not be null or undefined/);
+      expect(backend.getCurrentKey()).toBe('k');
+      expect(backend.get(COUNT)).toBe(1);
+    });
+
     it('fails state access before any key was set', () => {
       expect(() => backend.get(COUNT)).toThrow();
       expect(() => backend.put(COUNT, 1)).toThrow();

@@ -33,6 +33,8 @@ export class InMemoryKeyedStateBackend implements KeyedStateBackend {
 
   setCurrentKey(key: unknown): void {
     this.checkOpen();
+    // As the real backends: a key selector that gives null or undefined fails the record's task.
+    if (key === null || key === undefined) throw new TypeError('keys must not be null or undefined');
     if (this.options.keyGroupOf) {
       const keyGroup = this.options.keyGroupOf(key);
       const { startKeyGroup, endKeyGroup } = this.keyGroupRange;
