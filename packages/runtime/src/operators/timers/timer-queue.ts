@@ -20,12 +20,18 @@ type KeySlot = number | Map<TimerNamespaceId, number>;
 const DEAD: unique symbol = Symbol('dead timer');
 
 /**
- * Slots of a queue's cache of pending timers with number keys (a power of two): slot `key & (slots − 1)`
- * holds the last such timer added there. Keyed windows register the same timer per element (a
- * processing-time window's end, an end-of-input timer), key after key; the cache answers "pending" for
- * a key seen recently without the bucket's Map lookup.
+ * Slots of a queue's cache of pending timers for number keys (a power of two): a number key's timer goes
+ * to slot `key & (KNOWN_SLOTS − 1)`, every other key's to slot KNOWN_SLOTS. A slot holds the last timer
+ * `add` saw there. Keyed windows register the same timer per element (a processing-time window's end,
+ * an end-of-input timer, a window's trigger and cleanup timers at one time), key after key; the cache
+ * answers "pending" for a key seen recently without the bucket's Map lookup.
  */
 const KNOWN_SLOTS = 1024;
+
+/** The cache slot of `key`'s timers. */
+function knownSlot(key: unknown): number {
+  return typeof key === 'number' ? key & (KNOWN_SLOTS - 1) : KNOWN_SLOTS;
+}
 
 /** Dead entries a bucket tolerates before it compacts (when they also outnumber the live ones). */
 const MIN_COMPACTION = 64;
@@ -188,14 +194,10 @@ export class TimerQueue<N> {
   private count = 0;
   /** The bucket last looked up (while in the heap): timers come in runs of one timestamp (a window's end). */
   private last: TimerBucket<N> | undefined;
-  /** The timer `add` saw last (added or found): pending until its removal, a poll or clear (NaN timestamp: none). */
-  private lastKey: unknown;
-  private lastNamespaceId: TimerNamespaceId | undefined;
-  private lastTimestamp = NaN;
   /**
-   * Pending timers of number keys by slot (KNOWN_SLOTS): an entry is a timer `add` added or found and
-   * nothing removed since (remove, poll and clear forget it), so a match is pending. A NaN time: none.
-   * Created on the first number key.
+   * Pending timers by cache slot (knownSlot): an entry is a timer `add` added or found and nothing
+   * removed since (remove, poll and clear forget it), so a match is pending. A NaN time: none. Created
+   * on the first `add`.
    */
   private knownKeys: unknown[] | undefined;
   private knownIds: TimerNamespaceId[] | undefined;
@@ -221,27 +223,14 @@ export class TimerQueue<N> {
 
   /** Adds a timer for `key` unless (key, namespace, timestamp) is there already: then returns false. */
   add(key: unknown, namespace: N, namespaceId: TimerNamespaceId, timestamp: number): boolean {
-    // The timer added last, again (a window's trigger timer and its cleanup timer share a time): no
-    // lookup. Only remove, poll and clear take timers away, and they forget it.
-    if (timestamp === this.lastTimestamp && key === this.lastKey && namespaceId === this.lastNamespaceId) return false;
-    let added: boolean;
-    if (typeof key === 'number') {
-      const times = this.knownTimes ?? this.createKnown();
-      const slot = key & (KNOWN_SLOTS - 1);
-      if (times[slot] === timestamp && this.knownKeys![slot] === key && this.knownIds![slot] === namespaceId) {
-        added = false;
-      } else {
-        added = this.register(key, namespace, namespaceId, timestamp);
-        times[slot] = timestamp;
-        this.knownKeys![slot] = key;
-        this.knownIds![slot] = namespaceId;
-      }
-    } else {
-      added = this.register(key, namespace, namespaceId, timestamp);
-    }
-    this.lastKey = key;
-    this.lastNamespaceId = namespaceId;
-    this.lastTimestamp = timestamp;
+    // A timer the cache holds is pending: no lookup. Only remove, poll and clear take timers away, and they forget it.
+    const times = this.knownTimes ?? this.createKnown();
+    const slot = knownSlot(key);
+    if (times[slot] === timestamp && this.knownKeys![slot] === key && this.knownIds![slot] === namespaceId) return false;
+    const added = this.register(key, namespace, namespaceId, timestamp);
+    times[slot] = timestamp;
+    this.knownKeys![slot] = key;
+    this.knownIds![slot] = namespaceId;
     return added;
   }
 
@@ -296,11 +285,9 @@ export class TimerQueue<N> {
 
   /** Removes the timer (key, namespace, timestamp); false when there was none. */
   remove(key: unknown, namespaceId: TimerNamespaceId, timestamp: number): boolean {
-    // Another timer's removal leaves the last one pending: a merged session window registers its new
-    // timer, then deletes the old one, then registers the new one again (its trigger's onElement). A
-    // composite key may be another object equal to the last one: forgotten whatever it is.
-    if (!isPrimitiveKey(key) || (timestamp === this.lastTimestamp && key === this.lastKey && namespaceId === this.lastNamespaceId)) this.lastTimestamp = NaN;
-    if (typeof key === 'number') this.forgetKnown(key, namespaceId, timestamp);
+    // Another timer's removal leaves a cached one pending: a merged session window registers its new
+    // timer, then deletes the old one, then registers the new one again (its trigger's onElement).
+    this.forgetKnown(key, namespaceId, timestamp);
     const bucket = this.bucketAt(timestamp);
     if (bucket === undefined) return false;
     const primitive = isPrimitiveKey(key);
@@ -324,13 +311,12 @@ export class TimerQueue<N> {
 
   /** Removes and returns the next timer to fire. */
   poll(): TimerEntry<N> | undefined {
-    this.lastTimestamp = NaN;
     const bucket = this.heap[0];
     if (bucket === undefined) return undefined;
     const at = bucket.first();
     const entry = bucket.entry(at);
     bucket.cursor = at + 1;
-    if (typeof entry.key === 'number') this.forgetKnown(entry.key, entry.namespaceId, entry.timestamp);
+    this.forgetKnown(entry.key, entry.namespaceId, entry.timestamp);
     // Only timers added by `add` are in the dedup index (and only if it points at this entry).
     if (bucket.hasIndexed()) {
       const primitive = isPrimitiveKey(entry.key);
@@ -360,22 +346,24 @@ export class TimerQueue<N> {
     this.buckets.clear();
     this.count = 0;
     this.last = undefined;
-    this.lastTimestamp = NaN;
     this.knownTimes?.fill(NaN);
   }
 
   private createKnown(): Float64Array {
-    this.knownKeys = new Array<unknown>(KNOWN_SLOTS).fill(undefined);
-    this.knownIds = new Array<TimerNamespaceId>(KNOWN_SLOTS).fill(0);
-    return (this.knownTimes = new Float64Array(KNOWN_SLOTS).fill(NaN));
+    this.knownKeys = new Array<unknown>(KNOWN_SLOTS + 1).fill(undefined);
+    this.knownIds = new Array<TimerNamespaceId>(KNOWN_SLOTS + 1).fill(0);
+    return (this.knownTimes = new Float64Array(KNOWN_SLOTS + 1).fill(NaN));
   }
 
-  /** The timer (key, namespace id, timestamp) is no longer pending: its cache slot forgets it. */
-  private forgetKnown(key: number, namespaceId: TimerNamespaceId, timestamp: number): void {
+  /**
+   * The timer (key, namespace id, timestamp) is no longer pending: its cache slot forgets it. A composite
+   * key may be another object equal to the cached one: its slot forgets whatever it holds.
+   */
+  private forgetKnown(key: unknown, namespaceId: TimerNamespaceId, timestamp: number): void {
     const times = this.knownTimes;
     if (times === undefined) return;
-    const slot = key & (KNOWN_SLOTS - 1);
-    if (times[slot] === timestamp && this.knownKeys![slot] === key && this.knownIds![slot] === namespaceId) times[slot] = NaN;
+    const slot = knownSlot(key);
+    if (!isPrimitiveKey(key) || (times[slot] === timestamp && this.knownKeys![slot] === key && this.knownIds![slot] === namespaceId)) times[slot] = NaN;
   }
 
   private bucketFor(timestamp: number, namespace: N, namespaceId: TimerNamespaceId): TimerBucket<N> {
